@@ -1,0 +1,114 @@
+/*
+ * arena.c: the chunked bump allocator behind every value (see arena.h).
+ * The first chunk is kept across resets so that a steady-state evaluation
+ * which fits in it performs no heap allocation at all.
+ */
+#include "arena.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct arena_chunk {
+  arena_chunk *next;
+  size_t size; /* usable bytes after the header */
+  max_align_t data[];
+};
+
+enum { CHUNK_MIN = 16 * 1024 };
+
+void arena_init(arena *a, size_t limit) {
+  memset(a, 0, sizeof *a);
+  a->limit = limit;
+}
+
+static bool add_chunk(arena *a, size_t need) {
+  size_t size = CHUNK_MIN;
+  if (a->head && a->head->size < (64u << 20))
+    size = a->head->size * 2; /* geometric growth keeps chunk count low */
+  while (size < need)
+    size *= 2;
+  arena_chunk *c = malloc(sizeof *c + size);
+  if (!c)
+    return false;
+  c->next = a->head;
+  c->size = size;
+  a->head = c;
+  a->cur = (char *)c->data;
+  a->end = a->cur + size;
+  a->nchunks++;
+  return true;
+}
+
+void *arena_alloc(arena *a, size_t n) {
+  n = (n + 7) & ~(size_t)7;
+  if (n == 0)
+    n = 8;
+  if (a->limit && (a->used + n > a->limit || n > a->limit))
+    return NULL;
+  if ((size_t)(a->end - a->cur) < n && !add_chunk(a, n))
+    return NULL;
+  void *p = a->cur;
+  a->cur += n;
+  a->used += n;
+  return p;
+}
+
+void *arena_zalloc(arena *a, size_t n) {
+  void *p = arena_alloc(a, n);
+  if (p)
+    memset(p, 0, n);
+  return p;
+}
+
+char *arena_strndup(arena *a, const char *s, size_t n) {
+  char *p = arena_alloc(a, n + 1);
+  if (!p)
+    return NULL;
+  memcpy(p, s, n);
+  p[n] = '\0';
+  return p;
+}
+
+char *arena_printf(arena *a, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  int n = vsnprintf(NULL, 0, fmt, ap);
+  va_end(ap);
+  if (n < 0)
+    return NULL;
+  char *p = arena_alloc(a, (size_t)n + 1);
+  if (!p)
+    return NULL;
+  va_start(ap, fmt);
+  vsnprintf(p, (size_t)n + 1, fmt, ap);
+  va_end(ap);
+  return p;
+}
+
+void arena_reset(arena *a) {
+  if (!a->head)
+    return;
+  /* Keep the biggest (newest) chunk; it is the best guess for next time. */
+  arena_chunk *keep = a->head, *c = keep->next;
+  while (c) {
+    arena_chunk *next = c->next;
+    free(c);
+    c = next;
+  }
+  keep->next = NULL;
+  a->cur = (char *)keep->data;
+  a->end = a->cur + keep->size;
+  a->used = 0;
+}
+
+void arena_free(arena *a) {
+  arena_chunk *c = a->head;
+  while (c) {
+    arena_chunk *next = c->next;
+    free(c);
+    c = next;
+  }
+  arena_init(a, a->limit);
+}

@@ -1,0 +1,37 @@
+/*
+ * arena.h: bump allocation in chunks, freed in one step.
+ *
+ * Every value the engine makes lives in an arena: constants in the
+ * program's, facts in the fact set's, temporaries in the evaluation
+ * context's. Nothing is freed one by one, so values need no reference
+ * counts and a whole evaluation is released by arena_reset().
+ * An arena has an optional byte limit (the host's memory limit); an
+ * allocation past it, or a failed malloc, returns NULL.
+ */
+#ifndef POL_ARENA_H
+#define POL_ARENA_H
+
+#include "common.h"
+
+typedef struct arena_chunk arena_chunk;
+
+typedef struct arena {
+  arena_chunk *head;  /* chunk being filled; older chunks follow */
+  char *cur, *end;    /* free space in head */
+  size_t used;        /* bytes handed out by the chunks (for limits) */
+  size_t limit;       /* 0: unlimited */
+  size_t nchunks;     /* chunk mallocs since init (for benchmarks) */
+} arena;
+
+POL_INTERNAL void arena_init(arena *a, size_t limit);
+/* Free every chunk but the first, and rewind: all pointers die. */
+POL_INTERNAL void arena_reset(arena *a);
+POL_INTERNAL void arena_free(arena *a);
+/* [n] bytes aligned to 8; NULL when out of memory or over the limit. */
+POL_INTERNAL void *arena_alloc(arena *a, size_t n);
+POL_INTERNAL void *arena_zalloc(arena *a, size_t n);
+POL_INTERNAL char *arena_strndup(arena *a, const char *s, size_t n);
+/* printf into the arena; NULL on out of memory. */
+POL_INTERNAL char *arena_printf(arena *a, const char *fmt, ...) POL_PRINTF(2, 3);
+
+#endif

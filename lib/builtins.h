@@ -1,0 +1,43 @@
+/*
+ * builtins.h: the table of functions callable from expressions.
+ *
+ * Each entry names a function, says whether it is called as a global
+ * (size(x)) or receiver-style (x.size()), its arity range, and the C
+ * function. Overloads are resolved inside the C function from the runtime
+ * kinds of its arguments; a kind it does not accept gives
+ * val_no_overload(). The compiler resolves a call to an entry once; the
+ * VM's OP_CALL just calls ->fn.
+ */
+#ifndef POL_BUILTINS_H
+#define POL_BUILTINS_H
+
+#include "value.h"
+
+/* [args] holds the receiver first (receiver style), then the arguments;
+ * [n] counts them all. Errors among the arguments never reach here: the
+ * VM returns the first error argument itself. Results are allocated in
+ * [a]. */
+typedef val (*bi_fn)(arena *a, const val *args, int n);
+
+enum { BI_GLOBAL = 1, BI_RECEIVER = 2 };
+
+typedef struct builtin {
+  const char *name;  /* "size", "startsWith", "math.greatest", ... */
+  uint8_t style;     /* BI_GLOBAL, BI_RECEIVER, or both */
+  int8_t min, max;   /* arity, receiver included; max -1: variadic */
+  bi_fn fn;
+  const char *doc;   /* one line: signature(s) and meaning */
+} builtin;
+
+/* NULL-terminated tables, one per file. */
+extern const builtin bi_core[];  /* builtins.c: size, conversions, strings */
+extern const builtin bi_time[];  /* bi_time.c: timestamp/duration */
+extern const builtin bi_ext[];   /* bi_ext.c: strings/math/base64 ext */
+
+/* The entry for [name] called with [style] and [n] arguments (receiver
+ * included), or NULL. *[arity_ok] says whether the name+style exists but
+ * with another arity (for a better error message). */
+POL_INTERNAL const builtin *bi_lookup(const char *name, int style, int n,
+                                      bool *name_found);
+
+#endif

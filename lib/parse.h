@@ -1,0 +1,19 @@
+/*
+ * parse.h: the front end's entry point. Runs the reentrant flex scanner
+ * (grammar/lexer.l) and the pure bison parser (grammar/parser.y) over the
+ * source held by a diag_list and returns the AST.
+ */
+#ifndef POL_PARSE_H
+#define POL_PARSE_H
+
+#include "ast.h"
+#include "diag.h"
+
+/* Parse the whole of [d]'s source as one CEL expression. AST nodes are
+ * allocated in [a]. Every syntax error is added to [d] (several per run
+ * where recovery allows). Returns the root, or NULL when [d] gained any
+ * error. Nesting deeper than POL_MAX_PARSE_DEPTH is an error, never a
+ * stack overflow. */
+POL_INTERNAL ast *parse_expr(arena *a, diag_list *d);
+
+#endif

@@ -1,0 +1,207 @@
+/*
+ * value.h: the representation of CEL values inside the engine.
+ *
+ * A val is 16 bytes, passed by value: a kind tag, a 32-bit aux field and
+ * an 8-byte payload. Scalars (null, bool, int, uint, double, duration,
+ * timestamp, type) need no allocation: a duration or timestamp keeps its
+ * seconds in the payload and its nanoseconds in aux. Strings, bytes, lists,
+ * maps and errors point to immutable objects allocated in an arena (see
+ * arena.h); values never own anything and are never freed one by one.
+ *
+ * Errors are values (CEL semantics): an operation on an error operand
+ * returns that error; && || ?: and the macros may absorb it. An error of
+ * kind ERR_ABSENT means "a variable or field that is not there": the policy
+ * layer turns it into UNKNOWN.
+ */
+#ifndef POL_VALUE_H
+#define POL_VALUE_H
+
+#include "arena.h"
+
+typedef enum {
+  V_NULL,
+  V_BOOL,
+  V_INT,
+  V_UINT,
+  V_DOUBLE,
+  V_STRING,
+  V_BYTES,
+  V_LIST,
+  V_MAP,
+  V_DURATION,  /* as.i seconds, aux nanoseconds, same sign as seconds */
+  V_TIMESTAMP, /* as.i seconds since the Unix epoch (UTC), aux 0..999999999 */
+  V_TYPE,      /* aux: the val_kind it names (T_* below for the others) */
+  V_OPTIONAL,  /* as.opt: NULL for optional.none(), else the wrapped value */
+  V_ERROR,     /* as.e */
+  V_KIND_COUNT
+} val_kind;
+
+/* Type values that are not the type of a value kind: V_TYPE's aux. */
+enum { T_TYPE = V_TYPE, T_DYN = V_KIND_COUNT, T_KIND_COUNT };
+
+typedef enum {
+  ERR_GENERIC,    /* anything else: message says what */
+  ERR_ABSENT,     /* unbound variable or missing field/key: "no such ..." */
+  ERR_OVERLOAD,   /* no matching overload for the operand types */
+  ERR_OVERFLOW,   /* integer overflow / value out of range */
+  ERR_DIVZERO,    /* division or modulus by zero */
+  ERR_INDEX,      /* index out of range */
+  ERR_INVALID,    /* invalid argument (bad format string, bad regex, ...) */
+  ERR_LIMIT,      /* an evaluation limit was hit: never absorbed */
+  ERR_NOMEM       /* out of memory: never absorbed */
+} err_kind;
+
+typedef struct str str;
+typedef struct list list;
+typedef struct map map;
+typedef struct err err;
+typedef struct val val;
+
+struct val {
+  uint8_t kind;  /* val_kind */
+  uint8_t pad8;
+  uint16_t pad16;
+  int32_t aux;   /* nanoseconds, or the type named by a V_TYPE */
+  union {
+    bool b;
+    int64_t i;
+    uint64_t u;
+    double d;
+    str *s;        /* V_STRING, V_BYTES */
+    list *l;
+    map *m;
+    err *e;
+    val *opt;      /* V_OPTIONAL: NULL when empty */
+  } as;
+};
+
+/* Strings are UTF-8 (validated on creation by whoever creates them);
+ * bytes are arbitrary. data is NUL-terminated for convenience, but may
+ * hold NULs: len is the truth. hash is computed on creation. */
+struct str {
+  uint32_t len;
+  uint32_t hash;
+  char data[];
+};
+
+struct list {
+  uint32_t n;
+  val items[];
+};
+
+/* Maps keep insertion order (entries[]) and, when larger than
+ * MAP_LINEAR_MAX, an open-addressing index of nbuckets slots holding
+ * entry number + 1 (0 = empty). Keys are bool, int, uint or string; an int
+ * key and a uint key with the same number are the same key (CEL). */
+#define MAP_LINEAR_MAX 8
+struct map {
+  uint32_t n;
+  uint32_t nbuckets; /* 0 or a power of two >= 2n */
+  uint32_t *buckets;
+  val *keys;
+  val *vals;
+};
+
+struct err {
+  uint8_t kind;      /* err_kind */
+  int32_t loc;       /* source offset of the failing operation, or -1 */
+  const char *msg;   /* full human message, e.g. "division by zero" */
+  const char *path;  /* ERR_ABSENT: the missing name/path, else NULL */
+};
+
+/* ---- constructors for scalars ---- */
+static inline val val_null(void) { val v = {0}; v.kind = V_NULL; return v; }
+static inline val val_bool(bool b) { val v = {0}; v.kind = V_BOOL; v.as.b = b; return v; }
+static inline val val_int(int64_t i) { val v = {0}; v.kind = V_INT; v.as.i = i; return v; }
+static inline val val_uint(uint64_t u) { val v = {0}; v.kind = V_UINT; v.as.u = u; return v; }
+static inline val val_double(double d) { val v = {0}; v.kind = V_DOUBLE; v.as.d = d; return v; }
+static inline val val_type(int t) { val v = {0}; v.kind = V_TYPE; v.aux = t; return v; }
+static inline val val_duration(int64_t s, int32_t ns) {
+  val v = {0}; v.kind = V_DURATION; v.as.i = s; v.aux = ns; return v;
+}
+static inline val val_timestamp(int64_t s, int32_t ns) {
+  val v = {0}; v.kind = V_TIMESTAMP; v.as.i = s; v.aux = ns; return v;
+}
+static inline bool val_is_err(val v) { return v.kind == V_ERROR; }
+
+/* ---- constructors for objects; on out of memory they return a
+ * V_ERROR of kind ERR_NOMEM (a static object, so this never fails) ---- */
+
+/* A string of [n] bytes copied from [s]. The caller guarantees UTF-8. */
+POL_INTERNAL val val_string(arena *a, const char *s, size_t n);
+POL_INTERNAL val val_cstring(arena *a, const char *s);
+POL_INTERNAL val val_bytes(arena *a, const void *s, size_t n);
+/* An uninitialised string/bytes object of [n] bytes to fill in place:
+ * fill ->data, then call str_seal() to compute the hash. NULL on OOM. */
+POL_INTERNAL str *str_alloc(arena *a, size_t n);
+POL_INTERNAL void str_seal(str *s);
+POL_INTERNAL val val_from_str(int kind, str *s);
+/* A list of [n] items copied from [items] (may be NULL: zeroed). */
+POL_INTERNAL val val_list(arena *a, const val *items, size_t n);
+POL_INTERNAL list *list_alloc(arena *a, size_t n);
+/* A map from [n] keys and values. Duplicate keys give an ERR_INVALID error
+ * ("repeated key"); a key that is not bool/int/uint/string gives
+ * ERR_INVALID too. */
+POL_INTERNAL val val_map(arena *a, const val *keys, const val *vals, size_t n);
+
+/* Errors. [loc] is a source offset or -1; the message is formatted into
+ * the arena (falls back to a static message on OOM). */
+POL_INTERNAL val val_err(arena *a, err_kind k, const char *fmt, ...)
+    POL_PRINTF(3, 4);
+POL_INTERNAL val val_absent(arena *a, const char *path);
+POL_INTERNAL val val_nomem(void);
+/* "no matching overload for 'op' applied to (int, string)" */
+POL_INTERNAL val val_no_overload(arena *a, const char *op, const val *args,
+                                 int nargs);
+
+/* ---- queries ---- */
+POL_INTERNAL const char *val_kind_name(int kind); /* "int", "list", ... */
+/* The CEL type name of a V_TYPE's aux: "int", "google.protobuf.Duration",
+ * "null_type", "type", "dyn", "optional_type". */
+POL_INTERNAL const char *val_type_name(int t);
+/* CEL equality; numbers compare across int/uint/double by value.
+ * Never an error: values of different kinds are unequal. */
+POL_INTERNAL bool val_equal(val a, val b);
+/* CEL ordering for < <= > >=: sets *cmp to -1/0/1. Returns false when the
+ * two kinds cannot be ordered (no overload), or a NaN is involved, in
+ * which case *cmp is 2 ("unordered": every comparison is false). */
+POL_INTERNAL bool val_compare(val a, val b, int *cmp);
+POL_INTERNAL uint32_t val_hash_bytes(const void *p, size_t n);
+/* Map lookup by CEL key equality (a double key finds an integral int/uint
+ * key). Returns NULL when absent. */
+POL_INTERNAL const val *map_get(const map *m, val key);
+/* Lookup by string key with a precomputed hash (field selection). */
+POL_INTERNAL const val *map_get_str(const map *m, const char *s, size_t n,
+                                    uint32_t hash);
+/* Copy [v] and everything it points to into arena [a]. */
+POL_INTERNAL val val_deepcopy(arena *a, val v);
+
+/* ---- UTF-8 ---- */
+/* true if [s] of [n] bytes is valid UTF-8 (no surrogates, no overlongs). */
+POL_INTERNAL bool utf8_valid(const char *s, size_t n);
+/* Number of code points in valid UTF-8. */
+POL_INTERNAL size_t utf8_count(const char *s, size_t n);
+/* Decode one code point at s[*i], advancing *i; -1 on invalid input. */
+POL_INTERNAL int32_t utf8_decode(const char *s, size_t n, size_t *i);
+/* Encode [cp] into out (4 bytes room); returns bytes written. */
+POL_INTERNAL int utf8_encode(uint32_t cp, char *out);
+
+/* ---- printing (print.c) ---- */
+/* A growable byte buffer, allocated with malloc (not an arena). */
+typedef struct sbuf {
+  char *p;
+  size_t len, cap;
+  bool oom;
+} sbuf;
+POL_INTERNAL void sb_init(sbuf *b);
+POL_INTERNAL void sb_free(sbuf *b);
+POL_INTERNAL void sb_put(sbuf *b, const char *s, size_t n);
+POL_INTERNAL void sb_puts(sbuf *b, const char *s);
+POL_INTERNAL void sb_putc(sbuf *b, char c);
+POL_INTERNAL void sb_printf(sbuf *b, const char *fmt, ...) POL_PRINTF(2, 3);
+/* Append [v] as CEL literal text: 1, 1u, 1.0, "s", b"\x00", [1, 2],
+ * {"a": 1}, duration("1.5s"), timestamp("2009-02-13T23:31:30Z"), int,
+ * optional.of(1), optional.none(). Errors print as error("message"). */
+POL_INTERNAL void val_print(sbuf *b, val v);
+
+#endif
