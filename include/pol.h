@@ -1,7 +1,189 @@
-/* placeholder: replaced by the public API */
+/*
+ * pol.h: the public API of libpol, the policy-language engine behind
+ * policyc. Everything a host program needs is in this one header; every
+ * public name starts with pol_ or POL_.
+ *
+ * Handles, by lifetime (as in SQLite and Lua):
+ *   pol_env      configuration and limits; create one per process or per
+ *                configuration. Compiling through it is not thread-safe:
+ *                compile from one thread at a time per env.
+ *   pol_program  a compiled expression. Immutable: evaluate it from any
+ *                number of threads at once, each with its own pol_ctx.
+ *   pol_facts    a set of named variables (a vendor's fact set, or the
+ *                --bind values). Read-only while evaluations use it, so
+ *                it too can be shared by threads once loaded.
+ *   pol_ctx      per-thread evaluation state: value stack, temporaries
+ *                arena, limits, last error. Never share one between
+ *                threads at the same time.
+ *
+ * Ownership, once for all: arguments are borrowed; text and values a
+ * function returns belong to the handle it was called on and stay valid
+ * until the next call on that handle (or its free); anything the caller
+ * must free comes from a *_new function and goes to the matching *_free.
+ *
+ * Errors: every fallible function returns POL_OK (0) or a POL_E* code and
+ * leaves a message in its handle, read with pol_*_errmsg(). The library
+ * never prints, never exits and keeps no global mutable state.
+ */
 #ifndef POL_H
 #define POL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 #define POL_VERSION_MAJOR 0
 #define POL_VERSION_MINOR 1
 #define POL_VERSION_PATCH 0
+#define POL_VERSION_STRING "0.1.0"
+#define POL_VERSION_NUMBER \
+  (POL_VERSION_MAJOR * 10000 + POL_VERSION_MINOR * 100 + POL_VERSION_PATCH)
+
+#if defined(__GNUC__)
+#define POL_API __attribute__((visibility("default")))
+#else
+#define POL_API
+#endif
+
+/* Status codes. */
+enum {
+  POL_OK = 0,
+  POL_ESYNTAX = 1,  /* the source does not compile: see the diagnostics */
+  POL_ERUNTIME = 2, /* evaluation produced an error value */
+  POL_ELIMIT = 3,   /* an evaluation limit was reached */
+  POL_ENOMEM = 4,   /* out of memory */
+  POL_EIO = 5,      /* a file could not be read */
+  POL_EFORMAT = 6,  /* malformed input data (JSON, literal) */
+  POL_EINVAL = 7    /* a bad argument (NULL handle, empty name, ...) */
+};
+
+/* Static text for a status code ("syntax error", ...). */
+POL_API const char *pol_strerror(int rc);
+/* POL_VERSION_NUMBER of the library actually linked. */
+POL_API int pol_version_number(void);
+
+/* ==== environment ========================================================
+ * Configuration is a struct plus an init function: call
+ * pol_config_init(&cfg), change a few fields, pass it to pol_env_new,
+ * which copies it. New fields are only ever appended. */
+typedef struct pol_config {
+  uint64_t max_steps;  /* loop iterations per evaluation (default 1e7) */
+  size_t max_memory;   /* bytes of temporaries per evaluation
+                          (default 256 MiB; 0: unlimited) */
+} pol_config;
+
+typedef struct pol_env pol_env;
+typedef struct pol_program pol_program;
+typedef struct pol_facts pol_facts;
+typedef struct pol_ctx pol_ctx;
+typedef struct pol_value pol_value;
+
+POL_API void pol_config_init(pol_config *cfg);
+/* A new environment in *[out]; [cfg] may be NULL for the defaults.
+ * Returns POL_OK or POL_ENOMEM (then *out is NULL). */
+POL_API int pol_env_new(const pol_config *cfg, pol_env **out);
+POL_API void pol_env_free(pol_env *env);
+/* The last error of [env] as text: for POL_ESYNTAX, every diagnostic,
+ * one "file:line:col: message" line each. */
+POL_API const char *pol_env_errmsg(const pol_env *env);
+
+/* ==== diagnostics ======================================================== */
+typedef struct pol_diag {
+  const char *file;
+  unsigned line, col; /* 1-based; col counts code points */
+  unsigned len;       /* bytes the span covers */
+  const char *message;
+} pol_diag;
+
+/* Diagnostics of the last compile on [env]. */
+POL_API size_t pol_diag_count(const pol_env *env);
+/* Diagnostic [i] into *[out]; its strings belong to [env]. */
+POL_API int pol_diag_get(const pol_env *env, size_t i, pol_diag *out);
+enum { POL_RENDER_EXCERPT = 1, POL_RENDER_COLOR = 2 };
+/* Every diagnostic as text; POL_RENDER_EXCERPT adds the source line and
+ * a caret under the span, POL_RENDER_COLOR adds ANSI colours. */
+POL_API const char *pol_diag_render(pol_env *env, int flags);
+
+/* ==== compiling expressions ============================================== */
+
+/* Compile the CEL expression [src] of [len] bytes, named [name] in
+ * messages (NULL: "<expr>"). [decls], if not NULL, declares its variable
+ * names: a dotted name such as "a.b" then wins over field selection.
+ * Other names are looked up when evaluating. On POL_ESYNTAX read the
+ * diagnostics. *[out] is freed with pol_program_free. */
+POL_API int pol_compile_expr(pol_env *env, const char *src, size_t len,
+                             const char *name, const pol_facts *decls,
+                             pol_program **out);
+POL_API void pol_program_free(pol_program *prog);
+/* A readable listing of the bytecode, owned by [env]. */
+POL_API const char *pol_program_disasm(pol_env *env,
+                                       const pol_program *prog);
+
+/* ==== facts and variables ================================================ */
+
+POL_API int pol_facts_new(pol_env *env, pol_facts **out);
+POL_API void pol_facts_free(pol_facts *facts);
+POL_API const char *pol_facts_errmsg(const pol_facts *facts);
+/* Parse the JSON object [text] and bind each top-level key as a
+ * variable. [name] names the input in messages ("vendor.json"). A
+ * malformed text gives POL_EFORMAT with "name:line:col: message"; a JSON
+ * value that is not an object gives POL_EFORMAT too. */
+POL_API int pol_facts_load_json(pol_facts *facts, const char *text,
+                                size_t len, const char *name);
+/* Bind [var] to the JSON value [text] (any JSON value). */
+POL_API int pol_facts_bind_json(pol_facts *facts, const char *var,
+                                const char *text, size_t len,
+                                const char *name);
+/* Bind [var] to the value of the constant CEL expression [text] (a
+ * literal such as 1u, "s", [1, 2], timestamp("...")). POL_EFORMAT if it
+ * does not compile or evaluate. */
+POL_API int pol_facts_bind_literal(pol_facts *facts, const char *var,
+                                   const char *text, size_t len);
+
+/* ==== evaluating ========================================================= */
+
+POL_API int pol_ctx_new(pol_env *env, pol_ctx **out);
+POL_API void pol_ctx_free(pol_ctx *ctx);
+/* The last evaluation error, "file:line:col: message", owned by [ctx]. */
+POL_API const char *pol_ctx_errmsg(const pol_ctx *ctx);
+/* Evaluate [prog] with the variables of [facts] (may be NULL). POL_OK:
+ * *[out] is the value, valid until the next evaluation on [ctx].
+ * POL_ERUNTIME: the expression evaluated to an error (message in
+ * pol_ctx_errmsg; *out is that error value). POL_ELIMIT: a limit was
+ * reached. */
+POL_API int pol_eval(pol_ctx *ctx, const pol_program *prog,
+                     const pol_facts *facts, const pol_value **out);
+
+/* ==== values ============================================================= */
+typedef enum {
+  POL_T_NULL, POL_T_BOOL, POL_T_INT, POL_T_UINT, POL_T_DOUBLE,
+  POL_T_STRING, POL_T_BYTES, POL_T_LIST, POL_T_MAP, POL_T_DURATION,
+  POL_T_TIMESTAMP, POL_T_TYPE, POL_T_OPTIONAL, POL_T_ERROR
+} pol_type;
+
+POL_API pol_type pol_value_type(const pol_value *v);
+POL_API bool pol_value_bool(const pol_value *v);     /* false if not bool */
+POL_API int64_t pol_value_int(const pol_value *v);   /* 0 if not int */
+POL_API uint64_t pol_value_uint(const pol_value *v); /* 0 if not uint */
+POL_API double pol_value_double(const pol_value *v); /* 0 if not double */
+/* String or bytes contents and length (NULL if neither). */
+POL_API const char *pol_value_str(const pol_value *v, size_t *len);
+/* Number of list items or map entries (0 otherwise). */
+POL_API size_t pol_value_len(const pol_value *v);
+/* List item [i] (NULL if out of range or not a list). */
+POL_API const pol_value *pol_value_at(const pol_value *v, size_t i);
+/* Map value for the string key [key] (NULL if absent or not a map). */
+POL_API const pol_value *pol_value_get(const pol_value *v, const char *key);
+/* [v] as CEL literal text (1u, "s", [1, 2], duration("1s")); the text
+ * is owned by [ctx] until its next call. */
+POL_API const char *pol_value_format(pol_ctx *ctx, const pol_value *v);
+
+#ifdef __cplusplus
+}
+#endif
+
 #endif

@@ -21,6 +21,7 @@ typedef struct arena {
   size_t used;        /* bytes handed out by the chunks (for limits) */
   size_t limit;       /* 0: unlimited */
   size_t nchunks;     /* chunk mallocs since init (for benchmarks) */
+  bool failed;        /* an allocation failed since init/reset */
 } arena;
 
 POL_INTERNAL void arena_init(arena *a, size_t limit);

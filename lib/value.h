@@ -104,7 +104,7 @@ struct map {
 
 struct err {
   uint8_t kind;      /* err_kind */
-  int32_t loc;       /* source offset of the failing operation, or -1 */
+  int32_t loc;       /* index of the failing instruction, or -1 */
   const char *msg;   /* full human message, e.g. "division by zero" */
   const char *path;  /* ERR_ABSENT: the missing name/path, else NULL */
 };

@@ -1,0 +1,440 @@
+/*
+ * api.c: include/pol.h implemented on top of the internal stages. It
+ * checks arguments, keeps each handle's last message, and converts
+ * between the opaque public types and the internal ones: a pol_program
+ * is a program, a pol_value is a val.
+ */
+#include "pol.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "compile.h"
+#include "json.h"
+#include "parse.h"
+#include "vm.h"
+
+#define PROG(p) ((const program *)(p))
+#define VAL(v) ((const val *)(v))
+
+struct pol_env {
+  pol_config cfg;
+  diag_list diags;    /* of the last compile */
+  bool have_diags;
+  char *src_copy;     /* the source the diagnostics point into */
+  sbuf text;          /* rendered diagnostics, disassembly */
+  char errmsg[1024];
+};
+
+struct pol_facts {
+  pol_env *env;
+  arena a;              /* every bound value */
+  val *keys, *vals;     /* bindings in order; later ones win */
+  size_t n, cap;
+  map *vars;            /* the bindings as a map, for the VM */
+  const char **names;   /* the bound names, for pol_compile_expr decls */
+  char errmsg[1024];
+};
+
+struct pol_ctx {
+  pol_env *env;
+  vm vm;
+  val result;
+  sbuf text;
+  char errmsg[1024];
+};
+
+static void set_msg(char *buf, const char *fmt, ...) POL_PRINTF(2, 3);
+static void set_msg(char *buf, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(buf, 1024, fmt, ap);
+  va_end(ap);
+}
+
+const char *pol_strerror(int rc) {
+  static const char *const text[] = {
+      "ok", "syntax error", "evaluation error", "limit reached",
+      "out of memory", "input/output error", "malformed input",
+      "invalid argument"};
+  if (rc < 0 || rc >= (int)POL_COUNTOF(text))
+    return "unknown status";
+  return text[rc];
+}
+
+int pol_version_number(void) { return POL_VERSION_NUMBER; }
+
+/* ==== env ================================================================ */
+
+void pol_config_init(pol_config *cfg) {
+  memset(cfg, 0, sizeof *cfg);
+  cfg->max_steps = 10000000;
+  cfg->max_memory = (size_t)256 << 20;
+}
+
+int pol_env_new(const pol_config *cfg, pol_env **out) {
+  pol_env *env = calloc(1, sizeof *env);
+  *out = env;
+  if (!env)
+    return POL_ENOMEM;
+  if (cfg)
+    env->cfg = *cfg;
+  else
+    pol_config_init(&env->cfg);
+  sb_init(&env->text);
+  return POL_OK;
+}
+
+static void drop_diags(pol_env *env) {
+  if (env->have_diags)
+    diag_free(&env->diags);
+  env->have_diags = false;
+  free(env->src_copy);
+  env->src_copy = NULL;
+}
+
+void pol_env_free(pol_env *env) {
+  if (!env)
+    return;
+  drop_diags(env);
+  sb_free(&env->text);
+  free(env);
+}
+
+const char *pol_env_errmsg(const pol_env *env) {
+  return env ? env->errmsg : "no environment";
+}
+
+size_t pol_diag_count(const pol_env *env) {
+  return env && env->have_diags ? env->diags.n : 0;
+}
+
+int pol_diag_get(const pol_env *env, size_t i, pol_diag *out) {
+  if (!env || !out || i >= pol_diag_count(env))
+    return POL_EINVAL;
+  const diag *d = &env->diags.items[i];
+  out->file = env->diags.file;
+  out->line = d->sp.line;
+  out->col = d->sp.col;
+  out->len = d->sp.len;
+  out->message = d->msg;
+  return POL_OK;
+}
+
+const char *pol_diag_render(pol_env *env, int flags) {
+  env->text.len = 0;
+  for (size_t i = 0; i < pol_diag_count(env); i++)
+    diag_render(&env->diags, i, flags & POL_RENDER_EXCERPT, &env->text);
+  sb_putc(&env->text, '\0');
+  env->text.len--;
+  return env->text.oom ? "out of memory" : env->text.p;
+}
+
+/* ==== compile ============================================================ */
+
+static program *compile_src(pol_env *env, const char *src, size_t len,
+                            const char *name, const pol_facts *decls) {
+  drop_diags(env);
+  env->src_copy = malloc(len + 1);
+  if (!env->src_copy)
+    return NULL;
+  memcpy(env->src_copy, src, len);
+  env->src_copy[len] = '\0';
+  diag_init(&env->diags, name ? name : "<expr>", env->src_copy, len);
+  env->have_diags = true;
+  arena ast_arena;
+  arena_init(&ast_arena, 0);
+  program *p = NULL;
+  ast *root = parse_expr(&ast_arena, &env->diags);
+  if (root)
+    p = compile_expr(root, &env->diags, decls ? decls->names : NULL,
+                     decls ? decls->n : 0);
+  arena_free(&ast_arena);
+  return p;
+}
+
+int pol_compile_expr(pol_env *env, const char *src, size_t len,
+                     const char *name, const pol_facts *decls,
+                     pol_program **out) {
+  if (!env || !src || !out)
+    return POL_EINVAL;
+  program *p = compile_src(env, src, len, name, decls);
+  *out = (pol_program *)p;
+  if (p)
+    return POL_OK;
+  if (!env->have_diags || env->diags.n == 0) {
+    set_msg(env->errmsg, "out of memory while compiling");
+    return POL_ENOMEM;
+  }
+  const char *text = pol_diag_render(env, 0);
+  set_msg(env->errmsg, "%s", text);
+  return POL_ESYNTAX;
+}
+
+void pol_program_free(pol_program *prog) { program_free((program *)prog); }
+
+const char *pol_program_disasm(pol_env *env, const pol_program *prog) {
+  env->text.len = 0;
+  program_disasm(PROG(prog), &env->text);
+  sb_putc(&env->text, '\0');
+  return env->text.oom ? "out of memory" : env->text.p;
+}
+
+/* ==== facts ============================================================== */
+
+int pol_facts_new(pol_env *env, pol_facts **out) {
+  pol_facts *f = calloc(1, sizeof *f);
+  *out = f;
+  if (!f)
+    return POL_ENOMEM;
+  f->env = env;
+  arena_init(&f->a, 0);
+  return POL_OK;
+}
+
+void pol_facts_free(pol_facts *f) {
+  if (!f)
+    return;
+  arena_free(&f->a);
+  free(f->keys);
+  free(f->vals);
+  free(f->names);
+  free(f);
+}
+
+const char *pol_facts_errmsg(const pol_facts *f) {
+  return f ? f->errmsg : "no facts";
+}
+
+/* Rebuild the variable map after a binding: a name bound twice keeps
+ * its last value. */
+static int rebuild(pol_facts *f) {
+  val *k = malloc((f->n + 1) * sizeof *k), *v = malloc((f->n + 1) * sizeof *v);
+  size_t m = 0;
+  for (size_t i = 0; k && v && i < f->n; i++) {
+    size_t j = 0;
+    while (j < m && !val_equal(k[j], f->keys[i]))
+      j++;
+    k[j] = f->keys[i];
+    v[j] = f->vals[i];
+    m += j == m;
+  }
+  val r = k && v ? val_map(&f->a, k, v, m) : val_nomem();
+  free(k);
+  free(v);
+  if (r.kind != V_MAP) {
+    set_msg(f->errmsg, "out of memory");
+    return POL_ENOMEM;
+  }
+  f->vars = r.as.m;
+  return POL_OK;
+}
+
+static int bind(pol_facts *f, const char *name, size_t len, val v) {
+  if (f->n == f->cap) {
+    size_t cap = f->cap ? f->cap * 2 : 16;
+    val *k = realloc(f->keys, cap * sizeof *k);
+    if (k)
+      f->keys = k;
+    val *vs = realloc(f->vals, cap * sizeof *vs);
+    if (vs)
+      f->vals = vs;
+    const char **ns = realloc(f->names, cap * sizeof *ns);
+    if (ns)
+      f->names = ns;
+    if (!k || !vs || !ns)
+      return POL_ENOMEM;
+    f->cap = cap;
+  }
+  val key = val_string(&f->a, name, len);
+  if (key.kind == V_ERROR)
+    return POL_ENOMEM;
+  f->keys[f->n] = key;
+  f->vals[f->n] = v;
+  f->names[f->n] = key.as.s->data;
+  f->n++;
+  return POL_OK;
+}
+
+static int json_fail(pol_facts *f, const char *name, const json_error *e) {
+  set_msg(f->errmsg, "%s:%u:%u: %s", name ? name : "<json>", e->line,
+          e->col, e->msg);
+  return POL_EFORMAT;
+}
+
+int pol_facts_load_json(pol_facts *f, const char *text, size_t len,
+                        const char *name) {
+  if (!f || !text)
+    return POL_EINVAL;
+  val v;
+  json_error e;
+  if (!json_parse(&f->a, text, len, &v, &e))
+    return json_fail(f, name, &e);
+  if (v.kind != V_MAP) {
+    set_msg(f->errmsg, "%s:1:1: a fact set must be a JSON object, not %s",
+            name ? name : "<json>", val_kind_name(v.kind));
+    return POL_EFORMAT;
+  }
+  for (uint32_t i = 0; i < v.as.m->n; i++) {
+    const str *k = v.as.m->keys[i].as.s;
+    if (bind(f, k->data, k->len, v.as.m->vals[i]) != POL_OK)
+      return POL_ENOMEM;
+  }
+  return rebuild(f);
+}
+
+int pol_facts_bind_json(pol_facts *f, const char *var, const char *text,
+                        size_t len, const char *name) {
+  if (!f || !var || !*var || !text)
+    return POL_EINVAL;
+  val v;
+  json_error e;
+  if (!json_parse(&f->a, text, len, &v, &e))
+    return json_fail(f, name, &e);
+  if (bind(f, var, strlen(var), v) != POL_OK)
+    return POL_ENOMEM;
+  return rebuild(f);
+}
+
+int pol_facts_bind_literal(pol_facts *f, const char *var, const char *text,
+                           size_t len) {
+  if (!f || !var || !*var || !text)
+    return POL_EINVAL;
+  pol_program *p;
+  int rc = pol_compile_expr(f->env, text, len, var, NULL, &p);
+  if (rc != POL_OK) {
+    set_msg(f->errmsg, "--bind %s: %s", var, pol_env_errmsg(f->env));
+    return POL_EFORMAT;
+  }
+  vm v;
+  vm_init(&v, f->env->cfg.max_steps, f->env->cfg.max_memory);
+  val r = vm_run(&v, PROG(p), NULL);
+  if (r.kind == V_ERROR) {
+    set_msg(f->errmsg, "--bind %s: %s", var, r.as.e->msg);
+    rc = POL_EFORMAT;
+  } else {
+    r = val_deepcopy(&f->a, r);
+    rc = r.kind == V_ERROR ? POL_ENOMEM : bind(f, var, strlen(var), r);
+  }
+  vm_free(&v);
+  pol_program_free(p);
+  return rc == POL_OK ? rebuild(f) : rc;
+}
+
+/* ==== evaluation ========================================================= */
+
+int pol_ctx_new(pol_env *env, pol_ctx **out) {
+  pol_ctx *c = calloc(1, sizeof *c);
+  *out = c;
+  if (!c || !env)
+    return c ? POL_EINVAL : POL_ENOMEM;
+  c->env = env;
+  vm_init(&c->vm, env->cfg.max_steps, env->cfg.max_memory);
+  sb_init(&c->text);
+  return POL_OK;
+}
+
+void pol_ctx_free(pol_ctx *c) {
+  if (!c)
+    return;
+  vm_free(&c->vm);
+  sb_free(&c->text);
+  free(c);
+}
+
+const char *pol_ctx_errmsg(const pol_ctx *c) {
+  return c ? c->errmsg : "no context";
+}
+
+static int runtime_error(pol_ctx *c, const program *p, const err *e) {
+  if (e->loc >= 0 && (uint32_t)e->loc < p->ncode) {
+    const loc *l = &p->locs[e->loc];
+    set_msg(c->errmsg, "%s:%u:%u: %s", p->file, l->line, l->col, e->msg);
+  } else {
+    set_msg(c->errmsg, "%s: %s", p->file, e->msg);
+  }
+  if (e->kind == ERR_LIMIT)
+    return POL_ELIMIT;
+  return e->kind == ERR_NOMEM ? POL_ENOMEM : POL_ERUNTIME;
+}
+
+int pol_eval(pol_ctx *c, const pol_program *prog, const pol_facts *facts,
+             const pol_value **out) {
+  if (!c || !prog || !out)
+    return POL_EINVAL;
+  const program *p = PROG(prog);
+  c->result = vm_run(&c->vm, p, facts ? facts->vars : NULL);
+  *out = (const pol_value *)&c->result;
+  if (c->result.kind == V_ERROR)
+    return runtime_error(c, p, c->result.as.e);
+  c->errmsg[0] = '\0';
+  return POL_OK;
+}
+
+/* ==== values ============================================================= */
+
+pol_type pol_value_type(const pol_value *v) {
+  return (pol_type)VAL(v)->kind;
+}
+
+bool pol_value_bool(const pol_value *v) {
+  return VAL(v)->kind == V_BOOL && VAL(v)->as.b;
+}
+
+int64_t pol_value_int(const pol_value *v) {
+  return VAL(v)->kind == V_INT ? VAL(v)->as.i : 0;
+}
+
+uint64_t pol_value_uint(const pol_value *v) {
+  return VAL(v)->kind == V_UINT ? VAL(v)->as.u : 0;
+}
+
+double pol_value_double(const pol_value *v) {
+  return VAL(v)->kind == V_DOUBLE ? VAL(v)->as.d : 0;
+}
+
+const char *pol_value_str(const pol_value *v, size_t *len) {
+  const val *x = VAL(v);
+  if (x->kind != V_STRING && x->kind != V_BYTES)
+    return NULL;
+  if (len)
+    *len = x->as.s->len;
+  return x->as.s->data;
+}
+
+size_t pol_value_len(const pol_value *v) {
+  const val *x = VAL(v);
+  if (x->kind == V_LIST)
+    return x->as.l->n;
+  return x->kind == V_MAP ? x->as.m->n : 0;
+}
+
+const pol_value *pol_value_at(const pol_value *v, size_t i) {
+  const val *x = VAL(v);
+  if (x->kind != V_LIST || i >= x->as.l->n)
+    return NULL;
+  return (const pol_value *)&x->as.l->items[i];
+}
+
+const pol_value *pol_value_get(const pol_value *v, const char *key) {
+  const val *x = VAL(v);
+  if (x->kind != V_MAP || !key)
+    return NULL;
+  size_t n = strlen(key);
+  return (const pol_value *)map_get_str(x->as.m, key, n,
+                                        val_hash_bytes(key, n));
+}
+
+const char *pol_value_format(pol_ctx *c, const pol_value *v) {
+  c->text.len = 0;
+  val_print(&c->text, *VAL(v));
+  sb_putc(&c->text, '\0');
+  return c->text.oom ? "out of memory" : c->text.p;
+}
+
+/* The public type codes are the internal kinds, in the same order. */
+_Static_assert((int)POL_T_ERROR == (int)V_ERROR &&
+                   (int)POL_T_TIMESTAMP == (int)V_TIMESTAMP,
+               "pol_type must mirror val_kind");

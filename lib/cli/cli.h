@@ -1,0 +1,42 @@
+/*
+ * cli.h: what the policyc subcommands share: exit statuses, input
+ * reading, message helpers. policyc uses only the public include/pol.h.
+ */
+#ifndef POLICYC_CLI_H
+#define POLICYC_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "pol.h"
+
+/* Exit statuses (docs/cli.md). */
+enum {
+  EXIT_OK = 0,      /* success / compliant */
+  EXIT_FAIL = 1,    /* eval: the expression raised an error */
+  EXIT_USAGE = 2,   /* bad command line, or the source does not compile */
+  EXIT_INPUT = 3    /* input unreadable or malformed; output unwritable */
+};
+
+/* Largest input policyc reads; /dev/zero hits it instead of hanging. */
+#define CLI_MAX_INPUT ((size_t)64 << 20)
+
+typedef struct cli_input {
+  char *data; /* malloc'd, NUL-terminated */
+  size_t len;
+} cli_input;
+
+/* Read the whole of [path] ("-" is standard input). On failure print
+ * "policyc: PATH: reason" and return false. */
+bool cli_read(const char *path, cli_input *in);
+/* Print "policyc: " + message to stderr. */
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Flush stdout; on a write error report it and return false. */
+bool cli_flush_stdout(void);
+/* Parse a non-negative integer option value with an optional K/M/G
+ * suffix; false if malformed. */
+bool cli_parse_size(const char *s, unsigned long long *out);
+
+int cmd_eval(int argc, char **argv);
+
+#endif

@@ -1,0 +1,233 @@
+/*
+ * cmd_eval.c: `policyc eval [--bind NAME=LITERAL | NAME=@FILE]...
+ * [--facts FILE] [--max-steps N] [--max-memory SIZE] [--list] -- EXPR`.
+ * Prints the value as one CEL literal line. Exit statuses: 0 value,
+ * 1 evaluation error (or a limit), 2 usage or compile error, 3 input
+ * unreadable/malformed or output unwritable.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+typedef struct eval_opts {
+  const char **inputs; /* "--facts" FILE or "--bind" SPEC, in order */
+  bool *is_bind;
+  int ninputs;
+  const char *expr;
+  bool list;
+  int excerpt; /* -1 auto (terminal), 0 never, 1 always */
+  pol_config cfg;
+} eval_opts;
+
+static const char eval_usage[] =
+    "usage: policyc eval [options] [--] EXPR\n"
+    "  --bind NAME=LITERAL   bind NAME to a CEL literal (1u, \"s\", [1])\n"
+    "  --bind NAME=@FILE     bind NAME to the JSON value in FILE (- stdin)\n"
+    "  --facts FILE          bind every top-level key of a JSON object\n"
+    "  --max-steps N         loop iterations allowed (default 10000000)\n"
+    "  --max-memory SIZE     bytes of temporaries allowed, K/M/G suffix\n"
+    "                        (default 256M, 0 for no limit)\n"
+    "  --list                print the compiled bytecode, do not evaluate\n"
+    "  --excerpt=WHEN        source line and caret under compile errors:\n"
+    "                        auto (on a terminal), always, never\n";
+
+static int usage_error(const char *msg, const char *arg) {
+  cli_error("eval: %s%s", msg, arg ? arg : "");
+  fputs(eval_usage, stderr);
+  return EXIT_USAGE;
+}
+
+/* Value of option [name] at argv[*i]: "--name=V" or "--name V". */
+static const char *opt_value(int argc, char **argv, int *i, const char *name) {
+  size_t n = strlen(name);
+  const char *a = argv[*i];
+  if (strncmp(a, name, n) != 0)
+    return NULL;
+  if (a[n] == '=')
+    return a + n + 1;
+  if (a[n] == '\0' && *i + 1 < argc)
+    return argv[++*i];
+  return NULL;
+}
+
+static int limit_opt(const char *name, const char *v, eval_opts *o) {
+  unsigned long long x;
+  if (!cli_parse_size(v, &x))
+    return usage_error("bad number for ", name);
+  if (strcmp(name, "--max-steps") == 0)
+    o->cfg.max_steps = x;
+  else
+    o->cfg.max_memory = (size_t)x;
+  return EXIT_OK;
+}
+
+static int one_opt(int argc, char **argv, int *i, eval_opts *o) {
+  const char *v, *a = argv[*i];
+  if ((v = opt_value(argc, argv, i, "--bind")) ||
+      (v = opt_value(argc, argv, i, "--facts"))) {
+    o->is_bind[o->ninputs] = a[2] == 'b';
+    o->inputs[o->ninputs++] = v;
+    return EXIT_OK;
+  }
+  if ((v = opt_value(argc, argv, i, "--max-steps")))
+    return limit_opt("--max-steps", v, o);
+  if ((v = opt_value(argc, argv, i, "--max-memory")))
+    return limit_opt("--max-memory", v, o);
+  if (strcmp(a, "--list") == 0) {
+    o->list = true;
+    return EXIT_OK;
+  }
+  if (strncmp(a, "--excerpt=", 10) == 0) {
+    const char *w = a + 10;
+    o->excerpt = !strcmp(w, "always") ? 1 : !strcmp(w, "never") ? 0 : -1;
+    if (o->excerpt == -1 && strcmp(w, "auto") != 0)
+      return usage_error("bad --excerpt value: ", w);
+    return EXIT_OK;
+  }
+  return usage_error("unknown option or missing value: ", a);
+}
+
+static int parse_args(int argc, char **argv, eval_opts *o) {
+  for (int i = 1; i < argc; i++) {
+    const char *a = argv[i];
+    if (strcmp(a, "--") == 0 || a[0] != '-' || a[1] == '\0') {
+      int at = strcmp(a, "--") == 0 ? i + 1 : i;
+      if (at != argc - 1)
+        return usage_error(at >= argc ? "missing EXPR" : "one EXPR expected",
+                           NULL);
+      o->expr = argv[at];
+      return EXIT_OK;
+    }
+    if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+      fputs(eval_usage, stdout);
+      return -1;
+    }
+    int rc = one_opt(argc, argv, &i, o);
+    if (rc != EXIT_OK)
+      return rc;
+  }
+  return usage_error("missing EXPR", NULL);
+}
+
+/* --bind NAME=@FILE or NAME=LITERAL. */
+static int bind_one(pol_facts *f, const char *spec) {
+  const char *eq = strchr(spec, '=');
+  if (!eq || eq == spec)
+    return usage_error("--bind needs NAME=VALUE, got ", spec);
+  char *name = strndup(spec, (size_t)(eq - spec));
+  int rc, status = EXIT_OK;
+  if (eq[1] == '@') {
+    cli_input in;
+    if (!cli_read(eq + 2, &in)) {
+      free(name);
+      return EXIT_INPUT;
+    }
+    rc = pol_facts_bind_json(f, name, in.data, in.len, eq + 2);
+    free(in.data);
+    status = EXIT_INPUT;
+  } else {
+    rc = pol_facts_bind_literal(f, name, eq + 1, strlen(eq + 1));
+    status = EXIT_USAGE;
+  }
+  free(name);
+  if (rc == POL_OK)
+    return EXIT_OK;
+  cli_error("%s", pol_facts_errmsg(f));
+  return status;
+}
+
+static int load_facts(pol_facts *f, const char *path) {
+  cli_input in;
+  if (!cli_read(path, &in))
+    return EXIT_INPUT;
+  int rc = pol_facts_load_json(f, in.data, in.len,
+                               strcmp(path, "-") ? path : "<stdin>");
+  free(in.data);
+  if (rc == POL_OK)
+    return EXIT_OK;
+  cli_error("%s", pol_facts_errmsg(f));
+  return EXIT_INPUT;
+}
+
+static int evaluate(pol_env *env, pol_program *p, pol_facts *f) {
+  pol_ctx *ctx;
+  if (pol_ctx_new(env, &ctx) != POL_OK) {
+    cli_error("out of memory");
+    return EXIT_FAIL;
+  }
+  const pol_value *v;
+  int rc = pol_eval(ctx, p, f, &v), status = EXIT_OK;
+  if (rc == POL_OK) {
+    printf("%s\n", pol_value_format(ctx, v));
+    status = cli_flush_stdout() ? EXIT_OK : EXIT_INPUT;
+  } else {
+    cli_error("%s", pol_ctx_errmsg(ctx));
+    status = EXIT_FAIL;
+  }
+  pol_ctx_free(ctx);
+  return status;
+}
+
+static int compile_and_run(pol_env *env, pol_facts *f, const eval_opts *o) {
+  pol_program *p;
+  int rc = pol_compile_expr(env, o->expr, strlen(o->expr), "<expr>", f, &p);
+  if (rc != POL_OK) {
+    int excerpt = o->excerpt < 0 ? isatty(STDERR_FILENO) : o->excerpt;
+    fputs(rc == POL_ESYNTAX
+              ? pol_diag_render(env, excerpt ? POL_RENDER_EXCERPT : 0)
+              : pol_env_errmsg(env), stderr);
+    return EXIT_USAGE;
+  }
+  int status;
+  if (o->list) {
+    fputs(pol_program_disasm(env, p), stdout);
+    status = cli_flush_stdout() ? EXIT_OK : EXIT_INPUT;
+  } else {
+    status = evaluate(env, p, f);
+  }
+  pol_program_free(p);
+  return status;
+}
+
+static int run(eval_opts *o) {
+  pol_env *env = NULL;
+  pol_facts *f = NULL;
+  int status = EXIT_FAIL;
+  if (pol_env_new(&o->cfg, &env) != POL_OK ||
+      pol_facts_new(env, &f) != POL_OK) {
+    cli_error("out of memory");
+    goto done;
+  }
+  status = EXIT_OK;
+  for (int i = 0; i < o->ninputs && status == EXIT_OK; i++)
+    status = o->is_bind[i] ? bind_one(f, o->inputs[i])
+                           : load_facts(f, o->inputs[i]);
+  if (status == EXIT_OK)
+    status = compile_and_run(env, f, o);
+done:
+  pol_facts_free(f);
+  pol_env_free(env);
+  return status;
+}
+
+int cmd_eval(int argc, char **argv) {
+  eval_opts o;
+  memset(&o, 0, sizeof o);
+  o.excerpt = -1;
+  pol_config_init(&o.cfg);
+  o.inputs = calloc((size_t)argc, sizeof *o.inputs);
+  o.is_bind = calloc((size_t)argc, sizeof *o.is_bind);
+  if (!o.inputs || !o.is_bind) {
+    cli_error("out of memory");
+    return EXIT_FAIL;
+  }
+  int status = parse_args(argc, argv, &o);
+  if (status == EXIT_OK)
+    status = run(&o);
+  free(o.inputs);
+  free(o.is_bind);
+  return status < 0 ? EXIT_OK : status;
+}

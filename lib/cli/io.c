@@ -1,0 +1,107 @@
+/*
+ * io.c: reading inputs whole, with a size bound, and reporting errors the
+ * same way everywhere: "policyc: PATH: reason".
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+void cli_error(const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  fputs("policyc: ", stderr);
+  vfprintf(stderr, fmt, ap);
+  fputc('\n', stderr);
+  va_end(ap);
+}
+
+static bool read_fd(int fd, const char *path, cli_input *in) {
+  size_t cap = 65536, len = 0;
+  char *buf = malloc(cap + 1);
+  for (;;) {
+    if (!buf) {
+      cli_error("%s: out of memory", path);
+      return false;
+    }
+    if (len == cap) {
+      if (cap >= CLI_MAX_INPUT) {
+        cli_error("%s: input larger than %zu MiB", path, CLI_MAX_INPUT >> 20);
+        free(buf);
+        return false;
+      }
+      cap *= 2;
+      char *nb = realloc(buf, cap + 1);
+      if (!nb)
+        free(buf);
+      buf = nb;
+      continue;
+    }
+    ssize_t r = read(fd, buf + len, cap - len);
+    if (r < 0 && errno == EINTR)
+      continue;
+    if (r < 0) {
+      cli_error("%s: %s", path, strerror(errno));
+      free(buf);
+      return false;
+    }
+    if (r == 0)
+      break;
+    len += (size_t)r;
+  }
+  buf[len] = '\0';
+  in->data = buf;
+  in->len = len;
+  return true;
+}
+
+bool cli_read(const char *path, cli_input *in) {
+  if (strcmp(path, "-") == 0)
+    return read_fd(STDIN_FILENO, "<stdin>", in);
+  int fd = open(path, O_RDONLY);
+  if (fd < 0) {
+    cli_error("%s: %s", path, strerror(errno));
+    return false;
+  }
+  struct stat st;
+  if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+    cli_error("%s: is a directory", path);
+    close(fd);
+    return false;
+  }
+  bool ok = read_fd(fd, path, in);
+  close(fd);
+  return ok;
+}
+
+bool cli_flush_stdout(void) {
+  if (fflush(stdout) == 0 && !ferror(stdout))
+    return true;
+  cli_error("error writing standard output: %s", strerror(errno));
+  return false;
+}
+
+bool cli_parse_size(const char *s, unsigned long long *out) {
+  char *end;
+  errno = 0;
+  if (*s < '0' || *s > '9')
+    return false;
+  unsigned long long v = strtoull(s, &end, 10);
+  unsigned shift = 0;
+  switch (*end) {
+  case 'K': case 'k': shift = 10; end++; break;
+  case 'M': case 'm': shift = 20; end++; break;
+  case 'G': case 'g': shift = 30; end++; break;
+  default: break;
+  }
+  if (errno || *end || (shift && v > (~0ull >> shift)))
+    return false;
+  *out = v << shift;
+  return true;
+}

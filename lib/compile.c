@@ -1,0 +1,739 @@
+/*
+ * compile.c: turns the AST into the stack bytecode of opcodes.h.
+ *
+ * One recursive walk, expr(), with one function per node kind. Every
+ * emit() records the node's span, so a runtime error can say line:col.
+ * The compiler tracks the value-stack depth as it emits, so the program
+ * knows its deepest stack and the VM never checks for overflow.
+ *
+ * Macros are expanded here into loops over ITER_* instructions with the
+ * accumulator in a local slot (see comprehension()). Locals are
+ * allocated in stack order: a macro takes slots on entry and gives them
+ * back on exit.
+ */
+#include "compile.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "opcodes.h"
+
+typedef struct scope_var {
+  const char *name;
+  uint32_t slot;
+} scope_var;
+
+typedef struct compiler {
+  diag_list *d;
+  program *p;
+  size_t cap_code, cap_consts, cap_fns;
+  scope_var scope[POL_MAX_PARSE_DEPTH * 2];
+  int nscope;
+  uint32_t nlocals;
+  int depth; /* current value-stack depth */
+  const char *const *vars;
+  size_t nvars;
+  bool oom;
+} compiler;
+
+static const struct {
+  opcode op;
+  int in, out, fmt;
+} op_info[] = {
+#define X(name, fmt, in, out, doc) {OP_##name, in, out, FMT_##fmt},
+    OPCODES(X)
+#undef X
+};
+
+static void expr(compiler *c, const ast *n);
+
+/* ==== emission =========================================================== */
+
+static bool grow(void **p, size_t *cap, size_t need, size_t elem) {
+  if (need <= *cap)
+    return true;
+  size_t ncap = *cap ? *cap * 2 : 64;
+  while (ncap < need)
+    ncap *= 2;
+  void *q = realloc(*p, ncap * elem);
+  if (!q)
+    return false;
+  *p = q;
+  *cap = ncap;
+  return true;
+}
+
+static void fail(compiler *c, const ast *n, const char *msg, const char *arg) {
+  diag_add(c->d, n->sp, msg, arg);
+}
+
+/* Append one raw word attributed to [n]; returns its index. */
+static uint32_t word(compiler *c, uint32_t w, const ast *n) {
+  program *p = c->p;
+  size_t cap = c->cap_code;
+  if (!grow((void **)&p->code, &cap, p->ncode + 1, sizeof *p->code)) {
+    c->oom = true;
+    return 0;
+  }
+  size_t cap2 = c->cap_code;
+  if (!grow((void **)&p->locs, &cap2, p->ncode + 1, sizeof *p->locs)) {
+    c->oom = true;
+    return 0;
+  }
+  c->cap_code = cap;
+  p->code[p->ncode] = w;
+  p->locs[p->ncode] = (loc){n->sp.off, n->sp.len, n->sp.line, n->sp.col};
+  return p->ncode++;
+}
+
+/* Adjust the tracked stack depth by [delta] and record the maximum. */
+static void stack(compiler *c, int delta) {
+  c->depth += delta;
+  if (c->depth > (int)c->p->maxstack)
+    c->p->maxstack = (uint32_t)c->depth;
+}
+
+/* Emit [op] with operand [a]; the stack effect comes from the table. */
+static uint32_t emit(compiler *c, opcode op, uint32_t a, const ast *n) {
+  uint32_t at = word(c, MK_A(op, a), n);
+  if (op_info[op].in >= 0)
+    stack(c, op_info[op].out - op_info[op].in);
+  if (op_info[op].fmt == FMT_AX)
+    word(c, 0, n);
+  return at;
+}
+
+/* Point the jump at [at] to the current end of code. */
+static void patch(compiler *c, uint32_t at) {
+  program *p = c->p;
+  if (c->oom)
+    return;
+  if (op_info[INS_OP(p->code[at])].fmt == FMT_AX) {
+    p->code[at + 1] = p->ncode - (at + 2);
+    return;
+  }
+  int32_t off = (int32_t)(p->ncode - (at + 1));
+  if (off > MAXARG_SJ) {
+    diag_add(c->d, diag_span_at(c->d, p->locs[at].off, 1),
+             "expression too large: jump exceeds %d instructions",
+             MAXARG_SJ);
+    return;
+  }
+  p->code[at] = MK_A(INS_OP(p->code[at]), (uint32_t)off & MAXARG_A);
+}
+
+/* A backward jump from here to [target]. */
+static void jump_back(compiler *c, opcode op, uint32_t target, const ast *n) {
+  int32_t off = (int32_t)target - (int32_t)(c->p->ncode + 1);
+  word(c, MK_A(op, (uint32_t)off & MAXARG_A), n);
+}
+
+static uint32_t konst(compiler *c, val v, const ast *n) {
+  program *p = c->p;
+  for (uint32_t i = 0; i < p->nconsts; i++) /* share names and literals */
+    if (p->consts[i].kind == v.kind && val_equal(p->consts[i], v) &&
+        (v.kind != V_DOUBLE || p->consts[i].as.u == v.as.u))
+      return i;
+  if (p->nconsts >= MAXARG_A) {
+    fail(c, n, "too many constants (limit is 16777215)%s", "");
+    return 0;
+  }
+  if (!grow((void **)&p->consts, &c->cap_consts, p->nconsts + 1,
+            sizeof *p->consts)) {
+    c->oom = true;
+    return 0;
+  }
+  p->consts[p->nconsts] = v;
+  return p->nconsts++;
+}
+
+static uint32_t name_const(compiler *c, const char *s, const ast *n) {
+  val v = val_cstring(&c->p->a, s);
+  if (v.kind == V_ERROR)
+    c->oom = true;
+  return konst(c, v, n);
+}
+
+static void emit_const(compiler *c, val v, const ast *n) {
+  if (v.kind == V_ERROR) {
+    c->oom = true;
+    return;
+  }
+  emit(c, OP_CONST, konst(c, v, n), n);
+}
+
+/* ==== locals and scope =================================================== */
+
+static uint32_t local_alloc(compiler *c, uint32_t n) {
+  uint32_t s = c->nlocals;
+  c->nlocals += n;
+  if (c->nlocals > c->p->nlocals)
+    c->p->nlocals = c->nlocals;
+  return s;
+}
+
+static void scope_push(compiler *c, const char *name, uint32_t slot) {
+  if (c->nscope < (int)POL_COUNTOF(c->scope))
+    c->scope[c->nscope++] = (scope_var){name, slot};
+}
+
+static const scope_var *scope_find(const compiler *c, const char *name) {
+  for (int i = c->nscope - 1; i >= 0; i--)
+    if (strcmp(c->scope[i].name, name) == 0)
+      return &c->scope[i];
+  return NULL;
+}
+
+static bool declared(const compiler *c, const char *name) {
+  for (size_t i = 0; i < c->nvars; i++)
+    if (strcmp(c->vars[i], name) == 0)
+      return true;
+  return false;
+}
+
+/* ==== literals =========================================================== */
+
+/* The value of a literal subtree (scalars, lists and maps of literals),
+ * built in the program's arena, or false if [n] is not constant. */
+static bool literal_value(compiler *c, const ast *n, val *out) {
+  arena *a = &c->p->a;
+  switch (n->kind) {
+  case AST_NULL_LIT: *out = val_null(); return true;
+  case AST_BOOL_LIT: *out = val_bool(n->lit.b); return true;
+  case AST_INT_LIT: *out = val_int(n->lit.i); return true;
+  case AST_UINT_LIT: *out = val_uint(n->lit.u); return true;
+  case AST_DOUBLE_LIT: *out = val_double(n->lit.d); return true;
+  case AST_STRING_LIT: *out = val_string(a, n->lit.s.p, n->lit.s.n); break;
+  case AST_BYTES_LIT: *out = val_bytes(a, n->lit.s.p, n->lit.s.n); break;
+  case AST_LIST: {
+    list *l = list_alloc(a, n->nkids);
+    if (!l)
+      return false;
+    for (uint32_t i = 0; i < n->nkids; i++)
+      if ((n->kids[i]->flags & AST_F_OPTIONAL) ||
+          !literal_value(c, n->kids[i], &l->items[i]))
+        return false;
+    *out = (val){.kind = V_LIST, .as.l = l};
+    return true;
+  }
+  case AST_MAP: {
+    val *kv = arena_alloc(a, 2 * (size_t)n->nkids * sizeof(val) + 1);
+    if (!kv)
+      return false;
+    for (uint32_t i = 0; i < n->nkids; i++) {
+      const ast *e = n->kids[i];
+      if ((e->flags & AST_F_OPTIONAL) ||
+          !literal_value(c, e->kids[0], &kv[i]) ||
+          !literal_value(c, e->kids[1], &kv[n->nkids + i]))
+        return false;
+    }
+    *out = val_map(a, kv, kv + n->nkids, n->nkids);
+    break; /* a repeated key stays a runtime error */
+  }
+  default: return false;
+  }
+  return out->kind != V_ERROR;
+}
+
+static void literal(compiler *c, const ast *n) {
+  switch (n->kind) {
+  case AST_NULL_LIT: emit(c, OP_NULL, 0, n); return;
+  case AST_BOOL_LIT: emit(c, n->lit.b ? OP_TRUE : OP_FALSE, 0, n); return;
+  default: {
+    val v;
+    if (literal_value(c, n, &v))
+      emit_const(c, v, n);
+    else
+      c->oom = true;
+  }
+  }
+}
+
+/* ==== names and selection ================================================ */
+
+/* The dotted text of a SELECT chain over an IDENT ("a.b.c") in [buf], or
+ * false if the chain has other nodes or is too long. */
+static bool qualified_name(const ast *n, char *buf, size_t cap) {
+  if (n->kind == AST_IDENT) {
+    size_t len = strlen(n->name);
+    if (len + 1 > cap)
+      return false;
+    memcpy(buf, n->name, len + 1);
+    return true;
+  }
+  if (n->kind != AST_SELECT || (n->flags & AST_F_OPTIONAL) ||
+      !qualified_name(n->kids[0], buf, cap))
+    return false;
+  size_t len = strlen(buf), fl = strlen(n->name);
+  if (len + 1 + fl + 1 > cap)
+    return false;
+  buf[len] = '.';
+  memcpy(buf + len + 1, n->name, fl + 1);
+  return true;
+}
+
+static const ast *chain_root(const ast *n) {
+  while (n->kind == AST_SELECT)
+    n = n->kids[0];
+  return n;
+}
+
+static void ident(compiler *c, const ast *n) {
+  const scope_var *v = (n->flags & AST_F_ROOTED) ? NULL
+                                                  : scope_find(c, n->name);
+  if (v)
+    emit(c, OP_LOADLOCAL, v->slot, n);
+  else
+    emit(c, OP_LOADVAR, name_const(c, n->name, n), n);
+}
+
+/* A select chain whose dotted text names a declared variable loads it
+ * directly: with a.b.c declared, `a.b.c` is one variable, not fields. */
+static bool declared_chain(compiler *c, const ast *n) {
+  char buf[512];
+  const ast *root = chain_root(n);
+  if (root->kind != AST_IDENT || (!(root->flags & AST_F_ROOTED) &&
+                                  scope_find(c, root->name)))
+    return false;
+  if (!c->nvars || !qualified_name(n, buf, sizeof buf) || !declared(c, buf))
+    return false;
+  emit(c, OP_LOADVAR, name_const(c, buf, n), n);
+  return true;
+}
+
+static void select_(compiler *c, const ast *n) {
+  if (declared_chain(c, n))
+    return;
+  expr(c, n->kids[0]);
+  opcode op = (n->flags & AST_F_OPTIONAL) ? OP_OPTSELECT : OP_SELECT;
+  emit(c, op, name_const(c, n->name, n), n);
+}
+
+/* ==== operators ========================================================== */
+
+static void binary(compiler *c, const ast *n) {
+  static const opcode ops[] = {
+      [AST_OP_ADD] = OP_ADD, [AST_OP_SUB] = OP_SUB, [AST_OP_MUL] = OP_MUL,
+      [AST_OP_DIV] = OP_DIV, [AST_OP_MOD] = OP_MOD, [AST_OP_EQ] = OP_EQ,
+      [AST_OP_NE] = OP_NE,   [AST_OP_LT] = OP_LT,   [AST_OP_LE] = OP_LE,
+      [AST_OP_GT] = OP_GT,   [AST_OP_GE] = OP_GE,   [AST_OP_IN] = OP_IN};
+  expr(c, n->kids[0]);
+  expr(c, n->kids[1]);
+  emit(c, ops[n->op], 0, n);
+}
+
+static void unary(compiler *c, const ast *n) {
+  expr(c, n->kids[0]);
+  emit(c, n->op == AST_OP_NEG ? OP_NEG : OP_NOT, 0, n);
+}
+
+/* a && b: ANDSC skips b when a is false; AND merges with CEL's rules,
+ * which absorb an error on either side when the other side is false. */
+static void logic(compiler *c, const ast *n) {
+  bool and = n->kind == AST_AND;
+  expr(c, n->kids[0]);
+  uint32_t sc = emit(c, and ? OP_ANDSC : OP_ORSC, 0, n);
+  expr(c, n->kids[1]);
+  emit(c, and ? OP_AND : OP_OR, 0, n);
+  patch(c, sc);
+}
+
+/* c ? a : b. BRANCH sends an error (or non-bool) test to the JMP that
+ * ends the true arm, so it becomes the result. */
+static void cond(compiler *c, const ast *n) {
+  expr(c, n->kids[0]);
+  uint32_t br = emit(c, OP_BRANCH, 0, n);
+  expr(c, n->kids[1]);
+  uint32_t end = emit(c, OP_JMP, 0, n);
+  patch(c, br);
+  stack(c, -1); /* the arms are alternatives */
+  expr(c, n->kids[2]);
+  patch(c, end);
+}
+
+/* ==== lists and maps ===================================================== */
+
+static bool has_optional_kid(const ast *n) {
+  for (uint32_t i = 0; i < n->nkids; i++)
+    if (n->kids[i]->flags & AST_F_OPTIONAL)
+      return true;
+  return false;
+}
+
+/* [a, ?b]: build through a local list builder. */
+static void optional_list(compiler *c, const ast *n) {
+  uint32_t acc = local_alloc(c, 1);
+  emit(c, OP_LIST, 0, n);
+  emit(c, OP_STORELOCAL, acc, n);
+  for (uint32_t i = 0; i < n->nkids; i++) {
+    expr(c, n->kids[i]);
+    bool opt = n->kids[i]->flags & AST_F_OPTIONAL;
+    emit(c, opt ? OP_OPTAPPEND : OP_APPEND, acc, n->kids[i]);
+  }
+  emit(c, OP_LOADLOCAL, acc, n);
+  c->nlocals--;
+}
+
+static void list_(compiler *c, const ast *n) {
+  val v;
+  if (literal_value(c, n, &v)) {
+    emit_const(c, v, n);
+    return;
+  }
+  if (has_optional_kid(n)) {
+    optional_list(c, n);
+    return;
+  }
+  if (n->nkids > MAXARG_A) {
+    fail(c, n, "list literal too long%s", "");
+    return;
+  }
+  for (uint32_t i = 0; i < n->nkids; i++)
+    expr(c, n->kids[i]);
+  emit(c, OP_LIST, n->nkids, n);
+  stack(c, 1 - (int)n->nkids);
+}
+
+static void map_(compiler *c, const ast *n) {
+  val v;
+  if (literal_value(c, n, &v)) {
+    emit_const(c, v, n);
+    return;
+  }
+  if (has_optional_kid(n)) {
+    fail(c, n, "optional map entries ({?k: v}) are not supported%s", "");
+    return;
+  }
+  for (uint32_t i = 0; i < n->nkids; i++) {
+    expr(c, n->kids[i]->kids[0]);
+    expr(c, n->kids[i]->kids[1]);
+  }
+  emit(c, OP_MAP, n->nkids, n);
+  stack(c, 1 - 2 * (int)n->nkids);
+}
+
+/* ==== macros ============================================================= */
+
+typedef enum { M_ALL, M_EXISTS, M_EXISTS_ONE, M_MAP, M_FILTER } macro_kind;
+
+static bool simple_name(compiler *c, const ast *n) {
+  if (n->kind == AST_IDENT && !(n->flags & AST_F_ROOTED))
+    return true;
+  fail(c, n, "the iteration variable must be a simple name%s", "");
+  return false;
+}
+
+/* The loop body of each macro: consumes nothing, updates L[acc]. */
+static void macro_body(compiler *c, macro_kind k, const ast *const *args,
+                       int nargs, uint32_t acc, uint32_t var) {
+  const ast *p = args[nargs - 1];
+  switch (k) {
+  case M_ALL:
+  case M_EXISTS:
+    emit(c, OP_LOADLOCAL, acc, p);
+    expr(c, p);
+    emit(c, k == M_ALL ? OP_AND : OP_OR, 0, p);
+    emit(c, OP_STORELOCAL, acc, p);
+    return;
+  case M_EXISTS_ONE:
+    expr(c, p);
+    emit(c, OP_COUNT, acc, p);
+    return;
+  case M_MAP:
+  case M_FILTER: {
+    bool filtered = k == M_FILTER || nargs == 3;
+    uint32_t br = 0;
+    if (filtered) { /* an error test lands on APPEND: the result errs */
+      expr(c, args[1]);
+      br = emit(c, OP_BRANCH, 0, args[1]);
+    }
+    if (k == M_FILTER)
+      emit(c, OP_LOADLOCAL, var, p);
+    else
+      expr(c, p);
+    emit(c, OP_APPEND, acc, p);
+    if (filtered)
+      patch(c, br);
+    return;
+  }
+  }
+}
+
+static void macro_init(compiler *c, macro_kind k, uint32_t acc,
+                       const ast *n) {
+  switch (k) {
+  case M_ALL: emit(c, OP_TRUE, 0, n); break;
+  case M_EXISTS: emit(c, OP_FALSE, 0, n); break;
+  case M_EXISTS_ONE: emit_const(c, val_int(0), n); break;
+  default: emit(c, OP_LIST, 0, n); break;
+  }
+  emit(c, OP_STORELOCAL, acc, n);
+}
+
+/* range.macro(x, args...): see the file comment. Slots: s range, s+1
+ * position, s+2 the variable, s+3 a second variable, s+4 accumulator. */
+static void comprehension(compiler *c, const ast *n, macro_kind k,
+                          int nvars) {
+  const ast *const *args = (const ast *const *)n->kids + 1;
+  int nargs = (int)n->nkids - 1;
+  if (!simple_name(c, args[0]) || (nvars == 2 && !simple_name(c, args[1])))
+    return;
+  expr(c, n->kids[0]);
+  uint32_t s = local_alloc(c, 5), acc = s + 4;
+  emit(c, OP_ITER_INIT, s, n);
+  macro_init(c, k, acc, n);
+  uint32_t loop = c->p->ncode;
+  uint32_t next = emit(c, OP_ITER_NEXT,
+                       s | (nvars == 2 ? ITER_TWO_VARS : 0), n);
+  uint32_t brk = UINT32_MAX;
+  if (k == M_ALL || k == M_EXISTS)
+    brk = emit(c, k == M_ALL ? OP_BRK_FALSE : OP_BRK_TRUE, acc, n);
+  scope_push(c, args[0]->name, s + 2);
+  if (nvars == 2)
+    scope_push(c, args[1]->name, s + 3);
+  macro_body(c, k, args + nvars - 1, nargs - nvars + 1, acc, s + 2);
+  c->nscope -= nvars;
+  jump_back(c, OP_JMP, loop, n);
+  patch(c, next);
+  if (brk != UINT32_MAX)
+    patch(c, brk);
+  emit(c, OP_LOADLOCAL, acc, n);
+  if (k == M_EXISTS_ONE) {
+    emit_const(c, val_int(1), n);
+    emit(c, OP_EQ, 0, n);
+  }
+  emit(c, OP_ITER_END, s, n);
+  c->nlocals -= 5;
+}
+
+static void bind_macro(compiler *c, const ast *n) {
+  const ast *var = n->kids[0];
+  if (!simple_name(c, var))
+    return;
+  expr(c, n->kids[1]);
+  uint32_t slot = local_alloc(c, 1);
+  emit(c, OP_STORELOCAL, slot, n);
+  scope_push(c, var->name, slot);
+  expr(c, n->kids[2]);
+  c->nscope--;
+  c->nlocals--;
+}
+
+static void has_macro(compiler *c, const ast *n) {
+  const ast *arg = n->kids[0];
+  if (arg->kind != AST_SELECT || (arg->flags & AST_F_OPTIONAL)) {
+    fail(c, arg, "has() needs a field selection argument, as in has(a.b)%s",
+         "");
+    return;
+  }
+  expr(c, arg->kids[0]);
+  emit(c, OP_HAS, name_const(c, arg->name, arg), n);
+}
+
+static const struct {
+  const char *name;
+  int nargs; /* receiver excluded */
+  int nvars;
+  macro_kind k;
+} macros[] = {
+    {"all", 2, 1, M_ALL},           {"exists", 2, 1, M_EXISTS},
+    {"exists_one", 2, 1, M_EXISTS_ONE}, {"existsOne", 2, 1, M_EXISTS_ONE},
+    {"map", 2, 1, M_MAP},           {"map", 3, 1, M_MAP},
+    {"filter", 2, 1, M_FILTER},     {"all", 3, 2, M_ALL},
+    {"exists", 3, 2, M_EXISTS},     {"existsOne", 3, 2, M_EXISTS_ONE},
+    {"exists_one", 3, 2, M_EXISTS_ONE},
+    {"transformList", 3, 2, M_MAP}, {"transformList", 4, 2, M_MAP},
+};
+
+/* Expand [n] if it is a macro call; false if it is an ordinary call. */
+static bool macro(compiler *c, const ast *n) {
+  bool recv = n->flags & AST_F_RECEIVER;
+  int nargs = (int)n->nkids - (recv ? 1 : 0);
+  if (!recv && strcmp(n->name, "has") == 0 && nargs == 1) {
+    has_macro(c, n);
+    return true;
+  }
+  if (recv && strcmp(n->name, "bind") == 0 && nargs == 3 &&
+      n->kids[0]->kind == AST_IDENT &&
+      strcmp(n->kids[0]->name, "cel") == 0 && !scope_find(c, "cel")) {
+    ast shifted = *n; /* drop the `cel` receiver */
+    shifted.kids = n->kids + 1;
+    shifted.nkids = n->nkids - 1;
+    bind_macro(c, &shifted);
+    return true;
+  }
+  if (!recv)
+    return false;
+  for (size_t i = 0; i < POL_COUNTOF(macros); i++)
+    if (macros[i].nargs == nargs && strcmp(macros[i].name, n->name) == 0) {
+      comprehension(c, n, macros[i].k, macros[i].nvars);
+      return true;
+    }
+  return false;
+}
+
+/* ==== calls ============================================================== */
+
+static uint32_t fn_index(compiler *c, const builtin *b, const ast *n) {
+  program *p = c->p;
+  for (uint32_t i = 0; i < p->nfns; i++)
+    if (p->fns[i] == b)
+      return i;
+  if (p->nfns >= MAXARG_BC) {
+    fail(c, n, "too many distinct functions (limit is 4095)%s", "");
+    return 0;
+  }
+  if (!grow((void **)&p->fns, &c->cap_fns, p->nfns + 1, sizeof *p->fns)) {
+    c->oom = true;
+    return 0;
+  }
+  p->fns[p->nfns] = b;
+  return p->nfns++;
+}
+
+static void emit_call(compiler *c, const builtin *b, const ast *const *args,
+                      uint32_t nargs, const ast *n) {
+  if (nargs > MAXARG_BC) {
+    fail(c, n, "too many arguments%s", "");
+    return;
+  }
+  for (uint32_t i = 0; i < nargs; i++)
+    expr(c, args[i]);
+  word(c, MK_BC(OP_CALL, fn_index(c, b, n), nargs), n);
+  stack(c, 1 - (int)nargs);
+}
+
+static void unknown_function(compiler *c, const ast *n, const char *name,
+                             bool name_found, int style) {
+  if (name_found)
+    diag_add(c->d, n->sp, "wrong number of arguments to '%s'", name);
+  else if (style == BI_RECEIVER)
+    diag_add(c->d, n->sp, "unknown method '%s'", name);
+  else
+    diag_add(c->d, n->sp, "unknown function '%s'", name);
+}
+
+/* ns.f(args) where ns.f is a qualified global (math.greatest): true if
+ * the receiver chain names no variable and the function exists. */
+static bool qualified_call(compiler *c, const ast *n) {
+  char buf[256];
+  const ast *recv = n->kids[0];
+  const ast *root = chain_root(recv);
+  if (root->kind != AST_IDENT || scope_find(c, root->name) ||
+      declared(c, root->name) || !qualified_name(recv, buf, sizeof buf))
+    return false;
+  size_t len = strlen(buf);
+  if (len + strlen(n->name) + 2 > sizeof buf)
+    return false;
+  buf[len] = '.';
+  strcpy(buf + len + 1, n->name);
+  bool found;
+  const builtin *b = bi_lookup(buf, BI_GLOBAL, (int)n->nkids - 1, &found);
+  if (!b && !found)
+    return false;
+  if (!b)
+    unknown_function(c, n, buf, true, BI_GLOBAL);
+  else
+    emit_call(c, b, (const ast *const *)n->kids + 1, n->nkids - 1, n);
+  return true;
+}
+
+static void call(compiler *c, const ast *n) {
+  if (macro(c, n))
+    return;
+  bool recv = n->flags & AST_F_RECEIVER;
+  if (recv && qualified_call(c, n))
+    return;
+  int style = recv ? BI_RECEIVER : BI_GLOBAL;
+  bool found;
+  const builtin *b = bi_lookup(n->name, style, (int)n->nkids, &found);
+  if (!b) {
+    unknown_function(c, n, n->name, found, style);
+    return;
+  }
+  emit_call(c, b, (const ast *const *)n->kids, n->nkids, n);
+}
+
+/* ==== the walk =========================================================== */
+
+static void expr(compiler *c, const ast *n) {
+  switch ((ast_kind)n->kind) {
+  case AST_NULL_LIT:
+  case AST_BOOL_LIT:
+  case AST_INT_LIT:
+  case AST_UINT_LIT:
+  case AST_DOUBLE_LIT:
+  case AST_STRING_LIT:
+  case AST_BYTES_LIT: literal(c, n); return;
+  case AST_IDENT: ident(c, n); return;
+  case AST_SELECT: select_(c, n); return;
+  case AST_INDEX:
+    expr(c, n->kids[0]);
+    expr(c, n->kids[1]);
+    emit(c, (n->flags & AST_F_OPTIONAL) ? OP_OPTINDEX : OP_INDEX, 0, n);
+    return;
+  case AST_CALL: call(c, n); return;
+  case AST_UNARY: unary(c, n); return;
+  case AST_BINARY: binary(c, n); return;
+  case AST_AND:
+  case AST_OR: logic(c, n); return;
+  case AST_COND: cond(c, n); return;
+  case AST_LIST: list_(c, n); return;
+  case AST_MAP: map_(c, n); return;
+  case AST_MESSAGE:
+    fail(c, n, "message construction '%s{...}' is not supported", n->name);
+    return;
+  default:
+    fail(c, n, "unexpected %s in expression", ast_kind_name(n->kind));
+    return;
+  }
+}
+
+static bool finish(compiler *c, const ast *root) {
+  emit(c, OP_RETURN, 0, root);
+  program *p = c->p;
+  if (c->oom)
+    diag_add(c->d, root->sp, "out of memory while compiling");
+  if (c->d->n)
+    return false;
+  p->file = strdup(c->d->file ? c->d->file : "<expr>");
+  p->src = malloc(c->d->srclen + 1);
+  if (!p->file || !p->src)
+    return false;
+  memcpy(p->src, c->d->src, c->d->srclen);
+  p->src[c->d->srclen] = '\0';
+  p->srclen = (uint32_t)c->d->srclen;
+  return true;
+}
+
+program *compile_expr(const ast *root, diag_list *d, const char *const *vars,
+                      size_t nvars) {
+  compiler c;
+  memset(&c, 0, sizeof c);
+  c.d = d;
+  c.vars = vars;
+  c.nvars = nvars;
+  c.p = calloc(1, sizeof *c.p);
+  if (!c.p)
+    return NULL;
+  arena_init(&c.p->a, 0);
+  expr(&c, root);
+  if (!finish(&c, root)) {
+    program_free(c.p);
+    return NULL;
+  }
+  return c.p;
+}
+
+void program_free(program *p) {
+  if (!p)
+    return;
+  free(p->code);
+  free(p->locs);
+  free(p->consts);
+  free(p->fns);
+  free(p->file);
+  free(p->src);
+  arena_free(&p->a);
+  free(p);
+}

@@ -1,0 +1,60 @@
+/*
+ * disasm.c: a readable listing of a program, one instruction a line:
+ *
+ *     0003  2:5   SELECT      1   ; "generations"
+ *
+ * (index, source line:col, opcode, operands, and a comment with the
+ * constant, function or jump target). Used by tests of the compiler and
+ * by `policyc eval --list`.
+ */
+#include "opcodes.h"
+#include "program.h"
+
+static const struct {
+  const char *name;
+  int fmt;
+} info[] = {
+#define X(name, fmt, in, out, doc) {#name, FMT_##fmt},
+    OPCODES(X)
+#undef X
+};
+
+static void operands(const program *p, uint32_t pc, sbuf *b) {
+  uint32_t w = p->code[pc];
+  opcode op = INS_OP(w);
+  switch (info[op].fmt) {
+  case FMT_A:
+    sb_printf(b, " %u", INS_A(w));
+    if (op == OP_CONST || op == OP_LOADVAR || op == OP_SELECT ||
+        op == OP_HAS || op == OP_OPTSELECT) {
+      sb_puts(b, "\t; ");
+      val_print(b, p->consts[INS_A(w)]);
+    }
+    break;
+  case FMT_sJ:
+    sb_printf(b, " %d\t; to %d", INS_SJ(w), (int)pc + 1 + INS_SJ(w));
+    break;
+  case FMT_BC:
+    sb_printf(b, " %u %u\t; %s/%u", INS_B(w), INS_C(w),
+              p->fns[INS_B(w)]->name, INS_C(w));
+    break;
+  case FMT_AX:
+    sb_printf(b, " %u\t; exit to %u", INS_A(w) & ITER_SLOT_MASK,
+              pc + 2 + p->code[pc + 1]);
+    break;
+  default: break;
+  }
+}
+
+void program_disasm(const program *p, sbuf *b) {
+  for (uint32_t pc = 0; pc < p->ncode; pc++) {
+    opcode op = INS_OP(p->code[pc]);
+    sb_printf(b, "%04u %3u:%-3u %-10s", pc, p->locs[pc].line, p->locs[pc].col,
+              op < OP__COUNT ? info[op].name : "?");
+    if (op < OP__COUNT)
+      operands(p, pc, b);
+    sb_putc(b, '\n');
+    if (op < OP__COUNT && info[op].fmt == FMT_AX)
+      pc++;
+  }
+}

@@ -1,0 +1,107 @@
+/*
+ * opcodes.h: THE opcode table. Everything that knows about instructions
+ * (compiler, VM dispatch, disassembler, verifier) expands OPCODES below;
+ * there is no other list.
+ *
+ * Instructions are fixed 32-bit words on a value stack:
+ *
+ *     31                     8 7        0
+ *    +------------------------+----------+
+ *    |           A            |    op    |      format A  / sJ
+ *    +------------------------+----------+
+ *    |  B (12 bits) | C (12)  |    op    |      format BC
+ *    +------------------------+----------+
+ *    followed, for format AX, by one raw word X (a signed jump offset).
+ *
+ * A is unsigned (constant, local slot, count); sJ is A read as a signed
+ * 24-bit offset relative to the next instruction. Jumps are checked
+ * against the instruction budget only when they go backwards (loops), as
+ * Lua does, so straight-line code pays nothing for the limit.
+ *
+ * Columns: name, format, values popped, values pushed (-1: depends on the
+ * operand, see vm.c), one line of semantics. K[] is the constant pool,
+ * L[] the local slots.
+ */
+#ifndef POL_OPCODES_H
+#define POL_OPCODES_H
+
+#include <stdint.h>
+
+#define OPCODES(X)                                                          \
+  X(CONST, A, 0, 1, "push K[A]")                                            \
+  X(NULL, N, 0, 1, "push null")                                             \
+  X(TRUE, N, 0, 1, "push true")                                             \
+  X(FALSE, N, 0, 1, "push false")                                           \
+  X(LOADVAR, A, 0, 1, "push the variable named K[A]; absent error if unbound")\
+  X(LOADLOCAL, A, 0, 1, "push L[A]")                                        \
+  X(STORELOCAL, A, 1, 0, "L[A] := pop")                                     \
+  X(POP, N, 1, 0, "drop the top value")                                     \
+  X(SELECT, A, 1, 1, "x := pop; push x.K[A] (absent error if no such key)") \
+  X(OPTSELECT, A, 1, 1, "x := pop; push x.?K[A] (an optional)")             \
+  X(HAS, A, 1, 1, "x := pop; push has(x.K[A])")                             \
+  X(INDEX, N, 2, 1, "i := pop; x := pop; push x[i]")                        \
+  X(OPTINDEX, N, 2, 1, "i := pop; x := pop; push x[?i] (an optional)")      \
+  X(NEG, N, 1, 1, "push -pop")                                              \
+  X(NOT, N, 1, 1, "push !pop")                                              \
+  X(ADD, N, 2, 1, "b := pop; a := pop; push a + b")                         \
+  X(SUB, N, 2, 1, "push a - b")                                             \
+  X(MUL, N, 2, 1, "push a * b")                                             \
+  X(DIV, N, 2, 1, "push a / b")                                             \
+  X(MOD, N, 2, 1, "push a % b")                                             \
+  X(EQ, N, 2, 1, "push a == b")                                             \
+  X(NE, N, 2, 1, "push a != b")                                             \
+  X(LT, N, 2, 1, "push a < b")                                              \
+  X(LE, N, 2, 1, "push a <= b")                                             \
+  X(GT, N, 2, 1, "push a > b")                                              \
+  X(GE, N, 2, 1, "push a >= b")                                             \
+  X(IN, N, 2, 1, "push a in b")                                             \
+  X(LIST, A, -1, 1, "pop A values; push them as a list")                    \
+  X(MAP, A, -1, 1, "pop A key/value pairs; push them as a map")             \
+  X(CALL, BC, -1, 1, "pop C args; push builtin B(args) (errors propagate)") \
+  X(JMP, sJ, 0, 0, "pc += sJ")                                              \
+  X(BRANCH, sJ, 1, 0, "?: test: true: go on; false: pc += sJ; else leave "  \
+                      "the error and pc += sJ - 1 (the JMP to the end)")    \
+  X(ANDSC, sJ, 0, 0, "&& left: if top is false, pc += sJ (keep it)")        \
+  X(ORSC, sJ, 0, 0, "|| left: if top is true, pc += sJ (keep it)")          \
+  X(AND, N, 2, 1, "CEL &&: false wins, then errors, then true")             \
+  X(OR, N, 2, 1, "CEL ||: true wins, then errors, then false")              \
+  X(ITER_INIT, A, 1, 0, "L[A] := pop (list or map to iterate), L[A+1] := 0")\
+  X(ITER_NEXT, AX, 0, 0, "next item of L[A&0xFFFFF] into L[+2] (and L[+3] "  \
+                         "if A has bit 23: two variables); else pc += X")   \
+  X(BRK_FALSE, AX, 0, 0, "if L[A] is false, pc += X (all: decided)")        \
+  X(BRK_TRUE, AX, 0, 0, "if L[A] is true, pc += X (exists: decided)")       \
+  X(COUNT, A, 1, 0, "exists_one step: p := pop; L[A] += (p ? 1 : 0)")       \
+  X(APPEND, A, 1, 0, "L[A] := L[A] + [pop] (a list builder)")               \
+  X(OPTAPPEND, A, 1, 0, "o := pop; if o has a value, append it to L[A]")    \
+  X(ITER_END, A, 1, 1, "r := pop; push L[A] if the range was bad, else r")  \
+  X(RETURN, N, 1, 0, "finish with the top value")
+
+typedef enum {
+#define X(name, fmt, in, out, doc) OP_##name,
+  OPCODES(X)
+#undef X
+  OP__COUNT
+} opcode;
+
+/* Operand formats: N none, A unsigned 24, sJ signed 24, BC 12+12, AX A
+ * plus an extra word. */
+enum { FMT_N, FMT_A, FMT_sJ, FMT_BC, FMT_AX };
+
+#define INS_OP(w) ((opcode)((w) & 0xffu))
+#define INS_A(w) ((uint32_t)(w) >> 8)
+#define INS_SJ(w) ((int32_t)(w) >> 8) /* arithmetic shift keeps the sign */
+#define INS_B(w) (((uint32_t)(w) >> 20) & 0xfffu)
+#define INS_C(w) (((uint32_t)(w) >> 8) & 0xfffu)
+
+#define MAXARG_A ((1u << 24) - 1)
+#define MAXARG_SJ ((1 << 23) - 1)
+#define MAXARG_BC ((1u << 12) - 1)
+#define ITER_TWO_VARS (1u << 23)
+#define ITER_SLOT_MASK ((1u << 20) - 1)
+
+#define MK_N(op) ((uint32_t)(op))
+#define MK_A(op, a) ((uint32_t)(op) | ((uint32_t)(a) << 8))
+#define MK_BC(op, b, c) \
+  ((uint32_t)(op) | ((uint32_t)(b) << 20) | ((uint32_t)(c) << 8))
+
+#endif

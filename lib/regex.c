@@ -1,0 +1,377 @@
+/*
+ * regex.c: `matches` for CEL through PCRE2 (see regex.h). It owns three
+ * steps: a scan that refuses what RE2 would refuse, the translation of
+ * the one escape whose meaning differs (RE2's \v is a vertical tab, PCRE2's
+ * is a class), and a compile + search under hard limits.
+ *
+ * Semantics kept from RE2: UTF-8 code points; \d \w \s \b and the POSIX
+ * classes are ASCII-only (so no PCRE2_UCP, whose Unicode classes RE2 does
+ * not have), while (?i) still folds case over all of Unicode; `$` without
+ * (?m) matches only at the very end (PCRE2_DOLLAR_ENDONLY); `.` stops only
+ * at \n (newline convention LF); repetition counts are at most 1000.
+ * Refused: backreferences \1-\9 (so RE2's two-digit octal \12 form is
+ * refused too: write \x0a), \k \g, lookaround, atomic and branch-reset
+ * groups, recursion, conditionals, callouts, comments, (*VERBS),
+ * possessive quantifiers, \C, and escapes RE2 does not define (\Z \G \K
+ * \R \X \h \H \V \N \e \c \o ...).
+ *
+ * Limits: the backtracking matcher gets POL_REGEX_MATCH_LIMIT steps, the
+ * same depth, and RX_HEAP_KIB of heap. PCRE2 restarts the step count at
+ * each start position, so the worst case is that many steps per byte of
+ * the subject: bounded, but quadratic for some patterns over long text.
+ */
+#include "regex.h"
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+#include <string.h>
+
+enum {
+  RX_MAX_REPEAT = 1000, /* RE2's limit on {n,m} */
+  RX_HEAP_KIB = 16384   /* backtracking memory per search */
+};
+
+/* ==== RE2 syntax scan ================================================== */
+
+typedef struct scan {
+  const char *p;
+  size_t n, i;
+  size_t nv;       /* \v escapes seen: translated before compiling */
+  const char *why; /* set when the pattern is refused */
+  size_t at;       /* byte offset of the refused construct */
+} scan;
+
+static bool refuse(scan *sc, size_t at, const char *why) {
+  sc->why = why;
+  sc->at = at;
+  return false;
+}
+
+static bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+static bool is_alpha(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/* Skip "{...}" after \x, \p or \P so that its digits are not read as a
+ * repetition count. */
+static void skip_braces(scan *sc) {
+  if (sc->i < sc->n && sc->p[sc->i] == '{') {
+    while (sc->i < sc->n && sc->p[sc->i] != '}')
+      sc->i++;
+    if (sc->i < sc->n)
+      sc->i++;
+  }
+}
+
+/* \Q...\E: everything up to \E (or the end) is literal. */
+static void skip_quoted(scan *sc) {
+  while (sc->i < sc->n) {
+    if (sc->p[sc->i] == '\\' && sc->i + 1 < sc->n && sc->p[sc->i + 1] == 'E') {
+      sc->i += 2;
+      return;
+    }
+    sc->i++;
+  }
+}
+
+/* The escape at p[i] == '\\'. RE2 knows a fixed set of letters, octal
+ * \0.., and any escaped ASCII punctuation. */
+static bool scan_escape(scan *sc, bool in_class) {
+  size_t at = sc->i;
+  if (at + 1 >= sc->n) { /* trailing backslash: PCRE2 reports it */
+    sc->i++;
+    return true;
+  }
+  char c = sc->p[at + 1];
+  sc->i += 2;
+  if (c >= '1' && c <= '9')
+    return refuse(sc, at, "backreferences are not supported");
+  if ((unsigned char)c >= 0x80)
+    return refuse(sc, at, "escaping a non-ASCII character is not allowed");
+  if (!is_alpha(c))
+    return true;
+  const char *ok = in_class ? "afnrtvxdDsSwWpP" : "afnrtvxdDsSwWpPAbBzQE";
+  if (!strchr(ok, c))
+    return refuse(sc, at, "escape sequence not supported in RE2 syntax");
+  if (c == 'v')
+    sc->nv++;
+  if (c == 'Q')
+    skip_quoted(sc);
+  if (c == 'x' || c == 'p' || c == 'P')
+    skip_braces(sc);
+  return true;
+}
+
+/* A POSIX class "[:alpha:]" inside a character class: skip to ":]". */
+static void skip_posix(scan *sc) {
+  size_t i = sc->i + 2;
+  while (i + 1 < sc->n && !(sc->p[i] == ':' && sc->p[i + 1] == ']'))
+    i++;
+  sc->i = i + 1 < sc->n ? i + 2 : sc->n;
+}
+
+/* The character class at p[i] == '['. A ']' first is literal. */
+static bool scan_class(scan *sc) {
+  size_t at = sc->i++;
+  if (sc->i < sc->n && sc->p[sc->i] == '^')
+    sc->i++;
+  if (sc->i < sc->n && sc->p[sc->i] == ']')
+    sc->i++;
+  while (sc->i < sc->n && sc->p[sc->i] != ']') {
+    if (sc->p[sc->i] == '\\') {
+      if (!scan_escape(sc, true))
+        return false;
+    } else if (sc->p[sc->i] == '[' && sc->i + 1 < sc->n &&
+               sc->p[sc->i + 1] == ':') {
+      skip_posix(sc);
+    } else {
+      sc->i++;
+    }
+  }
+  if (sc->i >= sc->n)
+    return refuse(sc, at, "missing closing ]");
+  sc->i++;
+  return true;
+}
+
+/* "(?" followed by flags from RE2's set (i m s U and -), ending in ')' or
+ * ':'. */
+static bool flag_group(const char *p, size_t n, size_t i) {
+  size_t start = i;
+  while (i < n && p[i] != '\0' && strchr("imsU-", p[i]))
+    i++;
+  return i > start && i < n && (p[i] == ')' || p[i] == ':');
+}
+
+/* The group opening at p[i] == '('. */
+static bool scan_group(scan *sc) {
+  size_t at = sc->i++;
+  const char *p = sc->p;
+  size_t n = sc->n, i = sc->i;
+  if (i < n && p[i] == '*')
+    return refuse(sc, at, "(*VERB) items are not supported");
+  if (i >= n || p[i] != '?')
+    return true;
+  char c = i + 1 < n ? p[i + 1] : '\0';
+  char d = i + 2 < n ? p[i + 2] : '\0';
+  if (c == ':' || (c == 'P' && d == '<') || (c == '<' && (is_alpha(d) ||
+                                                          d == '_')))
+    return true;
+  if (c == '=' || c == '!' || (c == '<' && (d == '=' || d == '!')))
+    return refuse(sc, at, "lookaround assertions are not supported");
+  if (c == 'P' && (d == '=' || d == '>'))
+    return refuse(sc, at, "backreferences are not supported");
+  if (flag_group(p, n, i + 1))
+    return true;
+  return refuse(sc, at, "this group syntax is not supported");
+}
+
+/* Read a decimal count at p[*i], capped so that it cannot overflow. */
+static bool read_count(const char *p, size_t n, size_t *i, long *out) {
+  size_t start = *i;
+  long v = 0;
+  while (*i < n && is_digit(p[*i])) {
+    if (v <= 100000)
+      v = v * 10 + (p[*i] - '0');
+    (*i)++;
+  }
+  *out = v;
+  return *i > start;
+}
+
+/* A '{' at p[i]: a repetition {n}, {n,} or {n,m} (else a literal). */
+static bool scan_brace(scan *sc) {
+  size_t at = sc->i, i = at + 1;
+  long lo, hi = 0;
+  if (!read_count(sc->p, sc->n, &i, &lo)) {
+    sc->i++;
+    return true;
+  }
+  if (i < sc->n && sc->p[i] == ',') {
+    i++;
+    read_count(sc->p, sc->n, &i, &hi);
+  }
+  if (i >= sc->n || sc->p[i] != '}') {
+    sc->i++;
+    return true;
+  }
+  if (lo > RX_MAX_REPEAT || hi > RX_MAX_REPEAT)
+    return refuse(sc, at, "repetition count exceeds 1000");
+  sc->i = i + 1;
+  return true;
+}
+
+/* After a quantifier: '+' would make it possessive. */
+static bool scan_after_quant(scan *sc) {
+  if (sc->i < sc->n && sc->p[sc->i] == '?')
+    sc->i++;
+  else if (sc->i < sc->n && sc->p[sc->i] == '+')
+    return refuse(sc, sc->i, "possessive quantifiers are not supported");
+  return true;
+}
+
+static bool scan_one(scan *sc) {
+  switch (sc->p[sc->i]) {
+  case '\\': return scan_escape(sc, false);
+  case '[': return scan_class(sc);
+  case '(': return scan_group(sc);
+  case '{':
+    if (!scan_brace(sc))
+      return false;
+    return sc->p[sc->i - 1] != '}' || scan_after_quant(sc);
+  case '*': case '+': case '?':
+    sc->i++;
+    return scan_after_quant(sc);
+  default:
+    sc->i++;
+    return true;
+  }
+}
+
+static bool scan_pattern(scan *sc) {
+  while (sc->i < sc->n)
+    if (!scan_one(sc))
+      return false;
+  return true;
+}
+
+/* A copy of [pat] in [a] with each \v escape (outside \Q...\E) written
+ * \x0B, RE2's meaning. NULL on out of memory. */
+static char *translate_vt(arena *a, const char *pat, size_t plen,
+                          size_t nv, size_t *outlen) {
+  char *out = arena_alloc(a, plen + 2 * nv + 1);
+  size_t o = 0, i = 0;
+  bool quoted = false;
+  if (!out)
+    return NULL;
+  while (i < plen) {
+    char d = i + 1 < plen ? pat[i + 1] : '\0';
+    size_t take = pat[i] == '\\' && i + 1 < plen ? 2 : 1;
+    if (quoted && take == 2 && d != 'E')
+      take = 1; /* inside \Q...\E only \E is special */
+    if (take == 2 && !quoted && d == 'v') {
+      memcpy(out + o, "\\x0B", 4);
+      o += 4;
+      i += 2;
+      continue;
+    }
+    if (take == 2 && (d == 'Q' || d == 'E'))
+      quoted = d == 'Q';
+    memcpy(out + o, pat + i, take);
+    o += take;
+    i += take;
+  }
+  *outlen = o;
+  return out;
+}
+
+/* ==== PCRE2 =========================================================== */
+
+static val pcre_error(arena *a, int code, const char *what, size_t off) {
+  PCRE2_UCHAR msg[256];
+  if (code == PCRE2_ERROR_NOMEMORY)
+    return val_nomem();
+  if (pcre2_get_error_message(code, msg, sizeof msg) < 0)
+    strcpy((char *)msg, "unknown error");
+  if (!what)
+    return val_err(a, ERR_INVALID, "regular expression: %s", (char *)msg);
+  return val_err(a, ERR_INVALID, "%s at offset %zu: %s", what, off,
+                 (char *)msg);
+}
+
+/* Compile [pat] (already scanned and translated). NULL with *ev set. */
+static pcre2_code *compile(arena *a, const char *pat, size_t plen,
+                           val *ev) {
+  const uint32_t opts = PCRE2_UTF | PCRE2_DOLLAR_ENDONLY |
+                        PCRE2_NEVER_BACKSLASH_C | PCRE2_NEVER_UCP;
+  pcre2_compile_context *cc = pcre2_compile_context_create(NULL);
+  int code = 0;
+  PCRE2_SIZE off = 0;
+  if (!cc) {
+    *ev = val_nomem();
+    return NULL;
+  }
+  pcre2_set_newline(cc, PCRE2_NEWLINE_LF);
+  pcre2_code *re = pcre2_compile((PCRE2_SPTR)pat, plen, opts, &code, &off,
+                                 cc);
+  pcre2_compile_context_free(cc);
+  if (!re)
+    *ev = pcre_error(a, code, "invalid regular expression", off);
+  return re;
+}
+
+/* Scan, translate and compile the user's pattern. NULL with *ev set. */
+static pcre2_code *prepare(arena *a, const char *pat, size_t plen,
+                           val *ev) {
+  scan sc = {pat, plen, 0, 0, NULL, 0};
+  if (!scan_pattern(&sc)) {
+    *ev = val_err(a, ERR_INVALID,
+                   "invalid regular expression at offset %zu: %s "
+                   "(CEL uses RE2 syntax)", sc.at, sc.why);
+    return NULL;
+  }
+  if (sc.nv) {
+    pat = translate_vt(a, pat, plen, sc.nv, &plen);
+    if (!pat) {
+      *ev = val_nomem();
+      return NULL;
+    }
+  }
+  return compile(a, pat, plen, ev);
+}
+
+static val limit_error(arena *a, int rc) {
+  const char *what = rc == PCRE2_ERROR_MATCHLIMIT ? "match"
+                     : rc == PCRE2_ERROR_DEPTHLIMIT ? "depth"
+                                                    : "memory";
+  return val_err(a, ERR_LIMIT, "regular expression exceeded its %s limit",
+                 what);
+}
+
+/* One unanchored search of [re] over [s] under the limits. */
+static int search(arena *a, const pcre2_code *re, const char *s, size_t n,
+                  val *ev) {
+  pcre2_match_context *mc = pcre2_match_context_create(NULL);
+  pcre2_match_data *md = pcre2_match_data_create(1, NULL);
+  int rc = PCRE2_ERROR_NOMEMORY;
+  if (mc && md) {
+    pcre2_set_match_limit(mc, POL_REGEX_MATCH_LIMIT);
+    pcre2_set_depth_limit(mc, POL_REGEX_MATCH_LIMIT);
+    pcre2_set_heap_limit(mc, RX_HEAP_KIB);
+    rc = pcre2_match(re, (PCRE2_SPTR)s, n, 0, 0, md, mc);
+  }
+  pcre2_match_data_free(md);
+  pcre2_match_context_free(mc);
+  if (rc >= 0)
+    return 1; /* 0 only means the ovector was too small: still a match */
+  if (rc == PCRE2_ERROR_NOMATCH)
+    return 0;
+  if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT ||
+      rc == PCRE2_ERROR_HEAPLIMIT)
+    *ev = limit_error(a, rc);
+  else
+    *ev = pcre_error(a, rc, NULL, 0);
+  return -1;
+}
+
+/* Search [s] for [pat] (contract in regex.h): 1, 0, or -1 with
+ * *[err_out] set. The compiled pattern and match data are malloc'd by
+ * PCRE2 and freed before returning; only error values use [a]. */
+int rx_match(arena *a, const char *pat, size_t plen, const char *s,
+             size_t n, val *err_out) {
+  pcre2_code *re = prepare(a, pat, plen, err_out);
+  if (!re)
+    return -1;
+  int rc = search(a, re, s, n, err_out);
+  pcre2_code_free(re);
+  return rc;
+}
+
+/* Compile [pat] and throw it away: true if it is a valid RE2 pattern,
+ * else false with *[err_out] set (contract in regex.h). */
+bool rx_valid(arena *a, const char *pat, size_t plen, val *err_out) {
+  pcre2_code *re = prepare(a, pat, plen, err_out);
+  pcre2_code_free(re);
+  return re != NULL;
+}

@@ -1,0 +1,31 @@
+/*
+ * regex.h: CEL's `matches` over PCRE2, restricted to RE2 syntax.
+ *
+ * CEL regular expressions are RE2's. PCRE2 is a superset with a
+ * backtracking matcher, so rx_ refuses the constructs RE2 lacks
+ * (backreferences, lookaround, atomic groups, possessive quantifiers,
+ * recursion, conditionals, verbs) and matches under hard limits: a
+ * pathological pattern gives an error value, never a hang. Nothing is
+ * cached and nothing is global: safe from any number of threads.
+ */
+#ifndef POL_REGEX_H
+#define POL_REGEX_H
+
+#include "value.h"
+
+/* Search [s] of [n] bytes for the RE2 pattern [pat] of [plen] bytes (both
+ * UTF-8): true if it matches any substring. Returns 1 (match), 0 (no
+ * match) or -1, in which case *[err_out] is an error value allocated in
+ * [a]: ERR_INVALID for a pattern that does not compile or uses syntax RE2
+ * does not have (the message gives the byte offset), ERR_LIMIT when the
+ * match limits were hit, ERR_NOMEM when PCRE2 ran out of memory. */
+POL_INTERNAL int rx_match(arena *a, const char *pat, size_t plen,
+                          const char *s, size_t n, val *err_out);
+
+/* Check that [pat] compiles, without matching anything (for compile-time
+ * checks of constant patterns). true if it does; otherwise false with
+ * *[err_out] set as for rx_match. */
+POL_INTERNAL bool rx_valid(arena *a, const char *pat, size_t plen,
+                           val *err_out);
+
+#endif

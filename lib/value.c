@@ -1,0 +1,586 @@
+/*
+ * value.c: construction, equality, ordering, hashing and copying of CEL
+ * values (see value.h for the representation), plus UTF-8 helpers.
+ * Numbers of different kinds compare by their mathematical value, exactly
+ * (no rounding through double), as CEL's heterogeneous equality requires.
+ */
+#include "value.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+/* ==== objects ============================================================ */
+
+static err nomem_err = {ERR_NOMEM, -1, "out of memory", NULL};
+
+val val_nomem(void) {
+  val v = {0};
+  v.kind = V_ERROR;
+  v.as.e = &nomem_err;
+  return v;
+}
+
+/* FNV-1a: small, fast on short keys (field names), good enough spread. */
+uint32_t val_hash_bytes(const void *p, size_t n) {
+  const unsigned char *s = p;
+  uint32_t h = 2166136261u;
+  for (size_t i = 0; i < n; i++)
+    h = (h ^ s[i]) * 16777619u;
+  return h;
+}
+
+str *str_alloc(arena *a, size_t n) {
+  if (n > UINT32_MAX - 1)
+    return NULL;
+  str *s = arena_alloc(a, sizeof(str) + n + 1);
+  if (!s)
+    return NULL;
+  s->len = (uint32_t)n;
+  s->data[n] = '\0';
+  return s;
+}
+
+void str_seal(str *s) { s->hash = val_hash_bytes(s->data, s->len); }
+
+val val_from_str(int kind, str *s) {
+  val v = {0};
+  v.kind = (uint8_t)kind;
+  v.as.s = s;
+  return v;
+}
+
+static val make_str(arena *a, int kind, const void *p, size_t n) {
+  str *s = str_alloc(a, n);
+  if (!s)
+    return val_nomem();
+  if (n)
+    memcpy(s->data, p, n);
+  str_seal(s);
+  return val_from_str(kind, s);
+}
+
+val val_string(arena *a, const char *s, size_t n) {
+  return make_str(a, V_STRING, s, n);
+}
+
+val val_cstring(arena *a, const char *s) {
+  return make_str(a, V_STRING, s, strlen(s));
+}
+
+val val_bytes(arena *a, const void *s, size_t n) {
+  return make_str(a, V_BYTES, s, n);
+}
+
+list *list_alloc(arena *a, size_t n) {
+  if (n > (UINT32_MAX - sizeof(list)) / sizeof(val))
+    return NULL;
+  list *l = arena_alloc(a, sizeof(list) + n * sizeof(val));
+  if (l)
+    l->n = (uint32_t)n;
+  return l;
+}
+
+val val_list(arena *a, const val *items, size_t n) {
+  list *l = list_alloc(a, n);
+  if (!l)
+    return val_nomem();
+  if (items && n)
+    memcpy(l->items, items, n * sizeof(val));
+  else if (n)
+    memset(l->items, 0, n * sizeof(val));
+  val v = {0};
+  v.kind = V_LIST;
+  v.as.l = l;
+  return v;
+}
+
+/* ==== errors ============================================================= */
+
+static val make_err(arena *a, err_kind k, const char *msg, const char *path) {
+  err *e = arena_alloc(a, sizeof *e);
+  if (!e)
+    return val_nomem();
+  e->kind = (uint8_t)k;
+  e->loc = -1;
+  e->msg = msg ? msg : "out of memory";
+  e->path = path;
+  val v = {0};
+  v.kind = V_ERROR;
+  v.as.e = e;
+  return v;
+}
+
+val val_err(arena *a, err_kind k, const char *fmt, ...) {
+  char buf[512];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(buf, sizeof buf, fmt, ap);
+  va_end(ap);
+  return make_err(a, k, arena_strndup(a, buf, strlen(buf)), NULL);
+}
+
+val val_absent(arena *a, const char *path) {
+  const char *p = arena_strndup(a, path, strlen(path));
+  const char *msg = arena_printf(a, "no such key or variable: '%s'", path);
+  return make_err(a, ERR_ABSENT, msg, p);
+}
+
+val val_no_overload(arena *a, const char *op, const val *args, int nargs) {
+  char buf[256];
+  size_t n = (size_t)snprintf(buf, sizeof buf,
+                              "no matching overload for '%s' applied to (",
+                              op);
+  for (int i = 0; i < nargs && n < sizeof buf; i++)
+    n += (size_t)snprintf(buf + n, sizeof buf - n, "%s%s", i ? ", " : "",
+                          val_kind_name(args[i].kind));
+  if (n < sizeof buf)
+    snprintf(buf + n, sizeof buf - n, ")");
+  return make_err(a, ERR_OVERLOAD, arena_strndup(a, buf, strlen(buf)), NULL);
+}
+
+/* ==== names ============================================================== */
+
+const char *val_kind_name(int kind) {
+  static const char *const names[] = {
+      "null_type", "bool", "int", "uint", "double", "string", "bytes",
+      "list", "map", "google.protobuf.Duration",
+      "google.protobuf.Timestamp", "type", "optional_type", "error"};
+  if (kind >= 0 && kind < (int)POL_COUNTOF(names))
+    return names[kind];
+  return "?";
+}
+
+const char *val_type_name(int t) {
+  if (t == T_DYN)
+    return "dyn";
+  return val_kind_name(t);
+}
+
+/* ==== equality and ordering ============================================== */
+
+/* Compare int [i] with double [d] exactly: -1/0/1, or 2 if d is NaN. */
+static int cmp_int_double(int64_t i, double d) {
+  if (isnan(d))
+    return 2;
+  if (d >= 9223372036854775808.0)
+    return -1;
+  if (d < -9223372036854775808.0)
+    return 1;
+  double t = trunc(d); /* exactly representable as int64 here */
+  int64_t ti = (int64_t)t;
+  if (i != ti)
+    return i < ti ? -1 : 1;
+  return d > t ? -1 : d < t ? 1 : 0;
+}
+
+static int cmp_uint_double(uint64_t u, double d) {
+  if (isnan(d))
+    return 2;
+  if (d >= 18446744073709551616.0)
+    return -1;
+  if (d < 0)
+    return 1;
+  double t = trunc(d);
+  uint64_t tu = (uint64_t)t;
+  if (u != tu)
+    return u < tu ? -1 : 1;
+  return d > t ? -1 : 0;
+}
+
+static int cmp_int_uint(int64_t i, uint64_t u) {
+  if (i < 0)
+    return -1;
+  return (uint64_t)i < u ? -1 : (uint64_t)i > u ? 1 : 0;
+}
+
+static int cmp_scalar(int64_t a, int64_t b) { return a < b ? -1 : a > b; }
+
+/* Numeric comparison across kinds; 3 when either is not a number. */
+static int cmp_numbers(val a, val b) {
+  switch (a.kind * 16 + b.kind) {
+  case V_INT * 16 + V_INT: return cmp_scalar(a.as.i, b.as.i);
+  case V_UINT * 16 + V_UINT: return a.as.u < b.as.u ? -1 : a.as.u > b.as.u;
+  case V_DOUBLE * 16 + V_DOUBLE:
+    if (isnan(a.as.d) || isnan(b.as.d))
+      return 2;
+    return a.as.d < b.as.d ? -1 : a.as.d > b.as.d;
+  case V_INT * 16 + V_UINT: return cmp_int_uint(a.as.i, b.as.u);
+  case V_UINT * 16 + V_INT: return -cmp_int_uint(b.as.i, a.as.u);
+  case V_INT * 16 + V_DOUBLE: return cmp_int_double(a.as.i, b.as.d);
+  case V_DOUBLE * 16 + V_INT: {
+    int c = cmp_int_double(b.as.i, a.as.d);
+    return c == 2 ? 2 : -c;
+  }
+  case V_UINT * 16 + V_DOUBLE: return cmp_uint_double(a.as.u, b.as.d);
+  case V_DOUBLE * 16 + V_UINT: {
+    int c = cmp_uint_double(b.as.u, a.as.d);
+    return c == 2 ? 2 : -c;
+  }
+  default: return 3;
+  }
+}
+
+static bool is_number(int k) { return k == V_INT || k == V_UINT || k == V_DOUBLE; }
+
+static int cmp_str(const str *a, const str *b) {
+  size_t n = a->len < b->len ? a->len : b->len;
+  int c = memcmp(a->data, b->data, n);
+  if (c)
+    return c < 0 ? -1 : 1;
+  return a->len < b->len ? -1 : a->len > b->len;
+}
+
+static int cmp_time(val a, val b) {
+  if (a.as.i != b.as.i)
+    return a.as.i < b.as.i ? -1 : 1;
+  return cmp_scalar(a.aux, b.aux);
+}
+
+bool val_compare(val a, val b, int *cmp) {
+  if (is_number(a.kind) && is_number(b.kind)) {
+    *cmp = cmp_numbers(a, b);
+    return *cmp != 2;
+  }
+  *cmp = 2;
+  if (a.kind != b.kind)
+    return false;
+  switch (a.kind) {
+  case V_BOOL: *cmp = (int)a.as.b - (int)b.as.b; return true;
+  case V_STRING:
+  case V_BYTES: *cmp = cmp_str(a.as.s, b.as.s); return true;
+  case V_DURATION:
+  case V_TIMESTAMP: *cmp = cmp_time(a, b); return true;
+  default: return false;
+  }
+}
+
+static bool list_equal(const list *a, const list *b) {
+  if (a->n != b->n)
+    return false;
+  for (uint32_t i = 0; i < a->n; i++)
+    if (!val_equal(a->items[i], b->items[i]))
+      return false;
+  return true;
+}
+
+static bool map_equal(const map *a, const map *b) {
+  if (a->n != b->n)
+    return false;
+  for (uint32_t i = 0; i < a->n; i++) {
+    const val *v = map_get(b, a->keys[i]);
+    if (!v || !val_equal(a->vals[i], *v))
+      return false;
+  }
+  return true;
+}
+
+bool val_equal(val a, val b) {
+  if (is_number(a.kind) && is_number(b.kind))
+    return cmp_numbers(a, b) == 0;
+  if (a.kind != b.kind)
+    return false;
+  switch (a.kind) {
+  case V_NULL: return true;
+  case V_BOOL: return a.as.b == b.as.b;
+  case V_STRING:
+  case V_BYTES:
+    return a.as.s->len == b.as.s->len &&
+           memcmp(a.as.s->data, b.as.s->data, a.as.s->len) == 0;
+  case V_LIST: return list_equal(a.as.l, b.as.l);
+  case V_MAP: return map_equal(a.as.m, b.as.m);
+  case V_DURATION:
+  case V_TIMESTAMP: return a.as.i == b.as.i && a.aux == b.aux;
+  case V_TYPE: return a.aux == b.aux;
+  case V_OPTIONAL:
+    if (!a.as.opt || !b.as.opt)
+      return a.as.opt == b.as.opt;
+    return val_equal(*a.as.opt, *b.as.opt);
+  default: return false;
+  }
+}
+
+/* ==== maps =============================================================== */
+
+/* Normalise a lookup key: an integral double finds the int/uint key, and
+ * a non-negative int is looked up as a uint so 1 and 1u hash alike.
+ * Returns false for kinds that can never be keys. */
+static bool key_norm(val *k) {
+  if (k->kind == V_DOUBLE) {
+    double d = k->as.d;
+    if (d != trunc(d) || isinf(d))
+      return false;
+    if (d >= 0 && d < 18446744073709551616.0)
+      *k = val_uint((uint64_t)d);
+    else if (d < 0 && d >= -9223372036854775808.0)
+      *k = val_int((int64_t)d);
+    else
+      return false;
+  }
+  if (k->kind == V_INT && k->as.i >= 0)
+    *k = val_uint((uint64_t)k->as.i);
+  return k->kind == V_BOOL || k->kind == V_INT || k->kind == V_UINT ||
+         k->kind == V_STRING;
+}
+
+static uint32_t key_hash(val k) {
+  switch (k.kind) {
+  case V_STRING: return k.as.s->hash;
+  case V_BOOL: return k.as.b ? 0x9e3779b9u : 0x7f4a7c15u;
+  default: {
+    uint64_t x = k.as.u * 0x9e3779b97f4a7c15ull;
+    return (uint32_t)(x >> 32) ^ (uint32_t)k.kind;
+  }
+  }
+}
+
+/* [b] is already normalised by key_norm; [a] is a stored key. */
+static bool key_eq(val a, val b) {
+  if (a.kind == V_INT && a.as.i >= 0)
+    a = val_uint((uint64_t)a.as.i);
+  if (a.kind != b.kind)
+    return false;
+  if (a.kind == V_STRING)
+    return a.as.s->len == b.as.s->len &&
+           memcmp(a.as.s->data, b.as.s->data, a.as.s->len) == 0;
+  return a.kind == V_BOOL ? a.as.b == b.as.b : a.as.u == b.as.u;
+}
+
+const val *map_get(const map *m, val key) {
+  if (!key_norm(&key))
+    return NULL;
+  if (!m->nbuckets) {
+    for (uint32_t i = 0; i < m->n; i++)
+      if (key_eq(m->keys[i], key))
+        return &m->vals[i];
+    return NULL;
+  }
+  uint32_t mask = m->nbuckets - 1;
+  for (uint32_t h = key_hash(key) & mask;; h = (h + 1) & mask) {
+    uint32_t e = m->buckets[h];
+    if (!e)
+      return NULL;
+    if (key_eq(m->keys[e - 1], key))
+      return &m->vals[e - 1];
+  }
+}
+
+const val *map_get_str(const map *m, const char *s, size_t n, uint32_t hash) {
+  if (!m->nbuckets) {
+    for (uint32_t i = 0; i < m->n; i++) {
+      const val *k = &m->keys[i];
+      if (k->kind == V_STRING && k->as.s->len == n &&
+          memcmp(k->as.s->data, s, n) == 0)
+        return &m->vals[i];
+    }
+    return NULL;
+  }
+  uint32_t mask = m->nbuckets - 1;
+  for (uint32_t h = hash & mask;; h = (h + 1) & mask) {
+    uint32_t e = m->buckets[h];
+    if (!e)
+      return NULL;
+    const val *k = &m->keys[e - 1];
+    if (k->kind == V_STRING && k->as.s->hash == hash && k->as.s->len == n &&
+        memcmp(k->as.s->data, s, n) == 0)
+      return &m->vals[e - 1];
+  }
+}
+
+/* Insert entry [i] into the index; false if its key is already there. */
+static bool index_insert(map *m, uint32_t i) {
+  val k = m->keys[i];
+  key_norm(&k);
+  uint32_t mask = m->nbuckets - 1;
+  for (uint32_t h = key_hash(k) & mask;; h = (h + 1) & mask) {
+    uint32_t e = m->buckets[h];
+    if (!e) {
+      m->buckets[h] = i + 1;
+      return true;
+    }
+    if (key_eq(m->keys[e - 1], k))
+      return false;
+  }
+}
+
+static val check_keys_linear(arena *a, map *m) {
+  for (uint32_t i = 0; i < m->n; i++) {
+    val k = m->keys[i];
+    key_norm(&k);
+    for (uint32_t j = 0; j < i; j++)
+      if (key_eq(m->keys[j], k))
+        return val_err(a, ERR_INVALID, "map literal has a repeated key");
+  }
+  return val_null();
+}
+
+static val build_index(arena *a, map *m) {
+  uint32_t nb = 16;
+  while (nb < 2 * m->n)
+    nb *= 2;
+  m->buckets = arena_zalloc(a, nb * sizeof(uint32_t));
+  if (!m->buckets)
+    return val_nomem();
+  m->nbuckets = nb;
+  for (uint32_t i = 0; i < m->n; i++)
+    if (!index_insert(m, i))
+      return val_err(a, ERR_INVALID, "map literal has a repeated key");
+  return val_null();
+}
+
+val val_map(arena *a, const val *keys, const val *vals, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    val k = keys[i];
+    if (!key_norm(&k) || keys[i].kind == V_DOUBLE)
+      return val_err(a, ERR_INVALID, "unsupported map key type: %s",
+                     val_kind_name(keys[i].kind));
+  }
+  map *m = arena_zalloc(a, sizeof *m);
+  val *kv = arena_alloc(a, 2 * n * sizeof(val) + 1);
+  if (!m || !kv || n > UINT32_MAX / 4)
+    return val_nomem();
+  m->n = (uint32_t)n;
+  m->keys = kv;
+  m->vals = kv + n;
+  if (n) {
+    memcpy(m->keys, keys, n * sizeof(val));
+    memcpy(m->vals, vals, n * sizeof(val));
+  }
+  val r = n > MAP_LINEAR_MAX ? build_index(a, m) : check_keys_linear(a, m);
+  if (r.kind == V_ERROR)
+    return r;
+  val v = {0};
+  v.kind = V_MAP;
+  v.as.m = m;
+  return v;
+}
+
+/* ==== deep copy ========================================================== */
+
+static val copy_list(arena *a, const list *l) {
+  val v = val_list(a, NULL, l->n);
+  for (uint32_t i = 0; v.kind == V_LIST && i < l->n; i++) {
+    v.as.l->items[i] = val_deepcopy(a, l->items[i]);
+    if (v.as.l->items[i].kind == V_ERROR &&
+        v.as.l->items[i].as.e->kind == ERR_NOMEM)
+      return val_nomem();
+  }
+  return v;
+}
+
+static val copy_map(arena *a, const map *m) {
+  val *kv = arena_alloc(a, 2 * (size_t)m->n * sizeof(val) + 1);
+  if (!kv)
+    return val_nomem();
+  for (uint32_t i = 0; i < m->n; i++) {
+    kv[i] = val_deepcopy(a, m->keys[i]);
+    kv[m->n + i] = val_deepcopy(a, m->vals[i]);
+  }
+  return val_map(a, kv, kv + m->n, m->n);
+}
+
+val val_deepcopy(arena *a, val v) {
+  switch (v.kind) {
+  case V_STRING:
+  case V_BYTES: return make_str(a, v.kind, v.as.s->data, v.as.s->len);
+  case V_LIST: return copy_list(a, v.as.l);
+  case V_MAP: return copy_map(a, v.as.m);
+  case V_OPTIONAL: {
+    if (!v.as.opt)
+      return v;
+    val *p = arena_alloc(a, sizeof *p);
+    if (!p)
+      return val_nomem();
+    *p = val_deepcopy(a, *v.as.opt);
+    v.as.opt = p;
+    return v;
+  }
+  case V_ERROR: {
+    if (v.as.e == &nomem_err)
+      return v;
+    val r = make_err(a, (err_kind)v.as.e->kind,
+                     arena_strndup(a, v.as.e->msg, strlen(v.as.e->msg)),
+                     v.as.e->path ? arena_strndup(a, v.as.e->path,
+                                                  strlen(v.as.e->path))
+                                  : NULL);
+    if (r.as.e != &nomem_err)
+      r.as.e->loc = v.as.e->loc;
+    return r;
+  }
+  default: return v;
+  }
+}
+
+/* ==== UTF-8 ============================================================== */
+
+int32_t utf8_decode(const char *s, size_t n, size_t *i) {
+  const unsigned char *p = (const unsigned char *)s + *i;
+  size_t left = n - *i;
+  uint32_t c = p[0];
+  int len;
+  uint32_t min;
+  if (c < 0x80) {
+    *i += 1;
+    return (int32_t)c;
+  }
+  if (c >= 0xc2 && c <= 0xdf) { len = 2; c &= 0x1f; min = 0x80; }
+  else if (c >= 0xe0 && c <= 0xef) { len = 3; c &= 0x0f; min = 0x800; }
+  else if (c >= 0xf0 && c <= 0xf4) { len = 4; c &= 0x07; min = 0x10000; }
+  else return -1;
+  if (left < (size_t)len)
+    return -1;
+  for (int k = 1; k < len; k++) {
+    if ((p[k] & 0xc0) != 0x80)
+      return -1;
+    c = (c << 6) | (p[k] & 0x3f);
+  }
+  if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+    return -1;
+  *i += (size_t)len;
+  return (int32_t)c;
+}
+
+bool utf8_valid(const char *s, size_t n) {
+  size_t i = 0;
+  while (i < n) {
+    if ((unsigned char)s[i] < 0x80) { /* ASCII fast path */
+      i++;
+      continue;
+    }
+    if (utf8_decode(s, n, &i) < 0)
+      return false;
+  }
+  return true;
+}
+
+size_t utf8_count(const char *s, size_t n) {
+  size_t c = 0;
+  for (size_t i = 0; i < n; i++)
+    c += ((unsigned char)s[i] & 0xc0) != 0x80;
+  return c;
+}
+
+int utf8_encode(uint32_t cp, char *out) {
+  unsigned char *o = (unsigned char *)out;
+  if (cp < 0x80) {
+    o[0] = (unsigned char)cp;
+    return 1;
+  }
+  if (cp < 0x800) {
+    o[0] = (unsigned char)(0xc0 | (cp >> 6));
+    o[1] = (unsigned char)(0x80 | (cp & 0x3f));
+    return 2;
+  }
+  if (cp < 0x10000) {
+    o[0] = (unsigned char)(0xe0 | (cp >> 12));
+    o[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3f));
+    o[2] = (unsigned char)(0x80 | (cp & 0x3f));
+    return 3;
+  }
+  o[0] = (unsigned char)(0xf0 | (cp >> 18));
+  o[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3f));
+  o[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3f));
+  o[3] = (unsigned char)(0x80 | (cp & 0x3f));
+  return 4;
+}

@@ -1,0 +1,478 @@
+/*
+ * vm.c: the dispatch loop, and only that plus its slow-path helpers.
+ *
+ * vm_run() keeps pc, the stack pointer and the step budget in locals.
+ * Each case is a few lines: fast paths for ints inline, everything else
+ * through ops.c. A result that is an error gets the failing instruction's
+ * index stamped into it (locate()), so the caller can report line:col.
+ * The budget is checked only on backward jumps (loop iterations).
+ *
+ * Dispatch is a switch; on GCC and Clang it is computed goto, through the
+ * three macros vmdispatch / vmcase / vmbreak, as in Lua's lvm.c.
+ */
+#include "vm.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "ops.h"
+
+void vm_init(vm *v, uint64_t max_steps, size_t max_memory) {
+  memset(v, 0, sizeof *v);
+  arena_init(&v->a, max_memory);
+  v->max_steps = max_steps;
+  v->max_memory = max_memory;
+}
+
+void vm_free(vm *v) {
+  arena_free(&v->a);
+  free(v->stack);
+  free(v->locals);
+  memset(v, 0, sizeof *v);
+}
+
+static bool reserve(val **p, size_t *cap, size_t need) {
+  if (need <= *cap)
+    return true;
+  val *q = realloc(*p, need * sizeof(val));
+  if (!q)
+    return false;
+  *p = q;
+  *cap = need;
+  return true;
+}
+
+/* ==== slow paths ========================================================= */
+
+/* Stamp instruction [pc] into a fresh error so it can be located. */
+static val locate(const program *p, arena *a, val r, uint32_t pc) {
+  if (r.kind != V_ERROR || r.as.e->loc >= 0 || r.as.e->kind == ERR_NOMEM)
+    return r;
+  r.as.e->loc = (int32_t)pc;
+  if (r.as.e->kind == ERR_ABSENT && INS_OP(p->code[pc]) != OP_LOADVAR) {
+    const loc *l = &p->locs[pc]; /* the path as written: a.b.c */
+    r.as.e->path = arena_strndup(a, p->src + l->off, l->len);
+    r.as.e->msg = arena_printf(a, "no such key: '%s'", r.as.e->path);
+  }
+  return r;
+}
+
+static val loadvar(arena *a, const map *vars, const str *name) {
+  const val *v = vars ? map_get_str(vars, name->data, name->len, name->hash)
+                      : NULL;
+  return v ? *v : val_absent(a, name->data);
+}
+
+/* CEL &&: false wins over errors, errors over true. */
+static val and_(arena *a, val x, val y) {
+  if (x.kind == V_BOOL && y.kind == V_BOOL)
+    return val_bool(x.as.b && y.as.b);
+  if ((x.kind == V_BOOL && !x.as.b) || (y.kind == V_BOOL && !y.as.b))
+    return val_bool(false);
+  if (x.kind == V_ERROR)
+    return x;
+  if (y.kind == V_ERROR)
+    return y;
+  val args[2] = {x, y};
+  return val_no_overload(a, "_&&_", args, 2);
+}
+
+static val or_(arena *a, val x, val y) {
+  if (x.kind == V_BOOL && y.kind == V_BOOL)
+    return val_bool(x.as.b || y.as.b);
+  if ((x.kind == V_BOOL && x.as.b) || (y.kind == V_BOOL && y.as.b))
+    return val_bool(true);
+  if (x.kind == V_ERROR)
+    return x;
+  if (y.kind == V_ERROR)
+    return y;
+  val args[2] = {x, y};
+  return val_no_overload(a, "_||_", args, 2);
+}
+
+static val binop(arena *a, opcode op, val x, val y) {
+  if (x.kind == V_ERROR)
+    return x;
+  if (y.kind == V_ERROR)
+    return y;
+  switch (op) {
+  case OP_IN: return ops_in(a, x, y);
+  case OP_INDEX: return ops_index(a, x, y);
+  case OP_EQ: case OP_NE: case OP_LT: case OP_LE: case OP_GT: case OP_GE:
+    return ops_compare(a, op, x, y);
+  default: return ops_arith(a, op, x, y);
+  }
+}
+
+static val call(arena *a, const builtin *b, val *args, int n) {
+  for (int i = 0; i < n; i++)
+    if (args[i].kind == V_ERROR)
+      return args[i];
+  return b->fn(a, args, n);
+}
+
+static val make_list(arena *a, val *items, uint32_t n) {
+  for (uint32_t i = 0; i < n; i++)
+    if (items[i].kind == V_ERROR)
+      return items[i];
+  return val_list(a, items, n);
+}
+
+static val make_map(arena *a, val *kv, uint32_t n) {
+  val *keys = arena_alloc(a, (size_t)n * sizeof(val) + 1);
+  val *vals = arena_alloc(a, (size_t)n * sizeof(val) + 1);
+  if (!keys || !vals)
+    return val_nomem();
+  for (uint32_t i = 0; i < n; i++) {
+    keys[i] = kv[2 * i];
+    vals[i] = kv[2 * i + 1];
+    if (keys[i].kind == V_ERROR)
+      return keys[i];
+    if (vals[i].kind == V_ERROR)
+      return vals[i];
+  }
+  return val_map(a, keys, vals, n);
+}
+
+/* ==== optionals ========================================================== */
+
+static val opt_of(arena *a, val x) {
+  val *p = arena_alloc(a, sizeof *p);
+  if (!p)
+    return val_nomem();
+  *p = x;
+  return (val){.kind = V_OPTIONAL, .as.opt = p};
+}
+
+static val opt_none(void) { return (val){.kind = V_OPTIONAL}; }
+
+/* x.?f and x[?i]: an absent key is optional.none(), an optional operand
+ * is unwrapped first. */
+static val opt_access(arena *a, val x, val key, const str *field) {
+  if (x.kind == V_OPTIONAL) {
+    if (!x.as.opt)
+      return x;
+    x = *x.as.opt;
+  }
+  if (x.kind == V_ERROR)
+    return x;
+  if (key.kind == V_ERROR)
+    return key;
+  val r = field ? ops_select(a, x, field) : ops_index(a, x, key);
+  if (r.kind == V_ERROR &&
+      (r.as.e->kind == ERR_ABSENT || r.as.e->kind == ERR_INDEX))
+    return opt_none();
+  return r.kind == V_ERROR ? r : opt_of(a, r);
+}
+
+/* Plain selection on an optional keeps the chain optional. */
+static val select_on(arena *a, val x, const str *f) {
+  if (x.kind == V_MAP) {
+    const val *v = map_get_str(x.as.m, f->data, f->len, f->hash);
+    if (v)
+      return *v;
+  }
+  if (x.kind == V_ERROR)
+    return x;
+  if (x.kind == V_OPTIONAL)
+    return opt_access(a, x, val_null(), f);
+  return ops_select(a, x, f);
+}
+
+/* ==== comprehensions ===================================================== */
+
+static void iter_init(arena *a, val *slot, val range) {
+  if (range.kind != V_LIST && range.kind != V_MAP && range.kind != V_ERROR)
+    range = val_err(a, ERR_OVERLOAD, "cannot iterate over a value of type "
+                    "'%s'", val_kind_name(range.kind));
+  slot[0] = range;
+  slot[1] = val_int(0);
+}
+
+/* Next item into slot[2] (and slot[3]); false when done or bad range. */
+static bool iter_next(val *slot, bool two) {
+  val r = slot[0];
+  uint64_t i = (uint64_t)slot[1].as.i;
+  if (r.kind == V_LIST && i < r.as.l->n) {
+    slot[2] = two ? val_int((int64_t)i) : r.as.l->items[i];
+    if (two)
+      slot[3] = r.as.l->items[i];
+  } else if (r.kind == V_MAP && i < r.as.m->n) {
+    slot[2] = r.as.m->keys[i];
+    if (two)
+      slot[3] = r.as.m->vals[i];
+  } else {
+    return false;
+  }
+  slot[1].as.i++;
+  return true;
+}
+
+/* Append [x] to the list builder in [acc] (aux holds its capacity). */
+static void append(arena *a, val *acc, val x) {
+  if (acc->kind == V_ERROR)
+    return;
+  if (x.kind == V_ERROR) {
+    *acc = x;
+    return;
+  }
+  list *l = acc->as.l;
+  if (l->n < (uint32_t)acc->aux) {
+    l->items[l->n++] = x;
+    return;
+  }
+  size_t cap = l->n ? (size_t)l->n * 2 : 4;
+  list *nl = list_alloc(a, cap);
+  if (!nl) {
+    *acc = val_nomem();
+    return;
+  }
+  memcpy(nl->items, l->items, l->n * sizeof(val));
+  nl->n = l->n + 1;
+  nl->items[l->n] = x;
+  acc->as.l = nl;
+  acc->aux = (int32_t)(cap > INT32_MAX ? INT32_MAX : cap);
+}
+
+static void opt_append(arena *a, val *acc, val o) {
+  if (o.kind == V_OPTIONAL) {
+    if (o.as.opt)
+      append(a, acc, *o.as.opt);
+    return;
+  }
+  if (o.kind != V_ERROR)
+    o = val_err(a, ERR_OVERLOAD, "[?e] needs an optional value, got '%s'",
+                val_kind_name(o.kind));
+  append(a, acc, o);
+}
+
+static void count(arena *a, val *acc, val p) {
+  if (acc->kind == V_ERROR)
+    return;
+  if (p.kind == V_BOOL)
+    acc->as.i += p.as.b;
+  else
+    *acc = p.kind == V_ERROR ? p : val_no_overload(a, "exists_one", &p, 1);
+}
+
+/* A ?: test that is neither true nor false becomes the result. */
+static val branch_error(arena *a, val c) {
+  return c.kind == V_ERROR ? c : val_no_overload(a, "_?_:_", &c, 1);
+}
+
+static val limit_error(arena *a, const char *what) {
+  return val_err(a, ERR_LIMIT, "evaluation limit exceeded: %s", what);
+}
+
+/* ==== the loop =========================================================== */
+
+#if defined(__GNUC__)
+#define vmdispatch(w) goto *jump[INS_OP(w)];
+#define vmcase(name) L_##name:
+#define vmbreak                                                             \
+  do {                                                                      \
+    w = code[pc++];                                                         \
+    goto *jump[INS_OP(w)];                                                  \
+  } while (0)
+#else
+#define vmdispatch(w) switch (INS_OP(w))
+#define vmcase(name) case OP_##name:
+#define vmbreak continue
+#endif
+
+#define PUSH(x) (*sp++ = (x))
+#define POP() (*--sp)
+#define TOP() (sp[-1])
+#define K(i) (p->consts[i])
+/* Store a result that may be an error into the top slot. */
+#define SETTOP(r) (TOP() = locate(p, a, (r), pc - 1))
+
+static val run(vm *v, const program *p, const map *vars) {
+  const uint32_t *code = p->code;
+  arena *a = &v->a;
+  val *sp = v->stack, *L = v->locals;
+  uint64_t steps = v->max_steps;
+  uint32_t pc = 0, w;
+#if defined(__GNUC__)
+  static const void *const jump[] = {
+#define X(name, fmt, in, out, doc) &&L_##name,
+      OPCODES(X)
+#undef X
+  };
+#endif
+  for (;;) {
+    w = code[pc++];
+    vmdispatch(w) {
+      vmcase(CONST) { PUSH(K(INS_A(w))); vmbreak; }
+      vmcase(NULL) { PUSH(val_null()); vmbreak; }
+      vmcase(TRUE) { PUSH(val_bool(true)); vmbreak; }
+      vmcase(FALSE) { PUSH(val_bool(false)); vmbreak; }
+      vmcase(LOADVAR) {
+        PUSH(loadvar(a, vars, K(INS_A(w)).as.s));
+        SETTOP(TOP());
+        vmbreak;
+      }
+      vmcase(LOADLOCAL) { PUSH(L[INS_A(w)]); vmbreak; }
+      vmcase(STORELOCAL) { L[INS_A(w)] = POP(); vmbreak; }
+      vmcase(POP) { sp--; vmbreak; }
+      vmcase(SELECT) { SETTOP(select_on(a, TOP(), K(INS_A(w)).as.s)); vmbreak; }
+      vmcase(OPTSELECT) {
+        SETTOP(opt_access(a, TOP(), val_null(), K(INS_A(w)).as.s));
+        vmbreak;
+      }
+      vmcase(HAS) {
+        val x = TOP();
+        SETTOP(x.kind == V_ERROR ? x : ops_has(a, x, K(INS_A(w)).as.s));
+        vmbreak;
+      }
+      vmcase(INDEX) { val i = POP(); SETTOP(binop(a, OP_INDEX, TOP(), i)); vmbreak; }
+      vmcase(OPTINDEX) {
+        val i = POP();
+        SETTOP(opt_access(a, TOP(), i, NULL));
+        vmbreak;
+      }
+      vmcase(NEG) {
+        val x = TOP();
+        SETTOP(x.kind == V_ERROR ? x : ops_neg(a, x));
+        vmbreak;
+      }
+      vmcase(NOT) {
+        val x = TOP();
+        SETTOP(x.kind == V_ERROR ? x : ops_not(a, x));
+        vmbreak;
+      }
+      vmcase(ADD) {
+        val y = POP();
+        int64_t r;
+        if (TOP().kind == V_INT && y.kind == V_INT &&
+            !__builtin_add_overflow(TOP().as.i, y.as.i, &r)) {
+          TOP().as.i = r;
+          vmbreak;
+        }
+        SETTOP(binop(a, OP_ADD, TOP(), y));
+        vmbreak;
+      }
+      vmcase(SUB) { val y = POP(); SETTOP(binop(a, OP_SUB, TOP(), y)); vmbreak; }
+      vmcase(MUL) { val y = POP(); SETTOP(binop(a, OP_MUL, TOP(), y)); vmbreak; }
+      vmcase(DIV) { val y = POP(); SETTOP(binop(a, OP_DIV, TOP(), y)); vmbreak; }
+      vmcase(MOD) { val y = POP(); SETTOP(binop(a, OP_MOD, TOP(), y)); vmbreak; }
+      vmcase(EQ) { val y = POP(); SETTOP(binop(a, OP_EQ, TOP(), y)); vmbreak; }
+      vmcase(NE) { val y = POP(); SETTOP(binop(a, OP_NE, TOP(), y)); vmbreak; }
+      vmcase(LT) { val y = POP(); SETTOP(binop(a, OP_LT, TOP(), y)); vmbreak; }
+      vmcase(LE) { val y = POP(); SETTOP(binop(a, OP_LE, TOP(), y)); vmbreak; }
+      vmcase(GT) { val y = POP(); SETTOP(binop(a, OP_GT, TOP(), y)); vmbreak; }
+      vmcase(GE) {
+        val y = POP();
+        if (TOP().kind == V_INT && y.kind == V_INT) {
+          TOP() = val_bool(TOP().as.i >= y.as.i);
+          vmbreak;
+        }
+        SETTOP(binop(a, OP_GE, TOP(), y));
+        vmbreak;
+      }
+      vmcase(IN) { val y = POP(); SETTOP(binop(a, OP_IN, TOP(), y)); vmbreak; }
+      vmcase(LIST) {
+        uint32_t n = INS_A(w);
+        sp -= n;
+        val r = make_list(a, sp, n);
+        PUSH(r);
+        vmbreak;
+      }
+      vmcase(MAP) {
+        uint32_t n = INS_A(w);
+        sp -= 2 * n;
+        val r = make_map(a, sp, n);
+        PUSH(r);
+        SETTOP(r);
+        vmbreak;
+      }
+      vmcase(CALL) {
+        int n = (int)INS_C(w);
+        sp -= n;
+        val r = call(a, p->fns[INS_B(w)], sp, n);
+        PUSH(r);
+        SETTOP(r);
+        vmbreak;
+      }
+      vmcase(JMP) {
+        int32_t off = INS_SJ(w);
+        if (off < 0 && unlikely(steps-- == 0))
+          return limit_error(a, "too many steps");
+        pc = (uint32_t)((int32_t)pc + off);
+        vmbreak;
+      }
+      vmcase(BRANCH) {
+        val c = POP();
+        if (likely(c.kind == V_BOOL)) {
+          if (!c.as.b)
+            pc = (uint32_t)((int32_t)pc + INS_SJ(w));
+          vmbreak;
+        }
+        PUSH(branch_error(a, c));
+        SETTOP(TOP());
+        pc = (uint32_t)((int32_t)pc + INS_SJ(w) - 1);
+        vmbreak;
+      }
+      vmcase(ANDSC) {
+        if (TOP().kind == V_BOOL && !TOP().as.b)
+          pc = (uint32_t)((int32_t)pc + INS_SJ(w));
+        vmbreak;
+      }
+      vmcase(ORSC) {
+        if (TOP().kind == V_BOOL && TOP().as.b)
+          pc = (uint32_t)((int32_t)pc + INS_SJ(w));
+        vmbreak;
+      }
+      vmcase(AND) { val y = POP(); SETTOP(and_(a, TOP(), y)); vmbreak; }
+      vmcase(OR) { val y = POP(); SETTOP(or_(a, TOP(), y)); vmbreak; }
+      vmcase(ITER_INIT) { iter_init(a, &L[INS_A(w)], POP()); vmbreak; }
+      vmcase(ITER_NEXT) {
+        uint32_t s = INS_A(w) & ITER_SLOT_MASK;
+        if (!iter_next(&L[s], INS_A(w) & ITER_TWO_VARS))
+          pc += 1 + code[pc];
+        else
+          pc++;
+        vmbreak;
+      }
+      vmcase(BRK_FALSE) {
+        val x = L[INS_A(w)];
+        pc += (x.kind == V_BOOL && !x.as.b) ? 1 + code[pc] : 1;
+        vmbreak;
+      }
+      vmcase(BRK_TRUE) {
+        val x = L[INS_A(w)];
+        pc += (x.kind == V_BOOL && x.as.b) ? 1 + code[pc] : 1;
+        vmbreak;
+      }
+      vmcase(COUNT) { count(a, &L[INS_A(w)], POP()); vmbreak; }
+      vmcase(APPEND) { append(a, &L[INS_A(w)], POP()); vmbreak; }
+      vmcase(OPTAPPEND) { opt_append(a, &L[INS_A(w)], POP()); vmbreak; }
+      vmcase(ITER_END) {
+        val r = L[INS_A(w)];
+        if (r.kind == V_ERROR)
+          SETTOP(r);
+        vmbreak;
+      }
+      vmcase(RETURN) { return TOP(); }
+    }
+#if !defined(__GNUC__)
+    return limit_error(a, "bad opcode"); /* unreachable after verify */
+#endif
+  }
+}
+
+/* Returned when the arena is full: it cannot hold a new error. */
+static err memory_limit = {ERR_LIMIT, -1,
+                           "evaluation limit exceeded: memory limit reached",
+                           NULL};
+
+val vm_run(vm *v, const program *p, const map *vars) {
+  arena_reset(&v->a);
+  if (!reserve(&v->stack, &v->stack_cap, p->maxstack + 1) ||
+      !reserve(&v->locals, &v->locals_cap, p->nlocals + 1))
+    return val_nomem();
+  val r = run(v, p, vars);
+  if (v->a.failed)
+    return (val){.kind = V_ERROR, .as.e = &memory_limit};
+  return r;
+}

@@ -1,0 +1,103 @@
+#!/usr/bin/env python3
+"""Golden-file tests of policyc, run by `make check`.
+
+Three kinds of case:
+
+1. Expression lines, in tests/golden/expr/*.cel and in the ```cel blocks of
+   docs/*.md (so every example in the docs is also a test):
+
+       1 + 2 // => 3
+       1 / 0 // => error: division by zero
+       1 + // => compile error: unexpected end of input
+
+   The text before `// =>` is evaluated with `policyc eval -- EXPR`; the
+   expected text after it is compared with stdout (value, exit 0), or
+   must appear in stderr (`error:` exit 1, `compile error:` exit 2).
+   Lines without `// =>` are ignored.
+
+2. CLI cases: tests/golden/cli/NAME.cmd holds the arguments after
+   `policyc` (shell words, run from tests/golden/cli); NAME.out and
+   NAME.err the exact expected stdout and stderr (a missing file means
+   "anything"), NAME.status the exit status (default 0).
+
+Prints one line per failure and ends with `N passed, M failed`.
+"""
+import glob, os, re, shlex, subprocess, sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+EXPECT = re.compile(r"^(?P<expr>.*?)\s*//\s*=>\s*(?P<want>.*)$")
+
+
+def run(argv, cwd=None, stdin=subprocess.DEVNULL):
+    p = subprocess.run(argv, cwd=cwd, stdin=stdin, capture_output=True,
+                       timeout=60)
+    return p.returncode, p.stdout.decode("utf-8", "replace"), \
+        p.stderr.decode("utf-8", "replace")
+
+
+def expr_lines(path):
+    in_block = path.endswith(".cel")
+    for no, line in enumerate(open(path, encoding="utf-8"), 1):
+        if not path.endswith(".cel") and line.startswith("```"):
+            in_block = line.strip() == "```cel"
+            continue
+        m = EXPECT.match(line.rstrip("\n"))
+        if in_block and m and m.group("expr").strip():
+            yield no, m.group("expr").strip(), m.group("want").strip()
+
+
+def check_expr(policyc, expr, want):
+    rc, out, err = run([policyc, "eval", "--", expr])
+    if want.startswith("compile error:"):
+        msg = want[len("compile error:"):].strip()
+        return rc == 2 and msg in err, (rc, out, err)
+    if want.startswith("error:"):
+        msg = want[len("error:"):].strip()
+        return rc == 1 and msg in err, (rc, out, err)
+    return rc == 0 and out.rstrip("\n") == want, (rc, out, err)
+
+
+def check_cli(policyc, base):
+    args = shlex.split(open(base + ".cmd", encoding="utf-8").read())
+    want_rc = 0
+    if os.path.exists(base + ".status"):
+        want_rc = int(open(base + ".status").read().strip())
+    stdin = subprocess.DEVNULL
+    if os.path.exists(base + ".in"):
+        stdin = open(base + ".in", "rb")
+    rc, out, err = run([policyc] + args, cwd=os.path.dirname(base),
+                       stdin=stdin)
+    ok = rc == want_rc
+    for ext, got in ((".out", out), (".err", err)):
+        if os.path.exists(base + ext):
+            ok = ok and open(base + ext, encoding="utf-8").read() == got
+    return ok, (rc, out, err)
+
+
+def main():
+    policyc = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else "policyc")
+    passed = failed = 0
+    files = sorted(glob.glob(os.path.join(ROOT, "tests/golden/expr/*.cel")))
+    files += sorted(glob.glob(os.path.join(ROOT, "docs/*.md")))
+    for path in files:
+        for no, expr, want in expr_lines(path):
+            ok, got = check_expr(policyc, expr, want)
+            passed += ok
+            failed += not ok
+            if not ok:
+                print("FAIL %s:%d: %s\n  want: %s\n  got:  exit %d, %r %r" % (
+                    os.path.relpath(path, ROOT), no, expr, want, *got))
+    for cmd in sorted(glob.glob(os.path.join(ROOT, "tests/golden/cli/*.cmd"))):
+        base = cmd[:-4]
+        ok, got = check_cli(policyc, base)
+        passed += ok
+        failed += not ok
+        if not ok:
+            print("FAIL %s\n  got: exit %d\n  stdout: %r\n  stderr: %r" % (
+                os.path.relpath(base, ROOT), *got))
+    print("golden: %d passed, %d failed" % (passed, failed))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,268 @@
+/*
+ * test_api.c: the public contract of include/pol.h: status codes,
+ * messages with locations, error absorption, limits, facts and value
+ * accessors. Uses only the public header.
+ */
+#include "harness.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+
+#include "pol.h"
+
+typedef struct fixture {
+  pol_env *env;
+  pol_ctx *ctx;
+  pol_facts *facts;
+  pol_program *prog;
+} fixture;
+
+#define assert_pol_ok(f, rc)                                               \
+  do {                                                                     \
+    int rc_ = (rc);                                                        \
+    if (rc_ != POL_OK)                                                     \
+      fail_msg("status %d: %s / %s", rc_, pol_env_errmsg((f)->env),        \
+               pol_ctx_errmsg((f)->ctx));                                  \
+  } while (0)
+
+static int setup_limits(void **state, uint64_t steps, size_t mem) {
+  fixture *f = calloc(1, sizeof *f);
+  pol_config cfg;
+  pol_config_init(&cfg);
+  if (steps)
+    cfg.max_steps = steps;
+  if (mem)
+    cfg.max_memory = mem;
+  if (pol_env_new(&cfg, &f->env) || pol_ctx_new(f->env, &f->ctx) ||
+      pol_facts_new(f->env, &f->facts))
+    return -1;
+  *state = f;
+  return 0;
+}
+
+static int setup(void **state) { return setup_limits(state, 0, 0); }
+
+static int teardown(void **state) {
+  fixture *f = *state;
+  pol_program_free(f->prog);
+  pol_facts_free(f->facts);
+  pol_ctx_free(f->ctx);
+  pol_env_free(f->env);
+  free(f);
+  return 0;
+}
+
+/* Compile and evaluate [src]; returns the status, *out the value text. */
+static int eval(fixture *f, const char *src, const char **out) {
+  pol_program_free(f->prog);
+  f->prog = NULL;
+  int rc = pol_compile_expr(f->env, src, strlen(src), "t", f->facts, &f->prog);
+  if (rc != POL_OK)
+    return rc;
+  const pol_value *v;
+  rc = pol_eval(f->ctx, f->prog, f->facts, &v);
+  *out = rc == POL_OK ? pol_value_format(f->ctx, v) : pol_ctx_errmsg(f->ctx);
+  return rc;
+}
+
+static void expect(fixture *f, const char *src, const char *want) {
+  const char *got = "";
+  int rc = eval(f, src, &got);
+  if (rc != POL_OK)
+    fail_msg("%s: status %d: %s %s", src, rc, pol_env_errmsg(f->env), got);
+  assert_string_equal(got, want);
+}
+
+static void values_print_as_literals(void **state) {
+  fixture *f = *state;
+  expect(f, "1 + 2", "3");
+  expect(f, "3u * 2u", "6u");
+  expect(f, "1.5 + 1.0", "2.5");
+  expect(f, "'a' + \"b\"", "\"ab\"");
+  expect(f, "[1, 2] + [3]", "[1, 2, 3]");
+  expect(f, "{'a': 1}['a']", "1");
+  expect(f, "type(1u)", "uint");
+  expect(f, "null", "null");
+}
+
+static void errors_are_absorbed_in_either_order(void **state) {
+  fixture *f = *state;
+  expect(f, "false && 1 / 0 > 0", "false");
+  expect(f, "1 / 0 > 0 && false", "false");
+  expect(f, "true || x", "true");
+  expect(f, "x || true", "true");
+  expect(f, "x.y || true", "true");
+  expect(f, "false ? x : 2", "2");
+  const char *msg;
+  assert_int_equal(eval(f, "x && true", &msg), POL_ERUNTIME);
+  assert_string_equal(msg, "t:1:1: no such key or variable: 'x'");
+}
+
+static void runtime_error_has_location(void **state) {
+  fixture *f = *state;
+  const char *msg;
+  assert_int_equal(eval(f, "1 +\n  (2 / 0)", &msg), POL_ERUNTIME);
+  assert_string_equal(msg, "t:2:6: division by zero");
+}
+
+static void compile_error_has_diagnostics(void **state) {
+  fixture *f = *state;
+  const char *msg;
+  assert_int_equal(eval(f, "size(1, 2)", &msg), POL_ESYNTAX);
+  assert_int_equal(pol_diag_count(f->env), 1);
+  pol_diag d;
+  assert_pol_ok(f, pol_diag_get(f->env, 0, &d));
+  assert_int_equal(d.line, 1);
+  assert_int_equal(d.col, 1);
+  assert_string_equal(d.file, "t");
+  assert_non_null(strstr(d.message, "size"));
+  assert_int_equal(pol_diag_get(f->env, 1, &d), POL_EINVAL);
+  assert_int_equal(eval(f, "nosuch(1)", &msg), POL_ESYNTAX);
+  assert_non_null(strstr(pol_env_errmsg(f->env), "unknown function 'nosuch'"));
+}
+
+static void step_limit_stops_loops(void **state) {
+  fixture *f = *state;
+  const char *msg;
+  expect(f, "[1, 2, 3].all(x, x > 0)", "true");
+  int rc = eval(f, "[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12].map(x, "
+                   "[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12].map(y, x * y))",
+                &msg);
+  assert_int_equal(rc, POL_ELIMIT);
+  assert_non_null(strstr(msg, "limit"));
+}
+
+static int setup_small(void **state) { return setup_limits(state, 100, 0); }
+
+static void memory_limit(void **state) {
+  fixture *f = *state;
+  const char *msg;
+  int rc = eval(f, "[1, 2, 3, 4, 5, 6, 7, 8].map(x, 'aaaaaaaaaaaaaaaaaaaaaaaa'"
+                   " + 'bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb')",
+                &msg);
+  assert_int_equal(rc, POL_ELIMIT);
+  assert_non_null(strstr(msg, "memory"));
+}
+
+static int setup_tiny_memory(void **state) {
+  return setup_limits(state, 0, 256);
+}
+
+static void facts_bind_variables(void **state) {
+  fixture *f = *state;
+  const char *json = "{\"backup\": {\"generations\": 7}, \"region\": \"JP\"}";
+  assert_pol_ok(f, pol_facts_load_json(f->facts, json, strlen(json), "v"));
+  assert_pol_ok(f, pol_facts_bind_literal(f->facts, "a.b", "[1u]", 4));
+  expect(f, "backup.generations >= 7 && region in ['JP', 'US']", "true");
+  expect(f, "a.b", "[1u]");
+  const char *msg;
+  assert_int_equal(eval(f, "backup.offered", &msg), POL_ERUNTIME);
+  assert_string_equal(msg, "t:1:7: no such key: 'backup.offered'");
+}
+
+static void facts_errors(void **state) {
+  fixture *f = *state;
+  assert_int_equal(pol_facts_load_json(f->facts, "{\"a\": }", 7, "v.json"),
+                   POL_EFORMAT);
+  assert_string_equal(pol_facts_errmsg(f->facts),
+                      "v.json:1:7: unexpected character '}'");
+  assert_int_equal(pol_facts_load_json(f->facts, "[1]", 3, "v.json"),
+                   POL_EFORMAT);
+  assert_non_null(strstr(pol_facts_errmsg(f->facts), "JSON object"));
+  assert_int_equal(pol_facts_bind_literal(f->facts, "x", "1 +", 3),
+                   POL_EFORMAT);
+  assert_int_equal(pol_facts_bind_literal(f->facts, "x", "1/0", 3),
+                   POL_EFORMAT);
+  assert_int_equal(pol_facts_bind_literal(f->facts, "", "1", 1), POL_EINVAL);
+}
+
+static void value_accessors(void **state) {
+  fixture *f = *state;
+  const char *src = "{'n': [1, 2u, 2.5, 'x', b'y', true]}";
+  assert_pol_ok(f, pol_compile_expr(f->env, src, strlen(src), NULL, NULL,
+                                    &f->prog));
+  const pol_value *v;
+  assert_pol_ok(f, pol_eval(f->ctx, f->prog, NULL, &v));
+  assert_int_equal(pol_value_type(v), POL_T_MAP);
+  const pol_value *l = pol_value_get(v, "n");
+  assert_int_equal(pol_value_len(l), 6);
+  assert_int_equal(pol_value_int(pol_value_at(l, 0)), 1);
+  assert_int_equal(pol_value_uint(pol_value_at(l, 1)), 2);
+  assert_true(pol_value_double(pol_value_at(l, 2)) == 2.5);
+  size_t n;
+  assert_string_equal(pol_value_str(pol_value_at(l, 3), &n), "x");
+  assert_int_equal(pol_value_type(pol_value_at(l, 4)), POL_T_BYTES);
+  assert_true(pol_value_bool(pol_value_at(l, 5)));
+  assert_null(pol_value_at(l, 6));
+  assert_null(pol_value_get(v, "missing"));
+}
+
+/* One program, many threads, same answers. */
+typedef struct job {
+  pol_env *env;
+  const pol_program *prog;
+  const pol_facts *facts;
+  int ok;
+} job;
+
+static void *worker(void *arg) {
+  job *j = arg;
+  pol_ctx *ctx;
+  if (pol_ctx_new(j->env, &ctx) != POL_OK)
+    return NULL;
+  for (int i = 0; i < 2000; i++) {
+    const pol_value *v;
+    if (pol_eval(ctx, j->prog, j->facts, &v) == POL_OK &&
+        strcmp(pol_value_format(ctx, v), "[2, 4, 6]") == 0)
+      j->ok++;
+  }
+  pol_ctx_free(ctx);
+  return NULL;
+}
+
+static void one_program_many_threads(void **state) {
+  fixture *f = *state;
+  const char *src = "xs.map(x, x * k)";
+  assert_pol_ok(f, pol_facts_bind_literal(f->facts, "xs", "[1, 2, 3]", 9));
+  assert_pol_ok(f, pol_facts_bind_literal(f->facts, "k", "2", 1));
+  assert_pol_ok(f, pol_compile_expr(f->env, src, strlen(src), NULL, NULL,
+                                    &f->prog));
+  enum { T = 4 };
+  pthread_t th[T];
+  job jobs[T];
+  for (int i = 0; i < T; i++) {
+    jobs[i] = (job){f->env, f->prog, f->facts, 0};
+    pthread_create(&th[i], NULL, worker, &jobs[i]);
+  }
+  for (int i = 0; i < T; i++) {
+    pthread_join(th[i], NULL);
+    assert_int_equal(jobs[i].ok, 2000);
+  }
+}
+
+static void status_text(void **state) {
+  (void)state;
+  assert_string_equal(pol_strerror(POL_OK), "ok");
+  assert_string_equal(pol_strerror(POL_ESYNTAX), "syntax error");
+  assert_string_equal(pol_strerror(99), "unknown status");
+  assert_int_equal(pol_version_number(), POL_VERSION_NUMBER);
+}
+
+int main(int argc, char **argv) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test_setup_teardown(values_print_as_literals, setup, teardown),
+      cmocka_unit_test_setup_teardown(errors_are_absorbed_in_either_order, setup, teardown),
+      cmocka_unit_test_setup_teardown(runtime_error_has_location, setup, teardown),
+      cmocka_unit_test_setup_teardown(compile_error_has_diagnostics, setup, teardown),
+      cmocka_unit_test_setup_teardown(step_limit_stops_loops, setup_small, teardown),
+      cmocka_unit_test_setup_teardown(memory_limit, setup_tiny_memory, teardown),
+      cmocka_unit_test_setup_teardown(facts_bind_variables, setup, teardown),
+      cmocka_unit_test_setup_teardown(facts_errors, setup, teardown),
+      cmocka_unit_test_setup_teardown(value_accessors, setup, teardown),
+      cmocka_unit_test_setup_teardown(one_program_many_threads, setup, teardown),
+      cmocka_unit_test(status_text),
+  };
+  if (argc > 1)
+    cmocka_set_test_filter(argv[1]);
+  return cmocka_run_group_tests_name("api", tests, NULL, NULL);
+}

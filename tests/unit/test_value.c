@@ -1,0 +1,202 @@
+/*
+ * test_value.c: equality, ordering, maps and UTF-8 of lib/value.c, and
+ * the operators of lib/ops.c (overflow, division, time arithmetic).
+ */
+#include "harness.h"
+
+#include <math.h>
+
+#include "ops.h"
+#include "value.h"
+
+static arena A;
+
+static int setup(void **state) {
+  (void)state;
+  arena_init(&A, 0);
+  return 0;
+}
+
+static int teardown(void **state) {
+  (void)state;
+  arena_free(&A);
+  return 0;
+}
+
+static void numbers_compare_across_kinds(void **state) {
+  (void)state;
+  assert_true(val_equal(val_int(1), val_uint(1)));
+  assert_true(val_equal(val_int(1), val_double(1.0)));
+  assert_false(val_equal(val_int(-1), val_uint(UINT64_MAX)));
+  assert_false(val_equal(val_double(NAN), val_double(NAN)));
+  /* 2^63 as a double is above every int64 */
+  int c;
+  assert_true(val_compare(val_int(INT64_MAX), val_double(9223372036854775808.0), &c));
+  assert_int_equal(c, -1);
+  assert_true(val_compare(val_uint(UINT64_MAX), val_int(-1), &c));
+  assert_int_equal(c, 1);
+  assert_true(val_compare(val_int(2), val_double(2.5), &c));
+  assert_int_equal(c, -1);
+  assert_false(val_compare(val_int(1), val_double(NAN), &c));
+  assert_false(val_compare(val_int(1), val_cstring(&A, "1"), &c));
+}
+
+static void kinds_never_equal(void **state) {
+  (void)state;
+  assert_false(val_equal(val_int(1), val_cstring(&A, "1")));
+  assert_false(val_equal(val_null(), val_bool(false)));
+  assert_true(val_equal(val_null(), val_null()));
+}
+
+static void map_keys(void **state) {
+  (void)state;
+  val k[3] = {val_int(1), val_cstring(&A, "a"), val_bool(true)};
+  val v[3] = {val_int(10), val_int(20), val_int(30)};
+  val m = val_map(&A, k, v, 3);
+  assert_int_equal(m.kind, V_MAP);
+  assert_non_null(map_get(m.as.m, val_uint(1)));
+  assert_non_null(map_get(m.as.m, val_double(1.0)));
+  assert_null(map_get(m.as.m, val_double(1.5)));
+  assert_int_equal(map_get(m.as.m, val_cstring(&A, "a"))->as.i, 20);
+  assert_null(map_get(m.as.m, val_int(2)));
+}
+
+static void map_repeated_key_is_error(void **state) {
+  (void)state;
+  val k[2] = {val_int(1), val_uint(1)};
+  val v[2] = {val_int(1), val_int(2)};
+  val m = val_map(&A, k, v, 2);
+  assert_int_equal(m.kind, V_ERROR);
+  assert_int_equal(m.as.e->kind, ERR_INVALID);
+  val bad = val_double(1.0);
+  m = val_map(&A, &bad, v, 1);
+  assert_int_equal(m.kind, V_ERROR);
+}
+
+static void big_map_uses_index(void **state) {
+  (void)state;
+  enum { N = 1000 };
+  val k[N], v[N];
+  for (int i = 0; i < N; i++) {
+    char buf[16];
+    snprintf(buf, sizeof buf, "k%d", i);
+    k[i] = val_cstring(&A, buf);
+    v[i] = val_int(i);
+  }
+  val m = val_map(&A, k, v, N);
+  assert_int_equal(m.kind, V_MAP);
+  assert_true(m.as.m->nbuckets >= 2 * N);
+  for (int i = 0; i < N; i++)
+    assert_int_equal(map_get(m.as.m, k[i])->as.i, i);
+  const str *s = k[777].as.s;
+  assert_int_equal(map_get_str(m.as.m, s->data, s->len, s->hash)->as.i, 777);
+  k[999] = k[3];
+  assert_int_equal(val_map(&A, k, v, N).kind, V_ERROR);
+}
+
+static void int_overflow_is_error(void **state) {
+  (void)state;
+  val r = ops_arith(&A, OP_ADD, val_int(INT64_MAX), val_int(1));
+  assert_int_equal(r.as.e->kind, ERR_OVERFLOW);
+  r = ops_arith(&A, OP_DIV, val_int(INT64_MIN), val_int(-1));
+  assert_int_equal(r.as.e->kind, ERR_OVERFLOW);
+  r = ops_arith(&A, OP_MOD, val_int(5), val_int(0));
+  assert_int_equal(r.as.e->kind, ERR_DIVZERO);
+  r = ops_arith(&A, OP_SUB, val_uint(0), val_uint(1));
+  assert_int_equal(r.as.e->kind, ERR_OVERFLOW);
+  r = ops_neg(&A, val_int(INT64_MIN));
+  assert_int_equal(r.as.e->kind, ERR_OVERFLOW);
+  r = ops_arith(&A, OP_ADD, val_int(1), val_uint(1));
+  assert_int_equal(r.as.e->kind, ERR_OVERLOAD);
+  r = ops_arith(&A, OP_DIV, val_double(1), val_double(0));
+  assert_true(isinf(r.as.d));
+}
+
+static void time_arithmetic(void **state) {
+  (void)state;
+  val r = ops_arith(&A, OP_ADD, val_duration(1, 600000000),
+                    val_duration(0, 500000000));
+  assert_int_equal(r.kind, V_DURATION);
+  assert_int_equal(r.as.i, 2);
+  assert_int_equal(r.aux, 100000000);
+  r = ops_arith(&A, OP_SUB, val_timestamp(10, 0), val_timestamp(12, 500));
+  assert_int_equal(r.kind, V_DURATION);
+  assert_int_equal(r.as.i, -2);
+  assert_int_equal(r.aux, -500);
+  r = ops_arith(&A, OP_SUB, val_timestamp(0, 0), val_duration(0, 1));
+  assert_int_equal(r.as.i, -1);
+  assert_int_equal(r.aux, 999999999);
+  r = ops_arith(&A, OP_ADD, val_timestamp(253402300799LL, 999999999),
+                val_duration(0, 1));
+  assert_int_equal(r.kind, V_ERROR);
+}
+
+static void in_and_index(void **state) {
+  (void)state;
+  val items[2] = {val_int(1), val_cstring(&A, "x")};
+  val l = val_list(&A, items, 2);
+  assert_true(ops_in(&A, val_double(1.0), l).as.b);
+  assert_false(ops_in(&A, val_cstring(&A, "y"), l).as.b);
+  assert_int_equal(ops_index(&A, l, val_int(2)).as.e->kind, ERR_INDEX);
+  assert_int_equal(ops_index(&A, l, val_uint(1)).kind, V_STRING);
+  val r = ops_in(&A, val_int(1), val_int(1));
+  assert_int_equal(r.as.e->kind, ERR_OVERLOAD);
+}
+
+static void utf8(void **state) {
+  (void)state;
+  const char *s = "日本語";
+  assert_true(utf8_valid(s, strlen(s)));
+  assert_int_equal(utf8_count(s, strlen(s)), 3);
+  assert_false(utf8_valid("\xed\xa0\x80", 3)); /* a surrogate */
+  assert_false(utf8_valid("\xc0\xaf", 2));     /* overlong */
+  assert_false(utf8_valid("\xe6\x97", 2));     /* truncated */
+  char out[4];
+  assert_int_equal(utf8_encode(0x1F600, out), 4);
+  size_t i = 0;
+  assert_int_equal(utf8_decode(out, 4, &i), 0x1F600);
+}
+
+static void deepcopy_is_independent(void **state) {
+  (void)state;
+  arena b;
+  arena_init(&b, 0);
+  val k = val_cstring(&b, "key"), v = val_cstring(&b, "value");
+  val m = val_map(&b, &k, &v, 1);
+  val c = val_deepcopy(&A, m);
+  arena_free(&b);
+  assert_string_equal(map_get(c.as.m, val_cstring(&A, "key"))->as.s->data,
+                      "value");
+}
+
+static void arena_limit(void **state) {
+  (void)state;
+  arena small;
+  arena_init(&small, 1024);
+  assert_non_null(arena_alloc(&small, 512));
+  assert_null(arena_alloc(&small, 1024));
+  assert_true(small.failed);
+  arena_reset(&small);
+  assert_false(small.failed);
+  assert_non_null(arena_alloc(&small, 1000));
+  arena_free(&small);
+}
+
+int main(int argc, char **argv) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(numbers_compare_across_kinds),
+      cmocka_unit_test(kinds_never_equal),
+      cmocka_unit_test(map_keys),
+      cmocka_unit_test(map_repeated_key_is_error),
+      cmocka_unit_test(big_map_uses_index),
+      cmocka_unit_test(int_overflow_is_error),
+      cmocka_unit_test(time_arithmetic),
+      cmocka_unit_test(in_and_index),
+      cmocka_unit_test(utf8),
+      cmocka_unit_test(deepcopy_is_independent),
+      cmocka_unit_test(arena_limit),
+  };
+  if (argc > 1)
+    cmocka_set_test_filter(argv[1]);
+  return cmocka_run_group_tests_name("value", tests, setup, teardown);
+}
