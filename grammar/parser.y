@@ -107,7 +107,7 @@ POL_INTERNAL pexpr parse_bool(pol_parser *p, bool b, pol_loc l);
 POL_INTERNAL pexpr parse_ident(pol_parser *p, const pol_tok *t, int flags,
                                pol_loc l);
 POL_INTERNAL pol_tok parse_reserved(pol_parser *p, pol_tok t, pol_loc l);
-POL_INTERNAL pexpr parse_paren(pol_parser *p, pexpr e);
+POL_INTERNAL pexpr parse_paren(pol_parser *p, pexpr e, pol_loc at);
 POL_INTERNAL pexpr parse_optional(pol_parser *p, pexpr e);
 POL_INTERNAL pexpr parse_binary(pol_parser *p, ast_kind k, ast_op op,
                                 pexpr l, pexpr r, pol_loc at);
@@ -273,7 +273,7 @@ primary: gname                  { $$ = parse_ident(p, &$1, 0, @$); }
                                                   PEXPR_NONE, @$); }
   | '.' gname '(' args ')'      { $$ = parse_call(p, &$2, AST_F_ROOTED,
                                                   $4, @$); }
-  | '(' expr ')'                { $$ = parse_paren(p, $2); }
+  | '(' expr ')'                { $$ = parse_paren(p, $2, @$); }
   | '(' error ')'               { $$ = parse_error_node(p, @$); }
   | '[' ']'                     { $$ = parse_close(p, AST_LIST, PEXPR_NONE,
                                                    @$); }

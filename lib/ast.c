@@ -30,6 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "json.h"
 #include "value.h"
 
 /* A new node of kind [k] at [sp] with no kids, zeroed payload; NULL when
@@ -109,28 +110,19 @@ static void dump_str(sbuf *b, const ast *n) {
   sb_putc(b, '"');
 }
 
-/* The shortest %g form of [d] that reads back exactly, with '.' as the
- * decimal point whatever the locale, and always looking like a double. */
+/* The shortest %g form of [d] that reads back exactly, in the "C" locale
+ * whatever the host set, and always looking like a double. */
 static void dump_double(sbuf *b, double d) {
-  char buf[40], out[48];
-  const char *dp = localeconv()->decimal_point;
-  size_t dpn = strlen(dp), o = 0;
+  char buf[40];
+  locale_t old = uselocale(json_c_locale());
   for (int prec = 15; prec <= 17; prec++) {
     snprintf(buf, sizeof buf, "%.*g", prec, d);
     if (strtod(buf, NULL) == d)
       break;
   }
-  for (size_t i = 0; buf[i]; i++) {
-    if (dpn && strncmp(buf + i, dp, dpn) == 0) {
-      out[o++] = '.';
-      i += dpn - 1;
-    } else {
-      out[o++] = buf[i];
-    }
-  }
-  out[o] = '\0';
-  sb_puts(b, out);
-  if (!strpbrk(out, ".eni"))
+  uselocale(old);
+  sb_puts(b, buf);
+  if (!strpbrk(buf, ".eni"))
     sb_puts(b, ".0");
 }
 

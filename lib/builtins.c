@@ -1,5 +1,5 @@
 /*
- * builtins.c: the function registry's lookup (bi_lookup over the three
+ * builtins.c: the function registry's lookup (bi_lookup over the four
  * tables) and bi_core[], CEL's standard functions: size, the string
  * predicates contains / startsWith / endsWith / matches, and the type
  * conversions int, uint, double, string, bytes, bool, dyn and type.
@@ -48,7 +48,7 @@ static const builtin *find_in(const builtin *t, const char *name, int style,
  * entries are static: never freed, safe to share between threads. */
 const builtin *bi_lookup(const char *name, int style, int n,
                          bool *name_found) {
-  const builtin *const tables[] = {bi_core, bi_time, bi_ext};
+  const builtin *const tables[] = {bi_core, bi_time, bi_ext, bi_opt};
   bool found = false;
   const builtin *b = NULL;
   for (size_t i = 0; i < POL_COUNTOF(tables) && !b; i++)

@@ -33,9 +33,10 @@ typedef struct builtin {
 extern const builtin bi_core[];  /* builtins.c: size, conversions, strings */
 extern const builtin bi_time[];  /* bi_time.c: timestamp/duration */
 extern const builtin bi_ext[];   /* bi_ext.c: strings/math/base64 ext */
+extern const builtin bi_opt[];   /* bi_opt.c: optional values */
 
 /* The entry for [name] called with [style] and [n] arguments (receiver
- * included), or NULL. *[arity_ok] says whether the name+style exists but
+ * included), or NULL. *[name_found] says whether the name+style exists but
  * with another arity (for a better error message). */
 POL_INTERNAL const builtin *bi_lookup(const char *name, int style, int n,
                                       bool *name_found);

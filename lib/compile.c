@@ -33,6 +33,8 @@ typedef struct compiler {
   int depth; /* current value-stack depth */
   const char *const *vars;
   size_t nvars;
+  struct { uint32_t base, n; } blocks[8]; /* enclosing cel.block()s */
+  int nblocks;
   bool oom;
 } compiler;
 
@@ -46,6 +48,7 @@ static const struct {
 };
 
 static void expr(compiler *c, const ast *n);
+static uint32_t fn_index(compiler *c, const builtin *b, const ast *n);
 
 /* ==== emission =========================================================== */
 
@@ -126,6 +129,13 @@ static void patch(compiler *c, uint32_t at) {
 static void jump_back(compiler *c, opcode op, uint32_t target, const ast *n) {
   int32_t off = (int32_t)target - (int32_t)(c->p->ncode + 1);
   word(c, MK_A(op, (uint32_t)off & MAXARG_A), n);
+}
+
+/* A fresh empty list for a builder: LIST 0, which pushes one value
+ * (LIST's stack effect depends on its operand, so count it here). */
+static void empty_builder(compiler *c, const ast *n) {
+  emit(c, OP_LIST, 0, n);
+  stack(c, 1);
 }
 
 static uint32_t konst(compiler *c, val v, const ast *n) {
@@ -278,11 +288,23 @@ static const ast *chain_root(const ast *n) {
   return n;
 }
 
+/* The type a name denotes (int, list, google.protobuf.Duration, ...),
+ * or -1. Types are values in CEL: type(1) == int. */
+static int type_denotation(const char *name) {
+  for (int t = 0; t < T_DYN; t++) /* dyn is a function, not a value */
+    if (t != V_ERROR && strcmp(val_type_name(t), name) == 0)
+      return t;
+  return -1;
+}
+
 static void ident(compiler *c, const ast *n) {
   const scope_var *v = (n->flags & AST_F_ROOTED) ? NULL
                                                   : scope_find(c, n->name);
+  int t;
   if (v)
     emit(c, OP_LOADLOCAL, v->slot, n);
+  else if (!declared(c, n->name) && (t = type_denotation(n->name)) >= 0)
+    emit_const(c, val_type(t), n);
   else
     emit(c, OP_LOADVAR, name_const(c, n->name, n), n);
 }
@@ -301,8 +323,22 @@ static bool declared_chain(compiler *c, const ast *n) {
   return true;
 }
 
+/* google.protobuf.Duration and friends: a dotted type name. */
+static bool type_chain(compiler *c, const ast *n) {
+  char buf[128];
+  const ast *root = chain_root(n);
+  if (root->kind != AST_IDENT || scope_find(c, root->name) ||
+      declared(c, root->name) || !qualified_name(n, buf, sizeof buf))
+    return false;
+  int t = type_denotation(buf);
+  if (t < 0)
+    return false;
+  emit_const(c, val_type(t), n);
+  return true;
+}
+
 static void select_(compiler *c, const ast *n) {
-  if (declared_chain(c, n))
+  if (declared_chain(c, n) || type_chain(c, n))
     return;
   expr(c, n->kids[0]);
   opcode op = (n->flags & AST_F_OPTIONAL) ? OP_OPTSELECT : OP_SELECT;
@@ -363,7 +399,7 @@ static bool has_optional_kid(const ast *n) {
 /* [a, ?b]: build through a local list builder. */
 static void optional_list(compiler *c, const ast *n) {
   uint32_t acc = local_alloc(c, 1);
-  emit(c, OP_LIST, 0, n);
+  empty_builder(c, n);
   emit(c, OP_STORELOCAL, acc, n);
   for (uint32_t i = 0; i < n->nkids; i++) {
     expr(c, n->kids[i]);
@@ -394,6 +430,22 @@ static void list_(compiler *c, const ast *n) {
   stack(c, 1 - (int)n->nkids);
 }
 
+/* {k: v, ?k2: o}: pairs collected in a local builder, then TOMAP. */
+static void optional_map(compiler *c, const ast *n) {
+  uint32_t acc = local_alloc(c, 1);
+  empty_builder(c, n);
+  emit(c, OP_STORELOCAL, acc, n);
+  for (uint32_t i = 0; i < n->nkids; i++) {
+    const ast *e = n->kids[i];
+    expr(c, e->kids[0]);
+    expr(c, e->kids[1]);
+    emit(c, (e->flags & AST_F_OPTIONAL) ? OP_OPTPAIR : OP_PAIR, acc, e);
+  }
+  emit(c, OP_LOADLOCAL, acc, n);
+  emit(c, OP_TOMAP, 0, n);
+  c->nlocals--;
+}
+
 static void map_(compiler *c, const ast *n) {
   val v;
   if (literal_value(c, n, &v)) {
@@ -401,7 +453,7 @@ static void map_(compiler *c, const ast *n) {
     return;
   }
   if (has_optional_kid(n)) {
-    fail(c, n, "optional map entries ({?k: v}) are not supported%s", "");
+    optional_map(c, n);
     return;
   }
   for (uint32_t i = 0; i < n->nkids; i++) {
@@ -414,13 +466,32 @@ static void map_(compiler *c, const ast *n) {
 
 /* ==== macros ============================================================= */
 
-typedef enum { M_ALL, M_EXISTS, M_EXISTS_ONE, M_MAP, M_FILTER } macro_kind;
+typedef enum {
+  M_ALL, M_EXISTS, M_EXISTS_ONE, M_MAP, M_FILTER, M_TRANSFORM_MAP
+} macro_kind;
 
-static bool simple_name(compiler *c, const ast *n) {
+/* cel.iterVar(i, j) / cel.accuVar(i, j) (cel.block's generated names)
+ * as a variable name, or NULL if [n] is not such a call. */
+static const char *block_var_name(compiler *c, const ast *n) {
+  if (n->kind != AST_CALL || !(n->flags & AST_F_RECEIVER) ||
+      n->nkids != 3 || n->kids[0]->kind != AST_IDENT ||
+      strcmp(n->kids[0]->name, "cel") != 0 ||
+      (strcmp(n->name, "iterVar") && strcmp(n->name, "accuVar")) ||
+      n->kids[1]->kind != AST_INT_LIT || n->kids[2]->kind != AST_INT_LIT)
+    return NULL;
+  return arena_printf(&c->p->a, "@%s:%lld:%lld", n->name,
+                      (long long)n->kids[1]->lit.i,
+                      (long long)n->kids[2]->lit.i);
+}
+
+/* The name an iteration variable argument declares, or NULL. */
+static const char *var_name(compiler *c, const ast *n) {
   if (n->kind == AST_IDENT && !(n->flags & AST_F_ROOTED))
-    return true;
-  fail(c, n, "the iteration variable must be a simple name%s", "");
-  return false;
+    return n->name;
+  const char *name = block_var_name(c, n);
+  if (!name)
+    fail(c, n, "the iteration variable must be a simple name%s", "");
+  return name;
 }
 
 /* The loop body of each macro: consumes nothing, updates L[acc]. */
@@ -439,6 +510,24 @@ static void macro_body(compiler *c, macro_kind k, const ast *const *args,
     expr(c, p);
     emit(c, OP_COUNT, acc, p);
     return;
+  case M_TRANSFORM_MAP: {
+    uint32_t br = 0, skip = 0;
+    if (nargs == 4) {
+      expr(c, args[2]);
+      br = emit(c, OP_BRANCH, 0, args[2]);
+    }
+    emit(c, OP_LOADLOCAL, var, p);
+    expr(c, p);
+    emit(c, OP_PAIR, acc, p);
+    if (nargs == 4) { /* BRANCH's error lands on a one-value sink */
+      skip = emit(c, OP_JMP, 0, p);
+      stack(c, 1);
+      emit(c, OP_APPEND, acc, args[2]);
+      patch(c, skip);
+      patch(c, br);
+    }
+    return;
+  }
   case M_MAP:
   case M_FILTER: {
     bool filtered = k == M_FILTER || nargs == 3;
@@ -465,7 +554,7 @@ static void macro_init(compiler *c, macro_kind k, uint32_t acc,
   case M_ALL: emit(c, OP_TRUE, 0, n); break;
   case M_EXISTS: emit(c, OP_FALSE, 0, n); break;
   case M_EXISTS_ONE: emit_const(c, val_int(0), n); break;
-  default: emit(c, OP_LIST, 0, n); break;
+  default: empty_builder(c, n); break;
   }
   emit(c, OP_STORELOCAL, acc, n);
 }
@@ -476,7 +565,9 @@ static void comprehension(compiler *c, const ast *n, macro_kind k,
                           int nvars) {
   const ast *const *args = (const ast *const *)n->kids + 1;
   int nargs = (int)n->nkids - 1;
-  if (!simple_name(c, args[0]) || (nvars == 2 && !simple_name(c, args[1])))
+  const char *v1 = var_name(c, args[0]);
+  const char *v2 = nvars == 2 ? var_name(c, args[1]) : "";
+  if (!v1 || !v2)
     return;
   expr(c, n->kids[0]);
   uint32_t s = local_alloc(c, 5), acc = s + 4;
@@ -488,16 +579,21 @@ static void comprehension(compiler *c, const ast *n, macro_kind k,
   uint32_t brk = UINT32_MAX;
   if (k == M_ALL || k == M_EXISTS)
     brk = emit(c, k == M_ALL ? OP_BRK_FALSE : OP_BRK_TRUE, acc, n);
-  scope_push(c, args[0]->name, s + 2);
+  scope_push(c, v1, s + 2);
   if (nvars == 2)
-    scope_push(c, args[1]->name, s + 3);
-  macro_body(c, k, args + nvars - 1, nargs - nvars + 1, acc, s + 2);
+    scope_push(c, v2, s + 3);
+  if (k == M_TRANSFORM_MAP) /* the body sees k, v; the pair is (k, t) */
+    macro_body(c, k, args, nargs, acc, s + 2);
+  else
+    macro_body(c, k, args + nvars - 1, nargs - nvars + 1, acc, s + 2);
   c->nscope -= nvars;
   jump_back(c, OP_JMP, loop, n);
   patch(c, next);
   if (brk != UINT32_MAX)
     patch(c, brk);
   emit(c, OP_LOADLOCAL, acc, n);
+  if (k == M_TRANSFORM_MAP)
+    emit(c, OP_TOMAP, 0, n);
   if (k == M_EXISTS_ONE) {
     emit_const(c, val_int(1), n);
     emit(c, OP_EQ, 0, n);
@@ -507,13 +603,13 @@ static void comprehension(compiler *c, const ast *n, macro_kind k,
 }
 
 static void bind_macro(compiler *c, const ast *n) {
-  const ast *var = n->kids[0];
-  if (!simple_name(c, var))
+  const char *var = var_name(c, n->kids[0]);
+  if (!var)
     return;
   expr(c, n->kids[1]);
   uint32_t slot = local_alloc(c, 1);
   emit(c, OP_STORELOCAL, slot, n);
-  scope_push(c, var->name, slot);
+  scope_push(c, var, slot);
   expr(c, n->kids[2]);
   c->nscope--;
   c->nlocals--;
@@ -543,7 +639,114 @@ static const struct {
     {"exists", 3, 2, M_EXISTS},     {"existsOne", 3, 2, M_EXISTS_ONE},
     {"exists_one", 3, 2, M_EXISTS_ONE},
     {"transformList", 3, 2, M_MAP}, {"transformList", 4, 2, M_MAP},
+    {"transformMap", 3, 2, M_TRANSFORM_MAP},
+    {"transformMap", 4, 2, M_TRANSFORM_MAP},
 };
+
+static const builtin *must_find(compiler *c, const char *name, int style,
+                                int n, const ast *at) {
+  const builtin *b = bi_lookup(name, style, n, NULL);
+  if (!b)
+    fail(c, at, "internal error: builtin '%s' is missing", name);
+  return b;
+}
+
+/* o.optMap(v, e) is o.hasValue() ? optional.of(e[v := o.value()]) :
+ * optional.none(); optFlatMap leaves out the optional.of (e is one). */
+static void opt_map_macro(compiler *c, const ast *n, bool flat) {
+  const char *var = var_name(c, n->kids[1]);
+  const builtin *has = must_find(c, "hasValue", BI_RECEIVER, 1, n),
+                *value = must_find(c, "value", BI_RECEIVER, 1, n),
+                *of = must_find(c, "optional.of", BI_GLOBAL, 1, n),
+                *none = must_find(c, "optional.none", BI_GLOBAL, 0, n);
+  if (!var || !has || !value || !of || !none)
+    return;
+  uint32_t slot = local_alloc(c, 1);
+  expr(c, n->kids[0]);
+  emit(c, OP_STORELOCAL, slot, n);
+  emit(c, OP_LOADLOCAL, slot, n);
+  word(c, MK_BC(OP_CALL, fn_index(c, has, n), 1), n);
+  uint32_t br = emit(c, OP_BRANCH, 0, n);
+  emit(c, OP_LOADLOCAL, slot, n);
+  word(c, MK_BC(OP_CALL, fn_index(c, value, n), 1), n);
+  emit(c, OP_STORELOCAL, slot, n);
+  scope_push(c, var, slot);
+  expr(c, n->kids[2]);
+  c->nscope--;
+  if (!flat)
+    word(c, MK_BC(OP_CALL, fn_index(c, of, n), 1), n);
+  uint32_t end = emit(c, OP_JMP, 0, n);
+  patch(c, br);
+  stack(c, -1);
+  word(c, MK_BC(OP_CALL, fn_index(c, none, n), 0), n);
+  stack(c, 1);
+  patch(c, end);
+  c->nlocals--;
+}
+
+/* cel.block([e0, e1, ...], r): ei may use cel.index(j) for j < i; r may
+ * use them all. Slots are evaluated eagerly, in order. */
+static void block_macro(compiler *c, const ast *n) {
+  const ast *l = n->kids[1];
+  if (l->kind != AST_LIST || c->nblocks == (int)POL_COUNTOF(c->blocks)) {
+    fail(c, l, "cel.block needs a list literal of expressions%s", "");
+    return;
+  }
+  uint32_t base = local_alloc(c, l->nkids);
+  c->blocks[c->nblocks].base = base;
+  c->blocks[c->nblocks++].n = 0;
+  for (uint32_t i = 0; i < l->nkids; i++) {
+    expr(c, l->kids[i]);
+    emit(c, OP_STORELOCAL, base + i, l->kids[i]);
+    c->blocks[c->nblocks - 1].n = i + 1;
+  }
+  expr(c, n->kids[2]);
+  c->nblocks--;
+  c->nlocals -= l->nkids;
+}
+
+static void block_index(compiler *c, const ast *n) {
+  const ast *i = n->kids[1];
+  if (c->nblocks == 0 || i->kind != AST_INT_LIT || i->lit.i < 0 ||
+      (uint64_t)i->lit.i >= c->blocks[c->nblocks - 1].n) {
+    fail(c, n, "cel.index() outside its cel.block or out of range%s", "");
+    return;
+  }
+  emit(c, OP_LOADLOCAL, c->blocks[c->nblocks - 1].base + (uint32_t)i->lit.i,
+       n);
+}
+
+static bool is_cel_call(const compiler *c, const ast *n, const char *name,
+                        uint32_t nkids) {
+  return (n->flags & AST_F_RECEIVER) && n->nkids == nkids &&
+         n->kids[0]->kind == AST_IDENT &&
+         strcmp(n->kids[0]->name, "cel") == 0 && !scope_find(c, "cel") &&
+         strcmp(n->name, name) == 0;
+}
+
+/* The cel.* macros: bind, block, index, iterVar/accuVar references. */
+static bool cel_macro(compiler *c, const ast *n) {
+  if (is_cel_call(c, n, "bind", 4)) {
+    ast shifted = *n; /* drop the `cel` receiver */
+    shifted.kids = n->kids + 1;
+    shifted.nkids = n->nkids - 1;
+    bind_macro(c, &shifted);
+  } else if (is_cel_call(c, n, "block", 3)) {
+    block_macro(c, n);
+  } else if (is_cel_call(c, n, "index", 2)) {
+    block_index(c, n);
+  } else {
+    const char *name = block_var_name(c, n);
+    const scope_var *v = name ? scope_find(c, name) : NULL;
+    if (!name)
+      return false;
+    if (v)
+      emit(c, OP_LOADLOCAL, v->slot, n);
+    else
+      fail(c, n, "%s is not an iteration variable in scope", name);
+  }
+  return true;
+}
 
 /* Expand [n] if it is a macro call; false if it is an ordinary call. */
 static bool macro(compiler *c, const ast *n) {
@@ -553,17 +756,15 @@ static bool macro(compiler *c, const ast *n) {
     has_macro(c, n);
     return true;
   }
-  if (recv && strcmp(n->name, "bind") == 0 && nargs == 3 &&
-      n->kids[0]->kind == AST_IDENT &&
-      strcmp(n->kids[0]->name, "cel") == 0 && !scope_find(c, "cel")) {
-    ast shifted = *n; /* drop the `cel` receiver */
-    shifted.kids = n->kids + 1;
-    shifted.nkids = n->nkids - 1;
-    bind_macro(c, &shifted);
+  if (recv && cel_macro(c, n))
     return true;
-  }
   if (!recv)
     return false;
+  if (nargs == 2 && (!strcmp(n->name, "optMap") ||
+                     !strcmp(n->name, "optFlatMap"))) {
+    opt_map_macro(c, n, n->name[3] == 'F');
+    return true;
+  }
   for (size_t i = 0; i < POL_COUNTOF(macros); i++)
     if (macros[i].nargs == nargs && strcmp(macros[i].name, n->name) == 0) {
       comprehension(c, n, macros[i].k, macros[i].nvars);
@@ -603,14 +804,19 @@ static void emit_call(compiler *c, const builtin *b, const ast *const *args,
   stack(c, 1 - (int)nargs);
 }
 
+/* A known function with the wrong arity is a compile error. An unknown
+ * one is, as in CEL, an error value at run time, which && and || can
+ * absorb: `f_unknown(1) || true` is true. */
 static void unknown_function(compiler *c, const ast *n, const char *name,
                              bool name_found, int style) {
-  if (name_found)
+  if (name_found) {
     diag_add(c->d, n->sp, "wrong number of arguments to '%s'", name);
-  else if (style == BI_RECEIVER)
-    diag_add(c->d, n->sp, "unknown method '%s'", name);
-  else
-    diag_add(c->d, n->sp, "unknown function '%s'", name);
+    return;
+  }
+  const char *msg = arena_printf(&c->p->a, "unknown %s '%s'",
+                                 style == BI_RECEIVER ? "method" : "function",
+                                 name);
+  emit(c, OP_ERROR, name_const(c, msg ? msg : name, n), n);
 }
 
 /* ns.f(args) where ns.f is a qualified global (math.greatest): true if
@@ -694,6 +900,9 @@ static bool finish(compiler *c, const ast *root) {
   program *p = c->p;
   if (c->oom)
     diag_add(c->d, root->sp, "out of memory while compiling");
+  else if (c->depth != 0 && !c->d->n) /* RETURN popped the one result */
+    diag_add(c->d, root->sp, "internal error: stack depth %d at the end",
+             c->depth);
   if (c->d->n)
     return false;
   p->file = strdup(c->d->file ? c->d->file : "<expr>");

@@ -73,6 +73,10 @@
   X(COUNT, A, 1, 0, "exists_one step: p := pop; L[A] += (p ? 1 : 0)")       \
   X(APPEND, A, 1, 0, "L[A] := L[A] + [pop] (a list builder)")               \
   X(OPTAPPEND, A, 1, 0, "o := pop; if o has a value, append it to L[A]")    \
+  X(PAIR, A, 2, 0, "v := pop; k := pop; append k, v to the builder L[A]")   \
+  X(OPTPAIR, A, 2, 0, "like PAIR, but v is an optional: skip it if empty")  \
+  X(TOMAP, N, 1, 1, "turn the pair list on top into a map")                 \
+  X(ERROR, A, 0, 1, "push a new error with the message K[A]")               \
   X(ITER_END, A, 1, 1, "r := pop; push L[A] if the range was bad, else r")  \
   X(RETURN, N, 1, 0, "finish with the top value")
 

@@ -213,12 +213,14 @@ void parse_fatal(pol_parser *p, const pol_loc *l, const char *msg) {
 /* ==== nodes ==== */
 
 /* A new node, or the spare stand-in (which never gets kids) when the
- * arena is exhausted. */
+ * arena is exhausted or the tree is already known to be too deep: then
+ * the rest of the parse only looks for more syntax errors. */
 static ast *node(pol_parser *p, ast_kind k, pol_loc l) {
-  ast *n = ast_new(p->a, k, sp_of(l));
+  ast *n = p->deep ? NULL : ast_new(p->a, k, sp_of(l));
   if (n)
     return n;
-  oom(p, sp_of(l));
+  if (!p->deep)
+    oom(p, sp_of(l));
   memset(&p->spare, 0, sizeof p->spare);
   p->spare.kind = AST_NULL_LIT;
   return &p->spare;
@@ -286,9 +288,11 @@ pol_tok parse_reserved(pol_parser *p, pol_tok t, pol_loc l) {
   return t;
 }
 
-/* (e): no node, but one more level of nesting. */
-pexpr parse_paren(pol_parser *p, pexpr e) {
-  return mk(p, e.n, e.depth + 1);
+/* (e) at [at]: no node, but one more level of nesting. */
+pexpr parse_paren(pol_parser *p, pexpr e, pol_loc at) {
+  if (e.depth + 1 > POL_MAX_PARSE_DEPTH)
+    too_deep(p, sp_of(at));
+  return (pexpr){e.n, e.depth + 1};
 }
 
 /* An optional element or entry: [?e], {?k: v}, T{?f: v}. */
@@ -581,7 +585,7 @@ pexpr parse_message(pol_parser *p, pexpr type, pexpr fields, pol_loc tl,
                     pol_loc at) {
   const char *name = type_name(p, type.n);
   pexpr m = parse_close(p, AST_MESSAGE, fields, at);
-  if (!name || !plain_name(name)) {
+  if ((!name || !plain_name(name)) && type.n != &p->spare) {
     report(p, sp_of(tl), "expected a type name before '{'");
     name = "";
   }

@@ -1,8 +1,8 @@
 /*
  * value.c: construction, equality, ordering, hashing and copying of CEL
  * values (see value.h for the representation), plus UTF-8 helpers.
- * Numbers of different kinds compare by their mathematical value, exactly
- * (no rounding through double), as CEL's heterogeneous equality requires.
+ * Numbers of different kinds compare by value: int against uint exactly,
+ * either against double after conversion to double, as CEL does.
  */
 #include "value.h"
 
@@ -160,33 +160,22 @@ const char *val_type_name(int t) {
 
 /* ==== equality and ordering ============================================== */
 
-/* Compare int [i] with double [d] exactly: -1/0/1, or 2 if d is NaN. */
+/* Compare int [i] with double [d]: -1/0/1, or 2 if d is NaN. CEL
+ * converts the integer to double first (the conformance suite pins
+ * this: 9223372036854775807 < 9223372036854775808.0 is false), so the
+ * comparison is as lossy as that conversion. */
 static int cmp_int_double(int64_t i, double d) {
   if (isnan(d))
     return 2;
-  if (d >= 9223372036854775808.0)
-    return -1;
-  if (d < -9223372036854775808.0)
-    return 1;
-  double t = trunc(d); /* exactly representable as int64 here */
-  int64_t ti = (int64_t)t;
-  if (i != ti)
-    return i < ti ? -1 : 1;
-  return d > t ? -1 : d < t ? 1 : 0;
+  double x = (double)i;
+  return x < d ? -1 : x > d;
 }
 
 static int cmp_uint_double(uint64_t u, double d) {
   if (isnan(d))
     return 2;
-  if (d >= 18446744073709551616.0)
-    return -1;
-  if (d < 0)
-    return 1;
-  double t = trunc(d);
-  uint64_t tu = (uint64_t)t;
-  if (u != tu)
-    return u < tu ? -1 : 1;
-  return d > t ? -1 : 0;
+  double x = (double)u;
+  return x < d ? -1 : x > d;
 }
 
 static int cmp_int_uint(int64_t i, uint64_t u) {

@@ -246,6 +246,48 @@ static void opt_append(arena *a, val *acc, val o) {
   append(a, acc, o);
 }
 
+/* Append the pair (k, v) to the builder [acc] (TOMAP makes the map). */
+static void pair(arena *a, val *acc, val k, val v) {
+  append(a, acc, k);
+  append(a, acc, v);
+}
+
+static void opt_pair(arena *a, val *acc, val k, val o) {
+  if (o.kind == V_OPTIONAL) {
+    if (o.as.opt)
+      pair(a, acc, k, *o.as.opt);
+    return;
+  }
+  if (o.kind != V_ERROR)
+    o = val_err(a, ERR_OVERLOAD, "{?k: v} needs an optional value, got '%s'",
+                val_kind_name(o.kind));
+  pair(a, acc, k, o);
+}
+
+/* A builder list [k0, v0, k1, v1, ...] as a map. */
+static val to_map(arena *a, val l) {
+  if (l.kind != V_LIST)
+    return l;
+  return make_map(a, l.as.l->items, l.as.l->n / 2);
+}
+
+/* has(x.f), where x may be an optional (none: false). */
+static val has(arena *a, val x, const str *f) {
+  if (x.kind == V_OPTIONAL) {
+    if (!x.as.opt)
+      return val_bool(false);
+    x = *x.as.opt;
+  }
+  return x.kind == V_ERROR ? x : ops_has(a, x, f);
+}
+
+/* x[i]; on an optional x the result stays optional, as with x[?i]. */
+static val index_(arena *a, val x, val i) {
+  if (x.kind == V_OPTIONAL)
+    return opt_access(a, x, i, NULL);
+  return binop(a, OP_INDEX, x, i);
+}
+
 static void count(arena *a, val *acc, val p) {
   if (acc->kind == V_ERROR)
     return;
@@ -320,12 +362,8 @@ static val run(vm *v, const program *p, const map *vars) {
         SETTOP(opt_access(a, TOP(), val_null(), K(INS_A(w)).as.s));
         vmbreak;
       }
-      vmcase(HAS) {
-        val x = TOP();
-        SETTOP(x.kind == V_ERROR ? x : ops_has(a, x, K(INS_A(w)).as.s));
-        vmbreak;
-      }
-      vmcase(INDEX) { val i = POP(); SETTOP(binop(a, OP_INDEX, TOP(), i)); vmbreak; }
+      vmcase(HAS) { SETTOP(has(a, TOP(), K(INS_A(w)).as.s)); vmbreak; }
+      vmcase(INDEX) { val i = POP(); SETTOP(index_(a, TOP(), i)); vmbreak; }
       vmcase(OPTINDEX) {
         val i = POP();
         SETTOP(opt_access(a, TOP(), i, NULL));
@@ -447,6 +485,22 @@ static val run(vm *v, const program *p, const map *vars) {
       vmcase(COUNT) { count(a, &L[INS_A(w)], POP()); vmbreak; }
       vmcase(APPEND) { append(a, &L[INS_A(w)], POP()); vmbreak; }
       vmcase(OPTAPPEND) { opt_append(a, &L[INS_A(w)], POP()); vmbreak; }
+      vmcase(PAIR) {
+        sp -= 2;
+        pair(a, &L[INS_A(w)], sp[0], sp[1]);
+        vmbreak;
+      }
+      vmcase(OPTPAIR) {
+        sp -= 2;
+        opt_pair(a, &L[INS_A(w)], sp[0], sp[1]);
+        vmbreak;
+      }
+      vmcase(TOMAP) { SETTOP(to_map(a, TOP())); vmbreak; }
+      vmcase(ERROR) {
+        PUSH(val_err(a, ERR_GENERIC, "%s", K(INS_A(w)).as.s->data));
+        SETTOP(TOP());
+        vmbreak;
+      }
       vmcase(ITER_END) {
         val r = L[INS_A(w)];
         if (r.kind == V_ERROR)

@@ -23,7 +23,7 @@ check() { # NAME PASSED
 }
 python3 "$dir/cel_run.py" --cmd "$policyc eval" --jobs 4 \
   --fail-log "$out.cel-failures" "$dir/cel" >"$out.cel" 2>&1
-sed '$d' "$out.cel"
+sed -e '$d' -e '/^cel_run: /d' "$out.cel"
 cel=$(tail -n 1 "$out.cel" | sed -n 's/^\([0-9]*\) passed.*/\1/p')
 check cel "${cel:-0}"
 python3 "$dir/json_run.py" --cmd "$policyc eval" \
@@ -31,6 +31,10 @@ python3 "$dir/json_run.py" --cmd "$policyc eval" \
 sed '$d' "$out.json"
 json=$(tail -n 1 "$out.json" | sed -n 's/^\([0-9]*\) passed.*/\1/p')
 check json "${json:-0}"
-[ $status -eq 0 ] || echo "conformance: failures listed in $out.cel-failures and $out.json-failures" >&2
+if [ $status -eq 0 ]; then
+  rm -f "$out.cel-failures" "$out.json-failures"
+else
+  echo "conformance: failures listed in $out.cel-failures and $out.json-failures" >&2
+fi
 rm -f "$out.cel" "$out.json"
 exit $status
