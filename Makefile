@@ -108,7 +108,7 @@ valgrind: all $(TEST_BIN)
 demo: all
 	$(Q)sh examples/demo.sh ./policyc
 
-BENCH_FACTS ?= examples/vendors/bench-vendor.json
+BENCH_FACTS ?= examples/vendors/crise-cloudbot.json
 bench: all $(B)/bench
 	$(Q)$(B)/bench $(BENCH_FACTS) tests/bench/exprs.txt
 # malloc is wrapped at link time so the bench can count heap allocations.

@@ -7,6 +7,10 @@
  * the helpers also count nesting depth. Semantic values are arena-owned,
  * so no %destructor is needed.
  *
+ * Syntax errors are recovered from at the brackets and separators that
+ * end a list element, argument, map entry or field; once the bad part is
+ * skipped, yyerrok lets the next error be reported at once.
+ *
  * Chains that would otherwise grow bison's stack without bound (unary
  * '-'/'!' runs and ?: chains) are written left-recursively and folded by
  * parse.c; brackets are bounded by parse_lex. So the parser stack stays
@@ -256,7 +260,7 @@ member: primary
   | member '[' expr ']'         { $$ = parse_index(p, $1, $3, 0, @$); }
   | member '[' '?' expr ']'     { $$ = parse_index(p, $1, $4,
                                                    AST_F_OPTIONAL, @$); }
-  | member '[' error ']'        { $$ = parse_error_node(p, @$); }
+  | member '[' error ']'        { yyerrok; $$ = parse_error_node(p, @$); }
   | member '{' '}'              { $$ = parse_message(p, $1, PEXPR_NONE,
                                                      @1, @$); }
   | member '{' fields '}'       { $$ = parse_message(p, $1, $3, @1, @$); }
@@ -274,7 +278,7 @@ primary: gname                  { $$ = parse_ident(p, &$1, 0, @$); }
   | '.' gname '(' args ')'      { $$ = parse_call(p, &$2, AST_F_ROOTED,
                                                   $4, @$); }
   | '(' expr ')'                { $$ = parse_paren(p, $2, @$); }
-  | '(' error ')'               { $$ = parse_error_node(p, @$); }
+  | '(' error ')'               { yyerrok; $$ = parse_error_node(p, @$); }
   | '[' ']'                     { $$ = parse_close(p, AST_LIST, PEXPR_NONE,
                                                    @$); }
   | '[' elems ']'               { $$ = parse_close(p, AST_LIST, $2, @$); }
@@ -315,7 +319,7 @@ args: arg                       { $$ = parse_seq(p, AST_CALL, $1); }
   | args ',' arg                { $$ = parse_seq_add(p, $1, $3); }
   ;
 arg: expr
-  | error                       { $$ = parse_error_node(p, @$); }
+  | error                       { yyerrok; $$ = parse_error_node(p, @$); }
   ;
 
 elems: elem                     { $$ = parse_seq(p, AST_LIST, $1); }
@@ -323,7 +327,7 @@ elems: elem                     { $$ = parse_seq(p, AST_LIST, $1); }
   ;
 elem: expr
   | '?' expr                    { $$ = parse_optional(p, $2); }
-  | error                       { $$ = parse_error_node(p, @$); }
+  | error                       { yyerrok; $$ = parse_error_node(p, @$); }
   ;
 
 entries: entry                  { $$ = parse_seq(p, AST_MAP, $1); }
@@ -332,7 +336,7 @@ entries: entry                  { $$ = parse_seq(p, AST_MAP, $1); }
 entry: expr ':' expr            { $$ = parse_entry(p, $1, $3, @$); }
   | '?' expr ':' expr           { $$ = parse_optional(p,
                                          parse_entry(p, $2, $4, @$)); }
-  | error                       { $$ = parse_error_node(p, @$); }
+  | error                       { yyerrok; $$ = parse_error_node(p, @$); }
   ;
 
 fields: field                   { $$ = parse_seq(p, AST_MESSAGE, $1); }
@@ -341,7 +345,7 @@ fields: field                   { $$ = parse_seq(p, AST_MESSAGE, $1); }
 field: sel ':' expr             { $$ = parse_field(p, &$1, $3, @$); }
   | '?' sel ':' expr            { $$ = parse_optional(p,
                                          parse_field(p, &$2, $4, @$)); }
-  | error                       { $$ = parse_error_node(p, @$); }
+  | error                       { yyerrok; $$ = parse_error_node(p, @$); }
   ;
 
 %%

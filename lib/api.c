@@ -169,7 +169,9 @@ int pol_compile_expr(pol_env *env, const char *src, size_t len,
     return POL_ENOMEM;
   }
   const char *text = pol_diag_render(env, 0);
-  set_msg(env->errmsg, "%s", text);
+  size_t n = strlen(text); /* the message itself ends without a newline */
+  set_msg(env->errmsg, "%.*s", (int)(n && text[n - 1] == '\n' ? n - 1 : n),
+          text);
   return POL_ESYNTAX;
 }
 

@@ -106,20 +106,27 @@ static void line_of(const diag_list *d, size_t off, size_t *start,
 }
 
 /* The caret line for a span of [len] bytes at [off] on the line starting
- * at [start] and ending at [end]: one blank per code point before the
- * span (tabs kept), '^' at its first code point, '~' under the rest of
- * it as far as the line goes. */
+ * at [start] and ending at [end]: blanks as wide as the text before the
+ * span (tabs kept, wide CJK characters two columns), '^' under its first
+ * character, '~' under the rest of it as far as the line goes. */
 static void carets(const diag_list *d, size_t start, size_t end, size_t off,
                    size_t len, sbuf *out) {
-  for (size_t i = start; i < off && i < end; i++) {
-    char c = d->src[i];
-    if (((unsigned char)c & 0xC0) != 0x80)
-      sb_putc(out, c == '\t' ? '\t' : ' ');
+  size_t i = start;
+  while (i < off && i < end) {
+    if (d->src[i] == '\t') {
+      sb_putc(out, '\t');
+      i++;
+      continue;
+    }
+    int32_t cp = utf8_decode(d->src, end, &i);
+    for (int w = cp < 0 ? (i++, 1) : utf8_cp_width((uint32_t)cp); w > 0; w--)
+      sb_putc(out, ' ');
   }
+  size_t stop = off + (len ? len : 1) < end ? off + (len ? len : 1) : end;
+  size_t cols = i < stop ? utf8_width(d->src + i, stop - i) : 1;
   sb_putc(out, '^');
-  for (size_t i = off + 1; i < off + len && i < end; i++)
-    if (((unsigned char)d->src[i] & 0xC0) != 0x80)
-      sb_putc(out, '~');
+  for (size_t k = 1; k < cols; k++)
+    sb_putc(out, '~');
   sb_putc(out, '\n');
 }
 

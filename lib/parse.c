@@ -109,6 +109,16 @@ static pol_loc eof_loc(const pol_parser *p) {
   return (pol_loc){l->end, l->end, sp.line, sp.col};
 }
 
+/* Report the problem the lexer found in token [t] at [l]; running out
+ * of memory is reported once per parse, like everywhere else. */
+static void token_error(pol_parser *p, const pol_loc *l, const pol_tok *t) {
+  span sp = span_in(p, l, t->eoff, t->elen);
+  if (strcmp(t->err, "out of memory") == 0)
+    oom(p, sp);
+  else
+    report(p, sp, "%s", t->err);
+}
+
 /* The parser's yylex: scan a token, report what the lexer found wrong
  * with it, and stop the parse when brackets nest deeper than the limit.
  * A stray character reaches the parser as LEXERR, so that it recovers as
@@ -123,7 +133,7 @@ int parse_lex(POL_YYSTYPE *v, pol_loc *l, pol_parser *p) {
       return TOK_END;
     }
     if (v->tok.err && !p->abort)
-      report(p, span_in(p, l, v->tok.eoff, v->tok.elen), "%s", v->tok.err);
+      token_error(p, l, &v->tok);
     p->last_loc = *l;
     if (is_open(t) && p->nest >= POL_MAX_PARSE_DEPTH) {
       too_deep(p, sp_of(*l));

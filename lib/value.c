@@ -573,3 +573,39 @@ int utf8_encode(uint32_t cp, char *out) {
   o[3] = (unsigned char)(0x80 | (cp & 0x3f));
   return 4;
 }
+
+/* East Asian Wide (W) and Fullwidth (F) ranges of Unicode's
+ * EastAsianWidth.txt, coarsened to whole blocks. */
+static const uint32_t wide[][2] = {
+    {0x1100, 0x115F},   {0x231A, 0x231B},   {0x2329, 0x232A},
+    {0x2E80, 0x303E},   {0x3041, 0x33FF},   {0x3400, 0x4DBF},
+    {0x4E00, 0x9FFF},   {0xA000, 0xA4CF},   {0xA960, 0xA97F},
+    {0xAC00, 0xD7A3},   {0xF900, 0xFAFF},   {0xFE10, 0xFE19},
+    {0xFE30, 0xFE6F},   {0xFF00, 0xFF60},   {0xFFE0, 0xFFE6},
+    {0x1F300, 0x1F64F}, {0x1F900, 0x1F9FF}, {0x20000, 0x2FFFD},
+    {0x30000, 0x3FFFD},
+};
+
+int utf8_cp_width(uint32_t cp) {
+  if ((cp >= 0x0300 && cp <= 0x036F) || (cp >= 0x200B && cp <= 0x200F) ||
+      (cp >= 0xFE00 && cp <= 0xFE0F))
+    return 0; /* combining marks, zero-width spaces, variation selectors */
+  for (size_t i = 0; i < POL_COUNTOF(wide); i++)
+    if (cp >= wide[i][0] && cp <= wide[i][1])
+      return 2;
+  return 1;
+}
+
+size_t utf8_width(const char *s, size_t n) {
+  size_t w = 0, i = 0;
+  while (i < n) {
+    int32_t cp = utf8_decode(s, n, &i);
+    if (cp < 0) { /* count a bad byte as one column and move on */
+      i++;
+      w++;
+      continue;
+    }
+    w += (size_t)utf8_cp_width((uint32_t)cp);
+  }
+  return w;
+}

@@ -185,6 +185,12 @@ POL_INTERNAL size_t utf8_count(const char *s, size_t n);
 POL_INTERNAL int32_t utf8_decode(const char *s, size_t n, size_t *i);
 /* Encode [cp] into out (4 bytes room); returns bytes written. */
 POL_INTERNAL int utf8_encode(uint32_t cp, char *out);
+/* Terminal columns [cp] takes: 2 for East Asian wide and fullwidth
+ * characters (CJK, kana, Hangul, fullwidth forms), 0 for combining
+ * marks, else 1. Used to line up carets and report columns. */
+POL_INTERNAL int utf8_cp_width(uint32_t cp);
+/* Terminal columns of the valid UTF-8 text [s] of [n] bytes. */
+POL_INTERNAL size_t utf8_width(const char *s, size_t n);
 
 /* ---- printing (print.c) ---- */
 /* A growable byte buffer, allocated with malloc (not an arena). */

@@ -302,8 +302,9 @@ static val branch_error(arena *a, val c) {
   return c.kind == V_ERROR ? c : val_no_overload(a, "_?_:_", &c, 1);
 }
 
-static val limit_error(arena *a, const char *what) {
-  return val_err(a, ERR_LIMIT, "evaluation limit exceeded: %s", what);
+static val step_limit(arena *a, uint64_t max) {
+  return val_err(a, ERR_LIMIT, "evaluation limit exceeded: more than %llu "
+                 "loop iterations", (unsigned long long)max);
 }
 
 /* ==== the loop =========================================================== */
@@ -435,7 +436,7 @@ static val run(vm *v, const program *p, const map *vars) {
       vmcase(JMP) {
         int32_t off = INS_SJ(w);
         if (off < 0 && unlikely(steps-- == 0))
-          return limit_error(a, "too many steps");
+          return locate(p, a, step_limit(a, v->max_steps), pc - 1);
         pc = (uint32_t)((int32_t)pc + off);
         vmbreak;
       }
@@ -509,9 +510,7 @@ static val run(vm *v, const program *p, const map *vars) {
       }
       vmcase(RETURN) { return TOP(); }
     }
-#if !defined(__GNUC__)
-    return limit_error(a, "bad opcode"); /* unreachable after verify */
-#endif
+
   }
 }
 

@@ -36,7 +36,7 @@ static const char eval_usage[] =
 
 static int usage_error(const char *msg, const char *arg) {
   cli_error("eval: %s%s", msg, arg ? arg : "");
-  fputs(eval_usage, stderr);
+  fputs("Try 'policyc eval --help'.\n", stderr);
   return EXIT_USAGE;
 }
 

@@ -41,6 +41,6 @@ int main(int argc, char **argv) {
     if (strcmp(cmd, commands[i].name) == 0)
       return commands[i].run(argc - 1, argv + 1);
   cli_error("unknown command '%s'", cmd);
-  usage(stderr);
+  fputs("Try 'policyc --help'.\n", stderr);
   return EXIT_USAGE;
 }

@@ -1,0 +1,1 @@
+eval -- 'vendor.name == "x" || true'

@@ -1,0 +1,1 @@
+eval --max-steps lots -- 'true'

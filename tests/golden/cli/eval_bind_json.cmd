@@ -1,0 +1,1 @@
+eval --bind v=@vendor.json -- 'v.backup.generations'

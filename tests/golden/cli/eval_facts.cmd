@@ -1,0 +1,1 @@
+eval --facts vendor.json -- 'backup.generations >= 7 && "JP" in data.location.countries'

@@ -1,0 +1,1 @@
+eval --facts bad.json -- 'true'

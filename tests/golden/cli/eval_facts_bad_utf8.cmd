@@ -1,0 +1,1 @@
+eval --facts badutf8.json -- 'true'

@@ -1,0 +1,1 @@
+eval --facts vendor.json -- 'incident.notify_hours <= 72'

@@ -1,0 +1,1 @@
+eval --excerpt=always -- 'size("日本") + * 2'

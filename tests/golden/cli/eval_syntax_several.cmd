@@ -1,0 +1,1 @@
+eval --excerpt=never -- '[1, 2 +] + {3: }'

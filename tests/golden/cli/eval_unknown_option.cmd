@@ -1,0 +1,1 @@
+eval --frobnicate -- 1

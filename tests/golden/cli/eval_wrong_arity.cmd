@@ -1,0 +1,1 @@
+eval --excerpt=always -- 'size(1, 2)'
