@@ -1,0 +1,183 @@
+/*
+ * test_compile.c: the compiler's output, through the disassembler:
+ * which opcodes a construct emits, constant folding, name resolution,
+ * the stack-depth and local-slot bookkeeping, and compile errors.
+ */
+#include "harness.h"
+
+#include <stdlib.h>
+
+#include "compile.h"
+#include "parse.h"
+
+typedef struct built {
+  arena ast;
+  diag_list d;
+  program *p;
+  sbuf listing;
+} built;
+
+/* Compile [src] with the declared [vars]; the listing goes to b->listing. */
+static program *build(built *b, const char *src, const char *const *vars,
+                      size_t nvars) {
+  memset(b, 0, sizeof *b);
+  arena_init(&b->ast, 0);
+  diag_init(&b->d, "t", src, strlen(src));
+  sb_init(&b->listing);
+  ast *root = parse_expr(&b->ast, &b->d);
+  b->p = root ? compile_expr(root, &b->d, vars, nvars) : NULL;
+  if (b->p) {
+    program_disasm(b->p, &b->listing);
+    sb_putc(&b->listing, '\0');
+  }
+  return b->p;
+}
+
+static void done(built *b) {
+  program_free(b->p);
+  diag_free(&b->d);
+  arena_free(&b->ast);
+  sb_free(&b->listing);
+}
+
+static bool lists(const built *b, const char *needle) {
+  return b->listing.p && strstr(b->listing.p, needle) != NULL;
+}
+
+static void field_path_is_loadvar_then_select(void **state) {
+  (void)state;
+  built b;
+  assert_non_null(build(&b, "backup.generations >= 7", NULL, 0));
+  assert_true(lists(&b, "LOADVAR    0\t; \"backup\""));
+  assert_true(lists(&b, "SELECT     1\t; \"generations\""));
+  assert_true(lists(&b, "GE"));
+  assert_int_equal(b.p->maxstack, 2);
+  done(&b);
+}
+
+static void declared_dotted_name_is_one_variable(void **state) {
+  (void)state;
+  built b;
+  const char *vars[] = {"a.b.c"};
+  assert_non_null(build(&b, "a.b.c + 1", vars, 1));
+  assert_true(lists(&b, "LOADVAR    0\t; \"a.b.c\""));
+  assert_false(lists(&b, "SELECT"));
+  done(&b);
+}
+
+static void literal_lists_and_maps_fold_to_constants(void **state) {
+  (void)state;
+  built b;
+  assert_non_null(build(&b, "x in ['JP', 'US', {'k': [1, 2u]}]", NULL, 0));
+  assert_true(lists(&b, "CONST      1\t; [\"JP\", \"US\", {\"k\": [1, 2u]}]"));
+  assert_false(lists(&b, "LIST"));
+  done(&b);
+}
+
+static void constants_are_shared(void **state) {
+  (void)state;
+  built b;
+  assert_non_null(build(&b, "x.a == 'a' && x.a == 'a'", NULL, 0));
+  assert_int_equal(b.p->nconsts, 2); /* "x" and "a" once each */
+  done(&b);
+}
+
+static void and_short_circuit_jumps_to_the_end(void **state) {
+  (void)state;
+  built b;
+  assert_non_null(build(&b, "a && b", NULL, 0));
+  assert_true(lists(&b, "ANDSC      2\t; to 4"));
+  assert_true(lists(&b, "0003   1:1   AND"));
+  done(&b);
+}
+
+static void macro_uses_local_slots_and_a_loop(void **state) {
+  (void)state;
+  built b;
+  assert_non_null(build(&b, "[1, 2].all(x, [3].exists(y, y > x))", NULL, 0));
+  assert_true(lists(&b, "ITER_INIT  0"));
+  assert_true(lists(&b, "ITER_INIT  5")); /* the inner macro's slots */
+  assert_true(lists(&b, "BRK_FALSE"));
+  assert_true(lists(&b, "BRK_TRUE"));
+  assert_int_equal(b.p->nlocals, 10);
+  done(&b);
+}
+
+static void type_names_are_constants(void **state) {
+  (void)state;
+  built b;
+  assert_non_null(build(&b, "type(1) == int && google.protobuf.Duration != "
+                            "null_type", NULL, 0));
+  assert_true(lists(&b, "; int"));
+  assert_true(lists(&b, "; google.protobuf.Duration"));
+  assert_false(lists(&b, "LOADVAR"));
+  done(&b);
+}
+
+static void unknown_function_is_a_runtime_error(void **state) {
+  (void)state;
+  built b;
+  assert_non_null(build(&b, "nosuch(1) || true", NULL, 0));
+  assert_true(lists(&b, "ERROR      0\t; \"unknown function 'nosuch'\""));
+  done(&b);
+}
+
+static void qualified_function_names(void **state) {
+  (void)state;
+  built b;
+  assert_non_null(build(&b, "math.greatest(1, 2)", NULL, 0));
+  assert_true(lists(&b, "math.greatest/2"));
+  done(&b);
+  const char *vars[] = {"math"}; /* a variable named math wins */
+  assert_non_null(build(&b, "math.greatest(1, 2)", vars, 1));
+  assert_true(lists(&b, "unknown method 'greatest'"));
+  done(&b);
+}
+
+static void expect_error(const char *src, const char *msg, unsigned col) {
+  built b;
+  assert_null(build(&b, src, NULL, 0));
+  assert_true(b.d.n >= 1);
+  if (!strstr(b.d.items[0].msg, msg))
+    fail_msg("%s: got '%s'", src, b.d.items[0].msg);
+  assert_int_equal(b.d.items[0].sp.col, col);
+  done(&b);
+}
+
+static void compile_errors(void **state) {
+  (void)state;
+  expect_error("size(1, 2)", "wrong number of arguments to 'size'", 1);
+  expect_error("1 + has(x)", "has() needs a field selection", 9);
+  expect_error("[1].all(1, true)", "iteration variable must be a simple "
+               "name", 9);
+  expect_error("a.B{c: 1}", "message construction", 1);
+  expect_error("cel.index(0)", "outside its cel.block", 1);
+  expect_error("cel.block(1, 2)", "needs a list literal", 11);
+}
+
+static void every_local_is_released(void **state) {
+  (void)state;
+  built b;
+  /* nested binds and macros: slots are reused, not accumulated */
+  assert_non_null(build(&b, "cel.bind(a, 1, a) + cel.bind(b, 2, b) + "
+                            "[1].map(x, x)[0] + [1].map(y, y)[0]", NULL, 0));
+  assert_int_equal(b.p->nlocals, 5);
+  done(&b);
+}
+
+int main(int argc, char **argv) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(field_path_is_loadvar_then_select),
+      cmocka_unit_test(declared_dotted_name_is_one_variable),
+      cmocka_unit_test(literal_lists_and_maps_fold_to_constants),
+      cmocka_unit_test(constants_are_shared),
+      cmocka_unit_test(and_short_circuit_jumps_to_the_end),
+      cmocka_unit_test(macro_uses_local_slots_and_a_loop),
+      cmocka_unit_test(type_names_are_constants),
+      cmocka_unit_test(unknown_function_is_a_runtime_error),
+      cmocka_unit_test(qualified_function_names),
+      cmocka_unit_test(compile_errors),
+      cmocka_unit_test(every_local_is_released),
+  };
+  return RUN_TESTS("compile", tests, argc, argv);
+}

@@ -1,0 +1,149 @@
+/*
+ * test_vm.c: opcode semantics through compile + vm_run: the branch and
+ * short-circuit paths with errors, iteration over lists and maps, the
+ * list and map builders, the step budget at its exact edge, and the
+ * instruction index stamped into errors.
+ */
+#include "harness.h"
+
+#include <stdlib.h>
+
+#include "compile.h"
+#include "parse.h"
+#include "vm.h"
+
+static char out[4096];
+
+/* Evaluate [src] with [steps] loop iterations allowed; print the result
+ * (or "error(...)") into out and return it. */
+static const char *run_limited(const char *src, uint64_t steps,
+                               int32_t *err_loc) {
+  arena tree;
+  diag_list d;
+  arena_init(&tree, 0);
+  diag_init(&d, "t", src, strlen(src));
+  ast *root = parse_expr(&tree, &d);
+  program *p = root ? compile_expr(root, &d, NULL, 0) : NULL;
+  if (!p) {
+    snprintf(out, sizeof out, "compile error: %s", d.n ? d.items[0].msg : "?");
+  } else {
+    vm v;
+    vm_init(&v, steps, 0);
+    val r = vm_run(&v, p, NULL);
+    sbuf b;
+    sb_init(&b);
+    val_print(&b, r);
+    sb_putc(&b, '\0');
+    snprintf(out, sizeof out, "%s", b.p);
+    if (err_loc)
+      *err_loc = r.kind == V_ERROR ? r.as.e->loc : -2;
+    sb_free(&b);
+    vm_free(&v);
+  }
+  program_free(p);
+  diag_free(&d);
+  arena_free(&tree);
+  return out;
+}
+
+static const char *run(const char *src) {
+  return run_limited(src, 1000000, NULL);
+}
+
+static void branch_with_error_test_yields_the_error(void **state) {
+  (void)state;
+  assert_string_equal(run("(1 / 0 > 0) ? 1 : 2"),
+                      "error(\"division by zero\")");
+  assert_string_equal(run("true ? 1 : 1 / 0"), "1");
+  assert_string_equal(run("false ? 1 / 0 : 2"), "2");
+  assert_string_equal(run("1 ? 2 : 3"), "error(\"no matching overload for "
+                                        "'_?_:_' applied to (int)\")");
+}
+
+static void logic_absorbs_errors_both_ways(void **state) {
+  (void)state;
+  assert_string_equal(run("1 / 0 > 0 || true"), "true");
+  assert_string_equal(run("true || 1 / 0 > 0"), "true");
+  assert_string_equal(run("1 / 0 > 0 && false"), "false");
+  assert_string_equal(run("1 / 0 > 0 || false"), "error(\"division by zero\")");
+  assert_string_equal(run("1 && true"), "error(\"no matching overload for "
+                                        "'_&&_' applied to (int, bool)\")");
+  assert_string_equal(run("!(1 / 0 > 0) || true"), "true");
+}
+
+static void iteration_over_maps_visits_keys_in_order(void **state) {
+  (void)state;
+  assert_string_equal(run("{'b': 1, 'a': 2}.map(k, k)"), "[\"b\", \"a\"]");
+  assert_string_equal(run("{'b': 1, 'a': 2}.all(k, v, v > 0)"), "true");
+  assert_string_equal(run("[5, 6].transformList(i, v, i * 10 + v)"),
+                      "[5, 16]");
+  assert_string_equal(run("1.all(x, true)"),
+                      "error(\"cannot iterate over a value of type 'int'\")");
+}
+
+static void quantifiers_absorb_errors(void **state) {
+  (void)state;
+  assert_string_equal(run("[0, 1].all(x, 1 / x > 1)"), "false");
+  assert_string_equal(run("[1, 0].exists(x, 1 / x == 1)"), "true");
+  assert_string_equal(run("[1, 0].all(x, 1 / x == 1)"),
+                      "error(\"division by zero\")");
+  assert_string_equal(run("[1, 0].exists_one(x, 1 / x == 1)"),
+                      "error(\"division by zero\")");
+  assert_string_equal(run("[1, 2, 1].exists_one(x, x == 1)"), "false");
+}
+
+static void builders_grow(void **state) {
+  (void)state;
+  const char *src = "[1,2,3,4,5,6,7,8,9,10].map(a, [1,2,3,4,5,6,7,8,9,10]"
+                    ".map(b, a * b)).map(l, l[9]).filter(x, x % 20 == 0)";
+  assert_string_equal(run(src), "[20, 40, 60, 80, 100]");
+  assert_string_equal(run("{'a': 1, 'b': 2}.transformMap(k, v, v * 2)"),
+                      "{\"a\": 2, \"b\": 4}");
+  assert_string_equal(run("[?optional.none(), ?optional.of(1), 2]"),
+                      "[1, 2]");
+  assert_string_equal(run("{?'a': optional.none(), 'b': 1}"), "{\"b\": 1}");
+  assert_string_equal(run("{'a': 1, 'a': 2}"),
+                      "error(\"map literal has a repeated key\")");
+}
+
+static void step_budget_edge(void **state) {
+  (void)state;
+  /* three elements: three backward jumps */
+  assert_string_equal(run_limited("[1, 2, 3].all(x, x > 0)", 3, NULL),
+                      "true");
+  int32_t at;
+  run_limited("[1, 2, 3].all(x, x > 0)", 2, &at);
+  assert_non_null(strstr(out, "more than 2 loop iterations"));
+  assert_true(at >= 0);
+}
+
+static void errors_carry_their_instruction(void **state) {
+  (void)state;
+  int32_t at;
+  run_limited("1 + 2 + x", 10, &at);
+  assert_string_equal(out, "error(\"no such key or variable: 'x'\")");
+  assert_int_equal(at, 3); /* CONST CONST ADD LOADVAR */
+}
+
+static void int_fast_paths_agree_with_slow_paths(void **state) {
+  (void)state;
+  assert_string_equal(run("9223372036854775807 + 1"),
+                      "error(\"integer overflow\")");
+  assert_string_equal(run("-9223372036854775808 + -1"),
+                      "error(\"integer overflow\")");
+  assert_string_equal(run("5 >= 5 && !(4 >= 5) && 2u >= 1u"), "true");
+}
+
+int main(int argc, char **argv) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(branch_with_error_test_yields_the_error),
+      cmocka_unit_test(logic_absorbs_errors_both_ways),
+      cmocka_unit_test(iteration_over_maps_visits_keys_in_order),
+      cmocka_unit_test(quantifiers_absorb_errors),
+      cmocka_unit_test(builders_grow),
+      cmocka_unit_test(step_budget_edge),
+      cmocka_unit_test(errors_carry_their_instruction),
+      cmocka_unit_test(int_fast_paths_agree_with_slow_paths),
+  };
+  return RUN_TESTS("vm", tests, argc, argv);
+}
