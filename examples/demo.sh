@@ -15,10 +15,11 @@ grep -v '^#' "$rules" | while IFS= read -r rule; do
   [ -n "$rule" ] || continue
   printf '%-44.44s' "$rule"
   for v in "$dir"/vendors/*.json; do
-    out=$("$policyc" eval --facts "$v" -- "$rule" 2>/dev/null)
-    case $? in
-      0) verdict=$( [ "$out" = true ] && echo PASS || { [ "$out" = false ] && echo FAIL || echo "$out"; }) ;;
-      1) verdict=UNKNOWN ;;
+    out=$("$policyc" eval --facts "$v" -- "$rule" 2>&1)
+    case $?:$out in
+      0:true) verdict=PASS ;;
+      0:false) verdict=FAIL ;;
+      1:*"no such key"*) verdict=UNKNOWN ;; # an absent fact
       *) verdict=ERROR ;;
     esac
     printf ' %-14.14s' "$verdict"
