@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "opcodes.h"
+#include "ops.h"
 
 typedef struct scope_var {
   const char *name;
@@ -49,6 +50,7 @@ static const struct {
 
 static void expr(compiler *c, const ast *n);
 static uint32_t fn_index(compiler *c, const builtin *b, const ast *n);
+static bool literal_value(compiler *c, const ast *n, val *out);
 
 /* ==== emission =========================================================== */
 
@@ -203,8 +205,34 @@ static bool declared(const compiler *c, const char *name) {
 
 /* ==== literals =========================================================== */
 
-/* The value of a literal subtree (scalars, lists and maps of literals),
- * built in the program's arena, or false if [n] is not constant. */
+static const opcode binary_ops[] = {
+    [AST_OP_ADD] = OP_ADD, [AST_OP_SUB] = OP_SUB, [AST_OP_MUL] = OP_MUL,
+    [AST_OP_DIV] = OP_DIV, [AST_OP_MOD] = OP_MOD, [AST_OP_EQ] = OP_EQ,
+    [AST_OP_NE] = OP_NE,   [AST_OP_LT] = OP_LT,   [AST_OP_LE] = OP_LE,
+    [AST_OP_GT] = OP_GT,   [AST_OP_GE] = OP_GE,   [AST_OP_IN] = OP_IN};
+
+/* The value of an operator applied to constant operands, if it is not
+ * an error. */
+static bool operator_value(compiler *c, const ast *n, val *out) {
+  val x, y = val_null();
+  if (!literal_value(c, n->kids[0], &x) ||
+      (n->kind == AST_BINARY && !literal_value(c, n->kids[1], &y)))
+    return false;
+  arena *a = &c->p->a;
+  if (n->kind == AST_UNARY)
+    *out = n->op == AST_OP_NEG ? ops_neg(a, x) : ops_not(a, x);
+  else if (n->op == AST_OP_IN)
+    *out = ops_in(a, x, y);
+  else if (n->op >= AST_OP_EQ)
+    *out = ops_compare(a, binary_ops[n->op], x, y);
+  else
+    *out = ops_arith(a, binary_ops[n->op], x, y);
+  return out->kind != V_ERROR;
+}
+
+/* The value of a constant subtree (literals, lists and maps of them, and
+ * operators over them), built in the program's arena, or false if [n] is
+ * not constant. */
 static bool literal_value(compiler *c, const ast *n, val *out) {
   arena *a = &c->p->a;
   switch (n->kind) {
@@ -240,6 +268,8 @@ static bool literal_value(compiler *c, const ast *n, val *out) {
     *out = val_map(a, kv, kv + n->nkids, n->nkids);
     break; /* a repeated key stays a runtime error */
   }
+  case AST_UNARY:
+  case AST_BINARY: return operator_value(c, n, out);
   default: return false;
   }
   return out->kind != V_ERROR;
@@ -347,18 +377,28 @@ static void select_(compiler *c, const ast *n) {
 
 /* ==== operators ========================================================== */
 
+/* Fold a constant subtree (an operator over literals, at any depth) into
+ * one constant. An operation that fails (1 / 0) is left for run time,
+ * where the error gets its location and can be absorbed. */
+static bool fold(compiler *c, const ast *n) {
+  val r;
+  if (!literal_value(c, n, &r))
+    return false;
+  emit_const(c, r, n);
+  return true;
+}
+
 static void binary(compiler *c, const ast *n) {
-  static const opcode ops[] = {
-      [AST_OP_ADD] = OP_ADD, [AST_OP_SUB] = OP_SUB, [AST_OP_MUL] = OP_MUL,
-      [AST_OP_DIV] = OP_DIV, [AST_OP_MOD] = OP_MOD, [AST_OP_EQ] = OP_EQ,
-      [AST_OP_NE] = OP_NE,   [AST_OP_LT] = OP_LT,   [AST_OP_LE] = OP_LE,
-      [AST_OP_GT] = OP_GT,   [AST_OP_GE] = OP_GE,   [AST_OP_IN] = OP_IN};
+  if (fold(c, n))
+    return;
   expr(c, n->kids[0]);
   expr(c, n->kids[1]);
-  emit(c, ops[n->op], 0, n);
+  emit(c, binary_ops[n->op], 0, n);
 }
 
 static void unary(compiler *c, const ast *n) {
+  if (fold(c, n))
+    return;
   expr(c, n->kids[0]);
   emit(c, n->op == AST_OP_NEG ? OP_NEG : OP_NOT, 0, n);
 }

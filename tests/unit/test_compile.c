@@ -74,6 +74,20 @@ static void literal_lists_and_maps_fold_to_constants(void **state) {
   done(&b);
 }
 
+static void constant_subtrees_fold(void **state) {
+  (void)state;
+  built b;
+  assert_non_null(build(&b, "x == 'a' + 'b' + string(1) && 2 * 3 + 1 > 6", NULL, 0));
+  assert_true(lists(&b, "; \"ab\""));
+  assert_true(lists(&b, "; true")); /* 2 * 3 + 1 > 6 */
+  assert_false(lists(&b, "MUL"));
+  done(&b);
+  /* a failing operation stays for run time, with its location */
+  assert_non_null(build(&b, "1 / 0 > 0 || true", NULL, 0));
+  assert_true(lists(&b, "DIV"));
+  done(&b);
+}
+
 static void constants_are_shared(void **state) {
   (void)state;
   built b;
@@ -170,6 +184,7 @@ int main(int argc, char **argv) {
       cmocka_unit_test(field_path_is_loadvar_then_select),
       cmocka_unit_test(declared_dotted_name_is_one_variable),
       cmocka_unit_test(literal_lists_and_maps_fold_to_constants),
+      cmocka_unit_test(constant_subtrees_fold),
       cmocka_unit_test(constants_are_shared),
       cmocka_unit_test(and_short_circuit_jumps_to_the_end),
       cmocka_unit_test(macro_uses_local_slots_and_a_loop),
