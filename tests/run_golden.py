@@ -18,7 +18,9 @@ Three kinds of case:
 2. CLI cases: tests/golden/cli/NAME.cmd holds the arguments after
    `policyc` (shell words, run from tests/golden/cli); NAME.out and
    NAME.err the exact expected stdout and stderr (a missing file means
-   "anything"), NAME.status the exit status (default 0).
+   "anything"), NAME.status the exit status (default 0), NAME.in the
+   standard input, NAME.stdout-to a file to send standard output to
+   instead (such as /dev/full, to test write errors).
 
 Prints one line per failure and ends with `N passed, M failed`.
 """
@@ -28,10 +30,11 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 EXPECT = re.compile(r"^(?P<expr>.*?)\s*//\s*=>\s*(?P<want>.*)$")
 
 
-def run(argv, cwd=None, stdin=subprocess.DEVNULL):
-    p = subprocess.run(argv, cwd=cwd, stdin=stdin, capture_output=True,
-                       timeout=60)
-    return p.returncode, p.stdout.decode("utf-8", "replace"), \
+def run(argv, cwd=None, stdin=subprocess.DEVNULL, stdout_to=None):
+    out = open(stdout_to, "wb") if stdout_to else subprocess.PIPE
+    p = subprocess.run(argv, cwd=cwd, stdin=stdin, stdout=out,
+                       stderr=subprocess.PIPE, timeout=60)
+    return p.returncode, (p.stdout or b"").decode("utf-8", "replace"), \
         p.stderr.decode("utf-8", "replace")
 
 
@@ -65,8 +68,11 @@ def check_cli(policyc, base):
     stdin = subprocess.DEVNULL
     if os.path.exists(base + ".in"):
         stdin = open(base + ".in", "rb")
+    stdout_to = None
+    if os.path.exists(base + ".stdout-to"):
+        stdout_to = open(base + ".stdout-to").read().strip()
     rc, out, err = run([policyc] + args, cwd=os.path.dirname(base),
-                       stdin=stdin)
+                       stdin=stdin, stdout_to=stdout_to)
     ok = rc == want_rc
     for ext, got in ((".out", out), (".err", err)):
         if os.path.exists(base + ext):

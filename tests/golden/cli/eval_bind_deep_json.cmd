@@ -1,0 +1,1 @@
+eval --bind d=@deep.json -- 'true'

@@ -1,0 +1,1 @@
+eval --facts /dev/zero -- true
