@@ -8,8 +8,8 @@
  * so no %destructor is needed.
  *
  * Syntax errors are recovered from at the brackets and separators that
- * end a list element, argument, map entry or field; once the bad part is
- * skipped, yyerrok lets the next error be reported at once.
+ * end a list element, argument, map entry or field; after the next comma
+ * (rule comma) the following error is reported at once.
  *
  * Chains that would otherwise grow bison's stack without bound (unary
  * '-'/'!' runs and ?: chains) are written left-recursively and folded by
@@ -23,7 +23,7 @@
 %define api.token.prefix {TOK_}
 %define api.location.type {pol_loc}
 %define parse.error custom
-%define parse.lac full
+%define parse.lac full /* exact expected-token lists for messages */
 %locations
 %param {pol_parser *p}
 
@@ -87,6 +87,7 @@ typedef struct pol_parser {
   int last;             /* token handed to the parser, not yet committed */
   int prev;             /* the token before it */
   pol_loc last_loc;     /* location of the last token scanned */
+  int64_t bad_tok;      /* offset of the last token with a lexical error */
   uint32_t nest;        /* open brackets */
   uint32_t cond[POL_MAX_PARSE_DEPTH + 2]; /* open '?' per bracket level */
   ast spare;            /* stand-in node when the arena is exhausted */
@@ -264,7 +265,7 @@ member: primary
   | member '{' '}'              { $$ = parse_message(p, $1, PEXPR_NONE,
                                                      @1, @$); }
   | member '{' fields '}'       { $$ = parse_message(p, $1, $3, @1, @$); }
-  | member '{' fields ',' '}'   { $$ = parse_message(p, $1, $3, @1, @$); }
+  | member '{' fields comma '}' { $$ = parse_message(p, $1, $3, @1, @$); }
   ;
 
 primary: gname                  { $$ = parse_ident(p, &$1, 0, @$); }
@@ -282,11 +283,11 @@ primary: gname                  { $$ = parse_ident(p, &$1, 0, @$); }
   | '[' ']'                     { $$ = parse_close(p, AST_LIST, PEXPR_NONE,
                                                    @$); }
   | '[' elems ']'               { $$ = parse_close(p, AST_LIST, $2, @$); }
-  | '[' elems ',' ']'           { $$ = parse_close(p, AST_LIST, $2, @$); }
+  | '[' elems comma ']'         { $$ = parse_close(p, AST_LIST, $2, @$); }
   | '{' '}'                     { $$ = parse_close(p, AST_MAP, PEXPR_NONE,
                                                    @$); }
   | '{' entries '}'             { $$ = parse_close(p, AST_MAP, $2, @$); }
-  | '{' entries ',' '}'         { $$ = parse_close(p, AST_MAP, $2, @$); }
+  | '{' entries comma '}'       { $$ = parse_close(p, AST_MAP, $2, @$); }
   | literal
   ;
 
@@ -315,37 +316,42 @@ gname: IDENT
 sel: IDENT | RESERVED | QIDENT ;
 fname: IDENT | RESERVED ;
 
+/* Once a separator is shifted after an error, the bad part is behind:
+ * yyerrok lets the next error be reported at once. (Only here: yyerrok in
+ * a rule ending in error would loop on the same lookahead.) */
+comma: ',' { yyerrok; } ;
+
 args: arg                       { $$ = parse_seq(p, AST_CALL, $1); }
-  | args ',' arg                { $$ = parse_seq_add(p, $1, $3); }
+  | args comma arg              { $$ = parse_seq_add(p, $1, $3); }
   ;
 arg: expr
-  | error                       { yyerrok; $$ = parse_error_node(p, @$); }
+  | error                       { $$ = parse_error_node(p, @$); }
   ;
 
 elems: elem                     { $$ = parse_seq(p, AST_LIST, $1); }
-  | elems ',' elem              { $$ = parse_seq_add(p, $1, $3); }
+  | elems comma elem            { $$ = parse_seq_add(p, $1, $3); }
   ;
 elem: expr
   | '?' expr                    { $$ = parse_optional(p, $2); }
-  | error                       { yyerrok; $$ = parse_error_node(p, @$); }
+  | error                       { $$ = parse_error_node(p, @$); }
   ;
 
 entries: entry                  { $$ = parse_seq(p, AST_MAP, $1); }
-  | entries ',' entry           { $$ = parse_seq_add(p, $1, $3); }
+  | entries comma entry         { $$ = parse_seq_add(p, $1, $3); }
   ;
 entry: expr ':' expr            { $$ = parse_entry(p, $1, $3, @$); }
   | '?' expr ':' expr           { $$ = parse_optional(p,
                                          parse_entry(p, $2, $4, @$)); }
-  | error                       { yyerrok; $$ = parse_error_node(p, @$); }
+  | error                       { $$ = parse_error_node(p, @$); }
   ;
 
 fields: field                   { $$ = parse_seq(p, AST_MESSAGE, $1); }
-  | fields ',' field            { $$ = parse_seq_add(p, $1, $3); }
+  | fields comma field          { $$ = parse_seq_add(p, $1, $3); }
   ;
 field: sel ':' expr             { $$ = parse_field(p, &$1, $3, @$); }
   | '?' sel ':' expr            { $$ = parse_optional(p,
                                          parse_field(p, &$2, $4, @$)); }
-  | error                       { yyerrok; $$ = parse_error_node(p, @$); }
+  | error                       { $$ = parse_error_node(p, @$); }
   ;
 
 %%

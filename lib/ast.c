@@ -22,6 +22,11 @@
  * Strings print UTF-8 as is and escape quotes, backslashes and control
  * bytes; bytes escape everything outside printable ASCII as \xHH.
  * Doubles print in the shortest form that reads back exactly.
+ *
+ * Besides IDENT, the parser sets AST_F_ROOTED on a CALL (.f(x)) and on a
+ * MESSAGE (.a.B{}). As ast.h defines it, [?e] sets AST_F_OPTIONAL on the
+ * element itself, so [a.?b] and [?a.?b] give the same tree (the SELECT's
+ * own flag and the element's coincide); both print as ?(SELECT ... .?b).
  */
 #include "ast.h"
 

@@ -2,9 +2,10 @@
  * diag.c: the list of compile-time diagnostics (see diag.h). It owns the
  * storage of messages (the list's arena) and their rendering as
  * "file:line:col: message", optionally followed by the source line and a
- * caret line such as "    ^~~~" under the span. Columns count code points
- * (a tab stays a tab in the caret line, so the caret lines up under it);
- * the source text is only borrowed.
+ * caret line such as "    ^~~~" under the span. The col of line:col
+ * counts code points; the caret line is laid out in terminal cells (East
+ * Asian wide characters take two, a tab stays a tab) so that the caret
+ * sits under the span. The source text is only borrowed.
  */
 #include "diag.h"
 

@@ -113,6 +113,7 @@ static pol_loc eof_loc(const pol_parser *p) {
  * of memory is reported once per parse, like everywhere else. */
 static void token_error(pol_parser *p, const pol_loc *l, const pol_tok *t) {
   span sp = span_in(p, l, t->eoff, t->elen);
+  p->bad_tok = l->off;
   if (strcmp(t->err, "out of memory") == 0)
     oom(p, sp);
   else
@@ -125,24 +126,22 @@ static void token_error(pol_parser *p, const pol_loc *l, const pol_tok *t) {
  * from a syntax error, but only the lexer's message is shown. */
 int parse_lex(POL_YYSTYPE *v, pol_loc *l, pol_parser *p) {
   commit(p);
-  for (;;) {
-    v->tok.err = NULL;
-    int t = p->abort ? TOK_END : lex_scan(v, l, p->scanner);
-    if (t == TOK_END) {
-      *l = eof_loc(p);
-      return TOK_END;
-    }
-    if (v->tok.err && !p->abort)
+  v->tok.err = NULL;
+  int t = p->abort ? TOK_END : lex_scan(v, l, p->scanner);
+  if (t != TOK_END) {
+    if (v->tok.err)
       token_error(p, l, &v->tok);
     p->last_loc = *l;
-    if (is_open(t) && p->nest >= POL_MAX_PARSE_DEPTH) {
-      too_deep(p, sp_of(*l));
-      p->abort = true;
-      continue;
-    }
-    p->last = t;
-    return t;
   }
+  if (is_open(t) && p->nest >= POL_MAX_PARSE_DEPTH) {
+    too_deep(p, sp_of(*l));
+    p->abort = true; /* no more tokens, no more messages */
+    t = TOK_END;
+  }
+  if (t == TOK_END)
+    *l = eof_loc(p);
+  p->last = t;
+  return t;
 }
 
 /* ==== syntax errors ==== */
@@ -170,18 +169,22 @@ static void describe(const pol_parser *p, const pol_loc *l, int found,
     snprintf(out, size, "'%.*s%s'", (int)k, s, more);
 }
 
-/* The closing tokens among [want], in a fixed order, as "',' or ')'". */
+/* The closing tokens among [want], in a fixed order, as "',' or ')'";
+ * empty when an operand could start here as well. */
 static void closers(const pol_parser *p, const char *const *want, int nwant,
                     char *out, size_t size) {
   static const char *const order[] = {"':'", "','", "')'", "']'", "'}'"};
   const char *hit[POL_COUNTOF(order)];
   size_t nhit = 0, len = 0;
   uint32_t lv = p->nest < POL_MAX_PARSE_DEPTH ? p->nest : POL_MAX_PARSE_DEPTH;
+  out[0] = '\0';
+  for (int j = 0; j < nwant; j++)
+    if (strcmp(want[j], "identifier") == 0)
+      return; /* an operand could start here: nothing to close yet */
   for (size_t i = 0; i < POL_COUNTOF(order); i++)
     for (int j = 0; j < nwant; j++)
       if (strcmp(order[i], want[j]) == 0)
         hit[nhit++] = order[i];
-  out[0] = '\0';
   for (size_t i = 0; i < nhit && len < size; i++) {
     const char *sep = i == 0 ? "" : i + 1 == nhit ? " or " : ", ";
     len += (size_t)snprintf(out + len, size - len, "%s%s", sep, hit[i]);
@@ -190,17 +193,17 @@ static void closers(const pol_parser *p, const char *const *want, int nwant,
     snprintf(out + len, size - len, " in conditional");
 }
 
-/* Report a syntax error at the token [l]. [found] is 0 for the end of
- * input, 1 for a string literal, 2 for bytes, 3 for a stray character
- * (already reported by parse_lex), 4 for anything else; [want]
+/* Report a syntax error at the token [l], unless the lexer has reported
+ * that token. [found] is 0 for the end of input, 1 for a string literal,
+ * 2 for bytes, 3 for a stray character, 4 for anything else; [want]
  * names the tokens the parser would have accepted ("')'", "identifier").
  * When a closing token or separator was possible the message says which:
  * "expected ',' or ')', found 'x'"; otherwise "unexpected 'x'". */
 void parse_syntax_error(pol_parser *p, const pol_loc *l, int found,
                         const char *const *want, int nwant) {
   char what[128], exp[96];
-  if (p->abort || found == 3)
-    return;
+  if (p->abort || found == 3 || p->bad_tok == (int64_t)l->off)
+    return; /* the lexer has already said what is wrong here */
   describe(p, l, found, what, sizeof what);
   closers(p, want, nwant, exp, sizeof exp);
   if (exp[0])
@@ -252,10 +255,11 @@ static pexpr mk(pol_parser *p, ast *n, uint32_t depth) {
   return (pexpr){n, depth};
 }
 
-/* The whole expression: the result of the parse. */
+/* Record [e], the whole expression, as the result of the parse. */
 void parse_root(pol_parser *p, pexpr e) { p->root = e.n; }
 
-/* A placeholder where an error was recovered from (already reported). */
+/* A NULL_LIT placeholder at [l] for the text an error production
+ * skipped; the syntax error itself has already been reported. */
 pexpr parse_error_node(pol_parser *p, pol_loc l) {
   return mk(p, node(p, AST_NULL_LIT, l), 1);
 }
@@ -276,14 +280,15 @@ pexpr parse_literal(pol_parser *p, ast_kind k, const pol_tok *t, pol_loc l) {
   return mk(p, n, 1);
 }
 
-/* true or false. */
+/* The literal true or false ([b]) at [l]. */
 pexpr parse_bool(pol_parser *p, bool b, pol_loc l) {
   ast *n = node(p, AST_BOOL_LIT, l);
   n->lit.b = b;
   return mk(p, n, 1);
 }
 
-/* A name [t]; [flags] AST_F_ROOTED for .name. */
+/* The identifier [t] at [l]; [flags] is AST_F_ROOTED for .name. The name
+ * stays in the arena where the lexer put it. */
 pexpr parse_ident(pol_parser *p, const pol_tok *t, int flags, pol_loc l) {
   ast *n = node(p, AST_IDENT, l);
   n->name = t->s;
@@ -291,28 +296,32 @@ pexpr parse_ident(pol_parser *p, const pol_tok *t, int flags, pol_loc l) {
   return mk(p, n, 1);
 }
 
-/* A reserved word used as a global name: reported, then used as one. */
+/* A reserved word [t] at [l] used as a global name: reported, and
+ * returned so that parsing goes on as if it were a name. */
 pol_tok parse_reserved(pol_parser *p, pol_tok t, pol_loc l) {
   report(p, sp_of(l), "reserved word '%s' cannot be used as an identifier",
          t.s);
   return t;
 }
 
-/* (e) at [at]: no node, but one more level of nesting. */
+/* ([e]) spanning [at]: no node of its own, but one more level of
+ * nesting; a depth error points at the parenthesis. */
 pexpr parse_paren(pol_parser *p, pexpr e, pol_loc at) {
   if (e.depth + 1 > POL_MAX_PARSE_DEPTH)
     too_deep(p, sp_of(at));
   return (pexpr){e.n, e.depth + 1};
 }
 
-/* An optional element or entry: [?e], {?k: v}, T{?f: v}. */
+/* [e] marked AST_F_OPTIONAL: the list element of [?e], the ENTRY of
+ * {?k: v} or the FIELD of T{?f: v}. */
 pexpr parse_optional(pol_parser *p, pexpr e) {
   POL_UNUSED(p);
   e.n->flags |= AST_F_OPTIONAL;
   return e;
 }
 
-/* l op r as node kind [k] (BINARY with [op], or AND / OR). */
+/* [l] op [r] spanning [at], as a node of kind [k]: BINARY with [op], or
+ * AND / OR with AST_OP_NONE. */
 pexpr parse_binary(pol_parser *p, ast_kind k, ast_op op, pexpr l, pexpr r,
                    pol_loc at) {
   ast *n = node(p, k, at);
@@ -369,8 +378,9 @@ static void fold_minus(pol_parser *p, ast *m, ast *lit, span at) {
     lit->lit.d = -lit->lit.d;
 }
 
-/* A member expression used as an operand: resolve its leading int
- * literal, which no '-' precedes. */
+/* The member expression [m] (at [ml]) used as an operand with no prefix
+ * operator: its leading int literal, if any, is checked against the
+ * int64 range now. Returns [m]. */
 pexpr parse_member(pol_parser *p, pexpr m, pol_loc ml) {
   ast *lit = bare_literal(m.n, ml.off);
   if (lit && lit->kind == AST_INT_LIT)
@@ -380,7 +390,8 @@ pexpr parse_member(pol_parser *p, pexpr m, pol_loc ml) {
 
 /* ==== prefix operator runs: !!x, --x ==== */
 
-/* The first operator [op] of a run, at [l]. */
+/* Start a run of prefix operators with [op] (AST_OP_NEG or AST_OP_NOT)
+ * at [l]; parse_prefix_more extends it, parse_prefix_end closes it. */
 pchain parse_prefix(pol_parser *p, ast_op op, pol_loc l) {
   ast *n = node(p, AST_UNARY, l);
   n->op = (uint8_t)op;
@@ -428,7 +439,8 @@ pexpr parse_prefix_end(pol_parser *p, pchain *c, pexpr m, pol_loc ml,
 
 /* ==== conditionals: a ? b : c ? d : e ==== */
 
-/* The first "c ? t :" of a chain; [cl] locates c. */
+/* Start a chain of conditionals with [c] ? [t] : ...; [cl] locates c.
+ * parse_cond_more extends it, parse_cond_end closes it. */
 pchain parse_cond(pol_parser *p, pexpr c, pexpr t, pol_loc cl) {
   ast *n = node(p, AST_COND, cl);
   push(p, n, c.n);
@@ -485,7 +497,9 @@ pexpr parse_index(pol_parser *p, pexpr m, pexpr i, int flags, pol_loc at) {
 
 /* ==== sequences: arguments, list elements, map entries, fields ==== */
 
-/* A new sequence (a node of kind [k] that collects kids) with [item]. */
+/* Start a sequence holding [item]: a node of kind [k] (CALL, LIST, MAP or
+ * MESSAGE) that collects the kids until parse_close and friends give it
+ * its span and name. Its depth is its deepest kid's. */
 pexpr parse_seq(pol_parser *p, ast_kind k, pexpr item) {
   pol_loc l = {item.n->sp.off, item.n->sp.off + item.n->sp.len,
                item.n->sp.line, item.n->sp.col};
@@ -494,13 +508,13 @@ pexpr parse_seq(pol_parser *p, ast_kind k, pexpr item) {
   return (pexpr){n, item.depth};
 }
 
-/* [seq] with [item] appended. */
+/* Append [item] to the sequence [seq]; returns [seq]. */
 pexpr parse_seq_add(pol_parser *p, pexpr seq, pexpr item) {
   push(p, seq.n, item.n);
   return (pexpr){seq.n, max2(seq.depth, item.depth)};
 }
 
-/* k: v in a map. */
+/* The map entry [k]: [v] spanning [at]. */
 pexpr parse_entry(pol_parser *p, pexpr k, pexpr v, pol_loc at) {
   ast *n = node(p, AST_ENTRY, at);
   push(p, n, k.n);
@@ -508,7 +522,7 @@ pexpr parse_entry(pol_parser *p, pexpr k, pexpr v, pol_loc at) {
   return mk(p, n, max2(k.depth, v.depth) + 1);
 }
 
-/* name: v in a message construction. */
+/* The field [name]: [v] of a message construction, spanning [at]. */
 pexpr parse_field(pol_parser *p, const pol_tok *name, pexpr v, pol_loc at) {
   ast *n = node(p, AST_FIELD, at);
   n->name = name->s;
@@ -524,7 +538,8 @@ pexpr parse_close(pol_parser *p, ast_kind k, pexpr seq, pol_loc at) {
   return mk(p, n, seq.depth + 1);
 }
 
-/* name(args...): [flags] AST_F_ROOTED for .name(...). */
+/* The global call [name]([args]) spanning [at] (args may be PEXPR_NONE);
+ * [flags] is AST_F_ROOTED for .name(...). */
 pexpr parse_call(pol_parser *p, const pol_tok *name, int flags, pexpr args,
                  pol_loc at) {
   pexpr c = parse_close(p, AST_CALL, args, at);
@@ -533,7 +548,8 @@ pexpr parse_call(pol_parser *p, const pol_tok *name, int flags, pexpr args,
   return c;
 }
 
-/* recv.name(args...): the receiver becomes kids[0]. */
+/* The receiver call [recv].[name]([args]) spanning [at]: a CALL with
+ * AST_F_RECEIVER whose kids[0] is the receiver. */
 pexpr parse_rcall(pol_parser *p, pexpr recv, const pol_tok *name,
                   pexpr args, pol_loc at) {
   pexpr c = parse_close(p, AST_CALL, args, at);
@@ -560,8 +576,10 @@ static const char *type_name(pol_parser *p, const ast *n) {
     return NULL;
   len += strlen(m->name);
   char *s = arena_alloc(p->a, len + 1);
-  if (!s)
+  if (!s) {
+    oom(p, n->sp);
     return NULL;
+  }
   s[len] = '\0';
   for (m = n; m->kind == AST_SELECT; m = m->kids[0]) {
     size_t k = strlen(m->name);
@@ -590,12 +608,15 @@ static bool plain_name(const char *s) {
   return !start;
 }
 
-/* type{fields}: [type] (at [tl]) must be a name such as a.b.C. */
+/* The message construction [type]{[fields]} spanning [at]. [type] (at
+ * [tl]) must spell a name such as a.b.C (or .a.b.C, which sets
+ * AST_F_ROOTED); anything else is reported. */
 pexpr parse_message(pol_parser *p, pexpr type, pexpr fields, pol_loc tl,
                     pol_loc at) {
   const char *name = type_name(p, type.n);
   pexpr m = parse_close(p, AST_MESSAGE, fields, at);
-  if ((!name || !plain_name(name)) && type.n != &p->spare) {
+  /* After out of memory the type may lack parts: say nothing more. */
+  if ((!name || !plain_name(name)) && !p->oom && type.n != &p->spare) {
     report(p, sp_of(tl), "expected a type name before '{'");
     name = "";
   }
@@ -635,6 +656,7 @@ ast *parse_expr(arena *a, diag_list *d) {
   p.pos = 0;
   p.line = p.col = 1;
   p.last_loc = (pol_loc){0, 0, 1, 1};
+  p.bad_tok = -1;
   span start = {0, 0, 1, 1};
   if (d->srclen > POL_MAX_SOURCE) {
     report(&p, start, "source too large (limit is %u bytes)",
