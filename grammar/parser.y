@@ -113,7 +113,7 @@ POL_INTERNAL pexpr parse_ident(pol_parser *p, const pol_tok *t, int flags,
                                pol_loc l);
 POL_INTERNAL pol_tok parse_reserved(pol_parser *p, pol_tok t, pol_loc l);
 POL_INTERNAL pexpr parse_paren(pol_parser *p, pexpr e, pol_loc at);
-POL_INTERNAL pexpr parse_optional(pol_parser *p, pexpr e);
+POL_INTERNAL pexpr parse_optional(pol_parser *p, pexpr e, int flag);
 POL_INTERNAL pexpr parse_binary(pol_parser *p, ast_kind k, ast_op op,
                                 pexpr l, pexpr r, pol_loc at);
 POL_INTERNAL pchain parse_prefix(pol_parser *p, ast_op op, pol_loc l);
@@ -332,7 +332,8 @@ elems: elem                     { $$ = parse_seq(p, AST_LIST, $1); }
   | elems comma elem            { $$ = parse_seq_add(p, $1, $3); }
   ;
 elem: expr
-  | '?' expr                    { $$ = parse_optional(p, $2); }
+  | '?' expr                    { $$ = parse_optional(p, $2,
+                                                      AST_F_OPT_ELEM); }
   | error                       { $$ = parse_error_node(p, @$); }
   ;
 
@@ -341,7 +342,8 @@ entries: entry                  { $$ = parse_seq(p, AST_MAP, $1); }
   ;
 entry: expr ':' expr            { $$ = parse_entry(p, $1, $3, @$); }
   | '?' expr ':' expr           { $$ = parse_optional(p,
-                                         parse_entry(p, $2, $4, @$)); }
+                                         parse_entry(p, $2, $4, @$),
+                                         AST_F_OPTIONAL); }
   | error                       { $$ = parse_error_node(p, @$); }
   ;
 
@@ -350,7 +352,8 @@ fields: field                   { $$ = parse_seq(p, AST_MESSAGE, $1); }
   ;
 field: sel ':' expr             { $$ = parse_field(p, &$1, $3, @$); }
   | '?' sel ':' expr            { $$ = parse_optional(p,
-                                         parse_field(p, &$2, $4, @$)); }
+                                         parse_field(p, &$2, $4, @$),
+                                         AST_F_OPTIONAL); }
   | error                       { $$ = parse_error_node(p, @$); }
   ;
 

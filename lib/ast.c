@@ -24,9 +24,9 @@
  * Doubles print in the shortest form that reads back exactly.
  *
  * Besides IDENT, the parser sets AST_F_ROOTED on a CALL (.f(x)) and on a
- * MESSAGE (.a.B{}). As ast.h defines it, [?e] sets AST_F_OPTIONAL on the
- * element itself, so [a.?b] and [?a.?b] give the same tree (the SELECT's
- * own flag and the element's coincide); both print as ?(SELECT ... .?b).
+ * MESSAGE (.a.B{}). [?e] sets AST_F_OPT_ELEM on the element, apart from
+ * a SELECT's own AST_F_OPTIONAL, so [a.?b] prints as (SELECT ... .?b)
+ * and [?a.?b] as ?(SELECT ... .?b).
  */
 #include "ast.h"
 
@@ -215,7 +215,7 @@ static void dump(sbuf *b, const ast *n, int depth) {
   bool is_list = n->kind == AST_LIST;
   for (; i < n->nkids; i++)
     dump_kid(b, n, i,
-             is_list && n->kids[i] && (n->kids[i]->flags & AST_F_OPTIONAL),
+             is_list && n->kids[i] && (n->kids[i]->flags & AST_F_OPT_ELEM),
              depth + 1);
   sb_putc(b, ')');
 }

@@ -36,7 +36,7 @@ typedef struct span {
   X(AND, "kids[0] && kids[1]")                                            \
   X(OR, "kids[0] || kids[1]")                                             \
   X(COND, "kids[0] ? kids[1] : kids[2]")                                  \
-  X(LIST, "[kids...]; an element with AST_F_OPTIONAL is [?e]")            \
+  X(LIST, "[kids...]; an element with AST_F_OPT_ELEM is [?e]")            \
   X(MAP, "{k: v, ...}: kids are AST_ENTRY nodes")                         \
   X(ENTRY, "kids[0]: kids[1] in a map; AST_F_OPTIONAL for {?k: v}")       \
   X(MESSAGE, "name{field: v, ...}: kids are AST_FIELD nodes")             \
@@ -60,7 +60,9 @@ typedef enum {
 enum {
   AST_F_ROOTED = 1,   /* .name: resolved from the root scope */
   AST_F_RECEIVER = 2, /* receiver-style call: kids[0] is the receiver */
-  AST_F_OPTIONAL = 4  /* optional syntax: .?f, [?i], [?e], {?k: v} */
+  AST_F_OPTIONAL = 4, /* optional syntax: .?f, [?i], {?k: v}, T{?f: v} */
+  AST_F_OPT_ELEM = 8  /* [?e]: a list element kept only if e has a value
+                         (apart from AST_F_OPTIONAL: [a.?b] is not [?a.b]) */
 };
 
 typedef struct ast ast;

@@ -248,7 +248,7 @@ static bool literal_value(compiler *c, const ast *n, val *out) {
     if (!l)
       return false;
     for (uint32_t i = 0; i < n->nkids; i++)
-      if ((n->kids[i]->flags & AST_F_OPTIONAL) ||
+      if ((n->kids[i]->flags & AST_F_OPT_ELEM) ||
           !literal_value(c, n->kids[i], &l->items[i]))
         return false;
     *out = (val){.kind = V_LIST, .as.l = l};
@@ -429,9 +429,10 @@ static void cond(compiler *c, const ast *n) {
 
 /* ==== lists and maps ===================================================== */
 
-static bool has_optional_kid(const ast *n) {
+/* [flag] is AST_F_OPT_ELEM for lists, AST_F_OPTIONAL for map entries. */
+static bool has_optional_kid(const ast *n, int flag) {
   for (uint32_t i = 0; i < n->nkids; i++)
-    if (n->kids[i]->flags & AST_F_OPTIONAL)
+    if (n->kids[i]->flags & flag)
       return true;
   return false;
 }
@@ -443,7 +444,7 @@ static void optional_list(compiler *c, const ast *n) {
   emit(c, OP_STORELOCAL, acc, n);
   for (uint32_t i = 0; i < n->nkids; i++) {
     expr(c, n->kids[i]);
-    bool opt = n->kids[i]->flags & AST_F_OPTIONAL;
+    bool opt = n->kids[i]->flags & AST_F_OPT_ELEM;
     emit(c, opt ? OP_OPTAPPEND : OP_APPEND, acc, n->kids[i]);
   }
   emit(c, OP_LOADLOCAL, acc, n);
@@ -456,7 +457,7 @@ static void list_(compiler *c, const ast *n) {
     emit_const(c, v, n);
     return;
   }
-  if (has_optional_kid(n)) {
+  if (has_optional_kid(n, AST_F_OPT_ELEM)) {
     optional_list(c, n);
     return;
   }
@@ -492,7 +493,7 @@ static void map_(compiler *c, const ast *n) {
     emit_const(c, v, n);
     return;
   }
-  if (has_optional_kid(n)) {
+  if (has_optional_kid(n, AST_F_OPTIONAL)) {
     optional_map(c, n);
     return;
   }

@@ -312,11 +312,12 @@ pexpr parse_paren(pol_parser *p, pexpr e, pol_loc at) {
   return (pexpr){e.n, e.depth + 1};
 }
 
-/* [e] marked AST_F_OPTIONAL: the list element of [?e], the ENTRY of
- * {?k: v} or the FIELD of T{?f: v}. */
-pexpr parse_optional(pol_parser *p, pexpr e) {
+/* [e] marked optional with [flag]: AST_F_OPT_ELEM for the list element
+ * of [?e], AST_F_OPTIONAL for the ENTRY of {?k: v} or the FIELD of
+ * T{?f: v}. */
+pexpr parse_optional(pol_parser *p, pexpr e, int flag) {
   POL_UNUSED(p);
-  e.n->flags |= AST_F_OPTIONAL;
+  e.n->flags |= (uint8_t)flag;
   return e;
 }
 

@@ -102,6 +102,9 @@ static void builders_grow(void **state) {
   assert_string_equal(run("[?optional.none(), ?optional.of(1), 2]"),
                       "[1, 2]");
   assert_string_equal(run("{?'a': optional.none(), 'b': 1}"), "{\"b\": 1}");
+  /* an optional select inside a list is not an optional element */
+  assert_string_equal(run("[{'b': 1}.?b]"), "[optional.of(1)]");
+  assert_string_equal(run("[?{'b': 1}.?b]"), "[1]");
   assert_string_equal(run("{'a': 1, 'a': 2}"),
                       "error(\"map literal has a repeated key\")");
 }
