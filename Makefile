@@ -48,7 +48,7 @@ TEST_HELPERS := $(filter-out $(TEST_SRC),$(wildcard tests/unit/*.c))
 STATIC := $(B)/libpol.a
 SHARED := $(B)/libpol.so.$(VERSION)
 
-.PHONY: all deps check demo bench clean install uninstall unit golden conformance asan valgrind
+.PHONY: all check demo bench clean unit golden conformance asan valgrind docs-example
 all: deps-ok $(B)/policyc $(STATIC) $(SHARED) $(if $(filter build,$(B)),policyc)
 
 # ---- dependencies --------------------------------------------------------
@@ -88,6 +88,15 @@ policyc: $(B)/policyc
 $(B)/tests/%: tests/unit/%.c $(TEST_HELPERS) tests/unit/harness.h $(STATIC) | $(B)/tests
 	$(call say,CC,$<)$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes $(LDFLAGS) -o $@ $< $(TEST_HELPERS) $(STATIC) $(LIBS) -lcmocka
 
+# The example program of docs/embedding.md, compiled against the public
+# header and the static library, must print `true`.
+$(B)/tests/doc_hello.c: docs/embedding.md tests/doc_example.py | $(B)/tests
+	$(Q)python3 tests/doc_example.py $< $@
+$(B)/tests/doc_hello: $(B)/tests/doc_hello.c $(STATIC)
+	$(call say,CC,$<)$(CC) $(WARN) -Iinclude $(CFLAGS) $(LDFLAGS) -o $@ $< $(STATIC) $(LIBS)
+docs-example: $(B)/tests/doc_hello
+	$(Q)test "$$($(B)/tests/doc_hello)" = true && echo "docs/embedding.md example: ok"
+
 unit: $(TEST_BIN)
 	$(Q)sh tests/run_unit.sh $(TEST_BIN)
 golden: $(B)/policyc
@@ -97,6 +106,7 @@ conformance: $(B)/policyc
 # golden runs last: its closing `N passed, M failed` line ends the output.
 check: all
 	$(Q)$(MAKE) --no-print-directory unit
+	$(Q)$(MAKE) --no-print-directory docs-example
 	$(Q)$(MAKE) --no-print-directory conformance
 	$(Q)$(MAKE) --no-print-directory golden
 
