@@ -72,11 +72,10 @@ void diag_add(diag_list *d, span sp, const char *fmt, ...) {
   d->n++;
 }
 
-/* The span of [len] bytes at byte offset [off] of the source, with its
- * line and column (code points) counted from the start. An offset past
- * the end is clamped to the end. */
-span diag_span_at(const diag_list *d, uint32_t off, uint32_t len) {
-  span sp = {0, len, 1, 1};
+/* Move [sp] (a position in the source) forward to byte [off], counting
+ * lines and columns (code points) on the way; an offset past the end is
+ * clamped to the end. */
+span diag_span_advance(const diag_list *d, span sp, uint32_t off) {
   if (off > d->srclen)
     off = (uint32_t)d->srclen;
   for (; sp.off < off; sp.off++) {
@@ -89,6 +88,14 @@ span diag_span_at(const diag_list *d, uint32_t off, uint32_t len) {
     }
   }
   return sp;
+}
+
+/* The span of [len] bytes at byte offset [off] of the source, with its
+ * line and column (code points) counted from the start. An offset past
+ * the end is clamped to the end. */
+span diag_span_at(const diag_list *d, uint32_t off, uint32_t len) {
+  span start = {0, len, 1, 1};
+  return diag_span_advance(d, start, off);
 }
 
 /* The source line holding byte [off]: [*start, *end) without the line

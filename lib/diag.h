@@ -38,6 +38,10 @@ POL_INTERNAL void diag_add(diag_list *d, span sp, const char *fmt, ...)
     POL_PRINTF(3, 4);
 /* The span of byte offset [off] in the list's source (line, col counted). */
 POL_INTERNAL span diag_span_at(const diag_list *d, uint32_t off, uint32_t len);
+/* [sp] moved forward to byte [off], lines and columns counted on the way
+ * (clamped to the end of the source). */
+POL_INTERNAL span diag_span_advance(const diag_list *d, span sp,
+                                    uint32_t off);
 /* Render diagnostic [i] as "file:line:col: message\n" plus, when
  * [excerpt], the source line and a caret run under the span. */
 POL_INTERNAL void diag_render(const diag_list *d, size_t i, bool excerpt,

@@ -60,17 +60,8 @@ static void too_deep(pol_parser *p, span sp) {
  * column are counted forward from the token's start. */
 static span span_in(const pol_parser *p, const pol_loc *l, uint32_t off,
                     uint32_t len) {
-  span sp = {l->off, len, l->line, l->col};
-  for (; sp.off < off && sp.off < p->d->srclen; sp.off++) {
-    unsigned char c = (unsigned char)p->d->src[sp.off];
-    if (c == '\n') {
-      sp.line++;
-      sp.col = 1;
-    } else if ((c & 0xC0) != 0x80) {
-      sp.col++;
-    }
-  }
-  return sp;
+  span start = {l->off, len, l->line, l->col};
+  return diag_span_advance(p->d, start, off);
 }
 
 /* ==== the scanner wrapper ==== */
