@@ -312,7 +312,7 @@ int pol_facts_bind_literal(pol_facts *f, const char *var, const char *text,
   }
   vm v;
   vm_init(&v, f->env->cfg.max_steps, f->env->cfg.max_memory);
-  val r = vm_run(&v, PROG(p), NULL);
+  val r = vm_run(&v, PROG(p), 0, NULL);
   if (r.kind == V_ERROR) {
     set_msg(f->errmsg, "--bind %s: %s", var, r.as.e->msg);
     rc = POL_EFORMAT;
@@ -353,9 +353,11 @@ const char *pol_ctx_errmsg(const pol_ctx *c) {
 static int runtime_error(pol_ctx *c, const program *p, const err *e) {
   if (e->loc >= 0 && (uint32_t)e->loc < p->ncode) {
     const loc *l = &p->locs[e->loc];
-    set_msg(c->errmsg, "%s:%u:%u: %s", p->file, l->line, l->col, e->msg);
+    set_msg(c->errmsg, "%s:%u:%u: %s", p->srcs[l->src].name, l->line,
+            l->col, e->msg);
   } else {
-    set_msg(c->errmsg, "%s: %s", p->file, e->msg);
+    set_msg(c->errmsg, "%s: %s", p->nsrcs ? p->srcs[0].name : "<expr>",
+            e->msg);
   }
   if (e->kind == ERR_LIMIT)
     return POL_ELIMIT;
@@ -367,7 +369,7 @@ int pol_eval(pol_ctx *c, const pol_program *prog, const pol_facts *facts,
   if (!c || !prog || !out)
     return POL_EINVAL;
   const program *p = PROG(prog);
-  c->result = vm_run(&c->vm, p, facts ? facts->vars : NULL);
+  c->result = vm_run(&c->vm, p, 0, facts ? facts->vars : NULL);
   *out = (const pol_value *)&c->result;
   if (c->result.kind == V_ERROR)
     return runtime_error(c, p, c->result.as.e);

@@ -2,7 +2,9 @@
  * compile.c: turns the AST into the stack bytecode of opcodes.h.
  *
  * One recursive walk, expr(), with one function per node kind. Every
- * emit() records the node's span, so a runtime error can say line:col.
+ * emit() records the node's span and source, so a runtime error can say
+ * file:line:col. A program may hold many entry points (cg_entry), one per
+ * expression of a policy; they share the constants and the source table.
  * The compiler tracks the value-stack depth as it emits, so the program
  * knows its deepest stack and the VM never checks for overflow.
  *
@@ -24,20 +26,26 @@ typedef struct scope_var {
   uint32_t slot;
 } scope_var;
 
-typedef struct compiler {
-  diag_list *d;
+struct compiler {
+  diag_list *d;          /* where errors go: the current source's list */
+  uint32_t cur_src;      /* index of d in srcs */
+  diag_list **srcs;      /* every source code was compiled from */
+  uint32_t nsrcs;
+  size_t cap_srcs;
   program *p;
   size_t cap_code, cap_consts, cap_fns;
   scope_var scope[POL_MAX_PARSE_DEPTH * 2];
   int nscope;
   uint32_t nlocals;
-  int depth; /* current value-stack depth */
-  const char *const *vars;
-  size_t nvars;
+  int depth;             /* current value-stack depth */
+  int chain;             /* > 0 while compiling the inside of a fact path */
+  const compile_opts *o;
+  bool *expanding;       /* per let: being inlined now (cycle guard) */
   struct { uint32_t base, n; } blocks[8]; /* enclosing cel.block()s */
   int nblocks;
+  bool failed;           /* some entry had an error */
   bool oom;
-} compiler;
+};
 
 static const struct {
   opcode op;
@@ -49,6 +57,7 @@ static const struct {
 };
 
 static void expr(compiler *c, const ast *n);
+static void expr_node(compiler *c, const ast *n);
 static uint32_t fn_index(compiler *c, const builtin *b, const ast *n);
 static bool literal_value(compiler *c, const ast *n, val *out);
 
@@ -87,7 +96,8 @@ static uint32_t word(compiler *c, uint32_t w, const ast *n) {
   }
   c->cap_code = cap;
   p->code[p->ncode] = w;
-  p->locs[p->ncode] = (loc){n->sp.off, n->sp.len, n->sp.line, n->sp.col};
+  p->locs[p->ncode] =
+      (loc){n->sp.off, n->sp.len, n->sp.line, n->sp.col, c->cur_src};
   return p->ncode++;
 }
 
@@ -197,10 +207,55 @@ static const scope_var *scope_find(const compiler *c, const char *name) {
 }
 
 static bool declared(const compiler *c, const char *name) {
-  for (size_t i = 0; i < c->nvars; i++)
-    if (strcmp(c->vars[i], name) == 0)
+  for (size_t i = 0; i < c->o->nvars; i++)
+    if (strcmp(c->o->vars[i], name) == 0)
       return true;
   return false;
+}
+
+/* The index of the let named [name], or -1. */
+static int let_find(const compiler *c, const char *name) {
+  for (size_t i = c->o->nlets; i-- > 0;) /* a later let shadows */
+    if (strcmp(c->o->lets[i].name, name) == 0)
+      return (int)i;
+  return -1;
+}
+
+/* The index of [d] in the source table, added if new. */
+static uint32_t source_index(compiler *c, diag_list *d) {
+  for (uint32_t i = 0; i < c->nsrcs; i++)
+    if (c->srcs[i] == d)
+      return i;
+  if (!grow((void **)&c->srcs, &c->cap_srcs, c->nsrcs + 1, sizeof *c->srcs)) {
+    c->oom = true;
+    return 0;
+  }
+  c->srcs[c->nsrcs] = d;
+  return c->nsrcs++;
+}
+
+/* Compile let [i]'s expression in place of a use of its name: in its own
+ * source, with no macro variables in scope. */
+static void inline_let(compiler *c, int i, const ast *use) {
+  const compile_let *l = &c->o->lets[i];
+  if (c->expanding[i]) {
+    fail(c, use, "'%s' is defined in terms of itself", l->name);
+    return;
+  }
+  diag_list *d = c->d;
+  uint32_t src = c->cur_src;
+  int nscope = c->nscope, chain = c->chain;
+  c->expanding[i] = true;
+  c->d = l->src;
+  c->cur_src = source_index(c, l->src);
+  c->nscope = 0;
+  c->chain = 0;
+  expr(c, l->expr);
+  c->expanding[i] = false;
+  c->d = d;
+  c->cur_src = src;
+  c->nscope = nscope;
+  c->chain = chain;
 }
 
 /* ==== literals =========================================================== */
@@ -327,16 +382,40 @@ static int type_denotation(const char *name) {
   return -1;
 }
 
+/* With tracing on, note the value at the end of a fact path (a select
+ * chain rooted at a variable): TRACE records it, or that it is absent. */
+static void trace(compiler *c, const ast *n) {
+  char buf[512];
+  if (!c->o->trace || c->chain > 0 || !qualified_name(n, buf, sizeof buf))
+    return;
+  emit(c, OP_TRACE, name_const(c, buf, n), n);
+}
+
+/* Whether the root of a chain is a variable (not a local, a let or a
+ * type name), so that the chain reads a fact. */
+static bool reads_fact(const compiler *c, const ast *root) {
+  if (root->kind != AST_IDENT)
+    return false;
+  if (root->flags & AST_F_ROOTED)
+    return true;
+  return !scope_find(c, root->name) && let_find(c, root->name) < 0 &&
+         (declared(c, root->name) || type_denotation(root->name) < 0);
+}
+
 static void ident(compiler *c, const ast *n) {
-  const scope_var *v = (n->flags & AST_F_ROOTED) ? NULL
-                                                  : scope_find(c, n->name);
-  int t;
-  if (v)
+  bool rooted = n->flags & AST_F_ROOTED;
+  const scope_var *v = rooted ? NULL : scope_find(c, n->name);
+  int t, l = rooted || v ? -1 : let_find(c, n->name);
+  if (v) {
     emit(c, OP_LOADLOCAL, v->slot, n);
-  else if (!declared(c, n->name) && (t = type_denotation(n->name)) >= 0)
+  } else if (l >= 0) {
+    inline_let(c, l, n);
+  } else if (!declared(c, n->name) && (t = type_denotation(n->name)) >= 0) {
     emit_const(c, val_type(t), n);
-  else
+  } else {
     emit(c, OP_LOADVAR, name_const(c, n->name, n), n);
+    trace(c, n);
+  }
 }
 
 /* A select chain whose dotted text names a declared variable loads it
@@ -347,9 +426,11 @@ static bool declared_chain(compiler *c, const ast *n) {
   if (root->kind != AST_IDENT || (!(root->flags & AST_F_ROOTED) &&
                                   scope_find(c, root->name)))
     return false;
-  if (!c->nvars || !qualified_name(n, buf, sizeof buf) || !declared(c, buf))
+  if (!c->o->nvars || !qualified_name(n, buf, sizeof buf) ||
+      !declared(c, buf))
     return false;
   emit(c, OP_LOADVAR, name_const(c, buf, n), n);
+  trace(c, n);
   return true;
 }
 
@@ -370,9 +451,13 @@ static bool type_chain(compiler *c, const ast *n) {
 static void select_(compiler *c, const ast *n) {
   if (declared_chain(c, n) || type_chain(c, n))
     return;
+  c->chain++; /* the operand is inside this path: no TRACE there */
   expr(c, n->kids[0]);
+  c->chain--;
   opcode op = (n->flags & AST_F_OPTIONAL) ? OP_OPTSELECT : OP_SELECT;
   emit(c, op, name_const(c, n->name, n), n);
+  if (reads_fact(c, chain_root(n)))
+    trace(c, n);
 }
 
 /* ==== operators ========================================================== */
@@ -904,6 +989,14 @@ static void call(compiler *c, const ast *n) {
 /* ==== the walk =========================================================== */
 
 static void expr(compiler *c, const ast *n) {
+  int chain = c->chain;
+  if (n->kind != AST_SELECT && n->kind != AST_IDENT)
+    c->chain = 0; /* a call or index inside a path starts new paths */
+  expr_node(c, n);
+  c->chain = chain;
+}
+
+static void expr_node(compiler *c, const ast *n) {
   switch ((ast_kind)n->kind) {
   case AST_NULL_LIT:
   case AST_BOOL_LIT:
@@ -936,43 +1029,88 @@ static void expr(compiler *c, const ast *n) {
   }
 }
 
-static bool finish(compiler *c, const ast *root) {
+compiler *cg_new(const compile_opts *o) {
+  compiler *c = calloc(1, sizeof *c);
+  if (!c)
+    return NULL;
+  c->o = o;
+  c->p = calloc(1, sizeof *c->p);
+  c->expanding = calloc(o->nlets + 1, sizeof *c->expanding);
+  if (!c->p || !c->expanding) {
+    free(c->p);
+    free(c->expanding);
+    free(c);
+    return NULL;
+  }
+  arena_init(&c->p->a, 0);
+  return c;
+}
+
+uint32_t cg_entry(compiler *c, const ast *root, diag_list *d) {
+  size_t errors = d->n;
+  uint32_t entry = c->p->ncode;
+  c->d = d;
+  c->cur_src = source_index(c, d);
+  c->depth = 0;
+  c->nlocals = 0;
+  c->nscope = 0;
+  c->chain = 0;
+  expr(c, root);
   emit(c, OP_RETURN, 0, root);
-  program *p = c->p;
   if (c->oom)
-    diag_add(c->d, root->sp, "out of memory while compiling");
-  else if (c->depth != 0 && !c->d->n) /* RETURN popped the one result */
-    diag_add(c->d, root->sp, "internal error: stack depth %d at the end",
+    diag_add(d, root->sp, "out of memory while compiling");
+  else if (c->depth != 0 && d->n == errors) /* RETURN popped the result */
+    diag_add(d, root->sp, "internal error: stack depth %d at the end",
              c->depth);
-  if (c->d->n)
+  if (d->n > errors)
+    c->failed = true;
+  return entry;
+}
+
+/* Copy every source text into the program, for runtime messages. */
+static bool copy_sources(compiler *c) {
+  program *p = c->p;
+  p->srcs = calloc(c->nsrcs + 1, sizeof *p->srcs);
+  if (!p->srcs)
     return false;
-  p->file = strdup(c->d->file ? c->d->file : "<expr>");
-  p->src = malloc(c->d->srclen + 1);
-  if (!p->file || !p->src)
-    return false;
-  memcpy(p->src, c->d->src, c->d->srclen);
-  p->src[c->d->srclen] = '\0';
-  p->srclen = (uint32_t)c->d->srclen;
+  for (uint32_t i = 0; i < c->nsrcs; i++) {
+    const diag_list *d = c->srcs[i];
+    p->nsrcs = i + 1; /* so program_free frees a partial copy */
+    source *s = &p->srcs[i];
+    s->name = strdup(d->file ? d->file : "<expr>");
+    s->text = malloc(d->srclen + 1);
+    if (!s->name || !s->text)
+      return false;
+    memcpy(s->text, d->src, d->srclen);
+    s->text[d->srclen] = '\0';
+    s->len = (uint32_t)d->srclen;
+  }
   return true;
+}
+
+program *cg_finish(compiler *c) {
+  program *p = c->p;
+  bool ok = !c->failed && !c->oom && copy_sources(c);
+  if (!ok) {
+    program_free(p);
+    p = NULL;
+  }
+  free(c->srcs);
+  free(c->expanding);
+  free(c);
+  return p;
 }
 
 program *compile_expr(const ast *root, diag_list *d, const char *const *vars,
                       size_t nvars) {
-  compiler c;
-  memset(&c, 0, sizeof c);
-  c.d = d;
-  c.vars = vars;
-  c.nvars = nvars;
-  c.p = calloc(1, sizeof *c.p);
-  if (!c.p)
-    return NULL;
-  arena_init(&c.p->a, 0);
-  expr(&c, root);
-  if (!finish(&c, root)) {
-    program_free(c.p);
+  compile_opts o = {vars, nvars, NULL, 0, false};
+  compiler *c = cg_new(&o);
+  if (!c) {
+    diag_add(d, root->sp, "out of memory while compiling");
     return NULL;
   }
-  return c.p;
+  cg_entry(c, root, d);
+  return cg_finish(c);
 }
 
 void program_free(program *p) {
@@ -982,8 +1120,11 @@ void program_free(program *p) {
   free(p->locs);
   free(p->consts);
   free(p->fns);
-  free(p->file);
-  free(p->src);
+  for (uint32_t i = 0; i < p->nsrcs; i++) {
+    free(p->srcs[i].name);
+    free(p->srcs[i].text);
+  }
+  free(p->srcs);
   arena_free(&p->a);
   free(p);
 }

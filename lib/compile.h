@@ -11,11 +11,37 @@
 #include "diag.h"
 #include "program.h"
 
-/* Compile [root] (parsed from [d]'s source). [vars] names the variables
- * the host declares (dotted names such as "a.b.c" are allowed and win
- * over field selection); other identifiers are looked up at run time.
- * Every error is added to [d]; returns NULL if there was any. The
- * program copies what it needs of [d]'s source and name. */
+/* A named helper expression (a policy's `let`), inlined where used. */
+typedef struct compile_let {
+  const char *name;
+  const ast *expr;
+  diag_list *src; /* the source [expr] was parsed from */
+} compile_let;
+
+typedef struct compile_opts {
+  const char *const *vars; /* declared variable names ("a.b.c" allowed) */
+  size_t nvars;
+  const compile_let *lets;
+  size_t nlets;
+  bool trace;              /* emit TRACE at the end of every fact path */
+} compile_opts;
+
+typedef struct compiler compiler;
+
+/* A compiler for one program with any number of entry points. [o] is
+ * borrowed until cg_finish. NULL on out of memory. */
+POL_INTERNAL compiler *cg_new(const compile_opts *o);
+/* Compile [root], parsed from [d]'s source, as a new entry point; every
+ * error is added to [d]. Returns the entry's first instruction index. */
+POL_INTERNAL uint32_t cg_entry(compiler *c, const ast *root, diag_list *d);
+/* The program, or NULL if any entry had an error (or on out of memory,
+ * reported in the last entry's list). Frees [c] either way; the program
+ * copies the source texts it needs. */
+POL_INTERNAL program *cg_finish(compiler *c);
+
+/* One expression as a program with entry 0: cg_new, cg_entry and
+ * cg_finish. [vars] declares variable names; other identifiers are
+ * looked up at run time. Returns NULL if [d] gained any error. */
 POL_INTERNAL program *compile_expr(const ast *root, diag_list *d,
                                    const char *const *vars, size_t nvars);
 

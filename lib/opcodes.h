@@ -77,6 +77,8 @@
   X(OPTPAIR, A, 2, 0, "like PAIR, but v is an optional: skip it if empty")  \
   X(TOMAP, N, 1, 1, "turn the pair list on top into a map")                 \
   X(ERROR, A, 0, 1, "push a new error with the message K[A]")               \
+  X(TRACE, A, 0, 0, "tracing runs: note the top as fact path K[A]'s value " \
+                    "(or as missing, if it is an absent error)")            \
   X(ITER_END, A, 1, 1, "r := pop; push L[A] if the range was bad, else r")  \
   X(RETURN, N, 1, 0, "finish with the top value")
 

@@ -1,7 +1,10 @@
 /*
- * program.h: a compiled expression: code, constants, builtin references
- * and the instruction -> source table. Immutable once the compiler has
- * finished, so one program is shared by every thread that evaluates it.
+ * program.h: compiled code: instructions, constants, builtin references
+ * and the instruction -> source table. A program has one or more entry
+ * points (an expression compiled alone has one, at 0; a policy has one
+ * per rule expression), each ending in RETURN. Immutable once the
+ * compiler has finished, so one program is shared by every thread that
+ * evaluates it.
  */
 #ifndef POL_PROGRAM_H
 #define POL_PROGRAM_H
@@ -10,9 +13,18 @@
 #include "value.h"
 
 typedef struct loc {
-  uint32_t off, len; /* byte span in src */
+  uint32_t off, len; /* byte span in the source */
   uint32_t line, col;
+  uint32_t src;      /* index into program.srcs */
 } loc;
+
+/* A source text the code came from (a policy file, a module, an
+ * expression), copied into the program. */
+typedef struct source {
+  char *name;
+  char *text;
+  uint32_t len;
+} source;
 
 typedef struct program {
   uint32_t *code;          /* malloc'd */
@@ -24,9 +36,8 @@ typedef struct program {
   uint32_t nfns;
   uint32_t nlocals;        /* local slots the code uses */
   uint32_t maxstack;       /* deepest value stack the code reaches */
-  char *file;              /* source name for messages */
-  char *src;               /* copy of the source text */
-  uint32_t srclen;
+  source *srcs;            /* malloc'd, nsrcs of them */
+  uint32_t nsrcs;
   arena a;                 /* constants */
 } program;
 

@@ -26,6 +26,7 @@ void vm_init(vm *v, uint64_t max_steps, size_t max_memory) {
 
 void vm_free(vm *v) {
   arena_free(&v->a);
+  free(v->trace);
   free(v->stack);
   free(v->locals);
   memset(v, 0, sizeof *v);
@@ -51,7 +52,7 @@ static val locate(const program *p, arena *a, val r, uint32_t pc) {
   r.as.e->loc = (int32_t)pc;
   if (r.as.e->kind == ERR_ABSENT && INS_OP(p->code[pc]) != OP_LOADVAR) {
     const loc *l = &p->locs[pc]; /* the path as written: a.b.c */
-    r.as.e->path = arena_strndup(a, p->src + l->off, l->len);
+    r.as.e->path = arena_strndup(a, p->srcs[l->src].text + l->off, l->len);
     r.as.e->msg = arena_printf(a, "no such key: '%s'", r.as.e->path);
   }
   return r;
@@ -297,6 +298,23 @@ static void count(arena *a, val *acc, val p) {
     *acc = p.kind == V_ERROR ? p : val_no_overload(a, "exists_one", &p, 1);
 }
 
+/* TRACE: note fact path [path]'s value [x], or that it is absent. Other
+ * errors are not facts read, so they are not noted. */
+static void note(vm *v, const str *path, val x) {
+  bool missing = x.kind == V_ERROR && x.as.e->kind == ERR_ABSENT;
+  if (x.kind == V_ERROR && !missing)
+    return;
+  if (v->ntrace == v->trace_cap) {
+    size_t cap = v->trace_cap ? v->trace_cap * 2 : 16;
+    vm_trace *t = realloc(v->trace, cap * sizeof *t);
+    if (!t)
+      return; /* a shorter trace, not a failed evaluation */
+    v->trace = t;
+    v->trace_cap = cap;
+  }
+  v->trace[v->ntrace++] = (vm_trace){path, x, missing};
+}
+
 /* A ?: test that is neither true nor false becomes the result. */
 static val branch_error(arena *a, val c) {
   return c.kind == V_ERROR ? c : val_no_overload(a, "_?_:_", &c, 1);
@@ -330,12 +348,12 @@ static val step_limit(arena *a, uint64_t max) {
 /* Store a result that may be an error into the top slot. */
 #define SETTOP(r) (TOP() = locate(p, a, (r), pc - 1))
 
-static val run(vm *v, const program *p, const map *vars) {
+static val run(vm *v, const program *p, uint32_t pc, const map *vars) {
   const uint32_t *code = p->code;
   arena *a = &v->a;
   val *sp = v->stack, *L = v->locals;
   uint64_t steps = v->max_steps;
-  uint32_t pc = 0, w;
+  uint32_t w;
 #if defined(__GNUC__)
   static const void *const jump[] = {
 #define X(name, fmt, in, out, doc) &&L_##name,
@@ -508,6 +526,11 @@ static val run(vm *v, const program *p, const map *vars) {
           SETTOP(r);
         vmbreak;
       }
+      vmcase(TRACE) {
+        if (v->tracing)
+          note(v, K(INS_A(w)).as.s, TOP());
+        vmbreak;
+      }
       vmcase(RETURN) { return TOP(); }
     }
 
@@ -519,12 +542,13 @@ static err memory_limit = {ERR_LIMIT, -1,
                            "evaluation limit exceeded: memory limit reached",
                            NULL};
 
-val vm_run(vm *v, const program *p, const map *vars) {
+val vm_run(vm *v, const program *p, uint32_t entry, const map *vars) {
   arena_reset(&v->a);
+  v->ntrace = 0;
   if (!reserve(&v->stack, &v->stack_cap, p->maxstack + 1) ||
       !reserve(&v->locals, &v->locals_cap, p->nlocals + 1))
     return val_nomem();
-  val r = run(v, p, vars);
+  val r = run(v, p, entry, vars);
   if (v->a.failed)
     return (val){.kind = V_ERROR, .as.e = &memory_limit};
   return r;

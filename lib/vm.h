@@ -9,8 +9,18 @@
 
 #include "program.h"
 
+/* One fact path a traced run read: its value, or that it was absent. */
+typedef struct vm_trace {
+  const str *path;    /* a constant of the program: "backup.generations" */
+  val value;          /* valid until the next run */
+  bool missing;
+} vm_trace;
+
 typedef struct vm {
   arena a;            /* temporaries; reset at the start of each run */
+  bool tracing;       /* record TRACE instructions into trace[] */
+  vm_trace *trace;    /* malloc'd; ntrace entries from the last run */
+  size_t ntrace, trace_cap;
   val *stack;         /* malloc'd, grown to the program's maxstack */
   val *locals;
   size_t stack_cap, locals_cap;
@@ -20,10 +30,13 @@ typedef struct vm {
 
 POL_INTERNAL void vm_init(vm *v, uint64_t max_steps, size_t max_memory);
 POL_INTERNAL void vm_free(vm *v);
-/* Run [p] with variables from [vars] (a map from names to values; NULL
- * for none). The result lives in v->a until the next run. Errors are
- * returned as V_ERROR values whose loc indexes p->locs. Hitting a limit
- * returns an ERR_LIMIT error at once. */
-POL_INTERNAL val vm_run(vm *v, const program *p, const map *vars);
+/* Run [p] from instruction [entry] (0 for a lone expression) with
+ * variables from [vars] (a map from names to values; NULL for none). The
+ * result lives in v->a until the next run. Errors are returned as V_ERROR
+ * values whose loc indexes p->locs. Hitting a limit returns an ERR_LIMIT
+ * error at once. With v->tracing set, v->trace lists the fact paths read
+ * (programs compiled with compile_opts.trace). */
+POL_INTERNAL val vm_run(vm *v, const program *p, uint32_t entry,
+                        const map *vars);
 
 #endif

@@ -29,7 +29,7 @@ static const char *run_limited(const char *src, uint64_t steps,
   } else {
     vm v;
     vm_init(&v, steps, 0);
-    val r = vm_run(&v, p, NULL);
+    val r = vm_run(&v, p, 0, NULL);
     sbuf b;
     sb_init(&b);
     val_print(&b, r);
