@@ -67,6 +67,12 @@ $(B)/lexer.o: $(B)/lexer.c $(B)/parser.h
 $(B)/parser.o: $(B)/parser.c $(B)/lexer.h
 	$(call say,CC,$<)$(CC) $(GEN_CFLAGS) -c -o $@ $<
 
+# ---- built-in policy modules ---------------------------------------------
+STDLIB := $(wildcard stdlib/*.pol)
+$(B)/stdlib.inc: $(STDLIB) stdlib/embed.sh | $(B)
+	$(call say,GEN,$@)sh stdlib/embed.sh $(STDLIB) > $@.tmp && mv $@.tmp $@
+$(B)/lib/stdlib.o: $(B)/stdlib.inc
+
 # ---- library and CLI -----------------------------------------------------
 $(B) $(B)/lib $(B)/cli $(B)/tests:
 	$(Q)mkdir -p $@

@@ -13,7 +13,7 @@
 /* Exit statuses (docs/cli.md). */
 enum {
   EXIT_OK = 0,      /* success / compliant */
-  EXIT_FAIL = 1,    /* eval: the expression raised an error */
+  EXIT_FAIL = 1,    /* eval: an error value; check: not compliant */
   EXIT_USAGE = 2,   /* bad command line, or the source does not compile */
   EXIT_INPUT = 3    /* input unreadable or malformed; output unwritable */
 };
@@ -37,6 +37,11 @@ bool cli_flush_stdout(void);
  * suffix; false if malformed. */
 bool cli_parse_size(const char *s, unsigned long long *out);
 
+/* The value of option [name] at argv[*i], given as "--name=V" or
+ * "--name V" (then *i moves past V); NULL if argv[*i] is not [name]. */
+const char *cli_opt_value(int argc, char **argv, int *i, const char *name);
+
 int cmd_eval(int argc, char **argv);
+int cmd_check(int argc, char **argv);
 
 #endif

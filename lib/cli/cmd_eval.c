@@ -40,19 +40,6 @@ static int usage_error(const char *msg, const char *arg) {
   return EXIT_USAGE;
 }
 
-/* Value of option [name] at argv[*i]: "--name=V" or "--name V". */
-static const char *opt_value(int argc, char **argv, int *i, const char *name) {
-  size_t n = strlen(name);
-  const char *a = argv[*i];
-  if (strncmp(a, name, n) != 0)
-    return NULL;
-  if (a[n] == '=')
-    return a + n + 1;
-  if (a[n] == '\0' && *i + 1 < argc)
-    return argv[++*i];
-  return NULL;
-}
-
 static int limit_opt(const char *name, const char *v, eval_opts *o) {
   unsigned long long x;
   if (!cli_parse_size(v, &x))
@@ -66,15 +53,15 @@ static int limit_opt(const char *name, const char *v, eval_opts *o) {
 
 static int one_opt(int argc, char **argv, int *i, eval_opts *o) {
   const char *v, *a = argv[*i];
-  if ((v = opt_value(argc, argv, i, "--bind")) ||
-      (v = opt_value(argc, argv, i, "--facts"))) {
+  if ((v = cli_opt_value(argc, argv, i, "--bind")) ||
+      (v = cli_opt_value(argc, argv, i, "--facts"))) {
     o->is_bind[o->ninputs] = a[2] == 'b';
     o->inputs[o->ninputs++] = v;
     return EXIT_OK;
   }
-  if ((v = opt_value(argc, argv, i, "--max-steps")))
+  if ((v = cli_opt_value(argc, argv, i, "--max-steps")))
     return limit_opt("--max-steps", v, o);
-  if ((v = opt_value(argc, argv, i, "--max-memory")))
+  if ((v = cli_opt_value(argc, argv, i, "--max-memory")))
     return limit_opt("--max-memory", v, o);
   if (strcmp(a, "--list") == 0) {
     o->list = true;

@@ -1,0 +1,104 @@
+/*
+ * policy.h: a compiled policy: its header, rules, fact declarations and
+ * the one program holding every rule expression (each an entry point).
+ * Built by policy.c from a policy file and the modules it imports;
+ * immutable afterwards, so threads share it.
+ */
+#ifndef POL_POLICY_H
+#define POL_POLICY_H
+
+#include "diag.h"
+#include "program.h"
+
+typedef enum { SEV_MUST, SEV_SHOULD, SEV_MAY } severity;
+
+/* A piece of a message template: literal text, or an expression. */
+typedef struct tmpl_part {
+  const char *text; /* literal text, or the expression's source text */
+  int32_t entry;    /* -1 for literal text, else the expression's entry */
+} tmpl_part;
+
+typedef struct rule {
+  const char *id;      /* "backup_generations", or "rule_3" when anonymous */
+  const char *title;   /* the id when no title was given */
+  severity sev;
+  const char **refs;   /* control ids */
+  uint32_t nrefs;
+  int32_t when;        /* entry of the `when` expression, or -1 */
+  uint32_t require;    /* entry of the `require` expression */
+  tmpl_part *message;  /* NULL when there is no message */
+  uint32_t nmessage;
+  const char *ask;     /* the question for the vendor, or NULL */
+  const char *file;    /* where the rule is defined */
+  uint32_t line, col;
+} rule;
+
+/* A declared fact type: kind is a val_kind, or T_DYN for `any`; list and
+ * map types have their element type in elem (map keys are strings). */
+typedef struct fact_type {
+  int kind;
+  const struct fact_type *elem;
+} fact_type;
+
+typedef struct fact_decl {
+  const char *path;        /* "backup.generations" */
+  const fact_type *type;
+  val allowed;             /* a list of allowed values, or null */
+  const char *desc;        /* may be NULL */
+  const char *file;
+  uint32_t line, col;
+} fact_decl;
+
+typedef struct policy {
+  const char *name;        /* from the header, or the file's base name */
+  const char *title, *version, *description; /* may be NULL */
+  const char *file;
+  rule *rules;
+  uint32_t nrules;
+  fact_decl *facts;        /* sorted by path */
+  uint32_t nfacts;
+  program *prog;
+  arena a;                 /* every string and array above */
+} policy;
+
+/* Where imports are looked for, in order: the dirs, then the modules
+ * built into the library (stdlib/). */
+typedef struct policy_paths {
+  const char *const *dirs;
+  size_t ndirs;
+} policy_paths;
+
+/* The diagnostics of compiling a policy: one diag_list per source file
+ * (the policy and each module it loaded), kept for rendering. */
+typedef struct diag_set {
+  diag_list **lists;
+  size_t n, cap;
+} diag_set;
+
+POL_INTERNAL void diag_set_free(diag_set *s);
+/* A new list for the source [src] of [len] bytes named [file]; the set
+ * owns copies of both. NULL on out of memory. */
+POL_INTERNAL diag_list *diag_set_add(diag_set *s, const char *file,
+                                     const char *src, size_t len);
+POL_INTERNAL size_t diag_set_count(const diag_set *s);
+
+/* Compile the policy [src] of [len] bytes named [file]. Every error goes
+ * into [diags] (which owns copies of the sources). Returns NULL if there
+ * was any error. */
+POL_INTERNAL policy *policy_compile(const char *src, size_t len,
+                                    const char *file,
+                                    const policy_paths *paths,
+                                    diag_set *diags);
+POL_INTERNAL void policy_free(policy *p);
+/* The declaration of fact [path], or NULL. */
+POL_INTERNAL const fact_decl *policy_fact(const policy *p, const char *path);
+POL_INTERNAL const char *severity_name(severity s);
+
+/* The modules built into the library: name -> source text. */
+typedef struct stdlib_module {
+  const char *name;
+  const char *text;
+} stdlib_module;
+POL_INTERNAL const stdlib_module *stdlib_find(const char *name);
+
+#endif

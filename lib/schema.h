@@ -1,0 +1,27 @@
+/*
+ * schema.h: fact declarations (`fact PATH: TYPE "DESCRIPTION"`) and the
+ * checks they enable: every fact path a policy reads must be declared
+ * (with a "did you mean" suggestion when it is not), and a fact compared
+ * with a literal must be compared with one of its type.
+ */
+#ifndef POL_SCHEMA_H
+#define POL_SCHEMA_H
+
+#include "policy.h"
+
+/* Room for [n] declarations in [p]. */
+POL_INTERNAL void schema_begin(policy *p, size_t n);
+/* Add the AST_FACT [fact] parsed from [d]; errors (duplicate path, bad
+ * allowed values) go to [d]. */
+POL_INTERNAL void schema_add(policy *p, const ast *fact, diag_list *d);
+/* Sort the declarations for lookup. */
+POL_INTERNAL void schema_finish(policy *p);
+/* Check every fact path [e] reads against [p]'s declarations. Names in
+ * [lets] and macro variables are not facts. Errors go to [d]. */
+POL_INTERNAL void schema_check_expr(const policy *p, const ast *e,
+                                    diag_list *d, const char *const *lets,
+                                    size_t nlets);
+/* The type as text: "int", "list(string)", "map(string, any)". */
+POL_INTERNAL void schema_type_name(const fact_type *t, sbuf *out);
+
+#endif
