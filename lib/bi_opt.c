@@ -66,7 +66,7 @@ static val f_value(arena *a, const val *args, int n) {
   if (!check(a, "value", args, n, &e))
     return e;
   if (!args[0].as.opt)
-    return val_err(a, ERR_ABSENT, "optional.none() dereference");
+    return val_err(a, ERR_INVALID, "optional.none() dereference");
   return *args[0].as.opt;
 }
 

@@ -616,7 +616,7 @@ static const char *var_name(compiler *c, const ast *n) {
     return n->name;
   const char *name = block_var_name(c, n);
   if (!name)
-    fail(c, n, "the iteration variable must be a simple name%s", "");
+    fail(c, n, "expected a variable name here, as in x%s", "");
   return name;
 }
 
@@ -945,6 +945,16 @@ static void unknown_function(compiler *c, const ast *n, const char *name,
   emit(c, OP_ERROR, name_const(c, msg ? msg : name, n), n);
 }
 
+/* The namespaces of the builtin libraries: math.f() names a function. */
+static bool is_namespace(const char *name) {
+  static const char *const names[] = {"math", "strings", "base64",
+                                      "optional"};
+  for (size_t i = 0; i < POL_COUNTOF(names); i++)
+    if (strcmp(names[i], name) == 0)
+      return true;
+  return false;
+}
+
 /* ns.f(args) where ns.f is a qualified global (math.greatest): true if
  * the receiver chain names no variable and the function exists. */
 static bool qualified_call(compiler *c, const ast *n) {
@@ -961,8 +971,12 @@ static bool qualified_call(compiler *c, const ast *n) {
   strcpy(buf + len + 1, n->name);
   bool found;
   const builtin *b = bi_lookup(buf, BI_GLOBAL, (int)n->nkids - 1, &found);
-  if (!b && !found)
+  if (!b && !found && !is_namespace(root->name))
     return false;
+  if (!b && !found) { /* math.sqrt: a function we lack, not a method */
+    unknown_function(c, n, buf, false, BI_GLOBAL);
+    return true;
+  }
   if (!b)
     unknown_function(c, n, buf, true, BI_GLOBAL);
   else

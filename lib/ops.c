@@ -256,6 +256,9 @@ val ops_index(arena *a, val x, val i) {
     int64_t pos;
     if (!index_pos(i, &pos))
       return no_overload2(a, OP_INDEX, x, i);
+    if (i.kind == V_UINT && i.as.u >= x.as.l->n)
+      return val_err(a, ERR_INDEX, "index out of range: %llu",
+                     (unsigned long long)i.as.u);
     if (pos < 0 || pos >= (int64_t)x.as.l->n)
       return val_err(a, ERR_INDEX, "index out of range: %lld",
                      (long long)pos);

@@ -50,7 +50,8 @@ static val locate(const program *p, arena *a, val r, uint32_t pc) {
   if (r.kind != V_ERROR || r.as.e->loc >= 0 || r.as.e->kind == ERR_NOMEM)
     return r;
   r.as.e->loc = (int32_t)pc;
-  if (r.as.e->kind == ERR_ABSENT && INS_OP(p->code[pc]) != OP_LOADVAR) {
+  opcode op = INS_OP(p->code[pc]);
+  if (r.as.e->kind == ERR_ABSENT && (op == OP_SELECT || op == OP_INDEX)) {
     const loc *l = &p->locs[pc]; /* the path as written: a.b.c */
     r.as.e->path = arena_strndup(a, p->srcs[l->src].text + l->off, l->len);
     r.as.e->msg = arena_printf(a, "no such key: '%s'", r.as.e->path);
@@ -502,8 +503,16 @@ static val run(vm *v, const program *p, uint32_t pc, const map *vars) {
         vmbreak;
       }
       vmcase(COUNT) { count(a, &L[INS_A(w)], POP()); vmbreak; }
-      vmcase(APPEND) { append(a, &L[INS_A(w)], POP()); vmbreak; }
-      vmcase(OPTAPPEND) { opt_append(a, &L[INS_A(w)], POP()); vmbreak; }
+      vmcase(APPEND) {
+        append(a, &L[INS_A(w)], POP());
+        L[INS_A(w)] = locate(p, a, L[INS_A(w)], pc - 1);
+        vmbreak;
+      }
+      vmcase(OPTAPPEND) {
+        opt_append(a, &L[INS_A(w)], POP());
+        L[INS_A(w)] = locate(p, a, L[INS_A(w)], pc - 1);
+        vmbreak;
+      }
       vmcase(PAIR) {
         sp -= 2;
         pair(a, &L[INS_A(w)], sp[0], sp[1]);
@@ -512,6 +521,7 @@ static val run(vm *v, const program *p, uint32_t pc, const map *vars) {
       vmcase(OPTPAIR) {
         sp -= 2;
         opt_pair(a, &L[INS_A(w)], sp[0], sp[1]);
+        L[INS_A(w)] = locate(p, a, L[INS_A(w)], pc - 1);
         vmbreak;
       }
       vmcase(TOMAP) { SETTOP(to_map(a, TOP())); vmbreak; }

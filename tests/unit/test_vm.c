@@ -105,6 +105,8 @@ static void builders_grow(void **state) {
   /* an optional select inside a list is not an optional element */
   assert_string_equal(run("[{'b': 1}.?b]"), "[optional.of(1)]");
   assert_string_equal(run("[?{'b': 1}.?b]"), "[1]");
+  assert_string_equal(run("optional.none().value()"),
+                      "error(\"optional.none() dereference\")");
   assert_string_equal(run("{'a': 1, 'a': 2}"),
                       "error(\"map literal has a repeated key\")");
 }
