@@ -1,15 +1,26 @@
 /*
- * parser.y: the pure bison grammar of CEL expressions. It owns the
- * grammar: operator precedence and associativity, which constructs exist
- * (selection, indexing, calls, list/map/message literals, the optional
- * syntax .? [?] {?k: v}) and where syntax errors are recovered from.
- * Every action calls an ast_* constructor or a small helper of parse.c;
- * the helpers also count nesting depth. Semantic values are arena-owned,
- * so no %destructor is needed.
+ * parser.y: the pure bison grammar of CEL expressions and of policy
+ * files (docs/policies.md). It owns the grammar: operator precedence and
+ * associativity, which constructs exist (selection, indexing, calls,
+ * list/map/message literals, the optional syntax .? [?] {?k: v}; the
+ * statements and clauses of a policy) and where syntax errors are
+ * recovered from. Every action calls an ast_* constructor or a small
+ * helper of parse.c; the helpers also count nesting depth. Semantic
+ * values are arena-owned, so no %destructor is needed.
+ *
+ * One grammar serves both parse_expr and parse_policy: the scanner
+ * wrapper (parse_lex) hands over START_EXPR or START_POLICY first. In a
+ * policy, parse_lex also does the layout: it hands over NEWLINE only
+ * where a statement or clause can end, never two separators in a row nor
+ * one before the first statement of a file or clause of a block, and it
+ * turns words into statement and clause keywords by position.
  *
  * Syntax errors are recovered from at the brackets and separators that
  * end a list element, argument, map entry or field; after the next comma
- * (rule comma) the following error is reported at once.
+ * (rule comma) the following error is reported at once. In a policy they
+ * are also recovered from at the end of a statement (stmt: error) or of
+ * a clause inside a block (rclause, hclause: error); after the next
+ * separator (rule sep) the following error is reported at once.
  *
  * Chains that would otherwise grow bison's stack without bound (unary
  * '-'/'!' runs and ?: chains) are written left-recursively and folded by
@@ -28,7 +39,9 @@
 %param {pol_parser *p}
 
 /* The grammar is LALR(1) without conflicts: binary operators are resolved
- * by the precedence declarations below, everything else is unambiguous. */
+ * by the precedence declarations below, everything else is unambiguous
+ * (statements and clauses start with keywords that no expression can
+ * hold, and the layout decides where a statement ends). */
 %expect 0
 
 %code requires {
@@ -72,7 +85,10 @@ typedef struct pchain {
   int op;         /* prefix runs: the ast_op */
 } pchain;
 
-/* The state of one parse_expr() call: the %param of parser and scanner. */
+/* The state of one parse_expr() or parse_policy() call: the %param of
+ * parser and scanner. The lay* fields are the policy layout (parse.c):
+ * the kinds of the brackets open at this point of the token stream
+ * (LAY_PAREN, ...), and where the current statement stands. */
 typedef struct pol_parser {
   arena *a;             /* AST nodes and decoded literals */
   diag_list *d;         /* diagnostics; holds the source */
@@ -91,6 +107,19 @@ typedef struct pol_parser {
   uint32_t nest;        /* open brackets */
   uint32_t cond[POL_MAX_PARSE_DEPTH + 2]; /* open '?' per bracket level */
   ast spare;            /* stand-in node when the arena is exhausted */
+  bool policy;          /* parsing a policy file, not one expression */
+  bool started;         /* START_EXPR / START_POLICY handed over */
+  bool at_start;        /* the next token starts a statement or clause */
+  bool resync;          /* a syntax error: close brackets at the line end */
+  bool nl_pending;      /* a line break waits behind forced closers */
+  uint32_t forcing;     /* brackets still to close for resync */
+  uint32_t forced;      /* stray closers to drop after a resync */
+  int lay_prev;         /* the last token handed over (policy layout) */
+  int stmt;             /* first token of the statement (0: expression) */
+  int stmt_tok2;        /* its second token */
+  uint32_t stmt_n;      /* its tokens so far at statement level (max 3) */
+  uint32_t nlay;        /* brackets and blocks open */
+  uint8_t lay[POL_MAX_PARSE_DEPTH + 1]; /* their kinds, innermost last */
 } pol_parser;
 }
 
@@ -143,6 +172,35 @@ POL_INTERNAL pexpr parse_rcall(pol_parser *p, pexpr recv,
                                const pol_tok *name, pexpr args, pol_loc at);
 POL_INTERNAL pexpr parse_message(pol_parser *p, pexpr type, pexpr fields,
                                  pol_loc tl, pol_loc at);
+POL_INTERNAL void parse_policy_root(pol_parser *p, ast *file);
+POL_INTERNAL ast *parse_stmt(pol_parser *p, ast *file, ast *stmt);
+POL_INTERNAL ast *parse_header(pol_parser *p, const pol_tok *name,
+                               ast *block, pol_loc at);
+POL_INTERNAL ast *parse_import(pol_parser *p, const pol_tok *name,
+                               pol_loc at);
+POL_INTERNAL ast *parse_let(pol_parser *p, const pol_tok *name, pexpr e,
+                            pol_loc at);
+POL_INTERNAL ast *parse_fact(pol_parser *p, pexpr path, pexpr type,
+                             pol_loc at);
+POL_INTERNAL ast *parse_fact_in(pol_parser *p, ast *fact, pexpr in);
+POL_INTERNAL ast *parse_fact_desc(pol_parser *p, ast *fact,
+                                  const pol_tok *desc, pol_loc at);
+POL_INTERNAL ast *parse_block(pol_parser *p, ast_kind k, ast *clause,
+                              pol_loc at);
+POL_INTERNAL ast *parse_clause_add(pol_parser *p, ast *block, ast *clause);
+POL_INTERNAL ast *parse_clause(pol_parser *p, const pol_tok *kw, pexpr v,
+                               pol_loc at);
+POL_INTERNAL ast *parse_severity(pol_parser *p, const pol_tok *kw, pexpr v,
+                                 pol_loc at);
+POL_INTERNAL ast *parse_rule(pol_parser *p, const pol_tok *id, ast *block,
+                             pol_loc at);
+POL_INTERNAL ast *parse_rule_head(pol_parser *p, const pol_tok *sev,
+                                  pol_loc sl, const pol_tok *id);
+POL_INTERNAL ast *parse_rule_title(pol_parser *p, ast *rule,
+                                   const pol_tok *title, pol_loc tl);
+POL_INTERNAL ast *parse_rule_line(pol_parser *p, ast *rule, pexpr e,
+                                  pol_loc at);
+POL_INTERNAL ast *parse_rule_bare(pol_parser *p, pexpr e);
 
 /* lexer.l: the flex scanner proper, and its fatal-error exit. */
 POL_INTERNAL int lex_scan(POL_YYSTYPE *v, pol_loc *l, void *scanner);
@@ -178,6 +236,7 @@ static void yyerror(const pol_loc *l, pol_parser *p, const char *msg) {
   pol_tok tok;
   pexpr e;
   pchain ch;
+  ast *n;
 }
 
 %token END 0 "end of input"
@@ -193,6 +252,16 @@ static void yyerror(const pol_loc *l, pol_parser *p, const char *msg) {
 %token OR "||" AND "&&" EQ "==" NE "!=" LE "<=" GE ">="
 %token LEXERR "invalid character" /* no rule accepts it */
 
+/* Policies only: parse_lex makes these from the scanner's tokens. */
+%token START_EXPR "start of expression" START_POLICY "start of policy"
+%token NEWLINE "end of line"
+%token ASSIGN "'='"
+%token <tok> POLICY "policy" IMPORT "import" LET "let" RULE "rule"
+%token <tok> FACT "fact" MUST "must" SHOULD "should" MAY "may"
+%token <tok> TITLE "title" VERSION "version" DESCRIPTION "description"
+%token <tok> SEVERITY "severity" REFS "refs" WHEN "when"
+%token <tok> REQUIRE "require" MESSAGE "message" ASK "ask"
+
 %left OR
 %left AND
 %left EQ NE '<' LE '>' GE IN
@@ -202,12 +271,94 @@ static void yyerror(const pol_loc *l, pol_parser *p, const char *msg) {
 %type <e> expr bin unary member primary literal args arg elems elem
 %type <e> entries entry fields field
 %type <ch> conds nots negs
-%type <tok> gname sel fname
+%type <tok> gname sel fname sev hkw rkw rskw
+%type <n> stmts stmtlist stmt fact rhead hblock hclauses hclause
+%type <n> rblock rclauses rclause
 
 %%
 
-start: expr                     { parse_root(p, $1); }
+start: START_EXPR expr          { parse_root(p, $2); }
+  | START_POLICY stmts          { parse_policy_root(p, $2); }
   ;
+
+/* ==== policies ==== */
+
+stmts: %empty                   { $$ = parse_stmt(p, NULL, NULL); }
+  | stmtlist
+  | stmtlist sep
+  ;
+
+stmtlist: stmt                  { $$ = parse_stmt(p, NULL, $1); }
+  | stmtlist sep stmt           { $$ = parse_stmt(p, $1, $3); }
+  ;
+
+/* After a separator the bad part is behind, as after a comma. */
+sep: NEWLINE                    { yyerrok; }
+  | ';'                         { yyerrok; }
+  ;
+
+stmt: POLICY STRING hblock      { $$ = parse_header(p, &$2, $3, @$); }
+  | IMPORT STRING               { $$ = parse_import(p, &$2, @$); }
+  | LET gname ASSIGN expr       { $$ = parse_let(p, &$2, $4, @$); }
+  | fact
+  | fact STRING                 { $$ = parse_fact_desc(p, $1, &$2, @$); }
+  | RULE gname rblock           { $$ = parse_rule(p, &$2, $3, @$); }
+  | rhead ':' expr              { $$ = parse_rule_line(p, $1, $3, @$); }
+  | expr                        { $$ = parse_rule_bare(p, $1); }
+  | error                       { $$ = NULL; }
+  ;
+
+/* The path and the type are member expressions (a.b.`c-d`, list(int)):
+ * parse.c checks their shape, so the messages can name what is wrong. */
+fact: FACT member ':' member    { $$ = parse_fact(p, $2, $4, @$); }
+  | FACT member ':' member IN expr {
+                                  $$ = parse_fact_in(p, parse_fact(p, $2, $4,
+                                                                   @$),
+                                                     $6); }
+  ;
+
+rhead: sev gname                { $$ = parse_rule_head(p, &$1, @1, &$2); }
+  | sev gname STRING            { $$ = parse_rule_title(p,
+                                         parse_rule_head(p, &$1, @1, &$2),
+                                         &$3, @3); }
+  ;
+sev: MUST | SHOULD | MAY ;
+
+/* Clauses need no separator between them: `{ title "a" version "b" }`. */
+hblock: '{' '}'                 { $$ = parse_block(p, AST_HEADER, NULL, @$); }
+  | '{' hclauses '}'            { $$ = $2; }
+  | '{' hclauses sep '}'        { $$ = $2; }
+  ;
+hclauses: hclause               { $$ = parse_block(p, AST_HEADER, $1, @$); }
+  | hclauses hclause            { $$ = parse_clause_add(p, $1, $2); }
+  | hclauses sep hclause        { $$ = parse_clause_add(p, $1, $3); }
+  ;
+hclause: hkw STRING             { $$ = parse_clause(p, &$1,
+                                         parse_literal(p, AST_STRING_LIT,
+                                                       &$2, @2), @$); }
+  | error                       { $$ = NULL; }
+  ;
+hkw: TITLE | VERSION | DESCRIPTION ;
+
+rblock: '{' '}'                 { $$ = parse_block(p, AST_RULE, NULL, @$); }
+  | '{' rclauses '}'            { $$ = $2; }
+  | '{' rclauses sep '}'        { $$ = $2; }
+  ;
+rclauses: rclause               { $$ = parse_block(p, AST_RULE, $1, @$); }
+  | rclauses rclause            { $$ = parse_clause_add(p, $1, $2); }
+  | rclauses sep rclause        { $$ = parse_clause_add(p, $1, $3); }
+  ;
+rclause: rskw STRING            { $$ = parse_clause(p, &$1,
+                                         parse_literal(p, AST_STRING_LIT,
+                                                       &$2, @2), @$); }
+  | SEVERITY expr               { $$ = parse_severity(p, &$1, $2, @$); }
+  | rkw expr                    { $$ = parse_clause(p, &$1, $2, @$); }
+  | error                       { $$ = NULL; }
+  ;
+rskw: TITLE | MESSAGE | ASK ;
+rkw: REFS | WHEN | REQUIRE ;
+
+/* ==== expressions ==== */
 
 expr: bin
   | conds bin                   { $$ = parse_cond_end(p, &$1, $2, @$); }
@@ -366,6 +517,8 @@ static int found_class(yysymbol_kind_t k) {
   case YYSYMBOL_STRING: return 1;
   case YYSYMBOL_BYTES: return 2;
   case YYSYMBOL_LEXERR: return 3;
+  case YYSYMBOL_IDENT:
+  case YYSYMBOL_RESERVED: return 5;
   default: return 4;
   }
 }

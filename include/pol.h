@@ -182,6 +182,65 @@ POL_API const pol_value *pol_value_get(const pol_value *v, const char *key);
  * is owned by [ctx] until its next call. */
 POL_API const char *pol_value_format(pol_ctx *ctx, const pol_value *v);
 
+/* ==== policies ===========================================================
+ * A policy is a file of rules over facts (docs/policies.md). Compiling
+ * one also loads the modules it imports: from the directories added with
+ * pol_env_add_import_dir (in order), then the built-in standard library.
+ * A compiled policy is immutable: check it from any number of threads. */
+typedef struct pol_policy pol_policy;
+typedef struct pol_report pol_report;
+
+/* Add [dir] to the directories searched by `import` (copied). */
+POL_API int pol_env_add_import_dir(pol_env *env, const char *dir);
+/* Compile the policy text [src] of [len] bytes named [name]. On
+ * POL_ESYNTAX read the diagnostics (they may come from several files).
+ * *[out] is freed with pol_policy_free. */
+POL_API int pol_policy_compile(pol_env *env, const char *src, size_t len,
+                               const char *name, pol_policy **out);
+POL_API void pol_policy_free(pol_policy *pol);
+/* Number of rules, and rule [i]'s id, title and severity ("must",
+ * "should", "may"); strings owned by the policy. */
+POL_API size_t pol_policy_rule_count(const pol_policy *pol);
+POL_API const char *pol_policy_rule_id(const pol_policy *pol, size_t i);
+POL_API const char *pol_policy_rule_title(const pol_policy *pol, size_t i);
+POL_API const char *pol_policy_rule_severity(const pol_policy *pol,
+                                             size_t i);
+
+/* How an UNKNOWN must-rule counts for compliance. */
+enum { POL_UNKNOWN_FAIL = 0, POL_UNKNOWN_WARN = 1, POL_UNKNOWN_IGNORE = 2 };
+
+/* A report of [pol] (borrowed: keep it alive as long as the report)
+ * for any number of vendors. */
+POL_API int pol_report_new(const pol_policy *pol, int unknown_mode,
+                           pol_report **out);
+POL_API void pol_report_free(pol_report *rep);
+/* Check every rule of the report's policy against [facts] (a vendor's
+ * fact set, named [source] in the report) and add the vendor's results.
+ * Uses [ctx]'s evaluation state; POL_ENOMEM on out of memory. */
+POL_API int pol_check(pol_ctx *ctx, pol_report *rep, const pol_facts *facts,
+                      const char *source);
+POL_API size_t pol_report_vendor_count(const pol_report *rep);
+/* Whether vendor [i] complies: no must-rule FAIL or ERROR (or UNKNOWN,
+ * as the unknown mode says). */
+POL_API bool pol_report_compliant(const pol_report *rep, size_t i);
+/* Verdict of rule [r] for vendor [i]: "PASS", "FAIL", "UNKNOWN", "ERROR"
+ * or "SKIPPED" (NULL if out of range). */
+POL_API const char *pol_report_verdict(const pol_report *rep, size_t i,
+                                       size_t r);
+
+enum { POL_FORMAT_TEXT = 0, POL_FORMAT_JSON = 1, POL_FORMAT_QUESTIONS = 2 };
+/* The report rendered in [format] (docs/report-format.md); [flags] may
+ * hold POL_RENDER_COLOR. The text is owned by [rep] until its next call. */
+POL_API const char *pol_report_render(pol_report *rep, int format,
+                                      int flags);
+
+/* Load the next JSON object of the NDJSON text [text] at *[pos] into
+ * [facts] (see pol_facts_load_json), advancing *[pos] past it. Line
+ * numbers in errors count from the start of [text]. */
+POL_API int pol_facts_load_json_next(pol_facts *facts, const char *text,
+                                     size_t len, size_t *pos,
+                                     const char *name);
+
 #ifdef __cplusplus
 }
 #endif

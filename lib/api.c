@@ -14,6 +14,7 @@
 #include "compile.h"
 #include "json.h"
 #include "parse.h"
+#include "report.h"
 #include "vm.h"
 
 #define PROG(p) ((const program *)(p))
@@ -21,11 +22,16 @@
 
 struct pol_env {
   pol_config cfg;
-  diag_list diags;    /* of the last compile */
-  bool have_diags;
-  char *src_copy;     /* the source the diagnostics point into */
+  diag_set diags;     /* of the last compile: a list per source file */
+  char **dirs;        /* import directories, in search order */
+  size_t ndirs;
   sbuf text;          /* rendered diagnostics, disassembly */
   char errmsg[1024];
+};
+
+struct pol_report {
+  report r;
+  sbuf text;
 };
 
 struct pol_facts {
@@ -87,20 +93,28 @@ int pol_env_new(const pol_config *cfg, pol_env **out) {
   return POL_OK;
 }
 
-static void drop_diags(pol_env *env) {
-  if (env->have_diags)
-    diag_free(&env->diags);
-  env->have_diags = false;
-  free(env->src_copy);
-  env->src_copy = NULL;
-}
-
 void pol_env_free(pol_env *env) {
   if (!env)
     return;
-  drop_diags(env);
+  diag_set_free(&env->diags);
+  for (size_t i = 0; i < env->ndirs; i++)
+    free(env->dirs[i]);
+  free(env->dirs);
   sb_free(&env->text);
   free(env);
+}
+
+int pol_env_add_import_dir(pol_env *env, const char *dir) {
+  if (!env || !dir)
+    return POL_EINVAL;
+  char **d = realloc(env->dirs, (env->ndirs + 1) * sizeof *d);
+  if (!d)
+    return POL_ENOMEM;
+  env->dirs = d;
+  if (!(d[env->ndirs] = strdup(dir)))
+    return POL_ENOMEM;
+  env->ndirs++;
+  return POL_OK;
 }
 
 const char *pol_env_errmsg(const pol_env *env) {
@@ -108,25 +122,31 @@ const char *pol_env_errmsg(const pol_env *env) {
 }
 
 size_t pol_diag_count(const pol_env *env) {
-  return env && env->have_diags ? env->diags.n : 0;
+  return env ? diag_set_count(&env->diags) : 0;
 }
 
 int pol_diag_get(const pol_env *env, size_t i, pol_diag *out) {
-  if (!env || !out || i >= pol_diag_count(env))
+  if (!env || !out)
     return POL_EINVAL;
-  const diag *d = &env->diags.items[i];
-  out->file = env->diags.file;
-  out->line = d->sp.line;
-  out->col = d->sp.col;
-  out->len = d->sp.len;
-  out->message = d->msg;
-  return POL_OK;
+  for (size_t k = 0; k < env->diags.n; k++) {
+    const diag_list *l = env->diags.lists[k];
+    if (i >= l->n) {
+      i -= l->n;
+      continue;
+    }
+    const diag *d = &l->items[i];
+    *out = (pol_diag){l->file, d->sp.line, d->sp.col, d->sp.len, d->msg};
+    return POL_OK;
+  }
+  return POL_EINVAL;
 }
 
 const char *pol_diag_render(pol_env *env, int flags) {
   env->text.len = 0;
-  for (size_t i = 0; i < pol_diag_count(env); i++)
-    diag_render(&env->diags, i, flags & POL_RENDER_EXCERPT, &env->text);
+  for (size_t k = 0; k < env->diags.n; k++)
+    for (size_t i = 0; i < env->diags.lists[k]->n; i++)
+      diag_render(env->diags.lists[k], i, flags & POL_RENDER_EXCERPT,
+                  &env->text);
   sb_putc(&env->text, '\0');
   env->text.len--;
   return env->text.oom ? "out of memory" : env->text.p;
@@ -136,23 +156,33 @@ const char *pol_diag_render(pol_env *env, int flags) {
 
 static program *compile_src(pol_env *env, const char *src, size_t len,
                             const char *name, const pol_facts *decls) {
-  drop_diags(env);
-  env->src_copy = malloc(len + 1);
-  if (!env->src_copy)
+  diag_set_free(&env->diags);
+  diag_list *d = diag_set_add(&env->diags, name ? name : "<expr>", src, len);
+  if (!d)
     return NULL;
-  memcpy(env->src_copy, src, len);
-  env->src_copy[len] = '\0';
-  diag_init(&env->diags, name ? name : "<expr>", env->src_copy, len);
-  env->have_diags = true;
   arena ast_arena;
   arena_init(&ast_arena, 0);
   program *p = NULL;
-  ast *root = parse_expr(&ast_arena, &env->diags);
+  ast *root = parse_expr(&ast_arena, d);
   if (root)
-    p = compile_expr(root, &env->diags, decls ? decls->names : NULL,
+    p = compile_expr(root, d, decls ? decls->names : NULL,
                      decls ? decls->n : 0);
   arena_free(&ast_arena);
   return p;
+}
+
+/* After a failed compile: POL_ESYNTAX with the diagnostics as the
+ * message, or POL_ENOMEM when there are none. */
+static int compile_failed(pol_env *env) {
+  if (pol_diag_count(env) == 0) {
+    set_msg(env->errmsg, "out of memory while compiling");
+    return POL_ENOMEM;
+  }
+  const char *text = pol_diag_render(env, 0);
+  size_t n = strlen(text); /* the message itself ends without a newline */
+  set_msg(env->errmsg, "%.*s", (int)(n && text[n - 1] == '\n' ? n - 1 : n),
+          text);
+  return POL_ESYNTAX;
 }
 
 int pol_compile_expr(pol_env *env, const char *src, size_t len,
@@ -162,17 +192,7 @@ int pol_compile_expr(pol_env *env, const char *src, size_t len,
     return POL_EINVAL;
   program *p = compile_src(env, src, len, name, decls);
   *out = (pol_program *)p;
-  if (p)
-    return POL_OK;
-  if (!env->have_diags || env->diags.n == 0) {
-    set_msg(env->errmsg, "out of memory while compiling");
-    return POL_ENOMEM;
-  }
-  const char *text = pol_diag_render(env, 0);
-  size_t n = strlen(text); /* the message itself ends without a newline */
-  set_msg(env->errmsg, "%.*s", (int)(n && text[n - 1] == '\n' ? n - 1 : n),
-          text);
-  return POL_ESYNTAX;
+  return p ? POL_OK : compile_failed(env);
 }
 
 void pol_program_free(pol_program *prog) { program_free((program *)prog); }
@@ -266,14 +286,8 @@ static int json_fail(pol_facts *f, const char *name, const json_error *e) {
   return POL_EFORMAT;
 }
 
-int pol_facts_load_json(pol_facts *f, const char *text, size_t len,
-                        const char *name) {
-  if (!f || !text)
-    return POL_EINVAL;
-  val v;
-  json_error e;
-  if (!json_parse(&f->a, text, len, &v, &e))
-    return json_fail(f, name, &e);
+/* Bind each key of the fact-set object [v]. */
+static int bind_object(pol_facts *f, val v, const char *name) {
   if (v.kind != V_MAP) {
     set_msg(f->errmsg, "%s:1:1: a fact set must be a JSON object, not %s",
             name ? name : "<json>", val_kind_name(v.kind));
@@ -285,6 +299,28 @@ int pol_facts_load_json(pol_facts *f, const char *text, size_t len,
       return POL_ENOMEM;
   }
   return rebuild(f);
+}
+
+int pol_facts_load_json(pol_facts *f, const char *text, size_t len,
+                        const char *name) {
+  if (!f || !text)
+    return POL_EINVAL;
+  val v;
+  json_error e;
+  if (!json_parse(&f->a, text, len, &v, &e))
+    return json_fail(f, name, &e);
+  return bind_object(f, v, name);
+}
+
+int pol_facts_load_json_next(pol_facts *f, const char *text, size_t len,
+                             size_t *pos, const char *name) {
+  if (!f || !text || !pos)
+    return POL_EINVAL;
+  val v;
+  json_error e;
+  if (!json_parse_next(&f->a, text, len, pos, &v, &e))
+    return json_fail(f, name, &e);
+  return bind_object(f, v, name);
 }
 
 int pol_facts_bind_json(pol_facts *f, const char *var, const char *text,
@@ -442,3 +478,94 @@ const char *pol_value_format(pol_ctx *c, const pol_value *v) {
 _Static_assert((int)POL_T_ERROR == (int)V_ERROR &&
                    (int)POL_T_TIMESTAMP == (int)V_TIMESTAMP,
                "pol_type must mirror val_kind");
+
+/* ==== policies and reports =============================================== */
+
+#define POLICY(p) ((const policy *)(p))
+
+int pol_policy_compile(pol_env *env, const char *src, size_t len,
+                       const char *name, pol_policy **out) {
+  if (!env || !src || !out)
+    return POL_EINVAL;
+  diag_set_free(&env->diags);
+  policy_paths paths = {(const char *const *)env->dirs, env->ndirs};
+  policy *p = policy_compile(src, len, name ? name : "<policy>", &paths,
+                             &env->diags);
+  *out = (pol_policy *)p;
+  return p ? POL_OK : compile_failed(env);
+}
+
+void pol_policy_free(pol_policy *pol) { policy_free((policy *)pol); }
+
+size_t pol_policy_rule_count(const pol_policy *pol) {
+  return pol ? POLICY(pol)->nrules : 0;
+}
+
+const char *pol_policy_rule_id(const pol_policy *pol, size_t i) {
+  return i < pol_policy_rule_count(pol) ? POLICY(pol)->rules[i].id : NULL;
+}
+
+const char *pol_policy_rule_title(const pol_policy *pol, size_t i) {
+  return i < pol_policy_rule_count(pol) ? POLICY(pol)->rules[i].title : NULL;
+}
+
+const char *pol_policy_rule_severity(const pol_policy *pol, size_t i) {
+  if (i >= pol_policy_rule_count(pol))
+    return NULL;
+  return severity_name(POLICY(pol)->rules[i].sev);
+}
+
+int pol_report_new(const pol_policy *pol, int mode, pol_report **out) {
+  if (!pol || !out || mode < 0 || mode > 2)
+    return POL_EINVAL;
+  pol_report *r = calloc(1, sizeof *r);
+  *out = r;
+  if (!r)
+    return POL_ENOMEM;
+  report_init(&r->r, POLICY(pol), (unknown_mode)mode);
+  sb_init(&r->text);
+  return POL_OK;
+}
+
+void pol_report_free(pol_report *rep) {
+  if (!rep)
+    return;
+  report_free(&rep->r);
+  sb_free(&rep->text);
+  free(rep);
+}
+
+int pol_check(pol_ctx *ctx, pol_report *rep, const pol_facts *facts,
+              const char *name) {
+  if (!ctx || !rep || !facts)
+    return POL_EINVAL;
+  if (report_check(&rep->r, &ctx->vm, facts->vars, name ? name : "-"))
+    return POL_OK;
+  set_msg(ctx->errmsg, "out of memory while checking %s", name ? name : "-");
+  return POL_ENOMEM;
+}
+
+size_t pol_report_vendor_count(const pol_report *rep) {
+  return rep ? rep->r.nvendors : 0;
+}
+
+bool pol_report_compliant(const pol_report *rep, size_t i) {
+  return i < pol_report_vendor_count(rep) && rep->r.vendors[i].compliant;
+}
+
+const char *pol_report_verdict(const pol_report *rep, size_t i, size_t r) {
+  if (i >= pol_report_vendor_count(rep) || r >= rep->r.pol->nrules)
+    return NULL;
+  return verdict_name(rep->r.vendors[i].rules[r].v);
+}
+
+const char *pol_report_render(pol_report *rep, int format, int flags) {
+  static const int formats[] = {REPORT_TEXT, REPORT_JSON, REPORT_QUESTIONS};
+  if (!rep || format < 0 || format > 2)
+    return "";
+  rep->text.len = 0;
+  report_render(&rep->r, formats[format],
+                (flags & POL_RENDER_COLOR) ? REPORT_COLOR : 0, &rep->text);
+  sb_putc(&rep->text, '\0');
+  return rep->text.oom ? "out of memory" : rep->text.p;
+}

@@ -19,6 +19,18 @@
  *   (MAP (ENTRY (STRING_LIT "k") (INT_LIT 1)) (ENTRY ?(IDENT k) (IDENT v)))
  *   (MESSAGE a.b.C (FIELD f (INT_LIT 1)) (FIELD ?g (IDENT v)))
  *
+ * and for policies (parse_policy), the file first, then its statements:
+ *
+ *   (POLICY stmt...)
+ *   (HEADER "cloud" (CLAUSE title (STRING_LIT "t")))   policy "cloud" {...}
+ *   (IMPORT "regions")  (LET allowed (LIST (IDENT JP)))
+ *   (FACT a.`b-c` (TYPE list (TYPE string)) (LIST ...) "description")
+ *   (RULE r (CLAUSE severity (IDENT must)) (CLAUSE require (IDENT x)))
+ *   (RULE (CLAUSE require (IDENT x)))        a bare expression: no name
+ *
+ * A policy's name, an import's module and a fact's description print as
+ * strings; a fact's path prints as it is stored (backquotes and all).
+ *
  * Strings print UTF-8 as is and escape quotes, backslashes and control
  * bytes; bytes escape everything outside printable ASCII as \xHH.
  * Doubles print in the shortest form that reads back exactly.
@@ -93,12 +105,11 @@ const char *ast_op_name(ast_op op) {
 
 /* ==== ast_dump ==== */
 
-/* Quoted string or bytes literal text. */
-static void dump_str(sbuf *b, const ast *n) {
-  bool bytes = n->kind == AST_BYTES_LIT;
+/* The [n] bytes at [s] quoted, as a bytes literal when [bytes]. */
+static void dump_quoted(sbuf *b, const char *s, size_t n, bool bytes) {
   sb_puts(b, bytes ? "b\"" : "\"");
-  for (size_t i = 0; i < n->lit.s.n; i++) {
-    unsigned char c = (unsigned char)n->lit.s.p[i];
+  for (size_t i = 0; i < n; i++) {
+    unsigned char c = (unsigned char)s[i];
     if (c == '"' || c == '\\')
       sb_printf(b, "\\%c", c);
     else if (c == '\n')
@@ -113,6 +124,11 @@ static void dump_str(sbuf *b, const ast *n) {
       sb_putc(b, (char)c);
   }
   sb_putc(b, '"');
+}
+
+/* Quoted string or bytes literal text. */
+static void dump_str(sbuf *b, const ast *n) {
+  dump_quoted(b, n->lit.s.p, n->lit.s.n, n->kind == AST_BYTES_LIT);
 }
 
 /* The shortest %g form of [d] that reads back exactly, in the "C" locale
@@ -188,6 +204,13 @@ static uint32_t dump_head(sbuf *b, const ast *n, int depth) {
   case AST_ENTRY: dump_kid(b, n, 0, opt, depth); return 1;
   case AST_FIELD: sb_puts(b, opt ? " ?" : " "); dump_name(b, n->name);
     return 0;
+  case AST_HEADER:
+    sb_putc(b, ' ');
+    dump_quoted(b, n->name ? n->name : "", n->name ? strlen(n->name) : 0,
+                false);
+    return 0;
+  case AST_IMPORT: sb_putc(b, ' '); dump_str(b, n); return 0;
+  case AST_FACT: sb_printf(b, " %s", n->name ? n->name : ""); return 0;
   default: break;
   }
   if (n->name) {
@@ -217,6 +240,10 @@ static void dump(sbuf *b, const ast *n, int depth) {
     dump_kid(b, n, i,
              is_list && n->kids[i] && (n->kids[i]->flags & AST_F_OPT_ELEM),
              depth + 1);
+  if (n->kind == AST_FACT && n->lit.s.p) {
+    sb_putc(b, ' ');
+    dump_str(b, n);
+  }
   sb_putc(b, ')');
 }
 

@@ -40,7 +40,15 @@ typedef struct span {
   X(MAP, "{k: v, ...}: kids are AST_ENTRY nodes")                         \
   X(ENTRY, "kids[0]: kids[1] in a map; AST_F_OPTIONAL for {?k: v}")       \
   X(MESSAGE, "name{field: v, ...}: kids are AST_FIELD nodes")             \
-  X(FIELD, "name: kids[0] in a message construction")
+  X(FIELD, "name: kids[0] in a message construction")                     \
+  X(POLICY, "a policy file: kids are its statements in source order")     \
+  X(HEADER, "policy \"NAME\" {...}: name (decoded); kids are CLAUSEs")    \
+  X(IMPORT, "import \"MODULE\": lit.s is the module name")                \
+  X(LET, "let name = kids[0]")                                            \
+  X(FACT, "fact name: kids[0] (a TYPE) [in kids[1]] [lit.s: description]")\
+  X(TYPE, "a fact type: name (\"int\", \"list\", ...); kids: its TYPEs")   \
+  X(RULE, "rule name (NULL for a bare expression); kids are CLAUSEs")     \
+  X(CLAUSE, "name kids[0]: name is the clause keyword (title, when, ...)")
 
 typedef enum {
 #define X(k, doc) AST_##k,

@@ -1,7 +1,9 @@
 /*
  * parse.c: the front end's driver. It runs the flex scanner and the bison
- * parser over a diag_list's source (parse_expr), wraps the scanner as the
- * parser's yylex (reporting malformed tokens, bounding bracket nesting),
+ * parser over a diag_list's source (parse_expr, parse_policy), wraps the
+ * scanner as the parser's yylex (reporting malformed tokens, bounding
+ * bracket nesting, and in policies doing the layout: which line breaks
+ * end a statement, which words are keywords, which braces open a block),
  * words syntax errors, and provides the small helpers the grammar actions
  * call: they build AST nodes with ast.c, fold '-' into numeric literals,
  * check the int64 range and count nesting depth against
@@ -10,7 +12,8 @@
  * Depth is counted bottom-up in pexpr.depth (leaf 1; every node and every
  * pair of parentheses adds 1). Bracket nesting is also bounded as tokens
  * arrive, because a million '(' never reduce and would otherwise only
- * grow bison's stack.
+ * grow bison's stack. A policy's statement and clause nodes do not count:
+ * they add at most three levels above an expression.
  */
 #include "parse.h"
 
@@ -92,9 +95,11 @@ static void commit(pol_parser *p) {
   p->last = 0;
 }
 
-/* End of input is located just after the last token, where the missing
- * text belongs, rather than after trailing blank lines. */
-static pol_loc eof_loc(const pol_parser *p) {
+/* End of input, and in policies the end of a line, is located just after
+ * the last token, where the missing text belongs, rather than after
+ * trailing blanks and comments. It is empty: describe() calls such a
+ * token "end of line". */
+static pol_loc after_last(const pol_parser *p) {
   const pol_loc *l = &p->last_loc;
   span sp = span_in(p, l, l->end, 0);
   return (pol_loc){l->end, l->end, sp.line, sp.col};
@@ -111,15 +116,48 @@ static void token_error(pol_parser *p, const pol_loc *l, const pol_tok *t) {
     report(p, sp, "%s", t->err);
 }
 
-/* The parser's yylex: scan a token, report what the lexer found wrong
- * with it, and stop the parse when brackets nest deeper than the limit.
- * A stray character reaches the parser as LEXERR, so that it recovers as
- * from a syntax error, but only the lexer's message is shown. */
+static int layout(pol_parser *p, int t, pol_tok *v, pol_loc *l);
+static int force_close(pol_parser *p, pol_tok *v, pol_loc *l);
+static int assign(pol_parser *p, pol_tok *v, const pol_loc *l);
+
+/* The next token for the parser: from the scanner, or in a policy from
+ * the layout, which drops line breaks and separators that end nothing,
+ * turns words into keywords and may add closing brackets (resync). */
+static int next_token(pol_parser *p, POL_YYSTYPE *v, pol_loc *l) {
+  for (;;) {
+    int t;
+    v->tok.err = NULL;
+    if (p->forcing)
+      return force_close(p, &v->tok, l);
+    if (p->nl_pending) {
+      p->nl_pending = false;
+      t = TOK_NEWLINE;
+    } else {
+      t = p->abort ? TOK_END : lex_scan(v, l, p->scanner);
+    }
+    if (!p->policy)
+      return t == TOK_ASSIGN ? assign(p, &v->tok, l) : t;
+    t = layout(p, t, &v->tok, l);
+    if (t >= 0)
+      return t;
+  }
+}
+
+/* The parser's yylex: START_EXPR or START_POLICY first, then scan a
+ * token, report what the lexer found wrong with it, and stop the parse
+ * when brackets nest deeper than the limit. A stray character reaches
+ * the parser as LEXERR, so that it recovers as from a syntax error, but
+ * only the lexer's message is shown. */
 int parse_lex(POL_YYSTYPE *v, pol_loc *l, pol_parser *p) {
   commit(p);
-  v->tok.err = NULL;
-  int t = p->abort ? TOK_END : lex_scan(v, l, p->scanner);
-  if (t != TOK_END) {
+  if (!p->started) {
+    p->started = true;
+    memset(&v->tok, 0, sizeof v->tok);
+    *l = p->last_loc;
+    return p->last = p->policy ? TOK_START_POLICY : TOK_START_EXPR;
+  }
+  int t = next_token(p, v, l);
+  if (t != TOK_END && l->end > l->off) { /* not one the layout made */
     if (v->tok.err)
       token_error(p, l, &v->tok);
     p->last_loc = *l;
@@ -130,21 +168,270 @@ int parse_lex(POL_YYSTYPE *v, pol_loc *l, pol_parser *p) {
     t = TOK_END;
   }
   if (t == TOK_END)
-    *l = eof_loc(p);
+    *l = after_last(p);
   p->last = t;
+  return t;
+}
+
+/* ==== the policy layout ==== */
+
+/* The layout turns the scanner's raw tokens into a policy's statements
+ * (docs/policies.md, "Lexical structure"). It keeps a stack of what is
+ * open: brackets that hold an expression (PAREN, BRACKET, BRACE: a map
+ * literal or message) and blocks (HEADER: `policy "NAME" {`, RULE:
+ * `rule ID {`). Directly at statement level or in a block:
+ *
+ *   - a line break becomes NEWLINE unless the last token cannot end an
+ *     expression (continues()), or a statement or clause is just starting
+ *     (after the file's start, a block's '{' or another separator); a
+ *     ';' is dropped in the same places;
+ *   - a word is a statement keyword when it starts a statement, and a
+ *     clause keyword of the block it stands in when a clause can start
+ *     there: at the start, or after a token that ends an operand;
+ *   - a '{' opens a block when the statement so far is `policy STRING`
+ *     or `rule ID`.
+ *
+ * Inside expression brackets line breaks are blank and every word is a
+ * name. The stack holds at most POL_MAX_PARSE_DEPTH + 1 entries: deeper
+ * nesting stops the parse (parse_lex).
+ *
+ * Resync: after a syntax error inside expression brackets, the next line
+ * break closes them (synthetic closers, which the grammar's error
+ * productions accept), so that an unclosed bracket does not swallow the
+ * statements below it; as many stray closers as were added are dropped
+ * afterwards, until the next keyword. */
+
+enum { LAY_PAREN = 1, LAY_BRACKET, LAY_BRACE, LAY_HEADER, LAY_RULE };
+
+typedef struct keyword {
+  const char *s;
+  int tok;
+} keyword;
+
+static const keyword stmt_words[] = {
+    {"policy", TOK_POLICY}, {"import", TOK_IMPORT}, {"let", TOK_LET},
+    {"rule", TOK_RULE},     {"fact", TOK_FACT},     {"must", TOK_MUST},
+    {"should", TOK_SHOULD}, {"may", TOK_MAY}};
+static const keyword header_words[] = {
+    {"title", TOK_TITLE}, {"version", TOK_VERSION},
+    {"description", TOK_DESCRIPTION}};
+static const keyword rule_words[] = {
+    {"title", TOK_TITLE},       {"severity", TOK_SEVERITY},
+    {"refs", TOK_REFS},         {"when", TOK_WHEN},
+    {"require", TOK_REQUIRE},   {"message", TOK_MESSAGE},
+    {"ask", TOK_ASK}};
+
+/* The keyword token of [s] in [k] (of [n] entries), or 0. */
+static int lookup(const keyword *k, size_t n, const char *s) {
+  for (size_t i = 0; i < n; i++)
+    if (strcmp(k[i].s, s) == 0)
+      return k[i].tok;
+  return 0;
+}
+
+static int lay_top(const pol_parser *p) {
+  return p->nlay ? p->lay[p->nlay - 1] : 0;
+}
+
+/* Statement level (nothing open) or directly inside a block. */
+static bool lay_level(const pol_parser *p) {
+  int top = lay_top(p);
+  return top == 0 || top >= LAY_HEADER;
+}
+
+/* Expression brackets open above the innermost block. */
+static uint32_t expr_open(const pol_parser *p) {
+  uint32_t n = 0;
+  while (n < p->nlay && p->lay[p->nlay - 1 - n] < LAY_HEADER)
+    n++;
+  return n;
+}
+
+static bool is_sep(int t) { return t == TOK_NEWLINE || t == ';'; }
+
+/* Tokens an expression cannot end with: a line break after them ends
+ * nothing. */
+static bool continues(int t) {
+  static const int toks[] = {
+      TOK_OR, TOK_AND, TOK_EQ, TOK_NE, '<', TOK_LE, '>', TOK_GE, TOK_IN,
+      '+',    '-',     '*',    '/',    '%', ',',    '.', '(',    '[',
+      '{',    '?',     ':',    '!',    TOK_ASSIGN};
+  for (size_t i = 0; i < POL_COUNTOF(toks); i++)
+    if (toks[i] == t)
+      return true;
+  return false;
+}
+
+/* Tokens an operand can end with: a clause can start after them. */
+static bool ends_operand(int t) {
+  switch (t) {
+  case TOK_IDENT: case TOK_RESERVED: case TOK_QIDENT: case TOK_INT:
+  case TOK_UINT: case TOK_DOUBLE: case TOK_STRING: case TOK_BYTES:
+  case TOK_TRUE: case TOK_FALSE: case TOK_NULL: case ')': case ']':
+  case '}':
+    return true;
+  default:
+    return false;
+  }
+}
+
+/* The word [t] (IDENT or RESERVED) with text [v], as a keyword where its
+ * position makes it one; any keyword ends the dropping of stray closers
+ * after a resync. */
+static int classify(pol_parser *p, int t, const pol_tok *v) {
+  int top = lay_top(p), kw = 0;
+  bool clause = p->at_start || ends_operand(p->lay_prev);
+  if (top == 0 && p->at_start)
+    kw = lookup(stmt_words, POL_COUNTOF(stmt_words), v->s);
+  else if (top == LAY_HEADER && clause)
+    kw = lookup(header_words, POL_COUNTOF(header_words), v->s);
+  else if (top == LAY_RULE && clause)
+    kw = lookup(rule_words, POL_COUNTOF(rule_words), v->s);
+  if (!kw)
+    return t;
+  p->forced = 0;
+  return kw;
+}
+
+/* '=' at [l]: ASSIGN as the second or third token of a `let` statement
+ * (`let x = 1`, and `let = 1`, which the parser reports); anywhere else,
+ * and always in an expression, '==' marked as a lexical error, so that
+ * the parse goes on as if '==' had been written. */
+static int assign(pol_parser *p, pol_tok *v, const pol_loc *l) {
+  if (p->policy && p->nlay == 0 && !p->at_start && p->stmt == TOK_LET &&
+      p->stmt_n <= 2)
+    return TOK_ASSIGN;
+  memset(v, 0, sizeof *v);
+  v->s = "";
+  v->err = "unexpected character '='; did you mean '=='?";
+  v->eoff = l->off;
+  v->elen = l->end - l->off;
+  return TOK_EQ;
+}
+
+/* A closer [t]: pops its opener when that is innermost. Returns false
+ * when the closer is to be dropped (a stray one after a resync). */
+static bool lay_close(pol_parser *p, int t) {
+  int top = lay_top(p);
+  bool match = t == ')' ? top == LAY_PAREN
+               : t == ']' ? top == LAY_BRACKET
+                          : top >= LAY_BRACE;
+  if (match) {
+    p->nlay--;
+    if (p->resync && expr_open(p) == 0)
+      p->resync = false; /* recovery closed what the error left open */
+    return true;
+  }
+  if (p->forced == 0)
+    return true;
+  p->forced--;
+  return false;
+}
+
+/* Count token [t] into the statement it belongs to (at statement level
+ * only): its first token, its second, and how many (up to 4). */
+static void track(pol_parser *p, int t) {
+  if (p->nlay != 0 || is_sep(t))
+    return;
+  if (p->at_start) {
+    p->stmt = 0;
+    for (size_t i = 0; i < POL_COUNTOF(stmt_words); i++)
+      if (stmt_words[i].tok == t)
+        p->stmt = t;
+    p->stmt_n = 1;
+    p->stmt_tok2 = 0;
+  } else if (p->stmt_n < 4 && ++p->stmt_n == 2) {
+    p->stmt_tok2 = t;
+  }
+}
+
+/* An opener [t], with [level0] telling whether it stands at statement
+ * level: push its kind. Returns true when it opens a block. */
+static bool lay_open(pol_parser *p, int t, bool level0) {
+  int k = t == '(' ? LAY_PAREN : t == '[' ? LAY_BRACKET : LAY_BRACE;
+  if (t == '{' && level0 && p->stmt_n == 3) {
+    int t2 = p->stmt_tok2;
+    if (p->stmt == TOK_POLICY && t2 == TOK_STRING)
+      k = LAY_HEADER;
+    else if (p->stmt == TOK_RULE && (t2 == TOK_IDENT || t2 == TOK_RESERVED))
+      k = LAY_RULE;
+  }
+  if (p->nlay < POL_COUNTOF(p->lay))
+    p->lay[p->nlay++] = (uint8_t)k;
+  return k >= LAY_HEADER;
+}
+
+/* A line break: NEWLINE (located after the last token) where it ends a
+ * statement or clause, else -1. After a syntax error inside expression
+ * brackets it first has them closed (see force_close). */
+static int lay_newline(pol_parser *p, pol_loc *l) {
+  if (p->resync) {
+    p->resync = false;
+    p->forcing = expr_open(p);
+    if (p->forcing) {
+      p->nl_pending = true;
+      return -1;
+    }
+  }
+  if (!lay_level(p) || p->at_start || continues(p->lay_prev))
+    return -1;
+  *l = after_last(p);
+  return TOK_NEWLINE;
+}
+
+/* The synthetic closer of the innermost expression bracket, located
+ * after the last token (an empty token, as for NEWLINE). */
+static int force_close(pol_parser *p, pol_tok *v, pol_loc *l) {
+  int k = lay_top(p);
+  int t = k == LAY_PAREN ? ')' : k == LAY_BRACKET ? ']' : '}';
+  memset(v, 0, sizeof *v);
+  v->s = "";
+  *l = after_last(p);
+  p->nlay--;
+  p->forcing--;
+  p->forced++;
+  p->at_start = false;
+  p->lay_prev = t;
+  return t;
+}
+
+/* The layout proper: the raw token [t] (value [v], location [l]) as the
+ * parser is to see it, or -1 to drop it. */
+static int layout(pol_parser *p, int t, pol_tok *v, pol_loc *l) {
+  bool level = lay_level(p);
+  if (t == TOK_END)
+    return t;
+  if (t == TOK_NEWLINE && (t = lay_newline(p, l)) < 0)
+    return -1;
+  if (t == ';' && level && p->at_start)
+    return -1; /* an empty statement */
+  if (t == TOK_IDENT || t == TOK_RESERVED)
+    t = classify(p, t, v);
+  else if (t == TOK_ASSIGN)
+    t = assign(p, v, l);
+  if (is_close(t) && !lay_close(p, t))
+    return -1;
+  bool level0 = p->nlay == 0, block = false;
+  track(p, t);
+  if (is_open(t))
+    block = lay_open(p, t, level0);
+  p->at_start = block || (is_sep(t) && level);
+  p->lay_prev = t;
   return t;
 }
 
 /* ==== syntax errors ==== */
 
 /* Describe the token at [l] for a message: 'text', cut at 24 code points
- * or a line end; string and bytes literals say what they are. */
+ * or a line end; string and bytes literals say what they are, and an
+ * empty token (NEWLINE, or a closer added by a resync) is the end of a
+ * line. */
 static void describe(const pol_parser *p, const pol_loc *l, int found,
                      char *out, size_t size) {
   const char *s = p->d->src + l->off;
   size_t n = l->end - l->off, k = 0, cps = 0;
-  if (found == 0) {
-    snprintf(out, size, "end of input");
+  if (found == 0 || n == 0) {
+    snprintf(out, size, found == 0 ? "end of input" : "end of line");
     return;
   }
   while (k < n && s[k] != '\n' && s[k] != '\r') {
@@ -160,43 +447,113 @@ static void describe(const pol_parser *p, const pol_loc *l, int found,
     snprintf(out, size, "'%.*s%s'", (int)k, s, more);
 }
 
+static bool wanted(const char *name, const char *const *want, int nwant) {
+  for (int j = 0; j < nwant; j++)
+    if (strcmp(want[j], name) == 0)
+      return true;
+  return false;
+}
+
+/* The tokens of [order] that are among [want], in that order, as "','
+ * or ')'" into [out]; returns how many. */
+static size_t list_tokens(const char *const *order, size_t norder,
+                          const char *const *want, int nwant, char *out,
+                          size_t size) {
+  size_t nhit = 0, len = 0;
+  out[0] = '\0';
+  for (size_t i = 0; i < norder; i++)
+    nhit += wanted(order[i], want, nwant);
+  for (size_t i = 0, k = 0; i < norder && len < size; i++) {
+    if (!wanted(order[i], want, nwant))
+      continue;
+    const char *sep = k == 0 ? "" : k + 1 == nhit ? " or " : ", ";
+    len += (size_t)snprintf(out + len, size - len, "%s%s", sep, order[i]);
+    k++;
+  }
+  return nhit;
+}
+
 /* The closing tokens among [want], in a fixed order, as "',' or ')'";
  * empty when an operand could start here as well. */
 static void closers(const pol_parser *p, const char *const *want, int nwant,
                     char *out, size_t size) {
   static const char *const order[] = {"':'", "','", "')'", "']'", "'}'"};
-  const char *hit[POL_COUNTOF(order)];
-  size_t nhit = 0, len = 0;
   uint32_t lv = p->nest < POL_MAX_PARSE_DEPTH ? p->nest : POL_MAX_PARSE_DEPTH;
   out[0] = '\0';
-  for (int j = 0; j < nwant; j++)
-    if (strcmp(want[j], "identifier") == 0)
-      return; /* an operand could start here: nothing to close yet */
-  for (size_t i = 0; i < POL_COUNTOF(order); i++)
-    for (int j = 0; j < nwant; j++)
-      if (strcmp(order[i], want[j]) == 0)
-        hit[nhit++] = order[i];
-  for (size_t i = 0; i < nhit && len < size; i++) {
-    const char *sep = i == 0 ? "" : i + 1 == nhit ? " or " : ", ";
-    len += (size_t)snprintf(out + len, size - len, "%s%s", sep, hit[i]);
-  }
-  if (nhit == 1 && hit[0][1] == ':' && p->cond[lv] > 0 && len < size)
+  if (wanted("identifier", want, nwant))
+    return; /* an operand could start here: nothing to close yet */
+  size_t nhit = list_tokens(order, POL_COUNTOF(order), want, nwant, out,
+                            size);
+  size_t len = strlen(out);
+  if (nhit == 1 && out[1] == ':' && p->cond[lv] > 0 && len < size)
     snprintf(out + len, size - len, " in conditional");
+}
+
+/* In a policy, where the parser wants one of a few statement tokens and
+ * nothing that continues or starts an expression ("'='", "'{'", "string
+ * literal", or a name): those, as for closers(); else empty. */
+static void policy_wants(const char *const *want, int nwant, char *out,
+                         size_t size) {
+  static const char *const order[] = {"'='", "'{'", "string literal",
+                                      "identifier"};
+  static const char *const quiet[] = {"reserved word", "end of line", "';'",
+                                      "end of input"};
+  out[0] = '\0';
+  for (int j = 0; j < nwant; j++) {
+    bool known = false;
+    for (size_t i = 0; i < POL_COUNTOF(order); i++)
+      known |= strcmp(order[i], want[j]) == 0;
+    for (size_t i = 0; i < POL_COUNTOF(quiet); i++)
+      known |= strcmp(quiet[i], want[j]) == 0;
+    if (!known)
+      return;
+  }
+  list_tokens(order, POL_COUNTOF(order), want, nwant, out, size);
+}
+
+/* A word at [l] where a clause of a block could start (the parser wants
+ * "title"): "unknown clause 'X' (expected one of: ...)", with the clause
+ * names of the block at hand. Returns false when no clause was wanted. */
+static bool unknown_clause(pol_parser *p, const pol_loc *l,
+                           const char *const *want, int nwant) {
+  if (!wanted("title", want, nwant))
+    return false;
+  bool header = wanted("version", want, nwant);
+  const keyword *k = header ? header_words : rule_words;
+  size_t n = header ? POL_COUNTOF(header_words) : POL_COUNTOF(rule_words);
+  char names[128];
+  size_t len = 0;
+  for (size_t i = 0; i < n && len < sizeof names; i++)
+    len += (size_t)snprintf(names + len, sizeof names - len, "%s%s",
+                            i ? ", " : "", k[i].s);
+  report(p, sp_of(*l), "unknown clause '%.*s' (expected one of: %s)",
+         (int)(l->end - l->off), p->d->src + l->off, names);
+  return true;
 }
 
 /* Report a syntax error at the token [l], unless the lexer has reported
  * that token. [found] is 0 for the end of input, 1 for a string literal,
- * 2 for bytes, 3 for a stray character, 4 for anything else; [want]
- * names the tokens the parser would have accepted ("')'", "identifier").
- * When a closing token or separator was possible the message says which:
- * "expected ',' or ')', found 'x'"; otherwise "unexpected 'x'". */
+ * 2 for bytes, 3 for a stray character, 5 for a name (identifier or
+ * reserved word), 4 for anything else; [want] names the tokens the
+ * parser would have accepted ("')'", "identifier"). When a closing token
+ * or separator was possible the message says which: "expected ',' or
+ * ')', found 'x'"; otherwise "unexpected 'x'". In a policy, a name where
+ * a clause could start is an unknown clause, and a statement's own
+ * tokens are named too: "expected '=', found 'x'". An error inside
+ * expression brackets has the layout close them at the line's end. */
 void parse_syntax_error(pol_parser *p, const pol_loc *l, int found,
                         const char *const *want, int nwant) {
   char what[128], exp[96];
+  if (p->policy && expr_open(p) > 0)
+    p->resync = true;
   if (p->abort || found == 3 || p->bad_tok == (int64_t)l->off)
     return; /* the lexer has already said what is wrong here */
+  if (p->policy && found == 5 && unknown_clause(p, l, want, nwant))
+    return;
   describe(p, l, found, what, sizeof what);
   closers(p, want, nwant, exp, sizeof exp);
+  if (!exp[0] && p->policy)
+    policy_wants(want, nwant, exp, sizeof exp);
   if (exp[0])
     report(p, sp_of(*l), "expected %s, found %s", exp, what);
   else
@@ -622,6 +979,268 @@ pexpr parse_message(pol_parser *p, pexpr type, pexpr fields, pol_loc tl,
   return m;
 }
 
+/* ==== policies ==== */
+
+static pol_loc loc_of(span s) {
+  return (pol_loc){s.off, s.off + s.len, s.line, s.col};
+}
+
+/* Record [file], the whole policy, as the result of the parse. */
+void parse_policy_root(pol_parser *p, ast *file) { p->root = file; }
+
+/* Append [stmt] (NULL for one an error replaced) to [file], which is
+ * created, spanning the whole source, when NULL. Returns [file]. */
+ast *parse_stmt(pol_parser *p, ast *file, ast *stmt) {
+  if (!file) {
+    span all = diag_span_at(p->d, 0, (uint32_t)p->d->srclen);
+    file = node(p, AST_POLICY, loc_of(all));
+  }
+  push(p, file, stmt);
+  return file;
+}
+
+/* The header `policy [name] [block]` spanning [at]: the block's node,
+ * an AST_HEADER, gets its name and span. */
+ast *parse_header(pol_parser *p, const pol_tok *name, ast *block,
+                  pol_loc at) {
+  POL_UNUSED(p);
+  block->name = name->s;
+  block->sp = sp_of(at);
+  return block;
+}
+
+/* `import [name]` spanning [at]. */
+ast *parse_import(pol_parser *p, const pol_tok *name, pol_loc at) {
+  ast *n = node(p, AST_IMPORT, at);
+  n->lit.s.p = name->s;
+  n->lit.s.n = name->n;
+  return n;
+}
+
+/* `let [name] = [e]` spanning [at]. */
+ast *parse_let(pol_parser *p, const pol_tok *name, pexpr e, pol_loc at) {
+  ast *n = node(p, AST_LET, at);
+  n->name = name->s;
+  push(p, n, e.n);
+  return n;
+}
+
+/* Whether [s] is a plain identifier, [_a-zA-Z][_a-zA-Z0-9]*. */
+static bool plain_ident(const char *s) {
+  for (const char *c = s; *c; c++) {
+    bool alpha = (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+                 *c == '_';
+    if (!alpha && (c == s || *c < '0' || *c > '9'))
+      return false;
+  }
+  return *s != '\0';
+}
+
+/* Append the fact path that [n] spells to [b]: a name followed by
+ * .names (IDENT and plain SELECTs), a segment that is no plain
+ * identifier in backquotes. False when [n] is no such path. The
+ * recursion is as deep as the path, which the depth limit bounds. */
+static bool path_put(sbuf *b, const ast *n) {
+  if (n->kind == AST_IDENT && !(n->flags & AST_F_ROOTED)) {
+    sb_puts(b, n->name);
+    return true;
+  }
+  if (n->kind != AST_SELECT || (n->flags & AST_F_OPTIONAL) ||
+      n->nkids != 1 || !path_put(b, n->kids[0]))
+    return false;
+  sb_printf(b, plain_ident(n->name) ? ".%s" : ".`%s`", n->name);
+  return true;
+}
+
+/* The fact path [n] as a string in the arena; "" after an error. */
+static const char *fact_path(pol_parser *p, const ast *n) {
+  sbuf b;
+  sb_init(&b);
+  bool ok = path_put(&b, n);
+  const char *s = ok && !b.oom ? arena_strndup(p->a, b.p, b.len) : NULL;
+  sb_free(&b);
+  if (!ok && n != &p->spare && !p->oom)
+    report(p, n->sp, "expected a fact path such as backup.generations");
+  else if (ok && !s)
+    oom(p, n->sp);
+  return s ? s : "";
+}
+
+/* The fact types, and how many parameters each takes. */
+static const struct {
+  const char *name;
+  uint32_t params;
+} fact_types[] = {{"bool", 0},   {"int", 0},      {"uint", 0},
+                  {"double", 0}, {"string", 0},   {"bytes", 0},
+                  {"duration", 0}, {"timestamp", 0}, {"list", 1},
+                  {"map", 2},    {"any", 0}};
+#define TYPE_NAMES                                                        \
+  "bool, int, uint, double, string, bytes, duration, timestamp, list, "   \
+  "map, any"
+
+static int type_index(const char *name) {
+  for (size_t i = 0; name && i < POL_COUNTOF(fact_types); i++)
+    if (strcmp(fact_types[i].name, name) == 0)
+      return (int)i;
+  return -1;
+}
+
+/* Check the parameters of type [k], written as [n] (a CALL when [call]),
+ * reporting a wrong count; true when they are right. */
+static bool type_params(pol_parser *p, const ast *n, int k, bool call) {
+  uint32_t want = fact_types[k].params, got = call ? n->nkids : 0;
+  if (want == 0 && call)
+    report(p, n->sp, "type '%s' takes no parameters", fact_types[k].name);
+  else if (want != got && want == 1)
+    report(p, n->sp, "type 'list' takes 1 parameter: list(TYPE)");
+  else if (want != got)
+    report(p, n->sp, "type 'map' takes 2 parameters: map(string, TYPE)");
+  return want == got && !(want == 0 && call);
+}
+
+/* The fact type that the member expression [n] spells (int,
+ * list(string), map(string, list(int)), ...) as an AST_TYPE tree, with
+ * a message for anything else. Recursion follows the nesting of the
+ * parameters, which the depth limit bounds. */
+static ast *type_of(pol_parser *p, const ast *n) {
+  ast *t = node(p, AST_TYPE, loc_of(n->sp));
+  bool call = n->kind == AST_CALL &&
+              !(n->flags & (AST_F_RECEIVER | AST_F_ROOTED));
+  bool id = n->kind == AST_IDENT && !(n->flags & AST_F_ROOTED);
+  int k = call || id ? type_index(n->name) : -1;
+  if (n == &p->spare)
+    return t;
+  t->name = k >= 0 ? fact_types[k].name : n->name;
+  if (!call && !id)
+    report(p, n->sp, "invalid type (expected one of: " TYPE_NAMES ")");
+  else if (k < 0)
+    report(p, n->sp, "unknown type '%s' (expected one of: " TYPE_NAMES ")",
+           n->name);
+  bool ok = k >= 0 && type_params(p, n, k, call);
+  for (uint32_t i = 0; call && k >= 0 && fact_types[k].params &&
+                       i < n->nkids; i++)
+    push(p, t, type_of(p, n->kids[i]));
+  if (ok && k >= 0 && fact_types[k].params == 2 && t->nkids == 2) {
+    const ast *key = t->kids[0];
+    if (type_index(key->name) >= 0 && strcmp(key->name, "string") != 0)
+      report(p, key->sp, "map keys must be string: map(string, TYPE)");
+  }
+  return t;
+}
+
+/* `fact [path]: [type]` spanning [at]. */
+ast *parse_fact(pol_parser *p, pexpr path, pexpr type, pol_loc at) {
+  ast *n = node(p, AST_FACT, at);
+  n->name = fact_path(p, path.n);
+  push(p, n, type_of(p, type.n));
+  return n;
+}
+
+/* The allowed values `in [in]` of [fact]. */
+ast *parse_fact_in(pol_parser *p, ast *fact, pexpr in) {
+  push(p, fact, in.n);
+  return fact;
+}
+
+/* The description [desc] of [fact], which now spans [at]. */
+ast *parse_fact_desc(pol_parser *p, ast *fact, const pol_tok *desc,
+                     pol_loc at) {
+  POL_UNUSED(p);
+  fact->lit.s.p = desc->s;
+  fact->lit.s.n = desc->n;
+  fact->sp = sp_of(at);
+  return fact;
+}
+
+/* A block's node of kind [k] (AST_HEADER or AST_RULE) at [at] holding
+ * [clause] (NULL: none, or one an error replaced). */
+ast *parse_block(pol_parser *p, ast_kind k, ast *clause, pol_loc at) {
+  ast *n = node(p, k, at);
+  push(p, n, clause);
+  return n;
+}
+
+/* Append [clause] (NULL after an error) to [block]; returns [block]. */
+ast *parse_clause_add(pol_parser *p, ast *block, ast *clause) {
+  push(p, block, clause);
+  return block;
+}
+
+/* The clause [kw] [v] spanning [at]; its name is the keyword's text. */
+ast *parse_clause(pol_parser *p, const pol_tok *kw, pexpr v, pol_loc at) {
+  ast *n = node(p, AST_CLAUSE, at);
+  n->name = kw->s;
+  push(p, n, v.n);
+  return n;
+}
+
+/* Whether [n] is one of the names must, should and may. */
+static bool severity_name(const ast *n) {
+  return n->kind == AST_IDENT && !(n->flags & AST_F_ROOTED) &&
+         (strcmp(n->name, "must") == 0 || strcmp(n->name, "should") == 0 ||
+          strcmp(n->name, "may") == 0);
+}
+
+/* The clause `severity [v]` spanning [at]: [v] must be must, should or
+ * may. */
+ast *parse_severity(pol_parser *p, const pol_tok *kw, pexpr v, pol_loc at) {
+  if (!severity_name(v.n) && v.n != &p->spare)
+    report(p, v.n->sp, "severity must be must, should or may");
+  return parse_clause(p, kw, v, at);
+}
+
+/* `rule [id] [block]` spanning [at]: the block's AST_RULE gets its name
+ * and span. */
+ast *parse_rule(pol_parser *p, const pol_tok *id, ast *block, pol_loc at) {
+  POL_UNUSED(p);
+  block->name = id->s;
+  block->sp = sp_of(at);
+  return block;
+}
+
+/* A clause named [name] at [at] holding [v] (a synthesized one). */
+static ast *clause_of(pol_parser *p, const char *name, ast *v, pol_loc at) {
+  ast *c = node(p, AST_CLAUSE, at);
+  c->name = name;
+  push(p, c, v);
+  return c;
+}
+
+/* The head `[sev] [id]` (at [sl]) of a one-line rule: an AST_RULE with
+ * the clause `severity [sev]`. */
+ast *parse_rule_head(pol_parser *p, const pol_tok *sev, pol_loc sl,
+                     const pol_tok *id) {
+  ast *r = node(p, AST_RULE, sl);
+  r->name = id->s;
+  pexpr s = parse_ident(p, sev, 0, sl);
+  push(p, r, clause_of(p, "severity", s.n, sl));
+  return r;
+}
+
+/* The title [title] (at [tl]) of the one-line rule [rule]. */
+ast *parse_rule_title(pol_parser *p, ast *rule, const pol_tok *title,
+                      pol_loc tl) {
+  pexpr t = parse_literal(p, AST_STRING_LIT, title, tl);
+  push(p, rule, clause_of(p, "title", t.n, tl));
+  return rule;
+}
+
+/* The requirement [e] of the one-line rule [rule], which spans [at]. */
+ast *parse_rule_line(pol_parser *p, ast *rule, pexpr e, pol_loc at) {
+  push(p, rule, clause_of(p, "require", e.n, loc_of(e.n->sp)));
+  rule->sp = sp_of(at);
+  return rule;
+}
+
+/* A bare expression [e]: a rule with no name and the one clause
+ * `require [e]`. */
+ast *parse_rule_bare(pol_parser *p, pexpr e) {
+  pol_loc at = loc_of(e.n->sp);
+  ast *r = node(p, AST_RULE, at);
+  push(p, r, clause_of(p, "require", e.n, at));
+  return r;
+}
+
 /* ==== entry point ==== */
 
 /* Hand the source to flex. Its only fatal error, out of memory while
@@ -638,9 +1257,10 @@ static bool start_scan(pol_parser *p) {
   return true;
 }
 
-/* Parse the whole of [d]'s source as one CEL expression into arena [a].
- * Returns the root, or NULL when this parse reported any error. */
-ast *parse_expr(arena *a, diag_list *d) {
+/* Parse the whole of [d]'s source into arena [a], as a policy when
+ * [policy], else as one CEL expression. Returns the root, or NULL when
+ * this parse reported any error. */
+static ast *run(arena *a, diag_list *d, bool policy) {
   pol_parser p;
   memset(&p, 0, sizeof p);
   p.a = a;
@@ -649,6 +1269,8 @@ ast *parse_expr(arena *a, diag_list *d) {
   p.line = p.col = 1;
   p.last_loc = (pol_loc){0, 0, 1, 1};
   p.bad_tok = -1;
+  p.policy = policy;
+  p.at_start = true;
   span start = {0, 0, 1, 1};
   if (d->srclen > POL_MAX_SOURCE) {
     report(&p, start, "source too large (limit is %u bytes)",
@@ -666,3 +1288,12 @@ ast *parse_expr(arena *a, diag_list *d) {
   pol_yylex_destroy(p.scanner);
   return p.nerr ? NULL : p.root;
 }
+
+/* Parse the whole of [d]'s source as one CEL expression into arena [a].
+ * Returns the root, or NULL when this parse reported any error. */
+ast *parse_expr(arena *a, diag_list *d) { return run(a, d, false); }
+
+/* Parse the whole of [d]'s source as a policy file into arena [a].
+ * Returns the AST_POLICY root, or NULL when this parse reported any
+ * error. */
+ast *parse_policy(arena *a, diag_list *d) { return run(a, d, true); }

@@ -16,4 +16,14 @@
  * stack overflow. */
 POL_INTERNAL ast *parse_expr(arena *a, diag_list *d);
 
+/* Parse the whole of [d]'s source as a policy file (docs/policies.md):
+ * statements separated by line breaks or ';'. AST nodes are allocated
+ * in [a]; the root is an AST_POLICY whose kids are the statements in
+ * source order (see ast.h for each kind's shape). Every syntax error is
+ * added to [d]; the parse recovers at the end of each statement and of
+ * each clause of a block, so one bad statement does not hide the errors
+ * of the next. Returns the root, or NULL when [d] gained any error. The
+ * nesting limit is as for parse_expr. */
+POL_INTERNAL ast *parse_policy(arena *a, diag_list *d);
+
 #endif

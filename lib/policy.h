@@ -90,8 +90,10 @@ POL_INTERNAL policy *policy_compile(const char *src, size_t len,
                                     const policy_paths *paths,
                                     diag_set *diags);
 POL_INTERNAL void policy_free(policy *p);
-/* The declaration of fact [path], or NULL. */
+/* The declaration of fact [path], or NULL (policy_query.c). */
 POL_INTERNAL const fact_decl *policy_fact(const policy *p, const char *path);
+/* Order of fact declarations: by path (qsort/bsearch comparator). */
+POL_INTERNAL int policy_fact_cmp(const void *a, const void *b);
 POL_INTERNAL const char *severity_name(severity s);
 
 /* The modules built into the library: name -> source text. */

@@ -60,11 +60,11 @@ POL_INTERNAL void report_init(report *r, const policy *pol,
                               unknown_mode unknown);
 POL_INTERNAL void report_free(report *r);
 /* Evaluate every rule of r->pol against the variables [vars] (a fact set:
- * a map that may hold $vendor, $evidence and $withheld) and append the
- * vendor's results. [v] is a vm of the caller's thread. false on out of
- * memory. */
+ * a map that may hold $vendor, $evidence and $withheld), named [origin]
+ * (its file), and append the vendor's results. [v] is a vm of the
+ * caller's thread. false on out of memory. */
 POL_INTERNAL bool report_check(report *r, vm *v, const map *vars,
-                               const char *source);
+                               const char *origin);
 POL_INTERNAL const char *verdict_name(verdict v); /* "PASS", ... */
 
 /* ---- rendering (report_fmt.c) ---- */

@@ -13,6 +13,7 @@ static const struct {
   int (*run)(int argc, char **argv);
   const char *summary;
 } commands[] = {
+    {"check", cmd_check, "check vendors' fact sets against a policy"},
     {"eval", cmd_eval, "evaluate a CEL expression, print its value"},
 };
 

@@ -1,0 +1,567 @@
+/*
+ * policy.c: from a policy file to a compiled policy (policy.h).
+ *
+ * Three passes. load() parses the file and, depth first, every module it
+ * imports (cycle and not-found errors at the import), collecting lets,
+ * fact declarations and rules in source order. build() turns the rule
+ * and fact ASTs into the policy's tables, checking clauses, duplicate
+ * names and, when facts are declared, every fact path the rules read
+ * (schema.c). Last, every rule expression and message template becomes
+ * an entry of one program, with lets inlined and fact tracing on.
+ */
+#include "policy.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "compile.h"
+#include "parse.h"
+#include "schema.h"
+
+#define MAX_IMPORT_DEPTH 32
+
+/* A statement and the source it came from. */
+typedef struct stmt {
+  const ast *n;
+  diag_list *d;
+  const char *module; /* NULL for the main file */
+  uint32_t index;     /* anonymous rules: position among its file's rules */
+} stmt;
+
+typedef struct stmts {
+  stmt *v;
+  size_t n, cap;
+} stmts;
+
+typedef struct loader {
+  const policy_paths *paths;
+  diag_set *diags;
+  arena ast;                  /* every parsed tree, until compiled */
+  const char *stack[MAX_IMPORT_DEPTH]; /* modules being loaded */
+  int depth;
+  const char **done;          /* modules loaded already */
+  size_t ndone, cap_done;
+  stmts lets, facts, rules, headers;
+  bool oom;
+} loader;
+
+/* ==== diagnostics ======================================================== */
+
+void diag_set_free(diag_set *s) {
+  for (size_t i = 0; i < s->n; i++) {
+    free((char *)s->lists[i]->src);
+    free((char *)s->lists[i]->file);
+    diag_free(s->lists[i]);
+    free(s->lists[i]);
+  }
+  free(s->lists);
+  memset(s, 0, sizeof *s);
+}
+
+size_t diag_set_count(const diag_set *s) {
+  size_t n = 0;
+  for (size_t i = 0; i < s->n; i++)
+    n += s->lists[i]->n;
+  return n;
+}
+
+diag_list *diag_set_add(diag_set *s, const char *file, const char *src,
+                        size_t len) {
+  if (s->n == s->cap) {
+    size_t cap = s->cap ? s->cap * 2 : 8;
+    diag_list **l = realloc(s->lists, cap * sizeof *l);
+    if (!l)
+      return NULL;
+    s->lists = l;
+    s->cap = cap;
+  }
+  diag_list *d = calloc(1, sizeof *d);
+  char *f = strdup(file), *t = malloc(len + 1);
+  if (!d || !f || !t) {
+    free(d), free(f), free(t);
+    return NULL;
+  }
+  memcpy(t, src, len);
+  t[len] = '\0';
+  diag_init(d, f, t, len);
+  s->lists[s->n++] = d;
+  return d;
+}
+
+/* ==== loading ============================================================ */
+
+static bool push(stmts *s, stmt x) {
+  if (s->n == s->cap) {
+    size_t cap = s->cap ? s->cap * 2 : 16;
+    stmt *v = realloc(s->v, cap * sizeof *v);
+    if (!v)
+      return false;
+    s->v = v;
+    s->cap = cap;
+  }
+  s->v[s->n++] = x;
+  return true;
+}
+
+static bool read_file(const char *path, char **text, size_t *len) {
+  FILE *f = fopen(path, "rb");
+  if (!f)
+    return false;
+  size_t cap = 4096, n = 0;
+  char *buf = malloc(cap);
+  size_t got;
+  while (buf && (got = fread(buf + n, 1, cap - n, f)) > 0) {
+    n += got;
+    if (n == cap && n < POL_MAX_SOURCE) {
+      char *nb = realloc(buf, cap *= 2);
+      if (!nb)
+        free(buf);
+      buf = nb;
+    } else if (n == cap) {
+      break;
+    }
+  }
+  bool ok = buf && !ferror(f) && n < POL_MAX_SOURCE;
+  fclose(f);
+  if (!ok) {
+    free(buf);
+    return false;
+  }
+  *text = buf;
+  *len = n;
+  return true;
+}
+
+/* Find module [name]: the dirs in order, then the built-in stdlib. On
+ * success *[text] is malloc'd and *[where] names the file. */
+static bool find_module(const loader *L, const char *name, char **text,
+                        size_t *len, char *where, size_t cap) {
+  for (size_t i = 0; i < L->paths->ndirs; i++) {
+    snprintf(where, cap, "%s/%s.pol", L->paths->dirs[i], name);
+    if (read_file(where, text, len))
+      return true;
+  }
+  const stdlib_module *m = stdlib_find(name);
+  if (!m)
+    return false;
+  snprintf(where, cap, "<stdlib>/%s.pol", name);
+  *len = strlen(m->text);
+  *text = malloc(*len + 1);
+  if (*text)
+    memcpy(*text, m->text, *len + 1);
+  return *text != NULL;
+}
+
+static bool valid_module_name(const char *s) {
+  if (!*s || *s == '.' || *s == '/')
+    return false;
+  for (; *s; s++)
+    if (!(*s == '_' || *s == '-' || *s == '/' ||
+          (*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+          (*s >= '0' && *s <= '9')))
+      return false;
+  return true;
+}
+
+static void collect(loader *L, const ast *root, diag_list *d,
+                    const char *module);
+
+/* An import statement: load the module unless already loaded. */
+static void import(loader *L, const ast *n, diag_list *d) {
+  const char *name = n->lit.s.p;
+  if (!valid_module_name(name)) {
+    diag_add(d, n->sp, "invalid module name '%s'", name);
+    return;
+  }
+  for (int i = 0; i < L->depth; i++)
+    if (strcmp(L->stack[i], name) == 0) {
+      diag_add(d, n->sp, "import cycle: module '%s' imports itself "
+               "(through %d module(s))", name, L->depth - i);
+      return;
+    }
+  for (size_t i = 0; i < L->ndone; i++)
+    if (strcmp(L->done[i], name) == 0)
+      return; /* imported twice: once is enough */
+  if (L->depth == MAX_IMPORT_DEPTH) {
+    diag_add(d, n->sp, "imports nested too deeply (limit is %d)",
+             MAX_IMPORT_DEPTH);
+    return;
+  }
+  char where[4096], *text;
+  size_t len;
+  if (!find_module(L, name, &text, &len, where, sizeof where)) {
+    diag_add(d, n->sp, "module '%s' not found (searched -I directories, "
+             "POLICY_PATH and the standard library)", name);
+    return;
+  }
+  diag_list *md = diag_set_add(L->diags, where, text, len);
+  free(text);
+  if (!md) {
+    L->oom = true;
+    return;
+  }
+  ast *root = parse_policy(&L->ast, md);
+  if (!root)
+    return;
+  if (L->ndone == L->cap_done) {
+    size_t cap = L->cap_done ? L->cap_done * 2 : 8;
+    const char **v = realloc(L->done, cap * sizeof *v);
+    if (!v) {
+      L->oom = true;
+      return;
+    }
+    L->done = v;
+    L->cap_done = cap;
+  }
+  L->done[L->ndone++] = name;
+  L->stack[L->depth++] = name;
+  collect(L, root, md, name);
+  L->depth--;
+}
+
+/* Sort the statements of one file into the loader's lists. */
+static void collect(loader *L, const ast *root, diag_list *d,
+                    const char *module) {
+  uint32_t nrules = 0;
+  for (uint32_t i = 0; i < root->nkids; i++) {
+    const ast *n = root->kids[i];
+    stmt s = {n, d, module, 0};
+    bool ok = true;
+    switch (n->kind) {
+    case AST_IMPORT: import(L, n, d); break;
+    case AST_LET: ok = push(&L->lets, s); break;
+    case AST_FACT: ok = push(&L->facts, s); break;
+    case AST_RULE:
+      s.index = ++nrules;
+      ok = push(&L->rules, s);
+      break;
+    case AST_HEADER:
+      if (module)
+        diag_add(d, n->sp, "a module cannot have a policy header");
+      else
+        ok = push(&L->headers, s);
+      break;
+    default: diag_add(d, n->sp, "unexpected %s", ast_kind_name(n->kind));
+    }
+    L->oom |= !ok;
+  }
+}
+
+/* ==== clauses ============================================================ */
+
+static const ast *clause(const ast *n, const char *name) {
+  for (uint32_t i = 0; i < n->nkids; i++)
+    if (n->kids[i]->kind == AST_CLAUSE && strcmp(n->kids[i]->name, name) == 0)
+      return n->kids[i]->kids[0];
+  return NULL;
+}
+
+/* Each clause at most once. */
+static void check_clauses(const ast *n, diag_list *d) {
+  for (uint32_t i = 0; i < n->nkids; i++)
+    for (uint32_t j = 0; j < i; j++)
+      if (strcmp(n->kids[i]->name, n->kids[j]->name) == 0)
+        diag_add(d, n->kids[i]->sp, "duplicate '%s' clause (first at "
+                 "line %u)", n->kids[i]->name, n->kids[j]->sp.line);
+}
+
+static const char *string_clause(policy *p, const ast *n, const char *name,
+                                 diag_list *d) {
+  const ast *v = clause(n, name);
+  if (!v)
+    return NULL;
+  if (v->kind != AST_STRING_LIT) {
+    diag_add(d, v->sp, "'%s' must be a string literal", name);
+    return NULL;
+  }
+  return arena_strndup(&p->a, v->lit.s.p, v->lit.s.n);
+}
+
+static void header(policy *p, const loader *L) {
+  if (L->headers.n > 1)
+    diag_add(L->headers.v[1].d, L->headers.v[1].n->sp,
+             "a policy has one header; the first is at line %u",
+             L->headers.v[0].n->sp.line);
+  if (L->headers.n == 0)
+    return;
+  const ast *h = L->headers.v[0].n;
+  diag_list *d = L->headers.v[0].d;
+  check_clauses(h, d);
+  p->name = arena_strndup(&p->a, h->name, strlen(h->name));
+  p->title = string_clause(p, h, "title", d);
+  p->version = string_clause(p, h, "version", d);
+  p->description = string_clause(p, h, "description", d);
+}
+
+/* The file's base name without ".pol": the policy's default name. */
+static const char *base_name(arena *a, const char *file) {
+  const char *b = strrchr(file, '/');
+  b = b ? b + 1 : file;
+  size_t n = strlen(b);
+  if (n > 4 && strcmp(b + n - 4, ".pol") == 0)
+    n -= 4;
+  return arena_strndup(a, b, n);
+}
+
+static severity severity_of(const ast *v) {
+  if (v && strcmp(v->name, "should") == 0)
+    return SEV_SHOULD;
+  if (v && strcmp(v->name, "may") == 0)
+    return SEV_MAY;
+  return SEV_MUST;
+}
+
+static void refs(policy *p, rule *r, const ast *v, diag_list *d) {
+  if (!v)
+    return;
+  if (v->kind != AST_LIST) {
+    diag_add(d, v->sp, "'refs' must be a list of strings");
+    return;
+  }
+  r->refs = arena_alloc(&p->a, (v->nkids + 1) * sizeof *r->refs);
+  for (uint32_t i = 0; r->refs && i < v->nkids; i++) {
+    const ast *s = v->kids[i];
+    if (s->kind != AST_STRING_LIT) {
+      diag_add(d, s->sp, "'refs' must be a list of strings");
+      return;
+    }
+    r->refs[r->nrefs++] = arena_strndup(&p->a, s->lit.s.p, s->lit.s.n);
+  }
+}
+
+static const char *rule_id(policy *p, const stmt *s) {
+  if (s->n->name)
+    return arena_strndup(&p->a, s->n->name, strlen(s->n->name));
+  if (s->module)
+    return arena_printf(&p->a, "%s.rule_%u", s->module, s->index);
+  return arena_printf(&p->a, "rule_%u", s->index);
+}
+
+/* The table entry of one rule; expressions are compiled later. */
+static void rule_entry(policy *p, rule *r, const stmt *s) {
+  const ast *n = s->n;
+  check_clauses(n, s->d);
+  r->id = rule_id(p, s);
+  r->title = string_clause(p, n, "title", s->d);
+  if (!r->title)
+    r->title = r->id;
+  r->sev = severity_of(clause(n, "severity"));
+  refs(p, r, clause(n, "refs"), s->d);
+  r->ask = string_clause(p, n, "ask", s->d);
+  r->file = s->d->file;
+  r->line = n->sp.line;
+  r->col = n->sp.col;
+  r->when = -1;
+  if (!clause(n, "require"))
+    diag_add(s->d, n->sp, "rule '%s' has no 'require' clause", r->id);
+}
+
+/* Report a name defined twice; [what] is "rule", "let" or "fact". */
+static void duplicate(const char *what, const char *name, const stmt *s,
+                      const stmt *first) {
+  diag_add(s->d, s->n->sp, "%s '%s' is already defined at %s:%u:%u", what,
+           name, first->d->file, first->n->sp.line, first->n->sp.col);
+}
+
+static void rules(policy *p, const loader *L) {
+  p->rules = arena_zalloc(&p->a, (L->rules.n + 1) * sizeof *p->rules);
+  if (!p->rules)
+    return;
+  for (size_t i = 0; i < L->rules.n; i++) {
+    rule *r = &p->rules[p->nrules++];
+    rule_entry(p, r, &L->rules.v[i]);
+    for (size_t j = 0; j < i; j++)
+      if (strcmp(p->rules[j].id, r->id) == 0)
+        duplicate("rule", r->id, &L->rules.v[i], &L->rules.v[j]);
+  }
+}
+
+static void lets_unique(const loader *L) {
+  for (size_t i = 0; i < L->lets.n; i++)
+    for (size_t j = 0; j < i; j++)
+      if (strcmp(L->lets.v[i].n->name, L->lets.v[j].n->name) == 0)
+        duplicate("let", L->lets.v[i].n->name, &L->lets.v[i],
+                  &L->lets.v[j]);
+}
+
+/* ==== message templates ================================================== */
+
+/* Split "text {expr} text" into parts; each {expr} is parsed in a source
+ * of its own (named after the rule) and compiled as an entry. "{{" and
+ * "}}" stand for braces. */
+static void message(policy *p, rule *r, const ast *v, diag_list *d,
+                    compiler *cg, loader *L) {
+  if (v->kind != AST_STRING_LIT) {
+    diag_add(d, v->sp, "'message' must be a string literal");
+    return;
+  }
+  const char *s = v->lit.s.p, *end = s + v->lit.s.n;
+  r->message = arena_alloc(&p->a, (v->lit.s.n + 1) * sizeof *r->message);
+  sbuf lit;
+  sb_init(&lit);
+  while (r->message && s < end) {
+    if ((s[0] == '{' || s[0] == '}') && s + 1 < end && s[1] == s[0]) {
+      sb_putc(&lit, *s);
+      s += 2;
+      continue;
+    }
+    if (*s != '{') {
+      sb_putc(&lit, *s++);
+      continue;
+    }
+    const char *close = memchr(s, '}', (size_t)(end - s));
+    if (!close) {
+      diag_add(d, v->sp, "message: '{' without a closing '}'");
+      break;
+    }
+    if (lit.len)
+      r->message[r->nmessage++] =
+          (tmpl_part){arena_strndup(&p->a, lit.p, lit.len), -1};
+    lit.len = 0;
+    char *name = arena_printf(&p->a, "%s:%u:%u: message of rule %s",
+                              d->file, v->sp.line, v->sp.col, r->id);
+    diag_list *md = diag_set_add(L->diags, name ? name : "message", s + 1,
+                               (size_t)(close - s - 1));
+    ast *e = md ? parse_expr(&L->ast, md) : NULL;
+    if (!e) {
+      diag_add(d, v->sp, "message: bad expression {%.*s}",
+               (int)(close - s - 1), s + 1);
+    } else {
+      int32_t entry = (int32_t)cg_entry(cg, e, md);
+      r->message[r->nmessage++] =
+          (tmpl_part){arena_strndup(&p->a, s + 1, (size_t)(close - s - 1)),
+                      entry};
+    }
+    s = close + 1;
+  }
+  if (lit.len && r->message)
+    r->message[r->nmessage++] =
+        (tmpl_part){arena_strndup(&p->a, lit.p, lit.len), -1};
+  sb_free(&lit);
+}
+
+/* ==== compiling ========================================================== */
+
+static compile_let *let_table(const loader *L) {
+  compile_let *t = calloc(L->lets.n + 1, sizeof *t);
+  for (size_t i = 0; t && i < L->lets.n; i++)
+    t[i] = (compile_let){L->lets.v[i].n->name, L->lets.v[i].n->kids[0],
+                         L->lets.v[i].d};
+  return t;
+}
+
+static void compile_rules(policy *p, loader *L, compiler *cg) {
+  for (uint32_t i = 0; i < p->nrules; i++) {
+    const stmt *s = &L->rules.v[i];
+    rule *r = &p->rules[i];
+    const ast *when = clause(s->n, "when"), *req = clause(s->n, "require");
+    const ast *msg = clause(s->n, "message");
+    if (when)
+      r->when = (int32_t)cg_entry(cg, when, s->d);
+    if (req)
+      r->require = cg_entry(cg, req, s->d);
+    if (msg)
+      message(p, r, msg, s->d, cg, L);
+  }
+}
+
+static bool compile_program(policy *p, loader *L) {
+  compile_let *lets = let_table(L);
+  compile_opts o = {NULL, 0, lets, L->lets.n, true};
+  compiler *cg = lets ? cg_new(&o) : NULL;
+  if (!cg) {
+    free(lets);
+    return false;
+  }
+  compile_rules(p, L, cg);
+  p->prog = cg_finish(cg);
+  free(lets);
+  return p->prog != NULL;
+}
+
+/* ==== entry point ======================================================== */
+
+static void loader_free(loader *L) {
+  arena_free(&L->ast);
+  free(L->done);
+  free(L->lets.v);
+  free(L->facts.v);
+  free(L->rules.v);
+  free(L->headers.v);
+}
+
+/* With a schema, every fact path read by a rule or a let must be
+ * declared and compared with values of its type. */
+static void check_paths(const policy *p, loader *L) {
+  const char **names = calloc(L->lets.n + 1, sizeof *names);
+  if (!names) {
+    L->oom = true;
+    return;
+  }
+  for (size_t i = 0; i < L->lets.n; i++)
+    names[i] = L->lets.v[i].n->name;
+  for (size_t i = 0; i < L->lets.n; i++)
+    schema_check_expr(p, L->lets.v[i].n->kids[0], L->lets.v[i].d, names,
+                      L->lets.n);
+  for (size_t i = 0; i < L->rules.n; i++) {
+    const stmt *s = &L->rules.v[i];
+    const ast *e[2] = {clause(s->n, "when"), clause(s->n, "require")};
+    for (int k = 0; k < 2; k++)
+      if (e[k])
+        schema_check_expr(p, e[k], s->d, names, L->lets.n);
+  }
+  free(names);
+}
+
+static bool build(policy *p, loader *L, const char *file) {
+  p->file = arena_strndup(&p->a, file, strlen(file));
+  header(p, L);
+  if (!p->name)
+    p->name = base_name(&p->a, file);
+  rules(p, L);
+  lets_unique(L);
+  schema_begin(p, L->facts.n);
+  for (size_t i = 0; i < L->facts.n; i++)
+    schema_add(p, L->facts.v[i].n, L->facts.v[i].d);
+  schema_finish(p);
+  if (p->nfacts)
+    check_paths(p, L);
+  return !L->oom && diag_set_count(L->diags) == 0;
+}
+
+policy *policy_compile(const char *src, size_t len, const char *file,
+                       const policy_paths *paths, diag_set *diags) {
+  policy *p = calloc(1, sizeof *p);
+  loader L;
+  memset(&L, 0, sizeof L);
+  L.paths = paths;
+  L.diags = diags;
+  arena_init(&L.ast, 0);
+  diag_list *d = p ? diag_set_add(diags, file, src, len) : NULL;
+  if (!d) {
+    free(p);
+    loader_free(&L);
+    return NULL;
+  }
+  arena_init(&p->a, 0);
+  ast *root = parse_policy(&L.ast, d);
+  if (root)
+    collect(&L, root, d, NULL);
+  bool ok = root && build(p, &L, file) && compile_program(p, &L);
+  loader_free(&L);
+  if (!ok || diag_set_count(diags)) {
+    policy_free(p);
+    return NULL;
+  }
+  return p;
+}
+
+void policy_free(policy *p) {
+  if (!p)
+    return;
+  program_free(p->prog);
+  arena_free(&p->a);
+  free(p);
+}
