@@ -748,7 +748,9 @@ static void has_macro(compiler *c, const ast *n) {
          "");
     return;
   }
+  c->chain++; /* has() tests presence: its operand is no fact read */
   expr(c, arg->kids[0]);
+  c->chain--;
   emit(c, OP_HAS, name_const(c, arg->name, arg), n);
 }
 

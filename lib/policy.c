@@ -168,6 +168,19 @@ static bool valid_module_name(const char *s) {
 static void collect(loader *L, const ast *root, diag_list *d,
                     const char *module);
 
+/* "import cycle: b -> a -> b", from the stack of modules being loaded. */
+static void cycle_error(const loader *L, int from, const ast *n,
+                        diag_list *d) {
+  sbuf b;
+  sb_init(&b);
+  for (int i = from; i < L->depth; i++)
+    sb_printf(&b, "%s -> ", L->stack[i]);
+  sb_puts(&b, L->stack[from]);
+  sb_putc(&b, '\0');
+  diag_add(d, n->sp, "import cycle: %s", b.oom ? "?" : b.p);
+  sb_free(&b);
+}
+
 /* An import statement: load the module unless already loaded. */
 static void import(loader *L, const ast *n, diag_list *d) {
   const char *name = n->lit.s.p;
@@ -177,8 +190,7 @@ static void import(loader *L, const ast *n, diag_list *d) {
   }
   for (int i = 0; i < L->depth; i++)
     if (strcmp(L->stack[i], name) == 0) {
-      diag_add(d, n->sp, "import cycle: module '%s' imports itself "
-               "(through %d module(s))", name, L->depth - i);
+      cycle_error(L, i, n, d);
       return;
     }
   for (size_t i = 0; i < L->ndone; i++)
@@ -388,6 +400,31 @@ static void lets_unique(const loader *L) {
 
 /* ==== message templates ================================================== */
 
+/* Parse and compile the template expression [e] of [n] bytes found in
+ * the message string [v]; its syntax errors are reported at their place
+ * in the policy file (counting from the string's opening quote, which is
+ * exact unless escapes come before). */
+static void parse_part(policy *p, rule *r, const ast *v, diag_list *d,
+                       const char *e, size_t n, compiler *cg, loader *L) {
+  char *name = arena_printf(&p->a, "%s (message of rule %s)", d->file,
+                            r->id);
+  diag_list *md = diag_set_add(L->diags, name ? name : "message", e, n);
+  ast *x = md ? parse_expr(&L->ast, md) : NULL;
+  if (x) {
+    int32_t entry = (int32_t)cg_entry(cg, x, md);
+    r->message[r->nmessage++] = (tmpl_part){arena_strndup(&p->a, e, n), entry};
+    return;
+  }
+  uint32_t base = v->sp.off + 1 + (uint32_t)(e - v->lit.s.p);
+  for (size_t i = 0; md && i < md->n; i++) {
+    span sp = diag_span_advance(d, v->sp, base + md->items[i].sp.off);
+    sp.len = md->items[i].sp.len;
+    diag_add(d, sp, "in message: %s", md->items[i].msg);
+  }
+  if (md)
+    md->n = 0; /* reported in the policy file instead */
+}
+
 /* Split "text {expr} text" into parts; each {expr} is parsed in a source
  * of its own (named after the rule) and compiled as an entry. "{{" and
  * "}}" stand for braces. */
@@ -420,20 +457,7 @@ static void message(policy *p, rule *r, const ast *v, diag_list *d,
       r->message[r->nmessage++] =
           (tmpl_part){arena_strndup(&p->a, lit.p, lit.len), -1};
     lit.len = 0;
-    char *name = arena_printf(&p->a, "%s:%u:%u: message of rule %s",
-                              d->file, v->sp.line, v->sp.col, r->id);
-    diag_list *md = diag_set_add(L->diags, name ? name : "message", s + 1,
-                               (size_t)(close - s - 1));
-    ast *e = md ? parse_expr(&L->ast, md) : NULL;
-    if (!e) {
-      diag_add(d, v->sp, "message: bad expression {%.*s}",
-               (int)(close - s - 1), s + 1);
-    } else {
-      int32_t entry = (int32_t)cg_entry(cg, e, md);
-      r->message[r->nmessage++] =
-          (tmpl_part){arena_strndup(&p->a, s + 1, (size_t)(close - s - 1)),
-                      entry};
-    }
+    parse_part(p, r, v, d, s + 1, (size_t)(close - s - 1), cg, L);
     s = close + 1;
   }
   if (lit.len && r->message)

@@ -133,10 +133,15 @@ static bool seen_used(const facts_seen *f, const char *path) {
   return false;
 }
 
+/* Whether [path], or a longer path through it, is already missing:
+ * "company" adds nothing to "company.country". */
 static bool seen_missing(const facts_seen *f, const char *path) {
-  for (uint32_t i = 0; i < f->nmissing; i++)
-    if (strcmp(f->missing[i].path, path) == 0)
+  size_t n = strlen(path);
+  for (uint32_t i = 0; i < f->nmissing; i++) {
+    const char *m = f->missing[i].path;
+    if (strncmp(m, path, n) == 0 && (m[n] == '\0' || m[n] == '.'))
       return true;
+  }
   return false;
 }
 

@@ -25,6 +25,7 @@
 #define ID_MAX 28               /* widest id column before truncation */
 #define MATRIX_W 120            /* the matrix aims to fit this width */
 #define TITLE_MIN 16            /* narrowest title column of the matrix */
+#define TITLE_WANT 30           /* vendor columns narrow to give titles this */
 #define VENDOR_MAX 14           /* widest vendor column of the matrix */
 #define WRAP_W 100              /* id lists wrap before this column */
 
@@ -186,8 +187,8 @@ static uint32_t must_count(const policy *p, const vendor_result *vr,
 /* Put the ids of the must-rules of [vr] that ended in [v], separated by
  * ", ", the cursor being at column [col]; a line that would pass WRAP_W
  * goes on at column 4. Returns the column the cursor ends at. */
-static size_t put_must_ids(sbuf *out, const policy *p, const vendor_result *vr,
-                         verdict v, size_t col) {
+static size_t put_must_ids(sbuf *out, const policy *p,
+                           const vendor_result *vr, verdict v, size_t col) {
   bool first = true;
   for (uint32_t i = 0; i < p->nrules; i++) {
     if (!must_is(p, vr, i, v))
@@ -545,8 +546,10 @@ static size_t max_title_width(const policy *p) {
 }
 
 /* The widths that keep the matrix within MATRIX_W: vendor columns between
- * VERDICT_W and VENDOR_MAX wide (narrower before the title goes under
- * TITLE_MIN), titles taking the rest but no more than the longest. */
+ * VERDICT_W and VENDOR_MAX wide (narrowed while the titles would get less
+ * than TITLE_WANT: the legend names the vendors in full, nothing names the
+ * rules but their titles), titles taking the rest, at least TITLE_MIN,
+ * but no more than the longest. */
 static layout matrix_layout(const report *r) {
   layout L;
   size_t names = VERDICT_W, n = r->nvendors, len;
@@ -558,7 +561,7 @@ static layout matrix_layout(const report *r) {
   L.idw = id_width(r->pol, 9); /* "compliant" */
   L.vw = names < VENDOR_MAX ? names : VENDOR_MAX;
   size_t fixed = L.idw + GAP + SEV_W;
-  while (L.vw > VERDICT_W && fixed + n * (L.vw + GAP) + GAP + TITLE_MIN >
+  while (L.vw > VERDICT_W && fixed + n * (L.vw + GAP) + GAP + TITLE_WANT >
                                  MATRIX_W)
     L.vw--;
   size_t used = fixed + n * (L.vw + GAP) + GAP;

@@ -269,8 +269,10 @@ static void check_comparison(walk *w, const ast *n) {
     sb_init(&t);
     schema_type_name(decl->type, &t);
     sb_putc(&t, '\0');
-    diag_add(w->d, n->sp, "fact '%s' is %s, but is compared with a %s",
-             path, t.p ? t.p : "?", val_kind_name(lk));
+    const char *kind = val_kind_name(lk);
+    diag_add(w->d, n->sp, "fact '%s' is %s, but is compared with %s %s",
+             path, t.p ? t.p : "?", strchr("aeiou", kind[0]) ? "an" : "a",
+             kind);
     sb_free(&t);
   }
 }

@@ -1,0 +1,1 @@
+check --color=always compliant.pol vendor-b.json

@@ -1,0 +1,1 @@
+check --color=never compliant.pol vendor-a.json vendor-b.json

@@ -1,0 +1,1 @@
+check --excerpt=never duplicates.pol vendor-a.json

@@ -1,0 +1,1 @@
+check --excerpt=never -I modules import_cycle.pol vendor-a.json

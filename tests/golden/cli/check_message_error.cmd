@@ -1,0 +1,1 @@
+check --excerpt=always message_error.pol vendor-a.json

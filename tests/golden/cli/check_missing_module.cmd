@@ -1,0 +1,1 @@
+check --excerpt=always missing_module.pol vendor-a.json

@@ -1,0 +1,1 @@
+check --color=never -I modules uses_module.pol vendor-b.json

@@ -1,0 +1,1 @@
+check --questions verdicts.pol vendor-a.json vendor-b.json

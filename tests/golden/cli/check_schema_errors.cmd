@@ -1,0 +1,1 @@
+check --excerpt=always schema_errors.pol vendor-a.json

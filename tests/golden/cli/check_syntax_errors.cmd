@@ -1,0 +1,1 @@
+check --excerpt=always syntax_errors.pol vendor-a.json

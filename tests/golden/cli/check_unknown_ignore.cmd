@@ -1,0 +1,1 @@
+check --format=json --unknown=ignore minimal.pol vendor-a.json
