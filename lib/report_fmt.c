@@ -1057,32 +1057,86 @@ static void q_line(sbuf *out, size_t ind, const char *label,
   sb_putc(out, '\n');
 }
 
+/* A fact's description as the two names of a question: [ja] ([jalen]
+ * bytes) for the Japanese line, [en] (NULL: none) for the English one. */
+typedef struct desc_parts {
+  const char *ja, *en;
+  size_t jalen;
+} desc_parts;
+
+static bool ascii_only(const char *s) {
+  for (; *s; s++)
+    if ((unsigned char)*s >= 0x80)
+      return false;
+  return true;
+}
+
+/* Split the description [d] written "日本語 / English" (the convention of
+ * stdlib/vendor_schema.pol) at the first "/ " that has non-ASCII text
+ * before it and only ASCII after; one that is not so written is all
+ * [ja]. */
+static desc_parts split_desc(const char *d) {
+  desc_parts r = {d, NULL, strlen(d)};
+  bool wide = false;
+  for (const char *q = d; *q; q++) {
+    wide |= (unsigned char)*q >= 0x80;
+    if (!wide || q[0] != '/' || q[1] != ' ' || !ascii_only(q + 2))
+      continue;
+    r.jalen = (size_t)(q - d);
+    while (r.jalen > 0 && d[r.jalen - 1] == ' ')
+      r.jalen--;
+    r.en = q + 2;
+    break;
+  }
+  return r;
+}
+
+/* The Japanese line of the question for [f], named [dp]. */
+static void path_question_ja(sbuf *t, const fact_miss *f,
+                             const desc_parts *dp) {
+  if (dp->jalen) {
+    sb_put(t, dp->ja, dp->jalen);
+    sb_printf(t, "（%s）", f->path);
+  } else {
+    sb_printf(t, "%s ", f->path);
+  }
+  if (f->withheld)
+    sb_puts(t, "は非開示とのことですが、当社の調達要件の確認に必要な情報"
+               "です。開示について再度ご検討いただけますでしょうか。");
+  else
+    sb_puts(t, "について、ご教示ください。");
+}
+
+/* The English line of the question for [f], named [dp]. */
+static void path_question_en(sbuf *t, const fact_miss *f,
+                             const desc_parts *dp) {
+  if (f->withheld && dp->en)
+    sb_printf(t, "You declined to disclose %s (%s).", dp->en, f->path);
+  else if (f->withheld)
+    sb_printf(t, "You declined to disclose %s.", f->path);
+  else if (dp->en)
+    sb_printf(t, "Please tell us: %s (%s).", dp->en, f->path);
+  else
+    sb_printf(t, "Please tell us about %s.", f->path);
+  if (f->withheld)
+    sb_puts(t, " We need it to assess our requirements; would you "
+               "reconsider disclosing it?");
+}
+
 /* The question generated for the missing fact [f]: Japanese, then the
- * same in English. The fact's declared description names it when the
- * policy has one. */
+ * same in English, then the citation of a refusal. The fact's declared
+ * description names it when the policy has one. */
 static void path_question(sbuf *out, const policy *p, const fact_miss *f,
                           size_t ind) {
   const fact_decl *d = policy_fact(p, f->path);
+  desc_parts dp = split_desc(d && d->desc ? d->desc : "");
   sbuf t;
   sb_init(&t);
-  if (d && d->desc)
-    sb_printf(&t, "%s（%s）", d->desc, f->path);
-  else
-    sb_printf(&t, "%s ", f->path);
-  if (f->withheld)
-    sb_puts(&t, "は非開示とのことですが、当社の調達要件の確認に必要な情報"
-                "です。開示について再度ご検討いただけますでしょうか。");
-  else
-    sb_puts(&t, "について、ご教示ください。");
+  path_question_ja(&t, f, &dp);
   put_text(out, t.p);
   sb_putc(out, '\n');
   t.len = 0;
-  if (f->withheld)
-    sb_printf(&t, "You declined to disclose %s. We need it to assess our "
-                  "requirements; would you reconsider disclosing it?",
-              f->path);
-  else
-    sb_printf(&t, "Please tell us about %s.", f->path);
+  path_question_en(&t, f, &dp);
   q_line(out, ind, "", t.p);
   out->oom |= t.oom;
   sb_free(&t);

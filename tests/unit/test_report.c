@@ -29,6 +29,7 @@ static void *zalloc(size_t n) {
 }
 
 static rule *add_rule(const char *id, const char *title, severity sev) {
+  assert_true(P.nrules < 32);
   rule *ru = &P.rules[P.nrules++];
   ru->id = id;
   ru->title = title ? title : id;
@@ -49,6 +50,7 @@ static void set_refs(rule *ru, const char *a, const char *b) {
 
 /* A vendor with every rule PASS and no facts; fill in, then finish(). */
 static vendor_result *add_vendor(const char *name, const char *src) {
+  assert_true(R.nvendors < R.cap);
   vendor_result *vr = &R.vendors[R.nvendors++];
   memset(vr, 0, sizeof *vr);
   vr->name = name;
@@ -108,7 +110,7 @@ static int setup(void **state) {
   R.unknown = UNKNOWN_FAIL;
   R.cap = 8;
   R.vendors = zalloc(R.cap * sizeof *R.vendors);
-  P.rules = zalloc(16 * sizeof *P.rules);
+  P.rules = zalloc(32 * sizeof *P.rules);
   sb_init(&OUT);
   return 0;
 }
@@ -132,7 +134,8 @@ static void procurement_policy(void) {
   static fact_decl facts[2] = {
       {.path = "incident.security_notice_hours",
        .desc = "セキュリティインシデントの通知期限（時間）"},
-      {.path = "log.vendor.retention_days", .desc = "事業者保持ログの保存期間"},
+      {.path = "log.vendor.retention_days",
+       .desc = "事業者保持ログの保存期間 / Retention of the vendor's own logs"},
   };
   P.name = "cloud-procurement";
   P.title = "クラウドサービス調達基準";
@@ -554,6 +557,29 @@ static void summary_unknown_ignore(void **state) {
   assert_non_null(strstr(s, "\"unknown\": \"ignore\""));
 }
 
+/* A long list of failed must-rules wraps before column 100. */
+static void result_lists_wrap(void **state) {
+  (void)state;
+  static char ids[30][32];
+  P.name = "many";
+  for (unsigned i = 0; i < 30; i++) {
+    snprintf(ids[i], sizeof ids[i], "requirement_number_%02u", i);
+    add_rule(ids[i], NULL, SEV_MUST);
+  }
+  vendor_result *v = add_vendor("ベンダー", "v.json");
+  for (uint32_t i = 0; i < P.nrules; i++)
+    v->rules[i].v = VD_FAIL;
+  finish_all();
+  const char *s = render(REPORT_TEXT, 0);
+  const char *p = strstr(s, "  failed must-rules: requirement_number_00, ");
+  assert_non_null(p);
+  size_t lines = 0;
+  for (const char *nl; (nl = strchr(p, '\n')) != NULL; p = nl + 1, lines++)
+    assert_true(utf8_width(p, (size_t)(nl - p)) < 100);
+  assert_true(lines >= 8);
+  assert_int_equal(count_of(s, "requirement_number_29"), 2);
+}
+
 /* ---- text: the matrix ---- */
 
 /* The display column where token [k] counted from the end of [line]
@@ -773,7 +799,8 @@ static void questions_dedupe_across_rules(void **state) {
   assert_string_equal(line_starting(s, "2. "),
                       "2. 事業者保持ログの保存期間（log.vendor.retention_days）"
                       "について、ご教示ください。");
-  line_starting(s, "   Please tell us about log.vendor.retention_days.");
+  line_starting(s, "   Please tell us: Retention of the vendor's own logs "
+                   "(log.vendor.retention_days).\n");
   line_starting(s, "   対象要件 / rules: log_retention");
   /* Two rules with the same ask text: one question. */
   assert_string_equal(line_starting(s, "3. "), "3. " "多要素認証（MFA）の提供"
@@ -798,6 +825,8 @@ static void questions_per_vendor(void **state) {
    * description, and a path not withheld is asked, not pressed. */
   line_starting(c, "1. セキュリティインシデントの通知期限（時間）"
                    "（incident.security_notice_hours）について、");
+  line_starting(c, "   Please tell us about incident.security_notice_hours."
+                   "\n");
   assert_string_equal(line_starting(c, "2. "),
                       "2. sso.saml について、ご教示ください。");
   line_starting(c, "   対象要件 / rules: rule_9");
@@ -841,6 +870,7 @@ int main(int argc, char **argv) {
       T(summary_unknown_fail),
       T(summary_unknown_warn),
       T(summary_unknown_ignore),
+      T(result_lists_wrap),
       T(matrix_aligns_japanese),
       T(matrix_many_vendors),
       T(matrix_cuts_by_display_width),
