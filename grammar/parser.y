@@ -109,15 +109,25 @@ typedef struct pol_parser {
   ast spare;            /* stand-in node when the arena is exhausted */
   bool policy;          /* parsing a policy file, not one expression */
   bool started;         /* START_EXPR / START_POLICY handed over */
+  /* The policy layout (parse.c), as of the last token handed over: */
   bool at_start;        /* the next token starts a statement or clause */
-  bool resync;          /* a syntax error: close brackets at the line end */
+  bool clause_pos;      /* the last token stood where a clause can start */
+  bool resync;          /* syntax error in brackets: close them at EOL */
   bool nl_pending;      /* a line break waits behind forced closers */
-  uint32_t forcing;     /* brackets still to close for resync */
+  bool held;            /* held_*: a token waits behind synthetic ones */
+  int held_t;
+  pol_tok held_tok;
+  pol_loc held_loc;
+  int pend[2];          /* synthetic tokens to hand over first, last first */
+  uint32_t npend;
+  pol_loc pend_loc;     /* where they are */
+  uint32_t forcing;     /* brackets still to close for a resync */
   uint32_t forced;      /* stray closers to drop after a resync */
-  int lay_prev;         /* the last token handed over (policy layout) */
+  uint32_t forced_blocks; /* stray '}' to drop after closing a block */
+  int lay_prev;         /* the last token handed over */
   int stmt;             /* first token of the statement (0: expression) */
   int stmt_tok2;        /* its second token */
-  uint32_t stmt_n;      /* its tokens so far at statement level (max 3) */
+  uint32_t stmt_n;      /* its tokens so far at statement level (max 4) */
   uint32_t nlay;        /* brackets and blocks open */
   uint8_t lay[POL_MAX_PARSE_DEPTH + 1]; /* their kinds, innermost last */
 } pol_parser;
@@ -252,10 +262,15 @@ static void yyerror(const pol_loc *l, pol_parser *p, const char *msg) {
 %token OR "||" AND "&&" EQ "==" NE "!=" LE "<=" GE ">="
 %token LEXERR "invalid character" /* no rule accepts it */
 
-/* Policies only: parse_lex makes these from the scanner's tokens. */
+/* parse_lex hands over a start token first, then the scanner's tokens;
+ * in a policy its layout makes NEWLINE (a line break that ends a
+ * statement or clause), the block braces of `policy "N" {}` and `rule ID
+ * {}`, ASSIGN (the '=' of a let; any other '=' becomes '==' with an
+ * error) and the keywords below out of them (see parse.c). */
 %token START_EXPR "start of expression" START_POLICY "start of policy"
 %token NEWLINE "end of line"
 %token ASSIGN "'='"
+%token BLOCK_OPEN "'{'" BLOCK_CLOSE "'}'"
 %token <tok> POLICY "policy" IMPORT "import" LET "let" RULE "rule"
 %token <tok> FACT "fact" MUST "must" SHOULD "should" MAY "may"
 %token <tok> TITLE "title" VERSION "version" DESCRIPTION "description"
@@ -325,9 +340,9 @@ rhead: sev gname                { $$ = parse_rule_head(p, &$1, @1, &$2); }
 sev: MUST | SHOULD | MAY ;
 
 /* Clauses need no separator between them: `{ title "a" version "b" }`. */
-hblock: '{' '}'                 { $$ = parse_block(p, AST_HEADER, NULL, @$); }
-  | '{' hclauses '}'            { $$ = $2; }
-  | '{' hclauses sep '}'        { $$ = $2; }
+hblock: BLOCK_OPEN BLOCK_CLOSE  { $$ = parse_block(p, AST_HEADER, NULL, @$); }
+  | BLOCK_OPEN hclauses BLOCK_CLOSE { $$ = $2; }
+  | BLOCK_OPEN hclauses sep BLOCK_CLOSE { $$ = $2; }
   ;
 hclauses: hclause               { $$ = parse_block(p, AST_HEADER, $1, @$); }
   | hclauses hclause            { $$ = parse_clause_add(p, $1, $2); }
@@ -340,9 +355,9 @@ hclause: hkw STRING             { $$ = parse_clause(p, &$1,
   ;
 hkw: TITLE | VERSION | DESCRIPTION ;
 
-rblock: '{' '}'                 { $$ = parse_block(p, AST_RULE, NULL, @$); }
-  | '{' rclauses '}'            { $$ = $2; }
-  | '{' rclauses sep '}'        { $$ = $2; }
+rblock: BLOCK_OPEN BLOCK_CLOSE  { $$ = parse_block(p, AST_RULE, NULL, @$); }
+  | BLOCK_OPEN rclauses BLOCK_CLOSE { $$ = $2; }
+  | BLOCK_OPEN rclauses sep BLOCK_CLOSE { $$ = $2; }
   ;
 rclauses: rclause               { $$ = parse_block(p, AST_RULE, $1, @$); }
   | rclauses rclause            { $$ = parse_clause_add(p, $1, $2); }

@@ -33,11 +33,15 @@ static span sp_of(pol_loc l) {
   return (span){l.off, l.end - l.off, l.line, l.col};
 }
 
-/* Add an error to the list and count it for this parse. */
+/* Add an error to the list and count it for this parse. After out of
+ * memory nothing more is said: names may have been lost (a keyword read
+ * as ""), so later messages could be wrong. */
 static void report(pol_parser *p, span sp, const char *fmt, ...)
     POL_PRINTF(3, 4);
 static void report(pol_parser *p, span sp, const char *fmt, ...) {
   char msg[256];
+  if (p->oom)
+    return;
   va_list ap;
   va_start(ap, fmt);
   vsnprintf(msg, sizeof msg, fmt, ap);
@@ -69,8 +73,12 @@ static span span_in(const pol_parser *p, const pol_loc *l, uint32_t off,
 
 /* ==== the scanner wrapper ==== */
 
-static bool is_open(int t) { return t == '(' || t == '[' || t == '{'; }
-static bool is_close(int t) { return t == ')' || t == ']' || t == '}'; }
+static bool is_open(int t) {
+  return t == '(' || t == '[' || t == '{' || t == TOK_BLOCK_OPEN;
+}
+static bool is_close(int t) {
+  return t == ')' || t == ']' || t == '}' || t == TOK_BLOCK_CLOSE;
+}
 
 /* Account for the token the parser consumed since the last call: bracket
  * nesting, and per bracket level the '?' of conditionals still waiting
@@ -97,8 +105,8 @@ static void commit(pol_parser *p) {
 
 /* End of input, and in policies the end of a line, is located just after
  * the last token, where the missing text belongs, rather than after
- * trailing blanks and comments. It is empty: describe() calls such a
- * token "end of line". */
+ * trailing blanks and comments. The location is empty: describe() calls
+ * an empty token other than the end of input "end of line". */
 static pol_loc after_last(const pol_parser *p) {
   const pol_loc *l = &p->last_loc;
   span sp = span_in(p, l, l->end, 0);
@@ -118,23 +126,37 @@ static void token_error(pol_parser *p, const pol_loc *l, const pol_tok *t) {
 
 static int layout(pol_parser *p, int t, pol_tok *v, pol_loc *l);
 static int force_close(pol_parser *p, pol_tok *v, pol_loc *l);
+static int synthetic(pol_parser *p, int t, pol_tok *v, pol_loc *l,
+                     pol_loc at);
 static int assign(pol_parser *p, pol_tok *v, const pol_loc *l);
+
+/* The next raw token: a line break or a word the layout held back, or
+ * the scanner's next one. */
+static int raw_token(pol_parser *p, POL_YYSTYPE *v, pol_loc *l) {
+  if (p->nl_pending) {
+    p->nl_pending = false;
+    return TOK_NEWLINE;
+  }
+  if (p->held) {
+    p->held = false;
+    v->tok = p->held_tok;
+    *l = p->held_loc;
+    return p->held_t;
+  }
+  return p->abort ? TOK_END : lex_scan(v, l, p->scanner);
+}
 
 /* The next token for the parser: from the scanner, or in a policy from
  * the layout, which drops line breaks and separators that end nothing,
- * turns words into keywords and may add closing brackets (resync). */
+ * turns words into keywords and may add closing brackets. */
 static int next_token(pol_parser *p, POL_YYSTYPE *v, pol_loc *l) {
   for (;;) {
-    int t;
     v->tok.err = NULL;
     if (p->forcing)
       return force_close(p, &v->tok, l);
-    if (p->nl_pending) {
-      p->nl_pending = false;
-      t = TOK_NEWLINE;
-    } else {
-      t = p->abort ? TOK_END : lex_scan(v, l, p->scanner);
-    }
+    if (p->npend)
+      return synthetic(p, p->pend[--p->npend], &v->tok, l, p->pend_loc);
+    int t = raw_token(p, v, l);
     if (!p->policy)
       return t == TOK_ASSIGN ? assign(p, &v->tok, l) : t;
     t = layout(p, t, &v->tok, l);
@@ -188,18 +210,24 @@ int parse_lex(POL_YYSTYPE *v, pol_loc *l, pol_parser *p) {
  *   - a word is a statement keyword when it starts a statement, and a
  *     clause keyword of the block it stands in when a clause can start
  *     there: at the start, or after a token that ends an operand;
- *   - a '{' opens a block when the statement so far is `policy STRING`
- *     or `rule ID`.
+ *   - a '{' opens a block (BLOCK_OPEN, closed by BLOCK_CLOSE) when the
+ *     statement so far is `policy STRING` or `rule ID`.
  *
  * Inside expression brackets line breaks are blank and every word is a
  * name. The stack holds at most POL_MAX_PARSE_DEPTH + 1 entries: deeper
  * nesting stops the parse (parse_lex).
  *
- * Resync: after a syntax error inside expression brackets, the next line
- * break closes them (synthetic closers, which the grammar's error
- * productions accept), so that an unclosed bracket does not swallow the
- * statements below it; as many stray closers as were added are dropped
- * afterwards, until the next keyword. */
+ * Two repairs keep one bad statement from swallowing the next ones; the
+ * tokens they add are empty and never the subject of a message:
+ *
+ *   - resync: after a syntax error inside expression brackets, the next
+ *     line break closes them (the grammar's error productions accept the
+ *     closers); as many stray closers as were added are dropped later,
+ *     until the next keyword;
+ *   - a line inside a block that starts with policy, import, let, rule
+ *     or fact is reported as a missing '}': the block is closed there,
+ *     and one stray '}' at statement level is dropped later, until the
+ *     next block opens. */
 
 enum { LAY_PAREN = 1, LAY_BRACKET, LAY_BRACE, LAY_HEADER, LAY_RULE };
 
@@ -208,10 +236,12 @@ typedef struct keyword {
   int tok;
 } keyword;
 
+/* Statement keywords; the first five end a block left open. */
 static const keyword stmt_words[] = {
     {"policy", TOK_POLICY}, {"import", TOK_IMPORT}, {"let", TOK_LET},
     {"rule", TOK_RULE},     {"fact", TOK_FACT},     {"must", TOK_MUST},
     {"should", TOK_SHOULD}, {"may", TOK_MAY}};
+enum { BLOCK_ENDERS = 5 };
 static const keyword header_words[] = {
     {"title", TOK_TITLE}, {"version", TOK_VERSION},
     {"description", TOK_DESCRIPTION}};
@@ -255,7 +285,7 @@ static bool continues(int t) {
   static const int toks[] = {
       TOK_OR, TOK_AND, TOK_EQ, TOK_NE, '<', TOK_LE, '>', TOK_GE, TOK_IN,
       '+',    '-',     '*',    '/',    '%', ',',    '.', '(',    '[',
-      '{',    '?',     ':',    '!',    TOK_ASSIGN};
+      '{',    '?',     ':',    '!',    TOK_ASSIGN, TOK_BLOCK_OPEN};
   for (size_t i = 0; i < POL_COUNTOF(toks); i++)
     if (toks[i] == t)
       return true;
@@ -276,21 +306,21 @@ static bool ends_operand(int t) {
 }
 
 /* The word [t] (IDENT or RESERVED) with text [v], as a keyword where its
- * position makes it one; any keyword ends the dropping of stray closers
- * after a resync. */
+ * position makes it one; a statement keyword ends the dropping of stray
+ * closers after a resync. */
 static int classify(pol_parser *p, int t, const pol_tok *v) {
   int top = lay_top(p), kw = 0;
   bool clause = p->at_start || ends_operand(p->lay_prev);
-  if (top == 0 && p->at_start)
+  if (top == 0 && p->at_start) {
     kw = lookup(stmt_words, POL_COUNTOF(stmt_words), v->s);
-  else if (top == LAY_HEADER && clause)
+    if (kw)
+      p->forced = 0;
+  } else if (top == LAY_HEADER && clause) {
     kw = lookup(header_words, POL_COUNTOF(header_words), v->s);
-  else if (top == LAY_RULE && clause)
+  } else if (top == LAY_RULE && clause) {
     kw = lookup(rule_words, POL_COUNTOF(rule_words), v->s);
-  if (!kw)
-    return t;
-  p->forced = 0;
-  return kw;
+  }
+  return kw ? kw : t;
 }
 
 /* '=' at [l]: ASSIGN as the second or third token of a `let` statement
@@ -309,9 +339,10 @@ static int assign(pol_parser *p, pol_tok *v, const pol_loc *l) {
   return TOK_EQ;
 }
 
-/* A closer [t]: pops its opener when that is innermost. Returns false
- * when the closer is to be dropped (a stray one after a resync). */
-static bool lay_close(pol_parser *p, int t) {
+/* A closer [t]: pops its opener when that is innermost, as BLOCK_CLOSE
+ * when it is a block. Returns -1 when the closer is to be dropped (a
+ * stray one after a repair), else the token to hand over. */
+static int lay_close(pol_parser *p, int t) {
   int top = lay_top(p);
   bool match = t == ')' ? top == LAY_PAREN
                : t == ']' ? top == LAY_BRACKET
@@ -320,12 +351,17 @@ static bool lay_close(pol_parser *p, int t) {
     p->nlay--;
     if (p->resync && expr_open(p) == 0)
       p->resync = false; /* recovery closed what the error left open */
-    return true;
+    return top >= LAY_HEADER ? TOK_BLOCK_CLOSE : t;
   }
-  if (p->forced == 0)
-    return true;
-  p->forced--;
-  return false;
+  if (p->forced) {
+    p->forced--;
+    return -1;
+  }
+  if (t == '}' && top == 0 && p->forced_blocks) {
+    p->forced_blocks--;
+    return -1;
+  }
+  return t;
 }
 
 /* Count token [t] into the statement it belongs to (at statement level
@@ -346,8 +382,9 @@ static void track(pol_parser *p, int t) {
 }
 
 /* An opener [t], with [level0] telling whether it stands at statement
- * level: push its kind. Returns true when it opens a block. */
-static bool lay_open(pol_parser *p, int t, bool level0) {
+ * level: push its kind. Returns the token to hand over: BLOCK_OPEN for
+ * the '{' of `policy STRING {` and `rule ID {`. */
+static int lay_open(pol_parser *p, int t, bool level0) {
   int k = t == '(' ? LAY_PAREN : t == '[' ? LAY_BRACKET : LAY_BRACE;
   if (t == '{' && level0 && p->stmt_n == 3) {
     int t2 = p->stmt_tok2;
@@ -358,7 +395,10 @@ static bool lay_open(pol_parser *p, int t, bool level0) {
   }
   if (p->nlay < POL_COUNTOF(p->lay))
     p->lay[p->nlay++] = (uint8_t)k;
-  return k >= LAY_HEADER;
+  if (k < LAY_HEADER)
+    return t;
+  p->forced_blocks = 0;
+  return TOK_BLOCK_OPEN;
 }
 
 /* A line break: NEWLINE (located after the last token) where it ends a
@@ -379,43 +419,77 @@ static int lay_newline(pol_parser *p, pol_loc *l) {
   return TOK_NEWLINE;
 }
 
-/* The synthetic closer of the innermost expression bracket, located
- * after the last token (an empty token, as for NEWLINE). */
+/* Hand over a synthetic token [t] at the empty location [at]: no message
+ * is ever about it (bad_tok). */
+static int synthetic(pol_parser *p, int t, pol_tok *v, pol_loc *l,
+                     pol_loc at) {
+  memset(v, 0, sizeof *v);
+  v->s = "";
+  *l = at;
+  p->bad_tok = at.off;
+  return t;
+}
+
+/* The synthetic closer of the innermost expression bracket, after the
+ * last token. */
 static int force_close(pol_parser *p, pol_tok *v, pol_loc *l) {
   int k = lay_top(p);
   int t = k == LAY_PAREN ? ')' : k == LAY_BRACKET ? ']' : '}';
-  memset(v, 0, sizeof *v);
-  v->s = "";
-  *l = after_last(p);
   p->nlay--;
   p->forcing--;
   p->forced++;
   p->at_start = false;
   p->lay_prev = t;
-  return t;
+  return synthetic(p, t, v, l, after_last(p));
+}
+
+/* The word [v] at [l] starts a line in a block and would start a
+ * statement: report the missing '}', and have the block closed by a
+ * synthetic BLOCK_CLOSE and NEWLINE before the word [t] is handed over
+ * again, now at the start of a statement. */
+static void close_block(pol_parser *p, int t, const pol_tok *v,
+                        const pol_loc *l) {
+  report(p, sp_of(*l), "expected '}', found '%s'", v->s);
+  p->nlay--;
+  p->forced_blocks++;
+  p->pend[0] = TOK_NEWLINE;
+  p->pend[1] = TOK_BLOCK_CLOSE;
+  p->npend = 2;
+  p->pend_loc = (pol_loc){l->off, l->off, l->line, l->col};
+  p->held = true;
+  p->held_t = t;
+  p->held_tok = *v;
+  p->held_loc = *l;
+  p->lay_prev = TOK_NEWLINE;
 }
 
 /* The layout proper: the raw token [t] (value [v], location [l]) as the
  * parser is to see it, or -1 to drop it. */
 static int layout(pol_parser *p, int t, pol_tok *v, pol_loc *l) {
-  bool level = lay_level(p);
+  bool level = lay_level(p), word = t == TOK_IDENT || t == TOK_RESERVED;
   if (t == TOK_END)
     return t;
   if (t == TOK_NEWLINE && (t = lay_newline(p, l)) < 0)
     return -1;
   if (t == ';' && level && p->at_start)
     return -1; /* an empty statement */
-  if (t == TOK_IDENT || t == TOK_RESERVED)
+  if (word && p->at_start && lay_top(p) >= LAY_HEADER &&
+      lookup(stmt_words, BLOCK_ENDERS, v->s)) {
+    close_block(p, t, v, l);
+    return -1;
+  }
+  p->clause_pos = p->at_start || p->lay_prev == TOK_STRING;
+  if (word)
     t = classify(p, t, v);
   else if (t == TOK_ASSIGN)
     t = assign(p, v, l);
-  if (is_close(t) && !lay_close(p, t))
+  if (is_close(t) && (t = lay_close(p, t)) < 0)
     return -1;
-  bool level0 = p->nlay == 0, block = false;
+  bool level0 = p->nlay == 0;
   track(p, t);
   if (is_open(t))
-    block = lay_open(p, t, level0);
-  p->at_start = block || (is_sep(t) && level);
+    t = lay_open(p, t, level0);
+  p->at_start = t == TOK_BLOCK_OPEN || (is_sep(t) && level);
   p->lay_prev = t;
   return t;
 }
@@ -548,7 +622,8 @@ void parse_syntax_error(pol_parser *p, const pol_loc *l, int found,
     p->resync = true;
   if (p->abort || found == 3 || p->bad_tok == (int64_t)l->off)
     return; /* the lexer has already said what is wrong here */
-  if (p->policy && found == 5 && unknown_clause(p, l, want, nwant))
+  if (p->policy && found == 5 && p->clause_pos &&
+      unknown_clause(p, l, want, nwant))
     return;
   describe(p, l, found, what, sizeof what);
   closers(p, want, nwant, exp, sizeof exp);

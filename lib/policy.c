@@ -357,6 +357,9 @@ static void rule_entry(policy *p, rule *r, const stmt *s) {
   check_clauses(n, s->d);
   r->id = rule_id(p, s);
   r->title = string_clause(p, n, "title", s->d);
+  const ast *req = clause(n, "require");
+  if (!r->title && !n->name && req) /* a bare expression: show it */
+    r->title = arena_strndup(&p->a, s->d->src + req->sp.off, req->sp.len);
   if (!r->title)
     r->title = r->id;
   r->sev = severity_of(clause(n, "severity"));

@@ -157,6 +157,24 @@ static size_t distance(const char *a, const char *b) {
   return row[m];
 }
 
+/* A declared path with the same parent as [path] whose last segment
+ * shares at least 3 leading characters with [path]'s: an abbreviation
+ * (backup.gens -> backup.generations). */
+static const char *same_parent(const policy *p, const char *path) {
+  const char *dot = strrchr(path, '.');
+  size_t parent = dot ? (size_t)(dot - path) + 1 : 0;
+  if (strlen(path + parent) < 3)
+    return NULL;
+  for (uint32_t i = 0; i < p->nfacts; i++) {
+    const char *f = p->facts[i].path;
+    if (strncmp(f, path, parent + 3) == 0 && !strchr(f + parent, '.'))
+      return f;
+  }
+  return NULL;
+}
+
+/* The declared path [path] most likely meant: the nearest by edit
+ * distance if it is near enough to be a typo, else an abbreviation. */
 static const char *suggestion(const policy *p, const char *path) {
   const char *best = NULL;
   size_t bd = strlen(path) / 3 + 2; /* farther than this is no typo */
@@ -167,7 +185,7 @@ static const char *suggestion(const policy *p, const char *path) {
       best = p->facts[i].path;
     }
   }
-  return best;
+  return best ? best : same_parent(p, path);
 }
 
 /* ==== the walk =========================================================== */

@@ -1,0 +1,150 @@
+/*
+ * test_schema.c: the fact schema checker (lib/schema.c) through
+ * policy_compile: unknown paths with suggestions, type mismatches, and
+ * everything that must NOT be taken for a fact (macro variables, binds,
+ * lets, type names, function namespaces).
+ */
+#include "harness.h"
+
+#include <stdlib.h>
+
+#include "policy.h"
+#include "schema.h"
+
+static const char decls[] =
+    "fact backup.generations: int \"世代数\"\n"
+    "fact backup.enabled: bool\n"
+    "fact log.time_zone: string in [\"UTC\", \"JST\"]\n"
+    "fact certifications.vendor: list(string)\n"
+    "fact certifications.vendor_expiry: map(string, string)\n"
+    "fact subprocessors: list(map(string, string))\n"
+    "fact availability.percent: double\n";
+
+/* Compile [decls] + [rules]; return the first diagnostic's message, or
+ * NULL if it compiled. */
+static char msg[512];
+static const char *compile(const char *rules) {
+  char src[4096];
+  snprintf(src, sizeof src, "%s%s", decls, rules);
+  diag_set ds = {0};
+  policy_paths paths = {NULL, 0};
+  policy *p = policy_compile(src, strlen(src), "t.pol", &paths, &ds);
+  const char *r = NULL;
+  for (size_t i = 0; i < ds.n && !r; i++)
+    if (ds.lists[i]->n) {
+      const diag *d = &ds.lists[i]->items[0];
+      snprintf(msg, sizeof msg, "%u:%u: %s", d->sp.line, d->sp.col, d->msg);
+      r = msg;
+    }
+  policy_free(p);
+  diag_set_free(&ds);
+  return r;
+}
+
+static void unknown_fact_gets_a_suggestion(void **state) {
+  (void)state;
+  assert_string_equal(compile("must r: backup.generation >= 7\n"),
+                      "8:9: unknown fact 'backup.generation', did you mean "
+                      "'backup.generations'?");
+  assert_string_equal(compile("must r: incident.hours < 3\n"),
+                      "8:9: unknown fact 'incident.hours' (not declared in "
+                      "the schema)");
+}
+
+static void comparison_with_the_wrong_type(void **state) {
+  (void)state;
+  assert_string_equal(compile("must r: backup.generations == \"7\"\n"),
+                      "8:9: fact 'backup.generations' is int, but is "
+                      "compared with a string");
+  assert_string_equal(compile("must r: true != backup.generations\n"),
+                      "8:9: fact 'backup.generations' is int, but is "
+                      "compared with a bool");
+  /* numbers compare across kinds */
+  assert_null(compile("must r: availability.percent >= 99\n"));
+  assert_null(compile("must r: backup.generations >= 7.0\n"));
+}
+
+static void prefixes_and_maps_are_known(void **state) {
+  (void)state;
+  assert_null(compile("must r: has(backup.enabled) && backup != {}\n"));
+  assert_null(compile("must r: certifications.vendor_expiry.PMARK > "
+                      "\"2026\"\n"));
+  assert_string_equal(compile("must r: has(backup.enable)\n"),
+                      "8:13: unknown fact 'backup.enable', did you mean "
+                      "'backup.enabled'?");
+}
+
+static void locals_are_not_facts(void **state) {
+  (void)state;
+  assert_null(compile("must r: subprocessors.all(s, s.jurisdiction == "
+                      "\"JP\")\n"));
+  assert_null(compile("must r: certifications.vendor.exists(c, c == "
+                      "\"ISO27001\")\n"));
+  assert_null(compile("must r: cel.bind(g, backup.generations, g > 3)\n"));
+  assert_null(compile("let min = 7\nmust r: backup.generations >= min\n"));
+  assert_null(compile("must r: type(backup.generations) == int && "
+                      "math.greatest(backup.generations, 1) > 0\n"));
+  /* but a path inside a macro body still is checked */
+  assert_string_equal(compile("must r: [1].all(x, backup.gens > x)\n"),
+                      "8:20: unknown fact 'backup.gens', did you mean "
+                      "'backup.generations'?");
+}
+
+static void declarations_are_checked(void **state) {
+  (void)state;
+  assert_string_equal(compile("fact backup.enabled: bool\nmust r: true\n"),
+                      "8:1: fact 'backup.enabled' is already declared at "
+                      "t.pol:2:1");
+  assert_string_equal(compile("fact a.b: string in [x]\nmust r: true\n"),
+                      "8:22: allowed values must be literals");
+}
+
+static void lookup_after_sorting(void **state) {
+  (void)state;
+  const char *src = "fact z.last: int\nfact a.first: bool \"最初\"\n"
+                    "must r: a.first\n";
+  diag_set ds = {0};
+  policy_paths paths = {NULL, 0};
+  policy *p = policy_compile(src, strlen(src), "t.pol", &paths, &ds);
+  assert_non_null(p);
+  assert_int_equal(p->nfacts, 2);
+  assert_string_equal(p->facts[0].path, "a.first");
+  const fact_decl *f = policy_fact(p, "a.first");
+  assert_non_null(f);
+  assert_string_equal(f->desc, "最初");
+  assert_int_equal(f->type->kind, V_BOOL);
+  assert_null(policy_fact(p, "a"));
+  sbuf t;
+  sb_init(&t);
+  schema_type_name(policy_fact(p, "z.last")->type, &t);
+  sb_putc(&t, '\0');
+  assert_string_equal(t.p, "int");
+  sb_free(&t);
+  policy_free(p);
+  diag_set_free(&ds);
+}
+
+static void without_declarations_nothing_is_checked(void **state) {
+  (void)state;
+  diag_set ds = {0};
+  policy_paths paths = {NULL, 0};
+  const char *src = "must r: anything.at.all > 1\n";
+  policy *p = policy_compile(src, strlen(src), "t.pol", &paths, &ds);
+  assert_non_null(p);
+  assert_int_equal(diag_set_count(&ds), 0);
+  policy_free(p);
+  diag_set_free(&ds);
+}
+
+int main(int argc, char **argv) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(unknown_fact_gets_a_suggestion),
+      cmocka_unit_test(comparison_with_the_wrong_type),
+      cmocka_unit_test(prefixes_and_maps_are_known),
+      cmocka_unit_test(locals_are_not_facts),
+      cmocka_unit_test(declarations_are_checked),
+      cmocka_unit_test(lookup_after_sorting),
+      cmocka_unit_test(without_declarations_nothing_is_checked),
+  };
+  return RUN_TESTS("schema", tests, argc, argv);
+}
