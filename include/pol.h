@@ -234,6 +234,16 @@ enum { POL_FORMAT_TEXT = 0, POL_FORMAT_JSON = 1, POL_FORMAT_QUESTIONS = 2 };
 POL_API const char *pol_report_render(pol_report *rep, int format,
                                       int flags);
 
+/* Check the fact set [text] (one JSON object) named [name] against the
+ * fact declarations of [schema] (a policy or module that declares facts).
+ * *[count] gets the number of problems and *[problems] one line per
+ * problem, "name:line:col: PATH: what is wrong", owned by [env] until its
+ * next call. POL_EFORMAT if [text] is not valid JSON (message in
+ * pol_env_errmsg); POL_EINVAL if [schema] declares no facts. */
+POL_API int pol_validate(pol_env *env, const pol_policy *schema,
+                         const char *text, size_t len, const char *name,
+                         size_t *count, const char **problems);
+
 /* Load the next JSON object of the NDJSON text [text] at *[pos] into
  * [facts] (see pol_facts_load_json), advancing *[pos] past it. Line
  * numbers in errors count from the start of [text]. */

@@ -15,6 +15,7 @@
 #include "json.h"
 #include "parse.h"
 #include "report.h"
+#include "validate.h"
 #include "vm.h"
 
 #define PROG(p) ((const program *)(p))
@@ -568,4 +569,32 @@ const char *pol_report_render(pol_report *rep, int format, int flags) {
                 (flags & POL_RENDER_COLOR) ? REPORT_COLOR : 0, &rep->text);
   sb_putc(&rep->text, '\0');
   return rep->text.oom ? "out of memory" : rep->text.p;
+}
+
+int pol_validate(pol_env *env, const pol_policy *schema, const char *text,
+                 size_t len, const char *name, size_t *count,
+                 const char **problems) {
+  if (!env || !schema || !text || !count || !problems)
+    return POL_EINVAL;
+  name = name ? name : "<json>";
+  if (POLICY(schema)->nfacts == 0) {
+    set_msg(env->errmsg, "the schema declares no facts");
+    return POL_EINVAL;
+  }
+  arena a;
+  arena_init(&a, 0);
+  val v;
+  json_error e;
+  int rc = POL_OK;
+  env->text.len = 0;
+  if (!json_parse(&a, text, len, &v, &e)) {
+    set_msg(env->errmsg, "%s:%u:%u: %s", name, e.line, e.col, e.msg);
+    rc = POL_EFORMAT;
+  } else {
+    *count = validate_facts(POLICY(schema), text, len, name, v, &env->text);
+  }
+  arena_free(&a);
+  sb_putc(&env->text, '\0');
+  *problems = env->text.oom ? "out of memory" : env->text.p;
+  return env->text.oom ? POL_ENOMEM : rc;
 }

@@ -118,7 +118,7 @@ static bool has_prefix(const char *s, const char *prefix, size_t n) {
 
 /* Whether [path] is declared, on the way to a declaration, or under a
  * declared map/any. */
-static bool known(const policy *p, const char *path) {
+bool schema_known(const policy *p, const char *path) {
   size_t n = strlen(path);
   for (uint32_t i = 0; i < p->nfacts; i++) {
     const fact_decl *f = &p->facts[i];
@@ -173,9 +173,26 @@ static const char *same_parent(const policy *p, const char *path) {
   return NULL;
 }
 
+/* A declared path with the same first and last segments as [path]: a
+ * missed level (data.countries -> data.location.countries). */
+static const char *same_leaf(const policy *p, const char *path) {
+  const char *first = strchr(path, '.'), *last = strrchr(path, '.');
+  if (!first)
+    return NULL;
+  size_t fn = (size_t)(first - path) + 1, ln = strlen(last);
+  for (uint32_t i = 0; i < p->nfacts; i++) {
+    const char *f = p->facts[i].path;
+    size_t n = strlen(f);
+    if (n > ln && strncmp(f, path, fn) == 0 && strcmp(f + n - ln, last) == 0)
+      return f;
+  }
+  return NULL;
+}
+
 /* The declared path [path] most likely meant: the nearest by edit
- * distance if it is near enough to be a typo, else an abbreviation. */
-static const char *suggestion(const policy *p, const char *path) {
+ * distance if it is near enough to be a typo, else an abbreviation, else
+ * a missed level. */
+const char *schema_suggest(const policy *p, const char *path) {
   const char *best = NULL;
   size_t bd = strlen(path) / 3 + 2; /* farther than this is no typo */
   for (uint32_t i = 0; i < p->nfacts; i++) {
@@ -185,7 +202,9 @@ static const char *suggestion(const policy *p, const char *path) {
       best = p->facts[i].path;
     }
   }
-  return best ? best : same_parent(p, path);
+  if (!best)
+    best = same_parent(p, path);
+  return best ? best : same_leaf(p, path);
 }
 
 /* ==== the walk =========================================================== */
@@ -244,9 +263,9 @@ static bool fact_path(const walk *w, const ast *n, char *buf, size_t cap) {
 
 static void check_path(walk *w, const ast *n) {
   char path[512];
-  if (!fact_path(w, n, path, sizeof path) || known(w->p, path))
+  if (!fact_path(w, n, path, sizeof path) || schema_known(w->p, path))
     return;
-  const char *s = suggestion(w->p, path);
+  const char *s = schema_suggest(w->p, path);
   if (s)
     diag_add(w->d, n->sp, "unknown fact '%s', did you mean '%s'?", path, s);
   else

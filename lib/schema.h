@@ -21,6 +21,11 @@ POL_INTERNAL void schema_finish(policy *p);
 POL_INTERNAL void schema_check_expr(const policy *p, const ast *e,
                                     diag_list *d, const char *const *lets,
                                     size_t nlets);
+/* Whether [path] is declared, lies on the way to a declaration (an
+ * object), or lies under a declared map or any. */
+POL_INTERNAL bool schema_known(const policy *p, const char *path);
+/* The declared path [path] most likely meant, or NULL. */
+POL_INTERNAL const char *schema_suggest(const policy *p, const char *path);
 /* The type as text: "int", "list(string)", "map(string, any)". */
 POL_INTERNAL void schema_type_name(const fact_type *t, sbuf *out);
 

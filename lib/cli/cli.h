@@ -43,5 +43,6 @@ const char *cli_opt_value(int argc, char **argv, int *i, const char *name);
 
 int cmd_eval(int argc, char **argv);
 int cmd_check(int argc, char **argv);
+int cmd_validate(int argc, char **argv);
 
 #endif

@@ -15,6 +15,7 @@ static const struct {
 } commands[] = {
     {"check", cmd_check, "check vendors' fact sets against a policy"},
     {"eval", cmd_eval, "evaluate a CEL expression, print its value"},
+    {"validate", cmd_validate, "check fact sets against the fact schema"},
 };
 
 static void usage(FILE *out) {

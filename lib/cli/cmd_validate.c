@@ -1,0 +1,127 @@
+/*
+ * cmd_validate.c: `policyc validate [--schema POLICY] [-I DIR] FACTS...`:
+ * check vendor fact sets against fact declarations: by default those of
+ * the built-in vendor_schema module, else those of the given policy file
+ * and its imports. Prints one "file:line:col: PATH: problem" line per
+ * problem. Exit status: 0 every file valid, 1 problems found, 2 usage or
+ * schema compile error, 3 an input unreadable or not JSON.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+static const char validate_usage[] =
+    "usage: policyc validate [options] FACTS...\n"
+    "  FACTS               vendor fact sets (one JSON object each; - is\n"
+    "                      standard input)\n"
+    "  --schema=POLICY     check against the facts POLICY declares (and\n"
+    "                      its imports); default: the built-in\n"
+    "                      vendor_schema module\n"
+    "  -I DIR              look for imported modules in DIR first\n";
+
+static const char default_schema[] = "import \"vendor_schema\"\n";
+
+static int usage_error(const char *msg, const char *arg) {
+  cli_error("validate: %s%s", msg, arg ? arg : "");
+  fputs("Try 'policyc validate --help'.\n", stderr);
+  return EXIT_USAGE;
+}
+
+static int schema(pol_env *env, const char *path, pol_policy **out) {
+  cli_input in = {(char *)default_schema, sizeof default_schema - 1};
+  if (path && !cli_read(path, &in))
+    return EXIT_INPUT;
+  int rc = pol_policy_compile(env, in.data, in.len, path ? path : "<schema>",
+                              out);
+  if (path)
+    free(in.data);
+  if (rc == POL_OK)
+    return EXIT_OK;
+  fputs(rc == POL_ESYNTAX ? pol_diag_render(env, isatty(STDERR_FILENO)
+                                                      ? POL_RENDER_EXCERPT
+                                                      : 0)
+                          : pol_env_errmsg(env), stderr);
+  return EXIT_USAGE;
+}
+
+/* Validate one file; the worst status so far is returned. */
+static int one_file(pol_env *env, const pol_policy *pol, const char *path) {
+  cli_input in;
+  if (!cli_read(path, &in))
+    return EXIT_INPUT;
+  size_t n = 0;
+  const char *problems = "";
+  const char *name = strcmp(path, "-") ? path : "<stdin>";
+  int rc = pol_validate(env, pol, in.data, in.len, name, &n, &problems);
+  free(in.data);
+  if (rc == POL_EINVAL) {
+    cli_error("%s", pol_env_errmsg(env));
+    return EXIT_USAGE;
+  }
+  if (rc != POL_OK) {
+    cli_error("%s", pol_env_errmsg(env));
+    return EXIT_INPUT;
+  }
+  fputs(problems, stdout);
+  return n ? EXIT_FAIL : EXIT_OK;
+}
+
+static int run(const char *schema_path, const char **dirs, int ndirs,
+               char **files, int nfiles) {
+  pol_env *env;
+  pol_policy *pol = NULL;
+  if (pol_env_new(NULL, &env) != POL_OK)
+    return EXIT_INPUT;
+  for (int i = 0; i < ndirs; i++)
+    pol_env_add_import_dir(env, dirs[i]);
+  int status = schema(env, schema_path, &pol);
+  for (int i = 0; status != EXIT_USAGE && pol && i < nfiles; i++) {
+    int rc = one_file(env, pol, files[i]);
+    if (rc > status)
+      status = rc;
+  }
+  if (status == EXIT_OK)
+    printf("%d fact set%s valid\n", nfiles, nfiles == 1 ? "" : "s");
+  if (!cli_flush_stdout())
+    status = EXIT_INPUT;
+  pol_policy_free(pol);
+  pol_env_free(env);
+  return status;
+}
+
+int cmd_validate(int argc, char **argv) {
+  const char *schema_path = NULL, *v;
+  const char **dirs = calloc((size_t)argc, sizeof *dirs);
+  int ndirs = 0, i = 1, status = EXIT_OK;
+  if (!dirs)
+    return EXIT_INPUT;
+  for (; i < argc && status == EXIT_OK; i++) {
+    const char *a = argv[i];
+    if (!strcmp(a, "--")) {
+      i++;
+      break;
+    }
+    if (a[0] != '-' || !a[1])
+      break;
+    if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+      fputs(validate_usage, stdout);
+      free(dirs);
+      return EXIT_OK;
+    }
+    if ((v = cli_opt_value(argc, argv, &i, "--schema")))
+      schema_path = v;
+    else if (!strncmp(a, "-I", 2) && (a[2] || i + 1 < argc))
+      dirs[ndirs++] = a[2] ? a + 2 : argv[++i];
+    else
+      status = usage_error("unknown option or missing value: ", a);
+  }
+  if (status == EXIT_OK && i >= argc)
+    status = usage_error("missing FACTS", NULL);
+  if (status == EXIT_OK)
+    status = run(schema_path, dirs, ndirs, argv + i, argc - i);
+  free(dirs);
+  return status;
+}

@@ -1,0 +1,16 @@
+/*
+ * validate.h: checking a vendor fact set against fact declarations.
+ */
+#ifndef POL_VALIDATE_H
+#define POL_VALIDATE_H
+
+#include "policy.h"
+
+/* Check [facts], parsed from [text] of [len] bytes named [name], against
+ * [p]'s fact declarations. Appends one "name:line:col: PATH: problem"
+ * line per problem to [out]; returns how many there were. */
+POL_INTERNAL size_t validate_facts(const policy *p, const char *text,
+                                   size_t len, const char *name, val facts,
+                                   sbuf *out);
+
+#endif

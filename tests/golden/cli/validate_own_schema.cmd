@@ -1,0 +1,1 @@
+validate --schema=own_schema.pol vendor-a.json vendor-b.json

@@ -1,0 +1,1 @@
+validate vendor-a.json vendor-b.json

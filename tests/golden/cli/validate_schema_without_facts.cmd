@@ -1,0 +1,1 @@
+validate --schema=compliant.pol vendor-a.json
