@@ -28,6 +28,7 @@ typedef struct stmt {
   diag_list *d;
   const char *module; /* NULL for the main file */
   uint32_t index;     /* anonymous rules: position among its file's rules */
+  bool prelude;       /* from the implicit prelude: may be shadowed */
 } stmt;
 
 typedef struct stmts {
@@ -44,8 +45,14 @@ typedef struct loader {
   const char **done;          /* modules loaded already */
   size_t ndone, cap_done;
   stmts lets, facts, rules, headers;
+  bool in_prelude;            /* loading the prelude now */
   bool oom;
 } loader;
+
+/* Loaded before every policy, as if imported: the region constants (JP,
+ * EU_MEMBERS, ...), so `data_region in [JP]` is a complete policy. Its
+ * lets cost nothing unless used, and the policy's own names shadow them. */
+#define PRELUDE "regions"
 
 /* ==== diagnostics ======================================================== */
 
@@ -239,7 +246,7 @@ static void collect(loader *L, const ast *root, diag_list *d,
   uint32_t nrules = 0;
   for (uint32_t i = 0; i < root->nkids; i++) {
     const ast *n = root->kids[i];
-    stmt s = {n, d, module, 0};
+    stmt s = {n, d, module, 0, L->in_prelude};
     bool ok = true;
     switch (n->kind) {
     case AST_IMPORT: import(L, n, d); break;
@@ -259,6 +266,19 @@ static void collect(loader *L, const ast *root, diag_list *d,
     }
     L->oom |= !ok;
   }
+}
+
+/* Load the prelude module as if the policy imported it first. */
+static void load_prelude(loader *L, diag_list *d) {
+  ast imp;
+  memset(&imp, 0, sizeof imp);
+  imp.kind = AST_IMPORT;
+  imp.lit.s.p = PRELUDE;
+  imp.lit.s.n = strlen(PRELUDE);
+  L->in_prelude = true;
+  if (stdlib_find(PRELUDE))
+    import(L, &imp, d);
+  L->in_prelude = false;
 }
 
 /* ==== clauses ============================================================ */
@@ -393,10 +413,13 @@ static void rules(policy *p, const loader *L) {
   }
 }
 
+/* A let defined twice is an error, except that the policy's own names
+ * shadow the prelude's (a later let wins when inlined). */
 static void lets_unique(const loader *L) {
   for (size_t i = 0; i < L->lets.n; i++)
     for (size_t j = 0; j < i; j++)
-      if (strcmp(L->lets.v[i].n->name, L->lets.v[j].n->name) == 0)
+      if (strcmp(L->lets.v[i].n->name, L->lets.v[j].n->name) == 0 &&
+          !L->lets.v[j].prelude)
         duplicate("let", L->lets.v[i].n->name, &L->lets.v[i],
                   &L->lets.v[j]);
 }
@@ -574,6 +597,8 @@ policy *policy_compile(const char *src, size_t len, const char *file,
   }
   arena_init(&p->a, 0);
   ast *root = parse_policy(&L.ast, d);
+  if (root)
+    load_prelude(&L, d);
   if (root)
     collect(&L, root, d, NULL);
   bool ok = root && build(p, &L, file) && compile_program(p, &L);

@@ -1,0 +1,1 @@
+check --color=never minimal.pol minimal-facts.json
