@@ -1,0 +1,1 @@
+check --format=json ../../../examples/policies/procurement.pol ../../../examples/vendors/synergy-crm.json
