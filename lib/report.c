@@ -219,10 +219,15 @@ static bool run_entry(vendor_ctx *c, uint32_t entry, facts_seen *f,
   } else if (x.kind == V_ERROR) {
     rr->v = VD_ERROR;
     rr->reason = reason(c, x.as.e);
-  } else {
+  } else { /* located at the expression's first instruction */
+    const program *p = c->r->pol->prog;
+    const loc *l = &p->locs[entry];
+    const char *kind = val_kind_name(x.kind);
     rr->v = VD_ERROR;
-    rr->reason = arena_printf(&c->r->a, "'%s' gave a %s, not a bool", what,
-                              val_kind_name(x.kind));
+    rr->reason = arena_printf(&c->r->a, "%s:%u:%u: '%s' gave %s %s, not a "
+                              "bool", p->srcs[l->src].name, l->line, l->col,
+                              what, strchr("aeiou", kind[0]) ? "an" : "a",
+                              kind);
   }
   return false;
 }

@@ -1,0 +1,1 @@
+check --excerpt=never bad_module_name.pol vendor-a.json

@@ -1,0 +1,1 @@
+check --excerpt=never let_cycle.pol vendor-a.json

@@ -1,0 +1,1 @@
+check --excerpt=never -I modules module_header.pol vendor-a.json

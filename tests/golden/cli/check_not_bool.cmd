@@ -1,0 +1,1 @@
+check --color=never not_bool.pol vendor-a.json

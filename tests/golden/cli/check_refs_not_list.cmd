@@ -1,0 +1,1 @@
+check --excerpt=never refs_not_list.pol vendor-a.json

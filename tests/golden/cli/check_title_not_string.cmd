@@ -1,0 +1,1 @@
+check --excerpt=never title_not_string.pol vendor-a.json

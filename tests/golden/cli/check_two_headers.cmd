@@ -1,0 +1,1 @@
+check --excerpt=never two_headers.pol vendor-a.json
