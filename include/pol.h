@@ -251,6 +251,130 @@ POL_API int pol_facts_load_json_next(pol_facts *facts, const char *text,
                                      size_t len, size_t *pos,
                                      const char *name);
 
+/* ==== building values ====================================================
+ * Values a host makes: facts built without JSON, and the results of host
+ * functions. A pol_builder says where new values live: in a fact set
+ * (valid as long as it) or in an evaluation (valid until it returns).
+ * Constructors return NULL on out of memory. */
+typedef struct pol_builder pol_builder;
+
+/* The builder of [facts]: its values live as long as the fact set. */
+POL_API pol_builder *pol_facts_builder(pol_facts *facts);
+POL_API const pol_value *pol_new_null(pol_builder *b);
+POL_API const pol_value *pol_new_bool(pol_builder *b, bool x);
+POL_API const pol_value *pol_new_int(pol_builder *b, int64_t x);
+POL_API const pol_value *pol_new_uint(pol_builder *b, uint64_t x);
+POL_API const pol_value *pol_new_double(pol_builder *b, double x);
+/* A string of [len] bytes of UTF-8 (NULL if it is not valid UTF-8). */
+POL_API const pol_value *pol_new_string(pol_builder *b, const char *s,
+                                        size_t len);
+POL_API const pol_value *pol_new_bytes(pol_builder *b, const void *p,
+                                       size_t len);
+/* A list of [n] items (each made by the same builder, or borrowed from
+ * values that outlive it). */
+POL_API const pol_value *pol_new_list(pol_builder *b,
+                                      const pol_value *const *items,
+                                      size_t n);
+/* A map from [n] string keys to values; a repeated key gives NULL. */
+POL_API const pol_value *pol_new_map(pol_builder *b, const char *const *keys,
+                                     const pol_value *const *vals, size_t n);
+/* An error value with [msg]: what a host function returns to fail. */
+POL_API const pol_value *pol_new_error(pol_builder *b, const char *msg);
+/* Bind [name] to [v] (made by this fact set's builder, or copied). */
+POL_API int pol_facts_bind_value(pol_facts *facts, const char *name,
+                                 const pol_value *v);
+
+/* ==== reading reports ==================================================== */
+
+/* The rule results of vendor [i], rule [r] (indexes as in
+ * pol_report_verdict). Strings belong to the report; NULL when absent or
+ * out of range. */
+POL_API const char *pol_report_vendor_name(const pol_report *rep, size_t i);
+POL_API const char *pol_report_message(const pol_report *rep, size_t i,
+                                       size_t r);
+/* ERROR: "file:line:col: reason". */
+POL_API const char *pol_report_reason(const pol_report *rep, size_t i,
+                                      size_t r);
+/* The fact values rule [r] read for vendor [i]: [k] from 0. */
+POL_API size_t pol_report_fact_count(const pol_report *rep, size_t i,
+                                     size_t r);
+POL_API const char *pol_report_fact_path(const pol_report *rep, size_t i,
+                                         size_t r, size_t k);
+POL_API const pol_value *pol_report_fact_value(const pol_report *rep,
+                                               size_t i, size_t r,
+                                               size_t k);
+POL_API const char *pol_report_fact_evidence(const pol_report *rep, size_t i,
+                                             size_t r, size_t k);
+/* UNKNOWN: the fact paths rule [r] missed for vendor [i]. */
+POL_API size_t pol_report_missing_count(const pol_report *rep, size_t i,
+                                        size_t r);
+POL_API const char *pol_report_missing_path(const pol_report *rep, size_t i,
+                                            size_t r, size_t k);
+POL_API bool pol_report_missing_withheld(const pol_report *rep, size_t i,
+                                         size_t r, size_t k);
+
+/* ==== host functions (libffi) ============================================
+ * A host makes its own C functions callable from expressions, by name and
+ * C signature, without wrapper code: the VM converts the arguments and
+ * calls through libffi. Register before compiling: the compiler checks
+ * every call against the signature (arity and argument types).
+ *
+ * A signature is "RET(ARG, ARG, ...)" with these C types:
+ *   int64     int64_t            uint64    uint64_t
+ *   double    double             bool      bool
+ *   string    const char * (NUL-terminated UTF-8; a returned one is
+ *             copied, and the host keeps ownership)
+ *   strlen    const char *, size_t (a string with its length; as a
+ *             return type, not allowed)
+ * e.g. "int64(string, double)" for int64_t f(const char *, double).
+ * A string argument holding a NUL byte is an error for `string`, fine
+ * for `strlen`. Functions are called with no lock held: a function
+ * called from several threads at once must be thread-safe itself. */
+POL_API int pol_env_register(pol_env *env, const char *name,
+                             const char *signature, void (*fn)(void));
+
+/* The escape hatch: a function that takes and returns engine values.
+ * [args] are borrowed; build the result with [b] (or return one of the
+ * args); return pol_new_error(b, msg) to fail. [user] is the pointer
+ * given at registration. */
+typedef const pol_value *(*pol_value_fn)(pol_builder *b,
+                                         const pol_value *const *args,
+                                         size_t nargs, void *user);
+/* Register [fn] as [name] taking [min_args]..[max_args] arguments of any
+ * type (max_args -1: any number). */
+POL_API int pol_env_register_value_fn(pol_env *env, const char *name,
+                                      int min_args, int max_args,
+                                      pol_value_fn fn, void *user);
+
+/* A plugin (a shared object named with `policyc --plugin FILE.so`)
+ * exports this table under the symbol name POL_PLUGIN_SYMBOL, ending
+ * with an entry whose name is NULL. */
+typedef struct pol_plugin_fn {
+  const char *name;
+  const char *signature;
+  void (*fn)(void);
+} pol_plugin_fn;
+#define POL_PLUGIN_SYMBOL "pol_plugin_functions"
+/* dlopen [path] and register every function of its table. Loading is
+ * never implicit: only the files a host names are loaded. */
+POL_API int pol_env_load_plugin(pol_env *env, const char *path);
+
+/* ==== saved bytecode =====================================================
+ * A compiled policy can be saved and loaded again, so a host need not
+ * ship or compile sources. The format is versioned; loading verifies the
+ * whole file (header, sections, every instruction and operand, jump
+ * targets, stack depth, constant types), so a damaged or hostile file
+ * gives POL_EFORMAT, never a crash. */
+
+/* Serialise [pol] into a buffer the caller frees with free(). */
+POL_API int pol_policy_save(const pol_policy *pol, void **out, size_t *len);
+/* Load a saved policy; host functions it calls must be registered in
+ * [env] with the same signatures. [name] names the input in messages. */
+POL_API int pol_policy_load(pol_env *env, const void *data, size_t len,
+                            const char *name, pol_policy **out);
+/* Whether [data] starts like a saved policy (the magic bytes). */
+POL_API bool pol_is_saved_policy(const void *data, size_t len);
+
 #ifdef __cplusplus
 }
 #endif

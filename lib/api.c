@@ -12,49 +12,14 @@
 #include <string.h>
 
 #include "compile.h"
+#include "handles.h"
 #include "json.h"
 #include "parse.h"
 #include "report.h"
 #include "validate.h"
 #include "vm.h"
 
-#define PROG(p) ((const program *)(p))
-#define VAL(v) ((const val *)(v))
-
-struct pol_env {
-  pol_config cfg;
-  diag_set diags;     /* of the last compile: a list per source file */
-  char **dirs;        /* import directories, in search order */
-  size_t ndirs;
-  sbuf text;          /* rendered diagnostics, disassembly */
-  char errmsg[1024];
-};
-
-struct pol_report {
-  report r;
-  sbuf text;
-};
-
-struct pol_facts {
-  pol_env *env;
-  arena a;              /* every bound value */
-  val *keys, *vals;     /* bindings in order; later ones win */
-  size_t n, cap;
-  map *vars;            /* the bindings as a map, for the VM */
-  const char **names;   /* the bound names, for pol_compile_expr decls */
-  char errmsg[1024];
-};
-
-struct pol_ctx {
-  pol_env *env;
-  vm vm;
-  val result;
-  sbuf text;
-  char errmsg[1024];
-};
-
-static void set_msg(char *buf, const char *fmt, ...) POL_PRINTF(2, 3);
-static void set_msg(char *buf, const char *fmt, ...) {
+void api_msg(char *buf, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
   vsnprintf(buf, 1024, fmt, ap);
@@ -176,12 +141,12 @@ static program *compile_src(pol_env *env, const char *src, size_t len,
  * message, or POL_ENOMEM when there are none. */
 static int compile_failed(pol_env *env) {
   if (pol_diag_count(env) == 0) {
-    set_msg(env->errmsg, "out of memory while compiling");
+    api_msg(env->errmsg, "out of memory while compiling");
     return POL_ENOMEM;
   }
   const char *text = pol_diag_render(env, 0);
   size_t n = strlen(text); /* the message itself ends without a newline */
-  set_msg(env->errmsg, "%.*s", (int)(n && text[n - 1] == '\n' ? n - 1 : n),
+  api_msg(env->errmsg, "%.*s", (int)(n && text[n - 1] == '\n' ? n - 1 : n),
           text);
   return POL_ESYNTAX;
 }
@@ -248,7 +213,7 @@ static int rebuild(pol_facts *f) {
   free(k);
   free(v);
   if (r.kind != V_MAP) {
-    set_msg(f->errmsg, "out of memory");
+    api_msg(f->errmsg, "out of memory");
     return POL_ENOMEM;
   }
   f->vars = r.as.m;
@@ -282,7 +247,7 @@ static int bind(pol_facts *f, const char *name, size_t len, val v) {
 }
 
 static int json_fail(pol_facts *f, const char *name, const json_error *e) {
-  set_msg(f->errmsg, "%s:%u:%u: %s", name ? name : "<json>", e->line,
+  api_msg(f->errmsg, "%s:%u:%u: %s", name ? name : "<json>", e->line,
           e->col, e->msg);
   return POL_EFORMAT;
 }
@@ -290,7 +255,7 @@ static int json_fail(pol_facts *f, const char *name, const json_error *e) {
 /* Bind each key of the fact-set object [v]. */
 static int bind_object(pol_facts *f, val v, const char *name) {
   if (v.kind != V_MAP) {
-    set_msg(f->errmsg, "%s:1:1: a fact set must be a JSON object, not %s",
+    api_msg(f->errmsg, "%s:1:1: a fact set must be a JSON object, not %s",
             name ? name : "<json>", val_kind_name(v.kind));
     return POL_EFORMAT;
   }
@@ -344,14 +309,14 @@ int pol_facts_bind_literal(pol_facts *f, const char *var, const char *text,
   pol_program *p;
   int rc = pol_compile_expr(f->env, text, len, var, NULL, &p);
   if (rc != POL_OK) {
-    set_msg(f->errmsg, "--bind %s: %s", var, pol_env_errmsg(f->env));
+    api_msg(f->errmsg, "--bind %s: %s", var, pol_env_errmsg(f->env));
     return POL_EFORMAT;
   }
   vm v;
   vm_init(&v, f->env->cfg.max_steps, f->env->cfg.max_memory);
   val r = vm_run(&v, PROG(p), 0, NULL);
   if (r.kind == V_ERROR) {
-    set_msg(f->errmsg, "--bind %s: %s", var, r.as.e->msg);
+    api_msg(f->errmsg, "--bind %s: %s", var, r.as.e->msg);
     rc = POL_EFORMAT;
   } else {
     r = val_deepcopy(&f->a, r);
@@ -390,10 +355,10 @@ const char *pol_ctx_errmsg(const pol_ctx *c) {
 static int runtime_error(pol_ctx *c, const program *p, const err *e) {
   if (e->loc >= 0 && (uint32_t)e->loc < p->ncode) {
     const loc *l = &p->locs[e->loc];
-    set_msg(c->errmsg, "%s:%u:%u: %s", p->srcs[l->src].name, l->line,
+    api_msg(c->errmsg, "%s:%u:%u: %s", p->srcs[l->src].name, l->line,
             l->col, e->msg);
   } else {
-    set_msg(c->errmsg, "%s: %s", p->nsrcs ? p->srcs[0].name : "<expr>",
+    api_msg(c->errmsg, "%s: %s", p->nsrcs ? p->srcs[0].name : "<expr>",
             e->msg);
   }
   if (e->kind == ERR_LIMIT)
@@ -482,7 +447,6 @@ _Static_assert((int)POL_T_ERROR == (int)V_ERROR &&
 
 /* ==== policies and reports =============================================== */
 
-#define POLICY(p) ((const policy *)(p))
 
 int pol_policy_compile(pol_env *env, const char *src, size_t len,
                        const char *name, pol_policy **out) {
@@ -542,7 +506,7 @@ int pol_check(pol_ctx *ctx, pol_report *rep, const pol_facts *facts,
     return POL_EINVAL;
   if (report_check(&rep->r, &ctx->vm, facts->vars, name ? name : "-"))
     return POL_OK;
-  set_msg(ctx->errmsg, "out of memory while checking %s", name ? name : "-");
+  api_msg(ctx->errmsg, "out of memory while checking %s", name ? name : "-");
   return POL_ENOMEM;
 }
 
@@ -578,7 +542,7 @@ int pol_validate(pol_env *env, const pol_policy *schema, const char *text,
     return POL_EINVAL;
   name = name ? name : "<json>";
   if (POLICY(schema)->nfacts == 0) {
-    set_msg(env->errmsg, "the schema declares no facts");
+    api_msg(env->errmsg, "the schema declares no facts");
     return POL_EINVAL;
   }
   arena a;
@@ -588,7 +552,7 @@ int pol_validate(pol_env *env, const pol_policy *schema, const char *text,
   int rc = POL_OK;
   env->text.len = 0;
   if (!json_parse(&a, text, len, &v, &e)) {
-    set_msg(env->errmsg, "%s:%u:%u: %s", name, e.line, e.col, e.msg);
+    api_msg(env->errmsg, "%s:%u:%u: %s", name, e.line, e.col, e.msg);
     rc = POL_EFORMAT;
   } else {
     *count = validate_facts(POLICY(schema), text, len, name, v, &env->text);
