@@ -302,6 +302,18 @@ int pol_facts_bind_json(pol_facts *f, const char *var, const char *text,
   return rebuild(f);
 }
 
+int pol_facts_bind_value(pol_facts *f, const char *name, const pol_value *v) {
+  if (!f || !name || !*name || !v)
+    return POL_EINVAL;
+  /* a value from another builder may die first: keep a copy */
+  val x = val_deepcopy(&f->a, *VAL(v));
+  if (x.kind == V_ERROR || bind(f, name, strlen(name), x) != POL_OK) {
+    api_msg(f->errmsg, "out of memory");
+    return POL_ENOMEM;
+  }
+  return rebuild(f);
+}
+
 int pol_facts_bind_literal(pol_facts *f, const char *var, const char *text,
                            size_t len) {
   if (!f || !var || !*var || !text)

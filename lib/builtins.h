@@ -25,7 +25,7 @@ typedef struct builtin {
   const char *name;  /* "size", "startsWith", "math.greatest", ... */
   uint8_t style;     /* BI_GLOBAL, BI_RECEIVER, or both */
   int8_t min, max;   /* arity, receiver included; max -1: variadic */
-  bi_fn fn;
+  bi_fn fn;          /* NULL for a host function (host.h) */
   const char *doc;   /* one line: signature(s) and meaning */
 } builtin;
 

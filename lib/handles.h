@@ -16,11 +16,18 @@
 
 struct pol_env {
   pol_config cfg;
+  struct host_registry *hosts; /* registered C functions (host.c) */
   diag_set diags;     /* of the last compile: a list per source file */
   char **dirs;        /* import directories, in search order */
   size_t ndirs;
   sbuf text;          /* rendered diagnostics, disassembly */
   char errmsg[1024];
+};
+
+/* Where constructed values live: a fact set's arena, or an evaluation's
+ * (for host functions). */
+struct pol_builder {
+  arena *a;
 };
 
 struct pol_report {
@@ -31,6 +38,7 @@ struct pol_report {
 struct pol_facts {
   pol_env *env;
   arena a;              /* every bound value */
+  pol_builder builder;  /* builds into a */
   val *keys, *vals;     /* bindings in order; later ones win */
   size_t n, cap;
   map *vars;            /* the bindings as a map, for the VM */

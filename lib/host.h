@@ -1,0 +1,46 @@
+/*
+ * host.h: C functions a host registers (pol_env_register and friends),
+ * called from expressions through libffi. Each registered function gets
+ * a `builtin` entry with a stable address (the first member of its
+ * host_fn), so compiled programs refer to host functions exactly as to
+ * the built-in ones; the VM sees builtin.fn == NULL and calls
+ * host_call() instead.
+ * A registry belongs to one pol_env and is not changed once compiling
+ * has started (docs/embedding.md says: register first).
+ */
+#ifndef POL_HOST_H
+#define POL_HOST_H
+
+#include "builtins.h"
+#include "pol.h"
+
+typedef struct host_registry host_registry;
+typedef struct host_fn host_fn;
+
+POL_INTERNAL host_registry *host_new(void);
+POL_INTERNAL void host_free(host_registry *r);
+/* Register C function [fn] as [name] with [signature] (the syntax of
+ * pol.h). POL_EINVAL with a message in [err] for a bad name or signature,
+ * or a name a builtin already has. */
+POL_INTERNAL int host_add_c(host_registry *r, const char *name,
+                            const char *signature, void (*fn)(void),
+                            char *err, size_t errlen);
+/* Register the escape-hatch function [fn]. */
+POL_INTERNAL int host_add_value(host_registry *r, const char *name, int min,
+                                int max, pol_value_fn fn, void *user,
+                                char *err, size_t errlen);
+/* The builtin entry of host function [name], or NULL. [r] may be NULL. */
+POL_INTERNAL const builtin *host_find(const host_registry *r,
+                                      const char *name);
+/* The signature text of host builtin [b] ("int64(string, double)"), or
+ * NULL for an escape-hatch function. */
+POL_INTERNAL const char *host_signature(const builtin *b);
+/* Whether argument [i] of host builtin [b] can be a value of [kind]
+ * (for compile-time checks of literal arguments). */
+POL_INTERNAL bool host_accepts(const builtin *b, int i, int kind);
+/* Call host builtin [b] with [n] arguments (never errors: the VM has
+ * propagated those). Results, and conversion errors, live in [a]. */
+POL_INTERNAL val host_call(arena *a, const builtin *b, const val *args,
+                           int n);
+
+#endif
