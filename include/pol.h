@@ -134,6 +134,9 @@ POL_API const char *pol_facts_errmsg(const pol_facts *facts);
  * value that is not an object gives POL_EFORMAT too. */
 POL_API int pol_facts_load_json(pol_facts *facts, const char *text,
                                 size_t len, const char *name);
+/* pol_facts_load_json on the contents of the file [path]. POL_EIO if it
+ * cannot be read (message in pol_facts_errmsg). */
+POL_API int pol_facts_load_file(pol_facts *facts, const char *path);
 /* Bind [var] to the JSON value [text] (any JSON value). */
 POL_API int pol_facts_bind_json(pol_facts *facts, const char *var,
                                 const char *text, size_t len,
@@ -197,6 +200,10 @@ POL_API int pol_env_add_import_dir(pol_env *env, const char *dir);
  * *[out] is freed with pol_policy_free. */
 POL_API int pol_policy_compile(pol_env *env, const char *src, size_t len,
                                const char *name, pol_policy **out);
+/* Compile the policy in the file [path] (named by its path in messages).
+ * POL_EIO if it cannot be read. */
+POL_API int pol_policy_compile_file(pol_env *env, const char *path,
+                                    pol_policy **out);
 POL_API void pol_policy_free(pol_policy *pol);
 /* Number of rules, and rule [i]'s id, title and severity ("must",
  * "should", "may"); strings owned by the policy. */
@@ -285,6 +292,11 @@ POL_API int pol_facts_bind_value(pol_facts *facts, const char *name,
                                  const pol_value *v);
 
 /* ==== reading reports ==================================================== */
+
+/* Forget every vendor of [rep], keeping its memory for the next ones: a
+ * host that checks one vendor at a time reuses one report, with no heap
+ * allocation per check once warm. Everything read from it dies. */
+POL_API void pol_report_reset(pol_report *rep);
 
 /* The rule results of vendor [i], rule [r] (indexes as in
  * pol_report_verdict). Strings belong to the report; NULL when absent or

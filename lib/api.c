@@ -6,6 +6,7 @@
  */
 #include "pol.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -472,6 +473,64 @@ int pol_policy_compile(pol_env *env, const char *src, size_t len,
   return p ? POL_OK : compile_failed(env);
 }
 
+/* Read the whole of [path] (at most POL_MAX_SOURCE bytes) into a malloc'd
+ * buffer; false with a message in [msg] on failure. */
+static bool read_all(const char *path, char **out, size_t *len, char *msg) {
+  FILE *f = fopen(path, "rb");
+  if (!f) {
+    api_msg(msg, "%s: %s", path, strerror(errno));
+    return false;
+  }
+  size_t cap = 65536, n = 0, got;
+  char *buf = malloc(cap + 1);
+  while (buf && (got = fread(buf + n, 1, cap - n, f)) > 0) {
+    n += got;
+    if (n == cap) {
+      char *nb = cap < POL_MAX_SOURCE ? realloc(buf, (cap *= 2) + 1) : NULL;
+      if (!nb)
+        free(buf);
+      buf = nb;
+    }
+  }
+  bool ok = buf && !ferror(f);
+  fclose(f);
+  if (!ok) {
+    free(buf);
+    api_msg(msg, "%s: %s", path, buf ? "read error" : "too large or out of "
+            "memory");
+    return false;
+  }
+  buf[n] = '\0';
+  *out = buf;
+  *len = n;
+  return true;
+}
+
+int pol_policy_compile_file(pol_env *env, const char *path, pol_policy **out) {
+  char *text;
+  size_t len;
+  if (!env || !path || !out)
+    return POL_EINVAL;
+  *out = NULL;
+  if (!read_all(path, &text, &len, env->errmsg))
+    return POL_EIO;
+  int rc = pol_policy_compile(env, text, len, path, out);
+  free(text);
+  return rc;
+}
+
+int pol_facts_load_file(pol_facts *f, const char *path) {
+  char *text;
+  size_t len;
+  if (!f || !path)
+    return POL_EINVAL;
+  if (!read_all(path, &text, &len, f->errmsg))
+    return POL_EIO;
+  int rc = pol_facts_load_json(f, text, len, path);
+  free(text);
+  return rc;
+}
+
 void pol_policy_free(pol_policy *pol) { policy_free((policy *)pol); }
 
 size_t pol_policy_rule_count(const pol_policy *pol) {
@@ -573,4 +632,78 @@ int pol_validate(pol_env *env, const pol_policy *schema, const char *text,
   sb_putc(&env->text, '\0');
   *problems = env->text.oom ? "out of memory" : env->text.p;
   return env->text.oom ? POL_ENOMEM : rc;
+}
+
+/* ==== reading reports ==================================================== */
+
+void pol_report_reset(pol_report *rep) {
+  if (rep)
+    report_reset(&rep->r);
+}
+
+/* Rule [r] of vendor [i], or NULL if out of range. */
+static const rule_result *result(const pol_report *rep, size_t i, size_t r) {
+  if (!rep || i >= rep->r.nvendors || r >= rep->r.pol->nrules)
+    return NULL;
+  return &rep->r.vendors[i].rules[r];
+}
+
+const char *pol_report_vendor_name(const pol_report *rep, size_t i) {
+  return rep && i < rep->r.nvendors ? rep->r.vendors[i].name : NULL;
+}
+
+const char *pol_report_message(const pol_report *rep, size_t i, size_t r) {
+  const rule_result *rr = result(rep, i, r);
+  return rr ? rr->message : NULL;
+}
+
+const char *pol_report_reason(const pol_report *rep, size_t i, size_t r) {
+  const rule_result *rr = result(rep, i, r);
+  return rr ? rr->reason : NULL;
+}
+
+size_t pol_report_fact_count(const pol_report *rep, size_t i, size_t r) {
+  const rule_result *rr = result(rep, i, r);
+  return rr ? rr->nused : 0;
+}
+
+static const fact_use *used(const pol_report *rep, size_t i, size_t r,
+                            size_t k) {
+  const rule_result *rr = result(rep, i, r);
+  return rr && k < rr->nused ? &rr->used[k] : NULL;
+}
+
+const char *pol_report_fact_path(const pol_report *rep, size_t i, size_t r,
+                                 size_t k) {
+  const fact_use *u = used(rep, i, r, k);
+  return u ? u->path : NULL;
+}
+
+const pol_value *pol_report_fact_value(const pol_report *rep, size_t i,
+                                       size_t r, size_t k) {
+  const fact_use *u = used(rep, i, r, k);
+  return u ? (const pol_value *)&u->value : NULL;
+}
+
+const char *pol_report_fact_evidence(const pol_report *rep, size_t i,
+                                     size_t r, size_t k) {
+  const fact_use *u = used(rep, i, r, k);
+  return u ? u->evidence : NULL;
+}
+
+size_t pol_report_missing_count(const pol_report *rep, size_t i, size_t r) {
+  const rule_result *rr = result(rep, i, r);
+  return rr ? rr->nmissing : 0;
+}
+
+const char *pol_report_missing_path(const pol_report *rep, size_t i,
+                                    size_t r, size_t k) {
+  const rule_result *rr = result(rep, i, r);
+  return rr && k < rr->nmissing ? rr->missing[k].path : NULL;
+}
+
+bool pol_report_missing_withheld(const pol_report *rep, size_t i, size_t r,
+                                 size_t k) {
+  const rule_result *rr = result(rep, i, r);
+  return rr && k < rr->nmissing && rr->missing[k].withheld;
 }

@@ -26,6 +26,11 @@ void report_init(report *r, const policy *pol, unknown_mode unknown) {
   arena_init(&r->a, 0);
 }
 
+void report_reset(report *r) {
+  r->nvendors = 0;
+  arena_reset(&r->a);
+}
+
 void report_free(report *r) {
   free(r->vendors);
   arena_free(&r->a);

@@ -59,6 +59,8 @@ typedef struct report {
 POL_INTERNAL void report_init(report *r, const policy *pol,
                               unknown_mode unknown);
 POL_INTERNAL void report_free(report *r);
+/* Drop every vendor, keeping the memory for reuse. */
+POL_INTERNAL void report_reset(report *r);
 /* Evaluate every rule of r->pol against the variables [vars] (a fact set:
  * a map that may hold $vendor, $evidence and $withheld), named [origin]
  * (its file), and append the vendor's results. [v] is a vm of the
