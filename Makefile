@@ -10,6 +10,19 @@ VERSION := $(MAJOR).$(MINOR).$(PATCH)
 
 CC ?= cc
 B ?= build
+
+# Install locations (GNU names; DESTDIR stages an install).
+PREFIX ?= /usr/local
+prefix ?= $(PREFIX)
+exec_prefix ?= $(prefix)
+bindir ?= $(exec_prefix)/bin
+libdir ?= $(exec_prefix)/lib
+includedir ?= $(prefix)/include
+datadir ?= $(prefix)/share
+mandir ?= $(datadir)/man
+man1dir ?= $(mandir)/man1
+pkgconfigdir ?= $(libdir)/pkgconfig
+moduledir ?= $(datadir)/policyc/modules
 OPT ?= -O2
 CFLAGS ?= $(OPT) -g
 WARN := -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wpointer-arith -Wundef
@@ -24,6 +37,7 @@ PKGS := libffi libpcre2-8
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 ALL_CFLAGS := $(WARN) -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -fPIC -fvisibility=hidden \
+  -DPOL_MODULE_DIR='"$(moduledir)"' \
   -Iinclude -iquote lib -iquote $(B) $(PKG_CFLAGS) $(CFLAGS)
 # flex/bison output: their own code is not ours to fix.
 GEN_CFLAGS := $(ALL_CFLAGS) -Wno-unused-function -Wno-sign-compare -Wno-missing-prototypes -Wno-unused-parameter
@@ -48,7 +62,7 @@ TEST_HELPERS := $(filter-out $(TEST_SRC),$(wildcard tests/unit/*.c))
 STATIC := $(B)/libpol.a
 SHARED := $(B)/libpol.so.$(VERSION)
 
-.PHONY: all check demo bench clean unit golden conformance asan valgrind docs-example
+.PHONY: all check demo bench clean unit golden conformance asan valgrind docs-example install uninstall embed-test
 all: deps-ok $(B)/policyc $(STATIC) $(SHARED) $(if $(filter build,$(B)),policyc)
 
 # ---- dependencies --------------------------------------------------------
@@ -90,6 +104,37 @@ $(B)/policyc: $(CLI_OBJ) $(STATIC)
 policyc: $(B)/policyc
 	$(Q)cp $< $@
 
+# ---- install -------------------------------------------------------------
+$(B)/pol.pc: lib/pol.pc.in $(VERSION_H) | $(B)
+	$(call say,GEN,$@)sed -e 's|@PREFIX@|$(prefix)|' -e 's|@LIBDIR@|$(libdir)|' \
+	  -e 's|@INCLUDEDIR@|$(includedir)|' -e 's|@VERSION@|$(VERSION)|' $< > $@
+
+install: all $(B)/pol.pc
+	install -d $(DESTDIR)$(bindir) $(DESTDIR)$(libdir) $(DESTDIR)$(includedir) \
+	  $(DESTDIR)$(man1dir) $(DESTDIR)$(pkgconfigdir) $(DESTDIR)$(moduledir)
+	install -m 755 $(B)/policyc $(DESTDIR)$(bindir)/policyc
+	install -m 644 $(STATIC) $(DESTDIR)$(libdir)/libpol.a
+	install -m 755 $(SHARED) $(DESTDIR)$(libdir)/libpol.so.$(VERSION)
+	ln -sf libpol.so.$(VERSION) $(DESTDIR)$(libdir)/libpol.so.$(MAJOR)
+	ln -sf libpol.so.$(MAJOR) $(DESTDIR)$(libdir)/libpol.so
+	install -m 644 include/pol.h $(DESTDIR)$(includedir)/pol.h
+	install -m 644 $(B)/pol.pc $(DESTDIR)$(pkgconfigdir)/pol.pc
+	install -m 644 docs/policyc.1 $(DESTDIR)$(man1dir)/policyc.1
+	install -m 644 $(STDLIB) $(DESTDIR)$(moduledir)/
+
+uninstall:
+	rm -f $(DESTDIR)$(bindir)/policyc $(DESTDIR)$(libdir)/libpol.a \
+	  $(DESTDIR)$(libdir)/libpol.so.$(VERSION) $(DESTDIR)$(libdir)/libpol.so.$(MAJOR) \
+	  $(DESTDIR)$(libdir)/libpol.so $(DESTDIR)$(includedir)/pol.h \
+	  $(DESTDIR)$(pkgconfigdir)/pol.pc $(DESTDIR)$(man1dir)/policyc.1 \
+	  $(addprefix $(DESTDIR)$(moduledir)/,$(notdir $(STDLIB)))
+	-rmdir $(DESTDIR)$(moduledir) $(DESTDIR)$(datadir)/policyc 2>/dev/null
+
+# The embedding example, built only from a staged install through
+# pkg-config, as a user's program would be, then run on the examples.
+embed-test: all
+	$(Q)sh examples/embed/test.sh $(B)
+
 # ---- tests ---------------------------------------------------------------
 $(B)/tests/%: tests/unit/%.c $(TEST_HELPERS) tests/unit/harness.h $(STATIC) | $(B)/tests
 	$(call say,CC,$<)$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes $(LDFLAGS) -o $@ $< $(TEST_HELPERS) $(STATIC) $(LIBS) -lcmocka
@@ -126,7 +171,7 @@ demo: all
 
 BENCH_FACTS ?= examples/vendors/crise-cloudbot.json
 bench: all $(B)/bench
-	$(Q)$(B)/bench $(BENCH_FACTS) tests/bench/exprs.txt
+	$(Q)$(B)/bench $(BENCH_FACTS) tests/bench/exprs.txt examples/policies/procurement.pol
 # malloc is wrapped at link time so the bench can count heap allocations.
 $(B)/bench: tests/bench.c $(STATIC)
 	$(call say,CC,$<)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc -o $@ $< $(STATIC) $(LIBS)

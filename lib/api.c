@@ -466,9 +466,19 @@ int pol_policy_compile(pol_env *env, const char *src, size_t len,
   if (!env || !src || !out)
     return POL_EINVAL;
   diag_set_free(&env->diags);
-  policy_paths paths = {(const char *const *)env->dirs, env->ndirs};
+  /* the install's module directory comes after the host's own */
+  const char **dirs = calloc(env->ndirs + 2, sizeof *dirs);
+  if (!dirs)
+    return POL_ENOMEM;
+  memcpy(dirs, env->dirs, env->ndirs * sizeof *dirs);
+  size_t ndirs = env->ndirs;
+#ifdef POL_MODULE_DIR
+  dirs[ndirs++] = POL_MODULE_DIR;
+#endif
+  policy_paths paths = {dirs, ndirs};
   policy *p = policy_compile(src, len, name ? name : "<policy>", &paths,
                              &env->diags);
+  free(dirs);
   *out = (pol_policy *)p;
   return p ? POL_OK : compile_failed(env);
 }

@@ -1,7 +1,7 @@
 /*
  * arena.c: the chunked bump allocator behind every value (see arena.h).
- * The first chunk is kept across resets so that a steady-state evaluation
- * which fits in it performs no heap allocation at all.
+ * One chunk is kept across resets, as large as the last round needed, so
+ * that a steady-state evaluation performs no heap allocation at all.
  */
 #include "arena.h"
 
@@ -88,17 +88,32 @@ char *arena_printf(arena *a, const char *fmt, ...) {
   return p;
 }
 
+/* Rewind [a]. When it grew to several chunks, they are replaced by one
+ * as large as all of them, so the next round of the same work fits and
+ * a steady-state loop (one evaluation, one check) stops allocating. */
 void arena_reset(arena *a) {
   if (!a->head)
     return;
-  /* Keep the biggest (newest) chunk; it is the best guess for next time. */
-  arena_chunk *keep = a->head, *c = keep->next;
-  while (c) {
+  size_t total = 0, n = 0;
+  for (arena_chunk *c = a->head; c; c = c->next, n++)
+    total += c->size;
+  arena_chunk *keep = a->head;
+  if (n > 1) {
+    arena_chunk *one = malloc(sizeof *one + total);
+    if (one) { /* else keep the newest (largest) chunk */
+      one->size = total;
+      keep = one;
+      a->nchunks++;
+    }
+  }
+  for (arena_chunk *c = a->head; c;) {
     arena_chunk *next = c->next;
-    free(c);
+    if (c != keep)
+      free(c);
     c = next;
   }
   keep->next = NULL;
+  a->head = keep;
   a->cur = (char *)keep->data;
   a->end = a->cur + keep->size;
   a->used = 0;

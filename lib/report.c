@@ -24,6 +24,7 @@ void report_init(report *r, const policy *pol, unknown_mode unknown) {
   r->pol = pol;
   r->unknown = unknown;
   arena_init(&r->a, 0);
+  sb_init(&r->tmp);
 }
 
 void report_reset(report *r) {
@@ -33,6 +34,7 @@ void report_reset(report *r) {
 
 void report_free(report *r) {
   free(r->vendors);
+  sb_free(&r->tmp);
   arena_free(&r->a);
   memset(r, 0, sizeof *r);
 }
@@ -46,7 +48,6 @@ typedef struct vendor_ctx {
   const map *vars;
   const map *evidence;  /* $evidence, or NULL */
   const list *withheld; /* $withheld, or NULL */
-  sbuf tmp;
 } vendor_ctx;
 
 static const val *field(const map *m, const char *key) {
@@ -239,7 +240,7 @@ static bool run_entry(vendor_ctx *c, uint32_t entry, facts_seen *f,
 
 /* The message template with each {expr} replaced by its value. */
 static const char *render_message(vendor_ctx *c, const rule *ru) {
-  sbuf *b = &c->tmp;
+  sbuf *b = &c->r->tmp;
   b->len = 0;
   for (uint32_t i = 0; i < ru->nmessage; i++) {
     const tmpl_part *t = &ru->message[i];
@@ -320,15 +321,13 @@ bool report_check(report *r, vm *v, const map *vars, const char *origin) {
   vendor_result *vr = new_vendor(r);
   if (!vr)
     return false;
-  vendor_ctx c = {r, v, vars, NULL, NULL, {0}};
-  sb_init(&c.tmp);
+  vendor_ctx c = {r, v, vars, NULL, NULL};
   metadata(&c, vr, origin);
   bool tracing = v->tracing;
   v->tracing = true;
   for (uint32_t i = 0; i < r->pol->nrules; i++)
     check_rule(&c, &r->pol->rules[i], &vr->rules[i]);
   v->tracing = tracing;
-  sb_free(&c.tmp);
   tally(r, vr);
   return !r->a.failed;
 }

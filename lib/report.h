@@ -54,6 +54,7 @@ typedef struct report {
   vendor_result *vendors;
   uint32_t nvendors, cap;
   arena a;
+  sbuf tmp;                /* scratch for rendering messages */
 } report;
 
 POL_INTERNAL void report_init(report *r, const policy *pol,

@@ -244,6 +244,78 @@ static void one_program_many_threads(void **state) {
   }
 }
 
+/* One policy, checked from several threads: the same verdicts. */
+typedef struct check_job {
+  pol_env *env;
+  const pol_policy *pol;
+  const pol_facts *facts;
+  char verdicts[64];
+} check_job;
+
+static void verdict_string(const pol_report *rep, const pol_policy *pol,
+                           char *out) {
+  for (size_t r = 0; r < pol_policy_rule_count(pol); r++)
+    out[r] = pol_report_verdict(rep, 0, r)[0];
+  out[pol_policy_rule_count(pol)] = '\0';
+}
+
+static void *check_worker(void *arg) {
+  check_job *j = arg;
+  pol_ctx *ctx;
+  pol_report *rep;
+  if (pol_ctx_new(j->env, &ctx) != POL_OK ||
+      pol_report_new(j->pol, POL_UNKNOWN_FAIL, &rep) != POL_OK)
+    return NULL;
+  char first[64] = "";
+  for (int i = 0; i < 500; i++) {
+    pol_report_reset(rep);
+    pol_check(ctx, rep, j->facts, "v");
+    verdict_string(rep, j->pol, j->verdicts);
+    if (i == 0)
+      memcpy(first, j->verdicts, sizeof first);
+    else if (strcmp(first, j->verdicts) != 0)
+      strcpy(j->verdicts, "unstable");
+  }
+  pol_report_free(rep);
+  pol_ctx_free(ctx);
+  return NULL;
+}
+
+static void one_policy_many_threads(void **state) {
+  fixture *f = *state;
+  const char *src =
+      "must a: backup.generations >= 7\n"
+      "should b: data.countries.all(c, c in [JP])\n"
+      "may c: auth.mfa\n"
+      "rule d { when has(x.y)\n require x.y }\n"
+      "must e: backup.generations + \"x\" == \"\"\n";
+  const char *json = "{\"backup\": {\"generations\": 9}, "
+                     "\"data\": {\"countries\": [\"JP\", \"US\"]}, "
+                     "\"x\": {}}";
+  pol_policy *pol;
+  assert_pol_ok(f, pol_policy_compile(f->env, src, strlen(src), "p", &pol));
+  assert_pol_ok(f, pol_facts_load_json(f->facts, json, strlen(json), "v"));
+  pol_report *rep;
+  assert_pol_ok(f, pol_report_new(pol, POL_UNKNOWN_FAIL, &rep));
+  assert_pol_ok(f, pol_check(f->ctx, rep, f->facts, "v"));
+  char serial[64];
+  verdict_string(rep, pol, serial);
+  assert_string_equal(serial, "PFUSE"); /* PASS FAIL UNKNOWN SKIPPED ERROR */
+  enum { T = 4 };
+  pthread_t th[T];
+  check_job jobs[T];
+  for (int i = 0; i < T; i++) {
+    jobs[i] = (check_job){f->env, pol, f->facts, ""};
+    pthread_create(&th[i], NULL, check_worker, &jobs[i]);
+  }
+  for (int i = 0; i < T; i++) {
+    pthread_join(th[i], NULL);
+    assert_string_equal(jobs[i].verdicts, serial);
+  }
+  pol_report_free(rep);
+  pol_policy_free(pol);
+}
+
 static void status_text(void **state) {
   (void)state;
   assert_string_equal(pol_strerror(POL_OK), "ok");
@@ -264,6 +336,7 @@ int main(int argc, char **argv) {
       cmocka_unit_test_setup_teardown(facts_errors, setup, teardown),
       cmocka_unit_test_setup_teardown(value_accessors, setup, teardown),
       cmocka_unit_test_setup_teardown(one_program_many_threads, setup, teardown),
+      cmocka_unit_test_setup_teardown(one_policy_many_threads, setup, teardown),
       cmocka_unit_test(status_text),
   };
   if (argc > 1)

@@ -182,6 +182,24 @@ static void arena_limit(void **state) {
   arena_free(&small);
 }
 
+static void arena_reset_keeps_one_big_enough_chunk(void **state) {
+  (void)state;
+  arena a;
+  arena_init(&a, 0);
+  for (int i = 0; i < 100; i++) /* 100 KB: several chunks */
+    assert_non_null(arena_alloc(&a, 1000));
+  assert_true(a.nchunks > 1);
+  arena_reset(&a);
+  size_t chunks = a.nchunks;
+  for (int round = 0; round < 3; round++) { /* the same work again */
+    for (int i = 0; i < 100; i++)
+      assert_non_null(arena_alloc(&a, 1000));
+    arena_reset(&a);
+  }
+  assert_int_equal(a.nchunks, chunks); /* no allocation once warm */
+  arena_free(&a);
+}
+
 int main(int argc, char **argv) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(numbers_compare_across_kinds),
@@ -195,6 +213,7 @@ int main(int argc, char **argv) {
       cmocka_unit_test(utf8),
       cmocka_unit_test(deepcopy_is_independent),
       cmocka_unit_test(arena_limit),
+      cmocka_unit_test(arena_reset_keeps_one_big_enough_chunk),
   };
   if (argc > 1)
     cmocka_set_test_filter(argv[1]);
