@@ -132,12 +132,20 @@ uninstall:
 
 # The embedding example, built only from a staged install through
 # pkg-config, as a user's program would be, then run on the examples.
+comma := ,
 embed-test: all
-	$(Q)sh examples/embed/test.sh $(B)
+	$(Q)sh examples/embed/test.sh $(B) "$(if $(SAN),-fsanitize=address$(comma)undefined)"
 
 # ---- tests ---------------------------------------------------------------
 $(B)/tests/%: tests/unit/%.c $(TEST_HELPERS) tests/unit/harness.h $(STATIC) | $(B)/tests
 	$(call say,CC,$<)$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes $(LDFLAGS) -o $@ $< $(TEST_HELPERS) $(STATIC) $(LIBS) -lcmocka
+
+# A plugin (plain C, no libpol inside) for test_ffi, the plugin goldens
+# and docs/host-functions.md; test_ffi gets its absolute path.
+$(B)/tests/sample_plugin.so: tests/plugin/sample.c include/pol.h | $(B)/tests
+	$(call say,CC,$<)$(CC) $(WARN) -Iinclude $(CFLAGS) -fPIC -shared $(LDFLAGS) -o $@ $<
+$(B)/tests/test_ffi: $(B)/tests/sample_plugin.so
+$(B)/tests/test_ffi: private ALL_CFLAGS += -DPOL_SAMPLE_PLUGIN='"$(abspath $(B))/tests/sample_plugin.so"'
 
 # The example program of docs/embedding.md, compiled against the public
 # header and the static library, must print `true`.
@@ -150,7 +158,7 @@ docs-example: $(B)/tests/doc_hello
 
 unit: $(TEST_BIN)
 	$(Q)sh tests/run_unit.sh $(TEST_BIN)
-golden: $(B)/policyc
+golden: $(B)/policyc $(B)/tests/sample_plugin.so
 	$(Q)python3 tests/run_golden.py $(B)/policyc
 conformance: $(B)/policyc
 	$(Q)sh tests/run_conformance.sh $(B)/policyc
@@ -158,6 +166,7 @@ conformance: $(B)/policyc
 check: all
 	$(Q)$(MAKE) --no-print-directory unit
 	$(Q)$(MAKE) --no-print-directory docs-example
+	$(Q)$(MAKE) --no-print-directory embed-test
 	$(Q)$(MAKE) --no-print-directory conformance
 	$(Q)$(MAKE) --no-print-directory golden
 

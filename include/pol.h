@@ -381,9 +381,13 @@ POL_API int pol_env_load_plugin(pol_env *env, const char *path);
 /* Serialise [pol] into a buffer the caller frees with free(). */
 POL_API int pol_policy_save(const pol_policy *pol, void **out, size_t *len);
 /* Load a saved policy; host functions it calls must be registered in
- * [env] with the same signatures. [name] names the input in messages. */
+ * [env] with the same signatures. [name] names the input in messages.
+ * Like a compiled one, a loaded policy must not outlive [env]. */
 POL_API int pol_policy_load(pol_env *env, const void *data, size_t len,
                             const char *name, pol_policy **out);
+/* A readable listing of [pol]'s bytecode, every entry under its rule's
+ * id; owned by [env] until its next call. */
+POL_API const char *pol_policy_disasm(pol_env *env, const pol_policy *pol);
 /* Whether [data] starts like a saved policy (the magic bytes). */
 POL_API bool pol_is_saved_policy(const void *data, size_t len);
 

@@ -14,6 +14,7 @@
 
 #include "compile.h"
 #include "handles.h"
+#include "host.h"
 #include "json.h"
 #include "parse.h"
 #include "report.h"
@@ -57,6 +58,11 @@ int pol_env_new(const pol_config *cfg, pol_env **out) {
   else
     pol_config_init(&env->cfg);
   sb_init(&env->text);
+  if (!(env->hosts = host_new())) {
+    free(env);
+    *out = NULL;
+    return POL_ENOMEM;
+  }
   return POL_OK;
 }
 
@@ -68,6 +74,7 @@ void pol_env_free(pol_env *env) {
     free(env->dirs[i]);
   free(env->dirs);
   sb_free(&env->text);
+  host_free(env->hosts);
   free(env);
 }
 
@@ -131,9 +138,13 @@ static program *compile_src(pol_env *env, const char *src, size_t len,
   arena_init(&ast_arena, 0);
   program *p = NULL;
   ast *root = parse_expr(&ast_arena, d);
-  if (root)
-    p = compile_expr(root, d, decls ? decls->names : NULL,
-                     decls ? decls->n : 0);
+  compile_opts o = {decls ? decls->names : NULL, decls ? decls->n : 0,
+                    NULL, 0, false, env->hosts};
+  compiler *cg = root ? cg_new(&o) : NULL;
+  if (cg) {
+    cg_entry(cg, root, d);
+    p = cg_finish(cg);
+  }
   arena_free(&ast_arena);
   return p;
 }
@@ -470,12 +481,13 @@ int pol_policy_compile(pol_env *env, const char *src, size_t len,
   const char **dirs = calloc(env->ndirs + 2, sizeof *dirs);
   if (!dirs)
     return POL_ENOMEM;
-  memcpy(dirs, env->dirs, env->ndirs * sizeof *dirs);
+  if (env->ndirs) /* memcpy from NULL is undefined, even for 0 bytes */
+    memcpy(dirs, env->dirs, env->ndirs * sizeof *dirs);
   size_t ndirs = env->ndirs;
 #ifdef POL_MODULE_DIR
   dirs[ndirs++] = POL_MODULE_DIR;
 #endif
-  policy_paths paths = {dirs, ndirs};
+  policy_paths paths = {dirs, ndirs, env->hosts};
   policy *p = policy_compile(src, len, name ? name : "<policy>", &paths,
                              &env->diags);
   free(dirs);

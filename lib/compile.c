@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "host.h"
 #include "opcodes.h"
 #include "ops.h"
 
@@ -957,23 +958,32 @@ static bool is_namespace(const char *name) {
   return false;
 }
 
+/* The dotted name of the receiver-style call [n] ("math.greatest") in
+ * [buf] of 256 bytes, or false if its receiver chain names a variable
+ * (then it is a method call). */
+static bool qualified_fn_name(compiler *c, const ast *n, char *buf) {
+  const ast *recv = n->kids[0];
+  const ast *root = chain_root(recv);
+  if (root->kind != AST_IDENT || scope_find(c, root->name) ||
+      declared(c, root->name) || !qualified_name(recv, buf, 256))
+    return false;
+  size_t len = strlen(buf);
+  if (len + strlen(n->name) + 2 > 256)
+    return false;
+  buf[len] = '.';
+  strcpy(buf + len + 1, n->name);
+  return true;
+}
+
 /* ns.f(args) where ns.f is a qualified global (math.greatest): true if
  * the receiver chain names no variable and the function exists. */
 static bool qualified_call(compiler *c, const ast *n) {
   char buf[256];
-  const ast *recv = n->kids[0];
-  const ast *root = chain_root(recv);
-  if (root->kind != AST_IDENT || scope_find(c, root->name) ||
-      declared(c, root->name) || !qualified_name(recv, buf, sizeof buf))
+  if (!qualified_fn_name(c, n, buf))
     return false;
-  size_t len = strlen(buf);
-  if (len + strlen(n->name) + 2 > sizeof buf)
-    return false;
-  buf[len] = '.';
-  strcpy(buf + len + 1, n->name);
   bool found;
   const builtin *b = bi_lookup(buf, BI_GLOBAL, (int)n->nkids - 1, &found);
-  if (!b && !found && !is_namespace(root->name))
+  if (!b && !found && !is_namespace(chain_root(n->kids[0])->name))
     return false;
   if (!b && !found) { /* math.sqrt: a function we lack, not a method */
     unknown_function(c, n, buf, false, BI_GLOBAL);
@@ -986,8 +996,81 @@ static bool qualified_call(compiler *c, const ast *n) {
   return true;
 }
 
+/* The type of argument [i] as the canonical signature [sig] spells it
+ * ("int64(string, double)", 1: "double"), for messages. */
+static const char *sig_arg(const char *sig, int i, char *buf, size_t cap) {
+  const char *p = strchr(sig, '(') + 1;
+  while (i-- > 0)
+    p = strchr(p, ',') + 2;
+  size_t len = strcspn(p, ",)");
+  if (len + 1 > cap)
+    len = cap - 1;
+  memcpy(buf, p, len);
+  buf[len] = '\0';
+  return strcmp(buf, "strlen") == 0 ? "string or bytes" : buf;
+}
+
+/* Whether host function [b] takes [n] arguments; if not, the error. */
+static bool host_arity(compiler *c, const builtin *b, uint32_t n,
+                       const ast *at) {
+  if ((int)n >= b->min && (b->max < 0 || (int)n <= b->max))
+    return true;
+  const char *sig = host_signature(b), *s = b->min == 1 ? "" : "s";
+  if (sig)
+    diag_add(c->d, at->sp, "'%s' takes %d argument%s (%s), got %u", b->name,
+             b->min, s, sig, n);
+  else if (b->max < 0)
+    diag_add(c->d, at->sp, "'%s' takes at least %d argument%s, got %u",
+             b->name, b->min, s, n);
+  else if (b->min == b->max)
+    diag_add(c->d, at->sp, "'%s' takes %d argument%s, got %u", b->name,
+             b->min, s, n);
+  else
+    diag_add(c->d, at->sp, "'%s' takes %d to %d arguments, got %u",
+             b->name, b->min, b->max, n);
+  return false;
+}
+
+/* Whether every constant argument has a type host function [b] takes;
+ * each one that does not is an error. Other arguments are converted,
+ * or rejected, at run time. */
+static bool host_literals(compiler *c, const builtin *b,
+                          const ast *const *args, uint32_t n) {
+  bool ok = true;
+  for (uint32_t i = 0; i < n; i++) {
+    val v;
+    char want[32];
+    if (!literal_value(c, args[i], &v) || host_accepts(b, (int)i, v.kind))
+      continue;
+    diag_add(c->d, args[i]->sp,
+             "host function '%s': argument %u must be %s, got %s (%s)",
+             b->name, i + 1, sig_arg(host_signature(b), (int)i, want,
+                                     sizeof want),
+             val_kind_name(v.kind), host_signature(b));
+    ok = false;
+  }
+  return ok;
+}
+
+/* A call of a host function (host.h): f(x), or a.b.f(x) when a is no
+ * variable, checked against its signature. False if [n] calls none. */
+static bool host_fn_call(compiler *c, const ast *n) {
+  char buf[256];
+  bool recv = n->flags & AST_F_RECEIVER;
+  if (!c->o->hosts || (recv && !qualified_fn_name(c, n, buf)))
+    return false;
+  const builtin *b = host_find(c->o->hosts, recv ? buf : n->name);
+  if (!b)
+    return false;
+  const ast *const *args = (const ast *const *)n->kids + recv;
+  uint32_t nargs = n->nkids - recv;
+  if (host_arity(c, b, nargs, n) && host_literals(c, b, args, nargs))
+    emit_call(c, b, args, nargs, n);
+  return true;
+}
+
 static void call(compiler *c, const ast *n) {
-  if (macro(c, n))
+  if (host_fn_call(c, n) || macro(c, n))
     return;
   bool recv = n->flags & AST_F_RECEIVER;
   if (recv && qualified_call(c, n))
@@ -1119,7 +1202,7 @@ program *cg_finish(compiler *c) {
 
 program *compile_expr(const ast *root, diag_list *d, const char *const *vars,
                       size_t nvars) {
-  compile_opts o = {vars, nvars, NULL, 0, false};
+  compile_opts o = {vars, nvars, NULL, 0, false, NULL};
   compiler *c = cg_new(&o);
   if (!c) {
     diag_add(d, root->sp, "out of memory while compiling");

@@ -1,8 +1,9 @@
 /*
  * compile.h: AST -> bytecode. Resolves names (locals of macros and
- * cel.bind, declared variables, builtin functions), checks arity, expands
- * the macros, folds constant lists and maps, and records the source span
- * of every instruction.
+ * cel.bind, declared variables, builtin functions, the host functions of
+ * compile_opts.hosts), checks arity (and, for host functions, the types
+ * of literal arguments), expands the macros, folds constant lists and
+ * maps, and records the source span of every instruction.
  */
 #ifndef POL_COMPILE_H
 #define POL_COMPILE_H
@@ -24,6 +25,7 @@ typedef struct compile_opts {
   const compile_let *lets;
   size_t nlets;
   bool trace;              /* emit TRACE at the end of every fact path */
+  const struct host_registry *hosts; /* host functions (host.h), or NULL */
 } compile_opts;
 
 typedef struct compiler compiler;

@@ -519,7 +519,7 @@ static void compile_rules(policy *p, loader *L, compiler *cg) {
 
 static bool compile_program(policy *p, loader *L) {
   compile_let *lets = let_table(L);
-  compile_opts o = {NULL, 0, lets, L->lets.n, true};
+  compile_opts o = {NULL, 0, lets, L->lets.n, true, L->paths->hosts};
   compiler *cg = lets ? cg_new(&o) : NULL;
   if (!cg) {
     free(lets);
@@ -554,13 +554,13 @@ static void check_paths(const policy *p, loader *L) {
     names[i] = L->lets.v[i].n->name;
   for (size_t i = 0; i < L->lets.n; i++)
     schema_check_expr(p, L->lets.v[i].n->kids[0], L->lets.v[i].d, names,
-                      L->lets.n);
+                      L->lets.n, L->paths->hosts);
   for (size_t i = 0; i < L->rules.n; i++) {
     const stmt *s = &L->rules.v[i];
     const ast *e[2] = {clause(s->n, "when"), clause(s->n, "require")};
     for (int k = 0; k < 2; k++)
       if (e[k])
-        schema_check_expr(p, e[k], s->d, names, L->lets.n);
+        schema_check_expr(p, e[k], s->d, names, L->lets.n, L->paths->hosts);
   }
   free(names);
 }

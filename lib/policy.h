@@ -66,6 +66,7 @@ typedef struct policy {
 typedef struct policy_paths {
   const char *const *dirs;
   size_t ndirs;
+  const struct host_registry *hosts; /* host functions, or NULL */
 } policy_paths;
 
 /* The diagnostics of compiling a policy: one diag_list per source file

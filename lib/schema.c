@@ -8,6 +8,8 @@
  */
 #include "schema.h"
 
+#include "host.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -214,6 +216,7 @@ typedef struct walk {
   diag_list *d;
   const char *const *lets;
   size_t nlets;
+  const host_registry *hosts;
   const char *locals[64]; /* macro variables in scope */
   int nlocals;
 } walk;
@@ -355,9 +358,26 @@ static bool visit_bind(walk *w, const ast *n) {
   return true;
 }
 
+/* recv.f(args) where recv.f names a host function (acme.score): the
+ * receiver chain is part of the name, not a fact. */
+static bool host_call_name(const walk *w, const ast *n) {
+  char buf[512];
+  if (!w->hosts || !(n->flags & AST_F_RECEIVER) ||
+      !fact_path(w, n->kids[0], buf, sizeof buf) ||
+      strlen(buf) + strlen(n->name) + 2 > sizeof buf)
+    return false;
+  strcat(strcat(buf, "."), n->name);
+  return host_find(w->hosts, buf) != NULL;
+}
+
 static void visit(walk *w, const ast *n) {
   if (n->kind == AST_CALL && visit_bind(w, n))
     return;
+  if (n->kind == AST_CALL && host_call_name(w, n)) {
+    for (uint32_t i = 1; i < n->nkids; i++)
+      visit(w, n->kids[i]);
+    return;
+  }
   if (n->kind == AST_IDENT || n->kind == AST_SELECT) {
     check_path(w, n);
     if (n->kind == AST_SELECT && !(n->kids[0]->kind == AST_IDENT ||
@@ -381,7 +401,8 @@ static void visit(walk *w, const ast *n) {
 }
 
 void schema_check_expr(const policy *p, const ast *e, diag_list *d,
-                       const char *const *lets, size_t nlets) {
-  walk w = {p, d, lets, nlets, {0}, 0};
+                       const char *const *lets, size_t nlets,
+                       const struct host_registry *hosts) {
+  walk w = {p, d, lets, nlets, hosts, {0}, 0};
   visit(&w, e);
 }

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "host.h"
 #include "ops.h"
 
 void vm_init(vm *v, uint64_t max_steps, size_t max_memory) {
@@ -110,6 +111,8 @@ static val call(arena *a, const builtin *b, val *args, int n) {
   for (int i = 0; i < n; i++)
     if (args[i].kind == V_ERROR)
       return args[i];
+  if (unlikely(!b->fn)) /* a host function: through libffi */
+    return host_call(a, b, args, n);
   return b->fn(a, args, n);
 }
 

@@ -81,15 +81,17 @@ static int screen(pol_env *env, const pol_policy *pol, char **files,
     }
     pol_facts_free(facts); /* the report keeps copies of what it needs */
   }
+  bool all_ok = true;
   for (size_t v = 0; status == 0 && v < pol_report_vendor_count(rep); v++) {
     bool ok = pol_report_compliant(rep, v);
     printf("%s: %s\n", pol_report_vendor_name(rep, v),
            ok ? "compliant" : "NOT compliant");
     for (size_t r = 0; r < pol_policy_rule_count(pol); r++)
       print_rule(rep, pol, v, r);
-    if (!ok)
-      status = 1;
+    all_ok = all_ok && ok;
   }
+  if (status == 0 && !all_ok)
+    status = 1;
   pol_ctx_free(ctx);
   pol_report_free(rep);
   return status;

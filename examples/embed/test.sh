@@ -1,16 +1,19 @@
 #!/bin/sh
-# test.sh BUILD_DIR: stage `make install` in a temporary directory, build
-# embed.c against it with pkg-config only, run it on the example vendors
-# and compare with expected.txt. Used by `make check` (embed-test).
+# test.sh BUILD_DIR [EXTRA_CFLAGS]: stage `make install` in a temporary
+# directory, build embed.c against it with pkg-config only, run it on the
+# example vendors and compare with expected.txt. Used by `make check`
+# (embed-test); EXTRA_CFLAGS carries the sanitizer flags of `make asan`,
+# whose library needs the sanitizer runtime in the program too.
 set -eu
 b=$1
+extra=${2:-}
 here=$(cd "$(dirname "$0")" && pwd)
 stage=$(mktemp -d "${TMPDIR:-/tmp}/policyc-stage.XXXXXX")
 trap 'rm -rf "$stage"' EXIT
 make --no-print-directory -s install B="$b" DESTDIR="$stage" PREFIX=/usr/local >/dev/null
 export PKG_CONFIG_PATH="$stage/usr/local/lib/pkgconfig"
 export PKG_CONFIG_SYSROOT_DIR="$stage"
-cc -std=c11 -Wall -Wextra -Werror $(pkg-config --cflags pol) \
+cc -std=c11 -Wall -Wextra -Werror $extra $(pkg-config --cflags pol) \
   "$here/embed.c" -o "$stage/embed" $(pkg-config --libs pol)
 set +e
 (cd "$here" && LD_LIBRARY_PATH="$stage/usr/local/lib" "$stage/embed" --today 2026-04-01 \

@@ -41,8 +41,17 @@ bool cli_parse_size(const char *s, unsigned long long *out);
  * "--name V" (then *i moves past V); NULL if argv[*i] is not [name]. */
 const char *cli_opt_value(int argc, char **argv, int *i, const char *name);
 
+/* Compile the policy file [path] into *[pol], or load it if it is a
+ * saved policy (`policyc compile` output). On failure print the
+ * diagnostics ([excerpt]: with source lines and carets) or the loader's
+ * message and return EXIT_USAGE (EXIT_INPUT if [path] is unreadable).
+ * In cmd_compile.c. */
+int cli_load_policy(pol_env *env, const char *path, bool excerpt,
+                    pol_policy **pol);
+
 int cmd_eval(int argc, char **argv);
 int cmd_check(int argc, char **argv);
+int cmd_compile(int argc, char **argv);
 int cmd_validate(int argc, char **argv);
 
 #endif

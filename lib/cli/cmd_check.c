@@ -20,6 +20,8 @@ typedef struct check_opts {
   int nfacts;
   const char **dirs; /* -I, in order */
   int ndirs;
+  const char **plugins; /* --plugin FILE.so, in order */
+  int nplugins;
   int format;        /* POL_FORMAT_* */
   int unknown;       /* POL_UNKNOWN_* */
   int color;         /* -1 auto, 0 never, 1 always */
@@ -29,6 +31,7 @@ typedef struct check_opts {
 
 static const char check_usage[] =
     "usage: policyc check [options] POLICY FACTS...\n"
+    "  POLICY                a policy file, or a saved one (policyc compile)\n"
     "  FACTS                 vendor fact sets: JSON files, NDJSON (one\n"
     "                        vendor per line), or - for standard input\n"
     "  --format=FORMAT       text (default) or json\n"
@@ -38,6 +41,8 @@ static const char check_usage[] =
     "                        (default), warn or ignore\n"
     "  -I DIR                look for imported modules in DIR first\n"
     "                        (repeatable; then POLICY_PATH, then stdlib)\n"
+    "  --plugin FILE.so      load host functions from a shared object\n"
+    "                        (repeatable; docs/host-functions.md)\n"
     "  --color=WHEN          auto (on a terminal), always, never\n"
     "  --excerpt=WHEN        source line and caret under compile errors\n"
     "  --max-steps N         loop iterations per rule (default 10000000)\n"
@@ -102,6 +107,10 @@ static int one_opt(int argc, char **argv, int *i, check_opts *o) {
     if (!a[2] && *i + 1 >= argc)
       return usage_error("-I needs a directory", NULL);
     o->dirs[o->ndirs++] = a[2] ? a + 2 : argv[++*i];
+    return EXIT_OK;
+  }
+  if ((v = cli_opt_value(argc, argv, i, "--plugin"))) {
+    o->plugins[o->nplugins++] = v;
     return EXIT_OK;
   }
   for (size_t k = 0; k < sizeof valued / sizeof valued[0]; k++)
@@ -245,20 +254,23 @@ static int add_dirs(pol_env *env, const check_opts *o) {
   return rc;
 }
 
+/* Load the --plugin files into [env], in order; on failure the loader's
+ * message (dlerror's text for a file it cannot load) and status 2. */
+static int load_plugins(pol_env *env, const check_opts *o) {
+  for (int i = 0; i < o->nplugins; i++)
+    if (pol_env_load_plugin(env, o->plugins[i]) != POL_OK) {
+      cli_error("%s", pol_env_errmsg(env));
+      return EXIT_USAGE;
+    }
+  return EXIT_OK;
+}
+
+/* POLICY as source, or as a saved policy (`policyc compile` output),
+ * which is loaded and verified instead. */
 static int compile_policy(pol_env *env, const check_opts *o,
                           pol_policy **pol) {
-  cli_input in;
-  if (!cli_read(o->policy, &in))
-    return EXIT_INPUT;
-  int rc = pol_policy_compile(env, in.data, in.len, o->policy, pol);
-  free(in.data);
-  if (rc == POL_OK)
-    return EXIT_OK;
   int excerpt = o->excerpt < 0 ? isatty(STDERR_FILENO) : o->excerpt;
-  fputs(rc == POL_ESYNTAX
-            ? pol_diag_render(env, excerpt ? POL_RENDER_EXCERPT : 0)
-            : pol_env_errmsg(env), stderr);
-  return EXIT_USAGE;
+  return cli_load_policy(env, o->policy, excerpt, pol);
 }
 
 static int report(pol_env *env, const pol_policy *pol, const vendors *v,
@@ -299,7 +311,9 @@ static int run(check_opts *o) {
     cli_error("out of memory");
     goto done;
   }
-  status = compile_policy(env, o, &pol);
+  status = load_plugins(env, o);
+  if (status == EXIT_OK)
+    status = compile_policy(env, o, &pol);
   if (status == EXIT_OK)
     status = load_vendors(env, &v, o);
   if (status == EXIT_OK)
@@ -317,7 +331,10 @@ int cmd_check(int argc, char **argv) {
   o.color = o.excerpt = -1;
   pol_config_init(&o.cfg);
   o.dirs = calloc((size_t)argc, sizeof *o.dirs);
-  if (!o.dirs) {
+  o.plugins = calloc((size_t)argc, sizeof *o.plugins);
+  if (!o.dirs || !o.plugins) {
+    free(o.dirs);
+    free(o.plugins);
     cli_error("out of memory");
     return EXIT_INPUT;
   }
@@ -325,5 +342,6 @@ int cmd_check(int argc, char **argv) {
   if (status == EXIT_OK)
     status = run(&o);
   free(o.dirs);
+  free(o.plugins);
   return status < 0 ? EXIT_OK : status;
 }

@@ -1,6 +1,7 @@
 /*
  * cmd_eval.c: `policyc eval [--bind NAME=LITERAL | NAME=@FILE]...
- * [--facts FILE] [--max-steps N] [--max-memory SIZE] [--list] -- EXPR`.
+ * [--facts FILE] [--plugin FILE.so]... [--max-steps N] [--max-memory SIZE]
+ * [--list] -- EXPR`.
  * Prints the value as one CEL literal line. Exit statuses: 0 value,
  * 1 evaluation error (or a limit), 2 usage or compile error, 3 input
  * unreadable/malformed or output unwritable.
@@ -16,6 +17,8 @@ typedef struct eval_opts {
   const char **inputs; /* "--facts" FILE or "--bind" SPEC, in order */
   bool *is_bind;
   int ninputs;
+  const char **plugins; /* --plugin FILE.so, in order */
+  int nplugins;
   const char *expr;
   bool list;
   int excerpt; /* -1 auto (terminal), 0 never, 1 always */
@@ -27,6 +30,8 @@ static const char eval_usage[] =
     "  --bind NAME=LITERAL   bind NAME to a CEL literal (1u, \"s\", [1])\n"
     "  --bind NAME=@FILE     bind NAME to the JSON value in FILE (- stdin)\n"
     "  --facts FILE          bind every top-level key of a JSON object\n"
+    "  --plugin FILE.so      load host functions from a shared object\n"
+    "                        (repeatable; docs/host-functions.md)\n"
     "  --max-steps N         loop iterations allowed (default 10000000)\n"
     "  --max-memory SIZE     bytes of temporaries allowed, K/M/G suffix\n"
     "                        (default 256M, 0 for no limit)\n"
@@ -57,6 +62,10 @@ static int one_opt(int argc, char **argv, int *i, eval_opts *o) {
       (v = cli_opt_value(argc, argv, i, "--facts"))) {
     o->is_bind[o->ninputs] = a[2] == 'b';
     o->inputs[o->ninputs++] = v;
+    return EXIT_OK;
+  }
+  if ((v = cli_opt_value(argc, argv, i, "--plugin"))) {
+    o->plugins[o->nplugins++] = v;
     return EXIT_OK;
   }
   if ((v = cli_opt_value(argc, argv, i, "--max-steps")))
@@ -139,6 +148,17 @@ static int load_facts(pol_facts *f, const char *path) {
   return EXIT_INPUT;
 }
 
+/* Load the --plugin files into [env], in order; on failure the loader's
+ * message (dlerror's text for a file it cannot load) and status 2. */
+static int load_plugins(pol_env *env, const eval_opts *o) {
+  for (int i = 0; i < o->nplugins; i++)
+    if (pol_env_load_plugin(env, o->plugins[i]) != POL_OK) {
+      cli_error("%s", pol_env_errmsg(env));
+      return EXIT_USAGE;
+    }
+  return EXIT_OK;
+}
+
 static int evaluate(pol_env *env, pol_program *p, pol_facts *f) {
   pol_ctx *ctx;
   if (pol_ctx_new(env, &ctx) != POL_OK) {
@@ -188,7 +208,7 @@ static int run(eval_opts *o) {
     cli_error("out of memory");
     goto done;
   }
-  status = EXIT_OK;
+  status = load_plugins(env, o);
   for (int i = 0; i < o->ninputs && status == EXIT_OK; i++)
     status = o->is_bind[i] ? bind_one(f, o->inputs[i])
                            : load_facts(f, o->inputs[i]);
@@ -207,7 +227,8 @@ int cmd_eval(int argc, char **argv) {
   pol_config_init(&o.cfg);
   o.inputs = calloc((size_t)argc, sizeof *o.inputs);
   o.is_bind = calloc((size_t)argc, sizeof *o.is_bind);
-  if (!o.inputs || !o.is_bind) {
+  o.plugins = calloc((size_t)argc, sizeof *o.plugins);
+  if (!o.inputs || !o.is_bind || !o.plugins) {
     cli_error("out of memory");
     return EXIT_FAIL;
   }
@@ -216,5 +237,6 @@ int cmd_eval(int argc, char **argv) {
     status = run(&o);
   free(o.inputs);
   free(o.is_bind);
+  free(o.plugins);
   return status < 0 ? EXIT_OK : status;
 }

@@ -4,6 +4,7 @@
  * status (cli.h).
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
@@ -14,23 +15,57 @@ static const struct {
   const char *summary;
 } commands[] = {
     {"check", cmd_check, "check vendors' fact sets against a policy"},
+    {"compile", cmd_compile, "compile a policy to a saved bytecode file"},
     {"eval", cmd_eval, "evaluate a CEL expression, print its value"},
     {"validate", cmd_validate, "check fact sets against the fact schema"},
 };
 
 static void usage(FILE *out) {
-  fputs("usage: policyc COMMAND [options] ...\n\ncommands:\n", out);
+  fputs("usage: policyc [--plugin FILE.so]... COMMAND [options] ...\n\n"
+        "commands:\n", out);
   for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
     fprintf(out, "  %-9s %s\n", commands[i].name, commands[i].summary);
   fputs("\n`policyc COMMAND --help` describes each; see policyc(1).\n", out);
 }
 
-int main(int argc, char **argv) {
-  if (argc < 2) {
+/* The global options before the command (--plugin FILE, or
+ * --plugin=FILE) become the command's own, so that each command loads
+ * its plugins into the env it creates: the result holds the command,
+ * then those options, then the command's arguments. *[argc] is updated;
+ * NULL on out of memory. */
+static char **hoist_plugins(int *argc, char **argv) {
+  int g = 1;
+  for (;;) {
+    if (g < *argc && strncmp(argv[g], "--plugin=", 9) == 0)
+      g += 1;
+    else if (g + 1 < *argc && strcmp(argv[g], "--plugin") == 0)
+      g += 2;
+    else
+      break;
+  }
+  char **out = calloc((size_t)*argc + 1, sizeof *out);
+  if (!out)
+    return NULL;
+  int n = 0;
+  out[n++] = g < *argc ? argv[g] : NULL;
+  for (int i = 1; i < g; i++)
+    out[n++] = argv[i];
+  for (int i = g + 1; i < *argc; i++)
+    out[n++] = argv[i];
+  *argc = g < *argc ? n : 0;
+  return out;
+}
+
+static int run(int argc, char **argv) {
+  if (argc < 1) {
     usage(stderr);
     return EXIT_USAGE;
   }
-  const char *cmd = argv[1];
+  const char *cmd = argv[0];
+  if (strcmp(cmd, "--plugin") == 0) {
+    cli_error("--plugin needs a FILE");
+    return EXIT_USAGE;
+  }
   if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help") || !strcmp(cmd, "help")) {
     usage(stdout);
     return cli_flush_stdout() ? EXIT_OK : EXIT_INPUT;
@@ -41,8 +76,19 @@ int main(int argc, char **argv) {
   }
   for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
     if (strcmp(cmd, commands[i].name) == 0)
-      return commands[i].run(argc - 1, argv + 1);
+      return commands[i].run(argc, argv);
   cli_error("unknown command '%s'", cmd);
   fputs("Try 'policyc --help'.\n", stderr);
   return EXIT_USAGE;
+}
+
+int main(int argc, char **argv) {
+  char **args = hoist_plugins(&argc, argv);
+  if (!args) {
+    cli_error("out of memory");
+    return EXIT_INPUT;
+  }
+  int status = run(argc, args);
+  free(args);
+  return status;
 }

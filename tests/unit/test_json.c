@@ -159,8 +159,8 @@ static void duplicate_keys_last_wins(void **state) {
   m = parse(text);
   assert_int_equal(m.as.m->n, 30);
   for (int i = 0; i < 30; i++) {
-    char key[8];
-    sprintf(key, "k%d", i);
+    char key[16];
+    snprintf(key, sizeof key, "k%d", i);
     assert_str(m.as.m->keys[i], key, strlen(key));
     assert_int_equal(m.as.m->vals[i].as.i, i % 3 ? i : 100 + i);
   }

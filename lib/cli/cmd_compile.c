@@ -1,0 +1,306 @@
+/*
+ * cmd_compile.c: `policyc compile [options] POLICY -o FILE.polc`: compile
+ * a policy (or load and verify a saved one) and write it in the saved
+ * format of docs/bytecode.md, which `policyc check` and
+ * pol_policy_load() read back. `--list` prints the bytecode with each
+ * rule expression labelled. The output file is replaced atomically: the
+ * bytes go to a temporary file in the same directory, which is synced
+ * and renamed over FILE, and removed on any failure, so FILE is either
+ * the old file or the whole new one. Exit status: 0 written, 2 usage or
+ * compile error, 3 POLICY unreadable or FILE unwritable.
+ *
+ * Also home of cli_load_policy(), which `check` shares.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+
+typedef struct compile_opts {
+  const char *policy;
+  const char *out;   /* -o */
+  bool list;         /* --list */
+  const char **dirs; /* -I, in order */
+  int ndirs;
+  const char **plugins; /* --plugin FILE.so, in order */
+  int nplugins;
+  int excerpt;       /* -1 auto, 0 never, 1 always */
+} compile_opts;
+
+static const char compile_usage[] =
+    "usage: policyc compile [options] POLICY -o FILE.polc\n"
+    "  -o FILE               write the compiled policy to FILE (replaced\n"
+    "                        atomically; `policyc check FILE ...` reads it)\n"
+    "  --list                print the bytecode of every rule expression\n"
+    "  -I DIR                look for imported modules in DIR first\n"
+    "                        (repeatable; then POLICY_PATH, then stdlib)\n"
+    "  --plugin FILE.so      load host functions the policy calls from a\n"
+    "                        shared object (repeatable)\n"
+    "  --excerpt=WHEN        source line and caret under compile errors:\n"
+    "                        auto (on a terminal), always, never\n";
+
+static int usage_error(const char *msg, const char *arg) {
+  cli_error("compile: %s%s", msg, arg ? arg : "");
+  fputs("Try 'policyc compile --help'.\n", stderr);
+  return EXIT_USAGE;
+}
+
+/* One option at argv[*i]; EXIT_OK, -1 after --help, or EXIT_USAGE. */
+static int one_opt(int argc, char **argv, int *i, compile_opts *o) {
+  const char *a = argv[*i], *v;
+  if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+    fputs(compile_usage, stdout);
+    return -1;
+  }
+  if (!strcmp(a, "--list")) {
+    o->list = true;
+  } else if (!strncmp(a, "-o", 2)) {
+    if (!a[2] && *i + 1 >= argc)
+      return usage_error("-o needs a file name", NULL);
+    o->out = a[2] ? a + 2 : argv[++*i];
+  } else if (!strncmp(a, "-I", 2)) {
+    if (!a[2] && *i + 1 >= argc)
+      return usage_error("-I needs a directory", NULL);
+    o->dirs[o->ndirs++] = a[2] ? a + 2 : argv[++*i];
+  } else if ((v = cli_opt_value(argc, argv, i, "--plugin"))) {
+    o->plugins[o->nplugins++] = v;
+  } else if ((v = cli_opt_value(argc, argv, i, "--excerpt"))) {
+    o->excerpt = !strcmp(v, "auto") ? -1 : !strcmp(v, "always") ? 1
+                 : !strcmp(v, "never") ? 0 : -2;
+    if (o->excerpt == -2)
+      return usage_error("bad value for ", "--excerpt");
+  } else {
+    return usage_error("unknown option or missing value: ", a);
+  }
+  return EXIT_OK;
+}
+
+/* Options may come before or after POLICY; `--` ends them. */
+static int parse_args(int argc, char **argv, compile_opts *o) {
+  bool opts = true;
+  for (int i = 1; i < argc; i++) {
+    const char *a = argv[i];
+    if (opts && !strcmp(a, "--")) {
+      opts = false;
+    } else if (opts && a[0] == '-' && a[1]) {
+      int rc = one_opt(argc, argv, &i, o);
+      if (rc != EXIT_OK)
+        return rc;
+    } else if (o->policy) {
+      return usage_error("more than one POLICY: ", a);
+    } else {
+      o->policy = a;
+    }
+  }
+  if (!o->policy)
+    return usage_error("missing POLICY", NULL);
+  if (!o->out && !o->list)
+    return usage_error("missing -o FILE (or --list)", NULL);
+  return EXIT_OK;
+}
+
+/* ==== loading ============================================================ */
+
+int cli_load_policy(pol_env *env, const char *path, bool excerpt,
+                    pol_policy **pol) {
+  cli_input in;
+  if (!cli_read(path, &in))
+    return EXIT_INPUT;
+  int rc = pol_is_saved_policy(in.data, in.len)
+               ? pol_policy_load(env, in.data, in.len, path, pol)
+               : pol_policy_compile(env, in.data, in.len, path, pol);
+  free(in.data);
+  if (rc == POL_OK)
+    return EXIT_OK;
+  if (rc == POL_ESYNTAX)
+    fputs(pol_diag_render(env, excerpt ? POL_RENDER_EXCERPT : 0), stderr);
+  else
+    cli_error("%s", pol_env_errmsg(env));
+  return EXIT_USAGE;
+}
+
+/* -I directories, then those of POLICY_PATH, as `check` does. */
+static int add_dirs(pol_env *env, const compile_opts *o) {
+  int rc = POL_OK;
+  for (int i = 0; i < o->ndirs && rc == POL_OK; i++)
+    rc = pol_env_add_import_dir(env, o->dirs[i]);
+  const char *path = getenv("POLICY_PATH");
+  char *copy = path ? strdup(path) : NULL, *save = NULL;
+  for (char *d = copy ? strtok_r(copy, ":", &save) : NULL; d && rc == POL_OK;
+       d = strtok_r(NULL, ":", &save))
+    rc = pol_env_add_import_dir(env, d);
+  free(copy);
+  return rc;
+}
+
+static int load_plugins(pol_env *env, const compile_opts *o) {
+  for (int i = 0; i < o->nplugins; i++)
+    if (pol_env_load_plugin(env, o->plugins[i]) != POL_OK) {
+      cli_error("%s", pol_env_errmsg(env));
+      return EXIT_USAGE;
+    }
+  return EXIT_OK;
+}
+
+/* ==== writing ============================================================ */
+
+static bool write_all(int fd, const char *p, size_t n) {
+  while (n > 0) {
+    ssize_t w = write(fd, p, n);
+    if (w < 0 && errno == EINTR)
+      continue;
+    if (w <= 0)
+      return false;
+    p += w;
+    n -= (size_t)w;
+  }
+  return true;
+}
+
+/* An existing FILE that is not a regular file (/dev/stdout, a FIFO, a
+ * device) is written in place: a temporary file next to it would be
+ * created among the devices and renamed over one. */
+static int write_in_place(const char *path, const void *data, size_t len) {
+  int fd = open(path, O_WRONLY | O_TRUNC);
+  bool ok = fd >= 0 && write_all(fd, data, len);
+  int e = errno;
+  if (fd >= 0 && close(fd) != 0 && ok) {
+    ok = false;
+    e = errno;
+  }
+  if (ok)
+    return EXIT_OK;
+  cli_error("%s: %s", path, strerror(e));
+  return EXIT_INPUT;
+}
+
+/* Make the rename durable: sync the directory holding [path]. */
+static void sync_dir(const char *path) {
+  char *dir = strdup(path);
+  char *slash = dir ? strrchr(dir, '/') : NULL;
+  if (slash)
+    slash[slash == dir ? 1 : 0] = '\0';
+  int fd = dir ? open(slash ? dir : ".", O_RDONLY) : -1;
+  if (fd >= 0) {
+    fsync(fd); /* best effort: some file systems refuse */
+    close(fd);
+  }
+  free(dir);
+}
+
+/* Write [len] bytes to [path] atomically (see the file comment). */
+static int write_file(const char *path, const void *data, size_t len) {
+  struct stat st;
+  if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+    cli_error("%s: is a directory", path);
+    return EXIT_INPUT;
+  }
+  if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
+    return write_in_place(path, data, len);
+  size_t n = strlen(path);
+  char *tmp = malloc(n + sizeof ".tmpXXXXXX");
+  if (!tmp) {
+    cli_error("out of memory");
+    return EXIT_INPUT;
+  }
+  memcpy(tmp, path, n);
+  memcpy(tmp + n, ".tmpXXXXXX", sizeof ".tmpXXXXXX");
+  int fd = mkstemp(tmp);
+  mode_t mask = umask(0);
+  umask(mask);
+  bool ok = fd >= 0 && write_all(fd, data, len) &&
+            fchmod(fd, 0666 & ~mask) == 0 && fsync(fd) == 0;
+  int e = errno;
+  if (fd >= 0 && close(fd) != 0 && ok) {
+    ok = false;
+    e = errno;
+  }
+  if (ok && rename(tmp, path) != 0) {
+    ok = false;
+    e = errno;
+  }
+  if (!ok && fd >= 0)
+    unlink(tmp);
+  free(tmp);
+  if (!ok) {
+    cli_error("%s: %s", path, strerror(e));
+    return EXIT_INPUT;
+  }
+  sync_dir(path);
+  return EXIT_OK;
+}
+
+/* Save [pol] to [path]. The bytes are loaded back first, as check
+ * will load them: a policy this library could not read again (a limit
+ * of docs/bytecode.md, or a bug) is an error now, not later. */
+static int save(pol_env *env, const pol_policy *pol, const char *path) {
+  void *data;
+  size_t len;
+  int rc = pol_policy_save(pol, &data, &len);
+  if (rc != POL_OK) {
+    cli_error("%s: cannot save the policy: %s", path, pol_strerror(rc));
+    return rc == POL_ENOMEM ? EXIT_INPUT : EXIT_USAGE;
+  }
+  pol_policy *back = NULL;
+  rc = pol_policy_load(env, data, len, path, &back);
+  pol_policy_free(back);
+  int status = EXIT_USAGE;
+  if (rc != POL_OK)
+    cli_error("the saved policy does not load again: %s",
+              pol_env_errmsg(env));
+  else
+    status = write_file(path, data, len);
+  free(data);
+  return status;
+}
+
+/* ==== the command ======================================================== */
+
+static int run(const compile_opts *o) {
+  pol_env *env = NULL;
+  pol_policy *pol = NULL;
+  int status = EXIT_INPUT;
+  if (pol_env_new(NULL, &env) != POL_OK || add_dirs(env, o) != POL_OK) {
+    cli_error("out of memory");
+    goto done;
+  }
+  int excerpt = o->excerpt < 0 ? isatty(STDERR_FILENO) : o->excerpt;
+  status = load_plugins(env, o);
+  if (status == EXIT_OK)
+    status = cli_load_policy(env, o->policy, excerpt, &pol);
+  if (status == EXIT_OK && o->out)
+    status = save(env, pol, o->out);
+  if (status == EXIT_OK && o->list) {
+    fputs(pol_policy_disasm(env, pol), stdout);
+    if (!cli_flush_stdout())
+      status = EXIT_INPUT;
+  }
+done:
+  pol_policy_free(pol);
+  pol_env_free(env);
+  return status;
+}
+
+int cmd_compile(int argc, char **argv) {
+  compile_opts o;
+  memset(&o, 0, sizeof o);
+  o.excerpt = -1;
+  o.dirs = calloc((size_t)argc, sizeof *o.dirs);
+  o.plugins = calloc((size_t)argc, sizeof *o.plugins);
+  int status = EXIT_INPUT;
+  if (!o.dirs || !o.plugins)
+    cli_error("out of memory");
+  else
+    status = parse_args(argc, argv, &o);
+  if (status == EXIT_OK)
+    status = run(&o);
+  free(o.dirs);
+  free(o.plugins);
+  return status < 0 ? EXIT_OK : status;
+}

@@ -1,0 +1,1 @@
+compile minimal.pol -o /dev/full

@@ -1,0 +1,1 @@
+compile nosuch.pol -o /tmp/policyc-golden-nosuch.polc

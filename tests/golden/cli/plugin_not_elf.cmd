@@ -1,0 +1,1 @@
+check --plugin plugin_check.pol plugin_check.pol vendor-a.json

@@ -1,0 +1,1 @@
+eval -- 'sample.add(1, 2)'
