@@ -2,7 +2,7 @@
 # policyc; `make check` runs every test; `make demo` runs the examples.
 # Generated sources and objects go to build/ (git-ignored). V=1: verbose.
 
-VERSION_H := include/pol.h
+VERSION_H := include/pol_version.h
 MAJOR := $(shell sed -n 's/^\#define POL_VERSION_MAJOR *\([0-9]*\).*/\1/p' $(VERSION_H))
 MINOR := $(shell sed -n 's/^\#define POL_VERSION_MINOR *\([0-9]*\).*/\1/p' $(VERSION_H))
 PATCH := $(shell sed -n 's/^\#define POL_VERSION_PATCH *\([0-9]*\).*/\1/p' $(VERSION_H))
@@ -90,7 +90,7 @@ $(B)/lib/stdlib.o: $(B)/stdlib.inc
 # ---- library and CLI -----------------------------------------------------
 $(B) $(B)/lib $(B)/cli $(B)/tests:
 	$(Q)mkdir -p $@
-$(B)/lib/%.o: lib/%.c $(wildcard lib/*.h) include/pol.h $(B)/parser.h $(B)/lexer.h | $(B)/lib
+$(B)/lib/%.o: lib/%.c $(wildcard lib/*.h) include/pol.h include/pol_version.h $(B)/parser.h $(B)/lexer.h | $(B)/lib
 	$(call say,CC,$<)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 $(B)/cli/%.o: lib/cli/%.c $(wildcard lib/cli/*.h) include/pol.h | $(B)/cli
 	$(call say,CC,$<)$(CC) $(WARN) -D_POSIX_C_SOURCE=200809L -Iinclude $(CFLAGS) -c -o $@ $<
@@ -117,7 +117,7 @@ install: all $(B)/pol.pc
 	install -m 755 $(SHARED) $(DESTDIR)$(libdir)/libpol.so.$(VERSION)
 	ln -sf libpol.so.$(VERSION) $(DESTDIR)$(libdir)/libpol.so.$(MAJOR)
 	ln -sf libpol.so.$(MAJOR) $(DESTDIR)$(libdir)/libpol.so
-	install -m 644 include/pol.h $(DESTDIR)$(includedir)/pol.h
+	install -m 644 include/pol.h include/pol_version.h $(DESTDIR)$(includedir)/
 	install -m 644 $(B)/pol.pc $(DESTDIR)$(pkgconfigdir)/pol.pc
 	install -m 644 docs/policyc.1 $(DESTDIR)$(man1dir)/policyc.1
 	install -m 644 $(STDLIB) $(DESTDIR)$(moduledir)/
@@ -126,6 +126,7 @@ uninstall:
 	rm -f $(DESTDIR)$(bindir)/policyc $(DESTDIR)$(libdir)/libpol.a \
 	  $(DESTDIR)$(libdir)/libpol.so.$(VERSION) $(DESTDIR)$(libdir)/libpol.so.$(MAJOR) \
 	  $(DESTDIR)$(libdir)/libpol.so $(DESTDIR)$(includedir)/pol.h \
+	  $(DESTDIR)$(includedir)/pol_version.h \
 	  $(DESTDIR)$(pkgconfigdir)/pol.pc $(DESTDIR)$(man1dir)/policyc.1 \
 	  $(addprefix $(DESTDIR)$(moduledir)/,$(notdir $(STDLIB)))
 	-rmdir $(DESTDIR)$(moduledir) $(DESTDIR)$(datadir)/policyc 2>/dev/null

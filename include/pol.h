@@ -36,12 +36,7 @@
 extern "C" {
 #endif
 
-#define POL_VERSION_MAJOR 0
-#define POL_VERSION_MINOR 1
-#define POL_VERSION_PATCH 0
-#define POL_VERSION_STRING "0.1.0"
-#define POL_VERSION_NUMBER \
-  (POL_VERSION_MAJOR * 10000 + POL_VERSION_MINOR * 100 + POL_VERSION_PATCH)
+#include "pol_version.h"
 
 #if defined(__GNUC__)
 #define POL_API __attribute__((visibility("default")))
