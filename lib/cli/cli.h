@@ -31,6 +31,9 @@ typedef struct cli_input {
 bool cli_read(const char *path, cli_input *in);
 /* Print "policyc: " + message to stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* "policyc CMD: MSG ARG" and a pointer to CMD's help, on stderr;
+ * returns EXIT_USAGE. */
+int cli_usage_error(const char *cmd, const char *msg, const char *arg);
 /* Flush stdout; on a write error report it and return false. */
 bool cli_flush_stdout(void);
 /* Parse a non-negative integer option value with an optional K/M/G

@@ -49,9 +49,7 @@ static const char check_usage[] =
     "  --max-memory SIZE     bytes of temporaries per rule (default 256M)\n";
 
 static int usage_error(const char *msg, const char *arg) {
-  cli_error("check: %s%s", msg, arg ? arg : "");
-  fputs("Try 'policyc check --help'.\n", stderr);
-  return EXIT_USAGE;
+  return cli_usage_error("check", msg, arg);
 }
 
 /* auto/always/never as -1/1/0; -2 if none of them. */

@@ -46,9 +46,7 @@ static const char compile_usage[] =
     "                        auto (on a terminal), always, never\n";
 
 static int usage_error(const char *msg, const char *arg) {
-  cli_error("compile: %s%s", msg, arg ? arg : "");
-  fputs("Try 'policyc compile --help'.\n", stderr);
-  return EXIT_USAGE;
+  return cli_usage_error("compile", msg, arg);
 }
 
 /* One option at argv[*i]; EXIT_OK, -1 after --help, or EXIT_USAGE. */

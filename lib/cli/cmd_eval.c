@@ -40,9 +40,7 @@ static const char eval_usage[] =
     "                        auto (on a terminal), always, never\n";
 
 static int usage_error(const char *msg, const char *arg) {
-  cli_error("eval: %s%s", msg, arg ? arg : "");
-  fputs("Try 'policyc eval --help'.\n", stderr);
-  return EXIT_USAGE;
+  return cli_usage_error("eval", msg, arg);
 }
 
 static int limit_opt(const char *name, const char *v, eval_opts *o) {

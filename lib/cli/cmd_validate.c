@@ -25,9 +25,7 @@ static const char validate_usage[] =
 static const char default_schema[] = "import \"vendor_schema\"\n";
 
 static int usage_error(const char *msg, const char *arg) {
-  cli_error("validate: %s%s", msg, arg ? arg : "");
-  fputs("Try 'policyc validate --help'.\n", stderr);
-  return EXIT_USAGE;
+  return cli_usage_error("validate", msg, arg);
 }
 
 static int schema(pol_env *env, const char *path, pol_policy **out) {

@@ -117,3 +117,9 @@ const char *cli_opt_value(int argc, char **argv, int *i, const char *name) {
     return argv[++*i];
   return NULL;
 }
+
+int cli_usage_error(const char *cmd, const char *msg, const char *arg) {
+  cli_error("%s: %s%s", cmd, msg, arg ? arg : "");
+  fprintf(stderr, "Try 'policyc %s --help'.\n", cmd);
+  return EXIT_USAGE;
+}
