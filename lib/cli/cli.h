@@ -34,6 +34,11 @@ void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* "policyc CMD: MSG ARG" and a pointer to CMD's help, on stderr;
  * returns EXIT_USAGE. */
 int cli_usage_error(const char *cmd, const char *msg, const char *arg);
+/* Prepare [env] for compiling policies: the -I [dirs] in order, then
+ * each directory of POLICY_PATH, then load the --plugin files. Returns
+ * EXIT_OK, or the status to exit with after reporting the problem. */
+int cli_env_setup(pol_env *env, const char *const *dirs, int ndirs,
+                  const char *const *plugins, int nplugins);
 /* Flush stdout; on a write error report it and return false. */
 bool cli_flush_stdout(void);
 /* Parse a non-negative integer option value with an optional K/M/G

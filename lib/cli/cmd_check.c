@@ -239,30 +239,6 @@ static int load_vendors(pol_env *env, vendors *v, const check_opts *o) {
 
 /* ==== running ============================================================ */
 
-static int add_dirs(pol_env *env, const check_opts *o) {
-  int rc = POL_OK;
-  for (int i = 0; i < o->ndirs && rc == POL_OK; i++)
-    rc = pol_env_add_import_dir(env, o->dirs[i]);
-  const char *path = getenv("POLICY_PATH");
-  char *copy = path ? strdup(path) : NULL, *save = NULL;
-  for (char *d = copy ? strtok_r(copy, ":", &save) : NULL; d && rc == POL_OK;
-       d = strtok_r(NULL, ":", &save))
-    rc = pol_env_add_import_dir(env, d);
-  free(copy);
-  return rc;
-}
-
-/* Load the --plugin files into [env], in order; on failure the loader's
- * message (dlerror's text for a file it cannot load) and status 2. */
-static int load_plugins(pol_env *env, const check_opts *o) {
-  for (int i = 0; i < o->nplugins; i++)
-    if (pol_env_load_plugin(env, o->plugins[i]) != POL_OK) {
-      cli_error("%s", pol_env_errmsg(env));
-      return EXIT_USAGE;
-    }
-  return EXIT_OK;
-}
-
 /* POLICY as source, or as a saved policy (`policyc compile` output),
  * which is loaded and verified instead. */
 static int compile_policy(pol_env *env, const check_opts *o,
@@ -305,11 +281,11 @@ static int run(check_opts *o) {
   pol_policy *pol = NULL;
   vendors v = {0};
   int status = EXIT_INPUT;
-  if (pol_env_new(&o->cfg, &env) != POL_OK || add_dirs(env, o) != POL_OK) {
+  if (pol_env_new(&o->cfg, &env) != POL_OK) {
     cli_error("out of memory");
     goto done;
   }
-  status = load_plugins(env, o);
+  status = cli_env_setup(env, o->dirs, o->ndirs, o->plugins, o->nplugins);
   if (status == EXIT_OK)
     status = compile_policy(env, o, &pol);
   if (status == EXIT_OK)

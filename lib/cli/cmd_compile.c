@@ -123,29 +123,6 @@ int cli_load_policy(pol_env *env, const char *path, bool excerpt,
   return EXIT_USAGE;
 }
 
-/* -I directories, then those of POLICY_PATH, as `check` does. */
-static int add_dirs(pol_env *env, const compile_opts *o) {
-  int rc = POL_OK;
-  for (int i = 0; i < o->ndirs && rc == POL_OK; i++)
-    rc = pol_env_add_import_dir(env, o->dirs[i]);
-  const char *path = getenv("POLICY_PATH");
-  char *copy = path ? strdup(path) : NULL, *save = NULL;
-  for (char *d = copy ? strtok_r(copy, ":", &save) : NULL; d && rc == POL_OK;
-       d = strtok_r(NULL, ":", &save))
-    rc = pol_env_add_import_dir(env, d);
-  free(copy);
-  return rc;
-}
-
-static int load_plugins(pol_env *env, const compile_opts *o) {
-  for (int i = 0; i < o->nplugins; i++)
-    if (pol_env_load_plugin(env, o->plugins[i]) != POL_OK) {
-      cli_error("%s", pol_env_errmsg(env));
-      return EXIT_USAGE;
-    }
-  return EXIT_OK;
-}
-
 /* ==== writing ============================================================ */
 
 static bool write_all(int fd, const char *p, size_t n) {
@@ -264,12 +241,12 @@ static int run(const compile_opts *o) {
   pol_env *env = NULL;
   pol_policy *pol = NULL;
   int status = EXIT_INPUT;
-  if (pol_env_new(NULL, &env) != POL_OK || add_dirs(env, o) != POL_OK) {
+  if (pol_env_new(NULL, &env) != POL_OK) {
     cli_error("out of memory");
     goto done;
   }
   int excerpt = o->excerpt < 0 ? isatty(STDERR_FILENO) : o->excerpt;
-  status = load_plugins(env, o);
+  status = cli_env_setup(env, o->dirs, o->ndirs, o->plugins, o->nplugins);
   if (status == EXIT_OK)
     status = cli_load_policy(env, o->policy, excerpt, &pol);
   if (status == EXIT_OK && o->out)

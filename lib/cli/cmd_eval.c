@@ -146,17 +146,6 @@ static int load_facts(pol_facts *f, const char *path) {
   return EXIT_INPUT;
 }
 
-/* Load the --plugin files into [env], in order; on failure the loader's
- * message (dlerror's text for a file it cannot load) and status 2. */
-static int load_plugins(pol_env *env, const eval_opts *o) {
-  for (int i = 0; i < o->nplugins; i++)
-    if (pol_env_load_plugin(env, o->plugins[i]) != POL_OK) {
-      cli_error("%s", pol_env_errmsg(env));
-      return EXIT_USAGE;
-    }
-  return EXIT_OK;
-}
-
 static int evaluate(pol_env *env, pol_program *p, pol_facts *f) {
   pol_ctx *ctx;
   if (pol_ctx_new(env, &ctx) != POL_OK) {
@@ -206,7 +195,7 @@ static int run(eval_opts *o) {
     cli_error("out of memory");
     goto done;
   }
-  status = load_plugins(env, o);
+  status = cli_env_setup(env, NULL, 0, o->plugins, o->nplugins);
   for (int i = 0; i < o->ninputs && status == EXIT_OK; i++)
     status = o->is_bind[i] ? bind_one(f, o->inputs[i])
                            : load_facts(f, o->inputs[i]);

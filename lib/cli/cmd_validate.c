@@ -73,9 +73,9 @@ static int run(const char *schema_path, const char **dirs, int ndirs,
   pol_policy *pol = NULL;
   if (pol_env_new(NULL, &env) != POL_OK)
     return EXIT_INPUT;
-  for (int i = 0; i < ndirs; i++)
-    pol_env_add_import_dir(env, dirs[i]);
-  int status = schema(env, schema_path, &pol);
+  int status = cli_env_setup(env, dirs, ndirs, NULL, 0);
+  if (status == EXIT_OK)
+    status = schema(env, schema_path, &pol);
   for (int i = 0; status != EXIT_USAGE && pol && i < nfiles; i++) {
     int rc = one_file(env, pol, files[i]);
     if (rc > status)

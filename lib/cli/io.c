@@ -123,3 +123,26 @@ int cli_usage_error(const char *cmd, const char *msg, const char *arg) {
   fprintf(stderr, "Try 'policyc %s --help'.\n", cmd);
   return EXIT_USAGE;
 }
+
+int cli_env_setup(pol_env *env, const char *const *dirs, int ndirs,
+                  const char *const *plugins, int nplugins) {
+  int rc = POL_OK;
+  for (int i = 0; i < ndirs && rc == POL_OK; i++)
+    rc = pol_env_add_import_dir(env, dirs[i]);
+  const char *path = getenv("POLICY_PATH");
+  char *copy = path ? strdup(path) : NULL, *save = NULL;
+  for (char *d = copy ? strtok_r(copy, ":", &save) : NULL; d && rc == POL_OK;
+       d = strtok_r(NULL, ":", &save))
+    rc = pol_env_add_import_dir(env, d);
+  free(copy);
+  if (rc != POL_OK) {
+    cli_error("out of memory");
+    return EXIT_INPUT;
+  }
+  for (int i = 0; i < nplugins; i++)
+    if (pol_env_load_plugin(env, plugins[i]) != POL_OK) {
+      cli_error("%s", pol_env_errmsg(env));
+      return EXIT_USAGE;
+    }
+  return EXIT_OK;
+}
