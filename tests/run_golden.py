@@ -16,7 +16,9 @@ Three kinds of case:
    Lines without `// =>` are ignored.
 
 2. CLI cases: tests/golden/cli/NAME.cmd holds the arguments after
-   `policyc` (shell words, run from tests/golden/cli); NAME.out and
+   `policyc` (shell words, run from tests/golden/cli; `$BUILD` stands for
+   the absolute directory of the policyc under test, e.g. for plugins
+   built there, in the command and the expected output alike); NAME.out and
    NAME.err the exact expected stdout and stderr (a missing file means
    "anything"), NAME.status the exit status (default 0), NAME.in the
    standard input, NAME.stdout-to a file to send standard output to
@@ -61,7 +63,9 @@ def check_expr(policyc, expr, want):
 
 
 def check_cli(policyc, base):
-    args = shlex.split(open(base + ".cmd", encoding="utf-8").read())
+    text = open(base + ".cmd", encoding="utf-8").read()
+    text = text.replace("$BUILD", os.path.dirname(policyc))
+    args = shlex.split(text)
     want_rc = 0
     if os.path.exists(base + ".status"):
         want_rc = int(open(base + ".status").read().strip())
@@ -76,7 +80,9 @@ def check_cli(policyc, base):
     ok = rc == want_rc
     for ext, got in ((".out", out), (".err", err)):
         if os.path.exists(base + ext):
-            ok = ok and open(base + ext, encoding="utf-8").read() == got
+            want = open(base + ext, encoding="utf-8").read()
+            want = want.replace("$BUILD", os.path.dirname(policyc))
+            ok = ok and want == got
     return ok, (rc, out, err)
 
 

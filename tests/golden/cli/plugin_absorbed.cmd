@@ -1,1 +1,1 @@
---plugin ../../../build/tests/sample_plugin.so eval --bind 's="x"' -- 'sample.add(1, s) > 0 || sample.between(1, 0, 2)'
+--plugin $BUILD/tests/sample_plugin.so eval --bind 's="x"' -- 'sample.add(1, s) > 0 || sample.between(1, 0, 2)'

@@ -1,1 +1,1 @@
-check --color=never --plugin ../../../build/tests/sample_plugin.so plugin_check.pol vendor-a.json vendor-b.json
+check --color=never --plugin $BUILD/tests/sample_plugin.so plugin_check.pol vendor-a.json vendor-b.json

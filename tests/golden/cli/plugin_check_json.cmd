@@ -1,1 +1,1 @@
---plugin ../../../build/tests/sample_plugin.so check --color=never --format=json plugin_check.pol vendor-b.json
+--plugin $BUILD/tests/sample_plugin.so check --color=never --format=json plugin_check.pol vendor-b.json

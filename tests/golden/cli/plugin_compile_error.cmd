@@ -1,1 +1,1 @@
---plugin ../../../build/tests/sample_plugin.so eval -- 'sample.add(1) + sample.shout(2)'
+--plugin $BUILD/tests/sample_plugin.so eval -- 'sample.add(1) + sample.shout(2)'

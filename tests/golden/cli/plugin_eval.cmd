@@ -1,1 +1,1 @@
---plugin ../../../build/tests/sample_plugin.so eval -- 'sample.add(40, 2) + sample.add(-1, 1)'
+--plugin $BUILD/tests/sample_plugin.so eval -- 'sample.add(40, 2) + sample.add(-1, 1)'

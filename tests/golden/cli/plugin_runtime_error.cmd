@@ -1,1 +1,1 @@
---plugin ../../../build/tests/sample_plugin.so eval --bind 's="x"' -- 'sample.add(1, s)'
+--plugin $BUILD/tests/sample_plugin.so eval --bind 's="x"' -- 'sample.add(1, s)'

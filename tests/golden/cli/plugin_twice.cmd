@@ -1,1 +1,1 @@
---plugin ../../../build/tests/sample_plugin.so check --plugin ../../../build/tests/sample_plugin.so plugin_check.pol vendor-a.json
+--plugin $BUILD/tests/sample_plugin.so check --plugin $BUILD/tests/sample_plugin.so plugin_check.pol vendor-a.json
