@@ -21,6 +21,7 @@
 #include "host.h"
 #include "opcodes.h"
 #include "ops.h"
+#include "regex.h"
 
 typedef struct scope_var {
   const char *name;
@@ -921,12 +922,29 @@ static uint32_t fn_index(compiler *c, const builtin *b, const ast *n) {
   return p->nfns++;
 }
 
+/* matches() with a constant pattern: a pattern that does not compile is
+ * an error now, at its place in the source, not a surprise per vendor. */
+static void check_pattern(compiler *c, const builtin *b,
+                          const ast *const *args, uint32_t nargs) {
+  if (strcmp(b->name, "matches") != 0 || nargs != 2 ||
+      args[1]->kind != AST_STRING_LIT)
+    return;
+  arena tmp;
+  arena_init(&tmp, 0);
+  val e;
+  if (!rx_valid(&tmp, args[1]->lit.s.p, args[1]->lit.s.n, &e) &&
+      e.kind == V_ERROR && e.as.e->kind == ERR_INVALID)
+    diag_add(c->d, args[1]->sp, "%s", e.as.e->msg);
+  arena_free(&tmp);
+}
+
 static void emit_call(compiler *c, const builtin *b, const ast *const *args,
                       uint32_t nargs, const ast *n) {
   if (nargs > MAXARG_BC) {
     fail(c, n, "too many arguments%s", "");
     return;
   }
+  check_pattern(c, b, args, nargs);
   for (uint32_t i = 0; i < nargs; i++)
     expr(c, args[i]);
   word(c, MK_BC(OP_CALL, fn_index(c, b, n), nargs), n);

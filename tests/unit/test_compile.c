@@ -169,6 +169,9 @@ static void compile_errors(void **state) {
   expect_error("a.B{c: 1}", "message construction", 1);
   expect_error("cel.index(0)", "outside its cel.block", 1);
   expect_error("cel.block(1, 2)", "needs a list literal", 11);
+  expect_error("x.matches(\"a(b\")", "missing closing parenthesis", 11);
+  expect_error("matches(x, \"(a)\\\\1\")", "backreferences are not "
+               "supported", 12);
 }
 
 static void every_local_is_released(void **state) {
