@@ -72,13 +72,18 @@ char *arena_strndup(arena *a, const char *s, size_t n) {
   return p;
 }
 
+/* Most messages are short: format once into a stack buffer and copy;
+ * only a longer one is formatted a second time, into its exact size. */
 char *arena_printf(arena *a, const char *fmt, ...) {
+  char small[256];
   va_list ap;
   va_start(ap, fmt);
-  int n = vsnprintf(NULL, 0, fmt, ap);
+  int n = vsnprintf(small, sizeof small, fmt, ap);
   va_end(ap);
   if (n < 0)
     return NULL;
+  if ((size_t)n < sizeof small)
+    return arena_strndup(a, small, (size_t)n);
   char *p = arena_alloc(a, (size_t)n + 1);
   if (!p)
     return NULL;

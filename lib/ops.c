@@ -278,7 +278,7 @@ val ops_index(arena *a, val x, val i) {
 val ops_select(arena *a, val x, const str *f) {
   if (x.kind == V_MAP) {
     const val *v = map_get_str(x.as.m, f->data, f->len, f->hash);
-    return v ? *v : val_absent(a, f->data);
+    return v ? *v : val_absent_field(a, f->data);
   }
   return val_err(a, ERR_OVERLOAD,
                  "type '%s' does not support field selection (.%s)",

@@ -121,6 +121,10 @@ val val_err(arena *a, err_kind k, const char *fmt, ...) {
   return make_err(a, k, arena_strndup(a, buf, strlen(buf)), NULL);
 }
 
+val val_absent_field(arena *a, const char *field) {
+  return make_err(a, ERR_ABSENT, "no such key", field);
+}
+
 val val_absent(arena *a, const char *path) {
   const char *p = arena_strndup(a, path, strlen(path));
   const char *msg = arena_printf(a, "no such key or variable: '%s'", path);

@@ -149,6 +149,9 @@ POL_INTERNAL val val_map(arena *a, const val *keys, const val *vals, size_t n);
 POL_INTERNAL val val_err(arena *a, err_kind k, const char *fmt, ...)
     POL_PRINTF(3, 4);
 POL_INTERNAL val val_absent(arena *a, const char *path);
+/* A missing field [field] (borrowed: a program constant), with a short
+ * message the VM replaces by one naming the whole path as written. */
+POL_INTERNAL val val_absent_field(arena *a, const char *field);
 POL_INTERNAL val val_nomem(void);
 /* "no matching overload for 'op' applied to (int, string)" */
 POL_INTERNAL val val_no_overload(arena *a, const char *op, const val *args,
