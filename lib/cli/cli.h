@@ -61,5 +61,6 @@ int cmd_eval(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_compile(int argc, char **argv);
 int cmd_validate(int argc, char **argv);
+int cmd_bench(int argc, char **argv);
 
 #endif

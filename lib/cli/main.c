@@ -14,6 +14,7 @@ static const struct {
   int (*run)(int argc, char **argv);
   const char *summary;
 } commands[] = {
+    {"bench", cmd_bench, "time compiling a policy and checking vendors"},
     {"check", cmd_check, "check vendors' fact sets against a policy"},
     {"compile", cmd_compile, "compile a policy to a saved bytecode file"},
     {"eval", cmd_eval, "evaluate a CEL expression, print its value"},

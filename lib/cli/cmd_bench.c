@@ -1,0 +1,195 @@
+/*
+ * cmd_bench.c: `policyc bench [options] POLICY FACTS...`: how long the
+ * policy takes to compile, and to check each vendor once compiled: the
+ * median of several rounds, per vendor and per rule. Numbers only, for
+ * people; nothing here is asserted by tests (they never time anything).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli.h"
+
+static const char bench_usage[] =
+    "usage: policyc bench [options] POLICY FACTS...\n"
+    "  --rounds N            rounds to take the median of (default 5)\n"
+    "  --time MS             time to spend per round, at least (default 200)\n"
+    "  -I DIR                look for imported modules in DIR first\n";
+
+typedef struct bench_opts {
+  const char *policy;
+  char **facts;
+  int nfacts;
+  const char **dirs;
+  int ndirs;
+  unsigned long long rounds, ms;
+} bench_opts;
+
+static double now(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static int cmp_double(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return x < y ? -1 : x > y;
+}
+
+/* Median over [rounds] of the seconds per call of [fn], each round
+ * calling it for at least [ms] milliseconds. */
+static double median_time(int (*fn)(void *), void *arg, unsigned rounds,
+                          unsigned long long ms) {
+  double *t = calloc(rounds, sizeof *t);
+  if (!t)
+    return -1;
+  for (unsigned r = 0; r < rounds; r++) {
+    long n = 0;
+    double t0 = now(), el;
+    do {
+      if (fn(arg) != POL_OK) {
+        free(t);
+        return -1;
+      }
+      n++;
+      el = now() - t0;
+    } while (el * 1e3 < (double)ms);
+    t[r] = el / (double)n;
+  }
+  qsort(t, rounds, sizeof *t, cmp_double);
+  double m = t[rounds / 2];
+  free(t);
+  return m;
+}
+
+typedef struct compile_job {
+  pol_env *env;
+  const cli_input *src;
+  const char *name;
+} compile_job;
+
+static int compile_once(void *arg) {
+  compile_job *j = arg;
+  pol_policy *pol;
+  int rc = pol_policy_compile(j->env, j->src->data, j->src->len, j->name,
+                              &pol);
+  pol_policy_free(pol);
+  return rc;
+}
+
+typedef struct check_job {
+  pol_ctx *ctx;
+  pol_report *rep;
+  pol_facts *facts;
+} check_job;
+
+static int check_once(void *arg) {
+  check_job *j = arg;
+  pol_report_reset(j->rep);
+  return pol_check(j->ctx, j->rep, j->facts, "bench");
+}
+
+static int bench_vendor(pol_env *env, const pol_policy *pol,
+                        const bench_opts *o, const char *path) {
+  pol_facts *f;
+  pol_ctx *ctx;
+  pol_report *rep;
+  if (pol_facts_new(env, &f) != POL_OK)
+    return EXIT_INPUT;
+  if (pol_facts_load_file(f, path) != POL_OK) {
+    cli_error("%s", pol_facts_errmsg(f));
+    pol_facts_free(f);
+    return EXIT_INPUT;
+  }
+  pol_ctx_new(env, &ctx);
+  pol_report_new(pol, POL_UNKNOWN_FAIL, &rep);
+  check_job j = {ctx, rep, f};
+  double t = median_time(check_once, &j, (unsigned)o->rounds, o->ms);
+  size_t rules = pol_policy_rule_count(pol);
+  printf("  %-40s %9.1f us  %7.1f ns/rule  %9.0f checks/s\n", path, t * 1e6,
+         t * 1e9 / (double)(rules ? rules : 1), t > 0 ? 1 / t : 0.0);
+  pol_report_free(rep);
+  pol_ctx_free(ctx);
+  pol_facts_free(f);
+  return EXIT_OK;
+}
+
+static int run(const bench_opts *o) {
+  pol_env *env;
+  pol_policy *pol = NULL;
+  cli_input src;
+  if (pol_env_new(NULL, &env) != POL_OK)
+    return EXIT_INPUT;
+  int status = cli_env_setup(env, o->dirs, o->ndirs, NULL, 0);
+  if (status == EXIT_OK && !cli_read(o->policy, &src))
+    status = EXIT_INPUT;
+  if (status == EXIT_OK) {
+    status = cli_load_policy(env, o->policy, 0, &pol);
+    compile_job cj = {env, &src, o->policy};
+    double tc = status == EXIT_OK && !pol_is_saved_policy(src.data, src.len)
+                    ? median_time(compile_once, &cj, (unsigned)o->rounds,
+                                  o->ms)
+                    : -1;
+    free(src.data);
+    if (status == EXIT_OK) {
+      printf("policy %s: %zu rules", o->policy, pol_policy_rule_count(pol));
+      if (tc >= 0)
+        printf(", compiled in %.3f ms (median of %llu rounds)", tc * 1e3,
+               o->rounds);
+      printf("\ncheck, once compiled (median of %llu rounds):\n", o->rounds);
+    }
+  }
+  for (int i = 0; status == EXIT_OK && i < o->nfacts; i++)
+    status = bench_vendor(env, pol, o, o->facts[i]);
+  if (!cli_flush_stdout() && status == EXIT_OK)
+    status = EXIT_INPUT;
+  pol_policy_free(pol);
+  pol_env_free(env);
+  return status;
+}
+
+static int parse_args(int argc, char **argv, bench_opts *o) {
+  int i = 1;
+  for (; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
+    const char *a = argv[i], *v;
+    unsigned long long *slot = NULL;
+    if (!strcmp(a, "--")) {
+      i++;
+      break;
+    }
+    if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+      fputs(bench_usage, stdout);
+      return -1;
+    }
+    if ((v = cli_opt_value(argc, argv, &i, "--rounds")))
+      slot = &o->rounds;
+    else if ((v = cli_opt_value(argc, argv, &i, "--time")))
+      slot = &o->ms;
+    else if (!strncmp(a, "-I", 2) && (a[2] || i + 1 < argc))
+      o->dirs[o->ndirs++] = a[2] ? a + 2 : argv[++i];
+    else
+      return cli_usage_error("bench", "unknown option or missing value: ",
+                             a);
+    if (slot && (!cli_parse_size(v, slot) || *slot == 0 || *slot > 1000000))
+      return cli_usage_error("bench", "bad number: ", v);
+  }
+  if (argc - i < 2)
+    return cli_usage_error("bench", "missing POLICY or FACTS", NULL);
+  o->policy = argv[i];
+  o->facts = argv + i + 1;
+  o->nfacts = argc - i - 1;
+  return EXIT_OK;
+}
+
+int cmd_bench(int argc, char **argv) {
+  bench_opts o = {NULL, NULL, 0, NULL, 0, 5, 200};
+  o.dirs = calloc((size_t)argc, sizeof *o.dirs);
+  if (!o.dirs)
+    return EXIT_INPUT;
+  int status = parse_args(argc, argv, &o);
+  if (status == EXIT_OK)
+    status = run(&o);
+  free(o.dirs);
+  return status < 0 ? EXIT_OK : status;
+}

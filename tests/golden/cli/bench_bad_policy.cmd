@@ -1,0 +1,1 @@
+bench --rounds 1 syntax_errors.pol vendor-a.json

@@ -1,0 +1,1 @@
+bench --rounds 0 verdicts.pol vendor-a.json
