@@ -62,7 +62,7 @@ TEST_HELPERS := $(filter-out $(TEST_SRC),$(wildcard tests/unit/*.c))
 STATIC := $(B)/libpol.a
 SHARED := $(B)/libpol.so.$(VERSION)
 
-.PHONY: all check demo bench clean unit golden conformance asan valgrind docs-example install uninstall embed-test
+.PHONY: all check demo bench clean unit golden conformance asan valgrind docs-example install uninstall embed-test policy-tests
 all: deps-ok $(B)/policyc $(STATIC) $(SHARED) $(if $(filter build,$(B)),policyc)
 
 # ---- dependencies --------------------------------------------------------
@@ -161,6 +161,9 @@ unit: $(TEST_BIN)
 	$(Q)sh tests/run_unit.sh $(TEST_BIN)
 golden: $(B)/policyc $(B)/tests/sample_plugin.so
 	$(Q)python3 tests/run_golden.py $(B)/policyc
+# Policy unit tests of the stdlib modules and the example policies.
+policy-tests: $(B)/policyc
+	$(Q)$(B)/policyc test tests/policy/*_test.json
 conformance: $(B)/policyc
 	$(Q)sh tests/run_conformance.sh $(B)/policyc
 # golden runs last: its closing `N passed, M failed` line ends the output.
@@ -168,6 +171,7 @@ check: all
 	$(Q)$(MAKE) --no-print-directory unit
 	$(Q)$(MAKE) --no-print-directory docs-example
 	$(Q)$(MAKE) --no-print-directory embed-test
+	$(Q)$(MAKE) --no-print-directory policy-tests
 	$(Q)$(MAKE) --no-print-directory conformance
 	$(Q)$(MAKE) --no-print-directory golden
 

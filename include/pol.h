@@ -174,6 +174,10 @@ POL_API const char *pol_value_str(const pol_value *v, size_t *len);
 POL_API size_t pol_value_len(const pol_value *v);
 /* List item [i] (NULL if out of range or not a list). */
 POL_API const pol_value *pol_value_at(const pol_value *v, size_t i);
+/* Map entry [i]'s key (a string key's text and length; NULL for other
+ * keys, or out of range) and value, in the map's order. */
+POL_API const char *pol_value_key(const pol_value *v, size_t i, size_t *len);
+POL_API const pol_value *pol_value_entry(const pol_value *v, size_t i);
 /* Map value for the string key [key] (NULL if absent or not a map). */
 POL_API const pol_value *pol_value_get(const pol_value *v, const char *key);
 /* [v] as CEL literal text (1u, "s", [1, 2], duration("1s")); the text

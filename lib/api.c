@@ -448,6 +448,23 @@ const pol_value *pol_value_at(const pol_value *v, size_t i) {
   return (const pol_value *)&x->as.l->items[i];
 }
 
+const char *pol_value_key(const pol_value *v, size_t i, size_t *len) {
+  const val *x = VAL(v);
+  if (x->kind != V_MAP || i >= x->as.m->n ||
+      x->as.m->keys[i].kind != V_STRING)
+    return NULL;
+  if (len)
+    *len = x->as.m->keys[i].as.s->len;
+  return x->as.m->keys[i].as.s->data;
+}
+
+const pol_value *pol_value_entry(const pol_value *v, size_t i) {
+  const val *x = VAL(v);
+  if (x->kind != V_MAP || i >= x->as.m->n)
+    return NULL;
+  return (const pol_value *)&x->as.m->vals[i];
+}
+
 const pol_value *pol_value_get(const pol_value *v, const char *key) {
   const val *x = VAL(v);
   if (x->kind != V_MAP || !key)

@@ -199,6 +199,12 @@ static void value_accessors(void **state) {
   assert_true(pol_value_bool(pol_value_at(l, 5)));
   assert_null(pol_value_at(l, 6));
   assert_null(pol_value_get(v, "missing"));
+  size_t kn;
+  assert_string_equal(pol_value_key(v, 0, &kn), "n");
+  assert_int_equal(kn, 1);
+  assert_ptr_equal(pol_value_entry(v, 0), l);
+  assert_null(pol_value_key(v, 1, NULL));
+  assert_null(pol_value_entry(l, 0)); /* not a map */
 }
 
 /* One program, many threads, same answers. */

@@ -1,0 +1,1 @@
+test bad_policy_test.json

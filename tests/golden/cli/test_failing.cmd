@@ -1,0 +1,1 @@
+test failing_test.json

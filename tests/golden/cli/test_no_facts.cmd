@@ -1,0 +1,1 @@
+test no_facts_test.json

@@ -1,0 +1,1 @@
+test no_policy_test.json
