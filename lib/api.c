@@ -6,13 +6,13 @@
  */
 #include "pol.h"
 
-#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "compile.h"
+#include "file.h"
 #include "handles.h"
 #include "host.h"
 #include "json.h"
@@ -233,21 +233,12 @@ static int rebuild(pol_facts *f) {
 }
 
 static int bind(pol_facts *f, const char *name, size_t len, val v) {
-  if (f->n == f->cap) {
-    size_t cap = f->cap ? f->cap * 2 : 16;
-    val *k = realloc(f->keys, cap * sizeof *k);
-    if (k)
-      f->keys = k;
-    val *vs = realloc(f->vals, cap * sizeof *vs);
-    if (vs)
-      f->vals = vs;
-    const char **ns = realloc(f->names, cap * sizeof *ns);
-    if (ns)
-      f->names = ns;
-    if (!k || !vs || !ns)
-      return POL_ENOMEM;
-    f->cap = cap;
-  }
+  /* three parallel arrays, each with its own capacity */
+  if (!mem_grow((void **)&f->keys, &f->cap_keys, f->n + 1, sizeof *f->keys) ||
+      !mem_grow((void **)&f->vals, &f->cap_vals, f->n + 1, sizeof *f->vals) ||
+      !mem_grow((void **)&f->names, &f->cap_names, f->n + 1,
+                sizeof *f->names))
+    return POL_ENOMEM;
   val key = val_string(&f->a, name, len);
   if (key.kind == V_ERROR)
     return POL_ENOMEM;
@@ -512,37 +503,12 @@ int pol_policy_compile(pol_env *env, const char *src, size_t len,
   return p ? POL_OK : compile_failed(env);
 }
 
-/* Read the whole of [path] (at most POL_MAX_SOURCE bytes) into a malloc'd
- * buffer; false with a message in [msg] on failure. */
+/* file_read with a "path: reason" message in [msg] on failure. */
 static bool read_all(const char *path, char **out, size_t *len, char *msg) {
-  FILE *f = fopen(path, "rb");
-  if (!f) {
-    api_msg(msg, "%s: %s", path, strerror(errno));
-    return false;
-  }
-  size_t cap = 65536, n = 0, got;
-  char *buf = malloc(cap + 1);
-  while (buf && (got = fread(buf + n, 1, cap - n, f)) > 0) {
-    n += got;
-    if (n == cap) {
-      char *nb = cap < POL_MAX_SOURCE ? realloc(buf, (cap *= 2) + 1) : NULL;
-      if (!nb)
-        free(buf);
-      buf = nb;
-    }
-  }
-  bool ok = buf && !ferror(f);
-  fclose(f);
-  if (!ok) {
-    free(buf);
-    api_msg(msg, "%s: %s", path, buf ? "read error" : "too large or out of "
-            "memory");
-    return false;
-  }
-  buf[n] = '\0';
-  *out = buf;
-  *len = n;
-  return true;
+  int rc = file_read(path, out, len);
+  if (rc)
+    api_msg(msg, "%s: %s", path, strerror(rc));
+  return rc == 0;
 }
 
 int pol_policy_compile_file(pol_env *env, const char *path, pol_policy **out) {

@@ -74,21 +74,24 @@ char *arena_strndup(arena *a, const char *s, size_t n) {
 
 /* Most messages are short: format once into a stack buffer and copy;
  * only a longer one is formatted a second time, into its exact size. */
-char *arena_printf(arena *a, const char *fmt, ...) {
+char *arena_vprintf(arena *a, const char *fmt, va_list ap) {
   char small[256];
+  va_list again;
+  va_copy(again, ap);
+  int n = vsnprintf(small, sizeof small, fmt, ap);
+  char *p = NULL;
+  if (n >= 0 && (size_t)n < sizeof small)
+    p = arena_strndup(a, small, (size_t)n);
+  else if (n >= 0 && (p = arena_alloc(a, (size_t)n + 1)))
+    vsnprintf(p, (size_t)n + 1, fmt, again);
+  va_end(again);
+  return p;
+}
+
+char *arena_printf(arena *a, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
-  int n = vsnprintf(small, sizeof small, fmt, ap);
-  va_end(ap);
-  if (n < 0)
-    return NULL;
-  if ((size_t)n < sizeof small)
-    return arena_strndup(a, small, (size_t)n);
-  char *p = arena_alloc(a, (size_t)n + 1);
-  if (!p)
-    return NULL;
-  va_start(ap, fmt);
-  vsnprintf(p, (size_t)n + 1, fmt, ap);
+  char *p = arena_vprintf(a, fmt, ap);
   va_end(ap);
   return p;
 }
@@ -133,4 +136,23 @@ void arena_free(arena *a) {
     c = next;
   }
   arena_init(a, a->limit);
+}
+
+bool mem_grow(void **p, size_t *cap, size_t need, size_t elem) {
+  if (need <= *cap)
+    return true;
+  size_t ncap = *cap ? *cap : 16;
+  while (ncap < need) {
+    if (ncap > SIZE_MAX / 2)
+      return false;
+    ncap *= 2;
+  }
+  if (ncap > SIZE_MAX / elem)
+    return false;
+  void *q = realloc(*p, ncap * elem);
+  if (!q)
+    return false;
+  *p = q;
+  *cap = ncap;
+  return true;
 }

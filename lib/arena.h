@@ -11,6 +11,8 @@
 #ifndef POL_ARENA_H
 #define POL_ARENA_H
 
+#include <stdarg.h>
+
 #include "common.h"
 
 typedef struct arena_chunk arena_chunk;
@@ -34,5 +36,11 @@ POL_INTERNAL void *arena_zalloc(arena *a, size_t n);
 POL_INTERNAL char *arena_strndup(arena *a, const char *s, size_t n);
 /* printf into the arena; NULL on out of memory. */
 POL_INTERNAL char *arena_printf(arena *a, const char *fmt, ...) POL_PRINTF(2, 3);
+POL_INTERNAL char *arena_vprintf(arena *a, const char *fmt, va_list ap);
+
+/* Heap arrays (those that outlive an arena): make *[p], of *[cap]
+ * elements of [elem] bytes, hold at least [need], doubling as it grows.
+ * false on out of memory or overflow, leaving *p and *cap as they were. */
+POL_INTERNAL bool mem_grow(void **p, size_t *cap, size_t need, size_t elem);
 
 #endif

@@ -65,20 +65,6 @@ static bool literal_value(compiler *c, const ast *n, val *out);
 
 /* ==== emission =========================================================== */
 
-static bool grow(void **p, size_t *cap, size_t need, size_t elem) {
-  if (need <= *cap)
-    return true;
-  size_t ncap = *cap ? *cap * 2 : 64;
-  while (ncap < need)
-    ncap *= 2;
-  void *q = realloc(*p, ncap * elem);
-  if (!q)
-    return false;
-  *p = q;
-  *cap = ncap;
-  return true;
-}
-
 static void fail(compiler *c, const ast *n, const char *msg, const char *arg) {
   diag_add(c->d, n->sp, msg, arg);
 }
@@ -87,12 +73,12 @@ static void fail(compiler *c, const ast *n, const char *msg, const char *arg) {
 static uint32_t word(compiler *c, uint32_t w, const ast *n) {
   program *p = c->p;
   size_t cap = c->cap_code;
-  if (!grow((void **)&p->code, &cap, p->ncode + 1, sizeof *p->code)) {
+  if (!mem_grow((void **)&p->code, &cap, p->ncode + 1, sizeof *p->code)) {
     c->oom = true;
     return 0;
   }
   size_t cap2 = c->cap_code;
-  if (!grow((void **)&p->locs, &cap2, p->ncode + 1, sizeof *p->locs)) {
+  if (!mem_grow((void **)&p->locs, &cap2, p->ncode + 1, sizeof *p->locs)) {
     c->oom = true;
     return 0;
   }
@@ -162,7 +148,7 @@ static uint32_t konst(compiler *c, val v, const ast *n) {
     fail(c, n, "too many constants (limit is 16777215)%s", "");
     return 0;
   }
-  if (!grow((void **)&p->consts, &c->cap_consts, p->nconsts + 1,
+  if (!mem_grow((void **)&p->consts, &c->cap_consts, p->nconsts + 1,
             sizeof *p->consts)) {
     c->oom = true;
     return 0;
@@ -228,7 +214,7 @@ static uint32_t source_index(compiler *c, diag_list *d) {
   for (uint32_t i = 0; i < c->nsrcs; i++)
     if (c->srcs[i] == d)
       return i;
-  if (!grow((void **)&c->srcs, &c->cap_srcs, c->nsrcs + 1, sizeof *c->srcs)) {
+  if (!mem_grow((void **)&c->srcs, &c->cap_srcs, c->nsrcs + 1, sizeof *c->srcs)) {
     c->oom = true;
     return 0;
   }
@@ -914,7 +900,7 @@ static uint32_t fn_index(compiler *c, const builtin *b, const ast *n) {
     fail(c, n, "too many distinct functions (limit is 4095)%s", "");
     return 0;
   }
-  if (!grow((void **)&p->fns, &c->cap_fns, p->nfns + 1, sizeof *p->fns)) {
+  if (!mem_grow((void **)&p->fns, &c->cap_fns, p->nfns + 1, sizeof *p->fns)) {
     c->oom = true;
     return 0;
   }

@@ -35,37 +35,16 @@ void diag_free(diag_list *d) {
   d->n = d->cap = 0;
 }
 
-/* printf into [a]; NULL on out of memory. */
-static char *vformat(arena *a, const char *fmt, va_list ap) {
-  va_list again;
-  va_copy(again, ap);
-  int n = vsnprintf(NULL, 0, fmt, ap);
-  char *s = n < 0 ? NULL : arena_alloc(a, (size_t)n + 1);
-  if (s)
-    vsnprintf(s, (size_t)n + 1, fmt, again);
-  va_end(again);
-  return s;
-}
-
-static bool grow(diag_list *d) {
-  size_t cap = d->cap ? d->cap * 2 : 8;
-  diag *items = realloc(d->items, cap * sizeof *items);
-  if (!items)
-    return false;
-  d->items = items;
-  d->cap = cap;
-  return true;
-}
-
 /* Add an error at [sp] with a printf-formatted message. After DIAG_MAX
  * errors, or when memory runs out, the error is silently dropped; a
  * message that cannot be formatted is replaced by a fixed text. */
 void diag_add(diag_list *d, span sp, const char *fmt, ...) {
-  if (d->n >= DIAG_MAX || (d->n == d->cap && !grow(d)))
+  if (d->n >= DIAG_MAX ||
+      !mem_grow((void **)&d->items, &d->cap, d->n + 1, sizeof *d->items))
     return;
   va_list ap;
   va_start(ap, fmt);
-  const char *msg = vformat(&d->a, fmt, ap);
+  const char *msg = arena_vprintf(&d->a, fmt, ap);
   va_end(ap);
   d->items[d->n].sp = sp;
   d->items[d->n].msg = msg ? msg : "error (out of memory for its message)";

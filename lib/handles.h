@@ -40,7 +40,7 @@ struct pol_facts {
   arena a;              /* every bound value */
   pol_builder builder;  /* builds into a */
   val *keys, *vals;     /* bindings in order; later ones win */
-  size_t n, cap;
+  size_t n, cap_keys, cap_vals, cap_names;
   map *vars;            /* the bindings as a map, for the VM */
   const char **names;   /* the bound names, for pol_compile_expr decls */
   char errmsg[1024];

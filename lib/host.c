@@ -108,18 +108,6 @@ void host_free(host_registry *r) {
   free(r);
 }
 
-static bool grow(void **p, size_t *cap, size_t need, size_t elem) {
-  if (need <= *cap)
-    return true;
-  size_t ncap = *cap ? *cap * 2 : 16;
-  void *q = realloc(*p, ncap * elem);
-  if (!q)
-    return false;
-  *p = q;
-  *cap = ncap;
-  return true;
-}
-
 static host_fn *find(const host_registry *r, const char *name) {
   for (size_t i = 0; r && i < r->n; i++)
     if (strcmp(r->fns[i]->name, name) == 0)
@@ -349,7 +337,7 @@ static host_fn *fn_new(const char *name) {
 }
 
 static int append(host_registry *r, host_fn *h, char *msg, size_t msglen) {
-  if (!grow((void **)&r->fns, &r->cap, r->n + 1, sizeof *r->fns)) {
+  if (!mem_grow((void **)&r->fns, &r->cap, r->n + 1, sizeof *r->fns)) {
     fn_free(h);
     return say(POL_ENOMEM, msg, msglen, "out of memory");
   }
@@ -454,7 +442,7 @@ int host_load_plugin(host_registry *r, const char *path, char *msg,
   int rc = table ? POL_OK
                  : say(POL_EFORMAT, msg, msglen, "plugin '%s' does not "
                        "export '%s'", path, POL_PLUGIN_SYMBOL);
-  if (rc == POL_OK && !grow((void **)&r->libs, &r->cap_libs, r->nlibs + 1,
+  if (rc == POL_OK && !mem_grow((void **)&r->libs, &r->cap_libs, r->nlibs + 1,
                             sizeof *r->libs))
     rc = say(POL_ENOMEM, msg, msglen, "out of memory");
   if (rc == POL_OK)

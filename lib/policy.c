@@ -11,12 +11,12 @@
  */
 #include "policy.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "compile.h"
+#include "file.h"
 #include "parse.h"
 #include "schema.h"
 
@@ -76,14 +76,8 @@ size_t diag_set_count(const diag_set *s) {
 
 diag_list *diag_set_add(diag_set *s, const char *file, const char *src,
                         size_t len) {
-  if (s->n == s->cap) {
-    size_t cap = s->cap ? s->cap * 2 : 8;
-    diag_list **l = realloc(s->lists, cap * sizeof *l);
-    if (!l)
-      return NULL;
-    s->lists = l;
-    s->cap = cap;
-  }
+  if (!mem_grow((void **)&s->lists, &s->cap, s->n + 1, sizeof *s->lists))
+    return NULL;
   diag_list *d = calloc(1, sizeof *d);
   char *f = strdup(file), *t = malloc(len + 1);
   if (!d || !f || !t) {
@@ -100,44 +94,9 @@ diag_list *diag_set_add(diag_set *s, const char *file, const char *src,
 /* ==== loading ============================================================ */
 
 static bool push(stmts *s, stmt x) {
-  if (s->n == s->cap) {
-    size_t cap = s->cap ? s->cap * 2 : 16;
-    stmt *v = realloc(s->v, cap * sizeof *v);
-    if (!v)
-      return false;
-    s->v = v;
-    s->cap = cap;
-  }
+  if (!mem_grow((void **)&s->v, &s->cap, s->n + 1, sizeof *s->v))
+    return false;
   s->v[s->n++] = x;
-  return true;
-}
-
-static bool read_file(const char *path, char **text, size_t *len) {
-  FILE *f = fopen(path, "rb");
-  if (!f)
-    return false;
-  size_t cap = 4096, n = 0;
-  char *buf = malloc(cap);
-  size_t got;
-  while (buf && (got = fread(buf + n, 1, cap - n, f)) > 0) {
-    n += got;
-    if (n == cap && n < POL_MAX_SOURCE) {
-      char *nb = realloc(buf, cap *= 2);
-      if (!nb)
-        free(buf);
-      buf = nb;
-    } else if (n == cap) {
-      break;
-    }
-  }
-  bool ok = buf && !ferror(f) && n < POL_MAX_SOURCE;
-  fclose(f);
-  if (!ok) {
-    free(buf);
-    return false;
-  }
-  *text = buf;
-  *len = n;
   return true;
 }
 
@@ -147,7 +106,7 @@ static bool find_module(const loader *L, const char *name, char **text,
                         size_t *len, char *where, size_t cap) {
   for (size_t i = 0; i < L->paths->ndirs; i++) {
     snprintf(where, cap, "%s/%s.pol", L->paths->dirs[i], name);
-    if (read_file(where, text, len))
+    if (file_read(where, text, len) == 0)
       return true;
   }
   const stdlib_module *m = stdlib_find(name);
@@ -224,15 +183,10 @@ static void import(loader *L, const ast *n, diag_list *d) {
   ast *root = parse_policy(&L->ast, md);
   if (!root)
     return;
-  if (L->ndone == L->cap_done) {
-    size_t cap = L->cap_done ? L->cap_done * 2 : 8;
-    const char **v = realloc(L->done, cap * sizeof *v);
-    if (!v) {
-      L->oom = true;
-      return;
-    }
-    L->done = v;
-    L->cap_done = cap;
+  if (!mem_grow((void **)&L->done, &L->cap_done, L->ndone + 1,
+                sizeof *L->done)) {
+    L->oom = true;
+    return;
   }
   L->done[L->ndone++] = name;
   L->stack[L->depth++] = name;

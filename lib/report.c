@@ -300,14 +300,9 @@ static void tally(const report *r, vendor_result *vr) {
 }
 
 static vendor_result *new_vendor(report *r) {
-  if (r->nvendors == r->cap) {
-    uint32_t cap = r->cap ? r->cap * 2 : 8;
-    vendor_result *v = realloc(r->vendors, cap * sizeof *v);
-    if (!v)
-      return NULL;
-    r->vendors = v;
-    r->cap = cap;
-  }
+  if (!mem_grow((void **)&r->vendors, &r->cap, (size_t)r->nvendors + 1,
+                sizeof *r->vendors))
+    return NULL;
   vendor_result *vr = &r->vendors[r->nvendors];
   memset(vr, 0, sizeof *vr);
   vr->rules = arena_zalloc(&r->a, (r->pol->nrules + 1) * sizeof *vr->rules);

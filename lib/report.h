@@ -52,7 +52,8 @@ typedef struct report {
   const policy *pol;
   unknown_mode unknown;
   vendor_result *vendors;
-  uint32_t nvendors, cap;
+  uint32_t nvendors;
+  size_t cap;              /* vendors allocated */
   arena a;
   sbuf tmp;                /* scratch for rendering messages */
 } report;

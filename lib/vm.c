@@ -308,14 +308,9 @@ static void note(vm *v, const str *path, val x) {
   bool missing = x.kind == V_ERROR && x.as.e->kind == ERR_ABSENT;
   if (x.kind == V_ERROR && !missing)
     return;
-  if (v->ntrace == v->trace_cap) {
-    size_t cap = v->trace_cap ? v->trace_cap * 2 : 16;
-    vm_trace *t = realloc(v->trace, cap * sizeof *t);
-    if (!t)
-      return; /* a shorter trace, not a failed evaluation */
-    v->trace = t;
-    v->trace_cap = cap;
-  }
+  if (!mem_grow((void **)&v->trace, &v->trace_cap, v->ntrace + 1,
+                sizeof *v->trace))
+    return; /* a shorter trace, not a failed evaluation */
   v->trace[v->ntrace++] = (vm_trace){path, x, missing};
 }
 

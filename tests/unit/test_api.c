@@ -7,6 +7,7 @@
 
 #include <pthread.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "pol.h"
 
@@ -16,14 +17,6 @@ typedef struct fixture {
   pol_facts *facts;
   pol_program *prog;
 } fixture;
-
-#define assert_pol_ok(f, rc)                                               \
-  do {                                                                     \
-    int rc_ = (rc);                                                        \
-    if (rc_ != POL_OK)                                                     \
-      fail_msg("status %d: %s / %s", rc_, pol_env_errmsg((f)->env),        \
-               pol_ctx_errmsg((f)->ctx));                                  \
-  } while (0)
 
 static int setup_limits(void **state, uint64_t steps, size_t mem) {
   fixture *f = calloc(1, sizeof *f);
@@ -322,6 +315,33 @@ static void one_policy_many_threads(void **state) {
   pol_policy_free(pol);
 }
 
+static void files_that_cannot_be_read(void **state) {
+  fixture *f = *state;
+  pol_policy *pol = (pol_policy *)1;
+  assert_int_equal(pol_policy_compile_file(f->env, "/nonexistent.pol", &pol),
+                   POL_EIO);
+  assert_null(pol);
+  assert_string_equal(pol_env_errmsg(f->env),
+                      "/nonexistent.pol: No such file or directory");
+  assert_int_equal(pol_policy_compile_file(f->env, "/", &pol), POL_EIO);
+  assert_string_equal(pol_env_errmsg(f->env), "/: Is a directory");
+  assert_int_equal(pol_facts_load_file(f->facts, "/nonexistent.json"),
+                   POL_EIO);
+  assert_string_equal(pol_facts_errmsg(f->facts),
+                      "/nonexistent.json: No such file or directory");
+  /* and a file that reads: its name is the policy's source in messages */
+  char path[] = "/tmp/pol-test-XXXXXX";
+  int fd = mkstemp(path);
+  assert_true(fd >= 0);
+  assert_int_equal(write(fd, "must r: x >\n", 12), 12);
+  close(fd);
+  assert_int_equal(pol_policy_compile_file(f->env, path, &pol), POL_ESYNTAX);
+  pol_diag d;
+  assert_pol_ok(f, pol_diag_get(f->env, 0, &d));
+  assert_string_equal(d.file, path);
+  unlink(path);
+}
+
 static void status_text(void **state) {
   (void)state;
   assert_string_equal(pol_strerror(POL_OK), "ok");
@@ -343,6 +363,7 @@ int main(int argc, char **argv) {
       cmocka_unit_test_setup_teardown(value_accessors, setup, teardown),
       cmocka_unit_test_setup_teardown(one_program_many_threads, setup, teardown),
       cmocka_unit_test_setup_teardown(one_policy_many_threads, setup, teardown),
+      cmocka_unit_test_setup_teardown(files_that_cannot_be_read, setup, teardown),
       cmocka_unit_test(status_text),
   };
   if (argc > 1)

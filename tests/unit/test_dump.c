@@ -80,13 +80,6 @@ typedef struct fixture {
   size_t nfacts;
 } fixture;
 
-#define assert_pol_ok(f, rc)                                               \
-  do {                                                                     \
-    int rc_ = (rc);                                                        \
-    if (rc_ != POL_OK)                                                     \
-      fail_msg("status %d: %s", rc_, pol_env_errmsg((f)->env));            \
-  } while (0)
-
 static int setup(void **state) {
   fixture *f = calloc(1, sizeof *f);
   pol_config cfg;

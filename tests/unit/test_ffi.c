@@ -31,14 +31,6 @@ typedef struct fixture {
   pol_program *prog;
 } fixture;
 
-#define assert_pol_ok(f, rc)                                               \
-  do {                                                                     \
-    int rc_ = (rc);                                                        \
-    if (rc_ != POL_OK)                                                     \
-      fail_msg("status %d: %s / %s", rc_, pol_env_errmsg((f)->env),        \
-               pol_ctx_errmsg((f)->ctx));                                  \
-  } while (0)
-
 #define assert_contains(s, part)                                           \
   do {                                                                     \
     const char *s_ = (s), *p_ = (part);                                    \
