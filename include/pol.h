@@ -1,29 +1,50 @@
 /*
  * pol.h: the public API of libpol, the policy-language engine behind
  * policyc. Everything a host program needs is in this one header; every
- * public name starts with pol_ or POL_.
+ * public name starts with pol_ or POL_. docs/embedding.md is the guide
+ * and lists every function.
  *
  * Handles, by lifetime (as in SQLite and Lua):
- *   pol_env      configuration and limits; create one per process or per
- *                configuration. Compiling through it is not thread-safe:
- *                compile from one thread at a time per env.
+ *   pol_env      configuration, limits, import directories, host
+ *                functions; create one per process or per configuration.
+ *                Compiling through it is not thread-safe: compile from one
+ *                thread at a time per env. Programs and policies compiled
+ *                or loaded through it must be freed before it.
  *   pol_program  a compiled expression. Immutable: evaluate it from any
  *                number of threads at once, each with its own pol_ctx.
+ *   pol_policy   a compiled policy. Immutable: check it from any number
+ *                of threads at once.
  *   pol_facts    a set of named variables (a vendor's fact set, or the
  *                --bind values). Read-only while evaluations use it, so
  *                it too can be shared by threads once loaded.
  *   pol_ctx      per-thread evaluation state: value stack, temporaries
- *                arena, limits, last error. Never share one between
- *                threads at the same time.
+ *                arena, limits, last error. One thread at a time.
+ *   pol_report   the results of checking vendors against one policy. One
+ *                thread at a time (reading it fills caches).
+ *   pol_writer   a report being written out, vendor by vendor.
  *
  * Ownership, once for all: arguments are borrowed; text and values a
  * function returns belong to the handle it was called on and stay valid
- * until the next call on that handle (or its free); anything the caller
- * must free comes from a *_new function and goes to the matching *_free.
+ * until the next call on that handle that says it changes them (or its
+ * free); anything the caller must free comes from a *_new function and
+ * goes to the matching *_free. Every *_new sets *out to NULL when it
+ * fails. The exceptions say so where they are declared.
+ *
+ * A report refers to the fact sets it checked instead of copying them:
+ * reading a report's facts, values, evidence or vendor names, and
+ * rendering it, read those fact sets. Keep each one alive and unchanged
+ * (not freed, reset or reloaded) until the report is reset or freed, or
+ * call pol_report_detach() to give the report its own copies first.
  *
  * Errors: every fallible function returns POL_OK (0) or a POL_E* code and
  * leaves a message in its handle, read with pol_*_errmsg(). The library
  * never prints, never exits and keeps no global mutable state.
+ *
+ * ABI: structs a host fills (pol_config, pol_diag) begin with their size,
+ * set by their init function or macro, so new members can be appended
+ * without breaking programs built against an older header. The soname
+ * (libpol.so.MAJOR) changes only when a function is removed or changes
+ * its signature or meaning; docs/embedding.md says more.
  */
 #ifndef POL_H
 #define POL_H
@@ -47,28 +68,49 @@ extern "C" {
 /* Status codes. */
 enum {
   POL_OK = 0,
-  POL_ESYNTAX = 1,  /* the source does not compile: see the diagnostics */
-  POL_ERUNTIME = 2, /* evaluation produced an error value */
-  POL_ELIMIT = 3,   /* an evaluation limit was reached */
-  POL_ENOMEM = 4,   /* out of memory */
-  POL_EIO = 5,      /* a file could not be read */
-  POL_EFORMAT = 6,  /* malformed input data (JSON, literal) */
-  POL_EINVAL = 7    /* a bad argument (NULL handle, empty name, ...) */
+  POL_ESYNTAX = 1,    /* the source does not compile: see the diagnostics */
+  POL_ERUNTIME = 2,   /* evaluation produced an error value */
+  POL_ELIMIT = 3,     /* an evaluation limit was reached */
+  POL_ENOMEM = 4,     /* out of memory */
+  POL_EIO = 5,        /* a file could not be read */
+  POL_EFORMAT = 6,    /* malformed input data (JSON, literal, bytecode) */
+  POL_EINVAL = 7,     /* a bad argument (NULL handle, empty name, ...) */
+  POL_EINTERRUPT = 8  /* the host's interrupt callback stopped the work */
 };
 
 /* Static text for a status code ("syntax error", ...). */
 POL_API const char *pol_strerror(int rc);
-/* POL_VERSION_NUMBER of the library actually linked. */
+/* POL_VERSION_NUMBER and POL_VERSION_STRING of the library actually
+ * linked (compare with the header's to detect a mismatch). */
 POL_API int pol_version_number(void);
+POL_API const char *pol_version_string(void);
 
 /* ==== environment ========================================================
  * Configuration is a struct plus an init function: call
  * pol_config_init(&cfg), change a few fields, pass it to pol_env_new,
  * which copies it. New fields are only ever appended. */
+
+/* A realloc-style allocator: free [ptr] when [size] is 0 (returning
+ * NULL), else resize it (or allocate, when [ptr] is NULL) to [size] bytes
+ * aligned for any type, returning NULL on failure. Every byte the library
+ * allocates for an env and the handles made from it goes through it. */
+typedef void *(*pol_alloc_fn)(void *user, void *ptr, size_t size);
+
+/* pol_config.flags */
+enum {
+  POL_STRICT_CALLS = 1 /* a call of an unknown function or method is a
+                          compile error, not an error value at run time */
+};
+
 typedef struct pol_config {
-  uint64_t max_steps;  /* loop iterations per evaluation (default 1e7) */
-  size_t max_memory;   /* bytes of temporaries per evaluation
-                          (default 256 MiB; 0: unlimited) */
+  size_t size;          /* sizeof(pol_config), set by pol_config_init */
+  uint64_t max_steps;   /* loop iterations per evaluation (default 1e7;
+                           0: no limit) */
+  size_t max_memory;    /* bytes of temporaries per evaluation (default
+                           256 MiB; 0: no limit) */
+  pol_alloc_fn alloc;   /* NULL: malloc, realloc and free */
+  void *alloc_user;
+  unsigned flags;       /* POL_STRICT_CALLS */
 } pol_config;
 
 typedef struct pol_env pol_env;
@@ -77,9 +119,13 @@ typedef struct pol_facts pol_facts;
 typedef struct pol_ctx pol_ctx;
 typedef struct pol_value pol_value;
 
-POL_API void pol_config_init(pol_config *cfg);
+/* Fill [cfg] with the defaults; [size] is sizeof(*cfg) as the caller
+ * knows it (pol_config_init passes it). */
+POL_API void pol_config_init_size(pol_config *cfg, size_t size);
+#define pol_config_init(cfg) pol_config_init_size((cfg), sizeof *(cfg))
 /* A new environment in *[out]; [cfg] may be NULL for the defaults.
- * Returns POL_OK or POL_ENOMEM (then *out is NULL). */
+ * Returns POL_OK, POL_EINVAL (a cfg whose size member is not set) or
+ * POL_ENOMEM. */
 POL_API int pol_env_new(const pol_config *cfg, pol_env **out);
 POL_API void pol_env_free(pol_env *env);
 /* The last error of [env] as text: for POL_ESYNTAX, every diagnostic,
@@ -88,15 +134,20 @@ POL_API const char *pol_env_errmsg(const pol_env *env);
 
 /* ==== diagnostics ======================================================== */
 typedef struct pol_diag {
+  size_t size;         /* sizeof(pol_diag): set it (POL_DIAG_INIT) */
   const char *file;
-  unsigned line, col; /* 1-based; col counts code points */
-  unsigned len;       /* bytes the span covers */
+  unsigned line, col;  /* 1-based; col counts code points */
+  unsigned len;        /* code points the span covers (at least 1) */
   const char *message;
+  size_t offset;       /* byte offset of the span in the source */
+  size_t bytes;        /* bytes the span covers */
 } pol_diag;
+#define POL_DIAG_INIT {sizeof(pol_diag), NULL, 0, 0, 0, NULL, 0, 0}
 
 /* Diagnostics of the last compile on [env]. */
 POL_API size_t pol_diag_count(const pol_env *env);
-/* Diagnostic [i] into *[out]; its strings belong to [env]. */
+/* Diagnostic [i] into *[out] (whose size member says how much of it to
+ * fill); its strings belong to [env] until its next compile. */
 POL_API int pol_diag_get(const pol_env *env, size_t i, pol_diag *out);
 enum { POL_RENDER_EXCERPT = 1, POL_RENDER_COLOR = 2 };
 /* Every diagnostic as text; POL_RENDER_EXCERPT adds the source line and
@@ -118,20 +169,49 @@ POL_API void pol_program_free(pol_program *prog);
 POL_API const char *pol_program_disasm(pol_env *env,
                                        const pol_program *prog);
 
-/* ==== facts and variables ================================================ */
+/* ==== facts and variables ================================================
+ * A fact set holds named variables. Loading a JSON object replaces the
+ * whole set; binding adds one variable (or replaces one of that name).
+ * Values a fact set holds stay valid until it is reset, reloaded or
+ * freed, and so does everything that refers to them (see reports). */
 
 POL_API int pol_facts_new(pol_env *env, pol_facts **out);
 POL_API void pol_facts_free(pol_facts *facts);
 POL_API const char *pol_facts_errmsg(const pol_facts *facts);
-/* Parse the JSON object [text] and bind each top-level key as a
- * variable. [name] names the input in messages ("vendor.json"). A
- * malformed text gives POL_EFORMAT with "name:line:col: message"; a JSON
- * value that is not an object gives POL_EFORMAT too. */
+/* Forget every variable, keeping the memory for the next vendor: a host
+ * that loads one vendor at a time reuses one fact set and allocates
+ * nothing per vendor once warm. */
+POL_API void pol_facts_reset(pol_facts *facts);
+/* Replace the fact set with the JSON object [text]: each top-level key
+ * becomes a variable. [name] names the input in messages ("vendor.json").
+ * A malformed text gives POL_EFORMAT with "name:line:col: message"; a
+ * JSON value that is not an object gives POL_EFORMAT too. On any error
+ * the set is empty. */
 POL_API int pol_facts_load_json(pol_facts *facts, const char *text,
                                 size_t len, const char *name);
+/* pol_facts_load_json for a record that starts at line [line] (1-based)
+ * of the input [name], such as one line of an NDJSON stream: positions in
+ * messages count from there. */
+POL_API int pol_facts_load_record(pol_facts *facts, const char *text,
+                                  size_t len, const char *name,
+                                  unsigned line);
 /* pol_facts_load_json on the contents of the file [path]. POL_EIO if it
  * cannot be read (message in pol_facts_errmsg). */
 POL_API int pol_facts_load_file(pol_facts *facts, const char *path);
+/* Replace the fact set with the next JSON object of the NDJSON text
+ * [text] at *[pos], advancing *[pos] past it. Line numbers in errors
+ * count from the start of [text]. */
+POL_API int pol_facts_load_json_next(pol_facts *facts, const char *text,
+                                     size_t len, size_t *pos,
+                                     const char *name);
+/* The variables of [facts]: how many, and variable [i]'s name and value
+ * (NULL when out of range); the value of the variable [name] (NULL when
+ * unbound). They belong to the fact set. */
+POL_API size_t pol_facts_count(const pol_facts *facts);
+POL_API const char *pol_facts_name(const pol_facts *facts, size_t i);
+POL_API const pol_value *pol_facts_value(const pol_facts *facts, size_t i);
+POL_API const pol_value *pol_facts_get(const pol_facts *facts,
+                                       const char *name);
 /* Bind [var] to the JSON value [text] (any JSON value). */
 POL_API int pol_facts_bind_json(pol_facts *facts, const char *var,
                                 const char *text, size_t len,
@@ -149,18 +229,29 @@ POL_API void pol_ctx_free(pol_ctx *ctx);
 /* The last evaluation error, "file:line:col: message", owned by [ctx]. */
 POL_API const char *pol_ctx_errmsg(const pol_ctx *ctx);
 /* Evaluate [prog] with the variables of [facts] (may be NULL). POL_OK:
- * *[out] is the value, valid until the next evaluation on [ctx].
- * POL_ERUNTIME: the expression evaluated to an error (message in
- * pol_ctx_errmsg; *out is that error value). POL_ELIMIT: a limit was
- * reached. */
+ * *[out] is the value. POL_ERUNTIME: the expression evaluated to an error
+ * (message in pol_ctx_errmsg; *out is that error value). POL_ELIMIT: a
+ * limit was reached. POL_EINTERRUPT: the interrupt callback stopped it.
+ * *[out] belongs to [ctx] until its next evaluation: it stays valid when
+ * [prog] or [facts] is freed. */
 POL_API int pol_eval(pol_ctx *ctx, const pol_program *prog,
                      const pol_facts *facts, const pol_value **out);
+/* Have evaluations and checks on [ctx] call [fn]([user]) now and then
+ * (every 1024 loop iterations, and between the rules of a check); when it
+ * returns non-zero they stop with POL_EINTERRUPT. [fn] may be NULL. A
+ * host sets a flag from another thread or a signal handler and returns
+ * it here. */
+POL_API void pol_ctx_set_interrupt(pol_ctx *ctx, int (*fn)(void *user),
+                                   void *user);
 
-/* ==== values ============================================================= */
+/* ==== values =============================================================
+ * Accessors take NULL (a missing map key, an index out of range) and then
+ * answer POL_T_ABSENT, 0, false, NULL. */
 typedef enum {
   POL_T_NULL, POL_T_BOOL, POL_T_INT, POL_T_UINT, POL_T_DOUBLE,
   POL_T_STRING, POL_T_BYTES, POL_T_LIST, POL_T_MAP, POL_T_DURATION,
-  POL_T_TIMESTAMP, POL_T_TYPE, POL_T_OPTIONAL, POL_T_ERROR
+  POL_T_TIMESTAMP, POL_T_TYPE, POL_T_OPTIONAL, POL_T_ERROR,
+  POL_T_ABSENT /* no value: what the accessors say of NULL */
 } pol_type;
 
 POL_API pol_type pol_value_type(const pol_value *v);
@@ -170,6 +261,13 @@ POL_API uint64_t pol_value_uint(const pol_value *v); /* 0 if not uint */
 POL_API double pol_value_double(const pol_value *v); /* 0 if not double */
 /* String or bytes contents and length (NULL if neither). */
 POL_API const char *pol_value_str(const pol_value *v, size_t *len);
+/* A duration or timestamp as seconds (since the Unix epoch, UTC, for a
+ * timestamp) and nanoseconds (same sign as the seconds for a duration,
+ * 0..999999999 for a timestamp); false, with both 0, for other kinds. */
+POL_API bool pol_value_duration(const pol_value *v, int64_t *seconds,
+                                int32_t *nanos);
+POL_API bool pol_value_timestamp(const pol_value *v, int64_t *seconds,
+                                 int32_t *nanos);
 /* Number of list items or map entries (0 otherwise). */
 POL_API size_t pol_value_len(const pol_value *v);
 /* List item [i] (NULL if out of range or not a list). */
@@ -186,11 +284,23 @@ POL_API const char *pol_value_format(pol_ctx *ctx, const pol_value *v);
 
 /* ==== policies ===========================================================
  * A policy is a file of rules over facts (docs/policies.md). Compiling
- * one also loads the modules it imports: from the directories added with
- * pol_env_add_import_dir (in order), then the built-in standard library.
- * A compiled policy is immutable: check it from any number of threads. */
+ * one also loads the modules it imports: from beside the importing file,
+ * the directories added with pol_env_add_import_dir (in order), the
+ * install's module directory, then the built-in standard library. A
+ * compiled policy is immutable: check it from any number of threads. Its
+ * strings are its own: they stay valid as long as it, whatever happens
+ * to its env's diagnostics. */
 typedef struct pol_policy pol_policy;
 typedef struct pol_report pol_report;
+
+typedef enum { POL_MUST = 0, POL_SHOULD = 1, POL_MAY = 2 } pol_severity;
+typedef enum {
+  POL_PASS = 0, POL_FAIL = 1, POL_UNKNOWN = 2, POL_ERROR = 3,
+  POL_SKIPPED = 4
+} pol_verdict;
+/* "must", "PASS", ... (NULL when out of range). */
+POL_API const char *pol_severity_name(pol_severity s);
+POL_API const char *pol_verdict_name(pol_verdict v);
 
 /* Add [dir] to the directories searched by `import` (copied). */
 POL_API int pol_env_add_import_dir(pol_env *env, const char *dir);
@@ -204,6 +314,15 @@ POL_API int pol_policy_compile(pol_env *env, const char *src, size_t len,
 POL_API int pol_policy_compile_file(pol_env *env, const char *path,
                                     pol_policy **out);
 POL_API void pol_policy_free(pol_policy *pol);
+
+/* The policy header: name (from `policy "name"`, else the file's base
+ * name), title, version, description and file; NULL when not given. */
+enum {
+  POL_POLICY_NAME, POL_POLICY_TITLE, POL_POLICY_VERSION,
+  POL_POLICY_DESCRIPTION, POL_POLICY_FILE
+};
+POL_API const char *pol_policy_info(const pol_policy *pol, int what);
+
 /* Number of rules, and rule [i]'s id, title and severity ("must",
  * "should", "may"); strings owned by the policy. */
 POL_API size_t pol_policy_rule_count(const pol_policy *pol);
@@ -211,6 +330,18 @@ POL_API const char *pol_policy_rule_id(const pol_policy *pol, size_t i);
 POL_API const char *pol_policy_rule_title(const pol_policy *pol, size_t i);
 POL_API const char *pol_policy_rule_severity(const pol_policy *pol,
                                              size_t i);
+POL_API pol_severity pol_policy_rule_level(const pol_policy *pol, size_t i);
+/* The index of the rule with id [id], or POL_NOT_FOUND. */
+#define POL_NOT_FOUND ((size_t)-1)
+POL_API size_t pol_policy_rule_find(const pol_policy *pol, const char *id);
+/* Rule [i]'s `refs` (control ids: [k] from 0), its `ask` text (NULL when
+ * it has none), and where it is defined. */
+POL_API size_t pol_policy_rule_ref_count(const pol_policy *pol, size_t i);
+POL_API const char *pol_policy_rule_ref(const pol_policy *pol, size_t i,
+                                        size_t k);
+POL_API const char *pol_policy_rule_ask(const pol_policy *pol, size_t i);
+POL_API const char *pol_policy_rule_file(const pol_policy *pol, size_t i,
+                                         unsigned *line, unsigned *col);
 
 /* How an UNKNOWN must-rule counts for compliance. */
 enum { POL_UNKNOWN_FAIL = 0, POL_UNKNOWN_WARN = 1, POL_UNKNOWN_IGNORE = 2 };
@@ -222,23 +353,131 @@ POL_API int pol_report_new(const pol_policy *pol, int unknown_mode,
 POL_API void pol_report_free(pol_report *rep);
 /* Check every rule of the report's policy against [facts] (a vendor's
  * fact set, named [source] in the report) and add the vendor's results.
- * Uses [ctx]'s evaluation state; POL_ENOMEM on out of memory. */
+ * The report refers to [facts] from now on (see the top of this file).
+ * Uses [ctx]'s evaluation state. POL_ENOMEM, or POL_EINTERRUPT from the
+ * interrupt callback: the vendor is then not added. Allocates nothing
+ * once warm (same policy, similar facts, report reset between vendors). */
 POL_API int pol_check(pol_ctx *ctx, pol_report *rep, const pol_facts *facts,
                       const char *source);
+/* Check only rule [r] (an index, see pol_policy_rule_find): a vendor is
+ * added whose other rules read SKIPPED. */
+POL_API int pol_check_rule(pol_ctx *ctx, pol_report *rep,
+                           const pol_facts *facts, const char *source,
+                           size_t r);
+/* Forget every vendor of [rep], keeping its memory for the next ones: a
+ * host that checks one vendor at a time reuses one report, with no heap
+ * allocation per check once warm. Everything read from it dies. */
+POL_API void pol_report_reset(pol_report *rep);
+/* Copy into [rep] everything it refers to in the fact sets it checked
+ * (values, evidence, vendor names), so those may be freed or reused.
+ * Costs a copy of each value used; POL_ENOMEM on out of memory. */
+POL_API int pol_report_detach(pol_report *rep);
+
 POL_API size_t pol_report_vendor_count(const pol_report *rep);
 /* Whether vendor [i] complies: no must-rule FAIL or ERROR (or UNKNOWN,
  * as the unknown mode says). */
 POL_API bool pol_report_compliant(const pol_report *rep, size_t i);
+/* How many rules of vendor [i] ended in [v]. */
+POL_API size_t pol_report_count(const pol_report *rep, size_t i,
+                                pol_verdict v);
 /* Verdict of rule [r] for vendor [i]: "PASS", "FAIL", "UNKNOWN", "ERROR"
- * or "SKIPPED" (NULL if out of range). */
+ * or "SKIPPED" (NULL if out of range); as a number (-1 if out of range). */
 POL_API const char *pol_report_verdict(const pol_report *rep, size_t i,
                                        size_t r);
+POL_API int pol_report_verdict_code(const pol_report *rep, size_t i,
+                                     size_t r);
 
-enum { POL_FORMAT_TEXT = 0, POL_FORMAT_JSON = 1, POL_FORMAT_QUESTIONS = 2 };
-/* The report rendered in [format] (docs/report-format.md); [flags] may
- * hold POL_RENDER_COLOR. The text is owned by [rep] until its next call. */
+/* Vendor [i]'s metadata: its $vendor members, and its source (the name
+ * given to pol_check). NULL when absent. */
+enum {
+  POL_VENDOR_NAME, POL_VENDOR_SERVICE, POL_VENDOR_DOCUMENT,
+  POL_VENDOR_VERSION, POL_VENDOR_DATE, POL_VENDOR_SOURCE
+};
+POL_API const char *pol_report_vendor(const pol_report *rep, size_t i,
+                                      int what);
+/* pol_report_vendor(rep, i, POL_VENDOR_NAME): $vendor.name, else the
+ * base name of its source. */
+POL_API const char *pol_report_vendor_name(const pol_report *rep, size_t i);
+
+/* The rule results of vendor [i], rule [r] (indexes as in
+ * pol_report_verdict). Strings belong to the report; NULL when absent or
+ * out of range. */
+POL_API const char *pol_report_message(const pol_report *rep, size_t i,
+                                       size_t r);
+/* ERROR: "file:line:col: reason". */
+POL_API const char *pol_report_reason(const pol_report *rep, size_t i,
+                                      size_t r);
+/* The facts rule [r] read for vendor [i], [k] from 0: each a leaf as a
+ * path in CEL syntax (controls["3.2"].status, subprocessors[1].name),
+ * its value (NULL for a presence test that found nothing), the citation
+ * of the vendor's document ($evidence: the fact's own, else its nearest
+ * ancestor's, whose path pol_report_fact_evidence_of gives), and whether
+ * it was the item that decided an all() or exists(). A rule shows at most
+ * 16 facts read, plus the deciding ones; pol_report_fact_omitted says
+ * how many more it read. */
+POL_API size_t pol_report_fact_count(const pol_report *rep, size_t i,
+                                     size_t r);
+POL_API const char *pol_report_fact_path(const pol_report *rep, size_t i,
+                                         size_t r, size_t k);
+POL_API const pol_value *pol_report_fact_value(const pol_report *rep,
+                                               size_t i, size_t r,
+                                               size_t k);
+POL_API const char *pol_report_fact_evidence(const pol_report *rep, size_t i,
+                                             size_t r, size_t k);
+POL_API const char *pol_report_fact_evidence_of(const pol_report *rep,
+                                                size_t i, size_t r,
+                                                size_t k);
+POL_API bool pol_report_fact_decided(const pol_report *rep, size_t i,
+                                     size_t r, size_t k);
+POL_API size_t pol_report_fact_omitted(const pol_report *rep, size_t i,
+                                       size_t r);
+/* UNKNOWN: the facts rule [r] needed and vendor [i] does not have, each
+ * the whole path the rule tried to read (availability.sla_percent, not
+ * availability), and whether the vendor withheld it ($withheld). */
+POL_API size_t pol_report_missing_count(const pol_report *rep, size_t i,
+                                        size_t r);
+POL_API const char *pol_report_missing_path(const pol_report *rep, size_t i,
+                                            size_t r, size_t k);
+POL_API bool pol_report_missing_withheld(const pol_report *rep, size_t i,
+                                         size_t r, size_t k);
+
+/* ==== writing reports ====================================================
+ * Formats: docs/report-format.md. */
+enum {
+  POL_FORMAT_TEXT = 0, POL_FORMAT_JSON = 1, POL_FORMAT_QUESTIONS = 2,
+  POL_FORMAT_NDJSON = 3
+};
+/* The number of the format named [name] ("text", "json", ...), or -1;
+ * and the name of format [format] (NULL if there is none). */
+POL_API int pol_format_find(const char *name);
+POL_API const char *pol_format_name(int format);
+
+/* The report rendered in [format]; [flags] may hold POL_RENDER_COLOR. The
+ * text is owned by [rep] until its next call; NULL (and nothing else) on
+ * out of memory or a bad format. */
 POL_API const char *pol_report_render(pol_report *rep, int format,
                                       int flags);
+
+/* A writer streams a report of any number of vendors: add each report
+ * (one vendor or a few) as soon as it is checked, and the writer writes
+ * those vendors through [write] at once, keeping only what the format
+ * needs at the end (the text matrix keeps the verdicts). [write] returns
+ * 0 on success, anything else to fail the writer. */
+typedef struct pol_writer pol_writer;
+typedef int (*pol_write_fn)(void *user, const char *data, size_t len);
+POL_API int pol_writer_new(const pol_policy *pol, int format, int flags,
+                           int unknown_mode, pol_write_fn write, void *user,
+                           pol_writer **out);
+POL_API void pol_writer_free(pol_writer *w);
+POL_API const char *pol_writer_errmsg(const pol_writer *w);
+/* Write every vendor of [rep] (then reset it or check more into it). */
+POL_API int pol_writer_add(pol_writer *w, const pol_report *rep);
+/* Record an input that could not be checked, in the report's place for
+ * it (JSON and NDJSON have one; other formats ignore it). */
+POL_API int pol_writer_error(pol_writer *w, const char *source,
+                             const char *message);
+/* Write the end. POL_EIO when [write] failed (now or before). */
+POL_API int pol_writer_finish(pol_writer *w);
 
 /* Check the fact set [text] (one JSON object) named [name] against the
  * fact declarations of [schema] (a policy or module that declares facts).
@@ -250,18 +489,11 @@ POL_API int pol_validate(pol_env *env, const pol_policy *schema,
                          const char *text, size_t len, const char *name,
                          size_t *count, const char **problems);
 
-/* Load the next JSON object of the NDJSON text [text] at *[pos] into
- * [facts] (see pol_facts_load_json), advancing *[pos] past it. Line
- * numbers in errors count from the start of [text]. */
-POL_API int pol_facts_load_json_next(pol_facts *facts, const char *text,
-                                     size_t len, size_t *pos,
-                                     const char *name);
-
 /* ==== building values ====================================================
  * Values a host makes: facts built without JSON, and the results of host
  * functions. A pol_builder says where new values live: in a fact set
  * (valid as long as it) or in an evaluation (valid until it returns).
- * Constructors return NULL on out of memory. */
+ * Constructors return NULL on out of memory or a bad argument. */
 typedef struct pol_builder pol_builder;
 
 /* The builder of [facts]: its values live as long as the fact set. */
@@ -276,6 +508,14 @@ POL_API const pol_value *pol_new_string(pol_builder *b, const char *s,
                                         size_t len);
 POL_API const pol_value *pol_new_bytes(pol_builder *b, const void *p,
                                        size_t len);
+/* A duration of [seconds] and [nanos] (same sign, |nanos| < 1e9, within
+ * CEL's range of +-315,576,000,000 s), and a timestamp of [seconds] since
+ * the Unix epoch and [nanos] in 0..999999999 (years 1 to 9999): NULL when
+ * out of range. */
+POL_API const pol_value *pol_new_duration(pol_builder *b, int64_t seconds,
+                                          int32_t nanos);
+POL_API const pol_value *pol_new_timestamp(pol_builder *b, int64_t seconds,
+                                           int32_t nanos);
 /* A list of [n] items (each made by the same builder, or borrowed from
  * values that outlive it). */
 POL_API const pol_value *pol_new_list(pol_builder *b,
@@ -286,43 +526,9 @@ POL_API const pol_value *pol_new_map(pol_builder *b, const char *const *keys,
                                      const pol_value *const *vals, size_t n);
 /* An error value with [msg]: what a host function returns to fail. */
 POL_API const pol_value *pol_new_error(pol_builder *b, const char *msg);
-/* Bind [name] to [v] (made by this fact set's builder, or copied). */
+/* Bind [name] to [v] (copied into the fact set). */
 POL_API int pol_facts_bind_value(pol_facts *facts, const char *name,
                                  const pol_value *v);
-
-/* ==== reading reports ==================================================== */
-
-/* Forget every vendor of [rep], keeping its memory for the next ones: a
- * host that checks one vendor at a time reuses one report, with no heap
- * allocation per check once warm. Everything read from it dies. */
-POL_API void pol_report_reset(pol_report *rep);
-
-/* The rule results of vendor [i], rule [r] (indexes as in
- * pol_report_verdict). Strings belong to the report; NULL when absent or
- * out of range. */
-POL_API const char *pol_report_vendor_name(const pol_report *rep, size_t i);
-POL_API const char *pol_report_message(const pol_report *rep, size_t i,
-                                       size_t r);
-/* ERROR: "file:line:col: reason". */
-POL_API const char *pol_report_reason(const pol_report *rep, size_t i,
-                                      size_t r);
-/* The fact values rule [r] read for vendor [i]: [k] from 0. */
-POL_API size_t pol_report_fact_count(const pol_report *rep, size_t i,
-                                     size_t r);
-POL_API const char *pol_report_fact_path(const pol_report *rep, size_t i,
-                                         size_t r, size_t k);
-POL_API const pol_value *pol_report_fact_value(const pol_report *rep,
-                                               size_t i, size_t r,
-                                               size_t k);
-POL_API const char *pol_report_fact_evidence(const pol_report *rep, size_t i,
-                                             size_t r, size_t k);
-/* UNKNOWN: the fact paths rule [r] missed for vendor [i]. */
-POL_API size_t pol_report_missing_count(const pol_report *rep, size_t i,
-                                        size_t r);
-POL_API const char *pol_report_missing_path(const pol_report *rep, size_t i,
-                                            size_t r, size_t k);
-POL_API bool pol_report_missing_withheld(const pol_report *rep, size_t i,
-                                         size_t r, size_t k);
 
 /* ==== host functions (libffi) ============================================
  * A host makes its own C functions callable from expressions, by name and
@@ -377,7 +583,8 @@ POL_API int pol_env_load_plugin(pol_env *env, const char *path);
  * targets, stack depth, constant types), so a damaged or hostile file
  * gives POL_EFORMAT, never a crash. */
 
-/* Serialise [pol] into a buffer the caller frees with free(). */
+/* Serialise [pol] into a buffer the caller frees with free() (with the
+ * env's allocator when one was configured: see docs/embedding.md). */
 POL_API int pol_policy_save(const pol_policy *pol, void **out, size_t *len);
 /* Load a saved policy; host functions it calls must be registered in
  * [env] with the same signatures. [name] names the input in messages.

@@ -40,10 +40,10 @@ int pol_policy_load(pol_env *env, const void *data, size_t len,
   policy *p;
   int rc = undump_policy(data, len, env->hosts, &p, msg, sizeof msg);
   if (rc != POL_OK) {
-    api_msg(env->errmsg, "%s: %s", name ? name : "<saved policy>", msg);
+    api_msg(&env->errmsg, "%s: %s", name ? name : "<saved policy>", msg);
     return rc;
   }
-  env->errmsg[0] = '\0';
+  env->errmsg.len = 0;
   *out = (pol_policy *)p;
   return POL_OK;
 }

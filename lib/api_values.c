@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "handles.h"
+#include "time.h"
 
 #define OUT(v) ((const pol_value *)(v))
 
@@ -57,6 +58,14 @@ const pol_value *pol_new_bytes(pol_builder *b, const void *p, size_t len) {
   return keep(b, val_bytes(b->a, p, len));
 }
 
+const pol_value *pol_new_duration(pol_builder *b, int64_t sec, int32_t ns) {
+  return tm_duration_ok(sec, ns) ? keep(b, val_duration(sec, ns)) : NULL;
+}
+
+const pol_value *pol_new_timestamp(pol_builder *b, int64_t sec, int32_t ns) {
+  return tm_timestamp_ok(sec, ns) ? keep(b, val_timestamp(sec, ns)) : NULL;
+}
+
 const pol_value *pol_new_list(pol_builder *b, const pol_value *const *items,
                               size_t n) {
   if (!b || (!items && n))
@@ -93,3 +102,113 @@ const pol_value *pol_new_error(pol_builder *b, const char *msg) {
     *p = e;
   return OUT(p);
 }
+
+/* ==== reading values ===================================================== */
+
+pol_type pol_value_type(const pol_value *v) {
+  return v ? (pol_type)VAL(v)->kind : POL_T_ABSENT;
+}
+
+bool pol_value_bool(const pol_value *v) {
+  return v && VAL(v)->kind == V_BOOL && VAL(v)->as.b;
+}
+
+int64_t pol_value_int(const pol_value *v) {
+  return v && VAL(v)->kind == V_INT ? VAL(v)->as.i : 0;
+}
+
+uint64_t pol_value_uint(const pol_value *v) {
+  return v && VAL(v)->kind == V_UINT ? VAL(v)->as.u : 0;
+}
+
+double pol_value_double(const pol_value *v) {
+  return v && VAL(v)->kind == V_DOUBLE ? VAL(v)->as.d : 0;
+}
+
+const char *pol_value_str(const pol_value *v, size_t *len) {
+  const val *x = VAL(v);
+  if (!x || (x->kind != V_STRING && x->kind != V_BYTES)) {
+    if (len)
+      *len = 0;
+    return NULL;
+  }
+  if (len)
+    *len = x->as.s->len;
+  return x->as.s->data;
+}
+
+/* The seconds and nanoseconds of [v] if it is of [kind]. */
+static bool time_parts(const pol_value *v, int kind, int64_t *sec,
+                       int32_t *ns) {
+  bool ok = v && VAL(v)->kind == kind;
+  if (sec)
+    *sec = ok ? VAL(v)->as.i : 0;
+  if (ns)
+    *ns = ok ? VAL(v)->aux : 0;
+  return ok;
+}
+
+bool pol_value_duration(const pol_value *v, int64_t *sec, int32_t *ns) {
+  return time_parts(v, V_DURATION, sec, ns);
+}
+
+bool pol_value_timestamp(const pol_value *v, int64_t *sec, int32_t *ns) {
+  return time_parts(v, V_TIMESTAMP, sec, ns);
+}
+
+size_t pol_value_len(const pol_value *v) {
+  const val *x = VAL(v);
+  if (x && x->kind == V_LIST)
+    return x->as.l->n;
+  return x && x->kind == V_MAP ? x->as.m->n : 0;
+}
+
+const pol_value *pol_value_at(const pol_value *v, size_t i) {
+  const val *x = VAL(v);
+  if (!x || x->kind != V_LIST || i >= x->as.l->n)
+    return NULL;
+  return OUT(&x->as.l->items[i]);
+}
+
+const char *pol_value_key(const pol_value *v, size_t i, size_t *len) {
+  const val *x = VAL(v);
+  if (!x || x->kind != V_MAP || i >= x->as.m->n ||
+      x->as.m->keys[i].kind != V_STRING)
+    return NULL;
+  if (len)
+    *len = x->as.m->keys[i].as.s->len;
+  return x->as.m->keys[i].as.s->data;
+}
+
+const pol_value *pol_value_entry(const pol_value *v, size_t i) {
+  const val *x = VAL(v);
+  if (!x || x->kind != V_MAP || i >= x->as.m->n)
+    return NULL;
+  return OUT(&x->as.m->vals[i]);
+}
+
+const pol_value *pol_value_get(const pol_value *v, const char *key) {
+  const val *x = VAL(v);
+  if (!x || x->kind != V_MAP || !key)
+    return NULL;
+  size_t n = strlen(key);
+  return OUT(map_get_str(x->as.m, key, n, val_hash_bytes(key, n)));
+}
+
+const char *pol_value_format(pol_ctx *c, const pol_value *v) {
+  if (!c)
+    return "";
+  c->text.len = 0;
+  if (v)
+    val_print(&c->text, *VAL(v));
+  else
+    sb_puts(&c->text, "<absent>");
+  sb_putc(&c->text, '\0');
+  return c->text.oom ? "out of memory" : c->text.p;
+}
+
+/* The public type codes are the internal kinds, in the same order. */
+_Static_assert((int)POL_T_ERROR == (int)V_ERROR &&
+                   (int)POL_T_TIMESTAMP == (int)V_TIMESTAMP &&
+                   (int)POL_T_ABSENT == (int)V_KIND_COUNT,
+               "pol_type must mirror val_kind");

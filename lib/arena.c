@@ -45,8 +45,11 @@ void *arena_alloc(arena *a, size_t n) {
   n = (n + 7) & ~(size_t)7;
   if (n == 0)
     n = 8;
-  if ((a->limit && (a->used + n > a->limit || n > a->limit)) ||
-      ((size_t)(a->end - a->cur) < n && !add_chunk(a, n))) {
+  if (a->limit && (a->used + n > a->limit || n > a->limit)) {
+    a->failed = a->over_limit = true;
+    return NULL;
+  }
+  if ((size_t)(a->end - a->cur) < n && !add_chunk(a, n)) {
     a->failed = true;
     return NULL;
   }
@@ -125,7 +128,7 @@ void arena_reset(arena *a) {
   a->cur = (char *)keep->data;
   a->end = a->cur + keep->size;
   a->used = 0;
-  a->failed = false;
+  a->failed = a->over_limit = false;
 }
 
 void arena_free(arena *a) {

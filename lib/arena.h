@@ -24,6 +24,7 @@ typedef struct arena {
   size_t limit;       /* 0: unlimited */
   size_t nchunks;     /* chunk mallocs since init (for benchmarks) */
   bool failed;        /* an allocation failed since init/reset */
+  bool over_limit;    /* ... because it would pass the limit */
 } arena;
 
 POL_INTERNAL void arena_init(arena *a, size_t limit);

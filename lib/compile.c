@@ -40,7 +40,6 @@ struct compiler {
   int nscope;
   uint32_t nlocals;
   int depth;             /* current value-stack depth */
-  int chain;             /* > 0 while compiling the inside of a fact path */
   const compile_opts *o;
   bool *expanding;       /* per let: being inlined now (cycle guard) */
   struct { uint32_t base, n; } blocks[8]; /* enclosing cel.block()s */
@@ -232,18 +231,16 @@ static void inline_let(compiler *c, int i, const ast *use) {
   }
   diag_list *d = c->d;
   uint32_t src = c->cur_src;
-  int nscope = c->nscope, chain = c->chain;
+  int nscope = c->nscope;
   c->expanding[i] = true;
   c->d = l->src;
   c->cur_src = source_index(c, l->src);
   c->nscope = 0;
-  c->chain = 0;
   expr(c, l->expr);
   c->expanding[i] = false;
   c->d = d;
   c->cur_src = src;
   c->nscope = nscope;
-  c->chain = chain;
 }
 
 /* ==== literals =========================================================== */
@@ -370,26 +367,6 @@ static int type_denotation(const char *name) {
   return -1;
 }
 
-/* With tracing on, note the value at the end of a fact path (a select
- * chain rooted at a variable): TRACE records it, or that it is absent. */
-static void trace(compiler *c, const ast *n) {
-  char buf[512];
-  if (!c->o->trace || c->chain > 0 || !qualified_name(n, buf, sizeof buf))
-    return;
-  emit(c, OP_TRACE, name_const(c, buf, n), n);
-}
-
-/* Whether the root of a chain is a variable (not a local, a let or a
- * type name), so that the chain reads a fact. */
-static bool reads_fact(const compiler *c, const ast *root) {
-  if (root->kind != AST_IDENT)
-    return false;
-  if (root->flags & AST_F_ROOTED)
-    return true;
-  return !scope_find(c, root->name) && let_find(c, root->name) < 0 &&
-         (declared(c, root->name) || type_denotation(root->name) < 0);
-}
-
 static void ident(compiler *c, const ast *n) {
   bool rooted = n->flags & AST_F_ROOTED;
   const scope_var *v = rooted ? NULL : scope_find(c, n->name);
@@ -402,7 +379,6 @@ static void ident(compiler *c, const ast *n) {
     emit_const(c, val_type(t), n);
   } else {
     emit(c, OP_LOADVAR, name_const(c, n->name, n), n);
-    trace(c, n);
   }
 }
 
@@ -418,7 +394,6 @@ static bool declared_chain(compiler *c, const ast *n) {
       !declared(c, buf))
     return false;
   emit(c, OP_LOADVAR, name_const(c, buf, n), n);
-  trace(c, n);
   return true;
 }
 
@@ -439,13 +414,9 @@ static bool type_chain(compiler *c, const ast *n) {
 static void select_(compiler *c, const ast *n) {
   if (declared_chain(c, n) || type_chain(c, n))
     return;
-  c->chain++; /* the operand is inside this path: no TRACE there */
   expr(c, n->kids[0]);
-  c->chain--;
   opcode op = (n->flags & AST_F_OPTIONAL) ? OP_OPTSELECT : OP_SELECT;
   emit(c, op, name_const(c, n->name, n), n);
-  if (reads_fact(c, chain_root(n)))
-    trace(c, n);
 }
 
 /* ==== operators ========================================================== */
@@ -684,15 +655,13 @@ static void comprehension(compiler *c, const ast *n, macro_kind k,
   if (!v1 || !v2)
     return;
   expr(c, n->kids[0]);
-  uint32_t s = local_alloc(c, 5), acc = s + 4;
+  uint32_t s = local_alloc(c, 5), acc = s + ITER_ACC;
   emit(c, OP_ITER_INIT, s, n);
   macro_init(c, k, acc, n);
   uint32_t loop = c->p->ncode;
   uint32_t next = emit(c, OP_ITER_NEXT,
                        s | (nvars == 2 ? ITER_TWO_VARS : 0), n);
   uint32_t brk = UINT32_MAX;
-  if (k == M_ALL || k == M_EXISTS)
-    brk = emit(c, k == M_ALL ? OP_BRK_FALSE : OP_BRK_TRUE, acc, n);
   scope_push(c, v1, s + 2);
   if (nvars == 2)
     scope_push(c, v2, s + 3);
@@ -701,6 +670,10 @@ static void comprehension(compiler *c, const ast *n, macro_kind k,
   else
     macro_body(c, k, args + nvars - 1, nargs - nvars + 1, acc, s + 2);
   c->nscope -= nvars;
+  /* all/exists stop once decided, tested right after the item that
+   * decided it, so a traced run can say which item that was */
+  if (k == M_ALL || k == M_EXISTS)
+    brk = emit(c, k == M_ALL ? OP_BRK_FALSE : OP_BRK_TRUE, acc, n);
   jump_back(c, OP_JMP, loop, n);
   patch(c, next);
   if (brk != UINT32_MAX)
@@ -736,9 +709,7 @@ static void has_macro(compiler *c, const ast *n) {
          "");
     return;
   }
-  c->chain++; /* has() tests presence: its operand is no fact read */
   expr(c, arg->kids[0]);
-  c->chain--;
   emit(c, OP_HAS, name_const(c, arg->name, arg), n);
 }
 
@@ -939,11 +910,17 @@ static void emit_call(compiler *c, const builtin *b, const ast *const *args,
 
 /* A known function with the wrong arity is a compile error. An unknown
  * one is, as in CEL, an error value at run time, which && and || can
- * absorb: `f_unknown(1) || true` is true. */
+ * absorb: `f_unknown(1) || true` is true; in strict mode it is a compile
+ * error too. */
 static void unknown_function(compiler *c, const ast *n, const char *name,
                              bool name_found, int style) {
   if (name_found) {
     diag_add(c->d, n->sp, "wrong number of arguments to '%s'", name);
+    return;
+  }
+  if (c->o->strict) {
+    diag_add(c->d, n->sp, "unknown %s '%s'",
+             style == BI_RECEIVER ? "method" : "function", name);
     return;
   }
   const char *msg = arena_printf(&c->p->a, "unknown %s '%s'",
@@ -1091,13 +1068,7 @@ static void call(compiler *c, const ast *n) {
 
 /* ==== the walk =========================================================== */
 
-static void expr(compiler *c, const ast *n) {
-  int chain = c->chain;
-  if (n->kind != AST_SELECT && n->kind != AST_IDENT)
-    c->chain = 0; /* a call or index inside a path starts new paths */
-  expr_node(c, n);
-  c->chain = chain;
-}
+static void expr(compiler *c, const ast *n) { expr_node(c, n); }
 
 static void expr_node(compiler *c, const ast *n) {
   switch ((ast_kind)n->kind) {
@@ -1157,7 +1128,6 @@ uint32_t cg_entry(compiler *c, const ast *root, diag_list *d) {
   c->depth = 0;
   c->nlocals = 0;
   c->nscope = 0;
-  c->chain = 0;
   expr(c, root);
   emit(c, OP_RETURN, 0, root);
   if (c->oom)
@@ -1206,7 +1176,7 @@ program *cg_finish(compiler *c) {
 
 program *compile_expr(const ast *root, diag_list *d, const char *const *vars,
                       size_t nvars) {
-  compile_opts o = {vars, nvars, NULL, 0, false, NULL};
+  compile_opts o = {vars, nvars, NULL, 0, NULL, false};
   compiler *c = cg_new(&o);
   if (!c) {
     diag_add(d, root->sp, "out of memory while compiling");

@@ -24,8 +24,8 @@ typedef struct compile_opts {
   size_t nvars;
   const compile_let *lets;
   size_t nlets;
-  bool trace;              /* emit TRACE at the end of every fact path */
   const struct host_registry *hosts; /* host functions (host.h), or NULL */
+  bool strict;             /* an unknown function is a compile error */
 } compile_opts;
 
 typedef struct compiler compiler;

@@ -7,6 +7,7 @@
 
 #include "pol.h"
 #include "policy.h"
+#include "render.h"
 #include "report.h"
 #include "vm.h"
 
@@ -21,7 +22,7 @@ struct pol_env {
   char **dirs;        /* import directories, in search order */
   size_t ndirs;
   sbuf text;          /* rendered diagnostics, disassembly */
-  char errmsg[1024];
+  sbuf errmsg;
 };
 
 /* Where constructed values live: a fact set's arena, or an evaluation's
@@ -37,24 +38,40 @@ struct pol_report {
 
 struct pol_facts {
   pol_env *env;
-  arena a;              /* every bound value */
+  arena a;              /* every value of the set */
   pol_builder builder;  /* builds into a */
-  val *keys, *vals;     /* bindings in order; later ones win */
-  size_t n, cap_keys, cap_vals, cap_names;
-  map *vars;            /* the bindings as a map, for the VM */
-  const char **names;   /* the bound names, for pol_compile_expr decls */
-  char errmsg[1024];
+  map *vars;            /* the variables (val_adopt'ed); NULL: none */
+  sbuf errmsg;
 };
 
 struct pol_ctx {
   pol_env *env;
   vm vm;
+  arena results;        /* the copy of the last result */
   val result;
   sbuf text;
-  char errmsg[1024];
+  sbuf errmsg;
 };
 
-/* Format a handle's message into its 1024-byte buffer [buf]. */
-POL_INTERNAL void api_msg(char *buf, const char *fmt, ...) POL_PRINTF(2, 3);
+struct pol_writer {
+  renderer w;
+  pol_write_fn write;
+  void *user;
+  sbuf buf;             /* what is rendered, before [write] takes it */
+  bool failed;          /* [write] failed: nothing more is written */
+  sbuf errmsg;
+};
+
+/* Format a handle's message into [b] (its previous text is dropped). */
+POL_INTERNAL void api_msg(sbuf *b, const char *fmt, ...) POL_PRINTF(2, 3);
+/* The text of a handle's message (never NULL). */
+POL_INTERNAL const char *api_text(const sbuf *b);
+/* POL_ESYNTAX (diagnostics as [env]'s message) or POL_ENOMEM, after a
+ * compile that failed. */
+POL_INTERNAL int api_compile_failed(pol_env *env);
+/* The status of an evaluation of [p] that gave the error [e], with its
+ * message, "file:line:col: message", into [msg]. */
+POL_INTERNAL int api_runtime_error(sbuf *msg, const program *p,
+                                   const err *e);
 
 #endif

@@ -811,6 +811,23 @@ bool json_parse(arena *a, const char *s, size_t n, val *out,
   return parser_finish(&ps, ok);
 }
 
+size_t json_newlines(const char *s, size_t n) {
+  size_t lines = 0;
+  const char *end = s + n, *nl;
+  while (s < end && (nl = memchr(s, '\n', (size_t)(end - s))) != NULL) {
+    lines++;
+    s = nl + 1;
+  }
+  return lines;
+}
+
+unsigned json_leading_lines(const char *s, size_t n) {
+  unsigned lines = 0;
+  for (size_t i = 0; i < n && is_ws(s[i]); i++)
+    lines += s[i] == '\n';
+  return lines;
+}
+
 /* ==== writer ============================================================= */
 
 static void write_value(sbuf *b, val v, int indent, int level);

@@ -60,6 +60,12 @@ POL_INTERNAL bool json_parse(arena *a, const char *s, size_t n, val *out,
 POL_INTERNAL bool json_parse_next(arena *a, const char *s, size_t n,
                                   size_t *pos, val *out, json_error *error);
 
+/* Number of '\n' bytes in [s]/[n]. */
+POL_INTERNAL size_t json_newlines(const char *s, size_t n);
+/* Number of '\n' bytes in the whitespace that begins [s]/[n]: how many
+ * lines below its first a value there starts. */
+POL_INTERNAL unsigned json_leading_lines(const char *s, size_t n);
+
 /* Append [v] to [b] as JSON. Ints and uints are written as integers,
  * doubles in their shortest round-trip form with a '.' or an exponent (so
  * 1.0 reads back as a double; NaN and infinities as the strings "NaN",

@@ -77,8 +77,6 @@
   X(OPTPAIR, A, 2, 0, "like PAIR, but v is an optional: skip it if empty")  \
   X(TOMAP, N, 1, 1, "turn the pair list on top into a map")                 \
   X(ERROR, A, 0, 1, "push a new error with the message K[A]")               \
-  X(TRACE, A, 0, 0, "tracing runs: note the top as fact path K[A]'s value " \
-                    "(or as missing, if it is an absent error)")            \
   X(ITER_END, A, 1, 1, "r := pop; push L[A] if the range was bad, else r")  \
   X(RETURN, N, 1, 0, "finish with the top value")
 
@@ -103,6 +101,10 @@ enum { FMT_N, FMT_A, FMT_sJ, FMT_BC, FMT_AX };
 #define MAXARG_SJ ((1 << 23) - 1)
 #define MAXARG_BC ((1u << 12) - 1)
 #define ITER_TWO_VARS (1u << 23)
+/* A macro's five local slots, from ITER_INIT's A: the range, the items
+ * taken so far, the variable(s) (two), and the accumulator, which
+ * BRK_FALSE/BRK_TRUE test; so the range is ITER_ACC slots below it. */
+#define ITER_ACC 4
 #define ITER_SLOT_MASK ((1u << 20) - 1)
 
 #define MK_N(op) ((uint32_t)(op))

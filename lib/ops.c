@@ -240,6 +240,15 @@ static bool index_pos(val i, int64_t *pos) {
   }
 }
 
+bool ops_list_pos(val i, uint32_t n, uint32_t *pos) {
+  int64_t p;
+  if (!index_pos(i, &p) || p < 0 || p >= (int64_t)n ||
+      (i.kind == V_UINT && i.as.u >= n))
+    return false;
+  *pos = (uint32_t)p;
+  return true;
+}
+
 static val key_text_absent(arena *a, val key) {
   sbuf b;
   sb_init(&b);

@@ -20,6 +20,9 @@ POL_INTERNAL val ops_neg(arena *a, val x);
 POL_INTERNAL val ops_not(arena *a, val x);
 /* x[i] for lists and maps; a missing map key is an ERR_ABSENT error. */
 POL_INTERNAL val ops_index(arena *a, val x, val i);
+/* Whether [i] indexes an item of a list of [n] items (an int, a uint or
+ * an integral double in range); its position into *[pos]. */
+POL_INTERNAL bool ops_list_pos(val i, uint32_t n, uint32_t *pos);
 /* x.f for maps (f a string constant with its hash); ERR_ABSENT if x has
  * no key f. */
 POL_INTERNAL val ops_select(arena *a, val x, const str *f);

@@ -100,10 +100,33 @@ static bool push(stmts *s, stmt x) {
   return true;
 }
 
-/* Find module [name]: the dirs in order, then the built-in stdlib. On
- * success *[text] is malloc'd and *[where] names the file. */
-static bool find_module(const loader *L, const char *name, char **text,
-                        size_t *len, char *where, size_t cap) {
+/* The directory of the file [from] names ("a/b.pol": "a"; "b.pol":
+ * "."), into [buf]; false for a source that is no file ("<policy>",
+ * "<stdlib>/m.pol"). */
+static bool dir_of(const char *from, char *buf, size_t cap) {
+  if (!from || from[0] == '<')
+    return false;
+  const char *slash = strrchr(from, '/');
+  size_t n = slash ? (size_t)(slash - from) : 1;
+  if (n + 1 > cap)
+    return false;
+  memcpy(buf, slash ? from : ".", n);
+  buf[slash && n == 0 ? 1 : n] = '\0';
+  if (slash && n == 0) /* "/b.pol" */
+    buf[0] = '/';
+  return true;
+}
+
+/* Find module [name], imported by the file [from]: beside that file
+ * first, then the dirs in order, then the built-in stdlib. On success
+ * *[text] is malloc'd and *[where] names the file. */
+static bool find_module(const loader *L, const char *from, const char *name,
+                        char **text, size_t *len, char *where, size_t cap) {
+  char dir[1024];
+  if (dir_of(from, dir, sizeof dir) &&
+      (size_t)snprintf(where, cap, "%s/%s.pol", dir, name) < cap &&
+      file_read(where, text, len) == 0)
+    return true;
   for (size_t i = 0; i < L->paths->ndirs; i++) {
     snprintf(where, cap, "%s/%s.pol", L->paths->dirs[i], name);
     if (file_read(where, text, len) == 0)
@@ -147,6 +170,24 @@ static void cycle_error(const loader *L, int from, const ast *n,
   sb_free(&b);
 }
 
+/* "module 'm' not found (searched: beside a.pol, dir1, dir2, the
+ * standard library)": every place find_module looked. */
+static void not_found(const loader *L, diag_list *d, const ast *n,
+                      const char *name) {
+  sbuf b;
+  char dir[1024];
+  sb_init(&b);
+  if (dir_of(d->file, dir, sizeof dir))
+    sb_printf(&b, "%s, ", dir);
+  for (size_t i = 0; i < L->paths->ndirs; i++)
+    sb_printf(&b, "%s, ", L->paths->dirs[i]);
+  sb_puts(&b, "the standard library");
+  sb_putc(&b, '\0');
+  diag_add(d, n->sp, "module '%s' not found (searched: %s)", name,
+           b.oom ? "?" : b.p);
+  sb_free(&b);
+}
+
 /* An import statement: load the module unless already loaded. */
 static void import(loader *L, const ast *n, diag_list *d) {
   const char *name = n->lit.s.p;
@@ -169,9 +210,10 @@ static void import(loader *L, const ast *n, diag_list *d) {
   }
   char where[4096], *text;
   size_t len;
-  if (!find_module(L, name, &text, &len, where, sizeof where)) {
-    diag_add(d, n->sp, "module '%s' not found (searched -I directories, "
-             "POLICY_PATH and the standard library)", name);
+  /* the implicit prelude is not looked for beside the policy */
+  const char *from = L->in_prelude ? NULL : d->file;
+  if (!find_module(L, from, name, &text, &len, where, sizeof where)) {
+    not_found(L, d, n, name);
     return;
   }
   diag_list *md = diag_set_add(L->diags, where, text, len);
@@ -339,7 +381,7 @@ static void rule_entry(policy *p, rule *r, const stmt *s) {
   r->sev = severity_of(clause(n, "severity"));
   refs(p, r, clause(n, "refs"), s->d);
   r->ask = string_clause(p, n, "ask", s->d);
-  r->file = s->d->file;
+  r->file = arena_strndup(&p->a, s->d->file, strlen(s->d->file));
   r->line = n->sp.line;
   r->col = n->sp.col;
   r->when = -1;
@@ -473,7 +515,8 @@ static void compile_rules(policy *p, loader *L, compiler *cg) {
 
 static bool compile_program(policy *p, loader *L) {
   compile_let *lets = let_table(L);
-  compile_opts o = {NULL, 0, lets, L->lets.n, true, L->paths->hosts};
+  compile_opts o = {NULL, 0, lets, L->lets.n, L->paths->hosts,
+                    L->paths->strict};
   compiler *cg = lets ? cg_new(&o) : NULL;
   if (!cg) {
     free(lets);

@@ -67,6 +67,7 @@ typedef struct policy_paths {
   const char *const *dirs;
   size_t ndirs;
   const struct host_registry *hosts; /* host functions, or NULL */
+  bool strict;                       /* unknown functions: compile errors */
 } policy_paths;
 
 /* The diagnostics of compiling a policy: one diag_list per source file

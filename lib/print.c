@@ -86,21 +86,26 @@ void sb_putc(sbuf *b, char c) {
 }
 
 /* Append printf-style text (in the host's locale, as printf would). */
-void sb_printf(sbuf *b, const char *fmt, ...) {
-  va_list ap, again;
+void sb_vprintf(sbuf *b, const char *fmt, va_list ap) {
+  va_list again;
   if (!reserve(b, 0))
     return;
   size_t room = b->cap - b->len;
-  va_start(ap, fmt);
   va_copy(again, ap);
   int n = vsnprintf(b->p + b->len, room, fmt, ap);
   if (n >= 0 && (size_t)n >= room && reserve(b, (size_t)n))
     vsnprintf(b->p + b->len, (size_t)n + 1, fmt, again);
   va_end(again);
-  va_end(ap);
   if (n >= 0 && !b->oom)
     b->len += (size_t)n;
   b->p[b->len] = '\0'; /* undo a truncated attempt */
+}
+
+void sb_printf(sbuf *b, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  sb_vprintf(b, fmt, ap);
+  va_end(ap);
 }
 
 /* ==== doubles ============================================================ */

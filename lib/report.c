@@ -2,15 +2,22 @@
  * report.c: evaluating a policy against vendors (report.h).
  *
  * For each rule the VM runs `when` and `require` with tracing on; the
- * trace gives the fact values read and the fact paths found absent. The
- * verdict follows docs/policies.md: false `when` is SKIPPED, a result
- * that is an absent error is UNKNOWN, any other error (or a non-bool)
- * is ERROR. Values are deep-copied into the report's arena, so a report
- * outlives the fact sets it was made from.
+ * trace says which entries of which fact containers the run read, which
+ * keys it found missing, and which item decided a quantifier. The
+ * verdict follows docs/policies.md: a false `when` is SKIPPED, a result
+ * that is a missing fact is UNKNOWN, any other error (or a non-bool) is
+ * ERROR.
+ *
+ * The trace becomes the rule's facts without copying a value or writing
+ * a path: a read whose value is a container that the run read further
+ * into is a step on the way, not a fact used (`controls` on the way to
+ * controls["3.2"].status), so only the leaves stay; a missing key that
+ * the run kept selecting from stays as the whole path it tried.
  */
 #include "report.h"
 
 #include <stdlib.h>
+#include "pol.h"
 #include <string.h>
 
 const char *verdict_name(verdict v) {
@@ -29,11 +36,15 @@ void report_init(report *r, const policy *pol, unknown_mode unknown) {
 
 void report_reset(report *r) {
   r->nvendors = 0;
+  r->nrefs = 0;
+  r->oom = false;
   arena_reset(&r->a);
 }
 
 void report_free(report *r) {
   free(r->vendors);
+  free(r->refs);
+  free(r->seen);
   sb_free(&r->tmp);
   arena_free(&r->a);
   memset(r, 0, sizeof *r);
@@ -41,205 +52,381 @@ void report_free(report *r) {
 
 /* ==== the vendor's metadata ============================================== */
 
-/* The per-vendor context of one check. */
-typedef struct vendor_ctx {
-  report *r;
-  vm *v;
-  const map *vars;
-  const map *evidence;  /* $evidence, or NULL */
-  const list *withheld; /* $withheld, or NULL */
-} vendor_ctx;
-
 static const val *field(const map *m, const char *key) {
   size_t n = strlen(key);
   return m ? map_get_str(m, key, n, val_hash_bytes(key, n)) : NULL;
 }
 
-/* A string field of [m] copied into the report, or NULL. */
-static const char *text_field(report *r, const map *m, const char *key) {
+/* A string member of [m] (it lives in the fact set), or NULL. */
+static const char *text_field(const map *m, const char *key) {
   const val *v = field(m, key);
-  if (!v || v->kind != V_STRING)
-    return NULL;
-  return arena_strndup(&r->a, v->as.s->data, v->as.s->len);
+  return v && v->kind == V_STRING ? v->as.s->data : NULL;
 }
 
-static const char *base_name(arena *a, const char *origin) {
-  const char *b = strrchr(origin, '/');
-  b = b ? b + 1 : origin;
+/* "dir/vendor.json" -> "vendor", copied into [a]. */
+static const char *base_name(arena *a, const char *path) {
+  const char *b = strrchr(path, '/');
+  b = b ? b + 1 : path;
   size_t n = strlen(b);
   if (n > 5 && strcmp(b + n - 5, ".json") == 0)
     n -= 5;
   return arena_strndup(a, b, n);
 }
 
-static void metadata(vendor_ctx *c, vendor_result *vr, const char *origin) {
-  const val *m = field(c->vars, "$vendor");
+static void metadata(report *r, vendor_result *vr, const map *vars,
+                     const char *from) {
+  const val *m = field(vars, "$vendor");
   const map *vendor = m && m->kind == V_MAP ? m->as.m : NULL;
-  vr->source = arena_strndup(&c->r->a, origin, strlen(origin));
-  vr->name = text_field(c->r, vendor, "name");
-  if (!vr->name)
-    vr->name = base_name(&c->r->a, origin);
-  vr->service = text_field(c->r, vendor, "service");
-  vr->document = text_field(c->r, vendor, "document");
-  vr->version = text_field(c->r, vendor, "version");
-  vr->date = text_field(c->r, vendor, "date");
-  const val *e = field(c->vars, "$evidence");
-  c->evidence = e && e->kind == V_MAP ? e->as.m : NULL;
-  const val *w = field(c->vars, "$withheld");
-  c->withheld = w && w->kind == V_LIST ? w->as.l : NULL;
+  vr->vars = vars;
+  vr->source = arena_strndup(&r->a, from, strlen(from));
+  vr->name = text_field(vendor, "name");
+  if (!vr->name && vr->source)
+    vr->name = base_name(&r->a, vr->source);
+  vr->service = text_field(vendor, "service");
+  vr->document = text_field(vendor, "document");
+  vr->version = text_field(vendor, "version");
+  vr->date = text_field(vendor, "date");
+  const val *e = field(vars, "$evidence");
+  vr->evidence = e && e->kind == V_MAP ? e->as.m : NULL;
+  const val *w = field(vars, "$withheld");
+  vr->withheld = w && w->kind == V_LIST ? w->as.l : NULL;
 }
 
-/* The citation for [path]: its own $evidence entry, else its nearest
- * ancestor's. */
-static const char *evidence(vendor_ctx *c, const char *path) {
-  char buf[512];
-  size_t n = strlen(path);
-  if (!c->evidence || n >= sizeof buf)
-    return NULL;
-  memcpy(buf, path, n + 1);
-  for (;;) {
-    const val *v = field(c->evidence, buf);
-    if (v && v->kind == V_STRING)
-      return arena_strndup(&c->r->a, v->as.s->data, v->as.s->len);
-    char *dot = strrchr(buf, '.');
-    if (!dot)
-      return NULL;
-    *dot = '\0';
-  }
+/* ==== a set of places ==================================================== */
+
+/* The trace is turned into facts with one small open-addressing set of
+ * (pointer, number) pairs, sized for the trace at hand: containers seen
+ * (number SEEN_OBJ), reads kept (the entry), missing chains extended
+ * (the trace record's address, SEEN_EXT). Linear in the trace. */
+enum { SEEN_OBJ = UINT32_MAX, SEEN_EXT = UINT32_MAX - 1 };
+
+typedef struct place {
+  const void *p;
+  uint32_t n;
+} place;
+
+typedef struct seen_set {
+  place *t;
+  size_t mask;
+} seen_set;
+
+static bool seen_init(report *r, seen_set *s, size_t items) {
+  size_t nb = 16;
+  while (nb < 2 * items)
+    nb *= 2;
+  if (!mem_grow((void **)&r->seen, &r->cap_seen, nb, sizeof(place)))
+    return false;
+  s->t = (place *)r->seen;
+  s->mask = nb - 1;
+  memset(s->t, 0, nb * sizeof *s->t);
+  return true;
 }
 
-/* Whether [path] is withheld: listed, or under a listed path. */
-static bool withheld(const vendor_ctx *c, const char *path) {
-  size_t n = strlen(path);
-  for (uint32_t i = 0; c->withheld && i < c->withheld->n; i++) {
-    const val *w = &c->withheld->items[i];
-    if (w->kind != V_STRING || w->as.s->len > n)
-      continue;
-    const str *s = w->as.s;
-    if (memcmp(s->data, path, s->len) == 0 &&
-        (s->len == n || path[s->len] == '.'))
-      return true;
-  }
-  return false;
+static size_t seen_slot(const seen_set *s, const void *p, uint32_t n) {
+  uintptr_t h = ((uintptr_t)p >> 3) * 0x9e3779b97f4a7c15ull + n;
+  size_t i = (size_t)(h ^ (h >> 29)) & s->mask;
+  while (s->t[i].p && (s->t[i].p != p || s->t[i].n != n))
+    i = (i + 1) & s->mask;
+  return i;
+}
+
+/* Add (p, n); false if it was there already. */
+static bool seen_add(seen_set *s, const void *p, uint32_t n) {
+  size_t i = seen_slot(s, p, n);
+  if (s->t[i].p)
+    return false;
+  s->t[i] = (place){p, n};
+  return true;
+}
+
+static bool seen_has(const seen_set *s, const void *p, uint32_t n) {
+  return s->t[seen_slot(s, p, n)].p != NULL;
 }
 
 /* ==== collecting the trace =============================================== */
 
-/* Growable lists of used and missing facts for one rule. */
-typedef struct facts_seen {
-  fact_use *used;
-  fact_miss *missing;
-  uint32_t nused, nmissing, cap_used, cap_missing;
-} facts_seen;
-
-static bool seen_used(const facts_seen *f, const char *path) {
-  for (uint32_t i = 0; i < f->nused; i++)
-    if (strcmp(f->used[i].path, path) == 0)
-      return true;
-  return false;
+static fact_ref *new_ref(report *r) {
+  if (!mem_grow((void **)&r->refs, &r->cap_refs, r->nrefs + 1,
+                sizeof *r->refs)) {
+    r->oom = true;
+    return NULL;
+  }
+  fact_ref *f = &r->refs[r->nrefs++];
+  memset(f, 0, sizeof *f);
+  return f;
 }
 
-/* Whether [path], or a longer path through it, is already missing:
- * "company" adds nothing to "company.country". */
-static bool seen_missing(const facts_seen *f, const char *path) {
-  size_t n = strlen(path);
-  for (uint32_t i = 0; i < f->nmissing; i++) {
-    const char *m = f->missing[i].path;
-    if (strncmp(m, path, n) == 0 && (m[n] == '\0' || m[n] == '.'))
+/* A container value (of a fact set) as a pointer, or NULL. */
+static const void *container(val x) {
+  return x.kind == V_MAP ? (const void *)x.as.m
+         : x.kind == V_LIST ? (const void *)x.as.l : NULL;
+}
+
+/* A key for the report: strings are copied, since a computed key lives
+ * in the VM's arena, which the next run reuses. */
+static val keep_key(report *r, val k) {
+  if (k.kind != V_STRING && k.kind != V_BYTES)
+    return k;
+  val c = val_deepcopy(&r->a, k);
+  if (c.kind == V_ERROR)
+    r->oom = true;
+  return c;
+}
+
+/* What a rule's runs (`when`, `require`) noted, gathered before it is
+ * turned into facts: the containers read into, and the items that
+ * decided a quantifier. Reads go to r->refs as candidates at once. */
+typedef struct places {
+  place *p;
+  size_t n, cap;
+} places;
+
+static void add_place(report *r, places *ps, const void *p, uint32_t n) {
+  if (!mem_grow((void **)&ps->p, &ps->cap, ps->n + 1, sizeof *ps->p)) {
+    r->oom = true;
+    return;
+  }
+  ps->p[ps->n++] = (place){p, n};
+}
+
+/* The reads of the last run: each READ and ABSENT becomes a candidate
+ * (once per run), each container read into and each deciding item is
+ * noted for the end of the rule. */
+static void collect_reads(report *r, const vm *v, seen_set *s,
+                          places *into, places *deciders) {
+  for (size_t i = 0; i < v->ntrace; i++) {
+    const vm_trace *t = &v->trace[i];
+    if (t->what == TR_DECIDED)
+      add_place(r, deciders, t->obj, t->entry);
+    else if (t->what != TR_DEEPER && t->obj &&
+             seen_add(s, t->obj, SEEN_OBJ))
+      add_place(r, into, t->obj, SEEN_OBJ);
+    bool read = t->what == TR_READ;
+    if ((!read && t->what != TR_ABSENT) ||
+        (read && !seen_add(s, t->obj, t->entry)))
+      continue; /* not a read, or read before in this run */
+    fact_ref *f = new_ref(r);
+    if (!f)
+      return;
+    f->kind = read ? FR_READ : FR_ABSENT;
+    f->obj = t->obj;
+    f->okind = t->okind;
+    f->entry = t->entry;
+    f->key = read ? val_null() : keep_key(r, t->key);
+  }
+}
+
+/* Whether the container [c] is item [i] of [d], or inside it. */
+static bool inside(const void *c, int ckind, const void *d, uint32_t i) {
+  for (int depth = 0; c && depth <= POL_MAX_JSON_DEPTH; depth++) {
+    const origin *o = ckind == V_MAP ? &((const map *)c)->o
+                                     : &((const list *)c)->o;
+    if (o->kind != ORIGIN_MAP && o->kind != ORIGIN_LIST)
+      return false;
+    if (o->parent == d && o->entry == i)
       return true;
+    ckind = o->kind == ORIGIN_MAP ? V_MAP : V_LIST;
+    c = o->parent;
   }
   return false;
 }
 
-static bool grow_arena(arena *a, void **p, uint32_t *cap, uint32_t n,
-                       size_t elem) {
-  if (n < *cap)
-    return true;
-  uint32_t ncap = *cap ? *cap * 2 : 8;
-  void *q = arena_alloc(a, ncap * elem);
-  if (!q)
+/* Whether the read [f] is the item [d] or inside it. */
+static bool decided_by(const fact_ref *f, const place *d) {
+  return (f->obj == d->p && f->entry == d->n) ||
+         inside(f->obj, f->okind, d->p, d->n);
+}
+
+/* Turn the candidates from [first] into the rule's facts: drop the
+ * reads whose value the rule read further into (steps on the way to a
+ * fact), and repeats across its runs; mark the deciding ones; keep those
+ * and the first others up to the cap, in order. Returns how many were
+ * left out over the cap. */
+static uint32_t finish_reads(report *r, size_t first, const places *into,
+                             const places *deciders) {
+  seen_set s;
+  size_t kept = first, others = 0, more = 0;
+  if (!seen_init(r, &s, into->n + (r->nrefs - first))) {
+    r->oom = true;
+    return 0;
+  }
+  for (size_t i = 0; i < into->n; i++)
+    seen_add(&s, into->p[i].p, SEEN_OBJ);
+  for (size_t k = first; k < r->nrefs; k++) {
+    fact_ref f = r->refs[k];
+    if (f.kind == FR_READ &&
+        (seen_has(&s, container(report_value(&f)), SEEN_OBJ) ||
+         !seen_add(&s, f.obj, f.entry)))
+      continue; /* a step on the way, or read by another run */
+    for (size_t d = 0; f.kind == FR_READ && d < deciders->n; d++)
+      f.decided |= decided_by(&f, &deciders->p[d]);
+    if (!f.decided && others++ >= REPORT_READS_MAX) {
+      more++;
+      continue;
+    }
+    r->refs[kept++] = f;
+  }
+  r->nrefs = kept;
+  return (uint32_t)more;
+}
+
+/* ==== missing facts ====================================================== */
+
+/* The scratch list of a rule's missing facts, before they join r->refs
+ * after its reads. */
+typedef struct misses {
+  fact_ref *f;
+  size_t n, cap;
+} misses;
+
+/* The missing chain that ends at trace record [i] into [m]: the first
+ * missing key and the keys selected below it. */
+static void add_chain(report *r, const vm *v, size_t i, misses *m) {
+  uint32_t depth = 0;
+  size_t j = i;
+  while (v->trace[j].what == TR_DEEPER && depth < 64) {
+    j = v->trace[j].entry;
+    depth++;
+  }
+  if (v->trace[j].what != TR_MISSING || m->n >= REPORT_MISSING_MAX ||
+      !mem_grow((void **)&m->f, &m->cap, m->n + 1, sizeof *m->f))
+    return;
+  val *suffix = depth ? arena_alloc(&r->a, depth * sizeof *suffix) : NULL;
+  if (depth && !suffix) {
+    r->oom = true;
+    return;
+  }
+  fact_ref *f = &m->f[m->n++];
+  memset(f, 0, sizeof *f);
+  f->kind = FR_MISSING;
+  f->obj = v->trace[j].obj;
+  f->okind = v->trace[j].okind;
+  f->key = keep_key(r, v->trace[j].key);
+  f->suffix = suffix;
+  f->nsuffix = depth;
+  for (j = i; depth > 0; j = v->trace[j].entry)
+    suffix[--depth] = keep_key(r, v->trace[j].key);
+}
+
+/* The missing facts of the last run into [m]: each chain that the run
+ * did not extend further. */
+static void collect_missing(report *r, const vm *v, seen_set *s,
+                            misses *m) {
+  for (size_t i = 0; i < v->ntrace; i++)
+    if (v->trace[i].what == TR_DEEPER)
+      seen_add(s, &v->trace[v->trace[i].entry], SEEN_EXT);
+  for (size_t i = 0; i < v->ntrace; i++) {
+    uint8_t w = v->trace[i].what;
+    if ((w == TR_MISSING || w == TR_DEEPER) &&
+        !seen_has(s, &v->trace[i], SEEN_EXT))
+      add_chain(r, v, i, m);
+  }
+}
+
+/* Whether the chain of [a] equals, or begins, the chain of [b]. */
+static bool chain_prefix(const fact_ref *a, const fact_ref *b) {
+  if (a->obj != b->obj || a->nsuffix > b->nsuffix ||
+      !val_equal(a->key, b->key))
     return false;
-  if (*p)
-    memcpy(q, *p, n * elem);
-  *p = q;
-  *cap = ncap;
+  for (uint32_t i = 0; i < a->nsuffix; i++)
+    if (!val_equal(a->suffix[i], b->suffix[i]))
+      return false;
   return true;
 }
 
-static void add_missing(vendor_ctx *c, facts_seen *f, const char *path) {
-  if (seen_missing(f, path) ||
-      !grow_arena(&c->r->a, (void **)&f->missing, &f->cap_missing,
-                  f->nmissing, sizeof *f->missing))
-    return;
-  fact_miss *m = &f->missing[f->nmissing++];
-  m->path = arena_strndup(&c->r->a, path, strlen(path));
-  m->withheld = withheld(c, path);
-  m->evidence = m->withheld ? evidence(c, path) : NULL;
-}
-
-static void add_used(vendor_ctx *c, facts_seen *f, const char *path, val x) {
-  if (seen_used(f, path) ||
-      !grow_arena(&c->r->a, (void **)&f->used, &f->cap_used, f->nused,
-                  sizeof *f->used))
-    return;
-  fact_use *u = &f->used[f->nused++];
-  u->path = arena_strndup(&c->r->a, path, strlen(path));
-  u->value = val_deepcopy(&c->r->a, x);
-  u->evidence = evidence(c, path);
-}
-
-/* Copy the last run's trace into [f]. */
-static void take_trace(vendor_ctx *c, facts_seen *f) {
-  for (size_t i = 0; i < c->v->ntrace; i++) {
-    const vm_trace *t = &c->v->trace[i];
-    if (t->missing)
-      add_missing(c, f, t->path->data);
-    else
-      add_used(c, f, t->path->data, t->value);
+/* Append the missing facts of [m] to r->refs, leaving out any that is
+ * the same as another or on the way to it ("company" adds nothing to
+ * "company.country"). Returns how many. */
+static uint32_t add_missing(report *r, const misses *m) {
+  uint32_t n = 0;
+  for (size_t i = 0; i < m->n; i++) {
+    bool dup = false;
+    for (size_t j = 0; j < m->n && !dup; j++)
+      dup = j != i && chain_prefix(&m->f[i], &m->f[j]) &&
+            (m->f[i].nsuffix < m->f[j].nsuffix || j < i);
+    fact_ref *f = dup ? NULL : new_ref(r);
+    if (f) {
+      *f = m->f[i];
+      n++;
+    }
   }
+  return n;
 }
 
 /* ==== one rule =========================================================== */
 
-/* "file:line:col: message" for an error value of the policy program. */
-static const char *reason(vendor_ctx *c, const err *e) {
-  const program *p = c->r->pol->prog;
-  if (e->loc < 0 || (uint32_t)e->loc >= p->ncode)
-    return arena_strndup(&c->r->a, e->msg, strlen(e->msg));
-  const loc *l = &p->locs[e->loc];
-  return arena_printf(&c->r->a, "%s:%u:%u: %s", p->srcs[l->src].name,
-                      l->line, l->col, e->msg);
+/* What a rule's runs gathered: the reads go straight to r->refs. */
+typedef struct rule_ctx {
+  report *r;
+  vm *v;
+  const map *vars;
+  misses miss;
+  places into, deciders;
+  bool interrupted;
+} rule_ctx;
+
+/* Collect the trace of the run that just ended. */
+static void take_trace(rule_ctx *c) {
+  seen_set s;
+  if (!seen_init(c->r, &s, c->v->ntrace)) {
+    c->r->oom = true;
+    return;
+  }
+  collect_reads(c->r, c->v, &s, &c->into, &c->deciders);
+  if (!seen_init(c->r, &s, c->v->ntrace)) {
+    c->r->oom = true;
+    return;
+  }
+  collect_missing(c->r, c->v, &s, &c->miss);
 }
 
-/* Run one entry; classify the value: true/false, or set the verdict. */
-static bool run_entry(vendor_ctx *c, uint32_t entry, facts_seen *f,
-                      rule_result *rr, const char *what) {
-  val x = vm_run(c->v, c->r->pol->prog, entry, c->vars);
-  take_trace(c, f);
+/* "file:line:col: message" for an error value of the policy program. */
+static const char *reason(report *r, const err *e) {
+  const program *p = r->pol->prog;
+  sbuf *b = &r->tmp;
+  b->len = 0;
+  if (e->loc >= 0 && (uint32_t)e->loc < p->ncode) {
+    const loc *l = &p->locs[e->loc];
+    sb_printf(b, "%s:%u:%u: ", p->srcs[l->src].name, l->line, l->col);
+  }
+  vm_err_describe(b, e, p);
+  return b->oom ? NULL : arena_strndup(&r->a, b->p, b->len);
+}
+
+/* "'when' gave a string, not a bool", at the expression's start. */
+static const char *not_bool(report *r, uint32_t entry, val x,
+                            const char *what) {
+  const program *p = r->pol->prog;
+  const loc *l = &p->locs[entry];
+  const char *kind = val_kind_name(x.kind);
+  return arena_printf(&r->a, "%s:%u:%u: '%s' gave %s %s, not a bool",
+                      p->srcs[l->src].name, l->line, l->col, what,
+                      strchr("aeiou", kind[0]) ? "an" : "a", kind);
+}
+
+/* Run one entry; a bool is returned, anything else sets the verdict. */
+static bool run_entry(rule_ctx *c, uint32_t entry, rule_result *rr,
+                      const char *what) {
+  report *r = c->r;
+  val x = vm_run(c->v, r->pol->prog, entry, c->vars);
+  take_trace(c);
   if (x.kind == V_BOOL)
     return x.as.b;
-  if (x.kind == V_ERROR && x.as.e->kind == ERR_ABSENT) {
+  if (x.kind != V_ERROR) {
+    rr->v = VD_ERROR;
+    rr->reason = not_bool(r, entry, x, what);
+  } else if (x.as.e->kind == ERR_ABSENT && (x.as.e->flags & ERRF_FACT)) {
     rr->v = VD_UNKNOWN;
-    if (x.as.e->path)
-      add_missing(c, f, x.as.e->path);
-  } else if (x.kind == V_ERROR) {
+  } else {
+    c->interrupted |= x.as.e->kind == ERR_INTERRUPTED;
     rr->v = VD_ERROR;
-    rr->reason = reason(c, x.as.e);
-  } else { /* located at the expression's first instruction */
-    const program *p = c->r->pol->prog;
-    const loc *l = &p->locs[entry];
-    const char *kind = val_kind_name(x.kind);
-    rr->v = VD_ERROR;
-    rr->reason = arena_printf(&c->r->a, "%s:%u:%u: '%s' gave %s %s, not a "
-                              "bool", p->srcs[l->src].name, l->line, l->col,
-                              what, strchr("aeiou", kind[0]) ? "an" : "a",
-                              kind);
+    rr->reason = reason(r, x.as.e);
   }
   return false;
 }
 
 /* The message template with each {expr} replaced by its value. */
-static const char *render_message(vendor_ctx *c, const rule *ru) {
+static const char *render_message(rule_ctx *c, const rule *ru) {
   sbuf *b = &c->r->tmp;
   b->len = 0;
   for (uint32_t i = 0; i < ru->nmessage; i++) {
@@ -259,34 +446,35 @@ static const char *render_message(vendor_ctx *c, const rule *ru) {
   return b->oom ? NULL : arena_strndup(&c->r->a, b->p ? b->p : "", b->len);
 }
 
-static void check_rule(vendor_ctx *c, const rule *ru, rule_result *rr) {
-  facts_seen f;
-  memset(&f, 0, sizeof f);
+static void check_rule(rule_ctx *c, const rule *ru, rule_result *rr) {
+  report *r = c->r;
+  memset(rr, 0, sizeof *rr);
+  rr->refs = (uint32_t)r->nrefs;
+  c->miss.n = c->into.n = c->deciders.n = 0;
   rr->v = VD_PASS;
   bool applies = true;
   if (ru->when >= 0) {
-    applies = run_entry(c, (uint32_t)ru->when, &f, rr, "when");
+    applies = run_entry(c, (uint32_t)ru->when, rr, "when");
     if (!applies && rr->v == VD_PASS)
       rr->v = VD_SKIPPED;
   }
   if (applies)
-    rr->v = run_entry(c, ru->require, &f, rr, "require")
+    rr->v = run_entry(c, ru->require, rr, "require")
                 ? VD_PASS
                 : (rr->v == VD_PASS ? VD_FAIL : rr->v);
+  rr->more = finish_reads(r, rr->refs, &c->into, &c->deciders);
+  rr->nused = (uint32_t)(r->nrefs - rr->refs);
+  if (rr->v == VD_UNKNOWN)
+    rr->nmissing = add_missing(r, &c->miss);
   if (ru->message && (rr->v == VD_PASS || rr->v == VD_FAIL))
     rr->message = render_message(c, ru);
-  rr->used = f.used;
-  rr->nused = f.nused;
-  if (rr->v == VD_UNKNOWN) {
-    rr->missing = f.missing;
-    rr->nmissing = f.nmissing;
-  }
 }
 
 /* ==== one vendor ========================================================= */
 
 static void tally(const report *r, vendor_result *vr) {
   vr->compliant = true;
+  memset(vr->count, 0, sizeof vr->count);
   for (uint32_t i = 0; i < r->pol->nrules; i++) {
     verdict v = vr->rules[i].v;
     severity s = r->pol->rules[i].sev;
@@ -306,23 +494,60 @@ static vendor_result *new_vendor(report *r) {
   vendor_result *vr = &r->vendors[r->nvendors];
   memset(vr, 0, sizeof *vr);
   vr->rules = arena_zalloc(&r->a, (r->pol->nrules + 1) * sizeof *vr->rules);
-  if (!vr->rules)
-    return NULL;
-  r->nvendors++;
-  return vr;
+  return vr->rules ? vr : NULL;
 }
 
-bool report_check(report *r, vm *v, const map *vars, const char *origin) {
+/* Check rules [from, to) of the policy for a new vendor. */
+static int check_rules(report *r, vm *v, const map *vars, const char *name,
+                       uint32_t first, uint32_t to) {
   vendor_result *vr = new_vendor(r);
   if (!vr)
-    return false;
-  vendor_ctx c = {r, v, vars, NULL, NULL};
-  metadata(&c, vr, origin);
+    return POL_ENOMEM;
+  size_t nrefs = r->nrefs;
+  rule_ctx c;
+  memset(&c, 0, sizeof c);
+  c.r = r;
+  c.v = v;
+  c.vars = vars;
+  metadata(r, vr, vars, name);
   bool tracing = v->tracing;
   v->tracing = true;
-  for (uint32_t i = 0; i < r->pol->nrules; i++)
+  for (uint32_t i = first; i < to && !c.interrupted; i++) {
     check_rule(&c, &r->pol->rules[i], &vr->rules[i]);
+    c.interrupted |= v->interrupt && v->interrupt(v->interrupt_user);
+  }
   v->tracing = tracing;
+  free(c.miss.f);
+  free(c.into.p);
+  free(c.deciders.p);
+  if (c.interrupted || r->oom || r->a.failed) {
+    r->nrefs = nrefs; /* the vendor is not added */
+    return c.interrupted ? POL_EINTERRUPT : POL_ENOMEM;
+  }
+  if (to - first == 1) /* one rule: the others read as SKIPPED */
+    for (uint32_t i = 0; i < r->pol->nrules; i++)
+      if (i != first)
+        vr->rules[i] = (rule_result){.v = VD_SKIPPED,
+                                     .refs = (uint32_t)r->nrefs};
   tally(r, vr);
-  return !r->a.failed;
+  r->nvendors++;
+  return POL_OK;
+}
+
+int report_check(report *r, vm *v, const map *vars, const char *from) {
+  return check_rules(r, v, vars, from, 0, r->pol->nrules);
+}
+
+int report_check_rule(report *r, vm *v, const map *vars, const char *from,
+                      uint32_t i) {
+  if (i >= r->pol->nrules)
+    return POL_EINVAL;
+  return check_rules(r, v, vars, from, i, i + 1);
+}
+
+fact_ref *report_refs(const report *r, const vendor_result *vr, uint32_t i,
+                      bool missing, uint32_t *n) {
+  const rule_result *rr = &vr->rules[i];
+  *n = missing ? rr->nmissing : rr->nused;
+  return r->refs + rr->refs + (missing ? rr->nused : 0);
 }

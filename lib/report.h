@@ -1,10 +1,16 @@
 /*
  * report.h: the verdict model. A report holds, for one policy, the
- * results of any number of vendors (in the order they were checked):
- * per rule a verdict, the fact values it read with their evidence, the
- * fact paths it missed, and its message. report.c fills it by
- * evaluating the policy; report_fmt.c renders it (text, matrix, JSON,
- * questions). Everything in a report lives in its arena.
+ * results of the vendors checked since it was made or last reset (in the
+ * order they were checked): per rule a verdict, the facts it read, the
+ * facts it missed, its message and, for ERROR, the reason.
+ *
+ * A report refers to the fact sets it was made from instead of copying
+ * them: a fact is a (container, entry) pair into the fact set (fact_ref),
+ * and its path, value, evidence and withheld mark are worked out from the
+ * facts when someone reads or renders them (report_path.c). So checking
+ * costs no copy and no string formatting, and a fact set must outlive
+ * the use of every report made from it (report_detach() ends that).
+ * report.c fills a report by evaluating the policy; render*.c write it.
  */
 #ifndef POL_REPORT_H
 #define POL_REPORT_H
@@ -17,35 +23,64 @@ typedef enum { VD_PASS, VD_FAIL, VD_UNKNOWN, VD_ERROR, VD_SKIPPED } verdict;
 /* How an UNKNOWN must-rule counts for compliance. */
 typedef enum { UNKNOWN_FAIL, UNKNOWN_WARN, UNKNOWN_IGNORE } unknown_mode;
 
-typedef struct fact_use {
-  const char *path;      /* "backup.generations" */
-  val value;             /* deep-copied into the report */
-  const char *evidence;  /* the $evidence citation, or NULL */
-} fact_use;
+/* A rule shows at most this many facts read; the rest are counted
+ * (rule_result.more), except the items that decided a quantifier, which
+ * are always shown. docs/report-format.md documents the cap. */
+#define REPORT_READS_MAX 16
+/* ... and at most this many missing facts. */
+#define REPORT_MISSING_MAX 64
 
-typedef struct fact_miss {
-  const char *path;
-  bool withheld;         /* listed in the vendor's $withheld */
-  const char *evidence;  /* the $evidence entry citing a refusal, or NULL */
-} fact_miss;
+typedef enum {
+  FR_READ,    /* entry [entry] of [obj] was read: a fact and its value */
+  FR_ABSENT,  /* a presence test found no [key] in [obj] */
+  FR_MISSING  /* [key] (then [suffix]) was not there: the rule needs it */
+} fact_ref_kind;
+
+/* One fact a rule read or missed, as a place in the fact set. */
+typedef struct fact_ref {
+  const void *obj;      /* the fact map or list (as okind says); NULL for
+                           a variable missing from an empty fact set */
+  val key;              /* ABSENT, MISSING: the key not found (copied) */
+  const val *suffix;    /* MISSING: the keys the rule selected below the
+                           missing one (a.b.c when a is missing: b, c) */
+  uint32_t nsuffix;
+  uint32_t entry;       /* READ: the entry of obj */
+  uint8_t kind;         /* fact_ref_kind */
+  uint8_t okind;        /* V_MAP or V_LIST */
+  bool decided;         /* READ: this item decided an all() or exists() */
+  /* filled when first asked for (report_path.c), or by report_detach */
+  const char *path;     /* CEL path text: a.b["k"][2] */
+  const str *evidence;  /* the $evidence citation, or NULL */
+  uint32_t ev_len;      /* it is the citation of path[0, ev_len): the
+                           whole path, or an ancestor's */
+  bool withheld;        /* MISSING: listed (or under a path listed) in
+                           $withheld */
+  bool resolved;        /* path, evidence and withheld are filled */
+  bool detached;        /* READ: [value] holds a copy (report_detach) */
+  val value;
+} fact_ref;
 
 typedef struct rule_result {
   verdict v;
-  const char *reason;    /* ERROR: "file:line:col: message"; else NULL */
-  const char *message;   /* the rendered message template, or NULL */
-  fact_use *used;        /* facts read, in first-read order, no repeats */
-  uint32_t nused;
-  fact_miss *missing;    /* UNKNOWN: the absent facts; else 0 of them */
-  uint32_t nmissing;
+  const char *reason;   /* ERROR: "file:line:col: message"; else NULL */
+  const char *message;  /* the rendered message template, or NULL */
+  uint32_t refs;        /* its facts are report.refs[refs, refs+nrefs): */
+  uint32_t nused;       /* first the reads (READ, ABSENT), */
+  uint32_t nmissing;    /* then the missing facts (UNKNOWN only) */
+  uint32_t more;        /* reads left out over REPORT_READS_MAX */
 } rule_result;
 
 typedef struct vendor_result {
-  const char *name;      /* $vendor.name, else the source's base name */
+  const char *name;     /* $vendor.name, else the source's base name */
   const char *service, *document, *version, *date; /* $vendor.*, or NULL */
-  const char *source;    /* the file (or "file:line" in NDJSON) */
-  rule_result *rules;    /* one per policy rule, in policy order */
+  /* (these point into the fact set, or into the report's arena) */
+  const char *source;   /* the file (or "file:line" in NDJSON), copied */
+  const map *vars;      /* the fact set (NULL after report_detach) */
+  const map *evidence;  /* $evidence, or NULL */
+  const list *withheld; /* $withheld, or NULL */
+  rule_result *rules;   /* one per policy rule, in policy order */
   bool compliant;
-  uint32_t count[5][3];  /* [verdict][severity] */
+  uint32_t count[5][3]; /* [verdict][severity] */
 } vendor_result;
 
 typedef struct report {
@@ -53,9 +88,14 @@ typedef struct report {
   unknown_mode unknown;
   vendor_result *vendors;
   uint32_t nvendors;
-  size_t cap;              /* vendors allocated */
-  arena a;
-  sbuf tmp;                /* scratch for rendering messages */
+  size_t cap;           /* vendors allocated */
+  fact_ref *refs;       /* every vendor's facts; malloc'd, kept on reset */
+  size_t nrefs, cap_refs;
+  void **seen;          /* scratch set of the trace's containers */
+  size_t cap_seen;
+  arena a;              /* strings, copied keys, detached values */
+  sbuf tmp;             /* scratch for rendering messages and paths */
+  bool oom;             /* something could not be stored */
 } report;
 
 POL_INTERNAL void report_init(report *r, const policy *pol,
@@ -63,23 +103,38 @@ POL_INTERNAL void report_init(report *r, const policy *pol,
 POL_INTERNAL void report_free(report *r);
 /* Drop every vendor, keeping the memory for reuse. */
 POL_INTERNAL void report_reset(report *r);
-/* Evaluate every rule of r->pol against the variables [vars] (a fact set:
- * a map that may hold $vendor, $evidence and $withheld), named [origin]
- * (its file), and append the vendor's results. [v] is a vm of the
- * caller's thread. false on out of memory. */
-POL_INTERNAL bool report_check(report *r, vm *v, const map *vars,
-                               const char *origin);
+/* Evaluate every rule of r->pol against the fact set [vars] (its
+ * variables map, as val_adopt made it; it may hold $vendor, $evidence and
+ * $withheld), named [from], and append the vendor's results. [v] is a
+ * vm of the caller's thread. Returns POL_OK, POL_ENOMEM, or
+ * POL_EINTERRUPT when v's interrupt callback asked to stop (the vendor is
+ * then not added). */
+POL_INTERNAL int report_check(report *r, vm *v, const map *vars,
+                              const char *from);
+/* Check only rule [i]: like report_check, for a vendor of one result. */
+POL_INTERNAL int report_check_rule(report *r, vm *v, const map *vars,
+                                   const char *from, uint32_t i);
 POL_INTERNAL const char *verdict_name(verdict v); /* "PASS", ... */
 
-/* ---- rendering (report_fmt.c) ---- */
-enum {
-  REPORT_TEXT,      /* one vendor: per-rule details; several: a matrix */
-  REPORT_JSON,      /* docs/report-format.md */
-  REPORT_QUESTIONS  /* per vendor, the questions for UNKNOWN rules */
-};
-enum { REPORT_COLOR = 1 };
-/* Append report [r] to [out] in [format] with [flags]. */
-POL_INTERNAL void report_render(const report *r, int format, int flags,
-                                sbuf *out);
+/* ---- facts, named on demand (report_path.c) ---- */
+
+/* Fill [f]'s path, evidence and withheld mark from vendor [vr]'s facts,
+ * once. false on out of memory. */
+POL_INTERNAL bool report_resolve(const report *r, const vendor_result *vr,
+                                 fact_ref *f);
+/* The value a READ [f] refers to. */
+POL_INTERNAL val report_value(const fact_ref *f);
+/* Append the CEL path of the place [obj]/[entry] (a container of kind
+ * [okind] and one of its entries) to [b]: a.b["c d"][2]. */
+POL_INTERNAL void report_place(sbuf *b, const void *obj, int okind,
+                               uint32_t entry);
+/* Resolve every fact of every vendor and copy every value the report
+ * refers to into its own arena, so the fact sets may go. false on out of
+ * memory. */
+POL_INTERNAL bool report_detach(report *r);
+/* The facts of rule [i] of vendor [vr]: used ([missing] false) or
+ * missing; *[n] gets their number. */
+POL_INTERNAL fact_ref *report_refs(const report *r, const vendor_result *vr,
+                                   uint32_t i, bool missing, uint32_t *n);
 
 #endif

@@ -102,7 +102,7 @@ void schema_add(policy *p, const ast *n, diag_list *d) {
   f->type = type_of(p, n->kids[0]);
   f->allowed = n->nkids > 1 ? allowed_values(p, n->kids[1], d) : val_null();
   f->desc = n->lit.s.p ? arena_strndup(&p->a, n->lit.s.p, n->lit.s.n) : NULL;
-  f->file = d->file;
+  f->file = arena_strndup(&p->a, d->file, strlen(d->file));
   f->line = n->sp.line;
   f->col = n->sp.col;
 }

@@ -13,7 +13,7 @@
 
 /* ==== objects ============================================================ */
 
-static err nomem_err = {ERR_NOMEM, -1, "out of memory", NULL};
+static err nomem_err = {ERR_NOMEM, 0, -1, -1, "out of memory", NULL};
 
 val val_nomem(void) {
   val v = {0};
@@ -77,8 +77,10 @@ list *list_alloc(arena *a, size_t n) {
   if (n > (UINT32_MAX - sizeof(list)) / sizeof(val))
     return NULL;
   list *l = arena_alloc(a, sizeof(list) + n * sizeof(val));
-  if (l)
+  if (l) {
     l->n = (uint32_t)n;
+    l->o = (origin){NULL, 0, ORIGIN_NONE};
+  }
   return l;
 }
 
@@ -103,7 +105,9 @@ static val make_err(arena *a, err_kind k, const char *msg, const char *path) {
   if (!e)
     return val_nomem();
   e->kind = (uint8_t)k;
+  e->flags = 0;
   e->loc = -1;
+  e->read = -1;
   e->msg = msg ? msg : "out of memory";
   e->path = path;
   val v = {0};
@@ -123,6 +127,10 @@ val val_err(arena *a, err_kind k, const char *fmt, ...) {
 
 val val_absent_field(arena *a, const char *field) {
   return make_err(a, ERR_ABSENT, "no such key", field);
+}
+
+val val_absent_key(arena *a) {
+  return make_err(a, ERR_ABSENT, "no such key", NULL);
 }
 
 val val_absent(arena *a, const char *path) {
@@ -497,12 +505,50 @@ val val_deepcopy(arena *a, val v) {
                      v.as.e->path ? arena_strndup(a, v.as.e->path,
                                                   strlen(v.as.e->path))
                                   : NULL);
-    if (r.as.e != &nomem_err)
+    if (r.as.e != &nomem_err) {
       r.as.e->loc = v.as.e->loc;
+      r.as.e->flags = v.as.e->flags;
+    }
     return r;
   }
   default: return v;
   }
+}
+
+/* ==== fact-set origins =================================================== */
+
+static void adopt(val v, const void *parent, uint32_t entry, uint8_t kind,
+                  int depth);
+
+static void adopt_items(const list *l, int depth) {
+  for (uint32_t i = 0; i < l->n; i++)
+    adopt(l->items[i], l, i, ORIGIN_LIST, depth);
+}
+
+static void adopt_entries(const map *m, int depth) {
+  for (uint32_t i = 0; i < m->n; i++)
+    adopt(m->vals[i], m, i, ORIGIN_MAP, depth);
+}
+
+/* Set the origin of the container [v] (if it is one) and of everything
+ * below it. The fact set's own arena holds them, and nothing reads them
+ * yet, so writing into these "immutable" objects is safe here. */
+static void adopt(val v, const void *parent, uint32_t entry, uint8_t kind,
+                  int depth) {
+  if (depth > POL_MAX_JSON_DEPTH)
+    return;
+  if (v.kind == V_LIST) {
+    v.as.l->o = (origin){parent, entry, kind};
+    adopt_items(v.as.l, depth + 1);
+  } else if (v.kind == V_MAP) {
+    v.as.m->o = (origin){parent, entry, kind};
+    adopt_entries(v.as.m, depth + 1);
+  }
+}
+
+void val_adopt(map *root) {
+  root->o = (origin){NULL, 0, ORIGIN_ROOT};
+  adopt_entries(root, 1);
 }
 
 /* ==== UTF-8 ============================================================== */

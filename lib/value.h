@@ -48,7 +48,8 @@ typedef enum {
   ERR_INDEX,      /* index out of range */
   ERR_INVALID,    /* invalid argument (bad format string, bad regex, ...) */
   ERR_LIMIT,      /* an evaluation limit was hit: never absorbed */
-  ERR_NOMEM       /* out of memory: never absorbed */
+  ERR_NOMEM,      /* out of memory: never absorbed */
+  ERR_INTERRUPTED /* the host asked the evaluation to stop */
 } err_kind;
 
 typedef struct str str;
@@ -84,8 +85,28 @@ struct str {
   char data[];
 };
 
+/* Where a container that belongs to a fact set sits in it: its parent
+ * container and its entry there. The VM notes a fact read as (container,
+ * entry) and the report names it by walking these links up to the root
+ * (report_path.c), so no path text is built while evaluating. Containers
+ * made while evaluating, and constants, have ORIGIN_NONE: reading them
+ * reads no fact. Set by val_adopt() when a fact set is loaded. */
+typedef enum {
+  ORIGIN_NONE,  /* not part of a fact set */
+  ORIGIN_ROOT,  /* the variables map of a fact set */
+  ORIGIN_MAP,   /* entry [entry] of the map [parent] */
+  ORIGIN_LIST   /* item [entry] of the list [parent] */
+} origin_kind;
+
+typedef struct origin {
+  const void *parent;  /* a map or a list, as kind says; NULL for ROOT */
+  uint32_t entry;
+  uint8_t kind;        /* origin_kind */
+} origin;
+
 struct list {
   uint32_t n;
+  origin o;
   val items[];
 };
 
@@ -100,13 +121,25 @@ struct map {
   uint32_t *buckets;
   val *keys;
   val *vals;
+  origin o;
+};
+
+/* err.flags */
+enum {
+  ERRF_FACT = 1      /* ERR_ABSENT: a fact (or a variable) is missing, as
+                        opposed to a key of a value the policy made */
 };
 
 struct err {
   uint8_t kind;      /* err_kind */
+  uint8_t flags;     /* ERRF_* */
   int32_t loc;       /* index of the failing instruction, or -1 */
-  const char *msg;   /* full human message, e.g. "division by zero" */
-  const char *path;  /* ERR_ABSENT: the missing name/path, else NULL */
+  int32_t read;      /* ERR_ABSENT in a traced run: the trace entry that
+                        found the fact missing (vm.h), else -1 */
+  const char *msg;   /* human message, e.g. "division by zero"; for an
+                        absent error of the VM a short one, which
+                        err_describe() completes from its location */
+  const char *path;  /* ERR_ABSENT: the missing name/path, or NULL */
 };
 
 /* ---- constructors for scalars ---- */
@@ -149,6 +182,9 @@ POL_INTERNAL val val_map(arena *a, const val *keys, const val *vals, size_t n);
 POL_INTERNAL val val_err(arena *a, err_kind k, const char *fmt, ...)
     POL_PRINTF(3, 4);
 POL_INTERNAL val val_absent(arena *a, const char *path);
+/* An absent error with the short message "no such key", for the VM,
+ * which knows where it happened (vm_err_describe says the rest). */
+POL_INTERNAL val val_absent_key(arena *a);
 /* A missing field [field] (borrowed: a program constant), with a short
  * message the VM replaces by one naming the whole path as written. */
 POL_INTERNAL val val_absent_field(arena *a, const char *field);
@@ -176,8 +212,14 @@ POL_INTERNAL const val *map_get(const map *m, val key);
 /* Lookup by string key with a precomputed hash (field selection). */
 POL_INTERNAL const val *map_get_str(const map *m, const char *s, size_t n,
                                     uint32_t hash);
-/* Copy [v] and everything it points to into arena [a]. */
+/* Copy [v] and everything it points to into arena [a]. The copies of
+ * containers have ORIGIN_NONE. */
 POL_INTERNAL val val_deepcopy(arena *a, val v);
+/* Make the map [root] the variables of a fact set: mark it ORIGIN_ROOT
+ * and set the origin of every container below it, so reads of them are
+ * fact reads. Containers nested deeper than POL_MAX_JSON_DEPTH keep
+ * theirs (their reads are then not traced). */
+POL_INTERNAL void val_adopt(map *root);
 
 /* ---- UTF-8 ---- */
 /* true if [s] of [n] bytes is valid UTF-8 (no surrogates, no overlongs). */
@@ -208,6 +250,7 @@ POL_INTERNAL void sb_put(sbuf *b, const char *s, size_t n);
 POL_INTERNAL void sb_puts(sbuf *b, const char *s);
 POL_INTERNAL void sb_putc(sbuf *b, char c);
 POL_INTERNAL void sb_printf(sbuf *b, const char *fmt, ...) POL_PRINTF(2, 3);
+POL_INTERNAL void sb_vprintf(sbuf *b, const char *fmt, va_list ap);
 /* Append [v] as CEL literal text: 1, 1u, 1.0, "s", b"\x00", [1, 2],
  * {"a": 1}, duration("1.5s"), timestamp("2009-02-13T23:31:30Z"), int,
  * optional.of(1), optional.none(). Errors print as error("message"). */

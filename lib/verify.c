@@ -149,10 +149,15 @@ static int operands(verifier *v, uint32_t pc) {
   switch (INS_OP(w)) {
   case OP_CONST: return const_ok(v, pc, a, false);
   case OP_LOADVAR: case OP_SELECT: case OP_OPTSELECT: case OP_HAS:
-  case OP_TRACE: case OP_ERROR: return const_ok(v, pc, a, true);
+  case OP_ERROR: return const_ok(v, pc, a, true);
   case OP_LOADLOCAL: case OP_STORELOCAL: case OP_COUNT: case OP_APPEND:
-  case OP_OPTAPPEND: case OP_PAIR: case OP_OPTPAIR: case OP_BRK_FALSE:
-  case OP_BRK_TRUE: return slots_ok(v, pc, a, 1);
+  case OP_OPTAPPEND: case OP_PAIR: case OP_OPTPAIR:
+    return slots_ok(v, pc, a, 1);
+  case OP_BRK_FALSE: case OP_BRK_TRUE: /* the macro's accumulator */
+    if (a < ITER_ACC)
+      return fail(v, "instruction %u: %s tests local slot %u, which is no "
+                  "macro's accumulator", pc, opname(w), a);
+    return slots_ok(v, pc, a - ITER_ACC, ITER_ACC + 1);
   case OP_ITER_INIT: case OP_ITER_END: return slots_ok(v, pc, a, 5);
   case OP_ITER_NEXT:
     if (a & ~(ITER_SLOT_MASK | ITER_TWO_VARS))
@@ -307,8 +312,12 @@ static int slot_effects(verifier *v, uint32_t pc, uint32_t w) {
   uint32_t a = INS_A(w);
   int rc = POL_OK;
   switch (INS_OP(w)) {
-  case OP_LOADLOCAL: case OP_BRK_FALSE: case OP_BRK_TRUE: case OP_ITER_END:
-    return need(v, pc, a, CL_ANY);
+  case OP_LOADLOCAL: case OP_ITER_END: return need(v, pc, a, CL_ANY);
+  case OP_BRK_FALSE: case OP_BRK_TRUE: /* a traced run reads the range */
+    if ((rc = need(v, pc, a, CL_ANY)) == POL_OK &&
+        (rc = need(v, pc, a - ITER_ACC, CL_RANGE)) == POL_OK)
+      rc = need(v, pc, a - ITER_ACC + 1, CL_INDEX);
+    return rc;
   case OP_STORELOCAL: v->slots[a] = v->top; return POL_OK;
   case OP_ITER_INIT:
     v->slots[a] = CL_RANGE;
@@ -343,7 +352,7 @@ static int64_t pops(uint32_t w) {
 static int stack_effect(verifier *v, uint32_t pc, uint32_t w) {
   opcode op = INS_OP(w);
   int64_t in = pops(w), reads = in;
-  if (op == OP_ANDSC || op == OP_ORSC || op == OP_TRACE)
+  if (op == OP_ANDSC || op == OP_ORSC)
     reads = 1; /* they look at the top without popping it */
   if (v->depth < reads)
     return fail(v, "instruction %u: stack underflow: %s needs %lld "

@@ -46,24 +46,105 @@ static bool reserve(val **p, size_t *cap, size_t need) {
 
 /* ==== slow paths ========================================================= */
 
-/* Stamp instruction [pc] into a fresh error so it can be located. */
-static val locate(const program *p, arena *a, val r, uint32_t pc) {
-  if (r.kind != V_ERROR || r.as.e->loc >= 0 || r.as.e->kind == ERR_NOMEM)
+/* Stamp instruction [pc] into a fresh error so it can be located. An
+ * absent error keeps its short message: vm_err_describe() completes it
+ * from the location, only when someone reads it. Out of memory in a run
+ * with a memory limit is the limit error, located here too (the static
+ * out-of-memory error cannot carry a location). */
+static val locate(vm *v, const program *p, val r, uint32_t pc) {
+  if (r.kind != V_ERROR || r.as.e->loc >= 0)
     return r;
-  r.as.e->loc = (int32_t)pc;
-  opcode op = INS_OP(p->code[pc]);
-  if (r.as.e->kind == ERR_ABSENT && (op == OP_SELECT || op == OP_INDEX)) {
-    const loc *l = &p->locs[pc]; /* the path as written: a.b.c */
-    r.as.e->path = arena_strndup(a, p->srcs[l->src].text + l->off, l->len);
-    r.as.e->msg = arena_printf(a, "no such key: '%s'", r.as.e->path);
+  if (r.as.e->kind == ERR_NOMEM) {
+    if (!v->a.over_limit)
+      return r;
+    if (v->limit_err.loc < 0) /* the first place that ran out */
+      v->limit_err = (err){ERR_LIMIT, 0, (int32_t)pc, -1,
+                           "evaluation limit exceeded: memory limit reached",
+                           NULL};
+    return (val){.kind = V_ERROR, .as.e = &v->limit_err};
   }
+  r.as.e->loc = (int32_t)pc;
+  POL_UNUSED(p);
   return r;
 }
 
-static val loadvar(arena *a, const map *vars, const str *name) {
-  const val *v = vars ? map_get_str(vars, name->data, name->len, name->hash)
+/* ==== fact reads ========================================================= */
+
+/* Note one entry in the trace of a traced run; its index, or -1 when the
+ * trace is full (the entry is then only counted). */
+static int32_t note(vm *v, uint8_t what, const void *obj, uint8_t okind,
+                    uint32_t entry, val key) {
+  if (v->ntrace >= VM_TRACE_MAX ||
+      !mem_grow((void **)&v->trace, &v->trace_cap, v->ntrace + 1,
+                sizeof *v->trace)) {
+    v->trace_dropped++;
+    return -1;
+  }
+  v->trace[v->ntrace] = (vm_trace){obj, key, entry, what, okind};
+  return (int32_t)v->ntrace++;
+}
+
+static bool map_is_fact(const map *m) { return m->o.kind != ORIGIN_NONE; }
+static bool list_is_fact(const list *l) { return l->o.kind != ORIGIN_NONE; }
+
+/* A read of the value at [at] in the map [m]: noted when it is a fact. */
+static void read_entry(vm *v, const map *m, const val *at) {
+  if (unlikely(v->tracing) && map_is_fact(m))
+    note(v, TR_READ, m, V_MAP, (uint32_t)(at - m->vals), val_null());
+}
+
+static void read_item(vm *v, const list *l, uint32_t i) {
+  if (unlikely(v->tracing) && list_is_fact(l))
+    note(v, TR_READ, l, V_LIST, i, val_null());
+}
+
+/* A presence test that found no [key] in the map [m]. */
+static void read_absent(vm *v, const map *m, val key) {
+  if (unlikely(v->tracing) && map_is_fact(m))
+    note(v, TR_ABSENT, m, V_MAP, 0, key);
+}
+
+/* [key] is not in the map [m] (NULL: there are no variables at all): an
+ * absent error. When [m] belongs to a fact set, a fact is missing: the
+ * error says so, and a traced run notes which. */
+static val missing(vm *v, const map *m, val key) {
+  val r = val_absent_key(&v->a);
+  if (r.kind != V_ERROR || r.as.e->kind != ERR_ABSENT)
+    return r; /* out of memory */
+  if (m && !map_is_fact(m))
+    return r;
+  r.as.e->flags |= ERRF_FACT;
+  if (unlikely(v->tracing))
+    r.as.e->read = note(v, TR_MISSING, m, V_MAP, 0, key);
+  return r;
+}
+
+/* x.f or x[k] where x is the error [x]. A traced run extends a missing
+ * fact by [key], so the report names the path the rule tried to read
+ * (availability.sla_percent), not only its first absent part. */
+static val deeper(vm *v, val x, val key) {
+  const err *e = x.as.e;
+  if (likely(!v->tracing) || e->kind != ERR_ABSENT || e->read < 0)
+    return x;
+  err *d = arena_alloc(&v->a, sizeof *d);
+  if (!d)
+    return x;
+  *d = *e;
+  d->read = note(v, TR_DEEPER, NULL, 0, (uint32_t)e->read, key);
+  return (val){.kind = V_ERROR, .as.e = d};
+}
+
+static val str_val(const str *s) { return val_from_str(V_STRING, (str *)s); }
+
+static val loadvar(vm *v, const map *vars, const str *name) {
+  const val *x = vars ? map_get_str(vars, name->data, name->len, name->hash)
                       : NULL;
-  return v ? *v : val_absent(a, name->data);
+  if (likely(x != NULL)) {
+    if (unlikely(v->tracing))
+      note(v, TR_READ, vars, V_MAP, (uint32_t)(x - vars->vals), val_null());
+    return *x;
+  }
+  return missing(v, vars ? vars : NULL, str_val(name));
 }
 
 /* CEL &&: false wins over errors, errors over true. */
@@ -151,9 +232,17 @@ static val opt_of(arena *a, val x) {
 
 static val opt_none(void) { return (val){.kind = V_OPTIONAL}; }
 
+/* Whether [k] is of a kind a map key can have (the others are errors). */
+static bool key_kind(val k) {
+  return k.kind == V_STRING || k.kind == V_INT || k.kind == V_UINT ||
+         k.kind == V_BOOL || k.kind == V_DOUBLE;
+}
+
 /* x.?f and x[?i]: an absent key is optional.none(), an optional operand
- * is unwrapped first. */
-static val opt_access(arena *a, val x, val key, const str *field) {
+ * is unwrapped first. A presence test on facts is noted as a read when
+ * the key is there and as absent when not. */
+static val opt_access(vm *v, val x, val key, const str *field) {
+  arena *a = &v->a;
   if (x.kind == V_OPTIONAL) {
     if (!x.as.opt)
       return x;
@@ -163,6 +252,18 @@ static val opt_access(arena *a, val x, val key, const str *field) {
     return x;
   if (key.kind == V_ERROR)
     return key;
+  if (x.kind == V_MAP && (field || key_kind(key))) {
+    const map *m = x.as.m;
+    const val *at = field ? map_get_str(m, field->data, field->len,
+                                        field->hash)
+                          : map_get(m, key);
+    if (!at) {
+      read_absent(v, m, field ? str_val(field) : key);
+      return opt_none();
+    }
+    read_entry(v, m, at);
+    return opt_of(a, *at);
+  }
   val r = field ? ops_select(a, x, field) : ops_index(a, x, key);
   if (r.kind == V_ERROR &&
       (r.as.e->kind == ERR_ABSENT || r.as.e->kind == ERR_INDEX))
@@ -170,18 +271,65 @@ static val opt_access(arena *a, val x, val key, const str *field) {
   return r.kind == V_ERROR ? r : opt_of(a, r);
 }
 
-/* Plain selection on an optional keeps the chain optional. */
-static val select_on(arena *a, val x, const str *f) {
-  if (x.kind == V_MAP) {
-    const val *v = map_get_str(x.as.m, f->data, f->len, f->hash);
-    if (v)
-      return *v;
+/* x.f: on a map a lookup by the field's cached hash; on a missing fact
+ * the error goes deeper; on an optional the chain stays optional. */
+static val select_(vm *v, val x, const str *f) {
+  if (likely(x.kind == V_MAP)) {
+    const map *m = x.as.m;
+    const val *at = map_get_str(m, f->data, f->len, f->hash);
+    if (likely(at != NULL)) {
+      read_entry(v, m, at);
+      return *at;
+    }
+    return missing(v, m, str_val(f));
   }
   if (x.kind == V_ERROR)
-    return x;
+    return deeper(v, x, str_val(f));
   if (x.kind == V_OPTIONAL)
-    return opt_access(a, x, val_null(), f);
-  return ops_select(a, x, f);
+    return opt_access(v, x, val_null(), f);
+  return ops_select(&v->a, x, f);
+}
+
+/* has(x.f), where x may be an optional (none: false). */
+static val has(vm *v, val x, const str *f) {
+  if (x.kind == V_OPTIONAL) {
+    if (!x.as.opt)
+      return val_bool(false);
+    x = *x.as.opt;
+  }
+  if (x.kind == V_MAP) {
+    const val *at = map_get_str(x.as.m, f->data, f->len, f->hash);
+    if (at)
+      read_entry(v, x.as.m, at);
+    else
+      read_absent(v, x.as.m, str_val(f));
+    return val_bool(at != NULL);
+  }
+  return x.kind == V_ERROR ? x : ops_has(&v->a, x, f);
+}
+
+/* x[i]; on an optional x the result stays optional, as with x[?i]. */
+static val index_(vm *v, val x, val i) {
+  if (x.kind == V_OPTIONAL)
+    return opt_access(v, x, i, NULL);
+  if (x.kind == V_ERROR)
+    return deeper(v, x, i);
+  if (i.kind == V_ERROR)
+    return i;
+  uint32_t pos;
+  if (x.kind == V_MAP && key_kind(i)) {
+    const val *at = map_get(x.as.m, i);
+    if (at) {
+      read_entry(v, x.as.m, at);
+      return *at;
+    }
+    if (i.kind != V_DOUBLE)
+      return missing(v, x.as.m, i);
+  } else if (x.kind == V_LIST && ops_list_pos(i, x.as.l->n, &pos)) {
+    read_item(v, x.as.l, pos);
+    return x.as.l->items[pos];
+  }
+  return ops_index(&v->a, x, i);
 }
 
 /* ==== comprehensions ===================================================== */
@@ -194,23 +342,40 @@ static void iter_init(arena *a, val *slot, val range) {
   slot[1] = val_int(0);
 }
 
-/* Next item into slot[2] (and slot[3]); false when done or bad range. */
-static bool iter_next(val *slot, bool two) {
+/* Next item into slot[2] (and slot[3]); false when done or bad range.
+ * Iterating over facts reads each item (of a map: each entry). */
+static bool iter_next(vm *v, val *slot, bool two) {
   val r = slot[0];
   uint64_t i = (uint64_t)slot[1].as.i;
   if (r.kind == V_LIST && i < r.as.l->n) {
     slot[2] = two ? val_int((int64_t)i) : r.as.l->items[i];
     if (two)
       slot[3] = r.as.l->items[i];
+    read_item(v, r.as.l, (uint32_t)i);
   } else if (r.kind == V_MAP && i < r.as.m->n) {
     slot[2] = r.as.m->keys[i];
     if (two)
       slot[3] = r.as.m->vals[i];
+    read_entry(v, r.as.m, &r.as.m->vals[i]);
   } else {
     return false;
   }
   slot[1].as.i++;
   return true;
+}
+
+/* BRK_FALSE/BRK_TRUE left the loop of the macro whose accumulator is
+ * [acc]: the item just taken decided it. Noted when it is a fact. */
+static void decided(vm *v, const val *acc) {
+  const val *range = acc - ITER_ACC, *count = acc - ITER_ACC + 1;
+  uint64_t i = (uint64_t)count->as.i - 1; /* bounds: a loaded program's
+                                             loop need not have begun */
+  if (range->kind == V_LIST && list_is_fact(range->as.l) &&
+      i < range->as.l->n)
+    note(v, TR_DECIDED, range->as.l, V_LIST, (uint32_t)i, val_null());
+  else if (range->kind == V_MAP && map_is_fact(range->as.m) &&
+           i < range->as.m->n)
+    note(v, TR_DECIDED, range->as.m, V_MAP, (uint32_t)i, val_null());
 }
 
 /* Append [x] to the list builder in [acc] (aux holds its capacity). */
@@ -276,23 +441,6 @@ static val to_map(arena *a, val l) {
   return make_map(a, l.as.l->items, l.as.l->n / 2);
 }
 
-/* has(x.f), where x may be an optional (none: false). */
-static val has(arena *a, val x, const str *f) {
-  if (x.kind == V_OPTIONAL) {
-    if (!x.as.opt)
-      return val_bool(false);
-    x = *x.as.opt;
-  }
-  return x.kind == V_ERROR ? x : ops_has(a, x, f);
-}
-
-/* x[i]; on an optional x the result stays optional, as with x[?i]. */
-static val index_(arena *a, val x, val i) {
-  if (x.kind == V_OPTIONAL)
-    return opt_access(a, x, i, NULL);
-  return binop(a, OP_INDEX, x, i);
-}
-
 static void count(arena *a, val *acc, val p) {
   if (acc->kind == V_ERROR)
     return;
@@ -300,18 +448,6 @@ static void count(arena *a, val *acc, val p) {
     acc->as.i += p.as.b;
   else
     *acc = p.kind == V_ERROR ? p : val_no_overload(a, "exists_one", &p, 1);
-}
-
-/* TRACE: note fact path [path]'s value [x], or that it is absent. Other
- * errors are not facts read, so they are not noted. */
-static void note(vm *v, const str *path, val x) {
-  bool missing = x.kind == V_ERROR && x.as.e->kind == ERR_ABSENT;
-  if (x.kind == V_ERROR && !missing)
-    return;
-  if (!mem_grow((void **)&v->trace, &v->trace_cap, v->ntrace + 1,
-                sizeof *v->trace))
-    return; /* a shorter trace, not a failed evaluation */
-  v->trace[v->ntrace++] = (vm_trace){path, x, missing};
 }
 
 /* A ?: test that is neither true nor false becomes the result. */
@@ -322,6 +458,17 @@ static val branch_error(arena *a, val c) {
 static val step_limit(arena *a, uint64_t max) {
   return val_err(a, ERR_LIMIT, "evaluation limit exceeded: more than %llu "
                  "loop iterations", (unsigned long long)max);
+}
+
+/* A backward jump (one more loop iteration): charge the budget, and now
+ * and then ask the host whether to stop. A non-error value: go on. */
+static val back_edge(vm *v, uint64_t *steps) {
+  if (unlikely((*steps)-- == 0))
+    return step_limit(&v->a, v->max_steps);
+  if (unlikely(v->interrupt != NULL) && (*steps & 1023) == 0 &&
+      v->interrupt(v->interrupt_user))
+    return val_err(&v->a, ERR_INTERRUPTED, "evaluation interrupted");
+  return val_null();
 }
 
 /* ==== the loop =========================================================== */
@@ -345,13 +492,13 @@ static val step_limit(arena *a, uint64_t max) {
 #define TOP() (sp[-1])
 #define K(i) (p->consts[i])
 /* Store a result that may be an error into the top slot. */
-#define SETTOP(r) (TOP() = locate(p, a, (r), pc - 1))
+#define SETTOP(r) (TOP() = locate(v, p, (r), pc - 1))
 
 static val run(vm *v, const program *p, uint32_t pc, const map *vars) {
   const uint32_t *code = p->code;
   arena *a = &v->a;
   val *sp = v->stack, *L = v->locals;
-  uint64_t steps = v->max_steps;
+  uint64_t steps = v->max_steps ? v->max_steps : UINT64_MAX;
   uint32_t w;
 #if defined(__GNUC__)
   static const void *const jump[] = {
@@ -368,23 +515,23 @@ static val run(vm *v, const program *p, uint32_t pc, const map *vars) {
       vmcase(TRUE) { PUSH(val_bool(true)); vmbreak; }
       vmcase(FALSE) { PUSH(val_bool(false)); vmbreak; }
       vmcase(LOADVAR) {
-        PUSH(loadvar(a, vars, K(INS_A(w)).as.s));
+        PUSH(loadvar(v, vars, K(INS_A(w)).as.s));
         SETTOP(TOP());
         vmbreak;
       }
       vmcase(LOADLOCAL) { PUSH(L[INS_A(w)]); vmbreak; }
       vmcase(STORELOCAL) { L[INS_A(w)] = POP(); vmbreak; }
       vmcase(POP) { sp--; vmbreak; }
-      vmcase(SELECT) { SETTOP(select_on(a, TOP(), K(INS_A(w)).as.s)); vmbreak; }
+      vmcase(SELECT) { SETTOP(select_(v, TOP(), K(INS_A(w)).as.s)); vmbreak; }
       vmcase(OPTSELECT) {
-        SETTOP(opt_access(a, TOP(), val_null(), K(INS_A(w)).as.s));
+        SETTOP(opt_access(v, TOP(), val_null(), K(INS_A(w)).as.s));
         vmbreak;
       }
-      vmcase(HAS) { SETTOP(has(a, TOP(), K(INS_A(w)).as.s)); vmbreak; }
-      vmcase(INDEX) { val i = POP(); SETTOP(index_(a, TOP(), i)); vmbreak; }
+      vmcase(HAS) { SETTOP(has(v, TOP(), K(INS_A(w)).as.s)); vmbreak; }
+      vmcase(INDEX) { val i = POP(); SETTOP(index_(v, TOP(), i)); vmbreak; }
       vmcase(OPTINDEX) {
         val i = POP();
-        SETTOP(opt_access(a, TOP(), i, NULL));
+        SETTOP(opt_access(v, TOP(), i, NULL));
         vmbreak;
       }
       vmcase(NEG) {
@@ -452,8 +599,11 @@ static val run(vm *v, const program *p, uint32_t pc, const map *vars) {
       }
       vmcase(JMP) {
         int32_t off = INS_SJ(w);
-        if (off < 0 && unlikely(steps-- == 0))
-          return locate(p, a, step_limit(a, v->max_steps), pc - 1);
+        if (off < 0) {
+          val stop = back_edge(v, &steps);
+          if (unlikely(stop.kind == V_ERROR))
+            return locate(v, p, stop, pc - 1);
+        }
         pc = (uint32_t)((int32_t)pc + off);
         vmbreak;
       }
@@ -484,7 +634,7 @@ static val run(vm *v, const program *p, uint32_t pc, const map *vars) {
       vmcase(ITER_INIT) { iter_init(a, &L[INS_A(w)], POP()); vmbreak; }
       vmcase(ITER_NEXT) {
         uint32_t s = INS_A(w) & ITER_SLOT_MASK;
-        if (!iter_next(&L[s], INS_A(w) & ITER_TWO_VARS))
+        if (!iter_next(v, &L[s], INS_A(w) & ITER_TWO_VARS))
           pc += 1 + code[pc];
         else
           pc++;
@@ -492,23 +642,29 @@ static val run(vm *v, const program *p, uint32_t pc, const map *vars) {
       }
       vmcase(BRK_FALSE) {
         val x = L[INS_A(w)];
-        pc += (x.kind == V_BOOL && !x.as.b) ? 1 + code[pc] : 1;
+        bool out = x.kind == V_BOOL && !x.as.b;
+        if (out && unlikely(v->tracing))
+          decided(v, &L[INS_A(w)]);
+        pc += out ? 1 + code[pc] : 1;
         vmbreak;
       }
       vmcase(BRK_TRUE) {
         val x = L[INS_A(w)];
-        pc += (x.kind == V_BOOL && x.as.b) ? 1 + code[pc] : 1;
+        bool out = x.kind == V_BOOL && x.as.b;
+        if (out && unlikely(v->tracing))
+          decided(v, &L[INS_A(w)]);
+        pc += out ? 1 + code[pc] : 1;
         vmbreak;
       }
       vmcase(COUNT) { count(a, &L[INS_A(w)], POP()); vmbreak; }
       vmcase(APPEND) {
         append(a, &L[INS_A(w)], POP());
-        L[INS_A(w)] = locate(p, a, L[INS_A(w)], pc - 1);
+        L[INS_A(w)] = locate(v, p, L[INS_A(w)], pc - 1);
         vmbreak;
       }
       vmcase(OPTAPPEND) {
         opt_append(a, &L[INS_A(w)], POP());
-        L[INS_A(w)] = locate(p, a, L[INS_A(w)], pc - 1);
+        L[INS_A(w)] = locate(v, p, L[INS_A(w)], pc - 1);
         vmbreak;
       }
       vmcase(PAIR) {
@@ -519,7 +675,7 @@ static val run(vm *v, const program *p, uint32_t pc, const map *vars) {
       vmcase(OPTPAIR) {
         sp -= 2;
         opt_pair(a, &L[INS_A(w)], sp[0], sp[1]);
-        L[INS_A(w)] = locate(p, a, L[INS_A(w)], pc - 1);
+        L[INS_A(w)] = locate(v, p, L[INS_A(w)], pc - 1);
         vmbreak;
       }
       vmcase(TOMAP) { SETTOP(to_map(a, TOP())); vmbreak; }
@@ -534,30 +690,43 @@ static val run(vm *v, const program *p, uint32_t pc, const map *vars) {
           SETTOP(r);
         vmbreak;
       }
-      vmcase(TRACE) {
-        if (v->tracing)
-          note(v, K(INS_A(w)).as.s, TOP());
-        vmbreak;
-      }
       vmcase(RETURN) { return TOP(); }
     }
 
   }
 }
 
-/* Returned when the arena is full: it cannot hold a new error. */
-static err memory_limit = {ERR_LIMIT, -1,
-                           "evaluation limit exceeded: memory limit reached",
-                           NULL};
+void vm_err_describe(sbuf *b, const err *e, const program *p) {
+  bool located = p && e->loc >= 0 && (uint32_t)e->loc < p->ncode;
+  if (e->kind != ERR_ABSENT || e->path || !located) {
+    sb_puts(b, e->msg);
+    return;
+  }
+  uint32_t w = p->code[e->loc];
+  const loc *l = &p->locs[e->loc];
+  if (INS_OP(w) == OP_LOADVAR && INS_A(w) < p->nconsts &&
+      p->consts[INS_A(w)].kind == V_STRING)
+    sb_printf(b, "no such key or variable: '%s'",
+              p->consts[INS_A(w)].as.s->data);
+  else if (l->src < p->nsrcs && (uint64_t)l->off + l->len <=
+                                    p->srcs[l->src].len)
+    sb_printf(b, "no such key: '%.*s'", (int)l->len,
+              p->srcs[l->src].text + l->off);
+  else
+    sb_puts(b, e->msg);
+}
 
 val vm_run(vm *v, const program *p, uint32_t entry, const map *vars) {
   arena_reset(&v->a);
-  v->ntrace = 0;
+  v->ntrace = v->trace_dropped = 0;
+  v->limit_err.loc = -1;
   if (!reserve(&v->stack, &v->stack_cap, p->maxstack + 1) ||
       !reserve(&v->locals, &v->locals_cap, p->nlocals + 1))
     return val_nomem();
   val r = run(v, p, entry, vars);
-  if (v->a.failed)
-    return (val){.kind = V_ERROR, .as.e = &memory_limit};
-  return r;
+  if (!v->a.over_limit) /* an absorbed out of memory still fails */
+    return v->a.failed ? val_nomem() : r;
+  if (v->limit_err.loc < 0) /* absorbed before it was located */
+    locate(v, p, val_nomem(), entry);
+  return (val){.kind = V_ERROR, .as.e = &v->limit_err};
 }

@@ -9,23 +9,45 @@
 
 #include "program.h"
 
-/* One fact path a traced run read: its value, or that it was absent. */
+/* What a traced run noted about the facts (vm.tracing). Reads are noted
+ * as (container, entry) pairs, never as text: report.c names them later,
+ * and only when someone looks (report_path.c). */
+typedef enum {
+  TR_READ,    /* entry [entry] of the fact container [obj] was read */
+  TR_ABSENT,  /* a presence test (has(), .?f, [?k]) found no [key] in obj */
+  TR_MISSING, /* [key] is not in obj (NULL: no fact set): a missing fact */
+  TR_DEEPER,  /* [key] was selected from the missing fact noted at trace
+                 index [entry]: the path the rule tried goes on */
+  TR_DECIDED  /* item [entry] of [obj] decided an all() or exists() */
+} trace_what;
+
 typedef struct vm_trace {
-  const str *path;    /* a constant of the program: "backup.generations" */
-  val value;          /* valid until the next run */
-  bool missing;
+  const void *obj;    /* a fact map or list, as okind says; or NULL */
+  val key;            /* ABSENT, MISSING, DEEPER: the key asked for (it
+                         may live in the run's arena) */
+  uint32_t entry;
+  uint8_t what;       /* trace_what */
+  uint8_t okind;      /* V_MAP or V_LIST */
 } vm_trace;
+
+/* A run notes at most this many trace entries; the rest are counted in
+ * vm.trace_dropped. Reports show far fewer per rule (report.h). */
+#define VM_TRACE_MAX 65536
 
 typedef struct vm {
   arena a;            /* temporaries; reset at the start of each run */
-  bool tracing;       /* record TRACE instructions into trace[] */
+  bool tracing;       /* note fact reads into trace[] */
   vm_trace *trace;    /* malloc'd; ntrace entries from the last run */
-  size_t ntrace, trace_cap;
+  size_t ntrace, trace_cap, trace_dropped;
   val *stack;         /* malloc'd, grown to the program's maxstack */
   val *locals;
   size_t stack_cap, locals_cap;
-  uint64_t max_steps; /* loop iterations (backward jumps) per run */
+  uint64_t max_steps; /* loop iterations (backward jumps) per run; 0: no
+                         limit */
   size_t max_memory;  /* bytes of temporaries per run; 0: unlimited */
+  err limit_err;      /* the memory-limit error of the last run */
+  int (*interrupt)(void *); /* polled on loops: non-zero stops the run */
+  void *interrupt_user;
 } vm;
 
 POL_INTERNAL void vm_init(vm *v, uint64_t max_steps, size_t max_memory);
@@ -34,9 +56,16 @@ POL_INTERNAL void vm_free(vm *v);
  * variables from [vars] (a map from names to values; NULL for none). The
  * result lives in v->a until the next run. Errors are returned as V_ERROR
  * values whose loc indexes p->locs. Hitting a limit returns an ERR_LIMIT
- * error at once. With v->tracing set, v->trace lists the fact paths read
- * (programs compiled with compile_opts.trace). */
+ * error at once. With v->tracing set, v->trace lists what the run read
+ * of the facts (see vm_trace). */
 POL_INTERNAL val vm_run(vm *v, const program *p, uint32_t entry,
                         const map *vars);
+
+/* Append the message of the error [e] of program [p] to [b]. An absent
+ * error of the VM carries a short message; this completes it from where
+ * it happened: "no such key or variable: 'x'" for a variable, "no such
+ * key: 'a.b'" with the source text of a selection. Formatting only when
+ * a message is read keeps missing facts cheap. */
+POL_INTERNAL void vm_err_describe(sbuf *b, const err *e, const program *p);
 
 #endif

@@ -25,6 +25,11 @@ Three kinds of case:
    instead (such as /dev/full, to test write errors).
 
 Prints one line per failure and ends with `N passed, M failed`.
+
+`run_golden.py POLICYC --update NAME...` rewrites the expected files
+(.out, .err, .status, whichever the case has) of the named CLI cases from
+what policyc does now: for re-recording after a deliberate change. Read
+the diff before committing it.
 """
 import glob, os, re, shlex, subprocess, sys
 
@@ -86,8 +91,25 @@ def check_cli(policyc, base):
     return ok, (rc, out, err)
 
 
+def update(policyc, names):
+    for name in names:
+        base = os.path.join(ROOT, "tests/golden/cli", name)
+        _, (rc, out, err) = check_cli(policyc, base)
+        build = os.path.dirname(policyc)
+        for ext, got in ((".out", out), (".err", err)):
+            if os.path.exists(base + ext):
+                open(base + ext, "w", encoding="utf-8").write(
+                    got.replace(build, "$BUILD"))
+        if os.path.exists(base + ".status") or rc != 0:
+            open(base + ".status", "w").write("%d\n" % rc)
+        print("updated", name)
+    return 0
+
+
 def main():
     policyc = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else "policyc")
+    if len(sys.argv) > 2 and sys.argv[2] == "--update":
+        return update(policyc, sys.argv[3:])
     passed = failed = 0
     files = sorted(glob.glob(os.path.join(ROOT, "tests/golden/expr/*.cel")))
     files += sorted(glob.glob(os.path.join(ROOT, "docs/*.md")))

@@ -1,9 +1,11 @@
 /*
  * embed.c: a minimal vendor-screening service on libpol, in the style of
  * a procurement portal's back end. It compiles a policy once, registers
- * a C function the policy calls (days_until), checks each vendor's fact
- * set, and prints every field of the report it reads back through the
- * API. Built against the installed library:
+ * a C function the policy calls (days_until), and then streams the
+ * vendors through one fact set and one report: load, check, print every
+ * field the report holds, reset, next. Nothing is allocated per vendor
+ * once warm, and the report never outlives the facts it refers to.
+ * Built against the installed library:
  *
  *     cc embed.c $(pkg-config --cflags --libs pol) -o embed
  *     ./embed --today 2026-04-01 screening.pol vendor.json...
@@ -49,7 +51,10 @@ static void print_rule(const pol_report *rep, const pol_policy *pol,
          pol_policy_rule_severity(pol, r), pol_policy_rule_id(pol, r));
   for (size_t k = 0; k < pol_report_fact_count(rep, v, r); k++) {
     const char *ev = pol_report_fact_evidence(rep, v, r, k);
-    printf("      %s%s%s\n", pol_report_fact_path(rep, v, r, k),
+    const pol_value *val = pol_report_fact_value(rep, v, r, k);
+    printf("      %s%s%s%s%s\n", pol_report_fact_path(rep, v, r, k),
+           val ? "" : " (not present)", /* a has() that found nothing */
+           pol_report_fact_decided(rep, v, r, k) ? " (decided)" : "",
            ev ? "  <- " : "", ev ? ev : "");
   }
   for (size_t k = 0; k < pol_report_missing_count(rep, v, r); k++)
@@ -61,37 +66,44 @@ static void print_rule(const pol_report *rep, const pol_policy *pol,
     printf("      reason: %s\n", pol_report_reason(rep, v, r));
 }
 
+/* The vendor just checked (the report's only one). */
+static bool print_vendor(const pol_report *rep, const pol_policy *pol) {
+  bool ok = pol_report_compliant(rep, 0);
+  printf("%s: %s (%zu PASS, %zu FAIL, %zu UNKNOWN)\n",
+         pol_report_vendor_name(rep, 0), ok ? "compliant" : "NOT compliant",
+         pol_report_count(rep, 0, POL_PASS), pol_report_count(rep, 0, POL_FAIL),
+         pol_report_count(rep, 0, POL_UNKNOWN));
+  for (size_t r = 0; r < pol_policy_rule_count(pol); r++)
+    print_rule(rep, pol, 0, r);
+  return ok;
+}
+
 static int screen(pol_env *env, const pol_policy *pol, char **files,
                   int n) {
-  pol_report *rep;
-  pol_ctx *ctx;
+  pol_report *rep = NULL;
+  pol_ctx *ctx = NULL;
+  pol_facts *facts = NULL;
   int status = 0;
+  bool all_ok = true;
   if (pol_report_new(pol, POL_UNKNOWN_WARN, &rep) != POL_OK ||
-      pol_ctx_new(env, &ctx) != POL_OK)
-    return 3;
+      pol_ctx_new(env, &ctx) != POL_OK || pol_facts_new(env, &facts) != POL_OK)
+    status = 3;
   for (int i = 0; i < n && status == 0; i++) {
-    pol_facts *facts;
-    pol_facts_new(env, &facts);
+    /* loading replaces the fact set: nothing of the last vendor stays */
     if (pol_facts_load_file(facts, files[i]) != POL_OK) {
       fprintf(stderr, "embed: %s\n", pol_facts_errmsg(facts));
       status = 3;
     } else if (pol_check(ctx, rep, facts, files[i]) != POL_OK) {
       fprintf(stderr, "embed: %s\n", pol_ctx_errmsg(ctx));
       status = 3;
+    } else {
+      all_ok = print_vendor(rep, pol) && all_ok;
+      pol_report_reset(rep); /* before the facts it refers to change */
     }
-    pol_facts_free(facts); /* the report keeps copies of what it needs */
-  }
-  bool all_ok = true;
-  for (size_t v = 0; status == 0 && v < pol_report_vendor_count(rep); v++) {
-    bool ok = pol_report_compliant(rep, v);
-    printf("%s: %s\n", pol_report_vendor_name(rep, v),
-           ok ? "compliant" : "NOT compliant");
-    for (size_t r = 0; r < pol_policy_rule_count(pol); r++)
-      print_rule(rep, pol, v, r);
-    all_ok = all_ok && ok;
   }
   if (status == 0 && !all_ok)
     status = 1;
+  pol_facts_free(facts);
   pol_ctx_free(ctx);
   pol_report_free(rep);
   return status;

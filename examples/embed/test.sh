@@ -30,7 +30,7 @@ if [ "$status" -ne 1 ]; then
   exit 1
 fi
 # The shared library was used, not the static one: the soname resolves.
-LD_LIBRARY_PATH="$stage/usr/local/lib" ldd "$stage/embed" | grep -q 'libpol.so.0 =>'
+LD_LIBRARY_PATH="$stage/usr/local/lib" ldd "$stage/embed" | grep -q 'libpol.so.1 =>'
 make --no-print-directory -s uninstall DESTDIR="$stage" PREFIX=/usr/local
 left=$(find "$stage/usr/local" -type f | grep -v '/embed$' || true)
 if [ -n "$left" ]; then

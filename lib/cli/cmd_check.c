@@ -1,50 +1,51 @@
 /*
  * cmd_check.c: `policyc check [options] POLICY FACTS...`: compile the
- * policy, read every vendor (a file holds one JSON object, or several as
- * NDJSON; `-` is standard input), check them all, and print the report.
- * Every input is read and parsed before anything is printed, so a bad
- * file gives its error and no half report. Exit status: 0 every vendor
- * complies, 1 some vendor does not, 2 usage or compile error, 3 an input
- * is unreadable or malformed (or the output unwritable).
+ * policy, then stream the vendors: read one record (records.h), load it,
+ * check it, write its part of the report (pol_writer), let it go, and
+ * read the next. Memory holds one vendor per job plus what the output
+ * format keeps for its end (the text matrix: the verdicts), never the
+ * whole input. With --jobs N, N threads load and check while this one
+ * reads and writes in input order (check_jobs.c), so the output is the
+ * same as with one job.
+ *
+ * A record that is not valid JSON, or not an object, is reported on
+ * stderr (and in the json/ndjson output) and skipped; the vendors before
+ * and after it are checked as usual, and the exit status is 3. Exit
+ * status otherwise: 0 every vendor complies, 1 some vendor does not, 2
+ * usage or compile error (docs/cli.md).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "check.h"
 #include "cli.h"
-
-typedef struct check_opts {
-  const char *policy;
-  char **facts;
-  int nfacts;
-  const char **dirs; /* -I, in order */
-  int ndirs;
-  const char **plugins; /* --plugin FILE.so, in order */
-  int nplugins;
-  int format;        /* POL_FORMAT_* */
-  int unknown;       /* POL_UNKNOWN_* */
-  int color;         /* -1 auto, 0 never, 1 always */
-  int excerpt;       /* -1 auto, 0 never, 1 always */
-  pol_config cfg;
-} check_opts;
 
 static const char check_usage[] =
     "usage: policyc check [options] POLICY FACTS...\n"
     "  POLICY                a policy file, or a saved one (policyc compile)\n"
     "  FACTS                 vendor fact sets: JSON files, NDJSON (one\n"
     "                        vendor per line), or - for standard input\n"
-    "  --format=FORMAT       text (default) or json\n"
-    "  --questions           print the questions to send each vendor for\n"
-    "                        its UNKNOWN rules, instead of the report\n"
+    "  --format=FORMAT       text (default), json, ndjson or questions\n"
+    "  --questions           same as --format=questions: the questions to\n"
+    "                        send each vendor for its UNKNOWN rules\n"
     "  --unknown=MODE        how an UNKNOWN must-rule counts: fail\n"
     "                        (default), warn or ignore\n"
+    "  --jobs N              check on N threads (default 1); the output\n"
+    "                        is the same, in input order\n"
+    "  --max-record SIZE     largest vendor record read (default 64M)\n"
     "  -I DIR                look for imported modules in DIR first\n"
-    "                        (repeatable; then POLICY_PATH, then stdlib)\n"
+    "                        (repeatable; then POLICY_PATH, the installed\n"
+    "                        modules, then the standard library)\n"
     "  --plugin FILE.so      load host functions from a shared object\n"
     "                        (repeatable; docs/host-functions.md)\n"
     "  --color=WHEN          auto (on a terminal), always, never\n"
     "  --excerpt=WHEN        source line and caret under compile errors\n"
+    "  --progress=WHEN       a progress line on stderr: auto (on a\n"
+    "                        terminal, for runs over a second), always,\n"
+    "                        never\n"
     "  --max-steps N         loop iterations per rule (default 10000000)\n"
     "  --max-memory SIZE     bytes of temporaries per rule (default 256M)\n";
 
@@ -59,43 +60,58 @@ static int when_value(const char *v) {
   return !strcmp(v, "always") ? 1 : !strcmp(v, "never") ? 0 : -2;
 }
 
-static int choice(const char *v, const char *const *names, int n) {
-  for (int i = 0; i < n; i++)
-    if (!strcmp(v, names[i]))
-      return i;
-  return -1;
+static int *when_slot(const char *name, check_opts *o) {
+  if (!strcmp(name, "--color"))
+    return &o->color;
+  if (!strcmp(name, "--excerpt"))
+    return &o->excerpt;
+  return !strcmp(name, "--progress") ? &o->progress : NULL;
 }
 
-static int value_opt(const char *name, const char *v, check_opts *o) {
-  static const char *const formats[] = {"text", "json"};
-  static const char *const modes[] = {"fail", "warn", "ignore"};
+static int number_opt(const char *name, const char *v, check_opts *o) {
   unsigned long long x;
-  int *slot = NULL, val = -2;
-  if (!strcmp(name, "--format"))
-    slot = &o->format, val = choice(v, formats, 2);
-  else if (!strcmp(name, "--unknown"))
-    slot = &o->unknown, val = choice(v, modes, 3);
-  else if (!strcmp(name, "--color") || !strcmp(name, "--excerpt"))
-    slot = name[2] == 'c' ? &o->color : &o->excerpt, val = when_value(v);
-  if (slot) {
-    if (val < (slot == &o->color || slot == &o->excerpt ? -1 : 0))
-      return usage_error("bad value for ", name);
-    *slot = val;
-    return EXIT_OK;
-  }
   if (!cli_parse_size(v, &x))
     return usage_error("bad number for ", name);
   if (!strcmp(name, "--max-steps"))
     o->cfg.max_steps = x;
-  else
+  else if (!strcmp(name, "--max-memory"))
     o->cfg.max_memory = (size_t)x;
+  else if (!strcmp(name, "--max-record") && x > 0)
+    o->max_record = (size_t)x;
+  else if (!strcmp(name, "--jobs") && x > 0 && x <= 256)
+    o->jobs = (int)x;
+  else
+    return usage_error("bad value for ", name);
   return EXIT_OK;
 }
 
+static int value_opt(const char *name, const char *v, check_opts *o) {
+  static const char *const modes[] = {"fail", "warn", "ignore"};
+  int *slot = when_slot(name, o);
+  if (slot) {
+    if ((*slot = when_value(v)) < -1)
+      return usage_error("bad value for ", name);
+    return EXIT_OK;
+  }
+  if (!strcmp(name, "--format")) {
+    if ((o->format = pol_format_find(v)) < 0)
+      return usage_error("unknown format (text, json, ndjson, questions): ",
+                         v);
+    return EXIT_OK;
+  }
+  if (!strcmp(name, "--unknown")) {
+    for (o->unknown = 2; o->unknown >= 0; o->unknown--)
+      if (!strcmp(v, modes[o->unknown]))
+        return EXIT_OK;
+    return usage_error("bad value for ", name);
+  }
+  return number_opt(name, v, o);
+}
+
 static int one_opt(int argc, char **argv, int *i, check_opts *o) {
-  static const char *const valued[] = {"--format", "--unknown", "--color",
-                                       "--excerpt", "--max-steps",
-                                       "--max-memory"};
+  static const char *const valued[] = {
+      "--format", "--unknown", "--color", "--excerpt", "--progress",
+      "--max-steps", "--max-memory", "--max-record", "--jobs"};
   const char *v, *a = argv[*i];
   if (!strcmp(a, "--questions")) {
     o->format = POL_FORMAT_QUESTIONS;
@@ -129,7 +145,7 @@ static int parse_args(int argc, char **argv, check_opts *o) {
       break;
     if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
       fputs(check_usage, stdout);
-      return -1;
+      return cli_flush_stdout() ? -1 : EXIT_INPUT;
     }
     int rc = one_opt(argc, argv, &i, o);
     if (rc != EXIT_OK)
@@ -144,156 +160,133 @@ static int parse_args(int argc, char **argv, check_opts *o) {
   return EXIT_OK;
 }
 
-/* ==== inputs ============================================================= */
+/* ==== output ============================================================= */
 
-/* The vendors read so far: each a fact set and its source name. */
-typedef struct vendors {
-  pol_facts **facts;
-  char **names;
-  size_t n, cap;
-} vendors;
+static int write_stdout(void *user, const char *data, size_t len) {
+  (void)user;
+  return fwrite(data, 1, len, stdout) == len ? 0 : -1;
+}
 
-static bool add_vendor(vendors *v, pol_facts *f, const char *name) {
-  if (v->n == v->cap) {
-    size_t cap = v->cap ? v->cap * 2 : 16;
-    pol_facts **nf = realloc(v->facts, cap * sizeof *nf);
-    if (nf)
-      v->facts = nf;
-    char **nn = realloc(v->names, cap * sizeof *nn);
-    if (nn)
-      v->names = nn;
-    if (!nf || !nn)
-      return false;
-    v->cap = cap;
+/* The progress line: "checked N vendors (R/s)", at most once a second,
+ * on a terminal only unless asked for. */
+static double now(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+void check_progress(check_run *cr, bool final) {
+  if (!cr->progress)
+    return;
+  double t = now();
+  if (!final && t - cr->last_progress < 1.0)
+    return;
+  if (!final || cr->progress_shown)
+    fprintf(stderr, "\rpolicyc: checked %llu vendors (%.0f/s)%s",
+            (unsigned long long)cr->vendors,
+            (double)cr->vendors / (t - cr->started > 0 ? t - cr->started
+                                                       : 1),
+            final ? "\n" : "");
+  cr->progress_shown = !final;
+  cr->last_progress = t;
+}
+
+/* ==== one vendor ========================================================= */
+
+/* "file" for an input of one record, "file:LINE" in a stream. */
+void check_source(char *buf, size_t cap, const char *name,
+                  const record *rec, bool alone) {
+  if (alone)
+    snprintf(buf, cap, "%s", name);
+  else
+    snprintf(buf, cap, "%s:%u", name, rec->line);
+}
+
+/* An input that could not be checked: on stderr (the first ones) and in
+ * the report's place for it. */
+void check_bad_input(check_run *cr, const char *source, const char *msg) {
+  cr->bad++;
+  if (cr->bad <= CHECK_MAX_MESSAGES)
+    cli_error("%s", msg);
+  if (pol_writer_error(cr->w, source, msg) != POL_OK)
+    cr->write_failed = true;
+}
+
+/* The results of one checked vendor, now in [rep]: write them. */
+void check_write(check_run *cr, pol_report *rep) {
+  for (size_t i = 0; i < pol_report_vendor_count(rep); i++) {
+    cr->vendors++;
+    cr->noncompliant += !pol_report_compliant(rep, i);
   }
-  v->facts[v->n] = f;
-  v->names[v->n] = strdup(name);
-  return v->names[v->n++] != NULL;
+  if (pol_writer_add(cr->w, rep) != POL_OK)
+    cr->write_failed = true;
+  pol_report_reset(rep);
+  check_progress(cr, false);
 }
 
-static void free_vendors(vendors *v) {
-  for (size_t i = 0; i < v->n; i++) {
-    pol_facts_free(v->facts[i]);
-    free(v->names[i]);
-  }
-  free(v->facts);
-  free(v->names);
-}
+/* ==== the run ============================================================ */
 
-static size_t skip_space(const cli_input *in, size_t pos) {
-  while (pos < in->len && strchr(" \t\r\n", in->data[pos]))
-    pos++;
-  return pos;
-}
-
-static unsigned line_at(const cli_input *in, size_t pos) {
-  unsigned line = 1;
-  for (size_t i = 0; i < pos; i++)
-    line += in->data[i] == '\n';
-  return line;
-}
-
-/* Every JSON object of [in] as a vendor: one object, or NDJSON. */
-static int load_file(pol_env *env, vendors *v, const char *path,
-                     const cli_input *in) {
-  const char *name = strcmp(path, "-") ? path : "<stdin>";
-  size_t pos = skip_space(in, 0), first = v->n;
-  if (pos == in->len) {
-    cli_error("%s: no fact set (the input is empty)", name);
+static int exit_status(const check_run *cr) {
+  if (cr->bad > CHECK_MAX_MESSAGES)
+    cli_error("%llu more inputs could not be checked",
+              (unsigned long long)(cr->bad - CHECK_MAX_MESSAGES));
+  if (cr->write_failed || !cli_flush_stdout()) {
+    if (cr->write_failed)
+      cli_error("error writing standard output");
     return EXIT_INPUT;
   }
-  while (pos < in->len) {
-    pol_facts *f;
-    char source[4096];
-    snprintf(source, sizeof source, "%s:%u", name, line_at(in, pos));
-    if (pol_facts_new(env, &f) != POL_OK || !add_vendor(v, f, source)) {
-      cli_error("out of memory");
-      return EXIT_INPUT;
-    }
-    if (pol_facts_load_json_next(f, in->data, in->len, &pos, name) !=
-        POL_OK) {
-      cli_error("%s", pol_facts_errmsg(f));
-      return EXIT_INPUT;
-    }
-    pos = skip_space(in, pos);
+  if (cr->bad || cr->read_failed)
+    return EXIT_INPUT;
+  if (cr->vendors == 0) {
+    cli_error("no fact set (the input is empty)");
+    return EXIT_INPUT;
   }
-  if (v->n == first + 1) { /* one vendor: the file is its name */
-    free(v->names[first]);
-    v->names[first] = strdup(name);
-  }
-  return EXIT_OK;
+  return cr->noncompliant ? EXIT_FAIL : EXIT_OK;
 }
 
-static int load_vendors(pol_env *env, vendors *v, const check_opts *o) {
-  for (int i = 0; i < o->nfacts; i++) {
-    cli_input in;
-    if (!cli_read(o->facts[i], &in))
-      return EXIT_INPUT;
-    int rc = load_file(env, v, o->facts[i], &in);
-    free(in.data);
-    if (rc != EXIT_OK)
-      return rc;
-  }
-  return EXIT_OK;
-}
-
-/* ==== running ============================================================ */
-
-/* POLICY as source, or as a saved policy (`policyc compile` output),
- * which is loaded and verified instead. */
-static int compile_policy(pol_env *env, const check_opts *o,
-                          pol_policy **pol) {
-  int excerpt = o->excerpt < 0 ? isatty(STDERR_FILENO) : o->excerpt;
-  return cli_load_policy(env, o->policy, excerpt, pol);
-}
-
-static int report(pol_env *env, const pol_policy *pol, const vendors *v,
-                  const check_opts *o) {
-  pol_report *rep = NULL;
-  pol_ctx *ctx = NULL;
-  int status = EXIT_OK;
-  if (pol_report_new(pol, o->unknown, &rep) != POL_OK ||
-      pol_ctx_new(env, &ctx) != POL_OK)
-    status = EXIT_INPUT;
-  for (size_t i = 0; status == EXIT_OK && i < v->n; i++)
-    if (pol_check(ctx, rep, v->facts[i], v->names[i]) != POL_OK)
-      status = EXIT_INPUT;
-  if (status != EXIT_OK) {
+static int stream(check_run *cr) {
+  int flags = 0;
+  bool color = cr->o->color < 0 ? isatty(STDOUT_FILENO) && !getenv("NO_COLOR")
+                                : cr->o->color;
+  if (color && cr->o->format == POL_FORMAT_TEXT)
+    flags |= POL_RENDER_COLOR;
+  if (pol_writer_new(cr->pol, cr->o->format, flags, cr->o->unknown,
+                     write_stdout, NULL, &cr->w) != POL_OK) {
     cli_error("out of memory");
-  } else {
-    bool color = o->color < 0 ? isatty(STDOUT_FILENO) && !getenv("NO_COLOR")
-                              : o->color;
-    fputs(pol_report_render(rep, o->format, color ? POL_RENDER_COLOR : 0),
-          stdout);
-    for (size_t i = 0; i < v->n; i++)
-      if (!pol_report_compliant(rep, i))
-        status = EXIT_FAIL;
-    if (!cli_flush_stdout())
-      status = EXIT_INPUT;
+    return EXIT_INPUT;
   }
-  pol_ctx_free(ctx);
-  pol_report_free(rep);
-  return status;
+  cr->started = cr->last_progress = now();
+  cr->progress = cr->o->progress < 0 ? isatty(STDERR_FILENO)
+                                     : cr->o->progress;
+  int rc = cr->o->jobs > 1 ? check_parallel(cr) : check_serial(cr);
+  if (rc == EXIT_OK && pol_writer_finish(cr->w) != POL_OK)
+    cr->write_failed = true;
+  check_progress(cr, true);
+  pol_writer_free(cr->w);
+  return rc == EXIT_OK ? exit_status(cr) : rc;
 }
 
 static int run(check_opts *o) {
   pol_env *env = NULL;
   pol_policy *pol = NULL;
-  vendors v = {0};
   int status = EXIT_INPUT;
   if (pol_env_new(&o->cfg, &env) != POL_OK) {
     cli_error("out of memory");
     goto done;
   }
   status = cli_env_setup(env, o->dirs, o->ndirs, o->plugins, o->nplugins);
+  int excerpt = o->excerpt < 0 ? isatty(STDERR_FILENO) : o->excerpt;
   if (status == EXIT_OK)
-    status = compile_policy(env, o, &pol);
-  if (status == EXIT_OK)
-    status = load_vendors(env, &v, o);
-  if (status == EXIT_OK)
-    status = report(env, pol, &v, o);
+    status = cli_load_policy(env, o->policy, excerpt, &pol);
+  if (status == EXIT_OK) {
+    check_run cr;
+    memset(&cr, 0, sizeof cr);
+    cr.o = o;
+    cr.env = env;
+    cr.pol = pol;
+    status = stream(&cr);
+  }
 done:
-  free_vendors(&v);
   pol_policy_free(pol);
   pol_env_free(env);
   return status;
@@ -302,7 +295,9 @@ done:
 int cmd_check(int argc, char **argv) {
   check_opts o;
   memset(&o, 0, sizeof o);
-  o.color = o.excerpt = -1;
+  o.color = o.excerpt = o.progress = -1;
+  o.jobs = 1;
+  o.max_record = CLI_MAX_INPUT;
   pol_config_init(&o.cfg);
   o.dirs = calloc((size_t)argc, sizeof *o.dirs);
   o.plugins = calloc((size_t)argc, sizeof *o.plugins);

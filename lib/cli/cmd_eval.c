@@ -133,17 +133,32 @@ static int bind_one(pol_facts *f, const char *spec) {
   return status;
 }
 
-static int load_facts(pol_facts *f, const char *path) {
+/* Read the fact file [path] into [f]: as the whole set when [first],
+ * else on top of what [f] holds (loading replaces a set, so the file is
+ * loaded apart and its variables bound one by one). */
+static int load_facts(pol_env *env, pol_facts *f, const char *path,
+                      bool first) {
   cli_input in;
+  pol_facts *t = NULL;
   if (!cli_read(path, &in))
     return EXIT_INPUT;
-  int rc = pol_facts_load_json(f, in.data, in.len,
+  if (!first && pol_facts_new(env, &t) != POL_OK) {
+    free(in.data);
+    cli_error("out of memory");
+    return EXIT_INPUT;
+  }
+  pol_facts *into = first ? f : t;
+  int rc = pol_facts_load_json(into, in.data, in.len,
                                strcmp(path, "-") ? path : "<stdin>");
   free(in.data);
-  if (rc == POL_OK)
-    return EXIT_OK;
-  cli_error("%s", pol_facts_errmsg(f));
-  return EXIT_INPUT;
+  if (rc != POL_OK)
+    cli_error("%s", pol_facts_errmsg(into));
+  for (size_t i = 0; t && rc == POL_OK && i < pol_facts_count(t); i++)
+    if ((rc = pol_facts_bind_value(f, pol_facts_name(t, i),
+                                   pol_facts_value(t, i))) != POL_OK)
+      cli_error("%s", pol_facts_errmsg(f));
+  pol_facts_free(t);
+  return rc == POL_OK ? EXIT_OK : EXIT_INPUT;
 }
 
 static int evaluate(pol_env *env, pol_program *p, pol_facts *f) {
@@ -198,7 +213,7 @@ static int run(eval_opts *o) {
   status = cli_env_setup(env, NULL, 0, o->plugins, o->nplugins);
   for (int i = 0; i < o->ninputs && status == EXIT_OK; i++)
     status = o->is_bind[i] ? bind_one(f, o->inputs[i])
-                           : load_facts(f, o->inputs[i]);
+                           : load_facts(env, f, o->inputs[i], i == 0);
   if (status == EXIT_OK)
     status = compile_and_run(env, f, o);
 done:

@@ -104,7 +104,7 @@ static void compile_error_has_diagnostics(void **state) {
   const char *msg;
   assert_int_equal(eval(f, "size(1, 2)", &msg), POL_ESYNTAX);
   assert_int_equal(pol_diag_count(f->env), 1);
-  pol_diag d;
+  pol_diag d = POL_DIAG_INIT;
   assert_pol_ok(f, pol_diag_get(f->env, 0, &d));
   assert_int_equal(d.line, 1);
   assert_int_equal(d.col, 1);
@@ -336,7 +336,7 @@ static void files_that_cannot_be_read(void **state) {
   assert_int_equal(write(fd, "must r: x >\n", 12), 12);
   close(fd);
   assert_int_equal(pol_policy_compile_file(f->env, path, &pol), POL_ESYNTAX);
-  pol_diag d;
+  pol_diag d = POL_DIAG_INIT;
   assert_pol_ok(f, pol_diag_get(f->env, 0, &d));
   assert_string_equal(d.file, path);
   unlink(path);

@@ -1,5 +1,5 @@
 /*
- * test_report.c: the report renderers of lib/report_fmt.c. Each test
+ * test_report.c: the report renderers (lib/render_*.c). Each test
  * builds a policy and a report by hand in an arena (no compiler: rendering
  * never runs code, so prog stays NULL), with Japanese titles and vendor
  * names, every verdict, withheld and not-disclosed facts, evidence and
@@ -14,7 +14,12 @@
 #include <stdlib.h>
 
 #include "json.h"
+#include "render.h"
 #include "report.h"
+
+/* The formats, by the numbers these tests were written with. */
+enum { REPORT_TEXT, REPORT_JSON, REPORT_QUESTIONS };
+#define REPORT_COLOR RENDER_COLOR
 
 static report R;
 static policy P;
@@ -59,18 +64,59 @@ static vendor_result *add_vendor(const char *name, const char *src) {
   return vr;
 }
 
+/* Facts built by hand are already resolved: path, evidence and value
+ * are set, as report_detach leaves them (no fact set behind them). */
+enum { REFS_PER_RULE = 8 };
+
+static fact_ref *ref_slot(rule_result *rr, bool missing) {
+  if (rr->nused + rr->nmissing == 0) { /* the rule's window of refs */
+    assert_true(R.nrefs + REFS_PER_RULE <= R.cap_refs);
+    rr->refs = (uint32_t)R.nrefs;
+    R.nrefs += REFS_PER_RULE;
+  }
+  assert_true(rr->nused + rr->nmissing < REFS_PER_RULE);
+  fact_ref *base = R.refs + rr->refs;
+  if (missing)
+    return &base[rr->nused + rr->nmissing++];
+  memmove(base + rr->nused + 1, base + rr->nused,
+          rr->nmissing * sizeof *base); /* the reads come first */
+  return &base[rr->nused++];
+}
+
+static const str *cite(const char *ev) {
+  return ev ? val_cstring(&R.a, ev).as.s : NULL;
+}
+
 static void use(rule_result *rr, const char *path, val v, const char *ev) {
-  if (!rr->used)
-    rr->used = zalloc(4 * sizeof *rr->used);
-  rr->used[rr->nused++] = (fact_use){path, v, ev};
+  fact_ref *f = ref_slot(rr, false);
+  memset(f, 0, sizeof *f);
+  *f = (fact_ref){.kind = FR_READ, .path = path, .evidence = cite(ev),
+                  .ev_len = (uint32_t)strlen(path), .resolved = true,
+                  .detached = true, .value = v};
 }
 
 static void miss(rule_result *rr, const char *path, bool withheld,
                  const char *ev) {
-  if (!rr->missing)
-    rr->missing = zalloc(4 * sizeof *rr->missing);
-  rr->missing[rr->nmissing++] = (fact_miss){path, withheld, ev};
+  fact_ref *f = ref_slot(rr, true);
+  memset(f, 0, sizeof *f);
+  *f = (fact_ref){.kind = FR_MISSING, .path = path, .evidence = cite(ev),
+                  .ev_len = (uint32_t)strlen(path), .withheld = withheld,
+                  .resolved = true};
   rr->v = VD_UNKNOWN;
+}
+
+/* Render R whole in [format], as pol_report_render does. */
+static void report_render(const report *r, int format, int flags,
+                          sbuf *out) {
+  static const char *const names[] = {"text", "json", "questions"};
+  renderer w;
+  assert_true(render_init(&w, render_find(names[format]), r->pol,
+                          r->unknown, flags));
+  render_begin(&w, out);
+  for (uint32_t i = 0; i < r->nvendors; i++)
+    render_vendor(&w, r, i, out);
+  render_end(&w, out);
+  render_free(&w);
 }
 
 /* Counts and compliance, as report_check fills them (docs/policies.md). */
@@ -110,6 +156,8 @@ static int setup(void **state) {
   R.unknown = UNKNOWN_FAIL;
   R.cap = 8;
   R.vendors = zalloc(R.cap * sizeof *R.vendors);
+  R.cap_refs = 8 * 32 * REFS_PER_RULE;
+  R.refs = zalloc(R.cap_refs * sizeof *R.refs);
   P.rules = zalloc(32 * sizeof *P.rules);
   sb_init(&OUT);
   return 0;
@@ -744,7 +792,8 @@ static void no_escapes_without_color(void **state) {
   /* Hostile vendor text: ESC, a C1 CSI, a right-to-left override. */
   R.vendors[0].name = "evil\x1b[2J\xc2\x9b" "31m\xe2\x80\xae" "name";
   R.vendors[0].rules[0].message = "bell\a\x1b]0;title\x07";
-  R.vendors[0].rules[3].missing[0].evidence = "\x1b[31mred";
+  R.refs[R.vendors[0].rules[3].refs + R.vendors[0].rules[3].nused]
+      .evidence = cite("\x1b[31mred");
   for (int f = REPORT_TEXT; f <= REPORT_QUESTIONS; f++) {
     const char *s = render(f, 0);
     assert_null(strchr(s, '\x1b'));

@@ -32,7 +32,13 @@ static const char *run_limited(const char *src, uint64_t steps,
     val r = vm_run(&v, p, 0, NULL);
     sbuf b;
     sb_init(&b);
-    val_print(&b, r);
+    if (r.kind == V_ERROR) { /* its message as a reader sees it */
+      sb_puts(&b, "error(\"");
+      vm_err_describe(&b, r.as.e, p);
+      sb_puts(&b, "\")");
+    } else {
+      val_print(&b, r);
+    }
     sb_putc(&b, '\0');
     snprintf(out, sizeof out, "%s", b.p);
     if (err_loc)

@@ -1,0 +1,244 @@
+/*
+ * api_facts.c: fact sets (pol.h "facts and variables"). A fact set is an
+ * arena and the map of its variables. Loading a JSON object makes that
+ * object the map itself (no copy, no rescan: the reader has already
+ * merged repeated keys); binding one variable builds a new map around
+ * it. Either way val_adopt marks the map as a fact set's root and links
+ * every container to its parent, which is how a report names the facts
+ * a rule read (report_path.c).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "file.h"
+#include "handles.h"
+#include "json.h"
+#include "vm.h"
+
+int pol_facts_new(pol_env *env, pol_facts **out) {
+  if (!out)
+    return POL_EINVAL;
+  *out = NULL;
+  if (!env)
+    return POL_EINVAL;
+  pol_facts *f = calloc(1, sizeof *f);
+  if (!f)
+    return POL_ENOMEM;
+  f->env = env;
+  arena_init(&f->a, 0);
+  sb_init(&f->errmsg);
+  f->builder.a = &f->a;
+  *out = f;
+  return POL_OK;
+}
+
+void pol_facts_free(pol_facts *f) {
+  if (!f)
+    return;
+  arena_free(&f->a);
+  sb_free(&f->errmsg);
+  free(f);
+}
+
+const char *pol_facts_errmsg(const pol_facts *f) {
+  return f ? api_text(&f->errmsg) : "no facts";
+}
+
+void pol_facts_reset(pol_facts *f) {
+  if (!f)
+    return;
+  f->vars = NULL;
+  arena_reset(&f->a);
+}
+
+/* ==== loading ============================================================ */
+
+static int json_fail(pol_facts *f, const char *name, const json_error *e,
+                     unsigned line) {
+  api_msg(&f->errmsg, "%s:%u:%u: %s", name ? name : "<json>",
+          e->line + line - 1, e->col, e->msg);
+  pol_facts_reset(f);
+  return POL_EFORMAT;
+}
+
+/* Make the parsed value [v] the fact set. */
+static int take_object(pol_facts *f, val v, const char *name,
+                       unsigned line) {
+  if (v.kind != V_MAP) {
+    api_msg(&f->errmsg, "%s:%u:1: a fact set must be a JSON object, not %s",
+            name ? name : "<json>", line, val_kind_name(v.kind));
+    pol_facts_reset(f);
+    return POL_EFORMAT;
+  }
+  f->vars = v.as.m;
+  val_adopt(f->vars);
+  return POL_OK;
+}
+
+int pol_facts_load_record(pol_facts *f, const char *text, size_t len,
+                          const char *name, unsigned line) {
+  if (!f || !text || line == 0)
+    return POL_EINVAL;
+  pol_facts_reset(f);
+  val v;
+  json_error e;
+  if (!json_parse(&f->a, text, len, &v, &e))
+    return json_fail(f, name, &e, line);
+  return take_object(f, v, name, line + json_leading_lines(text, len));
+}
+
+int pol_facts_load_json(pol_facts *f, const char *text, size_t len,
+                        const char *name) {
+  return pol_facts_load_record(f, text, len, name, 1);
+}
+
+int pol_facts_load_json_next(pol_facts *f, const char *text, size_t len,
+                             size_t *pos, const char *name) {
+  if (!f || !text || !pos)
+    return POL_EINVAL;
+  pol_facts_reset(f);
+  val v;
+  json_error e;
+  size_t start = *pos;
+  if (!json_parse_next(&f->a, text, len, pos, &v, &e))
+    return json_fail(f, name, &e, 1);
+  unsigned line = 1 + (unsigned)json_newlines(text, start) +
+                  json_leading_lines(text + start, len - start);
+  return take_object(f, v, name, line);
+}
+
+/* file_read with a "path: reason" message in [msg] on failure. */
+static bool read_all(const char *path, char **out, size_t *len, sbuf *msg) {
+  int rc = file_read(path, out, len);
+  if (rc)
+    api_msg(msg, "%s: %s", path, strerror(rc));
+  return rc == 0;
+}
+
+int pol_facts_load_file(pol_facts *f, const char *path) {
+  char *text;
+  size_t len;
+  if (!f || !path)
+    return POL_EINVAL;
+  if (!read_all(path, &text, &len, &f->errmsg)) {
+    pol_facts_reset(f);
+    return POL_EIO;
+  }
+  int rc = pol_facts_load_json(f, text, len, path);
+  free(text);
+  return rc;
+}
+
+/* ==== reading ============================================================ */
+
+size_t pol_facts_count(const pol_facts *f) {
+  return f && f->vars ? f->vars->n : 0;
+}
+
+const char *pol_facts_name(const pol_facts *f, size_t i) {
+  if (i >= pol_facts_count(f) || f->vars->keys[i].kind != V_STRING)
+    return NULL;
+  return f->vars->keys[i].as.s->data;
+}
+
+const pol_value *pol_facts_value(const pol_facts *f, size_t i) {
+  return i < pol_facts_count(f) ? (const pol_value *)&f->vars->vals[i]
+                                : NULL;
+}
+
+const pol_value *pol_facts_get(const pol_facts *f, const char *name) {
+  if (!f || !f->vars || !name)
+    return NULL;
+  size_t n = strlen(name);
+  return (const pol_value *)map_get_str(f->vars, name, n,
+                                        val_hash_bytes(name, n));
+}
+
+/* ==== binding ============================================================ */
+
+/* Bind [name] to [v] (a value in the set's arena): a new map of the
+ * variables, with [name] replaced or appended. */
+static int bind(pol_facts *f, const char *name, val v) {
+  size_t n = f->vars ? f->vars->n : 0, len = strlen(name);
+  val key = val_string(&f->a, name, len);
+  val *kv = arena_alloc(&f->a, 2 * (n + 1) * sizeof *kv);
+  if (key.kind == V_ERROR || !kv) {
+    api_msg(&f->errmsg, "out of memory");
+    return POL_ENOMEM;
+  }
+  const val *old = f->vars ? map_get_str(f->vars, name, len, key.as.s->hash)
+                           : NULL;
+  if (n)
+    memcpy(kv, f->vars->keys, n * sizeof *kv);
+  if (n)
+    memcpy(kv + n + 1, f->vars->vals, n * sizeof *kv);
+  size_t at = old ? (size_t)(old - f->vars->vals) : n;
+  kv[at] = key;
+  kv[n + 1 + at] = v;
+  size_t m = old ? n : n + 1;
+  if (old) /* close the gap the copy of the values left */
+    memmove(kv + n, kv + n + 1, n * sizeof *kv);
+  val r = val_map(&f->a, kv, kv + m, m);
+  if (r.kind != V_MAP) {
+    api_msg(&f->errmsg, "out of memory");
+    return POL_ENOMEM;
+  }
+  f->vars = r.as.m;
+  val_adopt(f->vars);
+  return POL_OK;
+}
+
+int pol_facts_bind_json(pol_facts *f, const char *var, const char *text,
+                        size_t len, const char *name) {
+  if (!f || !var || !*var || !text)
+    return POL_EINVAL;
+  val v;
+  json_error e;
+  if (!json_parse(&f->a, text, len, &v, &e)) {
+    api_msg(&f->errmsg, "%s:%u:%u: %s", name ? name : "<json>", e.line,
+            e.col, e.msg);
+    return POL_EFORMAT;
+  }
+  return bind(f, var, v);
+}
+
+int pol_facts_bind_value(pol_facts *f, const char *name, const pol_value *v) {
+  if (!f || !name || !*name || !v)
+    return POL_EINVAL;
+  /* a value from another builder may die first: keep a copy */
+  val x = val_deepcopy(&f->a, *VAL(v));
+  if (x.kind == V_ERROR && VAL(v)->kind != V_ERROR) {
+    api_msg(&f->errmsg, "out of memory");
+    return POL_ENOMEM;
+  }
+  return bind(f, name, x);
+}
+
+int pol_facts_bind_literal(pol_facts *f, const char *var, const char *text,
+                           size_t len) {
+  if (!f || !var || !*var || !text)
+    return POL_EINVAL;
+  pol_program *p;
+  int rc = pol_compile_expr(f->env, text, len, var, NULL, &p);
+  if (rc != POL_OK) {
+    api_msg(&f->errmsg, "--bind %s: %s", var, pol_env_errmsg(f->env));
+    return POL_EFORMAT;
+  }
+  vm v;
+  vm_init(&v, f->env->cfg.max_steps, f->env->cfg.max_memory);
+  val r = vm_run(&v, PROG(p), 0, NULL);
+  if (r.kind == V_ERROR) {
+    sbuf m;
+    sb_init(&m);
+    vm_err_describe(&m, r.as.e, PROG(p));
+    api_msg(&f->errmsg, "--bind %s: %s", var, api_text(&m));
+    sb_free(&m);
+    rc = POL_EFORMAT;
+  } else {
+    r = val_deepcopy(&f->a, r);
+    rc = r.kind == V_ERROR ? POL_ENOMEM : bind(f, var, r);
+  }
+  vm_free(&v);
+  pol_program_free(p);
+  return rc;
+}

@@ -1,0 +1,503 @@
+/*
+ * api_report.c: policies, reports and writers (pol.h "policies",
+ * "writing reports"). A pol_report is a report (report.h) plus the text
+ * of its last rendering; a pol_writer is a renderer (render.h) plus the
+ * host's write callback.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "file.h"
+#include "handles.h"
+#include "json.h"
+#include "validate.h"
+
+/* ==== policies =========================================================== */
+
+int pol_policy_compile(pol_env *env, const char *src, size_t len,
+                       const char *name, pol_policy **out) {
+  if (!out)
+    return POL_EINVAL;
+  *out = NULL;
+  if (!env || !src)
+    return POL_EINVAL;
+  diag_set_free(&env->diags);
+  /* the install's module directory comes after the host's own */
+  const char **dirs = calloc(env->ndirs + 2, sizeof *dirs);
+  if (!dirs)
+    return POL_ENOMEM;
+  if (env->ndirs) /* memcpy from NULL is undefined, even for 0 bytes */
+    memcpy(dirs, env->dirs, env->ndirs * sizeof *dirs);
+  size_t ndirs = env->ndirs;
+#ifdef POL_MODULE_DIR
+  dirs[ndirs++] = POL_MODULE_DIR;
+#endif
+  policy_paths paths = {dirs, ndirs, env->hosts,
+                        (env->cfg.flags & POL_STRICT_CALLS) != 0};
+  policy *p = policy_compile(src, len, name ? name : "<policy>", &paths,
+                             &env->diags);
+  free(dirs);
+  *out = (pol_policy *)p;
+  return p ? POL_OK : api_compile_failed(env);
+}
+
+int pol_policy_compile_file(pol_env *env, const char *path,
+                            pol_policy **out) {
+  char *text;
+  size_t len;
+  if (!out)
+    return POL_EINVAL;
+  *out = NULL;
+  if (!env || !path)
+    return POL_EINVAL;
+  int rc = file_read(path, &text, &len);
+  if (rc) {
+    api_msg(&env->errmsg, "%s: %s", path, strerror(rc));
+    return POL_EIO;
+  }
+  rc = pol_policy_compile(env, text, len, path, out);
+  free(text);
+  return rc;
+}
+
+void pol_policy_free(pol_policy *pol) { policy_free((policy *)pol); }
+
+const char *pol_policy_info(const pol_policy *pol, int what) {
+  const policy *p = POLICY(pol);
+  if (!p)
+    return NULL;
+  switch (what) {
+  case POL_POLICY_NAME: return p->name;
+  case POL_POLICY_TITLE: return p->title;
+  case POL_POLICY_VERSION: return p->version;
+  case POL_POLICY_DESCRIPTION: return p->description;
+  case POL_POLICY_FILE: return p->file;
+  default: return NULL;
+  }
+}
+
+size_t pol_policy_rule_count(const pol_policy *pol) {
+  return pol ? POLICY(pol)->nrules : 0;
+}
+
+static const rule *rule_at(const pol_policy *pol, size_t i) {
+  return i < pol_policy_rule_count(pol) ? &POLICY(pol)->rules[i] : NULL;
+}
+
+const char *pol_policy_rule_id(const pol_policy *pol, size_t i) {
+  const rule *r = rule_at(pol, i);
+  return r ? r->id : NULL;
+}
+
+const char *pol_policy_rule_title(const pol_policy *pol, size_t i) {
+  const rule *r = rule_at(pol, i);
+  return r ? r->title : NULL;
+}
+
+const char *pol_policy_rule_severity(const pol_policy *pol, size_t i) {
+  const rule *r = rule_at(pol, i);
+  return r ? severity_name(r->sev) : NULL;
+}
+
+pol_severity pol_policy_rule_level(const pol_policy *pol, size_t i) {
+  const rule *r = rule_at(pol, i);
+  return r ? (pol_severity)r->sev : POL_MAY;
+}
+
+size_t pol_policy_rule_find(const pol_policy *pol, const char *id) {
+  for (size_t i = 0; id && i < pol_policy_rule_count(pol); i++)
+    if (strcmp(POLICY(pol)->rules[i].id, id) == 0)
+      return i;
+  return POL_NOT_FOUND;
+}
+
+size_t pol_policy_rule_ref_count(const pol_policy *pol, size_t i) {
+  const rule *r = rule_at(pol, i);
+  return r ? r->nrefs : 0;
+}
+
+const char *pol_policy_rule_ref(const pol_policy *pol, size_t i, size_t k) {
+  const rule *r = rule_at(pol, i);
+  return r && k < r->nrefs ? r->refs[k] : NULL;
+}
+
+const char *pol_policy_rule_ask(const pol_policy *pol, size_t i) {
+  const rule *r = rule_at(pol, i);
+  return r ? r->ask : NULL;
+}
+
+const char *pol_policy_rule_file(const pol_policy *pol, size_t i,
+                                 unsigned *line, unsigned *col) {
+  const rule *r = rule_at(pol, i);
+  if (line)
+    *line = r ? r->line : 0;
+  if (col)
+    *col = r ? r->col : 0;
+  return r ? r->file : NULL;
+}
+
+const char *pol_severity_name(pol_severity s) {
+  return (unsigned)s <= POL_MAY ? severity_name((severity)s) : NULL;
+}
+
+const char *pol_verdict_name(pol_verdict v) {
+  return (unsigned)v <= POL_SKIPPED ? verdict_name((verdict)v) : NULL;
+}
+
+_Static_assert((int)POL_SKIPPED == (int)VD_SKIPPED &&
+                   (int)POL_MAY == (int)SEV_MAY,
+               "pol_verdict and pol_severity mirror the internal enums");
+
+/* ==== reports ============================================================ */
+
+int pol_report_new(const pol_policy *pol, int mode, pol_report **out) {
+  if (!out)
+    return POL_EINVAL;
+  *out = NULL;
+  if (!pol || mode < 0 || mode > 2)
+    return POL_EINVAL;
+  pol_report *r = calloc(1, sizeof *r);
+  if (!r)
+    return POL_ENOMEM;
+  report_init(&r->r, POLICY(pol), (unknown_mode)mode);
+  sb_init(&r->text);
+  *out = r;
+  return POL_OK;
+}
+
+void pol_report_free(pol_report *rep) {
+  if (!rep)
+    return;
+  report_free(&rep->r);
+  sb_free(&rep->text);
+  free(rep);
+}
+
+static int check(pol_ctx *ctx, pol_report *rep, const pol_facts *facts,
+                 const char *name, size_t r, bool one) {
+  if (!ctx || !rep || !facts)
+    return POL_EINVAL;
+  name = name ? name : "-";
+  int rc = one ? report_check_rule(&rep->r, &ctx->vm, facts->vars, name,
+                                   (uint32_t)(r > UINT32_MAX ? UINT32_MAX : r))
+               : report_check(&rep->r, &ctx->vm, facts->vars, name);
+  if (rc == POL_ENOMEM)
+    api_msg(&ctx->errmsg, "out of memory while checking %s", name);
+  else if (rc == POL_EINTERRUPT)
+    api_msg(&ctx->errmsg, "checking %s: interrupted", name);
+  else if (rc == POL_EINVAL)
+    api_msg(&ctx->errmsg, "checking %s: no rule %zu", name, r);
+  return rc;
+}
+
+int pol_check(pol_ctx *ctx, pol_report *rep, const pol_facts *facts,
+              const char *name) {
+  return check(ctx, rep, facts, name, 0, false);
+}
+
+int pol_check_rule(pol_ctx *ctx, pol_report *rep, const pol_facts *facts,
+                   const char *name, size_t r) {
+  return check(ctx, rep, facts, name, r, true);
+}
+
+void pol_report_reset(pol_report *rep) {
+  if (rep)
+    report_reset(&rep->r);
+}
+
+int pol_report_detach(pol_report *rep) {
+  if (!rep)
+    return POL_EINVAL;
+  return report_detach(&rep->r) ? POL_OK : POL_ENOMEM;
+}
+
+size_t pol_report_vendor_count(const pol_report *rep) {
+  return rep ? rep->r.nvendors : 0;
+}
+
+static const vendor_result *vendor(const pol_report *rep, size_t i) {
+  return rep && i < rep->r.nvendors ? &rep->r.vendors[i] : NULL;
+}
+
+bool pol_report_compliant(const pol_report *rep, size_t i) {
+  const vendor_result *vr = vendor(rep, i);
+  return vr && vr->compliant;
+}
+
+size_t pol_report_count(const pol_report *rep, size_t i, pol_verdict v) {
+  const vendor_result *vr = vendor(rep, i);
+  if (!vr || (unsigned)v > POL_SKIPPED)
+    return 0;
+  const uint32_t *c = vr->count[v];
+  return (size_t)c[0] + c[1] + c[2];
+}
+
+/* Rule [r] of vendor [i], or NULL if out of range. */
+static const rule_result *result(const pol_report *rep, size_t i, size_t r) {
+  const vendor_result *vr = vendor(rep, i);
+  return vr && r < rep->r.pol->nrules ? &vr->rules[r] : NULL;
+}
+
+const char *pol_report_verdict(const pol_report *rep, size_t i, size_t r) {
+  const rule_result *rr = result(rep, i, r);
+  return rr ? verdict_name(rr->v) : NULL;
+}
+
+int pol_report_verdict_code(const pol_report *rep, size_t i, size_t r) {
+  const rule_result *rr = result(rep, i, r);
+  return rr ? (int)rr->v : -1;
+}
+
+const char *pol_report_vendor(const pol_report *rep, size_t i, int what) {
+  const vendor_result *vr = vendor(rep, i);
+  if (!vr)
+    return NULL;
+  switch (what) {
+  case POL_VENDOR_NAME: return vr->name;
+  case POL_VENDOR_SERVICE: return vr->service;
+  case POL_VENDOR_DOCUMENT: return vr->document;
+  case POL_VENDOR_VERSION: return vr->version;
+  case POL_VENDOR_DATE: return vr->date;
+  case POL_VENDOR_SOURCE: return vr->source;
+  default: return NULL;
+  }
+}
+
+const char *pol_report_vendor_name(const pol_report *rep, size_t i) {
+  return pol_report_vendor(rep, i, POL_VENDOR_NAME);
+}
+
+const char *pol_report_message(const pol_report *rep, size_t i, size_t r) {
+  const rule_result *rr = result(rep, i, r);
+  return rr ? rr->message : NULL;
+}
+
+const char *pol_report_reason(const pol_report *rep, size_t i, size_t r) {
+  const rule_result *rr = result(rep, i, r);
+  return rr ? rr->reason : NULL;
+}
+
+/* Fact [k] of rule [r] of vendor [i] (missing ones when [missing]),
+ * resolved; NULL if out of range or out of memory. */
+static fact_ref *fact(const pol_report *rep, size_t i, size_t r, size_t k,
+                      bool missing) {
+  const vendor_result *vr = vendor(rep, i);
+  if (!vr || r >= rep->r.pol->nrules)
+    return NULL;
+  uint32_t n;
+  fact_ref *f = report_refs(&rep->r, vr, (uint32_t)r, missing, &n);
+  if (k >= n || !report_resolve(&rep->r, vr, &f[k]))
+    return NULL;
+  return &f[k];
+}
+
+size_t pol_report_fact_count(const pol_report *rep, size_t i, size_t r) {
+  const rule_result *rr = result(rep, i, r);
+  return rr ? rr->nused : 0;
+}
+
+const char *pol_report_fact_path(const pol_report *rep, size_t i, size_t r,
+                                 size_t k) {
+  const fact_ref *f = fact(rep, i, r, k, false);
+  return f ? f->path : NULL;
+}
+
+const pol_value *pol_report_fact_value(const pol_report *rep, size_t i,
+                                       size_t r, size_t k) {
+  fact_ref *f = fact(rep, i, r, k, false);
+  if (!f || f->kind != FR_READ)
+    return NULL;
+  if (!f->detached) /* a stable address: the slot in the fact set */
+    return (const pol_value *)(f->okind == V_MAP
+                                   ? &((const map *)f->obj)->vals[f->entry]
+                                   : &((const list *)f->obj)
+                                          ->items[f->entry]);
+  return (const pol_value *)&f->value;
+}
+
+const char *pol_report_fact_evidence(const pol_report *rep, size_t i,
+                                     size_t r, size_t k) {
+  const fact_ref *f = fact(rep, i, r, k, false);
+  return f && f->evidence ? f->evidence->data : NULL;
+}
+
+const char *pol_report_fact_evidence_of(const pol_report *rep, size_t i,
+                                        size_t r, size_t k) {
+  const fact_ref *f = fact(rep, i, r, k, false);
+  if (!f || !f->evidence)
+    return NULL;
+  if (f->ev_len == strlen(f->path))
+    return f->path;
+  report *w = (report *)&rep->r; /* a cache filled on a const read */
+  return arena_strndup(&w->a, f->path, f->ev_len);
+}
+
+bool pol_report_fact_decided(const pol_report *rep, size_t i, size_t r,
+                             size_t k) {
+  const fact_ref *f = fact(rep, i, r, k, false);
+  return f && f->decided;
+}
+
+size_t pol_report_fact_omitted(const pol_report *rep, size_t i, size_t r) {
+  const rule_result *rr = result(rep, i, r);
+  return rr ? rr->more : 0;
+}
+
+size_t pol_report_missing_count(const pol_report *rep, size_t i, size_t r) {
+  const rule_result *rr = result(rep, i, r);
+  return rr ? rr->nmissing : 0;
+}
+
+const char *pol_report_missing_path(const pol_report *rep, size_t i,
+                                    size_t r, size_t k) {
+  const fact_ref *f = fact(rep, i, r, k, true);
+  return f ? f->path : NULL;
+}
+
+bool pol_report_missing_withheld(const pol_report *rep, size_t i, size_t r,
+                                 size_t k) {
+  const fact_ref *f = fact(rep, i, r, k, true);
+  return f && f->withheld;
+}
+
+/* ==== rendering ========================================================== */
+
+int pol_format_find(const char *name) {
+  for (int i = 0; name && render_by_number(i); i++)
+    if (strcmp(render_by_number(i)->name, name) == 0)
+      return i;
+  return -1;
+}
+
+const char *pol_format_name(int format) {
+  const render_ops *ops = render_by_number(format);
+  return ops ? ops->name : NULL;
+}
+
+static int render_flags(int flags) {
+  return (flags & POL_RENDER_COLOR) ? RENDER_COLOR : 0;
+}
+
+const char *pol_report_render(pol_report *rep, int format, int flags) {
+  const render_ops *ops = render_by_number(format);
+  renderer w;
+  if (!rep || !ops ||
+      !render_init(&w, ops, rep->r.pol, rep->r.unknown, render_flags(flags)))
+    return NULL;
+  rep->text.len = 0;
+  rep->text.oom = false;
+  render_begin(&w, &rep->text);
+  for (uint32_t i = 0; i < rep->r.nvendors; i++)
+    render_vendor(&w, &rep->r, i, &rep->text);
+  render_end(&w, &rep->text);
+  render_free(&w);
+  sb_putc(&rep->text, '\0');
+  return rep->text.oom ? NULL : rep->text.p;
+}
+
+/* ==== writers ============================================================ */
+
+/* Hand what is rendered to the host's callback. */
+static int flush(pol_writer *w) {
+  if (w->buf.oom) {
+    api_msg(&w->errmsg, "out of memory while writing the report");
+    w->failed = true;
+    return POL_ENOMEM;
+  }
+  if (!w->failed && w->buf.len && w->write(w->user, w->buf.p, w->buf.len)) {
+    api_msg(&w->errmsg, "the report could not be written");
+    w->failed = true;
+  }
+  w->buf.len = 0;
+  return w->failed ? POL_EIO : POL_OK;
+}
+
+int pol_writer_new(const pol_policy *pol, int format, int flags, int mode,
+                   pol_write_fn write, void *user, pol_writer **out) {
+  if (!out)
+    return POL_EINVAL;
+  *out = NULL;
+  const render_ops *ops = render_by_number(format);
+  if (!pol || !ops || !write || mode < 0 || mode > 2)
+    return POL_EINVAL;
+  pol_writer *w = calloc(1, sizeof *w);
+  if (!w)
+    return POL_ENOMEM;
+  w->write = write;
+  w->user = user;
+  sb_init(&w->buf);
+  sb_init(&w->errmsg);
+  if (!render_init(&w->w, ops, POLICY(pol), (unknown_mode)mode,
+                   render_flags(flags))) {
+    pol_writer_free(w);
+    return POL_ENOMEM;
+  }
+  render_begin(&w->w, &w->buf);
+  *out = w;
+  return POL_OK;
+}
+
+void pol_writer_free(pol_writer *w) {
+  if (!w)
+    return;
+  render_free(&w->w);
+  sb_free(&w->buf);
+  sb_free(&w->errmsg);
+  free(w);
+}
+
+const char *pol_writer_errmsg(const pol_writer *w) {
+  return w ? api_text(&w->errmsg) : "no writer";
+}
+
+int pol_writer_add(pol_writer *w, const pol_report *rep) {
+  if (!w || !rep || rep->r.pol != w->w.pol)
+    return POL_EINVAL;
+  for (uint32_t i = 0; i < rep->r.nvendors; i++)
+    render_vendor(&w->w, &rep->r, i, &w->buf);
+  return flush(w);
+}
+
+int pol_writer_error(pol_writer *w, const char *src, const char *msg) {
+  if (!w || !src || !msg)
+    return POL_EINVAL;
+  render_error(&w->w, src, msg, &w->buf);
+  return flush(w);
+}
+
+int pol_writer_finish(pol_writer *w) {
+  if (!w)
+    return POL_EINVAL;
+  render_end(&w->w, &w->buf);
+  return flush(w);
+}
+
+/* ==== validating ========================================================= */
+
+int pol_validate(pol_env *env, const pol_policy *schema, const char *text,
+                 size_t len, const char *name, size_t *count,
+                 const char **problems) {
+  if (!env || !schema || !text || !count || !problems)
+    return POL_EINVAL;
+  name = name ? name : "<json>";
+  if (POLICY(schema)->nfacts == 0) {
+    api_msg(&env->errmsg, "the schema declares no facts");
+    return POL_EINVAL;
+  }
+  arena a;
+  arena_init(&a, 0);
+  val v;
+  json_error e;
+  int rc = POL_OK;
+  env->text.len = 0;
+  if (!json_parse(&a, text, len, &v, &e)) {
+    api_msg(&env->errmsg, "%s:%u:%u: %s", name, e.line, e.col, e.msg);
+    rc = POL_EFORMAT;
+  } else {
+    *count = validate_facts(POLICY(schema), text, len, name, v, &env->text);
+  }
+  arena_free(&a);
+  sb_putc(&env->text, '\0');
+  *problems = env->text.oom ? "out of memory" : env->text.p;
+  return env->text.oom ? POL_ENOMEM : rc;
+}

@@ -1,0 +1,70 @@
+/*
+ * check.h: what `policyc check` (cmd_check.c) shares with its two ways
+ * of running the vendors through the policy (check_jobs.c): one after
+ * another, or on several threads.
+ */
+#ifndef POLICYC_CHECK_H
+#define POLICYC_CHECK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "pol.h"
+#include "records.h"
+
+/* Inputs that could not be checked are listed on stderr up to here. */
+#define CHECK_MAX_MESSAGES 20
+
+typedef struct check_opts {
+  const char *policy;
+  char **facts;
+  int nfacts;
+  const char **dirs; /* -I, in order */
+  int ndirs;
+  const char **plugins; /* --plugin FILE.so, in order */
+  int nplugins;
+  int format;        /* POL_FORMAT_* */
+  int unknown;       /* POL_UNKNOWN_* */
+  int color;         /* -1 auto, 0 never, 1 always */
+  int excerpt;       /* -1 auto, 0 never, 1 always */
+  int progress;      /* -1 auto, 0 never, 1 always */
+  int jobs;
+  size_t max_record;
+  pol_config cfg;
+} check_opts;
+
+typedef struct check_run {
+  const check_opts *o;
+  pol_env *env;
+  const pol_policy *pol;
+  pol_writer *w;
+  unsigned long long vendors, noncompliant, bad;
+  bool read_failed, write_failed;
+  bool progress, progress_shown;
+  double started, last_progress;
+} check_run;
+
+/* Check every input of cr->o, in order, writing as it goes. EXIT_OK, or
+ * the status of a failure that stopped the run (it was reported). */
+int check_serial(check_run *cr);
+int check_parallel(check_run *cr);
+
+/* The source name of a record: "file" when it is the input's only one
+ * ([alone]), else "file:LINE". */
+void check_source(char *buf, size_t cap, const char *name,
+                  const record *rec, bool alone);
+/* An input that could not be checked: said on stderr, and in the report
+ * where the format has a place for it. */
+void check_bad_input(check_run *cr, const char *source, const char *msg);
+/* Write the vendors checked into [rep], count them, reset [rep]. */
+void check_write(check_run *cr, pol_report *rep);
+/* The progress line (at most once a second; [final]: the last one). */
+void check_progress(check_run *cr, bool final);
+/* Load and check one record into [rep]: POL_OK (results in [rep]),
+ * POL_EFORMAT (the message in [msg], the input is bad), or another code
+ * that stops the run (its message in [msg]). */
+int check_record(pol_ctx *ctx, pol_facts *f, pol_report *rep,
+                 const char *name, const record *rec, const char *source,
+                 char *msg, size_t cap);
+
+#endif

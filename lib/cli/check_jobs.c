@@ -1,0 +1,295 @@
+/*
+ * check_jobs.c: running the vendors of `policyc check` through the
+ * policy, one after another (check_serial) or on N threads
+ * (check_parallel).
+ *
+ * In parallel, this thread reads the records and hands each to a slot of
+ * a ring; the workers take the slots in order, load and check their
+ * vendor (each worker with its own pol_ctx, each slot with its own fact
+ * set and report: the policy is shared, read-only); this thread then
+ * writes the slots in input order as they finish and reuses them. So the
+ * output is byte for byte the output of one job, and memory holds at
+ * most one vendor per slot (4 per job).
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "cli.h"
+
+int check_record(pol_ctx *ctx, pol_facts *f, pol_report *rep,
+                 const char *name, const record *rec, const char *source,
+                 char *msg, size_t cap) {
+  if (rec->error) {
+    snprintf(msg, cap, "%s:%u: %s", name, rec->err_line, rec->error);
+    return POL_EFORMAT;
+  }
+  int rc = pol_facts_load_record(f, rec->data, rec->len, name, rec->line);
+  if (rc != POL_OK) {
+    snprintf(msg, cap, "%s", pol_facts_errmsg(f));
+    return rc == POL_ENOMEM ? rc : POL_EFORMAT;
+  }
+  rc = pol_check(ctx, rep, f, source);
+  if (rc != POL_OK)
+    snprintf(msg, cap, "%s", pol_ctx_errmsg(ctx));
+  return rc;
+}
+
+/* One input that held no record at all. */
+static void empty_input(check_run *cr, const char *name) {
+  char msg[4200];
+  snprintf(msg, sizeof msg, "%s: no fact set (the input is empty)", name);
+  check_bad_input(cr, name, msg);
+}
+
+/* ==== one after another ================================================== */
+
+int check_serial(check_run *cr) {
+  pol_facts *f = NULL;
+  pol_report *rep = NULL;
+  pol_ctx *ctx = NULL;
+  int status = EXIT_OK;
+  if (pol_facts_new(cr->env, &f) != POL_OK ||
+      pol_report_new(cr->pol, cr->o->unknown, &rep) != POL_OK ||
+      pol_ctx_new(cr->env, &ctx) != POL_OK) {
+    cli_error("out of memory");
+    status = EXIT_INPUT;
+  }
+  for (int i = 0; status == EXIT_OK && i < cr->o->nfacts; i++) {
+    reader *r = reader_open(cr->o->facts[i], cr->o->max_record);
+    if (!r) {
+      cr->read_failed = true;
+      continue;
+    }
+    record rec;
+    int got = 0, n = 0;
+    char source[4200], msg[4400];
+    while (status == EXIT_OK && (got = reader_next(r, &rec)) > 0) {
+      check_source(source, sizeof source, reader_name(r), &rec,
+                   n++ == 0 && rec.last);
+      int rc = check_record(ctx, f, rep, reader_name(r), &rec, source, msg,
+                            sizeof msg);
+      if (rc == POL_OK)
+        check_write(cr, rep);
+      else if (rc == POL_EFORMAT)
+        check_bad_input(cr, source, msg);
+      else {
+        cli_error("%s", msg);
+        status = EXIT_INPUT;
+      }
+    }
+    if (got < 0)
+      cr->read_failed = true;
+    else if (n == 0)
+      empty_input(cr, reader_name(r));
+    reader_close(r);
+  }
+  pol_ctx_free(ctx);
+  pol_report_free(rep);
+  pol_facts_free(f);
+  return status;
+}
+
+/* ==== on N threads ======================================================= */
+
+enum { SLOT_FREE, SLOT_READY, SLOT_DONE };
+
+typedef struct slot {
+  record rec;          /* its data points into [data] */
+  char *data, *name, *source;
+  size_t cap;
+  pol_facts *facts;
+  pol_report *rep;
+  int state, rc;
+  char msg[4400];
+} slot;
+
+typedef struct pool {
+  check_run *cr;
+  slot *slots;
+  size_t nslots;
+  unsigned long long in, taken, out; /* records handed, taken, written */
+  pthread_mutex_t mu;
+  pthread_cond_t work, done;
+  bool closing;
+  bool failed;         /* out of memory in a worker: stop */
+} pool;
+
+static void slot_free(slot *s) {
+  free(s->data);
+  free(s->name);
+  free(s->source);
+  pol_facts_free(s->facts);
+  pol_report_free(s->rep);
+}
+
+/* Copy [rec] of input [name] into [s], named [source]. */
+static bool slot_fill(slot *s, const record *rec, const char *name,
+                      const char *source) {
+  if (rec->data && rec->len + 1 > s->cap) {
+    char *d = realloc(s->data, rec->len + 1);
+    if (!d)
+      return false;
+    s->data = d;
+    s->cap = rec->len + 1;
+  }
+  free(s->name);
+  free(s->source);
+  s->name = strdup(name);
+  s->source = strdup(source);
+  s->rec = *rec;
+  if (rec->data) {
+    memcpy(s->data, rec->data, rec->len);
+    s->rec.data = s->data;
+  }
+  return s->name && s->source;
+}
+
+static void *worker(void *arg) {
+  pool *p = arg;
+  pol_ctx *ctx = NULL;
+  bool ok = pol_ctx_new(p->cr->env, &ctx) == POL_OK;
+  pthread_mutex_lock(&p->mu);
+  for (;;) {
+    while (!p->closing && p->taken == p->in)
+      pthread_cond_wait(&p->work, &p->mu);
+    if (p->taken == p->in)
+      break;
+    slot *s = &p->slots[p->taken++ % p->nslots];
+    pthread_mutex_unlock(&p->mu);
+    s->rc = ok ? check_record(ctx, s->facts, s->rep, s->name, &s->rec,
+                              s->source, s->msg, sizeof s->msg)
+               : POL_ENOMEM;
+    if (!ok)
+      snprintf(s->msg, sizeof s->msg, "out of memory");
+    pthread_mutex_lock(&p->mu);
+    s->state = SLOT_DONE;
+    pthread_cond_broadcast(&p->done);
+  }
+  pthread_mutex_unlock(&p->mu);
+  pol_ctx_free(ctx);
+  return NULL;
+}
+
+/* Wait for the oldest slot, write it, free it for the next record. */
+static void drain_one(pool *p) {
+  slot *s = &p->slots[p->out % p->nslots];
+  pthread_mutex_lock(&p->mu);
+  while (s->state != SLOT_DONE)
+    pthread_cond_wait(&p->done, &p->mu);
+  pthread_mutex_unlock(&p->mu);
+  if (s->rc == POL_OK)
+    check_write(p->cr, s->rep);
+  else if (s->rc == POL_EFORMAT)
+    check_bad_input(p->cr, s->source, s->msg);
+  else if (!p->failed) {
+    cli_error("%s", s->msg);
+    p->failed = true;
+  }
+  s->state = SLOT_FREE;
+  p->out++;
+}
+
+/* Hand the record [rec] to the next slot (once one is free). */
+static bool hand(pool *p, const record *rec, const char *name,
+                 const char *source) {
+  if (p->in - p->out == p->nslots)
+    drain_one(p);
+  slot *s = &p->slots[p->in % p->nslots];
+  if (!slot_fill(s, rec, name, source)) {
+    cli_error("out of memory");
+    return false;
+  }
+  pthread_mutex_lock(&p->mu);
+  s->state = SLOT_READY;
+  p->in++;
+  pthread_cond_signal(&p->work);
+  pthread_mutex_unlock(&p->mu);
+  return true;
+}
+
+/* Read every input into the pool. */
+static int feed(pool *p) {
+  check_run *cr = p->cr;
+  for (int i = 0; i < cr->o->nfacts && !p->failed; i++) {
+    reader *r = reader_open(cr->o->facts[i], cr->o->max_record);
+    if (!r) {
+      cr->read_failed = true;
+      continue;
+    }
+    record rec;
+    int got = 0, n = 0;
+    char source[4200];
+    while (!p->failed && (got = reader_next(r, &rec)) > 0) {
+      check_source(source, sizeof source, reader_name(r), &rec,
+                   n++ == 0 && rec.last);
+      if (!hand(p, &rec, reader_name(r), source))
+        p->failed = true;
+    }
+    if (got < 0)
+      cr->read_failed = true;
+    while (n == 0 && p->out < p->in) /* in order: write what came before */
+      drain_one(p);
+    if (n == 0 && !p->failed)
+      empty_input(cr, reader_name(r));
+    reader_close(r);
+  }
+  while (p->out < p->in)
+    drain_one(p);
+  return p->failed ? EXIT_INPUT : EXIT_OK;
+}
+
+static bool pool_init(pool *p, check_run *cr) {
+  memset(p, 0, sizeof *p);
+  p->cr = cr;
+  p->nslots = 4 * (size_t)cr->o->jobs;
+  p->slots = calloc(p->nslots, sizeof *p->slots);
+  for (size_t i = 0; p->slots && i < p->nslots; i++)
+    if (pol_facts_new(cr->env, &p->slots[i].facts) != POL_OK ||
+        pol_report_new(cr->pol, cr->o->unknown, &p->slots[i].rep) != POL_OK)
+      return false;
+  pthread_mutex_init(&p->mu, NULL);
+  pthread_cond_init(&p->work, NULL);
+  pthread_cond_init(&p->done, NULL);
+  return p->slots != NULL;
+}
+
+static void pool_free(pool *p) {
+  for (size_t i = 0; p->slots && i < p->nslots; i++)
+    slot_free(&p->slots[i]);
+  free(p->slots);
+  pthread_mutex_destroy(&p->mu);
+  pthread_cond_destroy(&p->work);
+  pthread_cond_destroy(&p->done);
+}
+
+int check_parallel(check_run *cr) {
+  pool p;
+  int n = cr->o->jobs, started = 0, status;
+  pthread_t *t = calloc((size_t)n, sizeof *t);
+  if (!t || !pool_init(&p, cr)) {
+    free(t);
+    pool_free(&p);
+    cli_error("out of memory");
+    return EXIT_INPUT;
+  }
+  while (started < n && pthread_create(&t[started], NULL, worker, &p) == 0)
+    started++;
+  if (started == 0) {
+    cli_error("cannot start threads for --jobs");
+    status = EXIT_INPUT;
+  } else {
+    status = feed(&p);
+  }
+  pthread_mutex_lock(&p.mu);
+  p.closing = true;
+  pthread_cond_broadcast(&p.work);
+  pthread_mutex_unlock(&p.mu);
+  for (int i = 0; i < started; i++)
+    pthread_join(t[i], NULL);
+  pool_free(&p);
+  free(t);
+  return status;
+}

@@ -1,0 +1,281 @@
+/*
+ * records.c: reading vendors one record at a time (records.h).
+ *
+ * A buffer holds the record being scanned and whatever was read after
+ * it. The scan looks at each byte once, following brackets, strings and
+ * line breaks (it counts lines as it goes, so no line is ever counted
+ * twice); when a record ends, it is handed out in place, and the next
+ * call moves on. The buffer grows only as large as the largest record
+ * (at most the limit plus one read), so memory does not depend on how
+ * many records a stream holds.
+ */
+#include "records.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+enum { READ_SIZE = 1 << 20 };
+#define NO_HOLD ((size_t)-1)
+
+struct reader {
+  int fd;
+  char *name;
+  char *buf;
+  size_t cap, start, pos, end; /* record start, scan position, bytes */
+  size_t hold;                 /* the record handed out, kept while the
+                                  reader looks past it; or NO_HOLD */
+  size_t max;                  /* largest record kept */
+  unsigned line;               /* the line of buf[pos] */
+  bool eof, failed, at_start;  /* at_start: nothing read yet */
+  char msg[160];
+};
+
+reader *reader_open(const char *path, size_t max_record) {
+  bool in = strcmp(path, "-") == 0;
+  int fd = in ? STDIN_FILENO : open(path, O_RDONLY);
+  if (fd < 0) {
+    cli_error("%s: %s", path, strerror(errno));
+    return NULL;
+  }
+  struct stat st;
+  if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+    cli_error("%s: is a directory", path);
+    close(fd);
+    return NULL;
+  }
+  reader *r = calloc(1, sizeof *r);
+  if (r)
+    r->name = strdup(in ? "<stdin>" : path);
+  if (!r || !r->name) {
+    cli_error("out of memory");
+    if (r)
+      free(r);
+    if (!in)
+      close(fd);
+    return NULL;
+  }
+  r->fd = fd;
+  r->max = max_record;
+  r->line = 1;
+  r->at_start = true;
+  r->hold = NO_HOLD;
+  return r;
+}
+
+void reader_close(reader *r) {
+  if (!r)
+    return;
+  if (r->fd != STDIN_FILENO)
+    close(r->fd);
+  free(r->name);
+  free(r->buf);
+  free(r);
+}
+
+const char *reader_name(const reader *r) { return r->name; }
+
+/* Read more: keep the bytes from the record start (or the record held),
+ * moved to the front; grow the buffer when the record fills it. false at
+ * the end or on an error. */
+static bool fill(reader *r) {
+  if (r->eof || r->failed)
+    return false;
+  size_t from = r->hold < r->start ? r->hold : r->start;
+  if (from > 0) {
+    memmove(r->buf, r->buf + from, r->end - from);
+    r->pos -= from;
+    r->end -= from;
+    r->start -= from;
+    if (r->hold != NO_HOLD)
+      r->hold -= from;
+  }
+  if (r->cap - r->end < READ_SIZE / 2) {
+    size_t cap = r->cap ? r->cap * 2 : READ_SIZE;
+    while (cap - r->end < READ_SIZE / 2)
+      cap *= 2;
+    char *b = realloc(r->buf, cap);
+    if (!b) {
+      cli_error("%s: out of memory", r->name);
+      r->failed = true;
+      return false;
+    }
+    r->buf = b;
+    r->cap = cap;
+  }
+  for (;;) {
+    ssize_t n = read(r->fd, r->buf + r->end, r->cap - r->end);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n < 0) {
+      cli_error("%s: %s", r->name, strerror(errno));
+      r->failed = true;
+      return false;
+    }
+    r->eof = n == 0;
+    r->end += (size_t)n;
+    return n > 0;
+  }
+}
+
+/* The byte at the scan position, reading more when needed; -1 at the
+ * end of the input. */
+static int peek(reader *r) {
+  if (r->pos == r->end && !fill(r))
+    return -1;
+  return (unsigned char)r->buf[r->pos];
+}
+
+static bool blank(int c) { return c == ' ' || c == '\t' || c == '\r'; }
+
+/* Skip whitespace between records, letting go of it. */
+static void skip_space(reader *r) {
+  int c;
+  while ((c = peek(r)) >= 0 && (blank(c) || c == '\n')) {
+    r->line += c == '\n';
+    r->pos++;
+    if (c == '\n')
+      r->start = r->pos; /* a record starts at its line's start */
+  }
+}
+
+/* ==== the scan =========================================================== */
+
+typedef struct scan {
+  int depth;
+  bool in_str, esc, value_str; /* value_str: the record is a string */
+  bool done;                   /* the value ended */
+  bool broken;                 /* it ended at a line break, unclosed */
+} scan;
+
+/* A line break inside the record: in a string or with brackets open
+ * before a line that starts with '{', the record is malformed and ends
+ * here (the parser says how); otherwise it goes on. */
+static void line_break(reader *r, scan *s) {
+  r->line++;
+  r->pos++;
+  if (s->in_str) {
+    s->done = s->broken = true;
+    return;
+  }
+  if (s->depth > 0 && peek(r) == '{')
+    s->done = s->broken = true;
+}
+
+/* One byte of a string. */
+static void string_byte(scan *s, int c) {
+  if (s->esc)
+    s->esc = false;
+  else if (c == '\\')
+    s->esc = true;
+  else if (c == '"') {
+    s->in_str = false;
+    s->done = s->depth == 0;
+  }
+}
+
+/* One byte outside strings. */
+static void code_byte(scan *s, int c) {
+  if (c == '"') {
+    s->in_str = true;
+  } else if (c == '{' || c == '[') {
+    s->depth++;
+  } else if (c == '}' || c == ']') {
+    s->depth--;
+    s->done = s->depth <= 0;
+  }
+}
+
+/* Scan the record that starts at the scan position to its end. A scalar
+ * (not a fact set, but the parser says so) ends at whitespace. */
+static void scan_value(reader *r, scan *s, size_t *dropped) {
+  int c = peek(r);
+  bool scalar = c != '{' && c != '[' && c != '"';
+  while (!s->done && (c = peek(r)) >= 0) {
+    if (c == '\n') {
+      if (scalar && !s->in_str)
+        break;
+      line_break(r, s);
+      continue;
+    }
+    if (scalar && !s->in_str && (blank(c) || c == '\n'))
+      break;
+    if (s->in_str)
+      string_byte(s, c);
+    else
+      code_byte(s, c);
+    r->pos++;
+    if (r->pos - r->start > r->max) { /* too large: count, do not keep */
+      *dropped += r->pos - r->start;
+      r->start = r->pos;
+    }
+  }
+}
+
+/* After the value: the rest of its line must be blank. false (with the
+ * reason in r->msg) if it is not; the line is then skipped. */
+static bool rest_of_line(reader *r) {
+  int c;
+  while ((c = peek(r)) >= 0 && blank(c))
+    r->pos++;
+  if (c < 0 || c == '\n')
+    return true;
+  snprintf(r->msg, sizeof r->msg, "text after the fact set on the same line "
+           "(one JSON object per line)");
+  while ((c = peek(r)) >= 0 && c != '\n')
+    r->pos++;
+  return false;
+}
+
+/* Skip a UTF-8 byte order mark at the very start of the input (the
+ * parser skips it too: it stays in the record). */
+static void skip_bom(reader *r) {
+  if (!r->at_start)
+    return;
+  r->at_start = false;
+  while (r->end < 3 && fill(r)) {
+  }
+  if (r->end >= 3 && memcmp(r->buf, "\xEF\xBB\xBF", 3) == 0)
+    r->pos = 3;
+}
+
+int reader_next(reader *r, record *rec) {
+  memset(rec, 0, sizeof *rec);
+  r->hold = NO_HOLD; /* the record handed out before is let go */
+  skip_bom(r);
+  skip_space(r);
+  if (peek(r) < 0)
+    return r->failed ? -1 : 0;
+  scan s = {0, false, false, false, false, false};
+  size_t dropped = 0;
+  rec->line = rec->err_line = r->line;
+  scan_value(r, &s, &dropped);
+  size_t len = r->pos - r->start;
+  unsigned end_line = r->line;
+  bool whole = s.broken || rest_of_line(r);
+  if (r->failed)
+    return -1;
+  if (dropped) {
+    snprintf(r->msg, sizeof r->msg, "the record is larger than %zu bytes "
+             "(see --max-record)", r->max);
+    rec->error = r->msg;
+  } else if (!whole) {
+    rec->error = r->msg;
+    rec->err_line = end_line;
+  }
+  r->hold = r->start;
+  r->start = r->pos;
+  skip_space(r); /* to know whether another record follows */
+  rec->last = peek(r) < 0;
+  if (r->failed)
+    return -1;
+  rec->data = rec->error ? NULL : r->buf + r->hold;
+  rec->len = len;
+  return 1;
+}

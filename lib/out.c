@@ -1,0 +1,147 @@
+/*
+ * out.c: sanitised, width-aware text for the report renderers (out.h).
+ */
+#include "out.h"
+
+#include <string.h>
+
+/* One code point as shown: its UTF-8 bytes and its display width. */
+typedef struct glyph {
+  char bytes[4];
+  int n, width;
+} glyph;
+
+bool out_unsafe_cp(int32_t cp) {
+  return cp < 0x20 || (cp >= 0x7F && cp < 0xA0) ||
+         (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
+}
+
+/* The glyph at [s][*i] ([n] bytes in all), advancing *[i]. A tab shows as
+ * a space; an invalid byte or an unsafe code point as U+FFFD. */
+static glyph next_glyph(const char *s, size_t n, size_t *i) {
+  glyph g;
+  int32_t cp = utf8_decode(s, n, i);
+  if (cp < 0)
+    (*i)++;
+  if (cp == '\t')
+    cp = ' ';
+  else if (cp < 0 || out_unsafe_cp(cp))
+    cp = 0xFFFD;
+  g.n = utf8_encode((uint32_t)cp, g.bytes);
+  g.width = utf8_cp_width((uint32_t)cp);
+  return g;
+}
+
+size_t out_span_width(const char *s, size_t n) {
+  size_t i = 0, w = 0;
+  while (i < n)
+    w += (size_t)next_glyph(s, n, &i).width;
+  return w;
+}
+
+size_t out_width(const char *s) { return s ? out_span_width(s, strlen(s)) : 0; }
+
+void out_spaces(sbuf *out, size_t n) {
+  for (; n > 0; n--)
+    sb_putc(out, ' ');
+}
+
+size_t out_span(sbuf *out, const char *s, size_t n, size_t width,
+                bool pad) {
+  bool cut = width != SIZE_MAX && out_span_width(s, n) > width;
+  size_t room = cut && width > 0 ? width - 1 : width, w = 0, i = 0;
+  while (i < n) {
+    glyph g = next_glyph(s, n, &i);
+    if (w + (size_t)g.width > room)
+      break;
+    sb_put(out, g.bytes, (size_t)g.n);
+    w += (size_t)g.width;
+  }
+  if (cut && width > 0) {
+    sb_puts(out, OUT_ELLIPSIS);
+    w++;
+  }
+  if (pad && w < width)
+    out_spaces(out, width - w);
+  return w;
+}
+
+size_t out_cell(sbuf *out, const char *s, size_t width, bool pad) {
+  s = s ? s : "";
+  return out_span(out, s, strlen(s), width, pad);
+}
+
+void out_text(sbuf *out, const char *s) { out_cell(out, s, SIZE_MAX, false); }
+
+void out_para(sbuf *out, const char *s, size_t indent) {
+  const char *nl;
+  s = s ? s : "";
+  while ((nl = strchr(s, '\n')) != NULL) {
+    out_span(out, s, (size_t)(nl - s), SIZE_MAX, false);
+    sb_putc(out, '\n');
+    out_spaces(out, indent);
+    s = nl + 1;
+  }
+  out_text(out, s);
+}
+
+void out_colored(sbuf *out, const char *s, const char *sgr, size_t width,
+                 bool pad, bool color) {
+  if (color)
+    sb_printf(out, "\033[%sm", sgr);
+  size_t w = out_cell(out, s, width, false);
+  if (color)
+    sb_puts(out, "\033[0m");
+  if (pad && width != SIZE_MAX && w < width)
+    out_spaces(out, width - w);
+}
+
+/* An unsafe code point as a JSON escape: the short form when JSON has
+ * one, else \uXXXX. */
+static void json_control(sbuf *b, int32_t c) {
+  switch (c) {
+  case '\b': sb_puts(b, "\\b"); break;
+  case '\t': sb_puts(b, "\\t"); break;
+  case '\n': sb_puts(b, "\\n"); break;
+  case '\f': sb_puts(b, "\\f"); break;
+  case '\r': sb_puts(b, "\\r"); break;
+  default: sb_printf(b, "\\u%04x", (unsigned)c); break;
+  }
+}
+
+void out_json_span(sbuf *b, const char *s, size_t n) {
+  size_t i = 0;
+  sb_putc(b, '"');
+  while (i < n) {
+    size_t start = i;
+    /* plain ASCII runs are the common case: copy them whole */
+    while (i < n && (unsigned char)s[i] >= 0x20 &&
+           (unsigned char)s[i] < 0x7F && s[i] != '"' && s[i] != '\\')
+      i++;
+    if (i > start)
+      sb_put(b, s + start, i - start);
+    if (i == n)
+      break;
+    start = i;
+    int32_t cp = utf8_decode(s, n, &i);
+    if (cp < 0) {
+      i = start + 1;
+      sb_puts(b, "\\ufffd");
+    } else if (cp == '"' || cp == '\\') {
+      sb_putc(b, '\\');
+      sb_putc(b, (char)cp);
+    } else if (out_unsafe_cp(cp)) {
+      json_control(b, cp);
+    } else {
+      sb_put(b, s + start, i - start);
+    }
+  }
+  sb_putc(b, '"');
+}
+
+void out_json_str(sbuf *b, const char *s) {
+  if (!s)
+    sb_puts(b, "null");
+  else
+    out_json_span(b, s, strlen(s));
+}

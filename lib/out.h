@@ -1,0 +1,49 @@
+/*
+ * out.h: text output shared by the report renderers (render_*.c).
+ *
+ * Text is laid out by display width (utf8_cp_width: East Asian wide
+ * characters take two columns), never by bytes or code points, so
+ * Japanese titles line up. Every piece of policy or vendor text goes
+ * through one sanitiser (out_glyph), so a fact set cannot put control
+ * characters, escape sequences or bidirectional overrides on a reader's
+ * terminal; the only escape bytes a renderer writes are its own colours.
+ */
+#ifndef POL_OUT_H
+#define POL_OUT_H
+
+#include "value.h"
+
+#define OUT_ELLIPSIS "\xe2\x80\xa6" /* U+2026, one column */
+
+/* Whether [cp] must not reach a terminal: C0 and C1 controls, DEL, and
+ * the bidirectional overrides and isolates. */
+POL_INTERNAL bool out_unsafe_cp(int32_t cp);
+/* Display width of [s]/[n] as out_span shows it; of the C string [s]. */
+POL_INTERNAL size_t out_span_width(const char *s, size_t n);
+POL_INTERNAL size_t out_width(const char *s);
+POL_INTERNAL void out_spaces(sbuf *out, size_t n);
+/* Put [s]/[n] sanitised in a cell of [width] columns: when wider, cut to
+ * width - 1 columns and end with an ellipsis; with [pad], fill with
+ * spaces to [width]. Returns the columns written before the padding. */
+POL_INTERNAL size_t out_span(sbuf *out, const char *s, size_t n,
+                             size_t width, bool pad);
+/* out_span of the C string [s] (NULL: empty). */
+POL_INTERNAL size_t out_cell(sbuf *out, const char *s, size_t width,
+                             bool pad);
+/* Put [s] whole, sanitised (a line break shows as U+FFFD). */
+POL_INTERNAL void out_text(sbuf *out, const char *s);
+/* Put the lines of [s]; each line after the first starts at column
+ * [indent], so a multi-line text stays inside its block. */
+POL_INTERNAL void out_para(sbuf *out, const char *s, size_t indent);
+/* Put [s] in a [width]-column cell in the ANSI SGR colour [sgr] (e.g.
+ * "32") when [color]; the padding stays outside the colour. */
+POL_INTERNAL void out_colored(sbuf *out, const char *s, const char *sgr,
+                              size_t width, bool pad, bool color);
+/* Append [s]/[n] as a JSON string: invalid UTF-8 becomes \ufffd and
+ * unsafe code points are escaped, so the text reads back the same but a
+ * terminal showing the JSON cannot be driven by it. */
+POL_INTERNAL void out_json_span(sbuf *b, const char *s, size_t n);
+/* out_json_span of the C string [s]; NULL is written as null. */
+POL_INTERNAL void out_json_str(sbuf *b, const char *s);
+
+#endif

@@ -1,0 +1,92 @@
+/*
+ * render.c: the table of report renderers (render.h) and the calls that
+ * drive one, plus the small pieces several of them share.
+ */
+#include "render.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Every format, in the order of the public POL_FORMAT_* numbers. */
+static const render_ops *const formats[] = {
+    &render_text_ops, &render_json_ops, &render_questions_ops,
+    &render_ndjson_ops};
+
+const render_ops *render_find(const char *name) {
+  for (size_t i = 0; i < POL_COUNTOF(formats); i++)
+    if (strcmp(formats[i]->name, name) == 0)
+      return formats[i];
+  return NULL;
+}
+
+const render_ops *render_by_number(int format) {
+  if (format < 0 || (size_t)format >= POL_COUNTOF(formats))
+    return NULL;
+  return formats[format];
+}
+
+bool render_init(renderer *w, const render_ops *ops, const policy *pol,
+                 unknown_mode unknown, int flags) {
+  memset(w, 0, sizeof *w);
+  w->ops = ops;
+  w->pol = pol;
+  w->unknown = unknown;
+  w->flags = flags;
+  w->state = calloc(1, ops->state_size ? ops->state_size : 1);
+  return w->state != NULL;
+}
+
+void render_begin(renderer *w, sbuf *out) { w->ops->begin(w, out); }
+
+void render_vendor(renderer *w, const report *r, uint32_t i, sbuf *out) {
+  w->ops->vendor(w, r, i, out);
+  w->nvendors++;
+}
+
+void render_error(renderer *w, const char *from, const char *message,
+                  sbuf *out) {
+  if (w->ops->error)
+    w->ops->error(w, from, message, out);
+  w->nerrors++;
+}
+
+void render_end(renderer *w, sbuf *out) { w->ops->end(w, out); }
+
+void render_free(renderer *w) {
+  if (w->ops && w->ops->free)
+    w->ops->free(w);
+  free(w->state);
+  w->state = NULL;
+}
+
+/* ==== shared pieces ====================================================== */
+
+const char *unknown_mode_name(unknown_mode m) {
+  return m == UNKNOWN_WARN ? "warn" : m == UNKNOWN_IGNORE ? "ignore" : "fail";
+}
+
+const char *unknown_mode_effect(unknown_mode m) {
+  return m == UNKNOWN_WARN     ? "are warnings: compliance ignores them"
+         : m == UNKNOWN_IGNORE ? "are ignored"
+                               : "count against compliance";
+}
+
+void render_document(sbuf *t, const vendor_result *vr) {
+  if (vr->document)
+    sb_puts(t, vr->document);
+  if (!vr->version && !vr->date)
+    return;
+  sb_puts(t, vr->document ? " (" : "(");
+  if (vr->version)
+    sb_printf(t, "version %s", vr->version);
+  if (vr->version && vr->date)
+    sb_puts(t, ", ");
+  if (vr->date)
+    sb_puts(t, vr->date);
+  sb_putc(t, ')');
+}
+
+const char *render_verdict_sgr(verdict v) {
+  static const char *const sgr[] = {"32", "31", "33", "35", "2"};
+  return (unsigned)v < 5 ? sgr[v] : "0";
+}

@@ -1,0 +1,231 @@
+/*
+ * report_path.c: naming the facts of a report (report.h), on demand.
+ *
+ * A fact is a place in a fact set: a container and one of its entries.
+ * Its path is found by walking the containers' origins (value.h) up to
+ * the fact set's root and printing the steps back down, in CEL syntax so
+ * that a user can paste it into `policyc eval`: a field whose name is an
+ * identifier as .name, any other key as ["key"], a list item as [i]. The
+ * same walk gives the citation: the fact's own $evidence entry, else its
+ * nearest ancestor's; and the withheld mark: the path, or one above it,
+ * listed in $withheld.
+ */
+#include "report.h"
+
+#include <string.h>
+
+/* The containers from [obj] up to the root: at most this many. */
+#define PATH_DEPTH_MAX (POL_MAX_JSON_DEPTH + 2)
+
+static const origin *origin_of(const void *obj, int okind) {
+  return okind == V_MAP ? &((const map *)obj)->o : &((const list *)obj)->o;
+}
+
+/* CEL's reserved words cannot follow a dot. */
+static bool reserved(const char *s, size_t n) {
+  static const char *const words[] = {
+      "as", "break", "const", "continue", "else", "false", "for",
+      "function", "if", "import", "in", "let", "loop", "package",
+      "namespace", "null", "return", "true", "var", "void", "while"};
+  for (size_t i = 0; i < POL_COUNTOF(words); i++)
+    if (strlen(words[i]) == n && memcmp(words[i], s, n) == 0)
+      return true;
+  return false;
+}
+
+static bool identifier(const str *s) {
+  if (s->len == 0 || (s->data[0] >= '0' && s->data[0] <= '9'))
+    return false;
+  for (uint32_t i = 0; i < s->len; i++) {
+    char c = s->data[i];
+    if (!(c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+          (c >= '0' && c <= '9')))
+      return false;
+  }
+  return !reserved(s->data, s->len);
+}
+
+/* One step down, by the key [k]: .k, ["k"] or [k]; at the root a
+ * variable name as it is. */
+static void key_step(sbuf *b, val k, bool root) {
+  if (k.kind == V_STRING && root) {
+    sb_put(b, k.as.s->data, k.as.s->len);
+  } else if (k.kind == V_STRING && identifier(k.as.s)) {
+    sb_putc(b, '.');
+    sb_put(b, k.as.s->data, k.as.s->len);
+  } else {
+    sb_putc(b, '[');
+    val_print(b, k);
+    sb_putc(b, ']');
+  }
+}
+
+/* The step to entry [entry] of [obj]. */
+static void entry_step(sbuf *b, const void *obj, int okind, uint32_t entry,
+                       bool root) {
+  if (okind == V_MAP)
+    key_step(b, ((const map *)obj)->keys[entry], root);
+  else
+    sb_printf(b, "[%u]", entry);
+}
+
+/* Whether [obj] is the root of its fact set (or of no fact set). */
+static bool is_root(const void *obj, int okind) {
+  uint8_t k = origin_of(obj, okind)->kind;
+  return k != ORIGIN_MAP && k != ORIGIN_LIST;
+}
+
+/* Append the path of [obj] itself (nothing for a root) to [b]; each
+ * step's end offset into [ends] (*[nends] of them), for ancestors. */
+static void container_path(sbuf *b, const void *obj, int okind,
+                           size_t *ends, int *nends) {
+  const void *chain[PATH_DEPTH_MAX];
+  int kinds[PATH_DEPTH_MAX], n = 0;
+  while (obj && !is_root(obj, okind) && n < PATH_DEPTH_MAX) {
+    chain[n] = obj;
+    kinds[n++] = okind;
+    const origin *o = origin_of(obj, okind);
+    okind = o->kind == ORIGIN_MAP ? V_MAP : V_LIST;
+    obj = o->parent;
+  }
+  while (n-- > 0) {
+    const origin *o = origin_of(chain[n], kinds[n]);
+    int pkind = o->kind == ORIGIN_MAP ? V_MAP : V_LIST;
+    entry_step(b, o->parent, pkind, o->entry, is_root(o->parent, pkind));
+    if (*nends < PATH_DEPTH_MAX)
+      ends[(*nends)++] = b->len;
+  }
+}
+
+/* The path of [f] into [b], with its steps' ends as container_path. */
+static void ref_path(sbuf *b, const fact_ref *f, size_t *ends, int *nends) {
+  bool root = !f->obj || is_root(f->obj, f->okind);
+  if (f->obj)
+    container_path(b, f->obj, f->okind, ends, nends);
+  if (f->kind == FR_READ)
+    entry_step(b, f->obj, f->okind, f->entry, root);
+  else
+    key_step(b, f->key, root);
+  ends[(*nends)++] = b->len;
+  for (uint32_t i = 0; i < f->nsuffix && *nends < PATH_DEPTH_MAX; i++) {
+    key_step(b, f->suffix[i], false);
+    ends[(*nends)++] = b->len;
+  }
+}
+
+void report_place(sbuf *b, const void *obj, int okind, uint32_t entry) {
+  size_t ends[PATH_DEPTH_MAX];
+  int n = 0;
+  container_path(b, obj, okind, ends, &n);
+  entry_step(b, obj, okind, entry, is_root(obj, okind));
+}
+
+val report_value(const fact_ref *f) {
+  if (f->kind != FR_READ)
+    return val_null();
+  if (f->detached || !f->obj)
+    return f->value;
+  return f->okind == V_MAP ? ((const map *)f->obj)->vals[f->entry]
+                           : ((const list *)f->obj)->items[f->entry];
+}
+
+/* The $evidence citation of the path in [b] or, failing that, of its
+ * nearest ancestor ([ends] holds where each one ends). */
+static const str *find_evidence(const map *ev, const sbuf *b,
+                                const size_t *ends, int nends,
+                                uint32_t *len) {
+  for (int i = nends - 1; ev && i >= 0; i--) {
+    const val *e = map_get_str(ev, b->p, ends[i],
+                               val_hash_bytes(b->p, ends[i]));
+    if (e && e->kind == V_STRING) {
+      *len = (uint32_t)ends[i];
+      return e->as.s;
+    }
+  }
+  return NULL;
+}
+
+/* Whether the path in [b] ([len] bytes), or a path above it, is listed
+ * in $withheld. */
+static bool is_withheld(const list *w, const char *path, size_t len) {
+  for (uint32_t i = 0; w && i < w->n; i++) {
+    const val *x = &w->items[i];
+    if (x->kind != V_STRING || x->as.s->len > len ||
+        memcmp(x->as.s->data, path, x->as.s->len) != 0)
+      continue;
+    char next = x->as.s->len == len ? '\0' : path[x->as.s->len];
+    if (next == '\0' || next == '.' || next == '[')
+      return true;
+  }
+  return false;
+}
+
+bool report_resolve(const report *r, const vendor_result *vr, fact_ref *f) {
+  if (f->resolved)
+    return true;
+  report *w = (report *)r; /* the caches are filled on a const read */
+  size_t ends[PATH_DEPTH_MAX + 64];
+  int nends = 0;
+  sbuf *b = &w->tmp;
+  b->len = 0;
+  ref_path(b, f, ends, &nends);
+  sb_putc(b, '\0');
+  if (b->oom || !(f->path = arena_strndup(&w->a, b->p, b->len - 1)))
+    return false;
+  if (f->kind == FR_MISSING)
+    f->withheld = is_withheld(vr->withheld, b->p, b->len - 1);
+  if (f->kind != FR_MISSING || f->withheld) /* a refusal's citation */
+    f->evidence = find_evidence(vr->evidence, b, ends, nends, &f->ev_len);
+  f->resolved = true;
+  return true;
+}
+
+/* Copy the strings of [vr] that point into its fact set. */
+static bool detach_vendor(report *r, vendor_result *vr) {
+  const char **s[] = {&vr->name, &vr->service, &vr->document, &vr->version,
+                      &vr->date};
+  for (size_t i = 0; i < POL_COUNTOF(s); i++)
+    if (*s[i] && !(*s[i] = arena_strndup(&r->a, *s[i], strlen(*s[i]))))
+      return false;
+  vr->vars = NULL;
+  vr->evidence = NULL;
+  vr->withheld = NULL;
+  return true;
+}
+
+static bool detach_ref(report *r, const vendor_result *vr, fact_ref *f) {
+  if (!report_resolve(r, vr, f))
+    return false;
+  if (f->evidence) {
+    val e = val_deepcopy(&r->a, val_from_str(V_STRING, (str *)f->evidence));
+    if (e.kind == V_ERROR)
+      return false;
+    f->evidence = e.as.s;
+  }
+  if (f->kind == FR_READ && !f->detached) {
+    f->value = val_deepcopy(&r->a, report_value(f));
+    f->detached = true;
+    f->obj = NULL;
+    if (f->value.kind == V_ERROR)
+      return false;
+  }
+  f->obj = NULL;
+  return true;
+}
+
+bool report_detach(report *r) {
+  for (uint32_t j = 0; j < r->nvendors; j++) {
+    vendor_result *vr = &r->vendors[j];
+    if (!vr->vars)
+      continue; /* detached before */
+    for (uint32_t i = 0; i < r->pol->nrules; i++) {
+      const rule_result *rr = &vr->rules[i];
+      for (uint32_t k = 0; k < rr->nused + rr->nmissing; k++)
+        if (!detach_ref(r, vr, &r->refs[rr->refs + k]))
+          return false;
+    }
+    if (!detach_vendor(r, vr))
+      return false;
+  }
+  return true;
+}
