@@ -10,6 +10,7 @@ VERSION := $(MAJOR).$(MINOR).$(PATCH)
 
 CC ?= cc
 B ?= build
+.DEFAULT_GOAL := all
 
 # Install locations (GNU names; DESTDIR stages an install).
 PREFIX ?= /usr/local
@@ -33,9 +34,25 @@ ifneq ($(SAN),)
 CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 LDFLAGS += -fsanitize=address,undefined
 endif
+
+# ---- dependencies --------------------------------------------------------
+# Before anything is built, tests/deps.sh checks for what the build needs
+# (and on Debian, as root, installs what is missing); only then are the
+# libraries' pkg-config flags read, into $(B)/deps.mk. make remakes an
+# included makefile before any other target, so under -j no compile or
+# flex/bison run can start before the install ends. Goals that build
+# nothing skip it.
 PKGS := libffi libpcre2-8
-PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+NODEPS_GOALS := clean uninstall asan
+ifneq ($(filter-out $(NODEPS_GOALS),$(or $(MAKECMDGOALS),all)),)
+include $(B)/deps.mk
+endif
+$(B)/deps.mk: tests/deps.sh Makefile
+	$(Q)mkdir -p $(B) && sh tests/deps.sh
+	$(Q)printf 'PKG_CFLAGS := %s\nPKG_LIBS := %s\n' \
+	  "$$(pkg-config --cflags $(PKGS))" "$$(pkg-config --libs $(PKGS))" > $@.tmp
+	$(Q)mv $@.tmp $@
+
 ALL_CFLAGS := $(WARN) -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -fPIC -fvisibility=hidden \
   -DPOL_MODULE_DIR='"$(moduledir)"' \
   -Iinclude -iquote lib -iquote $(B) $(PKG_CFLAGS) $(CFLAGS)
@@ -63,13 +80,7 @@ STATIC := $(B)/libpol.a
 SHARED := $(B)/libpol.so.$(VERSION)
 
 .PHONY: all check demo bench clean unit golden conformance asan valgrind docs-example install uninstall embed-test policy-tests
-all: deps-ok $(B)/policyc $(STATIC) $(SHARED) $(if $(filter build,$(B)),policyc)
-
-# ---- dependencies --------------------------------------------------------
-DEB_PKGS := flex bison libffi-dev libcmocka-dev libpcre2-dev pkg-config tzdata python3
-deps-ok:
-	$(Q)sh tests/deps.sh $(DEB_PKGS)
-.PHONY: deps-ok
+all: $(B)/policyc $(STATIC) $(SHARED) $(if $(filter build,$(B)),policyc)
 
 # ---- generated front end -------------------------------------------------
 $(B)/lexer.c $(B)/lexer.h: grammar/lexer.l | $(B)
