@@ -35,6 +35,10 @@ CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-rec
 LDFLAGS += -fsanitize=address,undefined
 endif
 
+ifeq ($(filter grouped-target,$(.FEATURES)),)
+$(error GNU make 4.3 or later is needed (grouped targets))
+endif
+
 # ---- dependencies --------------------------------------------------------
 # Before anything is built, tests/deps.sh checks for what the build needs
 # (and on Debian, as root, installs what is missing); only then are the
@@ -83,9 +87,11 @@ SHARED := $(B)/libpol.so.$(VERSION)
 all: $(B)/policyc $(STATIC) $(SHARED) $(if $(filter build,$(B)),policyc)
 
 # ---- generated front end -------------------------------------------------
-$(B)/lexer.c $(B)/lexer.h: grammar/lexer.l | $(B)
+# Grouped targets (&:): one flex or bison run makes both files, also
+# under -j.
+$(B)/lexer.c $(B)/lexer.h &: grammar/lexer.l | $(B)
 	$(call say,FLEX,$<)flex -o $(B)/lexer.c --header-file=$(B)/lexer.h $<
-$(B)/parser.c $(B)/parser.h: grammar/parser.y | $(B)
+$(B)/parser.c $(B)/parser.h &: grammar/parser.y | $(B)
 	$(call say,BISON,$<)bison -Wall -Werror -d -o $(B)/parser.c $<
 $(B)/lexer.o: $(B)/lexer.c $(B)/parser.h
 	$(call say,CC,$<)$(CC) $(GEN_CFLAGS) -c -o $@ $<
