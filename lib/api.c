@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "compile.h"
+#include "config.h" /* generated: POL_MODULE_DIR */
 #include "file.h"
 #include "handles.h"
 #include "host.h"
@@ -492,9 +493,7 @@ int pol_policy_compile(pol_env *env, const char *src, size_t len,
   if (env->ndirs) /* memcpy from NULL is undefined, even for 0 bytes */
     memcpy(dirs, env->dirs, env->ndirs * sizeof *dirs);
   size_t ndirs = env->ndirs;
-#ifdef POL_MODULE_DIR
   dirs[ndirs++] = POL_MODULE_DIR;
-#endif
   policy_paths paths = {dirs, ndirs, env->hosts};
   policy *p = policy_compile(src, len, name ? name : "<policy>", &paths,
                              &env->diags);
