@@ -34,6 +34,7 @@ ifneq ($(SAN),)
 CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 LDFLAGS += -fsanitize=address,undefined
 endif
+OBJCOPY ?= objcopy
 
 ifeq ($(filter grouped-target,$(.FEATURES)),)
 $(error GNU make 4.3 or later is needed (grouped targets))
@@ -85,6 +86,7 @@ TEST_HELPERS := $(filter-out $(TEST_SRC),$(wildcard tests/unit/*.c))
 
 STATIC := $(B)/libpol.a
 SHARED := $(B)/libpol.so.$(VERSION)
+INTERNAL := $(B)/libpol-internal.a
 
 .PHONY: all check demo bench clean unit golden conformance asan valgrind docs-example install uninstall embed-test policy-tests FORCE
 all: $(B)/policyc $(STATIC) $(SHARED) $(if $(filter build,$(B)),policyc)
@@ -125,7 +127,18 @@ $(B)/lib/%.o: lib/%.c $(wildcard lib/*.h) include/pol.h include/pol_version.h $(
 	$(call say,CC,$<)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 $(B)/cli/%.o: lib/cli/%.c $(wildcard lib/cli/*.h) include/pol.h | $(B)/cli
 	$(call say,CC,$<)$(CC) $(WARN) -D_POSIX_C_SOURCE=200809L -Iinclude $(CFLAGS) -c -o $@ $<
-$(STATIC): $(LIB_OBJ)
+# libpol.a holds one object: the library's objects partially linked (ld -r)
+# with every hidden symbol (the internals: POL_INTERNAL, -fvisibility=hidden)
+# made local. As in libpol.so, only pol_* names are global, so a host with
+# its own utf8_valid or json_parse links statically without a clash.
+$(B)/libpol.o: $(LIB_OBJ)
+	$(call say,LD,$@)$(CC) -r -nostdlib -o $@.tmp $^
+	$(Q)$(OBJCOPY) --localize-hidden $@.tmp $@ && rm -f $@.tmp
+$(STATIC): $(B)/libpol.o
+	$(call say,AR,$@)rm -f $@ && ar rcs $@ $^
+# The unit tests and the bench call internals: they link the plain objects.
+# Never installed.
+$(INTERNAL): $(LIB_OBJ)
 	$(call say,AR,$@)rm -f $@ && ar rcs $@ $^
 $(SHARED): $(LIB_OBJ)
 	$(call say,LD,$@)$(CC) -shared -Wl,-soname,libpol.so.$(MAJOR) $(LDFLAGS) -o $@ $^ $(LIBS)
@@ -171,8 +184,8 @@ embed-test: all
 	$(Q)sh examples/embed/test.sh $(B) "$(if $(SAN),-fsanitize=address$(comma)undefined)"
 
 # ---- tests ---------------------------------------------------------------
-$(B)/tests/%: tests/unit/%.c $(TEST_HELPERS) tests/unit/harness.h $(STATIC) | $(B)/tests
-	$(call say,CC,$<)$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes $(LDFLAGS) -o $@ $< $(TEST_HELPERS) $(STATIC) $(LIBS) -lcmocka
+$(B)/tests/%: tests/unit/%.c $(TEST_HELPERS) tests/unit/harness.h $(INTERNAL) | $(B)/tests
+	$(call say,CC,$<)$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes $(LDFLAGS) -o $@ $< $(TEST_HELPERS) $(INTERNAL) $(LIBS) -lcmocka
 
 # A plugin (plain C, no libpol inside) for test_ffi, the plugin goldens
 # and docs/host-functions.md; test_ffi gets its absolute path.
@@ -220,8 +233,8 @@ BENCH_FACTS ?= examples/vendors/crise-cloudbot.json
 bench: all $(B)/bench
 	$(Q)$(B)/bench $(BENCH_FACTS) tests/bench/exprs.txt examples/policies/procurement.pol
 # malloc is wrapped at link time so the bench can count heap allocations.
-$(B)/bench: tests/bench.c $(STATIC)
-	$(call say,CC,$<)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc -o $@ $< $(STATIC) $(LIBS)
+$(B)/bench: tests/bench.c $(INTERNAL)
+	$(call say,CC,$<)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc -o $@ $< $(INTERNAL) $(LIBS)
 
 clean:
 	rm -rf build build-san policyc

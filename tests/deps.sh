@@ -14,6 +14,7 @@ cmd flex                flex
 cmd bison               bison
 cmd python3             python3
 cmd pkg-config          pkg-config
+cmd objcopy             binutils
 pc  libffi              libffi-dev
 pc  libpcre2-8          libpcre2-dev
 pc  cmocka              libcmocka-dev
