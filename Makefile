@@ -88,7 +88,7 @@ STATIC := $(B)/libpol.a
 SHARED := $(B)/libpol.so.$(VERSION)
 INTERNAL := $(B)/libpol-internal.a
 
-.PHONY: all check demo bench clean unit golden conformance asan valgrind docs-example install uninstall embed-test policy-tests FORCE
+.PHONY: all check demo bench clean unit golden conformance asan valgrind docs-example install uninstall embed-test policy-tests build-test FORCE
 all: $(B)/policyc $(STATIC) $(SHARED) $(if $(filter build,$(B)),policyc)
 
 # ---- generated front end -------------------------------------------------
@@ -179,9 +179,10 @@ uninstall:
 
 # The embedding example, built only from a staged install through
 # pkg-config, as a user's program would be, then run on the examples.
+# (`+`: the script's own make shares the jobserver.)
 comma := ,
 embed-test: all
-	$(Q)sh examples/embed/test.sh $(B) "$(if $(SAN),-fsanitize=address$(comma)undefined)"
+	+$(Q)sh examples/embed/test.sh $(B) "$(if $(SAN),-fsanitize=address$(comma)undefined)"
 
 # ---- tests ---------------------------------------------------------------
 $(B)/tests/%: tests/unit/%.c $(TEST_HELPERS) tests/unit/harness.h $(INTERNAL) | $(B)/tests
@@ -212,11 +213,25 @@ policy-tests: $(B)/policyc
 	$(Q)$(B)/policyc test tests/policy/*_test.json
 conformance: $(B)/policyc
 	$(Q)sh tests/run_conformance.sh $(B)/policyc
+
+# The build itself: a host with its own utf8_valid, json_parse and
+# arena_alloc links statically against libpol.a and both work; the libraries
+# export pol_* names only; a second install into another PREFIX gets its own
+# pol.pc and module directory. (tests/build_loop.sh, run by hand, repeats
+# clean `make -j` builds.)  `+`: the script's make shares the jobserver.
+$(B)/tests/host_clash: tests/build/host_clash.c include/pol.h $(STATIC) | $(B)/tests
+	$(call say,CC,$<)$(CC) $(WARN) -Iinclude $(CFLAGS) $(LDFLAGS) -o $@ $< $(STATIC) $(LIBS)
+build-test: $(B)/tests/host_clash $(STATIC) $(SHARED)
+	$(Q)$(B)/tests/host_clash
+	$(Q)sh tests/build/symbols.sh $(STATIC) $(SHARED)
+	+$(Q)sh tests/build/install_twice.sh $(B)
+
 # golden runs last: its closing `N passed, M failed` line ends the output.
 check: all
 	$(Q)$(MAKE) --no-print-directory unit
 	$(Q)$(MAKE) --no-print-directory docs-example
 	$(Q)$(MAKE) --no-print-directory embed-test
+	$(Q)$(MAKE) --no-print-directory build-test
 	$(Q)$(MAKE) --no-print-directory policy-tests
 	$(Q)$(MAKE) --no-print-directory conformance
 	$(Q)$(MAKE) --no-print-directory golden
