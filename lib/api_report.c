@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config.h" /* generated: POL_MODULE_DIR */
 #include "file.h"
 #include "handles.h"
 #include "json.h"
@@ -29,9 +30,7 @@ int pol_policy_compile(pol_env *env, const char *src, size_t len,
   if (env->ndirs) /* memcpy from NULL is undefined, even for 0 bytes */
     memcpy(dirs, env->dirs, env->ndirs * sizeof *dirs);
   size_t ndirs = env->ndirs;
-#ifdef POL_MODULE_DIR
   dirs[ndirs++] = POL_MODULE_DIR;
-#endif
   policy_paths paths = {dirs, ndirs, env->hosts,
                         (env->cfg.flags & POL_STRICT_CALLS) != 0};
   policy *p = policy_compile(src, len, name ? name : "<policy>", &paths,
