@@ -1102,8 +1102,13 @@ static void vendors(uint64_t n, uint64_t seed, size_t size, bool pretty) {
   free(tail.p);
 }
 
+/* The default seed is the first whose vendor 0, `gen vendor`, gets every
+ * kind of verdict from bench40.pol (P 16, F 11, U 10, S 3): the file one
+ * reaches for first should show them all. */
+enum { DEFAULT_SEED = 7 };
+
 int main(int argc, char **argv) {
-  uint64_t n = 1, seed = 1, size = 0;
+  uint64_t n = 1, seed = DEFAULT_SEED, size = 0;
   const char *mode = argc > 1 ? argv[1] : "";
   bool counted = !strcmp(mode, "vendors") || !strcmp(mode, "policy");
   if (counted && (argc < 3 || !number(argv[2], &n)))
