@@ -88,7 +88,7 @@ STATIC := $(B)/libpol.a
 SHARED := $(B)/libpol.so.$(VERSION)
 INTERNAL := $(B)/libpol-internal.a
 
-.PHONY: all check demo bench clean unit golden conformance asan valgrind docs-example install uninstall embed-test policy-tests build-test FORCE
+.PHONY: all check demo bench bench-agree clean unit golden conformance asan valgrind docs-example install uninstall embed-test policy-tests build-test FORCE
 all: $(B)/policyc $(STATIC) $(SHARED) $(if $(filter build,$(B)),policyc)
 
 # ---- generated front end -------------------------------------------------
@@ -250,6 +250,21 @@ bench: all $(B)/bench
 # malloc is wrapped at link time so the bench can count heap allocations.
 $(B)/bench: tests/bench.c $(INTERNAL)
 	$(call say,CC,$<)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc -o $@ $< $(INTERNAL) $(LIBS)
+
+# The bench's workloads (tests/bench/README.md). bench-gen writes the
+# synthetic vendors and policies: plain C11, so only $(WARN). bench-agree
+# checks that libpol, the C floor and jq decide bench40.pol alike on 500
+# generated vendors, and that bench40.pol is what `bench-gen policy 40`
+# writes. Not part of `make check`.
+$(B)/bench-gen: tests/bench/gen.c | $(B)
+	$(call say,CC,$<)$(CC) $(WARN) $(CFLAGS) $(LDFLAGS) -o $@ $<
+$(B)/bench-agree: tests/bench/agree.c tests/bench/floor.c tests/bench/floor.h $(INTERNAL)
+	$(call say,CC,$<)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ tests/bench/agree.c tests/bench/floor.c $(INTERNAL) $(LIBS)
+bench-agree: all $(B)/bench-gen $(B)/bench-agree
+	$(Q)$(B)/bench-gen policy 40 | cmp -s - tests/bench/bench40.pol || \
+	  { echo "tests/bench/bench40.pol is stale: run $(B)/bench-gen policy 40 > tests/bench/bench40.pol"; exit 1; }
+	$(Q)$(B)/bench-gen vendors 500 > $(B)/bench-agree.ndjson
+	$(Q)$(B)/bench-agree tests/bench/bench40.pol $(B)/bench-agree.ndjson tests/bench/rules40.jq
 
 clean:
 	rm -rf build build-san policyc
