@@ -304,9 +304,9 @@ const char *pol_report_fact_path(const pol_report *rep, size_t i, size_t r,
 const pol_value *pol_report_fact_value(const pol_report *rep, size_t i,
                                        size_t r, size_t k) {
   fact_ref *f = fact(rep, i, r, k, false);
-  if (!f || f->kind != FR_READ)
+  if (!f || f->kind == FR_ABSENT)
     return NULL;
-  if (!f->detached) /* a stable address: the slot in the fact set */
+  if (f->kind == FR_READ && !f->detached) /* the slot in the fact set */
     return (const pol_value *)(f->okind == V_MAP
                                    ? &((const map *)f->obj)->vals[f->entry]
                                    : &((const list *)f->obj)
@@ -325,10 +325,10 @@ const char *pol_report_fact_evidence_of(const pol_report *rep, size_t i,
   const fact_ref *f = fact(rep, i, r, k, false);
   if (!f || !f->evidence)
     return NULL;
-  if (f->ev_len == strlen(f->path))
+  if (!report_cites_other(f))
     return f->path;
   report *w = (report *)&rep->r; /* a cache filled on a const read */
-  return arena_strndup(&w->a, f->path, f->ev_len);
+  return arena_strndup(&w->a, f->path + f->ev_off, f->ev_len);
 }
 
 bool pol_report_fact_decided(const pol_report *rep, size_t i, size_t r,

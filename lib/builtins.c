@@ -98,6 +98,10 @@ static bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
 /* ==== size and string predicates ======================================= */
 
+static val f_size(arena *a, const val *args, int n);
+
+bool bi_counts(const builtin *b) { return b->fn == f_size; }
+
 static val f_size(arena *a, const val *args, int n) {
   val v = args[0];
   switch (v.kind) {

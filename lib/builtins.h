@@ -29,6 +29,10 @@ typedef struct builtin {
   const char *doc;   /* one line: signature(s) and meaning */
 } builtin;
 
+/* Whether [b] is size(), which reads how many items a value has, not the
+ * items (a traced run notes it so). */
+POL_INTERNAL bool bi_counts(const builtin *b);
+
 /* NULL-terminated tables, one per file. */
 extern const builtin bi_core[];  /* builtins.c: size, conversions, strings */
 extern const builtin bi_time[];  /* bi_time.c: timestamp/duration */

@@ -1,12 +1,19 @@
 /*
- * render_json.c: the JSON and NDJSON reports (render.h).
+ * render_json.c: the JSON and NDJSON reports (render.h); the layout is
+ * docs/report-format.md's.
  *
- * --format json is one document, {"policy", "unknown", "results": [...]},
- * written as the vendors come: the head first, each vendor's object as
- * soon as it is checked, the closing brackets at the end, so a stream of
- * any length stays one valid document without being held in memory.
- * --format ndjson writes each vendor's object (the same members, plus the
- * policy's name) on a line of its own: the form for pipelines.
+ * --format json is one document, {"format", "policy", "unknown",
+ * "results": [...]}, written as the vendors come: the head first (the
+ * policy with its rules' titles, severities, refs and questions, once),
+ * each vendor's object as soon as it is checked, the closing brackets at
+ * the end; so a stream of any length stays one valid document without
+ * being held in memory. --format ndjson writes each vendor's object, with
+ * the policy's name, on a line of its own: the form for pipelines.
+ *
+ * A vendor's object names each fact by its path and each citation by the
+ * $evidence entry it comes from ("evidence": the fact's own path, or an
+ * ancestor's), and lists the text of each entry cited once, in its
+ * "evidence" object: items of one list usually share their list's.
  */
 #include <string.h>
 
@@ -14,11 +21,16 @@
 #include "out.h"
 #include "render.h"
 
-/* Where a member goes: [level] of indentation, or none at all when the
- * JSON is compact. */
+#define FORMAT_VERSION 2
+
+/* Where members go: indentation by [level], or none when compact; the
+ * citations of the vendor being written. */
 typedef struct jout {
   sbuf *b;
   bool compact;
+  const fact_ref *cited[256]; /* a fact citing each entry, first come */
+  size_t ncited;
+  bool more_cited;            /* over 256: the rest by lookup */
 } jout;
 
 static void jnl(jout *o, int level) {
@@ -28,14 +40,17 @@ static void jnl(jout *o, int level) {
   out_spaces(o->b, 2 * (size_t)level);
 }
 
-/* Start the member [key] of an object at [level]; [first] says whether a
- * comma is due. */
+/* Start the member [key]; [first] says whether a comma is due; the
+ * member goes on a new line at [level], or (when level is negative) on
+ * the same line, without spaces: one-line objects are written as jq -c
+ * writes them. */
 static void jkey(jout *o, int level, bool first, const char *key) {
   if (!first)
     sb_putc(o->b, ',');
-  jnl(o, level);
+  if (level >= 0)
+    jnl(o, level);
   out_json_str(o->b, key);
-  sb_puts(o->b, o->compact ? ":" : ": ");
+  sb_puts(o->b, o->compact || level < 0 ? ":" : ": ");
 }
 
 static void jmember(jout *o, int level, const char *key, const char *s) {
@@ -43,193 +58,168 @@ static void jmember(jout *o, int level, const char *key, const char *s) {
   out_json_str(o->b, s);
 }
 
-/* Append [v] through json_write, its lines indented to [level]. */
-static void jvalue(jout *o, val v, int level) {
-  if (o->compact) {
-    json_write(o->b, v, 0);
-    return;
-  }
-  sbuf t;
-  sb_init(&t);
-  json_write(&t, v, 2);
-  size_t start = 0;
-  for (size_t i = 0; i < t.len; i++) {
-    if (t.p[i] != '\n')
-      continue;
-    sb_put(o->b, t.p + start, i - start);
-    jnl(o, level);
-    start = i + 1;
-  }
-  sb_put(o->b, t.p + start, t.len - start);
-  o->b->oom |= t.oom;
-  sb_free(&t);
+/* A member only when [s] is not NULL. */
+static void jmaybe(jout *o, int level, const char *key, const char *s) {
+  if (s)
+    jmember(o, level, key, s);
 }
 
-/* An array of strings at [level]: one per line, [] when empty. */
-static void jstrings(jout *o, int level, const char *const *s, uint32_t n) {
+/* A string array on one line. */
+static void jstrings(jout *o, const char *const *s, uint32_t n) {
   sb_putc(o->b, '[');
   for (uint32_t i = 0; i < n; i++) {
     sb_puts(o->b, i ? "," : "");
-    jnl(o, level + 1);
     out_json_str(o->b, s[i]);
   }
-  if (n)
-    jnl(o, level);
   sb_putc(o->b, ']');
 }
 
-/* The citation of [f], and whose it is when it is an ancestor's. */
-static void jevidence(jout *o, int level, const fact_ref *f) {
-  jkey(o, level, false, "evidence");
-  if (!f->evidence) {
-    sb_puts(o->b, "null");
-    return;
-  }
-  out_json_span(o->b, f->evidence->data, f->evidence->len);
-  if (f->ev_len < strlen(f->path)) {
-    jkey(o, level, false, "evidence_of");
-    out_json_span(o->b, f->path, f->ev_len);
-  }
+/* ==== facts ============================================================== */
+
+/* Note that [f] cites its $evidence entry, for the vendor's "evidence". */
+static void cite(jout *o, const fact_ref *f) {
+  for (size_t i = 0; i < o->ncited; i++)
+    if (o->cited[i]->evidence == f->evidence)
+      return;
+  if (o->ncited < POL_COUNTOF(o->cited))
+    o->cited[o->ncited++] = f;
+  else
+    o->more_cited = true;
 }
 
-/* {"path", "value", "evidence"[, "evidence_of"][, "decided"]} of a fact
- * read; {"path", "present": false} of a presence test that failed. */
-static void jfact(jout *o, int level, const fact_ref *f) {
+/* "evidence": the path of the $evidence entry the citation of [f] comes
+ * from: true when that is the fact's own path, else the ancestor's (or
+ * for size(P), P's). */
+static void jevidence(jout *o, const fact_ref *f) {
+  if (!f->evidence)
+    return;
+  jkey(o, -1, false, "evidence");
+  if (report_cites_other(f))
+    out_json_span(o->b, f->path + f->ev_off, f->ev_len);
+  else
+    sb_puts(o->b, "true");
+  cite(o, f);
+}
+
+/* One fact read, on one line: {"path", "value", "evidence", "decided"},
+ * or {"path", "present": false} for a presence test that found nothing. */
+static void jfact(jout *o, const fact_ref *f) {
   sb_putc(o->b, '{');
-  jkey(o, level + 1, true, "path");
+  jkey(o, -1, true, "path");
   out_json_str(o->b, f->path);
   if (f->kind == FR_ABSENT) {
-    jkey(o, level + 1, false, "present");
+    jkey(o, -1, false, "present");
     sb_puts(o->b, "false");
   } else {
-    jkey(o, level + 1, false, "value");
-    jvalue(o, report_value(f), level + 1);
-    jevidence(o, level + 1, f);
+    jkey(o, -1, false, "value");
+    json_write(o->b, report_value(f), 0);
+    jevidence(o, f);
     if (f->decided) {
-      jkey(o, level + 1, false, "decided");
+      jkey(o, -1, false, "decided");
       sb_puts(o->b, "true");
     }
   }
-  jnl(o, level);
   sb_putc(o->b, '}');
 }
 
-static void jfacts(jout *o, int level, const report *r,
-                   const vendor_result *vr, uint32_t i) {
+/* One missing fact: {"path"}, or {"path", "withheld": true, "evidence"
+ * (of the refusal)}. */
+static void jmiss(jout *o, const fact_ref *f) {
+  sb_putc(o->b, '{');
+  jkey(o, -1, true, "path");
+  out_json_str(o->b, f->path);
+  if (f->withheld) {
+    jkey(o, -1, false, "withheld");
+    sb_puts(o->b, "true");
+  }
+  jevidence(o, f);
+  sb_putc(o->b, '}');
+}
+
+/* The array of rule [i]'s facts read ([missing]: missing); nothing when
+ * there are none. */
+static void jfacts(jout *o, const report *r, const vendor_result *vr,
+                   uint32_t i, bool missing) {
   uint32_t n;
-  fact_ref *f = report_refs(r, vr, i, false, &n);
+  fact_ref *f = report_refs(r, vr, i, missing, &n);
+  if (!n)
+    return;
+  jkey(o, -1, false, missing ? "missing" : "facts");
   sb_putc(o->b, '[');
   for (uint32_t k = 0; k < n; k++) {
     o->b->oom |= !report_resolve(r, vr, &f[k]);
     sb_puts(o->b, k ? "," : "");
-    jnl(o, level + 1);
-    jfact(o, level + 1, &f[k]);
+    if (missing)
+      jmiss(o, &f[k]);
+    else
+      jfact(o, &f[k]);
   }
-  if (n)
-    jnl(o, level);
   sb_putc(o->b, ']');
 }
 
-/* The paths of the rule's missing facts (only the withheld ones when
- * [withheld]), as an array at [level]. */
-static void jpaths(jout *o, int level, const report *r,
-                   const vendor_result *vr, uint32_t i, bool withheld) {
-  uint32_t n;
-  fact_ref *f = report_refs(r, vr, i, true, &n);
-  bool first = true;
-  sb_putc(o->b, '[');
-  for (uint32_t k = 0; k < n; k++) {
-    o->b->oom |= !report_resolve(r, vr, &f[k]);
-    if (withheld && !f[k].withheld)
-      continue;
-    sb_puts(o->b, first ? "" : ",");
-    jnl(o, level + 1);
-    out_json_str(o->b, f[k].path);
-    first = false;
-  }
-  if (!first)
-    jnl(o, level);
-  sb_putc(o->b, ']');
-}
-
-/* {"path", "evidence"} of each missing fact that has a citation (the
- * vendor's refusal, for a withheld fact), at [level]. */
-static void jmissing_evidence(jout *o, int level, const report *r,
-                              const vendor_result *vr, uint32_t i) {
-  uint32_t n;
-  fact_ref *f = report_refs(r, vr, i, true, &n);
-  bool first = true;
-  sb_putc(o->b, '[');
-  for (uint32_t k = 0; k < n; k++) {
-    if (!f[k].evidence)
-      continue;
-    sb_puts(o->b, first ? "" : ",");
-    jnl(o, level + 1);
-    sb_putc(o->b, '{');
-    jkey(o, level + 2, true, "path");
-    out_json_str(o->b, f[k].path);
-    jevidence(o, level + 2, &f[k]);
-    jnl(o, level + 1);
-    sb_putc(o->b, '}');
-    first = false;
-  }
-  if (!first)
-    jnl(o, level);
-  sb_putc(o->b, ']');
-}
-
-/* One element of "rules", at [level]. */
-static void jrule(jout *o, int level, const report *r,
-                  const vendor_result *vr, uint32_t i) {
+/* One element of a vendor's "rules", on one line: id, verdict, severity
+ * (in NDJSON, whose lines have no policy table), then only what the rule
+ * has: facts, facts_omitted, missing, message, reason. */
+static void jrule(jout *o, const report *r, const vendor_result *vr,
+                  uint32_t i) {
   const rule *ru = &r->pol->rules[i];
   const rule_result *rr = &vr->rules[i];
-  int in = level + 1;
   sb_putc(o->b, '{');
-  jkey(o, in, true, "id");
+  jkey(o, -1, true, "id");
   out_json_str(o->b, ru->id);
-  jmember(o, in, "title", ru->title);
-  jmember(o, in, "verdict", verdict_name(rr->v));
-  jmember(o, in, "severity", severity_name(ru->sev));
-  jkey(o, in, false, "refs");
-  jstrings(o, in, ru->refs, ru->nrefs);
-  jkey(o, in, false, "facts");
-  jfacts(o, in, r, vr, i);
+  jmember(o, -1, "verdict", verdict_name(rr->v));
+  if (o->compact)
+    jmember(o, -1, "severity", severity_name(ru->sev));
+  jfacts(o, r, vr, i, false);
   if (rr->more) {
-    jkey(o, in, false, "facts_omitted");
+    jkey(o, -1, false, "facts_omitted");
     sb_printf(o->b, "%u", rr->more);
   }
-  jkey(o, in, false, "missing");
-  jpaths(o, in, r, vr, i, false);
-  jkey(o, in, false, "withheld");
-  jpaths(o, in, r, vr, i, true);
-  jkey(o, in, false, "missing_evidence");
-  jmissing_evidence(o, in, r, vr, i);
-  jmember(o, in, "message", rr->message);
-  jmember(o, in, "reason", rr->reason);
-  jmember(o, in, "ask", ru->ask);
-  jnl(o, level);
+  jfacts(o, r, vr, i, true);
+  jmaybe(o, -1, "message", rr->message);
+  jmaybe(o, -1, "reason", rr->reason);
   sb_putc(o->b, '}');
 }
 
-/* {"PASS": n, ...}: counts over every severity, at [level]. */
-static void jsummary(jout *o, int level, const vendor_result *vr) {
+/* {"PASS": n, ...} on one line: counts over every severity. */
+static void jsummary(jout *o, const vendor_result *vr) {
   sb_putc(o->b, '{');
   for (int v = VD_PASS; v <= VD_SKIPPED; v++) {
     const uint32_t *c = vr->count[v];
-    jkey(o, level + 1, v == VD_PASS, verdict_name((verdict)v));
+    jkey(o, -1, v == VD_PASS, verdict_name((verdict)v));
     sb_printf(o->b, "%u", c[0] + c[1] + c[2]);
   }
-  jnl(o, level);
   sb_putc(o->b, '}');
 }
 
+/* The vendor's "evidence": each $evidence entry its facts cite, once. */
+static void jcitations(jout *o, int level) {
+  jkey(o, level, false, "evidence");
+  sb_putc(o->b, '{');
+  for (size_t i = 0; i < o->ncited; i++) {
+    const fact_ref *f = o->cited[i];
+    sb_puts(o->b, i ? "," : "");
+    jnl(o, level + 1);
+    out_json_span(o->b, f->path + f->ev_off, f->ev_len);
+    sb_puts(o->b, o->compact ? ":" : ": ");
+    out_json_span(o->b, f->evidence->data, f->evidence->len);
+  }
+  if (o->ncited)
+    jnl(o, level);
+  sb_putc(o->b, '}');
+  if (o->more_cited) /* beyond the table: said, not silently dropped */
+    jmember(o, level, "evidence_omitted", "more than 256 entries cited");
+}
+
 /* The object of vendor [j], at [level]; with the policy's name first
- * when [policy] (NDJSON lines stand alone). */
+ * when [named] (NDJSON lines stand alone). */
 static void jvendor(jout *o, int level, const report *r, uint32_t j,
                     bool named) {
   const vendor_result *vr = &r->vendors[j];
   const policy *p = r->pol;
   int in = level + 1;
+  o->ncited = 0;
+  o->more_cited = false;
   sb_putc(o->b, '{');
   if (named) {
     jkey(o, in, true, "policy");
@@ -245,17 +235,18 @@ static void jvendor(jout *o, int level, const report *r, uint32_t j,
   jkey(o, in, false, "compliant");
   sb_puts(o->b, vr->compliant ? "true" : "false");
   jkey(o, in, false, "summary");
-  jsummary(o, in, vr);
+  jsummary(o, vr);
   jkey(o, in, false, "rules");
   sb_putc(o->b, '[');
   for (uint32_t i = 0; i < p->nrules; i++) {
     sb_puts(o->b, i ? "," : "");
     jnl(o, in + 1);
-    jrule(o, in + 1, r, vr, i);
+    jrule(o, r, vr, i);
   }
   if (p->nrules)
     jnl(o, in);
   sb_putc(o->b, ']');
+  jcitations(o, in);
   jnl(o, level);
   sb_putc(o->b, '}');
 }
@@ -277,19 +268,54 @@ static void jerror(jout *o, int level, const char *src, const char *msg,
 
 /* ==== --format json ====================================================== */
 
+/* One rule of the policy, on one line. */
+static void jpolicy_rule(jout *o, const rule *ru) {
+  sb_putc(o->b, '{');
+  jkey(o, -1, true, "id");
+  out_json_str(o->b, ru->id);
+  jkey(o, -1, false, "title");
+  out_json_str(o->b, ru->title);
+  jkey(o, -1, false, "severity");
+  out_json_str(o->b, severity_name(ru->sev));
+  if (ru->nrefs) {
+    jkey(o, -1, false, "refs");
+    jstrings(o, ru->refs, ru->nrefs);
+  }
+  if (ru->ask) {
+    jkey(o, -1, false, "ask");
+    out_json_str(o->b, ru->ask);
+  }
+  sb_putc(o->b, '}');
+}
+
+static void jpolicy(jout *o, const policy *p) {
+  sb_putc(o->b, '{');
+  jkey(o, 2, true, "name");
+  out_json_str(o->b, p->name);
+  jmember(o, 2, "title", p->title);
+  jmember(o, 2, "version", p->version);
+  jmember(o, 2, "file", p->file);
+  jkey(o, 2, false, "rules");
+  sb_putc(o->b, '[');
+  for (uint32_t i = 0; i < p->nrules; i++) {
+    sb_puts(o->b, i ? "," : "");
+    jnl(o, 3);
+    jpolicy_rule(o, &p->rules[i]);
+  }
+  if (p->nrules)
+    jnl(o, 2);
+  sb_putc(o->b, ']');
+  jnl(o, 1);
+  sb_putc(o->b, '}');
+}
+
 static void json_begin(renderer *w, sbuf *b) {
-  const policy *p = w->pol;
-  jout o = {b, false};
+  jout o = {.b = b};
   sb_putc(b, '{');
-  jkey(&o, 1, true, "policy");
-  sb_putc(b, '{');
-  jkey(&o, 2, true, "name");
-  out_json_str(b, p->name);
-  jmember(&o, 2, "title", p->title);
-  jmember(&o, 2, "version", p->version);
-  jmember(&o, 2, "file", p->file);
-  jnl(&o, 1);
-  sb_putc(b, '}');
+  jkey(&o, 1, true, "format");
+  sb_printf(b, "%d", FORMAT_VERSION);
+  jkey(&o, 1, false, "policy");
+  jpolicy(&o, w->pol);
   jmember(&o, 1, "unknown", unknown_mode_name(w->unknown));
   jkey(&o, 1, false, "results");
   sb_putc(b, '[');
@@ -303,20 +329,20 @@ static void json_item(renderer *w, jout *o) {
 
 static void json_vendor(renderer *w, const report *r, uint32_t i,
                         sbuf *b) {
-  jout o = {b, false};
+  jout o = {.b = b};
   json_item(w, &o);
   jvendor(&o, 2, r, i, false);
 }
 
 static void json_input_error(renderer *w, const char *src, const char *msg,
-                       sbuf *b) {
-  jout o = {b, false};
+                             sbuf *b) {
+  jout o = {.b = b};
   json_item(w, &o);
   jerror(&o, 2, src, msg, NULL);
 }
 
 static void json_end(renderer *w, sbuf *b) {
-  jout o = {b, false};
+  jout o = {.b = b};
   if (w->nvendors + w->nerrors)
     jnl(&o, 1);
   sb_puts(b, "]\n}\n");
@@ -327,14 +353,14 @@ const render_ops render_json_ops = {"json", 0, json_begin, json_vendor,
 
 /* ==== --format ndjson ==================================================== */
 
-static void ndjson_begin(renderer *w, sbuf *b) {
+static void ndjson_nothing(renderer *w, sbuf *b) {
   POL_UNUSED(w);
   POL_UNUSED(b);
 }
 
 static void ndjson_vendor(renderer *w, const report *r, uint32_t i,
                           sbuf *b) {
-  jout o = {b, true};
+  jout o = {.b = b, .compact = true};
   POL_UNUSED(w);
   jvendor(&o, 0, r, i, true);
   sb_putc(b, '\n');
@@ -342,11 +368,11 @@ static void ndjson_vendor(renderer *w, const report *r, uint32_t i,
 
 static void ndjson_error(renderer *w, const char *src, const char *msg,
                          sbuf *b) {
-  jout o = {b, true};
+  jout o = {.b = b, .compact = true};
   jerror(&o, 0, src, msg, w->pol->name);
   sb_putc(b, '\n');
 }
 
-const render_ops render_ndjson_ops = {"ndjson", 0, ndjson_begin,
+const render_ops render_ndjson_ops = {"ndjson", 0, ndjson_nothing,
                                       ndjson_vendor, ndjson_error,
-                                      ndjson_begin, NULL};
+                                      ndjson_nothing, NULL};

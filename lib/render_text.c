@@ -185,11 +185,11 @@ static void evidence_line(sbuf *out, const fact_ref *f) {
     return;
   size_t col = DETAIL_COL + 2 + 10;
   detail(out, 2, "evidence");
-  if (f->ev_len < strlen(f->path)) {
+  if (report_cites_other(f)) {
     sb_puts(out, " (of ");
-    out_span(out, f->path, f->ev_len, SIZE_MAX, false);
+    out_span(out, f->path + f->ev_off, f->ev_len, SIZE_MAX, false);
     sb_putc(out, ')');
-    col += 5 + out_span_width(f->path, f->ev_len) + 1;
+    col += 5 + out_span_width(f->path + f->ev_off, f->ev_len) + 1;
   }
   sb_puts(out, ": ");
   out_para(out, f->evidence->data, col);

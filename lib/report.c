@@ -98,7 +98,12 @@ static void metadata(report *r, vendor_result *vr, const map *vars,
  * (pointer, number) pairs, sized for the trace at hand: containers seen
  * (number SEEN_OBJ), reads kept (the entry), missing chains extended
  * (the trace record's address, SEEN_EXT). Linear in the trace. */
-enum { SEEN_OBJ = UINT32_MAX, SEEN_EXT = UINT32_MAX - 1 };
+enum {
+  SEEN_OBJ = UINT32_MAX,      /* read into (items, entries, size) */
+  SEEN_EXT = UINT32_MAX - 1,  /* a missing chain that goes on */
+  SEEN_WHOLE = UINT32_MAX - 2, /* used whole (==, +, a function) */
+  SEEN_SIZE = UINT32_MAX - 3  /* its size() noted */
+};
 
 typedef struct place {
   const void *p;
@@ -174,12 +179,17 @@ static val keep_key(report *r, val k) {
 }
 
 /* What a rule's runs (`when`, `require`) noted, gathered before it is
- * turned into facts: the containers read into, and the items that
- * decided a quantifier. Reads go to r->refs as candidates at once. */
+ * turned into facts: the containers read into or used whole, and the
+ * items that decided a quantifier. Reads go to r->refs as candidates at
+ * once. */
 typedef struct places {
   place *p;
   size_t n, cap;
 } places;
+
+typedef struct rule_places {
+  places into, whole, deciders;
+} rule_places;
 
 static void add_place(report *r, places *ps, const void *p, uint32_t n) {
   if (!mem_grow((void **)&ps->p, &ps->cap, ps->n + 1, sizeof *ps->p)) {
@@ -189,30 +199,45 @@ static void add_place(report *r, places *ps, const void *p, uint32_t n) {
   ps->p[ps->n++] = (place){p, n};
 }
 
-/* The reads of the last run: each READ and ABSENT becomes a candidate
- * (once per run), each container read into and each deciding item is
- * noted for the end of the rule. */
+static uint32_t items_of(const void *obj, int okind) {
+  return okind == V_MAP ? ((const map *)obj)->n : ((const list *)obj)->n;
+}
+
+/* Note one trace record's container for the end of the rule: read into,
+ * used whole, or an item that decided a quantifier. */
+static void note_place(report *r, rule_places *rp, seen_set *s,
+                       const vm_trace *t) {
+  if (t->what == TR_DECIDED)
+    add_place(r, &rp->deciders, t->obj, t->entry);
+  else if (t->what == TR_WHOLE && seen_add(s, t->obj, SEEN_WHOLE))
+    add_place(r, &rp->whole, t->obj, SEEN_WHOLE);
+  else if (t->what != TR_DEEPER && t->what != TR_WHOLE && t->obj &&
+           seen_add(s, t->obj, SEEN_OBJ))
+    add_place(r, &rp->into, t->obj, SEEN_OBJ);
+}
+
+/* The reads of the last run: each READ, ABSENT and SIZE becomes a
+ * candidate (once per run); the containers are noted (note_place). */
 static void collect_reads(report *r, const vm *v, seen_set *s,
-                          places *into, places *deciders) {
+                          rule_places *rp) {
   for (size_t i = 0; i < v->ntrace; i++) {
     const vm_trace *t = &v->trace[i];
-    if (t->what == TR_DECIDED)
-      add_place(r, deciders, t->obj, t->entry);
-    else if (t->what != TR_DEEPER && t->obj &&
-             seen_add(s, t->obj, SEEN_OBJ))
-      add_place(r, into, t->obj, SEEN_OBJ);
-    bool read = t->what == TR_READ;
-    if ((!read && t->what != TR_ABSENT) ||
-        (read && !seen_add(s, t->obj, t->entry)))
+    note_place(r, rp, s, t);
+    uint8_t w = t->what;
+    if ((w != TR_READ && w != TR_ABSENT && w != TR_SIZE) ||
+        (w == TR_READ && !seen_add(s, t->obj, t->entry)) ||
+        (w == TR_SIZE && !seen_add(s, t->obj, SEEN_SIZE)))
       continue; /* not a read, or read before in this run */
     fact_ref *f = new_ref(r);
     if (!f)
       return;
-    f->kind = read ? FR_READ : FR_ABSENT;
+    f->kind = w == TR_READ ? FR_READ : w == TR_SIZE ? FR_SIZE : FR_ABSENT;
     f->obj = t->obj;
     f->okind = t->okind;
     f->entry = t->entry;
-    f->key = read ? val_null() : keep_key(r, t->key);
+    f->key = w == TR_ABSENT ? keep_key(r, t->key) : val_null();
+    if (w == TR_SIZE)
+      f->value = val_int(items_of(t->obj, t->okind));
   }
 }
 
@@ -237,29 +262,42 @@ static bool decided_by(const fact_ref *f, const place *d) {
          inside(f->obj, f->okind, d->p, d->n);
 }
 
+/* Whether the read [f] of a container is a step on the way: the rule
+ * read into the container (or took its size) and never used it whole. */
+static bool on_the_way(const seen_set *s, const fact_ref *f) {
+  const void *c = container(report_value(f));
+  return c && seen_has(s, c, SEEN_OBJ) && !seen_has(s, c, SEEN_WHOLE);
+}
+
+/* Whether [f] repeats a fact an earlier run of the rule noted. */
+static bool repeated(seen_set *s, const fact_ref *f) {
+  if (f->kind == FR_READ)
+    return !seen_add(s, f->obj, f->entry);
+  return f->kind == FR_SIZE && !seen_add(s, f->obj, SEEN_SIZE);
+}
+
 /* Turn the candidates from [first] into the rule's facts: drop the
  * reads whose value the rule read further into (steps on the way to a
  * fact), and repeats across its runs; mark the deciding ones; keep those
  * and the first others up to the cap, in order. Returns how many were
  * left out over the cap. */
-static uint32_t finish_reads(report *r, size_t first, const places *into,
-                             const places *deciders) {
+static uint32_t finish_reads(report *r, size_t first, const rule_places *rp) {
   seen_set s;
   size_t kept = first, others = 0, more = 0;
-  if (!seen_init(r, &s, into->n + (r->nrefs - first))) {
+  if (!seen_init(r, &s, rp->into.n + rp->whole.n + (r->nrefs - first))) {
     r->oom = true;
     return 0;
   }
-  for (size_t i = 0; i < into->n; i++)
-    seen_add(&s, into->p[i].p, SEEN_OBJ);
+  for (size_t i = 0; i < rp->into.n; i++)
+    seen_add(&s, rp->into.p[i].p, SEEN_OBJ);
+  for (size_t i = 0; i < rp->whole.n; i++)
+    seen_add(&s, rp->whole.p[i].p, SEEN_WHOLE);
   for (size_t k = first; k < r->nrefs; k++) {
     fact_ref f = r->refs[k];
-    if (f.kind == FR_READ &&
-        (seen_has(&s, container(report_value(&f)), SEEN_OBJ) ||
-         !seen_add(&s, f.obj, f.entry)))
-      continue; /* a step on the way, or read by another run */
-    for (size_t d = 0; f.kind == FR_READ && d < deciders->n; d++)
-      f.decided |= decided_by(&f, &deciders->p[d]);
+    if ((f.kind == FR_READ && on_the_way(&s, &f)) || repeated(&s, &f))
+      continue;
+    for (size_t d = 0; f.kind == FR_READ && d < rp->deciders.n; d++)
+      f.decided |= decided_by(&f, &rp->deciders.p[d]);
     if (!f.decided && others++ >= REPORT_READS_MAX) {
       more++;
       continue;
@@ -361,7 +399,7 @@ typedef struct rule_ctx {
   vm *v;
   const map *vars;
   misses miss;
-  places into, deciders;
+  rule_places places;
   bool interrupted;
 } rule_ctx;
 
@@ -372,7 +410,7 @@ static void take_trace(rule_ctx *c) {
     c->r->oom = true;
     return;
   }
-  collect_reads(c->r, c->v, &s, &c->into, &c->deciders);
+  collect_reads(c->r, c->v, &s, &c->places);
   if (!seen_init(c->r, &s, c->v->ntrace)) {
     c->r->oom = true;
     return;
@@ -450,7 +488,8 @@ static void check_rule(rule_ctx *c, const rule *ru, rule_result *rr) {
   report *r = c->r;
   memset(rr, 0, sizeof *rr);
   rr->refs = (uint32_t)r->nrefs;
-  c->miss.n = c->into.n = c->deciders.n = 0;
+  c->miss.n = 0;
+  c->places.into.n = c->places.whole.n = c->places.deciders.n = 0;
   rr->v = VD_PASS;
   bool applies = true;
   if (ru->when >= 0) {
@@ -462,7 +501,7 @@ static void check_rule(rule_ctx *c, const rule *ru, rule_result *rr) {
     rr->v = run_entry(c, ru->require, rr, "require")
                 ? VD_PASS
                 : (rr->v == VD_PASS ? VD_FAIL : rr->v);
-  rr->more = finish_reads(r, rr->refs, &c->into, &c->deciders);
+  rr->more = finish_reads(r, rr->refs, &c->places);
   rr->nused = (uint32_t)(r->nrefs - rr->refs);
   if (rr->v == VD_UNKNOWN)
     rr->nmissing = add_missing(r, &c->miss);
@@ -518,8 +557,9 @@ static int check_rules(report *r, vm *v, const map *vars, const char *name,
   }
   v->tracing = tracing;
   free(c.miss.f);
-  free(c.into.p);
-  free(c.deciders.p);
+  free(c.places.into.p);
+  free(c.places.whole.p);
+  free(c.places.deciders.p);
   if (c.interrupted || r->oom || r->a.failed) {
     r->nrefs = nrefs; /* the vendor is not added */
     return c.interrupted ? POL_EINTERRUPT : POL_ENOMEM;

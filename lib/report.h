@@ -26,13 +26,15 @@ typedef enum { UNKNOWN_FAIL, UNKNOWN_WARN, UNKNOWN_IGNORE } unknown_mode;
 /* A rule shows at most this many facts read; the rest are counted
  * (rule_result.more), except the items that decided a quantifier, which
  * are always shown. docs/report-format.md documents the cap. */
-#define REPORT_READS_MAX 16
+#define REPORT_READS_MAX 8
 /* ... and at most this many missing facts. */
 #define REPORT_MISSING_MAX 64
 
 typedef enum {
   FR_READ,    /* entry [entry] of [obj] was read: a fact and its value */
   FR_ABSENT,  /* a presence test found no [key] in [obj] */
+  FR_SIZE,    /* size() of the container [obj]: its path is size(P) and
+                 its value (in [value]) the number of items */
   FR_MISSING  /* [key] (then [suffix]) was not there: the rule needs it */
 } fact_ref_kind;
 
@@ -51,13 +53,14 @@ typedef struct fact_ref {
   /* filled when first asked for (report_path.c), or by report_detach */
   const char *path;     /* CEL path text: a.b["k"][2] */
   const str *evidence;  /* the $evidence citation, or NULL */
-  uint32_t ev_len;      /* it is the citation of path[0, ev_len): the
-                           whole path, or an ancestor's */
+  uint32_t ev_off, ev_len; /* it is the citation of path[ev_off,
+                           ev_off + ev_len): the whole path, an ancestor's,
+                           or for size(P) P's */
   bool withheld;        /* MISSING: listed (or under a path listed) in
                            $withheld */
   bool resolved;        /* path, evidence and withheld are filled */
   bool detached;        /* READ: [value] holds a copy (report_detach) */
-  val value;
+  val value;            /* SIZE, and READ once detached */
 } fact_ref;
 
 typedef struct rule_result {
@@ -128,6 +131,9 @@ POL_INTERNAL val report_value(const fact_ref *f);
  * [okind] and one of its entries) to [b]: a.b["c d"][2]. */
 POL_INTERNAL void report_place(sbuf *b, const void *obj, int okind,
                                uint32_t entry);
+/* Whether [f]'s citation is of another path than its own (an ancestor's,
+ * or the container's of a size()). */
+POL_INTERNAL bool report_cites_other(const fact_ref *f);
 /* Resolve every fact of every vendor and copy every value the report
  * refers to into its own arena, so the fact sets may go. false on out of
  * memory. */

@@ -97,9 +97,19 @@ static void container_path(sbuf *b, const void *obj, int okind,
   }
 }
 
-/* The path of [f] into [b], with its steps' ends as container_path. */
+/* The path of [f] into [b], with its steps' ends as container_path. The
+ * size of a container is size(PATH); its citation is the container's. */
 static void ref_path(sbuf *b, const fact_ref *f, size_t *ends, int *nends) {
   bool root = !f->obj || is_root(f->obj, f->okind);
+  if (f->kind == FR_SIZE) {
+    sb_puts(b, "size(");
+    size_t from = b->len;
+    container_path(b, f->obj, f->okind, ends, nends);
+    sb_putc(b, ')');
+    for (int i = 0; i < *nends; i++) /* the citations count from "size(" */
+      ends[i] -= from;
+    return;
+  }
   if (f->obj)
     container_path(b, f->obj, f->okind, ends, nends);
   if (f->kind == FR_READ)
@@ -120,7 +130,13 @@ void report_place(sbuf *b, const void *obj, int okind, uint32_t entry) {
   entry_step(b, obj, okind, entry, is_root(obj, okind));
 }
 
+bool report_cites_other(const fact_ref *f) {
+  return f->ev_off != 0 || f->path[f->ev_len] != '\0';
+}
+
 val report_value(const fact_ref *f) {
+  if (f->kind == FR_SIZE)
+    return f->value;
   if (f->kind != FR_READ)
     return val_null();
   if (f->detached || !f->obj)
@@ -131,12 +147,12 @@ val report_value(const fact_ref *f) {
 
 /* The $evidence citation of the path in [b] or, failing that, of its
  * nearest ancestor ([ends] holds where each one ends). */
-static const str *find_evidence(const map *ev, const sbuf *b,
+static const str *find_evidence(const map *ev, const char *path,
                                 const size_t *ends, int nends,
                                 uint32_t *len) {
   for (int i = nends - 1; ev && i >= 0; i--) {
-    const val *e = map_get_str(ev, b->p, ends[i],
-                               val_hash_bytes(b->p, ends[i]));
+    const val *e = map_get_str(ev, path, ends[i],
+                               val_hash_bytes(path, ends[i]));
     if (e && e->kind == V_STRING) {
       *len = (uint32_t)ends[i];
       return e->as.s;
@@ -174,8 +190,10 @@ bool report_resolve(const report *r, const vendor_result *vr, fact_ref *f) {
     return false;
   if (f->kind == FR_MISSING)
     f->withheld = is_withheld(vr->withheld, b->p, b->len - 1);
+  f->ev_off = f->kind == FR_SIZE ? 5 : 0; /* past "size(" */
   if (f->kind != FR_MISSING || f->withheld) /* a refusal's citation */
-    f->evidence = find_evidence(vr->evidence, b, ends, nends, &f->ev_len);
+    f->evidence = find_evidence(vr->evidence, b->p + f->ev_off, ends, nends,
+                                &f->ev_len);
   f->resolved = true;
   return true;
 }

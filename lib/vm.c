@@ -84,6 +84,12 @@ static int32_t note(vm *v, uint8_t what, const void *obj, uint8_t okind,
   return (int32_t)v->ntrace++;
 }
 
+/* Whether [k] is of a kind a map key can have (the others are errors). */
+static bool key_kind(val k) {
+  return k.kind == V_STRING || k.kind == V_INT || k.kind == V_UINT ||
+         k.kind == V_BOOL || k.kind == V_DOUBLE;
+}
+
 static bool map_is_fact(const map *m) { return m->o.kind != ORIGIN_NONE; }
 static bool list_is_fact(const list *l) { return l->o.kind != ORIGIN_NONE; }
 
@@ -102,6 +108,39 @@ static void read_item(vm *v, const list *l, uint32_t i) {
 static void read_absent(vm *v, const map *m, val key) {
   if (unlikely(v->tracing) && map_is_fact(m))
     note(v, TR_ABSENT, m, V_MAP, 0, key);
+}
+
+/* An operation used the value [x]: when it is a fact container, note
+ * how ([what]: TR_SIZE or TR_WHOLE), so the report shows size(x) or all
+ * of x rather than taking x for a step on the way to its items. */
+static void use_value(vm *v, val x, uint8_t what) {
+  if (x.kind == V_LIST && list_is_fact(x.as.l))
+    note(v, what, x.as.l, V_LIST, 0, val_null());
+  else if (x.kind == V_MAP && map_is_fact(x.as.m))
+    note(v, what, x.as.m, V_MAP, 0, val_null());
+}
+
+/* x in y, traced: an item found in a fact list is a read of that item; a
+ * key looked up in a fact map a read of its entry, or a presence test
+ * that failed; an item not found means every item was compared. */
+static void trace_in(vm *v, val x, val y) {
+  use_value(v, x, TR_WHOLE);
+  if (y.kind == V_MAP && map_is_fact(y.as.m) && key_kind(x)) {
+    const val *at = map_get(y.as.m, x);
+    if (at)
+      read_entry(v, y.as.m, at);
+    else
+      read_absent(v, y.as.m, x);
+    return;
+  }
+  if (y.kind != V_LIST || !list_is_fact(y.as.l))
+    return;
+  for (uint32_t i = 0; i < y.as.l->n; i++)
+    if (val_equal(y.as.l->items[i], x)) {
+      read_item(v, y.as.l, i);
+      return;
+    }
+  use_value(v, y, TR_WHOLE);
 }
 
 /* [key] is not in the map [m] (NULL: there are no variables at all): an
@@ -188,10 +227,13 @@ static val binop(arena *a, opcode op, val x, val y) {
   }
 }
 
-static val call(arena *a, const builtin *b, val *args, int n) {
+static val call(vm *v, const builtin *b, val *args, int n) {
+  arena *a = &v->a;
   for (int i = 0; i < n; i++)
     if (args[i].kind == V_ERROR)
       return args[i];
+  for (int i = 0; unlikely(v->tracing) && i < n; i++)
+    use_value(v, args[i], bi_counts(b) ? TR_SIZE : TR_WHOLE);
   if (unlikely(!b->fn)) /* a host function: through libffi */
     return host_call(a, b, args, n);
   return b->fn(a, args, n);
@@ -231,12 +273,6 @@ static val opt_of(arena *a, val x) {
 }
 
 static val opt_none(void) { return (val){.kind = V_OPTIONAL}; }
-
-/* Whether [k] is of a kind a map key can have (the others are errors). */
-static bool key_kind(val k) {
-  return k.kind == V_STRING || k.kind == V_INT || k.kind == V_UINT ||
-         k.kind == V_BOOL || k.kind == V_DOUBLE;
-}
 
 /* x.?f and x[?i]: an absent key is optional.none(), an optional operand
  * is unwrapped first. A presence test on facts is noted as a read when
@@ -493,6 +529,13 @@ static val back_edge(vm *v, uint64_t *steps) {
 #define K(i) (p->consts[i])
 /* Store a result that may be an error into the top slot. */
 #define SETTOP(r) (TOP() = locate(v, p, (r), pc - 1))
+/* Statements only a traced run executes (vm_trace). */
+#define TRACED(stmts)                                                       \
+  do {                                                                      \
+    if (unlikely(v->tracing)) {                                             \
+      stmts;                                                                \
+    }                                                                       \
+  } while (0)
 
 static val run(vm *v, const program *p, uint32_t pc, const map *vars) {
   const uint32_t *code = p->code;
@@ -552,6 +595,7 @@ static val run(vm *v, const program *p, uint32_t pc, const map *vars) {
           TOP().as.i = r;
           vmbreak;
         }
+        TRACED(use_value(v, TOP(), TR_WHOLE); use_value(v, y, TR_WHOLE));
         SETTOP(binop(a, OP_ADD, TOP(), y));
         vmbreak;
       }
@@ -559,8 +603,18 @@ static val run(vm *v, const program *p, uint32_t pc, const map *vars) {
       vmcase(MUL) { val y = POP(); SETTOP(binop(a, OP_MUL, TOP(), y)); vmbreak; }
       vmcase(DIV) { val y = POP(); SETTOP(binop(a, OP_DIV, TOP(), y)); vmbreak; }
       vmcase(MOD) { val y = POP(); SETTOP(binop(a, OP_MOD, TOP(), y)); vmbreak; }
-      vmcase(EQ) { val y = POP(); SETTOP(binop(a, OP_EQ, TOP(), y)); vmbreak; }
-      vmcase(NE) { val y = POP(); SETTOP(binop(a, OP_NE, TOP(), y)); vmbreak; }
+      vmcase(EQ) {
+        val y = POP();
+        TRACED(use_value(v, TOP(), TR_WHOLE); use_value(v, y, TR_WHOLE));
+        SETTOP(binop(a, OP_EQ, TOP(), y));
+        vmbreak;
+      }
+      vmcase(NE) {
+        val y = POP();
+        TRACED(use_value(v, TOP(), TR_WHOLE); use_value(v, y, TR_WHOLE));
+        SETTOP(binop(a, OP_NE, TOP(), y));
+        vmbreak;
+      }
       vmcase(LT) { val y = POP(); SETTOP(binop(a, OP_LT, TOP(), y)); vmbreak; }
       vmcase(LE) { val y = POP(); SETTOP(binop(a, OP_LE, TOP(), y)); vmbreak; }
       vmcase(GT) { val y = POP(); SETTOP(binop(a, OP_GT, TOP(), y)); vmbreak; }
@@ -573,7 +627,12 @@ static val run(vm *v, const program *p, uint32_t pc, const map *vars) {
         SETTOP(binop(a, OP_GE, TOP(), y));
         vmbreak;
       }
-      vmcase(IN) { val y = POP(); SETTOP(binop(a, OP_IN, TOP(), y)); vmbreak; }
+      vmcase(IN) {
+        val y = POP();
+        TRACED(trace_in(v, TOP(), y));
+        SETTOP(binop(a, OP_IN, TOP(), y));
+        vmbreak;
+      }
       vmcase(LIST) {
         uint32_t n = INS_A(w);
         sp -= n;
@@ -592,7 +651,7 @@ static val run(vm *v, const program *p, uint32_t pc, const map *vars) {
       vmcase(CALL) {
         int n = (int)INS_C(w);
         sp -= n;
-        val r = call(a, p->fns[INS_B(w)], sp, n);
+        val r = call(v, p->fns[INS_B(w)], sp, n);
         PUSH(r);
         SETTOP(r);
         vmbreak;

@@ -18,7 +18,9 @@ typedef enum {
   TR_MISSING, /* [key] is not in obj (NULL: no fact set): a missing fact */
   TR_DEEPER,  /* [key] was selected from the missing fact noted at trace
                  index [entry]: the path the rule tried goes on */
-  TR_DECIDED  /* item [entry] of [obj] decided an all() or exists() */
+  TR_DECIDED, /* item [entry] of [obj] decided an all() or exists() */
+  TR_SIZE,    /* size() read how many items [obj] has */
+  TR_WHOLE    /* an operation used all of [obj] (==, +, a function) */
 } trace_what;
 
 typedef struct vm_trace {
