@@ -244,12 +244,12 @@ valgrind: all $(TEST_BIN)
 demo: all
 	$(Q)sh examples/demo.sh ./policyc
 
-BENCH_FACTS ?= examples/vendors/crise-cloudbot.json
-bench: all $(B)/bench
-	$(Q)$(B)/bench $(BENCH_FACTS) tests/bench/exprs.txt examples/policies/procurement.pol
+# make bench: tests/bench/run.sh (workloads T1, T2, T3 and scaling).
+bench: all $(B)/bench $(B)/bench-gen
+	$(Q)sh tests/bench/run.sh $(B)
 # malloc is wrapped at link time so the bench can count heap allocations.
-$(B)/bench: tests/bench.c $(INTERNAL)
-	$(call say,CC,$<)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc -o $@ $< $(INTERNAL) $(LIBS)
+$(B)/bench: tests/bench/bench.c tests/bench/floor.c tests/bench/floor.h $(INTERNAL)
+	$(call say,CC,$<)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc -o $@ tests/bench/bench.c tests/bench/floor.c $(INTERNAL) $(LIBS)
 
 # The bench's workloads (tests/bench/README.md). bench-gen writes the
 # synthetic vendors and policies: plain C11, so only $(WARN). bench-agree

@@ -472,6 +472,18 @@ POL_API void pol_writer_free(pol_writer *w);
 POL_API const char *pol_writer_errmsg(const pol_writer *w);
 /* Write every vendor of [rep] (then reset it or check more into it). */
 POL_API int pol_writer_add(pol_writer *w, const pol_report *rep);
+/* For a host that checks vendors on several threads, writing splits in
+ * two. pol_report_chunk renders the vendors of [rep] for [w]'s format
+ * into text owned by [rep] (valid until its next call or reset): call it
+ * on the thread that checked [rep]; it reads [w]'s settings only, so any
+ * number of threads may do so at once. Then, on [w]'s thread and in
+ * input order, pol_writer_add_chunk puts that text in the output, with
+ * what comes between vendors; [rep] must still hold those vendors. The
+ * output is the same as pol_writer_add's. */
+POL_API int pol_report_chunk(pol_report *rep, const pol_writer *w,
+                             const char **text, size_t *len);
+POL_API int pol_writer_add_chunk(pol_writer *w, const pol_report *rep,
+                                 const char *text, size_t len);
 /* Record an input that could not be checked, in the report's place for
  * it (JSON and NDJSON have one; other formats ignore it). */
 POL_API int pol_writer_error(pol_writer *w, const char *source,

@@ -160,6 +160,7 @@ int pol_report_new(const pol_policy *pol, int mode, pol_report **out) {
     return POL_ENOMEM;
   report_init(&r->r, POLICY(pol), (unknown_mode)mode);
   sb_init(&r->text);
+  sb_init(&r->tmp);
   *out = r;
   return POL_OK;
 }
@@ -169,6 +170,8 @@ void pol_report_free(pol_report *rep) {
     return;
   report_free(&rep->r);
   sb_free(&rep->text);
+  sb_free(&rep->tmp);
+  free(rep->chunk_end);
   free(rep);
 }
 
@@ -387,7 +390,7 @@ const char *pol_report_render(pol_report *rep, int format, int flags) {
   rep->text.oom = false;
   render_begin(&w, &rep->text);
   for (uint32_t i = 0; i < rep->r.nvendors; i++)
-    render_vendor(&w, &rep->r, i, &rep->text);
+    render_vendor(&w, &rep->r, i, &rep->tmp, &rep->text);
   render_end(&w, &rep->text);
   render_free(&w);
   sb_putc(&rep->text, '\0');
@@ -425,6 +428,7 @@ int pol_writer_new(const pol_policy *pol, int format, int flags, int mode,
   w->write = write;
   w->user = user;
   sb_init(&w->buf);
+  sb_init(&w->tmp);
   sb_init(&w->errmsg);
   if (!render_init(&w->w, ops, POLICY(pol), (unknown_mode)mode,
                    render_flags(flags))) {
@@ -441,6 +445,7 @@ void pol_writer_free(pol_writer *w) {
     return;
   render_free(&w->w);
   sb_free(&w->buf);
+  sb_free(&w->tmp);
   sb_free(&w->errmsg);
   free(w);
 }
@@ -453,7 +458,45 @@ int pol_writer_add(pol_writer *w, const pol_report *rep) {
   if (!w || !rep || rep->r.pol != w->w.pol)
     return POL_EINVAL;
   for (uint32_t i = 0; i < rep->r.nvendors; i++)
-    render_vendor(&w->w, &rep->r, i, &w->buf);
+    render_vendor(&w->w, &rep->r, i, &w->tmp, &w->buf);
+  return flush(w);
+}
+
+int pol_report_chunk(pol_report *rep, const pol_writer *w, const char **text,
+                     size_t *len) {
+  if (!rep || !w || !text || !len || rep->r.pol != w->w.pol)
+    return POL_EINVAL;
+  *text = NULL;
+  *len = 0;
+  if (!mem_grow((void **)&rep->chunk_end, &rep->cap_chunk,
+                (size_t)rep->r.nvendors + 1, sizeof *rep->chunk_end))
+    return POL_ENOMEM;
+  rep->text.len = 0;
+  rep->text.oom = false;
+  for (uint32_t i = 0; i < rep->r.nvendors; i++) {
+    render_chunk(&w->w, &rep->r, i, &rep->text);
+    rep->chunk_end[i] = rep->text.len;
+  }
+  if (rep->text.oom)
+    return POL_ENOMEM;
+  rep->chunk_for = w;
+  *text = rep->text.p;
+  *len = rep->text.len;
+  return POL_OK;
+}
+
+int pol_writer_add_chunk(pol_writer *w, const pol_report *rep,
+                         const char *text, size_t len) {
+  if (!w || !rep || rep->chunk_for != w || rep->r.pol != w->w.pol ||
+      text != rep->text.p ||
+      (rep->r.nvendors && len != rep->chunk_end[rep->r.nvendors - 1]))
+    return POL_EINVAL;
+  size_t at = 0;
+  for (uint32_t i = 0; i < rep->r.nvendors; i++) {
+    render_place(&w->w, &rep->r, i, text + at, rep->chunk_end[i] - at,
+                 &w->buf);
+    at = rep->chunk_end[i];
+  }
   return flush(w);
 }
 

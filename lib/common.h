@@ -17,7 +17,9 @@
 #define likely(x) __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)
 #define POL_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#define POL_NOINLINE __attribute__((noinline))
 #else
+#define POL_NOINLINE
 #define likely(x) (x)
 #define unlikely(x) (x)
 #define POL_PRINTF(f, a)

@@ -879,20 +879,41 @@ static uint32_t fn_index(compiler *c, const builtin *b, const ast *n) {
   return p->nfns++;
 }
 
-/* matches() with a constant pattern: a pattern that does not compile is
- * an error now, at its place in the source, not a surprise per vendor. */
-static void check_pattern(compiler *c, const builtin *b,
-                          const ast *const *args, uint32_t nargs) {
+/* matches() with a constant pattern, compiled now, once: a pattern
+ * that does not compile is an error at its place in the source, not a
+ * surprise per vendor; one that does becomes a MATCH of the program's
+ * table of compiled patterns. False if [b] and [args] are no such call. */
+static bool constant_match(compiler *c, const builtin *b,
+                           const ast *const *args, uint32_t nargs,
+                           const ast *n) {
   if (strcmp(b->name, "matches") != 0 || nargs != 2 ||
       args[1]->kind != AST_STRING_LIT)
-    return;
-  arena tmp;
-  arena_init(&tmp, 0);
-  val e;
-  if (!rx_valid(&tmp, args[1]->lit.s.p, args[1]->lit.s.n, &e) &&
-      e.kind == V_ERROR && e.as.e->kind == ERR_INVALID)
-    diag_add(c->d, args[1]->sp, "%s", e.as.e->msg);
-  arena_free(&tmp);
+    return false;
+  program *p = c->p;
+  val e, pat = val_string(&p->a, args[1]->lit.s.p, args[1]->lit.s.n);
+  rx *re = pat.kind == V_STRING
+               ? rx_compile(&p->a, pat.as.s->data, pat.as.s->len, &e)
+               : NULL;
+  if (!re) {
+    if (pat.kind == V_ERROR || e.as.e->kind == ERR_NOMEM)
+      c->oom = true;
+    else
+      diag_add(c->d, args[1]->sp, "%s", e.as.e->msg);
+    return true;
+  }
+  uint32_t k = konst(c, pat, n), cap = p->nrx;
+  size_t c1 = cap, c2 = cap;
+  if (!mem_grow((void **)&p->rx, &c1, p->nrx + 1, sizeof *p->rx) ||
+      !mem_grow((void **)&p->rx_const, &c2, p->nrx + 1, sizeof *p->rx_const)) {
+    rx_free(re);
+    c->oom = true;
+    return true;
+  }
+  p->rx[p->nrx] = re;
+  p->rx_const[p->nrx] = k;
+  expr(c, args[0]);
+  emit(c, OP_MATCH, p->nrx++, n);
+  return true;
 }
 
 static void emit_call(compiler *c, const builtin *b, const ast *const *args,
@@ -901,7 +922,8 @@ static void emit_call(compiler *c, const builtin *b, const ast *const *args,
     fail(c, n, "too many arguments%s", "");
     return;
   }
-  check_pattern(c, b, args, nargs);
+  if (constant_match(c, b, args, nargs, n))
+    return;
   for (uint32_t i = 0; i < nargs; i++)
     expr(c, args[i]);
   word(c, MK_BC(OP_CALL, fn_index(c, b, n), nargs), n);
@@ -1198,6 +1220,10 @@ void program_free(program *p) {
     free(p->srcs[i].text);
   }
   free(p->srcs);
+  for (uint32_t i = 0; i < p->nrx; i++)
+    rx_free(p->rx[i]);
+  free(p->rx);
+  free(p->rx_const);
   arena_free(&p->a);
   free(p);
 }

@@ -30,6 +30,10 @@ static void operands(const program *p, uint32_t pc, sbuf *b) {
       sb_puts(b, "\t; ");
       val_print(b, p->consts[INS_A(w)]);
     }
+    if (op == OP_MATCH && INS_A(w) < p->nrx) {
+      sb_puts(b, "\t; ");
+      val_print(b, p->consts[p->rx_const[INS_A(w)]]);
+    }
     break;
   case FMT_sJ:
     sb_printf(b, " %d\t; to %d", INS_SJ(w), (int)pc + 1 + INS_SJ(w));

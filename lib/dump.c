@@ -396,6 +396,9 @@ static void put_sources(writer *w, const program *p) {
   put_u32(w->b, dump_isa());
   put_u32(w->b, p->nlocals);
   put_u32(w->b, p->maxstack);
+  put_u32(w->b, p->nrx); /* the constant patterns MATCH uses */
+  for (uint32_t i = 0; i < p->nrx; i++)
+    put_u32(w->b, p->rx_const[i]);
   end_section(w->b, at);
 }
 

@@ -33,7 +33,11 @@ struct pol_builder {
 
 struct pol_report {
   report r;
-  sbuf text;
+  sbuf text;          /* pol_report_render's, and pol_report_chunk's */
+  sbuf tmp;           /* one vendor's chunk while rendering */
+  size_t *chunk_end;  /* pol_report_chunk: where vendor i's text ends */
+  size_t cap_chunk;
+  const pol_writer *chunk_for; /* and for which writer */
 };
 
 struct pol_facts {
@@ -58,6 +62,7 @@ struct pol_writer {
   pol_write_fn write;
   void *user;
   sbuf buf;             /* what is rendered, before [write] takes it */
+  sbuf tmp;             /* one vendor's chunk */
   bool failed;          /* [write] failed: nothing more is written */
   sbuf errmsg;
 };

@@ -55,6 +55,8 @@
   X(GT, N, 2, 1, "push a > b")                                              \
   X(GE, N, 2, 1, "push a >= b")                                             \
   X(IN, N, 2, 1, "push a in b")                                             \
+  X(MATCH, A, 1, 1, "s := pop; push s.matches(R[A]), R the program's "      \
+                    "compiled constant patterns")                           \
   X(LIST, A, -1, 1, "pop A values; push them as a list")                    \
   X(MAP, A, -1, 1, "pop A key/value pairs; push them as a map")             \
   X(CALL, BC, -1, 1, "pop C args; push builtin B(args) (errors propagate)") \

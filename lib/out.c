@@ -109,33 +109,76 @@ static void json_control(sbuf *b, int32_t c) {
   }
 }
 
-void out_json_span(sbuf *b, const char *s, size_t n) {
-  size_t i = 0;
-  sb_putc(b, '"');
-  while (i < n) {
-    size_t start = i;
-    /* plain ASCII runs are the common case: copy them whole */
-    while (i < n && (unsigned char)s[i] >= 0x20 &&
-           (unsigned char)s[i] < 0x7F && s[i] != '"' && s[i] != '\\')
-      i++;
-    if (i > start)
-      sb_put(b, s + start, i - start);
-    if (i == n)
-      break;
-    start = i;
-    int32_t cp = utf8_decode(s, n, &i);
-    if (cp < 0) {
-      i = start + 1;
-      sb_puts(b, "\\ufffd");
-    } else if (cp == '"' || cp == '\\') {
-      sb_putc(b, '\\');
-      sb_putc(b, (char)cp);
-    } else if (out_unsafe_cp(cp)) {
-      json_control(b, cp);
-    } else {
-      sb_put(b, s + start, i - start);
-    }
+/* The bytes of JSON output: 0 copied as they are; 1 escaped (the quote,
+ * the backslash, C0 controls, DEL); 2 the start or part of a multi-byte
+ * sequence, decoded to check it is valid and not an unsafe code point
+ * (C1 controls, bidirectional controls). */
+static const uint8_t json_byte[256] = {
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1,
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+};
+
+/* One code point that is not copied as it is: escaped, or \ufffd for a
+ * byte that does not start valid UTF-8. Advances *[i]. */
+static void json_special(sbuf *b, const char *s, size_t n, size_t *i) {
+  size_t start = *i;
+  int32_t cp = utf8_decode(s, n, i);
+  if (cp < 0) {
+    *i = start + 1;
+    sb_puts(b, "\\ufffd");
+  } else if (cp == '"' || cp == '\\') {
+    sb_putc(b, '\\');
+    sb_putc(b, (char)cp);
+  } else if (out_unsafe_cp(cp)) {
+    json_control(b, cp);
+  } else {
+    sb_put(b, s + start, *i - start);
   }
+}
+
+void out_json_span(sbuf *b, const char *s, size_t n) {
+  const unsigned char *u = (const unsigned char *)s;
+  size_t i = 0, run = 0;
+  sb_putc(b, '"');
+  while (i < n) { /* copy runs of plain text whole */
+    unsigned char k = json_byte[u[i]];
+    if (k == 0) {
+      i++;
+      continue;
+    }
+    if (k == 2 && i + 2 < n && (u[i] >= 0xE3 && u[i] != 0xED &&
+                                 u[i] <= 0xEF) &&
+        (u[i + 1] & 0xC0) == 0x80 && (u[i + 2] & 0xC0) == 0x80) {
+      i += 3; /* kana, kanji, fullwidth forms: valid, never unsafe */
+      continue;
+    }
+    if (k == 2) { /* a valid, safe sequence stays in the run */
+      size_t j = i;
+      int32_t cp = utf8_decode(s, n, &j);
+      if (cp >= 0 && !out_unsafe_cp(cp)) {
+        i = j;
+        continue;
+      }
+    }
+    sb_put(b, s + run, i - run);
+    json_special(b, s, n, &i);
+    run = i;
+  }
+  sb_put(b, s + run, n - run);
   sb_putc(b, '"');
 }
 

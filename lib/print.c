@@ -23,7 +23,7 @@
 
 /* Make room for [n] more bytes and the NUL after them. On failure set
  * ->oom and return false: from then on every append is dropped. */
-static bool reserve(sbuf *b, size_t n) {
+bool sb_reserve(sbuf *b, size_t n) {
   if (b->oom)
     return false;
   if (n < b->cap - b->len) /* cap > len always holds once allocated */
@@ -52,7 +52,7 @@ void sb_init(sbuf *b) {
   b->p = NULL;
   b->len = b->cap = 0;
   b->oom = false;
-  if (reserve(b, 0))
+  if (sb_reserve(b, 0))
     b->p[0] = '\0';
 }
 
@@ -64,36 +64,18 @@ void sb_free(sbuf *b) {
   b->oom = false;
 }
 
-/* Append the [n] bytes at [s] (may hold NULs). */
-void sb_put(sbuf *b, const char *s, size_t n) {
-  if (!reserve(b, n))
-    return;
-  if (n)
-    memcpy(b->p + b->len, s, n);
-  b->len += n;
-  b->p[b->len] = '\0';
-}
-
 /* Append the C string [s]. */
 void sb_puts(sbuf *b, const char *s) { sb_put(b, s, strlen(s)); }
-
-/* Append the byte [c]. */
-void sb_putc(sbuf *b, char c) {
-  if (!reserve(b, 1))
-    return;
-  b->p[b->len++] = c;
-  b->p[b->len] = '\0';
-}
 
 /* Append printf-style text (in the host's locale, as printf would). */
 void sb_vprintf(sbuf *b, const char *fmt, va_list ap) {
   va_list again;
-  if (!reserve(b, 0))
+  if (!sb_reserve(b, 0))
     return;
   size_t room = b->cap - b->len;
   va_copy(again, ap);
   int n = vsnprintf(b->p + b->len, room, fmt, ap);
-  if (n >= 0 && (size_t)n >= room && reserve(b, (size_t)n))
+  if (n >= 0 && (size_t)n >= room && sb_reserve(b, (size_t)n))
     vsnprintf(b->p + b->len, (size_t)n + 1, fmt, again);
   va_end(again);
   if (n >= 0 && !b->oom)

@@ -38,6 +38,10 @@ typedef struct program {
   uint32_t maxstack;       /* deepest value stack the code reaches */
   source *srcs;            /* malloc'd, nsrcs of them */
   uint32_t nsrcs;
+  struct rx **rx;          /* MATCH's A indexes this: constant patterns,
+                              compiled once; malloc'd */
+  uint32_t *rx_const;      /* the constant each was compiled from */
+  uint32_t nrx;
   arena a;                 /* constants */
 } program;
 

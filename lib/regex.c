@@ -24,6 +24,7 @@
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
+#include <stdlib.h>
 #include <string.h>
 
 enum {
@@ -323,10 +324,26 @@ static pcre2_code *prepare(arena *a, const char *pat, size_t plen,
 
 static val limit_error(arena *a, int rc) {
   const char *what = rc == PCRE2_ERROR_MATCHLIMIT ? "match"
-                     : rc == PCRE2_ERROR_DEPTHLIMIT ? "depth"
-                                                    : "memory";
+                     : rc == PCRE2_ERROR_DEPTHLIMIT ||
+                             rc == PCRE2_ERROR_JIT_STACKLIMIT
+                         ? "depth"
+                         : "memory";
   return val_err(a, ERR_LIMIT, "regular expression exceeded its %s limit",
                  what);
+}
+
+/* The result of pcre2_match [rc] as 1, 0, or -1 with *[ev] set. */
+static int outcome(arena *a, int rc, val *ev) {
+  if (rc >= 0)
+    return 1; /* 0 only means the ovector was too small: still a match */
+  if (rc == PCRE2_ERROR_NOMATCH)
+    return 0;
+  if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT ||
+      rc == PCRE2_ERROR_HEAPLIMIT || rc == PCRE2_ERROR_JIT_STACKLIMIT)
+    *ev = limit_error(a, rc);
+  else
+    *ev = pcre_error(a, rc, NULL, 0);
+  return -1;
 }
 
 /* One unanchored search of [re] over [s] under the limits. */
@@ -343,16 +360,77 @@ static int search(arena *a, const pcre2_code *re, const char *s, size_t n,
   }
   pcre2_match_data_free(md);
   pcre2_match_context_free(mc);
-  if (rc >= 0)
-    return 1; /* 0 only means the ovector was too small: still a match */
-  if (rc == PCRE2_ERROR_NOMATCH)
-    return 0;
-  if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT ||
-      rc == PCRE2_ERROR_HEAPLIMIT)
-    *ev = limit_error(a, rc);
-  else
-    *ev = pcre_error(a, rc, NULL, 0);
-  return -1;
+  return outcome(a, rc, ev);
+}
+
+/* ==== compiled once ===================================================== */
+
+struct rx {
+  pcre2_code *code;
+};
+
+struct rx_scratch {
+  pcre2_match_context *mc;
+  pcre2_match_data *md;
+};
+
+rx *rx_compile(arena *a, const char *pat, size_t plen, val *err_out) {
+  pcre2_code *code = prepare(a, pat, plen, err_out);
+  rx *re = code ? malloc(sizeof *re) : NULL;
+  if (!re) {
+    if (code)
+      *err_out = val_nomem();
+    pcre2_code_free(code);
+    return NULL;
+  }
+  re->code = code;
+  /* machine code for the pattern, when the platform has it; else the
+   * interpreter, with the same limits */
+  pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);
+  return re;
+}
+
+void rx_free(rx *re) {
+  if (!re)
+    return;
+  pcre2_code_free(re->code);
+  free(re);
+}
+
+void rx_scratch_free(rx_scratch *s) {
+  if (!s)
+    return;
+  pcre2_match_data_free(s->md);
+  pcre2_match_context_free(s->mc);
+  free(s);
+}
+
+static rx_scratch *scratch_new(void) {
+  rx_scratch *s = calloc(1, sizeof *s);
+  if (!s)
+    return NULL;
+  s->mc = pcre2_match_context_create(NULL);
+  s->md = pcre2_match_data_create(1, NULL);
+  if (!s->mc || !s->md) {
+    rx_scratch_free(s);
+    return NULL;
+  }
+  pcre2_set_match_limit(s->mc, POL_REGEX_MATCH_LIMIT);
+  pcre2_set_depth_limit(s->mc, POL_REGEX_MATCH_LIMIT);
+  pcre2_set_heap_limit(s->mc, RX_HEAP_KIB);
+  return s;
+}
+
+int rx_search(const rx *re, rx_scratch **scratch, arena *a, const char *s,
+              size_t n, val *err_out) {
+  if (!*scratch && !(*scratch = scratch_new())) {
+    *err_out = val_nomem();
+    return -1;
+  }
+  /* the engine's strings are valid UTF-8 by construction: no recheck */
+  int rc = pcre2_match(re->code, (PCRE2_SPTR)s, n, 0, PCRE2_NO_UTF_CHECK,
+                       (*scratch)->md, (*scratch)->mc);
+  return outcome(a, rc, err_out);
 }
 
 /* Search [s] for [pat] (contract in regex.h): 1, 0, or -1 with

@@ -28,4 +28,22 @@ POL_INTERNAL int rx_match(arena *a, const char *pat, size_t plen,
 POL_INTERNAL bool rx_valid(arena *a, const char *pat, size_t plen,
                            val *err_out);
 
+/* A pattern compiled once (a constant pattern of a program: the compiler
+ * makes them, OP_MATCH uses them), JIT-compiled when PCRE2 can. */
+typedef struct rx rx;
+/* What one thread needs to match: match data and the limits. */
+typedef struct rx_scratch rx_scratch;
+
+/* Compile [pat] of [plen] bytes; NULL with *[err_out] set as for
+ * rx_match. Free with rx_free. */
+POL_INTERNAL rx *rx_compile(arena *a, const char *pat, size_t plen,
+                            val *err_out);
+POL_INTERNAL void rx_free(rx *re);
+/* Search [s] of [n] bytes (valid UTF-8) for [re], with the thread's
+ * scratch *[scratch] (made on first use; free with rx_scratch_free).
+ * As rx_match: 1, 0, or -1 with *[err_out]. */
+POL_INTERNAL int rx_search(const rx *re, rx_scratch **scratch, arena *a,
+                           const char *s, size_t n, val *err_out);
+POL_INTERNAL void rx_scratch_free(rx_scratch *s);
+
 #endif

@@ -38,9 +38,32 @@ bool render_init(renderer *w, const render_ops *ops, const policy *pol,
 
 void render_begin(renderer *w, sbuf *out) { w->ops->begin(w, out); }
 
-void render_vendor(renderer *w, const report *r, uint32_t i, sbuf *out) {
-  w->ops->vendor(w, r, i, out);
+void render_chunk(const renderer *w, const report *r, uint32_t i,
+                  sbuf *out) {
+  w->ops->chunk(w, r, i, out);
+}
+
+void render_place(renderer *w, const report *r, uint32_t i,
+                  const char *text, size_t len, sbuf *out) {
+  w->ops->place(w, r, i, text, len, out);
   w->nvendors++;
+}
+
+void render_vendor(renderer *w, const report *r, uint32_t i, sbuf *tmp,
+                   sbuf *out) {
+  tmp->len = 0;
+  render_chunk(w, r, i, tmp);
+  out->oom |= tmp->oom;
+  render_place(w, r, i, tmp->p, tmp->len, out);
+}
+
+/* place() for the formats whose vendors are their chunks, no more. */
+void render_place_as_is(renderer *w, const report *r, uint32_t i,
+                        const char *text, size_t len, sbuf *out) {
+  POL_UNUSED(w);
+  POL_UNUSED(r);
+  POL_UNUSED(i);
+  sb_put(out, text, len);
 }
 
 void render_error(renderer *w, const char *from, const char *message,

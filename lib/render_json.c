@@ -327,11 +327,20 @@ static void json_item(renderer *w, jout *o) {
   jnl(o, 2);
 }
 
-static void json_vendor(renderer *w, const report *r, uint32_t i,
-                        sbuf *b) {
+static void json_chunk(const renderer *w, const report *r, uint32_t i,
+                       sbuf *b) {
   jout o = {.b = b};
-  json_item(w, &o);
+  POL_UNUSED(w);
   jvendor(&o, 2, r, i, false);
+}
+
+static void json_place(renderer *w, const report *r, uint32_t i,
+                       const char *text, size_t len, sbuf *b) {
+  jout o = {.b = b};
+  POL_UNUSED(r);
+  POL_UNUSED(i);
+  json_item(w, &o);
+  sb_put(b, text, len);
 }
 
 static void json_input_error(renderer *w, const char *src, const char *msg,
@@ -348,8 +357,9 @@ static void json_end(renderer *w, sbuf *b) {
   sb_puts(b, "]\n}\n");
 }
 
-const render_ops render_json_ops = {"json", 0, json_begin, json_vendor,
-                                    json_input_error, json_end, NULL};
+const render_ops render_json_ops = {"json", 0, json_begin, json_chunk,
+                                    json_place, json_input_error, json_end,
+                                    NULL};
 
 /* ==== --format ndjson ==================================================== */
 
@@ -358,8 +368,8 @@ static void ndjson_nothing(renderer *w, sbuf *b) {
   POL_UNUSED(b);
 }
 
-static void ndjson_vendor(renderer *w, const report *r, uint32_t i,
-                          sbuf *b) {
+static void ndjson_chunk(const renderer *w, const report *r, uint32_t i,
+                         sbuf *b) {
   jout o = {.b = b, .compact = true};
   POL_UNUSED(w);
   jvendor(&o, 0, r, i, true);
@@ -373,6 +383,6 @@ static void ndjson_error(renderer *w, const char *src, const char *msg,
   sb_putc(b, '\n');
 }
 
-const render_ops render_ndjson_ops = {"ndjson", 0, ndjson_nothing,
-                                      ndjson_vendor, ndjson_error,
-                                      ndjson_nothing, NULL};
+const render_ops render_ndjson_ops = {
+    "ndjson",     0,            ndjson_nothing, ndjson_chunk,
+    render_place_as_is, ndjson_error, ndjson_nothing, NULL};

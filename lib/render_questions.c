@@ -301,10 +301,10 @@ static void questions_none(renderer *w, sbuf *out) {
   POL_UNUSED(out);
 }
 
-static void questions_vendor(renderer *w, const report *r, uint32_t j,
-                             sbuf *out) {
+static void questions_chunk(const renderer *w, const report *r, uint32_t j,
+                            sbuf *out) {
   qctx c = {r, &r->vendors[j], r->pol, out, 0};
-  sb_puts(out, w->nvendors ? "\n" : "");
+  POL_UNUSED(w);
   question_heading(out, c.vr);
   sb_putc(out, '\n');
   for (uint32_t i = 0; i < r->pol->nrules; i++)
@@ -314,6 +314,15 @@ static void questions_vendor(renderer *w, const report *r, uint32_t j,
                  "policy needs was disclosed.\n");
 }
 
-const render_ops render_questions_ops = {"questions", 0, questions_none,
-                                         questions_vendor, NULL,
-                                         questions_none, NULL};
+/* A blank line between vendors. */
+static void questions_place(renderer *w, const report *r, uint32_t j,
+                            const char *text, size_t len, sbuf *out) {
+  POL_UNUSED(r);
+  POL_UNUSED(j);
+  sb_puts(out, w->nvendors ? "\n" : "");
+  sb_put(out, text, len);
+}
+
+const render_ops render_questions_ops = {
+    "questions",    0,    questions_none, questions_chunk,
+    questions_place, NULL, questions_none, NULL};

@@ -725,9 +725,20 @@ static bool keep_vendor(renderer *w, const vendor_result *vr) {
   return !st->a.failed;
 }
 
-static void text_vendor(renderer *w, const report *r, uint32_t i,
-                        sbuf *out) {
+/* Nothing is written per vendor: the text comes at the end. */
+static void text_chunk(const renderer *w, const report *r, uint32_t i,
+                       sbuf *out) {
+  POL_UNUSED(w);
+  POL_UNUSED(r);
+  POL_UNUSED(i);
+  POL_UNUSED(out);
+}
+
+static void text_place(renderer *w, const report *r, uint32_t i,
+                       const char *text, size_t len, sbuf *out) {
   text_state *st = w->state;
+  POL_UNUSED(text);
+  POL_UNUSED(len);
   POL_UNUSED(out);
   if (!keep_vendor(w, &r->vendors[i])) {
     st->oom = true;
@@ -760,5 +771,7 @@ static void text_free(renderer *w) {
   free(st->cells);
 }
 
-const render_ops render_text_ops = {"text", sizeof(text_state), text_begin,
-                                    text_vendor, NULL, text_end, text_free};
+const render_ops render_text_ops = {"text",     sizeof(text_state),
+                                    text_begin, text_chunk,
+                                    text_place, NULL,
+                                    text_end,   text_free};

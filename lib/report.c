@@ -41,7 +41,10 @@ void report_reset(report *r) {
   arena_reset(&r->a);
 }
 
+static void work_free(struct check_work *w);
+
 void report_free(report *r) {
+  work_free(r->work);
   free(r->vendors);
   free(r->refs);
   free(r->seen);
@@ -108,29 +111,44 @@ enum {
 typedef struct place {
   const void *p;
   uint32_t n;
+  uint32_t gen;  /* the set's generation that filled it; else empty */
 } place;
 
 typedef struct seen_set {
   place *t;
   size_t mask;
+  uint32_t gen;
 } seen_set;
 
+/* An empty set for [items] places. Emptying is a new generation, not a
+ * memset: sets are made twice per rule, and a rule with a long trace
+ * would otherwise clear a large table for every small one after it. */
 static bool seen_init(report *r, seen_set *s, size_t items) {
-  size_t nb = 16;
-  while (nb < 2 * items)
+  size_t nb = 16, old = r->cap_seen;
+  while (nb < 3 * items)
     nb *= 2;
   if (!mem_grow((void **)&r->seen, &r->cap_seen, nb, sizeof(place)))
     return false;
-  s->t = (place *)r->seen;
+  place *t = (place *)r->seen;
+  if (r->cap_seen > old)
+    memset(t + old, 0, (r->cap_seen - old) * sizeof *t);
+  if (++r->seen_gen == 0) { /* wrapped: stale marks could look current */
+    memset(t, 0, r->cap_seen * sizeof *t);
+    r->seen_gen = 1;
+  }
+  s->t = t;
   s->mask = nb - 1;
-  memset(s->t, 0, nb * sizeof *s->t);
+  s->gen = r->seen_gen;
   return true;
 }
 
 static size_t seen_slot(const seen_set *s, const void *p, uint32_t n) {
-  uintptr_t h = ((uintptr_t)p >> 3) * 0x9e3779b97f4a7c15ull + n;
+  /* mixed well: the entries of one container are consecutive numbers,
+   * and linear probing would pile them into one long run */
+  uint64_t h = (uint64_t)(uintptr_t)p ^ ((uint64_t)n * 0x9e3779b97f4a7c15ull);
+  h = (h ^ (h >> 31)) * 0xbf58476d1ce4e5b9ull;
   size_t i = (size_t)(h ^ (h >> 29)) & s->mask;
-  while (s->t[i].p && (s->t[i].p != p || s->t[i].n != n))
+  while (s->t[i].gen == s->gen && (s->t[i].p != p || s->t[i].n != n))
     i = (i + 1) & s->mask;
   return i;
 }
@@ -138,20 +156,21 @@ static size_t seen_slot(const seen_set *s, const void *p, uint32_t n) {
 /* Add (p, n); false if it was there already. */
 static bool seen_add(seen_set *s, const void *p, uint32_t n) {
   size_t i = seen_slot(s, p, n);
-  if (s->t[i].p)
+  if (s->t[i].gen == s->gen)
     return false;
-  s->t[i] = (place){p, n};
+  s->t[i] = (place){p, n, s->gen};
   return true;
 }
 
 static bool seen_has(const seen_set *s, const void *p, uint32_t n) {
-  return s->t[seen_slot(s, p, n)].p != NULL;
+  return s->t[seen_slot(s, p, n)].gen == s->gen;
 }
 
 /* ==== collecting the trace =============================================== */
 
 static fact_ref *new_ref(report *r) {
-  if (!mem_grow((void **)&r->refs, &r->cap_refs, r->nrefs + 1,
+  if (r->nrefs == r->cap_refs &&
+      !mem_grow((void **)&r->refs, &r->cap_refs, r->nrefs + 1,
                 sizeof *r->refs)) {
     r->oom = true;
     return NULL;
@@ -179,24 +198,36 @@ static val keep_key(report *r, val k) {
 }
 
 /* What a rule's runs (`when`, `require`) noted, gathered before it is
- * turned into facts: the containers read into or used whole, and the
- * items that decided a quantifier. Reads go to r->refs as candidates at
- * once. */
+ * turned into facts: the reads (compact candidates: only the few kept
+ * become fact_refs), the containers read into or used whole, and the
+ * items that decided a quantifier. */
 typedef struct places {
   place *p;
   size_t n, cap;
 } places;
 
+typedef struct cand {
+  const void *obj;
+  val key;        /* ABSENT: the key not found */
+  uint32_t entry;
+  uint8_t kind;   /* FR_READ, FR_ABSENT or FR_SIZE */
+  uint8_t okind;
+  bool decided;
+} cand;
+
 typedef struct rule_places {
   places into, whole, deciders;
+  cand *c;
+  size_t nc, cap_c;
 } rule_places;
 
 static void add_place(report *r, places *ps, const void *p, uint32_t n) {
-  if (!mem_grow((void **)&ps->p, &ps->cap, ps->n + 1, sizeof *ps->p)) {
+  if (ps->n == ps->cap &&
+      !mem_grow((void **)&ps->p, &ps->cap, ps->n + 1, sizeof *ps->p)) {
     r->oom = true;
     return;
   }
-  ps->p[ps->n++] = (place){p, n};
+  ps->p[ps->n++] = (place){p, n, 0};
 }
 
 static uint32_t items_of(const void *obj, int okind) {
@@ -228,16 +259,15 @@ static void collect_reads(report *r, const vm *v, seen_set *s,
         (w == TR_READ && !seen_add(s, t->obj, t->entry)) ||
         (w == TR_SIZE && !seen_add(s, t->obj, SEEN_SIZE)))
       continue; /* not a read, or read before in this run */
-    fact_ref *f = new_ref(r);
-    if (!f)
+    if (rp->nc == rp->cap_c &&
+        !mem_grow((void **)&rp->c, &rp->cap_c, rp->nc + 1, sizeof *rp->c)) {
+      r->oom = true;
       return;
-    f->kind = w == TR_READ ? FR_READ : w == TR_SIZE ? FR_SIZE : FR_ABSENT;
-    f->obj = t->obj;
-    f->okind = t->okind;
-    f->entry = t->entry;
-    f->key = w == TR_ABSENT ? keep_key(r, t->key) : val_null();
-    if (w == TR_SIZE)
-      f->value = val_int(items_of(t->obj, t->okind));
+    }
+    rp->c[rp->nc++] = (cand){
+        t->obj, w == TR_ABSENT ? keep_key(r, t->key) : val_null(), t->entry,
+        w == TR_READ ? FR_READ : w == TR_SIZE ? FR_SIZE : FR_ABSENT,
+        t->okind, false};
   }
 }
 
@@ -256,35 +286,55 @@ static bool inside(const void *c, int ckind, const void *d, uint32_t i) {
   return false;
 }
 
-/* Whether the read [f] is the item [d] or inside it. */
-static bool decided_by(const fact_ref *f, const place *d) {
-  return (f->obj == d->p && f->entry == d->n) ||
-         inside(f->obj, f->okind, d->p, d->n);
+/* Whether the read [c] is the item [d] or inside it. */
+static bool decided_by(const cand *c, const place *d) {
+  return (c->obj == d->p && c->entry == d->n) ||
+         inside(c->obj, c->okind, d->p, d->n);
 }
 
-/* Whether the read [f] of a container is a step on the way: the rule
+static val cand_value(const cand *c) {
+  return c->okind == V_MAP ? ((const map *)c->obj)->vals[c->entry]
+                           : ((const list *)c->obj)->items[c->entry];
+}
+
+/* Whether the read [c] of a container is a step on the way: the rule
  * read into the container (or took its size) and never used it whole. */
-static bool on_the_way(const seen_set *s, const fact_ref *f) {
-  const void *c = container(report_value(f));
-  return c && seen_has(s, c, SEEN_OBJ) && !seen_has(s, c, SEEN_WHOLE);
+static bool on_the_way(const seen_set *s, const cand *c) {
+  const void *v = container(cand_value(c));
+  return v && seen_has(s, v, SEEN_OBJ) && !seen_has(s, v, SEEN_WHOLE);
 }
 
-/* Whether [f] repeats a fact an earlier run of the rule noted. */
-static bool repeated(seen_set *s, const fact_ref *f) {
-  if (f->kind == FR_READ)
-    return !seen_add(s, f->obj, f->entry);
-  return f->kind == FR_SIZE && !seen_add(s, f->obj, SEEN_SIZE);
+/* Whether [c] repeats a fact an earlier run of the rule noted. */
+static bool repeated(seen_set *s, const cand *c) {
+  if (c->kind == FR_READ)
+    return !seen_add(s, c->obj, c->entry);
+  return c->kind == FR_SIZE && !seen_add(s, c->obj, SEEN_SIZE);
 }
 
-/* Turn the candidates from [first] into the rule's facts: drop the
- * reads whose value the rule read further into (steps on the way to a
- * fact), and repeats across its runs; mark the deciding ones; keep those
- * and the first others up to the cap, in order. Returns how many were
- * left out over the cap. */
-static uint32_t finish_reads(report *r, size_t first, const rule_places *rp) {
+/* A fact of the report made from the candidate [c]. */
+static void keep_cand(report *r, const cand *c) {
+  fact_ref *f = new_ref(r);
+  if (!f)
+    return;
+  f->kind = c->kind;
+  f->obj = c->obj;
+  f->okind = c->okind;
+  f->entry = c->entry;
+  f->key = c->key;
+  f->decided = c->decided;
+  if (c->kind == FR_SIZE)
+    f->value = val_int(items_of(c->obj, c->okind));
+}
+
+/* Turn the rule's candidates into its facts: drop the reads whose value
+ * the rule read further into (steps on the way to a fact), and repeats
+ * across its runs; mark the deciding ones; keep those and the first
+ * others up to the cap, in order. Returns how many were left out over
+ * the cap. */
+static uint32_t finish_reads(report *r, rule_places *rp) {
   seen_set s;
-  size_t kept = first, others = 0, more = 0;
-  if (!seen_init(r, &s, rp->into.n + rp->whole.n + (r->nrefs - first))) {
+  size_t others = 0, more = 0;
+  if (!seen_init(r, &s, rp->into.n + rp->whole.n + rp->nc)) {
     r->oom = true;
     return 0;
   }
@@ -292,19 +342,17 @@ static uint32_t finish_reads(report *r, size_t first, const rule_places *rp) {
     seen_add(&s, rp->into.p[i].p, SEEN_OBJ);
   for (size_t i = 0; i < rp->whole.n; i++)
     seen_add(&s, rp->whole.p[i].p, SEEN_WHOLE);
-  for (size_t k = first; k < r->nrefs; k++) {
-    fact_ref f = r->refs[k];
-    if ((f.kind == FR_READ && on_the_way(&s, &f)) || repeated(&s, &f))
+  for (size_t k = 0; k < rp->nc; k++) {
+    cand *c = &rp->c[k];
+    if ((c->kind == FR_READ && on_the_way(&s, c)) || repeated(&s, c))
       continue;
-    for (size_t d = 0; f.kind == FR_READ && d < rp->deciders.n; d++)
-      f.decided |= decided_by(&f, &rp->deciders.p[d]);
-    if (!f.decided && others++ >= REPORT_READS_MAX) {
+    for (size_t d = 0; c->kind == FR_READ && d < rp->deciders.n; d++)
+      c->decided |= decided_by(c, &rp->deciders.p[d]);
+    if (!c->decided && others++ >= REPORT_READS_MAX)
       more++;
-      continue;
-    }
-    r->refs[kept++] = f;
+    else
+      keep_cand(r, c);
   }
-  r->nrefs = kept;
   return (uint32_t)more;
 }
 
@@ -393,15 +441,39 @@ static uint32_t add_missing(report *r, const misses *m) {
 
 /* ==== one rule =========================================================== */
 
-/* What a rule's runs gathered: the reads go straight to r->refs. */
+/* The scratch of checking: what a rule's runs gathered. It belongs to
+ * the report and is kept across vendors, so a warm check allocates
+ * nothing. */
+struct check_work {
+  misses miss;
+  rule_places places;
+};
+
 typedef struct rule_ctx {
   report *r;
   vm *v;
   const map *vars;
-  misses miss;
-  rule_places places;
+  misses *miss;
+  rule_places *places;
   bool interrupted;
 } rule_ctx;
+
+static struct check_work *work(report *r) {
+  if (!r->work)
+    r->work = calloc(1, sizeof *r->work);
+  return r->work;
+}
+
+static void work_free(struct check_work *w) {
+  if (!w)
+    return;
+  free(w->miss.f);
+  free(w->places.into.p);
+  free(w->places.whole.p);
+  free(w->places.deciders.p);
+  free(w->places.c);
+  free(w);
+}
 
 /* Collect the trace of the run that just ended. */
 static void take_trace(rule_ctx *c) {
@@ -410,12 +482,8 @@ static void take_trace(rule_ctx *c) {
     c->r->oom = true;
     return;
   }
-  collect_reads(c->r, c->v, &s, &c->places);
-  if (!seen_init(c->r, &s, c->v->ntrace)) {
-    c->r->oom = true;
-    return;
-  }
-  collect_missing(c->r, c->v, &s, &c->miss);
+  collect_reads(c->r, c->v, &s, c->places);
+  collect_missing(c->r, c->v, &s, c->miss); /* its own tags: one set */
 }
 
 /* "file:line:col: message" for an error value of the policy program. */
@@ -488,8 +556,9 @@ static void check_rule(rule_ctx *c, const rule *ru, rule_result *rr) {
   report *r = c->r;
   memset(rr, 0, sizeof *rr);
   rr->refs = (uint32_t)r->nrefs;
-  c->miss.n = 0;
-  c->places.into.n = c->places.whole.n = c->places.deciders.n = 0;
+  c->miss->n = 0;
+  c->places->into.n = c->places->whole.n = c->places->deciders.n = 0;
+  c->places->nc = 0;
   rr->v = VD_PASS;
   bool applies = true;
   if (ru->when >= 0) {
@@ -501,10 +570,10 @@ static void check_rule(rule_ctx *c, const rule *ru, rule_result *rr) {
     rr->v = run_entry(c, ru->require, rr, "require")
                 ? VD_PASS
                 : (rr->v == VD_PASS ? VD_FAIL : rr->v);
-  rr->more = finish_reads(r, rr->refs, &c->places);
+  rr->more = finish_reads(r, c->places);
   rr->nused = (uint32_t)(r->nrefs - rr->refs);
   if (rr->v == VD_UNKNOWN)
-    rr->nmissing = add_missing(r, &c->miss);
+    rr->nmissing = add_missing(r, c->miss);
   if (ru->message && (rr->v == VD_PASS || rr->v == VD_FAIL))
     rr->message = render_message(c, ru);
 }
@@ -543,11 +612,10 @@ static int check_rules(report *r, vm *v, const map *vars, const char *name,
   if (!vr)
     return POL_ENOMEM;
   size_t nrefs = r->nrefs;
-  rule_ctx c;
-  memset(&c, 0, sizeof c);
-  c.r = r;
-  c.v = v;
-  c.vars = vars;
+  struct check_work *wk = work(r);
+  if (!wk)
+    return POL_ENOMEM;
+  rule_ctx c = {r, v, vars, &wk->miss, &wk->places, false};
   metadata(r, vr, vars, name);
   bool tracing = v->tracing;
   v->tracing = true;
@@ -556,10 +624,6 @@ static int check_rules(report *r, vm *v, const map *vars, const char *name,
     c.interrupted |= v->interrupt && v->interrupt(v->interrupt_user);
   }
   v->tracing = tracing;
-  free(c.miss.f);
-  free(c.places.into.p);
-  free(c.places.whole.p);
-  free(c.places.deciders.p);
   if (c.interrupted || r->oom || r->a.failed) {
     r->nrefs = nrefs; /* the vendor is not added */
     return c.interrupted ? POL_EINTERRUPT : POL_ENOMEM;

@@ -94,8 +94,10 @@ typedef struct report {
   size_t cap;           /* vendors allocated */
   fact_ref *refs;       /* every vendor's facts; malloc'd, kept on reset */
   size_t nrefs, cap_refs;
-  void **seen;          /* scratch set of the trace's containers */
+  struct check_work *work; /* scratch of checking, kept (report.c) */
+  void *seen;           /* scratch set of the trace's places (report.c) */
   size_t cap_seen;
+  uint32_t seen_gen;
   arena a;              /* strings, copied keys, detached values */
   sbuf tmp;             /* scratch for rendering messages and paths */
   bool oom;             /* something could not be stored */

@@ -23,12 +23,19 @@ static const origin *origin_of(const void *obj, int okind) {
 
 /* CEL's reserved words cannot follow a dot. */
 static bool reserved(const char *s, size_t n) {
-  static const char *const words[] = {
-      "as", "break", "const", "continue", "else", "false", "for",
-      "function", "if", "import", "in", "let", "loop", "package",
-      "namespace", "null", "return", "true", "var", "void", "while"};
+  static const struct {
+    const char *w;
+    size_t n;
+  } words[] = {{"as", 2},      {"break", 5},    {"const", 5},  {"continue", 8},
+               {"else", 4},    {"false", 5},    {"for", 3},    {"function", 8},
+               {"if", 2},      {"import", 6},   {"in", 2},     {"let", 3},
+               {"loop", 4},    {"package", 7},  {"namespace", 9},
+               {"null", 4},    {"return", 6},   {"true", 4},   {"var", 3},
+               {"void", 4},    {"while", 5}};
+  if (n < 2 || n > 9)
+    return false;
   for (size_t i = 0; i < POL_COUNTOF(words); i++)
-    if (strlen(words[i]) == n && memcmp(words[i], s, n) == 0)
+    if (words[i].n == n && memcmp(words[i].w, s, n) == 0)
       return true;
   return false;
 }
@@ -145,14 +152,25 @@ val report_value(const fact_ref *f) {
                            : ((const list *)f->obj)->items[f->entry];
 }
 
-/* The $evidence citation of the path in [b] or, failing that, of its
- * nearest ancestor ([ends] holds where each one ends). */
+/* The $evidence citation of [path] or, failing that, of its nearest
+ * ancestor ([ends] holds where each one ends). The hash of every prefix
+ * comes from one pass (the map's hash reads bytes left to right, so
+ * val_hash_continue extends a prefix's), not one pass per prefix. */
 static const str *find_evidence(const map *ev, const char *path,
                                 const size_t *ends, int nends,
                                 uint32_t *len) {
-  for (int i = nends - 1; ev && i >= 0; i--) {
-    const val *e = map_get_str(ev, path, ends[i],
-                               val_hash_bytes(path, ends[i]));
+  uint32_t hashes[PATH_DEPTH_MAX + 64];
+  uint32_t h = val_hash_bytes(path, 0);
+  size_t at = 0;
+  if (!ev)
+    return NULL;
+  for (int i = 0; i < nends; i++) {
+    h = val_hash_continue(h, path + at, ends[i] - at);
+    hashes[i] = h;
+    at = ends[i];
+  }
+  for (int i = nends - 1; i >= 0; i--) {
+    const val *e = map_get_str(ev, path, ends[i], hashes[i]);
     if (e && e->kind == V_STRING) {
       *len = (uint32_t)ends[i];
       return e->as.s;

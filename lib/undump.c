@@ -10,6 +10,7 @@
  * nothing about a hostile file.
  */
 #include "dump.h"
+#include "regex.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -457,6 +458,34 @@ static bool read_code(reader *r) {
   return finish(r);
 }
 
+/* The constant patterns of MATCH: each a string constant, compiled
+ * again here (a pattern that does not compile is a damaged file). */
+static bool read_patterns(reader *r, program *p) {
+  uint32_t n = get_count(r, 4, "pattern");
+  if (r->failed)
+    return false;
+  p->rx = calloc((size_t)n + 1, sizeof *p->rx);
+  p->rx_const = calloc((size_t)n + 1, sizeof *p->rx_const);
+  if (!p->rx || !p->rx_const)
+    return nomem(r);
+  for (uint32_t i = 0; i < n; i++) {
+    uint32_t k = get_u32(r);
+    if (r->failed)
+      return false;
+    if (k >= p->nconsts || p->consts[k].kind != V_STRING)
+      return bad(r, "pattern %u: constant %u is not a string", i, k);
+    val e;
+    const str *pat = p->consts[k].as.s;
+    if (!(p->rx[i] = rx_compile(&p->a, pat->data, pat->len, &e)))
+      return e.as.e->kind == ERR_NOMEM
+                 ? nomem(r)
+                 : bad(r, "pattern %u: %s", i, e.as.e->msg);
+    p->rx_const[i] = k;
+    p->nrx = i + 1; /* so program_free frees a partial table */
+  }
+  return true;
+}
+
 static bool read_sources(reader *r) {
   program *p = r->prog;
   if (!begin(r, "SRCS"))
@@ -494,7 +523,7 @@ static bool read_sources(reader *r) {
                dump_isa());
   p->nlocals = get_u32(r);
   p->maxstack = get_u32(r);
-  return finish(r);
+  return read_patterns(r, p) && finish(r);
 }
 
 /* ==== policy sections ==================================================== */

@@ -23,12 +23,15 @@ val val_nomem(void) {
 }
 
 /* FNV-1a: small, fast on short keys (field names), good enough spread. */
-uint32_t val_hash_bytes(const void *p, size_t n) {
+uint32_t val_hash_continue(uint32_t h, const void *p, size_t n) {
   const unsigned char *s = p;
-  uint32_t h = 2166136261u;
   for (size_t i = 0; i < n; i++)
     h = (h ^ s[i]) * 16777619u;
   return h;
+}
+
+uint32_t val_hash_bytes(const void *p, size_t n) {
+  return val_hash_continue(2166136261u, p, n);
 }
 
 str *str_alloc(arena *a, size_t n) {
@@ -336,15 +339,18 @@ static uint32_t key_hash(val k) {
   }
 }
 
-/* [b] is already normalised by key_norm; [a] is a stored key. */
+/* [b] is already normalised by key_norm; [a] is a stored key. A key
+ * taken from the map itself (iterating it) is the same object: no need
+ * to compare bytes. */
 static bool key_eq(val a, val b) {
   if (a.kind == V_INT && a.as.i >= 0)
     a = val_uint((uint64_t)a.as.i);
   if (a.kind != b.kind)
     return false;
   if (a.kind == V_STRING)
-    return a.as.s->len == b.as.s->len &&
-           memcmp(a.as.s->data, b.as.s->data, a.as.s->len) == 0;
+    return a.as.s == b.as.s ||
+           (a.as.s->hash == b.as.s->hash && a.as.s->len == b.as.s->len &&
+            memcmp(a.as.s->data, b.as.s->data, a.as.s->len) == 0);
   return a.kind == V_BOOL ? a.as.b == b.as.b : a.as.u == b.as.u;
 }
 
@@ -363,28 +369,6 @@ const val *map_get(const map *m, val key) {
     if (!e)
       return NULL;
     if (key_eq(m->keys[e - 1], key))
-      return &m->vals[e - 1];
-  }
-}
-
-const val *map_get_str(const map *m, const char *s, size_t n, uint32_t hash) {
-  if (!m->nbuckets) {
-    for (uint32_t i = 0; i < m->n; i++) {
-      const val *k = &m->keys[i];
-      if (k->kind == V_STRING && k->as.s->len == n &&
-          memcmp(k->as.s->data, s, n) == 0)
-        return &m->vals[i];
-    }
-    return NULL;
-  }
-  uint32_t mask = m->nbuckets - 1;
-  for (uint32_t h = hash & mask;; h = (h + 1) & mask) {
-    uint32_t e = m->buckets[h];
-    if (!e)
-      return NULL;
-    const val *k = &m->keys[e - 1];
-    if (k->kind == V_STRING && k->as.s->hash == hash && k->as.s->len == n &&
-        memcmp(k->as.s->data, s, n) == 0)
       return &m->vals[e - 1];
   }
 }

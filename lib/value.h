@@ -16,6 +16,8 @@
 #ifndef POL_VALUE_H
 #define POL_VALUE_H
 
+#include <string.h>
+
 #include "arena.h"
 
 typedef enum {
@@ -206,12 +208,37 @@ POL_INTERNAL bool val_equal(val a, val b);
  * which case *cmp is 2 ("unordered": every comparison is false). */
 POL_INTERNAL bool val_compare(val a, val b, int *cmp);
 POL_INTERNAL uint32_t val_hash_bytes(const void *p, size_t n);
+/* The hash of the bytes hashed into [h] followed by [p]/[n]. */
+POL_INTERNAL uint32_t val_hash_continue(uint32_t h, const void *p, size_t n);
 /* Map lookup by CEL key equality (a double key finds an integral int/uint
  * key). Returns NULL when absent. */
 POL_INTERNAL const val *map_get(const map *m, val key);
-/* Lookup by string key with a precomputed hash (field selection). */
-POL_INTERNAL const val *map_get_str(const map *m, const char *s, size_t n,
-                                    uint32_t hash);
+/* Lookup by string key with a precomputed hash (field selection), in
+ * the header so that the VM's selections inline it: every key compares
+ * its cached hash first, so the bytes are compared only for the key
+ * that (almost surely) matches. */
+static inline const val *map_get_str(const map *m, const char *s, size_t n,
+                                     uint32_t hash) {
+  if (!m->nbuckets) {
+    for (uint32_t i = 0; i < m->n; i++) {
+      const str *k = m->keys[i].as.s;
+      if (m->keys[i].kind == V_STRING && k->hash == hash && k->len == n &&
+          (k->data == s || memcmp(k->data, s, n) == 0))
+        return &m->vals[i];
+    }
+    return NULL;
+  }
+  uint32_t mask = m->nbuckets - 1;
+  for (uint32_t h = hash & mask;; h = (h + 1) & mask) {
+    uint32_t e = m->buckets[h];
+    if (!e)
+      return NULL;
+    const str *k = m->keys[e - 1].as.s;
+    if (m->keys[e - 1].kind == V_STRING && k->hash == hash && k->len == n &&
+        (k->data == s || memcmp(k->data, s, n) == 0))
+      return &m->vals[e - 1];
+  }
+}
 /* Copy [v] and everything it points to into arena [a]. The copies of
  * containers have ORIGIN_NONE. */
 POL_INTERNAL val val_deepcopy(arena *a, val v);
@@ -246,9 +273,28 @@ typedef struct sbuf {
 } sbuf;
 POL_INTERNAL void sb_init(sbuf *b);
 POL_INTERNAL void sb_free(sbuf *b);
-POL_INTERNAL void sb_put(sbuf *b, const char *s, size_t n);
+/* Make room for [n] more bytes and a NUL; false (and oom set) if not. */
+POL_INTERNAL bool sb_reserve(sbuf *b, size_t n);
 POL_INTERNAL void sb_puts(sbuf *b, const char *s);
-POL_INTERNAL void sb_putc(sbuf *b, char c);
+
+/* Append the [n] bytes at [s] (may hold NULs). Inline: renderers append
+ * in small pieces, and the room is almost always there already. */
+static inline void sb_put(sbuf *b, const char *s, size_t n) {
+  if ((b->oom || n >= b->cap - b->len) && !sb_reserve(b, n))
+    return;
+  if (n)
+    memcpy(b->p + b->len, s, n);
+  b->len += n;
+  b->p[b->len] = '\0';
+}
+
+/* Append the byte [c]. */
+static inline void sb_putc(sbuf *b, char c) {
+  if ((b->oom || b->cap - b->len <= 1) && !sb_reserve(b, 1))
+    return;
+  b->p[b->len++] = c;
+  b->p[b->len] = '\0';
+}
 POL_INTERNAL void sb_printf(sbuf *b, const char *fmt, ...) POL_PRINTF(2, 3);
 POL_INTERNAL void sb_vprintf(sbuf *b, const char *fmt, va_list ap);
 /* Append [v] as CEL literal text: 1, 1u, 1.0, "s", b"\x00", [1, 2],

@@ -165,6 +165,11 @@ static int operands(verifier *v, uint32_t pc) {
                   "set (0x%06x)", pc, a);
     return slots_ok(v, pc, a & ITER_SLOT_MASK, 5);
   case OP_CALL: return call_ok(v, pc, w);
+  case OP_MATCH:
+    if (a >= v->p->nrx)
+      return fail(v, "instruction %u: MATCH: pattern %u does not exist "
+                  "(there are %u)", pc, a, v->p->nrx);
+    return POL_OK;
   case OP_LIST: case OP_MAP: return POL_OK; /* counts: see step() */
   default:
     if (ops[INS_OP(w)].fmt == FMT_N && a != 0)

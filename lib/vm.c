@@ -17,6 +17,7 @@
 
 #include "host.h"
 #include "ops.h"
+#include "regex.h"
 
 void vm_init(vm *v, uint64_t max_steps, size_t max_memory) {
   memset(v, 0, sizeof *v);
@@ -27,6 +28,7 @@ void vm_init(vm *v, uint64_t max_steps, size_t max_memory) {
 
 void vm_free(vm *v) {
   arena_free(&v->a);
+  rx_scratch_free(v->rx);
   free(v->trace);
   free(v->stack);
   free(v->locals);
@@ -72,16 +74,29 @@ static val locate(vm *v, const program *p, val r, uint32_t pc) {
 
 /* Note one entry in the trace of a traced run; its index, or -1 when the
  * trace is full (the entry is then only counted). */
-static int32_t note(vm *v, uint8_t what, const void *obj, uint8_t okind,
-                    uint32_t entry, val key) {
-  if (v->ntrace >= VM_TRACE_MAX ||
-      !mem_grow((void **)&v->trace, &v->trace_cap, v->ntrace + 1,
-                sizeof *v->trace)) {
+static POL_NOINLINE int32_t note(vm *v, uint8_t what, const void *obj,
+                                 uint8_t okind, uint32_t entry, val key) {
+  if (v->ntrace == v->trace_cap &&
+      (v->ntrace >= VM_TRACE_MAX ||
+       !mem_grow((void **)&v->trace, &v->trace_cap, v->ntrace + 1,
+                 sizeof *v->trace))) {
     v->trace_dropped++;
     return -1;
   }
   v->trace[v->ntrace] = (vm_trace){obj, key, entry, what, okind};
   return (int32_t)v->ntrace++;
+}
+
+/* Note a read of entry [entry] of [obj], unless this run noted it
+ * already (as far as the seen table remembers). */
+static POL_NOINLINE void note_read(vm *v, const void *obj, uint8_t okind,
+                                   uint32_t entry) {
+  uintptr_t h = ((uintptr_t)obj >> 4) * 0x9e3779b1u + entry;
+  vm_seen *s = &v->seen[(h ^ (h >> 16)) % VM_SEEN_SLOTS];
+  if (s->run == v->run && s->obj == obj && s->entry == entry)
+    return;
+  *s = (vm_seen){obj, entry, v->run};
+  note(v, TR_READ, obj, okind, entry, val_null());
 }
 
 /* Whether [k] is of a kind a map key can have (the others are errors). */
@@ -93,15 +108,17 @@ static bool key_kind(val k) {
 static bool map_is_fact(const map *m) { return m->o.kind != ORIGIN_NONE; }
 static bool list_is_fact(const list *l) { return l->o.kind != ORIGIN_NONE; }
 
-/* A read of the value at [at] in the map [m]: noted when it is a fact. */
-static void read_entry(vm *v, const map *m, const val *at) {
+/* A read of the value at [at] in the map [m]: noted when it is a fact
+ * (the test inline, the noting out of line: untraced runs pay a load and
+ * a branch). */
+static inline void read_entry(vm *v, const map *m, const val *at) {
   if (unlikely(v->tracing) && map_is_fact(m))
-    note(v, TR_READ, m, V_MAP, (uint32_t)(at - m->vals), val_null());
+    note_read(v, m, V_MAP, (uint32_t)(at - m->vals));
 }
 
-static void read_item(vm *v, const list *l, uint32_t i) {
+static inline void read_item(vm *v, const list *l, uint32_t i) {
   if (unlikely(v->tracing) && list_is_fact(l))
-    note(v, TR_READ, l, V_LIST, i, val_null());
+    note_read(v, l, V_LIST, i);
 }
 
 /* A presence test that found no [key] in the map [m]. */
@@ -180,10 +197,24 @@ static val loadvar(vm *v, const map *vars, const str *name) {
                       : NULL;
   if (likely(x != NULL)) {
     if (unlikely(v->tracing))
-      note(v, TR_READ, vars, V_MAP, (uint32_t)(x - vars->vals), val_null());
+      note_read(v, vars, V_MAP, (uint32_t)(x - vars->vals));
     return *x;
   }
   return missing(v, vars ? vars : NULL, str_val(name));
+}
+
+/* == of two strings (by their cached hashes first) or two ints, the
+ * common cases, without the general comparison: 1 or 0; -1 for any
+ * other pair, which binop() compares. */
+static inline int quick_eq(val x, val y) {
+  if (x.kind == V_STRING && y.kind == V_STRING) {
+    const str *s = x.as.s, *t = y.as.s;
+    return s == t || (s->hash == t->hash && s->len == t->len &&
+                      memcmp(s->data, t->data, s->len) == 0);
+  }
+  if (x.kind == V_INT && y.kind == V_INT)
+    return x.as.i == y.as.i;
+  return -1;
 }
 
 /* CEL &&: false wins over errors, errors over true. */
@@ -486,6 +517,17 @@ static void count(arena *a, val *acc, val p) {
     *acc = p.kind == V_ERROR ? p : val_no_overload(a, "exists_one", &p, 1);
 }
 
+/* s.matches(R[i]): a constant pattern, compiled with the program. */
+static val match(vm *v, const program *p, uint32_t i, val s) {
+  if (s.kind == V_ERROR)
+    return s;
+  if (s.kind != V_STRING)
+    return val_no_overload(&v->a, "matches", &s, 1);
+  val e;
+  int rc = rx_search(p->rx[i], &v->rx, &v->a, s.as.s->data, s.as.s->len, &e);
+  return rc < 0 ? e : val_bool(rc == 1);
+}
+
 /* A ?: test that is neither true nor false becomes the result. */
 static val branch_error(arena *a, val c) {
   return c.kind == V_ERROR ? c : val_no_overload(a, "_?_:_", &c, 1);
@@ -528,7 +570,11 @@ static val back_edge(vm *v, uint64_t *steps) {
 #define TOP() (sp[-1])
 #define K(i) (p->consts[i])
 /* Store a result that may be an error into the top slot. */
-#define SETTOP(r) (TOP() = locate(v, p, (r), pc - 1))
+#define SETTOP(r)                                                           \
+  do {                                                                      \
+    val r_ = (r);                                                           \
+    TOP() = likely(r_.kind != V_ERROR) ? r_ : locate(v, p, r_, pc - 1);     \
+  } while (0)
 /* Statements only a traced run executes (vm_trace). */
 #define TRACED(stmts)                                                       \
   do {                                                                      \
@@ -605,12 +651,22 @@ static val run(vm *v, const program *p, uint32_t pc, const map *vars) {
       vmcase(MOD) { val y = POP(); SETTOP(binop(a, OP_MOD, TOP(), y)); vmbreak; }
       vmcase(EQ) {
         val y = POP();
+        int eq = quick_eq(TOP(), y);
+        if (likely(eq >= 0)) {
+          TOP() = val_bool(eq);
+          vmbreak;
+        }
         TRACED(use_value(v, TOP(), TR_WHOLE); use_value(v, y, TR_WHOLE));
         SETTOP(binop(a, OP_EQ, TOP(), y));
         vmbreak;
       }
       vmcase(NE) {
         val y = POP();
+        int eq = quick_eq(TOP(), y);
+        if (likely(eq >= 0)) {
+          TOP() = val_bool(!eq);
+          vmbreak;
+        }
         TRACED(use_value(v, TOP(), TR_WHOLE); use_value(v, y, TR_WHOLE));
         SETTOP(binop(a, OP_NE, TOP(), y));
         vmbreak;
@@ -633,6 +689,7 @@ static val run(vm *v, const program *p, uint32_t pc, const map *vars) {
         SETTOP(binop(a, OP_IN, TOP(), y));
         vmbreak;
       }
+      vmcase(MATCH) { SETTOP(match(v, p, INS_A(w), TOP())); vmbreak; }
       vmcase(LIST) {
         uint32_t n = INS_A(w);
         sp -= n;
@@ -778,6 +835,10 @@ void vm_err_describe(sbuf *b, const err *e, const program *p) {
 val vm_run(vm *v, const program *p, uint32_t entry, const map *vars) {
   arena_reset(&v->a);
   v->ntrace = v->trace_dropped = 0;
+  if (++v->run == 0) { /* wrapped: forget every run's reads */
+    memset(v->seen, 0, sizeof v->seen);
+    v->run = 1;
+  }
   v->limit_err.loc = -1;
   if (!reserve(&v->stack, &v->stack_cap, p->maxstack + 1) ||
       !reserve(&v->locals, &v->locals_cap, p->nlocals + 1))

@@ -35,12 +35,24 @@ typedef struct vm_trace {
 /* A run notes at most this many trace entries; the rest are counted in
  * vm.trace_dropped. Reports show far fewer per rule (report.h). */
 #define VM_TRACE_MAX 65536
+/* Reads already noted in this run are looked up in a small direct-mapped
+ * table first, so a loop that reads the same fact on every item (the
+ * path to the list it walks) notes it once. */
+#define VM_SEEN_SLOTS 256
+
+typedef struct vm_seen {
+  const void *obj;
+  uint32_t entry;
+  uint32_t run;       /* the run that noted it: stale when not current */
+} vm_seen;
 
 typedef struct vm {
   arena a;            /* temporaries; reset at the start of each run */
   bool tracing;       /* note fact reads into trace[] */
   vm_trace *trace;    /* malloc'd; ntrace entries from the last run */
   size_t ntrace, trace_cap, trace_dropped;
+  vm_seen seen[VM_SEEN_SLOTS];
+  uint32_t run;       /* counts runs: the current one's number */
   val *stack;         /* malloc'd, grown to the program's maxstack */
   val *locals;
   size_t stack_cap, locals_cap;
@@ -48,6 +60,7 @@ typedef struct vm {
                          limit */
   size_t max_memory;  /* bytes of temporaries per run; 0: unlimited */
   err limit_err;      /* the memory-limit error of the last run */
+  struct rx_scratch *rx;    /* for MATCH; made on first use */
   int (*interrupt)(void *); /* polled on loops: non-zero stops the run */
   void *interrupt_user;
 } vm;

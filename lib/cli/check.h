@@ -58,6 +58,9 @@ void check_source(char *buf, size_t cap, const char *name,
 void check_bad_input(check_run *cr, const char *source, const char *msg);
 /* Write the vendors checked into [rep], count them, reset [rep]. */
 void check_write(check_run *cr, pol_report *rep);
+/* The same for vendors rendered already (pol_report_chunk). */
+void check_write_chunk(check_run *cr, pol_report *rep, const char *text,
+                       size_t len);
 /* The progress line (at most once a second; [final]: the last one). */
 void check_progress(check_run *cr, bool final);
 /* Load and check one record into [rep]: POL_OK (results in [rep]),

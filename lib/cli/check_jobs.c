@@ -102,6 +102,8 @@ typedef struct slot {
   size_t cap;
   pol_facts *facts;
   pol_report *rep;
+  const char *text;    /* its part of the output, rendered by the worker */
+  size_t len;
   int state, rc;
   char msg[4400];
 } slot;
@@ -162,7 +164,9 @@ static void *worker(void *arg) {
     s->rc = ok ? check_record(ctx, s->facts, s->rep, s->name, &s->rec,
                               s->source, s->msg, sizeof s->msg)
                : POL_ENOMEM;
-    if (!ok)
+    if (s->rc == POL_OK) /* rendering, too, is the workers' */
+      s->rc = pol_report_chunk(s->rep, p->cr->w, &s->text, &s->len);
+    if (s->rc == POL_ENOMEM)
       snprintf(s->msg, sizeof s->msg, "out of memory");
     pthread_mutex_lock(&p->mu);
     s->state = SLOT_DONE;
@@ -181,7 +185,7 @@ static void drain_one(pool *p) {
     pthread_cond_wait(&p->done, &p->mu);
   pthread_mutex_unlock(&p->mu);
   if (s->rc == POL_OK)
-    check_write(p->cr, s->rep);
+    check_write_chunk(p->cr, s->rep, s->text, s->len);
   else if (s->rc == POL_EFORMAT)
     check_bad_input(p->cr, s->source, s->msg);
   else if (!p->failed) {

@@ -212,13 +212,26 @@ void check_bad_input(check_run *cr, const char *source, const char *msg) {
     cr->write_failed = true;
 }
 
-/* The results of one checked vendor, now in [rep]: write them. */
-void check_write(check_run *cr, pol_report *rep) {
+static void count(check_run *cr, const pol_report *rep) {
   for (size_t i = 0; i < pol_report_vendor_count(rep); i++) {
     cr->vendors++;
     cr->noncompliant += !pol_report_compliant(rep, i);
   }
+}
+
+/* The results of one checked vendor, now in [rep]: write them. */
+void check_write(check_run *cr, pol_report *rep) {
+  count(cr, rep);
   if (pol_writer_add(cr->w, rep) != POL_OK)
+    cr->write_failed = true;
+  pol_report_reset(rep);
+  check_progress(cr, false);
+}
+
+void check_write_chunk(check_run *cr, pol_report *rep, const char *text,
+                       size_t len) {
+  count(cr, rep);
+  if (pol_writer_add_chunk(cr->w, rep, text, len) != POL_OK)
     cr->write_failed = true;
   pol_report_reset(rep);
   check_progress(cr, false);

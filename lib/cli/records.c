@@ -35,7 +35,16 @@ struct reader {
   unsigned line;               /* the line of buf[pos] */
   bool eof, failed, at_start;  /* at_start: nothing read yet */
   char msg[160];
+  /* the bytes the scan stops at, in a string, outside one, and in a
+   * scalar record: every other byte is skipped by a table lookup */
+  unsigned char stop_str[256], stop_code[256], stop_scalar[256];
 };
+
+static void stop_at(unsigned char *t, const char *bytes) {
+  memset(t, 0, 256);
+  for (; *bytes; bytes++)
+    t[(unsigned char)*bytes] = 1;
+}
 
 reader *reader_open(const char *path, size_t max_record) {
   bool in = strcmp(path, "-") == 0;
@@ -66,6 +75,9 @@ reader *reader_open(const char *path, size_t max_record) {
   r->line = 1;
   r->at_start = true;
   r->hold = NO_HOLD;
+  stop_at(r->stop_str, "\"\\\n");
+  stop_at(r->stop_code, "\"{}[]\n");
+  stop_at(r->stop_scalar, "\"{}[] \t\r\n");
   return r;
 }
 
@@ -149,73 +161,106 @@ static void skip_space(reader *r) {
 
 typedef struct scan {
   int depth;
-  bool in_str, esc, value_str; /* value_str: the record is a string */
-  bool done;                   /* the value ended */
-  bool broken;                 /* it ended at a line break, unclosed */
+  bool in_str;
+  bool scalar;     /* the record is no object, array or string */
+  bool line_start; /* just after a line break inside the record */
+  bool done;       /* the value ended */
+  bool broken;     /* it ended at a line break, unclosed */
 } scan;
 
-/* A line break inside the record: in a string or with brackets open
- * before a line that starts with '{', the record is malformed and ends
- * here (the parser says how); otherwise it goes on. */
-static void line_break(reader *r, scan *s) {
-  r->line++;
-  r->pos++;
-  if (s->in_str) {
-    s->done = s->broken = true;
-    return;
-  }
-  if (s->depth > 0 && peek(r) == '{')
-    s->done = s->broken = true;
-}
-
-/* One byte of a string. */
-static void string_byte(scan *s, int c) {
-  if (s->esc)
-    s->esc = false;
-  else if (c == '\\')
-    s->esc = true;
-  else if (c == '"') {
-    s->in_str = false;
-    s->done = s->depth == 0;
-  }
-}
-
-/* One byte outside strings. */
-static void code_byte(scan *s, int c) {
-  if (c == '"') {
-    s->in_str = true;
-  } else if (c == '{' || c == '[') {
-    s->depth++;
-  } else if (c == '}' || c == ']') {
+/* One byte outside strings that the scan stopped at ([p] points at it,
+ * a line break excepted); returns where to go on. */
+static const unsigned char *code_byte(reader *r, scan *s,
+                                      const unsigned char *p) {
+  switch (*p) {
+  case '"': s->in_str = true; break;
+  case '{': case '[': s->depth++; break;
+  case '}': case ']':
     s->depth--;
     s->done = s->depth <= 0;
+    break;
+  case '\n':
+    if (s->scalar) { /* a scalar ends here; the line break stays */
+      s->done = true;
+      return p;
+    }
+    r->line++;
+    s->line_start = true;
+    break;
+  default: /* a blank after a scalar */
+    s->done = true;
+    return p;
   }
+  return p + 1;
+}
+
+/* One byte of a string that the scan stopped at: its end, a line break
+ * (a string cannot hold one: the record is broken there), or a
+ * backslash, whose escaped byte is stepped over. NULL when the escaped
+ * byte is not buffered yet. */
+static const unsigned char *string_byte(reader *r, scan *s,
+                                        const unsigned char *p,
+                                        const unsigned char *e) {
+  if (*p == '"') {
+    s->in_str = false;
+    s->done = s->depth == 0;
+  } else if (*p == '\n') {
+    r->line++;
+    s->done = s->broken = true;
+  } else if (p + 1 == e) {
+    return NULL;
+  } else if (p[1] != '\n') {
+    p++;
+  }
+  return p + 1;
+}
+
+/* Scan the buffered bytes of the record from the scan position; false
+ * when more must be read to go on. */
+static bool scan_buffered(reader *r, scan *s) {
+  const unsigned char *b = (const unsigned char *)r->buf, *p = b + r->pos,
+                      *e = b + r->end;
+  while (p < e && !s->done) {
+    if (s->line_start) { /* unclosed, and a line starts a new object */
+      s->line_start = false;
+      if (s->depth > 0 && *p == '{') {
+        s->done = s->broken = true;
+        break;
+      }
+    }
+    const unsigned char *stop = s->in_str   ? r->stop_str
+                                : s->scalar ? r->stop_scalar
+                                            : r->stop_code;
+    while (p < e && !stop[*p])
+      p++;
+    if (p == e)
+      break;
+    const unsigned char *next = s->in_str ? string_byte(r, s, p, e)
+                                          : code_byte(r, s, p);
+    if (!next)
+      break;
+    p = next;
+  }
+  r->pos = (size_t)(p - b);
+  return s->done;
 }
 
 /* Scan the record that starts at the scan position to its end. A scalar
  * (not a fact set, but the parser says so) ends at whitespace. */
 static void scan_value(reader *r, scan *s, size_t *dropped) {
   int c = peek(r);
-  bool scalar = c != '{' && c != '[' && c != '"';
-  while (!s->done && (c = peek(r)) >= 0) {
-    if (c == '\n') {
-      if (scalar && !s->in_str)
-        break;
-      line_break(r, s);
-      continue;
-    }
-    if (scalar && !s->in_str && (blank(c) || c == '\n'))
-      break;
-    if (s->in_str)
-      string_byte(s, c);
-    else
-      code_byte(s, c);
-    r->pos++;
+  s->scalar = c != '{' && c != '[' && c != '"';
+  while (!scan_buffered(r, s)) {
     if (r->pos - r->start > r->max) { /* too large: count, do not keep */
       *dropped += r->pos - r->start;
       r->start = r->pos;
     }
+    size_t before = r->end;
+    if (!fill(r) && r->end == before)
+      return; /* the end of the input */
   }
+  if (r->pos - r->start > r->max)
+    *dropped += r->pos - r->start;
 }
 
 /* After the value: the rest of its line must be blank. false (with the

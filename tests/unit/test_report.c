@@ -110,13 +110,16 @@ static void report_render(const report *r, int format, int flags,
                           sbuf *out) {
   static const char *const names[] = {"text", "json", "questions"};
   renderer w;
+  sbuf tmp;
+  sb_init(&tmp);
   assert_true(render_init(&w, render_find(names[format]), r->pol,
                           r->unknown, flags));
   render_begin(&w, out);
   for (uint32_t i = 0; i < r->nvendors; i++)
-    render_vendor(&w, r, i, out);
+    render_vendor(&w, r, i, &tmp, out);
   render_end(&w, out);
   render_free(&w);
+  sb_free(&tmp);
 }
 
 /* Counts and compliance, as report_check fills them (docs/policies.md). */
