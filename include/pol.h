@@ -538,6 +538,12 @@ POL_API const pol_value *pol_new_map(pol_builder *b, const char *const *keys,
                                      const pol_value *const *vals, size_t n);
 /* An error value with [msg]: what a host function returns to fail. */
 POL_API const pol_value *pol_new_error(pol_builder *b, const char *msg);
+/* Make the map [obj] the whole fact set: each key a variable. [obj] must
+ * have been made by this fact set's builder since its last reset or load
+ * (so it is not copied): reset, build, then load. POL_EINVAL if [obj] is
+ * not a map. For hosts that hold facts in another form (a database
+ * row): no JSON text in between. */
+POL_API int pol_facts_load_value(pol_facts *facts, const pol_value *obj);
 /* Bind [name] to [v] (copied into the fact set). */
 POL_API int pol_facts_bind_value(pol_facts *facts, const char *name,
                                  const pol_value *v);

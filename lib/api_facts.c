@@ -107,6 +107,17 @@ int pol_facts_load_json_next(pol_facts *f, const char *text, size_t len,
   return take_object(f, v, name, line);
 }
 
+int pol_facts_load_value(pol_facts *f, const pol_value *obj) {
+  if (!f || !obj || VAL(obj)->kind != V_MAP) {
+    if (f)
+      api_msg(&f->errmsg, "a fact set must be a map");
+    return POL_EINVAL;
+  }
+  f->vars = VAL(obj)->as.m;
+  val_adopt(f->vars);
+  return POL_OK;
+}
+
 /* file_read with a "path: reason" message in [msg] on failure. */
 static bool read_all(const char *path, char **out, size_t *len, sbuf *msg) {
   int rc = file_read(path, out, len);
