@@ -271,7 +271,7 @@ const char *pol_report_vendor_name(const pol_report *rep, size_t i) {
 
 const char *pol_report_message(const pol_report *rep, size_t i, size_t r) {
   const rule_result *rr = result(rep, i, r);
-  return rr ? rr->message : NULL;
+  return rr ? report_message(&rep->r, &rep->r.vendors[i], (uint32_t)r) : NULL;
 }
 
 const char *pol_report_reason(const pol_report *rep, size_t i, size_t r) {

@@ -23,6 +23,12 @@
 #include "ops.h"
 #include "regex.h"
 
+/* A macro's range path and the local slot holding its value. */
+typedef struct range_alias {
+  const ast *path;
+  uint32_t slot;
+} range_alias;
+
 typedef struct scope_var {
   const char *name;
   uint32_t slot;
@@ -44,6 +50,10 @@ struct compiler {
   bool *expanding;       /* per let: being inlined now (cycle guard) */
   struct { uint32_t base, n; } blocks[8]; /* enclosing cel.block()s */
   int nblocks;
+  /* the fact paths that enclosing macros iterate over, and the local slot
+   * that holds each one's value while the macro runs (see aliased()) */
+  range_alias aliases[16];
+  int naliases;
   bool failed;           /* some entry had an error */
   bool oom;
 };
@@ -367,6 +377,49 @@ static int type_denotation(const char *name) {
   return -1;
 }
 
+/* ==== the range of a macro, read once ===================================
+ * In m.filter(k, m[k].answer == "x") the body names m again: the value
+ * the macro iterates over, already in its range slot. Such a name is
+ * compiled as a load of that slot, so a loop over 80 check-sheet items
+ * does not look `m` up 80 more times; it reads no fact the range did not
+ * read already, so traces and reports are unchanged. */
+
+/* Whether [n] is a plain path (a.b.c, no optional steps) whose root is
+ * not a local in scope here: it denotes the same value wherever in the
+ * macro it appears. */
+static bool plain_path(const compiler *c, const ast *n) {
+  while (n->kind == AST_SELECT) {
+    if (n->flags & AST_F_OPTIONAL)
+      return false;
+    n = n->kids[0];
+  }
+  return n->kind == AST_IDENT &&
+         ((n->flags & AST_F_ROOTED) || !scope_find(c, n->name));
+}
+
+static bool same_path(const ast *a, const ast *b) {
+  for (;;) {
+    if (a->kind != b->kind || a->flags != b->flags ||
+        strcmp(a->name, b->name) != 0)
+      return false;
+    if (a->kind == AST_IDENT)
+      return true;
+    a = a->kids[0];
+    b = b->kids[0];
+  }
+}
+
+/* Load [n] from the range slot of an enclosing macro that iterates over
+ * the same path; false if none does. */
+static bool aliased(compiler *c, const ast *n) {
+  for (int i = c->naliases - 1; i >= 0; i--)
+    if (same_path(n, c->aliases[i].path) && plain_path(c, n)) {
+      emit(c, OP_LOADLOCAL, c->aliases[i].slot, n);
+      return true;
+    }
+  return false;
+}
+
 static void ident(compiler *c, const ast *n) {
   bool rooted = n->flags & AST_F_ROOTED;
   const scope_var *v = rooted ? NULL : scope_find(c, n->name);
@@ -657,6 +710,10 @@ static void comprehension(compiler *c, const ast *n, macro_kind k,
   expr(c, n->kids[0]);
   uint32_t s = local_alloc(c, 5), acc = s + ITER_ACC;
   emit(c, OP_ITER_INIT, s, n);
+  bool alias = plain_path(c, n->kids[0]) &&
+               c->naliases < (int)POL_COUNTOF(c->aliases);
+  if (alias) /* the range is in L[s]: its path in the body loads it */
+    c->aliases[c->naliases++] = (range_alias){n->kids[0], s};
   macro_init(c, k, acc, n);
   uint32_t loop = c->p->ncode;
   uint32_t next = emit(c, OP_ITER_NEXT,
@@ -670,6 +727,7 @@ static void comprehension(compiler *c, const ast *n, macro_kind k,
   else
     macro_body(c, k, args + nvars - 1, nargs - nvars + 1, acc, s + 2);
   c->nscope -= nvars;
+  c->naliases -= alias;
   /* all/exists stop once decided, tested right after the item that
    * decided it, so a traced run can say which item that was */
   if (k == M_ALL || k == M_EXISTS)
@@ -1093,6 +1151,9 @@ static void call(compiler *c, const ast *n) {
 static void expr(compiler *c, const ast *n) { expr_node(c, n); }
 
 static void expr_node(compiler *c, const ast *n) {
+  if (c->naliases && (n->kind == AST_IDENT || n->kind == AST_SELECT) &&
+      aliased(c, n))
+    return;
   switch ((ast_kind)n->kind) {
   case AST_NULL_LIT:
   case AST_BOOL_LIT:

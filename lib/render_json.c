@@ -176,7 +176,7 @@ static void jrule(jout *o, const report *r, const vendor_result *vr,
     sb_printf(o->b, "%u", rr->more);
   }
   jfacts(o, r, vr, i, true);
-  jmaybe(o, -1, "message", rr->message);
+  jmaybe(o, -1, "message", report_message(r, vr, i));
   jmaybe(o, -1, "reason", rr->reason);
   sb_putc(o->b, '}');
 }

@@ -313,7 +313,7 @@ static void rule_block(sbuf *out, const report *r, const vendor_result *vr,
   refs_line(out, ru);
   rule_facts(out, r, vr, i);
   para_line(out, "reason: ", rr->reason);
-  para_line(out, "message: ", rr->message);
+  para_line(out, "message: ", report_message(r, vr, i));
 }
 
 /* One row of count columns, each right-aligned under its heading. */

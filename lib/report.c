@@ -108,11 +108,7 @@ enum {
   SEEN_SIZE = UINT32_MAX - 3  /* its size() noted */
 };
 
-typedef struct place {
-  const void *p;
-  uint32_t n;
-  uint32_t gen;  /* the set's generation that filled it; else empty */
-} place;
+typedef seen_place place;
 
 typedef struct seen_set {
   place *t;
@@ -142,7 +138,7 @@ static bool seen_init(report *r, seen_set *s, size_t items) {
   return true;
 }
 
-static size_t seen_slot(const seen_set *s, const void *p, uint32_t n) {
+static inline size_t seen_slot(const seen_set *s, const void *p, uint32_t n) {
   /* mixed well: the entries of one container are consecutive numbers,
    * and linear probing would pile them into one long run */
   uint64_t h = (uint64_t)(uintptr_t)p ^ ((uint64_t)n * 0x9e3779b97f4a7c15ull);
@@ -154,7 +150,7 @@ static size_t seen_slot(const seen_set *s, const void *p, uint32_t n) {
 }
 
 /* Add (p, n); false if it was there already. */
-static bool seen_add(seen_set *s, const void *p, uint32_t n) {
+static inline bool seen_add(seen_set *s, const void *p, uint32_t n) {
   size_t i = seen_slot(s, p, n);
   if (s->t[i].gen == s->gen)
     return false;
@@ -162,7 +158,7 @@ static bool seen_add(seen_set *s, const void *p, uint32_t n) {
   return true;
 }
 
-static bool seen_has(const seen_set *s, const void *p, uint32_t n) {
+static inline bool seen_has(const seen_set *s, const void *p, uint32_t n) {
   return s->t[seen_slot(s, p, n)].gen == s->gen;
 }
 
@@ -186,10 +182,11 @@ static const void *container(val x) {
          : x.kind == V_LIST ? (const void *)x.as.l : NULL;
 }
 
-/* A key for the report: strings are copied, since a computed key lives
- * in the VM's arena, which the next run reuses. */
-static val keep_key(report *r, val k) {
-  if (k.kind != V_STRING && k.kind != V_BYTES)
+/* A key for the report: a computed string key lives in the VM's arena,
+ * which the next run reuses, so it is copied; a field name is a constant
+ * of the program, which outlives the report. */
+static val keep_key(report *r, val k, bool constant) {
+  if (constant || (k.kind != V_STRING && k.kind != V_BYTES))
     return k;
   val c = val_deepcopy(&r->a, k);
   if (c.kind == V_ERROR)
@@ -265,7 +262,8 @@ static void collect_reads(report *r, const vm *v, seen_set *s,
       return;
     }
     rp->c[rp->nc++] = (cand){
-        t->obj, w == TR_ABSENT ? keep_key(r, t->key) : val_null(), t->entry,
+        t->obj, w == TR_ABSENT ? keep_key(r, t->key, t->const_key) : val_null(),
+        t->entry,
         w == TR_READ ? FR_READ : w == TR_SIZE ? FR_SIZE : FR_ABSENT,
         t->okind, false};
   }
@@ -387,11 +385,11 @@ static void add_chain(report *r, const vm *v, size_t i, misses *m) {
   f->kind = FR_MISSING;
   f->obj = v->trace[j].obj;
   f->okind = v->trace[j].okind;
-  f->key = keep_key(r, v->trace[j].key);
+  f->key = keep_key(r, v->trace[j].key, v->trace[j].const_key);
   f->suffix = suffix;
   f->nsuffix = depth;
   for (j = i; depth > 0; j = v->trace[j].entry)
-    suffix[--depth] = keep_key(r, v->trace[j].key);
+    suffix[--depth] = keep_key(r, v->trace[j].key, v->trace[j].const_key);
 }
 
 /* The missing facts of the last run into [m]: each chain that the run
@@ -531,25 +529,67 @@ static bool run_entry(rule_ctx *c, uint32_t entry, rule_result *rr,
   return false;
 }
 
-/* The message template with each {expr} replaced by its value. */
-static const char *render_message(rule_ctx *c, const rule *ru) {
-  sbuf *b = &c->r->tmp;
-  b->len = 0;
+/* A value of the run that just ended, kept for later: one in the VM's
+ * arena must be copied; a fact container stays where it is (the report
+ * refers to its fact set anyway); an error only needs its kind. */
+static val keep_value(report *r, val x) {
+  if (x.kind == V_ERROR)
+    return val_null(); /* printed as "{expr: ?}": never a value */
+  if ((x.kind == V_MAP && map_is_adopted(x.as.m)) ||
+      (x.kind == V_LIST && list_is_adopted(x.as.l)) ||
+      (x.kind != V_STRING && x.kind != V_BYTES && x.kind != V_LIST &&
+       x.kind != V_MAP && x.kind != V_OPTIONAL))
+    return x;
+  val c = val_deepcopy(&r->a, x);
+  if (c.kind == V_ERROR)
+    r->oom = true;
+  return c;
+}
+
+/* The values of the message template's {expr} parts; the text is made
+ * only when someone reads it (report_message). */
+static const val *message_values(rule_ctx *c, const rule *ru) {
+  report *r = c->r;
+  val *vals = arena_alloc(&r->a, (ru->nmessage + 1) * sizeof *vals);
+  if (!vals) {
+    r->oom = true;
+    return NULL;
+  }
   for (uint32_t i = 0; i < ru->nmessage; i++) {
     const tmpl_part *t = &ru->message[i];
-    if (t->entry < 0) {
-      sb_puts(b, t->text);
+    vals[i] = val_null();
+    if (t->entry < 0)
       continue;
-    }
-    val x = vm_run(c->v, c->r->pol->prog, (uint32_t)t->entry, c->vars);
-    if (x.kind == V_STRING)
+    val x = vm_run(c->v, r->pol->prog, (uint32_t)t->entry, c->vars);
+    vals[i] = x.kind == V_ERROR ? (val){.kind = V_ERROR} : keep_value(r, x);
+  }
+  return vals;
+}
+
+const char *report_message(const report *r, const vendor_result *vr,
+                           uint32_t i) {
+  rule_result *rr = &vr->rules[i];
+  const rule *ru = &r->pol->rules[i];
+  if (rr->message || !rr->msg_vals)
+    return rr->message;
+  report *w = (report *)r; /* a cache filled on a const read */
+  sbuf *b = &w->tmp;
+  b->len = 0;
+  for (uint32_t k = 0; k < ru->nmessage; k++) {
+    const tmpl_part *t = &ru->message[k];
+    val x = rr->msg_vals[k];
+    if (t->entry < 0)
+      sb_puts(b, t->text);
+    else if (x.kind == V_STRING)
       sb_put(b, x.as.s->data, x.as.s->len);
     else if (x.kind == V_ERROR)
       sb_printf(b, "{%s: ?}", t->text); /* an undisclosed value */
     else
       val_print(b, x);
   }
-  return b->oom ? NULL : arena_strndup(&c->r->a, b->p ? b->p : "", b->len);
+  if (!b->oom)
+    rr->message = arena_strndup(&w->a, b->p ? b->p : "", b->len);
+  return rr->message;
 }
 
 static void check_rule(rule_ctx *c, const rule *ru, rule_result *rr) {
@@ -575,7 +615,7 @@ static void check_rule(rule_ctx *c, const rule *ru, rule_result *rr) {
   if (rr->v == VD_UNKNOWN)
     rr->nmissing = add_missing(r, c->miss);
   if (ru->message && (rr->v == VD_PASS || rr->v == VD_FAIL))
-    rr->message = render_message(c, ru);
+    rr->msg_vals = message_values(c, ru);
 }
 
 /* ==== one vendor ========================================================= */

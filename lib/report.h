@@ -63,10 +63,20 @@ typedef struct fact_ref {
   val value;            /* SIZE, and READ once detached */
 } fact_ref;
 
+/* A (pointer, number) pair of report.c's scratch sets. */
+typedef struct seen_place {
+  const void *p;
+  uint32_t n;
+  uint32_t gen;  /* the set's generation that filled it; else empty */
+} seen_place;
+
 typedef struct rule_result {
   verdict v;
   const char *reason;   /* ERROR: "file:line:col: message"; else NULL */
-  const char *message;  /* the rendered message template, or NULL */
+  const val *msg_vals;  /* the values of the message template's {expr}
+                           parts, taken when checked (one per part), or
+                           NULL: no message; report_message() writes it */
+  const char *message;  /* the written message, once asked for */
   uint32_t refs;        /* its facts are report.refs[refs, refs+nrefs): */
   uint32_t nused;       /* first the reads (READ, ABSENT), */
   uint32_t nmissing;    /* then the missing facts (UNKNOWN only) */
@@ -133,6 +143,11 @@ POL_INTERNAL val report_value(const fact_ref *f);
  * [okind] and one of its entries) to [b]: a.b["c d"][2]. */
 POL_INTERNAL void report_place(sbuf *b, const void *obj, int okind,
                                uint32_t entry);
+/* The message of rule [i] of vendor [vr], written from its template and
+ * the values taken when checking, once (then cached); NULL when the rule
+ * has none (or on out of memory). */
+POL_INTERNAL const char *report_message(const report *r,
+                                        const vendor_result *vr, uint32_t i);
 /* Whether [f]'s citation is of another path than its own (an ancestor's,
  * or the container's of a size()). */
 POL_INTERNAL bool report_cites_other(const fact_ref *f);

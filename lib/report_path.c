@@ -255,10 +255,13 @@ bool report_detach(report *r) {
     if (!vr->vars)
       continue; /* detached before */
     for (uint32_t i = 0; i < r->pol->nrules; i++) {
-      const rule_result *rr = &vr->rules[i];
+      rule_result *rr = &vr->rules[i];
       for (uint32_t k = 0; k < rr->nused + rr->nmissing; k++)
         if (!detach_ref(r, vr, &r->refs[rr->refs + k]))
           return false;
+      if (rr->msg_vals && !report_message(r, vr, i))
+        return false; /* the text now; its values may be facts */
+      rr->msg_vals = NULL;
     }
     if (!detach_vendor(r, vr))
       return false;

@@ -247,6 +247,13 @@ POL_INTERNAL val val_deepcopy(arena *a, val v);
  * fact reads. Containers nested deeper than POL_MAX_JSON_DEPTH keep
  * theirs (their reads are then not traced). */
 POL_INTERNAL void val_adopt(map *root);
+/* Whether a container belongs to a fact set (val_adopt marked it). */
+static inline bool map_is_adopted(const map *m) {
+  return m->o.kind != ORIGIN_NONE;
+}
+static inline bool list_is_adopted(const list *l) {
+  return l->o.kind != ORIGIN_NONE;
+}
 
 /* ---- UTF-8 ---- */
 /* true if [s] of [n] bytes is valid UTF-8 (no surrogates, no overlongs). */

@@ -75,7 +75,8 @@ static val locate(vm *v, const program *p, val r, uint32_t pc) {
 /* Note one entry in the trace of a traced run; its index, or -1 when the
  * trace is full (the entry is then only counted). */
 static POL_NOINLINE int32_t note(vm *v, uint8_t what, const void *obj,
-                                 uint8_t okind, uint32_t entry, val key) {
+                                 uint8_t okind, uint32_t entry, val key,
+                                 bool konst) {
   if (v->ntrace == v->trace_cap &&
       (v->ntrace >= VM_TRACE_MAX ||
        !mem_grow((void **)&v->trace, &v->trace_cap, v->ntrace + 1,
@@ -83,7 +84,7 @@ static POL_NOINLINE int32_t note(vm *v, uint8_t what, const void *obj,
     v->trace_dropped++;
     return -1;
   }
-  v->trace[v->ntrace] = (vm_trace){obj, key, entry, what, okind};
+  v->trace[v->ntrace] = (vm_trace){obj, key, entry, what, okind, konst};
   return (int32_t)v->ntrace++;
 }
 
@@ -96,7 +97,7 @@ static POL_NOINLINE void note_read(vm *v, const void *obj, uint8_t okind,
   if (s->run == v->run && s->obj == obj && s->entry == entry)
     return;
   *s = (vm_seen){obj, entry, v->run};
-  note(v, TR_READ, obj, okind, entry, val_null());
+  note(v, TR_READ, obj, okind, entry, val_null(), false);
 }
 
 /* Whether [k] is of a kind a map key can have (the others are errors). */
@@ -105,36 +106,34 @@ static bool key_kind(val k) {
          k.kind == V_BOOL || k.kind == V_DOUBLE;
 }
 
-static bool map_is_fact(const map *m) { return m->o.kind != ORIGIN_NONE; }
-static bool list_is_fact(const list *l) { return l->o.kind != ORIGIN_NONE; }
 
 /* A read of the value at [at] in the map [m]: noted when it is a fact
  * (the test inline, the noting out of line: untraced runs pay a load and
  * a branch). */
 static inline void read_entry(vm *v, const map *m, const val *at) {
-  if (unlikely(v->tracing) && map_is_fact(m))
+  if (unlikely(v->tracing) && map_is_adopted(m))
     note_read(v, m, V_MAP, (uint32_t)(at - m->vals));
 }
 
 static inline void read_item(vm *v, const list *l, uint32_t i) {
-  if (unlikely(v->tracing) && list_is_fact(l))
+  if (unlikely(v->tracing) && list_is_adopted(l))
     note_read(v, l, V_LIST, i);
 }
 
 /* A presence test that found no [key] in the map [m]. */
-static void read_absent(vm *v, const map *m, val key) {
-  if (unlikely(v->tracing) && map_is_fact(m))
-    note(v, TR_ABSENT, m, V_MAP, 0, key);
+static void read_absent(vm *v, const map *m, val key, bool konst) {
+  if (unlikely(v->tracing) && map_is_adopted(m))
+    note(v, TR_ABSENT, m, V_MAP, 0, key, konst);
 }
 
 /* An operation used the value [x]: when it is a fact container, note
  * how ([what]: TR_SIZE or TR_WHOLE), so the report shows size(x) or all
  * of x rather than taking x for a step on the way to its items. */
 static void use_value(vm *v, val x, uint8_t what) {
-  if (x.kind == V_LIST && list_is_fact(x.as.l))
-    note(v, what, x.as.l, V_LIST, 0, val_null());
-  else if (x.kind == V_MAP && map_is_fact(x.as.m))
-    note(v, what, x.as.m, V_MAP, 0, val_null());
+  if (x.kind == V_LIST && list_is_adopted(x.as.l))
+    note(v, what, x.as.l, V_LIST, 0, val_null(), false);
+  else if (x.kind == V_MAP && map_is_adopted(x.as.m))
+    note(v, what, x.as.m, V_MAP, 0, val_null(), false);
 }
 
 /* x in y, traced: an item found in a fact list is a read of that item; a
@@ -142,15 +141,15 @@ static void use_value(vm *v, val x, uint8_t what) {
  * that failed; an item not found means every item was compared. */
 static void trace_in(vm *v, val x, val y) {
   use_value(v, x, TR_WHOLE);
-  if (y.kind == V_MAP && map_is_fact(y.as.m) && key_kind(x)) {
+  if (y.kind == V_MAP && map_is_adopted(y.as.m) && key_kind(x)) {
     const val *at = map_get(y.as.m, x);
     if (at)
       read_entry(v, y.as.m, at);
     else
-      read_absent(v, y.as.m, x);
+      read_absent(v, y.as.m, x, false);
     return;
   }
-  if (y.kind != V_LIST || !list_is_fact(y.as.l))
+  if (y.kind != V_LIST || !list_is_adopted(y.as.l))
     return;
   for (uint32_t i = 0; i < y.as.l->n; i++)
     if (val_equal(y.as.l->items[i], x)) {
@@ -163,22 +162,22 @@ static void trace_in(vm *v, val x, val y) {
 /* [key] is not in the map [m] (NULL: there are no variables at all): an
  * absent error. When [m] belongs to a fact set, a fact is missing: the
  * error says so, and a traced run notes which. */
-static val missing(vm *v, const map *m, val key) {
+static val missing(vm *v, const map *m, val key, bool konst) {
   val r = val_absent_key(&v->a);
   if (r.kind != V_ERROR || r.as.e->kind != ERR_ABSENT)
     return r; /* out of memory */
-  if (m && !map_is_fact(m))
+  if (m && !map_is_adopted(m))
     return r;
   r.as.e->flags |= ERRF_FACT;
   if (unlikely(v->tracing))
-    r.as.e->read = note(v, TR_MISSING, m, V_MAP, 0, key);
+    r.as.e->read = note(v, TR_MISSING, m, V_MAP, 0, key, konst);
   return r;
 }
 
 /* x.f or x[k] where x is the error [x]. A traced run extends a missing
  * fact by [key], so the report names the path the rule tried to read
  * (availability.sla_percent), not only its first absent part. */
-static val deeper(vm *v, val x, val key) {
+static val deeper(vm *v, val x, val key, bool konst) {
   const err *e = x.as.e;
   if (likely(!v->tracing) || e->kind != ERR_ABSENT || e->read < 0)
     return x;
@@ -186,7 +185,7 @@ static val deeper(vm *v, val x, val key) {
   if (!d)
     return x;
   *d = *e;
-  d->read = note(v, TR_DEEPER, NULL, 0, (uint32_t)e->read, key);
+  d->read = note(v, TR_DEEPER, NULL, 0, (uint32_t)e->read, key, konst);
   return (val){.kind = V_ERROR, .as.e = d};
 }
 
@@ -200,7 +199,7 @@ static val loadvar(vm *v, const map *vars, const str *name) {
       note_read(v, vars, V_MAP, (uint32_t)(x - vars->vals));
     return *x;
   }
-  return missing(v, vars ? vars : NULL, str_val(name));
+  return missing(v, vars ? vars : NULL, str_val(name), true);
 }
 
 /* == of two strings (by their cached hashes first) or two ints, the
@@ -325,7 +324,7 @@ static val opt_access(vm *v, val x, val key, const str *field) {
                                         field->hash)
                           : map_get(m, key);
     if (!at) {
-      read_absent(v, m, field ? str_val(field) : key);
+      read_absent(v, m, field ? str_val(field) : key, field != NULL);
       return opt_none();
     }
     read_entry(v, m, at);
@@ -348,10 +347,10 @@ static val select_(vm *v, val x, const str *f) {
       read_entry(v, m, at);
       return *at;
     }
-    return missing(v, m, str_val(f));
+    return missing(v, m, str_val(f), true);
   }
   if (x.kind == V_ERROR)
-    return deeper(v, x, str_val(f));
+    return deeper(v, x, str_val(f), true);
   if (x.kind == V_OPTIONAL)
     return opt_access(v, x, val_null(), f);
   return ops_select(&v->a, x, f);
@@ -369,7 +368,7 @@ static val has(vm *v, val x, const str *f) {
     if (at)
       read_entry(v, x.as.m, at);
     else
-      read_absent(v, x.as.m, str_val(f));
+      read_absent(v, x.as.m, str_val(f), true);
     return val_bool(at != NULL);
   }
   return x.kind == V_ERROR ? x : ops_has(&v->a, x, f);
@@ -380,18 +379,21 @@ static val index_(vm *v, val x, val i) {
   if (x.kind == V_OPTIONAL)
     return opt_access(v, x, i, NULL);
   if (x.kind == V_ERROR)
-    return deeper(v, x, i);
+    return deeper(v, x, i, false);
   if (i.kind == V_ERROR)
     return i;
   uint32_t pos;
-  if (x.kind == V_MAP && key_kind(i)) {
-    const val *at = map_get(x.as.m, i);
+  if (x.kind == V_MAP && key_kind(i)) { /* string keys by cached hash */
+    const val *at = i.kind == V_STRING
+                        ? map_get_str(x.as.m, i.as.s->data, i.as.s->len,
+                                      i.as.s->hash)
+                        : map_get(x.as.m, i);
     if (at) {
       read_entry(v, x.as.m, at);
       return *at;
     }
     if (i.kind != V_DOUBLE)
-      return missing(v, x.as.m, i);
+      return missing(v, x.as.m, i, false);
   } else if (x.kind == V_LIST && ops_list_pos(i, x.as.l->n, &pos)) {
     read_item(v, x.as.l, pos);
     return x.as.l->items[pos];
@@ -437,12 +439,14 @@ static void decided(vm *v, const val *acc) {
   const val *range = acc - ITER_ACC, *count = acc - ITER_ACC + 1;
   uint64_t i = (uint64_t)count->as.i - 1; /* bounds: a loaded program's
                                              loop need not have begun */
-  if (range->kind == V_LIST && list_is_fact(range->as.l) &&
+  if (range->kind == V_LIST && list_is_adopted(range->as.l) &&
       i < range->as.l->n)
-    note(v, TR_DECIDED, range->as.l, V_LIST, (uint32_t)i, val_null());
-  else if (range->kind == V_MAP && map_is_fact(range->as.m) &&
+    note(v, TR_DECIDED, range->as.l, V_LIST, (uint32_t)i, val_null(),
+         false);
+  else if (range->kind == V_MAP && map_is_adopted(range->as.m) &&
            i < range->as.m->n)
-    note(v, TR_DECIDED, range->as.m, V_MAP, (uint32_t)i, val_null());
+    note(v, TR_DECIDED, range->as.m, V_MAP, (uint32_t)i, val_null(),
+         false);
 }
 
 /* Append [x] to the list builder in [acc] (aux holds its capacity). */

@@ -30,6 +30,7 @@ typedef struct vm_trace {
   uint32_t entry;
   uint8_t what;       /* trace_what */
   uint8_t okind;      /* V_MAP or V_LIST */
+  bool const_key;     /* key is a constant of the program (a field name) */
 } vm_trace;
 
 /* A run notes at most this many trace entries; the rest are counted in
