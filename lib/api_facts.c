@@ -35,6 +35,11 @@ int pol_facts_new(pol_env *env, pol_facts **out) {
 void pol_facts_free(pol_facts *f) {
   if (!f)
     return;
+  if (f->json) {
+    free(f->json->vals);
+    free(f->json->keys);
+    free(f->json);
+  }
   arena_free(&f->a);
   sb_free(&f->errmsg);
   free(f);
@@ -82,7 +87,9 @@ int pol_facts_load_record(pol_facts *f, const char *text, size_t len,
   pol_facts_reset(f);
   val v;
   json_error e;
-  if (!json_parse(&f->a, text, len, &v, &e))
+  if (!f->json)
+    f->json = calloc(1, sizeof *f->json); /* NULL: parse without it */
+  if (!json_parse_with(&f->a, text, len, &v, &e, f->json))
     return json_fail(f, name, &e, line);
   return take_object(f, v, name, line + json_leading_lines(text, len));
 }

@@ -45,6 +45,7 @@ struct pol_facts {
   arena a;              /* every value of the set */
   pol_builder builder;  /* builds into a */
   map *vars;            /* the variables (val_adopt'ed); NULL: none */
+  struct json_scratch *json; /* the parser's stacks, kept for the next */
   sbuf errmsg;
 };
 

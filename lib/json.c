@@ -66,6 +66,7 @@ typedef struct parser {
   vstack vals;     /* items of open arrays, values of open objects */
   vstack keys;     /* keys of open objects */
   json_error *err;
+  json_scratch *keep; /* where the stacks go back to, or NULL: freed */
   uint32_t depth; /* open containers: frames[0..depth) */
   frame frames[POL_MAX_JSON_DEPTH];
 } parser;
@@ -303,22 +304,49 @@ static bool scan_escape(parser *ps) {
 }
 
 /* Bytes that stand for themselves in a string: ASCII from the space up,
- * but the quote and the backslash. */
-static inline bool plain(unsigned char c) {
-  return c >= 0x20 && c < 0x80 && c != '"' && c != '\\';
-}
+ * but the quote and the backslash (a table: the scan's inner loop). */
+static const uint8_t plain_byte[256] = {
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+};
+
+static inline bool plain(unsigned char c) { return plain_byte[c]; }
 
 /* Check a string's body from the cursor up to its closing quote, where
  * the cursor stops; *[escaped] says whether there was any escape. */
 static bool scan_string(parser *ps, bool *escaped) {
   for (;;) {
-    const char *p = ps->p, *end = ps->end;
-    while (p < end && plain((unsigned char)*p))
-      p++;
-    ps->p = p;
+    const unsigned char *p = (const unsigned char *)ps->p,
+                        *end = (const unsigned char *)ps->end;
+    for (;;) {
+      while (p < end && plain(*p))
+        p++;
+      /* three-byte sequences led by E1..EC, EE, EF with two continuation
+       * bytes are always valid (kana, kanji): no need for scan_utf8 */
+      if (end - p >= 3 && *p >= 0xE1 && *p <= 0xEF && *p != 0xED &&
+          (p[1] & 0xC0) == 0x80 && (p[2] & 0xC0) == 0x80)
+        p += 3;
+      else
+        break;
+    }
+    ps->p = (const char *)p;
     if (p == end)
       return fail_eof(ps);
-    unsigned char c = (unsigned char)*p;
+    unsigned char c = *p;
     if (c == '"')
       return true;
     if (c == '\\') {
@@ -329,7 +357,7 @@ static bool scan_string(parser *ps, bool *escaped) {
       if (!scan_utf8(ps))
         return false;
     } else {
-      return fail_at(ps, p, "control character U+%04X in string", c);
+      return fail_at(ps, ps->p, "control character U+%04X in string", c);
     }
   }
 }
@@ -625,13 +653,13 @@ static val make_map(parser *ps, size_t kbase, size_t vbase) {
   size_t n = ps->keys.n - kbase;
   val *keys = items_from(&ps->keys, kbase);
   val *vals = items_from(&ps->vals, vbase);
-  val m = val_map(ps->a, keys, vals, n);
+  val m = val_map_strings(ps->a, keys, vals, n);
   if (m.kind != V_ERROR || m.as.e->kind != ERR_INVALID)
     return m;
   size_t kept = dedupe(keys, vals, n);
   if (kept == SIZE_MAX)
     return val_nomem();
-  return kept < n ? val_map(ps->a, keys, vals, kept) : m;
+  return kept < n ? val_map_strings(ps->a, keys, vals, kept) : m;
 }
 
 /* Open the array or object at the cursor: push its frame, step over the
@@ -747,14 +775,15 @@ static bool parse_value(parser *ps, val *out) {
 /* ==== entry points ======================================================= */
 
 static void parser_init(parser *ps, arena *a, const char *s, size_t n,
-                        size_t pos, json_error *error) {
+                        size_t pos, json_error *error, json_scratch *keep) {
   ps->a = a;
   ps->s = s;
   ps->p = s + pos;
   ps->end = s + n;
-  ps->vals = (vstack){NULL, 0, 0};
-  ps->keys = (vstack){NULL, 0, 0};
+  ps->vals = keep ? (vstack){keep->vals, 0, keep->vcap} : (vstack){0, 0, 0};
+  ps->keys = keep ? (vstack){keep->keys, 0, keep->kcap} : (vstack){0, 0, 0};
   ps->err = error;
+  ps->keep = keep;
   ps->depth = 0;
 }
 
@@ -770,10 +799,16 @@ static bool parse_text(parser *ps, val *out) {
   return true;
 }
 
-/* Free the scratch stacks; on failure, fill in the error's position. */
+/* Free the scratch stacks (or give them back to the caller's scratch, to
+ * use again); on failure, fill in the error's position. */
 static bool parser_finish(parser *ps, bool ok) {
-  free(ps->vals.v);
-  free(ps->keys.v);
+  if (ps->keep) {
+    *ps->keep = (json_scratch){ps->vals.v, ps->vals.cap, ps->keys.v,
+                               ps->keys.cap};
+  } else {
+    free(ps->vals.v);
+    free(ps->keys.v);
+  }
   if (!ok)
     locate(ps->s, (size_t)(ps->end - ps->s), ps->err);
   return ok;
@@ -788,7 +823,7 @@ bool json_parse_next(arena *a, const char *s, size_t n, size_t *pos,
     error = &unused;
   if (n >= UINT32_MAX)
     return refuse(error, "JSON stream too large (limit is 4 GiB)");
-  parser_init(&ps, a, s, n, *pos, error);
+  parser_init(&ps, a, s, n, *pos, error, NULL);
   if (!parser_finish(&ps, parse_text(&ps, out)))
     return false;
   *pos = (size_t)(ps.p - s);
@@ -798,13 +833,18 @@ bool json_parse_next(arena *a, const char *s, size_t n, size_t *pos,
 /* Parse the whole text as one value (contract in json.h). */
 bool json_parse(arena *a, const char *s, size_t n, val *out,
                 json_error *error) {
+  return json_parse_with(a, s, n, out, error, NULL);
+}
+
+bool json_parse_with(arena *a, const char *s, size_t n, val *out,
+                     json_error *error, json_scratch *scratch) {
   json_error unused;
   parser ps;
   if (!error)
     error = &unused;
-  if (n > POL_MAX_SOURCE)
-    return refuse(error, "JSON text too large (limit is 64 MiB)");
-  parser_init(&ps, a, s, n, 0, error);
+  if (n >= UINT32_MAX)
+    return refuse(error, "JSON text too large (limit is 4 GiB)");
+  parser_init(&ps, a, s, n, 0, error, scratch);
   bool ok = parse_text(&ps, out);
   if (ok && ps.p != ps.end)
     ok = fail_at(&ps, ps.p, "trailing data after JSON value");
@@ -960,8 +1000,8 @@ static void write_value(sbuf *b, val v, int indent, int level) {
   switch (v.kind) {
   case V_NULL: sb_puts(b, "null"); break;
   case V_BOOL: sb_puts(b, v.as.b ? "true" : "false"); break;
-  case V_INT: sb_printf(b, "%" PRId64, v.as.i); break;
-  case V_UINT: sb_printf(b, "%" PRIu64, v.as.u); break;
+  case V_INT: sb_put_int(b, v.as.i); break;
+  case V_UINT: sb_put_uint(b, v.as.u); break;
   case V_DOUBLE: write_double(b, v.as.d); break;
   case V_STRING: write_string(b, v.as.s->data, v.as.s->len); break;
   case V_BYTES:

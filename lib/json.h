@@ -43,11 +43,27 @@ typedef struct json_error {
 
 /* Parse exactly one JSON value (surrounded by optional whitespace) from
  * [s]/[n] into *[out], allocating in [a]. false on error with *[error]
- * filled ([error] may be NULL). [s] need not be NUL-terminated. A text over
- * POL_MAX_SOURCE bytes is refused. On error, whatever was allocated in [a]
+ * filled ([error] may be NULL). [s] need not be NUL-terminated. A text of
+ * 4 GiB or more is refused (positions are 32-bit); other limits are the
+ * caller's. On error, whatever was allocated in [a]
  * stays there until the arena is reset. */
 POL_INTERNAL bool json_parse(arena *a, const char *s, size_t n, val *out,
                              json_error *error);
+
+/* The parser's scratch stacks, kept by a caller that parses many texts
+ * (a fact set loading one vendor after another), so that parsing
+ * allocates nothing once warm. Zero it to start; free its two arrays. */
+typedef struct json_scratch {
+  val *vals;
+  size_t vcap;
+  val *keys;
+  size_t kcap;
+} json_scratch;
+
+/* json_parse with the scratch stacks [scratch] (may be NULL). */
+POL_INTERNAL bool json_parse_with(arena *a, const char *s, size_t n,
+                                  val *out, json_error *error,
+                                  json_scratch *scratch);
 
 /* Like json_parse, but parse one value starting at *[pos] (after optional
  * whitespace) and advance *[pos] past it and the whitespace after it: for

@@ -155,11 +155,13 @@ void out_json_span(sbuf *b, const char *s, size_t n) {
   size_t i = 0, run = 0;
   sb_putc(b, '"');
   while (i < n) { /* copy runs of plain text whole */
+    const unsigned char *p = u + i, *e = u + n;
+    while (p < e && !json_byte[*p])
+      p++;
+    i = (size_t)(p - u);
+    if (i == n)
+      break;
     unsigned char k = json_byte[u[i]];
-    if (k == 0) {
-      i++;
-      continue;
-    }
     if (k == 2 && i + 2 < n && (u[i] >= 0xE3 && u[i] != 0xED &&
                                  u[i] <= 0xEF) &&
         (u[i + 1] & 0xC0) == 0x80 && (u[i + 2] & 0xC0) == 0x80) {

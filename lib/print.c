@@ -83,6 +83,24 @@ void sb_vprintf(sbuf *b, const char *fmt, va_list ap) {
   b->p[b->len] = '\0'; /* undo a truncated attempt */
 }
 
+/* Decimal digits without printf: reports write many small numbers. */
+void sb_put_uint(sbuf *b, uint64_t x) {
+  char buf[24], *p = buf + sizeof buf;
+  do
+    *--p = (char)('0' + x % 10);
+  while ((x /= 10) != 0);
+  sb_put(b, p, (size_t)(buf + sizeof buf - p));
+}
+
+void sb_put_int(sbuf *b, int64_t x) {
+  if (x < 0) {
+    sb_putc(b, '-');
+    sb_put_uint(b, (uint64_t)0 - (uint64_t)x); /* INT64_MIN too */
+    return;
+  }
+  sb_put_uint(b, (uint64_t)x);
+}
+
 void sb_printf(sbuf *b, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
@@ -409,8 +427,8 @@ void val_print(sbuf *b, val v) {
   switch (v.kind) {
   case V_NULL: sb_puts(b, "null"); break;
   case V_BOOL: sb_puts(b, v.as.b ? "true" : "false"); break;
-  case V_INT: sb_printf(b, "%" PRId64, v.as.i); break;
-  case V_UINT: sb_printf(b, "%" PRIu64 "u", v.as.u); break;
+  case V_INT: sb_put_int(b, v.as.i); break;
+  case V_UINT: sb_put_uint(b, v.as.u); sb_putc(b, 'u'); break;
   case V_DOUBLE: print_double(b, v.as.d); break;
   case V_STRING: print_string(b, v.as.s->data, v.as.s->len); break;
   case V_BYTES:

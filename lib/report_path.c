@@ -23,19 +23,15 @@ static const origin *origin_of(const void *obj, int okind) {
 
 /* CEL's reserved words cannot follow a dot. */
 static bool reserved(const char *s, size_t n) {
-  static const struct {
-    const char *w;
-    size_t n;
-  } words[] = {{"as", 2},      {"break", 5},    {"const", 5},  {"continue", 8},
-               {"else", 4},    {"false", 5},    {"for", 3},    {"function", 8},
-               {"if", 2},      {"import", 6},   {"in", 2},     {"let", 3},
-               {"loop", 4},    {"package", 7},  {"namespace", 9},
-               {"null", 4},    {"return", 6},   {"true", 4},   {"var", 3},
-               {"void", 4},    {"while", 5}};
-  if (n < 2 || n > 9)
-    return false;
-  for (size_t i = 0; i < POL_COUNTOF(words); i++)
-    if (words[i].n == n && memcmp(words[i].w, s, n) == 0)
+  static const char *const by_length[10] = {
+      NULL,                       NULL,
+      "as if in",                 "for let var",
+      "else loop null true void", "break const false while",
+      "import return",            "package",
+      "continue function",        "namespace"};
+  const char *w = n < 10 ? by_length[n] : NULL;
+  for (; w && *w; w += n + (w[n] == ' ')) /* words of length n, spaced */
+    if (memcmp(w, s, n) == 0)
       return true;
   return false;
 }
@@ -70,10 +66,13 @@ static void key_step(sbuf *b, val k, bool root) {
 /* The step to entry [entry] of [obj]. */
 static void entry_step(sbuf *b, const void *obj, int okind, uint32_t entry,
                        bool root) {
-  if (okind == V_MAP)
+  if (okind == V_MAP) {
     key_step(b, ((const map *)obj)->keys[entry], root);
-  else
-    sb_printf(b, "[%u]", entry);
+    return;
+  }
+  sb_putc(b, '[');
+  sb_put_uint(b, entry);
+  sb_putc(b, ']');
 }
 
 /* Whether [obj] is the root of its fact set (or of no fact set). */

@@ -414,6 +414,24 @@ static val build_index(arena *a, map *m) {
   return val_null();
 }
 
+/* A small map of string keys (a JSON object's): repeats found by the
+ * keys' cached hashes, comparing bytes only when two hashes agree. */
+static val check_str_keys(arena *a, const map *m) {
+  for (uint32_t i = 1; i < m->n; i++) {
+    const str *k = m->keys[i].as.s;
+    for (uint32_t j = 0; j < i; j++) {
+      const str *o = m->keys[j].as.s;
+      if (o->hash == k->hash && o->len == k->len &&
+          memcmp(o->data, k->data, k->len) == 0)
+        return val_err(a, ERR_INVALID, "map literal has a repeated key");
+    }
+  }
+  return val_null();
+}
+
+static val make_map(arena *a, const val *keys, const val *vals, size_t n,
+                    bool strings);
+
 val val_map(arena *a, const val *keys, const val *vals, size_t n) {
   for (size_t i = 0; i < n; i++) {
     val k = keys[i];
@@ -421,6 +439,15 @@ val val_map(arena *a, const val *keys, const val *vals, size_t n) {
       return val_err(a, ERR_INVALID, "unsupported map key type: %s",
                      val_kind_name(keys[i].kind));
   }
+  return make_map(a, keys, vals, n, false);
+}
+
+val val_map_strings(arena *a, const val *keys, const val *vals, size_t n) {
+  return make_map(a, keys, vals, n, true);
+}
+
+static val make_map(arena *a, const val *keys, const val *vals, size_t n,
+                    bool strings) {
   map *m = arena_zalloc(a, sizeof *m);
   val *kv = arena_alloc(a, 2 * n * sizeof(val) + 1);
   if (!m || !kv || n > UINT32_MAX / 4)
@@ -432,7 +459,9 @@ val val_map(arena *a, const val *keys, const val *vals, size_t n) {
     memcpy(m->keys, keys, n * sizeof(val));
     memcpy(m->vals, vals, n * sizeof(val));
   }
-  val r = n > MAP_LINEAR_MAX ? build_index(a, m) : check_keys_linear(a, m);
+  val r = n > MAP_LINEAR_MAX ? build_index(a, m)
+          : strings          ? check_str_keys(a, m)
+                             : check_keys_linear(a, m);
   if (r.kind == V_ERROR)
     return r;
   val v = {0};

@@ -178,6 +178,10 @@ POL_INTERNAL list *list_alloc(arena *a, size_t n);
  * ("repeated key"); a key that is not bool/int/uint/string gives
  * ERR_INVALID too. */
 POL_INTERNAL val val_map(arena *a, const val *keys, const val *vals, size_t n);
+/* val_map for keys that are all strings (a JSON object's), which need no
+ * checking of their kinds. */
+POL_INTERNAL val val_map_strings(arena *a, const val *keys, const val *vals,
+                                 size_t n);
 
 /* Errors. [loc] is a source offset or -1; the message is formatted into
  * the arena (falls back to a static message on OOM). */
@@ -304,6 +308,8 @@ static inline void sb_putc(sbuf *b, char c) {
 }
 POL_INTERNAL void sb_printf(sbuf *b, const char *fmt, ...) POL_PRINTF(2, 3);
 POL_INTERNAL void sb_vprintf(sbuf *b, const char *fmt, va_list ap);
+POL_INTERNAL void sb_put_uint(sbuf *b, uint64_t x);
+POL_INTERNAL void sb_put_int(sbuf *b, int64_t x);
 /* Append [v] as CEL literal text: 1, 1u, 1.0, "s", b"\x00", [1, 2],
  * {"a": 1}, duration("1.5s"), timestamp("2009-02-13T23:31:30Z"), int,
  * optional.of(1), optional.none(). Errors print as error("message"). */
