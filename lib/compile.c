@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "host.h"
+#include "names.h"
 #include "opcodes.h"
 #include "ops.h"
 #include "regex.h"
@@ -48,6 +49,7 @@ struct compiler {
   int depth;             /* current value-stack depth */
   const compile_opts *o;
   bool *expanding;       /* per let: being inlined now (cycle guard) */
+  name_index let_names;  /* let name -> its last index (a later one shadows) */
   struct { uint32_t base, n; } blocks[8]; /* enclosing cel.block()s */
   int nblocks;
   /* the fact paths that enclosing macros iterate over, and the local slot
@@ -212,10 +214,7 @@ static bool declared(const compiler *c, const char *name) {
 
 /* The index of the let named [name], or -1. */
 static int let_find(const compiler *c, const char *name) {
-  for (size_t i = c->o->nlets; i-- > 0;) /* a later let shadows */
-    if (strcmp(c->o->lets[i].name, name) == 0)
-      return (int)i;
-  return -1;
+  return names_get(&c->let_names, name);
 }
 
 /* The index of [d] in the source table, added if new. */
@@ -1193,12 +1192,14 @@ compiler *cg_new(const compile_opts *o) {
   c->o = o;
   c->p = calloc(1, sizeof *c->p);
   c->expanding = calloc(o->nlets + 1, sizeof *c->expanding);
-  if (!c->p || !c->expanding) {
+  if (!c->p || !c->expanding || !names_init(&c->let_names, o->nlets)) {
     free(c->p);
     free(c->expanding);
     free(c);
     return NULL;
   }
+  for (size_t i = 0; i < o->nlets; i++) /* in order: a later let shadows */
+    names_put(&c->let_names, o->lets[i].name, (int)i);
   arena_init(&c->p->a, 0);
   return c;
 }
@@ -1253,6 +1254,7 @@ program *cg_finish(compiler *c) {
   }
   free(c->srcs);
   free(c->expanding);
+  names_free(&c->let_names);
   free(c);
   return p;
 }

@@ -17,6 +17,7 @@
 
 #include "compile.h"
 #include "file.h"
+#include "names.h"
 #include "parse.h"
 #include "schema.h"
 
@@ -396,28 +397,42 @@ static void duplicate(const char *what, const char *name, const stmt *s,
            name, first->d->file, first->n->sp.line, first->n->sp.col);
 }
 
-static void rules(policy *p, const loader *L) {
+static void rules(policy *p, loader *L) {
+  name_index seen;
   p->rules = arena_zalloc(&p->a, (L->rules.n + 1) * sizeof *p->rules);
-  if (!p->rules)
+  if (!p->rules || !names_init(&seen, L->rules.n)) {
+    L->oom = true;
     return;
+  }
   for (size_t i = 0; i < L->rules.n; i++) {
     rule *r = &p->rules[p->nrules++];
     rule_entry(p, r, &L->rules.v[i]);
-    for (size_t j = 0; j < i; j++)
-      if (strcmp(p->rules[j].id, r->id) == 0)
-        duplicate("rule", r->id, &L->rules.v[i], &L->rules.v[j]);
+    int first = names_get(&seen, r->id);
+    if (first >= 0)
+      duplicate("rule", r->id, &L->rules.v[i], &L->rules.v[first]);
+    else
+      names_put(&seen, r->id, (int)i);
   }
+  names_free(&seen);
 }
 
 /* A let defined twice is an error, except that the policy's own names
  * shadow the prelude's (a later let wins when inlined). */
-static void lets_unique(const loader *L) {
-  for (size_t i = 0; i < L->lets.n; i++)
-    for (size_t j = 0; j < i; j++)
-      if (strcmp(L->lets.v[i].n->name, L->lets.v[j].n->name) == 0 &&
-          !L->lets.v[j].prelude)
-        duplicate("let", L->lets.v[i].n->name, &L->lets.v[i],
-                  &L->lets.v[j]);
+static void lets_unique(loader *L) {
+  name_index own; /* the first definition of each non-prelude let */
+  if (!names_init(&own, L->lets.n)) {
+    L->oom = true;
+    return;
+  }
+  for (size_t i = 0; i < L->lets.n; i++) {
+    const char *name = L->lets.v[i].n->name;
+    int first = names_get(&own, name);
+    if (first >= 0)
+      duplicate("let", name, &L->lets.v[i], &L->lets.v[first]);
+    else if (!L->lets.v[i].prelude)
+      names_put(&own, name, (int)i);
+  }
+  names_free(&own);
 }
 
 /* ==== message templates ================================================== */

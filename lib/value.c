@@ -650,6 +650,8 @@ static const uint32_t wide[][2] = {
 };
 
 int utf8_cp_width(uint32_t cp) {
+  if (cp < 0x0300)
+    return 1; /* ASCII and Latin: the common case, no table walk */
   if ((cp >= 0x0300 && cp <= 0x036F) || (cp >= 0x200B && cp <= 0x200F) ||
       (cp >= 0xFE00 && cp <= 0xFE0F))
     return 0; /* combining marks, zero-width spaces, variation selectors */

@@ -1,0 +1,28 @@
+/*
+ * names.h: a fixed-size index from names to small integers, for the
+ * compile-time lookups that would otherwise compare every name with every
+ * other (a policy's lets against the prelude's 270, its rules against
+ * each other). Keys are borrowed: they must outlive the index.
+ */
+#ifndef POL_NAMES_H
+#define POL_NAMES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "common.h"
+
+typedef struct name_index {
+  struct name_slot *slots;
+  size_t mask;
+} name_index;
+
+/* An index for up to [n] names. false on out of memory. */
+POL_INTERNAL bool names_init(name_index *x, size_t n);
+POL_INTERNAL void names_free(name_index *x);
+/* Map [name] to [value]; returns the value it had before, or -1. */
+POL_INTERNAL int names_put(name_index *x, const char *name, int value);
+/* The value of [name], or -1. */
+POL_INTERNAL int names_get(const name_index *x, const char *name);
+
+#endif
