@@ -201,10 +201,19 @@ static void check_type(vctx *c, const char *path, const char *what,
       check_type(c, path, "a value: ", t->elem, v.as.m->vals[i]);
 }
 
+/* Whether [v] is among the declared values of [f]; for a list fact,
+ * the declared values are those of its items, each checked alone. */
 static void check_allowed(vctx *c, const char *path, const fact_decl *f,
                           val v) {
   if (f->allowed.kind != V_LIST)
     return;
+  if (f->type->kind == V_LIST && f->type->elem && v.kind == V_LIST) {
+    for (uint32_t i = 0; i < v.as.l->n; i++)
+      check_allowed(c, path, &(fact_decl){.type = f->type->elem,
+                                          .allowed = f->allowed},
+                    v.as.l->items[i]);
+    return;
+  }
   for (uint32_t i = 0; i < f->allowed.as.l->n; i++)
     if (val_equal(f->allowed.as.l->items[i], v))
       return;

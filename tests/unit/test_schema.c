@@ -136,6 +136,81 @@ static void without_declarations_nothing_is_checked(void **state) {
   diag_set_free(&ds);
 }
 
+/* Compile [src] alone; the policy, or NULL with the first diagnostic in
+ * msg. The caller frees the policy. */
+static policy *compile_only(const char *src) {
+  diag_set ds = {0};
+  policy_paths paths = {NULL, 0, NULL};
+  policy *p = policy_compile(src, strlen(src), "t.pol", &paths, &ds);
+  msg[0] = '\0';
+  for (size_t i = 0; i < ds.n && !msg[0]; i++)
+    if (ds.lists[i]->n) {
+      const diag *d = &ds.lists[i]->items[0];
+      snprintf(msg, sizeof msg, "%u:%u: %s", d->sp.line, d->sp.col, d->msg);
+    }
+  diag_set_free(&ds);
+  return p;
+}
+
+static void questions_and_refs(void **state) {
+  (void)state;
+  policy *p = compile_only(
+      "fact backup.generations: int \"世代数（確約値）\" {\n"
+      "  refs [\"METI-2013 12.3.1\", \"ISO27017 12.3.1\"]\n"
+      "  ask ja \"保管世代数をご教示ください。\"\n"
+      "  ask en \"How many generations do you keep?\"\n"
+      "}\n"
+      "fact backup.enabled: bool { ask \"取得していますか。\" }\n"
+      "fact log.ntp: bool\n"
+      "rule r { require backup.enabled\n ask ja \"質問\" en \"Q\" }\n");
+  assert_non_null(p);
+  const fact_decl *f = policy_fact(p, "backup.generations");
+  assert_string_equal(f->desc, "世代数（確約値）");
+  assert_int_equal(f->nrefs, 2);
+  assert_string_equal(f->refs[1], "ISO27017 12.3.1");
+  assert_string_equal(policy_fact_question(p, "backup.generations",
+                                           LANG_JA),
+                      "保管世代数をご教示ください。");
+  assert_string_equal(policy_fact_question(p, "backup.generations",
+                                           LANG_EN),
+                      "How many generations do you keep?");
+  /* untagged is Japanese */
+  assert_string_equal(policy_fact_question(p, "backup.enabled", LANG_JA),
+                      "取得していますか。");
+  assert_null(policy_fact_question(p, "backup.enabled", LANG_EN));
+  assert_null(policy_fact_question(p, "log.ntp", LANG_JA));
+  assert_int_equal(policy_fact(p, "log.ntp")->nrefs, 0);
+  assert_null(policy_fact_question(p, "no.such", LANG_JA));
+  assert_null(policy_fact_question(p, "backup", LANG_JA));
+  assert_string_equal(policy_rule_question(&p->rules[0], LANG_JA), "質問");
+  assert_string_equal(policy_rule_question(&p->rules[0], LANG_EN), "Q");
+  assert_int_equal(policy_lang("en"), LANG_EN);
+  assert_int_equal(policy_lang("fr"), -1);
+  policy_free(p);
+}
+
+static void fact_clauses_are_checked(void **state) {
+  (void)state;
+  assert_null(compile_only("fact a: int { ask ja \"x\"\n ask \"y\" }\n"));
+  assert_string_equal(msg, "2:6: duplicate 'ask' in language 'ja' (first "
+                           "at line 1)");
+  assert_null(compile_only("fact a: int { refs [\"a\"]; refs [\"b\"] }\n"));
+  assert_string_equal(msg, "1:27: duplicate 'refs' clause (first at line "
+                           "1)");
+  assert_null(compile_only("fact a: int { refs \"a\" }\n"));
+  assert_string_equal(msg, "1:20: 'refs' must be a list of strings");
+  assert_null(compile_only("rule r { require true; ask en \"a\" en "
+                           "\"b\" }\n"));
+  assert_string_equal(msg, "1:38: duplicate 'ask' in language 'en' (first "
+                           "at line 1)");
+  /* allowed values and a block together */
+  policy *p = compile_only("fact t: string in [\"a\", \"other\"] { ask "
+                           "\"q\" }\nmust r: t == \"a\"\n");
+  assert_non_null(p);
+  assert_int_equal(policy_fact(p, "t")->allowed.kind, V_LIST);
+  policy_free(p);
+}
+
 int main(int argc, char **argv) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(unknown_fact_gets_a_suggestion),
@@ -145,6 +220,8 @@ int main(int argc, char **argv) {
       cmocka_unit_test(declarations_are_checked),
       cmocka_unit_test(lookup_after_sorting),
       cmocka_unit_test(without_declarations_nothing_is_checked),
+      cmocka_unit_test(questions_and_refs),
+      cmocka_unit_test(fact_clauses_are_checked),
   };
   return RUN_TESTS("schema", tests, argc, argv);
 }
