@@ -211,6 +211,61 @@ static void fact_clauses_are_checked(void **state) {
   policy_free(p);
 }
 
+/* Whether [s] holds an ASCII identifier with a dot or an underscore in it
+ * (backup.generations, retention_days): a fact path or a schema note. */
+static bool has_dotted_identifier(const char *s) {
+  for (const char *c = s; *c;) {
+    bool alpha = (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z');
+    if (!alpha && *c != '_') {
+      c++;
+      continue;
+    }
+    const char *start = c;
+    bool joined = false;
+    for (; *c && ((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+                  (*c >= '0' && *c <= '9') || *c == '_' || *c == '.');
+         c++)
+      if ((*c == '.' || *c == '_') && c > start && c[1] &&
+          ((c[1] >= 'a' && c[1] <= 'z') || (c[1] >= 'A' && c[1] <= 'Z') ||
+           c[1] == '_'))
+        joined = true;
+    if (joined || *start == '_')
+      return true;
+  }
+  return false;
+}
+
+/* Every fact of the built-in vocabulary has a question in both
+ * languages and the controls it serves; the Japanese question is for a
+ * vendor, so it names no fact path and carries no schema note. */
+static void vocabulary_questions_are_fit_to_send(void **state) {
+  (void)state;
+  policy *p = compile_only("import \"vendor_schema\"\n");
+  assert_non_null(p);
+  assert_true(p->nfacts > 400);
+  for (uint32_t i = 0; i < p->nfacts; i++) {
+    const fact_decl *f = &p->facts[i];
+    const char *ja = policy_fact_question(p, f->path, LANG_JA);
+    const char *en = policy_fact_question(p, f->path, LANG_EN);
+    if (!ja || !en || f->nrefs == 0 || !f->desc)
+      fail_msg("%s: missing %s", f->path, !ja ? "ask ja" : !en ? "ask en"
+                                          : f->nrefs == 0 ? "refs" : "desc");
+    if (has_dotted_identifier(ja) || strstr(ja, f->path))
+      fail_msg("%s: the Japanese question names an identifier: %s",
+               f->path, ja);
+    if (strstr(ja, "true") || strstr(ja, "false") || strstr(ja, "[]") ||
+        strstr(ja, "double") || strstr(ja, "ISO コード"))
+      fail_msg("%s: the Japanese question carries a schema note: %s",
+               f->path, ja);
+    assert_true(strncmp(f->path, "options.", 8) != 0 ||
+                policy_fact(p, f->path + 8) != NULL);
+  }
+  assert_false(has_dotted_identifier("TLS 1.2 の ISO/IEC 27001 認証"));
+  assert_true(has_dotted_identifier("backup.generations をご教示"));
+  assert_true(has_dotted_identifier("retention_days は"));
+  policy_free(p);
+}
+
 int main(int argc, char **argv) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(unknown_fact_gets_a_suggestion),
@@ -222,6 +277,7 @@ int main(int argc, char **argv) {
       cmocka_unit_test(without_declarations_nothing_is_checked),
       cmocka_unit_test(questions_and_refs),
       cmocka_unit_test(fact_clauses_are_checked),
+      cmocka_unit_test(vocabulary_questions_are_fit_to_send),
   };
   return RUN_TESTS("schema", tests, argc, argv);
 }
