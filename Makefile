@@ -165,6 +165,7 @@ golden: $(B)/policyc $(B)/tests/sample_plugin.so
 policy-tests: $(B)/policyc
 	$(Q)$(B)/policyc test tests/policy/*_test.json
 	$(Q)python3 tests/vocab_doc.py --check
+	$(Q)python3 tests/recall.py
 conformance: $(B)/policyc
 	$(Q)sh tests/run_conformance.sh $(B)/policyc
 # golden runs last: its closing `N passed, M failed` line ends the output.
