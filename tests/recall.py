@@ -109,7 +109,8 @@ def check_rows(vendor, facts, rows, problems):
     items = facts.get("checksheet", {}).get("items", {})
     for row in dict.fromkeys(want):
         if row not in items:
-            problems.append("%s: check-sheet row %s is not kept" % (vendor, row))
+            problems.append("%s: check-sheet row %s is not kept"
+                            % (vendor, row))
     return len(set(want)), len([r for r in set(want) if r in items])
 
 
@@ -149,7 +150,8 @@ def main(argv):
     for vendor in VENDORS:
         results[vendor] = measure(vendor, facts_dir, problems, strict)
     if table:
-        print("| document | statements | recorded | recall | check-sheet rows | kept |")
+        print("| document | statements | recorded | recall "
+              "| check-sheet rows | kept |")
         print("|---|---|---|---|---|---|")
     for vendor, r in results.items():
         rows = "%d" % r["rows"] if r["rows"] else "—"
