@@ -266,6 +266,40 @@ static void vocabulary_questions_are_fit_to_send(void **state) {
   policy_free(p);
 }
 
+/* The rules of a baseline module name controls of their own standard
+ * ([prefix]), and ask the vendor in both languages, fit to send. */
+static void check_baseline(const char *module, const char *prefix,
+                           uint32_t at_least) {
+  char src[64];
+  snprintf(src, sizeof src, "import \"%s\"\n", module);
+  policy *p = compile_only(src);
+  assert_non_null(p);
+  assert_true(p->nrules >= at_least);
+  for (uint32_t i = 0; i < p->nrules; i++) {
+    const rule *r = &p->rules[i];
+    const char *ja = policy_rule_question(r, LANG_JA);
+    const char *en = policy_rule_question(r, LANG_EN);
+    if (!ja || !en || r->nrefs == 0)
+      fail_msg("%s: missing %s", r->id, !ja ? "ask ja" : !en ? "ask en"
+                                                         : "refs");
+    for (uint32_t k = 0; k < r->nrefs; k++)
+      if (strncmp(r->refs[k], prefix, strlen(prefix)) != 0)
+        fail_msg("%s: ref '%s' is not in %s numbering", r->id, r->refs[k],
+                 prefix);
+    if (has_dotted_identifier(ja))
+      fail_msg("%s: the Japanese question names an identifier: %s", r->id,
+               ja);
+  }
+  policy_free(p);
+}
+
+static void baselines_are_traceable_and_ask(void **state) {
+  (void)state;
+  check_baseline("iso27017_baseline", "ISO27017 ", 30);
+  check_baseline("ismap_baseline", "ISMAP ", 40);
+  check_baseline("meti_baseline", "METI-2013 ", 30);
+}
+
 int main(int argc, char **argv) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(unknown_fact_gets_a_suggestion),
@@ -278,6 +312,7 @@ int main(int argc, char **argv) {
       cmocka_unit_test(questions_and_refs),
       cmocka_unit_test(fact_clauses_are_checked),
       cmocka_unit_test(vocabulary_questions_are_fit_to_send),
+      cmocka_unit_test(baselines_are_traceable_and_ask),
   };
   return RUN_TESTS("schema", tests, argc, argv);
 }
