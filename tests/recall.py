@@ -26,7 +26,9 @@ For each vendor this script checks, against examples/vendors/<vendor>.json:
     whose `where` starts with "row ").
 
 `--table` prints the counts as the Markdown table of docs/facts.md;
-`--facts DIR` reads the fact sets from DIR instead (to measure an older
+`--where` prints, per document, where its statements went: the schema
+module (control area) of each statement's first path, $withheld, or
+nowhere; `--facts DIR` reads the fact sets from DIR instead (to measure an older
 revision: git worktree or `git show REV:path` into a directory).
 """
 import glob, json, os, re, sys
@@ -140,12 +142,67 @@ def measure(vendor, facts_dir, problems, strict):
             "rows": nrows, "kept": kept}
 
 
+def modules():
+    """Fact path -> the schema module that declares it."""
+    out = {}
+    for f in sorted(glob.glob(os.path.join(ROOT, "stdlib/schema_*.pol"))):
+        name = os.path.basename(f)[:-4]
+        for line in open(f, encoding="utf-8"):
+            m = re.match(r"fact ([a-z0-9_.\[\]]+):", line)
+            if m:
+                out[m.group(1)] = name
+    return out
+
+
+def destination(facts, r, where):
+    """Where statement [r] went: a module, $withheld, or nowhere."""
+    if r["paths"] == ["RAW"]:
+        return None
+    paths = [p for p in r["paths"] if p != "-"]
+    if not paths:
+        return "not recorded"
+    if all(p in facts.get("$withheld", []) for p in paths):
+        return "`$withheld`"
+    return "`%s`" % where.get(paths[0], "?")
+
+
+def print_where(vendor, facts_dir):
+    facts = json.load(open(os.path.join(facts_dir, vendor + ".json"),
+                           encoding="utf-8"))
+    where, counts, paths = modules(), {}, {}
+    for r in inventory(vendor):
+        d = destination(facts, r, where)
+        if d:
+            counts[d] = counts.get(d, 0) + 1
+            for p in r["paths"][:1]:
+                if p != "-":
+                    paths.setdefault(d, {}).setdefault(p, 0)
+                    paths[d][p] += 1
+    print("\n#### %s (seed %s)\n" % (vendor, VENDORS[vendor][:3]))
+    print("| went to | statements | most often |")
+    print("|---|---|---|")
+    last = ("`$withheld`", "not recorded")
+    for d in sorted(counts, key=lambda d: (d in last, d == last[1],
+                                            -counts[d], d)):
+        top = sorted(paths.get(d, {}).items(), key=lambda kv: -kv[1])[:3]
+        print("| %s | %d | %s |" % (d, counts[d], ", ".join(
+            "`%s`" % k for k, _ in top)))
+    items = facts.get("checksheet", {}).get("items", {})
+    if items:
+        print("| and every check-sheet row, as answered | %d rows | "
+              "`checksheet.items` |" % len(items))
+
+
 def main(argv):
     facts_dir = os.path.join(ROOT, "examples/vendors")
     table = "--table" in argv
     if "--facts" in argv:
         facts_dir = argv[argv.index("--facts") + 1]
     strict = facts_dir == os.path.join(ROOT, "examples/vendors")
+    if "--where" in argv:
+        for vendor in VENDORS:
+            print_where(vendor, facts_dir)
+        return 0
     problems, results = [], {}
     for vendor in VENDORS:
         results[vendor] = measure(vendor, facts_dir, problems, strict)
