@@ -195,6 +195,11 @@ POL_INTERNAL ast *parse_fact(pol_parser *p, pexpr path, pexpr type,
 POL_INTERNAL ast *parse_fact_in(pol_parser *p, ast *fact, pexpr in);
 POL_INTERNAL ast *parse_fact_desc(pol_parser *p, ast *fact,
                                   const pol_tok *desc, pol_loc at);
+POL_INTERNAL ast *parse_fact_block(pol_parser *p, ast *fact, ast *block,
+                                   pol_loc at);
+POL_INTERNAL ast *parse_ask(pol_parser *p, ast *ask, const pol_tok *lang,
+                            pol_loc ll, const pol_tok *text, pol_loc tl,
+                            pol_loc at);
 POL_INTERNAL ast *parse_block(pol_parser *p, ast_kind k, ast *clause,
                               pol_loc at);
 POL_INTERNAL ast *parse_clause_add(pol_parser *p, ast *block, ast *clause);
@@ -288,7 +293,7 @@ static void yyerror(const pol_loc *l, pol_parser *p, const char *msg) {
 %type <ch> conds nots negs
 %type <tok> gname sel fname sev hkw rkw rskw
 %type <n> stmts stmtlist stmt fact rhead hblock hclauses hclause
-%type <n> rblock rclauses rclause
+%type <n> rblock rclauses rclause fblock fclauses fclause asks
 
 %%
 
@@ -317,6 +322,10 @@ stmt: POLICY STRING hblock      { $$ = parse_header(p, &$2, $3, @$); }
   | LET gname ASSIGN expr       { $$ = parse_let(p, &$2, $4, @$); }
   | fact
   | fact STRING                 { $$ = parse_fact_desc(p, $1, &$2, @$); }
+  | fact fblock                 { $$ = parse_fact_block(p, $1, $2, @$); }
+  | fact STRING fblock          { $$ = parse_fact_block(p,
+                                         parse_fact_desc(p, $1, &$2, @$),
+                                         $3, @$); }
   | RULE gname rblock           { $$ = parse_rule(p, &$2, $3, @$); }
   | rhead ':' expr              { $$ = parse_rule_line(p, $1, $3, @$); }
   | expr                        { $$ = parse_rule_bare(p, $1); }
@@ -368,10 +377,36 @@ rclause: rskw STRING            { $$ = parse_clause(p, &$1,
                                                        &$2, @2), @$); }
   | SEVERITY expr               { $$ = parse_severity(p, &$1, $2, @$); }
   | rkw expr                    { $$ = parse_clause(p, &$1, $2, @$); }
+  | asks
   | error                       { $$ = NULL; }
   ;
 rskw: TITLE | MESSAGE | ASK ;
 rkw: REFS | WHEN | REQUIRE ;
+
+/* `ask ja "..." en "...": the question in several languages; the block
+ * of a fact declaration (`fact x: int "d" { refs [...] ask ja "..." }`)
+ * has only refs and ask. */
+asks: ASK IDENT STRING          { $$ = parse_ask(p, NULL, &$2, @2, &$3, @3,
+                                                 @$); }
+  | asks IDENT STRING           { $$ = parse_ask(p, $1, &$2, @2, &$3, @3,
+                                                 @$); }
+  ;
+
+fblock: BLOCK_OPEN BLOCK_CLOSE  { $$ = parse_block(p, AST_FACT, NULL, @$); }
+  | BLOCK_OPEN fclauses BLOCK_CLOSE { $$ = $2; }
+  | BLOCK_OPEN fclauses sep BLOCK_CLOSE { $$ = $2; }
+  ;
+fclauses: fclause               { $$ = parse_block(p, AST_FACT, $1, @$); }
+  | fclauses fclause            { $$ = parse_clause_add(p, $1, $2); }
+  | fclauses sep fclause        { $$ = parse_clause_add(p, $1, $3); }
+  ;
+fclause: ASK STRING             { $$ = parse_clause(p, &$1,
+                                         parse_literal(p, AST_STRING_LIT,
+                                                       &$2, @2), @$); }
+  | REFS expr                   { $$ = parse_clause(p, &$1, $2, @$); }
+  | asks
+  | error                       { $$ = NULL; }
+  ;
 
 /* ==== expressions ==== */
 

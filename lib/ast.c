@@ -182,6 +182,11 @@ static uint32_t dump_head(sbuf *b, const ast *n, int depth) {
     return 0;
   case AST_DOUBLE_LIT: sb_putc(b, ' '); dump_double(b, n->lit.d); return 0;
   case AST_STRING_LIT:
+    if (n->name) /* an ask's text: its language tag first */
+      sb_printf(b, " %s", n->name);
+    sb_putc(b, ' ');
+    dump_str(b, n);
+    return 0;
   case AST_BYTES_LIT: sb_putc(b, ' '); dump_str(b, n); return 0;
   case AST_UNARY:
   case AST_BINARY: sb_printf(b, " %s", ast_op_name(n->op)); return 0;
@@ -235,12 +240,19 @@ static void dump(sbuf *b, const ast *n, int depth) {
   sb_putc(b, '(');
   sb_puts(b, ast_kind_name((ast_kind)n->kind));
   uint32_t i = dump_head(b, n, depth + 1);
-  bool is_list = n->kind == AST_LIST;
-  for (; i < n->nkids; i++)
-    dump_kid(b, n, i,
-             is_list && n->kids[i] && (n->kids[i]->flags & AST_F_OPT_ELEM),
+  bool is_list = n->kind == AST_LIST, desc = n->kind == AST_FACT &&
+                                            n->lit.s.p;
+  for (; i < n->nkids; i++) {
+    const ast *k = n->kids[i];
+    if (desc && k && k->kind == AST_CLAUSE) { /* type, values, desc, rest */
+      sb_putc(b, ' ');
+      dump_str(b, n);
+      desc = false;
+    }
+    dump_kid(b, n, i, is_list && k && (k->flags & AST_F_OPT_ELEM),
              depth + 1);
-  if (n->kind == AST_FACT && n->lit.s.p) {
+  }
+  if (desc) {
     sb_putc(b, ' ');
     dump_str(b, n);
   }

@@ -45,10 +45,10 @@ typedef struct span {
   X(HEADER, "policy \"NAME\" {...}: name (decoded); kids are CLAUSEs")    \
   X(IMPORT, "import \"MODULE\": lit.s is the module name")                \
   X(LET, "let name = kids[0]")                                            \
-  X(FACT, "fact name: kids[0] (a TYPE) [in kids[1]] [lit.s: description]")\
+  X(FACT, "fact name: kids[0] TYPE [in kids[1]] CLAUSEs; lit.s: desc")   \
   X(TYPE, "a fact type: name (\"int\", \"list\", ...); kids: its TYPEs")   \
   X(RULE, "rule name (NULL for a bare expression); kids are CLAUSEs")     \
-  X(CLAUSE, "name kids[0]: name is the clause keyword (title, when, ...)")
+  X(CLAUSE, "name kids[0]: the keyword; ask: STRING_LITs named by lang")
 
 typedef enum {
 #define X(k, doc) AST_##k,

@@ -429,6 +429,7 @@ static void put_rule(writer *w, const rule *r) {
     put_u32(w->b, (uint32_t)r->message[i].entry);
   }
   put_str(w, r->ask);
+  put_str(w, r->ask_en);
   put_str(w, r->file);
   put_u32(w->b, r->line);
   put_u32(w->b, r->col);
@@ -455,6 +456,11 @@ static void put_facts(writer *w, const policy *p) {
     put_type(w, f->type);
     put_value(w, f->allowed);
     put_str(w, f->desc);
+    put_u32(w->b, f->nrefs);
+    for (uint32_t k = 0; k < f->nrefs; k++)
+      put_str(w, f->refs[k]);
+    for (int l = 0; l < NLANGS; l++)
+      put_str(w, f->ask[l]);
     put_str(w, f->file);
     put_u32(w->b, f->line);
     put_u32(w->b, f->col);

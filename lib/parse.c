@@ -211,7 +211,10 @@ int parse_lex(POL_YYSTYPE *v, pol_loc *l, pol_parser *p) {
  *     clause keyword of the block it stands in when a clause can start
  *     there: at the start, or after a token that ends an operand;
  *   - a '{' opens a block (BLOCK_OPEN, closed by BLOCK_CLOSE) when the
- *     statement so far is `policy STRING` or `rule ID`.
+ *     statement so far is `policy STRING` or `rule ID`, or when it is a
+ *     `fact` statement and the '{' follows an operand (the type, the
+ *     allowed values or the description): no expression of a fact
+ *     declaration can go on with a map literal or message there.
  *
  * Inside expression brackets line breaks are blank and every word is a
  * name. The stack holds at most POL_MAX_PARSE_DEPTH + 1 entries: deeper
@@ -229,7 +232,9 @@ int parse_lex(POL_YYSTYPE *v, pol_loc *l, pol_parser *p) {
  *     and one stray '}' at statement level is dropped later, until the
  *     next block opens. */
 
-enum { LAY_PAREN = 1, LAY_BRACKET, LAY_BRACE, LAY_HEADER, LAY_RULE };
+enum {
+  LAY_PAREN = 1, LAY_BRACKET, LAY_BRACE, LAY_HEADER, LAY_RULE, LAY_FACT
+};
 
 typedef struct keyword {
   const char *s;
@@ -250,6 +255,18 @@ static const keyword rule_words[] = {
     {"refs", TOK_REFS},         {"when", TOK_WHEN},
     {"require", TOK_REQUIRE},   {"message", TOK_MESSAGE},
     {"ask", TOK_ASK}};
+static const keyword fact_words[] = {{"refs", TOK_REFS}, {"ask", TOK_ASK}};
+
+/* The clause keywords of the block kind [top] (LAY_HEADER, ...), and
+ * how many there are in *[n]; NULL outside blocks. */
+static const keyword *block_words(int top, size_t *n) {
+  switch (top) {
+  case LAY_HEADER: *n = POL_COUNTOF(header_words); return header_words;
+  case LAY_RULE: *n = POL_COUNTOF(rule_words); return rule_words;
+  case LAY_FACT: *n = POL_COUNTOF(fact_words); return fact_words;
+  default: *n = 0; return NULL;
+  }
+}
 
 /* The keyword token of [s] in [k] (of [n] entries), or 0. */
 static int lookup(const keyword *k, size_t n, const char *s) {
@@ -311,14 +328,14 @@ static bool ends_operand(int t) {
 static int classify(pol_parser *p, int t, const pol_tok *v) {
   int top = lay_top(p), kw = 0;
   bool clause = p->at_start || ends_operand(p->lay_prev);
+  size_t n;
+  const keyword *words = block_words(top, &n);
   if (top == 0 && p->at_start) {
     kw = lookup(stmt_words, POL_COUNTOF(stmt_words), v->s);
     if (kw)
       p->forced = 0;
-  } else if (top == LAY_HEADER && clause) {
-    kw = lookup(header_words, POL_COUNTOF(header_words), v->s);
-  } else if (top == LAY_RULE && clause) {
-    kw = lookup(rule_words, POL_COUNTOF(rule_words), v->s);
+  } else if (words && clause) {
+    kw = lookup(words, n, v->s);
   }
   return kw ? kw : t;
 }
@@ -383,7 +400,7 @@ static void track(pol_parser *p, int t) {
 
 /* An opener [t], with [level0] telling whether it stands at statement
  * level: push its kind. Returns the token to hand over: BLOCK_OPEN for
- * the '{' of `policy STRING {` and `rule ID {`. */
+ * the '{' of `policy STRING {`, `rule ID {` and `fact ... OPERAND {`. */
 static int lay_open(pol_parser *p, int t, bool level0) {
   int k = t == '(' ? LAY_PAREN : t == '[' ? LAY_BRACKET : LAY_BRACE;
   if (t == '{' && level0 && p->stmt_n == 3) {
@@ -393,6 +410,8 @@ static int lay_open(pol_parser *p, int t, bool level0) {
     else if (p->stmt == TOK_RULE && (t2 == TOK_IDENT || t2 == TOK_RESERVED))
       k = LAY_RULE;
   }
+  if (t == '{' && level0 && p->stmt == TOK_FACT && ends_operand(p->lay_prev))
+    k = LAY_FACT;
   if (p->nlay < POL_COUNTOF(p->lay))
     p->lay[p->nlay++] = (uint8_t)k;
   if (k < LAY_HEADER)
@@ -586,15 +605,15 @@ static void policy_wants(const char *const *want, int nwant, char *out,
 }
 
 /* A word at [l] where a clause of a block could start (the parser wants
- * "title"): "unknown clause 'X' (expected one of: ...)", with the clause
- * names of the block at hand. Returns false when no clause was wanted. */
+ * the block's first clause keyword): "unknown clause 'X' (expected one
+ * of: ...)", with the clause names of the block at hand. Returns false
+ * when no clause was wanted. */
 static bool unknown_clause(pol_parser *p, const pol_loc *l,
                            const char *const *want, int nwant) {
-  if (!wanted("title", want, nwant))
+  size_t n;
+  const keyword *k = block_words(lay_top(p), &n);
+  if (!k || !wanted(k[0].s, want, nwant))
     return false;
-  bool header = wanted("version", want, nwant);
-  const keyword *k = header ? header_words : rule_words;
-  size_t n = header ? POL_COUNTOF(header_words) : POL_COUNTOF(rule_words);
   char names[128];
   size_t len = 0;
   for (size_t i = 0; i < n && len < sizeof names; i++)
@@ -1225,6 +1244,40 @@ ast *parse_fact_desc(pol_parser *p, ast *fact, const pol_tok *desc,
   fact->lit.s.n = desc->n;
   fact->sp = sp_of(at);
   return fact;
+}
+
+/* The clauses of [block] (an AST_FACT holding only CLAUSEs) appended
+ * to [fact], which now spans [at]. */
+ast *parse_fact_block(pol_parser *p, ast *fact, ast *block, pol_loc at) {
+  for (uint32_t i = 0; i < block->nkids; i++)
+    push(p, fact, block->kids[i]);
+  fact->sp = sp_of(at);
+  return fact;
+}
+
+/* One `LANG "text"` pair of an ask clause: [text] (at [tl]) in the
+ * language named [lang] (at [ll]), appended to [ask] (a new clause when
+ * NULL), which now spans [at]. The text's node carries the language tag
+ * as its name; an unknown tag is reported. */
+ast *parse_ask(pol_parser *p, ast *ask, const pol_tok *lang, pol_loc ll,
+               const pol_tok *text, pol_loc tl, pol_loc at) {
+  static const char *const langs[] = {"ja", "en"};
+  const char *tag = NULL;
+  for (size_t i = 0; i < POL_COUNTOF(langs); i++)
+    if (strcmp(langs[i], lang->s) == 0)
+      tag = langs[i];
+  if (!tag)
+    report(p, sp_of(ll), "unknown language '%s' in 'ask' "
+           "(expected ja or en)", lang->s);
+  if (!ask) {
+    ask = node(p, AST_CLAUSE, at);
+    ask->name = "ask";
+  }
+  pexpr s = parse_literal(p, AST_STRING_LIT, text, tl);
+  s.n->name = tag;
+  push(p, ask, s.n);
+  ask->sp = sp_of(at);
+  return ask;
 }
 
 /* A block's node of kind [k] (AST_HEADER or AST_RULE) at [at] holding

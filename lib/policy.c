@@ -287,13 +287,47 @@ static const ast *clause(const ast *n, const char *name) {
   return NULL;
 }
 
-/* Each clause at most once. */
-static void check_clauses(const ast *n, diag_list *d) {
-  for (uint32_t i = 0; i < n->nkids; i++)
+/* Each clause at most once; `ask` once per language (policy_asks). */
+void policy_check_clauses(const ast *n, diag_list *d) {
+  for (uint32_t i = 0; i < n->nkids; i++) {
+    const ast *c = n->kids[i];
+    if (c->kind != AST_CLAUSE || strcmp(c->name, "ask") == 0)
+      continue;
     for (uint32_t j = 0; j < i; j++)
-      if (strcmp(n->kids[i]->name, n->kids[j]->name) == 0)
-        diag_add(d, n->kids[i]->sp, "duplicate '%s' clause (first at "
-                 "line %u)", n->kids[i]->name, n->kids[j]->sp.line);
+      if (n->kids[j]->kind == AST_CLAUSE &&
+          strcmp(c->name, n->kids[j]->name) == 0) {
+        diag_add(d, c->sp, "duplicate '%s' clause (first at line %u)",
+                 c->name, n->kids[j]->sp.line);
+        break;
+      }
+  }
+}
+
+/* The texts of the `ask` clauses of [n] by language into [out] (NULL
+ * where none); a language asked twice is reported. */
+void policy_asks(policy *p, const ast *n, const char *out[NLANGS],
+                 diag_list *d) {
+  uint32_t line[NLANGS] = {0};
+  for (int l = 0; l < NLANGS; l++)
+    out[l] = NULL;
+  for (uint32_t i = 0; i < n->nkids; i++) {
+    const ast *c = n->kids[i];
+    if (c->kind != AST_CLAUSE || strcmp(c->name, "ask") != 0)
+      continue;
+    for (uint32_t k = 0; k < c->nkids; k++) {
+      const ast *t = c->kids[k];
+      int l = t->name ? policy_lang(t->name) : LANG_JA;
+      if (l < 0 || t->kind != AST_STRING_LIT)
+        continue; /* the parser has reported it */
+      if (out[l]) {
+        diag_add(d, t->sp, "duplicate 'ask' in language '%s' (first at "
+                 "line %u)", l == LANG_JA ? "ja" : "en", line[l]);
+        continue;
+      }
+      out[l] = arena_strndup(&p->a, t->lit.s.p, t->lit.s.n);
+      line[l] = t->sp.line;
+    }
+  }
 }
 
 static const char *string_clause(policy *p, const ast *n, const char *name,
@@ -317,7 +351,7 @@ static void header(policy *p, const loader *L) {
     return;
   const ast *h = L->headers.v[0].n;
   diag_list *d = L->headers.v[0].d;
-  check_clauses(h, d);
+  policy_check_clauses(h, d);
   p->name = arena_strndup(&p->a, h->name, strlen(h->name));
   p->title = string_clause(p, h, "title", d);
   p->version = string_clause(p, h, "version", d);
@@ -342,21 +376,27 @@ static severity severity_of(const ast *v) {
   return SEV_MUST;
 }
 
-static void refs(policy *p, rule *r, const ast *v, diag_list *d) {
+/* The `refs` list [v] (NULL: none) as strings into *[out], *[n]. */
+void policy_refs(policy *p, const ast *v, const char ***out, uint32_t *n,
+                 diag_list *d) {
+  *out = NULL;
+  *n = 0;
   if (!v)
     return;
   if (v->kind != AST_LIST) {
     diag_add(d, v->sp, "'refs' must be a list of strings");
     return;
   }
-  r->refs = arena_alloc(&p->a, (v->nkids + 1) * sizeof *r->refs);
-  for (uint32_t i = 0; r->refs && i < v->nkids; i++) {
+  const char **r = arena_alloc(&p->a, (v->nkids + 1) * sizeof *r);
+  for (uint32_t i = 0; r && i < v->nkids; i++) {
     const ast *s = v->kids[i];
     if (s->kind != AST_STRING_LIT) {
       diag_add(d, s->sp, "'refs' must be a list of strings");
       return;
     }
-    r->refs[r->nrefs++] = arena_strndup(&p->a, s->lit.s.p, s->lit.s.n);
+    r[i] = arena_strndup(&p->a, s->lit.s.p, s->lit.s.n);
+    *out = r;
+    *n = i + 1;
   }
 }
 
@@ -371,7 +411,7 @@ static const char *rule_id(policy *p, const stmt *s) {
 /* The table entry of one rule; expressions are compiled later. */
 static void rule_entry(policy *p, rule *r, const stmt *s) {
   const ast *n = s->n;
-  check_clauses(n, s->d);
+  policy_check_clauses(n, s->d);
   r->id = rule_id(p, s);
   r->title = string_clause(p, n, "title", s->d);
   const ast *req = clause(n, "require");
@@ -380,8 +420,11 @@ static void rule_entry(policy *p, rule *r, const stmt *s) {
   if (!r->title)
     r->title = r->id;
   r->sev = severity_of(clause(n, "severity"));
-  refs(p, r, clause(n, "refs"), s->d);
-  r->ask = string_clause(p, n, "ask", s->d);
+  policy_refs(p, clause(n, "refs"), &r->refs, &r->nrefs, s->d);
+  const char *asks[NLANGS];
+  policy_asks(p, n, asks, s->d);
+  r->ask = asks[LANG_JA];
+  r->ask_en = asks[LANG_EN];
   r->file = arena_strndup(&p->a, s->d->file, strlen(s->d->file));
   r->line = n->sp.line;
   r->col = n->sp.col;

@@ -12,6 +12,12 @@
 
 typedef enum { SEV_MUST, SEV_SHOULD, SEV_MAY } severity;
 
+/* The languages of the questions sent to vendors (`ask ja "..."`,
+ * `ask en "..."`). An `ask` without a language tag is Japanese: the
+ * vendors' documents are Japanese, and so were untagged asks before
+ * tags existed. */
+typedef enum { LANG_JA, LANG_EN, NLANGS } lang;
+
 /* A piece of a message template: literal text, or an expression. */
 typedef struct tmpl_part {
   const char *text; /* literal text, or the expression's source text */
@@ -28,7 +34,8 @@ typedef struct rule {
   uint32_t require;    /* entry of the `require` expression */
   tmpl_part *message;  /* NULL when there is no message */
   uint32_t nmessage;
-  const char *ask;     /* the question for the vendor, or NULL */
+  const char *ask;     /* the question for the vendor (Japanese), or NULL */
+  const char *ask_en;  /* the same question in English, or NULL */
   const char *file;    /* where the rule is defined */
   uint32_t line, col;
 } rule;
@@ -44,7 +51,10 @@ typedef struct fact_decl {
   const char *path;        /* "backup.generations" */
   const fact_type *type;
   val allowed;             /* a list of allowed values, or null */
-  const char *desc;        /* may be NULL */
+  const char *desc;        /* for policy authors; may be NULL */
+  const char **refs;       /* controls it serves: "ISO27017 12.3.1" */
+  uint32_t nrefs;
+  const char *ask[NLANGS]; /* the vendor-facing question per lang, or NULL */
   const char *file;
   uint32_t line, col;
 } fact_decl;
@@ -92,8 +102,26 @@ POL_INTERNAL policy *policy_compile(const char *src, size_t len,
                                     const policy_paths *paths,
                                     diag_set *diags);
 POL_INTERNAL void policy_free(policy *p);
+/* Clauses shared by rules, headers and fact declarations (policy.c):
+ * each clause of [n] at most once (`ask` once per language); the
+ * `refs` list [v] into *[out] and *[n]; the `ask` texts of [n] by
+ * language into [out]. Errors go to [d]. */
+POL_INTERNAL void policy_check_clauses(const ast *n, diag_list *d);
+POL_INTERNAL void policy_refs(policy *p, const ast *v, const char ***out,
+                              uint32_t *n, diag_list *d);
+POL_INTERNAL void policy_asks(policy *p, const ast *n,
+                              const char *out[NLANGS], diag_list *d);
 /* The declaration of fact [path], or NULL (policy_query.c). */
 POL_INTERNAL const fact_decl *policy_fact(const policy *p, const char *path);
+/* The question to send a vendor about fact [path] in language [l]: the
+ * `ask` of its declaration, or NULL when [path] is not declared or has
+ * no question in [l]. Owned by [p] (policy_query.c). */
+POL_INTERNAL const char *policy_fact_question(const policy *p,
+                                              const char *path, lang l);
+/* The `ask` of rule [r] in language [l], or NULL (policy_query.c). */
+POL_INTERNAL const char *policy_rule_question(const rule *r, lang l);
+/* The language named [code] ("ja", "en"), or -1 (policy_query.c). */
+POL_INTERNAL int policy_lang(const char *code);
 /* Order of fact declarations: by path (qsort/bsearch comparator). */
 POL_INTERNAL int policy_fact_cmp(const void *a, const void *b);
 POL_INTERNAL const char *severity_name(severity s);

@@ -24,3 +24,20 @@ const char *severity_name(severity s) {
   static const char *const names[] = {"must", "should", "may"};
   return (unsigned)s < 3 ? names[s] : "?";
 }
+
+const char *policy_fact_question(const policy *p, const char *path, lang l) {
+  const fact_decl *f = policy_fact(p, path);
+  return f && (unsigned)l < NLANGS ? f->ask[l] : NULL;
+}
+
+const char *policy_rule_question(const rule *r, lang l) {
+  return l == LANG_JA ? r->ask : l == LANG_EN ? r->ask_en : NULL;
+}
+
+int policy_lang(const char *code) {
+  static const char *const codes[NLANGS] = {"ja", "en"};
+  for (int i = 0; code && i < NLANGS; i++)
+    if (strcmp(codes[i], code) == 0)
+      return i;
+  return -1;
+}

@@ -100,8 +100,17 @@ void schema_add(policy *p, const ast *n, diag_list *d) {
   fact_decl *f = &p->facts[p->nfacts++];
   f->path = arena_strndup(&p->a, n->name, strlen(n->name));
   f->type = type_of(p, n->kids[0]);
-  f->allowed = n->nkids > 1 ? allowed_values(p, n->kids[1], d) : val_null();
+  bool in = n->nkids > 1 && n->kids[1]->kind != AST_CLAUSE;
+  f->allowed = in ? allowed_values(p, n->kids[1], d) : val_null();
   f->desc = n->lit.s.p ? arena_strndup(&p->a, n->lit.s.p, n->lit.s.n) : NULL;
+  policy_check_clauses(n, d);
+  const ast *refs = NULL;
+  for (uint32_t i = 1; i < n->nkids; i++)
+    if (n->kids[i]->kind == AST_CLAUSE &&
+        strcmp(n->kids[i]->name, "refs") == 0 && !refs)
+      refs = n->kids[i]->kids[0];
+  policy_refs(p, refs, &f->refs, &f->nrefs, d);
+  policy_asks(p, n, f->ask, d);
   f->file = arena_strndup(&p->a, d->file, strlen(d->file));
   f->line = n->sp.line;
   f->col = n->sp.col;

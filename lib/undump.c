@@ -576,6 +576,7 @@ static bool read_rule(reader *r, rule *ru) {
   if (!read_message(r, ru))
     return false;
   ru->ask = get_str(r, "rule ask");
+  ru->ask_en = get_str(r, "rule ask (en)");
   ru->file = need_str(r, "rule file");
   ru->line = get_u32(r);
   ru->col = get_u32(r);
@@ -623,6 +624,13 @@ static bool read_fact(reader *r, fact_decl *f) {
   if (f->allowed.kind != V_NULL && f->allowed.kind != V_LIST)
     return bad(r, "fact '%s': allowed values must be a list", f->path);
   f->desc = get_str(r, "fact description");
+  f->nrefs = get_count(r, 4, "fact ref");
+  if (!(f->refs = table(r, f->nrefs, sizeof *f->refs)))
+    return false;
+  for (uint32_t k = 0; k < f->nrefs; k++)
+    f->refs[k] = need_str(r, "fact ref");
+  for (int l = 0; l < NLANGS; l++)
+    f->ask[l] = get_str(r, "fact question");
   f->file = need_str(r, "fact file");
   f->line = get_u32(r);
   f->col = get_u32(r);

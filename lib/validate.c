@@ -201,18 +201,42 @@ static void check_type(vctx *c, const char *path, const char *what,
       check_type(c, path, "a value: ", t->elem, v.as.m->vals[i]);
 }
 
+/* Allowed values listed in full in a message; longer lists are cut. */
+#define MAX_LISTED 8
+
+/* Whether [v] is among the declared values of [f]; for a list fact,
+ * the declared values are those of its items, each checked alone. */
 static void check_allowed(vctx *c, const char *path, const fact_decl *f,
                           val v) {
   if (f->allowed.kind != V_LIST)
     return;
-  for (uint32_t i = 0; i < f->allowed.as.l->n; i++)
-    if (val_equal(f->allowed.as.l->items[i], v))
+  const fact_type *elem = f->type->elem;
+  if (f->type->kind == V_LIST && elem && v.kind == V_LIST) {
+    for (uint32_t i = 0; i < v.as.l->n; i++) /* type errors said already */
+      if (kind_fits(elem->kind, v.as.l->items[i].kind))
+        check_allowed(c, path, &(fact_decl){.type = elem,
+                                            .allowed = f->allowed},
+                      v.as.l->items[i]);
+    return;
+  }
+  const list *ok = f->allowed.as.l;
+  for (uint32_t i = 0; i < ok->n; i++)
+    if (val_equal(ok->items[i], v))
       return;
   sbuf b;
   sb_init(&b);
   val_print(&b, v);
-  sb_puts(&b, " is not one of ");
-  val_print(&b, f->allowed);
+  if (ok->n <= MAX_LISTED) {
+    sb_puts(&b, " is not one of ");
+    val_print(&b, f->allowed);
+  } else { /* an open vocabulary: name a few, the schema has them all */
+    sb_printf(&b, " is not one of the %u allowed values (", ok->n);
+    for (uint32_t i = 0; i < MAX_LISTED / 2; i++) {
+      val_print(&b, ok->items[i]);
+      sb_puts(&b, ", ");
+    }
+    sb_puts(&b, "...)");
+  }
   sb_putc(&b, '\0');
   problem(c, path, "%s", b.oom ? "value not allowed" : b.p);
   sb_free(&b);

@@ -63,5 +63,6 @@ int cmd_compile(int argc, char **argv);
 int cmd_validate(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
 int cmd_test(int argc, char **argv);
+int cmd_import(int argc, char **argv);
 
 #endif

@@ -362,6 +362,68 @@ static void test_facts(void **state) {
   assert_int_equal(f->kids[0]->nkids, 2);
 }
 
+/* The block of a fact declaration: refs and the vendor-facing question
+ * in each language; a '{' after any operand of a fact statement opens
+ * it. */
+static void test_fact_blocks(void **state) {
+  (void)state;
+  AST("fact a: int \"d\" { refs [\"ISO27017 12.3.1\"] ask ja \"質問\" "
+      "en \"Q?\" }",
+      "(POLICY (FACT a (TYPE int) \"d\" (CLAUSE refs (LIST (STRING_LIT "
+      "\"ISO27017 12.3.1\"))) (CLAUSE ask (STRING_LIT ja \"質問\") "
+      "(STRING_LIT en \"Q?\"))))");
+  AST("fact backup.generations: int \"世代数\" {\n"
+      "  refs [\"METI-2013 12.3.1\"]\n"
+      "  ask ja \"保管世代数をご教示ください。\"\n"
+      "  ask en \"How many generations do you keep?\"\n"
+      "}\nfact b: bool",
+      "(POLICY (FACT backup.generations (TYPE int) \"世代数\" "
+      "(CLAUSE refs (LIST (STRING_LIT \"METI-2013 12.3.1\"))) "
+      "(CLAUSE ask (STRING_LIT ja \"保管世代数をご教示ください。\")) "
+      "(CLAUSE ask (STRING_LIT en \"How many generations do you keep?\")))"
+      " (FACT b (TYPE bool)))");
+  /* No description; an untagged ask; allowed values before the block. */
+  AST("fact a: int { ask \"q\" }",
+      "(POLICY (FACT a (TYPE int) (CLAUSE ask (STRING_LIT \"q\"))))");
+  AST("fact t: string in [\"a\", \"other\"] \"d\" {\n  ask ja \"q\"\n}",
+      "(POLICY (FACT t (TYPE string) (LIST (STRING_LIT \"a\") (STRING_LIT "
+      "\"other\")) \"d\" (CLAUSE ask (STRING_LIT ja \"q\"))))");
+  AST("fact l: list(string) {}", "(POLICY (FACT l (TYPE list (TYPE "
+                                 "string))))");
+  /* After `in` the brace is a map literal (which the checker refuses). */
+  AST("fact m: string in {\"a\": 1}",
+      "(POLICY (FACT m (TYPE string) (MAP (ENTRY (STRING_LIT \"a\") "
+      "(INT_LIT 1)))))");
+  /* Clause words are keywords only in the block. */
+  AST("fact refs.ask: bool { ask ja \"q\" }\nlet ask = refs.ask",
+      "(POLICY (FACT refs.ask (TYPE bool) (CLAUSE ask (STRING_LIT ja "
+      "\"q\"))) (LET ask (SELECT (IDENT refs) .ask)))");
+  /* Rules take tagged asks too, on one line or several. */
+  AST("rule r {\n  require x\n  ask ja \"質問\" en \"Q\"\n}",
+      "(POLICY (RULE r (CLAUSE require (IDENT x)) (CLAUSE ask (STRING_LIT "
+      "ja \"質問\") (STRING_LIT en \"Q\"))))");
+  AST("rule r { require x; ask \"q\"; ask en \"e\" }",
+      "(POLICY (RULE r (CLAUSE require (IDENT x)) (CLAUSE ask (STRING_LIT "
+      "\"q\")) (CLAUSE ask (STRING_LIT en \"e\"))))");
+}
+
+static void test_errors_fact_blocks(void **state) {
+  (void)state;
+  ERR("fact a: int { title \"t\" }",
+      "1:15: unknown clause 'title' (expected one of: refs, ask)");
+  ERR("fact a: int { ask fr \"x\" }",
+      "1:19: unknown language 'fr' in 'ask' (expected ja or en)");
+  ERR("rule r { require x\n ask de \"x\" }",
+      "2:6: unknown language 'de' in 'ask' (expected ja or en)");
+  ERR("fact a: int { ask ja }", "1:22: expected string literal, found '}'");
+  ERR("fact a: int { refs }", "1:20: unexpected '}'");
+  ERR("fact a: int \"d\" {\n  ask ja \"q\"\nfact b: bool",
+      "3:1: expected '}', found 'fact'");
+  /* The block opens on the same line only. */
+  ERR("fact a: int \"d\"\n{ ask \"q\" }",
+      "2:7: expected ':', found string literal \"q\"");
+}
+
 /* ==== layout ==== */
 
 static void test_wrapping(void **state) {
@@ -630,7 +692,8 @@ static void test_errors_clauses(void **state) {
   ERR("rule r { title 5 }", "1:16: expected string literal, found '5'");
   ERR("rule r { message x }", "1:18: expected string literal, found 'x'");
   ERR("rule r { ask b'?' }",
-      "1:14: expected string literal, found bytes literal b'?'");
+      "1:14: expected string literal or identifier, found bytes literal "
+      "b'?'");
   ERR("rule r {\n  title\n  \"t\"\n}",
       "2:8: expected string literal, found end of line\n"
       "3:3: expected '}', found string literal \"t\"");
@@ -690,7 +753,8 @@ static void test_errors_facts(void **state) {
       "1:13: map keys must be string: map(string, TYPE)");
   ERR("fact x: int 5", "1:13: unexpected '5'");
   ERR("fact x: int in", "1:15: unexpected end of input");
-  ERR("fact x: int \"d\" \"e\"", "1:17: unexpected string literal \"e\"");
+  ERR("fact x: int \"d\" \"e\"",
+      "1:17: expected '{', found string literal \"e\"");
 }
 
 static void test_errors_lexical(void **state) {
@@ -994,6 +1058,7 @@ int main(int argc, char **argv) {
       T(test_rule_one_line),
       T(test_japanese),
       T(test_facts),
+      T(test_fact_blocks),
       T(test_wrapping),
       T(test_semicolons),
       T(test_crlf),
@@ -1004,6 +1069,7 @@ int main(int argc, char **argv) {
       T(test_errors_statements),
       T(test_errors_clauses),
       T(test_errors_facts),
+      T(test_errors_fact_blocks),
       T(test_errors_lexical),
       T(test_render),
       T(test_recovery),

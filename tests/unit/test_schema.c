@@ -136,6 +136,170 @@ static void without_declarations_nothing_is_checked(void **state) {
   diag_set_free(&ds);
 }
 
+/* Compile [src] alone; the policy, or NULL with the first diagnostic in
+ * msg. The caller frees the policy. */
+static policy *compile_only(const char *src) {
+  diag_set ds = {0};
+  policy_paths paths = {NULL, 0, NULL};
+  policy *p = policy_compile(src, strlen(src), "t.pol", &paths, &ds);
+  msg[0] = '\0';
+  for (size_t i = 0; i < ds.n && !msg[0]; i++)
+    if (ds.lists[i]->n) {
+      const diag *d = &ds.lists[i]->items[0];
+      snprintf(msg, sizeof msg, "%u:%u: %s", d->sp.line, d->sp.col, d->msg);
+    }
+  diag_set_free(&ds);
+  return p;
+}
+
+static void questions_and_refs(void **state) {
+  (void)state;
+  policy *p = compile_only(
+      "fact backup.generations: int \"世代数（確約値）\" {\n"
+      "  refs [\"METI-2013 12.3.1\", \"ISO27017 12.3.1\"]\n"
+      "  ask ja \"保管世代数をご教示ください。\"\n"
+      "  ask en \"How many generations do you keep?\"\n"
+      "}\n"
+      "fact backup.enabled: bool { ask \"取得していますか。\" }\n"
+      "fact log.ntp: bool\n"
+      "rule r { require backup.enabled\n ask ja \"質問\" en \"Q\" }\n");
+  assert_non_null(p);
+  const fact_decl *f = policy_fact(p, "backup.generations");
+  assert_string_equal(f->desc, "世代数（確約値）");
+  assert_int_equal(f->nrefs, 2);
+  assert_string_equal(f->refs[1], "ISO27017 12.3.1");
+  assert_string_equal(policy_fact_question(p, "backup.generations",
+                                           LANG_JA),
+                      "保管世代数をご教示ください。");
+  assert_string_equal(policy_fact_question(p, "backup.generations",
+                                           LANG_EN),
+                      "How many generations do you keep?");
+  /* untagged is Japanese */
+  assert_string_equal(policy_fact_question(p, "backup.enabled", LANG_JA),
+                      "取得していますか。");
+  assert_null(policy_fact_question(p, "backup.enabled", LANG_EN));
+  assert_null(policy_fact_question(p, "log.ntp", LANG_JA));
+  assert_int_equal(policy_fact(p, "log.ntp")->nrefs, 0);
+  assert_null(policy_fact_question(p, "no.such", LANG_JA));
+  assert_null(policy_fact_question(p, "backup", LANG_JA));
+  assert_string_equal(policy_rule_question(&p->rules[0], LANG_JA), "質問");
+  assert_string_equal(policy_rule_question(&p->rules[0], LANG_EN), "Q");
+  assert_int_equal(policy_lang("en"), LANG_EN);
+  assert_int_equal(policy_lang("fr"), -1);
+  policy_free(p);
+}
+
+static void fact_clauses_are_checked(void **state) {
+  (void)state;
+  assert_null(compile_only("fact a: int { ask ja \"x\"\n ask \"y\" }\n"));
+  assert_string_equal(msg, "2:6: duplicate 'ask' in language 'ja' (first "
+                           "at line 1)");
+  assert_null(compile_only("fact a: int { refs [\"a\"]; refs [\"b\"] }\n"));
+  assert_string_equal(msg, "1:27: duplicate 'refs' clause (first at line "
+                           "1)");
+  assert_null(compile_only("fact a: int { refs \"a\" }\n"));
+  assert_string_equal(msg, "1:20: 'refs' must be a list of strings");
+  assert_null(compile_only("rule r { require true; ask en \"a\" en "
+                           "\"b\" }\n"));
+  assert_string_equal(msg, "1:38: duplicate 'ask' in language 'en' (first "
+                           "at line 1)");
+  /* allowed values and a block together */
+  policy *p = compile_only("fact t: string in [\"a\", \"other\"] { ask "
+                           "\"q\" }\nmust r: t == \"a\"\n");
+  assert_non_null(p);
+  assert_int_equal(policy_fact(p, "t")->allowed.kind, V_LIST);
+  policy_free(p);
+}
+
+/* Whether [s] holds an ASCII identifier with a dot or an underscore in it
+ * (backup.generations, retention_days): a fact path or a schema note. */
+static bool has_dotted_identifier(const char *s) {
+  for (const char *c = s; *c;) {
+    bool alpha = (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z');
+    if (!alpha && *c != '_') {
+      c++;
+      continue;
+    }
+    const char *start = c;
+    bool joined = false;
+    for (; *c && ((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+                  (*c >= '0' && *c <= '9') || *c == '_' || *c == '.');
+         c++)
+      if ((*c == '.' || *c == '_') && c > start && c[1] &&
+          ((c[1] >= 'a' && c[1] <= 'z') || (c[1] >= 'A' && c[1] <= 'Z') ||
+           c[1] == '_'))
+        joined = true;
+    if (joined || *start == '_')
+      return true;
+  }
+  return false;
+}
+
+/* Every fact of the built-in vocabulary has a question in both
+ * languages and the controls it serves; the Japanese question is for a
+ * vendor, so it names no fact path and carries no schema note. */
+static void vocabulary_questions_are_fit_to_send(void **state) {
+  (void)state;
+  policy *p = compile_only("import \"vendor_schema\"\n");
+  assert_non_null(p);
+  assert_true(p->nfacts > 400);
+  for (uint32_t i = 0; i < p->nfacts; i++) {
+    const fact_decl *f = &p->facts[i];
+    const char *ja = policy_fact_question(p, f->path, LANG_JA);
+    const char *en = policy_fact_question(p, f->path, LANG_EN);
+    if (!ja || !en || f->nrefs == 0 || !f->desc)
+      fail_msg("%s: missing %s", f->path, !ja ? "ask ja" : !en ? "ask en"
+                                          : f->nrefs == 0 ? "refs" : "desc");
+    if (has_dotted_identifier(ja) || strstr(ja, f->path))
+      fail_msg("%s: the Japanese question names an identifier: %s",
+               f->path, ja);
+    if (strstr(ja, "true") || strstr(ja, "false") || strstr(ja, "[]") ||
+        strstr(ja, "double") || strstr(ja, "ISO コード"))
+      fail_msg("%s: the Japanese question carries a schema note: %s",
+               f->path, ja);
+    assert_true(strncmp(f->path, "options.", 8) != 0 ||
+                policy_fact(p, f->path + 8) != NULL);
+  }
+  assert_false(has_dotted_identifier("TLS 1.2 の ISO/IEC 27001 認証"));
+  assert_true(has_dotted_identifier("backup.generations をご教示"));
+  assert_true(has_dotted_identifier("retention_days は"));
+  policy_free(p);
+}
+
+/* The rules of a baseline module name controls of their own standard
+ * ([prefix]), and ask the vendor in both languages, fit to send. */
+static void check_baseline(const char *module, const char *prefix,
+                           uint32_t at_least) {
+  char src[64];
+  snprintf(src, sizeof src, "import \"%s\"\n", module);
+  policy *p = compile_only(src);
+  assert_non_null(p);
+  assert_true(p->nrules >= at_least);
+  for (uint32_t i = 0; i < p->nrules; i++) {
+    const rule *r = &p->rules[i];
+    const char *ja = policy_rule_question(r, LANG_JA);
+    const char *en = policy_rule_question(r, LANG_EN);
+    if (!ja || !en || r->nrefs == 0)
+      fail_msg("%s: missing %s", r->id, !ja ? "ask ja" : !en ? "ask en"
+                                                         : "refs");
+    for (uint32_t k = 0; k < r->nrefs; k++)
+      if (strncmp(r->refs[k], prefix, strlen(prefix)) != 0)
+        fail_msg("%s: ref '%s' is not in %s numbering", r->id, r->refs[k],
+                 prefix);
+    if (has_dotted_identifier(ja))
+      fail_msg("%s: the Japanese question names an identifier: %s", r->id,
+               ja);
+  }
+  policy_free(p);
+}
+
+static void baselines_are_traceable_and_ask(void **state) {
+  (void)state;
+  check_baseline("iso27017_baseline", "ISO27017 ", 30);
+  check_baseline("ismap_baseline", "ISMAP ", 40);
+  check_baseline("meti_baseline", "METI-2013 ", 30);
+}
+
 int main(int argc, char **argv) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(unknown_fact_gets_a_suggestion),
@@ -145,6 +309,10 @@ int main(int argc, char **argv) {
       cmocka_unit_test(declarations_are_checked),
       cmocka_unit_test(lookup_after_sorting),
       cmocka_unit_test(without_declarations_nothing_is_checked),
+      cmocka_unit_test(questions_and_refs),
+      cmocka_unit_test(fact_clauses_are_checked),
+      cmocka_unit_test(vocabulary_questions_are_fit_to_send),
+      cmocka_unit_test(baselines_are_traceable_and_ask),
   };
   return RUN_TESTS("schema", tests, argc, argv);
 }

@@ -1,0 +1,417 @@
+/*
+ * import_json.c: the small JSON tree `policyc import` reads its mapping
+ * into and writes its fact set from. Every value keeps the line and
+ * column it starts at, so a mapping that parses but makes no sense is
+ * reported where it is wrong. Nesting is bounded; strings are checked
+ * to be UTF-8 and their \u escapes decoded.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "import.h"
+
+enum { MAX_DEPTH = 64 };
+
+typedef struct jparser {
+  imp_pool *pool;
+  const char *s, *name;
+  size_t n, i;
+  unsigned line, col;
+  bool failed;
+} jparser;
+
+/* ==== reading ============================================================ */
+
+static void fail(jparser *p, const char *msg) {
+  if (!p->failed)
+    fprintf(stderr, "%s:%u:%u: %s\n", p->name, p->line, p->col, msg);
+  p->failed = true;
+}
+
+static void advance(jparser *p) {
+  if (p->s[p->i] == '\n') {
+    p->line++;
+    p->col = 1;
+  } else if (((unsigned char)p->s[p->i] & 0xC0) != 0x80) {
+    p->col++;
+  }
+  p->i++;
+}
+
+static void blanks(jparser *p) {
+  while (p->i < p->n && strchr(" \t\r\n", p->s[p->i]))
+    advance(p);
+}
+
+static bool literal(jparser *p, const char *word) {
+  size_t k = strlen(word);
+  if (p->n - p->i < k || memcmp(p->s + p->i, word, k) != 0)
+    return false;
+  for (size_t j = 0; j < k; j++)
+    advance(p);
+  return true;
+}
+
+static int hex4(const char *s) {
+  int v = 0;
+  for (int k = 0; k < 4; k++) {
+    char c = s[k];
+    int d = c >= '0' && c <= '9' ? c - '0'
+            : c >= 'a' && c <= 'f' ? c - 'a' + 10
+            : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+    if (d < 0)
+      return -1;
+    v = v * 16 + d;
+  }
+  return v;
+}
+
+static void put_utf8(imp_buf *b, unsigned cp) {
+  char u[4];
+  size_t n;
+  if (cp < 0x80) {
+    u[0] = (char)cp;
+    n = 1;
+  } else if (cp < 0x800) {
+    u[0] = (char)(0xC0 | cp >> 6);
+    u[1] = (char)(0x80 | (cp & 0x3F));
+    n = 2;
+  } else if (cp < 0x10000) {
+    u[0] = (char)(0xE0 | cp >> 12);
+    u[1] = (char)(0x80 | (cp >> 6 & 0x3F));
+    u[2] = (char)(0x80 | (cp & 0x3F));
+    n = 3;
+  } else {
+    u[0] = (char)(0xF0 | cp >> 18);
+    u[1] = (char)(0x80 | (cp >> 12 & 0x3F));
+    u[2] = (char)(0x80 | (cp >> 6 & 0x3F));
+    u[3] = (char)(0x80 | (cp & 0x3F));
+    n = 4;
+  }
+  imp_buf_put(b, u, n);
+}
+
+/* A \uXXXX escape at p->i (after the backslash and 'u'), with its low
+ * surrogate when it is a high one. */
+static bool unicode_escape(jparser *p, imp_buf *b) {
+  int hi = p->n - p->i >= 4 ? hex4(p->s + p->i) : -1;
+  if (hi < 0)
+    return fail(p, "invalid \\u escape"), false;
+  for (int k = 0; k < 4; k++)
+    advance(p);
+  unsigned cp = (unsigned)hi;
+  if (hi >= 0xD800 && hi < 0xDC00 && p->n - p->i >= 6 &&
+      p->s[p->i] == '\\' && p->s[p->i + 1] == 'u') {
+    int lo = hex4(p->s + p->i + 2);
+    if (lo >= 0xDC00 && lo < 0xE000) {
+      cp = 0x10000 + (((unsigned)hi - 0xD800) << 10) + ((unsigned)lo - 0xDC00);
+      for (int k = 0; k < 6; k++)
+        advance(p);
+    }
+  }
+  put_utf8(b, cp);
+  return true;
+}
+
+static bool escape(jparser *p, imp_buf *b) {
+  static const char from[] = "\"\\/bfnrt", to[] = "\"\\/\b\f\n\r\t";
+  char c = p->s[p->i];
+  advance(p);
+  if (c == 'u')
+    return unicode_escape(p, b);
+  const char *k = strchr(from, c);
+  if (!k || !c)
+    return fail(p, "invalid escape in string"), false;
+  imp_buf_put(b, &to[k - from], 1);
+  return true;
+}
+
+static const char *string(jparser *p) {
+  imp_buf b;
+  imp_buf_init(&b, p->pool);
+  imp_buf_put(&b, "", 0);
+  advance(p); /* the opening quote */
+  while (p->i < p->n && p->s[p->i] != '"') {
+    unsigned char c = (unsigned char)p->s[p->i];
+    if (c < 0x20)
+      return fail(p, "control character in string"), NULL;
+    if (c == '\\') {
+      advance(p);
+      if (!escape(p, &b))
+        return NULL;
+      continue;
+    }
+    imp_buf_put(&b, p->s + p->i, 1);
+    advance(p);
+  }
+  if (p->i >= p->n)
+    return fail(p, "unterminated string"), NULL;
+  advance(p);
+  return b.s;
+}
+
+static jnode *value(jparser *p, int depth);
+
+static jnode *number(jparser *p, jnode *v) {
+  const char *start = p->s + p->i;
+  char *end;
+  v->num = strtod(start, &end);
+  if (end == start)
+    return fail(p, "unexpected character"), NULL;
+  v->kind = JN_NUM;
+  v->is_int = !memchr(start, '.', (size_t)(end - start)) &&
+              !memchr(start, 'e', (size_t)(end - start)) &&
+              !memchr(start, 'E', (size_t)(end - start)) &&
+              fabs(v->num) < 9e15;
+  v->i = (long long)v->num;
+  while (p->s + p->i < end)
+    advance(p);
+  return v;
+}
+
+static jnode *array(jparser *p, jnode *v, int depth) {
+  v->kind = JN_ARR;
+  advance(p);
+  blanks(p);
+  if (p->i < p->n && p->s[p->i] == ']')
+    return advance(p), v;
+  for (;;) {
+    jnode *item = value(p, depth + 1);
+    if (!item)
+      return NULL;
+    jn_append(p->pool, v, item);
+    blanks(p);
+    if (p->i < p->n && p->s[p->i] == ',') {
+      advance(p);
+      continue;
+    }
+    if (p->i < p->n && p->s[p->i] == ']')
+      return advance(p), v;
+    return fail(p, "expected ',' or ']'"), NULL;
+  }
+}
+
+static jnode *object(jparser *p, jnode *v, int depth) {
+  v->kind = JN_OBJ;
+  advance(p);
+  blanks(p);
+  if (p->i < p->n && p->s[p->i] == '}')
+    return advance(p), v;
+  for (;;) {
+    blanks(p);
+    if (p->i >= p->n || p->s[p->i] != '"')
+      return fail(p, "expected a member name"), NULL;
+    const char *key = string(p);
+    blanks(p);
+    if (!key || p->i >= p->n || p->s[p->i] != ':')
+      return fail(p, "expected ':'"), NULL;
+    advance(p);
+    jnode *item = value(p, depth + 1);
+    if (!item)
+      return NULL;
+    if (jn_get(v, key))
+      return fail(p, "member given twice"), NULL;
+    jn_set(p->pool, v, key, item);
+    blanks(p);
+    if (p->i < p->n && p->s[p->i] == ',') {
+      advance(p);
+      continue;
+    }
+    if (p->i < p->n && p->s[p->i] == '}')
+      return advance(p), v;
+    return fail(p, "expected ',' or '}'"), NULL;
+  }
+}
+
+static jnode *value(jparser *p, int depth) {
+  blanks(p);
+  if (depth > MAX_DEPTH)
+    return fail(p, "nested too deeply"), NULL;
+  if (p->i >= p->n)
+    return fail(p, "unexpected end of input"), NULL;
+  jnode *v = jn_new(p->pool, JN_NULL);
+  v->line = p->line;
+  v->col = p->col;
+  char c = p->s[p->i];
+  if (c == '{')
+    return object(p, v, depth);
+  if (c == '[')
+    return array(p, v, depth);
+  if (c == '"') {
+    v->kind = JN_STR;
+    v->s = string(p);
+    return v->s ? v : NULL;
+  }
+  if (literal(p, "true") || literal(p, "false")) {
+    v->kind = JN_BOOL;
+    v->b = c == 't';
+    return v;
+  }
+  if (literal(p, "null"))
+    return v;
+  return number(p, v);
+}
+
+jnode *jn_parse(imp_pool *pool, const char *text, size_t len,
+                const char *name) {
+  jparser p = {pool, text, name, len, 0, 1, 1, false};
+  jnode *v = value(&p, 0);
+  blanks(&p);
+  if (v && p.i < p.n)
+    fail(&p, "unexpected text after the JSON value");
+  return p.failed ? NULL : v;
+}
+
+/* ==== building =========================================================== */
+
+jnode *jn_new(imp_pool *p, jn_kind k) {
+  jnode *v = imp_alloc(p, sizeof *v);
+  v->kind = k;
+  return v;
+}
+
+jnode *jn_str(imp_pool *p, const char *s) {
+  jnode *v = jn_new(p, JN_STR);
+  v->s = imp_strdup(p, s);
+  return v;
+}
+
+jnode *jn_int(imp_pool *p, long long i) {
+  jnode *v = jn_new(p, JN_NUM);
+  v->is_int = true;
+  v->i = i;
+  v->num = (double)i;
+  return v;
+}
+
+jnode *jn_get(const jnode *o, const char *key) {
+  for (size_t i = 0; o && o->kind == JN_OBJ && i < o->n; i++)
+    if (strcmp(o->keys[i], key) == 0)
+      return o->items[i];
+  return NULL;
+}
+
+void jn_set(imp_pool *p, jnode *o, const char *key, jnode *v) {
+  for (size_t i = 0; i < o->n; i++)
+    if (strcmp(o->keys[i], key) == 0) {
+      o->items[i] = v;
+      return;
+    }
+  size_t n = o->n, cap = o->cap;
+  imp_push(p, (void ***)&o->keys, &n, &cap, imp_strdup(p, key));
+  imp_push(p, (void ***)&o->items, &o->n, &o->cap, v);
+}
+
+void jn_append(imp_pool *p, jnode *arr, jnode *v) {
+  imp_push(p, (void ***)&arr->items, &arr->n, &arr->cap, v);
+}
+
+bool jn_equal(const jnode *a, const jnode *b) {
+  if (a->kind != b->kind)
+    return false;
+  switch (a->kind) {
+  case JN_NULL: return true;
+  case JN_BOOL: return a->b == b->b;
+  case JN_NUM: return a->num == b->num;
+  case JN_STR: return strcmp(a->s, b->s) == 0;
+  default: break;
+  }
+  if (a->n != b->n)
+    return false;
+  for (size_t i = 0; i < a->n; i++)
+    if ((a->kind == JN_OBJ && strcmp(a->keys[i], b->keys[i]) != 0) ||
+        !jn_equal(a->items[i], b->items[i]))
+      return false;
+  return true;
+}
+
+/* ==== writing ============================================================ */
+
+static void write_string(imp_buf *out, const char *s) {
+  imp_buf_put(out, "\"", 1);
+  for (; *s; s++) {
+    unsigned char c = (unsigned char)*s;
+    if (c == '"' || c == '\\')
+      imp_buf_printf(out, "\\%c", c);
+    else if (c == '\n')
+      imp_buf_puts(out, "\\n");
+    else if (c == '\t')
+      imp_buf_puts(out, "\\t");
+    else if (c < 0x20)
+      imp_buf_printf(out, "\\u%04x", c);
+    else
+      imp_buf_put(out, s, 1);
+  }
+  imp_buf_put(out, "\"", 1);
+}
+
+static void write_number(imp_buf *out, const jnode *v) {
+  if (v->is_int) {
+    imp_buf_printf(out, "%lld", v->i);
+    return;
+  }
+  char num[64];
+  snprintf(num, sizeof num, "%.15g", v->num);
+  imp_buf_puts(out, num);
+  if (!strpbrk(num, ".eEn")) /* a double stays a double: 99.0 */
+    imp_buf_puts(out, ".0");
+}
+
+/* Whether [v] holds nothing but scalars (and, with [lists], lists of
+ * scalars). */
+static bool scalars_only(const jnode *v, bool lists) {
+  for (size_t i = 0; i < v->n; i++) {
+    const jnode *k = v->items[i];
+    if (k->kind == JN_OBJ || (k->kind == JN_ARR && (!lists ||
+                                                    !scalars_only(k, false))))
+      return false;
+  }
+  return true;
+}
+
+/* Whether [v] is written on one line: a list of scalars; an object of
+ * scalars that is small or deep in the tree (a check-sheet row), never
+ * a long list of facts such as $evidence. */
+static bool one_line(const jnode *v, int indent) {
+  if (v->n == 0)
+    return true;
+  if (v->kind == JN_ARR)
+    return scalars_only(v, false);
+  return scalars_only(v, true) && (v->n <= 4 || indent >= 4);
+}
+
+static void newline(imp_buf *out, int indent) {
+  imp_buf_put(out, "\n", 1);
+  for (int i = 0; i < indent; i++)
+    imp_buf_put(out, " ", 1);
+}
+
+void jn_write(imp_buf *out, const jnode *v, int indent) {
+  switch (v->kind) {
+  case JN_NULL: imp_buf_puts(out, "null"); return;
+  case JN_BOOL: imp_buf_puts(out, v->b ? "true" : "false"); return;
+  case JN_NUM: write_number(out, v); return;
+  case JN_STR: write_string(out, v->s); return;
+  default: break;
+  }
+  bool obj = v->kind == JN_OBJ, flat = one_line(v, indent);
+  imp_buf_puts(out, obj ? "{" : "[");
+  for (size_t i = 0; i < v->n; i++) {
+    if (i)
+      imp_buf_puts(out, ",");
+    if (flat && i)
+      imp_buf_puts(out, " ");
+    else if (!flat)
+      newline(out, indent + 2);
+    if (obj) {
+      write_string(out, v->keys[i]);
+      imp_buf_puts(out, ": ");
+    }
+    jn_write(out, v->items[i], indent + 2);
+  }
+  if (!flat && v->n)
+    newline(out, indent);
+  imp_buf_puts(out, obj ? "}" : "]");
+}

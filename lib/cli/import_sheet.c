@@ -1,0 +1,268 @@
+/*
+ * import_sheet.c: a check sheet exported from a spreadsheet, as a table
+ * of located cells. It reads CSV and TSV the way spreadsheets write them
+ * (cells may be quoted, with "" for a quote and line breaks inside), in
+ * UTF-8 or in Shift_JIS, which Japanese Excel still writes by default:
+ * text that is not UTF-8 is converted from CP932 (Microsoft's Shift_JIS,
+ * which Excel means by it) with glibc's iconv. Positions are the line and
+ * column (in characters) of each cell in the UTF-8 text.
+ */
+#include <errno.h>
+#include <iconv.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "import.h"
+
+/* ==== encoding =========================================================== */
+
+/* The length of the UTF-8 sequence at [s] (of [n] bytes left), or 0 if
+ * it is not one: overlongs, surrogates and values past U+10FFFF too. */
+static size_t utf8_len(const unsigned char *s, size_t n) {
+  if (s[0] < 0x80)
+    return 1;
+  size_t k = s[0] >= 0xF0 ? 4 : s[0] >= 0xE0 ? 3 : s[0] >= 0xC2 ? 2 : 0;
+  if (!k || k > n || s[0] > 0xF4)
+    return 0;
+  for (size_t i = 1; i < k; i++)
+    if ((s[i] & 0xC0) != 0x80)
+      return 0;
+  if ((k == 3 && s[0] == 0xE0 && s[1] < 0xA0) ||
+      (k == 3 && s[0] == 0xED && s[1] >= 0xA0) ||
+      (k == 4 && s[0] == 0xF0 && s[1] < 0x90) ||
+      (k == 4 && s[0] == 0xF4 && s[1] >= 0x90))
+    return 0;
+  return k;
+}
+
+static bool is_utf8(const char *s, size_t n) {
+  for (size_t i = 0; i < n;) {
+    size_t k = utf8_len((const unsigned char *)s + i, n - i);
+    if (!k)
+      return false;
+    i += k;
+  }
+  return true;
+}
+
+/* The line (1-based) of byte [off] of [s]. */
+static unsigned line_of(const char *s, size_t off) {
+  unsigned line = 1;
+  for (size_t i = 0; i < off; i++)
+    line += s[i] == '\n';
+  return line;
+}
+
+/* Convert [in] from CP932 to UTF-8 into the pool. False after printing
+ * where the text is neither. */
+static bool from_sjis(imp_pool *p, const char *name, const char *in,
+                      size_t n, char **out, size_t *outlen) {
+  iconv_t cd = iconv_open("UTF-8", "CP932");
+  if (cd == (iconv_t)-1) {
+    cli_error("%s: cannot convert from Shift_JIS: %s", name, strerror(errno));
+    return false;
+  }
+  size_t cap = n * 3 + 1, left = cap, inleft = n;
+  char *buf = imp_alloc(p, cap + 1), *o = buf, *i = (char *)in;
+  size_t r = iconv(cd, &i, &inleft, &o, &left);
+  iconv_close(cd);
+  if (r == (size_t)-1) {
+    fprintf(stderr, "%s:%u:1: neither UTF-8 nor Shift_JIS text\n", name,
+            line_of(in, (size_t)(i - in)));
+    return false;
+  }
+  *o = '\0';
+  *out = buf;
+  *outlen = (size_t)(o - buf);
+  return true;
+}
+
+/* ==== cells ============================================================== */
+
+typedef struct reader {
+  imp_pool *pool;
+  const char *name, *s;
+  size_t n, i;
+  char sep;
+  unsigned line, col;
+  imp_buf cellbuf;
+} reader;
+
+static void step(reader *r) {
+  if (r->s[r->i] == '\n') {
+    r->line++;
+    r->col = 1;
+  } else if (((unsigned char)r->s[r->i] & 0xC0) != 0x80) {
+    r->col++;
+  }
+  r->i++;
+}
+
+/* Trim blanks (ASCII and the full-width space) from both ends. */
+static const char *trimmed(imp_pool *p, const char *s, size_t n) {
+  static const char wide[] = "\xE3\x80\x80";
+  for (;;) {
+    if (n && strchr(" \t\r\n", s[0])) {
+      s++, n--;
+    } else if (n >= 3 && memcmp(s, wide, 3) == 0) {
+      s += 3, n -= 3;
+    } else if (n && strchr(" \t\r\n", s[n - 1])) {
+      n--;
+    } else if (n >= 3 && memcmp(s + n - 3, wide, 3) == 0) {
+      n -= 3;
+    } else {
+      break;
+    }
+  }
+  return imp_strndup(p, s, n);
+}
+
+/* A quoted cell at r->i (on its opening quote). False at a missing
+ * closing quote. */
+static bool quoted(reader *r) {
+  unsigned line = r->line, col = r->col;
+  step(r);
+  for (;;) {
+    if (r->i >= r->n) {
+      fprintf(stderr, "%s:%u:%u: unterminated quoted cell\n", r->name, line,
+              col);
+      return false;
+    }
+    if (r->s[r->i] == '"' && r->i + 1 < r->n && r->s[r->i + 1] == '"') {
+      imp_buf_put(&r->cellbuf, "\"", 1);
+      step(r), step(r);
+    } else if (r->s[r->i] == '"') {
+      step(r);
+      break;
+    } else {
+      imp_buf_put(&r->cellbuf, r->s + r->i, 1);
+      step(r);
+    }
+  }
+  while (r->i < r->n && !strchr("\n", r->s[r->i]) && r->s[r->i] != r->sep) {
+    imp_buf_put(&r->cellbuf, r->s + r->i, 1); /* text after the quote */
+    step(r);
+  }
+  return true;
+}
+
+/* One cell at r->i into [c]; r->i ends on the separator or line end. */
+static bool one_cell(reader *r, cell *c) {
+  c->line = r->line;
+  c->col = r->col;
+  r->cellbuf.len = 0;
+  imp_buf_put(&r->cellbuf, "", 0);
+  if (r->i < r->n && r->s[r->i] == '"') {
+    if (!quoted(r))
+      return false;
+  } else {
+    while (r->i < r->n && r->s[r->i] != '\n' && r->s[r->i] != r->sep) {
+      imp_buf_put(&r->cellbuf, r->s + r->i, 1);
+      step(r);
+    }
+  }
+  c->text = trimmed(r->pool, r->cellbuf.s, r->cellbuf.len);
+  return true;
+}
+
+/* One row (one record, which quoted cells may spread over lines). */
+static bool one_row(reader *r, sheet_row *row) {
+  void **cells = NULL;
+  size_t n = 0, cap = 0;
+  row->line = r->line;
+  for (;;) {
+    cell *c = imp_alloc(r->pool, sizeof *c);
+    if (!one_cell(r, c))
+      return false;
+    imp_push(r->pool, &cells, &n, &cap, c);
+    if (r->i < r->n && r->s[r->i] == r->sep) {
+      step(r);
+      continue;
+    }
+    if (r->i < r->n)
+      step(r); /* the line end */
+    break;
+  }
+  row->cells = imp_alloc(r->pool, n * sizeof *row->cells);
+  for (size_t k = 0; k < n; k++)
+    row->cells[k] = *(cell *)cells[k];
+  row->n = n;
+  return true;
+}
+
+/* ==== the file =========================================================== */
+
+static char separator(const char *path, const char *text) {
+  const char *dot = strrchr(path, '.');
+  if (dot && (strcmp(dot, ".tsv") == 0 || strcmp(dot, ".TSV") == 0 ||
+              strcmp(dot, ".txt") == 0))
+    return '\t';
+  if (dot && (strcmp(dot, ".csv") == 0 || strcmp(dot, ".CSV") == 0))
+    return ',';
+  const char *nl = strchr(text, '\n');
+  const char *tab = strchr(text, '\t');
+  return tab && (!nl || tab < nl) ? '\t' : ',';
+}
+
+/* The text of [path] as UTF-8 without a byte-order mark and with CRLF
+ * line ends made LF. */
+static bool utf8_text(imp_pool *p, const char *path, sheet *out,
+                      char **text, size_t *len) {
+  cli_input in;
+  if (!cli_read(path, &in))
+    return false;
+  char *t = in.data;
+  size_t n = in.len;
+  if (n >= 3 && memcmp(t, "\xEF\xBB\xBF", 3) == 0)
+    t += 3, n -= 3;
+  out->encoding = "UTF-8";
+  bool ok = true;
+  if (memchr(t, '\0', n)) {
+    fprintf(stderr, "%s:%u:1: NUL byte in text\n", path,
+            line_of(t, (size_t)((char *)memchr(t, '\0', n) - t)));
+    ok = false;
+  } else if (is_utf8(t, n)) {
+    *text = imp_strndup(p, t, n);
+    *len = n;
+  } else {
+    out->encoding = "SHIFT_JIS";
+    ok = from_sjis(p, path, t, n, text, len);
+  }
+  free(in.data);
+  if (!ok)
+    return false;
+  size_t w = 0; /* CRLF and lone CR become LF */
+  for (size_t i = 0; i < *len; i++) {
+    if ((*text)[i] == '\r' && i + 1 < *len && (*text)[i + 1] == '\n')
+      continue;
+    (*text)[w++] = (*text)[i] == '\r' ? '\n' : (*text)[i];
+  }
+  (*text)[w] = '\0';
+  *len = w;
+  return true;
+}
+
+bool sheet_read(imp_pool *p, const char *path, sheet *out) {
+  char *text;
+  size_t len;
+  memset(out, 0, sizeof *out);
+  out->name = strcmp(path, "-") ? path : "<stdin>";
+  if (!utf8_text(p, path, out, &text, &len))
+    return false;
+  reader r = {p, out->name, text, len, 0, separator(path, text), 1, 1, {0}};
+  imp_buf_init(&r.cellbuf, p);
+  void **rows = NULL;
+  size_t n = 0, cap = 0;
+  while (r.i < r.n) {
+    sheet_row *row = imp_alloc(p, sizeof *row);
+    if (!one_row(&r, row))
+      return false;
+    imp_push(p, &rows, &n, &cap, row);
+  }
+  out->rows = imp_alloc(p, (n + 1) * sizeof *out->rows);
+  for (size_t k = 0; k < n; k++)
+    out->rows[k] = *(sheet_row *)rows[k];
+  out->n = n;
+  return true;
+}

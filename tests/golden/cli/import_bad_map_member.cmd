@@ -1,0 +1,1 @@
+import --map sheets/bad-member.json sheets/small.csv

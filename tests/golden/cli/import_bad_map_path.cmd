@@ -1,0 +1,1 @@
+import --map sheets/bad-path.json sheets/small.csv

@@ -1,0 +1,1 @@
+import --map sheets/bad-rule.json sheets/small.csv

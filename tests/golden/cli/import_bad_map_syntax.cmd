@@ -1,0 +1,1 @@
+import --map sheets/bad-syntax.json sheets/small.csv

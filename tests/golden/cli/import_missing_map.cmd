@@ -1,0 +1,1 @@
+import --map sheets/nonexistent.json sheets/small.csv
