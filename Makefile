@@ -199,7 +199,9 @@ embed-test: all
 # a host written from the header and docs only, built from a staged
 # install through pkg-config, linked dynamically and statically.
 SANFLAGS := $(if $(SAN),-fsanitize=address$(comma)undefined -fno-sanitize-recover=all)$(if $(TSAN),-fsanitize=thread)
+# doc_api.sh: docs/embedding.md lists every function of pol.h.
 contract-test: all
+	$(Q)sh tests/contract/doc_api.sh include/pol.h docs/embedding.md
 	+$(Q)sh tests/contract/run.sh $(B) "$(SANFLAGS)"
 # The same under ASan+UBSan (build-san/), TSan (build-tsan/) and valgrind:
 # each library built with its sanitizer. Minutes, so not in `make check`.

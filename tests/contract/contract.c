@@ -75,6 +75,16 @@ void check_has_at(const char *got, const char *part, const char *what,
   check_at(got && strstr(got, part) != NULL, buf, file, line);
 }
 
+void check_text_at(const char *got, size_t len, const char *want,
+                   const char *what, const char *file, int line) {
+  char buf[1024];
+  int ok = got && len == strlen(want) && memcmp(got, want, len) == 0;
+  snprintf(buf, sizeof buf, "%s: got \"%.*s\" (%zu bytes), want \"%s\"",
+           what, got ? (int)(len < 400 ? len : 400) : 6, got ? got : "(null)",
+           len, want);
+  check_at(ok, buf, file, line);
+}
+
 /* When a known failure starts to pass, say so, so that the mark goes. */
 void known_at(int ok, const char *what, const char *why, const char *file,
               int line) {
@@ -528,7 +538,7 @@ static void test_value_access(void) {
   test_name = "value accessors";
   CHECK(pol_value_type(m) == POL_T_MAP);
   CHECK(pol_value_len(m) == 1);
-  CHECK_STR(pol_value_key(m, 0, &len), "a");
+  CHECK_TEXT(pol_value_key(m, 0, &len), len, "a");
   CHECK(len == 1);
   CHECK(pol_value_entry(m, 0) == a);
   CHECK(pol_value_key(m, 1, &len) == NULL);
@@ -537,7 +547,7 @@ static void test_value_access(void) {
   CHECK(pol_value_type(a) == POL_T_LIST && pol_value_len(a) == 5);
   CHECK(pol_value_int(pol_value_at(a, 0)) == 1);
   CHECK(pol_value_double(pol_value_at(a, 1)) == 2.5);
-  CHECK_STR(pol_value_str(pol_value_at(a, 2), &len), "s");
+  CHECK_TEXT(pol_value_str(pol_value_at(a, 2), &len), len, "s");
   CHECK(pol_value_bool(pol_value_at(a, 3)) == true);
   CHECK(pol_value_type(pol_value_at(a, 4)) == POL_T_NULL);
   CHECK(pol_value_at(a, 5) == NULL);
@@ -983,7 +993,10 @@ static void test_builders(void) {
   int64_t s = 5;
   int32_t ns = 5;
   const char *keys[] = {"a", "a"};
-  const pol_value *vals[2];
+  const pol_value *vals[2], *map;
+  const char *keys2[1];
+  char text[4];
+  size_t len = 0;
   test_name = "builders";
   CHECK_RC(pol_facts_new(env, &f), POL_OK);
   b = pol_facts_builder(f);
@@ -1017,6 +1030,15 @@ static void test_builders(void) {
   vals[0] = vals[1] = pol_new_int(b, 1);
   CHECK(pol_new_map(b, keys, vals, 2) == NULL);
   CHECK(pol_value_type(pol_new_error(b, "boom")) == POL_T_ERROR);
+  /* texts and keys are copied */
+  memcpy(text, "abc", 4);
+  vals[0] = pol_new_string(b, text, 3);
+  keys2[0] = text;
+  map = pol_new_map(b, keys2, vals, 1);
+  memset(text, 'X', 3);
+  CHECK_TEXT(pol_value_str(vals[0], &len), len, "abc");
+  CHECK_TEXT(pol_value_key(map, 0, &len), len, "abc");
+  CHECK(pol_value_get(map, "abc") != NULL);
   CHECK(pol_value_type(pol_new_null(b)) == POL_T_NULL);
   pol_facts_free(f);
   pol_env_free(env);

@@ -31,6 +31,8 @@ void check_prefix_at(const char *got, const char *prefix, const char *what,
                      const char *file, int line);
 void check_has_at(const char *got, const char *part, const char *what,
                   const char *file, int line);
+void check_text_at(const char *got, size_t len, const char *want,
+                   const char *what, const char *file, int line);
 void known_at(int ok, const char *what, const char *why, const char *file,
               int line);
 
@@ -39,6 +41,14 @@ void known_at(int ok, const char *what, const char *why, const char *file,
 #define CHECK_STR(got, want) check_str_at((got), (want), #got, CHECK_WHERE)
 #define CHECK_PREFIX(got, p) check_prefix_at((got), (p), #got, CHECK_WHERE)
 #define CHECK_HAS(got, part) check_has_at((got), (part), #got, CHECK_WHERE)
+/* Text with a length (pol_value_str, pol_value_key: not promised to end
+ * in a NUL): CHECK_TEXT(pol_value_str(v, &len), len, "want"). The call
+ * runs before the length is read. */
+#define CHECK_TEXT(got, len, want)                                         \
+  do {                                                                     \
+    const char *text_ = (got);                                             \
+    check_text_at(text_, (len), (want), #got, CHECK_WHERE);                \
+  } while (0)
 #define KNOWN(c, why) known_at((c) != 0, #c, (why), CHECK_WHERE)
 
 /* }==== */

@@ -374,7 +374,7 @@ static void test_eval_value_lifetime(void) {
            POL_OK);
   CHECK_RC(pol_eval(ctx, prog, NULL, &v), POL_OK);
   pol_program_free(prog);
-  CHECK_STR(pol_value_str(pol_value_get(v, "k"), &len), "constant");
+  CHECK_TEXT(pol_value_str(pol_value_get(v, "k"), &len), len, "constant");
   CHECK_RC(pol_compile_expr(env, "x", 1, NULL, NULL, &prog), POL_OK);
   CHECK_RC(pol_eval(ctx, prog, f, &v), POL_OK);
   pol_program_free(prog);
@@ -452,7 +452,7 @@ static void test_arguments_borrowed(void) {
   CHECK_STR(pol_policy_rule_title(pol, R_BACKUP),
             "バックアップを7世代以上保管すること");
   CHECK_RC(pol_eval(ctx, prog, f, &v), POL_OK);
-  CHECK_STR(pol_value_str(v, &len), "sx");
+  CHECK_TEXT(pol_value_str(v, &len), len, "sx");
   memset(name, 'X', strlen(name));
   free(name);
   CHECK_STR(pol_policy_info(pol, POL_POLICY_FILE), "c.pol");
