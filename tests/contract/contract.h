@@ -100,6 +100,7 @@ const char *sbuf_text(const sbuf *b);
 
 /* }==== */
 
+void contract_report_tests(void);
 void contract_io_tests(void);
 void contract_thread_tests(void);
 
