@@ -37,6 +37,8 @@ static char *write_all(pol_env *env, const pol_policy *pol, int format,
   }
   ok = ok && pol_writer_error(w, "in/d.json", "in/d.json:1:1: bad") == POL_OK;
   ok = ok && pol_writer_finish(w) == POL_OK;
+  /* a finished writer refuses more: its document is closed */
+  ok = ok && pol_writer_finish(w) == POL_EINVAL;
   pol_writer_free(w);
   pol_report_free(rep);
   pol_ctx_free(ctx);
@@ -122,8 +124,7 @@ static char *stream(pol_env *env, const pol_policy *pol, const char *nd,
     }
     snprintf(src, sizeof src, "s.ndjson:%u", n);
     if (pol_facts_load_json_next(f, nd, len, &pos, "s.ndjson") != POL_OK) {
-      pol_writer_error(w, src, pol_facts_errmsg(f));
-      pos = skip_line(nd, len, pos);
+      pol_writer_error(w, src, pol_facts_errmsg(f)); /* pos moved on */
       continue;
     }
     pol_check(ctx, rep, f, src);
@@ -488,8 +489,7 @@ static void test_report_detach(void) {
   CHECK_STR(pol_report_vendor(rep, 1, POL_VENDOR_NAME), "Beta");
   CHECK_STR(pol_report_fact_evidence(rep, 0, R_BACKUP, 0), "3.2: 「7世代」");
   CHECK(pol_value_int(pol_report_fact_value(rep, 1, R_BACKUP, 0)) == 3);
-  KNOWN(strcmp(pol_report_render(rep, POL_FORMAT_JSON, 0), before) == 0,
-        "after pol_report_detach the JSON evidence object repeats keys");
+  CHECK(strcmp(pol_report_render(rep, POL_FORMAT_JSON, 0), before) == 0);
   CHECK_STR(pol_report_render(rep, POL_FORMAT_TEXT, 0), text_before);
   /* detached, then more vendors checked in: still fine */
   CHECK_RC(pol_check(ctx, rep, b, "c.json"), POL_OK);

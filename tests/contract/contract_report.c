@@ -33,6 +33,7 @@ static void test_policy_info(void) {
   CHECK_STR(pol_policy_rule_severity(pol, R_NOTICE), "should");
   CHECK(pol_policy_rule_level(pol, R_REGION) == POL_MAY);
   CHECK(pol_policy_rule_level(pol, R_MFA) == POL_MUST);
+  CHECK((int)pol_policy_rule_level(pol, 999) == -1);
   CHECK_STR(pol_policy_rule_id(pol, NRULES), NULL);
   CHECK_STR(pol_policy_rule_severity(pol, NRULES), NULL);
   CHECK(pol_policy_rule_find(pol, "mfa") == R_MFA);
