@@ -188,6 +188,13 @@ embed-test: all
 $(B)/tests/%: tests/unit/%.c $(TEST_HELPERS) tests/unit/harness.h $(INTERNAL) | $(B)/tests
 	$(call say,CC,$<)$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes $(LDFLAGS) -o $@ $< $(TEST_HELPERS) $(INTERNAL) $(LIBS) -lcmocka
 
+# The jsonb conversion core of the PostgreSQL extension is plain C over
+# pol.h: its unit test runs with the others, and so under ASan and UBSan
+# in `make asan`, which a stock server could not load.
+$(B)/tests/test_pg_facts: pg/facts_build.c pg/facts_build.h
+$(B)/tests/test_pg_facts: private TEST_HELPERS += pg/facts_build.c
+$(B)/tests/test_pg_facts: private ALL_CFLAGS += -iquote pg
+
 # A plugin (plain C, no libpol inside) for test_ffi, the plugin goldens
 # and docs/host-functions.md; test_ffi gets its absolute path.
 $(B)/tests/sample_plugin.so: tests/plugin/sample.c include/pol.h | $(B)/tests
