@@ -88,7 +88,7 @@ STATIC := $(B)/libpol.a
 SHARED := $(B)/libpol.so.$(VERSION)
 INTERNAL := $(B)/libpol-internal.a
 
-.PHONY: all check demo bench bench-agree clean unit golden conformance asan valgrind docs-example install uninstall embed-test policy-tests build-test FORCE
+.PHONY: all check demo bench bench-agree clean unit golden conformance asan valgrind docs-example install uninstall embed-test policy-tests build-test pg pg-install pg-test bench-pg FORCE
 all: $(B)/policyc $(STATIC) $(SHARED) $(if $(filter build,$(B)),policyc)
 
 # ---- generated front end -------------------------------------------------
@@ -233,6 +233,29 @@ build-test: $(B)/tests/host_clash $(STATIC) $(SHARED)
 	$(Q)sh tests/build/symbols.sh $(STATIC) $(SHARED)
 	+$(Q)sh tests/build/install_twice.sh $(B)
 
+# ---- the PostgreSQL extension (pg/, docs/postgresql.md) ------------------
+# PGXS builds it in $(B)/pg (a VPATH build), linking the static libpol.a.
+# PGXS prints its compiler lines: they go to $(B)/pg/build.log, shown when
+# the build fails or warns (and always with V=1). pg-install honours
+# DESTDIR; pg-test and bench-pg run a throwaway cluster (pg/test/) and
+# say "skipped" and why when the server packages are missing.
+PG_CONFIG ?= /usr/lib/postgresql/15/bin/pg_config
+PGXS_MAKE = $(MAKE) --no-print-directory -C $(B)/pg -f $(abspath pg/Makefile) \
+  PG_CONFIG=$(PG_CONFIG) POL_LIB=$(abspath $(STATIC)) POL_LIBS="$(LIBS)" \
+  $(if $(WERROR),WERROR=1)
+pg: $(STATIC)
+	$(Q)mkdir -p $(B)/pg
+	+$(call say,PGXS,$(B)/pg/policyc.so)$(PGXS_MAKE) > $(B)/pg/build.log 2>&1 || \
+	  { cat $(B)/pg/build.log; exit 1; }
+	$(Q)if [ -n "$(V)" ] || grep -v '^make' $(B)/pg/build.log | grep -q 'warning:'; then \
+	  cat $(B)/pg/build.log; fi
+pg-install: pg
+	+$(Q)$(PGXS_MAKE) install $(if $(DESTDIR),DESTDIR=$(abspath $(DESTDIR)))
+pg-test: all
+	+$(Q)PG_CONFIG=$(PG_CONFIG) MAKE="$(MAKE)" SAN="$(SAN)" sh pg/test/run.sh $(B)
+bench-pg: all $(B)/bench-gen
+	+$(Q)PG_CONFIG=$(PG_CONFIG) MAKE="$(MAKE)" sh pg/test/bench.sh $(B)
+
 # golden runs last: its closing `N passed, M failed` line ends the output.
 check: all
 	$(Q)$(MAKE) --no-print-directory unit
@@ -241,6 +264,7 @@ check: all
 	$(Q)$(MAKE) --no-print-directory build-test
 	$(Q)$(MAKE) --no-print-directory policy-tests
 	$(Q)$(MAKE) --no-print-directory conformance
+	$(Q)$(MAKE) --no-print-directory pg-test
 	$(Q)$(MAKE) --no-print-directory golden
 
 asan:

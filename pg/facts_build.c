@@ -276,7 +276,8 @@ bool fb_number(fb *b, const char *s, size_t len) {
   if (!value_may_come(b, "a number"))
     return false;
   if (!json_number(s, len, &integral))
-    return fail(b, FB_EVALUE, "not a JSON number: %.40s", s);
+    return fail(b, FB_EVALUE, "not a JSON number: %.*s",
+                (int)(len < 40 ? len : 40), s);
   if (integral && !make_int(b, s, len, &v))
     return false;
   if (!v && !make_double(b, s, len, &v))
