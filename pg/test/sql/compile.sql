@@ -48,3 +48,13 @@ SELECT regexp_replace(sqlstate_of(format('SELECT pol_check(%L, %L)',
 FROM policies WHERE name = 'minimal';
 -- A compiled expression is no policy either.
 SELECT sqlstate_of($$SELECT pol_check(convert_to('POLC', 'UTF8'), '{}')$$);
+
+-- IMMUTABLE: a table can keep the compiled policy next to its source.
+CREATE TABLE sources (name text PRIMARY KEY, source text NOT NULL,
+  compiled bytea GENERATED ALWAYS AS (pol_compile(source, name)) STORED);
+INSERT INTO sources (name, source) VALUES ('seven.pol', 'backup.generations >= 7');
+SELECT name, pol_compliant(compiled, '{"backup": {"generations": 7}}')
+FROM sources;
+UPDATE sources SET source = 'backup.generations >= 8';
+SELECT name, pol_compliant(compiled, '{"backup": {"generations": 7}}')
+FROM sources;
