@@ -9,26 +9,30 @@
  * longest ago.
  *
  * Each call site remembers its last entry in fn_extra (by slot and id, so
- * an eviction or a flush is noticed), and uses it again without reading
- * the argument when the argument is a constant or an external parameter
- * (it cannot change during the query), or when it is the same TOAST
- * pointer as last time: a policy stored in a table is usually large
- * enough to be toasted, and a join hands every row the same pointer,
- * which would otherwise be fetched, decompressed and hashed per row. A
- * TOAST pointer names one immutable value: within a query, no other
- * live value gets its OID.
+ * an eviction or a flush is noticed), and takes it again without hashing
+ * when the argument is that entry's value:
+ * - a constant: the same for as long as the call site exists;
+ * - the same TOAST pointer as last time: a policy stored in a table is
+ *   usually large enough to be toasted, and a join hands every row the
+ *   same pointer, which would otherwise be fetched, decompressed and
+ *   hashed per row. A TOAST pointer names one immutable value, and no
+ *   live value shares its OID (PostGIS caches geometries the same way);
+ * - else bytes equal to the entry's (a memcmp, cheaper than the hash).
+ * Parameters are not trusted to stay put: PL/pgSQL keeps a call site
+ * across statements whose variables change.
  */
 #include "pgpol.h"
 
 #include "access/detoast.h"
 #include "common/hashfn.h"
+#include "nodes/primnodes.h"
 #include "utils/memutils.h"
 
 /* What a call site remembers in fn_extra. */
 typedef struct pin {
   int slot;   /* its last entry, while slots[slot].id == id */
   uint64 id;
-  bool stable;             /* the argument cannot change */
+  bool constant;           /* the argument is a Const */
   Oid toastrel, valueid;   /* else the TOAST pointer it was, if one */
 } pin;
 
@@ -149,47 +153,75 @@ static bool toast_pointer(struct varlena *raw, Oid *rel, Oid *value) {
   return true;
 }
 
-/* The call site's last entry, if the argument [raw] is sure to be the
- * same value and the entry is still there. */
-static pgpol_entry *remembered(const pin *pn, struct varlena *raw) {
-  Oid rel, value;
+/* Whether argument [argno] of the call is a Const. */
+static bool arg_is_const(FmgrInfo *f, int argno) {
+  List *args;
+  if (!f->fn_expr || !IsA(f->fn_expr, FuncExpr))
+    return false;
+  args = ((FuncExpr *)f->fn_expr)->args;
+  return argno < list_length(args) && IsA(list_nth(args, argno), Const);
+}
+
+/* The call site's last entry, if it is still there. */
+static pgpol_entry *last_entry(const pin *pn) {
   if (!pn || pn->slot >= nslots || slots[pn->slot].id != pn->id)
     return NULL;
-  if (pn->stable || (toast_pointer(raw, &rel, &value) &&
-                     rel == pn->toastrel && value == pn->valueid))
-    return &slots[pn->slot];
+  return &slots[pn->slot];
+}
+
+/* The last entry, if the argument [raw] is surely its value without
+ * reading it: a constant, or the same TOAST pointer. */
+static pgpol_entry *same_pointer(const pin *pn, struct varlena *raw) {
+  pgpol_entry *e = last_entry(pn);
+  Oid rel, value;
+  if (e && (pn->constant || (toast_pointer(raw, &rel, &value) &&
+                             rel == pn->toastrel && value == pn->valueid)))
+    return e;
   return NULL;
 }
 
-static void remember(FunctionCallInfo fcinfo, int argno, pgpol_entry *e,
+/* The last entry, if it holds the bytes [p] of [len]. */
+static pgpol_entry *same_bytes(const pin *pn, const char *p, Size len) {
+  pgpol_entry *e = last_entry(pn);
+  return e && e->len == len && memcmp(e->bytes, p, len) == 0 ? e : NULL;
+}
+
+static void remember(FmgrInfo *f, int argno, pgpol_entry *e,
                      struct varlena *raw) {
-  pin *pn = fcinfo->flinfo->fn_extra;
+  pin *pn = f->fn_extra;
   if (!pn)
-    pn = fcinfo->flinfo->fn_extra =
-        MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(pin));
+    pn = f->fn_extra = MemoryContextAllocZero(f->fn_mcxt, sizeof(pin));
   pn->slot = (int)(e - slots);
   pn->id = e->id;
-  pn->stable = get_fn_expr_arg_stable(fcinfo->flinfo, argno);
+  pn->constant = arg_is_const(f, argno);
   if (!toast_pointer(raw, &pn->toastrel, &pn->valueid))
     pn->toastrel = pn->valueid = InvalidOid;
 }
 
 static pgpol_entry *get(FunctionCallInfo fcinfo, int argno, bool program) {
   struct varlena *raw = (struct varlena *)PG_GETARG_POINTER(argno);
+  pin *pn = fcinfo->flinfo->fn_extra;
   struct varlena *arg;
+  const char *p;
+  Size len;
   pgpol_entry *e;
   uint64 h;
   pgpol_state *st = pgpol_state_get(); /* a changed limit empties the
                                           cache first */
   ensure_slots();
-  e = remembered(fcinfo->flinfo->fn_extra, raw);
+  e = same_pointer(pn, raw);
   if (!e) {
     arg = PG_DETOAST_DATUM_PACKED(PointerGetDatum(raw));
-    h = key_hash(program, VARDATA_ANY(arg), VARSIZE_ANY_EXHDR(arg));
-    e = find(program, VARDATA_ANY(arg), VARSIZE_ANY_EXHDR(arg), h);
-    if (!e)
-      e = load(st, program, VARDATA_ANY(arg), VARSIZE_ANY_EXHDR(arg), h);
-    remember(fcinfo, argno, e, raw);
+    p = VARDATA_ANY(arg);
+    len = VARSIZE_ANY_EXHDR(arg);
+    e = same_bytes(pn, p, len);
+    if (!e) {
+      h = key_hash(program, p, len);
+      e = find(program, p, len, h);
+      if (!e)
+        e = load(st, program, p, len, h);
+    }
+    remember(fcinfo->flinfo, argno, e, raw);
   }
   e->used = ++tick;
   return e;

@@ -57,3 +57,26 @@ SELECT count(*) AS checks,
        bool_and(pol_check(p.compiled, v.facts) = t.report) AS same
 FROM turns t JOIN policies p USING (name) JOIN vendors v USING (id);
 RESET pol.cache_size;
+
+-- One call site, its policy argument changing between calls: a PL/pgSQL
+-- variable (a parameter that is not constant across statements) and a
+-- table column (toasted values, one per policy).
+DO $$
+DECLARE
+  p1 bytea := pol_compile('must a: x >= 1');
+  p2 bytea := pol_compile('must a: x >= 5');
+  p bytea;
+  got text := '';
+BEGIN
+  FOR i IN 1 .. 6 LOOP
+    p := CASE WHEN i % 2 = 1 THEN p1 ELSE p2 END;
+    got := got || CASE WHEN pol_compliant(p, '{"x": 3}') THEN 't' ELSE 'f' END;
+  END LOOP;
+  RAISE NOTICE 'alternating policies: %', got;
+END $$;
+CREATE TABLE toasted (n int, p bytea);
+INSERT INTO toasted SELECT g, compiled FROM policies, generate_series(1, 3) g;
+SELECT t.n, p.name, pol_check(t.p, v.facts) = pol_check(p.compiled, v.facts)
+       AS same
+FROM toasted t JOIN policies p ON p.compiled = t.p JOIN vendors v ON v.id = 1
+ORDER BY 1, 2;
