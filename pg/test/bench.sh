@@ -41,6 +41,8 @@ row() { printf '  %-44s %7.2f s %s vendors/s\n' "$1" "$2" "$(rate "$2")"; }
 
 "$B/bench-gen" vendors "$N" > "$PGT/gen.ndjson" || exit 1
 echo "bench-pg: $N vendors ($(($(wc -c < "$PGT/gen.ndjson") / 1048576)) MB of NDJSON), $POLICY"
+# Wall-clock rates mean little on a busy machine: say how busy it was.
+echo "  load average at the start: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
 
 t0=$(now)
 $psql <<EOF || exit 1
@@ -128,6 +130,7 @@ print("compliant|%d" % compliant)
 sort -o "$PGT/policyc-verdicts" "$PGT/policyc-verdicts"
 sort -o "$PGT/sql-verdicts-1" "$PGT/sql-verdicts-1"
 sort -o "$PGT/sql-verdicts-2" "$PGT/sql-verdicts-2"
+echo "  load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "  counts (SQL 1 worker = SQL 2 workers = policyc):"
 sed 's/|/ /; s/^/    /' "$PGT/policyc-verdicts"
 if cmp -s "$PGT/sql-verdicts-1" "$PGT/policyc-verdicts" &&
