@@ -33,11 +33,33 @@ POLICY=tests/bench/bench40.pol
 psql="psql -X -q -v ON_ERROR_STOP=1 -d postgres"
 
 now() { date +%s.%N; }
+# CPU seconds used by the server's exited processes (backends, parallel
+# workers): the postmaster's cutime + cstime, which grow as it reaps
+# them. On a busy machine wall-clock time says little; CPU time says what
+# a vendor costs.
+TICK=$(getconf CLK_TCK)
+server_cpu() {
+  sleep 0.5 # let the postmaster reap the backend and its workers
+  awk -v t="$TICK" '{ printf "%.3f", ($16 + $17) / t }' \
+    "/proc/$(head -1 "$PGT/data/postmaster.pid")/stat"
+}
+# CPU seconds used by this shell's finished children, into $cpu (times
+# must run in this shell, not in a subshell of its own).
+my_cpu() {
+  times > "$PGT/times.out"
+  cpu=$(awk 'NR == 2 { split($1, u, /[ms]/); split($2, s, /[ms]/);
+                       printf "%.3f", u[1] * 60 + u[2] + s[1] * 60 + s[2] }' \
+          "$PGT/times.out")
+}
 # minus B A: B - A, seconds.
 minus() { awk -v b="$1" -v a="$2" 'BEGIN { printf "%.3f", b - a }'; }
 # rate SECONDS: vendors per second.
 rate() { awk -v n="$N" -v s="$1" 'BEGIN { printf "%8.0f", n / s }'; }
-row() { printf '  %-44s %7.2f s %s vendors/s\n' "$1" "$2" "$(rate "$2")"; }
+# row WHAT WALL CPU
+row() {
+  printf '  %-40s %7.2f s %s/s %8.2f s %s/s\n' "$1" "$2" "$(rate "$2")" \
+    "$3" "$(rate "$3")"
+}
 
 "$B/bench-gen" vendors "$N" > "$PGT/gen.ndjson" || exit 1
 echo "bench-pg: $N vendors ($(($(wc -c < "$PGT/gen.ndjson") / 1048576)) MB of NDJSON), $POLICY"
@@ -54,12 +76,13 @@ CREATE TABLE bench_policy AS
   SELECT pol_compile(pg_read_file('$(pwd)/$POLICY'), '$POLICY') AS p;
 EOF
 t1=$(now)
-printf '  %-44s %7.2f s\n' "load (COPY into jsonb, VACUUM ANALYZE)" \
+printf '  %-40s %7.2f s\n' "load (COPY into jsonb, VACUUM ANALYZE)" \
   "$(minus "$t1" "$t0")"
+printf '  %-40s %9s %10s %10s %10s\n' "" "wall" "vendors" "CPU" "vendors"
 
 # query WORKERS SQL: run SQL (the policy is $1) with WORKERS parallel
-# workers; prints the seconds, leaves the rows in $PGT/sql.out and the
-# plan in $PGT/plan.out. One worker is a Gather running the whole plan in
+# workers; prints the wall and CPU seconds, leaves the rows in
+# $PGT/sql.out and the plan in $PGT/plan.out. One worker is a Gather running the whole plan in
 # one worker (force_parallel_mode): with the leader not scanning, a
 # one-worker parallel scan costs the planner what a serial one does, and
 # it keeps the serial plan.
@@ -81,22 +104,24 @@ EOF
   $psql -f "$PGT/q.sql" > "$PGT/plan.out" || exit 1
   sed -i 's/^EXPLAIN.*//' "$PGT/q.sql"
   echo "EXECUTE q(:'policy');" >> "$PGT/q.sql"
+  c0=$(server_cpu)
   s=$(now)
   $psql -At -f "$PGT/q.sql" > "$PGT/sql.out" || exit 1
   e=$(now)
-  minus "$e" "$s"
+  c1=$(server_cpu)
+  echo "$(minus "$e" "$s") $(minus "$c1" "$c0")"
 }
 
 VERDICTS="SELECT r.verdict, count(*) FROM vendors, LATERAL pol_verdicts(\$1, facts) r GROUP BY 1 ORDER BY 1"
 COMPLIANT="SELECT 'compliant', count(*) FROM vendors WHERE pol_compliant(\$1, facts)"
 for w in 1 2; do
-  s=$(query $w "$VERDICTS")
+  t=$(query $w "$VERDICTS")
   grep -q "Workers Planned: $w" "$PGT/plan.out" ||
     { echo "bench-pg: no parallel plan with $w workers:"; cat "$PGT/plan.out"; exit 1; }
-  row "SQL pol_verdicts, $w worker(s)" "$s"
+  row "SQL pol_verdicts, $w worker(s)" $t
   sort "$PGT/sql.out" > "$PGT/sql-verdicts-$w"
-  s=$(query $w "$COMPLIANT")
-  row "SQL pol_compliant, $w worker(s)" "$s"
+  t=$(query $w "$COMPLIANT")
+  row "SQL pol_compliant, $w worker(s)" $t
   cat "$PGT/sql.out" >> "$PGT/sql-verdicts-$w"
 done
 echo "  plan (2 workers):"
@@ -105,11 +130,16 @@ sed -n 's/^/    /p' "$PGT/plan.out" | grep -v '^ *$'
 # The same rows as NDJSON, in table order.
 $psql -At -c "SELECT facts FROM vendors ORDER BY id" > "$PGT/export.ndjson" || exit 1
 for j in 1 2; do
+  my_cpu
+  c0=$cpu
   s=$(now)
   "$POLICYC" check --format ndjson --jobs $j "$POLICY" "$PGT/export.ndjson" \
     > /dev/null
   e=$(now)
-  row "policyc check --format ndjson --jobs $j" "$(minus "$e" "$s")"
+  my_cpu
+  c1=$cpu
+  row "policyc check --format ndjson --jobs $j" "$(minus "$e" "$s")" \
+    "$(minus "$c1" "$c0")"
 done
 
 # Counts from policyc's reports, as "VERDICT<tab>COUNT" lines.
