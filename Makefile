@@ -48,7 +48,7 @@ endif
 # flex/bison run can start before the install ends. Goals that build
 # nothing skip it.
 PKGS := libffi libpcre2-8
-NODEPS_GOALS := clean uninstall asan
+NODEPS_GOALS := clean uninstall pg-uninstall asan
 ifneq ($(filter-out $(NODEPS_GOALS),$(or $(MAKECMDGOALS),all)),)
 include $(B)/deps.mk
 endif
@@ -88,7 +88,7 @@ STATIC := $(B)/libpol.a
 SHARED := $(B)/libpol.so.$(VERSION)
 INTERNAL := $(B)/libpol-internal.a
 
-.PHONY: all check demo bench bench-agree clean unit golden conformance asan valgrind docs-example install uninstall embed-test policy-tests build-test pg pg-install pg-test bench-pg FORCE
+.PHONY: all check demo bench bench-agree clean unit golden conformance asan valgrind docs-example install uninstall embed-test policy-tests build-test pg pg-install pg-uninstall pg-test bench-pg FORCE
 all: $(B)/policyc $(STATIC) $(SHARED) $(if $(filter build,$(B)),policyc)
 
 # ---- generated front end -------------------------------------------------
@@ -239,6 +239,7 @@ build-test: $(B)/tests/host_clash $(STATIC) $(SHARED)
 # the build fails or warns (and always with V=1). pg-install honours
 # DESTDIR; pg-test and bench-pg run a throwaway cluster (pg/test/) and
 # say "skipped" and why when the server packages are missing.
+# pg-uninstall removes what pg-install put in place.
 PG_CONFIG ?= /usr/lib/postgresql/15/bin/pg_config
 PGXS_MAKE = $(MAKE) --no-print-directory -C $(B)/pg -f $(abspath pg/Makefile) \
   PG_CONFIG=$(PG_CONFIG) POL_LIB=$(abspath $(STATIC)) POL_LIBS="$(LIBS)" \
@@ -251,6 +252,8 @@ pg: $(STATIC)
 	  cat $(B)/pg/build.log; fi
 pg-install: pg
 	+$(Q)$(PGXS_MAKE) install $(if $(DESTDIR),DESTDIR=$(abspath $(DESTDIR)))
+pg-uninstall:
+	+$(Q)mkdir -p $(B)/pg && $(PGXS_MAKE) uninstall $(if $(DESTDIR),DESTDIR=$(abspath $(DESTDIR)))
 pg-test: all
 	+$(Q)PG_CONFIG=$(PG_CONFIG) MAKE="$(MAKE)" SAN="$(SAN)" sh pg/test/run.sh $(B)
 bench-pg: all $(B)/bench-gen
