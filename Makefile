@@ -229,6 +229,7 @@ build-test: $(B)/tests/host_clash $(STATIC) $(SHARED)
 # golden runs last: its closing `N passed, M failed` line ends the output.
 check: all
 	$(Q)$(MAKE) --no-print-directory unit
+	$(Q)$(MAKE) --no-print-directory oracle
 	$(Q)$(MAKE) --no-print-directory docs-example
 	$(Q)$(MAKE) --no-print-directory embed-test
 	$(Q)$(MAKE) --no-print-directory build-test
@@ -298,10 +299,26 @@ $(FZ)/fuzz/%: tests/fuzz/main.c $(FUZZ_SRC) tests/fuzz/fuzz.h $(FZ)/libpol-inter
 	  -Iinclude -iquote lib -iquote tests/fuzz $(FUZZ_FLAGS) -DFUZZ_TARGET=fuzz_$* \
 	  -o $@ tests/fuzz/main.c $(FUZZ_SRC) $(FZ)/libpol-internal.a $(LIBS)
 fuzz-build: $(addprefix $(FZ)/fuzz/,$(FUZZ_TARGETS))
-fuzz: all fuzz-build
+fuzz: all fuzz-build $(B)/tests/oracle
 	$(Q)python3 tests/fuzz/seeds.py $(B)/policyc $(FZ)/corpus
 	$(Q)sh tests/fuzz/run.sh $(FZ) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
-.PHONY: fuzz fuzz-build
+	$(Q)$(B)/tests/oracle -v --seed $(ORACLE_FUZZ_SEED) --count $(ORACLE_FUZZ_COUNT)
+
+# The oracle (tests/oracle/) uses the public API only, so it links
+# libpol.a, which exports nothing else. `make check` runs a fixed seed;
+# `make fuzz` a new seed each time (it prints it: pass ORACLE_FUZZ_SEED
+# to repeat a run).
+ORACLE_SRC := $(wildcard tests/oracle/*.c)
+ORACLE_SEED ?= 1
+ORACLE_COUNT ?= 4000
+ORACLE_FUZZ_SEED ?= $(shell date +%s)
+ORACLE_FUZZ_COUNT ?= 200000
+$(B)/tests/oracle: $(ORACLE_SRC) tests/oracle/oracle.h include/pol.h $(STATIC) | $(B)/tests
+	$(call say,CC,$@)$(CC) $(WARN) -D_POSIX_C_SOURCE=200809L -Iinclude $(CFLAGS) \
+	  $(LDFLAGS) -o $@ $(ORACLE_SRC) $(STATIC) $(LIBS)
+oracle: $(B)/tests/oracle
+	$(Q)$(B)/tests/oracle --seed $(ORACLE_SEED) --count $(ORACLE_COUNT)
+.PHONY: fuzz fuzz-build oracle
 
 clean:
 	rm -rf build build-san build-fuzz policyc
