@@ -139,7 +139,11 @@ static void empty_builder(compiler *c, const ast *n) {
 
 static uint32_t konst(compiler *c, val v, const ast *n) {
   program *p = c->p;
-  for (uint32_t i = 0; i < p->nconsts; i++) /* share names and literals */
+  /* Share names and scalar literals, not containers: val_equal finds
+   * [1] == [1.0] == [1u] and maps equal in any order, so sharing would
+   * turn one constant into another (found by tests/oracle). */
+  bool share = v.kind != V_LIST && v.kind != V_MAP && v.kind != V_OPTIONAL;
+  for (uint32_t i = 0; share && i < p->nconsts; i++)
     if (p->consts[i].kind == v.kind && val_equal(p->consts[i], v) &&
         (v.kind != V_DOUBLE || p->consts[i].as.u == v.as.u))
       return i;
