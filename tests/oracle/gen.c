@@ -387,7 +387,8 @@ static node *leaf(gen *g, otype t) {
 
 /* ==== expressions: productions ============================================ */
 
-static const otype T_BOOL = {K_BOOL, 0}, T_STRING = {K_STRING, 0};
+static const otype T_BOOL = {K_BOOL, 0}, T_INT = {K_INT, 0},
+                   T_STRING = {K_STRING, 0};
 
 static node *op_node(gen *g, nkind k, int op, node *a, node *b) {
   node *n = node_new(g->p, k, op, b ? 2 : 1);
@@ -534,13 +535,38 @@ static node *has(gen *g, int d) {
   return n;
 }
 
+/* A bool that fails: a missing fact, an overflow, a division by zero or
+ * a non-bool, for && and || to absorb (or not). */
+static node *failing(gen *g, int d) {
+  switch (rng_below(&g->r, 4)) {
+  case 0: return missing(g);
+  case 1: return expr_of(g, scalar_type(g), d);
+  default: {
+    node *div = op_node(g, N_BINARY, rng_below(&g->r, 2) ? OP_DIV : OP_MOD,
+                        expr_of(g, T_INT, d), lit(g, ov_int(0)));
+    return op_node(g, N_BINARY, OP_EQ, div, lit(g, ov_int(1)));
+  }
+  }
+}
+
+/* a && b, a || b; a quarter of them with a side that fails, on either
+ * side, so that absorption is tried in both orders. */
+static node *logic(gen *g, int d) {
+  node *a = expr_of(g, T_BOOL, d), *b = expr_of(g, T_BOOL, d);
+  if (rng_chance(&g->r, 25)) {
+    if (rng_below(&g->r, 2))
+      a = failing(g, d);
+    else
+      b = failing(g, d);
+  }
+  return op_node(g, rng_below(&g->r, 2) ? N_AND : N_OR, 0, a, b);
+}
+
 static node *gen_bool(gen *g, int d) {
   switch (rng_below(&g->r, 9)) {
   case 0: return op_node(g, N_UNARY, OP_NOT, expr_of(g, T_BOOL, d), NULL);
   case 1:
-  case 2:
-    return op_node(g, rng_below(&g->r, 2) ? N_AND : N_OR, 0,
-                   expr_of(g, T_BOOL, d), expr_of(g, T_BOOL, d));
+  case 2: return logic(g, d);
   case 3:
   case 4: return comparison(g, d);
   case 5: return membership(g, d);

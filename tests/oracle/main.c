@@ -177,6 +177,28 @@ static bool agrees(run *r, int i, const char *src, ov want) {
   return ok;
 }
 
+/* [v] as CEL text, as policyc prints it (1u, 1.0, "s", [..], {..}). */
+static void show(char **buf, size_t *len, ov v) {
+  if (v.k == K_ERROR) {
+    buf_printf(buf, len, "error [%s]", ov_err_name(v.as.e));
+  } else if (v.k == K_LIST || v.k == K_MAP) {
+    bool map = v.k == K_MAP;
+    size_t n = map ? v.as.m.n : v.as.l.n;
+    buf_printf(buf, len, map ? "{" : "[");
+    for (size_t i = 0; i < n; i++) {
+      buf_printf(buf, len, i ? ", " : "");
+      show(buf, len, map ? v.as.m.keys[i] : v.as.l.items[i]);
+      if (map) {
+        buf_printf(buf, len, ": ");
+        show(buf, len, v.as.m.vals[i]);
+      }
+    }
+    buf_printf(buf, len, map ? "}" : "]");
+  } else {
+    print_literal(buf, len, v);
+  }
+}
+
 /* Whether the three results differ for [n]; r->why says how. */
 static bool differs(run *r, const node *n) {
   consts c = {0};
@@ -184,10 +206,7 @@ static bool differs(run *r, const node *n) {
   ov want = eval(r->p, n, r->facts_ov);
   char *shown = NULL;
   size_t len = 0;
-  if (want.k == K_ERROR)
-    buf_printf(&shown, &len, "error [%s]", ov_err_name(want.as.e));
-  else
-    ov_json(&shown, &len, want);
+  show(&shown, &len, want);
   snprintf(r->why, sizeof r->why, "  oracle: %s\n", shown);
   load_facts(r, &c);
   bool bad = !agrees(r, 0, lit, want);
