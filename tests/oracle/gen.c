@@ -493,9 +493,62 @@ static void comparable(gen *g, otype *a, otype *b, bool ordering) {
   *b = *a;
 }
 
+/* The same number as another kind, where it has one: 1 as 1u or 1.0,
+ * 2.0 as 2; else [v]. */
+static ov other_kind(gen *g, ov v) {
+  const int64_t exact = (int64_t)1 << 53; /* doubles hold these ints */
+  bool to_uint = rng_below(&g->r, 2);
+  if (v.k == K_INT && v.as.i >= 0 && to_uint)
+    return ov_uint((uint64_t)v.as.i);
+  if (v.k == K_INT && v.as.i >= -exact && v.as.i <= exact)
+    return ov_double((double)v.as.i);
+  if (v.k == K_UINT && v.as.u <= INT64_MAX)
+    return ov_int((int64_t)v.as.u);
+  if (v.k == K_DOUBLE && v.as.d >= -(double)exact &&
+      v.as.d <= (double)exact && v.as.d == (double)(int64_t)v.as.d)
+    return ov_int((int64_t)v.as.d);
+  return v;
+}
+
+/* A copy of the literal tree [n] that CEL finds equal to it: numbers
+ * of other kinds, map pairs in reverse order. Other nodes are shared. */
+static node *twin(gen *g, node *n) {
+  if (n->k == N_LIT)
+    return lit(g, other_kind(g, n->lit));
+  if (n->k != N_LIST && n->k != N_MAP)
+    return n;
+  node *t = node_new(g->p, n->k, 0, n->nkids);
+  if (n->k == N_LIST) {
+    for (int i = 0; i < n->nkids; i++)
+      t->kids[i] = twin(g, n->kids[i]);
+    return t;
+  }
+  for (int i = 0, pairs = n->nkids / 2; i < pairs; i++) {
+    int j = pairs - 1 - i; /* reversed; the keys as they are */
+    t->kids[2 * j] = n->kids[2 * i];
+    t->kids[2 * j + 1] = twin(g, n->kids[2 * i + 1]);
+  }
+  return t;
+}
+
+/* x == y (or !=, or x in [.., y]) where y is a twin of the literal x:
+ * deep equality across numeric kinds and map orders. */
+static node *equal_twins(gen *g, int d) {
+  static const otype ts[] = {{K_LIST, T_DYN}, {K_MAP, T_DYN}, {K_INT, 0},
+                             {K_DOUBLE, 0}};
+  node *a = literal_of(g, PICK(g, ts)), *b = twin(g, a);
+  if (rng_chance(&g->r, 30)) {
+    node *l = op_node(g, N_LIST, 0, expr_of(g, (otype){T_DYN, 0}, d), b);
+    return op_node(g, N_BINARY, OP_IN, a, l);
+  }
+  return op_node(g, N_BINARY, rng_below(&g->r, 4) ? OP_EQ : OP_NE, a, b);
+}
+
 static node *comparison(gen *g, int d) {
   int op = OP_EQ + (int)rng_below(&g->r, 6);
   otype a, b;
+  if (rng_chance(&g->r, 20))
+    return equal_twins(g, d);
   comparable(g, &a, &b, op >= OP_LT);
   return op_node(g, N_BINARY, op, expr_of(g, a, d), expr_of(g, b, d));
 }
