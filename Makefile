@@ -289,7 +289,7 @@ FUZZ_FLAGS := -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 # rules as every build (in its own build directory, where this rule is
 # not defined: there the library's own rule makes it).
 ifneq ($(B),$(FZ))
-$(FZ)/libpol-internal.a: FORCE
+$(FZ)/libpol-internal.a: FORCE $(FZ)/fuzz-deps.stamp
 	+$(Q)$(MAKE) --no-print-directory B=$(FZ) CC=$(FUZZ_CC) SAN=1 \
 	  OPT='-O1 -fsanitize=fuzzer-no-link' $@
 endif
@@ -298,6 +298,9 @@ $(FZ)/fuzz/%: tests/fuzz/main.c $(FUZZ_SRC) tests/fuzz/fuzz.h $(FZ)/libpol-inter
 	$(call say,FUZZ,$@)$(FUZZ_CC) $(WARN) -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
 	  -Iinclude -iquote lib -iquote tests/fuzz $(FUZZ_FLAGS) -DFUZZ_TARGET=fuzz_$* \
 	  -o $@ tests/fuzz/main.c $(FUZZ_SRC) $(FZ)/libpol-internal.a $(LIBS)
+# clang and libFuzzer: tests/deps.sh checks (or installs) them first.
+$(FZ)/fuzz-deps.stamp: tests/deps.sh
+	$(Q)mkdir -p $(FZ) && sh tests/deps.sh fuzz && touch $@
 fuzz-build: $(addprefix $(FZ)/fuzz/,$(FUZZ_TARGETS))
 fuzz: all fuzz-build $(B)/tests/oracle
 	$(Q)python3 tests/fuzz/seeds.py $(B)/policyc $(FZ)/corpus

@@ -21,12 +21,25 @@ pc  cmocka              libcmocka-dev
 dir /usr/share/zoneinfo tzdata
 '
 
+# `sh tests/deps.sh fuzz` looks for what `make fuzz` needs instead (and
+# only it: `make check` never does): clang, and a clang that can link
+# libFuzzer, whose runtime Debian 12 ships in libclang-rt-14-dev.
+if [ "$1" = fuzz ]; then
+  needs='
+cmd    clang clang
+fuzzer clang libclang-rt-14-dev
+'
+fi
+
 # present KIND WHAT: is it there?
 present() {
   case $1 in
     cmd) command -v "$2" >/dev/null 2>&1 ;;
     pc) command -v pkg-config >/dev/null 2>&1 && pkg-config --exists "$2" ;;
     dir) [ -d "$2" ] ;;
+    fuzzer) printf '%s\n' 'int LLVMFuzzerTestOneInput(const char *d, long n)' \
+        '{ (void)d; (void)n; return 0; }' |
+      "$2" -fsanitize=fuzzer -x c -o /dev/null - >/dev/null 2>&1 ;;
   esac
 }
 
@@ -41,6 +54,7 @@ find_missing() {
       cmd) what="$what, command $thing" ;;
       pc) what="$what, pkg-config module $thing" ;;
       dir) what="$what, $thing" ;;
+      fuzzer) what="$what, libFuzzer for $thing" ;;
     esac
     pkgs="$pkgs $pkg"
   done <<EOF
