@@ -303,7 +303,7 @@ $(FZ)/fuzz-deps.stamp: tests/deps.sh
 	$(Q)mkdir -p $(FZ) && sh tests/deps.sh fuzz && touch $@
 fuzz-build: $(addprefix $(FZ)/fuzz/,$(FUZZ_TARGETS))
 fuzz: all fuzz-build $(B)/tests/oracle
-	$(Q)python3 tests/fuzz/seeds.py $(B)/policyc $(FZ)/corpus
+	$(Q)python3 tests/fuzz/seeds.py $(B)/policyc $(B)/tests/oracle $(FZ)/corpus
 	$(Q)sh tests/fuzz/run.sh $(FZ) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 	$(Q)$(B)/tests/oracle -v --seed $(ORACLE_FUZZ_SEED) --count $(ORACLE_FUZZ_COUNT)
 

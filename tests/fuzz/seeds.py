@@ -1,14 +1,15 @@
 #!/usr/bin/env python3
-"""seeds.py POLICYC DIR: write the starting corpus of every fuzz target
-into DIR/<target>/, from what the tree already holds (nothing binary is
-committed for it):
+"""seeds.py POLICYC ORACLE DIR: write the starting corpus of every fuzz
+target into DIR/<target>/, from what the tree already holds (nothing
+binary is committed for it):
 
   json    examples/vendors, the JSON of the golden CLI cases and the
           policy tests
   policy  the example policies, stdlib modules, test and golden policies
   load    each of those policies compiled by POLICYC to saved bytecode
   eval    every expression of tests/golden/expr/*.cel and of the cel
-          blocks of docs/*.md
+          blocks of docs/*.md, and 500 the oracle generates (ORACLE
+          --print), which nest operators and macros deeper
   tzif    a few dozen zone files of the system's zoneinfo
 
 Files are named by a hash of their contents, so running it again adds
@@ -56,7 +57,8 @@ def policies():
 
 
 def main():
-    policyc, out = os.path.abspath(sys.argv[1]), sys.argv[2]
+    policyc, oracle = os.path.abspath(sys.argv[1]), sys.argv[2]
+    out = sys.argv[3]
     for path in files("examples/vendors/*.json", "tests/golden/cli/*.json",
                       "tests/policy/*.json"):
         put(os.path.join(out, "json"), open(path, "rb").read())
@@ -74,6 +76,10 @@ def main():
     for path in files("tests/golden/expr/*.cel", "docs/*.md"):
         for expr in cel_lines(path):
             put(os.path.join(out, "eval"), expr.encode("utf-8"))
+    printed = subprocess.run([oracle, "--print", "--count", "500"],
+                             stdout=subprocess.PIPE, check=True).stdout
+    for expr in printed.splitlines():
+        put(os.path.join(out, "eval"), expr)
     zonedir = os.environ.get("TZDIR") or "/usr/share/zoneinfo"
     for zone in ZONES:
         path = os.path.join(zonedir, zone)
