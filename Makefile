@@ -297,6 +297,7 @@ bench-pg: all $(B)/bench-gen
 # golden runs last: its closing `N passed, M failed` line ends the output.
 check: all
 	$(Q)$(MAKE) --no-print-directory unit
+	$(Q)$(MAKE) --no-print-directory oracle
 	$(Q)$(MAKE) --no-print-directory docs-example
 	$(Q)$(MAKE) --no-print-directory embed-test
 	$(Q)$(MAKE) --no-print-directory contract-test
@@ -342,5 +343,61 @@ bench-agree: all $(B)/bench-gen $(B)/bench-agree
 	$(Q)$(B)/bench-gen vendors 500 > $(B)/bench-agree.ndjson
 	$(Q)$(B)/bench-agree tests/bench/bench40.pol $(B)/bench-agree.ndjson tests/bench/rules40.jq
 
+# ---- fuzzing and the differential oracle ---------------------------------
+# docs/limits.md, "Fuzzing and differential testing". The fuzz targets
+# (tests/fuzz/fuzz_*.c, one interface: tests/fuzz/fuzz.h) run in two
+# harnesses: test_fuzz (a unit test, plain cc) replays the kept inputs of
+# tests/fuzz/regress/ in `make check`; `make fuzz` builds them for
+# libFuzzer with clang, ASan and UBSan in build-fuzz/ and runs each for
+# FUZZ_SECONDS, then runs the oracle on ORACLE_FUZZ_COUNT expressions.
+FUZZ_SRC := tests/fuzz/common.c $(wildcard tests/fuzz/fuzz_*.c)
+$(B)/tests/test_fuzz: $(FUZZ_SRC) tests/fuzz/fuzz.h
+$(B)/tests/test_fuzz: private TEST_HELPERS += $(FUZZ_SRC)
+$(B)/tests/test_fuzz: private ALL_CFLAGS += -iquote tests/fuzz
+
+FUZZ_TARGETS ?= json policy load eval tzif
+FUZZ_SECONDS ?= 60
+FUZZ_CC ?= clang
+FZ := build-fuzz
+FUZZ_FLAGS := -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+  -fno-omit-frame-pointer -O1 -g
+# The library, instrumented for coverage and the sanitizers, by the same
+# rules as every build (in its own build directory, where this rule is
+# not defined: there the library's own rule makes it).
+ifneq ($(B),$(FZ))
+$(FZ)/libpol-internal.a: FORCE $(FZ)/fuzz-deps.stamp
+	+$(Q)$(MAKE) --no-print-directory B=$(FZ) CC=$(FUZZ_CC) SAN=1 \
+	  OPT='-O1 -fsanitize=fuzzer-no-link' $@
+endif
+$(FZ)/fuzz/%: tests/fuzz/main.c $(FUZZ_SRC) tests/fuzz/fuzz.h $(FZ)/libpol-internal.a
+	$(Q)mkdir -p $(@D)
+	$(call say,FUZZ,$@)$(FUZZ_CC) $(WARN) -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
+	  -Iinclude -iquote lib -iquote tests/fuzz $(FUZZ_FLAGS) -DFUZZ_TARGET=fuzz_$* \
+	  -o $@ tests/fuzz/main.c $(FUZZ_SRC) $(FZ)/libpol-internal.a $(LIBS)
+# clang and libFuzzer: tests/deps.sh checks (or installs) them first.
+$(FZ)/fuzz-deps.stamp: tests/deps.sh
+	$(Q)mkdir -p $(FZ) && sh tests/deps.sh fuzz && touch $@
+fuzz-build: $(addprefix $(FZ)/fuzz/,$(FUZZ_TARGETS))
+fuzz: all fuzz-build $(B)/tests/oracle
+	$(Q)python3 tests/fuzz/seeds.py $(B)/policyc $(B)/tests/oracle $(FZ)/corpus
+	$(Q)sh tests/fuzz/run.sh $(FZ) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+	$(Q)$(B)/tests/oracle -v --seed $(ORACLE_FUZZ_SEED) --count $(ORACLE_FUZZ_COUNT)
+
+# The oracle (tests/oracle/) uses the public API only, so it links
+# libpol.a, which exports nothing else. `make check` runs a fixed seed;
+# `make fuzz` a new seed each time (it prints it: pass ORACLE_FUZZ_SEED
+# to repeat a run).
+ORACLE_SRC := $(wildcard tests/oracle/*.c)
+ORACLE_SEED ?= 1
+ORACLE_COUNT ?= 4000
+ORACLE_FUZZ_SEED ?= $(shell date +%s)
+ORACLE_FUZZ_COUNT ?= 200000
+$(B)/tests/oracle: $(ORACLE_SRC) tests/oracle/oracle.h include/pol.h $(STATIC) | $(B)/tests
+	$(call say,CC,$@)$(CC) $(WARN) -D_POSIX_C_SOURCE=200809L -Iinclude $(CFLAGS) \
+	  $(LDFLAGS) -o $@ $(ORACLE_SRC) $(STATIC) $(LIBS)
+oracle: $(B)/tests/oracle
+	$(Q)$(B)/tests/oracle --seed $(ORACLE_SEED) --count $(ORACLE_COUNT)
+.PHONY: fuzz fuzz-build oracle
+
 clean:
-	rm -rf build build-san build-tsan policyc
+	rm -rf build build-san build-tsan build-fuzz policyc

@@ -162,8 +162,11 @@ static void empty_builder(compiler *c, const ast *n) {
 
 /* Constants that are shared (names and scalar literals) are found again
  * by hash: a policy of 100,000 rules has as many constants, and comparing
- * each new one with all the others was quadratic. Lists and maps (folded
- * literals) are not shared. 0 when [v] is not shared. */
+ * each new one with all the others was quadratic. Lists, maps and
+ * optionals (folded literals) are not shared: val_equal finds [1] ==
+ * [1.0] == [1u] and maps equal in any order, so sharing would turn one
+ * constant into another (found by tests/oracle). 0 when [v] is not
+ * shared. */
 static uint32_t const_hash(val v) {
   uint64_t x;
   switch (v.kind) {

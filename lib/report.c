@@ -693,5 +693,7 @@ fact_ref *report_refs(const report *r, const vendor_result *vr, uint32_t i,
                       bool missing, uint32_t *n) {
   const rule_result *rr = &vr->rules[i];
   *n = missing ? rr->nmissing : rr->nused;
+  if (*n == 0)
+    return NULL; /* r->refs is NULL before the first ref: no NULL + 0 */
   return r->refs + rr->refs + (missing ? rr->nused : 0);
 }

@@ -33,6 +33,17 @@ file /usr/lib/postgresql/15/bin/postgres postgresql-15
 file /usr/lib/postgresql/15/lib/pgxs/src/makefiles/pgxs.mk postgresql-server-dev-15
 '
 
+# `sh tests/deps.sh fuzz` looks for what `make fuzz` needs instead (and
+# only it: `make check` never does): clang, and a clang that can link
+# libFuzzer, whose runtime Debian 12 ships in libclang-rt-14-dev.
+if [ "${1:-}" = fuzz ]; then
+  needs='
+cmd    clang clang
+fuzzer clang libclang-rt-14-dev
+'
+  wants=''
+fi
+
 # present KIND WHAT: is it there?
 present() {
   case $1 in
@@ -40,6 +51,9 @@ present() {
     pc) command -v pkg-config >/dev/null 2>&1 && pkg-config --exists "$2" ;;
     dir) [ -d "$2" ] ;;
     file) [ -f "$2" ] ;;
+    fuzzer) printf '%s\n' 'int LLVMFuzzerTestOneInput(const char *d, long n)' \
+        '{ (void)d; (void)n; return 0; }' |
+      "$2" -fsanitize=fuzzer -x c -o /dev/null - >/dev/null 2>&1 ;;
   esac
 }
 
@@ -55,6 +69,7 @@ find_missing() {
       cmd) what="$what, command $thing" ;;
       pc) what="$what, pkg-config module $thing" ;;
       dir|file) what="$what, $thing" ;;
+      fuzzer) what="$what, libFuzzer for $thing" ;;
     esac
     pkgs="$pkgs $pkg"
   done <<EOF
