@@ -171,9 +171,10 @@ static bool kind_fits(int want, int have) {
          (want == V_UINT && have == V_INT);
 }
 
-static void type_text(const fact_type *t, char *buf, size_t cap) {
+static void type_text(const vctx *c, const fact_type *t, char *buf,
+                      size_t cap) {
   sbuf b;
-  sb_init(&b);
+  sb_init(&b, &c->out->m);
   schema_type_name(t, &b);
   snprintf(buf, cap, "%.*s", b.p ? (int)b.len : 1, b.p ? b.p : "?");
   sb_free(&b);
@@ -186,7 +187,7 @@ static void check_type(vctx *c, const char *path, const char *what,
   if (!kind_fits(t->kind, v.kind) ||
       (t->kind == V_UINT && v.kind == V_INT && v.as.i < 0)) {
     char want[128];
-    type_text(t, want, sizeof want);
+    type_text(c, t, want, sizeof want);
     problem(c, path, "%sexpected %s, found %s", what, want,
             val_kind_name(v.kind));
     return;
@@ -224,7 +225,7 @@ static void check_allowed(vctx *c, const char *path, const fact_decl *f,
     if (val_equal(ok->items[i], v))
       return;
   sbuf b;
-  sb_init(&b);
+  sb_init(&b, &c->out->m);
   val_print(&b, v);
   if (ok->n <= MAX_LISTED) {
     sb_puts(&b, " is not one of ");

@@ -115,7 +115,7 @@ static void lookup_after_sorting(void **state) {
   assert_int_equal(f->type->kind, V_BOOL);
   assert_null(policy_fact(p, "a"));
   sbuf t;
-  sb_init(&t);
+  sb_init(&t, NULL);
   schema_type_name(policy_fact(p, "z.last")->type, &t);
   sb_putc(&t, '\0');
   assert_string_equal(t.p, "int");
@@ -140,7 +140,7 @@ static void without_declarations_nothing_is_checked(void **state) {
  * msg. The caller frees the policy. */
 static policy *compile_only(const char *src) {
   diag_set ds = {0};
-  policy_paths paths = {NULL, 0, NULL};
+  policy_paths paths = {NULL, 0, NULL, false};
   policy *p = policy_compile(src, strlen(src), "t.pol", &paths, &ds);
   msg[0] = '\0';
   for (size_t i = 0; i < ds.n && !msg[0]; i++)
