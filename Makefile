@@ -201,6 +201,13 @@ $(B)/tests/sample_plugin.so: tests/plugin/sample.c include/pol.h | $(B)/tests
 $(B)/tests/test_ffi: $(B)/tests/sample_plugin.so
 $(B)/tests/test_ffi: private ALL_CFLAGS += -DPOL_SAMPLE_PLUGIN='"$(abspath $(B))/tests/sample_plugin.so"'
 
+# test_alloc proves that with a host allocator the library's objects call
+# no libc allocator directly: the link sends those calls to its __wrap_
+# functions, which count them (tests/unit/test_alloc.c).
+ALLOC_WRAP := malloc calloc realloc reallocarray free strdup strndup \
+  aligned_alloc posix_memalign
+$(B)/tests/test_alloc: private LDFLAGS += $(foreach f,$(ALLOC_WRAP),-Wl,--wrap=$(f))
+
 # The example program of docs/embedding.md, compiled against the public
 # header and the static library, must print `true`.
 $(B)/tests/doc_hello.c: docs/embedding.md tests/doc_example.py | $(B)/tests

@@ -173,7 +173,7 @@ int pol_diag_get(const pol_env *env, size_t i, pol_diag *out) {
 const char *pol_diag_render(pol_env *env, int flags) {
   if (!env)
     return "";
-  env->text.len = 0;
+  sb_reset(&env->text);
   for (size_t k = 0; k < env->diags.n; k++)
     for (size_t i = 0; i < env->diags.lists[k]->n; i++)
       diag_render(env->diags.lists[k], i, flags & POL_RENDER_EXCERPT,
@@ -259,7 +259,7 @@ void pol_program_free(pol_program *prog) { program_free((program *)prog); }
 const char *pol_program_disasm(pol_env *env, const pol_program *prog) {
   if (!env || !prog)
     return "";
-  env->text.len = 0;
+  sb_reset(&env->text);
   program_disasm(PROG(prog), &env->text);
   sb_putc(&env->text, '\0');
   return env->text.oom ? "out of memory" : env->text.p;

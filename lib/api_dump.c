@@ -80,7 +80,7 @@ const char *pol_policy_disasm(pol_env *env, const pol_policy *pol) {
   sb_init(&all, &env->m);
   program_disasm(p->prog, &all);
   sb_putc(&all, '\0');
-  env->text.len = 0;
+  sb_reset(&env->text);
   for (const char *s = all.oom ? NULL : all.p; s && *s;) {
     const char *nl = strchr(s, '\n');
     size_t n = nl ? (size_t)(nl - s) + 1 : strlen(s);

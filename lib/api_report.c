@@ -389,8 +389,7 @@ const char *pol_report_render(pol_report *rep, int format, int flags) {
   if (!rep || !ops ||
       !render_init(&w, ops, rep->r.pol, rep->r.unknown, render_flags(flags)))
     return NULL;
-  rep->text.len = 0;
-  rep->text.oom = false;
+  sb_reset(&rep->text);
   render_begin(&w, &rep->text);
   for (uint32_t i = 0; i < rep->r.nvendors; i++)
     render_vendor(&w, &rep->r, i, &rep->tmp, &rep->text);
@@ -476,8 +475,7 @@ int pol_report_chunk(pol_report *rep, const pol_writer *w, const char **text,
   if (!mem_grow(&rep->r.a.m, (void **)&rep->chunk_end, &rep->cap_chunk,
                 (size_t)rep->r.nvendors + 1, sizeof *rep->chunk_end))
     return POL_ENOMEM;
-  rep->text.len = 0;
-  rep->text.oom = false;
+  sb_reset(&rep->text);
   for (uint32_t i = 0; i < rep->r.nvendors; i++) {
     render_chunk(&w->w, &rep->r, i, &rep->text);
     rep->chunk_end[i] = rep->text.len;
@@ -536,7 +534,7 @@ int pol_validate(pol_env *env, const pol_policy *schema, const char *text,
   val v;
   json_error e;
   int rc = POL_OK;
-  env->text.len = 0;
+  sb_reset(&env->text);
   if (!json_parse(&a, text, len, &v, &e)) {
     api_msg(&env->errmsg, "%s:%u:%u: %s", name, e.line, e.col, e.msg);
     rc = e.oom ? POL_ENOMEM : POL_EFORMAT;

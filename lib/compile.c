@@ -1251,7 +1251,9 @@ program *cg_finish(compiler *c) {
   program *p = c->p;
   mem m = p->a.m;
   bool ok = !c->failed && !c->oom;
-  if (ok && !copy_sources(c)) {
+  /* an arena that failed once goes on with a new chunk: a constant may be
+   * missing */
+  if (ok && (p->a.failed || !copy_sources(c))) {
     ok = false;
     if (c->d) /* no diagnostic to show: the status says it */
       c->d->oom = true;

@@ -505,7 +505,11 @@ static void parse_part(policy *p, rule *r, const ast *v, diag_list *d,
   char *name = arena_printf(&p->a, "%s (message of rule %s)", d->file,
                             r->id);
   diag_list *md = diag_set_add(L->diags, name ? name : "message", e, n);
-  ast *x = md ? parse_expr(&L->ast, md) : NULL;
+  if (!md) {
+    L->oom = true;
+    return;
+  }
+  ast *x = parse_expr(&L->ast, md);
   if (x) {
     int32_t entry = (int32_t)cg_entry(cg, x, md);
     r->message[r->nmessage++] = (tmpl_part){arena_strndup(&p->a, e, n), entry};
@@ -559,6 +563,7 @@ static void message(policy *p, rule *r, const ast *v, diag_list *d,
   if (lit.len && r->message)
     r->message[r->nmessage++] =
         (tmpl_part){arena_strndup(&p->a, lit.p, lit.len), -1};
+  L->oom |= lit.oom; /* literal text would be missing */
   sb_free(&lit);
 }
 
@@ -678,6 +683,10 @@ policy *policy_compile(const char *src, size_t len, const char *file,
   if (root)
     collect(&L, root, d, NULL);
   bool ok = root && build(p, &L, file) && compile_program(p, &L);
+  /* an arena that failed once goes on with a new chunk: a string of the
+   * policy may be missing */
+  L.oom |= p->a.failed;
+  ok = ok && !L.oom;
   d->oom |= L.oom; /* the diagnostics may be its consequences */
   loader_free(&L);
   if (!ok || diag_set_count(diags)) {

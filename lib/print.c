@@ -67,6 +67,13 @@ void sb_free(sbuf *b) {
   b->oom = false;
 }
 
+void sb_reset(sbuf *b) {
+  b->len = 0;
+  b->oom = false;
+  if (b->p)
+    b->p[0] = '\0';
+}
+
 /* Append the C string [s]. */
 void sb_puts(sbuf *b, const char *s) { sb_put(b, s, strlen(s)); }
 

@@ -271,7 +271,8 @@ static char *translate_vt(arena *a, const char *pat, size_t plen,
 
 static val pcre_error(arena *a, int code, const char *what, size_t off) {
   PCRE2_UCHAR msg[256];
-  if (code == PCRE2_ERROR_NOMEMORY)
+  /* out of memory while matching, or while compiling */
+  if (code == PCRE2_ERROR_NOMEMORY || code == PCRE2_ERROR_HEAP_FAILED)
     return val_nomem();
   if (pcre2_get_error_message(code, msg, sizeof msg) < 0)
     strcpy((char *)msg, "unknown error");

@@ -52,7 +52,7 @@ void render_place(renderer *w, const report *r, uint32_t i,
 
 void render_vendor(renderer *w, const report *r, uint32_t i, sbuf *tmp,
                    sbuf *out) {
-  tmp->len = 0;
+  sb_reset(tmp);
   render_chunk(w, r, i, tmp);
   out->oom |= tmp->oom;
   render_place(w, r, i, tmp->p, tmp->len, out);

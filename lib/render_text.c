@@ -390,6 +390,7 @@ typedef struct matrix {
   unknown_mode unknown;
   size_t idw, titlew, vw; /* column widths */
   bool numbered;          /* vendor heads start with their number */
+  bool oom;               /* the layout ran out of memory */
 } matrix;
 
 static row cells_of(const matrix *m, size_t j) {
@@ -470,7 +471,7 @@ static int head_cmp(const void *a, const void *b) {
   return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-static bool heads_collide(const matrix *m) {
+static bool heads_collide(matrix *m) {
   size_t n = m->st->nv;
   arena a;
   arena_init(&a, 0, &m->st->a.m);
@@ -482,10 +483,12 @@ static bool heads_collide(const matrix *m) {
     vendor_head(&t, m, j);
     heads[j] = arena_strndup(&a, t.p ? t.p : "", t.len);
   }
-  if (heads && !a.failed) {
+  if (heads && !a.failed && !t.oom) {
     qsort(heads, n, sizeof *heads, head_cmp);
     for (size_t j = 1; j < n && !same; j++)
       same = strcmp(heads[j - 1], heads[j]) == 0;
+  } else {
+    m->oom = true; /* the heads could not be compared */
   }
   sb_free(&t);
   arena_free(&a);
@@ -674,8 +677,9 @@ static void must_not_met(sbuf *out, const matrix *m) {
 }
 
 static void render_matrix(const renderer *w, sbuf *out) {
-  matrix m = {w->pol, w->state, w->flags, w->unknown, 0, 0, 0, false};
+  matrix m = {w->pol, w->state, w->flags, w->unknown, 0, 0, 0, false, false};
   matrix_layout(&m);
+  out->oom |= m.oom;
   policy_header(m.p, out);
   sb_putc(out, '\n');
   vendor_legend(out, &m);

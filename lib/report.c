@@ -491,7 +491,7 @@ static void take_trace(rule_ctx *c) {
 static const char *reason(report *r, const err *e) {
   const program *p = r->pol->prog;
   sbuf *b = &r->tmp;
-  b->len = 0;
+  sb_reset(b);
   if (e->loc >= 0 && (uint32_t)e->loc < p->ncode) {
     const loc *l = &p->locs[e->loc];
     sb_printf(b, "%s:%u:%u: ", p->srcs[l->src].name, l->line, l->col);
@@ -526,6 +526,9 @@ static bool run_entry(rule_ctx *c, uint32_t entry, rule_result *rr,
     rr->v = VD_UNKNOWN;
   } else {
     c->interrupted |= x.as.e->kind == ERR_INTERRUPTED;
+    /* the host's memory ran out (not the evaluation's limit, which is
+     * ERR_LIMIT): the check fails, it is no verdict of the rule */
+    r->oom |= x.as.e->kind == ERR_NOMEM;
     rr->v = VD_ERROR;
     rr->reason = reason(r, x.as.e);
   }
@@ -577,7 +580,7 @@ const char *report_message(const report *r, const vendor_result *vr,
     return rr->message;
   report *w = (report *)r; /* a cache filled on a const read */
   sbuf *b = &w->tmp;
-  b->len = 0;
+  sb_reset(b);
   for (uint32_t k = 0; k < ru->nmessage; k++) {
     const tmpl_part *t = &ru->message[k];
     val x = rr->msg_vals[k];

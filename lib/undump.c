@@ -719,6 +719,8 @@ int undump_policy(const mem *m, const void *data, size_t len,
     return nomem(&r), POL_ENOMEM;
   r.prog = r.pol->prog;
   bool ok = read_all(&r);
+  if (ok && (r.pol->a.failed || r.prog->a.failed))
+    ok = nomem(&r); /* a string or table of the policy may be missing */
   if (ok && r.pos != r.len) {
     r.sect = NULL;
     ok = bad(&r, "%zu bytes after the last section", r.len - r.pos);

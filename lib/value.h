@@ -286,6 +286,10 @@ typedef struct sbuf {
 /* Start [b] empty, its text allocated through [m] (copied; NULL: libc). */
 POL_INTERNAL void sb_init(sbuf *b, const mem *m);
 POL_INTERNAL void sb_free(sbuf *b);
+/* Empty [b] for new text and forget an earlier out of memory, so that
+ * the next append tries to allocate again (a handle's buffer is reused
+ * call after call). */
+POL_INTERNAL void sb_reset(sbuf *b);
 /* Make room for [n] more bytes and a NUL; false (and oom set) if not. */
 POL_INTERNAL bool sb_reserve(sbuf *b, size_t n);
 POL_INTERNAL void sb_puts(sbuf *b, const char *s);
