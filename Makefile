@@ -214,8 +214,15 @@ $(B)/tests/doc_hello.c: docs/embedding.md tests/doc_example.py | $(B)/tests
 	$(Q)python3 tests/doc_example.py $< $@
 $(B)/tests/doc_hello: $(B)/tests/doc_hello.c $(STATIC)
 	$(call say,CC,$<)$(CC) $(WARN) -Iinclude $(CFLAGS) $(LDFLAGS) -o $@ $< $(STATIC) $(LIBS)
-docs-example: $(B)/tests/doc_hello
+# Its counting allocator (section "Custom allocator") must see every
+# block given back.
+$(B)/tests/doc_alloc.c: docs/embedding.md tests/doc_example.py | $(B)/tests
+	$(Q)python3 tests/doc_example.py $< $@ alloc
+$(B)/tests/doc_alloc: $(B)/tests/doc_alloc.c $(STATIC)
+	$(call say,CC,$<)$(CC) $(WARN) -Iinclude $(CFLAGS) $(LDFLAGS) -o $@ $< $(STATIC) $(LIBS)
+docs-example: $(B)/tests/doc_hello $(B)/tests/doc_alloc
 	$(Q)test "$$($(B)/tests/doc_hello)" = true && echo "docs/embedding.md example: ok"
+	$(Q)test "$$($(B)/tests/doc_alloc)" = "0 blocks live" && echo "docs/embedding.md allocator example: ok"
 
 unit: $(TEST_BIN)
 	$(Q)sh tests/run_unit.sh $(TEST_BIN)

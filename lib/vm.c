@@ -35,15 +35,20 @@ void vm_free(vm *v) {
   memset(v, 0, sizeof *v);
 }
 
-static bool reserve(const mem *m, val **p, size_t *cap, size_t need) {
-  if (need <= *cap)
-    return true;
+static POL_NOINLINE bool grow(const mem *m, val **p, size_t *cap,
+                              size_t need) {
   val *q = mem_realloc(m, *p, need * sizeof(val));
   if (!q)
     return false;
   *p = q;
   *cap = need;
   return true;
+}
+
+/* Room for [need] values in *[p]. The test stays inline: every run makes
+ * it, and it almost always passes. */
+static inline bool reserve(const mem *m, val **p, size_t *cap, size_t need) {
+  return need <= *cap || grow(m, p, cap, need);
 }
 
 /* ==== slow paths ========================================================= */
