@@ -14,7 +14,7 @@
  * precision capped at FMT_MAX_PRECISION and invalid UTF-8 in bytes shown
  * as U+FFFD; doubles print in the "C" locale whatever the host set.
  * Results are allocated in the caller's arena; scratch text is
- * built in an sbuf (malloc) and copied once at the end.
+ * built in an sbuf (heap) and copied once at the end.
  */
 #include "builtins.h"
 

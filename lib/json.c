@@ -5,7 +5,7 @@
  * The reader is one forward pass over the bytes with a cursor. Containers
  * are parsed with an explicit stack of frames instead of recursion, so
  * hostile nesting costs a counter, not C stack. The items of every open
- * container sit on two malloc'd scratch stacks (values, and keys of
+ * container sit on two heap scratch stacks (values, and keys of
  * objects); when a container closes, its items are the top of those
  * stacks and become one list or map in a single allocation. Strings
  * without escapes are copied once; strings with escapes are checked in
@@ -46,7 +46,7 @@ locale_t json_c_locale(void) {
 
 /* ==== parser state ======================================================= */
 
-/* A growable stack of values (malloc'd scratch, freed after the parse). */
+/* A growable stack of values (heap scratch, freed after the parse). */
 typedef struct vstack {
   val *v;
   size_t n, cap;
