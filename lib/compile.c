@@ -84,12 +84,14 @@ static void fail(compiler *c, const ast *n, const char *msg, const char *arg) {
 static uint32_t word(compiler *c, uint32_t w, const ast *n) {
   program *p = c->p;
   size_t cap = c->cap_code;
-  if (!mem_grow(&p->a.m, (void **)&p->code, &cap, p->ncode + 1, sizeof *p->code)) {
+  if (!mem_grow(&p->a.m, (void **)&p->code, &cap, p->ncode + 1,
+                sizeof *p->code)) {
     c->oom = true;
     return 0;
   }
   size_t cap2 = c->cap_code;
-  if (!mem_grow(&p->a.m, (void **)&p->locs, &cap2, p->ncode + 1, sizeof *p->locs)) {
+  if (!mem_grow(&p->a.m, (void **)&p->locs, &cap2, p->ncode + 1,
+                sizeof *p->locs)) {
     c->oom = true;
     return 0;
   }
@@ -929,7 +931,8 @@ static uint32_t fn_index(compiler *c, const builtin *b, const ast *n) {
     fail(c, n, "too many distinct functions (limit is 4095)%s", "");
     return 0;
   }
-  if (!mem_grow(&p->a.m, (void **)&p->fns, &c->cap_fns, p->nfns + 1, sizeof *p->fns)) {
+  if (!mem_grow(&p->a.m, (void **)&p->fns, &c->cap_fns, p->nfns + 1,
+                sizeof *p->fns)) {
     c->oom = true;
     return 0;
   }

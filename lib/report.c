@@ -257,7 +257,8 @@ static void collect_reads(report *r, const vm *v, seen_set *s,
         (w == TR_SIZE && !seen_add(s, t->obj, SEEN_SIZE)))
       continue; /* not a read, or read before in this run */
     if (rp->nc == rp->cap_c &&
-        !mem_grow(&r->a.m, (void **)&rp->c, &rp->cap_c, rp->nc + 1, sizeof *rp->c)) {
+        !mem_grow(&r->a.m, (void **)&rp->c, &rp->cap_c, rp->nc + 1,
+                  sizeof *rp->c)) {
       r->oom = true;
       return;
     }
