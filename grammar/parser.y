@@ -224,7 +224,7 @@ POL_INTERNAL ast *parse_rule_bare(pol_parser *p, pexpr e);
 POL_INTERNAL void *parse_lex_mem(pol_parser *p, void *ptr, size_t n);
 /* Grow bison's three stacks [b] (elements of [size] bytes each, [depth]
  * of them in use) to twice [depth], through the parse's mem; false when
- * out of memory or past YYMAXDEPTH (reported). */
+ * out of memory or past the parse.c bound (reported). */
 POL_INTERNAL bool parse_grow(pol_parser *p, void *b[3], const size_t size[3],
                              size_t depth, const pol_loc *at);
 
