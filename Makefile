@@ -228,14 +228,28 @@ $(B)/tests/sample_plugin.so: tests/plugin/sample.c include/pol.h | $(B)/tests
 $(B)/tests/test_ffi: $(B)/tests/sample_plugin.so
 $(B)/tests/test_ffi: private ALL_CFLAGS += -DPOL_SAMPLE_PLUGIN='"$(abspath $(B))/tests/sample_plugin.so"'
 
+# test_alloc proves that with a host allocator the library's objects call
+# no libc allocator directly: the link sends those calls to its __wrap_
+# functions, which count them (tests/unit/test_alloc.c).
+ALLOC_WRAP := malloc calloc realloc reallocarray free strdup strndup \
+  aligned_alloc posix_memalign
+$(B)/tests/test_alloc: private LDFLAGS += $(foreach f,$(ALLOC_WRAP),-Wl,--wrap=$(f))
+
 # The example program of docs/embedding.md, compiled against the public
 # header and the static library, must print `true`.
 $(B)/tests/doc_hello.c: docs/embedding.md tests/doc_example.py | $(B)/tests
 	$(Q)python3 tests/doc_example.py $< $@
 $(B)/tests/doc_hello: $(B)/tests/doc_hello.c $(STATIC)
 	$(call say,CC,$<)$(CC) $(WARN) -Iinclude $(CFLAGS) $(LDFLAGS) -o $@ $< $(STATIC) $(LIBS)
-docs-example: $(B)/tests/doc_hello
+# Its counting allocator (section "Custom allocator") must see every
+# block given back.
+$(B)/tests/doc_alloc.c: docs/embedding.md tests/doc_example.py | $(B)/tests
+	$(Q)python3 tests/doc_example.py $< $@ alloc
+$(B)/tests/doc_alloc: $(B)/tests/doc_alloc.c $(STATIC)
+	$(call say,CC,$<)$(CC) $(WARN) -Iinclude $(CFLAGS) $(LDFLAGS) -o $@ $< $(STATIC) $(LIBS)
+docs-example: $(B)/tests/doc_hello $(B)/tests/doc_alloc
 	$(Q)test "$$($(B)/tests/doc_hello)" = true && echo "docs/embedding.md example: ok"
+	$(Q)test "$$($(B)/tests/doc_alloc)" = "0 blocks live" && echo "docs/embedding.md allocator example: ok"
 
 unit: $(TEST_BIN)
 	$(Q)sh tests/run_unit.sh $(TEST_BIN)

@@ -315,7 +315,7 @@ static void check_comparison(walk *w, const ast *n) {
         kind_class(decl->type->kind) == kind_class(lk))
       continue;
     sbuf t;
-    sb_init(&t);
+    sb_init(&t, &w->d->a.m);
     schema_type_name(decl->type, &t);
     sb_putc(&t, '\0');
     const char *kind = val_kind_name(lk);
