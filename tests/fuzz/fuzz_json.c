@@ -40,8 +40,8 @@ static void check_error(const json_error *e, size_t n) {
 /* Write [v] (with [indent]), read it back, write it again. */
 static void round_trip(arena *a, val v, int indent) {
   sbuf b1, b2;
-  sb_init(&b1);
-  sb_init(&b2);
+  sb_init(&b1, NULL);
+  sb_init(&b2, NULL);
   json_write(&b1, v, indent);
   val w;
   json_error e;
@@ -120,7 +120,7 @@ static void load(const char *s, size_t n) {
 static void run(const uint8_t *data, size_t len) {
   const char *s = (const char *)data;
   arena a;
-  arena_init(&a, FUZZ_MAX_MEMORY * 4);
+  arena_init(&a, FUZZ_MAX_MEMORY * 4, NULL);
   one_value(&a, s, len);
   arena_reset(&a);
   stream(&a, s, len);
