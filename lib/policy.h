@@ -69,6 +69,8 @@ typedef struct policy {
   uint32_t nfacts;
   program *prog;
   arena a;                 /* every string and array above */
+  char sha256[65];         /* of the source, or of the saved bytecode it
+                              was loaded from (the report's stamp) */
 } policy;
 
 /* Where imports are looked for, in order: the dirs, then the modules

@@ -4,6 +4,8 @@
  */
 #include "render.h"
 
+#include "pol.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -32,6 +34,7 @@ bool render_init(renderer *w, const render_ops *ops, const policy *pol,
   w->pol = pol;
   w->unknown = unknown;
   w->flags = flags;
+  w->lang = LANG_EN;
   w->state = calloc(1, ops->state_size ? ops->state_size : 1);
   return w->state != NULL;
 }
@@ -80,6 +83,7 @@ void render_free(renderer *w) {
     w->ops->free(w);
   free(w->state);
   w->state = NULL;
+  stamp_free(&w->stamp);
 }
 
 /* ==== shared pieces ====================================================== */

@@ -22,6 +22,27 @@
 
 enum { RENDER_COLOR = 1 };
 
+/* How a matrix is laid out: auto, rules as rows, vendors as rows. */
+typedef enum { MATRIX_AUTO, MATRIX_RULES, MATRIX_VENDORS } matrix_view;
+
+/* One input the vendors (or the waivers) came from, for the stamp. */
+typedef struct stamp_input {
+  int kind;            /* POL_INPUT_* */
+  const char *name;
+  char sha256[65];     /* filled when the next input starts, or at end */
+} stamp_input;
+
+/* The reproducibility stamp (docs/report-format.md): what a report was
+ * made from, written at the end of every format, when every input has
+ * been read and hashed. */
+typedef struct stamp {
+  const char *as_of;   /* "YYYY-MM-DD", or NULL */
+  const char *options; /* the options that change verdicts, or NULL */
+  stamp_input *inputs;
+  size_t ninputs, cap;
+  struct sha256 *hash; /* of the input being read, or NULL */
+} stamp;
+
 typedef struct renderer renderer;
 
 typedef struct render_ops {
@@ -47,6 +68,10 @@ struct renderer {
   const policy *pol;
   unknown_mode unknown;
   int flags;           /* RENDER_* */
+  lang lang;           /* of headings and verdict words (render_word) */
+  unsigned width;      /* text: the columns to fit; 0: no limit */
+  matrix_view matrix;
+  stamp stamp;         /* filled by the writer; empty for one-off renders */
   uint64_t nvendors;   /* vendors written before the current one */
   uint64_t nerrors;    /* inputs reported through error() */
   void *state;         /* ops->state_size bytes */
@@ -84,6 +109,41 @@ POL_INTERNAL const char *unknown_mode_effect(unknown_mode m);
 POL_INTERNAL void render_document(sbuf *t, const vendor_result *vr);
 /* The colour of a verdict ("32" green ...). */
 POL_INTERNAL const char *render_verdict_sgr(verdict v);
+
+/* ==== words in the report's language (render_lang.c) ==== */
+typedef enum {
+  W_POLICY, W_POLICY_FILE, W_VENDOR, W_SERVICE, W_DOCUMENT, W_SOURCE,
+  W_VERSION, W_RULE, W_SEVERITY, W_TITLE, W_VERDICT, W_VALUE, W_EVIDENCE,
+  W_MISSING, W_WITHHELD, W_NOT_DISCLOSED, W_MESSAGE, W_REASON, W_REFS,
+  W_SUMMARY, W_TOTAL, W_RESULT, W_COMPLIANT, W_NOT_COMPLIANT, W_YES, W_NO,
+  W_VENDORS, W_COMPLIANT_COL, W_MUST_NOT_MET, W_NONE, W_QUESTIONS,
+  W_SCORE, W_DISCLOSURE, W_MATRIX, W_DETAILS, W_STAMP, W_ENGINE, W_AS_OF,
+  W_OPTIONS, W_INPUTS, W_WAIVED, W_WAIVER, W_OWNER, W_JUSTIFICATION,
+  W_TICKET, W_EXPIRES, W_EXPIRED, W_RESIDUAL, W_SKIPPED_WHEN, W_FACTS,
+  W_NO_VENDORS, W_FAILED_MUST, W_ERROR_MUST, W_UNKNOWN_MUST_FAIL,
+  W_UNKNOWN_MUST_WARN, NWORDS
+} word;
+/* The word [wd] in [l]. */
+POL_INTERNAL const char *render_word(lang l, word wd);
+/* A verdict as a word of [l] (English: "PASS"; Japanese: "適合"). */
+POL_INTERNAL const char *render_verdict(lang l, verdict v);
+/* "must" / "必須" ... */
+POL_INTERNAL const char *render_severity(lang l, severity s);
+
+/* ==== the stamp (render_stamp.c) ==== */
+POL_INTERNAL void stamp_free(stamp *s);
+/* Start input [name] of [kind]: the bytes given next are its. */
+POL_INTERNAL bool stamp_input_begin(stamp *s, int kind, const char *name);
+POL_INTERNAL void stamp_input_data(stamp *s, const void *data, size_t len);
+/* Finish the digest of the input being read, if any. */
+POL_INTERNAL void stamp_close(stamp *s);
+/* The stamp as (key, value) lines, for the formats that list it: calls
+ * [put] for each: "engine", "policy", "policy_sha256", "as_of",
+ * "options", then per input its kind name ("facts", "waivers") with
+ * "NAME sha256:HEX". */
+typedef void (*stamp_put_fn)(void *user, const char *key, const char *val);
+POL_INTERNAL void stamp_each(const renderer *w, stamp_put_fn put,
+                             void *user);
 
 /* The members, one per file. */
 POL_INTERNAL extern const render_ops render_text_ops;
