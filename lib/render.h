@@ -138,10 +138,11 @@ POL_INTERNAL void stamp_input_data(stamp *s, const void *data, size_t len);
 /* Finish the digest of the input being read, if any. */
 POL_INTERNAL void stamp_close(stamp *s);
 /* The stamp as (key, value) lines, for the formats that list it: calls
- * [put] for each: "engine", "policy", "policy_sha256", "as_of",
- * "options", then per input its kind name ("facts", "waivers") with
- * "NAME sha256:HEX". */
-typedef void (*stamp_put_fn)(void *user, const char *key, const char *val);
+ * [put] for each: "engine", "policy" ("FILE sha256:HEX"), "as_of",
+ * "options" (both "" when not set), then per input its kind ("facts",
+ * "waivers") with "NAME sha256:HEX". */
+typedef void (*stamp_put_fn)(void *user, const char *key,
+                             const char *text);
 POL_INTERNAL void stamp_each(const renderer *w, stamp_put_fn put,
                              void *user);
 

@@ -66,12 +66,15 @@ void stamp_each(const renderer *w, stamp_put_fn put, void *user) {
   sbuf t;
   sb_init(&t);
   put(user, "engine", "policyc " POL_VERSION_STRING);
-  put(user, "policy", w->pol->file ? w->pol->file : w->pol->name);
-  put(user, "policy_sha256", w->pol->sha256);
+  sb_printf(&t, "%s sha256:%s", w->pol->file ? w->pol->file : w->pol->name,
+            w->pol->sha256);
+  sb_putc(&t, '\0');
+  put(user, "policy", t.oom ? "" : t.p);
   put(user, "as_of", s->as_of ? s->as_of : "");
   put(user, "options", s->options ? s->options : "");
   for (size_t i = 0; i < s->ninputs; i++) {
     t.len = 0;
+    t.oom = false;
     sb_printf(&t, "%s sha256:%s", s->inputs[i].name, s->inputs[i].sha256);
     sb_putc(&t, '\0');
     put(user, kind_name(s->inputs[i].kind), t.oom ? "" : t.p);

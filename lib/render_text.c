@@ -20,7 +20,8 @@
 #define DETAIL_COL (VERDICT_W + GAP + SEV_W + GAP)
 #define LABEL_W 13     /* "Policy file  " */
 #define ID_MAX 28      /* widest id column before truncation */
-#define MATRIX_W 120   /* the matrix aims to fit this width */
+#define MATRIX_W 120   /* the matrix aims to fit this width (or the
+                          renderer's width, when it has one) */
 #define TITLE_MIN 16   /* narrowest title column of the matrix */
 #define TITLE_WANT 30  /* vendor columns narrow to give titles this */
 #define VENDOR_MAX 14  /* widest vendor column of the matrix */
@@ -693,6 +694,24 @@ static void render_matrix(const renderer *w, sbuf *out) {
             unknown_mode_effect(m.unknown), unknown_mode_name(m.unknown));
 }
 
+/* ==== the stamp ========================================================= */
+
+static void stamp_line(void *user, const char *key, const char *text) {
+  sbuf *out = user;
+  if (!*text)
+    return;
+  sb_puts(out, "  ");
+  out_cell(out, key, 9, true);
+  out_text(out, text);
+  sb_putc(out, '\n');
+}
+
+/* "Stamp" and its lines (render_stamp.c), after a blank line. */
+static void stamp_block(const renderer *w, sbuf *out) {
+  sb_puts(out, "\nStamp\n");
+  stamp_each(w, stamp_line, out);
+}
+
 /* ==== the member ======================================================== */
 
 static void text_begin(renderer *w, sbuf *out) {
@@ -761,6 +780,8 @@ static void text_end(renderer *w, sbuf *out) {
     policy_header(w->pol, out);
     sb_puts(out, "\nNo vendors checked.\n");
   }
+  if (st->nv || w->nerrors == 0)
+    stamp_block(w, out);
 }
 
 static void text_free(renderer *w) {
