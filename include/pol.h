@@ -488,7 +488,9 @@ POL_API bool pol_report_missing_withheld(const pol_report *rep, size_t i,
  * Formats: docs/report-format.md. */
 enum {
   POL_FORMAT_TEXT = 0, POL_FORMAT_JSON = 1, POL_FORMAT_QUESTIONS = 2,
-  POL_FORMAT_NDJSON = 3
+  POL_FORMAT_NDJSON = 3, POL_FORMAT_MARKDOWN = 4, POL_FORMAT_HTML = 5,
+  POL_FORMAT_CSV = 6, POL_FORMAT_JUNIT = 7, POL_FORMAT_SARIF = 8,
+  POL_FORMAT_TAP = 9
 };
 /* The number of the format named [name] ("text", "json", ...), or -1;
  * and the name of format [format] (NULL if there is none). */

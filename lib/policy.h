@@ -31,6 +31,9 @@ typedef struct rule {
   const char **refs;   /* control ids */
   uint32_t nrefs;
   int32_t when;        /* entry of the `when` expression, or -1 */
+  const char *when_text; /* its source text, for reports of SKIPPED; NULL
+                          when there is none or the policy was loaded
+                          from saved bytecode (which does not keep it) */
   uint32_t require;    /* entry of the `require` expression */
   tmpl_part *message;  /* NULL when there is no message */
   uint32_t nmessage;

@@ -141,15 +141,65 @@ POL_INTERNAL void stamp_close(stamp *s);
  * [put] for each: "engine", "policy" ("FILE sha256:HEX"), "as_of",
  * "options" (both "" when not set), then per input its kind ("facts",
  * "waivers") with "NAME sha256:HEX". */
+/* The stamp as one compact JSON object (render_json.c), as the json
+ * format's "stamp" member has it. */
+POL_INTERNAL void render_json_stamp(const renderer *w, sbuf *b);
 typedef void (*stamp_put_fn)(void *user, const char *key,
                              const char *text);
 POL_INTERNAL void stamp_each(const renderer *w, stamp_put_fn put,
                              void *user);
+
+/* ==== what the formats with an end-of-report matrix keep (render_cells.c)
+ * Per vendor only its names, counts and one byte per rule: never its
+ * facts, so memory grows by the matrix cells alone. */
+enum { CELL_WAIVED = 0x10, CELL_EXPIRED = 0x20, CELL_VERDICT = 0x0F };
+typedef struct cell_vendor {
+  const char *name, *service, *source;
+  bool compliant;
+  uint32_t count[5];     /* per verdict, every severity */
+  uint32_t nwaived;
+  uint32_t used, missing; /* facts present and absent, over its rules */
+} cell_vendor;
+typedef struct cell_store {
+  arena a;               /* the names */
+  cell_vendor *v;
+  size_t nv, cap_v;
+  uint8_t *cells;        /* nv rows of nrules bytes: verdict | CELL_* */
+  size_t cap_cells;
+  bool oom;
+} cell_store;
+POL_INTERNAL void cells_init(cell_store *c);
+POL_INTERNAL void cells_free(cell_store *c);
+/* Keep vendor [vr]'s row; false (and c->oom) on out of memory. */
+POL_INTERNAL bool cells_keep(cell_store *c, const report *r,
+                             const vendor_result *vr);
+POL_INTERNAL const uint8_t *cells_row(const cell_store *c, const policy *p,
+                                      size_t j);
+/* PASS / applicable (not SKIPPED) in per cent, and facts present / facts
+ * the rules needed; -1 when there is nothing to divide by. */
+POL_INTERNAL int cells_score(const cell_vendor *v);
+POL_INTERNAL int cells_disclosure(const cell_vendor *v);
+
+/* The residual condition of an UNKNOWN rule, as CEL text over the
+ * missing facts ("passes if ..."), or NULL when there is none.
+ * TODO(#9): the residual accessors land with issue 9; until then this
+ * is NULL and the formats leave their place for it empty. */
+POL_INTERNAL const char *render_residual(const report *r,
+                                         const vendor_result *vr,
+                                         uint32_t i);
+/* The `when` of rule [i] as its source text, for SKIPPED, or NULL. */
+POL_INTERNAL const char *render_when(const policy *p, uint32_t i);
 
 /* The members, one per file. */
 POL_INTERNAL extern const render_ops render_text_ops;
 POL_INTERNAL extern const render_ops render_json_ops;
 POL_INTERNAL extern const render_ops render_ndjson_ops;
 POL_INTERNAL extern const render_ops render_questions_ops;
+POL_INTERNAL extern const render_ops render_markdown_ops;
+POL_INTERNAL extern const render_ops render_html_ops;
+POL_INTERNAL extern const render_ops render_csv_ops;
+POL_INTERNAL extern const render_ops render_junit_ops;
+POL_INTERNAL extern const render_ops render_sarif_ops;
+POL_INTERNAL extern const render_ops render_tap_ops;
 
 #endif

@@ -387,6 +387,11 @@ static void jstamp(jout *o, int level, const renderer *w) {
   sb_putc(o->b, '}');
 }
 
+void render_json_stamp(const renderer *w, sbuf *b) {
+  jout o = {.b = b, .compact = true};
+  jstamp(&o, 0, w);
+}
+
 static void json_end(renderer *w, sbuf *b) {
   jout o = {.b = b};
   if (w->nvendors + w->nerrors)
