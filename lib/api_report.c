@@ -464,6 +464,13 @@ static const render_ops *writer_ops(const pol_writer_options *o) {
   return render_by_number(o->format);
 }
 
+/* render.h's spill: what a long end() has written goes out now. */
+static void spill(void *user, sbuf *out) {
+  pol_writer *w = user;
+  if (out == &w->buf)
+    flush(w);
+}
+
 int pol_writer_open(const pol_policy *pol, const pol_writer_options *o,
                     pol_write_fn write, void *user, pol_writer **out) {
   if (!out)
@@ -485,6 +492,8 @@ int pol_writer_open(const pol_policy *pol, const pol_writer_options *o,
     pol_writer_free(w);
     return POL_ENOMEM;
   }
+  w->w.spill = spill;
+  w->w.spill_user = w;
   if (!writer_settings(&w->w, o)) {
     pol_writer_free(w);
     return POL_EINVAL;

@@ -80,6 +80,11 @@ void render_error(renderer *w, const char *from, const char *message,
 
 void render_end(renderer *w, sbuf *out) { w->ops->end(w, out); }
 
+void render_spill(const renderer *w, sbuf *out) {
+  if (w->spill && out->len > (64u << 10))
+    w->spill(w->spill_user, out);
+}
+
 void render_free(renderer *w) {
   if (w->ops && w->ops->free)
     w->ops->free(w);

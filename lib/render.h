@@ -72,6 +72,11 @@ struct renderer {
   unsigned width;      /* text: the columns to fit; 0: no limit */
   matrix_view matrix;
   stamp stamp;         /* filled by the writer; empty for one-off renders */
+  /* Where a long end() hands what it has written so far (the writer's
+   * output), so a matrix of many vendors is not held whole; NULL: keep
+   * it all (pol_report_render). */
+  void (*spill)(void *user, sbuf *out);
+  void *spill_user;
   uint64_t nvendors;   /* vendors written before the current one */
   uint64_t nerrors;    /* inputs reported through error() */
   void *state;         /* ops->state_size bytes */
@@ -97,6 +102,9 @@ POL_INTERNAL void render_error(renderer *w, const char *src,
                                const char *message, sbuf *out);
 POL_INTERNAL void render_end(renderer *w, sbuf *out);
 POL_INTERNAL void render_free(renderer *w);
+/* Hand [out] to w->spill when it holds more than a few dozen KiB: call
+ * it between the rows of a long end(). */
+POL_INTERNAL void render_spill(const renderer *w, sbuf *out);
 
 /* ---- pieces several members use (render.c) ---- */
 POL_INTERNAL void render_place_as_is(renderer *w, const report *r,

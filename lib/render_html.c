@@ -287,6 +287,7 @@ static void matrix_rules(const renderer *w, const cell_store *c, sbuf *b) {
       for (size_t j = 0; j < c->nv; j++)
         cell(b, w->lang, cells_row(c, p, j)[i], NULL);
       sb_puts(b, "</tr>\n");
+      render_spill(w, b);
     }
     sb_puts(b, "</tbody>\n");
   }
@@ -307,6 +308,7 @@ static void matrix_vendors(const renderer *w, const cell_store *c,
     for (uint32_t i = 0; i < p->nrules; i++)
       cell(b, w->lang, cells_row(c, p, j)[i], p->rules[i].id);
     sb_puts(b, "</tr>\n");
+    render_spill(w, b);
   }
   sb_puts(b, "</tbody></table>\n");
 }
@@ -340,6 +342,7 @@ static void scores(const renderer *w, const cell_store *c, sbuf *b) {
     bar(b, cells_score(v));
     bar(b, cells_disclosure(v));
     sb_puts(b, "</tr>\n");
+    render_spill(w, b);
   }
   sb_puts(b, "</tbody></table>\n");
 }

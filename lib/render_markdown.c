@@ -240,6 +240,7 @@ static void matrix_rules(const renderer *w, const cell_store *c, sbuf *b) {
     sb_printf(b, "` | %s |", render_severity(w->lang, p->rules[i].sev));
     for (size_t j = 0; j < c->nv; j++)
       cell(b, w->lang, cells_row(c, p, j)[i]);
+    render_spill(w, b);
   }
   sb_putc(b, '\n');
 }
@@ -264,6 +265,7 @@ static void scores(const renderer *w, const cell_store *c, sbuf *b) {
     for (int k = VD_PASS; k <= VD_SKIPPED; k++)
       sb_printf(b, " %u |", v->count[k]);
     sb_printf(b, " %u |\n", v->nwaived);
+    render_spill(w, b);
   }
 }
 

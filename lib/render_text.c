@@ -385,6 +385,7 @@ static void render_single(renderer *w, const report *r, uint32_t j,
 
 /* The matrix's view of what text_state kept. */
 typedef struct matrix {
+  const renderer *w;      /* for render_spill between long rows */
   const policy *p;
   const text_state *st;
   int flags;
@@ -614,6 +615,7 @@ static void vendor_legend(sbuf *out, const matrix *m) {
       sb_putc(out, ')');
     }
     sb_putc(out, '\n');
+    render_spill(m->w, out);
   }
 }
 
@@ -635,6 +637,7 @@ static void vendor_counts(sbuf *out, const matrix *m) {
     sb_puts(out, "  ");
     out_text(out, m->st->v[j].name);
     sb_putc(out, '\n');
+    render_spill(m->w, out);
   }
 }
 
@@ -671,19 +674,22 @@ static void must_not_met(sbuf *out, const matrix *m) {
       first = must_group(out, m->p, vs, VD_UNKNOWN, "UNKNOWN (warning) ",
                          first, &col);
     sb_puts(out, first ? " none\n" : "\n");
+    render_spill(m->w, out);
   }
 }
 
 static void render_matrix(const renderer *w, sbuf *out) {
-  matrix m = {w->pol, w->state, w->flags, w->unknown, 0, 0, 0, false};
+  matrix m = {w, w->pol, w->state, w->flags, w->unknown, 0, 0, 0, false};
   matrix_layout(&m);
   policy_header(m.p, out);
   sb_putc(out, '\n');
   vendor_legend(out, &m);
   sb_putc(out, '\n');
   matrix_head(out, &m);
-  for (uint32_t i = 0; i < m.p->nrules; i++)
+  for (uint32_t i = 0; i < m.p->nrules; i++) {
     matrix_row(out, &m, i);
+    render_spill(w, out);
+  }
   rule_line(out, &m);
   compliant_row(out, &m);
   sb_putc(out, '\n');
