@@ -88,8 +88,7 @@ static void facts_cells(const report *r, const vendor_result *vr,
     sb_free(&v);
     if (f[k].evidence) {
       piece(ev);
-      out_span(&ev->t, f[k].evidence->data, f[k].evidence->len, SIZE_MAX,
-               false);
+      out_para(&ev->t, f[k].evidence->data, 0); /* keeps its lines */
     }
   }
   f = report_refs(r, vr, i, true, &n);

@@ -21,6 +21,15 @@ pc  cmocka              libcmocka-dev
 dir /usr/share/zoneinfo tzdata
 '
 
+# What some tests use when it is there, and say "skipped: why" when it is
+# not: installed with the rest on Debian as root, but never a reason to
+# stop the build. chromium renders the HTML report (make report-tests);
+# fonts-noto-cjk gives its page Japanese and Chinese glyphs.
+optional='
+cmd chromium            chromium
+dir /usr/share/fonts/opentype/noto fonts-noto-cjk
+'
+
 # present KIND WHAT: is it there?
 present() {
   case $1 in
@@ -48,6 +57,24 @@ $needs
 EOF
   what=${what#, }
 }
+
+# Optional packages: install as root on Debian, quietly give up otherwise.
+if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  opt=""
+  while read -r kind thing pkg; do
+    [ -n "$kind" ] || continue
+    present "$kind" "$thing" || opt="$opt $pkg"
+  done <<OPT
+$optional
+OPT
+  if [ -n "$opt" ]; then
+    echo "deps: installing the optional$opt (tests that need them skip without)"
+    apt-get update -qq >/dev/null 2>&1
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+      --no-install-recommends $opt >/dev/null 2>&1 ||
+      echo "deps: could not install$opt; the tests that use them will say skipped"
+  fi
+fi
 
 find_missing
 [ -z "$pkgs" ] && exit 0
