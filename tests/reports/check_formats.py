@@ -314,7 +314,7 @@ def main():
     test_tap(policyc, rep)
     test_html(policyc, rep, outdir)
     if os.environ.get("POL_SKIP_MEMORY"):
-        print("memory: skipped: POL_SKIP_MEMORY is set")
+        print("memory: skipped: POL_SKIP_MEMORY=%s (a sanitizer build's memory is not the program's)" % os.environ["POL_SKIP_MEMORY"])
     else:
         test_memory(policyc, gen, outdir)
     print("report formats: %d failed" % len(FAILS))
