@@ -121,7 +121,7 @@ def check_cli(policyc, base):
     ok = rc == want_rc
     for ext, got in ((".out", out), (".err", err)):
         if os.path.exists(base + ext):
-            want = open(base + ext, encoding="utf-8").read()
+            want = open(base + ext, encoding="utf-8", newline="").read()
             want = want.replace("$BUILD", os.path.dirname(policyc))
             ok = ok and want == got
     return ok, (rc, out, err)
@@ -134,7 +134,7 @@ def update(policyc, names):
         build = os.path.dirname(policyc)
         for ext, got in ((".out", out), (".err", err)):
             if os.path.exists(base + ext):
-                open(base + ext, "w", encoding="utf-8").write(
+                open(base + ext, "w", encoding="utf-8", newline="").write(
                     got.replace(build, "$BUILD"))
         if os.path.exists(base + ".status") or rc != 0:
             open(base + ".status", "w").write("%d\n" % rc)
