@@ -277,6 +277,8 @@ static void check_path(walk *w, const ast *n) {
   char path[512];
   if (!fact_path(w, n, path, sizeof path) || schema_known(w->p, path))
     return;
+  if (path[0] == '$') /* $vendor: metadata, the same in every fact set */
+    return;
   const char *s = schema_suggest(w->p, path);
   if (s)
     diag_add(w->d, n->sp, "unknown fact '%s', did you mean '%s'?", path, s);
