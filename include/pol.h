@@ -260,6 +260,13 @@ POL_API int pol_eval(pol_ctx *ctx, const pol_program *prog,
  * it here. */
 POL_API void pol_ctx_set_interrupt(pol_ctx *ctx, int (*fn)(void *user),
                                    void *user);
+/* The limits of evaluations and checks on [ctx] from its next one on:
+ * [max_steps] and [max_memory] mean what pol_config's do (0: no limit).
+ * A ctx starts with its env's; this changes [ctx] alone, so a host can
+ * change limits (per request, per user) without a new env or
+ * recompiling anything. POL_EINVAL for a NULL [ctx]. */
+POL_API int pol_ctx_set_limits(pol_ctx *ctx, uint64_t max_steps,
+                               size_t max_memory);
 
 /* ==== values =============================================================
  * Accessors take NULL (a missing map key, an index out of range) and then
@@ -470,6 +477,15 @@ POL_API const char *pol_report_message(const pol_report *rep, size_t i,
 /* ERROR: "file:line:col: reason". */
 POL_API const char *pol_report_reason(const pol_report *rep, size_t i,
                                       size_t r);
+/* Why rule [r] of vendor [i] has its verdict, as a status code, so that
+ * a host need not read [reason]'s text: POL_OK for a decided verdict
+ * (PASS, FAIL, UNKNOWN, SKIPPED); for ERROR, POL_ELIMIT when an
+ * evaluation limit stopped the rule (pol_config's max_steps or
+ * max_memory, or pol_ctx_set_limits'), else POL_ERUNTIME (a type error,
+ * a division by zero, a `when` that is not a bool: the policy or the
+ * data). POL_EINVAL when [i] or [r] is out of range. Never
+ * POL_EINTERRUPT: an interrupted check adds no vendor. */
+POL_API int pol_report_status(const pol_report *rep, size_t i, size_t r);
 /* The facts rule [r] read for vendor [i], [k] from 0: each a leaf as a
  * path in CEL syntax (controls["3.2"].status, subprocessors[1].name),
  * its value (NULL for a presence test that found nothing), the citation

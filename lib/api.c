@@ -307,6 +307,18 @@ void pol_ctx_set_interrupt(pol_ctx *c, int (*fn)(void *), void *user) {
   c->vm.interrupt_user = user;
 }
 
+/* The vm reads both limits at the start of each run, and its arena
+ * checks the memory limit on each allocation: changing them between
+ * runs is all it takes. */
+int pol_ctx_set_limits(pol_ctx *c, uint64_t max_steps, size_t max_memory) {
+  if (!c)
+    return POL_EINVAL;
+  c->vm.max_steps = max_steps;
+  c->vm.max_memory = max_memory;
+  c->vm.a.limit = max_memory;
+  return POL_OK;
+}
+
 /* The status of an evaluation that gave the error [e] of [p], with its
  * message, "file:line:col: message", in [c]. */
 int api_runtime_error(sbuf *msg, const program *p, const err *e) {

@@ -294,6 +294,17 @@ const char *pol_report_reason(const pol_report *rep, size_t i, size_t r) {
   return rr ? rr->reason : NULL;
 }
 
+/* An interrupted check adds no vendor, and one out of memory neither:
+ * of the evaluation's failures, only limits and errors become verdicts. */
+int pol_report_status(const pol_report *rep, size_t i, size_t r) {
+  const rule_result *rr = result(rep, i, r);
+  if (!rr)
+    return POL_EINVAL;
+  if (rr->v != VD_ERROR)
+    return POL_OK;
+  return rr->limit ? POL_ELIMIT : POL_ERUNTIME;
+}
+
 /* Fact [k] of rule [r] of vendor [i] (missing ones when [missing]),
  * resolved; NULL if out of range or out of memory. */
 static fact_ref *fact(const pol_report *rep, size_t i, size_t r, size_t k,

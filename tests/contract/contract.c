@@ -1256,6 +1256,7 @@ int main(int argc, char **argv) {
   contract_report_tests();
   contract_io_tests();
   contract_thread_tests();
+  contract_embed_tests();
   if (own)
     remove_scratch();
   if (known)

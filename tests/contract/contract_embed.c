@@ -1,0 +1,103 @@
+/*
+ * contract_embed.c: the promises of pol.h that issue 8 added for hosts
+ * embedding the library: limits per ctx, a status code per rule result,
+ * POL_NO_FILE_IMPORTS, values as JSON text, and constructors that say
+ * why they failed.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include "contract.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* {==== limits per ctx ===================================================== */
+
+static int eval_on(pol_env *env, pol_ctx *ctx, const pol_facts *f,
+                   const char *src) {
+  pol_program *prog = NULL;
+  const pol_value *v;
+  int rc = pol_compile_expr(env, src, strlen(src), "lim.cel", f, &prog);
+  if (rc == POL_OK)
+    rc = pol_eval(ctx, prog, f, &v);
+  pol_program_free(prog);
+  return rc;
+}
+
+static void test_ctx_limits(void) {
+  pol_env *env = env_default();
+  pol_facts *f = list_facts(env, 1000);
+  pol_ctx *a = ctx_of(env), *b = ctx_of(env);
+  const char *loop = "xs.all(x, x >= 0)";
+  const char *mem = "xs.map(x, s + s + s + s).size() == 1000";
+  test_name = "pol_ctx_set_limits";
+  CHECK_RC(pol_ctx_set_limits(a, 100, 0), POL_OK);
+  CHECK_RC(eval_on(env, a, f, loop), POL_ELIMIT);
+  CHECK_PREFIX(pol_ctx_errmsg(a), "lim.cel:1:1: ");
+  CHECK_HAS(pol_ctx_errmsg(a), "more than 100 loop iterations");
+  CHECK_RC(eval_on(env, b, f, loop), POL_OK); /* b keeps the env's */
+  CHECK_RC(pol_ctx_set_limits(a, 0, 4096), POL_OK);
+  CHECK_RC(eval_on(env, a, f, loop), POL_OK);
+  CHECK_RC(eval_on(env, a, f, mem), POL_ELIMIT);
+  CHECK_HAS(pol_ctx_errmsg(a), "memory limit");
+  CHECK_RC(pol_ctx_set_limits(a, 0, 0), POL_OK);
+  CHECK_RC(eval_on(env, a, f, mem), POL_OK);
+  CHECK_RC(pol_ctx_set_limits(NULL, 0, 0), POL_EINVAL);
+  pol_ctx_free(b);
+  pol_ctx_free(a);
+  pol_facts_free(f);
+  pol_env_free(env);
+}
+
+/* }==== */
+
+/* {==== a status code per rule result ====================================== */
+
+static void test_report_status(void) {
+  pol_env *env = env_default();
+  pol_policy *pol = policy_of(env, POLICY, "c.pol");
+  pol_policy *lim;
+  pol_facts *f = list_facts(env, 1000);
+  pol_facts *b = facts_of(env, VENDOR_B, SOURCES[1]);
+  pol_ctx *ctx = ctx_of(env);
+  pol_report *rep = report_of(pol, POL_UNKNOWN_FAIL), *lrep;
+  test_name = "pol_report_status";
+  CHECK_RC(pol_check(ctx, rep, b, SOURCES[1]), POL_OK);
+  for (size_t r = 0; r < NRULES; r++)
+    CHECK_RC(pol_report_status(rep, 0, r),
+             VERDICTS_B[r] == POL_ERROR ? POL_ERUNTIME : POL_OK);
+  CHECK_RC(pol_report_status(rep, 0, R_TYPEBUG), POL_ERUNTIME);
+  CHECK_RC(pol_report_status(rep, 0, NRULES), POL_EINVAL);
+  CHECK_RC(pol_report_status(rep, 1, 0), POL_EINVAL);
+  CHECK_RC(pol_report_status(NULL, 0, 0), POL_EINVAL);
+  /* a limit: POL_ELIMIT, from the ctx's limits */
+  lim = policy_of(env, "must steps: xs.all(x, x >= 0)\n"
+                       "must mem: xs.map(x, s + s + s + s).size() > 0\n"
+                       "must type: s + 1 == 2\n", "lim.pol");
+  lrep = report_of(lim, POL_UNKNOWN_FAIL);
+  CHECK_RC(pol_ctx_set_limits(ctx, 100, 4096), POL_OK);
+  CHECK_RC(pol_check(ctx, lrep, f, "list.json"), POL_OK);
+  CHECK_STR(pol_report_verdict(lrep, 0, 0), "ERROR");
+  CHECK_RC(pol_report_status(lrep, 0, 0), POL_ELIMIT);
+  CHECK_STR(pol_report_verdict(lrep, 0, 1), "ERROR");
+  CHECK_RC(pol_report_status(lrep, 0, 1), POL_ELIMIT);
+  CHECK_RC(pol_report_status(lrep, 0, 2), POL_ERUNTIME);
+  CHECK_RC(pol_ctx_set_limits(ctx, 0, 0), POL_OK);
+  CHECK_RC(pol_check(ctx, lrep, f, "list.json"), POL_OK);
+  CHECK_RC(pol_report_status(lrep, 1, 0), POL_OK);
+  CHECK_RC(pol_report_status(lrep, 1, 1), POL_OK);
+  pol_report_free(lrep);
+  pol_report_free(rep);
+  pol_ctx_free(ctx);
+  pol_facts_free(b);
+  pol_facts_free(f);
+  pol_policy_free(lim);
+  pol_policy_free(pol);
+  pol_env_free(env);
+}
+
+/* }==== */
+
+void contract_embed_tests(void) {
+  test_ctx_limits();
+  test_report_status();
+}
