@@ -106,8 +106,14 @@ typedef void *(*pol_alloc_fn)(void *user, void *ptr, size_t size);
 
 /* pol_config.flags */
 enum {
-  POL_STRICT_CALLS = 1 /* a call of an unknown function or method is a
-                          compile error, not an error value at run time */
+  POL_STRICT_CALLS = 1,   /* a call of an unknown function or method is a
+                             compile error, not an error value at run time */
+  POL_NO_FILE_IMPORTS = 2 /* `import` loads only the modules built into the
+                             library: no file beside the policy, in an
+                             import directory or in the install's module
+                             directory is read (pol_env_add_import_dir is
+                             then POL_EINVAL). For hosts that compile
+                             policies from untrusted users. */
 };
 
 typedef struct pol_config {
@@ -118,7 +124,7 @@ typedef struct pol_config {
                            256 MiB; 0: no limit) */
   pol_alloc_fn alloc;   /* NULL: malloc, realloc and free */
   void *alloc_user;
-  unsigned flags;       /* POL_STRICT_CALLS */
+  unsigned flags;       /* POL_STRICT_CALLS, POL_NO_FILE_IMPORTS */
 } pol_config;
 
 typedef struct pol_env pol_env;
@@ -132,8 +138,9 @@ typedef struct pol_value pol_value;
 POL_API void pol_config_init_size(pol_config *cfg, size_t size);
 #define pol_config_init(cfg) pol_config_init_size((cfg), sizeof *(cfg))
 /* A new environment in *[out]; [cfg] may be NULL for the defaults.
- * Returns POL_OK, POL_EINVAL (a cfg whose size member is not set) or
- * POL_ENOMEM. */
+ * Returns POL_OK, POL_EINVAL (a cfg whose size member is not set, or a
+ * flag this library does not know: a restriction it cannot honour is
+ * refused, never ignored) or POL_ENOMEM. */
 POL_API int pol_env_new(const pol_config *cfg, pol_env **out);
 POL_API void pol_env_free(pol_env *env);
 /* The last error of [env] as text: for POL_ESYNTAX, every diagnostic,
@@ -326,7 +333,8 @@ typedef enum {
 POL_API const char *pol_severity_name(pol_severity s);
 POL_API const char *pol_verdict_name(pol_verdict v);
 
-/* Add [dir] to the directories searched by `import` (copied). */
+/* Add [dir] to the directories searched by `import` (copied).
+ * POL_EINVAL, with a message, in an env with POL_NO_FILE_IMPORTS. */
 POL_API int pol_env_add_import_dir(pol_env *env, const char *dir);
 /* Compile the policy text [src] of [len] bytes named [name]. On
  * POL_ESYNTAX read the diagnostics (they may come from several files).

@@ -35,7 +35,8 @@ int pol_policy_compile(pol_env *env, const char *src, size_t len,
   size_t ndirs = env->ndirs;
   dirs[ndirs++] = POL_MODULE_DIR;
   policy_paths paths = {dirs, ndirs, env->hosts,
-                        (env->cfg.flags & POL_STRICT_CALLS) != 0};
+                        (env->cfg.flags & POL_STRICT_CALLS) != 0,
+                        (env->cfg.flags & POL_NO_FILE_IMPORTS) != 0};
   policy *p = policy_compile(src, len, name ? name : "<policy>", &paths,
                              &env->diags);
   mem_free(&env->m, dirs);

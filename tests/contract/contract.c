@@ -1199,7 +1199,7 @@ static void test_value_format(void) {
 static const char *const SCRATCH_FILES[] = {
     "plain.pol", "mods/cmod.pol", "sibling.pol", "main.pol", "mods",
     "v.json",    "bad.json",      "bad.pol",     "cmod.pol", "main2.pol",
-    NULL};
+    "nfmain.pol", "nfmod.pol", NULL};
 
 static int make_scratch(int argc, char **argv, char *buf, size_t size) {
   const char *tmp = getenv("TMPDIR");

@@ -97,7 +97,44 @@ static void test_report_status(void) {
 
 /* }==== */
 
+/* {==== POL_NO_FILE_IMPORTS =============================================== */
+
+static void test_no_file_imports(void) {
+  pol_env *plain = env_default();
+  pol_env *closed = env_with(10000000, 0, POL_NO_FILE_IMPORTS);
+  pol_env *newer = NULL;
+  pol_config cfg;
+  pol_policy *pol = NULL;
+  char *main_file = dup_str(scratch_path("nfmain.pol"));
+  const char *std = "import \"schema_backup\"\nbackup.generations >= 7\n";
+  test_name = "POL_NO_FILE_IMPORTS";
+  write_file(scratch_path("nfmod.pol"), "let limit = 7\n");
+  write_file(main_file, "import \"nfmod\"\nn >= limit\n");
+  CHECK_RC(pol_policy_compile_file(plain, main_file, &pol), POL_OK);
+  pol_policy_free(pol);
+  CHECK_RC(pol_policy_compile_file(closed, main_file, &pol), POL_ESYNTAX);
+  CHECK(pol == NULL);
+  CHECK_HAS(pol_env_errmsg(closed), "module 'nfmod' not found (file "
+            "imports are disabled");
+  CHECK_RC(pol_env_add_import_dir(closed, scratch), POL_EINVAL);
+  CHECK_HAS(pol_env_errmsg(closed), "POL_NO_FILE_IMPORTS");
+  CHECK_RC(pol_policy_compile(closed, std, strlen(std), "std.pol", &pol),
+           POL_OK);
+  pol_policy_free(pol);
+  /* an unknown flag is refused, not ignored */
+  pol_config_init(&cfg);
+  cfg.flags = 1u << 20;
+  CHECK_RC(pol_env_new(&cfg, &newer), POL_EINVAL);
+  CHECK(newer == NULL);
+  free(main_file);
+  pol_env_free(closed);
+  pol_env_free(plain);
+}
+
+/* }==== */
+
 void contract_embed_tests(void) {
   test_ctx_limits();
   test_report_status();
+  test_no_file_imports();
 }

@@ -6,7 +6,9 @@
  */
 #include "harness.h"
 
+#include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "pol.h"
 
@@ -147,12 +149,87 @@ static void report_status_memory_limit(void **state) {
   assert_int_equal(pol_report_status(f->rep, 1, 0), POL_OK);
 }
 
+/* ==== POL_NO_FILE_IMPORTS ================================================ */
+
+static int setup_no_files(void **state) {
+  return setup_flags(state, POL_NO_FILE_IMPORTS);
+}
+
+static void write_text(const char *path, const char *text) {
+  FILE *fp = fopen(path, "w");
+  assert_non_null(fp);
+  assert_int_equal(fputs(text, fp) >= 0, 1);
+  assert_int_equal(fclose(fp), 0);
+}
+
+/* A policy beside a module it imports: found in a plain env, not read
+ * at all with POL_NO_FILE_IMPORTS, which still has the standard
+ * library's modules. */
+static void no_file_imports(void **state) {
+  fixture *f = *state;
+  char dir[] = "/tmp/pol-embed-XXXXXX", main_pol[64], mod[64];
+  assert_non_null(mkdtemp(dir));
+  snprintf(main_pol, sizeof main_pol, "%s/main.pol", dir);
+  snprintf(mod, sizeof mod, "%s/mymod.pol", dir);
+  write_text(mod, "let limit = 7\n");
+  write_text(main_pol, "// a policy\nimport \"mymod\"\nn >= limit\n");
+  pol_env *plain;
+  pol_policy *pol;
+  assert_int_equal(pol_env_new(NULL, &plain), POL_OK);
+  assert_int_equal(pol_policy_compile_file(plain, main_pol, &pol), POL_OK);
+  pol_policy_free(pol);
+  assert_int_equal(pol_env_add_import_dir(plain, dir), POL_OK);
+  pol_env_free(plain);
+
+  assert_int_equal(pol_policy_compile_file(f->env, main_pol, &f->pol),
+                   POL_ESYNTAX);
+  assert_null(f->pol);
+  assert_int_equal(pol_diag_count(f->env), 1);
+  pol_diag d = POL_DIAG_INIT;
+  assert_pol_ok(f, pol_diag_get(f->env, 0, &d));
+  assert_string_equal(d.file, main_pol);
+  assert_int_equal(d.line, 2);
+  assert_int_equal(d.col, 1);
+  assert_string_equal(d.message, "module 'mymod' not found (file imports "
+                      "are disabled: only the standard library is "
+                      "searched)");
+  /* nor can a directory be added */
+  assert_int_equal(pol_env_add_import_dir(f->env, dir), POL_EINVAL);
+  assert_non_null(strstr(pol_env_errmsg(f->env), "POL_NO_FILE_IMPORTS"));
+  /* the built-in modules, and the implicit regions prelude, still load */
+  const char *src = "import \"schema_backup\"\n"
+                    "backup.generations >= 7 && [JP].size() == 1\n";
+  assert_pol_ok(f, pol_policy_compile(f->env, src, strlen(src), main_pol,
+                                      &f->pol));
+  unlink(mod);
+  unlink(main_pol);
+  rmdir(dir);
+}
+
+/* A flag this library does not know (from a newer header) may be a
+ * restriction it cannot honour: the env is refused. */
+static void unknown_flags_refused(void **state) {
+  (void)state;
+  pol_config cfg;
+  pol_config_init(&cfg);
+  cfg.flags = POL_NO_FILE_IMPORTS | (1u << 20);
+  pol_env *env = (pol_env *)&cfg;
+  assert_int_equal(pol_env_new(&cfg, &env), POL_EINVAL);
+  assert_null(env);
+  cfg.flags = POL_NO_FILE_IMPORTS | POL_STRICT_CALLS;
+  assert_int_equal(pol_env_new(&cfg, &env), POL_OK);
+  pol_env_free(env);
+}
+
 int main(int argc, char **argv) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(ctx_limits_are_per_ctx, setup, teardown),
       cmocka_unit_test_setup_teardown(report_status_per_rule, setup, teardown),
       cmocka_unit_test_setup_teardown(report_status_memory_limit, setup,
                                       teardown),
+      cmocka_unit_test_setup_teardown(no_file_imports, setup_no_files,
+                                      teardown),
+      cmocka_unit_test(unknown_flags_refused),
   };
   return RUN_TESTS("embed", tests, argc, argv);
 }
