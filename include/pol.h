@@ -312,6 +312,19 @@ POL_API const pol_value *pol_value_get(const pol_value *v, const char *key);
 /* [v] as CEL literal text (1u, "s", [1, 2], duration("1s")); the text
  * is owned by [ctx] until its next call. */
 POL_API const char *pol_value_format(pol_ctx *ctx, const pol_value *v);
+/* [v] as JSON text (RFC 8259, UTF-8), owned by [ctx] until its next
+ * call: [indent] 0 writes one line, 1 to 16 that many spaces per level,
+ * one member per line. Ints and uints are exact integers; a double has
+ * a '.' or an exponent (NaN and the infinities are the strings "NaN",
+ * "Infinity", "-Infinity"); bytes are base64 strings; durations and
+ * timestamps the strings of protobuf's JSON mapping ("1.5s",
+ * "2025-01-01T00:00:00Z"); a type is its name as a string;
+ * optional.of(x) is x and optional.none() null; an error is
+ * {"error": "message"}; map keys that are not strings are the strings
+ * of their JSON text. NULL for a NULL [v] or [ctx], or out of memory
+ * (then POL_ENOMEM's message is in pol_ctx_errmsg). */
+POL_API const char *pol_value_json(pol_ctx *ctx, const pol_value *v,
+                                   int indent);
 
 /* ==== policies ===========================================================
  * A policy is a file of rules over facts (docs/policies.md). Compiling
@@ -642,8 +655,23 @@ POL_API int pol_validate(pol_env *env, const pol_policy *schema,
  * Values a host makes: facts built without JSON, and the results of host
  * functions. A pol_builder says where new values live: in a fact set
  * (valid as long as it) or in an evaluation (valid until it returns).
- * Constructors return NULL on out of memory or a bad argument. */
+ * Constructors return NULL on out of memory or a bad argument, and
+ * then pol_builder_status and pol_builder_errmsg say why. A builder is
+ * used by one thread at a time. */
 typedef struct pol_builder pol_builder;
+
+/* The status of [b]'s last constructor call: POL_OK when it returned a
+ * value; POL_EFORMAT for text that is not UTF-8 (pol_new_string, a
+ * pol_new_map key); POL_EINVAL for another bad argument (a NULL pointer,
+ * a duration or timestamp out of range, a repeated map key);
+ * POL_ENOMEM. POL_EINVAL for a NULL [b]. */
+POL_API int pol_builder_status(const pol_builder *b);
+/* Why [b]'s last failing constructor failed, naming it:
+ * "pol_new_string: not valid UTF-8 at byte 3 of 5". Owned by [b]; it
+ * changes when another constructor fails; "" if none has. A host
+ * function that returns NULL after a constructor failed gets this text
+ * in its evaluation's error. */
+POL_API const char *pol_builder_errmsg(const pol_builder *b);
 
 /* The builder of [facts]: its values live as long as the fact set. */
 POL_API pol_builder *pol_facts_builder(pol_facts *facts);
@@ -652,7 +680,8 @@ POL_API const pol_value *pol_new_bool(pol_builder *b, bool x);
 POL_API const pol_value *pol_new_int(pol_builder *b, int64_t x);
 POL_API const pol_value *pol_new_uint(pol_builder *b, uint64_t x);
 POL_API const pol_value *pol_new_double(pol_builder *b, double x);
-/* A string of [len] bytes of UTF-8 (NULL if it is not valid UTF-8). */
+/* A string of [len] bytes of UTF-8 (NULL, POL_EFORMAT, if it is not
+ * valid UTF-8). */
 POL_API const pol_value *pol_new_string(pol_builder *b, const char *s,
                                         size_t len);
 POL_API const pol_value *pol_new_bytes(pol_builder *b, const void *p,

@@ -133,8 +133,107 @@ static void test_no_file_imports(void) {
 
 /* }==== */
 
+/* {==== values as JSON ===================================================== */
+
+static void test_value_json(void) {
+  pol_env *env = env_default();
+  pol_facts *f = facts_of(env, VENDOR_B, SOURCES[1]);
+  pol_ctx *ctx = ctx_of(env);
+  pol_program *prog = NULL;
+  const pol_value *v;
+  const char *src = "{'n': [1, 18446744073709551615u, 0.5, b'\\x00'], "
+                    "'d': duration('90s'), 'e': [1/0][0]}";
+  test_name = "pol_value_json";
+  CHECK_STR(pol_value_json(ctx, pol_facts_get(f, "backup"), 0),
+            "{\"generations\":3}");
+  CHECK_STR(pol_value_json(ctx, pol_facts_get(f, "$vendor"), 2),
+            "{\n  \"name\": \"Beta\",\n  \"version\": null\n}");
+  CHECK_RC(pol_compile_expr(env, src, strlen(src), "j.cel", NULL, &prog),
+           POL_OK);
+  /* a list holding an error is itself the error: the whole map is */
+  CHECK_RC(pol_eval(ctx, prog, NULL, &v), POL_ERUNTIME);
+  CHECK_PREFIX(pol_value_json(ctx, v, 0), "{\"error\":");
+  pol_program_free(prog);
+  src = "{'n': [1, 18446744073709551615u, 0.5, b'\\x00'], "
+        "'d': duration('90s')}";
+  CHECK_RC(pol_compile_expr(env, src, strlen(src), "j.cel", NULL, &prog),
+           POL_OK);
+  CHECK_RC(pol_eval(ctx, prog, NULL, &v), POL_OK);
+  CHECK_STR(pol_value_json(ctx, v, 0),
+            "{\"n\":[1,18446744073709551615,0.5,\"AA==\"],\"d\":\"90s\"}");
+  CHECK(pol_value_json(ctx, NULL, 0) == NULL);
+  CHECK(pol_value_json(NULL, v, 0) == NULL);
+  /* the text is the ctx's: it survives the program, not the next call */
+  pol_program_free(prog);
+  CHECK_STR(pol_value_json(ctx, v, 0),
+            "{\"n\":[1,18446744073709551615,0.5,\"AA==\"],\"d\":\"90s\"}");
+  pol_ctx_free(ctx);
+  pol_facts_free(f);
+  pol_env_free(env);
+}
+
+/* }==== */
+
+/* {==== builders say why they failed ======================================= */
+
+static const pol_value *passes_null_on(pol_builder *b,
+                                       const pol_value *const *args,
+                                       size_t nargs, void *user) {
+  (void)args;
+  (void)nargs;
+  (void)user;
+  return pol_new_string(b, "\xe3\x81", 2); /* a cut-off あ */
+}
+
+static void test_builder_errors(void) {
+  pol_env *env = env_default();
+  pol_facts *f = NULL;
+  pol_ctx *ctx = ctx_of(env);
+  pol_builder *b;
+  const char *keys[] = {"k", "k"};
+  const pol_value *vals[2];
+  pol_program *prog = NULL;
+  const pol_value *v;
+  test_name = "pol_builder_status and _errmsg";
+  CHECK_RC(pol_facts_new(env, &f), POL_OK);
+  b = pol_facts_builder(f);
+  CHECK_RC(pol_builder_status(b), POL_OK);
+  CHECK_STR(pol_builder_errmsg(b), "");
+  CHECK(pol_new_string(b, "\xe3\x81", 2) == NULL);
+  CHECK_RC(pol_builder_status(b), POL_EFORMAT);
+  CHECK_STR(pol_builder_errmsg(b),
+            "pol_new_string: not valid UTF-8 at byte 0 of 2");
+  vals[0] = vals[1] = pol_new_int(b, 1);
+  CHECK_RC(pol_builder_status(b), POL_OK);
+  CHECK(pol_new_map(b, keys, vals, 2) == NULL);
+  CHECK_RC(pol_builder_status(b), POL_EINVAL);
+  CHECK_PREFIX(pol_builder_errmsg(b), "pol_new_map: ");
+  CHECK(pol_new_timestamp(b, 0, -1) == NULL);
+  CHECK_RC(pol_builder_status(b), POL_EINVAL);
+  CHECK_PREFIX(pol_builder_errmsg(b), "pol_new_timestamp: ");
+  CHECK_RC(pol_builder_status(NULL), POL_EINVAL);
+  CHECK(pol_builder_errmsg(NULL) != NULL);
+  /* in a host function: the evaluation's error says it */
+  CHECK_RC(pol_env_register_value_fn(env, "passes_null_on", 0, 0,
+                                     passes_null_on, NULL), POL_OK);
+  CHECK_RC(pol_compile_expr(env, "passes_null_on()", 16, "h.cel", NULL,
+                            &prog), POL_OK);
+  CHECK_RC(pol_eval(ctx, prog, NULL, &v), POL_ERUNTIME);
+  CHECK_STR(pol_ctx_errmsg(ctx), "h.cel:1:1: host function 'passes_null_on' "
+            "returned nothing: pol_new_string: not valid UTF-8 at byte 0 "
+            "of 2");
+  pol_program_free(prog);
+  pol_ctx_free(ctx);
+  pol_facts_free(f);
+  pol_env_free(env);
+}
+
+/* }==== */
+
 void contract_embed_tests(void) {
   test_ctx_limits();
   test_report_status();
   test_no_file_imports();
+  test_value_json();
+  test_builder_errors();
 }

@@ -221,6 +221,179 @@ static void unknown_flags_refused(void **state) {
   pol_env_free(env);
 }
 
+/* ==== pol_value_json ===================================================== */
+
+/* [src]'s value as JSON, indented by [indent]. */
+static const char *json_of(fixture *f, const char *src, int indent) {
+  const pol_value *v;
+  int rc = eval_on(f, f->ctx, src, &v);
+  assert_true(rc == POL_OK || rc == POL_ERUNTIME);
+  const char *text = pol_value_json(f->ctx, v, indent);
+  assert_non_null(text);
+  return text;
+}
+
+static void value_json(void **state) {
+  fixture *f = *state;
+  assert_string_equal(
+      json_of(f, "{'a': [1, 2u, 2.5, 'x', b'hi', true, null], "
+                 "'d': duration('1.5s'), "
+                 "'t': timestamp('2025-01-01T00:00:00Z')}", 0),
+      "{\"a\":[1,2,2.5,\"x\",\"aGk=\",true,null],\"d\":\"1.5s\","
+      "\"t\":\"2025-01-01T00:00:00Z\"}");
+  assert_string_equal(json_of(f, "{'a': [1], 2: {}}", 2),
+                      "{\n  \"a\": [\n    1\n  ],\n  \"2\": {}\n}");
+  /* exact beyond a double's 53 bits; a double keeps its point */
+  assert_string_equal(json_of(f, "[9007199254740993, 18446744073709551615u, "
+                                 "1.0, -0.0]", 0),
+                      "[9007199254740993,18446744073709551615,1.0,-0.0]");
+  assert_string_equal(json_of(f, "'日本\\n\"'", 0), "\"日本\\n\\\"\"");
+  assert_string_equal(json_of(f, "[double('NaN'), type(1), "
+                                 "optional.of(2), optional.none()]", 0),
+                      "[\"NaN\",\"int\",2,null]");
+  /* an evaluation's error value */
+  assert_string_equal(json_of(f, "1 / 0", 0),
+                      "{\"error\":\"division by zero\"}");
+  /* indent out of 0..16 is clamped */
+  assert_string_equal(json_of(f, "[1]", -3), "[1]");
+  assert_string_equal(json_of(f, "[1]", 100),
+                      "[\n                1\n]");
+  /* NULL answers NULL, as the accessors do */
+  assert_null(pol_value_json(f->ctx, NULL, 0));
+  const pol_value *v;
+  assert_pol_ok(f, eval_on(f, f->ctx, "1", &v));
+  assert_null(pol_value_json(NULL, v, 0));
+  /* a built value, and a fact set's, read back the same */
+  const char *json = "{\"k\":[true,{\"x\":\"日本\"}],\"n\":-7}";
+  assert_pol_ok(f, pol_facts_load_json(f->facts, json, strlen(json), "j"));
+  pol_builder *b = pol_facts_builder(f->facts);
+  const char *keys[] = {"k", "n"};
+  const char *xk[] = {"x"};
+  const pol_value *x = pol_new_string(b, "日本", 6);
+  const pol_value *items[] = {pol_new_bool(b, true), pol_new_map(b, xk, &x, 1)};
+  const pol_value *vals[] = {pol_new_list(b, items, 2), pol_new_int(b, -7)};
+  assert_string_equal(pol_value_json(f->ctx, pol_new_map(b, keys, vals, 2), 0),
+                      json);
+  assert_string_equal(pol_value_json(f->ctx, pol_facts_get(f->facts, "n"), 0),
+                      "-7");
+}
+
+/* ==== builders say why they failed ======================================= */
+
+/* A macro, so that a failure points at the constructor's line. */
+#define expect_failure(b, v, status, msg)                                  \
+  do {                                                                     \
+    assert_null(v);                                                        \
+    assert_int_equal(pol_builder_status(b), (status));                     \
+    assert_string_equal(pol_builder_errmsg(b), (msg));                     \
+  } while (0)
+
+static void builder_errors(void **state) {
+  fixture *f = *state;
+  pol_builder *b = pol_facts_builder(f->facts);
+  assert_int_equal(pol_builder_status(b), POL_OK);
+  assert_string_equal(pol_builder_errmsg(b), "");
+  expect_failure(b, pol_new_string(b, "ab\xff" "c", 4), POL_EFORMAT,
+                 "pol_new_string: not valid UTF-8 at byte 2 of 4");
+  /* a success sets the status back; the message stays */
+  assert_non_null(pol_new_string(b, "日本", 6));
+  assert_int_equal(pol_builder_status(b), POL_OK);
+  assert_string_equal(pol_builder_errmsg(b),
+                      "pol_new_string: not valid UTF-8 at byte 2 of 4");
+  /* a truncated sequence, a surrogate, an overlong form */
+  expect_failure(b, pol_new_string(b, "x\xe6\x97", 3), POL_EFORMAT,
+                 "pol_new_string: not valid UTF-8 at byte 1 of 3");
+  expect_failure(b, pol_new_string(b, "\xed\xa0\x80", 3), POL_EFORMAT,
+                 "pol_new_string: not valid UTF-8 at byte 0 of 3");
+  expect_failure(b, pol_new_string(b, "\xc0\xaf", 2), POL_EFORMAT,
+                 "pol_new_string: not valid UTF-8 at byte 0 of 2");
+  expect_failure(b, pol_new_string(b, NULL, 0), POL_EINVAL,
+                 "pol_new_string: NULL text");
+  expect_failure(b, pol_new_bytes(b, NULL, 3), POL_EINVAL,
+                 "pol_new_bytes: NULL data of 3 bytes");
+  expect_failure(b, pol_new_duration(b, 1, -1), POL_EINVAL,
+                 "pol_new_duration: 1 s -1 ns is out of range");
+  expect_failure(b, pol_new_timestamp(b, 253402300800, 0), POL_EINVAL,
+                 "pol_new_timestamp: 253402300800 s 0 ns is out of range");
+  const pol_value *one = pol_new_int(b, 1);
+  const pol_value *items[] = {one, NULL};
+  expect_failure(b, pol_new_list(b, items, 2), POL_EINVAL,
+                 "pol_new_list: item 1 is NULL");
+  const char *dup[] = {"a", "a"}, *bad[] = {"ok", "\xff"};
+  const pol_value *vals[] = {one, one};
+  expect_failure(b, pol_new_map(b, dup, vals, 2), POL_EINVAL,
+                 "pol_new_map: map literal has a repeated key");
+  expect_failure(b, pol_new_map(b, bad, vals, 2), POL_EFORMAT,
+                 "pol_new_map: key 1 is not valid UTF-8 at byte 0");
+  expect_failure(b, pol_new_map(b, NULL, vals, 2), POL_EINVAL,
+                 "pol_new_map: NULL keys");
+  assert_int_equal(pol_builder_status(NULL), POL_EINVAL);
+  assert_string_equal(pol_builder_errmsg(NULL), "no builder");
+  assert_null(pol_new_string(NULL, "a", 1));
+}
+
+/* An allocator that refuses every request while [refuse] is set. */
+typedef struct gate {
+  bool refuse;
+} gate;
+
+static void *gated(void *user, void *ptr, size_t size) {
+  gate *g = user;
+  if (!size) {
+    free(ptr);
+    return NULL;
+  }
+  return g->refuse ? NULL : realloc(ptr, size);
+}
+
+static void builder_out_of_memory(void **state) {
+  (void)state;
+  gate g = {false};
+  pol_config cfg;
+  pol_config_init(&cfg);
+  cfg.alloc = gated;
+  cfg.alloc_user = &g;
+  pol_env *env;
+  pol_facts *facts;
+  assert_int_equal(pol_env_new(&cfg, &env), POL_OK);
+  assert_int_equal(pol_facts_new(env, &facts), POL_OK);
+  pol_builder *b = pol_facts_builder(facts);
+  enum { BIG = 1 << 20 };
+  char *text = malloc(BIG);
+  assert_non_null(text);
+  memset(text, 'a', BIG);
+  g.refuse = true;
+  expect_failure(b, pol_new_string(b, text, BIG), POL_ENOMEM,
+                 "pol_new_string: out of memory");
+  g.refuse = false;
+  assert_non_null(pol_new_string(b, text, BIG));
+  assert_int_equal(pol_builder_status(b), POL_OK);
+  free(text);
+  pol_facts_free(facts);
+  pol_env_free(env);
+}
+
+/* A host function that passes a constructor's NULL straight on: its
+ * evaluation's error says what the constructor said. */
+static const pol_value *bad_text(pol_builder *b, const pol_value *const *args,
+                                 size_t nargs, void *user) {
+  (void)args;
+  (void)nargs;
+  (void)user;
+  return pol_new_string(b, "ok\xfe", 3);
+}
+
+static void host_function_builder_error(void **state) {
+  fixture *f = *state;
+  assert_pol_ok(f, pol_env_register_value_fn(f->env, "bad_text", 0, 0,
+                                             bad_text, NULL));
+  const pol_value *v;
+  assert_int_equal(eval_on(f, f->ctx, "bad_text()", &v), POL_ERUNTIME);
+  assert_string_equal(pol_ctx_errmsg(f->ctx),
+                      "t:1:1: host function 'bad_text' returned nothing: "
+                      "pol_new_string: not valid UTF-8 at byte 2 of 3");
+}
+
 int main(int argc, char **argv) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(ctx_limits_are_per_ctx, setup, teardown),
@@ -230,6 +403,11 @@ int main(int argc, char **argv) {
       cmocka_unit_test_setup_teardown(no_file_imports, setup_no_files,
                                       teardown),
       cmocka_unit_test(unknown_flags_refused),
+      cmocka_unit_test_setup_teardown(value_json, setup, teardown),
+      cmocka_unit_test_setup_teardown(builder_errors, setup, teardown),
+      cmocka_unit_test(builder_out_of_memory),
+      cmocka_unit_test_setup_teardown(host_function_builder_error, setup,
+                                      teardown),
   };
   return RUN_TESTS("embed", tests, argc, argv);
 }
