@@ -106,8 +106,9 @@ enum {
 
 typedef struct pol_config {
   size_t size;          /* sizeof(pol_config), set by pol_config_init */
-  uint64_t max_steps;   /* loop iterations per evaluation (default 1e7;
-                           0: no limit) */
+  uint64_t max_steps;   /* steps per evaluation: loop iterations and
+                           the work of each operation, as docs/limits.md
+                           prices it (default 1e7; 0: no limit) */
   size_t max_memory;    /* bytes of temporaries per evaluation (default
                            256 MiB; 0: no limit) */
   pol_alloc_fn alloc;   /* NULL: malloc, realloc and free */

@@ -21,6 +21,7 @@ enum { CHUNK_MIN = 16 * 1024 };
 void arena_init(arena *a, size_t limit) {
   memset(a, 0, sizeof *a);
   a->limit = limit;
+  a->steps = UINT64_MAX; /* unmetered until cost_start() */
 }
 
 static bool add_chunk(arena *a, size_t need) {

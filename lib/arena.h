@@ -6,7 +6,9 @@
  * context's. Nothing is freed one by one, so values need no reference
  * counts and a whole evaluation is released by arena_reset().
  * An arena has an optional byte limit (the host's memory limit); an
- * allocation past it, or a failed malloc, returns NULL.
+ * allocation past it, or a failed malloc, returns NULL. The arena of an
+ * evaluation also carries its step budget (cost.h); every other arena's
+ * is unlimited.
  */
 #ifndef POL_ARENA_H
 #define POL_ARENA_H
@@ -25,6 +27,10 @@ typedef struct arena {
   size_t nchunks;     /* chunk mallocs since init (for benchmarks) */
   bool failed;        /* an allocation failed since init/reset */
   bool over_limit;    /* ... because it would pass the limit */
+  bool over_steps;    /* a charge found the step budget spent */
+  uint64_t steps;     /* steps left in the evaluation's budget: the
+                         meter of cost.h, kept here because every
+                         operation that does work receives the arena */
 } arena;
 
 POL_INTERNAL void arena_init(arena *a, size_t limit);

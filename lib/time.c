@@ -900,11 +900,14 @@ static bool fixed_offset(const char *tz, size_t n, int32_t *off) {
  * "Z", a fixed offset, or a zoneinfo file; false when the zone is
  * unknown, its name unsafe, or its file malformed (time.h). */
 bool tm_zone_offset(const char *tz, size_t n, int64_t sec, int32_t *offset) {
-  if ((n == 3 && memcmp(tz, "UTC", 3) == 0) || (n == 1 && tz[0] == 'Z')) {
-    *offset = 0;
-    return true;
-  }
-  if (memchr(tz, ':', n))
-    return fixed_offset(tz, n, offset);
-  return named_offset(tz, n, clamp_instant(sec), offset);
+  if (tm_zone_named(tz, n))
+    return named_offset(tz, n, clamp_instant(sec), offset);
+  *offset = 0;
+  return memchr(tz, ':', n) ? fixed_offset(tz, n, offset) : true;
+}
+
+bool tm_zone_named(const char *tz, size_t n) {
+  if ((n == 3 && memcmp(tz, "UTC", 3) == 0) || (n == 1 && tz[0] == 'Z'))
+    return false;
+  return memchr(tz, ':', n) == NULL;
 }

@@ -32,5 +32,8 @@ POL_INTERNAL bool tm_timestamp_ok(int64_t sec, int32_t ns);
  * "America/New_York", "+05:30", "-08:00", "02:00"). false if unknown. */
 POL_INTERNAL bool tm_zone_offset(const char *tz, size_t n, int64_t sec,
                                  int32_t *offset);
+/* Whether tm_zone_offset reads a zoneinfo file for [tz] (neither "UTC",
+ * "Z" nor a fixed offset): the costly case (cost.h, COST_ZONE). */
+POL_INTERNAL bool tm_zone_named(const char *tz, size_t n);
 
 #endif

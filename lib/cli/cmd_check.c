@@ -46,7 +46,8 @@ static const char check_usage[] =
     "  --progress=WHEN       a progress line on stderr: auto (on a\n"
     "                        terminal, for runs over a second), always,\n"
     "                        never\n"
-    "  --max-steps N         loop iterations per rule (default 10000000)\n"
+    "  --max-steps N         steps per rule: loop iterations and work\n"
+    "                        (docs/limits.md; default 10000000)\n"
     "  --max-memory SIZE     bytes of temporaries per rule (default 256M)\n";
 
 static int usage_error(const char *msg, const char *arg) {
