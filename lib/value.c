@@ -339,6 +339,30 @@ static bool equal(val a, val b, arena *m) {
 
 bool val_equal(val a, val b) { return equal(a, b, NULL); }
 
+bool val_charge_whole(arena *m, val v) {
+  switch (v.kind) {
+  case V_STRING:
+  case V_BYTES: return cost_charge(m, cost_bytes(v.as.s->len));
+  case V_OPTIONAL: return !v.as.opt || val_charge_whole(m, *v.as.opt);
+  case V_LIST:
+    if (!cost_charge(m, v.as.l->n))
+      return false;
+    for (uint32_t i = 0; i < v.as.l->n; i++)
+      if (!val_charge_whole(m, v.as.l->items[i]))
+        return false;
+    return true;
+  case V_MAP:
+    if (!cost_charge(m, v.as.m->n))
+      return false;
+    for (uint32_t i = 0; i < v.as.m->n; i++)
+      if (!val_charge_whole(m, v.as.m->keys[i]) ||
+          !val_charge_whole(m, v.as.m->vals[i]))
+        return false;
+    return true;
+  default: return true;
+  }
+}
+
 bool val_equal_metered(arena *m, val a, val b) { return equal(a, b, m); }
 
 /* ==== maps =============================================================== */

@@ -216,6 +216,10 @@ POL_INTERNAL bool val_equal(val a, val b);
  * entry compared at any depth, 1 per 16 bytes of text. When the budget
  * runs out it stops and returns false, with m->over_steps set. */
 POL_INTERNAL bool val_equal_metered(arena *m, val a, val b);
+/* Charge [m]'s budget for reading all of [v], as printing or copying it
+ * does: 1 step per item or entry and 1 per 16 bytes of text, at every
+ * depth (cost.h). false, stopping there, when the budget runs out. */
+POL_INTERNAL bool val_charge_whole(arena *m, val v);
 /* CEL ordering for < <= > >=: sets *cmp to -1/0/1. Returns false when the
  * two kinds cannot be ordered (no overload), or a NaN is involved, in
  * which case *cmp is 2 ("unordered": every comparison is false). */

@@ -843,6 +843,17 @@ static val run(vm *v, const program *p, uint32_t pc, const map *vars) {
   }
 }
 
+/* Whether the result [r] is a list or map the run made: it may hold
+ * one part many times over (cel.bind(a, [b, b, b, b], ...), nested), so
+ * that printing or copying it, as a caller will, takes time exponential
+ * in the size of the expression. vm_run charges reading it whole to the
+ * run's budget first. A fact container is a tree: no charge. */
+static inline bool shared_parts(val r) {
+  return (r.kind == V_LIST && !list_is_adopted(r.as.l)) ||
+         (r.kind == V_MAP && !map_is_adopted(r.as.m)) ||
+         r.kind == V_OPTIONAL;
+}
+
 void vm_err_describe(sbuf *b, const err *e, const program *p) {
   bool located = p && e->loc >= 0 && (uint32_t)e->loc < p->ncode;
   if (e->kind != ERR_ABSENT || e->path || !located) {
@@ -876,6 +887,8 @@ val vm_run(vm *v, const program *p, uint32_t entry, const map *vars) {
       !reserve(&v->locals, &v->locals_cap, p->nlocals + 1))
     return val_nomem();
   val r = run(v, p, entry, vars);
+  if (unlikely(shared_parts(r)) && !val_charge_whole(&v->a, r))
+    return limit_hit(v, entry, true);
   if (!stopped(v)) /* an absorbed out of memory still fails */
     return v->a.failed ? val_nomem() : r;
   return limit_hit(v, entry, v->a.over_steps); /* located already, or

@@ -257,6 +257,12 @@ static void values_that_share_parts_stop(void **state) {
   assert_limited(eval(src, 100000), 100000);
   snprintf(src, sizeof src, dag, "'%s'.format([g]).size() > 0");
   assert_limited(eval(src, 100000), 100000);
+  /* the result itself: whoever gets it prints or copies it whole */
+  snprintf(src, sizeof src, dag, "g");
+  assert_limited(eval(src, 100000), 100000);
+  snprintf(src, sizeof src, dag, "optional.of(g)");
+  assert_limited(eval(src, 100000), 100000);
+  assert_int_equal(cost("cel.bind(a, [1, 2], [a, a, 'x'])"), 3 + 2 + 2);
 }
 
 /* A limit hit inside an operation cannot be absorbed: || true does not
