@@ -168,7 +168,8 @@ POL_API int pol_compile_expr(pol_env *env, const char *src, size_t len,
                              const char *name, const pol_facts *decls,
                              pol_program **out);
 POL_API void pol_program_free(pol_program *prog);
-/* A readable listing of the bytecode, owned by [env]. */
+/* A readable listing of the bytecode, owned by [env]; NULL on out of
+ * memory. */
 POL_API const char *pol_program_disasm(pol_env *env,
                                        const pol_program *prog);
 
@@ -286,7 +287,7 @@ POL_API const pol_value *pol_value_entry(const pol_value *v, size_t i);
 /* Map value for the string key [key] (NULL if absent or not a map). */
 POL_API const pol_value *pol_value_get(const pol_value *v, const char *key);
 /* [v] as CEL literal text (1u, "s", [1, 2], duration("1s")); the text
- * is owned by [ctx] until its next call. */
+ * is owned by [ctx] until its next call. NULL on out of memory. */
 POL_API const char *pol_value_format(pol_ctx *ctx, const pol_value *v);
 
 /* ==== policies ===========================================================
@@ -622,7 +623,7 @@ POL_API int pol_policy_save(const pol_policy *pol, void **out, size_t *len);
 POL_API int pol_policy_load(pol_env *env, const void *data, size_t len,
                             const char *name, pol_policy **out);
 /* A readable listing of [pol]'s bytecode, every entry under its rule's
- * id; owned by [env] until its next call. */
+ * id; owned by [env] until its next call. NULL on out of memory. */
 POL_API const char *pol_policy_disasm(pol_env *env, const pol_policy *pol);
 /* Whether [data] starts like a saved policy (the magic bytes). */
 POL_API bool pol_is_saved_policy(const void *data, size_t len);

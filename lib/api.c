@@ -171,8 +171,10 @@ const char *pol_diag_render(pol_env *env, int flags) {
       diag_render(env->diags.lists[k], i, flags & POL_RENDER_EXCERPT,
                   &env->text);
   sb_putc(&env->text, '\0');
+  if (env->text.oom)
+    return "out of memory";
   env->text.len--;
-  return env->text.oom ? "out of memory" : env->text.p;
+  return env->text.p;
 }
 
 /* ==== compile ============================================================ */
@@ -213,9 +215,10 @@ static program *compile_src(pol_env *env, const char *src, size_t len,
 }
 
 /* After a failed compile: POL_ESYNTAX with the diagnostics as the
- * message, or POL_ENOMEM when there are none. */
+ * message, or POL_ENOMEM when memory ran out (then the diagnostics may
+ * be wrong for want of what was lost) or there are none. */
 static int compile_failed(pol_env *env) {
-  if (pol_diag_count(env) == 0) {
+  if (pol_diag_count(env) == 0 || diag_set_oom(&env->diags)) {
     api_msg(&env->errmsg, "out of memory while compiling");
     return POL_ENOMEM;
   }
@@ -249,7 +252,7 @@ const char *pol_program_disasm(pol_env *env, const pol_program *prog) {
   env->text.len = 0;
   program_disasm(PROG(prog), &env->text);
   sb_putc(&env->text, '\0');
-  return env->text.oom ? "out of memory" : env->text.p;
+  return env->text.oom ? NULL : env->text.p;
 }
 
 /* ==== evaluation ========================================================= */

@@ -1351,7 +1351,7 @@ uint32_t cg_entry(compiler *c, const ast *root, diag_list *d) {
   expr(c, root);
   emit(c, OP_RETURN, 0, root);
   if (c->oom)
-    diag_add(d, root->sp, "out of memory while compiling");
+    diag_oom(d, root->sp);
   else if (c->depth != 0 && d->n == errors) /* RETURN popped the result */
     diag_add(d, root->sp, "internal error: stack depth %d at the end",
              c->depth);
@@ -1403,7 +1403,7 @@ program *compile_expr(const ast *root, diag_list *d, const char *const *vars,
   compile_opts o = {vars, nvars, NULL, 0, NULL, false};
   compiler *c = cg_new(&o);
   if (!c) {
-    diag_add(d, root->sp, "out of memory while compiling");
+    diag_oom(d, root->sp);
     return NULL;
   }
   cg_entry(c, root, d);

@@ -39,16 +39,25 @@ void diag_free(diag_list *d) {
  * errors, or when memory runs out, the error is silently dropped; a
  * message that cannot be formatted is replaced by a fixed text. */
 void diag_add(diag_list *d, span sp, const char *fmt, ...) {
-  if (d->n >= DIAG_MAX ||
-      !mem_grow((void **)&d->items, &d->cap, d->n + 1, sizeof *d->items))
+  if (d->n >= DIAG_MAX)
     return;
+  if (!mem_grow((void **)&d->items, &d->cap, d->n + 1, sizeof *d->items)) {
+    d->oom = true; /* an error lost for want of memory */
+    return;
+  }
   va_list ap;
   va_start(ap, fmt);
   const char *msg = arena_vprintf(&d->a, fmt, ap);
   va_end(ap);
+  d->oom |= msg == NULL;
   d->items[d->n].sp = sp;
   d->items[d->n].msg = msg ? msg : "error (out of memory for its message)";
   d->n++;
+}
+
+void diag_oom(diag_list *d, span sp) {
+  diag_add(d, sp, "out of memory while compiling");
+  d->oom = true;
 }
 
 /* Move [sp] (a position in the source) forward to byte [off], counting

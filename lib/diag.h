@@ -28,6 +28,8 @@ typedef struct diag_list {
   const char *file;   /* name used in messages, e.g. "<expr>" */
   const char *src;    /* borrowed source text */
   size_t srclen;
+  bool oom;           /* memory ran out while compiling: the compile
+                         failed for that, whatever the list says */
 } diag_list;
 
 POL_INTERNAL void diag_init(diag_list *d, const char *file, const char *src,
@@ -36,6 +38,10 @@ POL_INTERNAL void diag_free(diag_list *d);
 /* Add an error at [sp]. Stops recording (silently) after 100 errors. */
 POL_INTERNAL void diag_add(diag_list *d, span sp, const char *fmt, ...)
     POL_PRINTF(3, 4);
+/* Memory ran out while compiling [sp]: an "out of memory while
+ * compiling" error, and d->oom set (even when the message itself
+ * cannot be stored), so that the caller reports POL_ENOMEM. */
+POL_INTERNAL void diag_oom(diag_list *d, span sp);
 /* The span of byte offset [off] in the list's source (line, col counted). */
 POL_INTERNAL span diag_span_at(const diag_list *d, uint32_t off, uint32_t len);
 /* [sp] moved forward to byte [off], lines and columns counted on the way

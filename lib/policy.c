@@ -75,6 +75,13 @@ size_t diag_set_count(const diag_set *s) {
   return n;
 }
 
+bool diag_set_oom(const diag_set *s) {
+  for (size_t i = 0; i < s->n; i++)
+    if (s->lists[i]->oom)
+      return true;
+  return false;
+}
+
 diag_list *diag_set_add(diag_set *s, const char *file, const char *src,
                         size_t len) {
   if (!mem_grow((void **)&s->lists, &s->cap, s->n + 1, sizeof *s->lists))
@@ -490,6 +497,10 @@ static void parse_part(policy *p, rule *r, const ast *v, diag_list *d,
                             r->id);
   diag_list *md = diag_set_add(L->diags, name ? name : "message", e, n);
   ast *x = md ? parse_expr(&L->ast, md) : NULL;
+  if (!md || md->oom) { /* no part left out silently */
+    L->oom = true;
+    return;
+  }
   if (x) {
     int32_t entry = (int32_t)cg_entry(cg, x, md);
     r->message[r->nmessage++] = (tmpl_part){arena_strndup(&p->a, e, n), entry};
@@ -505,9 +516,32 @@ static void parse_part(policy *p, rule *r, const ast *v, diag_list *d,
     md->n = 0; /* reported in the policy file instead */
 }
 
+/* The '}' that closes the placeholder whose '{' is at [s], or NULL.
+ * Braces inside it nest, so a map literal works ("{ {'a': 1}.a }"), and
+ * braces inside its string literals do not count ("{x == '}'}"). */
+static const char *placeholder_end(const char *s, const char *end) {
+  int depth = 0;
+  char quote = 0;
+  for (; s < end; s++) {
+    if (quote) {
+      if (*s == '\\' && s + 1 < end)
+        s++;
+      else if (*s == quote)
+        quote = 0;
+    } else if (*s == '"' || *s == '\'') {
+      quote = *s;
+    } else if (*s == '{') {
+      depth++;
+    } else if (*s == '}' && --depth == 0) {
+      return s;
+    }
+  }
+  return NULL;
+}
+
 /* Split "text {expr} text" into parts; each {expr} is parsed in a source
  * of its own (named after the rule) and compiled as an entry. "{{" and
- * "}}" stand for braces. */
+ * "}}" stand for braces outside a placeholder. */
 static void message(policy *p, rule *r, const ast *v, diag_list *d,
                     compiler *cg, loader *L) {
   if (v->kind != AST_STRING_LIT) {
@@ -528,7 +562,7 @@ static void message(policy *p, rule *r, const ast *v, diag_list *d,
       sb_putc(&lit, *s++);
       continue;
     }
-    const char *close = memchr(s, '}', (size_t)(end - s));
+    const char *close = placeholder_end(s, end);
     if (!close) {
       diag_add(d, v->sp, "message: '{' without a closing '}'");
       break;
@@ -543,6 +577,7 @@ static void message(policy *p, rule *r, const ast *v, diag_list *d,
   if (lit.len && r->message)
     r->message[r->nmessage++] =
         (tmpl_part){arena_strndup(&p->a, lit.p, lit.len), -1};
+  L->oom |= lit.oom; /* text left out: the policy does not compile */
   sb_free(&lit);
 }
 
@@ -627,9 +662,13 @@ static bool build(policy *p, loader *L, const char *file) {
     p->name = base_name(&p->a, file);
   rules(p, L);
   lets_unique(L);
+  name_index seen;
   schema_begin(p, L->facts.n);
-  for (size_t i = 0; i < L->facts.n; i++)
-    schema_add(p, L->facts.v[i].n, L->facts.v[i].d);
+  if (!names_init(&seen, L->facts.n))
+    L->oom = true;
+  for (size_t i = 0; i < L->facts.n && !L->oom; i++)
+    schema_add(p, &seen, L->facts.v[i].n, L->facts.v[i].d);
+  names_free(&seen);
   schema_finish(p);
   if (p->nfacts)
     check_paths(p, L);
@@ -658,6 +697,9 @@ policy *policy_compile(const char *src, size_t len, const char *file,
     collect(&L, root, d, NULL);
   bool ok = root && build(p, &L, file) && compile_program(p, &L);
   loader_free(&L);
+  if (L.oom || p->a.failed) /* something of it was not kept */
+    diag_oom(d, (span){0, 0, 1, 1});
+  ok = ok && !L.oom && !p->a.failed;
   if (!ok || diag_set_count(diags)) {
     policy_free(p);
     return NULL;

@@ -93,6 +93,8 @@ POL_INTERNAL void diag_set_free(diag_set *s);
 POL_INTERNAL diag_list *diag_set_add(diag_set *s, const char *file,
                                      const char *src, size_t len);
 POL_INTERNAL size_t diag_set_count(const diag_set *s);
+/* Whether memory ran out in any list of [s] (diag_oom). */
+POL_INTERNAL bool diag_set_oom(const diag_set *s);
 
 /* Compile the policy [src] of [len] bytes named [file]. Every error goes
  * into [diags] (which owns copies of the sources). Returns NULL if there

@@ -38,9 +38,13 @@ bool render_init(renderer *w, const render_ops *ops, const policy *pol,
 
 void render_begin(renderer *w, sbuf *out) { w->ops->begin(w, out); }
 
+/* What the report makes while it is read (messages, paths) may fail
+ * for want of memory: then so does the output, never a report with a
+ * part silently missing. */
 void render_chunk(const renderer *w, const report *r, uint32_t i,
                   sbuf *out) {
   w->ops->chunk(w, r, i, out);
+  out->oom |= r->oom;
 }
 
 void render_place(renderer *w, const report *r, uint32_t i,
@@ -76,7 +80,7 @@ void render_error(renderer *w, const char *from, const char *message,
 void render_end(renderer *w, sbuf *out) { w->ops->end(w, out); }
 
 void render_free(renderer *w) {
-  if (w->ops && w->ops->free)
+  if (w->ops && w->ops->free && w->state) /* no state: init failed */
     w->ops->free(w);
   free(w->state);
   w->state = NULL;

@@ -372,9 +372,12 @@ static void add_chain(report *r, const vm *v, size_t i, misses *m) {
     j = v->trace[j].entry;
     depth++;
   }
-  if (v->trace[j].what != TR_MISSING || m->n >= REPORT_MISSING_MAX ||
-      !mem_grow((void **)&m->f, &m->cap, m->n + 1, sizeof *m->f))
+  if (v->trace[j].what != TR_MISSING || m->n >= REPORT_MISSING_MAX)
     return;
+  if (!mem_grow((void **)&m->f, &m->cap, m->n + 1, sizeof *m->f)) {
+    r->oom = true; /* never a missing fact left out silently */
+    return;
+  }
   val *suffix = depth ? arena_alloc(&r->a, depth * sizeof *suffix) : NULL;
   if (depth && !suffix) {
     r->oom = true;
@@ -476,6 +479,7 @@ static void work_free(struct check_work *w) {
 /* Collect the trace of the run that just ended. */
 static void take_trace(rule_ctx *c) {
   seen_set s;
+  c->r->oom |= c->v->trace_failed;
   if (!seen_init(c->r, &s, c->v->ntrace)) {
     c->r->oom = true;
     return;
@@ -494,7 +498,9 @@ static const char *reason(report *r, const err *e) {
     sb_printf(b, "%s:%u:%u: ", p->srcs[l->src].name, l->line, l->col);
   }
   vm_err_describe(b, e, p);
-  return b->oom ? NULL : arena_strndup(&r->a, b->p, b->len);
+  const char *s = b->oom ? NULL : arena_strndup(&r->a, b->p, b->len);
+  r->oom |= !s; /* the check fails: never an ERROR without its reason */
+  return s;
 }
 
 /* "'when' gave a string, not a bool", at the expression's start. */
@@ -516,6 +522,8 @@ static bool run_entry(rule_ctx *c, uint32_t entry, rule_result *rr,
   take_trace(c);
   if (x.kind == V_BOOL)
     return x.as.b;
+  if (x.kind == V_ERROR && x.as.e->kind == ERR_NOMEM) /* no verdict: the */
+    r->oom = true;                 /* check fails (the limit is ERR_LIMIT) */
   if (x.kind != V_ERROR) {
     rr->v = VD_ERROR;
     rr->reason = not_bool(r, entry, x, what);
@@ -561,6 +569,7 @@ static const val *message_values(rule_ctx *c, const rule *ru) {
     if (t->entry < 0)
       continue;
     val x = vm_run(c->v, r->pol->prog, (uint32_t)t->entry, c->vars);
+    r->oom |= x.kind == V_ERROR && x.as.e->kind == ERR_NOMEM;
     vals[i] = x.kind == V_ERROR ? (val){.kind = V_ERROR} : keep_value(r, x);
   }
   return vals;
@@ -589,6 +598,8 @@ const char *report_message(const report *r, const vendor_result *vr,
   }
   if (!b->oom)
     rr->message = arena_strndup(&w->a, b->p ? b->p : "", b->len);
+  w->oom |= !rr->message; /* render.c fails the output: never a report
+                             without its message */
   return rr->message;
 }
 

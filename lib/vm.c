@@ -103,12 +103,14 @@ static inline bool stopped(const vm *v) {
 static POL_NOINLINE int32_t note(vm *v, uint8_t what, const void *obj,
                                  uint8_t okind, uint32_t entry, val key,
                                  bool konst) {
-  if (v->ntrace == v->trace_cap &&
-      (v->ntrace >= VM_TRACE_MAX ||
-       !mem_grow((void **)&v->trace, &v->trace_cap, v->ntrace + 1,
-                 sizeof *v->trace))) {
-    v->trace_dropped++;
-    return -1;
+  if (v->ntrace == v->trace_cap) {
+    bool full = v->ntrace >= VM_TRACE_MAX;
+    if (full || !mem_grow((void **)&v->trace, &v->trace_cap, v->ntrace + 1,
+                          sizeof *v->trace)) {
+      v->trace_failed |= !full;
+      v->trace_dropped++;
+      return -1;
+    }
   }
   v->trace[v->ntrace] = (vm_trace){obj, key, entry, what, okind, konst};
   return (int32_t)v->ntrace++;
@@ -877,6 +879,7 @@ void vm_err_describe(sbuf *b, const err *e, const program *p) {
 val vm_run(vm *v, const program *p, uint32_t entry, const map *vars) {
   arena_reset(&v->a);
   v->ntrace = v->trace_dropped = 0;
+  v->trace_failed = false;
   if (++v->run == 0) { /* wrapped: forget every run's reads */
     memset(v->seen, 0, sizeof v->seen);
     v->run = 1;

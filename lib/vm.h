@@ -52,6 +52,8 @@ typedef struct vm {
   bool tracing;       /* note fact reads into trace[] */
   vm_trace *trace;    /* malloc'd; ntrace entries from the last run */
   size_t ntrace, trace_cap, trace_dropped;
+  bool trace_failed;  /* out of memory for the trace: what it says of
+                         the facts is incomplete (the check fails) */
   vm_seen seen[VM_SEEN_SLOTS];
   uint32_t run;       /* counts runs: the current one's number */
   val *stack;         /* malloc'd, grown to the program's maxstack */

@@ -203,14 +203,20 @@ void check_source(char *buf, size_t cap, const char *name,
     snprintf(buf, cap, "%s:%u", name, rec->line);
 }
 
+/* A writer call returned [rc]: a failure ends the report, and out of
+ * memory says so rather than blaming standard output. */
+static void writer_status(check_run *cr, int rc) {
+  cr->write_failed |= rc != POL_OK;
+  cr->write_oom |= rc == POL_ENOMEM;
+}
+
 /* An input that could not be checked: on stderr (the first ones) and in
  * the report's place for it. */
 void check_bad_input(check_run *cr, const char *source, const char *msg) {
   cr->bad++;
   if (cr->bad <= CHECK_MAX_MESSAGES)
     cli_error("%s", msg);
-  if (pol_writer_error(cr->w, source, msg) != POL_OK)
-    cr->write_failed = true;
+  writer_status(cr, pol_writer_error(cr->w, source, msg));
 }
 
 static void count(check_run *cr, const pol_report *rep) {
@@ -223,8 +229,7 @@ static void count(check_run *cr, const pol_report *rep) {
 /* The results of one checked vendor, now in [rep]: write them. */
 void check_write(check_run *cr, pol_report *rep) {
   count(cr, rep);
-  if (pol_writer_add(cr->w, rep) != POL_OK)
-    cr->write_failed = true;
+  writer_status(cr, pol_writer_add(cr->w, rep));
   pol_report_reset(rep);
   check_progress(cr, false);
 }
@@ -232,8 +237,7 @@ void check_write(check_run *cr, pol_report *rep) {
 void check_write_chunk(check_run *cr, pol_report *rep, const char *text,
                        size_t len) {
   count(cr, rep);
-  if (pol_writer_add_chunk(cr->w, rep, text, len) != POL_OK)
-    cr->write_failed = true;
+  writer_status(cr, pol_writer_add_chunk(cr->w, rep, text, len));
   pol_report_reset(rep);
   check_progress(cr, false);
 }
@@ -244,6 +248,8 @@ static int exit_status(const check_run *cr) {
   if (cr->bad > CHECK_MAX_MESSAGES)
     cli_error("%llu more inputs could not be checked",
               (unsigned long long)(cr->bad - CHECK_MAX_MESSAGES));
+  if (cr->write_oom)
+    return cli_out_of_memory();
   if (cr->write_failed || !cli_flush_stdout()) {
     if (cr->write_failed)
       cli_error("error writing standard output");
@@ -273,8 +279,8 @@ static int stream(check_run *cr) {
   cr->progress = cr->o->progress < 0 ? isatty(STDERR_FILENO)
                                      : cr->o->progress;
   int rc = cr->o->jobs > 1 ? check_parallel(cr) : check_serial(cr);
-  if (rc == EXIT_OK && pol_writer_finish(cr->w) != POL_OK)
-    cr->write_failed = true;
+  if (rc == EXIT_OK)
+    writer_status(cr, pol_writer_finish(cr->w));
   check_progress(cr, true);
   pol_writer_free(cr->w);
   return rc == EXIT_OK ? exit_status(cr) : rc;

@@ -116,6 +116,8 @@ int cli_load_policy(pol_env *env, const char *path, bool excerpt,
   free(in.data);
   if (rc == POL_OK)
     return EXIT_OK;
+  if (rc == POL_ENOMEM)
+    return cli_out_of_memory();
   if (rc == POL_ESYNTAX)
     fputs(pol_diag_render(env, excerpt ? POL_RENDER_EXCERPT : 0), stderr);
   else
