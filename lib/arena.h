@@ -6,9 +6,10 @@
  * context's. Nothing is freed one by one, so values need no reference
  * counts and a whole evaluation is released by arena_reset().
  * An arena has an optional byte limit (the host's memory limit); an
- * allocation past it, or a failed malloc, returns NULL. The arena of an
- * evaluation also carries its step budget (cost.h); every other arena's
- * is unlimited.
+ * allocation past it, or a failed allocation, returns NULL. Chunks come
+ * from the arena's mem (mem.h), the allocator of the env it belongs to.
+ * The arena of an evaluation also carries its step budget (cost.h);
+ * every other arena's is unlimited.
  */
 #ifndef POL_ARENA_H
 #define POL_ARENA_H
@@ -16,6 +17,7 @@
 #include <stdarg.h>
 
 #include "common.h"
+#include "mem.h"
 
 typedef struct arena_chunk arena_chunk;
 
@@ -31,9 +33,11 @@ typedef struct arena {
   uint64_t steps;     /* steps left in the evaluation's budget: the
                          meter of cost.h, kept here because every
                          operation that does work receives the arena */
+  mem m;              /* where its chunks come from */
 } arena;
 
-POL_INTERNAL void arena_init(arena *a, size_t limit);
+/* An empty arena whose chunks come from [m] (copied; NULL: libc). */
+POL_INTERNAL void arena_init(arena *a, size_t limit, const mem *m);
 /* Free every chunk but the first, and rewind: all pointers die. */
 POL_INTERNAL void arena_reset(arena *a);
 POL_INTERNAL void arena_free(arena *a);
@@ -44,10 +48,5 @@ POL_INTERNAL char *arena_strndup(arena *a, const char *s, size_t n);
 /* printf into the arena; NULL on out of memory. */
 POL_INTERNAL char *arena_printf(arena *a, const char *fmt, ...) POL_PRINTF(2, 3);
 POL_INTERNAL char *arena_vprintf(arena *a, const char *fmt, va_list ap);
-
-/* Heap arrays (those that outlive an arena): make *[p], of *[cap]
- * elements of [elem] bytes, hold at least [need], doubling as it grows.
- * false on out of memory or overflow, leaving *p and *cap as they were. */
-POL_INTERNAL bool mem_grow(void **p, size_t *cap, size_t need, size_t elem);
 
 #endif

@@ -141,7 +141,10 @@ static val timestamp_field(arena *a, const val *args, int n,
     const str *z = args[1].as.s;
     if (tm_zone_named(z->data, z->len) && !cost_charge(a, COST_ZONE))
       return val_over_budget(); /* its file is read per call */
-    if (!tm_zone_offset(z->data, z->len, args[0].as.i, &off))
+    int found = tm_zone_offset(&a->m, z->data, z->len, args[0].as.i, &off);
+    if (found < 0)
+      return val_nomem();
+    if (!found)
       return val_err(a, ERR_INVALID, "unknown time zone '%.*s'",
                      shown_len(z), z->data);
   }

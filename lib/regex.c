@@ -284,7 +284,8 @@ static char *translate_vt(arena *a, const char *pat, size_t plen,
 
 static val pcre_error(arena *a, int code, const char *what, size_t off) {
   PCRE2_UCHAR msg[256];
-  if (code == PCRE2_ERROR_NOMEMORY)
+  /* out of memory while matching, or while compiling */
+  if (code == PCRE2_ERROR_NOMEMORY || code == PCRE2_ERROR_HEAP_FAILED)
     return val_nomem();
   if (pcre2_get_error_message(code, msg, sizeof msg) < 0)
     strcpy((char *)msg, "unknown error");
@@ -294,13 +295,35 @@ static val pcre_error(arena *a, int code, const char *what, size_t off) {
                  (char *)msg);
 }
 
-/* Compile [pat] (already scanned and translated). NULL with *ev set. */
-static pcre2_code *compile(arena *a, const char *pat, size_t plen,
-                           val *ev) {
+/* PCRE2's memory functions over a mem (pcre2_general_context_create). */
+static void *pcre_malloc(PCRE2_SIZE n, void *m) { return mem_alloc(m, n); }
+static void pcre_free(void *p, void *m) { mem_free(m, p); }
+
+/* A general context whose blocks come from *[m], or NULL for malloc: with
+ * no host allocator PCRE2 gets no context at all, as before there were
+ * allocators. Every block PCRE2 makes from it (compiled code, match data,
+ * a match's backtracking frames, JIT working memory) keeps [m] to be
+ * freed, so *m must stay where it is as long as they live: the mem of a
+ * program's arena or of a vm's arena (regex.h). false on out of memory. */
+static bool general(const mem *m, pcre2_general_context **gc) {
+  *gc = NULL;
+  if (!m->fn)
+    return true;
+  *gc = pcre2_general_context_create(pcre_malloc, pcre_free, (void *)m);
+  return *gc != NULL;
+}
+
+/* Compile [pat] (already scanned and translated) with memory from *[m].
+ * NULL with *ev set. */
+static pcre2_code *compile(arena *a, const mem *m, const char *pat,
+                           size_t plen, val *ev) {
   const uint32_t opts = PCRE2_UTF | PCRE2_DOLLAR_ENDONLY |
                         PCRE2_NEVER_BACKSLASH_C | PCRE2_NEVER_UCP |
                         PCRE2_AUTO_CALLOUT;
-  pcre2_compile_context *cc = pcre2_compile_context_create(NULL);
+  pcre2_general_context *gc;
+  pcre2_compile_context *cc =
+      general(m, &gc) ? pcre2_compile_context_create(gc) : NULL;
+  pcre2_general_context_free(gc); /* the compile context has copied it */
   int code = 0;
   PCRE2_SIZE off = 0;
   if (!cc) {
@@ -316,10 +339,11 @@ static pcre2_code *compile(arena *a, const char *pat, size_t plen,
   return re;
 }
 
-/* Scan, translate and compile the user's pattern. NULL with *ev set.
- * *[weight] gets the cost of one callout of its searches. */
-static pcre2_code *prepare(arena *a, const char *pat, size_t plen,
-                           val *ev, uint32_t *weight) {
+/* Scan, translate and compile the user's pattern, its memory from *[m].
+ * NULL with *ev set. *[weight] gets the cost of one callout of its
+ * searches. */
+static pcre2_code *prepare(arena *a, const mem *m, const char *pat,
+                           size_t plen, val *ev, uint32_t *weight) {
   scan sc = {pat, plen, 0, 0, 0, NULL, 0};
   if (!scan_pattern(&sc)) {
     *ev = val_err(a, ERR_INVALID,
@@ -335,7 +359,7 @@ static pcre2_code *prepare(arena *a, const char *pat, size_t plen,
       return NULL;
     }
   }
-  return compile(a, pat, plen, ev);
+  return compile(a, m, pat, plen, ev);
 }
 
 static val limit_error(arena *a, int rc) {
@@ -381,12 +405,15 @@ static int outcome(arena *a, int rc, val *ev) {
   return -1;
 }
 
-/* One unanchored search of [re] over [s] under the limits, each
- * callout charging [weight] steps to [a]. */
+/* One unanchored search of [re] over [s] under the limits, its memory
+ * from [a]'s mem, each callout charging [weight] steps to [a]. */
 static int search(arena *a, const pcre2_code *re, uint32_t weight,
                   const char *s, size_t n, val *ev) {
-  pcre2_match_context *mc = pcre2_match_context_create(NULL);
-  pcre2_match_data *md = pcre2_match_data_create(1, NULL);
+  pcre2_general_context *gc;
+  bool ok = general(&a->m, &gc);
+  pcre2_match_context *mc = ok ? pcre2_match_context_create(gc) : NULL;
+  pcre2_match_data *md = ok ? pcre2_match_data_create(1, gc) : NULL;
+  pcre2_general_context_free(gc);
   rx_meter m = {a, weight};
   int rc = PCRE2_ERROR_NOMEMORY;
   if (mc && md) {
@@ -406,17 +433,19 @@ static int search(arena *a, const pcre2_code *re, uint32_t weight,
 struct rx {
   pcre2_code *code;
   uint32_t weight; /* steps per callout */
+  const mem *m;   /* the program's: code and this struct come from it */
 };
 
 struct rx_scratch {
   pcre2_match_context *mc;
   pcre2_match_data *md;
+  const mem *m;   /* the vm's */
 };
 
 rx *rx_compile(arena *a, const char *pat, size_t plen, val *err_out) {
   uint32_t weight;
-  pcre2_code *code = prepare(a, pat, plen, err_out, &weight);
-  rx *re = code ? malloc(sizeof *re) : NULL;
+  pcre2_code *code = prepare(a, &a->m, pat, plen, err_out, &weight);
+  rx *re = code ? mem_alloc(&a->m, sizeof *re) : NULL;
   if (!re) {
     if (code)
       *err_out = val_nomem();
@@ -425,6 +454,7 @@ rx *rx_compile(arena *a, const char *pat, size_t plen, val *err_out) {
   }
   re->code = code;
   re->weight = weight;
+  re->m = &a->m;
   /* machine code for the pattern, when the platform has it; else the
    * interpreter, with the same limits */
   pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);
@@ -435,7 +465,7 @@ void rx_free(rx *re) {
   if (!re)
     return;
   pcre2_code_free(re->code);
-  free(re);
+  mem_free(re->m, re);
 }
 
 void rx_scratch_free(rx_scratch *s) {
@@ -443,15 +473,20 @@ void rx_scratch_free(rx_scratch *s) {
     return;
   pcre2_match_data_free(s->md);
   pcre2_match_context_free(s->mc);
-  free(s);
+  mem_free(s->m, s);
 }
 
-static rx_scratch *scratch_new(void) {
-  rx_scratch *s = calloc(1, sizeof *s);
+static rx_scratch *scratch_new(const mem *m) {
+  rx_scratch *s = mem_calloc(m, 1, sizeof *s);
+  pcre2_general_context *gc;
   if (!s)
     return NULL;
-  s->mc = pcre2_match_context_create(NULL);
-  s->md = pcre2_match_data_create(1, NULL);
+  s->m = m;
+  if (general(m, &gc)) {
+    s->mc = pcre2_match_context_create(gc);
+    s->md = pcre2_match_data_create(1, gc);
+    pcre2_general_context_free(gc);
+  }
   if (!s->mc || !s->md) {
     rx_scratch_free(s);
     return NULL;
@@ -464,7 +499,7 @@ static rx_scratch *scratch_new(void) {
 
 int rx_search(const rx *re, rx_scratch **scratch, arena *a, const char *s,
               size_t n, val *err_out) {
-  if (!*scratch && !(*scratch = scratch_new())) {
+  if (!*scratch && !(*scratch = scratch_new(&a->m))) {
     *err_out = val_nomem();
     return -1;
   }
@@ -492,15 +527,15 @@ static bool charge_compile(arena *a, size_t plen, const pcre2_code *re) {
 }
 
 /* Search [s] for [pat] (contract in regex.h): 1, 0, or -1 with
- * *[err_out] set. The compiled pattern and match data are malloc'd by
- * PCRE2 and freed before returning; only error values use [a]. The
+ * *[err_out] set. The compiled pattern and match data come from [a]'s
+ * mem and are freed before returning; only error values use [a]. The
  * subject was charged with the call's arguments (builtins.c). */
 int rx_match(arena *a, const char *pat, size_t plen, const char *s,
              size_t n, val *err_out) {
   uint32_t weight;
   pcre2_code *re = NULL;
   if (!charge_compile(a, plen, NULL) ||
-      ((re = prepare(a, pat, plen, err_out, &weight)) &&
+      ((re = prepare(a, &a->m, pat, plen, err_out, &weight)) &&
        !charge_compile(a, plen, re))) {
     pcre2_code_free(re);
     *err_out = val_over_budget();
@@ -517,7 +552,7 @@ int rx_match(arena *a, const char *pat, size_t plen, const char *s,
  * else false with *[err_out] set (contract in regex.h). */
 bool rx_valid(arena *a, const char *pat, size_t plen, val *err_out) {
   uint32_t weight;
-  pcre2_code *re = prepare(a, pat, plen, err_out, &weight);
+  pcre2_code *re = prepare(a, &a->m, pat, plen, err_out, &weight);
   pcre2_code_free(re);
   return re != NULL;
 }

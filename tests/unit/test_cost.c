@@ -55,7 +55,7 @@ static int setup(void **state) {
   static const char *const names[] = {"big", "big2", "long100", "mega",
                                       "kilo", "abc"};
   val keys[6], vals[6];
-  arena_init(&vars_arena, 0);
+  arena_init(&vars_arena, 0, NULL);
   vals[0] = string_list(1000, 0);
   vals[1] = string_list(1000, 0);
   vals[2] = string_list(100, 160);
@@ -81,14 +81,14 @@ static run_result eval(const char *src, uint64_t budget) {
   arena tree;
   diag_list d;
   memset(&r, 0, sizeof r);
-  arena_init(&tree, 0);
-  diag_init(&d, "t", src, strlen(src));
+  arena_init(&tree, 0, NULL);
+  diag_init(&d, "t", src, strlen(src), NULL);
   ast *root = parse_expr(&tree, &d);
   program *p = root ? compile_expr(root, &d, NULL, 0) : NULL;
   if (!p)
     fail_msg("%s: %s", src, d.n ? d.items[0].msg : "does not compile");
   vm v;
-  vm_init(&v, budget ? budget : UINT64_MAX, 0);
+  vm_init(&v, budget ? budget : UINT64_MAX, 0, NULL);
   val x = vm_run(&v, p, 0, vars);
   r.steps = (budget ? budget : UINT64_MAX) - v.a.steps;
   if (x.kind == V_ERROR)
