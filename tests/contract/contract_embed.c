@@ -33,7 +33,7 @@ static void test_ctx_limits(void) {
   CHECK_RC(pol_ctx_set_limits(a, 100, 0), POL_OK);
   CHECK_RC(eval_on(env, a, f, loop), POL_ELIMIT);
   CHECK_PREFIX(pol_ctx_errmsg(a), "lim.cel:1:1: ");
-  CHECK_HAS(pol_ctx_errmsg(a), "more than 100 loop iterations");
+  CHECK_HAS(pol_ctx_errmsg(a), "more than 100 steps");
   CHECK_RC(eval_on(env, b, f, loop), POL_OK); /* b keeps the env's */
   CHECK_RC(pol_ctx_set_limits(a, 0, 4096), POL_OK);
   CHECK_RC(eval_on(env, a, f, loop), POL_OK);
