@@ -139,11 +139,14 @@ static bool find_module(loader *L, const char *from, const char *name,
   const mem *m = &L->diags->m;
   char dir[1024];
   int rc = ENOENT;
+  if (L->paths->no_files) /* the host forbids reading any file */
+    from = NULL;
+  size_t ndirs = L->paths->no_files ? 0 : L->paths->ndirs;
   if (dir_of(from, dir, sizeof dir) &&
       (size_t)snprintf(where, cap, "%s/%s.pol", dir, name) < cap &&
       (rc = file_read(m, where, text, len)) == 0)
     return true;
-  for (size_t i = 0; i < L->paths->ndirs && rc != ENOMEM; i++) {
+  for (size_t i = 0; i < ndirs && rc != ENOMEM; i++) {
     snprintf(where, cap, "%s/%s.pol", L->paths->dirs[i], name);
     if ((rc = file_read(m, where, text, len)) == 0)
       return true;
@@ -192,6 +195,11 @@ static void not_found(const loader *L, diag_list *d, const ast *n,
                       const char *name) {
   sbuf b;
   char dir[1024];
+  if (L->paths->no_files) {
+    diag_add(d, n->sp, "module '%s' not found (file imports are disabled: "
+             "only the standard library is searched)", name);
+    return;
+  }
   sb_init(&b, &L->diags->m);
   if (dir_of(d->file, dir, sizeof dir))
     sb_printf(&b, "%s, ", dir);
