@@ -53,7 +53,7 @@ endif
 # included makefile before any other target, so under -j no compile or
 # flex/bison run can start before the install ends. Goals that build
 # nothing skip it.
-PKGS := libffi libpcre2-8
+PKGS := libffi libpcre2-8 nettle
 NODEPS_GOALS := clean uninstall pg-uninstall asan contract-san
 ifneq ($(filter-out $(NODEPS_GOALS),$(or $(MAKECMDGOALS),all)),)
 include $(B)/deps.mk

@@ -40,7 +40,7 @@ typedef struct stamp {
   const char *options; /* the options that change verdicts, or NULL */
   stamp_input *inputs;
   size_t ninputs, cap;
-  struct sha256 *hash; /* of the input being read, or NULL */
+  struct sha256_ctx *hash; /* of the input being read, or NULL */
   mem m;               /* the renderer's allocator */
 } stamp;
 

@@ -57,7 +57,7 @@ bool stamp_input_begin(stamp *s, int kind, const char *name) {
 
 void stamp_input_data(stamp *s, const void *data, size_t len) {
   if (s->hash && len)
-    sha256_update(s->hash, data, len);
+    sha256_update(s->hash, len, data);
 }
 
 static const char *kind_name(int kind) {
