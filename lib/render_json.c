@@ -187,9 +187,26 @@ static void jfacts(jout *o, const report *r, const vendor_result *vr,
   sb_putc(o->b, ']');
 }
 
+/* A rule's "waiver": whether it applied ("WAIVED") or had expired at
+ * the as-of date ("EXPIRED": the verdict stands), then what the waivers
+ * file says. The verdict stays the rule's own: a reader sorting by
+ * verdict still sees what the waiver accepted. */
+static void jwaiver(jout *o, const rule_result *rr) {
+  const waiver *wv = rr->waiver;
+  jkey(o, -1, false, "waiver");
+  sb_putc(o->b, '{');
+  jkey(o, -1, true, "status");
+  out_json_str(o->b, rr->waiver_expired ? "EXPIRED" : "WAIVED");
+  jmaybe(o, -1, "owner", wv->owner);
+  jmaybe(o, -1, "justification", wv->justification);
+  jmaybe(o, -1, "ticket", wv->ticket);
+  jmaybe(o, -1, "expires", wv->expires);
+  sb_putc(o->b, '}');
+}
+
 /* One element of a vendor's "rules", on one line: id, verdict, severity
  * (in NDJSON, whose lines have no policy table), then only what the rule
- * has: facts, facts_omitted, missing, message, reason. */
+ * has: facts, facts_omitted, missing, message, reason, waiver. */
 static void jrule(jout *o, const report *r, const vendor_result *vr,
                   uint32_t i) {
   const rule *ru = &r->pol->rules[i];
@@ -208,6 +225,8 @@ static void jrule(jout *o, const report *r, const vendor_result *vr,
   jfacts(o, r, vr, i, true);
   jmaybe(o, -1, "message", report_message(r, vr, i));
   jmaybe(o, -1, "reason", rr->reason);
+  if (rr->waiver)
+    jwaiver(o, rr);
   sb_putc(o->b, '}');
 }
 
@@ -278,6 +297,10 @@ static void jvendor(jout *o, int level, const report *r, uint32_t j,
     jnl(o, in);
   sb_putc(o->b, ']');
   jcitations(o, in);
+  if (r->waivers) { /* only when a waivers file was given */
+    jkey(o, in, false, "waived");
+    sb_put_uint(o->b, vr->nwaived);
+  }
   jnl(o, level);
   sb_putc(o->b, '}');
 }
