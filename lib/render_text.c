@@ -23,6 +23,7 @@
 #define TITLE_MIN 16   /* narrowest title column of a matrix that must
                           fit a width */
 #define TITLE_WANT 30  /* vendor columns narrow to give titles this */
+#define VENDOR_MAX 14  /* widest vendor column when fitting a width */
 #define WRAP_W 100     /* id lists wrap before this column */
 #define VALUE_MAX 240  /* a value's text is cut after this many bytes */
 
@@ -539,7 +540,7 @@ static size_t max_title_width(const policy *p) {
 /* The widths of the matrix's columns. With no width to fit (piped, no
  * COLUMNS: nothing wraps), every vendor's short name and every title is
  * whole. Given the renderer's width (a terminal's, --width), vendor
- * columns narrow, down to VERDICT_W, while titles would get less than
+ * columns are at most VENDOR_MAX and narrow, down to VERDICT_W, while titles would get less than
  * TITLE_WANT (the legend names the vendors in full, nothing names the
  * rules but their titles); titles take the rest, at least TITLE_MIN, no
  * more than the longest. What still does not fit runs past the width. */
@@ -556,6 +557,7 @@ static void matrix_layout(matrix *m) {
   m->titlew = longest;
   size_t budget = m->w->width, fixed = m->idw + GAP + SEV_W;
   if (budget) {
+    m->vw = names < VENDOR_MAX ? names : VENDOR_MAX;
     while (m->vw > VERDICT_W &&
            fixed + n * (m->vw + GAP) + GAP + TITLE_WANT > budget)
       m->vw--;

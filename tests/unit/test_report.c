@@ -107,6 +107,10 @@ static void miss(rule_result *rr, const char *path, bool withheld,
 }
 
 /* Render R whole in [format], as pol_report_render does. */
+/* The width the text renderer fits (a terminal's): 120 unless a test
+ * says otherwise; 0 is piped output, no limit. */
+static unsigned WIDTH;
+
 static void report_render(const report *r, int format, int flags,
                           sbuf *out) {
   static const char *const names[] = {"text", "json", "questions"};
@@ -115,6 +119,7 @@ static void report_render(const report *r, int format, int flags,
   sb_init(&tmp, NULL);
   assert_true(render_init(&w, render_find(names[format]), r->pol,
                           r->unknown, flags));
+  w.width = WIDTH;
   render_begin(&w, out);
   for (uint32_t i = 0; i < r->nvendors; i++)
     render_vendor(&w, r, i, &tmp, out);
@@ -154,6 +159,7 @@ static int setup(void **state) {
   (void)state;
   memset(&R, 0, sizeof R);
   memset(&P, 0, sizeof P);
+  WIDTH = 120;
   arena_init(&R.a, 0, NULL);
   arena_init(&P.a, 0, NULL);
   R.pol = &P;
@@ -736,6 +742,21 @@ static void matrix_cuts_by_display_width(void **state) {
   assert_string_equal(c + strlen(c) - 2, "no");
 }
 
+/* Piped, with no width to fit, the matrix cuts nothing: whole titles
+ * and whole (short) vendor names, still aligned. */
+static void matrix_piped_cuts_nothing(void **state) {
+  (void)state;
+  three_vendors();
+  WIDTH = 0;
+  const char *s = render(REPORT_TEXT, 0);
+  const char *row = line_starting(s, "very_long_rule_identifier_f… ");
+  assert_non_null(strstr(row, "証明書"));
+  assert_null(strstr(row + strlen("very_long_rule_identifier_f…"), "…"));
+  const char *head = line_starting(s, "rule ");
+  assert_non_null(strstr(head, "ExampleCloudServicesIncorporated"));
+  assert_null(strstr(head, "株式会社"));
+}
+
 static void matrix_vendor_summary(void **state) {
   (void)state;
   three_vendors();
@@ -938,6 +959,7 @@ int main(int argc, char **argv) {
       T(matrix_aligns_japanese),
       T(matrix_many_vendors),
       T(matrix_cuts_by_display_width),
+      T(matrix_piped_cuts_nothing),
       T(matrix_vendor_summary),
       T(no_escapes_without_color),
       T(color_only_with_flag),
