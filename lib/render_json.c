@@ -404,8 +404,29 @@ static void json_input_error(renderer *w, const char *src, const char *msg,
   jerror(&o, 2, src, msg, NULL);
 }
 
+/* The stamp's "modules" [{file, sha256}]: the policy's imports read
+ * from files, when it has any (a key added at the end of the stamp, as
+ * the format's stability rule allows). */
+static void jmodules(jout *o, int in, const policy_module *pm) {
+  if (!pm)
+    return;
+  jkey(o, in, false, "modules");
+  sb_putc(o->b, '[');
+  for (bool first = true; pm; pm = pm->next, first = false) {
+    sb_puts(o->b, first ? "" : ",");
+    jnl(o, in + 1);
+    sb_putc(o->b, '{');
+    jkey(o, -1, true, "file");
+    out_json_str(o->b, pm->file);
+    jmember(o, -1, "sha256", pm->sha256);
+    sb_putc(o->b, '}');
+  }
+  jnl(o, in);
+  sb_putc(o->b, ']');
+}
+
 /* The stamp (render.h) as an object at [level]: engine, policy (file and
- * SHA-256), as_of, options, inputs [{kind, name, sha256}]. */
+ * SHA-256), as_of, options, inputs [{kind, name, sha256}], modules. */
 static void jstamp(jout *o, int level, const renderer *w) {
   const stamp *st = &w->stamp;
   int in = level + 1;
@@ -435,6 +456,7 @@ static void jstamp(jout *o, int level, const renderer *w) {
   if (st->ninputs)
     jnl(o, in);
   sb_putc(o->b, ']');
+  jmodules(o, in, w->pol->modules);
   jnl(o, level);
   sb_putc(o->b, '}');
 }

@@ -75,6 +75,14 @@ void stamp_each(const renderer *w, stamp_put_fn put, sbuf *out) {
   sb_putc(&t, '\0');
   put(user, "policy", t.oom ? "" : t.p);
   out->oom |= t.oom;
+  for (const policy_module *pm = w->pol->modules; pm; pm = pm->next) {
+    t.len = 0;
+    t.oom = false;
+    sb_printf(&t, "%s sha256:%s", pm->file, pm->sha256);
+    sb_putc(&t, '\0');
+    put(user, "module", t.oom ? "" : t.p);
+    out->oom |= t.oom;
+  }
   put(user, "as_of", s->as_of ? s->as_of : "");
   put(user, "options", s->options ? s->options : "");
   for (size_t i = 0; i < s->ninputs; i++) {

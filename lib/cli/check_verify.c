@@ -130,6 +130,25 @@ static int rerun(const pol_value *st, const char *out) {
 
 /* ==== comparing ========================================================== */
 
+/* Say which entries of the stamp's list [la] (the report's) have
+ * another sha256 in [lb] (the re-run's), each [what] named by [key];
+ * true if any. */
+static bool list_differs(const char *path, const pol_value *la,
+                         const pol_value *lb, const char *what,
+                         const char *key) {
+  bool differ = false;
+  for (size_t i = 0; la && lb && i < pol_value_len(la); i++) {
+    const char *ha = str_of(pol_value_at(la, i), "sha256");
+    const char *hb = str_of(pol_value_at(lb, i), "sha256");
+    if (ha && hb && !strcmp(ha, hb))
+      continue;
+    cli_error("%s: the %s %s has changed since the report", path, what,
+              str_of(pol_value_at(la, i), key));
+    differ = true;
+  }
+  return differ;
+}
+
 /* Say what differs between the stamps [a] (the report) and [b] (the
  * re-run); false when they agree. */
 static bool stamps_differ(const char *path, const pol_value *a,
@@ -149,17 +168,10 @@ static bool stamps_differ(const char *path, const pol_value *a,
               str_of(pa, "file"));
     differ = true;
   }
-  const pol_value *ia = pol_value_get(a, "inputs"),
-                  *ib = pol_value_get(b, "inputs");
-  for (size_t i = 0; ia && ib && i < pol_value_len(ia); i++) {
-    ha = str_of(pol_value_at(ia, i), "sha256");
-    hb = str_of(pol_value_at(ib, i), "sha256");
-    if (ha && hb && !strcmp(ha, hb))
-      continue;
-    cli_error("%s: the input %s has changed since the report", path,
-              str_of(pol_value_at(ia, i), "name"));
-    differ = true;
-  }
+  differ |= list_differs(path, pol_value_get(a, "inputs"),
+                         pol_value_get(b, "inputs"), "input", "name");
+  differ |= list_differs(path, pol_value_get(a, "modules"),
+                         pol_value_get(b, "modules"), "module", "file");
   return differ;
 }
 

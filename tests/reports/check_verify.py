@@ -9,7 +9,8 @@ in the same directory):
 - the report of tricky.pol over tricky.json with waivers verifies:
   exit 0, "identical";
 - a fact file changed since: exit 1, the file named;
-- the policy changed since: exit 1, the policy named;
+- the policy changed since: exit 1, the policy named; a module it
+  imports from a file changed: the module named;
 - a verdict edited by hand in the report: exit 1, the first line that
   differs shown;
 - another engine recorded: exit 1, both engines named;
@@ -75,6 +76,19 @@ def main():
     d = fresh(exe, out)
     edit(os.path.join(d, "tricky.pol"), ">= 7", ">= 2")
     verify(exe, d, 1, "the policy tricky.pol has changed")
+    # a module changed since: the stamp lists it
+    d = fresh(exe, out)
+    os.makedirs(os.path.join(d, "mods"))
+    with open(os.path.join(d, "mods", "limits.pol"), "w") as f:
+        f.write("let min_generations = 7\n")
+    with open(os.path.join(d, "uses.pol"), "w") as f:
+        f.write('import "limits"\nbackup.generations >= min_generations\n')
+    p = policyc(exe, d, "check", "--format=json", "-I", "mods", "-o",
+                "report.json", "uses.pol", "tricky.json")
+    check(p.returncode in (0, 1), "report with a module: %s" % p.stderr)
+    verify(exe, d, 0, "identical")
+    edit(os.path.join(d, "mods", "limits.pol"), "= 7", "= 2")
+    verify(exe, d, 1, "the module mods/limits.pol has changed")
     d = fresh(exe, out)
     edit(os.path.join(d, "report.json"), '"verdict":"FAIL"', '"verdict":"PASS"')
     verify(exe, d, 1, "the re-run differs from here", 'report: ',
