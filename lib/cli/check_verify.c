@@ -35,11 +35,13 @@ static bool stamped_read(pol_env *env, const char *path, stamped *s) {
   memset(s, 0, sizeof s[0]);
   if (!cli_read(path, &s->text))
     return false;
-  if (pol_facts_new(env, &s->facts) != POL_OK)
+  if (pol_facts_new(env, &s->facts) != POL_OK) {
+    cli_out_of_memory();
     return false;
-  if (pol_facts_load_json(s->facts, s->text.data, s->text.len, path) !=
-      POL_OK) {
-    cli_error("%s", pol_facts_errmsg(s->facts));
+  }
+  int rc = pol_facts_load_json(s->facts, s->text.data, s->text.len, path);
+  if (rc != POL_OK) {
+    cli_failed(rc, pol_facts_errmsg(s->facts), EXIT_INPUT);
     return false;
   }
   s->stamp = pol_facts_get(s->facts, "stamp");
@@ -118,10 +120,8 @@ static int rerun(const pol_value *st, const char *out) {
   int argc;
   char *words;
   char **argv = rerun_argv(st, out, &argc, &words);
-  if (!argv) {
-    cli_error("out of memory");
-    return EXIT_INPUT;
-  }
+  if (!argv)
+    return cli_out_of_memory();
   int status = cmd_check(argc, argv);
   free(argv);
   free(words);
@@ -240,10 +240,8 @@ static int verify(pol_env *env, const char *path, const stamped *old) {
 
 int check_verify(check_opts *o) {
   pol_env *env;
-  if (pol_env_new(NULL, &env) != POL_OK) {
-    cli_error("out of memory");
-    return EXIT_INPUT;
-  }
+  if (pol_env_new(NULL, &env) != POL_OK)
+    return cli_out_of_memory();
   stamped old;
   int status = stamped_read(env, o->verify, &old)
                    ? verify(env, o->verify, &old)

@@ -244,18 +244,14 @@ static void diff_vendor(differ *d) {
 static int check_vendor(differ *d, pol_env *env, const char *path) {
   pol_facts *f;
   if (pol_facts_new(env, &f) != POL_OK)
-    return EXIT_INPUT;
-  int status = EXIT_OK;
-  if (pol_facts_load_file(f, path) != POL_OK) {
-    cli_error("%s", pol_facts_errmsg(f));
-    status = EXIT_INPUT;
-  }
+    return cli_out_of_memory();
+  int status = EXIT_OK, rc = pol_facts_load_file(f, path);
+  if (rc != POL_OK)
+    status = cli_failed(rc, pol_facts_errmsg(f), EXIT_INPUT);
   for (int k = 0; k < 2 && status == EXIT_OK; k++) {
     pol_report_reset(d->rep[k]);
-    if (pol_check(d->ctx, d->rep[k], f, path) != POL_OK) {
-      cli_error("%s: %s", path, pol_ctx_errmsg(d->ctx));
-      status = EXIT_INPUT;
-    }
+    if ((rc = pol_check(d->ctx, d->rep[k], f, path)) != POL_OK)
+      status = cli_failed(rc, pol_ctx_errmsg(d->ctx), EXIT_INPUT);
   }
   if (status == EXIT_OK)
     diff_vendor(d);
@@ -287,9 +283,9 @@ static int prepare(differ *d, pol_env *env) {
   for (int k = 0; k < 2 && status == EXIT_OK; k++)
     if (pol_report_new(d->pol[k], d->o->unknown, &d->rep[k]) != POL_OK ||
         pol_report_set_as_of(d->rep[k], d->o->as_of) != POL_OK)
-      status = EXIT_INPUT;
+      status = cli_out_of_memory(); /* the date was checked already */
   if (status == EXIT_OK && pol_ctx_new(env, &d->ctx) != POL_OK)
-    status = EXIT_INPUT;
+    status = cli_out_of_memory();
   return status;
 }
 
@@ -299,7 +295,7 @@ static int run(const diff_opts *o) {
   memset(&d, 0, sizeof d);
   d.o = o;
   if (pol_env_new(NULL, &env) != POL_OK)
-    return EXIT_INPUT;
+    return cli_out_of_memory();
   int status = prepare(&d, env);
   if (status == EXIT_OK) {
     put_head(&d);
@@ -391,7 +387,7 @@ int cmd_diff(int argc, char **argv) {
   o.unknown = POL_UNKNOWN_FAIL;
   o.dirs = calloc((size_t)argc, sizeof *o.dirs);
   if (!o.dirs)
-    return EXIT_INPUT;
+    return cli_out_of_memory();
   int status = parse_args(argc, argv, &o);
   if (status == EXIT_OK && !o.as_of[0])
     cli_today(o.as_of);
