@@ -130,6 +130,8 @@ typedef struct pol_parser {
   uint32_t stmt_n;      /* its tokens so far at statement level (max 4) */
   uint32_t nlay;        /* brackets and blocks open */
   uint8_t lay[POL_MAX_PARSE_DEPTH + 1]; /* their kinds, innermost last */
+  struct parse_tokens *toks; /* the formatter's record of every token
+                                and comment (parse.h), or NULL */
 } pol_parser;
 }
 
@@ -266,6 +268,7 @@ static void yyerror(const pol_loc *l, pol_parser *p, const char *msg) {
 %token TRUE "true" FALSE "false" NULL "null" IN "in"
 %token OR "||" AND "&&" EQ "==" NE "!=" LE "<=" GE ">="
 %token LEXERR "invalid character" /* no rule accepts it */
+%token COMMENT "comment" /* scanned only for the formatter; never parsed */
 
 /* parse_lex hands over a start token first, then the scanner's tokens;
  * in a policy its layout makes NEWLINE (a line break that ends a

@@ -594,6 +594,19 @@ typedef struct pol_plugin_fn {
  * never implicit: only the files a host names are loaded. */
 POL_API int pol_env_load_plugin(pol_env *env, const char *path);
 
+/* ==== authoring tools ====================================================
+ * What `policyc fmt` is made of, for editors and other hosts. */
+
+/* Lay the policy source [src] of [len] bytes, named [name] in messages,
+ * out in the canonical layout (docs/cli.md, "policyc fmt"): only blanks,
+ * line breaks and `;` separators change; every token, comment and
+ * literal comes out as written. POL_OK: *[out] is the text (*[outlen]
+ * bytes, NUL-terminated), owned by [env] until its next call.
+ * POL_ESYNTAX: the source does not parse (read the diagnostics).
+ * POL_ENOMEM. */
+POL_API int pol_format(pol_env *env, const char *src, size_t len,
+                       const char *name, const char **out, size_t *outlen);
+
 /* ==== saved bytecode =====================================================
  * A compiled policy can be saved and loaded again, so a host need not
  * ship or compile sources. The format is versioned; loading verifies the

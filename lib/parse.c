@@ -146,6 +146,18 @@ static int raw_token(pol_parser *p, POL_YYSTYPE *v, pol_loc *l) {
   return p->abort ? TOK_END : lex_scan(v, l, p->scanner);
 }
 
+/* Note token [t] at [l] in the formatter's record, when one is kept. */
+static void record(pol_parser *p, int t, const pol_loc *l) {
+  parse_tokens *r = p->toks;
+  if (!r || r->oom)
+    return;
+  if (!mem_grow((void **)&r->v, &r->cap, r->n + 1, sizeof *r->v)) {
+    r->oom = true;
+    return;
+  }
+  r->v[r->n++] = (parse_token){t, l->off, l->end, l->line, l->col};
+}
+
 /* The next token for the parser: from the scanner, or in a policy from
  * the layout, which drops line breaks and separators that end nothing,
  * turns words into keywords and may add closing brackets. */
@@ -157,6 +169,10 @@ static int next_token(pol_parser *p, POL_YYSTYPE *v, pol_loc *l) {
     if (p->npend)
       return synthetic(p, p->pend[--p->npend], &v->tok, l, p->pend_loc);
     int t = raw_token(p, v, l);
+    if (t == TOK_COMMENT) {
+      record(p, t, l);
+      continue;
+    }
     if (!p->policy)
       return t == TOK_ASSIGN ? assign(p, &v->tok, l) : t;
     t = layout(p, t, &v->tok, l);
@@ -191,6 +207,8 @@ int parse_lex(POL_YYSTYPE *v, pol_loc *l, pol_parser *p) {
   }
   if (t == TOK_END)
     *l = after_last(p);
+  else
+    record(p, t, l);
   p->last = t;
   return t;
 }
@@ -1388,9 +1406,10 @@ static bool start_scan(pol_parser *p) {
 /* Parse the whole of [d]'s source into arena [a], as a policy when
  * [policy], else as one CEL expression. Returns the root, or NULL when
  * this parse reported any error. */
-static ast *run(arena *a, diag_list *d, bool policy) {
+static ast *run(arena *a, diag_list *d, bool policy, parse_tokens *toks) {
   pol_parser p;
   memset(&p, 0, sizeof p);
+  p.toks = toks;
   p.a = a;
   p.d = d;
   p.pos = 0;
@@ -1419,9 +1438,21 @@ static ast *run(arena *a, diag_list *d, bool policy) {
 
 /* Parse the whole of [d]'s source as one CEL expression into arena [a].
  * Returns the root, or NULL when this parse reported any error. */
-ast *parse_expr(arena *a, diag_list *d) { return run(a, d, false); }
+ast *parse_expr(arena *a, diag_list *d) { return run(a, d, false, NULL); }
 
 /* Parse the whole of [d]'s source as a policy file into arena [a].
  * Returns the AST_POLICY root, or NULL when this parse reported any
  * error. */
-ast *parse_policy(arena *a, diag_list *d) { return run(a, d, true); }
+ast *parse_policy(arena *a, diag_list *d) {
+  return run(a, d, true, NULL);
+}
+
+/* parse_expr with the formatter's record of tokens and comments. */
+ast *parse_expr_tokens(arena *a, diag_list *d, parse_tokens *out) {
+  return run(a, d, false, out);
+}
+
+/* parse_policy with the formatter's record of tokens and comments. */
+ast *parse_policy_tokens(arena *a, diag_list *d, parse_tokens *out) {
+  return run(a, d, true, out);
+}

@@ -39,6 +39,13 @@ int cli_usage_error(const char *cmd, const char *msg, const char *arg);
  * EXIT_OK, or the status to exit with after reporting the problem. */
 int cli_env_setup(pol_env *env, const char *const *dirs, int ndirs,
                   const char *const *plugins, int nplugins);
+/* Write [len] bytes to [path] atomically: through a temporary file
+ * beside it, synced and renamed over it, so [path] is either the old file
+ * or the whole new one (an existing file keeps its permissions; one that
+ * is not a regular file, such as /dev/stdout, is written in place).
+ * Returns EXIT_OK, or EXIT_INPUT after "policyc: PATH: reason". In
+ * write.c. */
+int cli_write_file(const char *path, const void *data, size_t len);
 /* Flush stdout; on a write error report it and return false. */
 bool cli_flush_stdout(void);
 /* Parse a non-negative integer option value with an optional K/M/G
@@ -64,5 +71,6 @@ int cmd_validate(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
 int cmd_test(int argc, char **argv);
 int cmd_import(int argc, char **argv);
+int cmd_fmt(int argc, char **argv);
 
 #endif

@@ -18,6 +18,7 @@ static const struct {
     {"check", cmd_check, "check vendors' fact sets against a policy"},
     {"compile", cmd_compile, "compile a policy to a saved bytecode file"},
     {"eval", cmd_eval, "evaluate a CEL expression, print its value"},
+    {"fmt", cmd_fmt, "lay policy files out in the canonical layout"},
     {"import", cmd_import, "turn check sheets (CSV, TSV) into a fact set"},
     {"test", cmd_test, "run policy unit tests (facts and expected verdicts)"},
     {"validate", cmd_validate, "check fact sets against the fact schema"},
