@@ -98,8 +98,11 @@ typedef void *(*pol_alloc_fn)(void *user, void *ptr, size_t size);
 
 /* pol_config.flags */
 enum {
-  POL_STRICT_CALLS = 1 /* a call of an unknown function or method is a
-                          compile error, not an error value at run time */
+  POL_STRICT_CALLS = 1, /* a call of an unknown function or method is a
+                           compile error, not an error value at run time */
+  POL_KEEP_SOURCE = 2   /* policies compiled through the env keep their
+                           syntax trees, for pol_lint, pol_explain_new
+                           and coverage (memory, no speed, is the cost) */
 };
 
 typedef struct pol_config {
@@ -606,6 +609,43 @@ POL_API int pol_env_load_plugin(pol_env *env, const char *path);
  * POL_ENOMEM. */
 POL_API int pol_format(pol_env *env, const char *src, size_t len,
                        const char *name, const char **out, size_t *outlen);
+
+/* The analysis of `policyc lint` (docs/lint.md) of a policy compiled
+ * through an env with POL_KEEP_SOURCE: rules that can never pass or
+ * never fail, `when` and `require` that contradict or imply each other,
+ * should-rules implied by must-rules, duplicates, rules that are never
+ * UNKNOWN, unused lets, hidden names, rules without questions, and, given
+ * the fact sets of the vendors being checked ([vendors], [nvendors]; may
+ * be 0), fact paths that no schema declares and no vendor has. Each
+ * warning has a code, a place and, where one exists, a witness: a fact
+ * set on which the rule does what the warning says. */
+typedef struct pol_lints pol_lints;
+typedef struct pol_warning {
+  size_t size;          /* sizeof(pol_warning): set it (POL_WARNING_INIT) */
+  const char *code;     /* "L002"; "L000" is a note (POL_LINT_VERBOSE) */
+  const char *name;     /* "never-fail" */
+  const char *file;
+  unsigned line, col;
+  const char *rule;     /* the rule's id, or NULL (a let, a name) */
+  const char *message;
+  const char *witness;  /* a fact set (JSON object text), or NULL */
+  const char *verdict;  /* what the rule gives on it ("PASS"), or NULL */
+} pol_warning;
+#define POL_WARNING_INIT                                                  \
+  {sizeof(pol_warning), NULL, NULL, NULL, 0, 0, NULL, NULL, NULL, NULL}
+enum {
+  POL_LINT_VERBOSE = 1 /* also a note (L000) per rule not analysed */
+};
+/* Analyse [pol] into *[out]. POL_EINVAL when [pol] was not compiled with
+ * POL_KEEP_SOURCE (or was loaded from saved bytecode); POL_ENOMEM. */
+POL_API int pol_lint(const pol_policy *pol, const pol_facts *const *vendors,
+                     size_t nvendors, int flags, pol_lints **out);
+POL_API void pol_lints_free(pol_lints *lints);
+POL_API size_t pol_lints_count(const pol_lints *lints);
+/* Warning [i] into *[out] (whose size member says how much to fill);
+ * its strings belong to [lints]. POL_EINVAL when out of range. */
+POL_API int pol_lints_get(const pol_lints *lints, size_t i,
+                          pol_warning *out);
 
 /* ==== saved bytecode =====================================================
  * A compiled policy can be saved and loaded again, so a host need not

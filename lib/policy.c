@@ -17,20 +17,15 @@
 
 #include "compile.h"
 #include "file.h"
+#include "format.h"
 #include "names.h"
 #include "parse.h"
 #include "schema.h"
 
 #define MAX_IMPORT_DEPTH 32
 
-/* A statement and the source it came from. */
-typedef struct stmt {
-  const ast *n;
-  diag_list *d;
-  const char *module; /* NULL for the main file */
-  uint32_t index;     /* anonymous rules: position among its file's rules */
-  bool prelude;       /* from the implicit prelude: may be shadowed */
-} stmt;
+/* A statement and the source it came from (policy.h). */
+typedef policy_stmt stmt;
 
 typedef struct stmts {
   stmt *v;
@@ -416,7 +411,7 @@ static void rule_entry(policy *p, rule *r, const stmt *s) {
   r->title = string_clause(p, n, "title", s->d);
   const ast *req = clause(n, "require");
   if (!r->title && !n->name && req) /* a bare expression: show it */
-    r->title = arena_strndup(&p->a, s->d->src + req->sp.off, req->sp.len);
+    r->title = format_oneline(&p->a, s->d->src + req->sp.off, req->sp.len);
   if (!r->title)
     r->title = r->id;
   r->sev = severity_of(clause(n, "severity"));
@@ -588,6 +583,36 @@ static bool compile_program(policy *p, loader *L) {
 
 /* ==== entry point ======================================================== */
 
+/* Hand the trees, the statements and the sources over to [p] (after a
+ * compile without errors, when keep_source asks), so that the analyses
+ * can walk them while [p] lives. The env's diagnostics are left empty,
+ * as a compile without errors leaves them. */
+static void keep_source(policy *p, loader *L) {
+  policy_source *src = calloc(1, sizeof *src);
+  if (!src)
+    return; /* the analyses then say they have no source */
+  src->ast = L->ast;
+  arena_init(&L->ast, 0);
+  src->diags = *L->diags;
+  memset(L->diags, 0, sizeof *L->diags);
+  src->lets = L->lets.v, src->nlets = L->lets.n;
+  src->rules = L->rules.v, src->nrules = L->rules.n;
+  src->facts = L->facts.v, src->nfacts = L->facts.n;
+  L->lets.v = L->rules.v = L->facts.v = NULL;
+  p->src = src;
+}
+
+static void source_free(policy_source *src) {
+  if (!src)
+    return;
+  arena_free(&src->ast);
+  diag_set_free(&src->diags);
+  free(src->lets);
+  free(src->rules);
+  free(src->facts);
+  free(src);
+}
+
 static void loader_free(loader *L) {
   arena_free(&L->ast);
   free(L->done);
@@ -657,6 +682,8 @@ policy *policy_compile(const char *src, size_t len, const char *file,
   if (root)
     collect(&L, root, d, NULL);
   bool ok = root && build(p, &L, file) && compile_program(p, &L);
+  if (ok && !diag_set_count(diags) && paths->keep_source)
+    keep_source(p, &L);
   loader_free(&L);
   if (!ok || diag_set_count(diags)) {
     policy_free(p);
@@ -669,6 +696,7 @@ void policy_free(policy *p) {
   if (!p)
     return;
   program_free(p->prog);
+  source_free(p->src);
   arena_free(&p->a);
   free(p);
 }

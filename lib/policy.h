@@ -59,6 +59,32 @@ typedef struct fact_decl {
   uint32_t line, col;
 } fact_decl;
 
+/* The diagnostics of compiling a policy: one diag_list per source file
+ * (the policy and each module it loaded), kept for rendering. */
+typedef struct diag_set {
+  diag_list **lists;
+  size_t n, cap;
+} diag_set;
+
+/* A statement of the policy's source and the file it came from. */
+typedef struct policy_stmt {
+  const ast *n;
+  diag_list *d;
+  const char *module; /* NULL for the main file */
+  uint32_t index;     /* anonymous rules: position among its file's rules */
+  bool prelude;       /* from the implicit prelude: may be shadowed */
+} policy_stmt;
+
+/* The syntax trees of a policy and its modules, kept after compiling
+ * when policy_paths.keep_source asks (for lint, explain and coverage).
+ * rules[i] is the source of rule i of the policy. */
+typedef struct policy_source {
+  arena ast;               /* every tree */
+  diag_set diags;          /* the source texts (no diagnostics) */
+  policy_stmt *lets, *rules, *facts;
+  size_t nlets, nrules, nfacts;
+} policy_source;
+
 typedef struct policy {
   const char *name;        /* from the header, or the file's base name */
   const char *title, *version, *description; /* may be NULL */
@@ -68,6 +94,7 @@ typedef struct policy {
   fact_decl *facts;        /* sorted by path */
   uint32_t nfacts;
   program *prog;
+  policy_source *src;      /* the syntax trees, or NULL (keep_source) */
   arena a;                 /* every string and array above */
 } policy;
 
@@ -78,14 +105,8 @@ typedef struct policy_paths {
   size_t ndirs;
   const struct host_registry *hosts; /* host functions, or NULL */
   bool strict;                       /* unknown functions: compile errors */
+  bool keep_source;                  /* keep the trees: policy.src */
 } policy_paths;
-
-/* The diagnostics of compiling a policy: one diag_list per source file
- * (the policy and each module it loaded), kept for rendering. */
-typedef struct diag_set {
-  diag_list **lists;
-  size_t n, cap;
-} diag_set;
 
 POL_INTERNAL void diag_set_free(diag_set *s);
 /* A new list for the source [src] of [len] bytes named [file]; the set

@@ -29,6 +29,7 @@ typedef struct check_opts {
   int excerpt;       /* -1 auto, 0 never, 1 always */
   int progress;      /* -1 auto, 0 never, 1 always */
   int jobs;
+  bool lint;         /* --lint: the warnings of `lint` first */
   size_t max_record;
   pol_config cfg;
 } check_opts;
@@ -69,5 +70,9 @@ void check_progress(check_run *cr, bool final);
 int check_record(pol_ctx *ctx, pol_facts *f, pol_report *rep,
                  const char *name, const record *rec, const char *source,
                  char *msg, size_t cap);
+
+/* check --lint (check_lint.c): the lint warnings of [pol] on stderr,
+ * with the fact sets of o's files. EXIT_OK, or the status to stop with. */
+int check_lint(pol_env *env, const pol_policy *pol, const check_opts *o);
 
 #endif

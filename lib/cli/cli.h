@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "pol.h"
 
@@ -64,6 +65,10 @@ const char *cli_opt_value(int argc, char **argv, int *i, const char *name);
 int cli_load_policy(pol_env *env, const char *path, bool excerpt,
                     pol_policy **pol);
 
+/* Print the warnings of [l] to [out], as text or ([json]) as one JSON
+ * document; returns how many are warnings (not notes). In cmd_lint.c. */
+int cli_print_lints(FILE *out, const pol_lints *l, bool json);
+
 int cmd_eval(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_compile(int argc, char **argv);
@@ -72,5 +77,6 @@ int cmd_bench(int argc, char **argv);
 int cmd_test(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_fmt(int argc, char **argv);
+int cmd_lint(int argc, char **argv);
 
 #endif

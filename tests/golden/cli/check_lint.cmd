@@ -1,0 +1,1 @@
+check --lint ../../../examples/policies/minimal.pol ../../../examples/vendors/synergy-crm.json ../../../examples/vendors/rakus-chatdealer.json
