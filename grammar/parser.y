@@ -195,6 +195,7 @@ POL_INTERNAL ast *parse_let(pol_parser *p, const pol_tok *name, pexpr e,
 POL_INTERNAL ast *parse_fact(pol_parser *p, pexpr path, pexpr type,
                              pol_loc at);
 POL_INTERNAL ast *parse_fact_in(pol_parser *p, ast *fact, pexpr in);
+POL_INTERNAL ast *parse_fact_derived(pol_parser *p, ast *fact, pexpr e);
 POL_INTERNAL ast *parse_fact_desc(pol_parser *p, ast *fact,
                                   const pol_tok *desc, pol_loc at);
 POL_INTERNAL ast *parse_fact_block(pol_parser *p, ast *fact, ast *block,
@@ -342,6 +343,9 @@ fact: FACT member ':' member    { $$ = parse_fact(p, $2, $4, @$); }
                                   $$ = parse_fact_in(p, parse_fact(p, $2, $4,
                                                                    @$),
                                                      $6); }
+  | FACT member ':' member ASSIGN expr {
+                                  $$ = parse_fact_derived(p,
+                                         parse_fact(p, $2, $4, @$), $6); }
   ;
 
 rhead: sev gname                { $$ = parse_rule_head(p, &$1, @1, &$2); }

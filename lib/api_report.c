@@ -524,7 +524,7 @@ int pol_validate(pol_env *env, const pol_policy *schema, const char *text,
   if (!env || !schema || !text || !count || !problems)
     return POL_EINVAL;
   name = name ? name : "<json>";
-  if (POLICY(schema)->nfacts == 0) {
+  if (POLICY(schema)->nfacts == POLICY(schema)->nquiet) {
     api_msg(&env->errmsg, "the schema declares no facts");
     return POL_EINVAL;
   }

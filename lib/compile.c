@@ -463,8 +463,22 @@ static bool type_chain(compiler *c, const ast *n) {
   return true;
 }
 
+/* A select chain whose dotted text names a let (a derived fact such as
+ * data.region: policy.c) is that let, inlined. */
+static bool let_chain(compiler *c, const ast *n) {
+  char buf[512];
+  const ast *root = chain_root(n);
+  int l;
+  if (root->kind != AST_IDENT || (root->flags & AST_F_ROOTED) ||
+      scope_find(c, root->name) || !qualified_name(n, buf, sizeof buf) ||
+      (l = let_find(c, buf)) < 0)
+    return false;
+  inline_let(c, l, n);
+  return true;
+}
+
 static void select_(compiler *c, const ast *n) {
-  if (declared_chain(c, n) || type_chain(c, n))
+  if (declared_chain(c, n) || type_chain(c, n) || let_chain(c, n))
     return;
   expr(c, n->kids[0]);
   opcode op = (n->flags & AST_F_OPTIONAL) ? OP_OPTSELECT : OP_SELECT;

@@ -451,6 +451,25 @@ static bool breakable(const fmt *F, size_t s, size_t e) {
   return false;
 }
 
+/* Whether the expression [s, e) may start on the current line: the
+ * first line it would be broken into fits there, or would not fit from
+ * column [at] either (so nothing is won by starting a new line). */
+static bool stays_on_head(const fmt *F, size_t s, size_t e, size_t at) {
+  long best = -1;
+  for (size_t i = s; i + 1 < e; i++) {
+    long c = break_class(F, i);
+    if (c >= 0 && (best < 0 || c < best))
+      best = c;
+  }
+  size_t end = s + 1;
+  while (end < e && break_class(F, end - 1) != best)
+    end++;
+  size_t w = 0;
+  for (size_t i = s; i < end; i++)
+    w += F->t[i].width + (i > s && F->t[i].space);
+  return fits(F, s, end) || at + w > FORMAT_WIDTH;
+}
+
 /* A statement or clause: tokens [s, e), the expression from [w] (e for
  * none) wrapped, the rest on one line. [indent] is the line's. */
 static void unit(fmt *F, size_t s, size_t e, size_t w, size_t indent) {
@@ -464,8 +483,11 @@ static void unit(fmt *F, size_t s, size_t e, size_t w, size_t indent) {
     return;
   size_t c0 = F->col + (!F->fresh && F->t[w].space);
   size_t cont = c0 > indent && c0 <= FORMAT_WIDTH / 2 ? c0 : indent + 4;
-  if (c0 > cont && !fits(F, w, e) && breakable(F, w, e))
-    break_before(F, w, cont); /* after a long head: a line of its own */
+  if (c0 > indent + 4 && !fits(F, w, e) && breakable(F, w, e) &&
+      (c0 > cont || !stays_on_head(F, w, e, indent + 4))) {
+    cont = indent + 4; /* after a long head: a line of its own */
+    break_before(F, w, cont);
+  }
   wrap(F, w, e, cont);
 }
 
@@ -489,14 +511,14 @@ static size_t unit_end(const fmt *F, size_t s, bool in_block) {
 }
 
 /* Where the expression of the statement [s, e) starts (e: it has none
- * to wrap): after the '=' of a let, after the ':' of a one-line rule,
- * at the start of a bare expression. */
+ * to wrap): after the '=' of a let or a derived fact, after the ':' of a
+ * one-line rule, at the start of a bare expression. */
 static size_t stmt_expr(const fmt *F, size_t s, size_t e) {
   int t = F->t[s].tok;
-  if (t == TOK_POLICY || t == TOK_IMPORT || t == TOK_RULE || t == TOK_FACT)
+  if (t == TOK_POLICY || t == TOK_IMPORT || t == TOK_RULE)
     return e;
   bool head = t == TOK_MUST || t == TOK_SHOULD || t == TOK_MAY;
-  if (!head && t != TOK_LET)
+  if (!head && t != TOK_LET && t != TOK_FACT)
     return s;
   for (size_t i = s; i < e; i++)
     if (F->t[i].depth == 0 && F->t[i].tok == (head ? ':' : TOK_ASSIGN))

@@ -273,8 +273,16 @@ static cls select_(walker *w, const ast *n, const diag_list *d) {
                                      "computed value");
   if (strchr(n->name, '.'))
     return out(w, "a field name holding a dot");
-  return (cls){.k = C_PATH,
-               .path = arena_printf(w->a, "%s.%s", c.path, n->name)};
+  const char *path = arena_printf(w->a, "%s.%s", c.path, n->name);
+  const policy_stmt *let = lint_let(w->L->src, path);
+  if (!let) /* else a derived fact (data.region): its expression */
+    return (cls){.k = C_PATH, .path = path};
+  if (w->depth >= MAX_LET_DEPTH)
+    return out(w, "lets nested too deeply");
+  w->depth++;
+  cls d2 = walk(w, let->n->kids[0], let->d);
+  w->depth--;
+  return d2;
 }
 
 /* has(path): a presence test; the path's objects on the way may be

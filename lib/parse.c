@@ -359,12 +359,14 @@ static int classify(pol_parser *p, int t, const pol_tok *v) {
 }
 
 /* '=' at [l]: ASSIGN as the second or third token of a `let` statement
- * (`let x = 1`, and `let = 1`, which the parser reports); anywhere else,
+ * (`let x = 1`, and `let = 1`, which the parser reports), or at statement
+ * level in a `fact` statement (a derived fact: `fact x: int = EXPR`, the
+ * parser says where it may go); anywhere else,
  * and always in an expression, '==' marked as a lexical error, so that
  * the parse goes on as if '==' had been written. */
 static int assign(pol_parser *p, pol_tok *v, const pol_loc *l) {
-  if (p->policy && p->nlay == 0 && !p->at_start && p->stmt == TOK_LET &&
-      p->stmt_n <= 2)
+  if (p->policy && p->nlay == 0 && !p->at_start &&
+      ((p->stmt == TOK_LET && p->stmt_n <= 2) || p->stmt == TOK_FACT))
     return TOK_ASSIGN;
   memset(v, 0, sizeof *v);
   v->s = "";
@@ -1251,6 +1253,13 @@ ast *parse_fact(pol_parser *p, pexpr path, pexpr type, pol_loc at) {
 /* The allowed values `in [in]` of [fact]. */
 ast *parse_fact_in(pol_parser *p, ast *fact, pexpr in) {
   push(p, fact, in.n);
+  return fact;
+}
+
+/* The expression [e] a derived [fact] is computed by. */
+ast *parse_fact_derived(pol_parser *p, ast *fact, pexpr e) {
+  fact->flags |= AST_F_DERIVED;
+  push(p, fact, e.n);
   return fact;
 }
 

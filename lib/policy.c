@@ -46,9 +46,11 @@ typedef struct loader {
 } loader;
 
 /* Loaded before every policy, as if imported: the region constants (JP,
- * EU_MEMBERS, ...), so `data_region in [JP]` is a complete policy. Its
- * lets cost nothing unless used, and the policy's own names shadow them. */
-#define PRELUDE "regions"
+ * EU_MEMBERS, ...) and the derived facts (data_region,
+ * backup_generations: stdlib/derived.pol), so `data_region in [JP]` is a
+ * complete policy. Their lets cost nothing unless used, and the policy's
+ * own names shadow them. */
+static const char *const prelude[] = {"regions", "derived"};
 
 /* ==== diagnostics ======================================================== */
 
@@ -232,6 +234,20 @@ static void import(loader *L, const ast *n, diag_list *d) {
   L->depth--;
 }
 
+/* A derived fact (`fact PATH: TYPE = EXPR`) is also a let named PATH,
+ * which the compiler inlines where the path is read (even a dotted one:
+ * compile.c), so rules read it like any fact. */
+static bool derived_let(loader *L, const ast *fact, stmt s) {
+  if (!(fact->flags & AST_F_DERIVED) || fact->nkids < 2)
+    return true;
+  ast *let = ast_new(&L->ast, AST_LET, fact->sp);
+  if (!let || !ast_push(&L->ast, let, fact->kids[1]))
+    return false;
+  let->name = fact->name;
+  s.n = let;
+  return push(&L->lets, s);
+}
+
 /* Sort the statements of one file into the loader's lists. */
 static void collect(loader *L, const ast *root, diag_list *d,
                     const char *module) {
@@ -243,7 +259,9 @@ static void collect(loader *L, const ast *root, diag_list *d,
     switch (n->kind) {
     case AST_IMPORT: import(L, n, d); break;
     case AST_LET: ok = push(&L->lets, s); break;
-    case AST_FACT: ok = push(&L->facts, s); break;
+    case AST_FACT:
+      ok = push(&L->facts, s) && derived_let(L, n, s);
+      break;
     case AST_RULE:
       s.index = ++nrules;
       ok = push(&L->rules, s);
@@ -260,16 +278,18 @@ static void collect(loader *L, const ast *root, diag_list *d,
   }
 }
 
-/* Load the prelude module as if the policy imported it first. */
+/* Load the prelude's modules as if the policy imported them first. */
 static void load_prelude(loader *L, diag_list *d) {
   ast imp;
-  memset(&imp, 0, sizeof imp);
-  imp.kind = AST_IMPORT;
-  imp.lit.s.p = PRELUDE;
-  imp.lit.s.n = strlen(PRELUDE);
   L->in_prelude = true;
-  if (stdlib_find(PRELUDE))
-    import(L, &imp, d);
+  for (size_t i = 0; i < POL_COUNTOF(prelude); i++) {
+    memset(&imp, 0, sizeof imp);
+    imp.kind = AST_IMPORT;
+    imp.lit.s.p = prelude[i];
+    imp.lit.s.n = strlen(prelude[i]);
+    if (stdlib_find(prelude[i]))
+      import(L, &imp, d);
+  }
   L->in_prelude = false;
 }
 
@@ -632,9 +652,10 @@ static void check_paths(const policy *p, loader *L) {
   }
   for (size_t i = 0; i < L->lets.n; i++)
     names[i] = L->lets.v[i].n->name;
-  for (size_t i = 0; i < L->lets.n; i++)
-    schema_check_expr(p, L->lets.v[i].n->kids[0], L->lets.v[i].d, names,
-                      L->lets.n, L->paths->hosts);
+  for (size_t i = 0; i < L->lets.n; i++) /* the prelude's need no schema */
+    if (!L->lets.v[i].prelude)
+      schema_check_expr(p, L->lets.v[i].n->kids[0], L->lets.v[i].d, names,
+                        L->lets.n, L->paths->hosts);
   for (size_t i = 0; i < L->rules.n; i++) {
     const stmt *s = &L->rules.v[i];
     const ast *e[2] = {clause(s->n, "when"), clause(s->n, "require")};
@@ -645,6 +666,67 @@ static void check_paths(const policy *p, loader *L) {
   free(names);
 }
 
+/* Whether a fact of [path] is declared outside the prelude too. */
+static bool declared_too(const loader *L, const char *path) {
+  for (size_t i = 0; i < L->facts.n; i++)
+    if (!L->facts.v[i].prelude && !strcmp(L->facts.v[i].n->name, path))
+      return true;
+  return false;
+}
+
+/* The derived fact (policy.h) that [n] names, a name or a dotted path,
+ * or NULL. */
+static const fact_decl *derived_at(const policy *p, const ast *n) {
+  char buf[256];
+  size_t len = 0;
+  const ast *m = n;
+  for (; m->kind == AST_SELECT && !(m->flags & AST_F_OPTIONAL); m = m->kids[0])
+    len += strlen(m->name) + 1;
+  if (m->kind != AST_IDENT || (len += strlen(m->name)) >= sizeof buf)
+    return NULL;
+  buf[len] = '\0';
+  for (m = n; m->kind == AST_SELECT; m = m->kids[0]) {
+    size_t k = strlen(m->name);
+    len -= k;
+    memcpy(buf + len, m->name, k);
+    buf[--len] = '.';
+  }
+  memcpy(buf, m->name, strlen(m->name));
+  const fact_decl *f = policy_fact(p, buf);
+  return f && f->derived ? f : NULL;
+}
+
+/* The first derived fact with a question that [n] reads, or NULL. The
+ * recursion follows the tree, whose depth the parser bounds. */
+static const fact_decl *derived_read(const policy *p, const ast *n) {
+  const fact_decl *f = n->kind == AST_IDENT || n->kind == AST_SELECT
+                           ? derived_at(p, n) : NULL;
+  if (f && (f->ask[LANG_JA] || f->ask[LANG_EN]))
+    return f;
+  for (uint32_t i = 0; i < n->nkids; i++)
+    if ((f = derived_read(p, n->kids[i])))
+      return f;
+  return NULL;
+}
+
+/* A rule without `ask` that reads a derived fact (data_region) asks the
+ * vendor that fact's question: the facts it is computed from may be
+ * declared nowhere in the policy. */
+static void derived_asks(policy *p, const loader *L) {
+  for (uint32_t i = 0; p->nquiet && i < p->nrules; i++) {
+    rule *r = &p->rules[i];
+    const ast *e[2] = {clause(L->rules.v[i].n, "when"),
+                       clause(L->rules.v[i].n, "require")};
+    const fact_decl *f = NULL;
+    for (int k = 0; k < 2 && !f && !r->ask && !r->ask_en; k++)
+      f = e[k] ? derived_read(p, e[k]) : NULL;
+    if (f) {
+      r->ask = f->ask[LANG_JA];
+      r->ask_en = f->ask[LANG_EN];
+    }
+  }
+}
+
 static bool build(policy *p, loader *L, const char *file) {
   p->file = arena_strndup(&p->a, file, strlen(file));
   header(p, L);
@@ -653,10 +735,16 @@ static bool build(policy *p, loader *L, const char *file) {
   rules(p, L);
   lets_unique(L);
   schema_begin(p, L->facts.n);
-  for (size_t i = 0; i < L->facts.n; i++)
+  for (size_t i = 0; i < L->facts.n; i++) {
+    if (L->facts.v[i].prelude && declared_too(L, L->facts.v[i].n->name))
+      continue; /* the policy's own declaration wins, as lets do */
     schema_add(p, L->facts.v[i].n, L->facts.v[i].d);
+    p->nquiet += L->facts.v[i].prelude ||
+                 (L->facts.v[i].n->flags & AST_F_DERIVED);
+  }
   schema_finish(p);
-  if (p->nfacts)
+  derived_asks(p, L);
+  if (p->nfacts > p->nquiet)
     check_paths(p, L);
   return !L->oom && diag_set_count(L->diags) == 0;
 }

@@ -57,6 +57,7 @@ typedef struct fact_decl {
   const char *ask[NLANGS]; /* the vendor-facing question per lang, or NULL */
   const char *file;
   uint32_t line, col;
+  bool derived;            /* computed from other facts (`fact p: T = E`) */
 } fact_decl;
 
 /* The diagnostics of compiling a policy: one diag_list per source file
@@ -93,6 +94,8 @@ typedef struct policy {
   uint32_t nrules;
   fact_decl *facts;        /* sorted by path */
   uint32_t nfacts;
+  uint32_t nquiet;         /* of them derived or from the prelude: these
+                              turn no schema check on */
   program *prog;
   policy_source *src;      /* the syntax trees, or NULL (keep_source) */
   arena a;                 /* every string and array above */

@@ -184,7 +184,7 @@ static void classes_are_exact(void **state) {
 
 static void unknown_facts_need_vendors(void **state) {
   fixture *f = *state;
-  pol_policy *pol = compile(f, "must a: data.region in [\"JP\"]\n"
+  pol_policy *pol = compile(f, "must a: data.regoin in [\"JP\"]\n"
                                "must b: backup.generations >= 7\n");
   pol_facts *v;
   const char *json = "{\"backup\": {\"generations\": 3}}";
@@ -197,7 +197,7 @@ static void unknown_facts_need_vendors(void **state) {
   assert_string_equal(got, "1 L103\n1 L104\n2 L103\n");
   pol_warning w = POL_WARNING_INIT;
   pol_lints_get(l, 1, &w);
-  assert_non_null(strstr(w.message, "'data.region'"));
+  assert_non_null(strstr(w.message, "'data.regoin'"));
   free(got);
   pol_lints_free(l);
   pol_facts_free(v);

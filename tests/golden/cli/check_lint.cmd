@@ -1,1 +1,1 @@
-check --lint ../../../examples/policies/minimal.pol ../../../examples/vendors/synergy-crm.json ../../../examples/vendors/rakus-chatdealer.json
+check --color=never --lint lint_typo.pol ../../../examples/vendors/synergy-crm.json ../../../examples/vendors/rakus-chatdealer.json
