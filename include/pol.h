@@ -647,6 +647,56 @@ POL_API size_t pol_lints_count(const pol_lints *lints);
 POL_API int pol_lints_get(const pol_lints *lints, size_t i,
                           pol_warning *out);
 
+/* The account of a verdict behind `check --explain`: for one rule and
+ * one vendor, every sub-expression of `when` and `require` with its
+ * value (lets and derived facts opened up), for a quantifier the item
+ * that decided it, and for a FAIL one sentence saying why, in Japanese
+ * ("ja") or English ("en"). An explainer is made once per policy (it
+ * compiles every sub-expression on its own) from a policy compiled with
+ * POL_KEEP_SOURCE; one thread at a time. Nothing of this runs when
+ * checking. */
+typedef struct pol_explain pol_explain;
+typedef struct pol_explain_node {
+  size_t size;          /* sizeof(pol_explain_node): POL_EXPLAIN_NODE_INIT */
+  unsigned depth;       /* 0 for `when` and `require` themselves */
+  long parent;          /* the index of its parent, or -1 */
+  const char *role;     /* "when" or "require" */
+  const char *kind;     /* "and", "or", "not", "cond", "compare",
+                           "quantifier", "let", "fact", "call", "other" */
+  const char *text;     /* the sub-expression, on one line */
+  const char *state;    /* "value", "missing" (a fact it needs is not
+                           there), "error", "skipped" (not evaluated) */
+  const pol_value *value;  /* state "value": what it gave */
+  const char *detail;   /* "missing": the path; "error": the message */
+  const char *item;     /* "quantifier": the path of the item that decided
+                           it (the first failing all(), the first passing
+                           exists()), or NULL */
+  const pol_value *item_value;
+  int arm;              /* "cond": 1 the condition was true, 2 false, 0 */
+} pol_explain_node;
+#define POL_EXPLAIN_NODE_INIT                                             \
+  {sizeof(pol_explain_node), 0, -1, NULL, NULL, NULL, NULL, NULL, NULL,  \
+   NULL, NULL, 0}
+/* An explainer of [pol]. POL_EINVAL when [pol] keeps no source. */
+POL_API int pol_explain_new(const pol_policy *pol, pol_explain **out);
+POL_API void pol_explain_free(pol_explain *x);
+/* Explain rule [r] for the fact set [facts] (NULL: none), the sentence
+ * in [lang] ("ja", "en"; NULL: "ja"). What the accessors below return
+ * belongs to [x] until its next pol_explain_rule; the values may point
+ * into [facts], which must outlive that use. */
+POL_API int pol_explain_rule(pol_explain *x, const pol_facts *facts,
+                             size_t r, const char *lang);
+/* The rule's verdict, exactly as pol_check gives it, and for a FAIL the
+ * sentence (else NULL). */
+POL_API const char *pol_explain_verdict(const pol_explain *x);
+POL_API const char *pol_explain_sentence(const pol_explain *x);
+/* The explanation as POL_FORMAT_TEXT (a tree) or POL_FORMAT_JSON (one
+ * object); NULL on out of memory or another format. */
+POL_API const char *pol_explain_render(pol_explain *x, int format);
+POL_API size_t pol_explain_node_count(const pol_explain *x);
+POL_API int pol_explain_get(const pol_explain *x, size_t i,
+                            pol_explain_node *out);
+
 /* ==== saved bytecode =====================================================
  * A compiled policy can be saved and loaded again, so a host need not
  * ship or compile sources. The format is versioned; loading verifies the

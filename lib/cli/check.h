@@ -30,6 +30,7 @@ typedef struct check_opts {
   int progress;      /* -1 auto, 0 never, 1 always */
   int jobs;
   bool lint;         /* --lint: the warnings of `lint` first */
+  bool explain;      /* --explain: an account of each verdict instead */
   size_t max_record;
   pol_config cfg;
 } check_opts;
@@ -74,5 +75,9 @@ int check_record(pol_ctx *ctx, pol_facts *f, pol_report *rep,
 /* check --lint (check_lint.c): the lint warnings of [pol] on stderr,
  * with the fact sets of o's files. EXIT_OK, or the status to stop with. */
 int check_lint(pol_env *env, const pol_policy *pol, const check_opts *o);
+
+/* check --explain (check_explain.c): instead of the report, an account
+ * of each verdict of each vendor. Returns the exit status. */
+int check_explain(pol_env *env, const pol_policy *pol, const check_opts *o);
 
 #endif

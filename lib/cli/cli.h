@@ -65,6 +65,8 @@ const char *cli_opt_value(int argc, char **argv, int *i, const char *name);
 int cli_load_policy(pol_env *env, const char *path, bool excerpt,
                     pol_policy **pol);
 
+/* Write [s] to [out] as a JSON string (NULL as null). In cmd_lint.c. */
+void cli_json_str(FILE *out, const char *s);
 /* Print the warnings of [l] to [out], as text or ([json]) as one JSON
  * document; returns how many are warnings (not notes). In cmd_lint.c. */
 int cli_print_lints(FILE *out, const pol_lints *l, bool json);

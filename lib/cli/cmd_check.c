@@ -31,6 +31,9 @@ static const char check_usage[] =
     "  --format=FORMAT       text (default), json, ndjson or questions\n"
     "  --questions           same as --format=questions: the questions to\n"
     "                        send each vendor for its UNKNOWN rules\n"
+    "  --explain             instead of the report, each verdict\n"
+    "                        explained: sub-expressions and their values,\n"
+    "                        the deciding item, why a rule fails\n"
     "  --lint                first the warnings of `policyc lint` on\n"
     "                        stderr, and facts no vendor has\n"
     "  --unknown=MODE        how an UNKNOWN must-rule counts: fail\n"
@@ -121,6 +124,11 @@ static int one_opt(int argc, char **argv, int *i, check_opts *o) {
   }
   if (!strcmp(a, "--lint")) {
     o->lint = true;
+    o->cfg.flags |= POL_KEEP_SOURCE;
+    return EXIT_OK;
+  }
+  if (!strcmp(a, "--explain")) {
+    o->explain = true;
     o->cfg.flags |= POL_KEEP_SOURCE;
     return EXIT_OK;
   }
@@ -300,7 +308,9 @@ static int run(check_opts *o) {
     status = cli_load_policy(env, o->policy, excerpt, &pol);
   if (status == EXIT_OK && o->lint)
     status = check_lint(env, pol, o);
-  if (status == EXIT_OK) {
+  if (status == EXIT_OK && o->explain) {
+    status = check_explain(env, pol, o);
+  } else if (status == EXIT_OK) {
     check_run cr;
     memset(&cr, 0, sizeof cr);
     cr.o = o;

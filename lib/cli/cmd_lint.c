@@ -39,8 +39,11 @@ static void print_text(FILE *out, const pol_warning *w) {
             w->verdict ? w->verdict : "?");
 }
 
-/* A JSON string (the texts are UTF-8 already). */
-static void json_str(FILE *out, const char *s) {
+void cli_json_str(FILE *out, const char *s) {
+  if (!s) {
+    fputs("null", out);
+    return;
+  }
   fputc('"', out);
   for (; s && *s; s++) {
     unsigned char c = (unsigned char)*s;
@@ -56,15 +59,15 @@ static void json_str(FILE *out, const char *s) {
 
 static void print_json(FILE *out, const pol_warning *w, bool first) {
   fputs(first ? "\n    {" : ",\n    {", out);
-  fputs("\"code\": ", out), json_str(out, w->code);
-  fputs(", \"name\": ", out), json_str(out, w->name);
-  fputs(", \"file\": ", out), json_str(out, w->file);
+  fputs("\"code\": ", out), cli_json_str(out, w->code);
+  fputs(", \"name\": ", out), cli_json_str(out, w->name);
+  fputs(", \"file\": ", out), cli_json_str(out, w->file);
   fprintf(out, ", \"line\": %u, \"col\": %u, \"rule\": ", w->line, w->col);
-  w->rule ? json_str(out, w->rule) : (void)fputs("null", out);
-  fputs(", \"message\": ", out), json_str(out, w->message);
+  cli_json_str(out, w->rule);
+  fputs(", \"message\": ", out), cli_json_str(out, w->message);
   fprintf(out, ", \"witness\": %s, \"verdict\": ",
           w->witness ? w->witness : "null");
-  w->verdict ? json_str(out, w->verdict) : (void)fputs("null", out);
+  cli_json_str(out, w->verdict);
   fputc('}', out);
 }
 
