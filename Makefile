@@ -35,6 +35,11 @@ ifneq ($(SAN),)
 CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 LDFLAGS += -fsanitize=address,undefined
 endif
+# TSAN=1 (make contract-san, in build-tsan/): ThreadSanitizer.
+ifneq ($(TSAN),)
+CFLAGS += -fsanitize=thread
+LDFLAGS += -fsanitize=thread
+endif
 OBJCOPY ?= objcopy
 
 ifeq ($(filter grouped-target,$(.FEATURES)),)
@@ -49,7 +54,7 @@ endif
 # flex/bison run can start before the install ends. Goals that build
 # nothing skip it.
 PKGS := libffi libpcre2-8
-NODEPS_GOALS := clean uninstall asan
+NODEPS_GOALS := clean uninstall pg-uninstall asan contract-san
 ifneq ($(filter-out $(NODEPS_GOALS),$(or $(MAKECMDGOALS),all)),)
 include $(B)/deps.mk
 endif
@@ -89,7 +94,7 @@ STATIC := $(B)/libpol.a
 SHARED := $(B)/libpol.so.$(VERSION)
 INTERNAL := $(B)/libpol-internal.a
 
-.PHONY: all check demo bench bench-agree clean unit golden stream-test conformance asan valgrind docs-example install uninstall embed-test policy-tests build-test FORCE
+.PHONY: all check demo bench bench-agree clean unit golden stream-test conformance asan valgrind docs-example install uninstall embed-test policy-tests build-test contract-test contract-san pg pg-install pg-uninstall pg-test bench-pg FORCE
 all: $(B)/policyc $(STATIC) $(SHARED) $(if $(filter build,$(B)),policyc)
 
 # ---- generated front end -------------------------------------------------
@@ -190,9 +195,31 @@ comma := ,
 embed-test: all
 	+$(Q)sh examples/embed/test.sh $(B) "$(if $(SAN),-fsanitize=address$(comma)undefined)"
 
+# The contract program (tests/contract/): the promises of pol.h checked by
+# a host written from the header and docs only, built from a staged
+# install through pkg-config, linked dynamically and statically.
+SANFLAGS := $(if $(SAN),-fsanitize=address$(comma)undefined -fno-sanitize-recover=all)$(if $(TSAN),-fsanitize=thread)
+# doc_api.sh: docs/embedding.md lists every function of pol.h.
+contract-test: all
+	$(Q)sh tests/contract/doc_api.sh include/pol.h docs/embedding.md
+	+$(Q)sh tests/contract/run.sh $(B) "$(SANFLAGS)"
+# The same under ASan+UBSan (build-san/), TSan (build-tsan/) and valgrind:
+# each library built with its sanitizer. Minutes, so not in `make check`.
+contract-san:
+	+$(Q)$(MAKE) --no-print-directory B=build-san SAN=1 OPT=-O1 contract-test
+	+$(Q)$(MAKE) --no-print-directory B=build-tsan TSAN=1 OPT=-O1 contract-test
+	+$(Q)VALGRIND=1 $(MAKE) --no-print-directory contract-test
+
 # ---- tests ---------------------------------------------------------------
 $(B)/tests/%: tests/unit/%.c $(TEST_HELPERS) tests/unit/harness.h $(INTERNAL) | $(B)/tests
 	$(call say,CC,$<)$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes $(LDFLAGS) -o $@ $< $(TEST_HELPERS) $(INTERNAL) $(LIBS) -lcmocka
+
+# The jsonb conversion core of the PostgreSQL extension is plain C over
+# pol.h: its unit test runs with the others, and so under ASan and UBSan
+# in `make asan`, which a stock server could not load.
+$(B)/tests/test_pg_facts: pg/facts_build.c pg/facts_build.h
+$(B)/tests/test_pg_facts: private TEST_HELPERS += pg/facts_build.c
+$(B)/tests/test_pg_facts: private ALL_CFLAGS += -iquote pg
 
 # A plugin (plain C, no libpol inside) for test_ffi, the plugin goldens
 # and docs/host-functions.md; test_ffi gets its absolute path.
@@ -242,15 +269,43 @@ build-test: $(B)/tests/host_clash $(STATIC) $(SHARED)
 	$(Q)sh tests/build/symbols.sh $(STATIC) $(SHARED)
 	+$(Q)sh tests/build/install_twice.sh $(B)
 
+# ---- the PostgreSQL extension (pg/, docs/postgresql.md) ------------------
+# PGXS builds it in $(B)/pg (a VPATH build), linking the static libpol.a.
+# PGXS prints its compiler lines: they go to $(B)/pg/build.log, shown when
+# the build fails or warns (and always with V=1). pg-install honours
+# DESTDIR; pg-test and bench-pg run a throwaway cluster (pg/test/) and
+# say "skipped" and why when the server packages are missing.
+# pg-uninstall removes what pg-install put in place.
+PG_CONFIG ?= /usr/lib/postgresql/15/bin/pg_config
+PGXS_MAKE = $(MAKE) --no-print-directory -C $(B)/pg -f $(abspath pg/Makefile) \
+  PG_CONFIG=$(PG_CONFIG) POL_LIB=$(abspath $(STATIC)) POL_LIBS="$(LIBS)" \
+  $(if $(WERROR),WERROR=1)
+pg: $(STATIC)
+	$(Q)mkdir -p $(B)/pg
+	+$(call say,PGXS,$(B)/pg/policyc.so)$(PGXS_MAKE) > $(B)/pg/build.log 2>&1 || \
+	  { cat $(B)/pg/build.log; exit 1; }
+	$(Q)if [ -n "$(V)" ] || grep -v '^make' $(B)/pg/build.log | grep -q 'warning:'; then \
+	  cat $(B)/pg/build.log; fi
+pg-install: pg
+	+$(Q)$(PGXS_MAKE) install $(if $(DESTDIR),DESTDIR=$(abspath $(DESTDIR)))
+pg-uninstall:
+	+$(Q)mkdir -p $(B)/pg && $(PGXS_MAKE) uninstall $(if $(DESTDIR),DESTDIR=$(abspath $(DESTDIR)))
+pg-test: all
+	+$(Q)PG_CONFIG=$(PG_CONFIG) MAKE="$(MAKE)" SAN="$(SAN)" sh pg/test/run.sh $(B)
+bench-pg: all $(B)/bench-gen
+	+$(Q)PG_CONFIG=$(PG_CONFIG) MAKE="$(MAKE)" sh pg/test/bench.sh $(B)
+
 # golden runs last: its closing `N passed, M failed` line ends the output.
 check: all
 	$(Q)$(MAKE) --no-print-directory unit
 	$(Q)$(MAKE) --no-print-directory docs-example
 	$(Q)$(MAKE) --no-print-directory embed-test
+	$(Q)$(MAKE) --no-print-directory contract-test
 	$(Q)$(MAKE) --no-print-directory build-test
 	$(Q)$(MAKE) --no-print-directory policy-tests
 	$(Q)$(MAKE) --no-print-directory stream-test
 	$(Q)$(MAKE) --no-print-directory conformance
+	$(Q)$(MAKE) --no-print-directory pg-test
 	$(Q)$(MAKE) --no-print-directory golden
 
 # Generated vendor streams: memory flat over 100,000 vendors, a bad record
@@ -289,4 +344,4 @@ bench-agree: all $(B)/bench-gen $(B)/bench-agree
 	$(Q)$(B)/bench-agree tests/bench/bench40.pol $(B)/bench-agree.ndjson tests/bench/rules40.jq
 
 clean:
-	rm -rf build build-san policyc
+	rm -rf build build-san build-tsan policyc
