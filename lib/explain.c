@@ -239,7 +239,8 @@ explainer *explain_new(const policy *pol) {
   for (size_t i = 0; i < pol->src->nlets; i++)
     lets[i] = (compile_let){pol->src->lets[i].n->name,
                             pol->src->lets[i].n->kids[0],
-                            pol->src->lets[i].d};
+                            pol->src->lets[i].d,
+                            (pol->src->lets[i].n->flags & AST_F_DERIVED) != 0};
   compile_opts o = {.lets = lets, .nlets = pol->src->nlets};
   builder B = {x, pol->src, cg_new(&o), 0, false};
   x->rules = calloc(pol->nrules + 1, sizeof *x->rules);

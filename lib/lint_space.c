@@ -130,7 +130,8 @@ static cls evaluate(walker *w, const ast *n, const diag_list *d) {
     return out(w, "out of memory");
   for (size_t i = 0; i < src->nlets; i++)
     lets[i] = (compile_let){src->lets[i].n->name, src->lets[i].n->kids[0],
-                            src->lets[i].d};
+                            src->lets[i].d,
+                            (src->lets[i].n->flags & AST_F_DERIVED) != 0};
   compile_opts o = {.lets = lets, .nlets = src->nlets};
   diag_list scratch;
   diag_init(&scratch, d->file, d->src, d->srclen);

@@ -235,8 +235,9 @@ static void import(loader *L, const ast *n, diag_list *d) {
 }
 
 /* A derived fact (`fact PATH: TYPE = EXPR`) is also a let named PATH,
- * which the compiler inlines where the path is read (even a dotted one:
- * compile.c), so rules read it like any fact. */
+ * marked derived, which the compiler inlines where the path is read
+ * (even a dotted one) after the vendor's own value at PATH, if any
+ * (compile.c, use_let): so rules read it like any fact. */
 static bool derived_let(loader *L, const ast *fact, stmt s) {
   if (!(fact->flags & AST_F_DERIVED) || fact->nkids < 2)
     return true;
@@ -244,6 +245,7 @@ static bool derived_let(loader *L, const ast *fact, stmt s) {
   if (!let || !ast_push(&L->ast, let, fact->kids[1]))
     return false;
   let->name = fact->name;
+  let->flags |= AST_F_DERIVED;
   s.n = let;
   return push(&L->lets, s);
 }
@@ -567,7 +569,8 @@ static compile_let *let_table(const loader *L) {
   compile_let *t = calloc(L->lets.n + 1, sizeof *t);
   for (size_t i = 0; t && i < L->lets.n; i++)
     t[i] = (compile_let){L->lets.v[i].n->name, L->lets.v[i].n->kids[0],
-                         L->lets.v[i].d};
+                         L->lets.v[i].d,
+                         (L->lets.v[i].n->flags & AST_F_DERIVED) != 0};
   return t;
 }
 
