@@ -43,12 +43,13 @@ typedef struct span {
   X(FIELD, "name: kids[0] in a message construction")                     \
   X(POLICY, "a policy file: kids are its statements in source order")     \
   X(HEADER, "policy \"NAME\" {...}: name (decoded); kids are CLAUSEs")    \
-  X(IMPORT, "import \"MODULE\": lit.s is the module name")                \
+  X(IMPORT, "import \"MODULE\": lit.s the module; kids: CLAUSEs (exclude)")\
   X(LET, "let name = kids[0]")                                            \
   X(FACT, "fact name: kids[0] TYPE [in kids[1] | = kids[1], derived] "   \
          "CLAUSEs; lit.s: desc")                                          \
   X(TYPE, "a fact type: name (\"int\", \"list\", ...); kids: its TYPEs")   \
   X(RULE, "rule name (NULL for a bare expression); kids are CLAUSEs")     \
+  X(OVERRIDE, "override name: kids are the imported rule's new CLAUSEs")  \
   X(CLAUSE, "name kids[0]: the keyword; ask: STRING_LITs named by lang")
 
 typedef enum {

@@ -245,13 +245,14 @@ int parse_lex(POL_YYSTYPE *v, pol_loc *l, pol_parser *p) {
  *     line break closes them (the grammar's error productions accept the
  *     closers); as many stray closers as were added are dropped later,
  *     until the next keyword;
- *   - a line inside a block that starts with policy, import, let, rule
- *     or fact is reported as a missing '}': the block is closed there,
+ *   - a line inside a block that starts with policy, import, let, rule,
+ *     fact or override is reported as a missing '}': the block is closed there,
  *     and one stray '}' at statement level is dropped later, until the
  *     next block opens. */
 
 enum {
-  LAY_PAREN = 1, LAY_BRACKET, LAY_BRACE, LAY_HEADER, LAY_RULE, LAY_FACT
+  LAY_PAREN = 1, LAY_BRACKET, LAY_BRACE, LAY_HEADER, LAY_RULE, LAY_FACT,
+  LAY_IMPORT
 };
 
 typedef struct keyword {
@@ -259,12 +260,12 @@ typedef struct keyword {
   int tok;
 } keyword;
 
-/* Statement keywords; the first five end a block left open. */
+/* Statement keywords; the first six end a block left open. */
 static const keyword stmt_words[] = {
     {"policy", TOK_POLICY}, {"import", TOK_IMPORT}, {"let", TOK_LET},
-    {"rule", TOK_RULE},     {"fact", TOK_FACT},     {"must", TOK_MUST},
-    {"should", TOK_SHOULD}, {"may", TOK_MAY}};
-enum { BLOCK_ENDERS = 5 };
+    {"rule", TOK_RULE},     {"fact", TOK_FACT},     {"override", TOK_OVERRIDE},
+    {"must", TOK_MUST},     {"should", TOK_SHOULD}, {"may", TOK_MAY}};
+enum { BLOCK_ENDERS = 6 };
 static const keyword header_words[] = {
     {"title", TOK_TITLE}, {"version", TOK_VERSION},
     {"description", TOK_DESCRIPTION}};
@@ -274,6 +275,7 @@ static const keyword rule_words[] = {
     {"require", TOK_REQUIRE},   {"message", TOK_MESSAGE},
     {"ask", TOK_ASK}};
 static const keyword fact_words[] = {{"refs", TOK_REFS}, {"ask", TOK_ASK}};
+static const keyword import_words[] = {{"exclude", TOK_EXCLUDE}};
 
 /* The clause keywords of the block kind [top] (LAY_HEADER, ...), and
  * how many there are in *[n]; NULL outside blocks. */
@@ -282,6 +284,7 @@ static const keyword *block_words(int top, size_t *n) {
   case LAY_HEADER: *n = POL_COUNTOF(header_words); return header_words;
   case LAY_RULE: *n = POL_COUNTOF(rule_words); return rule_words;
   case LAY_FACT: *n = POL_COUNTOF(fact_words); return fact_words;
+  case LAY_IMPORT: *n = POL_COUNTOF(import_words); return import_words;
   default: *n = 0; return NULL;
   }
 }
@@ -427,7 +430,10 @@ static int lay_open(pol_parser *p, int t, bool level0) {
     int t2 = p->stmt_tok2;
     if (p->stmt == TOK_POLICY && t2 == TOK_STRING)
       k = LAY_HEADER;
-    else if (p->stmt == TOK_RULE && (t2 == TOK_IDENT || t2 == TOK_RESERVED))
+    else if (p->stmt == TOK_IMPORT && t2 == TOK_STRING)
+      k = LAY_IMPORT;
+    else if ((p->stmt == TOK_RULE || p->stmt == TOK_OVERRIDE) &&
+             (t2 == TOK_IDENT || t2 == TOK_RESERVED))
       k = LAY_RULE;
   }
   if (t == '{' && level0 && p->stmt == TOK_FACT && ends_operand(p->lay_prev))
@@ -1129,6 +1135,26 @@ ast *parse_import(pol_parser *p, const pol_tok *name, pol_loc at) {
   n->lit.s.p = name->s;
   n->lit.s.n = name->n;
   return n;
+}
+
+/* The clauses of [block] (an AST_IMPORT holding only CLAUSEs) given to
+ * the import [imp], which now spans [at]. */
+ast *parse_import_block(pol_parser *p, ast *imp, ast *block, pol_loc at) {
+  for (uint32_t i = 0; i < block->nkids; i++)
+    push(p, imp, block->kids[i]);
+  imp->sp = sp_of(at);
+  return imp;
+}
+
+/* `override [id] [block]` spanning [at]: the block's clauses replace the
+ * imported rule's (policy.c checks which may). */
+ast *parse_override(pol_parser *p, const pol_tok *id, ast *block,
+                    pol_loc at) {
+  POL_UNUSED(p);
+  block->kind = AST_OVERRIDE;
+  block->name = id->s;
+  block->sp = sp_of(at);
+  return block;
 }
 
 /* `let [name] = [e]` spanning [at]. */

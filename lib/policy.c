@@ -41,6 +41,7 @@ typedef struct loader {
   const char **done;          /* modules loaded already */
   size_t ndone, cap_done;
   stmts lets, facts, rules, headers;
+  stmts imports, overrides;   /* with exclusions; overrides (adapt.c) */
   bool in_prelude;            /* loading the prelude now */
   bool oom;
 } loader;
@@ -259,7 +260,11 @@ static void collect(loader *L, const ast *root, diag_list *d,
     stmt s = {n, d, module, 0, L->in_prelude};
     bool ok = true;
     switch (n->kind) {
-    case AST_IMPORT: import(L, n, d); break;
+    case AST_IMPORT:
+      import(L, n, d);
+      ok = n->nkids == 0 || push(&L->imports, s);
+      break;
+    case AST_OVERRIDE: ok = push(&L->overrides, s); break;
     case AST_LET: ok = push(&L->lets, s); break;
     case AST_FACT:
       ok = push(&L->facts, s) && derived_let(L, n, s);
@@ -425,23 +430,47 @@ static const char *rule_id(policy *p, const stmt *s) {
   return arena_printf(&p->a, "rule_%u", s->index);
 }
 
+/* Where clause [name] of rule [s] comes from: its override when that
+ * has it, else the rule; *[d] gets the source. */
+static const ast *holder(const stmt *s, const char *name, diag_list **d) {
+  *d = s->over && clause(s->over, name) ? s->over_d : s->d;
+  return *d == s->over_d && s->over ? s->over : s->n;
+}
+
+/* The presentation of a rule (title, severity, refs, ask), from its
+ * override first (policy_adapt.c). */
+static void presentation(policy *p, rule *r, const stmt *s) {
+  diag_list *d;
+  const ast *h = holder(s, "title", &d);
+  r->title = string_clause(p, h, "title", d);
+  const ast *req = clause(s->n, "require");
+  if (!r->title && !s->n->name && req) /* a bare expression: show it */
+    r->title = format_oneline(&p->a, s->d->src + req->sp.off, req->sp.len);
+  if (!r->title)
+    r->title = r->id;
+  r->sev = severity_of(clause(holder(s, "severity", &d), "severity"));
+  h = holder(s, "refs", &d);
+  policy_refs(p, clause(h, "refs"), &r->refs, &r->nrefs, d);
+  const char *asks[NLANGS];
+  h = holder(s, "ask", &d);
+  policy_asks(p, h, asks, d);
+  r->ask = asks[LANG_JA];
+  r->ask_en = asks[LANG_EN];
+  if (s->over) {
+    policy_check_clauses(s->over, s->over_d);
+    r->over_file = arena_strndup(&p->a, s->over_d->file,
+                                 strlen(s->over_d->file));
+    r->over_line = s->over->sp.line;
+    r->over_col = s->over->sp.col;
+  }
+}
+
 /* The table entry of one rule; expressions are compiled later. */
 static void rule_entry(policy *p, rule *r, const stmt *s) {
   const ast *n = s->n;
   policy_check_clauses(n, s->d);
   r->id = rule_id(p, s);
-  r->title = string_clause(p, n, "title", s->d);
-  const ast *req = clause(n, "require");
-  if (!r->title && !n->name && req) /* a bare expression: show it */
-    r->title = format_oneline(&p->a, s->d->src + req->sp.off, req->sp.len);
-  if (!r->title)
-    r->title = r->id;
-  r->sev = severity_of(clause(n, "severity"));
-  policy_refs(p, clause(n, "refs"), &r->refs, &r->nrefs, s->d);
-  const char *asks[NLANGS];
-  policy_asks(p, n, asks, s->d);
-  r->ask = asks[LANG_JA];
-  r->ask_en = asks[LANG_EN];
+  presentation(p, r, s);
   r->file = arena_strndup(&p->a, s->d->file, strlen(s->d->file));
   r->line = n->sp.line;
   r->col = n->sp.col;
@@ -636,7 +665,18 @@ static void source_free(policy_source *src) {
   free(src);
 }
 
+/* Exclusions first (an excluded rule cannot be overridden), then
+ * overrides: policy_adapt.c. */
+static void adapt(loader *L) {
+  for (size_t i = 0; i < L->imports.n; i++)
+    policy_exclude(L->rules.v, &L->rules.n, &L->imports.v[i]);
+  for (size_t i = 0; i < L->overrides.n; i++)
+    policy_override(L->rules.v, L->rules.n, &L->overrides.v[i]);
+}
+
 static void loader_free(loader *L) {
+  free(L->imports.v);
+  free(L->overrides.v);
   arena_free(&L->ast);
   free(L->done);
   free(L->lets.v);
@@ -772,6 +812,8 @@ policy *policy_compile(const char *src, size_t len, const char *file,
     load_prelude(&L, d);
   if (root)
     collect(&L, root, d, NULL);
+  if (root)
+    adapt(&L);
   bool ok = root && build(p, &L, file) && compile_program(p, &L);
   if (ok && !diag_set_count(diags) && paths->keep_source)
     keep_source(p, &L);

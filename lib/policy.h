@@ -38,6 +38,8 @@ typedef struct rule {
   const char *ask_en;  /* the same question in English, or NULL */
   const char *file;    /* where the rule is defined */
   uint32_t line, col;
+  const char *over_file; /* where an override changed it, or NULL */
+  uint32_t over_line, over_col;
 } rule;
 
 /* A declared fact type: kind is a val_kind, or T_DYN for `any`; list and
@@ -74,6 +76,8 @@ typedef struct policy_stmt {
   const char *module; /* NULL for the main file */
   uint32_t index;     /* anonymous rules: position among its file's rules */
   bool prelude;       /* from the implicit prelude: may be shadowed */
+  const ast *over;    /* a rule's override (AST_OVERRIDE), or NULL */
+  diag_list *over_d;  /* the file the override is in */
 } policy_stmt;
 
 /* The syntax trees of a policy and its modules, kept after compiling
@@ -135,6 +139,13 @@ POL_INTERNAL void policy_refs(policy *p, const ast *v, const char ***out,
                               uint32_t *n, diag_list *d);
 POL_INTERNAL void policy_asks(policy *p, const ast *n,
                               const char *out[NLANGS], diag_list *d);
+/* policy_adapt.c: drop from [rules] (*[n] of them) the rules the
+ * import [imp] excludes; attach the override [ov] to its rule. Errors
+ * go to the statements' diag lists. */
+POL_INTERNAL void policy_exclude(policy_stmt *rules, size_t *n,
+                                 const policy_stmt *imp);
+POL_INTERNAL void policy_override(policy_stmt *rules, size_t n,
+                                  const policy_stmt *ov);
 /* The declaration of fact [path], or NULL (policy_query.c). */
 POL_INTERNAL const fact_decl *policy_fact(const policy *p, const char *path);
 /* The question to send a vendor about fact [path] in language [l]: the
