@@ -11,9 +11,11 @@
 #include "explain.h"
 #include "handles.h"
 #include "report.h"
+#include "time.h"
 
 struct pol_explain {
   explainer *x;
+  mem m;      /* the policy's allocator, which made this */
 };
 
 int pol_explain_new(const pol_policy *pol, pol_explain **out) {
@@ -22,11 +24,13 @@ int pol_explain_new(const pol_policy *pol, pol_explain **out) {
   *out = NULL;
   if (!pol || !POLICY(pol)->src)
     return POL_EINVAL;
-  pol_explain *e = calloc(1, sizeof *e);
+  const mem *m = &POLICY(pol)->a.m;
+  pol_explain *e = mem_calloc(m, 1, sizeof *e);
   if (!e || !(e->x = explain_new(POLICY(pol)))) {
-    free(e);
+    mem_free(m, e);
     return POL_ENOMEM;
   }
+  e->m = *m;
   *out = e;
   return POL_OK;
 }
@@ -34,8 +38,20 @@ int pol_explain_new(const pol_policy *pol, pol_explain **out) {
 void pol_explain_free(pol_explain *x) {
   if (!x)
     return;
+  const mem m = x->m;
   explain_free(x->x);
-  free(x);
+  mem_free(&m, x);
+}
+
+int pol_explain_set_as_of(pol_explain *x, const char *date) {
+  int64_t sec;
+  if (!x || !date)
+    return POL_EINVAL;
+  if (!tm_parse_date(date, &sec))
+    return POL_EFORMAT;
+  x->x->vm.has_now = true;
+  x->x->vm.now_sec = sec;
+  return POL_OK;
 }
 
 int pol_explain_rule(pol_explain *x, const pol_facts *facts, size_t r,

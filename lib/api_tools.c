@@ -14,6 +14,7 @@
 
 struct pol_lints {
   lint_run run;
+  mem m;      /* the policy's allocator, which made this */
 };
 
 int pol_format(pol_env *env, const char *src, size_t len, const char *name,
@@ -61,13 +62,15 @@ int pol_lint(const pol_policy *pol, const pol_facts *const *vendors,
   *out = NULL;
   if (!pol || !POLICY(pol)->src || (nvendors && !vendors))
     return POL_EINVAL;
-  pol_lints *l = calloc(1, sizeof *l);
-  const map **v = calloc(nvendors + 1, sizeof *v);
+  const mem *m = &POLICY(pol)->a.m;
+  pol_lints *l = mem_calloc(m, 1, sizeof *l);
+  const map **v = mem_calloc(m, nvendors + 1, sizeof *v);
   if (!l || !v) {
-    free(l);
-    free(v);
+    mem_free(m, l);
+    mem_free(m, v);
     return POL_ENOMEM;
   }
+  l->m = *m;
   size_t nv = 0;
   for (size_t i = 0; i < nvendors; i++)
     if (vendors[i] && vendors[i]->vars)
@@ -81,7 +84,7 @@ int pol_lint(const pol_policy *pol, const pol_facts *const *vendors,
   bool ok = lint_policy(L) && own_strings(L);
   L->vendors = NULL;
   L->nvendors = 0;
-  free(v);
+  mem_free(m, v);
   if (!ok) {
     pol_lints_free(l);
     return POL_ENOMEM;
@@ -93,8 +96,9 @@ int pol_lint(const pol_policy *pol, const pol_facts *const *vendors,
 void pol_lints_free(pol_lints *lints) {
   if (!lints)
     return;
+  const mem m = lints->m;
   lint_free(&lints->run);
-  free(lints);
+  mem_free(&m, lints);
 }
 
 size_t pol_lints_count(const pol_lints *lints) {

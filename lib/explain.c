@@ -180,7 +180,7 @@ static int32_t add(builder *B, const ast *n, const diag_list *d,
   explainer *X = B->x;
   if (X->nnodes - B->first >= MAX_NODES || B->oom)
     return -1;
-  if (!mem_grow((void **)&X->nodes, &X->cap_nodes, X->nnodes + 1,
+  if (!mem_grow(&X->a.m, (void **)&X->nodes, &X->cap_nodes, X->nnodes + 1,
                 sizeof *X->nodes)) {
     B->oom = true;
     return -1;
@@ -223,31 +223,32 @@ static void build_rule(builder *B, uint32_t r) {
 explainer *explain_new(const policy *pol) {
   if (!pol->src)
     return NULL;
-  explainer *x = calloc(1, sizeof *x);
-  compile_let *lets = calloc(pol->src->nlets + 1, sizeof *lets);
+  const mem *m = &pol->a.m;
+  explainer *x = mem_calloc(m, 1, sizeof *x);
+  compile_let *lets = mem_calloc(m, pol->src->nlets + 1, sizeof *lets);
   if (!x || !lets) {
-    free(x);
-    free(lets);
+    mem_free(m, x);
+    mem_free(m, lets);
     return NULL;
   }
   x->pol = pol;
   x->rule = -1;
-  arena_init(&x->a, 0);
-  arena_init(&x->run, 0);
-  vm_init(&x->vm, 10000000, (size_t)256 << 20);
-  sb_init(&x->out);
+  arena_init(&x->a, 0, m);
+  arena_init(&x->run, 0, m);
+  vm_init(&x->vm, 10000000, (size_t)256 << 20, m);
+  sb_init(&x->out, m);
   for (size_t i = 0; i < pol->src->nlets; i++)
     lets[i] = (compile_let){pol->src->lets[i].n->name,
                             pol->src->lets[i].n->kids[0],
                             pol->src->lets[i].d,
                             (pol->src->lets[i].n->flags & AST_F_DERIVED) != 0};
   compile_opts o = {.lets = lets, .nlets = pol->src->nlets};
-  builder B = {x, pol->src, cg_new(&o), 0, false};
-  x->rules = calloc(pol->nrules + 1, sizeof *x->rules);
+  builder B = {x, pol->src, cg_new(&o, m), 0, false};
+  x->rules = mem_calloc(m, pol->nrules + 1, sizeof *x->rules);
   for (uint32_t r = 0; B.cg && x->rules && r < pol->nrules; r++)
     build_rule(&B, r);
   x->prog = B.cg ? cg_finish(B.cg) : NULL;
-  free(lets);
+  mem_free(m, lets);
   if (!x->prog || B.oom || !x->rules) {
     explain_free(x);
     return NULL;
@@ -258,14 +259,15 @@ explainer *explain_new(const policy *pol) {
 void explain_free(explainer *x) {
   if (!x)
     return;
+  const mem m = x->a.m; /* the arena keeps it after arena_free */
   program_free(x->prog);
-  free(x->nodes);
-  free(x->rules);
+  mem_free(&m, x->nodes);
+  mem_free(&m, x->rules);
   arena_free(&x->a);
   arena_free(&x->run);
   vm_free(&x->vm);
   sb_free(&x->out);
-  free(x);
+  mem_free(&m, x);
 }
 
 const xnode *explain_nodes(const explainer *x, uint32_t *n) {
@@ -312,7 +314,7 @@ static void take(explainer *x, val v, xvalue *out) {
     return;
   }
   sbuf b;
-  sb_init(&b);
+  sb_init(&b, &x->a.m);
   vm_err_describe(&b, v.as.e, x->prog);
   const char *msg = b.oom ? "?" : arena_strndup(&x->run, b.p, b.len);
   sb_free(&b);
@@ -370,7 +372,7 @@ static int decides(const char *macro, val b) {
 static const char *item_path(explainer *x, val r, uint32_t k,
                              const char *range_text) {
   sbuf b;
-  sb_init(&b);
+  sb_init(&b, &x->a.m);
   if (r.kind == V_LIST && list_is_adopted(r.as.l)) {
     report_place(&b, r.as.l, V_LIST, k);
   } else if (r.kind == V_MAP) {

@@ -26,7 +26,7 @@ static const char *const kinds[] = {"and",  "or",   "not",  "cond",
 
 static void value_of(sbuf *b, const xvalue *v) {
   sbuf t;
-  sb_init(&t);
+  sb_init(&t, &b->m);
   switch (v->state) {
   case XS_VALUE: val_print(&t, v->v); break;
   case XS_MISSING: sb_printf(&t, "? (missing: %s)", v->msg); break;

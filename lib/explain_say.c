@@ -257,7 +257,7 @@ static bool comparison(explainer *x, const xnode *nodes, uint32_t count,
       (f == 1 && n->op == AST_OP_IN))
     return false;
   sbuf c;
-  sb_init(&c);
+  sb_init(&c, &x->a.m);
   const xnode *k = s[1 - f] >= 0 ? &nodes[s[1 - f]] : NULL;
   if (k && k->kind == XK_LET) { /* a named constant: its name, value */
     sb_printf(&c, "%s (", k->name);
@@ -275,7 +275,7 @@ static bool comparison(explainer *x, const xnode *nodes, uint32_t count,
   int op = f == 1 && n->op >= AST_OP_LT && n->op <= AST_OP_GE ? turned[n->op]
                                                               : n->op;
   sbuf what;
-  sb_init(&what);
+  sb_init(&what, &x->a.m);
   requirement(&what, op, sense, c.p ? c.p : "", l);
   needs(x, b, explain_path(x, (uint32_t)s[f]), what.p ? what.p : "",
         &x->values[s[f]], l);
@@ -314,6 +314,28 @@ static void none_met(explainer *x, const xnode *nodes, uint32_t count,
 }
 
 /* Anything else: the sub-expression and what it gave. */
+/* After a sentence about an expression that is no plain comparison of a
+ * fact (`timestamp($vendor.date) + d >= now()`): the first fact under
+ * node [i] with a value, so the reader still sees what the vendor
+ * states. Descendants follow their node in preorder, deeper. */
+static void stated_below(explainer *x, uint32_t i, sbuf *b, lang l) {
+  uint32_t count;
+  const xnode *nodes = explain_nodes(x, &count);
+  for (uint32_t j = i + 1; j < count && nodes[j].depth > nodes[i].depth;
+       j++) {
+    if (!is_fact(x, &nodes[j]) || x->values[j].state != XS_VALUE)
+      continue;
+    const char *path = explain_path(x, j);
+    sb_printf(b, l == LANG_EN ? " (the vendor states %s = " :
+                                "（ベンダーの記載は %s = ",
+              path ? path : nodes[j].text);
+    value_text(b, &x->values[j]);
+    sb_puts(b, l == LANG_EN ? ")" : "）");
+    citation(x, b, path, l);
+    return;
+  }
+}
+
 static void generic(explainer *x, uint32_t i, bool sense, sbuf *b, lang l) {
   const xnode *n = &x->nodes[x->rules[x->rule].first + i];
   if (l == LANG_EN)
@@ -324,6 +346,7 @@ static void generic(explainer *x, uint32_t i, bool sense, sbuf *b, lang l) {
               sense ? "true" : "false");
   value_text(b, &x->values[i]);
   sb_puts(b, l == LANG_EN ? "" : " です");
+  stated_below(x, i, b, l);
 }
 
 const char *explain_say(explainer *x, lang l) {
@@ -337,7 +360,7 @@ const char *explain_say(explainer *x, lang l) {
   bool sense;
   uint32_t c = (uint32_t)culprit(x, nodes, count, root, true, &sense);
   sbuf b;
-  sb_init(&b);
+  sb_init(&b, &x->a.m);
   const xnode *n = &nodes[c];
   bool said = false;
   if (n->kind == XK_CMP && n->op == AST_OP_IN)
@@ -399,7 +422,7 @@ const char *explain_path(explainer *x, uint32_t i) {
     const char *at = strstr(t, arena_printf(&x->run, "[%s]", v));
     if (at) {
       sbuf b;
-      sb_init(&b);
+      sb_init(&b, &x->a.m);
       val iv = x->values[q].item_v;
       sb_printf(&b, "%.*s", (int)(at - t), t);
       if (iv.kind == V_STRING && plain_name(iv.as.s->data)) {

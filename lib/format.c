@@ -90,6 +90,7 @@ typedef struct fmt {
   uint32_t open[POL_MAX_PARSE_DEPTH + 2]; /* columns after open brackets */
   size_t nopen;
   bool oom;
+  mem m;                 /* every block above */
 } fmt;
 
 /* ==== tokens ============================================================= */
@@ -258,8 +259,8 @@ static void add_token(fmt *F, const parse_token *r, long *last,
 
 /* Split the parser's record into tokens and comments. */
 static bool read_tokens(fmt *F, const parse_tokens *r) {
-  F->t = calloc(r->n + 1, sizeof *F->t);
-  F->c = calloc(r->n + 1, sizeof *F->c);
+  F->t = mem_calloc(&F->m, r->n + 1, sizeof *F->t);
+  F->c = mem_calloc(&F->m, r->n + 1, sizeof *F->c);
   if (!F->t || !F->c)
     return false;
   long last = -1;
@@ -286,7 +287,7 @@ static void flush(fmt *F) {
   if (!F->open_line)
     return;
   F->open_line = false;
-  if (!mem_grow((void **)&F->lines, &F->cap_lines, F->nlines + 1,
+  if (!mem_grow(&F->m, (void **)&F->lines, &F->cap_lines, F->nlines + 1,
                 sizeof *F->lines)) {
     F->oom = true;
     return;
@@ -691,9 +692,9 @@ static bool same(const fmt *a, const fmt *b) {
 }
 
 static void fmt_free(fmt *F) {
-  free(F->t);
-  free(F->c);
-  free(F->lines);
+  mem_free(&F->m, F->t);
+  mem_free(&F->m, F->c);
+  mem_free(&F->m, F->lines);
   sb_free(&F->line);
   arena_free(&F->a);
 }
@@ -705,14 +706,15 @@ static bool load(fmt *F, diag_list *d, bool *oom) {
   parse_tokens r = {NULL, 0, 0, false};
   memset(F, 0, sizeof *F);
   F->src = d->src;
-  arena_init(&F->a, 0);
-  arena_init(&tree, 0);
-  sb_init(&F->line);
+  F->m = d->a.m;
+  arena_init(&F->a, 0, &F->m);
+  arena_init(&tree, 0, &F->m);
+  sb_init(&F->line, &F->m);
   bool ok = parse_policy_tokens(&tree, d, &r) != NULL;
   *oom = r.oom;
   ok = ok && !r.oom && read_tokens(F, &r);
   *oom |= !ok && d->n == 0;
-  free(r.v);
+  mem_free(&F->m, r.v);
   arena_free(&tree);
   return ok;
 }
@@ -723,7 +725,7 @@ static bool check(const fmt *F, const diag_list *d, const char *text,
   diag_list d2;
   fmt G;
   bool oom;
-  diag_init(&d2, d->file, text, len);
+  diag_init(&d2, d->file, text, len, &d->a.m);
   bool ok = load(&G, &d2, &oom) && same(F, &G);
   fmt_free(&G);
   diag_free(&d2);
@@ -761,11 +763,12 @@ const char *format_oneline(arena *a, const char *src, size_t len) {
   fmt F;
   memset(&F, 0, sizeof F);
   F.src = src;
-  diag_init(&d, "", src, len);
-  arena_init(&tree, 0);
+  F.m = a->m;
+  diag_init(&d, "", src, len, &F.m);
+  arena_init(&tree, 0, &F.m);
   bool ok = parse_expr_tokens(&tree, &d, &r) && !r.oom && read_tokens(&F, &r);
   sbuf b;
-  sb_init(&b);
+  sb_init(&b, &F.m);
   for (size_t i = 0; ok && i < F.nt; i++) {
     if (i > 0 && F.t[i].space)
       sb_putc(&b, ' ');
@@ -774,9 +777,9 @@ const char *format_oneline(arena *a, const char *src, size_t len) {
   const char *out = ok && !b.oom ? arena_strndup(a, b.p ? b.p : "", b.len)
                                  : arena_strndup(a, src, len);
   sb_free(&b);
-  free(r.v);
-  free(F.t);
-  free(F.c);
+  mem_free(&F.m, r.v);
+  mem_free(&F.m, F.t);
+  mem_free(&F.m, F.c);
   arena_free(&tree);
   diag_free(&d);
   return out;

@@ -24,7 +24,7 @@ static void add(lint_run *L, const lint_check *c, const char *file,
                 uint32_t line, uint32_t col, const char *id,
                 const char *witness, const char *verdict, const char *fmt,
                 va_list ap) {
-  if (!mem_grow((void **)&L->w, &L->cap, L->n + 1, sizeof *L->w)) {
+  if (!mem_grow(&L->a.m, (void **)&L->w, &L->cap, L->n + 1, sizeof *L->w)) {
     L->oom = true;
     return;
   }
@@ -67,11 +67,12 @@ static int by_place(const void *a, const void *b) {
 
 bool lint_policy(lint_run *L) {
   size_t n = L->pol->nrules + 1;
-  arena_init(&L->a, 0);
-  vm_init(&L->vm, 1000000, (size_t)64 << 20);
-  L->spaces = calloc(n, sizeof *L->spaces);
-  L->why = calloc(n, sizeof *L->why);
-  L->tried = calloc(n, sizeof *L->tried);
+  const mem *m = &L->pol->a.m;
+  arena_init(&L->a, 0, m);
+  vm_init(&L->vm, 1000000, (size_t)64 << 20, m);
+  L->spaces = mem_calloc(m, n, sizeof *L->spaces);
+  L->why = mem_calloc(m, n, sizeof *L->why);
+  L->tried = mem_calloc(m, n, sizeof *L->tried);
   if (!L->spaces || !L->why || !L->tried)
     return false;
   for (size_t i = 0; i < POL_COUNTOF(checks) && !L->oom; i++)
@@ -82,10 +83,11 @@ bool lint_policy(lint_run *L) {
 }
 
 void lint_free(lint_run *L) {
-  free(L->w);
-  free(L->spaces);
-  free(L->why);
-  free(L->tried);
+  const mem m = L->a.m; /* lint_policy's; zero (libc) if it never ran */
+  mem_free(&m, L->w);
+  mem_free(&m, L->spaces);
+  mem_free(&m, L->why);
+  mem_free(&m, L->tried);
   vm_free(&L->vm);
   arena_free(&L->a);
 }

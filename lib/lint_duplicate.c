@@ -41,7 +41,7 @@ static void canon(lint_run *L, const ast *n, sbuf *b, int depth) {
 /* The text of rule [r]'s `when` and `require`, in L's arena. */
 static const char *rule_canon(lint_run *L, uint32_t r) {
   sbuf b;
-  sb_init(&b);
+  sb_init(&b, &L->a.m);
   const ast *n = L->src->rules[r].n;
   for (uint32_t i = 0; i < n->nkids; i++)
     if (n->kids[i]->kind == AST_CLAUSE &&
@@ -85,7 +85,7 @@ static bool same_paths(lint_run *L, uint32_t a, uint32_t b) {
 
 static void run(lint_run *L, const lint_check *self) {
   const policy *p = L->pol;
-  const char **text = calloc(p->nrules + 1, sizeof *text);
+  const char **text = mem_calloc(&L->a.m, p->nrules + 1, sizeof *text);
   if (!text) {
     L->oom = true;
     return;
@@ -109,7 +109,7 @@ static void run(lint_run *L, const lint_check *self) {
                      p->rules[a].line);
       break;
     }
-  free(text);
+  mem_free(&L->a.m, text);
 }
 
 const lint_check lint_duplicate = {"L008", "duplicate", run};

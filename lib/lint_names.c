@@ -93,7 +93,8 @@ static void add_path(path_walk *w, const char *p) {
   for (size_t i = 0; i < w->n; i++)
     if (!strcmp(w->paths[i], p))
       return;
-  if (!mem_grow((void **)&w->paths, &w->cap, w->n + 1, sizeof *w->paths)) {
+  if (!mem_grow(&w->L->a.m, (void **)&w->paths, &w->cap, w->n + 1,
+                sizeof *w->paths)) {
     w->L->oom = true;
     return;
   }
@@ -166,7 +167,7 @@ size_t lint_rule_paths(lint_run *L, uint32_t r, const char ***out) {
   const char **v = arena_alloc(&L->a, (w.n + 1) * sizeof *v);
   if (v && w.n)
     memcpy(v, w.paths, w.n * sizeof *v);
-  free(w.paths);
+  mem_free(&L->a.m, w.paths);
   *out = v;
   return v ? w.n : 0;
 }

@@ -31,7 +31,7 @@ static void run(lint_run *L, const lint_check *self) {
     const char **paths;
     size_t n = lint_rule_paths(L, r, &paths);
     sbuf b;
-    sb_init(&b);
+    sb_init(&b, &L->a.m);
     for (size_t i = 0; i < n; i++)
       if (!asked(p, paths[i], &L->a))
         sb_printf(&b, "%s%s", b.len ? ", " : "", paths[i]);

@@ -125,7 +125,8 @@ static cls evaluate(walker *w, const ast *n, const diag_list *d) {
   if (literal(w, n, &v))
     return (cls){.k = C_CONST, .c = v};
   const policy_source *src = w->L->src;
-  compile_let *lets = calloc(src->nlets + 1, sizeof *lets);
+  const mem *m = &w->L->a.m;
+  compile_let *lets = mem_calloc(m, src->nlets + 1, sizeof *lets);
   if (!lets)
     return out(w, "out of memory");
   for (size_t i = 0; i < src->nlets; i++)
@@ -134,8 +135,8 @@ static cls evaluate(walker *w, const ast *n, const diag_list *d) {
                             (src->lets[i].n->flags & AST_F_DERIVED) != 0};
   compile_opts o = {.lets = lets, .nlets = src->nlets};
   diag_list scratch;
-  diag_init(&scratch, d->file, d->src, d->srclen);
-  compiler *cg = cg_new(&o);
+  diag_init(&scratch, d->file, d->src, d->srclen, m);
+  compiler *cg = cg_new(&o, m);
   program *p = NULL;
   if (cg) {
     cg_entry(cg, n, &scratch);
@@ -146,7 +147,7 @@ static cls evaluate(walker *w, const ast *n, const diag_list *d) {
     v = val_deepcopy(w->a, v);
   program_free(p);
   diag_free(&scratch);
-  free(lets);
+  mem_free(m, lets);
   if (v.kind == V_ERROR)
     return out(w, "a constant that does not evaluate");
   return (cls){.k = C_CONST, .c = v};
@@ -783,7 +784,7 @@ static outcome run(vm *v, const program *p, uint32_t entry, const map *vars) {
 /* Evaluate every combination of [s]. */
 static bool evaluate_all(lint_run *L, lint_space *s) {
   arena scratch;
-  arena_init(&scratch, 0);
+  arena_init(&scratch, 0, &L->a.m);
   bool ok = true;
   for (size_t k = 0; ok && k < s->n; k++) {
     arena_reset(&scratch);
@@ -835,7 +836,7 @@ static bool objects(walker *w) {
  * reason in *[why]. */
 static lint_space *analyse(lint_run *L, const uint32_t *rules, int nrules,
                            const char **why) {
-  walker *w = calloc(1, sizeof *w);
+  walker *w = mem_calloc(&L->a.m, 1, sizeof *w);
   lint_space *s = NULL;
   if (!w)
     return NULL;
@@ -867,7 +868,7 @@ static lint_space *analyse(lint_run *L, const uint32_t *rules, int nrules,
     }
   }
   *why = w->why;
-  free(w);
+  mem_free(&L->a.m, w);
   return s;
 }
 
@@ -919,8 +920,8 @@ long lint_space_find(const lint_space *s, int when, int require) {
 const char *lint_space_witness(lint_run *L, const lint_space *s, size_t k) {
   arena scratch;
   sbuf b;
-  arena_init(&scratch, 0);
-  sb_init(&b);
+  arena_init(&scratch, 0, &L->a.m);
+  sb_init(&b, &L->a.m);
   json_write(&b, facts_of(&scratch, s, k), 0);
   const char *t = b.oom ? NULL : arena_strndup(&L->a, b.p, b.len);
   sb_free(&b);

@@ -35,8 +35,8 @@ static void message_uses(uses *u, const rule *r) {
     const char *t = r->message[i].text;
     diag_list d;
     arena a;
-    diag_init(&d, "", t, strlen(t));
-    arena_init(&a, 0);
+    diag_init(&d, "", t, strlen(t), &u->L->a.m);
+    arena_init(&a, 0, &u->L->a.m);
     const ast *e = parse_expr(&a, &d);
     if (e)
       lint_idents(e, &d, mark, u);
@@ -56,7 +56,7 @@ static void rule_uses(uses *u, uint32_t r) {
 
 static void run(lint_run *L, const lint_check *self) {
   const policy_source *src = L->src;
-  uses u = {L, calloc(src->nlets + 1, sizeof(bool)), false};
+  uses u = {L, mem_calloc(&L->a.m, src->nlets + 1, sizeof(bool)), false};
   if (!u.used) {
     L->oom = true;
     return;
@@ -73,7 +73,7 @@ static void run(lint_run *L, const lint_check *self) {
     if (!u.used[i] && !src->lets[i].prelude)
       lint_node_warn(L, self, src->lets[i].n, src->lets[i].d,
                      "let '%s' is not used", src->lets[i].n->name);
-  free(u.used);
+  mem_free(&L->a.m, u.used);
 }
 
 const lint_check lint_unused_let = {"L101", "unused-let", run};

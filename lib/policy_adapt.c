@@ -39,15 +39,15 @@ static const char *excluded_name(const ast *e, diag_list *d) {
   return NULL;
 }
 
-/* Drop the rules of [module] named by the exclude list [list]. */
+/* Drop the rules of [module] named by the exclude list [ids]. */
 static void exclude(policy_stmt *rules, size_t *n, const char *module,
-                    const ast *list, diag_list *d) {
-  if (list->kind != AST_LIST) {
-    diag_add(d, list->sp, "'exclude' takes a list of rule ids");
+                    const ast *ids, diag_list *d) {
+  if (ids->kind != AST_LIST) {
+    diag_add(d, ids->sp, "'exclude' takes a list of rule ids");
     return;
   }
-  for (uint32_t k = 0; k < list->nkids; k++) {
-    const char *id = excluded_name(list->kids[k], d);
+  for (uint32_t k = 0; k < ids->nkids; k++) {
+    const char *id = excluded_name(ids->kids[k], d);
     bool found = false;
     char buf[512];
     for (size_t i = 0; id && i < *n; i++) {
@@ -61,7 +61,7 @@ static void exclude(policy_stmt *rules, size_t *n, const char *module,
       break;
     }
     if (id && !found)
-      diag_add(d, list->kids[k]->sp, "module '%s' has no rule '%s' to "
+      diag_add(d, ids->kids[k]->sp, "module '%s' has no rule '%s' to "
                "exclude", module, id);
   }
 }

@@ -115,8 +115,14 @@ int check_explain(pol_env *env, const pol_policy *pol, const check_opts *o) {
     return rc == POL_EINVAL ? EXIT_USAGE : EXIT_INPUT;
   }
   int status = EXIT_OK;
+  char today[11];
+  if (!o->as_of)
+    cli_today(today);
+  const char *as_of = o->as_of ? o->as_of : today;
   if (pol_report_new(pol, o->unknown, &er.rep) != POL_OK ||
-      pol_ctx_new(env, &er.ctx) != POL_OK)
+      pol_ctx_new(env, &er.ctx) != POL_OK ||
+      pol_report_set_as_of(er.rep, as_of) != POL_OK ||
+      pol_explain_set_as_of(er.x, as_of) != POL_OK)
     status = EXIT_INPUT;
   if (er.json)
     printf("{\"format\": \"policyc-explain\", \"version\": 1, \"vendors\": [");
