@@ -120,7 +120,7 @@ static bool is_clause_kw(int t) {
   switch (t) {
   case TOK_TITLE: case TOK_VERSION: case TOK_DESCRIPTION: case TOK_SEVERITY:
   case TOK_REFS: case TOK_WHEN: case TOK_REQUIRE: case TOK_MESSAGE:
-  case TOK_ASK:
+  case TOK_ASK: case TOK_EXCLUDE:
     return true;
   default:
     return false;
@@ -516,7 +516,8 @@ static size_t unit_end(const fmt *F, size_t s, bool in_block) {
  * one-line rule, at the start of a bare expression. */
 static size_t stmt_expr(const fmt *F, size_t s, size_t e) {
   int t = F->t[s].tok;
-  if (t == TOK_POLICY || t == TOK_IMPORT || t == TOK_RULE)
+  if (t == TOK_POLICY || t == TOK_IMPORT || t == TOK_RULE ||
+      t == TOK_OVERRIDE)
     return e;
   bool head = t == TOK_MUST || t == TOK_SHOULD || t == TOK_MAY;
   if (!head && t != TOK_LET && t != TOK_FACT)
@@ -530,7 +531,7 @@ static size_t stmt_expr(const fmt *F, size_t s, size_t e) {
 /* Clauses whose value is an expression, which may be wrapped. */
 static bool expr_clause(int t) {
   return t == TOK_WHEN || t == TOK_REQUIRE || t == TOK_REFS ||
-         t == TOK_SEVERITY;
+         t == TOK_SEVERITY || t == TOK_EXCLUDE;
 }
 
 static size_t skip_seps(const fmt *F, size_t i) {

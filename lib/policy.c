@@ -137,8 +137,10 @@ static bool find_module(loader *L, const char *from, const char *name,
   const mem *m = &L->diags->m;
   char dir[1024];
   int rc = ENOENT;
+  /* "m.pol" beside a file of the working directory: no "./" in reports */
   if (dir_of(from, dir, sizeof dir) &&
-      (size_t)snprintf(where, cap, "%s/%s.pol", dir, name) < cap &&
+      (size_t)(strcmp(dir, ".") ? snprintf(where, cap, "%s/%s.pol", dir, name)
+                                : snprintf(where, cap, "%s.pol", name)) < cap &&
       (rc = file_read(m, where, text, len)) == 0)
     return true;
   for (size_t i = 0; i < L->paths->ndirs && rc != ENOMEM; i++) {
