@@ -179,8 +179,10 @@ const char *pol_diag_render(pol_env *env, int flags) {
       diag_render(env->diags.lists[k], i, flags & POL_RENDER_EXCERPT,
                   &env->text);
   sb_putc(&env->text, '\0');
+  if (env->text.oom)
+    return "out of memory";
   env->text.len--;
-  return env->text.oom ? "out of memory" : env->text.p;
+  return env->text.p;
 }
 
 /* ==== compile ============================================================ */
@@ -262,7 +264,7 @@ const char *pol_program_disasm(pol_env *env, const pol_program *prog) {
   sb_reset(&env->text);
   program_disasm(PROG(prog), &env->text);
   sb_putc(&env->text, '\0');
-  return env->text.oom ? "out of memory" : env->text.p;
+  return env->text.oom ? NULL : env->text.p;
 }
 
 /* ==== evaluation ========================================================= */

@@ -49,12 +49,15 @@ static const char test_usage[] =
 static pol_facts *case_facts(pol_env *env, const pol_policy *pol,
                              const test_file *t, const test_case *c) {
   pol_facts *f;
-  if (pol_facts_new(env, &f) != POL_OK)
+  if (pol_facts_new(env, &f) != POL_OK) {
+    cli_out_of_memory();
     return NULL;
+  }
   if (c->facts_file) {
-    if (pol_facts_load_file(f, c->facts_file) == POL_OK)
+    int rc = pol_facts_load_file(f, c->facts_file);
+    if (rc == POL_OK)
       return f;
-    cli_error("%s", pol_facts_errmsg(f));
+    cli_failed(rc, pol_facts_errmsg(f), EXIT_INPUT);
     pol_facts_free(f);
     return NULL;
   }
@@ -62,13 +65,17 @@ static pol_facts *case_facts(pol_env *env, const pol_policy *pol,
   char *text = test_excerpt(t, c->facts, &len);
   const char *problems = NULL;
   int rc = text ? pol_facts_load_json(f, text, len, t->path) : POL_ENOMEM;
-  if (rc == POL_OK &&
-      pol_validate(env, pol, text, len, t->path, &count, &problems) ==
-          POL_OK && count) {
+  int vrc = rc == POL_OK ? pol_validate(env, pol, text, len, t->path,
+                                        &count, &problems)
+                         : POL_OK;
+  if (vrc == POL_ENOMEM) {
+    rc = vrc;
+    cli_failed(rc, pol_env_errmsg(env), EXIT_INPUT);
+  } else if (rc == POL_OK && vrc == POL_OK && count) {
     fputs(problems, stderr);
     rc = POL_EFORMAT;
   } else if (rc != POL_OK) {
-    cli_error("%s", rc == POL_ENOMEM ? "out of memory" : pol_facts_errmsg(f));
+    cli_failed(rc, pol_facts_errmsg(f), EXIT_INPUT);
   }
   free(text);
   if (rc != POL_OK) {
@@ -123,17 +130,20 @@ static int run_case(pol_env *env, const pol_policy *pol, const test_opts *o,
   char why[2048];
   if (!f)
     return EXIT_INPUT;
-  int status = EXIT_INPUT;
-  if (pol_ctx_new(env, &ctx) == POL_OK &&
-      pol_report_new(pol, POL_UNKNOWN_FAIL, &rep) == POL_OK &&
-      pol_check(ctx, rep, f, c->name) == POL_OK) {
+  int status = EXIT_INPUT, rc;
+  if ((rc = pol_ctx_new(env, &ctx)) == POL_OK &&
+      (rc = pol_report_new(pol, POL_UNKNOWN_FAIL, &rep)) == POL_OK &&
+      (rc = pol_check(ctx, rep, f, c->name)) == POL_OK) {
     compare(rep, c, why, sizeof why);
     result(o, t, tf, c, why);
     for (size_t i = 0; cov && i < c->nexpect; i++)
       cover_rule(cov, f, c->expect[i].index);
     status = EXIT_OK;
+  } else if (rc == POL_ENOMEM) {
+    cli_out_of_memory();
   } else {
-    cli_error("%s: %s: %s", tf->path, c->name, pol_ctx_errmsg(ctx));
+    cli_error("%s: %s: %s", tf->path, c->name,
+              ctx ? pol_ctx_errmsg(ctx) : pol_strerror(rc));
   }
   pol_report_free(rep);
   pol_ctx_free(ctx);
@@ -153,7 +163,7 @@ static pol_env *file_env(const test_opts *o, imp_pool *p,
   pol_config_init(&cfg);
   cfg.flags |= POL_KEEP_SOURCE; /* for coverage */
   if (pol_env_new(&cfg, &env) != POL_OK) {
-    *status = EXIT_INPUT;
+    *status = cli_out_of_memory();
     return NULL;
   }
   *status = cli_env_setup(env, o->dirs.v, o->dirs.n, NULL, 0);
@@ -187,7 +197,8 @@ static int run_file(const test_opts *o, tally *t, const char *path) {
   if (status == EXIT_OK && !test_bind_rules(&tf, pol))
     status = EXIT_INPUT;
   if (status == EXIT_OK && o->coverage && !(cov = cover_new(p, pol)))
-    cli_error("%s: a saved policy keeps no source: no coverage", tf.policy);
+    cli_error("%s: a saved policy keeps no source, or memory ran out: no "
+              "coverage", tf.policy);
   if (status == EXIT_OK)
     cases(env, pol, o, t, &tf, mocks, cov, &status);
   if (cov && o->format == 0)

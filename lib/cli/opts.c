@@ -18,8 +18,10 @@ void cli_list_free(cli_list *l) {
 
 /* Append [s] to [l], which has room for [cap] entries. */
 static bool list_add(cli_list *l, const char *s, int cap) {
-  if (!l->v && !(l->v = calloc((size_t)cap + 1, sizeof *l->v)))
+  if (!l->v && !(l->v = calloc((size_t)cap + 1, sizeof *l->v))) {
+    cli_out_of_memory();
     return false;
+  }
   l->v[l->n++] = s;
   return true;
 }

@@ -244,6 +244,8 @@ bool test_bind_rules(test_file *t, const pol_policy *pol) {
   size_t n = pol_policy_rule_count(pol);
   const char **ids = calloc(n + 1, sizeof *ids);
   bool ok = ids != NULL;
+  if (!ids)
+    cli_out_of_memory();
   for (size_t r = 0; ids && r < n; r++)
     ids[r] = pol_policy_rule_id(pol, r);
   for (size_t k = 0; ids && k < t->ncases; k++)
