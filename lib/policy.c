@@ -22,6 +22,7 @@
 #include "names.h"
 #include "parse.h"
 #include "schema.h"
+#include "sha256.h"
 
 #define MAX_IMPORT_DEPTH 32
 
@@ -46,6 +47,8 @@ typedef struct loader {
   stmts imports, overrides;   /* with exclusions; overrides (adapt.c) */
   bool in_prelude;            /* loading the prelude now */
   bool oom;
+  policy *pol;                /* the policy being built */
+  policy_module **tail;       /* where its next module goes */
 } loader;
 
 /* Loaded before every policy, as if imported: the region constants (JP,
@@ -137,13 +140,16 @@ static bool find_module(loader *L, const char *from, const char *name,
   const mem *m = &L->diags->m;
   char dir[1024];
   int rc = ENOENT;
+  if (L->paths->no_files) /* the host forbids reading any file */
+    from = NULL;
+  size_t ndirs = L->paths->no_files ? 0 : L->paths->ndirs;
   /* "m.pol" beside a file of the working directory: no "./" in reports */
   if (dir_of(from, dir, sizeof dir) &&
       (size_t)(strcmp(dir, ".") ? snprintf(where, cap, "%s/%s.pol", dir, name)
                                 : snprintf(where, cap, "%s.pol", name)) < cap &&
       (rc = file_read(m, where, text, len)) == 0)
     return true;
-  for (size_t i = 0; i < L->paths->ndirs && rc != ENOMEM; i++) {
+  for (size_t i = 0; i < ndirs && rc != ENOMEM; i++) {
     snprintf(where, cap, "%s/%s.pol", L->paths->dirs[i], name);
     if ((rc = file_read(m, where, text, len)) == 0)
       return true;
@@ -157,6 +163,25 @@ static bool find_module(loader *L, const char *from, const char *name,
   }
   L->oom |= rc == ENOMEM;
   return rc == 0;
+}
+
+/* Record the module read from the file [where] ([len] bytes of [text])
+ * with its SHA-256, for the stamp; built-in modules are not recorded. */
+static void note_module(loader *L, const char *where, const char *text,
+                        size_t len) {
+  if (!strncmp(where, "<stdlib>/", 9))
+    return;
+  policy_module *pm = arena_alloc(&L->pol->a, sizeof *pm);
+  const char *file = arena_strndup(&L->pol->a, where, strlen(where));
+  if (!pm || !file) {
+    L->oom = true;
+    return;
+  }
+  pm->file = file;
+  sha256_of(text, len, pm->sha256);
+  pm->next = NULL;
+  *L->tail = pm;
+  L->tail = &pm->next;
 }
 
 static bool valid_module_name(const char *s) {
@@ -192,6 +217,11 @@ static void not_found(const loader *L, diag_list *d, const ast *n,
                       const char *name) {
   sbuf b;
   char dir[1024];
+  if (L->paths->no_files) {
+    diag_add(d, n->sp, "module '%s' not found (file imports are disabled: "
+             "only the standard library is searched)", name);
+    return;
+  }
   sb_init(&b, &L->diags->m);
   if (dir_of(d->file, dir, sizeof dir))
     sb_printf(&b, "%s, ", dir);
@@ -234,6 +264,7 @@ static void import(loader *L, const ast *n, diag_list *d) {
     return;
   }
   diag_list *md = diag_set_add(L->diags, where, text, len);
+  note_module(L, where, text, len);
   mem_free(&L->diags->m, text);
   if (!md) {
     L->oom = true;
@@ -870,6 +901,8 @@ policy *policy_compile(const char *src, size_t len, const char *file,
     return NULL;
   }
   arena_init(&p->a, 0, m);
+  L.pol = p;
+  L.tail = &p->modules;
   ast *root = parse_policy(&L.ast, d);
   if (root)
     load_prelude(&L, d);

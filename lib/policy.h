@@ -94,6 +94,14 @@ typedef struct policy_source {
   size_t nlets, nrules, nfacts;
 } policy_source;
 
+/* A module the policy imported from a file, for the reports' stamp (the
+ * built-in ones are the engine's: its version covers them). */
+typedef struct policy_module {
+  const char *file;        /* where it was read, as the loader found it */
+  char sha256[65];         /* of its bytes */
+  struct policy_module *next; /* in load order */
+} policy_module;
+
 typedef struct policy {
   const char *name;        /* from the header, or the file's base name */
   const char *title, *version, *description; /* may be NULL */
@@ -109,16 +117,21 @@ typedef struct policy {
   arena a;                 /* every string and array above */
   char sha256[65];         /* of the source, or of the saved bytecode it
                               was loaded from (the report's stamp) */
+  policy_module *modules;  /* imported from files; none for a saved
+                              policy, whose bytecode hash covers them */
 } policy;
 
-/* Where imports are looked for, in order: the dirs, then the modules
- * built into the library (stdlib/). */
+/* Where imports are looked for, in order: beside the importing file,
+ * the dirs, then the modules built into the library (stdlib/); with
+ * [no_files], only the last. */
 typedef struct policy_paths {
   const char *const *dirs;
   size_t ndirs;
   const struct host_registry *hosts; /* host functions, or NULL */
   bool strict;                       /* unknown functions: compile errors */
   bool keep_source;                  /* keep the trees: policy.src */
+  bool no_files;                     /* only the built-in modules: no file
+                                        is read for an import */
 } policy_paths;
 
 /* Free every list (the set stays usable, with its mem). */
