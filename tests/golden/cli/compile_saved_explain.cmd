@@ -1,0 +1,1 @@
+check --explain /tmp/policyc-golden-compliant.polc vendor-a.json

@@ -1,0 +1,1 @@
+lint /tmp/policyc-golden-compliant.polc
