@@ -1,1 +1,1 @@
-check --explain /tmp/policyc-golden-compliant.polc vendor-a.json
+check --explain $BUILD/golden-compliant.polc vendor-a.json

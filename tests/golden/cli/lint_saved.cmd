@@ -1,1 +1,1 @@
-lint /tmp/policyc-golden-compliant.polc
+lint $BUILD/golden-compliant.polc
