@@ -441,6 +441,40 @@ POL_API const char *pol_report_missing_path(const pol_report *rep, size_t i,
 POL_API bool pol_report_missing_withheld(const pol_report *rep, size_t i,
                                          size_t r, size_t k);
 
+/* UNKNOWN: what rule [r] of vendor [i] still depends on
+ * (docs/unknowns.md). pol_report_residual is its *residual*: the CEL
+ * condition, over the missing facts only, under which the rule passes
+ * ("backup.generations >= 7"), with every known fact substituted; never
+ * just true or false. When the rule's `when` is undecided too,
+ * pol_report_residual_when is the condition under which it applies; and
+ * when `require` is decided while `when` is not, pol_report_residual is
+ * NULL and pol_report_residual_then the verdict it gives if it applies
+ * (a pol_verdict; else -1). The decisive facts are the missing facts the
+ * residuals name: the ones whose values can change the verdict, each
+ * once, in the order the residuals name them; a missing fact that no
+ * value could make matter is not among them. Each is a path in the
+ * syntax of pol_report_missing_path, whether the vendor withheld it, and
+ * the citation of its refusal (NULL when not withheld or not cited).
+ * All are worked out from the vendor's facts when first read, so read
+ * them before the fact set goes, or pol_report_detach first (which works
+ * them out). NULL / 0 / false for any other verdict, out of range, or
+ * on out of memory. */
+POL_API const char *pol_report_residual(const pol_report *rep, size_t i,
+                                        size_t r);
+POL_API const char *pol_report_residual_when(const pol_report *rep,
+                                             size_t i, size_t r);
+POL_API int pol_report_residual_then(const pol_report *rep, size_t i,
+                                     size_t r);
+POL_API size_t pol_report_decisive_count(const pol_report *rep, size_t i,
+                                         size_t r);
+POL_API const char *pol_report_decisive_path(const pol_report *rep,
+                                             size_t i, size_t r, size_t k);
+POL_API bool pol_report_decisive_withheld(const pol_report *rep, size_t i,
+                                          size_t r, size_t k);
+POL_API const char *pol_report_decisive_evidence(const pol_report *rep,
+                                                 size_t i, size_t r,
+                                                 size_t k);
+
 /* ==== writing reports ====================================================
  * Formats: docs/report-format.md. */
 enum {

@@ -362,6 +362,59 @@ bool pol_report_missing_withheld(const pol_report *rep, size_t i, size_t r,
   return f && f->withheld;
 }
 
+/* ==== residuals ========================================================== */
+
+/* The residual of rule [r] of vendor [i], worked out on first read. */
+static const rule_unknown *unknown_of(const pol_report *rep, size_t i,
+                                      size_t r) {
+  const rule_result *rr = result(rep, i, r);
+  if (!rr || rr->v != VD_UNKNOWN)
+    return NULL;
+  const rule_unknown *u = report_unknown(&rep->r, &rep->r.vendors[i],
+                                         (uint32_t)r);
+  return u && u->status == POL_OK ? u : NULL;
+}
+
+const char *pol_report_residual(const pol_report *rep, size_t i, size_t r) {
+  const rule_unknown *u = unknown_of(rep, i, r);
+  return u ? u->r.passes_if : NULL;
+}
+
+const char *pol_report_residual_when(const pol_report *rep, size_t i,
+                                     size_t r) {
+  const rule_unknown *u = unknown_of(rep, i, r);
+  return u ? u->r.applies_if : NULL;
+}
+
+int pol_report_residual_then(const pol_report *rep, size_t i, size_t r) {
+  const rule_unknown *u = unknown_of(rep, i, r);
+  return u ? u->r.if_applies : -1;
+}
+
+size_t pol_report_decisive_count(const pol_report *rep, size_t i, size_t r) {
+  const rule_unknown *u = unknown_of(rep, i, r);
+  return u ? u->r.nfacts : 0;
+}
+
+const char *pol_report_decisive_path(const pol_report *rep, size_t i,
+                                     size_t r, size_t k) {
+  const rule_unknown *u = unknown_of(rep, i, r);
+  return u && k < u->r.nfacts ? u->r.facts[k].path : NULL;
+}
+
+bool pol_report_decisive_withheld(const pol_report *rep, size_t i, size_t r,
+                                  size_t k) {
+  const rule_unknown *u = unknown_of(rep, i, r);
+  return u && k < u->r.nfacts && u->withheld[k];
+}
+
+const char *pol_report_decisive_evidence(const pol_report *rep, size_t i,
+                                         size_t r, size_t k) {
+  const rule_unknown *u = unknown_of(rep, i, r);
+  return u && k < u->r.nfacts && u->evidence[k] ? u->evidence[k]->data
+                                                : NULL;
+}
+
 /* ==== rendering ========================================================== */
 
 int pol_format_find(const char *name) {

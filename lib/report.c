@@ -45,6 +45,7 @@ static void work_free(struct check_work *w);
 
 void report_free(report *r) {
   work_free(r->work);
+  report_residual_free(r);
   free(r->vendors);
   free(r->refs);
   free(r->seen);
@@ -656,6 +657,8 @@ static int check_rules(report *r, vm *v, const map *vars, const char *name,
   if (!wk)
     return POL_ENOMEM;
   rule_ctx c = {r, v, vars, &wk->miss, &wk->places, false};
+  r->max_steps = v->max_steps; /* for residuals, worked out later */
+  r->max_memory = v->max_memory;
   metadata(r, vr, vars, name);
   bool tracing = v->tracing;
   v->tracing = true;

@@ -16,6 +16,7 @@
 #define POL_REPORT_H
 
 #include "policy.h"
+#include "residual.h"
 #include "vm.h"
 
 typedef enum { VD_PASS, VD_FAIL, VD_UNKNOWN, VD_ERROR, VD_SKIPPED } verdict;
@@ -70,8 +71,18 @@ typedef struct seen_place {
   uint32_t gen;  /* the set's generation that filled it; else empty */
 } seen_place;
 
+/* What an UNKNOWN rule still depends on (residual.h), with the marks of
+ * its decisive facts, worked out when first read (report_residual.c). */
+typedef struct rule_unknown {
+  int status;           /* POL_OK; else why there is no residual */
+  residual r;
+  bool *withheld;       /* per decisive fact: listed in $withheld */
+  const str **evidence; /* per decisive fact: the citation of a refusal */
+} rule_unknown;
+
 typedef struct rule_result {
   verdict v;
+  const rule_unknown *unknown; /* UNKNOWN, once read; else NULL */
   const char *reason;   /* ERROR: "file:line:col: message"; else NULL */
   const val *msg_vals;  /* the values of the message template's {expr}
                            parts, taken when checked (one per part), or
@@ -105,6 +116,9 @@ typedef struct report {
   fact_ref *refs;       /* every vendor's facts; malloc'd, kept on reset */
   size_t nrefs, cap_refs;
   struct check_work *work; /* scratch of checking, kept (report.c) */
+  residual_ctx *rctx;   /* for residuals, made when first needed */
+  uint64_t max_steps;   /* the limits of the last check, for residuals */
+  size_t max_memory;
   void *seen;           /* scratch set of the trace's places (report.c) */
   size_t cap_seen;
   uint32_t seen_gen;
@@ -139,6 +153,9 @@ POL_INTERNAL bool report_resolve(const report *r, const vendor_result *vr,
                                  fact_ref *f);
 /* The value a READ [f] refers to. */
 POL_INTERNAL val report_value(const fact_ref *f);
+/* Append one step of a fact path, by the key [k], to [b]: .k for an
+ * identifier, else ["k"] or [k]; at the [root] a variable name as is. */
+POL_INTERNAL void report_key_step(sbuf *b, val k, bool root);
 /* Append the CEL path of the place [obj]/[entry] (a container of kind
  * [okind] and one of its entries) to [b]: a.b["c d"][2]. */
 POL_INTERNAL void report_place(sbuf *b, const void *obj, int okind,
@@ -155,6 +172,25 @@ POL_INTERNAL bool report_cites_other(const fact_ref *f);
  * refers to into its own arena, so the fact sets may go. false on out of
  * memory. */
 POL_INTERNAL bool report_detach(report *r);
+/* ---- residuals, worked out on demand (report_residual.c) ---- */
+
+/* The residual of rule [i] of vendor [vr] when it is UNKNOWN, worked out
+ * once (then cached); NULL for another verdict, or on out of memory. Its
+ * status says whether there is one. */
+POL_INTERNAL const rule_unknown *report_unknown(const report *r,
+                                                const vendor_result *vr,
+                                                uint32_t i);
+/* Free the VM and scratch of residuals (report_free). */
+POL_INTERNAL void report_residual_free(report *r);
+/* Work out the residual of every UNKNOWN rule of [vr] (before its fact
+ * set goes: report_detach). false on out of memory. */
+POL_INTERNAL bool report_unknowns(report *r, vendor_result *vr);
+/* Whether the path [path] (its steps ending at [ends]) of vendor [vr] is
+ * withheld, and the citation of its refusal (report_path.c). */
+POL_INTERNAL bool report_withheld(const vendor_result *vr, const char *path,
+                                  const uint32_t *ends, uint32_t nends,
+                                  const str **evidence);
+
 /* The facts of rule [i] of vendor [vr]: used ([missing] false) or
  * missing; *[n] gets their number. */
 POL_INTERNAL fact_ref *report_refs(const report *r, const vendor_result *vr,

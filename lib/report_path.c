@@ -14,6 +14,8 @@
 
 #include <string.h>
 
+#include "pol.h"
+
 /* The containers from [obj] up to the root: at most this many. */
 #define PATH_DEPTH_MAX (POL_MAX_JSON_DEPTH + 2)
 
@@ -50,7 +52,7 @@ static bool identifier(const str *s) {
 
 /* One step down, by the key [k]: .k, ["k"] or [k]; at the root a
  * variable name as it is. */
-static void key_step(sbuf *b, val k, bool root) {
+void report_key_step(sbuf *b, val k, bool root) {
   if (k.kind == V_STRING && root) {
     sb_put(b, k.as.s->data, k.as.s->len);
   } else if (k.kind == V_STRING && identifier(k.as.s)) {
@@ -67,7 +69,7 @@ static void key_step(sbuf *b, val k, bool root) {
 static void entry_step(sbuf *b, const void *obj, int okind, uint32_t entry,
                        bool root) {
   if (okind == V_MAP) {
-    key_step(b, ((const map *)obj)->keys[entry], root);
+    report_key_step(b, ((const map *)obj)->keys[entry], root);
     return;
   }
   sb_putc(b, '[');
@@ -121,10 +123,10 @@ static void ref_path(sbuf *b, const fact_ref *f, size_t *ends, int *nends) {
   if (f->kind == FR_READ)
     entry_step(b, f->obj, f->okind, f->entry, root);
   else
-    key_step(b, f->key, root);
+    report_key_step(b, f->key, root);
   ends[(*nends)++] = b->len;
   for (uint32_t i = 0; i < f->nsuffix && *nends < PATH_DEPTH_MAX; i++) {
-    key_step(b, f->suffix[i], false);
+    report_key_step(b, f->suffix[i], false);
     ends[(*nends)++] = b->len;
   }
 }
@@ -193,6 +195,20 @@ static bool is_withheld(const list *w, const char *path, size_t len) {
   return false;
 }
 
+bool report_withheld(const vendor_result *vr, const char *path,
+                     const uint32_t *ends, uint32_t nends,
+                     const str **evidence) {
+  size_t e[PATH_DEPTH_MAX];
+  int n = 0;
+  uint32_t len;
+  for (uint32_t i = 0; i < nends && n < PATH_DEPTH_MAX; i++)
+    e[n++] = ends[i];
+  size_t plen = strlen(path);
+  bool w = is_withheld(vr->withheld, path, plen);
+  *evidence = w ? find_evidence(vr->evidence, path, e, n, &len) : NULL;
+  return w;
+}
+
 bool report_resolve(const report *r, const vendor_result *vr, fact_ref *f) {
   if (f->resolved)
     return true;
@@ -248,11 +264,33 @@ static bool detach_ref(report *r, const vendor_result *vr, fact_ref *f) {
   return true;
 }
 
+/* The residuals of [vr]'s UNKNOWN rules, worked out now, with their
+ * citations copied. */
+static bool detach_unknowns(report *r, vendor_result *vr) {
+  if (!report_unknowns(r, vr))
+    return false;
+  for (uint32_t i = 0; i < r->pol->nrules; i++) {
+    rule_unknown *u = (rule_unknown *)vr->rules[i].unknown;
+    for (uint32_t k = 0; u && u->status == POL_OK && k < u->r.nfacts; k++) {
+      if (!u->evidence[k])
+        continue;
+      val e = val_deepcopy(&r->a, val_from_str(V_STRING,
+                                               (str *)u->evidence[k]));
+      if (e.kind == V_ERROR)
+        return false;
+      u->evidence[k] = e.as.s;
+    }
+  }
+  return true;
+}
+
 bool report_detach(report *r) {
   for (uint32_t j = 0; j < r->nvendors; j++) {
     vendor_result *vr = &r->vendors[j];
     if (!vr->vars)
       continue; /* detached before */
+    if (!detach_unknowns(r, vr))
+      return false;
     for (uint32_t i = 0; i < r->pol->nrules; i++) {
       rule_result *rr = &vr->rules[i];
       for (uint32_t k = 0; k < rr->nused + rr->nmissing; k++)

@@ -555,6 +555,15 @@ static bool read_message(reader *r, rule *ru) {
   return !r->failed;
 }
 
+/* Where an expression's text is; verify.c checks it against SRCS. */
+static void get_expr_src(reader *r, expr_src *e) {
+  e->src = get_u32(r);
+  e->off = get_u32(r);
+  e->len = get_u32(r);
+  e->line = get_u32(r);
+  e->col = get_u32(r);
+}
+
 static bool read_rule(reader *r, rule *ru) {
   ru->id = need_str(r, "rule id");
   ru->title = need_str(r, "rule title");
@@ -580,6 +589,8 @@ static bool read_rule(reader *r, rule *ru) {
   ru->file = need_str(r, "rule file");
   ru->line = get_u32(r);
   ru->col = get_u32(r);
+  get_expr_src(r, &ru->when_at);
+  get_expr_src(r, &ru->require_at);
   return !r->failed;
 }
 
@@ -652,6 +663,21 @@ static bool read_facts(reader *r) {
   return finish(r);
 }
 
+static bool read_lets(reader *r) {
+  policy *p = r->pol;
+  if (!begin(r, "LETS"))
+    return false;
+  uint32_t n = get_count(r, 24, "let");
+  if (!(p->lets = table(r, n, sizeof *p->lets)))
+    return false;
+  for (uint32_t i = 0; i < n && !r->failed; i++) {
+    p->lets[i].name = need_str(r, "let name");
+    get_expr_src(r, &p->lets[i].at);
+    p->nlets = i + 1;
+  }
+  return !r->failed && finish(r);
+}
+
 /* ==== the file =========================================================== */
 
 static uint32_t le32(const unsigned char *b) {
@@ -684,7 +710,7 @@ static bool header_ok(reader *r, size_t len) {
 static bool read_all(reader *r) {
   return read_strings(r) && read_consts(r) && read_fns(r) && read_code(r) &&
          read_sources(r) && read_header(r) && read_rules(r) &&
-         read_facts(r);
+         read_facts(r) && read_lets(r);
 }
 
 static policy *new_policy(void) {
@@ -718,6 +744,7 @@ int undump_policy(const void *data, size_t len,
   if (!r.pol)
     return nomem(&r), POL_ENOMEM;
   r.prog = r.pol->prog;
+  r.pol->hosts = hosts;
   bool ok = read_all(&r);
   if (ok && r.pos != r.len) {
     r.sect = NULL;
