@@ -222,6 +222,23 @@ POL_API int pol_facts_bind_json(pol_facts *facts, const char *var,
 POL_API int pol_facts_bind_literal(pol_facts *facts, const char *var,
                                    const char *text, size_t len);
 
+/* What-if (`policyc check --assume`): make [facts] state a value the
+ * vendor did not give. [assignment] is "PATH=VALUE": PATH a fact path in
+ * CEL syntax, as reports and question lists write them
+ * (backup.generations, certifications.vendor_expiry["ISO27001"],
+ * subprocessors[1].legal_seat), VALUE a CEL literal (7, true, "JP",
+ * ["JP"], duration("24h")). Maps on the way are made as needed; a list
+ * item must exist. PATH is then no longer withheld, and $assumed lists
+ * it, so reports mark the value as assumed; a check of [facts] also
+ * works out each rule's verdict without the assumptions
+ * (docs/report-format.md). Call it after loading (loading forgets every
+ * assumption); values read from [facts] before stay valid. POL_EFORMAT
+ * when the assignment does not parse, POL_EINVAL when PATH cannot be set
+ * in these facts (it runs through a value that is not a map or list, or
+ * past a list's end); the message in pol_facts_errmsg says "ASSIGNMENT:
+ * column N: what is wrong", N counting from 1 in [assignment]. */
+POL_API int pol_facts_assume(pol_facts *facts, const char *assignment);
+
 /* ==== evaluating ========================================================= */
 
 POL_API int pol_ctx_new(pol_env *env, pol_ctx **out);
@@ -479,7 +496,8 @@ POL_API const char *pol_report_decisive_evidence(const pol_report *rep,
  * Formats: docs/report-format.md. */
 enum {
   POL_FORMAT_TEXT = 0, POL_FORMAT_JSON = 1, POL_FORMAT_QUESTIONS = 2,
-  POL_FORMAT_NDJSON = 3
+  POL_FORMAT_NDJSON = 3, POL_FORMAT_QUESTIONS_JSON = 4,
+  POL_FORMAT_QUESTIONS_CSV = 5
 };
 /* The number of the format named [name] ("text", "json", ...), or -1;
  * and the name of format [format] (NULL if there is none). */
@@ -503,6 +521,13 @@ POL_API int pol_writer_new(const pol_policy *pol, int format, int flags,
                            int unknown_mode, pol_write_fn write, void *user,
                            pol_writer **out);
 POL_API void pol_writer_free(pol_writer *w);
+/* The language of the writer's text: "ja" or "en" (docs/report-format.md
+ * says what each format writes in each; without this call, each format's
+ * default: the questions are Japanese). The one place the language is
+ * set, for every format. Call it before the first pol_writer_add,
+ * _add_chunk, _error or _finish (the writer's head is written then);
+ * POL_EINVAL for another language or a writer that has begun writing. */
+POL_API int pol_writer_set_lang(pol_writer *w, const char *code);
 POL_API const char *pol_writer_errmsg(const pol_writer *w);
 /* Write every vendor of [rep] (then reset it or check more into it). */
 POL_API int pol_writer_add(pol_writer *w, const pol_report *rep);

@@ -180,9 +180,11 @@ static int check(pol_ctx *ctx, pol_report *rep, const pol_facts *facts,
   if (!ctx || !rep || !facts)
     return POL_EINVAL;
   name = name ? name : "-";
+  rep->r.base = facts->base; /* for this check only */
   int rc = one ? report_check_rule(&rep->r, &ctx->vm, facts->vars, name,
                                    (uint32_t)(r > UINT32_MAX ? UINT32_MAX : r))
                : report_check(&rep->r, &ctx->vm, facts->vars, name);
+  rep->r.base = NULL;
   if (rc == POL_ENOMEM)
     api_msg(&ctx->errmsg, "out of memory while checking %s", name);
   else if (rc == POL_EINTERRUPT)
@@ -405,14 +407,15 @@ const char *pol_report_decisive_path(const pol_report *rep, size_t i,
 bool pol_report_decisive_withheld(const pol_report *rep, size_t i, size_t r,
                                   size_t k) {
   const rule_unknown *u = unknown_of(rep, i, r);
-  return u && k < u->r.nfacts && u->withheld[k];
+  return u && k < u->r.nfacts && u->facts[k].withheld;
 }
 
 const char *pol_report_decisive_evidence(const pol_report *rep, size_t i,
                                          size_t r, size_t k) {
   const rule_unknown *u = unknown_of(rep, i, r);
-  return u && k < u->r.nfacts && u->evidence[k] ? u->evidence[k]->data
-                                                : NULL;
+  return u && k < u->r.nfacts && u->facts[k].evidence
+             ? u->facts[k].evidence->data
+             : NULL;
 }
 
 /* ==== rendering ========================================================== */
@@ -488,8 +491,23 @@ int pol_writer_new(const pol_policy *pol, int format, int flags, int mode,
     pol_writer_free(w);
     return POL_ENOMEM;
   }
-  render_begin(&w->w, &w->buf);
-  *out = w;
+  *out = w; /* the head is written with the first vendor (render.h) */
+  return POL_OK;
+}
+
+int pol_writer_set_lang(pol_writer *w, const char *code) {
+  if (!w)
+    return POL_EINVAL;
+  int l = policy_lang(code);
+  if (l < 0) {
+    api_msg(&w->errmsg, "unknown language '%s' (ja, en)", code ? code : "");
+    return POL_EINVAL;
+  }
+  if (w->w.begun) {
+    api_msg(&w->errmsg, "the language is set before anything is written");
+    return POL_EINVAL;
+  }
+  w->w.lang = l;
   return POL_OK;
 }
 

@@ -47,6 +47,9 @@ struct renderer {
   const policy *pol;
   unknown_mode unknown;
   int flags;           /* RENDER_* */
+  int lang;            /* the language of the text (policy.h lang), or
+                          -1: each format's own default */
+  bool begun;          /* begin() has written the head */
   uint64_t nvendors;   /* vendors written before the current one */
   uint64_t nerrors;    /* inputs reported through error() */
   void *state;         /* ops->state_size bytes */
@@ -60,6 +63,9 @@ POL_INTERNAL const render_ops *render_by_number(int format);
 POL_INTERNAL bool render_init(renderer *w, const render_ops *ops,
                               const policy *pol, unknown_mode unknown,
                               int flags);
+/* Write what comes before any vendor, once: the first render_place,
+ * render_error or render_end does it if no one did before, so settings
+ * (the language) may change until then. */
 POL_INTERNAL void render_begin(renderer *w, sbuf *out);
 /* chunk() then place(), on one thread; [tmp] is scratch for the chunk. */
 POL_INTERNAL void render_vendor(renderer *w, const report *r, uint32_t i,
@@ -90,5 +96,7 @@ POL_INTERNAL extern const render_ops render_text_ops;
 POL_INTERNAL extern const render_ops render_json_ops;
 POL_INTERNAL extern const render_ops render_ndjson_ops;
 POL_INTERNAL extern const render_ops render_questions_ops;
+POL_INTERNAL extern const render_ops render_questions_json_ops;
+POL_INTERNAL extern const render_ops render_questions_csv_ops;
 
 #endif

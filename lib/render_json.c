@@ -19,6 +19,7 @@
 
 #include "json.h"
 #include "out.h"
+#include "pol.h"
 #include "render.h"
 
 #define FORMAT_VERSION 2
@@ -114,6 +115,10 @@ static void jfact(jout *o, const fact_ref *f) {
   } else {
     jkey(o, -1, false, "value");
     json_write(o->b, report_value(f), 0);
+    if (f->assumed) {
+      jkey(o, -1, false, "assumed");
+      sb_puts(o->b, "true");
+    }
     jevidence(o, f);
     if (f->decided) {
       jkey(o, -1, false, "decided");
@@ -158,6 +163,28 @@ static void jfacts(jout *o, const report *r, const vendor_result *vr,
   sb_putc(o->b, ']');
 }
 
+/* An UNKNOWN rule's residual: "applies_if" and "passes_if" (each only
+ * when undecided), "if_applies" (the verdict a decided `require` gives
+ * when `when` is undecided), and "decisive": its decisive facts, as
+ * "missing" lists its missing facts. */
+static void junknown(jout *o, const report *r, const vendor_result *vr,
+                     uint32_t i) {
+  const rule_unknown *u = report_unknown(r, vr, i);
+  if (!u || u->status != POL_OK)
+    return;
+  jmaybe(o, -1, "applies_if", u->r.applies_if);
+  jmaybe(o, -1, "passes_if", u->r.passes_if);
+  if (!u->r.passes_if)
+    jmember(o, -1, "if_applies", verdict_name((verdict)u->r.if_applies));
+  jkey(o, -1, false, "decisive");
+  sb_putc(o->b, '[');
+  for (uint32_t k = 0; k < u->r.nfacts; k++) {
+    sb_puts(o->b, k ? "," : "");
+    jmiss(o, &u->facts[k]);
+  }
+  sb_putc(o->b, ']');
+}
+
 /* One element of a vendor's "rules", on one line: id, verdict, severity
  * (in NDJSON, whose lines have no policy table), then only what the rule
  * has: facts, facts_omitted, missing, message, reason. */
@@ -169,6 +196,8 @@ static void jrule(jout *o, const report *r, const vendor_result *vr,
   jkey(o, -1, true, "id");
   out_json_str(o->b, ru->id);
   jmember(o, -1, "verdict", verdict_name(rr->v));
+  if (rr->was)
+    jmember(o, -1, "was", verdict_name((verdict)(rr->was - 1)));
   if (o->compact)
     jmember(o, -1, "severity", severity_name(ru->sev));
   jfacts(o, r, vr, i, false);
@@ -177,6 +206,7 @@ static void jrule(jout *o, const report *r, const vendor_result *vr,
     sb_put_uint(o->b, rr->more);
   }
   jfacts(o, r, vr, i, true);
+  junknown(o, r, vr, i);
   jmaybe(o, -1, "message", report_message(r, vr, i));
   jmaybe(o, -1, "reason", rr->reason);
   sb_putc(o->b, '}');
@@ -237,6 +267,15 @@ static void jvendor(jout *o, int level, const report *r, uint32_t j,
   sb_puts(o->b, vr->compliant ? "true" : "false");
   jkey(o, in, false, "summary");
   jsummary(o, vr);
+  if (vr->assumed) { /* the paths --assume set: a what-if */
+    jkey(o, in, false, "assumed");
+    sb_putc(o->b, '[');
+    for (uint32_t k = 0; k < vr->assumed->n; k++) {
+      sb_puts(o->b, k ? "," : "");
+      json_write(o->b, vr->assumed->items[k], 0);
+    }
+    sb_putc(o->b, ']');
+  }
   jkey(o, in, false, "rules");
   sb_putc(o->b, '[');
   for (uint32_t i = 0; i < p->nrules; i++) {

@@ -94,6 +94,8 @@ static void metadata(report *r, vendor_result *vr, const map *vars,
   vr->evidence = e && e->kind == V_MAP ? e->as.m : NULL;
   const val *w = field(vars, "$withheld");
   vr->withheld = w && w->kind == V_LIST ? w->as.l : NULL;
+  const val *as = field(vars, "$assumed");
+  vr->assumed = as && as->kind == V_LIST ? as->as.l : NULL;
 }
 
 /* ==== a set of places ==================================================== */
@@ -619,6 +621,31 @@ static void check_rule(rule_ctx *c, const rule *ru, rule_result *rr) {
     rr->msg_vals = message_values(c, ru);
 }
 
+/* The verdict of [x], the result of `when` or `require`. */
+static verdict verdict_of(val x, bool when) {
+  if (x.kind == V_BOOL)
+    return x.as.b ? VD_PASS : when ? VD_SKIPPED : VD_FAIL;
+  if (x.kind == V_ERROR && x.as.e->kind == ERR_ABSENT &&
+      (x.as.e->flags & ERRF_FACT))
+    return VD_UNKNOWN;
+  return VD_ERROR;
+}
+
+/* Rule [ru]'s verdict over [vars], untraced: what it was before the
+ * assumptions (rule_result.was). */
+static verdict plain_verdict(report *r, vm *v, const rule *ru,
+                             const map *vars) {
+  verdict w = VD_PASS;
+  bool tracing = v->tracing;
+  v->tracing = false;
+  if (ru->when >= 0)
+    w = verdict_of(vm_run(v, r->pol->prog, (uint32_t)ru->when, vars), true);
+  if (w == VD_PASS)
+    w = verdict_of(vm_run(v, r->pol->prog, ru->require, vars), false);
+  v->tracing = tracing;
+  return w;
+}
+
 /* ==== one vendor ========================================================= */
 
 static void tally(const report *r, vendor_result *vr) {
@@ -664,6 +691,9 @@ static int check_rules(report *r, vm *v, const map *vars, const char *name,
   v->tracing = true;
   for (uint32_t i = first; i < to && !c.interrupted; i++) {
     check_rule(&c, &r->pol->rules[i], &vr->rules[i]);
+    if (r->base)
+      vr->rules[i].was =
+          (uint8_t)(1 + plain_verdict(r, v, &r->pol->rules[i], r->base));
     c.interrupted |= v->interrupt && v->interrupt(v->interrupt_user);
   }
   v->tracing = tracing;

@@ -59,6 +59,7 @@ typedef struct fact_ref {
                            or for size(P) P's */
   bool withheld;        /* MISSING: listed (or under a path listed) in
                            $withheld */
+  bool assumed;         /* READ: the value is an assumption ($assumed) */
   bool resolved;        /* path, evidence and withheld are filled */
   bool detached;        /* READ: [value] holds a copy (report_detach) */
   val value;            /* SIZE, and READ once detached */
@@ -76,12 +77,15 @@ typedef struct seen_place {
 typedef struct rule_unknown {
   int status;           /* POL_OK; else why there is no residual */
   residual r;
-  bool *withheld;       /* per decisive fact: listed in $withheld */
-  const str **evidence; /* per decisive fact: the citation of a refusal */
+  fact_ref *facts;      /* the decisive facts, as missing facts (FR_MISSING,
+                           resolved: path, withheld, the citation of a
+                           refusal), r.nfacts of them */
 } rule_unknown;
 
 typedef struct rule_result {
   verdict v;
+  uint8_t was;          /* checked with assumptions (pol_facts_assume):
+                           1 + the verdict without them; else 0 */
   const rule_unknown *unknown; /* UNKNOWN, once read; else NULL */
   const char *reason;   /* ERROR: "file:line:col: message"; else NULL */
   const val *msg_vals;  /* the values of the message template's {expr}
@@ -102,6 +106,7 @@ typedef struct vendor_result {
   const map *vars;      /* the fact set (NULL after report_detach) */
   const map *evidence;  /* $evidence, or NULL */
   const list *withheld; /* $withheld, or NULL */
+  const list *assumed;  /* $assumed (pol_facts_assume), or NULL */
   rule_result *rules;   /* one per policy rule, in policy order */
   bool compliant;
   uint32_t count[5][3]; /* [verdict][severity] */
@@ -117,6 +122,8 @@ typedef struct report {
   size_t nrefs, cap_refs;
   struct check_work *work; /* scratch of checking, kept (report.c) */
   residual_ctx *rctx;   /* for residuals, made when first needed */
+  const map *base;      /* during one check of assumed facts: the facts
+                           without the assumptions, for rule_result.was */
   uint64_t max_steps;   /* the limits of the last check, for residuals */
   size_t max_memory;
   void *seen;           /* scratch set of the trace's places (report.c) */
@@ -185,11 +192,11 @@ POL_INTERNAL void report_residual_free(report *r);
 /* Work out the residual of every UNKNOWN rule of [vr] (before its fact
  * set goes: report_detach). false on out of memory. */
 POL_INTERNAL bool report_unknowns(report *r, vendor_result *vr);
-/* Whether the path [path] (its steps ending at [ends]) of vendor [vr] is
- * withheld, and the citation of its refusal (report_path.c). */
-POL_INTERNAL bool report_withheld(const vendor_result *vr, const char *path,
-                                  const uint32_t *ends, uint32_t nends,
-                                  const str **evidence);
+/* Mark the missing fact [f] of vendor [vr], whose path is set (its
+ * steps ending at [ends]): withheld or not, and the citation of a
+ * refusal; [f] is resolved then (report_path.c). */
+POL_INTERNAL void report_mark(const vendor_result *vr, fact_ref *f,
+                              const uint32_t *ends, uint32_t nends);
 
 /* The facts of rule [i] of vendor [vr]: used ([missing] false) or
  * missing; *[n] gets their number. */

@@ -181,7 +181,7 @@ static const str *find_evidence(const map *ev, const char *path,
 }
 
 /* Whether the path in [b] ([len] bytes), or a path above it, is listed
- * in $withheld. */
+ * in [w] ($withheld, or $assumed). */
 static bool is_withheld(const list *w, const char *path, size_t len) {
   for (uint32_t i = 0; w && i < w->n; i++) {
     const val *x = &w->items[i];
@@ -195,18 +195,18 @@ static bool is_withheld(const list *w, const char *path, size_t len) {
   return false;
 }
 
-bool report_withheld(const vendor_result *vr, const char *path,
-                     const uint32_t *ends, uint32_t nends,
-                     const str **evidence) {
+void report_mark(const vendor_result *vr, fact_ref *f, const uint32_t *ends,
+                 uint32_t nends) {
   size_t e[PATH_DEPTH_MAX];
   int n = 0;
-  uint32_t len;
   for (uint32_t i = 0; i < nends && n < PATH_DEPTH_MAX; i++)
     e[n++] = ends[i];
-  size_t plen = strlen(path);
-  bool w = is_withheld(vr->withheld, path, plen);
-  *evidence = w ? find_evidence(vr->evidence, path, e, n, &len) : NULL;
-  return w;
+  f->kind = FR_MISSING;
+  f->withheld = is_withheld(vr->withheld, f->path, strlen(f->path));
+  f->evidence = f->withheld ? find_evidence(vr->evidence, f->path, e, n,
+                                            &f->ev_len)
+                            : NULL;
+  f->resolved = true;
 }
 
 bool report_resolve(const report *r, const vendor_result *vr, fact_ref *f) {
@@ -221,10 +221,13 @@ bool report_resolve(const report *r, const vendor_result *vr, fact_ref *f) {
   sb_putc(b, '\0');
   if (b->oom || !(f->path = arena_strndup(&w->a, b->p, b->len - 1)))
     return false;
-  if (f->kind == FR_MISSING)
-    f->withheld = is_withheld(vr->withheld, b->p, b->len - 1);
   f->ev_off = f->kind == FR_SIZE ? 5 : 0; /* past "size(" */
-  if (f->kind != FR_MISSING || f->withheld) /* a refusal's citation */
+  size_t len = b->len - 1 - (f->kind == FR_SIZE ? 6 : 0);
+  if (f->kind == FR_MISSING)
+    f->withheld = is_withheld(vr->withheld, b->p, len);
+  else /* a value given by an assumption, or inside one */
+    f->assumed = is_withheld(vr->assumed, b->p + f->ev_off, len);
+  if ((f->kind != FR_MISSING || f->withheld) && !f->assumed)
     f->evidence = find_evidence(vr->evidence, b->p + f->ev_off, ends, nends,
                                 &f->ev_len);
   f->resolved = true;
@@ -238,6 +241,13 @@ static bool detach_vendor(report *r, vendor_result *vr) {
   for (size_t i = 0; i < POL_COUNTOF(s); i++)
     if (*s[i] && !(*s[i] = arena_strndup(&r->a, *s[i], strlen(*s[i]))))
       return false;
+  if (vr->assumed) { /* the reports show it */
+    val a = val_deepcopy(&r->a, (val){.kind = V_LIST, .as.l = (list *)
+                                                          vr->assumed});
+    if (a.kind == V_ERROR)
+      return false;
+    vr->assumed = a.as.l;
+  }
   vr->vars = NULL;
   vr->evidence = NULL;
   vr->withheld = NULL;
@@ -271,15 +281,9 @@ static bool detach_unknowns(report *r, vendor_result *vr) {
     return false;
   for (uint32_t i = 0; i < r->pol->nrules; i++) {
     rule_unknown *u = (rule_unknown *)vr->rules[i].unknown;
-    for (uint32_t k = 0; u && u->status == POL_OK && k < u->r.nfacts; k++) {
-      if (!u->evidence[k])
-        continue;
-      val e = val_deepcopy(&r->a, val_from_str(V_STRING,
-                                               (str *)u->evidence[k]));
-      if (e.kind == V_ERROR)
+    for (uint32_t k = 0; u && u->status == POL_OK && k < u->r.nfacts; k++)
+      if (!detach_ref(r, vr, &u->facts[k]))
         return false;
-      u->evidence[k] = e.as.s;
-    }
   }
   return true;
 }

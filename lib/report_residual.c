@@ -28,17 +28,18 @@ void report_residual_free(report *r) {
   r->rctx = NULL;
 }
 
-/* The marks of [u]'s decisive facts: withheld, and the refusal cited. */
+/* [u]'s decisive facts as missing facts of the report, marked withheld
+ * or not, with the citation of a refusal. */
 static bool mark(report *r, const vendor_result *vr, rule_unknown *u) {
   uint32_t n = u->r.nfacts;
-  u->withheld = arena_zalloc(&r->a, (n + 1) * sizeof *u->withheld);
-  u->evidence = arena_zalloc(&r->a, (n + 1) * sizeof *u->evidence);
-  if (!u->withheld || !u->evidence)
+  u->facts = arena_zalloc(&r->a, (n + 1) * sizeof *u->facts);
+  if (!u->facts)
     return false;
   for (uint32_t k = 0; k < n; k++) {
     const residual_fact *f = &u->r.facts[k];
-    u->withheld[k] = report_withheld(vr, f->path, f->ends, f->nends,
-                                     &u->evidence[k]);
+    u->facts[k].path = f->path;
+    u->facts[k].obj = NULL;
+    report_mark(vr, &u->facts[k], f->ends, f->nends);
   }
   return true;
 }

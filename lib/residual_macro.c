@@ -113,6 +113,82 @@ const ast *pe_subst(pe *e, const ast *n, const char *name,
   return subst(e, n, name, with, 0);
 }
 
+static rv res(const ast *n) { return (rv){R_RES, val_null(), n}; }
+
+/* ==== a body that waits ================================================== */
+
+typedef struct bound {
+  const char *names[64];
+  int n;
+} bound;
+
+/* Whether [n] names none of the variables [b] binds. */
+static bool closed(const ast *n, const bound *b, int depth) {
+  if (depth > POL_MAX_PARSE_DEPTH * 2)
+    return false;
+  if (n->kind == AST_IDENT && !(n->flags & AST_F_ROOTED))
+    for (int i = 0; i < b->n; i++)
+      if (strcmp(b->names[i], n->name) == 0)
+        return false;
+  for (uint32_t i = 0; i < n->nkids; i++)
+    if (!closed(n->kids[i], b, depth + 1))
+      return false;
+  return true;
+}
+
+/* [n], a macro body that cannot run yet, with each largest part that
+ * names none of the bound variables worked out: ["JP"] + EU_MEMBERS
+ * becomes its list, a known fact its value. */
+static const ast *fold(pe *e, const ast *n, bound *b, int depth) {
+  if (depth > POL_MAX_PARSE_DEPTH * 2 || e->oom)
+    return n;
+  if (closed(n, b, 0) && n->kind != AST_IDENT)
+    return pe_embed(e, pe_eval(e, n));
+  if (n->kind == AST_IDENT)
+    return n;
+  uint32_t first;
+  int nv = pe_binds(n, &first), saved = b->n;
+  ast *c = NULL;
+  for (uint32_t i = 0; i < n->nkids; i++) {
+    if (nv && i == first)
+      for (int v = 0; v < nv && b->n < 64; v++)
+        b->names[b->n++] = n->kids[first + (uint32_t)v]->name;
+    bool var = nv && i >= first && i < first + (uint32_t)nv;
+    const ast *k = var ? n->kids[i] : fold(e, n->kids[i], b, depth + 1);
+    if (k != n->kids[i] && !c) {
+      if (!(c = pe_node(e, n->kind, n->sp, n->nkids)))
+        break;
+      ast **kids = c->kids;
+      *c = *n;
+      c->kids = kids;
+      memcpy(c->kids, n->kids, n->nkids * sizeof *c->kids);
+    }
+    if (c)
+      c->kids[i] = (ast *)k;
+  }
+  b->n = saved;
+  return c ? c : n;
+}
+
+/* Macro [n] over the missing range [r]: kept whole, its range the
+ * residual and its body worked out as far as it can be. */
+static rv waiting(pe *e, const ast *n, int m, rv r) {
+  ast *c = pe_node(e, AST_CALL, n->sp, n->nkids);
+  if (!c)
+    return res(n);
+  ast **kids = c->kids;
+  *c = *n;
+  c->kids = kids;
+  c->kids[0] = (ast *)r.n;
+  bound b = {{0}, 0};
+  uint32_t nv = macros[m].nvars;
+  for (uint32_t v = 0; v < nv; v++)
+    b.names[b.n++] = n->kids[1 + v]->name;
+  for (uint32_t i = 1; i < n->nkids; i++)
+    c->kids[i] = i <= nv ? n->kids[i] : (ast *)fold(e, n->kids[i], &b, 0);
+  return res(c);
+}
+
 /* ==== one item =========================================================== */
 
 typedef struct item {
@@ -164,8 +240,6 @@ static bool run_item(pe *e, const ast *n, int m, val r, uint32_t i,
 static bool is_bool(rv r, bool b) {
   return r.kind == R_KNOWN && r.v.kind == V_BOOL && r.v.as.b == b;
 }
-
-static rv res(const ast *n) { return (rv){R_RES, val_null(), n}; }
 
 /* all(): the items not known true, joined by &&; exists(): the items
  * not known false, by ||. */
@@ -323,15 +397,7 @@ bool pe_macro(pe *e, const ast *n, rv *out) {
   *out = res(n);
   rv r = pe_eval(e, n->kids[0]);
   if (r.kind != R_KNOWN) { /* the range is missing: the body waits */
-    ast *c = pe_node(e, AST_CALL, n->sp, n->nkids);
-    if (c) {
-      ast **kids = c->kids;
-      *c = *n;
-      c->kids = kids;
-      memcpy(c->kids, n->kids, n->nkids * sizeof *c->kids);
-      c->kids[0] = (ast *)r.n;
-      *out = res(c);
-    }
+    *out = waiting(e, n, m, r);
     return true;
   }
   uint32_t cnt = r.v.kind == V_LIST ? r.v.as.l->n

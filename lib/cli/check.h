@@ -24,6 +24,9 @@ typedef struct check_opts {
   const char **plugins; /* --plugin FILE.so, in order */
   int nplugins;
   int format;        /* POL_FORMAT_* */
+  const char *lang;  /* --lang: "ja" or "en", or NULL */
+  const char **assume; /* --assume PATH=VALUE, in order */
+  int nassume;
   int unknown;       /* POL_UNKNOWN_* */
   int color;         /* -1 auto, 0 never, 1 always */
   int excerpt;       /* -1 auto, 0 never, 1 always */
@@ -40,6 +43,7 @@ typedef struct check_run {
   pol_writer *w;
   unsigned long long vendors, noncompliant, bad;
   bool read_failed, write_failed;
+  bool assume_failed;  /* an --assume could not be set for some vendor */
   bool progress, progress_shown;
   double started, last_progress;
 } check_run;
@@ -63,11 +67,16 @@ void check_write_chunk(check_run *cr, pol_report *rep, const char *text,
                        size_t len);
 /* The progress line (at most once a second; [final]: the last one). */
 void check_progress(check_run *cr, bool final);
-/* Load and check one record into [rep]: POL_OK (results in [rep]),
- * POL_EFORMAT (the message in [msg], the input is bad), or another code
- * that stops the run (its message in [msg]). */
-int check_record(pol_ctx *ctx, pol_facts *f, pol_report *rep,
-                 const char *name, const record *rec, const char *source,
-                 char *msg, size_t cap);
+/* Load one record, make the assumptions of [o] (--assume), and check it
+ * into [rep]: POL_OK (results in [rep]), POL_EFORMAT (the message in
+ * [msg], the input is bad), POL_EINVAL (an assumption cannot be set in
+ * this vendor's facts: [msg] says why), or another code that stops the
+ * run (its message in [msg]). */
+int check_record(const check_opts *o, pol_ctx *ctx, pol_facts *f,
+                 pol_report *rep, const char *name, const record *rec,
+                 const char *source, char *msg, size_t cap);
+/* An input that could not be checked, by check_record's status [rc]. */
+void check_rejected(check_run *cr, int rc, const char *source,
+                    const char *msg);
 
 #endif

@@ -28,9 +28,14 @@ static const char check_usage[] =
     "  POLICY                a policy file, or a saved one (policyc compile)\n"
     "  FACTS                 vendor fact sets: JSON files, NDJSON (one\n"
     "                        vendor per line), or - for standard input\n"
-    "  --format=FORMAT       text (default), json, ndjson or questions\n"
+    "  --format=FORMAT       text (default), json, ndjson, questions,\n"
+    "                        questions-json or questions-csv\n"
     "  --questions           same as --format=questions: the questions to\n"
     "                        send each vendor for its UNKNOWN rules\n"
+    "  --lang=ja|en          the language of the questions (default ja)\n"
+    "  --assume PATH=VALUE   check as if the vendor had stated VALUE (a CEL\n"
+    "                        literal) for the fact PATH: a what-if\n"
+    "                        (repeatable)\n"
     "  --unknown=MODE        how an UNKNOWN must-rule counts: fail\n"
     "                        (default), warn or ignore\n"
     "  --jobs N              check on N threads (default 1); the output\n"
@@ -85,6 +90,17 @@ static int number_opt(const char *name, const char *v, check_opts *o) {
   return EXIT_OK;
 }
 
+/* "unknown format (text, json, ...): ", from the library's table. */
+static const char *format_list(char *buf, size_t cap) {
+  size_t n = (size_t)snprintf(buf, cap, "unknown format (");
+  for (int i = 0; pol_format_name(i) && n < cap; i++)
+    n += (size_t)snprintf(buf + n, cap - n, "%s%s", i ? ", " : "",
+                          pol_format_name(i));
+  if (n < cap)
+    snprintf(buf + n, cap - n, "): ");
+  return buf;
+}
+
 static int value_opt(const char *name, const char *v, check_opts *o) {
   static const char *const modes[] = {"fail", "warn", "ignore"};
   int *slot = when_slot(name, o);
@@ -94,9 +110,15 @@ static int value_opt(const char *name, const char *v, check_opts *o) {
     return EXIT_OK;
   }
   if (!strcmp(name, "--format")) {
+    char list[256];
     if ((o->format = pol_format_find(v)) < 0)
-      return usage_error("unknown format (text, json, ndjson, questions): ",
-                         v);
+      return usage_error(format_list(list, sizeof list), v);
+    return EXIT_OK;
+  }
+  if (!strcmp(name, "--lang")) {
+    if (strcmp(v, "ja") != 0 && strcmp(v, "en") != 0)
+      return usage_error("unknown language (ja, en): ", v);
+    o->lang = v;
     return EXIT_OK;
   }
   if (!strcmp(name, "--unknown")) {
@@ -111,7 +133,7 @@ static int value_opt(const char *name, const char *v, check_opts *o) {
 static int one_opt(int argc, char **argv, int *i, check_opts *o) {
   static const char *const valued[] = {
       "--format", "--unknown", "--color", "--excerpt", "--progress",
-      "--max-steps", "--max-memory", "--max-record", "--jobs"};
+      "--max-steps", "--max-memory", "--max-record", "--jobs", "--lang"};
   const char *v, *a = argv[*i];
   if (!strcmp(a, "--questions")) {
     o->format = POL_FORMAT_QUESTIONS;
@@ -125,6 +147,10 @@ static int one_opt(int argc, char **argv, int *i, check_opts *o) {
   }
   if ((v = cli_opt_value(argc, argv, i, "--plugin"))) {
     o->plugins[o->nplugins++] = v;
+    return EXIT_OK;
+  }
+  if ((v = cli_opt_value(argc, argv, i, "--assume"))) {
+    o->assume[o->nassume++] = v;
     return EXIT_OK;
   }
   for (size_t k = 0; k < sizeof valued / sizeof valued[0]; k++)
@@ -237,6 +263,12 @@ void check_write_chunk(check_run *cr, pol_report *rep, const char *text,
   check_progress(cr, false);
 }
 
+void check_rejected(check_run *cr, int rc, const char *source,
+                    const char *msg) {
+  cr->assume_failed |= rc == POL_EINVAL;
+  check_bad_input(cr, source, msg);
+}
+
 /* ==== the run ============================================================ */
 
 static int exit_status(const check_run *cr) {
@@ -248,6 +280,8 @@ static int exit_status(const check_run *cr) {
       cli_error("error writing standard output");
     return EXIT_INPUT;
   }
+  if (cr->assume_failed) /* the command line's fault, not the data's */
+    return EXIT_USAGE;
   if (cr->bad || cr->read_failed)
     return EXIT_INPUT;
   if (cr->vendors == 0) {
@@ -264,8 +298,10 @@ static int stream(check_run *cr) {
   if (color && cr->o->format == POL_FORMAT_TEXT)
     flags |= POL_RENDER_COLOR;
   if (pol_writer_new(cr->pol, cr->o->format, flags, cr->o->unknown,
-                     write_stdout, NULL, &cr->w) != POL_OK) {
+                     write_stdout, NULL, &cr->w) != POL_OK ||
+      (cr->o->lang && pol_writer_set_lang(cr->w, cr->o->lang) != POL_OK)) {
     cli_error("out of memory");
+    pol_writer_free(cr->w);
     return EXIT_INPUT;
   }
   cr->started = cr->last_progress = now();
@@ -279,6 +315,32 @@ static int stream(check_run *cr) {
   return rc == EXIT_OK ? exit_status(cr) : rc;
 }
 
+/* Each --assume, tried on an empty fact set first, so that one that does
+ * not parse is a usage error before any vendor is read. (Whether its
+ * path can be set depends on each vendor's facts: that is found out per
+ * vendor.) */
+static int assumptions_ok(pol_env *env, const check_opts *o) {
+  pol_facts *f = NULL;
+  int status = EXIT_OK;
+  if (o->nassume && pol_facts_new(env, &f) != POL_OK) {
+    cli_error("out of memory");
+    return EXIT_INPUT;
+  }
+  for (int i = 0; i < o->nassume && status == EXIT_OK; i++) {
+    pol_facts_reset(f);
+    int rc = pol_facts_assume(f, o->assume[i]);
+    if (rc == POL_EFORMAT) {
+      cli_error("--assume %s", pol_facts_errmsg(f));
+      status = EXIT_USAGE;
+    } else if (rc == POL_ENOMEM) {
+      cli_error("out of memory");
+      status = EXIT_INPUT;
+    }
+  }
+  pol_facts_free(f);
+  return status;
+}
+
 static int run(check_opts *o) {
   pol_env *env = NULL;
   pol_policy *pol = NULL;
@@ -289,6 +351,8 @@ static int run(check_opts *o) {
   }
   status = cli_env_setup(env, o->dirs, o->ndirs, o->plugins, o->nplugins);
   int excerpt = o->excerpt < 0 ? isatty(STDERR_FILENO) : o->excerpt;
+  if (status == EXIT_OK)
+    status = assumptions_ok(env, o);
   if (status == EXIT_OK)
     status = cli_load_policy(env, o->policy, excerpt, &pol);
   if (status == EXIT_OK) {
@@ -314,9 +378,11 @@ int cmd_check(int argc, char **argv) {
   pol_config_init(&o.cfg);
   o.dirs = calloc((size_t)argc, sizeof *o.dirs);
   o.plugins = calloc((size_t)argc, sizeof *o.plugins);
-  if (!o.dirs || !o.plugins) {
+  o.assume = calloc((size_t)argc, sizeof *o.assume);
+  if (!o.dirs || !o.plugins || !o.assume) {
     free(o.dirs);
     free(o.plugins);
+    free(o.assume);
     cli_error("out of memory");
     return EXIT_INPUT;
   }
@@ -325,5 +391,6 @@ int cmd_check(int argc, char **argv) {
     status = run(&o);
   free(o.dirs);
   free(o.plugins);
+  free(o.assume);
   return status < 0 ? EXIT_OK : status;
 }
