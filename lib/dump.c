@@ -414,13 +414,12 @@ static void put_header(writer *w, const policy *p) {
   end_section(w->b, at);
 }
 
-/* Where an expression's text is (policy.h expr_src). */
+/* Where an expression's text is (policy.h expr_src); its line and
+ * column follow from the source, so loading works them out. */
 static void put_text(writer *w, const expr_src *e) {
   put_u32(w->b, e->src);
   put_u32(w->b, e->off);
   put_u32(w->b, e->len);
-  put_u32(w->b, e->line);
-  put_u32(w->b, e->col);
 }
 
 static void put_rule(writer *w, const rule *r) {

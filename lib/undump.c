@@ -555,13 +555,24 @@ static bool read_message(reader *r, rule *ru) {
   return !r->failed;
 }
 
-/* Where an expression's text is; verify.c checks it against SRCS. */
+/* Where an expression's text is: its line and column are counted in
+ * the source (read before), and verify.c checks the span lies in it. */
 static void get_expr_src(reader *r, expr_src *e) {
   e->src = get_u32(r);
   e->off = get_u32(r);
   e->len = get_u32(r);
-  e->line = get_u32(r);
-  e->col = get_u32(r);
+  e->line = e->col = 1;
+  if (e->src >= r->prog->nsrcs || e->off > r->prog->srcs[e->src].len)
+    return;
+  const char *t = r->prog->srcs[e->src].text;
+  for (uint32_t i = 0; i < e->off; i++) {
+    if (t[i] == '\n') {
+      e->line++;
+      e->col = 1;
+    } else if (((unsigned char)t[i] & 0xc0) != 0x80) { /* code points */
+      e->col++;
+    }
+  }
 }
 
 static bool read_rule(reader *r, rule *ru) {
@@ -667,7 +678,7 @@ static bool read_lets(reader *r) {
   policy *p = r->pol;
   if (!begin(r, "LETS"))
     return false;
-  uint32_t n = get_count(r, 24, "let");
+  uint32_t n = get_count(r, 16, "let");
   if (!(p->lets = table(r, n, sizeof *p->lets)))
     return false;
   for (uint32_t i = 0; i < n && !r->failed; i++) {
