@@ -281,11 +281,39 @@ static bool is_bool(rv r, bool b) {
   return r.kind == R_KNOWN && r.v.kind == V_BOOL && r.v.as.b == b;
 }
 
+/* Note that [n], a piece as written, is known: the decisive facts are
+ * not looked for inside it (its error, say, does not depend on them). */
+static const ast *known_piece(pe *e, const ast *n) {
+  if (e->nknown == e->cap_known) {
+    size_t cap = e->cap_known ? e->cap_known * 2 : 16;
+    const ast **v = arena_alloc(&e->c->a, cap * sizeof *v);
+    if (!v) {
+      e->oom = true;
+      return n;
+    }
+    if (e->nknown)
+      memcpy(v, e->known, e->nknown * sizeof *v);
+    e->known = v;
+    e->cap_known = cap;
+  }
+  e->known[e->nknown++] = n;
+  return n;
+}
+
+bool pe_is_known(const pe *e, const ast *n) {
+  for (size_t i = 0; i < e->nknown; i++)
+    if (e->known[i] == n)
+      return true;
+  return false;
+}
+
 const ast *pe_embed(pe *e, rv r) {
-  if (r.kind != R_KNOWN || r.v.kind == V_ERROR)
-    return r.n; /* an error: the piece as written gives it again */
+  if (r.kind != R_KNOWN)
+    return r.n;
+  if (r.v.kind == V_ERROR) /* an error: the piece as written gives it */
+    return known_piece(e, r.n);
   const ast *lit = pe_literal(e, r.v, r.n->sp);
-  return lit ? lit : r.n;
+  return lit ? lit : known_piece(e, r.n);
 }
 
 /* [a] OP [b] as a new node like [n] (AND, OR). */
@@ -356,21 +384,9 @@ static rv member(pe *e, const ast *n) {
   return x.kind == R_LEAF ? leaf(c) : res(c);
 }
 
-/* has(x.f) that ends absent: x is not a fact but depends on one. */
-static rv has_call(pe *e, const ast *n) {
-  const ast *sel = n->kids[0];
-  rv x = pe_eval(e, sel->kids[0]);
-  ast *s = copy_node(e, sel), *c = copy_node(e, n);
-  if (!s || !c || x.kind == R_KNOWN)
-    return res(n);
-  s->kids[0] = (ast *)x.n;
-  c->kids[0] = s;
-  return res(c);
-}
-
 /* recv.f(args) where recv.f names a function (math.greatest, a host's
  * acme.score): the receiver is part of the name, not a value. */
-static bool qualified_call(pe *e, const ast *n) {
+bool pe_qualified(const pe *e, const ast *n) {
   char buf[256];
   size_t len = 0;
   const ast *r = n->kids[0];
@@ -404,7 +420,7 @@ static rv rebuild(pe *e, const ast *n) {
   ast *c = copy_node(e, n);
   bool any = false;
   uint32_t from = n->kind == AST_CALL && (n->flags & AST_F_RECEIVER) &&
-                          qualified_call(e, n)
+                          pe_qualified(e, n)
                       ? 1 : 0;
   for (uint32_t i = from; c && i < n->nkids; i++) {
     const ast *k = n->kids[i];
@@ -430,10 +446,7 @@ static rv take_apart(pe *e, const ast *n) {
   case AST_AND:
   case AST_OR: return logic(e, n);
   case AST_COND: return cond(e, n);
-  case AST_CALL:
-    if (!(n->flags & AST_F_RECEIVER) && strcmp(n->name, "has") == 0 &&
-        n->nkids == 1 && n->kids[0]->kind == AST_SELECT)
-      return has_call(e, n);
+  case AST_CALL: /* (has() never ends absent: docs/language.md) */
     if (pe_macro(e, n, &r))
       return r;
     return rebuild(e, n);

@@ -104,10 +104,18 @@ typedef struct pe {
   int depth;
   bool oom;
   bool opaque;   /* a piece could not be compiled alone */
+  const ast **known; /* pieces kept as written whose value is known */
+  size_t nknown, cap_known;
 } pe;
 
 /* The outcome of [n] (residual.c). */
 POL_INTERNAL rv pe_eval(pe *e, const ast *n);
+/* Whether [n] is a piece of a residual kept as written although its
+ * value is known (an error, a value with no literal form). */
+POL_INTERNAL bool pe_is_known(const pe *e, const ast *n);
+/* Whether the CALL [n] is recv.f(args) where recv.f names a function
+ * (math.greatest): its receiver is part of the name, not a value. */
+POL_INTERNAL bool pe_qualified(const pe *e, const ast *n);
 /* Whether [n] alone ends in a missing fact (residual.c). */
 POL_INTERNAL bool pe_missing(pe *e, const ast *n);
 /* [r] as a piece of a residual: its residual, or its value as a literal

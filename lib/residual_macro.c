@@ -142,10 +142,10 @@ static bool closed(const ast *n, const bound *b, int depth) {
 static const ast *fold(pe *e, const ast *n, bound *b, int depth) {
   if (depth > POL_MAX_PARSE_DEPTH * 2 || e->oom)
     return n;
-  if (closed(n, b, 0) && n->kind != AST_IDENT)
+  if (closed(n, b, 0))
     return pe_embed(e, pe_eval(e, n));
   if (n->kind == AST_IDENT)
-    return n;
+    return n; /* a bound variable */
   uint32_t first;
   int nv = pe_binds(n, &first), saved = b->n;
   ast *c = NULL;

@@ -284,7 +284,7 @@ static void add_fact(facts *f, const ast *n) {
  * paths under has() are presence tests, and those starting at a macro's
  * variable are the macro's business. */
 static void walk(facts *f, const ast *n, scope *s, int depth) {
-  if (depth > POL_MAX_PARSE_DEPTH * 2 || f->e->oom)
+  if (depth > POL_MAX_PARSE_DEPTH * 2 || f->e->oom || pe_is_known(f->e, n))
     return;
   if (is_path(n, 0)) {
     const ast *r = path_root(n);
@@ -301,7 +301,11 @@ static void walk(facts *f, const ast *n, scope *s, int depth) {
   }
   uint32_t first;
   int nv = pe_binds(n, &first), saved = s->n;
-  for (uint32_t i = 0; i < n->nkids; i++) {
+  bool named = n->kind == AST_CALL && (n->flags & AST_F_RECEIVER) &&
+               (pe_qualified(f->e, n) ||
+                (n->kids[0]->kind == AST_IDENT &&
+                 strcmp(n->kids[0]->name, "cel") == 0)); /* cel.bind */
+  for (uint32_t i = named ? 1 : 0; i < n->nkids; i++) {
     if (nv && i == first)
       for (int v = 0; v < nv && s->n < LOCALS_MAX; v++)
         s->names[s->n++] = n->kids[first + (uint32_t)v]->name;
