@@ -13,6 +13,7 @@
  * rule_result.was). PATH leaves $withheld (it is answered now) and joins
  * $assumed, which the reports show.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -96,6 +97,16 @@ static bool steps_of(assume *a, const ast *n, uint32_t base, int depth,
   return true;
 }
 
+/* The column of what is wrong in the path node [n]: the key of an
+ * index, the field of a selection, else the node itself. */
+static uint32_t where(const ast *n) {
+  if (n->kind == AST_INDEX)
+    return n->kids[1]->sp.col;
+  if (n->kind == AST_SELECT && n->sp.len >= strlen(n->name))
+    return n->sp.col + (uint32_t)(n->sp.len - strlen(n->name));
+  return n->sp.col;
+}
+
 static int parse_path(assume *a, const char *s, size_t len) {
   diag_list d;
   diag_init(&d, "path", s, len);
@@ -108,7 +119,7 @@ static int parse_path(assume *a, const char *s, size_t len) {
     rc = fail(a, d.n ? d.items[0].sp.col : 1, POL_EFORMAT,
               "not a fact path: %s", d.n ? d.items[0].msg : "empty");
   else if (!steps_of(a, t, 1, 0, &bad))
-    rc = fail(a, bad->sp.col, POL_EFORMAT,
+    rc = fail(a, where(bad), POL_EFORMAT,
               "not a fact path (a name, then .field, [\"key\"] or [N])%s",
               NULL);
   for (int i = 0; rc == POL_OK && i < a->n; i++)
@@ -183,9 +194,12 @@ static int set(assume *a, const val *cur, int i, val v, val *out) {
   const step *s = &a->steps[i];
   if (cur && cur->kind == V_LIST && s->index) {
     const list *l = cur->as.l;
-    if ((uint64_t)s->key.as.i >= l->n)
+    if ((uint64_t)s->key.as.i >= l->n) {
+      char have[64];
+      snprintf(have, sizeof have, "%u item%s", l->n, l->n == 1 ? "" : "s");
       return fail(a, s->col, POL_EINVAL, "no such item: the list has %s",
-                  l->n == 1 ? "1 item" : "fewer items");
+                  have);
+    }
     val item, copy = val_list(&a->f->a, l->items, l->n);
     int rc = set(a, &l->items[s->key.as.i], i + 1, v, &item);
     if (rc != POL_OK || copy.kind == V_ERROR)

@@ -170,26 +170,68 @@ static const fact_decl *declared(const policy *p, const residual_fact *f,
   return NULL;
 }
 
+/* The value at the first [upto] bytes of [path] in [vars], stepping
+ * through .key, ["key"] and [N] as report paths write them; NULL when
+ * it is not there. */
+static const val *value_at(const map *vars, const char *path, size_t upto) {
+  val cur = {.kind = V_MAP, .as.m = (map *)vars};
+  const val *at = NULL;
+  for (size_t i = 0; vars && i < upto;) {
+    size_t n;
+    if (path[i] == '[' && path[i + 1] != '"') { /* a list item */
+      char *end;
+      unsigned long long k = strtoull(path + i + 1, &end, 10);
+      if (cur.kind != V_LIST || k >= cur.as.l->n)
+        return NULL;
+      at = &cur.as.l->items[k];
+      i = (size_t)(end - path) + 1;
+    } else {
+      bool quoted = path[i] == '[';
+      size_t from = i + (quoted ? 2 : path[i] == '.' ? 1 : 0);
+      n = quoted ? strcspn(path + from, "\"") : strcspn(path + from, ".[");
+      if (cur.kind != V_MAP)
+        return NULL;
+      at = map_get_str(cur.as.m, path + from, n,
+                       val_hash_bytes(path + from, n));
+      i = from + n + (quoted ? 2 : 0);
+    }
+    if (!at)
+      return NULL;
+    cur = *at;
+  }
+  return at;
+}
+
 /* Which entry below the declared fact is meant: its key ("ISO27001"),
- * or for a list item its position from 1. Only the first step below:
- * the names of members further down are the schema's, not the
- * vendor's. */
-static void entry_named(sbuf *t, const residual_fact *f, uint32_t at,
-                        lang l) {
+ * or for a list item its `name` when it has one, else its position from
+ * 1. Only the first step below: the names of members further down are
+ * the schema's, not the vendor's. */
+static void entry_named(sbuf *t, const vendor_result *vr,
+                        const residual_fact *f, uint32_t at, lang l) {
   const char *s = f->path + at;
   if (!*s)
     return;
   size_t n = strcspn(s + 1, ".[");
+  sb_puts(t, l == LANG_JA ? "（対象: " : " (for ");
   if (*s == '.') {
-    sb_puts(t, l == LANG_JA ? "（対象: " : " (for ");
     sb_put(t, s + 1, n);
   } else if (s[1] == '"') {
-    sb_puts(t, l == LANG_JA ? "（対象: " : " (for ");
     sb_put(t, s + 2, strcspn(s + 2, "\""));
   } else {
-    sb_puts(t, l == LANG_JA ? "（" : " (item ");
-    sb_put_uint(t, strtoull(s + 1, NULL, 10) + 1);
-    sb_puts(t, l == LANG_JA ? " 件目の項目" : "");
+    size_t end = at + strcspn(s, "]") + 1;
+    const val *item = value_at(vr->vars, f->path, end);
+    const val *name = item && item->kind == V_MAP
+                          ? map_get_str(item->as.m, "name", 4,
+                                        val_hash_bytes("name", 4))
+                          : NULL;
+    if (name && name->kind == V_STRING && (l == LANG_JA ||
+                                           ascii(name->as.s->data))) {
+      sb_put(t, name->as.s->data, name->as.s->len);
+    } else {
+      sb_puts(t, l == LANG_JA ? "" : "item ");
+      sb_put_uint(t, strtoull(s + 1, NULL, 10) + 1);
+      sb_puts(t, l == LANG_JA ? " 件目の項目" : "");
+    }
   }
   sb_puts(t, l == LANG_JA ? "）" : ")");
 }
@@ -225,7 +267,7 @@ static void text_of(const report *r, const vendor_result *vr, const need *n,
   sb_free(&tmp);
   if (d && d->ask[l]) {
     sb_puts(t, d->ask[l]);
-    entry_named(t, n->f, at, l);
+    entry_named(t, vr, n->f, at, l);
     return;
   }
   for (uint32_t j = 0; j < n->nrules; j++) {

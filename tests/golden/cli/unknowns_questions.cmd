@@ -1,0 +1,1 @@
+check --questions unknowns.pol vendor-u.json vendor-a.json

@@ -1,0 +1,1 @@
+check --format=questions-csv unknowns.pol vendor-u.json vendor-a.json
