@@ -10,7 +10,7 @@
  * so paths and citations read as before). The old root stays in the
  * arena: it is the *base*, the facts as the vendor gave them, against
  * which a check works out what each verdict was before (report.h
- * rule_result.was). PATH leaves $withheld (it is answered now) and joins
+ * vendor_result.was). PATH leaves $withheld (it is answered now) and joins
  * $assumed, which the reports show.
  */
 #include <stdio.h>

@@ -1401,6 +1401,8 @@ static bool copy_sources(compiler *c) {
   return true;
 }
 
+const program *cg_program(const compiler *c) { return c->p; }
+
 program *cg_finish(compiler *c) {
   program *p = c->p;
   bool ok = !c->failed && !c->oom && copy_sources(c);

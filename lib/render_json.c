@@ -224,8 +224,8 @@ static void jrule(jout *o, const report *r, const vendor_result *vr,
   jkey(o, -1, true, "id");
   out_json_str(o->b, ru->id);
   jmember(o, -1, "verdict", verdict_name(rr->v));
-  if (rr->was)
-    jmember(o, -1, "was", verdict_name((verdict)(rr->was - 1)));
+  if (vr->was)
+    jmember(o, -1, "was", verdict_name((verdict)(vr->was[i] - 1)));
   if (o->compact)
     jmember(o, -1, "severity", severity_name(ru->sev));
   jfacts(o, r, vr, i, false);

@@ -342,8 +342,8 @@ static void rule_block(sbuf *out, const report *r, const vendor_result *vr,
   const rule *ru = &r->pol->rules[i];
   const rule_result *rr = &vr->rules[i];
   rule_head(out, ru, rr->v, idw, flags);
-  if (rr->was && rr->was - 1 != (int)rr->v)
-    para_line(out, "was: ", verdict_name((verdict)(rr->was - 1)));
+  if (vr->was && vr->was[i] - 1 != (int)rr->v)
+    para_line(out, "was: ", verdict_name((verdict)(vr->was[i] - 1)));
   refs_line(out, ru);
   rule_facts(out, r, vr, i);
   para_line(out, "reason: ", rr->reason);

@@ -94,7 +94,7 @@ static void metadata(report *r, vendor_result *vr, const map *vars,
   vr->evidence = e && e->kind == V_MAP ? e->as.m : NULL;
   const val *w = field(vars, "$withheld");
   vr->withheld = w && w->kind == V_LIST ? w->as.l : NULL;
-  const val *as = field(vars, "$assumed");
+  const val *as = r->base ? field(vars, "$assumed") : NULL; /* what-if */
   vr->assumed = as && as->kind == V_LIST ? as->as.l : NULL;
 }
 
@@ -632,7 +632,7 @@ static verdict verdict_of(val x, bool when) {
 }
 
 /* Rule [ru]'s verdict over [vars], untraced: what it was before the
- * assumptions (rule_result.was). */
+ * assumptions (vendor_result.was). */
 static verdict plain_verdict(report *r, vm *v, const rule *ru,
                              const map *vars) {
   verdict w = VD_PASS;
@@ -644,6 +644,18 @@ static verdict plain_verdict(report *r, vm *v, const rule *ru,
     w = verdict_of(vm_run(v, r->pol->prog, ru->require, vars), false);
   v->tracing = tracing;
   return w;
+}
+
+/* With assumptions: rules [first, to)'s verdicts over the facts without
+ * them, into vr->was. */
+static bool was_verdicts(report *r, vm *v, vendor_result *vr,
+                         uint32_t first, uint32_t to) {
+  if (!(vr->was = arena_zalloc(&r->a, r->pol->nrules + 1)))
+    return false;
+  for (uint32_t i = first; i < to; i++)
+    vr->was[i] =
+        (uint8_t)(1 + plain_verdict(r, v, &r->pol->rules[i], r->base));
+  return true;
 }
 
 /* ==== one vendor ========================================================= */
@@ -691,11 +703,10 @@ static int check_rules(report *r, vm *v, const map *vars, const char *name,
   v->tracing = true;
   for (uint32_t i = first; i < to && !c.interrupted; i++) {
     check_rule(&c, &r->pol->rules[i], &vr->rules[i]);
-    if (r->base)
-      vr->rules[i].was =
-          (uint8_t)(1 + plain_verdict(r, v, &r->pol->rules[i], r->base));
     c.interrupted |= v->interrupt && v->interrupt(v->interrupt_user);
   }
+  if (r->base && !was_verdicts(r, v, vr, first, to))
+    return POL_ENOMEM;
   v->tracing = tracing;
   if (c.interrupted || r->oom || r->a.failed) {
     r->nrefs = nrefs; /* the vendor is not added */

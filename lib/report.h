@@ -84,9 +84,6 @@ typedef struct rule_unknown {
 
 typedef struct rule_result {
   verdict v;
-  uint8_t was;          /* checked with assumptions (pol_facts_assume):
-                           1 + the verdict without them; else 0 */
-  const rule_unknown *unknown; /* UNKNOWN, once read; else NULL */
   const char *reason;   /* ERROR: "file:line:col: message"; else NULL */
   const val *msg_vals;  /* the values of the message template's {expr}
                            parts, taken when checked (one per part), or
@@ -108,6 +105,12 @@ typedef struct vendor_result {
   const list *withheld; /* $withheld, or NULL */
   const list *assumed;  /* $assumed (pol_facts_assume), or NULL */
   rule_result *rules;   /* one per policy rule, in policy order */
+  /* (kept out of rule_result, which checking clears for every rule:) */
+  rule_unknown **unknowns; /* per rule, its residual once read; the
+                           array is made when the first is read */
+  uint8_t *was;         /* checked with assumptions (pol_facts_assume):
+                           per rule 1 + its verdict without them; else
+                           NULL */
   bool compliant;
   uint32_t count[5][3]; /* [verdict][severity] */
 } vendor_result;

@@ -280,7 +280,7 @@ static bool detach_unknowns(report *r, vendor_result *vr) {
   if (!report_unknowns(r, vr))
     return false;
   for (uint32_t i = 0; i < r->pol->nrules; i++) {
-    rule_unknown *u = (rule_unknown *)vr->rules[i].unknown;
+    rule_unknown *u = vr->unknowns ? vr->unknowns[i] : NULL;
     for (uint32_t k = 0; u && u->status == POL_OK && k < u->r.nfacts; k++)
       if (!detach_ref(r, vr, &u->facts[k]))
         return false;

@@ -46,23 +46,30 @@ static bool mark(report *r, const vendor_result *vr, rule_unknown *u) {
 
 const rule_unknown *report_unknown(const report *r, const vendor_result *vr,
                                    uint32_t i) {
-  rule_result *rr = &vr->rules[i];
-  if (rr->v != VD_UNKNOWN)
+  if (vr->rules[i].v != VD_UNKNOWN)
     return NULL;
-  if (rr->unknown)
-    return rr->unknown;
+  if (vr->unknowns && vr->unknowns[i])
+    return vr->unknowns[i];
   report *w = (report *)r; /* a cache filled on a const read */
-  rule_unknown *u = arena_zalloc(&w->a, sizeof *u);
-  residual_ctx *c = ctx_of(w);
-  if (!u || !c)
+  vendor_result *wv = (vendor_result *)vr;
+  if (!wv->unknowns &&
+      !(wv->unknowns = arena_zalloc(&w->a, (r->pol->nrules + 1) *
+                                               sizeof *wv->unknowns)))
     return NULL;
-  if (!vr->vars) /* detached before it was worked out */
+  rule_unknown *u = arena_zalloc(&w->a, sizeof *u);
+  if (!u)
+    return NULL;
+  if (!vr->vars) { /* detached before it was worked out */
     u->status = POL_EINVAL;
-  else
+  } else {
+    residual_ctx *c = ctx_of(w);
+    if (!c)
+      return NULL;
     u->status = residual_rule(c, r->pol, i, vr->vars, &w->a, &u->r);
+  }
   if (u->status == POL_ENOMEM || (u->status == POL_OK && !mark(w, vr, u)))
     return NULL;
-  rr->unknown = u;
+  wv->unknowns[i] = u;
   return u;
 }
 

@@ -34,20 +34,32 @@ void residual_init(residual_ctx *c, uint64_t max_steps, size_t max_memory) {
   memset(c, 0, sizeof *c);
   vm_init(&c->v, max_steps, max_memory);
   arena_init(&c->a, 0);
+  arena_init(&c->trees, 0);
   sb_init(&c->text);
+  diag_init(&c->d, "<residual>", "", 0);
+}
+
+/* Drop the pieces' program (when it has grown, and at the end). */
+static void drop_program(residual_ctx *c) {
+  if (c->cg)
+    program_free(cg_finish(c->cg));
+  c->cg = NULL;
 }
 
 void residual_free(residual_ctx *c) {
+  drop_program(c);
   vm_free(&c->v);
   arena_free(&c->a);
+  arena_free(&c->trees);
   sb_free(&c->text);
+  diag_free(&c->d);
 }
 
 /* ==== nodes ============================================================== */
 
 ast *pe_node(pe *e, int kind, span sp, uint32_t nkids) {
-  ast *n = ast_new(&e->c->a, (ast_kind)kind, sp);
-  if (n && nkids && !(n->kids = arena_alloc(&e->c->a, nkids * sizeof *n->kids)))
+  ast *n = ast_new(e->nodes, (ast_kind)kind, sp);
+  if (n && nkids && !(n->kids = arena_alloc(e->nodes, nkids * sizeof *n->kids)))
     n = NULL;
   if (!n) {
     e->oom = true;
@@ -246,30 +258,41 @@ static bool missing_fact(val x) {
          (x.as.e->flags & ERRF_FACT);
 }
 
-/* Run [n] alone. false when it does not compile alone (a cel.index
- * outside its block, say): the piece is then kept whole. */
+/* Run [n] alone: compiled as the next entry of the rule's program. false
+ * when it does not compile alone (a cel.index outside its block, say):
+ * the piece is then kept whole. */
 static bool run(pe *e, const ast *n, val *out) {
-  compile_opts o = {NULL, 0, NULL, 0, e->hosts, false};
-  compiler *cg = cg_new(&o);
-  if (!cg) {
-    e->oom = true;
+  static const compile_opts none = {NULL, 0, NULL, 0, NULL, false};
+  residual_ctx *c = e->c;
+  if (c->cg && (cg_program(c->cg)->ncode > RESIDUAL_CODE_MAX ||
+                c->opts.hosts != e->hosts))
+    drop_program(c);
+  if (!c->cg) {
+    c->opts = none;
+    c->opts.hosts = e->hosts;
+    if (!(c->cg = cg_new(&c->opts))) {
+      e->oom = true;
+      return false;
+    }
+  }
+  size_t errors = c->d.n;
+  uint32_t entry = cg_entry(c->cg, n, &c->d);
+  if (c->d.n > errors) {
+    c->d.n = errors;
     return false;
   }
-  e->d.n = 0;
-  cg_entry(cg, n, &e->d);
-  program *p = cg_finish(cg);
-  if (!p)
-    return false;
-  val x = vm_run(&e->c->v, p, 0, e->vars);
+  const program *p = cg_program(c->cg);
+  val x = vm_run(&c->v, p, entry, e->vars);
   if (x.kind == V_ERROR && (x.as.e->kind == ERR_NOMEM ||
                             x.as.e->kind == ERR_LIMIT))
     e->oom |= x.as.e->kind == ERR_NOMEM;
   *out = x.kind == V_ERROR ? x : keep(e, x);
   if (x.kind == V_ERROR && !missing_fact(x)) /* only its kind matters */
     *out = (val){.kind = V_ERROR, .as.e = NULL};
-  program_free(p);
   return true;
 }
+
+
 
 /* ==== taking pieces apart ================================================ */
 
@@ -454,18 +477,94 @@ static rv take_apart(pe *e, const ast *n) {
   }
 }
 
+/* ==== pieces that need no compiling ====================================== */
+
+/* The value of a literal or a fact path read straight from the facts,
+ * as the VM would give it: 1 known (in *[out]), 0 a missing fact, -1
+ * when it is not so simple (compile and run it). Most pieces of a
+ * residual are these, and compiling each alone costs far more. */
+static int quick(const pe *e, const ast *n, val *out, int depth);
+
+static int quick_root(const pe *e, const ast *n, val *out) {
+  for (int t = 0; t < T_DYN; t++) /* a type name: the compiler's value */
+    if (t != V_ERROR && strcmp(val_type_name(t), n->name) == 0)
+      return -1;
+  size_t len = strlen(n->name);
+  const val *x = e->vars ? map_get_str(e->vars, n->name, len,
+                                       val_hash_bytes(n->name, len))
+                         : NULL;
+  if (!x)
+    return 0;
+  *out = *x;
+  return 1;
+}
+
+static int quick_step(const pe *e, const ast *n, val *out, int depth) {
+  val x;
+  int r = quick(e, n->kids[0], &x, depth + 1);
+  if (r != 1 || (n->flags & AST_F_OPTIONAL))
+    return r == 1 ? -1 : r; /* a step below a missing fact is missing */
+  const ast *k = n->kind == AST_INDEX ? n->kids[1] : NULL;
+  const val *at = NULL;
+  if (x.kind == V_MAP && !k)
+    at = map_get_str(x.as.m, n->name, strlen(n->name),
+                     val_hash_bytes(n->name, strlen(n->name)));
+  else if (x.kind == V_MAP && k->kind == AST_STRING_LIT)
+    at = map_get_str(x.as.m, k->lit.s.p, k->lit.s.n,
+                     val_hash_bytes(k->lit.s.p, k->lit.s.n));
+  else if (x.kind == V_LIST && k && k->kind == AST_INT_LIT && k->lit.i >= 0 &&
+           (uint64_t)k->lit.i < x.as.l->n)
+    at = &x.as.l->items[k->lit.i];
+  else
+    return -1;
+  if (at) {
+    *out = *at;
+    return 1;
+  }
+  return map_is_adopted(x.as.m) ? 0 : -1; /* a key of a fact map */
+}
+
+static int quick(const pe *e, const ast *n, val *out, int depth) {
+  if (depth > POL_MAX_JSON_DEPTH)
+    return -1;
+  switch (n->kind) {
+  case AST_NULL_LIT: *out = val_null(); return 1;
+  case AST_BOOL_LIT: *out = val_bool(n->lit.b); return 1;
+  case AST_INT_LIT: *out = val_int(n->lit.i); return 1;
+  case AST_UINT_LIT: *out = val_uint(n->lit.u); return 1;
+  case AST_DOUBLE_LIT: *out = val_double(n->lit.d); return 1;
+  case AST_IDENT: return quick_root(e, n, out);
+  case AST_SELECT:
+  case AST_INDEX: return quick_step(e, n, out, depth);
+  default: return -1;
+  }
+}
+
 bool pe_missing(pe *e, const ast *n) {
   val x;
+  int q = quick(e, n, &x, 0);
+  if (q >= 0)
+    return q == 0;
   return !e->oom && run(e, n, &x) && missing_fact(x);
+}
+
+rv pe_apart(pe *e, const ast *n) {
+  e->depth++;
+  rv r = take_apart(e, n);
+  e->depth--;
+  return r;
 }
 
 rv pe_eval(pe *e, const ast *n) {
   val x;
-  if (e->oom || e->depth > PE_DEPTH_MAX || !run(e, n, &x)) {
+  int q = quick(e, n, &x, 0);
+  if (q == 1)
+    return known(n, x);
+  if (q < 0 && (e->oom || e->depth > PE_DEPTH_MAX || !run(e, n, &x))) {
     e->opaque = true;
     return res(n);
   }
-  if (!missing_fact(x))
+  if (q < 0 && !missing_fact(x))
     return known(n, x);
   e->depth++;
   rv r = take_apart(e, n);

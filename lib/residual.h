@@ -24,6 +24,7 @@
 #ifndef POL_RESIDUAL_H
 #define POL_RESIDUAL_H
 
+#include "compile.h"
 #include "policy.h"
 #include "vm.h"
 
@@ -57,7 +58,22 @@ typedef struct residual_ctx {
   vm v;
   arena a;      /* trees and values of the rule at hand */
   sbuf text;
+  /* The trees of a policy's texts, lets inlined: they depend on no
+   * facts, so they are made once and kept for the next vendors. */
+  const policy *pol;  /* whose trees these are */
+  arena trees;
+  const ast **when_t, **req_t; /* per rule, NULL until made */
+  const ast **lets_t; /* per let */
+  bool *busy;         /* per let: being inlined (a cycle guard) */
+  /* The pieces, compiled as entries of one program, kept across rules
+   * and vendors (a compiler costs more to make than a piece to compile)
+   * and made again once it has grown past RESIDUAL_CODE_MAX words. */
+  struct compiler *cg;
+  compile_opts opts;  /* cg's options */
+  diag_list d;        /* the (empty) source the pieces come from */
 } residual_ctx;
+
+#define RESIDUAL_CODE_MAX (1u << 16)
 
 POL_INTERNAL void residual_init(residual_ctx *c, uint64_t max_steps,
                                 size_t max_memory);
@@ -98,9 +114,11 @@ typedef struct rv {
 /* One partial evaluation: a rule (or an expression) over a fact set. */
 typedef struct pe {
   residual_ctx *c;
+  arena *nodes;  /* where new nodes go: c->a, or c->trees while the
+                    texts are parsed and their lets inlined */
+
   const struct host_registry *hosts;
   const map *vars;
-  diag_list d;   /* the (empty) source the pieces are compiled from */
   int depth;
   bool oom;
   bool opaque;   /* a piece could not be compiled alone */
@@ -110,6 +128,10 @@ typedef struct pe {
 
 /* The outcome of [n] (residual.c). */
 POL_INTERNAL rv pe_eval(pe *e, const ast *n);
+/* The outcome of [n], known to end in a missing fact (an UNKNOWN rule's
+ * `require` under a `when` that holds): taken apart at once, which saves
+ * running the whole rule again. */
+POL_INTERNAL rv pe_apart(pe *e, const ast *n);
 /* Whether [n] is a piece of a residual kept as written although its
  * value is known (an error, a value with no literal form). */
 POL_INTERNAL bool pe_is_known(const pe *e, const ast *n);

@@ -22,7 +22,7 @@
 
 #define LOCALS_MAX 64
 
-/* Lets being inlined for one rule. */
+/* Lets being inlined: the trees are kept in the context (residual.h). */
 typedef struct inliner {
   pe *e;
   const policy *p;
@@ -67,11 +67,9 @@ static ast *parse_text(inliner *in, const expr_src *at) {
   const source *s = &prog->srcs[at->src];
   diag_list d;
   diag_init(&d, s->name, s->text + at->off, at->len);
-  ast *root = parse_expr(&in->e->c->a, &d);
+  ast *root = parse_expr(in->e->nodes, &d);
   if (!root && !in->err)
-    in->err = d.n ? arena_strndup(&in->e->c->a, d.items[0].msg,
-                                  strlen(d.items[0].msg))
-                  : "the expression's text does not parse";
+    in->err = "the expression's text does not parse";
   diag_free(&d);
   shift(root, at, 0);
   return root;
@@ -185,12 +183,34 @@ static const ast *inline_tree(inliner *in, const ast *n, scope *s,
   return c ? c : n;
 }
 
-/* The tree of the text [at], lets inlined; NULL (in->err set) when it
- * does not parse. */
-static const ast *load(inliner *in, const expr_src *at) {
+/* The tree of the text [at], lets inlined, made once and kept in
+ * *[slot]; NULL (in->err set) when it does not parse. */
+static const ast *load(inliner *in, const expr_src *at, const ast **slot) {
+  if (*slot)
+    return *slot;
+  arena *nodes = in->e->nodes;
+  in->e->nodes = &in->e->c->trees; /* kept for the next vendors */
   ast *t = parse_text(in, at);
   scope s = {{0}, 0};
-  return t ? inline_tree(in, t, &s, 0) : NULL;
+  *slot = t ? inline_tree(in, t, &s, 0) : NULL;
+  in->e->nodes = nodes;
+  return *slot;
+}
+
+/* The context's kept trees, for [p]: made empty for a new policy. */
+static bool trees_for(residual_ctx *c, const policy *p) {
+  if (c->pol == p)
+    return true;
+  arena_reset(&c->trees);
+  c->pol = p;
+  c->when_t = arena_zalloc(&c->trees, (p->nrules + 1) * sizeof *c->when_t);
+  c->req_t = arena_zalloc(&c->trees, (p->nrules + 1) * sizeof *c->req_t);
+  c->lets_t = arena_zalloc(&c->trees, (p->nlets + 1) * sizeof *c->lets_t);
+  c->busy = arena_zalloc(&c->trees, (p->nlets + 1) * sizeof *c->busy);
+  if (c->when_t && c->req_t && c->lets_t && c->busy)
+    return true;
+  c->pol = NULL;
+  return false;
 }
 
 /* ==== decisive facts ===================================================== */
@@ -345,9 +365,9 @@ static void pe_begin(pe *e, residual_ctx *c, const struct host_registry *h,
   memset(e, 0, sizeof *e);
   arena_reset(&c->a);
   e->c = c;
+  e->nodes = &c->a;
   e->hosts = h;
   e->vars = vars;
-  diag_init(&e->d, "<residual>", "", 0);
 }
 
 /* The residual of [w] (`when`, or known true when there is none) and
@@ -380,7 +400,7 @@ static int finish(pe *e, rv w, rv q, arena *keep, residual *out) {
 }
 
 static int end(pe *e, int rc) {
-  diag_free(&e->d);
+  POL_UNUSED(e);
   return rc;
 }
 
@@ -391,25 +411,26 @@ int residual_rule(residual_ctx *c, const policy *p, uint32_t i,
   memset(out, 0, sizeof *out);
   out->if_applies = -1;
   pe_begin(&e, c, p->hosts, vars);
-  inliner in = {&e, p, NULL, NULL, NULL};
-  in.done = arena_zalloc(&c->a, (p->nlets + 1) * sizeof *in.done);
-  in.busy = arena_zalloc(&c->a, (p->nlets + 1) * sizeof *in.busy);
-  if (!in.done || !in.busy)
+  if (!trees_for(c, p))
     return end(&e, POL_ENOMEM);
+  inliner in = {&e, p, c->lets_t, c->busy, NULL};
   rv w = {R_KNOWN, val_bool(true), NULL};
   if (ru->when >= 0) {
-    const ast *t = load(&in, &ru->when_at);
+    const ast *t = load(&in, &ru->when_at, &c->when_t[i]);
     if (!t)
       return end(&e, in.err ? POL_ESYNTAX : POL_ENOMEM);
     w = pe_eval(&e, t);
     if (w.kind == R_KNOWN && !(w.v.kind == V_BOOL && w.v.as.b))
       return end(&e, POL_EINVAL); /* SKIPPED or ERROR */
   }
-  const ast *t = load(&in, &ru->require_at);
+  const ast *t = load(&in, &ru->require_at, &c->req_t[i]);
   if (!t)
     return end(&e, in.err ? POL_ESYNTAX : POL_ENOMEM);
   out->at = w.kind != R_KNOWN ? ru->when_at : ru->require_at;
-  return end(&e, finish(&e, w, pe_eval(&e, t), keep, out));
+  /* the verdict is UNKNOWN: with `when` known true, `require` is what
+   * ended in a missing fact */
+  rv q = w.kind == R_KNOWN ? pe_apart(&e, t) : pe_eval(&e, t);
+  return end(&e, finish(&e, w, q, keep, out));
 }
 
 int residual_expr(residual_ctx *c, const char *src, size_t len,

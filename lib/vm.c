@@ -192,7 +192,7 @@ static val deeper(vm *v, val x, val key, bool konst) {
 static val str_val(const str *s) { return val_from_str(V_STRING, (str *)s); }
 
 /* has(x) of a top-level fact: whether the fact set binds [name]. */
-static val hasvar(vm *v, const map *vars, const str *name) {
+static POL_NOINLINE val hasvar(vm *v, const map *vars, const str *name) {
   const val *x = vars ? map_get_str(vars, name->data, name->len, name->hash)
                       : NULL;
   if (x)
@@ -372,7 +372,7 @@ static val select_(vm *v, val x, const str *f) {
  * test that found nothing, where the path's first missing key is, and
  * marks the missing chain [e] as tested, so it is no missing fact of the
  * rule. */
-static val absent_tested(vm *v, const err *e) {
+static POL_NOINLINE val absent_tested(vm *v, const err *e) {
   if (unlikely(v->tracing) && e->read >= 0) {
     size_t j = (size_t)e->read;
     for (int depth = 0; v->trace[j].what == TR_DEEPER && depth < 64; depth++)

@@ -168,6 +168,7 @@ static int setup(void **state) {
 
 static int teardown(void **state) {
   (void)state;
+  report_residual_free(&R);
   sb_free(&OUT);
   arena_free(&R.a);
   arena_free(&P.a);
