@@ -399,8 +399,9 @@ static void add_chain(report *r, const vm *v, size_t i, misses *m) {
  * did not extend further. */
 static void collect_missing(report *r, const vm *v, seen_set *s,
                             misses *m) {
-  for (size_t i = 0; i < v->ntrace; i++)
-    if (v->trace[i].what == TR_DEEPER)
+  for (size_t i = 0; i < v->ntrace; i++) /* went deeper, or was only
+                                             tested for presence */
+    if (v->trace[i].what == TR_DEEPER || v->trace[i].what == TR_TESTED)
       seen_add(s, &v->trace[v->trace[i].entry], SEEN_EXT);
   for (size_t i = 0; i < v->ntrace; i++) {
     uint8_t w = v->trace[i].what;
