@@ -39,7 +39,7 @@ typedef struct assume {
 static int fail(assume *a, uint32_t col, int rc, const char *fmt,
                 const char *arg) {
   sbuf m;
-  sb_init(&m);
+  sb_init(&m, &a->f->a.m);
   sb_printf(&m, fmt, arg ? arg : "");
   api_msg(&a->f->errmsg, "%s: column %u: %s", a->text, col, api_text(&m));
   sb_free(&m);
@@ -109,13 +109,15 @@ static uint32_t where(const ast *n) {
 
 static int parse_path(assume *a, const char *s, size_t len) {
   diag_list d;
-  diag_init(&d, "path", s, len);
+  diag_init(&d, "path", s, len, &a->f->a.m);
   arena tmp;
-  arena_init(&tmp, 0);
+  arena_init(&tmp, 0, &a->f->a.m);
   ast *t = parse_expr(&tmp, &d);
   const ast *bad = NULL;
   int rc = POL_OK;
-  if (!t)
+  if (d.oom)
+    rc = POL_ENOMEM;
+  else if (!t)
     rc = fail(a, d.n ? d.items[0].sp.col : 1, POL_EFORMAT,
               "not a fact path: %s", d.n ? d.items[0].msg : "empty");
   else if (!steps_of(a, t, 1, 0, &bad))
@@ -134,19 +136,23 @@ static int parse_path(assume *a, const char *s, size_t len) {
 static int parse_value(assume *a, const char *s, size_t len, uint32_t base,
                        val *out) {
   diag_list d;
-  diag_init(&d, "value", s, len);
+  diag_init(&d, "value", s, len, &a->f->a.m);
   arena tmp;
-  arena_init(&tmp, 0);
+  arena_init(&tmp, 0, &a->f->a.m);
   ast *t = parse_expr(&tmp, &d);
   program *p = t ? compile_expr(t, &d, NULL, 0) : NULL;
   int rc = POL_OK;
-  if (!p) {
+  if (d.oom) {
+    rc = POL_ENOMEM;
+    program_free(p);
+  } else if (!p) {
     rc = fail(a, base + (d.n ? d.items[0].sp.col : 1) - 1, POL_EFORMAT,
               "the value is not a CEL literal: %s",
               d.n ? d.items[0].msg : "empty");
   } else {
     vm v;
-    vm_init(&v, a->f->env->cfg.max_steps, a->f->env->cfg.max_memory);
+    vm_init(&v, a->f->env->cfg.max_steps, a->f->env->cfg.max_memory,
+            &a->f->a.m);
     val x = vm_run(&v, p, 0, NULL);
     if (x.kind == V_ERROR && x.as.e->kind == ERR_ABSENT)
       rc = fail(a, base, POL_EFORMAT, "the value must be a literal, not a "
@@ -283,7 +289,7 @@ int pol_facts_assume(pol_facts *f, const char *assignment) {
   if (!f || !assignment)
     return POL_EINVAL;
   assume a = {.f = f, .text = assignment};
-  sb_init(&a.path);
+  sb_init(&a.path, &f->a.m);
   const char *eq = equals(assignment);
   val v, root = {.kind = V_MAP};
   int rc = POL_OK;

@@ -4,12 +4,15 @@
  * of its last rendering; a pol_writer is a renderer (render.h) plus the
  * host's write callback.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "config.h" /* generated: POL_MODULE_DIR */
 #include "file.h"
 #include "handles.h"
+#include "sha256.h"
+#include "time.h"
 #include "json.h"
 #include "validate.h"
 
@@ -24,7 +27,7 @@ int pol_policy_compile(pol_env *env, const char *src, size_t len,
     return POL_EINVAL;
   diag_set_free(&env->diags);
   /* the install's module directory comes after the host's own */
-  const char **dirs = calloc(env->ndirs + 2, sizeof *dirs);
+  const char **dirs = mem_calloc(&env->m, env->ndirs + 2, sizeof *dirs);
   if (!dirs)
     return POL_ENOMEM;
   if (env->ndirs) /* memcpy from NULL is undefined, even for 0 bytes */
@@ -35,7 +38,13 @@ int pol_policy_compile(pol_env *env, const char *src, size_t len,
                         (env->cfg.flags & POL_STRICT_CALLS) != 0};
   policy *p = policy_compile(src, len, name ? name : "<policy>", &paths,
                              &env->diags);
-  free(dirs);
+  mem_free(&env->m, dirs);
+  if (p) {
+    sha256 h;
+    sha256_init(&h);
+    sha256_update(&h, src, len);
+    sha256_hex(&h, p->sha256);
+  }
   *out = (pol_policy *)p;
   return p ? POL_OK : api_compile_failed(env);
 }
@@ -49,13 +58,13 @@ int pol_policy_compile_file(pol_env *env, const char *path,
   *out = NULL;
   if (!env || !path)
     return POL_EINVAL;
-  int rc = file_read(path, &text, &len);
+  int rc = file_read(&env->m, path, &text, &len);
   if (rc) {
     api_msg(&env->errmsg, "%s: %s", path, strerror(rc));
-    return POL_EIO;
+    return rc == ENOMEM ? POL_ENOMEM : POL_EIO;
   }
   rc = pol_policy_compile(env, text, len, path, out);
-  free(text);
+  mem_free(&env->m, text);
   return rc;
 }
 
@@ -155,12 +164,13 @@ int pol_report_new(const pol_policy *pol, int mode, pol_report **out) {
   *out = NULL;
   if (!pol || mode < 0 || mode > 2)
     return POL_EINVAL;
-  pol_report *r = calloc(1, sizeof *r);
+  const mem *m = &POLICY(pol)->a.m; /* the policy's env's allocator */
+  pol_report *r = mem_calloc(m, 1, sizeof *r);
   if (!r)
     return POL_ENOMEM;
   report_init(&r->r, POLICY(pol), (unknown_mode)mode);
-  sb_init(&r->text);
-  sb_init(&r->tmp);
+  sb_init(&r->text, m);
+  sb_init(&r->tmp, m);
   *out = r;
   return POL_OK;
 }
@@ -168,11 +178,12 @@ int pol_report_new(const pol_policy *pol, int mode, pol_report **out) {
 void pol_report_free(pol_report *rep) {
   if (!rep)
     return;
+  mem m = rep->r.a.m;
   report_free(&rep->r);
   sb_free(&rep->text);
   sb_free(&rep->tmp);
-  free(rep->chunk_end);
-  free(rep);
+  mem_free(&m, rep->chunk_end);
+  mem_free(&m, rep);
 }
 
 static int check(pol_ctx *ctx, pol_report *rep, const pol_facts *facts,
@@ -181,6 +192,9 @@ static int check(pol_ctx *ctx, pol_report *rep, const pol_facts *facts,
     return POL_EINVAL;
   name = name ? name : "-";
   rep->r.base = facts->base; /* for this check only */
+  /* now() in the rules is the report's as-of date, for this check only */
+  ctx->vm.has_now = rep->r.has_as_of;
+  ctx->vm.now_sec = rep->r.as_of;
   int rc = one ? report_check_rule(&rep->r, &ctx->vm, facts->vars, name,
                                    (uint32_t)(r > UINT32_MAX ? UINT32_MAX : r))
                : report_check(&rep->r, &ctx->vm, facts->vars, name);
@@ -191,6 +205,7 @@ static int check(pol_ctx *ctx, pol_report *rep, const pol_facts *facts,
     api_msg(&ctx->errmsg, "checking %s: interrupted", name);
   else if (rc == POL_EINVAL)
     api_msg(&ctx->errmsg, "checking %s: no rule %zu", name, r);
+  ctx->vm.has_now = false;
   return rc;
 }
 
@@ -442,8 +457,7 @@ const char *pol_report_render(pol_report *rep, int format, int flags) {
   if (!rep || !ops ||
       !render_init(&w, ops, rep->r.pol, rep->r.unknown, render_flags(flags)))
     return NULL;
-  rep->text.len = 0;
-  rep->text.oom = false;
+  sb_reset(&rep->text);
   render_begin(&w, &rep->text);
   for (uint32_t i = 0; i < rep->r.nvendors; i++)
     render_vendor(&w, &rep->r, i, &rep->tmp, &rep->text);
@@ -470,44 +484,113 @@ static int flush(pol_writer *w) {
   return w->failed ? POL_EIO : POL_OK;
 }
 
-int pol_writer_new(const pol_policy *pol, int format, int flags, int mode,
-                   pol_write_fn write, void *user, pol_writer **out) {
+void pol_writer_options_init_size(pol_writer_options *o, size_t size) {
+  if (!o || size < sizeof(size_t))
+    return;
+  pol_writer_options d;
+  memset(&d, 0, sizeof d);
+  d.size = size < sizeof d ? size : sizeof d;
+  d.format = POL_FORMAT_TEXT;
+  d.unknown_mode = POL_UNKNOWN_FAIL;
+  memcpy(o, &d, d.size);
+}
+
+/* The settings of [o] (of o->size bytes: a host built against an older
+ * header has fewer) into the renderer [r]: POL_OK, POL_EINVAL when one is
+ * bad, POL_ENOMEM. */
+static int writer_settings(renderer *r, const pol_writer_options *o) {
+  pol_writer_options d;
+  pol_writer_options_init(&d);
+  memcpy(&d, o, o->size < sizeof d ? o->size : sizeof d);
+  int64_t sec;
+  int l = d.lang ? policy_lang(d.lang) : LANG_EN;
+  if (l < 0 || (d.as_of && !tm_parse_date(d.as_of, &sec)) ||
+      d.matrix < POL_MATRIX_AUTO || d.matrix > POL_MATRIX_VENDORS)
+    return POL_EINVAL;
+  r->lang = (lang)l;
+  r->width = d.width;
+  r->matrix = (matrix_view)d.matrix;
+  r->stamp.as_of = d.as_of ? mem_strdup(&r->m, d.as_of) : NULL;
+  r->stamp.options = d.options ? mem_strdup(&r->m, d.options) : NULL;
+  return (d.as_of && !r->stamp.as_of) || (d.options && !r->stamp.options)
+             ? POL_ENOMEM
+             : POL_OK;
+}
+
+/* The renderer of [o]'s format, or NULL when a setting is bad. */
+static const render_ops *writer_ops(const pol_writer_options *o) {
+  if (!o || o->size < offsetof(pol_writer_options, lang) ||
+      o->unknown_mode < 0 || o->unknown_mode > 2)
+    return NULL;
+  return render_by_number(o->format);
+}
+
+/* render.h's spill: what a long end() has written goes out now. */
+static void spill(void *user, sbuf *out) {
+  pol_writer *w = user;
+  if (out == &w->buf)
+    flush(w);
+}
+
+int pol_writer_open(const pol_policy *pol, const pol_writer_options *o,
+                    pol_write_fn write, void *user, pol_writer **out) {
   if (!out)
     return POL_EINVAL;
   *out = NULL;
-  const render_ops *ops = render_by_number(format);
-  if (!pol || !ops || !write || mode < 0 || mode > 2)
+  const render_ops *ops = writer_ops(o);
+  if (!pol || !ops || !write)
     return POL_EINVAL;
-  pol_writer *w = calloc(1, sizeof *w);
+  const mem *m = &POLICY(pol)->a.m;
+  pol_writer *w = mem_calloc(m, 1, sizeof *w);
   if (!w)
     return POL_ENOMEM;
   w->write = write;
   w->user = user;
-  sb_init(&w->buf);
-  sb_init(&w->tmp);
-  sb_init(&w->errmsg);
-  if (!render_init(&w->w, ops, POLICY(pol), (unknown_mode)mode,
-                   render_flags(flags))) {
+  w->m = *m;
+  sb_init(&w->buf, m);
+  sb_init(&w->tmp, m);
+  sb_init(&w->errmsg, m);
+  if (!render_init(&w->w, ops, POLICY(pol), (unknown_mode)o->unknown_mode,
+                   render_flags(o->flags))) {
     pol_writer_free(w);
     return POL_ENOMEM;
   }
-  *out = w; /* the head is written with the first vendor (render.h) */
+  w->w.spill = spill;
+  w->w.spill_user = w;
+  int rc = writer_settings(&w->w, o);
+  if (rc != POL_OK) {
+    pol_writer_free(w);
+    return rc;
+  }
+  render_begin(&w->w, &w->buf);
+  *out = w;
   return POL_OK;
 }
 
-int pol_writer_set_lang(pol_writer *w, const char *code) {
-  if (!w)
+int pol_writer_new(const pol_policy *pol, int format, int flags, int mode,
+                   pol_write_fn write, void *user, pol_writer **out) {
+  pol_writer_options o;
+  pol_writer_options_init(&o);
+  o.format = format;
+  o.flags = flags;
+  o.unknown_mode = mode;
+  return pol_writer_open(pol, &o, write, user, out);
+}
+
+int pol_writer_input(pol_writer *w, int kind, const char *name) {
+  if (!w || !name || (kind != POL_INPUT_FACTS && kind != POL_INPUT_WAIVERS))
     return POL_EINVAL;
-  int l = policy_lang(code);
-  if (l < 0) {
-    api_msg(&w->errmsg, "unknown language '%s' (ja, en)", code ? code : "");
-    return POL_EINVAL;
+  if (!stamp_input_begin(&w->w.stamp, kind, name)) {
+    api_msg(&w->errmsg, "out of memory");
+    return POL_ENOMEM;
   }
-  if (w->w.begun) {
-    api_msg(&w->errmsg, "the language is set before anything is written");
+  return POL_OK;
+}
+
+int pol_writer_input_data(pol_writer *w, const void *data, size_t len) {
+  if (!w || (!data && len))
     return POL_EINVAL;
-  }
-  w->w.lang = l;
+  stamp_input_data(&w->w.stamp, data, len);
   return POL_OK;
 }
 
@@ -518,7 +601,7 @@ void pol_writer_free(pol_writer *w) {
   sb_free(&w->buf);
   sb_free(&w->tmp);
   sb_free(&w->errmsg);
-  free(w);
+  mem_free(&w->m, w);
 }
 
 const char *pol_writer_errmsg(const pol_writer *w) {
@@ -548,11 +631,10 @@ int pol_report_chunk(pol_report *rep, const pol_writer *w, const char **text,
     return POL_EINVAL;
   *text = NULL;
   *len = 0;
-  if (!mem_grow((void **)&rep->chunk_end, &rep->cap_chunk,
+  if (!mem_grow(&rep->r.a.m, (void **)&rep->chunk_end, &rep->cap_chunk,
                 (size_t)rep->r.nvendors + 1, sizeof *rep->chunk_end))
     return POL_ENOMEM;
-  rep->text.len = 0;
-  rep->text.oom = false;
+  sb_reset(&rep->text);
   for (uint32_t i = 0; i < rep->r.nvendors; i++) {
     render_chunk(&w->w, &rep->r, i, &rep->text);
     rep->chunk_end[i] = rep->text.len;
@@ -597,6 +679,7 @@ int pol_writer_finish(pol_writer *w) {
   if (w->finished)
     return finished(w);
   w->finished = true;
+  stamp_close(&w->w.stamp);
   render_end(&w->w, &w->buf);
   return flush(w);
 }
@@ -614,14 +697,14 @@ int pol_validate(pol_env *env, const pol_policy *schema, const char *text,
     return POL_EINVAL;
   }
   arena a;
-  arena_init(&a, 0);
+  arena_init(&a, 0, &env->m);
   val v;
   json_error e;
   int rc = POL_OK;
-  env->text.len = 0;
+  sb_reset(&env->text);
   if (!json_parse(&a, text, len, &v, &e)) {
     api_msg(&env->errmsg, "%s:%u:%u: %s", name, e.line, e.col, e.msg);
-    rc = POL_EFORMAT;
+    rc = e.oom ? POL_ENOMEM : POL_EFORMAT;
   } else {
     *count = validate_facts(POLICY(schema), text, len, name, v, &env->text);
   }

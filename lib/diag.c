@@ -19,9 +19,9 @@ enum { DIAG_MAX = 100 }; /* errors recorded per list; later ones dropped */
 /* Start an empty list for [file] (a name for messages) whose spans point
  * into [src] of [srclen] bytes; [src] is borrowed for the list's life. */
 void diag_init(diag_list *d, const char *file, const char *src,
-               size_t srclen) {
+               size_t srclen, const mem *m) {
   memset(d, 0, sizeof *d);
-  arena_init(&d->a, 0);
+  arena_init(&d->a, 0, m);
   d->file = file;
   d->src = src;
   d->srclen = srclen;
@@ -29,8 +29,8 @@ void diag_init(diag_list *d, const char *file, const char *src,
 
 /* Free the messages and the list itself (not the borrowed source). */
 void diag_free(diag_list *d) {
+  mem_free(&d->a.m, d->items);
   arena_free(&d->a);
-  free(d->items);
   d->items = NULL;
   d->n = d->cap = 0;
 }
@@ -39,16 +39,26 @@ void diag_free(diag_list *d) {
  * errors, or when memory runs out, the error is silently dropped; a
  * message that cannot be formatted is replaced by a fixed text. */
 void diag_add(diag_list *d, span sp, const char *fmt, ...) {
-  if (d->n >= DIAG_MAX ||
-      !mem_grow((void **)&d->items, &d->cap, d->n + 1, sizeof *d->items))
+  if (d->n >= DIAG_MAX)
     return;
+  if (!mem_grow(&d->a.m, (void **)&d->items, &d->cap, d->n + 1,
+                sizeof *d->items)) {
+    d->oom = true; /* the error is lost: the compile still fails */
+    return;
+  }
   va_list ap;
   va_start(ap, fmt);
   const char *msg = arena_vprintf(&d->a, fmt, ap);
   va_end(ap);
   d->items[d->n].sp = sp;
   d->items[d->n].msg = msg ? msg : "error (out of memory for its message)";
+  d->oom |= !msg;
   d->n++;
+}
+
+void diag_oom(diag_list *d, span sp) {
+  d->oom = true;
+  diag_add(d, sp, "out of memory");
 }
 
 /* Move [sp] (a position in the source) forward to byte [off], counting

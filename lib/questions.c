@@ -26,10 +26,6 @@
 
 #include "pol.h"
 
-lang questions_lang(int setting) {
-  return setting == LANG_EN ? LANG_EN : LANG_JA;
-}
-
 const char *questions_severity(severity s, lang l) {
   static const char *const ja[] = {"必須", "推奨", "任意"};
   return l == LANG_JA && (unsigned)s < 3 ? ja[s] : severity_name(s);
@@ -261,7 +257,7 @@ static void text_of(const report *r, const vendor_result *vr, const need *n,
     }
   }
   sbuf tmp;
-  sb_init(&tmp);
+  sb_init(&tmp, &t->m);
   uint32_t at = 0;
   const fact_decl *d = declared(p, n->f, &tmp, &at);
   sb_free(&tmp);
@@ -315,7 +311,7 @@ static void reconsider(sbuf *t, const need *n, lang l) {
   const char *q = n->evidence ? strstr(n->evidence->data, ": ") : NULL;
   if (q) {
     sbuf s;
-    sb_init(&s);
+    sb_init(&s, &t->m);
     sb_put(&s, n->evidence->data, (size_t)(q - n->evidence->data));
     if (!s.oom && ascii(s.p)) {
       sb_puts(t, " (");
@@ -334,7 +330,7 @@ static bool fill(const report *r, const vendor_result *vr, const need *n,
                  lang l, arena *a, question *q) {
   uint32_t *order = arena_alloc(a, (n->nrules + 1) * sizeof *order);
   sbuf t;
-  sb_init(&t);
+  sb_init(&t, &a->m);
   if (!order)
     return false;
   text_of(r, vr, n, l, order, &t);

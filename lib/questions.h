@@ -45,8 +45,5 @@ POL_INTERNAL const char *questions_severity(severity s, lang l);
 /* How a rule is named to a vendor in [l]: its title, or in English its
  * id when the title is not ASCII. */
 POL_INTERNAL const char *questions_rule_name(const rule *ru, lang l);
-/* The language of a renderer's setting (-1: the questions' default,
- * Japanese). */
-POL_INTERNAL lang questions_lang(int setting);
 
 #endif

@@ -4,14 +4,18 @@
  */
 #include "render.h"
 
+#include "pol.h"
+
 #include <stdlib.h>
 #include <string.h>
 
 /* Every format, in the order of the public POL_FORMAT_* numbers. */
 static const render_ops *const formats[] = {
-    &render_text_ops,          &render_json_ops,
-    &render_questions_ops,     &render_ndjson_ops,
-    &render_questions_json_ops, &render_questions_csv_ops};
+    &render_text_ops,  &render_json_ops,     &render_questions_ops,
+    &render_ndjson_ops, &render_markdown_ops, &render_html_ops,
+    &render_csv_ops,   &render_junit_ops,    &render_sarif_ops,
+    &render_tap_ops,   &render_questions_json_ops,
+    &render_questions_csv_ops};
 
 const render_ops *render_find(const char *name) {
   for (size_t i = 0; i < POL_COUNTOF(formats); i++)
@@ -33,17 +37,14 @@ bool render_init(renderer *w, const render_ops *ops, const policy *pol,
   w->pol = pol;
   w->unknown = unknown;
   w->flags = flags;
-  w->lang = -1;
-  w->state = calloc(1, ops->state_size ? ops->state_size : 1);
+  w->m = pol->a.m;
+  w->stamp.m = w->m;
+  w->lang = LANG_EN;
+  w->state = mem_calloc(&w->m, 1, ops->state_size ? ops->state_size : 1);
   return w->state != NULL;
 }
 
-void render_begin(renderer *w, sbuf *out) {
-  if (w->begun)
-    return;
-  w->begun = true;
-  w->ops->begin(w, out);
-}
+void render_begin(renderer *w, sbuf *out) { w->ops->begin(w, out); }
 
 void render_chunk(const renderer *w, const report *r, uint32_t i,
                   sbuf *out) {
@@ -52,14 +53,13 @@ void render_chunk(const renderer *w, const report *r, uint32_t i,
 
 void render_place(renderer *w, const report *r, uint32_t i,
                   const char *text, size_t len, sbuf *out) {
-  render_begin(w, out);
   w->ops->place(w, r, i, text, len, out);
   w->nvendors++;
 }
 
 void render_vendor(renderer *w, const report *r, uint32_t i, sbuf *tmp,
                    sbuf *out) {
-  tmp->len = 0;
+  sb_reset(tmp);
   render_chunk(w, r, i, tmp);
   out->oom |= tmp->oom;
   render_place(w, r, i, tmp->p, tmp->len, out);
@@ -76,22 +76,24 @@ void render_place_as_is(renderer *w, const report *r, uint32_t i,
 
 void render_error(renderer *w, const char *from, const char *message,
                   sbuf *out) {
-  render_begin(w, out);
   if (w->ops->error)
     w->ops->error(w, from, message, out);
   w->nerrors++;
 }
 
-void render_end(renderer *w, sbuf *out) {
-  render_begin(w, out);
-  w->ops->end(w, out);
+void render_end(renderer *w, sbuf *out) { w->ops->end(w, out); }
+
+void render_spill(const renderer *w, sbuf *out) {
+  if (w->spill && out->len > (64u << 10))
+    w->spill(w->spill_user, out);
 }
 
 void render_free(renderer *w) {
-  if (w->ops && w->ops->free)
+  if (w->state && w->ops && w->ops->free) /* no state: init failed */
     w->ops->free(w);
-  free(w->state);
+  mem_free(&w->m, w->state);
   w->state = NULL;
+  stamp_free(&w->stamp);
 }
 
 /* ==== shared pieces ====================================================== */

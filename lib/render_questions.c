@@ -62,7 +62,7 @@ static void heading(sbuf *out, const vendor_result *vr, lang l) {
   }
   sb_putc(out, '\n');
   sbuf t;
-  sb_init(&t);
+  sb_init(&t, &out->m);
   document(&t, vr, l);
   if (t.len) {
     sb_printf(out, "  %s: ", w->document);
@@ -117,10 +117,10 @@ static void questions_none(renderer *w, sbuf *out) {
 static void questions_chunk(const renderer *w, const report *r, uint32_t j,
                             sbuf *out) {
   const vendor_result *vr = &r->vendors[j];
-  lang l = questions_lang(w->lang);
+  lang l = w->lang;
   arena a;
   qlist ql;
-  arena_init(&a, 0);
+  arena_init(&a, 0, &r->a.m);
   heading(out, vr, l);
   if (!questions_build(r, vr, l, &a, &ql)) {
     out->oom = true;

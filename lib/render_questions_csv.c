@@ -66,7 +66,7 @@ static void fieldz(sbuf *b, const char *s, bool first) {
 }
 
 static void qcsv_begin(renderer *w, sbuf *b) {
-  const char *const *h = questions_lang(w->lang) == LANG_EN ? header_en
+  const char *const *h = w->lang == LANG_EN ? header_en
                                                              : header_ja;
   for (size_t i = 0; i < POL_COUNTOF(header_ja); i++)
     fieldz(b, h[i], i == 0);
@@ -77,7 +77,7 @@ static void qcsv_begin(renderer *w, sbuf *b) {
 static void requirements(sbuf *b, const policy *p, const question *q,
                          lang l) {
   sbuf t;
-  sb_init(&t);
+  sb_init(&t, &b->m);
   for (uint32_t k = 0; k < q->nrules; k++) {
     const rule *ru = &p->rules[q->rules[k]];
     sb_printf(&t, "%s[%s] %s", k ? "\n" : "", questions_severity(ru->sev, l),
@@ -106,10 +106,10 @@ static void row(sbuf *b, const report *r, const vendor_result *vr,
 
 static void qcsv_chunk(const renderer *w, const report *r, uint32_t j,
                        sbuf *b) {
-  lang l = questions_lang(w->lang);
+  lang l = w->lang;
   arena a;
   qlist ql;
-  arena_init(&a, 0);
+  arena_init(&a, 0, &r->a.m);
   if (!questions_build(r, &r->vendors[j], l, &a, &ql))
     b->oom = true;
   else

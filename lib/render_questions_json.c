@@ -83,7 +83,7 @@ static void qjson_begin(renderer *w, sbuf *b) {
   member(b, "version", p->version, 4);
   member(b, "file", p->file, 4);
   sb_puts(b, "\n  }");
-  member(b, "lang", questions_lang(w->lang) == LANG_EN ? "en" : "ja", 2);
+  member(b, "lang", w->lang == LANG_EN ? "en" : "ja", 2);
   key(b, "vendors", false, 2);
   sb_putc(b, '[');
 }
@@ -93,8 +93,8 @@ static void qjson_chunk(const renderer *w, const report *r, uint32_t j,
   const vendor_result *vr = &r->vendors[j];
   arena a;
   qlist ql;
-  arena_init(&a, 0);
-  if (!questions_build(r, vr, questions_lang(w->lang), &a, &ql)) {
+  arena_init(&a, 0, &r->a.m);
+  if (!questions_build(r, vr, w->lang, &a, &ql)) {
     b->oom = true;
     arena_free(&a);
     return;

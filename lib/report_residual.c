@@ -15,8 +15,8 @@
 #include "pol.h"
 
 static residual_ctx *ctx_of(report *r) {
-  if (!r->rctx && (r->rctx = malloc(sizeof *r->rctx)))
-    residual_init(r->rctx, r->max_steps, r->max_memory);
+  if (!r->rctx && (r->rctx = mem_alloc(&r->a.m, sizeof *r->rctx)))
+    residual_init(r->rctx, r->max_steps, r->max_memory, &r->a.m);
   return r->rctx;
 }
 
@@ -24,7 +24,7 @@ void report_residual_free(report *r) {
   if (!r->rctx)
     return;
   residual_free(r->rctx);
-  free(r->rctx);
+  mem_free(&r->a.m, r->rctx);
   r->rctx = NULL;
 }
 

@@ -30,13 +30,14 @@
  * nesting inlined lets can add. */
 #define PE_DEPTH_MAX (POL_MAX_PARSE_DEPTH * 2)
 
-void residual_init(residual_ctx *c, uint64_t max_steps, size_t max_memory) {
+void residual_init(residual_ctx *c, uint64_t max_steps, size_t max_memory,
+                   const mem *m) {
   memset(c, 0, sizeof *c);
-  vm_init(&c->v, max_steps, max_memory);
-  arena_init(&c->a, 0);
-  arena_init(&c->trees, 0);
-  sb_init(&c->text);
-  diag_init(&c->d, "<residual>", "", 0);
+  vm_init(&c->v, max_steps, max_memory, m);
+  arena_init(&c->a, 0, m);
+  arena_init(&c->trees, 0, m);
+  sb_init(&c->text, m);
+  diag_init(&c->d, "<residual>", "", 0, m);
 }
 
 /* Drop the pieces' program (when it has grown, and at the end). */
@@ -270,7 +271,7 @@ static bool run(pe *e, const ast *n, val *out) {
   if (!c->cg) {
     c->opts = none;
     c->opts.hosts = e->hosts;
-    if (!(c->cg = cg_new(&c->opts))) {
+    if (!(c->cg = cg_new(&c->opts, &c->a.m))) {
       e->oom = true;
       return false;
     }

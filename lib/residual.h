@@ -75,8 +75,9 @@ typedef struct residual_ctx {
 
 #define RESIDUAL_CODE_MAX (1u << 16)
 
+/* [m]: the allocator of everything [c] holds (the report's). */
 POL_INTERNAL void residual_init(residual_ctx *c, uint64_t max_steps,
-                                size_t max_memory);
+                                size_t max_memory, const mem *m);
 POL_INTERNAL void residual_free(residual_ctx *c);
 
 /* The residual of rule [i] of [p] over the fact set [vars] into [out];

@@ -66,7 +66,7 @@ static ast *parse_text(inliner *in, const expr_src *at) {
   }
   const source *s = &prog->srcs[at->src];
   diag_list d;
-  diag_init(&d, s->name, s->text + at->off, at->len);
+  diag_init(&d, s->name, s->text + at->off, at->len, &in->e->nodes->m);
   ast *root = parse_expr(in->e->nodes, &d);
   if (!root && !in->err)
     in->err = "the expression's text does not parse";
@@ -377,7 +377,7 @@ static int finish(pe *e, rv w, rv q, arena *keep, residual *out) {
   memset(&f, 0, sizeof f);
   f.e = e;
   f.keep = keep;
-  sb_init(&f.path);
+  sb_init(&f.path, &keep->m);
   bool when_open = w.kind != R_KNOWN;
   if (!when_open && q.kind == R_KNOWN) {
     sb_free(&f.path);
@@ -441,7 +441,7 @@ int residual_expr(residual_ctx *c, const char *src, size_t len,
   out->if_applies = -1;
   pe_begin(&e, c, hosts, vars);
   diag_list d;
-  diag_init(&d, name, src, len);
+  diag_init(&d, name, src, len, &c->a.m);
   ast *t = parse_expr(&c->a, &d);
   program *prog = t ? compile_expr(t, &d, NULL, 0) : NULL;
   c->text.len = 0;

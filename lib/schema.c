@@ -277,6 +277,8 @@ static void check_path(walk *w, const ast *n) {
   char path[512];
   if (!fact_path(w, n, path, sizeof path) || schema_known(w->p, path))
     return;
+  if (path[0] == '$') /* $vendor: metadata, the same in every fact set */
+    return;
   const char *s = schema_suggest(w->p, path);
   if (s)
     diag_add(w->d, n->sp, "unknown fact '%s', did you mean '%s'?", path, s);
@@ -315,7 +317,7 @@ static void check_comparison(walk *w, const ast *n) {
         kind_class(decl->type->kind) == kind_class(lk))
       continue;
     sbuf t;
-    sb_init(&t);
+    sb_init(&t, &w->d->a.m);
     schema_type_name(decl->type, &t);
     sb_putc(&t, '\0');
     const char *kind = val_kind_name(lk);

@@ -83,7 +83,7 @@ static void field_name(sbuf *b, const char *s) {
 /* A string or bytes literal, escaped as val_print escapes values. */
 static void quoted(sbuf *b, const ast *n) {
   arena a;
-  arena_init(&a, 0);
+  arena_init(&a, 0, &b->m);
   str *s = str_alloc(&a, n->lit.s.n);
   if (s) {
     memcpy(s->data, n->lit.s.p, n->lit.s.n);

@@ -247,7 +247,7 @@ bool val_compare(val a, val b, int *cmp) {
     *cmp = cmp_numbers(a, b);
     return *cmp != 2;
   }
-  *cmp = 2;
+  *cmp = 0; /* not 2, which says NaN: ops_compare makes that false */
   if (a.kind != b.kind)
     return false;
   switch (a.kind) {

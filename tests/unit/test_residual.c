@@ -167,21 +167,21 @@ static int sink(void *user, const char *data, size_t len) {
   return 0;
 }
 
+/* The questions follow the writer's language; another is refused. */
 static void writer_lang(void **state) {
   fixture *f = *state;
   check(f, POLICY, "{}");
   sbuf out;
-  sb_init(&out);
-  pol_writer *w;
-  assert_pol_ok(f, pol_writer_new(f->pol, POL_FORMAT_QUESTIONS_JSON, 0,
-                                  POL_UNKNOWN_FAIL, sink, &out, &w));
-  assert_int_equal(pol_writer_set_lang(w, "fr"), POL_EINVAL);
-  assert_non_null(strstr(pol_writer_errmsg(w), "unknown language 'fr'"));
-  assert_int_equal(pol_writer_set_lang(w, NULL), POL_EINVAL);
-  assert_int_equal(pol_writer_set_lang(NULL, "en"), POL_EINVAL);
-  assert_pol_ok(f, pol_writer_set_lang(w, "en"));
+  sb_init(&out, NULL);
+  pol_writer *w = NULL;
+  pol_writer_options o;
+  pol_writer_options_init(&o);
+  o.format = POL_FORMAT_QUESTIONS_JSON;
+  o.lang = "fr";
+  assert_int_equal(pol_writer_open(f->pol, &o, sink, &out, &w), POL_EINVAL);
+  o.lang = "en";
+  assert_pol_ok(f, pol_writer_open(f->pol, &o, sink, &out, &w));
   assert_pol_ok(f, pol_writer_add(w, f->rep));
-  assert_int_equal(pol_writer_set_lang(w, "ja"), POL_EINVAL); /* begun */
   assert_pol_ok(f, pol_writer_finish(w));
   pol_writer_free(w);
   assert_non_null(strstr(out.p, "\"lang\": \"en\""));

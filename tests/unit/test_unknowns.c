@@ -114,11 +114,11 @@ static bool failf(runner *r, const tcase *c, const char *fmt, ...) {
 static bool normal(const char *src, char *out, size_t cap) {
   diag_list d;
   arena a;
-  diag_init(&d, "<corpus>", src, strlen(src));
-  arena_init(&a, 0);
+  diag_init(&d, "<corpus>", src, strlen(src), NULL);
+  arena_init(&a, 0, NULL);
   ast *t = parse_expr(&a, &d);
   sbuf b;
-  sb_init(&b);
+  sb_init(&b, NULL);
   if (t)
     ast_unparse(&b, t);
   snprintf(out, cap, "%s", t && b.p ? b.p : "");
