@@ -34,6 +34,7 @@ typedef struct assume {
   step steps[POL_MAX_JSON_DEPTH];
   int n;
   sbuf path;         /* the path as reports write it */
+  bool oom;          /* memory ran out making a key */
 } assume;
 
 static int fail(assume *a, uint32_t col, int rc, const char *fmt,
@@ -59,12 +60,14 @@ static bool key_step(assume *a, const ast *n, uint32_t base) {
     if (n->kind == AST_SELECT && n->sp.len >= len) /* at the field */
       s->col += (uint32_t)(n->sp.len - len);
     s->key = val_string(&a->f->a, n->name, len);
+    a->oom |= s->key.kind != V_STRING;
     return s->key.kind == V_STRING;
   }
   const ast *k = n->kids[1];
   s->col = base + k->sp.col - 1;
   if (k->kind == AST_STRING_LIT) {
     s->key = val_string(&a->f->a, k->lit.s.p, k->lit.s.n);
+    a->oom |= s->key.kind != V_STRING;
     return s->key.kind == V_STRING;
   }
   if (k->kind != AST_INT_LIT || k->lit.i < 0)
@@ -121,7 +124,7 @@ static int parse_path(assume *a, const char *s, size_t len) {
     rc = fail(a, d.n ? d.items[0].sp.col : 1, POL_EFORMAT,
               "not a fact path: %s", d.n ? d.items[0].msg : "empty");
   else if (!steps_of(a, t, 1, 0, &bad))
-    rc = fail(a, where(bad), POL_EFORMAT,
+    rc = a->oom ? POL_ENOMEM : fail(a, where(bad), POL_EFORMAT,
               "not a fact path (a name, then .field, [\"key\"] or [N])%s",
               NULL);
   for (int i = 0; rc == POL_OK && i < a->n; i++)
@@ -154,7 +157,9 @@ static int parse_value(assume *a, const char *s, size_t len, uint32_t base,
     vm_init(&v, a->f->env->cfg.max_steps, a->f->env->cfg.max_memory,
             &a->f->a.m);
     val x = vm_run(&v, p, 0, NULL);
-    if (x.kind == V_ERROR && x.as.e->kind == ERR_ABSENT)
+    if (x.kind == V_ERROR && x.as.e->kind == ERR_NOMEM)
+      rc = POL_ENOMEM;
+    else if (x.kind == V_ERROR && x.as.e->kind == ERR_ABSENT)
       rc = fail(a, base, POL_EFORMAT, "the value must be a literal, not a "
                 "name (write a string in quotes: \"JP\")%s", NULL);
     else if (x.kind == V_ERROR)
@@ -234,6 +239,8 @@ static int metadata(assume *a, val *root) {
   const char *p = a->path.p;
   size_t n = a->path.len;
   val k = val_cstring(&a->f->a, "$withheld");
+  if (k.kind == V_ERROR)
+    return POL_ENOMEM;
   const val *w = map_get(root->as.m, k);
   if (w && w->kind == V_LIST) {
     val kept = val_list(&a->f->a, NULL, w->as.l->n);
@@ -249,14 +256,20 @@ static int metadata(assume *a, val *root) {
         kept.as.l->items[kept.as.l->n++] = x;
     }
     *root = map_with(&a->f->a, root->as.m, k, kept);
+    if (root->kind == V_ERROR)
+      return POL_ENOMEM;
   }
   val ak = val_cstring(&a->f->a, "$assumed");
+  if (ak.kind == V_ERROR)
+    return POL_ENOMEM;
   const val *old = map_get(root->as.m, ak);
   uint32_t m = old && old->kind == V_LIST ? old->as.l->n : 0;
   val all = val_list(&a->f->a, m ? old->as.l->items : NULL, m + 1);
   if (all.kind == V_ERROR)
     return POL_ENOMEM;
   all.as.l->items[m] = val_string(&a->f->a, p, n);
+  if (all.as.l->items[m].kind == V_ERROR)
+    return POL_ENOMEM;
   *root = map_with(&a->f->a, root->as.m, ak, all);
   return root->kind == V_ERROR ? POL_ENOMEM : POL_OK;
 }

@@ -198,8 +198,8 @@ static void jfacts(jout *o, const report *r, const vendor_result *vr,
  * "missing" lists its missing facts. */
 static void junknown(jout *o, const report *r, const vendor_result *vr,
                      uint32_t i) {
-  const rule_unknown *u = report_unknown(r, vr, i);
-  if (!u || u->status != POL_OK)
+  const rule_unknown *u = render_unknown(r, vr, i, o->b);
+  if (!u)
     return;
   jmaybe(o, -1, "applies_if", u->r.applies_if);
   jmaybe(o, -1, "passes_if", u->r.passes_if);

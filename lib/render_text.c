@@ -283,8 +283,8 @@ static void para_line(sbuf *out, const char *label, const char *text) {
  * missing facts are listed as they were found). */
 static bool unknown_lines(sbuf *out, const report *r,
                           const vendor_result *vr, uint32_t i) {
-  const rule_unknown *u = report_unknown(r, vr, i);
-  if (!u || u->status != POL_OK)
+  const rule_unknown *u = render_unknown(r, vr, i, out);
+  if (!u)
     return false;
   para_line(out, "applies if: ", u->r.applies_if);
   para_line(out, "passes if: ", u->r.passes_if);

@@ -278,6 +278,13 @@ static bool run(pe *e, const ast *n, val *out) {
   }
   size_t errors = c->d.n;
   uint32_t entry = cg_entry(c->cg, n, &c->d);
+  if (c->d.oom) { /* the program may be half made: start another */
+    c->d.oom = false;
+    c->d.n = errors;
+    drop_program(c);
+    e->oom = true;
+    return false;
+  }
   if (c->d.n > errors) {
     c->d.n = errors;
     return false;

@@ -68,7 +68,8 @@ static ast *parse_text(inliner *in, const expr_src *at) {
   diag_list d;
   diag_init(&d, s->name, s->text + at->off, at->len, &in->e->nodes->m);
   ast *root = parse_expr(in->e->nodes, &d);
-  if (!root && !in->err)
+  in->e->oom |= d.oom;
+  if (!root && !in->err && !d.oom)
     in->err = "the expression's text does not parse";
   diag_free(&d);
   shift(root, at, 0);
@@ -399,10 +400,9 @@ static int finish(pe *e, rv w, rv q, arena *keep, residual *out) {
   return e->oom ? POL_ENOMEM : POL_OK;
 }
 
-static int end(pe *e, int rc) {
-  POL_UNUSED(e);
-  return rc;
-}
+/* [rc], unless memory ran out on the way: whatever went wrong then may
+ * be its doing, and out of memory is always said as such. */
+static int end(pe *e, int rc) { return e->oom ? POL_ENOMEM : rc; }
 
 int residual_rule(residual_ctx *c, const policy *p, uint32_t i,
                   const map *vars, arena *keep, residual *out) {
@@ -445,6 +445,7 @@ int residual_expr(residual_ctx *c, const char *src, size_t len,
   ast *t = parse_expr(&c->a, &d);
   program *prog = t ? compile_expr(t, &d, NULL, 0) : NULL;
   c->text.len = 0;
+  e.oom |= d.oom;
   if (!prog) {
     for (size_t i = 0; i < d.n; i++)
       diag_render(&d, i, false, &c->text);

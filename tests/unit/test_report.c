@@ -105,7 +105,8 @@ static void miss(rule_result *rr, const char *path, bool withheld,
   rr->v = VD_UNKNOWN;
 }
 
-/* Render R whole in [format], as pol_report_render does. */
+/* Render R whole in [format], as pol_report_render does; the questions
+ * in Japanese (questions_in_english tests the other language). */
 static void report_render(const report *r, int format, int flags,
                           sbuf *out) {
   static const char *const names[] = {"text", "json", "questions"};
@@ -114,6 +115,8 @@ static void report_render(const report *r, int format, int flags,
   sb_init(&tmp, NULL);
   assert_true(render_init(&w, render_find(names[format]), r->pol,
                           r->unknown, flags));
+  if (format == 2)
+    w.lang = LANG_JA;
   render_begin(&w, out);
   for (uint32_t i = 0; i < r->nvendors; i++)
     render_vendor(&w, r, i, &tmp, out);
