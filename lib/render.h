@@ -210,9 +210,9 @@ POL_INTERNAL const rule_unknown *render_unknown(const report *r,
                                                 const vendor_result *vr,
                                                 uint32_t i, sbuf *out);
 /* The residual condition of an UNKNOWN rule, as CEL text over the
- * missing facts ("passes if ..."), or NULL when there is none (another
- * verdict; or the rule's `require` is decided and only its `when` is
- * not). Out of memory marks [out]. */
+ * missing facts ("passes if ..."), its `when` and `require` in one
+ * (residual.passes), or NULL when there is none (another verdict, or it
+ * cannot pass). Out of memory marks [out]. */
 POL_INTERNAL const char *render_residual(const report *r,
                                          const vendor_result *vr,
                                          uint32_t i, sbuf *out);

@@ -84,7 +84,7 @@ const rule_unknown *render_unknown(const report *r, const vendor_result *vr,
 const char *render_residual(const report *r, const vendor_result *vr,
                             uint32_t i, sbuf *out) {
   const rule_unknown *u = render_unknown(r, vr, i, out);
-  return u ? u->r.passes_if : NULL;
+  return u ? u->r.passes : NULL;
 }
 
 const char *render_when(const policy *p, uint32_t i) {

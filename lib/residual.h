@@ -45,6 +45,11 @@ typedef struct residual {
   const char *passes_if;  /* `require` undecided: its residual; else NULL */
   int if_applies;         /* `require` decided while `when` is not: the
                              verdict it gives (VD_PASS, ...); else -1 */
+  const char *passes;     /* the whole condition under which the rule
+                             passes, for the one-line forms: applies_if &&
+                             passes_if, either alone when the other is
+                             not there (or decided PASS); NULL when it
+                             cannot pass */
   expr_src at;            /* the text the first of them comes from */
   residual_fact *facts;   /* decisive, in the order the residuals name
                              them, each once */

@@ -371,6 +371,22 @@ static void pe_begin(pe *e, residual_ctx *c, const struct host_registry *h,
   e->vars = vars;
 }
 
+/* residual.passes: `when`'s residual [w] && `require`'s [q] (a SKIPPED
+ * rule does not pass, so both must hold), printed with CEL's
+ * precedence. */
+static const char *whole(pe *e, rv w, rv q, arena *keep) {
+  if (w.kind == R_KNOWN)
+    return text(e, q.n, keep);
+  if (q.kind == R_KNOWN)
+    return verdict_of(q) == VD_PASS ? text(e, w.n, keep) : NULL;
+  ast *n = pe_node(e, AST_AND, w.n->sp, 2);
+  if (!n)
+    return NULL;
+  n->kids[0] = (ast *)w.n;
+  n->kids[1] = (ast *)q.n;
+  return text(e, n, keep);
+}
+
 /* The residual of [w] (`when`, or known true when there is none) and
  * [q] (`require`) into [out]. */
 static int finish(pe *e, rv w, rv q, arena *keep, residual *out) {
@@ -394,6 +410,7 @@ static int finish(pe *e, rv w, rv q, arena *keep, residual *out) {
     out->passes_if = text(e, q.n, keep);
     decisive(&f, q.n);
   }
+  out->passes = whole(e, w, q, keep);
   out->facts = f.v;
   out->nfacts = f.n;
   sb_free(&f.path);

@@ -1,1 +1,1 @@
-check --questions unknowns.pol vendor-u.json vendor-a.json
+check --lang=ja --questions unknowns.pol vendor-u.json vendor-a.json

@@ -1,1 +1,1 @@
-check --format=questions-json unknowns.pol vendor-u.json bad.json
+check --lang=ja --format=questions-json unknowns.pol vendor-u.json bad.json

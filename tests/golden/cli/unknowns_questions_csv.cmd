@@ -1,1 +1,1 @@
-check --format=questions-csv unknowns.pol vendor-u.json vendor-a.json
+check --lang=ja --format=questions-csv unknowns.pol vendor-u.json vendor-a.json

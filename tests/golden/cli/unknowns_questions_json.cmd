@@ -1,1 +1,1 @@
-check --format=questions-json unknowns.pol vendor-u.json vendor-b.json
+check --lang=ja --format=questions-json unknowns.pol vendor-u.json vendor-b.json
