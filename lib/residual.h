@@ -72,13 +72,17 @@ typedef struct residual_ctx {
   bool *busy;         /* per let: being inlined (a cycle guard) */
   /* The pieces, compiled as entries of one program, kept across rules
    * and vendors (a compiler costs more to make than a piece to compile)
-   * and made again once it has grown past RESIDUAL_CODE_MAX words. */
+   * and made again once it has grown past RESIDUAL_CODE_MAX words: the
+   * program with its tables costs some 80 bytes a word, so at 65,536
+   * words a stream of vendors peaked 5 MB higher; at 4,096 it stays
+   * flat, for the same instruction count (callgrind, 2,000 vendors of
+   * tests/bench/bench40.pol as JSON: 2,562.2M against 2,561.6M). */
   struct compiler *cg;
   compile_opts opts;  /* cg's options */
   diag_list d;        /* the (empty) source the pieces come from */
 } residual_ctx;
 
-#define RESIDUAL_CODE_MAX (1u << 16)
+#define RESIDUAL_CODE_MAX (1u << 12)
 
 /* [m]: the allocator of everything [c] holds (the report's). */
 POL_INTERNAL void residual_init(residual_ctx *c, uint64_t max_steps,
