@@ -53,7 +53,7 @@ endif
 # included makefile before any other target, so under -j no compile or
 # flex/bison run can start before the install ends. Goals that build
 # nothing skip it.
-PKGS := libffi libpcre2-8
+PKGS := libffi libpcre2-8 nettle
 NODEPS_GOALS := clean uninstall pg-uninstall asan contract-san
 ifneq ($(filter-out $(NODEPS_GOALS),$(or $(MAKECMDGOALS),all)),)
 include $(B)/deps.mk
@@ -94,7 +94,7 @@ STATIC := $(B)/libpol.a
 SHARED := $(B)/libpol.so.$(VERSION)
 INTERNAL := $(B)/libpol-internal.a
 
-.PHONY: all check demo bench bench-agree clean unit golden stream-test report-tests conformance asan valgrind docs-example install uninstall embed-test policy-tests build-test contract-test contract-san pg pg-install pg-uninstall pg-test bench-pg FORCE
+.PHONY: all check demo bench bench-agree clean unit golden stream-test oom-test report-tests conformance asan valgrind docs-example install uninstall embed-test policy-tests build-test contract-test contract-san pg pg-install pg-uninstall pg-test bench-pg FORCE
 all: $(B)/policyc $(STATIC) $(SHARED) $(if $(filter build,$(B)),policyc)
 
 # ---- generated front end -------------------------------------------------
@@ -274,6 +274,7 @@ $(B)/sheets/.made: tests/seed_sheets.py | $(B)
 # installed, and peak memory on a 20,000-vendor stream for every format.
 report-tests: $(B)/policyc $(B)/bench-gen
 	$(Q)$(if $(SAN),POL_SKIP_MEMORY=sanitized )python3 tests/reports/check_formats.py $(B)/policyc $(B)/bench-gen $(B)/reports
+	$(Q)python3 tests/reports/check_verify.py $(B)/policyc $(B)/verify
 conformance: $(B)/policyc
 	$(Q)sh tests/run_conformance.sh $(B)/policyc
 
@@ -325,6 +326,7 @@ check: all
 	$(Q)$(MAKE) --no-print-directory build-test
 	$(Q)$(MAKE) --no-print-directory policy-tests
 	$(Q)$(MAKE) --no-print-directory stream-test
+	$(Q)$(MAKE) --no-print-directory oom-test
 	$(Q)$(MAKE) --no-print-directory report-tests
 	$(Q)$(MAKE) --no-print-directory conformance
 	$(Q)$(MAKE) --no-print-directory pg-test
@@ -334,6 +336,16 @@ check: all
 # in the middle, --jobs 4 equal to --jobs 1 (tests/stream_test.py).
 stream-test: $(B)/policyc $(B)/bench-gen
 	$(Q)python3 tests/stream_test.py $(B) $(if $(SAN),--sanitized)
+
+# Out of memory in every command and report format (issue 13): policyc
+# under an LD_PRELOAD shim that fails the Nth allocation, for N spread
+# over the run (tests/oom_test.py). Skipped under a sanitizer, whose
+# allocator the shim cannot replace.
+$(B)/tests/failmalloc.so: tests/oom/failmalloc.c | $(B)/tests
+	$(call say,CC,$<)$(CC) $(WARN) $(CFLAGS) -shared -fPIC -o $@ $<
+oom-test: $(B)/policyc $(if $(SAN),,$(B)/tests/failmalloc.so)
+	$(Q)$(if $(SAN),echo "oom-test: skipped under a sanitizer",python3 tests/oom_test.py $(B) --points $(OOM_POINTS))
+OOM_POINTS ?= 16
 
 asan:
 	$(Q)$(MAKE) --no-print-directory B=build-san SAN=1 OPT=-O1 check

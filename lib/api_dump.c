@@ -47,10 +47,7 @@ int pol_policy_load(pol_env *env, const void *data, size_t len,
   }
   env->errmsg.len = 0;
   if (rc == POL_OK) {
-    sha256 h;
-    sha256_init(&h);
-    sha256_update(&h, data, len);
-    sha256_hex(&h, p->sha256);
+    sha256_of(data, len, p->sha256);
   }
   *out = (pol_policy *)p;
   return POL_OK;
@@ -78,7 +75,8 @@ static void entry_labels(sbuf *b, const policy *p, uint32_t pc) {
 
 /* The listing of [pol]'s program (program_disasm: one instruction a
  * line, starting with its index), each entry preceded by the rule and
- * clause it belongs to. The text is owned by [env] until its next call. */
+ * clause it belongs to. The text is owned by [env] until its next call;
+ * NULL on out of memory (never a listing that says so: issue 13). */
 const char *pol_policy_disasm(pol_env *env, const pol_policy *pol) {
   if (!env || !pol)
     return "";
@@ -98,5 +96,5 @@ const char *pol_policy_disasm(pol_env *env, const pol_policy *pol) {
   bool oom = all.oom;
   sb_free(&all);
   sb_putc(&env->text, '\0');
-  return oom || env->text.oom ? "out of memory" : env->text.p;
+  return oom || env->text.oom ? NULL : env->text.p;
 }

@@ -21,6 +21,7 @@
 #include "names.h"
 #include "parse.h"
 #include "schema.h"
+#include "sha256.h"
 
 #define MAX_IMPORT_DEPTH 32
 
@@ -50,6 +51,8 @@ typedef struct loader {
   stmts lets, facts, rules, headers;
   bool in_prelude;            /* loading the prelude now */
   bool oom;
+  policy *pol;                /* the policy being built */
+  policy_module **tail;       /* where its next module goes */
 } loader;
 
 /* Loaded before every policy, as if imported: the region constants (JP,
@@ -139,11 +142,14 @@ static bool find_module(loader *L, const char *from, const char *name,
   const mem *m = &L->diags->m;
   char dir[1024];
   int rc = ENOENT;
+  if (L->paths->no_files) /* the host forbids reading any file */
+    from = NULL;
+  size_t ndirs = L->paths->no_files ? 0 : L->paths->ndirs;
   if (dir_of(from, dir, sizeof dir) &&
       (size_t)snprintf(where, cap, "%s/%s.pol", dir, name) < cap &&
       (rc = file_read(m, where, text, len)) == 0)
     return true;
-  for (size_t i = 0; i < L->paths->ndirs && rc != ENOMEM; i++) {
+  for (size_t i = 0; i < ndirs && rc != ENOMEM; i++) {
     snprintf(where, cap, "%s/%s.pol", L->paths->dirs[i], name);
     if ((rc = file_read(m, where, text, len)) == 0)
       return true;
@@ -157,6 +163,25 @@ static bool find_module(loader *L, const char *from, const char *name,
   }
   L->oom |= rc == ENOMEM;
   return rc == 0;
+}
+
+/* Record the module read from the file [where] ([len] bytes of [text])
+ * with its SHA-256, for the stamp; built-in modules are not recorded. */
+static void note_module(loader *L, const char *where, const char *text,
+                        size_t len) {
+  if (!strncmp(where, "<stdlib>/", 9))
+    return;
+  policy_module *pm = arena_alloc(&L->pol->a, sizeof *pm);
+  const char *file = arena_strndup(&L->pol->a, where, strlen(where));
+  if (!pm || !file) {
+    L->oom = true;
+    return;
+  }
+  pm->file = file;
+  sha256_of(text, len, pm->sha256);
+  pm->next = NULL;
+  *L->tail = pm;
+  L->tail = &pm->next;
 }
 
 static bool valid_module_name(const char *s) {
@@ -192,6 +217,11 @@ static void not_found(const loader *L, diag_list *d, const ast *n,
                       const char *name) {
   sbuf b;
   char dir[1024];
+  if (L->paths->no_files) {
+    diag_add(d, n->sp, "module '%s' not found (file imports are disabled: "
+             "only the standard library is searched)", name);
+    return;
+  }
   sb_init(&b, &L->diags->m);
   if (dir_of(d->file, dir, sizeof dir))
     sb_printf(&b, "%s, ", dir);
@@ -234,6 +264,7 @@ static void import(loader *L, const ast *n, diag_list *d) {
     return;
   }
   diag_list *md = diag_set_add(L->diags, where, text, len);
+  note_module(L, where, text, len);
   mem_free(&L->diags->m, text);
   if (!md) {
     L->oom = true;
@@ -529,9 +560,32 @@ static void parse_part(policy *p, rule *r, const ast *v, diag_list *d,
     md->n = 0; /* reported in the policy file instead */
 }
 
+/* The '}' that closes the placeholder whose '{' is at [s], or NULL.
+ * Braces inside it nest, so a map literal works ("{ {'a': 1}.a }"), and
+ * braces inside its string literals do not count ("{x == '}'}"). */
+static const char *placeholder_end(const char *s, const char *end) {
+  int depth = 0;
+  char quote = 0;
+  for (; s < end; s++) {
+    if (quote) {
+      if (*s == '\\' && s + 1 < end)
+        s++;
+      else if (*s == quote)
+        quote = 0;
+    } else if (*s == '"' || *s == '\'') {
+      quote = *s;
+    } else if (*s == '{') {
+      depth++;
+    } else if (*s == '}' && --depth == 0) {
+      return s;
+    }
+  }
+  return NULL;
+}
+
 /* Split "text {expr} text" into parts; each {expr} is parsed in a source
  * of its own (named after the rule) and compiled as an entry. "{{" and
- * "}}" stand for braces. */
+ * "}}" stand for braces outside a placeholder. */
 static void message(policy *p, rule *r, const ast *v, diag_list *d,
                     compiler *cg, loader *L) {
   if (v->kind != AST_STRING_LIT) {
@@ -552,7 +606,7 @@ static void message(policy *p, rule *r, const ast *v, diag_list *d,
       sb_putc(&lit, *s++);
       continue;
     }
-    const char *close = memchr(s, '}', (size_t)(end - s));
+    const char *close = placeholder_end(s, end);
     if (!close) {
       diag_add(d, v->sp, "message: '{' without a closing '}'");
       break;
@@ -702,9 +756,13 @@ static bool build(policy *p, loader *L, const char *file) {
     p->name = base_name(&p->a, file);
   rules(p, L);
   lets_unique(L);
+  name_index seen;
   schema_begin(p, L->facts.n);
-  for (size_t i = 0; i < L->facts.n; i++)
-    schema_add(p, L->facts.v[i].n, L->facts.v[i].d);
+  if (!names_init(&seen, L->facts.n, &p->a.m))
+    L->oom = true;
+  for (size_t i = 0; i < L->facts.n && !L->oom; i++)
+    schema_add(p, &seen, L->facts.v[i].n, L->facts.v[i].d);
+  names_free(&seen);
   schema_finish(p);
   if (p->nfacts)
     check_paths(p, L);
@@ -729,6 +787,8 @@ policy *policy_compile(const char *src, size_t len, const char *file,
   }
   arena_init(&p->a, 0, m);
   p->hosts = paths->hosts;
+  L.pol = p;
+  L.tail = &p->modules;
   ast *root = parse_policy(&L.ast, d);
   if (root)
     load_prelude(&L, d);

@@ -64,7 +64,7 @@ typedef struct check_run {
   const pol_policy *pol;
   pol_writer *w;
   unsigned long long vendors, noncompliant, bad;
-  bool read_failed, write_failed;
+  bool read_failed, write_failed, write_oom;
   bool assume_failed;  /* an --assume could not be set for some vendor */
   bool progress, progress_shown;
   double started, last_progress;

@@ -38,6 +38,8 @@ static int schema(pol_env *env, const char *path, pol_policy **out) {
     free(in.data);
   if (rc == POL_OK)
     return EXIT_OK;
+  if (rc == POL_ENOMEM)
+    return cli_out_of_memory();
   fputs(rc == POL_ESYNTAX ? pol_diag_render(env, isatty(STDERR_FILENO)
                                                       ? POL_RENDER_EXCERPT
                                                       : 0)
@@ -59,10 +61,8 @@ static int one_file(pol_env *env, const pol_policy *pol, const char *path) {
     cli_error("%s", pol_env_errmsg(env));
     return EXIT_USAGE;
   }
-  if (rc != POL_OK) {
-    cli_error("%s", pol_env_errmsg(env));
-    return EXIT_INPUT;
-  }
+  if (rc != POL_OK)
+    return cli_failed(rc, pol_env_errmsg(env), EXIT_INPUT);
   fputs(problems, stdout);
   return n ? EXIT_FAIL : EXIT_OK;
 }
@@ -72,7 +72,7 @@ static int run(const char *schema_path, const char **dirs, int ndirs,
   pol_env *env;
   pol_policy *pol = NULL;
   if (pol_env_new(NULL, &env) != POL_OK)
-    return EXIT_INPUT;
+    return cli_out_of_memory();
   int status = cli_env_setup(env, dirs, ndirs, NULL, 0);
   if (status == EXIT_OK)
     status = schema(env, schema_path, &pol);
@@ -95,7 +95,7 @@ int cmd_validate(int argc, char **argv) {
   const char **dirs = calloc((size_t)argc, sizeof *dirs);
   int ndirs = 0, i = 1, status = EXIT_OK;
   if (!dirs)
-    return EXIT_INPUT;
+    return cli_out_of_memory();
   for (; i < argc && status == EXIT_OK; i++) {
     const char *a = argv[i];
     if (!strcmp(a, "--")) {

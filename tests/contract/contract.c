@@ -846,7 +846,7 @@ static void test_limits(void) {
   test_name = "limits";
   CHECK_RC(eval_limited(100, 0, loop, msg, sizeof msg), POL_ELIMIT);
   CHECK_PREFIX(msg, "lim.cel:1:1: ");
-  CHECK_HAS(msg, "more than 100 loop iterations");
+  CHECK_HAS(msg, "more than 100 steps");
   CHECK_RC(eval_limited(5000, 0, loop, msg, sizeof msg), POL_OK);
   /* 0 means no limit, for both (issue 8, defect 6) */
   CHECK_RC(eval_limited(0, 0, loop, msg, sizeof msg), POL_OK);
@@ -1199,7 +1199,7 @@ static void test_value_format(void) {
 static const char *const SCRATCH_FILES[] = {
     "plain.pol", "mods/cmod.pol", "sibling.pol", "main.pol", "mods",
     "v.json",    "bad.json",      "bad.pol",     "cmod.pol", "main2.pol",
-    NULL};
+    "nfmain.pol", "nfmod.pol", NULL};
 
 static int make_scratch(int argc, char **argv, char *buf, size_t size) {
   const char *tmp = getenv("TMPDIR");
@@ -1256,6 +1256,7 @@ int main(int argc, char **argv) {
   contract_report_tests();
   contract_io_tests();
   contract_thread_tests();
+  contract_embed_tests();
   if (own)
     remove_scratch();
   if (known)

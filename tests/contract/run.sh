@@ -7,7 +7,7 @@
 # ones). VALGRIND=1 runs both programs under valgrind.
 #
 # The static link: `pkg-config --static --libs pol` gives -lpol plus what
-# libpol.a needs (libffi, libpcre2-8, -lm -ldl -lpthread), but -lpol picks
+# libpol.a needs (libffi, libpcre2-8, nettle, -lm -ldl -lpthread), but -lpol picks
 # libpol.so when both are installed, so -lpol becomes -l:libpol.a, as
 # docs/embedding.md ("Building against libpol") tells hosts to do.
 set -eu
@@ -19,7 +19,7 @@ trap 'rm -rf "$stage"' EXIT
 make --no-print-directory -s install B="$b" DESTDIR="$stage" PREFIX=/usr/local >/dev/null
 export PKG_CONFIG_PATH="$stage/usr/local/lib/pkgconfig"
 export PKG_CONFIG_SYSROOT_DIR="$stage"
-src="$here/contract.c $here/contract_report.c $here/contract_io.c $here/contract_threads.c"
+src="$here/contract.c $here/contract_report.c $here/contract_io.c $here/contract_threads.c $here/contract_embed.c"
 cflags="-std=c11 -Wall -Wextra -Werror -g -pthread $extra $(pkg-config --cflags pol)"
 # shellcheck disable=SC2086
 cc $cflags $src -o "$stage/contract-dynamic" $(pkg-config --libs pol)
