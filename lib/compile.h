@@ -17,6 +17,8 @@ typedef struct compile_let {
   const char *name;
   const ast *expr;
   diag_list *src; /* the source [expr] was parsed from */
+  bool derived;   /* a derived fact: the vendor's own value at the path
+                     [name] wins over [expr] (OPTFACT) */
 } compile_let;
 
 typedef struct compile_opts {

@@ -146,6 +146,19 @@ static int raw_token(pol_parser *p, POL_YYSTYPE *v, pol_loc *l) {
   return p->abort ? TOK_END : lex_scan(v, l, p->scanner);
 }
 
+/* Note token [t] at [l] in the formatter's record, when one is kept. */
+static void record(pol_parser *p, int t, const pol_loc *l) {
+  parse_tokens *r = p->toks;
+  if (!r || r->oom)
+    return;
+  if (!mem_grow(&p->a->m, (void **)&r->v, &r->cap, r->n + 1,
+                sizeof *r->v)) {
+    r->oom = true;
+    return;
+  }
+  r->v[r->n++] = (parse_token){t, l->off, l->end, l->line, l->col};
+}
+
 /* The next token for the parser: from the scanner, or in a policy from
  * the layout, which drops line breaks and separators that end nothing,
  * turns words into keywords and may add closing brackets. */
@@ -157,6 +170,10 @@ static int next_token(pol_parser *p, POL_YYSTYPE *v, pol_loc *l) {
     if (p->npend)
       return synthetic(p, p->pend[--p->npend], &v->tok, l, p->pend_loc);
     int t = raw_token(p, v, l);
+    if (t == TOK_COMMENT) {
+      record(p, t, l);
+      continue;
+    }
     if (!p->policy)
       return t == TOK_ASSIGN ? assign(p, &v->tok, l) : t;
     t = layout(p, t, &v->tok, l);
@@ -191,6 +208,8 @@ int parse_lex(POL_YYSTYPE *v, pol_loc *l, pol_parser *p) {
   }
   if (t == TOK_END)
     *l = after_last(p);
+  else
+    record(p, t, l);
   p->last = t;
   return t;
 }
@@ -227,13 +246,14 @@ int parse_lex(POL_YYSTYPE *v, pol_loc *l, pol_parser *p) {
  *     line break closes them (the grammar's error productions accept the
  *     closers); as many stray closers as were added are dropped later,
  *     until the next keyword;
- *   - a line inside a block that starts with policy, import, let, rule
- *     or fact is reported as a missing '}': the block is closed there,
+ *   - a line inside a block that starts with policy, import, let, rule,
+ *     fact or override is reported as a missing '}': the block is closed there,
  *     and one stray '}' at statement level is dropped later, until the
  *     next block opens. */
 
 enum {
-  LAY_PAREN = 1, LAY_BRACKET, LAY_BRACE, LAY_HEADER, LAY_RULE, LAY_FACT
+  LAY_PAREN = 1, LAY_BRACKET, LAY_BRACE, LAY_HEADER, LAY_RULE, LAY_FACT,
+  LAY_IMPORT
 };
 
 typedef struct keyword {
@@ -241,12 +261,12 @@ typedef struct keyword {
   int tok;
 } keyword;
 
-/* Statement keywords; the first five end a block left open. */
+/* Statement keywords; the first six end a block left open. */
 static const keyword stmt_words[] = {
     {"policy", TOK_POLICY}, {"import", TOK_IMPORT}, {"let", TOK_LET},
-    {"rule", TOK_RULE},     {"fact", TOK_FACT},     {"must", TOK_MUST},
-    {"should", TOK_SHOULD}, {"may", TOK_MAY}};
-enum { BLOCK_ENDERS = 5 };
+    {"rule", TOK_RULE},     {"fact", TOK_FACT},     {"override", TOK_OVERRIDE},
+    {"must", TOK_MUST},     {"should", TOK_SHOULD}, {"may", TOK_MAY}};
+enum { BLOCK_ENDERS = 6 };
 static const keyword header_words[] = {
     {"title", TOK_TITLE}, {"version", TOK_VERSION},
     {"description", TOK_DESCRIPTION}};
@@ -256,6 +276,7 @@ static const keyword rule_words[] = {
     {"require", TOK_REQUIRE},   {"message", TOK_MESSAGE},
     {"ask", TOK_ASK}};
 static const keyword fact_words[] = {{"refs", TOK_REFS}, {"ask", TOK_ASK}};
+static const keyword import_words[] = {{"exclude", TOK_EXCLUDE}};
 
 /* The clause keywords of the block kind [top] (LAY_HEADER, ...), and
  * how many there are in *[n]; NULL outside blocks. */
@@ -264,6 +285,7 @@ static const keyword *block_words(int top, size_t *n) {
   case LAY_HEADER: *n = POL_COUNTOF(header_words); return header_words;
   case LAY_RULE: *n = POL_COUNTOF(rule_words); return rule_words;
   case LAY_FACT: *n = POL_COUNTOF(fact_words); return fact_words;
+  case LAY_IMPORT: *n = POL_COUNTOF(import_words); return import_words;
   default: *n = 0; return NULL;
   }
 }
@@ -341,12 +363,14 @@ static int classify(pol_parser *p, int t, const pol_tok *v) {
 }
 
 /* '=' at [l]: ASSIGN as the second or third token of a `let` statement
- * (`let x = 1`, and `let = 1`, which the parser reports); anywhere else,
+ * (`let x = 1`, and `let = 1`, which the parser reports), or at statement
+ * level in a `fact` statement (a derived fact: `fact x: int = EXPR`, the
+ * parser says where it may go); anywhere else,
  * and always in an expression, '==' marked as a lexical error, so that
  * the parse goes on as if '==' had been written. */
 static int assign(pol_parser *p, pol_tok *v, const pol_loc *l) {
-  if (p->policy && p->nlay == 0 && !p->at_start && p->stmt == TOK_LET &&
-      p->stmt_n <= 2)
+  if (p->policy && p->nlay == 0 && !p->at_start &&
+      ((p->stmt == TOK_LET && p->stmt_n <= 2) || p->stmt == TOK_FACT))
     return TOK_ASSIGN;
   memset(v, 0, sizeof *v);
   v->s = "";
@@ -407,7 +431,10 @@ static int lay_open(pol_parser *p, int t, bool level0) {
     int t2 = p->stmt_tok2;
     if (p->stmt == TOK_POLICY && t2 == TOK_STRING)
       k = LAY_HEADER;
-    else if (p->stmt == TOK_RULE && (t2 == TOK_IDENT || t2 == TOK_RESERVED))
+    else if (p->stmt == TOK_IMPORT && t2 == TOK_STRING)
+      k = LAY_IMPORT;
+    else if ((p->stmt == TOK_RULE || p->stmt == TOK_OVERRIDE) &&
+             (t2 == TOK_IDENT || t2 == TOK_RESERVED))
       k = LAY_RULE;
   }
   if (t == '{' && level0 && p->stmt == TOK_FACT && ends_operand(p->lay_prev))
@@ -1112,6 +1139,26 @@ ast *parse_import(pol_parser *p, const pol_tok *name, pol_loc at) {
   return n;
 }
 
+/* The clauses of [block] (an AST_IMPORT holding only CLAUSEs) given to
+ * the import [imp], which now spans [at]. */
+ast *parse_import_block(pol_parser *p, ast *imp, ast *block, pol_loc at) {
+  for (uint32_t i = 0; i < block->nkids; i++)
+    push(p, imp, block->kids[i]);
+  imp->sp = sp_of(at);
+  return imp;
+}
+
+/* `override [id] [block]` spanning [at]: the block's clauses replace the
+ * imported rule's (policy.c checks which may). */
+ast *parse_override(pol_parser *p, const pol_tok *id, ast *block,
+                    pol_loc at) {
+  POL_UNUSED(p);
+  block->kind = AST_OVERRIDE;
+  block->name = id->s;
+  block->sp = sp_of(at);
+  return block;
+}
+
 /* `let [name] = [e]` spanning [at]. */
 ast *parse_let(pol_parser *p, const pol_tok *name, pexpr e, pol_loc at) {
   ast *n = node(p, AST_LET, at);
@@ -1234,6 +1281,13 @@ ast *parse_fact(pol_parser *p, pexpr path, pexpr type, pol_loc at) {
 /* The allowed values `in [in]` of [fact]. */
 ast *parse_fact_in(pol_parser *p, ast *fact, pexpr in) {
   push(p, fact, in.n);
+  return fact;
+}
+
+/* The expression [e] a derived [fact] is computed by. */
+ast *parse_fact_derived(pol_parser *p, ast *fact, pexpr e) {
+  fact->flags |= AST_F_DERIVED;
+  push(p, fact, e.n);
   return fact;
 }
 
@@ -1455,9 +1509,10 @@ static bool start_scan(pol_parser *p) {
 /* Parse the whole of [d]'s source into arena [a], as a policy when
  * [policy], else as one CEL expression. Returns the root, or NULL when
  * this parse reported any error. */
-static ast *run(arena *a, diag_list *d, bool policy) {
+static ast *run(arena *a, diag_list *d, bool policy, parse_tokens *toks) {
   pol_parser p;
   memset(&p, 0, sizeof p);
+  p.toks = toks;
   p.a = a;
   p.d = d;
   p.pos = 0;
@@ -1487,9 +1542,21 @@ static ast *run(arena *a, diag_list *d, bool policy) {
 
 /* Parse the whole of [d]'s source as one CEL expression into arena [a].
  * Returns the root, or NULL when this parse reported any error. */
-ast *parse_expr(arena *a, diag_list *d) { return run(a, d, false); }
+ast *parse_expr(arena *a, diag_list *d) { return run(a, d, false, NULL); }
 
 /* Parse the whole of [d]'s source as a policy file into arena [a].
  * Returns the AST_POLICY root, or NULL when this parse reported any
  * error. */
-ast *parse_policy(arena *a, diag_list *d) { return run(a, d, true); }
+ast *parse_policy(arena *a, diag_list *d) {
+  return run(a, d, true, NULL);
+}
+
+/* parse_expr with the formatter's record of tokens and comments. */
+ast *parse_expr_tokens(arena *a, diag_list *d, parse_tokens *out) {
+  return run(a, d, false, out);
+}
+
+/* parse_policy with the formatter's record of tokens and comments. */
+ast *parse_policy_tokens(arena *a, diag_list *d, parse_tokens *out) {
+  return run(a, d, true, out);
+}
