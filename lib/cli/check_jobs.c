@@ -11,6 +11,7 @@
  * output is byte for byte the output of one job, and memory holds at
  * most one vendor per slot (4 per job).
  */
+#include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -290,10 +291,15 @@ int check_parallel(check_run *cr) {
     cli_error("out of memory");
     return EXIT_INPUT;
   }
-  while (started < n && pthread_create(&t[started], NULL, worker, &p) == 0)
+  int err = 0;
+  while (started < n &&
+         (err = pthread_create(&t[started], NULL, worker, &p)) == 0)
     started++;
   if (started == 0) {
-    cli_error("cannot start threads for --jobs");
+    /* EAGAIN is what glibc says when it cannot allocate a thread's
+     * stack or TLS: out of memory, as every command says it */
+    cli_error("%scannot start threads for --jobs",
+              err == EAGAIN || err == ENOMEM ? "out of memory: " : "");
     status = EXIT_INPUT;
   } else {
     status = feed(&p);
