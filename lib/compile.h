@@ -39,6 +39,11 @@ POL_INTERNAL compiler *cg_new(const compile_opts *o, const mem *m);
 /* Compile [root], parsed from [d]'s source, as a new entry point; every
  * error is added to [d]. Returns the entry's first instruction index. */
 POL_INTERNAL uint32_t cg_entry(compiler *c, const ast *root, diag_list *d);
+/* The program compiled so far, to run an entry that compiled without
+ * error before cg_finish: valid until the next cg_entry (which may move
+ * its code) or cg_finish. Residuals (residual.c) compile the pieces of a
+ * rule one after another into one program this way. */
+POL_INTERNAL const program *cg_program(const compiler *c);
 /* The program, or NULL if any entry had an error (or on out of memory,
  * reported in the last entry's list). Frees [c] either way; the program
  * copies the source texts it needs. */
