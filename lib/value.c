@@ -247,7 +247,7 @@ bool val_compare(val a, val b, int *cmp) {
     *cmp = cmp_numbers(a, b);
     return *cmp != 2;
   }
-  *cmp = 2;
+  *cmp = 3; /* not comparable, unless the switch below says otherwise */
   if (a.kind != b.kind)
     return false;
   switch (a.kind) {
