@@ -153,6 +153,13 @@ enum { POL_RENDER_EXCERPT = 1, POL_RENDER_COLOR = 2 };
 /* Every diagnostic as text; POL_RENDER_EXCERPT adds the source line and
  * a caret under the span, POL_RENDER_COLOR adds ANSI colours. */
 POL_API const char *pol_diag_render(pol_env *env, int flags);
+/* The one of the [n] [candidates] that [word] most likely misspells, by
+ * the rule of every "did you mean" the library prints (edit distance,
+ * letter case ignored; docs/errors.md), or NULL when none is near
+ * enough. Returns one of [candidates]; allocates nothing. For hosts and
+ * tools that check names of their own. */
+POL_API const char *pol_suggest(const char *word,
+                                const char *const *candidates, size_t n);
 
 /* ==== compiling expressions ============================================== */
 

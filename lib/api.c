@@ -18,6 +18,7 @@
 #include "handles.h"
 #include "host.h"
 #include "parse.h"
+#include "suggest.h"
 
 void api_msg(sbuf *b, const char *fmt, ...) {
   va_list ap;
@@ -173,6 +174,17 @@ const char *pol_diag_render(pol_env *env, int flags) {
   sb_putc(&env->text, '\0');
   env->text.len--;
   return env->text.oom ? "out of memory" : env->text.p;
+}
+
+const char *pol_suggest(const char *word, const char *const *candidates,
+                        size_t n) {
+  if (!word || (!candidates && n))
+    return NULL;
+  suggest s;
+  suggest_init(&s, word);
+  for (size_t i = 0; i < n; i++)
+    suggest_offer(&s, candidates[i]);
+  return suggest_best(&s);
 }
 
 /* ==== compile ============================================================ */

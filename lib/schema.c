@@ -9,6 +9,7 @@
 #include "schema.h"
 
 #include "host.h"
+#include "suggest.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -143,31 +144,6 @@ bool schema_known(const policy *p, const char *path) {
   return false;
 }
 
-/* Edit distance, capped: only small distances matter for suggestions. */
-static size_t distance(const char *a, const char *b) {
-  size_t n = strlen(a), m = strlen(b);
-  if (n > 200 || m > 200)
-    return 1000;
-  size_t row[201];
-  for (size_t j = 0; j <= m; j++)
-    row[j] = j;
-  for (size_t i = 1; i <= n; i++) {
-    size_t prev = row[0];
-    row[0] = i;
-    for (size_t j = 1; j <= m; j++) {
-      size_t up = row[j];
-      size_t best = prev + (a[i - 1] != b[j - 1]);
-      if (row[j - 1] + 1 < best)
-        best = row[j - 1] + 1;
-      if (up + 1 < best)
-        best = up + 1;
-      row[j] = best;
-      prev = up;
-    }
-  }
-  return row[m];
-}
-
 /* A declared path with the same parent as [path] whose last segment
  * shares at least 3 leading characters with [path]'s: an abbreviation
  * (backup.gens -> backup.generations). */
@@ -201,18 +177,14 @@ static const char *same_leaf(const policy *p, const char *path) {
 }
 
 /* The declared path [path] most likely meant: the nearest by edit
- * distance if it is near enough to be a typo, else an abbreviation, else
- * a missed level. */
+ * distance if it is near enough to be a typo (suggest.c), else an
+ * abbreviation, else a missed level. */
 const char *schema_suggest(const policy *p, const char *path) {
-  const char *best = NULL;
-  size_t bd = strlen(path) / 3 + 2; /* farther than this is no typo */
-  for (uint32_t i = 0; i < p->nfacts; i++) {
-    size_t dd = distance(path, p->facts[i].path);
-    if (dd < bd) {
-      bd = dd;
-      best = p->facts[i].path;
-    }
-  }
+  suggest s;
+  suggest_init(&s, path);
+  for (uint32_t i = 0; i < p->nfacts; i++)
+    suggest_offer(&s, p->facts[i].path);
+  const char *best = suggest_best(&s);
   if (!best)
     best = same_parent(p, path);
   return best ? best : same_leaf(p, path);
