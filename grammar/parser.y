@@ -66,7 +66,9 @@ typedef struct pol_tok {
                           UINT: value */
   double d;            /* DOUBLE */
   const char *err;     /* lexical error in this token, or NULL */
+  const char *ehint;   /* a hint for it, or NULL */
   uint32_t eoff, elen; /* where it is */
+  diag_code ecode;     /* its code */
 } pol_tok;
 
 /* An expression under construction and its nesting depth (a leaf is 1,
@@ -104,6 +106,10 @@ typedef struct pol_parser {
   int prev;             /* the token before it */
   pol_loc last_loc;     /* location of the last token scanned */
   int64_t bad_tok;      /* offset of the last token with a lexical error */
+  bool swallowed;       /* the lexer dropped text with an error ('#') */
+  uint32_t quiet_end;   /* a lexical error was reported for the run of
+                           characters before this offset: the rest of
+                           the run gets no second message */
   uint32_t nest;        /* open brackets */
   uint32_t cond[POL_MAX_PARSE_DEPTH + 2]; /* open '?' per bracket level */
   ast spare;            /* stand-in node when the arena is exhausted */
@@ -216,6 +222,13 @@ POL_INTERNAL ast *parse_rule_title(pol_parser *p, ast *rule,
 POL_INTERNAL ast *parse_rule_line(pol_parser *p, ast *rule, pexpr e,
                                   pol_loc at);
 POL_INTERNAL ast *parse_rule_bare(pol_parser *p, pexpr e);
+
+/* A lexical error [code] at the [len] bytes at [off] that the lexer
+ * swallows rather than returning as a token (a '#' comment, a full-width
+ * space): reported with [msg] and [hint] (may be NULL). */
+POL_INTERNAL void parse_lex_error(pol_parser *p, uint32_t off, uint32_t len,
+                                  const pol_loc *l, diag_code code,
+                                  const char *msg, const char *hint);
 
 /* lexer.l: the flex scanner proper, and its fatal-error exit. */
 POL_INTERNAL int lex_scan(POL_YYSTYPE *v, pol_loc *l, void *scanner);

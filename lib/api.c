@@ -137,6 +137,8 @@ static pol_diag diag_of(const diag_list *l, const diag *d) {
   r.line = d->sp.line;
   r.col = d->sp.col;
   r.message = d->msg;
+  r.code = diag_code_text(d->code);
+  r.hint = d->hint;
   r.offset = d->sp.off;
   r.bytes = d->sp.len;
   r.len = end <= l->srclen && d->sp.len
@@ -169,7 +171,9 @@ const char *pol_diag_render(pol_env *env, int flags) {
   env->text.len = 0;
   for (size_t k = 0; k < env->diags.n; k++)
     for (size_t i = 0; i < env->diags.lists[k]->n; i++)
-      diag_render(env->diags.lists[k], i, flags & POL_RENDER_EXCERPT,
+      diag_render(env->diags.lists[k], i,
+                  (flags & POL_RENDER_EXCERPT ? DIAG_EXCERPT : 0) |
+                      (flags & POL_RENDER_COLOR ? DIAG_COLOR : 0),
                   &env->text);
   sb_putc(&env->text, '\0');
   env->text.len--;

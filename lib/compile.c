@@ -23,6 +23,7 @@
 #include "opcodes.h"
 #include "ops.h"
 #include "regex.h"
+#include "suggest.h"
 
 /* A macro's range path and the local slot holding its value. */
 typedef struct range_alias {
@@ -76,8 +77,9 @@ static bool literal_value(compiler *c, const ast *n, val *out);
 
 /* ==== emission =========================================================== */
 
-static void fail(compiler *c, const ast *n, const char *msg, const char *arg) {
-  diag_add(c->d, n->sp, msg, arg);
+static void fail(compiler *c, diag_code code, const ast *n, const char *msg,
+                 const char *arg) {
+  diag_add(c->d, code, n->sp, msg, arg);
 }
 
 /* Append one raw word attributed to [n]; returns its index. */
@@ -128,7 +130,7 @@ static void patch(compiler *c, uint32_t at) {
   }
   int32_t off = (int32_t)(p->ncode - (at + 1));
   if (off > MAXARG_SJ) {
-    diag_add(c->d, diag_span_at(c->d, p->locs[at].off, 1),
+    diag_add(c->d, DC_LIMIT, diag_span_at(c->d, p->locs[at].off, 1),
              "expression too large: jump exceeds %d instructions",
              MAXARG_SJ);
     return;
@@ -156,7 +158,7 @@ static uint32_t konst(compiler *c, val v, const ast *n) {
         (v.kind != V_DOUBLE || p->consts[i].as.u == v.as.u))
       return i;
   if (p->nconsts >= MAXARG_A) {
-    fail(c, n, "too many constants (limit is 16777215)%s", "");
+    fail(c, DC_LIMIT, n, "too many constants (limit is 16777215)%s", "");
     return 0;
   }
   if (!mem_grow((void **)&p->consts, &c->cap_consts, p->nconsts + 1,
@@ -235,7 +237,8 @@ static uint32_t source_index(compiler *c, diag_list *d) {
 static void inline_let(compiler *c, int i, const ast *use) {
   const compile_let *l = &c->o->lets[i];
   if (c->expanding[i]) {
-    fail(c, use, "'%s' is defined in terms of itself", l->name);
+    fail(c, DC_RECURSIVE_LET, use, "'%s' is defined in terms of itself",
+         l->name);
     return;
   }
   diag_list *d = c->d;
@@ -558,7 +561,7 @@ static void list_(compiler *c, const ast *n) {
     return;
   }
   if (n->nkids > MAXARG_A) {
-    fail(c, n, "list literal too long%s", "");
+    fail(c, DC_LIMIT, n, "list literal too long%s", "");
     return;
   }
   for (uint32_t i = 0; i < n->nkids; i++)
@@ -627,7 +630,7 @@ static const char *var_name(compiler *c, const ast *n) {
     return n->name;
   const char *name = block_var_name(c, n);
   if (!name)
-    fail(c, n, "expected a variable name here, as in x%s", "");
+    fail(c, DC_BAD_MACRO, n, "expected a variable name here, as in x%s", "");
   return name;
 }
 
@@ -762,8 +765,8 @@ static void bind_macro(compiler *c, const ast *n) {
 static void has_macro(compiler *c, const ast *n) {
   const ast *arg = n->kids[0];
   if (arg->kind != AST_SELECT || (arg->flags & AST_F_OPTIONAL)) {
-    fail(c, arg, "has() needs a field selection argument, as in has(a.b)%s",
-         "");
+    fail(c, DC_BAD_MACRO, arg,
+         "has() needs a field selection argument, as in has(a.b)%s", "");
     return;
   }
   expr(c, arg->kids[0]);
@@ -791,7 +794,7 @@ static const builtin *must_find(compiler *c, const char *name, int style,
                                 int n, const ast *at) {
   const builtin *b = bi_lookup(name, style, n, NULL);
   if (!b)
-    fail(c, at, "internal error: builtin '%s' is missing", name);
+    fail(c, DC_INTERNAL, at, "internal error: builtin '%s' is missing", name);
   return b;
 }
 
@@ -833,7 +836,8 @@ static void opt_map_macro(compiler *c, const ast *n, bool flat) {
 static void block_macro(compiler *c, const ast *n) {
   const ast *l = n->kids[1];
   if (l->kind != AST_LIST || c->nblocks == (int)POL_COUNTOF(c->blocks)) {
-    fail(c, l, "cel.block needs a list literal of expressions%s", "");
+    fail(c, DC_BAD_MACRO, l, "cel.block needs a list literal of expressions%s",
+         "");
     return;
   }
   uint32_t base = local_alloc(c, l->nkids);
@@ -853,7 +857,8 @@ static void block_index(compiler *c, const ast *n) {
   const ast *i = n->kids[1];
   if (c->nblocks == 0 || i->kind != AST_INT_LIT || i->lit.i < 0 ||
       (uint64_t)i->lit.i >= c->blocks[c->nblocks - 1].n) {
-    fail(c, n, "cel.index() outside its cel.block or out of range%s", "");
+    fail(c, DC_BAD_MACRO, n,
+         "cel.index() outside its cel.block or out of range%s", "");
     return;
   }
   emit(c, OP_LOADLOCAL, c->blocks[c->nblocks - 1].base + (uint32_t)i->lit.i,
@@ -887,7 +892,8 @@ static bool cel_macro(compiler *c, const ast *n) {
     if (v)
       emit(c, OP_LOADLOCAL, v->slot, n);
     else
-      fail(c, n, "%s is not an iteration variable in scope", name);
+      fail(c, DC_BAD_MACRO, n, "%s is not an iteration variable in scope",
+           name);
   }
   return true;
 }
@@ -925,7 +931,7 @@ static uint32_t fn_index(compiler *c, const builtin *b, const ast *n) {
     if (p->fns[i] == b)
       return i;
   if (p->nfns >= MAXARG_BC) {
-    fail(c, n, "too many distinct functions (limit is 4095)%s", "");
+    fail(c, DC_LIMIT, n, "too many distinct functions (limit is 4095)%s", "");
     return 0;
   }
   if (!mem_grow((void **)&p->fns, &c->cap_fns, p->nfns + 1, sizeof *p->fns)) {
@@ -955,7 +961,7 @@ static bool constant_match(compiler *c, const builtin *b,
     if (pat.kind == V_ERROR || e.as.e->kind == ERR_NOMEM)
       c->oom = true;
     else
-      diag_add(c->d, args[1]->sp, "%s", e.as.e->msg);
+      diag_add(c->d, DC_BAD_REGEX, args[1]->sp, "%s", e.as.e->msg);
     return true;
   }
   uint32_t k = konst(c, pat, n), cap = p->nrx;
@@ -976,7 +982,7 @@ static bool constant_match(compiler *c, const builtin *b,
 static void emit_call(compiler *c, const builtin *b, const ast *const *args,
                       uint32_t nargs, const ast *n) {
   if (nargs > MAXARG_BC) {
-    fail(c, n, "too many arguments%s", "");
+    fail(c, DC_LIMIT, n, "too many arguments%s", "");
     return;
   }
   if (constant_match(c, b, args, nargs, n))
@@ -987,24 +993,67 @@ static void emit_call(compiler *c, const builtin *b, const ast *const *args,
   stack(c, 1 - (int)nargs);
 }
 
-/* A known function with the wrong arity is a compile error. An unknown
- * one is, as in CEL, an error value at run time, which && and || can
- * absorb: `f_unknown(1) || true` is true; in strict mode it is a compile
- * error too. */
+/* A known function called by [n] with the wrong number [got] of
+ * arguments (the receiver not counted): what it takes, and its signature
+ * as a hint. */
+static void wrong_arity(compiler *c, const ast *n, const char *name,
+                        int style, int got) {
+  int min = 0, max = 0, recv = style == BI_RECEIVER;
+  const char *doc = NULL;
+  if (!bi_arity(name, style, &min, &max, &doc)) {
+    diag_add(c->d, DC_ARITY, n->sp, "wrong number of arguments to '%s'",
+             name);
+    return;
+  }
+  min -= recv;
+  max -= max < 0 ? 0 : recv;
+  const char *what = recv ? "method" : "function";
+  if (max < 0)
+    diag_add(c->d, DC_ARITY, n->sp, "%s '%s' takes at least %d argument%s, "
+             "got %d", what, name, min, min == 1 ? "" : "s", got);
+  else if (min == max)
+    diag_add(c->d, DC_ARITY, n->sp, "%s '%s' takes %d argument%s, got %d",
+             what, name, min, min == 1 ? "" : "s", got);
+  else
+    diag_add(c->d, DC_ARITY, n->sp, "%s '%s' takes %d to %d arguments, "
+             "got %d", what, name, min, max, got);
+  size_t sig = strcspn(doc, ":");
+  diag_hint(c->d, "%.*s", (int)sig, doc);
+}
+
+/* The function [name] (of [style]) most likely meant: a builtin, a host
+ * function or a macro near it by spelling, or the CEL name of a name
+ * from another language (len: size). NULL if none. */
+static const char *function_like(const compiler *c, const char *name,
+                                 int style) {
+  const char *alias = bi_alias(name);
+  if (alias)
+    return alias;
+  suggest s;
+  suggest_init(&s, name);
+  bi_offer(&s, style);
+  if (style == BI_GLOBAL)
+    host_offer(c->o->hosts, &s);
+  return suggest_best(&s);
+}
+
+/* A call of a function nobody defines. In CEL it is an error value at
+ * run time, which && and || can absorb: `f_unknown(1) || true` is true.
+ * In strict mode (always in policies) it is a compile error, with the
+ * function most likely meant. */
 static void unknown_function(compiler *c, const ast *n, const char *name,
-                             bool name_found, int style) {
-  if (name_found) {
-    diag_add(c->d, n->sp, "wrong number of arguments to '%s'", name);
-    return;
-  }
+                             int style) {
+  const char *what = style == BI_RECEIVER ? "method" : "function";
   if (c->o->strict) {
-    diag_add(c->d, n->sp, "unknown %s '%s'",
-             style == BI_RECEIVER ? "method" : "function", name);
+    diag_add(c->d, style == BI_RECEIVER ? DC_UNKNOWN_METHOD
+                                        : DC_UNKNOWN_FUNCTION,
+             n->sp, "unknown %s '%s'", what, name);
+    const char *like = function_like(c, name, style);
+    if (like)
+      diag_hint(c->d, "did you mean '%s'?", like);
     return;
   }
-  const char *msg = arena_printf(&c->p->a, "unknown %s '%s'",
-                                 style == BI_RECEIVER ? "method" : "function",
-                                 name);
+  const char *msg = arena_printf(&c->p->a, "unknown %s '%s'", what, name);
   emit(c, OP_ERROR, name_const(c, msg ? msg : name, n), n);
 }
 
@@ -1046,11 +1095,11 @@ static bool qualified_call(compiler *c, const ast *n) {
   if (!b && !found && !is_namespace(chain_root(n->kids[0])->name))
     return false;
   if (!b && !found) { /* math.sqrt: a function we lack, not a method */
-    unknown_function(c, n, buf, false, BI_GLOBAL);
+    unknown_function(c, n, buf, BI_GLOBAL);
     return true;
   }
   if (!b)
-    unknown_function(c, n, buf, true, BI_GLOBAL);
+    wrong_arity(c, n, buf, BI_GLOBAL, (int)n->nkids - 1);
   else
     emit_call(c, b, (const ast *const *)n->kids + 1, n->nkids - 1, n);
   return true;
@@ -1077,16 +1126,17 @@ static bool host_arity(compiler *c, const builtin *b, uint32_t n,
     return true;
   const char *sig = host_signature(b), *s = b->min == 1 ? "" : "s";
   if (sig)
-    diag_add(c->d, at->sp, "'%s' takes %d argument%s (%s), got %u", b->name,
-             b->min, s, sig, n);
+    diag_add(c->d, DC_ARITY, at->sp, "'%s' takes %d argument%s (%s), got %u",
+             b->name, b->min, s, sig, n);
   else if (b->max < 0)
-    diag_add(c->d, at->sp, "'%s' takes at least %d argument%s, got %u",
-             b->name, b->min, s, n);
+    diag_add(c->d, DC_ARITY, at->sp,
+             "'%s' takes at least %d argument%s, got %u", b->name, b->min, s,
+             n);
   else if (b->min == b->max)
-    diag_add(c->d, at->sp, "'%s' takes %d argument%s, got %u", b->name,
-             b->min, s, n);
+    diag_add(c->d, DC_ARITY, at->sp, "'%s' takes %d argument%s, got %u",
+             b->name, b->min, s, n);
   else
-    diag_add(c->d, at->sp, "'%s' takes %d to %d arguments, got %u",
+    diag_add(c->d, DC_ARITY, at->sp, "'%s' takes %d to %d arguments, got %u",
              b->name, b->min, b->max, n);
   return false;
 }
@@ -1102,7 +1152,7 @@ static bool host_literals(compiler *c, const builtin *b,
     char want[32];
     if (!literal_value(c, args[i], &v) || host_accepts(b, (int)i, v.kind))
       continue;
-    diag_add(c->d, args[i]->sp,
+    diag_add(c->d, DC_ARG_TYPE, args[i]->sp,
              "host function '%s': argument %u must be %s, got %s (%s)",
              b->name, i + 1, sig_arg(host_signature(b), (int)i, want,
                                      sizeof want),
@@ -1138,11 +1188,12 @@ static void call(compiler *c, const ast *n) {
   int style = recv ? BI_RECEIVER : BI_GLOBAL;
   bool found;
   const builtin *b = bi_lookup(n->name, style, (int)n->nkids, &found);
-  if (!b) {
-    unknown_function(c, n, n->name, found, style);
-    return;
-  }
-  emit_call(c, b, (const ast *const *)n->kids, n->nkids, n);
+  if (!b && found)
+    wrong_arity(c, n, n->name, style, (int)n->nkids - (recv ? 1 : 0));
+  else if (!b)
+    unknown_function(c, n, n->name, style);
+  else
+    emit_call(c, b, (const ast *const *)n->kids, n->nkids, n);
 }
 
 /* ==== the walk =========================================================== */
@@ -1177,10 +1228,12 @@ static void expr_node(compiler *c, const ast *n) {
   case AST_LIST: list_(c, n); return;
   case AST_MAP: map_(c, n); return;
   case AST_MESSAGE:
-    fail(c, n, "message construction '%s{...}' is not supported", n->name);
+    fail(c, DC_UNSUPPORTED, n, "message construction '%s{...}' is not supported",
+         n->name);
     return;
   default:
-    fail(c, n, "unexpected %s in expression", ast_kind_name(n->kind));
+    fail(c, DC_INTERNAL, n, "unexpected %s in expression",
+         ast_kind_name(n->kind));
     return;
   }
 }
@@ -1215,10 +1268,10 @@ uint32_t cg_entry(compiler *c, const ast *root, diag_list *d) {
   expr(c, root);
   emit(c, OP_RETURN, 0, root);
   if (c->oom)
-    diag_add(d, root->sp, "out of memory while compiling");
+    diag_add(d, DC_NO_MEMORY, root->sp, "out of memory while compiling");
   else if (c->depth != 0 && d->n == errors) /* RETURN popped the result */
-    diag_add(d, root->sp, "internal error: stack depth %d at the end",
-             c->depth);
+    diag_add(d, DC_INTERNAL, root->sp,
+             "internal error: stack depth %d at the end", c->depth);
   if (d->n > errors)
     c->failed = true;
   return entry;
@@ -1264,7 +1317,7 @@ program *compile_expr(const ast *root, diag_list *d, const char *const *vars,
   compile_opts o = {vars, nvars, NULL, 0, NULL, false};
   compiler *c = cg_new(&o);
   if (!c) {
-    diag_add(d, root->sp, "out of memory while compiling");
+    diag_add(d, DC_NO_MEMORY, root->sp, "out of memory while compiling");
     return NULL;
   }
   cg_entry(c, root, d);

@@ -22,6 +22,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "chars.h"
+#include "suggest.h"
+
 #include "parser.h"
 #define YYSTYPE POL_YYSTYPE
 #define YYLTYPE POL_YYLTYPE
@@ -36,9 +39,10 @@ static span sp_of(pol_loc l) {
 /* Add an error to the list and count it for this parse. After out of
  * memory nothing more is said: names may have been lost (a keyword read
  * as ""), so later messages could be wrong. */
-static void report(pol_parser *p, span sp, const char *fmt, ...)
-    POL_PRINTF(3, 4);
-static void report(pol_parser *p, span sp, const char *fmt, ...) {
+static void report(pol_parser *p, diag_code code, span sp, const char *fmt,
+                   ...) POL_PRINTF(4, 5);
+static void report(pol_parser *p, diag_code code, span sp, const char *fmt,
+                   ...) {
   char msg[256];
   if (p->oom)
     return;
@@ -46,19 +50,30 @@ static void report(pol_parser *p, span sp, const char *fmt, ...) {
   va_start(ap, fmt);
   vsnprintf(msg, sizeof msg, fmt, ap);
   va_end(ap);
-  diag_add(p->d, sp, "%s", msg);
+  diag_add(p->d, code, sp, "%s", msg);
   p->nerr++;
+}
+
+/* A hint for the diagnostic just reported. */
+static void hint(pol_parser *p, const char *fmt, ...) POL_PRINTF(2, 3);
+static void hint(pol_parser *p, const char *fmt, ...) {
+  char msg[256];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  diag_hint(p->d, "%s", msg);
 }
 
 static void oom(pol_parser *p, span sp) {
   if (!p->oom)
-    report(p, sp, "out of memory");
+    report(p, DC_NO_MEMORY, sp, "out of memory");
   p->oom = true;
 }
 
 static void too_deep(pol_parser *p, span sp) {
   if (!p->deep)
-    report(p, sp, "expression nested too deeply (limit is %d)",
+    report(p, DC_LIMIT, sp, "expression nested too deeply (limit is %d)",
            POL_MAX_PARSE_DEPTH);
   p->deep = true;
 }
@@ -118,10 +133,31 @@ static pol_loc after_last(const pol_parser *p) {
 static void token_error(pol_parser *p, const pol_loc *l, const pol_tok *t) {
   span sp = span_in(p, l, t->eoff, t->elen);
   p->bad_tok = l->off;
-  if (strcmp(t->err, "out of memory") == 0)
+  if (t->ecode == DC_NO_MEMORY) {
     oom(p, sp);
-  else
-    report(p, sp, "%s", t->err);
+    return;
+  }
+  if (!t->err[0]) { /* the rest of a run already reported: no message */
+    p->nerr++;
+    return;
+  }
+  report(p, t->ecode, sp, "%s", t->err);
+  if (t->ehint)
+    hint(p, "%s", t->ehint);
+}
+
+void parse_lex_error(pol_parser *p, uint32_t off, uint32_t len,
+                     const pol_loc *l, diag_code code, const char *msg,
+                     const char *hnt) {
+  pol_tok t;
+  memset(&t, 0, sizeof t);
+  t.err = msg;
+  t.ehint = hnt;
+  t.ecode = code;
+  t.eoff = off;
+  t.elen = len;
+  token_error(p, l, &t);
+  p->swallowed = true;
 }
 
 static int layout(pol_parser *p, int t, pol_tok *v, pol_loc *l);
@@ -129,6 +165,7 @@ static int force_close(pol_parser *p, pol_tok *v, pol_loc *l);
 static int synthetic(pol_parser *p, int t, pol_tok *v, pol_loc *l,
                      pol_loc at);
 static int assign(pol_parser *p, pol_tok *v, const pol_loc *l);
+static int word_operator(int t, pol_tok *v, const pol_loc *l, int prev);
 
 /* The next raw token: a line break or a word the layout held back, or
  * the scanner's next one. */
@@ -158,7 +195,8 @@ static int next_token(pol_parser *p, POL_YYSTYPE *v, pol_loc *l) {
       return synthetic(p, p->pend[--p->npend], &v->tok, l, p->pend_loc);
     int t = raw_token(p, v, l);
     if (!p->policy)
-      return t == TOK_ASSIGN ? assign(p, &v->tok, l) : t;
+      return t == TOK_ASSIGN ? assign(p, &v->tok, l)
+                             : word_operator(t, &v->tok, l, p->prev);
     t = layout(p, t, &v->tok, l);
     if (t >= 0)
       return t;
@@ -191,6 +229,10 @@ int parse_lex(POL_YYSTYPE *v, pol_loc *l, pol_parser *p) {
   }
   if (t == TOK_END)
     *l = after_last(p);
+  if (p->swallowed) { /* the lexer dropped text with an error: what it */
+    p->bad_tok = l->off; /* left unfinished is no mistake of its own */
+    p->swallowed = false;
+  }
   p->last = t;
   return t;
 }
@@ -350,7 +392,9 @@ static int assign(pol_parser *p, pol_tok *v, const pol_loc *l) {
     return TOK_ASSIGN;
   memset(v, 0, sizeof *v);
   v->s = "";
-  v->err = "unexpected character '='; did you mean '=='?";
+  v->err = "'=' is not a comparison";
+  v->ehint = "write '==' to compare; '=' only names a let (let x = ...)";
+  v->ecode = DC_BAD_OPERATOR;
   v->eoff = l->off;
   v->elen = l->end - l->off;
   return TOK_EQ;
@@ -420,6 +464,83 @@ static int lay_open(pol_parser *p, int t, bool level0) {
   return TOK_BLOCK_OPEN;
 }
 
+/* The operator words of other languages, at [v], as the CEL operator
+ * token (TOK_OR, TOK_AND), or 0. */
+static int operator_word(const pol_tok *v) {
+  return !v->err && strcmp(v->s, "or") == 0    ? TOK_OR
+         : !v->err && strcmp(v->s, "and") == 0 ? TOK_AND
+                                                : 0;
+}
+
+/* The identifier [t] (value [v]) right after [prev]: when it is `or` or
+ * `and` after an operand, where no name can stand, the operator it
+ * means, marked with the error that says so; parsing goes on as if
+ * `||` or `&&` had been written. Else [t]. */
+static int word_operator(int t, pol_tok *v, const pol_loc *l, int prev) {
+  int op = t == TOK_IDENT && ends_operand(prev) ? operator_word(v) : 0;
+  if (!op)
+    return t;
+  v->eoff = l->off;
+  v->elen = l->end - l->off;
+  v->ecode = DC_WORD_OPERATOR;
+  v->err = op == TOK_OR ? "'or' is not an operator in CEL"
+                        : "'and' is not an operator in CEL";
+  v->ehint = op == TOK_OR ? "write '||' for or" : "write '&&' for and";
+  return op;
+}
+
+/* Binary operators, which no expression can start with. */
+static bool binary_only(int t) {
+  static const int toks[] = {TOK_OR, TOK_AND, TOK_EQ, TOK_NE, TOK_LE,
+                             TOK_GE, '<',     '>',     '*',    '/',
+                             '%',    '+',     TOK_IN};
+  for (size_t i = 0; i < POL_COUNTOF(toks); i++)
+    if (toks[i] == t)
+      return true;
+  return false;
+}
+
+/* After an operand and a line break: whether the next line starts with
+ * a binary operator (or `or`, `and`), continuing the expression. Then
+ * that token is marked with the error that says where the operator goes
+ * and the line break ends nothing, so the expression parses whole; the
+ * token waits in held_* either way. */
+static bool continued_below(pol_parser *p) {
+  POL_YYSTYPE v;
+  pol_loc l;
+  int t;
+  do {
+    v.tok.err = NULL;
+    t = p->abort ? TOK_END : lex_scan(&v, &l, p->scanner);
+  } while (t == TOK_NEWLINE);
+  int word = t == TOK_IDENT ? operator_word(&v.tok) : 0;
+  bool cont = (binary_only(t) || word) && !v.tok.err;
+  if (cont) {
+    size_t n = l.end - l.off;
+    const char *op = p->d->src + l.off;
+    v.tok.ecode = word ? DC_WORD_OPERATOR : DC_LEADING_OPERATOR;
+    v.tok.err = arena_printf(p->a, "a line cannot start with '%.*s'",
+                             (int)n, op);
+    if (word)
+      v.tok.ehint = arena_printf(p->a, "write '%s' at the end of the line "
+                                 "above", word == TOK_OR ? "||" : "&&");
+    else
+      v.tok.ehint = arena_printf(p->a, "continue the line after the "
+                                 "operator: end the line above with "
+                                 "'%.*s'", (int)n, op);
+    v.tok.eoff = l.off;
+    v.tok.elen = (uint32_t)n;
+    if (!v.tok.err || !v.tok.ehint)
+      v.tok.err = "a line cannot start with a binary operator";
+    t = word ? word : t;
+  }
+  p->held = true;
+  p->held_t = t;
+  p->held_tok = v.tok;
+  p->held_loc = l;
+  return cont;
+}
+
 /* A line break: NEWLINE (located after the last token) where it ends a
  * statement or clause, else -1. After a syntax error inside expression
  * brackets it first has them closed (see force_close). */
@@ -433,6 +554,8 @@ static int lay_newline(pol_parser *p, pol_loc *l) {
     }
   }
   if (!lay_level(p) || p->at_start || continues(p->lay_prev))
+    return -1;
+  if (ends_operand(p->lay_prev) && continued_below(p))
     return -1;
   *l = after_last(p);
   return TOK_NEWLINE;
@@ -468,7 +591,8 @@ static int force_close(pol_parser *p, pol_tok *v, pol_loc *l) {
  * again, now at the start of a statement. */
 static void close_block(pol_parser *p, int t, const pol_tok *v,
                         const pol_loc *l) {
-  report(p, sp_of(*l), "expected '}', found '%s'", v->s);
+  report(p, DC_MISSING_BRACE, sp_of(*l), "expected '}', found '%s'", v->s);
+  hint(p, "close the block above with '}' before the next statement");
   p->nlay--;
   p->forced_blocks++;
   p->pend[0] = TOK_NEWLINE;
@@ -499,7 +623,7 @@ static int layout(pol_parser *p, int t, pol_tok *v, pol_loc *l) {
   }
   p->clause_pos = p->at_start || p->lay_prev == TOK_STRING;
   if (word)
-    t = classify(p, t, v);
+    t = word_operator(classify(p, t, v), v, l, p->lay_prev);
   else if (t == TOK_ASSIGN)
     t = assign(p, v, l);
   if (is_close(t) && (t = lay_close(p, t)) < 0)
@@ -619,7 +743,8 @@ static bool unknown_clause(pol_parser *p, const pol_loc *l,
   for (size_t i = 0; i < n && len < sizeof names; i++)
     len += (size_t)snprintf(names + len, sizeof names - len, "%s%s",
                             i ? ", " : "", k[i].s);
-  report(p, sp_of(*l), "unknown clause '%.*s' (expected one of: %s)",
+  report(p, DC_UNKNOWN_CLAUSE, sp_of(*l),
+         "unknown clause '%.*s' (expected one of: %s)",
          (int)(l->end - l->off), p->d->src + l->off, names);
   return true;
 }
@@ -649,9 +774,9 @@ void parse_syntax_error(pol_parser *p, const pol_loc *l, int found,
   if (!exp[0] && p->policy)
     policy_wants(want, nwant, exp, sizeof exp);
   if (exp[0])
-    report(p, sp_of(*l), "expected %s, found %s", exp, what);
+    report(p, DC_SYNTAX, sp_of(*l), "expected %s, found %s", exp, what);
   else
-    report(p, sp_of(*l), "unexpected %s", what);
+    report(p, DC_SYNTAX, sp_of(*l), "unexpected %s", what);
 }
 
 /* Bison's own failure (its stack is exhausted, or out of memory): one
@@ -660,9 +785,10 @@ void parse_fatal(pol_parser *p, const pol_loc *l, const char *msg) {
   if (p->abort)
     return;
   if (strcmp(msg, "memory exhausted") == 0)
-    report(p, sp_of(*l), "expression too complex (parser stack exhausted)");
+    report(p, DC_LIMIT, sp_of(*l),
+           "expression too complex (parser stack exhausted)");
   else
-    report(p, sp_of(*l), "%s", msg);
+    report(p, DC_INTERNAL, sp_of(*l), "%s", msg);
 }
 
 /* ==== nodes ==== */
@@ -741,8 +867,9 @@ pexpr parse_ident(pol_parser *p, const pol_tok *t, int flags, pol_loc l) {
 /* A reserved word [t] at [l] used as a global name: reported, and
  * returned so that parsing goes on as if it were a name. */
 pol_tok parse_reserved(pol_parser *p, pol_tok t, pol_loc l) {
-  report(p, sp_of(l), "reserved word '%s' cannot be used as an identifier",
-         t.s);
+  report(p, DC_RESERVED_WORD, sp_of(l),
+         "reserved word '%s' cannot be used as a name", t.s);
+  hint(p, "CEL reserves it for the future: choose another name");
   return t;
 }
 
@@ -795,7 +922,7 @@ static ast *bare_literal(ast *n, uint32_t off) {
 static void resolve_int(pol_parser *p, ast *n, bool neg) {
   uint64_t m = n->lit.u, min = (uint64_t)1 << 63;
   if (m > (neg ? min : min - 1)) {
-    report(p, n->sp, "integer literal out of range");
+    report(p, DC_BAD_NUMBER, n->sp, "integer literal out of range");
     n->lit.i = 0;
   } else if (neg) {
     n->lit.i = m == min ? INT64_MIN : -(int64_t)m;
@@ -1060,7 +1187,7 @@ pexpr parse_message(pol_parser *p, pexpr type, pexpr fields, pol_loc tl,
   pexpr m = parse_close(p, AST_MESSAGE, fields, at);
   /* After out of memory the type may lack parts: say nothing more. */
   if ((!name || !plain_name(name)) && !p->oom && type.n != &p->spare) {
-    report(p, sp_of(tl), "expected a type name before '{'");
+    report(p, DC_SYNTAX, sp_of(tl), "expected a type name before '{'");
     name = "";
   }
   m.n->name = name;
@@ -1154,7 +1281,8 @@ static const char *fact_path(pol_parser *p, const ast *n) {
   const char *s = ok && !b.oom ? arena_strndup(p->a, b.p, b.len) : NULL;
   sb_free(&b);
   if (!ok && n != &p->spare && !p->oom)
-    report(p, n->sp, "expected a fact path such as backup.generations");
+    report(p, DC_BAD_FACT_DECL, n->sp,
+           "expected a fact path such as backup.generations");
   else if (ok && !s)
     oom(p, n->sp);
   return s ? s : "";
@@ -1179,16 +1307,31 @@ static int type_index(const char *name) {
   return -1;
 }
 
+/* [n] names no fact type: say so, with the nearest type's name. */
+static void unknown_type(pol_parser *p, const ast *n) {
+  suggest sg;
+  suggest_init(&sg, n->name);
+  for (size_t i = 0; i < POL_COUNTOF(fact_types); i++)
+    suggest_offer(&sg, fact_types[i].name);
+  report(p, DC_BAD_FACT_DECL, n->sp,
+         "unknown type '%s' (expected one of: " TYPE_NAMES ")", n->name);
+  if (suggest_best(&sg))
+    hint(p, "did you mean '%s'?", suggest_best(&sg));
+}
+
 /* Check the parameters of type [k], written as [n] (a CALL when [call]),
  * reporting a wrong count; true when they are right. */
 static bool type_params(pol_parser *p, const ast *n, int k, bool call) {
   uint32_t want = fact_types[k].params, got = call ? n->nkids : 0;
   if (want == 0 && call)
-    report(p, n->sp, "type '%s' takes no parameters", fact_types[k].name);
+    report(p, DC_BAD_FACT_DECL, n->sp, "type '%s' takes no parameters",
+           fact_types[k].name);
   else if (want != got && want == 1)
-    report(p, n->sp, "type 'list' takes 1 parameter: list(TYPE)");
+    report(p, DC_BAD_FACT_DECL, n->sp,
+           "type 'list' takes 1 parameter: list(TYPE)");
   else if (want != got)
-    report(p, n->sp, "type 'map' takes 2 parameters: map(string, TYPE)");
+    report(p, DC_BAD_FACT_DECL, n->sp,
+           "type 'map' takes 2 parameters: map(string, TYPE)");
   return want == got && !(want == 0 && call);
 }
 
@@ -1206,10 +1349,10 @@ static ast *type_of(pol_parser *p, const ast *n) {
     return t;
   t->name = k >= 0 ? fact_types[k].name : n->name;
   if (!call && !id)
-    report(p, n->sp, "invalid type (expected one of: " TYPE_NAMES ")");
+    report(p, DC_BAD_FACT_DECL, n->sp,
+           "invalid type (expected one of: " TYPE_NAMES ")");
   else if (k < 0)
-    report(p, n->sp, "unknown type '%s' (expected one of: " TYPE_NAMES ")",
-           n->name);
+    unknown_type(p, n);
   bool ok = k >= 0 && type_params(p, n, k, call);
   for (uint32_t i = 0; call && k >= 0 && fact_types[k].params &&
                        i < n->nkids; i++)
@@ -1217,7 +1360,8 @@ static ast *type_of(pol_parser *p, const ast *n) {
   if (ok && k >= 0 && fact_types[k].params == 2 && t->nkids == 2) {
     const ast *key = t->kids[0];
     if (type_index(key->name) >= 0 && strcmp(key->name, "string") != 0)
-      report(p, key->sp, "map keys must be string: map(string, TYPE)");
+      report(p, DC_BAD_FACT_DECL, key->sp,
+             "map keys must be string: map(string, TYPE)");
   }
   return t;
 }
@@ -1267,7 +1411,7 @@ ast *parse_ask(pol_parser *p, ast *ask, const pol_tok *lang, pol_loc ll,
     if (strcmp(langs[i], lang->s) == 0)
       tag = langs[i];
   if (!tag)
-    report(p, sp_of(ll), "unknown language '%s' in 'ask' "
+    report(p, DC_BAD_LANGUAGE, sp_of(ll), "unknown language '%s' in 'ask' "
            "(expected ja or en)", lang->s);
   if (!ask) {
     ask = node(p, AST_CLAUSE, at);
@@ -1309,11 +1453,24 @@ static bool severity_name(const ast *n) {
           strcmp(n->name, "may") == 0);
 }
 
+/* [v], the value of a severity clause, is no severity: say so, with
+ * the nearest one. */
+static void bad_severity(pol_parser *p, const ast *v) {
+  static const char *const names[] = {"must", "should", "may"};
+  suggest sg;
+  suggest_init(&sg, v->kind == AST_IDENT ? v->name : "");
+  for (size_t i = 0; i < POL_COUNTOF(names); i++)
+    suggest_offer(&sg, names[i]);
+  report(p, DC_BAD_SEVERITY, v->sp, "severity must be must, should or may");
+  if (suggest_best(&sg))
+    hint(p, "did you mean '%s'?", suggest_best(&sg));
+}
+
 /* The clause `severity [v]` spanning [at]: [v] must be must, should or
  * may. */
 ast *parse_severity(pol_parser *p, const pol_tok *kw, pexpr v, pol_loc at) {
   if (!severity_name(v.n) && v.n != &p->spare)
-    report(p, v.n->sp, "severity must be must, should or may");
+    bad_severity(p, v.n);
   return parse_clause(p, kw, v, at);
 }
 
@@ -1371,16 +1528,18 @@ ast *parse_rule_bare(pol_parser *p, pexpr e) {
 
 /* ==== entry point ==== */
 
-/* Hand the source to flex. Its only fatal error, out of memory while
- * copying the buffer, longjmps back here (see lex_fatal). */
-static bool start_scan(pol_parser *p) {
+/* Hand the source from byte [start] on to flex. Its only fatal error,
+ * out of memory while copying the buffer, longjmps back here (see
+ * lex_fatal). */
+static bool start_scan(pol_parser *p, uint32_t start) {
   jmp_buf jb;
   p->fatal = &jb;
   if (setjmp(jb)) {
     p->fatal = NULL;
     return false;
   }
-  pol_yy_scan_bytes(p->d->src, (int)p->d->srclen, p->scanner);
+  pol_yy_scan_bytes(p->d->src + start, (int)(p->d->srclen - start),
+                    p->scanner);
   p->fatal = NULL;
   return true;
 }
@@ -1393,7 +1552,6 @@ static ast *run(arena *a, diag_list *d, bool policy) {
   memset(&p, 0, sizeof p);
   p.a = a;
   p.d = d;
-  p.pos = 0;
   p.line = p.col = 1;
   p.last_loc = (pol_loc){0, 0, 1, 1};
   p.bad_tok = -1;
@@ -1401,15 +1559,19 @@ static ast *run(arena *a, diag_list *d, bool policy) {
   p.at_start = true;
   span start = {0, 0, 1, 1};
   if (d->srclen > POL_MAX_SOURCE) {
-    report(&p, start, "source too large (limit is %u bytes)",
+    report(&p, DC_LIMIT, start, "source too large (limit is %u bytes)",
            (unsigned)POL_MAX_SOURCE);
     return NULL;
   }
+  uint32_t text;
+  if (!chars_check_encoding(d, &text))
+    return NULL; /* one diagnostic for the file, none per line */
+  p.pos = text;
   if (pol_yylex_init_extra(&p, (yyscan_t *)&p.scanner) != 0) {
     oom(&p, start);
     return NULL;
   }
-  if (start_scan(&p))
+  if (start_scan(&p, text))
     pol_yyparse(&p);
   else
     oom(&p, start);

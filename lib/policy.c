@@ -167,7 +167,7 @@ static void cycle_error(const loader *L, int from, const ast *n,
     sb_printf(&b, "%s -> ", L->stack[i]);
   sb_puts(&b, L->stack[from]);
   sb_putc(&b, '\0');
-  diag_add(d, n->sp, "import cycle: %s", b.oom ? "?" : b.p);
+  diag_add(d, DC_IMPORT_CYCLE, n->sp, "import cycle: %s", b.oom ? "?" : b.p);
   sb_free(&b);
 }
 
@@ -184,7 +184,7 @@ static void not_found(const loader *L, diag_list *d, const ast *n,
     sb_printf(&b, "%s, ", L->paths->dirs[i]);
   sb_puts(&b, "the standard library");
   sb_putc(&b, '\0');
-  diag_add(d, n->sp, "module '%s' not found (searched: %s)", name,
+  diag_add(d, DC_MODULE_NOT_FOUND, n->sp, "module '%s' not found (searched: %s)", name,
            b.oom ? "?" : b.p);
   sb_free(&b);
 }
@@ -193,7 +193,7 @@ static void not_found(const loader *L, diag_list *d, const ast *n,
 static void import(loader *L, const ast *n, diag_list *d) {
   const char *name = n->lit.s.p;
   if (!valid_module_name(name)) {
-    diag_add(d, n->sp, "invalid module name '%s'", name);
+    diag_add(d, DC_BAD_MODULE_NAME, n->sp, "invalid module name '%s'", name);
     return;
   }
   for (int i = 0; i < L->depth; i++)
@@ -205,7 +205,7 @@ static void import(loader *L, const ast *n, diag_list *d) {
     if (strcmp(L->done[i], name) == 0)
       return; /* imported twice: once is enough */
   if (L->depth == MAX_IMPORT_DEPTH) {
-    diag_add(d, n->sp, "imports nested too deeply (limit is %d)",
+    diag_add(d, DC_LIMIT, n->sp, "imports nested too deeply (limit is %d)",
              MAX_IMPORT_DEPTH);
     return;
   }
@@ -255,11 +255,13 @@ static void collect(loader *L, const ast *root, diag_list *d,
       break;
     case AST_HEADER:
       if (module)
-        diag_add(d, n->sp, "a module cannot have a policy header");
+        diag_add(d, DC_HEADER, n->sp, "a module cannot have a policy header");
       else
         ok = push(&L->headers, s);
       break;
-    default: diag_add(d, n->sp, "unexpected %s", ast_kind_name(n->kind));
+    default:
+      diag_add(d, DC_INTERNAL, n->sp, "unexpected %s",
+               ast_kind_name(n->kind));
     }
     L->oom |= !ok;
   }
@@ -296,7 +298,8 @@ void policy_check_clauses(const ast *n, diag_list *d) {
     for (uint32_t j = 0; j < i; j++)
       if (n->kids[j]->kind == AST_CLAUSE &&
           strcmp(c->name, n->kids[j]->name) == 0) {
-        diag_add(d, c->sp, "duplicate '%s' clause (first at line %u)",
+        diag_add(d, DC_DUPLICATE_CLAUSE, c->sp,
+                 "duplicate '%s' clause (first at line %u)",
                  c->name, n->kids[j]->sp.line);
         break;
       }
@@ -320,7 +323,8 @@ void policy_asks(policy *p, const ast *n, const char *out[NLANGS],
       if (l < 0 || t->kind != AST_STRING_LIT)
         continue; /* the parser has reported it */
       if (out[l]) {
-        diag_add(d, t->sp, "duplicate 'ask' in language '%s' (first at "
+        diag_add(d, DC_DUPLICATE_CLAUSE, t->sp,
+                 "duplicate 'ask' in language '%s' (first at "
                  "line %u)", l == LANG_JA ? "ja" : "en", line[l]);
         continue;
       }
@@ -336,7 +340,8 @@ static const char *string_clause(policy *p, const ast *n, const char *name,
   if (!v)
     return NULL;
   if (v->kind != AST_STRING_LIT) {
-    diag_add(d, v->sp, "'%s' must be a string literal", name);
+    diag_add(d, DC_CLAUSE_VALUE, v->sp, "'%s' must be a string literal",
+             name);
     return NULL;
   }
   return arena_strndup(&p->a, v->lit.s.p, v->lit.s.n);
@@ -344,7 +349,7 @@ static const char *string_clause(policy *p, const ast *n, const char *name,
 
 static void header(policy *p, const loader *L) {
   if (L->headers.n > 1)
-    diag_add(L->headers.v[1].d, L->headers.v[1].n->sp,
+    diag_add(L->headers.v[1].d, DC_HEADER, L->headers.v[1].n->sp,
              "a policy has one header; the first is at line %u",
              L->headers.v[0].n->sp.line);
   if (L->headers.n == 0)
@@ -384,14 +389,14 @@ void policy_refs(policy *p, const ast *v, const char ***out, uint32_t *n,
   if (!v)
     return;
   if (v->kind != AST_LIST) {
-    diag_add(d, v->sp, "'refs' must be a list of strings");
+    diag_add(d, DC_CLAUSE_VALUE, v->sp, "'refs' must be a list of strings");
     return;
   }
   const char **r = arena_alloc(&p->a, (v->nkids + 1) * sizeof *r);
   for (uint32_t i = 0; r && i < v->nkids; i++) {
     const ast *s = v->kids[i];
     if (s->kind != AST_STRING_LIT) {
-      diag_add(d, s->sp, "'refs' must be a list of strings");
+      diag_add(d, DC_CLAUSE_VALUE, s->sp, "'refs' must be a list of strings");
       return;
     }
     r[i] = arena_strndup(&p->a, s->lit.s.p, s->lit.s.n);
@@ -430,13 +435,15 @@ static void rule_entry(policy *p, rule *r, const stmt *s) {
   r->col = n->sp.col;
   r->when = -1;
   if (!clause(n, "require"))
-    diag_add(s->d, n->sp, "rule '%s' has no 'require' clause", r->id);
+    diag_add(s->d, DC_NO_REQUIRE, n->sp, "rule '%s' has no 'require' clause",
+             r->id);
 }
 
 /* Report a name defined twice; [what] is "rule", "let" or "fact". */
 static void duplicate(const char *what, const char *name, const stmt *s,
                       const stmt *first) {
-  diag_add(s->d, s->n->sp, "%s '%s' is already defined at %s:%u:%u", what,
+  diag_add(s->d, DC_DUPLICATE, s->n->sp,
+           "%s '%s' is already defined at %s:%u:%u", what,
            name, first->d->file, first->n->sp.line, first->n->sp.col);
 }
 
@@ -499,7 +506,7 @@ static void parse_part(policy *p, rule *r, const ast *v, diag_list *d,
   for (size_t i = 0; md && i < md->n; i++) {
     span sp = diag_span_advance(d, v->sp, base + md->items[i].sp.off);
     sp.len = md->items[i].sp.len;
-    diag_add(d, sp, "in message: %s", md->items[i].msg);
+    diag_add(d, md->items[i].code, sp, "in message: %s", md->items[i].msg);
   }
   if (md)
     md->n = 0; /* reported in the policy file instead */
@@ -511,7 +518,7 @@ static void parse_part(policy *p, rule *r, const ast *v, diag_list *d,
 static void message(policy *p, rule *r, const ast *v, diag_list *d,
                     compiler *cg, loader *L) {
   if (v->kind != AST_STRING_LIT) {
-    diag_add(d, v->sp, "'message' must be a string literal");
+    diag_add(d, DC_CLAUSE_VALUE, v->sp, "'message' must be a string literal");
     return;
   }
   const char *s = v->lit.s.p, *end = s + v->lit.s.n;
@@ -530,7 +537,7 @@ static void message(policy *p, rule *r, const ast *v, diag_list *d,
     }
     const char *close = memchr(s, '}', (size_t)(end - s));
     if (!close) {
-      diag_add(d, v->sp, "message: '{' without a closing '}'");
+      diag_add(d, DC_BAD_TEMPLATE, v->sp, "message: '{' without a closing '}'");
       break;
     }
     if (lit.len)

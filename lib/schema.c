@@ -70,13 +70,15 @@ static bool literal(policy *p, const ast *n, val *out) {
 
 static val allowed_values(policy *p, const ast *l, diag_list *d) {
   if (l->kind != AST_LIST) {
-    diag_add(d, l->sp, "allowed values must be a list of literals");
+    diag_add(d, DC_BAD_ALLOWED, l->sp,
+             "allowed values must be a list of literals");
     return val_null();
   }
   val r = val_list(&p->a, NULL, l->nkids);
   for (uint32_t i = 0; r.kind == V_LIST && i < l->nkids; i++)
     if (!literal(p, l->kids[i], &r.as.l->items[i])) {
-      diag_add(d, l->kids[i]->sp, "allowed values must be literals");
+      diag_add(d, DC_BAD_ALLOWED, l->kids[i]->sp,
+               "allowed values must be literals");
       return val_null();
     }
   return r;
@@ -92,7 +94,8 @@ void schema_add(policy *p, const ast *n, diag_list *d) {
     if (strcmp(p->facts[i].path, n->name) == 0)
       old = &p->facts[i];
   if (old) {
-    diag_add(d, n->sp, "fact '%s' is already declared at %s:%u:%u", n->name,
+    diag_add(d, DC_DUPLICATE, n->sp,
+             "fact '%s' is already declared at %s:%u:%u", n->name,
              old->file, old->line, old->col);
     return;
   }
@@ -251,9 +254,11 @@ static void check_path(walk *w, const ast *n) {
     return;
   const char *s = schema_suggest(w->p, path);
   if (s)
-    diag_add(w->d, n->sp, "unknown fact '%s', did you mean '%s'?", path, s);
+    diag_add(w->d, DC_UNKNOWN_FACT, n->sp,
+             "unknown fact '%s', did you mean '%s'?", path, s);
   else
-    diag_add(w->d, n->sp, "unknown fact '%s' (not declared in the schema)",
+    diag_add(w->d, DC_UNKNOWN_FACT, n->sp,
+             "unknown fact '%s' (not declared in the schema)",
              path);
 }
 
@@ -291,7 +296,8 @@ static void check_comparison(walk *w, const ast *n) {
     schema_type_name(decl->type, &t);
     sb_putc(&t, '\0');
     const char *kind = val_kind_name(lk);
-    diag_add(w->d, n->sp, "fact '%s' is %s, but is compared with %s %s",
+    diag_add(w->d, DC_FACT_TYPE, n->sp,
+             "fact '%s' is %s, but is compared with %s %s",
              path, t.p ? t.p : "?", strchr("aeiou", kind[0]) ? "an" : "a",
              kind);
     sb_free(&t);
