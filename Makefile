@@ -89,7 +89,7 @@ STATIC := $(B)/libpol.a
 SHARED := $(B)/libpol.so.$(VERSION)
 INTERNAL := $(B)/libpol-internal.a
 
-.PHONY: all check demo bench bench-agree clean unit golden conformance asan valgrind docs-example install uninstall embed-test policy-tests build-test FORCE
+.PHONY: all check demo bench bench-agree clean unit golden stream-test conformance asan valgrind docs-example install uninstall embed-test policy-tests build-test FORCE
 all: $(B)/policyc $(STATIC) $(SHARED) $(if $(filter build,$(B)),policyc)
 
 # ---- generated front end -------------------------------------------------
@@ -248,8 +248,14 @@ check: all
 	$(Q)$(MAKE) --no-print-directory embed-test
 	$(Q)$(MAKE) --no-print-directory build-test
 	$(Q)$(MAKE) --no-print-directory policy-tests
+	$(Q)$(MAKE) --no-print-directory stream-test
 	$(Q)$(MAKE) --no-print-directory conformance
 	$(Q)$(MAKE) --no-print-directory golden
+
+# Generated vendor streams: memory flat over 100,000 vendors, a bad record
+# in the middle, --jobs 4 equal to --jobs 1 (tests/stream_test.py).
+stream-test: $(B)/policyc $(B)/bench-gen
+	$(Q)python3 tests/stream_test.py $(B) $(if $(SAN),--sanitized)
 
 asan:
 	$(Q)$(MAKE) --no-print-directory B=build-san SAN=1 OPT=-O1 check

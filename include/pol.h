@@ -427,7 +427,7 @@ POL_API const char *pol_report_reason(const pol_report *rep, size_t i,
  * of the vendor's document ($evidence: the fact's own, else its nearest
  * ancestor's, whose path pol_report_fact_evidence_of gives), and whether
  * it was the item that decided an all() or exists(). A rule shows at most
- * 16 facts read, plus the deciding ones; pol_report_fact_omitted says
+ * 8 facts read, plus the deciding ones; pol_report_fact_omitted says
  * how many more it read. */
 POL_API size_t pol_report_fact_count(const pol_report *rep, size_t i,
                                      size_t r);

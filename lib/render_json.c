@@ -40,30 +40,49 @@ static void jnl(jout *o, int level) {
   out_spaces(o->b, 2 * (size_t)level);
 }
 
-/* Start the member [key]; [first] says whether a comma is due; the
- * member goes on a new line at [level], or (when level is negative) on
- * the same line, without spaces: one-line objects are written as jq -c
- * writes them. */
-static void jkey(jout *o, int level, bool first, const char *key) {
+/* Start the member [key] ([n] bytes, no quotes needed: our own names);
+ * [first] says whether a comma is due; the member goes on a new line at
+ * [level], or (when level is negative) on the same line, without spaces:
+ * one-line objects are written as jq -c writes them. Hot: a vendor's
+ * report has hundreds of members, so the name goes in with one copy. */
+static void jkey_n(jout *o, int level, bool first, const char *key,
+                   size_t n) {
+  sbuf *b = o->b;
   if (!first)
-    sb_putc(o->b, ',');
+    sb_putc(b, ',');
   if (level >= 0)
     jnl(o, level);
-  sb_putc(o->b, '"'); /* our own member names: nothing to escape */
-  sb_puts(o->b, key);
-  sb_puts(o->b, o->compact || level < 0 ? "\":" : "\": ");
+  if ((b->oom || n + 4 >= b->cap - b->len) && !sb_reserve(b, n + 4))
+    return;
+  char *d = b->p + b->len;
+  *d++ = '"';
+  memcpy(d, key, n);
+  d += n;
+  *d++ = '"';
+  *d++ = ':';
+  if (!o->compact && level >= 0)
+    *d++ = ' ';
+  *d = '\0';
+  b->len = (size_t)(d - b->p);
 }
+#define jkey(o, level, first, key)                                          \
+  jkey_n((o), (level), (first), "" key, sizeof(key) - 1)
 
-static void jmember(jout *o, int level, const char *key, const char *s) {
-  jkey(o, level, false, key);
+static void jmember_n(jout *o, int level, const char *key, size_t n,
+                      const char *s) {
+  jkey_n(o, level, false, key, n);
   out_json_str(o->b, s);
 }
+#define jmember(o, level, key, s)                                           \
+  jmember_n((o), (level), "" key, sizeof(key) - 1, (s))
 
 /* A member only when [s] is not NULL. */
-static void jmaybe(jout *o, int level, const char *key, const char *s) {
-  if (s)
-    jmember(o, level, key, s);
-}
+#define jmaybe(o, level, key, s)                                            \
+  do {                                                                      \
+    const char *s_ = (s);                                                   \
+    if (s_)                                                                 \
+      jmember(o, level, key, s_);                                           \
+  } while (0)
 
 /* A string array on one line. */
 static void jstrings(jout *o, const char *const *s, uint32_t n) {
@@ -145,7 +164,10 @@ static void jfacts(jout *o, const report *r, const vendor_result *vr,
   fact_ref *f = report_refs(r, vr, i, missing, &n);
   if (!n)
     return;
-  jkey(o, -1, false, missing ? "missing" : "facts");
+  if (missing)
+    jkey(o, -1, false, "missing");
+  else
+    jkey(o, -1, false, "facts");
   sb_putc(o->b, '[');
   for (uint32_t k = 0; k < n; k++) {
     o->b->oom |= !report_resolve(r, vr, &f[k]);
@@ -187,7 +209,8 @@ static void jsummary(jout *o, const vendor_result *vr) {
   sb_putc(o->b, '{');
   for (int v = VD_PASS; v <= VD_SKIPPED; v++) {
     const uint32_t *c = vr->count[v];
-    jkey(o, -1, v == VD_PASS, verdict_name((verdict)v));
+    const char *name = verdict_name((verdict)v);
+    jkey_n(o, -1, v == VD_PASS, name, strlen(name));
     sb_put_uint(o->b, (uint64_t)c[0] + c[1] + c[2]);
   }
   sb_putc(o->b, '}');

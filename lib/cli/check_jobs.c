@@ -23,7 +23,11 @@ int check_record(pol_ctx *ctx, pol_facts *f, pol_report *rep,
                  const char *name, const record *rec, const char *source,
                  char *msg, size_t cap) {
   if (rec->error) {
-    snprintf(msg, cap, "%s:%u: %s", name, rec->err_line, rec->error);
+    if (rec->err_col)
+      snprintf(msg, cap, "%s:%u:%u: %s", name, rec->err_line, rec->err_col,
+               rec->error);
+    else
+      snprintf(msg, cap, "%s:%u: %s", name, rec->err_line, rec->error);
     return POL_EFORMAT;
   }
   int rc = pol_facts_load_record(f, rec->data, rec->len, name, rec->line);

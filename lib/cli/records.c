@@ -263,14 +263,29 @@ static void scan_value(reader *r, scan *s, size_t *dropped) {
     *dropped += r->pos - r->start;
 }
 
+/* The column (in code points, from 1) of buffer position [at] of the
+ * record being read: its line starts after the last line break since
+ * the record's start, which is a line's start. */
+static unsigned col_at(const reader *r, size_t at) {
+  size_t from = at;
+  while (from > r->start && r->buf[from - 1] != '\n')
+    from--;
+  unsigned col = 1;
+  for (size_t i = from; i < at; i++)
+    col += ((unsigned char)r->buf[i] & 0xC0) != 0x80;
+  return col;
+}
+
 /* After the value: the rest of its line must be blank. false (with the
- * reason in r->msg) if it is not; the line is then skipped. */
-static bool rest_of_line(reader *r) {
+ * reason in r->msg and its column in *[col]) if it is not; the line is
+ * then skipped. */
+static bool rest_of_line(reader *r, unsigned *col) {
   int c;
   while ((c = peek(r)) >= 0 && blank(c))
     r->pos++;
   if (c < 0 || c == '\n')
     return true;
+  *col = col_at(r, r->pos);
   snprintf(r->msg, sizeof r->msg, "text after the fact set on the same line "
            "(one JSON object per line)");
   while ((c = peek(r)) >= 0 && c != '\n')
@@ -290,6 +305,22 @@ static void skip_bom(reader *r) {
     r->pos = 3;
 }
 
+/* The record's brackets were still open when a line starting with '{'
+ * began the next one: say so at the end of the record's last line (the
+ * parser would only see the input end there, on the next line). */
+static void unclosed(reader *r, record *rec, size_t *len) {
+  size_t end = r->pos; /* at the '{'; the line break is just before it */
+  while (end > r->start && (r->buf[end - 1] == '\n' ||
+                            blank((unsigned char)r->buf[end - 1])))
+    end--;
+  rec->err_line = r->line - 1;
+  rec->err_col = col_at(r, end);
+  snprintf(r->msg, sizeof r->msg, "the fact set is not closed at the end "
+           "of its line (the next line starts a new one)");
+  rec->error = r->msg;
+  *len = end - r->start;
+}
+
 int reader_next(reader *r, record *rec) {
   memset(rec, 0, sizeof *rec);
   r->hold = NO_HOLD; /* the record handed out before is let go */
@@ -302,17 +333,22 @@ int reader_next(reader *r, record *rec) {
   rec->line = rec->err_line = r->line;
   scan_value(r, &s, &dropped);
   size_t len = r->pos - r->start;
-  unsigned end_line = r->line;
-  bool whole = s.broken || rest_of_line(r);
+  unsigned end_line = r->line, col = 0;
+  if (s.broken && !s.in_str) /* a line starting with '{' came first */
+    unclosed(r, rec, &len);
+  bool whole = s.broken || rest_of_line(r, &col);
   if (r->failed)
     return -1;
   if (dropped) {
     snprintf(r->msg, sizeof r->msg, "the record is larger than %zu bytes "
              "(see --max-record)", r->max);
     rec->error = r->msg;
+    rec->err_line = rec->line;
+    rec->err_col = 0;
   } else if (!whole) {
     rec->error = r->msg;
     rec->err_line = end_line;
+    rec->err_col = col;
   }
   r->hold = r->start;
   r->start = r->pos;

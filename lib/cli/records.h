@@ -32,7 +32,8 @@ typedef struct record {
   size_t len;
   unsigned line;
   const char *error;
-  unsigned err_line; /* where the reader found it bad */
+  unsigned err_line, err_col; /* where the reader found it bad (col 0:
+                                 the record as a whole, e.g. too large) */
   bool last;         /* no record follows it in this input */
 } record;
 

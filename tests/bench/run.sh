@@ -43,6 +43,39 @@ echo
 "$bench" t1 "$pol" "$D/one.json" "$D/v500.ndjson"
 echo
 
+# ---- T1 in instructions ----------------------------------------------------
+# Wall-clock ns on a shared machine move by 2x from run to run; the
+# instructions callgrind counts do not. Each workload runs 0 and 200 times
+# after the same set-up; the difference over 200 is its cost per check.
+if command -v valgrind > /dev/null 2>&1; then
+  echo "T1 in instructions per check (callgrind; one vendor, the 40 rules)"
+  irs() {
+    valgrind --tool=callgrind --callgrind-out-file=/dev/null \
+      "$bench" prof "$1" "$pol" "$D/one.json" "$2" 2>&1 |
+      awk '/refs:/ { gsub(",", "", $NF); print $NF }'
+  }
+  for w in floor load eval check write; do
+    base=$(irs $w 0)
+    full=$(irs $w 200)
+    echo "$w $(( (full - base) / 200 ))"
+  done | awk '
+    { ir[$1] = $2; order[NR] = $1 }
+    END {
+      for (i = 1; i <= NR; i++) {
+        w = order[i]
+        printf "  %-28s %9d instructions", w, ir[w]
+        if (w == "eval" || w == "check" || w == "write")
+          printf "   %5.2fx floor", ir[w] / ir["floor"]
+        if (w == "check" || w == "write")
+          printf "   %5.2fx eval", ir[w] / ir["eval"]
+        printf "\n"
+      }
+    }'
+else
+  echo "T1 in instructions: valgrind not installed, skipped"
+fi
+echo
+
 # ---- scaling -------------------------------------------------------------
 echo "Scaling: pol_check, policy size (one vendor) and fact-set size (40 rules)"
 for r in 10 100 1000; do

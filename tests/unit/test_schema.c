@@ -140,7 +140,7 @@ static void without_declarations_nothing_is_checked(void **state) {
  * msg. The caller frees the policy. */
 static policy *compile_only(const char *src) {
   diag_set ds = {0};
-  policy_paths paths = {NULL, 0, NULL};
+  policy_paths paths = {NULL, 0, NULL, false};
   policy *p = policy_compile(src, strlen(src), "t.pol", &paths, &ds);
   msg[0] = '\0';
   for (size_t i = 0; i < ds.n && !msg[0]; i++)

@@ -1,0 +1,1 @@
+check --color=never ../../../examples/policies/procurement.pol ../../../examples/vendors/synergy-crm.json

@@ -1,0 +1,1 @@
+check --format=json compliant.pol stream-bad-middle.ndjson
