@@ -98,8 +98,10 @@ typedef void *(*pol_alloc_fn)(void *user, void *ptr, size_t size);
 
 /* pol_config.flags */
 enum {
-  POL_STRICT_CALLS = 1 /* a call of an unknown function or method is a
-                          compile error, not an error value at run time */
+  POL_STRICT_CALLS = 1 /* in pol_compile_expr, a call of an unknown
+                          function or method is a compile error, not an
+                          error value at run time (in a policy it always
+                          is) */
 };
 
 typedef struct pol_config {

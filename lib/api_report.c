@@ -31,8 +31,7 @@ int pol_policy_compile(pol_env *env, const char *src, size_t len,
     memcpy(dirs, env->dirs, env->ndirs * sizeof *dirs);
   size_t ndirs = env->ndirs;
   dirs[ndirs++] = POL_MODULE_DIR;
-  policy_paths paths = {dirs, ndirs, env->hosts,
-                        (env->cfg.flags & POL_STRICT_CALLS) != 0};
+  policy_paths paths = {dirs, ndirs, env->hosts};
   policy *p = policy_compile(src, len, name ? name : "<policy>", &paths,
                              &env->diags);
   free(dirs);

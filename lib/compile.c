@@ -15,6 +15,7 @@
  */
 #include "compile.h"
 
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -50,6 +51,7 @@ struct compiler {
   int depth;             /* current value-stack depth */
   const compile_opts *o;
   bool *expanding;       /* per let: being inlined now (cycle guard) */
+  bool *inlined;         /* per let: inlined at least once */
   name_index let_names;  /* let name -> its last index (a later one shadows) */
   struct { uint32_t base, n; } blocks[8]; /* enclosing cel.block()s */
   int nblocks;
@@ -57,6 +59,7 @@ struct compiler {
    * that holds each one's value while the macro runs (see aliased()) */
   range_alias aliases[16];
   int naliases;
+  size_t nerrors;        /* errors reported so far */
   bool failed;           /* some entry had an error */
   bool oom;
 };
@@ -77,9 +80,24 @@ static bool literal_value(compiler *c, const ast *n, val *out);
 
 /* ==== emission =========================================================== */
 
+/* Every error of the compiler goes through here: into the list of the
+ * source being compiled, and counted, so that an entry knows it failed
+ * even when the list drops the message as a repeat (a let's mistake, met
+ * again where the let is used again) or it went to a let's source. */
+static void error(compiler *c, diag_code code, span sp, const char *fmt, ...)
+    POL_PRINTF(4, 5);
+static void error(compiler *c, diag_code code, span sp, const char *fmt,
+                  ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  diag_vadd(c->d, code, sp, fmt, ap);
+  va_end(ap);
+  c->nerrors++;
+}
+
 static void fail(compiler *c, diag_code code, const ast *n, const char *msg,
                  const char *arg) {
-  diag_add(c->d, code, n->sp, msg, arg);
+  error(c, code, n->sp, msg, arg);
 }
 
 /* Append one raw word attributed to [n]; returns its index. */
@@ -130,7 +148,7 @@ static void patch(compiler *c, uint32_t at) {
   }
   int32_t off = (int32_t)(p->ncode - (at + 1));
   if (off > MAXARG_SJ) {
-    diag_add(c->d, DC_LIMIT, diag_span_at(c->d, p->locs[at].off, 1),
+    error(c, DC_LIMIT, diag_span_at(c->d, p->locs[at].off, 1),
              "expression too large: jump exceeds %d instructions",
              MAXARG_SJ);
     return;
@@ -245,6 +263,7 @@ static void inline_let(compiler *c, int i, const ast *use) {
   uint32_t src = c->cur_src;
   int nscope = c->nscope;
   c->expanding[i] = true;
+  c->inlined[i] = true;
   c->d = l->src;
   c->cur_src = source_index(c, l->src);
   c->nscope = 0;
@@ -961,7 +980,7 @@ static bool constant_match(compiler *c, const builtin *b,
     if (pat.kind == V_ERROR || e.as.e->kind == ERR_NOMEM)
       c->oom = true;
     else
-      diag_add(c->d, DC_BAD_REGEX, args[1]->sp, "%s", e.as.e->msg);
+      error(c, DC_BAD_REGEX, args[1]->sp, "%s", e.as.e->msg);
     return true;
   }
   uint32_t k = konst(c, pat, n), cap = p->nrx;
@@ -1001,7 +1020,7 @@ static void wrong_arity(compiler *c, const ast *n, const char *name,
   int min = 0, max = 0, recv = style == BI_RECEIVER;
   const char *doc = NULL;
   if (!bi_arity(name, style, &min, &max, &doc)) {
-    diag_add(c->d, DC_ARITY, n->sp, "wrong number of arguments to '%s'",
+    error(c, DC_ARITY, n->sp, "wrong number of arguments to '%s'",
              name);
     return;
   }
@@ -1009,13 +1028,13 @@ static void wrong_arity(compiler *c, const ast *n, const char *name,
   max -= max < 0 ? 0 : recv;
   const char *what = recv ? "method" : "function";
   if (max < 0)
-    diag_add(c->d, DC_ARITY, n->sp, "%s '%s' takes at least %d argument%s, "
+    error(c, DC_ARITY, n->sp, "%s '%s' takes at least %d argument%s, "
              "got %d", what, name, min, min == 1 ? "" : "s", got);
   else if (min == max)
-    diag_add(c->d, DC_ARITY, n->sp, "%s '%s' takes %d argument%s, got %d",
+    error(c, DC_ARITY, n->sp, "%s '%s' takes %d argument%s, got %d",
              what, name, min, min == 1 ? "" : "s", got);
   else
-    diag_add(c->d, DC_ARITY, n->sp, "%s '%s' takes %d to %d arguments, "
+    error(c, DC_ARITY, n->sp, "%s '%s' takes %d to %d arguments, "
              "got %d", what, name, min, max, got);
   size_t sig = strcspn(doc, ":");
   diag_hint(c->d, "%.*s", (int)sig, doc);
@@ -1045,7 +1064,7 @@ static void unknown_function(compiler *c, const ast *n, const char *name,
                              int style) {
   const char *what = style == BI_RECEIVER ? "method" : "function";
   if (c->o->strict) {
-    diag_add(c->d, style == BI_RECEIVER ? DC_UNKNOWN_METHOD
+    error(c, style == BI_RECEIVER ? DC_UNKNOWN_METHOD
                                         : DC_UNKNOWN_FUNCTION,
              n->sp, "unknown %s '%s'", what, name);
     const char *like = function_like(c, name, style);
@@ -1126,17 +1145,17 @@ static bool host_arity(compiler *c, const builtin *b, uint32_t n,
     return true;
   const char *sig = host_signature(b), *s = b->min == 1 ? "" : "s";
   if (sig)
-    diag_add(c->d, DC_ARITY, at->sp, "'%s' takes %d argument%s (%s), got %u",
+    error(c, DC_ARITY, at->sp, "'%s' takes %d argument%s (%s), got %u",
              b->name, b->min, s, sig, n);
   else if (b->max < 0)
-    diag_add(c->d, DC_ARITY, at->sp,
+    error(c, DC_ARITY, at->sp,
              "'%s' takes at least %d argument%s, got %u", b->name, b->min, s,
              n);
   else if (b->min == b->max)
-    diag_add(c->d, DC_ARITY, at->sp, "'%s' takes %d argument%s, got %u",
+    error(c, DC_ARITY, at->sp, "'%s' takes %d argument%s, got %u",
              b->name, b->min, s, n);
   else
-    diag_add(c->d, DC_ARITY, at->sp, "'%s' takes %d to %d arguments, got %u",
+    error(c, DC_ARITY, at->sp, "'%s' takes %d to %d arguments, got %u",
              b->name, b->min, b->max, n);
   return false;
 }
@@ -1152,7 +1171,7 @@ static bool host_literals(compiler *c, const builtin *b,
     char want[32];
     if (!literal_value(c, args[i], &v) || host_accepts(b, (int)i, v.kind))
       continue;
-    diag_add(c->d, DC_ARG_TYPE, args[i]->sp,
+    error(c, DC_ARG_TYPE, args[i]->sp,
              "host function '%s': argument %u must be %s, got %s (%s)",
              b->name, i + 1, sig_arg(host_signature(b), (int)i, want,
                                      sizeof want),
@@ -1245,9 +1264,12 @@ compiler *cg_new(const compile_opts *o) {
   c->o = o;
   c->p = calloc(1, sizeof *c->p);
   c->expanding = calloc(o->nlets + 1, sizeof *c->expanding);
-  if (!c->p || !c->expanding || !names_init(&c->let_names, o->nlets)) {
+  c->inlined = calloc(o->nlets + 1, sizeof *c->inlined);
+  if (!c->p || !c->expanding || !c->inlined ||
+      !names_init(&c->let_names, o->nlets)) {
     free(c->p);
     free(c->expanding);
+    free(c->inlined);
     free(c);
     return NULL;
   }
@@ -1257,24 +1279,42 @@ compiler *cg_new(const compile_opts *o) {
   return c;
 }
 
-uint32_t cg_entry(compiler *c, const ast *root, diag_list *d) {
-  size_t errors = d->n;
-  uint32_t entry = c->p->ncode;
+/* A new entry computing [root], parsed from [d]; when [let] >= 0, root
+ * is that let's expression, compiled as a use of the let is. */
+static uint32_t entry(compiler *c, const ast *root, diag_list *d, int let) {
+  size_t errors = c->nerrors;
+  uint32_t at = c->p->ncode;
   c->d = d;
   c->cur_src = source_index(c, d);
   c->depth = 0;
   c->nlocals = 0;
   c->nscope = 0;
-  expr(c, root);
+  if (let >= 0)
+    inline_let(c, let, root);
+  else
+    expr(c, root);
   emit(c, OP_RETURN, 0, root);
   if (c->oom)
     diag_add(d, DC_NO_MEMORY, root->sp, "out of memory while compiling");
-  else if (c->depth != 0 && d->n == errors) /* RETURN popped the result */
+  else if (c->depth != 0 && c->nerrors == errors) /* RETURN popped it */
     diag_add(d, DC_INTERNAL, root->sp,
              "internal error: stack depth %d at the end", c->depth);
-  if (d->n > errors)
+  if (c->nerrors > errors || c->oom)
     c->failed = true;
-  return entry;
+  return at;
+}
+
+uint32_t cg_entry(compiler *c, const ast *root, diag_list *d) {
+  return entry(c, root, d, -1);
+}
+
+uint32_t cg_let_entry(compiler *c, size_t i) {
+  const compile_let *l = &c->o->lets[i];
+  return entry(c, l->expr, l->src, (int)i);
+}
+
+bool cg_let_inlined(const compiler *c, size_t i) {
+  return i < c->o->nlets && c->inlined[i];
 }
 
 /* Copy every source text into the program, for runtime messages. */
@@ -1307,6 +1347,7 @@ program *cg_finish(compiler *c) {
   }
   free(c->srcs);
   free(c->expanding);
+  free(c->inlined);
   names_free(&c->let_names);
   free(c);
   return p;

@@ -36,6 +36,11 @@ POL_INTERNAL compiler *cg_new(const compile_opts *o);
 /* Compile [root], parsed from [d]'s source, as a new entry point; every
  * error is added to [d]. Returns the entry's first instruction index. */
 POL_INTERNAL uint32_t cg_entry(compiler *c, const ast *root, diag_list *d);
+/* Compile let [i] of the options as an entry of its own, as a use of it
+ * compiles it (a let found to use itself is reported where it does). */
+POL_INTERNAL uint32_t cg_let_entry(compiler *c, size_t i);
+/* Whether let [i] of the options has been compiled into an entry. */
+POL_INTERNAL bool cg_let_inlined(const compiler *c, size_t i);
 /* The program, or NULL if any entry had an error (or on out of memory,
  * reported in the last entry's list). Frees [c] either way; the program
  * copies the source texts it needs. */

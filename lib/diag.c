@@ -69,14 +69,20 @@ static bool seen(const diag_list *d, span sp, diag_code code,
  * so is a repeat of one already there; a message that cannot be
  * formatted is replaced by a fixed text. */
 void diag_add(diag_list *d, diag_code code, span sp, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  diag_vadd(d, code, sp, fmt, ap);
+  va_end(ap);
+}
+
+/* diag_add with the message's arguments in [ap]. */
+void diag_vadd(diag_list *d, diag_code code, span sp, const char *fmt,
+               va_list ap) {
   d->dropped = true;
   if (d->n >= DIAG_MAX ||
       !mem_grow((void **)&d->items, &d->cap, d->n + 1, sizeof *d->items))
     return;
-  va_list ap;
-  va_start(ap, fmt);
   const char *msg = arena_vprintf(&d->a, fmt, ap);
-  va_end(ap);
   msg = msg ? msg : "error (out of memory for its message)";
   if (seen(d, sp, code, msg))
     return;
@@ -94,6 +100,16 @@ void diag_hint(diag_list *d, const char *fmt, ...) {
   va_start(ap, fmt);
   d->items[d->n - 1].hint = arena_vprintf(&d->a, fmt, ap);
   va_end(ap);
+}
+
+void diag_sort(diag_list *d) {
+  for (size_t i = 1; i < d->n; i++) { /* insertion sort: at most 100 */
+    diag g = d->items[i];
+    size_t j = i;
+    for (; j > 0 && d->items[j - 1].sp.off > g.sp.off; j--)
+      d->items[j] = d->items[j - 1];
+    d->items[j] = g;
+  }
 }
 
 /* Move [sp] (a position in the source) forward to byte [off], counting

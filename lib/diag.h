@@ -15,6 +15,8 @@
 #ifndef POL_DIAG_H
 #define POL_DIAG_H
 
+#include <stdarg.h>
+
 #include "ast.h"
 #include "diag_codes.h"
 #include "value.h"
@@ -47,10 +49,15 @@ POL_INTERNAL void diag_free(diag_list *d);
  * message: a let inlined in ten rules reports its mistake once). */
 POL_INTERNAL void diag_add(diag_list *d, diag_code code, span sp,
                            const char *fmt, ...) POL_PRINTF(4, 5);
+POL_INTERNAL void diag_vadd(diag_list *d, diag_code code, span sp,
+                            const char *fmt, va_list ap);
 /* Give the diagnostic just added a hint (replacing any); nothing when
  * diag_add recorded nothing. */
 POL_INTERNAL void diag_hint(diag_list *d, const char *fmt, ...)
     POL_PRINTF(2, 3);
+/* Order [d]'s diagnostics by their place in the source (stably: two at
+ * one place keep their order), as a reader goes through a file. */
+POL_INTERNAL void diag_sort(diag_list *d);
 /* The code's text ("E0201") and its title (docs/errors.md). */
 POL_INTERNAL const char *diag_code_text(diag_code code);
 POL_INTERNAL const char *diag_code_title(diag_code code);

@@ -11,15 +11,18 @@
  */
 #include "policy.h"
 
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "check.h"
 #include "compile.h"
 #include "file.h"
 #include "names.h"
 #include "parse.h"
 #include "schema.h"
+#include "suggest.h"
 
 #define MAX_IMPORT_DEPTH 32
 
@@ -46,7 +49,10 @@ typedef struct loader {
   const char **done;          /* modules loaded already */
   size_t ndone, cap_done;
   stmts lets, facts, rules, headers;
+  compile_let *let_table;     /* the lets, for checker and compiler */
+  checker *chk;
   bool in_prelude;            /* loading the prelude now */
+  bool missing;               /* an import was not found */
   bool oom;
 } loader;
 
@@ -171,9 +177,40 @@ static void cycle_error(const loader *L, int from, const ast *n,
   sb_free(&b);
 }
 
+/* Offer every NAME.pol in the directory [dir] to [s]; the names are
+ * kept in [a]. */
+static void offer_dir(arena *a, const char *dir, suggest *s) {
+  DIR *d = opendir(dir);
+  struct dirent *e;
+  while (d && (e = readdir(d))) {
+    size_t n = strlen(e->d_name);
+    if (n > 4 && strcmp(e->d_name + n - 4, ".pol") == 0)
+      suggest_offer(s, arena_strndup(a, e->d_name, n - 4));
+  }
+  if (d)
+    closedir(d);
+}
+
+/* The hint for a module [name] not found: the module most likely
+ * meant, among those beside the importing file of [d], in the search
+ * directories and in the standard library. */
+static void module_hint(loader *L, diag_list *d, const char *name) {
+  char dir[1024];
+  suggest s;
+  suggest_init(&s, name);
+  stdlib_offer(&s);
+  if (dir_of(d->file, dir, sizeof dir))
+    offer_dir(&L->ast, dir, &s);
+  for (size_t i = 0; i < L->paths->ndirs; i++)
+    offer_dir(&L->ast, L->paths->dirs[i], &s);
+  if (suggest_best(&s))
+    diag_hint(d, "did you mean '%s'?", suggest_best(&s));
+}
+
 /* "module 'm' not found (searched: beside a.pol, dir1, dir2, the
- * standard library)": every place find_module looked. */
-static void not_found(const loader *L, diag_list *d, const ast *n,
+ * standard library)": every place find_module looked, and the module
+ * most likely meant. */
+static void not_found(loader *L, diag_list *d, const ast *n,
                       const char *name) {
   sbuf b;
   char dir[1024];
@@ -187,6 +224,8 @@ static void not_found(const loader *L, diag_list *d, const ast *n,
   diag_add(d, DC_MODULE_NOT_FOUND, n->sp, "module '%s' not found (searched: %s)", name,
            b.oom ? "?" : b.p);
   sb_free(&b);
+  module_hint(L, d, name);
+  L->missing = true;
 }
 
 /* An import statement: load the module unless already loaded. */
@@ -487,29 +526,44 @@ static void lets_unique(loader *L) {
 
 /* ==== message templates ================================================== */
 
-/* Parse and compile the template expression [e] of [n] bytes found in
- * the message string [v]; its syntax errors are reported at their place
- * in the policy file (counting from the string's opening quote, which is
- * exact unless escapes come before). */
+/* Report the diagnostics of the template expression source [md] at
+ * their place in the policy file [d]: inside the message string [v],
+ * [base] bytes after its opening quote (exact unless escapes come
+ * before). [md] is left empty. */
+static void move_diags(diag_list *md, diag_list *d, const ast *v,
+                       uint32_t base) {
+  for (size_t i = 0; i < md->n; i++) {
+    const diag *g = &md->items[i];
+    span sp = diag_span_advance(d, v->sp, v->sp.off + 1 + base + g->sp.off);
+    sp.len = g->sp.len;
+    diag_add(d, g->code, sp, "in message: %s", g->msg);
+    if (g->hint)
+      diag_hint(d, "%s", g->hint);
+  }
+  md->n = 0;
+}
+
+/* Parse, check and compile the template expression [e] of [n] bytes
+ * found in the message string [v] of rule [r]. It gets a source of its
+ * own, for the program's runtime messages; its diagnostics are reported
+ * at their place in the policy file [d]. */
 static void parse_part(policy *p, rule *r, const ast *v, diag_list *d,
                        const char *e, size_t n, compiler *cg, loader *L) {
   char *name = arena_printf(&p->a, "%s (message of rule %s)", d->file,
                             r->id);
   diag_list *md = diag_set_add(L->diags, name ? name : "message", e, n);
-  ast *x = md ? parse_expr(&L->ast, md) : NULL;
+  if (!md) {
+    L->oom = true;
+    return;
+  }
+  ast *x = parse_expr(&L->ast, md);
+  if (x && L->chk)
+    chk_expr(L->chk, x, md, NULL);
   if (x) {
     int32_t entry = (int32_t)cg_entry(cg, x, md);
     r->message[r->nmessage++] = (tmpl_part){arena_strndup(&p->a, e, n), entry};
-    return;
   }
-  uint32_t base = v->sp.off + 1 + (uint32_t)(e - v->lit.s.p);
-  for (size_t i = 0; md && i < md->n; i++) {
-    span sp = diag_span_advance(d, v->sp, base + md->items[i].sp.off);
-    sp.len = md->items[i].sp.len;
-    diag_add(d, md->items[i].code, sp, "in message: %s", md->items[i].msg);
-  }
-  if (md)
-    md->n = 0; /* reported in the policy file instead */
+  move_diags(md, d, v, (uint32_t)(e - v->lit.s.p));
 }
 
 /* Split "text {expr} text" into parts; each {expr} is parsed in a source
@@ -578,24 +632,41 @@ static void compile_rules(policy *p, loader *L, compiler *cg) {
   }
 }
 
+/* Lets are compiled where they are used. Each is compiled here once
+ * too, on its own and thrown away, so that the mistakes of one no rule
+ * uses (an unknown function) are reported all the same, and those of
+ * one that rules use once, not per use. A let compiled inside another
+ * is not compiled again, so a cycle of lets is one error. The
+ * prelude's are known to compile. */
+static void compile_lets(loader *L, const compile_opts *o) {
+  compiler *cg = cg_new(o);
+  for (size_t i = 0; cg && i < L->lets.n; i++)
+    if (!L->lets.v[i].prelude && !cg_let_inlined(cg, i))
+      cg_let_entry(cg, i);
+  if (cg)
+    program_free(cg_finish(cg));
+  else
+    L->oom = true;
+}
+
+/* Unknown functions and methods are compile errors in a policy
+ * (docs/decisions.md): a rule that calls one can never pass. */
 static bool compile_program(policy *p, loader *L) {
-  compile_let *lets = let_table(L);
-  compile_opts o = {NULL, 0, lets, L->lets.n, L->paths->hosts,
-                    L->paths->strict};
-  compiler *cg = lets ? cg_new(&o) : NULL;
-  if (!cg) {
-    free(lets);
+  compile_opts o = {NULL, 0, L->let_table, L->lets.n, L->paths->hosts, true};
+  compile_lets(L, &o);
+  compiler *cg = cg_new(&o);
+  if (!cg)
     return false;
-  }
   compile_rules(p, L, cg);
   p->prog = cg_finish(cg);
-  free(lets);
   return p->prog != NULL;
 }
 
 /* ==== entry point ======================================================== */
 
 static void loader_free(loader *L) {
+  chk_free(L->chk);
+  free(L->let_table);
   arena_free(&L->ast);
   free(L->done);
   free(L->lets.v);
@@ -604,27 +675,24 @@ static void loader_free(loader *L) {
   free(L->headers.v);
 }
 
-/* With a schema, every fact path read by a rule or a let must be
- * declared and compared with values of its type. */
-static void check_paths(const policy *p, loader *L) {
-  const char **names = calloc(L->lets.n + 1, sizeof *names);
-  if (!names) {
+/* Check names and types of every let and of each rule's when and
+ * require (check.c); message templates are checked as they are
+ * compiled. The checker stays, for those. */
+static void check_rules(const policy *p, loader *L) {
+  L->chk = chk_new(p, L->let_table, L->lets.n, L->paths->hosts, L->missing);
+  if (!L->chk) {
     L->oom = true;
     return;
   }
-  for (size_t i = 0; i < L->lets.n; i++)
-    names[i] = L->lets.v[i].n->name;
-  for (size_t i = 0; i < L->lets.n; i++)
-    schema_check_expr(p, L->lets.v[i].n->kids[0], L->lets.v[i].d, names,
-                      L->lets.n, L->paths->hosts);
+  chk_lets(L->chk);
   for (size_t i = 0; i < L->rules.n; i++) {
     const stmt *s = &L->rules.v[i];
-    const ast *e[2] = {clause(s->n, "when"), clause(s->n, "require")};
-    for (int k = 0; k < 2; k++)
-      if (e[k])
-        schema_check_expr(p, e[k], s->d, names, L->lets.n, L->paths->hosts);
+    const ast *when = clause(s->n, "when"), *req = clause(s->n, "require");
+    if (when)
+      chk_expr(L->chk, when, s->d, "when");
+    if (req)
+      chk_expr(L->chk, req, s->d, "require");
   }
-  free(names);
 }
 
 static bool build(policy *p, loader *L, const char *file) {
@@ -638,9 +706,12 @@ static bool build(policy *p, loader *L, const char *file) {
   for (size_t i = 0; i < L->facts.n; i++)
     schema_add(p, L->facts.v[i].n, L->facts.v[i].d);
   schema_finish(p);
-  if (p->nfacts)
-    check_paths(p, L);
-  return !L->oom && diag_set_count(L->diags) == 0;
+  L->let_table = let_table(L);
+  if (L->let_table)
+    check_rules(p, L);
+  else
+    L->oom = true;
+  return !L->oom;
 }
 
 policy *policy_compile(const char *src, size_t len, const char *file,
@@ -663,8 +734,11 @@ policy *policy_compile(const char *src, size_t len, const char *file,
     load_prelude(&L, d);
   if (root)
     collect(&L, root, d, NULL);
+  /* compiled even after errors, for the compiler's own diagnostics */
   bool ok = root && build(p, &L, file) && compile_program(p, &L);
   loader_free(&L);
+  for (size_t i = 0; i < diags->n; i++)
+    diag_sort(diags->lists[i]);
   if (!ok || diag_set_count(diags)) {
     policy_free(p);
     return NULL;

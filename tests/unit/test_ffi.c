@@ -522,8 +522,8 @@ static void schema_policy_calls_host(void **state) {
   pol_policy_free(pol);
   assert_int_equal(pol_policy_compile(f->env, bad, strlen(bad), "s.pol", &pol),
                    POL_ESYNTAX);
-  assert_contains(pol_env_errmsg(f->env), "unknown fact 'employes', did you "
-                                          "mean 'employees'?");
+  assert_contains(pol_env_errmsg(f->env), "unknown fact 'employes'\n"
+                                          "  hint: did you mean 'employees'?");
 }
 
 /* ==== threads ============================================================ */
