@@ -15,7 +15,8 @@ static const char bench_usage[] =
     "usage: policyc bench [options] POLICY FACTS...\n"
     "  --rounds N            rounds to take the median of (default 5)\n"
     "  --time MS             time to spend per round, at least (default 200)\n"
-    "  -I DIR                look for imported modules in DIR first\n";
+    "  -I DIR                look for imported modules in DIR first\n"
+    CLI_DIAG_HELP;
 
 typedef struct bench_opts {
   const char *policy;
@@ -24,6 +25,7 @@ typedef struct bench_opts {
   const char **dirs;
   int ndirs;
   unsigned long long rounds, ms;
+  cli_diag_opts diag; /* --excerpt, --color */
 } bench_opts;
 
 static double now(void) {
@@ -125,7 +127,7 @@ static int run(const bench_opts *o) {
   if (status == EXIT_OK && !cli_read(o->policy, &src))
     status = EXIT_INPUT;
   if (status == EXIT_OK) {
-    status = cli_load_policy(env, o->policy, 0, &pol);
+    status = cli_load_policy(env, o->policy, cli_diag_flags(&o->diag), &pol);
     compile_job cj = {env, &src, o->policy};
     double tc = status == EXIT_OK && !pol_is_saved_policy(src.data, src.len)
                     ? median_time(compile_once, &cj, (unsigned)o->rounds,
@@ -154,6 +156,7 @@ static int parse_args(int argc, char **argv, bench_opts *o) {
   for (; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
     const char *a = argv[i], *v;
     unsigned long long *slot = NULL;
+    int d;
     if (!strcmp(a, "--")) {
       i++;
       break;
@@ -161,6 +164,11 @@ static int parse_args(int argc, char **argv, bench_opts *o) {
     if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
       fputs(bench_usage, stdout);
       return -1;
+    }
+    if ((d = cli_diag_opt("bench", argc, argv, &i, &o->diag))) {
+      if (d != 1)
+        return d;
+      continue;
     }
     if ((v = cli_opt_value(argc, argv, &i, "--rounds")))
       slot = &o->rounds;
@@ -183,7 +191,7 @@ static int parse_args(int argc, char **argv, bench_opts *o) {
 }
 
 int cmd_bench(int argc, char **argv) {
-  bench_opts o = {NULL, NULL, 0, NULL, 0, 5, 200};
+  bench_opts o = {NULL, NULL, 0, NULL, 0, 5, 200, CLI_DIAG_OPTS_INIT};
   o.dirs = calloc((size_t)argc, sizeof *o.dirs);
   if (!o.dirs)
     return EXIT_INPUT;

@@ -150,7 +150,7 @@ static int run_case(pol_env *env, const pol_policy *pol, const char *file,
   return status;
 }
 
-static int run_file(pol_env *env, const char *file, tally *t) {
+static int run_file(pol_env *env, const char *file, int flags, tally *t) {
   pol_ctx *ctx;
   pol_facts *holder;
   int status;
@@ -168,7 +168,7 @@ static int run_file(pol_env *env, const char *file, tally *t) {
   if (status == EXIT_OK) {
     char path[4096];
     relative(file, pf, path, sizeof path);
-    status = cli_load_policy(env, path, false, &pol);
+    status = cli_load_policy(env, path, flags, &pol);
   }
   for (size_t k = 0; status == EXIT_OK && k < pol_value_len(cases); k++)
     status = run_case(env, pol, file, pol_value_at(cases, k), k, t);
@@ -180,15 +180,24 @@ static int run_file(pol_env *env, const char *file, tally *t) {
 
 int cmd_test(int argc, char **argv) {
   const char **dirs = calloc((size_t)argc, sizeof *dirs);
-  int ndirs = 0, i = 1, status = EXIT_OK;
+  int ndirs = 0, i = 1, status = EXIT_OK, d;
+  cli_diag_opts diag = CLI_DIAG_OPTS_INIT;
   if (!dirs)
     return EXIT_INPUT;
   for (; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
     const char *a = argv[i];
     if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-      fputs("usage: policyc test [-I DIR]... TESTS.json...\n", stdout);
+      fputs("usage: policyc test [options] TESTS.json...\n"
+            "  -I DIR                look for imported modules in DIR "
+            "first\n" CLI_DIAG_HELP, stdout);
       free(dirs);
       return EXIT_OK;
+    }
+    if ((d = cli_diag_opt("test", argc, argv, &i, &diag))) {
+      if (d == 1)
+        continue;
+      free(dirs);
+      return d;
     }
     if (strncmp(a, "-I", 2) || (!a[2] && i + 1 >= argc)) {
       free(dirs);
@@ -205,7 +214,7 @@ int cmd_test(int argc, char **argv) {
       return EXIT_INPUT;
     status = cli_env_setup(env, dirs, ndirs, NULL, 0);
     if (status == EXIT_OK)
-      status = run_file(env, argv[i], &t);
+      status = run_file(env, argv[i], cli_diag_flags(&diag), &t);
     pol_env_free(env);
   }
   free(dirs);
