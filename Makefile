@@ -35,6 +35,11 @@ ifneq ($(SAN),)
 CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 LDFLAGS += -fsanitize=address,undefined
 endif
+# TSAN=1 (make contract-san, in build-tsan/): ThreadSanitizer.
+ifneq ($(TSAN),)
+CFLAGS += -fsanitize=thread
+LDFLAGS += -fsanitize=thread
+endif
 OBJCOPY ?= objcopy
 
 ifeq ($(filter grouped-target,$(.FEATURES)),)
@@ -49,7 +54,7 @@ endif
 # flex/bison run can start before the install ends. Goals that build
 # nothing skip it.
 PKGS := libffi libpcre2-8
-NODEPS_GOALS := clean uninstall asan
+NODEPS_GOALS := clean uninstall asan contract-san
 ifneq ($(filter-out $(NODEPS_GOALS),$(or $(MAKECMDGOALS),all)),)
 include $(B)/deps.mk
 endif
@@ -89,7 +94,7 @@ STATIC := $(B)/libpol.a
 SHARED := $(B)/libpol.so.$(VERSION)
 INTERNAL := $(B)/libpol-internal.a
 
-.PHONY: all check demo bench bench-agree clean unit golden stream-test conformance asan valgrind docs-example install uninstall embed-test policy-tests build-test FORCE
+.PHONY: all check demo bench bench-agree clean unit golden stream-test conformance asan valgrind docs-example install uninstall embed-test policy-tests build-test contract-test contract-san FORCE
 all: $(B)/policyc $(STATIC) $(SHARED) $(if $(filter build,$(B)),policyc)
 
 # ---- generated front end -------------------------------------------------
@@ -190,6 +195,21 @@ comma := ,
 embed-test: all
 	+$(Q)sh examples/embed/test.sh $(B) "$(if $(SAN),-fsanitize=address$(comma)undefined)"
 
+# The contract program (tests/contract/): the promises of pol.h checked by
+# a host written from the header and docs only, built from a staged
+# install through pkg-config, linked dynamically and statically.
+SANFLAGS := $(if $(SAN),-fsanitize=address$(comma)undefined -fno-sanitize-recover=all)$(if $(TSAN),-fsanitize=thread)
+# doc_api.sh: docs/embedding.md lists every function of pol.h.
+contract-test: all
+	$(Q)sh tests/contract/doc_api.sh include/pol.h docs/embedding.md
+	+$(Q)sh tests/contract/run.sh $(B) "$(SANFLAGS)"
+# The same under ASan+UBSan (build-san/), TSan (build-tsan/) and valgrind:
+# each library built with its sanitizer. Minutes, so not in `make check`.
+contract-san:
+	+$(Q)$(MAKE) --no-print-directory B=build-san SAN=1 OPT=-O1 contract-test
+	+$(Q)$(MAKE) --no-print-directory B=build-tsan TSAN=1 OPT=-O1 contract-test
+	+$(Q)VALGRIND=1 $(MAKE) --no-print-directory contract-test
+
 # ---- tests ---------------------------------------------------------------
 $(B)/tests/%: tests/unit/%.c $(TEST_HELPERS) tests/unit/harness.h $(INTERNAL) | $(B)/tests
 	$(call say,CC,$<)$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes $(LDFLAGS) -o $@ $< $(TEST_HELPERS) $(INTERNAL) $(LIBS) -lcmocka
@@ -246,6 +266,7 @@ check: all
 	$(Q)$(MAKE) --no-print-directory unit
 	$(Q)$(MAKE) --no-print-directory docs-example
 	$(Q)$(MAKE) --no-print-directory embed-test
+	$(Q)$(MAKE) --no-print-directory contract-test
 	$(Q)$(MAKE) --no-print-directory build-test
 	$(Q)$(MAKE) --no-print-directory policy-tests
 	$(Q)$(MAKE) --no-print-directory stream-test
@@ -288,4 +309,4 @@ bench-agree: all $(B)/bench-gen $(B)/bench-agree
 	$(Q)$(B)/bench-agree tests/bench/bench40.pol $(B)/bench-agree.ndjson tests/bench/rules40.jq
 
 clean:
-	rm -rf build build-san policyc
+	rm -rf build build-san build-tsan policyc

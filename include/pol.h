@@ -28,7 +28,8 @@
  * until the next call on that handle that says it changes them (or its
  * free); anything the caller must free comes from a *_new function and
  * goes to the matching *_free. Every *_new sets *out to NULL when it
- * fails. The exceptions say so where they are declared.
+ * fails; every *_free takes NULL. Free every handle before the env it
+ * was made from. The exceptions say so where they are declared.
  *
  * A report refers to the fact sets it checked instead of copying them:
  * reading a report's facts, values, evidence or vendor names, and
@@ -37,8 +38,9 @@
  * call pol_report_detach() to give the report its own copies first.
  *
  * Errors: every fallible function returns POL_OK (0) or a POL_E* code and
- * leaves a message in its handle, read with pol_*_errmsg(). The library
- * never prints, never exits and keeps no global mutable state.
+ * leaves a message in its handle, read with pol_*_errmsg(). A success
+ * does not clear the message: read it after a failing status only. The
+ * library never prints, never exits and keeps no global mutable state.
  *
  * ABI: structs a host fills (pol_config, pol_diag) begin with their size,
  * set by their init function or macro, so new members can be appended
@@ -215,8 +217,10 @@ POL_API int pol_facts_load_record(pol_facts *facts, const char *text,
  * cannot be read (message in pol_facts_errmsg). */
 POL_API int pol_facts_load_file(pol_facts *facts, const char *path);
 /* Replace the fact set with the next JSON object of the NDJSON text
- * [text] at *[pos], advancing *[pos] past it. Line numbers in errors
- * count from the start of [text]. */
+ * [text] at *[pos], advancing *[pos] past it (and the whitespace after
+ * it). Line numbers in errors count from the start of [text]. On a
+ * malformed record *[pos] moves past the line it starts on, so a loop
+ * `while (pos < len)` goes on with the next line. */
 POL_API int pol_facts_load_json_next(pol_facts *facts, const char *text,
                                      size_t len, size_t *pos,
                                      const char *name);
@@ -228,7 +232,8 @@ POL_API const char *pol_facts_name(const pol_facts *facts, size_t i);
 POL_API const pol_value *pol_facts_value(const pol_facts *facts, size_t i);
 POL_API const pol_value *pol_facts_get(const pol_facts *facts,
                                        const char *name);
-/* Bind [var] to the JSON value [text] (any JSON value). */
+/* Bind [var] to the JSON value [text] (any JSON value). A failing bind
+ * leaves the set as it was (a failing load empties it). */
 POL_API int pol_facts_bind_json(pol_facts *facts, const char *var,
                                 const char *text, size_t len,
                                 const char *name);
@@ -248,8 +253,9 @@ POL_API const char *pol_ctx_errmsg(const pol_ctx *ctx);
  * *[out] is the value. POL_ERUNTIME: the expression evaluated to an error
  * (message in pol_ctx_errmsg; *out is that error value). POL_ELIMIT: a
  * limit was reached. POL_EINTERRUPT: the interrupt callback stopped it.
- * *[out] belongs to [ctx] until its next evaluation: it stays valid when
- * [prog] or [facts] is freed. */
+ * On every status but POL_EINVAL, *[out] is set (to the error value when
+ * there is an error); it belongs to [ctx] until its next evaluation and
+ * stays valid when [prog] or [facts] is freed. */
 POL_API int pol_eval(pol_ctx *ctx, const pol_program *prog,
                      const pol_facts *facts, const pol_value **out);
 /* Have evaluations and checks on [ctx] call [fn]([user]) now and then
@@ -346,6 +352,7 @@ POL_API const char *pol_policy_rule_id(const pol_policy *pol, size_t i);
 POL_API const char *pol_policy_rule_title(const pol_policy *pol, size_t i);
 POL_API const char *pol_policy_rule_severity(const pol_policy *pol,
                                              size_t i);
+/* ((pol_severity)-1 when [i] is out of range) */
 POL_API pol_severity pol_policy_rule_level(const pol_policy *pol, size_t i);
 /* The index of the rule with id [id], or POL_NOT_FOUND. */
 #define POL_NOT_FOUND ((size_t)-1)
@@ -404,7 +411,9 @@ POL_API int pol_report_verdict_code(const pol_report *rep, size_t i,
                                      size_t r);
 
 /* Vendor [i]'s metadata: its $vendor members, and its source (the name
- * given to pol_check). NULL when absent. */
+ * given to pol_check). NULL when absent, except POL_VENDOR_NAME, which
+ * falls back to the source's base name without its extension
+ * ("in/c.json" gives "c"), as pol_report_vendor_name does. */
 enum {
   POL_VENDOR_NAME, POL_VENDOR_SERVICE, POL_VENDOR_DOCUMENT,
   POL_VENDOR_VERSION, POL_VENDOR_DATE, POL_VENDOR_SOURCE
@@ -481,6 +490,7 @@ POL_API const char *pol_report_render(pol_report *rep, int format,
  * 0 on success, anything else to fail the writer. */
 typedef struct pol_writer pol_writer;
 typedef int (*pol_write_fn)(void *user, const char *data, size_t len);
+/* [pol] is borrowed: keep it alive as long as the writer. */
 POL_API int pol_writer_new(const pol_policy *pol, int format, int flags,
                            int unknown_mode, pol_write_fn write, void *user,
                            pol_writer **out);
@@ -504,7 +514,8 @@ POL_API int pol_writer_add_chunk(pol_writer *w, const pol_report *rep,
  * it (JSON and NDJSON have one; other formats ignore it). */
 POL_API int pol_writer_error(pol_writer *w, const char *source,
                              const char *message);
-/* Write the end. POL_EIO when [write] failed (now or before). */
+/* Write the end. POL_EIO when [write] failed (now or before). Once
+ * finished, a writer refuses more (POL_EINVAL): free it. */
 POL_API int pol_writer_finish(pol_writer *w);
 
 /* Check the fact set [text] (one JSON object) named [name] against the

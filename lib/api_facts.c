@@ -107,8 +107,20 @@ int pol_facts_load_json_next(pol_facts *f, const char *text, size_t len,
   val v;
   json_error e;
   size_t start = *pos;
-  if (!json_parse_next(&f->a, text, len, pos, &v, &e))
+  if (!json_parse_next(&f->a, text, len, pos, &v, &e)) {
+    /* past the line the record starts on, so that a loop goes on with
+     * the next record instead of meeting this one for ever */
+    size_t i = start;
+    while (i < len && (text[i] == ' ' || text[i] == '\t' ||
+                       text[i] == '\r' || text[i] == '\n'))
+      i++;
+    while (i < len && text[i] != '\n')
+      i++;
+    *pos = i < len ? i + 1 : len;
     return json_fail(f, name, &e, 1);
+  }
+  if (v.kind == V_MAP) /* lines are counted only for a message */
+    return take_object(f, v, name, 0);
   unsigned line = 1 + (unsigned)json_newlines(text, start) +
                   json_leading_lines(text + start, len - start);
   return take_object(f, v, name, line);

@@ -99,7 +99,7 @@ const char *pol_policy_rule_severity(const pol_policy *pol, size_t i) {
 
 pol_severity pol_policy_rule_level(const pol_policy *pol, size_t i) {
   const rule *r = rule_at(pol, i);
-  return r ? (pol_severity)r->sev : POL_MAY;
+  return r ? (pol_severity)r->sev : (pol_severity)-1;
 }
 
 size_t pol_policy_rule_find(const pol_policy *pol, const char *id) {
@@ -453,9 +453,18 @@ const char *pol_writer_errmsg(const pol_writer *w) {
   return w ? api_text(&w->errmsg) : "no writer";
 }
 
+/* After pol_writer_finish, a document is closed: adding to it would
+ * break it (a JSON report would no longer parse). */
+static int finished(pol_writer *w) {
+  api_msg(&w->errmsg, "the writer is finished");
+  return POL_EINVAL;
+}
+
 int pol_writer_add(pol_writer *w, const pol_report *rep) {
   if (!w || !rep || rep->r.pol != w->w.pol)
     return POL_EINVAL;
+  if (w->finished)
+    return finished(w);
   for (uint32_t i = 0; i < rep->r.nvendors; i++)
     render_vendor(&w->w, &rep->r, i, &w->tmp, &w->buf);
   return flush(w);
@@ -490,6 +499,8 @@ int pol_writer_add_chunk(pol_writer *w, const pol_report *rep,
       text != rep->text.p ||
       (rep->r.nvendors && len != rep->chunk_end[rep->r.nvendors - 1]))
     return POL_EINVAL;
+  if (w->finished)
+    return finished(w);
   size_t at = 0;
   for (uint32_t i = 0; i < rep->r.nvendors; i++) {
     render_place(&w->w, &rep->r, i, text + at, rep->chunk_end[i] - at,
@@ -502,6 +513,8 @@ int pol_writer_add_chunk(pol_writer *w, const pol_report *rep,
 int pol_writer_error(pol_writer *w, const char *src, const char *msg) {
   if (!w || !src || !msg)
     return POL_EINVAL;
+  if (w->finished)
+    return finished(w);
   render_error(&w->w, src, msg, &w->buf);
   return flush(w);
 }
@@ -509,6 +522,9 @@ int pol_writer_error(pol_writer *w, const char *src, const char *msg) {
 int pol_writer_finish(pol_writer *w) {
   if (!w)
     return POL_EINVAL;
+  if (w->finished)
+    return finished(w);
+  w->finished = true;
   render_end(&w->w, &w->buf);
   return flush(w);
 }

@@ -30,6 +30,8 @@
 
 /* Hard limits. Every one of them turns into a plain error message. */
 #define POL_MAX_PARSE_DEPTH 250      /* nesting of expressions in source */
+#define POL_MAX_ENTRY_CODE (1u << 20) /* instructions of one rule expression
+                                         once its lets are inlined */
 #define POL_MAX_JSON_DEPTH 512       /* nesting of JSON arrays/objects */
 #define POL_MAX_SOURCE (64u << 20)   /* bytes of one source or JSON text */
 #define POL_REGEX_MATCH_LIMIT 100000 /* PCRE2 match() calls per search */

@@ -53,6 +53,17 @@ struct compiler {
   bool *expanding;       /* per let: being inlined now (cycle guard) */
   bool *inlined;         /* per let: inlined at least once */
   name_index let_names;  /* let name -> its last index (a later one shadows) */
+  uint32_t *ctab;        /* shared constants by hash: index + 1, 0 empty */
+  uint32_t cmask, nindexed;
+  uint32_t *chash;       /* per constant: its hash, 0 when not shared */
+  uint32_t *stab, smask; /* the index of srcs (src_slot) */
+  size_t cap_chash;
+  uint32_t entry_start;  /* first instruction of the entry being compiled */
+  bool too_big;          /* the entry outgrew POL_MAX_ENTRY_CODE: stop */
+  int let_depth;         /* lets being inlined, one inside the other */
+  diag_list *outer_d;    /* the source of the outermost use */
+  const ast *outer_use;  /* the outermost one's use, named in errors */
+  int outer_let;
   struct { uint32_t base, n; } blocks[8]; /* enclosing cel.block()s */
   int nblocks;
   /* the fact paths that enclosing macros iterate over, and the local slot
@@ -169,12 +180,69 @@ static void empty_builder(compiler *c, const ast *n) {
   stack(c, 1);
 }
 
+/* Constants that are shared (names and scalar literals) are found again
+ * by hash: a policy of 100,000 rules has as many constants, and comparing
+ * each new one with all the others was quadratic. Lists and maps (folded
+ * literals) are not shared. 0 when [v] is not shared. */
+static uint32_t const_hash(val v) {
+  uint64_t x;
+  switch (v.kind) {
+  case V_STRING: case V_BYTES: x = v.as.s->hash; break;
+  case V_INT: case V_UINT: case V_DOUBLE: x = v.as.u; break;
+  case V_BOOL: x = v.as.b; break;
+  case V_NULL: x = 0; break;
+  case V_DURATION: case V_TIMESTAMP: x = v.as.u ^ (uint64_t)v.aux; break;
+  default: return 0;
+  }
+  x = (x ^ v.kind) * 0x9e3779b97f4a7c15ull;
+  return (uint32_t)(x >> 32) | 1u;
+}
+
+/* The same constant: doubles by their bits (0.0 and -0.0 differ). */
+static bool const_same(val a, val b) {
+  return a.kind == b.kind && val_equal(a, b) &&
+         (a.kind != V_DOUBLE || a.as.u == b.as.u);
+}
+
+/* The slot of [v] (hash [h]) in the constants' index: its entry, or the
+ * empty one where it goes. */
+static uint32_t *const_slot(const compiler *c, val v, uint32_t h) {
+  for (uint32_t i = h & c->cmask;; i = (i + 1) & c->cmask) {
+    uint32_t e = c->ctab[i];
+    if (!e || (c->chash[e - 1] == h && const_same(c->p->consts[e - 1], v)))
+      return &c->ctab[i];
+  }
+}
+
+/* Index constant [i] (hash [h]), growing the index at half full. */
+static bool const_index(compiler *c, uint32_t i, uint32_t h) {
+  if (2 * (size_t)(c->nindexed + 1) > (size_t)c->cmask + 1 || !c->ctab) {
+    uint32_t cap = c->ctab ? 2 * (c->cmask + 1) : 256;
+    uint32_t *t = calloc(cap, sizeof *t), *old = c->ctab;
+    if (!t)
+      return false;
+    uint32_t oldcap = c->ctab ? c->cmask + 1 : 0;
+    c->ctab = t;
+    c->cmask = cap - 1;
+    for (uint32_t k = 0; k < oldcap; k++)
+      if (old[k])
+        *const_slot(c, c->p->consts[old[k] - 1], c->chash[old[k] - 1]) =
+            old[k];
+    free(old);
+  }
+  *const_slot(c, c->p->consts[i], h) = i + 1;
+  c->nindexed++;
+  return true;
+}
+
 static uint32_t konst(compiler *c, val v, const ast *n) {
   program *p = c->p;
-  for (uint32_t i = 0; i < p->nconsts; i++) /* share names and literals */
-    if (p->consts[i].kind == v.kind && val_equal(p->consts[i], v) &&
-        (v.kind != V_DOUBLE || p->consts[i].as.u == v.as.u))
-      return i;
+  uint32_t h = const_hash(v);
+  if (h && c->ctab) { /* share names and literals */
+    uint32_t e = *const_slot(c, v, h);
+    if (e)
+      return e - 1;
+  }
   if (p->nconsts >= MAXARG_A) {
     fail(c, DC_LIMIT, n, "too many constants (limit is 16777215)%s", "");
     return 0;
@@ -185,6 +253,14 @@ static uint32_t konst(compiler *c, val v, const ast *n) {
     return 0;
   }
   p->consts[p->nconsts] = v;
+  if (!mem_grow((void **)&c->chash, &c->cap_chash, p->nconsts + 1,
+                sizeof *c->chash)) {
+    c->oom = true;
+    return 0;
+  }
+  c->chash[p->nconsts] = h;
+  if (h && !const_index(c, p->nconsts, h))
+    c->oom = true;
   return p->nconsts++;
 }
 
@@ -237,16 +313,54 @@ static int let_find(const compiler *c, const char *name) {
   return names_get(&c->let_names, name);
 }
 
+/* The slot of source [d] in the index of sources (index + 1, 0: empty).
+ * Every message template is a source of its own, so a policy can have
+ * tens of thousands: looking them up one by one was quadratic. */
+static uint32_t *src_slot(const compiler *c, const diag_list *d) {
+  uintptr_t x = (uintptr_t)d;
+  uint32_t h = (uint32_t)((x >> 4) * 0x9e3779b1u);
+  for (uint32_t i = h & c->smask;; i = (i + 1) & c->smask) {
+    uint32_t e = c->stab[i];
+    if (!e || c->srcs[e - 1] == d)
+      return &c->stab[i];
+  }
+}
+
+/* Grow the index of sources to hold [n] at most half full. */
+static bool src_reindex(compiler *c, uint32_t n) {
+  if (c->stab && 2 * (size_t)n <= (size_t)c->smask + 1)
+    return true;
+  uint32_t cap = 64;
+  while (cap < 2 * n)
+    cap *= 2;
+  uint32_t *t = calloc(cap, sizeof *t);
+  if (!t)
+    return false;
+  free(c->stab);
+  c->stab = t;
+  c->smask = cap - 1;
+  for (uint32_t i = 0; i < c->nsrcs; i++)
+    *src_slot(c, c->srcs[i]) = i + 1;
+  return true;
+}
+
 /* The index of [d] in the source table, added if new. */
 static uint32_t source_index(compiler *c, diag_list *d) {
-  for (uint32_t i = 0; i < c->nsrcs; i++)
-    if (c->srcs[i] == d)
-      return i;
+  if (c->nsrcs && c->srcs[c->cur_src] == d)
+    return c->cur_src;
+  if (!src_reindex(c, c->nsrcs + 1)) {
+    c->oom = true;
+    return 0;
+  }
+  uint32_t *slot = src_slot(c, d);
+  if (*slot)
+    return *slot - 1;
   if (!mem_grow((void **)&c->srcs, &c->cap_srcs, c->nsrcs + 1, sizeof *c->srcs)) {
     c->oom = true;
     return 0;
   }
   c->srcs[c->nsrcs] = d;
+  *slot = c->nsrcs + 1;
   return c->nsrcs++;
 }
 
@@ -259,15 +373,36 @@ static void inline_let(compiler *c, int i, const ast *use) {
          l->name);
     return;
   }
+  /* Each use is a copy, so lets built from lets can double at every
+   * step (a1 = a0 + a0, a2 = a1 + a1, ...): stop at a bound, once. */
+  if (c->too_big)
+    return;
+  if (c->let_depth == 0) {
+    c->outer_use = use;
+    c->outer_let = i;
+  }
+  if (c->p->ncode - c->entry_start > POL_MAX_ENTRY_CODE) {
+    c->too_big = true; /* reported where the rule uses the outermost let */
+    diag_add(c->outer_d, DC_LIMIT, c->outer_use->sp, "inlining '%s' makes "
+             "this expression longer than %u instructions (each use of a let "
+             "is a copy of it: lets that use other lets several times grow "
+             "very fast)", c->o->lets[c->outer_let].name, POL_MAX_ENTRY_CODE);
+    c->nerrors++;
+    return;
+  }
   diag_list *d = c->d;
   uint32_t src = c->cur_src;
   int nscope = c->nscope;
+  if (c->let_depth == 0)
+    c->outer_d = c->d;
+  c->let_depth++;
   c->expanding[i] = true;
   c->inlined[i] = true;
   c->d = l->src;
   c->cur_src = source_index(c, l->src);
   c->nscope = 0;
   expr(c, l->expr);
+  c->let_depth--;
   c->expanding[i] = false;
   c->d = d;
   c->cur_src = src;
@@ -1284,6 +1419,8 @@ compiler *cg_new(const compile_opts *o) {
 static uint32_t entry(compiler *c, const ast *root, diag_list *d, int let) {
   size_t errors = c->nerrors;
   uint32_t at = c->p->ncode;
+  c->entry_start = at;
+  c->too_big = false;
   c->d = d;
   c->cur_src = source_index(c, d);
   c->depth = 0;
@@ -1349,6 +1486,9 @@ program *cg_finish(compiler *c) {
   free(c->expanding);
   free(c->inlined);
   names_free(&c->let_names);
+  free(c->ctab);
+  free(c->chash);
+  free(c->stab);
   free(c);
   return p;
 }

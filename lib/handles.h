@@ -65,6 +65,7 @@ struct pol_writer {
   sbuf buf;             /* what is rendered, before [write] takes it */
   sbuf tmp;             /* one vendor's chunk */
   bool failed;          /* [write] failed: nothing more is written */
+  bool finished;        /* pol_writer_finish was called: nothing more */
   sbuf errmsg;
 };
 

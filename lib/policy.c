@@ -632,16 +632,18 @@ static void compile_rules(policy *p, loader *L, compiler *cg) {
   }
 }
 
-/* Lets are compiled where they are used. Each is compiled here once
- * too, on its own and thrown away, so that the mistakes of one no rule
- * uses (an unknown function) are reported all the same, and those of
- * one that rules use once, not per use. A let compiled inside another
- * is not compiled again, so a cycle of lets is one error. The
+/* Lets are compiled where rules use them. Those that no rule uses (as
+ * far as [rules], the rules' compiler, saw) are compiled here once, on
+ * their own and thrown away, so that their mistakes (an unknown
+ * function) are reported all the same. Latest first: a let that uses
+ * another compiles that one too, and it is not compiled again. The
  * prelude's are known to compile. */
-static void compile_lets(loader *L, const compile_opts *o) {
+static void compile_unused_lets(loader *L, const compile_opts *o,
+                                const compiler *rules) {
   compiler *cg = cg_new(o);
-  for (size_t i = 0; cg && i < L->lets.n; i++)
-    if (!L->lets.v[i].prelude && !cg_let_inlined(cg, i))
+  for (size_t i = L->lets.n; cg && i-- > 0;)
+    if (!L->lets.v[i].prelude && !cg_let_inlined(rules, i) &&
+        !cg_let_inlined(cg, i))
       cg_let_entry(cg, i);
   if (cg)
     program_free(cg_finish(cg));
@@ -653,11 +655,11 @@ static void compile_lets(loader *L, const compile_opts *o) {
  * (docs/decisions.md): a rule that calls one can never pass. */
 static bool compile_program(policy *p, loader *L) {
   compile_opts o = {NULL, 0, L->let_table, L->lets.n, L->paths->hosts, true};
-  compile_lets(L, &o);
   compiler *cg = cg_new(&o);
   if (!cg)
     return false;
   compile_rules(p, L, cg);
+  compile_unused_lets(L, &o, cg);
   p->prog = cg_finish(cg);
   return p->prog != NULL;
 }

@@ -98,9 +98,15 @@ static void jstrings(jout *o, const char *const *s, uint32_t n) {
 
 /* Note that [f] cites its $evidence entry, for the vendor's "evidence". */
 static void cite(jout *o, const fact_ref *f) {
-  for (size_t i = 0; i < o->ncited; i++)
-    if (o->cited[i]->evidence == f->evidence)
+  for (size_t i = 0; i < o->ncited; i++) { /* one entry per path: a
+                                               detached report's copies
+                                               are not the same pointer */
+    const fact_ref *g = o->cited[i];
+    if (g->evidence == f->evidence ||
+        (g->ev_len == f->ev_len &&
+         memcmp(g->path + g->ev_off, f->path + f->ev_off, f->ev_len) == 0))
       return;
+  }
   if (o->ncited < POL_COUNTOF(o->cited))
     o->cited[o->ncited++] = f;
   else

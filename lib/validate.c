@@ -8,16 +8,21 @@
  * $evidence and $withheld may only name known paths. An absent fact is
  * never a problem: it is how a document's silence is recorded. Each
  * problem is reported as "file:line:col: PATH: what is wrong", the line
- * found by a second, read-only scan of the (already valid) JSON text.
+ * found by a second, read-only scan of the (already valid) JSON text,
+ * made once when the first problem is found.
  */
 #include "validate.h"
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "json.h"
+#include "names.h"
 #include "schema.h"
+
+typedef struct locs locs;
 
 typedef struct vctx {
   const policy *p;
@@ -26,17 +31,49 @@ typedef struct vctx {
   const char *name;
   sbuf *out;
   size_t count;
+  locs *locs;
   char path[1024];
 } vctx;
 
 /* ==== finding a path in the JSON text ==================================== */
 
-/* A minimal scanner over JSON that is known to be valid: enough to skip
- * values and to match object keys along a path. */
+/* Where each object key of the text is: its dotted path (as the walk
+ * below builds it) and its line and column. Built by one scan of the
+ * text, the first time a problem is reported, so a fact set with 100,000
+ * problems is read once, not once per problem. */
+typedef struct locs {
+  name_index idx;   /* path -> index into pos */
+  sbuf paths;       /* the paths, NUL-terminated, one after another */
+  struct key_at {
+    size_t off;     /* where its path starts in paths */
+    unsigned line, col;
+  } *v;
+  size_t n, cap;
+  bool built, failed;
+} locs;
+
+/* A scanner over JSON that is known to be valid, tracking line and
+ * column (in code points) as it moves forward. */
 typedef struct scan {
   const char *s;
   size_t n, i;
+  size_t at;          /* line and col are those of s[at] */
+  unsigned line, col;
+  sbuf path;          /* the path of the object being scanned */
+  locs *out;
 } scan;
+
+static void pos_to(scan *sc, size_t i) {
+  for (; sc->at < i && sc->at < sc->n; sc->at++) {
+    unsigned char c = (unsigned char)sc->s[sc->at];
+    if (c == '\n') {
+      sc->line++;
+      sc->col = 1;
+    } else if ((c & 0xC0) != 0x80) {
+      sc->col++;
+    }
+  }
+}
 
 static void skip_ws(scan *sc) {
   while (sc->i < sc->n && strchr(" \t\r\n", sc->s[sc->i]))
@@ -50,8 +87,31 @@ static void skip_string(scan *sc) {
   sc->i++;
 }
 
-/* Skip one value; nesting is bounded by the reader's depth limit. */
-static void skip_value(scan *sc) {
+/* Record the key at sc->i (its raw text: a key with escapes is recorded
+ * as written, and problems under it fall back to its parent). */
+static void record_key(scan *sc, size_t plen) {
+  locs *L = sc->out;
+  size_t from = sc->i + 1, to = from;
+  while (to < sc->n && sc->s[to] != '"')
+    to += sc->s[to] == '\\' ? 2 : 1;
+  if (plen)
+    sb_putc(&sc->path, '.');
+  sb_put(&sc->path, sc->s + from, to - from);
+  if (!mem_grow((void **)&L->v, &L->cap, L->n + 1, sizeof *L->v)) {
+    L->failed = true;
+    return;
+  }
+  pos_to(sc, sc->i);
+  L->v[L->n] = (struct key_at){L->paths.len, sc->line, sc->col};
+  sb_put(&L->paths, sc->path.p, sc->path.len);
+  sb_putc(&L->paths, '\0');
+  L->n++;
+}
+
+/* Scan one value; [plen] is the length of its path, [keyed]: whether
+ * object keys under it have paths (not inside lists). Nesting is bounded
+ * by the reader's depth limit. */
+static void scan_value(scan *sc, size_t plen, bool keyed) {
   skip_ws(sc);
   if (sc->i >= sc->n)
     return;
@@ -72,68 +132,72 @@ static void skip_value(scan *sc) {
       sc->i++;
       return;
     }
-    if (c == '{') {
-      skip_string(sc); /* the key */
+    if (c == '{' && keyed) {
+      record_key(sc, plen);
+      skip_string(sc);
       skip_ws(sc);
       sc->i++; /* ':' */
+      scan_value(sc, sc->path.len, true);
+      sc->path.len = plen;
+    } else {
+      if (c == '{') {
+        skip_string(sc);
+        skip_ws(sc);
+        sc->i++;
+      }
+      scan_value(sc, plen, false);
     }
-    skip_value(sc);
     skip_ws(sc);
     if (sc->i < sc->n && sc->s[sc->i] == ',')
       sc->i++;
   }
 }
 
-/* Whether the key at sc->i (a string token) equals [k] of [kn] bytes. */
-static bool key_is(const scan *sc, const char *k, size_t kn) {
-  return sc->i + kn + 1 < sc->n && sc->s[sc->i + kn + 1] == '"' &&
-         memcmp(sc->s + sc->i + 1, k, kn) == 0;
+static void locs_build(locs *L, const char *text, size_t len) {
+  scan sc = {text, len, 0, 0, 1, 1, {0}, L};
+  L->built = true;
+  sb_init(&sc.path);
+  sb_init(&L->paths);
+  scan_value(&sc, 0, true);
+  sb_free(&sc.path);
+  if (L->failed || L->paths.oom || !names_init(&L->idx, L->n)) {
+    L->failed = true;
+    return;
+  }
+  for (size_t i = L->n; i-- > 0;) /* the first of equal paths wins */
+    names_put(&L->idx, L->paths.p + L->v[i].off, (int)i);
 }
 
-/* Move into the value of key [k] of the object at sc->i. */
-static bool enter_key(scan *sc, const char *k, size_t kn) {
-  skip_ws(sc);
-  if (sc->i >= sc->n || sc->s[sc->i] != '{')
-    return false;
-  sc->i++;
+static void locs_free(locs *L) {
+  names_free(&L->idx);
+  sb_free(&L->paths);
+  free(L->v);
+}
+
+/* The line and column of [path]'s key, else of its nearest ancestor's
+ * (1:1 when none is found). */
+static void locate(vctx *c, const char *path, unsigned *line,
+                   unsigned *col) {
+  locs *L = c->locs;
+  if (!L->built)
+    locs_build(L, c->text, c->len);
+  *line = *col = 1;
+  if (L->failed)
+    return;
+  char buf[sizeof c->path];
+  snprintf(buf, sizeof buf, "%s", path);
   for (;;) {
-    skip_ws(sc);
-    if (sc->i >= sc->n || sc->s[sc->i] != '"')
-      return false;
-    bool hit = key_is(sc, k, kn);
-    size_t at = sc->i;
-    skip_string(sc);
-    skip_ws(sc);
-    sc->i++; /* ':' */
-    if (hit) {
-      sc->i = at; /* report the key's position */
-      return true;
+    int i = names_get(&L->idx, buf);
+    if (i >= 0) {
+      *line = L->v[i].line;
+      *col = L->v[i].col;
+      return;
     }
-    skip_value(sc);
-    skip_ws(sc);
-    if (sc->i >= sc->n || sc->s[sc->i] != ',')
-      return false;
-    sc->i++;
+    char *dot = strrchr(buf, '.');
+    if (!dot)
+      return;
+    *dot = '\0';
   }
-}
-
-/* Byte offset of the last key of the dotted [path] in the text (the
- * start of the text if it cannot be found). */
-static size_t locate_path(const vctx *c, const char *path) {
-  scan sc = {c->text, c->len, 0};
-  size_t found = 0;
-  while (*path) {
-    const char *dot = strchr(path, '.');
-    size_t kn = dot ? (size_t)(dot - path) : strlen(path);
-    if (!enter_key(&sc, path, kn))
-      return found;
-    found = sc.i;
-    skip_string(&sc);
-    skip_ws(&sc);
-    sc.i++; /* ':' */
-    path += kn + (dot ? 1 : 0);
-  }
-  return found;
 }
 
 /* ==== problems =========================================================== */
@@ -141,16 +205,8 @@ static size_t locate_path(const vctx *c, const char *path) {
 static void problem(vctx *c, const char *path, const char *fmt, ...)
     POL_PRINTF(3, 4);
 static void problem(vctx *c, const char *path, const char *fmt, ...) {
-  size_t off = locate_path(c, path);
-  unsigned line = 1, col = 1;
-  for (size_t i = 0; i < off; i++) {
-    if (c->text[i] == '\n') {
-      line++;
-      col = 1;
-    } else if (((unsigned char)c->text[i] & 0xC0) != 0x80) {
-      col++;
-    }
-  }
+  unsigned line, col;
+  locate(c, path, &line, &col);
   char msg[512];
   va_list ap;
   va_start(ap, fmt);
@@ -261,8 +317,11 @@ static void walk_object(vctx *c, size_t plen, const map *m) {
     const str *k = m->keys[i].as.s;
     if (plen == 0 && k->data[0] == '$')
       continue; /* metadata, checked on its own */
-    if (plen + k->len + 2 > sizeof c->path)
+    if (plen + k->len + 2 > sizeof c->path) { /* said, not skipped */
+      problem(c, plen ? c->path : "(top level)", "a key of %u bytes: fact "
+              "paths are at most %zu bytes", k->len, sizeof c->path - 2);
       continue;
+    }
     size_t n = plen;
     if (n)
       c->path[n++] = '.';
@@ -278,8 +337,12 @@ static void walk_value(vctx *c, size_t plen, val v) {
   if (f) {
     check_type(c, c->path, "", f->type, v);
     check_allowed(c, c->path, f, v);
-  } else if (v.kind == V_MAP && on_the_way(c->p, c->path)) {
-    walk_object(c, plen, v.as.m);
+  } else if (on_the_way(c->p, c->path)) {
+    if (v.kind == V_MAP)
+      walk_object(c, plen, v.as.m);
+    else /* the facts declared under it cannot be there */
+      problem(c, c->path, "expected an object (facts are declared under "
+              "it), found %s", val_kind_name(v.kind));
   } else if (!schema_known(c->p, c->path)) {
     const char *s = schema_suggest(c->p, c->path);
     if (s)
@@ -297,11 +360,23 @@ static void check_meta(vctx *c, const map *facts) {
                                val_hash_bytes(keys[k], strlen(keys[k])));
     if (!m)
       continue;
+    if (m->kind != (k == 0 ? V_MAP : V_LIST)) {
+      problem(c, keys[k], "expected %s, found %s",
+              k == 0 ? "an object of citations" : "a list of fact paths",
+              val_kind_name(m->kind));
+      continue;
+    }
     uint32_t n = m->kind == V_MAP ? m->as.m->n
                  : m->kind == V_LIST ? m->as.l->n : 0;
     for (uint32_t i = 0; i < n; i++) {
       val p = m->kind == V_MAP ? m->as.m->keys[i] : m->as.l->items[i];
-      if (p.kind != V_STRING || schema_known(c->p, p.as.s->data))
+      val e = m->kind == V_MAP ? m->as.m->vals[i] : p;
+      if (e.kind != V_STRING) {
+        problem(c, keys[k], "%s %u is %s, not a string",
+                k == 0 ? "citation" : "entry", i + 1, val_kind_name(e.kind));
+        continue;
+      }
+      if (schema_known(c->p, p.as.s->data))
         continue;
       problem(c, keys[k], "names '%s', which is not a declared fact",
               p.as.s->data);
@@ -311,12 +386,15 @@ static void check_meta(vctx *c, const map *facts) {
 
 size_t validate_facts(const policy *p, const char *text, size_t len,
                       const char *name, val facts, sbuf *out) {
-  vctx c = {p, text, len, name, out, 0, {0}};
+  locs L;
+  memset(&L, 0, sizeof L);
+  vctx c = {p, text, len, name, out, 0, &L, {0}};
   if (facts.kind != V_MAP) {
     sb_printf(out, "%s:1:1: a fact set must be a JSON object\n", name);
     return 1;
   }
   walk_object(&c, 0, facts.as.m);
   check_meta(&c, facts.as.m);
+  locs_free(&L);
   return c.count;
 }

@@ -1,0 +1,337 @@
+/*
+ * contract_report.c: the promises of pol.h about compiled policies (the
+ * header, rules, refs, ask, imports) and reports (verdicts, counts,
+ * rule results, vendor metadata, unknown modes, pol_check_rule,
+ * rendering).
+ */
+#define _POSIX_C_SOURCE 200809L
+#include "contract.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+/* {==== policies: header, rules, refs, ask, find, file ===================== */
+
+static void test_policy_info(void) {
+  pol_env *env = env_default();
+  pol_policy *pol = policy_of(env, POLICY, "c.pol"), *plain = NULL;
+  unsigned line = 0, col = 0;
+  char *path = scratch_path("plain.pol");
+  test_name = "policy header and rules";
+  CHECK_STR(pol_policy_info(pol, POL_POLICY_NAME), "contract");
+  CHECK_STR(pol_policy_info(pol, POL_POLICY_TITLE), "契約テスト");
+  CHECK_STR(pol_policy_info(pol, POL_POLICY_VERSION), "1.2");
+  CHECK_STR(pol_policy_info(pol, POL_POLICY_DESCRIPTION), "d");
+  CHECK_STR(pol_policy_info(pol, POL_POLICY_FILE), "c.pol");
+  CHECK_STR(pol_policy_info(pol, 99), NULL);
+  CHECK(pol_policy_rule_count(pol) == NRULES);
+  CHECK_STR(pol_policy_rule_id(pol, R_BACKUP), "backup_generations");
+  CHECK_STR(pol_policy_rule_title(pol, R_BACKUP),
+            "バックアップを7世代以上保管すること");
+  CHECK_STR(pol_policy_rule_title(pol, R_NOTICE), "notice"); /* the id */
+  CHECK_STR(pol_policy_rule_severity(pol, R_NOTICE), "should");
+  CHECK(pol_policy_rule_level(pol, R_REGION) == POL_MAY);
+  CHECK(pol_policy_rule_level(pol, R_MFA) == POL_MUST);
+  CHECK((int)pol_policy_rule_level(pol, 999) == -1);
+  CHECK_STR(pol_policy_rule_id(pol, NRULES), NULL);
+  CHECK_STR(pol_policy_rule_severity(pol, NRULES), NULL);
+  CHECK(pol_policy_rule_find(pol, "mfa") == R_MFA);
+  CHECK(pol_policy_rule_find(pol, "no_such_rule") == POL_NOT_FOUND);
+  CHECK(pol_policy_rule_ref_count(pol, R_BACKUP) == 2);
+  CHECK_STR(pol_policy_rule_ref(pol, R_BACKUP, 1), "ISO27017 CLD.12.3.1");
+  CHECK_STR(pol_policy_rule_ref(pol, R_BACKUP, 2), NULL);
+  CHECK(pol_policy_rule_ref_count(pol, R_NOTICE) == 0);
+  CHECK_STR(pol_policy_rule_ask(pol, R_BACKUP),
+            "バックアップの保管世代数をご教示ください。");
+  CHECK_STR(pol_policy_rule_ask(pol, R_NOTICE), NULL);
+  CHECK_STR(pol_policy_rule_file(pol, R_SKIPPED, &line, &col), "c.pol");
+  CHECK(line == 13 && col == 1);
+  CHECK_STR(pol_policy_rule_file(pol, R_MFA, &line, &col), "c.pol");
+  CHECK(line == 17);
+  CHECK_STR(pol_policy_rule_file(pol, NRULES, &line, &col), NULL);
+  /* no header: the name is the file's base name (without .pol) */
+  write_file(path, "backup.generations >= 7\n");
+  CHECK_RC(pol_policy_compile_file(env, path, &plain), POL_OK);
+  CHECK_STR(pol_policy_info(plain, POL_POLICY_NAME), "plain");
+  CHECK_STR(pol_policy_info(plain, POL_POLICY_FILE), path);
+  CHECK_STR(pol_policy_info(plain, POL_POLICY_TITLE), NULL);
+  CHECK_STR(pol_policy_rule_id(plain, 0), "rule_1");
+  CHECK_STR(pol_policy_rule_title(plain, 0), "backup.generations >= 7");
+  pol_policy_free(plain);
+  pol_policy_free(pol);
+  pol_env_free(env);
+}
+
+/* Modules: from pol_env_add_import_dir, and beside the importing file. */
+static void test_imports(void) {
+  pol_env *env = env_default();
+  pol_policy *pol = NULL;
+  char mods[1024], *mod = scratch_path("mods/cmod.pol");
+  char *sib = scratch_path("sibling.pol"), *main_file;
+  const char *src = "import \"cmod\"\nmust own: limit == 7\n";
+  unsigned line, col;
+  test_name = "imports";
+  snprintf(mods, sizeof mods, "%s/mods", scratch);
+  mkdir(mods, 0700);
+  write_file(mod, "let limit = 7\nshould from_module: limit > 1\n");
+  CHECK_RC(pol_policy_compile(env, src, strlen(src), "m.pol", &pol),
+           POL_ESYNTAX);
+  CHECK_RC(pol_env_add_import_dir(env, mods), POL_OK);
+  CHECK_RC(pol_policy_compile(env, src, strlen(src), "m.pol", &pol),
+           POL_OK);
+  CHECK(pol_policy_rule_count(pol) == 2);
+  CHECK(pol_policy_rule_find(pol, "from_module") != POL_NOT_FOUND);
+  CHECK_STR(pol_policy_rule_file(pol, pol_policy_rule_find(pol,
+                                 "from_module"), &line, &col), mod);
+  pol_policy_free(pol);
+  write_file(sib, "let sibling_value = 3\n");
+  main_file = scratch_path("main.pol");
+  write_file(main_file, "import \"sibling\"\nmust s: sibling_value == 3\n");
+  CHECK_RC(pol_policy_compile_file(env, main_file, &pol), POL_OK);
+  pol_policy_free(pol);
+  /* beside the importing file comes before the import directories */
+  write_file(scratch_path("cmod.pol"), "let limit = 8\n");
+  main_file = scratch_path("main2.pol");
+  write_file(main_file, "import \"cmod\"\nmust own: limit == 8\n");
+  CHECK_RC(pol_policy_compile_file(env, main_file, &pol), POL_OK);
+  CHECK(pol_policy_rule_count(pol) == 1); /* not mods/cmod.pol's rule */
+  pol_policy_free(pol);
+  pol_env_free(env);
+}
+
+/* }==== */
+
+/* {==== reports ============================================================ */
+
+static void check_verdicts(pol_report *rep, size_t i, const int *want,
+                           int *all) {
+  for (size_t r = 0; r < NRULES; r++)
+    if (pol_report_verdict_code(rep, i, r) != want[r] ||
+        strcmp(pol_report_verdict(rep, i, r),
+               pol_verdict_name((pol_verdict)want[r])) != 0)
+      *all = 0;
+}
+
+static void test_report_basics(void) {
+  pol_env *env = env_default();
+  pol_policy *pol = policy_of(env, POLICY, "c.pol");
+  pol_ctx *ctx = ctx_of(env);
+  pol_report *rep = report_of(pol, POL_UNKNOWN_FAIL);
+  pol_facts *f[3];
+  int all = 1;
+  size_t sum = 0;
+  test_name = "report verdicts and counts";
+  for (int i = 0; i < 3; i++) {
+    f[i] = facts_of(env, VENDORS[i], SOURCES[i]);
+    CHECK_RC(pol_check(ctx, rep, f[i], SOURCES[i]), POL_OK);
+  }
+  CHECK(pol_report_vendor_count(rep) == 3);
+  for (size_t i = 0; i < 3; i++)
+    check_verdicts(rep, i, VERDICTS[i], &all);
+  CHECK(all);
+  for (int v = POL_PASS; v <= POL_SKIPPED; v++)
+    sum += pol_report_count(rep, 1, (pol_verdict)v);
+  CHECK(sum == NRULES);
+  CHECK(pol_report_count(rep, 0, POL_UNKNOWN) == 2);
+  CHECK(pol_report_count(rep, 1, POL_PASS) == 3);
+  CHECK(!pol_report_compliant(rep, 0)); /* typebug is ERROR */
+  CHECK_STR(pol_report_verdict(rep, 3, 0), NULL);
+  CHECK_STR(pol_report_verdict(rep, 0, NRULES), NULL);
+  CHECK(pol_report_verdict_code(rep, 3, 0) == -1);
+  CHECK(pol_report_count(rep, 3, POL_PASS) == 0);
+  for (int i = 0; i < 3; i++)
+    pol_facts_free(f[i]);
+  pol_report_free(rep);
+  pol_ctx_free(ctx);
+  pol_policy_free(pol);
+  pol_env_free(env);
+}
+
+/* Rule results: message, reason, facts read, evidence, missing. */
+static void test_report_results(void) {
+  pol_env *env = env_default();
+  pol_policy *pol = policy_of(env, POLICY, "c.pol");
+  pol_ctx *ctx = ctx_of(env);
+  pol_report *rep = report_of(pol, POL_UNKNOWN_FAIL);
+  pol_facts *f = facts_of(env, VENDOR_A, "in/a.json");
+  test_name = "report rule results";
+  CHECK_RC(pol_check(ctx, rep, f, "in/a.json"), POL_OK);
+  CHECK_STR(pol_report_message(rep, 0, R_BACKUP), "保管世代数は 7 世代");
+  CHECK_STR(pol_report_message(rep, 0, R_NOTICE), NULL);
+  CHECK_PREFIX(pol_report_reason(rep, 0, R_TYPEBUG), "c.pol:12:15: ");
+  CHECK_STR(pol_report_reason(rep, 0, R_BACKUP), NULL);
+  CHECK(pol_report_fact_count(rep, 0, R_BACKUP) == 1);
+  CHECK_STR(pol_report_fact_path(rep, 0, R_BACKUP, 0), "backup.generations");
+  CHECK(pol_value_int(pol_report_fact_value(rep, 0, R_BACKUP, 0)) == 7);
+  CHECK_STR(pol_report_fact_evidence(rep, 0, R_BACKUP, 0), "3.2: 「7世代」");
+  CHECK_STR(pol_report_fact_evidence_of(rep, 0, R_BACKUP, 0), "backup");
+  CHECK(pol_report_fact_count(rep, 0, R_REGION) == 2);
+  CHECK_STR(pol_report_fact_path(rep, 0, R_REGION, 1), "data.countries[1]");
+  CHECK(!pol_report_fact_decided(rep, 0, R_REGION, 0));
+  CHECK(pol_report_fact_decided(rep, 0, R_REGION, 1));
+  CHECK(pol_report_fact_omitted(rep, 0, R_REGION) == 0);
+  CHECK_STR(pol_report_fact_path(rep, 0, R_REGION, 2), NULL);
+  CHECK(pol_report_fact_value(rep, 0, R_REGION, 2) == NULL);
+  CHECK(pol_report_missing_count(rep, 0, R_NOTICE) == 1);
+  CHECK_STR(pol_report_missing_path(rep, 0, R_NOTICE, 0), "incident.hours");
+  CHECK(pol_report_missing_withheld(rep, 0, R_NOTICE, 0));
+  CHECK_STR(pol_report_missing_path(rep, 0, R_MFA, 0), "auth.mfa");
+  CHECK(!pol_report_missing_withheld(rep, 0, R_MFA, 0));
+  CHECK_STR(pol_report_missing_path(rep, 0, R_MFA, 1), NULL);
+  pol_report_free(rep);
+  pol_facts_free(f);
+  pol_ctx_free(ctx);
+  pol_policy_free(pol);
+  pol_env_free(env);
+}
+
+/* More than 16 facts read: the rest are counted, not shown. */
+static void test_report_omitted(void) {
+  pol_env *env = env_default();
+  pol_policy *pol = policy_of(env, "must all: xs.all(x, x >= 0)\n", "o.pol");
+  pol_ctx *ctx = ctx_of(env);
+  pol_report *rep = report_of(pol, POL_UNKNOWN_FAIL);
+  pol_facts *f = list_facts(env, 40);
+  size_t shown;
+  test_name = "report omitted facts";
+  CHECK_RC(pol_check(ctx, rep, f, "list.json"), POL_OK);
+  shown = pol_report_fact_count(rep, 0, 0);
+  CHECK(shown <= 9); /* 8, plus a deciding one */
+  CHECK(shown + pol_report_fact_omitted(rep, 0, 0) == 40);
+  pol_report_free(rep);
+  pol_facts_free(f);
+  pol_ctx_free(ctx);
+  pol_policy_free(pol);
+  pol_env_free(env);
+}
+
+static void test_vendor_metadata(void) {
+  pol_env *env = env_default();
+  pol_policy *pol = policy_of(env, POLICY, "c.pol");
+  pol_ctx *ctx = ctx_of(env);
+  pol_report *rep = report_of(pol, POL_UNKNOWN_FAIL);
+  pol_facts *f[3];
+  test_name = "vendor metadata";
+  for (int i = 0; i < 3; i++) {
+    f[i] = facts_of(env, VENDORS[i], SOURCES[i]);
+    CHECK_RC(pol_check(ctx, rep, f[i], SOURCES[i]), POL_OK);
+  }
+  CHECK_STR(pol_report_vendor(rep, 0, POL_VENDOR_NAME), "ACME株式会社");
+  CHECK_STR(pol_report_vendor(rep, 0, POL_VENDOR_SERVICE), "ACME Cloud");
+  CHECK_STR(pol_report_vendor(rep, 0, POL_VENDOR_DOCUMENT), "WP");
+  CHECK_STR(pol_report_vendor(rep, 0, POL_VENDOR_VERSION), "1.0");
+  CHECK_STR(pol_report_vendor(rep, 0, POL_VENDOR_DATE), "2025-01-01");
+  CHECK_STR(pol_report_vendor(rep, 0, POL_VENDOR_SOURCE), "in/a.json");
+  CHECK_STR(pol_report_vendor_name(rep, 0), "ACME株式会社");
+  CHECK_STR(pol_report_vendor(rep, 1, POL_VENDOR_VERSION), NULL); /* null */
+  CHECK_STR(pol_report_vendor(rep, 1, POL_VENDOR_SERVICE), NULL);
+  /* no $vendor: the source's base name, without its extension */
+  CHECK_STR(pol_report_vendor_name(rep, 2), "c");
+  CHECK_STR(pol_report_vendor(rep, 2, POL_VENDOR_DATE), NULL);
+  CHECK_STR(pol_report_vendor(rep, 2, 99), NULL);
+  CHECK_STR(pol_report_vendor_name(rep, 3), NULL);
+  for (int i = 0; i < 3; i++)
+    pol_facts_free(f[i]);
+  pol_report_free(rep);
+  pol_ctx_free(ctx);
+  pol_policy_free(pol);
+  pol_env_free(env);
+}
+
+/* Compliance under the three unknown modes. */
+static void test_unknown_modes(void) {
+  pol_env *env = env_default();
+  pol_policy *pol = policy_of(env, "must a: x.y == 1\nmust b: z == 2\n",
+                              "u.pol");
+  pol_ctx *ctx = ctx_of(env);
+  pol_facts *ok = facts_of(env, "{\"z\": 2}", "ok.json");
+  pol_facts *bad = facts_of(env, "{\"z\": 3}", "bad.json");
+  int modes[] = {POL_UNKNOWN_FAIL, POL_UNKNOWN_WARN, POL_UNKNOWN_IGNORE};
+  test_name = "unknown modes";
+  for (int m = 0; m < 3; m++) {
+    pol_report *rep = report_of(pol, modes[m]);
+    CHECK_RC(pol_check(ctx, rep, ok, "ok.json"), POL_OK);
+    CHECK_RC(pol_check(ctx, rep, bad, "bad.json"), POL_OK);
+    CHECK(pol_report_compliant(rep, 0) == (modes[m] != POL_UNKNOWN_FAIL));
+    CHECK(!pol_report_compliant(rep, 1));
+    pol_report_free(rep);
+  }
+  pol_facts_free(ok);
+  pol_facts_free(bad);
+  pol_ctx_free(ctx);
+  pol_policy_free(pol);
+  pol_env_free(env);
+}
+
+static void test_check_rule(void) {
+  pol_env *env = env_default();
+  pol_policy *pol = policy_of(env, POLICY, "c.pol");
+  pol_ctx *ctx = ctx_of(env);
+  pol_report *rep = report_of(pol, POL_UNKNOWN_FAIL);
+  pol_facts *f = facts_of(env, VENDOR_B, "b.json");
+  int others = 1;
+  test_name = "pol_check_rule";
+  CHECK_RC(pol_check_rule(ctx, rep, f, "b.json", R_BACKUP), POL_OK);
+  CHECK(pol_report_vendor_count(rep) == 1);
+  CHECK_STR(pol_report_verdict(rep, 0, R_BACKUP), "FAIL");
+  for (size_t r = 0; r < NRULES; r++)
+    if (r != R_BACKUP && pol_report_verdict_code(rep, 0, r) != POL_SKIPPED)
+      others = 0;
+  CHECK(others);
+  CHECK_RC(pol_check_rule(ctx, rep, f, "b.json", NRULES), POL_EINVAL);
+  CHECK_RC(pol_check_rule(ctx, rep, f, "b.json", POL_NOT_FOUND), POL_EINVAL);
+  CHECK(pol_report_vendor_count(rep) == 1);
+  CHECK_RC(pol_check_rule(ctx, rep, f, "b.json",
+                          pol_policy_rule_find(pol, "mfa")), POL_OK);
+  CHECK_STR(pol_report_verdict(rep, 1, R_MFA), "PASS");
+  CHECK_STR(pol_report_verdict(rep, 1, R_BACKUP), "SKIPPED");
+  CHECK_RC(pol_check(NULL, rep, f, "b.json"), POL_EINVAL);
+  CHECK_RC(pol_check(ctx, NULL, f, "b.json"), POL_EINVAL);
+  pol_report_free(rep);
+  pol_facts_free(f);
+  pol_ctx_free(ctx);
+  pol_policy_free(pol);
+  pol_env_free(env);
+}
+
+static void test_render(void) {
+  pol_env *env = env_default();
+  pol_policy *pol = policy_of(env, POLICY, "c.pol");
+  pol_ctx *ctx = ctx_of(env);
+  pol_report *rep = report_of(pol, POL_UNKNOWN_FAIL);
+  pol_facts *f = facts_of(env, VENDOR_A, "in/a.json");
+  const char *t;
+  test_name = "pol_report_render";
+  CHECK_RC(pol_check(ctx, rep, f, "in/a.json"), POL_OK);
+  t = pol_report_render(rep, POL_FORMAT_JSON, 0);
+  CHECK(t && t[0] == '{');
+  CHECK_HAS(t, "\"vendor\": \"ACME株式会社\"");
+  t = pol_report_render(rep, POL_FORMAT_TEXT, 0);
+  CHECK_HAS(t, "NOT COMPLIANT");
+  CHECK(strchr(t, '\x1b') == NULL);
+  CHECK(strchr(pol_report_render(rep, POL_FORMAT_TEXT, POL_RENDER_COLOR),
+               '\x1b') != NULL);
+  t = pol_report_render(rep, POL_FORMAT_QUESTIONS, 0);
+  CHECK_HAS(t, "auth.mfa"); /* not disclosed: a question */
+  CHECK(pol_report_render(rep, 99, 0) == NULL);
+  pol_report_free(rep);
+  pol_facts_free(f);
+  pol_ctx_free(ctx);
+  pol_policy_free(pol);
+  pol_env_free(env);
+}
+
+/* }==== */
+
+void contract_report_tests(void) {
+  test_policy_info();
+  test_imports();
+  test_report_basics();
+  test_report_results();
+  test_report_omitted();
+  test_vendor_metadata();
+  test_unknown_modes();
+  test_check_rule();
+  test_render();
+}

@@ -1,0 +1,1 @@
+check --excerpt=never let_doubling.pol vendor-a.json
