@@ -133,6 +133,8 @@ typedef struct pol_parser {
   int lay_prev;         /* the last token handed over */
   int stmt;             /* first token of the statement (0: expression) */
   int stmt_tok2;        /* its second token */
+  const char *stmt_word; /* its first token, when a plain name */
+  pol_loc stmt_loc;     /* where that is */
   uint32_t stmt_n;      /* its tokens so far at statement level (max 4) */
   uint32_t nlay;        /* brackets and blocks open */
   uint8_t lay[POL_MAX_PARSE_DEPTH + 1]; /* their kinds, innermost last */

@@ -425,12 +425,16 @@ static int lay_close(pol_parser *p, int t) {
   return t;
 }
 
-/* Count token [t] into the statement it belongs to (at statement level
- * only): its first token, its second, and how many (up to 4). */
-static void track(pol_parser *p, int t) {
+/* Count token [t] (value [v] at [l]) into the statement it belongs to
+ * (at statement level only): its first token, its second, and how many
+ * (up to 4); a first token that is a plain name is kept too, for
+ * "did you mean 'rule'?". */
+static void track(pol_parser *p, int t, const pol_tok *v, const pol_loc *l) {
   if (p->nlay != 0 || is_sep(t))
     return;
   if (p->at_start) {
+    p->stmt_word = t == TOK_IDENT && !v->err ? v->s : NULL;
+    p->stmt_loc = *l;
     p->stmt = 0;
     for (size_t i = 0; i < POL_COUNTOF(stmt_words); i++)
       if (stmt_words[i].tok == t)
@@ -629,7 +633,7 @@ static int layout(pol_parser *p, int t, pol_tok *v, pol_loc *l) {
   if (is_close(t) && (t = lay_close(p, t)) < 0)
     return -1;
   bool level0 = p->nlay == 0;
-  track(p, t);
+  track(p, t, v, l);
   if (is_open(t))
     t = lay_open(p, t, level0);
   p->at_start = t == TOK_BLOCK_OPEN || (is_sep(t) && level);
@@ -743,9 +747,36 @@ static bool unknown_clause(pol_parser *p, const pol_loc *l,
   for (size_t i = 0; i < n && len < sizeof names; i++)
     len += (size_t)snprintf(names + len, sizeof names - len, "%s%s",
                             i ? ", " : "", k[i].s);
+  char word[64];
+  snprintf(word, sizeof word, "%.*s", (int)(l->end - l->off),
+           p->d->src + l->off);
+  suggest s;
+  suggest_init(&s, word);
+  for (size_t i = 0; i < n; i++)
+    suggest_offer(&s, k[i].s);
   report(p, DC_UNKNOWN_CLAUSE, sp_of(*l),
-         "unknown clause '%.*s' (expected one of: %s)",
-         (int)(l->end - l->off), p->d->src + l->off, names);
+         "unknown clause '%s' (expected one of: %s)", word, names);
+  if (suggest_best(&s))
+    hint(p, "did you mean '%s'?", suggest_best(&s));
+  return true;
+}
+
+/* A syntax error at the second token of a statement whose first is a
+ * name near a statement keyword (rulee, mustt, improt): reported as
+ * that word, with the keyword meant. False when it is no such case. */
+static bool unknown_statement(pol_parser *p) {
+  if (!p->policy || p->nlay != 0 || p->stmt != 0 || p->stmt_n != 2 ||
+      !p->stmt_word)
+    return false;
+  suggest s;
+  suggest_init(&s, p->stmt_word);
+  for (size_t i = 0; i < POL_COUNTOF(stmt_words); i++)
+    suggest_offer(&s, stmt_words[i].s);
+  if (!suggest_best(&s))
+    return false;
+  report(p, DC_UNKNOWN_STATEMENT, sp_of(p->stmt_loc),
+         "unknown statement '%s'", p->stmt_word);
+  hint(p, "did you mean '%s'?", suggest_best(&s));
   return true;
 }
 
@@ -768,6 +799,8 @@ void parse_syntax_error(pol_parser *p, const pol_loc *l, int found,
     return; /* the lexer has already said what is wrong here */
   if (p->policy && found == 5 && p->clause_pos &&
       unknown_clause(p, l, want, nwant))
+    return;
+  if (unknown_statement(p))
     return;
   describe(p, l, found, what, sizeof what);
   closers(p, want, nwant, exp, sizeof exp);

@@ -641,6 +641,11 @@ static void test_spans(void **state) {
 
 static void test_errors_statements(void **state) {
   (void)state;
+  ERR("rulee r { require a }", "1:1: unknown statement 'rulee'");
+  ERR("mustt r: a\nok\nimprot \"x\"", "1:1: unknown statement 'mustt'\n"
+                                      "3:1: unknown statement 'improt'");
+  ERR("musty the: a", "1:1: unknown statement 'musty'");
+  ERR("backup generations", "1:8: unexpected 'generations'");
   ERR("policy", "1:7: expected string literal, found end of input");
   ERR("policy p {}", "1:8: expected string literal, found 'p'");
   ERR("policy \"p\"", "1:11: expected '{', found end of input");
