@@ -94,7 +94,7 @@ STATIC := $(B)/libpol.a
 SHARED := $(B)/libpol.so.$(VERSION)
 INTERNAL := $(B)/libpol-internal.a
 
-.PHONY: all check demo bench bench-agree clean unit golden stream-test conformance asan valgrind docs-example install uninstall embed-test policy-tests build-test contract-test contract-san FORCE
+.PHONY: all check demo bench bench-agree clean unit golden stream-test conformance diagnostics asan valgrind docs-example install uninstall embed-test policy-tests build-test contract-test contract-san FORCE
 all: $(B)/policyc $(STATIC) $(SHARED) $(if $(filter build,$(B)),policyc)
 
 # ---- generated front end -------------------------------------------------
@@ -248,6 +248,12 @@ $(B)/sheets/.made: tests/seed_sheets.py | $(B)
 	else mkdir -p $(B)/sheets && touch $@; fi
 conformance: $(B)/policyc
 	$(Q)sh tests/run_conformance.sh $(B)/policyc
+# Every diagnostic code documented with an example that gives it
+# (docs/errors.md), and the planted mistakes of tests/mistakes/ each
+# giving exactly one diagnostic, on its line, with its hint.
+diagnostics: $(B)/policyc $(B)/tests/sample_plugin.so
+	$(Q)python3 tests/check_errors_doc.py $(B)/policyc
+	$(Q)python3 tests/run_mistakes.py $(B)/policyc
 
 # The build itself: a host with its own utf8_valid, json_parse and
 # arena_alloc links statically against libpol.a and both work; the libraries
@@ -271,6 +277,7 @@ check: all
 	$(Q)$(MAKE) --no-print-directory policy-tests
 	$(Q)$(MAKE) --no-print-directory stream-test
 	$(Q)$(MAKE) --no-print-directory conformance
+	$(Q)$(MAKE) --no-print-directory diagnostics
 	$(Q)$(MAKE) --no-print-directory golden
 
 # Generated vendor streams: memory flat over 100,000 vendors, a bad record

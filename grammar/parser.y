@@ -138,6 +138,7 @@ typedef struct pol_parser {
   uint32_t stmt_n;      /* its tokens so far at statement level (max 4) */
   uint32_t nlay;        /* brackets and blocks open */
   uint8_t lay[POL_MAX_PARSE_DEPTH + 1]; /* their kinds, innermost last */
+  uint32_t lay_off[POL_MAX_PARSE_DEPTH + 1]; /* where each opened */
 } pol_parser;
 }
 

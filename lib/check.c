@@ -259,6 +259,10 @@ static ty path(checker *c, const ast *n) {
 
 /* ==== comparisons ======================================================== */
 
+static bool is_number(int k) {
+  return k == V_INT || k == V_UINT || k == V_DOUBLE;
+}
+
 /* The kind class a literal compares as: numbers are one class. */
 static int kind_class(int kind) {
   return kind == V_UINT || kind == V_DOUBLE ? V_INT : kind;
@@ -295,15 +299,13 @@ static void compare_fact(checker *c, const ast *n, const ty t[2]) {
              strchr("aeiou", kind[0]) ? "an" : "a", kind);
     if (t[side].kind == V_LIST)
       diag_hint(c->d, "to test whether the list holds a value, write "
-                "VALUE in %s", buf);
+                "%.*s in %s", (int)lit->sp.len, c->d->src + lit->sp.off, buf);
+    else if (is_number(t[side].kind) && lk == V_STRING)
+      diag_hint(c->d, "write the number without quotes");
   }
 }
 
 /* ==== operators ========================================================== */
-
-static bool is_number(int k) {
-  return k == V_INT || k == V_UINT || k == V_DOUBLE;
-}
 
 /* The type of [a] op [b] for the arithmetic operators. */
 static ty arith(int op, ty a, ty b) {
@@ -423,9 +425,10 @@ static void receiver(checker *c, const ast *n, int m, ty t) {
   diag_add(c->d, DC_RECEIVER_TYPE, n->sp,
            "method '%s' takes a %s, but its receiver is %s", n->name,
            receivers(m), type_text(t, tt, sizeof tt));
-  if (t.kind == V_LIST && strcmp(n->name, "contains") == 0)
-    diag_hint(c->d, "to test whether a list holds a value, write "
-              "VALUE in LIST");
+  if (t.kind == V_LIST && strcmp(n->name, "contains") == 0 && n->nkids == 2)
+    diag_hint(c->d, "to test whether a list holds a value, write %.*s in "
+              "%.*s", (int)n->kids[1]->sp.len, c->d->src + n->kids[1]->sp.off,
+              (int)n->kids[0]->sp.len, c->d->src + n->kids[0]->sp.off);
   else if (is_number(t.kind) && strcmp(n->name, "contains") == 0)
     diag_hint(c->d, "compare numbers with == < <= > >=");
 }
@@ -520,6 +523,18 @@ static bool namespaced(const ast *n) {
          reserved_root(n->kids[0]->name);
 }
 
+/* Whether [n] calls a function or method that exists (by name and
+ * style; the compiler checks the arity): else it reports the call, and
+ * what the arguments are is not known (any(c, c > 1) binds no c). */
+static bool known_function(const checker *c, const ast *n) {
+  bool recv = n->flags & AST_F_RECEIVER;
+  int min, max;
+  const char *doc;
+  return bi_arity(n->name, recv ? BI_RECEIVER : BI_GLOBAL, &min, &max,
+                  &doc) ||
+         (!recv && host_find(c->hosts, n->name));
+}
+
 static ty call(checker *c, const ast *n) {
   ty t;
   if (bind(c, n, &t) || macro(c, n, &t) || opt_map(c, n, &t))
@@ -531,6 +546,8 @@ static ty call(checker *c, const ast *n) {
   }
   bool skip = host_named(c, n) || namespaced(n);
   ty r = recv && !skip ? check(c, n->kids[0]) : DYN;
+  if (!skip && !known_function(c, n))
+    return DYN; /* the compiler reports it; its arguments may be anything */
   for (uint32_t i = recv ? 1 : 0; i < n->nkids; i++)
     check(c, n->kids[i]);
   if (skip)

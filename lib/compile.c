@@ -1052,6 +1052,37 @@ static bool cel_macro(compiler *c, const ast *n) {
   return true;
 }
 
+/* How each macro is written, for the message when it is not. */
+static const struct {
+  const char *name, *form;
+} macro_forms[] = {
+    {"all", "x.all(v, condition) or x.all(i, v, condition)"},
+    {"exists", "x.exists(v, condition) or x.exists(i, v, condition)"},
+    {"exists_one", "x.exists_one(v, condition)"},
+    {"existsOne", "x.existsOne(v, condition)"},
+    {"map", "x.map(v, value) or x.map(v, condition, value)"},
+    {"filter", "x.filter(v, condition)"},
+    {"transformList", "x.transformList(i, v, value)"},
+    {"transformMap", "x.transformMap(k, v, value)"},
+    {"optMap", "o.optMap(v, value)"},
+    {"optFlatMap", "o.optFlatMap(v, optional)"},
+};
+
+/* [n] calls a macro by name with arguments the macro does not take. In
+ * CEL that is a call of an unknown method, an error at run time; in
+ * strict mode, a wrong number of arguments, with the macro's form. False
+ * when [n]'s name is no macro or the mode is not strict. */
+static bool wrong_macro(compiler *c, const ast *n) {
+  for (size_t i = 0; c->o->strict && i < POL_COUNTOF(macro_forms); i++)
+    if (strcmp(macro_forms[i].name, n->name) == 0) {
+      error(c, DC_ARITY, n->sp, "macro '%s' called with %u argument%s",
+            n->name, n->nkids - 1, n->nkids == 2 ? "" : "s");
+      diag_hint(c->d, "write %s", macro_forms[i].form);
+      return true;
+    }
+  return false;
+}
+
 /* Expand [n] if it is a macro call; false if it is an ordinary call. */
 static bool macro(compiler *c, const ast *n) {
   bool recv = n->flags & AST_F_RECEIVER;
@@ -1342,12 +1373,12 @@ static void call(compiler *c, const ast *n) {
   int style = recv ? BI_RECEIVER : BI_GLOBAL;
   bool found;
   const builtin *b = bi_lookup(n->name, style, (int)n->nkids, &found);
-  if (!b && found)
-    wrong_arity(c, n, n->name, style, (int)n->nkids - (recv ? 1 : 0));
-  else if (!b)
-    unknown_function(c, n, n->name, style);
-  else
+  if (b)
     emit_call(c, b, (const ast *const *)n->kids, n->nkids, n);
+  else if (found)
+    wrong_arity(c, n, n->name, style, (int)n->nkids - (recv ? 1 : 0));
+  else if (!recv || !wrong_macro(c, n))
+    unknown_function(c, n, n->name, style);
 }
 
 /* ==== the walk =========================================================== */

@@ -283,12 +283,12 @@ typedef struct keyword {
   int tok;
 } keyword;
 
-/* Statement keywords; the first five end a block left open. */
+/* Statement keywords: each one at the start of a line in a block ends
+ * the block left open (no clause has their names). */
 static const keyword stmt_words[] = {
     {"policy", TOK_POLICY}, {"import", TOK_IMPORT}, {"let", TOK_LET},
     {"rule", TOK_RULE},     {"fact", TOK_FACT},     {"must", TOK_MUST},
     {"should", TOK_SHOULD}, {"may", TOK_MAY}};
-enum { BLOCK_ENDERS = 5 };
 static const keyword header_words[] = {
     {"title", TOK_TITLE}, {"version", TOK_VERSION},
     {"description", TOK_DESCRIPTION}};
@@ -446,10 +446,11 @@ static void track(pol_parser *p, int t, const pol_tok *v, const pol_loc *l) {
   }
 }
 
-/* An opener [t], with [level0] telling whether it stands at statement
- * level: push its kind. Returns the token to hand over: BLOCK_OPEN for
- * the '{' of `policy STRING {`, `rule ID {` and `fact ... OPERAND {`. */
-static int lay_open(pol_parser *p, int t, bool level0) {
+/* An opener [t] at [off], with [level0] telling whether it stands at
+ * statement level: push its kind. Returns the token to hand over:
+ * BLOCK_OPEN for the '{' of `policy STRING {`, `rule ID {` and
+ * `fact ... OPERAND {`. */
+static int lay_open(pol_parser *p, int t, bool level0, uint32_t off) {
   int k = t == '(' ? LAY_PAREN : t == '[' ? LAY_BRACKET : LAY_BRACE;
   if (t == '{' && level0 && p->stmt_n == 3) {
     int t2 = p->stmt_tok2;
@@ -460,8 +461,10 @@ static int lay_open(pol_parser *p, int t, bool level0) {
   }
   if (t == '{' && level0 && p->stmt == TOK_FACT && ends_operand(p->lay_prev))
     k = LAY_FACT;
-  if (p->nlay < POL_COUNTOF(p->lay))
+  if (p->nlay < POL_COUNTOF(p->lay)) {
+    p->lay_off[p->nlay] = off;
     p->lay[p->nlay++] = (uint8_t)k;
+  }
   if (k < LAY_HEADER)
     return t;
   p->forced_blocks = 0;
@@ -610,6 +613,15 @@ static void close_block(pol_parser *p, int t, const pol_tok *v,
   p->lay_prev = TOK_NEWLINE;
 }
 
+/* Whether only blanks come before the token at [l] on its line. */
+static bool first_on_line(const pol_parser *p, const pol_loc *l) {
+  const char *src = p->d->src;
+  for (uint32_t i = l->off; i > 0 && src[i - 1] != '\n'; i--)
+    if (src[i - 1] != ' ' && src[i - 1] != '\t' && src[i - 1] != '\r')
+      return false;
+  return true;
+}
+
 /* The layout proper: the raw token [t] (value [v], location [l]) as the
  * parser is to see it, or -1 to drop it. */
 static int layout(pol_parser *p, int t, pol_tok *v, pol_loc *l) {
@@ -621,7 +633,8 @@ static int layout(pol_parser *p, int t, pol_tok *v, pol_loc *l) {
   if (t == ';' && level && p->at_start)
     return -1; /* an empty statement */
   if (word && p->at_start && lay_top(p) >= LAY_HEADER &&
-      lookup(stmt_words, BLOCK_ENDERS, v->s)) {
+      first_on_line(p, l) &&
+      lookup(stmt_words, POL_COUNTOF(stmt_words), v->s)) {
     close_block(p, t, v, l);
     return -1;
   }
@@ -635,7 +648,7 @@ static int layout(pol_parser *p, int t, pol_tok *v, pol_loc *l) {
   bool level0 = p->nlay == 0;
   track(p, t, v, l);
   if (is_open(t))
-    t = lay_open(p, t, level0);
+    t = lay_open(p, t, level0, l->off);
   p->at_start = t == TOK_BLOCK_OPEN || (is_sep(t) && level);
   p->lay_prev = t;
   return t;
@@ -780,6 +793,46 @@ static bool unknown_statement(pol_parser *p) {
   return true;
 }
 
+/* Whether the name at [l] starts its line and is a statement keyword or
+ * a clause name of the innermost block: text that cannot be inside
+ * brackets, so a bracket is left open above it. */
+static bool starts_statement(const pol_parser *p, const pol_loc *l) {
+  const char *src = p->d->src;
+  if (!first_on_line(p, l))
+    return false;
+  char word[32];
+  size_t n = l->end - l->off, nw;
+  if (n >= sizeof word)
+    return false;
+  memcpy(word, src + l->off, n);
+  word[n] = '\0';
+  const keyword *k = NULL;
+  for (uint32_t i = p->nlay; i > 0 && !k; i--)
+    k = block_words(p->lay[i - 1], &nw);
+  return lookup(stmt_words, POL_COUNTOF(stmt_words), word) ||
+         (k && lookup(k, nw, word));
+}
+
+/* A syntax error at [l], a statement or clause word at the start of a
+ * line, while an expression bracket opened on an earlier line is still
+ * open: the bracket is the mistake. Reported at it; false when it is no
+ * such case. */
+static bool unclosed(pol_parser *p, const pol_loc *l, int found) {
+  if (!p->policy || found != 5 || !p->nlay || lay_top(p) >= LAY_HEADER ||
+      !starts_statement(p, l))
+    return false;
+  uint32_t off = p->lay_off[p->nlay - 1];
+  span at = diag_span_at(p->d, off, 1);
+  if (at.line >= l->line)
+    return false;
+  int k = lay_top(p);
+  char open = k == LAY_PAREN ? '(' : k == LAY_BRACKET ? '[' : '{';
+  char close = k == LAY_PAREN ? ')' : k == LAY_BRACKET ? ']' : '}';
+  report(p, DC_SYNTAX, at, "'%c' is not closed", open);
+  hint(p, "close it with '%c' before line %u", close, (unsigned)l->line);
+  return true;
+}
+
 /* Report a syntax error at the token [l], unless the lexer has reported
  * that token. [found] is 0 for the end of input, 1 for a string literal,
  * 2 for bytes, 3 for a stray character, 5 for a name (identifier or
@@ -800,7 +853,7 @@ void parse_syntax_error(pol_parser *p, const pol_loc *l, int found,
   if (p->policy && found == 5 && p->clause_pos &&
       unknown_clause(p, l, want, nwant))
     return;
-  if (unknown_statement(p))
+  if (unknown_statement(p) || unclosed(p, l, found))
     return;
   describe(p, l, found, what, sizeof what);
   closers(p, want, nwant, exp, sizeof exp);

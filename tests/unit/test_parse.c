@@ -889,7 +889,10 @@ static void test_diag_render_unicode_tabs(void **state) {
                       "<expr>:1:11: error[E0008]: invalid escape sequence "
                       "'\\q'\n"
                       " 1 | \t'日本語' + '\\q'\n"
-                      "   | \t            ^~\n"); /* wide: 2 cells */
+                      "   | \t            ^~\n" /* wide: 2 cells */
+                      "  hint: a backslash starts an escape (\\n, \\t, "
+                      "\\u3042): write \\\\ for a backslash, or a raw "
+                      "string r\"...\"\n");
   parse("\"é\" + 9223372036854775808\r\n");
   assert_string_equal(render(&g_diags, true),
                       "<expr>:1:7: error[E0009]: integer literal out of "

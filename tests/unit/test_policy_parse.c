@@ -702,6 +702,7 @@ static void test_errors_clauses(void **state) {
   ERR("rule r { must }",
       "1:10: unknown clause 'must' (expected one of: title, severity, "
       "refs, when, require, message, ask)");
+  ERR("rule r {\n  require a\nmust s: b", "3:1: expected '}', found 'must'");
   ERR("policy \"p\" { severity must }",
       "1:14: unknown clause 'severity' (expected one of: title, version, "
       "description)");
@@ -848,12 +849,16 @@ static void test_recovery_brackets(void **state) {
       "1:13: expected ',' or ')', found 'c'\n"
       "2:12: expected ',' or ']', found '2'\n"
       "3:11: unexpected '1'");
-  /* The error may only show on the next line, which then goes too. */
+  /* The error may only show on the next line, which then goes too; when
+   * that line starts a statement, the bracket left open is the mistake. */
   ERR("let y = {1: 2\n"
       "must b: 1\n"
       "must c: 1 1\n",
-      "2:1: expected ',' or '}', found 'must'\n"
+      "1:9: '{' is not closed\n"
       "3:11: unexpected '1'");
+  ERR("let y = {1: 2\n"
+      "3: 4}\n",
+      "2:1: expected ',' or '}', found '3'");
   /* An error inside well-closed brackets over several lines: the stray
    * closer after the line that was closed is dropped. */
   ERR("must x: f(\n"

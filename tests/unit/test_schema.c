@@ -58,7 +58,8 @@ static void comparison_with_the_wrong_type(void **state) {
   (void)state;
   assert_string_equal(compile("must r: backup.generations == \"7\"\n"),
                       "8:9: fact 'backup.generations' is int, but is "
-                      "compared with a string");
+                      "compared with a string / write the number without "
+                      "quotes");
   assert_string_equal(compile("must r: true != backup.generations\n"),
                       "8:9: fact 'backup.generations' is int, but is "
                       "compared with a bool");
@@ -210,7 +211,8 @@ static void methods_need_their_receiver(void **state) {
                               "\"ISO27001\")\n"),
                       "8:9: method 'contains' takes a string, but its "
                       "receiver is list(string) / to test whether a list "
-                      "holds a value, write VALUE in LIST");
+                      "holds a value, write \"ISO27001\" in "
+                      "certifications.vendor");
   assert_string_equal(compile("must r: backup.generations.startsWith(\"7\")"
                               "\n"),
                       "8:9: method 'startsWith' takes a string, but its "
