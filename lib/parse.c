@@ -864,6 +864,9 @@ void parse_syntax_error(pol_parser *p, const pol_loc *l, int found,
     report(p, DC_SYNTAX, sp_of(*l), "expected %s, found %s", exp, what);
   else
     report(p, DC_SYNTAX, sp_of(*l), "unexpected %s", what);
+  if (strcmp(exp, "string literal") == 0 && found >= 4)
+    hint(p, "write it in double quotes: \"%.*s\"", (int)(l->end - l->off),
+         p->d->src + l->off);
 }
 
 /* Bison's own failure (its stack is exhausted, or out of memory): one
