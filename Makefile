@@ -54,7 +54,7 @@ endif
 # flex/bison run can start before the install ends. Goals that build
 # nothing skip it.
 PKGS := libffi libpcre2-8
-NODEPS_GOALS := clean uninstall asan contract-san
+NODEPS_GOALS := clean uninstall pg-uninstall asan contract-san
 ifneq ($(filter-out $(NODEPS_GOALS),$(or $(MAKECMDGOALS),all)),)
 include $(B)/deps.mk
 endif
@@ -94,7 +94,7 @@ STATIC := $(B)/libpol.a
 SHARED := $(B)/libpol.so.$(VERSION)
 INTERNAL := $(B)/libpol-internal.a
 
-.PHONY: all check demo bench bench-agree clean unit golden stream-test conformance diagnostics asan valgrind docs-example install uninstall embed-test policy-tests build-test contract-test contract-san FORCE
+.PHONY: all check demo bench bench-agree clean unit golden stream-test conformance diagnostics asan valgrind docs-example install uninstall embed-test policy-tests build-test contract-test contract-san pg pg-install pg-uninstall pg-test bench-pg FORCE
 all: $(B)/policyc $(STATIC) $(SHARED) $(if $(filter build,$(B)),policyc)
 
 # ---- generated front end -------------------------------------------------
@@ -214,6 +214,13 @@ contract-san:
 $(B)/tests/%: tests/unit/%.c $(TEST_HELPERS) tests/unit/harness.h $(INTERNAL) | $(B)/tests
 	$(call say,CC,$<)$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes $(LDFLAGS) -o $@ $< $(TEST_HELPERS) $(INTERNAL) $(LIBS) -lcmocka
 
+# The jsonb conversion core of the PostgreSQL extension is plain C over
+# pol.h: its unit test runs with the others, and so under ASan and UBSan
+# in `make asan`, which a stock server could not load.
+$(B)/tests/test_pg_facts: pg/facts_build.c pg/facts_build.h
+$(B)/tests/test_pg_facts: private TEST_HELPERS += pg/facts_build.c
+$(B)/tests/test_pg_facts: private ALL_CFLAGS += -iquote pg
+
 # A plugin (plain C, no libpol inside) for test_ffi, the plugin goldens
 # and docs/host-functions.md; test_ffi gets its absolute path.
 $(B)/tests/sample_plugin.so: tests/plugin/sample.c include/pol.h | $(B)/tests
@@ -221,14 +228,28 @@ $(B)/tests/sample_plugin.so: tests/plugin/sample.c include/pol.h | $(B)/tests
 $(B)/tests/test_ffi: $(B)/tests/sample_plugin.so
 $(B)/tests/test_ffi: private ALL_CFLAGS += -DPOL_SAMPLE_PLUGIN='"$(abspath $(B))/tests/sample_plugin.so"'
 
+# test_alloc proves that with a host allocator the library's objects call
+# no libc allocator directly: the link sends those calls to its __wrap_
+# functions, which count them (tests/unit/test_alloc.c).
+ALLOC_WRAP := malloc calloc realloc reallocarray free strdup strndup \
+  aligned_alloc posix_memalign
+$(B)/tests/test_alloc: private LDFLAGS += $(foreach f,$(ALLOC_WRAP),-Wl,--wrap=$(f))
+
 # The example program of docs/embedding.md, compiled against the public
 # header and the static library, must print `true`.
 $(B)/tests/doc_hello.c: docs/embedding.md tests/doc_example.py | $(B)/tests
 	$(Q)python3 tests/doc_example.py $< $@
 $(B)/tests/doc_hello: $(B)/tests/doc_hello.c $(STATIC)
 	$(call say,CC,$<)$(CC) $(WARN) -Iinclude $(CFLAGS) $(LDFLAGS) -o $@ $< $(STATIC) $(LIBS)
-docs-example: $(B)/tests/doc_hello
+# Its counting allocator (section "Custom allocator") must see every
+# block given back.
+$(B)/tests/doc_alloc.c: docs/embedding.md tests/doc_example.py | $(B)/tests
+	$(Q)python3 tests/doc_example.py $< $@ alloc
+$(B)/tests/doc_alloc: $(B)/tests/doc_alloc.c $(STATIC)
+	$(call say,CC,$<)$(CC) $(WARN) -Iinclude $(CFLAGS) $(LDFLAGS) -o $@ $< $(STATIC) $(LIBS)
+docs-example: $(B)/tests/doc_hello $(B)/tests/doc_alloc
 	$(Q)test "$$($(B)/tests/doc_hello)" = true && echo "docs/embedding.md example: ok"
+	$(Q)test "$$($(B)/tests/doc_alloc)" = "0 blocks live" && echo "docs/embedding.md allocator example: ok"
 
 unit: $(TEST_BIN)
 	$(Q)sh tests/run_unit.sh $(TEST_BIN)
@@ -267,9 +288,36 @@ build-test: $(B)/tests/host_clash $(STATIC) $(SHARED)
 	$(Q)sh tests/build/symbols.sh $(STATIC) $(SHARED)
 	+$(Q)sh tests/build/install_twice.sh $(B)
 
+# ---- the PostgreSQL extension (pg/, docs/postgresql.md) ------------------
+# PGXS builds it in $(B)/pg (a VPATH build), linking the static libpol.a.
+# PGXS prints its compiler lines: they go to $(B)/pg/build.log, shown when
+# the build fails or warns (and always with V=1). pg-install honours
+# DESTDIR; pg-test and bench-pg run a throwaway cluster (pg/test/) and
+# say "skipped" and why when the server packages are missing.
+# pg-uninstall removes what pg-install put in place.
+PG_CONFIG ?= /usr/lib/postgresql/15/bin/pg_config
+PGXS_MAKE = $(MAKE) --no-print-directory -C $(B)/pg -f $(abspath pg/Makefile) \
+  PG_CONFIG=$(PG_CONFIG) POL_LIB=$(abspath $(STATIC)) POL_LIBS="$(LIBS)" \
+  $(if $(WERROR),WERROR=1)
+pg: $(STATIC)
+	$(Q)mkdir -p $(B)/pg
+	+$(call say,PGXS,$(B)/pg/policyc.so)$(PGXS_MAKE) > $(B)/pg/build.log 2>&1 || \
+	  { cat $(B)/pg/build.log; exit 1; }
+	$(Q)if [ -n "$(V)" ] || grep -v '^make' $(B)/pg/build.log | grep -q 'warning:'; then \
+	  cat $(B)/pg/build.log; fi
+pg-install: pg
+	+$(Q)$(PGXS_MAKE) install $(if $(DESTDIR),DESTDIR=$(abspath $(DESTDIR)))
+pg-uninstall:
+	+$(Q)mkdir -p $(B)/pg && $(PGXS_MAKE) uninstall $(if $(DESTDIR),DESTDIR=$(abspath $(DESTDIR)))
+pg-test: all
+	+$(Q)PG_CONFIG=$(PG_CONFIG) MAKE="$(MAKE)" SAN="$(SAN)" sh pg/test/run.sh $(B)
+bench-pg: all $(B)/bench-gen
+	+$(Q)PG_CONFIG=$(PG_CONFIG) MAKE="$(MAKE)" sh pg/test/bench.sh $(B)
+
 # golden runs last: its closing `N passed, M failed` line ends the output.
 check: all
 	$(Q)$(MAKE) --no-print-directory unit
+	$(Q)$(MAKE) --no-print-directory oracle
 	$(Q)$(MAKE) --no-print-directory docs-example
 	$(Q)$(MAKE) --no-print-directory embed-test
 	$(Q)$(MAKE) --no-print-directory contract-test
@@ -278,6 +326,7 @@ check: all
 	$(Q)$(MAKE) --no-print-directory stream-test
 	$(Q)$(MAKE) --no-print-directory conformance
 	$(Q)$(MAKE) --no-print-directory diagnostics
+	$(Q)$(MAKE) --no-print-directory pg-test
 	$(Q)$(MAKE) --no-print-directory golden
 
 # Generated vendor streams: memory flat over 100,000 vendors, a bad record
@@ -315,5 +364,61 @@ bench-agree: all $(B)/bench-gen $(B)/bench-agree
 	$(Q)$(B)/bench-gen vendors 500 > $(B)/bench-agree.ndjson
 	$(Q)$(B)/bench-agree tests/bench/bench40.pol $(B)/bench-agree.ndjson tests/bench/rules40.jq
 
+# ---- fuzzing and the differential oracle ---------------------------------
+# docs/limits.md, "Fuzzing and differential testing". The fuzz targets
+# (tests/fuzz/fuzz_*.c, one interface: tests/fuzz/fuzz.h) run in two
+# harnesses: test_fuzz (a unit test, plain cc) replays the kept inputs of
+# tests/fuzz/regress/ in `make check`; `make fuzz` builds them for
+# libFuzzer with clang, ASan and UBSan in build-fuzz/ and runs each for
+# FUZZ_SECONDS, then runs the oracle on ORACLE_FUZZ_COUNT expressions.
+FUZZ_SRC := tests/fuzz/common.c $(wildcard tests/fuzz/fuzz_*.c)
+$(B)/tests/test_fuzz: $(FUZZ_SRC) tests/fuzz/fuzz.h
+$(B)/tests/test_fuzz: private TEST_HELPERS += $(FUZZ_SRC)
+$(B)/tests/test_fuzz: private ALL_CFLAGS += -iquote tests/fuzz
+
+FUZZ_TARGETS ?= json policy load eval tzif
+FUZZ_SECONDS ?= 60
+FUZZ_CC ?= clang
+FZ := build-fuzz
+FUZZ_FLAGS := -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+  -fno-omit-frame-pointer -O1 -g
+# The library, instrumented for coverage and the sanitizers, by the same
+# rules as every build (in its own build directory, where this rule is
+# not defined: there the library's own rule makes it).
+ifneq ($(B),$(FZ))
+$(FZ)/libpol-internal.a: FORCE $(FZ)/fuzz-deps.stamp
+	+$(Q)$(MAKE) --no-print-directory B=$(FZ) CC=$(FUZZ_CC) SAN=1 \
+	  OPT='-O1 -fsanitize=fuzzer-no-link' $@
+endif
+$(FZ)/fuzz/%: tests/fuzz/main.c $(FUZZ_SRC) tests/fuzz/fuzz.h $(FZ)/libpol-internal.a
+	$(Q)mkdir -p $(@D)
+	$(call say,FUZZ,$@)$(FUZZ_CC) $(WARN) -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
+	  -Iinclude -iquote lib -iquote tests/fuzz $(FUZZ_FLAGS) -DFUZZ_TARGET=fuzz_$* \
+	  -o $@ tests/fuzz/main.c $(FUZZ_SRC) $(FZ)/libpol-internal.a $(LIBS)
+# clang and libFuzzer: tests/deps.sh checks (or installs) them first.
+$(FZ)/fuzz-deps.stamp: tests/deps.sh
+	$(Q)mkdir -p $(FZ) && sh tests/deps.sh fuzz && touch $@
+fuzz-build: $(addprefix $(FZ)/fuzz/,$(FUZZ_TARGETS))
+fuzz: all fuzz-build $(B)/tests/oracle
+	$(Q)python3 tests/fuzz/seeds.py $(B)/policyc $(B)/tests/oracle $(FZ)/corpus
+	$(Q)sh tests/fuzz/run.sh $(FZ) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+	$(Q)$(B)/tests/oracle -v --seed $(ORACLE_FUZZ_SEED) --count $(ORACLE_FUZZ_COUNT)
+
+# The oracle (tests/oracle/) uses the public API only, so it links
+# libpol.a, which exports nothing else. `make check` runs a fixed seed;
+# `make fuzz` a new seed each time (it prints it: pass ORACLE_FUZZ_SEED
+# to repeat a run).
+ORACLE_SRC := $(wildcard tests/oracle/*.c)
+ORACLE_SEED ?= 1
+ORACLE_COUNT ?= 4000
+ORACLE_FUZZ_SEED ?= $(shell date +%s)
+ORACLE_FUZZ_COUNT ?= 200000
+$(B)/tests/oracle: $(ORACLE_SRC) tests/oracle/oracle.h include/pol.h $(STATIC) | $(B)/tests
+	$(call say,CC,$@)$(CC) $(WARN) -D_POSIX_C_SOURCE=200809L -Iinclude $(CFLAGS) \
+	  $(LDFLAGS) -o $@ $(ORACLE_SRC) $(STATIC) $(LIBS)
+oracle: $(B)/tests/oracle
+	$(Q)$(B)/tests/oracle --seed $(ORACLE_SEED) --count $(ORACLE_COUNT)
+.PHONY: fuzz fuzz-build oracle
+
 clean:
-	rm -rf build build-san build-tsan policyc
+	rm -rf build build-san build-tsan build-fuzz policyc

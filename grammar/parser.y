@@ -139,6 +139,8 @@ typedef struct pol_parser {
   uint32_t nlay;        /* brackets and blocks open */
   uint8_t lay[POL_MAX_PARSE_DEPTH + 1]; /* their kinds, innermost last */
   uint32_t lay_off[POL_MAX_PARSE_DEPTH + 1]; /* where each opened */
+  void *lex_mem[8];     /* the scanner's live heap blocks (parse_lex_mem) */
+  void *stacks[3];      /* bison's stacks once grown (parse_grow) */
 } pol_parser;
 }
 
@@ -232,6 +234,14 @@ POL_INTERNAL ast *parse_rule_bare(pol_parser *p, pexpr e);
 POL_INTERNAL void parse_lex_error(pol_parser *p, uint32_t off, uint32_t len,
                                   const pol_loc *l, diag_code code,
                                   const char *msg, const char *hint);
+/* flex's memory, realloc-style (size 0 frees), through the parse's mem;
+ * NULL on out of memory (parse.c). */
+POL_INTERNAL void *parse_lex_mem(pol_parser *p, void *ptr, size_t n);
+/* Grow bison's three stacks [b] (elements of [size] bytes each, [depth]
+ * of them in use) to twice [depth], through the parse's mem; false when
+ * out of memory or past the parse.c bound (reported). */
+POL_INTERNAL bool parse_grow(pol_parser *p, void *b[3], const size_t size[3],
+                             size_t depth, const pol_loc *at);
 
 /* lexer.l: the flex scanner proper, and its fatal-error exit. */
 POL_INTERNAL int lex_scan(POL_YYSTYPE *v, pol_loc *l, void *scanner);
@@ -239,6 +249,27 @@ POL_INTERNAL void lex_fatal(pol_parser *p, const char *msg);
 }
 
 %code {
+/* bison's stacks start in yyparse's frame and grow through the env's
+ * allocator (parse_grow), not malloc: yyoverflow is bison's hook for
+ * that. parse.c frees the grown stacks after yyparse returns. */
+#define yyoverflow(msg, ss, ssz, vs, vsz, ls, lsz, depth)                 \
+  do {                                                                    \
+    void *b_[3] = {*(ss), *(vs), *(ls)};                                  \
+    const size_t e_[3] = {sizeof **(ss), sizeof **(vs), sizeof **(ls)};   \
+    (void)(msg), (void)(ssz), (void)(vsz), (void)(lsz);                   \
+    if (parse_grow(p, b_, e_, (size_t)*(depth), &yylloc)) {               \
+      *(ss) = b_[0], *(vs) = b_[1], *(ls) = b_[2];                        \
+      *(depth) *= 2;                                                      \
+    }                                                                     \
+  } while (0)
+/* The other user of the heap is LAC's exploratory stack, which starts as
+ * 20 slots in yyparse's frame and grows by one slot per empty rule
+ * reduced without a shift: this grammar has one empty rule (stmts), so
+ * it never grows. Should it ever try, the parse fails ("parser stack
+ * exhausted") instead of calling malloc. */
+#define YYMALLOC(n) ((void)(n), (void *)0)
+#define YYFREE(ptr) ((void)(ptr))
+
 /* A rule's location runs from its first symbol's start to its last's end.
  * No rule is empty; error recovery passes N = 2. */
 #define YYLLOC_DEFAULT(Cur, Rhs, N)                                       \

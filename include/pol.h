@@ -94,8 +94,14 @@ POL_API const char *pol_version_string(void);
 
 /* A realloc-style allocator: free [ptr] when [size] is 0 (returning
  * NULL), else resize it (or allocate, when [ptr] is NULL) to [size] bytes
- * aligned for any type, returning NULL on failure. Every byte the library
- * allocates for an env and the handles made from it goes through it. */
+ * aligned for any type, returning NULL on failure (the library then
+ * returns POL_ENOMEM; it never asks to free NULL, nor for 0 bytes). Every
+ * byte the library allocates for an env and the handles made from it
+ * goes through it, with [user] as given in pol_config.alloc_user; the
+ * heap of PCRE2 and of flex and bison included. What libc, libffi and
+ * dlopen keep for themselves does not: docs/embedding.md, "Custom
+ * allocator", lists it. The function must be thread-safe when handles of
+ * one env are used from several threads. */
 typedef void *(*pol_alloc_fn)(void *user, void *ptr, size_t size);
 
 /* pol_config.flags */
@@ -136,6 +142,11 @@ POL_API void pol_env_free(pol_env *env);
  * "file:line:col: error[E0xxx]: message", each followed by an indented
  * "  hint: ..." line where it has a hint. */
 POL_API const char *pol_env_errmsg(const pol_env *env);
+/* Free [p], a buffer the library handed over for the caller to free
+ * (pol_policy_save's), with [env]'s allocator: free() when it has none
+ * (or [env] is NULL). [env] is the env of the handle that made [p]; NULL
+ * [p] is fine. */
+POL_API void pol_free(const pol_env *env, void *p);
 
 /* ==== diagnostics ======================================================== */
 typedef struct pol_diag {
@@ -628,8 +639,9 @@ POL_API int pol_env_load_plugin(pol_env *env, const char *path);
  * targets, stack depth, constant types), so a damaged or hostile file
  * gives POL_EFORMAT, never a crash. */
 
-/* Serialise [pol] into a buffer the caller frees with free() (with the
- * env's allocator when one was configured: see docs/embedding.md). */
+/* Serialise [pol] into *[out], *[len] bytes, a buffer allocated with
+ * the allocator of [pol]'s env: free it with pol_free(env, *out) (or, on
+ * the default allocator, free()). *[out] is NULL on failure. */
 POL_API int pol_policy_save(const pol_policy *pol, void **out, size_t *len);
 /* Load a saved policy; host functions it calls must be registered in
  * [env] with the same signatures. [name] names the input in messages.

@@ -76,16 +76,19 @@ int pol_env_new(const pol_config *cfg, pol_env **out) {
   if (!out)
     return POL_EINVAL;
   *out = NULL;
-  pol_env *env = calloc(1, sizeof *env);
+  pol_config c;
+  if (!take_config(&c, cfg))
+    return POL_EINVAL;
+  mem m = mem_of(c.alloc, c.alloc_user); /* the env itself comes from it */
+  pol_env *env = mem_calloc(&m, 1, sizeof *env);
   if (!env)
     return POL_ENOMEM;
-  if (!take_config(&env->cfg, cfg)) {
-    free(env);
-    return POL_EINVAL;
-  }
-  sb_init(&env->text);
-  sb_init(&env->errmsg);
-  if (!(env->hosts = host_new())) {
+  env->cfg = c;
+  env->m = m;
+  env->diags.m = m;
+  sb_init(&env->text, &m);
+  sb_init(&env->errmsg, &m);
+  if (!(env->hosts = host_new(&m))) {
     pol_env_free(env);
     return POL_ENOMEM;
   }
@@ -96,24 +99,29 @@ int pol_env_new(const pol_config *cfg, pol_env **out) {
 void pol_env_free(pol_env *env) {
   if (!env)
     return;
+  mem m = env->m;
   diag_set_free(&env->diags);
   for (size_t i = 0; i < env->ndirs; i++)
-    free(env->dirs[i]);
-  free(env->dirs);
+    mem_free(&m, env->dirs[i]);
+  mem_free(&m, env->dirs);
   sb_free(&env->text);
   sb_free(&env->errmsg);
   host_free(env->hosts);
-  free(env);
+  mem_free(&m, env);
+}
+
+void pol_free(const pol_env *env, void *p) {
+  mem_free(env ? &env->m : NULL, p);
 }
 
 int pol_env_add_import_dir(pol_env *env, const char *dir) {
   if (!env || !dir)
     return POL_EINVAL;
-  char **d = realloc(env->dirs, (env->ndirs + 1) * sizeof *d);
+  char **d = mem_realloc(&env->m, env->dirs, (env->ndirs + 1) * sizeof *d);
   if (!d)
     return POL_ENOMEM;
   env->dirs = d;
-  if (!(d[env->ndirs] = strdup(dir)))
+  if (!(d[env->ndirs] = mem_strdup(&env->m, dir)))
     return POL_ENOMEM;
   env->ndirs++;
   return POL_OK;
@@ -168,7 +176,7 @@ int pol_diag_get(const pol_env *env, size_t i, pol_diag *out) {
 const char *pol_diag_render(pol_env *env, int flags) {
   if (!env)
     return "";
-  env->text.len = 0;
+  sb_reset(&env->text);
   for (size_t k = 0; k < env->diags.n; k++)
     for (size_t i = 0; i < env->diags.lists[k]->n; i++)
       diag_render(env->diags.lists[k], i,
@@ -193,10 +201,10 @@ const char *pol_suggest(const char *word, const char *const *candidates,
 
 /* ==== compile ============================================================ */
 
-/* The variable names [f] declares, for the compiler; malloc'd. */
-static const char **decl_names(const pol_facts *f, size_t *n) {
+/* The variable names [f] declares, for the compiler; from [m]. */
+static const char **decl_names(const mem *m, const pol_facts *f, size_t *n) {
   *n = f && f->vars ? f->vars->n : 0;
-  const char **names = calloc(*n + 1, sizeof *names);
+  const char **names = mem_calloc(m, *n + 1, sizeof *names);
   for (size_t i = 0; names && i < *n; i++)
     names[i] = f->vars->keys[i].as.s->data;
   return names;
@@ -207,31 +215,36 @@ static program *compile_src(pol_env *env, const char *src, size_t len,
   diag_set_free(&env->diags);
   diag_list *d = diag_set_add(&env->diags, name ? name : "<expr>", src, len);
   size_t nvars;
-  const char **vars = decl_names(decls, &nvars);
+  const char **vars = decl_names(&env->m, decls, &nvars);
   if (!d || !vars) {
-    free(vars);
+    mem_free(&env->m, vars);
+    if (d)
+      d->oom = true;
     return NULL;
   }
   arena ast_arena;
-  arena_init(&ast_arena, 0);
+  arena_init(&ast_arena, 0, &env->m);
   program *p = NULL;
   ast *root = parse_expr(&ast_arena, d);
   compile_opts o = {vars, nvars, NULL, 0, env->hosts,
                     (env->cfg.flags & POL_STRICT_CALLS) != 0};
-  compiler *cg = root ? cg_new(&o) : NULL;
+  compiler *cg = root ? cg_new(&o, &env->m) : NULL;
   if (cg) {
     cg_entry(cg, root, d);
     p = cg_finish(cg);
+  } else if (root) {
+    d->oom = true;
   }
   arena_free(&ast_arena);
-  free(vars);
+  mem_free(&env->m, vars);
   return p;
 }
 
 /* After a failed compile: POL_ESYNTAX with the diagnostics as the
- * message, or POL_ENOMEM when there are none. */
+ * message, or POL_ENOMEM when there are none or memory ran out (then the
+ * diagnostics may be ones that out of memory caused). */
 static int compile_failed(pol_env *env) {
-  if (pol_diag_count(env) == 0) {
+  if (pol_diag_count(env) == 0 || diag_set_oom(&env->diags)) {
     api_msg(&env->errmsg, "out of memory while compiling");
     return POL_ENOMEM;
   }
@@ -262,7 +275,7 @@ void pol_program_free(pol_program *prog) { program_free((program *)prog); }
 const char *pol_program_disasm(pol_env *env, const pol_program *prog) {
   if (!env || !prog)
     return "";
-  env->text.len = 0;
+  sb_reset(&env->text);
   program_disasm(PROG(prog), &env->text);
   sb_putc(&env->text, '\0');
   return env->text.oom ? "out of memory" : env->text.p;
@@ -276,14 +289,15 @@ int pol_ctx_new(pol_env *env, pol_ctx **out) {
   *out = NULL;
   if (!env)
     return POL_EINVAL;
-  pol_ctx *c = calloc(1, sizeof *c);
+  pol_ctx *c = mem_calloc(&env->m, 1, sizeof *c);
   if (!c)
     return POL_ENOMEM;
   c->env = env;
-  vm_init(&c->vm, env->cfg.max_steps, env->cfg.max_memory);
-  arena_init(&c->results, 0);
-  sb_init(&c->text);
-  sb_init(&c->errmsg);
+  c->m = env->m;
+  vm_init(&c->vm, env->cfg.max_steps, env->cfg.max_memory, &env->m);
+  arena_init(&c->results, 0, &env->m);
+  sb_init(&c->text, &env->m);
+  sb_init(&c->errmsg, &env->m);
   *out = c;
   return POL_OK;
 }
@@ -295,7 +309,7 @@ void pol_ctx_free(pol_ctx *c) {
   arena_free(&c->results);
   sb_free(&c->text);
   sb_free(&c->errmsg);
-  free(c);
+  mem_free(&c->m, c);
 }
 
 const char *pol_ctx_errmsg(const pol_ctx *c) {

@@ -18,14 +18,14 @@ int pol_policy_save(const pol_policy *pol, void **out, size_t *len) {
   *out = NULL;
   *len = 0;
   sbuf b;
-  sb_init(&b);
+  sb_init(&b, &POLICY(pol)->a.m);
   char msg[256];
   int rc = dump_policy(POLICY(pol), &b, msg, sizeof msg);
   if (rc != POL_OK) {
     sb_free(&b);
     return rc;
   }
-  *out = b.p; /* malloc'd by sbuf: the caller's to free() */
+  *out = b.p; /* from the env's allocator: the caller's to pol_free() */
   *len = b.len;
   return POL_OK;
 }
@@ -38,7 +38,8 @@ int pol_policy_load(pol_env *env, const void *data, size_t len,
     return POL_EINVAL;
   char msg[900];
   policy *p;
-  int rc = undump_policy(data, len, env->hosts, &p, msg, sizeof msg);
+  int rc = undump_policy(&env->m, data, len, env->hosts, &p, msg,
+                         sizeof msg);
   if (rc != POL_OK) {
     api_msg(&env->errmsg, "%s: %s", name ? name : "<saved policy>", msg);
     return rc;
@@ -76,10 +77,10 @@ const char *pol_policy_disasm(pol_env *env, const pol_policy *pol) {
     return "";
   const policy *p = POLICY(pol);
   sbuf all;
-  sb_init(&all);
+  sb_init(&all, &env->m);
   program_disasm(p->prog, &all);
   sb_putc(&all, '\0');
-  env->text.len = 0;
+  sb_reset(&env->text);
   for (const char *s = all.oom ? NULL : all.p; s && *s;) {
     const char *nl = strchr(s, '\n');
     size_t n = nl ? (size_t)(nl - s) + 1 : strlen(s);

@@ -7,6 +7,7 @@
  * every container to its parent, which is how a report names the facts
  * a rule read (report_path.c).
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,12 +22,12 @@ int pol_facts_new(pol_env *env, pol_facts **out) {
   *out = NULL;
   if (!env)
     return POL_EINVAL;
-  pol_facts *f = calloc(1, sizeof *f);
+  pol_facts *f = mem_calloc(&env->m, 1, sizeof *f);
   if (!f)
     return POL_ENOMEM;
   f->env = env;
-  arena_init(&f->a, 0);
-  sb_init(&f->errmsg);
+  arena_init(&f->a, 0, &env->m); /* f->a.m: the set's allocator */
+  sb_init(&f->errmsg, &env->m);
   f->builder.a = &f->a;
   *out = f;
   return POL_OK;
@@ -35,14 +36,15 @@ int pol_facts_new(pol_env *env, pol_facts **out) {
 void pol_facts_free(pol_facts *f) {
   if (!f)
     return;
+  mem m = f->a.m;
   if (f->json) {
-    free(f->json->vals);
-    free(f->json->keys);
-    free(f->json);
+    mem_free(&m, f->json->vals);
+    mem_free(&m, f->json->keys);
+    mem_free(&m, f->json);
   }
   arena_free(&f->a);
   sb_free(&f->errmsg);
-  free(f);
+  mem_free(&m, f);
 }
 
 const char *pol_facts_errmsg(const pol_facts *f) {
@@ -63,7 +65,7 @@ static int json_fail(pol_facts *f, const char *name, const json_error *e,
   api_msg(&f->errmsg, "%s:%u:%u: %s", name ? name : "<json>",
           e->line + line - 1, e->col, e->msg);
   pol_facts_reset(f);
-  return POL_EFORMAT;
+  return e->oom ? POL_ENOMEM : POL_EFORMAT;
 }
 
 /* Make the parsed value [v] the fact set. */
@@ -88,7 +90,7 @@ int pol_facts_load_record(pol_facts *f, const char *text, size_t len,
   val v;
   json_error e;
   if (!f->json)
-    f->json = calloc(1, sizeof *f->json); /* NULL: parse without it */
+    f->json = mem_calloc(&f->a.m, 1, sizeof *f->json); /* NULL: without */
   if (!json_parse_with(&f->a, text, len, &v, &e, f->json))
     return json_fail(f, name, &e, line);
   return take_object(f, v, name, line + json_leading_lines(text, len));
@@ -137,25 +139,19 @@ int pol_facts_load_value(pol_facts *f, const pol_value *obj) {
   return POL_OK;
 }
 
-/* file_read with a "path: reason" message in [msg] on failure. */
-static bool read_all(const char *path, char **out, size_t *len, sbuf *msg) {
-  int rc = file_read(path, out, len);
-  if (rc)
-    api_msg(msg, "%s: %s", path, strerror(rc));
-  return rc == 0;
-}
-
 int pol_facts_load_file(pol_facts *f, const char *path) {
   char *text;
   size_t len;
   if (!f || !path)
     return POL_EINVAL;
-  if (!read_all(path, &text, &len, &f->errmsg)) {
+  int why = file_read(&f->a.m, path, &text, &len);
+  if (why) {
+    api_msg(&f->errmsg, "%s: %s", path, strerror(why));
     pol_facts_reset(f);
-    return POL_EIO;
+    return why == ENOMEM ? POL_ENOMEM : POL_EIO;
   }
   int rc = pol_facts_load_json(f, text, len, path);
-  free(text);
+  mem_free(&f->a.m, text);
   return rc;
 }
 
@@ -227,7 +223,7 @@ int pol_facts_bind_json(pol_facts *f, const char *var, const char *text,
   if (!json_parse(&f->a, text, len, &v, &e)) {
     api_msg(&f->errmsg, "%s:%u:%u: %s", name ? name : "<json>", e.line,
             e.col, e.msg);
-    return POL_EFORMAT;
+    return e.oom ? POL_ENOMEM : POL_EFORMAT;
   }
   return bind(f, var, v);
 }
@@ -252,18 +248,18 @@ int pol_facts_bind_literal(pol_facts *f, const char *var, const char *text,
   int rc = pol_compile_expr(f->env, text, len, var, NULL, &p);
   if (rc != POL_OK) {
     api_msg(&f->errmsg, "--bind %s: %s", var, pol_env_errmsg(f->env));
-    return POL_EFORMAT;
+    return rc == POL_ENOMEM ? rc : POL_EFORMAT;
   }
   vm v;
-  vm_init(&v, f->env->cfg.max_steps, f->env->cfg.max_memory);
+  vm_init(&v, f->env->cfg.max_steps, f->env->cfg.max_memory, &f->a.m);
   val r = vm_run(&v, PROG(p), 0, NULL);
   if (r.kind == V_ERROR) {
     sbuf m;
-    sb_init(&m);
+    sb_init(&m, &f->a.m);
     vm_err_describe(&m, r.as.e, PROG(p));
     api_msg(&f->errmsg, "--bind %s: %s", var, api_text(&m));
     sb_free(&m);
-    rc = POL_EFORMAT;
+    rc = r.as.e->kind == ERR_NOMEM ? POL_ENOMEM : POL_EFORMAT;
   } else {
     r = val_deepcopy(&f->a, r);
     rc = r.kind == V_ERROR ? POL_ENOMEM : bind(f, var, r);

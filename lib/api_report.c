@@ -4,6 +4,7 @@
  * of its last rendering; a pol_writer is a renderer (render.h) plus the
  * host's write callback.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,7 +25,7 @@ int pol_policy_compile(pol_env *env, const char *src, size_t len,
     return POL_EINVAL;
   diag_set_free(&env->diags);
   /* the install's module directory comes after the host's own */
-  const char **dirs = calloc(env->ndirs + 2, sizeof *dirs);
+  const char **dirs = mem_calloc(&env->m, env->ndirs + 2, sizeof *dirs);
   if (!dirs)
     return POL_ENOMEM;
   if (env->ndirs) /* memcpy from NULL is undefined, even for 0 bytes */
@@ -34,7 +35,7 @@ int pol_policy_compile(pol_env *env, const char *src, size_t len,
   policy_paths paths = {dirs, ndirs, env->hosts};
   policy *p = policy_compile(src, len, name ? name : "<policy>", &paths,
                              &env->diags);
-  free(dirs);
+  mem_free(&env->m, dirs);
   *out = (pol_policy *)p;
   return p ? POL_OK : api_compile_failed(env);
 }
@@ -48,13 +49,13 @@ int pol_policy_compile_file(pol_env *env, const char *path,
   *out = NULL;
   if (!env || !path)
     return POL_EINVAL;
-  int rc = file_read(path, &text, &len);
+  int rc = file_read(&env->m, path, &text, &len);
   if (rc) {
     api_msg(&env->errmsg, "%s: %s", path, strerror(rc));
-    return POL_EIO;
+    return rc == ENOMEM ? POL_ENOMEM : POL_EIO;
   }
   rc = pol_policy_compile(env, text, len, path, out);
-  free(text);
+  mem_free(&env->m, text);
   return rc;
 }
 
@@ -154,12 +155,13 @@ int pol_report_new(const pol_policy *pol, int mode, pol_report **out) {
   *out = NULL;
   if (!pol || mode < 0 || mode > 2)
     return POL_EINVAL;
-  pol_report *r = calloc(1, sizeof *r);
+  const mem *m = &POLICY(pol)->a.m; /* the policy's env's allocator */
+  pol_report *r = mem_calloc(m, 1, sizeof *r);
   if (!r)
     return POL_ENOMEM;
   report_init(&r->r, POLICY(pol), (unknown_mode)mode);
-  sb_init(&r->text);
-  sb_init(&r->tmp);
+  sb_init(&r->text, m);
+  sb_init(&r->tmp, m);
   *out = r;
   return POL_OK;
 }
@@ -167,11 +169,12 @@ int pol_report_new(const pol_policy *pol, int mode, pol_report **out) {
 void pol_report_free(pol_report *rep) {
   if (!rep)
     return;
+  mem m = rep->r.a.m;
   report_free(&rep->r);
   sb_free(&rep->text);
   sb_free(&rep->tmp);
-  free(rep->chunk_end);
-  free(rep);
+  mem_free(&m, rep->chunk_end);
+  mem_free(&m, rep);
 }
 
 static int check(pol_ctx *ctx, pol_report *rep, const pol_facts *facts,
@@ -385,8 +388,7 @@ const char *pol_report_render(pol_report *rep, int format, int flags) {
   if (!rep || !ops ||
       !render_init(&w, ops, rep->r.pol, rep->r.unknown, render_flags(flags)))
     return NULL;
-  rep->text.len = 0;
-  rep->text.oom = false;
+  sb_reset(&rep->text);
   render_begin(&w, &rep->text);
   for (uint32_t i = 0; i < rep->r.nvendors; i++)
     render_vendor(&w, &rep->r, i, &rep->tmp, &rep->text);
@@ -421,14 +423,16 @@ int pol_writer_new(const pol_policy *pol, int format, int flags, int mode,
   const render_ops *ops = render_by_number(format);
   if (!pol || !ops || !write || mode < 0 || mode > 2)
     return POL_EINVAL;
-  pol_writer *w = calloc(1, sizeof *w);
+  const mem *m = &POLICY(pol)->a.m;
+  pol_writer *w = mem_calloc(m, 1, sizeof *w);
   if (!w)
     return POL_ENOMEM;
   w->write = write;
   w->user = user;
-  sb_init(&w->buf);
-  sb_init(&w->tmp);
-  sb_init(&w->errmsg);
+  w->m = *m;
+  sb_init(&w->buf, m);
+  sb_init(&w->tmp, m);
+  sb_init(&w->errmsg, m);
   if (!render_init(&w->w, ops, POLICY(pol), (unknown_mode)mode,
                    render_flags(flags))) {
     pol_writer_free(w);
@@ -446,7 +450,7 @@ void pol_writer_free(pol_writer *w) {
   sb_free(&w->buf);
   sb_free(&w->tmp);
   sb_free(&w->errmsg);
-  free(w);
+  mem_free(&w->m, w);
 }
 
 const char *pol_writer_errmsg(const pol_writer *w) {
@@ -476,11 +480,10 @@ int pol_report_chunk(pol_report *rep, const pol_writer *w, const char **text,
     return POL_EINVAL;
   *text = NULL;
   *len = 0;
-  if (!mem_grow((void **)&rep->chunk_end, &rep->cap_chunk,
+  if (!mem_grow(&rep->r.a.m, (void **)&rep->chunk_end, &rep->cap_chunk,
                 (size_t)rep->r.nvendors + 1, sizeof *rep->chunk_end))
     return POL_ENOMEM;
-  rep->text.len = 0;
-  rep->text.oom = false;
+  sb_reset(&rep->text);
   for (uint32_t i = 0; i < rep->r.nvendors; i++) {
     render_chunk(&w->w, &rep->r, i, &rep->text);
     rep->chunk_end[i] = rep->text.len;
@@ -542,14 +545,14 @@ int pol_validate(pol_env *env, const pol_policy *schema, const char *text,
     return POL_EINVAL;
   }
   arena a;
-  arena_init(&a, 0);
+  arena_init(&a, 0, &env->m);
   val v;
   json_error e;
   int rc = POL_OK;
-  env->text.len = 0;
+  sb_reset(&env->text);
   if (!json_parse(&a, text, len, &v, &e)) {
     api_msg(&env->errmsg, "%s:%u:%u: %s", name, e.line, e.col, e.msg);
-    rc = POL_EFORMAT;
+    rc = e.oom ? POL_ENOMEM : POL_EFORMAT;
   } else {
     *count = validate_facts(POLICY(schema), text, len, name, v, &env->text);
   }

@@ -198,7 +198,7 @@ const pol_value *pol_value_get(const pol_value *v, const char *key) {
 const char *pol_value_format(pol_ctx *c, const pol_value *v) {
   if (!c)
     return "";
-  c->text.len = 0;
+  sb_reset(&c->text);
   if (v)
     val_print(&c->text, *VAL(v));
   else

@@ -18,9 +18,11 @@ struct arena_chunk {
 
 enum { CHUNK_MIN = 16 * 1024 };
 
-void arena_init(arena *a, size_t limit) {
+void arena_init(arena *a, size_t limit, const mem *m) {
+  mem keep = m ? *m : mem_of(NULL, NULL); /* [m] may point into [a] */
   memset(a, 0, sizeof *a);
   a->limit = limit;
+  a->m = keep;
 }
 
 static bool add_chunk(arena *a, size_t need) {
@@ -29,7 +31,7 @@ static bool add_chunk(arena *a, size_t need) {
     size = a->head->size * 2; /* geometric growth keeps chunk count low */
   while (size < need)
     size *= 2;
-  arena_chunk *c = malloc(sizeof *c + size);
+  arena_chunk *c = mem_alloc(&a->m, sizeof *c + size);
   if (!c)
     return false;
   c->next = a->head;
@@ -110,7 +112,7 @@ void arena_reset(arena *a) {
     total += c->size;
   arena_chunk *keep = a->head;
   if (n > 1) {
-    arena_chunk *one = malloc(sizeof *one + total);
+    arena_chunk *one = mem_alloc(&a->m, sizeof *one + total);
     if (one) { /* else keep the newest (largest) chunk */
       one->size = total;
       keep = one;
@@ -120,7 +122,7 @@ void arena_reset(arena *a) {
   for (arena_chunk *c = a->head; c;) {
     arena_chunk *next = c->next;
     if (c != keep)
-      free(c);
+      mem_free(&a->m, c);
     c = next;
   }
   keep->next = NULL;
@@ -135,27 +137,8 @@ void arena_free(arena *a) {
   arena_chunk *c = a->head;
   while (c) {
     arena_chunk *next = c->next;
-    free(c);
+    mem_free(&a->m, c);
     c = next;
   }
-  arena_init(a, a->limit);
-}
-
-bool mem_grow(void **p, size_t *cap, size_t need, size_t elem) {
-  if (need <= *cap)
-    return true;
-  size_t ncap = *cap ? *cap : 16;
-  while (ncap < need) {
-    if (ncap > SIZE_MAX / 2)
-      return false;
-    ncap *= 2;
-  }
-  if (ncap > SIZE_MAX / elem)
-    return false;
-  void *q = realloc(*p, ncap * elem);
-  if (!q)
-    return false;
-  *p = q;
-  *cap = ncap;
-  return true;
+  arena_init(a, a->limit, &a->m);
 }

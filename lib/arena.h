@@ -6,7 +6,8 @@
  * context's. Nothing is freed one by one, so values need no reference
  * counts and a whole evaluation is released by arena_reset().
  * An arena has an optional byte limit (the host's memory limit); an
- * allocation past it, or a failed malloc, returns NULL.
+ * allocation past it, or a failed allocation, returns NULL. Chunks come
+ * from the arena's mem (mem.h), the allocator of the env it belongs to.
  */
 #ifndef POL_ARENA_H
 #define POL_ARENA_H
@@ -14,6 +15,7 @@
 #include <stdarg.h>
 
 #include "common.h"
+#include "mem.h"
 
 typedef struct arena_chunk arena_chunk;
 
@@ -25,9 +27,11 @@ typedef struct arena {
   size_t nchunks;     /* chunk mallocs since init (for benchmarks) */
   bool failed;        /* an allocation failed since init/reset */
   bool over_limit;    /* ... because it would pass the limit */
+  mem m;              /* where its chunks come from */
 } arena;
 
-POL_INTERNAL void arena_init(arena *a, size_t limit);
+/* An empty arena whose chunks come from [m] (copied; NULL: libc). */
+POL_INTERNAL void arena_init(arena *a, size_t limit, const mem *m);
 /* Free every chunk but the first, and rewind: all pointers die. */
 POL_INTERNAL void arena_reset(arena *a);
 POL_INTERNAL void arena_free(arena *a);
@@ -38,10 +42,5 @@ POL_INTERNAL char *arena_strndup(arena *a, const char *s, size_t n);
 /* printf into the arena; NULL on out of memory. */
 POL_INTERNAL char *arena_printf(arena *a, const char *fmt, ...) POL_PRINTF(2, 3);
 POL_INTERNAL char *arena_vprintf(arena *a, const char *fmt, va_list ap);
-
-/* Heap arrays (those that outlive an arena): make *[p], of *[cap]
- * elements of [elem] bytes, hold at least [need], doubling as it grows.
- * false on out of memory or overflow, leaving *p and *cap as they were. */
-POL_INTERNAL bool mem_grow(void **p, size_t *cap, size_t need, size_t elem);
 
 #endif

@@ -263,7 +263,7 @@ static void dump(sbuf *b, const ast *n, int depth) {
  * NUL-terminated string in [a]; NULL on out of memory. */
 char *ast_dump(arena *a, const ast *n) {
   sbuf b;
-  sb_init(&b);
+  sb_init(&b, &a->m);
   dump(&b, n, 0);
   char *s = b.oom || !b.p ? NULL : arena_strndup(a, b.p, b.len);
   sb_free(&b);

@@ -14,7 +14,7 @@
  * precision capped at FMT_MAX_PRECISION and invalid UTF-8 in bytes shown
  * as U+FFFD; doubles print in the "C" locale whatever the host set.
  * Results are allocated in the caller's arena; scratch text is
- * built in an sbuf (malloc) and copied once at the end.
+ * built in an sbuf (heap) and copied once at the end.
  */
 #include "builtins.h"
 
@@ -397,7 +397,7 @@ static val f_quote(arena *a, const val *args, int n) {
     return val_no_overload(a, "strings.quote", args, n);
   const str *s = args[0].as.s;
   sbuf b;
-  sb_init(&b);
+  sb_init(&b, &a->m);
   sb_putc(&b, '"');
   for (uint32_t i = 0; i < s->len; i++) {
     const char *e = s->data[i] ? strchr(from, s->data[i]) : NULL;
@@ -528,11 +528,11 @@ static void put_entries(sbuf *b, const fmt_entry *e, uint32_t n) {
 
 /* A map: entries "key: value" sorted by the formatted keys. */
 static bool put_map(arena *a, sbuf *b, const map *m, val *ev) {
-  fmt_entry *e = calloc(m->n ? m->n : 1, sizeof *e);
+  fmt_entry *e = mem_calloc(&a->m, m->n ? m->n : 1, sizeof *e);
   bool ok = e != NULL;
   for (uint32_t i = 0; ok && i < m->n; i++) {
-    sb_init(&e[i].k);
-    sb_init(&e[i].v);
+    sb_init(&e[i].k, &a->m);
+    sb_init(&e[i].v, &a->m);
     e[i].order = i;
     ok = put_str(a, &e[i].k, m->keys[i], ev) &&
          put_str(a, &e[i].v, m->vals[i], ev);
@@ -547,7 +547,7 @@ static bool put_map(arena *a, sbuf *b, const map *m, val *ev) {
     sb_free(&e[i].k);
     sb_free(&e[i].v);
   }
-  free(e);
+  mem_free(&a->m, e);
   return ok;
 }
 
@@ -780,7 +780,7 @@ static val f_format(arena *a, const val *args, int n) {
   size_t i = 0;
   val ev;
   sbuf b;
-  sb_init(&b);
+  sb_init(&b, &a->m);
   while (i < f->len) {
     const char *pct = memchr(f->data + i, '%', f->len - i);
     size_t run = pct ? (size_t)(pct - f->data) - i : f->len - i;

@@ -137,7 +137,10 @@ static val timestamp_field(arena *a, const val *args, int n,
     if (args[1].kind != V_STRING)
       return val_no_overload(a, name, args, n);
     const str *z = args[1].as.s;
-    if (!tm_zone_offset(z->data, z->len, args[0].as.i, &off))
+    int found = tm_zone_offset(&a->m, z->data, z->len, args[0].as.i, &off);
+    if (found < 0)
+      return val_nomem();
+    if (!found)
       return val_err(a, ERR_INVALID, "unknown time zone '%.*s'",
                      shown_len(z), z->data);
   }

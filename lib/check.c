@@ -43,6 +43,7 @@ typedef struct local {
 } local;
 
 struct checker {
+  mem m;                    /* where the checker's tables come from */
   const policy *p;
   const compile_let *lets;
   size_t nlets;
@@ -73,9 +74,10 @@ static ty element(ty t) {
 }
 
 /* A type's name for messages: "int", "list(string)", "duration". */
-static const char *type_text(ty t, char *buf, size_t cap) {
+static const char *type_text(const checker *c, ty t, char *buf,
+                             size_t cap) {
   sbuf b;
-  sb_init(&b);
+  sb_init(&b, &c->m);
   fact_type f = {t.kind, t.elem};
   schema_type_name(&f, &b);
   sb_putc(&b, '\0');
@@ -295,7 +297,7 @@ static void compare_fact(checker *c, const ast *n, const ty t[2]) {
     const char *kind = val_kind_name(lk);
     diag_add(c->d, DC_FACT_TYPE, n->sp,
              "fact '%s' is %s, but is compared with %s %s", buf,
-             type_text(t[side], tt, sizeof tt),
+             type_text(c, t[side], tt, sizeof tt),
              strchr("aeiou", kind[0]) ? "an" : "a", kind);
     if (t[side].kind == V_LIST)
       diag_hint(c->d, "to test whether the list holds a value, write "
@@ -424,7 +426,7 @@ static void receiver(checker *c, const ast *n, int m, ty t) {
     return;
   diag_add(c->d, DC_RECEIVER_TYPE, n->sp,
            "method '%s' takes a %s, but its receiver is %s", n->name,
-           receivers(m), type_text(t, tt, sizeof tt));
+           receivers(m), type_text(c, t, tt, sizeof tt));
   if (t.kind == V_LIST && strcmp(n->name, "contains") == 0 && n->nkids == 2)
     diag_hint(c->d, "to test whether a list holds a value, write %.*s in "
               "%.*s", (int)n->kids[1]->sp.len, c->d->src + n->kids[1]->sp.off,
@@ -634,7 +636,7 @@ void chk_expr(checker *c, const ast *e, diag_list *d, const char *clause) {
   if (!clause || !known(t) || t.kind == V_BOOL)
     return;
   diag_add(d, DC_NOT_BOOL, e->sp, "'%s' must be a bool, but this is %s",
-           clause, type_text(t, tt, sizeof tt));
+           clause, type_text(c, t, tt, sizeof tt));
   const char *hint = condition_hint(t);
   if (hint)
     diag_hint(d, "%s", hint);
@@ -646,13 +648,15 @@ void chk_lets(checker *c) {
 }
 
 checker *chk_new(const policy *p, const compile_let *lets, size_t nlets,
-                 const host_registry *hosts, bool lenient) {
-  checker *c = calloc(1, sizeof *c);
+                 const host_registry *hosts, bool lenient, const mem *m) {
+  checker *c = mem_calloc(m, 1, sizeof *c);
   if (!c)
     return NULL;
-  c->let_state = calloc(nlets + 1, sizeof *c->let_state);
-  c->let_type = calloc(nlets + 1, sizeof *c->let_type);
-  if (!c->let_state || !c->let_type || !names_init(&c->let_names, nlets)) {
+  c->m = *m;
+  c->let_state = mem_calloc(m, nlets + 1, sizeof *c->let_state);
+  c->let_type = mem_calloc(m, nlets + 1, sizeof *c->let_type);
+  if (!c->let_state || !c->let_type ||
+      !names_init(&c->let_names, nlets, m)) {
     chk_free(c);
     return NULL;
   }
@@ -670,8 +674,9 @@ checker *chk_new(const policy *p, const compile_let *lets, size_t nlets,
 void chk_free(checker *c) {
   if (!c)
     return;
+  mem m = c->m;
   names_free(&c->let_names);
-  free(c->let_state);
-  free(c->let_type);
-  free(c);
+  mem_free(&m, c->let_state);
+  mem_free(&m, c->let_type);
+  mem_free(&m, c);
 }

@@ -29,10 +29,10 @@ typedef struct checker checker;
  * [nlets] lets [lets] and the host functions [hosts] (may be NULL); all
  * borrowed. [lenient]: an import was not found, so a name that no
  * declaration explains may be one of that module's and is not reported.
- * NULL on out of memory. */
+ * Its memory comes from [m] (copied). NULL on out of memory. */
 POL_INTERNAL checker *chk_new(const policy *p, const compile_let *lets,
                               size_t nlets, const struct host_registry *hosts,
-                              bool lenient);
+                              bool lenient, const mem *m);
 POL_INTERNAL void chk_free(checker *c);
 /* Check the expression [e] parsed from [d] (errors go there); [clause]
  * is "when" or "require" for a condition that must be a bool, else

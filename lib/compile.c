@@ -115,12 +115,14 @@ static void fail(compiler *c, diag_code code, const ast *n, const char *msg,
 static uint32_t word(compiler *c, uint32_t w, const ast *n) {
   program *p = c->p;
   size_t cap = c->cap_code;
-  if (!mem_grow((void **)&p->code, &cap, p->ncode + 1, sizeof *p->code)) {
+  if (!mem_grow(&p->a.m, (void **)&p->code, &cap, p->ncode + 1,
+                sizeof *p->code)) {
     c->oom = true;
     return 0;
   }
   size_t cap2 = c->cap_code;
-  if (!mem_grow((void **)&p->locs, &cap2, p->ncode + 1, sizeof *p->locs)) {
+  if (!mem_grow(&p->a.m, (void **)&p->locs, &cap2, p->ncode + 1,
+                sizeof *p->locs)) {
     c->oom = true;
     return 0;
   }
@@ -182,8 +184,11 @@ static void empty_builder(compiler *c, const ast *n) {
 
 /* Constants that are shared (names and scalar literals) are found again
  * by hash: a policy of 100,000 rules has as many constants, and comparing
- * each new one with all the others was quadratic. Lists and maps (folded
- * literals) are not shared. 0 when [v] is not shared. */
+ * each new one with all the others was quadratic. Lists, maps and
+ * optionals (folded literals) are not shared: val_equal finds [1] ==
+ * [1.0] == [1u] and maps equal in any order, so sharing would turn one
+ * constant into another (found by tests/oracle). 0 when [v] is not
+ * shared. */
 static uint32_t const_hash(val v) {
   uint64_t x;
   switch (v.kind) {
@@ -218,7 +223,7 @@ static uint32_t *const_slot(const compiler *c, val v, uint32_t h) {
 static bool const_index(compiler *c, uint32_t i, uint32_t h) {
   if (2 * (size_t)(c->nindexed + 1) > (size_t)c->cmask + 1 || !c->ctab) {
     uint32_t cap = c->ctab ? 2 * (c->cmask + 1) : 256;
-    uint32_t *t = calloc(cap, sizeof *t), *old = c->ctab;
+    uint32_t *t = mem_calloc(&c->p->a.m, cap, sizeof *t), *old = c->ctab;
     if (!t)
       return false;
     uint32_t oldcap = c->ctab ? c->cmask + 1 : 0;
@@ -228,7 +233,7 @@ static bool const_index(compiler *c, uint32_t i, uint32_t h) {
       if (old[k])
         *const_slot(c, c->p->consts[old[k] - 1], c->chash[old[k] - 1]) =
             old[k];
-    free(old);
+    mem_free(&c->p->a.m, old);
   }
   *const_slot(c, c->p->consts[i], h) = i + 1;
   c->nindexed++;
@@ -247,13 +252,13 @@ static uint32_t konst(compiler *c, val v, const ast *n) {
     fail(c, DC_LIMIT, n, "too many constants (limit is 16777215)%s", "");
     return 0;
   }
-  if (!mem_grow((void **)&p->consts, &c->cap_consts, p->nconsts + 1,
+  if (!mem_grow(&p->a.m, (void **)&p->consts, &c->cap_consts, p->nconsts + 1,
             sizeof *p->consts)) {
     c->oom = true;
     return 0;
   }
   p->consts[p->nconsts] = v;
-  if (!mem_grow((void **)&c->chash, &c->cap_chash, p->nconsts + 1,
+  if (!mem_grow(&p->a.m, (void **)&c->chash, &c->cap_chash, p->nconsts + 1,
                 sizeof *c->chash)) {
     c->oom = true;
     return 0;
@@ -333,10 +338,10 @@ static bool src_reindex(compiler *c, uint32_t n) {
   uint32_t cap = 64;
   while (cap < 2 * n)
     cap *= 2;
-  uint32_t *t = calloc(cap, sizeof *t);
+  uint32_t *t = mem_calloc(&c->p->a.m, cap, sizeof *t);
   if (!t)
     return false;
-  free(c->stab);
+  mem_free(&c->p->a.m, c->stab);
   c->stab = t;
   c->smask = cap - 1;
   for (uint32_t i = 0; i < c->nsrcs; i++)
@@ -355,7 +360,8 @@ static uint32_t source_index(compiler *c, diag_list *d) {
   uint32_t *slot = src_slot(c, d);
   if (*slot)
     return *slot - 1;
-  if (!mem_grow((void **)&c->srcs, &c->cap_srcs, c->nsrcs + 1, sizeof *c->srcs)) {
+  if (!mem_grow(&c->p->a.m, (void **)&c->srcs, &c->cap_srcs, c->nsrcs + 1,
+                sizeof *c->srcs)) {
     c->oom = true;
     return 0;
   }
@@ -1119,7 +1125,8 @@ static uint32_t fn_index(compiler *c, const builtin *b, const ast *n) {
     fail(c, DC_LIMIT, n, "too many distinct functions (limit is 4095)%s", "");
     return 0;
   }
-  if (!mem_grow((void **)&p->fns, &c->cap_fns, p->nfns + 1, sizeof *p->fns)) {
+  if (!mem_grow(&p->a.m, (void **)&p->fns, &c->cap_fns, p->nfns + 1,
+                sizeof *p->fns)) {
     c->oom = true;
     return 0;
   }
@@ -1151,8 +1158,9 @@ static bool constant_match(compiler *c, const builtin *b,
   }
   uint32_t k = konst(c, pat, n), cap = p->nrx;
   size_t c1 = cap, c2 = cap;
-  if (!mem_grow((void **)&p->rx, &c1, p->nrx + 1, sizeof *p->rx) ||
-      !mem_grow((void **)&p->rx_const, &c2, p->nrx + 1, sizeof *p->rx_const)) {
+  if (!mem_grow(&p->a.m, (void **)&p->rx, &c1, p->nrx + 1, sizeof *p->rx) ||
+      !mem_grow(&p->a.m, (void **)&p->rx_const, &c2, p->nrx + 1,
+                sizeof *p->rx_const)) {
     rx_free(re);
     c->oom = true;
     return true;
@@ -1423,25 +1431,27 @@ static void expr_node(compiler *c, const ast *n) {
   }
 }
 
-compiler *cg_new(const compile_opts *o) {
-  compiler *c = calloc(1, sizeof *c);
+compiler *cg_new(const compile_opts *o, const mem *m) {
+  compiler *c = mem_calloc(m, 1, sizeof *c);
   if (!c)
     return NULL;
   c->o = o;
-  c->p = calloc(1, sizeof *c->p);
-  c->expanding = calloc(o->nlets + 1, sizeof *c->expanding);
-  c->inlined = calloc(o->nlets + 1, sizeof *c->inlined);
+  c->p = mem_calloc(m, 1, sizeof *c->p);
+  c->expanding = mem_calloc(m, o->nlets + 1, sizeof *c->expanding);
+  c->inlined = mem_calloc(m, o->nlets + 1, sizeof *c->inlined);
   if (!c->p || !c->expanding || !c->inlined ||
-      !names_init(&c->let_names, o->nlets)) {
-    free(c->p);
-    free(c->expanding);
-    free(c->inlined);
-    free(c);
+      !names_init(&c->let_names, o->nlets, m)) {
+    mem_free(m, c->p);
+    mem_free(m, c->expanding);
+    mem_free(m, c->inlined);
+    mem_free(m, c);
     return NULL;
   }
   for (size_t i = 0; i < o->nlets; i++) /* in order: a later let shadows */
     names_put(&c->let_names, o->lets[i].name, (int)i);
-  arena_init(&c->p->a, 0);
+  /* the program's arena holds its mem: everything of the program, and
+   * the compiler's own tables, come from it */
+  arena_init(&c->p->a, 0, m);
   return c;
 }
 
@@ -1463,7 +1473,7 @@ static uint32_t entry(compiler *c, const ast *root, diag_list *d, int let) {
     expr(c, root);
   emit(c, OP_RETURN, 0, root);
   if (c->oom)
-    diag_add(d, DC_NO_MEMORY, root->sp, "out of memory while compiling");
+    diag_oom(d, root->sp);
   else if (c->depth != 0 && c->nerrors == errors) /* RETURN popped it */
     diag_add(d, DC_INTERNAL, root->sp,
              "internal error: stack depth %d at the end", c->depth);
@@ -1488,19 +1498,17 @@ bool cg_let_inlined(const compiler *c, size_t i) {
 /* Copy every source text into the program, for runtime messages. */
 static bool copy_sources(compiler *c) {
   program *p = c->p;
-  p->srcs = calloc(c->nsrcs + 1, sizeof *p->srcs);
+  p->srcs = mem_calloc(&p->a.m, c->nsrcs + 1, sizeof *p->srcs);
   if (!p->srcs)
     return false;
   for (uint32_t i = 0; i < c->nsrcs; i++) {
     const diag_list *d = c->srcs[i];
     p->nsrcs = i + 1; /* so program_free frees a partial copy */
     source *s = &p->srcs[i];
-    s->name = strdup(d->file ? d->file : "<expr>");
-    s->text = malloc(d->srclen + 1);
+    s->name = mem_strdup(&p->a.m, d->file ? d->file : "<expr>");
+    s->text = mem_strndup(&p->a.m, d->src, d->srclen);
     if (!s->name || !s->text)
       return false;
-    memcpy(s->text, d->src, d->srclen);
-    s->text[d->srclen] = '\0';
     s->len = (uint32_t)d->srclen;
   }
   return true;
@@ -1508,28 +1516,36 @@ static bool copy_sources(compiler *c) {
 
 program *cg_finish(compiler *c) {
   program *p = c->p;
-  bool ok = !c->failed && !c->oom && copy_sources(c);
+  mem m = p->a.m;
+  bool ok = !c->failed && !c->oom;
+  /* an arena that failed once goes on with a new chunk: a constant may be
+   * missing */
+  if (ok && (p->a.failed || !copy_sources(c))) {
+    ok = false;
+    if (c->d) /* no diagnostic to show: the status says it */
+      c->d->oom = true;
+  }
   if (!ok) {
     program_free(p);
     p = NULL;
   }
-  free(c->srcs);
-  free(c->expanding);
-  free(c->inlined);
+  mem_free(&m, c->srcs);
+  mem_free(&m, c->expanding);
+  mem_free(&m, c->inlined);
   names_free(&c->let_names);
-  free(c->ctab);
-  free(c->chash);
-  free(c->stab);
-  free(c);
+  mem_free(&m, c->ctab);
+  mem_free(&m, c->chash);
+  mem_free(&m, c->stab);
+  mem_free(&m, c);
   return p;
 }
 
 program *compile_expr(const ast *root, diag_list *d, const char *const *vars,
                       size_t nvars) {
   compile_opts o = {vars, nvars, NULL, 0, NULL, false};
-  compiler *c = cg_new(&o);
+  compiler *c = cg_new(&o, &d->a.m);
   if (!c) {
-    diag_add(d, DC_NO_MEMORY, root->sp, "out of memory while compiling");
+    diag_oom(d, root->sp);
     return NULL;
   }
   cg_entry(c, root, d);
@@ -1539,19 +1555,20 @@ program *compile_expr(const ast *root, diag_list *d, const char *const *vars,
 void program_free(program *p) {
   if (!p)
     return;
-  free(p->code);
-  free(p->locs);
-  free(p->consts);
-  free(p->fns);
+  mem m = p->a.m;
+  mem_free(&m, p->code);
+  mem_free(&m, p->locs);
+  mem_free(&m, p->consts);
+  mem_free(&m, p->fns);
   for (uint32_t i = 0; i < p->nsrcs; i++) {
-    free(p->srcs[i].name);
-    free(p->srcs[i].text);
+    mem_free(&m, p->srcs[i].name);
+    mem_free(&m, p->srcs[i].text);
   }
-  free(p->srcs);
+  mem_free(&m, p->srcs);
   for (uint32_t i = 0; i < p->nrx; i++)
-    rx_free(p->rx[i]);
-  free(p->rx);
-  free(p->rx_const);
+    rx_free(p->rx[i]); /* before the arena: they point to its mem */
+  mem_free(&m, p->rx);
+  mem_free(&m, p->rx_const);
   arena_free(&p->a);
-  free(p);
+  mem_free(&m, p);
 }

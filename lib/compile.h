@@ -30,9 +30,10 @@ typedef struct compile_opts {
 
 typedef struct compiler compiler;
 
-/* A compiler for one program with any number of entry points. [o] is
+/* A compiler for one program with any number of entry points, its
+ * memory and the program's from [m] (copied; NULL: libc). [o] is
  * borrowed until cg_finish. NULL on out of memory. */
-POL_INTERNAL compiler *cg_new(const compile_opts *o);
+POL_INTERNAL compiler *cg_new(const compile_opts *o, const mem *m);
 /* Compile [root], parsed from [d]'s source, as a new entry point; every
  * error is added to [d]. Returns the entry's first instruction index. */
 POL_INTERNAL uint32_t cg_entry(compiler *c, const ast *root, diag_list *d);
@@ -47,8 +48,9 @@ POL_INTERNAL bool cg_let_inlined(const compiler *c, size_t i);
 POL_INTERNAL program *cg_finish(compiler *c);
 
 /* One expression as a program with entry 0: cg_new, cg_entry and
- * cg_finish. [vars] declares variable names; other identifiers are
- * looked up at run time. Returns NULL if [d] gained any error. */
+ * cg_finish, allocating through [d]'s mem. [vars] declares variable
+ * names; other identifiers are looked up at run time. Returns NULL if [d]
+ * gained any error. */
 POL_INTERNAL program *compile_expr(const ast *root, diag_list *d,
                                    const char *const *vars, size_t nvars);
 

@@ -37,9 +37,9 @@ const char *diag_code_title(diag_code code) {
 /* Start an empty list for [file] (a name for messages) whose spans point
  * into [src] of [srclen] bytes; [src] is borrowed for the list's life. */
 void diag_init(diag_list *d, const char *file, const char *src,
-               size_t srclen) {
+               size_t srclen, const mem *m) {
   memset(d, 0, sizeof *d);
-  arena_init(&d->a, 0);
+  arena_init(&d->a, 0, m);
   d->file = file;
   d->src = src;
   d->srclen = srclen;
@@ -47,8 +47,8 @@ void diag_init(diag_list *d, const char *file, const char *src,
 
 /* Free the messages and the list itself (not the borrowed source). */
 void diag_free(diag_list *d) {
+  mem_free(&d->a.m, d->items);
   arena_free(&d->a);
-  free(d->items);
   d->items = NULL;
   d->n = d->cap = 0;
 }
@@ -65,8 +65,9 @@ static bool seen(const diag_list *d, span sp, diag_code code,
 }
 
 /* Add a diagnostic [code] at [sp] with a printf-formatted message. After
- * DIAG_MAX of them, or when memory runs out, it is silently dropped, and
- * so is a repeat of one already there; a message that cannot be
+ * DIAG_MAX of them it is silently dropped, and so is a repeat of one
+ * already there; when memory runs out it is lost too, but the list is
+ * marked (the compile fails with POL_ENOMEM); a message that cannot be
  * formatted is replaced by a fixed text. */
 void diag_add(diag_list *d, diag_code code, span sp, const char *fmt, ...) {
   va_list ap;
@@ -79,10 +80,15 @@ void diag_add(diag_list *d, diag_code code, span sp, const char *fmt, ...) {
 void diag_vadd(diag_list *d, diag_code code, span sp, const char *fmt,
                va_list ap) {
   d->dropped = true;
-  if (d->n >= DIAG_MAX ||
-      !mem_grow((void **)&d->items, &d->cap, d->n + 1, sizeof *d->items))
+  if (d->n >= DIAG_MAX)
     return;
+  if (!mem_grow(&d->a.m, (void **)&d->items, &d->cap, d->n + 1,
+                sizeof *d->items)) {
+    d->oom = true; /* the error is lost: the compile still fails */
+    return;
+  }
   const char *msg = arena_vprintf(&d->a, fmt, ap);
+  d->oom |= !msg;
   msg = msg ? msg : "error (out of memory for its message)";
   if (seen(d, sp, code, msg))
     return;
@@ -100,6 +106,7 @@ void diag_hint(diag_list *d, const char *fmt, ...) {
   va_start(ap, fmt);
   d->items[d->n - 1].hint = arena_vprintf(&d->a, fmt, ap);
   va_end(ap);
+  d->oom |= !d->items[d->n - 1].hint; /* lost: the compile says so */
 }
 
 void diag_sort(diag_list *d) {
@@ -110,6 +117,11 @@ void diag_sort(diag_list *d) {
       d->items[j] = d->items[j - 1];
     d->items[j] = g;
   }
+}
+
+void diag_oom(diag_list *d, span sp) {
+  d->oom = true;
+  diag_add(d, DC_NO_MEMORY, sp, "out of memory");
 }
 
 /* Move [sp] (a position in the source) forward to byte [off], counting
@@ -244,7 +256,7 @@ void diag_render(const diag_list *d, size_t i, int flags, struct sbuf *out) {
   snprintf(head, sizeof head, "%s[%s]:", code[0] == 'W' ? "warning" : "error",
            code);
   sbuf loc;
-  sb_init(&loc);
+  sb_init(&loc, &d->a.m);
   sb_printf(&loc, "%s:%u:%u:", d->file ? d->file : "<input>",
             (unsigned)g->sp.line, (unsigned)g->sp.col);
   sb_putc(&loc, '\0');

@@ -30,8 +30,10 @@ typedef struct diag {
 
 typedef struct diag_list {
   arena a;            /* messages */
-  diag *items;        /* malloc'd array */
+  diag *items;        /* heap array (through a.m) */
   size_t n, cap;
+  bool oom;           /* memory ran out while compiling this source:
+                         the compile fails with POL_ENOMEM */
   const char *file;   /* name used in messages, e.g. "<expr>" */
   const char *src;    /* borrowed source text */
   size_t srclen;
@@ -41,8 +43,9 @@ typedef struct diag_list {
 /* diag_render's flags. */
 enum { DIAG_EXCERPT = 1, DIAG_COLOR = 2 };
 
+/* [m]: where the list's memory comes from (copied; NULL: libc). */
 POL_INTERNAL void diag_init(diag_list *d, const char *file, const char *src,
-                            size_t srclen);
+                            size_t srclen, const mem *m);
 POL_INTERNAL void diag_free(diag_list *d);
 /* Add a diagnostic of kind [code] at [sp]. Stops recording (silently)
  * after 100, and never records the same one twice (same place, code and
@@ -61,6 +64,10 @@ POL_INTERNAL void diag_sort(diag_list *d);
 /* The code's text ("E0201") and its title (docs/errors.md). */
 POL_INTERNAL const char *diag_code_text(diag_code code);
 POL_INTERNAL const char *diag_code_title(diag_code code);
+/* Note that memory ran out at [sp] while compiling [d]'s source: an
+ * "out of memory" error, and the flag that turns the compile's status
+ * into POL_ENOMEM. */
+POL_INTERNAL void diag_oom(diag_list *d, span sp);
 /* The span of byte offset [off] in the list's source (line, col counted). */
 POL_INTERNAL span diag_span_at(const diag_list *d, uint32_t off, uint32_t len);
 /* [sp] moved forward to byte [off], lines and columns counted on the way

@@ -177,19 +177,20 @@ typedef struct strtab {
   uint32_t *slots;
   uint32_t nslots;
   bool oom;
+  mem m;
 } strtab;
 
 static bool strtab_grow(strtab *t) {
   uint32_t cap = t->cap ? t->cap * 2 : 64, nslots = cap * 2;
-  const char **s = realloc(t->s, cap * sizeof *s);
+  const char **s = mem_realloc(&t->m, t->s, cap * sizeof *s);
   if (s)
     t->s = s;
-  uint32_t *len = realloc(t->len, cap * sizeof *len);
+  uint32_t *len = mem_realloc(&t->m, t->len, cap * sizeof *len);
   if (len)
     t->len = len;
-  uint32_t *slots = calloc(nslots, sizeof *slots);
+  uint32_t *slots = mem_calloc(&t->m, nslots, sizeof *slots);
   if (!s || !len || !slots) {
-    free(slots);
+    mem_free(&t->m, slots);
     return false;
   }
   for (uint32_t i = 0; i < t->n; i++) { /* rehash */
@@ -198,7 +199,7 @@ static bool strtab_grow(strtab *t) {
       h = (h + 1) & (nslots - 1);
     slots[h] = i + 1;
   }
-  free(t->slots);
+  mem_free(&t->m, t->slots);
   t->slots = slots;
   t->nslots = nslots;
   t->cap = cap;
@@ -224,9 +225,9 @@ static uint32_t intern(strtab *t, const char *s, size_t n) {
 }
 
 static void strtab_free(strtab *t) {
-  free(t->s);
-  free(t->len);
-  free(t->slots);
+  mem_free(&t->m, t->s);
+  mem_free(&t->m, t->len);
+  mem_free(&t->m, t->slots);
 }
 
 /* ==== writer ============================================================= */
@@ -490,8 +491,9 @@ static void put_strings(sbuf *out, const strtab *t) {
 
 int dump_policy(const policy *p, sbuf *out, char *msg, size_t msglen) {
   sbuf body;
-  sb_init(&body);
+  sb_init(&body, &out->m); /* everything from [out]'s allocator */
   writer w = {&body, {0}, msg, msglen, false};
+  w.st.m = out->m;
   const program *prog = p->prog;
   put_consts(&w, prog);
   put_fns(&w, prog);

@@ -29,20 +29,22 @@ struct host_registry;
 /* Nesting bound of constant values and fact types in a file. */
 #define DUMP_MAX_DEPTH 512
 
-/* Append [p] in the saved format to [out]. Returns POL_OK, POL_ENOMEM,
+/* Append [p] in the saved format to [out] (its scratch memory comes from
+ * [out]'s mem). Returns POL_OK, POL_ENOMEM,
  * or POL_EINVAL if something in [p] has no saved form (a function that
  * bi_lookup cannot find again, a constant of an unsaveable kind); [msg],
  * of [msglen] bytes, then says what. */
 POL_INTERNAL int dump_policy(const policy *p, sbuf *out, char *msg,
                              size_t msglen);
 
-/* Load the saved policy [data] of [len] bytes. Host functions the file
+/* Load the saved policy [data] of [len] bytes, allocating through [m]
+ * (the policy keeps a copy of it). Host functions the file
  * calls are looked up in [hosts] (may be NULL: then a file calling one
  * does not load). Returns POL_OK with *[out] (free with policy_free), or
  * POL_EFORMAT / POL_ENOMEM with a message in [msg] naming what is wrong
  * and where ("instruction 42: jump target 977 outside the code"). The
  * result has passed verify_policy(). */
-POL_INTERNAL int undump_policy(const void *data, size_t len,
+POL_INTERNAL int undump_policy(const mem *m, const void *data, size_t len,
                                const struct host_registry *hosts,
                                policy **out, char *msg, size_t msglen);
 

@@ -17,6 +17,7 @@
 
 struct pol_env {
   pol_config cfg;
+  mem m;              /* cfg.alloc: every handle made from it copies it */
   struct host_registry *hosts; /* registered C functions (host.c) */
   diag_set diags;     /* of the last compile: a list per source file */
   char **dirs;        /* import directories, in search order */
@@ -51,6 +52,7 @@ struct pol_facts {
 
 struct pol_ctx {
   pol_env *env;
+  mem m;                /* the env's allocator */
   vm vm;
   arena results;        /* the copy of the last result */
   val result;
@@ -60,6 +62,7 @@ struct pol_ctx {
 
 struct pol_writer {
   renderer w;
+  mem m;                /* the policy's env's allocator */
   pol_write_fn write;
   void *user;
   sbuf buf;             /* what is rendered, before [write] takes it */

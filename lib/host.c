@@ -8,7 +8,7 @@
  * registration, and ffi_call only reads the cif, so any number of
  * threads may call the same function at once.
  *
- * Every function is its own malloc'd host_fn whose first member is the
+ * Every function is its own heap host_fn whose first member is the
  * builtin entry that compiled programs point to: the entry never moves
  * while the registry lives, whatever is registered after it.
  *
@@ -69,6 +69,7 @@ struct host_registry {
   size_t n, cap;
   void **libs;          /* dlopen handles of loaded plugins */
   size_t nlibs, cap_libs;
+  mem m;                /* the env's allocator */
 };
 
 _Static_assert(sizeof(bool) == 1, "bool is passed to libffi as uint8");
@@ -87,26 +88,32 @@ static int say(int rc, char *msg, size_t msglen, const char *fmt, ...) {
 
 /* ==== the registry ======================================================= */
 
-host_registry *host_new(void) { return calloc(1, sizeof(host_registry)); }
+host_registry *host_new(const mem *m) {
+  host_registry *r = mem_calloc(m, 1, sizeof *r);
+  if (r && m)
+    r->m = *m;
+  return r;
+}
 
-static void fn_free(host_fn *h) {
+static void fn_free(const host_registry *r, host_fn *h) {
   if (!h)
     return;
-  free(h->name);
-  free(h->sig);
-  free(h);
+  mem_free(&r->m, h->name);
+  mem_free(&r->m, h->sig);
+  mem_free(&r->m, h);
 }
 
 void host_free(host_registry *r) {
   if (!r)
     return;
   for (size_t i = 0; i < r->n; i++)
-    fn_free(r->fns[i]);
+    fn_free(r, r->fns[i]);
   for (size_t i = 0; i < r->nlibs; i++)
     dlclose(r->libs[i]);
-  free(r->fns);
-  free(r->libs);
-  free(r);
+  mem m = r->m;
+  mem_free(&m, r->fns);
+  mem_free(&m, r->libs);
+  mem_free(&m, r);
 }
 
 static host_fn *find(const host_registry *r, const char *name) {
@@ -295,14 +302,14 @@ static int parse_sig(const char *text, host_sig *s, char *msg,
 }
 
 /* The canonical text of [s]: "int64(string, double)". */
-static char *sig_text(const host_sig *s) {
+static char *sig_text(const mem *m, const host_sig *s) {
   char buf[HOST_MAX_ARGS * 10 + 16];
   size_t n = (size_t)snprintf(buf, sizeof buf, "%s(", type_names[s->ret]);
   for (int i = 0; i < s->nargs; i++)
     n += (size_t)snprintf(buf + n, sizeof buf - n, "%s%s", i ? ", " : "",
                           type_names[s->args[i]]);
   snprintf(buf + n, sizeof buf - n, ")");
-  return strdup(buf);
+  return mem_strdup(m, buf);
 }
 
 static ffi_type *ffi_of(int t) {
@@ -331,10 +338,10 @@ static bool prep_cif(host_fn *h) {
 /* ==== registering ======================================================== */
 
 /* A new entry named [name] (copied), to be filled in; NULL on OOM. */
-static host_fn *fn_new(const char *name) {
-  host_fn *h = calloc(1, sizeof *h);
-  if (!h || !(h->name = strdup(name))) {
-    free(h);
+static host_fn *fn_new(const host_registry *r, const char *name) {
+  host_fn *h = mem_calloc(&r->m, 1, sizeof *h);
+  if (!h || !(h->name = mem_strdup(&r->m, name))) {
+    mem_free(&r->m, h);
     return NULL;
   }
   h->b.name = h->name;
@@ -343,8 +350,9 @@ static host_fn *fn_new(const char *name) {
 }
 
 static int append(host_registry *r, host_fn *h, char *msg, size_t msglen) {
-  if (!mem_grow((void **)&r->fns, &r->cap, r->n + 1, sizeof *r->fns)) {
-    fn_free(h);
+  if (!mem_grow(&r->m, (void **)&r->fns, &r->cap, r->n + 1,
+                sizeof *r->fns)) {
+    fn_free(r, h);
     return say(POL_ENOMEM, msg, msglen, "out of memory");
   }
   r->fns[r->n++] = h;
@@ -362,9 +370,9 @@ int host_add_c(host_registry *r, const char *name, const char *signature,
              "NULL", name);
   if (rc != POL_OK)
     return rc;
-  host_fn *h = fn_new(name);
-  if (!h || !(h->sig = sig_text(&s))) {
-    fn_free(h);
+  host_fn *h = fn_new(r, name);
+  if (!h || !(h->sig = sig_text(&r->m, &s))) {
+    fn_free(r, h);
     return say(POL_ENOMEM, msg, msglen, "out of memory");
   }
   h->s = s;
@@ -372,7 +380,7 @@ int host_add_c(host_registry *r, const char *name, const char *signature,
   h->b.min = h->b.max = (int8_t)s.nargs;
   h->b.doc = h->sig;
   if (!prep_cif(h)) {
-    fn_free(h);
+    fn_free(r, h);
     return say(POL_EINVAL, msg, msglen,
                "libffi cannot call '%s' with signature '%s'", name,
                signature);
@@ -394,7 +402,7 @@ int host_add_value(host_registry *r, const char *name, int min, int max,
   if (!fn)
     return say(POL_EINVAL, msg, msglen, "the function pointer of '%s' is "
                "NULL", name);
-  host_fn *h = fn_new(name);
+  host_fn *h = fn_new(r, name);
   if (!h)
     return say(POL_ENOMEM, msg, msglen, "out of memory");
   h->vfn = fn;
@@ -426,7 +434,7 @@ static int add_table(host_registry *r, const pol_plugin_fn *table,
              "in its first %d", path, POL_PLUGIN_SYMBOL, HOST_MAX_PLUGIN_FNS);
   if (rc != POL_OK)
     while (r->n > first)
-      fn_free(r->fns[--r->n]);
+      fn_free(r, r->fns[--r->n]);
   return rc;
 }
 
@@ -448,8 +456,8 @@ int host_load_plugin(host_registry *r, const char *path, char *msg,
   int rc = table ? POL_OK
                  : say(POL_EFORMAT, msg, msglen, "plugin '%s' does not "
                        "export '%s'", path, POL_PLUGIN_SYMBOL);
-  if (rc == POL_OK && !mem_grow((void **)&r->libs, &r->cap_libs, r->nlibs + 1,
-                            sizeof *r->libs))
+  if (rc == POL_OK && !mem_grow(&r->m, (void **)&r->libs, &r->cap_libs,
+                                r->nlibs + 1, sizeof *r->libs))
     rc = say(POL_ENOMEM, msg, msglen, "out of memory");
   if (rc == POL_OK)
     rc = add_table(r, table, path, msg, msglen);

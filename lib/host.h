@@ -12,12 +12,14 @@
 #define POL_HOST_H
 
 #include "builtins.h"
+#include "mem.h"
 #include "pol.h"
 
 typedef struct host_registry host_registry;
 typedef struct host_fn host_fn;
 
-POL_INTERNAL host_registry *host_new(void);
+/* An empty registry allocating through [m] (copied; NULL: libc). */
+POL_INTERNAL host_registry *host_new(const mem *m);
 POL_INTERNAL void host_free(host_registry *r);
 /* Register C function [fn] as [name] with [signature] (the syntax of
  * pol.h). POL_EINVAL with a message in [err] for a bad name or signature,

@@ -5,7 +5,7 @@
  * The reader is one forward pass over the bytes with a cursor. Containers
  * are parsed with an explicit stack of frames instead of recursion, so
  * hostile nesting costs a counter, not C stack. The items of every open
- * container sit on two malloc'd scratch stacks (values, and keys of
+ * container sit on two heap scratch stacks (values, and keys of
  * objects); when a container closes, its items are the top of those
  * stacks and become one list or map in a single allocation. Strings
  * without escapes are copied once; strings with escapes are checked in
@@ -46,7 +46,7 @@ locale_t json_c_locale(void) {
 
 /* ==== parser state ======================================================= */
 
-/* A growable stack of values (malloc'd scratch, freed after the parse). */
+/* A growable stack of values (heap scratch, freed after the parse). */
 typedef struct vstack {
   val *v;
   size_t n, cap;
@@ -90,6 +90,12 @@ static bool fail_at(parser *ps, const char *at, const char *fmt, ...) {
   return false;
 }
 
+/* Out of memory at [at]. */
+static bool fail_oom(parser *ps, const char *at) {
+  ps->err->oom = true;
+  return fail_at(ps, at, "out of memory");
+}
+
 static bool fail_eof(parser *ps) {
   return fail_at(ps, ps->end, "unexpected end of input");
 }
@@ -115,6 +121,7 @@ static bool fail_found(parser *ps, const char *what) {
 static bool refuse(json_error *error, const char *msg) {
   error->line = error->col = 1;
   error->off = 0;
+  error->oom = false;
   snprintf(error->msg, sizeof error->msg, "%s", msg);
   return false;
 }
@@ -144,9 +151,9 @@ static void locate(const char *s, size_t n, json_error *e) {
 static bool push(parser *ps, vstack *st, val v) {
   if (unlikely(st->n == st->cap)) {
     size_t cap = st->cap ? 2 * st->cap : 64;
-    val *grown = realloc(st->v, cap * sizeof *grown);
+    val *grown = mem_realloc(&ps->a->m, st->v, cap * sizeof *grown);
     if (!grown)
-      return fail_at(ps, ps->p, "out of memory");
+      return fail_oom(ps, ps->p);
     st->v = grown;
     st->cap = cap;
   }
@@ -164,6 +171,7 @@ static val *items_from(vstack *st, size_t base) {
 static bool made(parser *ps, val v, const char *at) {
   if (likely(v.kind != V_ERROR))
     return true;
+  ps->err->oom |= v.as.e->kind == ERR_NOMEM;
   return fail_at(ps, at, "%s", v.as.e->msg);
 }
 
@@ -552,15 +560,15 @@ static bool fast_double(const char *s, const char *e, double *out) {
 static bool slow_double(parser *ps, const char *s, const char *e, double *out) {
   char small[64], *buf = small;
   size_t n = (size_t)(e - s);
-  if (n >= sizeof small && !(buf = malloc(n + 1)))
-    return fail_at(ps, s, "out of memory");
+  if (n >= sizeof small && !(buf = mem_alloc(&ps->a->m, n + 1)))
+    return fail_oom(ps, s);
   memcpy(buf, s, n);
   buf[n] = '\0';
   locale_t old = uselocale(json_c_locale());
   *out = strtod(buf, NULL);
   uselocale(old);
   if (buf != small)
-    free(buf);
+    mem_free(&ps->a->m, buf);
   if (isinf(*out))
     return fail_at(ps, s, "number out of range");
   return true;
@@ -620,11 +628,11 @@ static bool same_str(const str *a, const str *b) {
 /* Remove repeated keys from [keys]/[vals] in place: each key keeps the
  * place of its first occurrence and the value of its last. Returns the
  * new count, or SIZE_MAX when out of memory. */
-static size_t dedupe(val *keys, val *vals, size_t n) {
+static size_t dedupe(const mem *m, val *keys, val *vals, size_t n) {
   size_t nb = 16;
   while (nb < 2 * n)
     nb *= 2;
-  uint32_t *slot = calloc(nb, sizeof *slot); /* kept index + 1; 0: free */
+  uint32_t *slot = mem_calloc(m, nb, sizeof *slot); /* kept index + 1 */
   if (!slot)
     return SIZE_MAX;
   size_t kept = 0;
@@ -641,7 +649,7 @@ static size_t dedupe(val *keys, val *vals, size_t n) {
     keys[kept] = keys[i];
     vals[kept++] = vals[i];
   }
-  free(slot);
+  mem_free(m, slot);
   return kept;
 }
 
@@ -656,7 +664,7 @@ static val make_map(parser *ps, size_t kbase, size_t vbase) {
   val m = val_map_strings(ps->a, keys, vals, n);
   if (m.kind != V_ERROR || m.as.e->kind != ERR_INVALID)
     return m;
-  size_t kept = dedupe(keys, vals, n);
+  size_t kept = dedupe(&ps->a->m, keys, vals, n);
   if (kept == SIZE_MAX)
     return val_nomem();
   return kept < n ? val_map_strings(ps->a, keys, vals, kept) : m;
@@ -783,6 +791,7 @@ static void parser_init(parser *ps, arena *a, const char *s, size_t n,
   ps->vals = keep ? (vstack){keep->vals, 0, keep->vcap} : (vstack){0, 0, 0};
   ps->keys = keep ? (vstack){keep->keys, 0, keep->kcap} : (vstack){0, 0, 0};
   ps->err = error;
+  ps->err->oom = false;
   ps->keep = keep;
   ps->depth = 0;
 }
@@ -806,8 +815,8 @@ static bool parser_finish(parser *ps, bool ok) {
     *ps->keep = (json_scratch){ps->vals.v, ps->vals.cap, ps->keys.v,
                                ps->keys.cap};
   } else {
-    free(ps->vals.v);
-    free(ps->keys.v);
+    mem_free(&ps->a->m, ps->vals.v);
+    mem_free(&ps->a->m, ps->keys.v);
   }
   if (!ok)
     locate(ps->s, (size_t)(ps->end - ps->s), ps->err);
@@ -961,7 +970,7 @@ static void write_key(sbuf *b, val k) {
     return;
   }
   sbuf text;
-  sb_init(&text);
+  sb_init(&text, &b->m);
   write_value(&text, k, 0, 0);
   write_string(b, text.p, text.len);
   b->oom |= text.oom;

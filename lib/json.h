@@ -39,6 +39,7 @@ typedef struct json_error {
   uint32_t line, col; /* 1-based; col in code points */
   uint32_t off;       /* byte offset from the start of the text */
   char msg[200];      /* e.g. "expected ',' or '}' after object member" */
+  bool oom;           /* the error is out of memory (msg says so too) */
 } json_error;
 
 /* Parse exactly one JSON value (surrounded by optional whitespace) from
@@ -52,7 +53,9 @@ POL_INTERNAL bool json_parse(arena *a, const char *s, size_t n, val *out,
 
 /* The parser's scratch stacks, kept by a caller that parses many texts
  * (a fact set loading one vendor after another), so that parsing
- * allocates nothing once warm. Zero it to start; free its two arrays. */
+ * allocates nothing once warm. Zero it to start; free its two arrays
+ * with the arena's mem (they come from the mem of the arena parsed
+ * into). */
 typedef struct json_scratch {
   val *vals;
   size_t vcap;

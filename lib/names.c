@@ -16,17 +16,18 @@ struct name_slot {
   int value;
 };
 
-bool names_init(name_index *x, size_t n) {
+bool names_init(name_index *x, size_t n, const mem *m) {
   size_t cap = 8;
   while (cap < 2 * n)
     cap *= 2;
-  x->slots = calloc(cap, sizeof *x->slots);
+  x->m = m ? *m : mem_of(NULL, NULL);
+  x->slots = mem_calloc(&x->m, cap, sizeof *x->slots);
   x->mask = cap - 1;
   return x->slots != NULL;
 }
 
 void names_free(name_index *x) {
-  free(x->slots);
+  mem_free(&x->m, x->slots);
   x->slots = NULL;
 }
 

@@ -11,14 +11,17 @@
 #include <stddef.h>
 
 #include "common.h"
+#include "mem.h"
 
 typedef struct name_index {
   struct name_slot *slots;
   size_t mask;
+  mem m;
 } name_index;
 
-/* An index for up to [n] names. false on out of memory. */
-POL_INTERNAL bool names_init(name_index *x, size_t n);
+/* An index for up to [n] names, allocated through [m] (NULL: libc).
+ * false on out of memory. */
+POL_INTERNAL bool names_init(name_index *x, size_t n, const mem *m);
 POL_INTERNAL void names_free(name_index *x);
 /* Map [name] to [value]; returns the value it had before, or -1. */
 POL_INTERNAL int names_put(name_index *x, const char *name, int value);

@@ -254,7 +254,7 @@ bool ops_list_pos(val i, uint32_t n, uint32_t *pos) {
 
 static val key_text_absent(arena *a, val key) {
   sbuf b;
-  sb_init(&b);
+  sb_init(&b, &a->m);
   val_print(&b, key);
   val r = b.oom ? val_nomem() : val_absent(a, b.p ? b.p : "");
   if (r.kind == V_ERROR && r.as.e->kind == ERR_ABSENT)

@@ -69,7 +69,7 @@ static void hint(pol_parser *p, const char *fmt, ...) {
 static void oom(pol_parser *p, span sp) {
   if (!p->oom)
     report(p, DC_NO_MEMORY, sp, "out of memory");
-  p->oom = true;
+  p->oom = p->d->oom = true; /* the compile says POL_ENOMEM */
 }
 
 static void too_deep(pol_parser *p, span sp) {
@@ -1316,6 +1316,72 @@ pexpr parse_message(pol_parser *p, pexpr type, pexpr fields, pol_loc tl,
   return m;
 }
 
+/* ==== memory of flex and bison ==== */
+
+/* The deepest bison's stacks may grow (bison's own YYMAXDEPTH default,
+ * which yyoverflow replaces): far beyond what the nesting limits let a
+ * source reach. */
+enum { PARSE_STACK_MAX = 10000 };
+
+/* flex's yyalloc, yyrealloc and yyfree (lexer.l), realloc-style: [n] 0
+ * frees [ptr]. Each live block is noted in p->lex_mem, so that when flex
+ * gives up halfway through setting up its buffer (lex_fatal), run()
+ * frees what it had made. NULL when out of memory, or when more blocks
+ * than the few flex makes would be live. */
+void *parse_lex_mem(pol_parser *p, void *ptr, size_t n) {
+  const mem *m = &p->a->m;
+  size_t i = 0, cap = POL_COUNTOF(p->lex_mem);
+  while (i < cap && p->lex_mem[i] != ptr) /* ptr NULL: a free slot */
+    i++;
+  if (n == 0) {
+    mem_free(m, ptr);
+    if (i < cap)
+      p->lex_mem[i] = NULL;
+    return NULL;
+  }
+  if (i == cap)
+    return NULL;
+  void *q = mem_realloc(m, ptr, n);
+  if (q)
+    p->lex_mem[i] = q;
+  return q;
+}
+
+/* yyoverflow (parser.y): twice the room for bison's stacks [b], from the
+ * parse's mem. The first stacks are yyparse's locals; the later ones are
+ * p->stacks, freed here when replaced and by run() at the end. */
+bool parse_grow(pol_parser *p, void *b[3], const size_t size[3],
+                size_t depth, const pol_loc *at) {
+  void *nb[3] = {NULL, NULL, NULL};
+  bool ok = depth <= PARSE_STACK_MAX / 2;
+  for (int i = 0; ok && i < 3; i++)
+    ok = (nb[i] = mem_alloc(&p->a->m, 2 * depth * size[i])) != NULL;
+  for (int i = 0; i < 3; i++) {
+    if (!ok) {
+      mem_free(&p->a->m, nb[i]);
+      continue;
+    }
+    memcpy(nb[i], b[i], depth * size[i]);
+    if (b[i] == p->stacks[i])
+      mem_free(&p->a->m, b[i]);
+    b[i] = p->stacks[i] = nb[i];
+  }
+  if (!ok && depth > PARSE_STACK_MAX / 2)
+    parse_fatal(p, at, "memory exhausted");
+  else if (!ok)
+    oom(p, sp_of(*at));
+  return ok;
+}
+
+/* After a parse: free bison's grown stacks, and flex's blocks that a
+ * fatal error left behind (yylex_destroy has freed the others). */
+static void free_parse_mem(pol_parser *p) {
+  for (size_t i = 0; i < POL_COUNTOF(p->stacks); i++)
+    mem_free(&p->a->m, p->stacks[i]);
+  for (size_t i = 0; i < POL_COUNTOF(p->lex_mem); i++)
+    mem_free(&p->a->m, p->lex_mem[i]);
+}
+
 /* ==== entry point ==== */
 
 /* Hand the source from byte [start] on to flex. Its only fatal error,
@@ -1366,6 +1432,7 @@ static ast *run(arena *a, diag_list *d, bool policy) {
   else
     oom(&p, start);
   pol_yylex_destroy(p.scanner);
+  free_parse_mem(&p);
   return p.nerr ? NULL : p.root;
 }
 

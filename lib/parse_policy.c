@@ -86,7 +86,7 @@ static bool path_put(sbuf *b, const ast *n) {
 /* The fact path [n] as a string in the arena; "" after an error. */
 static const char *fact_path(pol_parser *p, const ast *n) {
   sbuf b;
-  sb_init(&b);
+  sb_init(&b, &p->a->m);
   bool ok = path_put(&b, n);
   const char *s = ok && !b.oom ? arena_strndup(p->a, b.p, b.len) : NULL;
   sb_free(&b);

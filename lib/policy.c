@@ -12,6 +12,7 @@
 #include "policy.h"
 
 #include <dirent.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,6 +39,7 @@ typedef struct stmt {
 typedef struct stmts {
   stmt *v;
   size_t n, cap;
+  mem m;
 } stmts;
 
 typedef struct loader {
@@ -64,14 +66,16 @@ typedef struct loader {
 /* ==== diagnostics ======================================================== */
 
 void diag_set_free(diag_set *s) {
+  mem m = s->m;
   for (size_t i = 0; i < s->n; i++) {
-    free((char *)s->lists[i]->src);
-    free((char *)s->lists[i]->file);
+    mem_free(&m, (char *)s->lists[i]->src);
+    mem_free(&m, (char *)s->lists[i]->file);
     diag_free(s->lists[i]);
-    free(s->lists[i]);
+    mem_free(&m, s->lists[i]);
   }
-  free(s->lists);
+  mem_free(&m, s->lists);
   memset(s, 0, sizeof *s);
+  s->m = m;
 }
 
 size_t diag_set_count(const diag_set *s) {
@@ -81,19 +85,27 @@ size_t diag_set_count(const diag_set *s) {
   return n;
 }
 
+bool diag_set_oom(const diag_set *s) {
+  for (size_t i = 0; i < s->n; i++)
+    if (s->lists[i]->oom)
+      return true;
+  return false;
+}
+
 diag_list *diag_set_add(diag_set *s, const char *file, const char *src,
                         size_t len) {
-  if (!mem_grow((void **)&s->lists, &s->cap, s->n + 1, sizeof *s->lists))
+  if (!mem_grow(&s->m, (void **)&s->lists, &s->cap, s->n + 1,
+                sizeof *s->lists))
     return NULL;
-  diag_list *d = calloc(1, sizeof *d);
-  char *f = strdup(file), *t = malloc(len + 1);
+  diag_list *d = mem_calloc(&s->m, 1, sizeof *d);
+  char *f = mem_strdup(&s->m, file), *t = mem_strndup(&s->m, src, len);
   if (!d || !f || !t) {
-    free(d), free(f), free(t);
+    mem_free(&s->m, d);
+    mem_free(&s->m, f);
+    mem_free(&s->m, t);
     return NULL;
   }
-  memcpy(t, src, len);
-  t[len] = '\0';
-  diag_init(d, f, t, len);
+  diag_init(d, f, t, len, &s->m);
   s->lists[s->n++] = d;
   return d;
 }
@@ -101,7 +113,7 @@ diag_list *diag_set_add(diag_set *s, const char *file, const char *src,
 /* ==== loading ============================================================ */
 
 static bool push(stmts *s, stmt x) {
-  if (!mem_grow((void **)&s->v, &s->cap, s->n + 1, sizeof *s->v))
+  if (!mem_grow(&s->m, (void **)&s->v, &s->cap, s->n + 1, sizeof *s->v))
     return false;
   s->v[s->n++] = x;
   return true;
@@ -126,28 +138,31 @@ static bool dir_of(const char *from, char *buf, size_t cap) {
 
 /* Find module [name], imported by the file [from]: beside that file
  * first, then the dirs in order, then the built-in stdlib. On success
- * *[text] is malloc'd and *[where] names the file. */
-static bool find_module(const loader *L, const char *from, const char *name,
+ * *[text] is the loader's to free (mem_free) and *[where] names the file.
+ * A file that exists but cannot be read for want of memory sets L->oom. */
+static bool find_module(loader *L, const char *from, const char *name,
                         char **text, size_t *len, char *where, size_t cap) {
+  const mem *m = &L->diags->m;
   char dir[1024];
+  int rc = ENOENT;
   if (dir_of(from, dir, sizeof dir) &&
       (size_t)snprintf(where, cap, "%s/%s.pol", dir, name) < cap &&
-      file_read(where, text, len) == 0)
+      (rc = file_read(m, where, text, len)) == 0)
     return true;
-  for (size_t i = 0; i < L->paths->ndirs; i++) {
+  for (size_t i = 0; i < L->paths->ndirs && rc != ENOMEM; i++) {
     snprintf(where, cap, "%s/%s.pol", L->paths->dirs[i], name);
-    if (file_read(where, text, len) == 0)
+    if ((rc = file_read(m, where, text, len)) == 0)
       return true;
   }
-  const stdlib_module *m = stdlib_find(name);
-  if (!m)
-    return false;
-  snprintf(where, cap, "<stdlib>/%s.pol", name);
-  *len = strlen(m->text);
-  *text = malloc(*len + 1);
-  if (*text)
-    memcpy(*text, m->text, *len + 1);
-  return *text != NULL;
+  const stdlib_module *sm = rc == ENOMEM ? NULL : stdlib_find(name);
+  if (sm) {
+    snprintf(where, cap, "<stdlib>/%s.pol", name);
+    *len = strlen(sm->text);
+    *text = mem_strndup(m, sm->text, *len);
+    rc = *text ? 0 : ENOMEM;
+  }
+  L->oom |= rc == ENOMEM;
+  return rc == 0;
 }
 
 static bool valid_module_name(const char *s) {
@@ -168,7 +183,7 @@ static void collect(loader *L, const ast *root, diag_list *d,
 static void cycle_error(const loader *L, int from, const ast *n,
                         diag_list *d) {
   sbuf b;
-  sb_init(&b);
+  sb_init(&b, &L->diags->m);
   for (int i = from; i < L->depth; i++)
     sb_printf(&b, "%s -> ", L->stack[i]);
   sb_puts(&b, L->stack[from]);
@@ -214,7 +229,7 @@ static void not_found(loader *L, diag_list *d, const ast *n,
                       const char *name) {
   sbuf b;
   char dir[1024];
-  sb_init(&b);
+  sb_init(&b, &L->diags->m);
   if (dir_of(d->file, dir, sizeof dir))
     sb_printf(&b, "%s, ", dir);
   for (size_t i = 0; i < L->paths->ndirs; i++)
@@ -253,11 +268,12 @@ static void import(loader *L, const ast *n, diag_list *d) {
   /* the implicit prelude is not looked for beside the policy */
   const char *from = L->in_prelude ? NULL : d->file;
   if (!find_module(L, from, name, &text, &len, where, sizeof where)) {
-    not_found(L, d, n, name);
+    if (!L->oom)
+      not_found(L, d, n, name);
     return;
   }
   diag_list *md = diag_set_add(L->diags, where, text, len);
-  free(text);
+  mem_free(&L->diags->m, text);
   if (!md) {
     L->oom = true;
     return;
@@ -265,7 +281,7 @@ static void import(loader *L, const ast *n, diag_list *d) {
   ast *root = parse_policy(&L->ast, md);
   if (!root)
     return;
-  if (!mem_grow((void **)&L->done, &L->cap_done, L->ndone + 1,
+  if (!mem_grow(&L->diags->m, (void **)&L->done, &L->cap_done, L->ndone + 1,
                 sizeof *L->done)) {
     L->oom = true;
     return;
@@ -489,7 +505,7 @@ static void duplicate(const char *what, const char *name, const stmt *s,
 static void rules(policy *p, loader *L) {
   name_index seen;
   p->rules = arena_zalloc(&p->a, (L->rules.n + 1) * sizeof *p->rules);
-  if (!p->rules || !names_init(&seen, L->rules.n)) {
+  if (!p->rules || !names_init(&seen, L->rules.n, &p->a.m)) {
     L->oom = true;
     return;
   }
@@ -509,7 +525,7 @@ static void rules(policy *p, loader *L) {
  * shadow the prelude's (a later let wins when inlined). */
 static void lets_unique(loader *L) {
   name_index own; /* the first definition of each non-prelude let */
-  if (!names_init(&own, L->lets.n)) {
+  if (!names_init(&own, L->lets.n, &L->diags->m)) {
     L->oom = true;
     return;
   }
@@ -578,7 +594,7 @@ static void message(policy *p, rule *r, const ast *v, diag_list *d,
   const char *s = v->lit.s.p, *end = s + v->lit.s.n;
   r->message = arena_alloc(&p->a, (v->lit.s.n + 1) * sizeof *r->message);
   sbuf lit;
-  sb_init(&lit);
+  sb_init(&lit, &p->a.m);
   while (r->message && s < end) {
     if ((s[0] == '{' || s[0] == '}') && s + 1 < end && s[1] == s[0]) {
       sb_putc(&lit, *s);
@@ -604,13 +620,14 @@ static void message(policy *p, rule *r, const ast *v, diag_list *d,
   if (lit.len && r->message)
     r->message[r->nmessage++] =
         (tmpl_part){arena_strndup(&p->a, lit.p, lit.len), -1};
+  L->oom |= lit.oom; /* literal text would be missing */
   sb_free(&lit);
 }
 
 /* ==== compiling ========================================================== */
 
 static compile_let *let_table(const loader *L) {
-  compile_let *t = calloc(L->lets.n + 1, sizeof *t);
+  compile_let *t = mem_calloc(&L->diags->m, L->lets.n + 1, sizeof *t);
   for (size_t i = 0; t && i < L->lets.n; i++)
     t[i] = (compile_let){L->lets.v[i].n->name, L->lets.v[i].n->kids[0],
                          L->lets.v[i].d};
@@ -640,7 +657,7 @@ static void compile_rules(policy *p, loader *L, compiler *cg) {
  * prelude's are known to compile. */
 static void compile_unused_lets(loader *L, const compile_opts *o,
                                 const compiler *rules) {
-  compiler *cg = cg_new(o);
+  compiler *cg = cg_new(o, &L->diags->m);
   for (size_t i = L->lets.n; cg && i-- > 0;)
     if (!L->lets.v[i].prelude && !cg_let_inlined(rules, i) &&
         !cg_let_inlined(cg, i))
@@ -655,9 +672,11 @@ static void compile_unused_lets(loader *L, const compile_opts *o,
  * (docs/decisions.md): a rule that calls one can never pass. */
 static bool compile_program(policy *p, loader *L) {
   compile_opts o = {NULL, 0, L->let_table, L->lets.n, L->paths->hosts, true};
-  compiler *cg = cg_new(&o);
-  if (!cg)
+  compiler *cg = cg_new(&o, &p->a.m);
+  if (!cg) {
+    L->oom = true;
     return false;
+  }
   compile_rules(p, L, cg);
   compile_unused_lets(L, &o, cg);
   p->prog = cg_finish(cg);
@@ -667,21 +686,23 @@ static bool compile_program(policy *p, loader *L) {
 /* ==== entry point ======================================================== */
 
 static void loader_free(loader *L) {
+  const mem *m = &L->diags->m;
   chk_free(L->chk);
-  free(L->let_table);
+  mem_free(m, L->let_table);
   arena_free(&L->ast);
-  free(L->done);
-  free(L->lets.v);
-  free(L->facts.v);
-  free(L->rules.v);
-  free(L->headers.v);
+  mem_free(m, L->done);
+  mem_free(m, L->lets.v);
+  mem_free(m, L->facts.v);
+  mem_free(m, L->rules.v);
+  mem_free(m, L->headers.v);
 }
 
 /* Check names and types of every let and of each rule's when and
  * require (check.c); message templates are checked as they are
  * compiled. The checker stays, for those. */
 static void check_rules(const policy *p, loader *L) {
-  L->chk = chk_new(p, L->let_table, L->lets.n, L->paths->hosts, L->missing);
+  L->chk = chk_new(p, L->let_table, L->lets.n, L->paths->hosts, L->missing,
+                   &L->diags->m);
   if (!L->chk) {
     L->oom = true;
     return;
@@ -718,19 +739,21 @@ static bool build(policy *p, loader *L, const char *file) {
 
 policy *policy_compile(const char *src, size_t len, const char *file,
                        const policy_paths *paths, diag_set *diags) {
-  policy *p = calloc(1, sizeof *p);
+  const mem *m = &diags->m;
+  policy *p = mem_calloc(m, 1, sizeof *p);
   loader L;
   memset(&L, 0, sizeof L);
   L.paths = paths;
   L.diags = diags;
-  arena_init(&L.ast, 0);
+  L.lets.m = L.facts.m = L.rules.m = L.headers.m = *m;
+  arena_init(&L.ast, 0, m);
   diag_list *d = p ? diag_set_add(diags, file, src, len) : NULL;
   if (!d) {
-    free(p);
+    mem_free(m, p);
     loader_free(&L);
     return NULL;
   }
-  arena_init(&p->a, 0);
+  arena_init(&p->a, 0, m);
   ast *root = parse_policy(&L.ast, d);
   if (root)
     load_prelude(&L, d);
@@ -738,6 +761,11 @@ policy *policy_compile(const char *src, size_t len, const char *file,
     collect(&L, root, d, NULL);
   /* compiled even after errors, for the compiler's own diagnostics */
   bool ok = root && build(p, &L, file) && compile_program(p, &L);
+  /* an arena that failed once goes on with a new chunk: a string of the
+   * policy may be missing */
+  L.oom |= p->a.failed;
+  ok = ok && !L.oom;
+  d->oom |= L.oom; /* the diagnostics may be its consequences */
   loader_free(&L);
   for (size_t i = 0; i < diags->n; i++)
     diag_sort(diags->lists[i]);
@@ -751,7 +779,8 @@ policy *policy_compile(const char *src, size_t len, const char *file,
 void policy_free(policy *p) {
   if (!p)
     return;
+  mem m = p->a.m;
   program_free(p->prog);
   arena_free(&p->a);
-  free(p);
+  mem_free(&m, p);
 }

@@ -84,18 +84,22 @@ typedef struct policy_paths {
 typedef struct diag_set {
   diag_list **lists;
   size_t n, cap;
+  mem m;              /* the env's allocator; kept by diag_set_free */
 } diag_set;
 
+/* Free every list (the set stays usable, with its mem). */
 POL_INTERNAL void diag_set_free(diag_set *s);
 /* A new list for the source [src] of [len] bytes named [file]; the set
  * owns copies of both. NULL on out of memory. */
 POL_INTERNAL diag_list *diag_set_add(diag_set *s, const char *file,
                                      const char *src, size_t len);
 POL_INTERNAL size_t diag_set_count(const diag_set *s);
+/* Whether memory ran out while compiling any source of [s]. */
+POL_INTERNAL bool diag_set_oom(const diag_set *s);
 
 /* Compile the policy [src] of [len] bytes named [file]. Every error goes
- * into [diags] (which owns copies of the sources). Returns NULL if there
- * was any error. */
+ * into [diags] (which owns copies of the sources); the policy allocates
+ * through [diags]' mem. Returns NULL if there was any error. */
 POL_INTERNAL policy *policy_compile(const char *src, size_t len,
                                     const char *file,
                                     const policy_paths *paths,

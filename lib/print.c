@@ -35,7 +35,7 @@ bool sb_reserve(sbuf *b, size_t n) {
   size_t cap = b->cap ? b->cap : 64;
   while (cap <= b->len + n)
     cap *= 2;
-  char *p = realloc(b->p, cap);
+  char *p = mem_realloc(&b->m, b->p, cap);
   if (!p) {
     b->oom = true;
     return false;
@@ -45,10 +45,12 @@ bool sb_reserve(sbuf *b, size_t n) {
   return true;
 }
 
-/* Start [b] empty. Afterwards b->p is always a NUL-terminated string of
- * b->len bytes (NULL only if even the first allocation failed); on out of
- * memory b->oom is set and the text stops growing. Free with sb_free. */
-void sb_init(sbuf *b) {
+/* Start [b] empty, allocating through [m]. Afterwards b->p is always a
+ * NUL-terminated string of b->len bytes (NULL only if even the first
+ * allocation failed); on out of memory b->oom is set and the text stops
+ * growing. Free with sb_free. */
+void sb_init(sbuf *b, const mem *m) {
+  b->m = m ? *m : mem_of(NULL, NULL);
   b->p = NULL;
   b->len = b->cap = 0;
   b->oom = false;
@@ -56,12 +58,20 @@ void sb_init(sbuf *b) {
     b->p[0] = '\0';
 }
 
-/* Free [b]'s text and leave it empty (ready for sb_init again). */
+/* Free [b]'s text and leave it empty (ready for sb_init again; its mem
+ * stays). */
 void sb_free(sbuf *b) {
-  free(b->p);
+  mem_free(&b->m, b->p);
   b->p = NULL;
   b->len = b->cap = 0;
   b->oom = false;
+}
+
+void sb_reset(sbuf *b) {
+  b->len = 0;
+  b->oom = false;
+  if (b->p)
+    b->p[0] = '\0';
 }
 
 /* Append the C string [s]. */

@@ -27,7 +27,7 @@ typedef struct source {
 } source;
 
 typedef struct program {
-  uint32_t *code;          /* malloc'd */
+  uint32_t *code;          /* heap, like every array here: from a.m */
   loc *locs;               /* one per code word */
   uint32_t ncode;
   val *consts;             /* values live in a */
@@ -36,13 +36,13 @@ typedef struct program {
   uint32_t nfns;
   uint32_t nlocals;        /* local slots the code uses */
   uint32_t maxstack;       /* deepest value stack the code reaches */
-  source *srcs;            /* malloc'd, nsrcs of them */
+  source *srcs;            /* nsrcs of them */
   uint32_t nsrcs;
   struct rx **rx;          /* MATCH's A indexes this: constant patterns,
-                              compiled once; malloc'd */
+                              compiled once */
   uint32_t *rx_const;      /* the constant each was compiled from */
   uint32_t nrx;
-  arena a;                 /* constants */
+  arena a;                 /* constants; a.m is the program's allocator */
 } program;
 
 POL_INTERNAL void program_free(program *p);

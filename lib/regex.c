@@ -271,7 +271,8 @@ static char *translate_vt(arena *a, const char *pat, size_t plen,
 
 static val pcre_error(arena *a, int code, const char *what, size_t off) {
   PCRE2_UCHAR msg[256];
-  if (code == PCRE2_ERROR_NOMEMORY)
+  /* out of memory while matching, or while compiling */
+  if (code == PCRE2_ERROR_NOMEMORY || code == PCRE2_ERROR_HEAP_FAILED)
     return val_nomem();
   if (pcre2_get_error_message(code, msg, sizeof msg) < 0)
     strcpy((char *)msg, "unknown error");
@@ -281,12 +282,34 @@ static val pcre_error(arena *a, int code, const char *what, size_t off) {
                  (char *)msg);
 }
 
-/* Compile [pat] (already scanned and translated). NULL with *ev set. */
-static pcre2_code *compile(arena *a, const char *pat, size_t plen,
-                           val *ev) {
+/* PCRE2's memory functions over a mem (pcre2_general_context_create). */
+static void *pcre_malloc(PCRE2_SIZE n, void *m) { return mem_alloc(m, n); }
+static void pcre_free(void *p, void *m) { mem_free(m, p); }
+
+/* A general context whose blocks come from *[m], or NULL for malloc: with
+ * no host allocator PCRE2 gets no context at all, as before there were
+ * allocators. Every block PCRE2 makes from it (compiled code, match data,
+ * a match's backtracking frames, JIT working memory) keeps [m] to be
+ * freed, so *m must stay where it is as long as they live: the mem of a
+ * program's arena or of a vm's arena (regex.h). false on out of memory. */
+static bool general(const mem *m, pcre2_general_context **gc) {
+  *gc = NULL;
+  if (!m->fn)
+    return true;
+  *gc = pcre2_general_context_create(pcre_malloc, pcre_free, (void *)m);
+  return *gc != NULL;
+}
+
+/* Compile [pat] (already scanned and translated) with memory from *[m].
+ * NULL with *ev set. */
+static pcre2_code *compile(arena *a, const mem *m, const char *pat,
+                           size_t plen, val *ev) {
   const uint32_t opts = PCRE2_UTF | PCRE2_DOLLAR_ENDONLY |
                         PCRE2_NEVER_BACKSLASH_C | PCRE2_NEVER_UCP;
-  pcre2_compile_context *cc = pcre2_compile_context_create(NULL);
+  pcre2_general_context *gc;
+  pcre2_compile_context *cc =
+      general(m, &gc) ? pcre2_compile_context_create(gc) : NULL;
+  pcre2_general_context_free(gc); /* the compile context has copied it */
   int code = 0;
   PCRE2_SIZE off = 0;
   if (!cc) {
@@ -302,9 +325,10 @@ static pcre2_code *compile(arena *a, const char *pat, size_t plen,
   return re;
 }
 
-/* Scan, translate and compile the user's pattern. NULL with *ev set. */
-static pcre2_code *prepare(arena *a, const char *pat, size_t plen,
-                           val *ev) {
+/* Scan, translate and compile the user's pattern, its memory from *[m].
+ * NULL with *ev set. */
+static pcre2_code *prepare(arena *a, const mem *m, const char *pat,
+                           size_t plen, val *ev) {
   scan sc = {pat, plen, 0, 0, NULL, 0};
   if (!scan_pattern(&sc)) {
     *ev = val_err(a, ERR_INVALID,
@@ -319,7 +343,7 @@ static pcre2_code *prepare(arena *a, const char *pat, size_t plen,
       return NULL;
     }
   }
-  return compile(a, pat, plen, ev);
+  return compile(a, m, pat, plen, ev);
 }
 
 static val limit_error(arena *a, int rc) {
@@ -346,11 +370,15 @@ static int outcome(arena *a, int rc, val *ev) {
   return -1;
 }
 
-/* One unanchored search of [re] over [s] under the limits. */
+/* One unanchored search of [re] over [s] under the limits, its memory
+ * from [a]'s mem. */
 static int search(arena *a, const pcre2_code *re, const char *s, size_t n,
                   val *ev) {
-  pcre2_match_context *mc = pcre2_match_context_create(NULL);
-  pcre2_match_data *md = pcre2_match_data_create(1, NULL);
+  pcre2_general_context *gc;
+  bool ok = general(&a->m, &gc);
+  pcre2_match_context *mc = ok ? pcre2_match_context_create(gc) : NULL;
+  pcre2_match_data *md = ok ? pcre2_match_data_create(1, gc) : NULL;
+  pcre2_general_context_free(gc);
   int rc = PCRE2_ERROR_NOMEMORY;
   if (mc && md) {
     pcre2_set_match_limit(mc, POL_REGEX_MATCH_LIMIT);
@@ -367,16 +395,18 @@ static int search(arena *a, const pcre2_code *re, const char *s, size_t n,
 
 struct rx {
   pcre2_code *code;
+  const mem *m;   /* the program's: code and this struct come from it */
 };
 
 struct rx_scratch {
   pcre2_match_context *mc;
   pcre2_match_data *md;
+  const mem *m;   /* the vm's */
 };
 
 rx *rx_compile(arena *a, const char *pat, size_t plen, val *err_out) {
-  pcre2_code *code = prepare(a, pat, plen, err_out);
-  rx *re = code ? malloc(sizeof *re) : NULL;
+  pcre2_code *code = prepare(a, &a->m, pat, plen, err_out);
+  rx *re = code ? mem_alloc(&a->m, sizeof *re) : NULL;
   if (!re) {
     if (code)
       *err_out = val_nomem();
@@ -384,6 +414,7 @@ rx *rx_compile(arena *a, const char *pat, size_t plen, val *err_out) {
     return NULL;
   }
   re->code = code;
+  re->m = &a->m;
   /* machine code for the pattern, when the platform has it; else the
    * interpreter, with the same limits */
   pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);
@@ -394,7 +425,7 @@ void rx_free(rx *re) {
   if (!re)
     return;
   pcre2_code_free(re->code);
-  free(re);
+  mem_free(re->m, re);
 }
 
 void rx_scratch_free(rx_scratch *s) {
@@ -402,15 +433,20 @@ void rx_scratch_free(rx_scratch *s) {
     return;
   pcre2_match_data_free(s->md);
   pcre2_match_context_free(s->mc);
-  free(s);
+  mem_free(s->m, s);
 }
 
-static rx_scratch *scratch_new(void) {
-  rx_scratch *s = calloc(1, sizeof *s);
+static rx_scratch *scratch_new(const mem *m) {
+  rx_scratch *s = mem_calloc(m, 1, sizeof *s);
+  pcre2_general_context *gc;
   if (!s)
     return NULL;
-  s->mc = pcre2_match_context_create(NULL);
-  s->md = pcre2_match_data_create(1, NULL);
+  s->m = m;
+  if (general(m, &gc)) {
+    s->mc = pcre2_match_context_create(gc);
+    s->md = pcre2_match_data_create(1, gc);
+    pcre2_general_context_free(gc);
+  }
   if (!s->mc || !s->md) {
     rx_scratch_free(s);
     return NULL;
@@ -423,7 +459,7 @@ static rx_scratch *scratch_new(void) {
 
 int rx_search(const rx *re, rx_scratch **scratch, arena *a, const char *s,
               size_t n, val *err_out) {
-  if (!*scratch && !(*scratch = scratch_new())) {
+  if (!*scratch && !(*scratch = scratch_new(&a->m))) {
     *err_out = val_nomem();
     return -1;
   }
@@ -434,11 +470,11 @@ int rx_search(const rx *re, rx_scratch **scratch, arena *a, const char *s,
 }
 
 /* Search [s] for [pat] (contract in regex.h): 1, 0, or -1 with
- * *[err_out] set. The compiled pattern and match data are malloc'd by
- * PCRE2 and freed before returning; only error values use [a]. */
+ * *[err_out] set. The compiled pattern and match data come from [a]'s
+ * mem and are freed before returning; only error values use [a]. */
 int rx_match(arena *a, const char *pat, size_t plen, const char *s,
              size_t n, val *err_out) {
-  pcre2_code *re = prepare(a, pat, plen, err_out);
+  pcre2_code *re = prepare(a, &a->m, pat, plen, err_out);
   if (!re)
     return -1;
   int rc = search(a, re, s, n, err_out);
@@ -449,7 +485,7 @@ int rx_match(arena *a, const char *pat, size_t plen, const char *s,
 /* Compile [pat] and throw it away: true if it is a valid RE2 pattern,
  * else false with *[err_out] set (contract in regex.h). */
 bool rx_valid(arena *a, const char *pat, size_t plen, val *err_out) {
-  pcre2_code *re = prepare(a, pat, plen, err_out);
+  pcre2_code *re = prepare(a, &a->m, pat, plen, err_out);
   pcre2_code_free(re);
   return re != NULL;
 }

@@ -7,6 +7,11 @@
  * recursion, conditionals, verbs) and matches under hard limits: a
  * pathological pattern gives an error value, never a hang. Nothing is
  * cached and nothing is global: safe from any number of threads.
+ *
+ * PCRE2's memory comes from the mem of the arena each function takes
+ * (through a general context when the host set an allocator). Compiled
+ * patterns and scratch keep a pointer to that mem to free themselves:
+ * the arena must not move while they live (a program's or a vm's arena).
  */
 #ifndef POL_REGEX_H
 #define POL_REGEX_H
@@ -35,12 +40,14 @@ typedef struct rx rx;
 typedef struct rx_scratch rx_scratch;
 
 /* Compile [pat] of [plen] bytes; NULL with *[err_out] set as for
- * rx_match. Free with rx_free. */
+ * rx_match. Free with rx_free, before [a] (the program's arena, whose mem
+ * the pattern's memory comes from). */
 POL_INTERNAL rx *rx_compile(arena *a, const char *pat, size_t plen,
                             val *err_out);
 POL_INTERNAL void rx_free(rx *re);
 /* Search [s] of [n] bytes (valid UTF-8) for [re], with the thread's
- * scratch *[scratch] (made on first use; free with rx_scratch_free).
+ * scratch *[scratch] (made on first use, from [a]'s mem: [a] must
+ * outlive it; free with rx_scratch_free).
  * As rx_match: 1, 0, or -1 with *[err_out]. */
 POL_INTERNAL int rx_search(const rx *re, rx_scratch **scratch, arena *a,
                            const char *s, size_t n, val *err_out);

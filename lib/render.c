@@ -32,7 +32,8 @@ bool render_init(renderer *w, const render_ops *ops, const policy *pol,
   w->pol = pol;
   w->unknown = unknown;
   w->flags = flags;
-  w->state = calloc(1, ops->state_size ? ops->state_size : 1);
+  w->m = pol->a.m;
+  w->state = mem_calloc(&w->m, 1, ops->state_size ? ops->state_size : 1);
   return w->state != NULL;
 }
 
@@ -51,7 +52,7 @@ void render_place(renderer *w, const report *r, uint32_t i,
 
 void render_vendor(renderer *w, const report *r, uint32_t i, sbuf *tmp,
                    sbuf *out) {
-  tmp->len = 0;
+  sb_reset(tmp);
   render_chunk(w, r, i, tmp);
   out->oom |= tmp->oom;
   render_place(w, r, i, tmp->p, tmp->len, out);
@@ -76,9 +77,9 @@ void render_error(renderer *w, const char *from, const char *message,
 void render_end(renderer *w, sbuf *out) { w->ops->end(w, out); }
 
 void render_free(renderer *w) {
-  if (w->ops && w->ops->free)
+  if (w->state && w->ops && w->ops->free) /* no state: init failed */
     w->ops->free(w);
-  free(w->state);
+  mem_free(&w->m, w->state);
   w->state = NULL;
 }
 

@@ -50,6 +50,7 @@ struct renderer {
   uint64_t nvendors;   /* vendors written before the current one */
   uint64_t nerrors;    /* inputs reported through error() */
   void *state;         /* ops->state_size bytes */
+  mem m;               /* the policy's allocator: state and scratch */
 };
 
 /* The renderer named [name] ("text", "json", ...), or NULL. */

@@ -169,7 +169,7 @@ static void path_question(const qctx *c, const fact_ref *f, size_t ind) {
   const fact_decl *d = policy_fact(c->p, f->path);
   desc_parts dp = split_desc(d && d->desc ? d->desc : "");
   sbuf t;
-  sb_init(&t);
+  sb_init(&t, &c->out->m);
   path_question_ja(&t, f, &dp);
   out_text(c->out, t.p);
   sb_putc(c->out, '\n');
@@ -280,7 +280,7 @@ static void question_heading(sbuf *out, const vendor_result *vr) {
   }
   sb_putc(out, '\n');
   sbuf t;
-  sb_init(&t);
+  sb_init(&t, &out->m);
   render_document(&t, vr);
   if (t.len) {
     sb_puts(out, "  document: ");

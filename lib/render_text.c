@@ -116,7 +116,7 @@ static void must_line(sbuf *out, const policy *p, row vs, verdict v,
 /* "Policy       title (name, version V)" and "Policy file  file". */
 static void policy_header(const policy *p, sbuf *out) {
   sbuf t;
-  sb_init(&t);
+  sb_init(&t, &out->m);
   sb_puts(&t, p->title ? p->title : nz(p->name));
   if (p->title || p->version)
     sb_puts(&t, " (");
@@ -162,7 +162,7 @@ static void label_line(sbuf *out, const char *label, const char *text) {
 
 static void vendor_header(const vendor_result *vr, sbuf *out) {
   sbuf t;
-  sb_init(&t);
+  sb_init(&t, &out->m);
   render_document(&t, vr);
   label_line(out, "Vendor", vr->name);
   label_line(out, "Service", vr->service);
@@ -210,7 +210,7 @@ static void refs_line(sbuf *out, const rule *ru) {
 /* A value as CEL literal text, cut after VALUE_MAX bytes. */
 static void value_text(sbuf *out, val v) {
   sbuf t;
-  sb_init(&t);
+  sb_init(&t, &out->m);
   val_print(&t, v);
   size_t n = t.len;
   if (n > VALUE_MAX) { /* cut on a character boundary */
@@ -390,6 +390,7 @@ typedef struct matrix {
   unknown_mode unknown;
   size_t idw, titlew, vw; /* column widths */
   bool numbered;          /* vendor heads start with their number */
+  bool oom;               /* the layout ran out of memory */
 } matrix;
 
 static row cells_of(const matrix *m, size_t j) {
@@ -470,22 +471,24 @@ static int head_cmp(const void *a, const void *b) {
   return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-static bool heads_collide(const matrix *m) {
+static bool heads_collide(matrix *m) {
   size_t n = m->st->nv;
   arena a;
-  arena_init(&a, 0);
+  arena_init(&a, 0, &m->st->a.m);
   char **heads = arena_alloc(&a, (n + 1) * sizeof *heads);
   bool same = false;
   sbuf t;
-  sb_init(&t);
+  sb_init(&t, &m->st->a.m);
   for (size_t j = 0; heads && j < n; j++) {
     vendor_head(&t, m, j);
     heads[j] = arena_strndup(&a, t.p ? t.p : "", t.len);
   }
-  if (heads && !a.failed) {
+  if (heads && !a.failed && !t.oom) {
     qsort(heads, n, sizeof *heads, head_cmp);
     for (size_t j = 1; j < n && !same; j++)
       same = strcmp(heads[j - 1], heads[j]) == 0;
+  } else {
+    m->oom = true; /* the heads could not be compared */
   }
   sb_free(&t);
   arena_free(&a);
@@ -557,7 +560,7 @@ static void rule_line(sbuf *out, const matrix *m) {
 
 static void matrix_head(sbuf *out, const matrix *m) {
   sbuf t;
-  sb_init(&t);
+  sb_init(&t, &out->m);
   left_cells(out, m, "rule", "sev", "title");
   for (size_t j = 0; j < m->st->nv; j++) {
     out_spaces(out, GAP);
@@ -674,8 +677,9 @@ static void must_not_met(sbuf *out, const matrix *m) {
 }
 
 static void render_matrix(const renderer *w, sbuf *out) {
-  matrix m = {w->pol, w->state, w->flags, w->unknown, 0, 0, 0, false};
+  matrix m = {w->pol, w->state, w->flags, w->unknown, 0, 0, 0, false, false};
   matrix_layout(&m);
+  out->oom |= m.oom;
   policy_header(m.p, out);
   sb_putc(out, '\n');
   vendor_legend(out, &m);
@@ -698,8 +702,8 @@ static void render_matrix(const renderer *w, sbuf *out) {
 static void text_begin(renderer *w, sbuf *out) {
   text_state *st = w->state;
   POL_UNUSED(out);
-  sb_init(&st->first);
-  arena_init(&st->a, 0);
+  sb_init(&st->first, &w->m);
+  arena_init(&st->a, 0, &w->m);
 }
 
 static const char *keep(text_state *st, const char *s) {
@@ -710,9 +714,10 @@ static const char *keep(text_state *st, const char *s) {
 static bool keep_vendor(renderer *w, const vendor_result *vr) {
   text_state *st = w->state;
   size_t nr = w->pol->nrules;
-  if (!mem_grow((void **)&st->v, &st->cap_v, st->nv + 1, sizeof *st->v) ||
-      !mem_grow((void **)&st->cells, &st->cap_cells, (st->nv + 1) * nr + 1,
-                1))
+  if (!mem_grow(&w->m, (void **)&st->v, &st->cap_v, st->nv + 1,
+                sizeof *st->v) ||
+      !mem_grow(&w->m, (void **)&st->cells, &st->cap_cells,
+                (st->nv + 1) * nr + 1, 1))
     return false;
   mvendor *v = &st->v[st->nv];
   v->name = keep(st, vr->name);
@@ -767,8 +772,8 @@ static void text_free(renderer *w) {
   text_state *st = w->state;
   sb_free(&st->first);
   arena_free(&st->a);
-  free(st->v);
-  free(st->cells);
+  mem_free(&w->m, st->v);
+  mem_free(&w->m, st->cells);
 }
 
 const render_ops render_text_ops = {"text",     sizeof(text_state),

@@ -30,8 +30,8 @@ void report_init(report *r, const policy *pol, unknown_mode unknown) {
   memset(r, 0, sizeof *r);
   r->pol = pol;
   r->unknown = unknown;
-  arena_init(&r->a, 0);
-  sb_init(&r->tmp);
+  arena_init(&r->a, 0, &pol->a.m); /* r->a.m: the policy's allocator */
+  sb_init(&r->tmp, &pol->a.m);
 }
 
 void report_reset(report *r) {
@@ -41,13 +41,13 @@ void report_reset(report *r) {
   arena_reset(&r->a);
 }
 
-static void work_free(struct check_work *w);
+static void work_free(report *r, struct check_work *w);
 
 void report_free(report *r) {
-  work_free(r->work);
-  free(r->vendors);
-  free(r->refs);
-  free(r->seen);
+  work_free(r, r->work);
+  mem_free(&r->a.m, r->vendors);
+  mem_free(&r->a.m, r->refs);
+  mem_free(&r->a.m, r->seen);
   sb_free(&r->tmp);
   arena_free(&r->a);
   memset(r, 0, sizeof *r);
@@ -123,7 +123,7 @@ static bool seen_init(report *r, seen_set *s, size_t items) {
   size_t nb = 16, old = r->cap_seen;
   while (nb < 3 * items)
     nb *= 2;
-  if (!mem_grow((void **)&r->seen, &r->cap_seen, nb, sizeof(place)))
+  if (!mem_grow(&r->a.m, (void **)&r->seen, &r->cap_seen, nb, sizeof(place)))
     return false;
   place *t = (place *)r->seen;
   if (r->cap_seen > old)
@@ -166,7 +166,7 @@ static inline bool seen_has(const seen_set *s, const void *p, uint32_t n) {
 
 static fact_ref *new_ref(report *r) {
   if (r->nrefs == r->cap_refs &&
-      !mem_grow((void **)&r->refs, &r->cap_refs, r->nrefs + 1,
+      !mem_grow(&r->a.m, (void **)&r->refs, &r->cap_refs, r->nrefs + 1,
                 sizeof *r->refs)) {
     r->oom = true;
     return NULL;
@@ -220,7 +220,7 @@ typedef struct rule_places {
 
 static void add_place(report *r, places *ps, const void *p, uint32_t n) {
   if (ps->n == ps->cap &&
-      !mem_grow((void **)&ps->p, &ps->cap, ps->n + 1, sizeof *ps->p)) {
+      !mem_grow(&r->a.m, (void **)&ps->p, &ps->cap, ps->n + 1, sizeof *ps->p)) {
     r->oom = true;
     return;
   }
@@ -257,7 +257,8 @@ static void collect_reads(report *r, const vm *v, seen_set *s,
         (w == TR_SIZE && !seen_add(s, t->obj, SEEN_SIZE)))
       continue; /* not a read, or read before in this run */
     if (rp->nc == rp->cap_c &&
-        !mem_grow((void **)&rp->c, &rp->cap_c, rp->nc + 1, sizeof *rp->c)) {
+        !mem_grow(&r->a.m, (void **)&rp->c, &rp->cap_c, rp->nc + 1,
+                  sizeof *rp->c)) {
       r->oom = true;
       return;
     }
@@ -372,9 +373,12 @@ static void add_chain(report *r, const vm *v, size_t i, misses *m) {
     j = v->trace[j].entry;
     depth++;
   }
-  if (v->trace[j].what != TR_MISSING || m->n >= REPORT_MISSING_MAX ||
-      !mem_grow((void **)&m->f, &m->cap, m->n + 1, sizeof *m->f))
+  if (v->trace[j].what != TR_MISSING || m->n >= REPORT_MISSING_MAX)
     return;
+  if (!mem_grow(&r->a.m, (void **)&m->f, &m->cap, m->n + 1, sizeof *m->f)) {
+    r->oom = true;
+    return;
+  }
   val *suffix = depth ? arena_alloc(&r->a, depth * sizeof *suffix) : NULL;
   if (depth && !suffix) {
     r->oom = true;
@@ -458,19 +462,19 @@ typedef struct rule_ctx {
 
 static struct check_work *work(report *r) {
   if (!r->work)
-    r->work = calloc(1, sizeof *r->work);
+    r->work = mem_calloc(&r->a.m, 1, sizeof *r->work);
   return r->work;
 }
 
-static void work_free(struct check_work *w) {
+static void work_free(report *r, struct check_work *w) {
   if (!w)
     return;
-  free(w->miss.f);
-  free(w->places.into.p);
-  free(w->places.whole.p);
-  free(w->places.deciders.p);
-  free(w->places.c);
-  free(w);
+  mem_free(&r->a.m, w->miss.f);
+  mem_free(&r->a.m, w->places.into.p);
+  mem_free(&r->a.m, w->places.whole.p);
+  mem_free(&r->a.m, w->places.deciders.p);
+  mem_free(&r->a.m, w->places.c);
+  mem_free(&r->a.m, w);
 }
 
 /* Collect the trace of the run that just ended. */
@@ -488,7 +492,7 @@ static void take_trace(rule_ctx *c) {
 static const char *reason(report *r, const err *e) {
   const program *p = r->pol->prog;
   sbuf *b = &r->tmp;
-  b->len = 0;
+  sb_reset(b);
   if (e->loc >= 0 && (uint32_t)e->loc < p->ncode) {
     const loc *l = &p->locs[e->loc];
     sb_printf(b, "%s:%u:%u: ", p->srcs[l->src].name, l->line, l->col);
@@ -523,6 +527,9 @@ static bool run_entry(rule_ctx *c, uint32_t entry, rule_result *rr,
     rr->v = VD_UNKNOWN;
   } else {
     c->interrupted |= x.as.e->kind == ERR_INTERRUPTED;
+    /* the host's memory ran out (not the evaluation's limit, which is
+     * ERR_LIMIT): the check fails, it is no verdict of the rule */
+    r->oom |= x.as.e->kind == ERR_NOMEM;
     rr->v = VD_ERROR;
     rr->reason = reason(r, x.as.e);
   }
@@ -574,7 +581,7 @@ const char *report_message(const report *r, const vendor_result *vr,
     return rr->message;
   report *w = (report *)r; /* a cache filled on a const read */
   sbuf *b = &w->tmp;
-  b->len = 0;
+  sb_reset(b);
   for (uint32_t k = 0; k < ru->nmessage; k++) {
     const tmpl_part *t = &ru->message[k];
     val x = rr->msg_vals[k];
@@ -636,7 +643,7 @@ static void tally(const report *r, vendor_result *vr) {
 }
 
 static vendor_result *new_vendor(report *r) {
-  if (!mem_grow((void **)&r->vendors, &r->cap, (size_t)r->nvendors + 1,
+  if (!mem_grow(&r->a.m, (void **)&r->vendors, &r->cap, (size_t)r->nvendors + 1,
                 sizeof *r->vendors))
     return NULL;
   vendor_result *vr = &r->vendors[r->nvendors];
@@ -693,5 +700,7 @@ fact_ref *report_refs(const report *r, const vendor_result *vr, uint32_t i,
                       bool missing, uint32_t *n) {
   const rule_result *rr = &vr->rules[i];
   *n = missing ? rr->nmissing : rr->nused;
+  if (*n == 0)
+    return NULL; /* r->refs is NULL before the first ref: no NULL + 0 */
   return r->refs + rr->refs + (missing ? rr->nused : 0);
 }

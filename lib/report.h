@@ -102,7 +102,7 @@ typedef struct report {
   vendor_result *vendors;
   uint32_t nvendors;
   size_t cap;           /* vendors allocated */
-  fact_ref *refs;       /* every vendor's facts; malloc'd, kept on reset */
+  fact_ref *refs;       /* every vendor's facts; heap, kept on reset */
   size_t nrefs, cap_refs;
   struct check_work *work; /* scratch of checking, kept (report.c) */
   void *seen;           /* scratch set of the trace's places (report.c) */

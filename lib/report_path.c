@@ -200,7 +200,7 @@ bool report_resolve(const report *r, const vendor_result *vr, fact_ref *f) {
   size_t ends[PATH_DEPTH_MAX + 64];
   int nends = 0;
   sbuf *b = &w->tmp;
-  b->len = 0;
+  sb_reset(b);
   ref_path(b, f, ends, &nends);
   sb_putc(b, '\0');
   if (b->oom || !(f->path = arena_strndup(&w->a, b->p, b->len - 1)))

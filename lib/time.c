@@ -832,31 +832,36 @@ static bool zone_name_ok(const char *tz, size_t n) {
   return true; /* '.' is refused above, so ".." cannot occur */
 }
 
-/* All of [f] into a malloc'd buffer, at most ZONE_FILE_MAX bytes. */
-static uint8_t *read_all(FILE *f, size_t *len) {
+/* All of [f] into a buffer from [m], at most ZONE_FILE_MAX bytes; NULL
+ * (with *[oom] set when memory ran out) if not. */
+static uint8_t *read_all(const mem *m, FILE *f, size_t *len, bool *oom) {
   size_t cap = 4096, n = 0;
-  uint8_t *buf = malloc(cap);
+  uint8_t *buf = mem_alloc(m, cap);
+  *oom = !buf;
   while (buf) {
     n += fread(buf + n, 1, cap - n, f);
     if (n < cap)
       break;
-    uint8_t *bigger = cap < ZONE_FILE_MAX ? realloc(buf, cap * 2) : NULL;
+    uint8_t *bigger =
+        cap < ZONE_FILE_MAX ? mem_realloc(m, buf, cap * 2) : NULL;
+    *oom = cap < ZONE_FILE_MAX && !bigger;
     if (!bigger)
-      free(buf);
+      mem_free(m, buf);
     buf = bigger;
     cap *= 2;
   }
   if (buf && ferror(f)) {
-    free(buf);
+    mem_free(m, buf);
     buf = NULL;
   }
   *len = n;
   return buf;
 }
 
-/* The file of zone [tz] (a checked name) read into a malloc'd buffer of
- * *[len] bytes, or NULL. */
-static uint8_t *read_zone_file(const char *tz, size_t n, size_t *len) {
+/* The file of zone [tz] (a checked name) read into a buffer from [m] of
+ * *[len] bytes, or NULL (*[oom] set when memory ran out). */
+static uint8_t *read_zone_file(const mem *m, const char *tz, size_t n,
+                               size_t *len, bool *oom) {
   const char *dir = getenv("TZDIR");
   char path[4096];
   if (!dir || !*dir)
@@ -865,23 +870,26 @@ static uint8_t *read_zone_file(const char *tz, size_t n, size_t *len) {
   if (k < 0 || (size_t)k >= sizeof path)
     return NULL;
   FILE *f = fopen(path, "rb");
+  *oom = false;
   if (!f)
     return NULL;
-  uint8_t *buf = read_all(f, len);
+  uint8_t *buf = read_all(m, f, len, oom);
   fclose(f);
   return buf;
 }
 
-static bool named_offset(const char *tz, size_t n, int64_t t, int32_t *off) {
+static int named_offset(const mem *m, const char *tz, size_t n, int64_t t,
+                        int32_t *off) {
   size_t len;
   tzif z;
+  bool oom;
   if (!zone_name_ok(tz, n))
-    return false;
-  uint8_t *buf = read_zone_file(tz, n, &len);
+    return 0;
+  uint8_t *buf = read_zone_file(m, tz, n, &len, &oom);
   if (!buf)
-    return false;
+    return oom ? -1 : 0;
   bool ok = tzif_open(buf, len, &z) && tzif_offset(&z, t, off);
-  free(buf);
+  mem_free(m, buf);
   return ok;
 }
 
@@ -897,14 +905,16 @@ static bool fixed_offset(const char *tz, size_t n, int32_t *off) {
 }
 
 /* Seconds east of UTC in zone [tz] ([n] bytes) at instant [sec]: "UTC",
- * "Z", a fixed offset, or a zoneinfo file; false when the zone is
- * unknown, its name unsafe, or its file malformed (time.h). */
-bool tm_zone_offset(const char *tz, size_t n, int64_t sec, int32_t *offset) {
+ * "Z", a fixed offset, or a zoneinfo file read into memory from [m]; 0
+ * when the zone is unknown, its name unsafe, or its file malformed, -1
+ * when memory ran out (time.h). */
+int tm_zone_offset(const mem *m, const char *tz, size_t n, int64_t sec,
+                   int32_t *offset) {
   if ((n == 3 && memcmp(tz, "UTC", 3) == 0) || (n == 1 && tz[0] == 'Z')) {
     *offset = 0;
-    return true;
+    return 1;
   }
   if (memchr(tz, ':', n))
     return fixed_offset(tz, n, offset);
-  return named_offset(tz, n, clamp_instant(sec), offset);
+  return named_offset(m, tz, n, clamp_instant(sec), offset);
 }

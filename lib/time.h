@@ -7,6 +7,7 @@
 #define POL_TIME_H
 
 #include "common.h"
+#include "mem.h"
 
 #define TM_MIN_SEC (-62135596800LL)   /* 0001-01-01T00:00:00Z */
 #define TM_MAX_SEC 253402300799LL     /* 9999-12-31T23:59:59Z */
@@ -29,8 +30,10 @@ POL_INTERNAL size_t tm_format_duration(char *buf, int64_t sec, int32_t ns);
 POL_INTERNAL bool tm_duration_ok(int64_t sec, int32_t ns);
 POL_INTERNAL bool tm_timestamp_ok(int64_t sec, int32_t ns);
 /* UTC offset in seconds at instant [sec] for zone [tz] ("UTC",
- * "America/New_York", "+05:30", "-08:00", "02:00"). false if unknown. */
-POL_INTERNAL bool tm_zone_offset(const char *tz, size_t n, int64_t sec,
-                                 int32_t *offset);
+ * "America/New_York", "+05:30", "-08:00", "02:00"): 1 with *[offset]
+ * set, 0 if the zone is unknown, -1 when memory (from [m], for reading
+ * a zoneinfo file) ran out. */
+POL_INTERNAL int tm_zone_offset(const mem *m, const char *tz, size_t n,
+                                int64_t sec, int32_t *offset);
 
 #endif

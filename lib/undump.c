@@ -43,6 +43,7 @@ typedef struct reader {
   policy *pol;
   program *prog;
   const struct host_registry *hosts;
+  mem m;             /* the env's allocator, for everything */
 } reader;
 
 /* Record the first error, located by section and offset. */
@@ -200,10 +201,10 @@ static bool read_strings(reader *r) {
   if (!begin(r, "STRS"))
     return false;
   uint32_t n = get_count(r, 4, "string");
-  r->str = malloc(((size_t)n + 1) * sizeof *r->str);
-  r->slen = malloc(((size_t)n + 1) * sizeof *r->slen);
-  r->sflags = malloc((size_t)n + 1);
-  r->cstr = calloc((size_t)n + 1, sizeof *r->cstr);
+  r->str = mem_calloc(&r->m, (size_t)n + 1, sizeof *r->str);
+  r->slen = mem_calloc(&r->m, (size_t)n + 1, sizeof *r->slen);
+  r->sflags = mem_alloc(&r->m, (size_t)n + 1);
+  r->cstr = mem_calloc(&r->m, (size_t)n + 1, sizeof *r->cstr);
   if (!r->str || !r->slen || !r->sflags || !r->cstr)
     return nomem(r);
   for (uint32_t i = 0; i < n && !r->failed; i++) {
@@ -261,8 +262,8 @@ static bool get_list(reader *r, arena *a, int depth, val *out) {
 
 static bool get_map(reader *r, arena *a, int depth, val *out) {
   uint32_t n = get_count(r, 2, "map entry");
-  val *k = r->failed ? NULL : malloc(((size_t)n + 1) * sizeof *k);
-  val *v = r->failed ? NULL : malloc(((size_t)n + 1) * sizeof *v);
+  val *k = r->failed ? NULL : mem_calloc(&r->m, (size_t)n + 1, sizeof *k);
+  val *v = r->failed ? NULL : mem_calloc(&r->m, (size_t)n + 1, sizeof *v);
   bool ok = k && v;
   if (!ok && !r->failed)
     nomem(r);
@@ -276,8 +277,8 @@ static bool get_map(reader *r, arena *a, int depth, val *out) {
     else if (out->kind == V_ERROR)
       ok = bad(r, "map constant: %s", out->as.e->msg);
   }
-  free(k);
-  free(v);
+  mem_free(&r->m, k);
+  mem_free(&r->m, v);
   return ok;
 }
 
@@ -345,7 +346,7 @@ static bool read_consts(reader *r) {
   uint32_t n = get_count(r, 1, "constant");
   if (r->failed)
     return false;
-  p->consts = malloc(((size_t)n + 1) * sizeof *p->consts);
+  p->consts = mem_calloc(&r->m, (size_t)n + 1, sizeof *p->consts);
   if (!p->consts)
     return nomem(r);
   for (uint32_t i = 0; i < n; i++) {
@@ -418,7 +419,7 @@ static bool read_fns(reader *r) {
   uint32_t n = get_count(r, 13, "function");
   if (r->failed)
     return false;
-  p->fns = calloc((size_t)n + 1, sizeof *p->fns);
+  p->fns = mem_calloc(&r->m, (size_t)n + 1, sizeof *p->fns);
   if (!p->fns)
     return nomem(r);
   p->nfns = n;
@@ -435,8 +436,8 @@ static bool read_code(reader *r) {
   uint32_t n = get_count(r, 4, "instruction word");
   if (r->failed)
     return false;
-  p->code = malloc(((size_t)n + 1) * sizeof *p->code);
-  p->locs = malloc(((size_t)n + 1) * sizeof *p->locs);
+  p->code = mem_calloc(&r->m, (size_t)n + 1, sizeof *p->code);
+  p->locs = mem_calloc(&r->m, (size_t)n + 1, sizeof *p->locs);
   if (!p->code || !p->locs)
     return nomem(r);
   for (uint32_t i = 0; i < n; i++)
@@ -464,8 +465,8 @@ static bool read_patterns(reader *r, program *p) {
   uint32_t n = get_count(r, 4, "pattern");
   if (r->failed)
     return false;
-  p->rx = calloc((size_t)n + 1, sizeof *p->rx);
-  p->rx_const = calloc((size_t)n + 1, sizeof *p->rx_const);
+  p->rx = mem_calloc(&r->m, (size_t)n + 1, sizeof *p->rx);
+  p->rx_const = mem_calloc(&r->m, (size_t)n + 1, sizeof *p->rx_const);
   if (!p->rx || !p->rx_const)
     return nomem(r);
   for (uint32_t i = 0; i < n; i++) {
@@ -493,7 +494,7 @@ static bool read_sources(reader *r) {
   uint32_t n = get_count(r, 8, "source");
   if (r->failed)
     return false;
-  p->srcs = calloc((size_t)n + 1, sizeof *p->srcs);
+  p->srcs = mem_calloc(&r->m, (size_t)n + 1, sizeof *p->srcs);
   if (!p->srcs)
     return nomem(r);
   for (uint32_t i = 0; i < n; i++) {
@@ -503,12 +504,10 @@ static bool read_sources(reader *r) {
       return false;
     source *s = &p->srcs[i];
     p->nsrcs = i + 1; /* so program_free frees a partial table */
-    s->name = strdup(name);
-    s->text = malloc((size_t)len + 1);
+    s->name = mem_strdup(&r->m, name);
+    s->text = mem_strndup(&r->m, (const char *)r->p + r->pos, len);
     if (!s->name || !s->text)
       return nomem(r);
-    memcpy(s->text, r->p + r->pos, len);
-    s->text[len] = '\0';
     s->len = len;
     if (!utf8_valid(s->text, len))
       return bad(r, "source %u ('%s') is not UTF-8 text", i, name);
@@ -687,25 +686,26 @@ static bool read_all(reader *r) {
          read_facts(r);
 }
 
-static policy *new_policy(void) {
-  policy *p = calloc(1, sizeof *p);
-  program *prog = calloc(1, sizeof *prog);
+static policy *new_policy(const mem *m) {
+  policy *p = mem_calloc(m, 1, sizeof *p);
+  program *prog = mem_calloc(m, 1, sizeof *prog);
   if (!p || !prog) {
-    free(p);
-    free(prog);
+    mem_free(m, p);
+    mem_free(m, prog);
     return NULL;
   }
-  arena_init(&p->a, 0);
-  arena_init(&prog->a, 0);
+  arena_init(&p->a, 0, m);
+  arena_init(&prog->a, 0, m);
   p->prog = prog;
   return p;
 }
 
-int undump_policy(const void *data, size_t len,
+int undump_policy(const mem *m, const void *data, size_t len,
                   const struct host_registry *hosts, policy **out, char *msg,
                   size_t msglen) {
   reader r;
   memset(&r, 0, sizeof r);
+  r.m = m ? *m : mem_of(NULL, NULL);
   r.p = data;
   r.msg = msg;
   r.msglen = msglen;
@@ -714,11 +714,13 @@ int undump_policy(const void *data, size_t len,
   if (!header_ok(&r, len))
     return POL_EFORMAT;
   r.len = r.end = len - DUMP_TRAILER_LEN;
-  r.pol = new_policy();
+  r.pol = new_policy(&r.m);
   if (!r.pol)
     return nomem(&r), POL_ENOMEM;
   r.prog = r.pol->prog;
   bool ok = read_all(&r);
+  if (ok && (r.pol->a.failed || r.prog->a.failed))
+    ok = nomem(&r); /* a string or table of the policy may be missing */
   if (ok && r.pos != r.len) {
     r.sect = NULL;
     ok = bad(&r, "%zu bytes after the last section", r.len - r.pos);
@@ -726,10 +728,10 @@ int undump_policy(const void *data, size_t len,
   int rc = r.oom ? POL_ENOMEM : POL_EFORMAT;
   if (ok)
     rc = verify_policy(r.pol, msg, msglen);
-  free(r.str);
-  free(r.slen);
-  free(r.sflags);
-  free(r.cstr);
+  mem_free(&r.m, r.str);
+  mem_free(&r.m, r.slen);
+  mem_free(&r.m, r.sflags);
+  mem_free(&r.m, r.cstr);
   if (rc != POL_OK) {
     policy_free(r.pol);
     return rc;

@@ -50,6 +50,7 @@ typedef struct locs {
   } *v;
   size_t n, cap;
   bool built, failed;
+  mem m;            /* the output's allocator */
 } locs;
 
 /* A scanner over JSON that is known to be valid, tracking line and
@@ -97,7 +98,7 @@ static void record_key(scan *sc, size_t plen) {
   if (plen)
     sb_putc(&sc->path, '.');
   sb_put(&sc->path, sc->s + from, to - from);
-  if (!mem_grow((void **)&L->v, &L->cap, L->n + 1, sizeof *L->v)) {
+  if (!mem_grow(&L->m, (void **)&L->v, &L->cap, L->n + 1, sizeof *L->v)) {
     L->failed = true;
     return;
   }
@@ -156,11 +157,12 @@ static void scan_value(scan *sc, size_t plen, bool keyed) {
 static void locs_build(locs *L, const char *text, size_t len) {
   scan sc = {text, len, 0, 0, 1, 1, {0}, L};
   L->built = true;
-  sb_init(&sc.path);
-  sb_init(&L->paths);
+  sb_init(&sc.path, &L->m);
+  sb_init(&L->paths, &L->m);
   scan_value(&sc, 0, true);
+  L->failed |= sc.path.oom;
   sb_free(&sc.path);
-  if (L->failed || L->paths.oom || !names_init(&L->idx, L->n)) {
+  if (L->failed || L->paths.oom || !names_init(&L->idx, L->n, &L->m)) {
     L->failed = true;
     return;
   }
@@ -171,7 +173,7 @@ static void locs_build(locs *L, const char *text, size_t len) {
 static void locs_free(locs *L) {
   names_free(&L->idx);
   sb_free(&L->paths);
-  free(L->v);
+  mem_free(&L->m, L->v);
 }
 
 /* The line and column of [path]'s key, else of its nearest ancestor's
@@ -182,8 +184,10 @@ static void locate(vctx *c, const char *path, unsigned *line,
   if (!L->built)
     locs_build(L, c->text, c->len);
   *line = *col = 1;
-  if (L->failed)
+  if (L->failed) { /* out of memory: the positions would be wrong */
+    c->out->oom = true;
     return;
+  }
   char buf[sizeof c->path];
   snprintf(buf, sizeof buf, "%s", path);
   for (;;) {
@@ -227,9 +231,10 @@ static bool kind_fits(int want, int have) {
          (want == V_UINT && have == V_INT);
 }
 
-static void type_text(const fact_type *t, char *buf, size_t cap) {
+static void type_text(const vctx *c, const fact_type *t, char *buf,
+                      size_t cap) {
   sbuf b;
-  sb_init(&b);
+  sb_init(&b, &c->out->m);
   schema_type_name(t, &b);
   snprintf(buf, cap, "%.*s", b.p ? (int)b.len : 1, b.p ? b.p : "?");
   sb_free(&b);
@@ -242,7 +247,7 @@ static void check_type(vctx *c, const char *path, const char *what,
   if (!kind_fits(t->kind, v.kind) ||
       (t->kind == V_UINT && v.kind == V_INT && v.as.i < 0)) {
     char want[128];
-    type_text(t, want, sizeof want);
+    type_text(c, t, want, sizeof want);
     problem(c, path, "%sexpected %s, found %s", what, want,
             val_kind_name(v.kind));
     return;
@@ -280,7 +285,7 @@ static void check_allowed(vctx *c, const char *path, const fact_decl *f,
     if (val_equal(ok->items[i], v))
       return;
   sbuf b;
-  sb_init(&b);
+  sb_init(&b, &c->out->m);
   val_print(&b, v);
   if (ok->n <= MAX_LISTED) {
     sb_puts(&b, " is not one of ");
@@ -388,6 +393,7 @@ size_t validate_facts(const policy *p, const char *text, size_t len,
                       const char *name, val facts, sbuf *out) {
   locs L;
   memset(&L, 0, sizeof L);
+  L.m = out->m;
   vctx c = {p, text, len, name, out, 0, &L, {0}};
   if (facts.kind != V_MAP) {
     sb_printf(out, "%s:1:1: a fact set must be a JSON object\n", name);

@@ -277,14 +277,20 @@ POL_INTERNAL int utf8_cp_width(uint32_t cp);
 POL_INTERNAL size_t utf8_width(const char *s, size_t n);
 
 /* ---- printing (print.c) ---- */
-/* A growable byte buffer, allocated with malloc (not an arena). */
+/* A growable byte buffer on the heap (not an arena), through its mem. */
 typedef struct sbuf {
   char *p;
   size_t len, cap;
   bool oom;
+  mem m;  /* the allocator of whoever owns the buffer */
 } sbuf;
-POL_INTERNAL void sb_init(sbuf *b);
+/* Start [b] empty, its text allocated through [m] (copied; NULL: libc). */
+POL_INTERNAL void sb_init(sbuf *b, const mem *m);
 POL_INTERNAL void sb_free(sbuf *b);
+/* Empty [b] for new text and forget an earlier out of memory, so that
+ * the next append tries to allocate again (a handle's buffer is reused
+ * call after call). */
+POL_INTERNAL void sb_reset(sbuf *b);
 /* Make room for [n] more bytes and a NUL; false (and oom set) if not. */
 POL_INTERNAL bool sb_reserve(sbuf *b, size_t n);
 POL_INTERNAL void sb_puts(sbuf *b, const char *s);

@@ -60,6 +60,7 @@ enum {
 
 typedef struct verifier {
   const program *p;
+  const mem *m;     /* the program's allocator, for these tables */
   uint8_t *start;   /* per word: 1 where an instruction starts */
   uint32_t *label;  /* per word: label number + 1, or 0 */
   uint32_t nlabels;
@@ -440,12 +441,12 @@ static int number_labels(verifier *v) {
     return fail(v, "program too large to verify (%u branch targets and "
                 "entries, %u local slots)", v->nlabels, p->nlocals);
   size_t nl = v->nlabels + 1;
-  v->lpc = malloc(nl * sizeof *v->lpc);
-  v->ldepth = malloc(nl * sizeof *v->ldepth);
-  v->ltop = calloc(nl, 1);
-  v->dirty = calloc(nl, 1);
-  v->lslots = calloc((size_t)v->nlabels * p->nlocals + 1, 1);
-  v->slots = calloc((size_t)p->nlocals + 1, 1);
+  v->lpc = mem_alloc(v->m, nl * sizeof *v->lpc);
+  v->ldepth = mem_alloc(v->m, nl * sizeof *v->ldepth);
+  v->ltop = mem_calloc(v->m, nl, 1);
+  v->dirty = mem_calloc(v->m, nl, 1);
+  v->lslots = mem_calloc(v->m, (size_t)v->nlabels * p->nlocals + 1, 1);
+  v->slots = mem_calloc(v->m, (size_t)p->nlocals + 1, 1);
   if (!v->lpc || !v->ldepth || !v->ltop || !v->dirty || !v->lslots ||
       !v->slots)
     return POL_ENOMEM;
@@ -521,14 +522,14 @@ static int instructions_ok(verifier *v) {
 }
 
 static void verifier_free(verifier *v) {
-  free(v->start);
-  free(v->label);
-  free(v->lpc);
-  free(v->ldepth);
-  free(v->ltop);
-  free(v->lslots);
-  free(v->dirty);
-  free(v->slots);
+  mem_free(v->m, v->start);
+  mem_free(v->m, v->label);
+  mem_free(v->m, v->lpc);
+  mem_free(v->m, v->ldepth);
+  mem_free(v->m, v->ltop);
+  mem_free(v->m, v->lslots);
+  mem_free(v->m, v->dirty);
+  mem_free(v->m, v->slots);
 }
 
 int verify_program(const program *p, const verify_entry *entries, size_t n,
@@ -536,10 +537,11 @@ int verify_program(const program *p, const verify_entry *entries, size_t n,
   verifier v;
   memset(&v, 0, sizeof v);
   v.p = p;
+  v.m = &p->a.m;
   v.msg = msg;
   v.msglen = msglen;
-  v.start = calloc((size_t)p->ncode + 1, 1);
-  v.label = calloc((size_t)p->ncode + 1, sizeof *v.label);
+  v.start = mem_calloc(v.m, (size_t)p->ncode + 1, 1);
+  v.label = mem_calloc(v.m, (size_t)p->ncode + 1, sizeof *v.label);
   int rc = v.start && v.label ? POL_OK : POL_ENOMEM;
   if (rc == POL_OK)
     rc = instructions_ok(&v);
@@ -625,7 +627,7 @@ static verify_entry *entries_of(const policy *p, size_t *n) {
   size_t cap = 1;
   for (uint32_t i = 0; i < p->nrules; i++)
     cap += 2 + (p->rules[i].message ? p->rules[i].nmessage : 0);
-  verify_entry *e = malloc(cap * sizeof *e);
+  verify_entry *e = mem_alloc(&p->a.m, cap * sizeof *e);
   *n = 0;
   for (uint32_t i = 0; e && i < p->nrules; i++) {
     const rule *r = &p->rules[i];
@@ -660,6 +662,6 @@ int verify_policy(const policy *p, char *msg, size_t msglen) {
     return POL_ENOMEM;
   }
   rc = verify_program(p->prog, e, n, msg, msglen);
-  free(e);
+  mem_free(&p->a.m, e);
   return rc;
 }

@@ -19,31 +19,36 @@
 #include "ops.h"
 #include "regex.h"
 
-void vm_init(vm *v, uint64_t max_steps, size_t max_memory) {
+void vm_init(vm *v, uint64_t max_steps, size_t max_memory, const mem *m) {
   memset(v, 0, sizeof *v);
-  arena_init(&v->a, max_memory);
+  arena_init(&v->a, max_memory, m);
   v->max_steps = max_steps;
   v->max_memory = max_memory;
 }
 
 void vm_free(vm *v) {
+  rx_scratch_free(v->rx); /* it points to v->a.m */
+  mem_free(&v->a.m, v->trace);
+  mem_free(&v->a.m, v->stack);
+  mem_free(&v->a.m, v->locals);
   arena_free(&v->a);
-  rx_scratch_free(v->rx);
-  free(v->trace);
-  free(v->stack);
-  free(v->locals);
   memset(v, 0, sizeof *v);
 }
 
-static bool reserve(val **p, size_t *cap, size_t need) {
-  if (need <= *cap)
-    return true;
-  val *q = realloc(*p, need * sizeof(val));
+static POL_NOINLINE bool grow(const mem *m, val **p, size_t *cap,
+                              size_t need) {
+  val *q = mem_realloc(m, *p, need * sizeof(val));
   if (!q)
     return false;
   *p = q;
   *cap = need;
   return true;
+}
+
+/* Room for [need] values in *[p]. The test stays inline: every run makes
+ * it, and it almost always passes. */
+static inline bool reserve(const mem *m, val **p, size_t *cap, size_t need) {
+  return need <= *cap || grow(m, p, cap, need);
 }
 
 /* ==== slow paths ========================================================= */
@@ -79,8 +84,9 @@ static POL_NOINLINE int32_t note(vm *v, uint8_t what, const void *obj,
                                  bool konst) {
   if (v->ntrace == v->trace_cap &&
       (v->ntrace >= VM_TRACE_MAX ||
-       !mem_grow((void **)&v->trace, &v->trace_cap, v->ntrace + 1,
+       !mem_grow(&v->a.m, (void **)&v->trace, &v->trace_cap, v->ntrace + 1,
                  sizeof *v->trace))) {
+    v->trace_oom |= v->ntrace < VM_TRACE_MAX;
     v->trace_dropped++;
     return -1;
   }
@@ -839,17 +845,19 @@ void vm_err_describe(sbuf *b, const err *e, const program *p) {
 val vm_run(vm *v, const program *p, uint32_t entry, const map *vars) {
   arena_reset(&v->a);
   v->ntrace = v->trace_dropped = 0;
+  v->trace_oom = false;
   if (++v->run == 0) { /* wrapped: forget every run's reads */
     memset(v->seen, 0, sizeof v->seen);
     v->run = 1;
   }
   v->limit_err.loc = -1;
-  if (!reserve(&v->stack, &v->stack_cap, p->maxstack + 1) ||
-      !reserve(&v->locals, &v->locals_cap, p->nlocals + 1))
+  if (!reserve(&v->a.m, &v->stack, &v->stack_cap, p->maxstack + 1) ||
+      !reserve(&v->a.m, &v->locals, &v->locals_cap, p->nlocals + 1))
     return val_nomem();
   val r = run(v, p, entry, vars);
-  if (!v->a.over_limit) /* an absorbed out of memory still fails */
-    return v->a.failed ? val_nomem() : r;
+  if (!v->a.over_limit) /* an absorbed out of memory still fails, and so
+                           does a trace cut short by one */
+    return v->a.failed || v->trace_oom ? val_nomem() : r;
   if (v->limit_err.loc < 0) /* absorbed before it was located */
     locate(v, p, val_nomem(), entry);
   return (val){.kind = V_ERROR, .as.e = &v->limit_err};

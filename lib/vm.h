@@ -50,11 +50,12 @@ typedef struct vm_seen {
 typedef struct vm {
   arena a;            /* temporaries; reset at the start of each run */
   bool tracing;       /* note fact reads into trace[] */
-  vm_trace *trace;    /* malloc'd; ntrace entries from the last run */
+  vm_trace *trace;    /* heap (a.m); ntrace entries from the last run */
   size_t ntrace, trace_cap, trace_dropped;
+  bool trace_oom;     /* the last run dropped entries for want of memory */
   vm_seen seen[VM_SEEN_SLOTS];
   uint32_t run;       /* counts runs: the current one's number */
-  val *stack;         /* malloc'd, grown to the program's maxstack */
+  val *stack;         /* heap (a.m), grown to the program's maxstack */
   val *locals;
   size_t stack_cap, locals_cap;
   uint64_t max_steps; /* loop iterations (backward jumps) per run; 0: no
@@ -66,7 +67,9 @@ typedef struct vm {
   void *interrupt_user;
 } vm;
 
-POL_INTERNAL void vm_init(vm *v, uint64_t max_steps, size_t max_memory);
+/* A vm whose heap blocks and arena come from [m] (copied; NULL: libc). */
+POL_INTERNAL void vm_init(vm *v, uint64_t max_steps, size_t max_memory,
+                          const mem *m);
 POL_INTERNAL void vm_free(vm *v);
 /* Run [p] from instruction [entry] (0 for a lone expression) with
  * variables from [vars] (a map from names to values; NULL for none). The

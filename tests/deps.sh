@@ -6,6 +6,11 @@
 # Debian packages that provide it; otherwise prints what is missing and the
 # apt-get line, and fails. Quiet when nothing is missing. The Makefile runs
 # it once per build directory, before it builds anything.
+#
+# The PostgreSQL server (for the extension in pg/) is wanted, not needed:
+# installed the same way with the rest, but when it is missing and cannot
+# be installed the build goes on, and `make pg-test` says "skipped" and
+# why.
 
 # The build's dependencies, the only list of them: how to look for each
 # (a command, a pkg-config module or a directory) and its Debian package.
@@ -21,16 +26,39 @@ pc  cmocka              libcmocka-dev
 dir /usr/share/zoneinfo tzdata
 '
 
+# Wanted: the PostgreSQL 15 server and its PGXS, where Debian puts them
+# (make's PG_CONFIG can point elsewhere).
+wants='
+file /usr/lib/postgresql/15/bin/postgres postgresql-15
+file /usr/lib/postgresql/15/lib/pgxs/src/makefiles/pgxs.mk postgresql-server-dev-15
+'
+
+# `sh tests/deps.sh fuzz` looks for what `make fuzz` needs instead (and
+# only it: `make check` never does): clang, and a clang that can link
+# libFuzzer, whose runtime Debian 12 ships in libclang-rt-14-dev.
+if [ "${1:-}" = fuzz ]; then
+  needs='
+cmd    clang clang
+fuzzer clang libclang-rt-14-dev
+'
+  wants=''
+fi
+
 # present KIND WHAT: is it there?
 present() {
   case $1 in
     cmd) command -v "$2" >/dev/null 2>&1 ;;
     pc) command -v pkg-config >/dev/null 2>&1 && pkg-config --exists "$2" ;;
     dir) [ -d "$2" ] ;;
+    file) [ -f "$2" ] ;;
+    fuzzer) printf '%s\n' 'int LLVMFuzzerTestOneInput(const char *d, long n)' \
+        '{ (void)d; (void)n; return 0; }' |
+      "$2" -fsanitize=fuzzer -x c -o /dev/null - >/dev/null 2>&1 ;;
   esac
 }
 
-# Sets $what (the missing things, described) and $pkgs (their packages).
+# find_missing LIST: sets $what (the missing things of LIST, described)
+# and $pkgs (their packages).
 find_missing() {
   what=""
   pkgs=""
@@ -40,27 +68,48 @@ find_missing() {
     case $kind in
       cmd) what="$what, command $thing" ;;
       pc) what="$what, pkg-config module $thing" ;;
-      dir) what="$what, $thing" ;;
+      dir|file) what="$what, $thing" ;;
+      fuzzer) what="$what, libFuzzer for $thing" ;;
     esac
     pkgs="$pkgs $pkg"
   done <<EOF
-$needs
+$1
 EOF
   what=${what#, }
 }
 
-find_missing
-[ -z "$pkgs" ] && exit 0
-if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-  echo "deps: missing $what; installing$pkgs"
+# apt_install PKGS: apt-get install them; fails when that fails.
+apt_install() {
   export DEBIAN_FRONTEND=noninteractive
-  # An update failure (offline mirror) is not fatal: the cache may do.
-  apt-get update -qq >/dev/null 2>&1 || echo "deps: apt-get update failed; trying the cached lists"
-  if ! apt-get install -y -qq --no-install-recommends $pkgs >/dev/null; then
+  if [ -z "$updated" ]; then
+    # An update failure (offline mirror) is not fatal: the cache may do.
+    apt-get update -qq >/dev/null 2>&1 || echo "deps: apt-get update failed; trying the cached lists"
+    updated=1
+  fi
+  apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
+
+as_root=
+if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  as_root=1
+fi
+
+# What is wanted first: its failure only leaves pg-test to say "skipped".
+find_missing "$wants"
+if [ -n "$pkgs" ] && [ -n "$as_root" ]; then
+  echo "deps: missing $what (wanted for the PostgreSQL extension); installing$pkgs"
+  apt_install $pkgs || echo "deps: apt-get install$pkgs failed; make pg-test will say skipped"
+fi
+
+find_missing "$needs"
+[ -z "$pkgs" ] && exit 0
+if [ -n "$as_root" ]; then
+  echo "deps: missing $what; installing$pkgs"
+  if ! apt_install $pkgs; then
     echo "deps: apt-get install$pkgs failed" >&2
     exit 1
   fi
-  find_missing
+  find_missing "$needs"
   [ -z "$pkgs" ] && exit 0
   echo "deps: still missing after the install: $what" >&2
   exit 1

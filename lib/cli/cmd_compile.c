@@ -228,7 +228,7 @@ static int save(pol_env *env, const pol_policy *pol, const char *path) {
               pol_env_errmsg(env));
   else
     status = write_file(path, data, len);
-  free(data);
+  pol_free(env, data);
   return status;
 }
 

@@ -201,7 +201,7 @@ static bool run(engine *e, const char *text, size_t len, FILE *jq,
   floor f;
   arena a;
   floor_init(&f);
-  arena_init(&a, 0);
+  arena_init(&a, 0, NULL);
   bool ok = true;
   for (size_t pos = 0; ok && pos < len;) {
     const char *line = text + pos, *nl = memchr(line, '\n', len - pos);

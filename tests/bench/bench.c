@@ -137,8 +137,8 @@ static void open_policy(bench *b, const char *path) {
   pol_report_new(b->pol, POL_UNKNOWN_FAIL, &b->rep);
   pol_writer_new(b->pol, POL_FORMAT_NDJSON, 0, POL_UNKNOWN_FAIL, discard,
                  NULL, &b->w);
-  vm_init(&b->v, 0, 0);
-  arena_init(&b->a, 0);
+  vm_init(&b->v, 0, 0, NULL);
+  arena_init(&b->a, 0, NULL);
   floor_init(&b->fl);
 }
 

@@ -20,7 +20,7 @@ static int setup(void **state) {
   arena *a = malloc(sizeof *a);
   if (!a)
     return -1;
-  arena_init(a, 0);
+  arena_init(a, 0, NULL);
   *state = a;
   return 0;
 }
@@ -889,7 +889,7 @@ static void test_base64(void **state) {
 static void test_out_of_memory(void **state) {
   arena *a = *state;
   arena small;
-  arena_init(&small, 64);
+  arena_init(&small, 64, NULL);
   val big = val_cstring(a, "abcdefghijklmnopqrstuvwxyz0123456789");
   val r = call(&small, BI_RECEIVER, "replace",
                (val[]){big, S(""), S("0123456789")}, 3);

@@ -21,9 +21,9 @@ typedef struct built {
 static program *build(built *b, const char *src, const char *const *vars,
                       size_t nvars) {
   memset(b, 0, sizeof *b);
-  arena_init(&b->ast, 0);
-  diag_init(&b->d, "t", src, strlen(src));
-  sb_init(&b->listing);
+  arena_init(&b->ast, 0, NULL);
+  diag_init(&b->d, "t", src, strlen(src), NULL);
+  sb_init(&b->listing, NULL);
   ast *root = parse_expr(&b->ast, &b->d);
   b->p = root ? compile_expr(root, &b->d, vars, nvars) : NULL;
   if (b->p) {

@@ -134,7 +134,7 @@ static char *everything(fixture *f, const pol_policy *pol) {
   for (size_t i = 0; i < f->nfacts; i++)
     assert_pol_ok(f, pol_check(f->ctx, rep, f->facts[i], "vendor"));
   sbuf b;
-  sb_init(&b);
+  sb_init(&b, NULL);
   for (int fmt = POL_FORMAT_TEXT; fmt <= POL_FORMAT_QUESTIONS; fmt++)
     sb_puts(&b, pol_report_render(rep, fmt, 0));
   for (size_t i = 0; i < f->nfacts; i++)

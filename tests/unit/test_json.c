@@ -18,7 +18,7 @@ static arena A;
 
 static int setup(void **state) {
   (void)state;
-  arena_init(&A, 0);
+  arena_init(&A, 0, NULL);
   return 0;
 }
 
@@ -78,7 +78,7 @@ static const val *field(val m, const char *key) {
 static char *write_json(val v, int indent) {
   static char out[4096];
   sbuf b;
-  sb_init(&b);
+  sb_init(&b, NULL);
   json_write(&b, v, indent);
   assert_false(b.oom);
   assert_true(b.len < sizeof out);
@@ -490,7 +490,7 @@ static void million_brackets(void **state) {
 static void out_of_memory(void **state) {
   (void)state;
   arena small;
-  arena_init(&small, 256);
+  arena_init(&small, 256, NULL);
   val v;
   json_error e;
   const char *text = "[\"a long enough string to need memory\", "

@@ -41,8 +41,8 @@ static int teardown(void **state) {
 
 static ast *parse_n(const char *src, size_t n) {
   reset();
-  arena_init(&g_arena, 0);
-  diag_init(&g_diags, "<expr>", src, n);
+  arena_init(&g_arena, 0, NULL);
+  diag_init(&g_diags, "<expr>", src, n, NULL);
   g_live = true;
   return parse_expr(&g_arena, &g_diags);
 }
@@ -53,7 +53,7 @@ static ast *parse(const char *src) { return parse_n(src, strlen(src)); }
  * line (no trailing newline). */
 static const char *diags_text(void) {
   sbuf b;
-  sb_init(&b);
+  sb_init(&b, NULL);
   for (size_t i = 0; i < g_diags.n; i++) {
     const diag *g = &g_diags.items[i];
     sb_printf(&b, "%s%u:%u: %s", i ? "\n" : "", (unsigned)g->sp.line,
@@ -737,8 +737,8 @@ static void test_source_too_large(void **state) {
   static const char tiny[] = "x";
   arena a;
   diag_list d;
-  arena_init(&a, 0);
-  diag_init(&d, "<expr>", tiny, (size_t)POL_MAX_SOURCE + 1);
+  arena_init(&a, 0, NULL);
+  diag_init(&d, "<expr>", tiny, (size_t)POL_MAX_SOURCE + 1, NULL);
   assert_null(parse_expr(&a, &d));
   assert_int_equal(d.n, 1);
   assert_non_null(strstr(d.items[0].msg, "source too large"));
@@ -750,8 +750,8 @@ static void test_parse_adds_to_existing_list(void **state) {
   (void)state;
   arena a;
   diag_list d;
-  arena_init(&a, 0);
-  diag_init(&d, "<expr>", "1 + 2", 5);
+  arena_init(&a, 0, NULL);
+  diag_init(&d, "<expr>", "1 + 2", 5, NULL);
   diag_add(&d, DC_SYNTAX, (span){0, 1, 1, 1}, "an earlier error");
   /* Only errors of this parse make it fail. */
   assert_non_null(parse_expr(&a, &d));
@@ -778,7 +778,7 @@ static void test_ast_names(void **state) {
 static void test_ast_push(void **state) {
   (void)state;
   arena a;
-  arena_init(&a, 0);
+  arena_init(&a, 0, NULL);
   ast *p = ast_new(&a, AST_LIST, (span){0, 0, 1, 1});
   assert_int_equal(p->nkids, 0);
   assert_null(p->kids);
@@ -796,7 +796,7 @@ static void test_ast_push(void **state) {
 static void test_ast_push_oom(void **state) {
   (void)state;
   arena a;
-  arena_init(&a, 64 * 1024);
+  arena_init(&a, 64 * 1024, NULL);
   ast *p = ast_new(&a, AST_LIST, (span){0, 0, 1, 1});
   bool ok = true;
   int pushed = 0;
@@ -812,7 +812,7 @@ static void test_ast_push_oom(void **state) {
 static void test_ast_dump_handmade(void **state) {
   (void)state;
   arena a;
-  arena_init(&a, 0);
+  arena_init(&a, 0, NULL);
   span s = {0, 0, 1, 1};
   ast *c = ast_new(&a, AST_CALL, s);
   c->name = "f";
@@ -834,8 +834,8 @@ static void test_parse_out_of_memory(void **state) {
   for (size_t limit = 8; limit < 4096; limit += 8) {
     arena a;
     diag_list d;
-    arena_init(&a, limit);
-    diag_init(&d, "<expr>", src, strlen(src));
+    arena_init(&a, limit, NULL);
+    diag_init(&d, "<expr>", src, strlen(src), NULL);
     ast *r = parse_expr(&a, &d);
     if (!r) {
       assert_int_equal(d.n, 1);
@@ -850,7 +850,7 @@ static void test_parse_out_of_memory(void **state) {
 
 static const char *render(const diag_list *d, bool excerpt) {
   sbuf b;
-  sb_init(&b);
+  sb_init(&b, NULL);
   for (size_t i = 0; i < d->n; i++)
     diag_render(d, i, excerpt ? DIAG_EXCERPT : 0, &b);
   free(g_text);
@@ -928,7 +928,7 @@ static void test_diag_list(void **state) {
   (void)state;
   diag_list d;
   const char *src = "ab\ncd\xc3\xa9\nf"; /* é is 2 bytes: 'f' is at 8 */
-  diag_init(&d, "f.pol", src, strlen(src));
+  diag_init(&d, "f.pol", src, strlen(src), NULL);
   span s = diag_span_at(&d, 8, 1);
   assert_int_equal(s.off, 8);
   assert_int_equal(s.len, 1);
@@ -947,7 +947,7 @@ static void test_diag_list(void **state) {
   diag_hint(&d, "dropped with it"); /* the 150th was not recorded */
   assert_null(d.items[99].hint);
   sbuf b;
-  sb_init(&b);
+  sb_init(&b, NULL);
   diag_render(&d, 1000, DIAG_EXCERPT, &b); /* out of range: nothing */
   assert_int_equal(b.len, 0);
   diag_render(&d, 7, DIAG_EXCERPT, &b);

@@ -45,8 +45,8 @@ static int teardown(void **state) {
 /* Parse [n] bytes at [src] as a policy, or as an expression when [expr]. */
 static ast *parse_as(const char *src, size_t n, bool expr) {
   reset();
-  arena_init(&g_arena, 0);
-  diag_init(&g_diags, "p.pol", src, n);
+  arena_init(&g_arena, 0, NULL);
+  diag_init(&g_diags, "p.pol", src, n, NULL);
   g_live = true;
   return expr ? parse_expr(&g_arena, &g_diags)
               : parse_policy(&g_arena, &g_diags);
@@ -58,7 +58,7 @@ static ast *parse(const char *src) { return parse_as(src, strlen(src), false); }
  * line (no trailing newline). */
 static const char *diags_text(void) {
   sbuf b;
-  sb_init(&b);
+  sb_init(&b, NULL);
   for (size_t i = 0; i < g_diags.n; i++) {
     const diag *g = &g_diags.items[i];
     sb_printf(&b, "%s%u:%u: %s", i ? "\n" : "", (unsigned)g->sp.line,
@@ -789,7 +789,7 @@ static void test_render(void **state) {
   (void)state;
   parse("rule r {\n\ttitle \"表題\"\n\tseverity high\n}");
   sbuf b;
-  sb_init(&b);
+  sb_init(&b, NULL);
   diag_render(&g_diags, 0, DIAG_EXCERPT, &b);
   assert_string_equal(b.p, "p.pol:3:11: error[E0107]: severity must be "
                            "must, should or may\n"
@@ -982,8 +982,8 @@ static void test_out_of_memory(void **state) {
   for (size_t limit = 8; limit < 16384; limit += 64) {
     arena a;
     diag_list d;
-    arena_init(&a, limit);
-    diag_init(&d, "p.pol", full_example, strlen(full_example));
+    arena_init(&a, limit, NULL);
+    diag_init(&d, "p.pol", full_example, strlen(full_example), NULL);
     ast *r = parse_policy(&a, &d);
     if (!r) {
       assert_int_equal(d.n, 1);
@@ -996,8 +996,8 @@ static void test_out_of_memory(void **state) {
   for (size_t limit = 8; limit < 4096; limit += 8) {
     arena a;
     diag_list d;
-    arena_init(&a, limit);
-    diag_init(&d, "p.pol", facts, strlen(facts));
+    arena_init(&a, limit, NULL);
+    diag_init(&d, "p.pol", facts, strlen(facts), NULL);
     if (!parse_policy(&a, &d)) {
       assert_int_equal(d.n, 1);
       assert_string_equal(d.items[0].msg, "out of memory");
@@ -1012,8 +1012,8 @@ static void test_source_too_large(void **state) {
   static const char tiny[] = "x";
   arena a;
   diag_list d;
-  arena_init(&a, 0);
-  diag_init(&d, "p.pol", tiny, (size_t)POL_MAX_SOURCE + 1);
+  arena_init(&a, 0, NULL);
+  diag_init(&d, "p.pol", tiny, (size_t)POL_MAX_SOURCE + 1, NULL);
   assert_null(parse_policy(&a, &d));
   assert_int_equal(d.n, 1);
   assert_non_null(strstr(d.items[0].msg, "source too large"));
@@ -1059,7 +1059,7 @@ static void test_ast_kinds(void **state) {
   assert_int_equal(AST_CLAUSE + 1, AST_KIND_COUNT);
   /* Hand-made trees print too, with or without names. */
   arena a;
-  arena_init(&a, 0);
+  arena_init(&a, 0, NULL);
   span s = {0, 0, 1, 1};
   ast *f = ast_new(&a, AST_FACT, s);
   ast_push(&a, f, ast_new(&a, AST_TYPE, s));

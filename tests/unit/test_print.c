@@ -16,7 +16,7 @@ static arena A;
 
 static int setup(void **state) {
   (void)state;
-  arena_init(&A, 0);
+  arena_init(&A, 0, NULL);
   return 0;
 }
 
@@ -30,7 +30,7 @@ static int teardown(void **state) {
 static const char *show(val v) {
   static char out[4096];
   sbuf b;
-  sb_init(&b);
+  sb_init(&b, NULL);
   val_print(&b, v);
   assert_false(b.oom);
   assert_true(b.len < sizeof out);
@@ -47,7 +47,7 @@ static const char *show_double(double d) { return show(val_double(d)); }
 static void sbuf_grows_and_stays_terminated(void **state) {
   (void)state;
   sbuf b;
-  sb_init(&b);
+  sb_init(&b, NULL);
   assert_non_null(b.p);
   assert_string_equal(b.p, "");
   for (int i = 0; i < 10000; i++)
@@ -67,7 +67,7 @@ static void sbuf_grows_and_stays_terminated(void **state) {
 static void sbuf_long_printf(void **state) {
   (void)state;
   sbuf b;
-  sb_init(&b);
+  sb_init(&b, NULL);
   sb_puts(&b, "<");
   sb_printf(&b, "%0500d|%s", 7, "end");
   sb_putc(&b, '>');
@@ -88,7 +88,7 @@ static void sbuf_zeroed_is_usable(void **state) {
 static void sbuf_after_oom_drops_appends(void **state) {
   (void)state;
   sbuf b;
-  sb_init(&b);
+  sb_init(&b, NULL);
   sb_puts(&b, "kept");
   b.oom = true; /* as if an allocation had failed */
   sb_puts(&b, "dropped");

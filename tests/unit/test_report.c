@@ -111,7 +111,7 @@ static void report_render(const report *r, int format, int flags,
   static const char *const names[] = {"text", "json", "questions"};
   renderer w;
   sbuf tmp;
-  sb_init(&tmp);
+  sb_init(&tmp, NULL);
   assert_true(render_init(&w, render_find(names[format]), r->pol,
                           r->unknown, flags));
   render_begin(&w, out);
@@ -153,8 +153,8 @@ static int setup(void **state) {
   (void)state;
   memset(&R, 0, sizeof R);
   memset(&P, 0, sizeof P);
-  arena_init(&R.a, 0);
-  arena_init(&P.a, 0);
+  arena_init(&R.a, 0, NULL);
+  arena_init(&P.a, 0, NULL);
   R.pol = &P;
   R.unknown = UNKNOWN_FAIL;
   R.cap = 8;
@@ -162,7 +162,7 @@ static int setup(void **state) {
   R.cap_refs = 8 * 32 * REFS_PER_RULE;
   R.refs = zalloc(R.cap_refs * sizeof *R.refs);
   P.rules = zalloc(32 * sizeof *P.rules);
-  sb_init(&OUT);
+  sb_init(&OUT, NULL);
   return 0;
 }
 
@@ -674,7 +674,7 @@ static void matrix_aligns_japanese(void **state) {
   char *plain = strdup(render(REPORT_TEXT, 0));
   const char *col = render(REPORT_TEXT, REPORT_COLOR);
   sbuf stripped;
-  sb_init(&stripped);
+  sb_init(&stripped, NULL);
   for (const char *p = col; *p; p++) {
     if (*p == '\x1b')
       p = strchr(p, 'm');

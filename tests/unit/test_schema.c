@@ -119,7 +119,7 @@ static void lookup_after_sorting(void **state) {
   assert_int_equal(f->type->kind, V_BOOL);
   assert_null(policy_fact(p, "a"));
   sbuf t;
-  sb_init(&t);
+  sb_init(&t, NULL);
   schema_type_name(policy_fact(p, "z.last")->type, &t);
   sb_putc(&t, '\0');
   assert_string_equal(t.p, "int");

@@ -442,14 +442,14 @@ static void arithmetic_overflow(void **state) {
 
 static int32_t zone_at(const char *tz, const char *when) {
   int32_t off = 123456;
-  if (!tm_zone_offset(tz, strlen(tz), ts_sec(when), &off))
+  if (!tm_zone_offset(NULL, tz, strlen(tz), ts_sec(when), &off))
     fail_msg("zone %s at %s: not found", tz, when);
   return off;
 }
 
 static bool zone_ok(const char *tz, size_t n) {
   int32_t off;
-  return tm_zone_offset(tz, n, 0, &off);
+  return tm_zone_offset(NULL, tz, n, 0, &off);
 }
 
 #define ZONE_BAD(tz) assert_false(zone_ok((tz), strlen(tz)))
@@ -744,22 +744,22 @@ static void zone_transitions_v1_and_v2(void **state) {
   for (int pass = 0; pass < 2; pass++) {
     install(t, &z);
     int32_t off;
-    assert_true(tm_zone_offset("Zone", 4, -1, &off));
+    assert_true(tm_zone_offset(NULL, "Zone", 4, -1, &off));
     assert_int_equal(off, 100);
-    assert_true(tm_zone_offset("Zone", 4, 0, &off));
+    assert_true(tm_zone_offset(NULL, "Zone", 4, 0, &off));
     assert_int_equal(off, 200);
-    assert_true(tm_zone_offset("Zone", 4, 1999999, &off));
+    assert_true(tm_zone_offset(NULL, "Zone", 4, 1999999, &off));
     assert_int_equal(off, -300);
-    assert_true(tm_zone_offset("Zone", 4, INT64_MAX, &off));
+    assert_true(tm_zone_offset(NULL, "Zone", 4, INT64_MAX, &off));
     assert_int_equal(off, 200);
     z.version = '2';  /* same again from the 64-bit block */
   }
   z.footer = "<+04>-4";
   install(t, &z);
   int32_t off;
-  assert_true(tm_zone_offset("Zone", 4, 1999999, &off));
+  assert_true(tm_zone_offset(NULL, "Zone", 4, 1999999, &off));
   assert_int_equal(off, -300);
-  assert_true(tm_zone_offset("Zone", 4, 2000000, &off));
+  assert_true(tm_zone_offset(NULL, "Zone", 4, 2000000, &off));
   assert_int_equal(off, 4 * 3600);
 }
 
@@ -818,11 +818,11 @@ static void zone_truncated_files(void **state) {
   int32_t off;
   for (size_t k = 0; k < n; k++) {
     write_file(t, "Trunc", buf, k);
-    if (tm_zone_offset("Trunc", 5, when, &off))
+    if (tm_zone_offset(NULL, "Trunc", 5, when, &off))
       fail_msg("a %zu-byte prefix of %zu bytes was accepted", k, n);
   }
   write_file(t, "Trunc", buf, n);
-  assert_true(tm_zone_offset("Trunc", 5, when, &off));
+  assert_true(tm_zone_offset(NULL, "Trunc", 5, when, &off));
   assert_int_equal(off, -7 * 3600);
 }
 
@@ -842,7 +842,7 @@ static void zone_corrupted_files(void **state) {
     write_file(t, "Mut", buf, n);
     int32_t off;
     for (int64_t when = -5000000000; when < 9000000000; when += 1500000000)
-      if (tm_zone_offset("Mut", 3, when, &off))
+      if (tm_zone_offset(NULL, "Mut", 3, when, &off))
         assert_true(off >= -26 * 3600 && off <= 26 * 3600);
   }
 }
@@ -903,7 +903,7 @@ static void cel_table(void **state) {
 static void cel_conversions(void **state) {
   (void)state;
   arena a;
-  arena_init(&a, 0);
+  arena_init(&a, 0, NULL);
   val t = call(&a, "timestamp", 1, val_cstring(&a, "2024-07-04T18:45:12Z"),
                val_null());
   assert_int_equal(t.kind, V_TIMESTAMP);
@@ -939,7 +939,7 @@ static void cel_conversions(void **state) {
 static void cel_timestamp_accessors(void **state) {
   (void)state;
   arena a;
-  arena_init(&a, 0);
+  arena_init(&a, 0, NULL);
   val t = val_timestamp(ts_sec("2024-12-31T23:59:58Z"), 987654321);
   assert_int_equal(call_int(&a, "getFullYear", t), 2024);
   assert_int_equal(call_int(&a, "getMonth", t), 11);
@@ -972,7 +972,7 @@ static void cel_timestamp_accessors(void **state) {
 static void cel_duration_accessors(void **state) {
   (void)state;
   arena a;
-  arena_init(&a, 0);
+  arena_init(&a, 0, NULL);
   val d = val_duration(2 * 3600 + 59 * 60 + 59, 987654321);
   assert_int_equal(call_int(&a, "getHours", d), 2);
   assert_int_equal(call_int(&a, "getMinutes", d), 179);
@@ -989,7 +989,7 @@ static void cel_duration_accessors(void **state) {
 static void cel_accessor_errors(void **state) {
   (void)state;
   arena a;
-  arena_init(&a, 0);
+  arena_init(&a, 0, NULL);
   val t = val_timestamp(0, 0), d = val_duration(60, 0);
   assert_err(call(&a, "getHours", 2, t, val_cstring(&a, "Mars/Base_One")),
              ERR_INVALID, "Mars/Base_One");

@@ -13,7 +13,7 @@ static arena A;
 
 static int setup(void **state) {
   (void)state;
-  arena_init(&A, 0);
+  arena_init(&A, 0, NULL);
   return 0;
 }
 
@@ -160,7 +160,7 @@ static void utf8(void **state) {
 static void deepcopy_is_independent(void **state) {
   (void)state;
   arena b;
-  arena_init(&b, 0);
+  arena_init(&b, 0, NULL);
   val k = val_cstring(&b, "key"), v = val_cstring(&b, "value");
   val m = val_map(&b, &k, &v, 1);
   val c = val_deepcopy(&A, m);
@@ -172,7 +172,7 @@ static void deepcopy_is_independent(void **state) {
 static void arena_limit(void **state) {
   (void)state;
   arena small;
-  arena_init(&small, 1024);
+  arena_init(&small, 1024, NULL);
   assert_non_null(arena_alloc(&small, 512));
   assert_null(arena_alloc(&small, 1024));
   assert_true(small.failed);
@@ -185,7 +185,7 @@ static void arena_limit(void **state) {
 static void arena_reset_keeps_one_big_enough_chunk(void **state) {
   (void)state;
   arena a;
-  arena_init(&a, 0);
+  arena_init(&a, 0, NULL);
   for (int i = 0; i < 100; i++) /* 100 KB: several chunks */
     assert_non_null(arena_alloc(&a, 1000));
   assert_true(a.nchunks > 1);

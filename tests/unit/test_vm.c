@@ -20,18 +20,18 @@ static const char *run_limited(const char *src, uint64_t steps,
                                int32_t *err_loc) {
   arena tree;
   diag_list d;
-  arena_init(&tree, 0);
-  diag_init(&d, "t", src, strlen(src));
+  arena_init(&tree, 0, NULL);
+  diag_init(&d, "t", src, strlen(src), NULL);
   ast *root = parse_expr(&tree, &d);
   program *p = root ? compile_expr(root, &d, NULL, 0) : NULL;
   if (!p) {
     snprintf(out, sizeof out, "compile error: %s", d.n ? d.items[0].msg : "?");
   } else {
     vm v;
-    vm_init(&v, steps, 0);
+    vm_init(&v, steps, 0, NULL);
     val r = vm_run(&v, p, 0, NULL);
     sbuf b;
-    sb_init(&b);
+    sb_init(&b, NULL);
     if (r.kind == V_ERROR) { /* its message as a reader sees it */
       sb_puts(&b, "error(\"");
       vm_err_describe(&b, r.as.e, p);

@@ -1,0 +1,252 @@
+/*
+ * pgpol_funcs.c: the SQL functions (policyc--1.0.sql declares them).
+ *
+ *   pol_compile(source, name)        -> bytea, a saved policy
+ *   pol_check(policy, facts, unknown)-> jsonb, the JSON report
+ *   pol_verdicts(policy, facts)      -> one row per rule
+ *   pol_compliant(policy, facts, unknown) -> boolean
+ *   pol_eval(expr, facts)            -> jsonb, the expression's value
+ *
+ * Each is a pure function of its arguments: a result never depends on a
+ * setting, because an evaluation that reaches pol.max_steps or
+ * pol.max_memory fails the statement (SQLSTATE 54000) instead of turning
+ * into a verdict. That is what lets them be IMMUTABLE and PARALLEL SAFE
+ * (docs/postgresql.md).
+ */
+#include "pgpol.h"
+
+#include "catalog/pg_type_d.h"
+#include "funcapi.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/fmgrprotos.h"
+
+PG_FUNCTION_INFO_V1(pgpol_compile);
+PG_FUNCTION_INFO_V1(pgpol_check);
+PG_FUNCTION_INFO_V1(pgpol_verdicts);
+PG_FUNCTION_INFO_V1(pgpol_compliant);
+PG_FUNCTION_INFO_V1(pgpol_eval);
+
+/* ==== compiling ========================================================== */
+
+/* The saved bytes of [pol] as a bytea. The buffer is libpol's (malloc),
+ * so it is freed whatever palloc does. */
+static bytea *saved(pol_policy *pol) {
+  void *buf = NULL;
+  size_t len = 0;
+  int rc = pol_policy_save(pol, &buf, &len);
+  bytea *out = NULL;
+  pol_policy_free(pol);
+  if (rc != POL_OK)
+    pgpol_raise(rc, "saving the compiled policy failed");
+  PG_TRY();
+  {
+    out = palloc(VARHDRSZ + len);
+    SET_VARSIZE(out, VARHDRSZ + len);
+    memcpy(VARDATA(out), buf, len);
+  }
+  PG_FINALLY();
+  {
+    free(buf);
+  }
+  PG_END_TRY();
+  return out;
+}
+
+Datum pgpol_compile(PG_FUNCTION_ARGS) {
+  text *src = PG_GETARG_TEXT_PP(0);
+  char *name = text_to_cstring(PG_GETARG_TEXT_PP(1));
+  int len = VARSIZE_ANY_EXHDR(src), nlen = (int)strlen(name);
+  const char *s = pgpol_to_utf8(VARDATA_ANY(src), &len);
+  pgpol_state *st = pgpol_state_get();
+  pol_policy *pol = NULL;
+  int rc;
+  name = (char *)pgpol_to_utf8(name, &nlen);
+  rc = pol_policy_compile(st->env, s, (size_t)len, name, &pol);
+  if (rc != POL_OK)
+    pgpol_raise_compile(st->env, rc);
+  PG_RETURN_BYTEA_P(saved(pol));
+}
+
+/* ==== checking =========================================================== */
+
+static int unknown_mode(text *t) {
+  char *s = text_to_cstring(t);
+  if (strcmp(s, "fail") == 0)
+    return POL_UNKNOWN_FAIL;
+  if (strcmp(s, "warn") == 0)
+    return POL_UNKNOWN_WARN;
+  if (strcmp(s, "ignore") == 0)
+    return POL_UNKNOWN_IGNORE;
+  ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+                  errmsg("unknown must be 'fail', 'warn' or 'ignore', not "
+                         "'%s'", s)));
+  return POL_UNKNOWN_FAIL;
+}
+
+/* Whether [reason] ("file:line:col: message") is a limit that libpol
+ * hit: "evaluation limit exceeded: more than N loop iterations" or
+ * "...: memory limit reached", right after the location. The report has
+ * no status per rule, only this text (a gap noted in
+ * docs/postgresql.md). */
+static bool limit_reason(const char *reason) {
+  static const char mark[] = ": evaluation limit exceeded: ";
+  const char *m = reason ? strstr(reason, mark) : NULL;
+  const char *p, *tail;
+  int colons = 0;
+  if (!m)
+    return false;
+  for (p = m - 1; p > reason && colons < 2; p--) /* ":line:col" */
+    if (*p == ':')
+      colons++;
+    else if (*p < '0' || *p > '9')
+      return false;
+  tail = m + sizeof mark - 1;
+  if (strcmp(tail, "memory limit reached") == 0)
+    return true;
+  return strncmp(tail, "more than ", 10) == 0 &&
+         strspn(tail + 10, "0123456789") > 0 &&
+         strcmp(tail + 10 + strspn(tail + 10, "0123456789"),
+                " loop iterations") == 0;
+}
+
+/* A rule that reached a limit fails the statement: its verdict would
+ * depend on the GUCs, not on the policy and the facts. */
+static void raise_limits(pol_report *rep, const pol_policy *pol) {
+  size_t r, n = pol_policy_rule_count(pol);
+  const char *reason;
+  if (pol_report_count(rep, 0, POL_ERROR) == 0)
+    return;
+  for (r = 0; r < n; r++) {
+    reason = pol_report_reason(rep, 0, r);
+    if (pol_report_verdict_code(rep, 0, r) == POL_ERROR &&
+        limit_reason(reason))
+      ereport(ERROR, (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+                      errmsg("%s", pstrdup(reason)),
+                      errdetail("In rule %s.", pol_policy_rule_id(pol, r)),
+                      errhint("The limits are pol.max_steps and "
+                              "pol.max_memory.")));
+  }
+}
+
+typedef struct check_call {
+  pgpol_state *st;
+  pol_report *rep;
+} check_call;
+
+static int check_once(void *arg) {
+  check_call *c = arg;
+  return pol_check(c->st->ctx, c->rep, c->st->facts, "jsonb");
+}
+
+/* Check the facts [jb] against the policy argument 0; the report holds
+ * them as its vendor 0 until the next call. */
+static pol_report *check(FunctionCallInfo fcinfo, Jsonb *jb, int mode,
+                         pgpol_entry **entry) {
+  pgpol_state *st = pgpol_state_get();
+  pgpol_entry *e = pgpol_policy_arg(fcinfo, 0);
+  check_call c;
+  int rc;
+  c.st = st;
+  c.rep = pgpol_entry_report(e, mode);
+  pgpol_load_facts(st, jb);
+  pol_report_reset(c.rep);
+  st->facts_user = c.rep;
+  rc = pgpol_interruptible(check_once, &c);
+  if (rc != POL_OK)
+    pgpol_raise(rc, pol_ctx_errmsg(st->ctx));
+  raise_limits(c.rep, e->pol);
+  if (entry)
+    *entry = e;
+  return c.rep;
+}
+
+Datum pgpol_check(PG_FUNCTION_ARGS) {
+  Jsonb *jb = PG_GETARG_JSONB_P(1);
+  int mode = unknown_mode(PG_GETARG_TEXT_PP(2));
+  pol_report *rep = check(fcinfo, jb, mode, NULL);
+  const char *json = pol_report_render(rep, POL_FORMAT_JSON, 0);
+  int len;
+  if (!json)
+    ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY),
+                    errmsg("out of memory rendering a report")));
+  len = (int)strlen(json);
+  json = pgpol_from_utf8(json, &len);
+  PG_RETURN_DATUM(DirectFunctionCall1(jsonb_in, CStringGetDatum(json)));
+}
+
+Datum pgpol_compliant(PG_FUNCTION_ARGS) {
+  Jsonb *jb = PG_GETARG_JSONB_P(1);
+  int mode = unknown_mode(PG_GETARG_TEXT_PP(2));
+  PG_RETURN_BOOL(pol_report_compliant(check(fcinfo, jb, mode, NULL), 0));
+}
+
+/* ==== one row per rule =================================================== */
+
+static Datum missing_array(pol_report *rep, size_t r) {
+  size_t k, n = pol_report_missing_count(rep, 0, r);
+  Datum *items;
+  if (n == 0)
+    return PointerGetDatum(construct_empty_array(TEXTOID));
+  items = palloc(n * sizeof(Datum));
+  for (k = 0; k < n; k++)
+    items[k] = PointerGetDatum(
+        pgpol_text(pol_report_missing_path(rep, 0, r, k)));
+  return PointerGetDatum(construct_array(items, (int)n, TEXTOID, -1, false,
+                                         TYPALIGN_INT));
+}
+
+Datum pgpol_verdicts(PG_FUNCTION_ARGS) {
+  ReturnSetInfo *rsinfo = (ReturnSetInfo *)fcinfo->resultinfo;
+  Jsonb *jb = PG_GETARG_JSONB_P(1);
+  pgpol_entry *e;
+  pol_report *rep;
+  size_t r, n;
+  Datum values[5];
+  bool nulls[5] = {false, false, false, false, false};
+  const char *message;
+  InitMaterializedSRF(fcinfo, 0);
+  rep = check(fcinfo, jb, POL_UNKNOWN_FAIL, &e);
+  n = pol_policy_rule_count(e->pol);
+  for (r = 0; r < n; r++) {
+    values[0] = PointerGetDatum(pgpol_text(pol_policy_rule_id(e->pol, r)));
+    values[1] =
+        PointerGetDatum(pgpol_text(pol_policy_rule_severity(e->pol, r)));
+    values[2] = PointerGetDatum(pgpol_text(pol_report_verdict(rep, 0, r)));
+    message = pol_report_message(rep, 0, r);
+    nulls[3] = message == NULL;
+    values[3] = message ? PointerGetDatum(pgpol_text(message)) : (Datum)0;
+    values[4] = missing_array(rep, r);
+    tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+  }
+  return (Datum)0;
+}
+
+/* ==== expressions ======================================================== */
+
+typedef struct eval_call {
+  pgpol_state *st;
+  const pol_program *prog;
+  const pol_value *out;
+} eval_call;
+
+static int eval_once(void *arg) {
+  eval_call *c = arg;
+  return pol_eval(c->st->ctx, c->prog, c->st->facts, &c->out);
+}
+
+Datum pgpol_eval(PG_FUNCTION_ARGS) {
+  pgpol_state *st = pgpol_state_get();
+  pgpol_entry *e = pgpol_program_arg(fcinfo, 0);
+  Jsonb *jb = PG_GETARG_JSONB_P(1);
+  eval_call c;
+  int rc;
+  c.st = st;
+  c.prog = e->prog;
+  c.out = NULL;
+  pgpol_load_facts(st, jb);
+  rc = pgpol_interruptible(eval_once, &c);
+  if (rc != POL_OK)
+    pgpol_raise(rc, pol_ctx_errmsg(st->ctx));
+  PG_RETURN_JSONB_P(pgpol_value_jsonb(st->ctx, c.out));
+}

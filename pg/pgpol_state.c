@@ -1,0 +1,186 @@
+/*
+ * pgpol_state.c: the extension's start (_PG_init, the GUCs), the
+ * backend's libpol handles, and how libpol's outcomes become PostgreSQL
+ * errors: status codes to SQLSTATEs, compile diagnostics to one ERROR
+ * with file:line:col, and interrupts to CHECK_FOR_INTERRUPTS().
+ */
+#include "pgpol.h"
+
+#include <limits.h>
+
+#include "mb/pg_wchar.h"
+#include "miscadmin.h"
+#include "utils/builtins.h"
+#include "utils/guc.h"
+
+PG_MODULE_MAGIC;
+
+void _PG_init(void);
+
+int pgpol_max_steps = 10000000;
+int pgpol_max_memory = 256 * 1024;
+int pgpol_cache_size = 16;
+
+static pgpol_state state;
+
+/* ==== GUCs =============================================================== */
+
+void _PG_init(void) {
+  DefineCustomIntVariable(
+      "pol.max_steps", "Loop iterations one policy evaluation may run.",
+      "0 means no limit. A rule or expression that needs more fails the "
+      "statement with SQLSTATE 54000.",
+      &pgpol_max_steps, 10000000, 0, INT_MAX, PGC_USERSET, 0, NULL, NULL,
+      NULL);
+  DefineCustomIntVariable(
+      "pol.max_memory", "Memory for the temporaries of one evaluation.",
+      "0 means no limit. An evaluation that needs more fails the statement "
+      "with SQLSTATE 54000.",
+      &pgpol_max_memory, 256 * 1024, 0, INT_MAX, PGC_USERSET, GUC_UNIT_KB,
+      NULL, NULL, NULL);
+  DefineCustomIntVariable(
+      "pol.cache_size",
+      "Compiled policies and expressions each backend keeps loaded.", NULL,
+      &pgpol_cache_size, 16, 1, 1024, PGC_USERSET, 0, NULL, NULL, NULL);
+  MarkGUCPrefixReserved("pol");
+}
+
+/* ==== the backend's handles ============================================== */
+
+/* libpol polls this between rules and every 1024 loop iterations. Only
+ * an interrupt that CHECK_FOR_INTERRUPTS() can act on now stops the
+ * work; anything else would make the retry loop spin. */
+static int interrupted(void *user) {
+  (void)user;
+  return InterruptPending && INTERRUPTS_CAN_BE_PROCESSED();
+}
+
+static void state_free(void) {
+  pgpol_cache_flush(); /* policies must go before their env */
+  fb_free(state.build);
+  pol_facts_free(state.facts);
+  pol_ctx_free(state.ctx);
+  pol_env_free(state.env);
+  memset(&state, 0, sizeof state);
+}
+
+static void state_new(void) {
+  pol_config cfg;
+  pol_config_init(&cfg);
+  cfg.max_steps = (uint64_t)pgpol_max_steps;
+  cfg.max_memory = (size_t)pgpol_max_memory * 1024;
+  if (pol_env_new(&cfg, &state.env) != POL_OK ||
+      pol_ctx_new(state.env, &state.ctx) != POL_OK ||
+      pol_facts_new(state.env, &state.facts) != POL_OK ||
+      !(state.build = fb_new())) {
+    state_free();
+    ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY),
+                    errmsg("out of memory making the policy engine")));
+  }
+  pol_ctx_set_interrupt(state.ctx, interrupted, NULL);
+  state.max_steps = pgpol_max_steps;
+  state.max_memory = pgpol_max_memory;
+}
+
+pgpol_state *pgpol_state_get(void) {
+  if (state.env && (state.max_steps != pgpol_max_steps ||
+                    state.max_memory != pgpol_max_memory))
+    state_free();
+  if (!state.env)
+    state_new();
+  return &state;
+}
+
+void pgpol_forget_report(pol_report *rep) {
+  if (rep && state.facts_user == rep)
+    state.facts_user = NULL;
+}
+
+/* ==== errors ============================================================= */
+
+int pgpol_sqlstate(int rc) {
+  switch (rc) {
+  case POL_ESYNTAX: return ERRCODE_SYNTAX_ERROR;
+  case POL_ERUNTIME: return ERRCODE_DATA_EXCEPTION;
+  case POL_ELIMIT: return ERRCODE_PROGRAM_LIMIT_EXCEEDED;
+  case POL_ENOMEM: return ERRCODE_OUT_OF_MEMORY;
+  case POL_EIO: return ERRCODE_UNDEFINED_FILE;
+  case POL_EFORMAT: return ERRCODE_INVALID_BINARY_REPRESENTATION;
+  case POL_EINTERRUPT: return ERRCODE_QUERY_CANCELED;
+  default: return ERRCODE_INVALID_PARAMETER_VALUE;
+  }
+}
+
+void pgpol_raise(int rc, const char *msg) {
+  int len = (int)strlen(msg);
+  ereport(ERROR, (errcode(pgpol_sqlstate(rc)),
+                  errmsg("%s", pgpol_from_utf8(msg, &len))));
+  pg_unreachable();
+}
+
+/* Every diagnostic with its source line and caret, without the last
+ * newline, in the server encoding. */
+static const char *diag_detail(pol_env *env) {
+  const char *all = pol_diag_render(env, POL_RENDER_EXCERPT);
+  int len = all ? (int)strlen(all) : 0;
+  while (len > 0 && all[len - 1] == '\n')
+    len--;
+  return len ? pgpol_from_utf8(pnstrdup(all, len), &len) : NULL;
+}
+
+void pgpol_raise_compile(pol_env *env, int rc) {
+  pol_diag d = POL_DIAG_INIT;
+  size_t n = pol_diag_count(env);
+  const char *detail;
+  char *first;
+  int len;
+  if (rc != POL_ESYNTAX || n == 0 || pol_diag_get(env, 0, &d) != POL_OK)
+    pgpol_raise(rc, pol_env_errmsg(env));
+  first = psprintf("%s:%u:%u: %s", d.file, d.line, d.col, d.message);
+  len = (int)strlen(first);
+  detail = diag_detail(env);
+  ereport(ERROR,
+          (errcode(ERRCODE_SYNTAX_ERROR),
+           errmsg("%s", pgpol_from_utf8(first, &len)),
+           detail ? errdetail("%s", detail) : 0,
+           n == 2 ? errhint("1 more error follows the first.") : 0,
+           n > 2 ? errhint("%zu more errors follow the first.", n - 1) : 0));
+  pg_unreachable();
+}
+
+int pgpol_interruptible(int (*fn)(void *), void *arg) {
+  int rc;
+  while ((rc = fn(arg)) == POL_EINTERRUPT)
+    CHECK_FOR_INTERRUPTS();
+  return rc;
+}
+
+/* ==== text =============================================================== */
+
+/* In a UTF-8 database (the usual case) both are the identity: libpol's
+ * text is valid UTF-8, and so is the database's. */
+const char *pgpol_to_utf8(const char *s, int *len) {
+  const char *u;
+  if (GetDatabaseEncoding() == PG_UTF8)
+    return s;
+  u = pg_server_to_any(s, *len, PG_UTF8);
+  if (u != s)
+    *len = (int)strlen(u);
+  return u;
+}
+
+const char *pgpol_from_utf8(const char *s, int *len) {
+  const char *u;
+  if (GetDatabaseEncoding() == PG_UTF8)
+    return s;
+  u = pg_any_to_server(s, *len, PG_UTF8);
+  if (u != s)
+    *len = (int)strlen(u);
+  return u;
+}
+
+text *pgpol_text(const char *s) {
+  int len = (int)strlen(s);
+  s = pgpol_from_utf8(s, &len);
+  return cstring_to_text_with_len(s, len);
+}
