@@ -94,7 +94,7 @@ STATIC := $(B)/libpol.a
 SHARED := $(B)/libpol.so.$(VERSION)
 INTERNAL := $(B)/libpol-internal.a
 
-.PHONY: all check demo bench bench-agree clean unit golden stream-test conformance diagnostics asan valgrind docs-example install uninstall embed-test policy-tests build-test contract-test contract-san pg pg-install pg-uninstall pg-test bench-pg FORCE
+.PHONY: all check demo bench bench-agree clean unit golden stream-test report-tests conformance diagnostics asan valgrind docs-example install uninstall embed-test policy-tests build-test contract-test contract-san pg pg-install pg-uninstall pg-test bench-pg FORCE
 all: $(B)/policyc $(STATIC) $(SHARED) $(if $(filter build,$(B)),policyc)
 
 # ---- generated front end -------------------------------------------------
@@ -267,6 +267,11 @@ SEEDS := ../shared/seeds
 $(B)/sheets/.made: tests/seed_sheets.py | $(B)
 	$(Q)if [ -d $(SEEDS) ]; then python3 tests/seed_sheets.py $(SEEDS) $(B)/sheets && touch $@; \
 	else mkdir -p $(B)/sheets && touch $@; fi
+# The report formats (tests/reports/check_formats.py): CSV, JUnit, SARIF
+# and TAP against their rules, the HTML page in headless Chromium when
+# installed, and peak memory on a 20,000-vendor stream for every format.
+report-tests: $(B)/policyc $(B)/bench-gen
+	$(Q)$(if $(SAN),POL_SKIP_MEMORY=sanitized )python3 tests/reports/check_formats.py $(B)/policyc $(B)/bench-gen $(B)/reports
 conformance: $(B)/policyc
 	$(Q)sh tests/run_conformance.sh $(B)/policyc
 # Every diagnostic code documented with an example that gives it
@@ -324,6 +329,7 @@ check: all
 	$(Q)$(MAKE) --no-print-directory build-test
 	$(Q)$(MAKE) --no-print-directory policy-tests
 	$(Q)$(MAKE) --no-print-directory stream-test
+	$(Q)$(MAKE) --no-print-directory report-tests
 	$(Q)$(MAKE) --no-print-directory conformance
 	$(Q)$(MAKE) --no-print-directory diagnostics
 	$(Q)$(MAKE) --no-print-directory pg-test
@@ -340,7 +346,7 @@ valgrind: all $(TEST_BIN)
 	$(Q)VALGRIND=1 sh tests/run_unit.sh $(TEST_BIN)
 
 demo: all
-	$(Q)sh examples/demo.sh ./policyc
+	$(Q)sh examples/demo.sh ./policyc $(B)/demo
 
 # make bench: tests/bench/run.sh (workloads T1, T2, T3 and scaling).
 bench: all $(B)/bench $(B)/bench-gen

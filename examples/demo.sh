@@ -1,9 +1,11 @@
 #!/bin/sh
-# demo.sh POLICYC: check the shipped vendors against the example
-# policies: the comparison matrix of the procurement policy, one
-# vendor's full report, and the two-line minimal policy. Exits 0
-# whenever it ran, whatever the verdicts: the point is to show them.
+# demo.sh POLICYC [OUTDIR]: check the shipped vendors against the
+# example policies: the comparison matrix of the procurement policy, one
+# vendor's full report, the two-line minimal policy, and the HTML report
+# of all five written to OUTDIR/report.html (default build/demo). Exits
+# 0 whenever it ran, whatever the verdicts: the point is to show them.
 policyc=${1:-./policyc}
+outdir=${2:-build/demo}
 dir=$(dirname "$0")
 banner() { printf '\n==== %s\n\n' "$*"; }
 
@@ -16,4 +18,13 @@ banner "policyc check examples/policies/minimal-vocab.pol examples/vendors/syner
 banner "policyc check --questions examples/policies/procurement.pol examples/vendors/crise-cloudbot.json (first lines)"
 "$policyc" check --questions "$dir/policies/procurement.pol" \
   "$dir/vendors/crise-cloudbot.json" | head -n 20
+banner "policyc check --format=html -o $outdir/report.html examples/policies/procurement.pol examples/vendors/*.json"
+mkdir -p "$outdir"
+"$policyc" check --format=html -o "$outdir/report.html" \
+  "$dir/policies/procurement.pol" "$dir"/vendors/*.json
+if [ -s "$outdir/report.html" ]; then
+  echo "The HTML report is in $outdir/report.html (open it in a browser; it prints on A4)."
+else
+  echo "demo: $outdir/report.html was not written" >&2
+fi
 exit 0

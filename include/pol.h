@@ -398,6 +398,49 @@ POL_API int pol_check(pol_ctx *ctx, pol_report *rep, const pol_facts *facts,
 POL_API int pol_check_rule(pol_ctx *ctx, pol_report *rep,
                            const pol_facts *facts, const char *source,
                            size_t r);
+/* The evaluation date of the checks on [rep] from now on: [date]
+ * "YYYY-MM-DD" is what now() returns in its rules (midnight UTC) and the
+ * date waivers expire by. Without one, both read the clock. POL_EFORMAT
+ * for a date that is not of that form or does not exist. */
+POL_API int pol_report_set_as_of(pol_report *rep, const char *date);
+
+/* Waivers: each accepts one rule's FAIL, UNKNOWN or ERROR for one vendor
+ * (by its name, pol_report_vendor_name) until an expiry date, with who
+ * accepted it, why, and the ticket. A waived result keeps its verdict,
+ * shows as WAIVED beside it in every format, and does not count against
+ * compliance; a waiver whose expiry is before the as-of date does not
+ * apply, and reports say that it expired. A set of waivers is made for
+ * one policy and is read-only once filled: any number of reports (on any
+ * number of threads) may use it. */
+typedef struct pol_waivers pol_waivers;
+typedef struct pol_waiver {
+  size_t size;               /* sizeof(pol_waiver): POL_WAIVER_INIT */
+  const char *rule;          /* the rule's id (required) */
+  const char *vendor;        /* the vendor's name (required) */
+  const char *owner;         /* who accepted the risk (may be NULL) */
+  const char *justification; /* why (may be NULL) */
+  const char *ticket;        /* where it was decided (may be NULL) */
+  const char *expires;       /* "YYYY-MM-DD", valid through that day;
+                                NULL: never expires */
+} pol_waiver;
+#define POL_WAIVER_INIT {sizeof(pol_waiver), NULL, NULL, NULL, NULL, NULL, NULL}
+POL_API int pol_waivers_new(const pol_policy *pol, pol_waivers **out);
+POL_API void pol_waivers_free(pol_waivers *wv);
+POL_API const char *pol_waivers_errmsg(const pol_waivers *wv);
+/* Add a waiver (its strings are copied). POL_EINVAL, with the reason in
+ * pol_waivers_errmsg, for a rule the policy does not have ("unknown rule
+ * 'x'; did you mean 'y'?"), a bad expiry date, a missing rule or vendor,
+ * or a second waiver of the same rule for the same vendor. */
+POL_API int pol_waivers_add(pol_waivers *wv, const pol_waiver *w);
+POL_API size_t pol_waivers_count(const pol_waivers *wv);
+/* Apply [wv] (NULL: none) to the vendors checked into [rep] from now on;
+ * [wv] must be of the report's policy and outlive the report's use. */
+POL_API int pol_report_set_waivers(pol_report *rep, const pol_waivers *wv);
+/* The waiver of rule [r] for vendor [i]: POL_WAIVER_NONE, ACTIVE (the
+ * result is waived) or EXPIRED (a waiver matched but had expired). */
+enum { POL_WAIVER_NONE = 0, POL_WAIVER_ACTIVE = 1, POL_WAIVER_EXPIRED = 2 };
+POL_API int pol_report_waiver(const pol_report *rep, size_t i, size_t r);
+
 /* Forget every vendor of [rep], keeping its memory for the next ones: a
  * host that checks one vendor at a time reuses one report, with no heap
  * allocation per check once warm. Everything read from it dies. */
@@ -481,7 +524,9 @@ POL_API bool pol_report_missing_withheld(const pol_report *rep, size_t i,
  * Formats: docs/report-format.md. */
 enum {
   POL_FORMAT_TEXT = 0, POL_FORMAT_JSON = 1, POL_FORMAT_QUESTIONS = 2,
-  POL_FORMAT_NDJSON = 3
+  POL_FORMAT_NDJSON = 3, POL_FORMAT_MARKDOWN = 4, POL_FORMAT_HTML = 5,
+  POL_FORMAT_CSV = 6, POL_FORMAT_JUNIT = 7, POL_FORMAT_SARIF = 8,
+  POL_FORMAT_TAP = 9
 };
 /* The number of the format named [name] ("text", "json", ...), or -1;
  * and the name of format [format] (NULL if there is none). */
@@ -521,6 +566,52 @@ POL_API int pol_report_chunk(pol_report *rep, const pol_writer *w,
                              const char **text, size_t *len);
 POL_API int pol_writer_add_chunk(pol_writer *w, const pol_report *rep,
                                  const char *text, size_t len);
+/* The settings of a writer, for pol_writer_open: pol_writer_options_init
+ * fills the defaults (those of pol_writer_new: text, no flags,
+ * POL_UNKNOWN_FAIL, English, no width limit, automatic matrix, no as-of
+ * date). New fields are only ever appended. The strings are copied. */
+enum { POL_MATRIX_AUTO = 0, POL_MATRIX_RULES = 1, POL_MATRIX_VENDORS = 2 };
+typedef struct pol_writer_options {
+  size_t size;         /* sizeof(pol_writer_options), set by the init */
+  int format;          /* POL_FORMAT_* */
+  int flags;           /* POL_RENDER_COLOR */
+  int unknown_mode;    /* POL_UNKNOWN_*: must match the reports' */
+  const char *lang;    /* "en" or "ja": the language of headings, labels
+                          and verdict words of the formats for people
+                          (text, markdown, html, csv, questions); NULL:
+                          "en". Programs' formats keep English codes. */
+  unsigned width;      /* text: the columns to fit (a terminal's width);
+                          0: no limit, nothing wrapped (output to a pipe) */
+  int matrix;          /* POL_MATRIX_*: the several-vendor table with rules
+                          as rows, vendors as rows, or whichever fits */
+  const char *as_of;   /* "YYYY-MM-DD": the evaluation date the reports
+                          were checked at (pol_report_set_as_of), recorded
+                          in the stamp; NULL: none recorded */
+  const char *options; /* the options that change verdicts, as the host
+                          wants them recorded ("--unknown=warn ..."); NULL:
+                          none */
+} pol_writer_options;
+POL_API void pol_writer_options_init_size(pol_writer_options *o,
+                                          size_t size);
+#define pol_writer_options_init(o) \
+  pol_writer_options_init_size((o), sizeof *(o))
+/* pol_writer_new with every setting of [opt]. POL_EINVAL for a bad
+ * format, unknown mode, language ("en", "ja") or as-of date (message in
+ * *out's absence: see pol_strerror), or an [opt] without its size. */
+POL_API int pol_writer_open(const pol_policy *pol,
+                            const pol_writer_options *opt,
+                            pol_write_fn write, void *user,
+                            pol_writer **out);
+/* The stamp every report ends with names the inputs the vendors came
+ * from, each with its SHA-256: a host that reads inputs calls
+ * pol_writer_input when it starts one ([kind] POL_INPUT_FACTS, or
+ * POL_INPUT_WAIVERS for a waivers file), then pol_writer_input_data with
+ * each piece of its bytes, in order, as it reads them (nothing is kept
+ * but the digest). */
+enum { POL_INPUT_FACTS = 0, POL_INPUT_WAIVERS = 1 };
+POL_API int pol_writer_input(pol_writer *w, int kind, const char *name);
+POL_API int pol_writer_input_data(pol_writer *w, const void *data,
+                                  size_t len);
 /* Record an input that could not be checked, in the report's place for
  * it (JSON and NDJSON have one; other formats ignore it). */
 POL_API int pol_writer_error(pol_writer *w, const char *source,

@@ -188,12 +188,12 @@ const char *pol_diag_render(pol_env *env, int flags) {
   return env->text.oom ? "out of memory" : env->text.p;
 }
 
-const char *pol_suggest(const char *word, const char *const *candidates,
+const char *pol_suggest(const char *written, const char *const *candidates,
                         size_t n) {
-  if (!word || (!candidates && n))
+  if (!written || (!candidates && n))
     return NULL;
   suggest s;
-  suggest_init(&s, word);
+  suggest_init(&s, written);
   for (size_t i = 0; i < n; i++)
     suggest_offer(&s, candidates[i]);
   return suggest_best(&s);

@@ -11,6 +11,7 @@
 
 #include "dump.h"
 #include "handles.h"
+#include "sha256.h"
 
 int pol_policy_save(const pol_policy *pol, void **out, size_t *len) {
   if (!pol || !out || !len)
@@ -45,6 +46,12 @@ int pol_policy_load(pol_env *env, const void *data, size_t len,
     return rc;
   }
   env->errmsg.len = 0;
+  if (rc == POL_OK) {
+    sha256 h;
+    sha256_init(&h);
+    sha256_update(&h, data, len);
+    sha256_hex(&h, p->sha256);
+  }
   *out = (pol_policy *)p;
   return POL_OK;
 }

@@ -11,6 +11,8 @@
 #include "config.h" /* generated: POL_MODULE_DIR */
 #include "file.h"
 #include "handles.h"
+#include "sha256.h"
+#include "time.h"
 #include "json.h"
 #include "validate.h"
 
@@ -36,6 +38,12 @@ int pol_policy_compile(pol_env *env, const char *src, size_t len,
   policy *p = policy_compile(src, len, name ? name : "<policy>", &paths,
                              &env->diags);
   mem_free(&env->m, dirs);
+  if (p) {
+    sha256 h;
+    sha256_init(&h);
+    sha256_update(&h, src, len);
+    sha256_hex(&h, p->sha256);
+  }
   *out = (pol_policy *)p;
   return p ? POL_OK : api_compile_failed(env);
 }
@@ -182,6 +190,9 @@ static int check(pol_ctx *ctx, pol_report *rep, const pol_facts *facts,
   if (!ctx || !rep || !facts)
     return POL_EINVAL;
   name = name ? name : "-";
+  /* now() in the rules is the report's as-of date, for this check only */
+  ctx->vm.has_now = rep->r.has_as_of;
+  ctx->vm.now_sec = rep->r.as_of;
   int rc = one ? report_check_rule(&rep->r, &ctx->vm, facts->vars, name,
                                    (uint32_t)(r > UINT32_MAX ? UINT32_MAX : r))
                : report_check(&rep->r, &ctx->vm, facts->vars, name);
@@ -191,6 +202,7 @@ static int check(pol_ctx *ctx, pol_report *rep, const pol_facts *facts,
     api_msg(&ctx->errmsg, "checking %s: interrupted", name);
   else if (rc == POL_EINVAL)
     api_msg(&ctx->errmsg, "checking %s: no rule %zu", name, r);
+  ctx->vm.has_now = false;
   return rc;
 }
 
@@ -415,13 +427,61 @@ static int flush(pol_writer *w) {
   return w->failed ? POL_EIO : POL_OK;
 }
 
-int pol_writer_new(const pol_policy *pol, int format, int flags, int mode,
-                   pol_write_fn write, void *user, pol_writer **out) {
+void pol_writer_options_init_size(pol_writer_options *o, size_t size) {
+  if (!o || size < sizeof(size_t))
+    return;
+  pol_writer_options d;
+  memset(&d, 0, sizeof d);
+  d.size = size < sizeof d ? size : sizeof d;
+  d.format = POL_FORMAT_TEXT;
+  d.unknown_mode = POL_UNKNOWN_FAIL;
+  memcpy(o, &d, d.size);
+}
+
+/* The settings of [o] (of o->size bytes: a host built against an older
+ * header has fewer) into the renderer [r]: POL_OK, POL_EINVAL when one is
+ * bad, POL_ENOMEM. */
+static int writer_settings(renderer *r, const pol_writer_options *o) {
+  pol_writer_options d;
+  pol_writer_options_init(&d);
+  memcpy(&d, o, o->size < sizeof d ? o->size : sizeof d);
+  int64_t sec;
+  int l = d.lang ? policy_lang(d.lang) : LANG_EN;
+  if (l < 0 || (d.as_of && !tm_parse_date(d.as_of, &sec)) ||
+      d.matrix < POL_MATRIX_AUTO || d.matrix > POL_MATRIX_VENDORS)
+    return POL_EINVAL;
+  r->lang = (lang)l;
+  r->width = d.width;
+  r->matrix = (matrix_view)d.matrix;
+  r->stamp.as_of = d.as_of ? mem_strdup(&r->m, d.as_of) : NULL;
+  r->stamp.options = d.options ? mem_strdup(&r->m, d.options) : NULL;
+  return (d.as_of && !r->stamp.as_of) || (d.options && !r->stamp.options)
+             ? POL_ENOMEM
+             : POL_OK;
+}
+
+/* The renderer of [o]'s format, or NULL when a setting is bad. */
+static const render_ops *writer_ops(const pol_writer_options *o) {
+  if (!o || o->size < offsetof(pol_writer_options, lang) ||
+      o->unknown_mode < 0 || o->unknown_mode > 2)
+    return NULL;
+  return render_by_number(o->format);
+}
+
+/* render.h's spill: what a long end() has written goes out now. */
+static void spill(void *user, sbuf *out) {
+  pol_writer *w = user;
+  if (out == &w->buf)
+    flush(w);
+}
+
+int pol_writer_open(const pol_policy *pol, const pol_writer_options *o,
+                    pol_write_fn write, void *user, pol_writer **out) {
   if (!out)
     return POL_EINVAL;
   *out = NULL;
-  const render_ops *ops = render_by_number(format);
-  if (!pol || !ops || !write || mode < 0 || mode > 2)
+  const render_ops *ops = writer_ops(o);
+  if (!pol || !ops || !write)
     return POL_EINVAL;
   const mem *m = &POLICY(pol)->a.m;
   pol_writer *w = mem_calloc(m, 1, sizeof *w);
@@ -433,13 +493,47 @@ int pol_writer_new(const pol_policy *pol, int format, int flags, int mode,
   sb_init(&w->buf, m);
   sb_init(&w->tmp, m);
   sb_init(&w->errmsg, m);
-  if (!render_init(&w->w, ops, POLICY(pol), (unknown_mode)mode,
-                   render_flags(flags))) {
+  if (!render_init(&w->w, ops, POLICY(pol), (unknown_mode)o->unknown_mode,
+                   render_flags(o->flags))) {
     pol_writer_free(w);
     return POL_ENOMEM;
   }
+  w->w.spill = spill;
+  w->w.spill_user = w;
+  int rc = writer_settings(&w->w, o);
+  if (rc != POL_OK) {
+    pol_writer_free(w);
+    return rc;
+  }
   render_begin(&w->w, &w->buf);
   *out = w;
+  return POL_OK;
+}
+
+int pol_writer_new(const pol_policy *pol, int format, int flags, int mode,
+                   pol_write_fn write, void *user, pol_writer **out) {
+  pol_writer_options o;
+  pol_writer_options_init(&o);
+  o.format = format;
+  o.flags = flags;
+  o.unknown_mode = mode;
+  return pol_writer_open(pol, &o, write, user, out);
+}
+
+int pol_writer_input(pol_writer *w, int kind, const char *name) {
+  if (!w || !name || (kind != POL_INPUT_FACTS && kind != POL_INPUT_WAIVERS))
+    return POL_EINVAL;
+  if (!stamp_input_begin(&w->w.stamp, kind, name)) {
+    api_msg(&w->errmsg, "out of memory");
+    return POL_ENOMEM;
+  }
+  return POL_OK;
+}
+
+int pol_writer_input_data(pol_writer *w, const void *data, size_t len) {
+  if (!w || (!data && len))
+    return POL_EINVAL;
+  stamp_input_data(&w->w.stamp, data, len);
   return POL_OK;
 }
 
@@ -528,6 +622,7 @@ int pol_writer_finish(pol_writer *w) {
   if (w->finished)
     return finished(w);
   w->finished = true;
+  stamp_close(&w->w.stamp);
   render_end(&w->w, &w->buf);
   return flush(w);
 }

@@ -252,8 +252,8 @@ static ty path(checker *c, const ast *n) {
       t = select_from(t, s + 1);
     return t;
   }
-  if (reserved_root(root->name))
-    return DYN;
+  if (reserved_root(root->name) || root->name[0] == '$')
+    return DYN; /* $vendor: metadata, the same in every fact set */
   if (c->names && !schema_known(c->p, buf))
     unknown_path(c, n, buf, root->name);
   return declared_type(c->p, buf);

@@ -1376,6 +1376,11 @@ static void call(compiler *c, const ast *n) {
   if (host_fn_call(c, n) || macro(c, n))
     return;
   bool recv = n->flags & AST_F_RECEIVER;
+  if (!recv && n->nkids == 0 && strcmp(n->name, "now") == 0) {
+    /* the evaluation date: a variable the VM supplies (vm.c loadvar) */
+    emit(c, OP_LOADVAR, name_const(c, "$now", n), n);
+    return;
+  }
   if (recv && qualified_call(c, n))
     return;
   int style = recv ? BI_RECEIVER : BI_GLOBAL;

@@ -190,3 +190,33 @@ void out_json_str(sbuf *b, const char *s) {
   else
     out_json_span(b, s, strlen(s));
 }
+
+void out_xml_span(sbuf *b, const char *s, size_t n) {
+  size_t i = 0;
+  while (i < n) {
+    size_t start = i;
+    int32_t cp = utf8_decode(s, n, &i);
+    if (cp < 0)
+      i = start + 1;
+    if (cp < 0 || (out_unsafe_cp(cp) && cp != '\n' && cp != '\t') ||
+        cp == 0xFFFE || cp == 0xFFFF)
+      sb_puts(b, "\xef\xbf\xbd"); /* not allowed in XML, or unsafe */
+    else if (cp == '&')
+      sb_puts(b, "&amp;");
+    else if (cp == '<')
+      sb_puts(b, "&lt;");
+    else if (cp == '>')
+      sb_puts(b, "&gt;");
+    else if (cp == '"')
+      sb_puts(b, "&quot;");
+    else if (cp == '\'')
+      sb_puts(b, "&#39;");
+    else
+      sb_put(b, s + start, i - start);
+  }
+}
+
+void out_xml(sbuf *b, const char *s) {
+  if (s)
+    out_xml_span(b, s, strlen(s));
+}

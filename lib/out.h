@@ -46,4 +46,12 @@ POL_INTERNAL void out_json_span(sbuf *b, const char *s, size_t n);
 /* out_json_span of the C string [s]; NULL is written as null. */
 POL_INTERNAL void out_json_str(sbuf *b, const char *s);
 
+/* Append [s]/[n] as XML or HTML text, fit for an element or a quoted
+ * attribute: & < > " ' as references; invalid UTF-8, the code points XML
+ * forbids and the unsafe ones (out_unsafe_cp, except tab and line feed)
+ * as U+FFFD. */
+POL_INTERNAL void out_xml_span(sbuf *b, const char *s, size_t n);
+/* out_xml_span of the C string [s] (NULL: nothing). */
+POL_INTERNAL void out_xml(sbuf *b, const char *s);
+
 #endif

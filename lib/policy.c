@@ -489,6 +489,10 @@ static void rule_entry(policy *p, rule *r, const stmt *s) {
   r->line = n->sp.line;
   r->col = n->sp.col;
   r->when = -1;
+  const ast *when = clause(n, "when");
+  if (when)
+    r->when_text = arena_strndup(&p->a, s->d->src + when->sp.off,
+                                 when->sp.len);
   if (!clause(n, "require"))
     diag_add(s->d, DC_NO_REQUIRE, n->sp, "rule '%s' has no 'require' clause",
              r->id);

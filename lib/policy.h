@@ -31,6 +31,9 @@ typedef struct rule {
   const char **refs;   /* control ids */
   uint32_t nrefs;
   int32_t when;        /* entry of the `when` expression, or -1 */
+  const char *when_text; /* its source text, for reports of SKIPPED; NULL
+                          when there is none or the policy was loaded
+                          from saved bytecode (which does not keep it) */
   uint32_t require;    /* entry of the `require` expression */
   tmpl_part *message;  /* NULL when there is no message */
   uint32_t nmessage;
@@ -69,6 +72,8 @@ typedef struct policy {
   uint32_t nfacts;
   program *prog;
   arena a;                 /* every string and array above */
+  char sha256[65];         /* of the source, or of the saved bytecode it
+                              was loaded from (the report's stamp) */
 } policy;
 
 /* Where imports are looked for, in order: the dirs, then the modules

@@ -4,13 +4,17 @@
  */
 #include "render.h"
 
+#include "pol.h"
+
 #include <stdlib.h>
 #include <string.h>
 
 /* Every format, in the order of the public POL_FORMAT_* numbers. */
 static const render_ops *const formats[] = {
-    &render_text_ops, &render_json_ops, &render_questions_ops,
-    &render_ndjson_ops};
+    &render_text_ops,  &render_json_ops,     &render_questions_ops,
+    &render_ndjson_ops, &render_markdown_ops, &render_html_ops,
+    &render_csv_ops,   &render_junit_ops,    &render_sarif_ops,
+    &render_tap_ops};
 
 const render_ops *render_find(const char *name) {
   for (size_t i = 0; i < POL_COUNTOF(formats); i++)
@@ -33,6 +37,8 @@ bool render_init(renderer *w, const render_ops *ops, const policy *pol,
   w->unknown = unknown;
   w->flags = flags;
   w->m = pol->a.m;
+  w->stamp.m = w->m;
+  w->lang = LANG_EN;
   w->state = mem_calloc(&w->m, 1, ops->state_size ? ops->state_size : 1);
   return w->state != NULL;
 }
@@ -76,11 +82,17 @@ void render_error(renderer *w, const char *from, const char *message,
 
 void render_end(renderer *w, sbuf *out) { w->ops->end(w, out); }
 
+void render_spill(const renderer *w, sbuf *out) {
+  if (w->spill && out->len > (64u << 10))
+    w->spill(w->spill_user, out);
+}
+
 void render_free(renderer *w) {
   if (w->state && w->ops && w->ops->free) /* no state: init failed */
     w->ops->free(w);
   mem_free(&w->m, w->state);
   w->state = NULL;
+  stamp_free(&w->stamp);
 }
 
 /* ==== shared pieces ====================================================== */

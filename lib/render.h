@@ -22,6 +22,39 @@
 
 enum { RENDER_COLOR = 1 };
 
+/* How a matrix is laid out: auto, rules as rows, vendors as rows. */
+typedef enum { MATRIX_AUTO, MATRIX_RULES, MATRIX_VENDORS } matrix_view;
+
+/* One input the vendors (or the waivers) came from, for the stamp. */
+typedef struct stamp_input {
+  int kind;            /* POL_INPUT_* */
+  const char *name;
+  char sha256[65];     /* filled when the next input starts, or at end */
+} stamp_input;
+
+/* The reproducibility stamp (docs/report-format.md): what a report was
+ * made from, written at the end of every format, when every input has
+ * been read and hashed. */
+typedef struct stamp {
+  const char *as_of;   /* "YYYY-MM-DD", or NULL */
+  const char *options; /* the options that change verdicts, or NULL */
+  stamp_input *inputs;
+  size_t ninputs, cap;
+  struct sha256 *hash; /* of the input being read, or NULL */
+  mem m;               /* the renderer's allocator */
+} stamp;
+
+/* report_resolve, for a renderer: out of memory marks [out], so that a
+ * fact left out for want of memory fails the output instead of
+ * vanishing from it. */
+static inline bool render_resolve(const report *r, const vendor_result *vr,
+                                  fact_ref *f, sbuf *out) {
+  if (report_resolve(r, vr, f))
+    return true;
+  out->oom = true;
+  return false;
+}
+
 typedef struct renderer renderer;
 
 typedef struct render_ops {
@@ -47,6 +80,15 @@ struct renderer {
   const policy *pol;
   unknown_mode unknown;
   int flags;           /* RENDER_* */
+  lang lang;           /* of headings and verdict words (render_word) */
+  unsigned width;      /* text: the columns to fit; 0: no limit */
+  matrix_view matrix;
+  stamp stamp;         /* filled by the writer; empty for one-off renders */
+  /* Where a long end() hands what it has written so far (the writer's
+   * output), so a matrix of many vendors is not held whole; NULL: keep
+   * it all (pol_report_render). */
+  void (*spill)(void *user, sbuf *out);
+  void *spill_user;
   uint64_t nvendors;   /* vendors written before the current one */
   uint64_t nerrors;    /* inputs reported through error() */
   void *state;         /* ops->state_size bytes */
@@ -73,6 +115,9 @@ POL_INTERNAL void render_error(renderer *w, const char *src,
                                const char *message, sbuf *out);
 POL_INTERNAL void render_end(renderer *w, sbuf *out);
 POL_INTERNAL void render_free(renderer *w);
+/* Hand [out] to w->spill when it holds more than a few dozen KiB: call
+ * it between the rows of a long end(). */
+POL_INTERNAL void render_spill(const renderer *w, sbuf *out);
 
 /* ---- pieces several members use (render.c) ---- */
 POL_INTERNAL void render_place_as_is(renderer *w, const report *r,
@@ -86,10 +131,97 @@ POL_INTERNAL void render_document(sbuf *t, const vendor_result *vr);
 /* The colour of a verdict ("32" green ...). */
 POL_INTERNAL const char *render_verdict_sgr(verdict v);
 
+/* ==== words in the report's language (render_lang.c) ==== */
+typedef enum {
+  W_POLICY, W_POLICY_FILE, W_VENDOR, W_SERVICE, W_DOCUMENT, W_SOURCE,
+  W_VERSION, W_RULE, W_SEVERITY, W_TITLE, W_VERDICT, W_VALUE, W_EVIDENCE,
+  W_MISSING, W_WITHHELD, W_NOT_DISCLOSED, W_MESSAGE, W_REASON, W_REFS,
+  W_SUMMARY, W_TOTAL, W_RESULT, W_COMPLIANT, W_NOT_COMPLIANT, W_YES, W_NO,
+  W_VENDORS, W_COMPLIANT_COL, W_MUST_NOT_MET, W_NONE, W_QUESTIONS,
+  W_SCORE, W_DISCLOSURE, W_MATRIX, W_DETAILS, W_STAMP, W_ENGINE, W_AS_OF,
+  W_OPTIONS, W_INPUTS, W_WAIVED, W_WAIVER, W_OWNER, W_JUSTIFICATION,
+  W_TICKET, W_EXPIRES, W_EXPIRED, W_RESIDUAL, W_SKIPPED_WHEN, W_FACTS,
+  W_NO_VENDORS, W_FAILED_MUST, W_ERROR_MUST, W_UNKNOWN_MUST_FAIL,
+  W_UNKNOWN_MUST_WARN, NWORDS
+} word;
+/* The word [wd] in [l]. */
+POL_INTERNAL const char *render_word(lang l, word wd);
+/* A verdict as a word of [l] (English: "PASS"; Japanese: "適合"). */
+POL_INTERNAL const char *render_verdict(lang l, verdict v);
+/* "must" / "必須" ... */
+POL_INTERNAL const char *render_severity(lang l, severity s);
+
+/* ==== the stamp (render_stamp.c) ==== */
+POL_INTERNAL void stamp_free(stamp *s);
+/* Start input [name] of [kind]: the bytes given next are its. */
+POL_INTERNAL bool stamp_input_begin(stamp *s, int kind, const char *name);
+POL_INTERNAL void stamp_input_data(stamp *s, const void *data, size_t len);
+/* Finish the digest of the input being read, if any. */
+POL_INTERNAL void stamp_close(stamp *s);
+/* The stamp as (key, value) lines, for the formats that list it: calls
+ * [put] for each: "engine", "policy" ("FILE sha256:HEX"), "as_of",
+ * "options" (both "" when not set), then per input its kind ("facts",
+ * "waivers") with "NAME sha256:HEX". */
+/* The stamp as one compact JSON object (render_json.c), as the json
+ * format's "stamp" member has it. */
+POL_INTERNAL void render_json_stamp(const renderer *w, sbuf *b);
+typedef void (*stamp_put_fn)(void *user, const char *key,
+                             const char *text);
+/* [put] gets [out] as its user; out of memory in between is [out]'s. */
+POL_INTERNAL void stamp_each(const renderer *w, stamp_put_fn put,
+                             sbuf *out);
+
+/* ==== what the formats with an end-of-report matrix keep (render_cells.c)
+ * Per vendor only its names, counts and one byte per rule: never its
+ * facts, so memory grows by the matrix cells alone. */
+enum { CELL_WAIVED = 0x10, CELL_EXPIRED = 0x20, CELL_VERDICT = 0x0F };
+typedef struct cell_vendor {
+  const char *name, *service, *source;
+  bool compliant;
+  uint32_t count[5];     /* per verdict, every severity */
+  uint32_t nwaived;
+  uint32_t used, missing; /* facts present and absent, over its rules */
+} cell_vendor;
+typedef struct cell_store {
+  arena a;               /* the names */
+  cell_vendor *v;
+  size_t nv, cap_v;
+  uint8_t *cells;        /* nv rows of nrules bytes: verdict | CELL_* */
+  size_t cap_cells;
+  bool oom;
+} cell_store;
+POL_INTERNAL void cells_init(cell_store *c, const mem *m);
+POL_INTERNAL void cells_free(cell_store *c);
+/* Keep vendor [vr]'s row; false (and c->oom) on out of memory. */
+POL_INTERNAL bool cells_keep(cell_store *c, const report *r,
+                             const vendor_result *vr);
+POL_INTERNAL const uint8_t *cells_row(const cell_store *c, const policy *p,
+                                      size_t j);
+/* PASS / applicable (not SKIPPED) in per cent, and facts present / facts
+ * the rules needed; -1 when there is nothing to divide by. */
+POL_INTERNAL int cells_score(const cell_vendor *v);
+POL_INTERNAL int cells_disclosure(const cell_vendor *v);
+
+/* The residual condition of an UNKNOWN rule, as CEL text over the
+ * missing facts ("passes if ..."), or NULL when there is none.
+ * TODO(#9): the residual accessors land with issue 9; until then this
+ * is NULL and the formats leave their place for it empty. */
+POL_INTERNAL const char *render_residual(const report *r,
+                                         const vendor_result *vr,
+                                         uint32_t i);
+/* The `when` of rule [i] as its source text, for SKIPPED, or NULL. */
+POL_INTERNAL const char *render_when(const policy *p, uint32_t i);
+
 /* The members, one per file. */
 POL_INTERNAL extern const render_ops render_text_ops;
 POL_INTERNAL extern const render_ops render_json_ops;
 POL_INTERNAL extern const render_ops render_ndjson_ops;
 POL_INTERNAL extern const render_ops render_questions_ops;
+POL_INTERNAL extern const render_ops render_markdown_ops;
+POL_INTERNAL extern const render_ops render_html_ops;
+POL_INTERNAL extern const render_ops render_csv_ops;
+POL_INTERNAL extern const render_ops render_junit_ops;
+POL_INTERNAL extern const render_ops render_sarif_ops;
+POL_INTERNAL extern const render_ops render_tap_ops;
 
 #endif

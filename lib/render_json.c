@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "json.h"
+#include "pol.h"
 #include "out.h"
 #include "render.h"
 
@@ -380,11 +381,54 @@ static void json_input_error(renderer *w, const char *src, const char *msg,
   jerror(&o, 2, src, msg, NULL);
 }
 
+/* The stamp (render.h) as an object at [level]: engine, policy (file and
+ * SHA-256), as_of, options, inputs [{kind, name, sha256}]. */
+static void jstamp(jout *o, int level, const renderer *w) {
+  const stamp *st = &w->stamp;
+  int in = level + 1;
+  sb_putc(o->b, '{');
+  jkey(o, in, true, "engine");
+  out_json_str(o->b, "policyc " POL_VERSION_STRING);
+  jkey(o, in, false, "policy");
+  sb_putc(o->b, '{');
+  jkey(o, -1, true, "file");
+  out_json_str(o->b, w->pol->file);
+  jmember(o, -1, "sha256", w->pol->sha256);
+  sb_putc(o->b, '}');
+  jmember(o, in, "as_of", st->as_of);
+  jmember(o, in, "options", st->options);
+  jkey(o, in, false, "inputs");
+  sb_putc(o->b, '[');
+  for (size_t i = 0; i < st->ninputs; i++) {
+    sb_puts(o->b, i ? "," : "");
+    jnl(o, in + 1);
+    sb_putc(o->b, '{');
+    jkey(o, -1, true, "kind");
+    out_json_str(o->b, st->inputs[i].kind ? "waivers" : "facts");
+    jmember(o, -1, "name", st->inputs[i].name);
+    jmember(o, -1, "sha256", st->inputs[i].sha256);
+    sb_putc(o->b, '}');
+  }
+  if (st->ninputs)
+    jnl(o, in);
+  sb_putc(o->b, ']');
+  jnl(o, level);
+  sb_putc(o->b, '}');
+}
+
+void render_json_stamp(const renderer *w, sbuf *b) {
+  jout o = {.b = b, .compact = true};
+  jstamp(&o, 0, w);
+}
+
 static void json_end(renderer *w, sbuf *b) {
   jout o = {.b = b};
   if (w->nvendors + w->nerrors)
     jnl(&o, 1);
-  sb_puts(b, "]\n}\n");
+  sb_putc(b, ']');
+  jkey(&o, 1, false, "stamp");
+  jstamp(&o, 1, w);
+  sb_puts(b, "\n}\n");
 }
 
 const render_ops render_json_ops = {"json", 0, json_begin, json_chunk,
@@ -406,6 +450,17 @@ static void ndjson_chunk(const renderer *w, const report *r, uint32_t i,
   sb_putc(b, '\n');
 }
 
+/* The last line: {"policy", "stamp"}. */
+static void ndjson_end(renderer *w, sbuf *b) {
+  jout o = {.b = b, .compact = true};
+  sb_putc(b, '{');
+  jkey(&o, 0, true, "policy");
+  out_json_str(b, w->pol->name);
+  jkey(&o, 0, false, "stamp");
+  jstamp(&o, 0, w);
+  sb_puts(b, "}\n");
+}
+
 static void ndjson_error(renderer *w, const char *src, const char *msg,
                          sbuf *b) {
   jout o = {.b = b, .compact = true};
@@ -415,4 +470,4 @@ static void ndjson_error(renderer *w, const char *src, const char *msg,
 
 const render_ops render_ndjson_ops = {
     "ndjson",     0,            ndjson_nothing, ndjson_chunk,
-    render_place_as_is, ndjson_error, ndjson_nothing, NULL};
+    render_place_as_is, ndjson_error, ndjson_end, NULL};

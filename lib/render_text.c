@@ -20,7 +20,8 @@
 #define DETAIL_COL (VERDICT_W + GAP + SEV_W + GAP)
 #define LABEL_W 13     /* "Policy file  " */
 #define ID_MAX 28      /* widest id column before truncation */
-#define MATRIX_W 120   /* the matrix aims to fit this width */
+#define MATRIX_W 120   /* the matrix aims to fit this width (or the
+                          renderer's width, when it has one) */
 #define TITLE_MIN 16   /* narrowest title column of the matrix */
 #define TITLE_WANT 30  /* vendor columns narrow to give titles this */
 #define VENDOR_MAX 14  /* widest vendor column of the matrix */
@@ -66,8 +67,10 @@ static void put_compliant(sbuf *out, bool ok, const char *yes,
 /* A vendor's verdicts, one per rule. */
 typedef const uint8_t *row;
 
+/* (A waived cell never equals a verdict: it does not count; one whose
+ * waiver expired does.) */
 static bool must_is(const policy *p, row vs, uint32_t i, verdict v) {
-  return p->rules[i].sev == SEV_MUST && vs[i] == v;
+  return p->rules[i].sev == SEV_MUST && (vs[i] & ~CELL_EXPIRED) == v;
 }
 
 static uint32_t must_count(const policy *p, row vs, verdict v) {
@@ -262,12 +265,16 @@ static void para_line(sbuf *out, const char *label, const char *text) {
   sb_putc(out, '\n');
 }
 
-/* The head line of a rule's block: verdict, severity, id, title. The title
- * is left out when it is the id, and never truncated. */
-static void rule_head(sbuf *out, const rule *ru, verdict v, size_t idw,
-                      int flags) {
+/* The head line of a rule's block: verdict (WAIVED for a waived one, the
+ * verdict it replaces on the waiver's line), severity, id, title. The
+ * title is left out when it is the id, and never truncated. */
+static void rule_head(sbuf *out, const rule *ru, const rule_result *rr,
+                      size_t idw, int flags) {
   bool titled = ru->title && strcmp(ru->title, ru->id) != 0;
-  put_verdict(out, v, VERDICT_W, true, flags);
+  if (rule_waived(rr))
+    out_colored(out, "WAIVED", "36", VERDICT_W, true, flags & RENDER_COLOR);
+  else
+    put_verdict(out, rr->v, VERDICT_W, true, flags);
   out_spaces(out, GAP);
   out_cell(out, severity_name(ru->sev), SEV_W, true);
   out_spaces(out, GAP);
@@ -305,13 +312,39 @@ static void rule_facts(sbuf *out, const report *r, const vendor_result *vr,
       out->oom = true;
 }
 
+/* "WAIVED (was FAIL): justification" with who, ticket and expiry; or
+ * "expired waiver: ..." for one that no longer applies. */
+static void waiver_line(sbuf *out, const rule_result *rr) {
+  const waiver *w = rr->waiver;
+  if (!w)
+    return;
+  detail(out, 0, "");
+  sb_printf(out, rr->waiver_expired ? "expired waiver (%s stays): "
+                                    : "WAIVED (was %s): ",
+            verdict_name(rr->v));
+  out_text(out, w->justification);
+  sb_puts(out, " — ");
+  out_text(out, w->owner);
+  if (w->ticket) {
+    sb_puts(out, ", ");
+    out_text(out, w->ticket);
+  }
+  if (w->expires)
+    sb_printf(out, rr->waiver_expired ? ", expired %s" : ", until %s",
+              w->expires);
+  sb_putc(out, '\n');
+}
+
 static void rule_block(sbuf *out, const report *r, const vendor_result *vr,
                        uint32_t i, size_t idw, int flags) {
   const rule *ru = &r->pol->rules[i];
   const rule_result *rr = &vr->rules[i];
-  rule_head(out, ru, rr->v, idw, flags);
+  rule_head(out, ru, rr, idw, flags);
   refs_line(out, ru);
   rule_facts(out, r, vr, i);
+  if (rr->v == VD_SKIPPED && ru->when_text)
+    para_line(out, "not applicable: when ", ru->when_text);
+  waiver_line(out, rr);
   para_line(out, "reason: ", rr->reason);
   para_line(out, "message: ", report_message(r, vr, i));
 }
@@ -384,6 +417,7 @@ static void render_single(renderer *w, const report *r, uint32_t j,
 
 /* The matrix's view of what text_state kept. */
 typedef struct matrix {
+  const renderer *w;      /* for render_spill between long rows */
   const policy *p;
   const text_state *st;
   int flags;
@@ -581,7 +615,12 @@ static void matrix_row(sbuf *out, const matrix *m, uint32_t i) {
   left_cells(out, m, ru->id, severity_name(ru->sev), ru->title);
   for (size_t j = 0; j < n; j++) {
     out_spaces(out, GAP);
-    put_verdict(out, (verdict)cells_of(m, j)[i], m->vw, j + 1 < n,
+    uint8_t c = cells_of(m, j)[i];
+    if (c & CELL_WAIVED) /* the verdict it replaces is in "Waivers" */
+      out_colored(out, "WAIVED", "36", m->vw, j + 1 < n,
+                  m->flags & RENDER_COLOR);
+    else
+      put_verdict(out, (verdict)(c & CELL_VERDICT), m->vw, j + 1 < n,
                 m->flags);
   }
   sb_putc(out, '\n');
@@ -616,6 +655,7 @@ static void vendor_legend(sbuf *out, const matrix *m) {
       sb_putc(out, ')');
     }
     sb_putc(out, '\n');
+    render_spill(m->w, out);
   }
 }
 
@@ -628,7 +668,7 @@ static void vendor_counts(sbuf *out, const matrix *m) {
   for (size_t j = 0; j < m->st->nv; j++) {
     uint32_t c[5] = {0};
     for (uint32_t i = 0; i < m->p->nrules; i++)
-      c[cells_of(m, j)[i]]++;
+      c[cells_of(m, j)[i] & CELL_VERDICT]++;
     for (int v = VD_PASS; v <= VD_SKIPPED; v++)
       sb_printf(out, "%s%*u", v ? "  " : "",
                 (int)strlen(verdict_name((verdict)v)), c[v]);
@@ -637,6 +677,7 @@ static void vendor_counts(sbuf *out, const matrix *m) {
     sb_puts(out, "  ");
     out_text(out, m->st->v[j].name);
     sb_putc(out, '\n');
+    render_spill(m->w, out);
   }
 }
 
@@ -673,11 +714,43 @@ static void must_not_met(sbuf *out, const matrix *m) {
       first = must_group(out, m->p, vs, VD_UNKNOWN, "UNKNOWN (warning) ",
                          first, &col);
     sb_puts(out, first ? " none\n" : "\n");
+    render_spill(m->w, out);
+  }
+}
+
+/* Per vendor, the rules a waiver accepted (with the verdict each
+ * replaces) and those whose waiver had expired; nothing when none. */
+static void waiver_lists(sbuf *out, const matrix *m) {
+  bool head = false;
+  for (size_t j = 0; j < m->st->nv; j++) {
+    row vs = cells_of(m, j);
+    bool first = true;
+    for (uint32_t i = 0; i < m->p->nrules; i++) {
+      if (!(vs[i] & (CELL_WAIVED | CELL_EXPIRED)))
+        continue;
+      if (!head)
+        sb_puts(out, "\nWaivers\n");
+      head = true;
+      if (first) {
+        sb_puts(out, "  ");
+        out_text(out, m->st->v[j].name);
+        sb_putc(out, ':');
+      }
+      sb_puts(out, first ? " " : ", ");
+      first = false;
+      out_text(out, m->p->rules[i].id);
+      sb_printf(out, (vs[i] & CELL_WAIVED) ? " (%s, WAIVED)"
+                                           : " (%s, waiver expired)",
+                verdict_name((verdict)(vs[i] & CELL_VERDICT)));
+    }
+    if (!first)
+      sb_putc(out, '\n');
+    render_spill(m->w, out);
   }
 }
 
 static void render_matrix(const renderer *w, sbuf *out) {
-  matrix m = {w->pol, w->state, w->flags, w->unknown, 0, 0, 0, false, false};
+  matrix m = {w, w->pol, w->state, w->flags, w->unknown, 0, 0, 0, false, false};
   matrix_layout(&m);
   out->oom |= m.oom;
   policy_header(m.p, out);
@@ -685,16 +758,37 @@ static void render_matrix(const renderer *w, sbuf *out) {
   vendor_legend(out, &m);
   sb_putc(out, '\n');
   matrix_head(out, &m);
-  for (uint32_t i = 0; i < m.p->nrules; i++)
+  for (uint32_t i = 0; i < m.p->nrules; i++) {
     matrix_row(out, &m, i);
+    render_spill(w, out);
+  }
   rule_line(out, &m);
   compliant_row(out, &m);
   sb_putc(out, '\n');
   vendor_counts(out, &m);
   sb_putc(out, '\n');
   must_not_met(out, &m);
+  waiver_lists(out, &m);
   sb_printf(out, "\nUnknown must-rules %s (--unknown=%s).\n",
             unknown_mode_effect(m.unknown), unknown_mode_name(m.unknown));
+}
+
+/* ==== the stamp ========================================================= */
+
+static void stamp_line(void *user, const char *key, const char *text) {
+  sbuf *out = user;
+  if (!*text)
+    return;
+  sb_puts(out, "  ");
+  out_cell(out, key, 9, true);
+  out_text(out, text);
+  sb_putc(out, '\n');
+}
+
+/* "Stamp" and its lines (render_stamp.c), after a blank line. */
+static void stamp_block(const renderer *w, sbuf *out) {
+  sb_puts(out, "\nStamp\n");
+  stamp_each(w, stamp_line, out);
 }
 
 /* ==== the member ======================================================== */
@@ -725,7 +819,10 @@ static bool keep_vendor(renderer *w, const vendor_result *vr) {
   v->source = keep(st, vr->source);
   v->compliant = vr->compliant;
   for (size_t i = 0; i < nr; i++)
-    st->cells[st->nv * nr + i] = (uint8_t)vr->rules[i].v;
+    st->cells[st->nv * nr + i] =
+        (uint8_t)((uint8_t)vr->rules[i].v |
+                  (rule_waived(&vr->rules[i]) ? CELL_WAIVED
+                   : vr->rules[i].waiver ? CELL_EXPIRED : 0));
   st->nv++;
   return !st->a.failed;
 }
@@ -766,6 +863,8 @@ static void text_end(renderer *w, sbuf *out) {
     policy_header(w->pol, out);
     sb_puts(out, "\nNo vendors checked.\n");
   }
+  if (st->nv || w->nerrors == 0)
+    stamp_block(w, out);
 }
 
 static void text_free(renderer *w) {

@@ -630,10 +630,15 @@ static void check_rule(rule_ctx *c, const rule *ru, rule_result *rr) {
 static void tally(const report *r, vendor_result *vr) {
   vr->compliant = true;
   memset(vr->count, 0, sizeof vr->count);
+  vr->nwaived = 0;
   for (uint32_t i = 0; i < r->pol->nrules; i++) {
     verdict v = vr->rules[i].v;
     severity s = r->pol->rules[i].sev;
     vr->count[v][s]++;
+    if (rule_waived(&vr->rules[i])) {
+      vr->nwaived++;
+      continue;
+    }
     if (s != SEV_MUST)
       continue;
     if (v == VD_FAIL || v == VD_ERROR ||
@@ -680,6 +685,7 @@ static int check_rules(report *r, vm *v, const map *vars, const char *name,
       if (i != first)
         vr->rules[i] = (rule_result){.v = VD_SKIPPED,
                                      .refs = (uint32_t)r->nrefs};
+  waivers_apply(r, vr);
   tally(r, vr);
   r->nvendors++;
   return POL_OK;

@@ -70,8 +70,29 @@ typedef struct seen_place {
   uint32_t gen;  /* the set's generation that filled it; else empty */
 } seen_place;
 
+/* A waiver (waivers.c): one rule's non-PASS accepted for one vendor,
+ * until a date. */
+typedef struct waiver {
+  uint32_t rule;        /* the rule's index in the policy */
+  const char *vendor;   /* the vendor's name (vendor_result.name) */
+  const char *owner, *justification, *ticket; /* may be NULL */
+  const char *expires;  /* "YYYY-MM-DD", or NULL: no expiry */
+  int64_t expires_sec;  /* its midnight UTC: valid through that day */
+} waiver;
+
+typedef struct waiver_set {
+  const policy *pol;
+  waiver *w;
+  size_t n, cap;
+  arena a;              /* the strings */
+} waiver_set;
+
 typedef struct rule_result {
   verdict v;
+  const waiver *waiver; /* a waiver for this rule and vendor, applied to
+                           a FAIL, UNKNOWN or ERROR; or NULL */
+  bool waiver_expired;  /* ... that had expired at the as-of date, so it
+                           did not apply */
   const char *reason;   /* ERROR: "file:line:col: message"; else NULL */
   const val *msg_vals;  /* the values of the message template's {expr}
                            parts, taken when checked (one per part), or
@@ -93,12 +114,17 @@ typedef struct vendor_result {
   const list *withheld; /* $withheld, or NULL */
   rule_result *rules;   /* one per policy rule, in policy order */
   bool compliant;
-  uint32_t count[5][3]; /* [verdict][severity] */
+  uint32_t count[5][3]; /* [verdict][severity], waived or not */
+  uint32_t nwaived;     /* rules whose verdict a waiver accepted */
 } vendor_result;
 
 typedef struct report {
   const policy *pol;
   unknown_mode unknown;
+  const waiver_set *waivers; /* applied to each vendor; NULL: none */
+  bool has_as_of;       /* as_of is the evaluation date (now(), waiver
+                           expiry); else the clock */
+  int64_t as_of;
   vendor_result *vendors;
   uint32_t nvendors;
   size_t cap;           /* vendors allocated */
@@ -130,6 +156,26 @@ POL_INTERNAL int report_check(report *r, vm *v, const map *vars,
 POL_INTERNAL int report_check_rule(report *r, vm *v, const map *vars,
                                    const char *from, uint32_t i);
 POL_INTERNAL const char *verdict_name(verdict v); /* "PASS", ... */
+/* Whether rule result [rr] was accepted by a waiver that had not expired
+ * (a waived result does not count against compliance). */
+static inline bool rule_waived(const rule_result *rr) {
+  return rr->waiver && !rr->waiver_expired;
+}
+
+/* ---- waivers (waivers.c) ---- */
+POL_INTERNAL void waivers_init(waiver_set *s, const policy *pol);
+POL_INTERNAL void waivers_free(waiver_set *s);
+/* Add a waiver of rule [rule_id] for [vendor]; the strings are copied.
+ * Returns NULL, or what is wrong (in [msg] of [cap] bytes): an unknown
+ * rule (with a suggestion), a bad date, a second waiver of the same
+ * rule for the same vendor. */
+POL_INTERNAL const char *waivers_add(waiver_set *s, const char *rule_id,
+                                     const char *vendor, const char *owner,
+                                     const char *justification,
+                                     const char *ticket, const char *expires,
+                                     char *msg, size_t cap);
+/* Apply the waivers of r->waivers to vendor [vr] (checked just now). */
+POL_INTERNAL void waivers_apply(const report *r, vendor_result *vr);
 
 /* ---- facts, named on demand (report_path.c) ---- */
 

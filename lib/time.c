@@ -918,3 +918,17 @@ int tm_zone_offset(const mem *m, const char *tz, size_t n, int64_t sec,
     return fixed_offset(tz, n, offset);
   return named_offset(m, tz, n, clamp_instant(sec), offset);
 }
+
+bool tm_parse_date(const char *s, int64_t *sec) {
+  char buf[32];
+  int32_t ns;
+  size_t n = s ? strlen(s) : 0;
+  if (n != 10 || s[4] != '-' || s[7] != '-')
+    return false;
+  for (size_t i = 0; i < n; i++)
+    if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
+      return false;
+  memcpy(buf, s, 10);
+  memcpy(buf + 10, "T00:00:00Z", 11);
+  return tm_parse_timestamp(buf, 20, sec, &ns);
+}

@@ -17,6 +17,10 @@
  * or outside TM_MIN_SEC..TM_MAX_SEC. */
 POL_INTERNAL bool tm_parse_timestamp(const char *s, size_t n, int64_t *sec,
                                      int32_t *ns);
+/* A calendar date "YYYY-MM-DD" (exactly that form: as-of dates, waiver
+ * expiry) as the seconds of its midnight UTC; false if malformed or not
+ * a real date (2026-02-30). */
+POL_INTERNAL bool tm_parse_date(const char *s, int64_t *sec);
 /* "2009-02-13T23:31:30Z", with 3, 6 or 9 fraction digits when needed.
  * [buf] has room for 40 bytes; returns the length written (NUL added). */
 POL_INTERNAL size_t tm_format_timestamp(char *buf, int64_t sec, int32_t ns);

@@ -14,6 +14,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "host.h"
 #include "ops.h"
@@ -197,7 +198,22 @@ static val deeper(vm *v, val x, val key, bool konst) {
 
 static val str_val(const str *s) { return val_from_str(V_STRING, (str *)s); }
 
+/* now(): the evaluation date the host set (the report's as-of date),
+ * else the clock. */
+static val now_val(const vm *v) {
+  struct timespec ts;
+  if (v->has_now)
+    return val_timestamp(v->now_sec, 0);
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return val_timestamp((int64_t)ts.tv_sec, (int32_t)ts.tv_nsec);
+}
+
 static val loadvar(vm *v, const map *vars, const str *name) {
+  /* now() compiles to $now: looked at before the facts, so that a fact
+   * set cannot hold its own "$now" and move the date */
+  if (unlikely(name->data[0] == '$') && name->len == 4 &&
+      memcmp(name->data, "$now", 4) == 0)
+    return now_val(v);
   const val *x = vars ? map_get_str(vars, name->data, name->len, name->hash)
                       : NULL;
   if (likely(x != NULL)) {

@@ -63,6 +63,8 @@ typedef struct vm {
   size_t max_memory;  /* bytes of temporaries per run; 0: unlimited */
   err limit_err;      /* the memory-limit error of the last run */
   struct rx_scratch *rx;    /* for MATCH; made on first use */
+  bool has_now;       /* now() is now_sec (an as-of date), not the clock */
+  int64_t now_sec;
   int (*interrupt)(void *); /* polled on loops: non-zero stops the run */
   void *interrupt_user;
 } vm;

@@ -7,10 +7,10 @@
 # apt-get line, and fails. Quiet when nothing is missing. The Makefile runs
 # it once per build directory, before it builds anything.
 #
-# The PostgreSQL server (for the extension in pg/) is wanted, not needed:
-# installed the same way with the rest, but when it is missing and cannot
-# be installed the build goes on, and `make pg-test` says "skipped" and
-# why.
+# The PostgreSQL server (for the extension in pg/), chromium and the CJK
+# fonts are wanted, not needed: installed the same way with the rest, but
+# when they are missing and cannot be installed the build goes on, and the
+# tests that use them say "skipped" and why.
 
 # The build's dependencies, the only list of them: how to look for each
 # (a command, a pkg-config module or a directory) and its Debian package.
@@ -26,11 +26,16 @@ pc  cmocka              libcmocka-dev
 dir /usr/share/zoneinfo tzdata
 '
 
-# Wanted: the PostgreSQL 15 server and its PGXS, where Debian puts them
-# (make's PG_CONFIG can point elsewhere).
+# Wanted: what some tests use when it is there, and say "skipped: why"
+# when it is not. The PostgreSQL 15 server and its PGXS, where Debian puts
+# them (make's PG_CONFIG can point elsewhere), for make pg-test; chromium
+# renders the HTML report and fonts-noto-cjk gives its page Japanese
+# glyphs (make report-tests).
 wants='
 file /usr/lib/postgresql/15/bin/postgres postgresql-15
 file /usr/lib/postgresql/15/lib/pgxs/src/makefiles/pgxs.mk postgresql-server-dev-15
+cmd  chromium            chromium
+dir  /usr/share/fonts/opentype/noto fonts-noto-cjk
 '
 
 # `sh tests/deps.sh fuzz` looks for what `make fuzz` needs instead (and
@@ -97,8 +102,8 @@ fi
 # What is wanted first: its failure only leaves pg-test to say "skipped".
 find_missing "$wants"
 if [ -n "$pkgs" ] && [ -n "$as_root" ]; then
-  echo "deps: missing $what (wanted for the PostgreSQL extension); installing$pkgs"
-  apt_install $pkgs || echo "deps: apt-get install$pkgs failed; make pg-test will say skipped"
+  echo "deps: missing $what (wanted by optional tests); installing$pkgs"
+  apt_install $pkgs || echo "deps: apt-get install$pkgs failed; the tests that use them will say skipped"
 fi
 
 find_missing "$needs"

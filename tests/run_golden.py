@@ -24,7 +24,12 @@ Three kinds of case:
    standard input, NAME.stdout-to a file to send standard output to
    instead (such as /dev/full, to test write errors), NAME.needs files
    the case needs, one per line ($BUILD as above): when one is missing
-   (the check sheets made from ../shared/seeds), the case is skipped.
+   (the check sheets made from ../shared/seeds), the case is skipped;
+   NAME.env lines NAME=VALUE of environment for the case.
+
+Every case runs in a fixed environment: LANG=C.UTF-8 (no LC_ALL,
+LC_MESSAGES, COLUMNS, NO_COLOR), and SOURCE_DATE_EPOCH at 2026-01-15 UTC,
+policyc's "today" for reports (the as-of date their stamps record).
 
 Prints one line per failure and ends with `N passed, M failed`.
 
@@ -39,10 +44,21 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 EXPECT = re.compile(r"^(?P<expr>.*?)\s*//\s*=>\s*(?P<want>.*)$")
 
 
-def run(argv, cwd=None, stdin=subprocess.DEVNULL, stdout_to=None):
+def case_env(extra=None):
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("LC_ALL", "LC_MESSAGES", "LANGUAGE", "COLUMNS",
+                        "NO_COLOR")}
+    env["LANG"] = "C.UTF-8"
+    env["SOURCE_DATE_EPOCH"] = "1768435200"  # 2026-01-15T00:00:00Z
+    env.update(extra or {})
+    return env
+
+
+def run(argv, cwd=None, stdin=subprocess.DEVNULL, stdout_to=None, env=None):
     out = open(stdout_to, "wb") if stdout_to else subprocess.PIPE
     p = subprocess.run(argv, cwd=cwd, stdin=stdin, stdout=out,
-                       stderr=subprocess.PIPE, timeout=60)
+                       stderr=subprocess.PIPE, timeout=60,
+                       env=env or case_env())
     return p.returncode, (p.stdout or b"").decode("utf-8", "replace"), \
         p.stderr.decode("utf-8", "replace")
 
@@ -94,12 +110,18 @@ def check_cli(policyc, base):
     stdout_to = None
     if os.path.exists(base + ".stdout-to"):
         stdout_to = open(base + ".stdout-to").read().strip()
+    extra = {}
+    if os.path.exists(base + ".env"):
+        for line in open(base + ".env", encoding="utf-8"):
+            if "=" in line:
+                k, v = line.rstrip("\n").split("=", 1)
+                extra[k] = v
     rc, out, err = run([policyc] + args, cwd=os.path.dirname(base),
-                       stdin=stdin, stdout_to=stdout_to)
+                       stdin=stdin, stdout_to=stdout_to, env=case_env(extra))
     ok = rc == want_rc
     for ext, got in ((".out", out), (".err", err)):
         if os.path.exists(base + ext):
-            want = open(base + ext, encoding="utf-8").read()
+            want = open(base + ext, encoding="utf-8", newline="").read()
             want = want.replace("$BUILD", os.path.dirname(policyc))
             ok = ok and want == got
     return ok, (rc, out, err)
@@ -112,7 +134,7 @@ def update(policyc, names):
         build = os.path.dirname(policyc)
         for ext, got in ((".out", out), (".err", err)):
             if os.path.exists(base + ext):
-                open(base + ext, "w", encoding="utf-8").write(
+                open(base + ext, "w", encoding="utf-8", newline="").write(
                     got.replace(build, "$BUILD"))
         if os.path.exists(base + ".status") or rc != 0:
             open(base + ".status", "w").write("%d\n" % rc)

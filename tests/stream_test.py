@@ -94,8 +94,8 @@ def main():
                                         ["--format", "ndjson"])
         rss[n] = kb
         check(status == 3, f"{n} vendors: exit status {status}, expected 3")
-        check(lines == n + 1, f"{n} vendors: {lines} output lines, expected "
-              f"{n} results and 1 error record")
+        check(lines == n + 2, f"{n} vendors: {lines} output lines, expected "
+              f"{n} results, 1 error record and the stamp line")
         if n == big:
             check(err.strip() == want_err,
                   f"stderr {err.strip()!r}, expected {want_err!r}")

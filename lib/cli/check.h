@@ -31,10 +31,33 @@ typedef struct check_opts {
   int jobs;
   size_t max_record;
   pol_config cfg;
+  const char *lang;    /* --lang, or NULL: from the locale */
+  long width;          /* --width, or -1: COLUMNS / the terminal */
+  int matrix;          /* --matrix: POL_MATRIX_* */
+  const char *as_of;   /* --as-of, or NULL: today */
+  const char *waivers; /* --waivers FILE, or NULL */
+  const char *output;  /* -o FILE, or NULL: standard output */
+  const char *verify;  /* --verify-stamp REPORT.json, or NULL */
 } check_opts;
+
+/* The waivers of --waivers: the library's set, and where each waiver
+ * is in the file and whether a vendor it names was checked (an unknown
+ * vendor is an error at the end). check_waivers.c. */
+typedef struct waiver_file {
+  pol_waivers *set;
+  char **vendor;       /* per waiver: its vendor, rule, line and column */
+  char **rule;
+  unsigned *line, *col;
+  bool *seen;
+  size_t n;
+  char *text;          /* the file's bytes, for the stamp */
+  size_t len;
+} waiver_file;
 
 typedef struct check_run {
   const check_opts *o;
+  waiver_file *wf;     /* NULL without --waivers */
+  char as_of[11];
   pol_env *env;
   const pol_policy *pol;
   pol_writer *w;
@@ -63,6 +86,22 @@ void check_write_chunk(check_run *cr, pol_report *rep, const char *text,
                        size_t len);
 /* The progress line (at most once a second; [final]: the last one). */
 void check_progress(check_run *cr, bool final);
+/* Open the input [path] for reading records, its bytes going into the
+ * stamp; NULL after saying why it cannot be read. */
+reader *check_open(check_run *cr, const char *path);
+/* Give a new report of the run its settings: as-of date, waivers. */
+bool check_report_setup(check_run *cr, pol_report *rep);
+/* Read the waivers file [path] for [pol] into *[wf]: EXIT_OK, or the
+ * status after reporting each problem at its place in the file. */
+int waivers_load(const char *path, const pol_policy *pol, waiver_file *wf);
+void waivers_unload(waiver_file *wf);
+/* Note the vendors of [rep] that waivers name; at the end, report the
+ * waivers whose vendor never came (false if there are any). */
+void waivers_note(waiver_file *wf, const pol_report *rep);
+bool waivers_all_seen(const waiver_file *wf, const char *path);
+/* --verify-stamp: re-run the check the JSON report o->verify records and
+ * compare (check_verify.c). */
+int check_verify(check_opts *o);
 /* Load and check one record into [rep]: POL_OK (results in [rep]),
  * POL_EFORMAT (the message in [msg], the input is bad), or another code
  * that stops the run (its message in [msg]). */

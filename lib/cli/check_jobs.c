@@ -57,12 +57,13 @@ int check_serial(check_run *cr) {
   int status = EXIT_OK;
   if (pol_facts_new(cr->env, &f) != POL_OK ||
       pol_report_new(cr->pol, cr->o->unknown, &rep) != POL_OK ||
+      !check_report_setup(cr, rep) ||
       pol_ctx_new(cr->env, &ctx) != POL_OK) {
     cli_error("out of memory");
     status = EXIT_INPUT;
   }
   for (int i = 0; status == EXIT_OK && i < cr->o->nfacts; i++) {
-    reader *r = reader_open(cr->o->facts[i], cr->o->max_record);
+    reader *r = check_open(cr, cr->o->facts[i]);
     if (!r) {
       cr->read_failed = true;
       continue;
@@ -222,7 +223,7 @@ static bool hand(pool *p, const record *rec, const char *name,
 static int feed(pool *p) {
   check_run *cr = p->cr;
   for (int i = 0; i < cr->o->nfacts && !p->failed; i++) {
-    reader *r = reader_open(cr->o->facts[i], cr->o->max_record);
+    reader *r = check_open(cr, cr->o->facts[i]);
     if (!r) {
       cr->read_failed = true;
       continue;
@@ -256,7 +257,8 @@ static bool pool_init(pool *p, check_run *cr) {
   p->slots = calloc(p->nslots, sizeof *p->slots);
   for (size_t i = 0; p->slots && i < p->nslots; i++)
     if (pol_facts_new(cr->env, &p->slots[i].facts) != POL_OK ||
-        pol_report_new(cr->pol, cr->o->unknown, &p->slots[i].rep) != POL_OK)
+        pol_report_new(cr->pol, cr->o->unknown, &p->slots[i].rep) != POL_OK ||
+        !check_report_setup(cr, p->slots[i].rep))
       return false;
   pthread_mutex_init(&p->mu, NULL);
   pthread_cond_init(&p->work, NULL);

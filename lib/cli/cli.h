@@ -81,6 +81,19 @@ int cli_diag_flags(const cli_diag_opts *o);
 int cli_load_policy(pol_env *env, const char *path, int flags,
                     pol_policy **pol);
 
+/* ---- the environment of reports (env.c) ---- */
+/* "ja" when the locale (LC_ALL, LC_MESSAGES, LANG) is Japanese, else
+ * "en". */
+const char *cli_default_lang(void);
+/* COLUMNS when set, else the terminal's width when standard output is
+ * one, else 0 (no limit). */
+unsigned cli_terminal_width(void);
+/* Whether [s] is a real date written YYYY-MM-DD. */
+bool cli_valid_date(const char *s);
+/* Today as YYYY-MM-DD in local time, or the UTC date of
+ * SOURCE_DATE_EPOCH when that is set (for reproducible runs). */
+void cli_today(char buf[11]);
+
 int cmd_eval(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_compile(int argc, char **argv);

@@ -14,6 +14,7 @@
  * status otherwise: 0 every vendor complies, 1 some vendor does not, 2
  * usage or compile error (docs/cli.md).
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,7 +29,21 @@ static const char check_usage[] =
     "  POLICY                a policy file, or a saved one (policyc compile)\n"
     "  FACTS                 vendor fact sets: JSON files, NDJSON (one\n"
     "                        vendor per line), or - for standard input\n"
-    "  --format=FORMAT       text (default), json, ndjson or questions\n"
+    "  --format=FORMAT       text (default), json, ndjson, markdown, html,\n"
+    "                        csv, junit, sarif, tap or questions\n"
+    "  -o FILE               write the report to FILE (replaced whole, only\n"
+    "                        when the run succeeds) instead of stdout\n"
+    "  --lang=ja|en          language of headings and verdict words\n"
+    "                        (default: from the locale, else en)\n"
+    "  --width N             text: columns to fit (default: COLUMNS, or the\n"
+    "                        terminal's; unlimited when piped)\n"
+    "  --matrix=VIEW         several vendors: rules (rows are rules),\n"
+    "                        vendors (rows are vendors) or auto\n"
+    "  --as-of DATE          evaluation date YYYY-MM-DD for now() and\n"
+    "                        waiver expiry (default: today)\n"
+    "  --waivers FILE        accept known gaps: JSON waivers (docs/cli.md)\n"
+    "  --verify-stamp REPORT.json  re-run the check a JSON report records\n"
+    "                        and say whether the result is the same\n"
     "  --questions           same as --format=questions: the questions to\n"
     "                        send each vendor for its UNKNOWN rules\n"
     "  --unknown=MODE        how an UNKNOWN must-rule counts: fail\n"
@@ -63,6 +78,14 @@ static int *when_slot(const char *name, check_opts *o) {
   return !strcmp(name, "--progress") ? &o->progress : NULL;
 }
 
+static const char **path_slot(const char *name, check_opts *o) {
+  if (!strcmp(name, "--waivers"))
+    return &o->waivers;
+  if (!strcmp(name, "-o"))
+    return &o->output;
+  return !strcmp(name, "--verify-stamp") ? &o->verify : NULL;
+}
+
 static int number_opt(const char *name, const char *v, check_opts *o) {
   unsigned long long x;
   if (!cli_parse_size(v, &x))
@@ -75,6 +98,8 @@ static int number_opt(const char *name, const char *v, check_opts *o) {
     o->max_record = (size_t)x;
   else if (!strcmp(name, "--jobs") && x > 0 && x <= 256)
     o->jobs = (int)x;
+  else if (!strcmp(name, "--width") && x > 0 && x < 100000)
+    o->width = (long)x;
   else
     return usage_error("bad value for ", name);
   return EXIT_OK;
@@ -90,8 +115,32 @@ static int value_opt(const char *name, const char *v, check_opts *o) {
   }
   if (!strcmp(name, "--format")) {
     if ((o->format = pol_format_find(v)) < 0)
-      return usage_error("unknown format (text, json, ndjson, questions): ",
-                         v);
+      return usage_error("unknown format (text, json, ndjson, markdown, "
+                         "html, csv, junit, sarif, tap, questions): ", v);
+    return EXIT_OK;
+  }
+  if (!strcmp(name, "--lang")) {
+    if (strcmp(v, "ja") && strcmp(v, "en"))
+      return usage_error("bad value for --lang (ja, en): ", v);
+    o->lang = v;
+    return EXIT_OK;
+  }
+  if (!strcmp(name, "--matrix")) {
+    static const char *const views[] = {"auto", "rules", "vendors"};
+    for (o->matrix = 2; o->matrix >= 0; o->matrix--)
+      if (!strcmp(v, views[o->matrix]))
+        return EXIT_OK;
+    return usage_error("bad value for --matrix (rules, vendors, auto): ", v);
+  }
+  if (!strcmp(name, "--as-of")) {
+    if (!cli_valid_date(v))
+      return usage_error("bad --as-of date (expected YYYY-MM-DD): ", v);
+    o->as_of = v;
+    return EXIT_OK;
+  }
+  const char **path = path_slot(name, o);
+  if (path) {
+    *path = v;
     return EXIT_OK;
   }
   if (!strcmp(name, "--unknown")) {
@@ -106,7 +155,9 @@ static int value_opt(const char *name, const char *v, check_opts *o) {
 static int one_opt(int argc, char **argv, int *i, check_opts *o) {
   static const char *const valued[] = {
       "--format", "--unknown", "--color", "--excerpt", "--progress",
-      "--max-steps", "--max-memory", "--max-record", "--jobs"};
+      "--max-steps", "--max-memory", "--max-record", "--jobs", "--lang",
+      "--width", "--matrix", "--as-of", "--waivers", "-o",
+      "--verify-stamp"};
   const char *v, *a = argv[*i];
   if (!strcmp(a, "--questions")) {
     o->format = POL_FORMAT_QUESTIONS;
@@ -146,6 +197,10 @@ static int parse_args(int argc, char **argv, check_opts *o) {
     if (rc != EXIT_OK)
       return rc;
   }
+  if (o->verify && argc - i == 0)
+    return EXIT_OK;
+  if (o->verify)
+    return usage_error("--verify-stamp takes no POLICY or FACTS", NULL);
   if (argc - i < 2)
     return usage_error(argc - i < 1 ? "missing POLICY and FACTS"
                                     : "missing FACTS", NULL);
@@ -157,9 +212,8 @@ static int parse_args(int argc, char **argv, check_opts *o) {
 
 /* ==== output ============================================================= */
 
-static int write_stdout(void *user, const char *data, size_t len) {
-  (void)user;
-  return fwrite(data, 1, len, stdout) == len ? 0 : -1;
+static int write_out(void *user, const char *data, size_t len) {
+  return fwrite(data, 1, len, (FILE *)user) == len ? 0 : -1;
 }
 
 /* The progress line: "checked N vendors (R/s)", at most once a second,
@@ -208,6 +262,7 @@ void check_bad_input(check_run *cr, const char *source, const char *msg) {
 }
 
 static void count(check_run *cr, const pol_report *rep) {
+  waivers_note(cr->wf, rep);
   for (size_t i = 0; i < pol_report_vendor_count(rep); i++) {
     cr->vendors++;
     cr->noncompliant += !pol_report_compliant(rep, i);
@@ -234,13 +289,14 @@ void check_write_chunk(check_run *cr, pol_report *rep, const char *text,
 
 /* ==== the run ============================================================ */
 
-static int exit_status(const check_run *cr) {
+static int exit_status(const check_run *cr, FILE *out) {
   if (cr->bad > CHECK_MAX_MESSAGES)
     cli_error("%llu more inputs could not be checked",
               (unsigned long long)(cr->bad - CHECK_MAX_MESSAGES));
-  if (cr->write_failed || !cli_flush_stdout()) {
+  if (cr->write_failed || (out == stdout && !cli_flush_stdout())) {
     if (cr->write_failed)
-      cli_error("error writing standard output");
+      cli_error("error writing %s", cr->o->output ? cr->o->output
+                                                  : "standard output");
     return EXIT_INPUT;
   }
   if (cr->bad || cr->read_failed)
@@ -252,25 +308,120 @@ static int exit_status(const check_run *cr) {
   return cr->noncompliant ? EXIT_FAIL : EXIT_OK;
 }
 
-static int stream(check_run *cr) {
-  int flags = 0;
-  if (cli_color(cr->o->color, STDOUT_FILENO) &&
-      cr->o->format == POL_FORMAT_TEXT)
-    flags |= POL_RENDER_COLOR;
-  if (pol_writer_new(cr->pol, cr->o->format, flags, cr->o->unknown,
-                     write_stdout, NULL, &cr->w) != POL_OK) {
+static void tap(void *user, const void *data, size_t n) {
+  pol_writer_input_data(user, data, n);
+}
+
+reader *check_open(check_run *cr, const char *path) {
+  reader *r = reader_open(path, cr->o->max_record);
+  if (r && pol_writer_input(cr->w, POL_INPUT_FACTS, path) == POL_OK)
+    reader_tap(r, tap, cr->w);
+  return r;
+}
+
+bool check_report_setup(check_run *cr, pol_report *rep) {
+  return pol_report_set_as_of(rep, cr->as_of) == POL_OK &&
+         pol_report_set_waivers(rep, cr->wf ? cr->wf->set : NULL) == POL_OK;
+}
+
+/* The options that change verdicts, as the stamp records them and
+ * --verify-stamp reads them back: --NAME=VALUE words. */
+static void stamp_options(const check_run *cr, char *buf, size_t cap) {
+  static const char *const modes[] = {"fail", "warn", "ignore"};
+  const check_opts *o = cr->o;
+  int n = snprintf(buf, cap, "--unknown=%s --max-steps=%llu "
+                   "--max-memory=%llu", modes[o->unknown],
+                   (unsigned long long)o->cfg.max_steps,
+                   (unsigned long long)o->cfg.max_memory);
+  for (int i = 0; i < o->ndirs && n > 0 && (size_t)n < cap; i++)
+    n += snprintf(buf + n, cap - (size_t)n, " -I=%s", o->dirs[i]);
+  for (int i = 0; i < o->nplugins && n > 0 && (size_t)n < cap; i++)
+    n += snprintf(buf + n, cap - (size_t)n, " --plugin=%s", o->plugins[i]);
+  if (o->waivers && n > 0 && (size_t)n < cap)
+    snprintf(buf + n, cap - (size_t)n, " --waivers=%s", o->waivers);
+}
+
+static int open_writer(check_run *cr, FILE *out) {
+  const check_opts *o = cr->o;
+  char opts[8192];
+  pol_writer_options wo;
+  pol_writer_options_init(&wo);
+  wo.format = o->format;
+  /* auto colours only a terminal, never a -o file; always colours both */
+  bool color = o->color < 0 ? out == stdout && cli_color(-1, STDOUT_FILENO)
+                            : cli_color(o->color, STDOUT_FILENO);
+  wo.flags = color && o->format == POL_FORMAT_TEXT ? POL_RENDER_COLOR : 0;
+  wo.unknown_mode = o->unknown;
+  wo.lang = o->lang ? o->lang : cli_default_lang();
+  wo.width = o->width >= 0 ? (unsigned)o->width
+             : out == stdout ? cli_terminal_width() : 0;
+  wo.matrix = o->matrix;
+  wo.as_of = cr->as_of;
+  stamp_options(cr, opts, sizeof opts);
+  wo.options = opts;
+  if (pol_writer_open(cr->pol, &wo, write_out, out, &cr->w) != POL_OK) {
     cli_error("out of memory");
     return EXIT_INPUT;
   }
+  if (cr->wf && (pol_writer_input(cr->w, POL_INPUT_WAIVERS, o->waivers) ||
+                 pol_writer_input_data(cr->w, cr->wf->text, cr->wf->len)))
+    return EXIT_INPUT;
+  return EXIT_OK;
+}
+
+static int stream(check_run *cr, FILE *out) {
+  int rc = open_writer(cr, out);
+  if (rc != EXIT_OK)
+    return rc;
   cr->started = cr->last_progress = now();
   cr->progress = cr->o->progress < 0 ? isatty(STDERR_FILENO)
                                      : cr->o->progress;
-  int rc = cr->o->jobs > 1 ? check_parallel(cr) : check_serial(cr);
+  rc = cr->o->jobs > 1 ? check_parallel(cr) : check_serial(cr);
   if (rc == EXIT_OK && pol_writer_finish(cr->w) != POL_OK)
     cr->write_failed = true;
   check_progress(cr, true);
   pol_writer_free(cr->w);
-  return rc == EXIT_OK ? exit_status(cr) : rc;
+  if (rc == EXIT_OK && !waivers_all_seen(cr->wf, cr->o->waivers))
+    rc = EXIT_USAGE;
+  return rc == EXIT_OK ? exit_status(cr, out) : rc;
+}
+
+/* Stream into -o FILE: a temporary file beside it, renamed over it only
+ * when the run succeeds (exit 0 or 1), removed otherwise. */
+static int stream_to_file(check_run *cr) {
+  const char *path = cr->o->output;
+  size_t n = strlen(path);
+  char *tmp = malloc(n + sizeof ".tmpXXXXXX");
+  if (!tmp) {
+    cli_error("out of memory");
+    return EXIT_INPUT;
+  }
+  memcpy(tmp, path, n);
+  memcpy(tmp + n, ".tmpXXXXXX", sizeof ".tmpXXXXXX");
+  int fd = mkstemp(tmp);
+  FILE *out = fd >= 0 ? fdopen(fd, "w") : NULL;
+  if (!out) {
+    cli_error("%s: %s", path, strerror(errno));
+    if (fd >= 0)
+      close(fd);
+    free(tmp);
+    return EXIT_INPUT;
+  }
+  int status = stream(cr, out);
+  bool ok = fflush(out) == 0 && fsync(fileno(out)) == 0;
+  ok = fclose(out) == 0 && ok;
+  if (!ok && status <= EXIT_FAIL) {
+    cli_error("%s: %s", path, strerror(errno));
+    status = EXIT_INPUT;
+  }
+  if (status <= EXIT_FAIL && rename(tmp, path) != 0) {
+    cli_error("%s: %s", path, strerror(errno));
+    status = EXIT_INPUT;
+  }
+  if (status > EXIT_FAIL)
+    unlink(tmp);
+  free(tmp);
+  return status;
 }
 
 static int run(check_opts *o) {
@@ -287,11 +438,23 @@ static int run(check_opts *o) {
     status = cli_load_policy(env, o->policy, cli_diag_flags(&diag), &pol);
   if (status == EXIT_OK) {
     check_run cr;
+    waiver_file wf;
     memset(&cr, 0, sizeof cr);
     cr.o = o;
     cr.env = env;
     cr.pol = pol;
-    status = stream(&cr);
+    if (o->as_of)
+      snprintf(cr.as_of, sizeof cr.as_of, "%s", o->as_of);
+    else
+      cli_today(cr.as_of);
+    if (o->waivers) {
+      status = waivers_load(o->waivers, pol, &wf);
+      cr.wf = &wf;
+    }
+    if (status == EXIT_OK)
+      status = o->output ? stream_to_file(&cr) : stream(&cr, stdout);
+    if (o->waivers)
+      waivers_unload(&wf);
   }
 done:
   pol_policy_free(pol);
@@ -314,9 +477,10 @@ int cmd_check(int argc, char **argv) {
     cli_error("out of memory");
     return EXIT_INPUT;
   }
+  o.width = -1;
   int status = parse_args(argc, argv, &o);
   if (status == EXIT_OK)
-    status = run(&o);
+    status = o.verify ? check_verify(&o) : run(&o);
   free(o.dirs);
   free(o.plugins);
   return status < 0 ? EXIT_OK : status;

@@ -34,6 +34,8 @@ struct reader {
   size_t max;                  /* largest record kept */
   unsigned line;               /* the line of buf[pos] */
   bool eof, failed, at_start;  /* at_start: nothing read yet */
+  void (*tap)(void *, const void *, size_t); /* sees every byte read */
+  void *tap_user;
   char msg[160];
   /* the bytes the scan stops at, in a string, outside one, and in a
    * scalar record: every other byte is skipped by a table lookup */
@@ -93,6 +95,12 @@ void reader_close(reader *r) {
 
 const char *reader_name(const reader *r) { return r->name; }
 
+void reader_tap(reader *r, void (*fn)(void *, const void *, size_t),
+                void *user) {
+  r->tap = fn;
+  r->tap_user = user;
+}
+
 /* Read more: keep the bytes from the record start (or the record held),
  * moved to the front; grow the buffer when the record fills it. false at
  * the end or on an error. */
@@ -131,6 +139,8 @@ static bool fill(reader *r) {
       return false;
     }
     r->eof = n == 0;
+    if (r->tap && n > 0)
+      r->tap(r->tap_user, r->buf + r->end, (size_t)n);
     r->end += (size_t)n;
     return n > 0;
   }

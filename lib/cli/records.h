@@ -41,6 +41,10 @@ typedef struct record {
  * [max_record] bytes; NULL after printing why it cannot be read. */
 reader *reader_open(const char *path, size_t max_record);
 void reader_close(reader *r);
+/* Have [fn]([user], bytes, n) called with every piece of the input as it
+ * is read, in order (for the report's stamp: its SHA-256). */
+void reader_tap(reader *r, void (*fn)(void *user, const void *data,
+                                      size_t n), void *user);
 /* The name of the input in messages: its path, or "<stdin>". */
 const char *reader_name(const reader *r);
 /* The next record into *[rec]: 1, or 0 at the end of the input, or -1

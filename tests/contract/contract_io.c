@@ -154,7 +154,7 @@ static void test_streaming(void) {
   CHECK_STR(reused, fresh);
   for (const char *p = reused; *p; p++)
     lines += *p == '\n';
-  CHECK(lines == 5); /* NDJSON: one line per input */
+  CHECK(lines == 6); /* NDJSON: one line per input, then the stamp */
   CHECK_HAS(reused, "s.ndjson:3:");
   /* vendor 2 (A) does not state MFA, vendor 1 (B) did: no merge */
   second = strchr(reused, '\n');

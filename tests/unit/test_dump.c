@@ -196,6 +196,27 @@ static char *read_file(const char *path, size_t *len) {
   return buf;
 }
 
+/* [text] without what a saved policy does not keep, in place: the
+ * stamp (whose policy hash is of the source, or of the saved bytes) and
+ * the `when` text of SKIPPED rules (not in the bytecode format). */
+static char *comparable(char *text) {
+  char *tail = strstr(text, "\nStamp\n");
+  if (tail)
+    *tail = '\0';
+  char *w, *out = text;
+  for (char *line = text; line && *line; line = w ? w + 1 : NULL) {
+    w = strchr(line, '\n');
+    size_t n = w ? (size_t)(w - line) + 1 : strlen(line);
+    if (!strstr(line, "not applicable: when ") ||
+        (w && strstr(line, "not applicable: when ") > w)) {
+      memmove(out, line, n);
+      out += n;
+    }
+  }
+  *out = '\0';
+  return text;
+}
+
 /* Save [pol], load it back, and check that the two agree on everything
  * and that the loaded one saves to the same bytes. */
 static void round_trip(fixture *f, pol_policy *pol) {
@@ -208,7 +229,7 @@ static void round_trip(fixture *f, pol_policy *pol) {
   assert_pol_ok(f, pol_policy_load(f->env, data, len, "t.polc", &back));
   assert_int_equal(pol_policy_rule_count(back), pol_policy_rule_count(pol));
   char *want = everything(f, pol), *got = everything(f, back);
-  assert_string_equal(got, want);
+  assert_string_equal(comparable(got), comparable(want));
   void *again = save(f, back, &len2);
   assert_int_equal(len2, len);
   assert_memory_equal(again, data, len);

@@ -40,7 +40,12 @@ SELECT pol_compliant(p, :'facts') AS compliant FROM every;
 
 -- The JSON report of one vendor (its layout is docs/report-format.md's,
 -- as equal to policyc's below; jsonb orders keys its own way).
-SELECT pol_check(p, :'facts') - 'results' AS head FROM every;
+SELECT pol_check(p, :'facts') - 'results' - 'stamp' AS head FROM every;
+-- The stamp names the engine and the policy's hash; no inputs (jsonb).
+SELECT r->'stamp'->>'engine' LIKE 'policyc %' AS engine,
+       length(r->'stamp'->'policy'->>'sha256') AS sha256_length,
+       r->'stamp'->'inputs' AS inputs
+FROM every, pol_check(p, :'facts') AS r;
 SELECT r->>'vendor' AS vendor, r->>'source' AS source, r->'compliant' AS
        compliant, r->'summary' AS summary
 FROM every, jsonb_path_query(pol_check(p, :'facts'), '$.results[*]') AS r;
@@ -74,7 +79,8 @@ FROM jsonb_array_elements(:'expected'::jsonb -> 'results')
      WITH ORDINALITY AS t(r, n);
 SELECT v.id, e.result - 'source' = (c.report #> '{results,0}') - 'source'
                AS same_result,
-       :'expected'::jsonb - 'results' = c.report - 'results' AS same_head,
+       :'expected'::jsonb - 'results' - 'stamp' =
+         c.report - 'results' - 'stamp' AS same_head,
        c.report #>> '{results,0,source}' AS source,
        pol_compliant(p.compiled, v.facts) = (e.result->'compliant')::bool
          AS same_compliant

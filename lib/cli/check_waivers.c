@@ -1,0 +1,167 @@
+/*
+ * check_waivers.c: `policyc check --waivers FILE`: the waivers file,
+ * read with positions (the import's JSON tree, import.h), checked member
+ * by member and handed to the library as a pol_waivers set. The form is
+ * docs/cli.md's "Waivers":
+ *
+ *   {"waivers": [{"rule": "backup_generations", "vendor": "...",
+ *                 "owner": "...", "justification": "...",
+ *                 "ticket": "SEC-12", "expires": "2026-12-31"}]}
+ *
+ * Every problem is reported at its place, FILE:LINE:COL, and all of them
+ * are reported before the run stops (exit 2); nothing is checked.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "import.h"
+
+static const char *const members[] = {"rule",   "vendor", "owner",
+                                      "justification", "ticket", "expires"};
+enum { M_RULE, M_VENDOR, M_OWNER, M_WHY, M_TICKET, M_EXPIRES, NMEMBERS };
+
+static void problem(const char *path, const jnode *at, const char *msg,
+                    const char *arg) {
+  fprintf(stderr, "%s:%u:%u: %s%s%s\n", path, at->line, at->col, msg,
+          arg ? arg : "", arg ? "'" : "");
+}
+
+/* The members of waiver [o] into [v] (NULL when absent); false after
+ * reporting what is wrong with them. */
+static bool members_of(const char *path, const jnode *o,
+                       const char *v[NMEMBERS]) {
+  bool ok = true;
+  memset(v, 0, NMEMBERS * sizeof *v);
+  for (size_t k = 0; k < o->n; k++) {
+    size_t m = 0;
+    while (m < NMEMBERS && strcmp(o->keys[k], members[m]) != 0)
+      m++;
+    if (m == NMEMBERS) {
+      problem(path, o->items[k], "unknown member '", o->keys[k]);
+      ok = false;
+    } else if (o->items[k]->kind == JN_STR) {
+      v[m] = o->items[k]->s;
+    } else if (!(m == M_EXPIRES && o->items[k]->kind == JN_NULL)) {
+      problem(path, o->items[k], "expected a string for '", members[m]);
+      ok = false;
+    }
+  }
+  static const int required[] = {M_RULE, M_VENDOR, M_OWNER, M_WHY};
+  for (size_t r = 0; ok && r < sizeof required / sizeof *required; r++)
+    if (!v[required[r]] || !*v[required[r]]) {
+      problem(path, o, "a waiver needs '", members[required[r]]);
+      ok = false;
+    }
+  return ok;
+}
+
+/* Add waiver [o] to wf; false after reporting why it cannot be. */
+static bool one(const char *path, const jnode *o, waiver_file *wf) {
+  const char *v[NMEMBERS];
+  if (o->kind != JN_OBJ) {
+    problem(path, o, "a waiver is an object", NULL);
+    return false;
+  }
+  if (!members_of(path, o, v))
+    return false;
+  pol_waiver w = POL_WAIVER_INIT;
+  w.rule = v[M_RULE];
+  w.vendor = v[M_VENDOR];
+  w.owner = v[M_OWNER];
+  w.justification = v[M_WHY];
+  w.ticket = v[M_TICKET];
+  w.expires = v[M_EXPIRES];
+  if (pol_waivers_add(wf->set, &w) != POL_OK) {
+    const jnode *at = jn_get(o, "rule");
+    if (strstr(pol_waivers_errmsg(wf->set), "expiry"))
+      at = jn_get(o, "expires");
+    problem(path, at, pol_waivers_errmsg(wf->set), NULL);
+    return false;
+  }
+  size_t i = wf->n++;
+  wf->vendor[i] = strdup(w.vendor);
+  wf->rule[i] = strdup(w.rule);
+  wf->line[i] = o->line;
+  wf->col[i] = o->col;
+  return wf->vendor[i] && wf->rule[i];
+}
+
+static bool arrays(waiver_file *wf, size_t n) {
+  wf->vendor = calloc(n + 1, sizeof *wf->vendor);
+  wf->rule = calloc(n + 1, sizeof *wf->rule);
+  wf->line = calloc(n + 1, sizeof *wf->line);
+  wf->col = calloc(n + 1, sizeof *wf->col);
+  wf->seen = calloc(n + 1, sizeof *wf->seen);
+  return wf->vendor && wf->rule && wf->line && wf->col && wf->seen;
+}
+
+static int parse(const char *path, imp_pool *p, const pol_policy *pol,
+                 waiver_file *wf) {
+  jnode *root = jn_parse(p, wf->text, wf->len, path);
+  if (!root)
+    return EXIT_USAGE;
+  jnode *list = root->kind == JN_OBJ ? jn_get(root, "waivers") : NULL;
+  if (!list || list->kind != JN_ARR || root->n != 1) {
+    problem(path, root, "expected {\"waivers\": [...]}", NULL);
+    return EXIT_USAGE;
+  }
+  if (pol_waivers_new(pol, &wf->set) != POL_OK || !arrays(wf, list->n)) {
+    cli_error("out of memory");
+    return EXIT_INPUT;
+  }
+  bool ok = true;
+  for (size_t i = 0; i < list->n; i++)
+    ok &= one(path, list->items[i], wf);
+  return ok ? EXIT_OK : EXIT_USAGE;
+}
+
+int waivers_load(const char *path, const pol_policy *pol, waiver_file *wf) {
+  cli_input in;
+  memset(wf, 0, sizeof *wf);
+  if (!cli_read(path, &in))
+    return EXIT_INPUT;
+  wf->text = in.data;
+  wf->len = in.len;
+  imp_pool *p = imp_pool_new();
+  int status = p ? parse(path, p, pol, wf) : EXIT_INPUT;
+  imp_pool_free(p);
+  return status;
+}
+
+void waivers_unload(waiver_file *wf) {
+  for (size_t i = 0; i < wf->n; i++) {
+    free(wf->vendor[i]);
+    free(wf->rule[i]);
+  }
+  free(wf->vendor);
+  free(wf->rule);
+  free(wf->line);
+  free(wf->col);
+  free(wf->seen);
+  free(wf->text);
+  pol_waivers_free(wf->set);
+  memset(wf, 0, sizeof *wf);
+}
+
+void waivers_note(waiver_file *wf, const pol_report *rep) {
+  for (size_t v = 0; wf && v < pol_report_vendor_count(rep); v++)
+    for (size_t i = 0; i < wf->n; i++)
+      if (!wf->seen[i] &&
+          strcmp(wf->vendor[i], pol_report_vendor_name(rep, v)) == 0)
+        wf->seen[i] = true;
+}
+
+bool waivers_all_seen(const waiver_file *wf, const char *path) {
+  bool ok = true;
+  for (size_t i = 0; wf && i < wf->n; i++)
+    if (!wf->seen[i]) {
+      fprintf(stderr,
+              "%s:%u:%u: the waiver of rule '%s' names vendor '%s', which "
+              "no input has\n",
+              path, wf->line[i], wf->col[i], wf->rule[i], wf->vendor[i]);
+      ok = false;
+    }
+  return ok;
+}

@@ -1,0 +1,385 @@
+/*
+ * render_html.c: --format html, one self-contained page (render.h): inline
+ * CSS and SVG, no script, nothing fetched, for management and for print
+ * (A4). Each vendor's section (its rules with values, evidence, what is
+ * missing, the questions to send) is written as the vendor comes; the
+ * summary (the rules x vendors matrix grouped by severity, each vendor's
+ * score and disclosure rate as bars) needs every vendor, so it is written
+ * at the end from the verdict cells kept meanwhile (cell_store), and the
+ * page's flex order shows it first. The stamp closes the page.
+ *
+ * Every verdict is marked by class for styling and for tests: a matrix
+ * cell is <td class="cell v-fail">, a rule row <tr class="rule v-fail">
+ * (v-pass, v-fail, v-unknown, v-error, v-skipped; "waived" added when a
+ * waiver applies). tests/html_check.py counts them against the JSON.
+ */
+#include <string.h>
+
+#include "out.h"
+#include "render.h"
+
+#define MATRIX_COLUMNS 12 /* more vendors: one row per vendor instead */
+#define BAR_W 160         /* px of a full score bar */
+
+static const char *const vclass[] = {"v-pass", "v-fail", "v-unknown",
+                                     "v-error", "v-skipped"};
+
+static const char css[] =
+    "body{font-family:'Noto Sans CJK JP','IPAGothic','IPAPGothic',"
+    "'Hiragino Sans','Yu Gothic',sans-serif;margin:24px;color:#222;"
+    "display:flex;flex-direction:column;line-height:1.45}"
+    "header{order:0}#summary{order:1}main{order:2}footer{order:3}"
+    "h1{font-size:1.5em;margin:0 0 4px}h2{font-size:1.2em;margin:24px 0 8px;"
+    "border-bottom:2px solid #888}h3{font-size:1em}"
+    "table{border-collapse:collapse;margin:8px 0;font-size:.85em}"
+    "th,td{border:1px solid #bbb;padding:3px 6px;vertical-align:top;"
+    "text-align:left;overflow-wrap:anywhere}"
+    ".matrix td:first-child{white-space:nowrap}th{background:#eee}.sev th{background:#ddd;text-align:left}"
+    ".cell{text-align:center;white-space:nowrap}"
+    ".v-pass .badge,.cell.v-pass{background:#d8f0d8}"
+    ".v-fail .badge,.cell.v-fail{background:#f6cccc}"
+    ".v-unknown .badge,.cell.v-unknown{background:#fbeebb}"
+    ".v-error .badge,.cell.v-error{background:#e8d0f0}"
+    ".v-skipped .badge,.cell.v-skipped{background:#eee;color:#777}"
+    ".waived{outline:2px dashed #3a7}.badge{padding:1px 4px;"
+    "border-radius:3px;white-space:nowrap}"
+    ".w{background:#cfe8dc;margin-left:4px}"
+    "blockquote{margin:2px 0 2px 8px;padding-left:6px;border-left:3px "
+    "solid #ccc;color:#555}"
+    ".ok{color:#1a7f37;font-weight:bold}.ng{color:#c62828;"
+    "font-weight:bold}.meta{color:#555;margin:0}"
+    "code{font-family:monospace}footer{font-size:.8em;color:#555;"
+    "margin-top:24px}footer dd{margin-left:8em;overflow-wrap:anywhere}"
+    "footer dt{float:left;width:7em}"
+    "@media print{@page{size:A4;margin:12mm}body{margin:0}"
+    "tr{break-inside:avoid}section.vendor{break-before:page}}";
+
+static void x(sbuf *b, const char *s) { out_xml(b, s); }
+
+static void tag_text(sbuf *b, const char *open, const char *s,
+                     const char *close) {
+  sb_puts(b, open);
+  x(b, s);
+  sb_puts(b, close);
+}
+
+static void html_begin(renderer *w, sbuf *b) {
+  const policy *p = w->pol;
+  cells_init(w->state, &w->m);
+  sb_printf(b, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n"
+               "<meta charset=\"utf-8\">\n",
+            w->lang == LANG_JA ? "ja" : "en");
+  tag_text(b, "<title>", p->title ? p->title : p->name, "</title>\n");
+  sb_printf(b, "<style>%s</style>\n</head>\n<body>\n<header>\n", css);
+  tag_text(b, "<h1>", p->title ? p->title : p->name, "</h1>\n");
+  sb_puts(b, "<p class=\"meta\">");
+  x(b, p->name);
+  if (p->version) {
+    sb_printf(b, " · %s ", render_word(w->lang, W_VERSION));
+    x(b, p->version);
+  }
+  if (p->file) {
+    sb_puts(b, " · ");
+    x(b, p->file);
+  }
+  sb_puts(b, "</p>\n</header>\n<main>\n");
+}
+
+/* ==== one vendor ========================================================= */
+
+static void badge(sbuf *b, lang l, const rule_result *rr) {
+  sb_printf(b, "<span class=\"badge\">%s</span>", render_verdict(l, rr->v));
+  if (rr->waiver)
+    sb_printf(b, "<span class=\"badge w\">%s</span>",
+              render_word(l, rr->waiver_expired ? W_EXPIRED : W_WAIVED));
+}
+
+static void facts(const report *r, const vendor_result *vr, uint32_t i,
+                  lang l, sbuf *b) {
+  uint32_t n;
+  sbuf v;
+  sb_init(&v, &b->m);
+  fact_ref *f = report_refs(r, vr, i, false, &n);
+  for (uint32_t k = 0; k < n; k++) {
+    if (!render_resolve(r, vr, &f[k], b))
+      continue;
+    v.len = 0;
+    if (f[k].kind != FR_ABSENT)
+      val_print(&v, report_value(&f[k]));
+    sb_putc(&v, '\0');
+    tag_text(b, "<div><code>", f[k].path, "</code> = ");
+    tag_text(b, "<code>", v.p, "</code></div>");
+    if (f[k].evidence) {
+      sb_puts(b, "<blockquote>");
+      out_xml_span(b, f[k].evidence->data, f[k].evidence->len);
+      sb_puts(b, "</blockquote>");
+    }
+  }
+  f = report_refs(r, vr, i, true, &n);
+  for (uint32_t k = 0; k < n; k++)
+    if (render_resolve(r, vr, &f[k], b)) {
+      sb_printf(b, "<div>%s: ", render_word(l, W_MISSING));
+      tag_text(b, "<code>", f[k].path, "</code>");
+      sb_printf(b, " (%s)</div>", render_word(l, f[k].withheld
+                                                     ? W_WITHHELD
+                                                     : W_NOT_DISCLOSED));
+    }
+  b->oom |= v.oom;
+  sb_free(&v);
+}
+
+/* The notes of a rule: why it was skipped, its error or message, its
+ * residual, its waiver. */
+static void notes(const report *r, const vendor_result *vr, uint32_t i,
+                  lang l, sbuf *b) {
+  const rule *ru = &r->pol->rules[i];
+  const rule_result *rr = &vr->rules[i];
+  if (rr->v == VD_SKIPPED && ru->when_text) {
+    sb_printf(b, "<div>%s <code>", render_word(l, W_SKIPPED_WHEN));
+    x(b, ru->when_text);
+    sb_puts(b, "</code></div>");
+  }
+  const char *m = rr->reason ? rr->reason : report_message(r, vr, i);
+  if (m)
+    tag_text(b, "<div>", m, "</div>");
+  const char *res = render_residual(r, vr, i); /* TODO(#9) */
+  if (res) {
+    sb_printf(b, "<div class=\"residual\">%s <code>",
+              render_word(l, W_RESIDUAL));
+    x(b, res);
+    sb_puts(b, "</code></div>");
+  }
+  if (rr->waiver) {
+    sb_printf(b, "<div>%s: ", render_word(l, rr->waiver_expired ? W_EXPIRED
+                                                                : W_WAIVED));
+    x(b, rr->waiver->justification);
+    sb_puts(b, " (");
+    x(b, rr->waiver->owner);
+    if (rr->waiver->ticket) {
+      sb_puts(b, ", ");
+      x(b, rr->waiver->ticket);
+    }
+    if (rr->waiver->expires)
+      sb_printf(b, ", %s %s", render_word(l, W_EXPIRES),
+                rr->waiver->expires);
+    sb_puts(b, ")</div>");
+  }
+}
+
+static void rule_row(const renderer *w, const report *r,
+                     const vendor_result *vr, uint32_t i, sbuf *b) {
+  const rule *ru = &r->pol->rules[i];
+  const rule_result *rr = &vr->rules[i];
+  sb_printf(b, "<tr class=\"rule %s%s\"><td>", vclass[rr->v],
+            rule_waived(rr) ? " waived" : "");
+  badge(b, w->lang, rr);
+  sb_printf(b, "</td><td>%s</td>", render_severity(w->lang, ru->sev));
+  tag_text(b, "<td><code>", ru->id, "</code></td>");
+  tag_text(b, "<td>", ru->title, "</td><td>");
+  facts(r, vr, i, w->lang, b);
+  notes(r, vr, i, w->lang, b);
+  sb_puts(b, "</td></tr>\n");
+}
+
+/* The questions for the vendor's UNKNOWN rules: the rule's `ask`, else
+ * the schema's question for each missing fact, else the fact's path. */
+static void questions(const renderer *w, const report *r,
+                      const vendor_result *vr, sbuf *b) {
+  bool any = false;
+  for (uint32_t i = 0; i < r->pol->nrules; i++) {
+    if (vr->rules[i].v != VD_UNKNOWN)
+      continue;
+    if (!any)
+      sb_printf(b, "<h3>%s</h3>\n<ol class=\"questions\">\n",
+                render_word(w->lang, W_QUESTIONS));
+    any = true;
+    const char *ask = policy_rule_question(&r->pol->rules[i], w->lang);
+    uint32_t n;
+    fact_ref *f = report_refs(r, vr, i, true, &n);
+    if (ask || n == 0)
+      tag_text(b, "<li>", ask ? ask : r->pol->rules[i].title, "</li>\n");
+    for (uint32_t k = 0; !ask && k < n; k++) {
+      if (!render_resolve(r, vr, &f[k], b))
+        continue;
+      const char *q = policy_fact_question(r->pol, f[k].path, w->lang);
+      tag_text(b, "<li>", q ? q : f[k].path, " ");
+      tag_text(b, "(<code>", f[k].path, "</code>)</li>\n");
+    }
+  }
+  if (any)
+    sb_puts(b, "</ol>\n");
+}
+
+static void vendor_head(const renderer *w, const vendor_result *vr,
+                        sbuf *b) {
+  sbuf doc;
+  sb_init(&doc, &w->m);
+  render_document(&doc, vr);
+  tag_text(b, "<h2>", vr->name, "</h2>\n<p class=\"meta\">");
+  if (vr->service)
+    tag_text(b, "", vr->service, " · ");
+  if (doc.len)
+    tag_text(b, "", doc.p, " · ");
+  x(b, vr->source);
+  sb_printf(b, "</p>\n<p class=\"%s\">%s</p>\n", vr->compliant ? "ok" : "ng",
+            render_word(w->lang, vr->compliant ? W_COMPLIANT
+                                               : W_NOT_COMPLIANT));
+  b->oom |= doc.oom;
+  sb_free(&doc);
+}
+
+static void html_chunk(const renderer *w, const report *r, uint32_t j,
+                       sbuf *b) {
+  const vendor_result *vr = &r->vendors[j];
+  lang l = w->lang;
+  vendor_head(w, vr, b);
+  sb_printf(b, "<table class=\"rules\"><thead><tr><th>%s</th><th>%s</th>"
+               "<th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>\n",
+            render_word(l, W_VERDICT), render_word(l, W_SEVERITY),
+            render_word(l, W_RULE), render_word(l, W_TITLE),
+            render_word(l, W_FACTS));
+  for (uint32_t i = 0; i < r->pol->nrules; i++)
+    rule_row(w, r, vr, i, b);
+  sb_puts(b, "</tbody></table>\n");
+  questions(w, r, vr, b);
+}
+
+/* The section's element, numbered in input order, around the chunk. */
+static void html_place(renderer *w, const report *r, uint32_t i,
+                       const char *text, size_t len, sbuf *b) {
+  cells_keep(w->state, r, &r->vendors[i]);
+  sb_printf(b, "<section class=\"vendor\" id=\"vendor-%llu\">\n",
+            (unsigned long long)w->nvendors + 1);
+  sb_put(b, text, len);
+  sb_puts(b, "</section>\n");
+}
+
+/* ==== the summary ======================================================== */
+
+static void cell(sbuf *b, lang l, uint8_t c, const char *title) {
+  verdict v = (verdict)(c & CELL_VERDICT);
+  sb_printf(b, "<td class=\"cell %s%s\"", vclass[v],
+            (c & CELL_WAIVED) ? " waived" : "");
+  if (title) {
+    sb_puts(b, " title=\"");
+    x(b, title);
+    sb_putc(b, '"');
+  }
+  sb_printf(b, ">%s%s</td>", render_verdict(l, v),
+            (c & CELL_WAIVED) ? "*" : "");
+}
+
+/* Rules as rows, vendors as columns, grouped by severity. */
+static void matrix_rules(const renderer *w, const cell_store *c, sbuf *b) {
+  const policy *p = w->pol;
+  sb_printf(b, "<table class=\"matrix\"><thead><tr><th>%s</th><th>%s</th>",
+            render_word(w->lang, W_RULE), render_word(w->lang, W_TITLE));
+  for (size_t j = 0; j < c->nv; j++)
+    tag_text(b, "<th>", c->v[j].name, "</th>");
+  sb_puts(b, "</tr></thead>\n");
+  for (int s = SEV_MUST; s <= SEV_MAY; s++) {
+    sb_printf(b, "<tbody><tr class=\"sev\"><th colspan=\"%zu\">%s</th></tr>\n",
+              c->nv + 2, render_severity(w->lang, (severity)s));
+    for (uint32_t i = 0; i < p->nrules; i++) {
+      if (p->rules[i].sev != (severity)s)
+        continue;
+      tag_text(b, "<tr><td><code>", p->rules[i].id, "</code></td>");
+      tag_text(b, "<td>", p->rules[i].title, "</td>");
+      for (size_t j = 0; j < c->nv; j++)
+        cell(b, w->lang, cells_row(c, p, j)[i], NULL);
+      sb_puts(b, "</tr>\n");
+      render_spill(w, b);
+    }
+    sb_puts(b, "</tbody>\n");
+  }
+  sb_puts(b, "</table>\n");
+}
+
+/* Vendors as rows, one narrow cell per rule (its id as the tooltip). */
+static void matrix_vendors(const renderer *w, const cell_store *c,
+                           sbuf *b) {
+  const policy *p = w->pol;
+  sb_printf(b, "<table class=\"matrix\"><thead><tr><th>%s</th>",
+            render_word(w->lang, W_VENDOR));
+  for (uint32_t i = 0; i < p->nrules; i++)
+    sb_printf(b, "<th>%u</th>", i + 1);
+  sb_puts(b, "</tr></thead><tbody>\n");
+  for (size_t j = 0; j < c->nv; j++) {
+    tag_text(b, "<tr><th>", c->v[j].name, "</th>");
+    for (uint32_t i = 0; i < p->nrules; i++)
+      cell(b, w->lang, cells_row(c, p, j)[i], p->rules[i].id);
+    sb_puts(b, "</tr>\n");
+    render_spill(w, b);
+  }
+  sb_puts(b, "</tbody></table>\n");
+}
+
+/* A bar of [pct] per cent (an inline SVG), and the number. */
+static void bar(sbuf *b, int pct) {
+  if (pct < 0) {
+    sb_puts(b, "<td>-</td>");
+    return;
+  }
+  sb_printf(b, "<td><svg width=\"%d\" height=\"12\" role=\"img\">"
+               "<rect width=\"%d\" height=\"12\" fill=\"#eee\"/>"
+               "<rect width=\"%d\" height=\"12\" fill=\"#4a8\"/></svg> %d%%"
+               "</td>",
+            BAR_W, BAR_W, BAR_W * pct / 100, pct);
+}
+
+static void scores(const renderer *w, const cell_store *c, sbuf *b) {
+  lang l = w->lang;
+  sb_printf(b, "<table class=\"scores\"><thead><tr><th>%s</th><th>%s</th>"
+               "<th>%s</th><th>%s</th></tr></thead><tbody>\n",
+            render_word(l, W_VENDOR), render_word(l, W_COMPLIANT_COL),
+            render_word(l, W_SCORE), render_word(l, W_DISCLOSURE));
+  for (size_t j = 0; j < c->nv; j++) {
+    const cell_vendor *v = &c->v[j];
+    sb_printf(b, "<tr><td><a href=\"#vendor-%zu\">", j + 1);
+    x(b, v->name);
+    sb_printf(b, "</a></td><td class=\"%s\">%s</td>",
+              v->compliant ? "ok" : "ng",
+              render_word(l, v->compliant ? W_YES : W_NO));
+    bar(b, cells_score(v));
+    bar(b, cells_disclosure(v));
+    sb_puts(b, "</tr>\n");
+    render_spill(w, b);
+  }
+  sb_puts(b, "</tbody></table>\n");
+}
+
+static void stamp_item(void *user, const char *key, const char *text) {
+  sbuf *b = user;
+  if (!*text)
+    return;
+  tag_text(b, "<dt>", key, "</dt>");
+  tag_text(b, "<dd><code>", text, "</code></dd>\n");
+}
+
+static void html_end(renderer *w, sbuf *b) {
+  const cell_store *c = w->state;
+  lang l = w->lang;
+  b->oom |= c->oom;
+  sb_printf(b, "</main>\n<section id=\"summary\">\n<h2>%s</h2>\n",
+            render_word(l, W_MATRIX));
+  if (c->nv == 0)
+    sb_printf(b, "<p>%s</p>\n", render_word(l, W_NO_VENDORS));
+  else if (w->matrix == MATRIX_VENDORS ||
+           (w->matrix == MATRIX_AUTO && c->nv > MATRIX_COLUMNS))
+    matrix_vendors(w, c, b);
+  else
+    matrix_rules(w, c, b);
+  if (c->nv)
+    scores(w, c, b);
+  sb_printf(b, "</section>\n<footer id=\"stamp\">\n<h2>%s</h2>\n<dl>\n",
+            render_word(l, W_STAMP));
+  stamp_each(w, stamp_item, b);
+  sb_puts(b, "</dl>\n</footer>\n</body>\n</html>\n");
+}
+
+static void html_free(renderer *w) { cells_free(w->state); }
+
+const render_ops render_html_ops = {"html",     sizeof(cell_store),
+                                    html_begin, html_chunk,
+                                    html_place, NULL,
+                                    html_end,   html_free};

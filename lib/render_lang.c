@@ -1,0 +1,101 @@
+/*
+ * render_lang.c: the words of reports in each language (--lang): headings,
+ * labels and verdict words. The one place a renderer gets a word a reader
+ * sees; the JSON, NDJSON and SARIF keys and the verdict codes in them
+ * stay English whatever the language (they are for programs).
+ * docs/report-format.md, "Languages", lists the Japanese words and why.
+ */
+#include "render.h"
+
+/* [word][column]: English, Japanese (not policy.h's lang order). */
+static const char *const words[NWORDS][2] = {
+    [W_POLICY] = {"Policy", "ポリシー"},
+    [W_POLICY_FILE] = {"Policy file", "ポリシーファイル"},
+    [W_VENDOR] = {"Vendor", "事業者"},
+    [W_SERVICE] = {"Service", "サービス"},
+    [W_DOCUMENT] = {"Document", "資料"},
+    [W_SOURCE] = {"Source", "ファイル"},
+    [W_VERSION] = {"version", "版"},
+    [W_RULE] = {"rule", "要件"},
+    [W_SEVERITY] = {"sev", "重要度"},
+    [W_TITLE] = {"title", "表題"},
+    [W_VERDICT] = {"verdict", "判定"},
+    [W_VALUE] = {"value", "値"},
+    [W_EVIDENCE] = {"evidence", "根拠"},
+    [W_MISSING] = {"missing", "不足"},
+    [W_WITHHELD] = {"withheld / 非開示", "非開示"},
+    [W_NOT_DISCLOSED] = {"not disclosed / 記載なし", "記載なし"},
+    [W_MESSAGE] = {"message", "メッセージ"},
+    [W_REASON] = {"reason", "理由"},
+    [W_REFS] = {"refs", "参照"},
+    [W_SUMMARY] = {"Summary", "集計"},
+    [W_TOTAL] = {"total", "計"},
+    [W_RESULT] = {"Result", "結果"},
+    [W_COMPLIANT] = {"COMPLIANT", "適合"},
+    [W_NOT_COMPLIANT] = {"NOT COMPLIANT", "不適合"},
+    [W_YES] = {"yes", "適合"},
+    [W_NO] = {"no", "不適合"},
+    [W_VENDORS] = {"Vendors", "事業者"},
+    [W_COMPLIANT_COL] = {"compliant", "適合"},
+    [W_MUST_NOT_MET] = {"Must-rules not met", "満たされない必須要件"},
+    [W_NONE] = {"none", "なし"},
+    [W_QUESTIONS] = {"Questions", "質問事項"},
+    [W_SCORE] = {"score", "達成率"},
+    [W_DISCLOSURE] = {"disclosure", "開示率"},
+    [W_MATRIX] = {"Rules by vendor", "要件別判定一覧"},
+    [W_DETAILS] = {"Details", "詳細"},
+    [W_STAMP] = {"Stamp", "再現情報"},
+    [W_ENGINE] = {"engine", "エンジン"},
+    [W_AS_OF] = {"as of", "評価日"},
+    [W_OPTIONS] = {"options", "オプション"},
+    [W_INPUTS] = {"inputs", "入力"},
+    [W_WAIVED] = {"WAIVED", "免除"},
+    [W_WAIVER] = {"waiver", "免除"},
+    [W_OWNER] = {"owner", "責任者"},
+    [W_JUSTIFICATION] = {"justification", "理由"},
+    [W_TICKET] = {"ticket", "チケット"},
+    [W_EXPIRES] = {"expires", "期限"},
+    [W_EXPIRED] = {"expired waiver", "期限切れの免除"},
+    [W_RESIDUAL] = {"passes if", "合格条件"},
+    [W_SKIPPED_WHEN] = {"not applicable: when", "対象外: 適用条件"},
+    [W_FACTS] = {"facts", "事実"},
+    [W_NO_VENDORS] = {"No vendors checked.", "評価した事業者はありません。"},
+    [W_FAILED_MUST] = {"failed must-rules", "不適合の必須要件"},
+    [W_ERROR_MUST] = {"must-rules in error", "エラーの必須要件"},
+    [W_UNKNOWN_MUST_FAIL] = {"unknown must-rules (--unknown=fail, not "
+                             "compliant)",
+                             "未確認の必須要件（--unknown=fail: 不適合扱い）"},
+    [W_UNKNOWN_MUST_WARN] = {"warning: unknown must-rules (--unknown=warn)",
+                             "警告: 未確認の必須要件（--unknown=warn）"},
+};
+
+/* 適合 (conforms), 不適合 (does not), 未確認 (not confirmed: the fact
+ * was not disclosed), エラー, 対象外 (out of scope): the words Japanese
+ * audit and procurement check sheets use for these outcomes. */
+static const char *const verdicts[5][2] = {
+    {"PASS", "適合"},    {"FAIL", "不適合"},  {"UNKNOWN", "未確認"},
+    {"ERROR", "エラー"}, {"SKIPPED", "対象外"}};
+
+static const char *const severities[3][2] = {
+    {"must", "必須"}, {"should", "推奨"}, {"may", "任意"}};
+
+/* The column of [l]: English unless it is Japanese. */
+static unsigned col(lang l) { return l == LANG_JA; }
+
+const char *render_word(lang l, word wd) {
+  if ((unsigned)wd >= NWORDS)
+    return "";
+  return words[wd][col(l)];
+}
+
+const char *render_verdict(lang l, verdict v) {
+  if ((unsigned)v > VD_SKIPPED)
+    return "?";
+  return verdicts[v][col(l)];
+}
+
+const char *render_severity(lang l, severity s) {
+  if ((unsigned)s > SEV_MAY)
+    return "?";
+  return severities[s][col(l)];
+}

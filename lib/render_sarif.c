@@ -1,0 +1,180 @@
+/*
+ * render_sarif.c: --format sarif, SARIF 2.1.0 for code-scanning tools
+ * (render.h). One run; its tool.driver.rules are the policy's rules
+ * (reportingDescriptor: id, name, shortDescription, help, properties with
+ * severity and refs); one result per vendor x rule, written as each
+ * vendor comes, pointing at the rule's place in the policy file
+ * (physicalLocation: artifactLocation.uri, region.startLine and
+ * startColumn). A result's kind and level:
+ *
+ *   PASS     kind "pass",           level "none"
+ *   FAIL     kind "fail",           level "error" (must), "warning"
+ *                                   (should), "note" (may)
+ *   UNKNOWN  kind "open",           level "none" (SARIF: only "fail"
+ *                                   results have another level)
+ *   ERROR    kind "review",         level "none": the policy or the data
+ *                                   needs a person
+ *   SKIPPED  kind "notApplicable",  level "none"
+ *
+ * A waived result carries a suppression (kind "external", status
+ * "accepted", the justification): SARIF's own way to say a result was
+ * accepted. The stamp goes in run.properties.stamp.
+ */
+#include <string.h>
+
+#include "out.h"
+#include "pol.h"
+#include "render.h"
+
+static const char *const kinds[] = {"pass", "fail", "open", "review",
+                                    "notApplicable"};
+
+static const char *level_of(const rule *ru, verdict v) {
+  if (v != VD_FAIL)
+    return "none";
+  return ru->sev == SEV_MUST ? "error" : ru->sev == SEV_SHOULD ? "warning"
+                                                               : "note";
+}
+
+static void key(sbuf *b, const char *k) {
+  sb_putc(b, '"');
+  sb_puts(b, k);
+  sb_puts(b, "\":");
+}
+
+static void member(sbuf *b, const char *k, const char *s, bool comma) {
+  if (comma)
+    sb_putc(b, ',');
+  key(b, k);
+  out_json_str(b, s);
+}
+
+/* {"text": TEXT} */
+static void message(sbuf *b, const char *k, const char *text) {
+  sb_putc(b, ',');
+  key(b, k);
+  sb_putc(b, '{');
+  member(b, "text", text, false);
+  sb_putc(b, '}');
+}
+
+static void descriptor(sbuf *b, const rule *ru, uint32_t i) {
+  sb_puts(b, i ? ",\n        {" : "\n        {");
+  member(b, "id", ru->id, false);
+  member(b, "name", ru->id, true);
+  message(b, "shortDescription", ru->title);
+  if (ru->ask)
+    message(b, "help", ru->ask);
+  sb_puts(b, ",\"properties\":{");
+  member(b, "severity", severity_name(ru->sev), false);
+  sb_puts(b, ",\"refs\":[");
+  for (uint32_t k = 0; k < ru->nrefs; k++) {
+    sb_puts(b, k ? "," : "");
+    out_json_str(b, ru->refs[k]);
+  }
+  sb_puts(b, "]}}");
+}
+
+static void sarif_begin(renderer *w, sbuf *b) {
+  const policy *p = w->pol;
+  sb_puts(b, "{\n  \"$schema\": \"https://json.schemastore.org/"
+             "sarif-2.1.0.json\",\n  \"version\": \"2.1.0\",\n  \"runs\": [\n"
+             "    {\n      \"tool\": {\"driver\": {\"name\": \"policyc\", "
+             "\"version\": \"" POL_VERSION_STRING "\", \"rules\": [");
+  for (uint32_t i = 0; i < p->nrules; i++)
+    descriptor(b, &p->rules[i], i);
+  sb_puts(b, "]}},\n      \"results\": [");
+}
+
+static void location(sbuf *b, const rule *ru) {
+  sb_puts(b, ",\"locations\":[{\"physicalLocation\":{\"artifactLocation\":{");
+  member(b, "uri", ru->file, false);
+  sb_printf(b, "},\"region\":{\"startLine\":%u,\"startColumn\":%u}}}]",
+            ru->line ? ru->line : 1, ru->col ? ru->col : 1);
+}
+
+/* The result's message: "VENDOR: VERDICT: title", and what it missed. */
+static void result_text(const report *r, const vendor_result *vr,
+                        uint32_t i, sbuf *t) {
+  const rule_result *rr = &vr->rules[i];
+  uint32_t n;
+  sb_printf(t, "%s: %s%s: %s", vr->name, verdict_name(rr->v),
+            rule_waived(rr) ? " (WAIVED)" : "", r->pol->rules[i].title);
+  if (rr->reason)
+    sb_printf(t, " (%s)", rr->reason);
+  fact_ref *f = report_refs(r, vr, i, true, &n);
+  for (uint32_t k = 0; k < n; k++)
+    if (render_resolve(r, vr, &f[k], t))
+      sb_printf(t, "%s%s", k ? ", " : "; missing: ", f[k].path);
+  const char *res = render_residual(r, vr, i);
+  if (res)
+    sb_printf(t, "; passes if %s", res);
+}
+
+static void suppression(sbuf *b, const rule_result *rr) {
+  if (!rule_waived(rr))
+    return;
+  sb_puts(b, ",\"suppressions\":[{\"kind\":\"external\","
+             "\"status\":\"accepted\"");
+  member(b, "justification", rr->waiver->justification, true);
+  sb_puts(b, ",\"properties\":{");
+  member(b, "owner", rr->waiver->owner, false);
+  member(b, "ticket", rr->waiver->ticket, true);
+  member(b, "expires", rr->waiver->expires, true);
+  sb_puts(b, "}}]");
+}
+
+static void result(const report *r, const vendor_result *vr, uint32_t i,
+                   sbuf *b) {
+  const rule *ru = &r->pol->rules[i];
+  const rule_result *rr = &vr->rules[i];
+  sbuf t;
+  sb_init(&t, &b->m);
+  result_text(r, vr, i, &t);
+  sb_puts(b, "\n        {");
+  member(b, "ruleId", ru->id, false);
+  sb_printf(b, ",\"ruleIndex\":%u", i);
+  member(b, "kind", kinds[rr->v], true);
+  member(b, "level", level_of(ru, rr->v), true);
+  message(b, "message", t.p ? t.p : "");
+  location(b, ru);
+  suppression(b, rr);
+  sb_puts(b, ",\"properties\":{");
+  member(b, "vendor", vr->name, false);
+  member(b, "source", vr->source, true);
+  member(b, "verdict", verdict_name(rr->v), true);
+  member(b, "waiver", !rr->waiver ? NULL
+                      : rr->waiver_expired ? "expired" : "active", true);
+  sb_puts(b, "}}");
+  b->oom |= t.oom;
+  sb_free(&t);
+}
+
+static void sarif_chunk(const renderer *w, const report *r, uint32_t j,
+                        sbuf *b) {
+  POL_UNUSED(w);
+  for (uint32_t i = 0; i < r->pol->nrules; i++) {
+    result(r, &r->vendors[j], i, b);
+    sb_putc(b, ',');
+  }
+}
+
+/* Results are written each with a comma after it; place() puts the
+ * comma of the one before in front instead, so the array stays valid. */
+static void sarif_place(renderer *w, const report *r, uint32_t i,
+                        const char *text, size_t len, sbuf *b) {
+  POL_UNUSED(i);
+  if (len && (w->nvendors > 0 && r->pol->nrules))
+    sb_putc(b, ',');
+  sb_put(b, text, len ? len - 1 : 0);
+}
+
+static void sarif_end(renderer *w, sbuf *b) {
+  sb_puts(b, "\n      ],\n      \"properties\": {\"stamp\": ");
+  render_json_stamp(w, b);
+  sb_puts(b, "}\n    }\n  ]\n}\n");
+}
+
+const render_ops render_sarif_ops = {"sarif",     0,           sarif_begin,
+                                     sarif_chunk, sarif_place, NULL,
+                                     sarif_end,   NULL};

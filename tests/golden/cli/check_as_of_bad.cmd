@@ -1,0 +1,1 @@
+check --as-of 2026-02-30 ../../reports/tricky.pol ../../reports/tricky.json

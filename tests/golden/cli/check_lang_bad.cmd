@@ -1,0 +1,1 @@
+check --lang=fr ../../reports/tricky.pol ../../reports/tricky.json

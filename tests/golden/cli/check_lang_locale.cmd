@@ -1,0 +1,1 @@
+check --format=csv ../../reports/tricky.pol ../../reports/tricky.json

@@ -1,0 +1,1 @@
+check --waivers waivers_bad.json ../../reports/tricky.pol ../../reports/tricky.json

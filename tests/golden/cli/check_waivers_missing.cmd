@@ -1,0 +1,1 @@
+check --waivers no-such-file.json ../../reports/tricky.pol ../../reports/tricky.json

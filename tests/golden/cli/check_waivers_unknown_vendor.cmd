@@ -1,0 +1,1 @@
+check --waivers waivers_nobody.json ../../reports/tricky.pol ../../reports/tricky.json
