@@ -276,10 +276,12 @@ conformance: $(B)/policyc
 	$(Q)sh tests/run_conformance.sh $(B)/policyc
 # Every diagnostic code documented with an example that gives it
 # (docs/errors.md), and the planted mistakes of tests/mistakes/ each
-# giving exactly one diagnostic, on its line, with its hint.
+# giving exactly one diagnostic, on its line, with its hint; and the
+# terminal defaults of --excerpt and --color, NO_COLOR, under a pty.
 diagnostics: $(B)/policyc $(B)/tests/sample_plugin.so
 	$(Q)python3 tests/check_errors_doc.py $(B)/policyc
 	$(Q)python3 tests/run_mistakes.py $(B)/policyc
+	$(Q)python3 tests/check_tty_color.py $(B)/policyc
 
 # The build itself: a host with its own utf8_valid, json_parse and
 # arena_alloc links statically against libpol.a and both work; the libraries
