@@ -608,6 +608,9 @@ static void test_lexical_errors(void **state) {
   ERR("a or b", "1:3: 'or' is not an operator in CEL");
   ERR("a and b", "1:3: 'and' is not an operator in CEL");
   ERR("@", "1:1: unexpected character '@'");
+  /* a run of them is one mistake; the next run is another */
+  ERR("[a @@@, b ~~]", "1:4: unexpected characters '@@@'\n"
+                       "1:11: unexpected characters '~~'");
   ERR("a + \x01", "1:5: unexpected character U+0001");
   ERR("x + あ", "1:5: 'あ' cannot be a name: names are ASCII letters, "
                 "digits and '_'");
