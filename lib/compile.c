@@ -1285,9 +1285,11 @@ static bool qualified_call(compiler *c, const ast *n) {
     return false;
   bool found;
   const builtin *b = bi_lookup(buf, BI_GLOBAL, (int)n->nkids - 1, &found);
-  if (!b && !found && !is_namespace(chain_root(n->kids[0])->name))
+  const char *ns = chain_root(n->kids[0])->name;
+  if (!b && !found && !is_namespace(ns) &&
+      !host_namespace(c->o->hosts, ns))
     return false;
-  if (!b && !found) { /* math.sqrt: a function we lack, not a method */
+  if (!b && !found) { /* math.sqrt, sample.shuot: a function we lack */
     unknown_function(c, n, buf, BI_GLOBAL);
     return true;
   }

@@ -133,6 +133,16 @@ void host_offer(const host_registry *r, suggest *s) {
     suggest_offer(s, r->fns[i]->b.name);
 }
 
+bool host_namespace(const host_registry *r, const char *ns) {
+  size_t n = strlen(ns);
+  for (size_t i = 0; r && i < r->n; i++) {
+    const char *name = r->fns[i]->b.name;
+    if (strncmp(name, ns, n) == 0 && name[n] == '.')
+      return true;
+  }
+  return false;
+}
+
 const char *host_signature(const builtin *b) {
   return ((const host_fn *)b)->sig;
 }
