@@ -643,7 +643,7 @@ static void plugin_is_all_or_nothing(void **state) {
            "'sample.ratio' is already registered", POL_SAMPLE_PLUGIN);
   assert_string_equal(pol_env_errmsg(f->env), want);
   expect_fail(f, "sample.add(1, 2)", POL_ERUNTIME, /* no such function */
-              "unknown method 'add'");
+              "unknown function 'sample.add'");
   expect(f, "sample.ratio(3)", "1.5");
 }
 
