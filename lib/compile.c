@@ -1225,8 +1225,10 @@ static const char *function_like(const compiler *c, const char *name,
   suggest s;
   suggest_init(&s, name);
   bi_offer(&s, style);
-  if (style == BI_GLOBAL)
+  if (style == BI_GLOBAL) {
     host_offer(c->o->hosts, &s);
+    suggest_offer(&s, "now"); /* no builtin: call() compiles it */
+  }
   return suggest_best(&s);
 }
 
