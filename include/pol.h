@@ -114,8 +114,9 @@ enum {
 
 typedef struct pol_config {
   size_t size;          /* sizeof(pol_config), set by pol_config_init */
-  uint64_t max_steps;   /* loop iterations per evaluation (default 1e7;
-                           0: no limit) */
+  uint64_t max_steps;   /* steps per evaluation: loop iterations and
+                           the work of each operation, as docs/limits.md
+                           prices it (default 1e7; 0: no limit) */
   size_t max_memory;    /* bytes of temporaries per evaluation (default
                            256 MiB; 0: no limit) */
   pol_alloc_fn alloc;   /* NULL: malloc, realloc and free */
@@ -194,7 +195,8 @@ POL_API int pol_compile_expr(pol_env *env, const char *src, size_t len,
                              const char *name, const pol_facts *decls,
                              pol_program **out);
 POL_API void pol_program_free(pol_program *prog);
-/* A readable listing of the bytecode, owned by [env]. */
+/* A readable listing of the bytecode, owned by [env]; NULL on out of
+ * memory. */
 POL_API const char *pol_program_disasm(pol_env *env,
                                        const pol_program *prog);
 
@@ -312,7 +314,7 @@ POL_API const pol_value *pol_value_entry(const pol_value *v, size_t i);
 /* Map value for the string key [key] (NULL if absent or not a map). */
 POL_API const pol_value *pol_value_get(const pol_value *v, const char *key);
 /* [v] as CEL literal text (1u, "s", [1, 2], duration("1s")); the text
- * is owned by [ctx] until its next call. */
+ * is owned by [ctx] until its next call. NULL on out of memory. */
 POL_API const char *pol_value_format(pol_ctx *ctx, const pol_value *v);
 
 /* ==== policies ===========================================================
@@ -740,7 +742,7 @@ POL_API int pol_policy_save(const pol_policy *pol, void **out, size_t *len);
 POL_API int pol_policy_load(pol_env *env, const void *data, size_t len,
                             const char *name, pol_policy **out);
 /* A readable listing of [pol]'s bytecode, every entry under its rule's
- * id; owned by [env] until its next call. */
+ * id; owned by [env] until its next call. NULL on out of memory. */
 POL_API const char *pol_policy_disasm(pol_env *env, const pol_policy *pol);
 /* Whether [data] starts like a saved policy (the magic bytes). */
 POL_API bool pol_is_saved_policy(const void *data, size_t len);

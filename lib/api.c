@@ -184,8 +184,10 @@ const char *pol_diag_render(pol_env *env, int flags) {
                       (flags & POL_RENDER_COLOR ? DIAG_COLOR : 0),
                   &env->text);
   sb_putc(&env->text, '\0');
+  if (env->text.oom)
+    return "out of memory";
   env->text.len--;
-  return env->text.oom ? "out of memory" : env->text.p;
+  return env->text.p;
 }
 
 const char *pol_suggest(const char *written, const char *const *candidates,
@@ -278,7 +280,7 @@ const char *pol_program_disasm(pol_env *env, const pol_program *prog) {
   sb_reset(&env->text);
   program_disasm(PROG(prog), &env->text);
   sb_putc(&env->text, '\0');
-  return env->text.oom ? "out of memory" : env->text.p;
+  return env->text.oom ? NULL : env->text.p;
 }
 
 /* ==== evaluation ========================================================= */

@@ -78,7 +78,8 @@ static void entry_labels(sbuf *b, const policy *p, uint32_t pc) {
 
 /* The listing of [pol]'s program (program_disasm: one instruction a
  * line, starting with its index), each entry preceded by the rule and
- * clause it belongs to. The text is owned by [env] until its next call. */
+ * clause it belongs to. The text is owned by [env] until its next call;
+ * NULL on out of memory (never a listing that says so: issue 13). */
 const char *pol_policy_disasm(pol_env *env, const pol_policy *pol) {
   if (!env || !pol)
     return "";
@@ -98,5 +99,5 @@ const char *pol_policy_disasm(pol_env *env, const pol_policy *pol) {
   bool oom = all.oom;
   sb_free(&all);
   sb_putc(&env->text, '\0');
-  return oom || env->text.oom ? "out of memory" : env->text.p;
+  return oom || env->text.oom ? NULL : env->text.p;
 }

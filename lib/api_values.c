@@ -204,7 +204,7 @@ const char *pol_value_format(pol_ctx *c, const pol_value *v) {
   else
     sb_puts(&c->text, "<absent>");
   sb_putc(&c->text, '\0');
-  return c->text.oom ? "out of memory" : c->text.p;
+  return c->text.oom ? NULL : c->text.p; /* never a value that says so */
 }
 
 /* The public type codes are the internal kinds, in the same order. */

@@ -22,6 +22,7 @@ void arena_init(arena *a, size_t limit, const mem *m) {
   mem keep = m ? *m : mem_of(NULL, NULL); /* [m] may point into [a] */
   memset(a, 0, sizeof *a);
   a->limit = limit;
+  a->steps = UINT64_MAX; /* unmetered until cost_start() */
   a->m = keep;
 }
 

@@ -8,6 +8,8 @@
  * An arena has an optional byte limit (the host's memory limit); an
  * allocation past it, or a failed allocation, returns NULL. Chunks come
  * from the arena's mem (mem.h), the allocator of the env it belongs to.
+ * The arena of an evaluation also carries its step budget (cost.h);
+ * every other arena's is unlimited.
  */
 #ifndef POL_ARENA_H
 #define POL_ARENA_H
@@ -27,6 +29,10 @@ typedef struct arena {
   size_t nchunks;     /* chunk mallocs since init (for benchmarks) */
   bool failed;        /* an allocation failed since init/reset */
   bool over_limit;    /* ... because it would pass the limit */
+  bool over_steps;    /* a charge found the step budget spent */
+  uint64_t steps;     /* steps left in the evaluation's budget: the
+                         meter of cost.h, kept here because every
+                         operation that does work receives the arena */
   mem m;              /* where its chunks come from */
 } arena;
 

@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cost.h"
 #include "json.h"
 #include "time.h"
 
@@ -42,20 +43,6 @@ static bool kinds(const val *args, int n, const char *sig) {
     if (args[k].kind != kind[strchr(codes, sig[k]) - codes])
       return false;
   return true;
-}
-
-/* The first occurrence of [t] ([tn] bytes) in [s] ([n] bytes), or NULL;
- * an empty [t] is found at [s]. (memmem is not in POSIX.) */
-static const char *find_bytes(const char *s, size_t n, const char *t,
-                              size_t tn) {
-  if (tn == 0)
-    return s;
-  for (const char *end = s + n; (size_t)(end - s) >= tn; s++) {
-    s = memchr(s, t[0], (size_t)(end - s) - tn + 1);
-    if (!s || memcmp(s, t, tn) == 0)
-      return s;
-  }
-  return NULL;
 }
 
 static bool is_cont(char c) { return ((unsigned char)c & 0xc0) == 0x80; }
@@ -133,22 +120,21 @@ static val f_index_of(arena *a, const val *args, int n) {
   if (b < 0)
     return index_error(a, from);
   const char *base = s->data + b;
-  const char *hit = find_bytes(base, s->len - (size_t)b, t->data, t->len);
+  const char *hit = bi_find(base, s->len - (size_t)b, t->data, t->len);
   if (!hit)
     return val_int(-1);
   return val_int(from + (int64_t)utf8_count(base, (size_t)(hit - base)));
 }
 
-/* The last match of [t] in [s] starting at or before byte [limit]. */
-static int64_t last_match(const str *s, const str *t, size_t limit) {
-  if (t->len > s->len)
-    return -1;
-  if (limit > s->len - t->len)
-    limit = s->len - t->len;
-  for (size_t b = limit + 1; b-- > 0;)
-    if (!is_cont(s->data[b]) && memcmp(s->data + b, t->data, t->len) == 0)
-      return (int64_t)utf8_count(s->data, b);
-  return -1;
+/* The code point index of the last match of the non-empty [t] in [s]
+ * starting at or before byte [limit]: -1 when none. A match of valid
+ * UTF-8 in valid UTF-8 starts on a code point. */
+static val last_match(const str *s, const str *t, size_t limit) {
+  size_t end = limit + t->len < s->len ? limit + t->len : s->len, at = 0;
+  int rc = bi_find_last(s->data, end, t->data, t->len, &at);
+  if (rc < 0)
+    return val_nomem();
+  return val_int(rc ? (int64_t)utf8_count(s->data, at) : -1);
 }
 
 static val f_last_index_of(arena *a, const val *args, int n) {
@@ -160,7 +146,7 @@ static val f_last_index_of(arena *a, const val *args, int n) {
     return index_error(a, from);
   if (t->len == 0)
     return val_int(from);
-  return val_int(last_match(s, t, (size_t)b));
+  return last_match(s, t, (size_t)b);
 }
 
 static val f_substring(arena *a, const val *args, int n) {
@@ -265,7 +251,7 @@ static val f_reverse(arena *a, const val *args, int n) {
 static const char *find_from(const str *s, size_t i, const str *old) {
   if (old->len == 0)
     return i <= s->len ? s->data + i : NULL;
-  return find_bytes(s->data + i, s->len - i, old->data, old->len);
+  return bi_find(s->data + i, s->len - i, old->data, old->len);
 }
 
 static void put(char *out, size_t *o, const char *p, size_t n) {
@@ -626,7 +612,26 @@ static val clause_error(arena *a, const char *what, val v) {
 }
 
 /* %s: any value but optionals (and errors, which never get here). */
+/* %s prints lists and maps whole, at every depth, and values may share
+ * parts (a list holding one list four times, nested): 1 step per item
+ * and per 16 bytes of text printed (cost.h) keeps that bounded. */
+static bool charge_print(arena *a, val v, val *ev) {
+  uint64_t c = 0;
+  if (v.kind == V_LIST)
+    c = v.as.l->n;
+  else if (v.kind == V_MAP)
+    c = v.as.m->n;
+  else if (v.kind == V_STRING || v.kind == V_BYTES)
+    c = cost_bytes(v.as.s->len);
+  if (cost_charge(a, c))
+    return true;
+  *ev = val_over_budget();
+  return false;
+}
+
 static bool put_str(arena *a, sbuf *b, val v, val *ev) {
+  if (!charge_print(a, v, ev))
+    return false;
   if (v.kind == V_LIST)
     return put_list(a, b, v.as.l, ev);
   if (v.kind == V_MAP)

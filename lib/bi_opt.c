@@ -89,19 +89,20 @@ static val f_or(arena *a, const val *args, int n) {
 }
 
 const builtin bi_opt[] = {
-    {"optional.of", BI_GLOBAL, 1, 1, f_of,
+    {"optional.of", BI_GLOBAL | BI_COST_NONE, 1, 1, f_of,
      "optional.of(x) -> optional: an optional holding x"},
-    {"optional.none", BI_GLOBAL, 0, 0, f_none,
+    {"optional.none", BI_GLOBAL | BI_COST_NONE, 0, 0, f_none,
      "optional.none() -> optional: the empty optional"},
-    {"optional.ofNonZeroValue", BI_GLOBAL, 1, 1, f_of_non_zero,
+    {"optional.ofNonZeroValue", BI_GLOBAL | BI_COST_NONE, 1, 1,
+     f_of_non_zero,
      "optional.ofNonZeroValue(x) -> optional: none if x is its kind's zero"},
-    {"hasValue", BI_RECEIVER, 1, 1, f_has_value,
+    {"hasValue", BI_RECEIVER | BI_COST_NONE, 1, 1, f_has_value,
      "o.hasValue() -> bool: whether o holds a value"},
-    {"value", BI_RECEIVER, 1, 1, f_value,
+    {"value", BI_RECEIVER | BI_COST_NONE, 1, 1, f_value,
      "o.value() -> the value o holds; an error for optional.none()"},
-    {"orValue", BI_RECEIVER, 2, 2, f_or_value,
+    {"orValue", BI_RECEIVER | BI_COST_NONE, 2, 2, f_or_value,
      "o.orValue(x) -> o's value, or x if o is empty"},
-    {"or", BI_RECEIVER, 2, 2, f_or,
+    {"or", BI_RECEIVER | BI_COST_NONE, 2, 2, f_or,
      "o.or(p) -> optional: o if it holds a value, else p"},
     {NULL, 0, 0, 0, NULL, NULL},
 };

@@ -15,6 +15,8 @@
  * -500), as the spec says.
  */
 #include "builtins.h"
+
+#include "cost.h"
 #include "time_ops.h"
 
 enum { SHOWN_MAX = 64 }; /* bytes of a bad argument quoted in a message */
@@ -137,6 +139,8 @@ static val timestamp_field(arena *a, const val *args, int n,
     if (args[1].kind != V_STRING)
       return val_no_overload(a, name, args, n);
     const str *z = args[1].as.s;
+    if (tm_zone_named(z->data, z->len) && !cost_charge(a, COST_ZONE))
+      return val_over_budget(); /* its file is read per call */
     int found = tm_zone_offset(&a->m, z->data, z->len, args[0].as.i, &off);
     if (found < 0)
       return val_nomem();

@@ -16,6 +16,8 @@
  * (1e+06, 123.456, 1e-05; NaN, +Inf, -Inf). Doubles are parsed and
  * printed in the "C" locale (json_c_locale), whatever the host set.
  */
+/* for memmem (below), which POSIX.1-2008 lacks */
+#define _GNU_SOURCE
 #include "builtins.h"
 
 #include <inttypes.h>
@@ -24,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cost.h"
 #include "json.h"
 #include "regex.h"
 #include "suggest.h"
@@ -141,18 +144,43 @@ static val out_of_range(arena *a, const char *what, const char *to) {
                  what, to);
 }
 
-/* The first occurrence of [t] ([tn] bytes) in [s] ([n] bytes), or NULL;
- * an empty [t] is found at [s]. (memmem is not in POSIX.) */
-static const char *find_bytes(const char *s, size_t n, const char *t,
-                              size_t tn) {
+enum { SHORT_TEXT = 64 }; /* below this, n * m is small anyway */
+
+/* memmem: glibc's and musl's are linear in the worst case (two-way),
+ * where the obvious memchr + memcmp loop takes n * m steps ("aaa...ab"
+ * in a megabyte of "a"), which no budget charged by size would cover. */
+const char *bi_find(const char *s, size_t n, const char *t, size_t tn) {
   if (tn == 0)
     return s;
+  if (n > SHORT_TEXT) /* memmem's set-up costs more on short text */
+    return memmem(s, n, t, tn);
   for (const char *end = s + n; (size_t)(end - s) >= tn; s++) {
     s = memchr(s, t[0], (size_t)(end - s) - tn + 1);
     if (!s || memcmp(s, t, tn) == 0)
       return s;
   }
   return NULL;
+}
+
+/* The last occurrence is the first one in both texts reversed: memmem
+ * again, on reversed copies (malloc'd scratch, not the arena, so that
+ * repeated calls do not use up the memory limit). */
+int bi_find_last(const char *s, size_t n, const char *t, size_t tn,
+                 size_t *at) {
+  if (tn > n)
+    return 0;
+  char *rs = malloc(n + tn + 1), *rt = rs + n;
+  if (!rs)
+    return -1;
+  for (size_t i = 0; i < n; i++)
+    rs[i] = s[n - 1 - i];
+  for (size_t i = 0; i < tn; i++)
+    rt[i] = t[tn - 1 - i];
+  const char *hit = bi_find(rs, n, rt, tn);
+  if (hit)
+    *at = n - (size_t)(hit - rs) - tn;
+  free(rs);
+  return hit != NULL;
 }
 
 static bool is_digit(char c) { return c >= '0' && c <= '9'; }
@@ -184,7 +212,7 @@ static val f_contains(arena *a, const val *args, int n) {
   if (!two_strings(args))
     return val_no_overload(a, "contains", args, n);
   const str *s = args[0].as.s, *t = args[1].as.s;
-  return val_bool(t->len == 0 || find_bytes(s->data, s->len, t->data, t->len));
+  return val_bool(t->len == 0 || bi_find(s->data, s->len, t->data, t->len));
 }
 
 static val f_starts_with(arena *a, const val *args, int n) {
@@ -488,7 +516,7 @@ static val f_type(arena *a, const val *args, int n) {
 #define R BI_RECEIVER
 
 const builtin bi_core[] = {
-    {"size", G | R, 1, 1, f_size,
+    {"size", G | R | BI_COST_TEXT, 1, 1, f_size,
      "size(string|bytes|list|map) -> int: code points, bytes, items, "
      "entries"},
     {"contains", R, 2, 2, f_contains,
@@ -518,9 +546,9 @@ const builtin bi_core[] = {
     {"bool", G, 1, 1, f_bool,
      "bool(bool|string) -> bool: from 1 t true TRUE True 0 f false FALSE "
      "False"},
-    {"dyn", G, 1, 1, f_dyn,
+    {"dyn", G | BI_COST_NONE, 1, 1, f_dyn,
      "dyn(any) -> dyn: the value itself, typed dyn for the checker"},
-    {"type", G, 1, 1, f_type,
+    {"type", G | BI_COST_NONE, 1, 1, f_type,
      "type(any) -> type: the value's type (the type of a type is type)"},
     {NULL, 0, 0, 0, NULL, NULL},
 };

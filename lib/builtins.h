@@ -11,6 +11,7 @@
 #ifndef POL_BUILTINS_H
 #define POL_BUILTINS_H
 
+#include "cost.h"
 #include "value.h"
 
 /* [args] holds the receiver first (receiver style), then the arguments;
@@ -19,19 +20,59 @@
  * [a]. */
 typedef val (*bi_fn)(arena *a, const val *args, int n);
 
-enum { BI_GLOBAL = 1, BI_RECEIVER = 2 };
+/* How a function is called, and how a call is charged (cost.h): by
+ * default 1 step per 16 bytes of each string or bytes argument and 1 per
+ * item of each list or map argument; BI_COST_TEXT charges text only
+ * (size() counts the code points of a string, not the items of a list);
+ * BI_COST_NONE nothing (the work does not grow with the arguments). */
+enum {
+  BI_GLOBAL = 1,
+  BI_RECEIVER = 2,
+  BI_COST_TEXT = 4,
+  BI_COST_NONE = 8
+};
 
 typedef struct builtin {
   const char *name;  /* "size", "startsWith", "math.greatest", ... */
-  uint8_t style;     /* BI_GLOBAL, BI_RECEIVER, or both */
+  uint8_t style;     /* BI_GLOBAL, BI_RECEIVER, or both; a BI_COST_* */
   int8_t min, max;   /* arity, receiver included; max -1: variadic */
   bi_fn fn;          /* NULL for a host function (host.h) */
   const char *doc;   /* one line: signature(s) and meaning */
 } builtin;
 
+
+/* The first occurrence of [t] ([tn] bytes) in [s] ([n] bytes), or NULL;
+ * an empty [t] is found at [s]. Linear time, whatever the texts. */
+POL_INTERNAL const char *bi_find(const char *s, size_t n, const char *t,
+                                 size_t tn);
+/* The last occurrence of a non-empty [t] in [s]: 1 with its offset in
+ * *[at], 0 if there is none, -1 when out of memory. Linear time. */
+POL_INTERNAL int bi_find_last(const char *s, size_t n, const char *t,
+                              size_t tn, size_t *at);
+
 /* Whether [b] is size(), which reads how many items a value has, not the
  * items (a traced run notes it so). */
 POL_INTERNAL bool bi_counts(const builtin *b);
+
+/* The steps a call of [b] with [args] is charged before it runs
+ * (cost.h): the sizes of its arguments, as b->style says. Inline: the
+ * VM calls it on every call. */
+static inline uint64_t bi_cost(const builtin *b, const val *args, int n) {
+  uint64_t c = 0;
+  if (b->style & BI_COST_NONE)
+    return 0;
+  for (int i = 0; i < n; i++) {
+    if (args[i].kind == V_STRING || args[i].kind == V_BYTES)
+      c += args[i].as.s->len >> COST_BYTES_SHIFT;
+    else if (b->style & BI_COST_TEXT)
+      continue;
+    else if (args[i].kind == V_LIST)
+      c += args[i].as.l->n;
+    else if (args[i].kind == V_MAP)
+      c += args[i].as.m->n;
+  }
+  return c;
+}
 
 /* NULL-terminated tables, one per file. */
 extern const builtin bi_core[];  /* builtins.c: size, conversions, strings */

@@ -9,6 +9,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "cost.h"
 #include "time_ops.h"
 
 const char *ops_name(opcode op) {
@@ -95,8 +96,11 @@ static val double_arith(arena *a, opcode op, double x, double y) {
 
 /* ==== sequences ========================================================== */
 
+/* + on strings and lists makes a new value: charged by its size. */
 static val concat_str(arena *a, val x, val y) {
   size_t n = (size_t)x.as.s->len + y.as.s->len;
+  if (!cost_charge(a, cost_bytes(n)))
+    return val_over_budget();
   str *s = str_alloc(a, n);
   if (!s)
     return val_nomem();
@@ -111,6 +115,8 @@ static val concat_list(arena *a, val x, val y) {
     return x;
   if (x.as.l->n == 0)
     return y;
+  if (!cost_charge(a, (uint64_t)x.as.l->n + y.as.l->n))
+    return val_over_budget();
   val r = val_list(a, NULL, (size_t)x.as.l->n + y.as.l->n);
   if (r.kind != V_LIST)
     return r;
@@ -172,11 +178,31 @@ val ops_arith(arena *a, opcode op, val x, val y) {
 
 /* ==== comparison ========================================================= */
 
+/* [x] == [y], charged (cost.h): lists and maps by the items compared,
+ * text by its bytes. */
+static val equality(arena *a, opcode op, val x, val y) {
+  bool eq = val_equal_metered(a, x, y);
+  if (unlikely(a->over_steps))
+    return val_over_budget();
+  return val_bool(op == OP_EQ ? eq : !eq);
+}
+
+/* Ordering reads text up to the first difference: charged as all of
+ * the shorter one. */
+static bool charge_order(arena *a, val x, val y) {
+  if (x.kind != V_STRING && x.kind != V_BYTES)
+    return true;
+  if (y.kind != x.kind)
+    return true;
+  uint32_t n = x.as.s->len < y.as.s->len ? x.as.s->len : y.as.s->len;
+  return cost_charge(a, cost_bytes(n));
+}
+
 val ops_compare(arena *a, opcode op, val x, val y) {
-  if (op == OP_EQ)
-    return val_bool(val_equal(x, y));
-  if (op == OP_NE)
-    return val_bool(!val_equal(x, y));
+  if (op == OP_EQ || op == OP_NE)
+    return equality(a, op, x, y);
+  if (!charge_order(a, x, y))
+    return val_over_budget();
   int c;
   if (!val_compare(x, y, &c)) {
     /* Only two numbers can be unordered (a NaN): every test is false.
@@ -194,12 +220,37 @@ val ops_compare(arena *a, opcode op, val x, val y) {
   }
 }
 
+/* A list or map in a list: each comparison may go deep, so each is
+ * metered as it goes (cost.h). */
+static val in_deep(arena *a, val x, const list *l) {
+  for (uint32_t i = 0; i < l->n; i++) {
+    if (!cost_charge(a, 1))
+      return val_over_budget();
+    if (val_equal_metered(a, x, l->items[i]))
+      return val_bool(true);
+  }
+  return a->over_steps ? val_over_budget() : val_bool(false);
+}
+
+/* x in list compares x with each item in turn: 1 step per item, and as
+ * many more as 16-byte blocks of x when x is text (an item of its length
+ * is compared byte by byte). A scalar compares in constant time with any
+ * item, so the loop runs unmetered and is charged once, after. A map
+ * finds x by its hash, at no charge. */
 val ops_in(arena *a, val x, val y) {
+  if (y.kind == V_LIST && (x.kind == V_LIST || x.kind == V_MAP))
+    return in_deep(a, x, y.as.l);
   if (y.kind == V_LIST) {
-    for (uint32_t i = 0; i < y.as.l->n; i++)
-      if (val_equal(x, y.as.l->items[i]))
-        return val_bool(true);
-    return val_bool(false);
+    const list *l = y.as.l;
+    uint32_t i = 0;
+    while (i < l->n && !val_equal(x, l->items[i]))
+      i++;
+    uint64_t per = 1;
+    if (x.kind == V_STRING || x.kind == V_BYTES)
+      per += cost_bytes(x.as.s->len);
+    if (!cost_charge(a, (uint64_t)(i < l->n ? i + 1 : l->n) * per))
+      return val_over_budget();
+    return val_bool(i < l->n);
   }
   if (y.kind == V_MAP)
     return val_bool(map_get(y.as.m, x) != NULL);

@@ -870,13 +870,13 @@ void parse_syntax_error(pol_parser *p, const pol_loc *l, int found,
 }
 
 /* Bison's own failure (its stack is exhausted, or out of memory): one
- * message. The nesting bounds make this unreachable in practice. */
+ * message. The nesting bounds keep the stack far below bison's limit,
+ * so "memory exhausted" means its malloc failed. */
 void parse_fatal(pol_parser *p, const pol_loc *l, const char *msg) {
   if (p->abort)
     return;
   if (strcmp(msg, "memory exhausted") == 0)
-    report(p, DC_LIMIT, sp_of(*l),
-           "expression too complex (parser stack exhausted)");
+    oom(p, sp_of(*l));
   else
     report(p, DC_INTERNAL, sp_of(*l), "%s", msg);
 }

@@ -586,9 +586,32 @@ static void parse_part(policy *p, rule *r, const ast *v, diag_list *d,
   move_diags(md, d, v, (uint32_t)(e - v->lit.s.p));
 }
 
+/* The '}' that closes the placeholder whose '{' is at [s], or NULL.
+ * Braces inside it nest, so a map literal works ("{ {'a': 1}.a }"), and
+ * braces inside its string literals do not count ("{x == '}'}"). */
+static const char *placeholder_end(const char *s, const char *end) {
+  int depth = 0;
+  char quote = 0;
+  for (; s < end; s++) {
+    if (quote) {
+      if (*s == '\\' && s + 1 < end)
+        s++;
+      else if (*s == quote)
+        quote = 0;
+    } else if (*s == '"' || *s == '\'') {
+      quote = *s;
+    } else if (*s == '{') {
+      depth++;
+    } else if (*s == '}' && --depth == 0) {
+      return s;
+    }
+  }
+  return NULL;
+}
+
 /* Split "text {expr} text" into parts; each {expr} is parsed in a source
  * of its own (named after the rule) and compiled as an entry. "{{" and
- * "}}" stand for braces. */
+ * "}}" stand for braces outside a placeholder. */
 static void message(policy *p, rule *r, const ast *v, diag_list *d,
                     compiler *cg, loader *L) {
   if (v->kind != AST_STRING_LIT) {
@@ -609,7 +632,7 @@ static void message(policy *p, rule *r, const ast *v, diag_list *d,
       sb_putc(&lit, *s++);
       continue;
     }
-    const char *close = memchr(s, '}', (size_t)(end - s));
+    const char *close = placeholder_end(s, end);
     if (!close) {
       diag_add(d, DC_BAD_TEMPLATE, v->sp, "message: '{' without a closing '}'");
       break;
@@ -729,9 +752,13 @@ static bool build(policy *p, loader *L, const char *file) {
     p->name = base_name(&p->a, file);
   rules(p, L);
   lets_unique(L);
+  name_index seen;
   schema_begin(p, L->facts.n);
-  for (size_t i = 0; i < L->facts.n; i++)
-    schema_add(p, L->facts.v[i].n, L->facts.v[i].d);
+  if (!names_init(&seen, L->facts.n, &p->a.m))
+    L->oom = true;
+  for (size_t i = 0; i < L->facts.n && !L->oom; i++)
+    schema_add(p, &seen, L->facts.v[i].n, L->facts.v[i].d);
+  names_free(&seen);
   schema_finish(p);
   L->let_table = let_table(L);
   if (L->let_table)

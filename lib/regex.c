@@ -16,11 +16,21 @@
  * \R \X \h \H \V \N \e \c \o ...).
  *
  * Limits: the backtracking matcher gets POL_REGEX_MATCH_LIMIT steps, the
- * same depth, and RX_HEAP_KIB of heap. PCRE2 restarts the step count at
- * each start position, so the worst case is that many steps per byte of
- * the subject: bounded, but quadratic for some patterns over long text.
+ * same depth, and RX_HEAP_KIB of heap. PCRE2 restarts that step count at
+ * each start position, so on its own it bounds a search only by that
+ * many steps per byte of the subject: quadratic for some patterns over
+ * long text (.{0,1000}[bc] over a megabyte). The evaluation's step budget
+ * (cost.h) bounds the whole search instead: patterns are compiled with
+ * automatic callouts, so PCRE2 calls charge_item() each time it enters a
+ * pattern item, at any start position, and the callout stops the search
+ * when the budget is spent. Between two callouts the matcher does at most
+ * a counted repetition's worth of work (a{1000} reads 1000 characters),
+ * so each callout costs 1 step plus 1 per 16 of the largest count in the
+ * pattern. Callouts slow a match of a short string by about 0.2 us.
  */
 #include "regex.h"
+
+#include "cost.h"
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
@@ -38,6 +48,7 @@ typedef struct scan {
   const char *p;
   size_t n, i;
   size_t nv;       /* \v escapes seen: translated before compiling */
+  long maxrep;     /* the largest {n,m} count: the cost of a callout */
   const char *why; /* set when the pattern is refused */
   size_t at;       /* byte offset of the refused construct */
 } scan;
@@ -199,6 +210,8 @@ static bool scan_brace(scan *sc) {
   }
   if (lo > RX_MAX_REPEAT || hi > RX_MAX_REPEAT)
     return refuse(sc, at, "repetition count exceeds 1000");
+  if (lo > sc->maxrep || hi > sc->maxrep)
+    sc->maxrep = lo > hi ? lo : hi;
   sc->i = i + 1;
   return true;
 }
@@ -305,7 +318,8 @@ static bool general(const mem *m, pcre2_general_context **gc) {
 static pcre2_code *compile(arena *a, const mem *m, const char *pat,
                            size_t plen, val *ev) {
   const uint32_t opts = PCRE2_UTF | PCRE2_DOLLAR_ENDONLY |
-                        PCRE2_NEVER_BACKSLASH_C | PCRE2_NEVER_UCP;
+                        PCRE2_NEVER_BACKSLASH_C | PCRE2_NEVER_UCP |
+                        PCRE2_AUTO_CALLOUT;
   pcre2_general_context *gc;
   pcre2_compile_context *cc =
       general(m, &gc) ? pcre2_compile_context_create(gc) : NULL;
@@ -326,16 +340,18 @@ static pcre2_code *compile(arena *a, const mem *m, const char *pat,
 }
 
 /* Scan, translate and compile the user's pattern, its memory from *[m].
- * NULL with *ev set. */
+ * NULL with *ev set. *[weight] gets the cost of one callout of its
+ * searches. */
 static pcre2_code *prepare(arena *a, const mem *m, const char *pat,
-                           size_t plen, val *ev) {
-  scan sc = {pat, plen, 0, 0, NULL, 0};
+                           size_t plen, val *ev, uint32_t *weight) {
+  scan sc = {pat, plen, 0, 0, 0, NULL, 0};
   if (!scan_pattern(&sc)) {
     *ev = val_err(a, ERR_INVALID,
                    "invalid regular expression at offset %zu: %s "
                    "(CEL uses RE2 syntax)", sc.at, sc.why);
     return NULL;
   }
+  *weight = 1 + (uint32_t)(sc.maxrep >> COST_REPEAT_SHIFT);
   if (sc.nv) {
     pat = translate_vt(a, pat, plen, sc.nv, &plen);
     if (!pat) {
@@ -356,12 +372,31 @@ static val limit_error(arena *a, int rc) {
                  what);
 }
 
+/* The meter of one search: each pattern item the matcher enters costs
+ * [weight] steps of [a]'s budget. */
+typedef struct rx_meter {
+  arena *a;
+  uint32_t weight;
+} rx_meter;
+
+/* PCRE2's automatic callout, before each pattern item: a negative
+ * result abandons the search, and pcre2_match returns it. */
+static int charge_item(pcre2_callout_block *cb, void *user) {
+  const rx_meter *m = user;
+  POL_UNUSED(cb);
+  return cost_charge(m->a, m->weight) ? 0 : PCRE2_ERROR_CALLOUT;
+}
+
 /* The result of pcre2_match [rc] as 1, 0, or -1 with *[ev] set. */
 static int outcome(arena *a, int rc, val *ev) {
   if (rc >= 0)
     return 1; /* 0 only means the ovector was too small: still a match */
   if (rc == PCRE2_ERROR_NOMATCH)
     return 0;
+  if (rc == PCRE2_ERROR_CALLOUT) { /* charge_item() found it spent */
+    *ev = val_over_budget();
+    return -1;
+  }
   if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT ||
       rc == PCRE2_ERROR_HEAPLIMIT || rc == PCRE2_ERROR_JIT_STACKLIMIT)
     *ev = limit_error(a, rc);
@@ -371,19 +406,21 @@ static int outcome(arena *a, int rc, val *ev) {
 }
 
 /* One unanchored search of [re] over [s] under the limits, its memory
- * from [a]'s mem. */
-static int search(arena *a, const pcre2_code *re, const char *s, size_t n,
-                  val *ev) {
+ * from [a]'s mem, each callout charging [weight] steps to [a]. */
+static int search(arena *a, const pcre2_code *re, uint32_t weight,
+                  const char *s, size_t n, val *ev) {
   pcre2_general_context *gc;
   bool ok = general(&a->m, &gc);
   pcre2_match_context *mc = ok ? pcre2_match_context_create(gc) : NULL;
   pcre2_match_data *md = ok ? pcre2_match_data_create(1, gc) : NULL;
   pcre2_general_context_free(gc);
+  rx_meter m = {a, weight};
   int rc = PCRE2_ERROR_NOMEMORY;
   if (mc && md) {
     pcre2_set_match_limit(mc, POL_REGEX_MATCH_LIMIT);
     pcre2_set_depth_limit(mc, POL_REGEX_MATCH_LIMIT);
     pcre2_set_heap_limit(mc, RX_HEAP_KIB);
+    pcre2_set_callout(mc, charge_item, &m);
     rc = pcre2_match(re, (PCRE2_SPTR)s, n, 0, 0, md, mc);
   }
   pcre2_match_data_free(md);
@@ -395,6 +432,7 @@ static int search(arena *a, const pcre2_code *re, const char *s, size_t n,
 
 struct rx {
   pcre2_code *code;
+  uint32_t weight; /* steps per callout */
   const mem *m;   /* the program's: code and this struct come from it */
 };
 
@@ -405,7 +443,8 @@ struct rx_scratch {
 };
 
 rx *rx_compile(arena *a, const char *pat, size_t plen, val *err_out) {
-  pcre2_code *code = prepare(a, &a->m, pat, plen, err_out);
+  uint32_t weight;
+  pcre2_code *code = prepare(a, &a->m, pat, plen, err_out, &weight);
   rx *re = code ? mem_alloc(&a->m, sizeof *re) : NULL;
   if (!re) {
     if (code)
@@ -414,6 +453,7 @@ rx *rx_compile(arena *a, const char *pat, size_t plen, val *err_out) {
     return NULL;
   }
   re->code = code;
+  re->weight = weight;
   re->m = &a->m;
   /* machine code for the pattern, when the platform has it; else the
    * interpreter, with the same limits */
@@ -463,21 +503,47 @@ int rx_search(const rx *re, rx_scratch **scratch, arena *a, const char *s,
     *err_out = val_nomem();
     return -1;
   }
+  if (!cost_charge(a, cost_bytes(n))) { /* the scans between callouts */
+    *err_out = val_over_budget();
+    return -1;
+  }
+  rx_meter m = {a, re->weight};
+  pcre2_set_callout((*scratch)->mc, charge_item, &m);
   /* the engine's strings are valid UTF-8 by construction: no recheck */
   int rc = pcre2_match(re->code, (PCRE2_SPTR)s, n, 0, PCRE2_NO_UTF_CHECK,
                        (*scratch)->md, (*scratch)->mc);
   return outcome(a, rc, err_out);
 }
 
+/* The steps for compiling a pattern of [plen] bytes per call: 1 per
+ * byte before (PCRE2 may take ~50 ns a byte to refuse a huge one), then
+ * 1 per 16 bytes of what it made (~3 ns a byte of it). */
+static bool charge_compile(arena *a, size_t plen, const pcre2_code *re) {
+  size_t size = 0;
+  if (!re)
+    return cost_charge(a, plen);
+  pcre2_pattern_info(re, PCRE2_INFO_SIZE, &size);
+  return cost_charge(a, cost_bytes(size));
+}
+
 /* Search [s] for [pat] (contract in regex.h): 1, 0, or -1 with
  * *[err_out] set. The compiled pattern and match data come from [a]'s
- * mem and are freed before returning; only error values use [a]. */
+ * mem and are freed before returning; only error values use [a]. The
+ * subject was charged with the call's arguments (builtins.c). */
 int rx_match(arena *a, const char *pat, size_t plen, const char *s,
              size_t n, val *err_out) {
-  pcre2_code *re = prepare(a, &a->m, pat, plen, err_out);
+  uint32_t weight;
+  pcre2_code *re = NULL;
+  if (!charge_compile(a, plen, NULL) ||
+      ((re = prepare(a, &a->m, pat, plen, err_out, &weight)) &&
+       !charge_compile(a, plen, re))) {
+    pcre2_code_free(re);
+    *err_out = val_over_budget();
+    return -1;
+  }
   if (!re)
     return -1;
-  int rc = search(a, re, s, n, err_out);
+  int rc = search(a, re, weight, s, n, err_out);
   pcre2_code_free(re);
   return rc;
 }
@@ -485,7 +551,8 @@ int rx_match(arena *a, const char *pat, size_t plen, const char *s,
 /* Compile [pat] and throw it away: true if it is a valid RE2 pattern,
  * else false with *[err_out] set (contract in regex.h). */
 bool rx_valid(arena *a, const char *pat, size_t plen, val *err_out) {
-  pcre2_code *re = prepare(a, &a->m, pat, plen, err_out);
+  uint32_t weight;
+  pcre2_code *re = prepare(a, &a->m, pat, plen, err_out, &weight);
   pcre2_code_free(re);
   return re != NULL;
 }

@@ -45,9 +45,13 @@ bool render_init(renderer *w, const render_ops *ops, const policy *pol,
 
 void render_begin(renderer *w, sbuf *out) { w->ops->begin(w, out); }
 
+/* What the report makes while it is read (messages, paths) may fail
+ * for want of memory: then so does the output, never a report with a
+ * part silently missing. */
 void render_chunk(const renderer *w, const report *r, uint32_t i,
                   sbuf *out) {
   w->ops->chunk(w, r, i, out);
+  out->oom |= r->oom;
 }
 
 void render_place(renderer *w, const report *r, uint32_t i,

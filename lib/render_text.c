@@ -496,7 +496,8 @@ static void vendor_head(sbuf *t, const matrix *m, size_t j) {
   }
   out_span(t, s, n, width, false);
   sb_putc(t, '\0');
-  t->len--;
+  if (!t->oom) /* else nothing was added: len is what it was */
+    t->len--;
 }
 
 /* Whether two vendors' column heads read the same. Heads are compared by
@@ -855,6 +856,8 @@ static void text_place(renderer *w, const report *r, uint32_t i,
 static void text_end(renderer *w, sbuf *out) {
   text_state *st = w->state;
   out->oom |= st->oom || st->first.oom;
+  if (out->oom) /* a vendor kept in part: the writer fails, no matrix */
+    return;
   if (st->nv == 1) {
     sb_put(out, st->first.p, st->first.len);
   } else if (st->nv > 1) {

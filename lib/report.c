@@ -498,7 +498,9 @@ static const char *reason(report *r, const err *e) {
     sb_printf(b, "%s:%u:%u: ", p->srcs[l->src].name, l->line, l->col);
   }
   vm_err_describe(b, e, p);
-  return b->oom ? NULL : arena_strndup(&r->a, b->p, b->len);
+  const char *s = b->oom ? NULL : arena_strndup(&r->a, b->p, b->len);
+  r->oom |= !s; /* the check fails: never an ERROR without its reason */
+  return s;
 }
 
 /* "'when' gave a string, not a bool", at the expression's start. */
@@ -520,6 +522,8 @@ static bool run_entry(rule_ctx *c, uint32_t entry, rule_result *rr,
   take_trace(c);
   if (x.kind == V_BOOL)
     return x.as.b;
+  if (x.kind == V_ERROR && x.as.e->kind == ERR_NOMEM) /* no verdict: the */
+    r->oom = true;                 /* check fails (the limit is ERR_LIMIT) */
   if (x.kind != V_ERROR) {
     rr->v = VD_ERROR;
     rr->reason = not_bool(r, entry, x, what);
@@ -568,6 +572,7 @@ static const val *message_values(rule_ctx *c, const rule *ru) {
     if (t->entry < 0)
       continue;
     val x = vm_run(c->v, r->pol->prog, (uint32_t)t->entry, c->vars);
+    r->oom |= x.kind == V_ERROR && x.as.e->kind == ERR_NOMEM;
     vals[i] = x.kind == V_ERROR ? (val){.kind = V_ERROR} : keep_value(r, x);
   }
   return vals;
@@ -596,6 +601,8 @@ const char *report_message(const report *r, const vendor_result *vr,
   }
   if (!b->oom)
     rr->message = arena_strndup(&w->a, b->p ? b->p : "", b->len);
+  w->oom |= !rr->message; /* render.c fails the output: never a report
+                             without its message */
   return rr->message;
 }
 

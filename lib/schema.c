@@ -88,12 +88,10 @@ void schema_begin(policy *p, size_t n) {
   p->facts = arena_zalloc(&p->a, (n + 1) * sizeof *p->facts);
 }
 
-void schema_add(policy *p, const ast *n, diag_list *d) {
-  const fact_decl *old = NULL;
-  for (uint32_t i = 0; i < p->nfacts && !old; i++)
-    if (strcmp(p->facts[i].path, n->name) == 0)
-      old = &p->facts[i];
-  if (old) {
+void schema_add(policy *p, name_index *seen, const ast *n, diag_list *d) {
+  int first = names_get(seen, n->name);
+  if (first >= 0) {
+    const fact_decl *old = &p->facts[first];
     diag_add(d, DC_DUPLICATE, n->sp,
              "fact '%s' is already declared at %s:%u:%u", n->name,
              old->file, old->line, old->col);
@@ -101,8 +99,11 @@ void schema_add(policy *p, const ast *n, diag_list *d) {
   }
   if (!p->facts)
     return;
-  fact_decl *f = &p->facts[p->nfacts++];
+  fact_decl *f = &p->facts[p->nfacts];
   f->path = arena_strndup(&p->a, n->name, strlen(n->name));
+  if (!f->path)
+    return; /* out of memory: the policy arena says so (build()) */
+  names_put(seen, f->path, (int)p->nfacts++);
   f->type = type_of(p, n->kids[0]);
   bool in = n->nkids > 1 && n->kids[1]->kind != AST_CLAUSE;
   f->allowed = in ? allowed_values(p, n->kids[1], d) : val_null();

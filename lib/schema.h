@@ -7,13 +7,16 @@
 #ifndef POL_SCHEMA_H
 #define POL_SCHEMA_H
 
+#include "names.h"
 #include "policy.h"
 
 /* Room for [n] declarations in [p]. */
 POL_INTERNAL void schema_begin(policy *p, size_t n);
 /* Add the AST_FACT [fact] parsed from [d]; errors (duplicate path, bad
- * allowed values) go to [d]. */
-POL_INTERNAL void schema_add(policy *p, const ast *fact, diag_list *d);
+ * allowed values) go to [d]. [seen] indexes the paths added so far (by
+ * number), so that duplicates are found without comparing every pair. */
+POL_INTERNAL void schema_add(policy *p, name_index *seen, const ast *fact,
+                             diag_list *d);
 /* Sort the declarations for lookup. */
 POL_INTERNAL void schema_finish(policy *p);
 /* Whether [path] is declared, lies on the way to a declaration (an

@@ -932,3 +932,9 @@ bool tm_parse_date(const char *s, int64_t *sec) {
   memcpy(buf + 10, "T00:00:00Z", 11);
   return tm_parse_timestamp(buf, 20, sec, &ns);
 }
+
+bool tm_zone_named(const char *tz, size_t n) {
+  if ((n == 3 && memcmp(tz, "UTC", 3) == 0) || (n == 1 && tz[0] == 'Z'))
+    return false;
+  return memchr(tz, ':', n) == NULL;
+}

@@ -39,5 +39,8 @@ POL_INTERNAL bool tm_timestamp_ok(int64_t sec, int32_t ns);
  * a zoneinfo file) ran out. */
 POL_INTERNAL int tm_zone_offset(const mem *m, const char *tz, size_t n,
                                 int64_t sec, int32_t *offset);
+/* Whether tm_zone_offset reads a zoneinfo file for [tz] (neither "UTC",
+ * "Z" nor a fixed offset): the costly case (cost.h, COST_ZONE). */
+POL_INTERNAL bool tm_zone_named(const char *tz, size_t n);
 
 #endif

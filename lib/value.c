@@ -11,15 +11,33 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cost.h"
+
 /* ==== objects ============================================================ */
 
 static err nomem_err = {ERR_NOMEM, 0, -1, -1, "out of memory", NULL};
+/* Never written to: the VM reports its own step-limit error, with the
+ * limit and the place (vm.c, locate). */
+static err budget_err = {ERR_LIMIT, 0, -1, -1,
+                         "evaluation limit exceeded: step budget spent",
+                         NULL};
 
 val val_nomem(void) {
   val v = {0};
   v.kind = V_ERROR;
   v.as.e = &nomem_err;
   return v;
+}
+
+val val_over_budget(void) {
+  val v = {0};
+  v.kind = V_ERROR;
+  v.as.e = &budget_err;
+  return v;
+}
+
+bool val_is_over_budget(val v) {
+  return v.kind == V_ERROR && v.as.e == &budget_err;
 }
 
 /* FNV-1a: small, fast on short keys (field names), good enough spread. */
@@ -260,27 +278,43 @@ bool val_compare(val a, val b, int *cmp) {
   }
 }
 
-static bool list_equal(const list *a, const list *b) {
+/* Equality, metered when [m] is not NULL: each item or entry compared
+ * and each 16 bytes of text compared are charged to [m]'s budget
+ * (cost.h), and a spent budget stops the comparison (the result is then
+ * false and m->over_steps says why). Values can share parts (a list
+ * holding one list four times, nested), so without the meter a
+ * comparison could take time exponential in the size of the policy. */
+static bool equal(val a, val b, arena *m);
+
+static bool list_equal(const list *a, const list *b, arena *m) {
   if (a->n != b->n)
     return false;
   for (uint32_t i = 0; i < a->n; i++)
-    if (!val_equal(a->items[i], b->items[i]))
+    if ((m && !cost_charge(m, 1)) || !equal(a->items[i], b->items[i], m))
       return false;
   return true;
 }
 
-static bool map_equal(const map *a, const map *b) {
+static bool map_equal(const map *a, const map *b, arena *m) {
   if (a->n != b->n)
     return false;
   for (uint32_t i = 0; i < a->n; i++) {
+    if (m && !cost_charge(m, 1))
+      return false;
     const val *v = map_get(b, a->keys[i]);
-    if (!v || !val_equal(a->vals[i], *v))
+    if (!v || !equal(a->vals[i], *v, m))
       return false;
   }
   return true;
 }
 
-bool val_equal(val a, val b) {
+static bool str_equal(const str *a, const str *b, arena *m) {
+  if (a->len != b->len || (m && !cost_charge(m, cost_bytes(a->len))))
+    return false;
+  return memcmp(a->data, b->data, a->len) == 0;
+}
+
+static bool equal(val a, val b, arena *m) {
   if (is_number(a.kind) && is_number(b.kind))
     return cmp_numbers(a, b) == 0;
   if (a.kind != b.kind)
@@ -289,21 +323,47 @@ bool val_equal(val a, val b) {
   case V_NULL: return true;
   case V_BOOL: return a.as.b == b.as.b;
   case V_STRING:
-  case V_BYTES:
-    return a.as.s->len == b.as.s->len &&
-           memcmp(a.as.s->data, b.as.s->data, a.as.s->len) == 0;
-  case V_LIST: return list_equal(a.as.l, b.as.l);
-  case V_MAP: return map_equal(a.as.m, b.as.m);
+  case V_BYTES: return str_equal(a.as.s, b.as.s, m);
+  case V_LIST: return list_equal(a.as.l, b.as.l, m);
+  case V_MAP: return map_equal(a.as.m, b.as.m, m);
   case V_DURATION:
   case V_TIMESTAMP: return a.as.i == b.as.i && a.aux == b.aux;
   case V_TYPE: return a.aux == b.aux;
   case V_OPTIONAL:
     if (!a.as.opt || !b.as.opt)
       return a.as.opt == b.as.opt;
-    return val_equal(*a.as.opt, *b.as.opt);
+    return equal(*a.as.opt, *b.as.opt, m);
   default: return false;
   }
 }
+
+bool val_equal(val a, val b) { return equal(a, b, NULL); }
+
+bool val_charge_whole(arena *m, val v) {
+  switch (v.kind) {
+  case V_STRING:
+  case V_BYTES: return cost_charge(m, cost_bytes(v.as.s->len));
+  case V_OPTIONAL: return !v.as.opt || val_charge_whole(m, *v.as.opt);
+  case V_LIST:
+    if (!cost_charge(m, v.as.l->n))
+      return false;
+    for (uint32_t i = 0; i < v.as.l->n; i++)
+      if (!val_charge_whole(m, v.as.l->items[i]))
+        return false;
+    return true;
+  case V_MAP:
+    if (!cost_charge(m, v.as.m->n))
+      return false;
+    for (uint32_t i = 0; i < v.as.m->n; i++)
+      if (!val_charge_whole(m, v.as.m->keys[i]) ||
+          !val_charge_whole(m, v.as.m->vals[i]))
+        return false;
+    return true;
+  default: return true;
+  }
+}
+
+bool val_equal_metered(arena *m, val a, val b) { return equal(a, b, m); }
 
 /* ==== maps =============================================================== */
 

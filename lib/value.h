@@ -195,6 +195,11 @@ POL_INTERNAL val val_absent_key(arena *a);
  * message the VM replaces by one naming the whole path as written. */
 POL_INTERNAL val val_absent_field(arena *a, const char *field);
 POL_INTERNAL val val_nomem(void);
+/* The error of an operation whose charge found the step budget spent
+ * (cost.h): a static object, like val_nomem's, which the VM turns into
+ * its located step-limit error. */
+POL_INTERNAL val val_over_budget(void);
+POL_INTERNAL bool val_is_over_budget(val v);
 /* "no matching overload for 'op' applied to (int, string)" */
 POL_INTERNAL val val_no_overload(arena *a, const char *op, const val *args,
                                  int nargs);
@@ -207,6 +212,14 @@ POL_INTERNAL const char *val_type_name(int t);
 /* CEL equality; numbers compare across int/uint/double by value.
  * Never an error: values of different kinds are unequal. */
 POL_INTERNAL bool val_equal(val a, val b);
+/* val_equal charging the step budget of [m] (cost.h): 1 per item or
+ * entry compared at any depth, 1 per 16 bytes of text. When the budget
+ * runs out it stops and returns false, with m->over_steps set. */
+POL_INTERNAL bool val_equal_metered(arena *m, val a, val b);
+/* Charge [m]'s budget for reading all of [v], as printing or copying it
+ * does: 1 step per item or entry and 1 per 16 bytes of text, at every
+ * depth (cost.h). false, stopping there, when the budget runs out. */
+POL_INTERNAL bool val_charge_whole(arena *m, val v);
 /* CEL ordering for < <= > >=: sets *cmp to -1/0/1. Returns false when
  * the two cannot be ordered: *cmp is 2 when both are numbers and a NaN is
  * involved ("unordered": every comparison is false), 3 when their kinds

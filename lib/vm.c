@@ -1,21 +1,31 @@
 /*
  * vm.c: the dispatch loop, and only that plus its slow-path helpers.
  *
- * vm_run() keeps pc, the stack pointer and the step budget in locals.
- * Each case is a few lines: fast paths for ints inline, everything else
- * through ops.c. A result that is an error gets the failing instruction's
- * index stamped into it (locate()), so the caller can report line:col.
- * The budget is checked only on backward jumps (loop iterations).
+ * vm_run() keeps pc and the stack pointer in locals. Each case is a few
+ * lines: fast paths for ints inline, everything else through ops.c. A
+ * result that is an error gets the failing instruction's index stamped
+ * into it (locate()), so the caller can report line:col.
+ *
+ * The step budget (cost.h) is charged by each backward jump (a loop
+ * iteration, by the length of its body) and by every operation whose
+ * work grows with its operands (ops.c, call() below, regex.c). An
+ * operation that finds the budget spent returns val_over_budget(), which
+ * locate() turns into the run's limit error. The run then goes on only
+ * to the next backward jump, which stops it: every charge fails from
+ * then on, so no costly work is done, and vm_run() returns the limit
+ * error whatever the expression made of it (as for the memory limit).
  *
  * Dispatch is a switch; on GCC and Clang it is computed goto, through the
  * three macros vmdispatch / vmcase / vmbreak, as in Lua's lvm.c.
  */
 #include "vm.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "cost.h"
 #include "host.h"
 #include "ops.h"
 #include "regex.h"
@@ -54,26 +64,42 @@ static inline bool reserve(const mem *m, val **p, size_t *cap, size_t need) {
 
 /* ==== slow paths ========================================================= */
 
+/* The run's limit error, located at [pc] where a limit was first hit:
+ * the step budget when [steps], else the memory limit. */
+static val limit_hit(vm *v, uint32_t pc, bool steps) {
+  if (v->limit_err.loc < 0) { /* the first place that ran out */
+    const char *msg = "evaluation limit exceeded: memory limit reached";
+    if (steps) {
+      snprintf(v->limit_msg, sizeof v->limit_msg, "evaluation limit "
+               "exceeded: more than %llu steps",
+               (unsigned long long)v->max_steps);
+      msg = v->limit_msg;
+    }
+    v->limit_err = (err){ERR_LIMIT, 0, (int32_t)pc, -1, msg, NULL};
+  }
+  return (val){.kind = V_ERROR, .as.e = &v->limit_err};
+}
+
 /* Stamp instruction [pc] into a fresh error so it can be located. An
  * absent error keeps its short message: vm_err_describe() completes it
- * from the location, only when someone reads it. Out of memory in a run
- * with a memory limit is the limit error, located here too (the static
- * out-of-memory error cannot carry a location). */
+ * from the location, only when someone reads it. A spent step budget,
+ * and out of memory in a run with a memory limit, are the run's limit
+ * error, located here too (their static errors cannot carry a place). */
 static val locate(vm *v, const program *p, val r, uint32_t pc) {
   if (r.kind != V_ERROR || r.as.e->loc >= 0)
     return r;
-  if (r.as.e->kind == ERR_NOMEM) {
-    if (!v->a.over_limit)
-      return r;
-    if (v->limit_err.loc < 0) /* the first place that ran out */
-      v->limit_err = (err){ERR_LIMIT, 0, (int32_t)pc, -1,
-                           "evaluation limit exceeded: memory limit reached",
-                           NULL};
-    return (val){.kind = V_ERROR, .as.e = &v->limit_err};
-  }
+  if (r.as.e->kind == ERR_LIMIT && val_is_over_budget(r))
+    return limit_hit(v, pc, true);
+  if (r.as.e->kind == ERR_NOMEM)
+    return v->a.over_limit ? limit_hit(v, pc, false) : r;
   r.as.e->loc = (int32_t)pc;
   POL_UNUSED(p);
   return r;
+}
+
+/* Whether a limit ended the run: nothing after it may absorb it. */
+static inline bool stopped(const vm *v) {
+  return v->a.over_steps || v->a.over_limit;
 }
 
 /* ==== fact reads ========================================================= */
@@ -226,12 +252,16 @@ static val loadvar(vm *v, const map *vars, const str *name) {
 
 /* == of two strings (by their cached hashes first) or two ints, the
  * common cases, without the general comparison: 1 or 0; -1 for any
- * other pair, which binop() compares. */
+ * other pair, which binop() compares. Equal hashes mean comparing the
+ * bytes: here when that is free (cost.h), else in binop(), charged. */
 static inline int quick_eq(val x, val y) {
   if (x.kind == V_STRING && y.kind == V_STRING) {
     const str *s = x.as.s, *t = y.as.s;
-    return s == t || (s->hash == t->hash && s->len == t->len &&
-                      memcmp(s->data, t->data, s->len) == 0);
+    if (s == t || s->hash != t->hash || s->len != t->len)
+      return s == t;
+    if (cost_bytes(s->len) > 0)
+      return -1;
+    return memcmp(s->data, t->data, s->len) == 0;
   }
   if (x.kind == V_INT && y.kind == V_INT)
     return x.as.i == y.as.i;
@@ -284,6 +314,8 @@ static val call(vm *v, const builtin *b, val *args, int n) {
   for (int i = 0; i < n; i++)
     if (args[i].kind == V_ERROR)
       return args[i];
+  if (!cost_charge(a, bi_cost(b, args, n))) /* by its arguments' sizes */
+    return val_over_budget();
   for (int i = 0; unlikely(v->tracing) && i < n; i++)
     use_value(v, args[i], bi_counts(b) ? TR_SIZE : TR_WHOLE);
   if (unlikely(!b->fn)) /* a host function: through libffi */
@@ -559,17 +591,13 @@ static val branch_error(arena *a, val c) {
   return c.kind == V_ERROR ? c : val_no_overload(a, "_?_:_", &c, 1);
 }
 
-static val step_limit(arena *a, uint64_t max) {
-  return val_err(a, ERR_LIMIT, "evaluation limit exceeded: more than %llu "
-                 "loop iterations", (unsigned long long)max);
-}
-
-/* A backward jump (one more loop iteration): charge the budget, and now
- * and then ask the host whether to stop. A non-error value: go on. */
-static val back_edge(vm *v, uint64_t *steps) {
-  if (unlikely((*steps)-- == 0))
-    return step_limit(&v->a, v->max_steps);
-  if (unlikely(v->interrupt != NULL) && (*steps & 1023) == 0 &&
+/* A backward jump over [body] instructions (one more loop iteration):
+ * charge the budget by the body's length (cost.h), and every 1024
+ * iterations ask the host whether to stop. A non-error value: go on. */
+static inline val back_edge(vm *v, uint32_t body) {
+  if (unlikely(!cost_charge(&v->a, cost_loop(body))))
+    return val_over_budget();
+  if (unlikely(v->interrupt != NULL) && (++v->polls & 1023) == 0 &&
       v->interrupt(v->interrupt_user))
     return val_err(&v->a, ERR_INTERRUPTED, "evaluation interrupted");
   return val_null();
@@ -613,7 +641,6 @@ static val run(vm *v, const program *p, uint32_t pc, const map *vars) {
   const uint32_t *code = p->code;
   arena *a = &v->a;
   val *sp = v->stack, *L = v->locals;
-  uint64_t steps = v->max_steps ? v->max_steps : UINT64_MAX;
   uint32_t w;
 #if defined(__GNUC__)
   static const void *const jump[] = {
@@ -710,9 +737,9 @@ static val run(vm *v, const program *p, uint32_t pc, const map *vars) {
         vmbreak;
       }
       vmcase(IN) {
-        val y = POP();
-        TRACED(trace_in(v, TOP(), y));
-        SETTOP(binop(a, OP_IN, TOP(), y));
+        val y = POP(), x = TOP();
+        SETTOP(binop(a, OP_IN, x, y));
+        TRACED(if (!stopped(v)) trace_in(v, x, y)); /* charged: rescan */
         vmbreak;
       }
       vmcase(MATCH) { SETTOP(match(v, p, INS_A(w), TOP())); vmbreak; }
@@ -742,7 +769,7 @@ static val run(vm *v, const program *p, uint32_t pc, const map *vars) {
       vmcase(JMP) {
         int32_t off = INS_SJ(w);
         if (off < 0) {
-          val stop = back_edge(v, &steps);
+          val stop = back_edge(v, (uint32_t)-off);
           if (unlikely(stop.kind == V_ERROR))
             return locate(v, p, stop, pc - 1);
         }
@@ -838,6 +865,17 @@ static val run(vm *v, const program *p, uint32_t pc, const map *vars) {
   }
 }
 
+/* Whether the result [r] is a list or map the run made: it may hold
+ * one part many times over (cel.bind(a, [b, b, b, b], ...), nested), so
+ * that printing or copying it, as a caller will, takes time exponential
+ * in the size of the expression. vm_run charges reading it whole to the
+ * run's budget first. A fact container is a tree: no charge. */
+static inline bool shared_parts(val r) {
+  return (r.kind == V_LIST && !list_is_adopted(r.as.l)) ||
+         (r.kind == V_MAP && !map_is_adopted(r.as.m)) ||
+         r.kind == V_OPTIONAL;
+}
+
 void vm_err_describe(sbuf *b, const err *e, const program *p) {
   bool located = p && e->loc >= 0 && (uint32_t)e->loc < p->ncode;
   if (e->kind != ERR_ABSENT || e->path || !located) {
@@ -867,14 +905,16 @@ val vm_run(vm *v, const program *p, uint32_t entry, const map *vars) {
     v->run = 1;
   }
   v->limit_err.loc = -1;
+  cost_start(&v->a, v->max_steps);
   if (!reserve(&v->a.m, &v->stack, &v->stack_cap, p->maxstack + 1) ||
       !reserve(&v->a.m, &v->locals, &v->locals_cap, p->nlocals + 1))
     return val_nomem();
   val r = run(v, p, entry, vars);
-  if (!v->a.over_limit) /* an absorbed out of memory still fails, and so
-                           does a trace cut short by one */
+  if (unlikely(shared_parts(r)) && !val_charge_whole(&v->a, r))
+    return limit_hit(v, entry, true);
+  if (!stopped(v)) /* an absorbed out of memory still fails, and so does
+                      a trace cut short by one */
     return v->a.failed || v->trace_oom ? val_nomem() : r;
-  if (v->limit_err.loc < 0) /* absorbed before it was located */
-    locate(v, p, val_nomem(), entry);
-  return (val){.kind = V_ERROR, .as.e = &v->limit_err};
+  return limit_hit(v, entry, v->a.over_steps); /* located already, or
+                                                  at the entry */
 }

@@ -58,10 +58,13 @@ typedef struct vm {
   val *stack;         /* heap (a.m), grown to the program's maxstack */
   val *locals;
   size_t stack_cap, locals_cap;
-  uint64_t max_steps; /* loop iterations (backward jumps) per run; 0: no
+  uint64_t max_steps; /* the step budget of a run (cost.h); 0: no
                          limit */
   size_t max_memory;  /* bytes of temporaries per run; 0: unlimited */
-  err limit_err;      /* the memory-limit error of the last run */
+  err limit_err;      /* the limit error (steps or memory) of the last
+                         run */
+  char limit_msg[80]; /* its message, for the step limit */
+  uint32_t polls;     /* loop iterations, for polling interrupt */
   struct rx_scratch *rx;    /* for MATCH; made on first use */
   bool has_now;       /* now() is now_sec (an as-of date), not the clock */
   int64_t now_sec;

@@ -85,7 +85,7 @@ static int unknown_mode(text *t) {
 }
 
 /* Whether [reason] ("file:line:col: message") is a limit that libpol
- * hit: "evaluation limit exceeded: more than N loop iterations" or
+ * hit: "evaluation limit exceeded: more than N steps" or
  * "...: memory limit reached", right after the location. The report has
  * no status per rule, only this text (a gap noted in
  * docs/postgresql.md). */
@@ -107,7 +107,7 @@ static bool limit_reason(const char *reason) {
   return strncmp(tail, "more than ", 10) == 0 &&
          strspn(tail + 10, "0123456789") > 0 &&
          strcmp(tail + 10 + strspn(tail + 10, "0123456789"),
-                " loop iterations") == 0;
+                " steps") == 0;
 }
 
 /* A rule that reached a limit fails the statement: its verdict would

@@ -194,6 +194,8 @@ static bool scalar_value(JsonbValue *j, pol_ctx *ctx, const pol_value *v) {
   case POL_T_TIMESTAMP: time_value(j, ctx, v); return true;
   case POL_T_TYPE:
     s = pol_value_format(ctx, v);
+    if (!s) /* NULL: out of memory, never a text that says so */
+      cannot("a type libpol could not format");
     string_value(j, s, strlen(s));
     return true;
   case POL_T_OPTIONAL: cannot("an optional"); break;

@@ -27,7 +27,7 @@ static pgpol_state state;
 
 void _PG_init(void) {
   DefineCustomIntVariable(
-      "pol.max_steps", "Loop iterations one policy evaluation may run.",
+      "pol.max_steps", "Steps one policy evaluation may run (docs/limits.md).",
       "0 means no limit. A rule or expression that needs more fails the "
       "statement with SQLSTATE 54000.",
       &pgpol_max_steps, 10000000, 0, INT_MAX, PGC_USERSET, 0, NULL, NULL,

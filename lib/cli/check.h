@@ -62,7 +62,7 @@ typedef struct check_run {
   const pol_policy *pol;
   pol_writer *w;
   unsigned long long vendors, noncompliant, bad;
-  bool read_failed, write_failed;
+  bool read_failed, write_failed, write_oom;
   bool progress, progress_shown;
   double started, last_progress;
 } check_run;

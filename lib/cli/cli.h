@@ -31,6 +31,12 @@ typedef struct cli_input {
 bool cli_read(const char *path, cli_input *in);
 /* Print "policyc: " + message to stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* "policyc: out of memory" on stderr; returns EXIT_INPUT, the status of
+ * every command when memory runs out (docs/decisions.md). */
+int cli_out_of_memory(void);
+/* A library call failed with [rc]: out of memory as above, else
+ * "policyc: [msg]" and [status]. */
+int cli_failed(int rc, const char *msg, int status);
 /* "policyc CMD: MSG ARG" and a pointer to CMD's help, on stderr;
  * returns EXIT_USAGE. */
 int cli_usage_error(const char *cmd, const char *msg, const char *arg);

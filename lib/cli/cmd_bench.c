@@ -40,19 +40,21 @@ static int cmp_double(const void *a, const void *b) {
 }
 
 /* Median over [rounds] of the seconds per call of [fn], each round
- * calling it for at least [ms] milliseconds. */
-static double median_time(int (*fn)(void *), void *arg, unsigned rounds,
-                          unsigned long long ms) {
+ * calling it for at least [ms] milliseconds, into *[out]. The status of
+ * the first call that failed, or POL_OK. */
+static int median_time(int (*fn)(void *), void *arg, unsigned rounds,
+                       unsigned long long ms, double *out) {
   double *t = calloc(rounds, sizeof *t);
   if (!t)
-    return -1;
+    return POL_ENOMEM;
   for (unsigned r = 0; r < rounds; r++) {
     long n = 0;
     double t0 = now(), el;
     do {
-      if (fn(arg) != POL_OK) {
+      int rc = fn(arg);
+      if (rc != POL_OK) {
         free(t);
-        return -1;
+        return rc;
       }
       n++;
       el = now() - t0;
@@ -60,9 +62,9 @@ static double median_time(int (*fn)(void *), void *arg, unsigned rounds,
     t[r] = el / (double)n;
   }
   qsort(t, rounds, sizeof *t, cmp_double);
-  double m = t[rounds / 2];
+  *out = t[rounds / 2];
   free(t);
-  return m;
+  return POL_OK;
 }
 
 typedef struct compile_job {
@@ -92,60 +94,87 @@ static int check_once(void *arg) {
   return pol_check(j->ctx, j->rep, j->facts, "bench");
 }
 
+/* Time the checks of the vendor in [path] into *[t]. Nothing is printed
+ * but an error: the report is written only once every number is known,
+ * so a failure never leaves half of it on standard output (issue 13). */
 static int bench_vendor(pol_env *env, const pol_policy *pol,
-                        const bench_opts *o, const char *path) {
+                        const bench_opts *o, const char *path, double *t) {
   pol_facts *f;
-  pol_ctx *ctx;
-  pol_report *rep;
+  pol_ctx *ctx = NULL;
+  pol_report *rep = NULL;
   if (pol_facts_new(env, &f) != POL_OK)
-    return EXIT_INPUT;
-  if (pol_facts_load_file(f, path) != POL_OK) {
-    cli_error("%s", pol_facts_errmsg(f));
-    pol_facts_free(f);
-    return EXIT_INPUT;
+    return cli_out_of_memory();
+  int rc = pol_facts_load_file(f, path), status = EXIT_OK;
+  if (rc != POL_OK) {
+    status = cli_failed(rc, pol_facts_errmsg(f), EXIT_INPUT);
+  } else if ((rc = pol_ctx_new(env, &ctx)) != POL_OK ||
+             (rc = pol_report_new(pol, POL_UNKNOWN_FAIL, &rep)) != POL_OK) {
+    status = cli_out_of_memory();
+  } else {
+    check_job j = {ctx, rep, f};
+    rc = median_time(check_once, &j, (unsigned)o->rounds, o->ms, t);
+    if (rc != POL_OK)
+      status = cli_failed(rc, pol_ctx_errmsg(ctx), EXIT_INPUT);
   }
-  pol_ctx_new(env, &ctx);
-  pol_report_new(pol, POL_UNKNOWN_FAIL, &rep);
-  check_job j = {ctx, rep, f};
-  double t = median_time(check_once, &j, (unsigned)o->rounds, o->ms);
-  size_t rules = pol_policy_rule_count(pol);
-  printf("  %-40s %9.1f us  %7.1f ns/rule  %9.0f checks/s\n", path, t * 1e6,
-         t * 1e9 / (double)(rules ? rules : 1), t > 0 ? 1 / t : 0.0);
   pol_report_free(rep);
   pol_ctx_free(ctx);
   pol_facts_free(f);
-  return EXIT_OK;
+  return status;
+}
+
+/* The compile time of the policy source [src] into *[tc] (-1 for a
+ * saved policy, which is not compiled). */
+static int bench_compile(pol_env *env, const bench_opts *o,
+                         const cli_input *src, double *tc) {
+  compile_job cj = {env, src, o->policy};
+  *tc = -1;
+  if (pol_is_saved_policy(src->data, src->len))
+    return EXIT_OK;
+  int rc = median_time(compile_once, &cj, (unsigned)o->rounds, o->ms, tc);
+  return rc == POL_OK ? EXIT_OK
+                      : cli_failed(rc, pol_env_errmsg(env), EXIT_INPUT);
+}
+
+static void print_report(const bench_opts *o, const pol_policy *pol,
+                         double tc, const double *t) {
+  size_t rules = pol_policy_rule_count(pol);
+  printf("policy %s: %zu rules", o->policy, rules);
+  if (tc >= 0)
+    printf(", compiled in %.3f ms (median of %llu rounds)", tc * 1e3,
+           o->rounds);
+  printf("\ncheck, once compiled (median of %llu rounds):\n", o->rounds);
+  for (int i = 0; i < o->nfacts; i++)
+    printf("  %-40s %9.1f us  %7.1f ns/rule  %9.0f checks/s\n",
+           o->facts[i], t[i] * 1e6, t[i] * 1e9 / (double)(rules ? rules : 1),
+           t[i] > 0 ? 1 / t[i] : 0.0);
 }
 
 static int run(const bench_opts *o) {
   pol_env *env;
   pol_policy *pol = NULL;
-  cli_input src;
-  if (pol_env_new(NULL, &env) != POL_OK)
-    return EXIT_INPUT;
+  cli_input src = {NULL, 0};
+  double tc = -1, *t = calloc((size_t)o->nfacts, sizeof *t);
+  if (!t || pol_env_new(NULL, &env) != POL_OK) {
+    free(t);
+    return cli_out_of_memory();
+  }
   int status = cli_env_setup(env, o->dirs, o->ndirs, NULL, 0);
   if (status == EXIT_OK && !cli_read(o->policy, &src))
     status = EXIT_INPUT;
-  if (status == EXIT_OK) {
-    status = cli_load_policy(env, o->policy, cli_diag_flags(&o->diag), &pol);
-    compile_job cj = {env, &src, o->policy};
-    double tc = status == EXIT_OK && !pol_is_saved_policy(src.data, src.len)
-                    ? median_time(compile_once, &cj, (unsigned)o->rounds,
-                                  o->ms)
-                    : -1;
-    free(src.data);
-    if (status == EXIT_OK) {
-      printf("policy %s: %zu rules", o->policy, pol_policy_rule_count(pol));
-      if (tc >= 0)
-        printf(", compiled in %.3f ms (median of %llu rounds)", tc * 1e3,
-               o->rounds);
-      printf("\ncheck, once compiled (median of %llu rounds):\n", o->rounds);
-    }
-  }
+  if (status == EXIT_OK)
+    status = cli_load_policy(env, o->policy, cli_diag_flags(&o->diag),
+                              &pol);
+  if (status == EXIT_OK)
+    status = bench_compile(env, o, &src, &tc);
+  free(src.data);
   for (int i = 0; status == EXIT_OK && i < o->nfacts; i++)
-    status = bench_vendor(env, pol, o, o->facts[i]);
-  if (!cli_flush_stdout() && status == EXIT_OK)
-    status = EXIT_INPUT;
+    status = bench_vendor(env, pol, o, o->facts[i], &t[i]);
+  if (status == EXIT_OK) {
+    print_report(o, pol, tc, t);
+    if (!cli_flush_stdout())
+      status = EXIT_INPUT;
+  }
+  free(t);
   pol_policy_free(pol);
   pol_env_free(env);
   return status;
@@ -194,7 +223,7 @@ int cmd_bench(int argc, char **argv) {
   bench_opts o = {NULL, NULL, 0, NULL, 0, 5, 200, CLI_DIAG_OPTS_INIT};
   o.dirs = calloc((size_t)argc, sizeof *o.dirs);
   if (!o.dirs)
-    return EXIT_INPUT;
+    return cli_out_of_memory();
   int status = parse_args(argc, argv, &o);
   if (status == EXIT_OK)
     status = run(&o);

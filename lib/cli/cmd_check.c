@@ -63,7 +63,8 @@ static const char check_usage[] =
     "  --progress=WHEN       a progress line on stderr: auto (on a\n"
     "                        terminal, for runs over a second), always,\n"
     "                        never\n"
-    "  --max-steps N         loop iterations per rule (default 10000000)\n"
+    "  --max-steps N         steps per rule: loop iterations and work\n"
+    "                        (docs/limits.md; default 10000000)\n"
     "  --max-memory SIZE     bytes of temporaries per rule (default 256M)\n";
 
 static int usage_error(const char *msg, const char *arg) {
@@ -251,14 +252,20 @@ void check_source(char *buf, size_t cap, const char *name,
     snprintf(buf, cap, "%s:%u", name, rec->line);
 }
 
+/* A writer call returned [rc]: a failure ends the report, and out of
+ * memory says so rather than blaming standard output. */
+static void writer_status(check_run *cr, int rc) {
+  cr->write_failed |= rc != POL_OK;
+  cr->write_oom |= rc == POL_ENOMEM;
+}
+
 /* An input that could not be checked: on stderr (the first ones) and in
  * the report's place for it. */
 void check_bad_input(check_run *cr, const char *source, const char *msg) {
   cr->bad++;
   if (cr->bad <= CHECK_MAX_MESSAGES)
     cli_error("%s", msg);
-  if (pol_writer_error(cr->w, source, msg) != POL_OK)
-    cr->write_failed = true;
+  writer_status(cr, pol_writer_error(cr->w, source, msg));
 }
 
 static void count(check_run *cr, const pol_report *rep) {
@@ -272,8 +279,7 @@ static void count(check_run *cr, const pol_report *rep) {
 /* The results of one checked vendor, now in [rep]: write them. */
 void check_write(check_run *cr, pol_report *rep) {
   count(cr, rep);
-  if (pol_writer_add(cr->w, rep) != POL_OK)
-    cr->write_failed = true;
+  writer_status(cr, pol_writer_add(cr->w, rep));
   pol_report_reset(rep);
   check_progress(cr, false);
 }
@@ -281,8 +287,7 @@ void check_write(check_run *cr, pol_report *rep) {
 void check_write_chunk(check_run *cr, pol_report *rep, const char *text,
                        size_t len) {
   count(cr, rep);
-  if (pol_writer_add_chunk(cr->w, rep, text, len) != POL_OK)
-    cr->write_failed = true;
+  writer_status(cr, pol_writer_add_chunk(cr->w, rep, text, len));
   pol_report_reset(rep);
   check_progress(cr, false);
 }
@@ -293,6 +298,8 @@ static int exit_status(const check_run *cr, FILE *out) {
   if (cr->bad > CHECK_MAX_MESSAGES)
     cli_error("%llu more inputs could not be checked",
               (unsigned long long)(cr->bad - CHECK_MAX_MESSAGES));
+  if (cr->write_oom)
+    return cli_out_of_memory();
   if (cr->write_failed || (out == stdout && !cli_flush_stdout())) {
     if (cr->write_failed)
       cli_error("error writing %s", cr->o->output ? cr->o->output
@@ -314,8 +321,11 @@ static void tap(void *user, const void *data, size_t n) {
 
 reader *check_open(check_run *cr, const char *path) {
   reader *r = reader_open(path, cr->o->max_record);
-  if (r && pol_writer_input(cr->w, POL_INPUT_FACTS, path) == POL_OK)
+  int rc = r ? pol_writer_input(cr->w, POL_INPUT_FACTS, path) : POL_OK;
+  if (r && rc == POL_OK)
     reader_tap(r, tap, cr->w);
+  else /* the stamp would leave this input out: the report fails */
+    writer_status(cr, rc);
   return r;
 }
 
@@ -377,8 +387,8 @@ static int stream(check_run *cr, FILE *out) {
   cr->progress = cr->o->progress < 0 ? isatty(STDERR_FILENO)
                                      : cr->o->progress;
   rc = cr->o->jobs > 1 ? check_parallel(cr) : check_serial(cr);
-  if (rc == EXIT_OK && pol_writer_finish(cr->w) != POL_OK)
-    cr->write_failed = true;
+  if (rc == EXIT_OK)
+    writer_status(cr, pol_writer_finish(cr->w));
   check_progress(cr, true);
   pol_writer_free(cr->w);
   if (rc == EXIT_OK && !waivers_all_seen(cr->wf, cr->o->waivers))

@@ -113,6 +113,8 @@ int cli_load_policy(pol_env *env, const char *path, int flags,
   free(in.data);
   if (rc == POL_OK)
     return EXIT_OK;
+  if (rc == POL_ENOMEM)
+    return cli_out_of_memory();
   if (rc == POL_ESYNTAX)
     fputs(pol_diag_render(env, flags), stderr);
   else
@@ -223,7 +225,9 @@ static int save(pol_env *env, const pol_policy *pol, const char *path) {
   rc = pol_policy_load(env, data, len, path, &back);
   pol_policy_free(back);
   int status = EXIT_USAGE;
-  if (rc != POL_OK)
+  if (rc == POL_ENOMEM)
+    status = cli_out_of_memory();
+  else if (rc != POL_OK)
     cli_error("the saved policy does not load again: %s",
               pol_env_errmsg(env));
   else
@@ -247,8 +251,12 @@ static int run(const compile_opts *o) {
     status = cli_load_policy(env, o->policy, cli_diag_flags(&o->diag), &pol);
   if (status == EXIT_OK && o->out)
     status = save(env, pol, o->out);
-  if (status == EXIT_OK && o->list) {
-    fputs(pol_policy_disasm(env, pol), stdout);
+  const char *listing = status == EXIT_OK && o->list
+                            ? pol_policy_disasm(env, pol) : NULL;
+  if (status == EXIT_OK && o->list && !listing) {
+    status = cli_out_of_memory(); /* NULL: never a listing that says so */
+  } else if (listing) {
+    fputs(listing, stdout);
     if (!cli_flush_stdout())
       status = EXIT_INPUT;
   }

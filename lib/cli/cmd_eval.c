@@ -32,7 +32,8 @@ static const char eval_usage[] =
     "  --facts FILE          bind every top-level key of a JSON object\n"
     "  --plugin FILE.so      load host functions from a shared object\n"
     "                        (repeatable; docs/host-functions.md)\n"
-    "  --max-steps N         loop iterations allowed (default 10000000)\n"
+    "  --max-steps N         steps allowed: loop iterations and work\n"
+    "                        (docs/limits.md; default 10000000)\n"
     "  --max-memory SIZE     bytes of temporaries allowed, K/M/G suffix\n"
     "                        (default 256M, 0 for no limit)\n"
     "  --list                print the compiled bytecode, do not evaluate\n"
@@ -108,6 +109,8 @@ static int bind_one(pol_facts *f, const char *spec) {
     return usage_error("--bind needs NAME=VALUE, got ", spec);
   char *name = strndup(spec, (size_t)(eq - spec));
   int rc, status = EXIT_OK;
+  if (!name)
+    return cli_out_of_memory();
   if (eq[1] == '@') {
     cli_input in;
     if (!cli_read(eq + 2, &in)) {
@@ -124,8 +127,7 @@ static int bind_one(pol_facts *f, const char *spec) {
   free(name);
   if (rc == POL_OK)
     return EXIT_OK;
-  cli_error("%s", pol_facts_errmsg(f));
-  return status;
+  return cli_failed(rc, pol_facts_errmsg(f), status);
 }
 
 /* Read the fact file [path] into [f]: as the whole set when [first],
@@ -139,37 +141,36 @@ static int load_facts(pol_env *env, pol_facts *f, const char *path,
     return EXIT_INPUT;
   if (!first && pol_facts_new(env, &t) != POL_OK) {
     free(in.data);
-    cli_error("out of memory");
-    return EXIT_INPUT;
+    return cli_out_of_memory();
   }
   pol_facts *into = first ? f : t;
   int rc = pol_facts_load_json(into, in.data, in.len,
                                strcmp(path, "-") ? path : "<stdin>");
   free(in.data);
+  int status = EXIT_OK;
   if (rc != POL_OK)
-    cli_error("%s", pol_facts_errmsg(into));
+    status = cli_failed(rc, pol_facts_errmsg(into), EXIT_INPUT);
   for (size_t i = 0; t && rc == POL_OK && i < pol_facts_count(t); i++)
     if ((rc = pol_facts_bind_value(f, pol_facts_name(t, i),
                                    pol_facts_value(t, i))) != POL_OK)
-      cli_error("%s", pol_facts_errmsg(f));
+      status = cli_failed(rc, pol_facts_errmsg(f), EXIT_INPUT);
   pol_facts_free(t);
-  return rc == POL_OK ? EXIT_OK : EXIT_INPUT;
+  return status;
 }
 
 static int evaluate(pol_env *env, pol_program *p, pol_facts *f) {
   pol_ctx *ctx;
-  if (pol_ctx_new(env, &ctx) != POL_OK) {
-    cli_error("out of memory");
-    return EXIT_FAIL;
-  }
+  if (pol_ctx_new(env, &ctx) != POL_OK)
+    return cli_out_of_memory();
   const pol_value *v;
   int rc = pol_eval(ctx, p, f, &v), status = EXIT_OK;
-  if (rc == POL_OK) {
-    printf("%s\n", pol_value_format(ctx, v));
+  const char *text = rc == POL_OK ? pol_value_format(ctx, v) : NULL;
+  if (text) {
+    printf("%s\n", text);
     status = cli_flush_stdout() ? EXIT_OK : EXIT_INPUT;
   } else {
-    cli_error("%s", pol_ctx_errmsg(ctx));
-    status = EXIT_FAIL;
+    status = cli_failed(rc == POL_OK ? POL_ENOMEM : rc, pol_ctx_errmsg(ctx),
+                        EXIT_FAIL);
   }
   pol_ctx_free(ctx);
   return status;
@@ -178,14 +179,19 @@ static int evaluate(pol_env *env, pol_program *p, pol_facts *f) {
 static int compile_and_run(pol_env *env, pol_facts *f, const eval_opts *o) {
   pol_program *p;
   int rc = pol_compile_expr(env, o->expr, strlen(o->expr), "<expr>", f, &p);
+  if (rc == POL_ENOMEM)
+    return cli_out_of_memory();
   if (rc != POL_OK) {
     fputs(rc == POL_ESYNTAX ? pol_diag_render(env, cli_diag_flags(&o->diag))
                             : pol_env_errmsg(env), stderr);
     return EXIT_USAGE;
   }
   int status;
-  if (o->list) {
-    fputs(pol_program_disasm(env, p), stdout);
+  const char *listing = o->list ? pol_program_disasm(env, p) : NULL;
+  if (o->list && !listing) {
+    status = cli_out_of_memory();
+  } else if (o->list) {
+    fputs(listing, stdout);
     status = cli_flush_stdout() ? EXIT_OK : EXIT_INPUT;
   } else {
     status = evaluate(env, p, f);
@@ -197,10 +203,10 @@ static int compile_and_run(pol_env *env, pol_facts *f, const eval_opts *o) {
 static int run(eval_opts *o) {
   pol_env *env = NULL;
   pol_facts *f = NULL;
-  int status = EXIT_FAIL;
+  int status = EXIT_INPUT;
   if (pol_env_new(&o->cfg, &env) != POL_OK ||
       pol_facts_new(env, &f) != POL_OK) {
-    cli_error("out of memory");
+    cli_out_of_memory();
     goto done;
   }
   status = cli_env_setup(env, NULL, 0, o->plugins, o->nplugins);
@@ -224,8 +230,10 @@ int cmd_eval(int argc, char **argv) {
   o.is_bind = calloc((size_t)argc, sizeof *o.is_bind);
   o.plugins = calloc((size_t)argc, sizeof *o.plugins);
   if (!o.inputs || !o.is_bind || !o.plugins) {
-    cli_error("out of memory");
-    return EXIT_FAIL;
+    free(o.inputs);
+    free(o.is_bind);
+    free(o.plugins);
+    return cli_out_of_memory();
   }
   int status = parse_args(argc, argv, &o);
   if (status == EXIT_OK)

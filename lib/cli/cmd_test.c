@@ -48,12 +48,16 @@ static const pol_value *read_doc(pol_env *env, pol_ctx *ctx, pol_facts *f,
   *status = EXIT_INPUT;
   if (!cli_read(path, &in))
     return NULL;
-  if (pol_facts_bind_json(f, "doc", in.data, in.len, path) != POL_OK)
-    cli_error("%s", pol_facts_errmsg(f));
-  else if (pol_compile_expr(env, "doc", 3, "<test>", f, &p) == POL_OK &&
-           pol_eval(ctx, p, f, &doc) == POL_OK &&
+  int rc = pol_facts_bind_json(f, "doc", in.data, in.len, path);
+  if (rc != POL_OK)
+    *status = cli_failed(rc, pol_facts_errmsg(f), EXIT_INPUT);
+  else if ((rc = pol_compile_expr(env, "doc", 3, "<test>", f, &p)) ==
+               POL_OK &&
+           (rc = pol_eval(ctx, p, f, &doc)) == POL_OK &&
            pol_value_type(doc) == POL_T_MAP)
     *status = EXIT_OK;
+  else if (rc == POL_ENOMEM) /* not the file's fault: never "malformed" */
+    *status = cli_out_of_memory();
   else
     cli_error("%s: a test file must be a JSON object", path);
   free(in.data);
@@ -67,22 +71,25 @@ static pol_facts *case_facts(pol_env *env, const char *file,
   pol_facts *f;
   const pol_value *inl = pol_value_get(c, "facts");
   const char *ff = text_of(pol_value_get(c, "facts_file"));
+  int rc;
   *status = EXIT_INPUT;
-  if (pol_facts_new(env, &f) != POL_OK)
+  if (pol_facts_new(env, &f) != POL_OK) {
+    *status = cli_out_of_memory();
     return NULL;
+  }
   if (ff) {
     char path[4096];
     relative(file, ff, path, sizeof path);
-    if (pol_facts_load_file(f, path) == POL_OK)
+    if ((rc = pol_facts_load_file(f, path)) == POL_OK)
       *status = EXIT_OK;
     else
-      cli_error("%s", pol_facts_errmsg(f));
+      *status = cli_failed(rc, pol_facts_errmsg(f), EXIT_INPUT);
   } else if (inl && pol_value_type(inl) == POL_T_MAP) {
     *status = EXIT_OK;
     for (size_t i = 0; i < pol_value_len(inl) && *status == EXIT_OK; i++)
-      if (pol_facts_bind_value(f, pol_value_key(inl, i, NULL),
-                               pol_value_entry(inl, i)) != POL_OK)
-        *status = EXIT_INPUT;
+      if ((rc = pol_facts_bind_value(f, pol_value_key(inl, i, NULL),
+                                     pol_value_entry(inl, i))) != POL_OK)
+        *status = cli_failed(rc, pol_facts_errmsg(f), EXIT_INPUT);
   } else {
     cli_error("%s: a case needs \"facts\" (an object) or \"facts_file\"",
               file);
@@ -137,12 +144,16 @@ static int run_case(pol_env *env, const pol_policy *pol, const char *file,
   pol_facts *f = case_facts(env, file, c, &status);
   pol_ctx *ctx = NULL;
   pol_report *rep = NULL;
-  if (f && pol_ctx_new(env, &ctx) == POL_OK &&
-      pol_report_new(pol, POL_UNKNOWN_FAIL, &rep) == POL_OK &&
-      pol_check(ctx, rep, f, name) == POL_OK) {
+  int rc = POL_OK;
+  if (f && (rc = pol_ctx_new(env, &ctx)) == POL_OK &&
+      (rc = pol_report_new(pol, POL_UNKNOWN_FAIL, &rep)) == POL_OK &&
+      (rc = pol_check(ctx, rep, f, name)) == POL_OK) {
     bool ok = expectations(rep, pol, c, name);
     t->passed += ok;
     t->failed += !ok;
+  } else if (f) { /* a case not run is never a case passed */
+    status = cli_failed(rc, ctx ? pol_ctx_errmsg(ctx) : pol_strerror(rc),
+                        EXIT_INPUT);
   }
   pol_report_free(rep);
   pol_ctx_free(ctx);
@@ -154,8 +165,12 @@ static int run_file(pol_env *env, const char *file, int flags, tally *t) {
   pol_ctx *ctx;
   pol_facts *holder;
   int status;
-  pol_ctx_new(env, &ctx);
-  pol_facts_new(env, &holder);
+  if (pol_ctx_new(env, &ctx) != POL_OK)
+    return cli_out_of_memory();
+  if (pol_facts_new(env, &holder) != POL_OK) {
+    pol_ctx_free(ctx);
+    return cli_out_of_memory();
+  }
   const pol_value *doc = read_doc(env, ctx, holder, file, &status);
   const char *pf = doc ? text_of(pol_value_get(doc, "policy")) : NULL;
   const pol_value *cases = doc ? pol_value_get(doc, "cases") : NULL;
@@ -183,7 +198,7 @@ int cmd_test(int argc, char **argv) {
   int ndirs = 0, i = 1, status = EXIT_OK, d;
   cli_diag_opts diag = CLI_DIAG_OPTS_INIT;
   if (!dirs)
-    return EXIT_INPUT;
+    return cli_out_of_memory();
   for (; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
     const char *a = argv[i];
     if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
@@ -210,8 +225,10 @@ int cmd_test(int argc, char **argv) {
   tally t = {0, 0};
   for (; status == EXIT_OK && i < argc; i++) {
     pol_env *env;
-    if (pol_env_new(NULL, &env) != POL_OK)
-      return EXIT_INPUT;
+    if (pol_env_new(NULL, &env) != POL_OK) {
+      free(dirs);
+      return cli_out_of_memory();
+    }
     status = cli_env_setup(env, dirs, ndirs, NULL, 0);
     if (status == EXIT_OK)
       status = run_file(env, argv[i], cli_diag_flags(&diag), &t);

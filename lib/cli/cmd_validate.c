@@ -40,6 +40,8 @@ static int schema(pol_env *env, const char *path, int flags,
     free(in.data);
   if (rc == POL_OK)
     return EXIT_OK;
+  if (rc == POL_ENOMEM)
+    return cli_out_of_memory();
   fputs(rc == POL_ESYNTAX ? pol_diag_render(env, flags) : pol_env_errmsg(env),
         stderr);
   return EXIT_USAGE;
@@ -59,10 +61,8 @@ static int one_file(pol_env *env, const pol_policy *pol, const char *path) {
     cli_error("%s", pol_env_errmsg(env));
     return EXIT_USAGE;
   }
-  if (rc != POL_OK) {
-    cli_error("%s", pol_env_errmsg(env));
-    return EXIT_INPUT;
-  }
+  if (rc != POL_OK)
+    return cli_failed(rc, pol_env_errmsg(env), EXIT_INPUT);
   fputs(problems, stdout);
   return n ? EXIT_FAIL : EXIT_OK;
 }
@@ -72,7 +72,7 @@ static int run(const char *schema_path, const char **dirs, int ndirs,
   pol_env *env;
   pol_policy *pol = NULL;
   if (pol_env_new(NULL, &env) != POL_OK)
-    return EXIT_INPUT;
+    return cli_out_of_memory();
   int status = cli_env_setup(env, dirs, ndirs, NULL, 0);
   if (status == EXIT_OK)
     status = schema(env, schema_path, flags, &pol);
@@ -96,7 +96,7 @@ int cmd_validate(int argc, char **argv) {
   int ndirs = 0, i = 1, status = EXIT_OK, d;
   cli_diag_opts diag = CLI_DIAG_OPTS_INIT;
   if (!dirs)
-    return EXIT_INPUT;
+    return cli_out_of_memory();
   for (; i < argc && status == EXIT_OK; i++) {
     const char *a = argv[i];
     if (!strcmp(a, "--")) {

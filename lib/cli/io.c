@@ -23,6 +23,18 @@ void cli_error(const char *fmt, ...) {
   va_end(ap);
 }
 
+int cli_out_of_memory(void) {
+  cli_error("out of memory");
+  return EXIT_INPUT;
+}
+
+int cli_failed(int rc, const char *msg, int status) {
+  if (rc == POL_ENOMEM)
+    return cli_out_of_memory();
+  cli_error("%s", msg);
+  return status;
+}
+
 static bool read_fd(int fd, const char *path, cli_input *in) {
   size_t cap = 65536, len = 0;
   char *buf = malloc(cap + 1);

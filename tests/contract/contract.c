@@ -849,7 +849,7 @@ static void test_limits(void) {
   test_name = "limits";
   CHECK_RC(eval_limited(100, 0, loop, msg, sizeof msg), POL_ELIMIT);
   CHECK_PREFIX(msg, "lim.cel:1:1: ");
-  CHECK_HAS(msg, "more than 100 loop iterations");
+  CHECK_HAS(msg, "more than 100 steps");
   CHECK_RC(eval_limited(5000, 0, loop, msg, sizeof msg), POL_OK);
   /* 0 means no limit, for both (issue 8, defect 6) */
   CHECK_RC(eval_limited(0, 0, loop, msg, sizeof msg), POL_OK);

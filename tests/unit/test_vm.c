@@ -14,7 +14,7 @@
 
 static char out[4096];
 
-/* Evaluate [src] with [steps] loop iterations allowed; print the result
+/* Evaluate [src] with a budget of [steps]; print the result
  * (or "error(...)") into out and return it. */
 static const char *run_limited(const char *src, uint64_t steps,
                                int32_t *err_loc) {
@@ -124,7 +124,7 @@ static void step_budget_edge(void **state) {
                       "true");
   int32_t at;
   run_limited("[1, 2, 3].all(x, x > 0)", 2, &at);
-  assert_non_null(strstr(out, "more than 2 loop iterations"));
+  assert_non_null(strstr(out, "more than 2 steps"));
   assert_true(at >= 0);
 }
 

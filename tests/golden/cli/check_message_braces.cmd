@@ -1,0 +1,1 @@
+check --color=never message_braces.pol message_braces.json

@@ -1,0 +1,1 @@
+check --color=never shared_parts.pol minimal-facts.json

@@ -1,0 +1,1 @@
+eval -- 'cel.bind(a, [1,2,3,4,5,6,7,8], cel.bind(b, [a,a,a,a,a,a,a,a], cel.bind(c, [b,b,b,b,b,b,b,b], cel.bind(d, [c,c,c,c,c,c,c,c], cel.bind(e, [d,d,d,d,d,d,d,d], cel.bind(f, [e,e,e,e,e,e,e,e], cel.bind(g, [f,f,f,f,f,f,f,f], cel.bind(h, [g,g,g,g,g,g,g,g], cel.bind(i, [h,h,h,h,h,h,h,h], i == i)))))))))'
