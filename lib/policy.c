@@ -516,6 +516,10 @@ static void rules(policy *p, loader *L) {
   for (size_t i = 0; i < L->rules.n; i++) {
     rule *r = &p->rules[p->nrules++];
     rule_entry(p, r, &L->rules.v[i]);
+    if (!r->id) { /* out of memory: no id to look up */
+      L->oom = true;
+      break;
+    }
     int first = names_get(&seen, r->id);
     if (first >= 0)
       duplicate("rule", r->id, &L->rules.v[i], &L->rules.v[first]);
@@ -751,6 +755,8 @@ static bool build(policy *p, loader *L, const char *file) {
   if (!p->name)
     p->name = base_name(&p->a, file);
   rules(p, L);
+  if (L->oom)
+    return false; /* the rules' table is not whole */
   lets_unique(L);
   name_index seen;
   schema_begin(p, L->facts.n);
