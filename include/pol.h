@@ -106,10 +106,16 @@ typedef void *(*pol_alloc_fn)(void *user, void *ptr, size_t size);
 
 /* pol_config.flags */
 enum {
-  POL_STRICT_CALLS = 1 /* in pol_compile_expr, a call of an unknown
-                          function or method is a compile error, not an
-                          error value at run time (in a policy it always
-                          is) */
+  POL_STRICT_CALLS = 1,   /* in pol_compile_expr, a call of an unknown
+                             function or method is a compile error, not
+                             an error value at run time (in a policy it
+                             always is) */
+  POL_NO_FILE_IMPORTS = 2 /* `import` loads only the modules built into the
+                             library: no file beside the policy, in an
+                             import directory or in the install's module
+                             directory is read (pol_env_add_import_dir is
+                             then POL_EINVAL). For hosts that compile
+                             policies from untrusted users. */
 };
 
 typedef struct pol_config {
@@ -121,7 +127,7 @@ typedef struct pol_config {
                            256 MiB; 0: no limit) */
   pol_alloc_fn alloc;   /* NULL: malloc, realloc and free */
   void *alloc_user;
-  unsigned flags;       /* POL_STRICT_CALLS */
+  unsigned flags;       /* POL_STRICT_CALLS, POL_NO_FILE_IMPORTS */
 } pol_config;
 
 typedef struct pol_env pol_env;
@@ -135,8 +141,9 @@ typedef struct pol_value pol_value;
 POL_API void pol_config_init_size(pol_config *cfg, size_t size);
 #define pol_config_init(cfg) pol_config_init_size((cfg), sizeof *(cfg))
 /* A new environment in *[out]; [cfg] may be NULL for the defaults.
- * Returns POL_OK, POL_EINVAL (a cfg whose size member is not set) or
- * POL_ENOMEM. */
+ * Returns POL_OK, POL_EINVAL (a cfg whose size member is not set, or a
+ * flag this library does not know: a restriction it cannot honour is
+ * refused, never ignored) or POL_ENOMEM. */
 POL_API int pol_env_new(const pol_config *cfg, pol_env **out);
 POL_API void pol_env_free(pol_env *env);
 /* The last error of [env] as text: for POL_ESYNTAX, every diagnostic as
@@ -278,6 +285,13 @@ POL_API int pol_eval(pol_ctx *ctx, const pol_program *prog,
  * it here. */
 POL_API void pol_ctx_set_interrupt(pol_ctx *ctx, int (*fn)(void *user),
                                    void *user);
+/* The limits of evaluations and checks on [ctx] from its next one on:
+ * [max_steps] and [max_memory] mean what pol_config's do (0: no limit).
+ * A ctx starts with its env's; this changes [ctx] alone, so a host can
+ * change limits (per request, per user) without a new env or
+ * recompiling anything. POL_EINVAL for a NULL [ctx]. */
+POL_API int pol_ctx_set_limits(pol_ctx *ctx, uint64_t max_steps,
+                               size_t max_memory);
 
 /* ==== values =============================================================
  * Accessors take NULL (a missing map key, an index out of range) and then
@@ -316,6 +330,19 @@ POL_API const pol_value *pol_value_get(const pol_value *v, const char *key);
 /* [v] as CEL literal text (1u, "s", [1, 2], duration("1s")); the text
  * is owned by [ctx] until its next call. NULL on out of memory. */
 POL_API const char *pol_value_format(pol_ctx *ctx, const pol_value *v);
+/* [v] as JSON text (RFC 8259, UTF-8), owned by [ctx] until its next
+ * call: [indent] 0 writes one line, 1 to 16 that many spaces per level,
+ * one member per line. Ints and uints are exact integers; a double has
+ * a '.' or an exponent (NaN and the infinities are the strings "NaN",
+ * "Infinity", "-Infinity"); bytes are base64 strings; durations and
+ * timestamps the strings of protobuf's JSON mapping ("1.5s",
+ * "2025-01-01T00:00:00Z"); a type is its name as a string;
+ * optional.of(x) is x and optional.none() null; an error is
+ * {"error": "message"}; map keys that are not strings are the strings
+ * of their JSON text. NULL for a NULL [v] or [ctx], or out of memory
+ * (then POL_ENOMEM's message is in pol_ctx_errmsg). */
+POL_API const char *pol_value_json(pol_ctx *ctx, const pol_value *v,
+                                   int indent);
 
 /* ==== policies ===========================================================
  * A policy is a file of rules over facts (docs/policies.md). Compiling
@@ -337,7 +364,8 @@ typedef enum {
 POL_API const char *pol_severity_name(pol_severity s);
 POL_API const char *pol_verdict_name(pol_verdict v);
 
-/* Add [dir] to the directories searched by `import` (copied). */
+/* Add [dir] to the directories searched by `import` (copied).
+ * POL_EINVAL, with a message, in an env with POL_NO_FILE_IMPORTS. */
 POL_API int pol_env_add_import_dir(pol_env *env, const char *dir);
 /* Compile the policy text [src] of [len] bytes named [name]. On
  * POL_ESYNTAX read the diagnostics (they may come from several files).
@@ -488,6 +516,15 @@ POL_API const char *pol_report_message(const pol_report *rep, size_t i,
 /* ERROR: "file:line:col: reason". */
 POL_API const char *pol_report_reason(const pol_report *rep, size_t i,
                                       size_t r);
+/* Why rule [r] of vendor [i] has its verdict, as a status code, so that
+ * a host need not read [reason]'s text: POL_OK for a decided verdict
+ * (PASS, FAIL, UNKNOWN, SKIPPED); for ERROR, POL_ELIMIT when an
+ * evaluation limit stopped the rule (pol_config's max_steps or
+ * max_memory, or pol_ctx_set_limits'), else POL_ERUNTIME (a type error,
+ * a division by zero, a `when` that is not a bool: the policy or the
+ * data). POL_EINVAL when [i] or [r] is out of range. Never
+ * POL_EINTERRUPT: an interrupted check adds no vendor. */
+POL_API int pol_report_status(const pol_report *rep, size_t i, size_t r);
 /* The facts rule [r] read for vendor [i], [k] from 0: each a leaf as a
  * path in CEL syntax (controls["3.2"].status, subprocessors[1].name),
  * its value (NULL for a presence test that found nothing), the citation
@@ -636,8 +673,23 @@ POL_API int pol_validate(pol_env *env, const pol_policy *schema,
  * Values a host makes: facts built without JSON, and the results of host
  * functions. A pol_builder says where new values live: in a fact set
  * (valid as long as it) or in an evaluation (valid until it returns).
- * Constructors return NULL on out of memory or a bad argument. */
+ * Constructors return NULL on out of memory or a bad argument, and
+ * then pol_builder_status and pol_builder_errmsg say why. A builder is
+ * used by one thread at a time. */
 typedef struct pol_builder pol_builder;
+
+/* The status of [b]'s last constructor call: POL_OK when it returned a
+ * value; POL_EFORMAT for text that is not UTF-8 (pol_new_string, a
+ * pol_new_map key); POL_EINVAL for another bad argument (a NULL pointer,
+ * a duration or timestamp out of range, a repeated map key);
+ * POL_ENOMEM. POL_EINVAL for a NULL [b]. */
+POL_API int pol_builder_status(const pol_builder *b);
+/* Why [b]'s last failing constructor failed, naming it:
+ * "pol_new_string: not valid UTF-8 at byte 3 of 5". Owned by [b]; it
+ * changes when another constructor fails; "" if none has. A host
+ * function that returns NULL after a constructor failed gets this text
+ * in its evaluation's error. */
+POL_API const char *pol_builder_errmsg(const pol_builder *b);
 
 /* The builder of [facts]: its values live as long as the fact set. */
 POL_API pol_builder *pol_facts_builder(pol_facts *facts);
@@ -646,7 +698,8 @@ POL_API const pol_value *pol_new_bool(pol_builder *b, bool x);
 POL_API const pol_value *pol_new_int(pol_builder *b, int64_t x);
 POL_API const pol_value *pol_new_uint(pol_builder *b, uint64_t x);
 POL_API const pol_value *pol_new_double(pol_builder *b, double x);
-/* A string of [len] bytes of UTF-8 (NULL if it is not valid UTF-8). */
+/* A string of [len] bytes of UTF-8 (NULL, POL_EFORMAT, if it is not
+ * valid UTF-8). */
 POL_API const pol_value *pol_new_string(pol_builder *b, const char *s,
                                         size_t len);
 POL_API const pol_value *pol_new_bytes(pol_builder *b, const void *p,

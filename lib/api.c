@@ -59,8 +59,11 @@ void pol_config_init_size(pol_config *cfg, size_t size) {
   memcpy(cfg, &d, d.size); /* an older caller's struct is shorter */
 }
 
+#define KNOWN_FLAGS (POL_STRICT_CALLS | POL_NO_FILE_IMPORTS)
+
 /* [cfg] as this library's struct: the members an older caller's struct
- * lacks keep their defaults. false when its size member is not set. */
+ * lacks keep their defaults. false when its size member is not set, or
+ * it has a flag this library does not know. */
 static bool take_config(pol_config *to, const pol_config *cfg) {
   pol_config_init(to);
   if (!cfg)
@@ -69,7 +72,9 @@ static bool take_config(pol_config *to, const pol_config *cfg) {
     return false;
   memcpy(to, cfg, cfg->size < sizeof *to ? cfg->size : sizeof *to);
   to->size = sizeof *to;
-  return true;
+  /* a flag from a newer header may be a restriction (as
+   * POL_NO_FILE_IMPORTS is): refuse it rather than run without it */
+  return (to->flags & ~(unsigned)KNOWN_FLAGS) == 0;
 }
 
 int pol_env_new(const pol_config *cfg, pol_env **out) {
@@ -117,6 +122,11 @@ void pol_free(const pol_env *env, void *p) {
 int pol_env_add_import_dir(pol_env *env, const char *dir) {
   if (!env || !dir)
     return POL_EINVAL;
+  if (env->cfg.flags & POL_NO_FILE_IMPORTS) {
+    api_msg(&env->errmsg, "%s: file imports are disabled in this "
+            "environment (POL_NO_FILE_IMPORTS)", dir);
+    return POL_EINVAL;
+  }
   char **d = mem_realloc(&env->m, env->dirs, (env->ndirs + 1) * sizeof *d);
   if (!d)
     return POL_ENOMEM;
@@ -323,6 +333,18 @@ void pol_ctx_set_interrupt(pol_ctx *c, int (*fn)(void *), void *user) {
     return;
   c->vm.interrupt = fn;
   c->vm.interrupt_user = user;
+}
+
+/* The vm reads both limits at the start of each run, and its arena
+ * checks the memory limit on each allocation: changing them between
+ * runs is all it takes. */
+int pol_ctx_set_limits(pol_ctx *c, uint64_t max_steps, size_t max_memory) {
+  if (!c)
+    return POL_EINVAL;
+  c->vm.max_steps = max_steps;
+  c->vm.max_memory = max_memory;
+  c->vm.a.limit = max_memory;
+  return POL_OK;
 }
 
 /* The status of an evaluation that gave the error [e] of [p], with its

@@ -34,7 +34,8 @@ int pol_policy_compile(pol_env *env, const char *src, size_t len,
     memcpy(dirs, env->dirs, env->ndirs * sizeof *dirs);
   size_t ndirs = env->ndirs;
   dirs[ndirs++] = POL_MODULE_DIR;
-  policy_paths paths = {dirs, ndirs, env->hosts};
+  policy_paths paths = {dirs, ndirs, env->hosts,
+                         (env->cfg.flags & POL_NO_FILE_IMPORTS) != 0};
   policy *p = policy_compile(src, len, name ? name : "<policy>", &paths,
                              &env->diags);
   mem_free(&env->m, dirs);
@@ -291,6 +292,17 @@ const char *pol_report_message(const pol_report *rep, size_t i, size_t r) {
 const char *pol_report_reason(const pol_report *rep, size_t i, size_t r) {
   const rule_result *rr = result(rep, i, r);
   return rr ? rr->reason : NULL;
+}
+
+/* An interrupted check adds no vendor, and one out of memory neither:
+ * of the evaluation's failures, only limits and errors become verdicts. */
+int pol_report_status(const pol_report *rep, size_t i, size_t r) {
+  const rule_result *rr = result(rep, i, r);
+  if (!rr)
+    return POL_EINVAL;
+  if (rr->v != VD_ERROR)
+    return POL_OK;
+  return rr->limit ? POL_ELIMIT : POL_ERUNTIME;
 }
 
 /* Fact [k] of rule [r] of vendor [i] (missing ones when [missing]),

@@ -3,22 +3,62 @@
  * without JSON, and the results of escape-hatch host functions. A
  * builder is just the arena the values go to.
  */
+#include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "handles.h"
+#include "json.h"
 #include "time.h"
 
 #define OUT(v) ((const pol_value *)(v))
 
+/* Record why a constructor of [b] failed ([rc], a printf message),
+ * returning NULL for its caller to return. */
+static const pol_value *fail(pol_builder *b, int rc, const char *fmt, ...)
+    POL_PRINTF(3, 4);
+static const pol_value *fail(pol_builder *b, int rc, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  b->status = rc;
+  vsnprintf(b->msg, sizeof b->msg, fmt, ap);
+  va_end(ap);
+  return NULL;
+}
+
+static const pol_value *no_memory(pol_builder *b, const char *fn) {
+  return fail(b, POL_ENOMEM, "%s: out of memory", fn);
+}
+
 /* A value in [b]'s arena: scalars are copied there too, so every
- * constructor returns a stable pointer. */
-static const pol_value *keep(pol_builder *b, val v) {
-  if (!b || v.kind == V_ERROR)
-    return NULL;
+ * constructor returns a stable pointer. [fn] names the constructor in
+ * messages; a V_ERROR [v] is the arena's out of memory. */
+static const pol_value *keep_as(pol_builder *b, val v, const char *fn) {
+  if (v.kind == V_ERROR)
+    return no_memory(b, fn);
   val *p = arena_alloc(b->a, sizeof *p);
-  if (p)
-    *p = v;
+  if (!p)
+    return no_memory(b, fn);
+  *p = v;
   return OUT(p);
+}
+#define keep(b, v) keep_as((b), (v), __func__)
+
+/* Start a constructor call on [b]: its status is POL_OK until something
+ * fails. false for a NULL builder. */
+static bool start(pol_builder *b) {
+  if (!b)
+    return false;
+  b->status = POL_OK;
+  return true;
+}
+
+/* The offset of the first byte of [s]/[n] that is not valid UTF-8. */
+static size_t utf8_bad_at(const char *s, size_t n) {
+  size_t i = 0;
+  while (i < n && utf8_decode(s, n, &i) >= 0)
+    ;
+  return i;
 }
 
 pol_builder *pol_facts_builder(pol_facts *f) {
@@ -28,79 +68,140 @@ pol_builder *pol_facts_builder(pol_facts *f) {
   return &f->builder;
 }
 
-const pol_value *pol_new_null(pol_builder *b) { return keep(b, val_null()); }
+const pol_value *pol_new_null(pol_builder *b) {
+  return start(b) ? keep(b, val_null()) : NULL;
+}
 
 const pol_value *pol_new_bool(pol_builder *b, bool x) {
-  return keep(b, val_bool(x));
+  return start(b) ? keep(b, val_bool(x)) : NULL;
 }
 
 const pol_value *pol_new_int(pol_builder *b, int64_t x) {
-  return keep(b, val_int(x));
+  return start(b) ? keep(b, val_int(x)) : NULL;
 }
 
 const pol_value *pol_new_uint(pol_builder *b, uint64_t x) {
-  return keep(b, val_uint(x));
+  return start(b) ? keep(b, val_uint(x)) : NULL;
 }
 
 const pol_value *pol_new_double(pol_builder *b, double x) {
-  return keep(b, val_double(x));
+  return start(b) ? keep(b, val_double(x)) : NULL;
 }
 
 const pol_value *pol_new_string(pol_builder *b, const char *s, size_t len) {
-  if (!b || !s || !utf8_valid(s, len))
+  if (!start(b))
     return NULL;
+  if (!s)
+    return fail(b, POL_EINVAL, "pol_new_string: NULL text");
+  if (!utf8_valid(s, len))
+    return fail(b, POL_EFORMAT, "pol_new_string: not valid UTF-8 at byte "
+                "%zu of %zu", utf8_bad_at(s, len), len);
   return keep(b, val_string(b->a, s, len));
 }
 
 const pol_value *pol_new_bytes(pol_builder *b, const void *p, size_t len) {
-  if (!b || (!p && len))
+  if (!start(b))
     return NULL;
+  if (!p && len)
+    return fail(b, POL_EINVAL, "pol_new_bytes: NULL data of %zu bytes", len);
   return keep(b, val_bytes(b->a, p, len));
 }
 
 const pol_value *pol_new_duration(pol_builder *b, int64_t sec, int32_t ns) {
-  return tm_duration_ok(sec, ns) ? keep(b, val_duration(sec, ns)) : NULL;
+  if (!start(b))
+    return NULL;
+  if (!tm_duration_ok(sec, ns))
+    return fail(b, POL_EINVAL, "pol_new_duration: %lld s %ld ns is out of "
+                "range", (long long)sec, (long)ns);
+  return keep(b, val_duration(sec, ns));
 }
 
 const pol_value *pol_new_timestamp(pol_builder *b, int64_t sec, int32_t ns) {
-  return tm_timestamp_ok(sec, ns) ? keep(b, val_timestamp(sec, ns)) : NULL;
+  if (!start(b))
+    return NULL;
+  if (!tm_timestamp_ok(sec, ns))
+    return fail(b, POL_EINVAL, "pol_new_timestamp: %lld s %ld ns is out of "
+                "range", (long long)sec, (long)ns);
+  return keep(b, val_timestamp(sec, ns));
 }
 
 const pol_value *pol_new_list(pol_builder *b, const pol_value *const *items,
                               size_t n) {
-  if (!b || (!items && n))
+  if (!start(b))
     return NULL;
-  list *l = list_alloc(b->a, n);
-  for (size_t i = 0; l && i < n; i++) {
+  if (!items && n)
+    return fail(b, POL_EINVAL, "pol_new_list: NULL items");
+  for (size_t i = 0; i < n; i++)
     if (!items[i])
-      return NULL;
+      return fail(b, POL_EINVAL, "pol_new_list: item %zu is NULL", i);
+  list *l = list_alloc(b->a, n);
+  if (!l)
+    return no_memory(b, __func__);
+  for (size_t i = 0; i < n; i++)
     l->items[i] = *VAL(items[i]);
+  return keep(b, ((val){.kind = V_LIST, .as.l = l}));
+}
+
+/* false, with the reason in [b], when entry [i] of a new map cannot
+ * be. */
+static bool good_entry(pol_builder *b, const char *const *keys,
+                       const pol_value *const *vals, size_t i) {
+  if (!keys[i] || !vals[i]) {
+    fail(b, POL_EINVAL, "pol_new_map: %s %zu is NULL",
+         keys[i] ? "value" : "key", i);
+    return false;
   }
-  return l ? keep(b, (val){.kind = V_LIST, .as.l = l}) : NULL;
+  size_t len = strlen(keys[i]);
+  if (!utf8_valid(keys[i], len)) {
+    fail(b, POL_EFORMAT, "pol_new_map: key %zu is not valid UTF-8 at byte "
+         "%zu", i, utf8_bad_at(keys[i], len));
+    return false;
+  }
+  return true;
 }
 
 const pol_value *pol_new_map(pol_builder *b, const char *const *keys,
                              const pol_value *const *vals, size_t n) {
-  if (!b || ((!keys || !vals) && n))
+  if (!start(b))
     return NULL;
-  val *kv = arena_alloc(b->a, 2 * n * sizeof(val) + 1);
-  for (size_t i = 0; kv && i < n; i++) {
-    if (!keys[i] || !vals[i] || !utf8_valid(keys[i], strlen(keys[i])))
+  if ((!keys || !vals) && n)
+    return fail(b, POL_EINVAL, "pol_new_map: NULL %s",
+                keys ? "values" : "keys");
+  for (size_t i = 0; i < n; i++)
+    if (!good_entry(b, keys, vals, i))
       return NULL;
+  val *kv = arena_alloc(b->a, 2 * n * sizeof(val) + 1);
+  if (!kv)
+    return no_memory(b, __func__);
+  for (size_t i = 0; i < n; i++) {
     kv[i] = val_string(b->a, keys[i], strlen(keys[i]));
+    if (kv[i].kind == V_ERROR)
+      return no_memory(b, __func__);
     kv[n + i] = *VAL(vals[i]);
   }
-  return kv ? keep(b, val_map(b->a, kv, kv + n, n)) : NULL;
+  val m = val_map(b->a, kv, kv + n, n);
+  if (m.kind == V_ERROR && m.as.e->kind != ERR_NOMEM)
+    return fail(b, POL_EINVAL, "pol_new_map: %s", m.as.e->msg);
+  return keep(b, m);
 }
 
 const pol_value *pol_new_error(pol_builder *b, const char *msg) {
-  if (!b)
+  if (!start(b))
     return NULL;
   val e = val_err(b->a, ERR_GENERIC, "%s", msg ? msg : "error");
   val *p = arena_alloc(b->a, sizeof *p);
-  if (p)
-    *p = e;
+  if (!p || (e.kind == V_ERROR && e.as.e->kind == ERR_NOMEM))
+    return no_memory(b, __func__);
+  *p = e;
   return OUT(p);
+}
+
+int pol_builder_status(const pol_builder *b) {
+  return b ? b->status : POL_EINVAL;
+}
+
+const char *pol_builder_errmsg(const pol_builder *b) {
+  return b ? b->msg : "no builder";
 }
 
 /* ==== reading values ===================================================== */
@@ -205,6 +306,20 @@ const char *pol_value_format(pol_ctx *c, const pol_value *v) {
     sb_puts(&c->text, "<absent>");
   sb_putc(&c->text, '\0');
   return c->text.oom ? NULL : c->text.p; /* never a value that says so */
+}
+
+/* json_write's text (json.h says how each kind is written). */
+const char *pol_value_json(pol_ctx *c, const pol_value *v, int indent) {
+  if (!c || !v)
+    return NULL;
+  sb_reset(&c->text);
+  json_write(&c->text, *VAL(v), indent < 0 ? 0 : indent > 16 ? 16 : indent);
+  sb_putc(&c->text, '\0');
+  if (c->text.oom) {
+    api_msg(&c->errmsg, "pol_value_json: out of memory");
+    return NULL;
+  }
+  return c->text.p;
 }
 
 /* The public type codes are the internal kinds, in the same order. */

@@ -27,9 +27,13 @@ struct pol_env {
 };
 
 /* Where constructed values live: a fact set's arena, or an evaluation's
- * (for host functions). */
+ * (for host functions); and why its last constructor failed. The
+ * message is a fixed buffer: a failing constructor must be able to say
+ * why even when memory has run out. */
 struct pol_builder {
   arena *a;
+  int status;     /* of the last constructor call */
+  char msg[160];  /* of the last failing one; "" before any */
 };
 
 struct pol_report {

@@ -600,6 +600,19 @@ static val call_c(arena *a, const host_fn *h, const val *args, int n) {
   return result(a, h, &r);
 }
 
+/* The error when the escape-hatch function [h] returned no value: out
+ * of memory, or what its builder [b] says of the constructor that
+ * failed (a host that passes a constructor's NULL straight on). */
+static val nothing(arena *a, const host_fn *h, const pol_builder *b) {
+  if (a->failed || b->status == POL_ENOMEM)
+    return val_nomem();
+  if (b->status != POL_OK)
+    return val_err(a, ERR_GENERIC, "host function '%s' returned nothing: %s",
+                   h->name, b->msg);
+  return val_err(a, ERR_GENERIC, "host function '%s' returned nothing",
+                 h->name);
+}
+
 /* The escape hatch: the arguments as pol_values, a builder over the
  * evaluation's arena. An error it returns is copied there, since the
  * VM stamps its location into the error object. */
@@ -609,13 +622,10 @@ static val call_value(arena *a, const host_fn *h, const val *args, int n) {
     return val_nomem();
   for (int i = 0; i < n; i++)
     pv[i] = (const pol_value *)&args[i];
-  pol_builder b = {a};
+  pol_builder b = {.a = a, .status = POL_OK};
   const pol_value *r = h->vfn(&b, pv, (size_t)n, h->user);
   if (!r)
-    return a->failed ? val_nomem()
-                     : val_err(a, ERR_GENERIC,
-                               "host function '%s' returned nothing",
-                               h->name);
+    return nothing(a, h, &b);
   val v = *(const val *)r;
   if (v.kind != V_ERROR || v.as.e->kind == ERR_NOMEM)
     return v;

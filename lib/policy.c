@@ -145,11 +145,14 @@ static bool find_module(loader *L, const char *from, const char *name,
   const mem *m = &L->diags->m;
   char dir[1024];
   int rc = ENOENT;
+  if (L->paths->no_files) /* the host forbids reading any file */
+    from = NULL;
+  size_t ndirs = L->paths->no_files ? 0 : L->paths->ndirs;
   if (dir_of(from, dir, sizeof dir) &&
       (size_t)snprintf(where, cap, "%s/%s.pol", dir, name) < cap &&
       (rc = file_read(m, where, text, len)) == 0)
     return true;
-  for (size_t i = 0; i < L->paths->ndirs && rc != ENOMEM; i++) {
+  for (size_t i = 0; i < ndirs && rc != ENOMEM; i++) {
     snprintf(where, cap, "%s/%s.pol", L->paths->dirs[i], name);
     if ((rc = file_read(m, where, text, len)) == 0)
       return true;
@@ -214,9 +217,9 @@ static void module_hint(loader *L, diag_list *d, const char *name) {
   suggest s;
   suggest_init(&s, name);
   stdlib_offer(&s);
-  if (dir_of(d->file, dir, sizeof dir))
-    offer_dir(&L->ast, dir, &s);
-  for (size_t i = 0; i < L->paths->ndirs; i++)
+  if (!L->paths->no_files && dir_of(d->file, dir, sizeof dir))
+    offer_dir(&L->ast, dir, &s); /* no_files: not even a listing */
+  for (size_t i = 0; !L->paths->no_files && i < L->paths->ndirs; i++)
     offer_dir(&L->ast, L->paths->dirs[i], &s);
   if (suggest_best(&s))
     diag_hint(d, "did you mean '%s'?", suggest_best(&s));
@@ -229,6 +232,14 @@ static void not_found(loader *L, diag_list *d, const ast *n,
                       const char *name) {
   sbuf b;
   char dir[1024];
+  if (L->paths->no_files) {
+    diag_add(d, DC_MODULE_NOT_FOUND, n->sp, "module '%s' not found (file "
+             "imports are disabled: only the standard library is searched)",
+             name);
+    module_hint(L, d, name);
+    L->missing = true;
+    return;
+  }
   sb_init(&b, &L->diags->m);
   if (dir_of(d->file, dir, sizeof dir))
     sb_printf(&b, "%s, ", dir);
@@ -236,8 +247,8 @@ static void not_found(loader *L, diag_list *d, const ast *n,
     sb_printf(&b, "%s, ", L->paths->dirs[i]);
   sb_puts(&b, "the standard library");
   sb_putc(&b, '\0');
-  diag_add(d, DC_MODULE_NOT_FOUND, n->sp, "module '%s' not found (searched: %s)", name,
-           b.oom ? "?" : b.p);
+  diag_add(d, DC_MODULE_NOT_FOUND, n->sp,
+           "module '%s' not found (searched: %s)", name, b.oom ? "?" : b.p);
   sb_free(&b);
   module_hint(L, d, name);
   L->missing = true;

@@ -76,12 +76,15 @@ typedef struct policy {
                               was loaded from (the report's stamp) */
 } policy;
 
-/* Where imports are looked for, in order: the dirs, then the modules
- * built into the library (stdlib/). */
+/* Where imports are looked for, in order: beside the importing file,
+ * the dirs, then the modules built into the library (stdlib/); with
+ * [no_files], only the last. */
 typedef struct policy_paths {
   const char *const *dirs;
   size_t ndirs;
   const struct host_registry *hosts; /* host functions, or NULL */
+  bool no_files;                     /* only the built-in modules: no file
+                                        is read for an import */
 } policy_paths;
 
 /* The diagnostics of compiling a policy: one diag_list per source file

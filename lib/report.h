@@ -93,6 +93,9 @@ typedef struct rule_result {
                            a FAIL, UNKNOWN or ERROR; or NULL */
   bool waiver_expired;  /* ... that had expired at the as-of date, so it
                            did not apply */
+  bool limit;           /* ERROR: an evaluation limit (ERR_LIMIT), not an
+                           error of the policy or the data, so a host can
+                           tell them apart without reading [reason] */
   const char *reason;   /* ERROR: "file:line:col: message"; else NULL */
   const val *msg_vals;  /* the values of the message template's {expr}
                            parts, taken when checked (one per part), or

@@ -1202,7 +1202,7 @@ static void test_value_format(void) {
 static const char *const SCRATCH_FILES[] = {
     "plain.pol", "mods/cmod.pol", "sibling.pol", "main.pol", "mods",
     "v.json",    "bad.json",      "bad.pol",     "cmod.pol", "main2.pol",
-    NULL};
+    "nfmain.pol", "nfmod.pol", NULL};
 
 static int make_scratch(int argc, char **argv, char *buf, size_t size) {
   const char *tmp = getenv("TMPDIR");
@@ -1259,6 +1259,7 @@ int main(int argc, char **argv) {
   contract_report_tests();
   contract_io_tests();
   contract_thread_tests();
+  contract_embed_tests();
   if (own)
     remove_scratch();
   if (known)

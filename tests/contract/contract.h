@@ -103,5 +103,6 @@ const char *sbuf_text(const sbuf *b);
 void contract_report_tests(void);
 void contract_io_tests(void);
 void contract_thread_tests(void);
+void contract_embed_tests(void);
 
 #endif

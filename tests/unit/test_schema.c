@@ -29,7 +29,7 @@ static const char *compile(const char *rules) {
   char src[4096];
   snprintf(src, sizeof src, "%s%s", decls, rules);
   diag_set ds = {0};
-  policy_paths paths = {NULL, 0, NULL};
+  policy_paths paths = {NULL, 0, NULL, false};
   policy *p = policy_compile(src, strlen(src), "t.pol", &paths, &ds);
   const char *r = NULL;
   for (size_t i = 0; i < ds.n && !r; i++)
@@ -108,7 +108,7 @@ static void lookup_after_sorting(void **state) {
   const char *src = "fact z.last: int\nfact a.first: bool \"最初\"\n"
                     "must r: a.first\n";
   diag_set ds = {0};
-  policy_paths paths = {NULL, 0, NULL};
+  policy_paths paths = {NULL, 0, NULL, false};
   policy *p = policy_compile(src, strlen(src), "t.pol", &paths, &ds);
   assert_non_null(p);
   assert_int_equal(p->nfacts, 2);
@@ -131,7 +131,7 @@ static void lookup_after_sorting(void **state) {
 static void without_declarations_nothing_is_checked(void **state) {
   (void)state;
   diag_set ds = {0};
-  policy_paths paths = {NULL, 0, NULL};
+  policy_paths paths = {NULL, 0, NULL, false};
   const char *src = "must r: anything.at.all > 1\n";
   policy *p = policy_compile(src, strlen(src), "t.pol", &paths, &ds);
   assert_non_null(p);
@@ -144,7 +144,7 @@ static void without_declarations_nothing_is_checked(void **state) {
  * msg. The caller frees the policy. */
 static policy *compile_only(const char *src) {
   diag_set ds = {0};
-  policy_paths paths = {NULL, 0, NULL};
+  policy_paths paths = {NULL, 0, NULL, false};
   policy *p = policy_compile(src, strlen(src), "t.pol", &paths, &ds);
   msg[0] = '\0';
   for (size_t i = 0; i < ds.n && !msg[0]; i++)
@@ -162,7 +162,7 @@ static size_t count(const char *rules) {
   char src[4096];
   snprintf(src, sizeof src, "%s%s", decls, rules);
   diag_set ds = {0};
-  policy_paths paths = {NULL, 0, NULL};
+  policy_paths paths = {NULL, 0, NULL, false};
   policy_free(policy_compile(src, strlen(src), "t.pol", &paths, &ds));
   size_t n = diag_set_count(&ds);
   diag_set_free(&ds);

@@ -1,0 +1,239 @@
+/*
+ * contract_embed.c: the promises of pol.h that issue 8 added for hosts
+ * embedding the library: limits per ctx, a status code per rule result,
+ * POL_NO_FILE_IMPORTS, values as JSON text, and constructors that say
+ * why they failed.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include "contract.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* {==== limits per ctx ===================================================== */
+
+static int eval_on(pol_env *env, pol_ctx *ctx, const pol_facts *f,
+                   const char *src) {
+  pol_program *prog = NULL;
+  const pol_value *v;
+  int rc = pol_compile_expr(env, src, strlen(src), "lim.cel", f, &prog);
+  if (rc == POL_OK)
+    rc = pol_eval(ctx, prog, f, &v);
+  pol_program_free(prog);
+  return rc;
+}
+
+static void test_ctx_limits(void) {
+  pol_env *env = env_default();
+  pol_facts *f = list_facts(env, 1000);
+  pol_ctx *a = ctx_of(env), *b = ctx_of(env);
+  const char *loop = "xs.all(x, x >= 0)";
+  const char *mem = "xs.map(x, s + s + s + s).size() == 1000";
+  test_name = "pol_ctx_set_limits";
+  CHECK_RC(pol_ctx_set_limits(a, 100, 0), POL_OK);
+  CHECK_RC(eval_on(env, a, f, loop), POL_ELIMIT);
+  CHECK_PREFIX(pol_ctx_errmsg(a), "lim.cel:1:1: ");
+  CHECK_HAS(pol_ctx_errmsg(a), "more than 100 steps");
+  CHECK_RC(eval_on(env, b, f, loop), POL_OK); /* b keeps the env's */
+  CHECK_RC(pol_ctx_set_limits(a, 0, 4096), POL_OK);
+  CHECK_RC(eval_on(env, a, f, loop), POL_OK);
+  CHECK_RC(eval_on(env, a, f, mem), POL_ELIMIT);
+  CHECK_HAS(pol_ctx_errmsg(a), "memory limit");
+  CHECK_RC(pol_ctx_set_limits(a, 0, 0), POL_OK);
+  CHECK_RC(eval_on(env, a, f, mem), POL_OK);
+  CHECK_RC(pol_ctx_set_limits(NULL, 0, 0), POL_EINVAL);
+  pol_ctx_free(b);
+  pol_ctx_free(a);
+  pol_facts_free(f);
+  pol_env_free(env);
+}
+
+/* }==== */
+
+/* {==== a status code per rule result ====================================== */
+
+static void test_report_status(void) {
+  pol_env *env = env_default();
+  pol_policy *pol = policy_of(env, POLICY, "c.pol");
+  pol_policy *lim;
+  pol_facts *f = list_facts(env, 1000);
+  pol_facts *b = facts_of(env, VENDOR_B, SOURCES[1]);
+  pol_ctx *ctx = ctx_of(env);
+  pol_report *rep = report_of(pol, POL_UNKNOWN_FAIL), *lrep;
+  test_name = "pol_report_status";
+  CHECK_RC(pol_check(ctx, rep, b, SOURCES[1]), POL_OK);
+  for (size_t r = 0; r < NRULES; r++)
+    CHECK_RC(pol_report_status(rep, 0, r),
+             VERDICTS_B[r] == POL_ERROR ? POL_ERUNTIME : POL_OK);
+  CHECK_RC(pol_report_status(rep, 0, R_TYPEBUG), POL_ERUNTIME);
+  CHECK_RC(pol_report_status(rep, 0, NRULES), POL_EINVAL);
+  CHECK_RC(pol_report_status(rep, 1, 0), POL_EINVAL);
+  CHECK_RC(pol_report_status(NULL, 0, 0), POL_EINVAL);
+  /* a limit: POL_ELIMIT, from the ctx's limits */
+  lim = policy_of(env, "must steps: xs.all(x, x >= 0)\n"
+                       "must mem: xs.map(x, s + s + s + s).size() > 0\n"
+                       "must type: s + 1 == 2\n", "lim.pol");
+  lrep = report_of(lim, POL_UNKNOWN_FAIL);
+  CHECK_RC(pol_ctx_set_limits(ctx, 100, 4096), POL_OK);
+  CHECK_RC(pol_check(ctx, lrep, f, "list.json"), POL_OK);
+  CHECK_STR(pol_report_verdict(lrep, 0, 0), "ERROR");
+  CHECK_RC(pol_report_status(lrep, 0, 0), POL_ELIMIT);
+  CHECK_STR(pol_report_verdict(lrep, 0, 1), "ERROR");
+  CHECK_RC(pol_report_status(lrep, 0, 1), POL_ELIMIT);
+  CHECK_RC(pol_report_status(lrep, 0, 2), POL_ERUNTIME);
+  CHECK_RC(pol_ctx_set_limits(ctx, 0, 0), POL_OK);
+  CHECK_RC(pol_check(ctx, lrep, f, "list.json"), POL_OK);
+  CHECK_RC(pol_report_status(lrep, 1, 0), POL_OK);
+  CHECK_RC(pol_report_status(lrep, 1, 1), POL_OK);
+  pol_report_free(lrep);
+  pol_report_free(rep);
+  pol_ctx_free(ctx);
+  pol_facts_free(b);
+  pol_facts_free(f);
+  pol_policy_free(lim);
+  pol_policy_free(pol);
+  pol_env_free(env);
+}
+
+/* }==== */
+
+/* {==== POL_NO_FILE_IMPORTS =============================================== */
+
+static void test_no_file_imports(void) {
+  pol_env *plain = env_default();
+  pol_env *closed = env_with(10000000, 0, POL_NO_FILE_IMPORTS);
+  pol_env *newer = NULL;
+  pol_config cfg;
+  pol_policy *pol = NULL;
+  char *main_file = dup_str(scratch_path("nfmain.pol"));
+  const char *std = "import \"schema_backup\"\nbackup.generations >= 7\n";
+  test_name = "POL_NO_FILE_IMPORTS";
+  write_file(scratch_path("nfmod.pol"), "let limit = 7\n");
+  write_file(main_file, "import \"nfmod\"\nn >= limit\n");
+  CHECK_RC(pol_policy_compile_file(plain, main_file, &pol), POL_OK);
+  pol_policy_free(pol);
+  CHECK_RC(pol_policy_compile_file(closed, main_file, &pol), POL_ESYNTAX);
+  CHECK(pol == NULL);
+  CHECK_HAS(pol_env_errmsg(closed), "module 'nfmod' not found (file "
+            "imports are disabled");
+  CHECK_RC(pol_env_add_import_dir(closed, scratch), POL_EINVAL);
+  CHECK_HAS(pol_env_errmsg(closed), "POL_NO_FILE_IMPORTS");
+  CHECK_RC(pol_policy_compile(closed, std, strlen(std), "std.pol", &pol),
+           POL_OK);
+  pol_policy_free(pol);
+  /* an unknown flag is refused, not ignored */
+  pol_config_init(&cfg);
+  cfg.flags = 1u << 20;
+  CHECK_RC(pol_env_new(&cfg, &newer), POL_EINVAL);
+  CHECK(newer == NULL);
+  free(main_file);
+  pol_env_free(closed);
+  pol_env_free(plain);
+}
+
+/* }==== */
+
+/* {==== values as JSON ===================================================== */
+
+static void test_value_json(void) {
+  pol_env *env = env_default();
+  pol_facts *f = facts_of(env, VENDOR_B, SOURCES[1]);
+  pol_ctx *ctx = ctx_of(env);
+  pol_program *prog = NULL;
+  const pol_value *v;
+  const char *src = "{'n': [1, 18446744073709551615u, 0.5, b'\\x00'], "
+                    "'d': duration('90s'), 'e': [1/0][0]}";
+  test_name = "pol_value_json";
+  CHECK_STR(pol_value_json(ctx, pol_facts_get(f, "backup"), 0),
+            "{\"generations\":3}");
+  CHECK_STR(pol_value_json(ctx, pol_facts_get(f, "$vendor"), 2),
+            "{\n  \"name\": \"Beta\",\n  \"version\": null\n}");
+  CHECK_RC(pol_compile_expr(env, src, strlen(src), "j.cel", NULL, &prog),
+           POL_OK);
+  /* a list holding an error is itself the error: the whole map is */
+  CHECK_RC(pol_eval(ctx, prog, NULL, &v), POL_ERUNTIME);
+  CHECK_PREFIX(pol_value_json(ctx, v, 0), "{\"error\":");
+  pol_program_free(prog);
+  src = "{'n': [1, 18446744073709551615u, 0.5, b'\\x00'], "
+        "'d': duration('90s')}";
+  CHECK_RC(pol_compile_expr(env, src, strlen(src), "j.cel", NULL, &prog),
+           POL_OK);
+  CHECK_RC(pol_eval(ctx, prog, NULL, &v), POL_OK);
+  CHECK_STR(pol_value_json(ctx, v, 0),
+            "{\"n\":[1,18446744073709551615,0.5,\"AA==\"],\"d\":\"90s\"}");
+  CHECK(pol_value_json(ctx, NULL, 0) == NULL);
+  CHECK(pol_value_json(NULL, v, 0) == NULL);
+  /* the text is the ctx's: it survives the program, not the next call */
+  pol_program_free(prog);
+  CHECK_STR(pol_value_json(ctx, v, 0),
+            "{\"n\":[1,18446744073709551615,0.5,\"AA==\"],\"d\":\"90s\"}");
+  pol_ctx_free(ctx);
+  pol_facts_free(f);
+  pol_env_free(env);
+}
+
+/* }==== */
+
+/* {==== builders say why they failed ======================================= */
+
+static const pol_value *passes_null_on(pol_builder *b,
+                                       const pol_value *const *args,
+                                       size_t nargs, void *user) {
+  (void)args;
+  (void)nargs;
+  (void)user;
+  return pol_new_string(b, "\xe3\x81", 2); /* a cut-off あ */
+}
+
+static void test_builder_errors(void) {
+  pol_env *env = env_default();
+  pol_facts *f = NULL;
+  pol_ctx *ctx = ctx_of(env);
+  pol_builder *b;
+  const char *keys[] = {"k", "k"};
+  const pol_value *vals[2];
+  pol_program *prog = NULL;
+  const pol_value *v;
+  test_name = "pol_builder_status and _errmsg";
+  CHECK_RC(pol_facts_new(env, &f), POL_OK);
+  b = pol_facts_builder(f);
+  CHECK_RC(pol_builder_status(b), POL_OK);
+  CHECK_STR(pol_builder_errmsg(b), "");
+  CHECK(pol_new_string(b, "\xe3\x81", 2) == NULL);
+  CHECK_RC(pol_builder_status(b), POL_EFORMAT);
+  CHECK_STR(pol_builder_errmsg(b),
+            "pol_new_string: not valid UTF-8 at byte 0 of 2");
+  vals[0] = vals[1] = pol_new_int(b, 1);
+  CHECK_RC(pol_builder_status(b), POL_OK);
+  CHECK(pol_new_map(b, keys, vals, 2) == NULL);
+  CHECK_RC(pol_builder_status(b), POL_EINVAL);
+  CHECK_PREFIX(pol_builder_errmsg(b), "pol_new_map: ");
+  CHECK(pol_new_timestamp(b, 0, -1) == NULL);
+  CHECK_RC(pol_builder_status(b), POL_EINVAL);
+  CHECK_PREFIX(pol_builder_errmsg(b), "pol_new_timestamp: ");
+  CHECK_RC(pol_builder_status(NULL), POL_EINVAL);
+  CHECK(pol_builder_errmsg(NULL) != NULL);
+  /* in a host function: the evaluation's error says it */
+  CHECK_RC(pol_env_register_value_fn(env, "passes_null_on", 0, 0,
+                                     passes_null_on, NULL), POL_OK);
+  CHECK_RC(pol_compile_expr(env, "passes_null_on()", 16, "h.cel", NULL,
+                            &prog), POL_OK);
+  CHECK_RC(pol_eval(ctx, prog, NULL, &v), POL_ERUNTIME);
+  CHECK_STR(pol_ctx_errmsg(ctx), "h.cel:1:1: host function 'passes_null_on' "
+            "returned nothing: pol_new_string: not valid UTF-8 at byte 0 "
+            "of 2");
+  pol_program_free(prog);
+  pol_ctx_free(ctx);
+  pol_facts_free(f);
+  pol_env_free(env);
+}
+
+/* }==== */
+
+void contract_embed_tests(void) {
+  test_ctx_limits();
+  test_report_status();
+  test_no_file_imports();
+  test_value_json();
+  test_builder_errors();
+}
