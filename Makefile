@@ -53,7 +53,7 @@ endif
 # included makefile before any other target, so under -j no compile or
 # flex/bison run can start before the install ends. Goals that build
 # nothing skip it.
-PKGS := libffi libpcre2-8
+PKGS := libffi libpcre2-8 nettle
 NODEPS_GOALS := clean uninstall pg-uninstall asan contract-san
 ifneq ($(filter-out $(NODEPS_GOALS),$(or $(MAKECMDGOALS),all)),)
 include $(B)/deps.mk
@@ -274,6 +274,7 @@ $(B)/sheets/.made: tests/seed_sheets.py | $(B)
 # installed, and peak memory on a 20,000-vendor stream for every format.
 report-tests: $(B)/policyc $(B)/bench-gen
 	$(Q)$(if $(SAN),POL_SKIP_MEMORY=sanitized )python3 tests/reports/check_formats.py $(B)/policyc $(B)/bench-gen $(B)/reports
+	$(Q)python3 tests/reports/check_verify.py $(B)/policyc $(B)/verify
 conformance: $(B)/policyc
 	$(Q)sh tests/run_conformance.sh $(B)/policyc
 # Every diagnostic code documented with an example that gives it

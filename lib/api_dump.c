@@ -47,10 +47,7 @@ int pol_policy_load(pol_env *env, const void *data, size_t len,
   }
   env->errmsg.len = 0;
   if (rc == POL_OK) {
-    sha256 h;
-    sha256_init(&h);
-    sha256_update(&h, data, len);
-    sha256_hex(&h, p->sha256);
+    sha256_of(data, len, p->sha256);
   }
   *out = (pol_policy *)p;
   return POL_OK;

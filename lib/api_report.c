@@ -40,10 +40,7 @@ int pol_policy_compile(pol_env *env, const char *src, size_t len,
                              &env->diags);
   mem_free(&env->m, dirs);
   if (p) {
-    sha256 h;
-    sha256_init(&h);
-    sha256_update(&h, src, len);
-    sha256_hex(&h, p->sha256);
+    sha256_of(src, len, p->sha256);
   }
   *out = (pol_policy *)p;
   return p ? POL_OK : api_compile_failed(env);

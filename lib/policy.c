@@ -23,6 +23,7 @@
 #include "names.h"
 #include "parse.h"
 #include "schema.h"
+#include "sha256.h"
 #include "suggest.h"
 
 #define MAX_IMPORT_DEPTH 32
@@ -56,6 +57,8 @@ typedef struct loader {
   bool in_prelude;            /* loading the prelude now */
   bool missing;               /* an import was not found */
   bool oom;
+  policy *pol;                /* the policy being built */
+  policy_module **tail;       /* where its next module goes */
 } loader;
 
 /* Loaded before every policy, as if imported: the region constants (JP,
@@ -166,6 +169,25 @@ static bool find_module(loader *L, const char *from, const char *name,
   }
   L->oom |= rc == ENOMEM;
   return rc == 0;
+}
+
+/* Record the module read from the file [where] ([len] bytes of [text])
+ * with its SHA-256, for the stamp; built-in modules are not recorded. */
+static void note_module(loader *L, const char *where, const char *text,
+                        size_t len) {
+  if (!strncmp(where, "<stdlib>/", 9))
+    return;
+  policy_module *pm = arena_alloc(&L->pol->a, sizeof *pm);
+  const char *file = arena_strndup(&L->pol->a, where, strlen(where));
+  if (!pm || !file) {
+    L->oom = true;
+    return;
+  }
+  pm->file = file;
+  sha256_of(text, len, pm->sha256);
+  pm->next = NULL;
+  *L->tail = pm;
+  L->tail = &pm->next;
 }
 
 static bool valid_module_name(const char *s) {
@@ -284,6 +306,7 @@ static void import(loader *L, const ast *n, diag_list *d) {
     return;
   }
   diag_list *md = diag_set_add(L->diags, where, text, len);
+  note_module(L, where, text, len);
   mem_free(&L->diags->m, text);
   if (!md) {
     L->oom = true;
@@ -802,6 +825,8 @@ policy *policy_compile(const char *src, size_t len, const char *file,
     return NULL;
   }
   arena_init(&p->a, 0, m);
+  L.pol = p;
+  L.tail = &p->modules;
   ast *root = parse_policy(&L.ast, d);
   if (root)
     load_prelude(&L, d);

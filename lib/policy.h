@@ -62,6 +62,14 @@ typedef struct fact_decl {
   uint32_t line, col;
 } fact_decl;
 
+/* A module the policy imported from a file, for the reports' stamp (the
+ * built-in ones are the engine's: its version covers them). */
+typedef struct policy_module {
+  const char *file;        /* where it was read, as the loader found it */
+  char sha256[65];         /* of its bytes */
+  struct policy_module *next; /* in load order */
+} policy_module;
+
 typedef struct policy {
   const char *name;        /* from the header, or the file's base name */
   const char *title, *version, *description; /* may be NULL */
@@ -74,6 +82,8 @@ typedef struct policy {
   arena a;                 /* every string and array above */
   char sha256[65];         /* of the source, or of the saved bytecode it
                               was loaded from (the report's stamp) */
+  policy_module *modules;  /* imported from files; none for a saved
+                              policy, whose bytecode hash covers them */
 } policy;
 
 /* Where imports are looked for, in order: beside the importing file,

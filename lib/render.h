@@ -40,7 +40,7 @@ typedef struct stamp {
   const char *options; /* the options that change verdicts, or NULL */
   stamp_input *inputs;
   size_t ninputs, cap;
-  struct sha256 *hash; /* of the input being read, or NULL */
+  struct sha256_ctx *hash; /* of the input being read, or NULL */
   mem m;               /* the renderer's allocator */
 } stamp;
 
@@ -159,7 +159,8 @@ POL_INTERNAL void stamp_input_data(stamp *s, const void *data, size_t len);
 /* Finish the digest of the input being read, if any. */
 POL_INTERNAL void stamp_close(stamp *s);
 /* The stamp as (key, value) lines, for the formats that list it: calls
- * [put] for each: "engine", "policy" ("FILE sha256:HEX"), "as_of",
+ * [put] for each: "engine", "policy" ("FILE sha256:HEX"), "module"
+ * ("FILE sha256:HEX") per module imported from a file, "as_of",
  * "options" (both "" when not set), then per input its kind ("facts",
  * "waivers") with "NAME sha256:HEX". */
 /* The stamp as one compact JSON object (render_json.c), as the json

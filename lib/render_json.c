@@ -187,9 +187,26 @@ static void jfacts(jout *o, const report *r, const vendor_result *vr,
   sb_putc(o->b, ']');
 }
 
+/* A rule's "waiver": whether it applied ("WAIVED") or had expired at
+ * the as-of date ("EXPIRED": the verdict stands), then what the waivers
+ * file says. The verdict stays the rule's own: a reader sorting by
+ * verdict still sees what the waiver accepted. */
+static void jwaiver(jout *o, const rule_result *rr) {
+  const waiver *wv = rr->waiver;
+  jkey(o, -1, false, "waiver");
+  sb_putc(o->b, '{');
+  jkey(o, -1, true, "status");
+  out_json_str(o->b, rr->waiver_expired ? "EXPIRED" : "WAIVED");
+  jmaybe(o, -1, "owner", wv->owner);
+  jmaybe(o, -1, "justification", wv->justification);
+  jmaybe(o, -1, "ticket", wv->ticket);
+  jmaybe(o, -1, "expires", wv->expires);
+  sb_putc(o->b, '}');
+}
+
 /* One element of a vendor's "rules", on one line: id, verdict, severity
  * (in NDJSON, whose lines have no policy table), then only what the rule
- * has: facts, facts_omitted, missing, message, reason. */
+ * has: facts, facts_omitted, missing, message, reason, waiver. */
 static void jrule(jout *o, const report *r, const vendor_result *vr,
                   uint32_t i) {
   const rule *ru = &r->pol->rules[i];
@@ -208,6 +225,8 @@ static void jrule(jout *o, const report *r, const vendor_result *vr,
   jfacts(o, r, vr, i, true);
   jmaybe(o, -1, "message", report_message(r, vr, i));
   jmaybe(o, -1, "reason", rr->reason);
+  if (rr->waiver)
+    jwaiver(o, rr);
   sb_putc(o->b, '}');
 }
 
@@ -278,6 +297,10 @@ static void jvendor(jout *o, int level, const report *r, uint32_t j,
     jnl(o, in);
   sb_putc(o->b, ']');
   jcitations(o, in);
+  if (r->waivers) { /* only when a waivers file was given */
+    jkey(o, in, false, "waived");
+    sb_put_uint(o->b, vr->nwaived);
+  }
   jnl(o, level);
   sb_putc(o->b, '}');
 }
@@ -381,8 +404,29 @@ static void json_input_error(renderer *w, const char *src, const char *msg,
   jerror(&o, 2, src, msg, NULL);
 }
 
+/* The stamp's "modules" [{file, sha256}]: the policy's imports read
+ * from files, when it has any (a key added at the end of the stamp, as
+ * the format's stability rule allows). */
+static void jmodules(jout *o, int in, const policy_module *pm) {
+  if (!pm)
+    return;
+  jkey(o, in, false, "modules");
+  sb_putc(o->b, '[');
+  for (bool first = true; pm; pm = pm->next, first = false) {
+    sb_puts(o->b, first ? "" : ",");
+    jnl(o, in + 1);
+    sb_putc(o->b, '{');
+    jkey(o, -1, true, "file");
+    out_json_str(o->b, pm->file);
+    jmember(o, -1, "sha256", pm->sha256);
+    sb_putc(o->b, '}');
+  }
+  jnl(o, in);
+  sb_putc(o->b, ']');
+}
+
 /* The stamp (render.h) as an object at [level]: engine, policy (file and
- * SHA-256), as_of, options, inputs [{kind, name, sha256}]. */
+ * SHA-256), as_of, options, inputs [{kind, name, sha256}], modules. */
 static void jstamp(jout *o, int level, const renderer *w) {
   const stamp *st = &w->stamp;
   int in = level + 1;
@@ -412,6 +456,7 @@ static void jstamp(jout *o, int level, const renderer *w) {
   if (st->ninputs)
     jnl(o, in);
   sb_putc(o->b, ']');
+  jmodules(o, in, w->pol->modules);
   jnl(o, level);
   sb_putc(o->b, '}');
 }

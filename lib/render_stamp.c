@@ -57,7 +57,7 @@ bool stamp_input_begin(stamp *s, int kind, const char *name) {
 
 void stamp_input_data(stamp *s, const void *data, size_t len) {
   if (s->hash && len)
-    sha256_update(s->hash, data, len);
+    sha256_update(s->hash, len, data);
 }
 
 static const char *kind_name(int kind) {
@@ -75,6 +75,14 @@ void stamp_each(const renderer *w, stamp_put_fn put, sbuf *out) {
   sb_putc(&t, '\0');
   put(user, "policy", t.oom ? "" : t.p);
   out->oom |= t.oom;
+  for (const policy_module *pm = w->pol->modules; pm; pm = pm->next) {
+    t.len = 0;
+    t.oom = false;
+    sb_printf(&t, "%s sha256:%s", pm->file, pm->sha256);
+    sb_putc(&t, '\0');
+    put(user, "module", t.oom ? "" : t.p);
+    out->oom |= t.oom;
+  }
   put(user, "as_of", s->as_of ? s->as_of : "");
   put(user, "options", s->options ? s->options : "");
   for (size_t i = 0; i < s->ninputs; i++) {

@@ -20,11 +20,10 @@
 #define DETAIL_COL (VERDICT_W + GAP + SEV_W + GAP)
 #define LABEL_W 13     /* "Policy file  " */
 #define ID_MAX 28      /* widest id column before truncation */
-#define MATRIX_W 120   /* the matrix aims to fit this width (or the
-                          renderer's width, when it has one) */
-#define TITLE_MIN 16   /* narrowest title column of the matrix */
+#define TITLE_MIN 16   /* narrowest title column of a matrix that must
+                          fit a width */
 #define TITLE_WANT 30  /* vendor columns narrow to give titles this */
-#define VENDOR_MAX 14  /* widest vendor column of the matrix */
+#define VENDOR_MAX 14  /* widest vendor column when fitting a width */
 #define WRAP_W 100     /* id lists wrap before this column */
 #define VALUE_MAX 240  /* a value's text is cut after this many bytes */
 
@@ -539,11 +538,13 @@ static size_t max_title_width(const policy *p) {
   return w;
 }
 
-/* The widths that keep the matrix within MATRIX_W: vendor columns between
- * VERDICT_W and VENDOR_MAX wide (narrowed while the titles would get less
- * than TITLE_WANT: the legend names the vendors in full, nothing names the
- * rules but their titles), titles taking the rest, at least TITLE_MIN,
- * but no more than the longest. */
+/* The widths of the matrix's columns. With no width to fit (piped, no
+ * COLUMNS: nothing wraps), every vendor's short name and every title is
+ * whole. Given the renderer's width (a terminal's, --width), vendor
+ * columns are at most VENDOR_MAX and narrow, down to VERDICT_W, while titles would get less than
+ * TITLE_WANT (the legend names the vendors in full, nothing names the
+ * rules but their titles); titles take the rest, at least TITLE_MIN, no
+ * more than the longest. What still does not fit runs past the width. */
 static void matrix_layout(matrix *m) {
   size_t names = VERDICT_W, n = m->st->nv, len;
   for (size_t j = 0; j < n; j++) {
@@ -552,15 +553,19 @@ static void matrix_layout(matrix *m) {
     names = w > names ? w : names;
   }
   m->idw = id_width(m->p, 9); /* "compliant" */
-  m->vw = names < VENDOR_MAX ? names : VENDOR_MAX;
-  size_t fixed = m->idw + GAP + SEV_W;
-  while (m->vw > VERDICT_W &&
-         fixed + n * (m->vw + GAP) + GAP + TITLE_WANT > MATRIX_W)
-    m->vw--;
-  size_t used = fixed + n * (m->vw + GAP) + GAP;
-  m->titlew = used + TITLE_MIN < MATRIX_W ? MATRIX_W - used : TITLE_MIN;
+  m->vw = names;
   size_t longest = max_title_width(m->p);
-  m->titlew = longest < m->titlew ? longest : m->titlew;
+  m->titlew = longest;
+  size_t budget = m->w->width, fixed = m->idw + GAP + SEV_W;
+  if (budget) {
+    m->vw = names < VENDOR_MAX ? names : VENDOR_MAX;
+    while (m->vw > VERDICT_W &&
+           fixed + n * (m->vw + GAP) + GAP + TITLE_WANT > budget)
+      m->vw--;
+    size_t used = fixed + n * (m->vw + GAP) + GAP;
+    size_t rest = used + TITLE_MIN < budget ? budget - used : TITLE_MIN;
+    m->titlew = longest < rest ? longest : rest;
+  }
   m->numbered = false;
   m->numbered = heads_collide(m);
 }

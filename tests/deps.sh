@@ -22,6 +22,7 @@ cmd pkg-config          pkg-config
 cmd objcopy             binutils
 pc  libffi              libffi-dev
 pc  libpcre2-8          libpcre2-dev
+pc  nettle              nettle-dev
 pc  cmocka              libcmocka-dev
 dir /usr/share/zoneinfo tzdata
 '

@@ -59,7 +59,20 @@ CASES = [
     ("bench", ["bench", "--rounds", "1", "--time", "1",
                "examples/policies/minimal.pol",
                "examples/vendors/synergy-crm.json"]),
+    ("diff", ["diff", "tests/reports/diff_old.pol", "tests/reports/diff_new.pol",
+              "tests/reports/tricky.json",
+              "examples/vendors/rakus-chatdealer.json"]),
+    ("diff json", ["diff", "--format=json", "tests/reports/diff_old.pol",
+                   "tests/reports/diff_new.pol",
+                   "examples/vendors/chatwork-secure-samba.json"]),
+    # @TMP@/report.json is made first (SETUP)
+    ("check --verify-stamp", ["check", "--verify-stamp", "@TMP@/report.json"]),
 ]
+
+# Run once, without the shim, before the cases: what they read.
+SETUP = [["check", "--format=json", "-o", "@TMP@/report.json",
+          "examples/policies/minimal-vocab.pol",
+          "examples/vendors/synergy-crm.json"]]
 
 
 def run(policyc, args, env_extra, tmp):
@@ -108,6 +121,8 @@ def main():
     failures, runs = [], 0
     with tempfile.TemporaryDirectory() as tmp:
         count = os.path.join(tmp, "count")
+        for args in SETUP:
+            run(policyc, args, {}, tmp)
         for name, args in CASES:
             ref = run(policyc, args, {}, tmp)
             run(policyc, args, {"LD_PRELOAD": shim, "POL_FAIL_COUNT": count},

@@ -103,6 +103,7 @@ void cli_today(char buf[11]);
 int cmd_eval(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_compile(int argc, char **argv);
+int cmd_diff(int argc, char **argv);
 int cmd_validate(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
 int cmd_test(int argc, char **argv);

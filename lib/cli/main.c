@@ -17,6 +17,7 @@ static const struct {
     {"bench", cmd_bench, "time compiling a policy and checking vendors"},
     {"check", cmd_check, "check vendors' fact sets against a policy"},
     {"compile", cmd_compile, "compile a policy to a saved bytecode file"},
+    {"diff", cmd_diff, "which verdicts a policy change flips, per vendor"},
     {"eval", cmd_eval, "evaluate a CEL expression, print its value"},
     {"import", cmd_import, "turn check sheets (CSV, TSV) into a fact set"},
     {"test", cmd_test, "run policy unit tests (facts and expected verdicts)"},

@@ -7,7 +7,7 @@
 # ones). VALGRIND=1 runs both programs under valgrind.
 #
 # The static link: `pkg-config --static --libs pol` gives -lpol plus what
-# libpol.a needs (libffi, libpcre2-8, -lm -ldl -lpthread), but -lpol picks
+# libpol.a needs (libffi, libpcre2-8, nettle, -lm -ldl -lpthread), but -lpol picks
 # libpol.so when both are installed, so -lpol becomes -l:libpol.a, as
 # docs/embedding.md ("Building against libpol") tells hosts to do.
 set -eu

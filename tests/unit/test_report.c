@@ -16,6 +16,7 @@
 #include "json.h"
 #include "render.h"
 #include "report.h"
+#include "sha256.h"
 
 /* The formats, by the numbers these tests were written with. */
 enum { REPORT_TEXT, REPORT_JSON, REPORT_QUESTIONS };
@@ -106,6 +107,10 @@ static void miss(rule_result *rr, const char *path, bool withheld,
 }
 
 /* Render R whole in [format], as pol_report_render does. */
+/* The width the text renderer fits (a terminal's): 120 unless a test
+ * says otherwise; 0 is piped output, no limit. */
+static unsigned WIDTH;
+
 static void report_render(const report *r, int format, int flags,
                           sbuf *out) {
   static const char *const names[] = {"text", "json", "questions"};
@@ -114,6 +119,7 @@ static void report_render(const report *r, int format, int flags,
   sb_init(&tmp, NULL);
   assert_true(render_init(&w, render_find(names[format]), r->pol,
                           r->unknown, flags));
+  w.width = WIDTH;
   render_begin(&w, out);
   for (uint32_t i = 0; i < r->nvendors; i++)
     render_vendor(&w, r, i, &tmp, out);
@@ -153,6 +159,7 @@ static int setup(void **state) {
   (void)state;
   memset(&R, 0, sizeof R);
   memset(&P, 0, sizeof P);
+  WIDTH = 120;
   arena_init(&R.a, 0, NULL);
   arena_init(&P.a, 0, NULL);
   R.pol = &P;
@@ -735,6 +742,21 @@ static void matrix_cuts_by_display_width(void **state) {
   assert_string_equal(c + strlen(c) - 2, "no");
 }
 
+/* Piped, with no width to fit, the matrix cuts nothing: whole titles
+ * and whole (short) vendor names, still aligned. */
+static void matrix_piped_cuts_nothing(void **state) {
+  (void)state;
+  three_vendors();
+  WIDTH = 0;
+  const char *s = render(REPORT_TEXT, 0);
+  const char *row = line_starting(s, "very_long_rule_identifier_f… ");
+  assert_non_null(strstr(row, "証明書"));
+  assert_null(strstr(row + strlen("very_long_rule_identifier_f…"), "…"));
+  const char *head = line_starting(s, "rule ");
+  assert_non_null(strstr(head, "ExampleCloudServicesIncorporated"));
+  assert_null(strstr(head, "株式会社"));
+}
+
 static void matrix_vendor_summary(void **state) {
   (void)state;
   three_vendors();
@@ -888,6 +910,39 @@ static void text_without_vendors(void **state) {
   assert_string_equal(render(REPORT_QUESTIONS, 0), "");
 }
 
+/* The stamp's digests are nettle's SHA-256 (lib/sha256.h): the FIPS
+ * 180-2 example vectors, whole and fed in pieces that straddle the
+ * 64-byte blocks, as a stream's reads do. */
+static void sha256_known_vectors(void **state) {
+  (void)state;
+  static const struct {
+    const char *in, *hex;
+  } v[] = {
+      {"", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"},
+      {"abc",
+       "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"},
+      {"abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
+       "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"},
+  };
+  char hex[65];
+  for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
+    sha256_of(v[i].in, strlen(v[i].in), hex);
+    assert_string_equal(hex, v[i].hex);
+  }
+  static char a[1000];
+  memset(a, 'a', sizeof a);
+  sha256 s;
+  sha256_init(&s);
+  for (size_t n = 0; n < 1000000;) { /* a million 'a's, 7 and 993 at once */
+    size_t k = n % 1000 == 0 ? 7 : 993;
+    sha256_update(&s, k, (const uint8_t *)a);
+    n += k;
+  }
+  sha256_hex(&s, hex);
+  assert_string_equal(
+      hex, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+}
+
 int main(int argc, char **argv) {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
   const struct CMUnitTest tests[] = {
@@ -904,6 +959,7 @@ int main(int argc, char **argv) {
       T(matrix_aligns_japanese),
       T(matrix_many_vendors),
       T(matrix_cuts_by_display_width),
+      T(matrix_piped_cuts_nothing),
       T(matrix_vendor_summary),
       T(no_escapes_without_color),
       T(color_only_with_flag),
@@ -911,6 +967,7 @@ int main(int argc, char **argv) {
       T(questions_per_vendor),
       T(questions_about_a_rule),
       T(text_without_vendors),
+      T(sha256_known_vectors),
   };
 #undef T
   return RUN_TESTS("report", tests, argc, argv);

@@ -1,0 +1,1 @@
+check --format=json -I modules uses_module.pol vendor-b.json

@@ -1,0 +1,1 @@
+check --color=never --width 80 ../../../examples/policies/procurement.pol ../../../examples/vendors/chatwork-secure-samba.json ../../../examples/vendors/crise-cloudbot.json ../../../examples/vendors/cybozu-china.json

@@ -1,0 +1,1 @@
+diff ../../reports/diff_old.pol diff_broken.pol ../../reports/tricky.json

@@ -1,0 +1,1 @@
+diff ../../reports/diff_old.pol ../../reports/diff_new.pol ../../reports/tricky.json ../../../examples/vendors/chatwork-secure-samba.json ../../../examples/vendors/crise-cloudbot.json ../../../examples/vendors/cybozu-china.json ../../../examples/vendors/rakus-chatdealer.json ../../../examples/vendors/synergy-crm.json
