@@ -260,6 +260,8 @@ golden: $(B)/policyc $(B)/tests/sample_plugin.so $(B)/sheets/.made
 # Policy unit tests of the stdlib modules and the example policies.
 policy-tests: $(B)/policyc $(B)/sheets/.made
 	$(Q)$(B)/policyc test tests/policy/*_test.json
+	$(Q)sh tests/fmt_write.sh $(B)/policyc
+	$(Q)python3 tests/editor_keywords.py
 	$(Q)python3 tests/vocab_doc.py --check
 	$(Q)python3 tests/recall.py
 	$(Q)python3 tests/check_import.py $(B)/policyc $(B)/sheets

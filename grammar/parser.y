@@ -139,6 +139,8 @@ typedef struct pol_parser {
   uint32_t nlay;        /* brackets and blocks open */
   uint8_t lay[POL_MAX_PARSE_DEPTH + 1]; /* their kinds, innermost last */
   uint32_t lay_off[POL_MAX_PARSE_DEPTH + 1]; /* where each opened */
+  struct parse_tokens *toks; /* the formatter's record of every token
+                                and comment (parse.h), or NULL */
   void *lex_mem[8];     /* the scanner's live heap blocks (parse_lex_mem) */
   void *stacks[3];      /* bison's stacks once grown (parse_grow) */
 } pol_parser;
@@ -199,11 +201,16 @@ POL_INTERNAL ast *parse_header(pol_parser *p, const pol_tok *name,
                                ast *block, pol_loc at);
 POL_INTERNAL ast *parse_import(pol_parser *p, const pol_tok *name,
                                pol_loc at);
+POL_INTERNAL ast *parse_import_block(pol_parser *p, ast *imp, ast *block,
+                                     pol_loc at);
+POL_INTERNAL ast *parse_override(pol_parser *p, const pol_tok *id,
+                                 ast *block, pol_loc at);
 POL_INTERNAL ast *parse_let(pol_parser *p, const pol_tok *name, pexpr e,
                             pol_loc at);
 POL_INTERNAL ast *parse_fact(pol_parser *p, pexpr path, pexpr type,
                              pol_loc at);
 POL_INTERNAL ast *parse_fact_in(pol_parser *p, ast *fact, pexpr in);
+POL_INTERNAL ast *parse_fact_derived(pol_parser *p, ast *fact, pexpr e);
 POL_INTERNAL ast *parse_fact_desc(pol_parser *p, ast *fact,
                                   const pol_tok *desc, pol_loc at);
 POL_INTERNAL ast *parse_fact_block(pol_parser *p, ast *fact, ast *block,
@@ -313,6 +320,7 @@ static void yyerror(const pol_loc *l, pol_parser *p, const char *msg) {
 %token TRUE "true" FALSE "false" NULL "null" IN "in"
 %token OR "||" AND "&&" EQ "==" NE "!=" LE "<=" GE ">="
 %token LEXERR "invalid character" /* no rule accepts it */
+%token COMMENT "comment" /* scanned only for the formatter; never parsed */
 
 /* parse_lex hands over a start token first, then the scanner's tokens;
  * in a policy its layout makes NEWLINE (a line break that ends a
@@ -325,6 +333,7 @@ static void yyerror(const pol_loc *l, pol_parser *p, const char *msg) {
 %token BLOCK_OPEN "'{'" BLOCK_CLOSE "'}'"
 %token <tok> POLICY "policy" IMPORT "import" LET "let" RULE "rule"
 %token <tok> FACT "fact" MUST "must" SHOULD "should" MAY "may"
+%token <tok> OVERRIDE "override" EXCLUDE "exclude"
 %token <tok> TITLE "title" VERSION "version" DESCRIPTION "description"
 %token <tok> SEVERITY "severity" REFS "refs" WHEN "when"
 %token <tok> REQUIRE "require" MESSAGE "message" ASK "ask"
@@ -341,6 +350,7 @@ static void yyerror(const pol_loc *l, pol_parser *p, const char *msg) {
 %type <tok> gname sel fname sev hkw rkw rskw
 %type <n> stmts stmtlist stmt fact rhead hblock hclauses hclause
 %type <n> rblock rclauses rclause fblock fclauses fclause asks
+%type <n> iblock iclauses iclause
 
 %%
 
@@ -366,6 +376,8 @@ sep: NEWLINE                    { yyerrok; }
 
 stmt: POLICY STRING hblock      { $$ = parse_header(p, &$2, $3, @$); }
   | IMPORT STRING               { $$ = parse_import(p, &$2, @$); }
+  | IMPORT STRING iblock        { $$ = parse_import_block(p,
+                                         parse_import(p, &$2, @$), $3, @$); }
   | LET gname ASSIGN expr       { $$ = parse_let(p, &$2, $4, @$); }
   | fact
   | fact STRING                 { $$ = parse_fact_desc(p, $1, &$2, @$); }
@@ -374,6 +386,7 @@ stmt: POLICY STRING hblock      { $$ = parse_header(p, &$2, $3, @$); }
                                          parse_fact_desc(p, $1, &$2, @$),
                                          $3, @$); }
   | RULE gname rblock           { $$ = parse_rule(p, &$2, $3, @$); }
+  | OVERRIDE gname rblock       { $$ = parse_override(p, &$2, $3, @$); }
   | rhead ':' expr              { $$ = parse_rule_line(p, $1, $3, @$); }
   | expr                        { $$ = parse_rule_bare(p, $1); }
   | error                       { $$ = NULL; }
@@ -386,6 +399,9 @@ fact: FACT member ':' member    { $$ = parse_fact(p, $2, $4, @$); }
                                   $$ = parse_fact_in(p, parse_fact(p, $2, $4,
                                                                    @$),
                                                      $6); }
+  | FACT member ':' member ASSIGN expr {
+                                  $$ = parse_fact_derived(p,
+                                         parse_fact(p, $2, $4, @$), $6); }
   ;
 
 rhead: sev gname                { $$ = parse_rule_head(p, &$1, @1, &$2); }
@@ -429,6 +445,19 @@ rclause: rskw STRING            { $$ = parse_clause(p, &$1,
   ;
 rskw: TITLE | MESSAGE | ASK ;
 rkw: REFS | WHEN | REQUIRE ;
+
+/* `import "m" { exclude [ids] }`: the module without some of its rules. */
+iblock: BLOCK_OPEN BLOCK_CLOSE  { $$ = parse_block(p, AST_IMPORT, NULL, @$); }
+  | BLOCK_OPEN iclauses BLOCK_CLOSE { $$ = $2; }
+  | BLOCK_OPEN iclauses sep BLOCK_CLOSE { $$ = $2; }
+  ;
+iclauses: iclause               { $$ = parse_block(p, AST_IMPORT, $1, @$); }
+  | iclauses iclause            { $$ = parse_clause_add(p, $1, $2); }
+  | iclauses sep iclause        { $$ = parse_clause_add(p, $1, $3); }
+  ;
+iclause: EXCLUDE expr           { $$ = parse_clause(p, &$1, $2, @$); }
+  | error                       { $$ = NULL; }
+  ;
 
 /* `ask ja "..." en "...": the question in several languages; the block
  * of a fact declaration (`fact x: int "d" { refs [...] ask ja "..." }`)

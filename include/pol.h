@@ -110,12 +110,15 @@ enum {
                              function or method is a compile error, not
                              an error value at run time (in a policy it
                              always is) */
-  POL_NO_FILE_IMPORTS = 2 /* `import` loads only the modules built into the
+  POL_NO_FILE_IMPORTS = 2, /* `import` loads only the modules built into the
                              library: no file beside the policy, in an
                              import directory or in the install's module
                              directory is read (pol_env_add_import_dir is
                              then POL_EINVAL). For hosts that compile
                              policies from untrusted users. */
+  POL_KEEP_SOURCE = 4      /* policies compiled through the env keep their
+                              syntax trees, for pol_lint, pol_explain_new
+                              and coverage (memory, no speed, is the cost) */
 };
 
 typedef struct pol_config {
@@ -127,7 +130,8 @@ typedef struct pol_config {
                            256 MiB; 0: no limit) */
   pol_alloc_fn alloc;   /* NULL: malloc, realloc and free */
   void *alloc_user;
-  unsigned flags;       /* POL_STRICT_CALLS, POL_NO_FILE_IMPORTS */
+  unsigned flags;       /* POL_STRICT_CALLS, POL_NO_FILE_IMPORTS,
+                           POL_KEEP_SOURCE */
 } pol_config;
 
 typedef struct pol_env pol_env;
@@ -777,6 +781,111 @@ typedef struct pol_plugin_fn {
 /* dlopen [path] and register every function of its table. Loading is
  * never implicit: only the files a host names are loaded. */
 POL_API int pol_env_load_plugin(pol_env *env, const char *path);
+
+/* ==== authoring tools ====================================================
+ * What `policyc fmt` is made of, for editors and other hosts. */
+
+/* Lay the policy source [src] of [len] bytes, named [name] in messages,
+ * out in the canonical layout (docs/cli.md, "policyc fmt"): only blanks,
+ * line breaks and `;` separators change; every token, comment and
+ * literal comes out as written. POL_OK: *[out] is the text (*[outlen]
+ * bytes, NUL-terminated), owned by [env] until its next call.
+ * POL_ESYNTAX: the source does not parse (read the diagnostics).
+ * POL_ENOMEM. */
+POL_API int pol_format(pol_env *env, const char *src, size_t len,
+                       const char *name, const char **out, size_t *outlen);
+
+/* The analysis of `policyc lint` (docs/lint.md) of a policy compiled
+ * through an env with POL_KEEP_SOURCE: rules that can never pass or
+ * never fail, `when` and `require` that contradict or imply each other,
+ * should-rules implied by must-rules, duplicates, rules that are never
+ * UNKNOWN, unused lets, hidden names, rules without questions, and, given
+ * the fact sets of the vendors being checked ([vendors], [nvendors]; may
+ * be 0), fact paths that no schema declares and no vendor has. Each
+ * warning has a code, a place and, where one exists, a witness: a fact
+ * set on which the rule does what the warning says. */
+typedef struct pol_lints pol_lints;
+typedef struct pol_warning {
+  size_t size;          /* sizeof(pol_warning): set it (POL_WARNING_INIT) */
+  const char *code;     /* "L002"; "L000" is a note (POL_LINT_VERBOSE) */
+  const char *name;     /* "never-fail" */
+  const char *file;
+  unsigned line, col;
+  const char *rule;     /* the rule's id, or NULL (a let, a name) */
+  const char *message;
+  const char *witness;  /* a fact set (JSON object text), or NULL */
+  const char *verdict;  /* what the rule gives on it ("PASS"), or NULL */
+} pol_warning;
+#define POL_WARNING_INIT                                                  \
+  {sizeof(pol_warning), NULL, NULL, NULL, 0, 0, NULL, NULL, NULL, NULL}
+enum {
+  POL_LINT_VERBOSE = 1 /* also a note (L000) per rule not analysed */
+};
+/* Analyse [pol] into *[out]. POL_EINVAL when [pol] was not compiled with
+ * POL_KEEP_SOURCE (or was loaded from saved bytecode); POL_ENOMEM. */
+POL_API int pol_lint(const pol_policy *pol, const pol_facts *const *vendors,
+                     size_t nvendors, int flags, pol_lints **out);
+POL_API void pol_lints_free(pol_lints *lints);
+POL_API size_t pol_lints_count(const pol_lints *lints);
+/* Warning [i] into *[out] (whose size member says how much to fill);
+ * its strings belong to [lints]. POL_EINVAL when out of range. */
+POL_API int pol_lints_get(const pol_lints *lints, size_t i,
+                          pol_warning *out);
+
+/* The account of a verdict behind `check --explain`: for one rule and
+ * one vendor, every sub-expression of `when` and `require` with its
+ * value (lets and derived facts opened up), for a quantifier the item
+ * that decided it, and for a FAIL one sentence saying why, in Japanese
+ * ("ja") or English ("en"). An explainer is made once per policy (it
+ * compiles every sub-expression on its own) from a policy compiled with
+ * POL_KEEP_SOURCE; one thread at a time. Nothing of this runs when
+ * checking. */
+typedef struct pol_explain pol_explain;
+typedef struct pol_explain_node {
+  size_t size;          /* sizeof(pol_explain_node): POL_EXPLAIN_NODE_INIT */
+  unsigned depth;       /* 0 for `when` and `require` themselves */
+  long parent;          /* the index of its parent, or -1 */
+  const char *role;     /* "when" or "require" */
+  const char *kind;     /* "and", "or", "not", "cond", "compare",
+                           "quantifier", "let", "fact", "call", "other" */
+  const char *text;     /* the sub-expression, on one line */
+  const char *state;    /* "value", "missing" (a fact it needs is not
+                           there), "error", "skipped" (not evaluated) */
+  const pol_value *value;  /* state "value": what it gave */
+  const char *detail;   /* "missing": the path; "error": the message */
+  const char *item;     /* "quantifier": the path of the item that decided
+                           it (the first failing all(), the first passing
+                           exists()), or NULL */
+  const pol_value *item_value;
+  int arm;              /* "cond": 1 the condition was true, 2 false, 0 */
+} pol_explain_node;
+#define POL_EXPLAIN_NODE_INIT                                             \
+  {sizeof(pol_explain_node), 0, -1, NULL, NULL, NULL, NULL, NULL, NULL,  \
+   NULL, NULL, 0}
+/* An explainer of [pol]. POL_EINVAL when [pol] keeps no source. */
+POL_API int pol_explain_new(const pol_policy *pol, pol_explain **out);
+POL_API void pol_explain_free(pol_explain *x);
+/* Explain rule [r] for the fact set [facts] (NULL: none), the sentence
+ * in [lang] ("ja", "en"; NULL: "ja"). What the accessors below return
+ * belongs to [x] until its next pol_explain_rule; the values may point
+ * into [facts], which must outlive that use. */
+POL_API int pol_explain_rule(pol_explain *x, const pol_facts *facts,
+                             size_t r, const char *lang);
+/* The evaluation date of the explanations from now on, as
+ * pol_report_set_as_of sets a report's: now() in rules is midnight UTC
+ * of [date] "YYYY-MM-DD". Without one, now() reads the clock. POL_EFORMAT
+ * for a bad date. Give both the same date, and the verdicts agree. */
+POL_API int pol_explain_set_as_of(pol_explain *x, const char *date);
+/* The rule's verdict, exactly as pol_check gives it, and for a FAIL the
+ * sentence (else NULL). */
+POL_API const char *pol_explain_verdict(const pol_explain *x);
+POL_API const char *pol_explain_sentence(const pol_explain *x);
+/* The explanation as POL_FORMAT_TEXT (a tree) or POL_FORMAT_JSON (one
+ * object); NULL on out of memory or another format. */
+POL_API const char *pol_explain_render(pol_explain *x, int format);
+POL_API size_t pol_explain_node_count(const pol_explain *x);
+POL_API int pol_explain_get(const pol_explain *x, size_t i,
+                            pol_explain_node *out);
 
 /* ==== saved bytecode =====================================================
  * A compiled policy can be saved and loaded again, so a host need not

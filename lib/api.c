@@ -59,7 +59,7 @@ void pol_config_init_size(pol_config *cfg, size_t size) {
   memcpy(cfg, &d, d.size); /* an older caller's struct is shorter */
 }
 
-#define KNOWN_FLAGS (POL_STRICT_CALLS | POL_NO_FILE_IMPORTS)
+#define KNOWN_FLAGS (POL_STRICT_CALLS | POL_NO_FILE_IMPORTS | POL_KEEP_SOURCE)
 
 /* [cfg] as this library's struct: the members an older caller's struct
  * lacks keep their defaults. false when its size member is not set, or

@@ -34,8 +34,10 @@ int pol_policy_compile(pol_env *env, const char *src, size_t len,
     memcpy(dirs, env->dirs, env->ndirs * sizeof *dirs);
   size_t ndirs = env->ndirs;
   dirs[ndirs++] = POL_MODULE_DIR;
-  policy_paths paths = {dirs, ndirs, env->hosts,
-                         (env->cfg.flags & POL_NO_FILE_IMPORTS) != 0};
+  policy_paths paths = {
+      .dirs = dirs, .ndirs = ndirs, .hosts = env->hosts,
+      .no_files = (env->cfg.flags & POL_NO_FILE_IMPORTS) != 0,
+      .keep_source = (env->cfg.flags & POL_KEEP_SOURCE) != 0};
   policy *p = policy_compile(src, len, name ? name : "<policy>", &paths,
                              &env->diags);
   mem_free(&env->m, dirs);
@@ -644,7 +646,7 @@ int pol_validate(pol_env *env, const pol_policy *schema, const char *text,
   if (!env || !schema || !text || !count || !problems)
     return POL_EINVAL;
   name = name ? name : "<json>";
-  if (POLICY(schema)->nfacts == 0) {
+  if (POLICY(schema)->nfacts == POLICY(schema)->nquiet) {
     api_msg(&env->errmsg, "the schema declares no facts");
     return POL_EINVAL;
   }

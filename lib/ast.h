@@ -43,11 +43,13 @@ typedef struct span {
   X(FIELD, "name: kids[0] in a message construction")                     \
   X(POLICY, "a policy file: kids are its statements in source order")     \
   X(HEADER, "policy \"NAME\" {...}: name (decoded); kids are CLAUSEs")    \
-  X(IMPORT, "import \"MODULE\": lit.s is the module name")                \
+  X(IMPORT, "import \"MODULE\": lit.s the module; kids: CLAUSEs (exclude)")\
   X(LET, "let name = kids[0]")                                            \
-  X(FACT, "fact name: kids[0] TYPE [in kids[1]] CLAUSEs; lit.s: desc")   \
+  X(FACT, "fact name: kids[0] TYPE [in kids[1] | = kids[1], derived] "   \
+         "CLAUSEs; lit.s: desc")                                          \
   X(TYPE, "a fact type: name (\"int\", \"list\", ...); kids: its TYPEs")   \
   X(RULE, "rule name (NULL for a bare expression); kids are CLAUSEs")     \
+  X(OVERRIDE, "override name: kids are the imported rule's new CLAUSEs")  \
   X(CLAUSE, "name kids[0]: the keyword; ask: STRING_LITs named by lang")
 
 typedef enum {
@@ -69,8 +71,9 @@ enum {
   AST_F_ROOTED = 1,   /* .name: resolved from the root scope */
   AST_F_RECEIVER = 2, /* receiver-style call: kids[0] is the receiver */
   AST_F_OPTIONAL = 4, /* optional syntax: .?f, [?i], {?k: v}, T{?f: v} */
-  AST_F_OPT_ELEM = 8  /* [?e]: a list element kept only if e has a value
+  AST_F_OPT_ELEM = 8, /* [?e]: a list element kept only if e has a value
                          (apart from AST_F_OPTIONAL: [a.?b] is not [?a.b]) */
+  AST_F_DERIVED = 16  /* FACT: computed by the expression kids[1] */
 };
 
 typedef struct ast ast;

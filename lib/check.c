@@ -198,12 +198,15 @@ static ty let_type(checker *c, int i) {
   if (c->let_state[i] == 0) {
     diag_list *d = c->d;
     int nlocals = c->nlocals;
+    bool names = c->names;
     c->let_state[i] = 1;
     c->d = c->lets[i].src;
     c->nlocals = 0; /* a let sees no macro variables of its uses */
+    c->names = names && !c->lets[i].prelude;
     c->let_type[i] = check(c, c->lets[i].expr);
     c->d = d;
     c->nlocals = nlocals;
+    c->names = names;
     c->let_state[i] = 2;
   }
   return c->let_type[i];
@@ -667,7 +670,7 @@ checker *chk_new(const policy *p, const compile_let *lets, size_t nlets,
   c->nlets = nlets;
   c->hosts = hosts;
   c->lenient = lenient;
-  c->names = p->nfacts > 0;
+  c->names = p->nfacts > p->nquiet; /* derived and prelude facts: none */
   return c;
 }
 

@@ -14,8 +14,9 @@
  *   - a `when` or `require` whose type is known and not bool (E0301).
  *
  * Unknown functions and wrong arity are the compiler's (compile.c):
- * it resolves calls. Without a schema (no fact declarations), names
- * are not checked: every other name is a fact read at run time.
+ * it resolves calls. Without a schema (no plain fact declarations: the
+ * prelude's and derived facts do not count), names are not checked:
+ * every other name is a fact read at run time.
  */
 #ifndef POL_CHECK_H
 #define POL_CHECK_H

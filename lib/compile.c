@@ -415,6 +415,39 @@ static void inline_let(compiler *c, int i, const ast *use) {
   c->nscope = nscope;
 }
 
+static const builtin *must_find(compiler *c, const char *name, int style,
+                                int n, const ast *at);
+
+/* A use of let [i]. A derived fact's let is the vendor's own value at
+ * its path when the vendor gives one, else its expression: OPTFACT then
+ * o.hasValue() ? o.value() : EXPR, with the expression compiled only in
+ * the arm that needs it, so a vendor's value costs no evaluation of it. */
+static void use_let(compiler *c, int i, const ast *use) {
+  const compile_let *l = &c->o->lets[i];
+  const builtin *has = l->derived ? must_find(c, "hasValue", BI_RECEIVER, 1,
+                                              use) : NULL,
+                *value = l->derived ? must_find(c, "value", BI_RECEIVER, 1,
+                                                use) : NULL;
+  if (!has || !value) {
+    inline_let(c, i, use);
+    return;
+  }
+  uint32_t slot = local_alloc(c, 1);
+  emit(c, OP_OPTFACT, name_const(c, l->name, use), use);
+  emit(c, OP_STORELOCAL, slot, use);
+  emit(c, OP_LOADLOCAL, slot, use);
+  word(c, MK_BC(OP_CALL, fn_index(c, has, use), 1), use);
+  uint32_t br = emit(c, OP_BRANCH, 0, use);
+  emit(c, OP_LOADLOCAL, slot, use);
+  word(c, MK_BC(OP_CALL, fn_index(c, value, use), 1), use);
+  uint32_t end = emit(c, OP_JMP, 0, use);
+  patch(c, br);
+  stack(c, -1); /* the arms are alternatives */
+  inline_let(c, i, use);
+  patch(c, end);
+  c->nlocals--;
+}
+
 /* ==== literals =========================================================== */
 
 static const opcode binary_ops[] = {
@@ -589,7 +622,7 @@ static void ident(compiler *c, const ast *n) {
   if (v) {
     emit(c, OP_LOADLOCAL, v->slot, n);
   } else if (l >= 0) {
-    inline_let(c, l, n);
+    use_let(c, l, n);
   } else if (!declared(c, n->name) && (t = type_denotation(n->name)) >= 0) {
     emit_const(c, val_type(t), n);
   } else {
@@ -626,8 +659,22 @@ static bool type_chain(compiler *c, const ast *n) {
   return true;
 }
 
+/* A select chain whose dotted text names a let (a derived fact such as
+ * data.region: policy.c) is that let, inlined. */
+static bool let_chain(compiler *c, const ast *n) {
+  char buf[512];
+  const ast *root = chain_root(n);
+  int l;
+  if (root->kind != AST_IDENT || (root->flags & AST_F_ROOTED) ||
+      scope_find(c, root->name) || !qualified_name(n, buf, sizeof buf) ||
+      (l = let_find(c, buf)) < 0)
+    return false;
+  use_let(c, l, n);
+  return true;
+}
+
 static void select_(compiler *c, const ast *n) {
-  if (declared_chain(c, n) || type_chain(c, n))
+  if (declared_chain(c, n) || type_chain(c, n) || let_chain(c, n))
     return;
   expr(c, n->kids[0]);
   opcode op = (n->flags & AST_F_OPTIONAL) ? OP_OPTSELECT : OP_SELECT;

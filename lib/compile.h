@@ -17,6 +17,11 @@ typedef struct compile_let {
   const char *name;
   const ast *expr;
   diag_list *src; /* the source [expr] was parsed from */
+  bool derived;   /* a derived fact: the vendor's own value at the path
+                     [name] wins over [expr] (OPTFACT) */
+  bool prelude;   /* the prelude's: it reads facts that the policy need
+                     not declare, so the checker (check.c) does not hold
+                     it to the policy's schema */
 } compile_let;
 
 typedef struct compile_opts {

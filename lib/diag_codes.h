@@ -56,6 +56,7 @@
   X(DUPLICATE, "E0209", "name defined twice")                                \
   X(RECURSIVE_LET, "E0210", "let defined in terms of itself")                \
   X(BAD_MACRO, "E0211", "macro used the wrong way")                          \
+  X(UNKNOWN_RULE, "E0212", "unknown rule in exclude or override")            \
   X(NOT_BOOL, "E0301", "condition that is not a bool")                       \
   X(FACT_TYPE, "E0302", "fact compared with a value of another type")        \
   X(RECEIVER_TYPE, "E0303", "method called on a value of the wrong type")    \
@@ -67,6 +68,9 @@
   X(CLAUSE_VALUE, "E0403", "clause value of the wrong form")                 \
   X(HEADER, "E0404", "misplaced policy header")                              \
   X(BAD_TEMPLATE, "E0405", "malformed message template")                     \
+  X(OVERRIDE_CLAUSE, "E0406", "clause an override cannot change")            \
+  X(OVERRIDE_OWN, "E0407", "override of the policy's own rule")              \
+  X(OVERRIDE_TWICE, "E0408", "rule overridden twice")                        \
   X(LIMIT, "E0901", "limit of the engine reached")                           \
   X(NO_MEMORY, "E0902", "out of memory")                                     \
   X(INTERNAL, "E0903", "internal error")

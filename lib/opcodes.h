@@ -80,7 +80,9 @@
   X(TOMAP, N, 1, 1, "turn the pair list on top into a map")                 \
   X(ERROR, A, 0, 1, "push a new error with the message K[A]")               \
   X(ITER_END, A, 1, 1, "r := pop; push L[A] if the range was bad, else r")  \
-  X(RETURN, N, 1, 0, "finish with the top value")
+  X(RETURN, N, 1, 0, "finish with the top value")                          \
+  X(OPTFACT, A, 0, 1, "push the fact at the dotted path K[A] as an "        \
+                      "optional, empty when absent (read, not noted then)")
 
 typedef enum {
 #define X(name, fmt, in, out, doc) OP_##name,

@@ -184,6 +184,19 @@ static int raw_token(pol_parser *p, POL_YYSTYPE *v, pol_loc *l) {
   return p->abort ? TOK_END : lex_scan(v, l, p->scanner);
 }
 
+/* Note token [t] at [l] in the formatter's record, when one is kept. */
+static void record(pol_parser *p, int t, const pol_loc *l) {
+  parse_tokens *r = p->toks;
+  if (!r || r->oom)
+    return;
+  if (!mem_grow(&p->a->m, (void **)&r->v, &r->cap, r->n + 1,
+                sizeof *r->v)) {
+    r->oom = true;
+    return;
+  }
+  r->v[r->n++] = (parse_token){t, l->off, l->end, l->line, l->col};
+}
+
 /* The next token for the parser: from the scanner, or in a policy from
  * the layout, which drops line breaks and separators that end nothing,
  * turns words into keywords and may add closing brackets. */
@@ -195,6 +208,10 @@ static int next_token(pol_parser *p, POL_YYSTYPE *v, pol_loc *l) {
     if (p->npend)
       return synthetic(p, p->pend[--p->npend], &v->tok, l, p->pend_loc);
     int t = raw_token(p, v, l);
+    if (t == TOK_COMMENT) {
+      record(p, t, l);
+      continue;
+    }
     if (!p->policy)
       return t == TOK_ASSIGN ? assign(p, &v->tok, l)
                              : word_operator(t, &v->tok, l, p->prev);
@@ -230,6 +247,8 @@ int parse_lex(POL_YYSTYPE *v, pol_loc *l, pol_parser *p) {
   }
   if (t == TOK_END)
     *l = after_last(p);
+  else
+    record(p, t, l);
   if (p->swallowed) { /* the lexer dropped text with an error: what it */
     p->bad_tok = l->off; /* left unfinished is no mistake of its own */
     p->swallowed = false;
@@ -270,13 +289,14 @@ int parse_lex(POL_YYSTYPE *v, pol_loc *l, pol_parser *p) {
  *     line break closes them (the grammar's error productions accept the
  *     closers); as many stray closers as were added are dropped later,
  *     until the next keyword;
- *   - a line inside a block that starts with policy, import, let, rule
- *     or fact is reported as a missing '}': the block is closed there,
+ *   - a line inside a block that starts with policy, import, let, rule,
+ *     fact or override is reported as a missing '}': the block is closed there,
  *     and one stray '}' at statement level is dropped later, until the
  *     next block opens. */
 
 enum {
-  LAY_PAREN = 1, LAY_BRACKET, LAY_BRACE, LAY_HEADER, LAY_RULE, LAY_FACT
+  LAY_PAREN = 1, LAY_BRACKET, LAY_BRACE, LAY_HEADER, LAY_RULE, LAY_FACT,
+  LAY_IMPORT
 };
 
 typedef struct keyword {
@@ -288,8 +308,8 @@ typedef struct keyword {
  * the block left open (no clause has their names). */
 static const keyword stmt_words[] = {
     {"policy", TOK_POLICY}, {"import", TOK_IMPORT}, {"let", TOK_LET},
-    {"rule", TOK_RULE},     {"fact", TOK_FACT},     {"must", TOK_MUST},
-    {"should", TOK_SHOULD}, {"may", TOK_MAY}};
+    {"rule", TOK_RULE},     {"fact", TOK_FACT},     {"override", TOK_OVERRIDE},
+    {"must", TOK_MUST},     {"should", TOK_SHOULD}, {"may", TOK_MAY}};
 static const keyword header_words[] = {
     {"title", TOK_TITLE}, {"version", TOK_VERSION},
     {"description", TOK_DESCRIPTION}};
@@ -299,6 +319,7 @@ static const keyword rule_words[] = {
     {"require", TOK_REQUIRE},   {"message", TOK_MESSAGE},
     {"ask", TOK_ASK}};
 static const keyword fact_words[] = {{"refs", TOK_REFS}, {"ask", TOK_ASK}};
+static const keyword import_words[] = {{"exclude", TOK_EXCLUDE}};
 
 /* The clause keywords of the block kind [top] (LAY_HEADER, ...), and
  * how many there are in *[n]; NULL outside blocks. */
@@ -307,6 +328,7 @@ static const keyword *block_words(int top, size_t *n) {
   case LAY_HEADER: *n = POL_COUNTOF(header_words); return header_words;
   case LAY_RULE: *n = POL_COUNTOF(rule_words); return rule_words;
   case LAY_FACT: *n = POL_COUNTOF(fact_words); return fact_words;
+  case LAY_IMPORT: *n = POL_COUNTOF(import_words); return import_words;
   default: *n = 0; return NULL;
   }
 }
@@ -384,12 +406,14 @@ static int classify(pol_parser *p, int t, const pol_tok *v) {
 }
 
 /* '=' at [l]: ASSIGN as the second or third token of a `let` statement
- * (`let x = 1`, and `let = 1`, which the parser reports); anywhere else,
+ * (`let x = 1`, and `let = 1`, which the parser reports), or at statement
+ * level in a `fact` statement (a derived fact: `fact x: int = EXPR`, the
+ * parser says where it may go); anywhere else,
  * and always in an expression, '==' marked as a lexical error, so that
  * the parse goes on as if '==' had been written. */
 static int assign(pol_parser *p, pol_tok *v, const pol_loc *l) {
-  if (p->policy && p->nlay == 0 && !p->at_start && p->stmt == TOK_LET &&
-      p->stmt_n <= 2)
+  if (p->policy && p->nlay == 0 && !p->at_start &&
+      ((p->stmt == TOK_LET && p->stmt_n <= 2) || p->stmt == TOK_FACT))
     return TOK_ASSIGN;
   memset(v, 0, sizeof *v);
   v->s = "";
@@ -457,7 +481,10 @@ static int lay_open(pol_parser *p, int t, bool level0, uint32_t off) {
     int t2 = p->stmt_tok2;
     if (p->stmt == TOK_POLICY && t2 == TOK_STRING)
       k = LAY_HEADER;
-    else if (p->stmt == TOK_RULE && (t2 == TOK_IDENT || t2 == TOK_RESERVED))
+    else if (p->stmt == TOK_IMPORT && t2 == TOK_STRING)
+      k = LAY_IMPORT;
+    else if ((p->stmt == TOK_RULE || p->stmt == TOK_OVERRIDE) &&
+             (t2 == TOK_IDENT || t2 == TOK_RESERVED))
       k = LAY_RULE;
   }
   if (t == '{' && level0 && p->stmt == TOK_FACT && ends_operand(p->lay_prev))
@@ -1403,9 +1430,10 @@ static bool start_scan(pol_parser *p, uint32_t start) {
 /* Parse the whole of [d]'s source into arena [a], as a policy when
  * [policy], else as one CEL expression. Returns the root, or NULL when
  * this parse reported any error. */
-static ast *run(arena *a, diag_list *d, bool policy) {
+static ast *run(arena *a, diag_list *d, bool policy, parse_tokens *toks) {
   pol_parser p;
   memset(&p, 0, sizeof p);
+  p.toks = toks;
   p.a = a;
   p.d = d;
   p.line = p.col = 1;
@@ -1438,9 +1466,21 @@ static ast *run(arena *a, diag_list *d, bool policy) {
 
 /* Parse the whole of [d]'s source as one CEL expression into arena [a].
  * Returns the root, or NULL when this parse reported any error. */
-ast *parse_expr(arena *a, diag_list *d) { return run(a, d, false); }
+ast *parse_expr(arena *a, diag_list *d) { return run(a, d, false, NULL); }
 
 /* Parse the whole of [d]'s source as a policy file into arena [a].
  * Returns the AST_POLICY root, or NULL when this parse reported any
  * error. */
-ast *parse_policy(arena *a, diag_list *d) { return run(a, d, true); }
+ast *parse_policy(arena *a, diag_list *d) {
+  return run(a, d, true, NULL);
+}
+
+/* parse_expr with the formatter's record of tokens and comments. */
+ast *parse_expr_tokens(arena *a, diag_list *d, parse_tokens *out) {
+  return run(a, d, false, out);
+}
+
+/* parse_policy with the formatter's record of tokens and comments. */
+ast *parse_policy_tokens(arena *a, diag_list *d, parse_tokens *out) {
+  return run(a, d, true, out);
+}

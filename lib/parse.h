@@ -26,4 +26,30 @@ POL_INTERNAL ast *parse_expr(arena *a, diag_list *d);
  * nesting limit is as for parse_expr. */
 POL_INTERNAL ast *parse_policy(arena *a, diag_list *d);
 
+/* One token of a policy as the parser saw it, after the layout (so
+ * NEWLINE and ';' are the separators that end a statement or clause,
+ * keywords have their own kinds, and the '{' of a block is BLOCK_OPEN),
+ * or a comment (TOK_COMMENT). [tok] is a token kind of parser.h; the
+ * text is the source's [off, end), which is empty for a NEWLINE. */
+typedef struct parse_token {
+  int tok;
+  uint32_t off, end;
+  uint32_t line, col;
+} parse_token;
+
+typedef struct parse_tokens {
+  parse_token *v; /* malloc'd; the caller frees it */
+  size_t n, cap;
+  bool oom;
+} parse_tokens;
+
+/* parse_policy, recording into [out] every token handed to the parser
+ * and every comment, in source order: what the formatter lays out
+ * (format.c). Returns the root, or NULL when [d] gained any error. */
+POL_INTERNAL ast *parse_policy_tokens(arena *a, diag_list *d,
+                                      parse_tokens *out);
+/* parse_expr with the same record (no separators or keywords there). */
+POL_INTERNAL ast *parse_expr_tokens(arena *a, diag_list *d,
+                                    parse_tokens *out);
+
 #endif

@@ -48,6 +48,26 @@ ast *parse_import(pol_parser *p, const pol_tok *name, pol_loc at) {
   return n;
 }
 
+/* The clauses of [block] (an AST_IMPORT holding only CLAUSEs) given to
+ * the import [imp], which now spans [at]. */
+ast *parse_import_block(pol_parser *p, ast *imp, ast *block, pol_loc at) {
+  for (uint32_t i = 0; i < block->nkids; i++)
+    parse_push(p, imp, block->kids[i]);
+  imp->sp = parse_span(at);
+  return imp;
+}
+
+/* `override [id] [block]` spanning [at]: the block's clauses replace the
+ * imported rule's (policy.c checks which may). */
+ast *parse_override(pol_parser *p, const pol_tok *id, ast *block,
+                    pol_loc at) {
+  POL_UNUSED(p);
+  block->kind = AST_OVERRIDE;
+  block->name = id->s;
+  block->sp = parse_span(at);
+  return block;
+}
+
 /* `let [name] = [e]` spanning [at]. */
 ast *parse_let(pol_parser *p, const pol_tok *name, pexpr e, pol_loc at) {
   ast *n = parse_node(p, AST_LET, at);
@@ -187,6 +207,13 @@ ast *parse_fact(pol_parser *p, pexpr path, pexpr type, pol_loc at) {
 /* The allowed values `in [in]` of [fact]. */
 ast *parse_fact_in(pol_parser *p, ast *fact, pexpr in) {
   parse_push(p, fact, in.n);
+  return fact;
+}
+
+/* The expression [e] a derived [fact] is computed by. */
+ast *parse_fact_derived(pol_parser *p, ast *fact, pexpr e) {
+  fact->flags |= AST_F_DERIVED;
+  parse_push(p, fact, e.n);
   return fact;
 }
 

@@ -20,6 +20,7 @@
 #include "check.h"
 #include "compile.h"
 #include "file.h"
+#include "format.h"
 #include "names.h"
 #include "parse.h"
 #include "schema.h"
@@ -28,14 +29,8 @@
 
 #define MAX_IMPORT_DEPTH 32
 
-/* A statement and the source it came from. */
-typedef struct stmt {
-  const ast *n;
-  diag_list *d;
-  const char *module; /* NULL for the main file */
-  uint32_t index;     /* anonymous rules: position among its file's rules */
-  bool prelude;       /* from the implicit prelude: may be shadowed */
-} stmt;
+/* A statement and the source it came from (policy.h). */
+typedef policy_stmt stmt;
 
 typedef struct stmts {
   stmt *v;
@@ -54,6 +49,7 @@ typedef struct loader {
   stmts lets, facts, rules, headers;
   compile_let *let_table;     /* the lets, for checker and compiler */
   checker *chk;
+  stmts imports, overrides;   /* with exclusions; overrides (adapt.c) */
   bool in_prelude;            /* loading the prelude now */
   bool missing;               /* an import was not found */
   bool oom;
@@ -62,9 +58,11 @@ typedef struct loader {
 } loader;
 
 /* Loaded before every policy, as if imported: the region constants (JP,
- * EU_MEMBERS, ...), so `data_region in [JP]` is a complete policy. Its
- * lets cost nothing unless used, and the policy's own names shadow them. */
-#define PRELUDE "regions"
+ * EU_MEMBERS, ...) and the derived facts (data_region,
+ * backup_generations: stdlib/derived.pol), so `data_region in [JP]` is a
+ * complete policy. Their lets cost nothing unless used, and the policy's
+ * own names shadow them. */
+static const char *const prelude[] = {"regions", "derived"};
 
 /* ==== diagnostics ======================================================== */
 
@@ -151,8 +149,10 @@ static bool find_module(loader *L, const char *from, const char *name,
   if (L->paths->no_files) /* the host forbids reading any file */
     from = NULL;
   size_t ndirs = L->paths->no_files ? 0 : L->paths->ndirs;
+  /* "m.pol" beside a file of the working directory: no "./" in reports */
   if (dir_of(from, dir, sizeof dir) &&
-      (size_t)snprintf(where, cap, "%s/%s.pol", dir, name) < cap &&
+      (size_t)(strcmp(dir, ".") ? snprintf(where, cap, "%s/%s.pol", dir, name)
+                                : snprintf(where, cap, "%s.pol", name)) < cap &&
       (rc = file_read(m, where, text, len)) == 0)
     return true;
   for (size_t i = 0; i < ndirs && rc != ENOMEM; i++) {
@@ -326,18 +326,40 @@ static void import(loader *L, const ast *n, diag_list *d) {
   L->depth--;
 }
 
+/* A derived fact (`fact PATH: TYPE = EXPR`) is also a let named PATH,
+ * marked derived, which the compiler inlines where the path is read
+ * (even a dotted one) after the vendor's own value at PATH, if any
+ * (compile.c, use_let): so rules read it like any fact. */
+static bool derived_let(loader *L, const ast *fact, stmt s) {
+  if (!(fact->flags & AST_F_DERIVED) || fact->nkids < 2)
+    return true;
+  ast *let = ast_new(&L->ast, AST_LET, fact->sp);
+  if (!let || !ast_push(&L->ast, let, fact->kids[1]))
+    return false;
+  let->name = fact->name;
+  let->flags |= AST_F_DERIVED;
+  s.n = let;
+  return push(&L->lets, s);
+}
+
 /* Sort the statements of one file into the loader's lists. */
 static void collect(loader *L, const ast *root, diag_list *d,
                     const char *module) {
   uint32_t nrules = 0;
   for (uint32_t i = 0; i < root->nkids; i++) {
     const ast *n = root->kids[i];
-    stmt s = {n, d, module, 0, L->in_prelude};
+    stmt s = {n, d, module, 0, L->in_prelude, NULL, NULL};
     bool ok = true;
     switch (n->kind) {
-    case AST_IMPORT: import(L, n, d); break;
+    case AST_IMPORT:
+      import(L, n, d);
+      ok = n->nkids == 0 || push(&L->imports, s);
+      break;
+    case AST_OVERRIDE: ok = push(&L->overrides, s); break;
     case AST_LET: ok = push(&L->lets, s); break;
-    case AST_FACT: ok = push(&L->facts, s); break;
+    case AST_FACT:
+      ok = push(&L->facts, s) && derived_let(L, n, s);
+      break;
     case AST_RULE:
       s.index = ++nrules;
       ok = push(&L->rules, s);
@@ -356,16 +378,18 @@ static void collect(loader *L, const ast *root, diag_list *d,
   }
 }
 
-/* Load the prelude module as if the policy imported it first. */
+/* Load the prelude's modules as if the policy imported them first. */
 static void load_prelude(loader *L, diag_list *d) {
   ast imp;
-  memset(&imp, 0, sizeof imp);
-  imp.kind = AST_IMPORT;
-  imp.lit.s.p = PRELUDE;
-  imp.lit.s.n = strlen(PRELUDE);
   L->in_prelude = true;
-  if (stdlib_find(PRELUDE))
-    import(L, &imp, d);
+  for (size_t i = 0; i < POL_COUNTOF(prelude); i++) {
+    memset(&imp, 0, sizeof imp);
+    imp.kind = AST_IMPORT;
+    imp.lit.s.p = prelude[i];
+    imp.lit.s.n = strlen(prelude[i]);
+    if (stdlib_find(prelude[i]))
+      import(L, &imp, d);
+  }
   L->in_prelude = false;
 }
 
@@ -502,23 +526,47 @@ static const char *rule_id(policy *p, const stmt *s) {
   return arena_printf(&p->a, "rule_%u", s->index);
 }
 
+/* Where clause [name] of rule [s] comes from: its override when that
+ * has it, else the rule; *[d] gets the source. */
+static const ast *holder(const stmt *s, const char *name, diag_list **d) {
+  *d = s->over && clause(s->over, name) ? s->over_d : s->d;
+  return *d == s->over_d && s->over ? s->over : s->n;
+}
+
+/* The presentation of a rule (title, severity, refs, ask), from its
+ * override first (policy_adapt.c). */
+static void presentation(policy *p, rule *r, const stmt *s) {
+  diag_list *d;
+  const ast *h = holder(s, "title", &d);
+  r->title = string_clause(p, h, "title", d);
+  const ast *req = clause(s->n, "require");
+  if (!r->title && !s->n->name && req) /* a bare expression: show it */
+    r->title = format_oneline(&p->a, s->d->src + req->sp.off, req->sp.len);
+  if (!r->title)
+    r->title = r->id;
+  r->sev = severity_of(clause(holder(s, "severity", &d), "severity"));
+  h = holder(s, "refs", &d);
+  policy_refs(p, clause(h, "refs"), &r->refs, &r->nrefs, d);
+  const char *asks[NLANGS];
+  h = holder(s, "ask", &d);
+  policy_asks(p, h, asks, d);
+  r->ask = asks[LANG_JA];
+  r->ask_en = asks[LANG_EN];
+  if (s->over) {
+    policy_check_clauses(s->over, s->over_d);
+    r->over_file = arena_strndup(&p->a, s->over_d->file,
+                                 strlen(s->over_d->file));
+    r->over_line = s->over->sp.line;
+    r->over_col = s->over->sp.col;
+  }
+}
+
 /* The table entry of one rule; expressions are compiled later. */
 static void rule_entry(policy *p, rule *r, const stmt *s) {
   const ast *n = s->n;
   policy_check_clauses(n, s->d);
   r->id = rule_id(p, s);
-  r->title = string_clause(p, n, "title", s->d);
-  const ast *req = clause(n, "require");
-  if (!r->title && !n->name && req) /* a bare expression: show it */
-    r->title = arena_strndup(&p->a, s->d->src + req->sp.off, req->sp.len);
-  if (!r->title)
-    r->title = r->id;
-  r->sev = severity_of(clause(n, "severity"));
-  policy_refs(p, clause(n, "refs"), &r->refs, &r->nrefs, s->d);
-  const char *asks[NLANGS];
-  policy_asks(p, n, asks, s->d);
-  r->ask = asks[LANG_JA];
-  r->ask_en = asks[LANG_EN];
+  presentation(p, r, s);
   r->file = arena_strndup(&p->a, s->d->file, strlen(s->d->file));
   r->line = n->sp.line;
   r->col = n->sp.col;
@@ -695,7 +743,9 @@ static compile_let *let_table(const loader *L) {
   compile_let *t = mem_calloc(&L->diags->m, L->lets.n + 1, sizeof *t);
   for (size_t i = 0; t && i < L->lets.n; i++)
     t[i] = (compile_let){L->lets.v[i].n->name, L->lets.v[i].n->kids[0],
-                         L->lets.v[i].d};
+                         L->lets.v[i].d,
+                         (L->lets.v[i].n->flags & AST_F_DERIVED) != 0,
+                         L->lets.v[i].prelude};
   return t;
 }
 
@@ -750,10 +800,54 @@ static bool compile_program(policy *p, loader *L) {
 
 /* ==== entry point ======================================================== */
 
+/* Hand the trees, the statements and the sources over to [p] (after a
+ * compile without errors, when keep_source asks), so that the analyses
+ * can walk them while [p] lives. The env's diagnostics are left empty,
+ * as a compile without errors leaves them. */
+static void keep_source(policy *p, loader *L) {
+  const mem m = L->diags->m;
+  policy_source *src = mem_calloc(&m, 1, sizeof *src);
+  if (!src)
+    return; /* the analyses then say they have no source */
+  src->ast = L->ast;
+  arena_init(&L->ast, 0, &m);
+  src->diags = *L->diags;
+  memset(L->diags, 0, sizeof *L->diags);
+  L->diags->m = m;
+  src->lets = L->lets.v, src->nlets = L->lets.n;
+  src->rules = L->rules.v, src->nrules = L->rules.n;
+  src->facts = L->facts.v, src->nfacts = L->facts.n;
+  L->lets.v = L->rules.v = L->facts.v = NULL;
+  p->src = src;
+}
+
+static void source_free(policy_source *src) {
+  if (!src)
+    return;
+  const mem m = src->diags.m;
+  arena_free(&src->ast);
+  diag_set_free(&src->diags);
+  mem_free(&m, src->lets);
+  mem_free(&m, src->rules);
+  mem_free(&m, src->facts);
+  mem_free(&m, src);
+}
+
+/* Exclusions first (an excluded rule cannot be overridden), then
+ * overrides: policy_adapt.c. */
+static void adapt(loader *L) {
+  for (size_t i = 0; i < L->imports.n; i++)
+    policy_exclude(L->rules.v, &L->rules.n, &L->imports.v[i]);
+  for (size_t i = 0; i < L->overrides.n; i++)
+    policy_override(L->rules.v, L->rules.n, &L->overrides.v[i]);
+}
+
 static void loader_free(loader *L) {
   const mem *m = &L->diags->m;
   chk_free(L->chk);
   mem_free(m, L->let_table);
+  mem_free(m, L->imports.v);
+  mem_free(m, L->overrides.v);
   arena_free(&L->ast);
   mem_free(m, L->done);
   mem_free(m, L->lets.v);
@@ -783,6 +877,67 @@ static void check_rules(const policy *p, loader *L) {
   }
 }
 
+/* Whether a fact of [path] is declared outside the prelude too. */
+static bool declared_too(const loader *L, const char *path) {
+  for (size_t i = 0; i < L->facts.n; i++)
+    if (!L->facts.v[i].prelude && !strcmp(L->facts.v[i].n->name, path))
+      return true;
+  return false;
+}
+
+/* The derived fact (policy.h) that [n] names, a name or a dotted path,
+ * or NULL. */
+static const fact_decl *derived_at(const policy *p, const ast *n) {
+  char buf[256];
+  size_t len = 0;
+  const ast *m = n;
+  for (; m->kind == AST_SELECT && !(m->flags & AST_F_OPTIONAL); m = m->kids[0])
+    len += strlen(m->name) + 1;
+  if (m->kind != AST_IDENT || (len += strlen(m->name)) >= sizeof buf)
+    return NULL;
+  buf[len] = '\0';
+  for (m = n; m->kind == AST_SELECT; m = m->kids[0]) {
+    size_t k = strlen(m->name);
+    len -= k;
+    memcpy(buf + len, m->name, k);
+    buf[--len] = '.';
+  }
+  memcpy(buf, m->name, strlen(m->name));
+  const fact_decl *f = policy_fact(p, buf);
+  return f && f->derived ? f : NULL;
+}
+
+/* The first derived fact with a question that [n] reads, or NULL. The
+ * recursion follows the tree, whose depth the parser bounds. */
+static const fact_decl *derived_read(const policy *p, const ast *n) {
+  const fact_decl *f = n->kind == AST_IDENT || n->kind == AST_SELECT
+                           ? derived_at(p, n) : NULL;
+  if (f && (f->ask[LANG_JA] || f->ask[LANG_EN]))
+    return f;
+  for (uint32_t i = 0; i < n->nkids; i++)
+    if ((f = derived_read(p, n->kids[i])))
+      return f;
+  return NULL;
+}
+
+/* A rule without `ask` that reads a derived fact (data_region) asks the
+ * vendor that fact's question: the facts it is computed from may be
+ * declared nowhere in the policy. */
+static void derived_asks(policy *p, const loader *L) {
+  for (uint32_t i = 0; p->nquiet && i < p->nrules; i++) {
+    rule *r = &p->rules[i];
+    const ast *e[2] = {clause(L->rules.v[i].n, "when"),
+                       clause(L->rules.v[i].n, "require")};
+    const fact_decl *f = NULL;
+    for (int k = 0; k < 2 && !f && !r->ask && !r->ask_en; k++)
+      f = e[k] ? derived_read(p, e[k]) : NULL;
+    if (f) {
+      r->ask = f->ask[LANG_JA];
+      r->ask_en = f->ask[LANG_EN];
+    }
+  }
+}
+
 static bool build(policy *p, loader *L, const char *file) {
   p->file = arena_strndup(&p->a, file, strlen(file));
   header(p, L);
@@ -796,10 +951,16 @@ static bool build(policy *p, loader *L, const char *file) {
   schema_begin(p, L->facts.n);
   if (!names_init(&seen, L->facts.n, &p->a.m))
     L->oom = true;
-  for (size_t i = 0; i < L->facts.n && !L->oom; i++)
+  for (size_t i = 0; i < L->facts.n && !L->oom; i++) {
+    if (L->facts.v[i].prelude && declared_too(L, L->facts.v[i].n->name))
+      continue; /* the policy's own declaration wins, as lets do */
     schema_add(p, &seen, L->facts.v[i].n, L->facts.v[i].d);
+    p->nquiet += L->facts.v[i].prelude ||
+                 (L->facts.v[i].n->flags & AST_F_DERIVED);
+  }
   names_free(&seen);
   schema_finish(p);
+  derived_asks(p, L);
   L->let_table = let_table(L);
   if (L->let_table)
     check_rules(p, L);
@@ -817,6 +978,7 @@ policy *policy_compile(const char *src, size_t len, const char *file,
   L.paths = paths;
   L.diags = diags;
   L.lets.m = L.facts.m = L.rules.m = L.headers.m = *m;
+  L.imports.m = L.overrides.m = *m;
   arena_init(&L.ast, 0, m);
   diag_list *d = p ? diag_set_add(diags, file, src, len) : NULL;
   if (!d) {
@@ -832,6 +994,8 @@ policy *policy_compile(const char *src, size_t len, const char *file,
     load_prelude(&L, d);
   if (root)
     collect(&L, root, d, NULL);
+  if (root)
+    adapt(&L);
   /* compiled even after errors, for the compiler's own diagnostics */
   bool ok = root && build(p, &L, file) && compile_program(p, &L);
   /* an arena that failed once goes on with a new chunk: a string of the
@@ -839,6 +1003,8 @@ policy *policy_compile(const char *src, size_t len, const char *file,
   L.oom |= p->a.failed;
   ok = ok && !L.oom;
   d->oom |= L.oom; /* the diagnostics may be its consequences */
+  if (ok && !diag_set_count(diags) && paths->keep_source)
+    keep_source(p, &L);
   loader_free(&L);
   for (size_t i = 0; i < diags->n; i++)
     diag_sort(diags->lists[i]);
@@ -854,6 +1020,7 @@ void policy_free(policy *p) {
     return;
   mem m = p->a.m;
   program_free(p->prog);
+  source_free(p->src);
   arena_free(&p->a);
   mem_free(&m, p);
 }

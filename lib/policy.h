@@ -41,6 +41,8 @@ typedef struct rule {
   const char *ask_en;  /* the same question in English, or NULL */
   const char *file;    /* where the rule is defined */
   uint32_t line, col;
+  const char *over_file; /* where an override changed it, or NULL */
+  uint32_t over_line, over_col;
 } rule;
 
 /* A declared fact type: kind is a val_kind, or T_DYN for `any`; list and
@@ -60,7 +62,37 @@ typedef struct fact_decl {
   const char *ask[NLANGS]; /* the vendor-facing question per lang, or NULL */
   const char *file;
   uint32_t line, col;
+  bool derived;            /* computed from other facts (`fact p: T = E`) */
 } fact_decl;
+
+/* The diagnostics of compiling a policy: one diag_list per source file
+ * (the policy and each module it loaded), kept for rendering. */
+typedef struct diag_set {
+  diag_list **lists;
+  size_t n, cap;
+  mem m;              /* the env's allocator; kept by diag_set_free */
+} diag_set;
+
+/* A statement of the policy's source and the file it came from. */
+typedef struct policy_stmt {
+  const ast *n;
+  diag_list *d;
+  const char *module; /* NULL for the main file */
+  uint32_t index;     /* anonymous rules: position among its file's rules */
+  bool prelude;       /* from the implicit prelude: may be shadowed */
+  const ast *over;    /* a rule's override (AST_OVERRIDE), or NULL */
+  diag_list *over_d;  /* the file the override is in */
+} policy_stmt;
+
+/* The syntax trees of a policy and its modules, kept after compiling
+ * when policy_paths.keep_source asks (for lint, explain and coverage).
+ * rules[i] is the source of rule i of the policy. */
+typedef struct policy_source {
+  arena ast;               /* every tree */
+  diag_set diags;          /* the source texts (no diagnostics) */
+  policy_stmt *lets, *rules, *facts;
+  size_t nlets, nrules, nfacts;
+} policy_source;
 
 /* A module the policy imported from a file, for the reports' stamp (the
  * built-in ones are the engine's: its version covers them). */
@@ -78,7 +110,10 @@ typedef struct policy {
   uint32_t nrules;
   fact_decl *facts;        /* sorted by path */
   uint32_t nfacts;
+  uint32_t nquiet;         /* of them derived or from the prelude: these
+                              turn no schema check on */
   program *prog;
+  policy_source *src;      /* the syntax trees, or NULL (keep_source) */
   arena a;                 /* every string and array above */
   char sha256[65];         /* of the source, or of the saved bytecode it
                               was loaded from (the report's stamp) */
@@ -93,17 +128,10 @@ typedef struct policy_paths {
   const char *const *dirs;
   size_t ndirs;
   const struct host_registry *hosts; /* host functions, or NULL */
+  bool keep_source;                  /* keep the trees: policy.src */
   bool no_files;                     /* only the built-in modules: no file
                                         is read for an import */
 } policy_paths;
-
-/* The diagnostics of compiling a policy: one diag_list per source file
- * (the policy and each module it loaded), kept for rendering. */
-typedef struct diag_set {
-  diag_list **lists;
-  size_t n, cap;
-  mem m;              /* the env's allocator; kept by diag_set_free */
-} diag_set;
 
 /* Free every list (the set stays usable, with its mem). */
 POL_INTERNAL void diag_set_free(diag_set *s);
@@ -132,6 +160,13 @@ POL_INTERNAL void policy_refs(policy *p, const ast *v, const char ***out,
                               uint32_t *n, diag_list *d);
 POL_INTERNAL void policy_asks(policy *p, const ast *n,
                               const char *out[NLANGS], diag_list *d);
+/* policy_adapt.c: drop from [rules] (*[n] of them) the rules the
+ * import [imp] excludes; attach the override [ov] to its rule. Errors
+ * go to the statements' diag lists. */
+POL_INTERNAL void policy_exclude(policy_stmt *rules, size_t *n,
+                                 const policy_stmt *imp);
+POL_INTERNAL void policy_override(policy_stmt *rules, size_t n,
+                                  const policy_stmt *ov);
 /* The declaration of fact [path], or NULL (policy_query.c). */
 POL_INTERNAL const fact_decl *policy_fact(const policy *p, const char *path);
 /* The question to send a vendor about fact [path] in language [l]: the

@@ -322,8 +322,9 @@ static void jerror(jout *o, int level, const char *src, const char *msg,
 
 /* ==== --format json ====================================================== */
 
-/* One rule of the policy, on one line. */
-static void jpolicy_rule(jout *o, const rule *ru) {
+/* One rule of the policy [p], on one line; "from" for a rule imported
+ * from a module: where it is defined. */
+static void jpolicy_rule(jout *o, const policy *p, const rule *ru) {
   sb_putc(o->b, '{');
   jkey(o, -1, true, "id");
   out_json_str(o->b, ru->id);
@@ -331,6 +332,12 @@ static void jpolicy_rule(jout *o, const rule *ru) {
   out_json_str(o->b, ru->title);
   jkey(o, -1, false, "severity");
   out_json_str(o->b, severity_name(ru->sev));
+  if (ru->file && p->file && strcmp(ru->file, p->file) != 0) {
+    jkey(o, -1, false, "from");
+    sb_printf(o->b, "{\"file\":");
+    out_json_str(o->b, ru->file);
+    sb_printf(o->b, ",\"line\":%u}", ru->line);
+  }
   if (ru->nrefs) {
     jkey(o, -1, false, "refs");
     jstrings(o, ru->refs, ru->nrefs);
@@ -354,7 +361,7 @@ static void jpolicy(jout *o, const policy *p) {
   for (uint32_t i = 0; i < p->nrules; i++) {
     sb_puts(o->b, i ? "," : "");
     jnl(o, 3);
-    jpolicy_rule(o, &p->rules[i]);
+    jpolicy_rule(o, p, &p->rules[i]);
   }
   if (p->nrules)
     jnl(o, 2);

@@ -334,11 +334,22 @@ static void waiver_line(sbuf *out, const rule_result *rr) {
   sb_putc(out, '\n');
 }
 
+/* Where a rule imported from a module is defined (docs/policies.md,
+ * "Organisation libraries"); nothing for the policy's own rules. */
+static void from_line(sbuf *out, const policy *p, const rule *ru) {
+  if (!ru->file || !p->file || !strcmp(ru->file, p->file))
+    return;
+  detail(out, 0, "from: ");
+  out_text(out, ru->file);
+  sb_printf(out, ":%u\n", ru->line);
+}
+
 static void rule_block(sbuf *out, const report *r, const vendor_result *vr,
                        uint32_t i, size_t idw, int flags) {
   const rule *ru = &r->pol->rules[i];
   const rule_result *rr = &vr->rules[i];
   rule_head(out, ru, rr, idw, flags);
+  from_line(out, r->pol, ru);
   refs_line(out, ru);
   rule_facts(out, r, vr, i);
   if (rr->v == VD_SKIPPED && ru->when_text)

@@ -105,7 +105,8 @@ void schema_add(policy *p, name_index *seen, const ast *n, diag_list *d) {
     return; /* out of memory: the policy arena says so (build()) */
   names_put(seen, f->path, (int)p->nfacts++);
   f->type = type_of(p, n->kids[0]);
-  bool in = n->nkids > 1 && n->kids[1]->kind != AST_CLAUSE;
+  f->derived = (n->flags & AST_F_DERIVED) != 0;
+  bool in = !f->derived && n->nkids > 1 && n->kids[1]->kind != AST_CLAUSE;
   f->allowed = in ? allowed_values(p, n->kids[1], d) : val_null();
   f->desc = n->lit.s.p ? arena_strndup(&p->a, n->lit.s.p, n->lit.s.n) : NULL;
   policy_check_clauses(n, d);

@@ -150,7 +150,7 @@ static int operands(verifier *v, uint32_t pc) {
   switch (INS_OP(w)) {
   case OP_CONST: return const_ok(v, pc, a, false);
   case OP_LOADVAR: case OP_SELECT: case OP_OPTSELECT: case OP_HAS:
-  case OP_ERROR: return const_ok(v, pc, a, true);
+  case OP_ERROR: case OP_OPTFACT: return const_ok(v, pc, a, true);
   case OP_LOADLOCAL: case OP_STORELOCAL: case OP_COUNT: case OP_APPEND:
   case OP_OPTAPPEND: case OP_PAIR: case OP_OPTPAIR:
     return slots_ok(v, pc, a, 1);

@@ -358,6 +358,30 @@ static val opt_of(arena *a, val x) {
 
 static val opt_none(void) { return (val){.kind = V_OPTIONAL}; }
 
+/* The vendor's own value at the dotted path [path] (a derived fact's,
+ * which the rule computes when the vendor has none), as an optional. A
+ * value found is a fact read; a missing one is no fact the rule lacks, so
+ * a traced run notes nothing of it. */
+static val opt_fact(vm *v, const map *vars, const str *path) {
+  const map *m = vars;
+  const char *s = path->data, *end = s + path->len;
+  for (; m;) {
+    const char *dot = memchr(s, '.', (size_t)(end - s));
+    size_t n = dot ? (size_t)(dot - s) : (size_t)(end - s);
+    const val *x = map_get_str(m, s, n, val_hash_bytes(s, n));
+    if (!x || (dot && x->kind != V_MAP))
+      return opt_none();
+    if (!dot) {
+      if (unlikely(v->tracing))
+        note_read(v, m, V_MAP, (uint32_t)(x - m->vals));
+      return opt_of(&v->a, *x);
+    }
+    m = x->as.m;
+    s = dot + 1;
+  }
+  return opt_none();
+}
+
 /* x.?f and x[?i]: an absent key is optional.none(), an optional operand
  * is unwrapped first. A presence test on facts is noted as a read when
  * the key is there and as absent when not. */
@@ -860,6 +884,7 @@ static val run(vm *v, const program *p, uint32_t pc, const map *vars) {
         vmbreak;
       }
       vmcase(RETURN) { return TOP(); }
+      vmcase(OPTFACT) { PUSH(opt_fact(v, vars, K(INS_A(w)).as.s)); vmbreak; }
     }
 
   }

@@ -29,6 +29,8 @@ typedef struct check_opts {
   int excerpt;       /* -1 auto, 0 never, 1 always */
   int progress;      /* -1 auto, 0 never, 1 always */
   int jobs;
+  bool lint;         /* --lint: the warnings of `lint` first */
+  bool explain;      /* --explain: an account of each verdict instead */
   size_t max_record;
   pol_config cfg;
   const char *lang;    /* --lang, or NULL: from the locale */
@@ -108,5 +110,13 @@ int check_verify(check_opts *o);
 int check_record(pol_ctx *ctx, pol_facts *f, pol_report *rep,
                  const char *name, const record *rec, const char *source,
                  char *msg, size_t cap);
+
+/* check --lint (check_lint.c): the lint warnings of [pol] on stderr,
+ * with the fact sets of o's files. EXIT_OK, or the status to stop with. */
+int check_lint(pol_env *env, const pol_policy *pol, const check_opts *o);
+
+/* check --explain (check_explain.c): instead of the report, an account
+ * of each verdict of each vendor. Returns the exit status. */
+int check_explain(pol_env *env, const pol_policy *pol, const check_opts *o);
 
 #endif

@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "pol.h"
 
@@ -45,6 +46,13 @@ int cli_usage_error(const char *cmd, const char *msg, const char *arg);
  * EXIT_OK, or the status to exit with after reporting the problem. */
 int cli_env_setup(pol_env *env, const char *const *dirs, int ndirs,
                   const char *const *plugins, int nplugins);
+/* Write [len] bytes to [path] atomically: through a temporary file
+ * beside it, synced and renamed over it, so [path] is either the old file
+ * or the whole new one (an existing file keeps its permissions; one that
+ * is not a regular file, such as /dev/stdout, is written in place).
+ * Returns EXIT_OK, or EXIT_INPUT after "policyc: PATH: reason". In
+ * write.c. */
+int cli_write_file(const char *path, const void *data, size_t len);
 /* Flush stdout; on a write error report it and return false. */
 bool cli_flush_stdout(void);
 /* Parse a non-negative integer option value with an optional K/M/G
@@ -78,6 +86,9 @@ int cli_diag_opt(const char *cmd, int argc, char **argv, int *i,
                  cli_diag_opts *o);
 /* The pol_diag_render flags for diagnostics on stderr. */
 int cli_diag_flags(const cli_diag_opts *o);
+/* The same flags from the two options declared in a cli_opt table
+ * (opts.h, CLI_DIAG_OPTS): OPT_CHOICE indexes of CLI_WHEN_CHOICES. */
+int cli_diag_choice_flags(int excerpt, int color);
 
 /* Compile the policy file [path] into *[pol], or load it if it is a
  * saved policy (`policyc compile` output). On failure print the
@@ -86,6 +97,12 @@ int cli_diag_flags(const cli_diag_opts *o);
  * unreadable). In cmd_compile.c. */
 int cli_load_policy(pol_env *env, const char *path, int flags,
                     pol_policy **pol);
+
+/* Write [s] to [out] as a JSON string (NULL as null). In cmd_lint.c. */
+void cli_json_str(FILE *out, const char *s);
+/* Print the warnings of [l] to [out], as text or ([json]) as one JSON
+ * document; returns how many are warnings (not notes). In cmd_lint.c. */
+int cli_print_lints(FILE *out, const pol_lints *l, bool json);
 
 /* ---- the environment of reports (env.c) ---- */
 /* "ja" when the locale (LC_ALL, LC_MESSAGES, LANG) is Japanese, else
@@ -108,5 +125,7 @@ int cmd_validate(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
 int cmd_test(int argc, char **argv);
 int cmd_import(int argc, char **argv);
+int cmd_fmt(int argc, char **argv);
+int cmd_lint(int argc, char **argv);
 
 #endif

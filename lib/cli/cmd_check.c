@@ -46,6 +46,11 @@ static const char check_usage[] =
     "                        and say whether the result is the same\n"
     "  --questions           same as --format=questions: the questions to\n"
     "                        send each vendor for its UNKNOWN rules\n"
+    "  --explain             instead of the report, each verdict\n"
+    "                        explained: sub-expressions and their values,\n"
+    "                        the deciding item, why a rule fails\n"
+    "  --lint                first the warnings of `policyc lint` on\n"
+    "                        stderr, and facts no vendor has\n"
     "  --unknown=MODE        how an UNKNOWN must-rule counts: fail\n"
     "                        (default), warn or ignore\n"
     "  --jobs N              check on N threads (default 1); the output\n"
@@ -162,6 +167,16 @@ static int one_opt(int argc, char **argv, int *i, check_opts *o) {
   const char *v, *a = argv[*i];
   if (!strcmp(a, "--questions")) {
     o->format = POL_FORMAT_QUESTIONS;
+    return EXIT_OK;
+  }
+  if (!strcmp(a, "--lint")) {
+    o->lint = true;
+    o->cfg.flags |= POL_KEEP_SOURCE;
+    return EXIT_OK;
+  }
+  if (!strcmp(a, "--explain")) {
+    o->explain = true;
+    o->cfg.flags |= POL_KEEP_SOURCE;
     return EXIT_OK;
   }
   if (!strncmp(a, "-I", 2)) {
@@ -446,7 +461,11 @@ static int run(check_opts *o) {
   cli_diag_opts diag = {o->excerpt, o->color};
   if (status == EXIT_OK)
     status = cli_load_policy(env, o->policy, cli_diag_flags(&diag), &pol);
-  if (status == EXIT_OK) {
+  if (status == EXIT_OK && o->lint)
+    status = check_lint(env, pol, o);
+  if (status == EXIT_OK && o->explain) {
+    status = check_explain(env, pol, o);
+  } else if (status == EXIT_OK) {
     check_run cr;
     waiver_file wf;
     memset(&cr, 0, sizeof cr);

@@ -11,16 +11,12 @@
  *
  * Also home of cli_load_policy(), which `check` shares.
  */
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
-
 
 typedef struct compile_opts {
   const char *policy;
@@ -122,94 +118,6 @@ int cli_load_policy(pol_env *env, const char *path, int flags,
   return EXIT_USAGE;
 }
 
-/* ==== writing ============================================================ */
-
-static bool write_all(int fd, const char *p, size_t n) {
-  while (n > 0) {
-    ssize_t w = write(fd, p, n);
-    if (w < 0 && errno == EINTR)
-      continue;
-    if (w <= 0)
-      return false;
-    p += w;
-    n -= (size_t)w;
-  }
-  return true;
-}
-
-/* An existing FILE that is not a regular file (/dev/stdout, a FIFO, a
- * device) is written in place: a temporary file next to it would be
- * created among the devices and renamed over one. */
-static int write_in_place(const char *path, const void *data, size_t len) {
-  int fd = open(path, O_WRONLY | O_TRUNC);
-  bool ok = fd >= 0 && write_all(fd, data, len);
-  int e = errno;
-  if (fd >= 0 && close(fd) != 0 && ok) {
-    ok = false;
-    e = errno;
-  }
-  if (ok)
-    return EXIT_OK;
-  cli_error("%s: %s", path, strerror(e));
-  return EXIT_INPUT;
-}
-
-/* Make the rename durable: sync the directory holding [path]. */
-static void sync_dir(const char *path) {
-  char *dir = strdup(path);
-  char *slash = dir ? strrchr(dir, '/') : NULL;
-  if (slash)
-    slash[slash == dir ? 1 : 0] = '\0';
-  int fd = dir ? open(slash ? dir : ".", O_RDONLY) : -1;
-  if (fd >= 0) {
-    fsync(fd); /* best effort: some file systems refuse */
-    close(fd);
-  }
-  free(dir);
-}
-
-/* Write [len] bytes to [path] atomically (see the file comment). */
-static int write_file(const char *path, const void *data, size_t len) {
-  struct stat st;
-  if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
-    cli_error("%s: is a directory", path);
-    return EXIT_INPUT;
-  }
-  if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
-    return write_in_place(path, data, len);
-  size_t n = strlen(path);
-  char *tmp = malloc(n + sizeof ".tmpXXXXXX");
-  if (!tmp) {
-    cli_error("out of memory");
-    return EXIT_INPUT;
-  }
-  memcpy(tmp, path, n);
-  memcpy(tmp + n, ".tmpXXXXXX", sizeof ".tmpXXXXXX");
-  int fd = mkstemp(tmp);
-  mode_t mask = umask(0);
-  umask(mask);
-  bool ok = fd >= 0 && write_all(fd, data, len) &&
-            fchmod(fd, 0666 & ~mask) == 0 && fsync(fd) == 0;
-  int e = errno;
-  if (fd >= 0 && close(fd) != 0 && ok) {
-    ok = false;
-    e = errno;
-  }
-  if (ok && rename(tmp, path) != 0) {
-    ok = false;
-    e = errno;
-  }
-  if (!ok && fd >= 0)
-    unlink(tmp);
-  free(tmp);
-  if (!ok) {
-    cli_error("%s: %s", path, strerror(e));
-    return EXIT_INPUT;
-  }
-  sync_dir(path);
-  return EXIT_OK;
-}
-
 /* Save [pol] to [path]. The bytes are loaded back first, as check
  * will load them: a policy this library could not read again (a limit
  * of docs/bytecode.md, or a bug) is an error now, not later. */
@@ -231,7 +139,7 @@ static int save(pol_env *env, const pol_policy *pol, const char *path) {
     cli_error("the saved policy does not load again: %s",
               pol_env_errmsg(env));
   else
-    status = write_file(path, data, len);
+    status = cli_write_file(path, data, len);
   pol_free(env, data);
   return status;
 }

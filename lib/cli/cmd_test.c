@@ -1,159 +1,150 @@
 /*
- * cmd_test.c: `policyc test [-I DIR]... TESTS...`: policy unit tests.
+ * cmd_test.c: `policyc test [options] TESTS...`: policy unit tests
+ * (docs/policies.md, "Policy tests"; docs/cli.md, "policyc test").
  *
- * A test file is JSON (docs/policies.md, "Policy tests"):
+ * Each test file is read and checked whole first (test_spec.c: unknown
+ * members, invalid verdicts, cases that check nothing, rules the policy
+ * does not have, inline facts the policy's schema refuses are located
+ * errors, and the file is malformed). Then its mocks are registered, its
+ * policy compiled (keeping the source, for coverage), and each case
+ * checked: its facts against the policy, the verdicts it names and its
+ * compliance compared. Every case counts once, passed or failed; `-v`
+ * lists each; `--coverage` adds what no case exercised, `--threshold P`
+ * fails a run below P percent; `--format=junit` writes JUnit XML.
  *
- *     {"policy": "procurement.pol",
- *      "cases": [{"name": "...", "facts": {...} | "facts_file": "v.json",
- *                 "expect": {"rule_id": "PASS", ...}, "compliant": true}]}
- *
- * Paths are relative to the test file. Each case checks its facts against
- * the policy and compares the named rules' verdicts (and compliance, if
- * given). Prints a line per failure and ends with `N passed, M failed`.
- * Exit status: 0 all passed, 1 some failed, 2 usage or compile error, 3 a
- * test file or fact file unreadable or malformed.
+ * Exit status: 0 every case passed (and the coverage reached the
+ * threshold), 1 a case failed or the coverage is below it, 2 usage
+ * error or a policy that does not compile, 3 a test file or fact file
+ * unreadable or malformed.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
+#include "opts.h"
+#include "testing.h"
+
+typedef struct test_opts {
+  cli_list dirs;
+  bool verbose, coverage;
+  double threshold; /* -1: none */
+  int format;       /* 0 text, 1 junit */
+  int excerpt, color; /* compile errors: 0 auto, 1 always, 2 never */
+} test_opts;
 
 typedef struct tally {
   int passed, failed;
+  int status;       /* the worst status of the files */
+  unsigned long covered, items;
+  junit *j;
 } tally;
 
-/* [base] joined to the directory of [file], into [out]. */
-static void relative(const char *file, const char *base, char *out,
-                     size_t cap) {
-  const char *slash = strrchr(file, '/');
-  if (base[0] == '/' || !slash)
-    snprintf(out, cap, "%s", base);
-  else
-    snprintf(out, cap, "%.*s/%s", (int)(slash - file), file, base);
-}
+static const char test_usage[] =
+    "usage: policyc test [options] TESTS.json...\n"
+    "Run policy unit tests: facts and the verdicts expected of them.\n";
 
-static const char *text_of(const pol_value *v) {
-  return v && pol_value_type(v) == POL_T_STRING ? pol_value_str(v, NULL)
-                                                 : NULL;
-}
+/* ==== one case =========================================================== */
 
-/* The whole test document, parsed by the engine's JSON reader and read
- * back as a value (valid until the next pol_eval on [ctx]). */
-static const pol_value *read_doc(pol_env *env, pol_ctx *ctx, pol_facts *f,
-                                 const char *path, int *status) {
-  cli_input in;
-  pol_program *p = NULL;
-  const pol_value *doc = NULL;
-  *status = EXIT_INPUT;
-  if (!cli_read(path, &in))
-    return NULL;
-  int rc = pol_facts_bind_json(f, "doc", in.data, in.len, path);
-  if (rc != POL_OK)
-    *status = cli_failed(rc, pol_facts_errmsg(f), EXIT_INPUT);
-  else if ((rc = pol_compile_expr(env, "doc", 3, "<test>", f, &p)) ==
-               POL_OK &&
-           (rc = pol_eval(ctx, p, f, &doc)) == POL_OK &&
-           pol_value_type(doc) == POL_T_MAP)
-    *status = EXIT_OK;
-  else if (rc == POL_ENOMEM) /* not the file's fault: never "malformed" */
-    *status = cli_out_of_memory();
-  else
-    cli_error("%s: a test file must be a JSON object", path);
-  free(in.data);
-  pol_program_free(p);
-  return *status == EXIT_OK ? doc : NULL;
-}
-
-/* The facts of one case: inline ("facts") or from a file ("facts_file"). */
-static pol_facts *case_facts(pol_env *env, const char *file,
-                             const pol_value *c, int *status) {
+/* The facts of case [c]: inline (checked against the policy's schema,
+ * when it declares facts) or from its file. NULL after a message. */
+static pol_facts *case_facts(pol_env *env, const pol_policy *pol,
+                             const test_file *t, const test_case *c) {
   pol_facts *f;
-  const pol_value *inl = pol_value_get(c, "facts");
-  const char *ff = text_of(pol_value_get(c, "facts_file"));
-  int rc;
-  *status = EXIT_INPUT;
   if (pol_facts_new(env, &f) != POL_OK) {
-    *status = cli_out_of_memory();
+    cli_out_of_memory();
     return NULL;
   }
-  if (ff) {
-    char path[4096];
-    relative(file, ff, path, sizeof path);
-    if ((rc = pol_facts_load_file(f, path)) == POL_OK)
-      *status = EXIT_OK;
-    else
-      *status = cli_failed(rc, pol_facts_errmsg(f), EXIT_INPUT);
-  } else if (inl && pol_value_type(inl) == POL_T_MAP) {
-    *status = EXIT_OK;
-    for (size_t i = 0; i < pol_value_len(inl) && *status == EXIT_OK; i++)
-      if ((rc = pol_facts_bind_value(f, pol_value_key(inl, i, NULL),
-                                     pol_value_entry(inl, i))) != POL_OK)
-        *status = cli_failed(rc, pol_facts_errmsg(f), EXIT_INPUT);
-  } else {
-    cli_error("%s: a case needs \"facts\" (an object) or \"facts_file\"",
-              file);
+  if (c->facts_file) {
+    int rc = pol_facts_load_file(f, c->facts_file);
+    if (rc == POL_OK)
+      return f;
+    cli_failed(rc, pol_facts_errmsg(f), EXIT_INPUT);
+    pol_facts_free(f);
+    return NULL;
   }
-  if (*status != EXIT_OK) {
+  size_t len, count = 0;
+  char *text = test_excerpt(t, c->facts, &len);
+  const char *problems = NULL;
+  int rc = text ? pol_facts_load_json(f, text, len, t->path) : POL_ENOMEM;
+  int vrc = rc == POL_OK ? pol_validate(env, pol, text, len, t->path,
+                                        &count, &problems)
+                         : POL_OK;
+  if (vrc == POL_ENOMEM) {
+    rc = vrc;
+    cli_failed(rc, pol_env_errmsg(env), EXIT_INPUT);
+  } else if (rc == POL_OK && vrc == POL_OK && count) {
+    fputs(problems, stderr);
+    rc = POL_EFORMAT;
+  } else if (rc != POL_OK) {
+    cli_failed(rc, pol_facts_errmsg(f), EXIT_INPUT);
+  }
+  free(text);
+  if (rc != POL_OK) {
     pol_facts_free(f);
     return NULL;
   }
   return f;
 }
 
-static long rule_index(const pol_policy *pol, const char *id) {
-  for (size_t r = 0; r < pol_policy_rule_count(pol); r++)
-    if (strcmp(pol_policy_rule_id(pol, r), id) == 0)
-      return (long)r;
-  return -1;
+/* Compare case [c]'s expectations with vendor 0 of [rep]; the mismatches
+ * go to [why] ("rule r: expected PASS, got UNKNOWN; ..."). */
+static bool compare(const pol_report *rep, const test_case *c, char *why,
+                    size_t cap) {
+  size_t len = 0;
+  why[0] = '\0';
+  for (size_t i = 0; i < c->nexpect; i++) {
+    const char *got = pol_report_verdict(rep, 0, c->expect[i].index);
+    if (got && !strcmp(got, c->expect[i].verdict))
+      continue;
+    len += (size_t)snprintf(why + len, len < cap ? cap - len : 0,
+                            "%srule %s: expected %s, got %s", len ? "; " : "",
+                            c->expect[i].rule, c->expect[i].verdict,
+                            got ? got : "?");
+  }
+  if (c->compliant >= 0 && (bool)c->compliant != pol_report_compliant(rep, 0))
+    len += (size_t)snprintf(why + len, len < cap ? cap - len : 0,
+                            "%sexpected %scompliant", len ? "; " : "",
+                            c->compliant ? "" : "not ");
+  return len == 0;
 }
 
-/* Compare the case's expectations with vendor 0 of [rep]. */
-static bool expectations(const pol_report *rep, const pol_policy *pol,
-                         const pol_value *c, const char *name) {
-  bool ok = true;
-  const pol_value *exp = pol_value_get(c, "expect");
-  for (size_t i = 0; exp && i < pol_value_len(exp); i++) {
-    const char *id = pol_value_key(exp, i, NULL);
-    const char *want = text_of(pol_value_entry(exp, i));
-    long r = id ? rule_index(pol, id) : -1;
-    const char *got = r >= 0 ? pol_report_verdict(rep, 0, (size_t)r) : NULL;
-    if (!got || !want || strcmp(got, want) != 0) {
-      printf("FAIL %s: rule %s: expected %s, got %s\n", name,
-             id ? id : "?", want ? want : "?", got ? got : "no such rule");
-      ok = false;
-    }
-  }
-  const pol_value *comp = pol_value_get(c, "compliant");
-  if (comp && pol_value_bool(comp) != pol_report_compliant(rep, 0)) {
-    printf("FAIL %s: expected %scompliant\n", name,
-           pol_value_bool(comp) ? "" : "not ");
-    ok = false;
-  }
-  return ok;
+/* Print and count the result of case [c]. */
+static void result(const test_opts *o, tally *t, const test_file *tf,
+                   const test_case *c, const char *why) {
+  bool ok = !why[0];
+  t->passed += ok;
+  t->failed += !ok;
+  if (o->format == 1)
+    junit_case(t->j, tf->path, c->name, ok ? NULL : why);
+  else if (!ok)
+    printf("FAIL %s: %s: %s\n", tf->path, c->name, why);
+  else if (o->verbose)
+    printf("ok   %s: %s\n", tf->path, c->name);
 }
 
-static int run_case(pol_env *env, const pol_policy *pol, const char *file,
-                    const pol_value *c, size_t k, tally *t) {
-  char name[512];
-  const char *n = text_of(pol_value_get(c, "name"));
-  snprintf(name, sizeof name, "%s: %s", file, n ? n : "case");
-  if (!n)
-    snprintf(name, sizeof name, "%s: case %zu", file, k + 1);
-  int status;
-  pol_facts *f = case_facts(env, file, c, &status);
+static int run_case(pol_env *env, const pol_policy *pol, const test_opts *o,
+                    tally *t, const test_file *tf, const test_case *c,
+                    coverage *cov) {
+  pol_facts *f = case_facts(env, pol, tf, c);
   pol_ctx *ctx = NULL;
   pol_report *rep = NULL;
-  int rc = POL_OK;
-  if (f && (rc = pol_ctx_new(env, &ctx)) == POL_OK &&
+  char why[2048];
+  if (!f)
+    return EXIT_INPUT;
+  int status = EXIT_INPUT, rc;
+  if ((rc = pol_ctx_new(env, &ctx)) == POL_OK &&
       (rc = pol_report_new(pol, POL_UNKNOWN_FAIL, &rep)) == POL_OK &&
-      (rc = pol_check(ctx, rep, f, name)) == POL_OK) {
-    bool ok = expectations(rep, pol, c, name);
-    t->passed += ok;
-    t->failed += !ok;
-  } else if (f) { /* a case not run is never a case passed */
-    status = cli_failed(rc, ctx ? pol_ctx_errmsg(ctx) : pol_strerror(rc),
-                        EXIT_INPUT);
+      (rc = pol_check(ctx, rep, f, c->name)) == POL_OK) {
+    compare(rep, c, why, sizeof why);
+    result(o, t, tf, c, why);
+    for (size_t i = 0; cov && i < c->nexpect; i++)
+      cover_rule(cov, f, c->expect[i].index);
+    status = EXIT_OK;
+  } else if (rc == POL_ENOMEM) {
+    cli_out_of_memory();
+  } else {
+    cli_error("%s: %s: %s", tf->path, c->name,
+              ctx ? pol_ctx_errmsg(ctx) : pol_strerror(rc));
   }
   pol_report_free(rep);
   pol_ctx_free(ctx);
@@ -161,83 +152,130 @@ static int run_case(pol_env *env, const pol_policy *pol, const char *file,
   return status;
 }
 
-static int run_file(pol_env *env, const char *file, int flags, tally *t) {
-  pol_ctx *ctx;
-  pol_facts *holder;
-  int status;
-  if (pol_ctx_new(env, &ctx) != POL_OK)
-    return cli_out_of_memory();
-  if (pol_facts_new(env, &holder) != POL_OK) {
-    pol_ctx_free(ctx);
-    return cli_out_of_memory();
+/* ==== one file =========================================================== */
+
+/* The env for test file [tf]: import directories, then its mocks. */
+static pol_env *file_env(const test_opts *o, imp_pool *p,
+                         const test_file *tf, mock_set **mocks,
+                         int *status) {
+  pol_config cfg;
+  pol_env *env;
+  bool ok;
+  pol_config_init(&cfg);
+  cfg.flags |= POL_KEEP_SOURCE; /* for coverage */
+  if (pol_env_new(&cfg, &env) != POL_OK) {
+    *status = cli_out_of_memory();
+    return NULL;
   }
-  const pol_value *doc = read_doc(env, ctx, holder, file, &status);
-  const char *pf = doc ? text_of(pol_value_get(doc, "policy")) : NULL;
-  const pol_value *cases = doc ? pol_value_get(doc, "cases") : NULL;
-  if (doc && (!pf || !cases || pol_value_type(cases) != POL_T_LIST)) {
-    cli_error("%s: needs \"policy\" (a file name) and \"cases\" (a list)",
-              file);
-    status = EXIT_INPUT;
+  *status = cli_env_setup(env, o->dirs.v, o->dirs.n, NULL, 0);
+  *mocks = *status == EXIT_OK ? mock_register(p, env, tf, &ok) : NULL;
+  if (*status == EXIT_OK && !ok)
+    *status = EXIT_INPUT;
+  return env;
+}
+
+static void cases(pol_env *env, const pol_policy *pol, const test_opts *o,
+                  tally *t, const test_file *tf, mock_set *mocks,
+                  coverage *cov, int *status) {
+  for (size_t k = 0; k < tf->ncases; k++) {
+    mock_use(mocks, &tf->cases[k]);
+    int s = run_case(env, pol, o, t, tf, &tf->cases[k], cov);
+    *status = s > *status ? s : *status;
   }
+}
+
+static int run_file(const test_opts *o, tally *t, const char *path) {
+  imp_pool *p = imp_pool_new();
+  test_file tf;
+  mock_set *mocks = NULL;
   pol_policy *pol = NULL;
-  if (status == EXIT_OK) {
-    char path[4096];
-    relative(file, pf, path, sizeof path);
-    status = cli_load_policy(env, path, flags, &pol);
-  }
-  for (size_t k = 0; status == EXIT_OK && k < pol_value_len(cases); k++)
-    status = run_case(env, pol, file, pol_value_at(cases, k), k, t);
+  coverage *cov = NULL;
+  int status = test_read(p, path, &tf) ? EXIT_OK : EXIT_INPUT;
+  pol_env *env = status == EXIT_OK ? file_env(o, p, &tf, &mocks, &status)
+                                   : NULL;
+  if (status == EXIT_OK)
+    status = cli_load_policy(env, tf.policy,
+                             cli_diag_choice_flags(o->excerpt, o->color),
+                             &pol);
+  if (status == EXIT_OK && !test_bind_rules(&tf, pol))
+    status = EXIT_INPUT;
+  if (status == EXIT_OK && o->coverage && !(cov = cover_new(p, pol)))
+    cli_error("%s: a saved policy keeps no source, or memory ran out: no "
+              "coverage", tf.policy);
+  if (status == EXIT_OK)
+    cases(env, pol, o, t, &tf, mocks, cov, &status);
+  if (cov && o->format == 0)
+    cover_report(cov, stdout, path, &t->covered, &t->items);
+  if (status != EXIT_OK && o->format == 1)
+    junit_error(t->j, path, status == EXIT_USAGE ? "the policy does not "
+                "compile" : "the test file or a fact file is malformed");
+  cover_free(cov);
   pol_policy_free(pol);
-  pol_facts_free(holder);
-  pol_ctx_free(ctx);
+  pol_env_free(env);
+  imp_pool_free(p);
+  return status;
+}
+
+/* ==== the command ======================================================== */
+
+static int finish(const test_opts *o, tally *t) {
+  double percent = t->items ? 100.0 * (double)t->covered /
+                                  (double)t->items : 100.0;
+  if (o->format == 1)
+    junit_write(t->j, stdout);
+  else
+    printf("%d passed, %d failed\n", t->passed, t->failed);
+  bool low = o->threshold >= 0 && percent < o->threshold;
+  if (low && o->format == 0)
+    printf("coverage %.1f%% is below the threshold of %.1f%%\n", percent,
+           o->threshold);
+  if (!cli_flush_stdout())
+    return EXIT_INPUT;
+  if (t->status != EXIT_OK)
+    return t->status;
+  return t->failed || low ? EXIT_FAIL : EXIT_OK;
+}
+
+static int run(const test_opts *o, const cli_list *files) {
+  imp_pool *p = imp_pool_new();
+  tally t = {0, 0, EXIT_OK, 0, 0, junit_new(p)};
+  for (int i = 0; i < files->n; i++) {
+    int s = run_file(o, &t, files->v[i]);
+    t.status = s > t.status ? s : t.status;
+  }
+  int status = finish(o, &t);
+  imp_pool_free(p);
   return status;
 }
 
 int cmd_test(int argc, char **argv) {
-  const char **dirs = calloc((size_t)argc, sizeof *dirs);
-  int ndirs = 0, i = 1, status = EXIT_OK, d;
-  cli_diag_opts diag = CLI_DIAG_OPTS_INIT;
-  if (!dirs)
-    return cli_out_of_memory();
-  for (; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
-    const char *a = argv[i];
-    if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-      fputs("usage: policyc test [options] TESTS.json...\n"
-            "  -I DIR                look for imported modules in DIR "
-            "first\n" CLI_DIAG_HELP, stdout);
-      free(dirs);
-      return EXIT_OK;
-    }
-    if ((d = cli_diag_opt("test", argc, argv, &i, &diag))) {
-      if (d == 1)
-        continue;
-      free(dirs);
-      return d;
-    }
-    if (strncmp(a, "-I", 2) || (!a[2] && i + 1 >= argc)) {
-      free(dirs);
-      return cli_usage_error("test", "unknown option or missing value: ", a);
-    }
-    dirs[ndirs++] = a[2] ? a + 2 : argv[++i];
-  }
-  if (i >= argc)
-    status = cli_usage_error("test", "missing TESTS", NULL);
-  tally t = {0, 0};
-  for (; status == EXIT_OK && i < argc; i++) {
-    pol_env *env;
-    if (pol_env_new(NULL, &env) != POL_OK) {
-      free(dirs);
-      return cli_out_of_memory();
-    }
-    status = cli_env_setup(env, dirs, ndirs, NULL, 0);
-    if (status == EXIT_OK)
-      status = run_file(env, argv[i], cli_diag_flags(&diag), &t);
-    pol_env_free(env);
-  }
-  free(dirs);
-  if (status == EXIT_OK)
-    printf("%d passed, %d failed\n", t.passed, t.failed);
-  if (!cli_flush_stdout())
-    return EXIT_INPUT;
-  return status != EXIT_OK ? status : t.failed ? EXIT_FAIL : EXIT_OK;
+  test_opts o;
+  memset(&o, 0, sizeof o);
+  o.threshold = -1;
+  cli_list files = {NULL, 0};
+  const cli_opt opts[] = {
+      {"-I", OPT_LIST, &o.dirs, "DIR", NULL,
+       "look for imported modules in DIR first (repeatable)"},
+      {"-v", OPT_FLAG, &o.verbose, NULL, NULL, "list every case"},
+      {"--coverage", OPT_FLAG, &o.coverage, NULL, NULL,
+       "list the rules and branches no case exercised"},
+      {"--threshold", OPT_NUMBER, &o.threshold, "P", NULL,
+       "fail when coverage is below P percent (implies --coverage)"},
+      {"--format", OPT_CHOICE, &o.format, NULL, "text|junit",
+       "the results as text (default) or JUnit XML"},
+      CLI_DIAG_OPTS(&o.excerpt, &o.color),
+  };
+  int rc = cli_parse("test", test_usage, opts, CLI_COUNT(opts), argc, argv,
+                     &files);
+  if (rc == 0 && files.n == 0)
+    rc = cli_usage_error("test", "missing TESTS", NULL);
+  if (rc == 0 && o.threshold > 100)
+    rc = cli_usage_error("test", "--threshold is a percentage (0 to 100)",
+                         NULL);
+  o.coverage |= o.threshold >= 0;
+  if (rc == 0)
+    rc = run(&o, &files);
+  cli_list_free(&files);
+  cli_list_free(&o.dirs);
+  return rc < 0 ? EXIT_OK : rc;
 }

@@ -59,6 +59,8 @@ typedef struct jnode jnode;
 struct jnode {
   jn_kind kind;
   unsigned line, col; /* where it starts in its source (1-based) */
+  size_t off, end;    /* its bytes in the source: [off, end) */
+  unsigned key_line, key_col; /* an object's member: where its name is */
   bool b;
   bool is_int;
   long long i;

@@ -203,6 +203,7 @@ static jnode *object(jparser *p, jnode *v, int depth) {
     blanks(p);
     if (p->i >= p->n || p->s[p->i] != '"')
       return fail(p, "expected a member name"), NULL;
+    unsigned kl = p->line, kc = p->col;
     const char *key = string(p);
     blanks(p);
     if (!key || p->i >= p->n || p->s[p->i] != ':')
@@ -213,6 +214,8 @@ static jnode *object(jparser *p, jnode *v, int depth) {
       return NULL;
     if (jn_get(v, key))
       return fail(p, "member given twice"), NULL;
+    item->key_line = kl;
+    item->key_col = kc;
     jn_set(p->pool, v, key, item);
     blanks(p);
     if (p->i < p->n && p->s[p->i] == ',') {
@@ -225,6 +228,9 @@ static jnode *object(jparser *p, jnode *v, int depth) {
   }
 }
 
+static jnode *value_at(jparser *p, jnode *v, int depth);
+
+/* A value, with the byte range it takes. */
 static jnode *value(jparser *p, int depth) {
   blanks(p);
   if (depth > MAX_DEPTH)
@@ -234,6 +240,14 @@ static jnode *value(jparser *p, int depth) {
   jnode *v = jn_new(p->pool, JN_NULL);
   v->line = p->line;
   v->col = p->col;
+  v->off = p->i;
+  v = value_at(p, v, depth);
+  if (v)
+    v->end = p->i;
+  return v;
+}
+
+static jnode *value_at(jparser *p, jnode *v, int depth) {
   char c = p->s[p->i];
   if (c == '{')
     return object(p, v, depth);

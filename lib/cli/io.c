@@ -188,6 +188,16 @@ int cli_diag_opt(const char *cmd, int argc, char **argv, int *i,
   return 1;
 }
 
+/* auto|always|never, as cli_parse numbers them, to -1, 1, 0 */
+static int when_of_choice(int choice) {
+  return choice == 0 ? -1 : choice == 1 ? 1 : 0;
+}
+
+int cli_diag_choice_flags(int excerpt, int color) {
+  cli_diag_opts o = {when_of_choice(excerpt), when_of_choice(color)};
+  return cli_diag_flags(&o);
+}
+
 int cli_diag_flags(const cli_diag_opts *o) {
   bool excerpt = o->excerpt < 0 ? isatty(STDERR_FILENO) : o->excerpt == 1;
   return (excerpt ? POL_RENDER_EXCERPT : 0) |

@@ -19,7 +19,9 @@ static const struct {
     {"compile", cmd_compile, "compile a policy to a saved bytecode file"},
     {"diff", cmd_diff, "which verdicts a policy change flips, per vendor"},
     {"eval", cmd_eval, "evaluate a CEL expression, print its value"},
+    {"fmt", cmd_fmt, "lay policy files out in the canonical layout"},
     {"import", cmd_import, "turn check sheets (CSV, TSV) into a fact set"},
+    {"lint", cmd_lint, "analyse policies: rules that never pass or fail, ..."},
     {"test", cmd_test, "run policy unit tests (facts and expected verdicts)"},
     {"validate", cmd_validate, "check fact sets against the fact schema"},
 };

@@ -654,7 +654,7 @@ static void test_errors_statements(void **state) {
   ERR("import regions", "1:8: expected string literal, found 'regions'");
   ERR("import b\"x\"", "1:8: expected string literal, found bytes "
                        "literal b\"x\"");
-  ERR("import \"a\" \"b\"", "1:12: unexpected string literal \"b\"");
+  ERR("import \"a\" \"b\"", "1:12: expected '{', found string literal \"b\"");
   ERR("let", "1:4: expected identifier, found end of input");
   ERR("let = 1", "1:5: expected identifier, found '='");
   ERR("let 5 = 1", "1:5: expected identifier, found '5'");

@@ -41,7 +41,7 @@ static rule *add_rule(const char *id, const char *title, severity sev) {
   ru->title = title ? title : id;
   ru->sev = sev;
   ru->when = -1;
-  ru->file = "procurement.pol";
+  ru->file = P.file ? P.file : "procurement.pol"; /* the policy's own */
   ru->line = P.nrules;
   ru->col = 1;
   return ru;

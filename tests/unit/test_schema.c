@@ -29,7 +29,7 @@ static const char *compile(const char *rules) {
   char src[4096];
   snprintf(src, sizeof src, "%s%s", decls, rules);
   diag_set ds = {0};
-  policy_paths paths = {NULL, 0, NULL, false};
+  policy_paths paths = {.dirs = NULL};
   policy *p = policy_compile(src, strlen(src), "t.pol", &paths, &ds);
   const char *r = NULL;
   for (size_t i = 0; i < ds.n && !r; i++)
@@ -108,10 +108,10 @@ static void lookup_after_sorting(void **state) {
   const char *src = "fact z.last: int\nfact a.first: bool \"最初\"\n"
                     "must r: a.first\n";
   diag_set ds = {0};
-  policy_paths paths = {NULL, 0, NULL, false};
+  policy_paths paths = {.dirs = NULL};
   policy *p = policy_compile(src, strlen(src), "t.pol", &paths, &ds);
   assert_non_null(p);
-  assert_int_equal(p->nfacts, 2);
+  assert_int_equal(p->nfacts, 2 + p->nquiet); /* the prelude's own */
   assert_string_equal(p->facts[0].path, "a.first");
   const fact_decl *f = policy_fact(p, "a.first");
   assert_non_null(f);
@@ -131,7 +131,7 @@ static void lookup_after_sorting(void **state) {
 static void without_declarations_nothing_is_checked(void **state) {
   (void)state;
   diag_set ds = {0};
-  policy_paths paths = {NULL, 0, NULL, false};
+  policy_paths paths = {.dirs = NULL};
   const char *src = "must r: anything.at.all > 1\n";
   policy *p = policy_compile(src, strlen(src), "t.pol", &paths, &ds);
   assert_non_null(p);
@@ -144,7 +144,7 @@ static void without_declarations_nothing_is_checked(void **state) {
  * msg. The caller frees the policy. */
 static policy *compile_only(const char *src) {
   diag_set ds = {0};
-  policy_paths paths = {NULL, 0, NULL, false};
+  policy_paths paths = {.dirs = NULL};
   policy *p = policy_compile(src, strlen(src), "t.pol", &paths, &ds);
   msg[0] = '\0';
   for (size_t i = 0; i < ds.n && !msg[0]; i++)
@@ -162,7 +162,7 @@ static size_t count(const char *rules) {
   char src[4096];
   snprintf(src, sizeof src, "%s%s", decls, rules);
   diag_set ds = {0};
-  policy_paths paths = {NULL, 0, NULL, false};
+  policy_paths paths = {.dirs = NULL};
   policy_free(policy_compile(src, strlen(src), "t.pol", &paths, &ds));
   size_t n = diag_set_count(&ds);
   diag_set_free(&ds);
@@ -185,6 +185,26 @@ static void mistyped_lets_and_variables_are_names(void **state) {
   /* a let's mistake is reported once, however often it is used */
   assert_int_equal(count("let x = backup.gens\nmust a: x > 1\n"
                          "must b: x > 2\n"), 1);
+}
+
+/* A derived fact's expression goes through the same checks as a let's:
+ * each mistake in it is one diagnostic at its place, whether or not a
+ * rule reads the fact, and the prelude's derived facts (which read
+ * facts no policy declares) never turn into errors of the policy. */
+static void derived_facts_are_checked(void **state) {
+  (void)state;
+  assert_string_equal(compile("fact gens: int = sizee(backup.generations)\n"
+                              "must r: gens > 1\n"),
+                      "8:18: unknown function 'sizee' / did you mean "
+                      "'size'?");
+  assert_int_equal(count("fact gens: int = sizee(backup.generations)\n"
+                         "must r: gens > 1\nmust q: gens < 9\n"), 1);
+  assert_int_equal(count("fact gens: int = lenn(backup.generations)\n"), 1);
+  assert_string_equal(compile("fact on: bool = backup.enable\n"),
+                      "8:17: unknown fact 'backup.enable' / did you mean "
+                      "'backup.enabled'?");
+  assert_null(compile("must r: data_region == \"JP\" && "
+                      "backup_generations >= 7 && data.region == \"JP\"\n"));
 }
 
 static void unknown_calls_are_compile_errors(void **state) {
@@ -423,6 +443,7 @@ int main(int argc, char **argv) {
       cmocka_unit_test(conditions_must_be_bool),
       cmocka_unit_test(message_templates_are_checked),
       cmocka_unit_test(missing_module_does_not_cascade),
+      cmocka_unit_test(derived_facts_are_checked),
       cmocka_unit_test(questions_and_refs),
       cmocka_unit_test(fact_clauses_are_checked),
       cmocka_unit_test(vocabulary_questions_are_fit_to_send),

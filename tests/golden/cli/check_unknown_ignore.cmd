@@ -1,1 +1,1 @@
-check --format=json --unknown=ignore minimal.pol vendor-a.json
+check --format=json --unknown=ignore minimal.pol vendor-silent.json

@@ -1,1 +1,1 @@
-check --color=never --unknown=warn minimal.pol vendor-a.json
+check --color=never --unknown=warn minimal.pol vendor-silent.json

@@ -1,1 +1,1 @@
-compile nosuch.pol -o /tmp/policyc-golden-nosuch.polc
+compile nosuch.pol -o $BUILD/golden-nosuch.polc

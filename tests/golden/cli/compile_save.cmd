@@ -1,1 +1,1 @@
-compile compliant.pol -o /tmp/policyc-golden-compliant.polc
+compile compliant.pol -o $BUILD/golden-compliant.polc

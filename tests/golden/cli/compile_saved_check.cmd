@@ -1,1 +1,1 @@
-check --color=never /tmp/policyc-golden-compliant.polc vendor-a.json vendor-b.json
+check --color=never $BUILD/golden-compliant.polc vendor-a.json vendor-b.json

@@ -1,1 +1,1 @@
-compile --excerpt=never syntax_errors.pol -o /tmp/policyc-golden-syntax.polc
+compile --excerpt=never syntax_errors.pol -o $BUILD/golden-syntax.polc

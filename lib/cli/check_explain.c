@@ -1,0 +1,145 @@
+/*
+ * check_explain.c: `policyc check --explain`: instead of the report, for
+ * each vendor and rule an account of the verdict (pol_explain_*): every
+ * sub-expression with its value, the item that decided a quantifier, and
+ * for a FAIL one sentence saying why, as text or (--format=json) one JSON
+ * document. The sentence is in Japanese, the language of the vendors'
+ * documents (docs/cli.md). Vendors are read and explained one at a time;
+ * the exit status is the check's.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "cli.h"
+
+typedef struct explain_run {
+  const check_opts *o;
+  pol_env *env;
+  const pol_policy *pol;
+  pol_explain *x;
+  pol_report *rep;
+  pol_ctx *ctx;
+  bool json;
+  unsigned long long vendors, noncompliant, bad;
+} explain_run;
+
+/* The language of the sentences. */
+static const char *explain_lang(const check_opts *o) {
+  (void)o; /* --lang, when the command line has it */
+  return "ja";
+}
+
+static void vendor_head(explain_run *er, const char *source) {
+  const char *name = pol_report_vendor_name(er->rep, 0);
+  if (er->json) {
+    printf("%s\n  {\"vendor\": ", er->vendors ? "," : "");
+    cli_json_str(stdout, name);
+    printf(", \"source\": ");
+    cli_json_str(stdout, source);
+    printf(", \"compliant\": %s, \"rules\": [",
+           pol_report_compliant(er->rep, 0) ? "true" : "false");
+  } else {
+    printf("%s== %s (%s)\n", er->vendors ? "\n" : "", name, source);
+  }
+}
+
+/* Explain every rule for the fact set [f], checked into er->rep. */
+static int explain_vendor(explain_run *er, const pol_facts *f,
+                          const char *source) {
+  vendor_head(er, source);
+  size_t n = pol_policy_rule_count(er->pol);
+  for (size_t r = 0; r < n; r++) {
+    const char *t = NULL;
+    if (pol_explain_rule(er->x, f, r, explain_lang(er->o)) == POL_OK)
+      t = pol_explain_render(er->x, er->json ? POL_FORMAT_JSON
+                                             : POL_FORMAT_TEXT);
+    if (!t) {
+      cli_error("out of memory");
+      return EXIT_INPUT;
+    }
+    if (er->json)
+      printf("%s\n  %s", r ? "," : "", t);
+    else
+      printf("\n%s", t);
+  }
+  if (er->json)
+    printf(n ? "\n  ]}" : "]}");
+  er->vendors++;
+  er->noncompliant += !pol_report_compliant(er->rep, 0);
+  return EXIT_OK;
+}
+
+/* Every record of the input [path]. */
+static int explain_input(explain_run *er, const char *path) {
+  reader *rd = reader_open(path, er->o->max_record);
+  if (!rd)
+    return EXIT_INPUT;
+  record rec;
+  int got, k = 0, status = EXIT_OK;
+  pol_facts *f = NULL;
+  while (status == EXIT_OK && (got = reader_next(rd, &rec)) > 0) {
+    char source[4200], msg[4400];
+    check_source(source, sizeof source, reader_name(rd), &rec,
+                 k++ == 0 && rec.last);
+    pol_report_reset(er->rep);
+    pol_facts_free(f);
+    if (pol_facts_new(er->env, &f) != POL_OK)
+      return EXIT_INPUT;
+    int rc = check_record(er->ctx, f, er->rep, reader_name(rd), &rec, source,
+                          msg, sizeof msg);
+    if (rc == POL_EFORMAT) {
+      cli_error("%s", msg);
+      er->bad++;
+    } else if (rc != POL_OK) {
+      cli_error("%s", msg);
+      status = EXIT_INPUT;
+    } else {
+      status = explain_vendor(er, f, source);
+    }
+  }
+  pol_facts_free(f);
+  reader_close(rd);
+  return got < 0 ? EXIT_INPUT : status;
+}
+
+int check_explain(pol_env *env, const pol_policy *pol, const check_opts *o) {
+  explain_run er = {o, env, pol, NULL, NULL, NULL,
+                    o->format == POL_FORMAT_JSON, 0, 0, 0};
+  int rc = pol_explain_new(pol, &er.x);
+  if (rc != POL_OK) {
+    cli_error(rc == POL_EINVAL ? "%s: --explain needs the policy's source, "
+                                 "not a saved policy"
+                               : "%s: out of memory", o->policy);
+    return rc == POL_EINVAL ? EXIT_USAGE : EXIT_INPUT;
+  }
+  int status = EXIT_OK;
+  char today[11];
+  if (!o->as_of)
+    cli_today(today);
+  const char *as_of = o->as_of ? o->as_of : today;
+  if (pol_report_new(pol, o->unknown, &er.rep) != POL_OK ||
+      pol_ctx_new(env, &er.ctx) != POL_OK ||
+      pol_report_set_as_of(er.rep, as_of) != POL_OK ||
+      pol_explain_set_as_of(er.x, as_of) != POL_OK)
+    status = EXIT_INPUT;
+  if (er.json)
+    printf("{\"format\": \"policyc-explain\", \"version\": 1, \"vendors\": [");
+  for (int i = 0; status == EXIT_OK && i < o->nfacts; i++)
+    status = explain_input(&er, o->facts[i]);
+  if (er.json)
+    printf(er.vendors ? "\n]}\n" : "]}\n");
+  pol_ctx_free(er.ctx);
+  pol_report_free(er.rep);
+  pol_explain_free(er.x);
+  if (!cli_flush_stdout())
+    return EXIT_INPUT;
+  if (status != EXIT_OK || er.bad)
+    return status != EXIT_OK ? status : EXIT_INPUT;
+  if (er.vendors == 0) {
+    cli_error("no fact set (the input is empty)");
+    return EXIT_INPUT;
+  }
+  return er.noncompliant ? EXIT_FAIL : EXIT_OK;
+}

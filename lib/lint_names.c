@@ -1,0 +1,173 @@
+/*
+ * lint_names.c: the names an expression uses, for the checks on names
+ * and facts (lint.h): identifiers not bound by a macro inside the
+ * expression, lets by name, and the fact paths a rule reads with its
+ * lets inlined.
+ */
+#include "lint.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+enum { MAX_SCOPE = 16, MAX_DEPTH = 32 };
+
+/* Is [n] a macro call whose kids[1] names a variable bound in kids[2]
+ * (all, exists, exists_one, map, filter; their kids[0] is the range)? */
+static bool binds(const ast *n) {
+  static const char *const macros[] = {"all", "exists", "exists_one", "map",
+                                       "filter"};
+  if (n->kind != AST_CALL || !(n->flags & AST_F_RECEIVER) || n->nkids < 3 ||
+      n->kids[1]->kind != AST_IDENT)
+    return false;
+  for (size_t i = 0; i < POL_COUNTOF(macros); i++)
+    if (!strcmp(n->name, macros[i]))
+      return true;
+  return false;
+}
+
+typedef struct ident_walk {
+  void (*fn)(void *user, const ast *id, const diag_list *d);
+  void *user;
+  const diag_list *d;
+  const char *scope[MAX_SCOPE];
+  int nscope;
+} ident_walk;
+
+static bool bound(const ident_walk *w, const char *name) {
+  for (int i = 0; i < w->nscope; i++)
+    if (!strcmp(w->scope[i], name))
+      return true;
+  return false;
+}
+
+/* The recursion follows the tree, whose depth the parser bounds. */
+static void idents(ident_walk *w, const ast *n) {
+  if (n->kind == AST_IDENT && !(n->flags & AST_F_ROOTED)) {
+    if (!bound(w, n->name))
+      w->fn(w->user, n, w->d);
+    return;
+  }
+  if (n->kind == AST_CALL && n->name && !strcmp(n->name, "has") &&
+      n->nkids == 1) {
+    idents(w, n->kids[0]);
+    return;
+  }
+  bool b = binds(n) && w->nscope < MAX_SCOPE;
+  for (uint32_t i = 0; i < n->nkids; i++) {
+    if (b && i == 1)
+      continue; /* the variable's own name */
+    if (b && i == 2)
+      w->scope[w->nscope++] = n->kids[1]->name;
+    idents(w, n->kids[i]);
+    if (b && i == 2)
+      w->nscope--;
+  }
+}
+
+void lint_idents(const ast *e, const diag_list *d,
+                 void (*fn)(void *user, const ast *id, const diag_list *d),
+                 void *user) {
+  ident_walk w = {fn, user, d, {0}, 0};
+  idents(&w, e);
+}
+
+const policy_stmt *lint_let(const policy_source *src, const char *name) {
+  for (size_t i = src->nlets; i-- > 0;)
+    if (!strcmp(src->lets[i].n->name, name))
+      return &src->lets[i];
+  return NULL;
+}
+
+/* ==== fact paths ========================================================= */
+
+typedef struct path_walk {
+  lint_run *L;
+  const char **paths;
+  size_t n, cap;
+  const char *scope[MAX_SCOPE];
+  int nscope;
+  int depth;
+} path_walk;
+
+static void add_path(path_walk *w, const char *p) {
+  for (size_t i = 0; i < w->n; i++)
+    if (!strcmp(w->paths[i], p))
+      return;
+  if (!mem_grow(&w->L->a.m, (void **)&w->paths, &w->cap, w->n + 1,
+                sizeof *w->paths)) {
+    w->L->oom = true;
+    return;
+  }
+  w->paths[w->n++] = p;
+}
+
+static void paths(path_walk *w, const ast *n);
+
+/* The fact path [n] spells (a name and .fields), or NULL when it is
+ * something else; a let or a macro variable at its root is followed. */
+static const char *spelled(path_walk *w, const ast *n) {
+  if (n->kind == AST_SELECT && !(n->flags & AST_F_OPTIONAL)) {
+    const char *base = spelled(w, n->kids[0]);
+    return base ? arena_printf(&w->L->a, "%s.%s", base, n->name) : NULL;
+  }
+  if (n->kind != AST_IDENT || (n->flags & AST_F_ROOTED))
+    return NULL;
+  for (int i = 0; i < w->nscope; i++)
+    if (!strcmp(w->scope[i], n->name))
+      return NULL;
+  return lint_let(w->L->src, n->name) ? NULL : n->name;
+}
+
+/* A let used: its expression's paths, followed to a bounded depth. */
+static void let_paths(path_walk *w, const ast *id) {
+  const policy_stmt *let = lint_let(w->L->src, id->name);
+  if (!let || w->depth >= MAX_DEPTH)
+    return;
+  int saved = w->nscope;
+  w->nscope = 0; /* a let sees no macro variable of its user */
+  w->depth++;
+  paths(w, let->n->kids[0]);
+  w->depth--;
+  w->nscope = saved;
+}
+
+static void paths(path_walk *w, const ast *n) {
+  const char *p = spelled(w, n);
+  if (p) {
+    add_path(w, p);
+    return;
+  }
+  if (n->kind == AST_IDENT) {
+    let_paths(w, n);
+    return;
+  }
+  bool b = binds(n) && w->nscope < MAX_SCOPE;
+  for (uint32_t i = 0; i < n->nkids; i++) {
+    if (b && i == 1)
+      continue;
+    if (b && i == 2)
+      w->scope[w->nscope++] = n->kids[1]->name;
+    paths(w, n->kids[i]);
+    if (b && i == 2)
+      w->nscope--;
+  }
+}
+
+size_t lint_rule_paths(lint_run *L, uint32_t r, const char ***out) {
+  path_walk w;
+  memset(&w, 0, sizeof w);
+  w.L = L;
+  const ast *rn = L->src->rules[r].n;
+  for (uint32_t i = 0; i < rn->nkids; i++) {
+    const ast *c = rn->kids[i];
+    if (c->kind == AST_CLAUSE && (!strcmp(c->name, "when") ||
+                                  !strcmp(c->name, "require")))
+      paths(&w, c->kids[0]);
+  }
+  const char **v = arena_alloc(&L->a, (w.n + 1) * sizeof *v);
+  if (v && w.n)
+    memcpy(v, w.paths, w.n * sizeof *v);
+  mem_free(&L->a.m, w.paths);
+  *out = v;
+  return v ? w.n : 0;
+}

@@ -1,0 +1,24 @@
+/*
+ * lint_never_fail.c: L002, a rule that can never fail: its `require` is
+ * false for no values of its facts (`size(x) >= 0`, `a || !a`), so it
+ * checks nothing. The witness is a fact set on which it passes.
+ */
+#include "lint.h"
+
+static void run(lint_run *L, const lint_check *self) {
+  for (uint32_t r = 0; r < L->pol->nrules; r++) {
+    const lint_space *s;
+    if (!lint_analysed_rule(L, r) || !(s = lint_space_of(L, r)) ||
+        lint_space_find(s, OUT_TRUE, -1) < 0 || /* never-applies */
+        lint_space_find(s, -1, OUT_FALSE) >= 0)
+      continue;
+    long k = lint_space_find(s, OUT_TRUE, OUT_TRUE);
+    lint_rule_warn(L, self, r, k >= 0 ? lint_space_witness(L, s, (size_t)k)
+                                      : NULL,
+                   k >= 0 ? "PASS" : NULL,
+                   "rule '%s' can never fail: its 'require' is false for no "
+                   "values of its facts", L->pol->rules[r].id);
+  }
+}
+
+const lint_check lint_never_fail = {"L002", "never-fail", run};

@@ -1,0 +1,68 @@
+/*
+ * lint_shadow.c: L102, a name that hides another: a let of the policy
+ * with the name of a prelude constant (JP, EU_MEMBERS, ...); a let named
+ * like the root of declared facts (`let backup = ...` hides every
+ * `backup.*` fact); a macro variable named like a let or a fact root
+ * (`data.all(data, ...)`).
+ */
+#include "lint.h"
+
+#include <string.h>
+
+/* Whether [name] is the first part of a declared fact path. */
+static bool fact_root(const policy *p, const char *name) {
+  size_t n = strlen(name);
+  for (uint32_t i = 0; i < p->nfacts; i++)
+    if (!strncmp(p->facts[i].path, name, n) &&
+        (p->facts[i].path[n] == '.' || p->facts[i].path[n] == '\0'))
+      return true;
+  return false;
+}
+
+/* The let [i]: does it hide a prelude let, or facts? */
+static void check_let(lint_run *L, const lint_check *self, size_t i) {
+  const policy_stmt *s = &L->src->lets[i];
+  if (s->prelude)
+    return;
+  const char *name = s->n->name;
+  for (size_t j = 0; j < i; j++)
+    if (L->src->lets[j].prelude && !strcmp(L->src->lets[j].n->name, name)) {
+      lint_node_warn(L, self, s->n, s->d, "let '%s' hides the prelude's "
+                     "constant '%s' (stdlib/regions.pol)", name, name);
+      return;
+    }
+  if (fact_root(L->pol, name))
+    lint_node_warn(L, self, s->n, s->d, "let '%s' hides the declared facts "
+                   "under '%s.'", name, name);
+}
+
+/* Macro variables in [n] (of [d]) named like a let or a fact root. */
+static void check_macros(lint_run *L, const lint_check *self, const ast *n,
+                         const diag_list *d) {
+  if (n->kind == AST_CALL && (n->flags & AST_F_RECEIVER) && n->nkids == 3 &&
+      n->kids[1]->kind == AST_IDENT) {
+    const ast *v = n->kids[1];
+    if (lint_let(L->src, v->name))
+      lint_node_warn(L, self, v, d, "macro variable '%s' hides the let of "
+                     "that name", v->name);
+    else if (fact_root(L->pol, v->name))
+      lint_node_warn(L, self, v, d, "macro variable '%s' hides the declared "
+                     "facts under '%s.'", v->name, v->name);
+  }
+  for (uint32_t i = 0; i < n->nkids; i++)
+    check_macros(L, self, n->kids[i], d);
+}
+
+static void run(lint_run *L, const lint_check *self) {
+  const policy_source *src = L->src;
+  for (size_t i = 0; i < src->nlets; i++) {
+    check_let(L, self, i);
+    if (!src->lets[i].prelude)
+      check_macros(L, self, src->lets[i].n->kids[0], src->lets[i].d);
+  }
+  for (uint32_t r = 0; r < L->pol->nrules; r++)
+    if (lint_analysed_rule(L, r))
+      check_macros(L, self, src->rules[r].n, src->rules[r].d);
+}
+
+const lint_check lint_shadow = {"L102", "shadowed", run};

@@ -1,0 +1,25 @@
+/*
+ * lint_tautology.c: L004, `require` follows from `when`: it can be
+ * false, but never when `when` holds, so the rule never fails (`when x >
+ * 10  require x > 5`). The witness is a fact set on which it passes.
+ */
+#include "lint.h"
+
+static void run(lint_run *L, const lint_check *self) {
+  for (uint32_t r = 0; r < L->pol->nrules; r++) {
+    const lint_space *s;
+    if (!lint_analysed_rule(L, r) || L->pol->rules[r].when < 0 ||
+        !(s = lint_space_of(L, r)) || lint_space_find(s, OUT_TRUE, -1) < 0 ||
+        lint_space_find(s, -1, OUT_FALSE) < 0 || /* never-fail */
+        lint_space_find(s, OUT_TRUE, OUT_FALSE) >= 0)
+      continue;
+    long k = lint_space_find(s, OUT_TRUE, OUT_TRUE);
+    lint_rule_warn(L, self, r, k >= 0 ? lint_space_witness(L, s, (size_t)k)
+                                      : NULL,
+                   k >= 0 ? "PASS" : NULL,
+                   "rule '%s' can never fail: whenever its 'when' holds, its "
+                   "'require' holds too", L->pol->rules[r].id);
+  }
+}
+
+const lint_check lint_tautology = {"L004", "when-implies", run};

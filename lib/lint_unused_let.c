@@ -1,0 +1,79 @@
+/*
+ * lint_unused_let.c: L101, a let that nothing uses: no rule (`when`,
+ * `require`, the {expressions} of `message`) and no let that is used
+ * itself. The prelude's lets (the region constants) are exempt.
+ */
+#include "lint.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "parse.h"
+
+typedef struct uses {
+  lint_run *L;
+  bool *used; /* per let of L->src */
+  bool grew;
+} uses;
+
+/* An identifier that names a let marks that let used. */
+static void mark(void *user, const ast *id, const diag_list *d) {
+  uses *u = user;
+  POL_UNUSED(d);
+  const policy_stmt *let = lint_let(u->L->src, id->name);
+  if (let && !u->used[let - u->L->src->lets]) {
+    u->used[let - u->L->src->lets] = true;
+    u->grew = true;
+  }
+}
+
+/* The lets the {expressions} of rule [r]'s message use. */
+static void message_uses(uses *u, const rule *r) {
+  for (uint32_t i = 0; i < r->nmessage; i++) {
+    if (r->message[i].entry < 0)
+      continue;
+    const char *t = r->message[i].text;
+    diag_list d;
+    arena a;
+    diag_init(&d, "", t, strlen(t), &u->L->a.m);
+    arena_init(&a, 0, &u->L->a.m);
+    const ast *e = parse_expr(&a, &d);
+    if (e)
+      lint_idents(e, &d, mark, u);
+    arena_free(&a);
+    diag_free(&d);
+  }
+}
+
+static void rule_uses(uses *u, uint32_t r) {
+  const policy_stmt *s = &u->L->src->rules[r];
+  for (uint32_t i = 0; i < s->n->nkids; i++)
+    if (s->n->kids[i]->kind == AST_CLAUSE && s->n->kids[i]->nkids &&
+        strcmp(s->n->kids[i]->name, "ask") != 0)
+      lint_idents(s->n->kids[i]->kids[0], s->d, mark, u);
+  message_uses(u, &u->L->pol->rules[r]);
+}
+
+static void run(lint_run *L, const lint_check *self) {
+  const policy_source *src = L->src;
+  uses u = {L, mem_calloc(&L->a.m, src->nlets + 1, sizeof(bool)), false};
+  if (!u.used) {
+    L->oom = true;
+    return;
+  }
+  for (uint32_t r = 0; r < L->pol->nrules; r++)
+    rule_uses(&u, r);
+  do { /* a let used by a used let is used */
+    u.grew = false;
+    for (size_t i = 0; i < src->nlets; i++)
+      if (u.used[i])
+        lint_idents(src->lets[i].n->kids[0], src->lets[i].d, mark, &u);
+  } while (u.grew);
+  for (size_t i = 0; i < src->nlets; i++)
+    if (!u.used[i] && !src->lets[i].prelude)
+      lint_node_warn(L, self, src->lets[i].n, src->lets[i].d,
+                     "let '%s' is not used", src->lets[i].n->name);
+  mem_free(&L->a.m, u.used);
+}
+
+const lint_check lint_unused_let = {"L101", "unused-let", run};

@@ -1,0 +1,1 @@
+check --color=never libs/bad_exclude.pol vendor-b.json

@@ -1,0 +1,1 @@
+check --color=never libs/bad_override.pol vendor-b.json

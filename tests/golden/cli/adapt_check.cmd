@@ -1,0 +1,1 @@
+check --color=never libs/adapted.pol vendor-b.json

@@ -1,0 +1,1 @@
+check --color=never --format=json libs/adapted.pol vendor-b.json

@@ -1,0 +1,1 @@
+check --color=never derived.pol derived-facts.json

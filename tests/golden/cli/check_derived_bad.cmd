@@ -1,0 +1,1 @@
+check --color=never --excerpt=never derived_bad.pol derived-facts.json

@@ -1,0 +1,1 @@
+check --explain explain.pol bad.json

@@ -1,0 +1,1 @@
+check --explain --format=json explain.pol ../../../examples/vendors/crise-cloudbot.json

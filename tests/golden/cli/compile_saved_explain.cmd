@@ -1,0 +1,1 @@
+check --explain $BUILD/golden-compliant.polc vendor-a.json

@@ -1,0 +1,1 @@
+fmt --excerpt=sometimes fmt_clean.pol

@@ -1,0 +1,1 @@
+fmt --check fmt_messy.pol fmt_clean.pol

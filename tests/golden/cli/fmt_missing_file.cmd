@@ -1,0 +1,1 @@
+fmt no_such.pol fmt_clean.pol

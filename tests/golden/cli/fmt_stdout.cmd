@@ -1,0 +1,1 @@
+fmt fmt_messy.pol

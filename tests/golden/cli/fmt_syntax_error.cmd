@@ -1,0 +1,1 @@
+fmt --excerpt=always syntax_errors.pol fmt_clean.pol

@@ -1,0 +1,1 @@
+fmt --wide fmt_clean.pol

@@ -1,0 +1,1 @@
+lint no_such.pol

@@ -1,0 +1,1 @@
+lint --verbose ../../../examples/policies/procurement.pol

@@ -1,0 +1,1 @@
+lint $BUILD/golden-compliant.polc

@@ -1,0 +1,1 @@
+lint --excerpt=never syntax_errors.pol

@@ -1,0 +1,1 @@
+test --coverage failing_test.json

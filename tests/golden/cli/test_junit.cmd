@@ -1,0 +1,1 @@
+test --format=junit failing_test.json

@@ -1,0 +1,1 @@
+test malformed_test.json

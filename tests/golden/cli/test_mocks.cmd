@@ -1,0 +1,1 @@
+test -v mock_test.json

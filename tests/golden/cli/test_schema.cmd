@@ -1,0 +1,1 @@
+test schema_test.json

@@ -1,0 +1,1 @@
+test --threshold 90 ../../policy/meti_test.json

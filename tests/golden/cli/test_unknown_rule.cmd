@@ -1,0 +1,1 @@
+test unknown_rule_test.json

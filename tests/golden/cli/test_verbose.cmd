@@ -1,0 +1,1 @@
+test -v ../../policy/regions_test.json

@@ -1,0 +1,244 @@
+/*
+ * test_lint.c: unit tests of the analysis (lib/lint*.c, pol_lint): the
+ * planted mistakes of tests/lint/planted.pol are each found, with
+ * nothing else; every witness of every warning, there and on every
+ * policy of examples/ and stdlib/, really does what the warning says
+ * when the evaluator checks it (pol_check_rule); rules that can pass and
+ * fail are not flagged; L104 needs the vendors; a policy without its
+ * source is refused.
+ */
+#include "harness.h"
+
+#include <dirent.h>
+#include <stdlib.h>
+
+#include "pol.h"
+
+typedef struct fixture {
+  pol_env *env;
+  pol_ctx *ctx;
+} fixture;
+
+static int setup(void **state) {
+  fixture *f = calloc(1, sizeof *f);
+  pol_config cfg;
+  pol_config_init(&cfg);
+  cfg.flags |= POL_KEEP_SOURCE;
+  assert_int_equal(pol_env_new(&cfg, &f->env), POL_OK);
+  assert_int_equal(pol_ctx_new(f->env, &f->ctx), POL_OK);
+  *state = f;
+  return 0;
+}
+
+static int teardown(void **state) {
+  fixture *f = *state;
+  pol_ctx_free(f->ctx);
+  pol_env_free(f->env);
+  free(f);
+  return 0;
+}
+
+static pol_policy *compile(fixture *f, const char *src) {
+  pol_policy *pol;
+  assert_pol_ok(f, pol_policy_compile(f->env, src, strlen(src), "t.pol",
+                                      &pol));
+  return pol;
+}
+
+/* Each warning's witness, checked against rule [w.rule] by the
+ * evaluator, gives the verdict the warning names. */
+static void witnesses_hold(fixture *f, const pol_policy *pol,
+                           const pol_lints *l) {
+  for (size_t i = 0; i < pol_lints_count(l); i++) {
+    pol_warning w = POL_WARNING_INIT;
+    assert_int_equal(pol_lints_get(l, i, &w), POL_OK);
+    if (!w.witness)
+      continue;
+    pol_facts *facts;
+    pol_report *rep;
+    assert_int_equal(pol_facts_new(f->env, &facts), POL_OK);
+    assert_int_equal(pol_facts_load_json(facts, w.witness, strlen(w.witness),
+                                         "witness"),
+                     POL_OK);
+    size_t r = pol_policy_rule_find(pol, w.rule);
+    assert_true(r != POL_NOT_FOUND);
+    assert_int_equal(pol_report_new(pol, POL_UNKNOWN_FAIL, &rep), POL_OK);
+    assert_int_equal(pol_check_rule(f->ctx, rep, facts, "w", r), POL_OK);
+    if (strcmp(pol_report_verdict(rep, 0, r), w.verdict) != 0)
+      fail_msg("%s:%u: [%s] witness %s gives %s, not %s", w.file, w.line,
+               w.code, w.witness, pol_report_verdict(rep, 0, r), w.verdict);
+    pol_report_free(rep);
+    pol_facts_free(facts);
+  }
+}
+
+/* The warnings of [l] as "line CODE" lines. */
+static char *summary(const pol_lints *l) {
+  char *s = calloc(1, 64 * pol_lints_count(l) + 1);
+  for (size_t i = 0; i < pol_lints_count(l); i++) {
+    pol_warning w = POL_WARNING_INIT;
+    pol_lints_get(l, i, &w);
+    sprintf(s + strlen(s), "%u %s\n", w.line, w.code);
+  }
+  return s;
+}
+
+static void planted_mistakes_are_found(void **state) {
+  fixture *f = *state;
+  pol_policy *pol;
+  assert_pol_ok(f, pol_policy_compile_file(f->env, "tests/lint/planted.pol",
+                                           &pol));
+  pol_lints *l;
+  assert_int_equal(pol_lint(pol, NULL, 0, 0, &l), POL_OK);
+  char *got = summary(l);
+  assert_string_equal(got, "11 L101\n12 L101\n13 L101\n13 L102\n"
+                           "16 L002\n19 L001\n21 L003\n27 L004\n33 L005\n"
+                           "40 L002\n40 L006\n44 L007\n46 L008\n48 L008\n"
+                           "51 L102\n54 L103\n");
+  witnesses_hold(f, pol, l);
+  free(got);
+  pol_lints_free(l);
+  pol_policy_free(pol);
+}
+
+static void witnesses_on_every_policy_hold(void **state) {
+  fixture *f = *state;
+  const char *dirs[] = {"examples/policies", "stdlib", "tests/policy"};
+  int files = 0;
+  for (size_t d = 0; d < sizeof dirs / sizeof *dirs; d++) {
+    DIR *dir = opendir(dirs[d]);
+    struct dirent *e;
+    while (dir && (e = readdir(dir))) {
+      size_t n = strlen(e->d_name);
+      char path[512];
+      pol_policy *pol;
+      pol_lints *l;
+      if (n < 5 || strcmp(e->d_name + n - 4, ".pol") != 0)
+        continue;
+      snprintf(path, sizeof path, "%s/%s", dirs[d], e->d_name);
+      assert_pol_ok(f, pol_policy_compile_file(f->env, path, &pol));
+      assert_int_equal(pol_lint(pol, NULL, 0, POL_LINT_VERBOSE, &l), POL_OK);
+      witnesses_hold(f, pol, l);
+      pol_lints_free(l);
+      pol_policy_free(pol);
+      files++;
+    }
+    if (dir)
+      closedir(dir);
+  }
+  assert_true(files > 20);
+}
+
+/* Rules that can pass and fail, and are UNKNOWN when silent, are not
+ * flagged; nor are rules outside the fragment, which are not guessed. */
+static void no_false_alarms(void **state) {
+  fixture *f = *state;
+  pol_policy *pol = compile(
+      f, "let limit = 7\n"
+         "must a: x.n >= limit && x.n < 100\n"
+         "should b: x.s in [\"a\", \"b\"] || size(x.l) > 2\n"
+         "must c: x.l.all(v, v in [\"JP\", \"US\"]) ? x.b : !x.b\n"
+         "rule d {\n when x.n > 3\n require x.n > 5\n}\n"
+         "must e: x.s.startsWith(\"a\") || x.n + 1 > 3\n");
+  pol_lints *l;
+  assert_int_equal(pol_lint(pol, NULL, 0, 0, &l), POL_OK);
+  char *got = summary(l);
+  /* only: no rule has an ask and no fact a schema question */
+  assert_string_equal(got, "2 L103\n3 L103\n4 L103\n5 L103\n9 L103\n");
+  free(got);
+  pol_lints_free(l);
+  assert_int_equal(pol_lint(pol, NULL, 0, POL_LINT_VERBOSE, &l), POL_OK);
+  pol_warning w = POL_WARNING_INIT;
+  assert_int_equal(pol_lints_count(l), 6);
+  pol_lints_get(l, 4, &w); /* a note: line 9, before its L103 */
+  assert_string_equal(w.code, "L000");
+  assert_string_equal(w.rule, "e");
+  assert_non_null(strstr(w.message, "startsWith"));
+  pol_lints_free(l);
+  pol_policy_free(pol);
+}
+
+/* Classes of values around constants: an int compared with 7.5 is
+ * decided at 7 and 8; strings by order; sizes; allowed values. */
+static void classes_are_exact(void **state) {
+  fixture *f = *state;
+  pol_policy *pol = compile(
+      f, "fact x.n: int \"n\"\nfact x.d: string \"d\"\n"
+         "fact x.k: string in [\"a\", \"b\"] \"k\"\n"
+         "fact x.l: list(string) \"l\"\n"
+         "must a: x.n > 7.5 || x.n < 8\n"            /* never fails */
+         "must b: x.d >= \"2026-01-01\" && x.d < \"2026-01-01\"\n" /* never passes */
+         "must c: x.k == \"a\" || x.k == \"b\"\n"      /* never fails */
+         "must d: size(x.l) > 1 || \"JP\" in x.l || size(x.l) == 0 || "
+         "x.l.exists(v, v != \"JP\")\n");            /* never fails */
+  pol_lints *l;
+  assert_int_equal(pol_lint(pol, NULL, 0, 0, &l), POL_OK);
+  char *got = summary(l);
+  assert_string_equal(got, "5 L002\n5 L103\n6 L001\n6 L103\n7 L002\n"
+                           "7 L103\n8 L002\n8 L103\n");
+  witnesses_hold(f, pol, l);
+  free(got);
+  pol_lints_free(l);
+  pol_policy_free(pol);
+}
+
+static void unknown_facts_need_vendors(void **state) {
+  fixture *f = *state;
+  pol_policy *pol = compile(f, "must a: data.regoin in [\"JP\"]\n"
+                               "must b: backup.generations >= 7\n");
+  pol_facts *v;
+  const char *json = "{\"backup\": {\"generations\": 3}}";
+  assert_int_equal(pol_facts_new(f->env, &v), POL_OK);
+  assert_int_equal(pol_facts_load_json(v, json, strlen(json), "v"), POL_OK);
+  pol_lints *l;
+  const pol_facts *vs[] = {v};
+  assert_int_equal(pol_lint(pol, vs, 1, 0, &l), POL_OK);
+  char *got = summary(l);
+  assert_string_equal(got, "1 L103\n1 L104\n2 L103\n");
+  pol_warning w = POL_WARNING_INIT;
+  pol_lints_get(l, 1, &w);
+  assert_non_null(strstr(w.message, "'data.regoin'"));
+  free(got);
+  pol_lints_free(l);
+  pol_facts_free(v);
+  pol_policy_free(pol);
+}
+
+static void needs_the_source(void **state) {
+  fixture *f = *state;
+  pol_env *plain;
+  pol_policy *pol;
+  pol_lints *l = (pol_lints *)1;
+  assert_int_equal(pol_env_new(NULL, &plain), POL_OK);
+  assert_int_equal(pol_policy_compile(plain, "x", 1, "t", &pol), POL_OK);
+  assert_int_equal(pol_lint(pol, NULL, 0, 0, &l), POL_EINVAL);
+  assert_null(l);
+  pol_policy_free(pol);
+  pol_env_free(plain);
+  assert_int_equal(pol_lint(NULL, NULL, 0, 0, &l), POL_EINVAL);
+  /* the warnings outlive the policy */
+  pol = compile(f, "let unused = 1\nmust a: x > 1\n");
+  assert_int_equal(pol_lint(pol, NULL, 0, 0, &l), POL_OK);
+  pol_policy_free(pol);
+  pol_warning w = POL_WARNING_INIT;
+  assert_int_equal(pol_lints_get(l, 0, &w), POL_OK);
+  assert_string_equal(w.file, "t.pol");
+  assert_string_equal(w.code, "L101");
+  assert_int_equal(pol_lints_get(l, 9, &w), POL_EINVAL);
+  pol_lints_free(l);
+}
+
+int main(int argc, char **argv) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test_setup_teardown(planted_mistakes_are_found, setup,
+                                      teardown),
+      cmocka_unit_test_setup_teardown(witnesses_on_every_policy_hold, setup,
+                                      teardown),
+      cmocka_unit_test_setup_teardown(no_false_alarms, setup, teardown),
+      cmocka_unit_test_setup_teardown(classes_are_exact, setup, teardown),
+      cmocka_unit_test_setup_teardown(unknown_facts_need_vendors, setup,
+                                      teardown),
+      cmocka_unit_test_setup_teardown(needs_the_source, setup, teardown),
+  };
+  return RUN_TESTS("lint", tests, argc, argv);
+}
