@@ -142,7 +142,8 @@ static bool reads_facts(const policy_source *src, const ast *n,
     return reads_facts(src, let->n->kids[0], NULL, 0, depth + 1);
   const char *v[16];
   int nv = nvars < 15 ? nvars : 15;
-  memcpy(v, vars, (size_t)nv * sizeof *v);
+  if (nv > 0) /* vars is NULL at the top: no memcpy from NULL (UBSan) */
+    memcpy(v, vars, (size_t)nv * sizeof *v);
   if (quantifier(n))
     v[nv++] = n->kids[1]->name;
   for (uint32_t k = 0; k < n->nkids; k++)
