@@ -257,7 +257,8 @@ unit: $(TEST_BIN)
 	$(Q)sh tests/run_unit.sh $(TEST_BIN)
 golden: $(B)/policyc $(B)/tests/sample_plugin.so $(B)/sheets/.made
 	$(Q)python3 tests/run_golden.py $(B)/policyc
-# Policy unit tests of the stdlib modules and the example policies.
+# Policy unit tests of the stdlib modules and the example policies, and
+# the question lists of the example vendors (tests/unknowns).
 policy-tests: $(B)/policyc $(B)/sheets/.made
 	$(Q)$(B)/policyc test tests/policy/*_test.json
 	$(Q)sh tests/fmt_write.sh $(B)/policyc
@@ -265,6 +266,7 @@ policy-tests: $(B)/policyc $(B)/sheets/.made
 	$(Q)python3 tests/vocab_doc.py --check
 	$(Q)python3 tests/recall.py
 	$(Q)python3 tests/check_import.py $(B)/policyc $(B)/sheets
+	$(Q)python3 tests/unknowns/questions_check.py $(B)/policyc
 # The check sheets of seeds 002 and 004 as TSV, for the import tests; no
 # sheets (and those tests skipped) where ../shared/seeds is not there.
 SEEDS := ../shared/seeds

@@ -267,6 +267,23 @@ POL_API int pol_facts_bind_json(pol_facts *facts, const char *var,
 POL_API int pol_facts_bind_literal(pol_facts *facts, const char *var,
                                    const char *text, size_t len);
 
+/* What-if (`policyc check --assume`): make [facts] state a value the
+ * vendor did not give. [assignment] is "PATH=VALUE": PATH a fact path in
+ * CEL syntax, as reports and question lists write them
+ * (backup.generations, certifications.vendor_expiry["ISO27001"],
+ * subprocessors[1].legal_seat), VALUE a CEL literal (7, true, "JP",
+ * ["JP"], duration("24h")). Maps on the way are made as needed; a list
+ * item must exist. PATH is then no longer withheld, and $assumed lists
+ * it, so reports mark the value as assumed; a check of [facts] also
+ * works out each rule's verdict without the assumptions
+ * (docs/report-format.md). Call it after loading (loading forgets every
+ * assumption); values read from [facts] before stay valid. POL_EFORMAT
+ * when the assignment does not parse, POL_EINVAL when PATH cannot be set
+ * in these facts (it runs through a value that is not a map or list, or
+ * past a list's end); the message in pol_facts_errmsg says "ASSIGNMENT:
+ * column N: what is wrong", N counting from 1 in [assignment]. */
+POL_API int pol_facts_assume(pol_facts *facts, const char *assignment);
+
 /* ==== evaluating ========================================================= */
 
 POL_API int pol_ctx_new(pol_env *env, pol_ctx **out);
@@ -563,13 +580,48 @@ POL_API const char *pol_report_missing_path(const pol_report *rep, size_t i,
 POL_API bool pol_report_missing_withheld(const pol_report *rep, size_t i,
                                          size_t r, size_t k);
 
+/* UNKNOWN: what rule [r] of vendor [i] still depends on
+ * (docs/unknowns.md). pol_report_residual is its *residual*: the CEL
+ * condition, over the missing facts only, under which the rule passes
+ * ("backup.generations >= 7"), with every known fact substituted; never
+ * just true or false. When the rule's `when` is undecided too,
+ * pol_report_residual_when is the condition under which it applies; and
+ * when `require` is decided while `when` is not, pol_report_residual is
+ * NULL and pol_report_residual_then the verdict it gives if it applies
+ * (a pol_verdict; else -1). The decisive facts are the missing facts the
+ * residuals name: the ones whose values can change the verdict, each
+ * once, in the order the residuals name them; a missing fact that no
+ * value could make matter is not among them. Each is a path in the
+ * syntax of pol_report_missing_path, whether the vendor withheld it, and
+ * the citation of its refusal (NULL when not withheld or not cited).
+ * All are worked out from the vendor's facts when first read, so read
+ * them before the fact set goes, or pol_report_detach first (which works
+ * them out). NULL / 0 / false for any other verdict, out of range, or
+ * on out of memory. */
+POL_API const char *pol_report_residual(const pol_report *rep, size_t i,
+                                        size_t r);
+POL_API const char *pol_report_residual_when(const pol_report *rep,
+                                             size_t i, size_t r);
+POL_API int pol_report_residual_then(const pol_report *rep, size_t i,
+                                     size_t r);
+POL_API size_t pol_report_decisive_count(const pol_report *rep, size_t i,
+                                         size_t r);
+POL_API const char *pol_report_decisive_path(const pol_report *rep,
+                                             size_t i, size_t r, size_t k);
+POL_API bool pol_report_decisive_withheld(const pol_report *rep, size_t i,
+                                          size_t r, size_t k);
+POL_API const char *pol_report_decisive_evidence(const pol_report *rep,
+                                                 size_t i, size_t r,
+                                                 size_t k);
+
 /* ==== writing reports ====================================================
  * Formats: docs/report-format.md. */
 enum {
   POL_FORMAT_TEXT = 0, POL_FORMAT_JSON = 1, POL_FORMAT_QUESTIONS = 2,
   POL_FORMAT_NDJSON = 3, POL_FORMAT_MARKDOWN = 4, POL_FORMAT_HTML = 5,
   POL_FORMAT_CSV = 6, POL_FORMAT_JUNIT = 7, POL_FORMAT_SARIF = 8,
-  POL_FORMAT_TAP = 9
+  POL_FORMAT_TAP = 9, POL_FORMAT_QUESTIONS_JSON = 10,
+  POL_FORMAT_QUESTIONS_CSV = 11
 };
 /* The number of the format named [name] ("text", "json", ...), or -1;
  * and the name of format [format] (NULL if there is none). */

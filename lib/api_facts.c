@@ -55,6 +55,7 @@ void pol_facts_reset(pol_facts *f) {
   if (!f)
     return;
   f->vars = NULL;
+  f->base = NULL;
   arena_reset(&f->a);
 }
 
@@ -135,6 +136,7 @@ int pol_facts_load_value(pol_facts *f, const pol_value *obj) {
     return POL_EINVAL;
   }
   f->vars = VAL(obj)->as.m;
+  f->base = NULL;
   val_adopt(f->vars);
   return POL_OK;
 }

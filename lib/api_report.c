@@ -190,12 +190,14 @@ static int check(pol_ctx *ctx, pol_report *rep, const pol_facts *facts,
   if (!ctx || !rep || !facts)
     return POL_EINVAL;
   name = name ? name : "-";
+  rep->r.base = facts->base; /* for this check only */
   /* now() in the rules is the report's as-of date, for this check only */
   ctx->vm.has_now = rep->r.has_as_of;
   ctx->vm.now_sec = rep->r.as_of;
   int rc = one ? report_check_rule(&rep->r, &ctx->vm, facts->vars, name,
                                    (uint32_t)(r > UINT32_MAX ? UINT32_MAX : r))
                : report_check(&rep->r, &ctx->vm, facts->vars, name);
+  rep->r.base = NULL;
   if (rc == POL_ENOMEM)
     api_msg(&ctx->errmsg, "out of memory while checking %s", name);
   else if (rc == POL_EINTERRUPT)
@@ -385,6 +387,60 @@ bool pol_report_missing_withheld(const pol_report *rep, size_t i, size_t r,
                                  size_t k) {
   const fact_ref *f = fact(rep, i, r, k, true);
   return f && f->withheld;
+}
+
+/* ==== residuals ========================================================== */
+
+/* The residual of rule [r] of vendor [i], worked out on first read. */
+static const rule_unknown *unknown_of(const pol_report *rep, size_t i,
+                                      size_t r) {
+  const rule_result *rr = result(rep, i, r);
+  if (!rr || rr->v != VD_UNKNOWN)
+    return NULL;
+  const rule_unknown *u = report_unknown(&rep->r, &rep->r.vendors[i],
+                                         (uint32_t)r);
+  return u && u->status == POL_OK ? u : NULL;
+}
+
+const char *pol_report_residual(const pol_report *rep, size_t i, size_t r) {
+  const rule_unknown *u = unknown_of(rep, i, r);
+  return u ? u->r.passes_if : NULL;
+}
+
+const char *pol_report_residual_when(const pol_report *rep, size_t i,
+                                     size_t r) {
+  const rule_unknown *u = unknown_of(rep, i, r);
+  return u ? u->r.applies_if : NULL;
+}
+
+int pol_report_residual_then(const pol_report *rep, size_t i, size_t r) {
+  const rule_unknown *u = unknown_of(rep, i, r);
+  return u ? u->r.if_applies : -1;
+}
+
+size_t pol_report_decisive_count(const pol_report *rep, size_t i, size_t r) {
+  const rule_unknown *u = unknown_of(rep, i, r);
+  return u ? u->r.nfacts : 0;
+}
+
+const char *pol_report_decisive_path(const pol_report *rep, size_t i,
+                                     size_t r, size_t k) {
+  const rule_unknown *u = unknown_of(rep, i, r);
+  return u && k < u->r.nfacts ? u->r.facts[k].path : NULL;
+}
+
+bool pol_report_decisive_withheld(const pol_report *rep, size_t i, size_t r,
+                                  size_t k) {
+  const rule_unknown *u = unknown_of(rep, i, r);
+  return u && k < u->r.nfacts && u->facts[k].withheld;
+}
+
+const char *pol_report_decisive_evidence(const pol_report *rep, size_t i,
+                                         size_t r, size_t k) {
+  const rule_unknown *u = unknown_of(rep, i, r);
+  return u && k < u->r.nfacts && u->facts[k].evidence
+             ? u->facts[k].evidence->data
+             : NULL;
 }
 
 /* ==== rendering ========================================================== */

@@ -105,5 +105,9 @@ POL_INTERNAL const char *ast_op_name(ast_op op); /* "+", "==", "in", "!" */
 /* An S-expression of the tree for tests: (BINARY + (INT_LIT 1) (IDENT x)).
  * Returns a NUL-terminated string in [a]. */
 POL_INTERNAL char *ast_dump(arena *a, const ast *n);
+/* Append the CEL text of the expression [n] to [b], with the
+ * parentheses CEL's precedence needs and no others (unparse.c). */
+struct sbuf;
+POL_INTERNAL void ast_unparse(struct sbuf *b, const ast *n);
 
 #endif

@@ -969,8 +969,29 @@ static void bind_macro(compiler *c, const ast *n) {
   c->nlocals--;
 }
 
+/* has(x) of a name: a presence test of the top-level fact x. A macro's
+ * variable or a let is no fact, so testing one is an error. */
+static void has_var(compiler *c, const ast *n, const ast *arg) {
+  bool rooted = arg->flags & AST_F_ROOTED;
+  if (!rooted && scope_find(c, arg->name)) {
+    fail(c, DC_BAD_MACRO, arg, "has() tests a fact or a field: '%s' is a "
+         "macro's variable", arg->name);
+    return;
+  }
+  if (!rooted && let_find(c, arg->name) >= 0) {
+    fail(c, DC_BAD_MACRO, arg, "has() tests a fact or a field: '%s' is a "
+         "let", arg->name);
+    return;
+  }
+  emit(c, OP_HASVAR, name_const(c, arg->name, arg), n);
+}
+
 static void has_macro(compiler *c, const ast *n) {
   const ast *arg = n->kids[0];
+  if (arg->kind == AST_IDENT) {
+    has_var(c, n, arg);
+    return;
+  }
   if (arg->kind != AST_SELECT || (arg->flags & AST_F_OPTIONAL)) {
     fail(c, DC_BAD_MACRO, arg,
          "has() needs a field selection argument, as in has(a.b)%s", "");
@@ -1569,6 +1590,8 @@ static bool copy_sources(compiler *c) {
   }
   return true;
 }
+
+const program *cg_program(const compiler *c) { return c->p; }
 
 program *cg_finish(compiler *c) {
   program *p = c->p;

@@ -47,6 +47,11 @@ POL_INTERNAL uint32_t cg_entry(compiler *c, const ast *root, diag_list *d);
 POL_INTERNAL uint32_t cg_let_entry(compiler *c, size_t i);
 /* Whether let [i] of the options has been compiled into an entry. */
 POL_INTERNAL bool cg_let_inlined(const compiler *c, size_t i);
+/* The program compiled so far, to run an entry that compiled without
+ * error before cg_finish: valid until the next cg_entry (which may move
+ * its code) or cg_finish. Residuals (residual.c) compile the pieces of a
+ * rule one after another into one program this way. */
+POL_INTERNAL const program *cg_program(const compiler *c);
 /* The program, or NULL if any entry had an error (or on out of memory,
  * reported in the last entry's list). Frees [c] either way; the program
  * copies the source texts it needs. */

@@ -27,7 +27,7 @@ static void operands(const program *p, uint32_t pc, sbuf *b) {
     sb_printf(b, " %u", INS_A(w));
     if (op == OP_CONST || op == OP_LOADVAR || op == OP_SELECT ||
         op == OP_HAS || op == OP_OPTSELECT || op == OP_ERROR ||
-        op == OP_OPTFACT) {
+        op == OP_OPTFACT || op == OP_HASVAR) {
       sb_puts(b, "\t; ");
       val_print(b, p->consts[INS_A(w)]);
     }

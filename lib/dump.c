@@ -1,7 +1,7 @@
 /*
  * dump.c: writing a compiled policy in the saved format of
  * docs/bytecode.md: a 16-byte header (magic, format version, byte-order
- * probe), ten sections each framed by a tag and a byte length, and a
+ * probe), eleven sections each framed by a tag and a byte length, and a
  * CRC-32 of everything before it. Every integer is written byte by byte,
  * little-endian, so the file never depends on the host's layout.
  *
@@ -415,6 +415,14 @@ static void put_header(writer *w, const policy *p) {
   end_section(w->b, at);
 }
 
+/* Where an expression's text is (policy.h expr_src); its line and
+ * column follow from the source, so loading works them out. */
+static void put_text(writer *w, const expr_src *e) {
+  put_u32(w->b, e->src);
+  put_u32(w->b, e->off);
+  put_u32(w->b, e->len);
+}
+
 static void put_rule(writer *w, const rule *r) {
   put_str(w, r->id);
   put_str(w, r->title);
@@ -434,6 +442,8 @@ static void put_rule(writer *w, const rule *r) {
   put_str(w, r->file);
   put_u32(w->b, r->line);
   put_u32(w->b, r->col);
+  put_text(w, &r->when_at);
+  put_text(w, &r->require_at);
 }
 
 static void put_type(writer *w, const fact_type *t) {
@@ -477,6 +487,17 @@ static void put_rules(writer *w, const policy *p) {
   end_section(w->b, at);
 }
 
+/* The lets, by name and text, for residuals (residual.c). */
+static void put_lets(writer *w, const policy *p) {
+  size_t at = begin_section(w->b, "LETS");
+  put_u32(w->b, p->nlets);
+  for (uint32_t i = 0; i < p->nlets; i++) {
+    put_str(w, p->lets[i].name);
+    put_text(w, &p->lets[i].at);
+  }
+  end_section(w->b, at);
+}
+
 /* ==== the file =========================================================== */
 
 static void put_strings(sbuf *out, const strtab *t) {
@@ -502,6 +523,7 @@ int dump_policy(const policy *p, sbuf *out, char *msg, size_t msglen) {
   put_header(&w, p);
   put_rules(&w, p);
   put_facts(&w, p);
+  put_lets(&w, p);
   size_t start = out->len;
   sb_put(out, DUMP_MAGIC, DUMP_MAGIC_LEN);
   put_u32(out, DUMP_VERSION);

@@ -50,6 +50,8 @@ struct pol_facts {
   arena a;              /* every value of the set */
   pol_builder builder;  /* builds into a */
   map *vars;            /* the variables (val_adopt'ed); NULL: none */
+  map *base;            /* after pol_facts_assume: the variables as
+                           loaded, before any assumption; else NULL */
   struct json_scratch *json; /* the parser's stacks, kept for the next */
   sbuf errmsg;
 };

@@ -82,7 +82,8 @@
   X(ITER_END, A, 1, 1, "r := pop; push L[A] if the range was bad, else r")  \
   X(RETURN, N, 1, 0, "finish with the top value")                          \
   X(OPTFACT, A, 0, 1, "push the fact at the dotted path K[A] as an "        \
-                      "optional, empty when absent (read, not noted then)")
+                      "optional, empty when absent (read, not noted then)") \
+  X(HASVAR, A, 0, 1, "push has(K[A]): whether the fact set binds K[A]")
 
 typedef enum {
 #define X(name, fmt, in, out, doc) OP_##name,

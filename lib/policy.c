@@ -749,12 +749,23 @@ static compile_let *let_table(const loader *L) {
   return t;
 }
 
+/* Where the text of [e] (NULL: none) is in its file; the index of the
+ * program's copy of that file is filled in once the program exists. */
+static expr_src text_of(const ast *e) {
+  if (!e)
+    return (expr_src){EXPR_NO_SRC, 0, 0, 0, 0};
+  return (expr_src){EXPR_NO_SRC, e->sp.off, e->sp.len, e->sp.line,
+                    e->sp.col};
+}
+
 static void compile_rules(policy *p, loader *L, compiler *cg) {
   for (uint32_t i = 0; i < p->nrules; i++) {
     const stmt *s = &L->rules.v[i];
     rule *r = &p->rules[i];
     const ast *when = clause(s->n, "when"), *req = clause(s->n, "require");
     const ast *msg = clause(s->n, "message");
+    r->when_at = text_of(when);
+    r->require_at = text_of(req);
     if (when)
       r->when = (int32_t)cg_entry(cg, when, s->d);
     if (req)
@@ -762,6 +773,42 @@ static void compile_rules(policy *p, loader *L, compiler *cg) {
     if (msg)
       message(p, r, msg, s->d, cg, L);
   }
+}
+
+/* The index of the program source named [file], or EXPR_NO_SRC. */
+static uint32_t source_named(const program *prog, const char *file) {
+  for (uint32_t i = 0; i < prog->nsrcs; i++)
+    if (strcmp(prog->srcs[i].name, file) == 0)
+      return i;
+  return EXPR_NO_SRC;
+}
+
+/* Point each rule's texts at the program's copy of their source, and
+ * record the lets whose source the program holds (the others were never
+ * inlined, so no residual needs them). */
+static bool record_texts(policy *p, const loader *L) {
+  for (uint32_t i = 0; i < p->nrules; i++) {
+    rule *r = &p->rules[i];
+    uint32_t src = source_named(p->prog, L->rules.v[i].d->file);
+    if (r->when >= 0)
+      r->when_at.src = src;
+    r->require_at.src = src;
+  }
+  p->lets = arena_alloc(&p->a, (L->lets.n + 1) * sizeof *p->lets);
+  if (!p->lets)
+    return false;
+  for (size_t i = 0; i < L->lets.n; i++) {
+    const stmt *s = &L->lets.v[i];
+    expr_src at = text_of(s->n->kids[0]);
+    at.src = source_named(p->prog, s->d->file);
+    if (at.src == EXPR_NO_SRC)
+      continue;
+    const char *name = arena_strndup(&p->a, s->n->name, strlen(s->n->name));
+    if (!name)
+      return false;
+    p->lets[p->nlets++] = (let_src){name, at};
+  }
+  return true;
 }
 
 /* Lets are compiled where rules use them. Those that no rule uses (as
@@ -795,7 +842,7 @@ static bool compile_program(policy *p, loader *L) {
   compile_rules(p, L, cg);
   compile_unused_lets(L, &o, cg);
   p->prog = cg_finish(cg);
-  return p->prog != NULL;
+  return p->prog != NULL && record_texts(p, L);
 }
 
 /* ==== entry point ======================================================== */
@@ -987,6 +1034,7 @@ policy *policy_compile(const char *src, size_t len, const char *file,
     return NULL;
   }
   arena_init(&p->a, 0, m);
+  p->hosts = paths->hosts;
   L.pol = p;
   L.tail = &p->modules;
   ast *root = parse_policy(&L.ast, d);

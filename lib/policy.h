@@ -24,6 +24,23 @@ typedef struct tmpl_part {
   int32_t entry;    /* -1 for literal text, else the expression's entry */
 } tmpl_part;
 
+/* Where an expression's text is: [len] bytes at [off] of the program's
+ * source [src] (program.srcs), starting at [line]:[col]. Residuals
+ * (residual.c) parse the text again, so they need no syntax tree kept
+ * and work for saved policies too. [src] is EXPR_NO_SRC when there is
+ * no text (no `when`). */
+typedef struct expr_src {
+  uint32_t src, off, len, line, col;
+} expr_src;
+#define EXPR_NO_SRC UINT32_MAX
+
+/* A `let`, by name and text: what the compiler inlined, parsed again for
+ * residuals. A later let of the same name shadows an earlier one. */
+typedef struct let_src {
+  const char *name;
+  expr_src at;
+} let_src;
+
 typedef struct rule {
   const char *id;      /* "backup_generations", or "rule_3" when anonymous */
   const char *title;   /* the id when no title was given */
@@ -41,6 +58,7 @@ typedef struct rule {
   const char *ask_en;  /* the same question in English, or NULL */
   const char *file;    /* where the rule is defined */
   uint32_t line, col;
+  expr_src when_at, require_at; /* the texts of `when` and `require` */
   const char *over_file; /* where an override changed it, or NULL */
   uint32_t over_line, over_col;
 } rule;
@@ -110,10 +128,14 @@ typedef struct policy {
   uint32_t nrules;
   fact_decl *facts;        /* sorted by path */
   uint32_t nfacts;
+  let_src *lets;           /* the lets whose source is in prog, in order */
+  uint32_t nlets;
   uint32_t nquiet;         /* of them derived or from the prelude: these
                               turn no schema check on */
   program *prog;
   policy_source *src;      /* the syntax trees, or NULL (keep_source) */
+  const struct host_registry *hosts; /* the env's host functions (borrowed:
+                              the env outlives the policy), or NULL */
   arena a;                 /* every string and array above */
   char sha256[65];         /* of the source, or of the saved bytecode it
                               was loaded from (the report's stamp) */

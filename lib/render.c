@@ -14,7 +14,8 @@ static const render_ops *const formats[] = {
     &render_text_ops,  &render_json_ops,     &render_questions_ops,
     &render_ndjson_ops, &render_markdown_ops, &render_html_ops,
     &render_csv_ops,   &render_junit_ops,    &render_sarif_ops,
-    &render_tap_ops};
+    &render_tap_ops,   &render_questions_json_ops,
+    &render_questions_csv_ops};
 
 const render_ops *render_find(const char *name) {
   for (size_t i = 0; i < POL_COUNTOF(formats); i++)

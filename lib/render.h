@@ -203,13 +203,20 @@ POL_INTERNAL const uint8_t *cells_row(const cell_store *c, const policy *p,
 POL_INTERNAL int cells_score(const cell_vendor *v);
 POL_INTERNAL int cells_disclosure(const cell_vendor *v);
 
+/* report_unknown for a renderer: the residual of UNKNOWN rule [i] of
+ * [vr] when it has one (status POL_OK), else NULL; out of memory marks
+ * [out], so that a residual left out for want of memory fails the output
+ * instead of vanishing from it. */
+POL_INTERNAL const rule_unknown *render_unknown(const report *r,
+                                                const vendor_result *vr,
+                                                uint32_t i, sbuf *out);
 /* The residual condition of an UNKNOWN rule, as CEL text over the
- * missing facts ("passes if ..."), or NULL when there is none.
- * TODO(#9): the residual accessors land with issue 9; until then this
- * is NULL and the formats leave their place for it empty. */
+ * missing facts ("passes if ..."), its `when` and `require` in one
+ * (residual.passes), or NULL when there is none (another verdict, or it
+ * cannot pass). Out of memory marks [out]. */
 POL_INTERNAL const char *render_residual(const report *r,
                                          const vendor_result *vr,
-                                         uint32_t i);
+                                         uint32_t i, sbuf *out);
 /* The `when` of rule [i] as its source text, for SKIPPED, or NULL. */
 POL_INTERNAL const char *render_when(const policy *p, uint32_t i);
 
@@ -224,5 +231,7 @@ POL_INTERNAL extern const render_ops render_csv_ops;
 POL_INTERNAL extern const render_ops render_junit_ops;
 POL_INTERNAL extern const render_ops render_sarif_ops;
 POL_INTERNAL extern const render_ops render_tap_ops;
+POL_INTERNAL extern const render_ops render_questions_json_ops;
+POL_INTERNAL extern const render_ops render_questions_csv_ops;
 
 #endif

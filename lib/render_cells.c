@@ -73,12 +73,18 @@ int cells_disclosure(const cell_vendor *v) {
   return needed ? (int)(100.0 * v->used / needed + 0.5) : -1;
 }
 
+const rule_unknown *render_unknown(const report *r, const vendor_result *vr,
+                                  uint32_t i, sbuf *out) {
+  const rule_unknown *u = report_unknown(r, vr, i);
+  if (!u && vr->rules[i].v == VD_UNKNOWN)
+    out->oom = true; /* the only other reason for none */
+  return u && u->status == POL_OK ? u : NULL;
+}
+
 const char *render_residual(const report *r, const vendor_result *vr,
-                            uint32_t i) {
-  POL_UNUSED(r);
-  POL_UNUSED(vr);
-  POL_UNUSED(i);
-  return NULL; /* TODO(#9): the residual of issue 9's accessors */
+                            uint32_t i, sbuf *out) {
+  const rule_unknown *u = render_unknown(r, vr, i, out);
+  return u ? u->r.passes : NULL;
 }
 
 const char *render_when(const policy *p, uint32_t i) {

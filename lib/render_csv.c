@@ -142,7 +142,7 @@ static void row(const renderer *w, const report *r, const vendor_result *vr,
   cell_free(b, &ev, false);
   cell_free(b, &miss, false);
   field_str(b, rr->reason ? rr->reason : report_message(r, vr, i), false);
-  field_str(b, render_residual(r, vr, i), false);
+  field_str(b, render_residual(r, vr, i, b), false);
   sb_puts(b, "\r\n");
 }
 

@@ -142,7 +142,7 @@ static void notes(const report *r, const vendor_result *vr, uint32_t i,
   const char *m = rr->reason ? rr->reason : report_message(r, vr, i);
   if (m)
     tag_text(b, "<div>", m, "</div>");
-  const char *res = render_residual(r, vr, i); /* TODO(#9) */
+  const char *res = render_residual(r, vr, i, b);
   if (res) {
     sb_printf(b, "<div class=\"residual\">%s <code>",
               render_word(l, W_RESIDUAL));

@@ -20,6 +20,7 @@
 #include "json.h"
 #include "pol.h"
 #include "out.h"
+#include "pol.h"
 #include "render.h"
 
 #define FORMAT_VERSION 2
@@ -140,6 +141,10 @@ static void jfact(jout *o, const fact_ref *f) {
   } else {
     jkey(o, -1, false, "value");
     json_write(o->b, report_value(f), 0);
+    if (f->assumed) {
+      jkey(o, -1, false, "assumed");
+      sb_puts(o->b, "true");
+    }
     jevidence(o, f);
     if (f->decided) {
       jkey(o, -1, false, "decided");
@@ -187,6 +192,28 @@ static void jfacts(jout *o, const report *r, const vendor_result *vr,
   sb_putc(o->b, ']');
 }
 
+/* An UNKNOWN rule's residual: "applies_if" and "passes_if" (each only
+ * when undecided), "if_applies" (the verdict a decided `require` gives
+ * when `when` is undecided), and "decisive": its decisive facts, as
+ * "missing" lists its missing facts. */
+static void junknown(jout *o, const report *r, const vendor_result *vr,
+                     uint32_t i) {
+  const rule_unknown *u = render_unknown(r, vr, i, o->b);
+  if (!u)
+    return;
+  jmaybe(o, -1, "applies_if", u->r.applies_if);
+  jmaybe(o, -1, "passes_if", u->r.passes_if);
+  if (!u->r.passes_if)
+    jmember(o, -1, "if_applies", verdict_name((verdict)u->r.if_applies));
+  jkey(o, -1, false, "decisive");
+  sb_putc(o->b, '[');
+  for (uint32_t k = 0; k < u->r.nfacts; k++) {
+    sb_puts(o->b, k ? "," : "");
+    jmiss(o, &u->facts[k]);
+  }
+  sb_putc(o->b, ']');
+}
+
 /* A rule's "waiver": whether it applied ("WAIVED") or had expired at
  * the as-of date ("EXPIRED": the verdict stands), then what the waivers
  * file says. The verdict stays the rule's own: a reader sorting by
@@ -215,6 +242,8 @@ static void jrule(jout *o, const report *r, const vendor_result *vr,
   jkey(o, -1, true, "id");
   out_json_str(o->b, ru->id);
   jmember(o, -1, "verdict", verdict_name(rr->v));
+  if (vr->was)
+    jmember(o, -1, "was", verdict_name((verdict)(vr->was[i] - 1)));
   if (o->compact)
     jmember(o, -1, "severity", severity_name(ru->sev));
   jfacts(o, r, vr, i, false);
@@ -223,6 +252,7 @@ static void jrule(jout *o, const report *r, const vendor_result *vr,
     sb_put_uint(o->b, rr->more);
   }
   jfacts(o, r, vr, i, true);
+  junknown(o, r, vr, i);
   jmaybe(o, -1, "message", report_message(r, vr, i));
   jmaybe(o, -1, "reason", rr->reason);
   if (rr->waiver)
@@ -286,6 +316,15 @@ static void jvendor(jout *o, int level, const report *r, uint32_t j,
   sb_puts(o->b, vr->compliant ? "true" : "false");
   jkey(o, in, false, "summary");
   jsummary(o, vr);
+  if (vr->assumed) { /* the paths --assume set: a what-if */
+    jkey(o, in, false, "assumed");
+    sb_putc(o->b, '[');
+    for (uint32_t k = 0; k < vr->assumed->n; k++) {
+      sb_puts(o->b, k ? "," : "");
+      json_write(o->b, vr->assumed->items[k], 0);
+    }
+    sb_putc(o->b, ']');
+  }
   jkey(o, in, false, "rules");
   sb_putc(o->b, '[');
   for (uint32_t i = 0; i < p->nrules; i++) {

@@ -55,7 +55,7 @@ static void failure_text(const report *r, const vendor_result *vr,
       out_xml(b, f[k].path);
       sb_puts(b, f[k].withheld ? " (withheld)" : "");
     }
-  const char *res = render_residual(r, vr, i);
+  const char *res = render_residual(r, vr, i, b);
   if (res) {
     sb_puts(b, "\npasses if: ");
     out_xml(b, res);

@@ -116,8 +116,8 @@ static void rule_row(const renderer *w, const report *r,
     md(b, extra);
     sb_puts(b, c.len > 3 ? "<br>" : "");
   }
-  const char *res = render_residual(r, vr, i);
-  if (res) { /* TODO(#9): filled once residuals land */
+  const char *res = render_residual(r, vr, i, b);
+  if (res) {
     sb_printf(b, "%s: ", render_word(w->lang, W_RESIDUAL));
     md(b, res);
     sb_puts(b, "<br>");

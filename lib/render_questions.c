@@ -1,299 +1,112 @@
 /*
- * render_questions.c: --questions, the questions to send each vendor for
- * its UNKNOWN rules (render.h). A rule with an `ask` text asks that
- * text; one without asks one question per missing fact; one without
- * either (an UNKNOWN with no fact recorded) asks about the rule itself.
- * Equal questions are asked once per vendor, listing every rule they
- * settle. Each vendor's questions are written as soon as it is checked.
+ * render_questions.c: --questions (--format questions), the questions to
+ * send each vendor about what it did not disclose, as text to paste into
+ * a mail (render.h; the list itself is questions.c's). One language per
+ * run (--lang, Japanese by default): every line is in it, except the
+ * names the vendor and the policy gave themselves. Each vendor's
+ * questions are written as soon as it is checked.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "out.h"
+#include "questions.h"
 #include "render.h"
 
-typedef enum { Q_ASK, Q_PATH, Q_RULE } qkind;
+/* The words of the text, per language. */
+typedef struct words {
+  const char *document, *source, *count, *count_end, *rules, *none;
+  const char *open, *close;
+} words;
 
-typedef struct qkey {
-  qkind kind;
-  const char *text; /* the ask text, the fact path, or the rule id */
-} qkey;
+static const words ja = {
+    "資料", "ファイル", "質問 ", " 件", "対象要件",
+    "質問事項はありません（方針が必要とする事実はすべて開示されています）。",
+    "（", "）"};
+static const words en = {
+    "Document", "Source", "Questions: ", "", "Requirements",
+    "No questions: every fact the policy needs was disclosed.",
+    " (", ")"};
 
-/* One vendor's questions being written. */
-typedef struct qctx {
-  const report *r;
-  const vendor_result *vr;
-  const policy *p;
-  sbuf *out;
-  uint32_t num; /* questions so far */
-} qctx;
+static const words *words_of(lang l) { return l == LANG_EN ? &en : &ja; }
 
-static const char *nz(const char *s) { return s ? s : ""; }
-
-/* The missing facts of rule [i], resolved. */
-static fact_ref *missing(const qctx *c, uint32_t i, uint32_t *n) {
-  fact_ref *f = report_refs(c->r, c->vr, i, true, n);
-  for (uint32_t k = 0; k < *n; k++)
-    c->out->oom |= !report_resolve(c->r, c->vr, &f[k]);
-  return f;
-}
-
-/* Whether rule [i] is UNKNOWN and asks the question [k]. */
-static bool rule_asks(const qctx *c, uint32_t i, qkey k) {
-  const rule *ru = &c->p->rules[i];
-  if (c->vr->rules[i].v != VD_UNKNOWN)
-    return false;
-  uint32_t n;
-  fact_ref *f = missing(c, i, &n);
-  if (ru->ask)
-    return k.kind == Q_ASK && strcmp(ru->ask, k.text) == 0;
-  if (k.kind == Q_RULE)
-    return !n && strcmp(ru->id, k.text) == 0;
-  for (uint32_t m = 0; k.kind == Q_PATH && m < n; m++)
-    if (strcmp(f[m].path, k.text) == 0)
-      return true;
-  return false;
-}
-
-/* Whether a rule before [i], or the same rule's fact before [m], already
- * asked [k]. */
-static bool asked_before(const qctx *c, uint32_t i, uint32_t m, qkey k) {
-  for (uint32_t e = 0; e < i; e++)
-    if (rule_asks(c, e, k))
-      return true;
-  uint32_t n;
-  fact_ref *f = missing(c, i, &n);
-  for (uint32_t e = 0; k.kind == Q_PATH && e < m && e < n; e++)
-    if (strcmp(f[e].path, k.text) == 0)
-      return true;
-  return false;
-}
-
-/* The first missing fact [path] among the UNKNOWN rules that is
- * withheld or has a citation; else the first one at all. */
-static const fact_ref *find_miss(const qctx *c, const char *path) {
-  const fact_ref *found = NULL;
-  for (uint32_t i = 0; i < c->p->nrules; i++) {
-    uint32_t n;
-    fact_ref *f = missing(c, i, &n);
-    for (uint32_t m = 0; m < n; m++) {
-      if (strcmp(f[m].path, path) != 0)
-        continue;
-      if (f[m].withheld || f[m].evidence)
-        return &f[m];
-      found = found ? found : &f[m];
-    }
-  }
-  return found;
-}
-
-/* Put the lines of a question, each after the first starting at [ind]. */
-static void q_line(sbuf *out, size_t ind, const char *label,
-                   const char *text) {
-  out_spaces(out, ind);
-  sb_puts(out, label);
-  out_para(out, text, ind + out_width(label));
-  sb_putc(out, '\n');
-}
-
-/* A fact's description as the two names of a question: [ja] ([jalen]
- * bytes) for the Japanese line, [en] (NULL: none) for the English one. */
-typedef struct desc_parts {
-  const char *ja, *en;
-  size_t jalen;
-} desc_parts;
-
-static bool ascii_only(const char *s) {
-  for (; *s; s++)
-    if ((unsigned char)*s >= 0x80)
-      return false;
-  return true;
-}
-
-/* Split the description [d] written "日本語 / English" (the convention of
- * stdlib/vendor_schema.pol) at the first "/ " that has non-ASCII text
- * before it and only ASCII after; one that is not so written is all
- * [ja]. */
-static desc_parts split_desc(const char *d) {
-  desc_parts r = {d, NULL, strlen(d)};
-  bool wide = false;
-  for (const char *q = d; *q; q++) {
-    wide |= (unsigned char)*q >= 0x80;
-    if (!wide || q[0] != '/' || q[1] != ' ' || !ascii_only(q + 2))
-      continue;
-    r.jalen = (size_t)(q - d);
-    while (r.jalen > 0 && d[r.jalen - 1] == ' ')
-      r.jalen--;
-    r.en = q + 2;
-    break;
-  }
-  return r;
-}
-
-/* The Japanese line of the question for [f], named [dp]. */
-static void path_question_ja(sbuf *t, const fact_ref *f,
-                             const desc_parts *dp) {
-  if (dp->jalen) {
-    sb_put(t, dp->ja, dp->jalen);
-    sb_printf(t, "（%s）", f->path);
-  } else {
-    sb_printf(t, "%s ", f->path);
-  }
-  if (f->withheld)
-    sb_puts(t, "は非開示とのことですが、当社の調達要件の確認に必要な情報"
-               "です。開示について再度ご検討いただけますでしょうか。");
-  else
-    sb_puts(t, "について、ご教示ください。");
-}
-
-/* The English line of the question for [f], named [dp]. */
-static void path_question_en(sbuf *t, const fact_ref *f,
-                             const desc_parts *dp) {
-  if (f->withheld && dp->en)
-    sb_printf(t, "You declined to disclose %s (%s).", dp->en, f->path);
-  else if (f->withheld)
-    sb_printf(t, "You declined to disclose %s.", f->path);
-  else if (dp->en)
-    sb_printf(t, "Please tell us: %s (%s).", dp->en, f->path);
-  else
-    sb_printf(t, "Please tell us about %s.", f->path);
-  if (f->withheld)
-    sb_puts(t, " We need it to assess our requirements; would you "
-               "reconsider disclosing it?");
-}
-
-/* The question generated for the missing fact [f]: Japanese, then the
- * same in English, then the citation of a refusal. The fact's declared
- * description names it when the policy has one. */
-static void path_question(const qctx *c, const fact_ref *f, size_t ind) {
-  const fact_decl *d = policy_fact(c->p, f->path);
-  desc_parts dp = split_desc(d && d->desc ? d->desc : "");
-  sbuf t;
-  sb_init(&t, &c->out->m);
-  path_question_ja(&t, f, &dp);
-  out_text(c->out, t.p);
-  sb_putc(c->out, '\n');
-  t.len = 0;
-  path_question_en(&t, f, &dp);
-  q_line(c->out, ind, "", t.p);
-  c->out->oom |= t.oom;
-  sb_free(&t);
-  if (f->evidence)
-    q_line(c->out, ind, "根拠 / evidence: ", f->evidence->data);
-}
-
-/* For an `ask` question: a note naming the withheld facts of the rule
- * that asks it, since the author's text cannot know of the refusal. */
-static void withheld_note(const qctx *c, uint32_t i, size_t ind) {
-  bool any = false;
-  uint32_t n;
-  fact_ref *f = missing(c, i, &n);
-  for (uint32_t m = 0; m < n; m++) {
-    if (!f[m].withheld)
-      continue;
-    if (!any) {
-      out_spaces(c->out, ind);
-      sb_puts(c->out, "※ 非開示とのご回答をいただいている項目 / withheld:");
-    }
-    sb_puts(c->out, any ? ", " : " ");
-    out_text(c->out, f[m].path);
-    any = true;
-  }
-  if (any)
-    sb_putc(c->out, '\n');
-}
-
-/* The question text of [k], first asked by rule [i]. */
-static void question_text(const qctx *c, uint32_t i, qkey k, size_t ind) {
-  const rule *ru = &c->p->rules[i];
-  if (k.kind == Q_PATH) {
-    path_question(c, find_miss(c, k.text), ind);
+/* "document (version V, date)" in the list's language. */
+static void document(sbuf *t, const vendor_result *vr, lang l) {
+  if (l == LANG_EN) {
+    render_document(t, vr);
     return;
   }
-  if (k.kind == Q_ASK) {
-    out_para(c->out, k.text, ind);
-    sb_putc(c->out, '\n');
-    withheld_note(c, i, ind);
+  if (vr->document)
+    sb_puts(t, vr->document);
+  if (!vr->version && !vr->date)
     return;
-  }
-  sb_puts(c->out, "「");
-  out_text(c->out, nz(ru->title));
-  sb_puts(c->out, "」の判断に必要な情報をご教示ください。\n");
-  out_spaces(c->out, ind);
-  sb_puts(c->out,
-          "Please provide what we need to assess this requirement.\n");
+  sb_puts(t, "（");
+  if (vr->version)
+    sb_printf(t, "版 %s", vr->version);
+  if (vr->version && vr->date)
+    sb_puts(t, "、");
+  if (vr->date)
+    sb_puts(t, vr->date);
+  sb_puts(t, "）");
 }
 
-/* "対象要件 / rules: ids" of every rule that asks [k]. */
-static void question_rules(const qctx *c, qkey k, size_t ind) {
-  bool first = true;
-  out_spaces(c->out, ind);
-  sb_puts(c->out, "対象要件 / rules:");
-  for (uint32_t i = 0; i < c->p->nrules; i++) {
-    if (!rule_asks(c, i, k))
-      continue;
-    sb_puts(c->out, first ? " " : ", ");
-    out_text(c->out, c->p->rules[i].id);
-    first = false;
-  }
-  sb_putc(c->out, '\n');
-}
-
-/* Number and put question [k] unless an earlier rule asked it. */
-static void maybe_ask(qctx *c, uint32_t i, uint32_t m, qkey k) {
-  if (asked_before(c, i, m, k))
-    return;
-  char head[16];
-  int len = snprintf(head, sizeof head, "%u. ", ++c->num);
-  sb_puts(c->out, c->num > 1 ? "\n" : "");
-  sb_puts(c->out, head);
-  question_text(c, i, k, (size_t)len);
-  question_rules(c, k, (size_t)len);
-}
-
-/* The questions of one UNKNOWN rule: its ask text, or one per missing
- * fact, or one about the rule. */
-static void rule_questions(qctx *c, uint32_t i) {
-  const rule *ru = &c->p->rules[i];
-  if (c->vr->rules[i].v != VD_UNKNOWN)
-    return;
-  if (ru->ask) {
-    maybe_ask(c, i, 0, (qkey){Q_ASK, ru->ask});
-    return;
-  }
-  uint32_t n;
-  fact_ref *f = missing(c, i, &n);
-  for (uint32_t m = 0; m < n; m++)
-    maybe_ask(c, i, m, (qkey){Q_PATH, f[m].path});
-  if (!n)
-    maybe_ask(c, i, 0, (qkey){Q_RULE, ru->id});
-}
-
-/* "■ name（service）" and the document and source lines. */
-static void question_heading(sbuf *out, const vendor_result *vr) {
+/* "■ name（service）", then the document and source lines. */
+static void heading(sbuf *out, const vendor_result *vr, lang l) {
+  const words *w = words_of(l);
   sb_puts(out, "■ ");
   out_text(out, vr->name);
   if (vr->service) {
-    sb_puts(out, "（");
+    sb_puts(out, w->open);
     out_text(out, vr->service);
-    sb_puts(out, "）");
+    sb_puts(out, w->close);
   }
   sb_putc(out, '\n');
   sbuf t;
   sb_init(&t, &out->m);
-  render_document(&t, vr);
+  document(&t, vr, l);
   if (t.len) {
-    sb_puts(out, "  document: ");
+    sb_printf(out, "  %s: ", w->document);
     out_text(out, t.p);
     sb_putc(out, '\n');
   }
   out->oom |= t.oom;
   sb_free(&t);
   if (vr->source) {
-    sb_puts(out, "  source: ");
+    sb_printf(out, "  %s: ", w->source);
     out_text(out, vr->source);
     sb_putc(out, '\n');
   }
+}
+
+/* "対象要件: [必須] title; [推奨] title" */
+static void settles(sbuf *out, const policy *p, const question *q, lang l,
+                    size_t ind) {
+  out_spaces(out, ind);
+  sb_printf(out, "%s:", words_of(l)->rules);
+  for (uint32_t k = 0; k < q->nrules; k++) {
+    const rule *ru = &p->rules[q->rules[k]];
+    sb_printf(out, "%s[%s] ", k ? "; " : " ", questions_severity(ru->sev, l));
+    out_text(out, questions_rule_name(ru, l));
+  }
+  sb_putc(out, '\n');
+}
+
+static void one(sbuf *out, const policy *p, const question *q, uint32_t num,
+                lang l) {
+  char head[16];
+  int len = snprintf(head, sizeof head, "%u. ", num);
+  size_t ind = len > 0 ? (size_t)len : 0;
+  sb_puts(out, num > 1 ? "\n" : "");
+  sb_puts(out, head);
+  out_para(out, q->text, ind);
+  sb_putc(out, '\n');
+  if (q->note) {
+    out_spaces(out, ind);
+    sb_puts(out, l == LANG_JA ? "※ " : "Note: ");
+    out_para(out, q->note, ind + (l == LANG_JA ? 3 : 6));
+    sb_putc(out, '\n');
+  }
+  settles(out, p, q, l, ind);
 }
 
 static void questions_none(renderer *w, sbuf *out) {
@@ -303,15 +116,26 @@ static void questions_none(renderer *w, sbuf *out) {
 
 static void questions_chunk(const renderer *w, const report *r, uint32_t j,
                             sbuf *out) {
-  qctx c = {r, &r->vendors[j], r->pol, out, 0};
-  POL_UNUSED(w);
-  question_heading(out, c.vr);
+  const vendor_result *vr = &r->vendors[j];
+  lang l = w->lang;
+  arena a;
+  qlist ql;
+  arena_init(&a, 0, &r->a.m);
+  heading(out, vr, l);
+  if (!questions_build(r, vr, l, &a, &ql)) {
+    out->oom = true;
+    arena_free(&a);
+    return;
+  }
+  if (ql.n)
+    sb_printf(out, "  %s%u%s\n", words_of(l)->count, ql.n,
+              words_of(l)->count_end);
   sb_putc(out, '\n');
-  for (uint32_t i = 0; i < r->pol->nrules; i++)
-    rule_questions(&c, i);
-  if (!c.num)
-    sb_puts(out, "質問事項はありません。 / No questions: every fact the "
-                 "policy needs was disclosed.\n");
+  for (uint32_t i = 0; i < ql.n; i++)
+    one(out, r->pol, &ql.q[i], i + 1, l);
+  if (!ql.n)
+    sb_printf(out, "%s\n", words_of(l)->none);
+  arena_free(&a);
 }
 
 /* A blank line between vendors. */

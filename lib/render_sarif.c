@@ -106,7 +106,7 @@ static void result_text(const report *r, const vendor_result *vr,
   for (uint32_t k = 0; k < n; k++)
     if (render_resolve(r, vr, &f[k], t))
       sb_printf(t, "%s%s", k ? ", " : "; missing: ", f[k].path);
-  const char *res = render_residual(r, vr, i);
+  const char *res = render_residual(r, vr, i, t);
   if (res)
     sb_printf(t, "; passes if %s", res);
 }

@@ -53,7 +53,7 @@ static void diagnostics(const report *r, const vendor_result *vr,
   for (uint32_t k = 0; k < n; k++)
     if (render_resolve(r, vr, &f[k], b))
       yaml_line(b, "missing", f[k].path);
-  yaml_line(b, "residual", render_residual(r, vr, i));
+  yaml_line(b, "residual", render_residual(r, vr, i, b));
   sb_puts(b, "  ...\n");
 }
 

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "out.h"
+#include "pol.h"
 #include "render.h"
 
 #define GAP 2          /* columns between table cells */
@@ -170,6 +171,15 @@ static void vendor_header(const vendor_result *vr, sbuf *out) {
   label_line(out, "Service", vr->service);
   label_line(out, "Document", t.p);
   label_line(out, "Source", vr->source);
+  t.len = 0;
+  for (uint32_t i = 0; vr->assumed && i < vr->assumed->n; i++) {
+    val p = vr->assumed->items[i];
+    if (p.kind == V_STRING)
+      sb_printf(&t, "%s%s", t.len ? ", " : "", p.as.s->data);
+  }
+  if (t.len)
+    sb_puts(&t, " (--assume: a what-if, not the vendor's words)");
+  label_line(out, "Assumed", t.len ? t.p : NULL);
   out->oom |= t.oom;
   sb_free(&t);
 }
@@ -239,6 +249,8 @@ static void used_line(sbuf *out, const fact_ref *f, const str *cited) {
   }
   sb_puts(out, " = ");
   value_text(out, report_value(f));
+  if (f->assumed)
+    sb_puts(out, "  (assumed)");
   if (f->decided)
     sb_puts(out, "  (decided)");
   sb_putc(out, '\n');
@@ -262,6 +274,24 @@ static void para_line(sbuf *out, const char *label, const char *text) {
   detail(out, 0, label);
   out_para(out, text, DETAIL_COL + strlen(label));
   sb_putc(out, '\n');
+}
+
+/* An UNKNOWN rule's residual ("applies if", "passes if") and its
+ * decisive facts, each marked withheld or not disclosed, with the
+ * citation of a refusal. false when it has no residual to show (then the
+ * missing facts are listed as they were found). */
+static bool unknown_lines(sbuf *out, const report *r,
+                          const vendor_result *vr, uint32_t i) {
+  const rule_unknown *u = render_unknown(r, vr, i, out);
+  if (!u)
+    return false;
+  para_line(out, "applies if: ", u->r.applies_if);
+  para_line(out, "passes if: ", u->r.passes_if);
+  if (!u->r.passes_if)
+    para_line(out, "if it applies: ", verdict_name((verdict)u->r.if_applies));
+  for (uint32_t k = 0; k < u->r.nfacts; k++)
+    missing_line(out, &u->facts[k]);
+  return true;
 }
 
 /* The head line of a rule's block: verdict (WAIVED for a waived one, the
@@ -303,6 +333,8 @@ static void rule_facts(sbuf *out, const report *r, const vendor_result *vr,
     sb_printf(out, OUT_ELLIPSIS " and %u more facts read\n",
               vr->rules[i].more);
   }
+  if (unknown_lines(out, r, vr, i))
+    return;
   f = report_refs(r, vr, i, true, &n);
   for (uint32_t k = 0; k < n; k++)
     if (report_resolve(r, vr, &f[k]))
@@ -350,6 +382,8 @@ static void rule_block(sbuf *out, const report *r, const vendor_result *vr,
   const rule_result *rr = &vr->rules[i];
   rule_head(out, ru, rr, idw, flags);
   from_line(out, r->pol, ru);
+  if (vr->was && vr->was[i] - 1 != (int)rr->v)
+    para_line(out, "was: ", verdict_name((verdict)(vr->was[i] - 1)));
   refs_line(out, ru);
   rule_facts(out, r, vr, i);
   if (rr->v == VD_SKIPPED && ru->when_text)

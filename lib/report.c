@@ -45,6 +45,7 @@ static void work_free(report *r, struct check_work *w);
 
 void report_free(report *r) {
   work_free(r, r->work);
+  report_residual_free(r);
   mem_free(&r->a.m, r->vendors);
   mem_free(&r->a.m, r->refs);
   mem_free(&r->a.m, r->seen);
@@ -93,6 +94,8 @@ static void metadata(report *r, vendor_result *vr, const map *vars,
   vr->evidence = e && e->kind == V_MAP ? e->as.m : NULL;
   const val *w = field(vars, "$withheld");
   vr->withheld = w && w->kind == V_LIST ? w->as.l : NULL;
+  const val *as = r->base ? field(vars, "$assumed") : NULL; /* what-if */
+  vr->assumed = as && as->kind == V_LIST ? as->as.l : NULL;
 }
 
 /* ==== a set of places ==================================================== */
@@ -400,8 +403,9 @@ static void add_chain(report *r, const vm *v, size_t i, misses *m) {
  * did not extend further. */
 static void collect_missing(report *r, const vm *v, seen_set *s,
                             misses *m) {
-  for (size_t i = 0; i < v->ntrace; i++)
-    if (v->trace[i].what == TR_DEEPER)
+  for (size_t i = 0; i < v->ntrace; i++) /* went deeper, or was only
+                                             tested for presence */
+    if (v->trace[i].what == TR_DEEPER || v->trace[i].what == TR_TESTED)
       seen_add(s, &v->trace[v->trace[i].entry], SEEN_EXT);
   for (size_t i = 0; i < v->ntrace; i++) {
     uint8_t w = v->trace[i].what;
@@ -633,6 +637,43 @@ static void check_rule(rule_ctx *c, const rule *ru, rule_result *rr) {
     rr->msg_vals = message_values(c, ru);
 }
 
+/* The verdict of [x], the result of `when` or `require`. */
+static verdict verdict_of(val x, bool when) {
+  if (x.kind == V_BOOL)
+    return x.as.b ? VD_PASS : when ? VD_SKIPPED : VD_FAIL;
+  if (x.kind == V_ERROR && x.as.e->kind == ERR_ABSENT &&
+      (x.as.e->flags & ERRF_FACT))
+    return VD_UNKNOWN;
+  return VD_ERROR;
+}
+
+/* Rule [ru]'s verdict over [vars], untraced: what it was before the
+ * assumptions (vendor_result.was). */
+static verdict plain_verdict(report *r, vm *v, const rule *ru,
+                             const map *vars) {
+  verdict w = VD_PASS;
+  bool tracing = v->tracing;
+  v->tracing = false;
+  if (ru->when >= 0)
+    w = verdict_of(vm_run(v, r->pol->prog, (uint32_t)ru->when, vars), true);
+  if (w == VD_PASS)
+    w = verdict_of(vm_run(v, r->pol->prog, ru->require, vars), false);
+  v->tracing = tracing;
+  return w;
+}
+
+/* With assumptions: rules [first, to)'s verdicts over the facts without
+ * them, into vr->was. */
+static bool was_verdicts(report *r, vm *v, vendor_result *vr,
+                         uint32_t first, uint32_t to) {
+  if (!(vr->was = arena_zalloc(&r->a, r->pol->nrules + 1)))
+    return false;
+  for (uint32_t i = first; i < to; i++)
+    vr->was[i] =
+        (uint8_t)(1 + plain_verdict(r, v, &r->pol->rules[i], r->base));
+  return true;
+}
+
 /* ==== one vendor ========================================================= */
 
 static void tally(const report *r, vendor_result *vr) {
@@ -676,6 +717,8 @@ static int check_rules(report *r, vm *v, const map *vars, const char *name,
   if (!wk)
     return POL_ENOMEM;
   rule_ctx c = {r, v, vars, &wk->miss, &wk->places, false};
+  r->max_steps = v->max_steps; /* for residuals, worked out later */
+  r->max_memory = v->max_memory;
   metadata(r, vr, vars, name);
   bool tracing = v->tracing;
   v->tracing = true;
@@ -683,6 +726,8 @@ static int check_rules(report *r, vm *v, const map *vars, const char *name,
     check_rule(&c, &r->pol->rules[i], &vr->rules[i]);
     c.interrupted |= v->interrupt && v->interrupt(v->interrupt_user);
   }
+  if (r->base && !was_verdicts(r, v, vr, first, to))
+    return POL_ENOMEM;
   v->tracing = tracing;
   if (c.interrupted || r->oom || r->a.failed) {
     r->nrefs = nrefs; /* the vendor is not added */

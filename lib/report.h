@@ -16,6 +16,7 @@
 #define POL_REPORT_H
 
 #include "policy.h"
+#include "residual.h"
 #include "vm.h"
 
 typedef enum { VD_PASS, VD_FAIL, VD_UNKNOWN, VD_ERROR, VD_SKIPPED } verdict;
@@ -58,6 +59,7 @@ typedef struct fact_ref {
                            or for size(P) P's */
   bool withheld;        /* MISSING: listed (or under a path listed) in
                            $withheld */
+  bool assumed;         /* READ: the value is an assumption ($assumed) */
   bool resolved;        /* path, evidence and withheld are filled */
   bool detached;        /* READ: [value] holds a copy (report_detach) */
   val value;            /* SIZE, and READ once detached */
@@ -69,6 +71,16 @@ typedef struct seen_place {
   uint32_t n;
   uint32_t gen;  /* the set's generation that filled it; else empty */
 } seen_place;
+
+/* What an UNKNOWN rule still depends on (residual.h), with the marks of
+ * its decisive facts, worked out when first read (report_residual.c). */
+typedef struct rule_unknown {
+  int status;           /* POL_OK; else why there is no residual */
+  residual r;
+  fact_ref *facts;      /* the decisive facts, as missing facts (FR_MISSING,
+                           resolved: path, withheld, the citation of a
+                           refusal), r.nfacts of them */
+} rule_unknown;
 
 /* A waiver (waivers.c): one rule's non-PASS accepted for one vendor,
  * until a date. */
@@ -115,7 +127,14 @@ typedef struct vendor_result {
   const map *vars;      /* the fact set (NULL after report_detach) */
   const map *evidence;  /* $evidence, or NULL */
   const list *withheld; /* $withheld, or NULL */
+  const list *assumed;  /* $assumed (pol_facts_assume), or NULL */
   rule_result *rules;   /* one per policy rule, in policy order */
+  /* (kept out of rule_result, which checking clears for every rule:) */
+  rule_unknown **unknowns; /* per rule, its residual once read; the
+                           array is made when the first is read */
+  uint8_t *was;         /* checked with assumptions (pol_facts_assume):
+                           per rule 1 + its verdict without them; else
+                           NULL */
   bool compliant;
   uint32_t count[5][3]; /* [verdict][severity], waived or not */
   uint32_t nwaived;     /* rules whose verdict a waiver accepted */
@@ -134,6 +153,11 @@ typedef struct report {
   fact_ref *refs;       /* every vendor's facts; heap, kept on reset */
   size_t nrefs, cap_refs;
   struct check_work *work; /* scratch of checking, kept (report.c) */
+  residual_ctx *rctx;   /* for residuals, made when first needed */
+  const map *base;      /* during one check of assumed facts: the facts
+                           without the assumptions, for rule_result.was */
+  uint64_t max_steps;   /* the limits of the last check, for residuals */
+  size_t max_memory;
   void *seen;           /* scratch set of the trace's places (report.c) */
   size_t cap_seen;
   uint32_t seen_gen;
@@ -188,6 +212,9 @@ POL_INTERNAL bool report_resolve(const report *r, const vendor_result *vr,
                                  fact_ref *f);
 /* The value a READ [f] refers to. */
 POL_INTERNAL val report_value(const fact_ref *f);
+/* Append one step of a fact path, by the key [k], to [b]: .k for an
+ * identifier, else ["k"] or [k]; at the [root] a variable name as is. */
+POL_INTERNAL void report_key_step(sbuf *b, val k, bool root);
 /* Append the CEL path of the place [obj]/[entry] (a container of kind
  * [okind] and one of its entries) to [b]: a.b["c d"][2]. */
 POL_INTERNAL void report_place(sbuf *b, const void *obj, int okind,
@@ -204,6 +231,25 @@ POL_INTERNAL bool report_cites_other(const fact_ref *f);
  * refers to into its own arena, so the fact sets may go. false on out of
  * memory. */
 POL_INTERNAL bool report_detach(report *r);
+/* ---- residuals, worked out on demand (report_residual.c) ---- */
+
+/* The residual of rule [i] of vendor [vr] when it is UNKNOWN, worked out
+ * once (then cached); NULL for another verdict, or on out of memory. Its
+ * status says whether there is one. */
+POL_INTERNAL const rule_unknown *report_unknown(const report *r,
+                                                const vendor_result *vr,
+                                                uint32_t i);
+/* Free the VM and scratch of residuals (report_free). */
+POL_INTERNAL void report_residual_free(report *r);
+/* Work out the residual of every UNKNOWN rule of [vr] (before its fact
+ * set goes: report_detach). false on out of memory. */
+POL_INTERNAL bool report_unknowns(report *r, vendor_result *vr);
+/* Mark the missing fact [f] of vendor [vr], whose path is set (its
+ * steps ending at [ends]): withheld or not, and the citation of a
+ * refusal; [f] is resolved then (report_path.c). */
+POL_INTERNAL void report_mark(const vendor_result *vr, fact_ref *f,
+                              const uint32_t *ends, uint32_t nends);
+
 /* The facts of rule [i] of vendor [vr]: used ([missing] false) or
  * missing; *[n] gets their number. */
 POL_INTERNAL fact_ref *report_refs(const report *r, const vendor_result *vr,

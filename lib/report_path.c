@@ -14,6 +14,8 @@
 
 #include <string.h>
 
+#include "pol.h"
+
 /* The containers from [obj] up to the root: at most this many. */
 #define PATH_DEPTH_MAX (POL_MAX_JSON_DEPTH + 2)
 
@@ -50,7 +52,7 @@ static bool identifier(const str *s) {
 
 /* One step down, by the key [k]: .k, ["k"] or [k]; at the root a
  * variable name as it is. */
-static void key_step(sbuf *b, val k, bool root) {
+void report_key_step(sbuf *b, val k, bool root) {
   if (k.kind == V_STRING && root) {
     sb_put(b, k.as.s->data, k.as.s->len);
   } else if (k.kind == V_STRING && identifier(k.as.s)) {
@@ -67,7 +69,7 @@ static void key_step(sbuf *b, val k, bool root) {
 static void entry_step(sbuf *b, const void *obj, int okind, uint32_t entry,
                        bool root) {
   if (okind == V_MAP) {
-    key_step(b, ((const map *)obj)->keys[entry], root);
+    report_key_step(b, ((const map *)obj)->keys[entry], root);
     return;
   }
   sb_putc(b, '[');
@@ -121,10 +123,10 @@ static void ref_path(sbuf *b, const fact_ref *f, size_t *ends, int *nends) {
   if (f->kind == FR_READ)
     entry_step(b, f->obj, f->okind, f->entry, root);
   else
-    key_step(b, f->key, root);
+    report_key_step(b, f->key, root);
   ends[(*nends)++] = b->len;
   for (uint32_t i = 0; i < f->nsuffix && *nends < PATH_DEPTH_MAX; i++) {
-    key_step(b, f->suffix[i], false);
+    report_key_step(b, f->suffix[i], false);
     ends[(*nends)++] = b->len;
   }
 }
@@ -179,7 +181,7 @@ static const str *find_evidence(const map *ev, const char *path,
 }
 
 /* Whether the path in [b] ([len] bytes), or a path above it, is listed
- * in $withheld. */
+ * in [w] ($withheld, or $assumed). */
 static bool is_withheld(const list *w, const char *path, size_t len) {
   for (uint32_t i = 0; w && i < w->n; i++) {
     const val *x = &w->items[i];
@@ -191,6 +193,20 @@ static bool is_withheld(const list *w, const char *path, size_t len) {
       return true;
   }
   return false;
+}
+
+void report_mark(const vendor_result *vr, fact_ref *f, const uint32_t *ends,
+                 uint32_t nends) {
+  size_t e[PATH_DEPTH_MAX];
+  int n = 0;
+  for (uint32_t i = 0; i < nends && n < PATH_DEPTH_MAX; i++)
+    e[n++] = ends[i];
+  f->kind = FR_MISSING;
+  f->withheld = is_withheld(vr->withheld, f->path, strlen(f->path));
+  f->evidence = f->withheld ? find_evidence(vr->evidence, f->path, e, n,
+                                            &f->ev_len)
+                            : NULL;
+  f->resolved = true;
 }
 
 bool report_resolve(const report *r, const vendor_result *vr, fact_ref *f) {
@@ -205,10 +221,13 @@ bool report_resolve(const report *r, const vendor_result *vr, fact_ref *f) {
   sb_putc(b, '\0');
   if (b->oom || !(f->path = arena_strndup(&w->a, b->p, b->len - 1)))
     return false;
-  if (f->kind == FR_MISSING)
-    f->withheld = is_withheld(vr->withheld, b->p, b->len - 1);
   f->ev_off = f->kind == FR_SIZE ? 5 : 0; /* past "size(" */
-  if (f->kind != FR_MISSING || f->withheld) /* a refusal's citation */
+  size_t len = b->len - 1 - (f->kind == FR_SIZE ? 6 : 0);
+  if (f->kind == FR_MISSING)
+    f->withheld = is_withheld(vr->withheld, b->p, len);
+  else /* a value given by an assumption, or inside one */
+    f->assumed = is_withheld(vr->assumed, b->p + f->ev_off, len);
+  if ((f->kind != FR_MISSING || f->withheld) && !f->assumed)
     f->evidence = find_evidence(vr->evidence, b->p + f->ev_off, ends, nends,
                                 &f->ev_len);
   f->resolved = true;
@@ -222,6 +241,13 @@ static bool detach_vendor(report *r, vendor_result *vr) {
   for (size_t i = 0; i < POL_COUNTOF(s); i++)
     if (*s[i] && !(*s[i] = arena_strndup(&r->a, *s[i], strlen(*s[i]))))
       return false;
+  if (vr->assumed) { /* the reports show it */
+    val a = val_deepcopy(&r->a, (val){.kind = V_LIST, .as.l = (list *)
+                                                          vr->assumed});
+    if (a.kind == V_ERROR)
+      return false;
+    vr->assumed = a.as.l;
+  }
   vr->vars = NULL;
   vr->evidence = NULL;
   vr->withheld = NULL;
@@ -248,11 +274,27 @@ static bool detach_ref(report *r, const vendor_result *vr, fact_ref *f) {
   return true;
 }
 
+/* The residuals of [vr]'s UNKNOWN rules, worked out now, with their
+ * citations copied. */
+static bool detach_unknowns(report *r, vendor_result *vr) {
+  if (!report_unknowns(r, vr))
+    return false;
+  for (uint32_t i = 0; i < r->pol->nrules; i++) {
+    rule_unknown *u = vr->unknowns ? vr->unknowns[i] : NULL;
+    for (uint32_t k = 0; u && u->status == POL_OK && k < u->r.nfacts; k++)
+      if (!detach_ref(r, vr, &u->facts[k]))
+        return false;
+  }
+  return true;
+}
+
 bool report_detach(report *r) {
   for (uint32_t j = 0; j < r->nvendors; j++) {
     vendor_result *vr = &r->vendors[j];
     if (!vr->vars)
       continue; /* detached before */
+    if (!detach_unknowns(r, vr))
+      return false;
     for (uint32_t i = 0; i < r->pol->nrules; i++) {
       rule_result *rr = &vr->rules[i];
       for (uint32_t k = 0; k < rr->nused + rr->nmissing; k++)

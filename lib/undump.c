@@ -554,6 +554,26 @@ static bool read_message(reader *r, rule *ru) {
   return !r->failed;
 }
 
+/* Where an expression's text is: its line and column are counted in
+ * the source (read before), and verify.c checks the span lies in it. */
+static void get_expr_src(reader *r, expr_src *e) {
+  e->src = get_u32(r);
+  e->off = get_u32(r);
+  e->len = get_u32(r);
+  e->line = e->col = 1;
+  if (e->src >= r->prog->nsrcs || e->off > r->prog->srcs[e->src].len)
+    return;
+  const char *t = r->prog->srcs[e->src].text;
+  for (uint32_t i = 0; i < e->off; i++) {
+    if (t[i] == '\n') {
+      e->line++;
+      e->col = 1;
+    } else if (((unsigned char)t[i] & 0xc0) != 0x80) { /* code points */
+      e->col++;
+    }
+  }
+}
+
 static bool read_rule(reader *r, rule *ru) {
   ru->id = need_str(r, "rule id");
   ru->title = need_str(r, "rule title");
@@ -579,6 +599,8 @@ static bool read_rule(reader *r, rule *ru) {
   ru->file = need_str(r, "rule file");
   ru->line = get_u32(r);
   ru->col = get_u32(r);
+  get_expr_src(r, &ru->when_at);
+  get_expr_src(r, &ru->require_at);
   return !r->failed;
 }
 
@@ -651,6 +673,21 @@ static bool read_facts(reader *r) {
   return finish(r);
 }
 
+static bool read_lets(reader *r) {
+  policy *p = r->pol;
+  if (!begin(r, "LETS"))
+    return false;
+  uint32_t n = get_count(r, 16, "let");
+  if (!(p->lets = table(r, n, sizeof *p->lets)))
+    return false;
+  for (uint32_t i = 0; i < n && !r->failed; i++) {
+    p->lets[i].name = need_str(r, "let name");
+    get_expr_src(r, &p->lets[i].at);
+    p->nlets = i + 1;
+  }
+  return !r->failed && finish(r);
+}
+
 /* ==== the file =========================================================== */
 
 static uint32_t le32(const unsigned char *b) {
@@ -683,7 +720,7 @@ static bool header_ok(reader *r, size_t len) {
 static bool read_all(reader *r) {
   return read_strings(r) && read_consts(r) && read_fns(r) && read_code(r) &&
          read_sources(r) && read_header(r) && read_rules(r) &&
-         read_facts(r);
+         read_facts(r) && read_lets(r);
 }
 
 static policy *new_policy(const mem *m) {
@@ -718,6 +755,7 @@ int undump_policy(const mem *m, const void *data, size_t len,
   if (!r.pol)
     return nomem(&r), POL_ENOMEM;
   r.prog = r.pol->prog;
+  r.pol->hosts = hosts;
   bool ok = read_all(&r);
   if (ok && (r.pol->a.failed || r.prog->a.failed))
     ok = nomem(&r); /* a string or table of the policy may be missing */

@@ -150,7 +150,8 @@ static int operands(verifier *v, uint32_t pc) {
   switch (INS_OP(w)) {
   case OP_CONST: return const_ok(v, pc, a, false);
   case OP_LOADVAR: case OP_SELECT: case OP_OPTSELECT: case OP_HAS:
-  case OP_ERROR: case OP_OPTFACT: return const_ok(v, pc, a, true);
+  case OP_ERROR: case OP_OPTFACT: case OP_HASVAR:
+    return const_ok(v, pc, a, true);
   case OP_LOADLOCAL: case OP_STORELOCAL: case OP_COUNT: case OP_APPEND:
   case OP_OPTAPPEND: case OP_PAIR: case OP_OPTPAIR:
     return slots_ok(v, pc, a, 1);
@@ -622,6 +623,42 @@ static int rule_ok(const rule *r, uint32_t i, char *msg, size_t msglen) {
   return POL_OK;
 }
 
+/* An expression's text ([what] of [whose]) lies inside its source. */
+static int text_ok(const policy *p, const expr_src *e, const char *whose,
+                   const char *what, bool optional, char *msg,
+                   size_t msglen) {
+  if (e->src == EXPR_NO_SRC && optional)
+    return POL_OK;
+  if (e->src >= p->prog->nsrcs ||
+      e->off > p->prog->srcs[e->src].len ||
+      e->len > p->prog->srcs[e->src].len - e->off)
+    return pfail(msg, msglen, "%s: the text of its %s is outside the "
+                 "sources", whose, what);
+  return POL_OK;
+}
+
+/* The texts of the rules' expressions and of the lets. */
+static int texts_ok(const policy *p, char *msg, size_t msglen) {
+  for (uint32_t i = 0; i < p->nrules; i++) {
+    const rule *r = &p->rules[i];
+    int rc = text_ok(p, &r->when_at, r->id, "when", r->when < 0, msg,
+                     msglen);
+    if (rc == POL_OK)
+      rc = text_ok(p, &r->require_at, r->id, "require", false, msg, msglen);
+    if (rc != POL_OK)
+      return rc;
+  }
+  for (uint32_t i = 0; i < p->nlets; i++) {
+    if (!p->lets[i].name || !p->lets[i].name[0])
+      return pfail(msg, msglen, "let %u has no name", i);
+    int rc = text_ok(p, &p->lets[i].at, p->lets[i].name, "definition",
+                     false, msg, msglen);
+    if (rc != POL_OK)
+      return rc;
+  }
+  return POL_OK;
+}
+
 /* Every rule expression and message expression, as entries. */
 static verify_entry *entries_of(const policy *p, size_t *n) {
   size_t cap = 1;
@@ -653,6 +690,8 @@ int verify_policy(const policy *p, char *msg, size_t msglen) {
       return rc;
   }
   int rc = facts_ok(p, msg, msglen);
+  if (rc == POL_OK)
+    rc = texts_ok(p, msg, msglen);
   if (rc != POL_OK)
     return rc;
   size_t n;

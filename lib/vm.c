@@ -224,6 +224,17 @@ static val deeper(vm *v, val x, val key, bool konst) {
 
 static val str_val(const str *s) { return val_from_str(V_STRING, (str *)s); }
 
+/* has(x) of a top-level fact: whether the fact set binds [name]. */
+static POL_NOINLINE val hasvar(vm *v, const map *vars, const str *name) {
+  const val *x = vars ? map_get_str(vars, name->data, name->len, name->hash)
+                      : NULL;
+  if (x)
+    read_entry(v, vars, x);
+  else if (vars)
+    read_absent(v, vars, str_val(name), true);
+  return val_bool(x != NULL);
+}
+
 /* now(): the evaluation date the host set (the report's as-of date),
  * else the clock. */
 static val now_val(const vm *v) {
@@ -434,8 +445,30 @@ static val select_(vm *v, val x, const str *f) {
   return ops_select(&v->a, x, f);
 }
 
-/* has(x.f), where x may be an optional (none: false). */
+/* has() of a path through a missing fact: the presence test answers
+ * false (docs/decisions.md). A traced run notes the test as a presence
+ * test that found nothing, where the path's first missing key is, and
+ * marks the missing chain [e] as tested, so it is no missing fact of the
+ * rule. */
+static POL_NOINLINE val absent_tested(vm *v, const err *e) {
+  if (unlikely(v->tracing) && e->read >= 0) {
+    size_t j = (size_t)e->read;
+    for (int depth = 0; v->trace[j].what == TR_DEEPER && depth < 64; depth++)
+      j = v->trace[j].entry;
+    vm_trace root = v->trace[j];
+    if (root.what == TR_MISSING && root.obj)
+      note(v, TR_ABSENT, root.obj, root.okind, 0, root.key, root.const_key);
+    note(v, TR_TESTED, NULL, 0, (uint32_t)e->read, val_null(), false);
+  }
+  return val_bool(false);
+}
+
+/* has(x.f), where x may be an optional (none: false) or a missing fact
+ * (false: a presence test on the fact tree). */
 static val has(vm *v, val x, const str *f) {
+  if (x.kind == V_ERROR && x.as.e->kind == ERR_ABSENT &&
+      (x.as.e->flags & ERRF_FACT))
+    return absent_tested(v, x.as.e);
   if (x.kind == V_OPTIONAL) {
     if (!x.as.opt)
       return val_bool(false);
@@ -694,6 +727,7 @@ static val run(vm *v, const program *p, uint32_t pc, const map *vars) {
         vmbreak;
       }
       vmcase(HAS) { SETTOP(has(v, TOP(), K(INS_A(w)).as.s)); vmbreak; }
+      vmcase(HASVAR) { PUSH(hasvar(v, vars, K(INS_A(w)).as.s)); vmbreak; }
       vmcase(INDEX) { val i = POP(); SETTOP(index_(v, TOP(), i)); vmbreak; }
       vmcase(OPTINDEX) {
         val i = POP();

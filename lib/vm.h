@@ -20,7 +20,9 @@ typedef enum {
                  index [entry]: the path the rule tried goes on */
   TR_DECIDED, /* item [entry] of [obj] decided an all() or exists() */
   TR_SIZE,    /* size() read how many items [obj] has */
-  TR_WHOLE    /* an operation used all of [obj] (==, +, a function) */
+  TR_WHOLE,   /* an operation used all of [obj] (==, +, a function) */
+  TR_TESTED   /* the missing fact noted at trace index [entry] was only
+                 tested for presence (has()): it is no missing fact */
 } trace_what;
 
 typedef struct vm_trace {

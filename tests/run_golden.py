@@ -121,6 +121,8 @@ def check_cli(policyc, base):
     ok = rc == want_rc
     for ext, got in ((".out", out), (".err", err)):
         if os.path.exists(base + ext):
+            # newline="": a format with CRLF line ends (questions-csv)
+            # is compared byte for byte
             want = open(base + ext, encoding="utf-8", newline="").read()
             want = want.replace("$BUILD", os.path.dirname(policyc))
             ok = ok and want == got

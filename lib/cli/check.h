@@ -24,6 +24,8 @@ typedef struct check_opts {
   const char **plugins; /* --plugin FILE.so, in order */
   int nplugins;
   int format;        /* POL_FORMAT_* */
+  const char **assume; /* --assume PATH=VALUE, in order */
+  int nassume;
   int unknown;       /* POL_UNKNOWN_* */
   int color;         /* -1 auto, 0 never, 1 always */
   int excerpt;       /* -1 auto, 0 never, 1 always */
@@ -65,6 +67,7 @@ typedef struct check_run {
   pol_writer *w;
   unsigned long long vendors, noncompliant, bad;
   bool read_failed, write_failed, write_oom;
+  bool assume_failed;  /* an --assume could not be set for some vendor */
   bool progress, progress_shown;
   double started, last_progress;
 } check_run;
@@ -104,12 +107,17 @@ bool waivers_all_seen(const waiver_file *wf, const char *path);
 /* --verify-stamp: re-run the check the JSON report o->verify records and
  * compare (check_verify.c). */
 int check_verify(check_opts *o);
-/* Load and check one record into [rep]: POL_OK (results in [rep]),
- * POL_EFORMAT (the message in [msg], the input is bad), or another code
- * that stops the run (its message in [msg]). */
-int check_record(pol_ctx *ctx, pol_facts *f, pol_report *rep,
-                 const char *name, const record *rec, const char *source,
-                 char *msg, size_t cap);
+/* Load one record, make the assumptions of [o] (--assume), and check it
+ * into [rep]: POL_OK (results in [rep]), POL_EFORMAT (the message in
+ * [msg], the input is bad), POL_EINVAL (an assumption cannot be set in
+ * this vendor's facts: [msg] says why), or another code that stops the
+ * run (its message in [msg]). */
+int check_record(const check_opts *o, pol_ctx *ctx, pol_facts *f,
+                 pol_report *rep, const char *name, const record *rec,
+                 const char *source, char *msg, size_t cap);
+/* An input that could not be checked, by check_record's status [rc]. */
+void check_rejected(check_run *cr, int rc, const char *source,
+                    const char *msg);
 
 /* check --lint (check_lint.c): the lint warnings of [pol] on stderr,
  * with the fact sets of o's files. EXIT_OK, or the status to stop with. */

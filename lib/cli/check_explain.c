@@ -87,9 +87,9 @@ static int explain_input(explain_run *er, const char *path) {
     pol_facts_free(f);
     if (pol_facts_new(er->env, &f) != POL_OK)
       return EXIT_INPUT;
-    int rc = check_record(er->ctx, f, er->rep, reader_name(rd), &rec, source,
-                          msg, sizeof msg);
-    if (rc == POL_EFORMAT) {
+    int rc = check_record(er->o, er->ctx, f, er->rep, reader_name(rd), &rec,
+                          source, msg, sizeof msg);
+    if (rc == POL_EFORMAT || rc == POL_EINVAL) { /* EINVAL: an --assume */
       cli_error("%s", msg);
       er->bad++;
     } else if (rc != POL_OK) {

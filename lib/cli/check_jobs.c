@@ -11,6 +11,7 @@
  * output is byte for byte the output of one job, and memory holds at
  * most one vendor per slot (4 per job).
  */
+#include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,9 +20,9 @@
 #include "check.h"
 #include "cli.h"
 
-int check_record(pol_ctx *ctx, pol_facts *f, pol_report *rep,
-                 const char *name, const record *rec, const char *source,
-                 char *msg, size_t cap) {
+int check_record(const check_opts *o, pol_ctx *ctx, pol_facts *f,
+                 pol_report *rep, const char *name, const record *rec,
+                 const char *source, char *msg, size_t cap) {
   if (rec->error) {
     if (rec->err_col)
       snprintf(msg, cap, "%s:%u:%u: %s", name, rec->err_line, rec->err_col,
@@ -35,6 +36,11 @@ int check_record(pol_ctx *ctx, pol_facts *f, pol_report *rep,
     snprintf(msg, cap, "%s", pol_facts_errmsg(f));
     return rc == POL_ENOMEM ? rc : POL_EFORMAT;
   }
+  for (int i = 0; i < o->nassume; i++)
+    if ((rc = pol_facts_assume(f, o->assume[i])) != POL_OK) {
+      snprintf(msg, cap, "%s: --assume %s", source, pol_facts_errmsg(f));
+      return rc == POL_ENOMEM ? rc : POL_EINVAL;
+    }
   rc = pol_check(ctx, rep, f, source);
   if (rc != POL_OK)
     snprintf(msg, cap, "%s", pol_ctx_errmsg(ctx));
@@ -74,12 +80,12 @@ int check_serial(check_run *cr) {
     while (status == EXIT_OK && (got = reader_next(r, &rec)) > 0) {
       check_source(source, sizeof source, reader_name(r), &rec,
                    n++ == 0 && rec.last);
-      int rc = check_record(ctx, f, rep, reader_name(r), &rec, source, msg,
-                            sizeof msg);
+      int rc = check_record(cr->o, ctx, f, rep, reader_name(r), &rec, source,
+                            msg, sizeof msg);
       if (rc == POL_OK)
         check_write(cr, rep);
-      else if (rc == POL_EFORMAT)
-        check_bad_input(cr, source, msg);
+      else if (rc == POL_EFORMAT || rc == POL_EINVAL)
+        check_rejected(cr, rc, source, msg);
       else {
         cli_error("%s", msg);
         status = EXIT_INPUT;
@@ -172,8 +178,8 @@ static void *worker(void *arg) {
       break;
     slot *s = &p->slots[p->taken++ % p->nslots];
     pthread_mutex_unlock(&p->mu);
-    s->rc = ok ? check_record(ctx, s->facts, s->rep, s->name, &s->rec,
-                              s->source, s->msg, sizeof s->msg)
+    s->rc = ok ? check_record(p->cr->o, ctx, s->facts, s->rep, s->name,
+                              &s->rec, s->source, s->msg, sizeof s->msg)
                : POL_ENOMEM;
     if (s->rc == POL_OK) /* rendering, too, is the workers' */
       s->rc = pol_report_chunk(s->rep, p->cr->w, &s->text, &s->len);
@@ -197,8 +203,8 @@ static void drain_one(pool *p) {
   pthread_mutex_unlock(&p->mu);
   if (s->rc == POL_OK)
     check_write_chunk(p->cr, s->rep, s->text, s->len);
-  else if (s->rc == POL_EFORMAT)
-    check_bad_input(p->cr, s->source, s->msg);
+  else if (s->rc == POL_EFORMAT || s->rc == POL_EINVAL)
+    check_rejected(p->cr, s->rc, s->source, s->msg);
   else if (!p->failed) {
     cli_error("%s", s->msg);
     p->failed = true;
@@ -291,10 +297,15 @@ int check_parallel(check_run *cr) {
     cli_error("out of memory");
     return EXIT_INPUT;
   }
-  while (started < n && pthread_create(&t[started], NULL, worker, &p) == 0)
+  int err = 0;
+  while (started < n &&
+         (err = pthread_create(&t[started], NULL, worker, &p)) == 0)
     started++;
   if (started == 0) {
-    cli_error("cannot start threads for --jobs");
+    /* EAGAIN is what glibc says when it cannot allocate a thread's
+     * stack or TLS: out of memory, as every command says it */
+    cli_error("%scannot start threads for --jobs",
+              err == EAGAIN || err == ENOMEM ? "out of memory: " : "");
     status = EXIT_INPUT;
   } else {
     status = feed(&p);

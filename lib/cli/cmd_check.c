@@ -30,10 +30,12 @@ static const char check_usage[] =
     "  FACTS                 vendor fact sets: JSON files, NDJSON (one\n"
     "                        vendor per line), or - for standard input\n"
     "  --format=FORMAT       text (default), json, ndjson, markdown, html,\n"
-    "                        csv, junit, sarif, tap or questions\n"
+    "                        csv, junit, sarif, tap, questions,\n"
+    "                        questions-json or questions-csv\n"
     "  -o FILE               write the report to FILE (replaced whole, only\n"
     "                        when the run succeeds) instead of stdout\n"
-    "  --lang=ja|en          language of headings and verdict words\n"
+    "  --lang=ja|en          language of headings, verdict words and\n"
+    "                        questions\n"
     "                        (default: from the locale, else en)\n"
     "  --width N             text: columns to fit (default: COLUMNS, or the\n"
     "                        terminal's; unlimited when piped)\n"
@@ -46,6 +48,9 @@ static const char check_usage[] =
     "                        and say whether the result is the same\n"
     "  --questions           same as --format=questions: the questions to\n"
     "                        send each vendor for its UNKNOWN rules\n"
+    "  --assume PATH=VALUE   check as if the vendor had stated VALUE (a CEL\n"
+    "                        literal) for the fact PATH: a what-if\n"
+    "                        (repeatable)\n"
     "  --explain             instead of the report, each verdict\n"
     "                        explained: sub-expressions and their values,\n"
     "                        the deciding item, why a rule fails\n"
@@ -111,6 +116,17 @@ static int number_opt(const char *name, const char *v, check_opts *o) {
   return EXIT_OK;
 }
 
+/* "unknown format (text, json, ...): ", from the library's table. */
+static const char *format_list(char *buf, size_t cap) {
+  size_t n = (size_t)snprintf(buf, cap, "unknown format (");
+  for (int i = 0; pol_format_name(i) && n < cap; i++)
+    n += (size_t)snprintf(buf + n, cap - n, "%s%s", i ? ", " : "",
+                          pol_format_name(i));
+  if (n < cap)
+    snprintf(buf + n, cap - n, "): ");
+  return buf;
+}
+
 static int value_opt(const char *name, const char *v, check_opts *o) {
   static const char *const modes[] = {"fail", "warn", "ignore"};
   int *slot = when_slot(name, o);
@@ -120,9 +136,9 @@ static int value_opt(const char *name, const char *v, check_opts *o) {
     return EXIT_OK;
   }
   if (!strcmp(name, "--format")) {
+    char list[256];
     if ((o->format = pol_format_find(v)) < 0)
-      return usage_error("unknown format (text, json, ndjson, markdown, "
-                         "html, csv, junit, sarif, tap, questions): ", v);
+      return usage_error(format_list(list, sizeof list), v);
     return EXIT_OK;
   }
   if (!strcmp(name, "--lang")) {
@@ -187,6 +203,10 @@ static int one_opt(int argc, char **argv, int *i, check_opts *o) {
   }
   if ((v = cli_opt_value(argc, argv, i, "--plugin"))) {
     o->plugins[o->nplugins++] = v;
+    return EXIT_OK;
+  }
+  if ((v = cli_opt_value(argc, argv, i, "--assume"))) {
+    o->assume[o->nassume++] = v;
     return EXIT_OK;
   }
   for (size_t k = 0; k < sizeof valued / sizeof valued[0]; k++)
@@ -307,6 +327,12 @@ void check_write_chunk(check_run *cr, pol_report *rep, const char *text,
   check_progress(cr, false);
 }
 
+void check_rejected(check_run *cr, int rc, const char *source,
+                    const char *msg) {
+  cr->assume_failed |= rc == POL_EINVAL;
+  check_bad_input(cr, source, msg);
+}
+
 /* ==== the run ============================================================ */
 
 static int exit_status(const check_run *cr, FILE *out) {
@@ -321,6 +347,8 @@ static int exit_status(const check_run *cr, FILE *out) {
                                                   : "standard output");
     return EXIT_INPUT;
   }
+  if (cr->assume_failed) /* the command line's fault, not the data's */
+    return EXIT_USAGE;
   if (cr->bad || cr->read_failed)
     return EXIT_INPUT;
   if (cr->vendors == 0) {
@@ -362,6 +390,8 @@ static void stamp_options(const check_run *cr, char *buf, size_t cap) {
     n += snprintf(buf + n, cap - (size_t)n, " -I=%s", o->dirs[i]);
   for (int i = 0; i < o->nplugins && n > 0 && (size_t)n < cap; i++)
     n += snprintf(buf + n, cap - (size_t)n, " --plugin=%s", o->plugins[i]);
+  for (int i = 0; i < o->nassume && n > 0 && (size_t)n < cap; i++)
+    n += snprintf(buf + n, cap - (size_t)n, " --assume=%s", o->assume[i]);
   if (o->waivers && n > 0 && (size_t)n < cap)
     snprintf(buf + n, cap - (size_t)n, " --waivers=%s", o->waivers);
 }
@@ -386,6 +416,7 @@ static int open_writer(check_run *cr, FILE *out) {
   wo.options = opts;
   if (pol_writer_open(cr->pol, &wo, write_out, out, &cr->w) != POL_OK) {
     cli_error("out of memory");
+    pol_writer_free(cr->w);
     return EXIT_INPUT;
   }
   if (cr->wf && (pol_writer_input(cr->w, POL_INPUT_WAIVERS, o->waivers) ||
@@ -449,6 +480,32 @@ static int stream_to_file(check_run *cr) {
   return status;
 }
 
+/* Each --assume, tried on an empty fact set first, so that one that does
+ * not parse is a usage error before any vendor is read. (Whether its
+ * path can be set depends on each vendor's facts: that is found out per
+ * vendor.) */
+static int assumptions_ok(pol_env *env, const check_opts *o) {
+  pol_facts *f = NULL;
+  int status = EXIT_OK;
+  if (o->nassume && pol_facts_new(env, &f) != POL_OK) {
+    cli_error("out of memory");
+    return EXIT_INPUT;
+  }
+  for (int i = 0; i < o->nassume && status == EXIT_OK; i++) {
+    pol_facts_reset(f);
+    int rc = pol_facts_assume(f, o->assume[i]);
+    if (rc == POL_EFORMAT) {
+      cli_error("--assume %s", pol_facts_errmsg(f));
+      status = EXIT_USAGE;
+    } else if (rc == POL_ENOMEM) {
+      cli_error("out of memory");
+      status = EXIT_INPUT;
+    }
+  }
+  pol_facts_free(f);
+  return status;
+}
+
 static int run(check_opts *o) {
   pol_env *env = NULL;
   pol_policy *pol = NULL;
@@ -459,6 +516,8 @@ static int run(check_opts *o) {
   }
   status = cli_env_setup(env, o->dirs, o->ndirs, o->plugins, o->nplugins);
   cli_diag_opts diag = {o->excerpt, o->color};
+  if (status == EXIT_OK)
+    status = assumptions_ok(env, o);
   if (status == EXIT_OK)
     status = cli_load_policy(env, o->policy, cli_diag_flags(&diag), &pol);
   if (status == EXIT_OK && o->lint)
@@ -500,9 +559,11 @@ int cmd_check(int argc, char **argv) {
   pol_config_init(&o.cfg);
   o.dirs = calloc((size_t)argc, sizeof *o.dirs);
   o.plugins = calloc((size_t)argc, sizeof *o.plugins);
-  if (!o.dirs || !o.plugins) {
+  o.assume = calloc((size_t)argc, sizeof *o.assume);
+  if (!o.dirs || !o.plugins || !o.assume) {
     free(o.dirs);
     free(o.plugins);
+    free(o.assume);
     cli_error("out of memory");
     return EXIT_INPUT;
   }
@@ -512,5 +573,6 @@ int cmd_check(int argc, char **argv) {
     status = o.verify ? check_verify(&o) : run(&o);
   free(o.dirs);
   free(o.plugins);
+  free(o.assume);
   return status < 0 ? EXIT_OK : status;
 }

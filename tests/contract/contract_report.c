@@ -313,7 +313,10 @@ static void test_render(void) {
   CHECK(strchr(pol_report_render(rep, POL_FORMAT_TEXT, POL_RENDER_COLOR),
                '\x1b') != NULL);
   t = pol_report_render(rep, POL_FORMAT_QUESTIONS, 0);
-  CHECK_HAS(t, "auth.mfa"); /* not disclosed: a question */
+  CHECK_HAS(t, "\n1. "); /* not disclosed: a question, */
+  CHECK(strstr(t, "auth.mfa") == NULL); /* which names no fact path */
+  t = pol_report_render(rep, POL_FORMAT_QUESTIONS_JSON, 0);
+  CHECK_HAS(t, "\"fact\":\"auth.mfa\""); /* for --assume */
   CHECK(pol_report_render(rep, 99, 0) == NULL);
   pol_report_free(rep);
   pol_facts_free(f);

@@ -7,6 +7,8 @@
  *   deciding false/true wins, else the left error, else the right error,
  *   else "no overload" for a non-bool operand);
  * - ?: evaluates only the chosen arm; a non-bool test is "no overload";
+ * - has() through an absent fact is false (a presence test on the fact
+ *   tree), not the absent error;
  * - all / exists fold their items with && / ||, stopping once decided;
  *   exists_one, map and filter fail with the first item's error.
  */
@@ -197,18 +199,42 @@ static ov cond(ectx *c, const node *n) {
 
 /* ==== names, selection and indexing ====================================== */
 
+/* The absent error; [fact]: of a missing fact. */
+static ov missing(bool fact) {
+  ov e = ov_err(E_ABSENT);
+  e.fact = fact;
+  return e;
+}
+
 static ov ident(ectx *c, const node *n) {
   for (int i = c->sc.n - 1; i >= 0; i--)
     if (strcmp(c->sc.name[i], n->name) == 0)
       return c->sc.val[i];
   ov key = {.k = K_STRING, .as.s = {n->name, strlen(n->name)}};
   const ov *v = ov_map_get(c->facts, key);
-  return v ? *v : ov_err(E_ABSENT);
+  return v ? *v : missing(true);
 }
 
-/* m.f, or has(m.f) when [has]. */
+/* Whether [n] is a path on the fact tree: a fact's name (not a macro
+ * variable), then selections and indexes. */
+static bool fact_path(const ectx *c, const node *n) {
+  for (; n->k == N_SELECT || n->k == N_INDEX; n = n->kids[0])
+    ;
+  if (n->k != N_IDENT)
+    return false;
+  for (int i = 0; i < c->sc.n; i++)
+    if (strcmp(c->sc.name[i], n->name) == 0)
+      return false;
+  return true;
+}
+
+/* m.f, or has(m.f) when [has]. On the fact tree, has() is a presence
+ * test: through an absent fact it is false, not an absent error
+ * (docs/language.md, has()). */
 static ov select_(ectx *c, const node *n, bool has) {
   ov m = ev(c, n->kids[0]);
+  if (has && m.k == K_ERROR && m.as.e == E_ABSENT && m.fact)
+    return ov_bool(false);
   if (m.k == K_ERROR)
     return m;
   if (m.k != K_MAP)
@@ -217,7 +243,7 @@ static ov select_(ectx *c, const node *n, bool has) {
   const ov *v = ov_map_get(m, key);
   if (has)
     return ov_bool(v != NULL);
-  return v ? *v : ov_err(E_ABSENT);
+  return v ? *v : missing(fact_path(c, n->kids[0]));
 }
 
 /* l[i]: an int, a uint or an integral double in range. */
@@ -250,7 +276,7 @@ static ov index_(ectx *c, const node *n) {
   if (x.k != K_MAP || i.k == K_NULL || i.k == K_LIST || i.k == K_MAP)
     return ov_err(E_OVERLOAD); /* kinds that are never keys */
   const ov *v = ov_map_get(x, i);
-  return v ? *v : ov_err(E_ABSENT);
+  return v ? *v : missing(fact_path(c, n->kids[0]));
 }
 
 static ov size(ectx *c, const node *n) {

@@ -62,6 +62,9 @@ typedef enum {
 typedef struct ov ov;
 struct ov {
   okind k;
+  bool fact;  /* K_ERROR E_ABSENT: a missing fact (a lookup on the fact
+                 tree failed), carried wherever the error goes: has()
+                 through it is false (docs/language.md, has()) */
   union {
     bool b;
     int64_t i;

@@ -236,7 +236,7 @@ static int64_t twice(int64_t x) { return 2 * x; }
 /* The texts a run makes: the report in each format, the value of the
  * expression, the bytes a writer wrote, the validation problems. */
 enum { T_TEXT, T_JSON, T_QUESTIONS, T_NDJSON, T_VALUE, T_WRITER, T_VALID,
-       T_COUNT };
+       T_QCSV, T_RESIDUAL, T_ASSUMED, T_COUNT };
 
 /* What one run of the small workload said: each status, and the texts it
  * made (copied: they die with their handles; NULL: not made). */
@@ -294,6 +294,8 @@ static void check_and_render(outcome *o, pol_ctx *ctx, pol_facts *facts,
     keep(o, T_JSON, pol_report_render(rep, POL_FORMAT_JSON, 0));
     keep(o, T_QUESTIONS, pol_report_render(rep, POL_FORMAT_QUESTIONS, 0));
     keep(o, T_NDJSON, pol_report_render(rep, POL_FORMAT_NDJSON, 0));
+    keep(o, T_QCSV, pol_report_render(rep, POL_FORMAT_QUESTIONS_CSV, 0));
+    keep(o, T_RESIDUAL, pol_report_residual(rep, 0, 3));
     sink k = {"", 0};
     pol_writer *w = NULL;
     if (step(o, pol_writer_new(pol, POL_FORMAT_JSON, 0, POL_UNKNOWN_FAIL,
@@ -302,6 +304,18 @@ static void check_and_render(outcome *o, pol_ctx *ctx, pol_facts *facts,
       keep(o, T_WRITER, k.buf);
     pol_writer_free(w);
   }
+  pol_report_free(rep);
+}
+
+/* What-if: the withheld fact assumed, checked again (a pol_facts_assume
+ * or pol_check that says POL_ENOMEM leaves the rest undone). */
+static void assume_and_check(outcome *o, pol_ctx *ctx, pol_facts *facts,
+                             const pol_policy *pol) {
+  pol_report *rep = NULL;
+  if (step(o, pol_facts_assume(facts, "missing.count=3")) &&
+      step(o, pol_report_new(pol, POL_UNKNOWN_FAIL, &rep)) &&
+      step(o, pol_check(ctx, rep, facts, "acme.json")))
+    keep(o, T_ASSUMED, pol_report_render(rep, POL_FORMAT_TEXT, 0));
   pol_report_free(rep);
 }
 
@@ -374,6 +388,7 @@ static void small_workload(counter *c, outcome *o) {
     save_load_validate(o, env, pol);
     eval_expr(o, env, ctx, facts);
     bad_policy(o, env);
+    assume_and_check(o, ctx, facts, pol);
   }
   if (env) /* a message is always there to read */
     assert_non_null(pol_env_errmsg(env));

@@ -164,7 +164,8 @@ static void expect_error(const char *src, const char *msg, unsigned col) {
 static void compile_errors(void **state) {
   (void)state;
   expect_error("size(1, 2)", "function 'size' takes 1 argument, got 2", 1);
-  expect_error("1 + has(x)", "has() needs a field selection", 9);
+  expect_error("1 + has(x[0])", "has() needs a field selection", 9);
+  expect_error("[1].all(x, has(x))", "is a macro's variable", 16);
   expect_error("[1].all(1, true)", "expected a variable name here", 9);
   expect_error("a.B{c: 1}", "message construction", 1);
   expect_error("cel.index(0)", "outside its cel.block", 1);

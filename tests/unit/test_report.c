@@ -106,11 +106,12 @@ static void miss(rule_result *rr, const char *path, bool withheld,
   rr->v = VD_UNKNOWN;
 }
 
-/* Render R whole in [format], as pol_report_render does. */
 /* The width the text renderer fits (a terminal's): 120 unless a test
  * says otherwise; 0 is piped output, no limit. */
 static unsigned WIDTH;
 
+/* Render R whole in [format], as pol_report_render does; the questions
+ * in Japanese (questions_in_english tests the other language). */
 static void report_render(const report *r, int format, int flags,
                           sbuf *out) {
   static const char *const names[] = {"text", "json", "questions"};
@@ -119,6 +120,8 @@ static void report_render(const report *r, int format, int flags,
   sb_init(&tmp, NULL);
   assert_true(render_init(&w, render_find(names[format]), r->pol,
                           r->unknown, flags));
+  if (format == 2)
+    w.lang = LANG_JA;
   w.width = WIDTH;
   render_begin(&w, out);
   for (uint32_t i = 0; i < r->nvendors; i++)
@@ -175,6 +178,7 @@ static int setup(void **state) {
 
 static int teardown(void **state) {
   (void)state;
+  report_residual_free(&R);
   sb_free(&OUT);
   arena_free(&R.a);
   arena_free(&P.a);
@@ -830,35 +834,69 @@ static void color_only_with_flag(void **state) {
 
 /* ---- questions ---- */
 
+static const char RECONSIDER[] =
+    "当社の調達要件の確認に必要な情報です。開示について再度ご検討いただけ"
+    "ますでしょうか。";
+
+/* Hand-built reports have no fact set, so no residual: the questions
+ * come from the missing facts, one per fact, asked once. */
 static void questions_dedupe_across_rules(void **state) {
   (void)state;
   three_vendors();
   const char *s = render_one(0, REPORT_QUESTIONS, 0);
   line_starting(s, "■ 株式会社テストクラウド（テストクラウド）");
-  line_starting(s, "  source: vendors/a.json");
-  /* incident.security_notice_hours: withheld, missed by two rules. */
-  assert_string_equal(
-      line_starting(s, "1. "),
-      "1. セキュリティインシデントの通知期限（時間）"
-      "（incident.security_notice_hours）は非開示とのことですが、"
-      "当社の調達要件の確認に必要な情報です。"
-      "開示について再度ご検討いただけますでしょうか。");
-  line_starting(s, "   You declined to disclose "
-                   "incident.security_notice_hours.");
-  line_starting(s, "   根拠 / evidence: 4.1: 「非開示」");
-  line_starting(s, "   対象要件 / rules: incident_notice, log_retention");
+  line_starting(s, "  ファイル: vendors/a.json");
+  line_starting(s, "  質問 4 件");
+  /* incident.security_notice_hours: withheld, missed by two rules, the
+   * most severe a must-rule: first. No question declared: a generic one
+   * by the requirement's title, and the refusal quoted. */
+  assert_string_equal(line_starting(s, "1. "),
+                      "1. 「セキュリティインシデントを72時間以内に通知する"
+                      "こと」の確認に必要な情報をご教示ください。");
+  char note[512];
+  snprintf(note, sizeof note, "   ※ 貴社資料では「非開示」（4.1）とされて"
+           "おりますが、%s", RECONSIDER);
+  line_starting(s, note);
+  line_starting(s, "   対象要件: [必須] セキュリティインシデントを72時間以内"
+                   "に通知すること; [推奨] 運用ログを1年以上保存すること");
   assert_string_equal(line_starting(s, "2. "),
-                      "2. 事業者保持ログの保存期間（log.vendor.retention_days）"
-                      "について、ご教示ください。");
-  line_starting(s, "   Please tell us: Retention of the vendor's own logs "
-                   "(log.vendor.retention_days).\n");
-  line_starting(s, "   対象要件 / rules: log_retention");
-  /* Two rules with the same ask text: one question. */
+                      "2. 「運用ログを1年以上保存すること」の確認に必要な"
+                      "情報をご教示ください。");
+  /* One question per fact: two facts asked with the same ask text. */
   assert_string_equal(line_starting(s, "3. "), "3. " "多要素認証（MFA）の提供"
                       "有無と、その方式をご教示ください。");
-  line_starting(s, "   対象要件 / rules: mfa, mfa_admin");
-  assert_null(strstr(s, "\n4. "));
-  assert_int_equal(count_of(s, "（incident.security_notice_hours）"), 1);
+  line_starting(s, "   対象要件: [推奨] 多要素認証を提供すること");
+  line_starting(s, "4. " "多要素認証（MFA）");
+  line_starting(s, "   対象要件: [推奨] 管理者に多要素認証を必須とすること");
+  assert_null(strstr(s, "\n5. "));
+  assert_null(strstr(s, "incident.security_notice_hours")); /* no paths */
+  assert_null(strstr(s, "/ "));                              /* one language */
+}
+
+static void questions_in_english(void **state) {
+  (void)state;
+  three_vendors();
+  renderer w;
+  sbuf tmp;
+  sb_init(&tmp, NULL);
+  assert_true(render_init(&w, render_find("questions"), &P, R.unknown, 0));
+  w.lang = LANG_EN;
+  render_vendor(&w, &R, 0, &tmp, &OUT);
+  render_end(&w, &OUT);
+  render_free(&w);
+  sb_free(&tmp);
+  const char *s = OUT.p;
+  line_starting(s, "  Source: vendors/a.json");
+  line_starting(s, "  Questions: 4");
+  assert_string_equal(line_starting(s, "1. "),
+                      "1. Please tell us what we need to assess the "
+                      "requirement \"incident_notice\".");
+  line_starting(s, "   Note: Your document declines to disclose this (4.1). We "
+                   "need it to assess our requirements: would you "
+                   "reconsider disclosing it?");
+  line_starting(s, "   Requirements: [must] incident_notice; [should] "
+                   "log_retention");
+  assert_null(strstr(s, "対象要件"));
 }
 
 static void questions_per_vendor(void **state) {
@@ -871,34 +909,33 @@ static void questions_per_vendor(void **state) {
   assert_non_null(b);
   assert_non_null(c);
   assert_true(b < c);
-  assert_non_null(strstr(b, "\n質問事項はありません。"));
-  /* Numbering starts again per vendor; an undeclared path has no
-   * description, and a path not withheld is asked, not pressed. */
-  line_starting(c, "1. セキュリティインシデントの通知期限（時間）"
-                   "（incident.security_notice_hours）について、");
-  line_starting(c, "   Please tell us about incident.security_notice_hours."
-                   "\n");
+  assert_non_null(strstr(b, "\n質問事項はありません"));
+  /* Numbering starts again per vendor; must-rules first, in policy
+   * order; a path not withheld is asked, not pressed. */
+  assert_string_equal(line_starting(c, "1. "),
+                      "1. 「セキュリティインシデントを72時間以内に通知する"
+                      "こと」の確認に必要な情報をご教示ください。");
   assert_string_equal(line_starting(c, "2. "),
-                      "2. sso.saml について、ご教示ください。");
-  line_starting(c, "   対象要件 / rules: rule_9");
+                      "2. 「rule_9」の確認に必要な情報をご教示ください。");
+  line_starting(c, "   対象要件: [必須] rule_9");
+  assert_null(strstr(c, "※"));
 }
 
 static void questions_about_a_rule(void **state) {
   (void)state;
   procurement_policy();
   vendor_result *v = add_vendor("ベンダーD", NULL);
-  v->rules[1].v = VD_UNKNOWN; /* no path recorded, no ask */
+  v->rules[1].v = VD_UNKNOWN; /* no fact recorded: nothing to ask */
   v->rules[6].v = VD_UNKNOWN;
   miss(&v->rules[6], "auth.mfa", true, NULL);
   finish_all();
   const char *s = render(REPORT_QUESTIONS, 0);
-  assert_string_equal(line_starting(s, "1. "),
-                      "1. 「顧客データを国内（日本）に保管すること」"
-                      "の判断に必要な情報をご教示ください。");
-  line_starting(s, "   対象要件 / rules: data_region");
-  line_starting(s, "2. " "多要素認証");
-  line_starting(s, "   ※ 非開示とのご回答をいただいている項目 / withheld: "
-                   "auth.mfa");
+  line_starting(s, "1. " "多要素認証");
+  char note[512];
+  snprintf(note, sizeof note, "   ※ 非開示とのご回答をいただいておりますが"
+           "、%s", RECONSIDER);
+  line_starting(s, note);
+  assert_null(strstr(s, "\n2. "));
 }
 
 static void text_without_vendors(void **state) {
@@ -964,6 +1001,7 @@ int main(int argc, char **argv) {
       T(no_escapes_without_color),
       T(color_only_with_flag),
       T(questions_dedupe_across_rules),
+      T(questions_in_english),
       T(questions_per_vendor),
       T(questions_about_a_rule),
       T(text_without_vendors),

@@ -1,1 +1,1 @@
-check --questions verdicts.pol vendor-a.json vendor-b.json
+check --lang=ja --questions verdicts.pol vendor-a.json vendor-b.json

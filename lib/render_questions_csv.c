@@ -1,0 +1,128 @@
+/*
+ * render_questions_csv.c: --format questions-csv, the question list as
+ * CSV (RFC 4180: comma-separated, CRLF line ends, fields quoted when
+ * they hold a comma, a quote or a line break, quotes doubled), to paste
+ * into a vendor's questionnaire or a spreadsheet (render.h;
+ * docs/report-format.md). A header row in the list's language, then one
+ * row per question, vendor after vendor as they are checked. The text
+ * is UTF-8 without a byte-order mark.
+ *
+ * A spreadsheet runs a cell that starts with = + - or @ as a formula, and
+ * vendor text reaches these cells (names, citations): such a cell gets a
+ * leading ' so it stays text. Control characters other than the line
+ * breaks of a question show as U+FFFD, as in every text format.
+ */
+#include <string.h>
+
+#include "out.h"
+#include "questions.h"
+#include "render.h"
+
+static const char *const header_ja[] = {
+    "事業者", "番号", "重要度", "質問", "補足", "対象要件",
+    "事実", "非開示", "根拠", "ファイル"};
+static const char *const header_en[] = {
+    "vendor", "number", "severity", "question", "note", "requirements",
+    "fact", "withheld", "evidence", "source"};
+
+static bool needs_quotes(const char *s, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    if (s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r')
+      return true;
+  return false;
+}
+
+/* One field of [n] bytes at [s] (NULL: empty), and the comma before it
+ * unless [first]. */
+static void field(sbuf *b, const char *s, size_t n, bool first) {
+  if (!first)
+    sb_putc(b, ',');
+  if (!s)
+    return;
+  bool q = needs_quotes(s, n) || (n && strchr("=+-@\t", s[0]));
+  if (q)
+    sb_putc(b, '"');
+  if (n && strchr("=+-@\t", s[0]))
+    sb_putc(b, '\'');
+  size_t i = 0;
+  while (i < n) {
+    size_t at = i;
+    int32_t cp = utf8_decode(s, n, &i);
+    if (cp == '"')
+      sb_puts(b, "\"\"");
+    else if (cp == '\n')
+      sb_putc(b, '\n');
+    else if (cp < 0 || out_unsafe_cp(cp))
+      sb_puts(b, "\xef\xbf\xbd"); /* U+FFFD */
+    else
+      sb_put(b, s + at, i - at);
+  }
+  if (q)
+    sb_putc(b, '"');
+}
+
+static void fieldz(sbuf *b, const char *s, bool first) {
+  field(b, s, s ? strlen(s) : 0, first);
+}
+
+static void qcsv_begin(renderer *w, sbuf *b) {
+  const char *const *h = w->lang == LANG_EN ? header_en
+                                                             : header_ja;
+  for (size_t i = 0; i < POL_COUNTOF(header_ja); i++)
+    fieldz(b, h[i], i == 0);
+  sb_puts(b, "\r\n");
+}
+
+/* "[必須] title" per requirement, one a line. */
+static void requirements(sbuf *b, const policy *p, const question *q,
+                         lang l) {
+  sbuf t;
+  sb_init(&t, &b->m);
+  for (uint32_t k = 0; k < q->nrules; k++) {
+    const rule *ru = &p->rules[q->rules[k]];
+    sb_printf(&t, "%s[%s] %s", k ? "\n" : "", questions_severity(ru->sev, l),
+              questions_rule_name(ru, l));
+  }
+  field(b, t.p, t.len, false);
+  b->oom |= t.oom;
+  sb_free(&t);
+}
+
+static void row(sbuf *b, const report *r, const vendor_result *vr,
+                const question *q, uint32_t num, lang l) {
+  fieldz(b, vr->name, true);
+  sb_printf(b, ",%u", num);
+  fieldz(b, questions_severity(q->sev, l), false);
+  fieldz(b, q->text, false);
+  fieldz(b, q->note, false);
+  requirements(b, r->pol, q, l);
+  fieldz(b, q->fact, false);
+  fieldz(b, q->withheld ? "true" : "false", false);
+  field(b, q->evidence ? q->evidence->data : NULL,
+        q->evidence ? q->evidence->len : 0, false);
+  fieldz(b, vr->source, false);
+  sb_puts(b, "\r\n");
+}
+
+static void qcsv_chunk(const renderer *w, const report *r, uint32_t j,
+                       sbuf *b) {
+  lang l = w->lang;
+  arena a;
+  qlist ql;
+  arena_init(&a, 0, &r->a.m);
+  if (!questions_build(r, &r->vendors[j], l, &a, &ql))
+    b->oom = true;
+  else
+    for (uint32_t i = 0; i < ql.n; i++)
+      row(b, r, &r->vendors[j], &ql.q[i], i + 1, l);
+  arena_free(&a);
+}
+
+static void qcsv_nothing(renderer *w, sbuf *b) {
+  POL_UNUSED(w);
+  POL_UNUSED(b);
+}
+
+const render_ops render_questions_csv_ops = {
+    "questions-csv",    0,    qcsv_begin, qcsv_chunk,
+    render_place_as_is, NULL, qcsv_nothing, NULL};

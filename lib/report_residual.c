@@ -1,0 +1,81 @@
+/*
+ * report_residual.c: the residuals of a report's UNKNOWN rules
+ * (report.h), worked out when someone first reads one, never while
+ * checking: pol_check costs the same as before, and a host that never
+ * looks at residuals never pays for them. The work needs the vendor's
+ * fact set (still referred to until report_detach, which works out every
+ * residual first), a VM of the report's own, with the limits of the last
+ * check, and the policy's texts (residual.h).
+ */
+#include "report.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "pol.h"
+
+static residual_ctx *ctx_of(report *r) {
+  if (!r->rctx && (r->rctx = mem_alloc(&r->a.m, sizeof *r->rctx)))
+    residual_init(r->rctx, r->max_steps, r->max_memory, &r->a.m);
+  return r->rctx;
+}
+
+void report_residual_free(report *r) {
+  if (!r->rctx)
+    return;
+  residual_free(r->rctx);
+  mem_free(&r->a.m, r->rctx);
+  r->rctx = NULL;
+}
+
+/* [u]'s decisive facts as missing facts of the report, marked withheld
+ * or not, with the citation of a refusal. */
+static bool mark(report *r, const vendor_result *vr, rule_unknown *u) {
+  uint32_t n = u->r.nfacts;
+  u->facts = arena_zalloc(&r->a, (n + 1) * sizeof *u->facts);
+  if (!u->facts)
+    return false;
+  for (uint32_t k = 0; k < n; k++) {
+    const residual_fact *f = &u->r.facts[k];
+    u->facts[k].path = f->path;
+    u->facts[k].obj = NULL;
+    report_mark(vr, &u->facts[k], f->ends, f->nends);
+  }
+  return true;
+}
+
+const rule_unknown *report_unknown(const report *r, const vendor_result *vr,
+                                   uint32_t i) {
+  if (vr->rules[i].v != VD_UNKNOWN)
+    return NULL;
+  if (vr->unknowns && vr->unknowns[i])
+    return vr->unknowns[i];
+  report *w = (report *)r; /* a cache filled on a const read */
+  vendor_result *wv = (vendor_result *)vr;
+  if (!wv->unknowns &&
+      !(wv->unknowns = arena_zalloc(&w->a, (r->pol->nrules + 1) *
+                                               sizeof *wv->unknowns)))
+    return NULL;
+  rule_unknown *u = arena_zalloc(&w->a, sizeof *u);
+  if (!u)
+    return NULL;
+  if (!vr->vars) { /* detached before it was worked out */
+    u->status = POL_EINVAL;
+  } else {
+    residual_ctx *c = ctx_of(w);
+    if (!c)
+      return NULL;
+    u->status = residual_rule(c, r->pol, i, vr->vars, &w->a, &u->r);
+  }
+  if (u->status == POL_ENOMEM || (u->status == POL_OK && !mark(w, vr, u)))
+    return NULL;
+  wv->unknowns[i] = u;
+  return u;
+}
+
+bool report_unknowns(report *r, vendor_result *vr) {
+  for (uint32_t i = 0; i < r->pol->nrules; i++)
+    if (vr->rules[i].v == VD_UNKNOWN && !report_unknown(r, vr, i))
+      return false;
+  return true;
+}

@@ -1,0 +1,581 @@
+/*
+ * residual.c: partial evaluation, the core of residuals (residual.h).
+ *
+ * pe_eval() compiles a piece of the tree on its own and runs it on the
+ * VM against the facts. A piece whose value is known is done. One that
+ * ends in a missing fact (an absent error marked ERRF_FACT) is taken
+ * apart by its kind: a path is a missing fact itself; && and || put
+ * their sides back together with CEL's absorption (a known false side of
+ * && is impossible here: it would have made the piece known); ?: keeps
+ * the branch its known condition picks; everything else is rebuilt from
+ * its parts, known parts as literals. Macros are residual_macro.c's.
+ *
+ * Pieces are compiled with no lets (the tree has them inlined already)
+ * and no declared variables, from an empty source: a residual piece
+ * never reports an error message, so its program needs no text.
+ */
+#include "residual.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "builtins.h"
+#include "compile.h"
+#include "host.h"
+
+/* A printed literal longer than this shows a fact container as its path
+ * instead (checksheet.items, not its eighty rows). */
+#define LITERAL_MAX 60
+/* Trees deeper than this are kept whole: the parser's limit plus the
+ * nesting inlined lets can add. */
+#define PE_DEPTH_MAX (POL_MAX_PARSE_DEPTH * 2)
+
+void residual_init(residual_ctx *c, uint64_t max_steps, size_t max_memory,
+                   const mem *m) {
+  memset(c, 0, sizeof *c);
+  vm_init(&c->v, max_steps, max_memory, m);
+  arena_init(&c->a, 0, m);
+  arena_init(&c->trees, 0, m);
+  sb_init(&c->text, m);
+  diag_init(&c->d, "<residual>", "", 0, m);
+}
+
+/* Drop the pieces' program (when it has grown, and at the end). */
+static void drop_program(residual_ctx *c) {
+  if (c->cg)
+    program_free(cg_finish(c->cg));
+  c->cg = NULL;
+}
+
+void residual_free(residual_ctx *c) {
+  drop_program(c);
+  vm_free(&c->v);
+  arena_free(&c->a);
+  arena_free(&c->trees);
+  sb_free(&c->text);
+  diag_free(&c->d);
+}
+
+/* ==== nodes ============================================================== */
+
+ast *pe_node(pe *e, int kind, span sp, uint32_t nkids) {
+  ast *n = ast_new(e->nodes, (ast_kind)kind, sp);
+  if (n && nkids && !(n->kids = arena_alloc(e->nodes, nkids * sizeof *n->kids)))
+    n = NULL;
+  if (!n) {
+    e->oom = true;
+    return NULL;
+  }
+  n->nkids = nkids;
+  return n;
+}
+
+/* A shallow copy of [n] (kids array copied), to put other kids in. */
+static ast *copy_node(pe *e, const ast *n) {
+  ast *c = pe_node(e, n->kind, n->sp, n->nkids);
+  if (!c)
+    return NULL;
+  const ast **kids = (const ast **)c->kids;
+  *c = *n;
+  c->kids = (ast **)kids;
+  if (n->nkids)
+    memcpy(c->kids, n->kids, n->nkids * sizeof *c->kids);
+  return c;
+}
+
+static ast *text_node(pe *e, int kind, span sp, const char *s, size_t len) {
+  ast *n = pe_node(e, kind, sp, 0);
+  if (n) {
+    n->lit.s.p = s;
+    n->lit.s.n = len;
+  }
+  return n;
+}
+
+/* ==== values as literals ================================================= */
+
+static bool identifier_key(val k) {
+  if (k.kind != V_STRING || !k.as.s->len ||
+      (k.as.s->data[0] >= '0' && k.as.s->data[0] <= '9'))
+    return false;
+  for (uint32_t i = 0; i < k.as.s->len; i++) {
+    char c = k.as.s->data[i];
+    if (!(c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+          (c >= '0' && c <= '9')))
+      return false;
+  }
+  return true;
+}
+
+/* The step [key] below [parent]: parent.key or parent[key]. */
+static const ast *step(pe *e, const ast *parent, val key, span sp) {
+  if (!parent)
+    return NULL;
+  if (identifier_key(key)) {
+    ast *s = pe_node(e, AST_SELECT, sp, 1);
+    if (s) {
+      s->kids[0] = (ast *)parent;
+      s->name = key.as.s->data;
+    }
+    return s;
+  }
+  const ast *k = pe_literal(e, key, sp);
+  ast *x = k ? pe_node(e, AST_INDEX, sp, 2) : NULL;
+  if (x) {
+    x->kids[0] = (ast *)parent;
+    x->kids[1] = (ast *)k;
+  }
+  return x;
+}
+
+static const origin *origin_of(const void *obj, int okind) {
+  return okind == V_MAP ? &((const map *)obj)->o : &((const list *)obj)->o;
+}
+
+/* The path of the fact container [obj] (of kind [okind]) from the fact
+ * set's root, as a tree: subprocessors[2], certifications.vendor. */
+static const ast *container_path(pe *e, const void *obj, int okind,
+                                 span sp, int depth) {
+  const origin *o = origin_of(obj, okind);
+  if (depth > POL_MAX_JSON_DEPTH ||
+      (o->kind != ORIGIN_MAP && o->kind != ORIGIN_LIST))
+    return NULL;
+  int pkind = o->kind == ORIGIN_MAP ? V_MAP : V_LIST;
+  if (pkind == V_LIST)
+    return step(e, container_path(e, o->parent, pkind, sp, depth + 1),
+                val_int(o->entry), sp);
+  const map *pm = o->parent;
+  val key = pm->keys[o->entry];
+  if (pm->o.kind == ORIGIN_ROOT && key.kind == V_STRING) {
+    ast *id = pe_node(e, AST_IDENT, sp, 0);
+    if (id)
+      id->name = key.as.s->data;
+    return id;
+  }
+  return step(e, container_path(e, pm, V_MAP, sp, depth + 1), key, sp);
+}
+
+const ast *pe_item(pe *e, val x, span sp) {
+  if (x.kind == V_LIST && list_is_adopted(x.as.l))
+    return container_path(e, x.as.l, V_LIST, sp, 0);
+  if (x.kind == V_MAP && map_is_adopted(x.as.m))
+    return container_path(e, x.as.m, V_MAP, sp, 0);
+  return pe_literal(e, x, sp);
+}
+
+static const ast *list_literal(pe *e, const list *l, span sp) {
+  ast *n = pe_node(e, AST_LIST, sp, l->n);
+  for (uint32_t i = 0; n && i < l->n; i++)
+    if (!(n->kids[i] = (ast *)pe_literal(e, l->items[i], sp)))
+      return NULL;
+  return n;
+}
+
+static const ast *map_literal(pe *e, const map *m, span sp) {
+  ast *n = pe_node(e, AST_MAP, sp, m->n);
+  for (uint32_t i = 0; n && i < m->n; i++) {
+    ast *en = pe_node(e, AST_ENTRY, sp, 2);
+    if (!en || !(en->kids[0] = (ast *)pe_literal(e, m->keys[i], sp)) ||
+        !(en->kids[1] = (ast *)pe_literal(e, m->vals[i], sp)))
+      return NULL;
+    n->kids[i] = en;
+  }
+  return n;
+}
+
+/* Whether the literal [n] prints in at most LITERAL_MAX bytes. */
+static bool short_text(pe *e, const ast *n) {
+  sbuf *t = &e->c->text;
+  t->len = 0;
+  ast_unparse(t, n);
+  return !t->oom && t->len <= LITERAL_MAX;
+}
+
+static const ast *container_literal(pe *e, val v, span sp) {
+  bool adopted = v.kind == V_LIST ? list_is_adopted(v.as.l)
+                                  : map_is_adopted(v.as.m);
+  const ast *lit = v.kind == V_LIST ? list_literal(e, v.as.l, sp)
+                                    : map_literal(e, v.as.m, sp);
+  if (adopted && (!lit || !short_text(e, lit))) {
+    const ast *path = container_path(e, v.kind == V_LIST ? (void *)v.as.l
+                                                         : (void *)v.as.m,
+                                     v.kind, sp, 0);
+    if (path)
+      return path;
+  }
+  return lit;
+}
+
+const ast *pe_literal(pe *e, val v, span sp) {
+  ast *n = NULL;
+  switch (v.kind) {
+  case V_NULL: return pe_node(e, AST_NULL_LIT, sp, 0);
+  case V_BOOL:
+    if ((n = pe_node(e, AST_BOOL_LIT, sp, 0)))
+      n->lit.b = v.as.b;
+    return n;
+  case V_INT:
+    if ((n = pe_node(e, AST_INT_LIT, sp, 0)))
+      n->lit.i = v.as.i;
+    return n;
+  case V_UINT:
+    if ((n = pe_node(e, AST_UINT_LIT, sp, 0)))
+      n->lit.u = v.as.u;
+    return n;
+  case V_DOUBLE:
+    if (v.as.d != v.as.d || v.as.d - v.as.d != 0) /* NaN, infinities */
+      return NULL;
+    if ((n = pe_node(e, AST_DOUBLE_LIT, sp, 0)))
+      n->lit.d = v.as.d;
+    return n;
+  case V_STRING:
+  case V_BYTES:
+    return text_node(e, v.kind == V_STRING ? AST_STRING_LIT : AST_BYTES_LIT,
+                     sp, v.as.s->data, v.as.s->len);
+  case V_LIST:
+  case V_MAP: return container_literal(e, v, sp);
+  default: return NULL; /* durations, types, ...: the piece as written */
+  }
+}
+
+/* ==== running a piece ==================================================== */
+
+/* [x], a result in the VM's arena, made to outlive the next run: a fact
+ * container stays where it is, anything else is copied into the
+ * context's arena. */
+static val keep(pe *e, val x) {
+  if ((x.kind == V_MAP && map_is_adopted(x.as.m)) ||
+      (x.kind == V_LIST && list_is_adopted(x.as.l)) ||
+      (x.kind != V_STRING && x.kind != V_BYTES && x.kind != V_LIST &&
+       x.kind != V_MAP && x.kind != V_OPTIONAL))
+    return x;
+  val c = val_deepcopy(&e->c->a, x);
+  e->oom |= c.kind == V_ERROR;
+  return c;
+}
+
+static bool missing_fact(val x) {
+  return x.kind == V_ERROR && x.as.e && x.as.e->kind == ERR_ABSENT &&
+         (x.as.e->flags & ERRF_FACT);
+}
+
+/* Run [n] alone: compiled as the next entry of the rule's program. false
+ * when it does not compile alone (a cel.index outside its block, say):
+ * the piece is then kept whole. */
+static bool run(pe *e, const ast *n, val *out) {
+  static const compile_opts none = {NULL, 0, NULL, 0, NULL, false};
+  residual_ctx *c = e->c;
+  if (c->cg && (cg_program(c->cg)->ncode > RESIDUAL_CODE_MAX ||
+                c->opts.hosts != e->hosts))
+    drop_program(c);
+  if (!c->cg) {
+    c->opts = none;
+    c->opts.hosts = e->hosts;
+    if (!(c->cg = cg_new(&c->opts, &c->a.m))) {
+      e->oom = true;
+      return false;
+    }
+  }
+  size_t errors = c->d.n;
+  uint32_t entry = cg_entry(c->cg, n, &c->d);
+  if (c->d.oom) { /* the program may be half made: start another */
+    c->d.oom = false;
+    c->d.n = errors;
+    drop_program(c);
+    e->oom = true;
+    return false;
+  }
+  if (c->d.n > errors) {
+    c->d.n = errors;
+    return false;
+  }
+  const program *p = cg_program(c->cg);
+  val x = vm_run(&c->v, p, entry, e->vars);
+  if (x.kind == V_ERROR && (x.as.e->kind == ERR_NOMEM ||
+                            x.as.e->kind == ERR_LIMIT))
+    e->oom |= x.as.e->kind == ERR_NOMEM;
+  *out = x.kind == V_ERROR ? x : keep(e, x);
+  if (x.kind == V_ERROR && !missing_fact(x)) /* only its kind matters */
+    *out = (val){.kind = V_ERROR, .as.e = NULL};
+  return true;
+}
+
+
+
+/* ==== taking pieces apart ================================================ */
+
+static rv known(const ast *n, val v) { return (rv){R_KNOWN, v, n}; }
+static rv leaf(const ast *n) { return (rv){R_LEAF, val_null(), n}; }
+static rv res(const ast *n) { return (rv){R_RES, val_null(), n}; }
+
+static bool is_bool(rv r, bool b) {
+  return r.kind == R_KNOWN && r.v.kind == V_BOOL && r.v.as.b == b;
+}
+
+/* Note that [n], a piece as written, is known: the decisive facts are
+ * not looked for inside it (its error, say, does not depend on them). */
+static const ast *known_piece(pe *e, const ast *n) {
+  if (e->nknown == e->cap_known) {
+    size_t cap = e->cap_known ? e->cap_known * 2 : 16;
+    const ast **v = arena_alloc(&e->c->a, cap * sizeof *v);
+    if (!v) {
+      e->oom = true;
+      return n;
+    }
+    if (e->nknown)
+      memcpy(v, e->known, e->nknown * sizeof *v);
+    e->known = v;
+    e->cap_known = cap;
+  }
+  e->known[e->nknown++] = n;
+  return n;
+}
+
+bool pe_is_known(const pe *e, const ast *n) {
+  for (size_t i = 0; i < e->nknown; i++)
+    if (e->known[i] == n)
+      return true;
+  return false;
+}
+
+const ast *pe_embed(pe *e, rv r) {
+  if (r.kind != R_KNOWN)
+    return r.n;
+  if (r.v.kind == V_ERROR) /* an error: the piece as written gives it */
+    return known_piece(e, r.n);
+  const ast *lit = pe_literal(e, r.v, r.n->sp);
+  return lit ? lit : known_piece(e, r.n);
+}
+
+/* [a] OP [b] as a new node like [n] (AND, OR). */
+static const ast *pair(pe *e, const ast *n, const ast *a, const ast *b) {
+  ast *c = copy_node(e, n);
+  if (c) {
+    c->kids[0] = (ast *)a;
+    c->kids[1] = (ast *)b;
+  }
+  return c;
+}
+
+/* && and ||: a known side that is the other's identity (true for &&,
+ * false for ||) drops out; a known error stays, as the piece that gives
+ * it; a known absorbing side cannot be, or the whole would be known. */
+static rv logic(pe *e, const ast *n) {
+  bool and = n->kind == AST_AND;
+  rv l = pe_eval(e, n->kids[0]), r = pe_eval(e, n->kids[1]);
+  if (is_bool(l, and))
+    return r.kind == R_KNOWN ? res(n) : res(r.n);
+  if (is_bool(r, and))
+    return l.kind == R_KNOWN ? res(n) : res(l.n);
+  return res(pair(e, n, pe_embed(e, l), pe_embed(e, r)));
+}
+
+/* c ? a : b: a known condition picks its branch. */
+static rv cond(pe *e, const ast *n) {
+  rv c = pe_eval(e, n->kids[0]);
+  if (is_bool(c, true))
+    return pe_eval(e, n->kids[1]);
+  if (is_bool(c, false))
+    return pe_eval(e, n->kids[2]);
+  if (c.kind == R_KNOWN) /* an error or not a bool: cannot end absent */
+    return res(n);
+  ast *x = copy_node(e, n);
+  if (!x)
+    return res(n);
+  x->kids[0] = (ast *)c.n;
+  x->kids[1] = (ast *)pe_embed(e, pe_eval(e, n->kids[1]));
+  x->kids[2] = (ast *)pe_embed(e, pe_eval(e, n->kids[2]));
+  return res(x);
+}
+
+/* x.f, x.?f, x[k], x[?k]: a missing fact when x is known (the step is
+ * what is missing) or is a missing fact itself (the path goes on); else
+ * rebuilt over x's residual. */
+static rv member(pe *e, const ast *n) {
+  rv x = pe_eval(e, n->kids[0]);
+  ast *c = copy_node(e, n);
+  if (!c)
+    return res(n);
+  if (n->kind == AST_INDEX) {
+    rv k = pe_eval(e, n->kids[1]);
+    c->kids[1] = (ast *)pe_embed(e, k);
+    if (k.kind != R_KNOWN) {
+      c->kids[0] = (ast *)pe_embed(e, x);
+      return res(c);
+    }
+  }
+  if (x.kind == R_KNOWN) {
+    const void *obj = x.v.kind == V_MAP ? (const void *)x.v.as.m
+                      : x.v.kind == V_LIST ? (const void *)x.v.as.l : NULL;
+    const ast *path = obj ? container_path(e, obj, x.v.kind, n->sp, 0) : NULL;
+    c->kids[0] = (ast *)(path ? path : x.n);
+    return leaf(c);
+  }
+  c->kids[0] = (ast *)x.n;
+  return x.kind == R_LEAF ? leaf(c) : res(c);
+}
+
+/* recv.f(args) where recv.f names a function (math.greatest, a host's
+ * acme.score): the receiver is part of the name, not a value. */
+bool pe_qualified(const pe *e, const ast *n) {
+  char buf[256];
+  size_t len = 0;
+  const ast *r = n->kids[0];
+  const char *parts[16];
+  int np = 0;
+  for (; r->kind == AST_SELECT && np < 15; r = r->kids[0])
+    parts[np++] = r->name;
+  if (r->kind != AST_IDENT || np >= 15)
+    return false;
+  parts[np++] = r->name;
+  while (np-- > 0) {
+    size_t k = strlen(parts[np]);
+    if (len + k + 2 >= sizeof buf)
+      return false;
+    memcpy(buf + len, parts[np], k);
+    len += k;
+    buf[len++] = '.';
+  }
+  size_t k = strlen(n->name);
+  if (len + k + 1 >= sizeof buf)
+    return false;
+  memcpy(buf + len, n->name, k + 1);
+  bool found = false;
+  bi_lookup(buf, BI_GLOBAL, (int)n->nkids - 1, &found);
+  return found || host_find(e->hosts, buf) != NULL;
+}
+
+/* Any other node: its parts, known ones as literals. A node all of whose
+ * parts are known and that still ends absent is kept as written. */
+static rv rebuild(pe *e, const ast *n) {
+  ast *c = copy_node(e, n);
+  bool any = false;
+  uint32_t from = n->kind == AST_CALL && (n->flags & AST_F_RECEIVER) &&
+                          pe_qualified(e, n)
+                      ? 1 : 0;
+  for (uint32_t i = from; c && i < n->nkids; i++) {
+    const ast *k = n->kids[i];
+    if (k->kind == AST_ENTRY || k->kind == AST_FIELD) {
+      rv r = rebuild(e, k);
+      any |= r.n != k;
+      c->kids[i] = (ast *)r.n;
+      continue;
+    }
+    rv r = pe_eval(e, k);
+    any |= r.kind != R_KNOWN;
+    c->kids[i] = (ast *)pe_embed(e, r);
+  }
+  return res(any && c ? c : n);
+}
+
+static rv take_apart(pe *e, const ast *n) {
+  rv r;
+  switch (n->kind) {
+  case AST_IDENT: return leaf(n);
+  case AST_SELECT:
+  case AST_INDEX: return member(e, n);
+  case AST_AND:
+  case AST_OR: return logic(e, n);
+  case AST_COND: return cond(e, n);
+  case AST_CALL: /* (has() never ends absent: docs/language.md) */
+    if (pe_macro(e, n, &r))
+      return r;
+    return rebuild(e, n);
+  default: return rebuild(e, n);
+  }
+}
+
+/* ==== pieces that need no compiling ====================================== */
+
+/* The value of a literal or a fact path read straight from the facts,
+ * as the VM would give it: 1 known (in *[out]), 0 a missing fact, -1
+ * when it is not so simple (compile and run it). Most pieces of a
+ * residual are these, and compiling each alone costs far more. */
+static int quick(const pe *e, const ast *n, val *out, int depth);
+
+static int quick_root(const pe *e, const ast *n, val *out) {
+  for (int t = 0; t < T_DYN; t++) /* a type name: the compiler's value */
+    if (t != V_ERROR && strcmp(val_type_name(t), n->name) == 0)
+      return -1;
+  size_t len = strlen(n->name);
+  const val *x = e->vars ? map_get_str(e->vars, n->name, len,
+                                       val_hash_bytes(n->name, len))
+                         : NULL;
+  if (!x)
+    return 0;
+  *out = *x;
+  return 1;
+}
+
+static int quick_step(const pe *e, const ast *n, val *out, int depth) {
+  val x;
+  int r = quick(e, n->kids[0], &x, depth + 1);
+  if (r != 1 || (n->flags & AST_F_OPTIONAL))
+    return r == 1 ? -1 : r; /* a step below a missing fact is missing */
+  const ast *k = n->kind == AST_INDEX ? n->kids[1] : NULL;
+  const val *at = NULL;
+  if (x.kind == V_MAP && !k)
+    at = map_get_str(x.as.m, n->name, strlen(n->name),
+                     val_hash_bytes(n->name, strlen(n->name)));
+  else if (x.kind == V_MAP && k->kind == AST_STRING_LIT)
+    at = map_get_str(x.as.m, k->lit.s.p, k->lit.s.n,
+                     val_hash_bytes(k->lit.s.p, k->lit.s.n));
+  else if (x.kind == V_LIST && k && k->kind == AST_INT_LIT && k->lit.i >= 0 &&
+           (uint64_t)k->lit.i < x.as.l->n)
+    at = &x.as.l->items[k->lit.i];
+  else
+    return -1;
+  if (at) {
+    *out = *at;
+    return 1;
+  }
+  return map_is_adopted(x.as.m) ? 0 : -1; /* a key of a fact map */
+}
+
+static int quick(const pe *e, const ast *n, val *out, int depth) {
+  if (depth > POL_MAX_JSON_DEPTH)
+    return -1;
+  switch (n->kind) {
+  case AST_NULL_LIT: *out = val_null(); return 1;
+  case AST_BOOL_LIT: *out = val_bool(n->lit.b); return 1;
+  case AST_INT_LIT: *out = val_int(n->lit.i); return 1;
+  case AST_UINT_LIT: *out = val_uint(n->lit.u); return 1;
+  case AST_DOUBLE_LIT: *out = val_double(n->lit.d); return 1;
+  case AST_IDENT: return quick_root(e, n, out);
+  case AST_SELECT:
+  case AST_INDEX: return quick_step(e, n, out, depth);
+  default: return -1;
+  }
+}
+
+bool pe_missing(pe *e, const ast *n) {
+  val x;
+  int q = quick(e, n, &x, 0);
+  if (q >= 0)
+    return q == 0;
+  return !e->oom && run(e, n, &x) && missing_fact(x);
+}
+
+rv pe_apart(pe *e, const ast *n) {
+  e->depth++;
+  rv r = take_apart(e, n);
+  e->depth--;
+  return r;
+}
+
+rv pe_eval(pe *e, const ast *n) {
+  val x;
+  int q = quick(e, n, &x, 0);
+  if (q == 1)
+    return known(n, x);
+  if (q < 0 && (e->oom || e->depth > PE_DEPTH_MAX || !run(e, n, &x))) {
+    e->opaque = true;
+    return res(n);
+  }
+  if (q < 0 && !missing_fact(x))
+    return known(n, x);
+  e->depth++;
+  rv r = take_apart(e, n);
+  e->depth--;
+  return r;
+}

@@ -1,0 +1,476 @@
+/*
+ * residual_text.c: a rule's residual from its text (residual.h).
+ *
+ * The compiler inlined the rule's lets and kept no tree, so the text of
+ * `when`, `require` and each let they use is parsed again (policy.h
+ * expr_src: a span of one of the program's sources, which saved policies
+ * keep) and the lets are inlined again by the compiler's rules: a name
+ * that is no macro variable and names a let is that let's expression,
+ * itself with its lets inlined, read in its own scope (a fact it names
+ * that a macro variable at the place of use would hide is marked `.x`).
+ * Then residual.c evaluates it in part, and the decisive facts are the
+ * paths in the residual that still end in a missing fact.
+ */
+#include "residual.h"
+
+#include <string.h>
+
+#include "compile.h"
+#include "parse.h"
+#include "pol.h"
+#include "report.h"
+
+#define LOCALS_MAX 64
+
+/* Lets being inlined: the trees are kept in the context (residual.h). */
+typedef struct inliner {
+  pe *e;
+  const policy *p;
+  const ast **done;   /* per let: its inlined tree, once made */
+  bool *busy;         /* per let: being inlined (a cycle guard) */
+  const char *err;    /* the first parse error */
+} inliner;
+
+typedef struct scope {
+  const char *names[LOCALS_MAX];
+  int n;
+} scope;
+
+static bool in_scope(const scope *s, const char *name) {
+  for (int i = s->n - 1; i >= 0; i--)
+    if (strcmp(s->names[i], name) == 0)
+      return true;
+  return false;
+}
+
+/* ==== parsing the texts ================================================== */
+
+/* Move the spans of a tree parsed from a text that starts at [at] to
+ * where they are in the whole source. */
+static void shift(ast *n, const expr_src *at, int depth) {
+  if (!n || depth > POL_MAX_PARSE_DEPTH * 2)
+    return;
+  if (n->sp.line == 1)
+    n->sp.col += at->col - 1;
+  n->sp.line += at->line - 1;
+  n->sp.off += at->off;
+  for (uint32_t i = 0; i < n->nkids; i++)
+    shift(n->kids[i], at, depth + 1);
+}
+
+static ast *parse_text(inliner *in, const expr_src *at) {
+  const program *prog = in->p->prog;
+  if (at->src >= prog->nsrcs) {
+    in->err = "the expression's text is not in the policy";
+    return NULL;
+  }
+  const source *s = &prog->srcs[at->src];
+  diag_list d;
+  diag_init(&d, s->name, s->text + at->off, at->len, &in->e->nodes->m);
+  ast *root = parse_expr(in->e->nodes, &d);
+  in->e->oom |= d.oom;
+  if (!root && !in->err && !d.oom)
+    in->err = "the expression's text does not parse";
+  diag_free(&d);
+  shift(root, at, 0);
+  return root;
+}
+
+/* ==== inlining lets ====================================================== */
+
+/* The index of the let [name] that the policy's rules see (the last of
+ * that name), or -1. */
+static int let_index(const policy *p, const char *name) {
+  for (uint32_t i = p->nlets; i-- > 0;)
+    if (strcmp(p->lets[i].name, name) == 0)
+      return (int)i;
+  return -1;
+}
+
+static const ast *inline_tree(inliner *in, const ast *n, scope *s, int depth);
+
+/* [n] with each free name that [s] holds marked rooted (.x): a let's
+ * facts, which the macro variables around its place of use must not
+ * capture. */
+static const ast *root_names(inliner *in, const ast *n, const scope *s,
+                             scope *inner, int depth) {
+  if (depth > POL_MAX_PARSE_DEPTH * 2)
+    return n;
+  if (n->kind == AST_IDENT) {
+    if ((n->flags & AST_F_ROOTED) || !in_scope(s, n->name) ||
+        in_scope(inner, n->name))
+      return n;
+    ast *c = pe_node(in->e, AST_IDENT, n->sp, 0);
+    if (c) {
+      *c = *n;
+      c->flags |= AST_F_ROOTED;
+    }
+    return c ? c : n;
+  }
+  uint32_t first;
+  int nv = pe_binds(n, &first), saved = inner->n;
+  ast *c = NULL;
+  for (uint32_t i = 0; i < n->nkids; i++) {
+    if (nv && i == first)
+      for (int v = 0; v < nv && inner->n < LOCALS_MAX; v++)
+        inner->names[inner->n++] = n->kids[first + (uint32_t)v]->name;
+    bool var = nv && i >= first && i < first + (uint32_t)nv;
+    const ast *k = var ? n->kids[i]
+                       : root_names(in, n->kids[i], s, inner, depth + 1);
+    if (k != n->kids[i] && !c && (c = pe_node(in->e, n->kind, n->sp,
+                                              n->nkids))) {
+      ast **kids = c->kids;
+      *c = *n;
+      c->kids = kids;
+      memcpy(c->kids, n->kids, n->nkids * sizeof *c->kids);
+    }
+    if (c)
+      c->kids[i] = (ast *)k;
+  }
+  inner->n = saved;
+  return c ? c : n;
+}
+
+/* Let [i]'s expression with its own lets inlined, once. */
+static const ast *let_tree(inliner *in, int i) {
+  if (in->done[i] || in->busy[i])
+    return in->done[i];
+  in->busy[i] = true;
+  ast *t = parse_text(in, &in->p->lets[i].at);
+  scope none = {{0}, 0};
+  in->done[i] = t ? inline_tree(in, t, &none, 0) : NULL;
+  in->busy[i] = false;
+  return in->done[i];
+}
+
+static const ast *inline_name(inliner *in, const ast *n, scope *s) {
+  int i = (n->flags & AST_F_ROOTED) || in_scope(s, n->name)
+              ? -1 : let_index(in->p, n->name);
+  if (i < 0)
+    return n;
+  const ast *t = let_tree(in, i);
+  if (!t)
+    return n;
+  scope inner = {{0}, 0};
+  return s->n ? root_names(in, t, s, &inner, 0) : t;
+}
+
+static const ast *inline_tree(inliner *in, const ast *n, scope *s,
+                              int depth) {
+  if (depth > POL_MAX_PARSE_DEPTH * 2 || in->e->oom)
+    return n;
+  if (n->kind == AST_IDENT)
+    return inline_name(in, n, s);
+  uint32_t first;
+  int nv = pe_binds(n, &first), saved = s->n;
+  ast *c = NULL;
+  for (uint32_t i = 0; i < n->nkids; i++) {
+    if (nv && i == first)
+      for (int v = 0; v < nv && s->n < LOCALS_MAX; v++)
+        s->names[s->n++] = n->kids[first + (uint32_t)v]->name;
+    bool var = nv && i >= first && i < first + (uint32_t)nv;
+    const ast *k = var ? n->kids[i] : inline_tree(in, n->kids[i], s, depth + 1);
+    if (k != n->kids[i] && !c && (c = pe_node(in->e, n->kind, n->sp,
+                                              n->nkids))) {
+      ast **kids = c->kids;
+      *c = *n;
+      c->kids = kids;
+      memcpy(c->kids, n->kids, n->nkids * sizeof *c->kids);
+    }
+    if (c)
+      c->kids[i] = (ast *)k;
+  }
+  s->n = saved;
+  return c ? c : n;
+}
+
+/* The tree of the text [at], lets inlined, made once and kept in
+ * *[slot]; NULL (in->err set) when it does not parse. */
+static const ast *load(inliner *in, const expr_src *at, const ast **slot) {
+  if (*slot)
+    return *slot;
+  arena *nodes = in->e->nodes;
+  in->e->nodes = &in->e->c->trees; /* kept for the next vendors */
+  ast *t = parse_text(in, at);
+  scope s = {{0}, 0};
+  *slot = t ? inline_tree(in, t, &s, 0) : NULL;
+  in->e->nodes = nodes;
+  return *slot;
+}
+
+/* The context's kept trees, for [p]: made empty for a new policy. */
+static bool trees_for(residual_ctx *c, const policy *p) {
+  if (c->pol == p)
+    return true;
+  arena_reset(&c->trees);
+  c->pol = p;
+  c->when_t = arena_zalloc(&c->trees, (p->nrules + 1) * sizeof *c->when_t);
+  c->req_t = arena_zalloc(&c->trees, (p->nrules + 1) * sizeof *c->req_t);
+  c->lets_t = arena_zalloc(&c->trees, (p->nlets + 1) * sizeof *c->lets_t);
+  c->busy = arena_zalloc(&c->trees, (p->nlets + 1) * sizeof *c->busy);
+  if (c->when_t && c->req_t && c->lets_t && c->busy)
+    return true;
+  c->pol = NULL;
+  return false;
+}
+
+/* ==== decisive facts ===================================================== */
+
+typedef struct facts {
+  pe *e;
+  arena *keep;
+  residual_fact *v;
+  uint32_t n, cap;
+  sbuf path;
+  uint32_t ends[POL_MAX_JSON_DEPTH + 2];
+  uint32_t nends;
+} facts;
+
+/* The key of a literal index, as a value. */
+static bool literal_key(const ast *k, val *out) {
+  switch (k->kind) {
+  case AST_INT_LIT: *out = val_int(k->lit.i); return true;
+  case AST_UINT_LIT: *out = val_uint(k->lit.u); return true;
+  case AST_BOOL_LIT: *out = val_bool(k->lit.b); return true;
+  default: return false;
+  }
+}
+
+/* Whether [n] is a path: a name, then fields and literal indexes. */
+static bool is_path(const ast *n, int depth) {
+  if (depth > POL_MAX_JSON_DEPTH)
+    return false;
+  if (n->kind == AST_IDENT)
+    return true;
+  val k;
+  if (n->kind == AST_INDEX)
+    return (n->kids[1]->kind == AST_STRING_LIT ||
+            literal_key(n->kids[1], &k)) &&
+           is_path(n->kids[0], depth + 1);
+  return n->kind == AST_SELECT && is_path(n->kids[0], depth + 1);
+}
+
+static const ast *path_root(const ast *n) {
+  while (n->kind != AST_IDENT)
+    n = n->kids[0];
+  return n;
+}
+
+/* The text of the path [n] into f->path, in the report's syntax. */
+static void path_text(facts *f, const ast *n, arena *a) {
+  if (n->kind != AST_IDENT)
+    path_text(f, n->kids[0], a);
+  val k = val_null();
+  if (n->kind == AST_IDENT || n->kind == AST_SELECT)
+    k = val_string(a, n->name, strlen(n->name));
+  else if (n->kids[1]->kind == AST_STRING_LIT)
+    k = val_string(a, n->kids[1]->lit.s.p, n->kids[1]->lit.s.n);
+  else
+    literal_key(n->kids[1], &k);
+  report_key_step(&f->path, k, n->kind == AST_IDENT);
+  if (f->nends < POL_COUNTOF(f->ends))
+    f->ends[f->nends++] = (uint32_t)f->path.len;
+}
+
+static void add_fact(facts *f, const ast *n) {
+  f->path.len = 0;
+  f->nends = 0;
+  path_text(f, n, &f->e->c->a);
+  for (uint32_t i = 0; i < f->n; i++)
+    if (strcmp(f->v[i].path, f->path.p) == 0)
+      return;
+  if (f->n == f->cap) {
+    uint32_t cap = f->cap ? f->cap * 2 : 8;
+    residual_fact *v = arena_alloc(f->keep, cap * sizeof *v);
+    if (!v) {
+      f->e->oom = true;
+      return;
+    }
+    if (f->n)
+      memcpy(v, f->v, f->n * sizeof *v);
+    f->v = v;
+    f->cap = cap;
+  }
+  uint32_t *ends = arena_alloc(f->keep, (f->nends + 1) * sizeof *ends);
+  const char *p = arena_strndup(f->keep, f->path.p, f->path.len);
+  if (!ends || !p || f->path.oom) {
+    f->e->oom = true;
+    return;
+  }
+  memcpy(ends, f->ends, f->nends * sizeof *ends);
+  f->v[f->n++] = (residual_fact){p, ends, f->nends};
+}
+
+/* Every path in [n] that ends in a missing fact, left to right; the
+ * paths under has() are presence tests, and those starting at a macro's
+ * variable are the macro's business. */
+static void walk(facts *f, const ast *n, scope *s, int depth) {
+  if (depth > POL_MAX_PARSE_DEPTH * 2 || f->e->oom || pe_is_known(f->e, n))
+    return;
+  if (is_path(n, 0)) {
+    const ast *r = path_root(n);
+    if (((r->flags & AST_F_ROOTED) || !in_scope(s, r->name)) &&
+        pe_missing(f->e, n))
+      add_fact(f, n);
+    return;
+  }
+  if (n->kind == AST_CALL && !(n->flags & AST_F_RECEIVER) && n->nkids == 1 &&
+      strcmp(n->name, "has") == 0) {
+    if (n->kids[0]->kind == AST_SELECT && !is_path(n->kids[0], 0))
+      walk(f, n->kids[0]->kids[0], s, depth + 1);
+    return;
+  }
+  uint32_t first;
+  int nv = pe_binds(n, &first), saved = s->n;
+  bool named = n->kind == AST_CALL && (n->flags & AST_F_RECEIVER) &&
+               (pe_qualified(f->e, n) ||
+                (n->kids[0]->kind == AST_IDENT &&
+                 strcmp(n->kids[0]->name, "cel") == 0)); /* cel.bind */
+  for (uint32_t i = named ? 1 : 0; i < n->nkids; i++) {
+    if (nv && i == first)
+      for (int v = 0; v < nv && s->n < LOCALS_MAX; v++)
+        s->names[s->n++] = n->kids[first + (uint32_t)v]->name;
+    if (!(nv && i >= first && i < first + (uint32_t)nv))
+      walk(f, n->kids[i], s, depth + 1);
+  }
+  s->n = saved;
+}
+
+static void decisive(facts *f, const ast *n) {
+  scope s = {{0}, 0};
+  if (n)
+    walk(f, n, &s, 0);
+}
+
+/* ==== the residual ======================================================= */
+
+static const char *text(pe *e, const ast *n, arena *keep) {
+  sbuf *t = &e->c->text;
+  t->len = 0;
+  ast_unparse(t, n);
+  if (t->oom) {
+    e->oom = true;
+    return NULL;
+  }
+  return arena_strndup(keep, t->p, t->len);
+}
+
+static int verdict_of(rv r) {
+  if (r.v.kind == V_BOOL)
+    return r.v.as.b ? VD_PASS : VD_FAIL;
+  return VD_ERROR;
+}
+
+static void pe_begin(pe *e, residual_ctx *c, const struct host_registry *h,
+                     const map *vars) {
+  memset(e, 0, sizeof *e);
+  arena_reset(&c->a);
+  e->c = c;
+  e->nodes = &c->a;
+  e->hosts = h;
+  e->vars = vars;
+}
+
+/* residual.passes: `when`'s residual [w] && `require`'s [q] (a SKIPPED
+ * rule does not pass, so both must hold), printed with CEL's
+ * precedence. */
+static const char *whole(pe *e, rv w, rv q, arena *keep) {
+  if (w.kind == R_KNOWN)
+    return text(e, q.n, keep);
+  if (q.kind == R_KNOWN)
+    return verdict_of(q) == VD_PASS ? text(e, w.n, keep) : NULL;
+  ast *n = pe_node(e, AST_AND, w.n->sp, 2);
+  if (!n)
+    return NULL;
+  n->kids[0] = (ast *)w.n;
+  n->kids[1] = (ast *)q.n;
+  return text(e, n, keep);
+}
+
+/* The residual of [w] (`when`, or known true when there is none) and
+ * [q] (`require`) into [out]. */
+static int finish(pe *e, rv w, rv q, arena *keep, residual *out) {
+  facts f;
+  memset(&f, 0, sizeof f);
+  f.e = e;
+  f.keep = keep;
+  sb_init(&f.path, &keep->m);
+  bool when_open = w.kind != R_KNOWN;
+  if (!when_open && q.kind == R_KNOWN) {
+    sb_free(&f.path);
+    return POL_EINVAL; /* decided: nothing is missing */
+  }
+  if (when_open) {
+    out->applies_if = text(e, w.n, keep);
+    decisive(&f, w.n);
+  }
+  if (q.kind == R_KNOWN) {
+    out->if_applies = verdict_of(q);
+  } else {
+    out->passes_if = text(e, q.n, keep);
+    decisive(&f, q.n);
+  }
+  out->passes = whole(e, w, q, keep);
+  out->facts = f.v;
+  out->nfacts = f.n;
+  sb_free(&f.path);
+  return e->oom ? POL_ENOMEM : POL_OK;
+}
+
+/* [rc], unless memory ran out on the way: whatever went wrong then may
+ * be its doing, and out of memory is always said as such. */
+static int end(pe *e, int rc) { return e->oom ? POL_ENOMEM : rc; }
+
+int residual_rule(residual_ctx *c, const policy *p, uint32_t i,
+                  const map *vars, arena *keep, residual *out) {
+  const rule *ru = &p->rules[i];
+  pe e;
+  memset(out, 0, sizeof *out);
+  out->if_applies = -1;
+  pe_begin(&e, c, p->hosts, vars);
+  if (!trees_for(c, p))
+    return end(&e, POL_ENOMEM);
+  inliner in = {&e, p, c->lets_t, c->busy, NULL};
+  rv w = {R_KNOWN, val_bool(true), NULL};
+  if (ru->when >= 0) {
+    const ast *t = load(&in, &ru->when_at, &c->when_t[i]);
+    if (!t)
+      return end(&e, in.err ? POL_ESYNTAX : POL_ENOMEM);
+    w = pe_eval(&e, t);
+    if (w.kind == R_KNOWN && !(w.v.kind == V_BOOL && w.v.as.b))
+      return end(&e, POL_EINVAL); /* SKIPPED or ERROR */
+  }
+  const ast *t = load(&in, &ru->require_at, &c->req_t[i]);
+  if (!t)
+    return end(&e, in.err ? POL_ESYNTAX : POL_ENOMEM);
+  out->at = w.kind != R_KNOWN ? ru->when_at : ru->require_at;
+  /* the verdict is UNKNOWN: with `when` known true, `require` is what
+   * ended in a missing fact */
+  rv q = w.kind == R_KNOWN ? pe_apart(&e, t) : pe_eval(&e, t);
+  return end(&e, finish(&e, w, q, keep, out));
+}
+
+int residual_expr(residual_ctx *c, const char *src, size_t len,
+                  const char *name, const struct host_registry *hosts,
+                  const map *vars, arena *keep, residual *out) {
+  pe e;
+  memset(out, 0, sizeof *out);
+  out->if_applies = -1;
+  pe_begin(&e, c, hosts, vars);
+  diag_list d;
+  diag_init(&d, name, src, len, &c->a.m);
+  ast *t = parse_expr(&c->a, &d);
+  program *prog = t ? compile_expr(t, &d, NULL, 0) : NULL;
+  c->text.len = 0;
+  e.oom |= d.oom;
+  if (!prog) {
+    for (size_t i = 0; i < d.n; i++)
+      diag_render(&d, i, false, &c->text);
+    diag_free(&d);
+    return end(&e, POL_ESYNTAX);
+  }
+  program_free(prog);
+  diag_free(&d);
+  rv none = {R_KNOWN, val_bool(true), NULL};
+  return end(&e, finish(&e, none, pe_eval(&e, t), keep, out));
+}

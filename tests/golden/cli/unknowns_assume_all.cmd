@@ -1,0 +1,1 @@
+check --color=never --assume backup.generations=9 --assume backup.offsite=true --assume subcontracting.used=true --assume subcontracting.consent=true --assume 'subprocessors[1].legal_seat="JP"' --assume 'certifications.expiry["ISO27017"]="2027-01-01"' --assume incident.notice_hours_target=48 unknowns.pol vendor-u.json

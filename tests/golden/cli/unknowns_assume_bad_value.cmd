@@ -1,0 +1,1 @@
+check --assume backup.generations=7x unknowns.pol vendor-u.json

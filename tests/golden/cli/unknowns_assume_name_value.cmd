@@ -1,0 +1,1 @@
+check --assume 'data.countries=[JP]' unknowns.pol vendor-u.json

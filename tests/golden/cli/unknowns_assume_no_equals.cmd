@@ -1,0 +1,1 @@
+check --assume backup.generations unknowns.pol vendor-u.json

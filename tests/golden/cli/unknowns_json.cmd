@@ -1,0 +1,1 @@
+check --format=json unknowns.pol vendor-u.json

@@ -1,0 +1,1 @@
+check --questions --lang=fr unknowns.pol vendor-u.json

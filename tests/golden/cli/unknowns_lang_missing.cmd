@@ -1,0 +1,1 @@
+check --questions --lang unknowns.pol

@@ -1,0 +1,1 @@
+check --format=ndjson unknowns.pol vendor-u.json vendor-a.json

@@ -1,0 +1,1 @@
+check --lang=ja --questions unknowns.pol vendor-u.json vendor-a.json

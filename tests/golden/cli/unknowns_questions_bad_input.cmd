@@ -1,0 +1,1 @@
+check --lang=ja --format=questions-json unknowns.pol vendor-u.json bad.json

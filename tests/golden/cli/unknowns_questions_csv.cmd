@@ -1,0 +1,1 @@
+check --lang=ja --format=questions-csv unknowns.pol vendor-u.json vendor-a.json

@@ -1,0 +1,1 @@
+check --format questions-csv --lang en unknowns.pol vendor-u.json

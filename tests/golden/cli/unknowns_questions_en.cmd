@@ -1,0 +1,1 @@
+check --questions --lang=en unknowns.pol vendor-u.json

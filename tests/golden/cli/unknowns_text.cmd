@@ -1,0 +1,1 @@
+check --color=never unknowns.pol vendor-u.json

@@ -1,0 +1,279 @@
+/*
+ * test_residual.c: what the corpus (test_unknowns.c) does not reach:
+ * the residual accessors at their edges, a residual read after the fact
+ * set is gone, saved policies whose texts are hostile or damaged, the
+ * language setting of a writer, pol_facts_assume's messages, and the
+ * trace of has() over a missing fact. Public API first; the internal
+ * headers only to damage a policy.
+ */
+#include "harness.h"
+
+#include <stdlib.h>
+
+#include "pol.h"
+#include "policy.h"
+#include "verify.h"
+
+typedef struct fixture {
+  pol_env *env;
+  pol_ctx *ctx;
+  pol_facts *facts;
+  pol_policy *pol;
+  pol_report *rep;
+} fixture;
+
+static int setup(void **state) {
+  fixture *f = calloc(1, sizeof *f);
+  if (!f || pol_env_new(NULL, &f->env) || pol_ctx_new(f->env, &f->ctx) ||
+      pol_facts_new(f->env, &f->facts))
+    return -1;
+  *state = f;
+  return 0;
+}
+
+static int teardown(void **state) {
+  fixture *f = *state;
+  pol_report_free(f->rep);
+  pol_policy_free(f->pol);
+  pol_facts_free(f->facts);
+  pol_ctx_free(f->ctx);
+  pol_env_free(f->env);
+  free(f);
+  return 0;
+}
+
+static const char POLICY[] =
+    "must a: x.y >= 7\n"
+    "rule b {\n"
+    "  when w\n"
+    "  require true\n"
+    "}\n"
+    "must c: p || q\n"
+    "must d: n == 1\n";
+
+/* Compile [src], load [json], check: the report in f->rep. */
+static void check(fixture *f, const char *src, const char *json) {
+  assert_pol_ok(f, pol_policy_compile(f->env, src, strlen(src), "t.pol",
+                                      &f->pol));
+  assert_pol_ok(f, pol_facts_load_json(f->facts, json, strlen(json), "v"));
+  assert_pol_ok(f, pol_report_new(f->pol, POL_UNKNOWN_FAIL, &f->rep));
+  assert_pol_ok(f, pol_check(f->ctx, f->rep, f->facts, "v"));
+}
+
+static void accessors(void **state) {
+  fixture *f = *state;
+  check(f, POLICY, "{\"x\": {}, \"q\": false, \"n\": 1, "
+                   "\"$withheld\": [\"p\"], \"$evidence\": {\"p\": \"1: 「非開示」\"}}");
+  pol_report *r = f->rep;
+  assert_string_equal(pol_report_residual(r, 0, 0), "x.y >= 7");
+  assert_null(pol_report_residual_when(r, 0, 0));
+  assert_int_equal(pol_report_residual_then(r, 0, 0), -1);
+  assert_int_equal(pol_report_decisive_count(r, 0, 0), 1);
+  assert_string_equal(pol_report_decisive_path(r, 0, 0, 0), "x.y");
+  assert_false(pol_report_decisive_withheld(r, 0, 0, 0));
+  assert_null(pol_report_decisive_evidence(r, 0, 0, 0));
+  /* an undecided when over a decided require */
+  assert_null(pol_report_residual(r, 0, 1));
+  assert_string_equal(pol_report_residual_when(r, 0, 1), "w");
+  assert_int_equal(pol_report_residual_then(r, 0, 1), POL_PASS);
+  /* a withheld decisive fact, with its refusal */
+  assert_string_equal(pol_report_residual(r, 0, 2), "p");
+  assert_true(pol_report_decisive_withheld(r, 0, 2, 0));
+  assert_string_equal(pol_report_decisive_evidence(r, 0, 2, 0),
+                      "1: 「非開示」");
+  /* another verdict, out of range: nothing */
+  assert_string_equal(pol_report_verdict(r, 0, 3), "PASS");
+  assert_null(pol_report_residual(r, 0, 3));
+  assert_int_equal(pol_report_decisive_count(r, 0, 3), 0);
+  assert_null(pol_report_residual(r, 1, 0));
+  assert_null(pol_report_residual(r, 0, 99));
+  assert_null(pol_report_decisive_path(r, 0, 0, 1));
+  assert_false(pol_report_decisive_withheld(r, 0, 0, 5));
+  assert_null(pol_report_residual(NULL, 0, 0));
+}
+
+/* Detaching works the residuals out; they and the citations outlive the
+ * fact set (run under ASan). */
+static void detached(void **state) {
+  fixture *f = *state;
+  check(f, POLICY, "{\"x\": {}, \"$withheld\": [\"p\"], "
+                   "\"$evidence\": {\"p\": \"1: 「非開示」\"}}");
+  assert_pol_ok(f, pol_report_detach(f->rep));
+  pol_facts_free(f->facts);
+  f->facts = NULL;
+  assert_string_equal(pol_report_residual(f->rep, 0, 2), "p || q");
+  assert_string_equal(pol_report_decisive_evidence(f->rep, 0, 2, 0),
+                      "1: 「非開示」");
+  const char *t = pol_report_render(f->rep, POL_FORMAT_QUESTIONS_JSON, 0);
+  assert_non_null(t);
+  assert_non_null(strstr(t, "\"fact\":\"p\""));
+}
+
+/* A residual read after the report was reset: nothing, not a crash. */
+static void after_reset(void **state) {
+  fixture *f = *state;
+  check(f, POLICY, "{}");
+  pol_report_reset(f->rep);
+  assert_null(pol_report_residual(f->rep, 0, 0));
+}
+
+/* Texts outside their sources are refused by the verifier; a text that
+ * no longer parses leaves the rule without a residual, and the reports
+ * list its missing facts instead. */
+static void damaged_texts(void **state) {
+  fixture *f = *state;
+  check(f, POLICY, "{}");
+  policy *p = (policy *)f->pol;
+  char msg[256];
+  expr_src keep = p->rules[0].require_at;
+  p->rules[0].require_at.off = 1u << 30;
+  assert_int_equal(verify_policy(p, msg, sizeof msg), POL_EFORMAT);
+  assert_non_null(strstr(msg, "outside the sources"));
+  p->rules[0].require_at = keep;
+  p->rules[0].require_at.off = 0; /* "must a: x.y": no expression */
+  assert_int_equal(verify_policy(p, msg, sizeof msg), POL_OK);
+  assert_null(pol_report_residual(f->rep, 0, 0));
+  assert_int_equal(pol_report_decisive_count(f->rep, 0, 0), 0);
+  const char *t = pol_report_render(f->rep, POL_FORMAT_TEXT, 0);
+  assert_non_null(strstr(t, "missing: x.y (not disclosed"));
+  t = pol_report_render(f->rep, POL_FORMAT_QUESTIONS_JSON, 0);
+  assert_non_null(strstr(t, "\"fact\":\"x.y\""));
+  p->rules[0].require_at = keep;
+}
+
+/* The residuals of a saved policy are its source's. */
+static void saved(void **state) {
+  fixture *f = *state;
+  check(f, "let lim = 7\nmust a: x.all(v, v.n >= lim)\n",
+        "{\"x\": [{\"n\": 9}, {}]}");
+  void *buf;
+  size_t len;
+  pol_policy *back;
+  pol_report *rep;
+  assert_pol_ok(f, pol_policy_save(f->pol, &buf, &len));
+  assert_pol_ok(f, pol_policy_load(f->env, buf, len, "t.polc", &back));
+  free(buf);
+  assert_pol_ok(f, pol_report_new(back, POL_UNKNOWN_FAIL, &rep));
+  assert_pol_ok(f, pol_check(f->ctx, rep, f->facts, "v"));
+  assert_string_equal(pol_report_residual(f->rep, 0, 0), "x[1].n >= 7");
+  assert_string_equal(pol_report_residual(rep, 0, 0), "x[1].n >= 7");
+  pol_report_free(rep);
+  pol_policy_free(back);
+}
+
+static int sink(void *user, const char *data, size_t len) {
+  sbuf *b = user;
+  sb_put(b, data, len);
+  return 0;
+}
+
+/* The questions follow the writer's language; another is refused. */
+static void writer_lang(void **state) {
+  fixture *f = *state;
+  check(f, POLICY, "{}");
+  sbuf out;
+  sb_init(&out, NULL);
+  pol_writer *w = NULL;
+  pol_writer_options o;
+  pol_writer_options_init(&o);
+  o.format = POL_FORMAT_QUESTIONS_JSON;
+  o.lang = "fr";
+  assert_int_equal(pol_writer_open(f->pol, &o, sink, &out, &w), POL_EINVAL);
+  o.lang = "en";
+  assert_pol_ok(f, pol_writer_open(f->pol, &o, sink, &out, &w));
+  assert_pol_ok(f, pol_writer_add(w, f->rep));
+  assert_pol_ok(f, pol_writer_finish(w));
+  pol_writer_free(w);
+  assert_non_null(strstr(out.p, "\"lang\": \"en\""));
+  sb_free(&out);
+}
+
+/* [assignment] fails with [rc] and a message holding [msg]. */
+static void assume_fails(fixture *f, const char *assignment, int rc,
+                         const char *msg) {
+  assert_int_equal(pol_facts_assume(f->facts, assignment), rc);
+  if (!strstr(pol_facts_errmsg(f->facts), msg))
+    fail_msg("%s: got '%s'", assignment, pol_facts_errmsg(f->facts));
+}
+
+static void assume_errors(void **state) {
+  fixture *f = *state;
+  const char *json = "{\"l\": [1], \"b\": true}";
+  assert_pol_ok(f, pol_facts_load_json(f->facts, json, strlen(json), "v"));
+  assume_fails(f, "x", POL_EFORMAT, "x: column 2: expected PATH=VALUE");
+  assume_fails(f, "=1", POL_EFORMAT, "column 1: not a fact path");
+  assume_fails(f, "a.?b=1", POL_EFORMAT, "column 4: not a fact path");
+  assume_fails(f, "f(x)=1", POL_EFORMAT, "not a fact path");
+  assume_fails(f, "a=", POL_EFORMAT, "column 3: the value is not a CEL");
+  assume_fails(f, "a=JP", POL_EFORMAT, "column 3: the value must be a "
+               "literal");
+  assume_fails(f, "a=1/0", POL_EFORMAT, "the value is an error: division");
+  assume_fails(f, "b.c=1", POL_EINVAL, "column 3: cannot go into a bool");
+  assume_fails(f, "l[3]=1", POL_EINVAL, "the list has 1 item");
+  assume_fails(f, "m[0]=1", POL_EINVAL, "the fact is absent");
+  assert_int_equal(pol_facts_assume(NULL, "a=1"), POL_EINVAL);
+  assert_int_equal(pol_facts_assume(f->facts, NULL), POL_EINVAL);
+  /* a failed assumption leaves the set as it was */
+  assert_null(pol_facts_get(f->facts, "$assumed"));
+  assert_null(pol_facts_get(f->facts, "a"));
+}
+
+static void assume_sets(void **state) {
+  fixture *f = *state;
+  check(f, POLICY, "{\"x\": {}, \"$withheld\": [\"p\", \"x.y\", \"pq\"]}");
+  const pol_value *before = pol_facts_get(f->facts, "x");
+  assert_pol_ok(f, pol_facts_assume(f->facts, "x.y=7"));
+  assert_pol_ok(f, pol_facts_assume(f->facts, "p=true"));
+  assert_pol_ok(f, pol_facts_assume(f->facts, "s[\"a=b\"]=\"=\""));
+  /* values read before stay valid, and are the old ones */
+  assert_int_equal(pol_value_len(before), 0);
+  const pol_value *w = pol_facts_get(f->facts, "$withheld");
+  assert_int_equal(pol_value_len(w), 1); /* "pq" is no path under "p" */
+  assert_int_equal(pol_value_len(pol_facts_get(f->facts, "$assumed")), 3);
+  assert_string_equal(pol_value_str(pol_value_get(pol_facts_get(
+                          f->facts, "s"), "a=b"), NULL), "=");
+  pol_report_reset(f->rep);
+  assert_pol_ok(f, pol_check(f->ctx, f->rep, f->facts, "v"));
+  assert_string_equal(pol_report_verdict(f->rep, 0, 0), "PASS");
+  assert_string_equal(pol_report_verdict(f->rep, 0, 2), "PASS");
+  const char *t = pol_report_render(f->rep, POL_FORMAT_JSON, 0);
+  assert_non_null(strstr(t, "\"verdict\":\"PASS\",\"was\":\"UNKNOWN\""));
+  assert_non_null(strstr(t, "\"value\":7,\"assumed\":true"));
+  /* loading forgets every assumption */
+  assert_pol_ok(f, pol_facts_load_json(f->facts, "{}", 2, "v"));
+  assert_null(pol_facts_get(f->facts, "$assumed"));
+  pol_report_reset(f->rep);
+  assert_pol_ok(f, pol_check(f->ctx, f->rep, f->facts, "v"));
+  t = pol_report_render(f->rep, POL_FORMAT_JSON, 0);
+  assert_null(strstr(t, "\"was\""));
+}
+
+/* has() through a missing fact is a presence test that found nothing:
+ * it shows among the facts read, and is no missing fact of the rule. */
+static void has_trace(void **state) {
+  fixture *f = *state;
+  check(f, "must r: has(a.b) ? true : c\nmust s: !has(top)\n", "{}");
+  assert_string_equal(pol_report_verdict(f->rep, 0, 0), "UNKNOWN");
+  assert_int_equal(pol_report_missing_count(f->rep, 0, 0), 1);
+  assert_string_equal(pol_report_missing_path(f->rep, 0, 0, 0), "c");
+  assert_string_equal(pol_report_residual(f->rep, 0, 0), "c");
+  assert_string_equal(pol_report_verdict(f->rep, 0, 1), "PASS");
+  pol_report_free(f->rep);
+  pol_policy_free(f->pol);
+  f->rep = NULL;
+  f->pol = NULL;
+  check(f, "must r: has(a.b) ? true : c\n", "{\"a\": {}}");
+  assert_int_equal(pol_report_fact_count(f->rep, 0, 0), 1);
+  assert_string_equal(pol_report_fact_path(f->rep, 0, 0, 0), "a.b");
+  assert_null(pol_report_fact_value(f->rep, 0, 0, 0));
+}
+
+int main(int argc, char **argv) {
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+  const struct CMUnitTest tests[] = {
+      T(accessors),  T(detached),      T(after_reset), T(damaged_texts),
+      T(saved),      T(writer_lang),   T(assume_errors), T(assume_sets),
+      T(has_trace),
+  };
+  return RUN_TESTS("residual", tests, argc, argv);
+}
