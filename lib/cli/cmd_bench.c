@@ -162,6 +162,8 @@ static int run(const bench_opts *o) {
   if (status == EXIT_OK)
     status = cli_load_policy(env, o->policy, 0, &pol);
   if (status == EXIT_OK)
+    status = cli_require_rules(o->policy, pol);
+  if (status == EXIT_OK)
     status = bench_compile(env, o, &src, &tc);
   free(src.data);
   for (int i = 0; status == EXIT_OK && i < o->nfacts; i++)
