@@ -94,7 +94,7 @@ STATIC := $(B)/libpol.a
 SHARED := $(B)/libpol.so.$(VERSION)
 INTERNAL := $(B)/libpol-internal.a
 
-.PHONY: all check demo bench bench-agree clean unit golden stream-test oom-test report-tests conformance diagnostics asan valgrind docs-example install uninstall embed-test policy-tests build-test contract-test contract-san pg pg-install pg-uninstall pg-test bench-pg FORCE
+.PHONY: all check demo bench bench-agree clean unit golden stream-test hostile-test oom-test report-tests conformance diagnostics asan valgrind docs-example install uninstall embed-test policy-tests build-test contract-test contract-san pg pg-install pg-uninstall pg-test bench-pg FORCE
 all: $(B)/policyc $(STATIC) $(SHARED) $(if $(filter build,$(B)),policyc)
 
 # ---- generated front end -------------------------------------------------
@@ -339,6 +339,7 @@ check: all
 	$(Q)$(MAKE) --no-print-directory policy-tests
 	$(Q)$(MAKE) --no-print-directory stream-test
 	$(Q)$(MAKE) --no-print-directory oom-test
+	$(Q)$(MAKE) --no-print-directory hostile-test
 	$(Q)$(MAKE) --no-print-directory report-tests
 	$(Q)$(MAKE) --no-print-directory conformance
 	$(Q)$(MAKE) --no-print-directory diagnostics
@@ -349,6 +350,11 @@ check: all
 # in the middle, --jobs 4 equal to --jobs 1 (tests/stream_test.py).
 stream-test: $(B)/policyc $(B)/bench-gen
 	$(Q)python3 tests/stream_test.py $(B) $(if $(SAN),--sanitized)
+
+# Hostile inputs made at run time (issue 13): a file of exactly 64 MiB,
+# a FIFO nobody writes, 10^6 top-level keys (tests/hostile_test.py).
+hostile-test: $(B)/policyc
+	$(Q)python3 tests/hostile_test.py $(B)
 
 # Out of memory in every command and report format (issue 13): policyc
 # under an LD_PRELOAD shim that fails the Nth allocation, for N spread

@@ -17,6 +17,7 @@
 #include "compile.h"
 #include "handles.h"
 #include "host.h"
+#include "out.h"
 #include "parse.h"
 #include "suggest.h"
 
@@ -358,7 +359,17 @@ int api_runtime_error(sbuf *msg, const program *p, const err *e) {
   } else {
     sb_printf(msg, "%s: ", p->nsrcs ? p->srcs[0].name : "<expr>");
   }
-  vm_err_describe(msg, e, p);
+  /* the reason may quote fact bytes (int("1\x1b]0;...")): sanitised,
+   * since hosts and policyc print it on a terminal as it is */
+  sbuf why;
+  sb_init(&why, &msg->m);
+  vm_err_describe(&why, e, p);
+  sb_putc(&why, '\0');
+  if (why.oom)
+    msg->oom = true;
+  else
+    out_text(msg, why.p);
+  sb_free(&why);
   switch (e->kind) {
   case ERR_LIMIT: return POL_ELIMIT;
   case ERR_NOMEM: return POL_ENOMEM;

@@ -30,6 +30,10 @@ typedef struct cli_input {
 /* Read the whole of [path] ("-" is standard input). On failure print
  * "policyc: PATH: reason" and return false. */
 bool cli_read(const char *path, cli_input *in);
+/* Open [path] for reading without waiting for a FIFO's writer (a FIFO
+ * nobody has open for writing reads as empty); a directory is refused.
+ * On failure print "policyc: PATH: reason" and return -1. */
+int cli_open(const char *path);
 /* Print "policyc: " + message to stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* "policyc: out of memory" on stderr; returns EXIT_INPUT, the status of
@@ -97,6 +101,11 @@ int cli_diag_choice_flags(int excerpt, int color);
  * unreadable). In cmd_compile.c. */
 int cli_load_policy(pol_env *env, const char *path, int flags,
                     pol_policy **pol);
+
+/* EXIT_OK when [pol] has a rule, else "PATH:1:1: the policy has no
+ * rules" and EXIT_USAGE: for the commands that give verdicts (check,
+ * test, bench). In cmd_compile.c. */
+int cli_require_rules(const char *path, const pol_policy *pol);
 
 /* Write [s] to [out] as a JSON string (NULL as null). In cmd_lint.c. */
 void cli_json_str(FILE *out, const char *s);

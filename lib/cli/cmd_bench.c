@@ -165,6 +165,8 @@ static int run(const bench_opts *o) {
     status = cli_load_policy(env, o->policy, cli_diag_flags(&o->diag),
                               &pol);
   if (status == EXIT_OK)
+    status = cli_require_rules(o->policy, pol);
+  if (status == EXIT_OK)
     status = bench_compile(env, o, &src, &tc);
   free(src.data);
   for (int i = 0; status == EXIT_OK && i < o->nfacts; i++)

@@ -520,6 +520,8 @@ static int run(check_opts *o) {
     status = assumptions_ok(env, o);
   if (status == EXIT_OK)
     status = cli_load_policy(env, o->policy, cli_diag_flags(&diag), &pol);
+  if (status == EXIT_OK)
+    status = cli_require_rules(o->policy, pol);
   if (status == EXIT_OK && o->lint)
     status = check_lint(env, pol, o);
   if (status == EXIT_OK && o->explain) {

@@ -118,6 +118,16 @@ int cli_load_policy(pol_env *env, const char *path, int flags,
   return EXIT_USAGE;
 }
 
+int cli_require_rules(const char *path, const pol_policy *pol) {
+  if (pol_policy_rule_count(pol) > 0)
+    return EXIT_OK;
+  /* zero rules would pass every vendor: an empty or cut-short download
+   * must not read as "compliant" (docs/decisions.md) */
+  cli_error("%s:1:1: the policy has no rules (an empty or truncated file?)",
+            path);
+  return EXIT_USAGE;
+}
+
 /* Save [pol] to [path]. The bytes are loaded back first, as check
  * will load them: a policy this library could not read again (a limit
  * of docs/bytecode.md, or a bug) is an error now, not later. */

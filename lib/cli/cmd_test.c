@@ -197,6 +197,8 @@ static int run_file(const test_opts *o, tally *t, const char *path) {
     status = cli_load_policy(env, tf.policy,
                              cli_diag_choice_flags(o->excerpt, o->color),
                              &pol);
+  if (status == EXIT_OK)
+    status = cli_require_rules(tf.policy, pol);
   if (status == EXIT_OK && !test_bind_rules(&tf, pol))
     status = EXIT_INPUT;
   if (status == EXIT_OK && o->coverage && !(cov = cover_new(p, pol)))

@@ -35,6 +35,13 @@ int cli_failed(int rc, const char *msg, int status) {
   return status;
 }
 
+/* The next capacity of a buffer of [cap] bytes: doubled, but never past
+ * one byte more than CLI_MAX_INPUT, so that an input of exactly the limit
+ * is read whole and one byte more is what proves an input too large. */
+static size_t grow(size_t cap) {
+  return cap * 2 > CLI_MAX_INPUT ? CLI_MAX_INPUT + 1 : cap * 2;
+}
+
 static bool read_fd(int fd, const char *path, cli_input *in) {
   size_t cap = 65536, len = 0;
   char *buf = malloc(cap + 1);
@@ -44,12 +51,12 @@ static bool read_fd(int fd, const char *path, cli_input *in) {
       return false;
     }
     if (len == cap) {
-      if (cap >= CLI_MAX_INPUT) {
+      if (len > CLI_MAX_INPUT) {
         cli_error("%s: input larger than %zu MiB", path, CLI_MAX_INPUT >> 20);
         free(buf);
         return false;
       }
-      cap *= 2;
+      cap = grow(cap);
       char *nb = realloc(buf, cap + 1);
       if (!nb)
         free(buf);
@@ -74,20 +81,35 @@ static bool read_fd(int fd, const char *path, cli_input *in) {
   return true;
 }
 
-bool cli_read(const char *path, cli_input *in) {
-  if (strcmp(path, "-") == 0)
-    return read_fd(STDIN_FILENO, "<stdin>", in);
-  int fd = open(path, O_RDONLY);
+int cli_open(const char *path) {
+  /* O_NONBLOCK: opening a FIFO waits for a writer, for ever if none
+   * comes; without the wait, a FIFO nobody writes reads as empty */
+  int fd = open(path, O_RDONLY | O_NONBLOCK);
   if (fd < 0) {
     cli_error("%s: %s", path, strerror(errno));
-    return false;
+    return -1;
   }
   struct stat st;
   if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
     cli_error("%s: is a directory", path);
     close(fd);
-    return false;
+    return -1;
   }
+  int fl = fcntl(fd, F_GETFL);
+  if (fl < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) < 0) {
+    cli_error("%s: %s", path, strerror(errno));
+    close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+bool cli_read(const char *path, cli_input *in) {
+  if (strcmp(path, "-") == 0)
+    return read_fd(STDIN_FILENO, "<stdin>", in);
+  int fd = cli_open(path);
+  if (fd < 0)
+    return false;
   bool ok = read_fd(fd, path, in);
   close(fd);
   return ok;
