@@ -97,8 +97,9 @@ POL_INTERNAL int residual_rule(residual_ctx *c, const policy *p, uint32_t i,
                                const map *vars, arena *keep, residual *out);
 
 /* What made SKIPPED rule [i] of [p] not apply over [vars]: the part of
- * its `when` that was false, as CEL text into *[out] (in [keep], or the
- * rule's when_text when that is the whole `when`). Through && only: of
+ * its `when` that was false, as CEL text into *[out], in [keep] (the
+ * whole `when` as written, from the program's texts, so a saved policy
+ * says the same). Through && only: of
  * `a && b`, the first side that is false (then its own first false
  * conjunct); anything else is false as a whole. Lets are inlined in a
  * part (the part is of the tree the residuals use). POL_OK; POL_EINVAL when the rule has no `when`;

@@ -480,10 +480,13 @@ int residual_skipped(residual_ctx *c, const policy *p, uint32_t i,
   if (!t)
     return end(&e, in.err ? POL_ESYNTAX : POL_ENOMEM);
   const ast *part = false_part(&e, t, 0);
-  if (part == t && ru->when_text) /* the whole `when`: as written */
-    *out = ru->when_text;
+  const program *prog = p->prog;
+  if (part == t && ru->when_at.src < prog->nsrcs) /* the whole: as written */
+    *out = arena_strndup(keep, prog->srcs[ru->when_at.src].text +
+                                   ru->when_at.off, ru->when_at.len);
   else
     *out = text(&e, part, keep);
+  e.oom |= !*out;
   return end(&e, POL_OK);
 }
 
