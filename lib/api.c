@@ -18,6 +18,7 @@
 #include "handles.h"
 #include "host.h"
 #include "parse.h"
+#include "suggest.h"
 
 void api_msg(sbuf *b, const char *fmt, ...) {
   va_list ap;
@@ -154,6 +155,8 @@ static pol_diag diag_of(const diag_list *l, const diag *d) {
   r.line = d->sp.line;
   r.col = d->sp.col;
   r.message = d->msg;
+  r.code = diag_code_text(d->code);
+  r.hint = d->hint;
   r.offset = d->sp.off;
   r.bytes = d->sp.len;
   r.len = end <= l->srclen && d->sp.len
@@ -186,13 +189,26 @@ const char *pol_diag_render(pol_env *env, int flags) {
   sb_reset(&env->text);
   for (size_t k = 0; k < env->diags.n; k++)
     for (size_t i = 0; i < env->diags.lists[k]->n; i++)
-      diag_render(env->diags.lists[k], i, flags & POL_RENDER_EXCERPT,
+      diag_render(env->diags.lists[k], i,
+                  (flags & POL_RENDER_EXCERPT ? DIAG_EXCERPT : 0) |
+                      (flags & POL_RENDER_COLOR ? DIAG_COLOR : 0),
                   &env->text);
   sb_putc(&env->text, '\0');
   if (env->text.oom)
     return "out of memory";
   env->text.len--;
   return env->text.p;
+}
+
+const char *pol_suggest(const char *written, const char *const *candidates,
+                        size_t n) {
+  if (!written || (!candidates && n))
+    return NULL;
+  suggest s;
+  suggest_init(&s, written);
+  for (size_t i = 0; i < n; i++)
+    suggest_offer(&s, candidates[i]);
+  return suggest_best(&s);
 }
 
 /* ==== compile ============================================================ */

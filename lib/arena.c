@@ -73,7 +73,8 @@ char *arena_strndup(arena *a, const char *s, size_t n) {
   char *p = arena_alloc(a, n + 1);
   if (!p)
     return NULL;
-  memcpy(p, s, n);
+  if (n) /* [s] may be NULL when it is empty */
+    memcpy(p, s, n);
   p[n] = '\0';
   return p;
 }

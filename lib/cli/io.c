@@ -1,6 +1,7 @@
 /*
  * io.c: reading inputs whole, with a size bound, and reporting errors the
- * same way everywhere: "policyc: PATH: reason".
+ * same way everywhere: "policyc: PATH: reason"; the options every command
+ * shares (how diagnostics are shown).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -157,4 +158,48 @@ int cli_env_setup(pol_env *env, const char *const *dirs, int ndirs,
       return EXIT_USAGE;
     }
   return EXIT_OK;
+}
+
+int cli_when(const char *v) {
+  if (!strcmp(v, "auto"))
+    return -1;
+  return !strcmp(v, "always") ? 1 : !strcmp(v, "never") ? 0 : -2;
+}
+
+/* NO_COLOR (no-color.org): set and not empty means no colour, unless
+ * the command line asks for it. */
+bool cli_color(int when, int fd) {
+  const char *no = getenv("NO_COLOR");
+  return when < 0 ? isatty(fd) && !(no && *no) : when == 1;
+}
+
+int cli_diag_opt(const char *cmd, int argc, char **argv, int *i,
+                 cli_diag_opts *o) {
+  const char *v;
+  int *slot = NULL;
+  if ((v = cli_opt_value(argc, argv, i, "--excerpt")))
+    slot = &o->excerpt;
+  else if ((v = cli_opt_value(argc, argv, i, "--color")))
+    slot = &o->color;
+  if (!slot)
+    return 0;
+  if ((*slot = cli_when(v)) < -1)
+    return cli_usage_error(cmd, "bad value (auto, always, never): ", v);
+  return 1;
+}
+
+/* auto|always|never, as cli_parse numbers them, to -1, 1, 0 */
+static int when_of_choice(int choice) {
+  return choice == 0 ? -1 : choice == 1 ? 1 : 0;
+}
+
+int cli_diag_choice_flags(int excerpt, int color) {
+  cli_diag_opts o = {when_of_choice(excerpt), when_of_choice(color)};
+  return cli_diag_flags(&o);
+}
+
+int cli_diag_flags(const cli_diag_opts *o) {
+  bool excerpt = o->excerpt < 0 ? isatty(STDERR_FILENO) : o->excerpt == 1;
+  return (excerpt ? POL_RENDER_EXCERPT : 0) |
+         (cli_color(o->color, STDERR_FILENO) ? POL_RENDER_COLOR : 0);
 }
