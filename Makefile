@@ -94,7 +94,7 @@ STATIC := $(B)/libpol.a
 SHARED := $(B)/libpol.so.$(VERSION)
 INTERNAL := $(B)/libpol-internal.a
 
-.PHONY: all check demo bench bench-agree clean unit golden stream-test oom-test report-tests conformance asan valgrind docs-example install uninstall embed-test policy-tests build-test contract-test contract-san pg pg-install pg-uninstall pg-test bench-pg FORCE
+.PHONY: all check demo bench bench-agree clean unit golden stream-test hostile-test oom-test report-tests conformance diagnostics asan valgrind docs-example install uninstall embed-test policy-tests build-test contract-test contract-san pg pg-install pg-uninstall pg-test bench-pg FORCE
 all: $(B)/policyc $(STATIC) $(SHARED) $(if $(filter build,$(B)),policyc)
 
 # ---- generated front end -------------------------------------------------
@@ -104,9 +104,11 @@ $(B)/lexer.c $(B)/lexer.h &: grammar/lexer.l | $(B)
 	$(call say,FLEX,$<)flex -o $(B)/lexer.c --header-file=$(B)/lexer.h $<
 $(B)/parser.c $(B)/parser.h &: grammar/parser.y | $(B)
 	$(call say,BISON,$<)bison -Wall -Werror -d -o $(B)/parser.c $<
-$(B)/lexer.o: $(B)/lexer.c $(B)/parser.h
+# They include lib/ headers too (the parser context holds a diag_list,
+# which holds an arena): a changed struct there must rebuild them.
+$(B)/lexer.o: $(B)/lexer.c $(B)/parser.h $(wildcard lib/*.h) include/pol.h
 	$(call say,CC,$<)$(CC) $(GEN_CFLAGS) -c -o $@ $<
-$(B)/parser.o: $(B)/parser.c $(B)/lexer.h
+$(B)/parser.o: $(B)/parser.c $(B)/lexer.h $(wildcard lib/*.h) include/pol.h
 	$(call say,CC,$<)$(CC) $(GEN_CFLAGS) -c -o $@ $<
 
 # ---- built-in policy modules ---------------------------------------------
@@ -279,6 +281,14 @@ report-tests: $(B)/policyc $(B)/bench-gen
 	$(Q)python3 tests/reports/check_verify.py $(B)/policyc $(B)/verify
 conformance: $(B)/policyc
 	$(Q)sh tests/run_conformance.sh $(B)/policyc
+# Every diagnostic code documented with an example that gives it
+# (docs/errors.md), and the planted mistakes of tests/mistakes/ each
+# giving exactly one diagnostic, on its line, with its hint; and the
+# terminal defaults of --excerpt and --color, NO_COLOR, under a pty.
+diagnostics: $(B)/policyc $(B)/tests/sample_plugin.so
+	$(Q)python3 tests/check_errors_doc.py $(B)/policyc
+	$(Q)python3 tests/run_mistakes.py $(B)/policyc
+	$(Q)python3 tests/check_tty_color.py $(B)/policyc
 
 # The build itself: a host with its own utf8_valid, json_parse and
 # arena_alloc links statically against libpol.a and both work; the libraries
@@ -329,8 +339,10 @@ check: all
 	$(Q)$(MAKE) --no-print-directory policy-tests
 	$(Q)$(MAKE) --no-print-directory stream-test
 	$(Q)$(MAKE) --no-print-directory oom-test
+	$(Q)$(MAKE) --no-print-directory hostile-test
 	$(Q)$(MAKE) --no-print-directory report-tests
 	$(Q)$(MAKE) --no-print-directory conformance
+	$(Q)$(MAKE) --no-print-directory diagnostics
 	$(Q)$(MAKE) --no-print-directory pg-test
 	$(Q)$(MAKE) --no-print-directory golden
 
@@ -338,6 +350,11 @@ check: all
 # in the middle, --jobs 4 equal to --jobs 1 (tests/stream_test.py).
 stream-test: $(B)/policyc $(B)/bench-gen
 	$(Q)python3 tests/stream_test.py $(B) $(if $(SAN),--sanitized)
+
+# Hostile inputs made at run time (issue 13): a file of exactly 64 MiB,
+# a FIFO nobody writes, 10^6 top-level keys (tests/hostile_test.py).
+hostile-test: $(B)/policyc
+	$(Q)python3 tests/hostile_test.py $(B)
 
 # Out of memory in every command and report format (issue 13): policyc
 # under an LD_PRELOAD shim that fails the Nth allocation, for N spread

@@ -66,7 +66,9 @@ typedef struct pol_tok {
                           UINT: value */
   double d;            /* DOUBLE */
   const char *err;     /* lexical error in this token, or NULL */
+  const char *ehint;   /* a hint for it, or NULL */
   uint32_t eoff, elen; /* where it is */
+  diag_code ecode;     /* its code */
 } pol_tok;
 
 /* An expression under construction and its nesting depth (a leaf is 1,
@@ -104,6 +106,10 @@ typedef struct pol_parser {
   int prev;             /* the token before it */
   pol_loc last_loc;     /* location of the last token scanned */
   int64_t bad_tok;      /* offset of the last token with a lexical error */
+  bool swallowed;       /* the lexer dropped text with an error ('#') */
+  uint32_t quiet_end;   /* a lexical error was reported for the run of
+                           characters before this offset: the rest of
+                           the run gets no second message */
   uint32_t nest;        /* open brackets */
   uint32_t cond[POL_MAX_PARSE_DEPTH + 2]; /* open '?' per bracket level */
   ast spare;            /* stand-in node when the arena is exhausted */
@@ -127,9 +133,12 @@ typedef struct pol_parser {
   int lay_prev;         /* the last token handed over */
   int stmt;             /* first token of the statement (0: expression) */
   int stmt_tok2;        /* its second token */
+  const char *stmt_word; /* its first token, when a plain name */
+  pol_loc stmt_loc;     /* where that is */
   uint32_t stmt_n;      /* its tokens so far at statement level (max 4) */
   uint32_t nlay;        /* brackets and blocks open */
   uint8_t lay[POL_MAX_PARSE_DEPTH + 1]; /* their kinds, innermost last */
+  uint32_t lay_off[POL_MAX_PARSE_DEPTH + 1]; /* where each opened */
   struct parse_tokens *toks; /* the formatter's record of every token
                                 and comment (parse.h), or NULL */
   void *lex_mem[8];     /* the scanner's live heap blocks (parse_lex_mem) */
@@ -226,6 +235,12 @@ POL_INTERNAL ast *parse_rule_line(pol_parser *p, ast *rule, pexpr e,
                                   pol_loc at);
 POL_INTERNAL ast *parse_rule_bare(pol_parser *p, pexpr e);
 
+/* A lexical error [code] at the [len] bytes at [off] that the lexer
+ * swallows rather than returning as a token (a '#' comment, a full-width
+ * space): reported with [msg] and [hint] (may be NULL). */
+POL_INTERNAL void parse_lex_error(pol_parser *p, uint32_t off, uint32_t len,
+                                  const pol_loc *l, diag_code code,
+                                  const char *msg, const char *hint);
 /* flex's memory, realloc-style (size 0 frees), through the parse's mem;
  * NULL on out of memory (parse.c). */
 POL_INTERNAL void *parse_lex_mem(pol_parser *p, void *ptr, size_t n);

@@ -106,8 +106,10 @@ typedef void *(*pol_alloc_fn)(void *user, void *ptr, size_t size);
 
 /* pol_config.flags */
 enum {
-  POL_STRICT_CALLS = 1,   /* a call of an unknown function or method is a
-                             compile error, not an error value at run time */
+  POL_STRICT_CALLS = 1,   /* in pol_compile_expr, a call of an unknown
+                             function or method is a compile error, not
+                             an error value at run time (in a policy it
+                             always is) */
   POL_NO_FILE_IMPORTS = 2, /* `import` loads only the modules built into the
                              library: no file beside the policy, in an
                              import directory or in the install's module
@@ -128,7 +130,8 @@ typedef struct pol_config {
                            256 MiB; 0: no limit) */
   pol_alloc_fn alloc;   /* NULL: malloc, realloc and free */
   void *alloc_user;
-  unsigned flags;       /* POL_STRICT_CALLS, POL_NO_FILE_IMPORTS */
+  unsigned flags;       /* POL_STRICT_CALLS, POL_NO_FILE_IMPORTS,
+                           POL_KEEP_SOURCE */
 } pol_config;
 
 typedef struct pol_env pol_env;
@@ -147,8 +150,9 @@ POL_API void pol_config_init_size(pol_config *cfg, size_t size);
  * refused, never ignored) or POL_ENOMEM. */
 POL_API int pol_env_new(const pol_config *cfg, pol_env **out);
 POL_API void pol_env_free(pol_env *env);
-/* The last error of [env] as text: for POL_ESYNTAX, every diagnostic,
- * one "file:line:col: message" line each. */
+/* The last error of [env] as text: for POL_ESYNTAX, every diagnostic as
+ * "file:line:col: error[E0xxx]: message", each followed by an indented
+ * "  hint: ..." line where it has a hint. */
 POL_API const char *pol_env_errmsg(const pol_env *env);
 /* Free [p], a buffer the library handed over for the caller to free
  * (pol_policy_save's), with [env]'s allocator: free() when it has none
@@ -165,8 +169,12 @@ typedef struct pol_diag {
   const char *message;
   size_t offset;       /* byte offset of the span in the source */
   size_t bytes;        /* bytes the span covers */
+  const char *code;    /* the stable code, "E0201" (docs/errors.md) */
+  const char *hint;    /* one line of advice ("did you mean ...?"), or
+                          NULL */
 } pol_diag;
-#define POL_DIAG_INIT {sizeof(pol_diag), NULL, 0, 0, 0, NULL, 0, 0}
+#define POL_DIAG_INIT {sizeof(pol_diag), NULL, 0, 0, 0, NULL, 0, 0, NULL, \
+                       NULL}
 
 /* Diagnostics of the last compile on [env]. */
 POL_API size_t pol_diag_count(const pol_env *env);
@@ -174,9 +182,18 @@ POL_API size_t pol_diag_count(const pol_env *env);
  * fill); its strings belong to [env] until its next compile. */
 POL_API int pol_diag_get(const pol_env *env, size_t i, pol_diag *out);
 enum { POL_RENDER_EXCERPT = 1, POL_RENDER_COLOR = 2 };
-/* Every diagnostic as text; POL_RENDER_EXCERPT adds the source line and
- * a caret under the span, POL_RENDER_COLOR adds ANSI colours. */
+/* Every diagnostic as text: "file:line:col: error[E0201]: message", then
+ * with POL_RENDER_EXCERPT the source line and a caret under the span,
+ * then "  hint: ..." where it has a hint. POL_RENDER_COLOR adds ANSI
+ * colours. */
 POL_API const char *pol_diag_render(pol_env *env, int flags);
+/* The one of the [n] [candidates] that [word] most likely misspells, by
+ * the rule of every "did you mean" the library prints (edit distance,
+ * letter case ignored; docs/errors.md), or NULL when none is near
+ * enough. Returns one of [candidates]; allocates nothing. For hosts and
+ * tools that check names of their own. */
+POL_API const char *pol_suggest(const char *word,
+                                const char *const *candidates, size_t n);
 
 /* ==== compiling expressions ============================================== */
 

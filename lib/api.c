@@ -17,7 +17,9 @@
 #include "compile.h"
 #include "handles.h"
 #include "host.h"
+#include "out.h"
 #include "parse.h"
+#include "suggest.h"
 
 void api_msg(sbuf *b, const char *fmt, ...) {
   va_list ap;
@@ -154,6 +156,8 @@ static pol_diag diag_of(const diag_list *l, const diag *d) {
   r.line = d->sp.line;
   r.col = d->sp.col;
   r.message = d->msg;
+  r.code = diag_code_text(d->code);
+  r.hint = d->hint;
   r.offset = d->sp.off;
   r.bytes = d->sp.len;
   r.len = end <= l->srclen && d->sp.len
@@ -186,13 +190,26 @@ const char *pol_diag_render(pol_env *env, int flags) {
   sb_reset(&env->text);
   for (size_t k = 0; k < env->diags.n; k++)
     for (size_t i = 0; i < env->diags.lists[k]->n; i++)
-      diag_render(env->diags.lists[k], i, flags & POL_RENDER_EXCERPT,
+      diag_render(env->diags.lists[k], i,
+                  (flags & POL_RENDER_EXCERPT ? DIAG_EXCERPT : 0) |
+                      (flags & POL_RENDER_COLOR ? DIAG_COLOR : 0),
                   &env->text);
   sb_putc(&env->text, '\0');
   if (env->text.oom)
     return "out of memory";
   env->text.len--;
   return env->text.p;
+}
+
+const char *pol_suggest(const char *written, const char *const *candidates,
+                        size_t n) {
+  if (!written || (!candidates && n))
+    return NULL;
+  suggest s;
+  suggest_init(&s, written);
+  for (size_t i = 0; i < n; i++)
+    suggest_offer(&s, candidates[i]);
+  return suggest_best(&s);
 }
 
 /* ==== compile ============================================================ */
@@ -342,7 +359,17 @@ int api_runtime_error(sbuf *msg, const program *p, const err *e) {
   } else {
     sb_printf(msg, "%s: ", p->nsrcs ? p->srcs[0].name : "<expr>");
   }
-  vm_err_describe(msg, e, p);
+  /* the reason may quote fact bytes (int("1\x1b]0;...")): sanitised,
+   * since hosts and policyc print it on a terminal as it is */
+  sbuf why;
+  sb_init(&why, &msg->m);
+  vm_err_describe(&why, e, p);
+  sb_putc(&why, '\0');
+  if (why.oom)
+    msg->oom = true;
+  else
+    out_text(msg, why.p);
+  sb_free(&why);
   switch (e->kind) {
   case ERR_LIMIT: return POL_ELIMIT;
   case ERR_NOMEM: return POL_ENOMEM;

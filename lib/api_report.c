@@ -36,7 +36,6 @@ int pol_policy_compile(pol_env *env, const char *src, size_t len,
   dirs[ndirs++] = POL_MODULE_DIR;
   policy_paths paths = {
       .dirs = dirs, .ndirs = ndirs, .hosts = env->hosts,
-      .strict = (env->cfg.flags & POL_STRICT_CALLS) != 0,
       .no_files = (env->cfg.flags & POL_NO_FILE_IMPORTS) != 0,
       .keep_source = (env->cfg.flags & POL_KEEP_SOURCE) != 0};
   policy *p = policy_compile(src, len, name ? name : "<policy>", &paths,

@@ -29,6 +29,7 @@
 #include "cost.h"
 #include "json.h"
 #include "regex.h"
+#include "suggest.h"
 #include "time.h"
 
 /* ==== lookup ============================================================ */
@@ -59,6 +60,66 @@ const builtin *bi_lookup(const char *name, int style, int n,
   if (name_found)
     *name_found = found;
   return b;
+}
+
+bool bi_arity(const char *name, int style, int *min, int *max,
+              const char **doc) {
+  const builtin *const tables[] = {bi_core, bi_time, bi_ext, bi_opt};
+  bool found = false;
+  for (size_t i = 0; i < POL_COUNTOF(tables); i++)
+    for (const builtin *t = tables[i]; t->name; t++) {
+      if (strcmp(t->name, name) != 0 || !(t->style & style))
+        continue;
+      if (!found) {
+        *min = t->min;
+        *max = t->max;
+        *doc = t->doc;
+      }
+      *min = t->min < *min ? t->min : *min;
+      *max = t->max < 0 || *max < 0 ? -1 : t->max > *max ? t->max : *max;
+      found = true;
+    }
+  return found;
+}
+
+void bi_offer(suggest *s, int style) {
+  static const char *const macros[] = {"all", "exists", "exists_one",
+                                       "map", "filter"};
+  const builtin *const tables[] = {bi_core, bi_time, bi_ext, bi_opt};
+  for (size_t i = 0; i < POL_COUNTOF(tables); i++)
+    for (const builtin *t = tables[i]; t->name; t++)
+      if (t->style & style)
+        suggest_offer(s, t->name);
+  for (size_t i = 0; style == BI_RECEIVER && i < POL_COUNTOF(macros); i++)
+    suggest_offer(s, macros[i]);
+}
+
+/* Names that people bring from spreadsheets, SQL, Python and
+ * JavaScript, and the CEL function each one means: too far from it for
+ * the edit distance to find. */
+const char *bi_alias(const char *name) {
+  static const struct {
+    const char *from, *to;
+  } aliases[] = {
+      {"len", "size"},          {"length", "size"},
+      {"count", "size"},        {"includes", "contains"},
+      {"has_substring", "contains"}, {"lower", "lowerAscii"},
+      {"toLowerCase", "lowerAscii"}, {"upper", "upperAscii"},
+      {"toUpperCase", "upperAscii"}, {"strip", "trim"},
+      {"match", "matches"},     {"regex", "matches"},
+      {"test", "matches"},      {"any", "exists"},
+      {"some", "exists"},       {"every", "all"},
+      {"forall", "all"},        {"str", "string"},
+      {"float", "double"},      {"integer", "int"},
+      {"boolean", "bool"},      {"max", "math.greatest"},
+      {"min", "math.least"},    {"abs", "math.abs"},
+      {"round", "math.round"},  {"floor", "math.floor"},
+      {"ceil", "math.ceil"},
+  };
+  for (size_t i = 0; i < POL_COUNTOF(aliases); i++)
+    if (strcmp(aliases[i].from, name) == 0)
+      return aliases[i].to;
+  return NULL;
 }
 
 /* ==== helpers ========================================================== */

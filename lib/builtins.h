@@ -85,5 +85,17 @@ extern const builtin bi_opt[];   /* bi_opt.c: optional values */
  * with another arity (for a better error message). */
 POL_INTERNAL const builtin *bi_lookup(const char *name, int style, int n,
                                       bool *name_found);
+/* The arity range of [name] called with [style] over all its entries
+ * (receiver included; *[max] -1: variadic) and the doc of the first:
+ * false when no entry has that name and style. */
+POL_INTERNAL bool bi_arity(const char *name, int style, int *min, int *max,
+                           const char **doc);
+struct suggest;
+/* Offer every function name callable with [style] to [s] (suggest.h),
+ * and for receiver style the macros' names too. */
+POL_INTERNAL void bi_offer(struct suggest *s, int style);
+/* The CEL function a name from another language means ("len", "length"
+ * and "count" mean size), or NULL. */
+POL_INTERNAL const char *bi_alias(const char *name);
 
 #endif

@@ -15,6 +15,7 @@
  */
 #include "compile.h"
 
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,6 +24,7 @@
 #include "opcodes.h"
 #include "ops.h"
 #include "regex.h"
+#include "suggest.h"
 
 /* A macro's range path and the local slot holding its value. */
 typedef struct range_alias {
@@ -49,6 +51,7 @@ struct compiler {
   int depth;             /* current value-stack depth */
   const compile_opts *o;
   bool *expanding;       /* per let: being inlined now (cycle guard) */
+  bool *inlined;         /* per let: inlined at least once */
   name_index let_names;  /* let name -> its last index (a later one shadows) */
   uint32_t *ctab;        /* shared constants by hash: index + 1, 0 empty */
   uint32_t cmask, nindexed;
@@ -67,6 +70,7 @@ struct compiler {
    * that holds each one's value while the macro runs (see aliased()) */
   range_alias aliases[16];
   int naliases;
+  size_t nerrors;        /* errors reported so far */
   bool failed;           /* some entry had an error */
   bool oom;
 };
@@ -87,8 +91,24 @@ static bool literal_value(compiler *c, const ast *n, val *out);
 
 /* ==== emission =========================================================== */
 
-static void fail(compiler *c, const ast *n, const char *msg, const char *arg) {
-  diag_add(c->d, n->sp, msg, arg);
+/* Every error of the compiler goes through here: into the list of the
+ * source being compiled, and counted, so that an entry knows it failed
+ * even when the list drops the message as a repeat (a let's mistake, met
+ * again where the let is used again) or it went to a let's source. */
+static void error(compiler *c, diag_code code, span sp, const char *fmt, ...)
+    POL_PRINTF(4, 5);
+static void error(compiler *c, diag_code code, span sp, const char *fmt,
+                  ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  diag_vadd(c->d, code, sp, fmt, ap);
+  va_end(ap);
+  c->nerrors++;
+}
+
+static void fail(compiler *c, diag_code code, const ast *n, const char *msg,
+                 const char *arg) {
+  error(c, code, n->sp, msg, arg);
 }
 
 /* Append one raw word attributed to [n]; returns its index. */
@@ -141,7 +161,7 @@ static void patch(compiler *c, uint32_t at) {
   }
   int32_t off = (int32_t)(p->ncode - (at + 1));
   if (off > MAXARG_SJ) {
-    diag_add(c->d, diag_span_at(c->d, p->locs[at].off, 1),
+    error(c, DC_LIMIT, diag_span_at(c->d, p->locs[at].off, 1),
              "expression too large: jump exceeds %d instructions",
              MAXARG_SJ);
     return;
@@ -229,7 +249,7 @@ static uint32_t konst(compiler *c, val v, const ast *n) {
       return e - 1;
   }
   if (p->nconsts >= MAXARG_A) {
-    fail(c, n, "too many constants (limit is 16777215)%s", "");
+    fail(c, DC_LIMIT, n, "too many constants (limit is 16777215)%s", "");
     return 0;
   }
   if (!mem_grow(&p->a.m, (void **)&p->consts, &c->cap_consts, p->nconsts + 1,
@@ -355,7 +375,8 @@ static uint32_t source_index(compiler *c, diag_list *d) {
 static void inline_let(compiler *c, int i, const ast *use) {
   const compile_let *l = &c->o->lets[i];
   if (c->expanding[i]) {
-    fail(c, use, "'%s' is defined in terms of itself", l->name);
+    fail(c, DC_RECURSIVE_LET, use, "'%s' is defined in terms of itself",
+         l->name);
     return;
   }
   /* Each use is a copy, so lets built from lets can double at every
@@ -368,10 +389,11 @@ static void inline_let(compiler *c, int i, const ast *use) {
   }
   if (c->p->ncode - c->entry_start > POL_MAX_ENTRY_CODE) {
     c->too_big = true; /* reported where the rule uses the outermost let */
-    diag_add(c->outer_d, c->outer_use->sp, "inlining '%s' makes this "
-             "expression longer than %u instructions (each use of a let is "
-             "a copy of it: lets that use other lets several times grow "
+    diag_add(c->outer_d, DC_LIMIT, c->outer_use->sp, "inlining '%s' makes "
+             "this expression longer than %u instructions (each use of a let "
+             "is a copy of it: lets that use other lets several times grow "
              "very fast)", c->o->lets[c->outer_let].name, POL_MAX_ENTRY_CODE);
+    c->nerrors++;
     return;
   }
   diag_list *d = c->d;
@@ -381,6 +403,7 @@ static void inline_let(compiler *c, int i, const ast *use) {
     c->outer_d = c->d;
   c->let_depth++;
   c->expanding[i] = true;
+  c->inlined[i] = true;
   c->d = l->src;
   c->cur_src = source_index(c, l->src);
   c->nscope = 0;
@@ -745,7 +768,7 @@ static void list_(compiler *c, const ast *n) {
     return;
   }
   if (n->nkids > MAXARG_A) {
-    fail(c, n, "list literal too long%s", "");
+    fail(c, DC_LIMIT, n, "list literal too long%s", "");
     return;
   }
   for (uint32_t i = 0; i < n->nkids; i++)
@@ -814,7 +837,7 @@ static const char *var_name(compiler *c, const ast *n) {
     return n->name;
   const char *name = block_var_name(c, n);
   if (!name)
-    fail(c, n, "expected a variable name here, as in x%s", "");
+    fail(c, DC_BAD_MACRO, n, "expected a variable name here, as in x%s", "");
   return name;
 }
 
@@ -951,12 +974,13 @@ static void bind_macro(compiler *c, const ast *n) {
 static void has_var(compiler *c, const ast *n, const ast *arg) {
   bool rooted = arg->flags & AST_F_ROOTED;
   if (!rooted && scope_find(c, arg->name)) {
-    fail(c, arg, "has() tests a fact or a field: '%s' is a macro's "
-         "variable", arg->name);
+    fail(c, DC_BAD_MACRO, arg, "has() tests a fact or a field: '%s' is a "
+         "macro's variable", arg->name);
     return;
   }
   if (!rooted && let_find(c, arg->name) >= 0) {
-    fail(c, arg, "has() tests a fact or a field: '%s' is a let", arg->name);
+    fail(c, DC_BAD_MACRO, arg, "has() tests a fact or a field: '%s' is a "
+         "let", arg->name);
     return;
   }
   emit(c, OP_HASVAR, name_const(c, arg->name, arg), n);
@@ -969,8 +993,8 @@ static void has_macro(compiler *c, const ast *n) {
     return;
   }
   if (arg->kind != AST_SELECT || (arg->flags & AST_F_OPTIONAL)) {
-    fail(c, arg, "has() needs a field selection argument, as in has(a.b)%s",
-         "");
+    fail(c, DC_BAD_MACRO, arg,
+         "has() needs a field selection argument, as in has(a.b)%s", "");
     return;
   }
   expr(c, arg->kids[0]);
@@ -998,7 +1022,7 @@ static const builtin *must_find(compiler *c, const char *name, int style,
                                 int n, const ast *at) {
   const builtin *b = bi_lookup(name, style, n, NULL);
   if (!b)
-    fail(c, at, "internal error: builtin '%s' is missing", name);
+    fail(c, DC_INTERNAL, at, "internal error: builtin '%s' is missing", name);
   return b;
 }
 
@@ -1040,7 +1064,8 @@ static void opt_map_macro(compiler *c, const ast *n, bool flat) {
 static void block_macro(compiler *c, const ast *n) {
   const ast *l = n->kids[1];
   if (l->kind != AST_LIST || c->nblocks == (int)POL_COUNTOF(c->blocks)) {
-    fail(c, l, "cel.block needs a list literal of expressions%s", "");
+    fail(c, DC_BAD_MACRO, l, "cel.block needs a list literal of expressions%s",
+         "");
     return;
   }
   uint32_t base = local_alloc(c, l->nkids);
@@ -1060,7 +1085,8 @@ static void block_index(compiler *c, const ast *n) {
   const ast *i = n->kids[1];
   if (c->nblocks == 0 || i->kind != AST_INT_LIT || i->lit.i < 0 ||
       (uint64_t)i->lit.i >= c->blocks[c->nblocks - 1].n) {
-    fail(c, n, "cel.index() outside its cel.block or out of range%s", "");
+    fail(c, DC_BAD_MACRO, n,
+         "cel.index() outside its cel.block or out of range%s", "");
     return;
   }
   emit(c, OP_LOADLOCAL, c->blocks[c->nblocks - 1].base + (uint32_t)i->lit.i,
@@ -1094,9 +1120,41 @@ static bool cel_macro(compiler *c, const ast *n) {
     if (v)
       emit(c, OP_LOADLOCAL, v->slot, n);
     else
-      fail(c, n, "%s is not an iteration variable in scope", name);
+      fail(c, DC_BAD_MACRO, n, "%s is not an iteration variable in scope",
+           name);
   }
   return true;
+}
+
+/* How each macro is written, for the message when it is not. */
+static const struct {
+  const char *name, *form;
+} macro_forms[] = {
+    {"all", "x.all(v, condition) or x.all(i, v, condition)"},
+    {"exists", "x.exists(v, condition) or x.exists(i, v, condition)"},
+    {"exists_one", "x.exists_one(v, condition)"},
+    {"existsOne", "x.existsOne(v, condition)"},
+    {"map", "x.map(v, value) or x.map(v, condition, value)"},
+    {"filter", "x.filter(v, condition)"},
+    {"transformList", "x.transformList(i, v, value)"},
+    {"transformMap", "x.transformMap(k, v, value)"},
+    {"optMap", "o.optMap(v, value)"},
+    {"optFlatMap", "o.optFlatMap(v, optional)"},
+};
+
+/* [n] calls a macro by name with arguments the macro does not take. In
+ * CEL that is a call of an unknown method, an error at run time; in
+ * strict mode, a wrong number of arguments, with the macro's form. False
+ * when [n]'s name is no macro or the mode is not strict. */
+static bool wrong_macro(compiler *c, const ast *n) {
+  for (size_t i = 0; c->o->strict && i < POL_COUNTOF(macro_forms); i++)
+    if (strcmp(macro_forms[i].name, n->name) == 0) {
+      error(c, DC_ARITY, n->sp, "macro '%s' called with %u argument%s",
+            n->name, n->nkids - 1, n->nkids == 2 ? "" : "s");
+      diag_hint(c->d, "write %s", macro_forms[i].form);
+      return true;
+    }
+  return false;
 }
 
 /* Expand [n] if it is a macro call; false if it is an ordinary call. */
@@ -1132,7 +1190,7 @@ static uint32_t fn_index(compiler *c, const builtin *b, const ast *n) {
     if (p->fns[i] == b)
       return i;
   if (p->nfns >= MAXARG_BC) {
-    fail(c, n, "too many distinct functions (limit is 4095)%s", "");
+    fail(c, DC_LIMIT, n, "too many distinct functions (limit is 4095)%s", "");
     return 0;
   }
   if (!mem_grow(&p->a.m, (void **)&p->fns, &c->cap_fns, p->nfns + 1,
@@ -1163,7 +1221,7 @@ static bool constant_match(compiler *c, const builtin *b,
     if (pat.kind == V_ERROR || e.as.e->kind == ERR_NOMEM)
       c->oom = true;
     else
-      diag_add(c->d, args[1]->sp, "%s", e.as.e->msg);
+      error(c, DC_BAD_REGEX, args[1]->sp, "%s", e.as.e->msg);
     return true;
   }
   uint32_t k = konst(c, pat, n), cap = p->nrx;
@@ -1185,7 +1243,7 @@ static bool constant_match(compiler *c, const builtin *b,
 static void emit_call(compiler *c, const builtin *b, const ast *const *args,
                       uint32_t nargs, const ast *n) {
   if (nargs > MAXARG_BC) {
-    fail(c, n, "too many arguments%s", "");
+    fail(c, DC_LIMIT, n, "too many arguments%s", "");
     return;
   }
   if (constant_match(c, b, args, nargs, n))
@@ -1196,24 +1254,69 @@ static void emit_call(compiler *c, const builtin *b, const ast *const *args,
   stack(c, 1 - (int)nargs);
 }
 
-/* A known function with the wrong arity is a compile error. An unknown
- * one is, as in CEL, an error value at run time, which && and || can
- * absorb: `f_unknown(1) || true` is true; in strict mode it is a compile
- * error too. */
+/* A known function called by [n] with the wrong number [got] of
+ * arguments (the receiver not counted): what it takes, and its signature
+ * as a hint. */
+static void wrong_arity(compiler *c, const ast *n, const char *name,
+                        int style, int got) {
+  int min = 0, max = 0, recv = style == BI_RECEIVER;
+  const char *doc = NULL;
+  if (!bi_arity(name, style, &min, &max, &doc)) {
+    error(c, DC_ARITY, n->sp, "wrong number of arguments to '%s'",
+             name);
+    return;
+  }
+  min -= recv;
+  max -= max < 0 ? 0 : recv;
+  const char *what = recv ? "method" : "function";
+  if (max < 0)
+    error(c, DC_ARITY, n->sp, "%s '%s' takes at least %d argument%s, "
+             "got %d", what, name, min, min == 1 ? "" : "s", got);
+  else if (min == max)
+    error(c, DC_ARITY, n->sp, "%s '%s' takes %d argument%s, got %d",
+             what, name, min, min == 1 ? "" : "s", got);
+  else
+    error(c, DC_ARITY, n->sp, "%s '%s' takes %d to %d arguments, "
+             "got %d", what, name, min, max, got);
+  size_t sig = strcspn(doc, ":");
+  diag_hint(c->d, "%.*s", (int)sig, doc);
+}
+
+/* The function [name] (of [style]) most likely meant: a builtin, a host
+ * function or a macro near it by spelling, or the CEL name of a name
+ * from another language (len: size). NULL if none. */
+static const char *function_like(const compiler *c, const char *name,
+                                 int style) {
+  const char *alias = bi_alias(name);
+  if (alias)
+    return alias;
+  suggest s;
+  suggest_init(&s, name);
+  bi_offer(&s, style);
+  if (style == BI_GLOBAL) {
+    host_offer(c->o->hosts, &s);
+    suggest_offer(&s, "now"); /* no builtin: call() compiles it */
+  }
+  return suggest_best(&s);
+}
+
+/* A call of a function nobody defines. In CEL it is an error value at
+ * run time, which && and || can absorb: `f_unknown(1) || true` is true.
+ * In strict mode (always in policies) it is a compile error, with the
+ * function most likely meant. */
 static void unknown_function(compiler *c, const ast *n, const char *name,
-                             bool name_found, int style) {
-  if (name_found) {
-    diag_add(c->d, n->sp, "wrong number of arguments to '%s'", name);
-    return;
-  }
+                             int style) {
+  const char *what = style == BI_RECEIVER ? "method" : "function";
   if (c->o->strict) {
-    diag_add(c->d, n->sp, "unknown %s '%s'",
-             style == BI_RECEIVER ? "method" : "function", name);
+    error(c, style == BI_RECEIVER ? DC_UNKNOWN_METHOD
+                                        : DC_UNKNOWN_FUNCTION,
+             n->sp, "unknown %s '%s'", what, name);
+    const char *like = function_like(c, name, style);
+    if (like)
+      diag_hint(c->d, "did you mean '%s'?", like);
     return;
   }
-  const char *msg = arena_printf(&c->p->a, "unknown %s '%s'",
-                                 style == BI_RECEIVER ? "method" : "function",
-                                 name);
+  const char *msg = arena_printf(&c->p->a, "unknown %s '%s'", what, name);
   emit(c, OP_ERROR, name_const(c, msg ? msg : name, n), n);
 }
 
@@ -1252,14 +1355,16 @@ static bool qualified_call(compiler *c, const ast *n) {
     return false;
   bool found;
   const builtin *b = bi_lookup(buf, BI_GLOBAL, (int)n->nkids - 1, &found);
-  if (!b && !found && !is_namespace(chain_root(n->kids[0])->name))
+  const char *ns = chain_root(n->kids[0])->name;
+  if (!b && !found && !is_namespace(ns) &&
+      !host_namespace(c->o->hosts, ns))
     return false;
-  if (!b && !found) { /* math.sqrt: a function we lack, not a method */
-    unknown_function(c, n, buf, false, BI_GLOBAL);
+  if (!b && !found) { /* math.sqrt, sample.shuot: a function we lack */
+    unknown_function(c, n, buf, BI_GLOBAL);
     return true;
   }
   if (!b)
-    unknown_function(c, n, buf, true, BI_GLOBAL);
+    wrong_arity(c, n, buf, BI_GLOBAL, (int)n->nkids - 1);
   else
     emit_call(c, b, (const ast *const *)n->kids + 1, n->nkids - 1, n);
   return true;
@@ -1286,16 +1391,17 @@ static bool host_arity(compiler *c, const builtin *b, uint32_t n,
     return true;
   const char *sig = host_signature(b), *s = b->min == 1 ? "" : "s";
   if (sig)
-    diag_add(c->d, at->sp, "'%s' takes %d argument%s (%s), got %u", b->name,
-             b->min, s, sig, n);
+    error(c, DC_ARITY, at->sp, "'%s' takes %d argument%s (%s), got %u",
+             b->name, b->min, s, sig, n);
   else if (b->max < 0)
-    diag_add(c->d, at->sp, "'%s' takes at least %d argument%s, got %u",
-             b->name, b->min, s, n);
+    error(c, DC_ARITY, at->sp,
+             "'%s' takes at least %d argument%s, got %u", b->name, b->min, s,
+             n);
   else if (b->min == b->max)
-    diag_add(c->d, at->sp, "'%s' takes %d argument%s, got %u", b->name,
-             b->min, s, n);
+    error(c, DC_ARITY, at->sp, "'%s' takes %d argument%s, got %u",
+             b->name, b->min, s, n);
   else
-    diag_add(c->d, at->sp, "'%s' takes %d to %d arguments, got %u",
+    error(c, DC_ARITY, at->sp, "'%s' takes %d to %d arguments, got %u",
              b->name, b->min, b->max, n);
   return false;
 }
@@ -1311,7 +1417,7 @@ static bool host_literals(compiler *c, const builtin *b,
     char want[32];
     if (!literal_value(c, args[i], &v) || host_accepts(b, (int)i, v.kind))
       continue;
-    diag_add(c->d, args[i]->sp,
+    error(c, DC_ARG_TYPE, args[i]->sp,
              "host function '%s': argument %u must be %s, got %s (%s)",
              b->name, i + 1, sig_arg(host_signature(b), (int)i, want,
                                      sizeof want),
@@ -1352,11 +1458,12 @@ static void call(compiler *c, const ast *n) {
   int style = recv ? BI_RECEIVER : BI_GLOBAL;
   bool found;
   const builtin *b = bi_lookup(n->name, style, (int)n->nkids, &found);
-  if (!b) {
-    unknown_function(c, n, n->name, found, style);
-    return;
-  }
-  emit_call(c, b, (const ast *const *)n->kids, n->nkids, n);
+  if (b)
+    emit_call(c, b, (const ast *const *)n->kids, n->nkids, n);
+  else if (found)
+    wrong_arity(c, n, n->name, style, (int)n->nkids - (recv ? 1 : 0));
+  else if (!recv || !wrong_macro(c, n))
+    unknown_function(c, n, n->name, style);
 }
 
 /* ==== the walk =========================================================== */
@@ -1391,10 +1498,12 @@ static void expr_node(compiler *c, const ast *n) {
   case AST_LIST: list_(c, n); return;
   case AST_MAP: map_(c, n); return;
   case AST_MESSAGE:
-    fail(c, n, "message construction '%s{...}' is not supported", n->name);
+    fail(c, DC_UNSUPPORTED, n, "message construction '%s{...}' is not supported",
+         n->name);
     return;
   default:
-    fail(c, n, "unexpected %s in expression", ast_kind_name(n->kind));
+    fail(c, DC_INTERNAL, n, "unexpected %s in expression",
+         ast_kind_name(n->kind));
     return;
   }
 }
@@ -1406,9 +1515,12 @@ compiler *cg_new(const compile_opts *o, const mem *m) {
   c->o = o;
   c->p = mem_calloc(m, 1, sizeof *c->p);
   c->expanding = mem_calloc(m, o->nlets + 1, sizeof *c->expanding);
-  if (!c->p || !c->expanding || !names_init(&c->let_names, o->nlets, m)) {
+  c->inlined = mem_calloc(m, o->nlets + 1, sizeof *c->inlined);
+  if (!c->p || !c->expanding || !c->inlined ||
+      !names_init(&c->let_names, o->nlets, m)) {
     mem_free(m, c->p);
     mem_free(m, c->expanding);
+    mem_free(m, c->inlined);
     mem_free(m, c);
     return NULL;
   }
@@ -1420,26 +1532,44 @@ compiler *cg_new(const compile_opts *o, const mem *m) {
   return c;
 }
 
-uint32_t cg_entry(compiler *c, const ast *root, diag_list *d) {
-  size_t errors = d->n;
-  uint32_t entry = c->p->ncode;
-  c->entry_start = entry;
+/* A new entry computing [root], parsed from [d]; when [let] >= 0, root
+ * is that let's expression, compiled as a use of the let is. */
+static uint32_t entry(compiler *c, const ast *root, diag_list *d, int let) {
+  size_t errors = c->nerrors;
+  uint32_t at = c->p->ncode;
+  c->entry_start = at;
   c->too_big = false;
   c->d = d;
   c->cur_src = source_index(c, d);
   c->depth = 0;
   c->nlocals = 0;
   c->nscope = 0;
-  expr(c, root);
+  if (let >= 0)
+    inline_let(c, let, root);
+  else
+    expr(c, root);
   emit(c, OP_RETURN, 0, root);
   if (c->oom)
     diag_oom(d, root->sp);
-  else if (c->depth != 0 && d->n == errors) /* RETURN popped the result */
-    diag_add(d, root->sp, "internal error: stack depth %d at the end",
-             c->depth);
-  if (d->n > errors)
+  else if (c->depth != 0 && c->nerrors == errors) /* RETURN popped it */
+    diag_add(d, DC_INTERNAL, root->sp,
+             "internal error: stack depth %d at the end", c->depth);
+  if (c->nerrors > errors || c->oom)
     c->failed = true;
-  return entry;
+  return at;
+}
+
+uint32_t cg_entry(compiler *c, const ast *root, diag_list *d) {
+  return entry(c, root, d, -1);
+}
+
+uint32_t cg_let_entry(compiler *c, size_t i) {
+  const compile_let *l = &c->o->lets[i];
+  return entry(c, l->expr, l->src, (int)i);
+}
+
+bool cg_let_inlined(const compiler *c, size_t i) {
+  return i < c->o->nlets && c->inlined[i];
 }
 
 /* Copy every source text into the program, for runtime messages. */
@@ -1480,6 +1610,7 @@ program *cg_finish(compiler *c) {
   }
   mem_free(&m, c->srcs);
   mem_free(&m, c->expanding);
+  mem_free(&m, c->inlined);
   names_free(&c->let_names);
   mem_free(&m, c->ctab);
   mem_free(&m, c->chash);

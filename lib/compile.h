@@ -19,6 +19,9 @@ typedef struct compile_let {
   diag_list *src; /* the source [expr] was parsed from */
   bool derived;   /* a derived fact: the vendor's own value at the path
                      [name] wins over [expr] (OPTFACT) */
+  bool prelude;   /* the prelude's: it reads facts that the policy need
+                     not declare, so the checker (check.c) does not hold
+                     it to the policy's schema */
 } compile_let;
 
 typedef struct compile_opts {
@@ -39,6 +42,11 @@ POL_INTERNAL compiler *cg_new(const compile_opts *o, const mem *m);
 /* Compile [root], parsed from [d]'s source, as a new entry point; every
  * error is added to [d]. Returns the entry's first instruction index. */
 POL_INTERNAL uint32_t cg_entry(compiler *c, const ast *root, diag_list *d);
+/* Compile let [i] of the options as an entry of its own, as a use of it
+ * compiles it (a let found to use itself is reported where it does). */
+POL_INTERNAL uint32_t cg_let_entry(compiler *c, size_t i);
+/* Whether let [i] of the options has been compiled into an entry. */
+POL_INTERNAL bool cg_let_inlined(const compiler *c, size_t i);
 /* The program compiled so far, to run an entry that compiled without
  * error before cg_finish: valid until the next cg_entry (which may move
  * its code) or cg_finish. Residuals (residual.c) compile the pieces of a

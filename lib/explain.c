@@ -142,7 +142,8 @@ static bool reads_facts(const policy_source *src, const ast *n,
     return reads_facts(src, let->n->kids[0], NULL, 0, depth + 1);
   const char *v[16];
   int nv = nvars < 15 ? nvars : 15;
-  memcpy(v, vars, (size_t)nv * sizeof *v);
+  if (nv > 0) /* vars is NULL at the top: no memcpy from NULL (UBSan) */
+    memcpy(v, vars, (size_t)nv * sizeof *v);
   if (quantifier(n))
     v[nv++] = n->kids[1]->name;
   for (uint32_t k = 0; k < n->nkids; k++)
@@ -241,7 +242,8 @@ explainer *explain_new(const policy *pol) {
     lets[i] = (compile_let){pol->src->lets[i].n->name,
                             pol->src->lets[i].n->kids[0],
                             pol->src->lets[i].d,
-                            (pol->src->lets[i].n->flags & AST_F_DERIVED) != 0};
+                            (pol->src->lets[i].n->flags & AST_F_DERIVED) != 0,
+                            pol->src->lets[i].prelude};
   compile_opts o = {.lets = lets, .nlets = pol->src->nlets};
   builder B = {x, pol->src, cg_new(&o, m), 0, false};
   x->rules = mem_calloc(m, pol->nrules + 1, sizeof *x->rules);

@@ -740,19 +740,20 @@ bool format_policy(diag_list *d, sbuf *out) {
   if (!load(&F, d, &oom)) {
     fmt_free(&F);
     if (oom)
-      diag_add(d, diag_span_at(d, 0, 0), "out of memory");
+      diag_oom(d, diag_span_at(d, 0, 0));
     return false;
   }
   layout(&F);
   join(&F, out);
   bool ok = !F.oom && !out->oom;
   if (ok && !check(&F, d, out->p + start, out->len - start)) {
-    diag_add(d, diag_span_at(d, 0, 0), "the formatter could not lay this "
-             "file out without changing it (a bug: please report it)");
+    diag_add(d, DC_INTERNAL, diag_span_at(d, 0, 0), "the formatter could "
+             "not lay this file out without changing it (a bug: please "
+             "report it)");
     ok = false;
   }
   if (!ok && (F.oom || out->oom))
-    diag_add(d, diag_span_at(d, 0, 0), "out of memory");
+    diag_oom(d, diag_span_at(d, 0, 0));
   fmt_free(&F);
   return ok;
 }

@@ -27,6 +27,7 @@
 
 /* struct pol_builder, which escape-hatch functions receive. */
 #include "handles.h"
+#include "suggest.h"
 
 /* C arguments per signature (a strlen counts once). */
 #define HOST_MAX_ARGS 16
@@ -125,6 +126,21 @@ static host_fn *find(const host_registry *r, const char *name) {
 const builtin *host_find(const host_registry *r, const char *name) {
   host_fn *h = name ? find(r, name) : NULL;
   return h ? &h->b : NULL;
+}
+
+void host_offer(const host_registry *r, suggest *s) {
+  for (size_t i = 0; r && i < r->n; i++)
+    suggest_offer(s, r->fns[i]->b.name);
+}
+
+bool host_namespace(const host_registry *r, const char *ns) {
+  size_t n = strlen(ns);
+  for (size_t i = 0; r && i < r->n; i++) {
+    const char *name = r->fns[i]->b.name;
+    if (strncmp(name, ns, n) == 0 && name[n] == '.')
+      return true;
+  }
+  return false;
 }
 
 const char *host_signature(const builtin *b) {

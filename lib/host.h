@@ -34,6 +34,12 @@ POL_INTERNAL int host_add_value(host_registry *r, const char *name, int min,
 /* The builtin entry of host function [name], or NULL. [r] may be NULL. */
 POL_INTERNAL const builtin *host_find(const host_registry *r,
                                       const char *name);
+struct suggest;
+/* Offer the name of every function of [r] (may be NULL) to [s]. */
+POL_INTERNAL void host_offer(const host_registry *r, struct suggest *s);
+/* Whether some function of [r] is named [ns].something: [ns] is then a
+ * namespace of host functions (sample in sample.add), not a fact. */
+POL_INTERNAL bool host_namespace(const host_registry *r, const char *ns);
 /* The signature text of host builtin [b] ("int64(string, double)"), or
  * NULL for an escape-hatch function. */
 POL_INTERNAL const char *host_signature(const builtin *b);

@@ -132,7 +132,8 @@ static cls evaluate(walker *w, const ast *n, const diag_list *d) {
   for (size_t i = 0; i < src->nlets; i++)
     lets[i] = (compile_let){src->lets[i].n->name, src->lets[i].n->kids[0],
                             src->lets[i].d,
-                            (src->lets[i].n->flags & AST_F_DERIVED) != 0};
+                            (src->lets[i].n->flags & AST_F_DERIVED) != 0,
+                            src->lets[i].prelude};
   compile_opts o = {.lets = lets, .nlets = src->nlets};
   diag_list scratch;
   diag_init(&scratch, d->file, d->src, d->srclen, m);

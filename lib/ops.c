@@ -205,8 +205,11 @@ val ops_compare(arena *a, opcode op, val x, val y) {
     return val_over_budget();
   int c;
   if (!val_compare(x, y, &c)) {
-    if (c == 2 && (x.kind == V_DOUBLE || y.kind == V_DOUBLE))
-      return val_bool(false); /* NaN: unordered, every test false */
+    /* Only two numbers can be unordered (a NaN): every test is false.
+     * Other kinds that cannot be ordered, a double against a string
+     * included, have no overload. */
+    if (c == 2)
+      return val_bool(false);
     return no_overload2(a, op, x, y);
   }
   switch (op) {

@@ -5,7 +5,8 @@
  * bracket nesting, and in policies doing the layout: which line breaks
  * end a statement, which words are keywords, which braces open a block),
  * words syntax errors, and provides the small helpers the grammar actions
- * call: they build AST nodes with ast.c, fold '-' into numeric literals,
+ * call (those of policy statements are in parse_policy.c): they build AST
+ * nodes with ast.c, fold '-' into numeric literals,
  * check the int64 range and count nesting depth against
  * POL_MAX_PARSE_DEPTH, so that no tree walker can overflow the C stack.
  *
@@ -15,12 +16,15 @@
  * grow bison's stack. A policy's statement and clause nodes do not count:
  * they add at most three levels above an expression.
  */
-#include "parse.h"
+#include "parse_impl.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "chars.h"
+#include "suggest.h"
 
 #include "parser.h"
 #define YYSTYPE POL_YYSTYPE
@@ -36,9 +40,10 @@ static span sp_of(pol_loc l) {
 /* Add an error to the list and count it for this parse. After out of
  * memory nothing more is said: names may have been lost (a keyword read
  * as ""), so later messages could be wrong. */
-static void report(pol_parser *p, span sp, const char *fmt, ...)
-    POL_PRINTF(3, 4);
-static void report(pol_parser *p, span sp, const char *fmt, ...) {
+static void report(pol_parser *p, diag_code code, span sp, const char *fmt,
+                   ...) POL_PRINTF(4, 5);
+static void report(pol_parser *p, diag_code code, span sp, const char *fmt,
+                   ...) {
   char msg[256];
   if (p->oom)
     return;
@@ -46,19 +51,30 @@ static void report(pol_parser *p, span sp, const char *fmt, ...) {
   va_start(ap, fmt);
   vsnprintf(msg, sizeof msg, fmt, ap);
   va_end(ap);
-  diag_add(p->d, sp, "%s", msg);
+  diag_add(p->d, code, sp, "%s", msg);
   p->nerr++;
+}
+
+/* A hint for the diagnostic just reported. */
+static void hint(pol_parser *p, const char *fmt, ...) POL_PRINTF(2, 3);
+static void hint(pol_parser *p, const char *fmt, ...) {
+  char msg[256];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  diag_hint(p->d, "%s", msg);
 }
 
 static void oom(pol_parser *p, span sp) {
   if (!p->oom)
-    report(p, sp, "out of memory");
+    report(p, DC_NO_MEMORY, sp, "out of memory");
   p->oom = p->d->oom = true; /* the compile says POL_ENOMEM */
 }
 
 static void too_deep(pol_parser *p, span sp) {
   if (!p->deep)
-    report(p, sp, "expression nested too deeply (limit is %d)",
+    report(p, DC_LIMIT, sp, "expression nested too deeply (limit is %d)",
            POL_MAX_PARSE_DEPTH);
   p->deep = true;
 }
@@ -118,10 +134,31 @@ static pol_loc after_last(const pol_parser *p) {
 static void token_error(pol_parser *p, const pol_loc *l, const pol_tok *t) {
   span sp = span_in(p, l, t->eoff, t->elen);
   p->bad_tok = l->off;
-  if (strcmp(t->err, "out of memory") == 0)
+  if (t->ecode == DC_NO_MEMORY) {
     oom(p, sp);
-  else
-    report(p, sp, "%s", t->err);
+    return;
+  }
+  if (!t->err[0]) { /* the rest of a run already reported: no message */
+    p->nerr++;
+    return;
+  }
+  report(p, t->ecode, sp, "%s", t->err);
+  if (t->ehint)
+    hint(p, "%s", t->ehint);
+}
+
+void parse_lex_error(pol_parser *p, uint32_t off, uint32_t len,
+                     const pol_loc *l, diag_code code, const char *msg,
+                     const char *hnt) {
+  pol_tok t;
+  memset(&t, 0, sizeof t);
+  t.err = msg;
+  t.ehint = hnt;
+  t.ecode = code;
+  t.eoff = off;
+  t.elen = len;
+  token_error(p, l, &t);
+  p->swallowed = true;
 }
 
 static int layout(pol_parser *p, int t, pol_tok *v, pol_loc *l);
@@ -129,6 +166,7 @@ static int force_close(pol_parser *p, pol_tok *v, pol_loc *l);
 static int synthetic(pol_parser *p, int t, pol_tok *v, pol_loc *l,
                      pol_loc at);
 static int assign(pol_parser *p, pol_tok *v, const pol_loc *l);
+static int word_operator(int t, pol_tok *v, const pol_loc *l, int prev);
 
 /* The next raw token: a line break or a word the layout held back, or
  * the scanner's next one. */
@@ -175,7 +213,8 @@ static int next_token(pol_parser *p, POL_YYSTYPE *v, pol_loc *l) {
       continue;
     }
     if (!p->policy)
-      return t == TOK_ASSIGN ? assign(p, &v->tok, l) : t;
+      return t == TOK_ASSIGN ? assign(p, &v->tok, l)
+                             : word_operator(t, &v->tok, l, p->prev);
     t = layout(p, t, &v->tok, l);
     if (t >= 0)
       return t;
@@ -210,6 +249,10 @@ int parse_lex(POL_YYSTYPE *v, pol_loc *l, pol_parser *p) {
     *l = after_last(p);
   else
     record(p, t, l);
+  if (p->swallowed) { /* the lexer dropped text with an error: what it */
+    p->bad_tok = l->off; /* left unfinished is no mistake of its own */
+    p->swallowed = false;
+  }
   p->last = t;
   return t;
 }
@@ -261,12 +304,12 @@ typedef struct keyword {
   int tok;
 } keyword;
 
-/* Statement keywords; the first six end a block left open. */
+/* Statement keywords: each one at the start of a line in a block ends
+ * the block left open (no clause has their names). */
 static const keyword stmt_words[] = {
     {"policy", TOK_POLICY}, {"import", TOK_IMPORT}, {"let", TOK_LET},
     {"rule", TOK_RULE},     {"fact", TOK_FACT},     {"override", TOK_OVERRIDE},
     {"must", TOK_MUST},     {"should", TOK_SHOULD}, {"may", TOK_MAY}};
-enum { BLOCK_ENDERS = 6 };
 static const keyword header_words[] = {
     {"title", TOK_TITLE}, {"version", TOK_VERSION},
     {"description", TOK_DESCRIPTION}};
@@ -374,7 +417,9 @@ static int assign(pol_parser *p, pol_tok *v, const pol_loc *l) {
     return TOK_ASSIGN;
   memset(v, 0, sizeof *v);
   v->s = "";
-  v->err = "unexpected character '='; did you mean '=='?";
+  v->err = "'=' is not a comparison";
+  v->ehint = "write '==' to compare; '=' only names a let (let x = ...)";
+  v->ecode = DC_BAD_OPERATOR;
   v->eoff = l->off;
   v->elen = l->end - l->off;
   return TOK_EQ;
@@ -405,12 +450,16 @@ static int lay_close(pol_parser *p, int t) {
   return t;
 }
 
-/* Count token [t] into the statement it belongs to (at statement level
- * only): its first token, its second, and how many (up to 4). */
-static void track(pol_parser *p, int t) {
+/* Count token [t] (value [v] at [l]) into the statement it belongs to
+ * (at statement level only): its first token, its second, and how many
+ * (up to 4); a first token that is a plain name is kept too, for
+ * "did you mean 'rule'?". */
+static void track(pol_parser *p, int t, const pol_tok *v, const pol_loc *l) {
   if (p->nlay != 0 || is_sep(t))
     return;
   if (p->at_start) {
+    p->stmt_word = t == TOK_IDENT && !v->err ? v->s : NULL;
+    p->stmt_loc = *l;
     p->stmt = 0;
     for (size_t i = 0; i < POL_COUNTOF(stmt_words); i++)
       if (stmt_words[i].tok == t)
@@ -422,10 +471,11 @@ static void track(pol_parser *p, int t) {
   }
 }
 
-/* An opener [t], with [level0] telling whether it stands at statement
- * level: push its kind. Returns the token to hand over: BLOCK_OPEN for
- * the '{' of `policy STRING {`, `rule ID {` and `fact ... OPERAND {`. */
-static int lay_open(pol_parser *p, int t, bool level0) {
+/* An opener [t] at [off], with [level0] telling whether it stands at
+ * statement level: push its kind. Returns the token to hand over:
+ * BLOCK_OPEN for the '{' of `policy STRING {`, `rule ID {` and
+ * `fact ... OPERAND {`. */
+static int lay_open(pol_parser *p, int t, bool level0, uint32_t off) {
   int k = t == '(' ? LAY_PAREN : t == '[' ? LAY_BRACKET : LAY_BRACE;
   if (t == '{' && level0 && p->stmt_n == 3) {
     int t2 = p->stmt_tok2;
@@ -439,12 +489,91 @@ static int lay_open(pol_parser *p, int t, bool level0) {
   }
   if (t == '{' && level0 && p->stmt == TOK_FACT && ends_operand(p->lay_prev))
     k = LAY_FACT;
-  if (p->nlay < POL_COUNTOF(p->lay))
+  if (p->nlay < POL_COUNTOF(p->lay)) {
+    p->lay_off[p->nlay] = off;
     p->lay[p->nlay++] = (uint8_t)k;
+  }
   if (k < LAY_HEADER)
     return t;
   p->forced_blocks = 0;
   return TOK_BLOCK_OPEN;
+}
+
+/* The operator words of other languages, at [v], as the CEL operator
+ * token (TOK_OR, TOK_AND), or 0. */
+static int operator_word(const pol_tok *v) {
+  return !v->err && strcmp(v->s, "or") == 0    ? TOK_OR
+         : !v->err && strcmp(v->s, "and") == 0 ? TOK_AND
+                                                : 0;
+}
+
+/* The identifier [t] (value [v]) right after [prev]: when it is `or` or
+ * `and` after an operand, where no name can stand, the operator it
+ * means, marked with the error that says so; parsing goes on as if
+ * `||` or `&&` had been written. Else [t]. */
+static int word_operator(int t, pol_tok *v, const pol_loc *l, int prev) {
+  int op = t == TOK_IDENT && ends_operand(prev) ? operator_word(v) : 0;
+  if (!op)
+    return t;
+  v->eoff = l->off;
+  v->elen = l->end - l->off;
+  v->ecode = DC_WORD_OPERATOR;
+  v->err = op == TOK_OR ? "'or' is not an operator in CEL"
+                        : "'and' is not an operator in CEL";
+  v->ehint = op == TOK_OR ? "write '||' for or" : "write '&&' for and";
+  return op;
+}
+
+/* Binary operators, which no expression can start with. */
+static bool binary_only(int t) {
+  static const int toks[] = {TOK_OR, TOK_AND, TOK_EQ, TOK_NE, TOK_LE,
+                             TOK_GE, '<',     '>',     '*',    '/',
+                             '%',    '+',     TOK_IN};
+  for (size_t i = 0; i < POL_COUNTOF(toks); i++)
+    if (toks[i] == t)
+      return true;
+  return false;
+}
+
+/* After an operand and a line break: whether the next line starts with
+ * a binary operator (or `or`, `and`), continuing the expression. Then
+ * that token is marked with the error that says where the operator goes
+ * and the line break ends nothing, so the expression parses whole; the
+ * token waits in held_* either way. */
+static bool continued_below(pol_parser *p) {
+  POL_YYSTYPE v;
+  pol_loc l;
+  int t;
+  do {
+    v.tok.err = NULL;
+    t = p->abort ? TOK_END : lex_scan(&v, &l, p->scanner);
+  } while (t == TOK_NEWLINE);
+  int word = t == TOK_IDENT ? operator_word(&v.tok) : 0;
+  bool cont = (binary_only(t) || word) && !v.tok.err;
+  if (cont) {
+    size_t n = l.end - l.off;
+    const char *op = p->d->src + l.off;
+    v.tok.ecode = word ? DC_WORD_OPERATOR : DC_LEADING_OPERATOR;
+    v.tok.err = arena_printf(p->a, "a line cannot start with '%.*s'",
+                             (int)n, op);
+    if (word)
+      v.tok.ehint = arena_printf(p->a, "write '%s' at the end of the line "
+                                 "above", word == TOK_OR ? "||" : "&&");
+    else
+      v.tok.ehint = arena_printf(p->a, "continue the line after the "
+                                 "operator: end the line above with "
+                                 "'%.*s'", (int)n, op);
+    v.tok.eoff = l.off;
+    v.tok.elen = (uint32_t)n;
+    if (!v.tok.err || !v.tok.ehint)
+      v.tok.err = "a line cannot start with a binary operator";
+    t = word ? word : t;
+  }
+  p->held = true;
+  p->held_t = t;
+  p->held_tok = v.tok;
+  p->held_loc = l;
+  return cont;
 }
 
 /* A line break: NEWLINE (located after the last token) where it ends a
@@ -460,6 +589,8 @@ static int lay_newline(pol_parser *p, pol_loc *l) {
     }
   }
   if (!lay_level(p) || p->at_start || continues(p->lay_prev))
+    return -1;
+  if (ends_operand(p->lay_prev) && continued_below(p))
     return -1;
   *l = after_last(p);
   return TOK_NEWLINE;
@@ -495,7 +626,8 @@ static int force_close(pol_parser *p, pol_tok *v, pol_loc *l) {
  * again, now at the start of a statement. */
 static void close_block(pol_parser *p, int t, const pol_tok *v,
                         const pol_loc *l) {
-  report(p, sp_of(*l), "expected '}', found '%s'", v->s);
+  report(p, DC_MISSING_BRACE, sp_of(*l), "expected '}', found '%s'", v->s);
+  hint(p, "close the block above with '}' before the next statement");
   p->nlay--;
   p->forced_blocks++;
   p->pend[0] = TOK_NEWLINE;
@@ -509,6 +641,15 @@ static void close_block(pol_parser *p, int t, const pol_tok *v,
   p->lay_prev = TOK_NEWLINE;
 }
 
+/* Whether only blanks come before the token at [l] on its line. */
+static bool first_on_line(const pol_parser *p, const pol_loc *l) {
+  const char *src = p->d->src;
+  for (uint32_t i = l->off; i > 0 && src[i - 1] != '\n'; i--)
+    if (src[i - 1] != ' ' && src[i - 1] != '\t' && src[i - 1] != '\r')
+      return false;
+  return true;
+}
+
 /* The layout proper: the raw token [t] (value [v], location [l]) as the
  * parser is to see it, or -1 to drop it. */
 static int layout(pol_parser *p, int t, pol_tok *v, pol_loc *l) {
@@ -520,21 +661,22 @@ static int layout(pol_parser *p, int t, pol_tok *v, pol_loc *l) {
   if (t == ';' && level && p->at_start)
     return -1; /* an empty statement */
   if (word && p->at_start && lay_top(p) >= LAY_HEADER &&
-      lookup(stmt_words, BLOCK_ENDERS, v->s)) {
+      first_on_line(p, l) &&
+      lookup(stmt_words, POL_COUNTOF(stmt_words), v->s)) {
     close_block(p, t, v, l);
     return -1;
   }
   p->clause_pos = p->at_start || p->lay_prev == TOK_STRING;
   if (word)
-    t = classify(p, t, v);
+    t = word_operator(classify(p, t, v), v, l, p->lay_prev);
   else if (t == TOK_ASSIGN)
     t = assign(p, v, l);
   if (is_close(t) && (t = lay_close(p, t)) < 0)
     return -1;
   bool level0 = p->nlay == 0;
-  track(p, t);
+  track(p, t, v, l);
   if (is_open(t))
-    t = lay_open(p, t, level0);
+    t = lay_open(p, t, level0, l->off);
   p->at_start = t == TOK_BLOCK_OPEN || (is_sep(t) && level);
   p->lay_prev = t;
   return t;
@@ -646,8 +788,76 @@ static bool unknown_clause(pol_parser *p, const pol_loc *l,
   for (size_t i = 0; i < n && len < sizeof names; i++)
     len += (size_t)snprintf(names + len, sizeof names - len, "%s%s",
                             i ? ", " : "", k[i].s);
-  report(p, sp_of(*l), "unknown clause '%.*s' (expected one of: %s)",
-         (int)(l->end - l->off), p->d->src + l->off, names);
+  char word[64];
+  snprintf(word, sizeof word, "%.*s", (int)(l->end - l->off),
+           p->d->src + l->off);
+  suggest s;
+  suggest_init(&s, word);
+  for (size_t i = 0; i < n; i++)
+    suggest_offer(&s, k[i].s);
+  report(p, DC_UNKNOWN_CLAUSE, sp_of(*l),
+         "unknown clause '%s' (expected one of: %s)", word, names);
+  if (suggest_best(&s))
+    hint(p, "did you mean '%s'?", suggest_best(&s));
+  return true;
+}
+
+/* A syntax error at the second token of a statement whose first is a
+ * name near a statement keyword (rulee, mustt, improt): reported as
+ * that word, with the keyword meant. False when it is no such case. */
+static bool unknown_statement(pol_parser *p) {
+  if (!p->policy || p->nlay != 0 || p->stmt != 0 || p->stmt_n != 2 ||
+      !p->stmt_word)
+    return false;
+  suggest s;
+  suggest_init(&s, p->stmt_word);
+  for (size_t i = 0; i < POL_COUNTOF(stmt_words); i++)
+    suggest_offer(&s, stmt_words[i].s);
+  if (!suggest_best(&s))
+    return false;
+  report(p, DC_UNKNOWN_STATEMENT, sp_of(p->stmt_loc),
+         "unknown statement '%s'", p->stmt_word);
+  hint(p, "did you mean '%s'?", suggest_best(&s));
+  return true;
+}
+
+/* Whether the name at [l] starts its line and is a statement keyword or
+ * a clause name of the innermost block: text that cannot be inside
+ * brackets, so a bracket is left open above it. */
+static bool starts_statement(const pol_parser *p, const pol_loc *l) {
+  const char *src = p->d->src;
+  if (!first_on_line(p, l))
+    return false;
+  char word[32];
+  size_t n = l->end - l->off, nw;
+  if (n >= sizeof word)
+    return false;
+  memcpy(word, src + l->off, n);
+  word[n] = '\0';
+  const keyword *k = NULL;
+  for (uint32_t i = p->nlay; i > 0 && !k; i--)
+    k = block_words(p->lay[i - 1], &nw);
+  return lookup(stmt_words, POL_COUNTOF(stmt_words), word) ||
+         (k && lookup(k, nw, word));
+}
+
+/* A syntax error at [l], a statement or clause word at the start of a
+ * line, while an expression bracket opened on an earlier line is still
+ * open: the bracket is the mistake. Reported at it; false when it is no
+ * such case. */
+static bool unclosed(pol_parser *p, const pol_loc *l, int found) {
+  if (!p->policy || found != 5 || !p->nlay || lay_top(p) >= LAY_HEADER ||
+      !starts_statement(p, l))
+    return false;
+  uint32_t off = p->lay_off[p->nlay - 1];
+  span at = diag_span_at(p->d, off, 1);
+  if (at.line >= l->line)
+    return false;
+  int k = lay_top(p);
+  char open = k == LAY_PAREN ? '(' : k == LAY_BRACKET ? '[' : '{';
+  char close = k == LAY_PAREN ? ')' : k == LAY_BRACKET ? ']' : '}';
+  report(p, DC_SYNTAX, at, "'%c' is not closed", open);
+  hint(p, "close it with '%c' before line %u", close, (unsigned)l->line);
   return true;
 }
 
@@ -671,14 +881,19 @@ void parse_syntax_error(pol_parser *p, const pol_loc *l, int found,
   if (p->policy && found == 5 && p->clause_pos &&
       unknown_clause(p, l, want, nwant))
     return;
+  if (unknown_statement(p) || unclosed(p, l, found))
+    return;
   describe(p, l, found, what, sizeof what);
   closers(p, want, nwant, exp, sizeof exp);
   if (!exp[0] && p->policy)
     policy_wants(want, nwant, exp, sizeof exp);
   if (exp[0])
-    report(p, sp_of(*l), "expected %s, found %s", exp, what);
+    report(p, DC_SYNTAX, sp_of(*l), "expected %s, found %s", exp, what);
   else
-    report(p, sp_of(*l), "unexpected %s", what);
+    report(p, DC_SYNTAX, sp_of(*l), "unexpected %s", what);
+  if (strcmp(exp, "string literal") == 0 && found >= 4)
+    hint(p, "write it in double quotes: \"%.*s\"", (int)(l->end - l->off),
+         p->d->src + l->off);
 }
 
 /* Bison's own failure (its stack is exhausted, or out of memory): one
@@ -690,7 +905,7 @@ void parse_fatal(pol_parser *p, const pol_loc *l, const char *msg) {
   if (strcmp(msg, "memory exhausted") == 0)
     oom(p, sp_of(*l));
   else
-    report(p, sp_of(*l), "%s", msg);
+    report(p, DC_INTERNAL, sp_of(*l), "%s", msg);
 }
 
 /* ==== nodes ==== */
@@ -714,6 +929,32 @@ static void push(pol_parser *p, ast *parent, ast *kid) {
     return;
   if (!ast_push(p->a, parent, kid))
     oom(p, parent->sp);
+}
+
+/* What the actions of policy statements (parse_policy.c) share with
+ * the expression actions here: see parse_impl.h. */
+span parse_span(pol_loc l) { return sp_of(l); }
+ast *parse_node(pol_parser *p, ast_kind k, pol_loc l) { return node(p, k, l); }
+void parse_push(pol_parser *p, ast *parent, ast *kid) { push(p, parent, kid); }
+void parse_oom(pol_parser *p, span sp) { oom(p, sp); }
+
+void parse_report(pol_parser *p, diag_code code, span sp, const char *fmt,
+                  ...) {
+  char msg[256];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  report(p, code, sp, "%s", msg);
+}
+
+void parse_hint(pol_parser *p, const char *fmt, ...) {
+  char msg[256];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  hint(p, "%s", msg);
 }
 
 static uint32_t max2(uint32_t a, uint32_t b) { return a > b ? a : b; }
@@ -769,8 +1010,9 @@ pexpr parse_ident(pol_parser *p, const pol_tok *t, int flags, pol_loc l) {
 /* A reserved word [t] at [l] used as a global name: reported, and
  * returned so that parsing goes on as if it were a name. */
 pol_tok parse_reserved(pol_parser *p, pol_tok t, pol_loc l) {
-  report(p, sp_of(l), "reserved word '%s' cannot be used as an identifier",
-         t.s);
+  report(p, DC_RESERVED_WORD, sp_of(l),
+         "reserved word '%s' cannot be used as a name", t.s);
+  hint(p, "CEL reserves it for the future: choose another name");
   return t;
 }
 
@@ -823,7 +1065,7 @@ static ast *bare_literal(ast *n, uint32_t off) {
 static void resolve_int(pol_parser *p, ast *n, bool neg) {
   uint64_t m = n->lit.u, min = (uint64_t)1 << 63;
   if (m > (neg ? min : min - 1)) {
-    report(p, n->sp, "integer literal out of range");
+    report(p, DC_BAD_NUMBER, n->sp, "integer literal out of range");
     n->lit.i = 0;
   } else if (neg) {
     n->lit.i = m == min ? INT64_MIN : -(int64_t)m;
@@ -1088,7 +1330,7 @@ pexpr parse_message(pol_parser *p, pexpr type, pexpr fields, pol_loc tl,
   pexpr m = parse_close(p, AST_MESSAGE, fields, at);
   /* After out of memory the type may lack parts: say nothing more. */
   if ((!name || !plain_name(name)) && !p->oom && type.n != &p->spare) {
-    report(p, sp_of(tl), "expected a type name before '{'");
+    report(p, DC_SYNTAX, sp_of(tl), "expected a type name before '{'");
     name = "";
   }
   m.n->name = name;
@@ -1099,329 +1341,6 @@ pexpr parse_message(pol_parser *p, pexpr type, pexpr fields, pol_loc tl,
     m.n->flags |= r->flags & AST_F_ROOTED;
   }
   return m;
-}
-
-/* ==== policies ==== */
-
-static pol_loc loc_of(span s) {
-  return (pol_loc){s.off, s.off + s.len, s.line, s.col};
-}
-
-/* Record [file], the whole policy, as the result of the parse. */
-void parse_policy_root(pol_parser *p, ast *file) { p->root = file; }
-
-/* Append [stmt] (NULL for one an error replaced) to [file], which is
- * created, spanning the whole source, when NULL. Returns [file]. */
-ast *parse_stmt(pol_parser *p, ast *file, ast *stmt) {
-  if (!file) {
-    span all = diag_span_at(p->d, 0, (uint32_t)p->d->srclen);
-    file = node(p, AST_POLICY, loc_of(all));
-  }
-  push(p, file, stmt);
-  return file;
-}
-
-/* The header `policy [name] [block]` spanning [at]: the block's node,
- * an AST_HEADER, gets its name and span. */
-ast *parse_header(pol_parser *p, const pol_tok *name, ast *block,
-                  pol_loc at) {
-  POL_UNUSED(p);
-  block->name = name->s;
-  block->sp = sp_of(at);
-  return block;
-}
-
-/* `import [name]` spanning [at]. */
-ast *parse_import(pol_parser *p, const pol_tok *name, pol_loc at) {
-  ast *n = node(p, AST_IMPORT, at);
-  n->lit.s.p = name->s;
-  n->lit.s.n = name->n;
-  return n;
-}
-
-/* The clauses of [block] (an AST_IMPORT holding only CLAUSEs) given to
- * the import [imp], which now spans [at]. */
-ast *parse_import_block(pol_parser *p, ast *imp, ast *block, pol_loc at) {
-  for (uint32_t i = 0; i < block->nkids; i++)
-    push(p, imp, block->kids[i]);
-  imp->sp = sp_of(at);
-  return imp;
-}
-
-/* `override [id] [block]` spanning [at]: the block's clauses replace the
- * imported rule's (policy.c checks which may). */
-ast *parse_override(pol_parser *p, const pol_tok *id, ast *block,
-                    pol_loc at) {
-  POL_UNUSED(p);
-  block->kind = AST_OVERRIDE;
-  block->name = id->s;
-  block->sp = sp_of(at);
-  return block;
-}
-
-/* `let [name] = [e]` spanning [at]. */
-ast *parse_let(pol_parser *p, const pol_tok *name, pexpr e, pol_loc at) {
-  ast *n = node(p, AST_LET, at);
-  n->name = name->s;
-  push(p, n, e.n);
-  return n;
-}
-
-/* Whether [s] is a plain identifier, [_a-zA-Z][_a-zA-Z0-9]*. */
-static bool plain_ident(const char *s) {
-  for (const char *c = s; *c; c++) {
-    bool alpha = (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
-                 *c == '_';
-    if (!alpha && (c == s || *c < '0' || *c > '9'))
-      return false;
-  }
-  return *s != '\0';
-}
-
-/* Append the fact path that [n] spells to [b]: a name followed by
- * .names (IDENT and plain SELECTs), a segment that is no plain
- * identifier in backquotes. False when [n] is no such path. The
- * recursion is as deep as the path, which the depth limit bounds. */
-static bool path_put(sbuf *b, const ast *n) {
-  if (n->kind == AST_IDENT && !(n->flags & AST_F_ROOTED)) {
-    sb_puts(b, n->name);
-    return true;
-  }
-  if (n->kind != AST_SELECT || (n->flags & AST_F_OPTIONAL) ||
-      n->nkids != 1 || !path_put(b, n->kids[0]))
-    return false;
-  sb_printf(b, plain_ident(n->name) ? ".%s" : ".`%s`", n->name);
-  return true;
-}
-
-/* The fact path [n] as a string in the arena; "" after an error. */
-static const char *fact_path(pol_parser *p, const ast *n) {
-  sbuf b;
-  sb_init(&b, &p->a->m);
-  bool ok = path_put(&b, n);
-  const char *s = ok && !b.oom ? arena_strndup(p->a, b.p, b.len) : NULL;
-  sb_free(&b);
-  if (!ok && n != &p->spare && !p->oom)
-    report(p, n->sp, "expected a fact path such as backup.generations");
-  else if (ok && !s)
-    oom(p, n->sp);
-  return s ? s : "";
-}
-
-/* The fact types, and how many parameters each takes. */
-static const struct {
-  const char *name;
-  uint32_t params;
-} fact_types[] = {{"bool", 0},   {"int", 0},      {"uint", 0},
-                  {"double", 0}, {"string", 0},   {"bytes", 0},
-                  {"duration", 0}, {"timestamp", 0}, {"list", 1},
-                  {"map", 2},    {"any", 0}};
-#define TYPE_NAMES                                                        \
-  "bool, int, uint, double, string, bytes, duration, timestamp, list, "   \
-  "map, any"
-
-static int type_index(const char *name) {
-  for (size_t i = 0; name && i < POL_COUNTOF(fact_types); i++)
-    if (strcmp(fact_types[i].name, name) == 0)
-      return (int)i;
-  return -1;
-}
-
-/* Check the parameters of type [k], written as [n] (a CALL when [call]),
- * reporting a wrong count; true when they are right. */
-static bool type_params(pol_parser *p, const ast *n, int k, bool call) {
-  uint32_t want = fact_types[k].params, got = call ? n->nkids : 0;
-  if (want == 0 && call)
-    report(p, n->sp, "type '%s' takes no parameters", fact_types[k].name);
-  else if (want != got && want == 1)
-    report(p, n->sp, "type 'list' takes 1 parameter: list(TYPE)");
-  else if (want != got)
-    report(p, n->sp, "type 'map' takes 2 parameters: map(string, TYPE)");
-  return want == got && !(want == 0 && call);
-}
-
-/* The fact type that the member expression [n] spells (int,
- * list(string), map(string, list(int)), ...) as an AST_TYPE tree, with
- * a message for anything else. Recursion follows the nesting of the
- * parameters, which the depth limit bounds. */
-static ast *type_of(pol_parser *p, const ast *n) {
-  ast *t = node(p, AST_TYPE, loc_of(n->sp));
-  bool call = n->kind == AST_CALL &&
-              !(n->flags & (AST_F_RECEIVER | AST_F_ROOTED));
-  bool id = n->kind == AST_IDENT && !(n->flags & AST_F_ROOTED);
-  int k = call || id ? type_index(n->name) : -1;
-  if (n == &p->spare)
-    return t;
-  t->name = k >= 0 ? fact_types[k].name : n->name;
-  if (!call && !id)
-    report(p, n->sp, "invalid type (expected one of: " TYPE_NAMES ")");
-  else if (k < 0)
-    report(p, n->sp, "unknown type '%s' (expected one of: " TYPE_NAMES ")",
-           n->name);
-  bool ok = k >= 0 && type_params(p, n, k, call);
-  for (uint32_t i = 0; call && k >= 0 && fact_types[k].params &&
-                       i < n->nkids; i++)
-    push(p, t, type_of(p, n->kids[i]));
-  if (ok && k >= 0 && fact_types[k].params == 2 && t->nkids == 2) {
-    const ast *key = t->kids[0];
-    if (type_index(key->name) >= 0 && strcmp(key->name, "string") != 0)
-      report(p, key->sp, "map keys must be string: map(string, TYPE)");
-  }
-  return t;
-}
-
-/* `fact [path]: [type]` spanning [at]. */
-ast *parse_fact(pol_parser *p, pexpr path, pexpr type, pol_loc at) {
-  ast *n = node(p, AST_FACT, at);
-  n->name = fact_path(p, path.n);
-  push(p, n, type_of(p, type.n));
-  return n;
-}
-
-/* The allowed values `in [in]` of [fact]. */
-ast *parse_fact_in(pol_parser *p, ast *fact, pexpr in) {
-  push(p, fact, in.n);
-  return fact;
-}
-
-/* The expression [e] a derived [fact] is computed by. */
-ast *parse_fact_derived(pol_parser *p, ast *fact, pexpr e) {
-  fact->flags |= AST_F_DERIVED;
-  push(p, fact, e.n);
-  return fact;
-}
-
-/* The description [desc] of [fact], which now spans [at]. */
-ast *parse_fact_desc(pol_parser *p, ast *fact, const pol_tok *desc,
-                     pol_loc at) {
-  POL_UNUSED(p);
-  fact->lit.s.p = desc->s;
-  fact->lit.s.n = desc->n;
-  fact->sp = sp_of(at);
-  return fact;
-}
-
-/* The clauses of [block] (an AST_FACT holding only CLAUSEs) appended
- * to [fact], which now spans [at]. */
-ast *parse_fact_block(pol_parser *p, ast *fact, ast *block, pol_loc at) {
-  for (uint32_t i = 0; i < block->nkids; i++)
-    push(p, fact, block->kids[i]);
-  fact->sp = sp_of(at);
-  return fact;
-}
-
-/* One `LANG "text"` pair of an ask clause: [text] (at [tl]) in the
- * language named [lang] (at [ll]), appended to [ask] (a new clause when
- * NULL), which now spans [at]. The text's node carries the language tag
- * as its name; an unknown tag is reported. */
-ast *parse_ask(pol_parser *p, ast *ask, const pol_tok *lang, pol_loc ll,
-               const pol_tok *text, pol_loc tl, pol_loc at) {
-  static const char *const langs[] = {"ja", "en"};
-  const char *tag = NULL;
-  for (size_t i = 0; i < POL_COUNTOF(langs); i++)
-    if (strcmp(langs[i], lang->s) == 0)
-      tag = langs[i];
-  if (!tag)
-    report(p, sp_of(ll), "unknown language '%s' in 'ask' "
-           "(expected ja or en)", lang->s);
-  if (!ask) {
-    ask = node(p, AST_CLAUSE, at);
-    ask->name = "ask";
-  }
-  pexpr s = parse_literal(p, AST_STRING_LIT, text, tl);
-  s.n->name = tag;
-  push(p, ask, s.n);
-  ask->sp = sp_of(at);
-  return ask;
-}
-
-/* A block's node of kind [k] (AST_HEADER or AST_RULE) at [at] holding
- * [clause] (NULL: none, or one an error replaced). */
-ast *parse_block(pol_parser *p, ast_kind k, ast *clause, pol_loc at) {
-  ast *n = node(p, k, at);
-  push(p, n, clause);
-  return n;
-}
-
-/* Append [clause] (NULL after an error) to [block]; returns [block]. */
-ast *parse_clause_add(pol_parser *p, ast *block, ast *clause) {
-  push(p, block, clause);
-  return block;
-}
-
-/* The clause [kw] [v] spanning [at]; its name is the keyword's text. */
-ast *parse_clause(pol_parser *p, const pol_tok *kw, pexpr v, pol_loc at) {
-  ast *n = node(p, AST_CLAUSE, at);
-  n->name = kw->s;
-  push(p, n, v.n);
-  return n;
-}
-
-/* Whether [n] is one of the names must, should and may. */
-static bool severity_name(const ast *n) {
-  return n->kind == AST_IDENT && !(n->flags & AST_F_ROOTED) &&
-         (strcmp(n->name, "must") == 0 || strcmp(n->name, "should") == 0 ||
-          strcmp(n->name, "may") == 0);
-}
-
-/* The clause `severity [v]` spanning [at]: [v] must be must, should or
- * may. */
-ast *parse_severity(pol_parser *p, const pol_tok *kw, pexpr v, pol_loc at) {
-  if (!severity_name(v.n) && v.n != &p->spare)
-    report(p, v.n->sp, "severity must be must, should or may");
-  return parse_clause(p, kw, v, at);
-}
-
-/* `rule [id] [block]` spanning [at]: the block's AST_RULE gets its name
- * and span. */
-ast *parse_rule(pol_parser *p, const pol_tok *id, ast *block, pol_loc at) {
-  POL_UNUSED(p);
-  block->name = id->s;
-  block->sp = sp_of(at);
-  return block;
-}
-
-/* A clause named [name] at [at] holding [v] (a synthesized one). */
-static ast *clause_of(pol_parser *p, const char *name, ast *v, pol_loc at) {
-  ast *c = node(p, AST_CLAUSE, at);
-  c->name = name;
-  push(p, c, v);
-  return c;
-}
-
-/* The head `[sev] [id]` (at [sl]) of a one-line rule: an AST_RULE with
- * the clause `severity [sev]`. */
-ast *parse_rule_head(pol_parser *p, const pol_tok *sev, pol_loc sl,
-                     const pol_tok *id) {
-  ast *r = node(p, AST_RULE, sl);
-  r->name = id->s;
-  pexpr s = parse_ident(p, sev, 0, sl);
-  push(p, r, clause_of(p, "severity", s.n, sl));
-  return r;
-}
-
-/* The title [title] (at [tl]) of the one-line rule [rule]. */
-ast *parse_rule_title(pol_parser *p, ast *rule, const pol_tok *title,
-                      pol_loc tl) {
-  pexpr t = parse_literal(p, AST_STRING_LIT, title, tl);
-  push(p, rule, clause_of(p, "title", t.n, tl));
-  return rule;
-}
-
-/* The requirement [e] of the one-line rule [rule], which spans [at]. */
-ast *parse_rule_line(pol_parser *p, ast *rule, pexpr e, pol_loc at) {
-  push(p, rule, clause_of(p, "require", e.n, loc_of(e.n->sp)));
-  rule->sp = sp_of(at);
-  return rule;
-}
-
-/* A bare expression [e]: a rule with no name and the one clause
- * `require [e]`. */
-ast *parse_rule_bare(pol_parser *p, pexpr e) {
-  pol_loc at = loc_of(e.n->sp);
-  ast *r = node(p, AST_RULE, at);
-  push(p, r, clause_of(p, "require", e.n, at));
-  return r;
 }
 
 /* ==== memory of flex and bison ==== */
@@ -1492,16 +1411,18 @@ static void free_parse_mem(pol_parser *p) {
 
 /* ==== entry point ==== */
 
-/* Hand the source to flex. Its only fatal error, out of memory while
- * copying the buffer, longjmps back here (see lex_fatal). */
-static bool start_scan(pol_parser *p) {
+/* Hand the source from byte [start] on to flex. Its only fatal error,
+ * out of memory while copying the buffer, longjmps back here (see
+ * lex_fatal). */
+static bool start_scan(pol_parser *p, uint32_t start) {
   jmp_buf jb;
   p->fatal = &jb;
   if (setjmp(jb)) {
     p->fatal = NULL;
     return false;
   }
-  pol_yy_scan_bytes(p->d->src, (int)p->d->srclen, p->scanner);
+  pol_yy_scan_bytes(p->d->src + start, (int)(p->d->srclen - start),
+                    p->scanner);
   p->fatal = NULL;
   return true;
 }
@@ -1515,7 +1436,6 @@ static ast *run(arena *a, diag_list *d, bool policy, parse_tokens *toks) {
   p.toks = toks;
   p.a = a;
   p.d = d;
-  p.pos = 0;
   p.line = p.col = 1;
   p.last_loc = (pol_loc){0, 0, 1, 1};
   p.bad_tok = -1;
@@ -1523,15 +1443,19 @@ static ast *run(arena *a, diag_list *d, bool policy, parse_tokens *toks) {
   p.at_start = true;
   span start = {0, 0, 1, 1};
   if (d->srclen > POL_MAX_SOURCE) {
-    report(&p, start, "source too large (limit is %u bytes)",
+    report(&p, DC_LIMIT, start, "source too large (limit is %u bytes)",
            (unsigned)POL_MAX_SOURCE);
     return NULL;
   }
+  uint32_t text;
+  if (!chars_check_encoding(d, &text))
+    return NULL; /* one diagnostic for the file, none per line */
+  p.pos = text;
   if (pol_yylex_init_extra(&p, (yyscan_t *)&p.scanner) != 0) {
     oom(&p, start);
     return NULL;
   }
-  if (start_scan(&p))
+  if (start_scan(&p, text))
     pol_yyparse(&p);
   else
     oom(&p, start);

@@ -11,11 +11,13 @@
  */
 #include "policy.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "check.h"
 #include "compile.h"
 #include "file.h"
 #include "format.h"
@@ -23,6 +25,7 @@
 #include "parse.h"
 #include "schema.h"
 #include "sha256.h"
+#include "suggest.h"
 
 #define MAX_IMPORT_DEPTH 32
 
@@ -44,8 +47,11 @@ typedef struct loader {
   const char **done;          /* modules loaded already */
   size_t ndone, cap_done;
   stmts lets, facts, rules, headers;
+  compile_let *let_table;     /* the lets, for checker and compiler */
+  checker *chk;
   stmts imports, overrides;   /* with exclusions; overrides (adapt.c) */
   bool in_prelude;            /* loading the prelude now */
+  bool missing;               /* an import was not found */
   bool oom;
   policy *pol;                /* the policy being built */
   policy_module **tail;       /* where its next module goes */
@@ -207,19 +213,53 @@ static void cycle_error(const loader *L, int from, const ast *n,
     sb_printf(&b, "%s -> ", L->stack[i]);
   sb_puts(&b, L->stack[from]);
   sb_putc(&b, '\0');
-  diag_add(d, n->sp, "import cycle: %s", b.oom ? "?" : b.p);
+  diag_add(d, DC_IMPORT_CYCLE, n->sp, "import cycle: %s", b.oom ? "?" : b.p);
   sb_free(&b);
 }
 
+/* Offer every NAME.pol in the directory [dir] to [s]; the names are
+ * kept in [a]. */
+static void offer_dir(arena *a, const char *dir, suggest *s) {
+  DIR *d = opendir(dir);
+  struct dirent *e;
+  while (d && (e = readdir(d))) {
+    size_t n = strlen(e->d_name);
+    if (n > 4 && strcmp(e->d_name + n - 4, ".pol") == 0)
+      suggest_offer(s, arena_strndup(a, e->d_name, n - 4));
+  }
+  if (d)
+    closedir(d);
+}
+
+/* The hint for a module [name] not found: the module most likely
+ * meant, among those beside the importing file of [d], in the search
+ * directories and in the standard library. */
+static void module_hint(loader *L, diag_list *d, const char *name) {
+  char dir[1024];
+  suggest s;
+  suggest_init(&s, name);
+  stdlib_offer(&s);
+  if (!L->paths->no_files && dir_of(d->file, dir, sizeof dir))
+    offer_dir(&L->ast, dir, &s); /* no_files: not even a listing */
+  for (size_t i = 0; !L->paths->no_files && i < L->paths->ndirs; i++)
+    offer_dir(&L->ast, L->paths->dirs[i], &s);
+  if (suggest_best(&s))
+    diag_hint(d, "did you mean '%s'?", suggest_best(&s));
+}
+
 /* "module 'm' not found (searched: beside a.pol, dir1, dir2, the
- * standard library)": every place find_module looked. */
-static void not_found(const loader *L, diag_list *d, const ast *n,
+ * standard library)": every place find_module looked, and the module
+ * most likely meant. */
+static void not_found(loader *L, diag_list *d, const ast *n,
                       const char *name) {
   sbuf b;
   char dir[1024];
   if (L->paths->no_files) {
-    diag_add(d, n->sp, "module '%s' not found (file imports are disabled: "
-             "only the standard library is searched)", name);
+    diag_add(d, DC_MODULE_NOT_FOUND, n->sp, "module '%s' not found (file "
+             "imports are disabled: only the standard library is searched)",
+             name);
+    module_hint(L, d, name);
+    L->missing = true;
     return;
   }
   sb_init(&b, &L->diags->m);
@@ -229,16 +269,18 @@ static void not_found(const loader *L, diag_list *d, const ast *n,
     sb_printf(&b, "%s, ", L->paths->dirs[i]);
   sb_puts(&b, "the standard library");
   sb_putc(&b, '\0');
-  diag_add(d, n->sp, "module '%s' not found (searched: %s)", name,
-           b.oom ? "?" : b.p);
+  diag_add(d, DC_MODULE_NOT_FOUND, n->sp,
+           "module '%s' not found (searched: %s)", name, b.oom ? "?" : b.p);
   sb_free(&b);
+  module_hint(L, d, name);
+  L->missing = true;
 }
 
 /* An import statement: load the module unless already loaded. */
 static void import(loader *L, const ast *n, diag_list *d) {
   const char *name = n->lit.s.p;
   if (!valid_module_name(name)) {
-    diag_add(d, n->sp, "invalid module name '%s'", name);
+    diag_add(d, DC_BAD_MODULE_NAME, n->sp, "invalid module name '%s'", name);
     return;
   }
   for (int i = 0; i < L->depth; i++)
@@ -250,7 +292,7 @@ static void import(loader *L, const ast *n, diag_list *d) {
     if (strcmp(L->done[i], name) == 0)
       return; /* imported twice: once is enough */
   if (L->depth == MAX_IMPORT_DEPTH) {
-    diag_add(d, n->sp, "imports nested too deeply (limit is %d)",
+    diag_add(d, DC_LIMIT, n->sp, "imports nested too deeply (limit is %d)",
              MAX_IMPORT_DEPTH);
     return;
   }
@@ -324,11 +366,13 @@ static void collect(loader *L, const ast *root, diag_list *d,
       break;
     case AST_HEADER:
       if (module)
-        diag_add(d, n->sp, "a module cannot have a policy header");
+        diag_add(d, DC_HEADER, n->sp, "a module cannot have a policy header");
       else
         ok = push(&L->headers, s);
       break;
-    default: diag_add(d, n->sp, "unexpected %s", ast_kind_name(n->kind));
+    default:
+      diag_add(d, DC_INTERNAL, n->sp, "unexpected %s",
+               ast_kind_name(n->kind));
     }
     L->oom |= !ok;
   }
@@ -367,7 +411,8 @@ void policy_check_clauses(const ast *n, diag_list *d) {
     for (uint32_t j = 0; j < i; j++)
       if (n->kids[j]->kind == AST_CLAUSE &&
           strcmp(c->name, n->kids[j]->name) == 0) {
-        diag_add(d, c->sp, "duplicate '%s' clause (first at line %u)",
+        diag_add(d, DC_DUPLICATE_CLAUSE, c->sp,
+                 "duplicate '%s' clause (first at line %u)",
                  c->name, n->kids[j]->sp.line);
         break;
       }
@@ -391,7 +436,8 @@ void policy_asks(policy *p, const ast *n, const char *out[NLANGS],
       if (l < 0 || t->kind != AST_STRING_LIT)
         continue; /* the parser has reported it */
       if (out[l]) {
-        diag_add(d, t->sp, "duplicate 'ask' in language '%s' (first at "
+        diag_add(d, DC_DUPLICATE_CLAUSE, t->sp,
+                 "duplicate 'ask' in language '%s' (first at "
                  "line %u)", l == LANG_JA ? "ja" : "en", line[l]);
         continue;
       }
@@ -407,7 +453,8 @@ static const char *string_clause(policy *p, const ast *n, const char *name,
   if (!v)
     return NULL;
   if (v->kind != AST_STRING_LIT) {
-    diag_add(d, v->sp, "'%s' must be a string literal", name);
+    diag_add(d, DC_CLAUSE_VALUE, v->sp, "'%s' must be a string literal",
+             name);
     return NULL;
   }
   return arena_strndup(&p->a, v->lit.s.p, v->lit.s.n);
@@ -415,7 +462,7 @@ static const char *string_clause(policy *p, const ast *n, const char *name,
 
 static void header(policy *p, const loader *L) {
   if (L->headers.n > 1)
-    diag_add(L->headers.v[1].d, L->headers.v[1].n->sp,
+    diag_add(L->headers.v[1].d, DC_HEADER, L->headers.v[1].n->sp,
              "a policy has one header; the first is at line %u",
              L->headers.v[0].n->sp.line);
   if (L->headers.n == 0)
@@ -455,14 +502,14 @@ void policy_refs(policy *p, const ast *v, const char ***out, uint32_t *n,
   if (!v)
     return;
   if (v->kind != AST_LIST) {
-    diag_add(d, v->sp, "'refs' must be a list of strings");
+    diag_add(d, DC_CLAUSE_VALUE, v->sp, "'refs' must be a list of strings");
     return;
   }
   const char **r = arena_alloc(&p->a, (v->nkids + 1) * sizeof *r);
   for (uint32_t i = 0; r && i < v->nkids; i++) {
     const ast *s = v->kids[i];
     if (s->kind != AST_STRING_LIT) {
-      diag_add(d, s->sp, "'refs' must be a list of strings");
+      diag_add(d, DC_CLAUSE_VALUE, s->sp, "'refs' must be a list of strings");
       return;
     }
     r[i] = arena_strndup(&p->a, s->lit.s.p, s->lit.s.n);
@@ -529,13 +576,15 @@ static void rule_entry(policy *p, rule *r, const stmt *s) {
     r->when_text = arena_strndup(&p->a, s->d->src + when->sp.off,
                                  when->sp.len);
   if (!clause(n, "require"))
-    diag_add(s->d, n->sp, "rule '%s' has no 'require' clause", r->id);
+    diag_add(s->d, DC_NO_REQUIRE, n->sp, "rule '%s' has no 'require' clause",
+             r->id);
 }
 
 /* Report a name defined twice; [what] is "rule", "let" or "fact". */
 static void duplicate(const char *what, const char *name, const stmt *s,
                       const stmt *first) {
-  diag_add(s->d, s->n->sp, "%s '%s' is already defined at %s:%u:%u", what,
+  diag_add(s->d, DC_DUPLICATE, s->n->sp,
+           "%s '%s' is already defined at %s:%u:%u", what,
            name, first->d->file, first->n->sp.line, first->n->sp.col);
 }
 
@@ -549,6 +598,10 @@ static void rules(policy *p, loader *L) {
   for (size_t i = 0; i < L->rules.n; i++) {
     rule *r = &p->rules[p->nrules++];
     rule_entry(p, r, &L->rules.v[i]);
+    if (!r->id) { /* out of memory: no id to look up */
+      L->oom = true;
+      break;
+    }
     int first = names_get(&seen, r->id);
     if (first >= 0)
       duplicate("rule", r->id, &L->rules.v[i], &L->rules.v[first]);
@@ -579,10 +632,27 @@ static void lets_unique(loader *L) {
 
 /* ==== message templates ================================================== */
 
-/* Parse and compile the template expression [e] of [n] bytes found in
- * the message string [v]; its syntax errors are reported at their place
- * in the policy file (counting from the string's opening quote, which is
- * exact unless escapes come before). */
+/* Report the diagnostics of the template expression source [md] at
+ * their place in the policy file [d]: inside the message string [v],
+ * [base] bytes after its opening quote (exact unless escapes come
+ * before). [md] is left empty. */
+static void move_diags(diag_list *md, diag_list *d, const ast *v,
+                       uint32_t base) {
+  for (size_t i = 0; i < md->n; i++) {
+    const diag *g = &md->items[i];
+    span sp = diag_span_advance(d, v->sp, v->sp.off + 1 + base + g->sp.off);
+    sp.len = g->sp.len;
+    diag_add(d, g->code, sp, "in message: %s", g->msg);
+    if (g->hint)
+      diag_hint(d, "%s", g->hint);
+  }
+  md->n = 0;
+}
+
+/* Parse, check and compile the template expression [e] of [n] bytes
+ * found in the message string [v] of rule [r]. It gets a source of its
+ * own, for the program's runtime messages; its diagnostics are reported
+ * at their place in the policy file [d]. */
 static void parse_part(policy *p, rule *r, const ast *v, diag_list *d,
                        const char *e, size_t n, compiler *cg, loader *L) {
   char *name = arena_printf(&p->a, "%s (message of rule %s)", d->file,
@@ -593,19 +663,13 @@ static void parse_part(policy *p, rule *r, const ast *v, diag_list *d,
     return;
   }
   ast *x = parse_expr(&L->ast, md);
+  if (x && L->chk)
+    chk_expr(L->chk, x, md, NULL);
   if (x) {
     int32_t entry = (int32_t)cg_entry(cg, x, md);
     r->message[r->nmessage++] = (tmpl_part){arena_strndup(&p->a, e, n), entry};
-    return;
   }
-  uint32_t base = v->sp.off + 1 + (uint32_t)(e - v->lit.s.p);
-  for (size_t i = 0; md && i < md->n; i++) {
-    span sp = diag_span_advance(d, v->sp, base + md->items[i].sp.off);
-    sp.len = md->items[i].sp.len;
-    diag_add(d, sp, "in message: %s", md->items[i].msg);
-  }
-  if (md)
-    md->n = 0; /* reported in the policy file instead */
+  move_diags(md, d, v, (uint32_t)(e - v->lit.s.p));
 }
 
 /* The '}' that closes the placeholder whose '{' is at [s], or NULL.
@@ -637,7 +701,7 @@ static const char *placeholder_end(const char *s, const char *end) {
 static void message(policy *p, rule *r, const ast *v, diag_list *d,
                     compiler *cg, loader *L) {
   if (v->kind != AST_STRING_LIT) {
-    diag_add(d, v->sp, "'message' must be a string literal");
+    diag_add(d, DC_CLAUSE_VALUE, v->sp, "'message' must be a string literal");
     return;
   }
   const char *s = v->lit.s.p, *end = s + v->lit.s.n;
@@ -656,7 +720,7 @@ static void message(policy *p, rule *r, const ast *v, diag_list *d,
     }
     const char *close = placeholder_end(s, end);
     if (!close) {
-      diag_add(d, v->sp, "message: '{' without a closing '}'");
+      diag_add(d, DC_BAD_TEMPLATE, v->sp, "message: '{' without a closing '}'");
       break;
     }
     if (lit.len)
@@ -680,7 +744,8 @@ static compile_let *let_table(const loader *L) {
   for (size_t i = 0; t && i < L->lets.n; i++)
     t[i] = (compile_let){L->lets.v[i].n->name, L->lets.v[i].n->kids[0],
                          L->lets.v[i].d,
-                         (L->lets.v[i].n->flags & AST_F_DERIVED) != 0};
+                         (L->lets.v[i].n->flags & AST_F_DERIVED) != 0,
+                         L->lets.v[i].prelude};
   return t;
 }
 
@@ -746,19 +811,37 @@ static bool record_texts(policy *p, const loader *L) {
   return true;
 }
 
+/* Lets are compiled where rules use them. Those that no rule uses (as
+ * far as [rules], the rules' compiler, saw) are compiled here once, on
+ * their own and thrown away, so that their mistakes (an unknown
+ * function) are reported all the same. Latest first: a let that uses
+ * another compiles that one too, and it is not compiled again. The
+ * prelude's are known to compile. */
+static void compile_unused_lets(loader *L, const compile_opts *o,
+                                const compiler *rules) {
+  compiler *cg = cg_new(o, &L->diags->m);
+  for (size_t i = L->lets.n; cg && i-- > 0;)
+    if (!L->lets.v[i].prelude && !cg_let_inlined(rules, i) &&
+        !cg_let_inlined(cg, i))
+      cg_let_entry(cg, i);
+  if (cg)
+    program_free(cg_finish(cg));
+  else
+    L->oom = true;
+}
+
+/* Unknown functions and methods are compile errors in a policy
+ * (docs/decisions.md): a rule that calls one can never pass. */
 static bool compile_program(policy *p, loader *L) {
-  compile_let *lets = let_table(L);
-  compile_opts o = {NULL, 0, lets, L->lets.n, L->paths->hosts,
-                    L->paths->strict};
-  compiler *cg = lets ? cg_new(&o, &p->a.m) : NULL;
+  compile_opts o = {NULL, 0, L->let_table, L->lets.n, L->paths->hosts, true};
+  compiler *cg = cg_new(&o, &p->a.m);
   if (!cg) {
-    mem_free(&p->a.m, lets);
     L->oom = true;
     return false;
   }
   compile_rules(p, L, cg);
+  compile_unused_lets(L, &o, cg);
   p->prog = cg_finish(cg);
-  mem_free(&p->a.m, lets);
   return p->prog != NULL && record_texts(p, L);
 }
 
@@ -808,6 +891,8 @@ static void adapt(loader *L) {
 
 static void loader_free(loader *L) {
   const mem *m = &L->diags->m;
+  chk_free(L->chk);
+  mem_free(m, L->let_table);
   mem_free(m, L->imports.v);
   mem_free(m, L->overrides.v);
   arena_free(&L->ast);
@@ -818,29 +903,25 @@ static void loader_free(loader *L) {
   mem_free(m, L->headers.v);
 }
 
-/* With a schema, every fact path read by a rule or a let must be
- * declared and compared with values of its type. */
-static void check_paths(const policy *p, loader *L) {
-  const char **names = mem_calloc(&L->diags->m, L->lets.n + 1,
-                                  sizeof *names);
-  if (!names) {
+/* Check names and types of every let and of each rule's when and
+ * require (check.c); message templates are checked as they are
+ * compiled. The checker stays, for those. */
+static void check_rules(const policy *p, loader *L) {
+  L->chk = chk_new(p, L->let_table, L->lets.n, L->paths->hosts, L->missing,
+                   &L->diags->m);
+  if (!L->chk) {
     L->oom = true;
     return;
   }
-  for (size_t i = 0; i < L->lets.n; i++)
-    names[i] = L->lets.v[i].n->name;
-  for (size_t i = 0; i < L->lets.n; i++) /* the prelude's need no schema */
-    if (!L->lets.v[i].prelude)
-      schema_check_expr(p, L->lets.v[i].n->kids[0], L->lets.v[i].d, names,
-                        L->lets.n, L->paths->hosts);
+  chk_lets(L->chk);
   for (size_t i = 0; i < L->rules.n; i++) {
     const stmt *s = &L->rules.v[i];
-    const ast *e[2] = {clause(s->n, "when"), clause(s->n, "require")};
-    for (int k = 0; k < 2; k++)
-      if (e[k])
-        schema_check_expr(p, e[k], s->d, names, L->lets.n, L->paths->hosts);
+    const ast *when = clause(s->n, "when"), *req = clause(s->n, "require");
+    if (when)
+      chk_expr(L->chk, when, s->d, "when");
+    if (req)
+      chk_expr(L->chk, req, s->d, "require");
   }
-  mem_free(&L->diags->m, names);
 }
 
 /* Whether a fact of [path] is declared outside the prelude too. */
@@ -910,6 +991,8 @@ static bool build(policy *p, loader *L, const char *file) {
   if (!p->name)
     p->name = base_name(&p->a, file);
   rules(p, L);
+  if (L->oom)
+    return false; /* the rules' table is not whole */
   lets_unique(L);
   name_index seen;
   schema_begin(p, L->facts.n);
@@ -925,9 +1008,12 @@ static bool build(policy *p, loader *L, const char *file) {
   names_free(&seen);
   schema_finish(p);
   derived_asks(p, L);
-  if (p->nfacts > p->nquiet)
-    check_paths(p, L);
-  return !L->oom && diag_set_count(L->diags) == 0;
+  L->let_table = let_table(L);
+  if (L->let_table)
+    check_rules(p, L);
+  else
+    L->oom = true;
+  return !L->oom;
 }
 
 policy *policy_compile(const char *src, size_t len, const char *file,
@@ -958,6 +1044,7 @@ policy *policy_compile(const char *src, size_t len, const char *file,
     collect(&L, root, d, NULL);
   if (root)
     adapt(&L);
+  /* compiled even after errors, for the compiler's own diagnostics */
   bool ok = root && build(p, &L, file) && compile_program(p, &L);
   /* an arena that failed once goes on with a new chunk: a string of the
    * policy may be missing */
@@ -967,6 +1054,8 @@ policy *policy_compile(const char *src, size_t len, const char *file,
   if (ok && !diag_set_count(diags) && paths->keep_source)
     keep_source(p, &L);
   loader_free(&L);
+  for (size_t i = 0; i < diags->n; i++)
+    diag_sort(diags->lists[i]);
   if (!ok || diag_set_count(diags)) {
     policy_free(p);
     return NULL;

@@ -150,7 +150,6 @@ typedef struct policy_paths {
   const char *const *dirs;
   size_t ndirs;
   const struct host_registry *hosts; /* host functions, or NULL */
-  bool strict;                       /* unknown functions: compile errors */
   bool keep_source;                  /* keep the trees: policy.src */
   bool no_files;                     /* only the built-in modules: no file
                                         is read for an import */
@@ -211,5 +210,8 @@ typedef struct stdlib_module {
   const char *text;
 } stdlib_module;
 POL_INTERNAL const stdlib_module *stdlib_find(const char *name);
+struct suggest;
+/* Offer the name of every built-in module to [s] (suggest.h). */
+POL_INTERNAL void stdlib_offer(struct suggest *s);
 
 #endif

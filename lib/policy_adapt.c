@@ -17,6 +17,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "suggest.h"
+
 /* The id of rule [s], as policy.c gives it, into [buf]. */
 static const char *stmt_id(const policy_stmt *s, char *buf, size_t cap) {
   if (s->n->name)
@@ -35,15 +37,32 @@ static const char *excluded_name(const ast *e, diag_list *d) {
     return e->name;
   if (e->kind == AST_STRING_LIT)
     return e->lit.s.p;
-  diag_add(d, e->sp, "'exclude' takes rule ids: [rule_a, rule_b]");
+  diag_add(d, DC_CLAUSE_VALUE, e->sp,
+           "'exclude' takes rule ids: [rule_a, rule_b]");
   return NULL;
+}
+
+/* "did you mean" for the rule id [id] that no rule of [rules] (of
+ * [module], or of any module when NULL) has: the named rules are
+ * offered (an anonymous rule's id is made up, and rarely mistyped). */
+static void rule_hint(diag_list *d, const policy_stmt *rules, size_t n,
+                      const char *module, const char *id) {
+  suggest s;
+  suggest_init(&s, id);
+  for (size_t i = 0; i < n; i++)
+    if (rules[i].module && rules[i].n->name &&
+        (!module || !strcmp(rules[i].module, module)))
+      suggest_offer(&s, rules[i].n->name);
+  if (suggest_best(&s))
+    diag_hint(d, "did you mean '%s'?", suggest_best(&s));
 }
 
 /* Drop the rules of [module] named by the exclude list [ids]. */
 static void exclude(policy_stmt *rules, size_t *n, const char *module,
                     const ast *ids, diag_list *d) {
   if (ids->kind != AST_LIST) {
-    diag_add(d, ids->sp, "'exclude' takes a list of rule ids");
+    diag_add(d, DC_CLAUSE_VALUE, ids->sp,
+             "'exclude' takes a list of rule ids");
     return;
   }
   for (uint32_t k = 0; k < ids->nkids; k++) {
@@ -60,9 +79,11 @@ static void exclude(policy_stmt *rules, size_t *n, const char *module,
       found = true;
       break;
     }
-    if (id && !found)
-      diag_add(d, ids->kids[k]->sp, "module '%s' has no rule '%s' to "
-               "exclude", module, id);
+    if (id && !found) {
+      diag_add(d, DC_UNKNOWN_RULE, ids->kids[k]->sp, "module '%s' has no "
+               "rule '%s' to exclude", module, id);
+      rule_hint(d, rules, *n, module, id);
+    }
   }
 }
 
@@ -84,9 +105,10 @@ static bool may_override(const ast *o, diag_list *d) {
     for (size_t a = 0; a < POL_COUNTOF(allowed); a++)
       in |= c->kind == AST_CLAUSE && !strcmp(c->name, allowed[a]);
     if (c->kind == AST_CLAUSE && !in) {
-      diag_add(d, c->sp, "an override cannot change '%s' (only title, "
-               "severity, refs and ask): exclude the rule and write your "
-               "own", c->name);
+      diag_add(d, DC_OVERRIDE_CLAUSE, c->sp, "an override cannot change "
+               "'%s' (only title, severity, refs and ask)", c->name);
+      diag_hint(d, "to check something else, exclude the rule and write "
+                "your own");
       ok = false;
     }
   }
@@ -101,18 +123,20 @@ void policy_override(policy_stmt *rules, size_t n, const policy_stmt *ov) {
     if (strcmp(stmt_id(s, buf, sizeof buf), o->name) != 0)
       continue;
     if (!s->module)
-      diag_add(ov->d, o->sp, "rule '%s' is the policy's own: change it "
-               "where it is (%s:%u), not with an override", o->name,
-               s->d->file, s->n->sp.line);
+      diag_add(ov->d, DC_OVERRIDE_OWN, o->sp, "rule '%s' is the policy's "
+               "own: change it where it is (%s:%u), not with an override",
+               o->name, s->d->file, s->n->sp.line);
     else if (s->over)
-      diag_add(ov->d, o->sp, "rule '%s' is already overridden at %s:%u",
-               o->name, s->over_d->file, s->over->sp.line);
+      diag_add(ov->d, DC_OVERRIDE_TWICE, o->sp, "rule '%s' is already "
+               "overridden at %s:%u", o->name, s->over_d->file,
+               s->over->sp.line);
     else if (may_override(o, ov->d)) {
       s->over = o;
       s->over_d = ov->d;
     }
     return;
   }
-  diag_add(ov->d, o->sp, "no imported rule '%s' to override (an excluded "
-           "one cannot be overridden)", o->name);
+  diag_add(ov->d, DC_UNKNOWN_RULE, o->sp, "no imported rule '%s' to "
+           "override (an excluded one cannot be overridden)", o->name);
+  rule_hint(ov->d, rules, n, NULL, o->name);
 }

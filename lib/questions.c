@@ -260,6 +260,7 @@ static void text_of(const report *r, const vendor_result *vr, const need *n,
   sb_init(&tmp, &t->m);
   uint32_t at = 0;
   const fact_decl *d = declared(p, n->f, &tmp, &at);
+  t->oom |= tmp.oom; /* not "no declaration": the question would change */
   sb_free(&tmp);
   if (d && d->ask[l]) {
     sb_puts(t, d->ask[l]);

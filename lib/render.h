@@ -142,7 +142,7 @@ typedef enum {
   W_OPTIONS, W_INPUTS, W_WAIVED, W_WAIVER, W_OWNER, W_JUSTIFICATION,
   W_TICKET, W_EXPIRES, W_EXPIRED, W_RESIDUAL, W_SKIPPED_WHEN, W_FACTS,
   W_NO_VENDORS, W_FAILED_MUST, W_ERROR_MUST, W_UNKNOWN_MUST_FAIL,
-  W_UNKNOWN_MUST_WARN, NWORDS
+  W_UNKNOWN_MUST_WARN, W_SETTLES, W_IS_FALSE, NWORDS
 } word;
 /* The word [wd] in [l]. */
 POL_INTERNAL const char *render_word(lang l, word wd);
@@ -217,8 +217,12 @@ POL_INTERNAL const rule_unknown *render_unknown(const report *r,
 POL_INTERNAL const char *render_residual(const report *r,
                                          const vendor_result *vr,
                                          uint32_t i, sbuf *out);
-/* The `when` of rule [i] as its source text, for SKIPPED, or NULL. */
-POL_INTERNAL const char *render_when(const policy *p, uint32_t i);
+/* What made SKIPPED rule [i] not apply: the part of its `when` that was
+ * false (report_skipped), or NULL (another verdict, no text). Out of
+ * memory marks [out]. */
+POL_INTERNAL const char *render_skipped(const report *r,
+                                        const vendor_result *vr, uint32_t i,
+                                        sbuf *out);
 
 /* The members, one per file. */
 POL_INTERNAL extern const render_ops render_text_ops;

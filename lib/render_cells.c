@@ -87,6 +87,10 @@ const char *render_residual(const report *r, const vendor_result *vr,
   return u ? u->r.passes : NULL;
 }
 
-const char *render_when(const policy *p, uint32_t i) {
-  return i < p->nrules ? p->rules[i].when_text : NULL;
+const char *render_skipped(const report *r, const vendor_result *vr,
+                           uint32_t i, sbuf *out) {
+  const char *s;
+  if (!report_skipped(r, vr, i, &s))
+    out->oom = true;
+  return s;
 }

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "out.h"
+#include "questions.h"
 #include "render.h"
 
 #define MATRIX_COLUMNS 12 /* more vendors: one row per vendor instead */
@@ -46,6 +47,8 @@ static const char css[] =
     ".w{background:#cfe8dc;margin-left:4px}"
     "blockquote{margin:2px 0 2px 8px;padding-left:6px;border-left:3px "
     "solid #ccc;color:#555}"
+    ".questions p{margin:2px 0}.questions .note,.questions .settles{"
+    "color:#555;font-size:.9em}"
     ".ok{color:#1a7f37;font-weight:bold}.ng{color:#c62828;"
     "font-weight:bold}.meta{color:#555;margin:0}"
     "code{font-family:monospace}footer{font-size:.8em;color:#555;"
@@ -132,12 +135,12 @@ static void facts(const report *r, const vendor_result *vr, uint32_t i,
  * residual, its waiver. */
 static void notes(const report *r, const vendor_result *vr, uint32_t i,
                   lang l, sbuf *b) {
-  const rule *ru = &r->pol->rules[i];
   const rule_result *rr = &vr->rules[i];
-  if (rr->v == VD_SKIPPED && ru->when_text) {
+  const char *when = render_skipped(r, vr, i, b);
+  if (when) {
     sb_printf(b, "<div>%s <code>", render_word(l, W_SKIPPED_WHEN));
-    x(b, ru->when_text);
-    sb_puts(b, "</code></div>");
+    x(b, when);
+    sb_printf(b, "</code> %s</div>", render_word(l, W_IS_FALSE));
   }
   const char *m = rr->reason ? rr->reason : report_message(r, vr, i);
   if (m)
@@ -181,33 +184,42 @@ static void rule_row(const renderer *w, const report *r,
   sb_puts(b, "</td></tr>\n");
 }
 
-/* The questions for the vendor's UNKNOWN rules: the rule's `ask`, else
- * the schema's question for each missing fact, else the fact's path. */
+/* The questions to send the vendor (questions.c, as --questions lists
+ * them): one per decisive fact, asked once, by the most severe rule that
+ * needs it, each with the requirements it settles; a withheld fact as a
+ * request to reconsider. */
+static void question_item(const renderer *w, const question *q, sbuf *b) {
+  const policy *p = w->pol;
+  lang l = w->lang;
+  sb_printf(b, "<li class=\"question%s\"><p>", q->withheld ? " withheld" : "");
+  x(b, q->text);
+  sb_puts(b, "</p>");
+  if (q->note)
+    tag_text(b, "<p class=\"note\">", q->note, "</p>");
+  sb_printf(b, "<p class=\"settles\">%s:", render_word(l, W_SETTLES));
+  for (uint32_t k = 0; k < q->nrules; k++) {
+    const rule *ru = &p->rules[q->rules[k]];
+    sb_printf(b, "%s[%s] ", k ? "; " : " ", questions_severity(ru->sev, l));
+    x(b, questions_rule_name(ru, l));
+  }
+  sb_puts(b, "</p></li>\n");
+}
+
 static void questions(const renderer *w, const report *r,
                       const vendor_result *vr, sbuf *b) {
-  bool any = false;
-  for (uint32_t i = 0; i < r->pol->nrules; i++) {
-    if (vr->rules[i].v != VD_UNKNOWN)
-      continue;
-    if (!any)
-      sb_printf(b, "<h3>%s</h3>\n<ol class=\"questions\">\n",
-                render_word(w->lang, W_QUESTIONS));
-    any = true;
-    const char *ask = policy_rule_question(&r->pol->rules[i], w->lang);
-    uint32_t n;
-    fact_ref *f = report_refs(r, vr, i, true, &n);
-    if (ask || n == 0)
-      tag_text(b, "<li>", ask ? ask : r->pol->rules[i].title, "</li>\n");
-    for (uint32_t k = 0; !ask && k < n; k++) {
-      if (!render_resolve(r, vr, &f[k], b))
-        continue;
-      const char *q = policy_fact_question(r->pol, f[k].path, w->lang);
-      tag_text(b, "<li>", q ? q : f[k].path, " ");
-      tag_text(b, "(<code>", f[k].path, "</code>)</li>\n");
-    }
-  }
-  if (any)
+  arena a;
+  qlist ql;
+  arena_init(&a, 0, &r->a.m);
+  if (!questions_build(r, vr, w->lang, &a, &ql)) {
+    b->oom = true;
+  } else if (ql.n) {
+    sb_printf(b, "<h3>%s</h3>\n<ol class=\"questions\">\n",
+              render_word(w->lang, W_QUESTIONS));
+    for (uint32_t i = 0; i < ql.n; i++)
+      question_item(w, &ql.q[i], b);
     sb_puts(b, "</ol>\n");
+  }
+  arena_free(&a);
 }
 
 static void vendor_head(const renderer *w, const vendor_result *vr,

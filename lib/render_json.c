@@ -257,6 +257,7 @@ static void jrule(jout *o, const report *r, const vendor_result *vr,
   jmaybe(o, -1, "reason", rr->reason);
   if (rr->waiver)
     jwaiver(o, rr);
+  jmaybe(o, -1, "skipped_when", render_skipped(r, vr, i, o->b));
   sb_putc(o->b, '}');
 }
 

@@ -67,6 +67,8 @@ static const char *const words[NWORDS][2] = {
                              "未確認の必須要件（--unknown=fail: 不適合扱い）"},
     [W_UNKNOWN_MUST_WARN] = {"warning: unknown must-rules (--unknown=warn)",
                              "警告: 未確認の必須要件（--unknown=warn）"},
+    [W_SETTLES] = {"Requirements", "対象要件"},
+    [W_IS_FALSE] = {"is false", "を満たさない"},
 };
 
 /* 適合 (conforms), 不適合 (does not), 未確認 (not confirmed: the fact

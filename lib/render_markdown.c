@@ -107,9 +107,12 @@ static void rule_row(const renderer *w, const report *r,
   sbuf c;
   sb_init(&c, &w->m);
   facts_cells(r, vr, i, &c, w->lang);
-  if (rr->v == VD_SKIPPED && ru->when_text) {
+  const char *when = render_skipped(r, vr, i, b);
+  if (when) {
     sb_printf(b, "%s ", render_word(w->lang, W_SKIPPED_WHEN));
-    md(b, ru->when_text);
+    md(b, when);
+    sb_printf(b, " %s", render_word(w->lang, W_IS_FALSE));
+    sb_puts(b, c.len > 3 ? "<br>" : "");
   }
   const char *extra = rr->reason ? rr->reason : report_message(r, vr, i);
   if (extra) {

@@ -376,6 +376,18 @@ static void from_line(sbuf *out, const policy *p, const rule *ru) {
   sb_printf(out, ":%u\n", ru->line);
 }
 
+/* "not applicable: when X is false": the part of `when` that was. */
+static void skipped_line(sbuf *out, const report *r, const vendor_result *vr,
+                         uint32_t i) {
+  const char *when = render_skipped(r, vr, i, out);
+  if (!when)
+    return;
+  const char *label = "not applicable: when ";
+  detail(out, 0, label);
+  out_para(out, when, DETAIL_COL + strlen(label));
+  sb_puts(out, " is false\n");
+}
+
 static void rule_block(sbuf *out, const report *r, const vendor_result *vr,
                        uint32_t i, size_t idw, int flags) {
   const rule *ru = &r->pol->rules[i];
@@ -386,8 +398,7 @@ static void rule_block(sbuf *out, const report *r, const vendor_result *vr,
     para_line(out, "was: ", verdict_name((verdict)(vr->was[i] - 1)));
   refs_line(out, ru);
   rule_facts(out, r, vr, i);
-  if (rr->v == VD_SKIPPED && ru->when_text)
-    para_line(out, "not applicable: when ", ru->when_text);
+  skipped_line(out, r, vr, i);
   waiver_line(out, rr);
   para_line(out, "reason: ", rr->reason);
   para_line(out, "message: ", report_message(r, vr, i));

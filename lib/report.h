@@ -80,6 +80,9 @@ typedef struct rule_unknown {
   fact_ref *facts;      /* the decisive facts, as missing facts (FR_MISSING,
                            resolved: path, withheld, the citation of a
                            refusal), r.nfacts of them */
+  const char *false_when; /* SKIPPED (not UNKNOWN): the part of `when`
+                           that was false (residual_skipped), or the
+                           `when` as written; NULL when there is neither */
 } rule_unknown;
 
 /* A waiver (waivers.c): one rule's non-PASS accepted for one vendor,
@@ -239,10 +242,17 @@ POL_INTERNAL bool report_detach(report *r);
 POL_INTERNAL const rule_unknown *report_unknown(const report *r,
                                                 const vendor_result *vr,
                                                 uint32_t i);
+/* What made SKIPPED rule [i] of vendor [vr] not apply, into *[out]: the
+ * part of its `when` that was false, worked out once (then cached), else
+ * the `when` as written, else NULL (saved bytecode keeps no text, and
+ * its tree did not parse). false only on out of memory. */
+POL_INTERNAL bool report_skipped(const report *r, const vendor_result *vr,
+                                 uint32_t i, const char **out);
 /* Free the VM and scratch of residuals (report_free). */
 POL_INTERNAL void report_residual_free(report *r);
-/* Work out the residual of every UNKNOWN rule of [vr] (before its fact
- * set goes: report_detach). false on out of memory. */
+/* Work out the residual of every UNKNOWN rule of [vr], and what made
+ * each SKIPPED one not apply (before its fact set goes: report_detach).
+ * false on out of memory. */
 POL_INTERNAL bool report_unknowns(report *r, vendor_result *vr);
 /* Mark the missing fact [f] of vendor [vr], whose path is set (its
  * steps ending at [ends]): withheld or not, and the citation of a

@@ -44,6 +44,46 @@ static bool mark(report *r, const vendor_result *vr, rule_unknown *u) {
   return true;
 }
 
+/* vr->unknowns, made when first needed; NULL on out of memory. */
+static rule_unknown **slots(const report *r, const vendor_result *vr) {
+  report *w = (report *)r; /* a cache filled on a const read */
+  vendor_result *wv = (vendor_result *)vr;
+  if (!wv->unknowns)
+    wv->unknowns = arena_zalloc(&w->a, (r->pol->nrules + 1) *
+                                           sizeof *wv->unknowns);
+  return wv->unknowns;
+}
+
+bool report_skipped(const report *r, const vendor_result *vr, uint32_t i,
+                    const char **out) {
+  const rule *ru = &r->pol->rules[i];
+  *out = NULL;
+  if (vr->rules[i].v != VD_SKIPPED || ru->when < 0)
+    return true;
+  if (vr->unknowns && vr->unknowns[i]) {
+    *out = vr->unknowns[i]->false_when;
+    return true;
+  }
+  *out = ru->when_text;
+  if (!vr->vars) /* detached before it was worked out */
+    return true;
+  report *w = (report *)r;
+  rule_unknown **s = slots(r, vr);
+  rule_unknown *u = s ? arena_zalloc(&w->a, sizeof *u) : NULL;
+  residual_ctx *c = u ? ctx_of(w) : NULL;
+  if (!c)
+    return false;
+  u->status = residual_skipped(c, r->pol, i, vr->vars, &w->a,
+                               &u->false_when);
+  if (u->status == POL_ENOMEM)
+    return false;
+  if (u->status != POL_OK)
+    u->false_when = ru->when_text;
+  s[i] = u;
+  *out = u->false_when;
+  return true;
+}
+
 const rule_unknown *report_unknown(const report *r, const vendor_result *vr,
                                    uint32_t i) {
   if (vr->rules[i].v != VD_UNKNOWN)
@@ -52,9 +92,7 @@ const rule_unknown *report_unknown(const report *r, const vendor_result *vr,
     return vr->unknowns[i];
   report *w = (report *)r; /* a cache filled on a const read */
   vendor_result *wv = (vendor_result *)vr;
-  if (!wv->unknowns &&
-      !(wv->unknowns = arena_zalloc(&w->a, (r->pol->nrules + 1) *
-                                               sizeof *wv->unknowns)))
+  if (!slots(r, vr))
     return NULL;
   rule_unknown *u = arena_zalloc(&w->a, sizeof *u);
   if (!u)
@@ -74,8 +112,12 @@ const rule_unknown *report_unknown(const report *r, const vendor_result *vr,
 }
 
 bool report_unknowns(report *r, vendor_result *vr) {
-  for (uint32_t i = 0; i < r->pol->nrules; i++)
+  const char *when;
+  for (uint32_t i = 0; i < r->pol->nrules; i++) {
     if (vr->rules[i].v == VD_UNKNOWN && !report_unknown(r, vr, i))
       return false;
+    if (!report_skipped(r, vr, i, &when))
+      return false;
+  }
   return true;
 }

@@ -96,6 +96,18 @@ POL_INTERNAL void residual_free(residual_ctx *c);
 POL_INTERNAL int residual_rule(residual_ctx *c, const policy *p, uint32_t i,
                                const map *vars, arena *keep, residual *out);
 
+/* What made SKIPPED rule [i] of [p] not apply over [vars]: the part of
+ * its `when` that was false, as CEL text into *[out], in [keep] (the
+ * whole `when` as written, from the program's texts, so a saved policy
+ * says the same). Through && only: of
+ * `a && b`, the first side that is false (then its own first false
+ * conjunct); anything else is false as a whole. Lets are inlined in a
+ * part (the part is of the tree the residuals use). POL_OK; POL_EINVAL when the rule has no `when`;
+ * POL_ENOMEM; POL_ESYNTAX when its text no longer parses. */
+POL_INTERNAL int residual_skipped(residual_ctx *c, const policy *p,
+                                  uint32_t i, const map *vars, arena *keep,
+                                  const char **out);
+
 /* The residual of the expression [src] ([len] bytes, named [name]) over
  * [vars], as residual_rule with no lets: out->passes_if and the facts.
  * POL_ESYNTAX when it does not parse or compile ([c]->text then holds

@@ -450,6 +450,46 @@ int residual_rule(residual_ctx *c, const policy *p, uint32_t i,
   return end(&e, finish(&e, w, q, keep, out));
 }
 
+/* The part of [n] (known false) that made it false: through && down to
+ * the first conjunct, left to right, that is false itself (one is
+ * enough, and the first is the one CEL's evaluation stopped at). [n]
+ * itself when it is no conjunction, or no side alone is false. */
+static const ast *false_part(pe *e, const ast *n, int depth) {
+  if (n->kind != AST_AND || depth > POL_MAX_PARSE_DEPTH)
+    return n;
+  for (uint32_t k = 0; k < 2 && !e->oom; k++) {
+    rv r = pe_eval(e, n->kids[k]);
+    if (r.kind == R_KNOWN && r.v.kind == V_BOOL && !r.v.as.b)
+      return false_part(e, n->kids[k], depth + 1);
+  }
+  return n;
+}
+
+int residual_skipped(residual_ctx *c, const policy *p, uint32_t i,
+                     const map *vars, arena *keep, const char **out) {
+  const rule *ru = &p->rules[i];
+  pe e;
+  *out = NULL;
+  if (ru->when < 0)
+    return POL_EINVAL;
+  pe_begin(&e, c, p->hosts, vars);
+  if (!trees_for(c, p))
+    return end(&e, POL_ENOMEM);
+  inliner in = {&e, p, c->lets_t, c->busy, NULL};
+  const ast *t = load(&in, &ru->when_at, &c->when_t[i]);
+  if (!t)
+    return end(&e, in.err ? POL_ESYNTAX : POL_ENOMEM);
+  const ast *part = false_part(&e, t, 0);
+  const program *prog = p->prog;
+  if (part == t && ru->when_at.src < prog->nsrcs) /* the whole: as written */
+    *out = arena_strndup(keep, prog->srcs[ru->when_at.src].text +
+                                   ru->when_at.off, ru->when_at.len);
+  else
+    *out = text(&e, part, keep);
+  e.oom |= !*out;
+  return end(&e, POL_OK);
+}
+
 int residual_expr(residual_ctx *c, const char *src, size_t len,
                   const char *name, const struct host_registry *hosts,
                   const map *vars, arena *keep, residual *out) {

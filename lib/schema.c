@@ -4,11 +4,12 @@
  * A path is known when it is declared, when it is a prefix of a declared
  * path (an object on the way: `backup` of `backup.generations`), or when
  * it lies under a declared path of type map or any. Unknown paths get the
- * nearest declared path, by edit distance, as a suggestion.
+ * nearest declared path, by edit distance, as a suggestion. The paths a
+ * policy's expressions read are checked by check.c.
  */
 #include "schema.h"
 
-#include "host.h"
+#include "suggest.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -69,13 +70,15 @@ static bool literal(policy *p, const ast *n, val *out) {
 
 static val allowed_values(policy *p, const ast *l, diag_list *d) {
   if (l->kind != AST_LIST) {
-    diag_add(d, l->sp, "allowed values must be a list of literals");
+    diag_add(d, DC_BAD_ALLOWED, l->sp,
+             "allowed values must be a list of literals");
     return val_null();
   }
   val r = val_list(&p->a, NULL, l->nkids);
   for (uint32_t i = 0; r.kind == V_LIST && i < l->nkids; i++)
     if (!literal(p, l->kids[i], &r.as.l->items[i])) {
-      diag_add(d, l->kids[i]->sp, "allowed values must be literals");
+      diag_add(d, DC_BAD_ALLOWED, l->kids[i]->sp,
+               "allowed values must be literals");
       return val_null();
     }
   return r;
@@ -89,7 +92,8 @@ void schema_add(policy *p, name_index *seen, const ast *n, diag_list *d) {
   int first = names_get(seen, n->name);
   if (first >= 0) {
     const fact_decl *old = &p->facts[first];
-    diag_add(d, n->sp, "fact '%s' is already declared at %s:%u:%u", n->name,
+    diag_add(d, DC_DUPLICATE, n->sp,
+             "fact '%s' is already declared at %s:%u:%u", n->name,
              old->file, old->line, old->col);
     return;
   }
@@ -145,31 +149,6 @@ bool schema_known(const policy *p, const char *path) {
   return false;
 }
 
-/* Edit distance, capped: only small distances matter for suggestions. */
-static size_t distance(const char *a, const char *b) {
-  size_t n = strlen(a), m = strlen(b);
-  if (n > 200 || m > 200)
-    return 1000;
-  size_t row[201];
-  for (size_t j = 0; j <= m; j++)
-    row[j] = j;
-  for (size_t i = 1; i <= n; i++) {
-    size_t prev = row[0];
-    row[0] = i;
-    for (size_t j = 1; j <= m; j++) {
-      size_t up = row[j];
-      size_t best = prev + (a[i - 1] != b[j - 1]);
-      if (row[j - 1] + 1 < best)
-        best = row[j - 1] + 1;
-      if (up + 1 < best)
-        best = up + 1;
-      row[j] = best;
-      prev = up;
-    }
-  }
-  return row[m];
-}
-
 /* A declared path with the same parent as [path] whose last segment
  * shares at least 3 leading characters with [path]'s: an abbreviation
  * (backup.gens -> backup.generations). */
@@ -203,219 +182,15 @@ static const char *same_leaf(const policy *p, const char *path) {
 }
 
 /* The declared path [path] most likely meant: the nearest by edit
- * distance if it is near enough to be a typo, else an abbreviation, else
- * a missed level. */
+ * distance if it is near enough to be a typo (suggest.c), else an
+ * abbreviation, else a missed level. */
 const char *schema_suggest(const policy *p, const char *path) {
-  const char *best = NULL;
-  size_t bd = strlen(path) / 3 + 2; /* farther than this is no typo */
-  for (uint32_t i = 0; i < p->nfacts; i++) {
-    size_t dd = distance(path, p->facts[i].path);
-    if (dd < bd) {
-      bd = dd;
-      best = p->facts[i].path;
-    }
-  }
+  suggest s;
+  suggest_init(&s, path);
+  for (uint32_t i = 0; i < p->nfacts; i++)
+    suggest_offer(&s, p->facts[i].path);
+  const char *best = suggest_best(&s);
   if (!best)
     best = same_parent(p, path);
   return best ? best : same_leaf(p, path);
-}
-
-/* ==== the walk =========================================================== */
-
-typedef struct walk {
-  const policy *p;
-  diag_list *d;
-  const char *const *lets;
-  size_t nlets;
-  const host_registry *hosts;
-  const char *locals[64]; /* macro variables in scope */
-  int nlocals;
-} walk;
-
-/* Names that are never facts: type names and function namespaces. */
-static bool reserved_root(const char *name) {
-  static const char *const names[] = {
-      "bool", "int", "uint", "double", "string", "bytes", "list", "map",
-      "null_type", "type", "optional_type", "google", "math", "strings",
-      "base64", "optional", "cel"};
-  for (size_t i = 0; i < POL_COUNTOF(names); i++)
-    if (strcmp(names[i], name) == 0)
-      return true;
-  return false;
-}
-
-static bool is_local(const walk *w, const char *name) {
-  if (reserved_root(name))
-    return true;
-  for (int i = 0; i < w->nlocals; i++)
-    if (strcmp(w->locals[i], name) == 0)
-      return true;
-  for (size_t i = 0; i < w->nlets; i++)
-    if (strcmp(w->lets[i], name) == 0)
-      return true;
-  return false;
-}
-
-/* The dotted path of a select chain over a non-local identifier, into
- * [buf]; false if [n] is not such a chain. */
-static bool fact_path(const walk *w, const ast *n, char *buf, size_t cap) {
-  if (n->kind == AST_IDENT) {
-    if (is_local(w, n->name) || strlen(n->name) + 1 > cap)
-      return false;
-    strcpy(buf, n->name);
-    return true;
-  }
-  if (n->kind != AST_SELECT || !fact_path(w, n->kids[0], buf, cap))
-    return false;
-  size_t len = strlen(buf);
-  if (len + strlen(n->name) + 2 > cap)
-    return false;
-  buf[len] = '.';
-  strcpy(buf + len + 1, n->name);
-  return true;
-}
-
-static void check_path(walk *w, const ast *n) {
-  char path[512];
-  if (!fact_path(w, n, path, sizeof path) || schema_known(w->p, path))
-    return;
-  if (path[0] == '$') /* $vendor: metadata, the same in every fact set */
-    return;
-  const char *s = schema_suggest(w->p, path);
-  if (s)
-    diag_add(w->d, n->sp, "unknown fact '%s', did you mean '%s'?", path, s);
-  else
-    diag_add(w->d, n->sp, "unknown fact '%s' (not declared in the schema)",
-             path);
-}
-
-/* The kind class a literal compares as: numbers are one class. */
-static int kind_class(int kind) {
-  return kind == V_UINT || kind == V_DOUBLE ? V_INT : kind;
-}
-
-static int literal_kind(const ast *n) {
-  switch (n->kind) {
-  case AST_STRING_LIT: return V_STRING;
-  case AST_INT_LIT: return V_INT;
-  case AST_UINT_LIT: return V_UINT;
-  case AST_DOUBLE_LIT: return V_DOUBLE;
-  case AST_BOOL_LIT: return V_BOOL;
-  case AST_BYTES_LIT: return V_BYTES;
-  default: return -1;
-  }
-}
-
-/* fact OP literal (either order) with a declared type of another kind. */
-static void check_comparison(walk *w, const ast *n) {
-  char path[512];
-  for (int side = 0; side < 2; side++) {
-    const ast *f = n->kids[side], *lit = n->kids[1 - side];
-    int lk = literal_kind(lit);
-    if (lk < 0 || !fact_path(w, f, path, sizeof path))
-      continue;
-    const fact_decl *decl = policy_fact(w->p, path);
-    if (!decl || decl->type->kind == T_DYN ||
-        kind_class(decl->type->kind) == kind_class(lk))
-      continue;
-    sbuf t;
-    sb_init(&t, &w->d->a.m);
-    schema_type_name(decl->type, &t);
-    sb_putc(&t, '\0');
-    const char *kind = val_kind_name(lk);
-    diag_add(w->d, n->sp, "fact '%s' is %s, but is compared with %s %s",
-             path, t.p ? t.p : "?", strchr("aeiou", kind[0]) ? "an" : "a",
-             kind);
-    sb_free(&t);
-  }
-}
-
-static void visit(walk *w, const ast *n);
-
-static bool is_macro(const ast *n) {
-  static const char *const names[] = {
-      "all", "exists", "exists_one", "existsOne", "map", "filter",
-      "transformList", "transformMap", "optMap", "optFlatMap"};
-  if (!(n->flags & AST_F_RECEIVER) || n->nkids < 3)
-    return false;
-  for (size_t i = 0; i < POL_COUNTOF(names); i++)
-    if (strcmp(n->name, names[i]) == 0)
-      return true;
-  return false;
-}
-
-/* range.macro(x, [y,] body...): the leading identifiers are locals. */
-static void visit_macro(walk *w, const ast *n) {
-  visit(w, n->kids[0]);
-  int saved = w->nlocals;
-  uint32_t i = 1;
-  for (; i + 1 < n->nkids && n->kids[i]->kind == AST_IDENT &&
-         w->nlocals < (int)POL_COUNTOF(w->locals) && i <= 2;
-       i++)
-    w->locals[w->nlocals++] = n->kids[i]->name;
-  for (; i < n->nkids; i++)
-    visit(w, n->kids[i]);
-  w->nlocals = saved;
-}
-
-/* cel.bind(x, init, body): x is a local of body. */
-static bool visit_bind(walk *w, const ast *n) {
-  if (!(n->flags & AST_F_RECEIVER) || n->nkids != 4 ||
-      strcmp(n->name, "bind") != 0 || n->kids[1]->kind != AST_IDENT ||
-      w->nlocals == (int)POL_COUNTOF(w->locals))
-    return false;
-  visit(w, n->kids[2]);
-  w->locals[w->nlocals++] = n->kids[1]->name;
-  visit(w, n->kids[3]);
-  w->nlocals--;
-  return true;
-}
-
-/* recv.f(args) where recv.f names a host function (acme.score): the
- * receiver chain is part of the name, not a fact. */
-static bool host_call_name(const walk *w, const ast *n) {
-  char buf[512];
-  if (!w->hosts || !(n->flags & AST_F_RECEIVER) ||
-      !fact_path(w, n->kids[0], buf, sizeof buf) ||
-      strlen(buf) + strlen(n->name) + 2 > sizeof buf)
-    return false;
-  strcat(strcat(buf, "."), n->name);
-  return host_find(w->hosts, buf) != NULL;
-}
-
-static void visit(walk *w, const ast *n) {
-  if (n->kind == AST_CALL && visit_bind(w, n))
-    return;
-  if (n->kind == AST_CALL && host_call_name(w, n)) {
-    for (uint32_t i = 1; i < n->nkids; i++)
-      visit(w, n->kids[i]);
-    return;
-  }
-  if (n->kind == AST_IDENT || n->kind == AST_SELECT) {
-    check_path(w, n);
-    if (n->kind == AST_SELECT && !(n->kids[0]->kind == AST_IDENT ||
-                                   n->kids[0]->kind == AST_SELECT))
-      visit(w, n->kids[0]);
-    return;
-  }
-  if (n->kind == AST_CALL && is_macro(n)) {
-    visit_macro(w, n);
-    return;
-  }
-  if (n->kind == AST_CALL && strcmp(n->name, "has") == 0 && n->nkids == 1 &&
-      !(n->flags & AST_F_RECEIVER)) {
-    visit(w, n->kids[0]); /* has(a.b) still names a fact path */
-    return;
-  }
-  if (n->kind == AST_BINARY && n->op >= AST_OP_EQ && n->op <= AST_OP_GE)
-    check_comparison(w, n);
-  for (uint32_t i = 0; i < n->nkids; i++)
-    visit(w, n->kids[i]);
-}
-
-void schema_check_expr(const policy *p, const ast *e, diag_list *d,
-                       const char *const *lets, size_t nlets,
-                       const struct host_registry *hosts) {
-  walk w = {p, d, lets, nlets, hosts, {0}, 0};
-  visit(&w, e);
 }

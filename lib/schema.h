@@ -19,13 +19,6 @@ POL_INTERNAL void schema_add(policy *p, name_index *seen, const ast *fact,
                              diag_list *d);
 /* Sort the declarations for lookup. */
 POL_INTERNAL void schema_finish(policy *p);
-/* Check every fact path [e] reads against [p]'s declarations. Names in
- * [lets], macro variables and the receivers of calls to host functions
- * in [hosts] (acme.score(x)) are not facts. Errors go to [d]. */
-POL_INTERNAL void schema_check_expr(const policy *p, const ast *e,
-                                    diag_list *d, const char *const *lets,
-                                    size_t nlets,
-                                    const struct host_registry *hosts);
 /* Whether [path] is declared, lies on the way to a declaration (an
  * object), or lies under a declared map or any. */
 POL_INTERNAL bool schema_known(const policy *p, const char *path);

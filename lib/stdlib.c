@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "policy.h"
+#include "suggest.h"
 
 #include "stdlib.inc"
 
@@ -15,4 +16,9 @@ const stdlib_module *stdlib_find(const char *name) {
     if (strcmp(m->name, name) == 0)
       return m;
   return NULL;
+}
+
+void stdlib_offer(suggest *s) {
+  for (const stdlib_module *m = modules; m->name; m++)
+    suggest_offer(s, m->name);
 }

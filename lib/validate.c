@@ -20,6 +20,7 @@
 
 #include "json.h"
 #include "names.h"
+#include "out.h"
 #include "schema.h"
 
 typedef struct locs locs;
@@ -216,7 +217,13 @@ static void problem(vctx *c, const char *path, const char *fmt, ...) {
   va_start(ap, fmt);
   vsnprintf(msg, sizeof msg, fmt, ap);
   va_end(ap);
-  sb_printf(c->out, "%s:%u:%u: %s: %s\n", c->name, line, col, path, msg);
+  /* path and message hold vendor keys and $withheld entries: sanitised,
+   * so a fact set cannot drive the terminal the lines are shown on */
+  sb_printf(c->out, "%s:%u:%u: ", c->name, line, col);
+  out_text(c->out, path);
+  sb_puts(c->out, ": ");
+  out_text(c->out, msg);
+  sb_putc(c->out, '\n');
   c->count++;
 }
 

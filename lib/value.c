@@ -265,7 +265,7 @@ bool val_compare(val a, val b, int *cmp) {
     *cmp = cmp_numbers(a, b);
     return *cmp != 2;
   }
-  *cmp = 0; /* not 2, which says NaN: ops_compare makes that false */
+  *cmp = 3; /* not comparable, unless the switch below says otherwise */
   if (a.kind != b.kind)
     return false;
   switch (a.kind) {

@@ -220,9 +220,10 @@ POL_INTERNAL bool val_equal_metered(arena *m, val a, val b);
  * does: 1 step per item or entry and 1 per 16 bytes of text, at every
  * depth (cost.h). false, stopping there, when the budget runs out. */
 POL_INTERNAL bool val_charge_whole(arena *m, val v);
-/* CEL ordering for < <= > >=: sets *cmp to -1/0/1. Returns false when the
- * two kinds cannot be ordered (no overload), or a NaN is involved, in
- * which case *cmp is 2 ("unordered": every comparison is false). */
+/* CEL ordering for < <= > >=: sets *cmp to -1/0/1. Returns false when
+ * the two cannot be ordered: *cmp is 2 when both are numbers and a NaN is
+ * involved ("unordered": every comparison is false), 3 when their kinds
+ * have no ordering between them (no overload: 'a' < 1.0, null < null). */
 POL_INTERNAL bool val_compare(val a, val b, int *cmp);
 POL_INTERNAL uint32_t val_hash_bytes(const void *p, size_t n);
 /* The hash of the bytes hashed into [h] followed by [p]/[n]. */

@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "report.h"
+#include "suggest.h"
 #include "time.h"
 
 void waivers_init(waiver_set *s, const policy *pol) {
@@ -26,40 +27,14 @@ void waivers_free(waiver_set *s) {
   memset(s, 0, sizeof *s);
 }
 
-/* Edit distance of [a] and [b], at most 64 bytes each (else a large
- * number): for suggesting the rule a misspelt id meant. */
-static size_t distance(const char *a, const char *b) {
-  size_t n = strlen(a), m = strlen(b), row[65];
-  if (n > 64 || m > 64)
-    return SIZE_MAX;
-  for (size_t j = 0; j <= m; j++)
-    row[j] = j;
-  for (size_t i = 1; i <= n; i++) {
-    size_t corner = row[0];
-    row[0] = i;
-    for (size_t j = 1; j <= m; j++) {
-      size_t up = row[j], best = corner + (a[i - 1] != b[j - 1]);
-      best = up + 1 < best ? up + 1 : best;
-      best = row[j - 1] + 1 < best ? row[j - 1] + 1 : best;
-      corner = up;
-      row[j] = best;
-    }
-  }
-  return row[m];
-}
-
-/* The rule id nearest to [id] (within a third of its length), or NULL. */
+/* The rule id nearest to [id] by the one "did you mean" rule (suggest.c),
+ * or NULL. */
 static const char *nearest_rule(const policy *p, const char *id) {
-  const char *best = NULL;
-  size_t bd = strlen(id) / 3 + 1;
-  for (uint32_t i = 0; i < p->nrules; i++) {
-    size_t d = distance(id, p->rules[i].id);
-    if (d < bd) {
-      bd = d;
-      best = p->rules[i].id;
-    }
-  }
-  return best;
+  suggest s;
+  suggest_init(&s, id);
+  for (uint32_t i = 0; i < p->nrules; i++)
+    suggest_offer(&s, p->rules[i].id);
+  return suggest_best(&s);
 }
 
 static int64_t find_rule(const policy *p, const char *id) {

@@ -3,8 +3,8 @@
  * each vendor and rule an account of the verdict (pol_explain_*): every
  * sub-expression with its value, the item that decided a quantifier, and
  * for a FAIL one sentence saying why, as text or (--format=json) one JSON
- * document. The sentence is in Japanese, the language of the vendors'
- * documents (docs/cli.md). Vendors are read and explained one at a time;
+ * document. The sentence is in --lang's language, by default Japanese
+ * (docs/cli.md). Vendors are read and explained one at a time;
  * the exit status is the check's.
  */
 #include <stdio.h>
@@ -25,10 +25,13 @@ typedef struct explain_run {
   unsigned long long vendors, noncompliant, bad;
 } explain_run;
 
-/* The language of the sentences. */
+/* The language of the sentences: --lang when given, else Japanese, the
+ * language of the vendors' documents and of the example policies (not
+ * the locale, as the report's headings: the sentences quote the
+ * documents, and an English sentence around a Japanese quote helps no
+ * one by default). */
 static const char *explain_lang(const check_opts *o) {
-  (void)o; /* --lang, when the command line has it */
-  return "ja";
+  return o->lang ? o->lang : "ja";
 }
 
 static void vendor_head(explain_run *er, const char *source) {

@@ -108,8 +108,10 @@ int check_serial(check_run *cr) {
 enum { SLOT_FREE, SLOT_READY, SLOT_DONE };
 
 typedef struct slot {
-  record rec;          /* its data points into [data] */
-  char *data, *name, *source;
+  record rec;          /* its data points into [data], its error into
+                          [error]: the reader may be closed before the
+                          worker takes the slot */
+  char *data, *name, *source, *error;
   size_t cap;
   pol_facts *facts;
   pol_report *rep;
@@ -134,6 +136,7 @@ static void slot_free(slot *s) {
   free(s->data);
   free(s->name);
   free(s->source);
+  free(s->error);
   pol_facts_free(s->facts);
   pol_report_free(s->rep);
 }
@@ -150,14 +153,17 @@ static bool slot_fill(slot *s, const record *rec, const char *name,
   }
   free(s->name);
   free(s->source);
+  free(s->error);
   s->name = strdup(name);
   s->source = strdup(source);
+  s->error = rec->error ? strdup(rec->error) : NULL;
   s->rec = *rec;
+  s->rec.error = s->error;
   if (rec->data) {
     memcpy(s->data, rec->data, rec->len);
     s->rec.data = s->data;
   }
-  return s->name && s->source;
+  return s->name && s->source && (s->error || !rec->error);
 }
 
 static void *worker(void *arg) {

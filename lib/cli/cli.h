@@ -30,6 +30,10 @@ typedef struct cli_input {
 /* Read the whole of [path] ("-" is standard input). On failure print
  * "policyc: PATH: reason" and return false. */
 bool cli_read(const char *path, cli_input *in);
+/* Open [path] for reading without waiting for a FIFO's writer (a FIFO
+ * nobody has open for writing reads as empty); a directory is refused.
+ * On failure print "policyc: PATH: reason" and return -1. */
+int cli_open(const char *path);
 /* Print "policyc: " + message to stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* "policyc: out of memory" on stderr; returns EXIT_INPUT, the status of
@@ -63,13 +67,45 @@ bool cli_parse_size(const char *s, unsigned long long *out);
  * "--name V" (then *i moves past V); NULL if argv[*i] is not [name]. */
 const char *cli_opt_value(int argc, char **argv, int *i, const char *name);
 
+/* How compile diagnostics are shown, the same for every command that
+ * prints them (--excerpt=WHEN, --color=WHEN): -1 auto (on a terminal;
+ * colour only when NO_COLOR is unset or empty), 0 never, 1 always. */
+typedef struct cli_diag_opts {
+  int excerpt, color;
+} cli_diag_opts;
+#define CLI_DIAG_OPTS_INIT {-1, -1}
+#define CLI_DIAG_HELP                                                      \
+  "  --excerpt=WHEN        source line and caret under compile errors:\n"  \
+  "                        auto (on a terminal), always, never\n"          \
+  "  --color=WHEN          colours: auto (on a terminal, unless NO_COLOR\n" \
+  "                        is set), always, never\n"
+/* auto, always, never as -1, 1, 0; -2 for anything else. */
+int cli_when(const char *v);
+/* Whether to colour what goes to [fd]: [when] as above. */
+bool cli_color(int when, int fd);
+/* argv[*i] when it is --excerpt or --color (=WHEN, or WHEN next, then
+ * *i moves past it): 1 and [o] set, or EXIT_USAGE reported for [cmd]
+ * when the value is bad; 0 for any other argument. */
+int cli_diag_opt(const char *cmd, int argc, char **argv, int *i,
+                 cli_diag_opts *o);
+/* The pol_diag_render flags for diagnostics on stderr. */
+int cli_diag_flags(const cli_diag_opts *o);
+/* The same flags from the two options declared in a cli_opt table
+ * (opts.h, CLI_DIAG_OPTS): OPT_CHOICE indexes of CLI_WHEN_CHOICES. */
+int cli_diag_choice_flags(int excerpt, int color);
+
 /* Compile the policy file [path] into *[pol], or load it if it is a
  * saved policy (`policyc compile` output). On failure print the
- * diagnostics ([excerpt]: with source lines and carets) or the loader's
- * message and return EXIT_USAGE (EXIT_INPUT if [path] is unreadable).
- * In cmd_compile.c. */
-int cli_load_policy(pol_env *env, const char *path, bool excerpt,
+ * diagnostics (rendered with [flags], from cli_diag_flags) or the
+ * loader's message and return EXIT_USAGE (EXIT_INPUT if [path] is
+ * unreadable). In cmd_compile.c. */
+int cli_load_policy(pol_env *env, const char *path, int flags,
                     pol_policy **pol);
+
+/* EXIT_OK when [pol] has a rule, else "PATH:1:1: the policy has no
+ * rules" and EXIT_USAGE: for the commands that give verdicts (check,
+ * test, bench). In cmd_compile.c. */
+int cli_require_rules(const char *path, const pol_policy *pol);
 
 /* Write [s] to [out] as a JSON string (NULL as null). In cmd_lint.c. */
 void cli_json_str(FILE *out, const char *s);

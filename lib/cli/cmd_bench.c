@@ -15,7 +15,8 @@ static const char bench_usage[] =
     "usage: policyc bench [options] POLICY FACTS...\n"
     "  --rounds N            rounds to take the median of (default 5)\n"
     "  --time MS             time to spend per round, at least (default 200)\n"
-    "  -I DIR                look for imported modules in DIR first\n";
+    "  -I DIR                look for imported modules in DIR first\n"
+    CLI_DIAG_HELP;
 
 typedef struct bench_opts {
   const char *policy;
@@ -24,6 +25,7 @@ typedef struct bench_opts {
   const char **dirs;
   int ndirs;
   unsigned long long rounds, ms;
+  cli_diag_opts diag; /* --excerpt, --color */
 } bench_opts;
 
 static double now(void) {
@@ -160,7 +162,10 @@ static int run(const bench_opts *o) {
   if (status == EXIT_OK && !cli_read(o->policy, &src))
     status = EXIT_INPUT;
   if (status == EXIT_OK)
-    status = cli_load_policy(env, o->policy, 0, &pol);
+    status = cli_load_policy(env, o->policy, cli_diag_flags(&o->diag),
+                              &pol);
+  if (status == EXIT_OK)
+    status = cli_require_rules(o->policy, pol);
   if (status == EXIT_OK)
     status = bench_compile(env, o, &src, &tc);
   free(src.data);
@@ -182,6 +187,7 @@ static int parse_args(int argc, char **argv, bench_opts *o) {
   for (; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
     const char *a = argv[i], *v;
     unsigned long long *slot = NULL;
+    int d;
     if (!strcmp(a, "--")) {
       i++;
       break;
@@ -189,6 +195,11 @@ static int parse_args(int argc, char **argv, bench_opts *o) {
     if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
       fputs(bench_usage, stdout);
       return -1;
+    }
+    if ((d = cli_diag_opt("bench", argc, argv, &i, &o->diag))) {
+      if (d != 1)
+        return d;
+      continue;
     }
     if ((v = cli_opt_value(argc, argv, &i, "--rounds")))
       slot = &o->rounds;
@@ -211,7 +222,7 @@ static int parse_args(int argc, char **argv, bench_opts *o) {
 }
 
 int cmd_bench(int argc, char **argv) {
-  bench_opts o = {NULL, NULL, 0, NULL, 0, 5, 200};
+  bench_opts o = {NULL, NULL, 0, NULL, 0, 5, 200, CLI_DIAG_OPTS_INIT};
   o.dirs = calloc((size_t)argc, sizeof *o.dirs);
   if (!o.dirs)
     return cli_out_of_memory();

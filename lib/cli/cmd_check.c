@@ -66,7 +66,9 @@ static const char check_usage[] =
     "                        modules, then the standard library)\n"
     "  --plugin FILE.so      load host functions from a shared object\n"
     "                        (repeatable; docs/host-functions.md)\n"
-    "  --color=WHEN          auto (on a terminal), always, never\n"
+    "  --color=WHEN          colours in the text report and the compile\n"
+    "                        errors: auto (on a terminal, unless NO_COLOR\n"
+    "                        is set), always, never\n"
     "  --excerpt=WHEN        source line and caret under compile errors\n"
     "  --progress=WHEN       a progress line on stderr: auto (on a\n"
     "                        terminal, for runs over a second), always,\n"
@@ -77,13 +79,6 @@ static const char check_usage[] =
 
 static int usage_error(const char *msg, const char *arg) {
   return cli_usage_error("check", msg, arg);
-}
-
-/* auto/always/never as -1/1/0; -2 if none of them. */
-static int when_value(const char *v) {
-  if (!strcmp(v, "auto"))
-    return -1;
-  return !strcmp(v, "always") ? 1 : !strcmp(v, "never") ? 0 : -2;
 }
 
 static int *when_slot(const char *name, check_opts *o) {
@@ -136,7 +131,7 @@ static int value_opt(const char *name, const char *v, check_opts *o) {
   static const char *const modes[] = {"fail", "warn", "ignore"};
   int *slot = when_slot(name, o);
   if (slot) {
-    if ((*slot = when_value(v)) < -1)
+    if ((*slot = cli_when(v)) < -1)
       return usage_error("bad value for ", name);
     return EXIT_OK;
   }
@@ -407,9 +402,9 @@ static int open_writer(check_run *cr, FILE *out) {
   pol_writer_options wo;
   pol_writer_options_init(&wo);
   wo.format = o->format;
-  bool color = o->color < 0 ? out == stdout && isatty(STDOUT_FILENO) &&
-                                  !getenv("NO_COLOR")
-                            : o->color;
+  /* auto colours only a terminal, never a -o file; always colours both */
+  bool color = o->color < 0 ? out == stdout && cli_color(-1, STDOUT_FILENO)
+                            : cli_color(o->color, STDOUT_FILENO);
   wo.flags = color && o->format == POL_FORMAT_TEXT ? POL_RENDER_COLOR : 0;
   wo.unknown_mode = o->unknown;
   wo.lang = o->lang ? o->lang : cli_default_lang();
@@ -520,11 +515,13 @@ static int run(check_opts *o) {
     goto done;
   }
   status = cli_env_setup(env, o->dirs, o->ndirs, o->plugins, o->nplugins);
-  int excerpt = o->excerpt < 0 ? isatty(STDERR_FILENO) : o->excerpt;
+  cli_diag_opts diag = {o->excerpt, o->color};
   if (status == EXIT_OK)
     status = assumptions_ok(env, o);
   if (status == EXIT_OK)
-    status = cli_load_policy(env, o->policy, excerpt, &pol);
+    status = cli_load_policy(env, o->policy, cli_diag_flags(&diag), &pol);
+  if (status == EXIT_OK)
+    status = cli_require_rules(o->policy, pol);
   if (status == EXIT_OK && o->lint)
     status = check_lint(env, pol, o);
   if (status == EXIT_OK && o->explain) {

@@ -26,7 +26,7 @@ typedef struct compile_opts {
   int ndirs;
   const char **plugins; /* --plugin FILE.so, in order */
   int nplugins;
-  int excerpt;       /* -1 auto, 0 never, 1 always */
+  cli_diag_opts diag; /* --excerpt, --color */
 } compile_opts;
 
 static const char compile_usage[] =
@@ -38,8 +38,7 @@ static const char compile_usage[] =
     "                        (repeatable; then POLICY_PATH, then stdlib)\n"
     "  --plugin FILE.so      load host functions the policy calls from a\n"
     "                        shared object (repeatable)\n"
-    "  --excerpt=WHEN        source line and caret under compile errors:\n"
-    "                        auto (on a terminal), always, never\n";
+    CLI_DIAG_HELP;
 
 static int usage_error(const char *msg, const char *arg) {
   return cli_usage_error("compile", msg, arg);
@@ -48,10 +47,13 @@ static int usage_error(const char *msg, const char *arg) {
 /* One option at argv[*i]; EXIT_OK, -1 after --help, or EXIT_USAGE. */
 static int one_opt(int argc, char **argv, int *i, compile_opts *o) {
   const char *a = argv[*i], *v;
+  int d;
   if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
     fputs(compile_usage, stdout);
     return -1;
   }
+  if ((d = cli_diag_opt("compile", argc, argv, i, &o->diag)))
+    return d == 1 ? EXIT_OK : d;
   if (!strcmp(a, "--list")) {
     o->list = true;
   } else if (!strncmp(a, "-o", 2)) {
@@ -64,11 +66,6 @@ static int one_opt(int argc, char **argv, int *i, compile_opts *o) {
     o->dirs[o->ndirs++] = a[2] ? a + 2 : argv[++*i];
   } else if ((v = cli_opt_value(argc, argv, i, "--plugin"))) {
     o->plugins[o->nplugins++] = v;
-  } else if ((v = cli_opt_value(argc, argv, i, "--excerpt"))) {
-    o->excerpt = !strcmp(v, "auto") ? -1 : !strcmp(v, "always") ? 1
-                 : !strcmp(v, "never") ? 0 : -2;
-    if (o->excerpt == -2)
-      return usage_error("bad value for ", "--excerpt");
   } else {
     return usage_error("unknown option or missing value: ", a);
   }
@@ -101,7 +98,7 @@ static int parse_args(int argc, char **argv, compile_opts *o) {
 
 /* ==== loading ============================================================ */
 
-int cli_load_policy(pol_env *env, const char *path, bool excerpt,
+int cli_load_policy(pol_env *env, const char *path, int flags,
                     pol_policy **pol) {
   cli_input in;
   if (!cli_read(path, &in))
@@ -115,9 +112,19 @@ int cli_load_policy(pol_env *env, const char *path, bool excerpt,
   if (rc == POL_ENOMEM)
     return cli_out_of_memory();
   if (rc == POL_ESYNTAX)
-    fputs(pol_diag_render(env, excerpt ? POL_RENDER_EXCERPT : 0), stderr);
+    fputs(pol_diag_render(env, flags), stderr);
   else
     cli_error("%s", pol_env_errmsg(env));
+  return EXIT_USAGE;
+}
+
+int cli_require_rules(const char *path, const pol_policy *pol) {
+  if (pol_policy_rule_count(pol) > 0)
+    return EXIT_OK;
+  /* zero rules would pass every vendor: an empty or cut-short download
+   * must not read as "compliant" (docs/decisions.md) */
+  cli_error("%s:1:1: the policy has no rules (an empty or truncated file?)",
+            path);
   return EXIT_USAGE;
 }
 
@@ -157,10 +164,9 @@ static int run(const compile_opts *o) {
     cli_error("out of memory");
     goto done;
   }
-  int excerpt = o->excerpt < 0 ? isatty(STDERR_FILENO) : o->excerpt;
   status = cli_env_setup(env, o->dirs, o->ndirs, o->plugins, o->nplugins);
   if (status == EXIT_OK)
-    status = cli_load_policy(env, o->policy, excerpt, &pol);
+    status = cli_load_policy(env, o->policy, cli_diag_flags(&o->diag), &pol);
   if (status == EXIT_OK && o->out)
     status = save(env, pol, o->out);
   const char *listing = status == EXIT_OK && o->list
@@ -181,7 +187,7 @@ done:
 int cmd_compile(int argc, char **argv) {
   compile_opts o;
   memset(&o, 0, sizeof o);
-  o.excerpt = -1;
+  o.diag = (cli_diag_opts)CLI_DIAG_OPTS_INIT;
   o.dirs = calloc((size_t)argc, sizeof *o.dirs);
   o.plugins = calloc((size_t)argc, sizeof *o.plugins);
   int status = EXIT_INPUT;

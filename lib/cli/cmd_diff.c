@@ -277,9 +277,12 @@ static void put_summary(const differ *d) {
 
 static int prepare(differ *d, pol_env *env) {
   const char *path[2] = {d->o->old_path, d->o->new_path};
+  /* compile errors shown as by the other commands' defaults (auto) */
+  const cli_diag_opts shown = CLI_DIAG_OPTS_INIT;
   int status = cli_env_setup(env, d->o->dirs, d->o->ndirs, NULL, 0);
   for (int k = 0; k < 2 && status == EXIT_OK; k++)
-    status = cli_load_policy(env, path[k], false, &d->pol[k]);
+    status = cli_load_policy(env, path[k], cli_diag_flags(&shown),
+                             &d->pol[k]);
   for (int k = 0; k < 2 && status == EXIT_OK; k++)
     if (pol_report_new(d->pol[k], d->o->unknown, &d->rep[k]) != POL_OK ||
         pol_report_set_as_of(d->rep[k], d->o->as_of) != POL_OK)

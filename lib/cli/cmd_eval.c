@@ -21,7 +21,7 @@ typedef struct eval_opts {
   int nplugins;
   const char *expr;
   bool list;
-  int excerpt; /* -1 auto (terminal), 0 never, 1 always */
+  cli_diag_opts diag; /* --excerpt, --color */
   pol_config cfg;
 } eval_opts;
 
@@ -37,8 +37,7 @@ static const char eval_usage[] =
     "  --max-memory SIZE     bytes of temporaries allowed, K/M/G suffix\n"
     "                        (default 256M, 0 for no limit)\n"
     "  --list                print the compiled bytecode, do not evaluate\n"
-    "  --excerpt=WHEN        source line and caret under compile errors:\n"
-    "                        auto (on a terminal), always, never\n";
+    CLI_DIAG_HELP;
 
 static int usage_error(const char *msg, const char *arg) {
   return cli_usage_error("eval", msg, arg);
@@ -75,13 +74,9 @@ static int one_opt(int argc, char **argv, int *i, eval_opts *o) {
     o->list = true;
     return EXIT_OK;
   }
-  if (strncmp(a, "--excerpt=", 10) == 0) {
-    const char *w = a + 10;
-    o->excerpt = !strcmp(w, "always") ? 1 : !strcmp(w, "never") ? 0 : -1;
-    if (o->excerpt == -1 && strcmp(w, "auto") != 0)
-      return usage_error("bad --excerpt value: ", w);
-    return EXIT_OK;
-  }
+  int d = cli_diag_opt("eval", argc, argv, i, &o->diag);
+  if (d)
+    return d == 1 ? EXIT_OK : d;
   return usage_error("unknown option or missing value: ", a);
 }
 
@@ -187,10 +182,8 @@ static int compile_and_run(pol_env *env, pol_facts *f, const eval_opts *o) {
   if (rc == POL_ENOMEM)
     return cli_out_of_memory();
   if (rc != POL_OK) {
-    int excerpt = o->excerpt < 0 ? isatty(STDERR_FILENO) : o->excerpt;
-    fputs(rc == POL_ESYNTAX
-              ? pol_diag_render(env, excerpt ? POL_RENDER_EXCERPT : 0)
-              : pol_env_errmsg(env), stderr);
+    fputs(rc == POL_ESYNTAX ? pol_diag_render(env, cli_diag_flags(&o->diag))
+                            : pol_env_errmsg(env), stderr);
     return EXIT_USAGE;
   }
   int status;
@@ -231,7 +224,7 @@ done:
 int cmd_eval(int argc, char **argv) {
   eval_opts o;
   memset(&o, 0, sizeof o);
-  o.excerpt = -1;
+  o.diag = (cli_diag_opts)CLI_DIAG_OPTS_INIT;
   pol_config_init(&o.cfg);
   o.inputs = calloc((size_t)argc, sizeof *o.inputs);
   o.is_bind = calloc((size_t)argc, sizeof *o.is_bind);

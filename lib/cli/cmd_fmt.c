@@ -21,7 +21,7 @@
 
 typedef struct fmt_opts {
   bool write, check;
-  int excerpt_mode; /* 0 auto, 1 always, 2 never */
+  int excerpt, color; /* 0 auto, 1 always, 2 never */
 } fmt_opts;
 
 static const char fmt_usage[] =
@@ -42,9 +42,8 @@ static int one_file(pol_env *env, const fmt_opts *o, const char *path) {
   int status = EXIT_OK;
   const char *name = strcmp(path, "-") ? path : "<stdin>";
   if (pol_format(env, in.data, in.len, name, &text, &len) != POL_OK) {
-    bool excerpt = o->excerpt_mode == 1 ||
-                   (o->excerpt_mode == 0 && isatty(STDERR_FILENO));
-    fputs(pol_diag_render(env, excerpt ? POL_RENDER_EXCERPT : 0), stderr);
+    fputs(pol_diag_render(env, cli_diag_choice_flags(o->excerpt, o->color)),
+          stderr);
     status = EXIT_USAGE;
   } else if (o->check) {
     if (len != in.len || memcmp(text, in.data, len) != 0) {
@@ -77,15 +76,14 @@ static int run(const fmt_opts *o, const cli_list *files) {
 }
 
 int cmd_fmt(int argc, char **argv) {
-  fmt_opts o = {false, false, 0};
+  fmt_opts o = {false, false, 0, 0};
   cli_list files = {NULL, 0};
   const cli_opt opts[] = {
       {"-w", OPT_FLAG, &o.write, NULL, NULL,
        "write each file that changes back (atomically)"},
       {"--check", OPT_FLAG, &o.check, NULL, NULL,
        "list the files that would change (exit 1)"},
-      {"--excerpt", OPT_CHOICE, &o.excerpt_mode, NULL, "auto|always|never",
-       "source line and caret under syntax errors"},
+      CLI_DIAG_OPTS(&o.excerpt, &o.color),
   };
   int rc = cli_parse("fmt", fmt_usage, opts, CLI_COUNT(opts),
                      argc, argv, &files);

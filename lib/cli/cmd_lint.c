@@ -20,7 +20,7 @@ typedef struct lint_opts {
   cli_list dirs;
   bool verbose;
   int format;       /* 0 text, 1 json */
-  int excerpt;      /* 0 auto, 1 always, 2 never */
+  int excerpt, color; /* 0 auto, 1 always, 2 never */
 } lint_opts;
 
 static const char lint_usage[] =
@@ -94,8 +94,8 @@ int cli_print_lints(FILE *out, const pol_lints *l, bool json) {
 static int one_policy(pol_env *env, const lint_opts *o, const char *path,
                       int *warnings) {
   pol_policy *pol = NULL;
-  bool excerpt = o->excerpt == 1 || (o->excerpt == 0 && isatty(2));
-  int status = cli_load_policy(env, path, excerpt, &pol);
+  int status = cli_load_policy(
+      env, path, cli_diag_choice_flags(o->excerpt, o->color), &pol);
   pol_lints *l = NULL;
   if (status == EXIT_OK) {
     int rc = pol_lint(pol, NULL, 0, o->verbose ? POL_LINT_VERBOSE : 0, &l);
@@ -147,8 +147,7 @@ int cmd_lint(int argc, char **argv) {
        "also a note for each rule outside the analysed fragment"},
       {"--format", OPT_CHOICE, &o.format, NULL, "text|json",
        "the warnings as text (default) or JSON"},
-      {"--excerpt", OPT_CHOICE, &o.excerpt, NULL, "auto|always|never",
-       "source line and caret under compile errors"},
+      CLI_DIAG_OPTS(&o.excerpt, &o.color),
   };
   int rc = cli_parse("lint", lint_usage, opts, CLI_COUNT(opts), argc, argv,
                      &files);

@@ -29,6 +29,7 @@ typedef struct test_opts {
   bool verbose, coverage;
   double threshold; /* -1: none */
   int format;       /* 0 text, 1 junit */
+  int excerpt, color; /* compile errors: 0 auto, 1 always, 2 never */
 } test_opts;
 
 typedef struct tally {
@@ -193,7 +194,11 @@ static int run_file(const test_opts *o, tally *t, const char *path) {
   pol_env *env = status == EXIT_OK ? file_env(o, p, &tf, &mocks, &status)
                                    : NULL;
   if (status == EXIT_OK)
-    status = cli_load_policy(env, tf.policy, false, &pol);
+    status = cli_load_policy(env, tf.policy,
+                             cli_diag_choice_flags(o->excerpt, o->color),
+                             &pol);
+  if (status == EXIT_OK)
+    status = cli_require_rules(tf.policy, pol);
   if (status == EXIT_OK && !test_bind_rules(&tf, pol))
     status = EXIT_INPUT;
   if (status == EXIT_OK && o->coverage && !(cov = cover_new(p, pol)))
@@ -260,6 +265,7 @@ int cmd_test(int argc, char **argv) {
        "fail when coverage is below P percent (implies --coverage)"},
       {"--format", OPT_CHOICE, &o.format, NULL, "text|junit",
        "the results as text (default) or JUnit XML"},
+      CLI_DIAG_OPTS(&o.excerpt, &o.color),
   };
   int rc = cli_parse("test", test_usage, opts, CLI_COUNT(opts), argc, argv,
                      &files);

@@ -20,7 +20,8 @@ static const char validate_usage[] =
     "  --schema=POLICY     check against the facts POLICY declares (and\n"
     "                      its imports); default: the built-in\n"
     "                      vendor_schema module\n"
-    "  -I DIR              look for imported modules in DIR first\n";
+    "  -I DIR              look for imported modules in DIR first\n"
+    CLI_DIAG_HELP;
 
 static const char default_schema[] = "import \"vendor_schema\"\n";
 
@@ -28,7 +29,8 @@ static int usage_error(const char *msg, const char *arg) {
   return cli_usage_error("validate", msg, arg);
 }
 
-static int schema(pol_env *env, const char *path, pol_policy **out) {
+static int schema(pol_env *env, const char *path, int flags,
+                  pol_policy **out) {
   cli_input in = {(char *)default_schema, sizeof default_schema - 1};
   if (path && !cli_read(path, &in))
     return EXIT_INPUT;
@@ -40,10 +42,8 @@ static int schema(pol_env *env, const char *path, pol_policy **out) {
     return EXIT_OK;
   if (rc == POL_ENOMEM)
     return cli_out_of_memory();
-  fputs(rc == POL_ESYNTAX ? pol_diag_render(env, isatty(STDERR_FILENO)
-                                                      ? POL_RENDER_EXCERPT
-                                                      : 0)
-                          : pol_env_errmsg(env), stderr);
+  fputs(rc == POL_ESYNTAX ? pol_diag_render(env, flags) : pol_env_errmsg(env),
+        stderr);
   return EXIT_USAGE;
 }
 
@@ -68,14 +68,14 @@ static int one_file(pol_env *env, const pol_policy *pol, const char *path) {
 }
 
 static int run(const char *schema_path, const char **dirs, int ndirs,
-               char **files, int nfiles) {
+               int flags, char **files, int nfiles) {
   pol_env *env;
   pol_policy *pol = NULL;
   if (pol_env_new(NULL, &env) != POL_OK)
     return cli_out_of_memory();
   int status = cli_env_setup(env, dirs, ndirs, NULL, 0);
   if (status == EXIT_OK)
-    status = schema(env, schema_path, &pol);
+    status = schema(env, schema_path, flags, &pol);
   for (int i = 0; status != EXIT_USAGE && pol && i < nfiles; i++) {
     int rc = one_file(env, pol, files[i]);
     if (rc > status)
@@ -93,7 +93,8 @@ static int run(const char *schema_path, const char **dirs, int ndirs,
 int cmd_validate(int argc, char **argv) {
   const char *schema_path = NULL, *v;
   const char **dirs = calloc((size_t)argc, sizeof *dirs);
-  int ndirs = 0, i = 1, status = EXIT_OK;
+  int ndirs = 0, i = 1, status = EXIT_OK, d;
+  cli_diag_opts diag = CLI_DIAG_OPTS_INIT;
   if (!dirs)
     return cli_out_of_memory();
   for (; i < argc && status == EXIT_OK; i++) {
@@ -109,7 +110,9 @@ int cmd_validate(int argc, char **argv) {
       free(dirs);
       return EXIT_OK;
     }
-    if ((v = cli_opt_value(argc, argv, &i, "--schema")))
+    if ((d = cli_diag_opt("validate", argc, argv, &i, &diag)))
+      status = d == 1 ? EXIT_OK : d;
+    else if ((v = cli_opt_value(argc, argv, &i, "--schema")))
       schema_path = v;
     else if (!strncmp(a, "-I", 2) && (a[2] || i + 1 < argc))
       dirs[ndirs++] = a[2] ? a + 2 : argv[++i];
@@ -119,7 +122,8 @@ int cmd_validate(int argc, char **argv) {
   if (status == EXIT_OK && i >= argc)
     status = usage_error("missing FACTS", NULL);
   if (status == EXIT_OK)
-    status = run(schema_path, dirs, ndirs, argv + i, argc - i);
+    status = run(schema_path, dirs, ndirs, cli_diag_flags(&diag), argv + i,
+                 argc - i);
   free(dirs);
   return status;
 }

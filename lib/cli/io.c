@@ -1,6 +1,7 @@
 /*
  * io.c: reading inputs whole, with a size bound, and reporting errors the
- * same way everywhere: "policyc: PATH: reason".
+ * same way everywhere: "policyc: PATH: reason"; the options every command
+ * shares (how diagnostics are shown).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -34,6 +35,13 @@ int cli_failed(int rc, const char *msg, int status) {
   return status;
 }
 
+/* The next capacity of a buffer of [cap] bytes: doubled, but never past
+ * one byte more than CLI_MAX_INPUT, so that an input of exactly the limit
+ * is read whole and one byte more is what proves an input too large. */
+static size_t grow(size_t cap) {
+  return cap * 2 > CLI_MAX_INPUT ? CLI_MAX_INPUT + 1 : cap * 2;
+}
+
 static bool read_fd(int fd, const char *path, cli_input *in) {
   size_t cap = 65536, len = 0;
   char *buf = malloc(cap + 1);
@@ -43,12 +51,12 @@ static bool read_fd(int fd, const char *path, cli_input *in) {
       return false;
     }
     if (len == cap) {
-      if (cap >= CLI_MAX_INPUT) {
+      if (len > CLI_MAX_INPUT) {
         cli_error("%s: input larger than %zu MiB", path, CLI_MAX_INPUT >> 20);
         free(buf);
         return false;
       }
-      cap *= 2;
+      cap = grow(cap);
       char *nb = realloc(buf, cap + 1);
       if (!nb)
         free(buf);
@@ -73,20 +81,35 @@ static bool read_fd(int fd, const char *path, cli_input *in) {
   return true;
 }
 
-bool cli_read(const char *path, cli_input *in) {
-  if (strcmp(path, "-") == 0)
-    return read_fd(STDIN_FILENO, "<stdin>", in);
-  int fd = open(path, O_RDONLY);
+int cli_open(const char *path) {
+  /* O_NONBLOCK: opening a FIFO waits for a writer, for ever if none
+   * comes; without the wait, a FIFO nobody writes reads as empty */
+  int fd = open(path, O_RDONLY | O_NONBLOCK);
   if (fd < 0) {
     cli_error("%s: %s", path, strerror(errno));
-    return false;
+    return -1;
   }
   struct stat st;
   if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
     cli_error("%s: is a directory", path);
     close(fd);
-    return false;
+    return -1;
   }
+  int fl = fcntl(fd, F_GETFL);
+  if (fl < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) < 0) {
+    cli_error("%s: %s", path, strerror(errno));
+    close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+bool cli_read(const char *path, cli_input *in) {
+  if (strcmp(path, "-") == 0)
+    return read_fd(STDIN_FILENO, "<stdin>", in);
+  int fd = cli_open(path);
+  if (fd < 0)
+    return false;
   bool ok = read_fd(fd, path, in);
   close(fd);
   return ok;
@@ -157,4 +180,48 @@ int cli_env_setup(pol_env *env, const char *const *dirs, int ndirs,
       return EXIT_USAGE;
     }
   return EXIT_OK;
+}
+
+int cli_when(const char *v) {
+  if (!strcmp(v, "auto"))
+    return -1;
+  return !strcmp(v, "always") ? 1 : !strcmp(v, "never") ? 0 : -2;
+}
+
+/* NO_COLOR (no-color.org): set and not empty means no colour, unless
+ * the command line asks for it. */
+bool cli_color(int when, int fd) {
+  const char *no = getenv("NO_COLOR");
+  return when < 0 ? isatty(fd) && !(no && *no) : when == 1;
+}
+
+int cli_diag_opt(const char *cmd, int argc, char **argv, int *i,
+                 cli_diag_opts *o) {
+  const char *v;
+  int *slot = NULL;
+  if ((v = cli_opt_value(argc, argv, i, "--excerpt")))
+    slot = &o->excerpt;
+  else if ((v = cli_opt_value(argc, argv, i, "--color")))
+    slot = &o->color;
+  if (!slot)
+    return 0;
+  if ((*slot = cli_when(v)) < -1)
+    return cli_usage_error(cmd, "bad value (auto, always, never): ", v);
+  return 1;
+}
+
+/* auto|always|never, as cli_parse numbers them, to -1, 1, 0 */
+static int when_of_choice(int choice) {
+  return choice == 0 ? -1 : choice == 1 ? 1 : 0;
+}
+
+int cli_diag_choice_flags(int excerpt, int color) {
+  cli_diag_opts o = {when_of_choice(excerpt), when_of_choice(color)};
+  return cli_diag_flags(&o);
+}
+
+int cli_diag_flags(const cli_diag_opts *o) {
+  bool excerpt = o->excerpt < 0 ? isatty(STDERR_FILENO) : o->excerpt == 1;
+  return (excerpt ? POL_RENDER_EXCERPT : 0) |
+         (cli_color(o->color, STDERR_FILENO) ? POL_RENDER_COLOR : 0);
 }

@@ -96,5 +96,10 @@ int main(int argc, char **argv) {
   }
   int status = run(argc, args);
   free(args);
+  /* the last word on standard output for every command, --help included:
+   * output that did not reach its file is never success. A command that
+   * saw the error said so and returned EXIT_INPUT already. */
+  if (status < EXIT_INPUT && !cli_flush_stdout())
+    status = EXIT_INPUT;
   return status;
 }

@@ -42,6 +42,17 @@ int cli_parse(const char *cmd, const char *usage, const cli_opt *opts,
               int nopts, int argc, char **argv, cli_list *rest);
 void cli_list_free(cli_list *l);
 
+/* --excerpt and --color (cli.h, cli_diag_choice_flags) as entries of an
+ * option table, the same in every command that prints compile errors;
+ * [ex] and [co] point to ints (0 auto, 1 always, 2 never). */
+#define CLI_WHEN_CHOICES "auto|always|never"
+#define CLI_DIAG_OPTS(ex, co)                                              \
+  {"--excerpt", OPT_CHOICE, (ex), NULL, CLI_WHEN_CHOICES,                  \
+   "source line and caret under compile errors (auto: on a terminal)"},    \
+  {"--color", OPT_CHOICE, (co), NULL, CLI_WHEN_CHOICES,                    \
+   "colours in compile errors (auto: on a terminal, unless NO_COLOR is "   \
+   "set)"}
+
 /* The number of entries of the array [a] (an option table). */
 #define CLI_COUNT(a) ((int)(sizeof(a) / sizeof((a)[0])))
 

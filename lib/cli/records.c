@@ -50,17 +50,9 @@ static void stop_at(unsigned char *t, const char *bytes) {
 
 reader *reader_open(const char *path, size_t max_record) {
   bool in = strcmp(path, "-") == 0;
-  int fd = in ? STDIN_FILENO : open(path, O_RDONLY);
-  if (fd < 0) {
-    cli_error("%s: %s", path, strerror(errno));
+  int fd = in ? STDIN_FILENO : cli_open(path);
+  if (fd < 0)
     return NULL;
-  }
-  struct stat st;
-  if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
-    cli_error("%s: is a directory", path);
-    close(fd);
-    return NULL;
-  }
   reader *r = calloc(1, sizeof *r);
   if (r)
     r->name = strdup(in ? "<stdin>" : path);

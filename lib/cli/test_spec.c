@@ -33,43 +33,13 @@ void test_error(const test_file *t, unsigned line, unsigned col,
 
 /* ==== suggestions ======================================================== */
 
-/* Edit distance of [a] and [b], case-blind, capped at 9. */
-static int distance(const char *a, const char *b) {
-  size_t n = strlen(b);
-  int row[64];
-  if (n >= 64 || strlen(a) >= 64)
-    return 9;
-  for (size_t j = 0; j <= n; j++)
-    row[j] = (int)j;
-  for (size_t i = 1; a[i - 1]; i++) {
-    int diag = row[0];
-    row[0] = (int)i;
-    for (size_t j = 1; j <= n; j++) {
-      int up = row[j];
-      char x = a[i - 1] | 0x20, y = b[j - 1] | 0x20;
-      int best = diag + (x != y);
-      best = up + 1 < best ? up + 1 : best;
-      best = row[j - 1] + 1 < best ? row[j - 1] + 1 : best;
-      diag = up;
-      row[j] = best;
-    }
-  }
-  return row[n] < 9 ? row[n] : 9;
-}
-
-/* The one of the NULL-ended [words] nearest [s] (at most a third of its
- * letters off), or NULL. */
+/* The one of the NULL-ended [words] nearest [s], by the library's rule
+ * for every "did you mean" (pol_suggest), or NULL. */
 static const char *nearest(const char *s, const char *const *words) {
-  const char *best = NULL;
-  int d = 3;
-  for (; *words; words++) {
-    int k = distance(s, *words);
-    if (k < d || (k == d && !best && k <= (int)strlen(s) / 3)) {
-      best = *words;
-      d = k;
-    }
-  }
-  return best;
+  size_t n = 0;
+  while (words[n])
+    n++;
+  return pol_suggest(s, words, n);
 }
 
 /* "; did you mean 'x'?" into [buf], or "". */

@@ -19,7 +19,7 @@
 
 Usage: check_formats.py POLICYC BENCH_GEN OUTDIR
 """
-import concurrent.futures, csv, io, json, os, re, shutil, subprocess, sys, time
+import concurrent.futures, csv, html, io, json, os, re, shutil, subprocess, sys, time
 import xml.etree.ElementTree as ET
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -211,10 +211,26 @@ def chromium():
     return None
 
 
+def html_questions(policyc, page):
+    """Each vendor section lists the questions --format questions-json
+    gives that vendor, in its order, text and all."""
+    qs = json.loads(run(policyc, "questions-json", lang="ja"))["vendors"]
+    sections = page.split('<section class="vendor"')[1:]
+    check(len(sections) == len(qs), "html: %d sections, %d question lists"
+          % (len(sections), len(qs)))
+    for sec, v in zip(sections, qs):
+        items = [html.unescape(t) for t in
+                 re.findall(r'<li class="question[^"]*"><p>(.*?)</p>', sec)]
+        want = [q["text"] for q in v["questions"]]
+        check(items == want, "html: %s: %d questions, questions-json has %d"
+              % (v["vendor"], len(items), len(want)))
+
+
 def test_html(policyc, rep, outdir):
     page = os.path.join(outdir, "report.html")
     with open(page, "wb") as f:
         f.write(run(policyc, "html", lang="ja"))
+    html_questions(policyc, open(page, encoding="utf-8").read())
     browser = chromium()
     if not browser:
         print("html: skipped: chromium not installed (Debian package "

@@ -163,7 +163,7 @@ static void expect_error(const char *src, const char *msg, unsigned col) {
 
 static void compile_errors(void **state) {
   (void)state;
-  expect_error("size(1, 2)", "wrong number of arguments to 'size'", 1);
+  expect_error("size(1, 2)", "function 'size' takes 1 argument, got 2", 1);
   expect_error("1 + has(x[0])", "has() needs a field selection", 9);
   expect_error("[1].all(x, has(x))", "is a macro's variable", 16);
   expect_error("[1].all(1, true)", "expected a variable name here", 9);

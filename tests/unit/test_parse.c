@@ -335,14 +335,18 @@ static void test_literal_string_errors(void **state) {
 
 static void test_literal_utf8_errors(void **state) {
   (void)state;
-  ERR("'\xff'", "1:2: invalid UTF-8 in string literal");
-  ERR("'a\xc3'", "1:3: invalid UTF-8 in string literal");
-  ERR("'\xed\xa0\x80'", "1:2: invalid UTF-8 in string literal"); /* U+D800 */
-  ERR("'\xc0\xaf'", "1:2: invalid UTF-8 in string literal");     /* overlong */
-  ERR("b'\xff'", "1:3: invalid UTF-8 in string literal");
-  ERR("r'\xf5\x80\x80\x80'", "1:3: invalid UTF-8 in string literal");
-  ERR("a \xff b", "1:3: invalid UTF-8 in source");
-  ERR("1 // caf\xe9\n", "1:9: invalid UTF-8 in comment");
+  /* the whole source is checked first: one message, at the first bad
+   * byte, wherever it is */
+  ERR("'\xff'", "1:2: invalid UTF-8 (byte 0xFF)");
+  ERR("'a\xc3'", "1:3: invalid UTF-8 (byte 0xC3)");
+  ERR("'\xed\xa0\x80'", "1:2: invalid UTF-8 (byte 0xED)"); /* U+D800 */
+  ERR("'\xc0\xaf'", "1:2: invalid UTF-8 (byte 0xC0)");     /* overlong */
+  ERR("b'\xff'", "1:3: invalid UTF-8 (byte 0xFF)");
+  ERR("r'\xf5\x80\x80\x80'", "1:3: invalid UTF-8 (byte 0xF5)");
+  ERR("a \xff b", "1:3: invalid UTF-8 (byte 0xFF)");
+  ERR("1 // caf\xe9\n", "1:9: invalid UTF-8 (byte 0xE9)");
+  ERR("'\xff' +\n'\xff' + '\xfe'\n+ '\xfd'",
+      "1:2: invalid UTF-8 (byte 0xFF); 2 more lines hold such bytes");
 }
 
 /* ==== precedence and associativity ==== */
@@ -468,13 +472,12 @@ static void test_messages(void **state) {
 
 static void test_reserved_words(void **state) {
   (void)state;
-  ERR("if", "1:1: reserved word 'if' cannot be used as an identifier");
-  ERR("while(x)", "1:1: reserved word 'while' cannot be used as an "
-                  "identifier");
-  ERR(".let", "1:2: reserved word 'let' cannot be used as an identifier");
+  ERR("if", "1:1: reserved word 'if' cannot be used as a name");
+  ERR("while(x)", "1:1: reserved word 'while' cannot be used as a name");
+  ERR(".let", "1:2: reserved word 'let' cannot be used as a name");
   ERR("[var, as]",
-      "1:2: reserved word 'var' cannot be used as an identifier\n"
-      "1:7: reserved word 'as' cannot be used as an identifier");
+      "1:2: reserved word 'var' cannot be used as a name\n"
+      "1:7: reserved word 'as' cannot be used as a name");
   static const char *const words[] = {
       "as", "break", "const", "continue", "else", "for", "function", "if",
       "import", "let", "loop", "package", "namespace", "return", "var",
@@ -595,13 +598,30 @@ static void test_syntax_error_expected(void **state) {
 
 static void test_lexical_errors(void **state) {
   (void)state;
-  ERR("a = b", "1:3: unexpected character '='; did you mean '=='?");
-  ERR("a & b", "1:3: unexpected character '&'; did you mean '&&'?");
-  ERR("a | b", "1:3: unexpected character '|'; did you mean '||'?");
-  ERR("a # b", "1:3: unexpected character '#'");
+  ERR("a = b", "1:3: '=' is not a comparison");
+  ERR("a & b", "1:3: '&' is not an operator");
+  ERR("a | b", "1:3: '|' is not an operator");
+  ERR("a # b", "1:3: '#' does not start a comment");
+  ERR("a => b", "1:3: '=>' is not an operator");
+  ERR("a =< b", "1:3: '=<' is not an operator");
+  ERR("a <> b", "1:3: '<>' is not an operator");
+  ERR("a or b", "1:3: 'or' is not an operator in CEL");
+  ERR("a and b", "1:3: 'and' is not an operator in CEL");
   ERR("@", "1:1: unexpected character '@'");
+  /* a run of them is one mistake; the next run is another */
+  ERR("[a @@@, b ~~]", "1:4: unexpected characters '@@@'\n"
+                       "1:11: unexpected characters '~~'");
   ERR("a + \x01", "1:5: unexpected character U+0001");
-  ERR("x + あ", "1:5: unexpected character 'あ'");
+  ERR("x + あ", "1:5: 'あ' cannot be a name: names are ASCII letters, "
+                "digits and '_'");
+  ERR("x ＞＝ ７", "1:3: full-width '＞＝ ７' in code");
+  ERR("（ｘ） ＞ 1 ＆＆ ｙ", "1:1: full-width '（ｘ） ＞ 1 ＆＆ ｙ' in code");
+  ERR("x ＞＝ 7 && y == \"７\"", "1:3: full-width '＞＝' in code");
+  ERR("x　>= 7", "1:2: full-width space in code");
+  ERR("x ≧ 7", "1:3: non-ASCII '≧' in code");
+  ERR("“a” + ‘b’", "1:1: curly quotes do not make a string\n"
+                   "1:7: curly quotes do not make a string");
+  ERR("「a」", "1:1: Japanese brackets do not make a string");
   ERR("a.`b!`", "1:3: invalid character in quoted identifier");
   ERR("a.``", "1:3: invalid character in quoted identifier");
   ERR("a.`b", "1:3: unterminated quoted identifier");
@@ -619,10 +639,10 @@ static void test_recovery(void **state) {
       "1:5: unexpected '+'\n1:16: expected ':', found '5'");
   ERR("T{a: +, b: 1, c 2, d: 3}",
       "1:6: unexpected '+'\n1:17: expected ':', found '2'");
-  ERR("[a # b, c @]",
-      "1:4: unexpected character '#'\n1:11: unexpected character '@'");
+  ERR("[a # b, c @]", "1:4: '#' does not start a comment");
+  ERR("[a, c @]", "1:7: unexpected character '@'");
   ERR("[if, '\\q', 99999999999999999999, 1 +]",
-      "1:2: reserved word 'if' cannot be used as an identifier\n"
+      "1:2: reserved word 'if' cannot be used as a name\n"
       "1:7: invalid escape sequence '\\q'\n"
       "1:12: integer literal out of range\n"
       "1:37: unexpected ']'");
@@ -735,7 +755,7 @@ static void test_parse_adds_to_existing_list(void **state) {
   diag_list d;
   arena_init(&a, 0, NULL);
   diag_init(&d, "<expr>", "1 + 2", 5, NULL);
-  diag_add(&d, (span){0, 1, 1, 1}, "an earlier error");
+  diag_add(&d, DC_SYNTAX, (span){0, 1, 1, 1}, "an earlier error");
   /* Only errors of this parse make it fail. */
   assert_non_null(parse_expr(&a, &d));
   assert_int_equal(d.n, 1);
@@ -835,7 +855,7 @@ static const char *render(const diag_list *d, bool excerpt) {
   sbuf b;
   sb_init(&b, NULL);
   for (size_t i = 0; i < d->n; i++)
-    diag_render(d, i, excerpt, &b);
+    diag_render(d, i, excerpt ? DIAG_EXCERPT : 0, &b);
   free(g_text);
   g_text = strdup(b.p);
   sb_free(&b);
@@ -846,53 +866,65 @@ static void test_diag_render(void **state) {
   (void)state;
   parse("1 + foo(\n  a b\n)");
   assert_string_equal(render(&g_diags, false),
-                      "<expr>:2:5: expected ',' or ')', found 'b'\n");
+                      "<expr>:2:5: error[E0101]: expected ',' or ')', "
+                      "found 'b'\n");
   assert_string_equal(render(&g_diags, true),
-                      "<expr>:2:5: expected ',' or ')', found 'b'\n"
-                      "  a b\n"
-                      "    ^\n");
+                      "<expr>:2:5: error[E0101]: expected ',' or ')', "
+                      "found 'b'\n"
+                      " 2 |   a b\n"
+                      "   |     ^\n");
 }
 
 static void test_diag_render_span(void **state) {
   (void)state;
   parse("x + 99999999999999999999 + y");
   assert_string_equal(render(&g_diags, true),
-                      "<expr>:1:5: integer literal out of range\n"
-                      "x + 99999999999999999999 + y\n"
-                      "    ^~~~~~~~~~~~~~~~~~~~\n");
+                      "<expr>:1:5: error[E0009]: integer literal out of "
+                      "range\n"
+                      " 1 | x + 99999999999999999999 + y\n"
+                      "   |     ^~~~~~~~~~~~~~~~~~~~\n");
 }
 
 static void test_diag_render_unicode_tabs(void **state) {
   (void)state;
   parse("\t'日本語' + '\\q'");
   assert_string_equal(render(&g_diags, true),
-                      "<expr>:1:11: invalid escape sequence '\\q'\n"
-                      "\t'日本語' + '\\q'\n"
-                      "\t            ^~\n"); /* wide: 2 cells */
+                      "<expr>:1:11: error[E0008]: invalid escape sequence "
+                      "'\\q'\n"
+                      " 1 | \t'日本語' + '\\q'\n"
+                      "   | \t            ^~\n" /* wide: 2 cells */
+                      "  hint: a backslash starts an escape (\\n, \\t, "
+                      "\\u3042): write \\\\ for a backslash, or a raw "
+                      "string r\"...\"\n");
   parse("\"é\" + 9223372036854775808\r\n");
   assert_string_equal(render(&g_diags, true),
-                      "<expr>:1:7: integer literal out of range\n"
-                      "\"é\" + 9223372036854775808\n"
-                      "      ^~~~~~~~~~~~~~~~~~~\n");
+                      "<expr>:1:7: error[E0009]: integer literal out of "
+                      "range\n"
+                      " 1 | \"é\" + 9223372036854775808\n"
+                      "   |       ^~~~~~~~~~~~~~~~~~~\n");
 }
 
 static void test_diag_render_multiline_span(void **state) {
   (void)state;
   parse("a + '''abc\ndef");
   assert_string_equal(render(&g_diags, true),
-                      "<expr>:1:5: unterminated string literal\n"
-                      "a + '''abc\n"
-                      "    ^~~\n");
+                      "<expr>:1:5: error[E0007]: unterminated string "
+                      "literal\n"
+                      " 1 | a + '''abc\n"
+                      "   |     ^~~\n"
+                      "  hint: close it with the same quote on the same "
+                      "line; a text over several lines goes in triple "
+                      "quotes \"\"\"...\"\"\"\n");
   parse("a +\n");
   assert_string_equal(render(&g_diags, true),
-                      "<expr>:1:4: unexpected end of input\n"
-                      "a +\n"
-                      "   ^\n");
+                      "<expr>:1:4: error[E0101]: unexpected end of input\n"
+                      " 1 | a +\n"
+                      "   |    ^\n");
   parse("");
   assert_string_equal(render(&g_diags, true),
-                      "<expr>:1:1: unexpected end of input\n"
-                      "\n"
-                      "^\n");
+                      "<expr>:1:1: error[E0101]: unexpected end of input\n"
+                      " 1 | \n"
+                      "   | ^\n");
 }
 
 static void test_diag_list(void **state) {
@@ -912,15 +944,19 @@ static void test_diag_list(void **state) {
   assert_int_equal(s.off, strlen(src));
   assert_int_equal(s.col, 2);
   for (int i = 0; i < 150; i++)
-    diag_add(&d, s, "error %d of %s", i, "many");
+    diag_add(&d, DC_SYNTAX, s, "error %d of %s", i, "many");
   assert_int_equal(d.n, 100); /* later ones are dropped */
   assert_string_equal(d.items[99].msg, "error 99 of many");
+  diag_hint(&d, "dropped with it"); /* the 150th was not recorded */
+  assert_null(d.items[99].hint);
   sbuf b;
   sb_init(&b, NULL);
-  diag_render(&d, 1000, true, &b); /* out of range: nothing */
+  diag_render(&d, 1000, DIAG_EXCERPT, &b); /* out of range: nothing */
   assert_int_equal(b.len, 0);
-  diag_render(&d, 7, true, &b);
-  assert_string_equal(b.p, "f.pol:3:2: error 7 of many\nf\n ^\n");
+  diag_render(&d, 7, DIAG_EXCERPT, &b);
+  assert_string_equal(b.p, "f.pol:3:2: error[E0101]: error 7 of many\n"
+                           " 3 | f\n"
+                           "   |  ^\n");
   sb_free(&b);
   diag_free(&d);
   diag_free(&d); /* twice is harmless */

@@ -292,8 +292,13 @@ static void test_japanese(void **state) {
   (void)state;
   /* Ids are ASCII identifiers; titles and messages any UTF-8 text. */
   AST("must 暗号 \"保存データを暗号化すること\": a",
-      "error: 1:6: unexpected character '暗'\n"
-      "1:7: unexpected character '号'");
+      "error: 1:6: '暗号' cannot be a name: names are ASCII letters, "
+      "digits and '_'");
+  AST("rule バックアップ {\n  title 「バックアップ」\n  require a ＞＝ ７\n}",
+      "error: 1:6: 'バックアップ' cannot be a name: names are ASCII "
+      "letters, digits and '_'\n"
+      "2:9: Japanese brackets do not make a string\n"
+      "3:13: full-width '＞＝ ７' in code");
   AST("must enc \"保存データを暗号化すること\": a",
       "(POLICY (RULE enc (CLAUSE severity (IDENT must)) "
       "(CLAUSE title (STRING_LIT \"保存データを暗号化すること\")) "
@@ -455,11 +460,16 @@ static void test_wrapping(void **state) {
   /* Anywhere else it ends the statement. */
   AST("a\nb", "(POLICY (RULE (CLAUSE require (IDENT a))) "
               "(RULE (CLAUSE require (IDENT b))))");
-  ERR("a\n&& b", "2:1: unexpected '&&'");
+  ERR("a\n&& b", "2:1: a line cannot start with '&&'");
+  ERR("a\n\n  // c\n  in b", "4:3: a line cannot start with 'in'");
+  ERR("a\nor b", "2:1: a line cannot start with 'or'");
+  AST("a\n-b", "(POLICY (RULE (CLAUSE require (IDENT a))) "
+              "(RULE (CLAUSE require (UNARY - (IDENT b)))))");
   AST("a\n.b", "(POLICY (RULE (CLAUSE require (IDENT a))) "
               "(RULE (CLAUSE require (IDENT .b))))");
   ERR("rule r {\n  require a\n    || b\n}",
-      "3:5: expected '}', found '||'");
+      "3:5: a line cannot start with '||'");
+  ERR("rule r {\n  require (a\n    || b\n}", "4:1: expected ')', found '}'");
 }
 
 static void test_semicolons(void **state) {
@@ -513,7 +523,9 @@ static void test_comments(void **state) {
   AST("a // '//' \"//\"\n'//' == b",
       "(POLICY (RULE (CLAUSE require (IDENT a))) (RULE (CLAUSE require "
       "(BINARY == (STRING_LIT \"//\") (IDENT b)))))");
-  ERR("a // \xff\n", "1:6: invalid UTF-8 in comment");
+  ERR("a // \xff\n", "1:6: invalid UTF-8 (byte 0xFF)");
+  ERR("# c\na", "1:1: '#' does not start a comment");
+  AST("\xEF\xBB\xBF" "a", "(POLICY (RULE (CLAUSE require (IDENT a))))");
 }
 
 static void test_keywords_as_names(void **state) {
@@ -629,6 +641,11 @@ static void test_spans(void **state) {
 
 static void test_errors_statements(void **state) {
   (void)state;
+  ERR("rulee r { require a }", "1:1: unknown statement 'rulee'");
+  ERR("mustt r: a\nok\nimprot \"x\"", "1:1: unknown statement 'mustt'\n"
+                                      "3:1: unknown statement 'improt'");
+  ERR("musty the: a", "1:1: unknown statement 'musty'");
+  ERR("backup generations", "1:8: unexpected 'generations'");
   ERR("policy", "1:7: expected string literal, found end of input");
   ERR("policy p {}", "1:8: expected string literal, found 'p'");
   ERR("policy \"p\"", "1:11: expected '{', found end of input");
@@ -642,14 +659,14 @@ static void test_errors_statements(void **state) {
   ERR("let = 1", "1:5: expected identifier, found '='");
   ERR("let 5 = 1", "1:5: expected identifier, found '5'");
   ERR("let if = 1",
-      "1:5: reserved word 'if' cannot be used as an identifier");
+      "1:5: reserved word 'if' cannot be used as a name");
   ERR("let x", "1:6: expected '=', found end of input");
   ERR("let x y", "1:7: expected '=', found 'y'");
   ERR("let x == 1", "1:7: expected '=', found '=='");
   ERR("let x =", "1:8: unexpected end of input");
   ERR("let x = 1 = 2",
-      "1:11: unexpected character '='; did you mean '=='?");
-  ERR("a = b", "1:3: unexpected character '='; did you mean '=='?");
+      "1:11: '=' is not a comparison");
+  ERR("a = b", "1:3: '=' is not a comparison");
   ERR("rule", "1:5: expected identifier, found end of input");
   ERR("rule 5 {}", "1:6: expected identifier, found '5'");
   ERR("rule r", "1:7: expected '{', found end of input");
@@ -685,6 +702,7 @@ static void test_errors_clauses(void **state) {
   ERR("rule r { must }",
       "1:10: unknown clause 'must' (expected one of: title, severity, "
       "refs, when, require, message, ask)");
+  ERR("rule r {\n  require a\nmust s: b", "3:1: expected '}', found 'must'");
   ERR("policy \"p\" { severity must }",
       "1:14: unknown clause 'severity' (expected one of: title, version, "
       "description)");
@@ -772,9 +790,11 @@ static void test_render(void **state) {
   parse("rule r {\n\ttitle \"表題\"\n\tseverity high\n}");
   sbuf b;
   sb_init(&b, NULL);
-  diag_render(&g_diags, 0, true, &b);
-  assert_string_equal(b.p, "p.pol:3:11: severity must be must, should or "
-                           "may\n\tseverity high\n\t         ^~~~\n");
+  diag_render(&g_diags, 0, DIAG_EXCERPT, &b);
+  assert_string_equal(b.p, "p.pol:3:11: error[E0107]: severity must be "
+                           "must, should or may\n"
+                           " 3 | \tseverity high\n"
+                           "   | \t         ^~~~\n");
   sb_free(&b);
 }
 
@@ -829,12 +849,16 @@ static void test_recovery_brackets(void **state) {
       "1:13: expected ',' or ')', found 'c'\n"
       "2:12: expected ',' or ']', found '2'\n"
       "3:11: unexpected '1'");
-  /* The error may only show on the next line, which then goes too. */
+  /* The error may only show on the next line, which then goes too; when
+   * that line starts a statement, the bracket left open is the mistake. */
   ERR("let y = {1: 2\n"
       "must b: 1\n"
       "must c: 1 1\n",
-      "2:1: expected ',' or '}', found 'must'\n"
+      "1:9: '{' is not closed\n"
       "3:11: unexpected '1'");
+  ERR("let y = {1: 2\n"
+      "3: 4}\n",
+      "2:1: expected ',' or '}', found '3'");
   /* An error inside well-closed brackets over several lines: the stray
    * closer after the line that was closed is dropped. */
   ERR("must x: f(\n"
@@ -843,7 +867,7 @@ static void test_recovery_brackets(void **state) {
       ")\n"
       "let y = = 2\n",
       "2:5: expected ',' or ')', found 'b'\n"
-      "5:9: unexpected character '='; did you mean '=='?");
+      "5:9: '=' is not a comparison");
   ERR("rule r {\n"
       "  refs [\n"
       "    \"A\"\n"
@@ -1013,11 +1037,10 @@ static void test_expression_mode(void **state) {
                       "error: 1:2: unexpected character ';'");
   assert_string_equal(
       dump_as("let x = 1", true),
-      "error: 1:1: reserved word 'let' cannot be used as an identifier\n"
+      "error: 1:1: reserved word 'let' cannot be used as a name\n"
       "1:5: unexpected 'x'");
   assert_string_equal(dump_as("x = 1", true),
-                      "error: 1:3: unexpected character '='; did you mean "
-                      "'=='?");
+                      "error: 1:3: '=' is not a comparison");
   assert_string_equal(dump_as("", true),
                       "error: 1:1: unexpected end of input");
 }

@@ -1,8 +1,10 @@
 /*
- * test_schema.c: the fact schema checker (lib/schema.c) through
- * policy_compile: unknown paths with suggestions, type mismatches, and
- * everything that must NOT be taken for a fact (macro variables, binds,
- * lets, type names, function namespaces).
+ * test_schema.c: the fact schema (lib/schema.c) and the checker of
+ * names and types (lib/check.c) through policy_compile: unknown paths
+ * and names with suggestions, type mismatches, conditions that are not
+ * bool, methods on the wrong receiver, and everything that must NOT be
+ * taken for a fact (macro variables, binds, lets, type names, function
+ * namespaces); each mistake reported once.
  */
 #include "harness.h"
 
@@ -20,8 +22,8 @@ static const char decls[] =
     "fact subprocessors: list(map(string, string))\n"
     "fact availability.percent: double\n";
 
-/* Compile [decls] + [rules]; return the first diagnostic's message, or
- * NULL if it compiled. */
+/* Compile [decls] + [rules]; return the first diagnostic's message (and
+ * its hint after " / "), or NULL if it compiled. */
 static char msg[512];
 static const char *compile(const char *rules) {
   char src[4096];
@@ -33,7 +35,8 @@ static const char *compile(const char *rules) {
   for (size_t i = 0; i < ds.n && !r; i++)
     if (ds.lists[i]->n) {
       const diag *d = &ds.lists[i]->items[0];
-      snprintf(msg, sizeof msg, "%u:%u: %s", d->sp.line, d->sp.col, d->msg);
+      snprintf(msg, sizeof msg, "%u:%u: %s%s%s", d->sp.line, d->sp.col,
+               d->msg, d->hint ? " / " : "", d->hint ? d->hint : "");
       r = msg;
     }
   policy_free(p);
@@ -44,18 +47,19 @@ static const char *compile(const char *rules) {
 static void unknown_fact_gets_a_suggestion(void **state) {
   (void)state;
   assert_string_equal(compile("must r: backup.generation >= 7\n"),
-                      "8:9: unknown fact 'backup.generation', did you mean "
+                      "8:9: unknown fact 'backup.generation' / did you mean "
                       "'backup.generations'?");
   assert_string_equal(compile("must r: incident.hours < 3\n"),
-                      "8:9: unknown fact 'incident.hours' (not declared in "
-                      "the schema)");
+                      "8:9: unknown name 'incident': not a let, a variable or "
+                      "a declared fact");
 }
 
 static void comparison_with_the_wrong_type(void **state) {
   (void)state;
   assert_string_equal(compile("must r: backup.generations == \"7\"\n"),
                       "8:9: fact 'backup.generations' is int, but is "
-                      "compared with a string");
+                      "compared with a string / write the number without "
+                      "quotes");
   assert_string_equal(compile("must r: true != backup.generations\n"),
                       "8:9: fact 'backup.generations' is int, but is "
                       "compared with a bool");
@@ -70,7 +74,7 @@ static void prefixes_and_maps_are_known(void **state) {
   assert_null(compile("must r: certifications.vendor_expiry.PMARK > "
                       "\"2026\"\n"));
   assert_string_equal(compile("must r: has(backup.enable)\n"),
-                      "8:13: unknown fact 'backup.enable', did you mean "
+                      "8:13: unknown fact 'backup.enable' / did you mean "
                       "'backup.enabled'?");
 }
 
@@ -86,7 +90,7 @@ static void locals_are_not_facts(void **state) {
                       "math.greatest(backup.generations, 1) > 0\n"));
   /* but a path inside a macro body still is checked */
   assert_string_equal(compile("must r: [1].all(x, backup.gens > x)\n"),
-                      "8:20: unknown fact 'backup.gens', did you mean "
+                      "8:20: unknown fact 'backup.gens' / did you mean "
                       "'backup.generations'?");
 }
 
@@ -146,10 +150,134 @@ static policy *compile_only(const char *src) {
   for (size_t i = 0; i < ds.n && !msg[0]; i++)
     if (ds.lists[i]->n) {
       const diag *d = &ds.lists[i]->items[0];
-      snprintf(msg, sizeof msg, "%u:%u: %s", d->sp.line, d->sp.col, d->msg);
+      snprintf(msg, sizeof msg, "%u:%u: %s%s%s", d->sp.line, d->sp.col,
+               d->msg, d->hint ? " / " : "", d->hint ? d->hint : "");
     }
   diag_set_free(&ds);
   return p;
+}
+
+/* How many diagnostics compiling [decls] + [rules] gives. */
+static size_t count(const char *rules) {
+  char src[4096];
+  snprintf(src, sizeof src, "%s%s", decls, rules);
+  diag_set ds = {0};
+  policy_paths paths = {.dirs = NULL};
+  policy_free(policy_compile(src, strlen(src), "t.pol", &paths, &ds));
+  size_t n = diag_set_count(&ds);
+  diag_set_free(&ds);
+  return n;
+}
+
+static void mistyped_lets_and_variables_are_names(void **state) {
+  (void)state;
+  assert_string_equal(compile("let allowed = [\"JP\"]\n"
+                              "must r: log.time_zone in alowed\n"),
+                      "9:26: unknown name 'alowed' / did you mean the let "
+                      "'allowed'?");
+  assert_string_equal(compile("must r: subprocessors.all(s, "
+                              "ss.jurisdiction == \"JP\")\n"),
+                      "8:30: unknown name 'ss' / did you mean the variable "
+                      "'s'?");
+  assert_string_equal(compile("must r: nothing_like_it > 1\n"),
+                      "8:9: unknown name 'nothing_like_it': not a let, a "
+                      "variable or a declared fact");
+  /* a let's mistake is reported once, however often it is used */
+  assert_int_equal(count("let x = backup.gens\nmust a: x > 1\n"
+                         "must b: x > 2\n"), 1);
+}
+
+/* A derived fact's expression goes through the same checks as a let's:
+ * each mistake in it is one diagnostic at its place, whether or not a
+ * rule reads the fact, and the prelude's derived facts (which read
+ * facts no policy declares) never turn into errors of the policy. */
+static void derived_facts_are_checked(void **state) {
+  (void)state;
+  assert_string_equal(compile("fact gens: int = sizee(backup.generations)\n"
+                              "must r: gens > 1\n"),
+                      "8:18: unknown function 'sizee' / did you mean "
+                      "'size'?");
+  assert_int_equal(count("fact gens: int = sizee(backup.generations)\n"
+                         "must r: gens > 1\nmust q: gens < 9\n"), 1);
+  assert_int_equal(count("fact gens: int = lenn(backup.generations)\n"), 1);
+  assert_string_equal(compile("fact on: bool = backup.enable\n"),
+                      "8:17: unknown fact 'backup.enable' / did you mean "
+                      "'backup.enabled'?");
+  assert_null(compile("must r: data_region == \"JP\" && "
+                      "backup_generations >= 7 && data.region == \"JP\"\n"));
+}
+
+static void unknown_calls_are_compile_errors(void **state) {
+  (void)state;
+  assert_string_equal(compile("must r: len(log.time_zone) > 1\n"),
+                      "8:9: unknown function 'len' / did you mean 'size'?");
+  assert_string_equal(compile("must r: log.time_zone.startswith(\"U\")\n"),
+                      "8:9: unknown method 'startswith' / did you mean "
+                      "'startsWith'?");
+  assert_string_equal(compile("must r: log.time_zone.includes(\"U\")\n"),
+                      "8:9: unknown method 'includes' / did you mean "
+                      "'contains'?");
+  assert_string_equal(compile("must r: size(log.time_zone, 1) > 1\n"),
+                      "8:9: function 'size' takes 1 argument, got 2 / "
+                      "size(string|bytes|list|map) -> int");
+  /* in a let no rule uses, and in one that two rules use: once */
+  assert_int_equal(count("let x = lenn(1)\nmust r: true\n"), 1);
+  assert_int_equal(count("let x = lenn(1)\nmust a: x\nmust b: x\n"), 1);
+}
+
+static void methods_need_their_receiver(void **state) {
+  (void)state;
+  assert_string_equal(compile("must r: certifications.vendor.contains("
+                              "\"ISO27001\")\n"),
+                      "8:9: method 'contains' takes a string, but its "
+                      "receiver is list(string) / to test whether a list "
+                      "holds a value, write \"ISO27001\" in "
+                      "certifications.vendor");
+  assert_string_equal(compile("must r: backup.generations.startsWith(\"7\")"
+                              "\n"),
+                      "8:9: method 'startsWith' takes a string, but its "
+                      "receiver is int");
+  assert_null(compile("must r: subprocessors.all(s, s.name.contains(\"x\"))"
+                      "\n"));
+  assert_null(compile("must r: certifications.vendor_expiry.PMARK"
+                      ".startsWith(\"2026\")\n"));
+}
+
+static void conditions_must_be_bool(void **state) {
+  (void)state;
+  assert_string_equal(compile("must r: backup.generations\n"),
+                      "8:9: 'require' must be a bool, but this is int / "
+                      "compare it, as in backup.generations >= 7");
+  assert_string_equal(compile("rule r { when log.time_zone\n require true }"
+                              "\n"),
+                      "8:15: 'when' must be a bool, but this is string / "
+                      "compare it, as in data.region == \"JP\"");
+  assert_string_equal(compile("let n = size(subprocessors)\nmust r: n\n"),
+                      "9:9: 'require' must be a bool, but this is int / "
+                      "compare it, as in backup.generations >= 7");
+  assert_null(compile("must r: backup.enabled && size(subprocessors) > 0\n"));
+  assert_string_equal(compile("must r: subprocessors[0].ok\n"),
+                      "8:9: 'require' must be a bool, but this is string / "
+                      "compare it, as in data.region == \"JP\"");
+  assert_null(compile("must r: [true, 1][0]\n")); /* not known */
+}
+
+static void message_templates_are_checked(void **state) {
+  (void)state;
+  assert_string_equal(compile("rule r { require true\n"
+                              " message \"{backup.generation} 世代\" }\n"),
+                      "9:12: in message: unknown fact 'backup.generation' / "
+                      "did you mean 'backup.generations'?");
+}
+
+static void missing_module_does_not_cascade(void **state) {
+  (void)state;
+  assert_int_equal(count("import \"no_such_consts\"\n"
+                         "must a: backup.generations >= MIN_GENS\n"
+                         "must b: log.time_zone in ZONES\n"), 1);
+  /* a typo in a declared fact is still one */
+  assert_int_equal(count("import \"no_such_consts\"\n"
+                         "must a: backup.generation >= MIN_GENS\n"), 2);
 }
 
 static void questions_and_refs(void **state) {
@@ -309,6 +437,13 @@ int main(int argc, char **argv) {
       cmocka_unit_test(declarations_are_checked),
       cmocka_unit_test(lookup_after_sorting),
       cmocka_unit_test(without_declarations_nothing_is_checked),
+      cmocka_unit_test(mistyped_lets_and_variables_are_names),
+      cmocka_unit_test(unknown_calls_are_compile_errors),
+      cmocka_unit_test(methods_need_their_receiver),
+      cmocka_unit_test(conditions_must_be_bool),
+      cmocka_unit_test(message_templates_are_checked),
+      cmocka_unit_test(missing_module_does_not_cascade),
+      cmocka_unit_test(derived_facts_are_checked),
       cmocka_unit_test(questions_and_refs),
       cmocka_unit_test(fact_clauses_are_checked),
       cmocka_unit_test(vocabulary_questions_are_fit_to_send),

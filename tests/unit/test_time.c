@@ -430,6 +430,20 @@ static void arithmetic_overflow(void **state) {
   assert_int_equal(r.as.i, TM_MAX_SEC - TM_MIN_SEC);
   assert_true(tm_neg_duration(val_duration(-TM_MAX_DUR_SEC, -999999999),
                               &r));
+  /* Nanoseconds that carry into the seconds are range-checked after the
+   * carry (issue 13): .6 s + .6 s at the limit is past it. */
+  r = val_int(42);
+  assert_false(tm_add_durations(val_duration(TM_MAX_DUR_SEC, 600000000),
+                                val_duration(0, 600000000), &r));
+  assert_false(tm_sub_durations(val_duration(-TM_MAX_DUR_SEC, -600000000),
+                                val_duration(0, 600000000), &r));
+  assert_false(tm_add_durations(val_duration(TM_MAX_DUR_SEC, 999999999),
+                                val_duration(0, 1), &r));
+  assert_int_equal(r.kind, V_INT);
+  assert_true(tm_add_durations(val_duration(TM_MAX_DUR_SEC - 1, 600000000),
+                               val_duration(0, 600000000), &r));
+  assert_int_equal(r.as.i, TM_MAX_DUR_SEC);
+  assert_int_equal(r.aux, 200000000);
   /* Invalid operands are refused, not computed with. */
   assert_false(tm_add_durations(val_duration(INT64_MAX, 0),
                                 val_duration(1, 0), &r));

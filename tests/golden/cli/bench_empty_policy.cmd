@@ -1,0 +1,1 @@
+bench empty.pol vendor-a.json

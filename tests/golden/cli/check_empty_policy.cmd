@@ -1,0 +1,1 @@
+check --color=never empty.pol vendor-a.json

@@ -1,0 +1,1 @@
+check --explain --lang=en explain.pol ../../../examples/vendors/crise-cloudbot.json

@@ -1,0 +1,1 @@
+check --format=json no-rules.pol vendor-a.json

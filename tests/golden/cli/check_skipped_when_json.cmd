@@ -1,0 +1,1 @@
+check --format=json skipped.pol skipped-vendor.json

@@ -1,0 +1,1 @@
+compile --list --excerpt=never --color=always schema_errors.pol

@@ -1,0 +1,1 @@
+compile empty.pol -o $BUILD/golden-empty.polc

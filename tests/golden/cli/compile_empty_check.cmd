@@ -1,0 +1,1 @@
+check $BUILD/golden-empty.polc vendor-a.json

@@ -1,0 +1,1 @@
+eval --color=sometimes -- '1'

@@ -1,0 +1,1 @@
+eval --excerpt=always --color=never -- 'len("a")'

@@ -1,0 +1,1 @@
+eval --facts eval-control.json -- 'int(s)'

@@ -1,0 +1,1 @@
+eval --facts stream-nul.ndjson -- 1

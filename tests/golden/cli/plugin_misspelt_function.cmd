@@ -1,0 +1,1 @@
+--plugin $BUILD/tests/sample_plugin.so compile --excerpt=always --color=never plugin_misspelt.pol -o /dev/null

@@ -1,0 +1,1 @@
+check --format=ndjson compliant.pol stream-not-object.ndjson

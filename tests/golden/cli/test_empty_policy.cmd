@@ -1,0 +1,1 @@
+test empty_policy_test.json
