@@ -5,7 +5,8 @@
  * and expressions it has loaded, keyed by a hash of their bytes.
  *
  * Memory: libpol's handles are malloc'd by libpol and live as long as
- * the backend (or until a limit GUC changes); they are reset, not freed,
+ * the backend (pol_compile's env until pol.file_imports changes); they
+ * are reset, not freed,
  * between calls, so an error thrown half-way leaves nothing behind that
  * the next call does not reset first. Everything else comes from
  * PostgreSQL memory contexts: per call from the caller's context, the
@@ -29,22 +30,28 @@
 extern int pgpol_max_steps;
 extern int pgpol_max_memory; /* kB */
 extern int pgpol_cache_size;
+extern bool pgpol_file_imports;
 
 /* The backend's libpol handles, made on first use. */
 typedef struct pgpol_state {
-  pol_env *env;     /* made with the limits below */
+  pol_env *env;     /* the cache's, ctx's and facts' env: it reads no
+                       file (POL_NO_FILE_IMPORTS), nothing here imports */
   pol_ctx *ctx;     /* its interrupt callback polls InterruptPending */
   pol_facts *facts; /* the facts of the call under way */
   fb *build;        /* scratch of the jsonb conversion */
   /* The report that last checked [facts]: a report refers to the fact
    * sets it checked, so it is reset before they are. */
   pol_report *facts_user;
-  int max_steps, max_memory; /* the GUCs when [env] was made */
+  int max_steps, max_memory; /* the limit GUCs [ctx] has */
 } pgpol_state;
 
-/* The state, made now, or made anew (and the cache emptied) when a
- * limit GUC changed since: libpol takes limits when an env is made. */
+/* The state, made now on first use. A changed limit GUC changes the
+ * ctx's limits (pol_ctx_set_limits): the cache stays. */
 pgpol_state *pgpol_state_get(void);
+/* pol_compile's env: POL_NO_FILE_IMPORTS unless pol.file_imports is on.
+ * Made on first use and made anew when the GUC changed since; no cached
+ * handle comes from it (pol_compile frees its policy once saved). */
+pol_env *pgpol_compile_env(void);
 /* [rep] is going away: the state must not reset it later. */
 void pgpol_forget_report(pol_report *rep);
 

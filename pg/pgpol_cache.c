@@ -6,7 +6,8 @@
  * that once per backend (and per parallel worker) and policy.
  *
  * At most pol.cache_size entries; a miss when full evicts the entry used
- * longest ago.
+ * longest ago. Each miss logs a DEBUG1 line. A changed limit GUC keeps
+ * the entries (it changes the ctx's limits only).
  *
  * Each call site remembers its last entry in fn_extra (by slot and id, so
  * an eviction or a flush is noticed), and takes it again without hashing
@@ -139,6 +140,11 @@ static pgpol_entry *load(pgpol_state *st, bool program, const char *p,
   e->bytes = copy;
   e->pol = pol;
   e->prog = prog;
+  /* DEBUG1, so that a test (and an operator sizing pol.cache_size) can
+   * see which calls load and which find their entry cached. Logged once
+   * the entry owns the handles, as it may throw. */
+  ereport(DEBUG1, (errmsg_internal("policyc: cache miss: loaded %s",
+                                   program ? "an expression" : "a policy")));
   return e;
 }
 
@@ -206,8 +212,7 @@ static pgpol_entry *get(FunctionCallInfo fcinfo, int argno, bool program) {
   Size len;
   pgpol_entry *e;
   uint64 h;
-  pgpol_state *st = pgpol_state_get(); /* a changed limit empties the
-                                          cache first */
+  pgpol_state *st = pgpol_state_get();
   ensure_slots();
   e = same_pointer(pn, raw);
   if (!e) {

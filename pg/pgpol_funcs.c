@@ -11,7 +11,9 @@
  * setting, because an evaluation that reaches pol.max_steps or
  * pol.max_memory fails the statement (SQLSTATE 54000) instead of turning
  * into a verdict. That is what lets them be IMMUTABLE and PARALLEL SAFE
- * (docs/postgresql.md).
+ * (docs/postgresql.md). pol_compile reads no file either, unless a
+ * superuser turns pol.file_imports on: then its result depends on the
+ * modules it imports from the server's files as well.
  */
 #include "pgpol.h"
 
@@ -29,9 +31,9 @@ PG_FUNCTION_INFO_V1(pgpol_eval);
 
 /* ==== compiling ========================================================== */
 
-/* The saved bytes of [pol] as a bytea. The buffer is libpol's (malloc),
- * so it is freed whatever palloc does. */
-static bytea *saved(pol_policy *pol) {
+/* The saved bytes of [pol] as a bytea. The buffer is libpol's (from
+ * [env]'s allocator), so it is freed whatever palloc does. */
+static bytea *saved(pol_env *env, pol_policy *pol) {
   void *buf = NULL;
   size_t len = 0;
   int rc = pol_policy_save(pol, &buf, &len);
@@ -47,7 +49,7 @@ static bytea *saved(pol_policy *pol) {
   }
   PG_FINALLY();
   {
-    free(buf);
+    pol_free(env, buf);
   }
   PG_END_TRY();
   return out;
@@ -58,14 +60,14 @@ Datum pgpol_compile(PG_FUNCTION_ARGS) {
   char *name = text_to_cstring(PG_GETARG_TEXT_PP(1));
   int len = VARSIZE_ANY_EXHDR(src), nlen = (int)strlen(name);
   const char *s = pgpol_to_utf8(VARDATA_ANY(src), &len);
-  pgpol_state *st = pgpol_state_get();
+  pol_env *env = pgpol_compile_env(); /* pol.file_imports decides */
   pol_policy *pol = NULL;
   int rc;
   name = (char *)pgpol_to_utf8(name, &nlen);
-  rc = pol_policy_compile(st->env, s, (size_t)len, name, &pol);
+  rc = pol_policy_compile(env, s, (size_t)len, name, &pol);
   if (rc != POL_OK)
-    pgpol_raise_compile(st->env, rc);
-  PG_RETURN_BYTEA_P(saved(pol));
+    pgpol_raise_compile(env, rc);
+  PG_RETURN_BYTEA_P(saved(env, pol));
 }
 
 /* ==== checking =========================================================== */
@@ -84,49 +86,19 @@ static int unknown_mode(text *t) {
   return POL_UNKNOWN_FAIL;
 }
 
-/* Whether [reason] ("file:line:col: message") is a limit that libpol
- * hit: "evaluation limit exceeded: more than N steps" or
- * "...: memory limit reached", right after the location. The report has
- * no status per rule, only this text (a gap noted in
- * docs/postgresql.md). */
-static bool limit_reason(const char *reason) {
-  static const char mark[] = ": evaluation limit exceeded: ";
-  const char *m = reason ? strstr(reason, mark) : NULL;
-  const char *p, *tail;
-  int colons = 0;
-  if (!m)
-    return false;
-  for (p = m - 1; p > reason && colons < 2; p--) /* ":line:col" */
-    if (*p == ':')
-      colons++;
-    else if (*p < '0' || *p > '9')
-      return false;
-  tail = m + sizeof mark - 1;
-  if (strcmp(tail, "memory limit reached") == 0)
-    return true;
-  return strncmp(tail, "more than ", 10) == 0 &&
-         strspn(tail + 10, "0123456789") > 0 &&
-         strcmp(tail + 10 + strspn(tail + 10, "0123456789"),
-                " steps") == 0;
-}
-
 /* A rule that reached a limit fails the statement: its verdict would
  * depend on the GUCs, not on the policy and the facts. */
 static void raise_limits(pol_report *rep, const pol_policy *pol) {
   size_t r, n = pol_policy_rule_count(pol);
-  const char *reason;
   if (pol_report_count(rep, 0, POL_ERROR) == 0)
     return;
-  for (r = 0; r < n; r++) {
-    reason = pol_report_reason(rep, 0, r);
-    if (pol_report_verdict_code(rep, 0, r) == POL_ERROR &&
-        limit_reason(reason))
+  for (r = 0; r < n; r++)
+    if (pol_report_status(rep, 0, r) == POL_ELIMIT)
       ereport(ERROR, (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-                      errmsg("%s", pstrdup(reason)),
+                      errmsg("%s", pstrdup(pol_report_reason(rep, 0, r))),
                       errdetail("In rule %s.", pol_policy_rule_id(pol, r)),
                       errhint("The limits are pol.max_steps and "
                               "pol.max_memory.")));
-  }
 }
 
 typedef struct check_call {

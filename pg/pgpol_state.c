@@ -20,8 +20,12 @@ void _PG_init(void);
 int pgpol_max_steps = 10000000;
 int pgpol_max_memory = 256 * 1024;
 int pgpol_cache_size = 16;
+bool pgpol_file_imports = false;
 
 static pgpol_state state;
+/* pol_compile's env, and the pol.file_imports it was made with. */
+static pol_env *compile_env;
+static bool compile_env_files;
 
 /* ==== GUCs =============================================================== */
 
@@ -42,6 +46,16 @@ void _PG_init(void) {
       "pol.cache_size",
       "Compiled policies and expressions each backend keeps loaded.", NULL,
       &pgpol_cache_size, 16, 1, 1024, PGC_USERSET, 0, NULL, NULL, NULL);
+  /* SUSET: a policy that imports from files makes the server read them
+   * (beside a relative name: the data directory), which a database user
+   * must not be able to ask for. */
+  DefineCustomBoolVariable(
+      "pol.file_imports",
+      "Lets pol_compile import modules from the server's files.",
+      "Off: only the built-in standard library. On: also .pol files beside "
+      "the policy's name and in the install's module directory. Only a "
+      "superuser (or a role granted SET on it) can change it.",
+      &pgpol_file_imports, false, PGC_SUSET, 0, NULL, NULL, NULL);
   MarkGUCPrefixReserved("pol");
 }
 
@@ -67,8 +81,7 @@ static void state_free(void) {
 static void state_new(void) {
   pol_config cfg;
   pol_config_init(&cfg);
-  cfg.max_steps = (uint64_t)pgpol_max_steps;
-  cfg.max_memory = (size_t)pgpol_max_memory * 1024;
+  cfg.flags = POL_NO_FILE_IMPORTS;
   if (pol_env_new(&cfg, &state.env) != POL_OK ||
       pol_ctx_new(state.env, &state.ctx) != POL_OK ||
       pol_facts_new(state.env, &state.facts) != POL_OK ||
@@ -78,17 +91,42 @@ static void state_new(void) {
                     errmsg("out of memory making the policy engine")));
   }
   pol_ctx_set_interrupt(state.ctx, interrupted, NULL);
+  state.max_steps = -1; /* pgpol_state_get sets the limits */
+}
+
+/* The limits apply from the ctx's next evaluation on; compiled and
+ * loaded handles do not depend on them, so the cache stays. */
+static void sync_limits(void) {
+  if (state.max_steps == pgpol_max_steps &&
+      state.max_memory == pgpol_max_memory)
+    return;
+  /* fails only for a NULL ctx, which a made state does not have */
+  (void)pol_ctx_set_limits(state.ctx, (uint64_t)pgpol_max_steps,
+                           (size_t)pgpol_max_memory * 1024);
   state.max_steps = pgpol_max_steps;
   state.max_memory = pgpol_max_memory;
 }
 
 pgpol_state *pgpol_state_get(void) {
-  if (state.env && (state.max_steps != pgpol_max_steps ||
-                    state.max_memory != pgpol_max_memory))
-    state_free();
   if (!state.env)
     state_new();
+  sync_limits();
   return &state;
+}
+
+pol_env *pgpol_compile_env(void) {
+  pol_config cfg;
+  if (compile_env && compile_env_files == pgpol_file_imports)
+    return compile_env;
+  pol_env_free(compile_env);
+  compile_env = NULL;
+  pol_config_init(&cfg);
+  cfg.flags = pgpol_file_imports ? 0 : POL_NO_FILE_IMPORTS;
+  if (pol_env_new(&cfg, &compile_env) != POL_OK)
+    ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY),
+                    errmsg("out of memory making the policy compiler")));
+  compile_env_files = pgpol_file_imports;
+  return compile_env;
 }
 
 void pgpol_forget_report(pol_report *rep) {

@@ -4,10 +4,10 @@
 -- Every function is a pure function of its arguments (a limit reached
 -- fails the statement rather than changing a result), so all are
 -- IMMUTABLE, STRICT (a NULL argument gives NULL, or no rows) and
--- PARALLEL SAFE. pol_compile is IMMUTABLE like to_tsvector, whose result
--- also depends on files of the installation: a policy that imports a
--- module from the install's module directory must be compiled again
--- after that file changes.
+-- PARALLEL SAFE. pol_compile reads no file unless a superuser turns
+-- pol.file_imports on; then it is IMMUTABLE like to_tsvector, whose
+-- result also depends on files of the installation: a policy that
+-- imports a module file must be compiled again after that file changes.
 
 \echo Use "CREATE EXTENSION policyc" to load this file. \quit
 

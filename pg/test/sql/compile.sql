@@ -27,9 +27,8 @@ SELECT rule, verdict, message FROM pol_verdicts(pol_compile(
 SELECT pol_compile('rule a { require x > }');
 SELECT pol_compile(E'x >= 7\ny in [JP', 'mine.pol');
 SELECT pol_compile(E'rule a { require 1 + }\nrule b { require ) }');
--- (The module directory searched depends on the build's PREFIX.)
-SELECT regexp_replace(sqlstate_of($$SELECT pol_compile('import "none"')$$),
-                      'searched: [^,]*,', 'searched: MODULEDIR,');
+-- An unknown module (pol.file_imports is off: imports.sql).
+SELECT sqlstate_of($$SELECT pol_compile('import "none"')$$);
 -- An empty policy is a policy of no rules.
 SELECT count(*) AS rules FROM pol_verdicts(pol_compile(''), '{}');
 SELECT sqlstate_of($$SELECT pol_compile('x >')$$);

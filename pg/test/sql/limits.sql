@@ -24,6 +24,24 @@ SET pol.max_steps = 0; -- no limit
 SELECT pol_compliant(p, :'list') AS unlimited FROM loops;
 RESET pol.max_steps;
 
+-- A changed limit changes the limits of the backend's engine, not what
+-- it has loaded: the cached policy is not loaded again (each load logs
+-- "policyc: cache miss" at DEBUG1), and still obeys the new limit.
+CREATE TABLE kept (p bytea);
+INSERT INTO kept SELECT pol_compile('must a: l.all(x, x > 0)', 'kept.pol');
+SET client_min_messages = debug1;
+SELECT pol_compliant(p, :'list') AS first_call_loads FROM kept;
+SELECT pol_compliant(p, :'list') AS cached FROM kept;
+SET pol.max_steps = 10;
+SELECT sqlstate_of(format('SELECT pol_compliant(%L, %L)', p, :'list'))
+       AS cached_under_new_limit FROM kept;
+RESET pol.max_steps;
+SET pol.max_memory = '1MB';
+SELECT pol_compliant(p, :'list') AS still_cached FROM kept;
+RESET pol.max_memory;
+SELECT pol_compliant(p, :'list') AS still_cached FROM kept;
+RESET client_min_messages;
+
 -- Memory: temporaries of one evaluation.
 SET pol.max_memory = '64kB';
 SHOW pol.max_memory;
