@@ -32,9 +32,17 @@ typedef struct vctx {
   const char *name;
   sbuf *out;
   size_t count;
+  size_t suggested; /* undeclared paths given a "did you mean" so far */
   locs *locs;
   char path[1024];
 } vctx;
+
+/* A suggestion compares the path with every declared one (about 120 us
+ * against the vendor schema): only the first this many undeclared paths
+ * get one, so a fact set of a million stray keys is a million lookups,
+ * not a million searches (docs/limits.md). A person reads the first
+ * few; past that, the same mistake repeats. */
+#define VALIDATE_SUGGEST_MAX 100
 
 /* ==== finding a path in the JSON text ==================================== */
 
@@ -356,7 +364,11 @@ static void walk_value(vctx *c, size_t plen, val v) {
       problem(c, c->path, "expected an object (facts are declared under "
               "it), found %s", val_kind_name(v.kind));
   } else if (!schema_known(c->p, c->path)) {
-    const char *s = schema_suggest(c->p, c->path);
+    const char *s = NULL;
+    if (c->suggested < VALIDATE_SUGGEST_MAX) {
+      c->suggested++;
+      s = schema_suggest(c->p, c->path);
+    }
     if (s)
       problem(c, c->path, "not a declared fact; did you mean '%s'?", s);
     else
@@ -401,7 +413,7 @@ size_t validate_facts(const policy *p, const char *text, size_t len,
   locs L;
   memset(&L, 0, sizeof L);
   L.m = out->m;
-  vctx c = {p, text, len, name, out, 0, &L, {0}};
+  vctx c = {p, text, len, name, out, 0, 0, &L, {0}};
   if (facts.kind != V_MAP) {
     sb_printf(out, "%s:1:1: a fact set must be a JSON object\n", name);
     return 1;

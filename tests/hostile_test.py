@@ -126,6 +126,14 @@ def main():
         expect("10^6 keys: check", st == 0 and '"compliant":true' in out,
                f"status {st}: {err}")
         expect("10^6 keys: check memory", kb < 512 * 1024, f"{kb} KB")
+        # validate: each key undeclared, one problem line each; only the
+        # first 100 get a "did you mean" search (lib/validate.c)
+        st, out, err, kb = run([policyc, "validate", keys], d)
+        lines = out.splitlines()
+        expect("10^6 keys: validate", st == 1 and len(lines) == 10**6 and
+               lines[-1].endswith("k999999: not a declared fact"),
+               f"status {st}, {len(lines)} lines: {err}")
+        expect("10^6 keys: validate memory", kb < 512 * 1024, f"{kb} KB")
 
     for f in failures:
         print("hostile-test: FAIL " + f)
