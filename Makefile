@@ -354,7 +354,7 @@ stream-test: $(B)/policyc $(B)/bench-gen
 # Hostile inputs made at run time (issue 13): a file of exactly 64 MiB,
 # a FIFO nobody writes, 10^6 top-level keys (tests/hostile_test.py).
 hostile-test: $(B)/policyc
-	$(Q)python3 tests/hostile_test.py $(B)
+	$(Q)$(if $(SAN),POL_SANITIZED=1 )python3 tests/hostile_test.py $(B)
 
 # Out of memory in every command and report format (issue 13): policyc
 # under an LD_PRELOAD shim that fails the Nth allocation, for N spread
