@@ -89,6 +89,21 @@ static int let_index(const policy *p, const char *name) {
 
 static const ast *inline_tree(inliner *in, const ast *n, scope *s, int depth);
 
+/* Kid [i] of [n] becomes [k] in *[c], a copy of [n] made the first time
+ * a kid changes: trees are shared, so an unchanged one is never copied. */
+static void set_kid(inliner *in, const ast *n, ast **c, uint32_t i,
+                    const ast *k) {
+  if (k != n->kids[i] && !*c &&
+      (*c = pe_node(in->e, n->kind, n->sp, n->nkids))) {
+    ast **kids = (*c)->kids;
+    **c = *n;
+    (*c)->kids = kids;
+    memcpy(kids, n->kids, n->nkids * sizeof *kids);
+  }
+  if (*c)
+    (*c)->kids[i] = (ast *)k;
+}
+
 /* [n] with each free name that [s] holds marked rooted (.x): a let's
  * facts, which the macro variables around its place of use must not
  * capture. */
@@ -117,15 +132,7 @@ static const ast *root_names(inliner *in, const ast *n, const scope *s,
     bool var = nv && i >= first && i < first + (uint32_t)nv;
     const ast *k = var ? n->kids[i]
                        : root_names(in, n->kids[i], s, inner, depth + 1);
-    if (k != n->kids[i] && !c && (c = pe_node(in->e, n->kind, n->sp,
-                                              n->nkids))) {
-      ast **kids = c->kids;
-      *c = *n;
-      c->kids = kids;
-      memcpy(c->kids, n->kids, n->nkids * sizeof *c->kids);
-    }
-    if (c)
-      c->kids[i] = (ast *)k;
+    set_kid(in, n, &c, i, k);
   }
   inner->n = saved;
   return c ? c : n;
@@ -170,15 +177,7 @@ static const ast *inline_tree(inliner *in, const ast *n, scope *s,
         s->names[s->n++] = n->kids[first + (uint32_t)v]->name;
     bool var = nv && i >= first && i < first + (uint32_t)nv;
     const ast *k = var ? n->kids[i] : inline_tree(in, n->kids[i], s, depth + 1);
-    if (k != n->kids[i] && !c && (c = pe_node(in->e, n->kind, n->sp,
-                                              n->nkids))) {
-      ast **kids = c->kids;
-      *c = *n;
-      c->kids = kids;
-      memcpy(c->kids, n->kids, n->nkids * sizeof *c->kids);
-    }
-    if (c)
-      c->kids[i] = (ast *)k;
+    set_kid(in, n, &c, i, k);
   }
   s->n = saved;
   return c ? c : n;
