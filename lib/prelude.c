@@ -8,10 +8,33 @@
 
 #include "parse.h"
 
-/* The bytes of a name: letters, digits, '_' (lexer.l's ID). */
+/* What each byte is to the split and the word scan: part of a name
+ * (lexer.l's ID: a letter or '_', or a digit, which starts none), blank,
+ * a bracket, a quote, or a byte the split does not take outside
+ * comments and strings (non-ASCII, '`', '#', ';': a lexical error or a
+ * second statement on the line). Anything else is punctuation. */
+enum { PUNCT, LETTER, DIGIT, BLANK, OPEN, CLOSE, QUOTE, SLASH, REFUSE };
+
+#define SAME8(c, k) [c] = k, [c + 1] = k, [c + 2] = k, [c + 3] = k, \
+                    [c + 4] = k, [c + 5] = k, [c + 6] = k, [c + 7] = k
+#define SAME64(c, k) SAME8(c, k), SAME8(c + 8, k), SAME8(c + 16, k), \
+                     SAME8(c + 24, k), SAME8(c + 32, k), SAME8(c + 40, k), \
+                     SAME8(c + 48, k), SAME8(c + 56, k)
+static const unsigned char cls[256] = {
+    SAME8('A', LETTER), SAME8('I', LETTER), SAME8('Q', LETTER),
+    ['Y'] = LETTER, ['Z'] = LETTER,
+    SAME8('a', LETTER), SAME8('i', LETTER), SAME8('q', LETTER),
+    ['y'] = LETTER, ['z'] = LETTER, ['_'] = LETTER,
+    SAME8('0', DIGIT), ['8'] = DIGIT, ['9'] = DIGIT,
+    [' '] = BLANK, ['\t'] = BLANK, ['\r'] = BLANK,
+    ['('] = OPEN, ['['] = OPEN, ['{'] = OPEN,
+    [')'] = CLOSE, [']'] = CLOSE, ['}'] = CLOSE,
+    ['"'] = QUOTE, ['\''] = QUOTE, ['/'] = SLASH,
+    ['`'] = REFUSE, ['#'] = REFUSE, [';'] = REFUSE,
+    SAME64(0x80, REFUSE), SAME64(0xc0, REFUSE)};
+
 static bool name_byte(unsigned char c) {
-  return c == '_' || (unsigned)((c | 0x20) - 'a') < 26 ||
-         (unsigned)(c - '0') < 10;
+  return cls[c] == LETTER || cls[c] == DIGIT;
 }
 
 static bool blank(char c) { return c == ' ' || c == '\t' || c == '\r'; }
@@ -48,21 +71,32 @@ static size_t string_end(const char *s, size_t k, size_t eol) {
  * false for what the split does not take (see prelude.h). */
 static bool scan_code(const char *s, size_t k, size_t eol, int *depth,
                       size_t *sig) {
-  for (; k < eol && !comment_at(s, k, eol); k++) {
-    unsigned char c = (unsigned char)s[k];
-    if (blank((char)c))
+  for (; k < eol; k++) {
+    switch (cls[(unsigned char)s[k]]) {
+    case BLANK:
       continue;
-    if (c == '"' || c == '\'') {
+    case SLASH:
+      if (comment_at(s, k, eol))
+        return true;
+      break;
+    case QUOTE: {
       size_t e = string_end(s, k, eol);
       if (!e)
         return false;
       k = e - 1;
-    } else if (c >= 0x80 || c == '`' || c == '#' || c == ';') {
-      return false; /* a lexical error or a second statement */
-    } else if (c == '(' || c == '[' || c == '{') {
-      (*depth)++;
-    } else if ((c == ')' || c == ']' || c == '}') && --*depth < 0) {
+      break;
+    }
+    case REFUSE:
       return false;
+    case OPEN:
+      (*depth)++;
+      break;
+    case CLOSE:
+      if (--*depth < 0)
+        return false;
+      break;
+    default:
+      break;
     }
     *sig = k + 1;
   }
@@ -200,19 +234,19 @@ bool prelude_split(prelude_mod *x, diag_list *d, const mem *m, bool *oom) {
 }
 
 void prelude_need_words(prelude_mod *x, const char *s, size_t n) {
+  const unsigned char *u = (const unsigned char *)s;
   char buf[64];
   for (size_t i = 0; i < n;) {
-    unsigned char c = (unsigned char)s[i];
-    if (!name_byte(c)) {
+    if (cls[u[i]] != LETTER && cls[u[i]] != DIGIT) {
       i++;
       continue;
     }
     size_t j = i + 1;
-    while (j < n && name_byte((unsigned char)s[j]))
+    while (j < n && (cls[u[j]] == LETTER || cls[u[j]] == DIGIT))
       j++;
     size_t len = j - i;
     if (len < 64 && (x->lens >> len & 1) &&
-        (x->first[c >> 3] >> (c & 7) & 1)) {
+        (x->first[u[i] >> 3] >> (u[i] & 7) & 1)) {
       memcpy(buf, s + i, len);
       buf[len] = '\0';
       int k = names_get(&x->by_name, buf);
