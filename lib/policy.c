@@ -983,6 +983,8 @@ static bool record_texts(policy *p, const loader *L) {
 static void compile_unused_lets(loader *L, const compile_opts *o,
                                 const compiler *rules) {
   compiler *cg = cg_new(o, &L->diags->m);
+  if (cg)
+    cg_no_jit(cg); /* the program is thrown away */
   for (size_t i = L->lets.n; cg && i-- > 0;)
     if (!L->lets.v[i].prelude && !cg_let_inlined(rules, i) &&
         !cg_let_inlined(cg, i))
@@ -1002,6 +1004,8 @@ static bool compile_program(policy *p, loader *L) {
     L->oom = true;
     return false;
   }
+  if (L->paths->no_jit)
+    cg_no_jit(cg);
   compile_rules(p, L, cg);
   compile_unused_lets(L, &o, cg);
   p->prog = cg_finish(cg);
