@@ -1421,7 +1421,7 @@ static bool start_scan(pol_parser *p, uint32_t start, uint32_t end) {
     p->fatal = NULL;
     return false;
   }
-  pol_yy_scan_bytes(p->d->src + start, (int)(end - start), p->scanner);
+  lex_scan_source(p->d->src + start, end - start, p->scanner);
   p->fatal = NULL;
   return true;
 }
