@@ -425,6 +425,24 @@ static int open_writer(check_run *cr, FILE *out) {
   return EXIT_OK;
 }
 
+/* A vendor's NDJSON line is some 10 KB, more than stdio's default
+ * buffer of a file or pipe (4 KB), so each line went out in two or three
+ * write(2)s: 40,000 system calls for 20,000 vendors. [out] gets a 64 KB
+ * buffer instead, returned for the caller to free once [out] is closed
+ * (glibc ignores setvbuf's size without a buffer). A terminal keeps its
+ * line buffering; without memory, stdio's default stays. */
+static char *out_buffer(FILE *out) {
+  enum { OUT_BUFFER = 1 << 16 };
+  if (isatty(fileno(out)))
+    return NULL;
+  char *buf = malloc(OUT_BUFFER);
+  if (buf && setvbuf(out, buf, _IOFBF, OUT_BUFFER) != 0) {
+    free(buf);
+    buf = NULL;
+  }
+  return buf;
+}
+
 static int stream(check_run *cr, FILE *out) {
   int rc = open_writer(cr, out);
   if (rc != EXIT_OK)
@@ -463,9 +481,11 @@ static int stream_to_file(check_run *cr) {
     free(tmp);
     return EXIT_INPUT;
   }
+  char *buf = out_buffer(out);
   int status = stream(cr, out);
   bool ok = fflush(out) == 0 && fsync(fileno(out)) == 0;
   ok = fclose(out) == 0 && ok;
+  free(buf);
   if (!ok && status <= EXIT_FAIL) {
     cli_error("%s: %s", path, strerror(errno));
     status = EXIT_INPUT;
@@ -542,7 +562,9 @@ static int run(check_opts *o) {
       cr.wf = &wf;
     }
     if (status == EXIT_OK)
-      status = o->output ? stream_to_file(&cr) : stream(&cr, stdout);
+      /* stdout's buffer is never freed: stdout is flushed at exit */
+      status = o->output ? stream_to_file(&cr)
+               : (out_buffer(stdout), stream(&cr, stdout));
     if (o->waivers)
       waivers_unload(&wf);
   }
