@@ -51,8 +51,12 @@ static size_t as_is(const char *s, size_t n, size_t i, int *width) {
   const unsigned char *u = (const unsigned char *)s + i;
   if (u[0] >= 0xE3 && u[0] <= 0xEF && u[0] != 0xED && n - i >= 3 &&
       (u[1] & 0xC0) == 0x80 && (u[2] & 0xC0) == 0x80) {
-    *width = utf8_cp_width((uint32_t)(u[0] & 0x0F) << 12 |
-                           (uint32_t)(u[1] & 0x3F) << 6 | (u[2] & 0x3F));
+    uint32_t cp = (uint32_t)(u[0] & 0x0F) << 12 |
+                  (uint32_t)(u[1] & 0x3F) << 6 | (u[2] & 0x3F);
+    /* kana and kanji are wide without utf8_cp_width's table walk
+     * (test_out.c checks that the two agree) */
+    bool wide = (cp >= 0x3041 && cp <= 0x33FF) || (cp >= 0x4E00 && cp <= 0x9FFF);
+    *width = wide ? 2 : utf8_cp_width(cp);
     return 3;
   }
   size_t j = i;

@@ -134,11 +134,27 @@ static void runs_match_the_reference(void **state) {
   }
 }
 
+/* Every code point of the Basic Multilingual Plane is as wide in a
+ * report as utf8_cp_width says (out.c takes kana and kanji by itself). */
+static void widths_agree_with_utf8_cp_width(void **state) {
+  (void)state;
+  for (uint32_t cp = 0x20; cp <= 0xFFFF; cp++) {
+    char enc[4];
+    if ((cp >= 0xD800 && cp <= 0xDFFF) || out_unsafe_cp((int32_t)cp))
+      continue;
+    size_t n = (size_t)utf8_encode(cp, enc);
+    if (out_span_width(enc, n) != (size_t)utf8_cp_width(cp))
+      fail_msg("U+%04X: %zu columns, utf8_cp_width %d", (unsigned)cp,
+               out_span_width(enc, n), utf8_cp_width(cp));
+  }
+}
+
 int main(int argc, char **argv) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(cut_and_pad_by_columns),
       cmocka_unit_test(unsafe_text_is_replaced),
       cmocka_unit_test(runs_match_the_reference),
+      cmocka_unit_test(widths_agree_with_utf8_cp_width),
   };
   return RUN_TESTS("out", tests, argc, argv);
 }
