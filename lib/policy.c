@@ -151,10 +151,12 @@ static bool dir_of(const char *from, char *buf, size_t cap) {
 
 /* Find module [name], imported by the file [from]: beside that file
  * first, then the dirs in order, then the built-in stdlib. On success
- * *[text] is the loader's to free (mem_free) and *[where] names the file.
- * A file that exists but cannot be read for want of memory sets L->oom. */
+ * *[text] is the loader's to free (mem_free) unless it is a built-in
+ * module's own (*[built_in]), and *[where] names the file. A file that
+ * exists but cannot be read for want of memory sets L->oom. */
 static bool find_module(loader *L, const char *from, const char *name,
-                        char **text, size_t *len, char *where, size_t cap) {
+                        char **text, size_t *len, char *where, size_t cap,
+                        bool *built_in) {
   const mem *m = &L->diags->m;
   char dir[1024];
   int rc = ENOENT;
@@ -173,11 +175,12 @@ static bool find_module(loader *L, const char *from, const char *name,
       return true;
   }
   const stdlib_module *sm = rc == ENOMEM ? NULL : stdlib_find(name);
-  if (sm) {
+  if (sm) { /* no copy: diag_set_add makes the one the loader keeps */
     snprintf(where, cap, "<stdlib>/%s.pol", name);
     *len = strlen(sm->text);
-    *text = mem_strndup(m, sm->text, *len);
-    rc = *text ? 0 : ENOMEM;
+    *text = (char *)sm->text;
+    *built_in = true;
+    rc = 0;
   }
   L->oom |= rc == ENOMEM;
   return rc == 0;
@@ -340,14 +343,17 @@ static void import(loader *L, const ast *n, diag_list *d) {
   size_t len;
   /* the implicit prelude is not looked for beside the policy */
   const char *from = L->in_prelude ? NULL : d->file;
-  if (!find_module(L, from, name, &text, &len, where, sizeof where)) {
+  bool built_in = false;
+  if (!find_module(L, from, name, &text, &len, where, sizeof where,
+                   &built_in)) {
     if (!L->oom)
       not_found(L, d, n, name);
     return;
   }
   diag_list *md = diag_set_add(L->diags, where, text, len);
   note_module(L, where, text, len);
-  mem_free(&L->diags->m, text);
+  if (!built_in)
+    mem_free(&L->diags->m, text);
   if (!md) {
     L->oom = true;
     return;
