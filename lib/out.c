@@ -20,16 +20,22 @@ bool out_unsafe_cp(int32_t cp) {
  * a space; an invalid byte or an unsafe code point as U+FFFD. */
 static glyph next_glyph(const char *s, size_t n, size_t *i) {
   glyph g;
+  int32_t cp = out_next_shown(s, n, i, &g.width);
+  g.n = utf8_encode((uint32_t)cp, g.bytes);
+  return g;
+}
+
+int32_t out_next_shown(const char *s, size_t n, size_t *i, int *width) {
+  size_t start = *i;
   int32_t cp = utf8_decode(s, n, i);
   if (cp < 0)
-    (*i)++;
+    *i = start + 1;
   if (cp == '\t')
     cp = ' ';
   else if (cp < 0 || out_unsafe_cp(cp))
     cp = 0xFFFD;
-  g.n = utf8_encode((uint32_t)cp, g.bytes);
-  g.width = utf8_cp_width((uint32_t)cp);
-  return g;
+  *width = utf8_cp_width((uint32_t)cp);
+  return cp;
 }
 
 size_t out_span_width(const char *s, size_t n) {
