@@ -97,13 +97,21 @@ static bool fill(sbuf *out, const char *s, size_t *p, size_t e, size_t *col,
   return *p < e; /* else only spaces were left: no empty line */
 }
 
+/* End a line where it broke (without the spaces before the break: a
+ * label's, when the text went down whole) and indent the next. */
+static void next_line(sbuf *out, size_t hang) {
+  while (out->len > 0 && out->p[out->len - 1] == ' ')
+    out->len--;
+  sb_putc(out, '\n');
+  out_spaces(out, hang);
+}
+
 /* One line of [s] (no line break in [s][p..e)), wrapped. */
 static size_t wrap_line(sbuf *out, const char *s, size_t p, size_t e,
                         size_t col, size_t hang, size_t width) {
   bool first = col > hang;
   while (fill(out, s, &p, e, &col, width, first)) {
-    sb_putc(out, '\n');
-    out_spaces(out, hang);
+    next_line(out, hang);
     col = hang;
     first = false;
   }
