@@ -54,6 +54,10 @@ POL_INTERNAL void out_para(sbuf *out, const char *s, size_t indent);
  * at. */
 POL_INTERNAL size_t out_wrap(sbuf *out, const char *s, size_t col,
                              size_t hang, size_t width);
+/* The display width of the widest piece of [s] that out_wrap never
+ * breaks (a word, or a run of characters it may not part), so a caller
+ * can choose a hang where the pieces fit. */
+POL_INTERNAL size_t out_word_width(const char *s);
 /* Put [s] in a [width]-column cell in the ANSI SGR colour [sgr] (e.g.
  * "32") when [color]; the padding stays outside the colour. */
 POL_INTERNAL void out_colored(sbuf *out, const char *s, const char *sgr,

@@ -5,8 +5,8 @@
  *
  * Greedy, one pass per line: a line takes characters while they fit and
  * remembers the last place it may break; the first character that does
- * not fit sends the line back to that place. English breaks at spaces.
- * Japanese has no spaces: a line may break between any two characters
+ * not fit sends the line back to that place. English breaks at spaces,
+ * and a path or URL with none after a slash. Japanese has no spaces: a line may break between any two characters
  * either of which is wide, except before closing punctuation and small
  * kana (、。）」っ ...) and after an opening bracket (（「 ...), the
  * simple form of the line-start rules (行頭禁則) of Japanese typesetting.
@@ -35,13 +35,21 @@ static bool in_set(const char *set, int32_t cp) {
   return strstr(set, b) != NULL;
 }
 
-/* Whether a line may break between [a] (of width [aw]) and [b] (of
- * width [bw]): one of them is wide, neither is a space, [b] takes room
- * (a combining mark stays with its base), and the rules above allow it. */
-static bool breakable(int32_t a, int aw, int32_t b, int bw) {
-  if (a == ' ' || b == ' ' || bw == 0 || (aw < 2 && bw < 2))
-    return false;
-  return !in_set(no_start, b) && !in_set(no_end, a);
+/* How a line may break between [a] (of width [aw]) and [b] (of width
+ * [bw]), neither a space: BREAK_CJK where one of them is wide and the
+ * rules above allow it, BREAK_SLASH after the slash of a path or URL
+ * (taken only when a line has no other break, so a path moves down
+ * whole when it can), else not at all; never before a character that
+ * takes no room (a combining mark stays with its base). */
+enum { BREAK_NO, BREAK_CJK, BREAK_SLASH };
+static int breakable(int32_t a, int aw, int32_t b, int bw) {
+  if (a == ' ' || b == ' ' || bw == 0)
+    return BREAK_NO;
+  if (a == '/')
+    return b != '/' ? BREAK_SLASH : BREAK_NO;
+  if ((aw < 2 && bw < 2) || in_set(no_start, b) || in_set(no_end, a))
+    return BREAK_NO;
+  return BREAK_CJK;
 }
 
 /* Where the line being filled may end: its text ends at [end] and the
@@ -68,15 +76,18 @@ static bool fill(sbuf *out, const char *s, size_t *p, size_t e, size_t *col,
   size_t i = *p, w = *col;
   int32_t prev = -1;
   int prevw = 0;
-  brk b = {*p, *p, first};
+  brk b = {*p, *p, first}, slash = {0, 0, false};
   while (i < e) {
     size_t j = i;
     int gw;
     int32_t cp = out_next_shown(s, e, &j, &gw);
+    int k = prev >= 0 ? breakable(prev, prevw, cp, gw) : BREAK_NO;
     if (cp == ' ' && prev != ' ')
       b = (brk){i, past_spaces(s, i, e), true};
-    else if (prev >= 0 && breakable(prev, prevw, cp, gw))
+    else if (k == BREAK_CJK)
       b = (brk){i, i, true};
+    else if (k == BREAK_SLASH)
+      slash = (brk){i, i, true};
     if (w + (size_t)gw > width && (i > *p || first))
       break; /* does not fit; a line takes at least one character */
     w += (size_t)gw;
@@ -90,8 +101,8 @@ static bool fill(sbuf *out, const char *s, size_t *p, size_t e, size_t *col,
     *p = e;
     return false;
   }
-  if (!b.set) /* one long word: cut where the width ends */
-    b = (brk){i, i, true};
+  if (!b.set) /* one long word: after its last slash, or where the */
+    b = slash.set ? slash : (brk){i, i, true}; /* width ends */
   *col += out_span(out, s + *p, b.end - *p, SIZE_MAX, false);
   *p = b.next;
   return *p < e; /* else only spaces were left: no empty line */
@@ -136,4 +147,28 @@ size_t out_wrap(sbuf *out, const char *s, size_t col, size_t hang,
     col = hang;
     p = e + 1;
   }
+}
+
+size_t out_word_width(const char *s) {
+  size_t n = s ? strlen(s) : 0, i = 0, run = 0, max = 0;
+  int32_t prev = -1;
+  int prevw = 0;
+  while (i < n) {
+    if (s[i] == '\n') { /* a line break ends a piece, as a space does */
+      run = 0;
+      prev = -1;
+      i++;
+      continue;
+    }
+    int gw;
+    int32_t cp = out_next_shown(s, n, &i, &gw);
+    if (cp == ' ' || (prev >= 0 && breakable(prev, prevw, cp, gw)))
+      run = 0; /* a piece ends at any break, a slash's included */
+    if (cp != ' ')
+      run += (size_t)gw;
+    max = run > max ? run : max;
+    prev = cp;
+    prevw = gw;
+  }
+  return max;
 }

@@ -124,8 +124,6 @@ POL_INTERNAL void render_place_as_is(renderer *w, const report *r,
                                      uint32_t i, const char *text,
                                      size_t len, sbuf *out);
 POL_INTERNAL const char *unknown_mode_name(unknown_mode m);
-/* What [m] does to an UNKNOWN must-rule, as a sentence's predicate. */
-POL_INTERNAL const char *unknown_mode_effect(unknown_mode m);
 /* "document (version V, date)", whichever parts [vr] has. */
 POL_INTERNAL void render_document(sbuf *t, const vendor_result *vr);
 /* The colour of a verdict ("32" green ...). */

@@ -22,7 +22,7 @@
 #include "render_text.h"
 
 #define ID_MAX 28     /* widest id column before truncation */
-#define WRAP_MIN 20   /* a wrapped text hangs under its label's end when
+#define WRAP_MIN 24   /* a wrapped text hangs under its label's end when
                          this many columns are left there */
 #define VALUE_MAX 240 /* a value's text is cut after this many bytes */
 
@@ -262,16 +262,26 @@ static size_t detail_col(const text_style *t) {
   return t->verdict_w + TEXT_GAP + t->sev_w + TEXT_GAP;
 }
 
-/* Put [text] after a label that ends at column [col]: wrapped to the
- * width, its lines hanging under the text's start when WRAP_MIN columns
- * are left there, else at [base] + 2 (base: where the label starts). */
-static size_t hang_of(const text_style *t, size_t col, size_t base) {
-  return t->width && col + WRAP_MIN > t->width ? base + 2 : col;
+/* Where the lines of [text] after a label that ends at column [col]
+ * hang: under the text's start, unless fewer than WRAP_MIN columns are
+ * left there or a word of it would have to be cut there but not at
+ * [base] + 2 (base: where the label starts); then at base + 2. */
+static size_t hang_of(const text_style *t, const char *text, size_t col,
+                      size_t base) {
+  if (!t->width || col <= base + 2)
+    return col;
+  if (col + WRAP_MIN > t->width)
+    return base + 2;
+  size_t piece = out_word_width(text);
+  return piece > t->width - col && base + 2 + piece <= t->width ? base + 2
+                                                              : col;
 }
 
+/* Put [text] after a label that ends at column [col], wrapped to the
+ * width (hang_of). */
 static void wrapped(sbuf *out, const text_style *t, const char *text,
                     size_t col, size_t base) {
-  out_wrap(out, text, col, hang_of(t, col, base), t->width);
+  out_wrap(out, text, col, hang_of(t, text, col, base), t->width);
 }
 
 /* A detail line, indented by [extra] more than the others: [label]
@@ -428,7 +438,8 @@ static void rule_head(sbuf *out, const text_style *t, const rule *ru,
   if (titled) {
     out_spaces(out, TEXT_GAP);
     size_t col = detail_col(t) + idw + TEXT_GAP;
-    text_wrap_line(out, t, ru->title, col, hang_of(t, col, detail_col(t) - 2));
+    text_wrap_line(out, t, ru->title, col,
+                   hang_of(t, ru->title, col, detail_col(t) - 2));
   }
   sb_putc(out, '\n');
 }

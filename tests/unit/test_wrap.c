@@ -2,9 +2,10 @@
  * test_wrap.c: out_wrap (lib/out_wrap.c), the line breaking of the text
  * report: widths counted by display width (a wide character is two
  * columns and never straddles the edge), no line ending inside a UTF-8
- * sequence, the hanging indent, breaks at spaces and between Japanese
- * characters but not before closing punctuation, a long word cut, the
- * column it returns, and no wrapping at width 0.
+ * sequence, the hanging indent, breaks at spaces, after a path's slash
+ * and between Japanese characters but not before closing punctuation, a
+ * long word cut, the column it returns, no wrapping at width 0; and
+ * out_word_width, the widest piece it never breaks.
  */
 #include "harness.h"
 
@@ -129,9 +130,10 @@ static void never_splits_a_utf8_sequence(void **state) {
 
 static void cuts_a_word_wider_than_a_line(void **state) {
   (void)state;
-  const char *t = wrap("see https://example.com/a/very/long/path/x", 0, 2, 16);
-  assert_string_equal(t, "see\n  https://exampl\n  e.com/a/very/l\n"
-                         "  ong/path/x");
+  const char *t = wrap("see sha256:0123456789abcdef0123456789abcdef", 0, 2,
+                       16);
+  assert_string_equal(t, "see\n  sha256:0123456\n  789abcdef01234\n"
+                         "  56789abcdef");
   check_lines(t, 0, 2, 16);
 }
 
@@ -158,6 +160,26 @@ static void line_breaks_in_the_text_are_kept(void **state) {
   assert_string_equal(wrap("aaa bbb\nccc", 0, 2, 5), "aaa\n  bbb\n  ccc");
 }
 
+static void paths_break_after_a_slash(void **state) {
+  (void)state;
+  assert_string_equal(wrap("https://example.com/security/whitepaper.pdf", 0,
+                           2, 24),
+                      "https://example.com/\n  security/\n"
+                      "  whitepaper.pdf");
+}
+
+/* The widest piece out_wrap never breaks: a word, a Japanese character
+ * with the punctuation it keeps, a path between slashes. */
+static void word_width_is_the_widest_unbroken_piece(void **state) {
+  (void)state;
+  assert_int_equal(out_word_width("the quick brownest fox"), 8);
+  assert_int_equal(out_word_width("保管します。"), 4);
+  assert_int_equal(out_word_width("「引用」です"), 4);
+  assert_int_equal(out_word_width("https://a.example/b/c"), 10);
+  assert_int_equal(out_word_width("ab\ncdef"), 4);
+  assert_int_equal(out_word_width(""), 0);
+}
+
 static void width_zero_does_not_wrap(void **state) {
   (void)state;
   const char *s = "a long line that no width limits at all, 日本語も";
@@ -178,6 +200,8 @@ int main(int argc, char **argv) {
       cmocka_unit_test(breaks_before_the_text_past_a_label),
       cmocka_unit_test(spaces_at_a_break_are_dropped),
       cmocka_unit_test(line_breaks_in_the_text_are_kept),
+      cmocka_unit_test(paths_break_after_a_slash),
+      cmocka_unit_test(word_width_is_the_widest_unbroken_piece),
       cmocka_unit_test(width_zero_does_not_wrap),
   };
   return RUN_TESTS("wrap", tests, argc, argv);
