@@ -201,6 +201,7 @@ static const ast *load(inliner *in, const expr_src *at, const ast **slot) {
 static bool trees_for(residual_ctx *c, const policy *p) {
   if (c->pol == p)
     return true;
+  pe_forget(c);
   arena_reset(&c->trees);
   c->pol = p;
   c->when_t = arena_zalloc(&c->trees, (p->nrules + 1) * sizeof *c->when_t);
