@@ -421,27 +421,37 @@ static void vendors_table(sbuf *out, const matrix *m) {
 
 /* ==== per vendor ========================================================= */
 
+/* Vendor [v]'s legend text, "name — service (source)", sanitised. */
+static void legend_text(sbuf *b, const matrix *m, const cell_vendor *v) {
+  out_text(b, v->name);
+  if (v->service) {
+    sb_puts(b, " — ");
+    out_text(b, v->service);
+  }
+  if (v->source) {
+    sb_puts(b, word_of(m, W_OPEN));
+    out_text(b, v->source);
+    sb_puts(b, word_of(m, W_CLOSE));
+  }
+}
+
 /* "  N  name — service (source)" for each vendor, in input order: the
- * full names that the heads may shorten; wrapped under the name. */
+ * full names that the heads may shorten; wrapped under the name when
+ * there is a width (else written straight out: a long stream's legend
+ * is most of the matrix's work). */
 static void vendor_legend(sbuf *out, const matrix *m) {
   sbuf b;
   sb_init(&b, &out->m);
   sb_printf(out, "%s\n", word_of(m, W_VENDORS));
   for (size_t j = 0; j < m->c->nv; j++) {
-    const cell_vendor *v = &m->c->v[j];
-    clear(&b);
-    out_text(&b, v->name);
-    if (v->service) {
-      sb_puts(&b, " — ");
-      out_text(&b, v->service);
-    }
-    if (v->source) {
-      sb_puts(&b, word_of(m, W_OPEN));
-      out_text(&b, v->source);
-      sb_puts(&b, word_of(m, W_CLOSE));
-    }
     sb_printf(out, "%3zu  ", j + 1);
-    out_wrap(out, nz(b.p), 5, 5, m->t.width);
+    if (m->t.width) {
+      clear(&b);
+      legend_text(&b, m, &m->c->v[j]);
+      out_wrap(out, nz(b.p), 5, 5, m->t.width);
+    } else {
+      legend_text(out, m, &m->c->v[j]);
+    }
     sb_putc(out, '\n');
     render_spill(m->w, out);
   }
