@@ -18,25 +18,39 @@ bool out_unsafe_cp(int32_t cp) {
          (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
 }
 
-/* The glyph at [s][*i] ([n] bytes in all), advancing *[i]. A tab shows as
- * a space; an invalid byte or an unsafe code point as U+FFFD. A valid
- * sequence is shown as it is (utf8_decode takes no overlong form, so its
- * encoding is those bytes). */
-static glyph next_glyph(const char *s, size_t n, size_t *i) {
-  glyph g;
+/* out_next_shown, inlined into the hot loops of this file. */
+static inline int32_t shown(const char *s, size_t n, size_t *i, int *width) {
   size_t start = *i;
   int32_t cp = utf8_decode(s, n, i);
   if (cp < 0)
     *i = start + 1;
-  if (cp >= 0 && cp != '\t' && !out_unsafe_cp(cp)) {
-    g.at = s + start;
-    g.n = (int)(*i - start);
-  } else {
-    cp = cp == '\t' ? ' ' : 0xFFFD;
+  if (cp == '\t')
+    cp = ' ';
+  else if (cp < 0 || out_unsafe_cp(cp))
+    cp = 0xFFFD;
+  *width = utf8_cp_width((uint32_t)cp);
+  return cp;
+}
+
+int32_t out_next_shown(const char *s, size_t n, size_t *i, int *width) {
+  return shown(s, n, i, width);
+}
+
+/* The glyph at [s][*i] ([n] bytes in all) as shown(), advancing *[i]. A
+ * code point that shows as itself keeps its own bytes (utf8_decode takes
+ * no overlong form, so its encoding is those bytes); a tab, an invalid
+ * byte and an unsafe code point get the bytes of ' ' or U+FFFD. */
+static glyph next_glyph(const char *s, size_t n, size_t *i) {
+  glyph g;
+  size_t start = *i;
+  int32_t cp = shown(s, n, i, &g.width);
+  if (cp == 0xFFFD || s[start] == '\t') {
     g.at = g.bytes;
     g.n = utf8_encode((uint32_t)cp, g.bytes);
+  } else {
+    g.at = s + start;
+    g.n = (int)(*i - start);
   }
-  g.width = utf8_cp_width((uint32_t)cp);
   return g;
 }
 
