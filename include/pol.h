@@ -675,10 +675,12 @@ typedef struct pol_writer_options {
                           and verdict words of the formats for people
                           (text, markdown, html, csv, questions); NULL:
                           "en". Programs' formats keep English codes. */
-  unsigned width;      /* text: the columns to fit (a terminal's width);
-                          0: no limit, nothing wrapped (output to a pipe) */
+  unsigned width;      /* text: the columns to fit and wrap long texts at
+                          (a terminal's width); 0: no limit, nothing
+                          wrapped (output to a pipe) */
   int matrix;          /* POL_MATRIX_*: the several-vendor table with rules
-                          as rows, vendors as rows, or whichever fits */
+                          as rows, vendors as rows, or whichever fits
+                          (text: by width; markdown, html: by count) */
   const char *as_of;   /* "YYYY-MM-DD": the evaluation date the reports
                           were checked at (pol_report_set_as_of), recorded
                           in the stamp; NULL: none recorded */

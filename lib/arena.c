@@ -144,3 +144,13 @@ void arena_free(arena *a) {
   }
   arena_init(a, a->limit, &a->m);
 }
+
+bool arena_owns(const arena *a, const void *p) {
+  uintptr_t x = (uintptr_t)p;
+  for (const arena_chunk *c = a->head; c; c = c->next) {
+    uintptr_t lo = (uintptr_t)c->data;
+    if (x >= lo && x < lo + c->size)
+      return true;
+  }
+  return false;
+}

@@ -41,6 +41,8 @@ POL_INTERNAL void arena_init(arena *a, size_t limit, const mem *m);
 /* Free every chunk but the first, and rewind: all pointers die. */
 POL_INTERNAL void arena_reset(arena *a);
 POL_INTERNAL void arena_free(arena *a);
+/* Whether [p] points into one of [a]'s chunks. */
+POL_INTERNAL bool arena_owns(const arena *a, const void *p);
 /* [n] bytes aligned to 8; NULL when out of memory or over the limit. */
 POL_INTERNAL void *arena_alloc(arena *a, size_t n);
 POL_INTERNAL void *arena_zalloc(arena *a, size_t n);

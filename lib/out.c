@@ -16,20 +16,31 @@ bool out_unsafe_cp(int32_t cp) {
          (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
 }
 
-/* The glyph at [s][*i] ([n] bytes in all), advancing *[i]. A tab shows as
- * a space; an invalid byte or an unsafe code point as U+FFFD. */
-static glyph next_glyph(const char *s, size_t n, size_t *i) {
-  glyph g;
+/* out_next_shown, inlined into the hot loops of this file. */
+static inline int32_t shown(const char *s, size_t n, size_t *i, int *width) {
+  size_t start = *i;
   int32_t cp = utf8_decode(s, n, i);
   if (cp < 0)
-    (*i)++;
+    *i = start + 1;
   if (cp == '\t')
     cp = ' ';
   else if (cp < 0 || out_unsafe_cp(cp))
     cp = 0xFFFD;
+  *width = utf8_cp_width((uint32_t)cp);
+  return cp;
+}
+
+/* The glyph at [s][*i] ([n] bytes in all), advancing *[i]. A tab shows as
+ * a space; an invalid byte or an unsafe code point as U+FFFD. */
+static glyph next_glyph(const char *s, size_t n, size_t *i) {
+  glyph g;
+  int32_t cp = shown(s, n, i, &g.width);
   g.n = utf8_encode((uint32_t)cp, g.bytes);
-  g.width = utf8_cp_width((uint32_t)cp);
   return g;
+}
+
+int32_t out_next_shown(const char *s, size_t n, size_t *i, int *width) {
+  return shown(s, n, i, width);
 }
 
 size_t out_span_width(const char *s, size_t n) {

@@ -18,6 +18,12 @@
 /* Whether [cp] must not reach a terminal: C0 and C1 controls, DEL, and
  * the bidirectional overrides and isolates. */
 POL_INTERNAL bool out_unsafe_cp(int32_t cp);
+/* The code point at [s][*i] ([n] bytes in all) as out_span shows it (a
+ * tab as a space; an invalid byte or an unsafe code point as U+FFFD),
+ * advancing *[i] past it (one byte for an invalid one); *[width] gets
+ * its display width. */
+POL_INTERNAL int32_t out_next_shown(const char *s, size_t n, size_t *i,
+                                    int *width);
 /* Display width of [s]/[n] as out_span shows it; of the C string [s]. */
 POL_INTERNAL size_t out_span_width(const char *s, size_t n);
 POL_INTERNAL size_t out_width(const char *s);
@@ -35,6 +41,23 @@ POL_INTERNAL void out_text(sbuf *out, const char *s);
 /* Put the lines of [s]; each line after the first starts at column
  * [indent], so a multi-line text stays inside its block. */
 POL_INTERNAL void out_para(sbuf *out, const char *s, size_t indent);
+/* Put [s] sanitised (as out_text), in lines that end by column [width]
+ * (out_wrap.c): the cursor is at column [col], and each line after the
+ * first starts with [hang] spaces, a hanging indent. A line breaks at a
+ * run of spaces, which it drops, or between two characters one of which
+ * is wide (Japanese has no spaces), though never before closing
+ * punctuation or small kana (、。）」っ) nor after an opening bracket; a
+ * word wider than a line is cut where the width ends, between two code
+ * points. When [col] is past [hang], the first line may break before the
+ * text. A line break in [s] starts a new line too. [width] 0: no
+ * wrapping, only that (out_para). Returns the column the cursor ends
+ * at. */
+POL_INTERNAL size_t out_wrap(sbuf *out, const char *s, size_t col,
+                             size_t hang, size_t width);
+/* The display width of the widest piece of [s] that out_wrap never
+ * breaks (a word, or a run of characters it may not part), so a caller
+ * can choose a hang where the pieces fit. */
+POL_INTERNAL size_t out_word_width(const char *s);
 /* Put [s] in a [width]-column cell in the ANSI SGR colour [sgr] (e.g.
  * "32") when [color]; the padding stays outside the colour. */
 POL_INTERNAL void out_colored(sbuf *out, const char *s, const char *sgr,

@@ -376,6 +376,13 @@ static void print_bytes(sbuf *b, const unsigned char *s, size_t n) {
   sb_putc(b, '"');
 }
 
+void val_print_text(sbuf *b, const char *s, size_t n, bool bytes) {
+  if (bytes)
+    print_bytes(b, (const unsigned char *)s, n);
+  else
+    print_string(b, s, n);
+}
+
 /* ==== composite values =================================================== */
 
 static void print_list(sbuf *b, const list *l) {

@@ -106,12 +106,6 @@ const char *unknown_mode_name(unknown_mode m) {
   return m == UNKNOWN_WARN ? "warn" : m == UNKNOWN_IGNORE ? "ignore" : "fail";
 }
 
-const char *unknown_mode_effect(unknown_mode m) {
-  return m == UNKNOWN_WARN     ? "are warnings: compliance ignores them"
-         : m == UNKNOWN_IGNORE ? "are ignored"
-                               : "count against compliance";
-}
-
 void render_document(sbuf *t, const vendor_result *vr) {
   if (vr->document)
     sb_puts(t, vr->document);

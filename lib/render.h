@@ -124,8 +124,6 @@ POL_INTERNAL void render_place_as_is(renderer *w, const report *r,
                                      uint32_t i, const char *text,
                                      size_t len, sbuf *out);
 POL_INTERNAL const char *unknown_mode_name(unknown_mode m);
-/* What [m] does to an UNKNOWN must-rule, as a sentence's predicate. */
-POL_INTERNAL const char *unknown_mode_effect(unknown_mode m);
 /* "document (version V, date)", whichever parts [vr] has. */
 POL_INTERNAL void render_document(sbuf *t, const vendor_result *vr);
 /* The colour of a verdict ("32" green ...). */
@@ -142,7 +140,15 @@ typedef enum {
   W_OPTIONS, W_INPUTS, W_WAIVED, W_WAIVER, W_OWNER, W_JUSTIFICATION,
   W_TICKET, W_EXPIRES, W_EXPIRED, W_RESIDUAL, W_SKIPPED_WHEN, W_FACTS,
   W_NO_VENDORS, W_FAILED_MUST, W_ERROR_MUST, W_UNKNOWN_MUST_FAIL,
-  W_UNKNOWN_MUST_WARN, W_SETTLES, W_IS_FALSE, NWORDS
+  W_UNKNOWN_MUST_WARN, W_SETTLES, W_IS_FALSE,
+  /* the text report's; a "%s" in a word is where render_say puts a value */
+  W_OPEN, W_CLOSE, W_COMMA, W_VERSION_OF, W_ASSUMED, W_ASSUMED_NOTE,
+  W_NOT_PRESENT, W_ASSUMED_MARK, W_DECIDED_MARK, W_MORE_FACTS,
+  W_EVIDENCE_OF, W_APPLIES_IF, W_IF_IT_APPLIES, W_FROM, W_WAS,
+  W_WAIVED_WAS, W_EXPIRED_STAYS, W_UNTIL, W_EXPIRED_ON, W_RULES, W_OVERALL,
+  W_VENDOR_COL, W_WARNING_MARK, W_WAIVERS, W_WAIVED_CELL, W_EXPIRED_CELL,
+  W_UNKNOWN_COUNT_FAIL, W_UNKNOWN_COUNT_WARN, W_UNKNOWN_COUNT_IGNORE,
+  NWORDS
 } word;
 /* The word [wd] in [l]. */
 POL_INTERNAL const char *render_word(lang l, word wd);

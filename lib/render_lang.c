@@ -35,7 +35,7 @@ static const char *const words[NWORDS][2] = {
     [W_NOT_COMPLIANT] = {"NOT COMPLIANT", "不適合"},
     [W_YES] = {"yes", "適合"},
     [W_NO] = {"no", "不適合"},
-    [W_VENDORS] = {"Vendors", "事業者"},
+    [W_VENDORS] = {"Vendors", "事業者一覧"},
     [W_COMPLIANT_COL] = {"compliant", "適合"},
     [W_MUST_NOT_MET] = {"Must-rules not met", "満たされない必須要件"},
     [W_NONE] = {"none", "なし"},
@@ -69,6 +69,48 @@ static const char *const words[NWORDS][2] = {
                              "警告: 未確認の必須要件（--unknown=warn）"},
     [W_SETTLES] = {"Requirements", "対象要件"},
     [W_IS_FALSE] = {"is false", "を満たさない"},
+    /* the text report's (render_text*.c); "%s" is where a value goes */
+    [W_OPEN] = {" (", "（"},
+    [W_CLOSE] = {")", "）"},
+    [W_COMMA] = {", ", "、"},
+    [W_VERSION_OF] = {"version %s", "%s版"},
+    [W_ASSUMED] = {"Assumed", "仮定"},
+    [W_ASSUMED_NOTE] = {" (--assume: a what-if, not the vendor's words)",
+                        "（--assume による仮定。事業者の記載ではありません）"},
+    [W_NOT_PRESENT] = {"not present", "記載なし"},
+    [W_ASSUMED_MARK] = {"  (assumed)", "  （仮定）"},
+    [W_DECIDED_MARK] = {"  (decided)", "  （決め手）"},
+    [W_MORE_FACTS] = {"… and %s more facts read",
+                      "…ほか %s 件の事実を参照"},
+    [W_EVIDENCE_OF] = {"evidence (of %s)", "根拠（%s について）"},
+    [W_APPLIES_IF] = {"applies if", "適用条件"},
+    [W_IF_IT_APPLIES] = {"if it applies", "適用時の判定"},
+    [W_FROM] = {"from", "定義元"},
+    [W_WAS] = {"was", "仮定前の判定"},
+    [W_WAIVED_WAS] = {"WAIVED (was %s): ", "免除（元の判定: %s）: "},
+    [W_EXPIRED_STAYS] = {"expired waiver (%s stays): ",
+                         "期限切れの免除（%sのまま）: "},
+    [W_UNTIL] = {", until %s", "、%s まで"},
+    [W_EXPIRED_ON] = {", expired %s", "、%s に期限切れ"},
+    [W_RULES] = {"Rules", "要件一覧"},
+    [W_OVERALL] = {"compliant", "総合判定"},
+    [W_VENDOR_COL] = {"vendor", "事業者"},
+    [W_WARNING_MARK] = {" (warning)", "（警告）"},
+    [W_WAIVERS] = {"Waivers", "免除"},
+    [W_WAIVED_CELL] = {" (%s, WAIVED)", "（%s、免除）"},
+    [W_EXPIRED_CELL] = {" (%s, waiver expired)", "（%s、免除の期限切れ）"},
+    [W_UNKNOWN_COUNT_FAIL] = {"Unknown must-rules count against compliance "
+                              "(--unknown=fail).",
+                              "未確認の必須要件は不適合として数えます"
+                              "（--unknown=fail）。"},
+    [W_UNKNOWN_COUNT_WARN] = {"Unknown must-rules are warnings: compliance "
+                              "ignores them (--unknown=warn).",
+                              "未確認の必須要件は警告とし、適合の判定には"
+                              "数えません（--unknown=warn）。"},
+    [W_UNKNOWN_COUNT_IGNORE] = {"Unknown must-rules are ignored "
+                                "(--unknown=ignore).",
+                                "未確認の必須要件は無視します"
+                                "（--unknown=ignore）。"},
 };
 
 /* 適合 (conforms), 不適合 (does not), 未確認 (not confirmed: the fact

@@ -328,6 +328,22 @@ static void keep_cand(report *r, const cand *c) {
     f->value = val_int(items_of(c->obj, c->okind));
 }
 
+/* Whether the absent key [c] is one of the [n] the rule kept already
+ * (indices into r->refs in [kept]): `has(backup)` tested twice, in one
+ * run or in `when` and `require`, is one fact, not a line per test. An
+ * absent key never decides, so at most REPORT_READS_MAX are kept and the
+ * scan stays short; one left out over the cap is not remembered, so a
+ * repeat of it counts again in `more`. */
+static bool absent_kept(const report *r, const uint32_t *kept, size_t n,
+                        const cand *c) {
+  for (size_t i = 0; i < n; i++) {
+    const fact_ref *f = &r->refs[kept[i]];
+    if (f->obj == c->obj && val_equal(f->key, c->key))
+      return true;
+  }
+  return false;
+}
+
 /* Turn the rule's candidates into its facts: drop the reads whose value
  * the rule read further into (steps on the way to a fact), and repeats
  * across its runs; mark the deciding ones; keep those and the first
@@ -335,7 +351,8 @@ static void keep_cand(report *r, const cand *c) {
  * the cap. */
 static uint32_t finish_reads(report *r, rule_places *rp) {
   seen_set s;
-  size_t others = 0, more = 0;
+  size_t others = 0, more = 0, nabsent = 0;
+  uint32_t absent[REPORT_READS_MAX];
   if (!seen_init(r, &s, rp->into.n + rp->whole.n + rp->nc)) {
     r->oom = true;
     return 0;
@@ -346,14 +363,19 @@ static uint32_t finish_reads(report *r, rule_places *rp) {
     seen_add(&s, rp->whole.p[i].p, SEEN_WHOLE);
   for (size_t k = 0; k < rp->nc; k++) {
     cand *c = &rp->c[k];
-    if ((c->kind == FR_READ && on_the_way(&s, c)) || repeated(&s, c))
+    if ((c->kind == FR_READ && on_the_way(&s, c)) || repeated(&s, c) ||
+        (c->kind == FR_ABSENT && absent_kept(r, absent, nabsent, c)))
       continue;
     for (size_t d = 0; c->kind == FR_READ && d < rp->deciders.n; d++)
       c->decided |= decided_by(c, &rp->deciders.p[d]);
-    if (!c->decided && others++ >= REPORT_READS_MAX)
+    if (!c->decided && others++ >= REPORT_READS_MAX) {
       more++;
-    else
-      keep_cand(r, c);
+      continue;
+    }
+    size_t at = r->nrefs;
+    keep_cand(r, c);
+    if (c->kind == FR_ABSENT && r->nrefs > at && nabsent < REPORT_READS_MAX)
+      absent[nabsent++] = (uint32_t)at;
   }
   return (uint32_t)more;
 }

@@ -40,15 +40,76 @@ void residual_init(residual_ctx *c, uint64_t max_steps, size_t max_memory,
   diag_init(&c->d, "<residual>", "", 0, m);
 }
 
-/* Drop the pieces' program (when it has grown, and at the end). */
+struct piece_entry {
+  const ast *n;   /* NULL: a free slot */
+  uint32_t entry; /* NO_ENTRY: [n] does not compile alone */
+};
+
+#define NO_ENTRY UINT32_MAX
+
+/* Drop the pieces' program (when it has grown, and at the end), and
+ * with it the entries of the pieces compiled into it. */
 static void drop_program(residual_ctx *c) {
   if (c->cg)
     program_free(cg_finish(c->cg));
   c->cg = NULL;
+  c->npieces = 0;
+  if (c->pieces)
+    memset(c->pieces, 0, c->cap_pieces * sizeof *c->pieces);
+}
+
+void pe_forget(residual_ctx *c) { drop_program(c); }
+
+/* ==== compiled pieces ==================================================== */
+
+/* Whether [n] is a node of the kept trees (and so the same node for the
+ * next vendor) rather than one made for this rule's residual, whose
+ * address the next rule may reuse for another node. */
+static bool kept_node(const residual_ctx *c, const ast *n) {
+  return c->pol && arena_owns(&c->trees, n);
+}
+
+static size_t piece_slot(const residual_ctx *c, const ast *n) {
+  size_t mask = c->cap_pieces - 1;
+  size_t i = (size_t)(((uintptr_t)n >> 3) * 0x9E3779B97F4A7C15u) & mask;
+  while (c->pieces[i].n && c->pieces[i].n != n)
+    i = (i + 1) & mask;
+  return i;
+}
+
+/* [n]'s entry in cg, or -1 when [n] has none yet. */
+static int64_t piece_find(const residual_ctx *c, const ast *n) {
+  if (!c->npieces)
+    return -1;
+  const struct piece_entry *s = &c->pieces[piece_slot(c, n)];
+  return s->n ? (int64_t)s->entry : -1;
+}
+
+/* Remember [n]'s entry; forgetting it (out of memory) costs only time. */
+static void piece_add(residual_ctx *c, const ast *n, uint32_t entry) {
+  if ((c->npieces + 1) * 2 > c->cap_pieces) {
+    size_t cap = c->cap_pieces ? c->cap_pieces * 2 : 64;
+    struct piece_entry *old = c->pieces, *v = mem_calloc(&c->a.m, cap,
+                                                         sizeof *v);
+    if (!v)
+      return;
+    size_t oldcap = c->cap_pieces;
+    c->pieces = v;
+    c->cap_pieces = cap;
+    for (size_t i = 0; i < oldcap; i++)
+      if (old[i].n)
+        c->pieces[piece_slot(c, old[i].n)] = old[i];
+    mem_free(&c->a.m, old);
+  }
+  struct piece_entry *s = &c->pieces[piece_slot(c, n)];
+  if (!s->n)
+    c->npieces++;
+  *s = (struct piece_entry){n, entry};
 }
 
 void residual_free(residual_ctx *c) {
   drop_program(c);
+  mem_free(&c->a.m, c->pieces);
   vm_free(&c->v);
   arena_free(&c->a);
   arena_free(&c->trees);
@@ -276,19 +337,30 @@ static bool run(pe *e, const ast *n, val *out) {
       return false;
     }
   }
-  size_t errors = c->d.n;
-  uint32_t entry = cg_entry(c->cg, n, &c->d);
-  if (c->d.oom) { /* the program may be half made: start another */
-    c->d.oom = false;
-    c->d.n = errors;
-    drop_program(c);
-    e->oom = true;
-    return false;
+  bool kept = kept_node(c, n);
+  int64_t known_entry = kept ? piece_find(c, n) : -1;
+  uint32_t entry;
+  if (known_entry >= 0) {
+    entry = (uint32_t)known_entry;
+  } else {
+    size_t errors = c->d.n;
+    entry = cg_entry(c->cg, n, &c->d);
+    if (c->d.oom) { /* the program may be half made: start another */
+      c->d.oom = false;
+      c->d.n = errors;
+      drop_program(c);
+      e->oom = true;
+      return false;
+    }
+    if (c->d.n > errors) {
+      c->d.n = errors;
+      entry = NO_ENTRY;
+    }
+    if (kept)
+      piece_add(c, n, entry);
   }
-  if (c->d.n > errors) {
-    c->d.n = errors;
+  if (entry == NO_ENTRY)
     return false;
-  }
   const program *p = cg_program(c->cg);
   val x = vm_run(&c->v, p, entry, e->vars);
   if (x.kind == V_ERROR && (x.as.e->kind == ERR_NOMEM ||

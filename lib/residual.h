@@ -79,6 +79,12 @@ typedef struct residual_ctx {
    * tests/bench/bench40.pol as JSON: 2,562.2M against 2,561.6M). */
   struct compiler *cg;
   compile_opts opts;  /* cg's options */
+  /* cg's entry for each piece of the kept trees compiled so far (a piece
+   * compiles the same for every vendor: only running it depends on the
+   * facts), so the next vendor runs it without compiling it again.
+   * Open addressing on the node's address; emptied with cg. */
+  struct piece_entry *pieces;
+  size_t npieces, cap_pieces;
   diag_list d;        /* the (empty) source the pieces come from */
 } residual_ctx;
 
@@ -148,6 +154,9 @@ typedef struct pe {
   size_t nknown, cap_known;
 } pe;
 
+/* Forget every compiled piece: the kept trees they were compiled from
+ * are about to go (residual.c). */
+POL_INTERNAL void pe_forget(residual_ctx *c);
 /* The outcome of [n] (residual.c). */
 POL_INTERNAL rv pe_eval(pe *e, const ast *n);
 /* The outcome of [n], known to end in a missing fact (an UNKNOWN rule's

@@ -201,6 +201,7 @@ static const ast *load(inliner *in, const expr_src *at, const ast **slot) {
 static bool trees_for(residual_ctx *c, const policy *p) {
   if (c->pol == p)
     return true;
+  pe_forget(c);
   arena_reset(&c->trees);
   c->pol = p;
   c->when_t = arena_zalloc(&c->trees, (p->nrules + 1) * sizeof *c->when_t);
@@ -271,13 +272,33 @@ static void path_text(facts *f, const ast *n, arena *a) {
     f->ends[f->nends++] = (uint32_t)f->path.len;
 }
 
+/* Whether the path [a] is [b] or above it ([b] goes on with a step). */
+static bool at_or_above(const char *a, const char *b) {
+  size_t n = strlen(a);
+  return strncmp(a, b, n) == 0 && (b[n] == '\0' || b[n] == '.' ||
+                                   b[n] == '[');
+}
+
+/* Add the path [n] to the decisive facts, unless it is one already or
+ * lies below one (data.location.countries[0] under a missing
+ * data.location.countries: the answer to the one is the answer to the
+ * other); one below it gives way to it. */
 static void add_fact(facts *f, const ast *n) {
   f->path.len = 0;
   f->nends = 0;
   path_text(f, n, &f->e->c->a);
-  for (uint32_t i = 0; i < f->n; i++)
-    if (strcmp(f->v[i].path, f->path.p) == 0)
+  if (f->path.oom) {
+    f->e->oom = true;
+    return;
+  }
+  uint32_t kept = 0;
+  for (uint32_t i = 0; i < f->n; i++) {
+    if (at_or_above(f->v[i].path, f->path.p))
       return;
+    if (!at_or_above(f->path.p, f->v[i].path))
+      f->v[kept++] = f->v[i];
+  }
+  f->n = kept;
   if (f->n == f->cap) {
     uint32_t cap = f->cap ? f->cap * 2 : 8;
     residual_fact *v = arena_alloc(f->keep, cap * sizeof *v);

@@ -53,7 +53,7 @@ static bool reserved(const char *s) {
       "loop",  "package", "namespace", "null", "return",    "true",
       "var",   "void",  "while"};
   for (size_t i = 0; i < POL_COUNTOF(words); i++)
-    if (strcmp(words[i], s) == 0)
+    if (words[i][0] == s[0] && strcmp(words[i], s) == 0)
       return true;
   return false;
 }
@@ -82,17 +82,7 @@ static void field_name(sbuf *b, const char *s) {
 
 /* A string or bytes literal, escaped as val_print escapes values. */
 static void quoted(sbuf *b, const ast *n) {
-  arena a;
-  arena_init(&a, 0, &b->m);
-  str *s = str_alloc(&a, n->lit.s.n);
-  if (s) {
-    memcpy(s->data, n->lit.s.p, n->lit.s.n);
-    val_print(b, val_from_str(n->kind == AST_BYTES_LIT ? V_BYTES : V_STRING,
-                              s));
-  } else {
-    b->oom = true;
-  }
-  arena_free(&a);
+  val_print_text(b, n->lit.s.p, n->lit.s.n, n->kind == AST_BYTES_LIT);
 }
 
 static void literal(sbuf *b, const ast *n) {

@@ -67,6 +67,7 @@ typedef struct check_run {
   pol_writer *w;
   unsigned long long vendors, noncompliant, bad;
   bool read_failed, write_failed, write_oom;
+  int write_errno;     /* why the output could not be written, or 0 */
   bool assume_failed;  /* an --assume could not be set for some vendor */
   bool progress, progress_shown;
   double started, last_progress;

@@ -130,7 +130,17 @@ typedef struct pool {
   pthread_cond_t work, done;
   bool closing;
   bool failed;         /* out of memory in a worker: stop */
+  /* Who sleeps, so that a thread is woken only when it has something to
+   * do: the writer for the slot it waits for, a worker for a few records
+   * at once (each wake-up is a context switch: one per record and side
+   * cost --jobs 2 a fifth more CPU than one job). */
+  bool writer_waits;
+  int idle;            /* workers waiting for records */
 } pool;
+
+/* Records handed at once to a sleeping worker, unless the writer is
+ * about to wait (then every record counts). */
+enum { HAND_BATCH = 3 };
 
 static void slot_free(slot *s) {
   free(s->data);
@@ -172,8 +182,11 @@ static void *worker(void *arg) {
   bool ok = pol_ctx_new(p->cr->env, &ctx) == POL_OK;
   pthread_mutex_lock(&p->mu);
   for (;;) {
-    while (!p->closing && p->taken == p->in)
+    while (!p->closing && p->taken == p->in) {
+      p->idle++;
       pthread_cond_wait(&p->work, &p->mu);
+      p->idle--;
+    }
     if (p->taken == p->in)
       break;
     slot *s = &p->slots[p->taken++ % p->nslots];
@@ -187,7 +200,8 @@ static void *worker(void *arg) {
       snprintf(s->msg, sizeof s->msg, "out of memory");
     pthread_mutex_lock(&p->mu);
     s->state = SLOT_DONE;
-    pthread_cond_broadcast(&p->done);
+    if (p->writer_waits && s == &p->slots[p->out % p->nslots])
+      pthread_cond_signal(&p->done);
   }
   pthread_mutex_unlock(&p->mu);
   pol_ctx_free(ctx);
@@ -198,8 +212,12 @@ static void *worker(void *arg) {
 static void drain_one(pool *p) {
   slot *s = &p->slots[p->out % p->nslots];
   pthread_mutex_lock(&p->mu);
+  if (s->state != SLOT_DONE && p->idle && p->taken < p->in)
+    pthread_cond_broadcast(&p->work); /* records wait: no batch now */
+  p->writer_waits = true;
   while (s->state != SLOT_DONE)
     pthread_cond_wait(&p->done, &p->mu);
+  p->writer_waits = false;
   pthread_mutex_unlock(&p->mu);
   if (s->rc == POL_OK)
     check_write_chunk(p->cr, s->rep, s->text, s->len);
@@ -226,7 +244,9 @@ static bool hand(pool *p, const record *rec, const char *name,
   pthread_mutex_lock(&p->mu);
   s->state = SLOT_READY;
   p->in++;
-  pthread_cond_signal(&p->work);
+  if (p->idle && (p->in - p->taken >= HAND_BATCH || p->in - p->out ==
+                  p->nslots))
+    pthread_cond_signal(&p->work);
   pthread_mutex_unlock(&p->mu);
   return true;
 }

@@ -62,6 +62,32 @@ static void stamped_free(stamped *s) {
 
 /* ==== the re-run ========================================================= */
 
+/* The next word of the options at *[at], unquoted in place as a POSIX
+ * shell would ('...' quotes, \\ escapes one character; what
+ * cmd_check.c stamp_word writes); NULL after the last. */
+static char *next_word(char **at) {
+  char *r = *at, *w;
+  while (*r == ' ')
+    r++;
+  if (!*r)
+    return NULL;
+  char *word = w = r;
+  char quote = 0;
+  for (; *r && (quote || *r != ' '); r++) {
+    if (quote && *r == '\'')
+      quote = 0;
+    else if (!quote && *r == '\'')
+      quote = '\'';
+    else if (!quote && *r == '\\' && r[1])
+      *w++ = *++r;
+    else
+      *w++ = *r;
+  }
+  *at = *r ? r + 1 : r;
+  *w = '\0';
+  return word;
+}
+
 /* The argv of the check the stamp records, writing JSON to [out]:
  * check --format=json --as-of=D OPTIONS... -o OUT -- POLICY FACTS... ;
  * [words] receives the split copy of the options (free it after). */
@@ -83,7 +109,7 @@ static char **rerun_argv(const pol_value *st, const char *out, int *argc,
   av[k++] = w;
   w += sprintf(w, "--as-of=%s", str_of(st, "as_of")) + 1;
   strcpy(w, opts);
-  for (char *t = strtok(w, " "); t; t = strtok(NULL, " ")) {
+  for (char *t; (t = next_word(&w)) != NULL;) {
     if (!strncmp(t, "-I=", 3)) { /* the stamp writes -I=DIR */
       av[k++] = "-I";
       t += 3;

@@ -37,10 +37,12 @@ static const char check_usage[] =
     "  --lang=ja|en          language of headings, verdict words and\n"
     "                        questions\n"
     "                        (default: from the locale, else en)\n"
-    "  --width N             text: columns to fit (default: COLUMNS, or the\n"
-    "                        terminal's; unlimited when piped)\n"
+    "  --width N             text: columns to fit and wrap at (default:\n"
+    "                        COLUMNS, or the terminal's; unlimited and\n"
+    "                        unwrapped when piped)\n"
     "  --matrix=VIEW         several vendors: rules (rows are rules),\n"
-    "                        vendors (rows are vendors) or auto\n"
+    "                        vendors (rows are vendors) or auto (text:\n"
+    "                        whichever fits the width)\n"
     "  --as-of DATE          evaluation date YYYY-MM-DD for now() and\n"
     "                        waiver expiry (default: today)\n"
     "  --waivers FILE        accept known gaps: JSON waivers (docs/cli.md)\n"
@@ -248,8 +250,44 @@ static int parse_args(int argc, char **argv, check_opts *o) {
 
 /* ==== output ============================================================= */
 
+/* The report on its way to a FILE, in pieces of 64 KB. A vendor's
+ * NDJSON line is some 10 KB, more than stdio's buffer of a file or pipe
+ * (4 KB), so written straight through each line went out in two or
+ * three write(2)s: 40,000 system calls for 20,000 vendors. (glibc
+ * ignores setvbuf's size without a buffer of the caller's, which then
+ * outlives every use of the stream: stdout's, the process.) A terminal
+ * gets every piece as it comes (cap 0), as does a run without memory
+ * for the buffer. */
+typedef struct out_buf {
+  FILE *f;
+  char *p;
+  size_t len, cap;
+  int err;          /* errno of the first failed write, for the message */
+} out_buf;
+
+static int out_put(out_buf *o, const char *data, size_t len) {
+  if (len == 0 || fwrite(data, 1, len, o->f) == len)
+    return 0;
+  if (!o->err)
+    o->err = errno;
+  return -1;
+}
+
+static int out_flush(out_buf *o) {
+  int rc = out_put(o, o->p, o->len);
+  o->len = 0;
+  return rc;
+}
+
 static int write_out(void *user, const char *data, size_t len) {
-  return fwrite(data, 1, len, (FILE *)user) == len ? 0 : -1;
+  out_buf *o = user;
+  if (o->cap - o->len < len && out_flush(o) != 0)
+    return -1;
+  if (len >= o->cap)
+    return out_put(o, data, len);
+  memcpy(o->p + o->len, data, len);
+  o->len += len;
+  return 0;
 }
 
 /* The progress line: "checked N vendors (R/s)", at most once a second,
@@ -343,8 +381,10 @@ static int exit_status(const check_run *cr, FILE *out) {
     return cli_out_of_memory();
   if (cr->write_failed || (out == stdout && !cli_flush_stdout())) {
     if (cr->write_failed)
-      cli_error("error writing %s", cr->o->output ? cr->o->output
-                                                  : "standard output");
+      cli_error("error writing %s%s%s",
+                cr->o->output ? cr->o->output : "standard output",
+                cr->write_errno ? ": " : "",
+                cr->write_errno ? strerror(cr->write_errno) : "");
     return EXIT_INPUT;
   }
   if (cr->assume_failed) /* the command line's fault, not the data's */
@@ -377,8 +417,39 @@ bool check_report_setup(check_run *cr, pol_report *rep) {
          pol_report_set_waivers(rep, cr->wf ? cr->wf->set : NULL) == POL_OK;
 }
 
+/* Append " NAME=VALUE" to [buf] (holding [n] of [cap] bytes) as one
+ * shell word: VALUE in single quotes when it holds a space, a quote, a
+ * backslash or a control character, a quote inside written '\'' as a
+ * POSIX shell does. So the stamp's options paste into a shell, and
+ * --verify-stamp splits them back (check_verify.c) whatever the paths
+ * and --assume values hold. The new length, or -1 when [buf] is full. */
+static int stamp_word(char *buf, size_t cap, int n, const char *name,
+                      const char *value) {
+  if (n < 0 || (size_t)n >= cap)
+    return -1;
+  bool plain = *value != '\0';
+  for (const char *c = value; *c && plain; c++)
+    plain = (unsigned char)*c > ' ' && !strchr("'\"\\", *c);
+  int k = snprintf(buf + n, cap - (size_t)n, " %s=%s", name,
+                   plain ? "" : "'");
+  for (const char *c = value; k >= 0 && *c && n + k + 6 < (int)cap; c++) {
+    if (*c == '\'' && !plain)
+      k += snprintf(buf + n + k, cap - (size_t)(n + k), "'\\''");
+    else
+      buf[n + k++] = *c;
+  }
+  if (k < 0 || n + k + 2 >= (int)cap) { /* full: no half word */
+    buf[n] = '\0';
+    return -1;
+  }
+  if (!plain)
+    buf[n + k++] = '\'';
+  buf[n + k] = '\0';
+  return n + k;
+}
+
 /* The options that change verdicts, as the stamp records them and
- * --verify-stamp reads them back: --NAME=VALUE words. */
+ * --verify-stamp reads them back: --NAME=VALUE words (stamp_word). */
 static void stamp_options(const check_run *cr, char *buf, size_t cap) {
   static const char *const modes[] = {"fail", "warn", "ignore"};
   const check_opts *o = cr->o;
@@ -386,17 +457,17 @@ static void stamp_options(const check_run *cr, char *buf, size_t cap) {
                    "--max-memory=%llu", modes[o->unknown],
                    (unsigned long long)o->cfg.max_steps,
                    (unsigned long long)o->cfg.max_memory);
-  for (int i = 0; i < o->ndirs && n > 0 && (size_t)n < cap; i++)
-    n += snprintf(buf + n, cap - (size_t)n, " -I=%s", o->dirs[i]);
-  for (int i = 0; i < o->nplugins && n > 0 && (size_t)n < cap; i++)
-    n += snprintf(buf + n, cap - (size_t)n, " --plugin=%s", o->plugins[i]);
-  for (int i = 0; i < o->nassume && n > 0 && (size_t)n < cap; i++)
-    n += snprintf(buf + n, cap - (size_t)n, " --assume=%s", o->assume[i]);
-  if (o->waivers && n > 0 && (size_t)n < cap)
-    snprintf(buf + n, cap - (size_t)n, " --waivers=%s", o->waivers);
+  for (int i = 0; i < o->ndirs; i++)
+    n = stamp_word(buf, cap, n, "-I", o->dirs[i]);
+  for (int i = 0; i < o->nplugins; i++)
+    n = stamp_word(buf, cap, n, "--plugin", o->plugins[i]);
+  for (int i = 0; i < o->nassume; i++)
+    n = stamp_word(buf, cap, n, "--assume", o->assume[i]);
+  if (o->waivers)
+    stamp_word(buf, cap, n, "--waivers", o->waivers);
 }
 
-static int open_writer(check_run *cr, FILE *out) {
+static int open_writer(check_run *cr, FILE *out, out_buf *ob) {
   const check_opts *o = cr->o;
   char opts[8192];
   pol_writer_options wo;
@@ -414,7 +485,7 @@ static int open_writer(check_run *cr, FILE *out) {
   wo.as_of = cr->as_of;
   stamp_options(cr, opts, sizeof opts);
   wo.options = opts;
-  if (pol_writer_open(cr->pol, &wo, write_out, out, &cr->w) != POL_OK) {
+  if (pol_writer_open(cr->pol, &wo, write_out, ob, &cr->w) != POL_OK) {
     cli_error("out of memory");
     pol_writer_free(cr->w);
     return EXIT_INPUT;
@@ -426,9 +497,15 @@ static int open_writer(check_run *cr, FILE *out) {
 }
 
 static int stream(check_run *cr, FILE *out) {
-  int rc = open_writer(cr, out);
-  if (rc != EXIT_OK)
+  enum { OUT_BUFFER = 1 << 16 };
+  out_buf ob = {out, NULL, 0, 0, 0};
+  if (!isatty(fileno(out)) && (ob.p = malloc(OUT_BUFFER)) != NULL)
+    ob.cap = OUT_BUFFER;
+  int rc = open_writer(cr, out, &ob);
+  if (rc != EXIT_OK) {
+    free(ob.p);
     return rc;
+  }
   cr->started = cr->last_progress = now();
   cr->progress = cr->o->progress < 0 ? isatty(STDERR_FILENO)
                                      : cr->o->progress;
@@ -437,6 +514,9 @@ static int stream(check_run *cr, FILE *out) {
     writer_status(cr, pol_writer_finish(cr->w));
   check_progress(cr, true);
   pol_writer_free(cr->w);
+  cr->write_failed |= out_flush(&ob) != 0;
+  cr->write_errno = ob.err;
+  free(ob.p);
   if (rc == EXIT_OK && !waivers_all_seen(cr->wf, cr->o->waivers))
     rc = EXIT_USAGE;
   return rc == EXIT_OK ? exit_status(cr, out) : rc;

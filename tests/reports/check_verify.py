@@ -100,6 +100,27 @@ def main():
     with open(os.path.join(d, "report.json"), "w") as f:
         json.dump({"format": 2, "results": []}, f)
     verify(exe, d, 3, "not a JSON report with a stamp")
+    # a path with a space and an --assume value with spaces and a quote: the
+    # stamp quotes them as a shell would, and the re-run reads them back
+    d = fresh(exe, out)
+    os.makedirs(os.path.join(d, "my mods"))
+    with open(os.path.join(d, "my mods", "limits.pol"), "w") as f:
+        f.write("let min_generations = 7\n")
+    with open(os.path.join(d, "uses.pol"), "w") as f:
+        f.write('import "limits"\nbackup.generations >= min_generations\n'
+                'backup.note == "it\'s kept off site"\n')
+    p = policyc(exe, d, "check", "--format=json", "-I", "my mods",
+                "--assume", "backup.note=\"it's kept off site\"",
+                "-o", "report.json", "uses.pol", "tricky.json")
+    check(p.returncode in (0, 1), "report with spaces: %s" % p.stderr)
+    with open(os.path.join(d, "report.json"), encoding="utf-8") as f:
+        opts = json.load(f)["stamp"]["options"]
+    check("-I='my mods'" in opts and
+          "--assume='backup.note=\"it'\\''s kept off site\"'" in opts,
+          "stamp options not quoted as a shell would: %s" % opts)
+    verify(exe, d, 0, "identical")
+    edit(os.path.join(d, "report.json"), '"verdict":"PASS"', '"verdict":"FAIL"')
+    verify(exe, d, 1, "the re-run differs from here")
     d = fresh(exe, out)
     with open(os.path.join(d, "tricky.json"), "rb") as f:
         p = subprocess.run([exe, "check", "--format=json", "-o", "report.json",

@@ -11,31 +11,10 @@
 
 #include <stdlib.h>
 
+#include "env_fixture.h"
 #include "pol.h"
 
-typedef struct fixture {
-  pol_env *env;
-  pol_ctx *ctx;
-} fixture;
-
-static int setup(void **state) {
-  fixture *f = calloc(1, sizeof *f);
-  pol_config cfg;
-  pol_config_init(&cfg);
-  cfg.flags |= POL_KEEP_SOURCE;
-  assert_int_equal(pol_env_new(&cfg, &f->env), POL_OK);
-  assert_int_equal(pol_ctx_new(f->env, &f->ctx), POL_OK);
-  *state = f;
-  return 0;
-}
-
-static int teardown(void **state) {
-  fixture *f = *state;
-  pol_ctx_free(f->ctx);
-  pol_env_free(f->env);
-  free(f);
-  return 0;
-}
+typedef env_fixture fixture;
 
 static pol_facts *facts_of(fixture *f, const char *json) {
   pol_facts *v;
@@ -234,13 +213,13 @@ static void needs_the_source(void **state) {
 int main(int argc, char **argv) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(every_fail_of_the_matrix_is_explained,
-                                      setup, teardown),
-      cmocka_unit_test_setup_teardown(quantifier_names_its_item, setup,
-                                      teardown),
-      cmocka_unit_test_setup_teardown(english_and_japanese, setup, teardown),
-      cmocka_unit_test_setup_teardown(nodes_values_and_arms, setup,
-                                      teardown),
-      cmocka_unit_test_setup_teardown(needs_the_source, setup, teardown),
+                                      env_setup_source, env_teardown),
+      cmocka_unit_test_setup_teardown(quantifier_names_its_item, env_setup_source,
+                                      env_teardown),
+      cmocka_unit_test_setup_teardown(english_and_japanese, env_setup_source, env_teardown),
+      cmocka_unit_test_setup_teardown(nodes_values_and_arms, env_setup_source,
+                                      env_teardown),
+      cmocka_unit_test_setup_teardown(needs_the_source, env_setup_source, env_teardown),
   };
   return RUN_TESTS("explain", tests, argc, argv);
 }

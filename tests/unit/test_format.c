@@ -13,29 +13,10 @@
 #include <stdlib.h>
 #include <sys/stat.h>
 
+#include "env_fixture.h"
 #include "pol.h"
 
-typedef struct fixture {
-  pol_env *env;
-  pol_ctx *ctx;
-} fixture;
-
-static int setup(void **state) {
-  fixture *f = calloc(1, sizeof *f);
-  assert_non_null(f);
-  assert_int_equal(pol_env_new(NULL, &f->env), POL_OK);
-  assert_int_equal(pol_ctx_new(f->env, &f->ctx), POL_OK);
-  *state = f;
-  return 0;
-}
-
-static int teardown(void **state) {
-  fixture *f = *state;
-  pol_ctx_free(f->ctx);
-  pol_env_free(f->env);
-  free(f);
-  return 0;
-}
+typedef env_fixture fixture;
 
 /* The formatted text of [src] (a copy the caller frees). */
 static char *fmt(fixture *f, const char *src) {
@@ -335,21 +316,21 @@ static void every_policy_of_the_repository(void **state) {
 
 int main(int argc, char **argv) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test_setup_teardown(blocks_align_clause_values, setup,
-                                      teardown),
-      cmocka_unit_test_setup_teardown(spacing, setup, teardown),
-      cmocka_unit_test_setup_teardown(comments_and_blank_lines, setup,
-                                      teardown),
+      cmocka_unit_test_setup_teardown(blocks_align_clause_values, env_setup,
+                                      env_teardown),
+      cmocka_unit_test_setup_teardown(spacing, env_setup, env_teardown),
+      cmocka_unit_test_setup_teardown(comments_and_blank_lines, env_setup,
+                                      env_teardown),
       cmocka_unit_test_setup_teardown(long_expressions_wrap_after_operators,
-                                      setup, teardown),
-      cmocka_unit_test_setup_teardown(multiline_input_is_joined, setup,
-                                      teardown),
-      cmocka_unit_test_setup_teardown(syntax_errors_are_refused, setup,
-                                      teardown),
+                                      env_setup, env_teardown),
+      cmocka_unit_test_setup_teardown(multiline_input_is_joined, env_setup,
+                                      env_teardown),
+      cmocka_unit_test_setup_teardown(syntax_errors_are_refused, env_setup,
+                                      env_teardown),
       cmocka_unit_test_setup_teardown(bare_rule_titles_survive_formatting,
-                                      setup, teardown),
-      cmocka_unit_test_setup_teardown(every_policy_of_the_repository, setup,
-                                      teardown),
+                                      env_setup, env_teardown),
+      cmocka_unit_test_setup_teardown(every_policy_of_the_repository, env_setup,
+                                      env_teardown),
   };
   return RUN_TESTS("format", tests, argc, argv);
 }

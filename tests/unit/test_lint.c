@@ -12,31 +12,10 @@
 #include <dirent.h>
 #include <stdlib.h>
 
+#include "env_fixture.h"
 #include "pol.h"
 
-typedef struct fixture {
-  pol_env *env;
-  pol_ctx *ctx;
-} fixture;
-
-static int setup(void **state) {
-  fixture *f = calloc(1, sizeof *f);
-  pol_config cfg;
-  pol_config_init(&cfg);
-  cfg.flags |= POL_KEEP_SOURCE;
-  assert_int_equal(pol_env_new(&cfg, &f->env), POL_OK);
-  assert_int_equal(pol_ctx_new(f->env, &f->ctx), POL_OK);
-  *state = f;
-  return 0;
-}
-
-static int teardown(void **state) {
-  fixture *f = *state;
-  pol_ctx_free(f->ctx);
-  pol_env_free(f->env);
-  free(f);
-  return 0;
-}
+typedef env_fixture fixture;
 
 static pol_policy *compile(fixture *f, const char *src) {
   pol_policy *pol;
@@ -230,15 +209,15 @@ static void needs_the_source(void **state) {
 
 int main(int argc, char **argv) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test_setup_teardown(planted_mistakes_are_found, setup,
-                                      teardown),
-      cmocka_unit_test_setup_teardown(witnesses_on_every_policy_hold, setup,
-                                      teardown),
-      cmocka_unit_test_setup_teardown(no_false_alarms, setup, teardown),
-      cmocka_unit_test_setup_teardown(classes_are_exact, setup, teardown),
-      cmocka_unit_test_setup_teardown(unknown_facts_need_vendors, setup,
-                                      teardown),
-      cmocka_unit_test_setup_teardown(needs_the_source, setup, teardown),
+      cmocka_unit_test_setup_teardown(planted_mistakes_are_found, env_setup_source,
+                                      env_teardown),
+      cmocka_unit_test_setup_teardown(witnesses_on_every_policy_hold, env_setup_source,
+                                      env_teardown),
+      cmocka_unit_test_setup_teardown(no_false_alarms, env_setup_source, env_teardown),
+      cmocka_unit_test_setup_teardown(classes_are_exact, env_setup_source, env_teardown),
+      cmocka_unit_test_setup_teardown(unknown_facts_need_vendors, env_setup_source,
+                                      env_teardown),
+      cmocka_unit_test_setup_teardown(needs_the_source, env_setup_source, env_teardown),
   };
   return RUN_TESTS("lint", tests, argc, argv);
 }

@@ -498,13 +498,40 @@ static void text_single_vendor(void **state) {
                       "PASS     must    rule_9");
   /* A long id is cut by display width with an ellipsis. */
   line_starting(s, "PASS     should  very_long_rule_identifier_f… ");
-  assert_non_null(strstr(s, LONG_TITLE)); /* the last column: never cut */
+  /* The title, the last column, is never cut: at a width it wraps under
+   * itself (47 + 73 columns fit 120), piped it stays whole. */
+  const char *head = line_starting(s, "PASS     should  very_long");
+  assert_int_equal(utf8_width(head, strlen(head)), 119); /* 2 would pass */
+  line_starting(s, "                                               "
+                   "不可能な方法で消去し、その証明書を発行すること");
+  WIDTH = 0;
+  s = render_one(0, REPORT_TEXT, 0);
+  assert_non_null(strstr(s, LONG_TITLE));
+}
+
+/* At a narrow width every line of the block fits, a title goes on under
+ * the id column when too little is left beside it, and values and
+ * evidence hang under themselves. */
+static void text_single_wraps(void **state) {
+  (void)state;
+  three_vendors();
+  WIDTH = 60;
+  const char *s = render_one(0, REPORT_TEXT, 0);
+  line_starting(s, "PASS     should  very_long_rule_identifier_f…  "
+                   "クラウドサー\n");
+  line_starting(s, IND "ビス事業者は、利用者のデータを契約終了後に\n");
+  line_starting(s, IND "  evidence: 2.1: 「東京および米国のリージョ\n"
+                   "                             ン」\n");
+  for (const char *p = s, *nl; (nl = strchr(p, '\n')) != NULL; p = nl + 1)
+    if (strncmp(p, "  policy ", 9) && strncmp(p, "  facts ", 8))
+      assert_true(utf8_width(p, (size_t)(nl - p)) <= 60);
 }
 
 /* In the rule head lines, every title starts in the same display column. */
 static void text_single_titles_line_up(void **state) {
   (void)state;
   three_vendors();
+  WIDTH = 0; /* the long title whole */
   const char *s = render_one(0, REPORT_TEXT, 0);
   size_t col = 0, heads = 0;
   for (uint32_t i = 0; i < P.nrules; i++) {
@@ -596,7 +623,8 @@ static void summary_unknown_ignore(void **state) {
   assert_non_null(strstr(s, "\"unknown\": \"ignore\""));
 }
 
-/* A long list of failed must-rules wraps before column 100. */
+/* A long list of failed must-rules wraps before column 100, or the
+ * width when there is one. */
 static void result_lists_wrap(void **state) {
   (void)state;
   static char ids[30][32];
@@ -609,14 +637,22 @@ static void result_lists_wrap(void **state) {
   for (uint32_t i = 0; i < P.nrules; i++)
     v->rules[i].v = VD_FAIL;
   finish_all();
-  const char *s = render(REPORT_TEXT, 0);
-  const char *p = strstr(s, "  failed must-rules: requirement_number_00, ");
-  assert_non_null(p);
-  size_t lines = 0;
-  for (const char *nl; (nl = strchr(p, '\n')) != NULL; p = nl + 1, lines++)
-    assert_true(utf8_width(p, (size_t)(nl - p)) < 100);
-  assert_true(lines >= 8);
-  assert_int_equal(count_of(s, "requirement_number_29"), 2);
+  static const unsigned widths[] = {0, 60};
+  for (int k = 0; k < 2; k++) {
+    size_t edge = widths[k] ? widths[k] : 99, lines = 0;
+    WIDTH = widths[k];
+    const char *s = render(REPORT_TEXT, 0);
+    const char *p = strstr(s, "  failed must-rules: requirement_number_00,");
+    assert_non_null(p);
+    for (const char *nl; (nl = strchr(p, '\n')) != NULL; p = nl + 1) {
+      if (!strncmp(p, "Stamp", 5))
+        break;
+      assert_true(utf8_width(p, (size_t)(nl - p)) <= edge);
+      lines++;
+    }
+    assert_true(lines >= (widths[k] ? 13 : 8));
+    assert_int_equal(count_of(s, "requirement_number_29"), 2);
+  }
 }
 
 /* ---- text: the matrix ---- */
@@ -988,6 +1024,7 @@ int main(int argc, char **argv) {
       T(json_without_vendors),
       T(text_single_vendor),
       T(text_single_titles_line_up),
+      T(text_single_wraps),
       T(text_summary_counts),
       T(summary_unknown_fail),
       T(summary_unknown_warn),

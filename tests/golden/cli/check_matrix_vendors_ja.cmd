@@ -1,0 +1,1 @@
+check --lang=ja --matrix=vendors --waivers ../../reports/waivers.json ../../reports/tricky.pol ../../reports/tricky.json vendor-a.json

@@ -1,0 +1,1 @@
+check --lang=ja ../../../examples/policies/procurement.pol ../../../examples/vendors/crise-cloudbot.json

@@ -1,0 +1,1 @@
+check --lang=ja --width 120 ../../../examples/policies/procurement.pol ../../../examples/vendors/chatwork-secure-samba.json ../../../examples/vendors/crise-cloudbot.json ../../../examples/vendors/cybozu-china.json ../../../examples/vendors/rakus-chatdealer.json ../../../examples/vendors/synergy-crm.json

@@ -1,0 +1,1 @@
+check --lang=en ../../reports/tricky.pol ../../reports/tricky.json

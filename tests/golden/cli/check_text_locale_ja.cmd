@@ -1,0 +1,1 @@
+check ../../reports/tricky.pol ../../reports/tricky.json

@@ -1,0 +1,1 @@
+check --width 60 wrap.pol wrap.json

@@ -1,0 +1,1 @@
+check --lang=ja --width 60 wrap.pol wrap.json

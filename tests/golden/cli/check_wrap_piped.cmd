@@ -1,0 +1,1 @@
+check wrap.pol wrap.json
