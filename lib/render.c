@@ -106,19 +106,26 @@ const char *unknown_mode_name(unknown_mode m) {
   return m == UNKNOWN_WARN ? "warn" : m == UNKNOWN_IGNORE ? "ignore" : "fail";
 }
 
-void render_document(sbuf *t, const vendor_result *vr) {
+void render_document(sbuf *t, lang l, const vendor_result *vr) {
+  const char *open = render_word(l, W_OPEN);
   if (vr->document)
     sb_puts(t, vr->document);
+  else if (*open == ' ')
+    open++; /* nothing before the parenthesis */
   if (!vr->version && !vr->date)
     return;
-  sb_puts(t, vr->document ? " (" : "(");
-  if (vr->version)
-    sb_printf(t, "version %s", vr->version);
+  sb_puts(t, open);
+  if (vr->version) {
+    const char *f = render_word(l, W_VERSION_OF), *at = strstr(f, "%s");
+    sb_put(t, f, (size_t)(at - f));
+    sb_puts(t, vr->version);
+    sb_puts(t, at + 2);
+  }
   if (vr->version && vr->date)
-    sb_puts(t, ", ");
+    sb_puts(t, render_word(l, W_COMMA));
   if (vr->date)
     sb_puts(t, vr->date);
-  sb_putc(t, ')');
+  sb_puts(t, render_word(l, W_CLOSE));
 }
 
 const char *render_verdict_sgr(verdict v) {

@@ -124,8 +124,10 @@ POL_INTERNAL void render_place_as_is(renderer *w, const report *r,
                                      uint32_t i, const char *text,
                                      size_t len, sbuf *out);
 POL_INTERNAL const char *unknown_mode_name(unknown_mode m);
-/* "document (version V, date)", whichever parts [vr] has. */
-POL_INTERNAL void render_document(sbuf *t, const vendor_result *vr);
+/* "document (version V, date)" in [l] ("資料（V版、date）"), whichever
+ * parts [vr] has; the vendor's words as they are, for the caller to
+ * escape. W_VERSION_OF holds one %s. */
+POL_INTERNAL void render_document(sbuf *t, lang l, const vendor_result *vr);
 /* The colour of a verdict ("32" green ...). */
 POL_INTERNAL const char *render_verdict_sgr(verdict v);
 

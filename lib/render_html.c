@@ -226,7 +226,7 @@ static void vendor_head(const renderer *w, const vendor_result *vr,
                         sbuf *b) {
   sbuf doc;
   sb_init(&doc, &w->m);
-  render_document(&doc, vr);
+  render_document(&doc, w->lang, vr);
   tag_text(b, "<h2>", vr->name, "</h2>\n<p class=\"meta\">");
   if (vr->service)
     tag_text(b, "", vr->service, " · ");

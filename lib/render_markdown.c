@@ -162,7 +162,7 @@ static void md_chunk(const renderer *w, const report *r, uint32_t j,
   lang l = w->lang;
   sbuf doc;
   sb_init(&doc, &w->m);
-  render_document(&doc, vr);
+  render_document(&doc, l, vr);
   sb_puts(b, "\n## ");
   md(b, vr->name);
   sb_puts(b, "\n\n");

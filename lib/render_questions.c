@@ -30,26 +30,6 @@ static const words en = {
 
 static const words *words_of(lang l) { return l == LANG_EN ? &en : &ja; }
 
-/* "document (version V, date)" in the list's language. */
-static void document(sbuf *t, const vendor_result *vr, lang l) {
-  if (l == LANG_EN) {
-    render_document(t, vr);
-    return;
-  }
-  if (vr->document)
-    sb_puts(t, vr->document);
-  if (!vr->version && !vr->date)
-    return;
-  sb_puts(t, "（");
-  if (vr->version)
-    sb_printf(t, "版 %s", vr->version);
-  if (vr->version && vr->date)
-    sb_puts(t, "、");
-  if (vr->date)
-    sb_puts(t, vr->date);
-  sb_puts(t, "）");
-}
-
 /* "■ name（service）", then the document and source lines. */
 static void heading(sbuf *out, const vendor_result *vr, lang l) {
   const words *w = words_of(l);
@@ -63,7 +43,7 @@ static void heading(sbuf *out, const vendor_result *vr, lang l) {
   sb_putc(out, '\n');
   sbuf t;
   sb_init(&t, &out->m);
-  document(&t, vr, l);
+  render_document(&t, l, vr);
   if (t.len) {
     sb_printf(out, "  %s: ", w->document);
     out_text(out, t.p);

@@ -203,25 +203,6 @@ size_t text_id_width(const policy *p, size_t min) {
   return w < ID_MAX ? w : ID_MAX;
 }
 
-/* "document (version V, date)", whichever parts [vr] has. */
-static void document_text(sbuf *b, const text_style *t,
-                          const vendor_result *vr) {
-  const char *open = render_word(t->l, W_OPEN);
-  if (vr->document)
-    sb_puts(b, vr->document);
-  else if (*open == ' ')
-    open++; /* nothing before the parenthesis */
-  if (!vr->version && !vr->date)
-    return;
-  sb_puts(b, open);
-  if (vr->version)
-    text_say(b, t, W_VERSION_OF, vr->version);
-  if (vr->version && vr->date)
-    sb_puts(b, render_word(t->l, W_COMMA));
-  sb_puts(b, nz(vr->date));
-  sb_puts(b, render_word(t->l, W_CLOSE));
-}
-
 /* The paths --assume set, and what they are. */
 static void assumed_text(sbuf *b, const text_style *t,
                          const vendor_result *vr) {
@@ -241,7 +222,7 @@ static void vendor_head(sbuf *out, const text_style *t,
                         const vendor_result *vr, size_t labelw) {
   sbuf b;
   sb_init(&b, &out->m);
-  document_text(&b, t, vr);
+  render_document(&b, t->l, vr);
   label_line(out, t, labelw, render_word(t->l, W_VENDOR), vr->name);
   label_line(out, t, labelw, render_word(t->l, W_SERVICE), vr->service);
   label_line(out, t, labelw, render_word(t->l, W_DOCUMENT), b.p);

@@ -8,7 +8,8 @@
  *   else "no overload" for a non-bool operand);
  * - ?: evaluates only the chosen arm; a non-bool test is "no overload";
  * - has() through an absent fact is false (a presence test on the fact
- *   tree), not the absent error;
+ *   tree), not the absent error; a map or list of the fact tree carries
+ *   .fact, however the expression reached it (inherit());
  * - all / exists fold their items with && / ||, stopping once decided;
  *   exists_one, map and filter fail with the first item's error.
  */
@@ -206,28 +207,29 @@ static ov missing(bool fact) {
   return e;
 }
 
+/* [v], read out of [from]: a map or list of the fact tree when [from]
+ * is one. What counts is where a value comes from, not how the
+ * expression reached it: (c ? f1 : f1)["x"] reads the fact tree as f1.x
+ * does, and so does an item a macro's variable stands for (libpol marks
+ * the containers of a fact set, value.h map_is_adopted). */
+static ov inherit(ov from, ov v) {
+  if (from.fact && (v.k == K_MAP || v.k == K_LIST))
+    v.fact = true;
+  return v;
+}
+
 static ov ident(ectx *c, const node *n) {
   for (int i = c->sc.n - 1; i >= 0; i--)
     if (strcmp(c->sc.name[i], n->name) == 0)
       return c->sc.val[i];
   ov key = {.k = K_STRING, .as.s = {n->name, strlen(n->name)}};
   const ov *v = ov_map_get(c->facts, key);
-  return v ? *v : missing(true);
+  ov root = {.k = K_MAP, .fact = true};
+  return v ? inherit(root, *v) : missing(true);
 }
 
 /* Whether [n] is a path on the fact tree: a fact's name (not a macro
  * variable), then selections and indexes. */
-static bool fact_path(const ectx *c, const node *n) {
-  for (; n->k == N_SELECT || n->k == N_INDEX; n = n->kids[0])
-    ;
-  if (n->k != N_IDENT)
-    return false;
-  for (int i = 0; i < c->sc.n; i++)
-    if (strcmp(c->sc.name[i], n->name) == 0)
-      return false;
-  return true;
-}
-
 /* m.f, or has(m.f) when [has]. On the fact tree, has() is a presence
  * test: through an absent fact it is false, not an absent error
  * (docs/language.md, has()). */
@@ -243,7 +245,7 @@ static ov select_(ectx *c, const node *n, bool has) {
   const ov *v = ov_map_get(m, key);
   if (has)
     return ov_bool(v != NULL);
-  return v ? *v : missing(fact_path(c, n->kids[0]));
+  return v ? inherit(m, *v) : missing(m.fact);
 }
 
 /* l[i]: an int, a uint or an integral double in range. */
@@ -261,7 +263,7 @@ static ov list_index(ov l, ov i) {
       : i.k == K_UINT ? i.as.u >= l.as.l.n
                       : !(pos >= 0 && pos < (double)l.as.l.n))
     return ov_err(E_INDEX);
-  return l.as.l.items[(size_t)pos];
+  return inherit(l, l.as.l.items[(size_t)pos]);
 }
 
 static ov index_(ectx *c, const node *n) {
@@ -276,7 +278,7 @@ static ov index_(ectx *c, const node *n) {
   if (x.k != K_MAP || i.k == K_NULL || i.k == K_LIST || i.k == K_MAP)
     return ov_err(E_OVERLOAD); /* kinds that are never keys */
   const ov *v = ov_map_get(x, i);
-  return v ? *v : missing(fact_path(c, n->kids[0]));
+  return v ? inherit(x, *v) : missing(x.fact);
 }
 
 static ov size(ectx *c, const node *n) {
@@ -342,14 +344,15 @@ static ov body(ectx *c, const node *n, ov x) {
 static ov fold_logic(ectx *c, const node *n, ov range, bool and) {
   ov acc = ov_bool(and);
   for (size_t i = 0; i < range.as.l.n && !is_bool(acc, !and); i++)
-    acc = logic_merge(and, acc, body(c, n, range.as.l.items[i]));
+    acc = logic_merge(and, acc,
+                      body(c, n, inherit(range, range.as.l.items[i])));
   return acc;
 }
 
 static ov exists_one(ectx *c, const node *n, ov range) {
   size_t count = 0;
   for (size_t i = 0; i < range.as.l.n; i++) {
-    ov r = body(c, n, range.as.l.items[i]);
+    ov r = body(c, n, inherit(range, range.as.l.items[i]));
     if (r.k == K_ERROR)
       return r;
     if (r.k != K_BOOL)
@@ -364,7 +367,7 @@ static ov collect(ectx *c, const node *n, ov range, bool filter) {
   ov *out = pool_alloc(c->p, (range.as.l.n + 1) * sizeof *out);
   size_t k = 0;
   for (size_t i = 0; i < range.as.l.n; i++) {
-    ov x = range.as.l.items[i], r = body(c, n, x);
+    ov x = inherit(range, range.as.l.items[i]), r = body(c, n, x);
     if (r.k == K_ERROR)
       return r;
     if (filter && r.k != K_BOOL)

@@ -64,7 +64,9 @@ struct ov {
   okind k;
   bool fact;  /* K_ERROR E_ABSENT: a missing fact (a lookup on the fact
                  tree failed), carried wherever the error goes: has()
-                 through it is false (docs/language.md, has()) */
+                 through it is false (docs/language.md, has()).
+                 K_MAP, K_LIST: a container of the fact tree, so a
+                 lookup in it that fails is a missing fact */
   union {
     bool b;
     int64_t i;
