@@ -160,7 +160,11 @@ static tv has_item(const val *v, const floor_key *k) {
 }
 
 /* has(m.k) */
+/* has(m.k): a presence test on the fact tree, so false, not absent,
+ * when m is itself a missing fact (docs/language.md, has()). */
 static tv has_field(const val *m, const floor_key *k) {
+  if (m->kind == V_ERROR && m->aux == ABSENT)
+    return F;
   if (m->kind != V_MAP)
     return bad(m);
   return map_get_str(m->as.m, k->s, k->n, k->hash) ? T : F;
