@@ -69,9 +69,10 @@ static int json_fail(pol_facts *f, const char *name, const json_error *e,
   return e->oom ? POL_ENOMEM : POL_EFORMAT;
 }
 
-/* Make the parsed value [v] the fact set. */
+/* Make the parsed value [v] the fact set ([linked]: the reader has
+ * linked its containers already). */
 static int take_object(pol_facts *f, val v, const char *name,
-                       unsigned line) {
+                       unsigned line, bool linked) {
   if (v.kind != V_MAP) {
     api_msg(&f->errmsg, "%s:%u:1: a fact set must be a JSON object, not %s",
             name ? name : "<json>", line, val_kind_name(v.kind));
@@ -79,7 +80,10 @@ static int take_object(pol_facts *f, val v, const char *name,
     return POL_EFORMAT;
   }
   f->vars = v.as.m;
-  val_adopt(f->vars);
+  if (linked)
+    val_adopt_root(f->vars);
+  else
+    val_adopt(f->vars);
   return POL_OK;
 }
 
@@ -92,9 +96,9 @@ int pol_facts_load_record(pol_facts *f, const char *text, size_t len,
   json_error e;
   if (!f->json)
     f->json = mem_calloc(&f->a.m, 1, sizeof *f->json); /* NULL: without */
-  if (!json_parse_with(&f->a, text, len, &v, &e, f->json))
+  if (!json_parse_with(&f->a, text, len, &v, &e, f->json, true))
     return json_fail(f, name, &e, line);
-  return take_object(f, v, name, line + json_leading_lines(text, len));
+  return take_object(f, v, name, line + json_leading_lines(text, len), true);
 }
 
 int pol_facts_load_json(pol_facts *f, const char *text, size_t len,
@@ -123,10 +127,10 @@ int pol_facts_load_json_next(pol_facts *f, const char *text, size_t len,
     return json_fail(f, name, &e, 1);
   }
   if (v.kind == V_MAP) /* lines are counted only for a message */
-    return take_object(f, v, name, 0);
+    return take_object(f, v, name, 0, false);
   unsigned line = 1 + (unsigned)json_newlines(text, start) +
                   json_leading_lines(text + start, len - start);
-  return take_object(f, v, name, line);
+  return take_object(f, v, name, line, false);
 }
 
 int pol_facts_load_value(pol_facts *f, const pol_value *obj) {

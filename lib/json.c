@@ -1,17 +1,32 @@
 /*
  * json.c: the JSON reader, which turns RFC 8259 text straight into values
- * allocated in an arena, and the JSON writer (see json.h for the rules).
+ * allocated in an arena (see json.h for the rules; the writer is
+ * json_write.c).
  *
  * The reader is one forward pass over the bytes with a cursor. Containers
  * are parsed with an explicit stack of frames instead of recursion, so
  * hostile nesting costs a counter, not C stack. The items of every open
  * container sit on two heap scratch stacks (values, and keys of
  * objects); when a container closes, its items are the top of those
- * stacks and become one list or map in a single allocation. Strings
- * without escapes are copied once; strings with escapes are checked in
- * the scan and decoded in a second, error-free pass. Numbers take
- * Clinger's exact fast path when they can and strtod in the "C" locale
- * otherwise. Line and column are computed only when an error happens.
+ * stacks and become one list or map in a single allocation. Line and
+ * column are computed only when an error happens.
+ *
+ * Reading a vendor's fact set is much of the work of a stream of them
+ * (issue 7), so the common cases are fast paths and everything else
+ * takes the careful path, which alone finds and words errors:
+ *   - string bodies are scanned eight bytes at a time for the bytes that
+ *     end a plain run ('"', '\\', controls, non-ASCII), and Japanese text
+ *     two 3-byte characters at a time; a body with nothing else is
+ *     copied once; escapes and other UTF-8 go through the checking scan
+ *     and a second, error-free decoding pass;
+ *   - keys are hashed (map lookups compare cached hashes), string values
+ *     are not, unless short (value.h: a hash of 0 is "not computed");
+ *     keys and short strings are read once per text and shared;
+ *   - plain integers are read at once; other numbers take Clinger's exact
+ *     fast path when they can and strtod in the "C" locale otherwise;
+ *   - the value loop keeps its cursor in a register (see parse_value);
+ *   - a fact set's containers are linked to their parents as they are
+ *     made (json_parse_with's [facts]), not by a second walk.
  */
 #include "json.h"
 
@@ -23,8 +38,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include "time.h"
 
 /* ==== the "C" locale ===================================================== */
 
@@ -58,6 +71,15 @@ typedef struct frame {
   bool object;
 } frame;
 
+/* Strings seen: short ones (up to 7 bytes, keys and values) by the
+ * word of their bytes, longer keys by their hash. Powers of two. */
+enum { SHORT_SEEN = 128, KEYS_SEEN = 128 };
+
+typedef struct short_seen {
+  uint64_t word; /* the string's bytes, zero-padded (none is zero) */
+  str *s;        /* NULL: empty slot */
+} short_seen;
+
 typedef struct parser {
   arena *a;
   const char *s;   /* the whole text: error offsets count from here */
@@ -67,12 +89,15 @@ typedef struct parser {
   vstack keys;     /* keys of open objects */
   json_error *err;
   json_scratch *keep; /* where the stacks go back to, or NULL: freed */
+  bool facts;         /* link containers to their parents (json.h) */
   uint32_t depth; /* open containers: frames[0..depth) */
+  /* the keys and short strings read so far: a fact set repeats a few
+   * names and answers many times ("answer": "○" in each of 80 check-sheet
+   * rows), and the repeats share one string */
+  short_seen shorts[SHORT_SEEN];
+  str *seen[KEYS_SEEN];
   frame frames[POL_MAX_JSON_DEPTH];
 } parser;
-
-/* Steps of the container loop (see add_item). */
-enum { ITEM_FAILED, ITEM_NEXT, ITEM_CLOSED };
 
 static bool scan_utf8(parser *ps);
 
@@ -148,15 +173,22 @@ static void locate(const char *s, size_t n, json_error *e) {
 
 /* ==== scratch stacks ===================================================== */
 
-static bool push(parser *ps, vstack *st, val v) {
-  if (unlikely(st->n == st->cap)) {
-    size_t cap = st->cap ? 2 * st->cap : 64;
-    val *grown = mem_realloc(&ps->a->m, st->v, cap * sizeof *grown);
-    if (!grown)
-      return fail_oom(ps, ps->p);
-    st->v = grown;
-    st->cap = cap;
-  }
+static POL_NOINLINE bool push_grow(parser *ps, vstack *st, val v,
+                                   const char *at) {
+  size_t cap = st->cap ? 2 * st->cap : 64;
+  val *grown = mem_realloc(&ps->a->m, st->v, cap * sizeof *grown);
+  if (!grown)
+    return fail_oom(ps, at);
+  st->v = grown;
+  st->cap = cap;
+  st->v[st->n++] = v;
+  return true;
+}
+
+/* Push [v] onto [st]; out of memory is reported at [at]. */
+static inline bool push(parser *ps, vstack *st, val v, const char *at) {
+  if (unlikely(st->n == st->cap))
+    return push_grow(ps, st, v, at);
   st->v[st->n++] = v;
   return true;
 }
@@ -177,19 +209,50 @@ static bool made(parser *ps, val v, const char *at) {
 
 /* ==== whitespace ========================================================= */
 
+/* Scans go eight bytes at a time where the machine allows (a
+ * little-endian 64-bit load, the first byte in the low bits); byte by
+ * byte elsewhere. */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ && \
+    defined(__GNUC__)
+#define SCAN_WORDS 1
+#else
+#define SCAN_WORDS 0
+#endif
+
 static inline bool is_ws(char c) {
   return c == ' ' || c == '\n' || c == '\r' || c == '\t';
 }
 
 static inline bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
-static inline void skip_ws(parser *ps) {
-  while (ps->p < ps->end && is_ws(*ps->p))
-    ps->p++;
+/* Past the whitespace from [p]: pretty-printed JSON indents with runs
+ * of spaces, skipped a word at a time. */
+static POL_NOINLINE const char *skip_ws_run(const char *p, const char *end) {
+  if (*p == '\n' && end - p > 1) /* a new line and its indent, commonly */
+    p++;
+  for (;;) {
+#if SCAN_WORDS
+    while (end - p >= 8) {
+      uint64_t x;
+      memcpy(&x, p, 8);
+      x ^= 0x2020202020202020u; /* spaces become zero bytes */
+      if (x) {
+        p += __builtin_ctzll(x) >> 3;
+        break;
+      }
+      p += 8;
+    }
+#endif
+    if (p == end || !is_ws(*p))
+      return p;
+    p++;
+  }
 }
 
-static inline bool at(const parser *ps, char c) {
-  return ps->p < ps->end && *ps->p == c;
+/* Compact JSON has no whitespace between tokens: one test for that. */
+static inline void skip_ws(parser *ps) {
+  if (ps->p < ps->end && is_ws(*ps->p))
+    ps->p = skip_ws_run(ps->p, ps->end);
 }
 
 /* ==== strings: scanning ================================================== */
@@ -334,23 +397,90 @@ static const uint8_t plain_byte[256] = {
 
 static inline bool plain(unsigned char c) { return plain_byte[c]; }
 
+#if SCAN_WORDS
+/* The high bit of each byte of [x] (8 bytes of text, the first in the
+ * low byte) that is not plain: '"', '\\', a byte below 0x20 or from 0x80
+ * up. Exact for the first such byte; a borrow may also mark bytes after
+ * it, never before, so the lowest bit set is the first stop. A byte
+ * below 0x80 gets its high bit in x - 0x20 when it is below 0x20, and in
+ * (x ^ q) - 1 when it is q; a byte from 0x80 up has it already. */
+static inline uint64_t stop_bytes(uint64_t x) {
+  const uint64_t ones = 0x0101010101010101u;
+  return (x | (x - ones * 0x20) | ((x ^ ones * '"') - ones) |
+          ((x ^ ones * '\\') - ones)) &
+         ones << 7;
+}
+#endif
+
+/* Past the plain bytes from [p] (before [end]). */
+static inline const unsigned char *skip_plain(const unsigned char *p,
+                                              const unsigned char *end) {
+#if SCAN_WORDS
+  if (p < end && !plain(*p)) /* in Japanese text, often */
+    return p;
+  while (end - p >= 8) {
+    uint64_t x, stop;
+    memcpy(&x, p, 8);
+    if ((stop = stop_bytes(x)) != 0)
+      return p + (__builtin_ctzll(stop) >> 3);
+    p += 8;
+  }
+#endif
+  while (p < end && plain(*p))
+    p++;
+  return p;
+}
+
+/* Whether the 3 bytes at [p] are a sequence led by E1..EC, EE or EF with
+ * two continuation bytes: always valid UTF-8 (kana, kanji, fullwidth
+ * forms), no need for scan_utf8. */
+static inline bool common_3byte(const unsigned char *p) {
+  return p[0] >= 0xE1 && p[0] <= 0xEF && p[0] != 0xED &&
+         (p[1] & 0xC0) == 0x80 &&
+         (p[2] & 0xC0) == 0x80;
+}
+
+/* The same for the 2 bytes at [p]: C2..DF and a continuation byte are
+ * always valid (U+0080..U+07FF: '§', '×', accented letters). */
+static inline bool valid_2byte(const unsigned char *p) {
+  return p[0] >= 0xC2 && p[0] <= 0xDF && (p[1] & 0xC0) == 0x80;
+}
+
+#if SCAN_WORDS
+/* Whether the 8 bytes [x] start with two common 3-byte sequences. */
+static inline bool common_3byte_pair(uint64_t x) {
+  unsigned a = (unsigned)x & 0xFF, b = (unsigned)(x >> 24) & 0xFF;
+  return (x & 0xC0C0F0C0C0F0u) == 0x8080E08080E0u && a != 0xE0 &&
+         a != 0xED && b != 0xE0 && b != 0xED;
+}
+#endif
+
+/* Past the plain bytes, 2-byte sequences and common 3-byte sequences
+ * from [p]: at the closing quote of a string with nothing else in it.
+ * Japanese text is runs of 3-byte sequences: two of them per step. */
+static inline const unsigned char *skip_simple(const unsigned char *p,
+                                               const unsigned char *end) {
+  for (;;) {
+    const unsigned char *run = p = skip_plain(p, end);
+#if SCAN_WORDS
+    for (uint64_t x; end - p >= 8 && (memcpy(&x, p, 8), common_3byte_pair(x));)
+      p += 6;
+#endif
+    if (end - p >= 3 && common_3byte(p))
+      p += 3;
+    else if (end - p >= 2 && valid_2byte(p))
+      p += 2;
+    else if (p == run)
+      return p;
+  }
+}
+
 /* Check a string's body from the cursor up to its closing quote, where
  * the cursor stops; *[escaped] says whether there was any escape. */
 static bool scan_string(parser *ps, bool *escaped) {
+  const unsigned char *end = (const unsigned char *)ps->end;
   for (;;) {
-    const unsigned char *p = (const unsigned char *)ps->p,
-                        *end = (const unsigned char *)ps->end;
-    for (;;) {
-      while (p < end && plain(*p))
-        p++;
-      /* three-byte sequences led by E1..EC, EE, EF with two continuation
-       * bytes are always valid (kana, kanji): no need for scan_utf8 */
-      if (end - p >= 3 && *p >= 0xE1 && *p <= 0xEF && *p != 0xED &&
-          (p[1] & 0xC0) == 0x80 && (p[2] & 0xC0) == 0x80)
-        p += 3;
-      else
-        break;
-    }
+    const unsigned char *p = skip_simple((const unsigned char *)ps->p, end);
     ps->p = (const char *)p;
     if (p == end)
       return fail_eof(ps);
@@ -403,10 +533,78 @@ static const char *decode_escape(const char *p, char **o) {
   return p + 2;
 }
 
+/* Most strings of a fact set are short: copy and compare up to 16
+ * bytes with two overlapping loads instead of a call (memcpy with a
+ * constant size compiles to one move). */
+static inline void copy_bytes(char *o, const char *p, size_t n) {
+  if (n >= 8 && n <= 16) {
+    uint64_t a, b;
+    memcpy(&a, p, 8);
+    memcpy(&b, p + n - 8, 8);
+    memcpy(o, &a, 8);
+    memcpy(o + n - 8, &b, 8);
+  } else if (n >= 4 && n < 8) {
+    uint32_t a, b;
+    memcpy(&a, p, 4);
+    memcpy(&b, p + n - 4, 4);
+    memcpy(o, &a, 4);
+    memcpy(o + n - 4, &b, 4);
+  } else if (n > 0 && n < 4) { /* bytes 0, n/2, n-1: all of them */
+    o[0] = p[0];
+    o[n / 2] = p[n / 2];
+    o[n - 1] = p[n - 1];
+  } else if (n > 16) {
+    memcpy(o, p, n);
+  }
+}
+
+static inline bool same_bytes(const char *x, const char *y, size_t n) {
+  if (n >= 8 && n <= 16) {
+    uint64_t a, b, c, d;
+    memcpy(&a, x, 8);
+    memcpy(&b, y, 8);
+    memcpy(&c, x + n - 8, 8);
+    memcpy(&d, y + n - 8, 8);
+    return a == b && c == d;
+  }
+  if (n >= 4 && n < 8) {
+    uint32_t a, b, c, d;
+    memcpy(&a, x, 4);
+    memcpy(&b, y, 4);
+    memcpy(&c, x + n - 4, 4);
+    memcpy(&d, y + n - 4, 4);
+    return a == b && c == d;
+  }
+  if (n < 4)
+    return n == 0 || (x[0] == y[0] && x[n / 2] == y[n / 2] &&
+                      x[n - 1] == y[n - 1]);
+  return memcmp(x, y, n) == 0;
+}
+
+/* An unhashed string of [n] bytes to fill in (NULL: out of memory). */
+static inline str *new_str(arena *a, size_t n) {
+  str *s = arena_alloc_fast(a, sizeof(str) + n + 1);
+  if (likely(s != NULL)) {
+    s->len = (uint32_t)n; /* n < 4 GiB: the text is */
+    s->hash = 0;
+    s->data[n] = '\0';
+  }
+  return s;
+}
+
+/* The string of the [n] plain bytes at [p]. */
+static val copy_string(arena *a, const char *p, size_t n) {
+  str *s = new_str(a, n);
+  if (!s)
+    return val_nomem();
+  copy_bytes(s->data, p, n);
+  return val_from_str(V_STRING, s);
+}
+
 /* The string whose checked body is [p, end), escapes decoded. Decoding
  * never makes text longer, so the raw length is enough room. */
 static val decode_string(arena *a, const char *p, const char *end) {
-  str *s = str_alloc(a, (size_t)(end - p));
+  str *s = new_str(a, (size_t)(end - p));
   if (!s)
     return val_nomem();
   char *o = s->data;
@@ -421,23 +619,144 @@ static val decode_string(arena *a, const char *p, const char *end) {
   }
   s->len = (uint32_t)(o - s->data);
   s->data[s->len] = '\0';
-  str_seal(s);
   return val_from_str(V_STRING, s);
 }
 
-/* A string at the cursor (its opening quote). */
+/* A string at the cursor (its opening quote), unhashed (value.h: most
+ * string values are never hashed; str_hash does it when needed). Most
+ * strings are plain bytes and common 3-byte sequences up to the closing
+ * quote; anything else (escapes, other UTF-8 to check, errors) goes
+ * through scan_string from where the fast scan stopped. */
 static bool parse_string(parser *ps, val *out) {
-  const char *quote = ps->p++;
-  bool escaped = false;
-  if (!scan_string(ps, &escaped))
-    return false;
+  const char *quote = ps->p;
   const char *body = quote + 1;
-  if (escaped)
-    *out = decode_string(ps->a, body, ps->p);
-  else
-    *out = val_string(ps->a, body, (size_t)(ps->p - body));
+  const char *p = (const char *)skip_simple((const unsigned char *)body,
+                                            (const unsigned char *)ps->end);
+  bool escaped = false;
+  ps->p = p;
+  if (unlikely(p == ps->end || *p != '"') && !scan_string(ps, &escaped))
+    return false;
+  size_t n = (size_t)(ps->p - body);
+  *out = escaped ? decode_string(ps->a, body, ps->p)
+                 : copy_string(ps->a, body, n);
   ps->p++; /* the closing quote */
   return made(ps, *out, quote);
+}
+
+/* The key [s]/[n] (plain bytes, hash [h]): the string read for the same
+ * key earlier in this text, or a new one, remembered. */
+static bool intern_key(parser *ps, const char *s, size_t n, uint32_t h,
+                       val *out) {
+  str **slot = &ps->seen[h & (KEYS_SEEN - 1)];
+  str *k = *slot;
+  if (!k || k->hash != h || k->len != n || !same_bytes(k->data, s, n)) {
+    if (!(k = new_str(ps->a, n)))
+      return made(ps, val_nomem(), s - 1);
+    copy_bytes(k->data, s, n);
+    k->hash = h;
+    *slot = k;
+  }
+  *out = val_from_str(V_STRING, k);
+  return true;
+}
+
+/* FNV-1a of [n] bytes at [p] (val_hash_bytes), four bytes per step. */
+static inline uint32_t hash_key(const unsigned char *p, size_t n) {
+  uint32_t h = VAL_HASH_SEED;
+  size_t i = 0;
+  for (; i + 4 <= n; i += 4) {
+    h = val_hash_step(h, p[i]);
+    h = val_hash_step(h, p[i + 1]);
+    h = val_hash_step(h, p[i + 2]);
+    h = val_hash_step(h, p[i + 3]);
+  }
+  for (; i < n; i++)
+    h = val_hash_step(h, p[i]);
+  return h;
+}
+
+#if SCAN_WORDS
+/* If the string whose body starts at [body] is at most 7 plain bytes
+ * and 8 bytes can be read there, its length, with its bytes zero-padded
+ * in *[word]; else -1. Most keys and many values of a fact set are
+ * ("answer", "JP"): one load and one test read them. */
+static inline int short_plain(const unsigned char *body,
+                              const unsigned char *end, uint64_t *word) {
+  uint64_t x, stop;
+  if (end - body < 8)
+    return -1;
+  memcpy(&x, body, 8);
+  if (!(stop = stop_bytes(x)))
+    return -1;
+  int n = __builtin_ctzll(stop) >> 3;
+  if (body[n] != '"')
+    return -1;
+  *word = x & ((UINT64_C(1) << (8 * n)) - 1);
+  return n;
+}
+
+/* A string of [n] bytes (n < 8) from the zero-padded [word]: 8 bytes of
+ * room, so one store copies the bytes and the terminating NUL. */
+static inline str *short_str(arena *a, int n, uint64_t word) {
+  str *s = arena_alloc_fast(a, sizeof(str) + 8);
+  if (likely(s != NULL)) {
+    s->len = (uint32_t)n;
+    s->hash = 0;
+    memcpy(s->data, &word, 8);
+  }
+  return s;
+}
+
+/* The short string [n]/[word] at [body], a key or a value: the string
+ * read for it earlier in this text, or a new one, hashed, remembered.
+ * Short values are hashed too: it costs little once per distinct value,
+ * and the VM compares them with a policy's constants ("○", "JP") by
+ * their hashes first. */
+static inline str *short_string(parser *ps, const unsigned char *body,
+                                int n, uint64_t word) {
+  short_seen *e = &ps->shorts[(word * UINT64_C(0x9E3779B97F4A7C15)) >> 57];
+  if (likely(e->s && e->word == word))
+    return e->s;
+  str *k = short_str(ps->a, n, word);
+  if (k) {
+    k->hash = hash_key(body, (size_t)n);
+    *e = (short_seen){word, k};
+  }
+  return k;
+}
+#endif
+
+/* The object key at [p] (its opening quote) into *[out], hashed: map
+ * lookups compare cached hashes. A key of plain bytes is interned; any
+ * other goes the way of values, then gets its hash. Returns the byte
+ * after the closing quote, or NULL on error. */
+static inline const char *key_at(parser *ps, const char *p, val *out) {
+  const unsigned char *body = (const unsigned char *)p + 1;
+#if SCAN_WORDS
+  uint64_t word;
+  int n = short_plain(body, (const unsigned char *)ps->end, &word);
+  if (likely(n >= 0)) {
+    str *k = short_string(ps, body, n, word);
+    if (unlikely(!k)) {
+      made(ps, val_nomem(), p);
+      return NULL;
+    }
+    *out = (val){.kind = V_STRING, .as.s = k};
+    return (const char *)body + n + 1;
+  }
+#endif
+  const unsigned char *q = skip_plain(body, (const unsigned char *)ps->end);
+  if (likely(q < (const unsigned char *)ps->end && *q == '"')) {
+    size_t len = (size_t)(q - body);
+    if (!intern_key(ps, (const char *)body, len, hash_key(body, len), out))
+      return NULL;
+    return (const char *)q + 1;
+  }
+  ps->p = p;
+  if (!parse_string(ps, out))
+    return NULL;
+  str_seal(out->as.s); /* just made: nobody else has it yet */
+  return ps->p;
 }
 
 /* ==== numbers ============================================================ */
@@ -628,7 +947,8 @@ static bool same_str(const str *a, const str *b) {
 /* Remove repeated keys from [keys]/[vals] in place: each key keeps the
  * place of its first occurrence and the value of its last. Returns the
  * new count, or SIZE_MAX when out of memory. */
-static size_t dedupe(const mem *m, val *keys, val *vals, size_t n) {
+static POL_NOINLINE size_t dedupe(const mem *m, val *keys, val *vals,
+                                  size_t n) {
   size_t nb = 16;
   while (nb < 2 * n)
     nb *= 2;
@@ -653,138 +973,298 @@ static size_t dedupe(const mem *m, val *keys, val *vals, size_t n) {
   return kept;
 }
 
-/* The map of the keys and values above [kbase]/[vbase]. val_map refuses
- * repeated keys (ERR_INVALID; the keys are all strings, so nothing else
- * can be wrong with them) while JSON keeps the last value. Repeats are
- * rare, so let val_map find them and remove them only then. */
-static val make_map(parser *ps, size_t kbase, size_t vbase) {
-  size_t n = ps->keys.n - kbase;
-  val *keys = items_from(&ps->keys, kbase);
-  val *vals = items_from(&ps->vals, vbase);
-  val m = val_map_strings(ps->a, keys, vals, n);
-  if (m.kind != V_ERROR || m.as.e->kind != ERR_INVALID)
-    return m;
-  size_t kept = dedupe(&ps->a->m, keys, vals, n);
-  if (kept == SIZE_MAX)
-    return val_nomem();
-  return kept < n ? val_map_strings(ps->a, keys, vals, kept) : m;
+/* Copy the [n] items [from] into [to], the entries of the container
+ * [parent] ([kind]: ORIGIN_MAP or ORIGIN_LIST), and in a fact set link
+ * the containers among them to it, as val_adopt would: the items are at
+ * hand here, so a fact set needs no second walk. */
+static inline void fill_items(const parser *ps, val *to, const val *from,
+                              size_t n, const void *parent, uint8_t kind) {
+  for (size_t i = 0; i < n; i++) {
+    val v = to[i] = from[i];
+    if (!ps->facts)
+      continue;
+    if (v.kind == V_MAP)
+      v.as.m->o = (origin){parent, (uint32_t)i, kind};
+    else if (v.kind == V_LIST)
+      v.as.l->o = (origin){parent, (uint32_t)i, kind};
+  }
 }
 
-/* Open the array or object at the cursor: push its frame, step over the
+/* The map of the [n] members [keys]/[vals]. map_strings_done refuses
+ * repeated keys (ERR_INVALID; the keys are all strings, so nothing else
+ * can be wrong with them) while JSON keeps the last value. Repeats are
+ * rare, so let it find them and remove them only then (the first map is
+ * left unused in the arena). */
+static inline val make_object(parser *ps, val *keys, val *vals, size_t n) {
+  for (;;) {
+    map *m = map_new(ps->a, n);
+    if (!m)
+      return val_nomem();
+    for (size_t i = 0; i < n; i++)
+      m->keys[i] = keys[i];
+    fill_items(ps, m->vals, vals, n, m, ORIGIN_MAP);
+    val r = n < 2 ? (val){.kind = V_MAP, .as.m = m}
+                  : map_strings_done(ps->a, m);
+    if (likely(r.kind != V_ERROR) || r.as.e->kind != ERR_INVALID)
+      return r;
+    if ((n = dedupe(&ps->a->m, keys, vals, n)) == SIZE_MAX)
+      return val_nomem();
+  }
+}
+
+static inline val make_array(parser *ps, const val *items, size_t n) {
+  list *l = list_alloc(ps->a, n);
+  if (!l)
+    return val_nomem();
+  fill_items(ps, l->items, items, n, l, ORIGIN_LIST);
+  return (val){.kind = V_LIST, .as.l = l};
+}
+
+/* Close the innermost container, whose closing bracket is at [at]: its
+ * items leave the stacks and become *[out]. */
+static bool close_container(parser *ps, val *out, const char *at) {
+  frame f = ps->frames[--ps->depth];
+  val *vals = items_from(&ps->vals, f.vbase);
+  size_t n = ps->vals.n - f.vbase;
+  *out = f.object ? make_object(ps, items_from(&ps->keys, f.kbase), vals, n)
+                  : make_array(ps, vals, n);
+  ps->keys.n = f.kbase;
+  ps->vals.n = f.vbase;
+  return made(ps, *out, at);
+}
+
+/* ==== the value loop ===================================================== */
+
+/* The loop keeps its cursor in a local variable, which the compiler
+ * keeps in a register: through ps->p it would be read again after every
+ * byte stored into the arena (a char store may alias anything). The
+ * helpers below take the cursor and return where they stopped, or NULL
+ * after an error. What is rare or fails goes to the checked functions
+ * above, which work on ps->p: the cursor is stored there first, so every
+ * error is found and worded by the same code as before this loop
+ * existed. */
+
+/* Past the whitespace at [p]. Whitespace and control bytes are all
+ * below '!', so one comparison passes by compact JSON; one space
+ * (pretty-printed JSON's after ':') needs no call either. */
+static inline const char *ws(const char *p, const char *end) {
+  if (likely(p == end || (unsigned char)*p > ' '))
+    return p;
+  if (*p == ' ' && end - p > 1 && (unsigned char)p[1] > ' ')
+    return p + 1;
+#if SCAN_WORDS
+  if (*p == '\n' && end - p > 8) { /* a new line and up to 7 spaces */
+    uint64_t x;
+    memcpy(&x, p + 1, 8);
+    x ^= 0x2020202020202020u;
+    const char *q = p + 1 + (x ? __builtin_ctzll(x) >> 3 : 8);
+    if (q - p <= 8 && (unsigned char)*q > ' ')
+      return q;
+  }
+#endif
+  return skip_ws_run(p, end);
+}
+
+/* A string value at [p] (its opening quote). Short ones are interned and
+ * hashed (short_string); longer ones are left unhashed (value.h). */
+static inline const char *string_at(parser *ps, const char *p, val *out) {
+#if SCAN_WORDS
+  const unsigned char *body = (const unsigned char *)p + 1;
+  uint64_t word;
+  int n = short_plain(body, (const unsigned char *)ps->end, &word);
+  if (n >= 0) {
+    str *s = short_string(ps, body, n, word);
+    if (unlikely(!s)) {
+      made(ps, val_nomem(), p);
+      return NULL;
+    }
+    *out = (val){.kind = V_STRING, .as.s = s};
+    return p + n + 2;
+  }
+  if (ps->end - p >= 5 && common_3byte(body) && p[4] == '"') {
+    /* one character: a check sheet's ○, ×, △ or － */
+    word = 0;
+    memcpy(&word, body, 3);
+    str *s = short_string(ps, body, 3, word);
+    if (unlikely(!s)) {
+      made(ps, val_nomem(), p);
+      return NULL;
+    }
+    *out = (val){.kind = V_STRING, .as.s = s};
+    return p + 5;
+  }
+#endif
+  const char *q = (const char *)skip_simple((const unsigned char *)p + 1,
+                                            (const unsigned char *)ps->end);
+  if (likely(q < ps->end && *q == '"')) {
+    size_t len = (size_t)(q - p - 1);
+    str *s = new_str(ps->a, len);
+    if (unlikely(!s)) {
+      made(ps, val_nomem(), p);
+      return NULL;
+    }
+    copy_bytes(s->data, p + 1, len);
+    *out = (val){.kind = V_STRING, .as.s = s};
+    return q + 1;
+  }
+  ps->p = p;
+  return parse_string(ps, out) ? ps->p : NULL;
+}
+
+/* A number at [p]. Most numbers of a fact set are plain integers of a
+ * few digits: up to 18 digits (below 2^63) are read here at once;
+ * anything else (a fraction, an exponent, a leading zero, more digits,
+ * an error) goes to parse_number. */
+static inline const char *number_at(parser *ps, const char *p, val *out) {
+  const char *end = ps->end, *d = p + (*p == '-'), *q = d;
+  uint64_t m = 0;
+  while (q < end && is_digit(*q) && q - d < 18)
+    m = m * 10 + (uint64_t)(*q++ - '0');
+  bool plain_int = q > d && (*d != '0' || q - d == 1) &&
+                   (q == end || (!is_digit(*q) && *q != '.' &&
+                                 (*q | 0x20) != 'e'));
+  if (likely(plain_int)) {
+    *out = val_int(*p == '-' ? -(int64_t)m : (int64_t)m);
+    return q;
+  }
+  ps->p = p;
+  return parse_number(ps, out) ? ps->p : NULL;
+}
+
+/* A value at [p] that is not an array or object. */
+static inline const char *scalar_at(parser *ps, const char *p, val *out) {
+  size_t left = (size_t)(ps->end - p);
+  switch (*p) {
+  case '"': return string_at(ps, p, out);
+  case '-': case '0': case '1': case '2': case '3': case '4': case '5':
+  case '6': case '7': case '8': case '9':
+    return number_at(ps, p, out);
+  case 't':
+    if (left >= 4 && memcmp(p, "true", 4) == 0)
+      return *out = val_bool(true), p + 4;
+    break;
+  case 'f':
+    if (left >= 5 && memcmp(p, "false", 5) == 0)
+      return *out = val_bool(false), p + 5;
+    break;
+  case 'n':
+    if (left >= 4 && memcmp(p, "null", 4) == 0)
+      return *out = val_null(), p + 4;
+    break;
+  default: break;
+  }
+  ps->p = p; /* a literal cut short or misspelt, or no value at all */
+  return parse_scalar(ps, out) ? ps->p : NULL;
+}
+
+/* A member's key at [p], the ':' after it and the whitespace up to its
+ * value. */
+static inline const char *member_at(parser *ps, const char *p) {
+  const char *end = ps->end;
+  val k;
+  if (unlikely(p == end || *p != '"')) {
+    ps->p = p;
+    fail_found(ps, "expected a string key");
+    return NULL;
+  }
+  if (!(p = key_at(ps, p, &k)) || !push(ps, &ps->keys, k, p))
+    return NULL;
+  p = ws(p, end);
+  if (unlikely(p == end || *p != ':')) {
+    ps->p = p;
+    fail_found(ps, "expected ':' after object key");
+    return NULL;
+  }
+  return ws(p + 1, end);
+}
+
+/* Open the array or object at [p]: push its frame, step over the
  * bracket and the whitespace after it. */
-static bool open_container(parser *ps, bool object) {
-  if (ps->depth == POL_MAX_JSON_DEPTH)
-    return fail_at(ps, ps->p, "nesting too deep (limit is %d)",
-                   POL_MAX_JSON_DEPTH);
+static inline const char *open_at(parser *ps, const char *p, bool object) {
+  if (unlikely(ps->depth == POL_MAX_JSON_DEPTH)) {
+    fail_at(ps, p, "nesting too deep (limit is %d)", POL_MAX_JSON_DEPTH);
+    return NULL;
+  }
   frame *f = &ps->frames[ps->depth++];
   f->kbase = (uint32_t)ps->keys.n;
   f->vbase = (uint32_t)ps->vals.n;
   f->object = object;
-  ps->p++;
-  skip_ws(ps);
-  return true;
+  return ws(p + 1, ps->end);
 }
 
-/* Close the innermost container (its closing bracket is just behind the
- * cursor): its items leave the stacks and become *[out]. */
-static bool close_container(parser *ps, val *out) {
-  frame f = ps->frames[--ps->depth];
-  if (f.object)
-    *out = make_map(ps, f.kbase, f.vbase);
-  else
-    *out = val_list(ps->a, items_from(&ps->vals, f.vbase),
-                    ps->vals.n - f.vbase);
-  ps->keys.n = f.kbase;
-  ps->vals.n = f.vbase;
-  return made(ps, *out, ps->p - 1);
+/* Whether the innermost open container is an object. */
+static inline bool in_object(const parser *ps) {
+  return ps->depth > 0 && ps->frames[ps->depth - 1].object;
 }
 
-/* An object key at the cursor, the ':' after it and the whitespace up to
- * the value. */
-static bool parse_key(parser *ps) {
-  val k;
-  if (!at(ps, '"'))
-    return fail_found(ps, "expected a string key");
-  if (!parse_string(ps, &k) || !push(ps, &ps->keys, k))
-    return false;
-  skip_ws(ps);
-  if (!at(ps, ':'))
-    return fail_found(ps, "expected ':' after object key");
-  ps->p++;
-  skip_ws(ps);
-  return true;
-}
-
-/* Start a value at the cursor: open arrays and objects until a complete
- * value is found (a scalar or an empty container), into *[out]. */
-static bool start_value(parser *ps, val *out) {
-  for (;;) {
-    if (ps->p == ps->end)
-      return fail_eof(ps);
-    char open = *ps->p;
-    if (open != '[' && open != '{')
-      return parse_scalar(ps, out);
-    if (!open_container(ps, open == '{'))
-      return false;
-    if (at(ps, open == '{' ? '}' : ']')) {
-      ps->p++;
-      return close_container(ps, out);
-    }
-    if (open == '{' && !parse_key(ps))
-      return false;
-  }
-}
-
-/* Hand the complete value *[v] to the innermost open container and read
- * what follows it: a ',' and the start of the next item (ITEM_NEXT), or
- * the container's end (ITEM_CLOSED, and *[v] is now the container). */
-static int add_item(parser *ps, val *v) {
-  bool object = ps->frames[ps->depth - 1].object;
-  char close = object ? '}' : ']';
-  if (!push(ps, &ps->vals, *v))
-    return ITEM_FAILED;
-  skip_ws(ps);
-  if (at(ps, close)) {
-    ps->p++;
-    return close_container(ps, v) ? ITEM_CLOSED : ITEM_FAILED;
-  }
-  if (!at(ps, ',')) {
-    fail_found(ps, object ? "expected ',' or '}' after object member"
-                          : "expected ',' or ']' after array element");
-    return ITEM_FAILED;
-  }
-  const char *comma = ps->p++;
-  skip_ws(ps);
-  if (at(ps, close)) {
-    fail_at(ps, comma, "trailing comma before '%c'", close);
-    return ITEM_FAILED;
-  }
-  return object && !parse_key(ps) ? ITEM_FAILED : ITEM_NEXT;
-}
-
-/* One value at the cursor, into *[out]. The outer loop starts a value
- * (descending into any containers it opens); the inner one hands each
- * complete value to the innermost open container, climbing out of every
- * container that it completes. */
+/* One value at the cursor, into *[out]. Each turn of the outer loop
+ * reads one item: the key first when it is an object member, then the
+ * value. An array or object that opens becomes the innermost open
+ * container (its first item is read by the next turn), unless it is
+ * empty. A complete value is handed up by the inner loop: to the
+ * innermost open container, whose end may follow (the container is then
+ * the complete value, one level up), or a ',' and the next item. One
+ * place reads keys and one reads values, so that the helpers inline. */
 static bool parse_value(parser *ps, val *out) {
+  const char *p = ps->p, *end = ps->end;
+  bool object = false; /* the innermost open container is an object */
+  bool key = false;    /* the next item is an object member */
+  val v;
   for (;;) {
-    if (!start_value(ps, out))
+    if (key && !(p = member_at(ps, p)))
       return false;
-    int step = ITEM_CLOSED;
-    while (ps->depth > 0 && (step = add_item(ps, out)) == ITEM_CLOSED) {
+    if (unlikely(p == end))
+      return fail_eof(ps);
+    char open = *p, close = open == '{' ? '}' : ']';
+    if (open == '{' || open == '[') {
+      if (!(p = open_at(ps, p, open == '{')))
+        return false;
+      if (p == end || *p != close) {
+        key = object = open == '{';
+        continue;
+      }
+      if (!close_container(ps, &v, p++))
+        return false;
+      object = in_object(ps);
+    } else if (!(p = scalar_at(ps, p, &v))) {
+      return false;
     }
-    if (step == ITEM_FAILED)
-      return false;
-    if (ps->depth == 0)
-      return true;
+    for (;;) { /* hand v up */
+      if (ps->depth == 0) {
+        ps->p = p;
+        *out = v;
+        return true;
+      }
+      close = object ? '}' : ']';
+      if (!push(ps, &ps->vals, v, p))
+        return false;
+      p = ws(p, end);
+      if (p == end || *p != close)
+        break;
+      if (!close_container(ps, &v, p++))
+        return false;
+      object = in_object(ps);
+    }
+    if (unlikely(p == end || *p != ',')) {
+      ps->p = p;
+      return fail_found(ps, object ? "expected ',' or '}' after object member"
+                                   : "expected ',' or ']' after array element");
+    }
+    const char *comma = p;
+    p = ws(p + 1, end);
+    if (unlikely(p < end && *p == close))
+      return fail_at(ps, comma, "trailing comma before '%c'", close);
+    key = object;
   }
 }
 
 /* ==== entry points ======================================================= */
 
 static void parser_init(parser *ps, arena *a, const char *s, size_t n,
-                        size_t pos, json_error *error, json_scratch *keep) {
+                        size_t pos, json_error *error, json_scratch *keep,
+                        bool facts) {
   ps->a = a;
+  ps->facts = facts;
   ps->s = s;
   ps->p = s + pos;
   ps->end = s + n;
@@ -794,6 +1274,8 @@ static void parser_init(parser *ps, arena *a, const char *s, size_t n,
   ps->err->oom = false;
   ps->keep = keep;
   ps->depth = 0;
+  memset(ps->shorts, 0, sizeof ps->shorts);
+  memset(ps->seen, 0, sizeof ps->seen);
 }
 
 /* Optional whitespace, one value, optional whitespace. A byte order mark
@@ -832,7 +1314,7 @@ bool json_parse_next(arena *a, const char *s, size_t n, size_t *pos,
     error = &unused;
   if (n >= UINT32_MAX)
     return refuse(error, "JSON stream too large (limit is 4 GiB)");
-  parser_init(&ps, a, s, n, *pos, error, NULL);
+  parser_init(&ps, a, s, n, *pos, error, NULL, false);
   if (!parser_finish(&ps, parse_text(&ps, out)))
     return false;
   *pos = (size_t)(ps.p - s);
@@ -842,18 +1324,18 @@ bool json_parse_next(arena *a, const char *s, size_t n, size_t *pos,
 /* Parse the whole text as one value (contract in json.h). */
 bool json_parse(arena *a, const char *s, size_t n, val *out,
                 json_error *error) {
-  return json_parse_with(a, s, n, out, error, NULL);
+  return json_parse_with(a, s, n, out, error, NULL, false);
 }
 
 bool json_parse_with(arena *a, const char *s, size_t n, val *out,
-                     json_error *error, json_scratch *scratch) {
+                     json_error *error, json_scratch *scratch, bool facts) {
   json_error unused;
   parser ps;
   if (!error)
     error = &unused;
   if (n >= UINT32_MAX)
     return refuse(error, "JSON text too large (limit is 4 GiB)");
-  parser_init(&ps, a, s, n, 0, error, scratch);
+  parser_init(&ps, a, s, n, 0, error, scratch, facts);
   bool ok = parse_text(&ps, out);
   if (ok && ps.p != ps.end)
     ok = fail_at(&ps, ps.p, "trailing data after JSON value");
@@ -876,161 +1358,3 @@ unsigned json_leading_lines(const char *s, size_t n) {
     lines += s[i] == '\n';
   return lines;
 }
-
-/* ==== writer ============================================================= */
-
-static void write_value(sbuf *b, val v, int indent, int level);
-
-static void newline(sbuf *b, int indent, int level) {
-  if (indent <= 0)
-    return;
-  sb_putc(b, '\n');
-  for (long i = (long)indent * level; i > 0; i--)
-    sb_putc(b, ' ');
-}
-
-static void write_escape(sbuf *b, unsigned char c) {
-  switch (c) {
-  case '"': sb_puts(b, "\\\""); break;
-  case '\\': sb_puts(b, "\\\\"); break;
-  case '\n': sb_puts(b, "\\n"); break;
-  case '\r': sb_puts(b, "\\r"); break;
-  case '\t': sb_puts(b, "\\t"); break;
-  case '\b': sb_puts(b, "\\b"); break;
-  case '\f': sb_puts(b, "\\f"); break;
-  default: sb_printf(b, "\\u%04x", c); break;
-  }
-}
-
-/* [s]/[n] (UTF-8) as a JSON string: the quote, the backslash and control
- * characters escaped, runs of anything else copied as they are. */
-static void write_string(sbuf *b, const char *s, size_t n) {
-  size_t run = 0;
-  sb_putc(b, '"');
-  for (size_t i = 0; i < n; i++) {
-    unsigned char c = (unsigned char)s[i];
-    if (c >= 0x20 && c != '"' && c != '\\')
-      continue;
-    sb_put(b, s + run, i - run);
-    write_escape(b, c);
-    run = i + 1;
-  }
-  sb_put(b, s + run, n - run);
-  sb_putc(b, '"');
-}
-
-/* [p]/[n] as a string in standard base64 with padding (RFC 4648). */
-static void write_base64(sbuf *b, const unsigned char *p, size_t n) {
-  static const char digit[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  sb_putc(b, '"');
-  for (size_t i = 0; i < n; i += 3) {
-    uint32_t w = (uint32_t)p[i] << 16;
-    if (i + 1 < n)
-      w |= (uint32_t)p[i + 1] << 8;
-    if (i + 2 < n)
-      w |= p[i + 2];
-    char q[4] = {digit[w >> 18], digit[w >> 12 & 63],
-                 i + 1 < n ? digit[w >> 6 & 63] : '=',
-                 i + 2 < n ? digit[w & 63] : '='};
-    sb_put(b, q, 4);
-  }
-  sb_putc(b, '"');
-}
-
-/* A finite double in val_print's shortest round-trip form, which is also
- * valid JSON ("1.0", "-0.0", "1e+100"); others as strings. */
-static void write_double(sbuf *b, double d) {
-  if (isnan(d))
-    sb_puts(b, "\"NaN\"");
-  else if (isinf(d))
-    sb_puts(b, d > 0 ? "\"Infinity\"" : "\"-Infinity\"");
-  else
-    val_print(b, val_double(d));
-}
-
-static void write_list(sbuf *b, const list *l, int indent, int level) {
-  sb_putc(b, '[');
-  for (uint32_t i = 0; i < l->n; i++) {
-    if (i)
-      sb_putc(b, ',');
-    newline(b, indent, level + 1);
-    write_value(b, l->items[i], indent, level + 1);
-  }
-  if (l->n)
-    newline(b, indent, level);
-  sb_putc(b, ']');
-}
-
-/* A map key: strings as they are, other kinds as the string of their
- * JSON text (JSON object keys are always strings). */
-static void write_key(sbuf *b, val k) {
-  if (k.kind == V_STRING) {
-    write_string(b, k.as.s->data, k.as.s->len);
-    return;
-  }
-  sbuf text;
-  sb_init(&text, &b->m);
-  write_value(&text, k, 0, 0);
-  write_string(b, text.p, text.len);
-  b->oom |= text.oom;
-  sb_free(&text);
-}
-
-static void write_map(sbuf *b, const map *m, int indent, int level) {
-  sb_putc(b, '{');
-  for (uint32_t i = 0; i < m->n; i++) {
-    if (i)
-      sb_putc(b, ',');
-    newline(b, indent, level + 1);
-    write_key(b, m->keys[i]);
-    sb_puts(b, indent > 0 ? ": " : ":");
-    write_value(b, m->vals[i], indent, level + 1);
-  }
-  if (m->n)
-    newline(b, indent, level);
-  sb_putc(b, '}');
-}
-
-static void write_time(sbuf *b, val v) {
-  char buf[48];
-  size_t n = v.kind == V_DURATION ? tm_format_duration(buf, v.as.i, v.aux)
-                                  : tm_format_timestamp(buf, v.as.i, v.aux);
-  write_string(b, buf, n);
-}
-
-static void write_error(sbuf *b, const err *e, int indent) {
-  sb_puts(b, indent > 0 ? "{\"error\": " : "{\"error\":");
-  write_string(b, e->msg, strlen(e->msg));
-  sb_putc(b, '}');
-}
-
-static void write_value(sbuf *b, val v, int indent, int level) {
-  switch (v.kind) {
-  case V_NULL: sb_puts(b, "null"); break;
-  case V_BOOL: sb_puts(b, v.as.b ? "true" : "false"); break;
-  case V_INT: sb_put_int(b, v.as.i); break;
-  case V_UINT: sb_put_uint(b, v.as.u); break;
-  case V_DOUBLE: write_double(b, v.as.d); break;
-  case V_STRING: write_string(b, v.as.s->data, v.as.s->len); break;
-  case V_BYTES:
-    write_base64(b, (const unsigned char *)v.as.s->data, v.as.s->len);
-    break;
-  case V_LIST: write_list(b, v.as.l, indent, level); break;
-  case V_MAP: write_map(b, v.as.m, indent, level); break;
-  case V_DURATION:
-  case V_TIMESTAMP: write_time(b, v); break;
-  case V_TYPE: sb_printf(b, "\"%s\"", val_type_name(v.aux)); break;
-  case V_OPTIONAL:
-    if (v.as.opt)
-      write_value(b, *v.as.opt, indent, level);
-    else
-      sb_puts(b, "null");
-    break;
-  case V_ERROR: write_error(b, v.as.e, indent); break;
-  default: sb_puts(b, "null"); break;
-  }
-}
-
-/* Append [v] as JSON to [b] (contract in json.h). */
-void json_write(sbuf *b, val v, int indent) { write_value(b, v, indent, 0); }

@@ -63,10 +63,14 @@ typedef struct json_scratch {
   size_t kcap;
 } json_scratch;
 
-/* json_parse with the scratch stacks [scratch] (may be NULL). */
+/* json_parse with the scratch stacks [scratch] (may be NULL). With
+ * [facts], the text is a fact set's: every container below the top value
+ * is linked to its parent as it is made (the origins val_adopt would
+ * set, without a second walk); the top value's own origin is the
+ * caller's to set (val_adopt_root). */
 POL_INTERNAL bool json_parse_with(arena *a, const char *s, size_t n,
                                   val *out, json_error *error,
-                                  json_scratch *scratch);
+                                  json_scratch *scratch, bool facts);
 
 /* Like json_parse, but parse one value starting at *[pos] (after optional
  * whitespace) and advance *[pos] past it and the whitespace after it: for

@@ -179,8 +179,13 @@ val ops_arith(arena *a, opcode op, val x, val y) {
 /* ==== comparison ========================================================= */
 
 /* [x] == [y], charged (cost.h): lists and maps by the items compared,
- * text by its bytes. */
+ * text by its bytes; but two strings whose hashes differ are unequal at
+ * no charge, as the VM finds them by their cached hashes (a fact's
+ * string may have none yet: value.h). */
 static val equality(arena *a, opcode op, val x, val y) {
+  if (x.kind == V_STRING && y.kind == V_STRING &&
+      x.as.s->len == y.as.s->len && str_hash(x.as.s) != str_hash(y.as.s))
+    return val_bool(op == OP_NE);
   bool eq = val_equal_metered(a, x, y);
   if (unlikely(a->over_steps))
     return val_over_budget();

@@ -44,12 +44,12 @@ bool val_is_over_budget(val v) {
 uint32_t val_hash_continue(uint32_t h, const void *p, size_t n) {
   const unsigned char *s = p;
   for (size_t i = 0; i < n; i++)
-    h = (h ^ s[i]) * 16777619u;
+    h = val_hash_step(h, s[i]);
   return h;
 }
 
 uint32_t val_hash_bytes(const void *p, size_t n) {
-  return val_hash_continue(2166136261u, p, n);
+  return val_hash_continue(VAL_HASH_SEED, p, n);
 }
 
 str *str_alloc(arena *a, size_t n) {
@@ -59,6 +59,7 @@ str *str_alloc(arena *a, size_t n) {
   if (!s)
     return NULL;
   s->len = (uint32_t)n;
+  s->hash = 0; /* not computed */
   s->data[n] = '\0';
   return s;
 }
@@ -399,9 +400,10 @@ static uint32_t key_hash(val k) {
   }
 }
 
-/* [b] is already normalised by key_norm; [a] is a stored key. A key
- * taken from the map itself (iterating it) is the same object: no need
- * to compare bytes. */
+/* [b] is already normalised by key_norm; [a] is a stored key. Both
+ * carry their hash when they are strings (keys of a map being built). A
+ * key taken from the map itself (iterating it) is the same object: no
+ * need to compare bytes. */
 static bool key_eq(val a, val b) {
   if (a.kind == V_INT && a.as.i >= 0)
     a = val_uint((uint64_t)a.as.i);
@@ -415,6 +417,8 @@ static bool key_eq(val a, val b) {
 }
 
 const val *map_get(const map *m, val key) {
+  if (key.kind == V_STRING) /* its hash may not be computed yet */
+    return map_get_str(m, key.as.s->data, key.as.s->len, str_hash(key.as.s));
   if (!key_norm(&key))
     return NULL;
   if (!m->nbuckets) {
@@ -460,32 +464,44 @@ static val check_keys_linear(arena *a, map *m) {
   return val_null();
 }
 
+/* Index the entries of [m] (more than MAP_LINEAR_MAX) into its
+ * buckets, which are zeroed: ERR_INVALID at a repeated key. */
 static val build_index(arena *a, map *m) {
-  uint32_t nb = 16;
-  while (nb < 2 * m->n)
-    nb *= 2;
-  m->buckets = arena_zalloc(a, nb * sizeof(uint32_t));
-  if (!m->buckets)
-    return val_nomem();
-  m->nbuckets = nb;
   for (uint32_t i = 0; i < m->n; i++)
     if (!index_insert(m, i))
       return val_err(a, ERR_INVALID, "map literal has a repeated key");
   return val_null();
 }
 
+static inline bool same_key_str(const str *a, const str *b) {
+  return a == b || (a->hash == b->hash && a->len == b->len &&
+                    memcmp(a->data, b->data, a->len) == 0);
+}
+
+/* build_index for string keys (a JSON object's): no kinds to normalise,
+ * the cached hash is the key's. */
+static val build_str_index(arena *a, map *m) {
+  uint32_t mask = m->nbuckets - 1;
+  for (uint32_t i = 0; i < m->n; i++) {
+    const str *k = m->keys[i].as.s;
+    uint32_t h = k->hash & mask, e;
+    while ((e = m->buckets[h]) != 0) {
+      if (same_key_str(m->keys[e - 1].as.s, k))
+        return val_err(a, ERR_INVALID, "map literal has a repeated key");
+      h = (h + 1) & mask;
+    }
+    m->buckets[h] = i + 1;
+  }
+  return val_null();
+}
+
 /* A small map of string keys (a JSON object's): repeats found by the
  * keys' cached hashes, comparing bytes only when two hashes agree. */
 static val check_str_keys(arena *a, const map *m) {
-  for (uint32_t i = 1; i < m->n; i++) {
-    const str *k = m->keys[i].as.s;
-    for (uint32_t j = 0; j < i; j++) {
-      const str *o = m->keys[j].as.s;
-      if (o->hash == k->hash && o->len == k->len &&
-          memcmp(o->data, k->data, k->len) == 0)
+  for (uint32_t i = 1; i < m->n; i++)
+    for (uint32_t j = 0; j < i; j++)
+      if (same_key_str(m->keys[j].as.s, m->keys[i].as.s))
         return val_err(a, ERR_INVALID, "map literal has a repeated key");
-    }
-  }
   return val_null();
 }
 
@@ -506,22 +522,52 @@ val val_map_strings(arena *a, const val *keys, const val *vals, size_t n) {
   return make_map(a, keys, vals, n, true);
 }
 
+/* Give every string key of [m] its hash: a key taken from a fact set's
+ * string values may not have one, and lookups compare cached hashes.
+ * The string is shared (and may be read by other threads), so it is
+ * copied, not written to. false when out of memory. */
+static bool hash_keys(arena *a, map *m) {
+  for (uint32_t i = 0; i < m->n; i++) {
+    const str *k = m->keys[i].as.s;
+    if (m->keys[i].kind != V_STRING || k->hash)
+      continue;
+    m->keys[i] = make_str(a, V_STRING, k->data, k->len);
+    if (m->keys[i].kind == V_ERROR)
+      return false;
+  }
+  return true;
+}
+
+_Static_assert(sizeof(map) % _Alignof(val) == 0,
+               "a map's entries follow it in the same allocation");
+
+val map_strings_done(arena *a, map *m) {
+  val r = m->nbuckets ? build_str_index(a, m) : check_str_keys(a, m);
+  if (r.kind == V_ERROR)
+    return r;
+  val v = {0};
+  v.kind = V_MAP;
+  v.as.m = m;
+  return v;
+}
+
+/* The map of [n] entries, its keys checked ([strings]: all hashed
+ * strings). One allocation holds the map, its keys, its values and its
+ * index. */
 static val make_map(arena *a, const val *keys, const val *vals, size_t n,
                     bool strings) {
-  map *m = arena_zalloc(a, sizeof *m);
-  val *kv = arena_alloc(a, 2 * n * sizeof(val) + 1);
-  if (!m || !kv || n > UINT32_MAX / 4)
+  map *m = map_new(a, n);
+  if (!m)
     return val_nomem();
-  m->n = (uint32_t)n;
-  m->keys = kv;
-  m->vals = kv + n;
   if (n) {
     memcpy(m->keys, keys, n * sizeof(val));
     memcpy(m->vals, vals, n * sizeof(val));
   }
-  val r = n > MAP_LINEAR_MAX ? build_index(a, m)
-          : strings          ? check_str_keys(a, m)
-                             : check_keys_linear(a, m);
+  if (strings)
+    return map_strings_done(a, m);
+  if (!hash_keys(a, m))
+    return val_nomem();
+  val r = m->nbuckets ? build_index(a, m) : check_keys_linear(a, m);
   if (r.kind == V_ERROR)
     return r;
   val v = {0};

@@ -80,12 +80,28 @@ struct val {
 
 /* Strings are UTF-8 (validated on creation by whoever creates them);
  * bytes are arbitrary. data is NUL-terminated for convenience, but may
- * hold NULs: len is the truth. hash is computed on creation. */
+ * hold NULs: len is the truth. hash is val_hash_bytes of the bytes, or 0
+ * for "not computed": the JSON reader leaves the longer string values of
+ * a fact set unhashed, since most are never hashed by anything. Whoever
+ * needs the hash calls str_hash, which computes it without storing it (a
+ * loaded fact set is read by many threads at once). So two hashes tell
+ * strings apart only when neither is 0. Every map key carries its hash
+ * (val_map copies a key that has none), so lookups may compare a key's
+ * cached hash with the one sought. A string whose hash happens to be 0
+ * is merely hashed again each time: 0 never claims more than
+ * "unknown". */
 struct str {
   uint32_t len;
   uint32_t hash;
   char data[];
 };
+
+/* FNV-1a, the hash of every string (val_hash_bytes): its seed and one
+ * step, for code that hashes bytes as it scans them. */
+#define VAL_HASH_SEED 2166136261u
+static inline uint32_t val_hash_step(uint32_t h, unsigned char c) {
+  return (h ^ c) * 16777619u;
+}
 
 /* Where a container that belongs to a fact set sits in it: its parent
  * container and its entry there. The VM notes a fact read as (container,
@@ -167,7 +183,8 @@ POL_INTERNAL val val_string(arena *a, const char *s, size_t n);
 POL_INTERNAL val val_cstring(arena *a, const char *s);
 POL_INTERNAL val val_bytes(arena *a, const void *s, size_t n);
 /* An uninitialised string/bytes object of [n] bytes to fill in place:
- * fill ->data, then call str_seal() to compute the hash. NULL on OOM. */
+ * fill ->data, then call str_seal() to compute the hash, or leave it
+ * unhashed (hash 0, see struct str). NULL on OOM. */
 POL_INTERNAL str *str_alloc(arena *a, size_t n);
 POL_INTERNAL void str_seal(str *s);
 POL_INTERNAL val val_from_str(int kind, str *s);
@@ -178,10 +195,35 @@ POL_INTERNAL list *list_alloc(arena *a, size_t n);
  * ("repeated key"); a key that is not bool/int/uint/string gives
  * ERR_INVALID too. */
 POL_INTERNAL val val_map(arena *a, const val *keys, const val *vals, size_t n);
-/* val_map for keys that are all strings (a JSON object's), which need no
- * checking of their kinds. */
+/* val_map for keys that are all strings with their hash computed (a
+ * JSON object's), which need no checking of their kinds. */
 POL_INTERNAL val val_map_strings(arena *a, const val *keys, const val *vals,
                                  size_t n);
+/* val_map_strings in two steps, for a caller that fills the entries in
+ * place: map_new gives a map of [n] entries (one allocation with its
+ * index; NULL when out of memory) whose ->keys[i] and ->vals[i] it sets,
+ * all of them, keys strings with their hash; then map_strings_done
+ * indexes it and returns it as a value, or ERR_INVALID at a repeated
+ * key (the map is then garbage). A map of one entry or none needs no
+ * map_strings_done: it is complete. */
+static inline map *map_new(arena *a, size_t n) {
+  if (n > UINT32_MAX / 4)
+    return NULL;
+  size_t nb = n > MAP_LINEAR_MAX ? 16 : 0;
+  while (nb && nb < 2 * n)
+    nb *= 2;
+  map *m = arena_alloc_fast(a, sizeof *m + 2 * n * sizeof(val) +
+                                   nb * sizeof(uint32_t));
+  if (!m)
+    return NULL;
+  val *kv = (val *)(m + 1); /* value.c asserts the alignment */
+  *m = (map){(uint32_t)n, (uint32_t)nb, nb ? (uint32_t *)(kv + 2 * n) : NULL,
+             kv, kv + n, {NULL, 0, ORIGIN_NONE}};
+  if (nb)
+    memset(m->buckets, 0, nb * sizeof(uint32_t));
+  return m;
+}
+POL_INTERNAL val map_strings_done(arena *a, map *m);
 
 /* Errors. [loc] is a source offset or -1; the message is formatted into
  * the arena (falls back to a static message on OOM). */
@@ -228,6 +270,11 @@ POL_INTERNAL bool val_compare(val a, val b, int *cmp);
 POL_INTERNAL uint32_t val_hash_bytes(const void *p, size_t n);
 /* The hash of the bytes hashed into [h] followed by [p]/[n]. */
 POL_INTERNAL uint32_t val_hash_continue(uint32_t h, const void *p, size_t n);
+/* The hash of [s]: the cached one, or computed now (not stored: see
+ * struct str). */
+static inline uint32_t str_hash(const str *s) {
+  return s->hash ? s->hash : val_hash_bytes(s->data, s->len);
+}
 /* Map lookup by CEL key equality (a double key finds an integral int/uint
  * key). Returns NULL when absent. */
 POL_INTERNAL const val *map_get(const map *m, val key);
@@ -265,6 +312,11 @@ POL_INTERNAL val val_deepcopy(arena *a, val v);
  * fact reads. Containers nested deeper than POL_MAX_JSON_DEPTH keep
  * theirs (their reads are then not traced). */
 POL_INTERNAL void val_adopt(map *root);
+/* val_adopt for a map whose containers already carry their origins (the
+ * JSON reader of a fact set links them as it reads): marks it the root. */
+static inline void val_adopt_root(map *root) {
+  root->o = (origin){NULL, 0, ORIGIN_ROOT};
+}
 /* Whether a container belongs to a fact set (val_adopt marked it). */
 static inline bool map_is_adopted(const map *m) {
   return m->o.kind != ORIGIN_NONE;

@@ -264,15 +264,26 @@ static val loadvar(vm *v, const map *vars, const str *name) {
 /* == of two strings (by their cached hashes first) or two ints, the
  * common cases, without the general comparison: 1 or 0; -1 for any
  * other pair, which binop() compares. Equal hashes mean comparing the
- * bytes: here when that is free (cost.h), else in binop(), charged. */
+ * bytes: here when that is free (cost.h), else in binop(), charged. A
+ * fact's longer string may have no hash yet (0, value.h): compared with
+ * a short one, it is compared here, free either way; with a long one it
+ * is hashed here, or in binop() when neither has a hash (both 0), so
+ * that a mismatch stays as free as cached hashes make it. (The order of
+ * these tests is the one that costs the VM least, measured.) */
 static inline int quick_eq(val x, val y) {
   if (x.kind == V_STRING && y.kind == V_STRING) {
     const str *s = x.as.s, *t = y.as.s;
-    if (s == t || s->hash != t->hash || s->len != t->len)
+    if (s == t || s->len != t->len)
       return s == t;
-    if (cost_bytes(s->len) > 0)
+    bool cheap = cost_bytes(s->len) == 0;
+    if (s->hash != t->hash &&
+        ((s->hash && t->hash) || (!cheap && str_hash(s) != str_hash(t))))
+      return 0;
+    if (!cheap)
       return -1;
-    return memcmp(s->data, t->data, s->len) == 0;
+    /* data[len] is a NUL, so data[0] exists even when len is 0 */
+    return s->data[0] == t->data[0] &&
+           memcmp(s->data, t->data, s->len) == 0;
   }
   if (x.kind == V_INT && y.kind == V_INT)
     return x.as.i == y.as.i;
@@ -485,6 +496,18 @@ static val has(vm *v, val x, const str *f) {
   return x.kind == V_ERROR ? x : ops_has(&v->a, x, f);
 }
 
+/* m[key] for a string [key] of a fact set that has no hash yet
+ * (value.h): the lookup by its cached hash (0) found nothing but, maybe,
+ * a key whose hash is 0; this one looks again by its hash. */
+static POL_NOINLINE val index_unhashed(vm *v, const map *m, val key) {
+  const val *at = map_get_str(m, key.as.s->data, key.as.s->len,
+                              str_hash(key.as.s));
+  if (!at)
+    return missing(v, m, key, false);
+  read_entry(v, m, at);
+  return *at;
+}
+
 /* x[i]; on an optional x the result stays optional, as with x[?i]. */
 static val index_(vm *v, val x, val i) {
   if (x.kind == V_OPTIONAL)
@@ -494,7 +517,7 @@ static val index_(vm *v, val x, val i) {
   if (i.kind == V_ERROR)
     return i;
   uint32_t pos;
-  if (x.kind == V_MAP && key_kind(i)) { /* string keys by cached hash */
+  if (x.kind == V_MAP && key_kind(i)) { /* string keys by their hash */
     const val *at = i.kind == V_STRING
                         ? map_get_str(x.as.m, i.as.s->data, i.as.s->len,
                                       i.as.s->hash)
@@ -503,6 +526,8 @@ static val index_(vm *v, val x, val i) {
       read_entry(v, x.as.m, at);
       return *at;
     }
+    if (i.kind == V_STRING && !i.as.s->hash)
+      return index_unhashed(v, x.as.m, i);
     if (i.kind != V_DOUBLE)
       return missing(v, x.as.m, i, false);
   } else if (x.kind == V_LIST && ops_list_pos(i, x.as.l->n, &pos)) {

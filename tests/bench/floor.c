@@ -121,8 +121,9 @@ static tv bool_(const val *v) {
   return v->kind == V_ERROR ? bad(v) : OTHER;
 }
 
-static bool is(const val *v, const floor_key *k) {
-  return v->kind == V_STRING && v->as.s->hash == k->hash &&
+/* A fact's string longer than a few bytes has no hash (0: value.h). */
+static inline bool is(const val *v, const floor_key *k) {
+  return v->kind == V_STRING && (v->as.s->hash == k->hash || !v->as.s->hash) &&
          v->as.s->len == k->n && memcmp(v->as.s->data, k->s, k->n) == 0;
 }
 
@@ -159,7 +160,11 @@ static tv has_item(const val *v, const floor_key *k) {
 }
 
 /* has(m.k) */
+/* has(m.k): a presence test on the fact tree, so false, not absent,
+ * when m is itself a missing fact (docs/language.md, has()). */
 static tv has_field(const val *m, const floor_key *k) {
+  if (m->kind == V_ERROR && m->aux == ABSENT)
+    return F;
   if (m->kind != V_MAP)
     return bad(m);
   return map_get_str(m->as.m, k->s, k->n, k->hash) ? T : F;

@@ -15,6 +15,10 @@
 # f applied to a present value; absent stays absent.
 def lift(f): if . == null then null else f end;
 
+# has(x.k): a presence test on the fact tree, false when x itself is
+# missing (docs/language.md, has()).
+def has3($k): if . == null then false else has($k) end;
+
 # The right side is skipped when the left decides, as in CEL.
 def and3(a; b): a as $x
   | if $x == false then false
@@ -133,7 +137,7 @@ def rule(w; r): w as $w
   rule(or3(.certifications.vendor | has_item("ISMAP");
            .hosting.provider | in3(["AWS", "Azure", "GCP"]))),
   # sla_disclosed
-  rule(.availability | lift(has("sla_percent"))),
+  rule(.availability | has3("sla_percent")),
   # subprocessor_companies
   rule(.subprocessors
        | all3(and3(has("company"); .company | lift(length > 0)))),
@@ -146,7 +150,7 @@ def rule(w; r): w as $w
   # backup_offsite
   rule(.backup.enabled; .backup.offsite),
   # contact_disclosed
-  rule(.contact | lift(or3(has("email"); has("url")))),
+  rule(.contact | or3(has3("email"); has3("url"))),
   # email_domain_jp
   rule(.contact.email | lift(endswith(".jp"))),
   # processing_in_japan

@@ -157,6 +157,36 @@ static void facts_bind_variables(void **state) {
   assert_string_equal(msg, "t:1:1: no such key: 'backup.offered'");
 }
 
+/* A fact set's longer strings are read without their hash (the reader
+ * leaves it for whoever needs it): comparing them, looking them up as
+ * keys and using them as keys of new maps must work as for any string.
+ * Both ways of loading: one text (containers linked as they are read)
+ * and a stream (linked afterwards). */
+static void fact_strings_without_hashes(void **state) {
+  fixture *f = *state;
+  const char *json =
+      "{\"k\": \"a key longer than sixteen bytes\", \"same\": "
+      "\"b key longer than sixteen bytes\", \"mid\": \"eight by\", "
+      "\"names\": {\"a key longer than sixteen bytes\": 1, \"eight by\": 2}}";
+  for (int way = 0; way < 2; way++) {
+    size_t pos = 0;
+    if (way == 0)
+      assert_pol_ok(f, pol_facts_load_json(f->facts, json, strlen(json), "v"));
+    else
+      assert_pol_ok(f, pol_facts_load_json_next(f->facts, json, strlen(json),
+                                                &pos, "v"));
+    expect(f, "k == 'a key longer than sixteen bytes'", "true");
+    expect(f, "k == 'b key longer than sixteen bytes'", "false");
+    expect(f, "k != same && k == k", "true");
+    expect(f, "mid == 'eight by' && mid != 'eight bz'", "true");
+    expect(f, "names[k] + names[mid]", "3");
+    expect(f, "k in names && mid in names && !(same in names)", "true");
+    expect(f, "{k: 1}[k] + {k: 2}['a key longer than sixteen bytes']", "3");
+    expect(f, "{mid: 5}['eight by']", "5");
+    expect(f, "[k, mid].filter(x, x in names).size()", "2");
+  }
+}
+
 static void facts_errors(void **state) {
   fixture *f = *state;
   assert_int_equal(pol_facts_load_json(f->facts, "{\"a\": }", 7, "v.json"),
@@ -359,6 +389,7 @@ int main(int argc, char **argv) {
       cmocka_unit_test_setup_teardown(step_limit_stops_loops, setup_small, teardown),
       cmocka_unit_test_setup_teardown(memory_limit, setup_tiny_memory, teardown),
       cmocka_unit_test_setup_teardown(facts_bind_variables, setup, teardown),
+      cmocka_unit_test_setup_teardown(fact_strings_without_hashes, setup, teardown),
       cmocka_unit_test_setup_teardown(facts_errors, setup, teardown),
       cmocka_unit_test_setup_teardown(value_accessors, setup, teardown),
       cmocka_unit_test_setup_teardown(one_program_many_threads, setup, teardown),

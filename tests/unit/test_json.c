@@ -56,11 +56,20 @@ static void expect_error(const char *text, uint32_t line, uint32_t col,
   expect_error_n(text, strlen(text), line, col, msg);
 }
 
+/* A string value: its hash is computed or 0 ("not yet", value.h). */
 static void assert_str(val v, const char *bytes, size_t n) {
   assert_int_equal(v.kind, V_STRING);
   assert_int_equal(v.as.s->len, n);
   assert_memory_equal(v.as.s->data, bytes, n);
   assert_int_equal(v.as.s->data[n], '\0');
+  assert_true(v.as.s->hash == 0 ||
+              v.as.s->hash == val_hash_bytes(bytes, n));
+  assert_int_equal(str_hash(v.as.s), val_hash_bytes(bytes, n));
+}
+
+/* A map key: its hash is always there (lookups compare it). */
+static void assert_key(val v, const char *bytes, size_t n) {
+  assert_str(v, bytes, n);
   assert_int_equal(v.as.s->hash, val_hash_bytes(bytes, n));
 }
 
@@ -123,9 +132,9 @@ static void objects_keep_order(void **state) {
   (void)state;
   val m = parse("{\"z\": 1, \"a\": {\"y\": [true]}, \"m\": \"x\"}");
   assert_int_equal(m.as.m->n, 3);
-  assert_str(m.as.m->keys[0], "z", 1);
-  assert_str(m.as.m->keys[1], "a", 1);
-  assert_str(m.as.m->keys[2], "m", 1);
+  assert_key(m.as.m->keys[0], "z", 1);
+  assert_key(m.as.m->keys[1], "a", 1);
+  assert_key(m.as.m->keys[2], "m", 1);
   assert_true(field(*field(m, "a"), "y")->as.l->items[0].as.b);
   /* more than MAP_LINEAR_MAX entries: the map gets its index */
   char text[512] = "{";
@@ -135,7 +144,7 @@ static void objects_keep_order(void **state) {
   val big = parse(text);
   assert_int_equal(big.as.m->n, 40);
   assert_int_equal(field(big, "k37")->as.i, 37);
-  assert_str(big.as.m->keys[39], "k39", 3);
+  assert_key(big.as.m->keys[39], "k39", 3);
 }
 
 static void duplicate_keys_last_wins(void **state) {
@@ -161,7 +170,7 @@ static void duplicate_keys_last_wins(void **state) {
   for (int i = 0; i < 30; i++) {
     char key[16];
     snprintf(key, sizeof key, "k%d", i);
-    assert_str(m.as.m->keys[i], key, strlen(key));
+    assert_key(m.as.m->keys[i], key, strlen(key));
     assert_int_equal(m.as.m->vals[i].as.i, i % 3 ? i : 100 + i);
   }
 }
@@ -334,6 +343,112 @@ static void raw_utf8(void **state) {
   assert_str(parse("\"\x7F\""), "\x7F", 1);
   val m = parse("{\"\xE5\x90\x8D\xE5\x89\x8D\": \"\xE5\x80\xA4\"}");
   assert_str(*field(m, "\xE5\x90\x8D\xE5\x89\x8D"), "\xE5\x80\xA4", 3);
+}
+
+/* Keys carry their hash whatever they hold; short strings (keys and
+ * values) are read once per text and shared; longer values are left
+ * unhashed. */
+static void keys_hashed_and_shared(void **state) {
+  (void)state;
+  val m = parse("{\"short\": \"JP\", \"a longer key\": \"a longer value\", "
+                "\"\\u0041b\": \"\xE2\x97\x8B\", \"\xE5\x90\x8D\": "
+                "\"x\\ny\"}");
+  assert_key(m.as.m->keys[0], "short", 5);
+  assert_key(m.as.m->keys[1], "a longer key", 12);
+  assert_key(m.as.m->keys[2], "Ab", 2);
+  assert_key(m.as.m->keys[3], "\xE5\x90\x8D", 3);
+  assert_key(m.as.m->vals[0], "JP", 2);            /* short: hashed */
+  assert_key(m.as.m->vals[2], "\xE2\x97\x8B", 3); /* one character */
+  assert_str(m.as.m->vals[1], "a longer value", 14);
+  assert_int_equal(m.as.m->vals[1].as.s->hash, 0);
+  assert_str(m.as.m->vals[3], "x\ny", 3);
+  assert_int_equal(field(m, "Ab")->as.s->len, 3);
+  val l = parse("[{\"answer\": \"\xE2\x97\x8B\"}, "
+                "{\"answer\": \"\xE2\x97\x8B\"}, "
+                "{\"answer\": \"JP\", \"JP\": 1}]");
+  const map *a = l.as.l->items[0].as.m, *b = l.as.l->items[1].as.m,
+            *c = l.as.l->items[2].as.m;
+  assert_ptr_equal(a->keys[0].as.s, b->keys[0].as.s);
+  assert_ptr_equal(a->vals[0].as.s, b->vals[0].as.s);
+  assert_ptr_equal(c->vals[0].as.s, c->keys[1].as.s); /* "JP" both ways */
+}
+
+/* The fast scan reads 8 bytes at a time: a byte that ends or breaks a
+ * string must be found at every position and alignment, in keys and in
+ * values, plain or after multi-byte characters. */
+static void scan_finds_every_byte(void **state) {
+  (void)state;
+  static const char *const lead[] = {"", "\xE3\x81\x82", "\xC2\xA7"};
+  for (int key = 0; key < 2; key++)
+    for (size_t li = 0; li < 3; li++)
+      for (int len = 0; len < 20; len++)
+        for (int at = 0; at <= len; at++) {
+          char text[96], want[96];
+          size_t n = (size_t)sprintf(text, key ? "{\"%s" : "[\"%s", lead[li]);
+          size_t body = n, w = 0;
+          w = (size_t)sprintf(want, "%s", lead[li]);
+          for (int i = 0; i < len; i++)
+            text[n++] = want[w++] = i == at ? '\x01' : (char)('a' + i % 26);
+          /* the control character at [at] (when at < len) is an error */
+          memcpy(text + n, key ? "\": 1}" : "\"]", key ? 5 : 2);
+          n += key ? 5 : 2;
+          /* '[' or '{', the quote, the lead character if any */
+          uint32_t col = (uint32_t)(3 + (li ? 1 : 0) + at);
+          if (at < len) {
+            expect_error_n(text, n, 1, col,
+                           "control character U+0001 in string");
+            text[body + (size_t)at] = '\xFF';
+            expect_error_n(text, n, 1, col, "invalid UTF-8 byte 0xff");
+            continue;
+          }
+          val v = parse_n(text, n);
+          val s = key ? v.as.m->keys[0] : v.as.l->items[0];
+          assert_str(s, want, w);
+        }
+}
+
+/* A fact set's containers are linked to their parents as they are read
+ * (json_parse_with's [facts]): the same links val_adopt makes. */
+static void compare_origins(val x, val y) {
+  assert_int_equal(x.kind, y.kind);
+  if (x.kind != V_MAP && x.kind != V_LIST)
+    return;
+  const origin *ox = x.kind == V_MAP ? &x.as.m->o : &x.as.l->o;
+  const origin *oy = y.kind == V_MAP ? &y.as.m->o : &y.as.l->o;
+  assert_int_equal(ox->kind, oy->kind);
+  assert_int_equal(ox->entry, oy->entry);
+  uint32_t n = x.kind == V_MAP ? x.as.m->n : x.as.l->n;
+  for (uint32_t i = 0; i < n; i++) {
+    val cx = x.kind == V_MAP ? x.as.m->vals[i] : x.as.l->items[i];
+    val cy = y.kind == V_MAP ? y.as.m->vals[i] : y.as.l->items[i];
+    if (cx.kind == V_MAP || cx.kind == V_LIST) { /* parent: its container */
+      const origin *o = cx.kind == V_MAP ? &cx.as.m->o : &cx.as.l->o;
+      assert_ptr_equal(o->parent, x.kind == V_MAP ? (const void *)x.as.m
+                                                  : (const void *)x.as.l);
+    }
+    compare_origins(cx, cy);
+  }
+}
+
+static void facts_linked_as_read(void **state) {
+  (void)state;
+  const char *text = "{\"a\": {\"b\": [1, {\"c\": []}, [[{}]]]}, \"d\": [], "
+                     "\"a\": {\"e\": {\"f\": [{\"g\": 1}]}}, \"h\": 1}";
+  val linked, walked;
+  json_error e;
+  json_scratch scratch = {0};
+  assert_true(json_parse_with(&A, text, strlen(text), &linked, &e, &scratch,
+                              true));
+  mem_free(&A.m, scratch.vals);
+  mem_free(&A.m, scratch.keys);
+  val_adopt_root(linked.as.m);
+  walked = parse(text);
+  val_adopt(walked.as.m);
+  compare_origins(linked, walked);
+  assert_int_equal(linked.as.m->o.kind, ORIGIN_ROOT);
+  /* without [facts] nothing is linked */
+  val plain = parse("{\"a\": {\"b\": []}}");
+  assert_int_equal(plain.as.m->vals[0].as.m->o.kind, ORIGIN_NONE);
 }
 
 /* ---- errors: message and position ---- */
@@ -698,6 +813,9 @@ int main(int argc, char **argv) {
       T(decimal_point_ignores_locale),
       T(escapes),
       T(raw_utf8),
+      T(keys_hashed_and_shared),
+      T(scan_finds_every_byte),
+      T(facts_linked_as_read),
       T(structural_errors),
       T(literal_errors),
       T(number_errors),
