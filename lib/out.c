@@ -5,8 +5,8 @@
 
 #include <string.h>
 
-/* One code point as shown: its UTF-8 bytes (at [at], or in [bytes])
- * and its display width. */
+/* One code point as shown: its UTF-8 bytes ([n] of them: in the text,
+ * at [at], or when that is NULL in [bytes]) and its display width. */
 typedef struct glyph {
   const char *at;
   char bytes[4];
@@ -45,7 +45,7 @@ static glyph next_glyph(const char *s, size_t n, size_t *i) {
   size_t start = *i;
   int32_t cp = shown(s, n, i, &g.width);
   if (cp == 0xFFFD || s[start] == '\t') {
-    g.at = g.bytes;
+    g.at = NULL; /* not g.bytes: g is returned by value */
     g.n = utf8_encode((uint32_t)cp, g.bytes);
   } else {
     g.at = s + start;
@@ -146,7 +146,7 @@ size_t out_span(sbuf *out, const char *s, size_t n, size_t width,
     glyph g = next_glyph(s, n, &i);
     if (w + (size_t)g.width > room)
       break;
-    sb_put(out, g.at, (size_t)g.n);
+    sb_put(out, g.at ? g.at : g.bytes, (size_t)g.n);
     w += (size_t)g.width;
   }
   if (cut && width > 0) {
