@@ -253,6 +253,8 @@ POL_INTERNAL bool parse_grow(pol_parser *p, void *b[3], const size_t size[3],
 /* lexer.l: the flex scanner proper, and its fatal-error exit. */
 POL_INTERNAL int lex_scan(POL_YYSTYPE *v, pol_loc *l, void *scanner);
 POL_INTERNAL void lex_fatal(pol_parser *p, const char *msg);
+/* Scan the [n] bytes [s] (copied) next (lexer.l). */
+POL_INTERNAL void lex_scan_source(const char *s, size_t n, void *scanner);
 }
 
 %code {

@@ -116,9 +116,15 @@ enum {
                              directory is read (pol_env_add_import_dir is
                              then POL_EINVAL). For hosts that compile
                              policies from untrusted users. */
-  POL_KEEP_SOURCE = 4      /* policies compiled through the env keep their
+  POL_KEEP_SOURCE = 4,     /* policies compiled through the env keep their
                               syntax trees, for pol_lint, pol_explain_new
                               and coverage (memory, no speed, is the cost) */
+  POL_NO_JIT = 8           /* the constant patterns of `matches` in programs
+                              and policies compiled or loaded through the
+                              env run on PCRE2's interpreter, without the
+                              JIT compile (about 0.1 ms each): for a policy
+                              evaluated a few times, as `policyc check`
+                              of a small input does (docs/embedding.md) */
 };
 
 typedef struct pol_config {
@@ -131,7 +137,7 @@ typedef struct pol_config {
   pol_alloc_fn alloc;   /* NULL: malloc, realloc and free */
   void *alloc_user;
   unsigned flags;       /* POL_STRICT_CALLS, POL_NO_FILE_IMPORTS,
-                           POL_KEEP_SOURCE */
+                           POL_KEEP_SOURCE, POL_NO_JIT */
 } pol_config;
 
 typedef struct pol_env pol_env;

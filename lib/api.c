@@ -60,7 +60,8 @@ void pol_config_init_size(pol_config *cfg, size_t size) {
   memcpy(cfg, &d, d.size); /* an older caller's struct is shorter */
 }
 
-#define KNOWN_FLAGS (POL_STRICT_CALLS | POL_NO_FILE_IMPORTS | POL_KEEP_SOURCE)
+#define KNOWN_FLAGS (POL_STRICT_CALLS | POL_NO_FILE_IMPORTS | POL_KEEP_SOURCE | \
+                     POL_NO_JIT)
 
 /* [cfg] as this library's struct: the members an older caller's struct
  * lacks keep their defaults. false when its size member is not set, or
@@ -242,6 +243,8 @@ static program *compile_src(pol_env *env, const char *src, size_t len,
   compile_opts o = {vars, nvars, NULL, 0, env->hosts,
                     (env->cfg.flags & POL_STRICT_CALLS) != 0};
   compiler *cg = root ? cg_new(&o, &env->m) : NULL;
+  if (cg && (env->cfg.flags & POL_NO_JIT))
+    cg_no_jit(cg);
   if (cg) {
     cg_entry(cg, root, d);
     p = cg_finish(cg);

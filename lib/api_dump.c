@@ -39,7 +39,8 @@ int pol_policy_load(pol_env *env, const void *data, size_t len,
     return POL_EINVAL;
   char msg[900];
   policy *p;
-  int rc = undump_policy(&env->m, data, len, env->hosts, &p, msg,
+  int rc = undump_policy(&env->m, data, len, env->hosts,
+                         !(env->cfg.flags & POL_NO_JIT), &p, msg,
                          sizeof msg);
   if (rc != POL_OK) {
     api_msg(&env->errmsg, "%s: %s", name ? name : "<saved policy>", msg);

@@ -37,7 +37,8 @@ int pol_policy_compile(pol_env *env, const char *src, size_t len,
   policy_paths paths = {
       .dirs = dirs, .ndirs = ndirs, .hosts = env->hosts,
       .no_files = (env->cfg.flags & POL_NO_FILE_IMPORTS) != 0,
-      .keep_source = (env->cfg.flags & POL_KEEP_SOURCE) != 0};
+      .keep_source = (env->cfg.flags & POL_KEEP_SOURCE) != 0,
+      .no_jit = (env->cfg.flags & POL_NO_JIT) != 0};
   policy *p = policy_compile(src, len, name ? name : "<policy>", &paths,
                              &env->diags);
   mem_free(&env->m, dirs);

@@ -12,7 +12,9 @@
  */
 #include "chars.h"
 
+#include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 /* Whether [s] of [n] bytes reads as Shift_JIS with at least one
  * two-byte character; *[cp932] is set when it uses Windows' extensions. */
@@ -55,6 +57,43 @@ static size_t first_invalid(const char *s, size_t n, size_t *lines) {
   return first;
 }
 
+/* The length of the longest prefix of [s] ([n] bytes) that is valid
+ * UTF-8 and ends at a character boundary: [n] for a valid text. The
+ * same rule as utf8_decode (no overlong forms, surrogates or code points
+ * past U+10FFFF), without a call per character: policies are mostly
+ * ASCII, read eight bytes at a time. */
+static size_t valid_prefix(const char *text, size_t n) {
+  const unsigned char *s = (const unsigned char *)text;
+  size_t i = 0;
+  while (i < n) {
+    uint64_t w;
+    if (i + 8 <= n && (memcpy(&w, s + i, 8), !(w & 0x8080808080808080u))) {
+      i += 8;
+      continue;
+    }
+    unsigned c = s[i];
+    if (c < 0x80) {
+      i++;
+      continue;
+    }
+    size_t len = c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3
+                 : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
+    if (!len || n - i < len)
+      return i;
+    /* the second byte's range rules out the overlong forms, the
+     * surrogates and what lies past U+10FFFF */
+    unsigned lo = c == 0xe0 ? 0xa0 : c == 0xf0 ? 0x90 : 0x80;
+    unsigned hi = c == 0xed ? 0x9f : c == 0xf4 ? 0x8f : 0xbf;
+    if (s[i + 1] < lo || s[i + 1] > hi)
+      return i;
+    for (size_t k = 2; k < len; k++)
+      if ((s[i + k] & 0xc0) != 0x80)
+        return i;
+    i += len;
+  }
+  return n;
+}
+
 /* The name to show for the file in a command line: "FILE" for sources
  * that are no file ("<policy>"). */
 static const char *shown(const diag_list *d) {
@@ -65,6 +104,8 @@ bool chars_check_encoding(diag_list *d, uint32_t *start) {
   const char *s = d->src;
   size_t n = d->srclen, more;
   *start = n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+  if (valid_prefix(s, n) == n)
+    return true;
   size_t bad = first_invalid(s, n, &more);
   if (bad == n)
     return true;

@@ -48,6 +48,9 @@ struct checker {
   const compile_let *lets;
   size_t nlets;
   name_index let_names;     /* let name -> its last index */
+  const char *const *all_names; /* every let's name for "did you mean",
+                               or NULL: those of [lets] (chk_let_names) */
+  size_t nall_names;
   uint8_t *let_state;       /* per let: 0 new, 1 being typed, 2 typed */
   ty *let_type;
   const host_registry *hosts;
@@ -154,7 +157,9 @@ static const char *name_like(const checker *c, const char *name, bool *var) {
   for (int i = 0; i < c->nlocals; i++)
     suggest_offer(&s, c->locals[i].name);
   *var = suggest_best(&s) != NULL;
-  for (size_t i = 0; !*var && i < c->nlets; i++)
+  for (size_t i = 0; !*var && c->all_names && i < c->nall_names; i++)
+    suggest_offer(&s, c->all_names[i]);
+  for (size_t i = 0; !*var && !c->all_names && i < c->nlets; i++)
     suggest_offer(&s, c->lets[i].name);
   return suggest_best(&s);
 }
@@ -672,6 +677,11 @@ checker *chk_new(const policy *p, const compile_let *lets, size_t nlets,
   c->lenient = lenient;
   c->names = p->nfacts > p->nquiet; /* derived and prelude facts: none */
   return c;
+}
+
+void chk_let_names(checker *c, const char *const *names, size_t n) {
+  c->all_names = names;
+  c->nall_names = n;
 }
 
 void chk_free(checker *c) {

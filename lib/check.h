@@ -35,6 +35,11 @@ POL_INTERNAL checker *chk_new(const policy *p, const compile_let *lets,
                               size_t nlets, const struct host_registry *hosts,
                               bool lenient, const mem *m);
 POL_INTERNAL void chk_free(checker *c);
+/* The [n] names [names] (borrowed) of every let in definition order,
+ * for "did you mean", when the lets given to chk_new leave some out:
+ * the prelude's that were never parsed (prelude.h). */
+POL_INTERNAL void chk_let_names(checker *c, const char *const *names,
+                                size_t n);
 /* Check the expression [e] parsed from [d] (errors go there); [clause]
  * is "when" or "require" for a condition that must be a bool, else
  * NULL. */

@@ -39,6 +39,7 @@ typedef struct scope_var {
 
 struct compiler {
   diag_list *d;          /* where errors go: the current source's list */
+  bool no_jit;           /* constant patterns: interpreted (cg_no_jit) */
   uint32_t cur_src;      /* index of d in srcs */
   diag_list **srcs;      /* every source code was compiled from */
   uint32_t nsrcs;
@@ -1215,7 +1216,8 @@ static bool constant_match(compiler *c, const builtin *b,
   program *p = c->p;
   val e, pat = val_string(&p->a, args[1]->lit.s.p, args[1]->lit.s.n);
   rx *re = pat.kind == V_STRING
-               ? rx_compile(&p->a, pat.as.s->data, pat.as.s->len, &e)
+               ? rx_compile(&p->a, pat.as.s->data, pat.as.s->len, &e,
+                            !c->no_jit)
                : NULL;
   if (!re) {
     if (pat.kind == V_ERROR || e.as.e->kind == ERR_NOMEM)
@@ -1567,6 +1569,8 @@ uint32_t cg_let_entry(compiler *c, size_t i) {
   const compile_let *l = &c->o->lets[i];
   return entry(c, l->expr, l->src, (int)i);
 }
+
+void cg_no_jit(compiler *c) { c->no_jit = true; }
 
 bool cg_let_inlined(const compiler *c, size_t i) {
   return i < c->o->nlets && c->inlined[i];

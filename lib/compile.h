@@ -47,6 +47,10 @@ POL_INTERNAL uint32_t cg_entry(compiler *c, const ast *root, diag_list *d);
 POL_INTERNAL uint32_t cg_let_entry(compiler *c, size_t i);
 /* Whether let [i] of the options has been compiled into an entry. */
 POL_INTERNAL bool cg_let_inlined(const compiler *c, size_t i);
+/* The constant patterns of `matches` that [c] compiles from now on run
+ * on PCRE2's interpreter: not JIT-compiled (POL_NO_JIT; a program made
+ * to be thrown away). */
+POL_INTERNAL void cg_no_jit(compiler *c);
 /* The program compiled so far, to run an entry that compiled without
  * error before cg_finish: valid until the next cg_entry (which may move
  * its code) or cg_finish. Residuals (residual.c) compile the pieces of a

@@ -40,12 +40,12 @@ POL_INTERNAL int dump_policy(const policy *p, sbuf *out, char *msg,
 /* Load the saved policy [data] of [len] bytes, allocating through [m]
  * (the policy keeps a copy of it). Host functions the file
  * calls are looked up in [hosts] (may be NULL: then a file calling one
- * does not load). Returns POL_OK with *[out] (free with policy_free), or
+ * does not load); constant patterns are JIT-compiled when [jit]. Returns POL_OK with *[out] (free with policy_free), or
  * POL_EFORMAT / POL_ENOMEM with a message in [msg] naming what is wrong
  * and where ("instruction 42: jump target 977 outside the code"). The
  * result has passed verify_policy(). */
 POL_INTERNAL int undump_policy(const mem *m, const void *data, size_t len,
-                               const struct host_registry *hosts,
+                               const struct host_registry *hosts, bool jit,
                                policy **out, char *msg, size_t msglen);
 
 /* CRC-32 (IEEE 802.3, reflected, as zlib's crc32) of [n] bytes at [p]. */

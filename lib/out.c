@@ -5,8 +5,10 @@
 
 #include <string.h>
 
-/* One code point as shown: its UTF-8 bytes and its display width. */
+/* One code point as shown: its UTF-8 bytes ([n] of them: in the text,
+ * at [at], or when that is NULL in [bytes]) and its display width. */
 typedef struct glyph {
+  const char *at;
   char bytes[4];
   int n, width;
 } glyph;
@@ -30,23 +32,81 @@ static inline int32_t shown(const char *s, size_t n, size_t *i, int *width) {
   return cp;
 }
 
-/* The glyph at [s][*i] ([n] bytes in all), advancing *[i]. A tab shows as
- * a space; an invalid byte or an unsafe code point as U+FFFD. */
-static glyph next_glyph(const char *s, size_t n, size_t *i) {
-  glyph g;
-  int32_t cp = shown(s, n, i, &g.width);
-  g.n = utf8_encode((uint32_t)cp, g.bytes);
-  return g;
-}
-
 int32_t out_next_shown(const char *s, size_t n, size_t *i, int *width) {
   return shown(s, n, i, width);
 }
 
+/* The glyph at [s][*i] ([n] bytes in all) as shown(), advancing *[i]. A
+ * code point that shows as itself keeps its own bytes (utf8_decode takes
+ * no overlong form, so its encoding is those bytes); a tab, an invalid
+ * byte and an unsafe code point get the bytes of ' ' or U+FFFD. */
+static glyph next_glyph(const char *s, size_t n, size_t *i) {
+  glyph g;
+  size_t start = *i;
+  int32_t cp = shown(s, n, i, &g.width);
+  if (cp == 0xFFFD || s[start] == '\t') {
+    g.at = NULL; /* not g.bytes: g is returned by value */
+    g.n = utf8_encode((uint32_t)cp, g.bytes);
+  } else {
+    g.at = s + start;
+    g.n = (int)(*i - start);
+  }
+  return g;
+}
+
+/* The length of the glyph at [s][i] ([n] bytes in all; not printable
+ * ASCII, which plain_run takes) when it is shown as it is, with its
+ * width in *[width]; 0 for one shown otherwise (a tab, an unsafe code
+ * point, an invalid byte: next_glyph). The three-byte forms of kana,
+ * kanji and fullwidth letters (lead byte 0xE3-0xEF but 0xED: U+3000 up,
+ * no surrogate, never unsafe), most of a Japanese report, are decoded
+ * here. */
+static size_t as_is(const char *s, size_t n, size_t i, int *width) {
+  const unsigned char *u = (const unsigned char *)s + i;
+  if (u[0] >= 0xE3 && u[0] <= 0xEF && u[0] != 0xED && n - i >= 3 &&
+      (u[1] & 0xC0) == 0x80 && (u[2] & 0xC0) == 0x80) {
+    uint32_t cp = (uint32_t)(u[0] & 0x0F) << 12 |
+                  (uint32_t)(u[1] & 0x3F) << 6 | (u[2] & 0x3F);
+    /* kana and kanji are wide without utf8_cp_width's table walk
+     * (test_out.c checks that the two agree) */
+    bool wide = (cp >= 0x3041 && cp <= 0x33FF) || (cp >= 0x4E00 && cp <= 0x9FFF);
+    *width = wide ? 2 : utf8_cp_width(cp);
+    return 3;
+  }
+  size_t j = i;
+  int32_t cp = utf8_decode(s, n, &j);
+  if (cp < 0 || out_unsafe_cp(cp)) /* a tab too */
+    return 0;
+  *width = utf8_cp_width((uint32_t)cp);
+  return j - i;
+}
+
+/* The bytes of printable ASCII at the start of [s] ([n] bytes): each is
+ * shown as it is, one column wide. */
+static size_t plain_run(const char *s, size_t n) {
+  size_t k = 0;
+  while (k < n && (unsigned char)(s[k] - 0x20) < 0x5F)
+    k++;
+  return k;
+}
+
 size_t out_span_width(const char *s, size_t n) {
   size_t i = 0, w = 0;
-  while (i < n)
-    w += (size_t)next_glyph(s, n, &i).width;
+  while (i < n) {
+    size_t k = plain_run(s + i, n - i);
+    i += k;
+    w += k;
+    if (i == n)
+      break;
+    int gw;
+    size_t len = as_is(s, n, i, &gw);
+    if (len) {
+      i += len;
+      w += (size_t)gw;
+    } else {
+      w += (size_t)next_glyph(s, n, &i).width;
+    }
+  }
   return w;
 }
 
@@ -61,11 +121,32 @@ size_t out_span(sbuf *out, const char *s, size_t n, size_t width,
                 bool pad) {
   bool cut = width != SIZE_MAX && out_span_width(s, n) > width;
   size_t room = cut && width > 0 ? width - 1 : width, w = 0, i = 0;
-  while (i < n) {
+  while (i < n) { /* a run of glyphs shown as they are, then one other */
+    size_t run = i, len;
+    bool full = false; /* the next glyph does not fit */
+    for (;;) {
+      size_t k = plain_run(s + i, n - i);
+      full = k > room - w; /* then the byte after room - w */
+      k = full ? room - w : k;
+      i += k;
+      w += k;
+      if (full || i == n)
+        break;
+      int gw;
+      if (!(len = as_is(s, n, i, &gw)))
+        break;
+      if ((full = w + (size_t)gw > room))
+        break;
+      i += len;
+      w += (size_t)gw;
+    }
+    sb_put(out, s + run, i - run);
+    if (i == n || full)
+      break;
     glyph g = next_glyph(s, n, &i);
     if (w + (size_t)g.width > room)
       break;
-    sb_put(out, g.bytes, (size_t)g.n);
+    sb_put(out, g.at ? g.at : g.bytes, (size_t)g.n);
     w += (size_t)g.width;
   }
   if (cut && width > 0) {

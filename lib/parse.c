@@ -1411,51 +1411,59 @@ static void free_parse_mem(pol_parser *p) {
 
 /* ==== entry point ==== */
 
-/* Hand the source from byte [start] on to flex. Its only fatal error,
- * out of memory while copying the buffer, longjmps back here (see
+/* Hand the bytes [start, end) of the source to flex. Its only fatal
+ * error, out of memory while copying the buffer, longjmps back here (see
  * lex_fatal). */
-static bool start_scan(pol_parser *p, uint32_t start) {
+static bool start_scan(pol_parser *p, uint32_t start, uint32_t end) {
   jmp_buf jb;
   p->fatal = &jb;
   if (setjmp(jb)) {
     p->fatal = NULL;
     return false;
   }
-  pol_yy_scan_bytes(p->d->src + start, (int)(p->d->srclen - start),
-                    p->scanner);
+  lex_scan_source(p->d->src + start, end - start, p->scanner);
   p->fatal = NULL;
   return true;
 }
 
-/* Parse the whole of [d]'s source into arena [a], as a policy when
- * [policy], else as one CEL expression. Returns the root, or NULL when
- * this parse reported any error. */
-static ast *run(arena *a, diag_list *d, bool policy, parse_tokens *toks) {
+/* What run() parses: the bytes [off, end) of the source, the first of
+ * them at the start of line [line]; [whole]: the whole source, whose
+ * size and encoding are checked first. */
+typedef struct range {
+  uint32_t off, end, line;
+  bool whole;
+} range;
+
+/* Parse [r] of [d]'s source into arena [a], as a policy when [policy],
+ * else as one CEL expression. Returns the root, or NULL when this parse
+ * reported any error. */
+static ast *run(arena *a, diag_list *d, bool policy, parse_tokens *toks,
+                range r) {
   pol_parser p;
   memset(&p, 0, sizeof p);
   p.toks = toks;
   p.a = a;
   p.d = d;
-  p.line = p.col = 1;
-  p.last_loc = (pol_loc){0, 0, 1, 1};
+  p.line = r.line;
+  p.col = 1;
+  p.last_loc = (pol_loc){r.off, r.off, r.line, 1};
   p.bad_tok = -1;
   p.policy = policy;
   p.at_start = true;
-  span start = {0, 0, 1, 1};
-  if (d->srclen > POL_MAX_SOURCE) {
+  span start = {r.off, 0, r.line, 1};
+  if (r.whole && d->srclen > POL_MAX_SOURCE) {
     report(&p, DC_LIMIT, start, "source too large (limit is %u bytes)",
            (unsigned)POL_MAX_SOURCE);
     return NULL;
   }
-  uint32_t text;
-  if (!chars_check_encoding(d, &text))
+  if (r.whole && !chars_check_encoding(d, &r.off))
     return NULL; /* one diagnostic for the file, none per line */
-  p.pos = text;
+  p.pos = r.off;
   if (pol_yylex_init_extra(&p, (yyscan_t *)&p.scanner) != 0) {
     oom(&p, start);
     return NULL;
   }
-  if (start_scan(&p, text))
+  if (start_scan(&p, r.off, r.end))
     pol_yyparse(&p);
   else
     oom(&p, start);
@@ -1464,23 +1472,34 @@ static ast *run(arena *a, diag_list *d, bool policy, parse_tokens *toks) {
   return p.nerr ? NULL : p.root;
 }
 
+static range whole(const diag_list *d) {
+  return (range){0, (uint32_t)d->srclen, 1, true};
+}
+
 /* Parse the whole of [d]'s source as one CEL expression into arena [a].
  * Returns the root, or NULL when this parse reported any error. */
-ast *parse_expr(arena *a, diag_list *d) { return run(a, d, false, NULL); }
+ast *parse_expr(arena *a, diag_list *d) {
+  return run(a, d, false, NULL, whole(d));
+}
 
 /* Parse the whole of [d]'s source as a policy file into arena [a].
  * Returns the AST_POLICY root, or NULL when this parse reported any
  * error. */
 ast *parse_policy(arena *a, diag_list *d) {
-  return run(a, d, true, NULL);
+  return run(a, d, true, NULL, whole(d));
+}
+
+ast *parse_policy_part(arena *a, diag_list *d, uint32_t off, uint32_t end,
+                       uint32_t line) {
+  return run(a, d, true, NULL, (range){off, end, line, false});
 }
 
 /* parse_expr with the formatter's record of tokens and comments. */
 ast *parse_expr_tokens(arena *a, diag_list *d, parse_tokens *out) {
-  return run(a, d, false, out);
+  return run(a, d, false, out, whole(d));
 }
 
 /* parse_policy with the formatter's record of tokens and comments. */
 ast *parse_policy_tokens(arena *a, diag_list *d, parse_tokens *out) {
-  return run(a, d, true, out);
+  return run(a, d, true, out, whole(d));
 }

@@ -26,6 +26,13 @@ POL_INTERNAL ast *parse_expr(arena *a, diag_list *d);
  * nesting limit is as for parse_expr. */
 POL_INTERNAL ast *parse_policy(arena *a, diag_list *d);
 
+/* parse_policy over the bytes [off, end) of [d]'s source alone, which
+ * start a line, line [line]: the statements there get the spans a parse
+ * of the whole source gives them. For a source known to be valid UTF-8
+ * and within size (the prelude's lets, prelude.c): neither is checked. */
+POL_INTERNAL ast *parse_policy_part(arena *a, diag_list *d, uint32_t off,
+                                    uint32_t end, uint32_t line);
+
 /* One token of a policy as the parser saw it, after the layout (so
  * NEWLINE and ';' are the separators that end a statement or clause,
  * keywords have their own kinds, and the '{' of a block is BLOCK_OPEN),

@@ -23,6 +23,7 @@
 #include "format.h"
 #include "names.h"
 #include "parse.h"
+#include "prelude.h"
 #include "schema.h"
 #include "sha256.h"
 #include "suggest.h"
@@ -37,6 +38,15 @@ typedef struct stmts {
   size_t n, cap;
   mem m;
 } stmts;
+
+/* Loaded before every policy, as if imported: the region constants (JP,
+ * EU_MEMBERS, ...) and the derived facts (data_region,
+ * backup_generations: stdlib/derived.pol), so `data_region in [JP]` is a
+ * complete policy. Their lets cost nothing unless used (a module of
+ * lets only is not even parsed: prelude.h), and the policy's own names
+ * shadow them. */
+static const char *const prelude[] = {"regions", "derived"};
+#define NPRELUDE POL_COUNTOF(prelude)
 
 typedef struct loader {
   const policy_paths *paths;
@@ -55,14 +65,16 @@ typedef struct loader {
   bool oom;
   policy *pol;                /* the policy being built */
   policy_module **tail;       /* where its next module goes */
+  /* The prelude's modules that were split, not parsed (prelude.h): their
+   * names, and where their lets go among [lets]: before lets.v[at] as
+   * loaded; after materialize(), the first of the [nparsed] parsed. */
+  prelude_mod lazy[NPRELUDE];
+  const char *lazy_module[NPRELUDE];
+  size_t lazy_at[NPRELUDE], lazy_parsed[NPRELUDE], nlazy;
+  const char **let_names;     /* every let's name in definition order, the
+                                 split ones' too: for "did you mean" */
+  size_t nlet_names;
 } loader;
-
-/* Loaded before every policy, as if imported: the region constants (JP,
- * EU_MEMBERS, ...) and the derived facts (data_region,
- * backup_generations: stdlib/derived.pol), so `data_region in [JP]` is a
- * complete policy. Their lets cost nothing unless used, and the policy's
- * own names shadow them. */
-static const char *const prelude[] = {"regions", "derived"};
 
 /* ==== diagnostics ======================================================== */
 
@@ -139,10 +151,12 @@ static bool dir_of(const char *from, char *buf, size_t cap) {
 
 /* Find module [name], imported by the file [from]: beside that file
  * first, then the dirs in order, then the built-in stdlib. On success
- * *[text] is the loader's to free (mem_free) and *[where] names the file.
- * A file that exists but cannot be read for want of memory sets L->oom. */
+ * *[text] is the loader's to free (mem_free) unless it is a built-in
+ * module's own (*[built_in]), and *[where] names the file. A file that
+ * exists but cannot be read for want of memory sets L->oom. */
 static bool find_module(loader *L, const char *from, const char *name,
-                        char **text, size_t *len, char *where, size_t cap) {
+                        char **text, size_t *len, char *where, size_t cap,
+                        bool *built_in) {
   const mem *m = &L->diags->m;
   char dir[1024];
   int rc = ENOENT;
@@ -161,11 +175,12 @@ static bool find_module(loader *L, const char *from, const char *name,
       return true;
   }
   const stdlib_module *sm = rc == ENOMEM ? NULL : stdlib_find(name);
-  if (sm) {
+  if (sm) { /* no copy: diag_set_add makes the one the loader keeps */
     snprintf(where, cap, "<stdlib>/%s.pol", name);
     *len = strlen(sm->text);
-    *text = mem_strndup(m, sm->text, *len);
-    rc = *text ? 0 : ENOMEM;
+    *text = (char *)sm->text;
+    *built_in = true;
+    rc = 0;
   }
   L->oom |= rc == ENOMEM;
   return rc == 0;
@@ -276,6 +291,34 @@ static void not_found(loader *L, diag_list *d, const ast *n,
   L->missing = true;
 }
 
+/* Note module [name] as loaded: importing it again does nothing. */
+static bool done(loader *L, const char *name) {
+  if (!mem_grow(&L->diags->m, (void **)&L->done, &L->cap_done, L->ndone + 1,
+                sizeof *L->done)) {
+    L->oom = true;
+    return false;
+  }
+  L->done[L->ndone++] = name;
+  return true;
+}
+
+/* A built-in module of the prelude that holds only lets, [md]: split
+ * into them, each parsed later if the policy names it (materialize()).
+ * false for any other module, which is parsed now. */
+static bool split_lazily(loader *L, diag_list *md, const char *where,
+                         const char *name) {
+  bool oom = false;
+  if (strncmp(where, "<stdlib>/", 9) != 0 || L->nlazy == NPRELUDE)
+    return false;
+  if (!prelude_split(&L->lazy[L->nlazy], md, &L->diags->m, &oom)) {
+    L->oom |= oom;
+    return false;
+  }
+  L->lazy_module[L->nlazy] = name;
+  L->lazy_at[L->nlazy++] = L->lets.n;
+  return true;
+}
+
 /* An import statement: load the module unless already loaded. */
 static void import(loader *L, const ast *n, diag_list *d) {
   const char *name = n->lit.s.p;
@@ -300,27 +343,28 @@ static void import(loader *L, const ast *n, diag_list *d) {
   size_t len;
   /* the implicit prelude is not looked for beside the policy */
   const char *from = L->in_prelude ? NULL : d->file;
-  if (!find_module(L, from, name, &text, &len, where, sizeof where)) {
+  bool built_in = false;
+  if (!find_module(L, from, name, &text, &len, where, sizeof where,
+                   &built_in)) {
     if (!L->oom)
       not_found(L, d, n, name);
     return;
   }
   diag_list *md = diag_set_add(L->diags, where, text, len);
   note_module(L, where, text, len);
-  mem_free(&L->diags->m, text);
+  if (!built_in)
+    mem_free(&L->diags->m, text);
   if (!md) {
     L->oom = true;
     return;
   }
-  ast *root = parse_policy(&L->ast, md);
-  if (!root)
-    return;
-  if (!mem_grow(&L->diags->m, (void **)&L->done, &L->cap_done, L->ndone + 1,
-                sizeof *L->done)) {
-    L->oom = true;
+  if (L->in_prelude && split_lazily(L, md, where, name)) {
+    done(L, name);
     return;
   }
-  L->done[L->ndone++] = name;
+  ast *root = parse_policy(&L->ast, md);
+  if (!root || !done(L, name))
+    return;
   L->stack[L->depth++] = name;
   collect(L, root, md, name);
   L->depth--;
@@ -391,6 +435,102 @@ static void load_prelude(loader *L, diag_list *d) {
       import(L, &imp, d);
   }
   L->in_prelude = false;
+}
+
+/* ==== the prelude's split lets =========================================== */
+
+static bool split_source(const loader *L, const diag_list *d) {
+  for (size_t k = 0; k < L->nlazy; k++)
+    if (L->lazy[k].d == d)
+      return true;
+  return false;
+}
+
+/* Mark the split lets that [s] ([n] bytes) could name. */
+static void need_words(loader *L, const char *s, size_t n) {
+  for (size_t k = 0; k < L->nlazy; k++)
+    prelude_need_words(&L->lazy[k], s, n);
+}
+
+/* Every text the compiler reads names from: the sources (the policy
+ * and every parsed module; a message template is part of its file,
+ * but escapes in the string may spell a name, so the decoded messages
+ * too), then the needed lets' own expressions. */
+static void need_lets(loader *L) {
+  for (size_t i = 0; i < L->diags->n; i++) {
+    const diag_list *d = L->diags->lists[i];
+    if (!split_source(L, d))
+      need_words(L, d->src, d->srclen);
+  }
+  for (size_t i = 0; i < L->rules.n; i++) {
+    const ast *r = L->rules.v[i].n;
+    for (uint32_t k = 0; k < r->nkids; k++) {
+      const ast *c = r->kids[k];
+      if (c->kind == AST_CLAUSE && !strcmp(c->name, "message") &&
+          c->nkids && c->kids[0]->kind == AST_STRING_LIT)
+        need_words(L, c->kids[0]->lit.s.p, c->kids[0]->lit.s.n);
+    }
+  }
+  prelude_need_closure(L->lazy, L->nlazy);
+}
+
+/* The needed lets of split module [k], parsed, onto [out]. */
+static void parse_needed(loader *L, size_t k, stmts *out) {
+  const prelude_mod *x = &L->lazy[k];
+  for (size_t i = 0; i < x->n; i++) {
+    if (!x->v[i].needed)
+      continue;
+    const ast *let = prelude_parse(x, i, &L->ast);
+    stmt s = {let, x->d, L->lazy_module[k], 0, true, NULL, NULL};
+    if (let && !push(out, s))
+      L->oom = true;
+  }
+}
+
+/* Every let's name in definition order, as if the split modules had
+ * been parsed whole: the candidates of "did you mean" (check.c). */
+static void all_let_names(loader *L) {
+  size_t n = L->lets.n;
+  for (size_t k = 0; k < L->nlazy; k++)
+    n += L->lazy[k].n - L->lazy_parsed[k];
+  L->let_names = arena_alloc(&L->ast, (n + 1) * sizeof *L->let_names);
+  if (!L->let_names) {
+    L->oom = true;
+    return;
+  }
+  for (size_t i = 0, k = 0;; i++) {
+    for (; k < L->nlazy && L->lazy_at[k] == i; k++) {
+      for (size_t j = 0; j < L->lazy[k].n; j++)
+        L->let_names[L->nlet_names++] = L->lazy[k].v[j].name;
+      i += L->lazy_parsed[k];
+    }
+    if (i >= L->lets.n)
+      break;
+    L->let_names[L->nlet_names++] = L->lets.v[i].n->name;
+  }
+}
+
+/* Once every module is loaded: parse the split lets that some text
+ * could name, and put them where the module's lets would have been. */
+static void materialize(loader *L) {
+  if (!L->nlazy)
+    return;
+  need_lets(L);
+  stmts out = {NULL, 0, 0, L->lets.m};
+  size_t j = 0;
+  for (size_t k = 0; k < L->nlazy; k++) {
+    for (; j < L->lazy_at[k]; j++)
+      L->oom |= !push(&out, L->lets.v[j]);
+    L->lazy_at[k] = out.n;
+    parse_needed(L, k, &out);
+    L->lazy_parsed[k] = out.n - L->lazy_at[k];
+  }
+  for (; j < L->lets.n; j++)
+    L->oom |= !push(&out, L->lets.v[j]);
+  mem_free(&L->lets.m, L->lets.v);
+  L->lets = out;
+  if (!L->oom)
+    all_let_names(L);
 }
 
 /* ==== clauses ============================================================ */
@@ -783,6 +923,31 @@ static uint32_t source_named(const program *prog, const char *file) {
   return EXPR_NO_SRC;
 }
 
+/* Record let [name] with its text [at] in [p], unless the program does
+ * not hold that text. */
+static bool record_let(policy *p, const char *name, expr_src at) {
+  if (at.src == EXPR_NO_SRC)
+    return true;
+  const char *copy = arena_strndup(&p->a, name, strlen(name));
+  if (!copy)
+    return false;
+  p->lets[p->nlets++] = (let_src){copy, at};
+  return true;
+}
+
+/* Record every let of the split module [x], parsed or not, from the
+ * split's spans (the same as a parse's: prelude.h). */
+static bool record_split(policy *p, const prelude_mod *x) {
+  uint32_t src = source_named(p->prog, x->d->file);
+  for (size_t i = 0; src != EXPR_NO_SRC && i < x->n; i++) {
+    const prelude_let *l = &x->v[i];
+    if (!record_let(p, l->name,
+                    (expr_src){src, l->eoff, l->elen, l->line, l->ecol}))
+      return false;
+  }
+  return true;
+}
+
 /* Point each rule's texts at the program's copy of their source, and
  * record the lets whose source the program holds (the others were never
  * inlined, so no residual needs them). */
@@ -794,19 +959,23 @@ static bool record_texts(policy *p, const loader *L) {
       r->when_at.src = src;
     r->require_at.src = src;
   }
-  p->lets = arena_alloc(&p->a, (L->lets.n + 1) * sizeof *p->lets);
+  p->lets = arena_alloc(&p->a, (L->nlet_names + L->lets.n + 1) *
+                                   sizeof *p->lets);
   if (!p->lets)
     return false;
-  for (size_t i = 0; i < L->lets.n; i++) {
+  for (size_t i = 0, k = 0;; i++) {
+    for (; k < L->nlazy && L->lazy_at[k] == i; k++) {
+      if (!record_split(p, &L->lazy[k]))
+        return false;
+      i += L->lazy_parsed[k];
+    }
+    if (i >= L->lets.n)
+      break;
     const stmt *s = &L->lets.v[i];
     expr_src at = text_of(s->n->kids[0]);
     at.src = source_named(p->prog, s->d->file);
-    if (at.src == EXPR_NO_SRC)
-      continue;
-    const char *name = arena_strndup(&p->a, s->n->name, strlen(s->n->name));
-    if (!name)
+    if (!record_let(p, s->n->name, at))
       return false;
-    p->lets[p->nlets++] = (let_src){name, at};
   }
   return true;
 }
@@ -820,6 +989,8 @@ static bool record_texts(policy *p, const loader *L) {
 static void compile_unused_lets(loader *L, const compile_opts *o,
                                 const compiler *rules) {
   compiler *cg = cg_new(o, &L->diags->m);
+  if (cg)
+    cg_no_jit(cg); /* the program is thrown away */
   for (size_t i = L->lets.n; cg && i-- > 0;)
     if (!L->lets.v[i].prelude && !cg_let_inlined(rules, i) &&
         !cg_let_inlined(cg, i))
@@ -839,6 +1010,8 @@ static bool compile_program(policy *p, loader *L) {
     L->oom = true;
     return false;
   }
+  if (L->paths->no_jit)
+    cg_no_jit(cg);
   compile_rules(p, L, cg);
   compile_unused_lets(L, &o, cg);
   p->prog = cg_finish(cg);
@@ -901,6 +1074,8 @@ static void loader_free(loader *L) {
   mem_free(m, L->facts.v);
   mem_free(m, L->rules.v);
   mem_free(m, L->headers.v);
+  for (size_t k = 0; k < L->nlazy; k++)
+    prelude_free(&L->lazy[k]);
 }
 
 /* Check names and types of every let and of each rule's when and
@@ -913,6 +1088,8 @@ static void check_rules(const policy *p, loader *L) {
     L->oom = true;
     return;
   }
+  if (L->nlazy)
+    chk_let_names(L->chk, L->let_names, L->nlet_names);
   chk_lets(L->chk);
   for (size_t i = 0; i < L->rules.n; i++) {
     const stmt *s = &L->rules.v[i];
@@ -1044,6 +1221,8 @@ policy *policy_compile(const char *src, size_t len, const char *file,
     collect(&L, root, d, NULL);
   if (root)
     adapt(&L);
+  if (root)
+    materialize(&L);
   /* compiled even after errors, for the compiler's own diagnostics */
   bool ok = root && build(p, &L, file) && compile_program(p, &L);
   /* an arena that failed once goes on with a new chunk: a string of the

@@ -153,6 +153,7 @@ typedef struct policy_paths {
   bool keep_source;                  /* keep the trees: policy.src */
   bool no_files;                     /* only the built-in modules: no file
                                         is read for an import */
+  bool no_jit;                       /* POL_NO_JIT */
 } policy_paths;
 
 /* Free every list (the set stays usable, with its mem). */

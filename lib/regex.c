@@ -442,7 +442,8 @@ struct rx_scratch {
   const mem *m;   /* the vm's */
 };
 
-rx *rx_compile(arena *a, const char *pat, size_t plen, val *err_out) {
+rx *rx_compile(arena *a, const char *pat, size_t plen, val *err_out,
+               bool jit) {
   uint32_t weight;
   pcre2_code *code = prepare(a, &a->m, pat, plen, err_out, &weight);
   rx *re = code ? mem_alloc(&a->m, sizeof *re) : NULL;
@@ -455,10 +456,17 @@ rx *rx_compile(arena *a, const char *pat, size_t plen, val *err_out) {
   re->code = code;
   re->weight = weight;
   re->m = &a->m;
-  /* machine code for the pattern, when the platform has it; else the
-   * interpreter, with the same limits */
-  pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);
+  /* machine code for the pattern, when asked and the platform has it;
+   * else the interpreter, with the same limits */
+  if (jit)
+    pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);
   return re;
+}
+
+bool rx_jitted(const rx *re) {
+  size_t size = 0;
+  return pcre2_pattern_info(re->code, PCRE2_INFO_JITSIZE, &size) == 0 &&
+         size > 0;
 }
 
 void rx_free(rx *re) {

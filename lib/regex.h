@@ -34,16 +34,21 @@ POL_INTERNAL bool rx_valid(arena *a, const char *pat, size_t plen,
                            val *err_out);
 
 /* A pattern compiled once (a constant pattern of a program: the compiler
- * makes them, OP_MATCH uses them), JIT-compiled when PCRE2 can. */
+ * makes them, OP_MATCH uses them), JIT-compiled when asked and PCRE2
+ * can. */
 typedef struct rx rx;
 /* What one thread needs to match: match data and the limits. */
 typedef struct rx_scratch rx_scratch;
 
-/* Compile [pat] of [plen] bytes; NULL with *[err_out] set as for
- * rx_match. Free with rx_free, before [a] (the program's arena, whose mem
- * the pattern's memory comes from). */
+/* Compile [pat] of [plen] bytes, to machine code too when [jit] (it
+ * costs about as much as 250 searches of a short string save: worth it
+ * for a program that runs many times); NULL with *[err_out] set as for
+ * rx_match. Free with rx_free, before [a] (the program's arena, whose
+ * mem the pattern's memory comes from). */
 POL_INTERNAL rx *rx_compile(arena *a, const char *pat, size_t plen,
-                            val *err_out);
+                            val *err_out, bool jit);
+/* Whether [re] runs as machine code (for tests). */
+POL_INTERNAL bool rx_jitted(const rx *re);
 POL_INTERNAL void rx_free(rx *re);
 /* Search [s] of [n] bytes (valid UTF-8) for [re], with the thread's
  * scratch *[scratch] (made on first use, from [a]'s mem: [a] must

@@ -35,6 +35,7 @@ typedef struct reader {
   size_t msglen;
   bool failed;
   bool oom;
+  bool jit;          /* JIT-compile the constant patterns */
   uint32_t nstr;     /* the string table: */
   const unsigned char **str;
   uint32_t *slen;
@@ -477,7 +478,7 @@ static bool read_patterns(reader *r, program *p) {
       return bad(r, "pattern %u: constant %u is not a string", i, k);
     val e;
     const str *pat = p->consts[k].as.s;
-    if (!(p->rx[i] = rx_compile(&p->a, pat->data, pat->len, &e)))
+    if (!(p->rx[i] = rx_compile(&p->a, pat->data, pat->len, &e, r->jit)))
       return e.as.e->kind == ERR_NOMEM
                  ? nomem(r)
                  : bad(r, "pattern %u: %s", i, e.as.e->msg);
@@ -738,10 +739,11 @@ static policy *new_policy(const mem *m) {
 }
 
 int undump_policy(const mem *m, const void *data, size_t len,
-                  const struct host_registry *hosts, policy **out, char *msg,
-                  size_t msglen) {
+                  const struct host_registry *hosts, bool jit, policy **out,
+                  char *msg, size_t msglen) {
   reader r;
   memset(&r, 0, sizeof r);
+  r.jit = jit;
   r.m = m ? *m : mem_of(NULL, NULL);
   r.p = data;
   r.msg = msg;

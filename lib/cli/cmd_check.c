@@ -590,6 +590,8 @@ static int run(check_opts *o) {
   pol_env *env = NULL;
   pol_policy *pol = NULL;
   int status = EXIT_INPUT;
+  if (cli_small_input(o->facts, o->nfacts))
+    o->cfg.flags |= POL_NO_JIT; /* a few vendors: interpret the patterns */
   if (pol_env_new(&o->cfg, &env) != POL_OK) {
     cli_error("out of memory");
     goto done;

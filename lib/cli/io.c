@@ -159,6 +159,19 @@ int cli_usage_error(const char *cmd, const char *msg, const char *arg) {
   return EXIT_USAGE;
 }
 
+bool cli_small_input(char *const *files, int n) {
+  off_t total = 0;
+  for (int i = 0; i < n; i++) {
+    struct stat st;
+    int rc = strcmp(files[i], "-") ? stat(files[i], &st)
+                                   : fstat(STDIN_FILENO, &st);
+    if (rc != 0 || !S_ISREG(st.st_mode))
+      return false;
+    total += st.st_size;
+  }
+  return total < CLI_SMALL_INPUT;
+}
+
 int cli_env_setup(pol_env *env, const char *const *dirs, int ndirs,
                   const char *const *plugins, int nplugins) {
   int rc = POL_OK;

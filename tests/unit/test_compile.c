@@ -7,8 +7,13 @@
 
 #include <stdlib.h>
 
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
 #include "compile.h"
 #include "parse.h"
+#include "pol.h"
+#include "regex.h"
 
 typedef struct built {
   arena ast;
@@ -185,6 +190,63 @@ static void every_local_is_released(void **state) {
   done(&b);
 }
 
+/* A constant pattern is compiled to machine code where PCRE2 has a JIT,
+ * unless cg_no_jit asked for the interpreter (POL_NO_JIT). */
+static void no_jit_leaves_patterns_interpreted(void **state) {
+  (void)state;
+  static const char *const vars[] = {"x"};
+  const char *src = "x.matches(\"^a+b$\")";
+  uint32_t has_jit = 0;
+  pcre2_config(PCRE2_CONFIG_JIT, &has_jit);
+  for (int no_jit = 0; no_jit < 2; no_jit++) {
+    arena a;
+    diag_list d;
+    arena_init(&a, 0, NULL);
+    diag_init(&d, "t", src, strlen(src), NULL);
+    ast *root = parse_expr(&a, &d);
+    compile_opts o = {vars, 1, NULL, 0, NULL, false};
+    compiler *c = cg_new(&o, NULL);
+    assert_non_null(c);
+    if (no_jit)
+      cg_no_jit(c);
+    cg_entry(c, root, &d);
+    program *p = cg_finish(c);
+    assert_non_null(p);
+    assert_int_equal(p->nrx, 1);
+    assert_int_equal(rx_jitted(p->rx[0]), has_jit && !no_jit);
+    program_free(p);
+    diag_free(&d);
+    arena_free(&a);
+  }
+}
+
+/* POL_NO_JIT through the API: an env takes the flag, and matches()
+ * gives what it gives with the JIT. */
+static void no_jit_env_matches_alike(void **state) {
+  (void)state;
+  for (int no_jit = 0; no_jit < 2; no_jit++) {
+    pol_config cfg;
+    pol_config_init(&cfg);
+    cfg.flags = no_jit ? POL_NO_JIT : 0;
+    pol_env *env = NULL;
+    assert_int_equal(pol_env_new(&cfg, &env), POL_OK);
+    pol_program *prog = NULL;
+    const char *e = "'aab'.matches('^a+b$') && !'aabx'.matches('^a+b$') && "
+                    "!'b'.matches('^a+b$')";
+    assert_int_equal(pol_compile_expr(env, e, strlen(e), NULL, NULL, &prog),
+                     POL_OK);
+    pol_ctx *ctx = NULL;
+    assert_int_equal(pol_ctx_new(env, &ctx), POL_OK);
+    const pol_value *v = NULL;
+    assert_int_equal(pol_eval(ctx, prog, NULL, &v), POL_OK);
+    assert_int_equal(pol_value_type(v), POL_T_BOOL);
+    assert_true(pol_value_bool(v));
+    pol_ctx_free(ctx);
+    pol_program_free(prog);
+    pol_env_free(env);
+  }
+}
+
 int main(int argc, char **argv) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(field_path_is_loadvar_then_select),
@@ -199,6 +261,8 @@ int main(int argc, char **argv) {
       cmocka_unit_test(qualified_function_names),
       cmocka_unit_test(compile_errors),
       cmocka_unit_test(every_local_is_released),
+      cmocka_unit_test(no_jit_leaves_patterns_interpreted),
+      cmocka_unit_test(no_jit_env_matches_alike),
   };
   return RUN_TESTS("compile", tests, argc, argv);
 }
