@@ -45,15 +45,15 @@ int cli_failed(int rc, const char *msg, int status);
 /* "policyc CMD: MSG ARG" and a pointer to CMD's help, on stderr;
  * returns EXIT_USAGE. */
 int cli_usage_error(const char *cmd, const char *msg, const char *arg);
-/* Prepare [env] for compiling policies: the -I [dirs] in order, then
- * each directory of POLICY_PATH, then load the --plugin files. Returns
- * EXIT_OK, or the status to exit with after reporting the problem. */
 /* Whether the inputs [files] ("-": standard input) are regular files of
  * less than CLI_SMALL_INPUT bytes in all: a few vendors, for whom
  * compiling the policy's patterns to machine code costs more than it
  * saves (POL_NO_JIT). false when a size is unknown (a pipe). */
 #define CLI_SMALL_INPUT (1 << 20)
 bool cli_small_input(char *const *files, int n);
+/* Prepare [env] for compiling policies: the -I [dirs] in order, then
+ * each directory of POLICY_PATH, then load the --plugin files. Returns
+ * EXIT_OK, or the status to exit with after reporting the problem. */
 int cli_env_setup(pol_env *env, const char *const *dirs, int ndirs,
                   const char *const *plugins, int nplugins);
 /* Write [len] bytes to [path] atomically: through a temporary file
