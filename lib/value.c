@@ -541,14 +541,20 @@ static bool hash_keys(arena *a, map *m) {
 _Static_assert(sizeof(map) % _Alignof(val) == 0,
                "a map's entries follow it in the same allocation");
 
-val map_strings_done(arena *a, map *m) {
-  val r = m->nbuckets ? build_str_index(a, m) : check_str_keys(a, m);
+/* The value of the finished map [m], or the error [r] finishing it
+ * gave (a repeated key, out of memory). */
+static val map_done(map *m, val r) {
   if (r.kind == V_ERROR)
     return r;
   val v = {0};
   v.kind = V_MAP;
   v.as.m = m;
   return v;
+}
+
+val map_strings_done(arena *a, map *m) {
+  return map_done(m, m->nbuckets ? build_str_index(a, m)
+                                 : check_str_keys(a, m));
 }
 
 /* The map of [n] entries, its keys checked ([strings]: all hashed
@@ -567,13 +573,8 @@ static val make_map(arena *a, const val *keys, const val *vals, size_t n,
     return map_strings_done(a, m);
   if (!hash_keys(a, m))
     return val_nomem();
-  val r = m->nbuckets ? build_index(a, m) : check_keys_linear(a, m);
-  if (r.kind == V_ERROR)
-    return r;
-  val v = {0};
-  v.kind = V_MAP;
-  v.as.m = m;
-  return v;
+  return map_done(m, m->nbuckets ? build_index(a, m)
+                                 : check_keys_linear(a, m));
 }
 
 /* ==== deep copy ========================================================== */
