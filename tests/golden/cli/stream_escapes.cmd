@@ -1,0 +1,1 @@
+check --color=never --format ndjson compliant.pol stream-escapes.ndjson
