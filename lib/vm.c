@@ -30,6 +30,15 @@
 #include "ops.h"
 #include "regex.h"
 
+/* For the few helpers of the hot instructions that are used by several
+ * of them (superinstructions too): a call returning a val costs more
+ * than the helper. */
+#if defined(__GNUC__)
+#define VM_INLINE inline __attribute__((always_inline))
+#else
+#define VM_INLINE inline
+#endif
+
 void vm_init(vm *v, uint64_t max_steps, size_t max_memory, const mem *m) {
   memset(v, 0, sizeof *v);
   arena_init(&v->a, max_memory, m);
@@ -277,8 +286,8 @@ static inline bool key_at(const map *m, uint32_t i, const str *s) {
  * mostly checks one key instead of scanning or probing. The entry found
  * is the same either way (keys are unique); a hint is only ever a
  * guess, checked here, so a stale one is harmless. */
-static inline __attribute__((always_inline)) const val *
-hinted(const map *m, const str *s, uint32_t *hint) {
+static VM_INLINE const val *hinted(const map *m, const str *s,
+                                   uint32_t *hint) {
   uint32_t i = *hint;
   if (likely(i < m->n) && likely(key_at(m, i, s)))
     return &m->vals[i];
@@ -337,7 +346,7 @@ static val loadvar(vm *v, const map *vars, const str *name, uint32_t *hint) {
  * is hashed here, or in binop() when neither has a hash (both 0), so
  * that a mismatch stays as free as cached hashes make it. (The order of
  * these tests is the one that costs the VM least, measured.) */
-static inline int quick_eq(val x, val y) {
+static VM_INLINE int quick_eq(val x, val y) {
   if (x.kind == V_STRING && y.kind == V_STRING) {
     const str *s = x.as.s, *t = y.as.s;
     if (s == t || s->len != t->len)
@@ -504,7 +513,8 @@ static val opt_access(vm *v, val x, val key, const str *field) {
 
 /* x.f: on a map a lookup by the field's cached hash; on a missing fact
  * the error goes deeper; on an optional the chain stays optional. */
-static val select_(vm *v, val x, const str *f, uint32_t *hint) {
+static VM_INLINE val select_(vm *v, val x, const str *f,
+                              uint32_t *hint) {
   if (likely(x.kind == V_MAP)) {
     const map *m = x.as.m;
     const val *at = hinted(m, f, hint);
@@ -782,8 +792,17 @@ static inline val back_edge(vm *v, uint32_t body) {
     }                                                                       \
   } while (0)
 
+/* == and != (ne): strings and ints compared here, the rest by binop. */
+static VM_INLINE val equality(vm *v, val x, val y, bool ne) {
+  int eq = quick_eq(x, y);
+  if (likely(eq >= 0))
+    return val_bool(eq != ne);
+  TRACED(use_value(v, x, TR_WHOLE); use_value(v, y, TR_WHOLE));
+  return binop(&v->a, ne ? OP_NE : OP_EQ, x, y);
+}
+
 static val run(vm *v, const program *p, uint32_t pc, const map *vars) {
-  const uint32_t *code = p->code;
+  const uint32_t *code = p->xcode ? p->xcode : p->code;
   arena *a = &v->a;
   val *sp = v->stack, *L = v->locals;
   uint32_t *H = v->hints, w;
@@ -791,6 +810,9 @@ static val run(vm *v, const program *p, uint32_t pc, const map *vars) {
   static const void *const jump[] = {
 #define X(name, fmt, in, out, doc) &&L_##name,
       OPCODES(X)
+#undef X
+#define X(name, first, second, doc) &&L_##name,
+      FUSED_OPCODES(X)
 #undef X
   };
 #endif
@@ -855,28 +877,8 @@ static val run(vm *v, const program *p, uint32_t pc, const map *vars) {
       vmcase(MUL) { val y = POP(); SETTOP(binop(a, OP_MUL, TOP(), y)); vmbreak; }
       vmcase(DIV) { val y = POP(); SETTOP(binop(a, OP_DIV, TOP(), y)); vmbreak; }
       vmcase(MOD) { val y = POP(); SETTOP(binop(a, OP_MOD, TOP(), y)); vmbreak; }
-      vmcase(EQ) {
-        val y = POP();
-        int eq = quick_eq(TOP(), y);
-        if (likely(eq >= 0)) {
-          TOP() = val_bool(eq);
-          vmbreak;
-        }
-        TRACED(use_value(v, TOP(), TR_WHOLE); use_value(v, y, TR_WHOLE));
-        SETTOP(binop(a, OP_EQ, TOP(), y));
-        vmbreak;
-      }
-      vmcase(NE) {
-        val y = POP();
-        int eq = quick_eq(TOP(), y);
-        if (likely(eq >= 0)) {
-          TOP() = val_bool(!eq);
-          vmbreak;
-        }
-        TRACED(use_value(v, TOP(), TR_WHOLE); use_value(v, y, TR_WHOLE));
-        SETTOP(binop(a, OP_NE, TOP(), y));
-        vmbreak;
-      }
+      vmcase(EQ) { val y = POP(); SETTOP(equality(v, TOP(), y, false)); vmbreak; }
+      vmcase(NE) { val y = POP(); SETTOP(equality(v, TOP(), y, true)); vmbreak; }
       vmcase(LT) { val y = POP(); SETTOP(binop(a, OP_LT, TOP(), y)); vmbreak; }
       vmcase(LE) { val y = POP(); SETTOP(binop(a, OP_LE, TOP(), y)); vmbreak; }
       vmcase(GT) { val y = POP(); SETTOP(binop(a, OP_GT, TOP(), y)); vmbreak; }
@@ -1014,6 +1016,39 @@ static val run(vm *v, const program *p, uint32_t pc, const map *vars) {
       }
       vmcase(RETURN) { return TOP(); }
       vmcase(OPTFACT) { PUSH(opt_fact(v, vars, K(INS_A(w)).as.s)); vmbreak; }
+      /* superinstructions (opcodes.h): the first word's work, then
+       * pc++ onto the second word (so that an error is located there,
+       * as without them) and its work */
+      vmcase(CONST_EQ) {
+        val y = K(INS_A(w));
+        pc++;
+        SETTOP(equality(v, TOP(), y, false));
+        vmbreak;
+      }
+      vmcase(CONST_NE) {
+        val y = K(INS_A(w));
+        pc++;
+        SETTOP(equality(v, TOP(), y, true));
+        vmbreak;
+      }
+      vmcase(LOADLOCAL2) {
+        PUSH(L[INS_A(w)]);
+        PUSH(L[INS_A(code[pc++])]);
+        vmbreak;
+      }
+      vmcase(LOADVAR_SELECT) {
+        PUSH(loadvar(v, vars, K(INS_A(w)).as.s, &H[pc - 1]));
+        SETTOP(TOP());
+        w = code[pc++];
+        SETTOP(select_(v, TOP(), K(INS_A(w)).as.s, &H[pc - 1]));
+        vmbreak;
+      }
+      vmcase(LOADLOCAL_SELECT) {
+        PUSH(L[INS_A(w)]);
+        w = code[pc++];
+        SETTOP(select_(v, TOP(), K(INS_A(w)).as.s, &H[pc - 1]));
+        vmbreak;
+      }
     }
 
   }
