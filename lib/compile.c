@@ -1604,8 +1604,9 @@ const program *cg_program(const compiler *c) { return c->p; }
  * pair listed in FUSED_OPCODES (opcodes.h) the fused opcode; the second
  * word stays, and the VM steps over it. Pairs are taken left to right
  * and never overlap, so every second word is still its own opcode; a
- * jump into one runs it alone, as before. The pairs are the commonest
- * ones in the profile of `bench prof eval` (docs/performance.md). */
+ * jump into one runs it alone, as before; and every loop's back edge
+ * becomes LOOP. The pairs are the commonest ones in the profile of
+ * `bench prof eval` (docs/performance.md). */
 static const struct {
   uint8_t first, second, fused;
 } fusions[] = {
@@ -1616,9 +1617,19 @@ static const struct {
 
 static uint32_t fused_op(uint32_t first, uint32_t second) {
   for (size_t i = 0; i < sizeof fusions / sizeof fusions[0]; i++)
-    if (fusions[i].first == first && fusions[i].second == second)
+    if (fusions[i].first == first && fusions[i].second == second &&
+        fusions[i].fused != OP_LOOP) /* a jump's target, not its next */
       return fusions[i].fused;
   return OP__XCOUNT;
+}
+
+/* A loop's back edge: a JMP back to an ITER_NEXT (every macro's loop;
+ * the verifier lets only JMP go backwards) becomes LOOP. */
+static bool loop_edge(const program *p, uint32_t pc) {
+  uint32_t w = p->code[pc];
+  int64_t to = (int64_t)pc + 1 + INS_SJ(w);
+  return INS_OP(w) == OP_JMP && INS_SJ(w) < 0 && to >= 0 &&
+         to < p->ncode && INS_OP(p->code[to]) == OP_ITER_NEXT;
 }
 
 /* The words of the instruction at [pc] (an AX takes two). */
@@ -1633,6 +1644,8 @@ void program_fuse(program *p) {
   memcpy(x, p->code, p->ncode * sizeof *x);
   for (uint32_t pc = 0; pc < p->ncode;) {
     uint32_t next = pc + ins_words(p, pc);
+    if (loop_edge(p, pc))
+      x[pc] = (x[pc] & ~0xffu) | OP_LOOP;
     if (next >= p->ncode)
       break;
     uint32_t f = fused_op(INS_OP(p->code[pc]), INS_OP(p->code[next]));

@@ -98,14 +98,18 @@
  * policy holds no superinstruction, and a loaded one is fused again.
  *
  * Columns: name, the first and the second opcode, one line of semantics
- * (A: the first word's operand, A2: the second's).
+ * (A: the first word's operand, A2: the second's). One is no pair of
+ * neighbours: LOOP is a JMP fused with the ITER_NEXT it jumps back to.
  */
 #define FUSED_OPCODES(X)                                                    \
   X(CONST_EQ, CONST, EQ, "x := pop; push x == K[A]")                         \
   X(CONST_NE, CONST, NE, "x := pop; push x != K[A]")                         \
   X(LOADLOCAL2, LOADLOCAL, LOADLOCAL, "push L[A]; push L[A2]")               \
   X(LOADVAR_SELECT, LOADVAR, SELECT, "push the variable K[A], then .K[A2]")  \
-  X(LOADLOCAL_SELECT, LOADLOCAL, SELECT, "push L[A].K[A2]")
+  X(LOADLOCAL_SELECT, LOADLOCAL, SELECT, "push L[A].K[A2]")                 \
+  X(INDEX_SELECT, INDEX, SELECT, "i := pop; x := pop; push x[i].K[A2]")   \
+  X(LOOP, JMP, ITER_NEXT, "a backward JMP whose target is an ITER_NEXT (a "  \
+                          "macro's loop): the jump, then that ITER_NEXT")
 
 typedef enum {
 #define X(name, fmt, in, out, doc) OP_##name,

@@ -819,6 +819,8 @@ static val run(vm *v, const program *p, uint32_t pc, const map *vars) {
   arena *a = &v->a;
   val *sp = v->stack, *L = v->locals;
   uint32_t *H = v->hints, w;
+  val rhs; /* the right operand of == and != (their cases share code
+              with superinstructions: the labels in them) */
 #if defined(__GNUC__)
   static const void *const jump[] = {
 #define X(name, fmt, in, out, doc) &&L_##name,
@@ -845,6 +847,7 @@ static val run(vm *v, const program *p, uint32_t pc, const map *vars) {
       vmcase(STORELOCAL) { L[INS_A(w)] = POP(); vmbreak; }
       vmcase(POP) { sp--; vmbreak; }
       vmcase(SELECT) {
+      select: /* the second half of LOADVAR_SELECT, LOADLOCAL_SELECT */
         SETTOP(select_(v, TOP(), K(INS_A(w)).as.s, &H[pc - 1]));
         vmbreak;
       }
@@ -890,8 +893,18 @@ static val run(vm *v, const program *p, uint32_t pc, const map *vars) {
       vmcase(MUL) { val y = POP(); SETTOP(binop(a, OP_MUL, TOP(), y)); vmbreak; }
       vmcase(DIV) { val y = POP(); SETTOP(binop(a, OP_DIV, TOP(), y)); vmbreak; }
       vmcase(MOD) { val y = POP(); SETTOP(binop(a, OP_MOD, TOP(), y)); vmbreak; }
-      vmcase(EQ) { val y = POP(); SETTOP(equality(v, TOP(), y, false)); vmbreak; }
-      vmcase(NE) { val y = POP(); SETTOP(equality(v, TOP(), y, true)); vmbreak; }
+      vmcase(EQ) {
+        rhs = POP();
+      eq: /* the second half of CONST_EQ */
+        SETTOP(equality(v, TOP(), rhs, false));
+        vmbreak;
+      }
+      vmcase(NE) {
+        rhs = POP();
+      ne:
+        SETTOP(equality(v, TOP(), rhs, true));
+        vmbreak;
+      }
       vmcase(LT) { val y = POP(); SETTOP(binop(a, OP_LT, TOP(), y)); vmbreak; }
       vmcase(LE) { val y = POP(); SETTOP(binop(a, OP_LE, TOP(), y)); vmbreak; }
       vmcase(GT) { val y = POP(); SETTOP(binop(a, OP_GT, TOP(), y)); vmbreak; }
@@ -970,6 +983,7 @@ static val run(vm *v, const program *p, uint32_t pc, const map *vars) {
       vmcase(OR) { val y = POP(); SETTOP(or_(a, TOP(), y)); vmbreak; }
       vmcase(ITER_INIT) { iter_init(a, &L[INS_A(w)], POP()); vmbreak; }
       vmcase(ITER_NEXT) {
+      iter_next: /* the second half of LOOP */;
         uint32_t s = INS_A(w) & ITER_SLOT_MASK;
         if (!iter_next(v, &L[s], INS_A(w) & ITER_TWO_VARS))
           pc += 1 + code[pc];
@@ -1031,18 +1045,17 @@ static val run(vm *v, const program *p, uint32_t pc, const map *vars) {
       vmcase(OPTFACT) { PUSH(opt_fact(v, vars, K(INS_A(w)).as.s)); vmbreak; }
       /* superinstructions (opcodes.h): the first word's work, then
        * pc++ onto the second word (so that an error is located there,
-       * as without them) and its work */
+       * as without them) and its work, mostly by a jump into the second
+       * word's own case (one copy of its code keeps run() small) */
       vmcase(CONST_EQ) {
-        val y = K(INS_A(w));
+        rhs = K(INS_A(w));
         pc++;
-        SETTOP(equality(v, TOP(), y, false));
-        vmbreak;
+        goto eq;
       }
       vmcase(CONST_NE) {
-        val y = K(INS_A(w));
+        rhs = K(INS_A(w));
         pc++;
-        SETTOP(equality(v, TOP(), y, true));
-        vmbreak;
+        goto ne;
       }
       vmcase(LOADLOCAL2) {
         PUSH(L[INS_A(w)]);
@@ -1053,14 +1066,27 @@ static val run(vm *v, const program *p, uint32_t pc, const map *vars) {
         PUSH(loadvar(v, vars, K(INS_A(w)).as.s, &H[pc - 1]));
         SETTOP(TOP());
         w = code[pc++];
-        SETTOP(select_(v, TOP(), K(INS_A(w)).as.s, &H[pc - 1]));
-        vmbreak;
+        goto select;
       }
       vmcase(LOADLOCAL_SELECT) {
         PUSH(L[INS_A(w)]);
         w = code[pc++];
-        SETTOP(select_(v, TOP(), K(INS_A(w)).as.s, &H[pc - 1]));
-        vmbreak;
+        goto select;
+      }
+      vmcase(LOOP) { /* a JMP back to an ITER_NEXT, then that */
+        int32_t off = INS_SJ(w);
+        val stop = back_edge(v, (uint32_t)-off);
+        if (unlikely(stop.kind == V_ERROR))
+          return locate(v, p, stop, pc - 1);
+        pc = (uint32_t)((int32_t)pc + off);
+        w = code[pc++];
+        goto iter_next;
+      }
+      vmcase(INDEX_SELECT) {
+        val i = POP();
+        SETTOP(index_fast(v, TOP(), i, &H[pc - 1]));
+        w = code[pc++];
+        goto select;
       }
     }
 

@@ -172,7 +172,9 @@ static void same_without_fusion(const char *src) {
   }
 }
 
-/* How many instructions of [src] run fused. */
+static bool fused_seen[OP__XCOUNT];
+
+/* How many instructions of [src] run fused (each kind is marked seen). */
 static int fused_count(const char *src) {
   arena tree;
   diag_list d;
@@ -182,7 +184,10 @@ static int fused_count(const char *src) {
   program *p = root ? compile_expr(root, &d, NULL, 0) : NULL;
   int n = 0;
   for (uint32_t pc = 0; p && p->xcode && pc < p->ncode; pc++)
-    n += INS_OP(p->xcode[pc]) >= OP__COUNT;
+    if (INS_OP(p->xcode[pc]) >= OP__COUNT) {
+      fused_seen[INS_OP(p->xcode[pc])] = true;
+      n++;
+    }
   program_free(p);
   diag_free(&d);
   arena_free(&tree);
@@ -204,6 +209,8 @@ static void superinstructions_change_nothing(void **state) {
       "x.y == 1",
       "x.y.z",
       "[[1], [2, 3]].map(l, [l, l][1][0] == 1)",
+      "{'a': {'b': 1}, 'c': {}}.map(k, {'a': {'b': 1}, 'c': {}}[k].b)",
+      "{'a': {'b': 1}}.all(k, {'a': {'b': 1}}[k].b == 1)",
       "[1.0, 2.0].filter(d, d == 2)",
       "[[1], [1]].all(l, l == [1])",
       "range.size() == 0",
@@ -213,7 +220,10 @@ static void superinstructions_change_nothing(void **state) {
     same_without_fusion(srcs[i]);
     fused += fused_count(srcs[i]);
   }
-  assert_true(fused >= 10); /* the cases above do run fused */
+  assert_true(fused >= 10); /* the cases above do run fused, */
+  for (int op = OP__COUNT; op < OP__XCOUNT; op++) /* every kind */
+    if (!fused_seen[op])
+      fail_msg("no superinstruction %d in the cases", op);
   assert_true(fused_count("x.y == 1") == 2); /* LOADVAR_SELECT, CONST_EQ */
   /* and every example of the expression goldens */
   static const char *const files[] = {"tests/golden/expr/edges.cel",
