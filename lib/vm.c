@@ -322,8 +322,8 @@ static val now_val(const vm *v) {
   return val_timestamp((int64_t)ts.tv_sec, (int32_t)ts.tv_nsec);
 }
 
-static val loadvar(vm *v, const map *vars, const str *name,
-                   uint32_t *hint) {
+static POL_NOINLINE val loadvar_slow(vm *v, const map *vars,
+                                     const str *name, uint32_t *hint) {
   /* now() compiles to $now: looked at before the facts, so that a fact
    * set cannot hold its own "$now" and move the date */
   if (unlikely(name->data[0] == '$') && name->len == 4 &&
@@ -336,6 +336,18 @@ static val loadvar(vm *v, const map *vars, const str *name,
     return *x;
   }
   return missing(v, vars ? vars : NULL, str_val(name), true);
+}
+
+/* A variable: in the common case (a fact whose hint is right, a name
+ * of at most 16 bytes, a run that does not trace) without saving
+ * registers or calling anything; else loadvar_slow. */
+static val loadvar(vm *v, const map *vars, const str *name,
+                   uint32_t *hint) {
+  uint32_t i = *hint;
+  if (likely(vars != NULL && !v->tracing && name->data[0] != '$' &&
+             name->len <= 16 && i < vars->n && key_at(vars, i, name)))
+    return vars->vals[i];
+  return loadvar_slow(v, vars, name, hint);
 }
 
 /* == of two strings (by their cached hashes first) or two ints, the
