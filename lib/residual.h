@@ -79,10 +79,12 @@ typedef struct residual_ctx {
    * tests/bench/bench40.pol as JSON: 2,562.2M against 2,561.6M). */
   struct compiler *cg;
   compile_opts opts;  /* cg's options */
-  /* cg's entry for each piece of the kept trees compiled so far (a piece
-   * compiles the same for every vendor: only running it depends on the
-   * facts), so the next vendor runs it without compiling it again.
-   * Open addressing on the node's address; emptied with cg. */
+  /* What is known of each node of the kept trees that depends on the
+   * node alone: cg's entry for it (a piece compiles the same for every
+   * vendor: only running it depends on the facts), its text, whether a
+   * call's receiver is part of its name; so the next vendor does not
+   * work them out again. Open addressing on the node's address; the
+   * entries are forgotten with cg, the rest with the trees. */
   struct piece_entry *pieces;
   size_t npieces, cap_pieces;
   diag_list d;        /* the (empty) source the pieces come from */
@@ -169,6 +171,11 @@ POL_INTERNAL bool pe_is_known(const pe *e, const ast *n);
 /* Whether the CALL [n] is recv.f(args) where recv.f names a function
  * (math.greatest): its receiver is part of the name, not a value. */
 POL_INTERNAL bool pe_qualified(const pe *e, const ast *n);
+/* [n] as CEL text (ast_unparse), [*len] bytes: in [e]'s scratch text,
+ * valid until the next call, or kept with [n] when it is a node of the
+ * kept trees (printed once for every vendor); NULL when memory ran
+ * out. */
+POL_INTERNAL const char *pe_unparse(pe *e, const ast *n, size_t *len);
 /* Whether [n] alone ends in a missing fact (residual.c). */
 POL_INTERNAL bool pe_missing(pe *e, const ast *n);
 /* [r] as a piece of a residual: its residual, or its value as a literal

@@ -365,14 +365,13 @@ static void decisive(facts *f, const ast *n) {
 /* ==== the residual ======================================================= */
 
 static const char *text(pe *e, const ast *n, arena *keep) {
-  sbuf *t = &e->c->text;
-  t->len = 0;
-  ast_unparse(t, n);
-  if (t->oom) {
+  size_t len;
+  const char *t = pe_unparse(e, n, &len);
+  if (!t) {
     e->oom = true;
     return NULL;
   }
-  return arena_strndup(keep, t->p, t->len);
+  return arena_strndup(keep, t, len);
 }
 
 static int verdict_of(rv r) {
@@ -393,12 +392,13 @@ static void pe_begin(pe *e, residual_ctx *c, const struct host_registry *h,
 
 /* residual.passes: `when`'s residual [w] && `require`'s [q] (a SKIPPED
  * rule does not pass, so both must hold), printed with CEL's
- * precedence. */
-static const char *whole(pe *e, rv w, rv q, arena *keep) {
+ * precedence. Either alone is the text [out] has already. */
+static const char *whole(pe *e, rv w, rv q, arena *keep,
+                         const residual *out) {
   if (w.kind == R_KNOWN)
-    return text(e, q.n, keep);
+    return out->passes_if;
   if (q.kind == R_KNOWN)
-    return verdict_of(q) == VD_PASS ? text(e, w.n, keep) : NULL;
+    return verdict_of(q) == VD_PASS ? out->applies_if : NULL;
   ast *n = pe_node(e, AST_AND, w.n->sp, 2);
   if (!n)
     return NULL;
@@ -430,7 +430,7 @@ static int finish(pe *e, rv w, rv q, arena *keep, residual *out) {
     out->passes_if = text(e, q.n, keep);
     decisive(&f, q.n);
   }
-  out->passes = whole(e, w, q, keep);
+  out->passes = whole(e, w, q, keep, out);
   out->facts = f.v;
   out->nfacts = f.n;
   sb_free(&f.path);
