@@ -36,6 +36,7 @@ void residual_init(residual_ctx *c, uint64_t max_steps, size_t max_memory,
   vm_init(&c->v, max_steps, max_memory, m);
   arena_init(&c->a, 0, m);
   arena_init(&c->trees, 0, m);
+  arena_init(&c->made, 0, m);
   sb_init(&c->text, m);
   diag_init(&c->d, "<residual>", "", 0, m);
 }
@@ -49,10 +50,18 @@ struct piece_entry {
   int8_t qualified;  /* pe_qualified's answer; -1: not asked yet */
   const char *text;  /* [n] as CEL text (in c->trees); NULL: not yet */
   size_t len;
+  pe_path path;      /* a decisive fact's path, as report_path.c's text */
 };
 
 #define NO_ENTRY UINT32_MAX
 #define UNSET_ENTRY (UINT32_MAX - 1)
+
+/* A piece made for one vendor's residual, kept by its structure. */
+struct made_piece {
+  const ast *n;   /* a copy in c->made; NULL: a free slot */
+  uint32_t hash;
+  uint32_t entry; /* cg's entry, or NO_ENTRY */
+};
 
 /* Drop the pieces' program (when it has grown, and at the end), and
  * with it the entries of the pieces compiled into it; what else the
@@ -63,6 +72,10 @@ static void drop_program(residual_ctx *c) {
   c->cg = NULL;
   for (size_t i = 0; i < c->cap_pieces; i++)
     c->pieces[i].entry = UNSET_ENTRY;
+  c->nmade = 0;
+  if (c->made_v)
+    memset(c->made_v, 0, c->cap_made * sizeof *c->made_v);
+  arena_reset(&c->made);
 }
 
 /* The kept trees are about to go: forget all about their nodes. */
@@ -123,14 +136,135 @@ static struct piece_entry *piece_of(residual_ctx *c, const ast *n) {
   if (!piece_room(c))
     return NULL;
   struct piece_entry *s = &c->pieces[piece_slot(c, n)];
-  *s = (struct piece_entry){n, UNSET_ENTRY, -1, NULL, 0};
+  *s = (struct piece_entry){n, UNSET_ENTRY, -1, NULL, 0, {NULL, 0, NULL, 0}};
   c->npieces++;
   return s;
+}
+
+/* ==== pieces made for one vendor ======================================== */
+
+/* Deeper trees are not looked for (their copies would cost more than
+ * compiling them again). */
+#define MADE_DEPTH_MAX 64
+
+static uint32_t mix(uint32_t h, uint64_t x) {
+  return (uint32_t)(((x ^ h) * 0x9E3779B97F4A7C15u) >> 32);
+}
+
+/* The hash of [n]'s structure: all that its compiling can depend on
+ * (not its span, which only an error message would show). false when
+ * [n] is deeper than MADE_DEPTH_MAX. */
+static bool shape_hash(const ast *n, uint32_t *h, int depth) {
+  if (depth > MADE_DEPTH_MAX)
+    return false;
+  *h = mix(*h, (uint64_t)n->kind << 48 | (uint64_t)n->op << 40 |
+                   (uint64_t)n->flags << 32 | n->nkids);
+  for (const char *c = n->name; c && *c; c++)
+    *h = (*h ^ (uint8_t)*c) * 0x01000193u; /* FNV-1a */
+  if (n->kind == AST_STRING_LIT || n->kind == AST_BYTES_LIT)
+    *h = val_hash_continue(*h, n->lit.s.p, n->lit.s.n);
+  else if (n->kind == AST_BOOL_LIT)
+    *h = mix(*h, n->lit.b);
+  else if (n->kind >= AST_INT_LIT && n->kind <= AST_DOUBLE_LIT)
+    *h = mix(*h, n->lit.u); /* the bits: -0.0 is not 0.0 */
+  for (uint32_t i = 0; i < n->nkids; i++)
+    if (!shape_hash(n->kids[i], h, depth + 1))
+      return false;
+  return true;
+}
+
+/* Whether [a] and [b] have the same structure (shape_hash's parts). */
+static bool same_shape(const ast *a, const ast *b) {
+  if (a == b)
+    return true;
+  if (a->kind != b->kind || a->op != b->op || a->flags != b->flags ||
+      a->nkids != b->nkids || !a->name != !b->name ||
+      (a->name && strcmp(a->name, b->name) != 0))
+    return false;
+  if (a->kind == AST_STRING_LIT || a->kind == AST_BYTES_LIT) {
+    if (a->lit.s.n != b->lit.s.n ||
+        (a->lit.s.n && memcmp(a->lit.s.p, b->lit.s.p, a->lit.s.n) != 0))
+      return false;
+  } else if (a->kind == AST_BOOL_LIT) {
+    if (a->lit.b != b->lit.b)
+      return false;
+  } else if (a->kind >= AST_INT_LIT && a->kind <= AST_DOUBLE_LIT &&
+             a->lit.u != b->lit.u) { /* the bits: -0.0 is not 0.0 */
+    return false;
+  }
+  for (uint32_t i = 0; i < a->nkids; i++)
+    if (!same_shape(a->kids[i], b->kids[i]))
+      return false;
+  return true;
+}
+
+/* A copy of [n] in [a], names and texts too (they may be the facts'). */
+static ast *copy_shape(arena *a, const ast *n) {
+  ast *c = arena_alloc(a, sizeof *c);
+  if (!c)
+    return NULL;
+  *c = *n;
+  if (n->name && !(c->name = arena_strndup(a, n->name, strlen(n->name))))
+    return NULL;
+  if ((n->kind == AST_STRING_LIT || n->kind == AST_BYTES_LIT) &&
+      !(c->lit.s.p = arena_strndup(a, n->lit.s.p, n->lit.s.n)))
+    return NULL;
+  if (n->nkids && !(c->kids = arena_alloc(a, n->nkids * sizeof *c->kids)))
+    return NULL;
+  for (uint32_t i = 0; i < n->nkids; i++)
+    if (!(c->kids[i] = copy_shape(a, n->kids[i])))
+      return NULL;
+  return c;
+}
+
+static size_t made_slot(const residual_ctx *c, const ast *n, uint32_t h) {
+  size_t mask = c->cap_made - 1;
+  size_t i = (size_t)(h * 0x9E3779B97F4A7C15u) & mask;
+  while (c->made_v[i].n &&
+         (c->made_v[i].hash != h || !same_shape(c->made_v[i].n, n)))
+    i = (i + 1) & mask;
+  return i;
+}
+
+/* The entry of a piece of [n]'s structure compiled before, or
+ * UNSET_ENTRY. */
+static uint32_t made_find(const residual_ctx *c, const ast *n, uint32_t h) {
+  if (!c->nmade)
+    return UNSET_ENTRY;
+  const struct made_piece *s = &c->made_v[made_slot(c, n, h)];
+  return s->n ? s->entry : UNSET_ENTRY;
+}
+
+/* Remember [n]'s [entry]; forgetting it (out of memory) costs only
+ * time. */
+static void made_add(residual_ctx *c, const ast *n, uint32_t h,
+                     uint32_t entry) {
+  if ((c->nmade + 1) * 2 > c->cap_made) {
+    size_t cap = c->cap_made ? c->cap_made * 2 : 64;
+    struct made_piece *old = c->made_v, *v = mem_calloc(&c->a.m, cap,
+                                                        sizeof *v);
+    if (!v)
+      return;
+    size_t oldcap = c->cap_made;
+    c->made_v = v;
+    c->cap_made = cap;
+    for (size_t i = 0; i < oldcap; i++)
+      if (old[i].n)
+        c->made_v[made_slot(c, old[i].n, old[i].hash)] = old[i];
+    mem_free(&c->a.m, old);
+  }
+  const ast *copy = copy_shape(&c->made, n);
+  if (!copy)
+    return;
+  c->made_v[made_slot(c, copy, h)] = (struct made_piece){copy, h, entry};
+  c->nmade++;
 }
 
 void residual_free(residual_ctx *c) {
   drop_program(c);
   mem_free(&c->a.m, c->pieces);
+  mem_free(&c->a.m, c->made_v);
+  arena_free(&c->made);
   vm_free(&c->v);
   arena_free(&c->a);
   arena_free(&c->trees);
@@ -368,7 +502,10 @@ static bool run(pe *e, const ast *n, val *out) {
     }
   }
   struct piece_entry *known = piece_of(c, n);
-  uint32_t entry = known ? known->entry : UNSET_ENTRY;
+  uint32_t h = 0;
+  bool made = !known && shape_hash(n, &h, 0);
+  uint32_t entry = known ? known->entry
+                   : made ? made_find(c, n, h) : UNSET_ENTRY;
   if (entry == UNSET_ENTRY) {
     size_t errors = c->d.n;
     entry = cg_entry(c->cg, n, &c->d);
@@ -385,6 +522,8 @@ static bool run(pe *e, const ast *n, val *out) {
     }
     if (known)
       known->entry = entry;
+    else if (made)
+      made_add(c, n, h, entry);
   }
   if (entry == NO_ENTRY)
     return false;
@@ -417,6 +556,11 @@ const char *pe_unparse(pe *e, const ast *n, size_t *len) {
   if (s && (s->text = arena_strndup(&c->trees, t->p, t->len)))
     s->len = t->len;
   return t->p;
+}
+
+pe_path *pe_path_of(pe *e, const ast *n) {
+  struct piece_entry *s = piece_of(e->c, n);
+  return s ? &s->path : NULL;
 }
 
 /* ==== taking pieces apart ================================================ */

@@ -272,6 +272,33 @@ static void path_text(facts *f, const ast *n, arena *a) {
     f->ends[f->nends++] = (uint32_t)f->path.len;
 }
 
+/* The text of the path [n] into f->path and f->ends: made once for a
+ * node of the kept trees, which the next vendors may find missing too.
+ * false when memory ran out. */
+static bool fact_path(facts *f, const ast *n) {
+  pe_path *kept = pe_path_of(f->e, n);
+  f->path.len = 0;
+  f->nends = 0;
+  if (kept && kept->p) {
+    sb_put(&f->path, kept->p, kept->len);
+    memcpy(f->ends, kept->ends, kept->nends * sizeof *f->ends);
+    f->nends = kept->nends;
+    return !f->path.oom;
+  }
+  path_text(f, n, &f->e->c->a);
+  if (f->path.oom)
+    return false;
+  arena *trees = &f->e->c->trees;
+  uint32_t *ends = kept ? arena_alloc(trees, (f->nends + 1) * sizeof *ends)
+                        : NULL;
+  const char *p = ends ? arena_strndup(trees, f->path.p, f->path.len) : NULL;
+  if (p) { /* else made again next time */
+    memcpy(ends, f->ends, f->nends * sizeof *ends);
+    *kept = (pe_path){p, f->path.len, ends, f->nends};
+  }
+  return true;
+}
+
 /* Whether the path [a] is [b] or above it ([b] goes on with a step). */
 static bool at_or_above(const char *a, const char *b) {
   size_t n = strlen(a);
@@ -284,10 +311,7 @@ static bool at_or_above(const char *a, const char *b) {
  * data.location.countries: the answer to the one is the answer to the
  * other); one below it gives way to it. */
 static void add_fact(facts *f, const ast *n) {
-  f->path.len = 0;
-  f->nends = 0;
-  path_text(f, n, &f->e->c->a);
-  if (f->path.oom) {
+  if (!fact_path(f, n)) {
     f->e->oom = true;
     return;
   }
