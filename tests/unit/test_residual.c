@@ -2,10 +2,10 @@
  * test_residual.c: what the corpus (test_unknowns.c) does not reach:
  * the residual accessors at their edges, a residual read after the fact
  * set is gone, saved policies whose texts are hostile or damaged, the
- * language setting of a writer, pol_facts_assume's messages, and the
- * trace of has() over a missing fact, and a report reused from vendor to
- * vendor (what it keeps of the trees and pieces). Public API first; the internal
- * headers only to damage a policy.
+ * language setting of a writer, pol_facts_assume's messages, the trace
+ * of has() over a missing fact, and a report reused from vendor to
+ * vendor (what it keeps of the trees and pieces). Public API first; the
+ * internal headers only to damage a policy.
  */
 #include "harness.h"
 
@@ -272,8 +272,9 @@ static void has_trace(void **state) {
 /* The residuals of [rule] over each of [vendors] into [out] (joined
  * with their decisive paths), checked one after another with [rep]:
  * NULL, a new report for each vendor. */
-static void residuals_of(fixture *f, pol_report *rep, const char *const *vendors,
-                         size_t n, char out[][160]) {
+static void residuals_of(fixture *f, pol_report *rep,
+                         const char *const *vendors, size_t n,
+                         char out[][160]) {
   for (size_t v = 0; v < n; v++) {
     pol_report *r = rep;
     if (!r)
