@@ -272,15 +272,21 @@ static path_slot *memo_slot(path_memo *m, const void *obj) {
       return &m->slot[i];
 }
 
+/* The entry a fact_slot keys [f] by: a size() has none. */
+static uint32_t fact_entry(const fact_ref *f) {
+  return f->kind == FR_READ ? f->entry : 0;
+}
+
 /* The slot of the READ or SIZE fact [f] in [m]: its own, or the free
  * one where it would go. */
 static fact_slot *memo_fact(path_memo *m, const fact_ref *f) {
-  uint32_t mask = PATH_MEMO_FACTS - 1, entry = f->kind == FR_READ ? f->entry : 0;
+  uint32_t mask = PATH_MEMO_FACTS - 1, entry = fact_entry(f);
   uint64_t k = ((uint64_t)(uintptr_t)f->obj + entry * 2u + f->kind) *
                0x9E3779B97F4A7C15u;
   for (uint32_t i = (uint32_t)(k >> 40) & mask;; i = (i + 1) & mask) {
     fact_slot *s = &m->fact[i];
-    if (!s->obj || (s->obj == f->obj && s->entry == entry && s->kind == f->kind))
+    if (!s->obj ||
+        (s->obj == f->obj && s->entry == entry && s->kind == f->kind))
       return s;
   }
 }
@@ -305,8 +311,8 @@ static void memo_fact_put(path_memo *m, fact_slot *s, const fact_ref *f) {
   if (m->nfacts >= PATH_MEMO_FACTS / 4 * 3)
     return;
   m->nfacts++;
-  *s = (fact_slot){f->obj, f->path, f->evidence, f->kind == FR_READ ? f->entry : 0,
-                   f->ev_off, f->ev_len, f->kind, f->assumed};
+  *s = (fact_slot){f->obj,    f->path,   f->evidence, fact_entry(f),
+                   f->ev_off, f->ev_len, f->kind,     f->assumed};
 }
 
 /* The $evidence entry of the path [p]/[n] (its hash [h]), or NULL. */
@@ -340,7 +346,7 @@ static path_slot *memo_add(path_memo *m, const vendor_result *vr,
 /* Append the path of [obj] (a container, or NULL) to [b], as
  * container_path does, and return its slot: the nearest remembered
  * ancestor's text, then the steps below it, each container new to [m]
- * added with its index in *[made] (*[nmade] of them). NULL when [m] has
+ * added, its slot in *[made] (*[nmade] of them). NULL when [m] has
  * no room or the path is deeper than container_path goes: then
  * report_resolve does it all. */
 static const path_slot *memo_path(path_memo *m, const vendor_result *vr,
