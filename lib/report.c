@@ -202,29 +202,25 @@ static val keep_key(report *r, val k, bool constant) {
 }
 
 /* What a rule's runs (`when`, `require`) noted, gathered before it is
- * turned into facts at the end of the rule: the trace records that name
- * a fact container (the reads, which become candidates: only the few
- * kept become fact_refs; the containers read into; those used whole)
- * and the items that decided a quantifier. Nothing is looked up while a
- * run's trace is taken: one set at the end of the rule does it all. */
+ * turned into facts at the end of the rule: the trace records of its
+ * runs, copied as they are (the computed keys of presence tests copied
+ * out of the VM's arena, which the next run reuses), and the items that
+ * decided a quantifier. The reads, presence tests and sizes among the
+ * records are the candidates (only the few kept become fact_refs).
+ * Nothing is looked up while a run's trace is taken: one set at the end
+ * of the rule does it all. */
 typedef struct places {
   place *p;
   size_t n, cap;
 } places;
 
-typedef struct cand {
-  const void *obj;
-  val key;        /* ABSENT: the key not found (kept: keep_key) */
-  uint32_t entry;
-  uint8_t what;   /* trace_what: READ, ABSENT, SIZE, WHOLE or MISSING */
-  uint8_t okind;
-  bool decided;
-} cand;
+typedef vm_trace cand;
 
 typedef struct rule_places {
   places deciders;
-  cand *c;
+  cand *c;            /* the records of the rule's runs */
   size_t nc, cap_c;
+  size_t nwhole;      /* of them TR_WHOLE */
 } rule_places;
 
 static void add_place(report *r, places *ps, const void *p, uint32_t n) {
@@ -240,30 +236,36 @@ static uint32_t items_of(const void *obj, int okind) {
   return okind == V_MAP ? ((const map *)obj)->n : ((const list *)obj)->n;
 }
 
-/* Keep the records of the last run that the end of the rule needs (see
- * rule_places); the computed keys of presence tests are copied, as the
- * next run reuses the VM's arena. Returns whether the run noted a
- * missing fact (then collect_missing has work). */
+/* Keep the records of the last run (see rule_places). Returns whether
+ * the run noted a missing fact (then collect_missing has work). */
 static bool collect_reads(report *r, const vm *v, rule_places *rp) {
   bool missing = false;
+  if (!v->ntrace)
+    return false;
   if (!mem_grow(&r->a.m, (void **)&rp->c, &rp->cap_c, rp->nc + v->ntrace,
                 sizeof *rp->c)) {
     r->oom = true;
     return false;
   }
-  for (size_t i = 0; i < v->ntrace; i++) {
-    const vm_trace *t = &v->trace[i];
-    uint8_t w = t->what;
-    if (w == TR_DECIDED)
-      add_place(r, &rp->deciders, t->obj, t->entry);
-    missing |= w == TR_MISSING;
-    if (w == TR_DECIDED || w == TR_DEEPER || !t->obj)
-      continue; /* names no fact container */
-    rp->c[rp->nc++] = (cand){
-        t->obj, w == TR_ABSENT ? keep_key(r, t->key, t->const_key) : val_null(),
-        t->entry, w, t->okind, false};
-  }
+  cand *c = rp->c + rp->nc;
+  memcpy(c, v->trace, v->ntrace * sizeof *c);
+  rp->nc += v->ntrace;
+  for (size_t i = 0; i < v->ntrace; i++)
+    switch (c[i].what) {
+    case TR_ABSENT: c[i].key = keep_key(r, c[i].key, c[i].const_key); break;
+    case TR_MISSING: missing = true; break;
+    case TR_WHOLE: rp->nwhole++; break;
+    case TR_DECIDED: add_place(r, &rp->deciders, c[i].obj, c[i].entry);
+    }
   return missing;
+}
+
+/* Whether the record [c] says its container was read into: items,
+ * entries, presence, size (not a use whole, nor a decision, nor a step
+ * of a missing path, which name no container read). */
+static bool reads_into(const cand *c) {
+  return c->obj && c->what != TR_WHOLE && c->what != TR_DECIDED &&
+         c->what != TR_DEEPER;
 }
 
 /* Whether the container [c] is item [i] of [d], or inside it. */
@@ -292,12 +294,47 @@ static val cand_value(const cand *c) {
                            : ((const list *)c->obj)->items[c->entry];
 }
 
-/* Whether the read [c] of a container is a step on the way: the rule
- * read into the container (or took its size) and never used it whole
- * ([whole]: some container was). */
-static bool on_the_way(const seen_set *s, const cand *c, bool whole) {
+/* The end of a rule: its records, and the set that answers for them.
+ * The containers read into go into the set only when first needed (see
+ * on_the_way); the containers used whole at once. */
+typedef struct finish {
+  seen_set s;
+  const rule_places *rp;
+  bool into;          /* the containers read into are in s */
+} finish;
+
+/* Note the containers of the rule's records in the set: read into (at
+ * once, only when some was used whole) and used whole. */
+static void note_containers(finish *f, bool into) {
+  const void *last = NULL; /* a loop reads one container over and over */
+  for (size_t k = 0; k < f->rp->nc; k++) {
+    const cand *c = &f->rp->c[k];
+    if (c->what == TR_WHOLE)
+      seen_add(&f->s, c->obj, SEEN_WHOLE);
+    else if (into && c->obj != last && reads_into(c)) {
+      seen_add(&f->s, c->obj, SEEN_OBJ);
+      last = c->obj;
+    }
+  }
+  f->into |= into;
+}
+
+/* Whether the read [k] of a container is a step on the way: the rule
+ * read into the container (or took its size) and never used it whole.
+ * Mostly the very next record reads into it (controls, then
+ * controls["3.2"]), which says so without the set. */
+static bool on_the_way(finish *f, size_t k) {
+  const cand *c = &f->rp->c[k];
   const void *v = container(cand_value(c));
-  return v && seen_has(s, v, SEEN_OBJ) && !(whole && seen_has(s, v, SEEN_WHOLE));
+  if (!v)
+    return false;
+  bool next = k + 1 < f->rp->nc && f->rp->c[k + 1].obj == v &&
+              reads_into(&f->rp->c[k + 1]);
+  if (!next && !f->into)
+    note_containers(f, true);
+  if (!next && !seen_has(&f->s, v, SEEN_OBJ))
+    return false;
+  return !(f->rp->nwhole && seen_has(&f->s, v, SEEN_WHOLE));
 }
 
 /* Whether [c] repeats a fact noted before (in this run or an earlier one
@@ -311,7 +348,7 @@ static bool repeated(seen_set *s, const cand *c) {
 }
 
 /* A fact of the report made from the candidate [c]. */
-static void keep_cand(report *r, const cand *c) {
+static void keep_cand(report *r, const cand *c, bool decided) {
   fact_ref *f = new_ref(r);
   if (!f)
     return;
@@ -321,8 +358,8 @@ static void keep_cand(report *r, const cand *c) {
   f->obj = c->obj;
   f->okind = c->okind;
   f->entry = c->entry;
-  f->key = c->key;
-  f->decided = c->decided;
+  f->key = c->what == TR_ABSENT ? c->key : val_null();
+  f->decided = decided;
   if (c->what == TR_SIZE)
     f->value = val_int(items_of(c->obj, c->okind));
 }
@@ -343,23 +380,13 @@ static bool absent_kept(const report *r, const uint32_t *kept, size_t n,
   return false;
 }
 
-/* Note the containers of the rule's records in [s]: read into (any
- * record but one of a use whole), used whole. Returns whether any was
- * used whole. */
-static bool note_containers(seen_set *s, const rule_places *rp) {
-  bool whole = false;
-  const void *last = NULL; /* a loop reads one container over and over */
-  for (size_t k = 0; k < rp->nc; k++) {
-    const cand *c = &rp->c[k];
-    if (c->what == TR_WHOLE) {
-      seen_add(s, c->obj, SEEN_WHOLE);
-      whole = true;
-    } else if (c->obj != last) {
-      seen_add(s, c->obj, SEEN_OBJ);
-      last = c->obj;
-    }
-  }
-  return whole;
+/* Whether the read [c] is, or is inside, an item that decided a
+ * quantifier. */
+static bool decided(const rule_places *rp, const cand *c) {
+  bool d = false;
+  for (size_t i = 0; c->what == TR_READ && i < rp->deciders.n; i++)
+    d |= decided_by(c, &rp->deciders.p[i]);
+  return d;
 }
 
 /* Turn the rule's candidates into its facts: drop the reads whose value
@@ -368,28 +395,28 @@ static bool note_containers(seen_set *s, const rule_places *rp) {
  * the first others up to the cap, in order. Returns how many were left
  * out over the cap. */
 static uint32_t finish_reads(report *r, rule_places *rp) {
-  seen_set s;
+  finish f = {.rp = rp};
   size_t others = 0, more = 0, nabsent = 0;
   uint32_t absent[REPORT_READS_MAX];
-  if (!seen_init(r, &s, 2 * rp->nc)) {
+  if (!seen_init(r, &f.s, 2 * rp->nc)) {
     r->oom = true;
     return 0;
   }
-  bool whole = note_containers(&s, rp);
+  if (rp->nwhole)
+    note_containers(&f, false);
   for (size_t k = 0; k < rp->nc; k++) {
-    cand *c = &rp->c[k];
+    const cand *c = &rp->c[k];
     if ((c->what != TR_READ && c->what != TR_SIZE && c->what != TR_ABSENT) ||
-        (c->what == TR_READ && on_the_way(&s, c, whole)) || repeated(&s, c) ||
+        (c->what == TR_READ && on_the_way(&f, k)) || repeated(&f.s, c) ||
         (c->what == TR_ABSENT && absent_kept(r, absent, nabsent, c)))
       continue;
-    for (size_t d = 0; c->what == TR_READ && d < rp->deciders.n; d++)
-      c->decided |= decided_by(c, &rp->deciders.p[d]);
-    if (!c->decided && others++ >= REPORT_READS_MAX) {
+    bool d = decided(rp, c);
+    if (!d && others++ >= REPORT_READS_MAX) {
       more++;
       continue;
     }
     size_t at = r->nrefs;
-    keep_cand(r, c);
+    keep_cand(r, c, d);
     if (c->what == TR_ABSENT && r->nrefs > at && nabsent < REPORT_READS_MAX)
       absent[nabsent++] = (uint32_t)at;
   }
@@ -654,6 +681,7 @@ static void check_rule(rule_ctx *c, const rule *ru, rule_result *rr) {
   rr->refs = (uint32_t)r->nrefs;
   c->miss->n = 0;
   c->places->deciders.n = 0;
+  c->places->nwhole = 0;
   c->places->nc = 0;
   rr->v = VD_PASS;
   bool applies = true;
