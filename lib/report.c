@@ -204,7 +204,8 @@ static val keep_key(report *r, val k, bool constant) {
 /* What a rule's runs (`when`, `require`) noted, gathered before it is
  * turned into facts at the end of the rule: the trace records of its
  * runs, copied as they are (the computed keys of presence tests copied
- * out of the VM's arena, which the next run reuses), and the items that
+ * out of the VM's arena, which the next run reuses; the other records'
+ * keys are never read after their run), and the items that
  * decided a quantifier. The reads, presence tests and sizes among the
  * records are the candidates (only the few kept become fact_refs).
  * Nothing is looked up while a run's trace is taken: one set at the end
@@ -255,7 +256,10 @@ static bool collect_reads(report *r, const vm *v, rule_places *rp) {
     case TR_ABSENT: c[i].key = keep_key(r, c[i].key, c[i].const_key); break;
     case TR_MISSING: missing = true; break;
     case TR_WHOLE: rp->nwhole++; break;
-    case TR_DECIDED: add_place(r, &rp->deciders, c[i].obj, c[i].entry);
+    case TR_DECIDED:
+      add_place(r, &rp->deciders, c[i].obj, c[i].entry);
+      break;
+    default: break;
     }
   return missing;
 }
@@ -303,8 +307,8 @@ typedef struct finish {
   bool into;          /* the containers read into are in s */
 } finish;
 
-/* Note the containers of the rule's records in the set: read into (at
- * once, only when some was used whole) and used whole. */
+/* Note the containers of the rule's records in the set: those used
+ * whole, and with [into] those read into. */
 static void note_containers(finish *f, bool into) {
   const void *last = NULL; /* a loop reads one container over and over */
   for (size_t k = 0; k < f->rp->nc; k++) {
