@@ -36,31 +36,57 @@ void residual_init(residual_ctx *c, uint64_t max_steps, size_t max_memory,
   vm_init(&c->v, max_steps, max_memory, m);
   arena_init(&c->a, 0, m);
   arena_init(&c->trees, 0, m);
+  arena_init(&c->made, 0, m);
   sb_init(&c->text, m);
   diag_init(&c->d, "<residual>", "", 0, m);
 }
 
+/* What is known of a node of the kept trees: it is the same node for
+ * every vendor, so what depends on it alone is worked out once. */
 struct piece_entry {
-  const ast *n;   /* NULL: a free slot */
-  uint32_t entry; /* NO_ENTRY: [n] does not compile alone */
+  const ast *n;      /* NULL: a free slot */
+  uint32_t entry;    /* cg's entry for [n]; NO_ENTRY: [n] does not compile
+                        alone; UNSET_ENTRY: not compiled into cg yet */
+  int8_t qualified;  /* pe_qualified's answer; -1: not asked yet */
+  const char *text;  /* [n] as CEL text (in c->trees); NULL: not yet */
+  size_t len;
+  pe_path path;      /* a decisive fact's path, as report_path.c's text */
 };
 
 #define NO_ENTRY UINT32_MAX
+#define UNSET_ENTRY (UINT32_MAX - 1)
+
+/* A piece made for one vendor's residual, kept by its structure. */
+struct made_piece {
+  const ast *n;   /* a copy in c->made; NULL: a free slot */
+  uint32_t hash;
+  uint32_t entry; /* cg's entry, or NO_ENTRY */
+};
 
 /* Drop the pieces' program (when it has grown, and at the end), and
- * with it the entries of the pieces compiled into it. */
+ * with it the entries of the pieces compiled into it; what else the
+ * table knows of the nodes stays. */
 static void drop_program(residual_ctx *c) {
   if (c->cg)
     program_free(cg_finish(c->cg));
   c->cg = NULL;
+  for (size_t i = 0; i < c->cap_pieces; i++)
+    c->pieces[i].entry = UNSET_ENTRY;
+  c->nmade = 0;
+  if (c->made_v)
+    memset(c->made_v, 0, c->cap_made * sizeof *c->made_v);
+  arena_reset(&c->made);
+}
+
+/* The kept trees are about to go: forget all about their nodes. */
+void pe_forget(residual_ctx *c) {
+  drop_program(c);
   c->npieces = 0;
   if (c->pieces)
     memset(c->pieces, 0, c->cap_pieces * sizeof *c->pieces);
 }
 
-void pe_forget(residual_ctx *c) { drop_program(c); }
-
-/* ==== compiled pieces ==================================================== */
+/* ==== what is known of the kept nodes ==================================== */
 
 /* Whether [n] is a node of the kept trees (and so the same node for the
  * next vendor) rather than one made for this rule's residual, whose
@@ -77,39 +103,168 @@ static size_t piece_slot(const residual_ctx *c, const ast *n) {
   return i;
 }
 
-/* [n]'s entry in cg, or -1 when [n] has none yet. */
-static int64_t piece_find(const residual_ctx *c, const ast *n) {
-  if (!c->npieces)
-    return -1;
-  const struct piece_entry *s = &c->pieces[piece_slot(c, n)];
-  return s->n ? (int64_t)s->entry : -1;
+/* The table's room for one more node; false when memory ran out
+ * (forgetting then costs only time). */
+static bool piece_room(residual_ctx *c) {
+  if ((c->npieces + 1) * 2 <= c->cap_pieces)
+    return true;
+  size_t cap = c->cap_pieces ? c->cap_pieces * 2 : 64;
+  struct piece_entry *old = c->pieces, *v = mem_calloc(&c->a.m, cap,
+                                                       sizeof *v);
+  if (!v)
+    return false;
+  size_t oldcap = c->cap_pieces;
+  c->pieces = v;
+  c->cap_pieces = cap;
+  for (size_t i = 0; i < oldcap; i++)
+    if (old[i].n)
+      c->pieces[piece_slot(c, old[i].n)] = old[i];
+  mem_free(&c->a.m, old);
+  return true;
 }
 
-/* Remember [n]'s entry; forgetting it (out of memory) costs only time. */
-static void piece_add(residual_ctx *c, const ast *n, uint32_t entry) {
-  if ((c->npieces + 1) * 2 > c->cap_pieces) {
-    size_t cap = c->cap_pieces ? c->cap_pieces * 2 : 64;
-    struct piece_entry *old = c->pieces, *v = mem_calloc(&c->a.m, cap,
-                                                         sizeof *v);
+/* What is known of [n], a kept node, made empty the first time; NULL
+ * when [n] is no kept node (or memory ran out). */
+static struct piece_entry *piece_of(residual_ctx *c, const ast *n) {
+  if (!kept_node(c, n))
+    return NULL;
+  if (c->npieces) {
+    struct piece_entry *s = &c->pieces[piece_slot(c, n)];
+    if (s->n)
+      return s;
+  }
+  if (!piece_room(c))
+    return NULL;
+  struct piece_entry *s = &c->pieces[piece_slot(c, n)];
+  *s = (struct piece_entry){n, UNSET_ENTRY, -1, NULL, 0, {NULL, 0, NULL, 0}};
+  c->npieces++;
+  return s;
+}
+
+/* ==== pieces made for one vendor ======================================== */
+
+/* Deeper trees are not looked for (their copies would cost more than
+ * compiling them again). */
+#define MADE_DEPTH_MAX 64
+
+static uint32_t mix(uint32_t h, uint64_t x) {
+  return (uint32_t)(((x ^ h) * 0x9E3779B97F4A7C15u) >> 32);
+}
+
+/* The hash of [n]'s structure: all that its compiling can depend on
+ * (not its span, which only an error message would show). false when
+ * [n] is deeper than MADE_DEPTH_MAX. */
+static bool shape_hash(const ast *n, uint32_t *h, int depth) {
+  if (depth > MADE_DEPTH_MAX)
+    return false;
+  *h = mix(*h, (uint64_t)n->kind << 48 | (uint64_t)n->op << 40 |
+                   (uint64_t)n->flags << 32 | n->nkids);
+  for (const char *c = n->name; c && *c; c++)
+    *h = (*h ^ (uint8_t)*c) * 0x01000193u; /* FNV-1a */
+  if (n->kind == AST_STRING_LIT || n->kind == AST_BYTES_LIT)
+    *h = val_hash_continue(*h, n->lit.s.p, n->lit.s.n);
+  else if (n->kind == AST_BOOL_LIT)
+    *h = mix(*h, n->lit.b);
+  else if (n->kind >= AST_INT_LIT && n->kind <= AST_DOUBLE_LIT)
+    *h = mix(*h, n->lit.u); /* the bits: -0.0 is not 0.0 */
+  for (uint32_t i = 0; i < n->nkids; i++)
+    if (!shape_hash(n->kids[i], h, depth + 1))
+      return false;
+  return true;
+}
+
+/* Whether [a] and [b] have the same structure (shape_hash's parts). */
+static bool same_shape(const ast *a, const ast *b) {
+  if (a == b)
+    return true;
+  if (a->kind != b->kind || a->op != b->op || a->flags != b->flags ||
+      a->nkids != b->nkids || !a->name != !b->name ||
+      (a->name && strcmp(a->name, b->name) != 0))
+    return false;
+  if (a->kind == AST_STRING_LIT || a->kind == AST_BYTES_LIT) {
+    if (a->lit.s.n != b->lit.s.n ||
+        (a->lit.s.n && memcmp(a->lit.s.p, b->lit.s.p, a->lit.s.n) != 0))
+      return false;
+  } else if (a->kind == AST_BOOL_LIT) {
+    if (a->lit.b != b->lit.b)
+      return false;
+  } else if (a->kind >= AST_INT_LIT && a->kind <= AST_DOUBLE_LIT &&
+             a->lit.u != b->lit.u) { /* the bits: -0.0 is not 0.0 */
+    return false;
+  }
+  for (uint32_t i = 0; i < a->nkids; i++)
+    if (!same_shape(a->kids[i], b->kids[i]))
+      return false;
+  return true;
+}
+
+/* A copy of [n] in [a], names and texts too (they may be the facts'). */
+static ast *copy_shape(arena *a, const ast *n) {
+  ast *c = arena_alloc(a, sizeof *c);
+  if (!c)
+    return NULL;
+  *c = *n;
+  if (n->name && !(c->name = arena_strndup(a, n->name, strlen(n->name))))
+    return NULL;
+  if ((n->kind == AST_STRING_LIT || n->kind == AST_BYTES_LIT) &&
+      !(c->lit.s.p = arena_strndup(a, n->lit.s.p, n->lit.s.n)))
+    return NULL;
+  if (n->nkids && !(c->kids = arena_alloc(a, n->nkids * sizeof *c->kids)))
+    return NULL;
+  for (uint32_t i = 0; i < n->nkids; i++)
+    if (!(c->kids[i] = copy_shape(a, n->kids[i])))
+      return NULL;
+  return c;
+}
+
+static size_t made_slot(const residual_ctx *c, const ast *n, uint32_t h) {
+  size_t mask = c->cap_made - 1;
+  size_t i = (size_t)(h * 0x9E3779B97F4A7C15u) & mask;
+  while (c->made_v[i].n &&
+         (c->made_v[i].hash != h || !same_shape(c->made_v[i].n, n)))
+    i = (i + 1) & mask;
+  return i;
+}
+
+/* The entry of a piece of [n]'s structure compiled before, or
+ * UNSET_ENTRY. */
+static uint32_t made_find(const residual_ctx *c, const ast *n, uint32_t h) {
+  if (!c->nmade)
+    return UNSET_ENTRY;
+  const struct made_piece *s = &c->made_v[made_slot(c, n, h)];
+  return s->n ? s->entry : UNSET_ENTRY;
+}
+
+/* Remember [n]'s [entry]; forgetting it (out of memory) costs only
+ * time. */
+static void made_add(residual_ctx *c, const ast *n, uint32_t h,
+                     uint32_t entry) {
+  if ((c->nmade + 1) * 2 > c->cap_made) {
+    size_t cap = c->cap_made ? c->cap_made * 2 : 64;
+    struct made_piece *old = c->made_v, *v = mem_calloc(&c->a.m, cap,
+                                                        sizeof *v);
     if (!v)
       return;
-    size_t oldcap = c->cap_pieces;
-    c->pieces = v;
-    c->cap_pieces = cap;
+    size_t oldcap = c->cap_made;
+    c->made_v = v;
+    c->cap_made = cap;
     for (size_t i = 0; i < oldcap; i++)
       if (old[i].n)
-        c->pieces[piece_slot(c, old[i].n)] = old[i];
+        c->made_v[made_slot(c, old[i].n, old[i].hash)] = old[i];
     mem_free(&c->a.m, old);
   }
-  struct piece_entry *s = &c->pieces[piece_slot(c, n)];
-  if (!s->n)
-    c->npieces++;
-  *s = (struct piece_entry){n, entry};
+  const ast *copy = copy_shape(&c->made, n);
+  if (!copy)
+    return;
+  c->made_v[made_slot(c, copy, h)] = (struct made_piece){copy, h, entry};
+  c->nmade++;
 }
 
 void residual_free(residual_ctx *c) {
   drop_program(c);
   mem_free(&c->a.m, c->pieces);
+  mem_free(&c->a.m, c->made_v);
+  arena_free(&c->made);
   vm_free(&c->v);
   arena_free(&c->a);
   arena_free(&c->trees);
@@ -129,6 +284,15 @@ ast *pe_node(pe *e, int kind, span sp, uint32_t nkids) {
   }
   n->nkids = nkids;
   return n;
+}
+
+/* Whether [c], a copy of [n] given its kids again, got [n]'s own: then
+ * [n] itself stands for it. A residual that is the rule's tree, or a
+ * part of it, as written is then a kept node, whose text is printed
+ * once for every vendor (pe_unparse). */
+static bool same_kids(const ast *c, const ast *n) {
+  return !n->nkids ||
+         memcmp(c->kids, n->kids, n->nkids * sizeof *n->kids) == 0;
 }
 
 /* A shallow copy of [n] (kids array copied), to put other kids in. */
@@ -337,12 +501,12 @@ static bool run(pe *e, const ast *n, val *out) {
       return false;
     }
   }
-  bool kept = kept_node(c, n);
-  int64_t known_entry = kept ? piece_find(c, n) : -1;
-  uint32_t entry;
-  if (known_entry >= 0) {
-    entry = (uint32_t)known_entry;
-  } else {
+  struct piece_entry *known = piece_of(c, n);
+  uint32_t h = 0;
+  bool made = !known && shape_hash(n, &h, 0);
+  uint32_t entry = known ? known->entry
+                   : made ? made_find(c, n, h) : UNSET_ENTRY;
+  if (entry == UNSET_ENTRY) {
     size_t errors = c->d.n;
     entry = cg_entry(c->cg, n, &c->d);
     if (c->d.oom) { /* the program may be half made: start another */
@@ -356,8 +520,10 @@ static bool run(pe *e, const ast *n, val *out) {
       c->d.n = errors;
       entry = NO_ENTRY;
     }
-    if (kept)
-      piece_add(c, n, entry);
+    if (known)
+      known->entry = entry;
+    else if (made)
+      made_add(c, n, h, entry);
   }
   if (entry == NO_ENTRY)
     return false;
@@ -372,7 +538,30 @@ static bool run(pe *e, const ast *n, val *out) {
   return true;
 }
 
+/* ==== text ============================================================== */
 
+const char *pe_unparse(pe *e, const ast *n, size_t *len) {
+  residual_ctx *c = e->c;
+  struct piece_entry *s = piece_of(c, n);
+  if (s && s->text) {
+    *len = s->len;
+    return s->text;
+  }
+  sbuf *t = &c->text;
+  t->len = 0;
+  ast_unparse(t, n);
+  if (t->oom)
+    return NULL;
+  *len = t->len;
+  if (s && (s->text = arena_strndup(&c->trees, t->p, t->len)))
+    s->len = t->len;
+  return t->p;
+}
+
+pe_path *pe_path_of(pe *e, const ast *n) {
+  struct piece_entry *s = piece_of(e->c, n);
+  return s ? &s->path : NULL;
+}
 
 /* ==== taking pieces apart ================================================ */
 
@@ -410,8 +599,34 @@ bool pe_is_known(const pe *e, const ast *n) {
   return false;
 }
 
+/* Whether the literal [n] is the literal of its own value (a scalar, a
+ * finite double, a list of them): pe_literal would make it again. */
+static bool own_literal(const ast *n, bool in_list) {
+  if (in_list && (n->flags & AST_F_OPT_ELEM))
+    return false;
+  switch (n->kind) {
+  case AST_NULL_LIT:
+  case AST_BOOL_LIT:
+  case AST_INT_LIT:
+  case AST_UINT_LIT:
+  case AST_STRING_LIT:
+  case AST_BYTES_LIT: return true;
+  case AST_DOUBLE_LIT: return n->lit.d - n->lit.d == 0; /* not NaN, inf */
+  case AST_LIST:
+    if (in_list)
+      return false;
+    for (uint32_t i = 0; i < n->nkids; i++)
+      if (!own_literal(n->kids[i], true))
+        return false;
+    return true;
+  default: return false;
+  }
+}
+
 const ast *pe_embed(pe *e, rv r) {
   if (r.kind != R_KNOWN)
+    return r.n;
+  if (r.v.kind != V_ERROR && own_literal(r.n, false))
     return r.n;
   if (r.v.kind == V_ERROR) /* an error: the piece as written gives it */
     return known_piece(e, r.n);
@@ -439,7 +654,10 @@ static rv logic(pe *e, const ast *n) {
     return r.kind == R_KNOWN ? res(n) : res(r.n);
   if (is_bool(r, and))
     return l.kind == R_KNOWN ? res(n) : res(l.n);
-  return res(pair(e, n, pe_embed(e, l), pe_embed(e, r)));
+  const ast *a = pe_embed(e, l), *b = pe_embed(e, r);
+  if (a == n->kids[0] && b == n->kids[1])
+    return res(n);
+  return res(pair(e, n, a, b));
 }
 
 /* c ? a : b: a known condition picks its branch. */
@@ -457,7 +675,31 @@ static rv cond(pe *e, const ast *n) {
   x->kids[0] = (ast *)c.n;
   x->kids[1] = (ast *)pe_embed(e, pe_eval(e, n->kids[1]));
   x->kids[2] = (ast *)pe_embed(e, pe_eval(e, n->kids[2]));
-  return res(x);
+  return res(same_kids(x, n) ? n : x);
+}
+
+/* Whether the paths [a] and [b] read the same (a container's path as
+ * container_path makes it, and the path as written). */
+static bool same_path(const ast *a, const ast *b, int depth) {
+  if (depth > POL_MAX_JSON_DEPTH || a->kind != b->kind ||
+      a->flags != b->flags || a->nkids != b->nkids)
+    return false;
+  switch (a->kind) {
+  case AST_IDENT: return strcmp(a->name, b->name) == 0;
+  case AST_SELECT:
+    return strcmp(a->name, b->name) == 0 &&
+           same_path(a->kids[0], b->kids[0], depth + 1);
+  case AST_INDEX:
+    return same_path(a->kids[1], b->kids[1], depth + 1) &&
+           same_path(a->kids[0], b->kids[0], depth + 1);
+  case AST_STRING_LIT:
+    return a->lit.s.n == b->lit.s.n &&
+           memcmp(a->lit.s.p, b->lit.s.p, a->lit.s.n) == 0;
+  case AST_INT_LIT: return a->lit.i == b->lit.i;
+  case AST_UINT_LIT: return a->lit.u == b->lit.u;
+  case AST_BOOL_LIT: return a->lit.b == b->lit.b;
+  default: return false;
+  }
 }
 
 /* x.f, x.?f, x[k], x[?k]: a missing fact when x is known (the step is
@@ -480,16 +722,17 @@ static rv member(pe *e, const ast *n) {
     const void *obj = x.v.kind == V_MAP ? (const void *)x.v.as.m
                       : x.v.kind == V_LIST ? (const void *)x.v.as.l : NULL;
     const ast *path = obj ? container_path(e, obj, x.v.kind, n->sp, 0) : NULL;
-    c->kids[0] = (ast *)(path ? path : x.n);
-    return leaf(c);
+    c->kids[0] = (ast *)(path && !same_path(path, x.n, 0) ? path : x.n);
+    return leaf(same_kids(c, n) ? n : c);
   }
   c->kids[0] = (ast *)x.n;
-  return x.kind == R_LEAF ? leaf(c) : res(c);
+  const ast *m = same_kids(c, n) ? n : c;
+  return x.kind == R_LEAF ? leaf(m) : res(m);
 }
 
 /* recv.f(args) where recv.f names a function (math.greatest, a host's
  * acme.score): the receiver is part of the name, not a value. */
-bool pe_qualified(const pe *e, const ast *n) {
+static bool qualified(const pe *e, const ast *n) {
   char buf[256];
   size_t len = 0;
   const ast *r = n->kids[0];
@@ -517,6 +760,18 @@ bool pe_qualified(const pe *e, const ast *n) {
   return found || host_find(e->hosts, buf) != NULL;
 }
 
+/* Asked of every call with a receiver, each time a residual is taken
+ * apart and again when its facts are looked for: a kept node's answer
+ * is kept (it depends on the names and the policy's hosts alone). */
+bool pe_qualified(const pe *e, const ast *n) {
+  struct piece_entry *s = piece_of(e->c, n);
+  if (!s || e->hosts != e->c->pol->hosts)
+    return qualified(e, n);
+  if (s->qualified < 0)
+    s->qualified = qualified(e, n);
+  return s->qualified;
+}
+
 /* Any other node: its parts, known ones as literals. A node all of whose
  * parts are known and that still ends absent is kept as written. */
 static rv rebuild(pe *e, const ast *n) {
@@ -537,7 +792,7 @@ static rv rebuild(pe *e, const ast *n) {
     any |= r.kind != R_KNOWN;
     c->kids[i] = (ast *)pe_embed(e, r);
   }
-  return res(any && c ? c : n);
+  return res(any && c && !same_kids(c, n) ? c : n);
 }
 
 static rv take_apart(pe *e, const ast *n) {
@@ -565,10 +820,21 @@ static rv take_apart(pe *e, const ast *n) {
  * residual are these, and compiling each alone costs far more. */
 static int quick(const pe *e, const ast *n, val *out, int depth);
 
+/* Whether [name] is a type's name (int, map, null_type, ...): the
+ * compiler gives it a value. The first letters are compared first: most
+ * names are facts', and this runs for every path of every residual. */
+static bool type_name(const char *name) {
+  for (int t = 0; t < T_DYN; t++) {
+    const char *tn = val_type_name(t);
+    if (t != V_ERROR && tn[0] == name[0] && strcmp(tn, name) == 0)
+      return true;
+  }
+  return false;
+}
+
 static int quick_root(const pe *e, const ast *n, val *out) {
-  for (int t = 0; t < T_DYN; t++) /* a type name: the compiler's value */
-    if (t != V_ERROR && strcmp(val_type_name(t), n->name) == 0)
-      return -1;
+  if (type_name(n->name))
+    return -1;
   size_t len = strlen(n->name);
   const val *x = e->vars ? map_get_str(e->vars, n->name, len,
                                        val_hash_bytes(n->name, len))

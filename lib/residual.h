@@ -79,12 +79,21 @@ typedef struct residual_ctx {
    * tests/bench/bench40.pol as JSON: 2,562.2M against 2,561.6M). */
   struct compiler *cg;
   compile_opts opts;  /* cg's options */
-  /* cg's entry for each piece of the kept trees compiled so far (a piece
-   * compiles the same for every vendor: only running it depends on the
-   * facts), so the next vendor runs it without compiling it again.
-   * Open addressing on the node's address; emptied with cg. */
+  /* What is known of each node of the kept trees that depends on the
+   * node alone: cg's entry for it (a piece compiles the same for every
+   * vendor: only running it depends on the facts), its text, whether a
+   * call's receiver is part of its name; so the next vendor does not
+   * work them out again. Open addressing on the node's address; the
+   * entries are forgotten with cg, the rest with the trees. */
   struct piece_entry *pieces;
   size_t npieces, cap_pieces;
+  /* The pieces made for one vendor's residual (an item's body with the
+   * item's path in it), found again by their structure when the next
+   * vendor makes the same: each a copy in [made] with its entry in cg.
+   * Emptied with cg. */
+  arena made;
+  struct made_piece *made_v;
+  size_t nmade, cap_made;
   diag_list d;        /* the (empty) source the pieces come from */
 } residual_ctx;
 
@@ -169,6 +178,23 @@ POL_INTERNAL bool pe_is_known(const pe *e, const ast *n);
 /* Whether the CALL [n] is recv.f(args) where recv.f names a function
  * (math.greatest): its receiver is part of the name, not a value. */
 POL_INTERNAL bool pe_qualified(const pe *e, const ast *n);
+/* [n] as CEL text (ast_unparse), [*len] bytes: in [e]'s scratch text,
+ * valid until the next call, or kept with [n] when it is a node of the
+ * kept trees (printed once for every vendor); NULL when memory ran
+ * out. */
+POL_INTERNAL const char *pe_unparse(pe *e, const ast *n, size_t *len);
+/* The text of a decisive fact's path and where its steps end, as
+ * residual_text.c writes them. */
+typedef struct pe_path {
+  const char *p; /* NULL: not made yet */
+  size_t len;
+  const uint32_t *ends;
+  uint32_t nends;
+} pe_path;
+/* Where the path [n]'s text is kept when [n] is a node of the kept trees
+ * (the same for every vendor; its storage: the context's trees), else
+ * NULL. */
+POL_INTERNAL pe_path *pe_path_of(pe *e, const ast *n);
 /* Whether [n] alone ends in a missing fact (residual.c). */
 POL_INTERNAL bool pe_missing(pe *e, const ast *n);
 /* [r] as a piece of a residual: its residual, or its value as a literal

@@ -186,7 +186,10 @@ static rv waiting(pe *e, const ast *n, int m, rv r) {
     b.names[b.n++] = n->kids[1 + v]->name;
   for (uint32_t i = 1; i < n->nkids; i++)
     c->kids[i] = i <= nv ? n->kids[i] : (ast *)fold(e, n->kids[i], &b, 0);
-  return res(c);
+  bool same = true; /* then the macro as written (residual.c same_kids) */
+  for (uint32_t i = 0; i < n->nkids; i++)
+    same &= c->kids[i] == n->kids[i];
+  return res(same ? n : c);
 }
 
 /* ==== one item =========================================================== */

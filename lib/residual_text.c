@@ -272,6 +272,33 @@ static void path_text(facts *f, const ast *n, arena *a) {
     f->ends[f->nends++] = (uint32_t)f->path.len;
 }
 
+/* The text of the path [n] into f->path and f->ends: made once for a
+ * node of the kept trees, which the next vendors may find missing too.
+ * false when memory ran out. */
+static bool fact_path(facts *f, const ast *n) {
+  pe_path *kept = pe_path_of(f->e, n);
+  f->path.len = 0;
+  f->nends = 0;
+  if (kept && kept->p) {
+    sb_put(&f->path, kept->p, kept->len);
+    memcpy(f->ends, kept->ends, kept->nends * sizeof *f->ends);
+    f->nends = kept->nends;
+    return !f->path.oom;
+  }
+  path_text(f, n, &f->e->c->a);
+  if (f->path.oom)
+    return false;
+  arena *trees = &f->e->c->trees;
+  uint32_t *ends = kept ? arena_alloc(trees, (f->nends + 1) * sizeof *ends)
+                        : NULL;
+  const char *p = ends ? arena_strndup(trees, f->path.p, f->path.len) : NULL;
+  if (p) { /* else made again next time */
+    memcpy(ends, f->ends, f->nends * sizeof *ends);
+    *kept = (pe_path){p, f->path.len, ends, f->nends};
+  }
+  return true;
+}
+
 /* Whether the path [a] is [b] or above it ([b] goes on with a step). */
 static bool at_or_above(const char *a, const char *b) {
   size_t n = strlen(a);
@@ -284,10 +311,7 @@ static bool at_or_above(const char *a, const char *b) {
  * data.location.countries: the answer to the one is the answer to the
  * other); one below it gives way to it. */
 static void add_fact(facts *f, const ast *n) {
-  f->path.len = 0;
-  f->nends = 0;
-  path_text(f, n, &f->e->c->a);
-  if (f->path.oom) {
+  if (!fact_path(f, n)) {
     f->e->oom = true;
     return;
   }
@@ -365,14 +389,13 @@ static void decisive(facts *f, const ast *n) {
 /* ==== the residual ======================================================= */
 
 static const char *text(pe *e, const ast *n, arena *keep) {
-  sbuf *t = &e->c->text;
-  t->len = 0;
-  ast_unparse(t, n);
-  if (t->oom) {
+  size_t len;
+  const char *t = pe_unparse(e, n, &len);
+  if (!t) {
     e->oom = true;
     return NULL;
   }
-  return arena_strndup(keep, t->p, t->len);
+  return arena_strndup(keep, t, len);
 }
 
 static int verdict_of(rv r) {
@@ -393,12 +416,13 @@ static void pe_begin(pe *e, residual_ctx *c, const struct host_registry *h,
 
 /* residual.passes: `when`'s residual [w] && `require`'s [q] (a SKIPPED
  * rule does not pass, so both must hold), printed with CEL's
- * precedence. */
-static const char *whole(pe *e, rv w, rv q, arena *keep) {
+ * precedence. Either alone is the text [out] has already. */
+static const char *whole(pe *e, rv w, rv q, arena *keep,
+                         const residual *out) {
   if (w.kind == R_KNOWN)
-    return text(e, q.n, keep);
+    return out->passes_if;
   if (q.kind == R_KNOWN)
-    return verdict_of(q) == VD_PASS ? text(e, w.n, keep) : NULL;
+    return verdict_of(q) == VD_PASS ? out->applies_if : NULL;
   ast *n = pe_node(e, AST_AND, w.n->sp, 2);
   if (!n)
     return NULL;
@@ -430,7 +454,7 @@ static int finish(pe *e, rv w, rv q, arena *keep, residual *out) {
     out->passes_if = text(e, q.n, keep);
     decisive(&f, q.n);
   }
-  out->passes = whole(e, w, q, keep);
+  out->passes = whole(e, w, q, keep, out);
   out->facts = f.v;
   out->nfacts = f.n;
   sb_free(&f.path);

@@ -2,9 +2,10 @@
  * test_residual.c: what the corpus (test_unknowns.c) does not reach:
  * the residual accessors at their edges, a residual read after the fact
  * set is gone, saved policies whose texts are hostile or damaged, the
- * language setting of a writer, pol_facts_assume's messages, and the
- * trace of has() over a missing fact. Public API first; the internal
- * headers only to damage a policy.
+ * language setting of a writer, pol_facts_assume's messages, the trace
+ * of has() over a missing fact, and a report reused from vendor to
+ * vendor (what it keeps of the trees and pieces). Public API first; the
+ * internal headers only to damage a policy.
  */
 #include "harness.h"
 
@@ -268,12 +269,66 @@ static void has_trace(void **state) {
   assert_null(pol_report_fact_value(f->rep, 0, 0, 0));
 }
 
+/* The residuals of [rule] over each of [vendors] into [out] (joined
+ * with their decisive paths), checked one after another with [rep]:
+ * NULL, a new report for each vendor. */
+static void residuals_of(fixture *f, pol_report *rep,
+                         const char *const *vendors, size_t n,
+                         char out[][160]) {
+  for (size_t v = 0; v < n; v++) {
+    pol_report *r = rep;
+    if (!r)
+      assert_pol_ok(f, pol_report_new(f->pol, POL_UNKNOWN_FAIL, &r));
+    assert_pol_ok(f, pol_facts_load_json(f->facts, vendors[v],
+                                         strlen(vendors[v]), "v"));
+    assert_pol_ok(f, pol_check(f->ctx, r, f->facts, "v"));
+    const char *res = pol_report_residual(r, 0, 0);
+    const char *fact = pol_report_decisive_path(r, 0, 0, 0);
+    snprintf(out[v], 160, "%s | %s", res ? res : "-", fact ? fact : "-");
+    if (rep)
+      pol_report_reset(rep);
+    else
+      pol_report_free(r);
+  }
+}
+
+/* What a report keeps of the rule's tree and of the pieces its macros
+ * make (residual.c) gives each vendor of a stream what it gives the
+ * vendor alone: pieces alike but for a literal's value (0.0 and -0.0
+ * too) or an item's index are not taken for one another. */
+static void kept_across_vendors(void **state) {
+  fixture *f = *state;
+  static const char src[] =
+      "must r: ds.all(d, 1.0 / d > 0.0 || w.m) && ys.all(y, y > 1 || w.v)\n";
+  static const char *const vendors[] = {
+      "{\"ds\": [0.0, -0.0], \"ys\": [0, 5]}",
+      "{\"ds\": [-0.0, 0.0], \"ys\": [5, 0]}",
+      "{\"ds\": [0.0], \"ys\": [0], \"w\": {}}",
+      "{\"ds\": [-0.0], \"ys\": [0], \"w\": {\"m\": true}}",
+      "{\"ds\": [0.0, -0.0], \"ys\": [0, 5]}",
+  };
+  enum { N = POL_COUNTOF(vendors) };
+  assert_pol_ok(f, pol_policy_compile(f->env, src, strlen(src), "t.pol",
+                                      &f->pol));
+  assert_pol_ok(f, pol_report_new(f->pol, POL_UNKNOWN_FAIL, &f->rep));
+  char stream[N][160], alone[N][160];
+  residuals_of(f, f->rep, vendors, N, stream);
+  residuals_of(f, NULL, vendors, N, alone);
+  for (size_t v = 0; v < N; v++)
+    assert_string_equal(stream[v], alone[v]);
+  assert_string_equal(stream[0], "w.m && w.v | w.m");
+  assert_string_equal(stream[1], "w.m && w.v | w.m");
+  assert_string_equal(stream[2], "w.v | w.v");
+  assert_string_equal(stream[3], "w.v | w.v");
+  assert_string_equal(stream[4], stream[0]);
+}
+
 int main(int argc, char **argv) {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
   const struct CMUnitTest tests[] = {
       T(accessors),  T(detached),      T(after_reset), T(damaged_texts),
       T(saved),      T(writer_lang),   T(assume_errors), T(assume_sets),
-      T(has_trace),
+      T(has_trace),  T(kept_across_vendors),
   };
   return RUN_TESTS("residual", tests, argc, argv);
 }
