@@ -242,35 +242,151 @@ static void json_special(sbuf *b, const char *s, size_t n, size_t *i) {
   }
 }
 
+/* JSON text is scanned eight bytes at a time where the machine allows
+ * (a little-endian 64-bit load, the first byte in the low bits), as
+ * json.c reads it; byte by byte elsewhere. */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ && \
+    defined(__GNUC__)
+#define JSON_WORDS 1
+#else
+#define JSON_WORDS 0
+#endif
+
+#if JSON_WORDS
+/* The high bit of each byte of [x] (8 bytes of text) that json_byte does
+ * not copy as it is: '"', '\\', below 0x20, DEL, from 0x80 up. Exact for
+ * the first such byte (a borrow may mark bytes after it, never before),
+ * so the lowest bit set is the first stop. DEL: the low 7 bits plus 1
+ * reach 0x80 only for 0x7F (and for 0xFF, marked anyway), no carry. */
+static inline uint64_t json_stops(uint64_t x) {
+  const uint64_t ones = 0x0101010101010101u;
+  return (x | (x - ones * 0x20) | ((x ^ ones * '"') - ones) |
+          ((x ^ ones * '\\') - ones) | ((x & ones * 0x7F) + ones)) &
+         ones << 7;
+}
+
+/* Whether the 8 bytes [x] start with two 3-byte sequences led by E3..EF
+ * but ED: kana, kanji, fullwidth forms, valid and never unsafe. */
+static inline bool kana_pair(uint64_t x) {
+  unsigned a = (unsigned)x & 0xFF, c = (unsigned)(x >> 24) & 0xFF;
+  return (x & 0xC0C0F0C0C0F0u) == 0x8080E08080E0u && a >= 0xE3 &&
+         a != 0xED && c >= 0xE3 && c != 0xED;
+}
+#endif
+
+/* Past the bytes from [p] (before [e]; the text starts at [s]) that
+ * json_byte copies as they are. */
+static inline const unsigned char *json_plain(const unsigned char *s,
+                                              const unsigned char *p,
+                                              const unsigned char *e) {
+#if JSON_WORDS
+  uint64_t x, stop;
+  for (; e - p >= 8; p += 8) {
+    memcpy(&x, p, 8);
+    if ((stop = json_stops(x)) != 0)
+      return p + (__builtin_ctzll(stop) >> 3);
+  }
+  if (p < e && e - s >= 8) { /* the last 8 bytes, those before p as 'a' */
+    const uint64_t ones = 0x0101010101010101u;
+    uint64_t seen = ~(uint64_t)0 >> (8 * (e - p)); /* 1 to 7 bytes left */
+    memcpy(&x, e - 8, 8);
+    x = (x & ~seen) | (ones * 'a' & seen);
+    stop = json_stops(x);
+    return stop ? e - 8 + (__builtin_ctzll(stop) >> 3) : e;
+  }
+#else
+  (void)s;
+#endif
+  while (p < e && !json_byte[*p])
+    p++;
+  return p;
+}
+
+/* Whether the 3 bytes at [p] (3 or more before [e]) are a sequence led
+ * by E3..EF but ED, with two continuation bytes. */
+static inline bool kana(const unsigned char *p, const unsigned char *e) {
+  return e - p >= 3 && p[0] >= 0xE3 && p[0] <= 0xEF && p[0] != 0xED &&
+         (p[1] & 0xC0) == 0x80 && (p[2] & 0xC0) == 0x80;
+}
+
+/* Past the bytes from [p] copied as they are: plain ones, and runs of
+ * kana and kanji (two per step), most of a Japanese report. */
+static inline const unsigned char *json_as_is(const unsigned char *s,
+                                              const unsigned char *p,
+                                              const unsigned char *e) {
+  for (;;) {
+    p = json_plain(s, p, e);
+#if JSON_WORDS
+    for (uint64_t x; e - p >= 8 && (memcpy(&x, p, 8), kana_pair(x));)
+      p += 6;
+#endif
+    if (!kana(p, e))
+      return p;
+    p += 3;
+  }
+}
+
+/* Copy [n] bytes from [s] to [d]: most strings written are short, so up
+ * to 16 bytes go as two overlapping moves, not a call (as json.c's
+ * copy_bytes). */
+static inline void copy_short(char *d, const char *s, size_t n) {
+  uint64_t x, y;
+  if (n >= 8 && n <= 16) {
+    memcpy(&x, s, 8);
+    memcpy(&y, s + n - 8, 8);
+    memcpy(d, &x, 8);
+    memcpy(d + n - 8, &y, 8);
+  } else {
+    memcpy(d, s, n);
+  }
+}
+
+/* [s]/[n], all copied as it is, in quotes: one reservation, one copy. */
+void out_json_plain(sbuf *b, const char *s, size_t n) {
+  if ((b->oom || n + 2 >= b->cap - b->len) && !sb_reserve(b, n + 2))
+    return;
+  char *d = b->p + b->len;
+  d[0] = '"';
+  copy_short(d + 1, s, n);
+  d[n + 1] = '"';
+  d[n + 2] = '\0';
+  b->len += n + 2;
+}
+
+/* Past the multi-byte sequence at [s][*i] ([n] bytes in all) when it is
+ * valid and safe, so copied as it is: true then. */
+static bool json_kept(const char *s, size_t n, size_t *i) {
+  size_t j = *i;
+  int32_t cp = utf8_decode(s, n, &j);
+  if (cp < 0 || out_unsafe_cp(cp))
+    return false;
+  *i = j;
+  return true;
+}
+
 void out_json_span(sbuf *b, const char *s, size_t n) {
-  const unsigned char *u = (const unsigned char *)s;
-  size_t i = 0, run = 0;
+  if (n == 0) { /* s may be NULL: no pointer arithmetic on it */
+    sb_put(b, "\"\"", 2);
+    return;
+  }
+  const unsigned char *u = (const unsigned char *)s, *e = u + n;
+  size_t i = (size_t)(json_plain(u, u, e) - u), run = 0;
+  if (i == n) { /* most text: nothing to escape */
+    out_json_plain(b, s, n);
+    return;
+  }
   sb_putc(b, '"');
-  while (i < n) { /* copy runs of plain text whole */
-    const unsigned char *p = u + i, *e = u + n;
-    while (p < e && !json_byte[*p])
-      p++;
-    i = (size_t)(p - u);
-    if (i == n)
-      break;
-    unsigned char k = json_byte[u[i]];
-    if (k == 2 && i + 2 < n && (u[i] >= 0xE3 && u[i] != 0xED &&
-                                 u[i] <= 0xEF) &&
-        (u[i + 1] & 0xC0) == 0x80 && (u[i + 2] & 0xC0) == 0x80) {
-      i += 3; /* kana, kanji, fullwidth forms: valid, never unsafe */
-      continue;
+  /* copy runs of text as it is whole; [i] is where one stops */
+  for (; i < n; i = (size_t)(json_as_is(u, u + i, e) - u)) {
+    if (u[i] == '"' || u[i] == '\\') { /* a backslash, and in the run */
+      sb_put(b, s + run, i - run);
+      sb_putc(b, '\\');
+      run = i++;
+    } else if (json_byte[u[i]] != 2 || !json_kept(s, n, &i)) {
+      sb_put(b, s + run, i - run);
+      json_special(b, s, n, &i);
+      run = i;
     }
-    if (k == 2) { /* a valid, safe sequence stays in the run */
-      size_t j = i;
-      int32_t cp = utf8_decode(s, n, &j);
-      if (cp >= 0 && !out_unsafe_cp(cp)) {
-        i = j;
-        continue;
-      }
-    }
-    sb_put(b, s + run, i - run);
-    json_special(b, s, n, &i);
-    run = i;
   }
   sb_put(b, s + run, n - run);
   sb_putc(b, '"');

@@ -66,6 +66,9 @@ POL_INTERNAL void out_colored(sbuf *out, const char *s, const char *sgr,
  * unsafe code points are escaped, so the text reads back the same but a
  * terminal showing the JSON cannot be driven by it. */
 POL_INTERNAL void out_json_span(sbuf *b, const char *s, size_t n);
+/* Append [s]/[n], which has nothing to escape (our own names: a verdict,
+ * a severity), as a JSON string, without looking. */
+POL_INTERNAL void out_json_plain(sbuf *b, const char *s, size_t n);
 /* out_json_span of the C string [s]; NULL is written as null. */
 POL_INTERNAL void out_json_str(sbuf *b, const char *s);
 

@@ -33,6 +33,7 @@ typedef struct jout {
   const fact_ref *cited[256]; /* a fact citing each entry, first come */
   size_t ncited;
   bool more_cited;            /* over 256: the rest by lookup */
+  path_memo *memo;            /* the containers named so far */
 } jout;
 
 static void jnl(jout *o, int level) {
@@ -70,13 +71,30 @@ static void jkey_n(jout *o, int level, bool first, const char *key,
 #define jkey(o, level, first, key)                                          \
   jkey_n((o), (level), (first), "" key, sizeof(key) - 1)
 
-static void jmember_n(jout *o, int level, const char *key, size_t n,
-                      const char *s) {
-  jkey_n(o, level, false, key, n);
-  out_json_str(o->b, s);
-}
+/* Our own text [s] (a literal). */
+#define jlit(o, s) sb_put((o)->b, "" s, sizeof(s) - 1)
+
+/* jkey at level -1, the members of one-line objects, most of a vendor's:
+ * the comma (unless [first]), the name and the colon as one literal. */
+#define jkey1(o, first, key)                                                \
+  sb_put((o)->b, ",\"" key "\":" + ((first) ? 1 : 0),                       \
+         sizeof(",\"" key "\":") - ((first) ? 2 : 1))
+
+/* A comma before each item of an array but the first ([k] 0). */
+#define jcomma(o, k)                                                        \
+  do {                                                                      \
+    if (k)                                                                  \
+      sb_putc((o)->b, ',');                                                 \
+  } while (0)
+
 #define jmember(o, level, key, s)                                           \
-  jmember_n((o), (level), "" key, sizeof(key) - 1, (s))
+  do {                                                                      \
+    if ((level) < 0)                                                        \
+      jkey1(o, false, key);                                                 \
+    else                                                                    \
+      jkey(o, level, false, key);                                           \
+    out_json_str((o)->b, (s));                                              \
+  } while (0)
 
 /* A member only when [s] is not NULL. */
 #define jmaybe(o, level, key, s)                                            \
@@ -86,11 +104,20 @@ static void jmember_n(jout *o, int level, const char *key, size_t n,
       jmember(o, level, key, s_);                                           \
   } while (0)
 
+/* The member [key] (a literal) of a one-line object, whose value is one
+ * of our own names [s] (a verdict, a severity): nothing to escape. */
+#define jname(o, key, s)                                                    \
+  do {                                                                      \
+    const char *s_ = (s);                                                   \
+    jkey1(o, false, key);                                                   \
+    out_json_plain((o)->b, s_, strlen(s_));                                 \
+  } while (0)
+
 /* A string array on one line. */
 static void jstrings(jout *o, const char *const *s, uint32_t n) {
   sb_putc(o->b, '[');
   for (uint32_t i = 0; i < n; i++) {
-    sb_puts(o->b, i ? "," : "");
+    jcomma(o, i);
     out_json_str(o->b, s[i]);
   }
   sb_putc(o->b, ']');
@@ -121,11 +148,11 @@ static void cite(jout *o, const fact_ref *f) {
 static void jevidence(jout *o, const fact_ref *f) {
   if (!f->evidence)
     return;
-  jkey(o, -1, false, "evidence");
+  jkey1(o, false, "evidence");
   if (report_cites_other(f))
     out_json_span(o->b, f->path + f->ev_off, f->ev_len);
   else
-    sb_puts(o->b, "true");
+    jlit(o, "true");
   cite(o, f);
 }
 
@@ -133,22 +160,22 @@ static void jevidence(jout *o, const fact_ref *f) {
  * or {"path", "present": false} for a presence test that found nothing. */
 static void jfact(jout *o, const fact_ref *f) {
   sb_putc(o->b, '{');
-  jkey(o, -1, true, "path");
+  jkey1(o, true, "path");
   out_json_str(o->b, f->path);
   if (f->kind == FR_ABSENT) {
-    jkey(o, -1, false, "present");
-    sb_puts(o->b, "false");
+    jkey1(o, false, "present");
+    jlit(o, "false");
   } else {
-    jkey(o, -1, false, "value");
+    jkey1(o, false, "value");
     json_write(o->b, report_value(f), 0);
     if (f->assumed) {
-      jkey(o, -1, false, "assumed");
-      sb_puts(o->b, "true");
+      jkey1(o, false, "assumed");
+      jlit(o, "true");
     }
     jevidence(o, f);
     if (f->decided) {
-      jkey(o, -1, false, "decided");
-      sb_puts(o->b, "true");
+      jkey1(o, false, "decided");
+      jlit(o, "true");
     }
   }
   sb_putc(o->b, '}');
@@ -158,11 +185,11 @@ static void jfact(jout *o, const fact_ref *f) {
  * (of the refusal)}. */
 static void jmiss(jout *o, const fact_ref *f) {
   sb_putc(o->b, '{');
-  jkey(o, -1, true, "path");
+  jkey1(o, true, "path");
   out_json_str(o->b, f->path);
   if (f->withheld) {
-    jkey(o, -1, false, "withheld");
-    sb_puts(o->b, "true");
+    jkey1(o, false, "withheld");
+    jlit(o, "true");
   }
   jevidence(o, f);
   sb_putc(o->b, '}');
@@ -177,13 +204,13 @@ static void jfacts(jout *o, const report *r, const vendor_result *vr,
   if (!n)
     return;
   if (missing)
-    jkey(o, -1, false, "missing");
+    jkey1(o, false, "missing");
   else
-    jkey(o, -1, false, "facts");
+    jkey1(o, false, "facts");
   sb_putc(o->b, '[');
   for (uint32_t k = 0; k < n; k++) {
-    o->b->oom |= !report_resolve(r, vr, &f[k]);
-    sb_puts(o->b, k ? "," : "");
+    o->b->oom |= !report_resolve_memo(r, vr, &f[k], o->memo);
+    jcomma(o, k);
     if (missing)
       jmiss(o, &f[k]);
     else
@@ -205,10 +232,10 @@ static void junknown(jout *o, const report *r, const vendor_result *vr,
   jmaybe(o, -1, "passes_if", u->r.passes_if);
   if (!u->r.passes_if)
     jmember(o, -1, "if_applies", verdict_name((verdict)u->r.if_applies));
-  jkey(o, -1, false, "decisive");
+  jkey1(o, false, "decisive");
   sb_putc(o->b, '[');
   for (uint32_t k = 0; k < u->r.nfacts; k++) {
-    sb_puts(o->b, k ? "," : "");
+    jcomma(o, k);
     jmiss(o, &u->facts[k]);
   }
   sb_putc(o->b, ']');
@@ -220,9 +247,9 @@ static void junknown(jout *o, const report *r, const vendor_result *vr,
  * verdict still sees what the waiver accepted. */
 static void jwaiver(jout *o, const rule_result *rr) {
   const waiver *wv = rr->waiver;
-  jkey(o, -1, false, "waiver");
+  jkey1(o, false, "waiver");
   sb_putc(o->b, '{');
-  jkey(o, -1, true, "status");
+  jkey1(o, true, "status");
   out_json_str(o->b, rr->waiver_expired ? "EXPIRED" : "WAIVED");
   jmaybe(o, -1, "owner", wv->owner);
   jmaybe(o, -1, "justification", wv->justification);
@@ -239,16 +266,16 @@ static void jrule(jout *o, const report *r, const vendor_result *vr,
   const rule *ru = &r->pol->rules[i];
   const rule_result *rr = &vr->rules[i];
   sb_putc(o->b, '{');
-  jkey(o, -1, true, "id");
+  jkey1(o, true, "id");
   out_json_str(o->b, ru->id);
-  jmember(o, -1, "verdict", verdict_name(rr->v));
+  jname(o, "verdict", verdict_name(rr->v));
   if (vr->was)
-    jmember(o, -1, "was", verdict_name((verdict)(vr->was[i] - 1)));
+    jname(o, "was", verdict_name((verdict)(vr->was[i] - 1)));
   if (o->compact)
-    jmember(o, -1, "severity", severity_name(ru->sev));
+    jname(o, "severity", severity_name(ru->sev));
   jfacts(o, r, vr, i, false);
   if (rr->more) {
-    jkey(o, -1, false, "facts_omitted");
+    jkey1(o, false, "facts_omitted");
     sb_put_uint(o->b, rr->more);
   }
   jfacts(o, r, vr, i, true);
@@ -279,7 +306,7 @@ static void jcitations(jout *o, int level) {
   sb_putc(o->b, '{');
   for (size_t i = 0; i < o->ncited; i++) {
     const fact_ref *f = o->cited[i];
-    sb_puts(o->b, i ? "," : "");
+    jcomma(o, i);
     jnl(o, level + 1);
     out_json_span(o->b, f->path + f->ev_off, f->ev_len);
     sb_puts(o->b, o->compact ? ":" : ": ");
@@ -299,6 +326,9 @@ static void jvendor(jout *o, int level, const report *r, uint32_t j,
   const vendor_result *vr = &r->vendors[j];
   const policy *p = r->pol;
   int in = level + 1;
+  path_memo memo;
+  report_memo_init(&memo, vr);
+  o->memo = &memo;
   o->ncited = 0;
   o->more_cited = false;
   sb_putc(o->b, '{');
@@ -321,7 +351,7 @@ static void jvendor(jout *o, int level, const report *r, uint32_t j,
     jkey(o, in, false, "assumed");
     sb_putc(o->b, '[');
     for (uint32_t k = 0; k < vr->assumed->n; k++) {
-      sb_puts(o->b, k ? "," : "");
+      jcomma(o, k);
       json_write(o->b, vr->assumed->items[k], 0);
     }
     sb_putc(o->b, ']');
@@ -329,7 +359,7 @@ static void jvendor(jout *o, int level, const report *r, uint32_t j,
   jkey(o, in, false, "rules");
   sb_putc(o->b, '[');
   for (uint32_t i = 0; i < p->nrules; i++) {
-    sb_puts(o->b, i ? "," : "");
+    jcomma(o, i);
     jnl(o, in + 1);
     jrule(o, r, vr, i);
   }
@@ -343,6 +373,7 @@ static void jvendor(jout *o, int level, const report *r, uint32_t j,
   }
   jnl(o, level);
   sb_putc(o->b, '}');
+  o->memo = NULL; /* it was this vendor's */
 }
 
 /* {"source", "error"}: an input that could not be checked. */
@@ -366,24 +397,24 @@ static void jerror(jout *o, int level, const char *src, const char *msg,
  * from a module: where it is defined. */
 static void jpolicy_rule(jout *o, const policy *p, const rule *ru) {
   sb_putc(o->b, '{');
-  jkey(o, -1, true, "id");
+  jkey1(o, true, "id");
   out_json_str(o->b, ru->id);
-  jkey(o, -1, false, "title");
+  jkey1(o, false, "title");
   out_json_str(o->b, ru->title);
-  jkey(o, -1, false, "severity");
+  jkey1(o, false, "severity");
   out_json_str(o->b, severity_name(ru->sev));
   if (ru->file && p->file && strcmp(ru->file, p->file) != 0) {
-    jkey(o, -1, false, "from");
+    jkey1(o, false, "from");
     sb_printf(o->b, "{\"file\":");
     out_json_str(o->b, ru->file);
     sb_printf(o->b, ",\"line\":%u}", ru->line);
   }
   if (ru->nrefs) {
-    jkey(o, -1, false, "refs");
+    jkey1(o, false, "refs");
     jstrings(o, ru->refs, ru->nrefs);
   }
   if (ru->ask) {
-    jkey(o, -1, false, "ask");
+    jkey1(o, false, "ask");
     out_json_str(o->b, ru->ask);
   }
   sb_putc(o->b, '}');
@@ -399,7 +430,7 @@ static void jpolicy(jout *o, const policy *p) {
   jkey(o, 2, false, "rules");
   sb_putc(o->b, '[');
   for (uint32_t i = 0; i < p->nrules; i++) {
-    sb_puts(o->b, i ? "," : "");
+    jcomma(o, i);
     jnl(o, 3);
     jpolicy_rule(o, p, &p->rules[i]);
   }
@@ -463,7 +494,7 @@ static void jmodules(jout *o, int in, const policy_module *pm) {
     sb_puts(o->b, first ? "" : ",");
     jnl(o, in + 1);
     sb_putc(o->b, '{');
-    jkey(o, -1, true, "file");
+    jkey1(o, true, "file");
     out_json_str(o->b, pm->file);
     jmember(o, -1, "sha256", pm->sha256);
     sb_putc(o->b, '}');
@@ -482,7 +513,7 @@ static void jstamp(jout *o, int level, const renderer *w) {
   out_json_str(o->b, "policyc " POL_VERSION_STRING);
   jkey(o, in, false, "policy");
   sb_putc(o->b, '{');
-  jkey(o, -1, true, "file");
+  jkey1(o, true, "file");
   out_json_str(o->b, w->pol->file);
   jmember(o, -1, "sha256", w->pol->sha256);
   sb_putc(o->b, '}');
@@ -491,10 +522,10 @@ static void jstamp(jout *o, int level, const renderer *w) {
   jkey(o, in, false, "inputs");
   sb_putc(o->b, '[');
   for (size_t i = 0; i < st->ninputs; i++) {
-    sb_puts(o->b, i ? "," : "");
+    jcomma(o, i);
     jnl(o, in + 1);
     sb_putc(o->b, '{');
-    jkey(o, -1, true, "kind");
+    jkey1(o, true, "kind");
     out_json_str(o->b, st->inputs[i].kind ? "waivers" : "facts");
     jmember(o, -1, "name", st->inputs[i].name);
     jmember(o, -1, "sha256", st->inputs[i].sha256);

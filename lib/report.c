@@ -116,37 +116,41 @@ typedef seen_place place;
 typedef struct seen_set {
   place *t;
   size_t mask;
+  unsigned shift;  /* 64 - log2(slots): a hash's top bits are its slot */
   uint32_t gen;
 } seen_set;
 
 /* An empty set for [items] places. Emptying is a new generation, not a
- * memset: sets are made twice per rule, and a rule with a long trace
+ * memset: a set is made for every rule, and a rule with a long trace
  * would otherwise clear a large table for every small one after it. */
 static bool seen_init(report *r, seen_set *s, size_t items) {
   size_t nb = 16, old = r->cap_seen;
-  while (nb < 3 * items)
+  unsigned bits = 4;
+  for (; nb < 3 * items; bits++)
     nb *= 2;
-  if (!mem_grow(&r->a.m, (void **)&r->seen, &r->cap_seen, nb, sizeof(place)))
-    return false;
-  place *t = (place *)r->seen;
-  if (r->cap_seen > old)
-    memset(t + old, 0, (r->cap_seen - old) * sizeof *t);
+  if (nb > old) {
+    if (!mem_grow(&r->a.m, &r->seen, &r->cap_seen, nb, sizeof(place)))
+      return false;
+    memset((place *)r->seen + old, 0, (r->cap_seen - old) * sizeof(place));
+  }
   if (++r->seen_gen == 0) { /* wrapped: stale marks could look current */
-    memset(t, 0, r->cap_seen * sizeof *t);
+    memset(r->seen, 0, r->cap_seen * sizeof(place));
     r->seen_gen = 1;
   }
-  s->t = t;
+  s->t = (place *)r->seen;
   s->mask = nb - 1;
+  s->shift = 64 - bits;
   s->gen = r->seen_gen;
   return true;
 }
 
 static inline size_t seen_slot(const seen_set *s, const void *p, uint32_t n) {
-  /* mixed well: the entries of one container are consecutive numbers,
-   * and linear probing would pile them into one long run */
-  uint64_t h = (uint64_t)(uintptr_t)p ^ ((uint64_t)n * 0x9e3779b97f4a7c15ull);
-  h = (h ^ (h >> 31)) * 0xbf58476d1ce4e5b9ull;
-  size_t i = (size_t)(h ^ (h >> 29)) & s->mask;
+  /* multiplicative hashing, top bits: the entries of one container are
+   * consecutive numbers, which land far apart; linear probing would pile
+   * them into one long run if they did not */
+  uint64_t h = (uint64_t)(uintptr_t)p * 0x9e3779b97f4a7c15ull ^
+               (uint64_t)n * 0xc2b2ae3d27d4eb4full;
+  size_t i = (size_t)(h >> s->shift);
   while (s->t[i].gen == s->gen && (s->t[i].p != p || s->t[i].n != n))
     i = (i + 1) & s->mask;
   return i;
@@ -198,27 +202,26 @@ static val keep_key(report *r, val k, bool constant) {
 }
 
 /* What a rule's runs (`when`, `require`) noted, gathered before it is
- * turned into facts: the reads (compact candidates: only the few kept
- * become fact_refs), the containers read into or used whole, and the
- * items that decided a quantifier. */
+ * turned into facts at the end of the rule: the trace records of its
+ * runs, copied as they are (the computed keys of presence tests copied
+ * out of the VM's arena, which the next run reuses; the other records'
+ * keys are never read after their run), and the items that
+ * decided a quantifier. The reads, presence tests and sizes among the
+ * records are the candidates (only the few kept become fact_refs).
+ * Nothing is looked up while a run's trace is taken: one set at the end
+ * of the rule does it all. */
 typedef struct places {
   place *p;
   size_t n, cap;
 } places;
 
-typedef struct cand {
-  const void *obj;
-  val key;        /* ABSENT: the key not found */
-  uint32_t entry;
-  uint8_t kind;   /* FR_READ, FR_ABSENT or FR_SIZE */
-  uint8_t okind;
-  bool decided;
-} cand;
+typedef vm_trace cand;
 
 typedef struct rule_places {
-  places into, whole, deciders;
-  cand *c;
+  places deciders;
+  cand *c;            /* the records of the rule's runs */
   size_t nc, cap_c;
+  size_t nwhole;      /* of them TR_WHOLE */
 } rule_places;
 
 static void add_place(report *r, places *ps, const void *p, uint32_t n) {
@@ -234,43 +237,39 @@ static uint32_t items_of(const void *obj, int okind) {
   return okind == V_MAP ? ((const map *)obj)->n : ((const list *)obj)->n;
 }
 
-/* Note one trace record's container for the end of the rule: read into,
- * used whole, or an item that decided a quantifier. */
-static void note_place(report *r, rule_places *rp, seen_set *s,
-                       const vm_trace *t) {
-  if (t->what == TR_DECIDED)
-    add_place(r, &rp->deciders, t->obj, t->entry);
-  else if (t->what == TR_WHOLE && seen_add(s, t->obj, SEEN_WHOLE))
-    add_place(r, &rp->whole, t->obj, SEEN_WHOLE);
-  else if (t->what != TR_DEEPER && t->what != TR_WHOLE && t->obj &&
-           seen_add(s, t->obj, SEEN_OBJ))
-    add_place(r, &rp->into, t->obj, SEEN_OBJ);
+/* Keep the records of the last run (see rule_places). Returns whether
+ * the run noted a missing fact (then collect_missing has work). */
+static bool collect_reads(report *r, const vm *v, rule_places *rp) {
+  bool missing = false;
+  if (!v->ntrace)
+    return false;
+  if (!mem_grow(&r->a.m, (void **)&rp->c, &rp->cap_c, rp->nc + v->ntrace,
+                sizeof *rp->c)) {
+    r->oom = true;
+    return false;
+  }
+  cand *c = rp->c + rp->nc;
+  memcpy(c, v->trace, v->ntrace * sizeof *c);
+  rp->nc += v->ntrace;
+  for (size_t i = 0; i < v->ntrace; i++)
+    switch (c[i].what) {
+    case TR_ABSENT: c[i].key = keep_key(r, c[i].key, c[i].const_key); break;
+    case TR_MISSING: missing = true; break;
+    case TR_WHOLE: rp->nwhole++; break;
+    case TR_DECIDED:
+      add_place(r, &rp->deciders, c[i].obj, c[i].entry);
+      break;
+    default: break;
+    }
+  return missing;
 }
 
-/* The reads of the last run: each READ, ABSENT and SIZE becomes a
- * candidate (once per run); the containers are noted (note_place). */
-static void collect_reads(report *r, const vm *v, seen_set *s,
-                          rule_places *rp) {
-  for (size_t i = 0; i < v->ntrace; i++) {
-    const vm_trace *t = &v->trace[i];
-    note_place(r, rp, s, t);
-    uint8_t w = t->what;
-    if ((w != TR_READ && w != TR_ABSENT && w != TR_SIZE) ||
-        (w == TR_READ && !seen_add(s, t->obj, t->entry)) ||
-        (w == TR_SIZE && !seen_add(s, t->obj, SEEN_SIZE)))
-      continue; /* not a read, or read before in this run */
-    if (rp->nc == rp->cap_c &&
-        !mem_grow(&r->a.m, (void **)&rp->c, &rp->cap_c, rp->nc + 1,
-                  sizeof *rp->c)) {
-      r->oom = true;
-      return;
-    }
-    rp->c[rp->nc++] = (cand){
-        t->obj, w == TR_ABSENT ? keep_key(r, t->key, t->const_key) : val_null(),
-        t->entry,
-        w == TR_READ ? FR_READ : w == TR_SIZE ? FR_SIZE : FR_ABSENT,
-        t->okind, false};
-  }
+/* Whether the record [c] says its container was read into: items,
+ * entries, presence, size (not a use whole, nor a decision, nor a step
+ * of a missing path, which name no container read). */
+static bool reads_into(const cand *c) {
+  return c->obj && c->what != TR_WHOLE && c->what != TR_DECIDED &&
+         c->what != TR_DEEPER;
 }
 
 /* Whether the container [c] is item [i] of [d], or inside it. */
@@ -299,32 +298,73 @@ static val cand_value(const cand *c) {
                            : ((const list *)c->obj)->items[c->entry];
 }
 
-/* Whether the read [c] of a container is a step on the way: the rule
- * read into the container (or took its size) and never used it whole. */
-static bool on_the_way(const seen_set *s, const cand *c) {
-  const void *v = container(cand_value(c));
-  return v && seen_has(s, v, SEEN_OBJ) && !seen_has(s, v, SEEN_WHOLE);
+/* The end of a rule: its records, and the set that answers for them.
+ * The containers read into go into the set only when first needed (see
+ * on_the_way); the containers used whole at once. */
+typedef struct finish {
+  seen_set s;
+  const rule_places *rp;
+  bool into;          /* the containers read into are in s */
+} finish;
+
+/* Note the containers of the rule's records in the set: those used
+ * whole, and with [into] those read into. */
+static void note_containers(finish *f, bool into) {
+  const void *last = NULL; /* a loop reads one container over and over */
+  for (size_t k = 0; k < f->rp->nc; k++) {
+    const cand *c = &f->rp->c[k];
+    if (c->what == TR_WHOLE)
+      seen_add(&f->s, c->obj, SEEN_WHOLE);
+    else if (into && c->obj != last && reads_into(c)) {
+      seen_add(&f->s, c->obj, SEEN_OBJ);
+      last = c->obj;
+    }
+  }
+  f->into |= into;
 }
 
-/* Whether [c] repeats a fact an earlier run of the rule noted. */
+/* Whether the read [k] of a container is a step on the way: the rule
+ * read into the container (or took its size) and never used it whole.
+ * Mostly the very next record reads into it (controls, then
+ * controls["3.2"]), which says so without the set. */
+static bool on_the_way(finish *f, size_t k) {
+  const cand *c = &f->rp->c[k];
+  const void *v = container(cand_value(c));
+  if (!v)
+    return false;
+  bool next = k + 1 < f->rp->nc && f->rp->c[k + 1].obj == v &&
+              reads_into(&f->rp->c[k + 1]);
+  if (!next && !f->into)
+    note_containers(f, true);
+  if (!next && !seen_has(&f->s, v, SEEN_OBJ))
+    return false;
+  return !(f->rp->nwhole && seen_has(&f->s, v, SEEN_WHOLE));
+}
+
+/* Whether [c] repeats a fact noted before (in this run or an earlier one
+ * of the rule). Whether a read is on the way depends on its place only,
+ * so every repeat of a read on the way is on the way too: only the first
+ * of the others is kept. */
 static bool repeated(seen_set *s, const cand *c) {
-  if (c->kind == FR_READ)
+  if (c->what == TR_READ)
     return !seen_add(s, c->obj, c->entry);
-  return c->kind == FR_SIZE && !seen_add(s, c->obj, SEEN_SIZE);
+  return c->what == TR_SIZE && !seen_add(s, c->obj, SEEN_SIZE);
 }
 
 /* A fact of the report made from the candidate [c]. */
-static void keep_cand(report *r, const cand *c) {
+static void keep_cand(report *r, const cand *c, bool decided) {
   fact_ref *f = new_ref(r);
   if (!f)
     return;
-  f->kind = c->kind;
+  f->kind = c->what == TR_READ   ? FR_READ
+            : c->what == TR_SIZE ? FR_SIZE
+                                 : FR_ABSENT;
   f->obj = c->obj;
   f->okind = c->okind;
   f->entry = c->entry;
-  f->key = c->key;
-  f->decided = c->decided;
-  if (c->kind == FR_SIZE)
+  f->key = c->what == TR_ABSENT ? c->key : val_null();
+  f->decided = decided;
+  if (c->what == TR_SIZE)
     f->value = val_int(items_of(c->obj, c->okind));
 }
 
@@ -344,37 +384,44 @@ static bool absent_kept(const report *r, const uint32_t *kept, size_t n,
   return false;
 }
 
+/* Whether the read [c] is, or is inside, an item that decided a
+ * quantifier. */
+static bool decided(const rule_places *rp, const cand *c) {
+  bool d = false;
+  for (size_t i = 0; c->what == TR_READ && i < rp->deciders.n; i++)
+    d |= decided_by(c, &rp->deciders.p[i]);
+  return d;
+}
+
 /* Turn the rule's candidates into its facts: drop the reads whose value
  * the rule read further into (steps on the way to a fact), and repeats
- * across its runs; mark the deciding ones; keep those and the first
- * others up to the cap, in order. Returns how many were left out over
- * the cap. */
+ * (in a run and across its runs); mark the deciding ones; keep those and
+ * the first others up to the cap, in order. Returns how many were left
+ * out over the cap. */
 static uint32_t finish_reads(report *r, rule_places *rp) {
-  seen_set s;
+  finish f = {.rp = rp};
   size_t others = 0, more = 0, nabsent = 0;
   uint32_t absent[REPORT_READS_MAX];
-  if (!seen_init(r, &s, rp->into.n + rp->whole.n + rp->nc)) {
+  if (!seen_init(r, &f.s, 2 * rp->nc)) {
     r->oom = true;
     return 0;
   }
-  for (size_t i = 0; i < rp->into.n; i++)
-    seen_add(&s, rp->into.p[i].p, SEEN_OBJ);
-  for (size_t i = 0; i < rp->whole.n; i++)
-    seen_add(&s, rp->whole.p[i].p, SEEN_WHOLE);
+  if (rp->nwhole)
+    note_containers(&f, false);
   for (size_t k = 0; k < rp->nc; k++) {
-    cand *c = &rp->c[k];
-    if ((c->kind == FR_READ && on_the_way(&s, c)) || repeated(&s, c) ||
-        (c->kind == FR_ABSENT && absent_kept(r, absent, nabsent, c)))
+    const cand *c = &rp->c[k];
+    if ((c->what != TR_READ && c->what != TR_SIZE && c->what != TR_ABSENT) ||
+        (c->what == TR_READ && on_the_way(&f, k)) || repeated(&f.s, c) ||
+        (c->what == TR_ABSENT && absent_kept(r, absent, nabsent, c)))
       continue;
-    for (size_t d = 0; c->kind == FR_READ && d < rp->deciders.n; d++)
-      c->decided |= decided_by(c, &rp->deciders.p[d]);
-    if (!c->decided && others++ >= REPORT_READS_MAX) {
+    bool d = decided(rp, c);
+    if (!d && others++ >= REPORT_READS_MAX) {
       more++;
       continue;
     }
     size_t at = r->nrefs;
-    keep_cand(r, c);
-    if (c->kind == FR_ABSENT && r->nrefs > at && nabsent < REPORT_READS_MAX)
+    keep_cand(r, c, d);
+    if (c->what == TR_ABSENT && r->nrefs > at && nabsent < REPORT_READS_MAX)
       absent[nabsent++] = (uint32_t)at;
   }
   return (uint32_t)more;
@@ -496,8 +543,6 @@ static void work_free(report *r, struct check_work *w) {
   if (!w)
     return;
   mem_free(&r->a.m, w->miss.f);
-  mem_free(&r->a.m, w->places.into.p);
-  mem_free(&r->a.m, w->places.whole.p);
   mem_free(&r->a.m, w->places.deciders.p);
   mem_free(&r->a.m, w->places.c);
   mem_free(&r->a.m, w);
@@ -506,12 +551,13 @@ static void work_free(report *r, struct check_work *w) {
 /* Collect the trace of the run that just ended. */
 static void take_trace(rule_ctx *c) {
   seen_set s;
+  if (!collect_reads(c->r, c->v, c->places))
+    return; /* noted no missing fact: no chain to follow */
   if (!seen_init(c->r, &s, c->v->ntrace)) {
     c->r->oom = true;
     return;
   }
-  collect_reads(c->r, c->v, &s, c->places);
-  collect_missing(c->r, c->v, &s, c->miss); /* its own tags: one set */
+  collect_missing(c->r, c->v, &s, c->miss);
 }
 
 /* "file:line:col: message" for an error value of the policy program. */
@@ -638,7 +684,8 @@ static void check_rule(rule_ctx *c, const rule *ru, rule_result *rr) {
   memset(rr, 0, sizeof *rr);
   rr->refs = (uint32_t)r->nrefs;
   c->miss->n = 0;
-  c->places->into.n = c->places->whole.n = c->places->deciders.n = 0;
+  c->places->deciders.n = 0;
+  c->places->nwhole = 0;
   c->places->nc = 0;
   rr->v = VD_PASS;
   bool applies = true;

@@ -213,6 +213,46 @@ POL_INTERNAL void waivers_apply(const report *r, vendor_result *vr);
  * once. false on out of memory. */
 POL_INTERNAL bool report_resolve(const report *r, const vendor_result *vr,
                                  fact_ref *f);
+/* What report_resolve_memo remembers of the containers it named while
+ * one vendor is rendered: a fact set's facts sit in few containers
+ * (checksheet.items, subprocessors[2]), so each container's path, the
+ * hash of that text and its nearest $evidence citation are worked out
+ * once, not once per fact. A caller's own scratch, for one vendor: it
+ * points into that vendor's fact set and into the report's arena. */
+#define PATH_MEMO_SLOTS 256 /* a power of 2; 3/4 of them are used */
+typedef struct path_slot {
+  const void *obj;      /* the container; NULL: a free slot */
+  const char *text;     /* its path: a prefix of a fact's path */
+  const str *ev;        /* the citation of it or its nearest ancestor */
+  uint32_t len, hash;   /* the path's length and val_hash_bytes */
+  uint32_t ev_len;      /* ev cites text[0, ev_len) */
+  uint32_t depth;       /* steps from the root */
+} path_slot;
+/* ... and the facts it named that several rules read (a READ or a
+ * SIZE): the same place, the same path, citation and marks. */
+#define PATH_MEMO_FACTS 128 /* a power of 2; 3/4 of them are used */
+typedef struct fact_slot {
+  const void *obj;      /* the fact's container; NULL: a free slot */
+  const char *path;
+  const str *evidence;
+  uint32_t entry, ev_off, ev_len;
+  uint8_t kind;         /* FR_READ or FR_SIZE (entry 0) */
+  bool assumed;
+} fact_slot;
+typedef struct path_memo {
+  const vendor_result *vr; /* the vendor whose containers these are */
+  uint32_t n, nfacts;   /* slots used */
+  path_slot slot[PATH_MEMO_SLOTS];
+  fact_slot fact[PATH_MEMO_FACTS];
+} path_memo;
+
+/* Start [m] empty, for vendor [vr]. */
+POL_INTERNAL void report_memo_init(path_memo *m, const vendor_result *vr);
+/* report_resolve, with the containers' paths and citations taken from
+ * [m] (and added to it): the same path, evidence and marks. */
+POL_INTERNAL bool report_resolve_memo(const report *r,
+                                      const vendor_result *vr, fact_ref *f,
+                                      path_memo *m);
 /* The value a READ [f] refers to. */
 POL_INTERNAL val report_value(const fact_ref *f);
 /* Append one step of a fact path, by the key [k], to [b]: .k for an

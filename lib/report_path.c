@@ -33,20 +33,35 @@ static bool reserved(const char *s, size_t n) {
       "continue function",        "namespace"};
   const char *w = n < 10 ? by_length[n] : NULL;
   for (; w && *w; w += n + (w[n] == ' ')) /* words of length n, spaced */
-    if (memcmp(w, s, n) == 0)
+    if (w[0] == s[0] && memcmp(w, s, n) == 0)
       return true;
   return false;
 }
 
+/* The bytes of an identifier: 1 a letter or '_', 2 a digit, else 0. */
+static const uint8_t ident_byte[256] = {
+    ['0'] = 2, ['1'] = 2, ['2'] = 2, ['3'] = 2, ['4'] = 2,
+    ['5'] = 2, ['6'] = 2, ['7'] = 2, ['8'] = 2, ['9'] = 2,
+    ['_'] = 1,
+    ['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1,
+    ['g'] = 1, ['h'] = 1, ['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1,
+    ['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1,
+    ['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1,
+    ['y'] = 1, ['z'] = 1,
+    ['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1,
+    ['G'] = 1, ['H'] = 1, ['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1,
+    ['M'] = 1, ['N'] = 1, ['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1,
+    ['S'] = 1, ['T'] = 1, ['U'] = 1, ['V'] = 1, ['W'] = 1, ['X'] = 1,
+    ['Y'] = 1, ['Z'] = 1,
+};
+
 static bool identifier(const str *s) {
-  if (s->len == 0 || (s->data[0] >= '0' && s->data[0] <= '9'))
+  const unsigned char *u = (const unsigned char *)s->data;
+  if (s->len == 0 || ident_byte[u[0]] != 1)
     return false;
-  for (uint32_t i = 0; i < s->len; i++) {
-    char c = s->data[i];
-    if (!(c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-          (c >= '0' && c <= '9')))
+  for (uint32_t i = 1; i < s->len; i++)
+    if (!ident_byte[u[i]])
       return false;
-  }
   return !reserved(s->data, s->len);
 }
 
@@ -231,6 +246,206 @@ bool report_resolve(const report *r, const vendor_result *vr, fact_ref *f) {
     f->evidence = find_evidence(vr->evidence, b->p + f->ev_off, ends, nends,
                                 &f->ev_len);
   f->resolved = true;
+  return true;
+}
+
+/* ==== the same, with the containers remembered (path_memo) ========== */
+
+void report_memo_init(path_memo *m, const vendor_result *vr) {
+  m->vr = vr;
+  m->n = m->nfacts = 0;
+  for (size_t i = 0; i < PATH_MEMO_SLOTS; i++) /* not memset: 1/5 of it */
+    m->slot[i].obj = NULL;
+  for (size_t i = 0; i < PATH_MEMO_FACTS; i++)
+    m->fact[i].obj = NULL;
+}
+
+/* The root of a fact set: no text, no citation. */
+static const path_slot memo_root = {.hash = VAL_HASH_SEED};
+
+/* [obj]'s slot in [m]: its own, or the free one where it would go. */
+static path_slot *memo_slot(path_memo *m, const void *obj) {
+  uint32_t mask = PATH_MEMO_SLOTS - 1;
+  uint64_t k = (uint64_t)(uintptr_t)obj * 0x9E3779B97F4A7C15u;
+  for (uint32_t i = (uint32_t)(k >> 40) & mask;; i = (i + 1) & mask)
+    if (m->slot[i].obj == obj || !m->slot[i].obj)
+      return &m->slot[i];
+}
+
+/* The entry a fact_slot keys [f] by: a size() has none. */
+static uint32_t fact_entry(const fact_ref *f) {
+  return f->kind == FR_READ ? f->entry : 0;
+}
+
+/* The slot of the READ or SIZE fact [f] in [m]: its own, or the free
+ * one where it would go. */
+static fact_slot *memo_fact(path_memo *m, const fact_ref *f) {
+  uint32_t mask = PATH_MEMO_FACTS - 1, entry = fact_entry(f);
+  uint64_t k = ((uint64_t)(uintptr_t)f->obj + entry * 2u + f->kind) *
+               0x9E3779B97F4A7C15u;
+  for (uint32_t i = (uint32_t)(k >> 40) & mask;; i = (i + 1) & mask) {
+    fact_slot *s = &m->fact[i];
+    if (!s->obj ||
+        (s->obj == f->obj && s->entry == entry && s->kind == f->kind))
+      return s;
+  }
+}
+
+/* Resolve [f] as the fact in [s], named before: true; or, when [s] is
+ * free, false, and the fact is to be named. */
+static bool memo_fact_get(const fact_slot *s, fact_ref *f) {
+  if (!s->obj)
+    return false;
+  f->path = s->path;
+  f->evidence = s->evidence;
+  f->ev_off = s->ev_off;
+  if (s->evidence)
+    f->ev_len = s->ev_len;
+  f->assumed = s->assumed;
+  f->resolved = true;
+  return true;
+}
+
+/* Remember the fact [f], named just now, in the free slot [s]. */
+static void memo_fact_put(path_memo *m, fact_slot *s, const fact_ref *f) {
+  if (m->nfacts >= PATH_MEMO_FACTS / 4 * 3)
+    return;
+  m->nfacts++;
+  *s = (fact_slot){f->obj,    f->path,   f->evidence, fact_entry(f),
+                   f->ev_off, f->ev_len, f->kind,     f->assumed};
+}
+
+/* The $evidence entry of the path [p]/[n] (its hash [h]), or NULL. */
+static const str *cited_at(const map *ev, const char *p, size_t n,
+                           uint32_t h) {
+  const val *e = ev ? map_get_str(ev, p, n, h) : NULL;
+  return e && e->kind == V_STRING ? e->as.s : NULL;
+}
+
+/* The slot of [up]'s child container [obj], whose path is in [b] from
+ * [base]; the step to it from [from]. Its text is set by the caller
+ * once the fact's path has its place. */
+static path_slot *memo_add(path_memo *m, const vendor_result *vr,
+                           const path_slot *up, const void *obj,
+                           const sbuf *b, size_t base, size_t from) {
+  path_slot *s = memo_slot(m, obj);
+  m->n++;
+  s->obj = obj;
+  s->len = (uint32_t)(b->len - base);
+  s->hash = val_hash_continue(up->hash, b->p + from, b->len - from);
+  s->depth = up->depth + 1;
+  s->ev = cited_at(vr->evidence, b->p + base, s->len, s->hash);
+  s->ev_len = s->len;
+  if (!s->ev) { /* the nearest ancestor's, as find_evidence looks */
+    s->ev = up->ev;
+    s->ev_len = up->ev_len;
+  }
+  return s;
+}
+
+/* Append the path of [obj] (a container, or NULL) to [b], as
+ * container_path does, and return its slot: the nearest remembered
+ * ancestor's text, then the steps below it, each container new to [m]
+ * added, its slot in *[made] (*[nmade] of them). NULL when [m] has
+ * no room or the path is deeper than container_path goes: then
+ * report_resolve does it all. */
+static const path_slot *memo_path(path_memo *m, const vendor_result *vr,
+                                  sbuf *b, const void *obj, int okind,
+                                  path_slot **made, int *nmade) {
+  const void *chain[PATH_DEPTH_MAX];
+  int kinds[PATH_DEPTH_MAX], n = 0;
+  const path_slot *up = &memo_root;
+  while (obj && !is_root(obj, okind)) {
+    const path_slot *s = memo_slot(m, obj);
+    if (s->obj) {
+      up = s;
+      break;
+    }
+    if (n == PATH_DEPTH_MAX)
+      return NULL;
+    chain[n] = obj;
+    kinds[n++] = okind;
+    const origin *o = origin_of(obj, okind);
+    okind = o->kind == ORIGIN_MAP ? V_MAP : V_LIST;
+    obj = o->parent;
+  }
+  if (up->depth + (uint32_t)n > PATH_DEPTH_MAX ||
+      m->n + (uint32_t)n > PATH_MEMO_SLOTS / 4 * 3)
+    return NULL;
+  size_t base = b->len;
+  sb_put(b, up->text, up->len);
+  while (n-- > 0) {
+    const origin *o = origin_of(chain[n], kinds[n]);
+    int pkind = o->kind == ORIGIN_MAP ? V_MAP : V_LIST;
+    size_t from = b->len;
+    entry_step(b, o->parent, pkind, o->entry, is_root(o->parent, pkind));
+    path_slot *s = memo_add(m, vr, up, chain[n], b, base, from);
+    made[(*nmade)++] = s;
+    up = s;
+  }
+  return up;
+}
+
+/* The citation of [f], whose path is [b]'s text ([len] bytes, without
+ * "size(" and ")"), in its container [c]: the path's own entry, else the
+ * container's (c's), as find_evidence looks from the end. */
+static void memo_cite(const vendor_result *vr, fact_ref *f,
+                      const path_slot *c, const char *p, size_t len) {
+  const str *ev = NULL;
+  if (f->kind != FR_SIZE) { /* the last step after c's text */
+    uint32_t h = val_hash_continue(c->hash, p + c->len, len - c->len);
+    ev = cited_at(vr->evidence, p, len, h);
+  }
+  f->evidence = ev ? ev : c->ev;
+  if (f->evidence)
+    f->ev_len = ev ? (uint32_t)len : c->ev_len;
+}
+
+bool report_resolve_memo(const report *r, const vendor_result *vr,
+                         fact_ref *f, path_memo *m) {
+  if (f->resolved)
+    return true;
+  if (m->vr != vr || (f->kind == FR_MISSING && f->nsuffix))
+    return report_resolve(r, vr, f); /* suffixes: rare, not remembered */
+  fact_slot *fs = NULL; /* read by an earlier rule? */
+  if ((f->kind == FR_READ || f->kind == FR_SIZE) && f->obj &&
+      memo_fact_get(fs = memo_fact(m, f), f))
+    return true;
+  report *w = (report *)r; /* the caches are filled on a const read */
+  sbuf *b = &w->tmp;
+  path_slot *made[PATH_DEPTH_MAX];
+  int nmade = 0;
+  sb_reset(b);
+  uint32_t off = f->kind == FR_SIZE ? 5 : 0;
+  sb_put(b, "size(", off);
+  const path_slot *c = !f->obj ? &memo_root
+                               : memo_path(m, vr, b, f->obj, f->okind,
+                                           made, &nmade);
+  if (!c)
+    return report_resolve(r, vr, f);
+  if (f->kind == FR_SIZE)
+    sb_putc(b, ')');
+  else if (f->kind == FR_READ)
+    entry_step(b, f->obj, f->okind, f->entry, c == &memo_root);
+  else
+    report_key_step(b, f->key, c == &memo_root);
+  if (b->oom || !(f->path = arena_strndup(&w->a, b->p, b->len))) {
+    m->vr = NULL; /* the new slots have no text: remember no more */
+    return false;
+  }
+  for (int i = 0; i < nmade; i++)
+    made[i]->text = f->path + off;
+  f->ev_off = off;
+  size_t len = b->len - (off ? 6 : 0);
+  if (f->kind == FR_MISSING)
+    f->withheld = is_withheld(vr->withheld, b->p, len);
+  else
+    f->assumed = is_withheld(vr->assumed, b->p + off, len);
+  if ((f->kind != FR_MISSING || f->withheld) && !f->assumed)
+    memo_cite(vr, f, c, b->p + off, len);
+  f->resolved = true;
+  if (fs)
+    memo_fact_put(m, fs, f);
   return true;
 }
 

@@ -154,6 +154,12 @@ static POL_NOINLINE void note_read(vm *v, const void *obj, uint8_t okind,
   if (s->run == v->run && s->obj == obj && s->entry == entry)
     return;
   *s = (vm_seen){obj, entry, v->run};
+  if (likely(v->ntrace < v->trace_cap)) { /* note's common case, inline:
+                                             most records are reads */
+    v->trace[v->ntrace++] =
+        (vm_trace){obj, val_null(), entry, TR_READ, okind, false};
+    return;
+  }
   note(v, TR_READ, obj, okind, entry, val_null(), false);
 }
 

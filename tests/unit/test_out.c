@@ -5,7 +5,8 @@
  * and what is shown instead of tabs, controls, bidirectional overrides
  * and invalid bytes; then out_span against a one-glyph-at-a-time
  * reference over many mixes of such pieces at every width, since it
- * copies runs of plain text whole.
+ * copies runs of plain text whole; and out_json_span against one that
+ * escapes a code point at a time, since it scans eight bytes a step.
  */
 #include "harness.h"
 
@@ -134,6 +135,80 @@ static void runs_match_the_reference(void **state) {
   }
 }
 
+/* out_json_span done one code point at a time, as out.h says. */
+static void json_reference(sbuf *out, const char *s, size_t n) {
+  sb_putc(out, '"');
+  for (size_t i = 0; i < n;) {
+    size_t start = i;
+    int32_t cp = utf8_decode(s, n, &i);
+    if (cp < 0) {
+      i = start + 1;
+      sb_puts(out, "\\ufffd");
+    } else if (cp == '"' || cp == '\\') {
+      sb_putc(out, '\\');
+      sb_putc(out, (char)cp);
+    } else if (cp == '\n') {
+      sb_puts(out, "\\n");
+    } else if (cp == '\t') {
+      sb_puts(out, "\\t");
+    } else if (cp == '\r') {
+      sb_puts(out, "\\r");
+    } else if (cp == '\b') {
+      sb_puts(out, "\\b");
+    } else if (cp == '\f') {
+      sb_puts(out, "\\f");
+    } else if (out_unsafe_cp(cp)) {
+      sb_printf(out, "\\u%04x", (unsigned)cp);
+    } else {
+      sb_put(out, s + start, i - start);
+    }
+  }
+  sb_putc(out, '"');
+}
+
+/* out_json_span scans eight bytes at a time, and the last few bytes as
+ * the last eight: every piece at every offset and length, against the
+ * reference. */
+static void json_matches_the_reference(void **state) {
+  (void)state;
+  static const char *const pieces[] = {
+      "a", "abcdefgh", "0123456789ab", "\"", "\\", "\t", "\n", "\x01",
+      "\x1f", "\x7f", " ", "~", "[\"3.2\"]",
+      "\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e", /* 日本語 */
+      "\xe3\x81\x82",                         /* あ */
+      "\xef\xbc\xa1", "\xe1\x80\x80", "\xe2\x80\x94", /* Ａ, U+1000, — */
+      "\xe2\x80\xae", "\xe2\x81\xa6",         /* bidirectional */
+      "\xc2\x85", "\xc2\xa0", "\xc3\xa9", "\xf0\x9f\x98\x80",
+      "\xff", "\x80", "\xe3", "\xe3\x81", "\xe3\x81\xff",
+      "\xed\xa0\x80", "\xe0\x80\x80", "\xc0\xaf"};
+  srand(11);
+  for (int it = 0; it < 40000; it++) {
+    char s[256];
+    size_t n = 0;
+    for (int p = rand() % 9; p > 0; p--) {
+      const char *x = pieces[(size_t)rand() % POL_COUNTOF(pieces)];
+      memcpy(s + n, x, strlen(x));
+      n += strlen(x);
+    }
+    sbuf a, b;
+    sb_init(&a, NULL);
+    sb_init(&b, NULL);
+    out_json_span(&a, s, n);
+    json_reference(&b, s, n);
+    if (a.len != b.len || memcmp(a.p, b.p, a.len))
+      fail_msg("case %d: \"%.*s\": %.*s, not %.*s", it, (int)n, s,
+               (int)a.len, a.p, (int)b.len, b.p);
+    sb_free(&a);
+    sb_free(&b);
+  }
+  sbuf e;
+  sb_init(&e, NULL);
+  out_json_span(&e, NULL, 0); /* nothing at all */
+  out_json_plain(&e, "PASS", 4);
+  assert_string_equal(e.p, "\"\"\"PASS\"");
+  sb_free(&e);
+}
+
 /* Every code point of the Basic Multilingual Plane is as wide in a
  * report as utf8_cp_width says (out.c takes kana and kanji by itself). */
 static void widths_agree_with_utf8_cp_width(void **state) {
@@ -154,6 +229,7 @@ int main(int argc, char **argv) {
       cmocka_unit_test(cut_and_pad_by_columns),
       cmocka_unit_test(unsafe_text_is_replaced),
       cmocka_unit_test(runs_match_the_reference),
+      cmocka_unit_test(json_matches_the_reference),
       cmocka_unit_test(widths_agree_with_utf8_cp_width),
   };
   return RUN_TESTS("out", tests, argc, argv);

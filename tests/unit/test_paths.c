@@ -1,0 +1,159 @@
+/*
+ * test_paths.c: naming a report's facts with the containers remembered
+ * (report_resolve_memo, lib/report_path.c) gives what naming each fact
+ * on its own gives (report_resolve): the same path text, $evidence
+ * citation, withheld and assumed marks, for facts read in nested maps
+ * and lists, under keys that need quoting or are reserved words, by
+ * size(), has() and missing ones, with citations at several levels; and
+ * when more containers are read than the memo holds.
+ */
+#include "harness.h"
+
+#include <stdlib.h>
+
+#include "env_fixture.h"
+#include "handles.h"
+#include "report.h"
+
+static const char POLICY[] =
+    "policy \"paths\" { title \"t\" version \"1\" }\n"
+    "must a \"a\": backup.enabled && backup.generations >= 7\n"
+    "must b \"b\": \"JP\" in data.location.countries\n"
+    "must c \"c\": checksheet.items[\"3.2\"].answer == \"x\"\n"
+    "must d \"d\": checksheet.items[\"3.2\"].note == \"n\"\n"
+    "must e \"e\": size(subprocessors) > 2 && "
+    "subprocessors.all(s, s.jurisdiction == \"JP\")\n"
+    "must f \"f\": size(subprocessors) > 1 && "
+    "subprocessors[1].jurisdiction == \"JP\"\n"
+    "must g \"g\": has(company.ceo) || company[\"in\"] == 1\n"
+    "must h \"h\": encryption.at_rest.enabled\n"
+    "must i \"i\": withheld_part.secret.value == 1\n"
+    "must j \"j\": big.all(x, x.v == 1)\n"
+    "must k \"k\": size(checksheet.items) > 1 && "
+    "checksheet.items[\"a b\"].answer == \"y\"\n"
+    "must l \"l\": assumed_part.flag\n"
+    "must m \"m\": withheld_part.secret == 1\n"
+    "must n \"n\": backup.frequency == \"daily\"\n";
+
+/* The facts: [nbig] items in big, each a container of its own. */
+static char *facts_json(int nbig) {
+  static const char head[] =
+      "{\"backup\": {\"enabled\": true, \"generations\": 9},"
+      " \"data\": {\"location\": {\"countries\": [\"US\", \"JP\"]}},"
+      " \"checksheet\": {\"items\": {\"3.2\": {\"answer\": \"x\","
+      " \"note\": \"n\"}, \"a b\": {\"answer\": \"y\"}}},"
+      " \"subprocessors\": [{\"jurisdiction\": \"JP\"},"
+      " {\"jurisdiction\": \"JP\"}, {\"jurisdiction\": \"US\"}],"
+      " \"company\": {\"in\": 1},"
+      " \"withheld_part\": {},"
+      " \"$withheld\": [\"withheld_part.secret\"],"
+      " \"$evidence\": {\"backup\": \"b\", \"backup.enabled\": \"be\","
+      " \"data.location.countries\": \"dlc\","
+      " \"checksheet.items\": \"ci\","
+      " \"checksheet.items[\\\"3.2\\\"].note\": \"note\","
+      " \"subprocessors\": \"sp\", \"subprocessors[1]\": \"sp1\","
+      " \"company\": \"co\", \"withheld_part\": \"wp\","
+      " \"big\": \"bg\"},"
+      " \"big\": [";
+  size_t cap = sizeof head + (size_t)nbig * 16 + 64;
+  char *s = malloc(cap);
+  assert_non_null(s);
+  size_t n = (size_t)snprintf(s, cap, "%s", head);
+  for (int i = 0; i < nbig; i++)
+    n += (size_t)snprintf(s + n, cap - n, "%s{\"v\": 1}", i ? "," : "");
+  snprintf(s + n, cap - n, "]}");
+  return s;
+}
+
+/* Each fact of vendor 0 of [rep], unresolved, named both ways. */
+static int compare_all(pol_report *rep) {
+  report *r = &rep->r;
+  const vendor_result *vr = &r->vendors[0];
+  path_memo *m = malloc(sizeof *m);
+  assert_non_null(m);
+  report_memo_init(m, vr);
+  int n = 0;
+  for (uint32_t i = 0; i < r->pol->nrules; i++)
+    for (int missing = 0; missing < 2; missing++) {
+      uint32_t nf;
+      fact_ref *f = report_refs(r, vr, i, missing, &nf);
+      for (uint32_t k = 0; k < nf; k++, n++) {
+        fact_ref a = f[k], b = f[k];
+        a.resolved = b.resolved = false;
+        assert_true(report_resolve(r, vr, &a));
+        assert_true(report_resolve_memo(r, vr, &b, m));
+        assert_string_equal(a.path, b.path);
+        assert_true(a.evidence == b.evidence);
+        if (a.evidence)
+          assert_int_equal(a.ev_len, b.ev_len);
+        assert_int_equal(a.ev_off, b.ev_off);
+        assert_int_equal(a.withheld, b.withheld);
+        assert_int_equal(a.assumed, b.assumed);
+      }
+    }
+  free(m);
+  return n;
+}
+
+/* POLICY, then a rule reading big[i] for each i below [nbig]: a fact in
+ * a container of its own each. */
+static char *policy_text(int nbig) {
+  size_t cap = sizeof POLICY + (size_t)nbig * 48;
+  char *s = malloc(cap);
+  assert_non_null(s);
+  size_t n = (size_t)snprintf(s, cap, "%s", POLICY);
+  for (int i = 0; i < nbig; i++)
+    n += (size_t)snprintf(s + n, cap - n,
+                          "must big%d \"b\": big[%d].v == 1\n", i, i);
+  return s;
+}
+
+static int check_and_compare(env_fixture *fx, int nbig, bool assume) {
+  pol_policy *pol = NULL;
+  pol_facts *facts = NULL;
+  pol_report *rep = NULL;
+  char *json = facts_json(nbig), *src = policy_text(nbig);
+  assert_pol_ok(fx, pol_policy_compile(fx->env, src, strlen(src),
+                                       "paths.pol", &pol));
+  assert_pol_ok(fx, pol_facts_new(fx->env, &facts));
+  assert_int_equal(pol_facts_load_json(facts, json, strlen(json), "v.json"),
+                   POL_OK);
+  if (assume)
+    assert_int_equal(pol_facts_assume(facts, "assumed_part.flag=true"),
+                     POL_OK);
+  assert_pol_ok(fx, pol_report_new(pol, POL_UNKNOWN_FAIL, &rep));
+  assert_pol_ok(fx, pol_check(fx->ctx, rep, facts, "v.json"));
+  int n = compare_all(rep);
+  pol_report_free(rep);
+  pol_facts_free(facts);
+  pol_policy_free(pol);
+  free(json);
+  free(src);
+  return n;
+}
+
+static void memo_names_facts_as_alone(void **state) {
+  int n = check_and_compare(*state, 3, false);
+  assert_true(n >= 20); /* the policy read them: the test tests */
+}
+
+static void memo_with_assumptions(void **state) {
+  check_and_compare(*state, 3, true);
+}
+
+/* More containers than the memo's slots: the rest are named alone. */
+static void memo_full(void **state) {
+  int n = check_and_compare(*state, PATH_MEMO_SLOTS + 40, false);
+  assert_true(n >= PATH_MEMO_SLOTS + 40);
+}
+
+int main(int argc, char **argv) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test_setup_teardown(memo_names_facts_as_alone, env_setup,
+                                      env_teardown),
+      cmocka_unit_test_setup_teardown(memo_with_assumptions, env_setup,
+                                      env_teardown),
+      cmocka_unit_test_setup_teardown(memo_full, env_setup, env_teardown),
+  };
+  return RUN_TESTS("paths", tests, argc, argv);
+}
