@@ -1597,6 +1597,67 @@ static bool copy_sources(compiler *c) {
 
 const program *cg_program(const compiler *c) { return c->p; }
 
+/* ==== superinstructions ================================================== */
+
+/* THE peephole step: the one place superinstructions are made. It
+ * copies the finished code to p->xcode and gives the first word of each
+ * pair listed in FUSED_OPCODES (opcodes.h) the fused opcode; the second
+ * word stays, and the VM steps over it. Pairs are taken left to right
+ * and never overlap, so every second word is still its own opcode; a
+ * jump into one runs it alone, as before; and every loop's back edge
+ * becomes LOOP. The pairs are the commonest ones in the profile of
+ * `bench prof eval` (docs/performance.md). */
+static const struct {
+  uint8_t first, second, fused;
+} fusions[] = {
+#define X(name, a, b, doc) {OP_##a, OP_##b, OP_##name},
+    FUSED_OPCODES(X)
+#undef X
+};
+
+static uint32_t fused_op(uint32_t first, uint32_t second) {
+  for (size_t i = 0; i < sizeof fusions / sizeof fusions[0]; i++)
+    if (fusions[i].first == first && fusions[i].second == second &&
+        fusions[i].fused != OP_LOOP) /* a jump's target, not its next */
+      return fusions[i].fused;
+  return OP__XCOUNT;
+}
+
+/* A loop's back edge: a JMP back to an ITER_NEXT (every macro's loop;
+ * the verifier lets only JMP go backwards) becomes LOOP. */
+static bool loop_edge(const program *p, uint32_t pc) {
+  uint32_t w = p->code[pc];
+  int64_t to = (int64_t)pc + 1 + INS_SJ(w);
+  return INS_OP(w) == OP_JMP && INS_SJ(w) < 0 && to >= 0 &&
+         to < p->ncode && INS_OP(p->code[to]) == OP_ITER_NEXT;
+}
+
+/* The words of the instruction at [pc] (an AX takes two). */
+static uint32_t ins_words(const program *p, uint32_t pc) {
+  return op_info[INS_OP(p->code[pc])].fmt == FMT_AX ? 2 : 1;
+}
+
+void program_fuse(program *p) {
+  uint32_t *x = p->ncode ? mem_alloc(&p->a.m, p->ncode * sizeof *x) : NULL;
+  if (!x)
+    return;
+  memcpy(x, p->code, p->ncode * sizeof *x);
+  for (uint32_t pc = 0; pc < p->ncode;) {
+    uint32_t next = pc + ins_words(p, pc);
+    if (loop_edge(p, pc))
+      x[pc] = (x[pc] & ~0xffu) | OP_LOOP;
+    if (next >= p->ncode)
+      break;
+    uint32_t f = fused_op(INS_OP(p->code[pc]), INS_OP(p->code[next]));
+    if (f != OP__XCOUNT) {
+      x[pc] = (x[pc] & ~0xffu) | f;
+      next += ins_words(p, next); /* the pair's second: not a first */
+    }
+    pc = next;
+  }
+  p->xcode = x;
+}
+
 program *cg_finish(compiler *c) {
   program *p = c->p;
   mem m = p->a.m;
@@ -1611,6 +1672,8 @@ program *cg_finish(compiler *c) {
   if (!ok) {
     program_free(p);
     p = NULL;
+  } else {
+    program_fuse(p);
   }
   mem_free(&m, c->srcs);
   mem_free(&m, c->expanding);
@@ -1640,6 +1703,7 @@ void program_free(program *p) {
     return;
   mem m = p->a.m;
   mem_free(&m, p->code);
+  mem_free(&m, p->xcode);
   mem_free(&m, p->locs);
   mem_free(&m, p->consts);
   mem_free(&m, p->fns);

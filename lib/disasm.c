@@ -4,8 +4,12 @@
  *     0003  2:5   SELECT      1   ; "generations"
  *
  * (index, source line:col, opcode, operands, and a comment with the
- * constant, function or jump target). Used by tests of the compiler and
- * by `policyc eval --list`.
+ * constant, function or jump target). The first instruction of a pair
+ * the VM runs as one superinstruction (opcodes.h) ends in its name:
+ *
+ *     0000  8:12  LOADVAR     0   ; "backup"  [LOADVAR_SELECT]
+ *
+ * Used by tests of the compiler and by `policyc eval --list`.
  */
 #include "opcodes.h"
 #include "program.h"
@@ -51,6 +55,12 @@ static void operands(const program *p, uint32_t pc, sbuf *b) {
   }
 }
 
+static const char *const fused_names[] = {
+#define X(name, first, second, doc) #name,
+    FUSED_OPCODES(X)
+#undef X
+};
+
 void program_disasm(const program *p, sbuf *b) {
   for (uint32_t pc = 0; pc < p->ncode; pc++) {
     opcode op = INS_OP(p->code[pc]);
@@ -58,6 +68,9 @@ void program_disasm(const program *p, sbuf *b) {
               op < OP__COUNT ? info[op].name : "?");
     if (op < OP__COUNT)
       operands(p, pc, b);
+    opcode x = p->xcode ? INS_OP(p->xcode[pc]) : op;
+    if (x >= OP__COUNT && x < OP__XCOUNT)
+      sb_printf(b, "\t[%s]", fused_names[x - OP__COUNT]);
     sb_putc(b, '\n');
     if (op < OP__COUNT && info[op].fmt == FMT_AX)
       pc++;

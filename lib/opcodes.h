@@ -85,11 +85,42 @@
                       "optional, empty when absent (read, not noted then)") \
   X(HASVAR, A, 0, 1, "push has(K[A]): whether the fact set binds K[A]")
 
+/*
+ * Superinstructions: a pair of instructions done by one dispatch. They
+ * exist only in a program's executed copy of its code (program.xcode,
+ * made by program_fuse() in compile.c): the first word of the pair gets
+ * the fused opcode and keeps its operand, the second word stays as it
+ * was, and the fused instruction reads the second word's operand, does
+ * both, and steps over it. So the code keeps its length, every jump
+ * target and location stays, a jump to the second word still finds it
+ * whole, and the step budget (cost.h) counts the same. The saved format,
+ * the verifier and the ISA fingerprint know only OPCODES above: a saved
+ * policy holds no superinstruction, and a loaded one is fused again.
+ *
+ * Columns: name, the first and the second opcode, one line of semantics
+ * (A: the first word's operand, A2: the second's). One is no pair of
+ * neighbours: LOOP is a JMP fused with the ITER_NEXT it jumps back to.
+ */
+#define FUSED_OPCODES(X)                                                    \
+  X(CONST_EQ, CONST, EQ, "x := pop; push x == K[A]")                         \
+  X(CONST_NE, CONST, NE, "x := pop; push x != K[A]")                         \
+  X(LOADLOCAL2, LOADLOCAL, LOADLOCAL, "push L[A]; push L[A2]")               \
+  X(LOADVAR_SELECT, LOADVAR, SELECT, "push the variable K[A], then .K[A2]")  \
+  X(LOADLOCAL_SELECT, LOADLOCAL, SELECT, "push L[A].K[A2]")                 \
+  X(INDEX_SELECT, INDEX, SELECT, "i := pop; x := pop; push x[i].K[A2]")   \
+  X(LOOP, JMP, ITER_NEXT, "a backward JMP whose target is an ITER_NEXT (a "  \
+                          "macro's loop): the jump, then that ITER_NEXT")
+
 typedef enum {
 #define X(name, fmt, in, out, doc) OP_##name,
   OPCODES(X)
 #undef X
-  OP__COUNT
+  OP__COUNT, /* the instruction set: what a saved policy may hold */
+  OP__FUSED_BEFORE = OP__COUNT - 1, /* so the first fused is OP__COUNT */
+#define X(name, first, second, doc) OP_##name,
+  FUSED_OPCODES(X)
+#undef X
+  OP__XCOUNT /* and the superinstructions, only ever in program.xcode */
 } opcode;
 
 /* Operand formats: N none, A unsigned 24, sJ signed 24, BC 12+12, AX A

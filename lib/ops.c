@@ -242,14 +242,32 @@ static val in_deep(arena *a, val x, const list *l) {
  * is compared byte by byte). A scalar compares in constant time with any
  * item, so the loop runs unmetered and is charged once, after. A map
  * finds x by its hash, at no charge. */
+/* val_equal of the string [s] and [y]: a string equals only a string
+ * of the same bytes; unequal cached hashes (0: none yet) settle it
+ * without reading them. */
+static inline bool same_str(const str *s, val y) {
+  if (y.kind != V_STRING)
+    return false;
+  const str *t = y.as.s;
+  if (s == t)
+    return true;
+  if (s->len != t->len || (s->hash && t->hash && s->hash != t->hash))
+    return false;
+  return memcmp(s->data, t->data, s->len) == 0;
+}
+
 val ops_in(arena *a, val x, val y) {
   if (y.kind == V_LIST && (x.kind == V_LIST || x.kind == V_MAP))
     return in_deep(a, x, y.as.l);
   if (y.kind == V_LIST) {
     const list *l = y.as.l;
     uint32_t i = 0;
-    while (i < l->n && !val_equal(x, l->items[i]))
-      i++;
+    if (x.kind == V_STRING) /* the common case, without val_equal */
+      while (i < l->n && !same_str(x.as.s, l->items[i]))
+        i++;
+    else
+      while (i < l->n && !val_equal(x, l->items[i]))
+        i++;
     uint64_t per = 1;
     if (x.kind == V_STRING || x.kind == V_BYTES)
       per += cost_bytes(x.as.s->len);

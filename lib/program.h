@@ -28,6 +28,9 @@ typedef struct source {
 
 typedef struct program {
   uint32_t *code;          /* heap, like every array here: from a.m */
+  uint32_t *xcode;         /* code with superinstructions (opcodes.h,
+                              program_fuse): what the VM runs; NULL: it
+                              runs code */
   loc *locs;               /* one per code word */
   uint32_t ncode;
   val *consts;             /* values live in a */
@@ -46,6 +49,10 @@ typedef struct program {
 } program;
 
 POL_INTERNAL void program_free(program *p);
+/* Make p->xcode: p->code with superinstructions (compile.c). Called on a
+ * finished program, compiled or loaded and verified; p->code must not
+ * change after it. Out of memory leaves xcode NULL (slower, the same). */
+POL_INTERNAL void program_fuse(program *p);
 /* A listing of the code, one instruction per line, for tests and
  * `policyc compile --list`. */
 POL_INTERNAL void program_disasm(const program *p, sbuf *out);

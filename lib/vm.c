@@ -30,6 +30,15 @@
 #include "ops.h"
 #include "regex.h"
 
+/* For the few helpers of the hot instructions that are used by several
+ * of them (superinstructions too): a call returning a val costs more
+ * than the helper. */
+#if defined(__GNUC__)
+#define VM_INLINE inline __attribute__((always_inline))
+#else
+#define VM_INLINE inline
+#endif
+
 void vm_init(vm *v, uint64_t max_steps, size_t max_memory, const mem *m) {
   memset(v, 0, sizeof *v);
   arena_init(&v->a, max_memory, m);
@@ -42,6 +51,7 @@ void vm_free(vm *v) {
   mem_free(&v->a.m, v->trace);
   mem_free(&v->a.m, v->stack);
   mem_free(&v->a.m, v->locals);
+  mem_free(&v->a.m, v->hints);
   arena_free(&v->a);
   memset(v, 0, sizeof *v);
 }
@@ -60,6 +70,20 @@ static POL_NOINLINE bool grow(const mem *m, val **p, size_t *cap,
  * it, and it almost always passes. */
 static inline bool reserve(const mem *m, val **p, size_t *cap, size_t need) {
   return need <= *cap || grow(m, p, cap, need);
+}
+
+/* Room for a hint per code word of a program of [ncode] words; new
+ * hints are zero (any value is safe, but valgrind wants them set). */
+static bool reserve_hints(vm *v, uint32_t ncode) {
+  if (ncode <= v->hints_cap)
+    return true;
+  uint32_t *h = mem_realloc(&v->a.m, v->hints, ncode * sizeof *h);
+  if (!h)
+    return false;
+  memset(h + v->hints_cap, 0, (ncode - v->hints_cap) * sizeof *h);
+  v->hints = h;
+  v->hints_cap = ncode;
+  return true;
 }
 
 /* ==== slow paths ========================================================= */
@@ -230,6 +254,59 @@ static val deeper(vm *v, val x, val key, bool konst) {
 
 static val str_val(const str *s) { return val_from_str(V_STRING, (str *)s); }
 
+/* Whether the [n] bytes at [a] and [b] are equal: the short keys of a
+ * fact map compared with two word loads instead of a call of memcmp. */
+static inline bool same_bytes(const char *a, const char *b, size_t n) {
+  if (n >= 8 && n <= 16) { /* the first 8 bytes and the last 8 */
+    uint64_t x0, y0, x1, y1;
+    memcpy(&x0, a, 8), memcpy(&y0, b, 8);
+    memcpy(&x1, a + n - 8, 8), memcpy(&y1, b + n - 8, 8);
+    return x0 == y0 && x1 == y1;
+  }
+  if (n >= 4 && n < 8) { /* the first 4 and the last 4 */
+    uint32_t x0, y0, x1, y1;
+    memcpy(&x0, a, 4), memcpy(&y0, b, 4);
+    memcpy(&x1, a + n - 4, 4), memcpy(&y1, b + n - 4, 4);
+    return x0 == y0 && x1 == y1;
+  }
+  if (n < 4) /* data[n] is a NUL (value.h): compare 3 bytes at most */
+    return a[0] == b[0] && (n < 2 || a[1] == b[1]) && (n < 3 || a[2] == b[2]);
+  return memcmp(a, b, n) == 0;
+}
+
+/* Whether entry [i] of [m] has the string key [s] (itself, when [s]
+ * came from m's keys: m[k] in a loop over m). */
+static inline bool key_at(const map *m, uint32_t i, const str *s) {
+  const val *k = &m->keys[i];
+  const str *t = k->as.s;
+  return k->kind == V_STRING &&
+         (t == s || (t->hash == s->hash && t->len == s->len &&
+                     same_bytes(t->data, s->data, s->len)));
+}
+
+/* The value of the string key [s] in [m], or NULL: map_get_str, but
+ * first the entry *[hint] names, where the same instruction found its
+ * key last time, then the one after it (m[k] in a loop over the keys of
+ * m). Fact maps of one shape (the items of a list, the same section of
+ * every vendor) keep their keys at the same places, so a selection
+ * mostly checks one key instead of scanning or probing. The entry found
+ * is the same either way (keys are unique); a hint is only ever a
+ * guess, checked here, so a stale one is harmless. */
+static VM_INLINE const val *hinted(const map *m, const str *s,
+                                   uint32_t *hint) {
+  uint32_t i = *hint;
+  if (likely(i < m->n) && likely(key_at(m, i, s)))
+    return &m->vals[i];
+  if (++i < m->n && key_at(m, i, s)) {
+    *hint = i;
+    return &m->vals[i];
+  }
+  const val *at = map_get_str(m, s->data, s->len, s->hash);
+  if (at)
+    *hint = (uint32_t)(at - m->vals);
+  return at;
+}
+
 /* has(x) of a top-level fact: whether the fact set binds [name]. */
 static POL_NOINLINE val hasvar(vm *v, const map *vars, const str *name) {
   const val *x = vars ? map_get_str(vars, name->data, name->len, name->hash)
@@ -251,20 +328,32 @@ static val now_val(const vm *v) {
   return val_timestamp((int64_t)ts.tv_sec, (int32_t)ts.tv_nsec);
 }
 
-static val loadvar(vm *v, const map *vars, const str *name) {
+static POL_NOINLINE val loadvar_slow(vm *v, const map *vars,
+                                     const str *name, uint32_t *hint) {
   /* now() compiles to $now: looked at before the facts, so that a fact
    * set cannot hold its own "$now" and move the date */
   if (unlikely(name->data[0] == '$') && name->len == 4 &&
       memcmp(name->data, "$now", 4) == 0)
     return now_val(v);
-  const val *x = vars ? map_get_str(vars, name->data, name->len, name->hash)
-                      : NULL;
+  const val *x = vars ? hinted(vars, name, hint) : NULL;
   if (likely(x != NULL)) {
     if (unlikely(v->tracing))
       note_read(v, vars, V_MAP, (uint32_t)(x - vars->vals));
     return *x;
   }
   return missing(v, vars ? vars : NULL, str_val(name), true);
+}
+
+/* A variable: in the common case (a fact whose hint is right, a name
+ * of at most 16 bytes, a run that does not trace) without saving
+ * registers or calling anything; else loadvar_slow. */
+static val loadvar(vm *v, const map *vars, const str *name,
+                   uint32_t *hint) {
+  uint32_t i = *hint;
+  if (likely(vars != NULL && !v->tracing && name->data[0] != '$' &&
+             name->len <= 16 && i < vars->n && key_at(vars, i, name)))
+    return vars->vals[i];
+  return loadvar_slow(v, vars, name, hint);
 }
 
 /* == of two strings (by their cached hashes first) or two ints, the
@@ -276,7 +365,7 @@ static val loadvar(vm *v, const map *vars, const str *name) {
  * is hashed here, or in binop() when neither has a hash (both 0), so
  * that a mismatch stays as free as cached hashes make it. (The order of
  * these tests is the one that costs the VM least, measured.) */
-static inline int quick_eq(val x, val y) {
+static VM_INLINE int quick_eq(val x, val y) {
   if (x.kind == V_STRING && y.kind == V_STRING) {
     const str *s = x.as.s, *t = y.as.s;
     if (s == t || s->len != t->len)
@@ -287,9 +376,7 @@ static inline int quick_eq(val x, val y) {
       return 0;
     if (!cheap)
       return -1;
-    /* data[len] is a NUL, so data[0] exists even when len is 0 */
-    return s->data[0] == t->data[0] &&
-           memcmp(s->data, t->data, s->len) == 0;
+    return same_bytes(s->data, t->data, s->len);
   }
   if (x.kind == V_INT && y.kind == V_INT)
     return x.as.i == y.as.i;
@@ -445,10 +532,11 @@ static val opt_access(vm *v, val x, val key, const str *field) {
 
 /* x.f: on a map a lookup by the field's cached hash; on a missing fact
  * the error goes deeper; on an optional the chain stays optional. */
-static val select_(vm *v, val x, const str *f) {
+static VM_INLINE val select_(vm *v, val x, const str *f,
+                              uint32_t *hint) {
   if (likely(x.kind == V_MAP)) {
     const map *m = x.as.m;
-    const val *at = map_get_str(m, f->data, f->len, f->hash);
+    const val *at = hinted(m, f, hint);
     if (likely(at != NULL)) {
       read_entry(v, m, at);
       return *at;
@@ -515,7 +603,7 @@ static POL_NOINLINE val index_unhashed(vm *v, const map *m, val key) {
 }
 
 /* x[i]; on an optional x the result stays optional, as with x[?i]. */
-static val index_(vm *v, val x, val i) {
+static POL_NOINLINE val index_(vm *v, val x, val i, uint32_t *hint) {
   if (x.kind == V_OPTIONAL)
     return opt_access(v, x, i, NULL);
   if (x.kind == V_ERROR)
@@ -524,10 +612,8 @@ static val index_(vm *v, val x, val i) {
     return i;
   uint32_t pos;
   if (x.kind == V_MAP && key_kind(i)) { /* string keys by their hash */
-    const val *at = i.kind == V_STRING
-                        ? map_get_str(x.as.m, i.as.s->data, i.as.s->len,
-                                      i.as.s->hash)
-                        : map_get(x.as.m, i);
+    const val *at = i.kind == V_STRING ? hinted(x.as.m, i.as.s, hint)
+                                       : map_get(x.as.m, i);
     if (at) {
       read_entry(v, x.as.m, at);
       return *at;
@@ -541,6 +627,18 @@ static val index_(vm *v, val x, val i) {
     return x.as.l->items[pos];
   }
   return ops_index(&v->a, x, i);
+}
+
+/* index_, with its common case inline: a string key found in a map. */
+static VM_INLINE val index_fast(vm *v, val x, val i, uint32_t *hint) {
+  if (likely(x.kind == V_MAP && i.kind == V_STRING)) {
+    const val *at = hinted(x.as.m, i.as.s, hint);
+    if (likely(at != NULL)) {
+      read_entry(v, x.as.m, at);
+      return *at;
+    }
+  }
+  return index_(v, x, i, hint);
 }
 
 /* ==== comprehensions ===================================================== */
@@ -725,15 +823,29 @@ static inline val back_edge(vm *v, uint32_t body) {
     }                                                                       \
   } while (0)
 
+/* == and != (ne): strings and ints compared here, the rest by binop. */
+static VM_INLINE val equality(vm *v, val x, val y, bool ne) {
+  int eq = quick_eq(x, y);
+  if (likely(eq >= 0))
+    return val_bool(eq != ne);
+  TRACED(use_value(v, x, TR_WHOLE); use_value(v, y, TR_WHOLE));
+  return binop(&v->a, ne ? OP_NE : OP_EQ, x, y);
+}
+
 static val run(vm *v, const program *p, uint32_t pc, const map *vars) {
-  const uint32_t *code = p->code;
+  const uint32_t *code = p->xcode ? p->xcode : p->code;
   arena *a = &v->a;
   val *sp = v->stack, *L = v->locals;
-  uint32_t w;
+  uint32_t *H = v->hints, w;
+  val rhs; /* the right operand of == and != (their cases share code
+              with superinstructions: the labels in them) */
 #if defined(__GNUC__)
   static const void *const jump[] = {
 #define X(name, fmt, in, out, doc) &&L_##name,
       OPCODES(X)
+#undef X
+#define X(name, first, second, doc) &&L_##name,
+      FUSED_OPCODES(X)
 #undef X
   };
 #endif
@@ -745,21 +857,29 @@ static val run(vm *v, const program *p, uint32_t pc, const map *vars) {
       vmcase(TRUE) { PUSH(val_bool(true)); vmbreak; }
       vmcase(FALSE) { PUSH(val_bool(false)); vmbreak; }
       vmcase(LOADVAR) {
-        PUSH(loadvar(v, vars, K(INS_A(w)).as.s));
+        PUSH(loadvar(v, vars, K(INS_A(w)).as.s, &H[pc - 1]));
         SETTOP(TOP());
         vmbreak;
       }
       vmcase(LOADLOCAL) { PUSH(L[INS_A(w)]); vmbreak; }
       vmcase(STORELOCAL) { L[INS_A(w)] = POP(); vmbreak; }
       vmcase(POP) { sp--; vmbreak; }
-      vmcase(SELECT) { SETTOP(select_(v, TOP(), K(INS_A(w)).as.s)); vmbreak; }
+      vmcase(SELECT) {
+      select: /* the second half of LOADVAR_SELECT, LOADLOCAL_SELECT */
+        SETTOP(select_(v, TOP(), K(INS_A(w)).as.s, &H[pc - 1]));
+        vmbreak;
+      }
       vmcase(OPTSELECT) {
         SETTOP(opt_access(v, TOP(), val_null(), K(INS_A(w)).as.s));
         vmbreak;
       }
       vmcase(HAS) { SETTOP(has(v, TOP(), K(INS_A(w)).as.s)); vmbreak; }
       vmcase(HASVAR) { PUSH(hasvar(v, vars, K(INS_A(w)).as.s)); vmbreak; }
-      vmcase(INDEX) { val i = POP(); SETTOP(index_(v, TOP(), i)); vmbreak; }
+      vmcase(INDEX) {
+        val i = POP();
+        SETTOP(index_fast(v, TOP(), i, &H[pc - 1]));
+        vmbreak;
+      }
       vmcase(OPTINDEX) {
         val i = POP();
         SETTOP(opt_access(v, TOP(), i, NULL));
@@ -792,25 +912,15 @@ static val run(vm *v, const program *p, uint32_t pc, const map *vars) {
       vmcase(DIV) { val y = POP(); SETTOP(binop(a, OP_DIV, TOP(), y)); vmbreak; }
       vmcase(MOD) { val y = POP(); SETTOP(binop(a, OP_MOD, TOP(), y)); vmbreak; }
       vmcase(EQ) {
-        val y = POP();
-        int eq = quick_eq(TOP(), y);
-        if (likely(eq >= 0)) {
-          TOP() = val_bool(eq);
-          vmbreak;
-        }
-        TRACED(use_value(v, TOP(), TR_WHOLE); use_value(v, y, TR_WHOLE));
-        SETTOP(binop(a, OP_EQ, TOP(), y));
+        rhs = POP();
+      eq: /* the second half of CONST_EQ */
+        SETTOP(equality(v, TOP(), rhs, false));
         vmbreak;
       }
       vmcase(NE) {
-        val y = POP();
-        int eq = quick_eq(TOP(), y);
-        if (likely(eq >= 0)) {
-          TOP() = val_bool(!eq);
-          vmbreak;
-        }
-        TRACED(use_value(v, TOP(), TR_WHOLE); use_value(v, y, TR_WHOLE));
-        SETTOP(binop(a, OP_NE, TOP(), y));
+        rhs = POP();
+      ne:
+        SETTOP(equality(v, TOP(), rhs, true));
         vmbreak;
       }
       vmcase(LT) { val y = POP(); SETTOP(binop(a, OP_LT, TOP(), y)); vmbreak; }
@@ -891,6 +1001,7 @@ static val run(vm *v, const program *p, uint32_t pc, const map *vars) {
       vmcase(OR) { val y = POP(); SETTOP(or_(a, TOP(), y)); vmbreak; }
       vmcase(ITER_INIT) { iter_init(a, &L[INS_A(w)], POP()); vmbreak; }
       vmcase(ITER_NEXT) {
+      iter_next: /* the second half of LOOP */;
         uint32_t s = INS_A(w) & ITER_SLOT_MASK;
         if (!iter_next(v, &L[s], INS_A(w) & ITER_TWO_VARS))
           pc += 1 + code[pc];
@@ -950,6 +1061,51 @@ static val run(vm *v, const program *p, uint32_t pc, const map *vars) {
       }
       vmcase(RETURN) { return TOP(); }
       vmcase(OPTFACT) { PUSH(opt_fact(v, vars, K(INS_A(w)).as.s)); vmbreak; }
+      /* superinstructions (opcodes.h): the first word's work, then
+       * pc++ onto the second word (so that an error is located there,
+       * as without them) and its work, mostly by a jump into the second
+       * word's own case (one copy of its code keeps run() small) */
+      vmcase(CONST_EQ) {
+        rhs = K(INS_A(w));
+        pc++;
+        goto eq;
+      }
+      vmcase(CONST_NE) {
+        rhs = K(INS_A(w));
+        pc++;
+        goto ne;
+      }
+      vmcase(LOADLOCAL2) {
+        PUSH(L[INS_A(w)]);
+        PUSH(L[INS_A(code[pc++])]);
+        vmbreak;
+      }
+      vmcase(LOADVAR_SELECT) {
+        PUSH(loadvar(v, vars, K(INS_A(w)).as.s, &H[pc - 1]));
+        SETTOP(TOP());
+        w = code[pc++];
+        goto select;
+      }
+      vmcase(LOADLOCAL_SELECT) {
+        PUSH(L[INS_A(w)]);
+        w = code[pc++];
+        goto select;
+      }
+      vmcase(LOOP) { /* a JMP back to an ITER_NEXT, then that */
+        int32_t off = INS_SJ(w);
+        val stop = back_edge(v, (uint32_t)-off);
+        if (unlikely(stop.kind == V_ERROR))
+          return locate(v, p, stop, pc - 1);
+        pc = (uint32_t)((int32_t)pc + off);
+        w = code[pc++];
+        goto iter_next;
+      }
+      vmcase(INDEX_SELECT) {
+        val i = POP();
+        SETTOP(index_fast(v, TOP(), i, &H[pc - 1]));
+        w = code[pc++];
+        goto select;
+      }
     }
 
   }
@@ -987,7 +1143,9 @@ void vm_err_describe(sbuf *b, const err *e, const program *p) {
 }
 
 val vm_run(vm *v, const program *p, uint32_t entry, const map *vars) {
-  arena_reset(&v->a);
+  if (v->a.used || v->a.failed) /* else the last run made nothing: the
+                                   arena is rewound already */
+    arena_reset(&v->a);
   v->ntrace = v->trace_dropped = 0;
   v->trace_oom = false;
   if (++v->run == 0) { /* wrapped: forget every run's reads */
@@ -997,7 +1155,8 @@ val vm_run(vm *v, const program *p, uint32_t entry, const map *vars) {
   v->limit_err.loc = -1;
   cost_start(&v->a, v->max_steps);
   if (!reserve(&v->a.m, &v->stack, &v->stack_cap, p->maxstack + 1) ||
-      !reserve(&v->a.m, &v->locals, &v->locals_cap, p->nlocals + 1))
+      !reserve(&v->a.m, &v->locals, &v->locals_cap, p->nlocals + 1) ||
+      !reserve_hints(v, p->ncode))
     return val_nomem();
   val r = run(v, p, entry, vars);
   if (unlikely(shared_parts(r)) && !val_charge_whole(&v->a, r))

@@ -60,6 +60,12 @@ typedef struct vm {
   val *stack;         /* heap (a.m), grown to the program's maxstack */
   val *locals;
   size_t stack_cap, locals_cap;
+  uint32_t *hints;    /* per code word: the entry where that word's map
+                         lookup last found its key, tried first next
+                         time (vm.c, hinted()); a hint is checked, so a
+                         stale one (another program, another map) only
+                         costs the normal lookup */
+  size_t hints_cap;
   uint64_t max_steps; /* the step budget of a run (cost.h); 0: no
                          limit */
   size_t max_memory;  /* bytes of temporaries per run; 0: unlimited */

@@ -1,14 +1,17 @@
 /*
  * test_vm.c: opcode semantics through compile + vm_run: the branch and
  * short-circuit paths with errors, iteration over lists and maps, the
- * list and map builders, the step budget at its exact edge, and the
- * instruction index stamped into errors.
+ * list and map builders, the step budget at its exact edge, the
+ * instruction index stamped into errors, and superinstructions that
+ * change nothing of these.
  */
 #include "harness.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "compile.h"
+#include "opcodes.h"
 #include "parse.h"
 #include "vm.h"
 
@@ -16,14 +19,18 @@ static char out[4096];
 
 /* Evaluate [src] with a budget of [steps]; print the result
  * (or "error(...)") into out and return it. */
-static const char *run_limited(const char *src, uint64_t steps,
-                               int32_t *err_loc) {
+static const char *run_code(const char *src, uint64_t steps,
+                            int32_t *err_loc, bool fused) {
   arena tree;
   diag_list d;
   arena_init(&tree, 0, NULL);
   diag_init(&d, "t", src, strlen(src), NULL);
   ast *root = parse_expr(&tree, &d);
   program *p = root ? compile_expr(root, &d, NULL, 0) : NULL;
+  if (p && !fused) { /* run the code as compiled, without them */
+    mem_free(&p->a.m, p->xcode);
+    p->xcode = NULL;
+  }
   if (!p) {
     snprintf(out, sizeof out, "compile error: %s", d.n ? d.items[0].msg : "?");
   } else {
@@ -50,6 +57,11 @@ static const char *run_limited(const char *src, uint64_t steps,
   diag_free(&d);
   arena_free(&tree);
   return out;
+}
+
+static const char *run_limited(const char *src, uint64_t steps,
+                               int32_t *err_loc) {
+  return run_code(src, steps, err_loc, true);
 }
 
 static const char *run(const char *src) {
@@ -145,6 +157,96 @@ static void int_fast_paths_agree_with_slow_paths(void **state) {
   assert_string_equal(run("5 >= 5 && !(4 >= 5) && 2u >= 1u"), "true");
 }
 
+/* [src] gives the same result, error message, error location and step
+ * limit with superinstructions as without, at every budget up to one
+ * that suffices (the budget is charged the same way: opcodes.h). */
+static void same_without_fusion(const char *src) {
+  static char fused[sizeof out];
+  for (uint64_t steps = 1; steps <= 64; steps *= 2) {
+    int32_t loc1 = -3, loc2 = -3; /* a compile error sets neither */
+    snprintf(fused, sizeof fused, "%s", run_code(src, steps, &loc1, true));
+    run_code(src, steps, &loc2, false);
+    if (strcmp(fused, out) != 0 || loc1 != loc2)
+      fail_msg("%s at %llu steps: %s (at %d) fused, %s (at %d) not", src,
+               (unsigned long long)steps, fused, loc1, out, loc2);
+  }
+}
+
+static bool fused_seen[OP__XCOUNT];
+
+/* How many instructions of [src] run fused (each kind is marked seen). */
+static int fused_count(const char *src) {
+  arena tree;
+  diag_list d;
+  arena_init(&tree, 0, NULL);
+  diag_init(&d, "t", src, strlen(src), NULL);
+  ast *root = parse_expr(&tree, &d);
+  program *p = root ? compile_expr(root, &d, NULL, 0) : NULL;
+  int n = 0;
+  for (uint32_t pc = 0; p && p->xcode && pc < p->ncode; pc++)
+    if (INS_OP(p->xcode[pc]) >= OP__COUNT) {
+      fused_seen[INS_OP(p->xcode[pc])] = true;
+      n++;
+    }
+  program_free(p);
+  diag_free(&d);
+  arena_free(&tree);
+  return n;
+}
+
+static void superinstructions_change_nothing(void **state) {
+  (void)state;
+  /* each superinstruction, on its good and its error paths */
+  static const char *const srcs[] = {
+      "[1, 2, 3].filter(x, x == 2)",
+      "[1, 2, 3].exists(x, x != 2)",
+      "['a', 'b'].map(x, x == 'b')",
+      "[1, 'a'].map(x, x == 1)",
+      "[{'a': 1}].map(m, [m, m][0].a)",
+      "[{'a': 1}, {'b': 2}].map(m, m.a == 1)",
+      "[{'a': 1}].all(m, m.a != 2 && [m, m][1].a == 1)",
+      "cel.bind(m, {'k': {'j': 5}}, m.k.j == 5)",
+      "x.y == 1",
+      "x.y.z",
+      "[[1], [2, 3]].map(l, [l, l][1][0] == 1)",
+      "{'a': {'b': 1}, 'c': {}}.map(k, {'a': {'b': 1}, 'c': {}}[k].b)",
+      "{'a': {'b': 1}}.all(k, {'a': {'b': 1}}[k].b == 1)",
+      "[1.0, 2.0].filter(d, d == 2)",
+      "[[1], [1]].all(l, l == [1])",
+      "range.size() == 0",
+  };
+  int fused = 0;
+  for (size_t i = 0; i < sizeof srcs / sizeof srcs[0]; i++) {
+    same_without_fusion(srcs[i]);
+    fused += fused_count(srcs[i]);
+  }
+  assert_true(fused >= 10); /* the cases above do run fused, */
+  for (int op = OP__COUNT; op < OP__XCOUNT; op++) /* every kind */
+    if (!fused_seen[op])
+      fail_msg("no superinstruction %d in the cases", op);
+  assert_true(fused_count("x.y == 1") == 2); /* LOADVAR_SELECT, CONST_EQ */
+  /* and every example of the expression goldens */
+  static const char *const files[] = {"tests/golden/expr/edges.cel",
+                                      "tests/golden/expr/limits.cel",
+                                      "tests/golden/expr/oracle.cel"};
+  size_t n = 0;
+  for (size_t f = 0; f < sizeof files / sizeof files[0]; f++) {
+    FILE *in = fopen(files[f], "r");
+    assert_non_null(in);
+    char line[4096];
+    while (fgets(line, sizeof line, in)) {
+      char *mark = strstr(line, "// =>");
+      if (!mark || mark == line)
+        continue;
+      *mark = '\0';
+      same_without_fusion(line);
+      n++;
+    }
+    fclose(in);
+  }
+  assert_true(n > 50);
+}
+
 int main(int argc, char **argv) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(branch_with_error_test_yields_the_error),
@@ -155,6 +257,7 @@ int main(int argc, char **argv) {
       cmocka_unit_test(step_budget_edge),
       cmocka_unit_test(errors_carry_their_instruction),
       cmocka_unit_test(int_fast_paths_agree_with_slow_paths),
+      cmocka_unit_test(superinstructions_change_nothing),
   };
   return RUN_TESTS("vm", tests, argc, argv);
 }
