@@ -157,6 +157,28 @@ static void utf8(void **state) {
   assert_int_equal(utf8_decode(out, 4, &i), 0x1F600);
 }
 
+/* utf8_count reads 8 bytes at a time: against a byte-at-a-time count
+ * of the bytes that are not 10xxxxxx, over every length and offset of
+ * random bytes (valid or not: size() counts what the string holds). */
+static void utf8_count_by_words(void **state) {
+  (void)state;
+  unsigned char buf[64];
+  uint64_t r = 0x9e3779b97f4a7c15u;
+  for (int round = 0; round < 2000; round++) {
+    for (size_t i = 0; i < sizeof buf; i++) {
+      r = r * 6364136223846793005u + 1442695040888963407u;
+      /* continuation bytes often, so runs of them cross words */
+      buf[i] = (r >> 60) < 6 ? (unsigned char)(0x80 | ((r >> 33) & 0x3f))
+                             : (unsigned char)(r >> 40);
+    }
+    size_t from = (size_t)round % 8, n = (size_t)round % (sizeof buf - 8);
+    size_t want = 0;
+    for (size_t i = 0; i < n; i++)
+      want += (buf[from + i] & 0xc0) != 0x80;
+    assert_int_equal(utf8_count((const char *)buf + from, n), want);
+  }
+}
+
 static void deepcopy_is_independent(void **state) {
   (void)state;
   arena b;
@@ -211,6 +233,7 @@ int main(int argc, char **argv) {
       cmocka_unit_test(time_arithmetic),
       cmocka_unit_test(in_and_index),
       cmocka_unit_test(utf8),
+      cmocka_unit_test(utf8_count_by_words),
       cmocka_unit_test(deepcopy_is_independent),
       cmocka_unit_test(arena_limit),
       cmocka_unit_test(arena_reset_keeps_one_big_enough_chunk),
