@@ -111,6 +111,12 @@ static const char *const words[NWORDS][2] = {
                                 "(--unknown=ignore).",
                                 "未確認の必須要件は無視します"
                                 "（--unknown=ignore）。"},
+    [W_QUESTION_COUNT] = {"Questions: %s", "質問 %s 件"},
+    [W_NO_QUESTIONS] = {"No questions: every fact the policy needs was "
+                        "disclosed.",
+                        "質問事項はありません（方針が必要とする事実はすべて"
+                        "開示されています）。"},
+    [W_NOTE_MARK] = {"Note: ", "※ "},
 };
 
 /* 適合 (conforms), 不適合 (does not), 未確認 (not confirmed: the fact

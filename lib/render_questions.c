@@ -13,46 +13,28 @@
 #include "questions.h"
 #include "render.h"
 
-/* The words of the text, per language. */
-typedef struct words {
-  const char *document, *source, *count, *count_end, *rules, *none;
-  const char *open, *close;
-} words;
-
-static const words ja = {
-    "資料", "ファイル", "質問 ", " 件", "対象要件",
-    "質問事項はありません（方針が必要とする事実はすべて開示されています）。",
-    "（", "）"};
-static const words en = {
-    "Document", "Source", "Questions: ", "", "Requirements",
-    "No questions: every fact the policy needs was disclosed.",
-    " (", ")"};
-
-static const words *words_of(lang l) { return l == LANG_EN ? &en : &ja; }
-
 /* "■ name（service）", then the document and source lines. */
 static void heading(sbuf *out, const vendor_result *vr, lang l) {
-  const words *w = words_of(l);
   sb_puts(out, "■ ");
   out_text(out, vr->name);
   if (vr->service) {
-    sb_puts(out, w->open);
+    sb_puts(out, render_word(l, W_OPEN));
     out_text(out, vr->service);
-    sb_puts(out, w->close);
+    sb_puts(out, render_word(l, W_CLOSE));
   }
   sb_putc(out, '\n');
   sbuf t;
   sb_init(&t, &out->m);
   render_document(&t, l, vr);
   if (t.len) {
-    sb_printf(out, "  %s: ", w->document);
+    sb_printf(out, "  %s: ", render_word(l, W_DOCUMENT));
     out_text(out, t.p);
     sb_putc(out, '\n');
   }
   out->oom |= t.oom;
   sb_free(&t);
   if (vr->source) {
-    sb_printf(out, "  %s: ", w->source);
+    sb_printf(out, "  %s: ", render_word(l, W_SOURCE));
     out_text(out, vr->source);
     sb_putc(out, '\n');
   }
@@ -62,7 +44,7 @@ static void heading(sbuf *out, const vendor_result *vr, lang l) {
 static void settles(sbuf *out, const policy *p, const question *q, lang l,
                     size_t ind) {
   out_spaces(out, ind);
-  sb_printf(out, "%s:", words_of(l)->rules);
+  sb_printf(out, "%s:", render_word(l, W_SETTLES));
   for (uint32_t k = 0; k < q->nrules; k++) {
     const rule *ru = &p->rules[q->rules[k]];
     sb_printf(out, "%s[%s] ", k ? "; " : " ", questions_severity(ru->sev, l));
@@ -81,9 +63,10 @@ static void one(sbuf *out, const policy *p, const question *q, uint32_t num,
   out_para(out, q->text, ind);
   sb_putc(out, '\n');
   if (q->note) {
+    const char *mark = render_word(l, W_NOTE_MARK);
     out_spaces(out, ind);
-    sb_puts(out, l == LANG_JA ? "※ " : "Note: ");
-    out_para(out, q->note, ind + (l == LANG_JA ? 3 : 6));
+    sb_puts(out, mark);
+    out_para(out, q->note, ind + out_width(mark));
     sb_putc(out, '\n');
   }
   settles(out, p, q, l, ind);
@@ -107,14 +90,15 @@ static void questions_chunk(const renderer *w, const report *r, uint32_t j,
     arena_free(&a);
     return;
   }
-  if (ql.n)
-    sb_printf(out, "  %s%u%s\n", words_of(l)->count, ql.n,
-              words_of(l)->count_end);
+  if (ql.n) { /* "  質問 3 件" */
+    const char *f = render_word(l, W_QUESTION_COUNT), *at = strstr(f, "%s");
+    sb_printf(out, "  %.*s%u%s\n", (int)(at - f), f, ql.n, at + 2);
+  }
   sb_putc(out, '\n');
   for (uint32_t i = 0; i < ql.n; i++)
     one(out, r->pol, &ql.q[i], i + 1, l);
   if (!ql.n)
-    sb_printf(out, "%s\n", words_of(l)->none);
+    sb_printf(out, "%s\n", render_word(l, W_NO_QUESTIONS));
   arena_free(&a);
 }
 
