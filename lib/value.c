@@ -720,15 +720,14 @@ bool utf8_valid(const char *s, size_t n) {
 size_t utf8_count(const char *s, size_t n) {
   const uint64_t high = 0x8080808080808080u;
   size_t c = n, i = 0;
-#ifdef __GNUC__
   for (; n - i >= 8; i += 8) {
     uint64_t x;
     memcpy(&x, s + i, 8);
-    c -= (size_t)__builtin_popcountll(x & ~(x << 1) & high);
+    /* one bit per continuation byte, each at the bottom of its byte; the
+     * multiply sums the 8 bytes into the top one (a count of 0 to 8) */
+    uint64_t cont = (x & ~(x << 1) & high) >> 7;
+    c -= (size_t)((cont * 0x0101010101010101u) >> 56);
   }
-#else
-  (void)high;
-#endif
   for (; i < n; i++)
     c -= ((unsigned char)s[i] & 0xc0) == 0x80;
   return c;
