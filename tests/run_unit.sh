@@ -4,7 +4,10 @@
 fail=0
 for t in "$@"; do
   if [ -n "$VALGRIND" ]; then
-    valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite "$t" || fail=1
+    # POL_TEST_VALGRIND: tests whose PCRE2 JIT code memcheck misreads
+    # (test_cost.c, compile()) leave patterns to the interpreter
+    POL_TEST_VALGRIND=1 valgrind -q --error-exitcode=99 --leak-check=full \
+      --errors-for-leak-kinds=definite "$t" || fail=1
   else
     "$t" || fail=1
   fi

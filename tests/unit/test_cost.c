@@ -87,6 +87,26 @@ static int teardown(void **state) {
   return 0;
 }
 
+/* compile_expr, but with constant patterns left to PCRE2's interpreter
+ * under `make valgrind` (tests/run_unit.sh sets POL_TEST_VALGRIND): the
+ * JIT's vector search reads a subject's last bytes with the bytes after
+ * them, whose bits it then ignores, and memcheck cannot see that they
+ * are ignored (mega.matches('b') gets "conditional jump depends on
+ * uninitialised value" inside the JIT's code). The cost of a search
+ * does not depend on the JIT: the charge is the subject's length and
+ * the callouts, which both matchers make alike. */
+static program *compile(const ast *root, diag_list *d) {
+  compile_opts o = {NULL, 0, NULL, 0, NULL, false};
+  compiler *c = cg_new(&o, &d->a.m);
+  if (!c)
+    return NULL;
+  const char *vg = getenv("POL_TEST_VALGRIND");
+  if (vg && *vg)
+    cg_no_jit(c);
+  cg_entry(c, root, d);
+  return cg_finish(c);
+}
+
 /* Evaluate [src] with a budget of [budget] steps (0: none). */
 static run_result eval(const char *src, uint64_t budget) {
   run_result r;
@@ -96,7 +116,7 @@ static run_result eval(const char *src, uint64_t budget) {
   arena_init(&tree, 0, NULL);
   diag_init(&d, "t", src, strlen(src), NULL);
   ast *root = parse_expr(&tree, &d);
-  program *p = root ? compile_expr(root, &d, NULL, 0) : NULL;
+  program *p = root ? compile(root, &d) : NULL;
   if (!p)
     fail_msg("%s: %s", src, d.n ? d.items[0].msg : "does not compile");
   vm v;
