@@ -38,6 +38,7 @@ void residual_init(residual_ctx *c, uint64_t max_steps, size_t max_memory,
   arena_init(&c->trees, 0, m);
   arena_init(&c->made, 0, m);
   sb_init(&c->text, m);
+  sb_init(&c->path, m);
   diag_init(&c->d, "<residual>", "", 0, m);
 }
 
@@ -269,6 +270,7 @@ void residual_free(residual_ctx *c) {
   arena_free(&c->a);
   arena_free(&c->trees);
   sb_free(&c->text);
+  sb_free(&c->path);
   diag_free(&c->d);
 }
 

@@ -63,6 +63,8 @@ typedef struct residual_ctx {
   vm v;
   arena a;      /* trees and values of the rule at hand */
   sbuf text;
+  sbuf path;    /* residual_text.c's scratch for a decisive fact's path,
+                   kept across rules: a warm check allocates nothing */
   /* The trees of a policy's texts, lets inlined: they depend on no
    * facts, so they are made once and kept for the next vendors. */
   const policy *pol;  /* whose trees these are */

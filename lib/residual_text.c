@@ -436,14 +436,14 @@ static const char *whole(pe *e, rv w, rv q, arena *keep,
 static int finish(pe *e, rv w, rv q, arena *keep, residual *out) {
   facts f;
   memset(&f, 0, sizeof f);
+  bool when_open = w.kind != R_KNOWN;
+  if (!when_open && q.kind == R_KNOWN)
+    return POL_EINVAL; /* decided: nothing is missing */
   f.e = e;
   f.keep = keep;
-  sb_init(&f.path, &keep->m);
-  bool when_open = w.kind != R_KNOWN;
-  if (!when_open && q.kind == R_KNOWN) {
-    sb_free(&f.path);
-    return POL_EINVAL; /* decided: nothing is missing */
-  }
+  f.path = e->c->path; /* the context's buffer, handed back below */
+  f.path.len = 0;
+  f.path.oom = false;
   if (when_open) {
     out->applies_if = text(e, w.n, keep);
     decisive(&f, w.n);
@@ -457,7 +457,7 @@ static int finish(pe *e, rv w, rv q, arena *keep, residual *out) {
   out->passes = whole(e, w, q, keep, out);
   out->facts = f.v;
   out->nfacts = f.n;
-  sb_free(&f.path);
+  e->c->path = f.path;
   return e->oom ? POL_ENOMEM : POL_OK;
 }
 

@@ -672,6 +672,57 @@ static void nothing_escapes(void **state) {
   assert_true(c.calls > 1000);
 }
 
+/* docs/performance.md: once warm, checking a vendor and writing its
+ * NDJSON line (residuals and decisive facts of its UNKNOWN rule
+ * included) allocates nothing: every buffer is kept for the next. */
+static void a_warm_check_and_line_allocate_nothing(void **state) {
+  (void)state;
+  counter c = {0};
+  pol_config cfg = config_for(&c);
+  pol_env *env;
+  pol_policy *pol;
+  pol_facts *facts;
+  pol_ctx *ctx;
+  pol_report *rep;
+  pol_writer *w;
+  sink k = {"", 0};
+  assert_int_equal(pol_env_new(&cfg, &env), POL_OK);
+  assert_int_equal(pol_env_register(env, "twice", "int64(int64)",
+                                    (void (*)(void))twice),
+                   POL_OK);
+  assert_int_equal(pol_policy_compile(env, policy_src, strlen(policy_src),
+                                      "oom.pol", &pol),
+                   POL_OK);
+  assert_int_equal(pol_facts_new(env, &facts), POL_OK);
+  assert_int_equal(pol_facts_load_json(facts, facts_src, strlen(facts_src),
+                                       "acme.json"),
+                   POL_OK);
+  assert_int_equal(pol_ctx_new(env, &ctx), POL_OK);
+  assert_int_equal(pol_report_new(pol, POL_UNKNOWN_FAIL, &rep), POL_OK);
+  assert_int_equal(pol_writer_new(pol, POL_FORMAT_NDJSON, 0,
+                                  POL_UNKNOWN_FAIL, into_sink, &k, &w),
+                   POL_OK);
+  size_t warm = 0;
+  for (int i = 0; i < 6; i++) {
+    const char *text;
+    size_t len;
+    if (i == 3)
+      warm = c.calls;
+    pol_report_reset(rep);
+    assert_int_equal(pol_check(ctx, rep, facts, "acme.json"), POL_OK);
+    assert_int_equal(pol_report_chunk(rep, w, &text, &len), POL_OK);
+    assert_non_null(strstr(text, "\"passes_if\":\"missing.count > 0\""));
+  }
+  assert_int_equal(c.calls, warm);
+  pol_writer_free(w);
+  pol_report_free(rep);
+  pol_ctx_free(ctx);
+  pol_facts_free(facts);
+  pol_policy_free(pol);
+  pol_env_free(env);
+  assert_int_equal(c.live, 0);
+}
+
 /* The same workload on libc: the wrapped calls are the library's own. */
 static void default_allocator_is_libc(void **state) {
   (void)state;
@@ -748,6 +799,7 @@ int main(int argc, char **argv) {
       cmocka_unit_test(saved_buffer_is_the_allocators),
       cmocka_unit_test(default_allocator_is_libc),
       cmocka_unit_test(nothing_escapes),
+      cmocka_unit_test(a_warm_check_and_line_allocate_nothing),
       cmocka_unit_test(out_of_memory_everywhere),
       cmocka_unit_test(parser_stacks_grow_through_the_allocator),
   };
