@@ -231,6 +231,27 @@ static const char expr_src[] =
 
 static int64_t twice(int64_t x) { return 2 * x; }
 
+/* An env on [cfg] (NULL: the defaults) with `twice` registered, and
+ * policy_src compiled in it. */
+static void open_policy(const pol_config *cfg, pol_env **env,
+                        pol_policy **pol) {
+  assert_int_equal(pol_env_new(cfg, env), POL_OK);
+  assert_int_equal(pol_env_register(*env, "twice", "int64(int64)",
+                                    (void (*)(void))twice),
+                   POL_OK);
+  assert_int_equal(pol_policy_compile(*env, policy_src, strlen(policy_src),
+                                      "oom.pol", pol),
+                   POL_OK);
+}
+
+/* facts_src loaded into a new fact set of [env]. */
+static void new_acme_facts(pol_env *env, pol_facts **facts) {
+  assert_int_equal(pol_facts_new(env, facts), POL_OK);
+  assert_int_equal(pol_facts_load_json(*facts, facts_src, strlen(facts_src),
+                                       "acme.json"),
+                   POL_OK);
+}
+
 /* ==== the out-of-memory sweep ============================================ */
 
 /* The texts a run makes: the report in each format, the value of the
@@ -617,10 +638,7 @@ static void full_workload(counter *c) {
   assert_int_equal(pol_policy_compile_file(
                        env, "examples/policies/procurement.pol", &minimal),
                    POL_OK);
-  assert_int_equal(pol_facts_new(env, &facts), POL_OK);
-  assert_int_equal(pol_facts_load_json(facts, facts_src, strlen(facts_src),
-                                       "acme.json"),
-                   POL_OK);
+  new_acme_facts(env, &facts);
   assert_int_equal(pol_ctx_new(env, &ctx), POL_OK);
   assert_int_equal(pol_report_new(pol, POL_UNKNOWN_FAIL, &rep), POL_OK);
   assert_int_equal(pol_check(ctx, rep, facts, "acme.json"), POL_OK);
@@ -686,17 +704,8 @@ static void a_warm_check_and_line_allocate_nothing(void **state) {
   pol_report *rep;
   pol_writer *w;
   sink k = {"", 0};
-  assert_int_equal(pol_env_new(&cfg, &env), POL_OK);
-  assert_int_equal(pol_env_register(env, "twice", "int64(int64)",
-                                    (void (*)(void))twice),
-                   POL_OK);
-  assert_int_equal(pol_policy_compile(env, policy_src, strlen(policy_src),
-                                      "oom.pol", &pol),
-                   POL_OK);
-  assert_int_equal(pol_facts_new(env, &facts), POL_OK);
-  assert_int_equal(pol_facts_load_json(facts, facts_src, strlen(facts_src),
-                                       "acme.json"),
-                   POL_OK);
+  open_policy(&cfg, &env, &pol);
+  new_acme_facts(env, &facts);
   assert_int_equal(pol_ctx_new(env, &ctx), POL_OK);
   assert_int_equal(pol_report_new(pol, POL_UNKNOWN_FAIL, &rep), POL_OK);
   assert_int_equal(pol_writer_new(pol, POL_FORMAT_NDJSON, 0,
@@ -730,13 +739,7 @@ static void default_allocator_is_libc(void **state) {
   pol_policy *pol;
   escapes.n = 0;
   escapes.armed = true;
-  assert_int_equal(pol_env_new(NULL, &env), POL_OK);
-  assert_int_equal(pol_env_register(env, "twice", "int64(int64)",
-                                    (void (*)(void))twice),
-                   POL_OK);
-  assert_int_equal(pol_policy_compile(env, policy_src, strlen(policy_src),
-                                      "oom.pol", &pol),
-                   POL_OK);
+  open_policy(NULL, &env, &pol);
   void *saved;
   size_t len;
   assert_int_equal(pol_policy_save(pol, &saved, &len), POL_OK);
@@ -756,13 +759,7 @@ static void saved_buffer_is_the_allocators(void **state) {
   pol_config cfg = config_for(&c);
   pol_env *env;
   pol_policy *pol;
-  assert_int_equal(pol_env_new(&cfg, &env), POL_OK);
-  assert_int_equal(pol_env_register(env, "twice", "int64(int64)",
-                                    (void (*)(void))twice),
-                   POL_OK);
-  assert_int_equal(pol_policy_compile(env, policy_src, strlen(policy_src),
-                                      "oom.pol", &pol),
-                   POL_OK);
+  open_policy(&cfg, &env, &pol);
   long before = c.live;
   void *saved;
   size_t len;
