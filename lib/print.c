@@ -10,6 +10,7 @@
 #include "value.h"
 
 #include <inttypes.h>
+#include <float.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -207,12 +208,16 @@ static bool works(double d, const decimal *full, int p, decimal *y) {
 }
 
 /* The shortest correctly rounded decimal that reads back as [d] (the
- * first of 1, 2, ... 17 significant digits that does). Up to DBL_DIG (15)
- * digits success is monotonic: a decimal of at most 15 digits survives a
- * trip through a double, so if p digits read back as [d], rounding [d] to
- * q digits (p <= q <= 15) gives that same decimal. Hence a binary search
- * over 1..15 when 15 digits work, else 16, else 17, which always do.
- * printf and strtod run in the "C" locale. */
+ * first of 1, 2, ... 17 significant digits that does). For a normal
+ * double, up to DBL_DIG (15) digits a decimal survives a trip through
+ * it, so if p digits read back as [d], rounding [d] to any q digits
+ * (p <= q <= 15) gives that same decimal padded with zeros: when 15
+ * digits work they are the shortest, once round_to has trimmed their
+ * trailing zeros (the shortest has none, or one digit fewer would do).
+ * One strtod for most doubles, where a search over 1..15 took five. A
+ * subnormal holds fewer digits (5e-324 is one bit), so for one the
+ * search stays. Else 16, else 17, which always do. printf and strtod
+ * run in the "C" locale. */
 static void shortest(double d, decimal *best) {
   char sci[40];
   decimal full, y;
@@ -221,7 +226,7 @@ static void shortest(double d, decimal *best) {
   from_sci(sci, &full);
   *best = full;
   if (works(d, &full, 15, best)) {
-    int lo = 1, hi = 15; /* hi digits work; *best holds them */
+    int lo = 1, hi = fabs(d) >= DBL_MIN ? 1 : 15; /* hi digits work */
     while (lo < hi) {
       int mid = (lo + hi) / 2;
       if (works(d, &full, mid, &y)) {
