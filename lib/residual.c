@@ -822,20 +822,8 @@ static rv take_apart(pe *e, const ast *n) {
  * residual are these, and compiling each alone costs far more. */
 static int quick(const pe *e, const ast *n, val *out, int depth);
 
-/* Whether [name] is a type's name (int, map, null_type, ...): the
- * compiler gives it a value. The first letters are compared first: most
- * names are facts', and this runs for every path of every residual. */
-static bool type_name(const char *name) {
-  for (int t = 0; t < T_DYN; t++) {
-    const char *tn = val_type_name(t);
-    if (t != V_ERROR && tn[0] == name[0] && strcmp(tn, name) == 0)
-      return true;
-  }
-  return false;
-}
-
 static int quick_root(const pe *e, const ast *n, val *out) {
-  if (type_name(n->name))
+  if (val_is_type_name(n->name)) /* the compiler gives it a value */
     return -1;
   size_t len = strlen(n->name);
   const val *x = e->vars ? map_get_str(e->vars, n->name, len,

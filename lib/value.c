@@ -176,14 +176,27 @@ val val_no_overload(arena *a, const char *op, const val *args, int nargs) {
 
 /* ==== names ============================================================== */
 
+static const char *const kind_names[] = {
+    "null_type", "bool", "int", "uint", "double", "string", "bytes",
+    "list", "map", "google.protobuf.Duration",
+    "google.protobuf.Timestamp", "type", "optional_type", "error"};
+_Static_assert(POL_COUNTOF(kind_names) == V_KIND_COUNT,
+               "a name for every kind of value");
+
 const char *val_kind_name(int kind) {
-  static const char *const names[] = {
-      "null_type", "bool", "int", "uint", "double", "string", "bytes",
-      "list", "map", "google.protobuf.Duration",
-      "google.protobuf.Timestamp", "type", "optional_type", "error"};
-  if (kind >= 0 && kind < (int)POL_COUNTOF(names))
-    return names[kind];
+  if (kind >= 0 && kind < (int)POL_COUNTOF(kind_names))
+    return kind_names[kind];
   return "?";
+}
+
+bool val_is_type_name(const char *s) {
+  /* the first letters first: the residuals ask this of every path's
+   * root, and most are facts' names */
+  for (size_t t = 0; t < POL_COUNTOF(kind_names); t++)
+    if (t != V_ERROR && kind_names[t][0] == s[0] &&
+        strcmp(kind_names[t], s) == 0)
+      return true;
+  return false;
 }
 
 const char *val_type_name(int t) {

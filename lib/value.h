@@ -251,6 +251,9 @@ POL_INTERNAL const char *val_kind_name(int kind); /* "int", "list", ... */
 /* The CEL type name of a V_TYPE's aux: "int", "google.protobuf.Duration",
  * "null_type", "type", "dyn", "optional_type". */
 POL_INTERNAL const char *val_type_name(int t);
+/* Whether [s] is the name val_type_name gives a type other than error
+ * ("int", "map", "null_type", ...). */
+POL_INTERNAL bool val_is_type_name(const char *s);
 /* CEL equality; numbers compare across int/uint/double by value.
  * Never an error: values of different kinds are unequal. */
 POL_INTERNAL bool val_equal(val a, val b);

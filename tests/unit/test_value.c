@@ -157,6 +157,21 @@ static void utf8(void **state) {
   assert_int_equal(utf8_decode(out, 4, &i), 0x1F600);
 }
 
+/* The residuals ask it of every path's root: the names the compiler
+ * gives a value, but not error's, and no fact's. */
+static void type_names_known(void **state) {
+  (void)state;
+  assert_true(val_is_type_name("int"));
+  assert_true(val_is_type_name("map"));
+  assert_true(val_is_type_name("null_type"));
+  assert_true(val_is_type_name("google.protobuf.Duration"));
+  assert_false(val_is_type_name("error"));
+  assert_false(val_is_type_name("dyn"));
+  assert_false(val_is_type_name("integer"));
+  assert_false(val_is_type_name("backup"));
+  assert_false(val_is_type_name(""));
+}
+
 /* utf8_count reads 8 bytes at a time: against a byte-at-a-time count
  * of the bytes that are not 10xxxxxx, over every length and offset of
  * random bytes (valid or not: size() counts what the string holds). */
@@ -234,6 +249,7 @@ int main(int argc, char **argv) {
       cmocka_unit_test(in_and_index),
       cmocka_unit_test(utf8),
       cmocka_unit_test(utf8_count_by_words),
+      cmocka_unit_test(type_names_known),
       cmocka_unit_test(deepcopy_is_independent),
       cmocka_unit_test(arena_limit),
       cmocka_unit_test(arena_reset_keeps_one_big_enough_chunk),
