@@ -558,29 +558,6 @@ static inline void copy_bytes(char *o, const char *p, size_t n) {
   }
 }
 
-static inline bool same_bytes(const char *x, const char *y, size_t n) {
-  if (n >= 8 && n <= 16) {
-    uint64_t a, b, c, d;
-    memcpy(&a, x, 8);
-    memcpy(&b, y, 8);
-    memcpy(&c, x + n - 8, 8);
-    memcpy(&d, y + n - 8, 8);
-    return a == b && c == d;
-  }
-  if (n >= 4 && n < 8) {
-    uint32_t a, b, c, d;
-    memcpy(&a, x, 4);
-    memcpy(&b, y, 4);
-    memcpy(&c, x + n - 4, 4);
-    memcpy(&d, y + n - 4, 4);
-    return a == b && c == d;
-  }
-  if (n < 4)
-    return n == 0 || (x[0] == y[0] && x[n / 2] == y[n / 2] &&
-                      x[n - 1] == y[n - 1]);
-  return memcmp(x, y, n) == 0;
-}
-
 /* An unhashed string of [n] bytes to fill in (NULL: out of memory). */
 static inline str *new_str(arena *a, size_t n) {
   str *s = arena_alloc_fast(a, sizeof(str) + n + 1);
@@ -649,7 +626,7 @@ static bool intern_key(parser *ps, const char *s, size_t n, uint32_t h,
                        val *out) {
   str **slot = &ps->seen[h & (KEYS_SEEN - 1)];
   str *k = *slot;
-  if (!k || k->hash != h || k->len != n || !same_bytes(k->data, s, n)) {
+  if (!k || k->hash != h || k->len != n || !val_bytes_eq(k->data, s, n)) {
     if (!(k = new_str(ps->a, n)))
       return made(ps, val_nomem(), s - 1);
     copy_bytes(k->data, s, n);

@@ -281,6 +281,28 @@ static inline uint32_t str_hash(const str *s) {
 /* Map lookup by CEL key equality (a double key finds an integral int/uint
  * key). Returns NULL when absent. */
 POL_INTERNAL const val *map_get(const map *m, val key);
+/* Whether the [n] bytes at [x] and [y] are the same: keys and short
+ * strings by a few word loads (the first and last 8, or 4, bytes, which
+ * overlap), longer ones by memcmp. The VM's hinted keys and the JSON
+ * reader's shared keys compare through it. */
+static inline bool val_bytes_eq(const char *x, const char *y, size_t n) {
+  if (n >= 8 && n <= 16) {
+    uint64_t a, b, c, d;
+    memcpy(&a, x, 8), memcpy(&b, y, 8);
+    memcpy(&c, x + n - 8, 8), memcpy(&d, y + n - 8, 8);
+    return a == b && c == d;
+  }
+  if (n >= 4 && n < 8) {
+    uint32_t a, b, c, d;
+    memcpy(&a, x, 4), memcpy(&b, y, 4);
+    memcpy(&c, x + n - 4, 4), memcpy(&d, y + n - 4, 4);
+    return a == b && c == d;
+  }
+  if (n < 4) /* the first, middle and last byte: all of them */
+    return n == 0 || (x[0] == y[0] && x[n / 2] == y[n / 2] &&
+                      x[n - 1] == y[n - 1]);
+  return memcmp(x, y, n) == 0;
+}
 /* Lookup by string key with a precomputed hash (field selection), in
  * the header so that the VM's selections inline it: every key compares
  * its cached hash first, so the bytes are compared only for the key

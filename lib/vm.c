@@ -254,26 +254,6 @@ static val deeper(vm *v, val x, val key, bool konst) {
 
 static val str_val(const str *s) { return val_from_str(V_STRING, (str *)s); }
 
-/* Whether the [n] bytes at [a] and [b] are equal: the short keys of a
- * fact map compared with two word loads instead of a call of memcmp. */
-static inline bool same_bytes(const char *a, const char *b, size_t n) {
-  if (n >= 8 && n <= 16) { /* the first 8 bytes and the last 8 */
-    uint64_t x0, y0, x1, y1;
-    memcpy(&x0, a, 8), memcpy(&y0, b, 8);
-    memcpy(&x1, a + n - 8, 8), memcpy(&y1, b + n - 8, 8);
-    return x0 == y0 && x1 == y1;
-  }
-  if (n >= 4 && n < 8) { /* the first 4 and the last 4 */
-    uint32_t x0, y0, x1, y1;
-    memcpy(&x0, a, 4), memcpy(&y0, b, 4);
-    memcpy(&x1, a + n - 4, 4), memcpy(&y1, b + n - 4, 4);
-    return x0 == y0 && x1 == y1;
-  }
-  if (n < 4) /* data[n] is a NUL (value.h): compare 3 bytes at most */
-    return a[0] == b[0] && (n < 2 || a[1] == b[1]) && (n < 3 || a[2] == b[2]);
-  return memcmp(a, b, n) == 0;
-}
-
 /* Whether entry [i] of [m] has the string key [s] (itself, when [s]
  * came from m's keys: m[k] in a loop over m). */
 static inline bool key_at(const map *m, uint32_t i, const str *s) {
@@ -281,7 +261,7 @@ static inline bool key_at(const map *m, uint32_t i, const str *s) {
   const str *t = k->as.s;
   return k->kind == V_STRING &&
          (t == s || (t->hash == s->hash && t->len == s->len &&
-                     same_bytes(t->data, s->data, s->len)));
+                     val_bytes_eq(t->data, s->data, s->len)));
 }
 
 /* The value of the string key [s] in [m], or NULL: map_get_str, but
@@ -376,7 +356,7 @@ static VM_INLINE int quick_eq(val x, val y) {
       return 0;
     if (!cheap)
       return -1;
-    return same_bytes(s->data, t->data, s->len);
+    return val_bytes_eq(s->data, t->data, s->len);
   }
   if (x.kind == V_INT && y.kind == V_INT)
     return x.as.i == y.as.i;
