@@ -558,6 +558,13 @@ static void test_error_positions_unicode(void **state) {
   ERR("'😀😀' +\n\t)", "2:2: unexpected ')'");
   ERR("\"\"\"こんにちは\n世界\"\"\" )", "2:7: unexpected ')'");
   ERR("x\r\n  + )", "2:5: unexpected ')'");
+  /* tokens of 8 bytes and more on one line are counted 8 bytes at a
+   * time (lexer.l, advance): code points, not bytes, at any length */
+  ERR("'バックアップ' + )", "1:12: unexpected ')'");
+  ERR("'abcdefg' + )", "1:13: unexpected ')'");
+  ERR("'保管世代数は 7 世代以上であること' // 注記\n+ )", "2:3: unexpected ')'");
+  ERR("x          + )", "1:14: unexpected ')'");
+  ERR("abcdefghijk + )", "1:15: unexpected ')'");
 }
 
 /* ==== syntax errors ==== */
