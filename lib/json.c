@@ -1110,9 +1110,10 @@ static inline const char *number_at(parser *ps, const char *p, val *out) {
 
 /* A value at [p] that is not an array or object. */
 static inline const char *scalar_at(parser *ps, const char *p, val *out) {
+  if (*p == '"') /* the commonest: before the switch's chain of tests */
+    return string_at(ps, p, out);
   size_t left = (size_t)(ps->end - p);
   switch (*p) {
-  case '"': return string_at(ps, p, out);
   case '-': case '0': case '1': case '2': case '3': case '4': case '5':
   case '6': case '7': case '8': case '9':
     return number_at(ps, p, out);
@@ -1146,6 +1147,8 @@ static inline const char *member_at(parser *ps, const char *p) {
   }
   if (!(p = key_at(ps, p, &k)) || !push(ps, &ps->keys, k, p))
     return NULL;
+  if (likely(p < end && *p == ':')) /* compact JSON */
+    return ws(p + 1, end);
   p = ws(p, end);
   if (unlikely(p == end || *p != ':')) {
     ps->p = p;
@@ -1215,6 +1218,8 @@ static bool parse_value(parser *ps, val *out) {
       close = object ? '}' : ']';
       if (!push(ps, &ps->vals, v, p))
         return false;
+      if (likely(p < end && *p == ',')) /* compact JSON, another item */
+        break;
       p = ws(p, end);
       if (p == end || *p != close)
         break;
