@@ -407,6 +407,47 @@ static void scan_finds_every_byte(void **state) {
         }
 }
 
+/* Runs of 3-byte sequences are checked two at a time by a word test
+ * (common_3byte_pair): it must accept exactly what utf8_valid, the
+ * byte-by-byte check, accepts. Every lead byte E0..EF in either place,
+ * continuation bytes at and around the edges of their ranges (E0 needs
+ * A0..BF, ED 80..9F), after 0 to 7 plain bytes, and a third character
+ * after the pair. */
+static void utf8_pairs_agree_with_utf8_valid(void **state) {
+  (void)state;
+  static const unsigned char cont[] = {0x7F, 0x80, 0x9F, 0xA0, 0xBF, 0xC0};
+  enum { NC = sizeof cont };
+  for (unsigned lead1 = 0xE0; lead1 <= 0xEF; lead1++)
+    for (unsigned lead2 = 0xE0; lead2 <= 0xEF; lead2++)
+      for (unsigned c = 0; c < NC * NC; c++)
+        for (int pre = 0; pre < 8; pre++) {
+          char body[32];
+          size_t n = 0;
+          for (int i = 0; i < pre; i++)
+            body[n++] = 'a';
+          const unsigned char seq[] = {
+              (unsigned char)lead1, cont[c % NC], 0x81,
+              (unsigned char)lead2, 0x82, cont[c / NC],
+              0xE3, 0x81, 0x82};
+          memcpy(body + n, seq, sizeof seq);
+          n += sizeof seq;
+          char text[40];
+          text[0] = '"';
+          memcpy(text + 1, body, n);
+          text[n + 1] = '"';
+          val v;
+          json_error e;
+          bool ok = json_parse(&A, text, n + 2, &v, &e);
+          if (ok != utf8_valid(body, n))
+            fail_msg("lead %02X %02X, cont %02X %02X, after %d: parsed %d",
+                     lead1, lead2, cont[c % NC], cont[c / NC], pre, ok);
+          if (ok)
+            assert_str(v, body, n);
+          else
+            assert_true(strncmp(e.msg, "invalid UTF-8", 13) == 0);
+        }
+}
+
 /* A fact set's containers are linked to their parents as they are read
  * (json_parse_with's [facts]): the same links val_adopt makes. */
 static void compare_origins(val x, val y) {
@@ -815,6 +856,7 @@ int main(int argc, char **argv) {
       T(raw_utf8),
       T(keys_hashed_and_shared),
       T(scan_finds_every_byte),
+      T(utf8_pairs_agree_with_utf8_valid),
       T(facts_linked_as_read),
       T(structural_errors),
       T(literal_errors),
