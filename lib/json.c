@@ -71,12 +71,13 @@ typedef struct frame {
   bool object;
 } frame;
 
-/* Strings seen: short ones (up to 7 bytes, keys and values) by the
- * word of their bytes, longer keys by their hash. Powers of two. */
+/* Strings seen: short ones (up to 7 bytes, keys and values) by their
+ * first two bytes, longer keys by their hash. Powers of two. */
 enum { SHORT_SEEN = 128, KEYS_SEEN = 128 };
 
 typedef struct short_seen {
-  uint64_t word; /* the string's bytes, zero-padded (none is zero) */
+  uint64_t word; /* the string's bytes and closing quote, zero-padded */
+  uint64_t mask; /* 0xFF in each byte of word that counts */
   str *s;        /* NULL: empty slot */
 } short_seen;
 
@@ -696,6 +697,25 @@ static inline str *short_str(arena *a, int n, uint64_t word) {
   return s;
 }
 
+/* The slot of the short string whose bytes (and closing quote) [x]
+ * starts with. Only the first two bytes choose it, so that a string
+ * read before is found from the 8 bytes at its body (short_seen_at)
+ * before its length is known (a string of 0 or 1 byte is not, but is
+ * still found by short_string). */
+static inline short_seen *short_slot(parser *ps, uint64_t x) {
+  return &ps->shorts[((x & 0xFFFF) * UINT64_C(0x9E3779B97F4A7C15)) >> 57];
+}
+
+/* The string read earlier in this text whose bytes and closing quote
+ * begin the 8 bytes [x] at a string's body, or NULL: one load, one mask
+ * and one comparison read a repeated key or short value ("answer",
+ * "JP"), which was checked when it was first read. An empty slot (mask
+ * and word 0) gives its NULL. */
+static inline str *short_seen_at(parser *ps, uint64_t x) {
+  const short_seen *e = short_slot(ps, x);
+  return (x & e->mask) == e->word ? e->s : NULL;
+}
+
 /* The short string [n]/[word] at [body], a key or a value: the string
  * read for it earlier in this text, or a new one, hashed, remembered.
  * Short values are hashed too: it costs little once per distinct value,
@@ -703,13 +723,14 @@ static inline str *short_str(arena *a, int n, uint64_t word) {
  * their hashes first. */
 static inline str *short_string(parser *ps, const unsigned char *body,
                                 int n, uint64_t word) {
-  short_seen *e = &ps->shorts[(word * UINT64_C(0x9E3779B97F4A7C15)) >> 57];
-  if (likely(e->s && e->word == word))
+  short_seen *e = short_slot(ps, word);
+  uint64_t quoted = word | (uint64_t)'"' << (8 * n);
+  if (likely(e->s && e->word == quoted))
     return e->s;
   str *k = short_str(ps->a, n, word);
   if (k) {
     k->hash = hash_key(body, (size_t)n);
-    *e = (short_seen){word, k};
+    *e = (short_seen){quoted, ~UINT64_C(0) >> (8 * (7 - n)), k};
   }
   return k;
 }
@@ -723,6 +744,14 @@ static inline const char *key_at(parser *ps, const char *p, val *out) {
   const unsigned char *body = (const unsigned char *)p + 1;
 #if SCAN_WORDS
   uint64_t word;
+  if (likely((const unsigned char *)ps->end - body >= 8)) {
+    memcpy(&word, body, 8);
+    str *k = short_seen_at(ps, word);
+    if (k) {
+      *out = (val){.kind = V_STRING, .as.s = k};
+      return (const char *)body + k->len + 1;
+    }
+  }
   int n = short_plain(body, (const unsigned char *)ps->end, &word);
   if (likely(n >= 0)) {
     str *k = short_string(ps, body, n, word);
@@ -1060,6 +1089,14 @@ static inline const char *string_at(parser *ps, const char *p, val *out) {
 #if SCAN_WORDS
   const unsigned char *body = (const unsigned char *)p + 1;
   uint64_t word;
+  if (likely(ps->end - p > 8)) {
+    memcpy(&word, body, 8);
+    str *s = short_seen_at(ps, word);
+    if (s) {
+      *out = (val){.kind = V_STRING, .as.s = s};
+      return p + s->len + 2;
+    }
+  }
   int n = short_plain(body, (const unsigned char *)ps->end, &word);
   if (n >= 0) {
     str *s = short_string(ps, body, n, word);

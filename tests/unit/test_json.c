@@ -407,6 +407,60 @@ static void scan_finds_every_byte(void **state) {
         }
 }
 
+/* A short string read before in the same text is found again from the
+ * 8 bytes at its body (short_seen_at) without scanning it: it must be
+ * found only when those bytes are that string and its closing quote.
+ * Arrays and objects of strings drawn from a set of near misses
+ * (prefixes of each other, the same bytes escaped, one multi-byte
+ * character, 8 bytes and more) must read back exactly, keys and values,
+ * with the hashes of their bytes. */
+static void short_strings_found_again_exactly(void **state) {
+  (void)state;
+  static const char *const json[] = {
+      "", "a", "ab", "abc", "abcdefg", "abcdefgh", "ab\\\\", "a\\u0062",
+      "JP", "JPN", "J", "\\u004aP", "\xE2\x97\x8B", "\xE2\x97\x8B" "a",
+      "ab\xC2\xA7", "1.1", "1.10", "1.", "answer", "answers", "\\/a"};
+  static const char *const bytes[] = {
+      "", "a", "ab", "abc", "abcdefg", "abcdefgh", "ab\\", "ab",
+      "JP", "JPN", "J", "JP", "\xE2\x97\x8B", "\xE2\x97\x8B" "a",
+      "ab\xC2\xA7", "1.1", "1.10", "1.", "answer", "answers", "/a"};
+  enum { NS = sizeof json / sizeof *json };
+  uint64_t x = 12345;
+  for (int round = 0; round < 2000; round++) {
+    char text[1024];
+    int pick[24], n = 0;
+    size_t len = 0;
+    bool object = round % 2;
+    text[len++] = object ? '{' : '[';
+    for (; n < 24; n++) {
+      x = x * 6364136223846793005u + 1442695040888963407u;
+      pick[n] = (int)((x >> 33) % NS);
+      const char *sep = n == 0 ? "" : (x >> 20) % 3 ? "," : ", ";
+      len += (size_t)sprintf(text + len, "%s\"%s\"", sep, json[pick[n]]);
+      if (object)
+        len += (size_t)sprintf(text + len, ":%d", n);
+    }
+    text[len++] = object ? '}' : ']';
+    val v = parse_n(text, len);
+    if (object) { /* repeated keys merge: check each key is found */
+      for (int i = 0; i < n; i++) {
+        const char *b = bytes[pick[i]];
+        const val *got = field(v, b);
+        if (!got)
+          fail_msg("round %d: key %d '%s' missing", round, i, b);
+      }
+      for (uint32_t i = 0; i < v.as.m->n; i++) {
+        const str *k = v.as.m->keys[i].as.s;
+        assert_int_equal(k->hash, val_hash_bytes(k->data, k->len));
+      }
+      continue;
+    }
+    assert_int_equal(v.as.l->n, n);
+    for (int i = 0; i < n; i++)
+      assert_str(v.as.l->items[i], bytes[pick[i]], strlen(bytes[pick[i]]));
+  }
+}
+
 /* Runs of 3-byte sequences are checked two at a time by a word test
  * (common_3byte_pair): it must accept exactly what utf8_valid, the
  * byte-by-byte check, accepts. Every lead byte E0..EF in either place,
@@ -857,6 +911,7 @@ int main(int argc, char **argv) {
       T(keys_hashed_and_shared),
       T(scan_finds_every_byte),
       T(utf8_pairs_agree_with_utf8_valid),
+      T(short_strings_found_again_exactly),
       T(facts_linked_as_read),
       T(structural_errors),
       T(literal_errors),
