@@ -21,7 +21,8 @@
  *     and a second, error-free decoding pass;
  *   - keys are hashed (map lookups compare cached hashes), string values
  *     are not, unless short (value.h: a hash of 0 is "not computed");
- *     keys and short strings are read once per text and shared;
+ *     keys and short strings are read once per text and shared, and a
+ *     repeat is recognised from the 8 bytes at it (short_seen_at);
  *   - plain integers are read at once; other numbers take Clinger's exact
  *     fast path when they can and strtod in the "C" locale otherwise;
  *   - the value loop keeps its cursor in a register (see parse_value);
