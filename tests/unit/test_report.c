@@ -458,6 +458,41 @@ static void json_full_report_parses(void **state) {
   assert_int_equal(member(*member(a, "summary"), "UNKNOWN")->as.i, 4);
 }
 
+/* Vendor [j]'s chunk in [format] ("json", "ndjson"): with begin() first
+ * (the renderer's pre-rendered fragments) or not (each vendor renders
+ * every piece itself). */
+static char *chunk_text(const char *format, uint32_t j, bool begun) {
+  renderer w;
+  sbuf out;
+  sb_init(&out, NULL);
+  assert_true(render_init(&w, render_find(format), R.pol, R.unknown, 0));
+  if (begun)
+    render_begin(&w, &out);
+  sb_reset(&out);
+  render_chunk(&w, &R, j, &out);
+  assert_false(out.oom);
+  render_free(&w);
+  char *s = strdup(out.p);
+  sb_free(&out);
+  return s;
+}
+
+static void json_fragments_same_as_slow_path(void **state) {
+  (void)state;
+  three_vendors();
+  P.rules[9].id = "odd\"id\x1b\xe2\x80\xae"; /* escaped, both ways */
+  static const char *const formats[] = {"json", "ndjson"};
+  for (size_t f = 0; f < 2; f++)
+    for (uint32_t j = 0; j < R.nvendors; j++) {
+      char *fast = chunk_text(formats[f], j, true);
+      char *slow = chunk_text(formats[f], j, false);
+      assert_string_equal(fast, slow);
+      assert_non_null(strstr(fast, "\"id\":\"odd\\\"id\\u001b\\u202e\""));
+      free(fast);
+      free(slow);
+    }
+}
+
 static void json_without_vendors(void **state) {
   (void)state;
   P.name = "empty";
@@ -1021,6 +1056,7 @@ int main(int argc, char **argv) {
   const struct CMUnitTest tests[] = {
       T(json_exact_small_report),
       T(json_full_report_parses),
+      T(json_fragments_same_as_slow_path),
       T(json_without_vendors),
       T(text_single_vendor),
       T(text_single_titles_line_up),
