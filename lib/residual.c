@@ -820,9 +820,9 @@ static rv take_apart(pe *e, const ast *n) {
  * as the VM would give it: 1 known (in *[out]), 0 a missing fact, -1
  * when it is not so simple (compile and run it). Most pieces of a
  * residual are these, and compiling each alone costs far more. */
-static int quick(const pe *e, const ast *n, val *out, int depth);
+static int quick(pe *e, const ast *n, val *out, int depth);
 
-static int quick_root(const pe *e, const ast *n, val *out) {
+static int look_up_root(const pe *e, const ast *n, val *out) {
   if (val_is_type_name(n->name)) /* the compiler gives it a value */
     return -1;
   size_t len = strlen(n->name);
@@ -835,7 +835,20 @@ static int quick_root(const pe *e, const ast *n, val *out) {
   return 1;
 }
 
-static int quick_step(const pe *e, const ast *n, val *out, int depth) {
+/* look_up_root, remembered in e->roots: the facts do not change during
+ * one partial evaluation, so the answer for a node does not either. */
+static int quick_root(pe *e, const ast *n, val *out) {
+  struct pe_root *r = &e->roots[((uintptr_t)n >> 4) % POL_COUNTOF(e->roots)];
+  if (r->n != n) {
+    r->q = look_up_root(e, n, &r->v);
+    r->n = n;
+  }
+  if (r->q == 1)
+    *out = r->v;
+  return r->q;
+}
+
+static int quick_step(pe *e, const ast *n, val *out, int depth) {
   val x;
   int r = quick(e, n->kids[0], &x, depth + 1);
   if (r != 1 || (n->flags & AST_F_OPTIONAL))
@@ -860,7 +873,7 @@ static int quick_step(const pe *e, const ast *n, val *out, int depth) {
   return map_is_adopted(x.as.m) ? 0 : -1; /* a key of a fact map */
 }
 
-static int quick(const pe *e, const ast *n, val *out, int depth) {
+static int quick(pe *e, const ast *n, val *out, int depth) {
   if (depth > POL_MAX_JSON_DEPTH)
     return -1;
   switch (n->kind) {
