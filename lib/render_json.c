@@ -171,12 +171,21 @@ static void jevidence(jout *o, const fact_ref *f) {
   cite(o, f);
 }
 
+/* The path of [f] as a JSON string: one copy when it is plain
+ * (fact_ref's path_plain), else escaped as any text is. */
+static void jpath(jout *o, const fact_ref *f) {
+  if (f->path_plain)
+    out_json_plain(o->b, f->path, strlen(f->path));
+  else
+    out_json_str(o->b, f->path);
+}
+
 /* One fact read, on one line: {"path", "value", "evidence", "decided"},
  * or {"path", "present": false} for a presence test that found nothing. */
 static void jfact(jout *o, const fact_ref *f) {
   sb_putc(o->b, '{');
   jkey1(o, true, "path");
-  out_json_str(o->b, f->path);
+  jpath(o, f);
   if (f->kind == FR_ABSENT) {
     jkey1(o, false, "present");
     jlit(o, "false");
@@ -201,7 +210,7 @@ static void jfact(jout *o, const fact_ref *f) {
 static void jmiss(jout *o, const fact_ref *f) {
   sb_putc(o->b, '{');
   jkey1(o, true, "path");
-  out_json_str(o->b, f->path);
+  jpath(o, f);
   if (f->withheld) {
     jkey1(o, false, "withheld");
     jlit(o, "true");
