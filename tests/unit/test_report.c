@@ -493,6 +493,34 @@ static void json_fragments_same_as_slow_path(void **state) {
     }
 }
 
+/* render_vendor writes an NDJSON chunk straight into the output
+ * (render.c): the same bytes as chunk() into scratch, then place(). */
+static void ndjson_vendor_without_copy(void **state) {
+  (void)state;
+  three_vendors();
+  renderer w;
+  sbuf direct, tmp, placed;
+  sb_init(&direct, NULL);
+  sb_init(&tmp, NULL);
+  sb_init(&placed, NULL);
+  assert_true(render_init(&w, render_find("ndjson"), R.pol, R.unknown, 0));
+  render_begin(&w, &direct); /* NDJSON writes nothing before a vendor */
+  for (uint32_t j = 0; j < R.nvendors; j++) {
+    render_vendor(&w, &R, j, &tmp, &direct);
+    sb_reset(&tmp);
+    render_chunk(&w, &R, j, &tmp);
+    render_place(&w, &R, j, tmp.p, tmp.len, &placed);
+  }
+  assert_int_equal(w.nvendors, 2 * R.nvendors);
+  assert_false(direct.oom || placed.oom);
+  assert_string_equal(direct.p, placed.p);
+  assert_int_equal(count_of(direct.p, "\n"), R.nvendors);
+  render_free(&w);
+  sb_free(&direct);
+  sb_free(&tmp);
+  sb_free(&placed);
+}
+
 static void json_without_vendors(void **state) {
   (void)state;
   P.name = "empty";
@@ -1057,6 +1085,7 @@ int main(int argc, char **argv) {
       T(json_exact_small_report),
       T(json_full_report_parses),
       T(json_fragments_same_as_slow_path),
+      T(ndjson_vendor_without_copy),
       T(json_without_vendors),
       T(text_single_vendor),
       T(text_single_titles_line_up),
