@@ -323,11 +323,11 @@ static void kept_across_vendors(void **state) {
   assert_string_equal(stream[4], stream[0]);
 }
 
-/* The roots a partial evaluation has looked up are remembered by node
- * (residual.c, quick_root): more roots than it remembers at once, each
+/* The paths a partial evaluation has read are remembered by node
+ * (residual.c, quick_path): more paths than it remembers at once, each
  * named in several pieces, present for one vendor and missing for the
  * next, give each vendor of a stream its own residual. */
-static void roots_remembered_per_vendor(void **state) {
+static void paths_remembered_per_vendor(void **state) {
   fixture *f = *state;
   static const char src[] =
       "must r: (a.x > 1 || m.p) && (b.x > 1 || m.q) && (a.y > 1 || b.y > 1"
@@ -363,7 +363,7 @@ int main(int argc, char **argv) {
   const struct CMUnitTest tests[] = {
       T(accessors),  T(detached),      T(after_reset), T(damaged_texts),
       T(saved),      T(writer_lang),   T(assume_errors), T(assume_sets),
-      T(has_trace),  T(kept_across_vendors), T(roots_remembered_per_vendor),
+      T(has_trace),  T(kept_across_vendors), T(paths_remembered_per_vendor),
   };
   return RUN_TESTS("residual", tests, argc, argv);
 }
