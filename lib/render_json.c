@@ -140,6 +140,24 @@ static void jstrings(jout *o, const char *const *s, uint32_t n) {
 
 /* ==== facts ============================================================== */
 
+/* The path of [f] as a JSON string: one copy when it is plain
+ * (fact_ref's path_plain), else escaped as any text is. */
+static void jpath(jout *o, const fact_ref *f) {
+  if (f->path_plain)
+    out_json_plain(o->b, f->path, strlen(f->path));
+  else
+    out_json_str(o->b, f->path);
+}
+
+/* The part of [f]'s path its citation is of (the fact's own path, an
+ * ancestor's: a prefix, plain when the whole is), as jpath writes it. */
+static void jpath_part(jout *o, const fact_ref *f) {
+  if (f->path_plain)
+    out_json_plain(o->b, f->path + f->ev_off, f->ev_len);
+  else
+    out_json_span(o->b, f->path + f->ev_off, f->ev_len);
+}
+
 /* Note that [f] cites its $evidence entry, for the vendor's "evidence". */
 static void cite(jout *o, const fact_ref *f) {
   for (size_t i = 0; i < o->ncited; i++) { /* one entry per path: a
@@ -165,19 +183,10 @@ static void jevidence(jout *o, const fact_ref *f) {
     return;
   jkey1(o, false, "evidence");
   if (report_cites_other(f))
-    out_json_span(o->b, f->path + f->ev_off, f->ev_len);
+    jpath_part(o, f);
   else
     jlit(o, "true");
   cite(o, f);
-}
-
-/* The path of [f] as a JSON string: one copy when it is plain
- * (fact_ref's path_plain), else escaped as any text is. */
-static void jpath(jout *o, const fact_ref *f) {
-  if (f->path_plain)
-    out_json_plain(o->b, f->path, strlen(f->path));
-  else
-    out_json_str(o->b, f->path);
 }
 
 /* One fact read, on one line: {"path", "value", "evidence", "decided"},
@@ -353,7 +362,7 @@ static void jcitations(jout *o, int level) {
     const fact_ref *f = o->cited[i];
     jcomma(o, i);
     jnl(o, level + 1);
-    out_json_span(o->b, f->path + f->ev_off, f->ev_len);
+    jpath_part(o, f);
     sb_puts(o->b, o->compact ? ":" : ": ");
     out_json_span(o->b, f->evidence->data, f->evidence->len);
   }

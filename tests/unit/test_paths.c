@@ -71,7 +71,8 @@ static char *facts_json(int nbig) {
 }
 
 /* A path marked plain (fact_ref's path_plain) is one a JSON string
- * holds as it is: escaping it changes nothing. *[nplain] counts them. */
+ * holds as it is: escaping it, or the part of it that its citation is
+ * of, changes nothing. *[nplain] counts them. */
 static void check_plain(const fact_ref *f, int *nplain) {
   if (!f->path_plain)
     return;
@@ -80,6 +81,10 @@ static void check_plain(const fact_ref *f, int *nplain) {
   out_json_str(&b, f->path);
   assert_int_equal(b.len, strlen(f->path) + 2);
   assert_memory_equal(b.p + 1, f->path, b.len - 2);
+  sb_reset(&b); /* and the part its citation is of (render_json.c) */
+  out_json_span(&b, f->path + f->ev_off, f->ev_len);
+  assert_int_equal(b.len, f->ev_len + 2);
+  assert_memory_equal(b.p + 1, f->path + f->ev_off, f->ev_len);
   sb_free(&b);
   (*nplain)++;
 }
