@@ -438,11 +438,11 @@ bool report_resolve_memo(const report *r, const vendor_result *vr,
     plain = entry_step(b, f->obj, f->okind, f->entry, c == &memo_root);
   else
     plain = report_key_step(b, f->key, c == &memo_root);
-  f->path_plain = c->plain && plain;
   if (b->oom || !(f->path = arena_strndup(&w->a, b->p, b->len))) {
     m->vr = NULL; /* the new slots have no text: remember no more */
     return false;
   }
+  f->path_plain = c->plain && plain; /* not before: no path, no mark */
   for (int i = 0; i < nmade; i++)
     made[i]->text = f->path + off;
   f->ev_off = off;
