@@ -407,6 +407,101 @@ static void scan_finds_every_byte(void **state) {
         }
 }
 
+/* A short string read before in the same text is found again from the
+ * 8 bytes at its body (short_seen_at) without scanning it: it must be
+ * found only when those bytes are that string and its closing quote.
+ * Arrays and objects of strings drawn from a set of near misses
+ * (prefixes of each other, the same bytes escaped, one multi-byte
+ * character, 8 bytes and more) must read back exactly, keys and values,
+ * with the hashes of their bytes. */
+static void short_strings_found_again_exactly(void **state) {
+  (void)state;
+  static const char *const json[] = {
+      "", "a", "ab", "abc", "abcdefg", "abcdefgh", "ab\\\\", "a\\u0062",
+      "JP", "JPN", "J", "\\u004aP", "\xE2\x97\x8B", "\xE2\x97\x8B" "a",
+      "ab\xC2\xA7", "1.1", "1.10", "1.", "answer", "answers", "\\/a"};
+  static const char *const bytes[] = {
+      "", "a", "ab", "abc", "abcdefg", "abcdefgh", "ab\\", "ab",
+      "JP", "JPN", "J", "JP", "\xE2\x97\x8B", "\xE2\x97\x8B" "a",
+      "ab\xC2\xA7", "1.1", "1.10", "1.", "answer", "answers", "/a"};
+  enum { NS = sizeof json / sizeof *json };
+  uint64_t x = 12345;
+  for (int round = 0; round < 2000; round++) {
+    char text[1024];
+    int pick[24], n = 0;
+    size_t len = 0;
+    bool object = round % 2;
+    text[len++] = object ? '{' : '[';
+    for (; n < 24; n++) {
+      x = x * 6364136223846793005u + 1442695040888963407u;
+      pick[n] = (int)((x >> 33) % NS);
+      const char *sep = n == 0 ? "" : (x >> 20) % 3 ? "," : ", ";
+      len += (size_t)sprintf(text + len, "%s\"%s\"", sep, json[pick[n]]);
+      if (object)
+        len += (size_t)sprintf(text + len, ":%d", n);
+    }
+    text[len++] = object ? '}' : ']';
+    val v = parse_n(text, len);
+    if (object) { /* repeated keys merge: check each key is found */
+      for (int i = 0; i < n; i++) {
+        const char *b = bytes[pick[i]];
+        const val *got = field(v, b);
+        if (!got)
+          fail_msg("round %d: key %d '%s' missing", round, i, b);
+      }
+      for (uint32_t i = 0; i < v.as.m->n; i++) {
+        const str *k = v.as.m->keys[i].as.s;
+        assert_int_equal(k->hash, val_hash_bytes(k->data, k->len));
+      }
+      continue;
+    }
+    assert_int_equal(v.as.l->n, n);
+    for (int i = 0; i < n; i++)
+      assert_str(v.as.l->items[i], bytes[pick[i]], strlen(bytes[pick[i]]));
+  }
+}
+
+/* Runs of 3-byte sequences are checked two at a time by a word test
+ * (common_3byte_pair): it must accept exactly what utf8_valid, the
+ * byte-by-byte check, accepts. Every lead byte E0..EF in either place,
+ * continuation bytes at and around the edges of their ranges (E0 needs
+ * A0..BF, ED 80..9F), after 0 to 7 plain bytes, and a third character
+ * after the pair. */
+static void utf8_pairs_agree_with_utf8_valid(void **state) {
+  (void)state;
+  static const unsigned char cont[] = {0x7F, 0x80, 0x9F, 0xA0, 0xBF, 0xC0};
+  enum { NC = sizeof cont };
+  for (unsigned lead1 = 0xE0; lead1 <= 0xEF; lead1++)
+    for (unsigned lead2 = 0xE0; lead2 <= 0xEF; lead2++)
+      for (unsigned c = 0; c < NC * NC; c++)
+        for (int pre = 0; pre < 8; pre++) {
+          char body[32];
+          size_t n = 0;
+          for (int i = 0; i < pre; i++)
+            body[n++] = 'a';
+          const unsigned char seq[] = {
+              (unsigned char)lead1, cont[c % NC], 0x81,
+              (unsigned char)lead2, 0x82, cont[c / NC],
+              0xE3, 0x81, 0x82};
+          memcpy(body + n, seq, sizeof seq);
+          n += sizeof seq;
+          char text[40];
+          text[0] = '"';
+          memcpy(text + 1, body, n);
+          text[n + 1] = '"';
+          val v;
+          json_error e;
+          bool ok = json_parse(&A, text, n + 2, &v, &e);
+          if (ok != utf8_valid(body, n))
+            fail_msg("lead %02X %02X, cont %02X %02X, after %d: parsed %d",
+                     lead1, lead2, cont[c % NC], cont[c / NC], pre, ok);
+          if (ok)
+            assert_str(v, body, n);
+          else
+            assert_true(strncmp(e.msg, "invalid UTF-8", 13) == 0);
+        }
+}
+
 /* A fact set's containers are linked to their parents as they are read
  * (json_parse_with's [facts]): the same links val_adopt makes. */
 static void compare_origins(val x, val y) {
@@ -759,6 +854,60 @@ static void write_strings_and_bytes(void **state) {
                       "\"//4A\"");
 }
 
+/* [s]/[n] as json_write writes a string, one byte at a time: the
+ * reference its eight-at-a-time scan must agree with. */
+static void escape_bytewise(sbuf *b, const unsigned char *s, size_t n) {
+  sb_putc(b, '"');
+  for (size_t i = 0; i < n; i++) {
+    unsigned char c = s[i];
+    if (c == '"' || c == '\\')
+      sb_printf(b, "\\%c", c);
+    else if (c == '\n')
+      sb_puts(b, "\\n");
+    else if (c == '\r')
+      sb_puts(b, "\\r");
+    else if (c == '\t')
+      sb_puts(b, "\\t");
+    else if (c == '\b')
+      sb_puts(b, "\\b");
+    else if (c == '\f')
+      sb_puts(b, "\\f");
+    else if (c < 0x20)
+      sb_printf(b, "\\u%04x", c);
+    else
+      sb_putc(b, (char)c);
+  }
+  sb_putc(b, '"');
+}
+
+/* Every byte that stops the scan, and its neighbours that do not (0x20,
+ * 0x21, 0x7F, 0x80, 0xFF, '"' + 1, '\\' - 1), at every place of strings
+ * of 1 to 24 bytes, with and without a second one after it. */
+static void write_string_scan_agrees(void **state) {
+  (void)state;
+  static const unsigned char special[] = {0x00, 0x01, 0x0A, 0x1F, 0x20,
+                                          0x21, '"',  '#',  '[',  '\\',
+                                          ']',  0x7F, 0x80, 0xE3, 0xFF};
+  unsigned char text[24];
+  sbuf want;
+  sb_init(&want, NULL);
+  for (size_t n = 1; n <= sizeof text; n++)
+    for (size_t at = 0; at < n; at++)
+      for (size_t k = 0; k < sizeof special; k++)
+        for (size_t k2 = 0; k2 < sizeof special; k2 += 4) {
+          memset(text, 'a' + (int)(n % 26), n);
+          text[at] = special[k];
+          text[(at * 7 + 3) % n] = special[k2];
+          sb_reset(&want);
+          escape_bytewise(&want, text, n);
+          assert_string_equal(write_json(val_string(&A, (const char *)text,
+                                                    n),
+                                         0),
+                              want.p);
+        }
+  sb_free(&want);
+}
+
 static void write_other_kinds(void **state) {
   (void)state;
   assert_string_equal(write_json(val_duration(1, 500000000), 0), "\"1.5s\"");
@@ -815,6 +964,8 @@ int main(int argc, char **argv) {
       T(raw_utf8),
       T(keys_hashed_and_shared),
       T(scan_finds_every_byte),
+      T(utf8_pairs_agree_with_utf8_valid),
+      T(short_strings_found_again_exactly),
       T(facts_linked_as_read),
       T(structural_errors),
       T(literal_errors),
@@ -835,6 +986,7 @@ int main(int argc, char **argv) {
       T(write_compact_and_indented),
       T(write_numbers),
       T(write_strings_and_bytes),
+      T(write_string_scan_agrees),
       T(write_other_kinds),
       T(write_then_read_round_trip),
   };
