@@ -111,8 +111,8 @@ static bool reserved_root(const char *name) {
       "bool", "int", "uint", "double", "string", "bytes", "list", "map",
       "null_type", "type", "optional_type", "google", "math", "strings",
       "base64", "optional", "cel", "dyn"};
-  for (size_t i = 0; i < POL_COUNTOF(names); i++)
-    if (strcmp(names[i], name) == 0)
+  for (size_t i = 0; i < POL_COUNTOF(names); i++) /* every path's root */
+    if (names[i][0] == name[0] && strcmp(names[i], name) == 0)
       return true;
   return false;
 }

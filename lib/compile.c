@@ -567,9 +567,13 @@ static const ast *chain_root(const ast *n) {
 /* The type a name denotes (int, list, google.protobuf.Duration, ...),
  * or -1. Types are values in CEL: type(1) == int. */
 static int type_denotation(const char *name) {
-  for (int t = 0; t < T_DYN; t++) /* dyn is a function, not a value */
-    if (t != V_ERROR && strcmp(val_type_name(t), name) == 0)
+  /* every identifier the compiler meets comes here: the first byte
+   * rules out most names before a strcmp per type does */
+  for (int t = 0; t < T_DYN; t++) { /* dyn is a function, not a value */
+    const char *tn = val_type_name(t);
+    if (t != V_ERROR && tn[0] == name[0] && strcmp(tn, name) == 0)
       return t;
+  }
   return -1;
 }
 

@@ -335,8 +335,8 @@ static const keyword *block_words(int top, size_t *n) {
 
 /* The keyword token of [s] in [k] (of [n] entries), or 0. */
 static int lookup(const keyword *k, size_t n, const char *s) {
-  for (size_t i = 0; i < n; i++)
-    if (strcmp(k[i].s, s) == 0)
+  for (size_t i = 0; i < n; i++) /* asked for most words of a policy */
+    if (k[i].s[0] == s[0] && strcmp(k[i].s, s) == 0)
       return k[i].tok;
   return 0;
 }

@@ -536,9 +536,12 @@ static void materialize(loader *L) {
 /* ==== clauses ============================================================ */
 
 static const ast *clause(const ast *n, const char *name) {
-  for (uint32_t i = 0; i < n->nkids; i++)
-    if (n->kids[i]->kind == AST_CLAUSE && strcmp(n->kids[i]->name, name) == 0)
-      return n->kids[i]->kids[0];
+  for (uint32_t i = 0; i < n->nkids; i++) {
+    const ast *k = n->kids[i]; /* the first byte tells most names apart */
+    if (k->kind == AST_CLAUSE && k->name[0] == name[0] &&
+        strcmp(k->name, name) == 0)
+      return k->kids[0];
+  }
   return NULL;
 }
 

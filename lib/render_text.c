@@ -67,6 +67,14 @@ size_t text_say(sbuf *out, const text_style *t, word wd, const char *arg) {
 
 void text_wrap_line(sbuf *out, const text_style *t, const char *s,
                     size_t col, size_t hang) {
+  /* Nothing wraps at width 0, and out_wrap would copy out_text's result
+   * as it is: it holds no line break and only glyphs shown as
+   * themselves. Skipping the copy and the second pass is most of a
+   * title's cost in a report to a file or a pipe. */
+  if (!t->width) {
+    out_text(out, s);
+    return;
+  }
   sbuf b;
   sb_init(&b, &out->m);
   out_text(&b, s);

@@ -349,6 +349,7 @@ static void pool_free(pool *p) {
 
 int check_parallel(check_run *cr) {
   pool p;
+  memset(&p, 0, sizeof p); /* pool_free below, even when !t skips init */
   int n = cr->o->jobs, started = 0, status;
   pthread_t *t = calloc((size_t)n, sizeof *t);
   if (!t || !pool_init(&p, cr)) {

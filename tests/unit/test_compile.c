@@ -133,6 +133,31 @@ static void type_names_are_constants(void **state) {
   done(&b);
 }
 
+/* Every type's name denotes it, and a name that only starts like one
+ * (compile.c's type_denotation checks the first byte before the whole
+ * name) is a fact. */
+static void every_type_name_is_a_constant(void **state) {
+  (void)state;
+  for (int t = 0; t < T_DYN; t++) {
+    if (t == V_ERROR)
+      continue;
+    char want[64];
+    snprintf(want, sizeof want, "; %s\n", val_type_name(t));
+    built b;
+    assert_non_null(build(&b, val_type_name(t), NULL, 0));
+    assert_true(lists(&b, want));
+    assert_false(lists(&b, "LOADVAR"));
+    done(&b);
+  }
+  const char *facts[] = {"integer", "in_t", "maps", "types", "googl"};
+  for (size_t i = 0; i < sizeof facts / sizeof *facts; i++) {
+    built b;
+    assert_non_null(build(&b, facts[i], NULL, 0));
+    assert_true(lists(&b, "LOADVAR"));
+    done(&b);
+  }
+}
+
 static void unknown_function_is_a_runtime_error(void **state) {
   (void)state;
   built b;
@@ -257,6 +282,7 @@ int main(int argc, char **argv) {
       cmocka_unit_test(and_short_circuit_jumps_to_the_end),
       cmocka_unit_test(macro_uses_local_slots_and_a_loop),
       cmocka_unit_test(type_names_are_constants),
+      cmocka_unit_test(every_type_name_is_a_constant),
       cmocka_unit_test(unknown_function_is_a_runtime_error),
       cmocka_unit_test(qualified_function_names),
       cmocka_unit_test(compile_errors),

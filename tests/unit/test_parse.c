@@ -264,6 +264,20 @@ static void test_literal_string_escapes(void **state) {
   AST("'''\\n'''", "(STRING_LIT \"\\n\")");
 }
 
+/* A literal's body is copied in runs between escapes (lexer.l, plain()):
+ * every run must arrive whole and in order, whatever stands around it. */
+static void test_literal_string_runs(void **state) {
+  (void)state;
+  AST("'データ\\n保管 ab\\u3042c'", "(STRING_LIT \"データ\\n保管 abあc\")");
+  AST("'\\t先頭と末尾\\t'", "(STRING_LIT \"\\t先頭と末尾\\t\")");
+  AST("'x\\\\y\\\\'", "(STRING_LIT \"x\\\\y\\\\\")");
+  AST("r'日本\\n語'", "(STRING_LIT \"日本\\\\n語\")");
+  AST("b'日\\x00本'",
+      "(BYTES_LIT b\"\\xe6\\x97\\xa5\\x00\\xe6\\x9c\\xac\")");
+  AST("'''一行目\n二行目\\n'''", "(STRING_LIT \"一行目\\n二行目\\n\")");
+  ERR("'あいう\\qえ'", "1:5: invalid escape sequence '\\q'");
+}
+
 static void test_literal_raw_strings(void **state) {
   (void)state;
   AST("r'\\n\\d+'", "(STRING_LIT \"\\\\n\\\\d+\")");
@@ -544,6 +558,13 @@ static void test_error_positions_unicode(void **state) {
   ERR("'😀😀' +\n\t)", "2:2: unexpected ')'");
   ERR("\"\"\"こんにちは\n世界\"\"\" )", "2:7: unexpected ')'");
   ERR("x\r\n  + )", "2:5: unexpected ')'");
+  /* tokens of 8 bytes and more on one line are counted 8 bytes at a
+   * time (lexer.l, advance): code points, not bytes, at any length */
+  ERR("'バックアップ' + )", "1:12: unexpected ')'");
+  ERR("'abcdefg' + )", "1:13: unexpected ')'");
+  ERR("'保管世代数は 7 世代以上であること' // 注記\n+ )", "2:3: unexpected ')'");
+  ERR("x          + )", "1:14: unexpected ')'");
+  ERR("abcdefghijk + )", "1:15: unexpected ')'");
 }
 
 /* ==== syntax errors ==== */
@@ -1004,6 +1025,7 @@ int main(int argc, char **argv) {
       T(test_literal_bad_numbers),
       T(test_literal_string_quotes),
       T(test_literal_string_escapes),
+      T(test_literal_string_runs),
       T(test_literal_raw_strings),
       T(test_literal_bytes),
       T(test_literal_nul_bytes),

@@ -94,6 +94,26 @@ static void locals_are_not_facts(void **state) {
                       "'backup.generations'?");
 }
 
+/* Every reserved root (check.c, reserved_root: found by its first byte,
+ * then the whole name) is no fact, and a name that only starts like one
+ * is checked. */
+static void reserved_roots_are_not_facts(void **state) {
+  (void)state;
+  const char *roots[] = {"bool", "int", "uint", "double", "string", "bytes",
+                         "list", "map", "null_type", "type", "optional_type",
+                         "google", "math", "strings", "base64", "optional",
+                         "cel", "dyn"};
+  for (size_t i = 0; i < sizeof roots / sizeof *roots; i++) {
+    char src[128];
+    snprintf(src, sizeof src, "must r: %s.x.y == 1\n", roots[i]);
+    const char *e = compile(src);
+    if (e)
+      assert_null(strstr(e, "unknown"));
+  }
+  assert_non_null(strstr(compile("must r: mathx.y == 1\n"), "unknown name"));
+  assert_non_null(strstr(compile("must r: dy.y == 1\n"), "unknown name"));
+}
+
 static void declarations_are_checked(void **state) {
   (void)state;
   assert_string_equal(compile("fact backup.enabled: bool\nmust r: true\n"),
@@ -434,6 +454,7 @@ int main(int argc, char **argv) {
       cmocka_unit_test(comparison_with_the_wrong_type),
       cmocka_unit_test(prefixes_and_maps_are_known),
       cmocka_unit_test(locals_are_not_facts),
+      cmocka_unit_test(reserved_roots_are_not_facts),
       cmocka_unit_test(declarations_are_checked),
       cmocka_unit_test(lookup_after_sorting),
       cmocka_unit_test(without_declarations_nothing_is_checked),

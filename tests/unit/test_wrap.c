@@ -12,6 +12,7 @@
 #include <stdlib.h>
 
 #include "out.h"
+#include "render_text.h"
 
 static size_t END_COL; /* what the last wrap() returned */
 
@@ -190,9 +191,41 @@ static void width_zero_does_not_wrap(void **state) {
   assert_string_equal(wrap("a\x1b[31mb", 0, 0, 0), "a\xef\xbf\xbd[31mb");
 }
 
+/* text_wrap_line at width 0 puts out_text's result directly (its fast
+ * path): it must be what sanitising first and then wrapping gives, for
+ * every kind of character out_text replaces. */
+static void title_at_width_0_is_sanitised_and_unwrapped(void **state) {
+  (void)state;
+  const char *titles[] = {
+      "", "plain ASCII title", "バックアップを7世代以上保管すること",
+      "tab\there", "line\nbreak\r\nand CR", "bad \xff byte \xe3\x81",
+      "bidi \xe2\x80\xae override", "C1 \xc2\x85 control", "\xef\xbf\xbd",
+      "\x01\x1f\x7f", "wide　space and ｆｕｌｌ"};
+  text_style t;
+  memset(&t, 0, sizeof t);
+  for (size_t i = 0; i < sizeof titles / sizeof *titles; i++) {
+    sbuf fast, slow, clean;
+    sb_init(&fast, NULL);
+    sb_init(&slow, NULL);
+    sb_init(&clean, NULL);
+    sb_puts(&fast, "> ");
+    text_wrap_line(&fast, &t, titles[i], 2, 4);
+    sb_puts(&slow, "> ");
+    out_text(&clean, titles[i]);
+    out_wrap(&slow, clean.p ? clean.p : "", 2, 4, 0);
+    assert_int_equal(fast.len, slow.len);
+    assert_memory_equal(fast.p, slow.p, fast.len);
+    assert_null(memchr(fast.p, '\n', fast.len));
+    sb_free(&fast);
+    sb_free(&slow);
+    sb_free(&clean);
+  }
+}
+
 int main(int argc, char **argv) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(breaks_at_spaces_with_a_hanging_indent),
+      cmocka_unit_test(title_at_width_0_is_sanitised_and_unwrapped),
       cmocka_unit_test(counts_wide_characters_as_two_columns),
       cmocka_unit_test(japanese_breaks_between_characters),
       cmocka_unit_test(never_splits_a_utf8_sequence),
