@@ -61,6 +61,9 @@ static POL_NOINLINE bool grow(const mem *m, val **p, size_t *cap,
   val *q = mem_realloc(m, *p, need * sizeof(val));
   if (!q)
     return false;
+  /* new slots are null: an ITEM reads a slot its code never wrote (a
+   * pair of locals that is no loop), harmlessly, but valgrind minds */
+  memset(q + *cap, 0, (need - *cap) * sizeof(val));
   *p = q;
   *cap = need;
   return true;
@@ -621,6 +624,23 @@ static VM_INLINE val index_fast(vm *v, val x, val i, uint32_t *hint) {
   return index_(v, x, i, hint);
 }
 
+/* m[k] where [slot] holds a loop over the map m (ITER_INIT's slots: the
+ * range, the items taken, the variable) and k is the key it took last:
+ * that entry's value, without a lookup; NULL when the slots hold
+ * anything else, for the lookup to answer. The key is checked by
+ * identity, so the entry is the one a lookup of k would find (keys are
+ * unique). */
+static VM_INLINE const val *loop_item(vm *v, const val *slot) {
+  const map *m = slot[0].as.m;
+  uint64_t i = (uint64_t)slot[1].as.i - 1;
+  if (slot[0].kind != V_MAP || slot[1].kind != V_INT || i >= m->n ||
+      slot[2].kind != V_STRING || m->keys[i].kind != V_STRING ||
+      m->keys[i].as.s != slot[2].as.s)
+    return NULL;
+  read_entry(v, m, &m->vals[i]);
+  return &m->vals[i];
+}
+
 /* ==== comprehensions ===================================================== */
 
 static void iter_init(arena *a, val *slot, val range) {
@@ -1079,6 +1099,29 @@ static val run(vm *v, const program *p, uint32_t pc, const map *vars) {
         pc = (uint32_t)((int32_t)pc + off);
         w = code[pc++];
         goto iter_next;
+      }
+      vmcase(ITEM) { /* LOADLOCAL A, LOADLOCAL A+2, INDEX */
+        const val *at = loop_item(v, &L[INS_A(w)]);
+        if (unlikely(at == NULL))
+          goto item_slow;
+        pc += 2; /* onto the INDEX, where an error is located */
+        PUSH(*at);
+        SETTOP(TOP());
+        vmbreak;
+      }
+      vmcase(ITEM_SELECT) { /* and a SELECT */
+        const val *at = loop_item(v, &L[INS_A(w)]);
+        if (unlikely(at == NULL))
+          goto item_slow;
+        pc += 2;
+        PUSH(*at);
+        SETTOP(TOP());
+        w = code[pc++];
+        goto select;
+      item_slow: /* the two LOADLOCALs; then the INDEX runs alone */
+        PUSH(L[INS_A(w)]);
+        PUSH(L[INS_A(code[pc++])]);
+        vmbreak;
       }
       vmcase(INDEX_SELECT) {
         val i = POP();

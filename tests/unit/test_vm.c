@@ -11,11 +11,14 @@
 #include <string.h>
 
 #include "compile.h"
+#include "json.h"
 #include "opcodes.h"
 #include "parse.h"
 #include "vm.h"
 
 static char out[4096];
+/* The variables run_code() binds: a JSON object, or NULL for none. */
+static const char *vars_json;
 
 /* Evaluate [src] with a budget of [steps]; print the result
  * (or "error(...)") into out and return it. */
@@ -35,8 +38,12 @@ static const char *run_code(const char *src, uint64_t steps,
     snprintf(out, sizeof out, "compile error: %s", d.n ? d.items[0].msg : "?");
   } else {
     vm v;
+    val vars = val_null();
     vm_init(&v, steps, 0, NULL);
-    val r = vm_run(&v, p, 0, NULL);
+    if (vars_json)
+      assert_true(json_parse(&tree, vars_json, strlen(vars_json), &vars,
+                             NULL));
+    val r = vm_run(&v, p, 0, vars.kind == V_MAP ? vars.as.m : NULL);
     sbuf b;
     sb_init(&b, NULL);
     if (r.kind == V_ERROR) { /* its message as a reader sees it */
@@ -221,10 +228,36 @@ static void superinstructions_change_nothing(void **state) {
     fused += fused_count(srcs[i]);
   }
   assert_true(fused >= 10); /* the cases above do run fused, */
+  assert_true(fused_count("x.y == 1") == 2); /* LOADVAR_SELECT, CONST_EQ */
+  /* ITEM and ITEM_SELECT: m[k] in a loop over the variable m, on its
+   * fast path and on each way off it (a list's index or item, a key
+   * missing, a selection that fails, an empty map) */
+  static const char *const items[] = {
+      "m.filter(k, m[k].b == 1)",
+      "m.map(k, m[k].b)",
+      "m.all(k, m[k] != 0)",
+      "m.exists(k, m[k].c == 1 || has(m[k].c))",
+      "l.map(x, l[x])",
+      "l.all(i, x, l[i] == x)",
+      "n.map(k, n[k] + 1)",
+      "n.map(k, n[k].b)",
+      "m.map(k, m[k]).size() + m.filter(k, k == 'a').map(k, m[k].b)[0]",
+      "o.map(k, o[k])",
+  };
+  vars_json = "{\"m\": {\"a\": {\"b\": 1}, \"c\": {\"b\": 2}, "
+              "\"d\": {}}, \"l\": [1, 0, 2], \"n\": {\"1\": 5, "
+              "\"2\": 6}, \"o\": {}}";
+  for (size_t i = 0; i < sizeof items / sizeof items[0]; i++) {
+    same_without_fusion(items[i]);
+    (void)fused_count(items[i]);
+  }
   for (int op = OP__COUNT; op < OP__XCOUNT; op++) /* every kind */
     if (!fused_seen[op])
       fail_msg("no superinstruction %d in the cases", op);
-  assert_true(fused_count("x.y == 1") == 2); /* LOADVAR_SELECT, CONST_EQ */
+  assert_string_equal(
+      run_code("m.filter(k, k != 'd' && m[k].b == 2)", 1000, NULL, true),
+      "[\"c\"]");
+  vars_json = NULL;
   /* and every example of the expression goldens */
   static const char *const files[] = {"tests/golden/expr/edges.cel",
                                       "tests/golden/expr/limits.cel",
