@@ -1619,7 +1619,7 @@ static uint32_t fused_op(uint32_t first, uint32_t second) {
   for (size_t i = 0; i < sizeof fusions / sizeof fusions[0]; i++)
     if (fusions[i].first == first && fusions[i].second == second &&
         fusions[i].fused != OP_LOOP && /* a jump's target, not its next */
-        fusions[i].fused != OP_ITEM && fusions[i].fused != OP_ITEM_SELECT)
+        fusions[i].fused < OP_ITEM) /* and from ITEM on: longer runs */
       return fusions[i].fused;
   return OP__XCOUNT;
 }
@@ -1629,10 +1629,15 @@ static uint32_t op_at(const program *p, uint32_t pc) {
   return pc < p->ncode ? INS_OP(p->code[pc]) : OP__COUNT;
 }
 
-/* An ITEM at [pc]: LOADLOCAL A, LOADLOCAL A+2, INDEX, which is m[k] in
- * a loop over m (the loop's range in L[A], its variable in L[A+2]);
- * ITEM_SELECT when a SELECT follows. OP__XCOUNT: none. */
-static uint32_t item_op(const program *p, uint32_t pc) {
+/* A superinstruction of three or four words at [pc], or OP__XCOUNT:
+ * CONST, EQ, BRANCH (a filter's test x == "c"); or an ITEM, LOADLOCAL
+ * A, LOADLOCAL A+2, INDEX, which is m[k] in a loop over m (the loop's
+ * range in L[A], its variable in L[A+2]); ITEM_SELECT when a SELECT
+ * follows. */
+static uint32_t long_op(const program *p, uint32_t pc) {
+  if (op_at(p, pc) == OP_CONST && op_at(p, pc + 1) == OP_EQ &&
+      op_at(p, pc + 2) == OP_BRANCH)
+    return OP_CONST_EQ_BRANCH;
   if (op_at(p, pc) != OP_LOADLOCAL || op_at(p, pc + 1) != OP_LOADLOCAL ||
       op_at(p, pc + 2) != OP_INDEX ||
       INS_A(p->code[pc + 1]) != INS_A(p->code[pc]) + 2)
@@ -1665,13 +1670,13 @@ void program_fuse(program *p) {
       x[pc] = (x[pc] & ~0xffu) | OP_LOOP;
     if (next >= p->ncode)
       break;
-    uint32_t f = item_op(p, pc);
+    uint32_t f = long_op(p, pc);
     if (f != OP__XCOUNT) { /* three or four words: take them all */
       x[pc] = (x[pc] & ~0xffu) | f;
-      pc += f == OP_ITEM ? 3 : 4;
+      pc += f == OP_ITEM_SELECT ? 4 : 3;
       continue;
     }
-    if (item_op(p, next) != OP__XCOUNT) { /* leave next to be an ITEM */
+    if (long_op(p, next) != OP__XCOUNT) { /* leave next to start one */
       pc = next;
       continue;
     }

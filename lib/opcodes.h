@@ -98,9 +98,10 @@
  * policy holds no superinstruction, and a loaded one is fused again.
  *
  * Columns: name, the first and the second opcode, one line of semantics
- * (A: the first word's operand, A2: the second's). Three are no pair of
+ * (A: the first word's operand, A2: the second's). Four are no pair of
  * neighbours: LOOP is a JMP fused with the ITER_NEXT it jumps back to;
- * ITEM runs three words (first and last named) and ITEM_SELECT four,
+ * CONST_EQ_BRANCH and ITEM run three words (first and last named) and
+ * ITEM_SELECT four,
  * the first of them LOADLOCAL A, LOADLOCAL A+2: m[k] inside m.all(k,
  * ...) and its kin, where the loop's slots (ITER_INIT) say which entry
  * k is, checked, so any other pair of slots just takes the slow way.
@@ -118,7 +119,10 @@
                             "L[A][L[A+2]], in a loop over the map L[A] "    \
                             "the value of the key it took, unlooked-up")    \
   X(ITEM_SELECT, LOADLOCAL, SELECT, "ITEM, then the SELECT after it: push " \
-                                    "L[A][L[A+2]].K[A4]")
+                                    "L[A][L[A+2]].K[A4]")                   \
+  X(CONST_EQ_BRANCH, CONST, BRANCH, "CONST A, EQ, BRANCH: x := pop; if x " \
+                                    "== K[A] is false, pc += the BRANCH's " \
+                                    "sJ (a filter's test, a ?:)")
 
 typedef enum {
 #define X(name, fmt, in, out, doc) OP_##name,

@@ -1100,6 +1100,20 @@ static val run(vm *v, const program *p, uint32_t pc, const map *vars) {
         w = code[pc++];
         goto iter_next;
       }
+      vmcase(CONST_EQ_BRANCH) { /* CONST A, EQ, BRANCH */
+        int eq = quick_eq(TOP(), K(INS_A(w)));
+        if (unlikely(eq < 0)) { /* as CONST_EQ; the BRANCH runs alone */
+          rhs = K(INS_A(w));
+          pc++;
+          goto eq;
+        }
+        sp--;
+        w = code[pc + 1]; /* the BRANCH, of a bool: no error to leave */
+        pc += 2;
+        if (!eq)
+          pc = (uint32_t)((int32_t)pc + INS_SJ(w));
+        vmbreak;
+      }
       vmcase(ITEM) { /* LOADLOCAL A, LOADLOCAL A+2, INDEX */
         const val *at = loop_item(v, &L[INS_A(w)]);
         if (unlikely(at == NULL))
