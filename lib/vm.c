@@ -225,11 +225,22 @@ static void trace_in(vm *v, val x, val y) {
   use_value(v, y, TR_WHOLE);
 }
 
+/* A new absent error, as val_absent_key makes it: from the vm's pool
+ * while it lasts (it lives as long as the run's arena: until the next
+ * run), then from the arena. */
+static val absent_err(vm *v) {
+  if (v->nabsent == VM_ABSENT_POOL)
+    return val_absent_key(&v->a);
+  err *e = &v->absent[v->nabsent++];
+  *e = (err){ERR_ABSENT, 0, -1, -1, "no such key", NULL};
+  return (val){.kind = V_ERROR, .as.e = e};
+}
+
 /* [key] is not in the map [m] (NULL: there are no variables at all): an
  * absent error. When [m] belongs to a fact set, a fact is missing: the
  * error says so, and a traced run notes which. */
 static val missing(vm *v, const map *m, val key, bool konst) {
-  val r = val_absent_key(&v->a);
+  val r = absent_err(v);
   if (r.kind != V_ERROR || r.as.e->kind != ERR_ABSENT)
     return r; /* out of memory */
   if (m && !map_is_adopted(m))
@@ -330,8 +341,8 @@ static POL_NOINLINE val loadvar_slow(vm *v, const map *vars,
 /* A variable: in the common case (a fact whose hint is right, a name
  * of at most 16 bytes, a run that does not trace) without saving
  * registers or calling anything; else loadvar_slow. */
-static val loadvar(vm *v, const map *vars, const str *name,
-                   uint32_t *hint) {
+static VM_INLINE val loadvar(vm *v, const map *vars, const str *name,
+                             uint32_t *hint) {
   uint32_t i = *hint;
   if (likely(vars != NULL && !v->tracing && name->data[0] != '$' &&
              name->len <= 16 && i < vars->n && key_at(vars, i, name)))
@@ -1190,6 +1201,7 @@ val vm_run(vm *v, const program *p, uint32_t entry, const map *vars) {
     v->run = 1;
   }
   v->limit_err.loc = -1;
+  v->nabsent = 0;
   cost_start(&v->a, v->max_steps);
   if (!reserve(&v->a.m, &v->stack, &v->stack_cap, p->maxstack + 1) ||
       !reserve(&v->a.m, &v->locals, &v->locals_cap, p->nlocals + 1) ||

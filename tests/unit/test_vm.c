@@ -164,6 +164,64 @@ static void int_fast_paths_agree_with_slow_paths(void **state) {
   assert_string_equal(run("5 >= 5 && !(4 >= 5) && 2u >= 1u"), "true");
 }
 
+/* The message of the result of running [p] in [v], into out. */
+static const char *run_in(vm *v, const program *p) {
+  val r = vm_run(v, p, 0, NULL);
+  sbuf b;
+  sb_init(&b, NULL);
+  if (r.kind == V_ERROR) {
+    sb_printf(&b, "at %d: ", r.as.e->loc);
+    vm_err_describe(&b, r.as.e, p);
+  } else {
+    val_print(&b, r);
+  }
+  sb_putc(&b, '\0');
+  snprintf(out, sizeof out, "%s", b.p);
+  sb_free(&b);
+  return out;
+}
+
+/* y's error when [n] absent errors come before it, in two runs of one
+ * vm: "at PC: message". */
+static void absent_after(int n) {
+  char src[1024] = "(";
+  for (int i = 0; i < n; i++) /* all absorbed by the true */
+    snprintf(src + strlen(src), sizeof src - strlen(src), "x%d == 1 || ",
+             i);
+  strcat(src, "true) && y == 1");
+  arena tree;
+  diag_list d;
+  arena_init(&tree, 0, NULL);
+  diag_init(&d, "t", src, strlen(src), NULL);
+  program *p = compile_expr(parse_expr(&tree, &d), &d, NULL, 0);
+  assert_non_null(p);
+  uint32_t at = 0; /* the LOADVAR of y */
+  while (INS_OP(p->code[at]) != OP_LOADVAR ||
+         strcmp(p->consts[INS_A(p->code[at])].as.s->data, "y") != 0)
+    at++;
+  char want[64];
+  snprintf(want, sizeof want, "at %u: no such key or variable: 'y'", at);
+  vm v;
+  vm_init(&v, 0, 0, NULL);
+  for (int run = 0; run < 2; run++)
+    assert_string_equal(run_in(&v, p), want);
+  vm_free(&v);
+  program_free(p);
+  diag_free(&d);
+  arena_free(&tree);
+}
+
+/* Absent errors come from the vm's pool, then from the arena: in the
+ * pool, past it, and in a second run of the same vm, each is made
+ * afresh and located at its own instruction. */
+static void absent_errors_past_the_pool(void **state) {
+  (void)state;
+  absent_after(0);
+  absent_after(3);
+  absent_after(VM_ABSENT_POOL - 1);
+  absent_after(VM_ABSENT_POOL + 2);
+}
+
 /* [src] gives the same result, error message, error location and step
  * limit with superinstructions as without, at every budget up to one
  * that suffices (the budget is charged the same way: opcodes.h). */
@@ -291,6 +349,7 @@ int main(int argc, char **argv) {
       cmocka_unit_test(errors_carry_their_instruction),
       cmocka_unit_test(int_fast_paths_agree_with_slow_paths),
       cmocka_unit_test(superinstructions_change_nothing),
+      cmocka_unit_test(absent_errors_past_the_pool),
   };
   return RUN_TESTS("vm", tests, argc, argv);
 }
