@@ -800,6 +800,50 @@ static inline val back_edge(vm *v, uint32_t body) {
   return val_null();
 }
 
+/* Whether the result [r] is a list or map the run made: it may hold
+ * one part many times over (cel.bind(a, [b, b, b, b], ...), nested), so
+ * that printing or copying it, as a caller will, takes time exponential
+ * in the size of the expression. vm_run charges reading it whole to the
+ * run's budget first. A fact container is a tree: no charge. */
+static inline bool shared_parts(val r) {
+  return (r.kind == V_LIST && !list_is_adopted(r.as.l)) ||
+         (r.kind == V_MAP && !map_is_adopted(r.as.m)) ||
+         r.kind == V_OPTIONAL;
+}
+
+/* Make [v] ready to run [p]: the arena rewound, the budget and the trace
+ * reset, room for [p]'s stack, locals and hints; false when out of
+ * memory. */
+static inline bool begin(vm *v, const program *p) {
+  if (v->a.used || v->a.failed) /* else the last run made nothing: the
+                                   arena is rewound already */
+    arena_reset(&v->a);
+  v->ntrace = v->trace_dropped = 0;
+  v->trace_oom = false;
+  if (++v->run == 0) { /* wrapped: forget every run's reads */
+    memset(v->seen, 0, sizeof v->seen);
+    v->run = 1;
+  }
+  v->limit_err.loc = -1;
+  v->nabsent = 0;
+  cost_start(&v->a, v->max_steps);
+  return reserve(&v->a.m, &v->stack, &v->stack_cap, p->maxstack + 1) &&
+         reserve(&v->a.m, &v->locals, &v->locals_cap, p->nlocals + 1) &&
+         reserve_hints(v, p->ncode);
+}
+
+/* What a run that began at [entry] and ended with [r] returns: [r], or
+ * the limit error or out of memory that ended it. */
+static inline val finish(vm *v, val r, uint32_t entry) {
+  if (unlikely(shared_parts(r)) && !val_charge_whole(&v->a, r))
+    return limit_hit(v, entry, true);
+  if (!stopped(v)) /* an absorbed out of memory still fails, and so does
+                      a trace cut short by one */
+    return v->a.failed || v->trace_oom ? val_nomem() : r;
+  return limit_hit(v, entry, v->a.over_steps); /* located already, or
+                                                  at the entry */
+}
+
 /* ==== the loop =========================================================== */
 
 #if defined(__GNUC__)
@@ -843,8 +887,14 @@ static VM_INLINE val equality(vm *v, val x, val y, bool ne) {
   return binop(&v->a, ne ? OP_NE : OP_EQ, x, y);
 }
 
-static val run(vm *v, const program *p, uint32_t pc, const map *vars) {
+/* The one function that runs code: begin(), the dispatch loop, and
+ * finish() at RETURN or a limit (one function, so that a run, 43 of
+ * them a check of 40 rules, costs one call). */
+val vm_run(vm *v, const program *p, uint32_t entry, const map *vars) {
+  if (!begin(v, p))
+    return val_nomem();
   const uint32_t *code = p->xcode ? p->xcode : p->code;
+  uint32_t pc = entry;
   arena *a = &v->a;
   val *sp = v->stack, *L = v->locals;
   uint32_t *H = v->hints, w;
@@ -981,7 +1031,7 @@ static val run(vm *v, const program *p, uint32_t pc, const map *vars) {
         if (off < 0) {
           val stop = back_edge(v, (uint32_t)-off);
           if (unlikely(stop.kind == V_ERROR))
-            return locate(v, p, stop, pc - 1);
+            return finish(v, locate(v, p, stop, pc - 1), entry);
         }
         pc = (uint32_t)((int32_t)pc + off);
         vmbreak;
@@ -1070,12 +1120,12 @@ static val run(vm *v, const program *p, uint32_t pc, const map *vars) {
           SETTOP(r);
         vmbreak;
       }
-      vmcase(RETURN) { return TOP(); }
+      vmcase(RETURN) { return finish(v, TOP(), entry); }
       vmcase(OPTFACT) { PUSH(opt_fact(v, vars, K(INS_A(w)).as.s)); vmbreak; }
       /* superinstructions (opcodes.h): the first word's work, then
        * pc++ onto the second word (so that an error is located there,
        * as without them) and its work, mostly by a jump into the second
-       * word's own case (one copy of its code keeps run() small) */
+       * word's own case (one copy of its code keeps vm_run() small) */
       vmcase(CONST_EQ) {
         rhs = K(INS_A(w));
         pc++;
@@ -1106,7 +1156,7 @@ static val run(vm *v, const program *p, uint32_t pc, const map *vars) {
         int32_t off = INS_SJ(w);
         val stop = back_edge(v, (uint32_t)-off);
         if (unlikely(stop.kind == V_ERROR))
-          return locate(v, p, stop, pc - 1);
+          return finish(v, locate(v, p, stop, pc - 1), entry);
         pc = (uint32_t)((int32_t)pc + off);
         w = code[pc++];
         goto iter_next;
@@ -1159,16 +1209,6 @@ static val run(vm *v, const program *p, uint32_t pc, const map *vars) {
   }
 }
 
-/* Whether the result [r] is a list or map the run made: it may hold
- * one part many times over (cel.bind(a, [b, b, b, b], ...), nested), so
- * that printing or copying it, as a caller will, takes time exponential
- * in the size of the expression. vm_run charges reading it whole to the
- * run's budget first. A fact container is a tree: no charge. */
-static inline bool shared_parts(val r) {
-  return (r.kind == V_LIST && !list_is_adopted(r.as.l)) ||
-         (r.kind == V_MAP && !map_is_adopted(r.as.m)) ||
-         r.kind == V_OPTIONAL;
-}
 
 void vm_err_describe(sbuf *b, const err *e, const program *p) {
   bool located = p && e->loc >= 0 && (uint32_t)e->loc < p->ncode;
@@ -1190,29 +1230,3 @@ void vm_err_describe(sbuf *b, const err *e, const program *p) {
     sb_puts(b, e->msg);
 }
 
-val vm_run(vm *v, const program *p, uint32_t entry, const map *vars) {
-  if (v->a.used || v->a.failed) /* else the last run made nothing: the
-                                   arena is rewound already */
-    arena_reset(&v->a);
-  v->ntrace = v->trace_dropped = 0;
-  v->trace_oom = false;
-  if (++v->run == 0) { /* wrapped: forget every run's reads */
-    memset(v->seen, 0, sizeof v->seen);
-    v->run = 1;
-  }
-  v->limit_err.loc = -1;
-  v->nabsent = 0;
-  cost_start(&v->a, v->max_steps);
-  if (!reserve(&v->a.m, &v->stack, &v->stack_cap, p->maxstack + 1) ||
-      !reserve(&v->a.m, &v->locals, &v->locals_cap, p->nlocals + 1) ||
-      !reserve_hints(v, p->ncode))
-    return val_nomem();
-  val r = run(v, p, entry, vars);
-  if (unlikely(shared_parts(r)) && !val_charge_whole(&v->a, r))
-    return limit_hit(v, entry, true);
-  if (!stopped(v)) /* an absorbed out of memory still fails, and so does
-                      a trace cut short by one */
-    return v->a.failed || v->trace_oom ? val_nomem() : r;
-  return limit_hit(v, entry, v->a.over_steps); /* located already, or
-                                                  at the entry */
-}
