@@ -20,6 +20,7 @@
  */
 #include "vm.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -268,13 +269,24 @@ static val deeper(vm *v, val x, val key, bool konst) {
 
 static val str_val(const str *s) { return val_from_str(V_STRING, (str *)s); }
 
+/* A string's length and hash, side by side in struct str, as one
+ * word: equal for two strings with equal lengths and hashes. */
+_Static_assert(offsetof(str, len) == 0 && offsetof(str, hash) == 4 &&
+                   offsetof(str, data) == 8,
+               "len_hash() reads len and hash as one word");
+static inline uint64_t len_hash(const str *s) {
+  uint64_t w;
+  memcpy(&w, s, sizeof w);
+  return w;
+}
+
 /* Whether entry [i] of [m] has the string key [s] (itself, when [s]
  * came from m's keys: m[k] in a loop over m). */
 static inline bool key_at(const map *m, uint32_t i, const str *s) {
   const val *k = &m->keys[i];
   const str *t = k->as.s;
   return k->kind == V_STRING &&
-         (t == s || (t->hash == s->hash && t->len == s->len &&
+         (t == s || (len_hash(t) == len_hash(s) &&
                      val_bytes_eq(t->data, s->data, s->len)));
 }
 
@@ -563,8 +575,9 @@ static POL_NOINLINE val absent_tested(vm *v, const err *e) {
 }
 
 /* has(x.f), where x may be an optional (none: false) or a missing fact
- * (false: a presence test on the fact tree). */
-static val has(vm *v, val x, const str *f) {
+ * (false: a presence test on the fact tree); a map looked up with the
+ * instruction's [hint], as x.f is. */
+static val has(vm *v, val x, const str *f, uint32_t *hint) {
   if (x.kind == V_ERROR && x.as.e->kind == ERR_ABSENT &&
       (x.as.e->flags & ERRF_FACT))
     return absent_tested(v, x.as.e);
@@ -574,7 +587,7 @@ static val has(vm *v, val x, const str *f) {
     x = *x.as.opt;
   }
   if (x.kind == V_MAP) {
-    const val *at = map_get_str(x.as.m, f->data, f->len, f->hash);
+    const val *at = hinted(x.as.m, f, hint);
     if (at)
       read_entry(v, x.as.m, at);
     else
@@ -878,6 +891,19 @@ static inline val finish(vm *v, val r, uint32_t entry) {
     }                                                                       \
   } while (0)
 
+/* < <= > >= ([op]): two ints compared here (free, as in ops_compare:
+ * cost.h), the rest by binop. */
+static VM_INLINE val order(arena *a, opcode op, val x, val y) {
+  if (x.kind == V_INT && y.kind == V_INT)
+    switch (op) {
+    case OP_LT: return val_bool(x.as.i < y.as.i);
+    case OP_LE: return val_bool(x.as.i <= y.as.i);
+    case OP_GT: return val_bool(x.as.i > y.as.i);
+    default: return val_bool(x.as.i >= y.as.i);
+    }
+  return binop(a, op, x, y);
+}
+
 /* == and != (ne): strings and ints compared here, the rest by binop. */
 static VM_INLINE val equality(vm *v, val x, val y, bool ne) {
   int eq = quick_eq(x, y);
@@ -934,7 +960,10 @@ val vm_run(vm *v, const program *p, uint32_t entry, const map *vars) {
         SETTOP(opt_access(v, TOP(), val_null(), K(INS_A(w)).as.s));
         vmbreak;
       }
-      vmcase(HAS) { SETTOP(has(v, TOP(), K(INS_A(w)).as.s)); vmbreak; }
+      vmcase(HAS) {
+        SETTOP(has(v, TOP(), K(INS_A(w)).as.s, &H[pc - 1]));
+        vmbreak;
+      }
       vmcase(HASVAR) { PUSH(hasvar(v, vars, K(INS_A(w)).as.s)); vmbreak; }
       vmcase(INDEX) {
         val i = POP();
@@ -984,18 +1013,10 @@ val vm_run(vm *v, const program *p, uint32_t entry, const map *vars) {
         SETTOP(equality(v, TOP(), rhs, true));
         vmbreak;
       }
-      vmcase(LT) { val y = POP(); SETTOP(binop(a, OP_LT, TOP(), y)); vmbreak; }
-      vmcase(LE) { val y = POP(); SETTOP(binop(a, OP_LE, TOP(), y)); vmbreak; }
-      vmcase(GT) { val y = POP(); SETTOP(binop(a, OP_GT, TOP(), y)); vmbreak; }
-      vmcase(GE) {
-        val y = POP();
-        if (TOP().kind == V_INT && y.kind == V_INT) {
-          TOP() = val_bool(TOP().as.i >= y.as.i);
-          vmbreak;
-        }
-        SETTOP(binop(a, OP_GE, TOP(), y));
-        vmbreak;
-      }
+      vmcase(LT) { val y = POP(); SETTOP(order(a, OP_LT, TOP(), y)); vmbreak; }
+      vmcase(LE) { val y = POP(); SETTOP(order(a, OP_LE, TOP(), y)); vmbreak; }
+      vmcase(GT) { val y = POP(); SETTOP(order(a, OP_GT, TOP(), y)); vmbreak; }
+      vmcase(GE) { val y = POP(); SETTOP(order(a, OP_GE, TOP(), y)); vmbreak; }
       vmcase(IN) {
         val y = POP(), x = TOP();
         SETTOP(binop(a, OP_IN, x, y));

@@ -102,6 +102,11 @@ static void iteration_over_maps_visits_keys_in_order(void **state) {
   assert_string_equal(run("{'b': 1, 'a': 2}.all(k, v, v > 0)"), "true");
   assert_string_equal(run("[5, 6].transformList(i, v, i * 10 + v)"),
                       "[5, 16]");
+  /* has() keeps a hint per instruction, as x.f does: maps of other
+   * shapes, where it is wrong, still answer right */
+  assert_string_equal(run("[{'a': 1, 'b': 2}, {'b': 3}, {'c': 1}, {}, "
+                          "{'c': 1, 'b': 0}].map(m, has(m.b))"),
+                      "[true, true, false, false, true]");
   assert_string_equal(run("1.all(x, true)"),
                       "error(\"cannot iterate over a value of type 'int'\")");
 }
@@ -162,6 +167,16 @@ static void int_fast_paths_agree_with_slow_paths(void **state) {
   assert_string_equal(run("-9223372036854775808 + -1"),
                       "error(\"integer overflow\")");
   assert_string_equal(run("5 >= 5 && !(4 >= 5) && 2u >= 1u"), "true");
+  /* < <= > >= of two ints (the VM's) against an int and a double
+   * (ops_compare's), over every pair of a few ints */
+  assert_string_equal(
+      run("[-3, -1, 0, 1, 2].all(a, [-3, -1, 0, 1, 2].all(b, "
+          "(a < b) == (a < double(b)) && (a <= b) == (a <= double(b)) && "
+          "(a > b) == (a > double(b)) && (a >= b) == (a >= double(b))))"),
+      "true");
+  assert_string_equal(run("1 < 2 && 2 <= 2 && 3 > 2 && !(2 > 2)"), "true");
+  assert_string_equal(run("1 < 'a'"), "error(\"no matching overload for "
+                                      "'_<_' applied to (int, string)\")");
 }
 
 /* The message of the result of running [p] in [v], into out. */
