@@ -215,6 +215,8 @@ contract-san:
 # ---- tests ---------------------------------------------------------------
 $(B)/tests/%: tests/unit/%.c $(TEST_HELPERS) tests/unit/harness.h $(INTERNAL) | $(B)/tests
 	$(call say,CC,$<)$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes $(LDFLAGS) -o $@ $< $(TEST_HELPERS) $(INTERNAL) $(LIBS) -lcmocka
+# test_records includes the CLI's record scanner fast path (header-only).
+$(B)/tests/test_records: lib/cli/scan_blocks.h
 
 # The jsonb conversion core of the PostgreSQL extension is plain C over
 # pol.h: its unit test runs with the others, and so under ASan and UBSan

@@ -508,13 +508,28 @@ static val build_str_index(arena *a, map *m) {
   return val_null();
 }
 
-/* A small map of string keys (a JSON object's): repeats found by the
- * keys' cached hashes, comparing bytes only when two hashes agree. */
-static val check_str_keys(arena *a, const map *m) {
+/* check_str_keys comparing every pair of keys. */
+static POL_NOINLINE val check_str_pairs(arena *a, const map *m) {
   for (uint32_t i = 1; i < m->n; i++)
     for (uint32_t j = 0; j < i; j++)
       if (same_key_str(m->keys[j].as.s, m->keys[i].as.s))
         return val_err(a, ERR_INVALID, "map literal has a repeated key");
+  return val_null();
+}
+
+/* A small map of string keys (a JSON object's): repeats found by the
+ * keys' cached hashes, comparing bytes only when two hashes agree. Keys
+ * whose hashes differ in their low 6 bits differ, so one bit per key in
+ * a word settles most maps at once; only when two keys share a bit are
+ * the pairs compared. */
+static val check_str_keys(arena *a, const map *m) {
+  uint64_t seen = 0;
+  for (uint32_t i = 0; i < m->n; i++) {
+    uint64_t bit = UINT64_C(1) << (m->keys[i].as.s->hash & 63);
+    if (seen & bit)
+      return check_str_pairs(a, m);
+    seen |= bit;
+  }
   return val_null();
 }
 

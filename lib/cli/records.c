@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "scan_blocks.h"
 
 enum { READ_SIZE = 1 << 20 };
 #define NO_HOLD ((size_t)-1)
@@ -255,7 +256,7 @@ static const unsigned char *skip_in_string(const unsigned char *p,
  * when more must be read to go on. */
 static bool scan_buffered(reader *r, scan *s) {
   const unsigned char *b = (const unsigned char *)r->buf, *p = b + r->pos,
-                      *e = b + r->end;
+                      *e = b + r->end, *bytewise = p;
   while (p < e && !s->done) {
     if (s->line_start) { /* unclosed, and a line starts a new object */
       s->line_start = false;
@@ -263,6 +264,11 @@ static bool scan_buffered(reader *r, scan *s) {
         s->done = s->broken = true;
         break;
       }
+    }
+    if (p >= bytewise && s->depth > 0) { /* inside brackets: whole
+                                            blocks first */
+      p = skip_blocks(p, e, &s->depth, &s->in_str);
+      bytewise = p + 16; /* the block it stopped at: byte by byte */
     }
     const unsigned char *stop = s->in_str   ? r->stop_str
                                 : s->scalar ? r->stop_scalar

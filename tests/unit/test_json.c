@@ -407,6 +407,101 @@ static void scan_finds_every_byte(void **state) {
         }
 }
 
+/* A short string read before in the same text is found again from the
+ * 8 bytes at its body (short_seen_at) without scanning it: it must be
+ * found only when those bytes are that string and its closing quote.
+ * Arrays and objects of strings drawn from a set of near misses
+ * (prefixes of each other, the same bytes escaped, one multi-byte
+ * character, 8 bytes and more) must read back exactly, keys and values,
+ * with the hashes of their bytes. */
+static void short_strings_found_again_exactly(void **state) {
+  (void)state;
+  static const char *const json[] = {
+      "", "a", "ab", "abc", "abcdefg", "abcdefgh", "ab\\\\", "a\\u0062",
+      "JP", "JPN", "J", "\\u004aP", "\xE2\x97\x8B", "\xE2\x97\x8B" "a",
+      "ab\xC2\xA7", "1.1", "1.10", "1.", "answer", "answers", "\\/a"};
+  static const char *const bytes[] = {
+      "", "a", "ab", "abc", "abcdefg", "abcdefgh", "ab\\", "ab",
+      "JP", "JPN", "J", "JP", "\xE2\x97\x8B", "\xE2\x97\x8B" "a",
+      "ab\xC2\xA7", "1.1", "1.10", "1.", "answer", "answers", "/a"};
+  enum { NS = sizeof json / sizeof *json };
+  uint64_t x = 12345;
+  for (int round = 0; round < 2000; round++) {
+    char text[1024];
+    int pick[24], n = 0;
+    size_t len = 0;
+    bool object = round % 2;
+    text[len++] = object ? '{' : '[';
+    for (; n < 24; n++) {
+      x = x * 6364136223846793005u + 1442695040888963407u;
+      pick[n] = (int)((x >> 33) % NS);
+      const char *sep = n == 0 ? "" : (x >> 20) % 3 ? "," : ", ";
+      len += (size_t)sprintf(text + len, "%s\"%s\"", sep, json[pick[n]]);
+      if (object)
+        len += (size_t)sprintf(text + len, ":%d", n);
+    }
+    text[len++] = object ? '}' : ']';
+    val v = parse_n(text, len);
+    if (object) { /* repeated keys merge: check each key is found */
+      for (int i = 0; i < n; i++) {
+        const char *b = bytes[pick[i]];
+        const val *got = field(v, b);
+        if (!got)
+          fail_msg("round %d: key %d '%s' missing", round, i, b);
+      }
+      for (uint32_t i = 0; i < v.as.m->n; i++) {
+        const str *k = v.as.m->keys[i].as.s;
+        assert_int_equal(k->hash, val_hash_bytes(k->data, k->len));
+      }
+      continue;
+    }
+    assert_int_equal(v.as.l->n, n);
+    for (int i = 0; i < n; i++)
+      assert_str(v.as.l->items[i], bytes[pick[i]], strlen(bytes[pick[i]]));
+  }
+}
+
+/* Runs of 3-byte sequences are checked two at a time by a word test
+ * (common_3byte_pair): it must accept exactly what utf8_valid, the
+ * byte-by-byte check, accepts. Every lead byte E0..EF in either place,
+ * continuation bytes at and around the edges of their ranges (E0 needs
+ * A0..BF, ED 80..9F), after 0 to 7 plain bytes, and a third character
+ * after the pair. */
+static void utf8_pairs_agree_with_utf8_valid(void **state) {
+  (void)state;
+  static const unsigned char cont[] = {0x7F, 0x80, 0x9F, 0xA0, 0xBF, 0xC0};
+  enum { NC = sizeof cont };
+  for (unsigned lead1 = 0xE0; lead1 <= 0xEF; lead1++)
+    for (unsigned lead2 = 0xE0; lead2 <= 0xEF; lead2++)
+      for (unsigned c = 0; c < NC * NC; c++)
+        for (int pre = 0; pre < 8; pre++) {
+          char body[32];
+          size_t n = 0;
+          for (int i = 0; i < pre; i++)
+            body[n++] = 'a';
+          const unsigned char seq[] = {
+              (unsigned char)lead1, cont[c % NC], 0x81,
+              (unsigned char)lead2, 0x82, cont[c / NC],
+              0xE3, 0x81, 0x82};
+          memcpy(body + n, seq, sizeof seq);
+          n += sizeof seq;
+          char text[40];
+          text[0] = '"';
+          memcpy(text + 1, body, n);
+          text[n + 1] = '"';
+          val v;
+          json_error e;
+          bool ok = json_parse(&A, text, n + 2, &v, &e);
+          if (ok != utf8_valid(body, n))
+            fail_msg("lead %02X %02X, cont %02X %02X, after %d: parsed %d",
+                     lead1, lead2, cont[c % NC], cont[c / NC], pre, ok);
+          if (ok)
+            assert_str(v, body, n);
+          else
+            assert_true(strncmp(e.msg, "invalid UTF-8", 13) == 0);
+        }
+}
+
 /* A fact set's containers are linked to their parents as they are read
  * (json_parse_with's [facts]): the same links val_adopt makes. */
 static void compare_origins(val x, val y) {
@@ -815,6 +910,8 @@ int main(int argc, char **argv) {
       T(raw_utf8),
       T(keys_hashed_and_shared),
       T(scan_finds_every_byte),
+      T(utf8_pairs_agree_with_utf8_valid),
+      T(short_strings_found_again_exactly),
       T(facts_linked_as_read),
       T(structural_errors),
       T(literal_errors),

@@ -73,6 +73,45 @@ static void map_repeated_key_is_error(void **state) {
   assert_int_equal(m.kind, V_ERROR);
 }
 
+/* A small map of string keys finds repeats by one bit per key (the low
+ * 6 bits of its hash) and compares the pairs only when two keys share
+ * a bit: random maps of 2 to 8 keys from a small set, so that repeats
+ * and shared bits both happen, must be refused exactly when two keys
+ * are equal. */
+static void small_string_maps_find_repeats(void **state) {
+  (void)state;
+  uint64_t x = 0x9E3779B97F4A7C15u;
+  int refused = 0, shared = 0;
+  for (int round = 0; round < 20000; round++) {
+    val k[8], v[8];
+    char text[8][4];
+    x = x * 6364136223846793005u + 1442695040888963407u;
+    size_t n = 2 + (size_t)(x >> 61) % 7; /* 2..8: no index */
+    bool repeat = false, share = false;
+    for (size_t i = 0; i < n; i++) {
+      x = x * 6364136223846793005u + 1442695040888963407u;
+      unsigned id = (unsigned)(x >> 40) % 90; /* 90 keys: 2 letters */
+      snprintf(text[i], sizeof text[i], "%c%c", 'a' + id / 10, 'a' + id % 10);
+      k[i] = val_cstring(&A, text[i]);
+      v[i] = val_int((int64_t)i);
+      for (size_t j = 0; j < i; j++) {
+        repeat |= strcmp(text[i], text[j]) == 0;
+        share |= (k[i].as.s->hash & 63) == (k[j].as.s->hash & 63);
+      }
+    }
+    val m = val_map_strings(&A, k, v, n);
+    if (repeat != (m.kind == V_ERROR))
+      fail_msg("round %d: %zu keys, repeat %d, got kind %d", round, n,
+               repeat, m.kind);
+    refused += repeat;
+    shared += share && !repeat;
+    arena_reset(&A);
+  }
+  /* both paths were taken */
+  if (refused < 1000 || shared < 1000)
+    fail_msg("refused %d, shared bits without a repeat %d", refused, shared);
+}
+
 static void big_map_uses_index(void **state) {
   (void)state;
   enum { N = 1000 };
@@ -243,6 +282,7 @@ int main(int argc, char **argv) {
       cmocka_unit_test(kinds_never_equal),
       cmocka_unit_test(map_keys),
       cmocka_unit_test(map_repeated_key_is_error),
+      cmocka_unit_test(small_string_maps_find_repeats),
       cmocka_unit_test(big_map_uses_index),
       cmocka_unit_test(int_overflow_is_error),
       cmocka_unit_test(time_arithmetic),
