@@ -232,8 +232,7 @@ static void no_jit_env_matches_alike(void **state) {
     assert_int_equal(pol_env_new(&cfg, &env), POL_OK);
     pol_program *prog = NULL;
     const char *e = "'aab'.matches('^a+b$') && !'aabx'.matches('^a+b$') && "
-                    "!'b'.matches('^a+b$') && 'テスト株式会社'.matches("
-                    "'株式会社$') && !'株式会'.matches('株式会社')";
+                    "!'b'.matches('^a+b$')";
     assert_int_equal(pol_compile_expr(env, e, strlen(e), NULL, NULL, &prog),
                      POL_OK);
     pol_ctx *ctx = NULL;
