@@ -32,18 +32,47 @@ static void write_escape(sbuf *b, unsigned char c) {
   }
 }
 
+/* Whether write_string escapes the byte [c]. */
+static inline bool escaped(unsigned char c) {
+  return c < 0x20 || c == '"' || c == '\\';
+}
+
+/* The bytes at the start of [s] ([n] of them) that write_string copies
+ * as they are. Eight at a time where the machine allows (as out.c's
+ * json_plain): the high bit of each byte below 0x20, or equal to '"' or
+ * '\\', is set; a borrow may mark bytes after the first such byte, never
+ * before, so the lowest bit set is the first stop. */
+static size_t plain_run(const char *s, size_t n) {
+  size_t i = 0;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ && \
+    defined(__GNUC__)
+  const uint64_t ones = 0x0101010101010101u, high = ones << 7;
+  for (; n - i >= 8; i += 8) {
+    uint64_t x, q, bs;
+    memcpy(&x, s + i, 8);
+    q = x ^ ones * '"';
+    bs = x ^ ones * '\\';
+    uint64_t stop = ((x - ones * 0x20) & ~x) | ((q - ones) & ~q) |
+                    ((bs - ones) & ~bs);
+    if ((stop &= high) != 0)
+      return i + (size_t)(__builtin_ctzll(stop) >> 3);
+  }
+#endif
+  while (i < n && !escaped((unsigned char)s[i]))
+    i++;
+  return i;
+}
+
 /* [s]/[n] (UTF-8) as a JSON string: the quote, the backslash and control
  * characters escaped, runs of anything else copied as they are. */
 static void write_string(sbuf *b, const char *s, size_t n) {
-  size_t run = 0;
+  size_t run = 0, i = plain_run(s, n);
   sb_putc(b, '"');
-  for (size_t i = 0; i < n; i++) {
-    unsigned char c = (unsigned char)s[i];
-    if (c >= 0x20 && c != '"' && c != '\\')
-      continue;
+  while (i < n) {
     sb_put(b, s + run, i - run);
-    write_escape(b, c);
-    run = i + 1;
+    write_escape(b, (unsigned char)s[i]);
+    run = ++i;
+    i += plain_run(s + i, n - i);
   }
   sb_put(b, s + run, n - run);
   sb_putc(b, '"');

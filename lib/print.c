@@ -242,6 +242,42 @@ static void shortest(double d, decimal *best) {
   uselocale(old);
 }
 
+/* The fast path of shortest(): [d] when it is m / 10^k for an integer m
+ * of at most 15 digits and k <= 15 (99.99, 0.5, 1500.0: most doubles in
+ * a fact set). When the double division m / 10^k, m and 10^k both exact,
+ * gives back |d|, strtod of "m e-k" does too (both round the same exact
+ * quotient to nearest), so that decimal reads back as [d]; it has at most
+ * 15 digits, and for a normal double a decimal of 15 digits or fewer
+ * that reads back as it is exactly what shortest() finds (its comment).
+ * False, and *[x] unset, when no k works. test_print.c compares the two
+ * paths. */
+static bool short_decimal(double d, decimal *x) {
+  static const double ten[16] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,
+                                 1e6, 1e7, 1e8,  1e9,  1e10, 1e11,
+                                 1e12, 1e13, 1e14, 1e15};
+  double a = fabs(d);
+  if (!(a >= DBL_MIN) || a >= 1e15)
+    return false;
+  for (int k = 0; k < 16; k++) {
+    double t = a * ten[k];
+    if (t >= 1e15)
+      return false;
+    uint64_t m = (uint64_t)(t + 0.5); /* a candidate; the test decides */
+    if ((double)m / ten[k] != a)
+      continue;
+    char buf[24], *p = buf + sizeof buf;
+    int len = 0;
+    for (; m; m /= 10, len++)
+      *--p = (char)('0' + m % 10);
+    memcpy(x->dig, p, (size_t)len);
+    x->n = len;
+    x->exp = len - 1 - k;
+    trim(x);
+    return true;
+  }
+  return false;
+}
+
 /* [k] digits [dig] times 10^[exp] (one digit before the point) written
  * without an exponent, always with a '.': "123.0", "1.5", "0.00012". */
 static void print_positional(sbuf *b, const char *dig, size_t k, int exp) {
@@ -278,7 +314,7 @@ static void print_scientific(sbuf *b, const char *dig, size_t k, int exp) {
 /* A double as CEL text that reads back as the same double: the shortest
  * digits, positional for exponents -4..15 and scientific otherwise (the
  * layout of Python's repr and the corpus's canonical form). */
-static void print_double(sbuf *b, double d) {
+static void print_double(sbuf *b, double d, bool fast) {
   if (isnan(d)) {
     sb_puts(b, "double(\"NaN\")");
     return;
@@ -288,7 +324,8 @@ static void print_double(sbuf *b, double d) {
     return;
   }
   decimal x;
-  shortest(d, &x);
+  if (!fast || !short_decimal(d, &x))
+    shortest(d, &x);
   if (signbit(d))
     sb_putc(b, '-');
   if (x.exp < -4 || x.exp > 15)
@@ -296,6 +333,8 @@ static void print_double(sbuf *b, double d) {
   else
     print_positional(b, x.dig, (size_t)x.n, x.exp);
 }
+
+void val_print_double_slow(sbuf *b, double d) { print_double(b, d, false); }
 
 /* ==== strings and bytes ================================================== */
 
@@ -451,7 +490,7 @@ void val_print(sbuf *b, val v) {
   case V_BOOL: sb_puts(b, v.as.b ? "true" : "false"); break;
   case V_INT: sb_put_int(b, v.as.i); break;
   case V_UINT: sb_put_uint(b, v.as.u); sb_putc(b, 'u'); break;
-  case V_DOUBLE: print_double(b, v.as.d); break;
+  case V_DOUBLE: print_double(b, v.as.d, true); break;
   case V_STRING: print_string(b, v.as.s->data, v.as.s->len); break;
   case V_BYTES:
     print_bytes(b, (const unsigned char *)v.as.s->data, v.as.s->len);

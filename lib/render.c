@@ -63,6 +63,11 @@ void render_place(renderer *w, const report *r, uint32_t i,
 
 void render_vendor(renderer *w, const report *r, uint32_t i, sbuf *tmp,
                    sbuf *out) {
+  if (w->ops->place == render_place_as_is) { /* no copy through [tmp] */
+    render_chunk(w, r, i, out);
+    w->nvendors++;
+    return;
+  }
   sb_reset(tmp);
   render_chunk(w, r, i, tmp);
   out->oom |= tmp->oom;

@@ -25,10 +25,25 @@
 
 #define FORMAT_VERSION 2
 
+/* What every vendor's object repeats, rendered once per renderer (by
+ * begin(), so read-only while chunks are rendered, on any thread): per
+ * rule `{"id":"ID"` and `,"severity":"SEV"`, per verdict
+ * `,"verdict":"V"`, each escaped as the slow path escapes it. A rule's
+ * pieces are pieces 2 * i and 2 * i + 1 of [text], the verdicts' after
+ * them; ends[k] is where piece k ends. Not ready (out of memory, or a
+ * chunk rendered without begin()): each vendor renders them itself, as
+ * test_report.c checks gives the same bytes. */
+typedef struct json_state {
+  sbuf text;
+  size_t *ends;
+  bool ready;
+} json_state;
+
 /* Where members go: indentation by [level], or none when compact; the
  * citations of the vendor being written. */
 typedef struct jout {
   sbuf *b;
+  const json_state *js; /* the fragments, when ready; else NULL */
   bool compact;
   const fact_ref *cited[256]; /* a fact citing each entry, first come */
   size_t ncited;
@@ -125,6 +140,24 @@ static void jstrings(jout *o, const char *const *s, uint32_t n) {
 
 /* ==== facts ============================================================== */
 
+/* The path of [f] as a JSON string: one copy when it is plain
+ * (fact_ref's path_plain), else escaped as any text is. */
+static void jpath(jout *o, const fact_ref *f) {
+  if (f->path_plain)
+    out_json_plain(o->b, f->path, strlen(f->path));
+  else
+    out_json_str(o->b, f->path);
+}
+
+/* The part of [f]'s path its citation is of (the fact's own path, an
+ * ancestor's: a prefix, plain when the whole is), as jpath writes it. */
+static void jpath_part(jout *o, const fact_ref *f) {
+  if (f->path_plain)
+    out_json_plain(o->b, f->path + f->ev_off, f->ev_len);
+  else
+    out_json_span(o->b, f->path + f->ev_off, f->ev_len);
+}
+
 /* Note that [f] cites its $evidence entry, for the vendor's "evidence". */
 static void cite(jout *o, const fact_ref *f) {
   for (size_t i = 0; i < o->ncited; i++) { /* one entry per path: a
@@ -150,7 +183,7 @@ static void jevidence(jout *o, const fact_ref *f) {
     return;
   jkey1(o, false, "evidence");
   if (report_cites_other(f))
-    out_json_span(o->b, f->path + f->ev_off, f->ev_len);
+    jpath_part(o, f);
   else
     jlit(o, "true");
   cite(o, f);
@@ -161,7 +194,7 @@ static void jevidence(jout *o, const fact_ref *f) {
 static void jfact(jout *o, const fact_ref *f) {
   sb_putc(o->b, '{');
   jkey1(o, true, "path");
-  out_json_str(o->b, f->path);
+  jpath(o, f);
   if (f->kind == FR_ABSENT) {
     jkey1(o, false, "present");
     jlit(o, "false");
@@ -186,7 +219,7 @@ static void jfact(jout *o, const fact_ref *f) {
 static void jmiss(jout *o, const fact_ref *f) {
   sb_putc(o->b, '{');
   jkey1(o, true, "path");
-  out_json_str(o->b, f->path);
+  jpath(o, f);
   if (f->withheld) {
     jkey1(o, false, "withheld");
     jlit(o, "true");
@@ -258,21 +291,42 @@ static void jwaiver(jout *o, const rule_result *rr) {
   sb_putc(o->b, '}');
 }
 
+/* Piece [k] of the fragments [js] (json_state) into [b]. */
+static void jpiece(sbuf *b, const json_state *js, size_t k) {
+  size_t from = k ? js->ends[k - 1] : 0;
+  sb_put(b, js->text.p + from, js->ends[k] - from);
+}
+
+/* The start of rule [i]'s element: `{"id":"ID","verdict":"V"`, with
+ * "was" and (compact) "severity" after it. */
+static void jrule_head(jout *o, const policy *p, const vendor_result *vr,
+                       uint32_t i) {
+  const rule *ru = &p->rules[i];
+  verdict v = vr->rules[i].v;
+  if (o->js && (unsigned)v <= VD_SKIPPED) {
+    jpiece(o->b, o->js, 2 * (size_t)i);
+    jpiece(o->b, o->js, 2 * (size_t)p->nrules + (size_t)v);
+  } else {
+    sb_putc(o->b, '{');
+    jkey1(o, true, "id");
+    out_json_str(o->b, ru->id);
+    jname(o, "verdict", verdict_name(v));
+  }
+  if (vr->was)
+    jname(o, "was", verdict_name((verdict)(vr->was[i] - 1)));
+  if (o->compact && o->js)
+    jpiece(o->b, o->js, 2 * (size_t)i + 1);
+  else if (o->compact)
+    jname(o, "severity", severity_name(ru->sev));
+}
+
 /* One element of a vendor's "rules", on one line: id, verdict, severity
  * (in NDJSON, whose lines have no policy table), then only what the rule
  * has: facts, facts_omitted, missing, message, reason, waiver. */
 static void jrule(jout *o, const report *r, const vendor_result *vr,
                   uint32_t i) {
-  const rule *ru = &r->pol->rules[i];
   const rule_result *rr = &vr->rules[i];
-  sb_putc(o->b, '{');
-  jkey1(o, true, "id");
-  out_json_str(o->b, ru->id);
-  jname(o, "verdict", verdict_name(rr->v));
-  if (vr->was)
-    jname(o, "was", verdict_name((verdict)(vr->was[i] - 1)));
-  if (o->compact)
-    jname(o, "severity", severity_name(ru->sev));
+  jrule_head(o, r->pol, vr, i);
   jfacts(o, r, vr, i, false);
   if (rr->more) {
     jkey1(o, false, "facts_omitted");
@@ -308,7 +362,7 @@ static void jcitations(jout *o, int level) {
     const fact_ref *f = o->cited[i];
     jcomma(o, i);
     jnl(o, level + 1);
-    out_json_span(o->b, f->path + f->ev_off, f->ev_len);
+    jpath_part(o, f);
     sb_puts(o->b, o->compact ? ":" : ": ");
     out_json_span(o->b, f->evidence->data, f->evidence->len);
   }
@@ -441,8 +495,47 @@ static void jpolicy(jout *o, const policy *p) {
   sb_putc(o->b, '}');
 }
 
+/* Render the fragments of json_state once: the slow path's own code
+ * writes each into the state's text, so they cannot differ. */
+static void jfragments(renderer *w) {
+  json_state *js = w->state;
+  const policy *p = w->pol;
+  size_t n = 2 * (size_t)p->nrules + VD_SKIPPED + 1;
+  jout o = {.b = &js->text};
+  sb_init(&js->text, &w->m);
+  js->ends = mem_calloc(&w->m, n, sizeof *js->ends);
+  if (!js->ends)
+    return;
+  for (uint32_t i = 0; i < p->nrules; i++) {
+    sb_putc(o.b, '{');
+    jkey1(&o, true, "id");
+    out_json_str(o.b, p->rules[i].id);
+    js->ends[2 * (size_t)i] = o.b->len;
+    jname(&o, "severity", severity_name(p->rules[i].sev));
+    js->ends[2 * (size_t)i + 1] = o.b->len;
+  }
+  for (int v = VD_PASS; v <= VD_SKIPPED; v++) {
+    jname(&o, "verdict", verdict_name((verdict)v));
+    js->ends[2 * (size_t)p->nrules + (size_t)v] = o.b->len;
+  }
+  js->ready = !o.b->oom;
+}
+
+static void json_free(renderer *w) {
+  json_state *js = w->state;
+  sb_free(&js->text);
+  mem_free(&w->m, js->ends);
+}
+
+/* The fragments for a chunk, when begin() made them. */
+static const json_state *jready(const renderer *w) {
+  const json_state *js = w->state;
+  return js && js->ready ? js : NULL;
+}
+
 static void json_begin(renderer *w, sbuf *b) {
   jout o = {.b = b};
+  jfragments(w);
   sb_putc(b, '{');
   jkey(&o, 1, true, "format");
   sb_printf(b, "%d", FORMAT_VERSION);
@@ -461,8 +554,7 @@ static void json_item(renderer *w, jout *o) {
 
 static void json_chunk(const renderer *w, const report *r, uint32_t i,
                        sbuf *b) {
-  jout o = {.b = b};
-  POL_UNUSED(w);
+  jout o = {.b = b, .js = jready(w)};
   jvendor(&o, 2, r, i, false);
 }
 
@@ -554,21 +646,21 @@ static void json_end(renderer *w, sbuf *b) {
   sb_puts(b, "\n}\n");
 }
 
-const render_ops render_json_ops = {"json", 0, json_begin, json_chunk,
-                                    json_place, json_input_error, json_end,
-                                    NULL};
+const render_ops render_json_ops = {
+    "json",     sizeof(json_state), json_begin, json_chunk,
+    json_place, json_input_error,   json_end,   json_free};
 
 /* ==== --format ndjson ==================================================== */
 
-static void ndjson_nothing(renderer *w, sbuf *b) {
-  POL_UNUSED(w);
+/* Nothing comes before the first line; the fragments are made. */
+static void ndjson_begin(renderer *w, sbuf *b) {
   POL_UNUSED(b);
+  jfragments(w);
 }
 
 static void ndjson_chunk(const renderer *w, const report *r, uint32_t i,
                          sbuf *b) {
-  jout o = {.b = b, .compact = true};
-  POL_UNUSED(w);
+  jout o = {.b = b, .js = jready(w), .compact = true};
   jvendor(&o, 0, r, i, true);
   sb_putc(b, '\n');
 }
@@ -592,5 +684,5 @@ static void ndjson_error(renderer *w, const char *src, const char *msg,
 }
 
 const render_ops render_ndjson_ops = {
-    "ndjson",     0,            ndjson_nothing, ndjson_chunk,
-    render_place_as_is, ndjson_error, ndjson_end, NULL};
+    "ndjson",           sizeof(json_state), ndjson_begin, ndjson_chunk,
+    render_place_as_is, ndjson_error,       ndjson_end,   json_free};

@@ -62,6 +62,9 @@ typedef struct fact_ref {
   bool assumed;         /* READ: the value is an assumption ($assumed) */
   bool resolved;        /* path, evidence and withheld are filled */
   bool detached;        /* READ: [value] holds a copy (report_detach) */
+  bool path_plain;      /* path is made of identifiers, indexes and
+                           "size()" alone: nothing in it a JSON string
+                           escapes (report_resolve_memo; false: unknown) */
   val value;            /* SIZE, and READ once detached */
 } fact_ref;
 
@@ -227,6 +230,7 @@ typedef struct path_slot {
   uint32_t len, hash;   /* the path's length and val_hash_bytes */
   uint32_t ev_len;      /* ev cites text[0, ev_len) */
   uint32_t depth;       /* steps from the root */
+  bool plain;           /* text as fact_ref's path_plain */
 } path_slot;
 /* ... and the facts it named that several rules read (a READ or a
  * SIZE): the same place, the same path, citation and marks. */
@@ -237,7 +241,7 @@ typedef struct fact_slot {
   const str *evidence;
   uint32_t entry, ev_off, ev_len;
   uint8_t kind;         /* FR_READ or FR_SIZE (entry 0) */
-  bool assumed;
+  bool assumed, path_plain;
 } fact_slot;
 typedef struct path_memo {
   const vendor_result *vr; /* the vendor whose containers these are */
@@ -256,8 +260,10 @@ POL_INTERNAL bool report_resolve_memo(const report *r,
 /* The value a READ [f] refers to. */
 POL_INTERNAL val report_value(const fact_ref *f);
 /* Append one step of a fact path, by the key [k], to [b]: .k for an
- * identifier, else ["k"] or [k]; at the [root] a variable name as is. */
-POL_INTERNAL void report_key_step(sbuf *b, val k, bool root);
+ * identifier, else ["k"] or [k]; at the [root] a variable name as is.
+ * True when the step is an identifier (or an int): nothing in it that a
+ * JSON string escapes. */
+POL_INTERNAL bool report_key_step(sbuf *b, val k, bool root);
 /* Append the CEL path of the place [obj]/[entry] (a container of kind
  * [okind] and one of its entries) to [b]: a.b["c d"][2]. */
 POL_INTERNAL void report_place(sbuf *b, const void *obj, int okind,

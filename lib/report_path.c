@@ -67,29 +67,32 @@ static bool identifier(const str *s) {
 
 /* One step down, by the key [k]: .k, ["k"] or [k]; at the root a
  * variable name as it is. */
-void report_key_step(sbuf *b, val k, bool root) {
+bool report_key_step(sbuf *b, val k, bool root) {
   if (k.kind == V_STRING && root) {
     sb_put(b, k.as.s->data, k.as.s->len);
-  } else if (k.kind == V_STRING && identifier(k.as.s)) {
+    return identifier(k.as.s);
+  }
+  if (k.kind == V_STRING && identifier(k.as.s)) {
     sb_putc(b, '.');
     sb_put(b, k.as.s->data, k.as.s->len);
-  } else {
-    sb_putc(b, '[');
-    val_print(b, k);
-    sb_putc(b, ']');
+    return true;
   }
+  sb_putc(b, '[');
+  val_print(b, k);
+  sb_putc(b, ']');
+  return k.kind == V_INT || k.kind == V_UINT; /* 2, 2u: digits */
 }
 
-/* The step to entry [entry] of [obj]. */
-static void entry_step(sbuf *b, const void *obj, int okind, uint32_t entry,
+/* The step to entry [entry] of [obj]; true when plain, as
+ * report_key_step says. */
+static bool entry_step(sbuf *b, const void *obj, int okind, uint32_t entry,
                        bool root) {
-  if (okind == V_MAP) {
-    report_key_step(b, ((const map *)obj)->keys[entry], root);
-    return;
-  }
+  if (okind == V_MAP)
+    return report_key_step(b, ((const map *)obj)->keys[entry], root);
   sb_putc(b, '[');
   sb_put_uint(b, entry);
   sb_putc(b, ']');
+  return true;
 }
 
 /* Whether [obj] is the root of its fact set (or of no fact set). */
@@ -261,7 +264,7 @@ void report_memo_init(path_memo *m, const vendor_result *vr) {
 }
 
 /* The root of a fact set: no text, no citation. */
-static const path_slot memo_root = {.hash = VAL_HASH_SEED};
+static const path_slot memo_root = {.hash = VAL_HASH_SEED, .plain = true};
 
 /* [obj]'s slot in [m]: its own, or the free one where it would go. */
 static path_slot *memo_slot(path_memo *m, const void *obj) {
@@ -297,6 +300,7 @@ static bool memo_fact_get(const fact_slot *s, fact_ref *f) {
   if (!s->obj)
     return false;
   f->path = s->path;
+  f->path_plain = s->path_plain;
   f->evidence = s->evidence;
   f->ev_off = s->ev_off;
   if (s->evidence)
@@ -312,7 +316,8 @@ static void memo_fact_put(path_memo *m, fact_slot *s, const fact_ref *f) {
     return;
   m->nfacts++;
   *s = (fact_slot){f->obj,    f->path,   f->evidence, fact_entry(f),
-                   f->ev_off, f->ev_len, f->kind,     f->assumed};
+                   f->ev_off, f->ev_len, f->kind,     f->assumed,
+                   f->path_plain};
 }
 
 /* The $evidence entry of the path [p]/[n] (its hash [h]), or NULL. */
@@ -327,10 +332,12 @@ static const str *cited_at(const map *ev, const char *p, size_t n,
  * once the fact's path has its place. */
 static path_slot *memo_add(path_memo *m, const vendor_result *vr,
                            const path_slot *up, const void *obj,
-                           const sbuf *b, size_t base, size_t from) {
+                           const sbuf *b, size_t base, size_t from,
+                           bool plain) {
   path_slot *s = memo_slot(m, obj);
   m->n++;
   s->obj = obj;
+  s->plain = up->plain && plain;
   s->len = (uint32_t)(b->len - base);
   s->hash = val_hash_continue(up->hash, b->p + from, b->len - from);
   s->depth = up->depth + 1;
@@ -378,8 +385,9 @@ static const path_slot *memo_path(path_memo *m, const vendor_result *vr,
     const origin *o = origin_of(chain[n], kinds[n]);
     int pkind = o->kind == ORIGIN_MAP ? V_MAP : V_LIST;
     size_t from = b->len;
-    entry_step(b, o->parent, pkind, o->entry, is_root(o->parent, pkind));
-    path_slot *s = memo_add(m, vr, up, chain[n], b, base, from);
+    bool plain = entry_step(b, o->parent, pkind, o->entry,
+                            is_root(o->parent, pkind));
+    path_slot *s = memo_add(m, vr, up, chain[n], b, base, from, plain);
     made[(*nmade)++] = s;
     up = s;
   }
@@ -423,16 +431,18 @@ bool report_resolve_memo(const report *r, const vendor_result *vr,
                                            made, &nmade);
   if (!c)
     return report_resolve(r, vr, f);
+  bool plain = true; /* the last step */
   if (f->kind == FR_SIZE)
     sb_putc(b, ')');
   else if (f->kind == FR_READ)
-    entry_step(b, f->obj, f->okind, f->entry, c == &memo_root);
+    plain = entry_step(b, f->obj, f->okind, f->entry, c == &memo_root);
   else
-    report_key_step(b, f->key, c == &memo_root);
+    plain = report_key_step(b, f->key, c == &memo_root);
   if (b->oom || !(f->path = arena_strndup(&w->a, b->p, b->len))) {
     m->vr = NULL; /* the new slots have no text: remember no more */
     return false;
   }
+  f->path_plain = c->plain && plain; /* not before: no path, no mark */
   for (int i = 0; i < nmade; i++)
     made[i]->text = f->path + off;
   f->ev_off = off;

@@ -820,7 +820,7 @@ static rv take_apart(pe *e, const ast *n) {
  * as the VM would give it: 1 known (in *[out]), 0 a missing fact, -1
  * when it is not so simple (compile and run it). Most pieces of a
  * residual are these, and compiling each alone costs far more. */
-static int quick(const pe *e, const ast *n, val *out, int depth);
+static int quick(pe *e, const ast *n, val *out, int depth);
 
 static int quick_root(const pe *e, const ast *n, val *out) {
   if (val_is_type_name(n->name)) /* the compiler gives it a value */
@@ -835,7 +835,7 @@ static int quick_root(const pe *e, const ast *n, val *out) {
   return 1;
 }
 
-static int quick_step(const pe *e, const ast *n, val *out, int depth) {
+static int quick_step(pe *e, const ast *n, val *out, int depth) {
   val x;
   int r = quick(e, n->kids[0], &x, depth + 1);
   if (r != 1 || (n->flags & AST_F_OPTIONAL))
@@ -860,7 +860,27 @@ static int quick_step(const pe *e, const ast *n, val *out, int depth) {
   return map_is_adopted(x.as.m) ? 0 : -1; /* a key of a fact map */
 }
 
-static int quick(const pe *e, const ast *n, val *out, int depth) {
+/* quick() of the path [n] (IDENT, SELECT, INDEX), remembered in
+ * e->reads: the facts do not change during one partial evaluation, and
+ * its nodes are not freed before it ends, so neither does the answer
+ * for a node; but for the depth guard, which may stop a long path asked
+ * deeper: an answer is taken again at its own depth, or at a smaller one
+ * when the guard did not stop it (a stopped path answers -1). */
+static int quick_path(pe *e, const ast *n, val *out, int depth) {
+  struct pe_path_read *r =
+      &e->reads[((uintptr_t)n >> 4) % POL_COUNTOF(e->reads)];
+  if (r->n != n || depth > r->depth || (depth < r->depth && r->q < 0)) {
+    val v = val_null();
+    int q = n->kind == AST_IDENT ? quick_root(e, n, &v)
+                                 : quick_step(e, n, &v, depth);
+    *r = (struct pe_path_read){n, v, q, depth};
+  }
+  if (r->q == 1)
+    *out = r->v;
+  return r->q;
+}
+
+static int quick(pe *e, const ast *n, val *out, int depth) {
   if (depth > POL_MAX_JSON_DEPTH)
     return -1;
   switch (n->kind) {
@@ -869,9 +889,9 @@ static int quick(const pe *e, const ast *n, val *out, int depth) {
   case AST_INT_LIT: *out = val_int(n->lit.i); return 1;
   case AST_UINT_LIT: *out = val_uint(n->lit.u); return 1;
   case AST_DOUBLE_LIT: *out = val_double(n->lit.d); return 1;
-  case AST_IDENT: return quick_root(e, n, out);
+  case AST_IDENT:
   case AST_SELECT:
-  case AST_INDEX: return quick_step(e, n, out, depth);
+  case AST_INDEX: return quick_path(e, n, out, depth);
   default: return -1;
   }
 }

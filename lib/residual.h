@@ -163,6 +163,15 @@ typedef struct pe {
   bool opaque;   /* a piece could not be compiled alone */
   const ast **known; /* pieces kept as written whose value is known */
   size_t nknown, cap_known;
+  /* The paths quick() has read from the facts, by node: a rule's pieces
+   * are read again at each level they are taken apart at (residual.c,
+   * quick_path). */
+  struct pe_path_read {
+    const ast *n; /* NULL: free */
+    val v;
+    int q;        /* quick()'s answer for n */
+    int depth;    /* the depth it was asked at */
+  } reads[16];
 } pe;
 
 /* Forget every compiled piece: the kept trees they were compiled from

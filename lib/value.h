@@ -411,6 +411,9 @@ POL_INTERNAL void sb_put_int(sbuf *b, int64_t x);
  * {"a": 1}, duration("1.5s"), timestamp("2009-02-13T23:31:30Z"), int,
  * optional.of(1), optional.none(). Errors print as error("message"). */
 POL_INTERNAL void val_print(sbuf *b, val v);
+/* The double [d] as val_print prints it, without its fast path: for the
+ * test that compares the two (test_print.c). */
+POL_INTERNAL void val_print_double_slow(sbuf *b, double d);
 /* Append the bytes [s]/[n] as val_print prints a string ([bytes] false)
  * or bytes value, without making the value. */
 POL_INTERNAL void val_print_text(sbuf *b, const char *s, size_t n,

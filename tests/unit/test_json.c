@@ -854,6 +854,60 @@ static void write_strings_and_bytes(void **state) {
                       "\"//4A\"");
 }
 
+/* [s]/[n] as json_write writes a string, one byte at a time: the
+ * reference its eight-at-a-time scan must agree with. */
+static void escape_bytewise(sbuf *b, const unsigned char *s, size_t n) {
+  sb_putc(b, '"');
+  for (size_t i = 0; i < n; i++) {
+    unsigned char c = s[i];
+    if (c == '"' || c == '\\')
+      sb_printf(b, "\\%c", c);
+    else if (c == '\n')
+      sb_puts(b, "\\n");
+    else if (c == '\r')
+      sb_puts(b, "\\r");
+    else if (c == '\t')
+      sb_puts(b, "\\t");
+    else if (c == '\b')
+      sb_puts(b, "\\b");
+    else if (c == '\f')
+      sb_puts(b, "\\f");
+    else if (c < 0x20)
+      sb_printf(b, "\\u%04x", c);
+    else
+      sb_putc(b, (char)c);
+  }
+  sb_putc(b, '"');
+}
+
+/* Every byte that stops the scan, and its neighbours that do not (0x20,
+ * 0x21, 0x7F, 0x80, 0xFF, '"' + 1, '\\' - 1), at every place of strings
+ * of 1 to 24 bytes, with and without a second one after it. */
+static void write_string_scan_agrees(void **state) {
+  (void)state;
+  static const unsigned char special[] = {0x00, 0x01, 0x0A, 0x1F, 0x20,
+                                          0x21, '"',  '#',  '[',  '\\',
+                                          ']',  0x7F, 0x80, 0xE3, 0xFF};
+  unsigned char text[24];
+  sbuf want;
+  sb_init(&want, NULL);
+  for (size_t n = 1; n <= sizeof text; n++)
+    for (size_t at = 0; at < n; at++)
+      for (size_t k = 0; k < sizeof special; k++)
+        for (size_t k2 = 0; k2 < sizeof special; k2 += 4) {
+          memset(text, 'a' + (int)(n % 26), n);
+          text[at] = special[k];
+          text[(at * 7 + 3) % n] = special[k2];
+          sb_reset(&want);
+          escape_bytewise(&want, text, n);
+          assert_string_equal(write_json(val_string(&A, (const char *)text,
+                                                    n),
+                                         0),
+                              want.p);
+        }
+  sb_free(&want);
+}
+
 static void write_other_kinds(void **state) {
   (void)state;
   assert_string_equal(write_json(val_duration(1, 500000000), 0), "\"1.5s\"");
@@ -932,6 +986,7 @@ int main(int argc, char **argv) {
       T(write_compact_and_indented),
       T(write_numbers),
       T(write_strings_and_bytes),
+      T(write_string_scan_agrees),
       T(write_other_kinds),
       T(write_then_read_round_trip),
   };

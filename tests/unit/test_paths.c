@@ -13,6 +13,7 @@
 
 #include "env_fixture.h"
 #include "handles.h"
+#include "out.h"
 #include "report.h"
 
 static const char POLICY[] =
@@ -33,7 +34,9 @@ static const char POLICY[] =
     "checksheet.items[\"a b\"].answer == \"y\"\n"
     "must l \"l\": assumed_part.flag\n"
     "must m \"m\": withheld_part.secret == 1\n"
-    "must n \"n\": backup.frequency == \"daily\"\n";
+    "must n \"n\": backup.frequency == \"daily\"\n"
+    "must o \"o\": odd[\"q\\\"\\\\\"].x == 1 && odd[\"\u540d\"].y == 1 && "
+    "odd.z[1] == 1\n";
 
 /* The facts: [nbig] items in big, each a container of its own. */
 static char *facts_json(int nbig) {
@@ -46,6 +49,8 @@ static char *facts_json(int nbig) {
       " {\"jurisdiction\": \"JP\"}, {\"jurisdiction\": \"US\"}],"
       " \"company\": {\"in\": 1},"
       " \"withheld_part\": {},"
+      " \"odd\": {\"q\\\"\\\\\": {\"x\": 1}, \"\u540d\": {\"y\": 1},"
+      " \"z\": [0, 1]},"
       " \"$withheld\": [\"withheld_part.secret\"],"
       " \"$evidence\": {\"backup\": \"b\", \"backup.enabled\": \"be\","
       " \"data.location.countries\": \"dlc\","
@@ -65,6 +70,25 @@ static char *facts_json(int nbig) {
   return s;
 }
 
+/* A path marked plain (fact_ref's path_plain) is one a JSON string
+ * holds as it is: escaping it, or the part of it that its citation is
+ * of, changes nothing. *[nplain] counts them. */
+static void check_plain(const fact_ref *f, int *nplain) {
+  if (!f->path_plain)
+    return;
+  sbuf b;
+  sb_init(&b, NULL);
+  out_json_str(&b, f->path);
+  assert_int_equal(b.len, strlen(f->path) + 2);
+  assert_memory_equal(b.p + 1, f->path, b.len - 2);
+  sb_reset(&b); /* and the part its citation is of (render_json.c) */
+  out_json_span(&b, f->path + f->ev_off, f->ev_len);
+  assert_int_equal(b.len, f->ev_len + 2);
+  assert_memory_equal(b.p + 1, f->path + f->ev_off, f->ev_len);
+  sb_free(&b);
+  (*nplain)++;
+}
+
 /* Each fact of vendor 0 of [rep], unresolved, named both ways. */
 static int compare_all(pol_report *rep) {
   report *r = &rep->r;
@@ -72,7 +96,7 @@ static int compare_all(pol_report *rep) {
   path_memo *m = malloc(sizeof *m);
   assert_non_null(m);
   report_memo_init(m, vr);
-  int n = 0;
+  int n = 0, nplain = 0;
   for (uint32_t i = 0; i < r->pol->nrules; i++)
     for (int missing = 0; missing < 2; missing++) {
       uint32_t nf;
@@ -89,9 +113,11 @@ static int compare_all(pol_report *rep) {
         assert_int_equal(a.ev_off, b.ev_off);
         assert_int_equal(a.withheld, b.withheld);
         assert_int_equal(a.assumed, b.assumed);
+        check_plain(&b, &nplain);
       }
     }
   free(m);
+  assert_true(nplain > 0 && nplain < n); /* both kinds were named */
   return n;
 }
 

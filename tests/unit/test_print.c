@@ -219,6 +219,51 @@ static void doubles_round_trip(void **state) {
     check_round_trip(pow(10, e));
 }
 
+/* [d] printed by val_print (with its fast path for short decimals) and
+ * by the full search: the same text. */
+static void check_fast_path(double d) {
+  sbuf fast, slow;
+  sb_init(&fast, NULL);
+  sb_init(&slow, NULL);
+  val_print(&fast, val_double(d));
+  val_print_double_slow(&slow, d);
+  if (strcmp(fast.p, slow.p) != 0)
+    fail_msg("%.17g: fast path %s, search %s", d, fast.p, slow.p);
+  sb_free(&fast);
+  sb_free(&slow);
+}
+
+static void doubles_fast_path_agrees(void **state) {
+  (void)state;
+  uint64_t x = 0x9E3779B97F4A7C15u;
+  for (int i = 0; i < 20000; i++) { /* short decimals of every scale */
+    double m = (double)(next_random(&x) % 10000000000000000u);
+    double d = m / pow(10, (double)(next_random(&x) % 24));
+    check_fast_path(d);
+    check_fast_path(-d);
+    check_fast_path(nextafter(d, 0)); /* one ulp away: no short form */
+    check_fast_path(nextafter(d, INFINITY));
+  }
+  for (int i = 0; i < 20000; i++) { /* random bit patterns */
+    uint64_t bits = next_random(&x);
+    double d;
+    memcpy(&d, &bits, sizeof d);
+    if (isfinite(d))
+      check_fast_path(d);
+  }
+  for (int e = -330; e <= 310; e++) {
+    check_fast_path(pow(10, e));
+    check_fast_path(5 * pow(10, e));
+    check_fast_path(nextafter(pow(10, e), 0));
+  }
+  static const double edge[] = {99.99,      99.95,     0.1,     0.3,
+                                0.30000000000000004, 1e15 - 1, 1e15 - 0.5,
+                                999999999999999.9, 1e14 + 0.5, DBL_MIN,
+                                0.0,        -0.0,      1.0 / 3};
+  for (size_t i = 0; i < sizeof edge / sizeof edge[0]; i++)
+    check_fast_path(edge[i]);
+}
+
 static void doubles_ignore_locale(void **state) {
   (void)state;
   const char *names[] = {"de_DE.UTF-8", "de_DE.utf8", "fr_FR.UTF-8",
@@ -338,6 +383,7 @@ int main(int argc, char **argv) {
       T(print_scalars),
       T(print_doubles),
       T(doubles_round_trip),
+      T(doubles_fast_path_agrees),
       T(doubles_ignore_locale),
       T(print_strings),
       T(print_bytes),

@@ -458,6 +458,69 @@ static void json_full_report_parses(void **state) {
   assert_int_equal(member(*member(a, "summary"), "UNKNOWN")->as.i, 4);
 }
 
+/* Vendor [j]'s chunk in [format] ("json", "ndjson"): with begin() first
+ * (the renderer's pre-rendered fragments) or not (each vendor renders
+ * every piece itself). */
+static char *chunk_text(const char *format, uint32_t j, bool begun) {
+  renderer w;
+  sbuf out;
+  sb_init(&out, NULL);
+  assert_true(render_init(&w, render_find(format), R.pol, R.unknown, 0));
+  if (begun)
+    render_begin(&w, &out);
+  sb_reset(&out);
+  render_chunk(&w, &R, j, &out);
+  assert_false(out.oom);
+  render_free(&w);
+  char *s = strdup(out.p);
+  sb_free(&out);
+  return s;
+}
+
+static void json_fragments_same_as_slow_path(void **state) {
+  (void)state;
+  three_vendors();
+  P.rules[9].id = "odd\"id\x1b\xe2\x80\xae"; /* escaped, both ways */
+  static const char *const formats[] = {"json", "ndjson"};
+  for (size_t f = 0; f < 2; f++)
+    for (uint32_t j = 0; j < R.nvendors; j++) {
+      char *fast = chunk_text(formats[f], j, true);
+      char *slow = chunk_text(formats[f], j, false);
+      assert_string_equal(fast, slow);
+      assert_non_null(strstr(fast, "\"id\":\"odd\\\"id\\u001b\\u202e\""));
+      free(fast);
+      free(slow);
+    }
+}
+
+/* render_vendor writes an NDJSON chunk straight into the output
+ * (render.c): the same bytes as chunk() into scratch, then place(). */
+static void ndjson_vendor_without_copy(void **state) {
+  (void)state;
+  three_vendors();
+  renderer w;
+  sbuf direct, tmp, placed;
+  sb_init(&direct, NULL);
+  sb_init(&tmp, NULL);
+  sb_init(&placed, NULL);
+  assert_true(render_init(&w, render_find("ndjson"), R.pol, R.unknown, 0));
+  render_begin(&w, &direct); /* NDJSON writes nothing before a vendor */
+  for (uint32_t j = 0; j < R.nvendors; j++) {
+    render_vendor(&w, &R, j, &tmp, &direct);
+    sb_reset(&tmp);
+    render_chunk(&w, &R, j, &tmp);
+    render_place(&w, &R, j, tmp.p, tmp.len, &placed);
+  }
+  assert_int_equal(w.nvendors, 2 * R.nvendors);
+  assert_false(direct.oom || placed.oom);
+  assert_string_equal(direct.p, placed.p);
+  assert_int_equal(count_of(direct.p, "\n"), R.nvendors);
+  render_free(&w);
+  sb_free(&direct);
+  sb_free(&tmp);
+  sb_free(&placed);
+}
+
 static void json_without_vendors(void **state) {
   (void)state;
   P.name = "empty";
@@ -1021,6 +1084,8 @@ int main(int argc, char **argv) {
   const struct CMUnitTest tests[] = {
       T(json_exact_small_report),
       T(json_full_report_parses),
+      T(json_fragments_same_as_slow_path),
+      T(ndjson_vendor_without_copy),
       T(json_without_vendors),
       T(text_single_vendor),
       T(text_single_titles_line_up),

@@ -323,12 +323,47 @@ static void kept_across_vendors(void **state) {
   assert_string_equal(stream[4], stream[0]);
 }
 
+/* The paths a partial evaluation has read are remembered by node
+ * (residual.c, quick_path): more paths than it remembers at once, each
+ * named in several pieces, present for one vendor and missing for the
+ * next, give each vendor of a stream its own residual. */
+static void paths_remembered_per_vendor(void **state) {
+  fixture *f = *state;
+  static const char src[] =
+      "must r: (a.x > 1 || m.p) && (b.x > 1 || m.q) && (a.y > 1 || b.y > 1"
+      " || c.x > 1 || d.x > 1 || e.x > 1 || f.x > 1 || g.x > 1 || h.x > 1"
+      " || i.x > 1 || m.r)\n";
+  static const char *const vendors[] = {
+      "{\"a\": {\"x\": 0}, \"b\": {\"x\": 5}, \"c\": {\"x\": 0}}",
+      "{\"a\": {\"x\": 5, \"y\": 0}, \"b\": {\"x\": 0}, \"i\": {\"x\": 0}}",
+      "{\"a\": {\"x\": 0}, \"b\": {\"x\": 0, \"y\": 2}}",
+      "{\"a\": {\"x\": 0}, \"b\": {\"x\": 5}, \"c\": {\"x\": 0}}",
+  };
+  enum { N = POL_COUNTOF(vendors) };
+  assert_pol_ok(f, pol_policy_compile(f->env, src, strlen(src), "t.pol",
+                                      &f->pol));
+  assert_pol_ok(f, pol_report_new(f->pol, POL_UNKNOWN_FAIL, &f->rep));
+  char stream[N][160], alone[N][160];
+  residuals_of(f, f->rep, vendors, N, stream);
+  residuals_of(f, NULL, vendors, N, alone);
+  for (size_t v = 0; v < N; v++)
+    assert_string_equal(stream[v], alone[v]);
+  assert_string_equal(stream[0],
+                      "m.p && (a.y > 1 || b.y > 1 || d.x > 1 || e.x > 1 || "
+                      "f.x > 1 || g.x > 1 || h.x > 1 || i.x > 1 || m.r) | m.p");
+  assert_string_equal(stream[1],
+                      "m.q && (b.y > 1 || c.x > 1 || d.x > 1 || e.x > 1 || "
+                      "f.x > 1 || g.x > 1 || h.x > 1 || m.r) | m.q");
+  assert_string_equal(stream[2], "m.p && m.q | m.p");
+  assert_string_equal(stream[3], stream[0]);
+}
+
 int main(int argc, char **argv) {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
   const struct CMUnitTest tests[] = {
       T(accessors),  T(detached),      T(after_reset), T(damaged_texts),
       T(saved),      T(writer_lang),   T(assume_errors), T(assume_sets),
-      T(has_trace),  T(kept_across_vendors),
+      T(has_trace),  T(kept_across_vendors), T(paths_remembered_per_vendor),
   };
   return RUN_TESTS("residual", tests, argc, argv);
 }
