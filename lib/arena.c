@@ -109,6 +109,14 @@ char *arena_printf(arena *a, const char *fmt, ...) {
 void arena_reset(arena *a) {
   if (!a->head)
     return;
+  if (!a->head->next) { /* one chunk, the common case: rewind it (the
+                           loops below would keep it as it is) */
+    a->cur = (char *)a->head->data;
+    a->end = a->cur + a->head->size;
+    a->used = 0;
+    a->failed = a->over_limit = false;
+    return;
+  }
   size_t total = 0, n = 0;
   for (arena_chunk *c = a->head; c; c = c->next, n++)
     total += c->size;

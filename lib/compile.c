@@ -1622,9 +1622,31 @@ static const struct {
 static uint32_t fused_op(uint32_t first, uint32_t second) {
   for (size_t i = 0; i < sizeof fusions / sizeof fusions[0]; i++)
     if (fusions[i].first == first && fusions[i].second == second &&
-        fusions[i].fused != OP_LOOP) /* a jump's target, not its next */
+        fusions[i].fused != OP_LOOP && /* a jump's target, not its next */
+        fusions[i].fused < OP_ITEM) /* and from ITEM on: longer runs */
       return fusions[i].fused;
   return OP__XCOUNT;
+}
+
+/* The opcode of word [pc] of p->code, or OP__COUNT past the end. */
+static uint32_t op_at(const program *p, uint32_t pc) {
+  return pc < p->ncode ? INS_OP(p->code[pc]) : OP__COUNT;
+}
+
+/* A superinstruction of three or four words at [pc], or OP__XCOUNT:
+ * CONST, EQ, BRANCH (a filter's test x == "c"); or an ITEM, LOADLOCAL
+ * A, LOADLOCAL A+2, INDEX, which is m[k] in a loop over m (the loop's
+ * range in L[A], its variable in L[A+2]); ITEM_SELECT when a SELECT
+ * follows. */
+static uint32_t long_op(const program *p, uint32_t pc) {
+  if (op_at(p, pc) == OP_CONST && op_at(p, pc + 1) == OP_EQ &&
+      op_at(p, pc + 2) == OP_BRANCH)
+    return OP_CONST_EQ_BRANCH;
+  if (op_at(p, pc) != OP_LOADLOCAL || op_at(p, pc + 1) != OP_LOADLOCAL ||
+      op_at(p, pc + 2) != OP_INDEX ||
+      INS_A(p->code[pc + 1]) != INS_A(p->code[pc]) + 2)
+    return OP__XCOUNT;
+  return op_at(p, pc + 3) == OP_SELECT ? OP_ITEM_SELECT : OP_ITEM;
 }
 
 /* A loop's back edge: a JMP back to an ITER_NEXT (every macro's loop;
@@ -1652,7 +1674,17 @@ void program_fuse(program *p) {
       x[pc] = (x[pc] & ~0xffu) | OP_LOOP;
     if (next >= p->ncode)
       break;
-    uint32_t f = fused_op(INS_OP(p->code[pc]), INS_OP(p->code[next]));
+    uint32_t f = long_op(p, pc);
+    if (f != OP__XCOUNT) { /* three or four words: take them all */
+      x[pc] = (x[pc] & ~0xffu) | f;
+      pc += f == OP_ITEM_SELECT ? 4 : 3;
+      continue;
+    }
+    if (long_op(p, next) != OP__XCOUNT) { /* leave next to start one */
+      pc = next;
+      continue;
+    }
+    f = fused_op(INS_OP(p->code[pc]), INS_OP(p->code[next]));
     if (f != OP__XCOUNT) {
       x[pc] = (x[pc] & ~0xffu) | f;
       next += ins_words(p, next); /* the pair's second: not a first */

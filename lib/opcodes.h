@@ -98,8 +98,13 @@
  * policy holds no superinstruction, and a loaded one is fused again.
  *
  * Columns: name, the first and the second opcode, one line of semantics
- * (A: the first word's operand, A2: the second's). One is no pair of
- * neighbours: LOOP is a JMP fused with the ITER_NEXT it jumps back to.
+ * (A: the first word's operand, A2: the second's). Four are no pair of
+ * neighbours: LOOP is a JMP fused with the ITER_NEXT it jumps back to;
+ * CONST_EQ_BRANCH and ITEM run three words (first and last named) and
+ * ITEM_SELECT four,
+ * the first of them LOADLOCAL A, LOADLOCAL A+2: m[k] inside m.all(k,
+ * ...) and its kin, where the loop's slots (ITER_INIT) say which entry
+ * k is, checked, so any other pair of slots just takes the slow way.
  */
 #define FUSED_OPCODES(X)                                                    \
   X(CONST_EQ, CONST, EQ, "x := pop; push x == K[A]")                         \
@@ -109,7 +114,15 @@
   X(LOADLOCAL_SELECT, LOADLOCAL, SELECT, "push L[A].K[A2]")                 \
   X(INDEX_SELECT, INDEX, SELECT, "i := pop; x := pop; push x[i].K[A2]")   \
   X(LOOP, JMP, ITER_NEXT, "a backward JMP whose target is an ITER_NEXT (a "  \
-                          "macro's loop): the jump, then that ITER_NEXT")
+                          "macro's loop): the jump, then that ITER_NEXT")   \
+  X(ITEM, LOADLOCAL, INDEX, "LOADLOCAL A, LOADLOCAL A+2, INDEX: push "       \
+                            "L[A][L[A+2]], in a loop over the map L[A] "    \
+                            "the value of the key it took, unlooked-up")    \
+  X(ITEM_SELECT, LOADLOCAL, SELECT, "ITEM, then the SELECT after it: push " \
+                                    "L[A][L[A+2]].K[A4]")                   \
+  X(CONST_EQ_BRANCH, CONST, BRANCH, "CONST A, EQ, BRANCH: x := pop; if x " \
+                                    "== K[A] is false, pc += the BRANCH's " \
+                                    "sJ (a filter's test, a ?:)")
 
 typedef enum {
 #define X(name, fmt, in, out, doc) OP_##name,

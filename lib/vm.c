@@ -20,6 +20,7 @@
  */
 #include "vm.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,6 +62,9 @@ static POL_NOINLINE bool grow(const mem *m, val **p, size_t *cap,
   val *q = mem_realloc(m, *p, need * sizeof(val));
   if (!q)
     return false;
+  /* new slots are null: an ITEM reads a slot its code never wrote (a
+   * pair of locals that is no loop), harmlessly, but valgrind minds */
+  memset(q + *cap, 0, (need - *cap) * sizeof(val));
   *p = q;
   *cap = need;
   return true;
@@ -222,11 +226,22 @@ static void trace_in(vm *v, val x, val y) {
   use_value(v, y, TR_WHOLE);
 }
 
+/* A new absent error, as val_absent_key makes it: from the vm's pool
+ * while it lasts (it lives as long as the run's arena: until the next
+ * run), then from the arena. */
+static val absent_err(vm *v) {
+  if (v->nabsent == VM_ABSENT_POOL)
+    return val_absent_key(&v->a);
+  err *e = &v->absent[v->nabsent++];
+  *e = (err){ERR_ABSENT, 0, -1, -1, "no such key", NULL};
+  return (val){.kind = V_ERROR, .as.e = e};
+}
+
 /* [key] is not in the map [m] (NULL: there are no variables at all): an
  * absent error. When [m] belongs to a fact set, a fact is missing: the
  * error says so, and a traced run notes which. */
 static val missing(vm *v, const map *m, val key, bool konst) {
-  val r = val_absent_key(&v->a);
+  val r = absent_err(v);
   if (r.kind != V_ERROR || r.as.e->kind != ERR_ABSENT)
     return r; /* out of memory */
   if (m && !map_is_adopted(m))
@@ -254,13 +269,24 @@ static val deeper(vm *v, val x, val key, bool konst) {
 
 static val str_val(const str *s) { return val_from_str(V_STRING, (str *)s); }
 
+/* A string's length and hash, side by side in struct str, as one
+ * word: equal for two strings with equal lengths and hashes. */
+_Static_assert(offsetof(str, len) == 0 && offsetof(str, hash) == 4 &&
+                   offsetof(str, data) == 8,
+               "len_hash() reads len and hash as one word");
+static inline uint64_t len_hash(const str *s) {
+  uint64_t w;
+  memcpy(&w, s, sizeof w);
+  return w;
+}
+
 /* Whether entry [i] of [m] has the string key [s] (itself, when [s]
  * came from m's keys: m[k] in a loop over m). */
 static inline bool key_at(const map *m, uint32_t i, const str *s) {
   const val *k = &m->keys[i];
   const str *t = k->as.s;
   return k->kind == V_STRING &&
-         (t == s || (t->hash == s->hash && t->len == s->len &&
+         (t == s || (len_hash(t) == len_hash(s) &&
                      val_bytes_eq(t->data, s->data, s->len)));
 }
 
@@ -327,8 +353,8 @@ static POL_NOINLINE val loadvar_slow(vm *v, const map *vars,
 /* A variable: in the common case (a fact whose hint is right, a name
  * of at most 16 bytes, a run that does not trace) without saving
  * registers or calling anything; else loadvar_slow. */
-static val loadvar(vm *v, const map *vars, const str *name,
-                   uint32_t *hint) {
+static VM_INLINE val loadvar(vm *v, const map *vars, const str *name,
+                             uint32_t *hint) {
   uint32_t i = *hint;
   if (likely(vars != NULL && !v->tracing && name->data[0] != '$' &&
              name->len <= 16 && i < vars->n && key_at(vars, i, name)))
@@ -549,8 +575,9 @@ static POL_NOINLINE val absent_tested(vm *v, const err *e) {
 }
 
 /* has(x.f), where x may be an optional (none: false) or a missing fact
- * (false: a presence test on the fact tree). */
-static val has(vm *v, val x, const str *f) {
+ * (false: a presence test on the fact tree); a map looked up with the
+ * instruction's [hint], as x.f is. */
+static val has(vm *v, val x, const str *f, uint32_t *hint) {
   if (x.kind == V_ERROR && x.as.e->kind == ERR_ABSENT &&
       (x.as.e->flags & ERRF_FACT))
     return absent_tested(v, x.as.e);
@@ -560,7 +587,7 @@ static val has(vm *v, val x, const str *f) {
     x = *x.as.opt;
   }
   if (x.kind == V_MAP) {
-    const val *at = map_get_str(x.as.m, f->data, f->len, f->hash);
+    const val *at = hinted(x.as.m, f, hint);
     if (at)
       read_entry(v, x.as.m, at);
     else
@@ -619,6 +646,23 @@ static VM_INLINE val index_fast(vm *v, val x, val i, uint32_t *hint) {
     }
   }
   return index_(v, x, i, hint);
+}
+
+/* m[k] where [slot] holds a loop over the map m (ITER_INIT's slots: the
+ * range, the items taken, the variable) and k is the key it took last:
+ * that entry's value, without a lookup; NULL when the slots hold
+ * anything else, for the lookup to answer. The key is checked by
+ * identity, so the entry is the one a lookup of k would find (keys are
+ * unique). */
+static VM_INLINE const val *loop_item(vm *v, const val *slot) {
+  const map *m = slot[0].as.m;
+  uint64_t i = (uint64_t)slot[1].as.i - 1;
+  if (slot[0].kind != V_MAP || slot[1].kind != V_INT || i >= m->n ||
+      slot[2].kind != V_STRING || m->keys[i].kind != V_STRING ||
+      m->keys[i].as.s != slot[2].as.s)
+    return NULL;
+  read_entry(v, m, &m->vals[i]);
+  return &m->vals[i];
 }
 
 /* ==== comprehensions ===================================================== */
@@ -769,6 +813,50 @@ static inline val back_edge(vm *v, uint32_t body) {
   return val_null();
 }
 
+/* Whether the result [r] is a list or map the run made: it may hold
+ * one part many times over (cel.bind(a, [b, b, b, b], ...), nested), so
+ * that printing or copying it, as a caller will, takes time exponential
+ * in the size of the expression. vm_run charges reading it whole to the
+ * run's budget first. A fact container is a tree: no charge. */
+static inline bool shared_parts(val r) {
+  return (r.kind == V_LIST && !list_is_adopted(r.as.l)) ||
+         (r.kind == V_MAP && !map_is_adopted(r.as.m)) ||
+         r.kind == V_OPTIONAL;
+}
+
+/* Make [v] ready to run [p]: the arena rewound, the budget and the trace
+ * reset, room for [p]'s stack, locals and hints; false when out of
+ * memory. */
+static inline bool begin(vm *v, const program *p) {
+  if (v->a.used || v->a.failed) /* else the last run made nothing: the
+                                   arena is rewound already */
+    arena_reset(&v->a);
+  v->ntrace = v->trace_dropped = 0;
+  v->trace_oom = false;
+  if (++v->run == 0) { /* wrapped: forget every run's reads */
+    memset(v->seen, 0, sizeof v->seen);
+    v->run = 1;
+  }
+  v->limit_err.loc = -1;
+  v->nabsent = 0;
+  cost_start(&v->a, v->max_steps);
+  return reserve(&v->a.m, &v->stack, &v->stack_cap, p->maxstack + 1) &&
+         reserve(&v->a.m, &v->locals, &v->locals_cap, p->nlocals + 1) &&
+         reserve_hints(v, p->ncode);
+}
+
+/* What a run that began at [entry] and ended with [r] returns: [r], or
+ * the limit error or out of memory that ended it. */
+static inline val finish(vm *v, val r, uint32_t entry) {
+  if (unlikely(shared_parts(r)) && !val_charge_whole(&v->a, r))
+    return limit_hit(v, entry, true);
+  if (!stopped(v)) /* an absorbed out of memory still fails, and so does
+                      a trace cut short by one */
+    return v->a.failed || v->trace_oom ? val_nomem() : r;
+  return limit_hit(v, entry, v->a.over_steps); /* located already, or
+                                                  at the entry */
+}
+
 /* ==== the loop =========================================================== */
 
 #if defined(__GNUC__)
@@ -803,6 +891,19 @@ static inline val back_edge(vm *v, uint32_t body) {
     }                                                                       \
   } while (0)
 
+/* < <= > >= ([op]): two ints compared here (free, as in ops_compare:
+ * cost.h), the rest by binop. */
+static VM_INLINE val order(arena *a, opcode op, val x, val y) {
+  if (x.kind == V_INT && y.kind == V_INT)
+    switch (op) {
+    case OP_LT: return val_bool(x.as.i < y.as.i);
+    case OP_LE: return val_bool(x.as.i <= y.as.i);
+    case OP_GT: return val_bool(x.as.i > y.as.i);
+    default: return val_bool(x.as.i >= y.as.i);
+    }
+  return binop(a, op, x, y);
+}
+
 /* == and != (ne): strings and ints compared here, the rest by binop. */
 static VM_INLINE val equality(vm *v, val x, val y, bool ne) {
   int eq = quick_eq(x, y);
@@ -812,8 +913,14 @@ static VM_INLINE val equality(vm *v, val x, val y, bool ne) {
   return binop(&v->a, ne ? OP_NE : OP_EQ, x, y);
 }
 
-static val run(vm *v, const program *p, uint32_t pc, const map *vars) {
+/* The one function that runs code: begin(), the dispatch loop, and
+ * finish() at RETURN or a limit (one function, so that a run, 43 of
+ * them a check of 40 rules, costs one call). */
+val vm_run(vm *v, const program *p, uint32_t entry, const map *vars) {
+  if (!begin(v, p))
+    return val_nomem();
   const uint32_t *code = p->xcode ? p->xcode : p->code;
+  uint32_t pc = entry;
   arena *a = &v->a;
   val *sp = v->stack, *L = v->locals;
   uint32_t *H = v->hints, w;
@@ -853,7 +960,10 @@ static val run(vm *v, const program *p, uint32_t pc, const map *vars) {
         SETTOP(opt_access(v, TOP(), val_null(), K(INS_A(w)).as.s));
         vmbreak;
       }
-      vmcase(HAS) { SETTOP(has(v, TOP(), K(INS_A(w)).as.s)); vmbreak; }
+      vmcase(HAS) {
+        SETTOP(has(v, TOP(), K(INS_A(w)).as.s, &H[pc - 1]));
+        vmbreak;
+      }
       vmcase(HASVAR) { PUSH(hasvar(v, vars, K(INS_A(w)).as.s)); vmbreak; }
       vmcase(INDEX) {
         val i = POP();
@@ -903,18 +1013,10 @@ static val run(vm *v, const program *p, uint32_t pc, const map *vars) {
         SETTOP(equality(v, TOP(), rhs, true));
         vmbreak;
       }
-      vmcase(LT) { val y = POP(); SETTOP(binop(a, OP_LT, TOP(), y)); vmbreak; }
-      vmcase(LE) { val y = POP(); SETTOP(binop(a, OP_LE, TOP(), y)); vmbreak; }
-      vmcase(GT) { val y = POP(); SETTOP(binop(a, OP_GT, TOP(), y)); vmbreak; }
-      vmcase(GE) {
-        val y = POP();
-        if (TOP().kind == V_INT && y.kind == V_INT) {
-          TOP() = val_bool(TOP().as.i >= y.as.i);
-          vmbreak;
-        }
-        SETTOP(binop(a, OP_GE, TOP(), y));
-        vmbreak;
-      }
+      vmcase(LT) { val y = POP(); SETTOP(order(a, OP_LT, TOP(), y)); vmbreak; }
+      vmcase(LE) { val y = POP(); SETTOP(order(a, OP_LE, TOP(), y)); vmbreak; }
+      vmcase(GT) { val y = POP(); SETTOP(order(a, OP_GT, TOP(), y)); vmbreak; }
+      vmcase(GE) { val y = POP(); SETTOP(order(a, OP_GE, TOP(), y)); vmbreak; }
       vmcase(IN) {
         val y = POP(), x = TOP();
         SETTOP(binop(a, OP_IN, x, y));
@@ -950,7 +1052,7 @@ static val run(vm *v, const program *p, uint32_t pc, const map *vars) {
         if (off < 0) {
           val stop = back_edge(v, (uint32_t)-off);
           if (unlikely(stop.kind == V_ERROR))
-            return locate(v, p, stop, pc - 1);
+            return finish(v, locate(v, p, stop, pc - 1), entry);
         }
         pc = (uint32_t)((int32_t)pc + off);
         vmbreak;
@@ -1039,12 +1141,12 @@ static val run(vm *v, const program *p, uint32_t pc, const map *vars) {
           SETTOP(r);
         vmbreak;
       }
-      vmcase(RETURN) { return TOP(); }
+      vmcase(RETURN) { return finish(v, TOP(), entry); }
       vmcase(OPTFACT) { PUSH(opt_fact(v, vars, K(INS_A(w)).as.s)); vmbreak; }
       /* superinstructions (opcodes.h): the first word's work, then
        * pc++ onto the second word (so that an error is located there,
        * as without them) and its work, mostly by a jump into the second
-       * word's own case (one copy of its code keeps run() small) */
+       * word's own case (one copy of its code keeps vm_run() small) */
       vmcase(CONST_EQ) {
         rhs = K(INS_A(w));
         pc++;
@@ -1075,10 +1177,47 @@ static val run(vm *v, const program *p, uint32_t pc, const map *vars) {
         int32_t off = INS_SJ(w);
         val stop = back_edge(v, (uint32_t)-off);
         if (unlikely(stop.kind == V_ERROR))
-          return locate(v, p, stop, pc - 1);
+          return finish(v, locate(v, p, stop, pc - 1), entry);
         pc = (uint32_t)((int32_t)pc + off);
         w = code[pc++];
         goto iter_next;
+      }
+      vmcase(CONST_EQ_BRANCH) { /* CONST A, EQ, BRANCH */
+        int eq = quick_eq(TOP(), K(INS_A(w)));
+        if (unlikely(eq < 0)) { /* as CONST_EQ; the BRANCH runs alone */
+          rhs = K(INS_A(w));
+          pc++;
+          goto eq;
+        }
+        sp--;
+        w = code[pc + 1]; /* the BRANCH, of a bool: no error to leave */
+        pc += 2;
+        if (!eq)
+          pc = (uint32_t)((int32_t)pc + INS_SJ(w));
+        vmbreak;
+      }
+      vmcase(ITEM) { /* LOADLOCAL A, LOADLOCAL A+2, INDEX */
+        const val *at = loop_item(v, &L[INS_A(w)]);
+        if (unlikely(at == NULL))
+          goto item_slow;
+        pc += 2; /* onto the INDEX, where an error is located */
+        PUSH(*at);
+        SETTOP(TOP());
+        vmbreak;
+      }
+      vmcase(ITEM_SELECT) { /* and a SELECT */
+        const val *at = loop_item(v, &L[INS_A(w)]);
+        if (unlikely(at == NULL))
+          goto item_slow;
+        pc += 2;
+        PUSH(*at);
+        SETTOP(TOP());
+        w = code[pc++];
+        goto select;
+      item_slow: /* the two LOADLOCALs; then the INDEX runs alone */
+        PUSH(L[INS_A(w)]);
+        PUSH(L[INS_A(code[pc++])]);
+        vmbreak;
       }
       vmcase(INDEX_SELECT) {
         val i = POP();
@@ -1091,16 +1230,6 @@ static val run(vm *v, const program *p, uint32_t pc, const map *vars) {
   }
 }
 
-/* Whether the result [r] is a list or map the run made: it may hold
- * one part many times over (cel.bind(a, [b, b, b, b], ...), nested), so
- * that printing or copying it, as a caller will, takes time exponential
- * in the size of the expression. vm_run charges reading it whole to the
- * run's budget first. A fact container is a tree: no charge. */
-static inline bool shared_parts(val r) {
-  return (r.kind == V_LIST && !list_is_adopted(r.as.l)) ||
-         (r.kind == V_MAP && !map_is_adopted(r.as.m)) ||
-         r.kind == V_OPTIONAL;
-}
 
 void vm_err_describe(sbuf *b, const err *e, const program *p) {
   bool located = p && e->loc >= 0 && (uint32_t)e->loc < p->ncode;
@@ -1122,28 +1251,3 @@ void vm_err_describe(sbuf *b, const err *e, const program *p) {
     sb_puts(b, e->msg);
 }
 
-val vm_run(vm *v, const program *p, uint32_t entry, const map *vars) {
-  if (v->a.used || v->a.failed) /* else the last run made nothing: the
-                                   arena is rewound already */
-    arena_reset(&v->a);
-  v->ntrace = v->trace_dropped = 0;
-  v->trace_oom = false;
-  if (++v->run == 0) { /* wrapped: forget every run's reads */
-    memset(v->seen, 0, sizeof v->seen);
-    v->run = 1;
-  }
-  v->limit_err.loc = -1;
-  cost_start(&v->a, v->max_steps);
-  if (!reserve(&v->a.m, &v->stack, &v->stack_cap, p->maxstack + 1) ||
-      !reserve(&v->a.m, &v->locals, &v->locals_cap, p->nlocals + 1) ||
-      !reserve_hints(v, p->ncode))
-    return val_nomem();
-  val r = run(v, p, entry, vars);
-  if (unlikely(shared_parts(r)) && !val_charge_whole(&v->a, r))
-    return limit_hit(v, entry, true);
-  if (!stopped(v)) /* an absorbed out of memory still fails, and so does
-                      a trace cut short by one */
-    return v->a.failed || v->trace_oom ? val_nomem() : r;
-  return limit_hit(v, entry, v->a.over_steps); /* located already, or
-                                                  at the entry */
-}

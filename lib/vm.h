@@ -49,8 +49,15 @@ typedef struct vm_seen {
   uint32_t run;       /* the run that noted it: stale when not current */
 } vm_seen;
 
+/* The first absent errors of a run (a missing fact: a dozen a check of
+ * a vendor that leaves some out) live in the vm, not in the arena, so
+ * that a run that makes nothing else needs no arena reset after it. */
+#define VM_ABSENT_POOL 16
+
 typedef struct vm {
   arena a;            /* temporaries; reset at the start of each run */
+  err absent[VM_ABSENT_POOL]; /* absent errors of this run (missing()) */
+  uint32_t nabsent;   /* how many of them are in use */
   bool tracing;       /* note fact reads into trace[] */
   vm_trace *trace;    /* heap (a.m); ntrace entries from the last run */
   size_t ntrace, trace_cap, trace_dropped;

@@ -246,7 +246,7 @@ static void no_jit_leaves_patterns_interpreted(void **state) {
 }
 
 /* POL_NO_JIT through the API: an env takes the flag, and matches()
- * gives what it gives with the JIT. */
+ * gives what it gives with the JIT (which rx_search calls directly). */
 static void no_jit_env_matches_alike(void **state) {
   (void)state;
   for (int no_jit = 0; no_jit < 2; no_jit++) {

@@ -11,11 +11,14 @@
 #include <string.h>
 
 #include "compile.h"
+#include "json.h"
 #include "opcodes.h"
 #include "parse.h"
 #include "vm.h"
 
 static char out[4096];
+/* The variables run_code() binds: a JSON object, or NULL for none. */
+static const char *vars_json;
 
 /* Evaluate [src] with a budget of [steps]; print the result
  * (or "error(...)") into out and return it. */
@@ -35,8 +38,12 @@ static const char *run_code(const char *src, uint64_t steps,
     snprintf(out, sizeof out, "compile error: %s", d.n ? d.items[0].msg : "?");
   } else {
     vm v;
+    val vars = val_null();
     vm_init(&v, steps, 0, NULL);
-    val r = vm_run(&v, p, 0, NULL);
+    if (vars_json)
+      assert_true(json_parse(&tree, vars_json, strlen(vars_json), &vars,
+                             NULL));
+    val r = vm_run(&v, p, 0, vars.kind == V_MAP ? vars.as.m : NULL);
     sbuf b;
     sb_init(&b, NULL);
     if (r.kind == V_ERROR) { /* its message as a reader sees it */
@@ -95,6 +102,11 @@ static void iteration_over_maps_visits_keys_in_order(void **state) {
   assert_string_equal(run("{'b': 1, 'a': 2}.all(k, v, v > 0)"), "true");
   assert_string_equal(run("[5, 6].transformList(i, v, i * 10 + v)"),
                       "[5, 16]");
+  /* has() keeps a hint per instruction, as x.f does: maps of other
+   * shapes, where it is wrong, still answer right */
+  assert_string_equal(run("[{'a': 1, 'b': 2}, {'b': 3}, {'c': 1}, {}, "
+                          "{'c': 1, 'b': 0}].map(m, has(m.b))"),
+                      "[true, true, false, false, true]");
   assert_string_equal(run("1.all(x, true)"),
                       "error(\"cannot iterate over a value of type 'int'\")");
 }
@@ -155,6 +167,74 @@ static void int_fast_paths_agree_with_slow_paths(void **state) {
   assert_string_equal(run("-9223372036854775808 + -1"),
                       "error(\"integer overflow\")");
   assert_string_equal(run("5 >= 5 && !(4 >= 5) && 2u >= 1u"), "true");
+  /* < <= > >= of two ints (the VM's) against an int and a double
+   * (ops_compare's), over every pair of a few ints */
+  assert_string_equal(
+      run("[-3, -1, 0, 1, 2].all(a, [-3, -1, 0, 1, 2].all(b, "
+          "(a < b) == (a < double(b)) && (a <= b) == (a <= double(b)) && "
+          "(a > b) == (a > double(b)) && (a >= b) == (a >= double(b))))"),
+      "true");
+  assert_string_equal(run("1 < 2 && 2 <= 2 && 3 > 2 && !(2 > 2)"), "true");
+  assert_string_equal(run("1 < 'a'"), "error(\"no matching overload for "
+                                      "'_<_' applied to (int, string)\")");
+}
+
+/* The message of the result of running [p] in [v], into out. */
+static const char *run_in(vm *v, const program *p) {
+  val r = vm_run(v, p, 0, NULL);
+  sbuf b;
+  sb_init(&b, NULL);
+  if (r.kind == V_ERROR) {
+    sb_printf(&b, "at %d: ", r.as.e->loc);
+    vm_err_describe(&b, r.as.e, p);
+  } else {
+    val_print(&b, r);
+  }
+  sb_putc(&b, '\0');
+  snprintf(out, sizeof out, "%s", b.p);
+  sb_free(&b);
+  return out;
+}
+
+/* y's error when [n] absent errors come before it, in two runs of one
+ * vm: "at PC: message". */
+static void absent_after(int n) {
+  char src[1024] = "(";
+  for (int i = 0; i < n; i++) /* all absorbed by the true */
+    snprintf(src + strlen(src), sizeof src - strlen(src), "x%d == 1 || ",
+             i);
+  strcat(src, "true) && y == 1");
+  arena tree;
+  diag_list d;
+  arena_init(&tree, 0, NULL);
+  diag_init(&d, "t", src, strlen(src), NULL);
+  program *p = compile_expr(parse_expr(&tree, &d), &d, NULL, 0);
+  assert_non_null(p);
+  uint32_t at = 0; /* the LOADVAR of y */
+  while (INS_OP(p->code[at]) != OP_LOADVAR ||
+         strcmp(p->consts[INS_A(p->code[at])].as.s->data, "y") != 0)
+    at++;
+  char want[64];
+  snprintf(want, sizeof want, "at %u: no such key or variable: 'y'", at);
+  vm v;
+  vm_init(&v, 0, 0, NULL);
+  for (int run = 0; run < 2; run++)
+    assert_string_equal(run_in(&v, p), want);
+  vm_free(&v);
+  program_free(p);
+  diag_free(&d);
+  arena_free(&tree);
+}
+
+/* Absent errors come from the vm's pool, then from the arena: in the
+ * pool, past it, and in a second run of the same vm, each is made
+ * afresh and located at its own instruction. */
+static void absent_errors_past_the_pool(void **state) {
+  (void)state;
+  absent_after(0);
+  absent_after(3);
+  absent_after(VM_ABSENT_POOL - 1);
+  absent_after(VM_ABSENT_POOL + 2);
 }
 
 /* [src] gives the same result, error message, error location and step
@@ -221,10 +301,36 @@ static void superinstructions_change_nothing(void **state) {
     fused += fused_count(srcs[i]);
   }
   assert_true(fused >= 10); /* the cases above do run fused, */
+  assert_true(fused_count("x.y == 1") == 2); /* LOADVAR_SELECT, CONST_EQ */
+  /* ITEM and ITEM_SELECT: m[k] in a loop over the variable m, on its
+   * fast path and on each way off it (a list's index or item, a key
+   * missing, a selection that fails, an empty map) */
+  static const char *const items[] = {
+      "m.filter(k, m[k].b == 1)",
+      "m.map(k, m[k].b)",
+      "m.all(k, m[k] != 0)",
+      "m.exists(k, m[k].c == 1 || has(m[k].c))",
+      "l.map(x, l[x])",
+      "l.all(i, x, l[i] == x)",
+      "n.map(k, n[k] + 1)",
+      "n.map(k, n[k].b)",
+      "m.map(k, m[k]).size() + m.filter(k, k == 'a').map(k, m[k].b)[0]",
+      "o.map(k, o[k])",
+  };
+  vars_json = "{\"m\": {\"a\": {\"b\": 1}, \"c\": {\"b\": 2}, "
+              "\"d\": {}}, \"l\": [1, 0, 2], \"n\": {\"1\": 5, "
+              "\"2\": 6}, \"o\": {}}";
+  for (size_t i = 0; i < sizeof items / sizeof items[0]; i++) {
+    same_without_fusion(items[i]);
+    (void)fused_count(items[i]);
+  }
   for (int op = OP__COUNT; op < OP__XCOUNT; op++) /* every kind */
     if (!fused_seen[op])
       fail_msg("no superinstruction %d in the cases", op);
-  assert_true(fused_count("x.y == 1") == 2); /* LOADVAR_SELECT, CONST_EQ */
+  assert_string_equal(
+      run_code("m.filter(k, k != 'd' && m[k].b == 2)", 1000, NULL, true),
+      "[\"c\"]");
+  vars_json = NULL;
   /* and every example of the expression goldens */
   static const char *const files[] = {"tests/golden/expr/edges.cel",
                                       "tests/golden/expr/limits.cel",
@@ -258,6 +364,7 @@ int main(int argc, char **argv) {
       cmocka_unit_test(errors_carry_their_instruction),
       cmocka_unit_test(int_fast_paths_agree_with_slow_paths),
       cmocka_unit_test(superinstructions_change_nothing),
+      cmocka_unit_test(absent_errors_past_the_pool),
   };
   return RUN_TESTS("vm", tests, argc, argv);
 }
