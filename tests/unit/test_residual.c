@@ -292,6 +292,22 @@ static void residuals_of(fixture *f, pol_report *rep,
   }
 }
 
+/* Compile [src]; the residuals of [vendors] checked one after another
+ * into one report, into [stream], must be what each gives alone. */
+static void stream_as_alone(fixture *f, const char *src,
+                            const char *const *vendors, size_t n,
+                            char (*stream)[160]) {
+  char alone[8][160];
+  assert_true(n <= 8);
+  assert_pol_ok(f, pol_policy_compile(f->env, src, strlen(src), "t.pol",
+                                      &f->pol));
+  assert_pol_ok(f, pol_report_new(f->pol, POL_UNKNOWN_FAIL, &f->rep));
+  residuals_of(f, f->rep, vendors, n, stream);
+  residuals_of(f, NULL, vendors, n, alone);
+  for (size_t v = 0; v < n; v++)
+    assert_string_equal(stream[v], alone[v]);
+}
+
 /* What a report keeps of the rule's tree and of the pieces its macros
  * make (residual.c) gives each vendor of a stream what it gives the
  * vendor alone: pieces alike but for a literal's value (0.0 and -0.0
@@ -308,14 +324,8 @@ static void kept_across_vendors(void **state) {
       "{\"ds\": [0.0, -0.0], \"ys\": [0, 5]}",
   };
   enum { N = POL_COUNTOF(vendors) };
-  assert_pol_ok(f, pol_policy_compile(f->env, src, strlen(src), "t.pol",
-                                      &f->pol));
-  assert_pol_ok(f, pol_report_new(f->pol, POL_UNKNOWN_FAIL, &f->rep));
-  char stream[N][160], alone[N][160];
-  residuals_of(f, f->rep, vendors, N, stream);
-  residuals_of(f, NULL, vendors, N, alone);
-  for (size_t v = 0; v < N; v++)
-    assert_string_equal(stream[v], alone[v]);
+  char stream[N][160];
+  stream_as_alone(f, src, vendors, N, stream);
   assert_string_equal(stream[0], "w.m && w.v | w.m");
   assert_string_equal(stream[1], "w.m && w.v | w.m");
   assert_string_equal(stream[2], "w.v | w.v");
@@ -340,14 +350,8 @@ static void paths_remembered_per_vendor(void **state) {
       "{\"a\": {\"x\": 0}, \"b\": {\"x\": 5}, \"c\": {\"x\": 0}}",
   };
   enum { N = POL_COUNTOF(vendors) };
-  assert_pol_ok(f, pol_policy_compile(f->env, src, strlen(src), "t.pol",
-                                      &f->pol));
-  assert_pol_ok(f, pol_report_new(f->pol, POL_UNKNOWN_FAIL, &f->rep));
-  char stream[N][160], alone[N][160];
-  residuals_of(f, f->rep, vendors, N, stream);
-  residuals_of(f, NULL, vendors, N, alone);
-  for (size_t v = 0; v < N; v++)
-    assert_string_equal(stream[v], alone[v]);
+  char stream[N][160];
+  stream_as_alone(f, src, vendors, N, stream);
   assert_string_equal(stream[0],
                       "m.p && (a.y > 1 || b.y > 1 || d.x > 1 || e.x > 1 || "
                       "f.x > 1 || g.x > 1 || h.x > 1 || i.x > 1 || m.r) | m.p");

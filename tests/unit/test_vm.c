@@ -20,16 +20,22 @@ static char out[4096];
 /* The variables run_code() binds: a JSON object, or NULL for none. */
 static const char *vars_json;
 
+/* [src] parsed into [tree] (diagnostics into [d], which the caller
+ * frees with the tree) and compiled: NULL when it does not compile. */
+static program *compile_src(arena *tree, diag_list *d, const char *src) {
+  arena_init(tree, 0, NULL);
+  diag_init(d, "t", src, strlen(src), NULL);
+  ast *root = parse_expr(tree, d);
+  return root ? compile_expr(root, d, NULL, 0) : NULL;
+}
+
 /* Evaluate [src] with a budget of [steps]; print the result
  * (or "error(...)") into out and return it. */
 static const char *run_code(const char *src, uint64_t steps,
                             int32_t *err_loc, bool fused) {
   arena tree;
   diag_list d;
-  arena_init(&tree, 0, NULL);
-  diag_init(&d, "t", src, strlen(src), NULL);
-  ast *root = parse_expr(&tree, &d);
-  program *p = root ? compile_expr(root, &d, NULL, 0) : NULL;
+  program *p = compile_src(&tree, &d, src);
   if (p && !fused) { /* run the code as compiled, without them */
     mem_free(&p->a.m, p->xcode);
     p->xcode = NULL;
@@ -206,9 +212,7 @@ static void absent_after(int n) {
   strcat(src, "true) && y == 1");
   arena tree;
   diag_list d;
-  arena_init(&tree, 0, NULL);
-  diag_init(&d, "t", src, strlen(src), NULL);
-  program *p = compile_expr(parse_expr(&tree, &d), &d, NULL, 0);
+  program *p = compile_src(&tree, &d, src);
   assert_non_null(p);
   uint32_t at = 0; /* the LOADVAR of y */
   while (INS_OP(p->code[at]) != OP_LOADVAR ||
@@ -258,10 +262,7 @@ static bool fused_seen[OP__XCOUNT];
 static int fused_count(const char *src) {
   arena tree;
   diag_list d;
-  arena_init(&tree, 0, NULL);
-  diag_init(&d, "t", src, strlen(src), NULL);
-  ast *root = parse_expr(&tree, &d);
-  program *p = root ? compile_expr(root, &d, NULL, 0) : NULL;
+  program *p = compile_src(&tree, &d, src);
   int n = 0;
   for (uint32_t pc = 0; p && p->xcode && pc < p->ncode; pc++)
     if (INS_OP(p->xcode[pc]) >= OP__COUNT) {
