@@ -100,11 +100,11 @@
  * Columns: name, the first and the second opcode, one line of semantics
  * (A: the first word's operand, A2: the second's). Four are no pair of
  * neighbours: LOOP is a JMP fused with the ITER_NEXT it jumps back to;
- * CONST_EQ_BRANCH and ITEM run three words (first and last named) and
- * ITEM_SELECT four,
- * the first of them LOADLOCAL A, LOADLOCAL A+2: m[k] inside m.all(k,
- * ...) and its kin, where the loop's slots (ITER_INIT) say which entry
- * k is, checked, so any other pair of slots just takes the slow way.
+ * CONST_EQ_BRANCH and ITEM run three words (first and last named),
+ * ITEM_SELECT four. ITEM's first two are LOADLOCAL A, LOADLOCAL A+2:
+ * m[k] inside m.all(k, ...) and its kin, where the loop's slots
+ * (ITER_INIT) say which entry k is, checked, so any other pair of slots
+ * just takes the slow way.
  */
 #define FUSED_OPCODES(X)                                                    \
   X(CONST_EQ, CONST, EQ, "x := pop; push x == K[A]")                         \
