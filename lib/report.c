@@ -103,7 +103,8 @@ static void metadata(report *r, vendor_result *vr, const map *vars,
 /* The trace is turned into facts with one small open-addressing set of
  * (pointer, number) pairs, sized for the trace at hand: containers seen
  * (number SEEN_OBJ), reads kept (the entry), missing chains extended
- * (the trace record's address, SEEN_EXT). Linear in the trace. */
+ * (the trace record's address, SEEN_EXT), the items that decided a
+ * quantifier (decider_key). Linear in the trace. */
 enum {
   SEEN_OBJ = UINT32_MAX,      /* read into (items, entries, size) */
   SEEN_EXT = UINT32_MAX - 1,  /* a missing chain that goes on */
@@ -272,27 +273,6 @@ static bool reads_into(const cand *c) {
          c->what != TR_DEEPER;
 }
 
-/* Whether the container [c] is item [i] of [d], or inside it. */
-static bool inside(const void *c, int ckind, const void *d, uint32_t i) {
-  for (int depth = 0; c && depth <= POL_MAX_JSON_DEPTH; depth++) {
-    const origin *o = ckind == V_MAP ? &((const map *)c)->o
-                                     : &((const list *)c)->o;
-    if (o->kind != ORIGIN_MAP && o->kind != ORIGIN_LIST)
-      return false;
-    if (o->parent == d && o->entry == i)
-      return true;
-    ckind = o->kind == ORIGIN_MAP ? V_MAP : V_LIST;
-    c = o->parent;
-  }
-  return false;
-}
-
-/* Whether the read [c] is the item [d] or inside it. */
-static bool decided_by(const cand *c, const place *d) {
-  return (c->obj == d->p && c->entry == d->n) ||
-         inside(c->obj, c->okind, d->p, d->n);
-}
-
 static val cand_value(const cand *c) {
   return c->okind == V_MAP ? ((const map *)c->obj)->vals[c->entry]
                            : ((const list *)c->obj)->items[c->entry];
@@ -305,6 +285,7 @@ typedef struct finish {
   seen_set s;
   const rule_places *rp;
   bool into;          /* the containers read into are in s */
+  uint64_t steps;     /* places looked up by decided() */
 } finish;
 
 /* Note the containers of the rule's records in the set: those used
@@ -384,13 +365,44 @@ static bool absent_kept(const report *r, const uint32_t *kept, size_t n,
   return false;
 }
 
+/* The key under which the set holds item [n] of the container [p] that
+ * decided a quantifier: the container's address plus one. No container
+ * or trace record is at an odd address, so these keys meet no other. */
+static inline const void *decider_key(const void *p) {
+  return (const char *)p + 1;
+}
+
+/* Put the rule's deciding items in the set. */
+static void note_deciders(finish *f) {
+  for (size_t i = 0; i < f->rp->deciders.n; i++)
+    seen_add(&f->s, decider_key(f->rp->deciders.p[i].p),
+             f->rp->deciders.p[i].n);
+}
+
 /* Whether the read [c] is, or is inside, an item that decided a
- * quantifier. */
-static bool decided(const rule_places *rp, const cand *c) {
-  bool d = false;
-  for (size_t i = 0; c->what == TR_READ && i < rp->deciders.n; i++)
-    d |= decided_by(c, &rp->deciders.p[i]);
-  return d;
+ * quantifier: its own place, then each container above it by the
+ * origins, looked up in the set (a rule's deciders can be as many as
+ * its reads: an exists inside an all over a long list). */
+static bool decided(finish *f, const cand *c) {
+  if (c->what != TR_READ || !f->rp->deciders.n)
+    return false;
+  f->steps++;
+  if (seen_has(&f->s, decider_key(c->obj), c->entry))
+    return true;
+  const void *x = c->obj;
+  int kind = c->okind;
+  for (int depth = 0; x && depth <= POL_MAX_JSON_DEPTH; depth++) {
+    const origin *o = kind == V_MAP ? &((const map *)x)->o
+                                    : &((const list *)x)->o;
+    if (o->kind != ORIGIN_MAP && o->kind != ORIGIN_LIST)
+      return false;
+    f->steps++;
+    if (seen_has(&f->s, decider_key(o->parent), o->entry))
+      return true;
+    kind = o->kind == ORIGIN_MAP ? V_MAP : V_LIST;
+    x = o->parent;
+  }
+  return false;
 }
 
 /* Turn the rule's candidates into its facts: drop the reads whose value
@@ -402,19 +414,20 @@ static uint32_t finish_reads(report *r, rule_places *rp) {
   finish f = {.rp = rp};
   size_t others = 0, more = 0, nabsent = 0;
   uint32_t absent[REPORT_READS_MAX];
-  if (!seen_init(r, &f.s, 2 * rp->nc)) {
+  if (!seen_init(r, &f.s, 3 * rp->nc)) {
     r->oom = true;
     return 0;
   }
   if (rp->nwhole)
     note_containers(&f, false);
+  note_deciders(&f);
   for (size_t k = 0; k < rp->nc; k++) {
     const cand *c = &rp->c[k];
     if ((c->what != TR_READ && c->what != TR_SIZE && c->what != TR_ABSENT) ||
         (c->what == TR_READ && on_the_way(&f, k)) || repeated(&f.s, c) ||
         (c->what == TR_ABSENT && absent_kept(r, absent, nabsent, c)))
       continue;
-    bool d = decided(rp, c);
+    bool d = decided(&f, c);
     if (!d && others++ >= REPORT_READS_MAX) {
       more++;
       continue;
@@ -424,6 +437,7 @@ static uint32_t finish_reads(report *r, rule_places *rp) {
     if (c->what == TR_ABSENT && r->nrefs > at && nabsent < REPORT_READS_MAX)
       absent[nabsent++] = (uint32_t)at;
   }
+  r->decider_steps += f.steps;
   return (uint32_t)more;
 }
 

@@ -167,6 +167,9 @@ typedef struct report {
   void *seen;           /* scratch set of the trace's places (report.c) */
   size_t cap_seen;
   uint32_t seen_gen;
+  uint64_t decider_steps; /* places looked up for deciding items, over
+                             the report's life: tests show it linear in
+                             the reads (report.c, decided) */
   arena a;              /* strings, copied keys, detached values */
   sbuf tmp;             /* scratch for rendering messages and paths */
   bool oom;             /* something could not be stored */

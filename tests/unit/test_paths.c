@@ -173,6 +173,54 @@ static void memo_full(void **state) {
   assert_true(n >= PATH_MEMO_SLOTS + 40);
 }
 
+/* A quantifier decided once per item of a long list (an exists inside
+ * an all): each read inside a deciding item is marked decided, and
+ * finding the deciders costs a few set lookups per read (the read's
+ * place and the containers above it), not one per decider: with N
+ * items, 3N reads and N deciders, a pairwise test would take 3N * N. */
+static void many_deciders_linear(void **state) {
+  env_fixture *fx = *state;
+  enum { N = 5000 }; /* about 7 trace records an item: under the VM's
+                        VM_TRACE_MAX, so that every item is reported */
+  static const char item[] = "{\"ys\": [{\"v\": 0}, {\"v\": 1}]}";
+  size_t cap = 16 + N * (sizeof item + 2); /* ", " between items */
+  char *json = malloc(cap);
+  assert_non_null(json);
+  size_t n = (size_t)snprintf(json, cap, "{\"xs\": [");
+  for (int i = 0; i < N; i++)
+    n += (size_t)snprintf(json + n, cap - n, "%s%s", i ? ", " : "", item);
+  snprintf(json + n, cap - n, "]}");
+  static const char src[] =
+      "must d \"d\": xs.all(x, x.ys.exists(y, y.v == 1))\n";
+  pol_policy *pol = NULL;
+  pol_facts *facts = NULL;
+  pol_report *rep = NULL;
+  assert_pol_ok(fx, pol_policy_compile(fx->env, src, strlen(src), "d.pol",
+                                       &pol));
+  assert_pol_ok(fx, pol_facts_new(fx->env, &facts));
+  assert_int_equal(pol_facts_load_json(facts, json, strlen(json), "v.json"),
+                   POL_OK);
+  assert_pol_ok(fx, pol_report_new(pol, POL_UNKNOWN_FAIL, &rep));
+  assert_pol_ok(fx, pol_check(fx->ctx, rep, facts, "v.json"));
+  assert_int_equal(pol_report_status(rep, 0, 0), POL_OK);
+  size_t nf = pol_report_fact_count(rep, 0, 0), ndecided = 0;
+  for (size_t k = 0; k < nf; k++)
+    if (pol_report_fact_decided(rep, 0, 0, k)) {
+      ndecided++;
+      char want[64];
+      snprintf(want, sizeof want, "xs[%zu].ys[1].v", ndecided - 1);
+      assert_string_equal(pol_report_fact_path(rep, 0, 0, k), want);
+    }
+  assert_int_equal(ndecided, N);      /* every ys[1].v, and nothing else */
+  assert_int_equal(nf, N + 8);        /* and the first 8 other reads */
+  assert_true(rep->r.decider_steps >= 3 * (uint64_t)N);
+  assert_true(rep->r.decider_steps <= 16 * (uint64_t)N);
+  pol_report_free(rep);
+  pol_facts_free(facts);
+  pol_policy_free(pol);
+  free(json);
+}
+
 int main(int argc, char **argv) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(memo_names_facts_as_alone, env_setup,
@@ -180,6 +228,8 @@ int main(int argc, char **argv) {
       cmocka_unit_test_setup_teardown(memo_with_assumptions, env_setup,
                                       env_teardown),
       cmocka_unit_test_setup_teardown(memo_full, env_setup, env_teardown),
+      cmocka_unit_test_setup_teardown(many_deciders_linear, env_setup,
+                                      env_teardown),
   };
   return RUN_TESTS("paths", tests, argc, argv);
 }
