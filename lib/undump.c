@@ -44,8 +44,18 @@ typedef struct reader {
   policy *pol;
   program *prog;
   const struct host_registry *hosts;
+  struct src_cursor *at; /* per source: where get_expr_src counted to */
   mem m;             /* the env's allocator, for everything */
 } reader;
+
+/* How far into a source the lines and columns are counted: expressions
+ * come mostly in the order of their text, so each is counted on from
+ * the one before, and a whole policy's are counted in one pass over
+ * its sources (from the start each time, a policy of 4,000 rules took
+ * 0.8 s to load). */
+typedef struct src_cursor {
+  uint32_t off, line, col;
+} src_cursor;
 
 /* Record the first error, located by section and offset. */
 static bool bad(reader *r, const char *fmt, ...) POL_PRINTF(2, 3);
@@ -556,7 +566,8 @@ static bool read_message(reader *r, rule *ru) {
 }
 
 /* Where an expression's text is: its line and column are counted in
- * the source (read before), and verify.c checks the span lies in it. */
+ * the source (read before), on from the last expression's when it came
+ * before (src_cursor), and verify.c checks the span lies in it. */
 static void get_expr_src(reader *r, expr_src *e) {
   e->src = get_u32(r);
   e->off = get_u32(r);
@@ -564,15 +575,23 @@ static void get_expr_src(reader *r, expr_src *e) {
   e->line = e->col = 1;
   if (e->src >= r->prog->nsrcs || e->off > r->prog->srcs[e->src].len)
     return;
+  if (!r->at && !(r->at = table(r, r->prog->nsrcs, sizeof *r->at)))
+    return;
+  src_cursor *c = &r->at[e->src];
+  if (c->line == 0 || c->off > e->off) /* not counted yet, or behind */
+    *c = (src_cursor){0, 1, 1};
   const char *t = r->prog->srcs[e->src].text;
-  for (uint32_t i = 0; i < e->off; i++) {
+  for (uint32_t i = c->off; i < e->off; i++) {
     if (t[i] == '\n') {
-      e->line++;
-      e->col = 1;
+      c->line++;
+      c->col = 1;
     } else if (((unsigned char)t[i] & 0xc0) != 0x80) { /* code points */
-      e->col++;
+      c->col++;
     }
   }
+  c->off = e->off;
+  e->line = c->line;
+  e->col = c->col;
 }
 
 static bool read_rule(reader *r, rule *ru) {

@@ -267,6 +267,56 @@ static void small_round_trip(void **state) {
   pol_policy_free(pol);
 }
 
+/* The line and column of each rule's and let's text, counted again when
+ * a saved policy is loaded (undump.c, on from the expression before):
+ * the same as the compiler's, for rules over several lines and after
+ * kana and kanji on their line, and for the lets, which the file holds
+ * after the rules though their text comes before. */
+static void expression_places_survive_loading(void **state) {
+  fixture *f = *state;
+  static const char src[] =
+      "let min = 7\n"
+      "let region = [\"JP\"]\n"
+      "must a \"世代\": backup.generations >= min\n"
+      "\n"
+      "rule b { title \"国内\" severity should\n"
+      "  when backup.enabled\n"
+      "  require data.region in region }\n"
+      "must c \"あいう\": size(\"かきく\") == 3 && x.y == 1\n"
+      "let late = 1\n"
+      "must e \"e\": late == 1\n";
+  pol_policy *pol, *back;
+  assert_pol_ok(f, pol_policy_compile(f->env, src, strlen(src), "p.pol",
+                                      &pol));
+  size_t len;
+  void *data = save(f, pol, &len);
+  assert_pol_ok(f, pol_policy_load(f->env, data, len, "p.polc", &back));
+  const policy *a = POLICY(pol), *b = POLICY(back);
+  assert_int_equal(a->nrules, 4);
+  assert_int_equal(b->nrules, a->nrules);
+  for (uint32_t i = 0; i < a->nrules; i++) {
+    const expr_src *x[2] = {&a->rules[i].when_at, &a->rules[i].require_at};
+    const expr_src *y[2] = {&b->rules[i].when_at, &b->rules[i].require_at};
+    for (int k = 0; k < 2; k++) {
+      if (x[k]->src == EXPR_NO_SRC) /* no `when` */
+        continue;
+      assert_int_equal(y[k]->line, x[k]->line);
+      assert_int_equal(y[k]->col, x[k]->col);
+    }
+  }
+  assert_int_equal(a->rules[2].require_at.line, 8); /* after kana */
+  assert_int_equal(a->rules[2].require_at.col, 15);
+  assert_true(a->nlets >= 3);
+  assert_int_equal(b->nlets, a->nlets);
+  for (uint32_t i = 0; i < a->nlets; i++) {
+    assert_int_equal(b->lets[i].at.line, a->lets[i].at.line);
+    assert_int_equal(b->lets[i].at.col, a->lets[i].at.col);
+  }
+  free(data);
+  pol_policy_free(back);
+  pol_policy_free(pol);
+}
+
 /* ==== damaged files ====================================================== */
 
 /* Load [data]; a file that loads must work: check every fact set with
@@ -752,6 +802,8 @@ int main(int argc, char **argv) {
       cmocka_unit_test(crc32_matches_the_standard),
       cmocka_unit_test_setup_teardown(procurement_round_trip, setup,
                                       teardown),
+      cmocka_unit_test_setup_teardown(expression_places_survive_loading,
+                                      setup, teardown),
       cmocka_unit_test_setup_teardown(small_round_trip, setup, teardown),
       cmocka_unit_test_setup_teardown(every_truncation_is_rejected, setup,
                                       teardown),
