@@ -69,11 +69,13 @@ bool lint_policy(lint_run *L) {
   size_t n = L->pol->nrules + 1;
   const mem *m = &L->pol->a.m;
   arena_init(&L->a, 0, m);
+  arena_init(&L->pair, 0, m);
   vm_init(&L->vm, 1000000, (size_t)64 << 20, m);
   L->spaces = mem_calloc(m, n, sizeof *L->spaces);
   L->why = mem_calloc(m, n, sizeof *L->why);
   L->tried = mem_calloc(m, n, sizeof *L->tried);
-  if (!L->spaces || !L->why || !L->tried)
+  L->paths = mem_calloc(m, n, sizeof *L->paths);
+  if (!L->spaces || !L->why || !L->tried || !L->paths)
     return false;
   for (size_t i = 0; i < POL_COUNTOF(checks) && !L->oom; i++)
     checks[i]->run(L, checks[i]);
@@ -88,7 +90,9 @@ void lint_free(lint_run *L) {
   mem_free(&m, L->spaces);
   mem_free(&m, L->why);
   mem_free(&m, L->tried);
+  mem_free(&m, L->paths);
   vm_free(&L->vm);
+  arena_free(&L->pair);
   arena_free(&L->a);
 }
 

@@ -38,6 +38,14 @@ typedef enum { OUT_TRUE, OUT_FALSE, OUT_UNKNOWN, OUT_ERROR } outcome;
 
 typedef struct lint_space lint_space;
 
+/* A rule's fact paths (lint_rule_paths), made on first use: the
+ * pairwise checks ask for each rule's once per other rule. */
+typedef struct lint_paths {
+  const char **p;
+  size_t n;
+  bool made;
+} lint_paths;
+
 typedef struct lint_run {
   const policy *pol;
   const policy_source *src;
@@ -45,11 +53,15 @@ typedef struct lint_run {
   size_t nvendors;
   bool verbose;              /* also report the rules not analysed */
   arena a;                   /* warnings, witnesses, analyses */
+  arena pair;                /* lint_space_pair's analysis: rewound by
+                                the next pair, so a policy's pairs take
+                                the memory of one */
   lint_warning *w;
   size_t n, cap;
   vm vm;
   lint_space **spaces;       /* per rule, made on first use */
   const char **why;          /* per rule: why it was not analysed */
+  lint_paths *paths;         /* per rule, made on first use */
   bool *tried;
   bool oom;
 } lint_run;
@@ -112,7 +124,8 @@ POL_INTERNAL long lint_space_find(const lint_space *s, int when, int require);
 
 /* The joint analysis of rules [a] and [b] over the facts of both: for
  * each combination, the verdicts of both. NULL when either is outside
- * the fragment. verdicts[2k] is a's, verdicts[2k+1] b's. */
+ * the fragment. verdicts[2k] is a's, verdicts[2k+1] b's, valid until
+ * the next lint_space_pair. */
 typedef struct lint_pair {
   size_t n;
   uint8_t *verdicts;

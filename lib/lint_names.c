@@ -154,6 +154,11 @@ static void paths(path_walk *w, const ast *n) {
 }
 
 size_t lint_rule_paths(lint_run *L, uint32_t r, const char ***out) {
+  lint_paths *made = &L->paths[r];
+  if (made->made) {
+    *out = made->p;
+    return made->n;
+  }
   path_walk w;
   memset(&w, 0, sizeof w);
   w.L = L;
@@ -168,6 +173,7 @@ size_t lint_rule_paths(lint_run *L, uint32_t r, const char ***out) {
   if (v && w.n)
     memcpy(v, w.paths, w.n * sizeof *v);
   mem_free(&L->a.m, w.paths);
+  *made = (lint_paths){v, v ? w.n : 0, v != NULL};
   *out = v;
-  return v ? w.n : 0;
+  return made->n;
 }

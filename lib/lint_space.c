@@ -833,16 +833,16 @@ static bool objects(walker *w) {
   return true;
 }
 
-/* The analysis of rules [rules] (one or two) together, or NULL with the
- * reason in *[why]. */
-static lint_space *analyse(lint_run *L, const uint32_t *rules, int nrules,
-                           const char **why) {
+/* The analysis of rules [rules] (one or two) together, made in [a], or
+ * NULL with the reason in *[why]. */
+static lint_space *analyse(lint_run *L, arena *a, const uint32_t *rules,
+                           int nrules, const char **why) {
   walker *w = mem_calloc(&L->a.m, 1, sizeof *w);
   lint_space *s = NULL;
   if (!w)
     return NULL;
   w->L = L;
-  w->a = &L->a;
+  w->a = a;
   for (int i = 0; i < nrules; i++)
     walk_rule(w, rules[i]);
   qsort(w->f, w->nf, sizeof *w->f, fact_order);
@@ -852,9 +852,9 @@ static lint_space *analyse(lint_run *L, const uint32_t *rules, int nrules,
       if (fact_reps(w, &w->f[i]) &&
           (n *= w->f[i].nreps + 1) > MAX_COMBOS)
         out(w, "its facts take too many combinations of values");
-  if (!w->why && (s = arena_zalloc(&L->a, sizeof *s))) {
-    s->f = arena_alloc(&L->a, (w->nf + 1) * sizeof *s->f);
-    s->out = arena_alloc(&L->a, n * (size_t)nrules);
+  if (!w->why && (s = arena_zalloc(a, sizeof *s))) {
+    s->f = arena_alloc(a, (w->nf + 1) * sizeof *s->f);
+    s->out = arena_alloc(a, n * (size_t)nrules);
     if (s->f && s->out) {
       memcpy(s->f, w->f, w->nf * sizeof *s->f);
       s->nf = w->nf;
@@ -877,7 +877,7 @@ const lint_space *lint_space_of(lint_run *L, uint32_t r) {
   if (!L->tried[r]) {
     const char *why;
     L->tried[r] = true;
-    L->spaces[r] = analyse(L, &r, 1, &why);
+    L->spaces[r] = analyse(L, &L->a, &r, 1, &why);
     L->why[r] = why;
   }
   return L->spaces[r];
@@ -935,11 +935,12 @@ bool lint_space_pair(lint_run *L, uint32_t a, uint32_t b, lint_pair *out_) {
     return false;
   const char *why;
   uint32_t rules[2] = {a, b};
-  lint_space *s = analyse(L, rules, 2, &why);
+  arena_reset(&L->pair); /* the last pair's analysis */
+  lint_space *s = analyse(L, &L->pair, rules, 2, &why);
   if (!s)
     return false;
   out_->n = s->n;
-  out_->verdicts = arena_alloc(&L->a, 2 * s->n);
+  out_->verdicts = arena_alloc(&L->pair, 2 * s->n);
   for (size_t k = 0; out_->verdicts && k < 2 * s->n; k++)
     out_->verdicts[k] = (uint8_t)verdict_of(s->out[k]);
   return out_->verdicts != NULL;
