@@ -113,10 +113,8 @@ pol_severity pol_policy_rule_level(const pol_policy *pol, size_t i) {
 }
 
 size_t pol_policy_rule_find(const pol_policy *pol, const char *id) {
-  for (size_t i = 0; id && i < pol_policy_rule_count(pol); i++)
-    if (strcmp(POLICY(pol)->rules[i].id, id) == 0)
-      return i;
-  return POL_NOT_FOUND;
+  int64_t i = pol && id ? policy_rule_find(POLICY(pol), id) : -1;
+  return i < 0 ? POL_NOT_FOUND : (size_t)i;
 }
 
 size_t pol_policy_rule_ref_count(const pol_policy *pol, size_t i) {

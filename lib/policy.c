@@ -1242,13 +1242,31 @@ policy *policy_compile(const char *src, size_t len, const char *file,
     policy_free(p);
     return NULL;
   }
+  policy_index_rules(p);
   return p;
+}
+
+void policy_index_rules(policy *p) {
+  if (!names_init(&p->rule_ids, p->nrules, &p->a.m))
+    return;
+  for (uint32_t i = p->nrules; i-- > 0;) /* the first of an id wins */
+    names_put(&p->rule_ids, p->rules[i].id, (int)i);
+}
+
+int64_t policy_rule_find(const policy *p, const char *id) {
+  if (p->rule_ids.slots) /* hosts and `policyc diff` ask once per rule */
+    return names_get(&p->rule_ids, id);
+  for (uint32_t i = 0; i < p->nrules; i++)
+    if (strcmp(p->rules[i].id, id) == 0)
+      return i;
+  return -1;
 }
 
 void policy_free(policy *p) {
   if (!p)
     return;
   mem m = p->a.m;
+  names_free(&p->rule_ids);
   program_free(p->prog);
   source_free(p->src);
   arena_free(&p->a);

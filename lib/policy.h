@@ -8,6 +8,7 @@
 #define POL_POLICY_H
 
 #include "diag.h"
+#include "names.h"
 #include "program.h"
 
 typedef enum { SEV_MUST, SEV_SHOULD, SEV_MAY } severity;
@@ -141,6 +142,8 @@ typedef struct policy {
                               was loaded from (the report's stamp) */
   policy_module *modules;  /* imported from files; none for a saved
                               policy, whose bytecode hash covers them */
+  name_index rule_ids;     /* rule id -> its index (policy_index_rules);
+                              empty when it could not be made */
 } policy;
 
 /* Where imports are looked for, in order: beside the importing file,
@@ -174,6 +177,11 @@ POL_INTERNAL policy *policy_compile(const char *src, size_t len,
                                     const policy_paths *paths,
                                     diag_set *diags);
 POL_INTERNAL void policy_free(policy *p);
+/* Index [p]'s rules by id, for policy_rule_find (out of memory leaves
+ * the index empty: the finding is then a scan). */
+POL_INTERNAL void policy_index_rules(policy *p);
+/* The index of the first rule of [p] with id [id], or -1. */
+POL_INTERNAL int64_t policy_rule_find(const policy *p, const char *id);
 /* Clauses shared by rules, headers and fact declarations (policy.c):
  * each clause of [n] at most once (`ask` once per language); the
  * `refs` list [v] into *[out] and *[n]; the `ask` texts of [n] by

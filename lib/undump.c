@@ -787,8 +787,10 @@ int undump_policy(const mem *m, const void *data, size_t len,
   int rc = r.oom ? POL_ENOMEM : POL_EFORMAT;
   if (ok)
     rc = verify_policy(r.pol, msg, msglen);
-  if (rc == POL_OK) /* its superinstructions (opcodes.h), never saved */
+  if (rc == POL_OK) { /* its superinstructions (opcodes.h), never saved */
     program_fuse(r.prog);
+    policy_index_rules(r.pol);
+  }
   mem_free(&r.m, r.str);
   mem_free(&r.m, r.slen);
   mem_free(&r.m, r.sflags);

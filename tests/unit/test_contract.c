@@ -542,10 +542,48 @@ static void built_facts(void **state) {
   assert_int_equal(pol_facts_load_value(f->facts, vals[2]), POL_EINVAL);
 }
 
+/* pol_policy_rule_find over many rules (an index, not a scan, since
+ * `policyc diff` asks once per rule): every rule by its own id, the
+ * anonymous ones too, in a compiled policy and in the same policy saved
+ * and loaded; ids that are prefixes of others; an unknown id or NULL. */
+static void rules_found_by_id(void **state) {
+  fixture *f = *state;
+  enum { N = 300 };
+  size_t cap = (size_t)N * 48 + 64;
+  char *src = malloc(cap);
+  assert_non_null(src);
+  size_t n = 0;
+  for (int i = 0; i < N; i++)
+    n += (size_t)snprintf(src + n, cap - n, i % 3 ? "must r%d: x == %d\n"
+                                                  : "x > %d || x == %d\n",
+                          i, i);
+  pol_policy *pol = compile(f, src, "many.pol"), *back = NULL;
+  void *data = NULL;
+  size_t len = 0;
+  assert_pol_ok(f, pol_policy_save(pol, &data, &len));
+  assert_pol_ok(f, pol_policy_load(f->env, data, len, "many.polc", &back));
+  const pol_policy *both[2] = {pol, back};
+  for (int k = 0; k < 2; k++) {
+    assert_int_equal(pol_policy_rule_count(both[k]), N);
+    for (size_t i = 0; i < N; i++)
+      assert_int_equal(
+          pol_policy_rule_find(both[k], pol_policy_rule_id(both[k], i)), i);
+    assert_int_equal(pol_policy_rule_find(both[k], "r"), POL_NOT_FOUND);
+    assert_int_equal(pol_policy_rule_find(both[k], NULL), POL_NOT_FOUND);
+  }
+  assert_int_equal(pol_policy_rule_find(NULL, "r1"), POL_NOT_FOUND);
+  assert_int_equal(pol_policy_rule_find(pol, "r10"), 10);
+  pol_policy_free(back);
+  pol_policy_free(pol);
+  free(data);
+  free(src);
+}
+
 int main(int argc, char **argv) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(policy_outlives_next_compile, setup,
                                       teardown),
+      cmocka_unit_test_setup_teardown(rules_found_by_id, setup, teardown),
       cmocka_unit_test_setup_teardown(value_outlives_program, setup, teardown),
       cmocka_unit_test_setup_teardown(reused_facts_do_not_merge, setup,
                                       teardown),
