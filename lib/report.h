@@ -92,6 +92,7 @@ typedef struct rule_unknown {
  * until a date. */
 typedef struct waiver {
   uint32_t rule;        /* the rule's index in the policy */
+  uint32_t next;        /* the vendor's next waiver + 1, or 0 */
   const char *vendor;   /* the vendor's name (vendor_result.name) */
   const char *owner, *justification, *ticket; /* may be NULL */
   const char *expires;  /* "YYYY-MM-DD", or NULL: no expiry */
@@ -102,6 +103,10 @@ typedef struct waiver_set {
   const policy *pol;
   waiver *w;
   size_t n, cap;
+  uint32_t *first;      /* by vendor name: its first waiver + 1, or 0 (an
+                           open-addressing table of nfirst slots, a power
+                           of two; the vendor's others follow by next) */
+  size_t nfirst, nvendors;
   arena a;              /* the strings */
 } waiver_set;
 

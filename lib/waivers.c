@@ -23,6 +23,7 @@ void waivers_init(waiver_set *s, const policy *pol) {
 
 void waivers_free(waiver_set *s) {
   mem_free(&s->a.m, s->w);
+  mem_free(&s->a.m, s->first);
   arena_free(&s->a);
   memset(s, 0, sizeof *s);
 }
@@ -37,11 +38,65 @@ static const char *nearest_rule(const policy *p, const char *id) {
   return suggest_best(&s);
 }
 
+/* ==== waivers by vendor ================================================= */
+
+/* A report asks for each vendor's waivers, and adding a waiver asks for
+ * the vendor's others (a second waiver of a rule is refused): a table
+ * from vendor names to their first waiver, the rest chained, so that
+ * neither looks through every waiver (a file of one waiver per vendor,
+ * over a stream of those vendors, was waivers x vendors). */
+
+/* The slot of vendor [name] in the table: its own, or the empty one
+ * where it would go. */
+static uint32_t *vendor_slot(const waiver_set *s, const char *name) {
+  size_t mask = s->nfirst - 1;
+  for (size_t i = val_hash_bytes(name, strlen(name)) & mask;;
+       i = (i + 1) & mask)
+    if (!s->first[i] || strcmp(s->w[s->first[i] - 1].vendor, name) == 0)
+      return &s->first[i];
+}
+
+/* The first waiver of vendor [name] + 1, or 0. */
+static uint32_t vendor_first(const waiver_set *s, const char *name) {
+  return s->nfirst ? *vendor_slot(s, name) : 0;
+}
+
+/* Room for one more vendor in the table (at most half full). */
+static bool vendor_room(waiver_set *s) {
+  if (2 * (s->nvendors + 1) <= s->nfirst)
+    return true;
+  size_t old = s->nfirst, n = old ? 2 * old : 16;
+  uint32_t *was = s->first;
+  if (!(s->first = mem_calloc(&s->a.m, n, sizeof *s->first))) {
+    s->first = was;
+    return false;
+  }
+  s->nfirst = n;
+  for (size_t i = 0; i < old; i++)
+    if (was[i])
+      *vendor_slot(s, s->w[was[i] - 1].vendor) = was[i];
+  mem_free(&s->a.m, was);
+  return true;
+}
+
+/* Chain waiver [i] (its vendor set) after the vendor's others. */
+static bool vendor_add(waiver_set *s, uint32_t i) {
+  uint32_t at = vendor_first(s, s->w[i].vendor);
+  if (!at) {
+    if (!vendor_room(s))
+      return false;
+    *vendor_slot(s, s->w[i].vendor) = i + 1;
+    s->nvendors++;
+    return true;
+  }
+  while (s->w[at - 1].next)
+    at = s->w[at - 1].next;
+  s->w[at - 1].next = i + 1;
+  return true;
+}
+
 static int64_t find_rule(const policy *p, const char *id) {
-  for (uint32_t i = 0; i < p->nrules; i++)
-    if (strcmp(p->rules[i].id, id) == 0)
-      return i;
-  return -1;
+  return policy_rule_find(p, id);
 }
 
 static const char *copy(waiver_set *s, const char *t) {
@@ -65,8 +120,8 @@ static const char *invalid(const waiver_set *s, const char *rule_id,
              expires);
     return msg;
   }
-  for (size_t i = 0; i < s->n; i++)
-    if (s->w[i].rule == (uint32_t)r && strcmp(s->w[i].vendor, vendor) == 0) {
+  for (uint32_t i = vendor_first(s, vendor); i; i = s->w[i - 1].next)
+    if (s->w[i - 1].rule == (uint32_t)r) {
       snprintf(msg, cap, "a second waiver of rule '%s' for vendor '%s'",
                rule_id, vendor);
       return msg;
@@ -94,7 +149,7 @@ const char *waivers_add(waiver_set *s, const char *rule_id,
   w->expires = copy(s, expires);
   if (expires)
     tm_parse_date(expires, &w->expires_sec);
-  if (s->a.failed) {
+  if (s->a.failed || !vendor_add(s, (uint32_t)s->n)) {
     snprintf(msg, cap, "out of memory");
     return msg;
   }
@@ -109,11 +164,11 @@ static int64_t as_of(const report *r) {
 
 void waivers_apply(const report *r, vendor_result *vr) {
   const waiver_set *s = r->waivers;
-  for (size_t i = 0; s && i < s->n; i++) {
-    const waiver *w = &s->w[i];
+  for (uint32_t i = s ? vendor_first(s, vr->name) : 0; i;
+       i = s->w[i - 1].next) {
+    const waiver *w = &s->w[i - 1];
     rule_result *rr = &vr->rules[w->rule];
-    if (strcmp(w->vendor, vr->name) != 0 ||
-        (rr->v != VD_FAIL && rr->v != VD_UNKNOWN && rr->v != VD_ERROR))
+    if (rr->v != VD_FAIL && rr->v != VD_UNKNOWN && rr->v != VD_ERROR)
       continue;
     rr->waiver = w;
     /* valid through its expiry day: expired from the next midnight */

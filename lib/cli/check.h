@@ -53,6 +53,8 @@ typedef struct waiver_file {
   char **rule;
   unsigned *line, *col;
   bool *seen;
+  size_t *by_vendor;   /* the waivers' numbers, sorted by vendor: each
+                          vendor checked finds its own by a search */
   size_t n;
   char *text;          /* the file's bytes, for the stamp */
   size_t len;

@@ -94,7 +94,34 @@ static bool arrays(waiver_file *wf, size_t n) {
   wf->line = calloc(n + 1, sizeof *wf->line);
   wf->col = calloc(n + 1, sizeof *wf->col);
   wf->seen = calloc(n + 1, sizeof *wf->seen);
-  return wf->vendor && wf->rule && wf->line && wf->col && wf->seen;
+  wf->by_vendor = calloc(n + 1, sizeof *wf->by_vendor);
+  return wf->vendor && wf->rule && wf->line && wf->col && wf->seen &&
+         wf->by_vendor;
+}
+
+/* qsort has no context argument: the waivers' vendors are compared
+ * through a pair of (number, name) instead. */
+typedef struct named {
+  size_t i;
+  const char *name;
+} named;
+
+static int by_name(const void *a, const void *b) {
+  return strcmp(((const named *)a)->name, ((const named *)b)->name);
+}
+
+/* wf->by_vendor: the waivers' numbers in the order of their vendors. */
+static bool sort_by_vendor(waiver_file *wf) {
+  named *t = malloc((wf->n + 1) * sizeof *t);
+  if (!t)
+    return false;
+  for (size_t i = 0; i < wf->n; i++)
+    t[i] = (named){i, wf->vendor[i]};
+  qsort(t, wf->n, sizeof *t, by_name);
+  for (size_t i = 0; i < wf->n; i++)
+    wf->by_vendor[i] = t[i].i;
+  free(t);
+  return true;
 }
 
 static int parse(const char *path, imp_pool *p, const pol_policy *pol,
@@ -114,6 +141,10 @@ static int parse(const char *path, imp_pool *p, const pol_policy *pol,
   bool ok = true;
   for (size_t i = 0; i < list->n; i++)
     ok &= one(path, list->items[i], wf);
+  if (ok && !sort_by_vendor(wf)) {
+    cli_error("out of memory");
+    return EXIT_INPUT;
+  }
   return ok ? EXIT_OK : EXIT_USAGE;
 }
 
@@ -140,17 +171,30 @@ void waivers_unload(waiver_file *wf) {
   free(wf->line);
   free(wf->col);
   free(wf->seen);
+  free(wf->by_vendor);
   free(wf->text);
   pol_waivers_free(wf->set);
   memset(wf, 0, sizeof *wf);
 }
 
+/* Mark the waivers of vendor [name] seen: they are a run of
+ * wf->by_vendor, found by a binary search for its first. */
+static void note_vendor(waiver_file *wf, const char *name) {
+  size_t lo = 0, hi = wf->n;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (strcmp(wf->vendor[wf->by_vendor[mid]], name) < 0)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  for (; lo < wf->n && !strcmp(wf->vendor[wf->by_vendor[lo]], name); lo++)
+    wf->seen[wf->by_vendor[lo]] = true;
+}
+
 void waivers_note(waiver_file *wf, const pol_report *rep) {
   for (size_t v = 0; wf && v < pol_report_vendor_count(rep); v++)
-    for (size_t i = 0; i < wf->n; i++)
-      if (!wf->seen[i] &&
-          strcmp(wf->vendor[i], pol_report_vendor_name(rep, v)) == 0)
-        wf->seen[i] = true;
+    note_vendor(wf, pol_report_vendor_name(rep, v));
 }
 
 bool waivers_all_seen(const waiver_file *wf, const char *path) {

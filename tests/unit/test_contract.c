@@ -579,11 +579,67 @@ static void rules_found_by_id(void **state) {
   free(src);
 }
 
+/* Waivers are found by vendor (waivers.c), not by a scan of them all:
+ * 3,000 vendors with one or two waivers each (the table grows several
+ * times), a second waiver of a rule refused and of another rule taken,
+ * and each checked vendor waived for exactly its own rules; a vendor
+ * with none, for none. */
+static void many_waivers_by_vendor(void **state) {
+  fixture *f = *state;
+  enum { N = 3000 };
+  static const char src[] =
+      "must a: x == 1\nmust b: y == 1\nmust c: z == 1\n";
+  pol_policy *pol = compile(f, src, "w.pol");
+  pol_waivers *wv = NULL;
+  assert_pol_ok(f, pol_waivers_new(pol, &wv));
+  char name[32];
+  pol_waiver w = POL_WAIVER_INIT;
+  w.vendor = name;
+  for (int i = 0; i < N; i++) {
+    snprintf(name, sizeof name, "v%d", i);
+    w.rule = "a";
+    assert_int_equal(pol_waivers_add(wv, &w), POL_OK);
+    w.rule = "b";
+    if (i % 3 == 0)
+      assert_int_equal(pol_waivers_add(wv, &w), POL_OK);
+  }
+  snprintf(name, sizeof name, "v7");
+  w.rule = "a";
+  assert_int_equal(pol_waivers_add(wv, &w), POL_EINVAL);
+  assert_non_null(strstr(pol_waivers_errmsg(wv), "a second waiver"));
+  w.rule = "c";
+  assert_int_equal(pol_waivers_add(wv, &w), POL_OK);
+  assert_int_equal(pol_waivers_count(wv), N + N / 3 + 1);
+  pol_report *rep = NULL;
+  assert_pol_ok(f, pol_report_new(pol, POL_UNKNOWN_FAIL, &rep));
+  assert_pol_ok(f, pol_report_set_waivers(rep, wv));
+  static const char *const who[] = {"v0", "v1", "v7", "v2997", "v2999",
+                                    "v3000"};
+  static const int want[][3] = {{1, 1, 0}, {1, 0, 0}, {1, 0, 1},
+                                {1, 1, 0}, {1, 0, 0}, {0, 0, 0}};
+  for (size_t k = 0; k < sizeof who / sizeof *who; k++) {
+    char json[96];
+    snprintf(json, sizeof json,
+             "{\"$vendor\": {\"name\": \"%s\"}, \"x\": 0, \"y\": 0, "
+             "\"z\": 0}", who[k]);
+    load(f, json);
+    assert_pol_ok(f, pol_check(f->ctx, rep, f->facts, who[k]));
+    for (size_t r = 0; r < 3; r++)
+      assert_int_equal(pol_report_waiver(rep, k, r),
+                       want[k][r] ? POL_WAIVER_ACTIVE : POL_WAIVER_NONE);
+  }
+  pol_report_free(rep);
+  pol_waivers_free(wv);
+  pol_policy_free(pol);
+}
+
 int main(int argc, char **argv) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(policy_outlives_next_compile, setup,
                                       teardown),
       cmocka_unit_test_setup_teardown(rules_found_by_id, setup, teardown),
+      cmocka_unit_test_setup_teardown(many_waivers_by_vendor, setup,
+                                      teardown),
       cmocka_unit_test_setup_teardown(value_outlives_program, setup, teardown),
       cmocka_unit_test_setup_teardown(reused_facts_do_not_merge, setup,
                                       teardown),
