@@ -109,7 +109,7 @@ void imp_buf_init(imp_buf *b, imp_pool *p) {
 
 void imp_buf_put(imp_buf *b, const char *s, size_t n) {
   if (b->len + n + 1 > b->cap) {
-    size_t nc = b->cap ? b->cap * 2 : 256;
+    size_t nc = b->cap ? b->cap * 2 : 32;
     while (nc < b->len + n + 1)
       nc *= 2;
     char *grown = imp_alloc(b->pool, nc);
