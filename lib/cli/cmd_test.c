@@ -63,12 +63,24 @@ static pol_facts *case_facts(pol_env *env, const pol_policy *pol,
     return NULL;
   }
   size_t len, count = 0;
-  char *text = test_excerpt(t, c->facts, &len);
+  unsigned line;
+  char *text = test_excerpt(t, c->facts, &len, &line);
   const char *problems = NULL;
-  int rc = text ? pol_facts_load_json(f, text, len, t->path) : POL_ENOMEM;
+  int rc = text ? pol_facts_load_record(f, text, len, t->path, line)
+                : POL_ENOMEM;
   int vrc = rc == POL_OK ? pol_validate(env, pol, text, len, t->path,
                                         &count, &problems)
                          : POL_OK;
+  if (rc == POL_EFORMAT || (vrc == POL_OK && count)) {
+    /* a message to give: again over the text with the blanks before
+     * it, whose lines and columns are the test file's */
+    free(text);
+    text = test_excerpt(t, c->facts, &len, NULL);
+    rc = text ? pol_facts_load_json(f, text, len, t->path) : POL_ENOMEM;
+    vrc = rc == POL_OK ? pol_validate(env, pol, text, len, t->path,
+                                      &count, &problems)
+                       : POL_OK;
+  }
   if (vrc == POL_ENOMEM) {
     rc = vrc;
     cli_failed(rc, pol_env_errmsg(env), EXIT_INPUT);

@@ -233,12 +233,16 @@ bool test_bind_rules(test_file *t, const pol_policy *pol) {
   return ok;
 }
 
-char *test_excerpt(const test_file *t, const jnode *node, size_t *len) {
-  char *out = malloc(node->end + 1);
+char *test_excerpt(const test_file *t, const jnode *node, size_t *len,
+                   unsigned *line) {
+  size_t from = line ? node->off : 0; /* the blanks before it, or none */
+  if (line)
+    *line = node->line;
+  char *out = malloc(node->end - from + 1);
   size_t n = 0;
   if (!out)
     return NULL;
-  for (size_t i = 0; i < node->off; i++) { /* one blank per code point */
+  for (size_t i = from; i < node->off; i++) { /* a blank per code point */
     unsigned char c = (unsigned char)t->text[i];
     if (c == '\n')
       out[n++] = '\n';

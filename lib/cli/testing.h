@@ -55,11 +55,15 @@ bool test_read(imp_pool *p, const char *path, test_file *out);
 /* Find every expected rule in [pol], reporting the unknown ones at their
  * place (with a suggestion); false if any is unknown. */
 bool test_bind_rules(test_file *t, const pol_policy *pol);
-/* [node]'s bytes of [t] as a text of the same length in which every byte
- * before [node] is a blank (line breaks kept), so that a JSON reader's
- * line:col in it are those of the test file. malloc'd; *[len] its
- * length. */
-char *test_excerpt(const test_file *t, const jnode *node, size_t *len);
+/* [node]'s bytes of [t] as a text in which every byte before [node] is
+ * a blank (line breaks kept), so that a JSON reader's line:col in it are
+ * those of the test file. malloc'd; *[len] its length. With [line] set,
+ * the node's bytes alone, and *[line] the line they start at (for
+ * pol_facts_load_record: lines right, columns not): the blanks, for
+ * every case of a long file, made a test of N cases take N^2, so they
+ * are made only for a message. */
+char *test_excerpt(const test_file *t, const jnode *node, size_t *len,
+                   unsigned *line);
 /* A message "file:line:col: ..." about the test file. */
 void test_error(const test_file *t, unsigned line, unsigned col,
                 const char *fmt, ...) __attribute__((format(printf, 4, 5)));

@@ -1,0 +1,1 @@
+test one_line_test.json
