@@ -103,10 +103,8 @@ typedef struct waiver_set {
   const policy *pol;
   waiver *w;
   size_t n, cap;
-  uint32_t *first;      /* by vendor name: its first waiver + 1, or 0 (an
-                           open-addressing table of nfirst slots, a power
-                           of two; the vendor's others follow by next) */
-  size_t nfirst, nvendors;
+  name_index by_vendor; /* vendor name -> its first waiver (the others
+                           follow by next); empty until the first one */
   arena a;              /* the strings */
 } waiver_set;
 

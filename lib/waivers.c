@@ -23,7 +23,7 @@ void waivers_init(waiver_set *s, const policy *pol) {
 
 void waivers_free(waiver_set *s) {
   mem_free(&s->a.m, s->w);
-  mem_free(&s->a.m, s->first);
+  names_free(&s->by_vendor);
   arena_free(&s->a);
   memset(s, 0, sizeof *s);
 }
@@ -46,57 +46,21 @@ static const char *nearest_rule(const policy *p, const char *id) {
  * neither looks through every waiver (a file of one waiver per vendor,
  * over a stream of those vendors, was waivers x vendors). */
 
-/* The slot of vendor [name] in the table: its own, or the empty one
- * where it would go. */
-static uint32_t *vendor_slot(const waiver_set *s, const char *name) {
-  size_t mask = s->nfirst - 1;
-  for (size_t i = val_hash_bytes(name, strlen(name)) & mask;;
-       i = (i + 1) & mask)
-    if (!s->first[i] || strcmp(s->w[s->first[i] - 1].vendor, name) == 0)
-      return &s->first[i];
-}
-
 /* The first waiver of vendor [name] + 1, or 0. */
 static uint32_t vendor_first(const waiver_set *s, const char *name) {
-  return s->nfirst ? *vendor_slot(s, name) : 0;
-}
-
-/* Room for one more vendor in the table (at most half full). */
-static bool vendor_room(waiver_set *s) {
-  if (2 * (s->nvendors + 1) <= s->nfirst)
-    return true;
-  size_t old = s->nfirst, n = old ? 2 * old : 16;
-  uint32_t *was = s->first;
-  if (!(s->first = mem_calloc(&s->a.m, n, sizeof *s->first))) {
-    s->first = was;
-    return false;
-  }
-  s->nfirst = n;
-  for (size_t i = 0; i < old; i++)
-    if (was[i])
-      *vendor_slot(s, s->w[was[i] - 1].vendor) = was[i];
-  mem_free(&s->a.m, was);
-  return true;
+  return (uint32_t)(names_get(&s->by_vendor, name) + 1);
 }
 
 /* Chain waiver [i] (its vendor set) after the vendor's others. */
 static bool vendor_add(waiver_set *s, uint32_t i) {
   uint32_t at = vendor_first(s, s->w[i].vendor);
-  if (!at) {
-    if (!vendor_room(s))
-      return false;
-    *vendor_slot(s, s->w[i].vendor) = i + 1;
-    s->nvendors++;
-    return true;
-  }
+  if (!at)
+    return (s->by_vendor.slots || names_init(&s->by_vendor, 16, &s->a.m)) &&
+           names_put(&s->by_vendor, s->w[i].vendor, (int)i) != -2;
   while (s->w[at - 1].next)
     at = s->w[at - 1].next;
   s->w[at - 1].next = i + 1;
   return true;
-}
-
-static int64_t find_rule(const policy *p, const char *id) {
-  return policy_rule_find(p, id);
 }
 
 static const char *copy(waiver_set *s, const char *t) {
@@ -107,7 +71,7 @@ static const char *copy(waiver_set *s, const char *t) {
 static const char *invalid(const waiver_set *s, const char *rule_id,
                            const char *vendor, const char *expires,
                            char *msg, size_t cap) {
-  int64_t sec, r = find_rule(s->pol, rule_id);
+  int64_t sec, r = policy_rule_find(s->pol, rule_id);
   if (r < 0) {
     const char *near = nearest_rule(s->pol, rule_id);
     snprintf(msg, cap, "unknown rule '%s'%s%s%s", rule_id,
@@ -141,7 +105,7 @@ const char *waivers_add(waiver_set *s, const char *rule_id,
   }
   waiver *w = &s->w[s->n];
   memset(w, 0, sizeof *w);
-  w->rule = (uint32_t)find_rule(s->pol, rule_id);
+  w->rule = (uint32_t)policy_rule_find(s->pol, rule_id);
   w->vendor = copy(s, vendor);
   w->owner = copy(s, owner);
   w->justification = copy(s, justification);
