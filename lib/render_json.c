@@ -366,7 +366,10 @@ static void jcitations(jout *o, int level) {
     jcomma(o, i);
     jnl(o, level + 1);
     jpath_part(o, f);
-    sb_puts(o->b, o->compact ? ":" : ": ");
+    if (o->compact)
+      sb_putc(o->b, ':');
+    else
+      sb_put(o->b, ": ", 2);
     out_json_span(o->b, f->evidence->data, f->evidence->len);
   }
   if (o->ncited)
