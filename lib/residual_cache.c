@@ -147,7 +147,7 @@ static void look(residual_cache *rc, const residual_ctx *c, const policy *p,
 /* Room for [n] more bytes of key at the end of [k]: where they go, or
  * NULL (out of memory, or past the key's limit). One check per value,
  * not one per byte. */
-static char *room(sbuf *k, size_t n) {
+static inline char *room(sbuf *k, size_t n) {
   if (k->len + n > RESIDUAL_CACHE_KEY_MAX ||
       ((k->oom || n >= k->cap - k->len) && !sb_reserve(k, n)))
     return NULL;
@@ -157,7 +157,7 @@ static char *room(sbuf *k, size_t n) {
 }
 
 /* A scalar's kind and bytes into [k]: 13 bytes. */
-static bool scalar(sbuf *k, val v) {
+static inline bool scalar(sbuf *k, val v) {
   char *d = room(k, 13);
   if (!d)
     return false;
@@ -169,7 +169,7 @@ static bool scalar(sbuf *k, val v) {
 }
 
 /* A string's kind, length and bytes into [k]. */
-static bool text_bytes(sbuf *k, val v) {
+static inline bool text_bytes(sbuf *k, val v) {
   uint32_t n = v.as.s->len;
   char *d = room(k, 5 + (size_t)n);
   if (!d)
