@@ -277,7 +277,7 @@ POL_INTERNAL bool report_resolve_memo(const report *r,
  * looked up. The same path, evidence and marks as report_resolve. At
  * most REPORT_SITES_BYTES of texts are kept; past that they start
  * again. */
-#define REPORT_SITES_BYTES (256u << 10)
+#define REPORT_SITES_BYTES (48u << 10)
 POL_INTERNAL bool report_resolve_site(const report *r,
                                       const vendor_result *vr, fact_ref *f,
                                       path_memo *m, uint32_t site);

@@ -486,10 +486,10 @@ typedef struct site_rec {
   uint8_t kind, okind; /* the fact's: FR_READ or FR_SIZE; V_MAP, V_LIST */
   bool plain;
   uint32_t missed;    /* facts at the site elsewhere, in a row */
-  site_step step[SITE_STEPS_MAX]; /* root first */
-  uint32_t ends[SITE_STEPS_MAX];  /* of each citable prefix, after the
-                                     "size(" when there is one */
-  uint32_t hashes[SITE_STEPS_MAX]; /* val_hash_bytes of those prefixes */
+  uint32_t *ends;     /* of each citable prefix, after the "size(" when
+                         there is one; nends of them */
+  uint32_t *hashes;   /* val_hash_bytes of those prefixes */
+  site_step step[];   /* nsteps, root first */
 } site_rec;
 
 typedef struct fact_sites {
@@ -613,10 +613,15 @@ static void site_learn(const report *r, uint32_t site, const fact_ref *f) {
   int nends = 0;
   sb_reset(b);
   ref_path(b, f, ends, &nends);
-  site_rec *s = arena_alloc(&fs->a, sizeof *s);
-  if (b->oom || nends > SITE_STEPS_MAX || !s ||
+  if (b->oom || nends > SITE_STEPS_MAX)
+    return;
+  site_rec *s = arena_alloc(&fs->a, sizeof *s + n * sizeof *s->step);
+  uint32_t *e = arena_alloc(&fs->a, 2 * ((size_t)nends + 1) * sizeof *e);
+  if (!s || !e ||
       !(s->text = arena_strndup(&fs->a, f->path, strlen(f->path))))
     return;
+  s->ends = e;
+  s->hashes = e + nends + 1;
   s->len = (uint32_t)strlen(f->path);
   s->nsteps = n;
   s->kind = f->kind;

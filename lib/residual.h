@@ -128,10 +128,10 @@ POL_INTERNAL int residual_rule_work(residual_ctx *c, const policy *p,
  * RESIDUAL_CACHE_BYTES of keys and texts; past either it starts again
  * empty. A key (the values a rule's names have) longer than
  * RESIDUAL_CACHE_KEY_MAX bytes is not remembered. */
-#define RESIDUAL_CACHE_SLOTS 512
+#define RESIDUAL_CACHE_SLOTS 256
 #define RESIDUAL_CACHE_ENTRIES (RESIDUAL_CACHE_SLOTS / 4 * 3)
-#define RESIDUAL_CACHE_BYTES (1u << 20)
-#define RESIDUAL_CACHE_KEY_MAX 4096
+#define RESIDUAL_CACHE_BYTES (64u << 10)
+#define RESIDUAL_CACHE_KEY_MAX 512
 /* What the cache of [c] holds now and has done, for the tests. */
 typedef struct residual_cache_stats {
   size_t entries, bytes;

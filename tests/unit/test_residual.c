@@ -460,7 +460,7 @@ static void cache_same_as_alone(void **state) {
 }
 
 /* The cache stays within its bounds over many vendors: by entries
- * (small keys) and by bytes (keys of 3 KB), starting again each time;
+ * (small keys) and by bytes (keys of 300 bytes), starting again each time;
  * and a rule that calls now() is never remembered. */
 static void cache_bounded(void **state) {
   fixture *f = *state;
@@ -474,8 +474,8 @@ static void cache_bounded(void **state) {
   assert_pol_ok(f, pol_report_new(f->pol, POL_UNKNOWN_FAIL, &f->rep));
   for (int v = 0; v < 4000; v++) {
     /* each value twice running: half of the lookups hit, so the rule is
-     * not given up; the last 1,000 with 3,000 bytes of padding */
-    int pad = v >= 3000 ? 3000 : 0;
+     * not given up; the last 1,000 with 300 bytes of padding */
+    int pad = v >= 3000 ? 300 : 0;
     snprintf(vendor, sizeof vendor, "{\"x\": \"%*d\"}", pad + 1, v / 2);
     assert_pol_ok(f, pol_facts_load_json(f->facts, vendor, strlen(vendor),
                                          "v"));
