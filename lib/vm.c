@@ -146,6 +146,7 @@ static POL_NOINLINE int32_t note(vm *v, uint8_t what, const void *obj,
     return -1;
   }
   v->trace[v->ntrace] = (vm_trace){obj, key, entry, what, okind, konst};
+  v->trace_kinds |= 1u << what;
   return (int32_t)v->ntrace++;
 }
 
@@ -832,6 +833,7 @@ static inline bool begin(vm *v, const program *p) {
                                    arena is rewound already */
     arena_reset(&v->a);
   v->ntrace = v->trace_dropped = 0;
+  v->trace_kinds = 0;
   v->trace_oom = false;
   if (++v->run == 0) { /* wrapped: forget every run's reads */
     memset(v->seen, 0, sizeof v->seen);
