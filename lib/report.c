@@ -195,13 +195,19 @@ static inline bool seen_has(const seen_set *s, const void *p, uint32_t n) {
 
 /* ==== collecting the trace =============================================== */
 
+/* Whether r->refs has room for one more fact (grown if need be). */
+static bool ref_room(report *r) {
+  if (r->nrefs < r->cap_refs ||
+      mem_grow(&r->a.m, (void **)&r->refs, &r->cap_refs, r->nrefs + 1,
+               sizeof *r->refs))
+    return true;
+  r->oom = true;
+  return false;
+}
+
 static fact_ref *new_ref(report *r) {
-  if (r->nrefs == r->cap_refs &&
-      !mem_grow(&r->a.m, (void **)&r->refs, &r->cap_refs, r->nrefs + 1,
-                sizeof *r->refs)) {
-    r->oom = true;
+  if (!ref_room(r))
     return NULL;
-  }
   fact_ref *f = &r->refs[r->nrefs++];
   memset(f, 0, sizeof *f);
   return f;
@@ -384,20 +390,20 @@ static bool repeated(seen_set *s, const cand *c) {
 
 /* A fact of the report made from the candidate [c]. */
 static void keep_cand(report *r, const cand *c, bool decided) {
-  fact_ref *f = new_ref(r);
-  if (!f)
+  if (!ref_room(r))
     return;
-  f->kind = c->what == TR_READ   ? FR_READ
-            : c->what == TR_SIZE ? FR_SIZE
-                                 : FR_ABSENT;
-  f->obj = c->obj;
-  f->okind = c->okind;
-  f->entry = c->entry;
-  f->key = c->what == TR_ABSENT ? keep_key(r, c->key, c->const_key)
-                                : val_null(); /* (once: see collect_reads) */
-  f->decided = decided;
-  if (c->what == TR_SIZE)
-    f->value = val_int(items_of(c->obj, c->okind));
+  r->refs[r->nrefs++] = (fact_ref){
+      .kind = c->what == TR_READ   ? FR_READ
+              : c->what == TR_SIZE ? FR_SIZE
+                                   : FR_ABSENT,
+      .obj = c->obj,
+      .okind = c->okind,
+      .entry = c->entry,
+      .key = c->what == TR_ABSENT ? keep_key(r, c->key, c->const_key)
+                                  : val_null(), /* (once: collect_reads) */
+      .decided = decided,
+      .value = c->what == TR_SIZE ? val_int(items_of(c->obj, c->okind))
+                                  : val_null()};
 }
 
 /* Whether the absent key [c] is one of the [n] the rule kept already
