@@ -147,34 +147,24 @@ typedef struct seen_set {
 /* An empty set for [items] places. Emptying is a new generation, not a
  * memset: a set is made for every rule, and a rule with a long trace
  * would otherwise clear a large table for every small one after it. */
-/* Room for [nb] slots, the new ones empty; or a new start when the
- * generations wrapped (stale marks could look current). */
-static POL_NOINLINE bool seen_grow(report *r, size_t nb) {
-  size_t old = r->cap_seen;
+static bool seen_init(report *r, seen_set *s, size_t items) {
+  size_t nb = 16, old = r->cap_seen;
+  unsigned bits = 4;
+  for (; nb < 3 * items; bits++)
+    nb *= 2;
   if (nb > old) {
     if (!mem_grow(&r->a.m, &r->seen, &r->cap_seen, nb, sizeof(place)))
       return false;
     memset((place *)r->seen + old, 0, (r->cap_seen - old) * sizeof(place));
   }
-  if (r->seen_gen == UINT32_MAX) {
+  if (++r->seen_gen == 0) { /* wrapped: stale marks could look current */
     memset(r->seen, 0, r->cap_seen * sizeof(place));
-    r->seen_gen = 0;
+    r->seen_gen = 1;
   }
-  return true;
-}
-
-/* (inline: a set is made for every rule, most of them small) */
-static inline bool seen_init(report *r, seen_set *s, size_t items) {
-  size_t nb = 16;
-  unsigned bits = 4;
-  for (; nb < 3 * items; bits++)
-    nb *= 2;
-  if ((nb > r->cap_seen || r->seen_gen == UINT32_MAX) && !seen_grow(r, nb))
-    return false;
   s->t = (place *)r->seen;
   s->mask = nb - 1;
   s->shift = 64 - bits;
-  s->gen = ++r->seen_gen;
+  s->gen = r->seen_gen;
   return true;
 }
 
