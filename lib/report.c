@@ -710,6 +710,8 @@ static const val *message_values(rule_ctx *c, const rule *ru) {
     r->oom = true;
     return NULL;
   }
+  bool tracing = c->v->tracing;
+  c->v->tracing = false; /* the rule's facts are taken: nothing to note */
   for (uint32_t i = 0; i < ru->nmessage; i++) {
     const tmpl_part *t = &ru->message[i];
     vals[i] = val_null();
@@ -719,6 +721,7 @@ static const val *message_values(rule_ctx *c, const rule *ru) {
     r->oom |= x.kind == V_ERROR && x.as.e->kind == ERR_NOMEM;
     vals[i] = x.kind == V_ERROR ? (val){.kind = V_ERROR} : keep_value(r, x);
   }
+  c->v->tracing = tracing;
   return vals;
 }
 
