@@ -242,7 +242,10 @@ static void jfacts(jout *o, const report *r, const vendor_result *vr,
     jkey1(o, false, "facts");
   sb_putc(o->b, '[');
   for (uint32_t k = 0; k < n; k++) {
-    o->b->oom |= !report_resolve_memo(r, vr, &f[k], o->memo);
+    uint32_t site = !missing && k < REPORT_SITES_PER_RULE
+                        ? i * REPORT_SITES_PER_RULE + k
+                        : REPORT_NO_SITE;
+    o->b->oom |= !report_resolve_site(r, vr, &f[k], o->memo, site);
     jcomma(o, k);
     if (missing)
       jmiss(o, &f[k]);
@@ -363,7 +366,10 @@ static void jcitations(jout *o, int level) {
     jcomma(o, i);
     jnl(o, level + 1);
     jpath_part(o, f);
-    sb_puts(o->b, o->compact ? ":" : ": ");
+    if (o->compact)
+      sb_putc(o->b, ':');
+    else
+      sb_put(o->b, ": ", 2);
     out_json_span(o->b, f->evidence->data, f->evidence->len);
   }
   if (o->ncited)

@@ -49,6 +49,7 @@ static void work_free(report *r, struct check_work *w);
 void report_free(report *r) {
   work_free(r, r->work);
   report_residual_free(r);
+  report_sites_free(r);
   mem_free(&r->a.m, r->vendors);
   mem_free(&r->a.m, r->refs);
   mem_free(&r->a.m, r->seen);

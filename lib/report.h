@@ -166,6 +166,8 @@ typedef struct report {
   size_t nrefs, cap_refs;
   struct check_work *work; /* scratch of checking, kept (report.c) */
   residual_ctx *rctx;   /* for residuals, made when first needed */
+  struct fact_sites *sites; /* report_resolve_site's, kept across
+                           vendors (report_path.c); NULL until used */
   const map *base;      /* during one check of assumed facts: the facts
                            without the assumptions, for rule_result.was */
   uint64_t max_steps;   /* the limits of the last check, for residuals */
@@ -268,6 +270,29 @@ POL_INTERNAL void report_memo_init(path_memo *m, const vendor_result *vr);
 POL_INTERNAL bool report_resolve_memo(const report *r,
                                       const vendor_result *vr, fact_ref *f,
                                       path_memo *m);
+/* A fact's place in the report's rules: rule [i]'s [k]th fact read, as
+ * jfacts lists them; facts past the REPORT_SITES_PER_RULE'th of a rule
+ * have none (REPORT_NO_SITE). */
+#define REPORT_SITES_PER_RULE 8
+#define REPORT_NO_SITE UINT32_MAX
+/* report_resolve_memo, with what the fact read at [site] was for an
+ * earlier vendor: when it is the same place (the same keys and indexes
+ * from the root down), its path text and the ends of its steps are
+ * reused, and only the vendor's own marks ($evidence, $assumed) are
+ * looked up. The same path, evidence and marks as report_resolve. At
+ * most REPORT_SITES_BYTES of texts are kept; past that they start
+ * again. */
+#define REPORT_SITES_BYTES (48u << 10)
+POL_INTERNAL bool report_resolve_site(const report *r,
+                                      const vendor_result *vr, fact_ref *f,
+                                      path_memo *m, uint32_t site);
+/* Free r->sites. */
+POL_INTERNAL void report_sites_free(report *r);
+/* How many sites r->sites knows, its bytes, its fresh starts and the
+ * facts named from it, for the tests. */
+POL_INTERNAL void report_sites_info(const report *r, size_t *known,
+                                    size_t *bytes, size_t *resets,
+                                    size_t *hits);
 /* The value a READ [f] refers to. */
 POL_INTERNAL val report_value(const fact_ref *f);
 /* Append one step of a fact path, by the key [k], to [b]: .k for an

@@ -459,6 +459,265 @@ bool report_resolve_memo(const report *r, const vendor_result *vr,
   return true;
 }
 
+/* ==== the same place at the same site, from vendor to vendor ========= */
+
+/* A stream's vendors are read at the same places: rule i's kth fact is
+ * checksheet.items["3.2"].answer, subprocessors[1].purpose, for vendor
+ * after vendor. So the report keeps, per site (rule, fact), the steps
+ * of the place last seen there (a map key's bytes or value, or a list
+ * index, from the root down), its path text and where each step ends
+ * with the hash of the text up to there. A fact at that site whose
+ * place has the same steps has that text; what belongs to the vendor
+ * (the $evidence entry of the path or its nearest ancestor, the
+ * $assumed mark) is looked up in its own maps, as report_resolve
+ * does. Nothing kept points into a fact set. */
+#define SITE_STEPS_MAX 16
+
+typedef struct site_step {
+  const char *bytes;  /* a string key's, in the sites' arena; else NULL */
+  uint64_t value;     /* a scalar key's value, or a list index */
+  uint32_t len;       /* a string key's length */
+  uint8_t kind;       /* V_STRING, V_INT, V_UINT, V_BOOL; V_LIST: index */
+} site_step;
+
+typedef struct site_rec {
+  const char *text;   /* the path, "size(...)" included */
+  uint32_t len, nsteps, nends;
+  uint8_t kind, okind; /* the fact's: FR_READ or FR_SIZE; V_MAP, V_LIST */
+  bool plain;
+  uint32_t missed;    /* facts at the site elsewhere, in a row */
+  uint32_t *ends;     /* of each citable prefix, after the "size(" when
+                         there is one; nends of them */
+  uint32_t *hashes;   /* val_hash_bytes of those prefixes */
+  site_step step[];   /* nsteps, root first */
+} site_rec;
+
+typedef struct fact_sites {
+  arena a;            /* the records and their texts */
+  site_rec **at;      /* per site; NULL: none seen */
+  size_t n, known;    /* sites; records made since the last start */
+  size_t resets, hits;
+} fact_sites;
+
+/* The step from [parent] (a [pkind] container) to its [entry], as a
+ * site_step, with its key's bytes borrowed; false for a key printed
+ * any other way (never: map keys are strings, ints, uints and bools). */
+static bool step_of(const void *parent, int pkind, uint32_t entry,
+                    site_step *st) {
+  *st = (site_step){NULL, entry, 0, V_LIST};
+  if (pkind != V_MAP)
+    return true;
+  val k = ((const map *)parent)->keys[entry];
+  st->kind = k.kind;
+  if (k.kind == V_STRING) {
+    st->bytes = k.as.s->data;
+    st->len = k.as.s->len;
+    st->value = 0;
+    return true;
+  }
+  st->value = k.kind == V_BOOL ? (uint64_t)k.as.b : k.as.u;
+  return k.kind == V_INT || k.kind == V_UINT || k.kind == V_BOOL;
+}
+
+/* The steps from the root to [f] into [st], the last first (*[n] of
+ * them); false when there are more than SITE_STEPS_MAX or a key is not
+ * one site_step holds. */
+static bool steps_up(const fact_ref *f, site_step *st, uint32_t *n) {
+  const void *obj = f->obj;
+  int okind = f->okind;
+  *n = 0;
+  if (f->kind == FR_READ && !step_of(obj, okind, f->entry, &st[(*n)++]))
+    return false;
+  while (!is_root(obj, okind)) {
+    const origin *o = origin_of(obj, okind);
+    int pkind = o->kind == ORIGIN_MAP ? V_MAP : V_LIST;
+    if (*n == SITE_STEPS_MAX || !step_of(o->parent, pkind, o->entry,
+                                         &st[(*n)++]))
+      return false;
+    obj = o->parent;
+    okind = pkind;
+  }
+  return true;
+}
+
+/* Whether the step from [parent] (a [pkind] container) to [entry] is
+ * [want]. */
+static bool step_is(const void *parent, int pkind, uint32_t entry,
+                    const site_step *want) {
+  if (pkind != V_MAP)
+    return want->kind == V_LIST && want->value == entry;
+  val k = ((const map *)parent)->keys[entry];
+  if (k.kind != V_STRING)
+    return want->kind == k.kind &&
+           want->value == (k.kind == V_BOOL ? (uint64_t)k.as.b : k.as.u);
+  return want->kind == V_STRING && want->len == k.as.s->len &&
+         val_bytes_eq(want->bytes, k.as.s->data, want->len);
+}
+
+/* Whether [f] is at the place [s] was made for: the same steps, from
+ * the fact up to a root. */
+static bool site_matches(const site_rec *s, const fact_ref *f) {
+  const void *obj = f->obj;
+  int okind = f->okind;
+  uint32_t n = s->nsteps;
+  if (s->kind != f->kind || s->okind != okind ||
+      (f->kind == FR_READ &&
+       (!n || !step_is(obj, okind, f->entry, &s->step[--n]))))
+    return false;
+  while (!is_root(obj, okind)) {
+    const origin *o = origin_of(obj, okind);
+    int pkind = o->kind == ORIGIN_MAP ? V_MAP : V_LIST;
+    if (!n || !step_is(o->parent, pkind, o->entry, &s->step[--n]))
+      return false;
+    obj = o->parent;
+    okind = pkind;
+  }
+  return n == 0;
+}
+
+static fact_sites *sites_of(const report *r) {
+  report *w = (report *)r; /* a cache filled on a const read */
+  fact_sites *fs = w->sites;
+  if (fs)
+    return fs;
+  size_t n = (size_t)r->pol->nrules * REPORT_SITES_PER_RULE;
+  fs = mem_calloc(&w->a.m, 1, sizeof *fs);
+  site_rec **at = fs ? mem_calloc(&w->a.m, n + 1, sizeof *at) : NULL;
+  if (!at) {
+    mem_free(&w->a.m, fs);
+    return NULL;
+  }
+  arena_init(&fs->a, 0, &w->a.m);
+  fs->at = at;
+  fs->n = n;
+  return w->sites = fs;
+}
+
+/* Keep [f] (named just now) as the place of [site]: its steps, its
+ * text and the ends of its citable prefixes as report_resolve finds
+ * them (ref_path). Nothing when it does not fit. */
+static void site_learn(const report *r, uint32_t site, const fact_ref *f) {
+  fact_sites *fs = sites_of(r);
+  site_step st[SITE_STEPS_MAX];
+  uint32_t n;
+  if (!fs || site >= fs->n || !steps_up(f, st, &n))
+    return;
+  if (fs->a.used > REPORT_SITES_BYTES) { /* nothing else points into it */
+    arena_reset(&fs->a);
+    memset(fs->at, 0, fs->n * sizeof *fs->at);
+    fs->known = 0;
+    fs->resets++;
+  }
+  sbuf *b = &((report *)r)->tmp;
+  size_t ends[PATH_DEPTH_MAX + 64];
+  int nends = 0;
+  sb_reset(b);
+  ref_path(b, f, ends, &nends);
+  if (b->oom || nends > SITE_STEPS_MAX)
+    return;
+  site_rec *s = arena_alloc(&fs->a, sizeof *s + n * sizeof *s->step);
+  uint32_t *e = arena_alloc(&fs->a, 2 * ((size_t)nends + 1) * sizeof *e);
+  if (!s || !e ||
+      !(s->text = arena_strndup(&fs->a, f->path, strlen(f->path))))
+    return;
+  s->ends = e;
+  s->hashes = e + nends + 1;
+  s->len = (uint32_t)strlen(f->path);
+  s->nsteps = n;
+  s->kind = f->kind;
+  s->okind = f->okind;
+  s->plain = f->path_plain;
+  s->missed = 0;
+  const char *p = f->path + f->ev_off;
+  uint32_t h = val_hash_bytes(p, 0);
+  size_t at = 0;
+  for (int i = 0; i < nends; i++) {
+    h = val_hash_continue(h, p + at, ends[i] - at);
+    s->ends[i] = (uint32_t)ends[i];
+    s->hashes[i] = h;
+    at = ends[i];
+  }
+  s->nends = (uint32_t)nends;
+  for (uint32_t i = 0; i < n; i++) {
+    site_step *d = &s->step[n - 1 - i];
+    *d = st[i];
+    if (d->len && !(d->bytes = arena_strndup(&fs->a, st[i].bytes, st[i].len)))
+      return;
+  }
+  fs->known += !fs->at[site];
+  fs->at[site] = s;
+}
+
+/* Name [f] as the place [s] names: its text, the vendor's marks. */
+static bool site_name(const report *r, const vendor_result *vr,
+                      const site_rec *s, fact_ref *f) {
+  report *w = (report *)r;
+  if (!(f->path = arena_strndup(&w->a, s->text, s->len)))
+    return false;
+  f->path_plain = s->plain;
+  f->ev_off = f->kind == FR_SIZE ? 5 : 0; /* past "size(" */
+  size_t len = s->len - (f->kind == FR_SIZE ? 6 : 0);
+  const char *p = f->path + f->ev_off;
+  f->assumed = is_withheld(vr->assumed, p, len);
+  f->evidence = NULL;
+  for (uint32_t i = s->nends; !f->assumed && vr->evidence && i-- > 0;) {
+    const str *e = cited_at(vr->evidence, p, s->ends[i], s->hashes[i]);
+    if (e) { /* the path's own, else the nearest ancestor's */
+      f->evidence = e;
+      f->ev_len = s->ends[i];
+      break;
+    }
+  }
+  f->resolved = true;
+  return true;
+}
+
+bool report_resolve_site(const report *r, const vendor_result *vr,
+                         fact_ref *f, path_memo *m, uint32_t site) {
+  if (f->resolved)
+    return true;
+  if (site == REPORT_NO_SITE || m->vr != vr || !f->obj ||
+      (f->kind != FR_READ && f->kind != FR_SIZE))
+    return report_resolve_memo(r, vr, f, m);
+  fact_slot *slot = memo_fact(m, f); /* read by an earlier rule? */
+  if (memo_fact_get(slot, f))
+    return true;
+  const fact_sites *fs = r->sites;
+  site_rec *s = fs && site < fs->n ? fs->at[site] : NULL;
+  if (s && site_matches(s, f)) {
+    s->missed = 0;
+    ((fact_sites *)fs)->hits++;
+    if (!site_name(r, vr, s, f))
+      return false;
+    memo_fact_put(m, slot, f);
+    return true;
+  }
+  if (!report_resolve_memo(r, vr, f, m))
+    return false;
+  if (!s || ++s->missed >= 2) /* not one vendor's odd place: a new one */
+    site_learn(r, site, f);
+  return true;
+}
+
+void report_sites_free(report *r) {
+  fact_sites *fs = r->sites;
+  if (!fs)
+    return;
+  arena_free(&fs->a);
+  mem_free(&r->a.m, fs->at);
+  mem_free(&r->a.m, fs);
+  r->sites = NULL;
+}
+
+void report_sites_info(const report *r, size_t *known, size_t *bytes,
+                       size_t *resets, size_t *hits) {
+  const fact_sites *fs = r->sites;
+  *hits = fs ? fs->hits : 0;
+  *known = fs ? fs->known : 0;
+  *bytes = fs ? fs->a.used : 0;
+  *resets = fs ? fs->resets : 0;
+}
+
 /* Copy the strings of [vr] that point into its fact set. */
 static bool detach_vendor(report *r, vendor_result *vr) {
   const char **s[] = {&vr->name, &vr->service, &vr->document, &vr->version,

@@ -5,7 +5,8 @@
  * citation, withheld and assumed marks, for facts read in nested maps
  * and lists, under keys that need quoting or are reserved words, by
  * size(), has() and missing ones, with citations at several levels; and
- * when more containers are read than the memo holds.
+ * when more containers are read than the memo holds. Also the places
+ * remembered per site from vendor to vendor (report_resolve_site).
  */
 #include "harness.h"
 
@@ -221,6 +222,162 @@ static void many_deciders_linear(void **state) {
   free(json);
 }
 
+/* ==== places remembered per site, across vendors ======================== */
+
+static uint64_t next_rand(uint64_t *x) { /* splitmix64: no libc rand */
+  uint64_t z = (*x += 0x9E3779B97F4A7C15u);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9u;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBu;
+  return z ^ (z >> 31);
+}
+
+static const char *pick(uint64_t *seed, const char *const *v, size_t n) {
+  return v[next_rand(seed) % n];
+}
+
+/* A vendor whose places at each rule's sites vary: lists of other
+ * lengths, keys alike but for a byte or a length ("k1", "k2", "k1x",
+ * "k 2", reserved words, an int-like key), maps in other orders,
+ * citations at other levels. */
+static size_t site_vendor(uint64_t *seed, char *out, size_t cap) {
+  static const char *const keys[] = {"\"k1\"", "\"k2\"", "\"k1x\"",
+                                     "\"k 2\"", "\"in\"", "\"1\""};
+  static const char *const ev[] = {
+      "\"subs\": \"s\"", "\"subs[1]\": \"s1\"", "\"subs[0].j\": \"s0j\"",
+      "\"items\": \"i\"", "\"items.k1\": \"ik\"", "\"items.k1.x\": \"ikx\"",
+      "\"items[\\\"k 2\\\"]\": \"ik2\"", "\"m\": \"m\"", "\"xs[1]\": \"x1\""};
+  size_t n = (size_t)snprintf(out, cap, "{\"subs\": [");
+  for (uint64_t i = 0, k = next_rand(seed) % 4; i < k; i++)
+    n += (size_t)snprintf(out + n, cap - n, "%s{\"j\": %s}", i ? ", " : "",
+                          next_rand(seed) % 3 ? "\"JP\"" : "\"US\"");
+  n += (size_t)snprintf(out + n, cap - n, "], \"items\": {");
+  for (uint64_t i = 0, k = 1 + next_rand(seed) % 3; i < k; i++)
+    n += (size_t)snprintf(out + n, cap - n, "%s%s: {\"x\": %d}",
+                          i ? ", " : "", pick(seed, keys, 6),
+                          (int)(next_rand(seed) % 2));
+  n += (size_t)snprintf(out + n, cap - n, "}, \"m\": {%s: 1, %s: 2}",
+                        pick(seed, keys, 3), pick(seed, keys + 3, 3));
+  n += (size_t)snprintf(out + n, cap - n,
+                        ", \"ys\": [1, 2, 3], \"xs\": [%d, %d]",
+                        (int)(next_rand(seed) % 2), 1);
+  n += (size_t)snprintf(out + n, cap - n, ", \"$evidence\": {%s, %s}}",
+                        pick(seed, ev, 9), pick(seed, ev, 9));
+  return n;
+}
+
+/* Each fact of vendor 0 of [rep] named with its site, as report_resolve
+ * and report_resolve_memo name it; the count named. */
+static int compare_sites(pol_report *rep) {
+  report *r = &rep->r;
+  const vendor_result *vr = &r->vendors[0];
+  path_memo *m = malloc(sizeof *m), *m2 = malloc(sizeof *m2);
+  assert_true(m && m2);
+  report_memo_init(m, vr);
+  report_memo_init(m2, vr);
+  int n = 0;
+  for (uint32_t i = 0; i < r->pol->nrules; i++) {
+    uint32_t nf;
+    fact_ref *f = report_refs(r, vr, i, false, &nf);
+    for (uint32_t k = 0; k < nf && k < REPORT_SITES_PER_RULE; k++, n++) {
+      fact_ref a = f[k], b = f[k], c = f[k];
+      a.resolved = b.resolved = c.resolved = false;
+      assert_true(report_resolve(r, vr, &a));
+      assert_true(report_resolve_site(r, vr, &b,  m,
+                                      i * REPORT_SITES_PER_RULE + k));
+      assert_true(report_resolve_memo(r, vr, &c, m2));
+      assert_string_equal(a.path, b.path);
+      assert_true(a.evidence == b.evidence);
+      if (a.evidence)
+        assert_int_equal(a.ev_len, b.ev_len);
+      assert_int_equal(a.ev_off, b.ev_off);
+      assert_int_equal(a.withheld, b.withheld);
+      assert_int_equal(a.assumed, b.assumed);
+      assert_int_equal(b.path_plain, c.path_plain);
+    }
+  }
+  free(m);
+  free(m2);
+  return n;
+}
+
+/* One report over 400 vendors whose places at a site change: each fact
+ * named with the place its site remembers is named as alone. */
+static void sites_across_vendors(void **state) {
+  env_fixture *fx = *state;
+  static const char src[] =
+      "must a: subs.all(s, s.j == \"JP\")\n"
+      "must b: size(subs) > 1 && subs[1].j == \"JP\"\n"
+      "must c: items.all(k, items[k].x == 1)\n"
+      "must d: items.exists(k, k == \"k1\" && items.k1.x == 1)\n"
+      "must e: m.all(k, m[k] > 0) && size(items) > 0\n"
+      "must f: xs[0] == 1 || xs[1] == 1\n"
+      "must g: ys[size(subs) % 3] > 1\n";
+  static char json[2048];
+  pol_policy *pol = NULL;
+  pol_facts *facts = NULL;
+  pol_report *rep = NULL;
+  uint64_t seed = 5;
+  int named = 0;
+  assert_pol_ok(fx, pol_policy_compile(fx->env, src, strlen(src), "s.pol",
+                                       &pol));
+  assert_pol_ok(fx, pol_facts_new(fx->env, &facts));
+  assert_pol_ok(fx, pol_report_new(pol, POL_UNKNOWN_FAIL, &rep));
+  for (int v = 0; v < 400; v++) {
+    size_t n = site_vendor(&seed, json, sizeof json);
+    assert_int_equal(pol_facts_load_json(facts, json, n, "v.json"), POL_OK);
+    if (v % 7 == 3)
+      assert_int_equal(pol_facts_assume(facts, "xs=[1, 1]"), POL_OK);
+    assert_pol_ok(fx, pol_check(fx->ctx, rep, facts, "v.json"));
+    named += compare_sites(rep);
+    pol_report_reset(rep);
+  }
+  size_t known, bytes, resets, hits;
+  report_sites_info(&rep->r, &known, &bytes, &resets, &hits);
+  assert_true(named > 4000);
+  assert_true(known >= 12);  /* sites were remembered */
+  assert_true(hits >= 1500); /* and used: the test tests */
+  assert_true(bytes <= REPORT_SITES_BYTES + 4096);
+  pol_report_free(rep);
+  pol_facts_free(facts);
+  pol_policy_free(pol);
+}
+
+/* The places kept stay within REPORT_SITES_BYTES: sites whose keys are
+ * new for each vendor (long ones), 2,000 vendors. */
+static void sites_bounded(void **state) {
+  env_fixture *fx = *state;
+  static const char src[] = "must a: m.all(k, m[k] > 0)\n";
+  static char json[1024];
+  pol_policy *pol = NULL;
+  pol_facts *facts = NULL;
+  pol_report *rep = NULL;
+  size_t known, bytes, resets, hits, max_bytes = 0;
+  assert_pol_ok(fx, pol_policy_compile(fx->env, src, strlen(src), "s.pol",
+                                       &pol));
+  assert_pol_ok(fx, pol_facts_new(fx->env, &facts));
+  assert_pol_ok(fx, pol_report_new(pol, POL_UNKNOWN_FAIL, &rep));
+  for (int v = 0; v < 2000; v++) {
+    size_t n = 0;
+    n += (size_t)snprintf(json, sizeof json, "{\"m\": {");
+    for (int k = 0; k < 8; k++)
+      n += (size_t)snprintf(json + n, sizeof json - n, "%s\"%0100d\": 1",
+                            k ? ", " : "", v * 8 + k);
+    snprintf(json + n, sizeof json - n, "}}");
+    assert_int_equal(pol_facts_load_json(facts, json, strlen(json), "v"),
+                     POL_OK);
+    assert_pol_ok(fx, pol_check(fx->ctx, rep, facts, "v"));
+    compare_sites(rep);
+    report_sites_info(&rep->r, &known, &bytes, &resets, &hits);
+    max_bytes = bytes > max_bytes ? bytes : max_bytes;
+    pol_report_reset(rep);
+  }
+  assert_true(max_bytes <= REPORT_SITES_BYTES + 4096);
+  assert_true(resets >= 2); /* the bound was reached, and kept */
+  pol_report_free(rep);
+  pol_facts_free(facts);
+  pol_policy_free(pol);
+}
+
 int main(int argc, char **argv) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(memo_names_facts_as_alone, env_setup,
@@ -229,6 +386,10 @@ int main(int argc, char **argv) {
                                       env_teardown),
       cmocka_unit_test_setup_teardown(memo_full, env_setup, env_teardown),
       cmocka_unit_test_setup_teardown(many_deciders_linear, env_setup,
+                                      env_teardown),
+      cmocka_unit_test_setup_teardown(sites_across_vendors, env_setup,
+                                      env_teardown),
+      cmocka_unit_test_setup_teardown(sites_bounded, env_setup,
                                       env_teardown),
   };
   return RUN_TESTS("paths", tests, argc, argv);

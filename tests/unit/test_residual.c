@@ -4,15 +4,18 @@
  * set is gone, saved policies whose texts are hostile or damaged, the
  * language setting of a writer, pol_facts_assume's messages, the trace
  * of has() over a missing fact, and a report reused from vendor to
- * vendor (what it keeps of the trees and pieces). Public API first; the
- * internal headers only to damage a policy.
+ * vendor (what it keeps of the trees and pieces, and the residuals it
+ * remembers: residual_cache.c). Public API first; the internal headers
+ * only to damage a policy and to read the cache's counts.
  */
 #include "harness.h"
 
 #include <stdlib.h>
 
+#include "handles.h"
 #include "pol.h"
 #include "policy.h"
+#include "residual.h"
 #include "verify.h"
 
 typedef struct fixture {
@@ -362,12 +365,144 @@ static void paths_remembered_per_vendor(void **state) {
   assert_string_equal(stream[3], stream[0]);
 }
 
+/* Everything the report says of rule [r]'s residual for vendor 0, in
+ * one line. */
+static void signature(pol_report *rep, size_t r, char *out, size_t cap) {
+  const char *res = pol_report_residual(rep, 0, r);
+  const char *when = pol_report_residual_when(rep, 0, r);
+  int n = snprintf(out, cap, "%s | %s | %d |", res ? res : "-",
+                   when ? when : "-", pol_report_residual_then(rep, 0, r));
+  for (size_t k = 0; k < pol_report_decisive_count(rep, 0, r); k++)
+    n += snprintf(out + n, cap - (size_t)n, " %s%s",
+                  pol_report_decisive_path(rep, 0, r, k),
+                  pol_report_decisive_withheld(rep, 0, r, k) ? "!" : "");
+}
+
+static uint64_t next_rand(uint64_t *x) { /* splitmix64: no libc rand */
+  uint64_t z = (*x += 0x9E3779B97F4A7C15u);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9u;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBu;
+  return z ^ (z >> 31);
+}
+
+/* A vendor of few facts from a small alphabet, so that vendors repeat
+ * one another's values (hits) and differ in kind only (1, 1u, 1.0,
+ * -0.0, "1"), in order, in presence. */
+static void random_vendor(uint64_t *seed, char *out, size_t cap) {
+  static const char *const vals[] = {"1", "1.0", "-0.0", "0.0", "\"1\"",
+                                     "true", "false", "null", "[]",
+                                     "[1, 2]", "[2, 1]", "{}",
+                                     "{\"b\": 1}", "{\"b\": 1, \"c\": 2}",
+                                     "{\"c\": 2, \"b\": 1}", "{\"c\": 1}",
+                                     "8"};
+  static const char *const names[] = {"a", "b", "w", "m", "xs"};
+  size_t n = (size_t)snprintf(out, cap, "{");
+  for (size_t i = 0; i < POL_COUNTOF(names); i++) {
+    uint64_t r = next_rand(seed);
+    if (r % 3 == 0)
+      continue; /* absent */
+    n += (size_t)snprintf(out + n, cap - n, "%s\"%s\": %s",
+                          n > 1 ? ", " : "", names[i],
+                          vals[(r >> 8) % POL_COUNTOF(vals)]);
+  }
+  if (next_rand(seed) % 4 == 0)
+    n += (size_t)snprintf(out + n, cap - n, "%s\"$withheld\": [\"m\"]",
+                          n > 1 ? ", " : "");
+  snprintf(out + n, cap - n, "}");
+}
+
+/* The residuals remembered across vendors (residual_cache.c) are what
+ * each vendor gets alone, worked out from nothing: 600 random vendors,
+ * rules of every form, the same report throughout against a new report
+ * per vendor; and the cache is used (hits), within its bounds. */
+static void cache_same_as_alone(void **state) {
+  fixture *f = *state;
+  static const char src[] =
+      "must r1: a > 0 || m\n"
+      "must r2: a == 1 ? w : m\n"
+      "rule r3 {\n  when w\n  require a.b > 0 && has(a.c) || m\n}\n"
+      "must r4: xs.all(x, x > 1 || m) && xs.exists(x, x == a)\n"
+      "must r5: size(xs) == 2 && b in xs || w == a\n"
+      "must r6: 1.0 / a > 0.0 || m || a == \"1\"\n"
+      "let k = a.b + 1\n"
+      "must r7: k > 1 || w.c == k\n";
+  char vendor[512], fresh[512], reused[512];
+  uint64_t seed = 11;
+  pol_report *rep;
+  assert_pol_ok(f, pol_policy_compile(f->env, src, strlen(src), "t.pol",
+                                      &f->pol));
+  assert_pol_ok(f, pol_report_new(f->pol, POL_UNKNOWN_FAIL, &rep));
+  size_t nrules = pol_policy_rule_count(f->pol), compared = 0;
+  for (int v = 0; v < 600; v++) {
+    pol_report *alone;
+    random_vendor(&seed, vendor, sizeof vendor);
+    assert_pol_ok(f, pol_facts_load_json(f->facts, vendor, strlen(vendor),
+                                         "v"));
+    assert_pol_ok(f, pol_report_new(f->pol, POL_UNKNOWN_FAIL, &alone));
+    assert_pol_ok(f, pol_check(f->ctx, alone, f->facts, "v"));
+    assert_pol_ok(f, pol_check(f->ctx, rep, f->facts, "v"));
+    for (size_t r = 0; r < nrules; r++) {
+      signature(alone, r, fresh, sizeof fresh);
+      signature(rep, r, reused, sizeof reused);
+      if (strcmp(fresh, reused) != 0)
+        fail_msg("vendor %d %s, rule %zu: %s, alone %s", v, vendor, r,
+                 reused, fresh);
+      compared += pol_report_residual(rep, 0, r) != NULL;
+    }
+    pol_report_free(alone);
+    pol_report_reset(rep);
+  }
+  residual_cache_stats st = residual_cache_info(rep->r.rctx);
+  assert_true(compared > 500);
+  assert_true(st.hits > 400); /* else the comparison proved little */
+  assert_true(st.entries <= RESIDUAL_CACHE_ENTRIES);
+  pol_report_free(rep);
+}
+
+/* The cache stays within its bounds over many vendors: by entries
+ * (small keys) and by bytes (keys of 300 bytes), starting again each time;
+ * and a rule that calls now() is never remembered. */
+static void cache_bounded(void **state) {
+  fixture *f = *state;
+  static const char src[] = "must r: x == \"\" || m\n"
+                            "must t: timestamp(\"2000-01-01T00:00:00Z\") > "
+                            "now() || m\n";
+  static char vendor[4096];
+  size_t max_entries = 0, max_bytes = 0;
+  assert_pol_ok(f, pol_policy_compile(f->env, src, strlen(src), "t.pol",
+                                      &f->pol));
+  assert_pol_ok(f, pol_report_new(f->pol, POL_UNKNOWN_FAIL, &f->rep));
+  for (int v = 0; v < 4000; v++) {
+    /* each value twice running: half of the lookups hit, so the rule is
+     * not given up; the last 1,000 with 300 bytes of padding */
+    int pad = v >= 3000 ? 300 : 0;
+    snprintf(vendor, sizeof vendor, "{\"x\": \"%*d\"}", pad + 1, v / 2);
+    assert_pol_ok(f, pol_facts_load_json(f->facts, vendor, strlen(vendor),
+                                         "v"));
+    assert_pol_ok(f, pol_check(f->ctx, f->rep, f->facts, "v"));
+    assert_string_equal(pol_report_residual(f->rep, 0, 0), "m");
+    assert_string_equal(pol_report_residual(f->rep, 0, 1), "m");
+    residual_cache_stats st = residual_cache_info(f->rep->r.rctx);
+    max_entries = st.entries > max_entries ? st.entries : max_entries;
+    max_bytes = st.bytes > max_bytes ? st.bytes : max_bytes;
+    pol_report_reset(f->rep);
+  }
+  residual_cache_stats st = residual_cache_info(f->rep->r.rctx);
+  assert_true(max_entries <= RESIDUAL_CACHE_ENTRIES);
+  assert_true(max_bytes <= RESIDUAL_CACHE_BYTES + 2 * RESIDUAL_CACHE_KEY_MAX +
+                               (64u << 10));
+  assert_true(st.resets >= 4);  /* both bounds were reached */
+  assert_true(st.hits >= 1900); /* rule r only: t is never remembered */
+  assert_true(st.hits + st.misses <= 4000);
+}
+
 int main(int argc, char **argv) {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
   const struct CMUnitTest tests[] = {
       T(accessors),  T(detached),      T(after_reset), T(damaged_texts),
       T(saved),      T(writer_lang),   T(assume_errors), T(assume_sets),
       T(has_trace),  T(kept_across_vendors), T(paths_remembered_per_vendor),
+      T(cache_same_as_alone), T(cache_bounded),
   };
   return RUN_TESTS("residual", tests, argc, argv);
 }
