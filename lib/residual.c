@@ -262,7 +262,6 @@ static void made_add(residual_ctx *c, const ast *n, uint32_t h,
 }
 
 void residual_free(residual_ctx *c) {
-  residual_cache_free(c);
   drop_program(c);
   mem_free(&c->a.m, c->pieces);
   mem_free(&c->a.m, c->made_v);

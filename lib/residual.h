@@ -97,10 +97,6 @@ typedef struct residual_ctx {
   struct made_piece *made_v;
   size_t nmade, cap_made;
   diag_list d;        /* the (empty) source the pieces come from */
-  /* The residuals of the vendors before, by rule and the values under
-   * the names its trees read (residual_cache.c); NULL until the first
-   * residual_rule, or when memory ran out making it. */
-  struct residual_cache *cache;
 } residual_ctx;
 
 #define RESIDUAL_CODE_MAX (1u << 12)
@@ -116,29 +112,6 @@ POL_INTERNAL void residual_free(residual_ctx *c);
  * POL_ESYNTAX when its text no longer parses (a damaged saved policy). */
 POL_INTERNAL int residual_rule(residual_ctx *c, const policy *p, uint32_t i,
                                const map *vars, arena *keep, residual *out);
-
-/* ==== residuals remembered across vendors (residual_cache.c) ==== */
-
-/* residual_rule is this, worked out every time (residual_text.c); the
- * cache calls it on a miss, and the tests compare the two. */
-POL_INTERNAL int residual_rule_work(residual_ctx *c, const policy *p,
-                                    uint32_t i, const map *vars,
-                                    arena *keep, residual *out);
-/* The cache's bounds: at most RESIDUAL_CACHE_ENTRIES residuals and about
- * RESIDUAL_CACHE_BYTES of keys and texts; past either it starts again
- * empty. A key (the values a rule's names have) longer than
- * RESIDUAL_CACHE_KEY_MAX bytes is not remembered. */
-#define RESIDUAL_CACHE_SLOTS 256
-#define RESIDUAL_CACHE_ENTRIES (RESIDUAL_CACHE_SLOTS / 4 * 3)
-#define RESIDUAL_CACHE_BYTES (64u << 10)
-#define RESIDUAL_CACHE_KEY_MAX 512
-/* What the cache of [c] holds now and has done, for the tests. */
-typedef struct residual_cache_stats {
-  size_t entries, bytes;
-  uint64_t hits, misses, resets;
-} residual_cache_stats;
-POL_INTERNAL residual_cache_stats residual_cache_info(const residual_ctx *c);
-POL_INTERNAL void residual_cache_free(residual_ctx *c);
 
 /* What made SKIPPED rule [i] of [p] not apply over [vars]: the part of
  * its `when` that was false, as CEL text into *[out], in [keep] (the

@@ -465,8 +465,8 @@ static int finish(pe *e, rv w, rv q, arena *keep, residual *out) {
  * be its doing, and out of memory is always said as such. */
 static int end(pe *e, int rc) { return e->oom ? POL_ENOMEM : rc; }
 
-int residual_rule_work(residual_ctx *c, const policy *p, uint32_t i,
-                       const map *vars, arena *keep, residual *out) {
+int residual_rule(residual_ctx *c, const policy *p, uint32_t i,
+                  const map *vars, arena *keep, residual *out) {
   const rule *ru = &p->rules[i];
   pe e;
   memset(out, 0, sizeof *out);

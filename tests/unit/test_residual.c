@@ -4,18 +4,16 @@
  * set is gone, saved policies whose texts are hostile or damaged, the
  * language setting of a writer, pol_facts_assume's messages, the trace
  * of has() over a missing fact, and a report reused from vendor to
- * vendor (what it keeps of the trees and pieces, and the residuals it
- * remembers: residual_cache.c). Public API first; the internal headers
- * only to damage a policy and to read the cache's counts.
+ * vendor (what it keeps of the trees and pieces: a reused report says
+ * what a new one says). Public API first; the internal headers only to
+ * damage a policy.
  */
 #include "harness.h"
 
 #include <stdlib.h>
 
-#include "handles.h"
 #include "pol.h"
 #include "policy.h"
-#include "residual.h"
 #include "verify.h"
 
 typedef struct fixture {
@@ -411,11 +409,10 @@ static void random_vendor(uint64_t *seed, char *out, size_t cap) {
   snprintf(out + n, cap - n, "}");
 }
 
-/* The residuals remembered across vendors (residual_cache.c) are what
- * each vendor gets alone, worked out from nothing: 600 random vendors,
- * rules of every form, the same report throughout against a new report
- * per vendor; and the cache is used (hits), within its bounds. */
-static void cache_same_as_alone(void **state) {
+/* What a report reused from vendor to vendor keeps (the trees, the
+ * compiled pieces) changes nothing: 600 random vendors, rules of every
+ * form, the same report throughout against a new report per vendor. */
+static void reused_same_as_alone(void **state) {
   fixture *f = *state;
   static const char src[] =
       "must r1: a > 0 || m\n"
@@ -452,48 +449,8 @@ static void cache_same_as_alone(void **state) {
     pol_report_free(alone);
     pol_report_reset(rep);
   }
-  residual_cache_stats st = residual_cache_info(rep->r.rctx);
-  assert_true(compared > 500);
-  assert_true(st.hits > 400); /* else the comparison proved little */
-  assert_true(st.entries <= RESIDUAL_CACHE_ENTRIES);
+  assert_true(compared > 500); /* else the comparison proved little */
   pol_report_free(rep);
-}
-
-/* The cache stays within its bounds over many vendors: by entries
- * (small keys) and by bytes (keys of 300 bytes), starting again each time;
- * and a rule that calls now() is never remembered. */
-static void cache_bounded(void **state) {
-  fixture *f = *state;
-  static const char src[] = "must r: x == \"\" || m\n"
-                            "must t: timestamp(\"2000-01-01T00:00:00Z\") > "
-                            "now() || m\n";
-  static char vendor[4096];
-  size_t max_entries = 0, max_bytes = 0;
-  assert_pol_ok(f, pol_policy_compile(f->env, src, strlen(src), "t.pol",
-                                      &f->pol));
-  assert_pol_ok(f, pol_report_new(f->pol, POL_UNKNOWN_FAIL, &f->rep));
-  for (int v = 0; v < 4000; v++) {
-    /* each value twice running: half of the lookups hit, so the rule is
-     * not given up; the last 1,000 with 300 bytes of padding */
-    int pad = v >= 3000 ? 300 : 0;
-    snprintf(vendor, sizeof vendor, "{\"x\": \"%*d\"}", pad + 1, v / 2);
-    assert_pol_ok(f, pol_facts_load_json(f->facts, vendor, strlen(vendor),
-                                         "v"));
-    assert_pol_ok(f, pol_check(f->ctx, f->rep, f->facts, "v"));
-    assert_string_equal(pol_report_residual(f->rep, 0, 0), "m");
-    assert_string_equal(pol_report_residual(f->rep, 0, 1), "m");
-    residual_cache_stats st = residual_cache_info(f->rep->r.rctx);
-    max_entries = st.entries > max_entries ? st.entries : max_entries;
-    max_bytes = st.bytes > max_bytes ? st.bytes : max_bytes;
-    pol_report_reset(f->rep);
-  }
-  residual_cache_stats st = residual_cache_info(f->rep->r.rctx);
-  assert_true(max_entries <= RESIDUAL_CACHE_ENTRIES);
-  assert_true(max_bytes <= RESIDUAL_CACHE_BYTES + 2 * RESIDUAL_CACHE_KEY_MAX +
-                               (64u << 10));
-  assert_true(st.resets >= 4);  /* both bounds were reached */
-  assert_true(st.hits >= 1900); /* rule r only: t is never remembered */
-  assert_true(st.hits + st.misses <= 4000);
 }
 
 int main(int argc, char **argv) {
@@ -502,7 +459,7 @@ int main(int argc, char **argv) {
       T(accessors),  T(detached),      T(after_reset), T(damaged_texts),
       T(saved),      T(writer_lang),   T(assume_errors), T(assume_sets),
       T(has_trace),  T(kept_across_vendors), T(paths_remembered_per_vendor),
-      T(cache_same_as_alone), T(cache_bounded),
+      T(reused_same_as_alone),
   };
   return RUN_TESTS("residual", tests, argc, argv);
 }
