@@ -713,12 +713,34 @@ static void decided(vm *v, const val *acc) {
          false);
 }
 
-/* Append [x] to the list builder in [acc] (aux holds its capacity). */
+/* The accumulator of a counted loop (COUNT_INIT, opcodes.h): an int
+ * with a mark in aux that no other int has (val_int's aux is 0), so
+ * that COUNT_ADD and COUNT_END know it from anything else code may have
+ * left in the slot. It never leaves the slot: COUNT_END pushes a plain
+ * int. */
+enum { VM_COUNTER = 0x636e74 };
+
+static inline val counter(int64_t n) {
+  val c = val_int(n);
+  c.aux = VM_COUNTER;
+  return c;
+}
+
+static inline bool is_counter(val x) {
+  return x.kind == V_INT && x.aux == VM_COUNTER;
+}
+
+/* Append [x] to the list builder in [acc] (aux holds its capacity); to
+ * a counter, count it (an APPEND run alone in a counted loop). */
 static void append(arena *a, val *acc, val x) {
   if (acc->kind == V_ERROR)
     return;
   if (x.kind == V_ERROR) {
     *acc = x;
+    return;
+  }
+  if (unlikely(is_counter(*acc))) {
+    acc->as.i++;
     return;
   }
   list *l = acc->as.l;
@@ -1217,6 +1239,30 @@ val vm_run(vm *v, const program *p, uint32_t entry, const map *vars) {
       item_slow: /* the two LOADLOCALs; then the INDEX runs alone */
         PUSH(L[INS_A(w)]);
         PUSH(L[INS_A(code[pc++])]);
+        vmbreak;
+      }
+      vmcase(COUNT_INIT) { /* LIST 0, STORELOCAL: no list, a counter */
+        L[INS_A(code[pc++])] = counter(0);
+        vmbreak;
+      }
+      vmcase(COUNT_ADD) { /* LOADLOCAL v, APPEND acc: count v */
+        val *acc = &L[INS_A(code[pc])];
+        if (likely(is_counter(*acc))) {
+          acc->as.i++;
+          pc++;
+          vmbreak;
+        }
+        PUSH(L[INS_A(w)]); /* an error or a list: the APPEND runs alone */
+        vmbreak;
+      }
+      vmcase(COUNT_END) { /* LOADLOCAL acc, ITER_END s, CALL size/1 */
+        val acc = L[INS_A(w)];
+        PUSH(acc);
+        if (likely(is_counter(acc)) && L[INS_A(code[pc])].kind != V_ERROR) {
+          TOP() = val_int(acc.as.i); /* size() of a list: free (cost.h) */
+          pc += 2;
+        } /* else ITER_END puts the range's error over it, or the list
+             builder's goes on, alone */
         vmbreak;
       }
       vmcase(INDEX_SELECT) {
