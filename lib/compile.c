@@ -1698,6 +1698,8 @@ static uint32_t count_op(const program *p, uint32_t pc) {
  * A, LOADLOCAL A+2, INDEX, which is m[k] in a loop over m (the loop's
  * range in L[A], its variable in L[A+2]); ITEM_SELECT when a SELECT
  * follows; or one of a counted loop's (count_op). */
+static uint32_t item_op(const program *p, uint32_t pc);
+
 static uint32_t long_op(const program *p, uint32_t pc) {
   uint32_t f = count_op(p, pc);
   if (f != OP__XCOUNT)
@@ -1705,6 +1707,15 @@ static uint32_t long_op(const program *p, uint32_t pc) {
   if (op_at(p, pc) == OP_CONST && op_at(p, pc + 1) == OP_EQ &&
       op_at(p, pc + 2) == OP_BRANCH)
     return OP_CONST_EQ_BRANCH;
+  if (op_at(p, pc) == OP_ITER_NEXT && !(INS_A(p->code[pc]) & ITER_TWO_VARS)
+      && item_op(p, pc + 2) != OP__XCOUNT &&
+      INS_A(p->code[pc + 2]) == INS_A(p->code[pc]))
+    return OP_NEXT_ITEM; /* the loop's own ITEM: the entry just taken */
+  return item_op(p, pc);
+}
+
+/* ITEM or ITEM_SELECT at [pc] (see long_op), or OP__XCOUNT. */
+static uint32_t item_op(const program *p, uint32_t pc) {
   if (op_at(p, pc) != OP_LOADLOCAL || op_at(p, pc + 1) != OP_LOADLOCAL ||
       op_at(p, pc + 2) != OP_INDEX ||
       INS_A(p->code[pc + 1]) != INS_A(p->code[pc]) + 2)
@@ -1717,6 +1728,7 @@ static uint32_t long_words(uint32_t f) {
   switch (f) {
   case OP_ITEM_SELECT: return 4;
   case OP_COUNT_INIT: case OP_COUNT_ADD: return 2;
+  case OP_NEXT_ITEM: return 2; /* the ITER_NEXT: its ITEM is fused too */
   default: return 3;
   }
 }

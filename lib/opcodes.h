@@ -104,7 +104,10 @@
  * named), ITEM_SELECT four. ITEM's first two are LOADLOCAL A, LOADLOCAL A+2:
  * m[k] inside m.all(k, ...) and its kin, where the loop's slots
  * (ITER_INIT) say which entry k is, checked, so any other pair of slots
- * just takes the slow way.
+ * just takes the slow way. NEXT_ITEM is the loop's ITER_NEXT when an
+ * ITEM or ITEM_SELECT of the same slots begins the body: the entry it
+ * takes is the one ITEM reads, unchecked; the ITEM's word stays fused
+ * too, for a range that is no map (ITER_NEXT then runs alone).
  *
  * The three COUNT_ ones are the words of a counted loop: the loop of
  * x.filter(v, test).size() (or size(...) of it), whose list only
@@ -133,6 +136,10 @@
   X(CONST_EQ_BRANCH, CONST, BRANCH, "CONST A, EQ, BRANCH: x := pop; if x " \
                                     "== K[A] is false, pc += the BRANCH's " \
                                     "sJ (a filter's test, a ?:)")          \
+  X(NEXT_ITEM, ITER_NEXT, LOADLOCAL, "ITER_NEXT A, then the ITEM or "       \
+                                      "ITEM_SELECT of its loop after it: "  \
+                                      "the next entry of the map L[A] and " \
+                                      "its value, taken in one step")       \
   X(COUNT_INIT, LIST, STORELOCAL, "of a counted loop: L[A2] := a counter "  \
                                   "at 0, not an empty list")               \
   X(COUNT_ADD, LOADLOCAL, APPEND, "of a counted loop: the counter L[A2] "   \

@@ -665,6 +665,22 @@ static VM_INLINE const val *loop_item(vm *v, const val *slot) {
   return &m->vals[i];
 }
 
+/* ITER_NEXT of the one-variable loop in [slot] when its range is a map
+ * and the next key a string, as NEXT_ITEM needs: the entry taken (its
+ * key into slot[2], read as iter_next reads it), whose value is the one
+ * ITEM finds for that key. NULL, with nothing done, for anything else:
+ * a list, the end, a key of another kind. */
+static VM_INLINE const val *next_entry(vm *v, val *slot) {
+  const map *m = slot[0].as.m;
+  uint64_t i = (uint64_t)slot[1].as.i;
+  if (slot[0].kind != V_MAP || i >= m->n || m->keys[i].kind != V_STRING)
+    return NULL;
+  slot[2] = m->keys[i];
+  slot[1].as.i++;
+  read_entry(v, m, &m->vals[i]);
+  return &m->vals[i];
+}
+
 /* ==== comprehensions ===================================================== */
 
 static void iter_init(arena *a, val *slot, val range) {
@@ -1195,14 +1211,27 @@ val vm_run(vm *v, const program *p, uint32_t entry, const map *vars) {
         w = code[pc++];
         goto select;
       }
-      vmcase(LOOP) { /* a JMP back to an ITER_NEXT, then that */
+      vmcase(LOOP) { /* a JMP back to an ITER_NEXT, then that (or the
+                        NEXT_ITEM it is fused into) */
         int32_t off = INS_SJ(w);
         val stop = back_edge(v, (uint32_t)-off);
         if (unlikely(stop.kind == V_ERROR))
           return finish(v, locate(v, p, stop, pc - 1), entry);
         pc = (uint32_t)((int32_t)pc + off);
-        w = code[pc++];
-        goto iter_next;
+        vmbreak;
+      }
+      vmcase(NEXT_ITEM) { /* ITER_NEXT s, then its ITEM(_SELECT) */
+        const val *at = next_entry(v, &L[INS_A(w)]);
+        if (unlikely(at == NULL))
+          goto iter_next; /* alone; then the ITEM(_SELECT), fused */
+        PUSH(*at);
+        if (INS_OP(code[pc + 1]) == OP_ITEM) {
+          pc += 4; /* over the exit word and the ITEM's three */
+          vmbreak;
+        }
+        pc += 5;
+        w = code[pc - 1]; /* the ITEM_SELECT's SELECT */
+        goto select;
       }
       vmcase(CONST_EQ_BRANCH) { /* CONST A, EQ, BRANCH */
         int eq = quick_eq(TOP(), K(INS_A(w)));

@@ -455,6 +455,13 @@ static void counted_filters_change_nothing(void **state) {
                    facts, 3);
   counts_as_listed("l.map(i, i * 2).size()", facts, 0);
   counts_as_listed("l.exists_one(i, i == 3)", facts, 0);
+  /* NEXT_ITEM: the loop's own entry, traced the same, as ITEM and as
+   * ITEM_SELECT, over a map and (the slow way) a list */
+  counts_as_listed("m.all(k, m[k].b == 'x')", facts, 0);
+  counts_as_listed("m.exists(k, m[k].b == 'y' && k == 'c')", facts, 0);
+  counts_as_listed("m.map(k, m[k])", facts, 0);
+  counts_as_listed("m.map(k, m[k].b)", facts, 0);
+  counts_as_listed("l.map(i, l[i % 12])", facts, 0);
 }
 
 int main(int argc, char **argv) {
