@@ -1700,6 +1700,23 @@ static uint32_t count_op(const program *p, uint32_t pc) {
  * follows; or one of a counted loop's (count_op). */
 static uint32_t item_op(const program *p, uint32_t pc);
 
+/* Whether the ITER_NEXT at [t] is a counted loop whose body is m[k].f ==
+ * c of its own slots, c a string or an int: COUNT_EQ (opcodes.h). Its
+ * words, from t: ITER_NEXT s (2), LOADLOCAL s, LOADLOCAL s+2, INDEX,
+ * SELECT f, CONST c, EQ, then counted_loop's BRANCH, LOADLOCAL, APPEND
+ * and JMP back; its exit at t+12. */
+static bool count_eq_loop(const program *p, uint32_t t) {
+  uint32_t e;
+  if (!counted_loop(p, t, &e) || e != t + 12 ||
+      item_op(p, t + 2) != OP_ITEM_SELECT ||
+      INS_A(p->code[t + 2]) != INS_A(p->code[t]) ||
+      op_at(p, t + 6) != OP_CONST || op_at(p, t + 7) != OP_EQ ||
+      INS_A(p->code[t + 6]) >= p->nconsts)
+    return false;
+  uint8_t k = p->consts[INS_A(p->code[t + 6])].kind;
+  return k == V_STRING || k == V_INT;
+}
+
 static uint32_t long_op(const program *p, uint32_t pc) {
   uint32_t f = count_op(p, pc);
   if (f != OP__XCOUNT)
@@ -1707,6 +1724,8 @@ static uint32_t long_op(const program *p, uint32_t pc) {
   if (op_at(p, pc) == OP_CONST && op_at(p, pc + 1) == OP_EQ &&
       op_at(p, pc + 2) == OP_BRANCH)
     return OP_CONST_EQ_BRANCH;
+  if (count_eq_loop(p, pc))
+    return OP_COUNT_EQ;
   if (op_at(p, pc) == OP_ITER_NEXT && !(INS_A(p->code[pc]) & ITER_TWO_VARS)
       && item_op(p, pc + 2) != OP__XCOUNT &&
       INS_A(p->code[pc + 2]) == INS_A(p->code[pc]))
@@ -1728,7 +1747,8 @@ static uint32_t long_words(uint32_t f) {
   switch (f) {
   case OP_ITEM_SELECT: return 4;
   case OP_COUNT_INIT: case OP_COUNT_ADD: return 2;
-  case OP_NEXT_ITEM: return 2; /* the ITER_NEXT: its ITEM is fused too */
+  case OP_NEXT_ITEM: case OP_COUNT_EQ:
+    return 2; /* the ITER_NEXT: the body's words are fused too */
   default: return 3;
   }
 }

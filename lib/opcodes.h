@@ -109,6 +109,16 @@
  * takes is the one ITEM reads, unchecked; the ITEM's word stays fused
  * too, for a range that is no map (ITER_NEXT then runs alone).
  *
+ * COUNT_EQ is a whole loop in one dispatch: the ITER_NEXT of a counted
+ * loop (below) whose body is ITEM_SELECT, CONST_EQ_BRANCH, COUNT_ADD,
+ * and LOOP back: the check-sheet count m.filter(k, m[k].answer ==
+ * "x").size(). vm.c's count_eq() runs the iterations, each with the
+ * effects of those words in their order (the entry taken and read, the
+ * field read, the count, the back edge's charge); an iteration they
+ * would do another way (no map, no such field, a comparison of other
+ * kinds) is left to them, from NEXT_ITEM on: the body's words stay
+ * fused.
+ *
  * The three COUNT_ ones are the words of a counted loop: the loop of
  * x.filter(v, test).size() (or size(...) of it), whose list only
  * size() reads (compile.c, counted_loop). They keep its length in the
@@ -140,6 +150,10 @@
                                       "ITEM_SELECT of its loop after it: "  \
                                       "the next entry of the map L[A] and " \
                                       "its value, taken in one step")       \
+  X(COUNT_EQ, ITER_NEXT, LOADLOCAL, "the ITER_NEXT A of a counted loop "  \
+                                    "m.filter(k, m[k].f == c).size(): "    \
+                                    "all its iterations, as its words do " \
+                                    "them, else NEXT_ITEM")                \
   X(COUNT_INIT, LIST, STORELOCAL, "of a counted loop: L[A2] := a counter "  \
                                   "at 0, not an empty list")               \
   X(COUNT_ADD, LOADLOCAL, APPEND, "of a counted loop: the counter L[A2] "   \

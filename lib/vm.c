@@ -895,6 +895,61 @@ static inline val finish(vm *v, val r, uint32_t entry) {
                                                   at the entry */
 }
 
+/* ==== a counted loop at once ============================================= */
+
+enum { CW_DONE, CW_BAIL, CW_STOP };
+
+/* COUNT_EQ (opcodes.h): the loop of m.filter(k, m[k].f == c).size()
+ * whose ITER_NEXT is at [t] of [code], the loop's slots at [slot] (a map
+ * range and a counter, checked by the caller), [hint] the SELECT's. Its
+ * iterations run here, each with the effects of its words in their
+ * order: NEXT_ITEM takes entry i and reads it, the SELECT reads f of its
+ * value, CONST_EQ_BRANCH compares with c (quick_eq: no effect), COUNT_ADD
+ * counts, LOOP charges the back edge. An iteration they would do another
+ * way (a key that is no string, a value that is no map, f missing, a
+ * comparison quick_eq leaves to binop) is left untouched to them:
+ * CW_BAIL. CW_DONE at the end of the map; CW_STOP, with the back edge's
+ * error in *[stop], when it stops the run. */
+static POL_NOINLINE int count_eq(vm *v, const program *p,
+                                 const uint32_t *code, uint32_t t,
+                                 val *slot, uint32_t *hint, val *stop) {
+  const map *m = slot[0].as.m;
+  const str *f = p->consts[INS_A(code[t + 5])].as.s;
+  val c = p->consts[INS_A(code[t + 6])];
+  uint32_t body = (uint32_t)-INS_SJ(code[t + 11]);
+  /* what no iteration changes, out of the loop: the charge of the back
+   * edge, and whether it polls the host or notes reads */
+  uint64_t charge = cost_loop(body);
+  bool polled = v->interrupt != NULL, traced = v->tracing;
+  for (;;) {
+    uint64_t i = (uint64_t)slot[1].as.i;
+    if (i >= m->n)
+      return CW_DONE;
+    const val *item = &m->vals[i];
+    if (m->keys[i].kind != V_STRING || item->kind != V_MAP)
+      return CW_BAIL;
+    const val *at = hinted(item->as.m, f, hint);
+    int eq = at ? quick_eq(*at, c) : -1;
+    if (eq < 0)
+      return CW_BAIL;
+    slot[2] = m->keys[i]; /* NEXT_ITEM */
+    slot[1].as.i++;
+    if (unlikely(traced)) {
+      read_entry(v, m, item);
+      read_entry(v, item->as.m, at); /* the SELECT */
+    }
+    slot[ITER_ACC].as.i += eq; /* COUNT_ADD when equal */
+    if (unlikely(polled)) {    /* LOOP */
+      *stop = back_edge(v, body);
+      if (stop->kind == V_ERROR)
+        return CW_STOP;
+    } else if (unlikely(!cost_charge(&v->a, charge))) {
+      *stop = val_over_budget();
+      return CW_STOP;
+    }
+  }
+}
+
 /* ==== the loop =========================================================== */
 
 #if defined(__GNUC__)
@@ -1220,7 +1275,21 @@ val vm_run(vm *v, const program *p, uint32_t entry, const map *vars) {
         pc = (uint32_t)((int32_t)pc + off);
         vmbreak;
       }
+      vmcase(COUNT_EQ) { /* a counted loop of m[k].f == c at once */
+        val *slot = &L[INS_A(w)], stop;
+        if (slot[0].kind == V_MAP && is_counter(slot[ITER_ACC])) {
+          int r = count_eq(v, p, code, pc - 1, slot, &H[pc + 4], &stop);
+          if (r == CW_DONE) {
+            pc += 1 + code[pc]; /* the ITER_NEXT's exit */
+            vmbreak;
+          }
+          if (r == CW_STOP) /* located at the JMP, as LOOP's */
+            return finish(v, locate(v, p, stop, pc + 10), entry);
+        }
+        goto next_item; /* this iteration by the loop's words */
+      }
       vmcase(NEXT_ITEM) { /* ITER_NEXT s, then its ITEM(_SELECT) */
+      next_item:;
         const val *at = next_entry(v, &L[INS_A(w)]);
         if (unlikely(at == NULL))
           goto iter_next; /* alone; then the ITEM(_SELECT), fused */
