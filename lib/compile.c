@@ -1653,7 +1653,8 @@ static bool counted_loop(const program *p, uint32_t t, uint32_t *e) {
   if (t < 3 || t + 1 >= p->ncode || op_at(p, t) != OP_ITER_NEXT)
     return false;
   uint32_t s = INS_A(p->code[t]), x = t + 2 + p->code[t + 1];
-  if ((s & ITER_TWO_VARS) || x < t + 6 || x + 2 >= p->ncode)
+  if ((s & ITER_TWO_VARS) || x < t + 6 || x >= p->ncode ||
+      p->ncode - x < 3) /* (x may have wrapped: a loaded exit word) */
     return false;
   uint32_t call = p->code[x + 2];
   *e = x;
@@ -1693,11 +1694,6 @@ static uint32_t count_op(const program *p, uint32_t pc) {
   return OP__XCOUNT;
 }
 
-/* A superinstruction of three or four words at [pc], or OP__XCOUNT:
- * CONST, EQ, BRANCH (a filter's test x == "c"); or an ITEM, LOADLOCAL
- * A, LOADLOCAL A+2, INDEX, which is m[k] in a loop over m (the loop's
- * range in L[A], its variable in L[A+2]); ITEM_SELECT when a SELECT
- * follows; or one of a counted loop's (count_op). */
 static uint32_t item_op(const program *p, uint32_t pc);
 
 /* Whether the ITER_NEXT at [t] is a counted loop whose body is m[k].f ==
@@ -1717,6 +1713,12 @@ static bool count_eq_loop(const program *p, uint32_t t) {
   return k == V_STRING || k == V_INT;
 }
 
+/* A superinstruction of more than a pair at [pc], or OP__XCOUNT:
+ * CONST, EQ, BRANCH (a filter's test x == "c"); or an ITEM, LOADLOCAL
+ * A, LOADLOCAL A+2, INDEX, which is m[k] in a loop over m (the loop's
+ * range in L[A], its variable in L[A+2]); ITEM_SELECT when a SELECT
+ * follows; NEXT_ITEM or COUNT_EQ at the ITER_NEXT of such a loop; or one
+ * of a counted loop's (count_op). */
 static uint32_t long_op(const program *p, uint32_t pc) {
   uint32_t f = count_op(p, pc);
   if (f != OP__XCOUNT)
@@ -1779,7 +1781,7 @@ void program_fuse(program *p) {
     if (next >= p->ncode)
       break;
     uint32_t f = long_op(p, pc);
-    if (f != OP__XCOUNT) { /* three or four words: take them all */
+    if (f != OP__XCOUNT) { /* take all its words (long_words) */
       x[pc] = (x[pc] & ~0xffu) | f;
       pc += long_words(f);
       continue;

@@ -1267,7 +1267,7 @@ val vm_run(vm *v, const program *p, uint32_t entry, const map *vars) {
         goto select;
       }
       vmcase(LOOP) { /* a JMP back to an ITER_NEXT, then that (or the
-                        NEXT_ITEM it is fused into) */
+                        NEXT_ITEM or COUNT_EQ it is fused into) */
         int32_t off = INS_SJ(w);
         val stop = back_edge(v, (uint32_t)-off);
         if (unlikely(stop.kind == V_ERROR))
