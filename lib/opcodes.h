@@ -98,10 +98,12 @@
  * policy holds no superinstruction, and a loaded one is fused again.
  *
  * Columns: name, the first and the second opcode, one line of semantics
- * (A: the first word's operand, A2: the second's). Five are no pair of
- * neighbours: LOOP is a JMP fused with the ITER_NEXT it jumps back to;
- * CONST_EQ_BRANCH, ITEM and COUNT_END run three words (first and last
- * named), ITEM_SELECT four. ITEM's first two are LOADLOCAL A, LOADLOCAL A+2:
+ * (A: the first word's operand, A2: the second's). Seven are no pair
+ * of neighbours: LOOP is a JMP fused with the ITER_NEXT it jumps back
+ * to; CONST_EQ_BRANCH, ITEM and COUNT_END run three words (first and
+ * last named), ITEM_SELECT four; NEXT_ITEM and COUNT_EQ run an
+ * ITER_NEXT and the loop body after it (the LOADLOCAL named), whose
+ * words keep their own. ITEM's first two are LOADLOCAL A, LOADLOCAL A+2:
  * m[k] inside m.all(k, ...) and its kin, where the loop's slots
  * (ITER_INIT) say which entry k is, checked, so any other pair of slots
  * just takes the slow way. NEXT_ITEM is the loop's ITER_NEXT when an
@@ -114,7 +116,7 @@
  * and LOOP back: the check-sheet count m.filter(k, m[k].answer ==
  * "x").size(). vm.c's count_eq() runs the iterations, each with the
  * effects of those words in their order (the entry taken and read, the
- * field read, the count, the back edge's charge); an iteration they
+ * field read, the count, the back edge's charge and poll); an iteration they
  * would do another way (no map, no such field, a comparison of other
  * kinds) is left to them, from NEXT_ITEM on: the body's words stay
  * fused.
