@@ -62,15 +62,17 @@ void *arena_alloc(arena *a, size_t n) {
   return p;
 }
 
+/* (these two take arena_alloc's common case inline: the render names
+ * facts and residuals with thousands of small strings a vendor) */
 void *arena_zalloc(arena *a, size_t n) {
-  void *p = arena_alloc(a, n);
+  void *p = arena_alloc_fast(a, n);
   if (p)
     memset(p, 0, n);
   return p;
 }
 
 char *arena_strndup(arena *a, const char *s, size_t n) {
-  char *p = arena_alloc(a, n + 1);
+  char *p = arena_alloc_fast(a, n + 1);
   if (!p)
     return NULL;
   if (n) /* [s] may be NULL when it is empty */

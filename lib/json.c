@@ -998,10 +998,13 @@ static POL_NOINLINE size_t dedupe(const mem *m, val *keys, val *vals,
  * hand here, so a fact set needs no second walk. */
 static inline void fill_items(const parser *ps, val *to, const val *from,
                               size_t n, const void *parent, uint8_t kind) {
+  if (!ps->facts) { /* tested once: the stores below might alias ps */
+    for (size_t i = 0; i < n; i++)
+      to[i] = from[i];
+    return;
+  }
   for (size_t i = 0; i < n; i++) {
     val v = to[i] = from[i];
-    if (!ps->facts)
-      continue;
     if (v.kind == V_MAP)
       v.as.m->o = (origin){parent, (uint32_t)i, kind};
     else if (v.kind == V_LIST)

@@ -26,12 +26,15 @@ const char *verdict_name(verdict v) {
   return (unsigned)v < 5 ? names[v] : "?";
 }
 
+static void meta_hashes(report *r);
+
 void report_init(report *r, const policy *pol, unknown_mode unknown) {
   memset(r, 0, sizeof *r);
   r->pol = pol;
   r->unknown = unknown;
   arena_init(&r->a, 0, &pol->a.m); /* r->a.m: the policy's allocator */
   sb_init(&r->tmp, &pol->a.m);
+  meta_hashes(r);
 }
 
 void report_reset(report *r) {
@@ -56,14 +59,34 @@ void report_free(report *r) {
 
 /* ==== the vendor's metadata ============================================== */
 
-static const val *field(const map *m, const char *key) {
-  size_t n = strlen(key);
-  return m ? map_get_str(m, key, n, val_hash_bytes(key, n)) : NULL;
+/* The keys metadata() looks up in every vendor's facts, hashed once per
+ * report (report_init) rather than once per vendor. */
+#define META(s) {s, sizeof s - 1}
+static const struct {
+  const char *s;
+  size_t n;
+} meta_names[REPORT_META_KEYS] = {
+    META("$vendor"),   META("name"),      META("service"),
+    META("document"),  META("version"),   META("date"),
+    META("$evidence"), META("$withheld"), META("$assumed")};
+#undef META
+enum { MK_VENDOR, MK_NAME, MK_SERVICE, MK_DOCUMENT, MK_VERSION, MK_DATE,
+       MK_EVIDENCE, MK_WITHHELD, MK_ASSUMED };
+
+static void meta_hashes(report *r) {
+  for (int i = 0; i < REPORT_META_KEYS; i++)
+    r->meta_hash[i] = val_hash_bytes(meta_names[i].s, meta_names[i].n);
+}
+
+static const val *field(const report *r, const map *m, int key) {
+  return m ? map_get_str(m, meta_names[key].s, meta_names[key].n,
+                         r->meta_hash[key])
+           : NULL;
 }
 
 /* A string member of [m] (it lives in the fact set), or NULL. */
-static const char *text_field(const map *m, const char *key) {
-  const val *v = field(m, key);
+static const char *text_field(const report *r, const map *m, int key) {
+  const val *v = field(r, m, key);
   return v && v->kind == V_STRING ? v->as.s->data : NULL;
 }
 
@@ -79,22 +102,22 @@ static const char *base_name(arena *a, const char *path) {
 
 static void metadata(report *r, vendor_result *vr, const map *vars,
                      const char *from) {
-  const val *m = field(vars, "$vendor");
+  const val *m = field(r, vars, MK_VENDOR);
   const map *vendor = m && m->kind == V_MAP ? m->as.m : NULL;
   vr->vars = vars;
   vr->source = arena_strndup(&r->a, from, strlen(from));
-  vr->name = text_field(vendor, "name");
+  vr->name = text_field(r, vendor, MK_NAME);
   if (!vr->name && vr->source)
     vr->name = base_name(&r->a, vr->source);
-  vr->service = text_field(vendor, "service");
-  vr->document = text_field(vendor, "document");
-  vr->version = text_field(vendor, "version");
-  vr->date = text_field(vendor, "date");
-  const val *e = field(vars, "$evidence");
+  vr->service = text_field(r, vendor, MK_SERVICE);
+  vr->document = text_field(r, vendor, MK_DOCUMENT);
+  vr->version = text_field(r, vendor, MK_VERSION);
+  vr->date = text_field(r, vendor, MK_DATE);
+  const val *e = field(r, vars, MK_EVIDENCE);
   vr->evidence = e && e->kind == V_MAP ? e->as.m : NULL;
-  const val *w = field(vars, "$withheld");
+  const val *w = field(r, vars, MK_WITHHELD);
   vr->withheld = w && w->kind == V_LIST ? w->as.l : NULL;
-  const val *as = r->base ? field(vars, "$assumed") : NULL; /* what-if */
+  const val *as = r->base ? field(r, vars, MK_ASSUMED) : NULL; /* what-if */
   vr->assumed = as && as->kind == V_LIST ? as->as.l : NULL;
 }
 
@@ -172,13 +195,19 @@ static inline bool seen_has(const seen_set *s, const void *p, uint32_t n) {
 
 /* ==== collecting the trace =============================================== */
 
+/* Whether r->refs has room for one more fact (grown if need be). */
+static bool ref_room(report *r) {
+  if (r->nrefs < r->cap_refs ||
+      mem_grow(&r->a.m, (void **)&r->refs, &r->cap_refs, r->nrefs + 1,
+               sizeof *r->refs))
+    return true;
+  r->oom = true;
+  return false;
+}
+
 static fact_ref *new_ref(report *r) {
-  if (r->nrefs == r->cap_refs &&
-      !mem_grow(&r->a.m, (void **)&r->refs, &r->cap_refs, r->nrefs + 1,
-                sizeof *r->refs)) {
-    r->oom = true;
+  if (!ref_room(r))
     return NULL;
-  }
   fact_ref *f = &r->refs[r->nrefs++];
   memset(f, 0, sizeof *f);
   return f;
@@ -204,10 +233,13 @@ static val keep_key(report *r, val k, bool constant) {
 
 /* What a rule's runs (`when`, `require`) noted, gathered before it is
  * turned into facts at the end of the rule: the trace records of its
- * runs, copied as they are (the computed keys of presence tests copied
- * out of the VM's arena, which the next run reuses; the other records'
- * keys are never read after their run), and the items that
- * decided a quantifier. The reads, presence tests and sizes among the
+ * runs, and the items that decided a quantifier. A run followed by
+ * another has its records copied as they are (the computed keys of
+ * presence tests copied out of the VM's arena, which the next run
+ * reuses; the other records' keys are never read after their run); the
+ * rule's last run, when it is the only one that noted anything (most
+ * rules have no `when`), is read where the VM left it, which stays
+ * until the next run, after the rule is finished. The reads, presence tests and sizes among the
  * records are the candidates (only the few kept become fact_refs).
  * Nothing is looked up while a run's trace is taken: one set at the end
  * of the rule does it all. */
@@ -220,8 +252,10 @@ typedef vm_trace cand;
 
 typedef struct rule_places {
   places deciders;
-  cand *c;            /* the records of the rule's runs */
+  cand *c;            /* copies of the records of the rule's runs */
   size_t nc, cap_c;
+  const cand *all;    /* the records of all its runs: c, or the VM's */
+  size_t nall;
   size_t nwhole;      /* of them TR_WHOLE */
 } rule_places;
 
@@ -238,27 +272,49 @@ static uint32_t items_of(const void *obj, int okind) {
   return okind == V_MAP ? ((const map *)obj)->n : ((const list *)obj)->n;
 }
 
-/* Keep the records of the last run (see rule_places). Returns whether
- * the run noted a missing fact (then collect_missing has work). */
-static bool collect_reads(report *r, const vm *v, rule_places *rp) {
+/* The kinds of record the loop of collect_reads acts on: a run that
+ * noted none of them (vm.trace_kinds; mostly reads alone) skips it. */
+#define LOOKED_AT                                                          \
+  (1u << TR_ABSENT | 1u << TR_MISSING | 1u << TR_WHOLE | 1u << TR_DECIDED)
+
+/* Keep the records of the last run (see rule_places); [last]: no other
+ * run of the rule follows. Returns whether the run noted a missing fact
+ * (then collect_missing has work). */
+static bool collect_reads(report *r, const vm *v, rule_places *rp,
+                          bool last) {
   bool missing = false;
   if (!v->ntrace)
     return false;
-  if (!mem_grow(&r->a.m, (void **)&rp->c, &rp->cap_c, rp->nc + v->ntrace,
-                sizeof *rp->c)) {
-    r->oom = true;
-    return false;
+  cand *c = NULL; /* the copies, when the records are copied */
+  if (last && !rp->nc) {
+    rp->all = v->trace;
+    rp->nall = v->ntrace;
+  } else {
+    if (!mem_grow(&r->a.m, (void **)&rp->c, &rp->cap_c, rp->nc + v->ntrace,
+                  sizeof *rp->c)) {
+      r->oom = true;
+      return false;
+    }
+    c = rp->c + rp->nc;
+    memcpy(c, v->trace, v->ntrace * sizeof *c);
+    rp->nc += v->ntrace;
+    rp->all = rp->c;
+    rp->nall = rp->nc;
   }
-  cand *c = rp->c + rp->nc;
-  memcpy(c, v->trace, v->ntrace * sizeof *c);
-  rp->nc += v->ntrace;
+  if (!(v->trace_kinds & LOOKED_AT))
+    return false; /* nothing below to do */
   for (size_t i = 0; i < v->ntrace; i++)
-    switch (c[i].what) {
-    case TR_ABSENT: c[i].key = keep_key(r, c[i].key, c[i].const_key); break;
+    switch (v->trace[i].what) {
+    case TR_ABSENT:
+      if (c) { /* copied now: it lives as long as the report */
+        c[i].key = keep_key(r, c[i].key, c[i].const_key);
+        c[i].const_key = true;
+      }
+      break;
     case TR_MISSING: missing = true; break;
     case TR_WHOLE: rp->nwhole++; break;
     case TR_DECIDED:
-      add_place(r, &rp->deciders, c[i].obj, c[i].entry);
+      add_place(r, &rp->deciders, v->trace[i].obj, v->trace[i].entry);
       break;
     default: break;
     }
@@ -292,8 +348,8 @@ typedef struct finish {
  * whole, and with [into] those read into. */
 static void note_containers(finish *f, bool into) {
   const void *last = NULL; /* a loop reads one container over and over */
-  for (size_t k = 0; k < f->rp->nc; k++) {
-    const cand *c = &f->rp->c[k];
+  for (size_t k = 0; k < f->rp->nall; k++) {
+    const cand *c = &f->rp->all[k];
     if (c->what == TR_WHOLE)
       seen_add(&f->s, c->obj, SEEN_WHOLE);
     else if (into && c->obj != last && reads_into(c)) {
@@ -309,12 +365,12 @@ static void note_containers(finish *f, bool into) {
  * Mostly the very next record reads into it (controls, then
  * controls["3.2"]), which says so without the set. */
 static bool on_the_way(finish *f, size_t k) {
-  const cand *c = &f->rp->c[k];
+  const cand *c = &f->rp->all[k];
   const void *v = container(cand_value(c));
   if (!v)
     return false;
-  bool next = k + 1 < f->rp->nc && f->rp->c[k + 1].obj == v &&
-              reads_into(&f->rp->c[k + 1]);
+  bool next = k + 1 < f->rp->nall && f->rp->all[k + 1].obj == v &&
+              reads_into(&f->rp->all[k + 1]);
   if (!next && !f->into)
     note_containers(f, true);
   if (!next && !seen_has(&f->s, v, SEEN_OBJ))
@@ -334,19 +390,20 @@ static bool repeated(seen_set *s, const cand *c) {
 
 /* A fact of the report made from the candidate [c]. */
 static void keep_cand(report *r, const cand *c, bool decided) {
-  fact_ref *f = new_ref(r);
-  if (!f)
+  if (!ref_room(r))
     return;
-  f->kind = c->what == TR_READ   ? FR_READ
-            : c->what == TR_SIZE ? FR_SIZE
-                                 : FR_ABSENT;
-  f->obj = c->obj;
-  f->okind = c->okind;
-  f->entry = c->entry;
-  f->key = c->what == TR_ABSENT ? c->key : val_null();
-  f->decided = decided;
-  if (c->what == TR_SIZE)
-    f->value = val_int(items_of(c->obj, c->okind));
+  r->refs[r->nrefs++] = (fact_ref){
+      .kind = c->what == TR_READ   ? FR_READ
+              : c->what == TR_SIZE ? FR_SIZE
+                                   : FR_ABSENT,
+      .obj = c->obj,
+      .okind = c->okind,
+      .entry = c->entry,
+      .key = c->what == TR_ABSENT ? keep_key(r, c->key, c->const_key)
+                                  : val_null(), /* (once: collect_reads) */
+      .decided = decided,
+      .value = c->what == TR_SIZE ? val_int(items_of(c->obj, c->okind))
+                                  : val_null()};
 }
 
 /* Whether the absent key [c] is one of the [n] the rule kept already
@@ -414,15 +471,15 @@ static uint32_t finish_reads(report *r, rule_places *rp) {
   finish f = {.rp = rp};
   size_t others = 0, more = 0, nabsent = 0;
   uint32_t absent[REPORT_READS_MAX];
-  if (!seen_init(r, &f.s, 3 * rp->nc)) {
+  if (!seen_init(r, &f.s, 3 * rp->nall)) {
     r->oom = true;
     return 0;
   }
   if (rp->nwhole)
     note_containers(&f, false);
   note_deciders(&f);
-  for (size_t k = 0; k < rp->nc; k++) {
-    const cand *c = &rp->c[k];
+  for (size_t k = 0; k < rp->nall; k++) {
+    const cand *c = &rp->all[k];
     if ((c->what != TR_READ && c->what != TR_SIZE && c->what != TR_ABSENT) ||
         (c->what == TR_READ && on_the_way(&f, k)) || repeated(&f.s, c) ||
         (c->what == TR_ABSENT && absent_kept(r, absent, nabsent, c)))
@@ -563,9 +620,9 @@ static void work_free(report *r, struct check_work *w) {
 }
 
 /* Collect the trace of the run that just ended. */
-static void take_trace(rule_ctx *c) {
+static void take_trace(rule_ctx *c, bool last) {
   seen_set s;
-  if (!collect_reads(c->r, c->v, c->places))
+  if (!collect_reads(c->r, c->v, c->places, last))
     return; /* noted no missing fact: no chain to follow */
   if (!seen_init(c->r, &s, c->v->ntrace)) {
     c->r->oom = true;
@@ -602,10 +659,10 @@ static const char *not_bool(report *r, uint32_t entry, val x,
 
 /* Run one entry; a bool is returned, anything else sets the verdict. */
 static bool run_entry(rule_ctx *c, uint32_t entry, rule_result *rr,
-                      const char *what) {
+                      const char *what, bool last) {
   report *r = c->r;
   val x = vm_run(c->v, r->pol->prog, entry, c->vars);
-  take_trace(c);
+  take_trace(c, last);
   if (x.kind == V_BOOL)
     return x.as.b;
   if (x.kind == V_ERROR && x.as.e->kind == ERR_NOMEM) /* no verdict: the */
@@ -653,6 +710,8 @@ static const val *message_values(rule_ctx *c, const rule *ru) {
     r->oom = true;
     return NULL;
   }
+  bool tracing = c->v->tracing;
+  c->v->tracing = false; /* the rule's facts are taken: nothing to note */
   for (uint32_t i = 0; i < ru->nmessage; i++) {
     const tmpl_part *t = &ru->message[i];
     vals[i] = val_null();
@@ -662,6 +721,7 @@ static const val *message_values(rule_ctx *c, const rule *ru) {
     r->oom |= x.kind == V_ERROR && x.as.e->kind == ERR_NOMEM;
     vals[i] = x.kind == V_ERROR ? (val){.kind = V_ERROR} : keep_value(r, x);
   }
+  c->v->tracing = tracing;
   return vals;
 }
 
@@ -701,15 +761,16 @@ static void check_rule(rule_ctx *c, const rule *ru, rule_result *rr) {
   c->places->deciders.n = 0;
   c->places->nwhole = 0;
   c->places->nc = 0;
+  c->places->nall = 0;
   rr->v = VD_PASS;
   bool applies = true;
   if (ru->when >= 0) {
-    applies = run_entry(c, (uint32_t)ru->when, rr, "when");
+    applies = run_entry(c, (uint32_t)ru->when, rr, "when", false);
     if (!applies && rr->v == VD_PASS)
       rr->v = VD_SKIPPED;
   }
   if (applies)
-    rr->v = run_entry(c, ru->require, rr, "require")
+    rr->v = run_entry(c, ru->require, rr, "require", true)
                 ? VD_PASS
                 : (rr->v == VD_PASS ? VD_FAIL : rr->v);
   rr->more = finish_reads(r, c->places);
@@ -785,7 +846,9 @@ static vendor_result *new_vendor(report *r) {
     return NULL;
   vendor_result *vr = &r->vendors[r->nvendors];
   memset(vr, 0, sizeof *vr);
-  vr->rules = arena_zalloc(&r->a, (r->pol->nrules + 1) * sizeof *vr->rules);
+  /* not zeroed: check_rule clears each rule it checks, check_rules fills
+   * the others, and a vendor cut short is not added */
+  vr->rules = arena_alloc(&r->a, (r->pol->nrules + 1) * sizeof *vr->rules);
   return vr->rules ? vr : NULL;
 }
 

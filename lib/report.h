@@ -30,6 +30,9 @@ typedef enum { UNKNOWN_FAIL, UNKNOWN_WARN, UNKNOWN_IGNORE } unknown_mode;
 #define REPORT_READS_MAX 8
 /* ... and at most this many missing facts. */
 #define REPORT_MISSING_MAX 64
+/* How many metadata keys ($vendor, its fields, $evidence, ...) report.c
+ * looks up in each vendor's facts. */
+#define REPORT_META_KEYS 9
 
 typedef enum {
   FR_READ,    /* entry [entry] of [obj] was read: a fact and its value */
@@ -173,6 +176,8 @@ typedef struct report {
   uint64_t decider_steps; /* places looked up for deciding items, over
                              the report's life: tests show it linear in
                              the reads (report.c, decided) */
+  uint32_t meta_hash[REPORT_META_KEYS]; /* the hashes of the metadata
+                           keys report.c looks up ($vendor, ...) */
   arena a;              /* strings, copied keys, detached values */
   sbuf tmp;             /* scratch for rendering messages and paths */
   bool oom;             /* something could not be stored */

@@ -146,6 +146,7 @@ static POL_NOINLINE int32_t note(vm *v, uint8_t what, const void *obj,
     return -1;
   }
   v->trace[v->ntrace] = (vm_trace){obj, key, entry, what, okind, konst};
+  v->trace_kinds |= 1u << what;
   return (int32_t)v->ntrace++;
 }
 
@@ -153,8 +154,7 @@ static POL_NOINLINE int32_t note(vm *v, uint8_t what, const void *obj,
  * already (as far as the seen table remembers). */
 static POL_NOINLINE void note_read(vm *v, const void *obj, uint8_t okind,
                                    uint32_t entry) {
-  uintptr_t h = ((uintptr_t)obj >> 4) * 0x9e3779b1u + entry;
-  vm_seen *s = &v->seen[(h ^ (h >> 16)) % VM_SEEN_SLOTS];
+  vm_seen *s = &v->seen[(((uintptr_t)obj >> 4) ^ entry) % VM_SEEN_SLOTS];
   if (s->run == v->run && s->obj == obj && s->entry == entry)
     return;
   *s = (vm_seen){obj, entry, v->run};
@@ -870,6 +870,7 @@ static inline bool begin(vm *v, const program *p) {
                                    arena is rewound already */
     arena_reset(&v->a);
   v->ntrace = v->trace_dropped = 0;
+  v->trace_kinds = 0;
   v->trace_oom = false;
   if (++v->run == 0) { /* wrapped: forget every run's reads */
     memset(v->seen, 0, sizeof v->seen);

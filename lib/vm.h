@@ -61,6 +61,9 @@ typedef struct vm {
   bool tracing;       /* note fact reads into trace[] */
   vm_trace *trace;    /* heap (a.m); ntrace entries from the last run */
   size_t ntrace, trace_cap, trace_dropped;
+  uint32_t trace_kinds; /* 1 << what of every record note() made in the
+                         last run (not the reads note_read makes itself):
+                         0 tells report.c the trace is reads alone */
   bool trace_oom;     /* the last run dropped entries for want of memory */
   vm_seen seen[VM_SEEN_SLOTS];
   uint32_t run;       /* counts runs: the current one's number */
