@@ -1633,20 +1633,126 @@ static uint32_t op_at(const program *p, uint32_t pc) {
   return pc < p->ncode ? INS_OP(p->code[pc]) : OP__COUNT;
 }
 
-/* A superinstruction of three or four words at [pc], or OP__XCOUNT:
+/* Whether word [pc] is [op] with the operand [a]. */
+static bool is_ins(const program *p, uint32_t pc, opcode op, uint32_t a) {
+  return op_at(p, pc) == op && INS_A(p->code[pc]) == a;
+}
+
+/* Whether the ITER_NEXT at [t] runs a loop whose list only size()
+ * reads: x.filter(v, test).size() or size(x.filter(v, test)), as
+ * comprehension() emits it (s: the macro's slots, e: the loop's exit):
+ *
+ *   t-3 ITER_INIT s       t-2 LIST 0            t-1 STORELOCAL s+4
+ *   t   ITER_NEXT s (exit e)   ... the test ...   e-4 BRANCH to e-1
+ *   e-3 LOADLOCAL s+2     e-2 APPEND s+4        e-1 JMP to t
+ *   e   LOADLOCAL s+4     e+1 ITER_END s        e+2 CALL size/1
+ *
+ * Then the list need not be made: its length is counted instead
+ * (COUNT_INIT, COUNT_ADD, COUNT_END in opcodes.h). Its exit into *[e]. */
+static bool counted_loop(const program *p, uint32_t t, uint32_t *e) {
+  if (t < 3 || t + 1 >= p->ncode || op_at(p, t) != OP_ITER_NEXT)
+    return false;
+  uint32_t s = INS_A(p->code[t]), x = t + 2 + p->code[t + 1];
+  if ((s & ITER_TWO_VARS) || x < t + 6 || x >= p->ncode ||
+      p->ncode - x < 3) /* (x may have wrapped: a loaded exit word) */
+    return false;
+  uint32_t call = p->code[x + 2];
+  *e = x;
+  return is_ins(p, t - 3, OP_ITER_INIT, s) && is_ins(p, t - 2, OP_LIST, 0) &&
+         is_ins(p, t - 1, OP_STORELOCAL, s + ITER_ACC) &&
+         op_at(p, x - 4) == OP_BRANCH && INS_SJ(p->code[x - 4]) == 2 &&
+         is_ins(p, x - 3, OP_LOADLOCAL, s + 2) &&
+         is_ins(p, x - 2, OP_APPEND, s + ITER_ACC) &&
+         op_at(p, x - 1) == OP_JMP &&
+         INS_SJ(p->code[x - 1]) == -(int32_t)(x - t) &&
+         is_ins(p, x, OP_LOADLOCAL, s + ITER_ACC) &&
+         is_ins(p, x + 1, OP_ITER_END, s) && INS_OP(call) == OP_CALL &&
+         INS_C(call) == 1 && INS_B(call) < p->nfns &&
+         bi_counts(p->fns[INS_B(call)]);
+}
+
+/* Where the jump at [pc] goes (past the end when it goes nowhere). */
+static uint32_t jump_to(const program *p, uint32_t pc) {
+  return pc + 1 + (uint32_t)INS_SJ(p->code[pc]);
+}
+
+/* The counting superinstruction that starts at [pc], or OP__XCOUNT:
+ * the words of a counted_loop() that make, grow and measure its list. */
+static uint32_t count_op(const program *p, uint32_t pc) {
+  uint32_t e;
+  opcode op = op_at(p, pc);
+  if (op == OP_LIST)
+    return counted_loop(p, pc + 2, &e) ? OP_COUNT_INIT : OP__XCOUNT;
+  if (op != OP_LOADLOCAL)
+    return OP__XCOUNT;
+  if (op_at(p, pc + 2) == OP_JMP && counted_loop(p, jump_to(p, pc + 2), &e)
+      && e == pc + 3)
+    return OP_COUNT_ADD; /* LOADLOCAL v, APPEND */
+  if (pc >= 1 && op_at(p, pc - 1) == OP_JMP &&
+      counted_loop(p, jump_to(p, pc - 1), &e) && e == pc)
+    return OP_COUNT_END; /* LOADLOCAL acc, ITER_END, CALL size */
+  return OP__XCOUNT;
+}
+
+static uint32_t item_op(const program *p, uint32_t pc);
+
+/* Whether the ITER_NEXT at [t] is a counted loop whose body is m[k].f ==
+ * c of its own slots, c a string or an int: COUNT_EQ (opcodes.h). Its
+ * words, from t: ITER_NEXT s (2), LOADLOCAL s, LOADLOCAL s+2, INDEX,
+ * SELECT f, CONST c, EQ, then counted_loop's BRANCH, LOADLOCAL, APPEND
+ * and JMP back; its exit at t+12. */
+static bool count_eq_loop(const program *p, uint32_t t) {
+  uint32_t e;
+  if (!counted_loop(p, t, &e) || e != t + 12 ||
+      item_op(p, t + 2) != OP_ITEM_SELECT ||
+      INS_A(p->code[t + 2]) != INS_A(p->code[t]) ||
+      op_at(p, t + 6) != OP_CONST || op_at(p, t + 7) != OP_EQ ||
+      INS_A(p->code[t + 6]) >= p->nconsts)
+    return false;
+  uint8_t k = p->consts[INS_A(p->code[t + 6])].kind;
+  return k == V_STRING || k == V_INT;
+}
+
+/* A superinstruction of more than a pair at [pc], or OP__XCOUNT:
  * CONST, EQ, BRANCH (a filter's test x == "c"); or an ITEM, LOADLOCAL
  * A, LOADLOCAL A+2, INDEX, which is m[k] in a loop over m (the loop's
  * range in L[A], its variable in L[A+2]); ITEM_SELECT when a SELECT
- * follows. */
+ * follows; NEXT_ITEM or COUNT_EQ at the ITER_NEXT of such a loop; or one
+ * of a counted loop's (count_op). */
 static uint32_t long_op(const program *p, uint32_t pc) {
+  uint32_t f = count_op(p, pc);
+  if (f != OP__XCOUNT)
+    return f;
   if (op_at(p, pc) == OP_CONST && op_at(p, pc + 1) == OP_EQ &&
       op_at(p, pc + 2) == OP_BRANCH)
     return OP_CONST_EQ_BRANCH;
+  if (count_eq_loop(p, pc))
+    return OP_COUNT_EQ;
+  if (op_at(p, pc) == OP_ITER_NEXT && !(INS_A(p->code[pc]) & ITER_TWO_VARS)
+      && item_op(p, pc + 2) != OP__XCOUNT &&
+      INS_A(p->code[pc + 2]) == INS_A(p->code[pc]))
+    return OP_NEXT_ITEM; /* the loop's own ITEM: the entry just taken */
+  return item_op(p, pc);
+}
+
+/* ITEM or ITEM_SELECT at [pc] (see long_op), or OP__XCOUNT. */
+static uint32_t item_op(const program *p, uint32_t pc) {
   if (op_at(p, pc) != OP_LOADLOCAL || op_at(p, pc + 1) != OP_LOADLOCAL ||
       op_at(p, pc + 2) != OP_INDEX ||
       INS_A(p->code[pc + 1]) != INS_A(p->code[pc]) + 2)
     return OP__XCOUNT;
   return op_at(p, pc + 3) == OP_SELECT ? OP_ITEM_SELECT : OP_ITEM;
+}
+
+/* The words the superinstruction [f] of long_op() takes. */
+static uint32_t long_words(uint32_t f) {
+  switch (f) {
+  case OP_ITEM_SELECT: return 4;
+  case OP_COUNT_INIT: case OP_COUNT_ADD: return 2;
+  case OP_NEXT_ITEM: case OP_COUNT_EQ:
+    return 2; /* the ITER_NEXT: the body's words are fused too */
+  default: return 3;
+  }
 }
 
 /* A loop's back edge: a JMP back to an ITER_NEXT (every macro's loop;
@@ -1675,9 +1781,9 @@ void program_fuse(program *p) {
     if (next >= p->ncode)
       break;
     uint32_t f = long_op(p, pc);
-    if (f != OP__XCOUNT) { /* three or four words: take them all */
+    if (f != OP__XCOUNT) { /* take all its words (long_words) */
       x[pc] = (x[pc] & ~0xffu) | f;
-      pc += f == OP_ITEM_SELECT ? 4 : 3;
+      pc += long_words(f);
       continue;
     }
     if (long_op(p, next) != OP__XCOUNT) { /* leave next to start one */

@@ -98,13 +98,38 @@
  * policy holds no superinstruction, and a loaded one is fused again.
  *
  * Columns: name, the first and the second opcode, one line of semantics
- * (A: the first word's operand, A2: the second's). Four are no pair of
- * neighbours: LOOP is a JMP fused with the ITER_NEXT it jumps back to;
- * CONST_EQ_BRANCH and ITEM run three words (first and last named),
- * ITEM_SELECT four. ITEM's first two are LOADLOCAL A, LOADLOCAL A+2:
+ * (A: the first word's operand, A2: the second's). Seven are no pair
+ * of neighbours: LOOP is a JMP fused with the ITER_NEXT it jumps back
+ * to; CONST_EQ_BRANCH, ITEM and COUNT_END run three words (first and
+ * last named), ITEM_SELECT four; NEXT_ITEM and COUNT_EQ run an
+ * ITER_NEXT and the loop body after it (the LOADLOCAL named), whose
+ * words keep their own. ITEM's first two are LOADLOCAL A, LOADLOCAL A+2:
  * m[k] inside m.all(k, ...) and its kin, where the loop's slots
  * (ITER_INIT) say which entry k is, checked, so any other pair of slots
- * just takes the slow way.
+ * just takes the slow way. NEXT_ITEM is the loop's ITER_NEXT when an
+ * ITEM or ITEM_SELECT of the same slots begins the body: the entry it
+ * takes is the one ITEM reads, unchecked; the ITEM's word stays fused
+ * too, for a range that is no map (ITER_NEXT then runs alone).
+ *
+ * COUNT_EQ is a whole loop in one dispatch: the ITER_NEXT of a counted
+ * loop (below) whose body is ITEM_SELECT, CONST_EQ_BRANCH, COUNT_ADD,
+ * and LOOP back: the check-sheet count m.filter(k, m[k].answer ==
+ * "x").size(). vm.c's count_eq() runs the iterations, each with the
+ * effects of those words in their order (the entry taken and read, the
+ * field read, the count, the back edge's charge and poll); an iteration they
+ * would do another way (no map, no such field, a comparison of other
+ * kinds) is left to them, from NEXT_ITEM on: the body's words stay
+ * fused.
+ *
+ * The three COUNT_ ones are the words of a counted loop: the loop of
+ * x.filter(v, test).size() (or size(...) of it), whose list only
+ * size() reads (compile.c, counted_loop). They keep its length in the
+ * accumulator slot instead of the list: a counter, an int only
+ * COUNT_INIT makes (vm.c). Each checks for the counter and, on
+ * anything else (an error from the test, or code that is no counted
+ * loop jumping in), does what the unfused words do. A counted loop
+ * reads the same facts and takes the same steps (size() charges
+ * nothing for a list); it only makes no list, so it needs no memory.
  */
 #define FUSED_OPCODES(X)                                                    \
   X(CONST_EQ, CONST, EQ, "x := pop; push x == K[A]")                         \
@@ -122,7 +147,22 @@
                                     "L[A][L[A+2]].K[A4]")                   \
   X(CONST_EQ_BRANCH, CONST, BRANCH, "CONST A, EQ, BRANCH: x := pop; if x " \
                                     "== K[A] is false, pc += the BRANCH's " \
-                                    "sJ (a filter's test, a ?:)")
+                                    "sJ (a filter's test, a ?:)")          \
+  X(NEXT_ITEM, ITER_NEXT, LOADLOCAL, "ITER_NEXT A, then the ITEM or "       \
+                                      "ITEM_SELECT of its loop after it: "  \
+                                      "the next entry of the map L[A] and " \
+                                      "its value, taken in one step")       \
+  X(COUNT_EQ, ITER_NEXT, LOADLOCAL, "the ITER_NEXT A of a counted loop "  \
+                                    "m.filter(k, m[k].f == c).size(): "    \
+                                    "all its iterations, as its words do " \
+                                    "them, else NEXT_ITEM")                \
+  X(COUNT_INIT, LIST, STORELOCAL, "of a counted loop: L[A2] := a counter "  \
+                                  "at 0, not an empty list")               \
+  X(COUNT_ADD, LOADLOCAL, APPEND, "of a counted loop: the counter L[A2] "   \
+                                  "+= 1 (a list builder: as unfused)")     \
+  X(COUNT_END, LOADLOCAL, CALL, "LOADLOCAL A, ITER_END, CALL size/1 of a " \
+                                "counted loop: push the counter L[A] as " \
+                                "an int (else: as unfused)")
 
 typedef enum {
 #define X(name, fmt, in, out, doc) OP_##name,

@@ -665,6 +665,22 @@ static VM_INLINE const val *loop_item(vm *v, const val *slot) {
   return &m->vals[i];
 }
 
+/* ITER_NEXT of the one-variable loop in [slot] when its range is a map
+ * and the next key a string, as NEXT_ITEM needs: the entry taken (its
+ * key into slot[2], read as iter_next reads it), whose value is the one
+ * ITEM finds for that key. NULL, with nothing done, for anything else:
+ * a list, the end, a key of another kind. */
+static VM_INLINE const val *next_entry(vm *v, val *slot) {
+  const map *m = slot[0].as.m;
+  uint64_t i = (uint64_t)slot[1].as.i;
+  if (slot[0].kind != V_MAP || i >= m->n || m->keys[i].kind != V_STRING)
+    return NULL;
+  slot[2] = m->keys[i];
+  slot[1].as.i++;
+  read_entry(v, m, &m->vals[i]);
+  return &m->vals[i];
+}
+
 /* ==== comprehensions ===================================================== */
 
 static void iter_init(arena *a, val *slot, val range) {
@@ -713,12 +729,34 @@ static void decided(vm *v, const val *acc) {
          false);
 }
 
-/* Append [x] to the list builder in [acc] (aux holds its capacity). */
+/* The accumulator of a counted loop (COUNT_INIT, opcodes.h): an int
+ * with a mark in aux that no other int has (val_int's aux is 0), so
+ * that COUNT_ADD and COUNT_END know it from anything else code may have
+ * left in the slot. It never leaves the slot: COUNT_END pushes a plain
+ * int. */
+enum { VM_COUNTER = 0x636e74 };
+
+static inline val counter(int64_t n) {
+  val c = val_int(n);
+  c.aux = VM_COUNTER;
+  return c;
+}
+
+static inline bool is_counter(val x) {
+  return x.kind == V_INT && x.aux == VM_COUNTER;
+}
+
+/* Append [x] to the list builder in [acc] (aux holds its capacity); to
+ * a counter, count it (an APPEND run alone in a counted loop). */
 static void append(arena *a, val *acc, val x) {
   if (acc->kind == V_ERROR)
     return;
   if (x.kind == V_ERROR) {
     *acc = x;
+    return;
+  }
+  if (unlikely(is_counter(*acc))) {
+    acc->as.i++;
     return;
   }
   list *l = acc->as.l;
@@ -856,6 +894,61 @@ static inline val finish(vm *v, val r, uint32_t entry) {
     return v->a.failed || v->trace_oom ? val_nomem() : r;
   return limit_hit(v, entry, v->a.over_steps); /* located already, or
                                                   at the entry */
+}
+
+/* ==== a counted loop at once ============================================= */
+
+enum { CW_DONE, CW_BAIL, CW_STOP };
+
+/* COUNT_EQ (opcodes.h): the loop of m.filter(k, m[k].f == c).size()
+ * whose ITER_NEXT is at [t] of [code], the loop's slots at [slot] (a map
+ * range and a counter, checked by the caller), [hint] the SELECT's. Its
+ * iterations run here, each with the effects of its words in their
+ * order: NEXT_ITEM takes entry i and reads it, the SELECT reads f of its
+ * value, CONST_EQ_BRANCH compares with c (quick_eq: no effect), COUNT_ADD
+ * counts, LOOP charges the back edge. An iteration they would do another
+ * way (a key that is no string, a value that is no map, f missing, a
+ * comparison quick_eq leaves to binop) is left untouched to them:
+ * CW_BAIL. CW_DONE at the end of the map; CW_STOP, with the back edge's
+ * error in *[stop], when it stops the run. */
+static POL_NOINLINE int count_eq(vm *v, const program *p,
+                                 const uint32_t *code, uint32_t t,
+                                 val *slot, uint32_t *hint, val *stop) {
+  const map *m = slot[0].as.m;
+  const str *f = p->consts[INS_A(code[t + 5])].as.s;
+  val c = p->consts[INS_A(code[t + 6])];
+  uint32_t body = (uint32_t)-INS_SJ(code[t + 11]);
+  /* what no iteration changes, out of the loop: the charge of the back
+   * edge, and whether it polls the host or notes reads */
+  uint64_t charge = cost_loop(body);
+  bool polled = v->interrupt != NULL, traced = v->tracing;
+  for (;;) {
+    uint64_t i = (uint64_t)slot[1].as.i;
+    if (i >= m->n)
+      return CW_DONE;
+    const val *item = &m->vals[i];
+    if (m->keys[i].kind != V_STRING || item->kind != V_MAP)
+      return CW_BAIL;
+    const val *at = hinted(item->as.m, f, hint);
+    int eq = at ? quick_eq(*at, c) : -1;
+    if (eq < 0)
+      return CW_BAIL;
+    slot[2] = m->keys[i]; /* NEXT_ITEM */
+    slot[1].as.i++;
+    if (unlikely(traced)) {
+      read_entry(v, m, item);
+      read_entry(v, item->as.m, at); /* the SELECT */
+    }
+    slot[ITER_ACC].as.i += eq; /* COUNT_ADD when equal */
+    if (unlikely(polled)) {    /* LOOP */
+      *stop = back_edge(v, body);
+      if (stop->kind == V_ERROR)
+        return CW_STOP;
+    } else if (unlikely(!cost_charge(&v->a, charge))) {
+      *stop = val_over_budget();
+      return CW_STOP;
+    }
+  }
 }
 
 /* ==== the loop =========================================================== */
@@ -1174,14 +1267,41 @@ val vm_run(vm *v, const program *p, uint32_t entry, const map *vars) {
         w = code[pc++];
         goto select;
       }
-      vmcase(LOOP) { /* a JMP back to an ITER_NEXT, then that */
+      vmcase(LOOP) { /* a JMP back to an ITER_NEXT, then that (or the
+                        NEXT_ITEM or COUNT_EQ it is fused into) */
         int32_t off = INS_SJ(w);
         val stop = back_edge(v, (uint32_t)-off);
         if (unlikely(stop.kind == V_ERROR))
           return finish(v, locate(v, p, stop, pc - 1), entry);
         pc = (uint32_t)((int32_t)pc + off);
-        w = code[pc++];
-        goto iter_next;
+        vmbreak;
+      }
+      vmcase(COUNT_EQ) { /* a counted loop of m[k].f == c at once */
+        val *slot = &L[INS_A(w)], stop;
+        if (slot[0].kind == V_MAP && is_counter(slot[ITER_ACC])) {
+          int r = count_eq(v, p, code, pc - 1, slot, &H[pc + 4], &stop);
+          if (r == CW_DONE) {
+            pc += 1 + code[pc]; /* the ITER_NEXT's exit */
+            vmbreak;
+          }
+          if (r == CW_STOP) /* located at the JMP, as LOOP's */
+            return finish(v, locate(v, p, stop, pc + 10), entry);
+        }
+        goto next_item; /* this iteration by the loop's words */
+      }
+      vmcase(NEXT_ITEM) { /* ITER_NEXT s, then its ITEM(_SELECT) */
+      next_item:;
+        const val *at = next_entry(v, &L[INS_A(w)]);
+        if (unlikely(at == NULL))
+          goto iter_next; /* alone; then the ITEM(_SELECT), fused */
+        PUSH(*at);
+        if (INS_OP(code[pc + 1]) == OP_ITEM) {
+          pc += 4; /* over the exit word and the ITEM's three */
+          vmbreak;
+        }
+        pc += 5;
+        w = code[pc - 1]; /* the ITEM_SELECT's SELECT */
+        goto select;
       }
       vmcase(CONST_EQ_BRANCH) { /* CONST A, EQ, BRANCH */
         int eq = quick_eq(TOP(), K(INS_A(w)));
@@ -1218,6 +1338,30 @@ val vm_run(vm *v, const program *p, uint32_t entry, const map *vars) {
       item_slow: /* the two LOADLOCALs; then the INDEX runs alone */
         PUSH(L[INS_A(w)]);
         PUSH(L[INS_A(code[pc++])]);
+        vmbreak;
+      }
+      vmcase(COUNT_INIT) { /* LIST 0, STORELOCAL: no list, a counter */
+        L[INS_A(code[pc++])] = counter(0);
+        vmbreak;
+      }
+      vmcase(COUNT_ADD) { /* LOADLOCAL v, APPEND acc: count v */
+        val *acc = &L[INS_A(code[pc])];
+        if (likely(is_counter(*acc))) {
+          acc->as.i++;
+          pc++;
+          vmbreak;
+        }
+        PUSH(L[INS_A(w)]); /* an error or a list: the APPEND runs alone */
+        vmbreak;
+      }
+      vmcase(COUNT_END) { /* LOADLOCAL acc, ITER_END s, CALL size/1 */
+        val acc = L[INS_A(w)];
+        PUSH(acc);
+        if (likely(is_counter(acc)) && L[INS_A(code[pc])].kind != V_ERROR) {
+          TOP() = val_int(acc.as.i); /* size() of a list: free (cost.h) */
+          pc += 2;
+        } /* else ITER_END puts the range's error over it, or the list
+             builder's goes on, alone */
         vmbreak;
       }
       vmcase(INDEX_SELECT) {

@@ -295,6 +295,8 @@ static void superinstructions_change_nothing(void **state) {
       "[1.0, 2.0].filter(d, d == 2)",
       "[[1], [1]].all(l, l == [1])",
       "range.size() == 0",
+      "[1, 2, 3].filter(x, x >= 2).size()",
+      "size([1, 'a', 3].filter(x, x == 1 || x > 2))",
   };
   int fused = 0;
   for (size_t i = 0; i < sizeof srcs / sizeof srcs[0]; i++) {
@@ -317,6 +319,8 @@ static void superinstructions_change_nothing(void **state) {
       "n.map(k, n[k].b)",
       "m.map(k, m[k]).size() + m.filter(k, k == 'a').map(k, m[k].b)[0]",
       "o.map(k, o[k])",
+      "m.filter(k, m[k].b == 1).size()",
+      "n.filter(k, n[k].b == 1).size()",
   };
   vars_json = "{\"m\": {\"a\": {\"b\": 1}, \"c\": {\"b\": 2}, "
               "\"d\": {}}, \"l\": [1, 0, 2], \"n\": {\"1\": 5, "
@@ -354,6 +358,172 @@ static void superinstructions_change_nothing(void **state) {
   assert_true(n > 50);
 }
 
+/* An interrupt callback that stops the run at its [*user]-th poll. */
+static int stop_at_poll(void *user) {
+  int *n = user;
+  return --*n == 0;
+}
+
+/* The host's interrupt for traced_run(): 0, none; else the poll that
+ * stops the run. */
+static int interrupt_at;
+
+/* One traced run of [p] over [vars] with [steps]: "result @loc; trace"
+ * into [buf], the trace as (what, kind, container, entry) per entry. */
+static void traced_run(const program *p, const map *vars, uint64_t steps,
+                       char *buf, size_t cap) {
+  vm v;
+  int polls = interrupt_at;
+  vm_init(&v, steps, 0, NULL);
+  v.tracing = true;
+  if (interrupt_at) {
+    v.interrupt = stop_at_poll;
+    v.interrupt_user = &polls;
+  }
+  val r = vm_run(&v, p, 0, vars);
+  sbuf b;
+  sb_init(&b, NULL);
+  if (r.kind == V_ERROR) {
+    sb_printf(&b, "error @%d: ", r.as.e->loc);
+    vm_err_describe(&b, r.as.e, p);
+  } else {
+    val_print(&b, r);
+  }
+  sb_printf(&b, "; %llu steps left, %u polls, %zu noted",
+            (unsigned long long)v.a.steps, v.polls, v.ntrace);
+  for (size_t i = 0; i < v.ntrace && i < 200; i++)
+    sb_printf(&b, "; %d %d %p %u", v.trace[i].what, v.trace[i].okind,
+              v.trace[i].obj, v.trace[i].entry);
+  sb_putc(&b, '\0');
+  snprintf(buf, cap, "%s", b.p);
+  sb_free(&b);
+  vm_free(&v);
+}
+
+/* [src] over the facts [json] counts its filter (COUNT_INIT, COUNT_ADD,
+ * COUNT_END, and COUNT_EQ: [want] of them) and gives the same result,
+ * error location and trace (facts read, missing; the steps left and the
+ * host's polls) with the counters as with the list, at every step
+ * budget from 1 to [max_steps]: the step limit is hit at the same
+ * place. */
+static void counts_as_listed(const char *src, const char *json, int want,
+                             uint64_t max_steps) {
+  arena tree;
+  diag_list d;
+  program *p = compile_src(&tree, &d, src);
+  assert_non_null(p);
+  int n = 0;
+  for (uint32_t pc = 0; pc < p->ncode; pc++)
+    n += INS_OP(p->xcode[pc]) >= OP_COUNT_EQ &&
+         INS_OP(p->xcode[pc]) <= OP_COUNT_END;
+  if (n != want)
+    fail_msg("%s: %d counting superinstructions, not %d", src, n, want);
+  val facts;
+  assert_true(json_parse(&tree, json, strlen(json), &facts, NULL));
+  val_adopt(facts.as.m);
+  static char fused[8192], plain[8192];
+  uint32_t *x = p->xcode;
+  for (uint64_t steps = 1; steps <= max_steps; steps++) {
+    p->xcode = x;
+    traced_run(p, facts.as.m, steps, fused, sizeof fused);
+    p->xcode = NULL;
+    traced_run(p, facts.as.m, steps, plain, sizeof plain);
+    if (strcmp(fused, plain) != 0)
+      fail_msg("%s at %llu steps:\n  %s counted,\n  %s listed", src,
+               (unsigned long long)steps, fused, plain);
+  }
+  p->xcode = x;
+  program_free(p);
+  diag_free(&d);
+  arena_free(&tree);
+}
+
+/* x.filter(v, t).size() counts instead of making the list: the same
+ * results on the fast path and off it (a test that errs, that is no
+ * bool, a range that is no list or map, or missing), nested, and as
+ * size(x.filter(...)); a filter whose list is used is left alone. */
+static void counted_filters_change_nothing(void **state) {
+  (void)state;
+  const char *facts =
+      "{\"m\": {\"a\": {\"b\": \"x\"}, \"c\": {\"b\": \"y\"}, "
+      "\"d\": {\"b\": \"x\"}, \"e\": {}}, \"l\": [1, 2, 3, 4, 5, 6, "
+      "7, 8, 9, 10, 11, 12], \"s\": \"str\", \"ll\": [[1, 2], [3], "
+      "[]]}";
+  counts_as_listed("m.filter(k, m[k].b == 'x').size()", facts, 4, 300);
+  counts_as_listed("size(m.filter(k, m[k].b == 'x'))", facts, 4, 300);
+  counts_as_listed("m.filter(k, k != 'e').filter(k, m[k].b == 'x').size()",
+                   facts, 3, 300); /* the first list is used: only the second */
+  counts_as_listed("m.filter(k, m[k].b == 'y').size() == 1", facts, 4, 300);
+  counts_as_listed("m.filter(k, m[k].nosuch == 1).size()", facts, 4, 300);
+  counts_as_listed("m.filter(k, m[k].b + 1 == 2).size()", facts, 3, 300);
+  counts_as_listed("m.filter(k, m[k]).size()", facts, 3, 300); /* no bool */
+  counts_as_listed("m.filter(k, has(m[k].b)).size()", facts, 3, 300);
+  counts_as_listed("l.filter(i, i % 2 == 0).size() + l.filter(i, i > 3)"
+                   ".size()", facts, 6, 300);
+  counts_as_listed("l.filter(i, i > 3).size() > l.filter(i, i < 2)"
+                   ".size() || l.filter(i, 1 / (i - 5) > 0).size() == 0",
+                   facts, 9, 300);
+  counts_as_listed("ll.filter(x, x.filter(y, y > 1).size() > 0).size()",
+                   facts, 6, 300);
+  counts_as_listed("l.map(i, i, i).size()", facts, 3, 300);
+  counts_as_listed("s.filter(c, true).size()", facts, 3, 300); /* no range */
+  counts_as_listed("nosuch.filter(c, true).size()", facts, 3, 300);
+  counts_as_listed("nosuch.x.filter(c, c.y == 1).size() + 1", facts, 3, 300);
+  counts_as_listed("l.filter(i, i > 3)", facts, 0, 300);
+  counts_as_listed("l.filter(i, i > 3).size() + l.filter(i, i > 3)[0]",
+                   facts, 3, 300);
+  counts_as_listed("l.map(i, i * 2).size()", facts, 0, 300);
+  counts_as_listed("l.exists_one(i, i == 3)", facts, 0, 300);
+  /* NEXT_ITEM: the loop's own entry, traced the same, as ITEM and as
+   * ITEM_SELECT, over a map and (the slow way) a list */
+  counts_as_listed("m.all(k, m[k].b == 'x')", facts, 0, 300);
+  counts_as_listed("m.exists(k, m[k].b == 'y' && k == 'c')", facts, 0, 300);
+  counts_as_listed("m.map(k, m[k])", facts, 0, 300);
+  counts_as_listed("m.map(k, m[k].b)", facts, 0, 300);
+  counts_as_listed("l.map(i, l[i % 12])", facts, 0, 300);
+}
+
+/* COUNT_EQ, the whole loop of m.filter(k, m[k].f == c).size() in one
+ * dispatch: the same as its words at every budget, when an item makes
+ * it leave an iteration to them (a double, a long string without a
+ * hash, no map, the field missing) and take the next one back, with a
+ * host interrupt, and over a loop of 3,000 items. */
+static void count_eq_changes_nothing(void **state) {
+  (void)state;
+  const char *facts =
+      "{\"m\": {\"a\": {\"b\": \"x\"}, \"h\": {\"b\": 1.5}, "
+      "\"c\": {\"b\": \"x\"}, \"i\": {\"b\": \"a string longer than "
+      "sixteen bytes\"}, \"j\": {\"b\": \"y\"}, \"d\": {\"b\": \"x\"}}, "
+      "\"n\": {\"a\": {\"v\": 2}, \"b\": {\"v\": 3}, \"c\": {\"v\": 2}, "
+      "\"d\": {\"v\": 2.0}}, \"o\": {\"a\": {\"b\": \"x\"}, \"e\": {}, "
+      "\"c\": {\"b\": \"x\"}}, \"p\": {\"a\": {\"b\": \"x\"}, \"s\": "
+      "\"str\", \"c\": {\"b\": \"x\"}}, \"q\": {}}";
+  counts_as_listed("m.filter(k, m[k].b == 'x').size()", facts, 4, 300);
+  counts_as_listed("m.filter(k, m[k].b == 'a string longer than sixteen "
+                   "bytes').size()", facts, 4, 300);
+  counts_as_listed("n.filter(k, n[k].v == 2).size()", facts, 4, 300);
+  counts_as_listed("o.filter(k, o[k].b == 'x').size()", facts, 4, 300);
+  counts_as_listed("p.filter(k, p[k].b == 'x').size()", facts, 4, 300);
+  counts_as_listed("q.filter(k, q[k].b == 'x').size()", facts, 4, 300);
+  counts_as_listed("size(m.filter(k, m[k].b == 'x')) + n.filter(k, "
+                   "n[k].v == 2).size()", facts, 8, 300);
+  counts_as_listed("m.filter(k, m[k].b == 1.5).size()", facts, 3, 300);
+  /* 3,000 items: the host is polled every 1,024 iterations */
+  sbuf big;
+  sb_init(&big, NULL);
+  sb_puts(&big, "{\"m\": {");
+  for (int i = 0; i < 3000; i++)
+    sb_printf(&big, "%s\"k%d\": {\"b\": \"%s\"}", i ? ", " : "", i,
+              i % 7 ? "x" : "y");
+  sb_puts(&big, "}}");
+  sb_putc(&big, '\0');
+  counts_as_listed("m.filter(k, m[k].b == 'y').size()", big.p, 4, 40);
+  for (interrupt_at = 1; interrupt_at <= 3; interrupt_at++)
+    counts_as_listed("m.filter(k, m[k].b == 'y').size()", big.p, 4, 40);
+  interrupt_at = 0;
+  sb_free(&big);
+}
+
 int main(int argc, char **argv) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(branch_with_error_test_yields_the_error),
@@ -365,6 +535,8 @@ int main(int argc, char **argv) {
       cmocka_unit_test(errors_carry_their_instruction),
       cmocka_unit_test(int_fast_paths_agree_with_slow_paths),
       cmocka_unit_test(superinstructions_change_nothing),
+      cmocka_unit_test(counted_filters_change_nothing),
+      cmocka_unit_test(count_eq_changes_nothing),
       cmocka_unit_test(absent_errors_past_the_pool),
   };
   return RUN_TESTS("vm", tests, argc, argv);
