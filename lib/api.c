@@ -311,6 +311,7 @@ int pol_ctx_new(pol_env *env, pol_ctx **out) {
   c->env = env;
   c->m = env->m;
   vm_init(&c->vm, env->cfg.max_steps, env->cfg.max_memory, &env->m);
+  report_scratch_init(&c->scratch, &env->m);
   arena_init(&c->results, 0, &env->m);
   sb_init(&c->text, &env->m);
   sb_init(&c->errmsg, &env->m);
@@ -322,6 +323,7 @@ void pol_ctx_free(pol_ctx *c) {
   if (!c)
     return;
   vm_free(&c->vm);
+  report_scratch_free(&c->scratch);
   arena_free(&c->results);
   sb_free(&c->text);
   sb_free(&c->errmsg);

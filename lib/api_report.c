@@ -193,9 +193,11 @@ static int check(pol_ctx *ctx, pol_report *rep, const pol_facts *facts,
   /* now() in the rules is the report's as-of date, for this check only */
   ctx->vm.has_now = rep->r.has_as_of;
   ctx->vm.now_sec = rep->r.as_of;
-  int rc = one ? report_check_rule(&rep->r, &ctx->vm, facts->vars, name,
+  int rc = one ? report_check_rule(&rep->r, &ctx->vm, &ctx->scratch,
+                                   facts->vars, name,
                                    (uint32_t)(r > UINT32_MAX ? UINT32_MAX : r))
-               : report_check(&rep->r, &ctx->vm, facts->vars, name);
+               : report_check(&rep->r, &ctx->vm, &ctx->scratch, facts->vars,
+                              name);
   rep->r.base = NULL;
   if (rc == POL_ENOMEM)
     api_msg(&ctx->errmsg, "out of memory while checking %s", name);

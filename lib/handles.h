@@ -60,6 +60,7 @@ struct pol_ctx {
   pol_env *env;
   mem m;                /* the env's allocator */
   vm vm;
+  report_scratch scratch; /* lent to each pol_check (report.h) */
   arena results;        /* the copy of the last result */
   val result;
   sbuf text;

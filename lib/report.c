@@ -44,15 +44,11 @@ void report_reset(report *r) {
   arena_reset(&r->a);
 }
 
-static void work_free(report *r, struct check_work *w);
-
 void report_free(report *r) {
-  work_free(r, r->work);
   report_residual_free(r);
   report_sites_free(r);
   mem_free(&r->a.m, r->vendors);
   mem_free(&r->a.m, r->refs);
-  mem_free(&r->a.m, r->seen);
   sb_free(&r->tmp);
   arena_free(&r->a);
   memset(r, 0, sizeof *r);
@@ -149,23 +145,24 @@ typedef struct seen_set {
  * memset: a set is made for every rule, and a rule with a long trace
  * would otherwise clear a large table for every small one after it. */
 static bool seen_init(report *r, seen_set *s, size_t items) {
-  size_t nb = 16, old = r->cap_seen;
+  report_scratch *sc = r->sc;
+  size_t nb = 16, old = sc->cap_seen;
   unsigned bits = 4;
   for (; nb < 3 * items; bits++)
     nb *= 2;
   if (nb > old) {
-    if (!mem_grow(&r->a.m, &r->seen, &r->cap_seen, nb, sizeof(place)))
+    if (!mem_grow(&sc->m, &sc->seen, &sc->cap_seen, nb, sizeof(place)))
       return false;
-    memset((place *)r->seen + old, 0, (r->cap_seen - old) * sizeof(place));
+    memset((place *)sc->seen + old, 0, (sc->cap_seen - old) * sizeof(place));
   }
-  if (++r->seen_gen == 0) { /* wrapped: stale marks could look current */
-    memset(r->seen, 0, r->cap_seen * sizeof(place));
-    r->seen_gen = 1;
+  if (++sc->seen_gen == 0) { /* wrapped: stale marks could look current */
+    memset(sc->seen, 0, sc->cap_seen * sizeof(place));
+    sc->seen_gen = 1;
   }
-  s->t = (place *)r->seen;
+  s->t = (place *)sc->seen;
   s->mask = nb - 1;
   s->shift = 64 - bits;
-  s->gen = r->seen_gen;
+  s->gen = sc->seen_gen;
   return true;
 }
 
@@ -262,7 +259,8 @@ typedef struct rule_places {
 
 static void add_place(report *r, places *ps, const void *p, uint32_t n) {
   if (ps->n == ps->cap &&
-      !mem_grow(&r->a.m, (void **)&ps->p, &ps->cap, ps->n + 1, sizeof *ps->p)) {
+      !mem_grow(&r->sc->m, (void **)&ps->p, &ps->cap, ps->n + 1,
+                sizeof *ps->p)) {
     r->oom = true;
     return;
   }
@@ -291,7 +289,7 @@ static bool collect_reads(report *r, const vm *v, rule_places *rp,
     rp->all = v->trace;
     rp->nall = v->ntrace;
   } else {
-    if (!mem_grow(&r->a.m, (void **)&rp->c, &rp->cap_c, rp->nc + v->ntrace,
+    if (!mem_grow(&r->sc->m, (void **)&rp->c, &rp->cap_c, rp->nc + v->ntrace,
                   sizeof *rp->c)) {
       r->oom = true;
       return false;
@@ -519,7 +517,8 @@ static void add_chain(report *r, const vm *v, size_t i, misses *m) {
   }
   if (v->trace[j].what != TR_MISSING || m->n >= REPORT_MISSING_MAX)
     return;
-  if (!mem_grow(&r->a.m, (void **)&m->f, &m->cap, m->n + 1, sizeof *m->f)) {
+  if (!mem_grow(&r->sc->m, (void **)&m->f, &m->cap, m->n + 1,
+                sizeof *m->f)) {
     r->oom = true;
     return;
   }
@@ -605,19 +604,27 @@ typedef struct rule_ctx {
   bool interrupted;
 } rule_ctx;
 
-static struct check_work *work(report *r) {
-  if (!r->work)
-    r->work = mem_calloc(&r->a.m, 1, sizeof *r->work);
-  return r->work;
+static struct check_work *work(report_scratch *sc) {
+  if (!sc->work)
+    sc->work = mem_calloc(&sc->m, 1, sizeof *sc->work);
+  return sc->work;
 }
 
-static void work_free(report *r, struct check_work *w) {
-  if (!w)
-    return;
-  mem_free(&r->a.m, w->miss.f);
-  mem_free(&r->a.m, w->places.deciders.p);
-  mem_free(&r->a.m, w->places.c);
-  mem_free(&r->a.m, w);
+void report_scratch_init(report_scratch *sc, const mem *m) {
+  memset(sc, 0, sizeof *sc);
+  sc->m = *m;
+}
+
+void report_scratch_free(report_scratch *sc) {
+  struct check_work *w = sc->work;
+  if (w) {
+    mem_free(&sc->m, w->miss.f);
+    mem_free(&sc->m, w->places.deciders.p);
+    mem_free(&sc->m, w->places.c);
+    mem_free(&sc->m, w);
+  }
+  mem_free(&sc->m, sc->seen);
+  memset(sc, 0, sizeof *sc);
 }
 
 /* Collect the trace of the run that just ended. */
@@ -853,14 +860,14 @@ static vendor_result *new_vendor(report *r) {
   return vr->rules ? vr : NULL;
 }
 
-/* Check rules [from, to) of the policy for a new vendor. */
-static int check_rules(report *r, vm *v, const map *vars, const char *name,
-                       uint32_t first, uint32_t to) {
+/* Check rules [from, to) of the policy for a new vendor, r->sc lent. */
+static int check_lent(report *r, vm *v, const map *vars, const char *name,
+                      uint32_t first, uint32_t to) {
   vendor_result *vr = new_vendor(r);
   if (!vr)
     return POL_ENOMEM;
   size_t nrefs = r->nrefs;
-  struct check_work *wk = work(r);
+  struct check_work *wk = work(r->sc);
   if (!wk)
     return POL_ENOMEM;
   rule_ctx c = {r, v, vars, &wk->miss, &wk->places, false};
@@ -891,15 +898,25 @@ static int check_rules(report *r, vm *v, const map *vars, const char *name,
   return POL_OK;
 }
 
-int report_check(report *r, vm *v, const map *vars, const char *from) {
-  return check_rules(r, v, vars, from, 0, r->pol->nrules);
+static int check_rules(report *r, vm *v, report_scratch *sc,
+                       const map *vars, const char *name, uint32_t first,
+                       uint32_t to) {
+  r->sc = sc; /* for this check only */
+  int rc = check_lent(r, v, vars, name, first, to);
+  r->sc = NULL;
+  return rc;
 }
 
-int report_check_rule(report *r, vm *v, const map *vars, const char *from,
-                      uint32_t i) {
+int report_check(report *r, vm *v, report_scratch *sc, const map *vars,
+                 const char *from) {
+  return check_rules(r, v, sc, vars, from, 0, r->pol->nrules);
+}
+
+int report_check_rule(report *r, vm *v, report_scratch *sc, const map *vars,
+                      const char *from, uint32_t i) {
   if (i >= r->pol->nrules)
     return POL_EINVAL;
-  return check_rules(r, v, vars, from, i, i + 1);
+  return check_rules(r, v, sc, vars, from, i, i + 1);
 }
 
 fact_ref *report_refs(const report *r, const vendor_result *vr, uint32_t i,

@@ -152,6 +152,23 @@ typedef struct vendor_result {
   uint32_t nwaived;     /* rules whose verdict a waiver accepted */
 } vendor_result;
 
+/* The scratch of checking (report.c): the places of a rule's trace and
+ * a set of them, grown to the largest rule and kept from check to check.
+ * Its owner is the caller (a pol_ctx, one per thread), which lends it to
+ * each check: a thread that checks into many reports (policyc check
+ * --jobs keeps a report per slot) then keeps one warm copy of it, not
+ * one per report, and a report holds only results. */
+typedef struct report_scratch {
+  mem m;
+  struct check_work *work;
+  void *seen;           /* the set of places (report.c) */
+  size_t cap_seen;
+  uint32_t seen_gen;
+} report_scratch;
+
+POL_INTERNAL void report_scratch_init(report_scratch *sc, const mem *m);
+POL_INTERNAL void report_scratch_free(report_scratch *sc);
+
 typedef struct report {
   const policy *pol;
   unknown_mode unknown;
@@ -164,7 +181,7 @@ typedef struct report {
   size_t cap;           /* vendors allocated */
   fact_ref *refs;       /* every vendor's facts; heap, kept on reset */
   size_t nrefs, cap_refs;
-  struct check_work *work; /* scratch of checking, kept (report.c) */
+  report_scratch *sc;   /* during one check: the caller's scratch */
   residual_ctx *rctx;   /* for residuals, made when first needed */
   struct fact_sites *sites; /* report_resolve_site's, kept across
                            vendors (report_path.c); NULL until used */
@@ -172,9 +189,6 @@ typedef struct report {
                            without the assumptions, for rule_result.was */
   uint64_t max_steps;   /* the limits of the last check, for residuals */
   size_t max_memory;
-  void *seen;           /* scratch set of the trace's places (report.c) */
-  size_t cap_seen;
-  uint32_t seen_gen;
   uint64_t decider_steps; /* places looked up for deciding items, over
                              the report's life: tests show it linear in
                              the reads (report.c, decided) */
@@ -193,14 +207,15 @@ POL_INTERNAL void report_reset(report *r);
 /* Evaluate every rule of r->pol against the fact set [vars] (its
  * variables map, as val_adopt made it; it may hold $vendor, $evidence and
  * $withheld), named [from], and append the vendor's results. [v] is a
- * vm of the caller's thread. Returns POL_OK, POL_ENOMEM, or
- * POL_EINTERRUPT when v's interrupt callback asked to stop (the vendor is
- * then not added). */
-POL_INTERNAL int report_check(report *r, vm *v, const map *vars,
-                              const char *from);
+ * vm of the caller's thread, [sc] that thread's scratch. Returns POL_OK,
+ * POL_ENOMEM, or POL_EINTERRUPT when v's interrupt callback asked to stop
+ * (the vendor is then not added). */
+POL_INTERNAL int report_check(report *r, vm *v, report_scratch *sc,
+                              const map *vars, const char *from);
 /* Check only rule [i]: like report_check, for a vendor of one result. */
-POL_INTERNAL int report_check_rule(report *r, vm *v, const map *vars,
-                                   const char *from, uint32_t i);
+POL_INTERNAL int report_check_rule(report *r, vm *v, report_scratch *sc,
+                                   const map *vars, const char *from,
+                                   uint32_t i);
 POL_INTERNAL const char *verdict_name(verdict v); /* "PASS", ... */
 /* Whether rule result [rr] was accepted by a waiver that had not expired
  * (a waived result does not count against compliance). */
