@@ -325,6 +325,57 @@ static void test_render(void) {
   pol_env_free(env);
 }
 
+
+/* A ctx keeps the scratch it checks in (docs/embedding.md) whichever
+ * report it fills: one ctx filling three reports in turn, and one report
+ * filled by three ctxs in turn, say of each vendor what a new ctx and
+ * report say of it alone. */
+static void test_ctx_across_reports(void) {
+  pol_env *env = env_default();
+  pol_policy *pol = policy_of(env, POLICY, "c.pol");
+  const char *vendors[] = {VENDOR_A, VENDOR_B, VENDOR_A, VENDOR_B};
+  pol_facts *f[4];
+  char *alone[4];
+  pol_ctx *one = ctx_of(env), *many[3];
+  pol_report *reps[3], *shared = report_of(pol, POL_UNKNOWN_FAIL);
+  test_name = "a ctx across reports, a report across ctxs";
+  for (int i = 0; i < 3; i++) {
+    many[i] = ctx_of(env);
+    reps[i] = report_of(pol, POL_UNKNOWN_FAIL);
+  }
+  for (int i = 0; i < 4; i++) {
+    pol_ctx *c = ctx_of(env);
+    pol_report *r = report_of(pol, POL_UNKNOWN_FAIL);
+    f[i] = facts_of(env, vendors[i], i % 2 ? "in/b.json" : "in/a.json");
+    CHECK_RC(pol_check(c, r, f[i], "v"), POL_OK);
+    alone[i] = dup_str(pol_report_render(r, POL_FORMAT_JSON, 0));
+    pol_report_free(r);
+    pol_ctx_free(c);
+  }
+  for (int round = 0; round < 3; round++)
+    for (int i = 0; i < 4; i++) {
+      pol_report *r = reps[(i + round) % 3];
+      pol_report_reset(r);
+      CHECK_RC(pol_check(one, r, f[i], "v"), POL_OK);
+      CHECK_STR(pol_report_render(r, POL_FORMAT_JSON, 0), alone[i]);
+      pol_report_reset(shared);
+      CHECK_RC(pol_check(many[(i + round) % 3], shared, f[i], "v"), POL_OK);
+      CHECK_STR(pol_report_render(shared, POL_FORMAT_JSON, 0), alone[i]);
+    }
+  for (int i = 0; i < 4; i++) {
+    free(alone[i]);
+    pol_facts_free(f[i]);
+  }
+  for (int i = 0; i < 3; i++) {
+    pol_report_free(reps[i]);
+    pol_ctx_free(many[i]);
+  }
+  pol_report_free(shared);
+  pol_ctx_free(one);
+  pol_policy_free(pol);
+  pol_env_free(env);
+}
+
 /* }==== */
 
 void contract_report_tests(void) {
@@ -337,4 +388,5 @@ void contract_report_tests(void) {
   test_unknown_modes();
   test_check_rule();
   test_render();
+  test_ctx_across_reports();
 }
