@@ -4,12 +4,18 @@
  * (check_parallel).
  *
  * In parallel, this thread reads the records and hands each to a slot of
- * a ring; the workers take the slots in order, load and check their
+ * a ring; N - 1 workers take the slots in order, load and check their
  * vendor (each worker with its own pol_ctx, each slot with its own fact
  * set and report: the policy is shared, read-only); this thread then
  * writes the slots in input order as they finish and reuses them. So the
  * output is byte for byte the output of one job, and memory holds at
  * most one vendor per slot (ring_size).
+ *
+ * This thread is the Nth: when the ring is full and the oldest slot is
+ * not done, it checks the next record nobody has taken rather than
+ * sleep. With N workers beside it, N + 1 threads shared N cores: each
+ * was preempted by the others, and --jobs 2 took 1.5 times the CPU of
+ * one job for the same vendors.
  *
  * Every time a thread sleeps and is woken is a context switch, which on
  * a virtual machine costs as much as checking a small vendor; so each
@@ -142,6 +148,8 @@ typedef struct pool {
   unsigned long long writer_until; /* the writer sleeps until every slot
                                       before this one is done; 0: awake */
   int idle;            /* workers waiting for records */
+  pol_ctx *ctx;        /* this thread's, to check records too; NULL:
+                          out of memory, it only reads and writes */
 } pool;
 
 /* Records handed at once to a sleeping worker, unless the writer is
@@ -204,10 +212,35 @@ static bool done_until(const pool *p, unsigned long long until) {
   return true;
 }
 
+/* Load, check and render the record of [s] with [ctx] (NULL: out of
+ * memory), outside the lock. */
+static void check_slot(pool *p, pol_ctx *ctx, slot *s) {
+  s->rc = ctx ? check_record(p->cr->o, ctx, s->facts, s->rep, s->name,
+                             &s->rec, s->source, s->msg, sizeof s->msg)
+              : POL_ENOMEM;
+  if (s->rc == POL_OK) /* rendering, too, is the checking thread's */
+    s->rc = pol_report_chunk(s->rep, p->cr->w, &s->text, &s->len);
+  if (s->rc == POL_ENOMEM)
+    snprintf(s->msg, sizeof s->msg, "out of memory");
+}
+
+/* Take the next record nobody has taken, check it with [ctx] and mark
+ * it done; called and returns with the lock held. */
+static void take_one(pool *p, pol_ctx *ctx) {
+  slot *s = &p->slots[p->taken++ % p->nslots];
+  pthread_mutex_unlock(&p->mu);
+  check_slot(p, ctx, s);
+  pthread_mutex_lock(&p->mu);
+  s->state = SLOT_DONE;
+  if (p->writer_until && done_until(p, p->writer_until))
+    pthread_cond_signal(&p->done);
+}
+
 static void *worker(void *arg) {
   pool *p = arg;
   pol_ctx *ctx = NULL;
-  bool ok = pol_ctx_new(p->cr->env, &ctx) == POL_OK;
+  if (pol_ctx_new(p->cr->env, &ctx) != POL_OK)
+    ctx = NULL;
   pthread_mutex_lock(&p->mu);
   for (;;) {
     while (!p->closing && p->taken == p->in) {
@@ -217,19 +250,7 @@ static void *worker(void *arg) {
     }
     if (p->taken == p->in)
       break;
-    slot *s = &p->slots[p->taken++ % p->nslots];
-    pthread_mutex_unlock(&p->mu);
-    s->rc = ok ? check_record(p->cr->o, ctx, s->facts, s->rep, s->name,
-                              &s->rec, s->source, s->msg, sizeof s->msg)
-               : POL_ENOMEM;
-    if (s->rc == POL_OK) /* rendering, too, is the workers' */
-      s->rc = pol_report_chunk(s->rep, p->cr->w, &s->text, &s->len);
-    if (s->rc == POL_ENOMEM)
-      snprintf(s->msg, sizeof s->msg, "out of memory");
-    pthread_mutex_lock(&p->mu);
-    s->state = SLOT_DONE;
-    if (p->writer_until && done_until(p, p->writer_until))
-      pthread_cond_signal(&p->done);
+    take_one(p, ctx);
   }
   pthread_mutex_unlock(&p->mu);
   pol_ctx_free(ctx);
@@ -258,9 +279,16 @@ static void drain(pool *p, unsigned long long n) {
   if (p->slots[p->out % p->nslots].state != SLOT_DONE) {
     if (p->idle && p->taken < p->in)
       pthread_cond_broadcast(&p->work); /* records wait: no batch now */
+    while (p->ctx && p->taken < p->in &&
+           p->slots[p->out % p->nslots].state != SLOT_DONE)
+      take_one(p, p->ctx); /* this thread checks too */
     p->writer_until = p->out + n;
-    while (!done_until(p, p->writer_until))
-      pthread_cond_wait(&p->done, &p->mu);
+    while (!done_until(p, p->writer_until)) {
+      if (p->ctx && p->taken < p->in)
+        take_one(p, p->ctx);
+      else
+        pthread_cond_wait(&p->done, &p->mu);
+    }
     p->writer_until = 0;
   }
   unsigned long long ready = p->out;
@@ -335,10 +363,13 @@ static bool pool_init(pool *p, check_run *cr) {
   pthread_mutex_init(&p->mu, NULL);
   pthread_cond_init(&p->work, NULL);
   pthread_cond_init(&p->done, NULL);
+  if (pol_ctx_new(cr->env, &p->ctx) != POL_OK)
+    p->ctx = NULL;
   return p->slots != NULL;
 }
 
 static void pool_free(pool *p) {
+  pol_ctx_free(p->ctx);
   for (size_t i = 0; p->slots && i < p->nslots; i++)
     slot_free(&p->slots[i]);
   free(p->slots);
@@ -350,7 +381,7 @@ static void pool_free(pool *p) {
 int check_parallel(check_run *cr) {
   pool p;
   memset(&p, 0, sizeof p); /* pool_free below, even when !t skips init */
-  int n = cr->o->jobs, started = 0, status;
+  int n = cr->o->jobs - 1, started = 0, status; /* and this thread */
   pthread_t *t = calloc((size_t)n, sizeof *t);
   if (!t || !pool_init(&p, cr)) {
     free(t);

@@ -4,9 +4,9 @@
  * check it, write its part of the report (pol_writer), let it go, and
  * read the next. Memory holds one vendor per job plus what the output
  * format keeps for its end (the text matrix: the verdicts), never the
- * whole input. With --jobs N, N threads load and check while this one
- * reads and writes in input order (check_jobs.c), so the output is the
- * same as with one job.
+ * whole input. With --jobs N, N - 1 threads load and check while this
+ * one reads, writes in input order and checks when it would wait
+ * (check_jobs.c), so the output is the same as with one job.
  *
  * A record that is not valid JSON, or not an object, is reported on
  * stderr (and in the json/ndjson output) and skipped; the vendors before
