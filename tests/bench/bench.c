@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <fcntl.h>
@@ -317,9 +318,16 @@ static int cmd_scale(int argc, char **argv) {
 
 /* ==== whole runs ========================================================= */
 
-/* Run ARGV with stdout to [out]; print wall and CPU time and peak RSS. */
+/* Run ARGV with stdout to [out]; print wall and CPU time and peak RSS.
+ * The previous run's output (a regular file) is removed first, outside
+ * the timing: truncating 200 MB of it in the child took 0.1 s of the
+ * 20,000-vendor stream's wall clock, which a shell's `> out` spends
+ * before the program starts. */
 static int cmd_run(int argc, char **argv) {
   const char *out = argv[0];
+  struct stat st;
+  if (stat(out, &st) == 0 && S_ISREG(st.st_mode))
+    unlink(out);
   double t0 = now();
   pid_t pid = fork();
   if (pid == 0) {
