@@ -60,8 +60,8 @@ static const char check_usage[] =
     "                        stderr, and facts no vendor has\n"
     "  --unknown=MODE        how an UNKNOWN must-rule counts: fail\n"
     "                        (default), warn or ignore\n"
-    "  --jobs N              check on N threads (default 1); the output\n"
-    "                        is the same, in input order\n"
+    "  --jobs N              check on N threads (default 1; 0: one per\n"
+    "                        CPU); the output is the same, in input order\n"
     "  --max-record SIZE     largest vendor record read (default 64M)\n"
     "  -I DIR                look for imported modules in DIR first\n"
     "                        (repeatable; then POLICY_PATH, the installed\n"
@@ -99,6 +99,13 @@ static const char **path_slot(const char *name, check_opts *o) {
   return !strcmp(name, "--verify-stamp") ? &o->verify : NULL;
 }
 
+/* --jobs 0: one job per online CPU, as xz -T0 (1 when unknown; at most
+ * 256, as for a number given). */
+static int cpus(void) {
+  long n = sysconf(_SC_NPROCESSORS_ONLN);
+  return n < 1 ? 1 : n > 256 ? 256 : (int)n;
+}
+
 static int number_opt(const char *name, const char *v, check_opts *o) {
   unsigned long long x;
   if (!cli_parse_size(v, &x))
@@ -109,8 +116,11 @@ static int number_opt(const char *name, const char *v, check_opts *o) {
     o->cfg.max_memory = (size_t)x;
   else if (!strcmp(name, "--max-record") && x > 0)
     o->max_record = (size_t)x;
-  else if (!strcmp(name, "--jobs") && x > 0 && x <= 256)
-    o->jobs = (int)x;
+  else if (!strcmp(name, "--jobs") && x <= 256)
+    o->jobs = x ? (int)x : cpus();
+  else if (!strcmp(name, "--jobs"))
+    return usage_error("--jobs is 1 to 256 threads, or 0 for one per "
+                       "CPU: ", v);
   else if (!strcmp(name, "--width") && x > 0 && x < 100000)
     o->width = (long)x;
   else

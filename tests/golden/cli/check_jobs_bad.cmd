@@ -1,0 +1,1 @@
+check --jobs 257 compliant.pol vendors.ndjson
