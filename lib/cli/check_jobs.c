@@ -277,13 +277,10 @@ static void drain(pool *p, unsigned long long n) {
   if (p->slots[p->out % p->nslots].state != SLOT_DONE) {
     if (p->idle && p->taken < p->in)
       pthread_cond_broadcast(&p->work); /* records wait: no batch now */
-    while (p->ctx && p->taken < p->in &&
-           p->slots[p->out % p->nslots].state != SLOT_DONE)
-      take_one(p, p->ctx); /* this thread checks too */
     p->writer_until = p->out + n;
     while (!done_until(p, p->writer_until)) {
       if (p->ctx && p->taken < p->in)
-        take_one(p, p->ctx);
+        take_one(p, p->ctx); /* this thread checks too */
       else
         pthread_cond_wait(&p->done, &p->mu);
     }
