@@ -23,6 +23,7 @@
 
 #include "check.h"
 #include "cli.h"
+#include "opts.h"
 
 static const char check_usage[] =
     "usage: policyc check [options] POLICY FACTS...\n"
@@ -227,34 +228,26 @@ static int one_opt(int argc, char **argv, int *i, check_opts *o) {
   return usage_error("unknown option or missing value: ", a);
 }
 
+static int check_opt(int argc, char **argv, int *i, void *o) {
+  return one_opt(argc, argv, i, o);
+}
+
+/* Options before or after POLICY and FACTS (cli_scan). */
 static int parse_args(int argc, char **argv, check_opts *o) {
-  int i = 1;
-  for (; i < argc; i++) {
-    const char *a = argv[i];
-    if (!strcmp(a, "--")) {
-      i++;
-      break;
-    }
-    if (a[0] != '-' || !a[1])
-      break;
-    if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-      fputs(check_usage, stdout);
-      return cli_flush_stdout() ? -1 : EXIT_INPUT;
-    }
-    int rc = one_opt(argc, argv, &i, o);
-    if (rc != EXIT_OK)
-      return rc;
-  }
-  if (o->verify && argc - i == 0)
+  int n;
+  int rc = cli_scan(check_usage, argc, argv, check_opt, o, &n);
+  if (rc != EXIT_OK)
+    return rc;
+  if (o->verify && n == 0)
     return EXIT_OK;
   if (o->verify)
     return usage_error("--verify-stamp takes no POLICY or FACTS", NULL);
-  if (argc - i < 2)
-    return usage_error(argc - i < 1 ? "missing POLICY and FACTS"
-                                    : "missing FACTS", NULL);
-  o->policy = argv[i];
-  o->facts = argv + i + 1;
-  o->nfacts = argc - i - 1;
+  if (n < 2)
+    return usage_error(n < 1 ? "missing POLICY and FACTS" : "missing FACTS",
+                       NULL);
+  o->policy = argv[1];
+  o->facts = argv + 2;
+  o->nfacts = n - 1;
   return EXIT_OK;
 }
 
