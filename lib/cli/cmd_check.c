@@ -107,10 +107,19 @@ static int cpus(void) {
   return n < 1 ? 1 : n > 256 ? 256 : (int)n;
 }
 
+/* "bad value for NAME (CHOICES): V", the choices when there are some. */
+static int bad_value(const char *what, const char *name, const char *choices,
+                     const char *v) {
+  char msg[128];
+  snprintf(msg, sizeof msg, "bad %s for %s%s%s%s: ", what, name,
+           choices ? " (" : "", choices ? choices : "", choices ? ")" : "");
+  return usage_error(msg, v);
+}
+
 static int number_opt(const char *name, const char *v, check_opts *o) {
   unsigned long long x;
   if (!cli_parse_size(v, &x))
-    return usage_error("bad number for ", name);
+    return bad_value("number", name, NULL, v);
   if (!strcmp(name, "--max-steps"))
     o->cfg.max_steps = x;
   else if (!strcmp(name, "--max-memory"))
@@ -125,7 +134,7 @@ static int number_opt(const char *name, const char *v, check_opts *o) {
   else if (!strcmp(name, "--width") && x > 0 && x < 100000)
     o->width = (long)x;
   else
-    return usage_error("bad value for ", name);
+    return bad_value("value", name, NULL, v);
   return EXIT_OK;
 }
 
@@ -145,7 +154,7 @@ static int value_opt(const char *name, const char *v, check_opts *o) {
   int *slot = when_slot(name, o);
   if (slot) {
     if ((*slot = cli_when(v)) < -1)
-      return usage_error("bad value for ", name);
+      return bad_value("value", name, "auto, always, never", v);
     return EXIT_OK;
   }
   if (!strcmp(name, "--format")) {
@@ -182,7 +191,7 @@ static int value_opt(const char *name, const char *v, check_opts *o) {
     for (o->unknown = 2; o->unknown >= 0; o->unknown--)
       if (!strcmp(v, modes[o->unknown]))
         return EXIT_OK;
-    return usage_error("bad value for ", name);
+    return bad_value("value", name, "fail, warn, ignore", v);
   }
   return number_opt(name, v, o);
 }

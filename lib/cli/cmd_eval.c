@@ -46,8 +46,11 @@ static int usage_error(const char *msg, const char *arg) {
 
 static int limit_opt(const char *name, const char *v, eval_opts *o) {
   unsigned long long x;
-  if (!cli_parse_size(v, &x))
-    return usage_error("bad number for ", name);
+  if (!cli_parse_size(v, &x)) {
+    char msg[64];
+    snprintf(msg, sizeof msg, "bad number for %s: ", name);
+    return usage_error(msg, v);
+  }
   if (strcmp(name, "--max-steps") == 0)
     o->cfg.max_steps = x;
   else
