@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "cli.h"
+#include "opts.h"
 
 static const char bench_usage[] =
     "usage: policyc bench [options] POLICY FACTS...\n"
@@ -182,42 +183,37 @@ static int run(const bench_opts *o) {
   return status;
 }
 
+static int bench_opt(int argc, char **argv, int *i, void *opts) {
+  bench_opts *o = opts;
+  const char *a = argv[*i], *v;
+  unsigned long long *slot = NULL;
+  int d;
+  if ((d = cli_diag_opt("bench", argc, argv, i, &o->diag)))
+    return d == 1 ? EXIT_OK : d;
+  if ((v = cli_opt_value(argc, argv, i, "--rounds")))
+    slot = &o->rounds;
+  else if ((v = cli_opt_value(argc, argv, i, "--time")))
+    slot = &o->ms;
+  else if (!strncmp(a, "-I", 2) && (a[2] || *i + 1 < argc))
+    o->dirs[o->ndirs++] = a[2] ? a + 2 : argv[++*i];
+  else
+    return cli_usage_error("bench", "unknown option or missing value: ", a);
+  if (slot && (!cli_parse_size(v, slot) || *slot == 0 || *slot > 1000000))
+    return cli_usage_error("bench", "bad number: ", v);
+  return EXIT_OK;
+}
+
+/* Options before or after POLICY and FACTS (cli_scan). */
 static int parse_args(int argc, char **argv, bench_opts *o) {
-  int i = 1;
-  for (; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
-    const char *a = argv[i], *v;
-    unsigned long long *slot = NULL;
-    int d;
-    if (!strcmp(a, "--")) {
-      i++;
-      break;
-    }
-    if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-      fputs(bench_usage, stdout);
-      return -1;
-    }
-    if ((d = cli_diag_opt("bench", argc, argv, &i, &o->diag))) {
-      if (d != 1)
-        return d;
-      continue;
-    }
-    if ((v = cli_opt_value(argc, argv, &i, "--rounds")))
-      slot = &o->rounds;
-    else if ((v = cli_opt_value(argc, argv, &i, "--time")))
-      slot = &o->ms;
-    else if (!strncmp(a, "-I", 2) && (a[2] || i + 1 < argc))
-      o->dirs[o->ndirs++] = a[2] ? a + 2 : argv[++i];
-    else
-      return cli_usage_error("bench", "unknown option or missing value: ",
-                             a);
-    if (slot && (!cli_parse_size(v, slot) || *slot == 0 || *slot > 1000000))
-      return cli_usage_error("bench", "bad number: ", v);
-  }
-  if (argc - i < 2)
+  int n;
+  int rc = cli_scan(bench_usage, argc, argv, bench_opt, o, &n);
+  if (rc != EXIT_OK)
+    return rc;
+  if (n < 2)
     return cli_usage_error("bench", "missing POLICY or FACTS", NULL);
-  o->policy = argv[i];
-  o->facts = argv + i + 1;
-  o->nfacts = argc - i - 1;
+  o->policy = argv[1];
+  o->facts = argv + 2;
+  o->nfacts = n - 1;
   return EXIT_OK;
 }
 

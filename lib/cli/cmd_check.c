@@ -23,6 +23,7 @@
 
 #include "check.h"
 #include "cli.h"
+#include "opts.h"
 
 static const char check_usage[] =
     "usage: policyc check [options] POLICY FACTS...\n"
@@ -106,10 +107,19 @@ static int cpus(void) {
   return n < 1 ? 1 : n > 256 ? 256 : (int)n;
 }
 
+/* "bad value for NAME (CHOICES): V", the choices when there are some. */
+static int bad_value(const char *what, const char *name, const char *choices,
+                     const char *v) {
+  char msg[128];
+  snprintf(msg, sizeof msg, "bad %s for %s%s%s%s: ", what, name,
+           choices ? " (" : "", choices ? choices : "", choices ? ")" : "");
+  return usage_error(msg, v);
+}
+
 static int number_opt(const char *name, const char *v, check_opts *o) {
   unsigned long long x;
   if (!cli_parse_size(v, &x))
-    return usage_error("bad number for ", name);
+    return bad_value("number", name, NULL, v);
   if (!strcmp(name, "--max-steps"))
     o->cfg.max_steps = x;
   else if (!strcmp(name, "--max-memory"))
@@ -124,7 +134,7 @@ static int number_opt(const char *name, const char *v, check_opts *o) {
   else if (!strcmp(name, "--width") && x > 0 && x < 100000)
     o->width = (long)x;
   else
-    return usage_error("bad value for ", name);
+    return bad_value("value", name, NULL, v);
   return EXIT_OK;
 }
 
@@ -144,7 +154,7 @@ static int value_opt(const char *name, const char *v, check_opts *o) {
   int *slot = when_slot(name, o);
   if (slot) {
     if ((*slot = cli_when(v)) < -1)
-      return usage_error("bad value for ", name);
+      return bad_value("value", name, "auto, always, never", v);
     return EXIT_OK;
   }
   if (!strcmp(name, "--format")) {
@@ -181,7 +191,7 @@ static int value_opt(const char *name, const char *v, check_opts *o) {
     for (o->unknown = 2; o->unknown >= 0; o->unknown--)
       if (!strcmp(v, modes[o->unknown]))
         return EXIT_OK;
-    return usage_error("bad value for ", name);
+    return bad_value("value", name, "fail, warn, ignore", v);
   }
   return number_opt(name, v, o);
 }
@@ -227,34 +237,26 @@ static int one_opt(int argc, char **argv, int *i, check_opts *o) {
   return usage_error("unknown option or missing value: ", a);
 }
 
+static int check_opt(int argc, char **argv, int *i, void *o) {
+  return one_opt(argc, argv, i, o);
+}
+
+/* Options before or after POLICY and FACTS (cli_scan). */
 static int parse_args(int argc, char **argv, check_opts *o) {
-  int i = 1;
-  for (; i < argc; i++) {
-    const char *a = argv[i];
-    if (!strcmp(a, "--")) {
-      i++;
-      break;
-    }
-    if (a[0] != '-' || !a[1])
-      break;
-    if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-      fputs(check_usage, stdout);
-      return cli_flush_stdout() ? -1 : EXIT_INPUT;
-    }
-    int rc = one_opt(argc, argv, &i, o);
-    if (rc != EXIT_OK)
-      return rc;
-  }
-  if (o->verify && argc - i == 0)
+  int n;
+  int rc = cli_scan(check_usage, argc, argv, check_opt, o, &n);
+  if (rc != EXIT_OK)
+    return rc;
+  if (o->verify && n == 0)
     return EXIT_OK;
   if (o->verify)
     return usage_error("--verify-stamp takes no POLICY or FACTS", NULL);
-  if (argc - i < 2)
-    return usage_error(argc - i < 1 ? "missing POLICY and FACTS"
-                                    : "missing FACTS", NULL);
-  o->policy = argv[i];
-  o->facts = argv + i + 1;
-  o->nfacts = argc - i - 1;
+  if (n < 2)
+    return usage_error(n < 1 ? "missing POLICY and FACTS" : "missing FACTS",
+                       NULL);
+  o->policy = argv[1];
+  o->facts = argv + 2;
+  o->nfacts = n - 1;
   return EXIT_OK;
 }
 

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "opts.h"
 
 typedef struct compile_opts {
   const char *policy;
@@ -44,14 +45,11 @@ static int usage_error(const char *msg, const char *arg) {
   return cli_usage_error("compile", msg, arg);
 }
 
-/* One option at argv[*i]; EXIT_OK, -1 after --help, or EXIT_USAGE. */
-static int one_opt(int argc, char **argv, int *i, compile_opts *o) {
+/* One option at argv[*i]; EXIT_OK or EXIT_USAGE. */
+static int one_opt(int argc, char **argv, int *i, void *opts) {
+  compile_opts *o = opts;
   const char *a = argv[*i], *v;
   int d;
-  if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-    fputs(compile_usage, stdout);
-    return -1;
-  }
   if ((d = cli_diag_opt("compile", argc, argv, i, &o->diag)))
     return d == 1 ? EXIT_OK : d;
   if (!strcmp(a, "--list")) {
@@ -72,25 +70,17 @@ static int one_opt(int argc, char **argv, int *i, compile_opts *o) {
   return EXIT_OK;
 }
 
-/* Options may come before or after POLICY; `--` ends them. */
+/* Options may come before or after POLICY; `--` ends them (cli_scan). */
 static int parse_args(int argc, char **argv, compile_opts *o) {
-  bool opts = true;
-  for (int i = 1; i < argc; i++) {
-    const char *a = argv[i];
-    if (opts && !strcmp(a, "--")) {
-      opts = false;
-    } else if (opts && a[0] == '-' && a[1]) {
-      int rc = one_opt(argc, argv, &i, o);
-      if (rc != EXIT_OK)
-        return rc;
-    } else if (o->policy) {
-      return usage_error("more than one POLICY: ", a);
-    } else {
-      o->policy = a;
-    }
-  }
-  if (!o->policy)
+  int n;
+  int rc = cli_scan(compile_usage, argc, argv, one_opt, o, &n);
+  if (rc != EXIT_OK)
+    return rc;
+  if (n > 1)
+    return usage_error("more than one POLICY: ", argv[2]);
+  if (n == 0)
     return usage_error("missing POLICY", NULL);
+  o->policy = argv[1];
   if (!o->out && !o->list)
     return usage_error("missing -o FILE (or --list)", NULL);
   return EXIT_OK;

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "opts.h"
 
 static const char diff_usage[] =
     "usage: policyc diff [options] OLD.pol NEW.pol FACTS...\n"
@@ -359,28 +360,23 @@ static int one_opt(int argc, char **argv, int *i, diff_opts *o) {
   return cli_usage_error("diff", "unknown option or missing value: ", a);
 }
 
+static int diff_opt(int argc, char **argv, int *i, void *o) {
+  return one_opt(argc, argv, i, o);
+}
+
+/* Options before or after the operands (cli_scan). */
 static int parse_args(int argc, char **argv, diff_opts *o) {
-  int i = 1;
-  for (; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
-    if (!strcmp(argv[i], "--")) {
-      i++;
-      break;
-    }
-    if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-      fputs(diff_usage, stdout);
-      return -1;
-    }
-    int status = one_opt(argc, argv, &i, o);
-    if (status != EXIT_OK)
-      return status;
-  }
-  if (argc - i < 3)
+  int n;
+  int rc = cli_scan(diff_usage, argc, argv, diff_opt, o, &n);
+  if (rc != EXIT_OK)
+    return rc;
+  if (n < 3)
     return cli_usage_error("diff", "missing OLD.pol, NEW.pol or FACTS",
                            NULL);
-  o->old_path = argv[i];
-  o->new_path = argv[i + 1];
-  o->facts = argv + i + 2;
-  o->nfacts = argc - i - 2;
+  o->old_path = argv[1];
+  o->new_path = argv[2];
+  o->facts = argv + 3;
+  o->nfacts = n - 2;
   return EXIT_OK;
 }
 

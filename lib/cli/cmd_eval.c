@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "opts.h"
 
 typedef struct eval_opts {
   const char **inputs; /* "--facts" FILE or "--bind" SPEC, in order */
@@ -45,8 +46,11 @@ static int usage_error(const char *msg, const char *arg) {
 
 static int limit_opt(const char *name, const char *v, eval_opts *o) {
   unsigned long long x;
-  if (!cli_parse_size(v, &x))
-    return usage_error("bad number for ", name);
+  if (!cli_parse_size(v, &x)) {
+    char msg[64];
+    snprintf(msg, sizeof msg, "bad number for %s: ", name);
+    return usage_error(msg, v);
+  }
   if (strcmp(name, "--max-steps") == 0)
     o->cfg.max_steps = x;
   else
@@ -80,26 +84,21 @@ static int one_opt(int argc, char **argv, int *i, eval_opts *o) {
   return usage_error("unknown option or missing value: ", a);
 }
 
+static int eval_opt(int argc, char **argv, int *i, void *o) {
+  return one_opt(argc, argv, i, o);
+}
+
+/* Options before or after EXPR (cli_scan); an EXPR that starts with '-'
+ * comes after "--". */
 static int parse_args(int argc, char **argv, eval_opts *o) {
-  for (int i = 1; i < argc; i++) {
-    const char *a = argv[i];
-    if (strcmp(a, "--") == 0 || a[0] != '-' || a[1] == '\0') {
-      int at = strcmp(a, "--") == 0 ? i + 1 : i;
-      if (at != argc - 1)
-        return usage_error(at >= argc ? "missing EXPR" : "one EXPR expected",
-                           NULL);
-      o->expr = argv[at];
-      return EXIT_OK;
-    }
-    if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-      fputs(eval_usage, stdout);
-      return -1;
-    }
-    int rc = one_opt(argc, argv, &i, o);
-    if (rc != EXIT_OK)
-      return rc;
-  }
-  return usage_error("missing EXPR", NULL);
+  int n;
+  int rc = cli_scan(eval_usage, argc, argv, eval_opt, o, &n);
+  if (rc != EXIT_OK)
+    return rc;
+  if (n != 1)
+    return usage_error(n ? "one EXPR expected" : "missing EXPR", NULL);
+  o->expr = argv[1];
+  return EXIT_OK;
 }
 
 /* --bind NAME=@FILE or NAME=LITERAL. */

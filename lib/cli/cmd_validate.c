@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "opts.h"
 
 static const char validate_usage[] =
     "usage: policyc validate [options] FACTS...\n"
@@ -90,40 +91,43 @@ static int run(const char *schema_path, const char **dirs, int ndirs,
   return status;
 }
 
-int cmd_validate(int argc, char **argv) {
-  const char *schema_path = NULL, *v;
-  const char **dirs = calloc((size_t)argc, sizeof *dirs);
-  int ndirs = 0, i = 1, status = EXIT_OK, d;
-  cli_diag_opts diag = CLI_DIAG_OPTS_INIT;
-  if (!dirs)
-    return cli_out_of_memory();
-  for (; i < argc && status == EXIT_OK; i++) {
-    const char *a = argv[i];
-    if (!strcmp(a, "--")) {
-      i++;
-      break;
-    }
-    if (a[0] != '-' || !a[1])
-      break;
-    if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-      fputs(validate_usage, stdout);
-      free(dirs);
-      return EXIT_OK;
-    }
-    if ((d = cli_diag_opt("validate", argc, argv, &i, &diag)))
-      status = d == 1 ? EXIT_OK : d;
-    else if ((v = cli_opt_value(argc, argv, &i, "--schema")))
-      schema_path = v;
-    else if (!strncmp(a, "-I", 2) && (a[2] || i + 1 < argc))
-      dirs[ndirs++] = a[2] ? a + 2 : argv[++i];
-    else
-      status = usage_error("unknown option or missing value: ", a);
+typedef struct validate_opts {
+  const char *schema_path;
+  const char **dirs;
+  int ndirs;
+  cli_diag_opts diag;
+} validate_opts;
+
+static int validate_opt(int argc, char **argv, int *i, void *opts) {
+  validate_opts *o = opts;
+  const char *a = argv[*i], *v;
+  int d;
+  if ((d = cli_diag_opt("validate", argc, argv, i, &o->diag)))
+    return d == 1 ? EXIT_OK : d;
+  if ((v = cli_opt_value(argc, argv, i, "--schema"))) {
+    o->schema_path = v;
+    return EXIT_OK;
   }
-  if (status == EXIT_OK && i >= argc)
+  if (!strncmp(a, "-I", 2) && (a[2] || *i + 1 < argc)) {
+    o->dirs[o->ndirs++] = a[2] ? a + 2 : argv[++*i];
+    return EXIT_OK;
+  }
+  return usage_error("unknown option or missing value: ", a);
+}
+
+int cmd_validate(int argc, char **argv) {
+  validate_opts o = {NULL, calloc((size_t)argc, sizeof *o.dirs), 0,
+                     CLI_DIAG_OPTS_INIT};
+  int n, status;
+  if (!o.dirs)
+    return cli_out_of_memory();
+  /* options before or after FACTS (cli_scan) */
+  status = cli_scan(validate_usage, argc, argv, validate_opt, &o, &n);
+  if (status == EXIT_OK && n == 0)
     status = usage_error("missing FACTS", NULL);
   if (status == EXIT_OK)
-    status = run(schema_path, dirs, ndirs, cli_diag_flags(&diag), argv + i,
-                 argc - i);
-  free(dirs);
-  return status;
+    status = run(o.schema_path, o.dirs, o.ndirs, cli_diag_flags(&o.diag),
+                 argv + 1, n);
+  free(o.dirs);
+  return status < 0 ? EXIT_OK : status;
 }

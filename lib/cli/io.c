@@ -219,7 +219,11 @@ int cli_diag_opt(const char *cmd, int argc, char **argv, int *i,
   if (!slot)
     return 0;
   if ((*slot = cli_when(v)) < -1)
-    return cli_usage_error(cmd, "bad value (auto, always, never): ", v);
+    return cli_usage_error(cmd, slot == &o->color
+                                    ? "bad value for --color (auto, always, "
+                                      "never): "
+                                    : "bad value for --excerpt (auto, "
+                                      "always, never): ", v);
   return 1;
 }
 

@@ -1,6 +1,8 @@
 /*
  * opts.c: cli_parse, the one option parser of the commands that declare
- * their options as a table (opts.h).
+ * their options as a table (opts.h), and cli_scan, the same order of
+ * options and operands for the commands that parse each option
+ * themselves.
  */
 #include "opts.h"
 
@@ -138,4 +140,26 @@ int cli_parse(const char *cmd, const char *usage, const cli_opt *opts,
       return rc;
   }
   return 0;
+}
+
+int cli_scan(const char *usage, int argc, char **argv, cli_one_opt one,
+             void *o, int *nops) {
+  bool options = true;
+  *nops = 0;
+  for (int i = 1; i < argc; i++) {
+    char *a = argv[i];
+    if (options && !strcmp(a, "--")) {
+      options = false;
+    } else if (options && (!strcmp(a, "-h") || !strcmp(a, "--help"))) {
+      fputs(usage, stdout);
+      return cli_flush_stdout() ? -1 : EXIT_INPUT;
+    } else if (options && a[0] == '-' && a[1]) {
+      int rc = one(argc, argv, &i, o);
+      if (rc != EXIT_OK)
+        return rc;
+    } else { /* never past i: the words still to read stay where they are */
+      argv[1 + (*nops)++] = a;
+    }
+  }
+  return EXIT_OK;
 }

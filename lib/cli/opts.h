@@ -42,6 +42,19 @@ int cli_parse(const char *cmd, const char *usage, const cli_opt *opts,
               int nopts, int argc, char **argv, cli_list *rest);
 void cli_list_free(cli_list *l);
 
+/* One option at argv[*i] of a command that parses its own (check, diff,
+ * eval, ...): takes its value from argv[*i] or argv[++*i], returns
+ * EXIT_OK or a status after its message. */
+typedef int (*cli_one_opt)(int argc, char **argv, int *i, void *o);
+
+/* The order of cli_parse for the commands that parse each option with
+ * their own [one]: options may come before or after the operands, until
+ * "--"; "-" alone is an operand (standard input). The operands are moved,
+ * in order, to argv[1..*nops]. `-h` and `--help` print [usage]. Returns
+ * EXIT_OK, [one]'s status, or -1 when the help was printed. */
+int cli_scan(const char *usage, int argc, char **argv, cli_one_opt one,
+             void *o, int *nops);
+
 /* --excerpt and --color (cli.h, cli_diag_choice_flags) as entries of an
  * option table, the same in every command that prints compile errors;
  * [ex] and [co] point to ints (0 auto, 1 always, 2 never). */

@@ -1,0 +1,1 @@
+check --jobs=abc compliant.pol vendor-b.json

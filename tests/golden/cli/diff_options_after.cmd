@@ -1,0 +1,1 @@
+diff minimal.pol minimal.pol minimal-facts.json --format json

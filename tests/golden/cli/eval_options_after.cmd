@@ -1,0 +1,1 @@
+eval 'x * 2' --bind x=21
