@@ -250,7 +250,8 @@ POL_API int pol_facts_load_file(pol_facts *facts, const char *path);
  * [text] at *[pos], advancing *[pos] past it (and the whitespace after
  * it). Line numbers in errors count from the start of [text]. On a
  * malformed record *[pos] moves past the line it starts on, so a loop
- * `while (pos < len)` goes on with the next line. */
+ * `while (pos < len)` goes on with the next line. A *[pos] past [len] is
+ * POL_EINVAL (the set empty, *[pos] unchanged). */
 POL_API int pol_facts_load_json_next(pol_facts *facts, const char *text,
                                      size_t len, size_t *pos,
                                      const char *name);
@@ -789,8 +790,9 @@ POL_API const pol_value *pol_new_error(pol_builder *b, const char *msg);
 /* Make the map [obj] the whole fact set: each key a variable. [obj] must
  * have been made by this fact set's builder since its last reset or load
  * (so it is not copied): reset, build, then load. POL_EINVAL if [obj] is
- * not a map. For hosts that hold facts in another form (a database
- * row): no JSON text in between. */
+ * not a map or was made by another builder; the set is then empty, and
+ * the values its builder made stay valid. For hosts that hold facts in
+ * another form (a database row): no JSON text in between. */
 POL_API int pol_facts_load_value(pol_facts *facts, const pol_value *obj);
 /* Bind [name] to [v] (copied into the fact set). */
 POL_API int pol_facts_bind_value(pol_facts *facts, const char *name,

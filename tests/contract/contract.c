@@ -1260,6 +1260,7 @@ int main(int argc, char **argv) {
   contract_io_tests();
   contract_thread_tests();
   contract_embed_tests();
+  contract_facts_tests();
   if (own)
     remove_scratch();
   if (known)
