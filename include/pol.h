@@ -654,7 +654,12 @@ POL_API int pol_writer_new(const pol_policy *pol, int format, int flags,
                            pol_writer **out);
 POL_API void pol_writer_free(pol_writer *w);
 POL_API const char *pol_writer_errmsg(const pol_writer *w);
-/* Write every vendor of [rep] (then reset it or check more into it). */
+/* Write every vendor of [rep] (then reset it or check more into it).
+ * POL_EINVAL, with a message, for a report of another policy or of
+ * another unknown mode than the writer's (the output records the
+ * writer's mode beside compliance the report worked out in its own);
+ * the writer goes on. pol_report_chunk and pol_writer_add_chunk refuse
+ * such a report too. */
 POL_API int pol_writer_add(pol_writer *w, const pol_report *rep);
 /* For a host that checks vendors on several threads, writing splits in
  * two. pol_report_chunk renders the vendors of [rep] for [w]'s format
