@@ -114,6 +114,9 @@ typedef struct pol_parser {
   uint32_t cond[POL_MAX_PARSE_DEPTH + 2]; /* open '?' per bracket level */
   ast spare;            /* stand-in node when the arena is exhausted */
   bool policy;          /* parsing a policy file, not one expression */
+  bool utf8_ok;         /* the source was checked whole first
+                           (chars_check_encoding): strings and comments
+                           need no check per character */
   bool started;         /* START_EXPR / START_POLICY handed over */
   /* The policy layout (parse.c), as of the last token handed over: */
   bool at_start;        /* the next token starts a statement or clause */

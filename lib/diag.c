@@ -130,13 +130,16 @@ void diag_oom(diag_list *d, span sp) {
 span diag_span_advance(const diag_list *d, span sp, uint32_t off) {
   if (off > d->srclen)
     off = (uint32_t)d->srclen;
-  for (; sp.off < off; sp.off++) {
-    unsigned char c = (unsigned char)d->src[sp.off];
-    if (c == '\n') {
+  while (sp.off < off) { /* line by line: a column is a code point */
+    const char *s = d->src + sp.off;
+    const char *nl = memchr(s, '\n', off - sp.off);
+    if (!nl) {
+      sp.col += (uint32_t)utf8_count(s, off - sp.off);
+      sp.off = off;
+    } else {
       sp.line++;
       sp.col = 1;
-    } else if ((c & 0xC0) != 0x80) {
-      sp.col++;
+      sp.off = (uint32_t)(nl - d->src) + 1;
     }
   }
   return sp;

@@ -1458,6 +1458,7 @@ static ast *run(arena *a, diag_list *d, bool policy, parse_tokens *toks,
   }
   if (r.whole && !chars_check_encoding(d, &r.off))
     return NULL; /* one diagnostic for the file, none per line */
+  p.utf8_ok = r.whole;
   p.pos = r.off;
   if (pol_yylex_init_extra(&p, (yyscan_t *)&p.scanner) != 0) {
     oom(&p, start);

@@ -148,6 +148,54 @@ static void lookup_after_sorting(void **state) {
   diag_set_free(&ds);
 }
 
+/* schema_known() as it was first written, one declaration after another:
+ * the reference for the binary searches that replaced it. */
+static bool known_by_scan(const policy *p, const char *path) {
+  size_t n = strlen(path);
+  for (uint32_t i = 0; i < p->nfacts; i++) {
+    const fact_decl *f = &p->facts[i];
+    size_t fn = strlen(f->path);
+    if (strcmp(f->path, path) == 0 ||
+        (strncmp(f->path, path, n) == 0 && f->path[n] == '.'))
+      return true;
+    if ((f->type->kind == V_MAP || f->type->kind == T_DYN) &&
+        strncmp(path, f->path, fn) == 0 && path[fn] == '.')
+      return true;
+  }
+  return false;
+}
+
+/* Paths that sort around each other ('.' comes before digits, letters
+ * and '_'), maps and any at several depths, asked of every prefix and
+ * extension: the searches answer as the scan does. */
+static void known_paths_are_found_by_search(void **state) {
+  (void)state;
+  const char *src =
+      "fact a.b: int\nfact a.b0: int\nfact a_b.c: bool\nfact ab: string\n"
+      "fact a.bc.d: int\nfact m: map(string, int)\nfact m0.x: any\n"
+      "fact q.r.s: map(string, string)\nfact q.r_t: int\nfact z: any\n"
+      "must r: true\n";
+  static const char *const ask[] = {
+      "a", "a.b", "a.b0", "a.b1", "a.bc", "a.bc.d", "a.bc.d.e", "a.b.c",
+      "a_b", "a_b.c", "a_b.c.d", "ab", "ab.x", "a.", "m", "m.k", "m.k.l",
+      "m0", "m0.x", "m0.x.y", "m0.y", "mm", "q", "q.r", "q.r.s", "q.r.s.t",
+      "q.r.t", "q.r_t", "q.r_t.u", "z", "z.any.depth", "zz", "b", "", "q.r_"};
+  diag_set ds = {0};
+  policy_paths paths = {.dirs = NULL};
+  policy *p = policy_compile(src, strlen(src), "t.pol", &paths, &ds);
+  assert_non_null(p);
+  size_t yes = 0;
+  for (size_t i = 0; i < POL_COUNTOF(ask); i++) {
+    bool want = known_by_scan(p, ask[i]);
+    if (schema_known(p, ask[i]) != want)
+      fail_msg("schema_known(\"%s\") is not %d", ask[i], want);
+    yes += want;
+  }
+  assert_true(yes > 10 && yes < POL_COUNTOF(ask) - 5); /* both answers */
+  policy_free(p);
+  diag_set_free(&ds);
+}
+
 static void without_declarations_nothing_is_checked(void **state) {
   (void)state;
   diag_set ds = {0};
@@ -457,6 +505,7 @@ int main(int argc, char **argv) {
       cmocka_unit_test(reserved_roots_are_not_facts),
       cmocka_unit_test(declarations_are_checked),
       cmocka_unit_test(lookup_after_sorting),
+      cmocka_unit_test(known_paths_are_found_by_search),
       cmocka_unit_test(without_declarations_nothing_is_checked),
       cmocka_unit_test(mistyped_lets_and_variables_are_names),
       cmocka_unit_test(unknown_calls_are_compile_errors),
