@@ -250,7 +250,8 @@ POL_API int pol_facts_load_file(pol_facts *facts, const char *path);
  * [text] at *[pos], advancing *[pos] past it (and the whitespace after
  * it). Line numbers in errors count from the start of [text]. On a
  * malformed record *[pos] moves past the line it starts on, so a loop
- * `while (pos < len)` goes on with the next line. */
+ * `while (pos < len)` goes on with the next line. A *[pos] past [len] is
+ * POL_EINVAL (the set empty, *[pos] unchanged). */
 POL_API int pol_facts_load_json_next(pol_facts *facts, const char *text,
                                      size_t len, size_t *pos,
                                      const char *name);
@@ -653,7 +654,12 @@ POL_API int pol_writer_new(const pol_policy *pol, int format, int flags,
                            pol_writer **out);
 POL_API void pol_writer_free(pol_writer *w);
 POL_API const char *pol_writer_errmsg(const pol_writer *w);
-/* Write every vendor of [rep] (then reset it or check more into it). */
+/* Write every vendor of [rep] (then reset it or check more into it).
+ * POL_EINVAL, with a message, for a report of another policy or of
+ * another unknown mode than the writer's (the output records the
+ * writer's mode beside compliance the report worked out in its own);
+ * the writer goes on. pol_report_chunk and pol_writer_add_chunk refuse
+ * such a report too. */
 POL_API int pol_writer_add(pol_writer *w, const pol_report *rep);
 /* For a host that checks vendors on several threads, writing splits in
  * two. pol_report_chunk renders the vendors of [rep] for [w]'s format
@@ -789,8 +795,9 @@ POL_API const pol_value *pol_new_error(pol_builder *b, const char *msg);
 /* Make the map [obj] the whole fact set: each key a variable. [obj] must
  * have been made by this fact set's builder since its last reset or load
  * (so it is not copied): reset, build, then load. POL_EINVAL if [obj] is
- * not a map. For hosts that hold facts in another form (a database
- * row): no JSON text in between. */
+ * not a map or was made by another builder; the set is then empty, and
+ * the values its builder made stay valid. For hosts that hold facts in
+ * another form (a database row): no JSON text in between. */
 POL_API int pol_facts_load_value(pol_facts *facts, const pol_value *obj);
 /* Bind [name] to [v] (copied into the fact set). */
 POL_API int pol_facts_bind_value(pol_facts *facts, const char *name,

@@ -87,10 +87,25 @@ static int take_object(pol_facts *f, val v, const char *name,
   return POL_OK;
 }
 
+/* A load refused for its arguments: it too leaves the set empty, as
+ * every failing load does, so that a host that misses the status checks
+ * an empty set rather than the previous vendor's facts under the next
+ * vendor's name. */
+static int load_refused(pol_facts *f, const char *why) {
+  if (!f)
+    return POL_EINVAL;
+  api_msg(&f->errmsg, "%s", why);
+  pol_facts_reset(f);
+  return POL_EINVAL;
+}
+
 int pol_facts_load_record(pol_facts *f, const char *text, size_t len,
                           const char *name, unsigned line) {
-  if (!f || !text || line == 0)
-    return POL_EINVAL;
+  if (!f || !text)
+    return load_refused(f, "pol_facts_load_json: no text (NULL)");
+  if (line == 0)
+    return load_refused(f, "pol_facts_load_record: line 0 (lines count "
+                           "from 1)");
   pol_facts_reset(f);
   val v;
   json_error e;
@@ -109,7 +124,11 @@ int pol_facts_load_json(pol_facts *f, const char *text, size_t len,
 int pol_facts_load_json_next(pol_facts *f, const char *text, size_t len,
                              size_t *pos, const char *name) {
   if (!f || !text || !pos)
-    return POL_EINVAL;
+    return load_refused(f, "pol_facts_load_json_next: no text or position "
+                           "(NULL)");
+  if (*pos > len)
+    return load_refused(f, "pol_facts_load_json_next: the position is past "
+                           "the end of the text");
   pol_facts_reset(f);
   val v;
   json_error e;
@@ -133,10 +152,24 @@ int pol_facts_load_json_next(pol_facts *f, const char *text, size_t len,
   return take_object(f, v, name, line, false);
 }
 
+/* The map is taken, not copied, so it must live in the set's own arena
+ * (pol.h: made by its builder): one from another set's builder would die
+ * with that set under this one. On a refusal the set is empty, as after
+ * any failing load, but the arena is kept: the values the host built
+ * stay valid, so it can load the right map next. */
 int pol_facts_load_value(pol_facts *f, const pol_value *obj) {
-  if (!f || !obj || VAL(obj)->kind != V_MAP) {
-    if (f)
-      api_msg(&f->errmsg, "a fact set must be a map");
+  const char *why = NULL;
+  if (!f)
+    return POL_EINVAL;
+  if (!obj || VAL(obj)->kind != V_MAP)
+    why = "pol_facts_load_value: a fact set must be a map";
+  else if (!arena_owns(&f->a, obj) || !arena_owns(&f->a, VAL(obj)->as.m))
+    why = "pol_facts_load_value: the map was not made by this fact set's "
+          "builder";
+  if (why) {
+    api_msg(&f->errmsg, "%s", why);
+    f->vars = NULL;
+    f->base = NULL;
     return POL_EINVAL;
   }
   f->vars = VAL(obj)->as.m;
@@ -149,7 +182,7 @@ int pol_facts_load_file(pol_facts *f, const char *path) {
   char *text;
   size_t len;
   if (!f || !path)
-    return POL_EINVAL;
+    return load_refused(f, "pol_facts_load_file: no path (NULL)");
   int why = file_read(&f->a.m, path, &text, &len);
   if (why) {
     api_msg(&f->errmsg, "%s: %s", path, strerror(why));

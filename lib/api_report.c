@@ -626,9 +626,30 @@ static int finished(pol_writer *w) {
   return POL_EINVAL;
 }
 
+/* Whether [w] may write [rep]'s vendors: a report of its policy, checked
+ * in its unknown mode. The output records the writer's mode ("unknown":
+ * "fail") beside each vendor's compliance, which the report worked out in
+ * its own: a report of another mode would show a vendor with an UNKNOWN
+ * must-rule as compliant under a mode in which it is not. */
+static bool writes(const pol_writer *w, const pol_report *rep) {
+  return rep->r.pol == w->w.pol && rep->r.unknown == w->w.unknown;
+}
+
+static int refuse(pol_writer *w, const pol_report *rep) {
+  if (rep->r.pol != w->w.pol)
+    api_msg(&w->errmsg, "the report is of another policy than the writer");
+  else
+    api_msg(&w->errmsg, "the report's unknown mode (%s) is not the "
+            "writer's (%s)", unknown_mode_name(rep->r.unknown),
+            unknown_mode_name(w->w.unknown));
+  return POL_EINVAL;
+}
+
 int pol_writer_add(pol_writer *w, const pol_report *rep) {
-  if (!w || !rep || rep->r.pol != w->w.pol)
+  if (!w || !rep)
     return POL_EINVAL;
+  if (!writes(w, rep))
+    return refuse(w, rep);
   if (w->finished)
     return finished(w);
   for (uint32_t i = 0; i < rep->r.nvendors; i++)
@@ -638,7 +659,7 @@ int pol_writer_add(pol_writer *w, const pol_report *rep) {
 
 int pol_report_chunk(pol_report *rep, const pol_writer *w, const char **text,
                      size_t *len) {
-  if (!rep || !w || !text || !len || rep->r.pol != w->w.pol)
+  if (!rep || !w || !text || !len || !writes(w, rep))
     return POL_EINVAL;
   *text = NULL;
   *len = 0;
@@ -660,8 +681,11 @@ int pol_report_chunk(pol_report *rep, const pol_writer *w, const char **text,
 
 int pol_writer_add_chunk(pol_writer *w, const pol_report *rep,
                          const char *text, size_t len) {
-  if (!w || !rep || rep->chunk_for != w || rep->r.pol != w->w.pol ||
-      text != rep->text.p ||
+  if (!w || !rep)
+    return POL_EINVAL;
+  if (!writes(w, rep))
+    return refuse(w, rep);
+  if (rep->chunk_for != w || text != rep->text.p ||
       (rep->r.nvendors && len != rep->chunk_end[rep->r.nvendors - 1]))
     return POL_EINVAL;
   if (w->finished)

@@ -10,10 +10,11 @@
  *
  * This file holds the harness, the fixtures, main, and the checks of
  * versions, configuration, *out conventions, values, errors, limits,
- * fact sets and builders; contract_report.c, contract_io.c and
- * contract_threads.c hold the rest (policies and reports; writers,
- * streaming, saved bytecode, lifetimes; threads, host functions, the
- * allocator).
+ * fact sets and builders; contract_report.c, contract_io.c,
+ * contract_threads.c, contract_embed.c and contract_facts.c hold the rest
+ * (policies and reports; writers, streaming, saved bytecode, lifetimes;
+ * threads, host functions, the allocator; issue 8's promises to
+ * embedding hosts; every way a fact set load fails).
  *
  * It prints one line per failed check and ends with "N passed, M failed";
  * the exit status is 1 when a check failed. Usage: contract [SCRATCH_DIR]
@@ -1260,6 +1261,7 @@ int main(int argc, char **argv) {
   contract_io_tests();
   contract_thread_tests();
   contract_embed_tests();
+  contract_facts_tests();
   if (own)
     remove_scratch();
   if (known)

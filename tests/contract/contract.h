@@ -104,5 +104,6 @@ void contract_report_tests(void);
 void contract_io_tests(void);
 void contract_thread_tests(void);
 void contract_embed_tests(void);
+void contract_facts_tests(void);
 
 #endif

@@ -96,6 +96,46 @@ static void test_writer_failure(void) {
   pol_env_free(env);
 }
 
+/* A writer records its unknown mode in the output ("unknown": "fail")
+ * and pol_writer_options says it must match the reports'; each vendor's
+ * compliance was worked out in the report's mode, so a report of another
+ * mode would be written as compliant under a mode in which it is not (a
+ * vendor with an UNKNOWN must-rule came out "compliant": true beside
+ * "unknown": "fail"). Refused, as a report of another policy is, and
+ * the writer goes on. */
+static void test_writer_mode_mismatch(void) {
+  pol_env *env = env_default();
+  pol_policy *pol = policy_of(env, POLICY, "c.pol");
+  pol_ctx *ctx = ctx_of(env);
+  pol_report *lax = report_of(pol, POL_UNKNOWN_IGNORE);
+  pol_report *strict = report_of(pol, POL_UNKNOWN_FAIL);
+  pol_facts *f = facts_of(env, VENDOR_C, "c.json");
+  const char *text;
+  size_t len;
+  test_name = "writer: a report of another unknown mode";
+  CHECK_RC(pol_check(ctx, lax, f, "c.json"), POL_OK);
+  CHECK_RC(pol_check(ctx, strict, f, "c.json"), POL_OK);
+  for (int fmt = POL_FORMAT_TEXT; fmt <= POL_FORMAT_QUESTIONS_CSV; fmt++) {
+    pol_writer *w = NULL;
+    sbuf out = {0};
+    CHECK_RC(pol_writer_new(pol, fmt, 0, POL_UNKNOWN_FAIL, sbuf_write, &out,
+                            &w), POL_OK);
+    CHECK_RC(pol_writer_add(w, lax), POL_EINVAL);
+    CHECK_HAS(pol_writer_errmsg(w), "unknown mode");
+    CHECK_RC(pol_report_chunk(lax, w, &text, &len), POL_EINVAL);
+    CHECK_RC(pol_writer_add(w, strict), POL_OK);
+    CHECK_RC(pol_writer_finish(w), POL_OK);
+    pol_writer_free(w);
+    free(out.p);
+  }
+  pol_facts_free(f);
+  pol_report_free(strict);
+  pol_report_free(lax);
+  pol_ctx_free(ctx);
+  pol_policy_free(pol);
+  pol_env_free(env);
+}
+
 /* }==== */
 
 /* {==== streaming vendors ================================================== */
@@ -656,6 +696,7 @@ static void test_presence_and_evidence(void) {
 void contract_io_tests(void) {
   test_writer_chunk_equal();
   test_writer_failure();
+  test_writer_mode_mismatch();
   test_streaming();
   test_saved_round_trip();
   test_saved_damaged();

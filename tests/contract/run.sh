@@ -19,7 +19,7 @@ trap 'rm -rf "$stage"' EXIT
 make --no-print-directory -s install B="$b" DESTDIR="$stage" PREFIX=/usr/local >/dev/null
 export PKG_CONFIG_PATH="$stage/usr/local/lib/pkgconfig"
 export PKG_CONFIG_SYSROOT_DIR="$stage"
-src="$here/contract.c $here/contract_report.c $here/contract_io.c $here/contract_threads.c $here/contract_embed.c"
+src="$here/contract.c $here/contract_report.c $here/contract_io.c $here/contract_threads.c $here/contract_embed.c $here/contract_facts.c"
 cflags="-std=c11 -Wall -Wextra -Werror -g -pthread $extra $(pkg-config --cflags pol)"
 # shellcheck disable=SC2086
 cc $cflags $src -o "$stage/contract-dynamic" $(pkg-config --libs pol)

@@ -549,8 +549,9 @@ static void write_every_format(const pol_policy *pol, pol_report *rep) {
   for (int f = 0; pol_format_name(f); f++) {
     size_t written = 0;
     pol_writer *w = NULL;
+    /* the report's own unknown mode: a writer refuses another's */
     assert_int_equal(pol_writer_new(pol, f, POL_RENDER_COLOR,
-                                    POL_UNKNOWN_WARN, discard, &written, &w),
+                                    POL_UNKNOWN_FAIL, discard, &written, &w),
                      POL_OK);
     const char *text;
     size_t len;

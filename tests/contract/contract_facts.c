@@ -1,0 +1,150 @@
+/*
+ * contract_facts.c: the promises about replacing a fact set, checked in
+ * the orders a host takes when something goes wrong: "loading replaces
+ * the whole set; on any error the set is empty" (pol.h, docs/embedding.md
+ * "Lifetimes and ownership" 7) for every loader and every way it can
+ * fail, arguments included, so that a host that misses one error never
+ * checks the previous vendor's facts under the next vendor's name; and
+ * the map pol_facts_load_value takes, which must be the set's own.
+ * Written from the header and docs/ (audit of 2026-12).
+ */
+#include "contract.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* The set [f] holds vendor A's facts again. */
+static void reload_a(pol_facts *f) {
+  CHECK_RC(pol_facts_load_json(f, VENDOR_A, strlen(VENDOR_A), "a.json"),
+           POL_OK);
+  CHECK(pol_facts_count(f) > 0);
+}
+
+/* A failing load, of whatever kind, leaves [f] empty: checked through the
+ * accessors and through a check, whose vendor must not read A's facts. */
+static void check_empty(pol_env *env, const pol_policy *pol, pol_facts *f) {
+  pol_ctx *ctx = ctx_of(env);
+  pol_report *rep = report_of(pol, POL_UNKNOWN_FAIL);
+  CHECK(pol_facts_count(f) == 0);
+  CHECK(pol_facts_get(f, "backup") == NULL);
+  CHECK_RC(pol_check(ctx, rep, f, "next.json"), POL_OK);
+  CHECK_STR(pol_report_verdict(rep, 0, R_BACKUP), "UNKNOWN");
+  CHECK_STR(pol_report_vendor_name(rep, 0), "next");
+  pol_report_free(rep);
+  pol_ctx_free(ctx);
+}
+
+/* Bad arguments are errors too: POL_EINVAL, a message, and the set empty
+ * (it held vendor A before each). */
+static void test_load_bad_arguments(void) {
+  pol_env *env = env_default();
+  pol_policy *pol = policy_of(env, POLICY, "c.pol");
+  pol_facts *f = facts_of(env, VENDOR_A, "a.json");
+  size_t pos;
+  test_name = "facts: a load refused for its arguments empties the set";
+  CHECK_RC(pol_facts_load_json(f, NULL, 0, "b.json"), POL_EINVAL);
+  CHECK_HAS(pol_facts_errmsg(f), "pol_facts_load_json");
+  check_empty(env, pol, f);
+  reload_a(f);
+  CHECK_RC(pol_facts_load_record(f, "{}", 2, "b.ndjson", 0), POL_EINVAL);
+  CHECK_HAS(pol_facts_errmsg(f), "line");
+  check_empty(env, pol, f);
+  reload_a(f);
+  CHECK_RC(pol_facts_load_file(f, NULL), POL_EINVAL);
+  check_empty(env, pol, f);
+  reload_a(f);
+  pos = 0;
+  CHECK_RC(pol_facts_load_json_next(f, NULL, 0, &pos, "b.ndjson"),
+           POL_EINVAL);
+  check_empty(env, pol, f);
+  pol_facts_free(f);
+  pol_policy_free(pol);
+  pol_env_free(env);
+}
+
+/* A position past the end of the text is a bad argument, not a read past
+ * it (ASan saw the reader look beyond the buffer). */
+static void test_next_past_end(void) {
+  pol_env *env = env_default();
+  pol_policy *pol = policy_of(env, POLICY, "c.pol");
+  pol_facts *f = facts_of(env, VENDOR_A, "a.json");
+  char *text = malloc(2); /* exactly "{}", no NUL: ASan sees past it */
+  size_t pos = 5;
+  test_name = "facts: load_json_next with *pos past the end";
+  if (!text)
+    exit(2);
+  memcpy(text, "{}", 2);
+  CHECK_RC(pol_facts_load_json_next(f, text, 2, &pos, "s.ndjson"),
+           POL_EINVAL);
+  CHECK(pos == 5); /* a bad argument moves nothing */
+  CHECK_HAS(pol_facts_errmsg(f), "past the end");
+  check_empty(env, pol, f);
+  /* at the end exactly: the end of the input, as documented */
+  reload_a(f);
+  pos = 2;
+  CHECK_RC(pol_facts_load_json_next(f, text, 2, &pos, "s.ndjson"),
+           POL_EFORMAT);
+  check_empty(env, pol, f);
+  free(text);
+  pol_facts_free(f);
+  pol_policy_free(pol);
+  pol_env_free(env);
+}
+
+/* pol_facts_load_value of something that is not a map: POL_EINVAL and,
+ * as for every loader, the set empty; values the builder made stay valid
+ * (the host may load the right one next). */
+static void test_load_value_not_map(void) {
+  pol_env *env = env_default();
+  pol_policy *pol = policy_of(env, POLICY, "c.pol");
+  pol_facts *f = facts_of(env, VENDOR_A, "a.json");
+  pol_builder *b = pol_facts_builder(f);
+  const char *gk[] = {"generations"}, *tk[] = {"backup"};
+  const pol_value *seven = pol_new_int(b, 7);
+  const pol_value *backup = pol_new_map(b, gk, &seven, 1);
+  const pol_value *top = pol_new_map(b, tk, &backup, 1);
+  test_name = "facts: load_value of a non-map empties the set";
+  CHECK(top != NULL);
+  CHECK_RC(pol_facts_load_value(f, seven), POL_EINVAL);
+  CHECK_HAS(pol_facts_errmsg(f), "map");
+  check_empty(env, pol, f);
+  CHECK(pol_value_int(seven) == 7); /* still the builder's */
+  CHECK_RC(pol_facts_load_value(f, top), POL_OK);
+  CHECK(pol_value_int(pol_value_get(pol_facts_get(f, "backup"),
+                                    "generations")) == 7);
+  pol_facts_free(f);
+  pol_policy_free(pol);
+  pol_env_free(env);
+}
+
+/* The map must come from the set's own builder: it is not copied, so a
+ * map another fact set made would die with that set under this one
+ * (valgrind saw the read of freed memory). Refused, the set empty. */
+static void test_load_value_foreign(void) {
+  pol_env *env = env_default();
+  pol_policy *pol = policy_of(env, POLICY, "c.pol");
+  pol_facts *f = facts_of(env, VENDOR_A, "a.json");
+  pol_facts *g = NULL;
+  test_name = "facts: load_value of another set's map is refused";
+  CHECK_RC(pol_facts_new(env, &g), POL_OK);
+  pol_builder *gb = pol_facts_builder(g);
+  const char *k[] = {"x"};
+  const pol_value *one = pol_new_int(gb, 1);
+  const pol_value *m = pol_new_map(gb, k, &one, 1);
+  CHECK(m != NULL);
+  CHECK_RC(pol_facts_load_value(f, m), POL_EINVAL);
+  CHECK_HAS(pol_facts_errmsg(f), "builder");
+  pol_facts_free(g);
+  CHECK(pol_facts_get(f, "x") == NULL);
+  check_empty(env, pol, f);
+  pol_facts_free(f);
+  pol_policy_free(pol);
+  pol_env_free(env);
+}
+
+void contract_facts_tests(void) {
+  test_load_bad_arguments();
+  test_next_past_end();
+  test_load_value_not_map();
+  test_load_value_foreign();
+}
