@@ -140,6 +140,12 @@ typedef struct vendor_result {
   const map *evidence;  /* $evidence, or NULL */
   const list *withheld; /* $withheld, or NULL */
   const list *assumed;  /* $assumed (pol_facts_assume), or NULL */
+  struct listed_index *withheld_ix, *assumed_ix; /* the two lists by
+                           the hash of each entry, when long; else NULL
+                           (report_path.c, report_index_listed) */
+  uint64_t listed_compares; /* entries of the two lists compared with a
+                           path, over the vendor's checks: tests show it
+                           linear in the paths, not paths x entries */
   rule_result *rules;   /* one per policy rule, in policy order */
   /* (kept out of rule_result, which checking clears for every rule:) */
   rule_unknown **unknowns; /* per rule, its residual once read; the
@@ -351,6 +357,12 @@ POL_INTERNAL void report_residual_free(report *r);
  * each SKIPPED one not apply (before its fact set goes: report_detach).
  * false on out of memory. */
 POL_INTERNAL bool report_unknowns(report *r, vendor_result *vr);
+/* [w] ($withheld or $assumed) indexed by the hash of each entry, in
+ * [a], when it is long enough for a scan per missing fact to matter;
+ * NULL when short, or out of memory (the lists are then scanned). */
+POL_INTERNAL struct listed_index *report_index_listed(arena *a,
+                                                      const list *w);
+
 /* Mark the missing fact [f] of vendor [vr], whose path is set (its
  * steps ending at [ends]): withheld or not, and the citation of a
  * refusal; [f] is resolved then (report_path.c). */
