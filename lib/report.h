@@ -96,6 +96,7 @@ typedef struct rule_unknown {
 typedef struct waiver {
   uint32_t rule;        /* the rule's index in the policy */
   uint32_t next;        /* the vendor's next waiver + 1, or 0 */
+  uint32_t last;        /* in the vendor's first: its last waiver + 1 */
   const char *vendor;   /* the vendor's name (vendor_result.name) */
   const char *owner, *justification, *ticket; /* may be NULL */
   const char *expires;  /* "YYYY-MM-DD", or NULL: no expiry */
@@ -108,6 +109,12 @@ typedef struct waiver_set {
   size_t n, cap;
   name_index by_vendor; /* vendor name -> its first waiver (the others
                            follow by next); empty until the first one */
+  uint64_t *pairs;      /* a set of (the vendor's first waiver + 1) << 32
+                           | the rule, one per waiver: how a second
+                           waiver of a rule is refused; 0 is empty */
+  uint32_t pairs_cap;   /* 0 or a power of two, over twice n */
+  uint64_t probes;      /* slots of [pairs] read, over the set's life:
+                           tests show it linear in the waivers */
   arena a;              /* the strings */
 } waiver_set;
 
