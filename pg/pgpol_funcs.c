@@ -91,6 +91,13 @@ static int unknown_mode(text *t) {
   return POL_UNKNOWN_FAIL;
 }
 
+/* The hint of a limit error. It cannot tell a step or memory limit from
+ * PCRE2's match limit (both are POL_ELIMIT), so it names both: raising
+ * the GUCs does nothing for a pattern that backtracks too much. */
+#define LIMIT_HINT                                                        \
+  "The limits are pol.max_steps and pol.max_memory; a regular "           \
+  "expression's match limit is fixed (docs/limits.md)."
+
 /* A rule that reached a limit fails the statement: its verdict would
  * depend on the GUCs, not on the policy and the facts. */
 static void raise_limits(pol_report *rep, const pol_policy *pol) {
@@ -102,8 +109,7 @@ static void raise_limits(pol_report *rep, const pol_policy *pol) {
       ereport(ERROR, (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
                       errmsg("%s", pstrdup(pol_report_reason(rep, 0, r))),
                       errdetail("In rule %s.", pol_policy_rule_id(pol, r)),
-                      errhint("The limits are pol.max_steps and "
-                              "pol.max_memory.")));
+                      errhint(LIMIT_HINT)));
 }
 
 typedef struct check_call {
@@ -240,6 +246,13 @@ Datum pgpol_eval(PG_FUNCTION_ARGS) {
   c.out = NULL;
   pgpol_load_facts(st, jb);
   rc = pgpol_interruptible(eval_once, &c);
+  if (rc == POL_ELIMIT) {
+    const char *msg = pol_ctx_errmsg(st->ctx);
+    int len = (int)strlen(msg);
+    ereport(ERROR, (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+                    errmsg("%s", pgpol_from_utf8(msg, &len)),
+                    errhint(LIMIT_HINT)));
+  }
   if (rc != POL_OK)
     pgpol_raise(rc, pol_ctx_errmsg(st->ctx));
   PG_RETURN_JSONB_P(pgpol_value_jsonb(st->ctx, c.out));
