@@ -98,10 +98,14 @@ void pgpol_load_facts(pgpol_state *st, Jsonb *jb) {
   feed(st->build, jb);
   status = fb_finish(st->build);
   if (status != FB_OK) {
-    len = (int)strlen(fb_errmsg(st->build));
+    /* the path of a refused value first, as policyc validate writes it */
+    char *msg = *fb_errpath(st->build)
+                    ? psprintf("%s: %s", fb_errpath(st->build),
+                               fb_errmsg(st->build))
+                    : pstrdup(fb_errmsg(st->build));
+    len = (int)strlen(msg);
     ereport(ERROR, (errcode(fb_sqlstate(status)),
-                    errmsg("invalid facts: %s",
-                           pgpol_from_utf8(fb_errmsg(st->build), &len))));
+                    errmsg("invalid facts: %s", pgpol_from_utf8(msg, &len))));
   }
 }
 
