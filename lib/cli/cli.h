@@ -146,8 +146,10 @@ unsigned cli_terminal_width(void);
 /* Whether [s] is a real date written YYYY-MM-DD. */
 bool cli_valid_date(const char *s);
 /* Today as YYYY-MM-DD in local time, or the UTC date of
- * SOURCE_DATE_EPOCH when that is set (for reproducible runs). */
-void cli_today(char buf[11]);
+ * SOURCE_DATE_EPOCH when that is set and not empty (for reproducible
+ * runs). false after "policyc: SOURCE_DATE_EPOCH=...: ..." when it is
+ * not a number of seconds up to 9999-12-31: a usage error. */
+bool cli_today(char buf[11]);
 
 int cmd_eval(int argc, char **argv);
 int cmd_check(int argc, char **argv);

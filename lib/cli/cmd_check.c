@@ -604,15 +604,15 @@ static int run(check_opts *o) {
     cr.pol = pol;
     if (o->as_of)
       snprintf(cr.as_of, sizeof cr.as_of, "%s", o->as_of);
-    else
-      cli_today(cr.as_of);
-    if (o->waivers) {
+    else if (!cli_today(cr.as_of))
+      status = EXIT_USAGE;
+    if (status == EXIT_OK && o->waivers) {
       status = waivers_load(o->waivers, pol, &wf);
       cr.wf = &wf;
     }
     if (status == EXIT_OK)
       status = o->output ? stream_to_file(&cr) : stream(&cr, stdout);
-    if (o->waivers)
+    if (cr.wf)
       waivers_unload(&wf);
   }
 done:
