@@ -125,7 +125,7 @@ int cli_diag_choice_flags(int excerpt, int color);
 int cli_load_policy(pol_env *env, const char *path, int flags,
                     pol_policy **pol);
 
-/* EXIT_OK when [pol] has a rule, else "PATH:1:1: the policy has no
+/* EXIT_OK when [pol] has a rule, else "policyc: PATH:1:1: the policy has no
  * rules" and EXIT_USAGE: for the commands that give verdicts (check,
  * test, bench). In cmd_compile.c. */
 int cli_require_rules(const char *path, const pol_policy *pol);
