@@ -6,7 +6,8 @@ case cannot hold (files made at run time), run by `make check`.
    exit 3 with `input larger than 64 MiB`. The limit is "larger than".
 2. A FIFO that no process writes, given as a policy, as `eval --facts`
    and as a vendor of `check`, is read as empty (an error: exit 2 or 3)
-   instead of blocking open() for ever.
+   instead of blocking open() for ever; as a --plugin it is refused
+   (exit 2, not a regular file) instead of blocking dlopen().
 3. A vendor file of 10^6 top-level keys (16 MB) loads through
    `eval --facts` and `check`, each with the right answer.
 
@@ -43,9 +44,9 @@ def limit_cpu():
     resource.setrlimit(resource.RLIMIT_CPU, (CPU_SECONDS, CPU_SECONDS))
 
 
-def run(argv, cwd, umask=None):
-    """Run [argv] (under [umask] if given); returns (status, stdout,
-    stderr, peak RSS in KB)."""
+def run(argv, cwd, umask=None, wall=WALL_SECONDS):
+    """Run [argv] (under [umask] if given; a hang after [wall] seconds);
+    returns (status, stdout, stderr, peak RSS in KB)."""
     def setup():
         limit_cpu()
         if umask is not None:
@@ -54,7 +55,7 @@ def run(argv, cwd, umask=None):
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                          preexec_fn=setup)
     try:
-        out, err = p.communicate(timeout=WALL_SECONDS)
+        out, err = p.communicate(timeout=wall)
     except subprocess.TimeoutExpired:
         p.kill()
         out, err = p.communicate()
@@ -178,6 +179,13 @@ def main():
             f.write("must ok: true\n")
         st, out, err, _ = run([policyc, "check", "ok.pol", fifo], d)
         expect("FIFO as vendor", st == 3, f"status {st}: {err}")
+        # dlopen waited for a writer for ever (no CPU, so only the
+        # wall-clock guard sees it)
+        st, out, err, _ = run([policyc, "--plugin", fifo, "eval", "--",
+                               "1"], d, wall=10)
+        expect("FIFO as --plugin", st == 2 and
+               err == f"policyc: cannot load plugin: {fifo}: not a regular "
+               "file\n", f"status {st}: {err}")
 
         # 3. 10^6 top-level keys
         keys = os.path.join(d, "keys.json")
