@@ -222,6 +222,10 @@ $(B)/tests/%: tests/unit/%.c $(TEST_HELPERS) tests/unit/harness.h $(INTERNAL) | 
 # test_records includes the CLI's record scanner fast path (header-only).
 $(B)/tests/test_records: lib/cli/scan_blocks.h
 
+# The CLI's JSON objects (import, waivers, tests): built from its sources.
+$(B)/tests/test_import_json: lib/cli/import_json.c lib/cli/import_pool.c lib/cli/import.h
+$(B)/tests/test_import_json: private TEST_HELPERS += lib/cli/import_json.c lib/cli/import_pool.c
+
 # The jsonb conversion core of the PostgreSQL extension is plain C over
 # pol.h: its unit test runs with the others, and so under ASan and UBSan
 # in `make asan`, which a stock server could not load.

@@ -223,7 +223,7 @@ static int set(assume *a, const val *cur, int i, val v, val *out) {
     return fail(a, s->col, POL_EINVAL, "no list to take an item of here: "
                 "%s", cur ? "it is a map" : "the fact is absent");
   if (cur && cur->kind != V_MAP)
-    return fail(a, s->col, POL_EINVAL, "cannot go into a %s here",
+    return fail(a, s->col, POL_EINVAL, "cannot go into a value of type %s here",
                 val_kind_name(cur->kind));
   const map *m = cur ? cur->as.m : NULL;
   val inner;

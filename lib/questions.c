@@ -50,38 +50,72 @@ typedef struct need {
   const str *evidence;
   severity sev;
   uint32_t first, order;
+  uint32_t hash;           /* of the path */
   uint32_t *rules;
   uint32_t nrules, cap;
 } need;
 
+/* The needs, and an index of them by the hash of their path (a slot
+ * holds 1 + the need's position, 0 when empty): a fact is found by a
+ * lookup, not by a compare with every fact gathered before it, which
+ * was decisive facts x distinct facts for a vendor withholding many. */
 typedef struct gather {
   const report *r;
   const vendor_result *vr;
   arena *a;
   need *v;
   uint32_t n, cap;
+  uint32_t *ix;
+  uint32_t ixmask;
+  uint64_t compares;
   bool oom;
 } gather;
 
-static need *find_need(gather *g, const char *path) {
-  for (uint32_t i = 0; i < g->n; i++)
-    if (strcmp(g->v[i].f->path, path) == 0)
-      return &g->v[i];
-  if (g->n == g->cap) {
-    uint32_t cap = g->cap ? g->cap * 2 : 16;
-    need *v = arena_alloc(g->a, cap * sizeof *v);
-    if (!v) {
-      g->oom = true;
-      return NULL;
-    }
-    if (g->n)
-      memcpy(v, g->v, g->n * sizeof *v);
-    g->v = v;
-    g->cap = cap;
+/* Room for one more need, and its index twice the needs. */
+static bool grow(gather *g) {
+  if (g->n < g->cap)
+    return true;
+  uint32_t cap = g->cap ? g->cap * 2 : 16;
+  need *v = arena_alloc(g->a, cap * sizeof *v);
+  uint32_t *ix = arena_zalloc(g->a, 2 * cap * sizeof *ix);
+  if (!v || !ix)
+    return false;
+  if (g->n)
+    memcpy(v, g->v, g->n * sizeof *v);
+  g->v = v;
+  g->cap = cap;
+  g->ix = ix;
+  g->ixmask = 2 * cap - 1;
+  for (uint32_t i = 0; i < g->n; i++) {
+    uint32_t s = v[i].hash & g->ixmask;
+    while (ix[s])
+      s = (s + 1) & g->ixmask;
+    ix[s] = i + 1;
   }
+  return true;
+}
+
+static need *find_need(gather *g, const char *path) {
+  uint32_t h = val_hash_bytes(path, strlen(path));
+  uint32_t s = g->ix ? h & g->ixmask : 0;
+  for (; g->ix && g->ix[s]; s = (s + 1) & g->ixmask) {
+    need *n = &g->v[g->ix[s] - 1];
+    g->compares++;
+    if (n->hash == h && strcmp(n->f->path, path) == 0)
+      return n;
+  }
+  if (!grow(g)) {
+    g->oom = true;
+    return NULL;
+  }
+  s = h & g->ixmask;
+  while (g->ix[s])
+    s = (s + 1) & g->ixmask;
+  g->ix[s] = g->n + 1;
   need *n = &g->v[g->n++];
   memset(n, 0, sizeof *n);
   n->sev = SEV_MAY + 1;
+  n->hash = h;
   return n;
 }
 
@@ -377,7 +411,7 @@ static void fallback(gather *g, uint32_t i) {
 
 bool questions_build(const report *r, const vendor_result *vr, lang l,
                      arena *a, qlist *out) {
-  gather g = {r, vr, a, NULL, 0, 0, false};
+  gather g = {.r = r, .vr = vr, .a = a};
   memset(out, 0, sizeof *out);
   out->l = l;
   for (uint32_t i = 0; i < r->pol->nrules && !g.oom; i++) {
@@ -393,6 +427,7 @@ bool questions_build(const report *r, const vendor_result *vr, lang l,
     for (uint32_t k = 0; k < u->r.nfacts; k++)
       need_fact(&g, i, u, k);
   }
+  out->compares = g.compares;
   if (g.oom)
     return false;
   if (g.n)

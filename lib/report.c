@@ -116,6 +116,8 @@ static void metadata(report *r, vendor_result *vr, const map *vars,
   vr->withheld = w && w->kind == V_LIST ? w->as.l : NULL;
   const val *as = r->base ? field(r, vars, MK_ASSUMED) : NULL; /* what-if */
   vr->assumed = as && as->kind == V_LIST ? as->as.l : NULL;
+  vr->withheld_ix = report_index_listed(&r->a, vr->withheld);
+  vr->assumed_ix = report_index_listed(&r->a, vr->assumed);
 }
 
 /* ==== a set of places ==================================================== */

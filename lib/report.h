@@ -96,6 +96,7 @@ typedef struct rule_unknown {
 typedef struct waiver {
   uint32_t rule;        /* the rule's index in the policy */
   uint32_t next;        /* the vendor's next waiver + 1, or 0 */
+  uint32_t last;        /* in the vendor's first: its last waiver + 1 */
   const char *vendor;   /* the vendor's name (vendor_result.name) */
   const char *owner, *justification, *ticket; /* may be NULL */
   const char *expires;  /* "YYYY-MM-DD", or NULL: no expiry */
@@ -108,6 +109,12 @@ typedef struct waiver_set {
   size_t n, cap;
   name_index by_vendor; /* vendor name -> its first waiver (the others
                            follow by next); empty until the first one */
+  uint64_t *pairs;      /* a set of (the vendor's first waiver + 1) << 32
+                           | the rule, one per waiver: how a second
+                           waiver of a rule is refused; 0 is empty */
+  uint32_t pairs_cap;   /* 0 or a power of two, over twice n */
+  uint64_t probes;      /* slots of [pairs] read, over the set's life:
+                           tests show it linear in the waivers */
   arena a;              /* the strings */
 } waiver_set;
 
@@ -140,6 +147,12 @@ typedef struct vendor_result {
   const map *evidence;  /* $evidence, or NULL */
   const list *withheld; /* $withheld, or NULL */
   const list *assumed;  /* $assumed (pol_facts_assume), or NULL */
+  struct listed_index *withheld_ix, *assumed_ix; /* the two lists by
+                           the hash of each entry, when long; else NULL
+                           (report_path.c, report_index_listed) */
+  uint64_t listed_compares; /* entries of the two lists compared with a
+                           path, over the vendor's checks: tests show it
+                           linear in the paths, not paths x entries */
   rule_result *rules;   /* one per policy rule, in policy order */
   /* (kept out of rule_result, which checking clears for every rule:) */
   rule_unknown **unknowns; /* per rule, its residual once read; the
@@ -351,6 +364,12 @@ POL_INTERNAL void report_residual_free(report *r);
  * each SKIPPED one not apply (before its fact set goes: report_detach).
  * false on out of memory. */
 POL_INTERNAL bool report_unknowns(report *r, vendor_result *vr);
+/* [w] ($withheld or $assumed) indexed by the hash of each entry, in
+ * [a], when it is long enough for a scan per missing fact to matter;
+ * NULL when short, or out of memory (the lists are then scanned). */
+POL_INTERNAL struct listed_index *report_index_listed(arena *a,
+                                                      const list *w);
+
 /* Mark the missing fact [f] of vendor [vr], whose path is set (its
  * steps ending at [ends]): withheld or not, and the citation of a
  * refusal; [f] is resolved then (report_path.c). */

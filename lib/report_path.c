@@ -198,11 +198,78 @@ static const str *find_evidence(const map *ev, const char *path,
   return NULL;
 }
 
+/* A long $withheld or $assumed is indexed, so that marking a missing
+ * fact costs a lookup per step of its path, not a compare per entry: a
+ * vendor withholding N facts that N rules read cost N x N compares.
+ * Open addressing; a slot holds 1 + the entry's index, 0 when empty. */
+#define LISTED_SCAN_MAX 8 /* up to this many entries: scanned */
+
+struct listed_index {
+  uint32_t mask;
+  uint32_t slot[];
+};
+
+struct listed_index *report_index_listed(arena *a, const list *w) {
+  if (!w || w->n <= LISTED_SCAN_MAX || w->n > UINT32_MAX / 4)
+    return NULL;
+  uint32_t cap = 16;
+  while (cap < 2 * w->n)
+    cap *= 2;
+  struct listed_index *ix =
+      arena_zalloc(a, sizeof *ix + cap * sizeof ix->slot[0]);
+  if (!ix)
+    return NULL;
+  ix->mask = cap - 1;
+  for (uint32_t i = 0; i < w->n; i++) {
+    if (w->items[i].kind != V_STRING)
+      continue;
+    uint32_t h = str_hash(w->items[i].as.s) & ix->mask;
+    while (ix->slot[h])
+      h = (h + 1) & ix->mask;
+    ix->slot[h] = i + 1;
+  }
+  return ix;
+}
+
+/* Whether [e] is [path]'s first [len] bytes. */
+static bool listed_is(const val *e, const char *path, size_t len) {
+  return e->kind == V_STRING && e->as.s->len == len &&
+         memcmp(e->as.s->data, path, len) == 0;
+}
+
+/* Whether [path] ([len] bytes), or a path above it, is in [w] by its
+ * index [ix]: each prefix ending before a '.' or a '[', and the whole. */
+static bool listed_find(vendor_result *vr, const list *w,
+                        const struct listed_index *ix, const char *path,
+                        size_t len) {
+  uint32_t h = val_hash_bytes(path, 0);
+  size_t at = 0;
+  for (size_t k = 0; k <= len; k++) {
+    if (k < len && path[k] != '.' && path[k] != '[')
+      continue;
+    h = val_hash_continue(h, path + at, k - at);
+    at = k;
+    for (uint32_t s = h & ix->mask; ix->slot[s]; s = (s + 1) & ix->mask) {
+      vr->listed_compares++;
+      if (listed_is(&w->items[ix->slot[s] - 1], path, k))
+        return true;
+    }
+  }
+  return false;
+}
+
 /* Whether the path in [b] ([len] bytes), or a path above it, is listed
- * in [w] ($withheld, or $assumed). */
-static bool is_withheld(const list *w, const char *path, size_t len) {
+ * in [w] ($withheld, or $assumed: [assumed]) of [vr]. */
+static bool is_listed(const vendor_result *vr, bool assumed,
+                      const char *path, size_t len) {
+  vendor_result *cv = (vendor_result *)vr; /* the count, on a const read */
+  const list *w = assumed ? vr->assumed : vr->withheld;
+  const struct listed_index *ix = assumed ? vr->assumed_ix : vr->withheld_ix;
+  if (ix)
+    return listed_find(cv, w, ix, path, len);
   for (uint32_t i = 0; w && i < w->n; i++) {
     const val *x = &w->items[i];
+    cv->listed_compares++;
     if (x->kind != V_STRING || x->as.s->len > len ||
         memcmp(x->as.s->data, path, x->as.s->len) != 0)
       continue;
@@ -220,7 +287,7 @@ void report_mark(const vendor_result *vr, fact_ref *f, const uint32_t *ends,
   for (uint32_t i = 0; i < nends && n < PATH_DEPTH_MAX; i++)
     e[n++] = ends[i];
   f->kind = FR_MISSING;
-  f->withheld = is_withheld(vr->withheld, f->path, strlen(f->path));
+  f->withheld = is_listed(vr, false, f->path, strlen(f->path));
   f->evidence = f->withheld ? find_evidence(vr->evidence, f->path, e, n,
                                             &f->ev_len)
                             : NULL;
@@ -242,9 +309,9 @@ bool report_resolve(const report *r, const vendor_result *vr, fact_ref *f) {
   f->ev_off = f->kind == FR_SIZE ? 5 : 0; /* past "size(" */
   size_t len = b->len - 1 - (f->kind == FR_SIZE ? 6 : 0);
   if (f->kind == FR_MISSING)
-    f->withheld = is_withheld(vr->withheld, b->p, len);
+    f->withheld = is_listed(vr, false, b->p, len);
   else /* a value given by an assumption, or inside one */
-    f->assumed = is_withheld(vr->assumed, b->p + f->ev_off, len);
+    f->assumed = is_listed(vr, true, b->p + f->ev_off, len);
   if ((f->kind != FR_MISSING || f->withheld) && !f->assumed)
     f->evidence = find_evidence(vr->evidence, b->p + f->ev_off, ends, nends,
                                 &f->ev_len);
@@ -448,9 +515,9 @@ bool report_resolve_memo(const report *r, const vendor_result *vr,
   f->ev_off = off;
   size_t len = b->len - (off ? 6 : 0);
   if (f->kind == FR_MISSING)
-    f->withheld = is_withheld(vr->withheld, b->p, len);
+    f->withheld = is_listed(vr, false, b->p, len);
   else
-    f->assumed = is_withheld(vr->assumed, b->p + off, len);
+    f->assumed = is_listed(vr, true, b->p + off, len);
   if ((f->kind != FR_MISSING || f->withheld) && !f->assumed)
     memo_cite(vr, f, c, b->p + off, len);
   f->resolved = true;
@@ -658,7 +725,7 @@ static bool site_name(const report *r, const vendor_result *vr,
   f->ev_off = f->kind == FR_SIZE ? 5 : 0; /* past "size(" */
   size_t len = s->len - (f->kind == FR_SIZE ? 6 : 0);
   const char *p = f->path + f->ev_off;
-  f->assumed = is_withheld(vr->assumed, p, len);
+  f->assumed = is_listed(vr, true, p, len);
   f->evidence = NULL;
   for (uint32_t i = s->nends; !f->assumed && vr->evidence && i-- > 0;) {
     const str *e = cited_at(vr->evidence, p, s->ends[i], s->hashes[i]);
@@ -735,6 +802,7 @@ static bool detach_vendor(report *r, vendor_result *vr) {
   vr->vars = NULL;
   vr->evidence = NULL;
   vr->withheld = NULL;
+  vr->withheld_ix = NULL; /* (assumed_ix holds indices: it fits the copy) */
   return true;
 }
 

@@ -176,6 +176,10 @@ bool schema_known(const policy *p, const char *path) {
   return false;
 }
 
+bool schema_above(const policy *p, const char *path) {
+  return find(p, path, strlen(path), '.') != NULL;
+}
+
 /* A declared path with the same parent as [path] whose last segment
  * shares at least 3 leading characters with [path]'s: an abbreviation
  * (backup.gens -> backup.generations). */

@@ -22,6 +22,9 @@ POL_INTERNAL void schema_finish(policy *p);
 /* Whether [path] is declared, lies on the way to a declaration (an
  * object), or lies under a declared map or any. */
 POL_INTERNAL bool schema_known(const policy *p, const char *path);
+/* Whether [path] lies on the way to a declaration (some declared path
+ * goes on from it with a '.'): a binary search. */
+POL_INTERNAL bool schema_above(const policy *p, const char *path);
 /* The declared path [path] most likely meant, or NULL. */
 POL_INTERNAL const char *schema_suggest(const policy *p, const char *path);
 /* The type as text: "int", "list(string)", "map(string, any)". */

@@ -320,16 +320,6 @@ static void check_allowed(vctx *c, const char *path, const fact_decl *f,
 
 /* ==== the walk =========================================================== */
 
-/* Whether some declaration lies under [path] (an object on the way). */
-static bool on_the_way(const policy *p, const char *path) {
-  size_t n = strlen(path);
-  for (uint32_t i = 0; i < p->nfacts; i++)
-    if (strncmp(p->facts[i].path, path, n) == 0 &&
-        p->facts[i].path[n] == '.')
-      return true;
-  return false;
-}
-
 static void walk_value(vctx *c, size_t plen, val v);
 
 static void walk_object(vctx *c, size_t plen, const map *m) {
@@ -357,7 +347,7 @@ static void walk_value(vctx *c, size_t plen, val v) {
   if (f) {
     check_type(c, c->path, "", f->type, v);
     check_allowed(c, c->path, f, v);
-  } else if (on_the_way(c->p, c->path)) {
+  } else if (schema_above(c->p, c->path)) { /* an object on the way */
     if (v.kind == V_MAP)
       walk_object(c, plen, v.as.m);
     else /* the facts declared under it cannot be there */

@@ -23,6 +23,7 @@ void waivers_init(waiver_set *s, const policy *pol) {
 
 void waivers_free(waiver_set *s) {
   mem_free(&s->a.m, s->w);
+  mem_free(&s->a.m, s->pairs);
   names_free(&s->by_vendor);
   arena_free(&s->a);
   memset(s, 0, sizeof *s);
@@ -51,15 +52,58 @@ static uint32_t vendor_first(const waiver_set *s, const char *name) {
   return (uint32_t)(names_get(&s->by_vendor, name) + 1);
 }
 
-/* Chain waiver [i] (its vendor set) after the vendor's others. */
+/* The slot of [key] in the set of pairs: where it is, or the empty slot
+ * where it would go. The set has room (pairs_grow). */
+static uint64_t *pair_slot(waiver_set *s, uint64_t key) {
+  uint32_t mask = s->pairs_cap - 1;
+  uint32_t i = (uint32_t)((key * 0x9E3779B97F4A7C15u) >> 32) & mask;
+  for (;; i = (i + 1) & mask) {
+    s->probes++;
+    if (s->pairs[i] == key || s->pairs[i] == 0)
+      return &s->pairs[i];
+  }
+}
+
+/* Room for one more pair: the set at most half full. */
+static bool pairs_grow(waiver_set *s) {
+  if (2 * (s->n + 1) <= s->pairs_cap)
+    return true;
+  uint32_t cap = s->pairs_cap ? 2 * s->pairs_cap : 32;
+  uint64_t *old = s->pairs;
+  uint32_t ocap = s->pairs_cap;
+  if (!(s->pairs = mem_calloc(&s->a.m, cap, sizeof *s->pairs))) {
+    s->pairs = old;
+    return false;
+  }
+  s->pairs_cap = cap;
+  for (uint32_t i = 0; i < ocap; i++)
+    if (old[i])
+      *pair_slot(s, old[i]) = old[i];
+  mem_free(&s->a.m, old);
+  return true;
+}
+
+/* The pair of a waiver of rule [r] for the vendor whose first is [at]. */
+static uint64_t pair_key(uint32_t at, uint32_t r) {
+  return (uint64_t)at << 32 | r;
+}
+
+/* Chain waiver [i] (its vendor set) after the vendor's others, the
+ * vendor's first keeping where they end; note its pair. */
 static bool vendor_add(waiver_set *s, uint32_t i) {
   uint32_t at = vendor_first(s, s->w[i].vendor);
-  if (!at)
-    return (s->by_vendor.slots || names_init(&s->by_vendor, 16, &s->a.m)) &&
-           names_put(&s->by_vendor, s->w[i].vendor, (int)i) != -2;
-  while (s->w[at - 1].next)
-    at = s->w[at - 1].next;
-  s->w[at - 1].next = i + 1;
+  if (!pairs_grow(s))
+    return false;
+  if (!at) {
+    if (!(s->by_vendor.slots || names_init(&s->by_vendor, 16, &s->a.m)) ||
+        names_put(&s->by_vendor, s->w[i].vendor, (int)i) == -2)
+      return false;
+    at = i + 1;
+  } else {
+    s->w[s->w[at - 1].last - 1].next = i + 1;
+  }
+  s->w[at - 1].last = i + 1;
+  *pair_slot(s, pair_key(at, s->w[i].rule)) = pair_key(at, s->w[i].rule);
   return true;
 }
 
@@ -68,7 +112,7 @@ static const char *copy(waiver_set *s, const char *t) {
 }
 
 /* What is wrong with a waiver of [rule_id] for [vendor], or NULL. */
-static const char *invalid(const waiver_set *s, const char *rule_id,
+static const char *invalid(waiver_set *s, const char *rule_id,
                            const char *vendor, const char *expires,
                            char *msg, size_t cap) {
   int64_t sec, r = policy_rule_find(s->pol, rule_id);
@@ -84,12 +128,12 @@ static const char *invalid(const waiver_set *s, const char *rule_id,
              expires);
     return msg;
   }
-  for (uint32_t i = vendor_first(s, vendor); i; i = s->w[i - 1].next)
-    if (s->w[i - 1].rule == (uint32_t)r) {
-      snprintf(msg, cap, "a second waiver of rule '%s' for vendor '%s'",
-               rule_id, vendor);
-      return msg;
-    }
+  uint32_t at = vendor_first(s, vendor);
+  if (at && *pair_slot(s, pair_key(at, (uint32_t)r))) {
+    snprintf(msg, cap, "a second waiver of rule '%s' for vendor '%s'",
+             rule_id, vendor);
+    return msg;
+  }
   return NULL;
 }
 

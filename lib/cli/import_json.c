@@ -8,6 +8,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "import.h"
@@ -319,22 +320,73 @@ jnode *jn_int(imp_pool *p, long long i) {
   return v;
 }
 
+/* An object of more members than this is indexed: a sheet's items and
+ * the derived facts and their $evidence are objects of thousands, each
+ * set once, which a scan per member made members x members. */
+#define JN_SCAN_MAX 8
+
+static size_t name_hash(const char *s) { /* FNV-1a */
+  uint32_t h = 2166136261u;
+  for (; *s; s++)
+    h = (h ^ (unsigned char)*s) * 16777619u;
+  return h;
+}
+
+/* Where member [key] of [o] is in its index, or the empty slot for it. */
+static size_t *slot_of_name(const jnode *o, const char *key) {
+  size_t i = name_hash(key) & o->ixmask;
+  for (; o->ix[i]; i = (i + 1) & o->ixmask) {
+    ((jnode *)o)->compares++; /* a count on a const read */
+    if (strcmp(o->keys[o->ix[i] - 1], key) == 0)
+      break;
+  }
+  return &o->ix[i];
+}
+
+/* Index [o]'s members, in a table over twice their number. */
+static void index_names(imp_pool *p, jnode *o) {
+  size_t cap = 32;
+  while (cap < 2 * o->cap)
+    cap *= 2;
+  o->ix = imp_alloc(p, cap * sizeof *o->ix); /* zeroed */
+  o->ixmask = cap - 1;
+  for (size_t i = 0; i < o->n; i++)
+    *slot_of_name(o, o->keys[i]) = i + 1;
+}
+
 jnode *jn_get(const jnode *o, const char *key) {
-  for (size_t i = 0; o && o->kind == JN_OBJ && i < o->n; i++)
+  if (o && o->kind == JN_OBJ && o->ix) {
+    size_t at = *slot_of_name(o, key);
+    return at ? o->items[at - 1] : NULL;
+  }
+  for (size_t i = 0; o && o->kind == JN_OBJ && i < o->n; i++) {
+    ((jnode *)o)->compares++;
     if (strcmp(o->keys[i], key) == 0)
       return o->items[i];
+  }
   return NULL;
 }
 
 void jn_set(imp_pool *p, jnode *o, const char *key, jnode *v) {
-  for (size_t i = 0; i < o->n; i++)
+  size_t *at = o->ix ? slot_of_name(o, key) : NULL;
+  if (at && *at) {
+    o->items[*at - 1] = v;
+    return;
+  }
+  for (size_t i = 0; !o->ix && i < o->n; i++) {
+    o->compares++;
     if (strcmp(o->keys[i], key) == 0) {
       o->items[i] = v;
       return;
     }
+  }
   size_t n = o->n, cap = o->cap;
   imp_push(p, (void ***)&o->keys, &n, &cap, imp_strdup(p, key));
   imp_push(p, (void ***)&o->items, &o->n, &o->cap, v);
+  if (at && 2 * o->n <= o->ixmask + 1)
+    *at = o->n;
+  else if (o->n > JN_SCAN_MAX)
+    index_names(p, o); /* the first time, or grown */
 }
 
 void jn_append(imp_pool *p, jnode *arr, jnode *v) {

@@ -302,6 +302,9 @@ typedef struct table {
   size_t header_row;
   item **items;
   size_t n, cap;
+  jnode *by_id;          /* row id -> its item's position (JN_NUM), so
+                            that neither a row nor a rule looks through
+                            every item for its id */
 } table;
 
 static int slot_of(const table *t, const char *name) {
@@ -503,14 +506,17 @@ static void remember_fill(const table *t, const sheet_row *r,
   }
 }
 
+static item *find_item(const table *t, const char *id) {
+  const jnode *at = jn_get(t->by_id, id);
+  return at ? t->items[at->i] : NULL;
+}
+
 static bool duplicate(const table *t, const char *id, const sheet_row *r) {
-  for (size_t k = 0; k < t->n; k++)
-    if (strcmp(t->items[k]->id, id) == 0) {
-      fprintf(stderr, "%s:%u:1: row %s is in the sheet twice (first at "
-              "line %u)\n", t->s->name, r->line, id, t->items[k]->line);
-      return true;
-    }
-  return false;
+  const item *first = find_item(t, id);
+  if (first)
+    fprintf(stderr, "%s:%u:1: row %s is in the sheet twice (first at "
+            "line %u)\n", t->s->name, r->line, id, first->line);
+  return first != NULL;
 }
 
 /* One data row: a heading, the continuation of the item above, or an
@@ -548,6 +554,7 @@ static int data_row(imp_pool *p, table *t, size_t i, const char *fill[16],
     return EXIT_INPUT;
   item *it = new_item(p, t, r, id, fill);
   it->section = *section;
+  jn_set(p, t->by_id, id, jn_int(p, (long long)t->n));
   imp_push(p, (void ***)&t->items, &t->n, &t->cap, it);
   return EXIT_OK;
 }
@@ -613,13 +620,6 @@ typedef struct applier {
   const char *(*check)(void *ctx, const char *json);
   void *ctx;
 } applier;
-
-static item *find_item(const table *t, const char *id) {
-  for (size_t k = 0; k < t->n; k++)
-    if (strcmp(t->items[k]->id, id) == 0)
-      return t->items[k];
-  return NULL;
-}
 
 /* The text rule [r] reads: a column, or the answer and the note. */
 static const char *rule_text(imp_pool *p, const table *t, const rule *r,
@@ -904,6 +904,7 @@ int mapping_apply(imp_pool *p, const mapping *m, const sheet *s,
   memset(&t, 0, sizeof t);
   t.m = m;
   t.s = s;
+  t.by_id = jn_new(p, JN_OBJ);
   int rc = find_columns(&t);
   if (rc == EXIT_OK && slot_of(&t, "id") < 0)
     rc = EXIT_USAGE;

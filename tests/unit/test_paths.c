@@ -7,6 +7,8 @@
  * size(), has() and missing ones, with citations at several levels; and
  * when more containers are read than the memo holds. Also the places
  * remembered per site from vendor to vendor (report_resolve_site).
+ * And costs that must stay linear in a long $withheld, the questions
+ * it leads to, and many waivers of one vendor (counted, not timed).
  */
 #include "harness.h"
 
@@ -15,6 +17,7 @@
 #include "env_fixture.h"
 #include "handles.h"
 #include "out.h"
+#include "questions.h"
 #include "report.h"
 
 static const char POLICY[] =
@@ -378,6 +381,132 @@ static void sites_bounded(void **state) {
   pol_policy_free(pol);
 }
 
+/* ==== a long $withheld, and the questions it leads to =================== */
+
+/* [n] rules, rule i reading w<i>.x.y (under the withheld w<i>.x) and
+ * z<i> (missing, not withheld), over a vendor withholding w0.x ...
+ * w<n-1>.x and "ab" (not above "abc"). */
+static void withheld_inputs(int n, char **src, char **json) {
+  size_t cap = 64 + (size_t)n * 64;
+  char *p = malloc(cap), *j = malloc(cap);
+  assert_non_null(p);
+  assert_non_null(j);
+  size_t np = 0, nj = (size_t)snprintf(j, cap, "{\"$withheld\": [\"ab\"");
+  for (int i = 0; i < n; i++) {
+    np += (size_t)snprintf(p + np, cap - np,
+                           "must r%d \"r\": w%d.x.y >= 0 && z%d >= 0\n", i,
+                           i, i);
+    nj += (size_t)snprintf(j + nj, cap - nj, ", \"w%d.x\"", i);
+  }
+  snprintf(p + np, cap - np, "must last \"l\": abc >= 0\n");
+  snprintf(j + nj, cap - nj, "]}");
+  *src = p;
+  *json = j;
+}
+
+/* Marking N missing facts withheld against a $withheld of N entries
+ * costs a few compares a fact (an index of the entries), not N: with
+ * 2,000 of each a scan took 2,000 x 4,000. So do the questions: each
+ * decisive fact is found among those gathered by a lookup. */
+static void many_withheld_linear(void **state) {
+  env_fixture *fx = *state;
+  enum { N = 2000 };
+  char *src, *json;
+  withheld_inputs(N, &src, &json);
+  pol_policy *pol = NULL;
+  pol_facts *facts = NULL;
+  pol_report *rep = NULL;
+  assert_pol_ok(fx, pol_policy_compile(fx->env, src, strlen(src), "w.pol",
+                                       &pol));
+  assert_pol_ok(fx, pol_facts_new(fx->env, &facts));
+  assert_int_equal(pol_facts_load_json(facts, json, strlen(json), "v.json"),
+                   POL_OK);
+  assert_pol_ok(fx, pol_report_new(pol, POL_UNKNOWN_FAIL, &rep));
+  assert_pol_ok(fx, pol_check(fx->ctx, rep, facts, "v.json"));
+  for (size_t r = 0; r <= N; r++) {
+    size_t nm = pol_report_missing_count(rep, 0, r);
+    assert_int_equal(nm, r < N ? 2 : 1);
+    for (size_t k = 0; k < nm; k++) {
+      const char *path = pol_report_missing_path(rep, 0, r, k);
+      assert_int_equal(pol_report_missing_withheld(rep, 0, r, k),
+                       path[0] == 'w'); /* not z<i>, not abc */
+    }
+  }
+  uint64_t marks = rep->r.vendors[0].listed_compares;
+  assert_true(marks >= (uint64_t)N);     /* it was counted */
+  assert_true(marks <= 8 * (uint64_t)N); /* 2N + 1 facts */
+  arena a;
+  arena_init(&a, 0, NULL);
+  qlist ql;
+  assert_true(questions_build(&rep->r, &rep->r.vendors[0], LANG_EN, &a, &ql));
+  assert_int_equal(ql.n, 2 * N + 1);
+  assert_true(ql.compares <= 4 * (uint64_t)ql.n);
+  arena_free(&a);
+  pol_report_free(rep);
+  pol_facts_free(facts);
+  pol_policy_free(pol);
+  free(src);
+  free(json);
+}
+
+/* ==== many waivers of one vendor ========================================= */
+
+/* Adding a vendor's waiver neither looks through the vendor's others for
+ * a second one of its rule nor walks them to chain it: 4,000 waivers of
+ * one vendor took 4,000 x 4,000 / 2 steps of each. A second waiver of a
+ * rule is still refused, of the first rule and of the last, and each
+ * rule is waived in the check. */
+static void many_waivers_of_one_vendor(void **state) {
+  env_fixture *fx = *state;
+  enum { N = 4000 };
+  size_t cap = (size_t)N * 40;
+  char *src = malloc(cap);
+  assert_non_null(src);
+  size_t n = 0;
+  for (int i = 0; i < N; i++)
+    n += (size_t)snprintf(src + n, cap - n, "must r%d \"r\": x > %d\n", i, i);
+  pol_policy *pol = NULL;
+  pol_waivers *wv = NULL;
+  assert_pol_ok(fx, pol_policy_compile(fx->env, src, n, "w.pol", &pol));
+  assert_int_equal(pol_waivers_new(pol, &wv), POL_OK);
+  char id[32];
+  pol_waiver w = POL_WAIVER_INIT;
+  w.rule = id;
+  w.vendor = "v";
+  for (int i = 0; i < N; i++) {
+    snprintf(id, sizeof id, "r%d", i);
+    assert_int_equal(pol_waivers_add(wv, &w), POL_OK);
+  }
+  w.rule = "r0";
+  assert_int_equal(pol_waivers_add(wv, &w), POL_EINVAL);
+  assert_non_null(strstr(pol_waivers_errmsg(wv), "a second waiver"));
+  snprintf(id, sizeof id, "r%d", N - 1);
+  w.rule = id;
+  assert_int_equal(pol_waivers_add(wv, &w), POL_EINVAL);
+  w.vendor = "other";
+  assert_int_equal(pol_waivers_add(wv, &w), POL_OK);
+  assert_int_equal(pol_waivers_count(wv), N + 1);
+  pol_report *rep = NULL;
+  pol_facts *facts = NULL;
+  static const char json[] = "{\"$vendor\": {\"name\": \"v\"}, \"x\": 0}";
+  assert_pol_ok(fx, pol_report_new(pol, POL_UNKNOWN_FAIL, &rep));
+  assert_pol_ok(fx, pol_report_set_waivers(rep, wv));
+  assert_pol_ok(fx, pol_facts_new(fx->env, &facts));
+  assert_int_equal(pol_facts_load_json(facts, json, strlen(json), "v.json"),
+                   POL_OK);
+  assert_pol_ok(fx, pol_check(fx->ctx, rep, facts, "v.json"));
+  for (size_t r = 0; r < N; r++)
+    assert_int_equal(pol_report_waiver(rep, 0, r), POL_WAIVER_ACTIVE);
+  /* one set slot a waiver added, and a few for each refused: not N */
+  assert_true(rep->r.waivers->probes <= 8 * (uint64_t)N);
+  assert_true(rep->r.waivers->probes >= (uint64_t)N);
+  pol_report_free(rep);
+  pol_facts_free(facts);
+  pol_waivers_free(wv);
+  pol_policy_free(pol);
+  free(src);
+}
+
 int main(int argc, char **argv) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(memo_names_facts_as_alone, env_setup,
@@ -390,6 +519,10 @@ int main(int argc, char **argv) {
       cmocka_unit_test_setup_teardown(sites_across_vendors, env_setup,
                                       env_teardown),
       cmocka_unit_test_setup_teardown(sites_bounded, env_setup,
+                                      env_teardown),
+      cmocka_unit_test_setup_teardown(many_withheld_linear, env_setup,
+                                      env_teardown),
+      cmocka_unit_test_setup_teardown(many_waivers_of_one_vendor, env_setup,
                                       env_teardown),
   };
   return RUN_TESTS("paths", tests, argc, argv);

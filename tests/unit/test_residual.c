@@ -210,7 +210,7 @@ static void assume_errors(void **state) {
   assume_fails(f, "a=JP", POL_EFORMAT, "column 3: the value must be a "
                "literal");
   assume_fails(f, "a=1/0", POL_EFORMAT, "the value is an error: division");
-  assume_fails(f, "b.c=1", POL_EINVAL, "column 3: cannot go into a bool");
+  assume_fails(f, "b.c=1", POL_EINVAL, "column 3: cannot go into a value of type bool");
   assume_fails(f, "l[3]=1", POL_EINVAL, "the list has 1 item");
   assume_fails(f, "m[0]=1", POL_EINVAL, "the fact is absent");
   assert_int_equal(pol_facts_assume(NULL, "a=1"), POL_EINVAL);

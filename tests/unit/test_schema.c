@@ -184,14 +184,24 @@ static void known_paths_are_found_by_search(void **state) {
   policy_paths paths = {.dirs = NULL};
   policy *p = policy_compile(src, strlen(src), "t.pol", &paths, &ds);
   assert_non_null(p);
-  size_t yes = 0;
+  size_t yes = 0, above = 0;
   for (size_t i = 0; i < POL_COUNTOF(ask); i++) {
     bool want = known_by_scan(p, ask[i]);
     if (schema_known(p, ask[i]) != want)
       fail_msg("schema_known(\"%s\") is not %d", ask[i], want);
     yes += want;
+    /* validate.c's question, which was a scan of its own */
+    want = false;
+    size_t n = strlen(ask[i]);
+    for (uint32_t k = 0; k < p->nfacts; k++)
+      want |= strncmp(p->facts[k].path, ask[i], n) == 0 &&
+              p->facts[k].path[n] == '.';
+    if (schema_above(p, ask[i]) != want)
+      fail_msg("schema_above(\"%s\") is not %d", ask[i], want);
+    above += want;
   }
   assert_true(yes > 10 && yes < POL_COUNTOF(ask) - 5); /* both answers */
+  assert_true(above > 5 && above < POL_COUNTOF(ask) - 5);
   policy_free(p);
   diag_set_free(&ds);
 }

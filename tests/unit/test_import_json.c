@@ -1,0 +1,90 @@
+/*
+ * test_import_json.c: the JSON objects of `policyc import` and of the
+ * CLI's JSON files (lib/cli/import_json.c), built into this test from
+ * the CLI's sources. An object of many members finds a member by an
+ * index, not by comparing every name: a check sheet's rows, the facts
+ * derived from them and their $evidence are objects of thousands, and
+ * 50,000 rows took 20 s when each member set was a scan (counted here,
+ * never timed). A member set twice keeps its place; a name that is a
+ * prefix of another, or differs in its last byte, is another member.
+ */
+#include "harness.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/import.h"
+
+/* import_pool.c reports running out of memory through the CLI. */
+void cli_error(const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  vfprintf(stderr, fmt, ap);
+  va_end(ap);
+  abort();
+}
+
+enum { N = 20000 };
+
+static void many_members_by_index(void **state) {
+  (void)state;
+  imp_pool *p = imp_pool_new();
+  jnode *o = jn_new(p, JN_OBJ);
+  char key[32];
+  for (int i = 0; i < N; i++) {
+    snprintf(key, sizeof key, "row %d", i);
+    jn_set(p, o, key, jn_int(p, i));
+  }
+  jn_set(p, o, "row 7", jn_int(p, -7)); /* set again: replaced in place */
+  assert_int_equal(o->n, N);
+  for (int i = 0; i < N; i++) {
+    snprintf(key, sizeof key, "row %d", i);
+    const jnode *v = jn_get(o, key);
+    assert_non_null(v);
+    assert_int_equal(v->i, i == 7 ? -7 : i);
+    assert_string_equal(o->keys[i], key); /* the order they came in */
+  }
+  assert_null(jn_get(o, "row"));
+  assert_null(jn_get(o, "row 1x"));
+  assert_null(jn_get(o, "row 20000"));
+  /* 2N + 4 operations: a scan would compare N * N names */
+  assert_true(o->compares <= 8 * (unsigned long long)N);
+  imp_pool_free(p);
+}
+
+/* A parsed object: the same, and a member given twice is still refused. */
+static void parsed_object_by_index(void **state) {
+  (void)state;
+  size_t cap = (size_t)N * 24 + 16, n = 0;
+  char *text = malloc(cap);
+  assert_non_null(text);
+  n += (size_t)snprintf(text + n, cap - n, "{");
+  for (int i = 0; i < N; i++)
+    n += (size_t)snprintf(text + n, cap - n, "%s\"k%d\": %d", i ? ", " : "",
+                          i, i);
+  snprintf(text + n, cap - n, "}");
+  imp_pool *p = imp_pool_new();
+  jnode *o = jn_parse(p, text, strlen(text), "t.json");
+  assert_non_null(o);
+  assert_int_equal(o->n, N);
+  assert_int_equal(jn_get(o, "k12345")->i, 12345);
+  assert_true(o->compares <= 8 * (unsigned long long)N);
+  text[n - 1] = '\0'; /* the last member again: "k0" */
+  char *twice = malloc(cap + 16);
+  assert_non_null(twice);
+  snprintf(twice, cap + 16, "%s, \"k0\": 1}", text);
+  assert_null(jn_parse(p, twice, strlen(twice), "twice.json"));
+  imp_pool_free(p);
+  free(twice);
+  free(text);
+}
+
+int main(int argc, char **argv) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(many_members_by_index),
+      cmocka_unit_test(parsed_object_by_index),
+  };
+  return RUN_TESTS("import_json", tests, argc, argv);
+}
