@@ -853,7 +853,8 @@ typedef struct pol_plugin_fn {
 } pol_plugin_fn;
 #define POL_PLUGIN_SYMBOL "pol_plugin_functions"
 /* dlopen [path] and register every function of its table. Loading is
- * never implicit: only the files a host names are loaded. */
+ * never implicit: only the files a host names are loaded. A [path] that
+ * is not a regular file (a FIFO, a device) is POL_EIO, never opened. */
 POL_API int pol_env_load_plugin(pol_env *env, const char *path);
 
 /* ==== authoring tools ====================================================

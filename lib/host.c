@@ -24,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 /* struct pol_builder, which escape-hatch functions receive. */
 #include "handles.h"
@@ -456,6 +457,12 @@ int host_load_plugin(host_registry *r, const char *path, char *msg,
   /* dlopen searches the library path for a bare name; a plugin is the
    * file named, so "x.so" means ./x.so. */
   snprintf(local, sizeof local, "%s%s", strchr(path, '/') ? "" : "./", path);
+  /* dlopen opens a FIFO and waits for a writer for ever, and reads a
+   * device: only a regular file can be a shared object */
+  struct stat st;
+  if (stat(local, &st) == 0 && !S_ISREG(st.st_mode))
+    return say(POL_EIO, msg, msglen, "cannot load plugin: %s: not a regular "
+               "file", local);
   void *lib = dlopen(local, RTLD_NOW | RTLD_LOCAL);
   if (!lib) {
     const char *why = dlerror();

@@ -6,9 +6,17 @@ case cannot hold (files made at run time), run by `make check`.
    exit 3 with `input larger than 64 MiB`. The limit is "larger than".
 2. A FIFO that no process writes, given as a policy, as `eval --facts`
    and as a vendor of `check`, is read as empty (an error: exit 2 or 3)
-   instead of blocking open() for ever.
+   instead of blocking open() for ever; as a --plugin it is refused
+   (exit 2, not a regular file) instead of blocking dlopen().
 3. A vendor file of 10^6 top-level keys (16 MB) loads through
    `eval --facts` and `check`, each with the right answer.
+
+4. `check -o`, `import -o` and `compile -o` to an existing FIFO (and
+   through a symbolic link to one) write into it in place: the FIFO is
+   still a FIFO afterwards and its reader got the output (a temporary
+   file renamed over it replaced /dev/full and /dev/stdout with regular
+   files when run as root); a new -o file gets the permissions the umask
+   allows (0644 under umask 022), not mkstemp's 0600.
 
 No assertion is on time. Each run has a CPU-time limit (RLIMIT_CPU,
 `ulimit -t`) of a generous 20 s and a wall-clock timeout of 120 s: they
@@ -19,6 +27,7 @@ not measure speed. Peak memory of the 10^6-key loads is asserted
 """
 import os
 import resource
+import stat
 import subprocess
 import sys
 import tempfile
@@ -35,13 +44,18 @@ def limit_cpu():
     resource.setrlimit(resource.RLIMIT_CPU, (CPU_SECONDS, CPU_SECONDS))
 
 
-def run(argv, cwd):
-    """Run [argv]; returns (status, stdout, stderr, peak RSS in KB)."""
+def run(argv, cwd, umask=None, wall=WALL_SECONDS):
+    """Run [argv] (under [umask] if given; a hang after [wall] seconds);
+    returns (status, stdout, stderr, peak RSS in KB)."""
+    def setup():
+        limit_cpu()
+        if umask is not None:
+            os.umask(umask)
     p = subprocess.Popen(argv, cwd=cwd, stdin=subprocess.DEVNULL,
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                         preexec_fn=limit_cpu)
+                         preexec_fn=setup)
     try:
-        out, err = p.communicate(timeout=WALL_SECONDS)
+        out, err = p.communicate(timeout=wall)
     except subprocess.TimeoutExpired:
         p.kill()
         out, err = p.communicate()
@@ -70,6 +84,57 @@ def many_keys(path, n):
         for i in range(n):
             f.write(',"k%d":%d' % (i, i))
         f.write("}\n")
+
+
+def drain(fd):
+    """What a FIFO's read end [fd] (non-blocking) holds now."""
+    data = b""
+    while True:
+        try:
+            chunk = os.read(fd, 65536)
+        except BlockingIOError:
+            return data
+        if not chunk:
+            return data
+        data += chunk
+
+
+def output_files(policyc, d, expect):
+    """Section 4: -o to a FIFO, through a link to one, and a new file."""
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    pol = os.path.join(root, "examples/policies/minimal.pol")
+    vendor = os.path.join(root, "examples/vendors/crise-cloudbot.json")
+    sheets = os.path.join(root, "tests/golden/cli/sheets")
+    fifo = os.path.join(d, "out.fifo")
+    link = os.path.join(d, "out.link")
+    os.mkfifo(fifo)
+    os.symlink(fifo, link)
+    cases = [("check", ["check", "--format=json", pol, vendor], 1, b'"format"'),
+             ("import", ["import", "--map", sheets + "/small.json",
+                         sheets + "/small.csv"], 0, b'"checksheet"'),
+             ("compile", ["compile", pol], 0, b"POLC")]
+    for name, argv, want, text in cases:
+        for target in (fifo, link):
+            # the read end is open first, so policyc's open() for writing
+            # does not wait; each output fits in the pipe's 64 KiB
+            fd = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
+            st, out, err, _ = run([policyc] + argv + ["-o", target], d)
+            got = drain(fd)
+            os.close(fd)
+            kind = "link to FIFO" if target == link else "FIFO"
+            expect(f"{name} -o {kind}: status", st == want,
+                   f"status {st}: {err}")
+            expect(f"{name} -o {kind}: written into it", text in got,
+                   f"{len(got)} bytes: {got[:60]!r}")
+            expect(f"{name} -o {kind}: still a FIFO",
+                   stat.S_ISFIFO(os.stat(fifo).st_mode) and
+                   os.path.islink(link), "replaced by a regular file")
+        new = os.path.join(d, name + ".new")
+        st, out, err, _ = run([policyc] + argv + ["-o", new], d,
+                              umask=0o022)
+        mode = stat.S_IMODE(os.stat(new).st_mode) if st == want else None
+        expect(f"{name} -o new file: mode", mode == 0o644,
+               f"status {st}, mode {mode and oct(mode)}: {err}")
 
 
 def main():
@@ -114,6 +179,13 @@ def main():
             f.write("must ok: true\n")
         st, out, err, _ = run([policyc, "check", "ok.pol", fifo], d)
         expect("FIFO as vendor", st == 3, f"status {st}: {err}")
+        # dlopen waited for a writer for ever (no CPU, so only the
+        # wall-clock guard sees it)
+        st, out, err, _ = run([policyc, "--plugin", fifo, "eval", "--",
+                               "1"], d, wall=10)
+        expect("FIFO as --plugin", st == 2 and
+               err == f"policyc: cannot load plugin: {fifo}: not a regular "
+               "file\n", f"status {st}: {err}")
 
         # 3. 10^6 top-level keys
         keys = os.path.join(d, "keys.json")
@@ -138,6 +210,10 @@ def main():
                lines[-1].endswith("k999999: not a declared fact"),
                f"status {st}, {len(lines)} lines: {err}")
         expect("10^6 keys: validate memory", kb < 512 * 1024, f"{kb} KB")
+        os.unlink(keys)
+
+        # 4. -o to a FIFO, through a link, and a new file's mode
+        output_files(policyc, d, expect)
 
     for f in failures:
         print("hostile-test: FAIL " + f)

@@ -110,6 +110,10 @@ static int explain_input(explain_run *er, const char *path) {
 int check_explain(pol_env *env, const pol_policy *pol, const check_opts *o) {
   explain_run er = {o, env, pol, NULL, NULL, NULL,
                     o->format == POL_FORMAT_JSON, 0, 0, 0};
+  char today[11];
+  if (!o->as_of && !cli_today(today))
+    return EXIT_USAGE;
+  const char *as_of = o->as_of ? o->as_of : today;
   int rc = pol_explain_new(pol, &er.x);
   if (rc != POL_OK) {
     cli_error(rc == POL_EINVAL ? "%s: --explain needs the policy's source, "
@@ -118,10 +122,6 @@ int check_explain(pol_env *env, const pol_policy *pol, const check_opts *o) {
     return rc == POL_EINVAL ? EXIT_USAGE : EXIT_INPUT;
   }
   int status = EXIT_OK;
-  char today[11];
-  if (!o->as_of)
-    cli_today(today);
-  const char *as_of = o->as_of ? o->as_of : today;
   if (pol_report_new(pol, o->unknown, &er.rep) != POL_OK ||
       pol_ctx_new(env, &er.ctx) != POL_OK ||
       pol_report_set_as_of(er.rep, as_of) != POL_OK ||

@@ -63,6 +63,23 @@ int cli_env_setup(pol_env *env, const char *const *dirs, int ndirs,
  * Returns EXIT_OK, or EXIT_INPUT after "policyc: PATH: reason". In
  * write.c. */
 int cli_write_file(const char *path, const void *data, size_t len);
+/* An output file written as a stream, whole or not at all (check -o,
+ * and cli_write_file): cli_outfile_open returns a stream into a
+ * temporary file beside [path] (with the permissions of the file it
+ * will replace, else what the umask allows), or into [path] itself
+ * when that exists and is not a regular file (/dev/stdout, a FIFO, a
+ * device); NULL after "policyc: PATH: reason". cli_outfile_close with
+ * [keep] flushes, syncs and renames it over [path], and returns EXIT_OK
+ * or EXIT_INPUT after "policyc: PATH: reason" (a full disk, /dev/full);
+ * without [keep] it removes the temporary file and returns EXIT_OK.
+ * In write.c. */
+typedef struct cli_outfile {
+  const char *path; /* borrowed */
+  char *tmp;        /* malloc'd; NULL when written in place */
+  FILE *f;
+} cli_outfile;
+FILE *cli_outfile_open(cli_outfile *of, const char *path);
+int cli_outfile_close(cli_outfile *of, bool keep);
 /* Flush stdout; on a write error report it and return false. */
 bool cli_flush_stdout(void);
 /* Parse a non-negative integer option value with an optional K/M/G
@@ -108,7 +125,7 @@ int cli_diag_choice_flags(int excerpt, int color);
 int cli_load_policy(pol_env *env, const char *path, int flags,
                     pol_policy **pol);
 
-/* EXIT_OK when [pol] has a rule, else "PATH:1:1: the policy has no
+/* EXIT_OK when [pol] has a rule, else "policyc: PATH:1:1: the policy has no
  * rules" and EXIT_USAGE: for the commands that give verdicts (check,
  * test, bench). In cmd_compile.c. */
 int cli_require_rules(const char *path, const pol_policy *pol);
@@ -129,8 +146,10 @@ unsigned cli_terminal_width(void);
 /* Whether [s] is a real date written YYYY-MM-DD. */
 bool cli_valid_date(const char *s);
 /* Today as YYYY-MM-DD in local time, or the UTC date of
- * SOURCE_DATE_EPOCH when that is set (for reproducible runs). */
-void cli_today(char buf[11]);
+ * SOURCE_DATE_EPOCH when that is set and not empty (for reproducible
+ * runs). false after "policyc: SOURCE_DATE_EPOCH=...: ..." when it is
+ * not a number of seconds up to 9999-12-31: a usage error. */
+bool cli_today(char buf[11]);
 
 int cmd_eval(int argc, char **argv);
 int cmd_check(int argc, char **argv);

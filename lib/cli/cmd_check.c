@@ -535,41 +535,16 @@ static int stream(check_run *cr, FILE *out) {
 }
 
 /* Stream into -o FILE: a temporary file beside it, renamed over it only
- * when the run succeeds (exit 0 or 1), removed otherwise. */
+ * when the run succeeds (exit 0 or 1), removed otherwise (write.c; a
+ * FILE that is not a regular file is written in place). */
 static int stream_to_file(check_run *cr) {
-  const char *path = cr->o->output;
-  size_t n = strlen(path);
-  char *tmp = malloc(n + sizeof ".tmpXXXXXX");
-  if (!tmp) {
-    cli_error("out of memory");
+  cli_outfile of;
+  FILE *out = cli_outfile_open(&of, cr->o->output);
+  if (!out)
     return EXIT_INPUT;
-  }
-  memcpy(tmp, path, n);
-  memcpy(tmp + n, ".tmpXXXXXX", sizeof ".tmpXXXXXX");
-  int fd = mkstemp(tmp);
-  FILE *out = fd >= 0 ? fdopen(fd, "w") : NULL;
-  if (!out) {
-    cli_error("%s: %s", path, strerror(errno));
-    if (fd >= 0)
-      close(fd);
-    free(tmp);
-    return EXIT_INPUT;
-  }
   int status = stream(cr, out);
-  bool ok = fflush(out) == 0 && fsync(fileno(out)) == 0;
-  ok = fclose(out) == 0 && ok;
-  if (!ok && status <= EXIT_FAIL) {
-    cli_error("%s: %s", path, strerror(errno));
-    status = EXIT_INPUT;
-  }
-  if (status <= EXIT_FAIL && rename(tmp, path) != 0) {
-    cli_error("%s: %s", path, strerror(errno));
-    status = EXIT_INPUT;
-  }
-  if (status > EXIT_FAIL)
-    unlink(tmp);
-  free(tmp);
-  return status;
+  int closed = cli_outfile_close(&of, status <= EXIT_FAIL);
+  return status <= EXIT_FAIL && closed != EXIT_OK ? closed : status;
 }
 
 /* Each --assume, tried on an empty fact set first, so that one that does
@@ -629,15 +604,15 @@ static int run(check_opts *o) {
     cr.pol = pol;
     if (o->as_of)
       snprintf(cr.as_of, sizeof cr.as_of, "%s", o->as_of);
-    else
-      cli_today(cr.as_of);
-    if (o->waivers) {
+    else if (!cli_today(cr.as_of))
+      status = EXIT_USAGE;
+    if (status == EXIT_OK && o->waivers) {
       status = waivers_load(o->waivers, pol, &wf);
       cr.wf = &wf;
     }
     if (status == EXIT_OK)
       status = o->output ? stream_to_file(&cr) : stream(&cr, stdout);
-    if (o->waivers)
+    if (cr.wf)
       waivers_unload(&wf);
   }
 done:

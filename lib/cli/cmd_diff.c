@@ -388,8 +388,8 @@ int cmd_diff(int argc, char **argv) {
   if (!o.dirs)
     return cli_out_of_memory();
   int status = parse_args(argc, argv, &o);
-  if (status == EXIT_OK && !o.as_of[0])
-    cli_today(o.as_of);
+  if (status == EXIT_OK && !o.as_of[0] && !cli_today(o.as_of))
+    status = EXIT_USAGE;
   if (status == EXIT_OK)
     status = run(&o);
   free(o.dirs);

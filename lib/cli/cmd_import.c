@@ -101,36 +101,13 @@ static jnode *assemble(imp_pool *p, import_out *out) {
   return out->facts;
 }
 
-/* Write [text] to [path] whole or not at all: a temporary file beside
- * it, renamed over it once complete. */
-static int write_atomically(const char *path, const char *text, size_t n) {
-  size_t len = strlen(path);
-  char *tmp = malloc(len + 16);
-  if (!tmp)
-    return EXIT_INPUT;
-  snprintf(tmp, len + 16, "%s.tmp-XXXXXX", path);
-  int fd = mkstemp(tmp);
-  FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
-  bool ok = f && fwrite(text, 1, n, f) == n;
-  ok = f ? fclose(f) == 0 && ok : false;
-  if (ok && rename(tmp, path) != 0)
-    ok = false;
-  if (!ok) {
-    cli_error("%s: %s", path, strerror(errno ? errno : EIO));
-    if (fd >= 0)
-      unlink(tmp);
-  }
-  free(tmp);
-  return ok ? EXIT_OK : EXIT_INPUT;
-}
-
 static int emit(imp_pool *p, import_out *out, const import_opts *o) {
   imp_buf b;
   imp_buf_init(&b, p);
   jn_write(&b, assemble(p, out), 0);
   imp_buf_puts(&b, "\n");
   if (o->out)
-    return write_atomically(o->out, b.s, b.len);
+    return cli_write_file(o->out, b.s, b.len);
   fwrite(b.s, 1, b.len, stdout);
   return cli_flush_stdout() ? EXIT_OK : EXIT_INPUT;
 }

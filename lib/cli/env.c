@@ -5,6 +5,7 @@
  * and passes them on as settings (pol_writer_options,
  * pol_report_set_as_of). docs/cli.md, "Reports for people", says how.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,20 +62,31 @@ bool cli_valid_date(const char *s) {
   return d <= days[m - 1] + (m == 2 && leap(y));
 }
 
-void cli_today(char buf[11]) {
+/* The last second of 9999-12-31 UTC: later dates have five-digit years,
+ * which YYYY-MM-DD cannot write. */
+#define CLI_MAX_EPOCH 253402300799LL
+
+bool cli_today(char buf[11]) {
   const char *sde = getenv("SOURCE_DATE_EPOCH");
-  char *end;
   struct tm tm;
   time_t t = time(NULL);
   if (sde && *sde) { /* reproducible runs: the date of that instant, UTC */
+    char *end;
+    errno = 0;
     long long x = strtoll(sde, &end, 10);
-    if (!*end && x >= 0) {
-      t = (time_t)x;
-      gmtime_r(&t, &tm);
-      strftime(buf, 11, "%Y-%m-%d", &tm);
-      return;
+    /* reproducible-builds.org: a malformed value is an error, not a
+     * silent fall-back to the clock that makes the run irreproducible */
+    if (strspn(sde, "0123456789") != strlen(sde) || *end || errno ||
+        x > CLI_MAX_EPOCH) {
+      cli_error("SOURCE_DATE_EPOCH=%s: not a number of seconds from 0 to "
+                "%lld (1970-01-01 to 9999-12-31)", sde, CLI_MAX_EPOCH);
+      return false;
     }
+    t = (time_t)x;
+    gmtime_r(&t, &tm);
+  } else {
+    localtime_r(&t, &tm);
   }
-  localtime_r(&t, &tm);
   strftime(buf, 11, "%Y-%m-%d", &tm);
+  return true;
 }

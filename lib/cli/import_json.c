@@ -286,6 +286,11 @@ static jnode *value_at(jparser *p, jnode *v, int depth) {
 jnode *jn_parse(imp_pool *pool, const char *text, size_t len,
                 const char *name) {
   jparser p = {pool, text, name, len, 0, 1, 1, false};
+  /* a byte-order mark at the very start is skipped, and not counted as a
+   * column, as the library's JSON reader does (docs/decisions.md, JSON):
+   * Windows editors write one into waivers, mappings and test files */
+  if (len >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3))
+    p.i = 3;
   jnode *v = value(&p, 0);
   blanks(&p);
   if (v && p.i < p.n)

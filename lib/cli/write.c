@@ -1,9 +1,10 @@
 /*
- * write.c: writing an output file whole or not at all (cli_write_file),
- * for `compile -o` and `fmt -w`: the bytes go to a temporary file in the
- * same directory, which is synced and renamed over the file, and removed
- * on any failure, so the file is either the old one or the whole new
- * one, never a part.
+ * write.c: writing an output file whole or not at all: cli_outfile_open
+ * and _close stream it (check -o, import -o), cli_write_file writes a
+ * buffer through them (compile -o, fmt -w). The bytes go to a temporary
+ * file in the same directory, which is synced and renamed over the file,
+ * and removed on any failure, so the file is either the old one or the
+ * whole new one, never a part.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -14,36 +15,6 @@
 #include <unistd.h>
 
 #include "cli.h"
-
-static bool write_all(int fd, const char *p, size_t n) {
-  while (n > 0) {
-    ssize_t w = write(fd, p, n);
-    if (w < 0 && errno == EINTR)
-      continue;
-    if (w <= 0)
-      return false;
-    p += w;
-    n -= (size_t)w;
-  }
-  return true;
-}
-
-/* An existing FILE that is not a regular file (/dev/stdout, a FIFO, a
- * device) is written in place: a temporary file next to it would be
- * created among the devices and renamed over one. */
-static int write_in_place(const char *path, const void *data, size_t len) {
-  int fd = open(path, O_WRONLY | O_TRUNC);
-  bool ok = fd >= 0 && write_all(fd, data, len);
-  int e = errno;
-  if (fd >= 0 && close(fd) != 0 && ok) {
-    ok = false;
-    e = errno;
-  }
-  if (ok)
-    return EXIT_OK;
-  cli_error("%s: %s", path, strerror(e));
-  return EXIT_INPUT;
-}
 
 /* The permissions of the file written to [path]: those of the file it
  * replaces, so that rewriting a file (fmt -w) keeps them; else what the
@@ -71,41 +42,91 @@ static void sync_dir(const char *path) {
   free(dir);
 }
 
-int cli_write_file(const char *path, const void *data, size_t len) {
+/* Whether [path] exists and is not a regular file (/dev/stdout, a FIFO,
+ * a device): such a file is written in place, since a temporary file
+ * next to it would be created among the devices and renamed over one
+ * (replacing /dev/full with a regular file, when run as root). stat
+ * follows symbolic links, so /dev/stdout counts by what it points to. */
+static bool is_special(const char *path) {
   struct stat st;
+  return stat(path, &st) == 0 && !S_ISREG(st.st_mode);
+}
+
+FILE *cli_outfile_open(cli_outfile *of, const char *path) {
+  struct stat st;
+  of->path = path;
+  of->tmp = NULL;
+  of->f = NULL;
   if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
     cli_error("%s: is a directory", path);
-    return EXIT_INPUT;
+    return NULL;
   }
-  if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
-    return write_in_place(path, data, len);
+  if (is_special(path)) {
+    of->f = fopen(path, "w");
+    if (!of->f)
+      cli_error("%s: %s", path, strerror(errno));
+    return of->f;
+  }
   size_t n = strlen(path);
-  char *tmp = malloc(n + sizeof ".tmpXXXXXX");
-  if (!tmp) {
-    cli_error("out of memory");
+  of->tmp = malloc(n + sizeof ".tmpXXXXXX");
+  if (!of->tmp) {
+    cli_out_of_memory();
+    return NULL;
+  }
+  memcpy(of->tmp, path, n);
+  memcpy(of->tmp + n, ".tmpXXXXXX", sizeof ".tmpXXXXXX");
+  int fd = mkstemp(of->tmp);
+  of->f = fd >= 0 ? fdopen(fd, "w") : NULL;
+  if (!of->f || fchmod(fd, mode_for(path)) != 0) {
+    cli_error("%s: %s", path, strerror(errno));
+    if (of->f)
+      fclose(of->f);
+    else if (fd >= 0)
+      close(fd);
+    if (fd >= 0)
+      unlink(of->tmp);
+    free(of->tmp);
+    of->tmp = NULL;
+    of->f = NULL;
+  }
+  return of->f;
+}
+
+/* errno after a failed stream call, EIO when the call did not set it
+ * (ferror from an earlier write whose errno is gone). */
+static int failure(void) {
+  return errno ? errno : EIO;
+}
+
+int cli_outfile_close(cli_outfile *of, bool keep) {
+  int e = 0;
+  if (fflush(of->f) != 0 || ferror(of->f) ||
+      (of->tmp && fsync(fileno(of->f)) != 0))
+    e = failure();
+  if (fclose(of->f) != 0 && !e)
+    e = failure();
+  of->f = NULL;
+  if (keep && !e && of->tmp && rename(of->tmp, of->path) != 0)
+    e = failure();
+  if (of->tmp && !(keep && !e))
+    unlink(of->tmp);
+  else if (of->tmp)
+    sync_dir(of->path);
+  free(of->tmp);
+  of->tmp = NULL;
+  if (keep && e) {
+    cli_error("%s: %s", of->path, strerror(e));
     return EXIT_INPUT;
   }
-  memcpy(tmp, path, n);
-  memcpy(tmp + n, ".tmpXXXXXX", sizeof ".tmpXXXXXX");
-  int fd = mkstemp(tmp);
-  bool ok = fd >= 0 && write_all(fd, data, len) &&
-            fchmod(fd, mode_for(path)) == 0 && fsync(fd) == 0;
-  int e = errno;
-  if (fd >= 0 && close(fd) != 0 && ok) {
-    ok = false;
-    e = errno;
-  }
-  if (ok && rename(tmp, path) != 0) {
-    ok = false;
-    e = errno;
-  }
-  if (!ok && fd >= 0)
-    unlink(tmp);
-  free(tmp);
-  if (!ok) {
-    cli_error("%s: %s", path, strerror(e));
-    return EXIT_INPUT;
-  }
-  sync_dir(path);
   return EXIT_OK;
+}
+
+int cli_write_file(const char *path, const void *data, size_t len) {
+  cli_outfile of;
+  FILE *f = cli_outfile_open(&of, path);
+  if (!f)
+    return EXIT_INPUT;
+  if (len)
+    fwrite(data, 1, len, f);
+  return cli_outfile_close(&of, true);
 }

@@ -1,0 +1,1 @@
+check --explain ../../../examples/policies/minimal.pol ../../../examples/vendors/crise-cloudbot.json

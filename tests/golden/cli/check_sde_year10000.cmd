@@ -1,0 +1,1 @@
+check --format=json ../../../examples/policies/minimal.pol ../../../examples/vendors/crise-cloudbot.json

@@ -1,0 +1,1 @@
+check --format=csv --waivers bom_waivers.json ../../../examples/policies/minimal.pol ../../../examples/vendors/crise-cloudbot.json

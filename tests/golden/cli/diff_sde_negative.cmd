@@ -1,0 +1,1 @@
+diff ../../../examples/policies/minimal.pol ../../../examples/policies/minimal.pol ../../../examples/vendors/crise-cloudbot.json

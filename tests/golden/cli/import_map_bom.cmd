@@ -1,0 +1,1 @@
+import --map sheets/bom-small.json sheets/small.csv

@@ -1,0 +1,1 @@
+test -v bom_test.json
