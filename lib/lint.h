@@ -63,6 +63,10 @@ typedef struct lint_run {
   const char **why;          /* per rule: why it was not analysed */
   lint_paths *paths;         /* per rule, made on first use */
   bool *tried;
+  uint64_t compared;         /* pairs of rules the pairwise checks
+                                (implied, duplicate) compared: tests show
+                                it grows with the rules that share facts,
+                                not with every pair */
   bool oom;
 } lint_run;
 

@@ -83,22 +83,136 @@ static bool same_paths(lint_run *L, uint32_t a, uint32_t b) {
   return true;
 }
 
+/* A rule under a key: the rules sorted by key, then by index, so that
+ * the rules of one key are a run, in the order of the policy. */
+typedef struct keyed {
+  const char *key;
+  uint32_t rule;
+} keyed;
+
+static int keyed_cmp(const void *x, const void *y) {
+  const keyed *a = x, *b = y;
+  int c = strcmp(a->key, b->key);
+  return c ? c : (a->rule > b->rule) - (a->rule < b->rule);
+}
+
+static int path_cmp(const void *x, const void *y) {
+  return strcmp(*(const char *const *)x, *(const char *const *)y);
+}
+
+/* Rule [r]'s fact paths, sorted, as one string: rules with the same
+ * paths have the same key. NULL for a rule that reads no fact (no other
+ * rule has its paths: same_paths). */
+static const char *paths_key(lint_run *L, uint32_t r) {
+  const char **pa;
+  size_t n = lint_rule_paths(L, r, &pa);
+  if (!n)
+    return NULL;
+  const char **v = arena_alloc(&L->a, n * sizeof *v);
+  sbuf b;
+  if (!v) {
+    L->oom = true;
+    return NULL;
+  }
+  memcpy(v, pa, n * sizeof *v);
+  qsort(v, n, sizeof *v, path_cmp);
+  sb_init(&b, &L->a.m);
+  for (size_t i = 0; i < n; i++)
+    sb_printf(&b, "%s\n", v[i]);
+  const char *t = b.oom ? NULL : arena_strndup(&L->a, b.p, b.len);
+  sb_free(&b);
+  L->oom |= t == NULL;
+  return t;
+}
+
+/* The rules with a key, sorted (keyed_cmp); [at]: each rule's place in
+ * it, [from]: where its key's run starts (UINT32_MAX: no key). */
+typedef struct key_index {
+  keyed *v;
+  uint32_t *at, *from;
+} key_index;
+
+static bool key_index_make(lint_run *L, key_index *x, const char **key,
+                           uint32_t n) {
+  size_t k = 0;
+  x->v = mem_calloc(&L->a.m, n + 1, sizeof *x->v);
+  x->at = mem_calloc(&L->a.m, n + 1, sizeof *x->at);
+  x->from = mem_calloc(&L->a.m, n + 1, sizeof *x->from);
+  if (!x->v || !x->at || !x->from)
+    return false;
+  for (uint32_t r = 0; r < n; r++) {
+    x->from[r] = UINT32_MAX;
+    if (key[r])
+      x->v[k++] = (keyed){key[r], r};
+  }
+  qsort(x->v, k, sizeof *x->v, keyed_cmp);
+  for (size_t i = 0; i < k; i++) {
+    bool first = i == 0 || strcmp(x->v[i - 1].key, x->v[i].key) != 0;
+    x->at[x->v[i].rule] = (uint32_t)i;
+    x->from[x->v[i].rule] = first ? (uint32_t)i : x->from[x->v[i - 1].rule];
+  }
+  return true;
+}
+
+static void key_index_free(lint_run *L, key_index *x) {
+  mem_free(&L->a.m, x->v);
+  mem_free(&L->a.m, x->at);
+  mem_free(&L->a.m, x->from);
+}
+
+/* The next rule before [b] with b's key in [x], after [*i] (a place in
+ * x->v), or UINT32_MAX. */
+static uint32_t next_of(const key_index *x, uint32_t b, uint32_t *i) {
+  if (x->from[b] == UINT32_MAX || *i >= x->at[b])
+    return UINT32_MAX;
+  return x->v[(*i)++].rule;
+}
+
+/* Rule [b] duplicates rule [a] (a < b): the same text, or the same
+ * paths and verdicts; [same] says which. */
+static bool duplicates(lint_run *L, const char **text, uint32_t a,
+                       uint32_t b, bool *same) {
+  L->compared++;
+  *same = !strcmp(text[a], text[b]);
+  return *same || (same_paths(L, a, b) && lint_space_of(L, a) &&
+                   lint_space_of(L, b) && equivalent(L, a, b));
+}
+
+/* Each rule is compared only with the earlier rules of its text or of
+ * its fact paths (the only ones that can duplicate it), in the order of
+ * the policy, so that the first that does is the one named: a policy of
+ * rules that read different facts is not compared pair by pair. */
 static void run(lint_run *L, const lint_check *self) {
   const policy *p = L->pol;
-  const char **text = mem_calloc(&L->a.m, p->nrules + 1, sizeof *text);
-  if (!text) {
-    L->oom = true;
-    return;
-  }
-  for (uint32_t r = 0; r < p->nrules; r++)
-    text[r] = lint_analysed_rule(L, r) ? rule_canon(L, r) : NULL;
-  for (uint32_t b = 0; b < p->nrules; b++)
-    for (uint32_t a = 0; text[b] && a < b; a++) {
-      if (!text[a])
-        continue;
-      bool same = !strcmp(text[a], text[b]);
-      if (!same && (!same_paths(L, a, b) || !lint_space_of(L, a) ||
-                    !lint_space_of(L, b) || !equivalent(L, a, b)))
+  uint32_t n = p->nrules;
+  const char **text = mem_calloc(&L->a.m, n + 1, sizeof *text);
+  const char **pkey = mem_calloc(&L->a.m, n + 1, sizeof *pkey);
+  key_index by_text = {0}, by_paths = {0};
+  bool ok = text && pkey;
+  if (!ok)
+    goto out;
+  for (uint32_t r = 0; r < n; r++)
+    if (lint_analysed_rule(L, r)) {
+      text[r] = rule_canon(L, r);
+      pkey[r] = paths_key(L, r);
+    }
+  ok = key_index_make(L, &by_text, text, n) &&
+       key_index_make(L, &by_paths, pkey, n);
+  if (!ok)
+    goto out;
+  for (uint32_t b = 0; b < n; b++) {
+    if (!text[b])
+      continue;
+    uint32_t i = by_text.from[b], j = by_paths.from[b];
+    uint32_t x = next_of(&by_text, b, &i), y = next_of(&by_paths, b, &j);
+    while (x != UINT32_MAX || y != UINT32_MAX) {
+      uint32_t a = x < y ? x : y; /* the earliest of the two runs */
+      bool same;
+      if (a == x)
+        x = next_of(&by_text, b, &i);
+      if (a == y)
+        y = next_of(&by_paths, b, &j);
+      if (!duplicates(L, text, a, b, &same))
         continue;
       lint_rule_warn(L, self, b, NULL, NULL,
                      same ? "rule '%s' duplicates rule '%s' (%s:%u): the same "
@@ -109,7 +223,13 @@ static void run(lint_run *L, const lint_check *self) {
                      p->rules[a].line);
       break;
     }
+  }
+out:
+  L->oom |= !ok;
+  key_index_free(L, &by_text);
+  key_index_free(L, &by_paths);
   mem_free(&L->a.m, text);
+  mem_free(&L->a.m, pkey);
 }
 
 const lint_check lint_duplicate = {"L008", "duplicate", run};

@@ -130,10 +130,18 @@ static int parse(const char *path, imp_pool *p, const pol_policy *pol,
   if (!root)
     return EXIT_USAGE;
   jnode *list = root->kind == JN_OBJ ? jn_get(root, "waivers") : NULL;
-  if (!list || list->kind != JN_ARR || root->n != 1) {
-    problem(path, root, "expected {\"waivers\": [...]}", NULL);
+  if (!list || list->kind != JN_ARR) { /* at what stands in its place */
+    problem(path, list ? list : root, "expected {\"waivers\": [...]}",
+            NULL);
     return EXIT_USAGE;
   }
+  for (size_t k = 0; k < root->n; k++)
+    if (strcmp(root->keys[k], "waivers") != 0) {
+      fprintf(stderr, "%s:%u:%u: expected {\"waivers\": [...]} alone, not "
+              "the member '%s'\n", path, root->items[k]->key_line,
+              root->items[k]->key_col, root->keys[k]);
+      return EXIT_USAGE;
+    }
   if (pol_waivers_new(pol, &wf->set) != POL_OK || !arrays(wf, list->n)) {
     cli_error("out of memory");
     return EXIT_INPUT;

@@ -68,7 +68,8 @@ int cli_write_file(const char *path, const void *data, size_t len);
  * temporary file beside [path] (with the permissions of the file it
  * will replace, else what the umask allows), or into [path] itself
  * when that exists and is not a regular file (/dev/stdout, a FIFO, a
- * device); NULL after "policyc: PATH: reason". cli_outfile_close with
+ * device), or standard output when [path] is "-"; NULL after
+ * "policyc: PATH: reason". cli_outfile_close with
  * [keep] flushes, syncs and renames it over [path], and returns EXIT_OK
  * or EXIT_INPUT after "policyc: PATH: reason" (a full disk, /dev/full);
  * without [keep] it removes the temporary file and returns EXIT_OK.

@@ -57,6 +57,8 @@ FILE *cli_outfile_open(cli_outfile *of, const char *path) {
   of->path = path;
   of->tmp = NULL;
   of->f = NULL;
+  if (!strcmp(path, "-")) /* -o -: standard output, as without -o */
+    return of->f = stdout;
   if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
     cli_error("%s: is a directory", path);
     return NULL;
@@ -103,7 +105,7 @@ int cli_outfile_close(cli_outfile *of, bool keep) {
   if (fflush(of->f) != 0 || ferror(of->f) ||
       (of->tmp && fsync(fileno(of->f)) != 0))
     e = failure();
-  if (fclose(of->f) != 0 && !e)
+  if (of->f != stdout && fclose(of->f) != 0 && !e)
     e = failure();
   of->f = NULL;
   if (keep && !e && of->tmp && rename(of->tmp, of->path) != 0)
@@ -115,7 +117,10 @@ int cli_outfile_close(cli_outfile *of, bool keep) {
   free(of->tmp);
   of->tmp = NULL;
   if (keep && e) {
-    cli_error("%s: %s", of->path, strerror(e));
+    if (!strcmp(of->path, "-"))
+      cli_error("error writing standard output: %s", strerror(e));
+    else
+      cli_error("%s: %s", of->path, strerror(e));
     return EXIT_INPUT;
   }
   return EXIT_OK;

@@ -240,6 +240,45 @@ static void pairs_take_the_memory_of_one(void **state) {
   free(src);
 }
 
+/* implied and duplicate compare a rule only with the rules that could
+ * be its pair: those of its text or of its facts. 2,000 rules each on
+ * a fact of its own were compared pair by pair (2,000,000 pairs, 3.6 s
+ * for 20,000 rules); now none is. Rules that share facts still are, and
+ * the first earlier rule that duplicates or implies one is named. */
+static void rules_on_other_facts_are_not_paired(void **state) {
+  fixture *f = *state;
+  enum { N = 2000 };
+  size_t cap = (size_t)N * 64 + 256;
+  char *src = malloc(cap);
+  assert_non_null(src);
+  size_t n = 0;
+  for (int i = 0; i < N; i++)
+    n += (size_t)snprintf(src + n, cap - n, "%s r%d \"r\": x%d >= %d\n",
+                          i % 2 ? "should" : "must", i, i, i);
+  n += (size_t)snprintf(src + n, cap - n,
+                        "must d1 \"d\": x1 >= 7\nshould d2 \"d\": x1 >= 7\n"
+                        "should d3 \"d\": x1 > 6\nshould d4 \"d\": x2 >= 1\n");
+  pol_policy *pol = compile(f, src);
+  lint_run L;
+  memset(&L, 0, sizeof L);
+  L.pol = POLICY(pol);
+  L.src = POLICY(pol)->src;
+  assert_true(lint_policy(&L));
+  /* d1..d3 and r1 read x1, d4 and r2 read x2: a few pairs, not N * N */
+  assert_true(L.compared > 0 && L.compared < 40);
+  bool dup2 = false, dup3 = false, impl4 = false;
+  for (size_t i = 0; i < L.n; i++) {
+    const char *m = L.w[i].message;
+    dup2 |= strstr(m, "rule 'd2' duplicates rule 'd1'") != NULL;
+    dup3 |= strstr(m, "rule 'd3' gives the same verdict as rule 'd1'") != NULL;
+    impl4 |= strstr(m, "'d4' is implied by must-rule 'r2'") != NULL;
+  }
+  assert_true(dup2 && dup3 && impl4);
+  lint_free(&L);
+  pol_policy_free(pol);
+  free(src);
+}
+
 int main(int argc, char **argv) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(planted_mistakes_are_found, env_setup_source,
@@ -251,6 +290,8 @@ int main(int argc, char **argv) {
       cmocka_unit_test_setup_teardown(unknown_facts_need_vendors, env_setup_source,
                                       env_teardown),
       cmocka_unit_test_setup_teardown(needs_the_source, env_setup_source, env_teardown),
+      cmocka_unit_test_setup_teardown(rules_on_other_facts_are_not_paired,
+                                      env_setup_source, env_teardown),
       cmocka_unit_test_setup_teardown(pairs_take_the_memory_of_one,
                                       env_setup_source, env_teardown),
   };

@@ -1,0 +1,1 @@
+check -o - compliant.pol vendor-b.json --format=ndjson

@@ -1,0 +1,1 @@
+check --waivers waivers_extra.json compliant.pol vendor-b.json
