@@ -320,6 +320,13 @@ POL_API void pol_ctx_set_interrupt(pol_ctx *ctx, int (*fn)(void *user),
  * recompiling anything. POL_EINVAL for a NULL [ctx]. */
 POL_API int pol_ctx_set_limits(pol_ctx *ctx, uint64_t max_steps,
                                size_t max_memory);
+/* The evaluation date of [ctx] from its next evaluation or check on:
+ * [date] "YYYY-MM-DD" is what now() returns (midnight UTC) in pol_eval,
+ * and in checks into a report that has no date of its own
+ * (pol_report_set_as_of wins); NULL: the clock again, the default.
+ * POL_EFORMAT for a bad date (the ctx keeps its previous one),
+ * POL_EINVAL for a NULL [ctx]. */
+POL_API int pol_ctx_set_as_of(pol_ctx *ctx, const char *date);
 
 /* ==== values =============================================================
  * Accessors take NULL (a missing map key, an index out of range) and then

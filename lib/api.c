@@ -20,6 +20,7 @@
 #include "out.h"
 #include "parse.h"
 #include "suggest.h"
+#include "time.h"
 
 void api_msg(sbuf *b, const char *fmt, ...) {
   va_list ap;
@@ -353,6 +354,17 @@ int pol_ctx_set_limits(pol_ctx *c, uint64_t max_steps, size_t max_memory) {
   return POL_OK;
 }
 
+int pol_ctx_set_as_of(pol_ctx *c, const char *date) {
+  int64_t sec = 0;
+  if (!c)
+    return POL_EINVAL;
+  if (date && !tm_parse_date(date, &sec))
+    return POL_EFORMAT;
+  c->has_as_of = date != NULL;
+  c->as_of = sec;
+  return POL_OK;
+}
+
 /* The status of an evaluation that gave the error [e] of [p], with its
  * message, "file:line:col: message", in [c]. */
 int api_runtime_error(sbuf *msg, const program *p, const err *e) {
@@ -391,6 +403,8 @@ int pol_eval(pol_ctx *c, const pol_program *prog, const pol_facts *facts,
   if (!c || !prog)
     return POL_EINVAL;
   const program *p = PROG(prog);
+  c->vm.has_now = c->has_as_of; /* else now() reads the clock */
+  c->vm.now_sec = c->as_of;
   val r = vm_run(&c->vm, p, 0, facts ? facts->vars : NULL);
   int rc = POL_OK;
   if (r.kind == V_ERROR)

@@ -190,9 +190,10 @@ static int check(pol_ctx *ctx, pol_report *rep, const pol_facts *facts,
     return POL_EINVAL;
   name = name ? name : "-";
   rep->r.base = facts->base; /* for this check only */
-  /* now() in the rules is the report's as-of date, for this check only */
-  ctx->vm.has_now = rep->r.has_as_of;
-  ctx->vm.now_sec = rep->r.as_of;
+  /* now() in the rules is the report's as-of date, else the ctx's, for
+   * this check only */
+  ctx->vm.has_now = rep->r.has_as_of || ctx->has_as_of;
+  ctx->vm.now_sec = rep->r.has_as_of ? rep->r.as_of : ctx->as_of;
   int rc = one ? report_check_rule(&rep->r, &ctx->vm, &ctx->scratch,
                                    facts->vars, name,
                                    (uint32_t)(r > UINT32_MAX ? UINT32_MAX : r))

@@ -65,6 +65,8 @@ struct pol_ctx {
   val result;
   sbuf text;
   sbuf errmsg;
+  bool has_as_of;       /* now() in pol_eval, and in checks on a report */
+  int64_t as_of;        /* without a date of its own (pol_ctx_set_as_of) */
 };
 
 struct pol_writer {

@@ -39,6 +39,7 @@ struct fb {
   const pol_value *root;
   fb_status status;
   char msg[128];
+  char path[160]; /* where a value was refused ("xs[3].k"), or "" */
 };
 
 /* ==== scratch ============================================================ */
@@ -82,9 +83,12 @@ void fb_begin(fb *b, pol_facts *facts) {
   b->root = NULL;
   b->status = FB_OK;
   b->msg[0] = '\0';
+  b->path[0] = '\0';
 }
 
 /* ==== errors ============================================================= */
+
+static void where(fb *b);
 
 #if defined(__GNUC__)
 __attribute__((format(printf, 3, 4)))
@@ -95,6 +99,8 @@ fail(fb *b, fb_status st, const char *fmt, ...) {
   if (b->status != FB_OK)
     return false; /* the first error is the one to tell */
   b->status = st;
+  if (st == FB_EVALUE)
+    where(b);
   va_start(ap, fmt);
   vsnprintf(b->msg, sizeof b->msg, fmt, ap);
   va_end(ap);
@@ -105,6 +111,7 @@ static bool nomem(fb *b) { return fail(b, FB_ENOMEM, "out of memory"); }
 
 fb_status fb_error(const fb *b) { return b->status; }
 const char *fb_errmsg(const fb *b) { return b->msg; }
+const char *fb_errpath(const fb *b) { return b->path; }
 
 /* Whether [s] of [n] bytes is well-formed UTF-8 (no overlong forms, no
  * surrogates, nothing above U+10FFFF). Only asked after libpol refused a
@@ -147,6 +154,45 @@ static bool utf8_ok(const unsigned char *s, size_t n) {
 static bool key_waiting(const fb *b) {
   const frame *f = &b->frames[b->depth - 1];
   return b->nkeys - f->kbase > b->nvals - f->vbase;
+}
+
+/* Cut [s] of [n] bytes back to whole UTF-8 characters (snprintf cut a
+ * long path wherever the buffer ended). */
+static void utf8_trim(char *s, size_t n) {
+  size_t lead = n, need;
+  unsigned char c;
+  while (lead > 0 && ((unsigned char)s[lead - 1] & 0xC0) == 0x80)
+    lead--;
+  if (lead == 0)
+    return;
+  c = (unsigned char)s[lead - 1];
+  need = c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+  if (n - (lead - 1) < need)
+    s[lead - 1] = '\0';
+}
+
+/* The path of the member whose value is refused ("xs[3].k"): each open
+ * container's current member, outermost first. */
+static void where(fb *b) {
+  size_t i, n = 0, cap = sizeof b->path;
+  int w = 0;
+  b->path[0] = '\0';
+  for (i = 0; i < b->depth && n < cap; i++) {
+    const frame *f = &b->frames[i];
+    bool inner = i + 1 < b->depth;
+    size_t k = inner ? b->frames[i + 1].kbase : b->nkeys;
+    size_t item = (inner ? b->frames[i + 1].vbase : b->nvals) - f->vbase;
+    if (f->object && k == f->kbase)
+      break; /* no key yet */
+    w = f->object ? snprintf(b->path + n, cap - n, "%s%s", n ? "." : "",
+                             b->text + b->keys[k - 1])
+                  : snprintf(b->path + n, cap - n, "[%zu]", item);
+    if (w < 0)
+      break;
+    n += (size_t)w;
+  }
+  if (n >= cap)
+    utf8_trim(b->path, cap - 1);
 }
 
 /* May a value come now? Not a second document, not an object item

@@ -72,5 +72,9 @@ fb_status fb_finish(fb *b);
  * [b] until its next fb_begin); "" when there is none. */
 fb_status fb_error(const fb *b);
 const char *fb_errmsg(const fb *b);
+/* For a refused value (FB_EVALUE), the path of its member from the root,
+ * keys joined by "." and array items as "[i]" ("xs[3].k"), cut to whole
+ * characters when long; else "". Owned by [b] like the message. */
+const char *fb_errpath(const fb *b);
 
 #endif

@@ -22,6 +22,7 @@
 
 #include "fmgr.h"
 #include "utils/jsonb.h"
+#include "utils/timestamp.h"
 
 #include "facts_build.h"
 #include "pol.h"
@@ -43,10 +44,18 @@ typedef struct pgpol_state {
    * sets it checked, so it is reset before they are. */
   pol_report *facts_user;
   int max_steps, max_memory; /* the limit GUCs [ctx] has */
+  /* [ctx]'s evaluation date, what now() is: the transaction's start
+   * date in the session's time zone (current_date), so that a statement
+   * sees one date and the functions are STABLE; the start and zone it
+   * was worked out from. */
+  char as_of[16];
+  TimestampTz as_of_xact;
+  const void *as_of_zone;
 } pgpol_state;
 
 /* The state, made now on first use. A changed limit GUC changes the
- * ctx's limits (pol_ctx_set_limits): the cache stays. */
+ * ctx's limits (pol_ctx_set_limits), a new transaction or time zone its
+ * date (pol_ctx_set_as_of): the cache stays. */
 pgpol_state *pgpol_state_get(void);
 /* pol_compile's env: POL_NO_FILE_IMPORTS unless pol.file_imports is on.
  * Made on first use and made anew when the GUC changed since; no cached

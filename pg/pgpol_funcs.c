@@ -1,5 +1,6 @@
 /*
- * pgpol_funcs.c: the SQL functions (policyc--1.0.sql declares them).
+ * pgpol_funcs.c: the SQL functions (policyc--1.0.sql declares them,
+ * policyc--1.0--1.1.sql marks those that evaluate STABLE).
  *
  *   pol_compile(source, name)        -> bytea, a saved policy
  *   pol_check(policy, facts, unknown)-> jsonb, the JSON report
@@ -7,10 +8,14 @@
  *   pol_compliant(policy, facts, unknown) -> boolean
  *   pol_eval(expr, facts)            -> jsonb, the expression's value
  *
- * Each is a pure function of its arguments: a result never depends on a
- * setting, because an evaluation that reaches pol.max_steps or
- * pol.max_memory fails the statement (SQLSTATE 54000) instead of turning
- * into a verdict. That is what lets them be IMMUTABLE and PARALLEL SAFE
+ * Each is a function of its arguments and of the date: a result never
+ * depends on a limit setting, because an evaluation that reaches
+ * pol.max_steps or pol.max_memory fails the statement (SQLSTATE 54000)
+ * instead of turning into a verdict. now() in a rule or an expression is
+ * midnight UTC of current_date (pgpol_state_get), so pol_check,
+ * pol_compliant, pol_verdicts and pol_eval are STABLE, like current_date
+ * itself, and PARALLEL SAFE (workers share the leader's transaction
+ * start); pol_compile evaluates nothing and is IMMUTABLE
  * (docs/postgresql.md). pol_compile reads no file either, unless a
  * superuser turns pol.file_imports on: then its result depends on the
  * modules it imports from the server's files as well.
@@ -86,6 +91,13 @@ static int unknown_mode(text *t) {
   return POL_UNKNOWN_FAIL;
 }
 
+/* The hint of a limit error. It cannot tell a step or memory limit from
+ * PCRE2's match limit (both are POL_ELIMIT), so it names both: raising
+ * the GUCs does nothing for a pattern that backtracks too much. */
+#define LIMIT_HINT                                                        \
+  "The limits are pol.max_steps and pol.max_memory; a regular "           \
+  "expression's match limit is fixed (docs/limits.md)."
+
 /* A rule that reached a limit fails the statement: its verdict would
  * depend on the GUCs, not on the policy and the facts. */
 static void raise_limits(pol_report *rep, const pol_policy *pol) {
@@ -97,8 +109,7 @@ static void raise_limits(pol_report *rep, const pol_policy *pol) {
       ereport(ERROR, (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
                       errmsg("%s", pstrdup(pol_report_reason(rep, 0, r))),
                       errdetail("In rule %s.", pol_policy_rule_id(pol, r)),
-                      errhint("The limits are pol.max_steps and "
-                              "pol.max_memory.")));
+                      errhint(LIMIT_HINT)));
 }
 
 typedef struct check_call {
@@ -133,6 +144,21 @@ static pol_report *check(FunctionCallInfo fcinfo, Jsonb *jb, int mode,
   return c.rep;
 }
 
+/* The report [rep] with the evaluation date its now() was in its stamp,
+ * as `policyc check` records its --as-of date, so that the report says
+ * what decided a rule over now() (and --verify-stamp can re-run it). */
+static Datum with_as_of(Datum rep, const char *as_of) {
+  Datum path[2];
+  ArrayType *keys;
+  Datum date = DirectFunctionCall1(
+      jsonb_in, CStringGetDatum(psprintf("\"%s\"", as_of)));
+  path[0] = CStringGetTextDatum("stamp");
+  path[1] = CStringGetTextDatum("as_of");
+  keys = construct_array(path, 2, TEXTOID, -1, false, TYPALIGN_INT);
+  return DirectFunctionCall4(jsonb_set, rep, PointerGetDatum(keys), date,
+                             BoolGetDatum(true));
+}
+
 Datum pgpol_check(PG_FUNCTION_ARGS) {
   Jsonb *jb = PG_GETARG_JSONB_P(1);
   int mode = unknown_mode(PG_GETARG_TEXT_PP(2));
@@ -144,7 +170,9 @@ Datum pgpol_check(PG_FUNCTION_ARGS) {
                     errmsg("out of memory rendering a report")));
   len = (int)strlen(json);
   json = pgpol_from_utf8(json, &len);
-  PG_RETURN_DATUM(DirectFunctionCall1(jsonb_in, CStringGetDatum(json)));
+  PG_RETURN_DATUM(with_as_of(
+      DirectFunctionCall1(jsonb_in, CStringGetDatum(json)),
+      pgpol_state_get()->as_of));
 }
 
 Datum pgpol_compliant(PG_FUNCTION_ARGS) {
@@ -218,6 +246,13 @@ Datum pgpol_eval(PG_FUNCTION_ARGS) {
   c.out = NULL;
   pgpol_load_facts(st, jb);
   rc = pgpol_interruptible(eval_once, &c);
+  if (rc == POL_ELIMIT) {
+    const char *msg = pol_ctx_errmsg(st->ctx);
+    int len = (int)strlen(msg);
+    ereport(ERROR, (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+                    errmsg("%s", pgpol_from_utf8(msg, &len)),
+                    errhint(LIMIT_HINT)));
+  }
   if (rc != POL_OK)
     pgpol_raise(rc, pol_ctx_errmsg(st->ctx));
   PG_RETURN_JSONB_P(pgpol_value_jsonb(st->ctx, c.out));

@@ -47,12 +47,18 @@ static bool feed_scalar(fb *b, const JsonbValue *v) {
   return false;
 }
 
-/* Feed the events of [jb]'s tree to [b]; stops at the first refusal. */
+/* Feed the events of [jb]'s tree to [b]; stops at the first refusal.
+ * A cancel or a timeout is let through every 1024 events, from the
+ * first: a document of 60 MB takes seconds to convert. Throwing here is
+ * safe, as a conversion error half-way is: fb_begin starts the next
+ * call's facts afresh, and nothing but PostgreSQL's own code is on the
+ * stack (libpol returns before each event). */
 static void feed(fb *b, Jsonb *jb) {
   JsonbIterator *it;
   JsonbValue v;
   JsonbIteratorToken tok;
   bool ok = true;
+  uint32 events = 0;
   if (JB_ROOT_IS_SCALAR(jb)) { /* stored as a one-item array */
     if (JsonbExtractScalar(&jb->root, &v))
       feed_scalar(b, &v);
@@ -60,6 +66,8 @@ static void feed(fb *b, Jsonb *jb) {
   }
   it = JsonbIteratorInit(&jb->root);
   while (ok && (tok = JsonbIteratorNext(&it, &v, false)) != WJB_DONE) {
+    if (events++ % 1024 == 0)
+      CHECK_FOR_INTERRUPTS();
     switch (tok) {
     case WJB_BEGIN_OBJECT: ok = fb_open(b, true); break;
     case WJB_BEGIN_ARRAY: ok = fb_open(b, false); break;
@@ -90,10 +98,14 @@ void pgpol_load_facts(pgpol_state *st, Jsonb *jb) {
   feed(st->build, jb);
   status = fb_finish(st->build);
   if (status != FB_OK) {
-    len = (int)strlen(fb_errmsg(st->build));
+    /* the path of a refused value first, as policyc validate writes it */
+    char *msg = *fb_errpath(st->build)
+                    ? psprintf("%s: %s", fb_errpath(st->build),
+                               fb_errmsg(st->build))
+                    : pstrdup(fb_errmsg(st->build));
+    len = (int)strlen(msg);
     ereport(ERROR, (errcode(fb_sqlstate(status)),
-                    errmsg("invalid facts: %s",
-                           pgpol_from_utf8(fb_errmsg(st->build), &len))));
+                    errmsg("invalid facts: %s", pgpol_from_utf8(msg, &len))));
   }
 }
 

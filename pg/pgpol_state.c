@@ -8,10 +8,13 @@
 
 #include <limits.h>
 
+#include "access/xact.h"
 #include "mb/pg_wchar.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
+#include "utils/datetime.h"
 #include "utils/guc.h"
+#include "pgtime.h"
 
 PG_MODULE_MAGIC;
 
@@ -107,10 +110,35 @@ static void sync_limits(void) {
   state.max_memory = pgpol_max_memory;
 }
 
+/* now() in every rule and expression is midnight UTC of current_date,
+ * as `policyc check` takes today's date (local time) by default: read
+ * from the clock per call, it would change within a statement. In a
+ * parallel worker the start and zone are the leader's. */
+static void sync_as_of(void) {
+  TimestampTz start = GetCurrentTransactionStartTimestamp();
+  struct pg_tm tm;
+  fsec_t fsec;
+  int tz;
+  if (state.as_of[0] && state.as_of_xact == start &&
+      state.as_of_zone == (const void *)session_timezone)
+    return;
+  if (timestamp2tm(start, &tz, &tm, &fsec, NULL, NULL) != 0)
+    ereport(ERROR, (errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+                    errmsg("the transaction's start is out of range")));
+  snprintf(state.as_of, sizeof state.as_of, "%04d-%02d-%02d", tm.tm_year,
+           tm.tm_mon, tm.tm_mday);
+  /* fails only for a date libpol cannot read, which current_date is not */
+  if (pol_ctx_set_as_of(state.ctx, state.as_of) != POL_OK)
+    elog(ERROR, "policyc: libpol refused the date %s", state.as_of);
+  state.as_of_xact = start;
+  state.as_of_zone = session_timezone;
+}
+
 pgpol_state *pgpol_state_get(void) {
   if (!state.env)
     state_new();
   sync_limits();
+  sync_as_of();
   return &state;
 }
 

@@ -1,10 +1,11 @@
 -- policyc--1.0.sql: the SQL functions of the policyc extension.
 -- docs/postgresql.md describes them; pgpol_funcs.c implements them.
 --
--- Every function is a pure function of its arguments (a limit reached
--- fails the statement rather than changing a result), so all are
--- IMMUTABLE, STRICT (a NULL argument gives NULL, or no rows) and
--- PARALLEL SAFE. pol_compile reads no file unless a superuser turns
+-- Every function is a function of its arguments (a limit reached fails
+-- the statement rather than changing a result), STRICT (a NULL argument
+-- gives NULL, or no rows) and PARALLEL SAFE. Version 1.0 marked all
+-- IMMUTABLE; policyc--1.0--1.1.sql marks the four that evaluate STABLE,
+-- since now() is the evaluation date (current_date). pol_compile reads no file unless a superuser turns
 -- pol.file_imports on; then it is IMMUTABLE like to_tsvector, whose
 -- result also depends on files of the installation: a policy that
 -- imports a module file must be compiled again after that file changes.

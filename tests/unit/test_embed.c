@@ -394,10 +394,52 @@ static void host_function_builder_error(void **state) {
                       "pol_new_string: not valid UTF-8 at byte 2 of 3");
 }
 
+/* ==== pol_ctx_set_as_of ================================================== */
+
+/* now() is the ctx's date in pol_eval and in a check into a report
+ * without one; the report's own date wins; NULL gives the clock back. A
+ * host that must give the same answer twice (the PostgreSQL extension's
+ * STABLE functions) depends on it. */
+#define NOW_IS_DATE "now() == timestamp('2026-12-05T00:00:00Z')"
+#define NOW_AFTER_2000 "now() > timestamp('2000-01-01T00:00:00Z')"
+
+static void ctx_as_of_is_now(void **state) {
+  fixture *f = *state;
+  const pol_value *v;
+  int64_t sec = 0;
+  int32_t ns = -1;
+  assert_pol_ok(f, pol_ctx_set_as_of(f->ctx, "2026-12-05"));
+  assert_pol_ok(f, eval_on(f, f->ctx, "now()", &v));
+  assert_true(pol_value_timestamp(v, &sec, &ns));
+  assert_int_equal(sec, 1796428800); /* 2026-12-05T00:00:00Z */
+  assert_int_equal(ns, 0);
+  /* a check into a report without a date of its own */
+  compile_policy(f, "must fresh: " NOW_IS_DATE, "{}");
+  assert_pol_ok(f, pol_check(f->ctx, f->rep, f->facts, "v"));
+  assert_string_equal(pol_report_verdict(f->rep, 0, 0), "PASS");
+  /* the report's date wins, for its checks only */
+  assert_pol_ok(f, pol_report_set_as_of(f->rep, "2027-01-01"));
+  assert_pol_ok(f, pol_check(f->ctx, f->rep, f->facts, "v"));
+  assert_string_equal(pol_report_verdict(f->rep, 1, 0), "FAIL");
+  assert_pol_ok(f, eval_on(f, f->ctx, NOW_IS_DATE, &v));
+  assert_true(pol_value_bool(v));
+  /* a bad date is refused and the ctx keeps its date */
+  assert_int_equal(pol_ctx_set_as_of(f->ctx, "2026-13-01"), POL_EFORMAT);
+  assert_pol_ok(f, eval_on(f, f->ctx, NOW_IS_DATE, &v));
+  assert_true(pol_value_bool(v));
+  /* NULL: the clock again (any clock is past 2000, unlike 1999-01-01) */
+  assert_pol_ok(f, pol_ctx_set_as_of(f->ctx, "1999-01-01"));
+  assert_pol_ok(f, pol_ctx_set_as_of(f->ctx, NULL));
+  assert_pol_ok(f, eval_on(f, f->ctx, NOW_AFTER_2000, &v));
+  assert_true(pol_value_bool(v));
+  assert_int_equal(pol_ctx_set_as_of(NULL, "2026-12-05"), POL_EINVAL);
+}
+
 int main(int argc, char **argv) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(ctx_limits_are_per_ctx, setup, teardown),
       cmocka_unit_test_setup_teardown(report_status_per_rule, setup, teardown),
+      cmocka_unit_test_setup_teardown(ctx_as_of_is_now, setup, teardown),
       cmocka_unit_test_setup_teardown(report_status_memory_limit, setup,
                                       teardown),
       cmocka_unit_test_setup_teardown(no_file_imports, setup_no_files,

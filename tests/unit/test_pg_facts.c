@@ -397,6 +397,51 @@ static void bad_values(void **state) {
   assert_string_equal(fb_errmsg(f->b), "repeated key \"k\"");
 }
 
+/* A refused value is located by its path from the root, keys and array
+ * items ("xs[2].k"), for the extension's "invalid facts: PATH: ..."; a
+ * long path is cut to whole characters, and other errors have none. */
+static void refused_values_have_a_path(void **state) {
+  fixture *f = *state;
+  char json[256];
+  int i;
+  assert_null(number(f, "1e400"));
+  assert_string_equal(fb_errpath(f->b), "x");
+  fb_begin(f->b, f->got);
+  fb_open(f->b, true);
+  fb_key(f->b, "ok", 2);
+  fb_number(f->b, "1", 1);
+  fb_key(f->b, "xs", 2);
+  fb_open(f->b, false);
+  fb_number(f->b, "1", 1);
+  fb_open(f->b, true);
+  fb_close(f->b);
+  fb_open(f->b, true);
+  fb_key(f->b, "k", 1);
+  assert_false(fb_number(f->b, "-1e999", 6));
+  assert_int_equal(fb_finish(f->b), FB_EVALUE);
+  assert_string_equal(fb_errmsg(f->b), "number out of range");
+  assert_string_equal(fb_errpath(f->b), "xs[2].k");
+  /* 20 levels of a 10-byte key do not fit in 160 bytes: the buffer ends
+   * in the middle of an "i" (bytes 157-159), which the cut drops */
+  fb_begin(f->b, f->got);
+  for (i = 0; i < 20; i++) {
+    fb_open(f->b, true);
+    fb_key(f->b, "\xe3\x81\x82\xe3\x81\x84\xe3\x81\x86x", 10);
+  }
+  assert_false(fb_number(f->b, "1e400", 5));
+  assert_int_equal(fb_finish(f->b), FB_EVALUE);
+  assert_int_equal(strlen(fb_errpath(f->b)), 157);
+  /* valid UTF-8: libpol's reader takes it as a string */
+  snprintf(json, sizeof json, "{\"p\": \"%s\"}", fb_errpath(f->b));
+  assert_int_equal(pol_facts_load_json(f->ref, json, strlen(json), "v"),
+                   POL_OK);
+  /* not a value's fault: no path */
+  fb_begin(f->b, f->got);
+  fb_open(f->b, false);
+  assert_int_equal(fb_finish(f->b), FB_ESHAPE);
+  assert_string_equal(fb_errpath(f->b), "");
+}
+
 /* After a failed document the same builder and fact set work again, and
  * the metadata keys ($vendor, $withheld) are facts' business, not ours. */
 static void reuse_after_an_error(void **state) {
@@ -444,6 +489,8 @@ int main(int argc, char **argv) {
       cmocka_unit_test_setup_teardown(malformed_event_streams, setup,
                                       teardown),
       cmocka_unit_test_setup_teardown(bad_values, setup, teardown),
+      cmocka_unit_test_setup_teardown(refused_values_have_a_path, setup,
+                                      teardown),
       cmocka_unit_test_setup_teardown(reuse_after_an_error, setup, teardown),
   };
   return RUN_TESTS("pg_facts", tests, argc, argv);

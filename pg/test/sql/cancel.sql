@@ -46,3 +46,15 @@ SELECT * FROM dblink_get_result('other') AS t(r jsonb);
 SELECT * FROM dblink_get_result('other') AS t(r jsonb); -- the end
 SELECT * FROM dblink('other', 'SELECT pol_eval(''1 + 1'')') AS t(r jsonb);
 SELECT dblink_disconnect('other');
+
+-- The conversion of the facts lets a pending cancel through too (a
+-- 60 MB document takes seconds): with a cancel already pending, the
+-- statement stops inside pol_eval and never reaches nextval. (It used to
+-- convert the facts, evaluate, and go on to nextval, whose count showed
+-- it.) The backend then converts and checks as before.
+CREATE SEQUENCE reached;
+SELECT pg_cancel_backend(pg_backend_pid()),
+       pol_eval('1', '{"a": [1, 2, 3], "b": {"c": "d"}}'), nextval('reached');
+SELECT is_called AS nextval_reached FROM reached;
+SELECT pol_eval('a[2] + size(b)', '{"a": [1, 2, 3], "b": {"c": "d"}}');
+DROP SEQUENCE reached;

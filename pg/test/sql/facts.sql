@@ -22,6 +22,8 @@ SELECT pol_eval('x == 0.1 && x + y == 0.30000000000000004',
   '{"x": 0.1, "y": 0.2}') AS exact_doubles;
 -- Beyond a double's range, as libpol's JSON reader says.
 SELECT sqlstate_of($$SELECT pol_eval('x', '{"x": 1e400}')$$);
+-- The error names the fact: the path of the number from the root.
+SELECT sqlstate_of($$SELECT pol_eval('1', '{"ok": 1, "保管": {"世代": [7, -1e999]}}')$$);
 
 -- Strings, keys and nesting.
 SELECT pol_eval('s + "!"', '{"s": "株式会社テストクラウド"}') AS japanese;

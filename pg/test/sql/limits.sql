@@ -59,6 +59,19 @@ SELECT pol_compliant(p, jsonb_build_object('l', (SELECT jsonb_agg(i)
   FROM generate_series(1, 5000) i))) AS fits_by_default FROM hungry;
 SELECT pol_eval('size(l.map(x, "一二三四五六七八九十" + string(x)).map(s, s + s + s + s))', jsonb_build_object('l', (SELECT jsonb_agg(i) FROM generate_series(1, 5000) i))) AS fits_by_default;
 
+-- PCRE2's match limit is fixed: no setting lifts it, and the hint says
+-- so (it used to name pol.max_steps and pol.max_memory alone).
+SET pol.max_steps = 0;
+SET pol.max_memory = 0;
+\set backtracks '{"s": "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab"}'
+SELECT pol_eval('s.matches("^(a+)+$")', :'backtracks');
+CREATE TABLE backtrack (p bytea);
+INSERT INTO backtrack SELECT pol_compile('must r: s.matches("^(a+)+$")',
+                                         'backtrack.pol');
+SELECT pol_compliant(p, :'backtracks') FROM backtrack;
+RESET pol.max_steps;
+RESET pol.max_memory;
+
 -- Settings out of range, and the reserved prefix.
 SELECT sqlstate_of('SET pol.max_steps = -1');
 SELECT sqlstate_of('SET pol.max_memory = ''-1kB''');

@@ -4,7 +4,8 @@
 CREATE EXTENSION policyc;
 SELECT extname, extversion FROM pg_extension WHERE extname = 'policyc';
 
--- Every function is IMMUTABLE, STRICT and PARALLEL SAFE.
+-- Every function is STRICT and PARALLEL SAFE; pol_compile is IMMUTABLE,
+-- the four that evaluate are STABLE (now() is current_date: asof.sql).
 SELECT p.oid::regprocedure AS function, provolatile AS vol,
        proisstrict AS strict, proparallel AS par, proretset AS set
 FROM pg_proc p JOIN pg_depend d ON d.objid = p.oid
