@@ -99,3 +99,9 @@ void lint_free(lint_run *L) {
 bool lint_analysed_rule(const lint_run *L, uint32_t r) {
   return !L->src->rules[r].prelude;
 }
+
+int lint_keyed_cmp(const void *x, const void *y) {
+  const lint_keyed *a = x, *b = y;
+  int c = strcmp(a->key, b->key);
+  return c ? c : (a->rule > b->rule) - (a->rule < b->rule);
+}

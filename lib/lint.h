@@ -149,6 +149,14 @@ POL_INTERNAL void lint_idents(const ast *e, const diag_list *d,
  * policy's own shadows the prelude's), or NULL. */
 POL_INTERNAL const policy_stmt *lint_let(const policy_source *src,
                                          const char *name);
+/* A rule under a key (its text, a fact path): sorted by key, then by
+ * rule (lint_keyed_cmp), the rules of one key are a run in policy
+ * order, so the first that pairs with another is found first. */
+typedef struct lint_keyed {
+  const char *key;
+  uint32_t rule;
+} lint_keyed;
+POL_INTERNAL int lint_keyed_cmp(const void *a, const void *b);
 /* The fact paths rule [r] reads (lets inlined), each once, into [out]
  * (arena strings); their number. */
 POL_INTERNAL size_t lint_rule_paths(lint_run *L, uint32_t r,

@@ -83,19 +83,6 @@ static bool same_paths(lint_run *L, uint32_t a, uint32_t b) {
   return true;
 }
 
-/* A rule under a key: the rules sorted by key, then by index, so that
- * the rules of one key are a run, in the order of the policy. */
-typedef struct keyed {
-  const char *key;
-  uint32_t rule;
-} keyed;
-
-static int keyed_cmp(const void *x, const void *y) {
-  const keyed *a = x, *b = y;
-  int c = strcmp(a->key, b->key);
-  return c ? c : (a->rule > b->rule) - (a->rule < b->rule);
-}
-
 static int path_cmp(const void *x, const void *y) {
   return strcmp(*(const char *const *)x, *(const char *const *)y);
 }
@@ -125,10 +112,10 @@ static const char *paths_key(lint_run *L, uint32_t r) {
   return t;
 }
 
-/* The rules with a key, sorted (keyed_cmp); [at]: each rule's place in
+/* The rules with a key, sorted (lint_keyed_cmp); [at]: each rule's place in
  * it, [from]: where its key's run starts (UINT32_MAX: no key). */
 typedef struct key_index {
-  keyed *v;
+  lint_keyed *v;
   uint32_t *at, *from;
 } key_index;
 
@@ -143,9 +130,9 @@ static bool key_index_make(lint_run *L, key_index *x, const char **key,
   for (uint32_t r = 0; r < n; r++) {
     x->from[r] = UINT32_MAX;
     if (key[r])
-      x->v[k++] = (keyed){key[r], r};
+      x->v[k++] = (lint_keyed){key[r], r};
   }
-  qsort(x->v, k, sizeof *x->v, keyed_cmp);
+  qsort(x->v, k, sizeof *x->v, lint_keyed_cmp);
   for (size_t i = 0; i < k; i++) {
     bool first = i == 0 || strcmp(x->v[i - 1].key, x->v[i].key) != 0;
     x->at[x->v[i].rule] = (uint32_t)i;

@@ -41,29 +41,17 @@ static bool implied(lint_run *L, uint32_t m, uint32_t s) {
   return m_passes && s_fails;
 }
 
-/* A fact path a must-rule reads: the must-rules by path, then by
- * index, so that the ones that read a path are a run, in policy order. */
-typedef struct reader {
-  const char *path;
-  uint32_t rule;
-} reader;
-
-static int reader_cmp(const void *x, const void *y) {
-  const reader *a = x, *b = y;
-  int c = strcmp(a->path, b->path);
-  return c ? c : (a->rule > b->rule) - (a->rule < b->rule);
-}
-
-/* Every (path, must-rule) of the analysed must-rules, sorted; their
+/* Every (path, must-rule) of the analysed must-rules, sorted by path
+ * then rule (lint_keyed_cmp); their
  * number in *[n]. NULL (and L->oom) when out of memory. */
-static reader *must_readers(lint_run *L, size_t *n) {
+static lint_keyed *must_readers(lint_run *L, size_t *n) {
   const policy *p = L->pol;
   size_t k = 0, cap = 0;
   const char **mp;
   for (uint32_t m = 0; m < p->nrules; m++)
     if (p->rules[m].sev == SEV_MUST && lint_space_of(L, m))
       cap += lint_rule_paths(L, m, &mp);
-  reader *v = mem_calloc(&L->a.m, cap + 1, sizeof *v);
+  lint_keyed *v = mem_calloc(&L->a.m, cap + 1, sizeof *v);
   if (!v) {
     L->oom = true;
     return NULL;
@@ -71,18 +59,19 @@ static reader *must_readers(lint_run *L, size_t *n) {
   for (uint32_t m = 0; m < p->nrules; m++)
     if (p->rules[m].sev == SEV_MUST && lint_space_of(L, m))
       for (size_t i = 0, nm = lint_rule_paths(L, m, &mp); i < nm; i++)
-        v[k++] = (reader){mp[i], m};
-  qsort(v, k, sizeof *v, reader_cmp);
+        v[k++] = (lint_keyed){mp[i], m};
+  qsort(v, k, sizeof *v, lint_keyed_cmp);
   *n = k;
   return v;
 }
 
 /* The first reader of [path] in [v] ([n] of them), or [n]. */
-static size_t first_reader(const reader *v, size_t n, const char *path) {
+static size_t first_reader(const lint_keyed *v, size_t n,
+                           const char *path) {
   size_t lo = 0, hi = n;
   while (lo < hi) {
     size_t mid = lo + (hi - lo) / 2;
-    if (strcmp(v[mid].path, path) < 0)
+    if (strcmp(v[mid].key, path) < 0)
       lo = mid + 1;
     else
       hi = mid;
@@ -96,7 +85,7 @@ static size_t first_reader(const reader *v, size_t n, const char *path) {
  * whose rules read different facts is not compared pair by pair. */
 static void run(lint_run *L, const lint_check *self) {
   const policy *p = L->pol;
-  reader *v = NULL;
+  lint_keyed *v = NULL;
   size_t nv = 0;
   for (uint32_t s = 0; s < p->nrules && !L->oom; s++) {
     const char **sp, **mp;
@@ -109,7 +98,7 @@ static void run(lint_run *L, const lint_check *self) {
     if (!v && !(v = must_readers(L, &nv)))
       break;
     for (size_t i = first_reader(v, nv, sp[0]);
-         i < nv && !strcmp(v[i].path, sp[0]); i++) {
+         i < nv && !strcmp(v[i].key, sp[0]); i++) {
       uint32_t m = v[i].rule;
       size_t nm = lint_rule_paths(L, m, &mp);
       L->compared++;

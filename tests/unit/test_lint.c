@@ -209,6 +209,14 @@ static void needs_the_source(void **state) {
   pol_lints_free(l);
 }
 
+/* Run every check of lint.c over [pol] into [L] (lint_free it). */
+static void lint_all(lint_run *L, const pol_policy *pol) {
+  memset(L, 0, sizeof *L);
+  L->pol = POLICY(pol);
+  L->src = POLICY(pol)->src;
+  assert_true(lint_policy(L));
+}
+
 /* The pairwise checks (implied, duplicate) analyse every pair of rules
  * that read the same facts: their analyses share one arena, rewound per
  * pair, so the run's own arena holds what the rules alone need. With
@@ -228,10 +236,7 @@ static void pairs_take_the_memory_of_one(void **state) {
                           i, 3 + i % 5, i, 1 + i % 7);
   pol_policy *pol = compile(f, src);
   lint_run L;
-  memset(&L, 0, sizeof L);
-  L.pol = POLICY(pol);
-  L.src = POLICY(pol)->src;
-  assert_true(lint_policy(&L));
+  lint_all(&L, pol);
   assert_true(L.n > 0);                   /* the pairs were analysed */
   assert_true(L.a.used < (size_t)4 << 20); /* not 22,500 analyses */
   assert_true(L.pair.used > 0);           /* the last pair's is here */
@@ -260,10 +265,7 @@ static void rules_on_other_facts_are_not_paired(void **state) {
                         "should d3 \"d\": x1 > 6\nshould d4 \"d\": x2 >= 1\n");
   pol_policy *pol = compile(f, src);
   lint_run L;
-  memset(&L, 0, sizeof L);
-  L.pol = POLICY(pol);
-  L.src = POLICY(pol)->src;
-  assert_true(lint_policy(&L));
+  lint_all(&L, pol);
   /* d1..d3 and r1 read x1, d4 and r2 read x2: a few pairs, not N * N */
   assert_true(L.compared > 0 && L.compared < 40);
   bool dup2 = false, dup3 = false, impl4 = false;
