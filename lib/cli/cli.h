@@ -81,6 +81,11 @@ typedef struct cli_outfile {
 } cli_outfile;
 FILE *cli_outfile_open(cli_outfile *of, const char *path);
 int cli_outfile_close(cli_outfile *of, bool keep);
+/* EXIT_OK when [v], the value of -o of command [cmd], names a file ("-":
+ * standard output); a usage error when it looks like an option (`check
+ * -o --format=json ...` would write the report to a file of that name):
+ * a file whose name starts with '-' is written as ./-name. In write.c. */
+int cli_output_name(const char *cmd, const char *v);
 /* Flush stdout; on a write error report it and return false. */
 bool cli_flush_stdout(void);
 /* Parse a non-negative integer option value with an optional K/M/G

@@ -183,6 +183,8 @@ static int value_opt(const char *name, const char *v, check_opts *o) {
     return EXIT_OK;
   }
   const char **path = path_slot(name, o);
+  if (path && !strcmp(name, "-o") && cli_output_name("check", v) != EXIT_OK)
+    return EXIT_USAGE;
   if (path) {
     *path = v;
     return EXIT_OK;

@@ -58,6 +58,8 @@ static int one_opt(int argc, char **argv, int *i, void *opts) {
     if (!a[2] && *i + 1 >= argc)
       return usage_error("-o needs a file name", NULL);
     o->out = a[2] ? a + 2 : argv[++*i];
+    if (cli_output_name("compile", o->out) != EXIT_OK)
+      return EXIT_USAGE;
   } else if (!strncmp(a, "-I", 2)) {
     if (!a[2] && *i + 1 >= argc)
       return usage_error("-I needs a directory", NULL);

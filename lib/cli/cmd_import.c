@@ -165,6 +165,8 @@ static int option(int argc, char **argv, int *i, import_opts *o) {
     *i += 2;
   } else if (!strcmp(a, "-o") && *i + 1 < argc) {
     o->out = argv[++*i];
+    if (cli_output_name("import", o->out) != EXIT_OK)
+      return EXIT_USAGE;
   } else if ((v = cli_opt_value(argc, argv, i, "--schema"))) {
     o->schema = v;
   } else if (!strncmp(a, "-I", 2) && (a[2] || *i + 1 < argc)) {

@@ -135,3 +135,10 @@ int cli_write_file(const char *path, const void *data, size_t len) {
     fwrite(data, 1, len, f);
   return cli_outfile_close(&of, true);
 }
+
+int cli_output_name(const char *cmd, const char *v) {
+  if (v[0] != '-' || v[1] == '\0')
+    return EXIT_OK;
+  return cli_usage_error(cmd, "-o needs a file name (./NAME for one that "
+                              "starts with '-'), not ", v);
+}

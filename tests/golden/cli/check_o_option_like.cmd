@@ -1,0 +1,1 @@
+check -o --format=json compliant.pol vendor-b.json

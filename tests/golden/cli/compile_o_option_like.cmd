@@ -1,0 +1,1 @@
+compile compliant.pol -o -x
