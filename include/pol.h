@@ -556,8 +556,9 @@ POL_API const char *pol_report_reason(const pol_report *rep, size_t i,
  * (PASS, FAIL, UNKNOWN, SKIPPED); for ERROR, POL_ELIMIT when an
  * evaluation limit stopped the rule (pol_config's max_steps or
  * max_memory, or pol_ctx_set_limits'), else POL_ERUNTIME (a type error,
- * a division by zero, a `when` that is not a bool: the policy or the
- * data). POL_EINVAL when [i] or [r] is out of range. Never
+ * a division by zero, a `when` that is not a bool, or a fixed limit of
+ * the engine that no setting moves, such as a regular expression's
+ * match limit: the policy or the data). POL_EINVAL when [i] or [r] is out of range. Never
  * POL_EINTERRUPT: an interrupted check adds no vendor. */
 POL_API int pol_report_status(const pol_report *rep, size_t i, size_t r);
 /* The facts rule [r] read for vendor [i], [k] from 0: each a leaf as a

@@ -293,9 +293,10 @@ static val f_replace(arena *a, const val *args, int n) {
   size_t len = replace_pass(s, old, rep, limit, NULL);
   str *r = new_str(a, len);
   if (!r)
-    return len > UINT32_MAX - 1 ? val_err(a, ERR_LIMIT, "replace(): result "
-                                          "too long")
-                                : val_nomem();
+    return len > UINT32_MAX - 1
+               ? val_fixed_limit(val_err(a, ERR_LIMIT, "replace(): result "
+                                         "too long"))
+               : val_nomem();
   replace_pass(s, old, rep, limit, r->data);
   return seal(r);
 }

@@ -368,8 +368,8 @@ static val limit_error(arena *a, int rc) {
                              rc == PCRE2_ERROR_JIT_STACKLIMIT
                          ? "depth"
                          : "memory";
-  return val_err(a, ERR_LIMIT, "regular expression exceeded its %s limit",
-                 what);
+  return val_fixed_limit(val_err(a, ERR_LIMIT, "regular expression "
+                                 "exceeded its %s limit", what));
 }
 
 /* The meter of one search: each pattern item the matcher enters costs

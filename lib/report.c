@@ -688,7 +688,7 @@ static bool run_entry(rule_ctx *c, uint32_t entry, rule_result *rr,
      * ERR_LIMIT): the check fails, it is no verdict of the rule */
     r->oom |= x.as.e->kind == ERR_NOMEM;
     rr->v = VD_ERROR;
-    rr->limit = x.as.e->kind == ERR_LIMIT;
+    rr->limit = x.as.e->kind == ERR_LIMIT && !(x.as.e->flags & ERRF_FIXED);
     rr->reason = reason(r, x.as.e);
   }
   return false;

@@ -144,8 +144,13 @@ struct map {
 
 /* err.flags */
 enum {
-  ERRF_FACT = 1      /* ERR_ABSENT: a fact (or a variable) is missing, as
+  ERRF_FACT = 1,     /* ERR_ABSENT: a fact (or a variable) is missing, as
                         opposed to a key of a value the policy made */
+  ERRF_FIXED = 2     /* ERR_LIMIT: a fixed limit of the engine (PCRE2's
+                        match, depth and heap limits, a string too long),
+                        the same whatever limits the host sets: like a
+                        type error, it belongs to the policy and the data
+                        (pol_report_status says POL_ERUNTIME) */
 };
 
 struct err {
@@ -159,6 +164,14 @@ struct err {
                         err_describe() completes from its location */
   const char *path;  /* ERR_ABSENT: the missing name/path, or NULL */
 };
+
+/* An ERR_LIMIT error of a fixed limit (ERRF_FIXED); [e] as it is when it
+ * is no error (out of memory for the message). */
+static inline val val_fixed_limit(val e) {
+  if (e.kind == V_ERROR && e.as.e->kind == ERR_LIMIT)
+    e.as.e->flags |= ERRF_FIXED;
+  return e;
+}
 
 /* ---- constructors for scalars ---- */
 static inline val val_null(void) { val v = {0}; v.kind = V_NULL; return v; }

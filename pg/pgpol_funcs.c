@@ -91,15 +91,17 @@ static int unknown_mode(text *t) {
   return POL_UNKNOWN_FAIL;
 }
 
-/* The hint of a limit error. It cannot tell a step or memory limit from
- * PCRE2's match limit (both are POL_ELIMIT), so it names both: raising
+/* The hint of a limit error. pol_eval's POL_ELIMIT cannot tell a step
+ * or memory limit from PCRE2's match limit, so it names both: raising
  * the GUCs does nothing for a pattern that backtracks too much. */
 #define LIMIT_HINT                                                        \
   "The limits are pol.max_steps and pol.max_memory; a regular "           \
   "expression's match limit is fixed (docs/limits.md)."
 
 /* A rule that reached a limit fails the statement: its verdict would
- * depend on the GUCs, not on the policy and the facts. */
+ * depend on the GUCs, not on the policy and the facts. A fixed limit of
+ * the engine (PCRE2's match limit) is no such limit: pol_report_status
+ * says POL_ERUNTIME, and the rule is ERROR, as in policyc check. */
 static void raise_limits(pol_report *rep, const pol_policy *pol) {
   size_t r, n = pol_policy_rule_count(pol);
   if (pol_report_count(rep, 0, POL_ERROR) == 0)

@@ -135,6 +135,27 @@ static void report_status_per_rule(void **state) {
   assert_int_equal(pol_report_status(NULL, 0, 0), POL_EINVAL);
 }
 
+/* A fixed limit of the engine (PCRE2's match limit: no setting moves it)
+ * is POL_ERUNTIME, as a type error is: the verdict belongs to the policy
+ * and the data, and a host that fails on POL_ELIMIT (the PostgreSQL
+ * extension) gives it as ERROR, as policyc check does. The step budget
+ * stopping the same search is still POL_ELIMIT. */
+static void report_status_fixed_limit(void **state) {
+  fixture *f = *state;
+  compile_policy(f, "must backtracks: s.matches(\"^(a+)+$\")\n",
+                 "{\"s\": \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab\"}");
+  assert_pol_ok(f, pol_ctx_set_limits(f->ctx, 0, 0));
+  assert_pol_ok(f, pol_check(f->ctx, f->rep, f->facts, "v"));
+  assert_string_equal(pol_report_verdict(f->rep, 0, 0), "ERROR");
+  assert_non_null(strstr(pol_report_reason(f->rep, 0, 0), "match limit"));
+  assert_int_equal(pol_report_status(f->rep, 0, 0), POL_ERUNTIME);
+  assert_pol_ok(f, pol_ctx_set_limits(f->ctx, 1000, 0));
+  assert_pol_ok(f, pol_check(f->ctx, f->rep, f->facts, "v"));
+  assert_string_equal(pol_report_verdict(f->rep, 1, 0), "ERROR");
+  assert_non_null(strstr(pol_report_reason(f->rep, 1, 0), "more than 1000"));
+  assert_int_equal(pol_report_status(f->rep, 1, 0), POL_ELIMIT);
+}
+
 /* The memory limit too is POL_ELIMIT, a fact of the evaluation, not of
  * the policy: the same rule with room to run passes. */
 static void report_status_memory_limit(void **state) {
@@ -438,6 +459,8 @@ static void ctx_as_of_is_now(void **state) {
 int main(int argc, char **argv) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(ctx_limits_are_per_ctx, setup, teardown),
+      cmocka_unit_test_setup_teardown(report_status_fixed_limit, setup,
+                                      teardown),
       cmocka_unit_test_setup_teardown(report_status_per_rule, setup, teardown),
       cmocka_unit_test_setup_teardown(ctx_as_of_is_now, setup, teardown),
       cmocka_unit_test_setup_teardown(report_status_memory_limit, setup,
