@@ -144,25 +144,42 @@ static char *policy_text(int nbig) {
   return s;
 }
 
-static int check_and_compare(env_fixture *fx, int nbig, bool assume) {
-  pol_policy *pol = NULL;
-  pol_facts *facts = NULL;
-  pol_report *rep = NULL;
-  char *json = facts_json(nbig), *src = policy_text(nbig);
-  assert_pol_ok(fx, pol_policy_compile(fx->env, src, strlen(src),
-                                       "paths.pol", &pol));
-  assert_pol_ok(fx, pol_facts_new(fx->env, &facts));
-  assert_int_equal(pol_facts_load_json(facts, json, strlen(json), "v.json"),
-                   POL_OK);
+/* A policy compiled, one vendor loaded (and an assumption made on it,
+ * when [assume] is not NULL) and checked into a new report: what most
+ * tests here read. checked_free() frees the three. */
+typedef struct checked {
+  pol_policy *pol;
+  pol_facts *facts;
+  pol_report *rep;
+} checked;
+
+static checked check_one(env_fixture *fx, const char *src, const char *file,
+                         const char *json, const char *assume) {
+  checked c = {NULL, NULL, NULL};
+  assert_pol_ok(fx, pol_policy_compile(fx->env, src, strlen(src), file,
+                                       &c.pol));
+  assert_pol_ok(fx, pol_facts_new(fx->env, &c.facts));
+  assert_int_equal(pol_facts_load_json(c.facts, json, strlen(json),
+                                       "v.json"), POL_OK);
   if (assume)
-    assert_int_equal(pol_facts_assume(facts, "assumed_part.flag=true"),
-                     POL_OK);
-  assert_pol_ok(fx, pol_report_new(pol, POL_UNKNOWN_FAIL, &rep));
-  assert_pol_ok(fx, pol_check(fx->ctx, rep, facts, "v.json"));
-  int n = compare_all(rep);
-  pol_report_free(rep);
-  pol_facts_free(facts);
-  pol_policy_free(pol);
+    assert_int_equal(pol_facts_assume(c.facts, assume), POL_OK);
+  assert_pol_ok(fx, pol_report_new(c.pol, POL_UNKNOWN_FAIL, &c.rep));
+  assert_pol_ok(fx, pol_check(fx->ctx, c.rep, c.facts, "v.json"));
+  return c;
+}
+
+static void checked_free(checked *c) {
+  pol_report_free(c->rep);
+  pol_facts_free(c->facts);
+  pol_policy_free(c->pol);
+}
+
+static int check_and_compare(env_fixture *fx, int nbig, bool assume) {
+  char *json = facts_json(nbig), *src = policy_text(nbig);
+  checked c = check_one(fx, src, "paths.pol", json,
+                        assume ? "assumed_part.flag=true" : NULL);
+  int n = compare_all(c.rep);
+  checked_free(&c);
   free(json);
   free(src);
   return n;
@@ -202,16 +219,8 @@ static void many_deciders_linear(void **state) {
   snprintf(json + n, cap - n, "]}");
   static const char src[] =
       "must d \"d\": xs.all(x, x.ys.exists(y, y.v == 1))\n";
-  pol_policy *pol = NULL;
-  pol_facts *facts = NULL;
-  pol_report *rep = NULL;
-  assert_pol_ok(fx, pol_policy_compile(fx->env, src, strlen(src), "d.pol",
-                                       &pol));
-  assert_pol_ok(fx, pol_facts_new(fx->env, &facts));
-  assert_int_equal(pol_facts_load_json(facts, json, strlen(json), "v.json"),
-                   POL_OK);
-  assert_pol_ok(fx, pol_report_new(pol, POL_UNKNOWN_FAIL, &rep));
-  assert_pol_ok(fx, pol_check(fx->ctx, rep, facts, "v.json"));
+  checked c = check_one(fx, src, "d.pol", json, NULL);
+  pol_report *rep = c.rep;
   assert_int_equal(pol_report_status(rep, 0, 0), POL_OK);
   size_t nf = pol_report_fact_count(rep, 0, 0), ndecided = 0;
   for (size_t k = 0; k < nf; k++)
@@ -225,9 +234,7 @@ static void many_deciders_linear(void **state) {
   assert_int_equal(nf, N + 8);        /* and the first 8 other reads */
   assert_true(rep->r.decider_steps >= 3 * (uint64_t)N);
   assert_true(rep->r.decider_steps <= 16 * (uint64_t)N);
-  pol_report_free(rep);
-  pol_facts_free(facts);
-  pol_policy_free(pol);
+  checked_free(&c);
   free(json);
 }
 
@@ -413,16 +420,8 @@ static void many_withheld_linear(void **state) {
   enum { N = 2000 };
   char *src, *json;
   withheld_inputs(N, &src, &json);
-  pol_policy *pol = NULL;
-  pol_facts *facts = NULL;
-  pol_report *rep = NULL;
-  assert_pol_ok(fx, pol_policy_compile(fx->env, src, strlen(src), "w.pol",
-                                       &pol));
-  assert_pol_ok(fx, pol_facts_new(fx->env, &facts));
-  assert_int_equal(pol_facts_load_json(facts, json, strlen(json), "v.json"),
-                   POL_OK);
-  assert_pol_ok(fx, pol_report_new(pol, POL_UNKNOWN_FAIL, &rep));
-  assert_pol_ok(fx, pol_check(fx->ctx, rep, facts, "v.json"));
+  checked c = check_one(fx, src, "w.pol", json, NULL);
+  pol_report *rep = c.rep;
   for (size_t r = 0; r <= N; r++) {
     size_t nm = pol_report_missing_count(rep, 0, r);
     assert_int_equal(nm, r < N ? 2 : 1);
@@ -442,9 +441,7 @@ static void many_withheld_linear(void **state) {
   assert_int_equal(ql.n, 2 * N + 1);
   assert_true(ql.compares <= 4 * (uint64_t)ql.n);
   arena_free(&a);
-  pol_report_free(rep);
-  pol_facts_free(facts);
-  pol_policy_free(pol);
+  checked_free(&c);
   free(src);
   free(json);
 }
