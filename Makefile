@@ -298,11 +298,13 @@ report-tests: $(B)/policyc $(B)/bench-gen
 conformance: $(B)/policyc
 	$(Q)sh tests/run_conformance.sh $(B)/policyc
 # Every diagnostic code documented with an example that gives it
-# (docs/errors.md), and the planted mistakes of tests/mistakes/ each
+# (docs/errors.md); every option of every command's --help in
+# docs/cli.md and docs/policyc.1 and back (tests/check_cli_doc.py); and the planted mistakes of tests/mistakes/ each
 # giving exactly one diagnostic, on its line, with its hint; and the
 # terminal defaults of --excerpt and --color, NO_COLOR, under a pty.
 diagnostics: $(B)/policyc $(B)/tests/sample_plugin.so
 	$(Q)python3 tests/check_errors_doc.py $(B)/policyc
+	$(Q)python3 tests/check_cli_doc.py $(B)/policyc
 	$(Q)python3 tests/run_mistakes.py $(B)/policyc
 	$(Q)python3 tests/check_tty_color.py $(B)/policyc
 
