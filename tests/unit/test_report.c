@@ -240,7 +240,7 @@ static void vendor_a(void) {
   miss(&rr[3], "log.vendor.retention_days", false, NULL);
   miss(&rr[3], "incident.security_notice_hours", true, "4.1: 「非開示」");
   rr[4].v = VD_ERROR;
-  rr[4].reason = "procurement.pol:31:3: no matching overload for '>=' "
+  rr[4].reason = "procurement.pol:31:3: no matching overload for '_>=_' "
                  "applied to (string, int)";
   use(&rr[4], "encryption.in_transit.tls_min_version", cs("1.2"), NULL);
   rr[5].v = VD_SKIPPED;
