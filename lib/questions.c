@@ -8,11 +8,14 @@
  * preference:
  *
  *   1. the `ask` of a rule that needs this fact alone (it was written
- *      for exactly this), the most severe such rule first;
+ *      for exactly this), the most severe such rule first; not of a
+ *      rule that waits only for its `when`, whose `ask` is about what
+ *      `require` needs (rule_ask);
  *   2. the question the schema declares for the fact, or for the nearest
  *      declared fact above it (subprocessors for subprocessors[1].name),
  *      then naming which entry is meant, by its key or its position;
- *   3. the `ask` of any rule that needs it;
+ *   3. the `ask` of any rule that needs it (again not for its `when`
+ *      alone);
  *   4. a sentence asking for what the requirement needs, by its title.
  *
  * Internal descriptions and fact paths never reach the text: schema
@@ -166,12 +169,25 @@ static int need_cmp(const void *a, const void *b) {
 
 /* ==== the text =========================================================== */
 
+/* The rule's `ask` in [l], if it asks about what rule [i] still waits
+ * for: the author wrote it for what `require` needs, so a rule whose
+ * `require` is decided and which waits only for its `when` (does it
+ * apply?) has no `ask` for that fact: asking it would ask the vendor
+ * again what its document already said. */
+static const char *rule_ask(const report *r, const vendor_result *vr,
+                            uint32_t i, lang l) {
+  const rule_unknown *u = report_unknown(r, vr, i);
+  if (u && u->status == POL_OK && !u->r.passes_if)
+    return NULL;
+  return policy_rule_question(&r->pol->rules[i], l);
+}
+
 /* The rule's `ask` in [l] if it waits for [path] alone. */
 static const char *sole_ask(const report *r, const vendor_result *vr,
                             uint32_t i, lang l) {
   const rule_unknown *u = report_unknown(r, vr, i);
   return u && u->status == POL_OK && u->r.nfacts == 1
-             ? policy_rule_question(&r->pol->rules[i], l)
+             ? rule_ask(r, vr, i, l)
              : NULL;
 }
 
@@ -302,7 +318,7 @@ static void text_of(const report *r, const vendor_result *vr, const need *n,
     return;
   }
   for (uint32_t j = 0; j < n->nrules; j++) {
-    const char *ask = policy_rule_question(&p->rules[order[j]], l);
+    const char *ask = rule_ask(r, vr, order[j], l);
     if (ask) {
       sb_puts(t, ask);
       return;
