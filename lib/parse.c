@@ -458,7 +458,9 @@ static void track(pol_parser *p, int t, const pol_tok *v, const pol_loc *l) {
   if (p->nlay != 0 || is_sep(t))
     return;
   if (p->at_start) {
-    p->stmt_word = t == TOK_IDENT && !v->err ? v->s : NULL;
+    p->stmt_word = t == TOK_IDENT && (!v->err || parse_japanese_severity(v->s))
+                       ? v->s
+                       : NULL;
     p->stmt_loc = *l;
     p->stmt = 0;
     for (size_t i = 0; i < POL_COUNTOF(stmt_words); i++)
@@ -809,6 +811,15 @@ static bool unknown_statement(pol_parser *p) {
   if (!p->policy || p->nlay != 0 || p->stmt != 0 || p->stmt_n != 2 ||
       !p->stmt_word)
     return false;
+  const char *ja = parse_japanese_severity(p->stmt_word);
+  diag *same = ja ? parse_foreign_word(p, p->stmt_loc.off) : NULL;
+  if (same) { /* 必須 r: ..., said once, as the statement it stands for */
+    same->code = DC_UNKNOWN_STATEMENT;
+    same->msg = "a severity is one of the English words must, should, may";
+    hint(p, "write '%s': severities are the English words must (必須), "
+         "should (推奨) and may (任意)", ja);
+    return true;
+  }
   suggest s;
   suggest_init(&s, p->stmt_word);
   for (size_t i = 0; i < POL_COUNTOF(stmt_words); i++)
