@@ -166,6 +166,7 @@ static int force_close(pol_parser *p, pol_tok *v, pol_loc *l);
 static int synthetic(pol_parser *p, int t, pol_tok *v, pol_loc *l,
                      pol_loc at);
 static int assign(pol_parser *p, pol_tok *v, const pol_loc *l);
+static bool ends_operand(int t);
 static int word_operator(int t, pol_tok *v, const pol_loc *l, int prev);
 
 /* The next raw token: a line break or a word the layout held back, or
@@ -197,6 +198,17 @@ static void record(pol_parser *p, int t, const pol_loc *l) {
   r->v[r->n++] = (parse_token){t, l->off, l->end, l->line, l->col};
 }
 
+/* Note whether the token [t] (value [v] at [l]), after [prev], is the
+ * name `not` where an operand starts, for not_word(). */
+static void track_not(pol_parser *p, int t, const pol_tok *v,
+                      const pol_loc *l, int prev) {
+  p->not_prev = p->not_word;
+  p->not_word.end = 0;
+  if (t == TOK_IDENT && !v->err && !ends_operand(prev) &&
+      strcmp(v->s, "not") == 0)
+    p->not_word = *l;
+}
+
 /* The next token for the parser: from the scanner, or in a policy from
  * the layout, which drops line breaks and separators that end nothing,
  * turns words into keywords and may add closing brackets. */
@@ -212,9 +224,11 @@ static int next_token(pol_parser *p, POL_YYSTYPE *v, pol_loc *l) {
       record(p, t, l);
       continue;
     }
-    if (!p->policy)
+    if (!p->policy) {
+      track_not(p, t, &v->tok, l, p->prev);
       return t == TOK_ASSIGN ? assign(p, &v->tok, l)
                              : word_operator(t, &v->tok, l, p->prev);
+    }
     t = layout(p, t, &v->tok, l);
     if (t >= 0)
       return t;
@@ -669,6 +683,7 @@ static int layout(pol_parser *p, int t, pol_tok *v, pol_loc *l) {
     return -1;
   }
   p->clause_pos = p->at_start || p->lay_prev == TOK_STRING;
+  track_not(p, t, v, l, p->lay_prev);
   if (word)
     t = word_operator(classify(p, t, v), v, l, p->lay_prev);
   else if (t == TOK_ASSIGN)
@@ -872,6 +887,18 @@ static bool unclosed(pol_parser *p, const pol_loc *l, int found) {
   return true;
 }
 
+/* A syntax error at an operand right after the name `not` where an
+ * operand starts (`not backup.enabled`): the word is the mistake, for
+ * '!'. False when it is no such case. */
+static bool not_word(pol_parser *p, int found) {
+  if (!p->not_prev.end || found == 0)
+    return false;
+  report(p, DC_WORD_OPERATOR, sp_of(p->not_prev),
+         "'not' is not an operator in CEL");
+  hint(p, "write '!' for not, as in !backup.enabled");
+  return true;
+}
+
 /* Report a syntax error at the token [l], unless the lexer has reported
  * that token. [found] is 0 for the end of input, 1 for a string literal,
  * 2 for bytes, 3 for a stray character, 5 for a name (identifier or
@@ -892,7 +919,7 @@ void parse_syntax_error(pol_parser *p, const pol_loc *l, int found,
   if (p->policy && found == 5 && p->clause_pos &&
       unknown_clause(p, l, want, nwant))
     return;
-  if (unknown_statement(p) || unclosed(p, l, found))
+  if (unknown_statement(p) || unclosed(p, l, found) || not_word(p, found))
     return;
   describe(p, l, found, what, sizeof what);
   closers(p, want, nwant, exp, sizeof exp);
