@@ -18,6 +18,7 @@
  */
 #include "parse_impl.h"
 
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -887,6 +888,38 @@ static bool unclosed(pol_parser *p, const pol_loc *l, int found) {
   return true;
 }
 
+/* A syntax error at the ':' [l] right after a clause keyword of the
+ * block at hand (`title: "..."`, `severity: must`, as YAML and the
+ * one-line rules write a colon): the colon is the mistake. */
+static bool clause_colon(pol_parser *p, const pol_loc *l) {
+  const char *src = p->d->src;
+  size_t n;
+  const keyword *k = block_words(lay_top(p), &n);
+  if (!p->policy || !k || l->end != l->off + 1 || src[l->off] != ':')
+    return false;
+  uint32_t e = l->off, b;
+  while (e > 0 && (src[e - 1] == ' ' || src[e - 1] == '\t'))
+    e--;
+  for (b = e; b > 0 && (isalnum((unsigned char)src[b - 1]) ||
+                        src[b - 1] == '_');)
+    b--;
+  char word[16];
+  if (e == b || e - b >= sizeof word)
+    return false;
+  memcpy(word, src + b, e - b);
+  word[e - b] = '\0';
+  if (!lookup(k, n, word))
+    return false;
+  report(p, DC_SYNTAX, sp_of(*l), "no ':' after the clause name '%s'", word);
+  hint(p, "write the value right after the name: %s %s", word,
+       !strcmp(word, "severity") ? "must" : !strcmp(word, "refs")
+           ? "[\"...\"]" : !strcmp(word, "title") ||
+             !strcmp(word, "message") || !strcmp(word, "version") ||
+             !strcmp(word, "description") || !strcmp(word, "ask")
+           ? "\"...\"" : "EXPR");
+  return true;
+}
+
 /* A syntax error at an operand right after the name `not` where an
  * operand starts (`not backup.enabled`): the word is the mistake, for
  * '!'. False when it is no such case. */
@@ -919,7 +952,8 @@ void parse_syntax_error(pol_parser *p, const pol_loc *l, int found,
   if (p->policy && found == 5 && p->clause_pos &&
       unknown_clause(p, l, want, nwant))
     return;
-  if (unknown_statement(p) || unclosed(p, l, found) || not_word(p, found))
+  if (unknown_statement(p) || unclosed(p, l, found) || not_word(p, found) ||
+      clause_colon(p, l))
     return;
   describe(p, l, found, what, sizeof what);
   closers(p, want, nwant, exp, sizeof exp);
