@@ -8,11 +8,14 @@
  * preference:
  *
  *   1. the `ask` of a rule that needs this fact alone (it was written
- *      for exactly this), the most severe such rule first;
+ *      for exactly this), the most severe such rule first; not of a
+ *      rule that waits only for its `when`, whose `ask` is about what
+ *      `require` needs (rule_ask);
  *   2. the question the schema declares for the fact, or for the nearest
  *      declared fact above it (subprocessors for subprocessors[1].name),
  *      then naming which entry is meant, by its key or its position;
- *   3. the `ask` of any rule that needs it;
+ *   3. the `ask` of any rule that needs it (again not for its `when`
+ *      alone);
  *   4. a sentence asking for what the requirement needs, by its title.
  *
  * Internal descriptions and fact paths never reach the text: schema
@@ -166,12 +169,25 @@ static int need_cmp(const void *a, const void *b) {
 
 /* ==== the text =========================================================== */
 
+/* The rule's `ask` in [l], if it asks about what rule [i] still waits
+ * for: the author wrote it for what `require` needs, so a rule whose
+ * `require` is decided and which waits only for its `when` (does it
+ * apply?) has no `ask` for that fact: asking it would ask the vendor
+ * again what its document already said. */
+static const char *rule_ask(const report *r, const vendor_result *vr,
+                            uint32_t i, lang l) {
+  const rule_unknown *u = report_unknown(r, vr, i);
+  if (u && u->status == POL_OK && !u->r.passes_if)
+    return NULL;
+  return policy_rule_question(&r->pol->rules[i], l);
+}
+
 /* The rule's `ask` in [l] if it waits for [path] alone. */
 static const char *sole_ask(const report *r, const vendor_result *vr,
                             uint32_t i, lang l) {
   const rule_unknown *u = report_unknown(r, vr, i);
   return u && u->status == POL_OK && u->r.nfacts == 1
-             ? policy_rule_question(&r->pol->rules[i], l)
+             ? rule_ask(r, vr, i, l)
              : NULL;
 }
 
@@ -302,7 +318,7 @@ static void text_of(const report *r, const vendor_result *vr, const need *n,
     return;
   }
   for (uint32_t j = 0; j < n->nrules; j++) {
-    const char *ask = policy_rule_question(&p->rules[order[j]], l);
+    const char *ask = rule_ask(r, vr, order[j], l);
     if (ask) {
       sb_puts(t, ask);
       return;
@@ -369,7 +385,13 @@ static bool fill(const report *r, const vendor_result *vr, const need *n,
   if (!order)
     return false;
   text_of(r, vr, n, l, order, &t);
-  *q = (question){n->f->path, n->withheld, n->evidence,
+  const char **facts = arena_alloc(a, sizeof *facts);
+  if (!facts) {
+    sb_free(&t);
+    return false;
+  }
+  facts[0] = n->f->path;
+  *q = (question){n->f->path, facts, 1, n->withheld, n->evidence,
                   arena_strndup(a, t.p ? t.p : "", t.len), NULL, n->sev,
                   n->first, order, n->nrules};
   if (n->withheld) {
@@ -409,6 +431,123 @@ static void fallback(gather *g, uint32_t i) {
   }
 }
 
+/* ==== one question per text ============================================ */
+
+/* A rule of a question as one number that sorts as the list does: by
+ * severity, then policy order. */
+static uint64_t rule_key(const policy *p, uint32_t i) {
+  return (uint64_t)p->rules[i].sev << 32 | i;
+}
+
+static int key_cmp(const void *a, const void *b) {
+  uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+  return x < y ? -1 : x > y;
+}
+
+/* The questions whose text is that of an earlier one: *[lead] gets, per
+ * question, the first of its text. A hash index of the texts keeps it
+ * linear; [compares] counts the texts compared. */
+static uint32_t *leaders(const qlist *out, arena *a, uint64_t *compares) {
+  uint32_t cap = 2;
+  while (cap < 2 * out->n)
+    cap *= 2;
+  uint32_t *ix = arena_zalloc(a, cap * sizeof *ix);
+  uint32_t *lead = arena_alloc(a, (out->n + 1) * sizeof *lead);
+  if (!ix || !lead)
+    return NULL;
+  for (uint32_t i = 0; i < out->n; i++) {
+    const char *t = out->q[i].text;
+    uint32_t s = val_hash_bytes(t, strlen(t)) & (cap - 1);
+    for (; ix[s]; s = (s + 1) & (cap - 1)) {
+      (*compares)++;
+      if (strcmp(out->q[ix[s] - 1].text, t) == 0)
+        break;
+    }
+    if (!ix[s])
+      ix[s] = i + 1;
+    lead[i] = ix[s] - 1;
+  }
+  return lead;
+}
+
+/* A group of questions of one text while it is gathered: its facts and
+ * its rules (as rule_key numbers), filled to nf and nr. */
+typedef struct group {
+  const char **f;
+  uint64_t *k;
+  uint32_t nf, nr;
+} group;
+
+/* [g]'s rules by severity then policy order, each once, as [l]'s. */
+static bool settle(arena *a, question *l, group *g) {
+  uint32_t *v = arena_alloc(a, (g->nr + 1) * sizeof *v);
+  if (!v)
+    return false;
+  qsort(g->k, g->nr, sizeof *g->k, key_cmp);
+  uint32_t n = 0;
+  for (uint32_t j = 0; j < g->nr; j++)
+    if (j == 0 || g->k[j] != g->k[j - 1])
+      v[n++] = (uint32_t)g->k[j];
+  l->facts = g->f;
+  l->nfacts = g->nf;
+  l->rules = v;
+  l->nrules = n;
+  return true;
+}
+
+/* Question [d]'s facts, rules and request to reconsider into [l]'s
+ * group [g]: the first request among them, when [l] has none. */
+static void join(const policy *p, question *l, group *g, const question *d) {
+  for (uint32_t j = 0; j < d->nfacts; j++)
+    g->f[g->nf++] = d->facts[j];
+  for (uint32_t j = 0; j < d->nrules; j++)
+    g->k[g->nr++] = rule_key(p, d->rules[j]);
+  if (!l->note && d->note) {
+    l->withheld = true;
+    l->evidence = d->evidence;
+    l->note = d->note;
+  }
+}
+
+/* Questions of one text become one, where the first of them stands: a
+ * vendor asked the same sentence twice cannot tell the two apart. It
+ * happens when no schema declares the facts and no rule has an `ask`
+ * for them, so each gets its rule's generic sentence. The question
+ * keeps every fact, and every rule once, in the list's order. Linear
+ * in the questions, facts and rules (each group's rules sorted once). */
+static bool one_per_text(const policy *p, arena *a, qlist *out) {
+  uint32_t *lead = leaders(out, a, &out->compares);
+  group *g = arena_zalloc(a, (out->n + 1) * sizeof *g);
+  if (!lead || !g)
+    return false;
+  for (uint32_t i = 0; i < out->n; i++) { /* the sizes */
+    g[lead[i]].nf += out->q[i].nfacts;
+    g[lead[i]].nr += out->q[i].nrules;
+  }
+  for (uint32_t i = 0; i < out->n; i++) {
+    if (lead[i] != i || g[i].nf == out->q[i].nfacts)
+      continue; /* not the first of a text that has others */
+    g[i].f = arena_alloc(a, g[i].nf * sizeof *g[i].f);
+    g[i].k = arena_alloc(a, g[i].nr * sizeof *g[i].k);
+    if (!g[i].f || !g[i].k)
+      return false;
+    g[i].nf = g[i].nr = 0;
+  }
+  for (uint32_t i = 0; i < out->n; i++)
+    if (g[lead[i]].f)
+      join(p, &out->q[lead[i]], &g[lead[i]], &out->q[i]);
+  uint32_t kept = 0;
+  for (uint32_t i = 0; i < out->n; i++) {
+    if (lead[i] != i)
+      continue;
+    if (g[i].f && !settle(a, &out->q[i], &g[i]))
+      return false;
+    out->q[kept++] = out->q[i];
+  }
+  out->n = kept;
+  return true;
+}
+
 bool questions_build(const report *r, const vendor_result *vr, lang l,
                      arena *a, qlist *out) {
   gather g = {.r = r, .vr = vr, .a = a};
@@ -439,5 +578,5 @@ bool questions_build(const report *r, const vendor_result *vr, lang l,
     if (!fill(r, vr, &g.v[i], l, a, &out->q[i]))
       return false;
   out->n = g.n;
-  return true;
+  return one_per_text(r->pol, a, out);
 }

@@ -7,7 +7,9 @@
  * the rule's `ask` when the fact is the only thing that rule waits for,
  * else the question the schema declares for the fact, else a rule's
  * `ask`; never a description, a type note or a fact path. A withheld
- * fact is asked as a request to reconsider, quoting the refusal.
+ * fact is asked as a request to reconsider, quoting the refusal. Facts
+ * that would be asked in the same words (a rule's generic sentence for
+ * two facts no schema declares) are one question, naming both facts.
  *
  * The three question formats (render_questions*.c) share this list.
  */
@@ -17,7 +19,11 @@
 #include "report.h"
 
 typedef struct question {
-  const char *fact;        /* the decisive fact's path */
+  const char *fact;        /* the decisive fact's path: facts[0] */
+  const char **facts;      /* every fact it asks about: more than one when
+                              several facts would be asked in the same
+                              words (questions_build) */
+  uint32_t nfacts;
   bool withheld;
   const str *evidence;     /* withheld: the citation of the refusal */
   const char *text;        /* the question, in the list's language */

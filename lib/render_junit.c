@@ -10,6 +10,11 @@
  *                           ignore: <skipped>
  *   SKIPPED                 <skipped>, naming the `when` that was false
  *   waived                  <skipped message="WAIVED (FAIL): ...">
+ *   expired waiver          the verdict's outcome, "expired waiver: ..." in
+ *                           its text (the report says it expired)
+ *   an input not checked    a <testsuite> named by the input, of one
+ *                           <testcase> with an <error>: a bad record
+ *                           must not vanish from a CI server's count
  *
  * <testsuites> carries no totals, which would have to be known before
  * the first vendor; each <testsuite> has its own. The stamp is the last
@@ -35,9 +40,19 @@ static outcome outcome_of(const renderer *w, const rule_result *rr) {
   return O_PASS;
 }
 
+/* An attribute. An XML parser turns a line break or a tab written as
+ * such in an attribute into a space (attribute-value normalisation), so
+ * they are written as character references, and a vendor name or
+ * message keeps them. */
 static void attr(sbuf *b, const char *name, const char *text) {
   sb_printf(b, " %s=\"", name);
-  out_xml(b, text);
+  for (const char *s = text; s && *s;) {
+    size_t n = strcspn(s, "\n\t\r");
+    out_xml_span(b, s, n);
+    s += n;
+    if (*s)
+      sb_printf(b, "&#%d;", *s++);
+  }
   sb_putc(b, '"');
 }
 
@@ -59,6 +74,12 @@ static void failure_text(const report *r, const vendor_result *vr,
   if (res) {
     sb_puts(b, "\npasses if: ");
     out_xml(b, res);
+  }
+  if (rr->waiver && rr->waiver_expired) {
+    sb_puts(b, "\nexpired waiver: ");
+    out_xml(b, rr->waiver->justification);
+    sb_puts(b, ", expired ");
+    out_xml(b, rr->waiver->expires);
   }
 }
 
@@ -136,6 +157,19 @@ static void junit_begin(renderer *w, sbuf *b) {
   sb_puts(b, ">\n");
 }
 
+static void junit_error(renderer *w, const char *from, const char *msg,
+                        sbuf *b) {
+  POL_UNUSED(w);
+  sb_puts(b, "  <testsuite");
+  attr(b, "name", from);
+  sb_puts(b, " tests=\"1\" failures=\"0\" errors=\"1\" skipped=\"0\">\n"
+             "    <testcase name=\"input\"");
+  attr(b, "classname", from);
+  sb_puts(b, ">\n      <error type=\"input\"");
+  attr(b, "message", msg);
+  sb_puts(b, "/>\n    </testcase>\n  </testsuite>\n");
+}
+
 static void property(void *user, const char *key, const char *text) {
   sbuf *b = user;
   sb_puts(b, "      <property");
@@ -153,4 +187,4 @@ static void junit_end(renderer *w, sbuf *b) {
 
 const render_ops render_junit_ops = {"junit",     0,         junit_begin,
                                      junit_chunk, render_place_as_is,
-                                     NULL,        junit_end, NULL};
+                                     junit_error, junit_end, NULL};

@@ -88,6 +88,21 @@ static void requirements(sbuf *b, const policy *p, const question *q,
   sb_free(&t);
 }
 
+/* The facts a question asks about, one a line, as the requirements. */
+static void facts(sbuf *b, const question *q) {
+  if (q->nfacts == 1) {
+    fieldz(b, q->fact, false);
+    return;
+  }
+  sbuf t;
+  sb_init(&t, &b->m);
+  for (uint32_t k = 0; k < q->nfacts; k++)
+    sb_printf(&t, "%s%s", k ? "\n" : "", q->facts[k]);
+  field(b, t.p, t.len, false);
+  b->oom |= t.oom;
+  sb_free(&t);
+}
+
 static void row(sbuf *b, const report *r, const vendor_result *vr,
                 const question *q, uint32_t num, lang l) {
   fieldz(b, vr->name, true);
@@ -96,7 +111,7 @@ static void row(sbuf *b, const report *r, const vendor_result *vr,
   fieldz(b, q->text, false);
   fieldz(b, q->note, false);
   requirements(b, r->pol, q, l);
-  fieldz(b, q->fact, false);
+  facts(b, q);
   fieldz(b, q->withheld ? "true" : "false", false);
   field(b, q->evidence ? q->evidence->data : NULL,
         q->evidence ? q->evidence->len : 0, false);

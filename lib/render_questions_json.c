@@ -51,6 +51,12 @@ static void question_line(sbuf *b, const policy *p, const question *q,
   key(b, "number", true, -1);
   sb_put_uint(b, num);
   member(b, "fact", q->fact, -1);
+  key(b, "facts", false, -1);
+  for (uint32_t k = 0; k < q->nfacts; k++) {
+    sb_putc(b, k ? ',' : '[');
+    out_json_str(b, q->facts[k]);
+  }
+  sb_putc(b, ']');
   key(b, "withheld", false, -1);
   sb_puts(b, q->withheld ? "true" : "false");
   key(b, "evidence", false, -1);

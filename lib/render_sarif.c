@@ -83,12 +83,31 @@ static void sarif_begin(renderer *w, sbuf *b) {
              "\"version\": \"" POL_VERSION_STRING "\", \"rules\": [");
   for (uint32_t i = 0; i < p->nrules; i++)
     descriptor(b, &p->rules[i], i);
-  sb_puts(b, "]}},\n      \"results\": [");
+  /* policyc counts columns in code points; SARIF's default is UTF-16 */
+  sb_puts(b, "]}},\n      \"columnKind\": \"unicodeCodePoints\",\n"
+             "      \"results\": [");
+}
+
+/* "uri": the policy file [path] as a URI reference (RFC 3986), which
+ * SARIF requires: every byte but the unreserved characters and "/" as
+ * %XX, so a space, "%", "#" (a fragment) or a Japanese file name reaches
+ * the consumer as the file it names. */
+static void uri(sbuf *b, const char *path) {
+  static const char hex[] = "0123456789ABCDEF";
+  key(b, "uri");
+  sb_putc(b, '"');
+  for (const unsigned char *p = (const unsigned char *)path; p && *p; p++)
+    if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+        (*p >= '0' && *p <= '9') || strchr("-._~/", *p))
+      sb_putc(b, (char)*p);
+    else
+      sb_printf(b, "%%%c%c", hex[*p >> 4], hex[*p & 15]);
+  sb_putc(b, '"');
 }
 
 static void location(sbuf *b, const rule *ru) {
   sb_puts(b, ",\"locations\":[{\"physicalLocation\":{\"artifactLocation\":{");
-  member(b, "uri", ru->file, false);
+  uri(b, ru->file);
   sb_printf(b, "},\"region\":{\"startLine\":%u,\"startColumn\":%u}}}]",
             ru->line ? ru->line : 1, ru->col ? ru->col : 1);
 }

@@ -11,11 +11,33 @@
  *   UNKNOWN                not ok under --unknown=fail; else not ok # TODO
  *   SKIPPED                ok # SKIP, naming the `when` that was false
  *   waived                 not ok # TODO waived: the justification
+ *   an input not checked   not ok, with the reason (a bad record)
+ *
+ * A description is text from the policy and the fact set, and TAP reads
+ * a "#" in it as the start of a directive: a vendor named "X # TODO"
+ * would turn every failure into a TODO and a harness would pass the
+ * run. So a "#" in a description is written "\#", and a backslash "\\",
+ * as TAP 13 prescribes. The YAML block is a mapping, whose keys must be
+ * unique: the missing facts are one sequence under "missing".
  */
 #include <string.h>
 
 #include "out.h"
 #include "render.h"
+
+/* [s] sanitised (out_text), "#" and backslash escaped for a description. */
+static void description(sbuf *b, const char *s) {
+  sbuf t;
+  sb_init(&t, &b->m);
+  out_text(&t, s);
+  for (size_t i = 0; i < t.len; i++) {
+    if (t.p[i] == '#' || t.p[i] == '\\')
+      sb_putc(b, '\\');
+    sb_putc(b, t.p[i]);
+  }
+  b->oom |= t.oom;
+  sb_free(&t);
+}
 
 static void yaml_line(sbuf *b, const char *key, const char *text) {
   if (!text)
@@ -40,6 +62,20 @@ static void directive(const renderer *w, const rule *ru,
   }
 }
 
+/* An expired waiver does not apply, and the report says so. */
+static void expired_waiver(const rule_result *rr, sbuf *b) {
+  if (!rr->waiver || !rr->waiver_expired)
+    return;
+  sbuf t;
+  sb_init(&t, &b->m);
+  sb_printf(&t, "expired %s: %s",
+            rr->waiver->expires ? rr->waiver->expires : "",
+            rr->waiver->justification ? rr->waiver->justification : "");
+  yaml_line(b, "waiver", t.p);
+  b->oom |= t.oom;
+  sb_free(&t);
+}
+
 static void diagnostics(const report *r, const vendor_result *vr,
                         uint32_t i, sbuf *b) {
   const rule_result *rr = &vr->rules[i];
@@ -50,10 +86,16 @@ static void diagnostics(const report *r, const vendor_result *vr,
   yaml_line(b, "reason", rr->reason);
   yaml_line(b, "message", report_message(r, vr, i));
   fact_ref *f = report_refs(r, vr, i, true, &n);
+  bool listed = false;
   for (uint32_t k = 0; k < n; k++)
-    if (render_resolve(r, vr, &f[k], b))
-      yaml_line(b, "missing", f[k].path);
+    if (render_resolve(r, vr, &f[k], b)) {
+      sb_puts(b, listed ? "      - " : "    missing:\n      - ");
+      out_json_str(b, f[k].path);
+      sb_putc(b, '\n');
+      listed = true;
+    }
   yaml_line(b, "residual", render_residual(r, vr, i, b));
+  expired_waiver(rr, b);
   sb_puts(b, "  ...\n");
 }
 
@@ -63,12 +105,12 @@ static void point(const renderer *w, const report *r,
   const rule_result *rr = &vr->rules[i];
   bool ok = rr->v == VD_PASS || rr->v == VD_SKIPPED;
   sb_puts(b, ok ? "ok - " : "not ok - ");
-  out_text(b, vr->name);
+  description(b, vr->name);
   sb_puts(b, ": ");
-  out_text(b, ru->id);
+  description(b, ru->id);
   if (strcmp(ru->title, ru->id) != 0) {
     sb_putc(b, ' ');
-    out_text(b, ru->title);
+    description(b, ru->title);
   }
   directive(w, ru, rr, b);
   sb_putc(b, '\n');
@@ -91,11 +133,11 @@ static void tap_chunk(const renderer *w, const report *r, uint32_t j,
 static void tap_error(renderer *w, const char *from, const char *msg,
                       sbuf *b) {
   POL_UNUSED(w);
-  sb_puts(b, "# input not checked: ");
-  out_text(b, from);
-  sb_puts(b, ": ");
-  out_text(b, msg);
-  sb_putc(b, '\n');
+  sb_puts(b, "not ok - ");
+  description(b, from);
+  sb_puts(b, ": input not checked\n  ---\n");
+  yaml_line(b, "reason", msg);
+  sb_puts(b, "  ...\n");
 }
 
 static void stamp_comment(void *user, const char *key, const char *text) {
@@ -107,8 +149,9 @@ static void stamp_comment(void *user, const char *key, const char *text) {
 
 static void tap_end(renderer *w, sbuf *b) {
   stamp_each(w, stamp_comment, b);
-  sb_printf(b, "1..%llu\n",
-            (unsigned long long)(w->nvendors * w->pol->nrules));
+  sb_printf(b, "1..%llu\n", /* a test point per input not checked, too */
+            (unsigned long long)(w->nvendors * w->pol->nrules +
+                                 w->nerrors));
 }
 
 const render_ops render_tap_ops = {"tap",     0,         tap_begin,

@@ -127,6 +127,59 @@ static char **rerun_argv(const pol_value *st, const char *out, int *argc,
   return av;
 }
 
+/* The options a stamp records (cmd_check.c stamp_options): the only
+ * ones a re-run takes from a report. Anything else (an -o, a --format)
+ * would let a report file choose what the re-run writes. */
+static const char *const stamp_forms[] = {
+    "--unknown=", "--max-steps=", "--max-memory=", "-I=",
+    "--plugin=",  "--assume=",    "--waivers=",    NULL};
+
+static bool stamp_form(const char *word) {
+  for (int i = 0; stamp_forms[i]; i++)
+    if (!strncmp(word, stamp_forms[i], strlen(stamp_forms[i])))
+      return true;
+  return false;
+}
+
+static bool plugin_given(const check_opts *o, const char *path) {
+  for (int i = 0; i < o->nplugins; i++)
+    if (!strcmp(o->plugins[i], path))
+      return true;
+  return false;
+}
+
+/* Whether every word of the stamp's options is one a stamp records,
+ * and every plugin it loaded is one the command line names too: a
+ * report may come from anyone, and loading a shared object it names
+ * would run that object's code. After saying why, false. */
+static bool options_safe(const check_opts *o, const char *path,
+                         const pol_value *st) {
+  const char *opts = str_of(st, "options");
+  char *copy = malloc(strlen(opts) + 1), *at = copy;
+  if (!copy) {
+    cli_out_of_memory();
+    return false;
+  }
+  strcpy(copy, opts);
+  bool ok = true;
+  for (char *t; ok && (t = next_word(&at)) != NULL;) {
+    if (!stamp_form(t)) {
+      cli_error("%s: the stamp's options hold '%s', which is none of "
+                "those a stamp records (--unknown, --max-steps, "
+                "--max-memory, -I, --plugin, --assume, --waivers)",
+                path, t);
+      ok = false;
+    } else if (!strncmp(t, "--plugin=", 9) && !plugin_given(o, t + 9)) {
+      cli_error("%s: the check loaded the plugin %s; --verify-stamp "
+                "loads only the plugins its own command line names: add "
+                "--plugin %s if you trust it", path, t + 9, t + 9);
+      ok = false;
+    }
+  }
+  free(copy);
+  return ok;
+}
+
 /* An input the stamp records that cannot be read again: standard
  * input, or a record without a name. NULL when all can. */
 static const char *unrepeatable(const pol_value *st) {
@@ -237,13 +290,16 @@ static int compare(pol_env *env, const char *path, const stamped *old,
 
 /* ==== the command ======================================================== */
 
-static int verify(pol_env *env, const char *path, const stamped *old) {
+static int verify(const check_opts *o, pol_env *env, const char *path,
+                  const stamped *old) {
   const char *bad = unrepeatable(old->stamp);
   if (bad) {
     cli_error("%s: the report read %s, which cannot be read again",
               path, bad);
     return EXIT_INPUT;
   }
+  if (!options_safe(o, path, old->stamp))
+    return EXIT_INPUT;
   const char *dir = getenv("TMPDIR");
   char out[4096];
   snprintf(out, sizeof out, "%s/policyc-verify-XXXXXX",
@@ -270,7 +326,7 @@ int check_verify(check_opts *o) {
     return cli_out_of_memory();
   stamped old;
   int status = stamped_read(env, o->verify, &old)
-                   ? verify(env, o->verify, &old)
+                   ? verify(o, env, o->verify, &old)
                    : EXIT_INPUT;
   if (status == EXIT_FAIL)
     printf("%s: differs: the check it records gives another report\n",

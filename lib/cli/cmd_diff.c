@@ -262,11 +262,20 @@ static int check_vendor(differ *d, pol_env *env, const char *path) {
 
 /* ==== the run ============================================================ */
 
-static void put_summary(const differ *d) {
+/* The end: the counts. [stopped] is the fact set the run stopped at
+ * (unreadable or malformed), or NULL: JSON still closes its document,
+ * and names it, so a reader of the file alone sees it is cut short. */
+static void put_summary(const differ *d, const char *stopped) {
   if (d->o->json) {
-    printf("%s],\n  \"summary\": {\"vendors\":%zu,\"verdicts_changed\":%zu,"
+    fputs(d->nvendors ? "\n  ]," : "],", stdout);
+    if (stopped) {
+      fputs("\n  \"stopped_at\": ", stdout);
+      put_json(stopped);
+      putchar(',');
+    }
+    printf("\n  \"summary\": {\"vendors\":%zu,\"verdicts_changed\":%zu,"
            "\"became_compliant\":%zu,\"became_noncompliant\":%zu}\n}\n",
-           d->nvendors ? "\n  " : "", d->nvendors, d->nchanged,
+           d->nvendors, d->nchanged,
            d->became[1], d->became[0]);
     return;
   }
@@ -305,10 +314,13 @@ static int run(const diff_opts *o) {
     put_head(&d);
     put_rule_sets(&d);
   }
-  for (int i = 0; status == EXIT_OK && i < o->nfacts; i++)
+  int i = 0;
+  for (; status == EXIT_OK && i < o->nfacts; i++)
     status = check_vendor(&d, env, o->facts[i]);
   if (status == EXIT_OK)
-    put_summary(&d);
+    put_summary(&d, NULL);
+  else if (d.ctx && o->json) /* stopped at a fact set, after the head */
+    put_summary(&d, o->facts[i - 1]);
   if (!cli_flush_stdout() && status == EXIT_OK)
     status = EXIT_INPUT;
   if (status == EXIT_OK &&

@@ -392,22 +392,69 @@ static bool only_fill_down(const table *t, const sheet_row *r) {
   return true;
 }
 
+/* The row number in [s] with full-width ASCII (「６．１０」, 「Ａ－１」,
+ * as some sheets type them) made ASCII, so that the mapping's rules and
+ * refs find the row: EF BC 81..EF BD 9E are U+FF01..U+FF5E. */
+static const char *row_id(imp_pool *p, const char *s) {
+  if (!strstr(s, "\xEF\xBC") && !strstr(s, "\xEF\xBD"))
+    return s;
+  char *o = imp_alloc(p, strlen(s) + 1), *d = o;
+  for (const unsigned char *c = (const unsigned char *)s; *c;) {
+    unsigned u = c[0] == 0xEF && (c[1] == 0xBC || c[1] == 0xBD) && c[2]
+                     ? 0xF000u | (c[1] & 0x3Fu) << 6 | (c[2] & 0x3Fu)
+                     : 0;
+    if (u >= 0xFF01 && u <= 0xFF5E) {
+      *d++ = (char)(u - 0xFF01 + 0x21);
+      c += 3;
+    } else {
+      *d++ = (char)*c++;
+    }
+  }
+  *d = '\0';
+  return o;
+}
+
 /* Whether the row [id] (at row index [i]) is a heading: its number
  * starts the next numbered row's number ("6" before "6.1", "2.1" before
  * "2.1.1"). An unanswered item is no heading. */
-static bool heading(const table *t, size_t i, const char *id) {
+static bool heading(imp_pool *p, const table *t, size_t i, const char *id) {
   int idc = t->column[slot_of(t, "id")];
   size_t n = strlen(id);
   for (size_t j = i + 1; j < t->s->n; j++) {
-    const char *next = cell_text(&t->s->rows[j], idc);
+    const char *next = row_id(p, cell_text(&t->s->rows[j], idc));
     if (next[0])
       return strncmp(next, id, n) == 0 && (next[n] == '.' || next[n] == '-');
   }
   return false;
 }
 
-/* The mark of an answer: a cell that is just a mark, or 【有】 at its
- * start; "" when none. */
+/* Glyphs people type for one mark: Excel users write ○ as 〇 (the kanji
+ * zero) or ◯, × as ✕ or x, － as - or ー; Shift_JIS has some of them
+ * and not others. Each group is one mark; NULL ends a group. */
+static const char *const mark_groups[] = {
+    "○", "〇", "◯", "⭕", "◎", NULL,
+    "×", "✕", "✖", "╳", "☓", "✗", "✘", "ｘ", "Ｘ", "x", "X", NULL,
+    "－", "-", "−", "‐", "‑", "–", "—", "―", "ー", "ｰ", "─", NULL,
+    NULL};
+
+/* The group of [s] in mark_groups (its position), or -1. */
+static int mark_group(const char *s) {
+  int g = 0;
+  for (size_t k = 0; mark_groups[k]; k++, g++)
+    for (; mark_groups[k]; k++)
+      if (strcmp(mark_groups[k], s) == 0)
+        return g;
+  return -1;
+}
+
+/* Whether the cell [text] is the mark [mk], or a glyph of its group. */
+static bool is_mark(const char *text, const char *mk) {
+  int g = mark_group(text);
+  return strcmp(text, mk) == 0 || (g >= 0 && g == mark_group(mk));
+}
+
+/* The mapping's mark of an answer: a cell that is just a mark (or a
+ * glyph people type for it), or 【有】 at its start; "" when none. */
 static const char *mark_of(const mapping *m, const char *text) {
   const jnode *lists[3] = {m->yes, m->no, m->other};
   for (int l = 0; l < 3; l++)
@@ -415,10 +462,25 @@ static const char *mark_of(const mapping *m, const char *text) {
       const char *mk = lists[l]->items[k]->s;
       char br[64];
       snprintf(br, sizeof br, "【%s】", mk);
-      if (strcmp(text, mk) == 0 || strncmp(text, br, strlen(br)) == 0)
+      if (is_mark(text, mk) || strncmp(text, br, strlen(br)) == 0)
         return mk;
     }
   return "";
+}
+
+/* A mark cell that is none of the mapping's marks (△, 済, a ? where
+ * Shift_JIS had no glyph): the row is kept with it verbatim, and the
+ * note says that no fact is read from it. */
+static void odd_mark(const table *t, const item *it, int ms) {
+  const mapping *m = t->m;
+  const jnode *lists[3] = {m->yes, m->no, m->other};
+  fprintf(stderr, "%s:%u:%u: note: row %s: '%s' is not a mark of %s (",
+          t->s->name, it->tline[ms], it->tcol[ms], it->id, it->text[ms],
+          m->file);
+  for (int l = 0, first = 1; l < 3; l++)
+    for (size_t k = 0; lists[l] && k < lists[l]->n; k++, first = 0)
+      fprintf(stderr, "%s%s", first ? "" : " ", lists[l]->items[k]->s);
+  fputs("); the row is kept, no fact is read from its mark\n", stderr);
 }
 
 /* +1 for a yes mark, -1 for a no mark, 0 otherwise. */
@@ -492,7 +554,12 @@ static item *new_item(imp_pool *p, table *t, const sheet_row *r,
     it->tcol[s] = here ? r->cells[t->column[s]].col : 1;
   }
   int ms = slot_of(t, "mark");
-  it->mark = ms >= 0 ? it->text[ms] : mark_of(t->m, text_of(t, it, "answer"));
+  it->mark = mark_of(t->m, ms >= 0 ? it->text[ms]
+                                   : text_of(t, it, "answer"));
+  if (ms >= 0 && !it->mark[0] && it->text[ms][0]) {
+    odd_mark(t, it, ms);
+    it->mark = it->text[ms];
+  }
   return it;
 }
 
@@ -524,7 +591,7 @@ static bool duplicate(const table *t, const char *id, const sheet_row *r) {
 static int data_row(imp_pool *p, table *t, size_t i, const char *fill[16],
                     const char **section) {
   const sheet_row *r = &t->s->rows[i];
-  const char *id = cell_text(r, t->column[slot_of(t, "id")]);
+  const char *id = row_id(p, cell_text(r, t->column[slot_of(t, "id")]));
   remember_fill(t, r, fill);
   if (!id[0] && only_fill_down(t, r))
     return EXIT_OK;
@@ -544,7 +611,7 @@ static int data_row(imp_pool *p, table *t, size_t i, const char *fill[16],
   int ns = slot_of(t, "note");
   const char *answer = as >= 0 ? cell_text(r, t->column[as]) : "";
   if (!answer[0] && (ms < 0 || !cell_text(r, t->column[ms])[0]) &&
-      (ns < 0 || !cell_text(r, t->column[ns])[0]) && heading(t, i, id)) {
+      (ns < 0 || !cell_text(r, t->column[ns])[0]) && heading(p, t, i, id)) {
     int qs = slot_of(t, "question");
     *section = imp_printf(p, "%s %s", id, qs >= 0 ? cell_text(r,
                                                      t->column[qs]) : "");

@@ -14,7 +14,12 @@ in the same directory):
 - a verdict edited by hand in the report: exit 1, the first line that
   differs shown;
 - another engine recorded: exit 1, both engines named;
-- a report without a stamp, or one that read standard input: exit 3.
+- a report without a stamp, or one that read standard input: exit 3;
+- a stamp whose options hold one no stamp records (an -o, a --format):
+  exit 3, nothing run; a check that loaded a plugin: exit 3 unless the
+  verifying command line names the same --plugin, then identical (a
+  report may come from anyone: it must not choose a shared object to
+  load or a file to write).
 
 Usage: check_verify.py POLICYC OUTDIR
 """
@@ -51,8 +56,8 @@ def fresh(exe, out):
     return out
 
 
-def verify(exe, out, want, *needles):
-    p = policyc(exe, out, "check", "--verify-stamp", "report.json")
+def verify(exe, out, want, *needles, extra=()):
+    p = policyc(exe, out, "check", "--verify-stamp", "report.json", *extra)
     text = p.stdout + p.stderr
     ok = p.returncode == want and all(n in text for n in needles)
     check(ok, "verify: want exit %d and %r, got %d: %s"
@@ -128,6 +133,26 @@ def main():
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     check(p.returncode in (0, 1), "report of stdin: %s" % p.stderr)
     verify(exe, d, 3, "read -, which cannot be read again")
+    # options a stamp never records: refused before anything runs
+    for bad in ("-o=/dev/null", "--format=text", "--jobs=2"):
+        d = fresh(exe, out)
+        edit(os.path.join(d, "report.json"), '"options": "',
+             '"options": "%s ' % bad)
+        verify(exe, d, 3, "'%s', which is none of those a stamp records"
+               % bad)
+    # a plugin: loaded only when the verifying command line names it
+    plugin = os.path.join(os.path.dirname(exe), "tests", "sample_plugin.so")
+    if os.path.exists(plugin):
+        d = fresh(exe, out)
+        for f in ("plugin_check.pol", "vendor-b.json"):
+            shutil.copy(os.path.join(HERE, "..", "golden", "cli", f), d)
+        p = policyc(exe, d, "check", "--format=json", "--plugin", plugin,
+                    "-o", "report.json", "plugin_check.pol", "vendor-b.json")
+        check(p.returncode in (0, 1), "report with a plugin: %s" % p.stderr)
+        verify(exe, d, 3, "loads only the plugins its own command line names")
+        verify(exe, d, 0, "identical", extra=("--plugin", plugin))
+    else:
+        print("verify-stamp: plugin case skipped: %s not built" % plugin)
     print("verify-stamp: %d failed" % len(FAILS))
     return 1 if FAILS else 0
 

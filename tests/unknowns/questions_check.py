@@ -7,6 +7,9 @@ against the reports that make them:
 
   * for each vendor, one question per distinct decisive fact of its
     UNKNOWN rules, and the same facts;
+  * no vendor gets the same question text twice, and no two facts of
+    the schema share a question in one language (the vendor could not
+    tell which answer goes where);
   * no question is about a parent object (a path some declared fact lies
     below, that is not itself declared);
   * no Japanese question text or note names a fact path, carries a type
@@ -60,6 +63,22 @@ def declared():
     return decls
 
 
+def check_schema_asks():
+    """No two declared facts share a question in one language."""
+    seen = {}
+    for f in sorted(glob.glob("stdlib/schema_*.pol")):
+        fact = None
+        for line in open(f, encoding="utf-8"):
+            m = re.match(r"fact ([^:]+):", line)
+            fact = m.group(1) if m else fact
+            for lang, text in re.findall(r'ask (ja|en) "([^"]*)"', line):
+                if (lang, text) in seen and fact:
+                    fail("%s and %s share the %s question: %s"
+                         % (seen[lang, text], fact, lang, text))
+                seen[lang, text] = fact
+    print("schema: %d questions, no two facts share one" % len(seen))
+
+
 def decisive_of(report):
     """rule id -> its decisive paths, for the UNKNOWN rules."""
     rules = report["results"][0]["rules"]
@@ -99,8 +118,13 @@ def check_vendor(policyc, vendor, decls):
             fail("%s (%s): %d questions for %d decisive facts: %s"
                  % (vendor, lang, len(asked), len(facts),
                     sorted(set(asked) ^ facts)))
+        texts = {}
         for q in qs:
             check_text(vendor, q, lang)
+            if q["text"] in texts:
+                fail("%s (%s): %s and %s get the same question: %s"
+                     % (vendor, lang, texts[q["text"]], q["fact"], q["text"]))
+            texts[q["text"]] = q["fact"]
             f = q["fact"]
             if f not in decls and any(d.startswith(f + ".") for d in decls):
                 fail("%s: asks about the parent object %s" % (vendor, f))
@@ -178,6 +202,7 @@ def check_matrices(policyc):
 def main():
     policyc = sys.argv[1]
     decls = declared()
+    check_schema_asks()
     check_matrices(policyc)
     for vendor in VENDORS:
         dec = check_vendor(policyc, vendor, decls)

@@ -1,0 +1,1 @@
+check --format=junit tap_hash.pol tap_hash.ndjson

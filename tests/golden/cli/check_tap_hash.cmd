@@ -1,0 +1,1 @@
+check --format=tap tap_hash.pol tap_hash.ndjson

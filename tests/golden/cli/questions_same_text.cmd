@@ -1,0 +1,1 @@
+check --questions --lang ja questions_same_text.pol questions_same_text.json

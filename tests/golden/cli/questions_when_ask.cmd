@@ -1,0 +1,1 @@
+check --lang=ja --questions questions_when_ask.pol questions_when_ask.json
