@@ -134,6 +134,9 @@ typedef struct pol_parser {
   uint32_t forced;      /* stray closers to drop after a resync */
   uint32_t forced_blocks; /* stray '}' to drop after closing a block */
   int lay_prev;         /* the last token handed over */
+  pol_loc not_word, not_prev; /* the name `not` where an operand starts
+                           (.end 0: none), at the last token and the
+                           one before: "'not' is not an operator" */
   int stmt;             /* first token of the statement (0: expression) */
   int stmt_tok2;        /* its second token */
   const char *stmt_word; /* its first token, when a plain name */

@@ -907,6 +907,12 @@ POL_API size_t pol_lints_count(const pol_lints *lints);
  * its strings belong to [lints]. POL_EINVAL when out of range. */
 POL_API int pol_lints_get(const pol_lints *lints, size_t i,
                           pol_warning *out);
+/* The code of lint check [i] ("L001"), from 0 until NULL, with its name
+ * ("never-pass") in *[name] when [name] is not NULL: to list the checks
+ * or validate a code a user gives. Static strings. A warning the policy
+ * source allows (`// policyc:allow CODE` on its line or in the comment
+ * lines right above it, docs/lint.md) is not among pol_lint's. */
+POL_API const char *pol_lint_check(size_t i, const char **name);
 
 /* The account of a verdict behind `check --explain`: for one rule and
  * one vendor, every sub-expression of `when` and `require` with its

@@ -93,6 +93,13 @@ int pol_lint(const pol_policy *pol, const pol_facts *const *vendors,
   return POL_OK;
 }
 
+const char *pol_lint_check(size_t i, const char **name) {
+  const lint_check *c = lint_check_at(i);
+  if (name)
+    *name = c ? c->name : NULL;
+  return c ? c->code : NULL;
+}
+
 void pol_lints_free(pol_lints *lints) {
   if (!lints)
     return;

@@ -117,7 +117,7 @@ const char *bi_alias(const char *name) {
       {"boolean", "bool"},      {"max", "math.greatest"},
       {"min", "math.least"},    {"abs", "math.abs"},
       {"round", "math.round"},  {"floor", "math.floor"},
-      {"ceil", "math.ceil"},
+      {"ceil", "math.ceil"},    {"not", "!"},
   };
   for (size_t i = 0; i < POL_COUNTOF(aliases); i++)
     if (strcmp(aliases[i].from, name) == 0)

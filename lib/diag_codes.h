@@ -27,7 +27,7 @@
   X(FULLWIDTH, "E0003", "full-width character in code")                      \
   X(SMART_QUOTE, "E0004", "curly quotes around a string")                    \
   X(STRAY_CHAR, "E0005", "character that starts no token")                   \
-  X(HASH_COMMENT, "E0006", "'#' used for a comment")                         \
+  X(HASH_COMMENT, "E0006", "'#' or '/* */' used for a comment")              \
   X(UNTERMINATED, "E0007", "string or name not closed")                      \
   X(BAD_ESCAPE, "E0008", "invalid escape sequence")                          \
   X(BAD_NUMBER, "E0009", "invalid or out-of-range number literal")           \

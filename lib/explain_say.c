@@ -241,6 +241,19 @@ static bool membership(explainer *x, const xnode *nodes, uint32_t count,
   return true;
 }
 
+/* The quantifier around node [i] whose bare variable [a] is, when an
+ * item decided it (`c in allowed` in countries.all(c, ...): the item is
+ * the fact compared, data.location.countries[1]); -1 otherwise. */
+static int32_t item_var(const explainer *x, const xnode *nodes, uint32_t i,
+                        const ast *a) {
+  if (a->kind != AST_IDENT || (a->flags & AST_F_ROOTED))
+    return -1;
+  for (int32_t q = nodes[i].quant; q >= 0; q = nodes[q].quant)
+    if (!strcmp(nodes[q].var, a->name))
+      return x->values[q].item ? q : -1;
+  return -1;
+}
+
 /* A comparison: the fact side against the constant side. */
 static bool comparison(explainer *x, const xnode *nodes, uint32_t count,
                        uint32_t i, bool sense, sbuf *b, lang l) {
@@ -253,6 +266,10 @@ static bool comparison(explainer *x, const xnode *nodes, uint32_t count,
       s[k] = fact_node(x, nodes, count, s[k]);
   int f = s[0] >= 0 && is_fact(x, &nodes[s[0]]) ? 0
           : s[1] >= 0 && is_fact(x, &nodes[s[1]]) ? 1 : -1;
+  int32_t q = -1; /* the item itself compared: no node of its own */
+  for (int k = 0; f < 0 && k < 2; k++)
+    if ((q = item_var(x, nodes, i, n->kids[k])) >= 0)
+      f = k;
   if (f < 0 || (s[1 - f] >= 0 && is_fact(x, &nodes[s[1 - f]])) ||
       (f == 1 && n->op == AST_OP_IN))
     return false;
@@ -277,8 +294,11 @@ static bool comparison(explainer *x, const xnode *nodes, uint32_t count,
   sbuf what;
   sb_init(&what, &x->a.m);
   requirement(&what, op, sense, c.p ? c.p : "", l);
-  needs(x, b, explain_path(x, (uint32_t)s[f]), what.p ? what.p : "",
-        &x->values[s[f]], l);
+  xvalue item = {.state = XS_VALUE};
+  if (q >= 0)
+    item.v = x->values[q].item_v;
+  needs(x, b, q >= 0 ? x->values[q].item : explain_path(x, (uint32_t)s[f]),
+        what.p ? what.p : "", q >= 0 ? &item : &x->values[s[f]], l);
   sb_free(&what);
   sb_free(&c);
   return true;

@@ -2,10 +2,12 @@
  * lint.c: the lint driver (lint.h): the table of checks, the list of
  * warnings, and what the checks share. Each check lives in its own
  * lint_<name>.c and adds warnings through lint_rule_warn or
- * lint_node_warn; the warnings come out sorted by place.
+ * lint_node_warn; the warnings come out sorted by place, without
+ * those the source allows (`// policyc:allow CODE`, docs/lint.md).
  */
 #include "lint.h"
 
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +20,10 @@ static const lint_check *const checks[] = {
     &lint_shadow,        &lint_no_question,   &lint_unknown_fact,
     &lint_not_analysed,
 };
+
+const lint_check *lint_check_at(size_t i) {
+  return i < POL_COUNTOF(checks) ? checks[i] : NULL;
+}
 
 /* Add a warning at [file]:[line]:[col]. */
 static void add(lint_run *L, const lint_check *c, const char *file,
@@ -65,6 +71,108 @@ static int by_place(const void *a, const void *b) {
   return strcmp(x->code, y->code);
 }
 
+/* ==== allowed in the source ============================================= */
+
+/* The source text of [file], or NULL (a saved policy's, a built-in
+ * module's that was not kept). */
+static const diag_list *source_of(const lint_run *L, const char *file) {
+  for (size_t i = 0; L->src && i < L->src->diags.n; i++)
+    if (!strcmp(L->src->diags.lists[i]->file, file))
+      return L->src->diags.lists[i];
+  return NULL;
+}
+
+/* Whether [word] is in [s, e) as a whole word of lint codes and names
+ * ("L002", "never-fail"; separated by spaces or commas). */
+static bool has_word(const char *s, const char *e, const char *word) {
+  size_t n = strlen(word);
+  for (const char *p = s; p + n <= e; p++) {
+    bool head = p == s || !(isalnum((unsigned char)p[-1]) || p[-1] == '-');
+    bool tail = p + n == e ||
+                !(isalnum((unsigned char)p[n]) || p[n] == '-');
+    if (head && tail && !memcmp(p, word, n))
+      return true;
+  }
+  return false;
+}
+
+/* Whether the line [s, e) says `// policyc:allow CODE...` for [w]'s
+ * code or name: the codes are the words after the tag, up to a ':' that
+ * starts the reason, or the line's end. */
+static bool allows(const char *s, const char *e, const lint_warning *w) {
+  static const char tag[] = "// policyc:allow";
+  size_t n = sizeof tag - 1;
+  for (const char *p = s; p + n <= e; p++)
+    if (!memcmp(p, tag, n)) {
+      const char *c = p + n, *end = memchr(c, ':', (size_t)(e - c));
+      end = end ? end : e;
+      return has_word(c, end, w->code) || has_word(c, end, w->name);
+    }
+  return false;
+}
+
+/* Whether the line [s, e) holds nothing but a // comment. */
+static bool comment_line(const char *s, const char *e) {
+  while (s < e && (*s == ' ' || *s == '\t'))
+    s++;
+  return e - s >= 2 && s[0] == '/' && s[1] == '/';
+}
+
+/* Whether the source allows warning [w]: a `// policyc:allow CODE` on
+ * its line, or in the comment lines right above it. [starts] holds the
+ * offsets of the lines of [d] (n of them). */
+static bool allowed(const diag_list *d, const size_t *starts, size_t n,
+                    const lint_warning *w) {
+  if (w->line == 0 || w->line > n)
+    return false;
+  for (size_t l = w->line; l >= 1; l--) {
+    const char *s = d->src + starts[l - 1];
+    const char *e = d->src + (l < n ? starts[l] : d->srclen);
+    if (l < w->line && !comment_line(s, e))
+      return false;
+    if (allows(s, e, w))
+      return true;
+  }
+  return false;
+}
+
+/* The line starts of [d] into [a]; *[n] gets their number. */
+static size_t *line_starts(arena *a, const diag_list *d, size_t *n) {
+  size_t k = 1;
+  for (size_t i = 0; i < d->srclen; i++)
+    k += d->src[i] == '\n';
+  size_t *v = arena_alloc(a, k * sizeof *v);
+  if (!v)
+    return NULL;
+  v[0] = 0;
+  k = 1;
+  for (size_t i = 0; i < d->srclen; i++)
+    if (d->src[i] == '\n')
+      v[k++] = i + 1;
+  *n = k;
+  return v;
+}
+
+/* Drop the warnings the source allows. The warnings are sorted by file,
+ * so each file's lines are indexed once. */
+static void drop_allowed(lint_run *L) {
+  const diag_list *d = NULL;
+  const char *file = NULL;
+  size_t *starts = NULL, nl = 0, kept = 0;
+  for (size_t i = 0; i < L->n; i++) {
+    const lint_warning *w = &L->w[i];
+    if (!file || strcmp(file, w->file)) {
+      file = w->file;
+      d = source_of(L, file);
+      starts = d && d->src ? line_starts(&L->a, d, &nl) : NULL;
+      L->oom |= d && d->src && !starts;
+    }
+    if (!starts || !allowed(d, starts, nl, w))
+      L->w[kept++] = *w;
+  }
+  L->n = kept;
+}
+
 bool lint_policy(lint_run *L) {
   size_t n = L->pol->nrules + 1;
   const mem *m = &L->pol->a.m;
@@ -81,6 +189,7 @@ bool lint_policy(lint_run *L) {
     checks[i]->run(L, checks[i]);
   if (L->n)
     qsort(L->w, L->n, sizeof *L->w, by_place);
+  drop_allowed(L);
   return !L->oom;
 }
 

@@ -93,6 +93,9 @@ POL_INTERNAL void lint_node_warn(lint_run *L, const lint_check *c,
                                  const ast *n, const diag_list *d,
                                  const char *fmt, ...) POL_PRINTF(5, 6);
 
+/* Check [i] of the table (in code order), or NULL past the end. */
+POL_INTERNAL const lint_check *lint_check_at(size_t i);
+
 /* Whether the checks look at rule [r] (the prelude's are not). */
 POL_INTERNAL bool lint_analysed_rule(const lint_run *L, uint32_t r);
 

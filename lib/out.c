@@ -428,3 +428,41 @@ void out_xml(sbuf *b, const char *s) {
   if (s)
     out_xml_span(b, s, strlen(s));
 }
+
+/* ==== CSV ================================================================ */
+
+static bool csv_quoted(const char *s, size_t n) {
+  if (n && strchr("=+-@\t\r", s[0]))
+    return true;
+  for (size_t i = 0; i < n; i++)
+    if (s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r')
+      return true;
+  return false;
+}
+
+void out_csv_field(sbuf *b, const char *s, size_t n, bool first) {
+  if (!first)
+    sb_putc(b, ',');
+  if (!s)
+    return;
+  bool q = csv_quoted(s, n);
+  if (q)
+    sb_putc(b, '"');
+  if (n && strchr("=+-@\t\r", s[0]))
+    sb_putc(b, '\'');
+  size_t i = 0;
+  while (i < n) {
+    size_t at = i;
+    int32_t cp = utf8_decode(s, n, &i);
+    if (cp == '"')
+      sb_puts(b, "\"\"");
+    else if (cp == '\n')
+      sb_putc(b, '\n');
+    else if (cp < 0 || out_unsafe_cp(cp))
+      sb_puts(b, "\xef\xbf\xbd"); /* U+FFFD */
+    else
+      sb_put(b, s + at, i - at);
+  }
+  if (q)
+    sb_putc(b, '"');
+}

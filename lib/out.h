@@ -79,5 +79,13 @@ POL_INTERNAL void out_json_str(sbuf *b, const char *s);
 POL_INTERNAL void out_xml_span(sbuf *b, const char *s, size_t n);
 /* out_xml_span of the C string [s] (NULL: nothing). */
 POL_INTERNAL void out_xml(sbuf *b, const char *s);
+/* One RFC 4180 field of [n] bytes at [s] (NULL: empty), after a comma
+ * unless [first]: quoted when it holds a comma, a quote or a line break
+ * (quotes doubled); a field a spreadsheet would run as a formula or
+ * read oddly (starting with = + - @, a tab or a carriage return) starts
+ * with ' and is quoted; unsafe code points (out_unsafe_cp) but the line
+ * feed, and invalid UTF-8, are U+FFFD. The CSV formats share it. */
+POL_INTERNAL void out_csv_field(sbuf *b, const char *s, size_t n,
+                                bool first);
 
 #endif

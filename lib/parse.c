@@ -18,6 +18,7 @@
  */
 #include "parse_impl.h"
 
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -166,6 +167,7 @@ static int force_close(pol_parser *p, pol_tok *v, pol_loc *l);
 static int synthetic(pol_parser *p, int t, pol_tok *v, pol_loc *l,
                      pol_loc at);
 static int assign(pol_parser *p, pol_tok *v, const pol_loc *l);
+static bool ends_operand(int t);
 static int word_operator(int t, pol_tok *v, const pol_loc *l, int prev);
 
 /* The next raw token: a line break or a word the layout held back, or
@@ -197,6 +199,17 @@ static void record(pol_parser *p, int t, const pol_loc *l) {
   r->v[r->n++] = (parse_token){t, l->off, l->end, l->line, l->col};
 }
 
+/* Note whether the token [t] (value [v] at [l]), after [prev], is the
+ * name `not` where an operand starts, for not_word(). */
+static void track_not(pol_parser *p, int t, const pol_tok *v,
+                      const pol_loc *l, int prev) {
+  p->not_prev = p->not_word;
+  p->not_word.end = 0;
+  if (t == TOK_IDENT && !v->err && !ends_operand(prev) &&
+      strcmp(v->s, "not") == 0)
+    p->not_word = *l;
+}
+
 /* The next token for the parser: from the scanner, or in a policy from
  * the layout, which drops line breaks and separators that end nothing,
  * turns words into keywords and may add closing brackets. */
@@ -212,9 +225,11 @@ static int next_token(pol_parser *p, POL_YYSTYPE *v, pol_loc *l) {
       record(p, t, l);
       continue;
     }
-    if (!p->policy)
+    if (!p->policy) {
+      track_not(p, t, &v->tok, l, p->prev);
       return t == TOK_ASSIGN ? assign(p, &v->tok, l)
                              : word_operator(t, &v->tok, l, p->prev);
+    }
     t = layout(p, t, &v->tok, l);
     if (t >= 0)
       return t;
@@ -458,7 +473,9 @@ static void track(pol_parser *p, int t, const pol_tok *v, const pol_loc *l) {
   if (p->nlay != 0 || is_sep(t))
     return;
   if (p->at_start) {
-    p->stmt_word = t == TOK_IDENT && !v->err ? v->s : NULL;
+    p->stmt_word = t == TOK_IDENT && (!v->err || parse_japanese_severity(v->s))
+                       ? v->s
+                       : NULL;
     p->stmt_loc = *l;
     p->stmt = 0;
     for (size_t i = 0; i < POL_COUNTOF(stmt_words); i++)
@@ -667,6 +684,7 @@ static int layout(pol_parser *p, int t, pol_tok *v, pol_loc *l) {
     return -1;
   }
   p->clause_pos = p->at_start || p->lay_prev == TOK_STRING;
+  track_not(p, t, v, l, p->lay_prev);
   if (word)
     t = word_operator(classify(p, t, v), v, l, p->lay_prev);
   else if (t == TOK_ASSIGN)
@@ -809,6 +827,15 @@ static bool unknown_statement(pol_parser *p) {
   if (!p->policy || p->nlay != 0 || p->stmt != 0 || p->stmt_n != 2 ||
       !p->stmt_word)
     return false;
+  const char *ja = parse_japanese_severity(p->stmt_word);
+  diag *same = ja ? parse_foreign_word(p, p->stmt_loc.off) : NULL;
+  if (same) { /* 必須 r: ..., said once, as the statement it stands for */
+    same->code = DC_UNKNOWN_STATEMENT;
+    same->msg = "a severity is one of the English words must, should, may";
+    hint(p, "write '%s': severities are the English words must (必須), "
+         "should (推奨) and may (任意)", ja);
+    return true;
+  }
   suggest s;
   suggest_init(&s, p->stmt_word);
   for (size_t i = 0; i < POL_COUNTOF(stmt_words); i++)
@@ -861,6 +888,50 @@ static bool unclosed(pol_parser *p, const pol_loc *l, int found) {
   return true;
 }
 
+/* A syntax error at the ':' [l] right after a clause keyword of the
+ * block at hand (`title: "..."`, `severity: must`, as YAML and the
+ * one-line rules write a colon): the colon is the mistake. */
+static bool clause_colon(pol_parser *p, const pol_loc *l) {
+  const char *src = p->d->src;
+  size_t n;
+  const keyword *k = block_words(lay_top(p), &n);
+  if (!p->policy || !k || l->end != l->off + 1 || src[l->off] != ':')
+    return false;
+  uint32_t e = l->off, b;
+  while (e > 0 && (src[e - 1] == ' ' || src[e - 1] == '\t'))
+    e--;
+  for (b = e; b > 0 && (isalnum((unsigned char)src[b - 1]) ||
+                        src[b - 1] == '_');)
+    b--;
+  char word[16];
+  if (e == b || e - b >= sizeof word)
+    return false;
+  memcpy(word, src + b, e - b);
+  word[e - b] = '\0';
+  if (!lookup(k, n, word))
+    return false;
+  report(p, DC_SYNTAX, sp_of(*l), "no ':' after the clause name '%s'", word);
+  hint(p, "write the value right after the name: %s %s", word,
+       !strcmp(word, "severity") ? "must" : !strcmp(word, "refs")
+           ? "[\"...\"]" : !strcmp(word, "title") ||
+             !strcmp(word, "message") || !strcmp(word, "version") ||
+             !strcmp(word, "description") || !strcmp(word, "ask")
+           ? "\"...\"" : "EXPR");
+  return true;
+}
+
+/* A syntax error at an operand right after the name `not` where an
+ * operand starts (`not backup.enabled`): the word is the mistake, for
+ * '!'. False when it is no such case. */
+static bool not_word(pol_parser *p, int found) {
+  if (!p->not_prev.end || found == 0)
+    return false;
+  report(p, DC_WORD_OPERATOR, sp_of(p->not_prev),
+         "'not' is not an operator in CEL");
+  hint(p, "write '!' for not, as in !backup.enabled");
+  return true;
+}
+
 /* Report a syntax error at the token [l], unless the lexer has reported
  * that token. [found] is 0 for the end of input, 1 for a string literal,
  * 2 for bytes, 3 for a stray character, 5 for a name (identifier or
@@ -881,7 +952,8 @@ void parse_syntax_error(pol_parser *p, const pol_loc *l, int found,
   if (p->policy && found == 5 && p->clause_pos &&
       unknown_clause(p, l, want, nwant))
     return;
-  if (unknown_statement(p) || unclosed(p, l, found))
+  if (unknown_statement(p) || unclosed(p, l, found) || not_word(p, found) ||
+      clause_colon(p, l))
     return;
   describe(p, l, found, what, sizeof what);
   closers(p, want, nwant, exp, sizeof exp);

@@ -25,5 +25,14 @@ POL_INTERNAL void parse_report(pol_parser *p, diag_code code, span sp,
 /* A hint for the error just reported. */
 POL_INTERNAL void parse_hint(pol_parser *p, const char *fmt, ...)
     POL_PRINTF(2, 3);
+/* The severity that the Japanese word [s] for one stands for (必須:
+ * "must", 推奨: "should", 任意: "may", as an organisation's own
+ * standard writes them), or NULL. */
+POL_INTERNAL const char *parse_japanese_severity(const char *s);
+/* The diagnostic just reported, when it is the lexer's "cannot be a
+ * name" (E0010) on the word at byte [off]: a caller that knows what the
+ * word was meant to be rewrites it, so that one mistake stays one
+ * diagnostic. NULL otherwise. */
+POL_INTERNAL diag *parse_foreign_word(pol_parser *p, uint32_t off);
 
 #endif

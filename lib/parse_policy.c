@@ -290,16 +290,53 @@ static bool severity_name(const ast *n) {
           strcmp(n->name, "may") == 0);
 }
 
+/* The severity a Japanese word [s] stands for (parse_impl.h). */
+const char *parse_japanese_severity(const char *s) {
+  static const char *const words[][2] = {
+      {"必須", "must"},   {"必要", "must"}, {"推奨", "should"},
+      {"望ましい", "should"}, {"任意", "may"},  {"参考", "may"}};
+  for (size_t i = 0; i < POL_COUNTOF(words); i++)
+    if (strcmp(s, words[i][0]) == 0)
+      return words[i][1];
+  return NULL;
+}
+
+/* The lexer's "cannot be a name" error on the word at byte [off], when
+ * it is the diagnostic just reported (parse_impl.h). */
+diag *parse_foreign_word(pol_parser *p, uint32_t off) {
+  diag *last = p->d->n ? &p->d->items[p->d->n - 1] : NULL;
+  return last && last->code == DC_NON_ASCII_NAME && last->sp.off == off
+             ? last
+             : NULL;
+}
+
 /* [v], the value of a severity clause, is no severity: say so, with
- * the nearest one. */
+ * the nearest one (a Japanese word, severity 必須, once, not also as a
+ * name that is not ASCII). */
 static void bad_severity(pol_parser *p, const ast *v) {
   static const char *const names[] = {"must", "should", "may"};
+  static const char msg[] = "severity must be must, should or may";
   suggest sg;
   suggest_init(&sg, v->kind == AST_IDENT ? v->name : "");
   for (size_t i = 0; i < POL_COUNTOF(names); i++)
     suggest_offer(&sg, names[i]);
-  parse_report(p, DC_BAD_SEVERITY, v->sp, "severity must be must, should or may");
-  if (suggest_best(&sg))
+  diag *same = v->kind == AST_IDENT ? parse_foreign_word(p, v->sp.off) : NULL;
+  if (same) {
+    same->code = DC_BAD_SEVERITY;
+    same->msg = msg;
+    same->hint = NULL;
+  } else {
+    parse_report(p, DC_BAD_SEVERITY, v->sp, msg);
+  }
+  const char *ja =
+      v->kind == AST_IDENT ? parse_japanese_severity(v->name) : NULL;
+  if (ja)
+    parse_hint(p, "write '%s': severities are the English words must "
+               "(必須), should (推奨) and may (任意)", ja);
+  else if (same)
+    parse_hint(p, "severities are the English words must (必須), should "
+               "(推奨) and may (任意)");
+  else if (suggest_best(&sg))
     parse_hint(p, "did you mean '%s'?", suggest_best(&sg));
 }
 

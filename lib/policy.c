@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "check.h"
 #include "compile.h"
@@ -51,6 +52,7 @@ static const char *const prelude[] = {"regions", "derived"};
 typedef struct loader {
   const policy_paths *paths;
   diag_set *diags;
+  const char *root_file;      /* the policy's own file, never a module */
   arena ast;                  /* every parsed tree, until compiled */
   const char *stack[MAX_IMPORT_DEPTH]; /* modules being loaded */
   int depth;
@@ -232,6 +234,38 @@ static void cycle_error(const loader *L, int from, const ast *n,
   sb_free(&b);
 }
 
+/* Whether [where], a module file found for an import, is the file
+ * [root] of the policy being compiled: a policy named like a module
+ * (vendor_schema.pol importing "vendor_schema") finds itself beside it
+ * first. Compared by identity, so "./p.pol" and "p.pol" are one. */
+static bool is_root(const char *where, const char *root) {
+  struct stat a, b;
+  return root && root[0] != '<' && strcmp(root, "-") != 0 &&
+         stat(where, &a) == 0 && stat(root, &b) == 0 &&
+         a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
+/* The policy's own file reached again through [name]: one cycle error
+ * "import cycle: p -> a -> p", instead of every name of the policy
+ * defined a second time. */
+static void root_cycle(const loader *L, const ast *n, diag_list *d,
+                       const char *name) {
+  sbuf b;
+  sb_init(&b, &L->diags->m);
+  sb_puts(&b, name);
+  for (int i = 0; i < L->depth; i++)
+    sb_printf(&b, " -> %s", L->stack[i]);
+  sb_printf(&b, " -> %s", name);
+  sb_putc(&b, '\0');
+  diag_add(d, DC_IMPORT_CYCLE, n->sp, "import cycle: %s", b.oom ? "?" : b.p);
+  sb_free(&b);
+  if (L->depth == 0 && stdlib_find(name))
+    diag_hint(d, "'%s.pol' is this policy itself, found before the standard "
+              "library's module '%s': rename the policy file", name, name);
+  else if (L->depth == 0)
+    diag_hint(d, "a policy cannot import itself");
+}
+
 /* Offer every NAME.pol in the directory [dir] to [s]; the names are
  * kept in [a]. */
 static void offer_dir(arena *a, const char *dir, suggest *s) {
@@ -348,6 +382,11 @@ static void import(loader *L, const ast *n, diag_list *d) {
                    &built_in)) {
     if (!L->oom)
       not_found(L, d, n, name);
+    return;
+  }
+  if (!built_in && is_root(where, L->root_file)) {
+    mem_free(&L->diags->m, text);
+    root_cycle(L, n, d, name);
     return;
   }
   diag_list *md = diag_set_add(L->diags, where, text, len);
@@ -1204,6 +1243,7 @@ policy *policy_compile(const char *src, size_t len, const char *file,
   memset(&L, 0, sizeof L);
   L.paths = paths;
   L.diags = diags;
+  L.root_file = file;
   L.lets.m = L.facts.m = L.rules.m = L.headers.m = *m;
   L.imports.m = L.overrides.m = *m;
   arena_init(&L.ast, 0, m);

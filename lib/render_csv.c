@@ -24,25 +24,8 @@ static const word heads[NCOLS] = {
     W_VENDOR,  W_SOURCE, W_RULE,     W_TITLE,   W_SEVERITY,   W_VERDICT,
     W_WAIVER,  W_VALUE,  W_EVIDENCE, W_MISSING, W_MESSAGE,    W_RESIDUAL};
 
-/* Append the field [s]/[n] (sanitised, but keeping line breaks): quoted
- * when it must be, after a comma unless [first]. */
 static void field(sbuf *b, const char *s, size_t n, bool first) {
-  if (!first)
-    sb_putc(b, ',');
-  bool quote = false;
-  for (size_t i = 0; i < n && !quote; i++)
-    quote = s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r';
-  if (quote)
-    sb_putc(b, '"');
-  if (n && strchr("=+-@", s[0]))
-    sb_putc(b, '\'');
-  for (size_t i = 0; i < n; i++) {
-    if (s[i] == '"')
-      sb_putc(b, '"');
-    sb_putc(b, s[i]);
-  }
-  if (quote)
-    sb_putc(b, '"');
+  out_csv_field(b, s, n, first);
 }
 
 static void field_str(sbuf *b, const char *s, bool first) {

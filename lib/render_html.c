@@ -36,6 +36,10 @@ static const char css[] =
     "th,td{border:1px solid #bbb;padding:3px 6px;vertical-align:top;"
     "text-align:left;overflow-wrap:anywhere}"
     ".matrix td:first-child{white-space:nowrap}th{background:#eee}.sev th{background:#ddd;text-align:left}"
+    /* a long unbreakable value may wrap anywhere, but must not squeeze
+     * the verdict, severity and rule to a character a line */
+    ".rules th,.rules td:nth-child(-n+3){white-space:nowrap}"
+    ".rules td:nth-child(4){min-width:10em}"
     ".cell{text-align:center;white-space:nowrap}"
     ".v-pass .badge,.cell.v-pass{background:#d8f0d8}"
     ".v-fail .badge,.cell.v-fail{background:#f6cccc}"

@@ -40,9 +40,19 @@ static outcome outcome_of(const renderer *w, const rule_result *rr) {
   return O_PASS;
 }
 
+/* An attribute. An XML parser turns a line break or a tab written as
+ * such in an attribute into a space (attribute-value normalisation), so
+ * they are written as character references, and a vendor name or
+ * message keeps them. */
 static void attr(sbuf *b, const char *name, const char *text) {
   sb_printf(b, " %s=\"", name);
-  out_xml(b, text);
+  for (const char *s = text; s && *s;) {
+    size_t n = strcspn(s, "\n\t\r");
+    out_xml_span(b, s, n);
+    s += n;
+    if (*s)
+      sb_printf(b, "&#%d;", *s++);
+  }
   sb_putc(b, '"');
 }
 

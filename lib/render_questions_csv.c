@@ -25,40 +25,8 @@ static const char *const header_en[] = {
     "vendor", "number", "severity", "question", "note", "requirements",
     "fact", "withheld", "evidence", "source"};
 
-static bool needs_quotes(const char *s, size_t n) {
-  for (size_t i = 0; i < n; i++)
-    if (s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r')
-      return true;
-  return false;
-}
-
-/* One field of [n] bytes at [s] (NULL: empty), and the comma before it
- * unless [first]. */
 static void field(sbuf *b, const char *s, size_t n, bool first) {
-  if (!first)
-    sb_putc(b, ',');
-  if (!s)
-    return;
-  bool q = needs_quotes(s, n) || (n && strchr("=+-@\t", s[0]));
-  if (q)
-    sb_putc(b, '"');
-  if (n && strchr("=+-@\t", s[0]))
-    sb_putc(b, '\'');
-  size_t i = 0;
-  while (i < n) {
-    size_t at = i;
-    int32_t cp = utf8_decode(s, n, &i);
-    if (cp == '"')
-      sb_puts(b, "\"\"");
-    else if (cp == '\n')
-      sb_putc(b, '\n');
-    else if (cp < 0 || out_unsafe_cp(cp))
-      sb_puts(b, "\xef\xbf\xbd"); /* U+FFFD */
-    else
-      sb_put(b, s + at, i - at);
-  }
-  if (q)
-    sb_putc(b, '"');
+  out_csv_field(b, s, n, first);
 }
 
 static void fieldz(sbuf *b, const char *s, bool first) {

@@ -70,7 +70,7 @@ int check_lint(pol_env *env, const pol_policy *pol, const check_opts *o) {
     cli_error("out of memory");
     status = EXIT_INPUT;
   } else {
-    cli_print_lints(stderr, l, false);
+    cli_print_lints(stderr, l, false, NULL, 0);
   }
   pol_lints_free(l);
   for (size_t i = 0; i < vs.n; i++)

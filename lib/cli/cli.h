@@ -142,8 +142,10 @@ int cli_require_rules(const char *path, const pol_policy *pol);
 /* Write [s] to [out] as a JSON string (NULL as null). In cmd_lint.c. */
 void cli_json_str(FILE *out, const char *s);
 /* Print the warnings of [l] to [out], as text or ([json]) as one JSON
- * document; returns how many are warnings (not notes). In cmd_lint.c. */
-int cli_print_lints(FILE *out, const pol_lints *l, bool json);
+ * document, but those whose code or name is one of the [nallow] of
+ * [allow]; returns how many are warnings (not notes). In cmd_lint.c. */
+int cli_print_lints(FILE *out, const pol_lints *l, bool json,
+                    const char *const *allow, int nallow);
 
 /* ---- the environment of reports (env.c) ---- */
 /* "ja" when the locale (LC_ALL, LC_MESSAGES, LANG) is Japanese, else

@@ -18,6 +18,7 @@
 
 typedef struct lint_opts {
   cli_list dirs;
+  cli_list allow;   /* --allow CODE: codes or names not to report */
   bool verbose;
   int format;       /* 0 text, 1 json */
   int excerpt, color; /* 0 auto, 1 always, 2 never */
@@ -71,23 +72,56 @@ static void print_json(FILE *out, const pol_warning *w, bool first) {
   fputc('}', out);
 }
 
-int cli_print_lints(FILE *out, const pol_lints *l, bool json) {
+/* Whether [w] is one that --allow names, by code or by name. */
+static bool allowed(const pol_warning *w, const char *const *allow,
+                    int nallow) {
+  for (int i = 0; i < nallow; i++)
+    if (!strcmp(allow[i], w->code) || !strcmp(allow[i], w->name))
+      return true;
+  return false;
+}
+
+int cli_print_lints(FILE *out, const pol_lints *l, bool json,
+                    const char *const *allow, int nallow) {
   int warnings = 0;
+  bool first = true;
   if (json)
     fputs("{\"format\": \"policyc-lint\", \"version\": 1, \"warnings\": [",
           out);
   for (size_t i = 0; i < pol_lints_count(l); i++) {
     pol_warning w = POL_WARNING_INIT;
     pol_lints_get(l, i, &w);
+    if (allowed(&w, allow, nallow))
+      continue;
     warnings += strcmp(w.code, "L000") != 0;
     if (json)
-      print_json(out, &w, i == 0);
+      print_json(out, &w, first);
     else
       print_text(out, &w);
+    first = false;
   }
   if (json)
-    fputs(pol_lints_count(l) ? "\n]}\n" : "]}\n", out);
+    fputs(first ? "]}\n" : "\n]}\n", out);
   return warnings;
+}
+
+/* Whether every --allow value is a lint check's code or name; else a
+ * usage error naming it. */
+static bool allow_valid(const cli_list *allow) {
+  for (int i = 0; i < allow->n; i++) {
+    const char *name, *code;
+    size_t k = 0;
+    while ((code = pol_lint_check(k++, &name)) != NULL &&
+           strcmp(code, allow->v[i]) && strcmp(name, allow->v[i]))
+      ;
+    if (!code) {
+      cli_usage_error("lint", "bad value for --allow (a check's code "
+                      "such as L002, or its name such as never-fail): ",
+                      allow->v[i]);
+      return false;
+    }
+  }
+  return true;
 }
 
 /* Lint one policy file; its warnings go to stdout. */
@@ -106,7 +140,8 @@ static int one_policy(pol_env *env, const lint_opts *o, const char *path,
       cli_error("out of memory");
       status = EXIT_INPUT;
     } else {
-      *warnings += cli_print_lints(stdout, l, o->format == 1);
+      *warnings += cli_print_lints(stdout, l, o->format == 1, o->allow.v,
+                                   o->allow.n);
     }
   }
   pol_lints_free(l);
@@ -143,6 +178,8 @@ int cmd_lint(int argc, char **argv) {
   const cli_opt opts[] = {
       {"-I", OPT_LIST, &o.dirs, "DIR", NULL,
        "look for imported modules in DIR first (repeatable)"},
+      {"--allow", OPT_LIST, &o.allow, "CODE", NULL,
+       "do not report check CODE (L002 or never-fail; repeatable)"},
       {"--verbose", OPT_FLAG, &o.verbose, NULL, NULL,
        "also a note for each rule outside the analysed fragment"},
       {"--format", OPT_CHOICE, &o.format, NULL, "text|json",
@@ -153,9 +190,12 @@ int cmd_lint(int argc, char **argv) {
                      &files);
   if (rc == 0 && files.n == 0)
     rc = cli_usage_error("lint", "missing POLICY", NULL);
+  if (rc == 0 && !allow_valid(&o.allow))
+    rc = EXIT_USAGE;
   if (rc == 0)
     rc = run(&o, &files);
   cli_list_free(&files);
   cli_list_free(&o.dirs);
+  cli_list_free(&o.allow);
   return rc < 0 ? EXIT_OK : rc;
 }

@@ -189,6 +189,11 @@ static bool read_top(imp_pool *p, test_file *t, const jnode *doc) {
                  "file name) and \"cases\" (a list)");
     return false;
   }
+  if (cases->n == 0) { /* a file of no cases would pass, checking nothing */
+    test_error(t, cases->line, cases->col, "\"cases\" is empty: a test file "
+               "needs at least one case");
+    return false;
+  }
   t->policy = relative(p, t, pol->s);
   t->cases = imp_alloc(p, (cases->n + 1) * sizeof *t->cases);
   t->ncases = cases->n;

@@ -209,6 +209,68 @@ static void needs_the_source(void **state) {
   pol_lints_free(l);
 }
 
+/* pol_lint_check lists every check once, L000 among them, each code
+ * L and three digits with a name, and ends in NULL; every code a
+ * warning of the planted policy carries is listed. */
+static void checks_are_listed(void **state) {
+  (void)state;
+  const char *name, *code;
+  size_t n = 0;
+  bool l000 = false, l002 = false;
+  while ((code = pol_lint_check(n, &name)) != NULL) {
+    assert_int_equal(strlen(code), 4);
+    assert_int_equal(code[0], 'L');
+    assert_non_null(name);
+    assert_true(strlen(name) > 0);
+    for (size_t j = 0; j < n; j++) {
+      const char *other_name, *other = pol_lint_check(j, &other_name);
+      assert_string_not_equal(other, code);
+      assert_string_not_equal(other_name, name);
+    }
+    l000 |= !strcmp(code, "L000");
+    l002 |= !strcmp(code, "L002") && !strcmp(name, "never-fail");
+    n++;
+  }
+  assert_true(n >= 13);
+  assert_true(l000 && l002);
+  assert_null(pol_lint_check(n, &name));
+  assert_null(name);
+  assert_null(pol_lint_check(n + 100, NULL));
+}
+
+/* `// policyc:allow CODE` on the rule's line or in the comment lines
+ * right above it drops that check's warning for that rule: by code or
+ * by name, in a list, not past a blank line, not for a code named only
+ * in the reason after ':'. */
+static void source_allows(void **state) {
+  env_fixture *f = *state;
+  const char *src =
+      "// policyc:allow L002: meant\n"
+      "must a: size(s) >= 0\n"
+      "// policyc:allow L001, never-fail\n"
+      "// a second comment line\n"
+      "must b: size(t) >= 0\n"
+      "must c: size(u) >= 0 // policyc:allow L002\n"
+      "// policyc:allow L002\n"
+      "\n"
+      "must d: size(v) >= 0\n"
+      "// policyc:allow L001: not L002\n"
+      "must e: size(w) >= 0\n";
+  pol_policy *pol = compile(f, src);
+  pol_lints *l;
+  assert_int_equal(pol_lint(pol, NULL, 0, 0, &l), POL_OK);
+  char seen[8] = "";
+  for (size_t i = 0; i < pol_lints_count(l); i++) {
+    pol_warning w = POL_WARNING_INIT;
+    assert_int_equal(pol_lints_get(l, i, &w), POL_OK);
+    if (!strcmp(w.code, "L002"))
+      strncat(seen, w.rule, 1);
+  }
+  assert_string_equal(seen, "de");
+  pol_lints_free(l);
+  pol_policy_free(pol);
+}
+
 /* Run every check of lint.c over [pol] into [L] (lint_free it). */
 static void lint_all(lint_run *L, const pol_policy *pol) {
   memset(L, 0, sizeof *L);
@@ -292,6 +354,8 @@ int main(int argc, char **argv) {
       cmocka_unit_test_setup_teardown(unknown_facts_need_vendors, env_setup_source,
                                       env_teardown),
       cmocka_unit_test_setup_teardown(needs_the_source, env_setup_source, env_teardown),
+      cmocka_unit_test(checks_are_listed),
+      cmocka_unit_test_setup_teardown(source_allows, env_setup_source, env_teardown),
       cmocka_unit_test_setup_teardown(rules_on_other_facts_are_not_paired,
                                       env_setup_source, env_teardown),
       cmocka_unit_test_setup_teardown(pairs_take_the_memory_of_one,

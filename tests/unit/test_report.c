@@ -240,7 +240,7 @@ static void vendor_a(void) {
   miss(&rr[3], "log.vendor.retention_days", false, NULL);
   miss(&rr[3], "incident.security_notice_hours", true, "4.1: 「非開示」");
   rr[4].v = VD_ERROR;
-  rr[4].reason = "procurement.pol:31:3: no matching overload for '_>=_' "
+  rr[4].reason = "procurement.pol:31:3: no matching overload for '>=' "
                  "applied to (string, int)";
   use(&rr[4], "encryption.in_transit.tls_min_version", cs("1.2"), NULL);
   rr[5].v = VD_SKIPPED;
@@ -961,9 +961,8 @@ static void questions_dedupe_across_rules(void **state) {
   assert_string_equal(line_starting(s, "2. "),
                       "2. 「運用ログを1年以上保存すること」の確認に必要な"
                       "情報をご教示ください。");
-  /* Two facts that would be asked in the same words are one question,
-   * naming the rules of both (decisions.md, "Questions of the same
-   * text"). */
+  /* Two facts asked in the same words are one question (questions.c),
+   * naming the rules of both. */
   assert_string_equal(line_starting(s, "3. "), "3. " "多要素認証（MFA）の提供"
                       "有無と、その方式をご教示ください。");
   line_starting(s, "   対象要件: [推奨] 多要素認証を提供すること; [推奨] "

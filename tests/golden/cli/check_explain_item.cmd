@@ -1,0 +1,1 @@
+check --explain explain_item.pol ../../../examples/vendors/synergy-crm.json

@@ -1,0 +1,1 @@
+check --format=junit junit_breaks.pol junit_breaks.json

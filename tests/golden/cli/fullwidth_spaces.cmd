@@ -1,0 +1,1 @@
+compile --excerpt=always fullwidth_spaces.pol -o /dev/null

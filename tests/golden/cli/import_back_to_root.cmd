@@ -1,0 +1,1 @@
+compile --excerpt=never selfimport/root.pol -o /dev/null

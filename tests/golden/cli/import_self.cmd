@@ -1,0 +1,1 @@
+compile --excerpt=never selfimport/self_import.pol -o /dev/null

@@ -1,0 +1,1 @@
+compile --excerpt=never selfimport/vendor_schema.pol -o /dev/null

@@ -1,0 +1,1 @@
+lint --allow L02 lint_allow.pol

@@ -1,0 +1,1 @@
+lint --allow L103 --allow=never-fail lint_allow.pol ../../../examples/policies/minimal-vocab.pol

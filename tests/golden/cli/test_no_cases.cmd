@@ -1,0 +1,1 @@
+test no_cases_test.json
