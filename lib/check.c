@@ -291,8 +291,9 @@ static int literal_kind(const ast *n) {
 }
 
 /* fact OP literal (either order) with a declared type of another kind:
- * the comparison can only ever be an error or false. */
-static void compare_fact(checker *c, const ast *n, const ty t[2]) {
+ * the comparison can only ever be an error or false. Whether it said
+ * so. */
+static bool compare_fact(checker *c, const ast *n, const ty t[2]) {
   for (int side = 0; side < 2; side++) {
     const ast *f = n->kids[side], *lit = n->kids[1 - side];
     char buf[512], tt[64];
@@ -312,7 +313,78 @@ static void compare_fact(checker *c, const ast *n, const ty t[2]) {
                 "%.*s in %s", (int)lit->sp.len, c->d->src + lit->sp.off, buf);
     else if (is_number(t[side].kind) && lk == V_STRING)
       diag_hint(c->d, "write the number without quotes");
+    return true;
   }
+  return false;
+}
+
+/* The kinds that order against each other (numbers across int, uint
+ * and double), or -1 for a kind that has no order. */
+static int order_class(int kind) {
+  switch (kind) {
+  case V_INT: case V_UINT: case V_DOUBLE: return V_INT;
+  case V_STRING: case V_BYTES: case V_BOOL: case V_TIMESTAMP:
+  case V_DURATION: return kind;
+  default: return -1;
+  }
+}
+
+static const char *op_text(int op) {
+  static const char *const text[] = {
+      [AST_OP_LT] = "<", [AST_OP_LE] = "<=", [AST_OP_GT] = ">",
+      [AST_OP_GE] = ">=", [AST_OP_IN] = "in"};
+  return op >= AST_OP_LT && op <= AST_OP_IN ? text[op] : "?";
+}
+
+/* [a] < [b] (<=, >, >=) of known types that do not order against each
+ * other ("7" >= 7, 3 <= x <= 7), or [a] in [b] where [b] is neither a
+ * list nor a map ("JP" in data.region): an error for every vendor, so
+ * said at compile time. */
+static void operands(checker *c, const ast *n, const ty t[2]) {
+  char ta[64], tb[64];
+  if (!known(t[0]) || !known(t[1]))
+    return;
+  if (n->op == AST_OP_IN) {
+    if (t[1].kind == V_LIST || t[1].kind == V_MAP)
+      return;
+    diag_add(c->d, DC_OPERAND_TYPE, n->sp,
+             "'in' needs a list or a map on its right, but this is %s",
+             type_text(c, t[1], tb, sizeof tb));
+    if (t[1].kind == V_STRING)
+      diag_hint(c->d, "compare the string (x == \"JP\"), or look "
+                "inside it (x.contains(\"JP\"))");
+    return;
+  }
+  int a = order_class(t[0].kind), b = order_class(t[1].kind);
+  if (a >= 0 && a == b)
+    return;
+  diag_add(c->d, DC_OPERAND_TYPE, n->sp,
+           "'%s' compares %s with %s, which have no order between them",
+           op_text(n->op), type_text(c, t[0], ta, sizeof ta),
+           type_text(c, t[1], tb, sizeof tb));
+  if (t[0].kind == V_BOOL && n->kids[0]->kind == AST_BINARY)
+    diag_hint(c->d, "a range is two comparisons: 3 <= x && x <= 7");
+  else if ((t[0].kind == V_STRING) != (t[1].kind == V_STRING))
+    diag_hint(c->d, "write a number without quotes");
+}
+
+/* Each side of && or || that is known not to be a bool: an error, or
+ * a value absorbed, for every vendor (x == "JP" || "US"). */
+static ty logic(checker *c, const ast *n) {
+  char tt[64];
+  for (uint32_t i = 0; i < n->nkids; i++) {
+    ty t = check(c, n->kids[i]);
+    if (!known(t) || t.kind == V_BOOL)
+      continue;
+    const char *op = n->kind == AST_AND ? "&&" : "||";
+    diag_add(c->d, DC_NOT_BOOL, n->kids[i]->sp,
+             "'%s' needs a bool on each side, but this is %s", op,
+             type_text(c, t, tt, sizeof tt));
+    if (t.kind == V_STRING && n->kids[i]->kind == AST_STRING_LIT)
+      diag_hint(c->d, "compare each value (x == \"JP\" %s x == \"US\"), "
+                "or write x in [\"JP\", \"US\"]", op);
+  }
+  return TY(V_BOOL);
 }
 
 /* ==== operators ========================================================== */
@@ -338,8 +410,10 @@ static ty arith(int op, ty a, ty b) {
 
 static ty binary(checker *c, const ast *n) {
   ty t[2] = {check(c, n->kids[0]), check(c, n->kids[1])};
-  if (n->op >= AST_OP_EQ && n->op <= AST_OP_GE && c->names)
-    compare_fact(c, n, t);
+  bool said = n->op >= AST_OP_EQ && n->op <= AST_OP_GE && c->names &&
+              compare_fact(c, n, t);
+  if (!said && n->op >= AST_OP_LT)
+    operands(c, n, t);
   if (n->op >= AST_OP_EQ)
     return TY(V_BOOL);
   return arith(n->op, t[0], t[1]);
@@ -610,7 +684,7 @@ static ty check(checker *c, const ast *n) {
   }
   case AST_BINARY: return binary(c, n);
   case AST_AND:
-  case AST_OR: return check_kids(c, n, TY(V_BOOL));
+  case AST_OR: return logic(c, n);
   case AST_COND: return cond(c, n);
   case AST_LIST: return check_kids(c, n, TY(V_LIST));
   case AST_MAP: return check_kids(c, n, TY(V_MAP));

@@ -63,6 +63,7 @@
   X(ARG_TYPE, "E0304", "argument of the wrong type")                         \
   X(BAD_REGEX, "E0305", "invalid regular expression")                        \
   X(BAD_ALLOWED, "E0306", "allowed values that are not a list of literals")  \
+  X(OPERAND_TYPE, "E0307", "operator on values of the wrong types")         \
   X(NO_REQUIRE, "E0401", "rule without 'require'")                           \
   X(DUPLICATE_CLAUSE, "E0402", "clause given twice")                         \
   X(CLAUSE_VALUE, "E0403", "clause value of the wrong form")                 \

@@ -115,8 +115,9 @@ static bool compare(const pol_report *rep, const test_case *c, char *why,
   }
   if (c->compliant >= 0 && (bool)c->compliant != pol_report_compliant(rep, 0))
     len += (size_t)snprintf(why + len, len < cap ? cap - len : 0,
-                            "%sexpected %scompliant", len ? "; " : "",
-                            c->compliant ? "" : "not ");
+                            "%sexpected %scompliant, got %scompliant",
+                            len ? "; " : "", c->compliant ? "" : "not ",
+                            c->compliant ? "not " : "");
   return len == 0;
 }
 

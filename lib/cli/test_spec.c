@@ -172,6 +172,32 @@ static bool read_case(imp_pool *p, const test_file *t, const jnode *o,
 
 /* ==== the file =========================================================== */
 
+static int by_name(const void *a, const void *b) {
+  const test_case *x = *(const test_case *const *)a,
+                  *y = *(const test_case *const *)b;
+  int c = strcmp(x->name, y->name);
+  return c ? c : (x->line > y->line) - (x->line < y->line);
+}
+
+/* Whether no two cases have one "name": a report naming a failing case
+ * must say which one (unnamed cases are "case N" by position). Sorted,
+ * so linear after the sort. */
+static bool names_once(imp_pool *p, const test_file *t) {
+  const test_case **v = imp_alloc(p, (t->ncases + 1) * sizeof *v);
+  for (size_t k = 0; k < t->ncases; k++)
+    v[k] = &t->cases[k];
+  qsort(v, t->ncases, sizeof *v, by_name);
+  bool ok = true;
+  for (size_t k = 1; k < t->ncases; k++)
+    if (v[k]->label != v[k]->name && v[k - 1]->label != v[k - 1]->name &&
+        !strcmp(v[k]->name, v[k - 1]->name)) { /* both named */
+      test_error(t, v[k]->line, v[k]->col, "%s is named twice: the other "
+                 "is at %u:%u", v[k]->label, v[k - 1]->line, v[k - 1]->col);
+      ok = false;
+    }
+  return ok;
+}
+
 static bool read_top(imp_pool *p, test_file *t, const jnode *doc) {
   if (doc->kind != JN_OBJ) {
     test_error(t, doc->line, doc->col, "a test file must be a JSON object");
@@ -199,7 +225,7 @@ static bool read_top(imp_pool *p, test_file *t, const jnode *doc) {
   t->ncases = cases->n;
   for (size_t k = 0; k < cases->n; k++)
     ok &= read_case(p, t, cases->items[k], k, &t->cases[k]);
-  return ok;
+  return ok && names_once(p, t);
 }
 
 bool test_read(imp_pool *p, const char *path, test_file *out) {

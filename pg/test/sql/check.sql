@@ -24,7 +24,7 @@ rule unknown_rule {
 }
 rule error_rule {
   severity should
-  require  data.region > 3
+  require  int(data.region) > 3
 }
 rule skipped_rule {
   severity may

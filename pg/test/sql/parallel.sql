@@ -21,7 +21,7 @@ must region: data.region == "JP"
 should sso: sso.offered ? sso.saml : true
 rule skip { severity may when sso.offered require sso.saml }
 should audit: audit.report == "SOC2"
-may broken: data.region > 1
+may broken: int(data.region) > 1
 $$, 'many.pol') AS p;
 
 -- Serial first.

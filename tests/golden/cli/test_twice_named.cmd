@@ -1,0 +1,1 @@
+test twice_named_test.json
