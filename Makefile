@@ -259,9 +259,15 @@ $(B)/tests/doc_alloc.c: docs/embedding.md tests/doc_example.py | $(B)/tests
 	$(Q)python3 tests/doc_example.py $< $@ alloc
 $(B)/tests/doc_alloc: $(B)/tests/doc_alloc.c $(STATIC)
 	$(call say,CC,$<)$(CC) $(WARN) -Iinclude $(CFLAGS) $(LDFLAGS) -o $@ $< $(STATIC) $(LIBS)
-docs-example: $(B)/tests/doc_hello $(B)/tests/doc_alloc
+# The complete example of docs/host-functions.md prints three verdicts.
+$(B)/tests/doc_screen.c: docs/host-functions.md tests/doc_example.py | $(B)/tests
+	$(Q)python3 tests/doc_example.py $< $@ screen
+$(B)/tests/doc_screen: $(B)/tests/doc_screen.c $(STATIC)
+	$(call say,CC,$<)$(CC) $(WARN) -Iinclude $(CFLAGS) $(LDFLAGS) -o $@ $< $(STATIC) $(LIBS)
+docs-example: $(B)/tests/doc_hello $(B)/tests/doc_alloc $(B)/tests/doc_screen
 	$(Q)test "$$($(B)/tests/doc_hello)" = true && echo "docs/embedding.md example: ok"
 	$(Q)test "$$($(B)/tests/doc_alloc)" = "0 blocks live" && echo "docs/embedding.md allocator example: ok"
+	$(Q)test "$$($(B)/tests/doc_screen | tr -s ' ' | tr '\n' ,)" = "postcode PASS,risk PASS,region PASS," && echo "docs/host-functions.md example: ok"
 
 unit: $(TEST_BIN)
 	$(Q)sh tests/run_unit.sh $(TEST_BIN)
@@ -292,11 +298,13 @@ report-tests: $(B)/policyc $(B)/bench-gen
 conformance: $(B)/policyc
 	$(Q)sh tests/run_conformance.sh $(B)/policyc
 # Every diagnostic code documented with an example that gives it
-# (docs/errors.md), and the planted mistakes of tests/mistakes/ each
+# (docs/errors.md); every option of every command's --help in
+# docs/cli.md and docs/policyc.1 and back (tests/check_cli_doc.py); and the planted mistakes of tests/mistakes/ each
 # giving exactly one diagnostic, on its line, with its hint; and the
 # terminal defaults of --excerpt and --color, NO_COLOR, under a pty.
 diagnostics: $(B)/policyc $(B)/tests/sample_plugin.so
 	$(Q)python3 tests/check_errors_doc.py $(B)/policyc
+	$(Q)python3 tests/check_cli_doc.py $(B)/policyc
 	$(Q)python3 tests/run_mistakes.py $(B)/policyc
 	$(Q)python3 tests/check_tty_color.py $(B)/policyc
 

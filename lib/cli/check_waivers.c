@@ -38,8 +38,9 @@ static bool members_of(const char *path, const jnode *o,
     size_t m = 0;
     while (m < NMEMBERS && strcmp(o->keys[k], members[m]) != 0)
       m++;
-    if (m == NMEMBERS) {
-      problem(path, o->items[k], "unknown member '", o->keys[k]);
+    if (m == NMEMBERS) { /* at the member's name: the name is the mistake */
+      fprintf(stderr, "%s:%u:%u: unknown member '%s'\n", path,
+              o->items[k]->key_line, o->items[k]->key_col, o->keys[k]);
       ok = false;
     } else if (o->items[k]->kind == JN_STR) {
       v[m] = o->items[k]->s;

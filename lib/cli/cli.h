@@ -93,7 +93,10 @@ bool cli_flush_stdout(void);
 bool cli_parse_size(const char *s, unsigned long long *out);
 
 /* The value of option [name] at argv[*i], given as "--name=V" or
- * "--name V" (then *i moves past V); NULL if argv[*i] is not [name]. */
+ * "--name V" (then *i moves past V), and for a two-letter [name] such as
+ * "-I" also as "-IV" (the forms cli_parse takes, so that every command
+ * reads `-I=DIR`, `-IDIR` and `-I DIR` alike, and the stamp's `-I=DIR`
+ * pastes back); NULL if argv[*i] is not [name]. */
 const char *cli_opt_value(int argc, char **argv, int *i, const char *name);
 
 /* How compile diagnostics are shown, the same for every command that

@@ -194,8 +194,8 @@ static int bench_opt(int argc, char **argv, int *i, void *opts) {
     slot = &o->rounds;
   else if ((v = cli_opt_value(argc, argv, i, "--time")))
     slot = &o->ms;
-  else if (!strncmp(a, "-I", 2) && (a[2] || *i + 1 < argc))
-    o->dirs[o->ndirs++] = a[2] ? a + 2 : argv[++*i];
+  else if ((v = cli_opt_value(argc, argv, i, "-I")))
+    o->dirs[o->ndirs++] = v;
   else
     return cli_usage_error("bench", "unknown option or missing value: ", a);
   if (slot && (!cli_parse_size(v, slot) || *slot == 0 || *slot > 1000000))

@@ -219,12 +219,12 @@ static int one_opt(int argc, char **argv, int *i, check_opts *o) {
     o->cfg.flags |= POL_KEEP_SOURCE;
     return EXIT_OK;
   }
-  if (!strncmp(a, "-I", 2)) {
-    if (!a[2] && *i + 1 >= argc)
-      return usage_error("-I needs a directory", NULL);
-    o->dirs[o->ndirs++] = a[2] ? a + 2 : argv[++*i];
+  if ((v = cli_opt_value(argc, argv, i, "-I"))) {
+    o->dirs[o->ndirs++] = v;
     return EXIT_OK;
   }
+  if (!strcmp(a, "-I"))
+    return usage_error("-I needs a directory", NULL);
   if ((v = cli_opt_value(argc, argv, i, "--plugin"))) {
     o->plugins[o->nplugins++] = v;
     return EXIT_OK;

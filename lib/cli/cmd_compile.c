@@ -54,16 +54,15 @@ static int one_opt(int argc, char **argv, int *i, void *opts) {
     return d == 1 ? EXIT_OK : d;
   if (!strcmp(a, "--list")) {
     o->list = true;
-  } else if (!strncmp(a, "-o", 2)) {
-    if (!a[2] && *i + 1 >= argc)
-      return usage_error("-o needs a file name", NULL);
-    o->out = a[2] ? a + 2 : argv[++*i];
+  } else if ((v = cli_opt_value(argc, argv, i, "-o"))) {
+    o->out = v;
     if (cli_output_name("compile", o->out) != EXIT_OK)
       return EXIT_USAGE;
-  } else if (!strncmp(a, "-I", 2)) {
-    if (!a[2] && *i + 1 >= argc)
-      return usage_error("-I needs a directory", NULL);
-    o->dirs[o->ndirs++] = a[2] ? a + 2 : argv[++*i];
+  } else if ((v = cli_opt_value(argc, argv, i, "-I"))) {
+    o->dirs[o->ndirs++] = v;
+  } else if (!strcmp(a, "-o") || !strcmp(a, "-I")) {
+    return usage_error(a[1] == 'o' ? "-o needs a file name"
+                                   : "-I needs a directory", NULL);
   } else if ((v = cli_opt_value(argc, argv, i, "--plugin"))) {
     o->plugins[o->nplugins++] = v;
   } else {

@@ -365,8 +365,8 @@ static int one_opt(int argc, char **argv, int *i, diff_opts *o) {
   for (size_t k = 0; k < sizeof names / sizeof names[0]; k++)
     if ((v = cli_opt_value(argc, argv, i, names[k])))
       return value_opt(names[k], v, o);
-  if (!strncmp(a, "-I", 2) && (a[2] || *i + 1 < argc)) {
-    o->dirs[o->ndirs++] = a[2] ? a + 2 : argv[++*i];
+  if ((v = cli_opt_value(argc, argv, i, "-I"))) {
+    o->dirs[o->ndirs++] = v;
     return EXIT_OK;
   }
   return cli_usage_error("diff", "unknown option or missing value: ", a);

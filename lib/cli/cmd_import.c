@@ -163,14 +163,14 @@ static int option(int argc, char **argv, int *i, import_opts *o) {
       return usage_error("--map needs MAP and SHEET", NULL);
     o->jobs[o->njobs++] = (job){argv[*i + 1], argv[*i + 2]};
     *i += 2;
-  } else if (!strcmp(a, "-o") && *i + 1 < argc) {
-    o->out = argv[++*i];
+  } else if ((v = cli_opt_value(argc, argv, i, "-o"))) {
+    o->out = v;
     if (cli_output_name("import", o->out) != EXIT_OK)
       return EXIT_USAGE;
   } else if ((v = cli_opt_value(argc, argv, i, "--schema"))) {
     o->schema = v;
-  } else if (!strncmp(a, "-I", 2) && (a[2] || *i + 1 < argc)) {
-    o->dirs[o->ndirs++] = a[2] ? a + 2 : argv[++*i];
+  } else if ((v = cli_opt_value(argc, argv, i, "-I"))) {
+    o->dirs[o->ndirs++] = v;
   } else {
     return usage_error("unknown option, missing value or stray "
                        "argument: ", a);

@@ -108,8 +108,8 @@ static int validate_opt(int argc, char **argv, int *i, void *opts) {
     o->schema_path = v;
     return EXIT_OK;
   }
-  if (!strncmp(a, "-I", 2) && (a[2] || *i + 1 < argc)) {
-    o->dirs[o->ndirs++] = a[2] ? a + 2 : argv[++*i];
+  if ((v = cli_opt_value(argc, argv, i, "-I"))) {
+    o->dirs[o->ndirs++] = v;
     return EXIT_OK;
   }
   return usage_error("unknown option or missing value: ", a);

@@ -54,6 +54,12 @@ struct mapping {
   size_t nrules;
 };
 
+static bool bad_at(const mapping *m, unsigned line, unsigned col,
+                   const char *msg) {
+  fprintf(stderr, "%s:%u:%u: %s\n", m->file, line, col, msg);
+  return false;
+}
+
 static bool bad(const mapping *m, const jnode *at, const char *msg,
                 const char *what) {
   fprintf(stderr, "%s:%u:%u: %s%s\n", m->file, at ? at->line : 1,
@@ -92,7 +98,8 @@ static bool known_members(const jnode *o, const char *const *known,
     if (!known[k]) {
       char msg[96];
       snprintf(msg, sizeof msg, "unknown member '%.60s'", o->keys[i]);
-      return bad(m, o->items[i], msg, NULL);
+      /* Located at the member's name, which is what is misspelt. */
+      return bad_at(m, o->items[i]->key_line, o->items[i]->key_col, msg);
     }
   }
   return true;

@@ -148,6 +148,8 @@ const char *cli_opt_value(int argc, char **argv, int *i, const char *name) {
     return NULL;
   if (a[n] == '=')
     return a + n + 1;
+  if (n == 2 && a[n] != '\0') /* "-IDIR", as cli_parse reads it */
+    return a + n;
   if (a[n] == '\0' && *i + 1 < argc)
     return argv[++*i];
   return NULL;

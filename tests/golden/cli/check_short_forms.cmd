@@ -1,0 +1,1 @@
+check --color=never -I=modules -o/dev/stdout uses_module.pol vendor-b.json

@@ -1,0 +1,1 @@
+compile --list -Imodules uses_module.pol -o=/dev/null
