@@ -932,9 +932,14 @@ typedef struct pol_explain_node {
                            "quantifier", "let", "fact", "call", "other" */
   const char *text;     /* the sub-expression, on one line */
   const char *state;    /* "value", "missing" (a fact it needs is not
-                           there), "error", "skipped" (not evaluated) */
+                           there), "error", "skipped" (not shown for one
+                           item: an arm not taken, or the body of a
+                           quantifier no item decided) */
   const pol_value *value;  /* state "value": what it gave */
-  const char *detail;   /* "missing": the path; "error": the message */
+  const char *detail;   /* "missing": the path; "error": the message;
+                           "skipped": why, when known ("not taken",
+                           "true for each of its 3 items", "evaluated
+                           for each item", "no items"), else NULL */
   const char *item;     /* "quantifier": the path of the item that decided
                            it (the first failing all(), the first passing
                            exists()), or NULL */

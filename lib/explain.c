@@ -408,8 +408,11 @@ static void decide(explainer *x, const xnode *nodes, uint32_t count,
     if (d > best)
       best = d, at = k;
   }
-  if (best == 0)
+  if (best == 0) {
+    x->values[q].uniform = true;
+    x->values[q].nitems = n;
     return;
+  }
   /* the vendor's own item (a copy keeps no link to the fact set, so a
    * missing field of it would not read as a missing fact) */
   val orig = vm_run(&x->vm, x->prog, nodes[rn].entry, vars);
@@ -442,6 +445,34 @@ static int verdict_of(explainer *x, const rule *ru) {
   return when[w] >= 0 ? when[w] : req[outcome_of(x, ru->require)];
 }
 
+/* What node [i] of a quantifier's body gave, when the quantifier ran
+ * over its items and none decided it: the body the same for each
+ * ("true for each of its 3 items", for an all() that holds), its parts
+ * once per item. NULL when that is not the case (not evaluated). */
+static const char *uniform_body(explainer *x, const xnode *nodes,
+                                uint32_t count, uint32_t i) {
+  int32_t q = nodes[i].quant;
+  bool inner = false; /* in a quantifier that itself ran per item */
+  while (q >= 0 && !x->values[q].uniform) {
+    if (x->values[q].decided)
+      return NULL;
+    q = nodes[q].quant;
+    inner = true;
+  }
+  const xvalue *qv = q >= 0 ? &x->values[q] : NULL;
+  if (!qv)
+    return NULL;
+  if (qv->nitems == 0)
+    return "no items";
+  if (inner || body_node(nodes, count, (uint32_t)q) != (int32_t)i)
+    return "evaluated for each item";
+  const char *b = strcmp(nodes[q].macro, "all") == 0 ? "true" : "false";
+  return qv->nitems == 1
+             ? arena_printf(&x->run, "%s for its one item", b)
+             : arena_printf(&x->run, "%s for each of its %u items", b,
+                            qv->nitems);
+}
+
 /* Whether node [i] lies in the arm of a ?: that was not taken (or under
  * a node that was not evaluated): what it would give does not matter. */
 static bool untaken(explainer *x, const xnode *nodes, uint32_t count,
@@ -450,7 +481,8 @@ static bool untaken(explainer *x, const xnode *nodes, uint32_t count,
   if (p < 0)
     return false;
   if (x->values[p].state == XS_SKIPPED) {
-    x->values[i].msg = x->values[p].msg;
+    const char *u = uniform_body(x, nodes, count, i);
+    x->values[i].msg = u ? u : x->values[p].msg;
     return true;
   }
   if (nodes[p].kind != XK_COND)
@@ -480,6 +512,7 @@ static void evaluate(explainer *x, const xnode *nodes, uint32_t count,
   const map *vars = scope(x, nodes, i, &ok);
   if (!ok) {
     x->values[i].state = XS_SKIPPED;
+    x->values[i].msg = uniform_body(x, nodes, count, i);
     return;
   }
   take(x, vm_run(&x->vm, x->prog, nodes[i].entry, vars), &x->values[i]);

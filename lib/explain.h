@@ -56,6 +56,9 @@ typedef struct xvalue {
   const char *item;   /* XK_QUANT: the path of the item that decided it */
   val item_v;         /* and its value */
   bool decided;       /* XK_QUANT: an item decided it */
+  bool uniform;       /* XK_QUANT: its items ran and none decided it (an
+                         all() that holds): the body gave each the same */
+  uint32_t nitems;    /* XK_QUANT: how many items ran */
 } xvalue;
 
 typedef struct xrule {

@@ -124,6 +124,53 @@ static void quantifier_names_its_item(void **state) {
   pol_policy_free(pol);
 }
 
+/* The detail of node [text] of the last explained rule, or "(none)". */
+static const char *detail_of(const pol_explain *x, const char *text) {
+  for (size_t i = 0; i < pol_explain_node_count(x); i++) {
+    pol_explain_node n = POL_EXPLAIN_NODE_INIT;
+    pol_explain_get(x, i, &n);
+    if (!strcmp(n.text, text))
+      return n.detail ? n.detail : "(none)";
+  }
+  return "(no such node)";
+}
+
+/* A quantifier no item decides (an all() that holds, an exists() that
+ * does not) ran its body on every item: the body says what it gave
+ * each, its parts that they ran per item, an empty range that there
+ * were none; a nested quantifier's body ran per outer item too. */
+static void undecided_quantifier_says_what_ran(void **state) {
+  fixture *f = *state;
+  const char *src = "must a: xs.all(c, c in [\"JP\", \"US\"])\n"
+                    "must b: xs.exists(c, c == \"CN\")\n"
+                    "must c: none.all(c, c == \"JP\")\n"
+                    "must d: nest.all(r, r.all(y, y == 1))\n";
+  pol_policy *pol;
+  pol_explain *x;
+  assert_pol_ok(f, pol_policy_compile(f->env, src, strlen(src), "u.pol",
+                                      &pol));
+  pol_facts *v = facts_of(f, "{\"xs\": [\"JP\", \"US\"], \"none\": [], "
+                             "\"nest\": [[1], [1, 1]]}");
+  assert_int_equal(pol_explain_new(pol, &x), POL_OK);
+  assert_int_equal(pol_explain_rule(x, v, 0, "en"), POL_OK);
+  assert_string_equal(detail_of(x, "c in [\"JP\", \"US\"]"),
+                      "true for each of its 2 items");
+  assert_string_equal(detail_of(x, "[\"JP\", \"US\"]"),
+                      "evaluated for each item");
+  assert_int_equal(pol_explain_rule(x, v, 1, "en"), POL_OK);
+  assert_string_equal(detail_of(x, "c == \"CN\""),
+                      "false for each of its 2 items");
+  assert_int_equal(pol_explain_rule(x, v, 2, "en"), POL_OK);
+  assert_string_equal(detail_of(x, "c == \"JP\""), "no items");
+  assert_int_equal(pol_explain_rule(x, v, 3, "en"), POL_OK);
+  assert_string_equal(detail_of(x, "r.all(y, y == 1)"),
+                      "true for each of its 2 items");
+  assert_string_equal(detail_of(x, "y == 1"), "evaluated for each item");
+  pol_explain_free(x);
+  pol_facts_free(v);
+  pol_policy_free(pol);
+}
+
 static void english_and_japanese(void **state) {
   fixture *f = *state;
   const char *src = "import \"vendor_schema\"\n"
@@ -217,6 +264,8 @@ int main(int argc, char **argv) {
       cmocka_unit_test_setup_teardown(quantifier_names_its_item, env_setup_source,
                                       env_teardown),
       cmocka_unit_test_setup_teardown(english_and_japanese, env_setup_source, env_teardown),
+      cmocka_unit_test_setup_teardown(undecided_quantifier_says_what_ran,
+                                      env_setup_source, env_teardown),
       cmocka_unit_test_setup_teardown(nodes_values_and_arms, env_setup_source,
                                       env_teardown),
       cmocka_unit_test_setup_teardown(needs_the_source, env_setup_source, env_teardown),
