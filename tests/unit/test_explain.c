@@ -23,15 +23,35 @@ static pol_facts *facts_of(fixture *f, const char *json) {
   return v;
 }
 
-/* The node of the last explained rule whose kind is [kind], or -1. */
-static long find_kind(const pol_explain *x, const char *kind) {
+/* The first node of the last explained rule whose kind is [kind] (or,
+ * when [kind] is NULL, whose text is [text]) into *[out]; its index,
+ * or -1. */
+static long find_node(const pol_explain *x, const char *kind,
+                      const char *text, pol_explain_node *out) {
   for (size_t i = 0; i < pol_explain_node_count(x); i++) {
     pol_explain_node n = POL_EXPLAIN_NODE_INIT;
     pol_explain_get(x, i, &n);
-    if (!strcmp(n.kind, kind))
+    if (!strcmp(kind ? n.kind : n.text, kind ? kind : text)) {
+      *out = n;
       return (long)i;
+    }
   }
   return -1;
+}
+
+static long find_kind(const pol_explain *x, const char *kind) {
+  pol_explain_node n = POL_EXPLAIN_NODE_INIT;
+  return find_node(x, kind, NULL, &n);
+}
+
+/* Compile [src] as [file] (with its source kept) into *[pol], its
+ * explainer into *[x]; the facts [json]. */
+static pol_facts *explained(fixture *f, const char *src, const char *file,
+                            const char *json, pol_policy **pol,
+                            pol_explain **x) {
+  assert_pol_ok(f, pol_policy_compile(f->env, src, strlen(src), file, pol));
+  assert_int_equal(pol_explain_new(*pol, x), POL_OK);
+  return facts_of(f, json);
 }
 
 /* Vendor [path] against every rule of [pol]: the verdicts agree with
@@ -102,13 +122,12 @@ static void quantifier_names_its_item(void **state) {
                     "allowed)\n";
   pol_policy *pol;
   pol_explain *x;
-  assert_pol_ok(f, pol_policy_compile(f->env, src, strlen(src), "q.pol",
-                                      &pol));
-  pol_facts *v = facts_of(
-      f, "{\"subprocessors\": [{\"legal_seat\": \"JP\"}, {\"name\": "
-         "\"A\"}, {\"legal_seat\": \"US\"}], \"$evidence\": "
-         "{\"subprocessors\": \"§9: 「委託先」\"}}");
-  assert_int_equal(pol_explain_new(pol, &x), POL_OK);
+  pol_facts *v = explained(
+      f, src, "q.pol",
+      "{\"subprocessors\": [{\"legal_seat\": \"JP\"}, {\"name\": "
+      "\"A\"}, {\"legal_seat\": \"US\"}], \"$evidence\": "
+      "{\"subprocessors\": \"§9: 「委託先」\"}}",
+      &pol, &x);
   assert_int_equal(pol_explain_rule(x, v, 0, "en"), POL_OK);
   assert_string_equal(pol_explain_verdict(x), "FAIL");
   pol_explain_node n = POL_EXPLAIN_NODE_INIT;
@@ -126,13 +145,10 @@ static void quantifier_names_its_item(void **state) {
 
 /* The detail of node [text] of the last explained rule, or "(none)". */
 static const char *detail_of(const pol_explain *x, const char *text) {
-  for (size_t i = 0; i < pol_explain_node_count(x); i++) {
-    pol_explain_node n = POL_EXPLAIN_NODE_INIT;
-    pol_explain_get(x, i, &n);
-    if (!strcmp(n.text, text))
-      return n.detail ? n.detail : "(none)";
-  }
-  return "(no such node)";
+  pol_explain_node n = POL_EXPLAIN_NODE_INIT;
+  if (find_node(x, NULL, text, &n) < 0)
+    return "(no such node)";
+  return n.detail ? n.detail : "(none)";
 }
 
 /* A quantifier no item decides (an all() that holds, an exists() that
@@ -147,11 +163,9 @@ static void undecided_quantifier_says_what_ran(void **state) {
                     "must d: nest.all(r, r.all(y, y == 1))\n";
   pol_policy *pol;
   pol_explain *x;
-  assert_pol_ok(f, pol_policy_compile(f->env, src, strlen(src), "u.pol",
-                                      &pol));
-  pol_facts *v = facts_of(f, "{\"xs\": [\"JP\", \"US\"], \"none\": [], "
-                             "\"nest\": [[1], [1, 1]]}");
-  assert_int_equal(pol_explain_new(pol, &x), POL_OK);
+  pol_facts *v = explained(f, src, "u.pol",
+                           "{\"xs\": [\"JP\", \"US\"], \"none\": [], "
+                           "\"nest\": [[1], [1, 1]]}", &pol, &x);
   assert_int_equal(pol_explain_rule(x, v, 0, "en"), POL_OK);
   assert_string_equal(detail_of(x, "c in [\"JP\", \"US\"]"),
                       "true for each of its 2 items");
@@ -178,12 +192,10 @@ static void english_and_japanese(void **state) {
                     "must bk: backup.enabled\n";
   pol_policy *pol;
   pol_explain *x;
-  assert_pol_ok(f, pol_policy_compile(f->env, src, strlen(src), "e.pol",
-                                      &pol));
-  pol_facts *v = facts_of(f, "{\"backup\": {\"generations\": 5, \"enabled\":"
-                             " false}, \"$evidence\": {\"backup\": "
-                             "\"§3: 「5世代」\"}}");
-  assert_int_equal(pol_explain_new(pol, &x), POL_OK);
+  pol_facts *v = explained(f, src, "e.pol",
+                           "{\"backup\": {\"generations\": 5, \"enabled\":"
+                           " false}, \"$evidence\": {\"backup\": "
+                           "\"§3: 「5世代」\"}}", &pol, &x);
   assert_int_equal(pol_explain_rule(x, v, 0, "en"), POL_OK);
   assert_string_equal(pol_explain_sentence(x),
                       "Number of backup generations kept (the stated or "
@@ -209,10 +221,8 @@ static void nodes_values_and_arms(void **state) {
                     "  require has(x.h) ? x.h <= limit : x.t <= limit\n}\n";
   pol_policy *pol;
   pol_explain *x;
-  assert_pol_ok(f, pol_policy_compile(f->env, src, strlen(src), "n.pol",
-                                      &pol));
-  pol_facts *v = facts_of(f, "{\"x\": {\"on\": true, \"t\": 48}}");
-  assert_int_equal(pol_explain_new(pol, &x), POL_OK);
+  pol_facts *v = explained(f, src, "n.pol",
+                           "{\"x\": {\"on\": true, \"t\": 48}}", &pol, &x);
   assert_int_equal(pol_explain_rule(x, v, 0, "ja"), POL_OK);
   assert_string_equal(pol_explain_verdict(x), "FAIL");
   pol_explain_node n = POL_EXPLAIN_NODE_INIT;
