@@ -274,13 +274,18 @@ static void wrapped(sbuf *out, const text_style *t, const char *text,
 }
 
 /* A detail line, indented by [extra] more than the others: [label]
- * (ours, not sanitised), then [text] wrapped. */
+ * (sanitised already), then [text] wrapped. A label wider than the
+ * line (one with a long fact path) wraps too, two columns in, at its
+ * dots. */
 static void detail(sbuf *out, const text_style *t, size_t extra,
                    const char *label, const char *text) {
-  size_t base = detail_col(t) + extra;
+  size_t base = detail_col(t) + extra, col = base + out_width(label);
   out_spaces(out, base);
-  sb_puts(out, label);
-  wrapped(out, t, text, base + out_width(label), base);
+  if (t->width && col > t->width)
+    col = out_wrap(out, label, base, base + 2, t->width);
+  else
+    sb_puts(out, label);
+  wrapped(out, t, text, col, base);
   sb_putc(out, '\n');
 }
 
