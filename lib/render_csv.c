@@ -6,6 +6,10 @@
  * vendor comes. Headings and verdict words follow --lang; the stamp comes
  * last, as rows whose first field is "#stamp".
  *
+ * An input that could not be checked is a row of its own, in input
+ * order: its source, the verdict column NOT CHECKED, and the error in
+ * the message column, so that a filter on the verdict finds it.
+ *
  * A field that starts with = + - @ gets a leading apostrophe, so that a
  * fact set cannot put a formula into the reader's spreadsheet (text from
  * vendors' documents is untrusted).
@@ -142,6 +146,17 @@ static void csv_chunk(const renderer *w, const report *r, uint32_t j,
     row(w, r, &r->vendors[j], i, b);
 }
 
+static void csv_error(renderer *w, const char *from, const char *msg,
+                      sbuf *b) {
+  for (int c = 0; c < NCOLS; c++)
+    field_str(b, c == C_SOURCE    ? from
+                 : c == C_VERDICT ? render_word(w->lang, W_NOT_CHECKED)
+                 : c == C_MESSAGE ? msg
+                                  : NULL,
+              c == 0);
+  sb_puts(b, "\r\n");
+}
+
 static void stamp_row(void *user, const char *key, const char *text) {
   sbuf *b = user;
   field_str(b, "#stamp", true);
@@ -156,4 +171,4 @@ static void csv_end(renderer *w, sbuf *b) { stamp_each(w, stamp_row, b); }
 
 const render_ops render_csv_ops = {"csv",     0,       csv_begin,
                                    csv_chunk, render_place_as_is,
-                                   NULL,      csv_end, NULL};
+                                   csv_error, csv_end, NULL};

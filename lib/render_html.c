@@ -8,11 +8,20 @@
  * at the end from the verdict cells kept meanwhile (cell_store), and the
  * page's flex order shows it first. The stamp closes the page.
  *
+ * Text from policies and fact sets that sits inline with other text (a
+ * value after its path, a service beside a file name, a title in a list)
+ * is isolated in <bdi>, so that a name or value in a right-to-left
+ * script (Arabic, Hebrew) cannot reorder the text around it; text alone
+ * in its element needs nothing. An input that could not be checked has
+ * a section of its own where its vendor's would be, a row of the scores
+ * and a warning at the top of the summary.
+ *
  * Every verdict is marked by class for styling and for tests: a matrix
  * cell is <td class="cell v-fail">, a rule row <tr class="rule v-fail">
  * (v-pass, v-fail, v-unknown, v-error, v-skipped; "waived" added when a
  * waiver applies). tests/html_check.py counts them against the JSON.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "out.h"
@@ -58,8 +67,10 @@ static const char css[] =
     "code{font-family:monospace}footer{font-size:.8em;color:#555;"
     "margin-top:24px}footer dd{margin-left:8em;overflow-wrap:anywhere}"
     "footer dt{float:left;width:7em}"
+    ".not-checked h2{color:#c62828}"
     "@media print{@page{size:A4;margin:12mm}body{margin:0}"
-    "tr{break-inside:avoid}section.vendor{break-before:page}}";
+    "tr{break-inside:avoid}section.vendor,section.not-checked{"
+    "break-before:page}}";
 
 static void x(sbuf *b, const char *s) { out_xml(b, s); }
 
@@ -68,6 +79,14 @@ static void tag_text(sbuf *b, const char *open, const char *s,
   sb_puts(b, open);
   x(b, s);
   sb_puts(b, close);
+}
+
+/* [s] isolated from the text around it (its direction its own). */
+static void bdi(sbuf *b, const char *s) { tag_text(b, "<bdi>", s, "</bdi>"); }
+
+/* [s] as code, isolated likewise. */
+static void bdi_code(sbuf *b, const char *s) {
+  tag_text(b, "<bdi><code>", s, "</code></bdi>");
 }
 
 static void html_begin(renderer *w, sbuf *b) {
@@ -270,6 +289,25 @@ static void html_place(renderer *w, const report *r, uint32_t i,
   sb_puts(b, "</section>\n");
 }
 
+/* An input that could not be checked: a section where its vendor's
+ * would be, saying so, why and where (the message names the place),
+ * numbered in input order among such inputs. */
+static void html_error(renderer *w, const char *from, const char *msg,
+                       sbuf *b) {
+  lang l = w->lang;
+  cells_error(w->state, from, msg);
+  sb_printf(b, "<section class=\"not-checked\" id=\"not-checked-%llu\">\n"
+               "<h2>%s: ",
+            (unsigned long long)w->nerrors + 1,
+            render_word(l, W_NOT_CHECKED_HEAD));
+  bdi(b, from);
+  sb_printf(b, "</h2>\n<p class=\"ng\">%s</p>\n<p>%s</p>\n<p>%s: ",
+            render_word(l, W_NOT_CHECKED), render_word(l, W_NOT_CHECKED_WHY),
+            render_word(l, W_ERROR_TEXT));
+  bdi_code(b, msg);
+  sb_puts(b, "</p>\n</section>\n");
+}
+
 /* ==== the summary ======================================================== */
 
 static void cell(sbuf *b, lang l, uint8_t c, const char *title) {
@@ -343,22 +381,42 @@ static void bar(sbuf *b, int pct) {
             BAR_W, BAR_W, BAR_W * pct / 100, pct);
 }
 
+/* The scores' row of input error [k] (from 0), linking its section. */
+static void error_row(const renderer *w, const input_error *e, size_t k,
+                      sbuf *b) {
+  sb_printf(b, "<tr class=\"not-checked\"><td><a href=\"#not-checked-%zu\">",
+            k + 1);
+  x(b, e->source);
+  sb_printf(b, "</a></td><td class=\"ng\">%s</td><td>-</td><td>-</td>"
+               "</tr>\n", render_word(w->lang, W_NOT_CHECKED));
+}
+
+/* The scores' row of vendor [v], the [j]th (from 0). */
+static void score_row(const renderer *w, const cell_vendor *v, size_t j,
+                      sbuf *b) {
+  sb_printf(b, "<tr><td><a href=\"#vendor-%zu\">", j + 1);
+  x(b, v->name);
+  sb_printf(b, "</a></td><td class=\"%s\">%s</td>",
+            v->compliant ? "ok" : "ng",
+            render_word(w->lang, v->compliant ? W_YES : W_NO));
+  bar(b, cells_score(v));
+  bar(b, cells_disclosure(v));
+  sb_puts(b, "</tr>\n");
+}
+
+/* A row per vendor and per input not checked, in input order. */
 static void scores(const renderer *w, const cell_store *c, sbuf *b) {
   lang l = w->lang;
+  size_t e = 0;
   sb_printf(b, "<table class=\"scores\"><thead><tr><th>%s</th><th>%s</th>"
                "<th>%s</th><th>%s</th></tr></thead><tbody>\n",
             render_word(l, W_VENDOR), render_word(l, W_COMPLIANT_COL),
             render_word(l, W_SCORE), render_word(l, W_DISCLOSURE));
-  for (size_t j = 0; j < c->nv; j++) {
-    const cell_vendor *v = &c->v[j];
-    sb_printf(b, "<tr><td><a href=\"#vendor-%zu\">", j + 1);
-    x(b, v->name);
-    sb_printf(b, "</a></td><td class=\"%s\">%s</td>",
-              v->compliant ? "ok" : "ng",
-              render_word(l, v->compliant ? W_YES : W_NO));
-    bar(b, cells_score(v));
-    bar(b, cells_disclosure(v));
-    sb_puts(b, "</tr>\n");
+  for (size_t j = 0; j <= c->nv; j++) {
+    for (; e < c->errs.n && c->errs.e[e].at <= j; e++)
+      error_row(w, &c->errs.e[e], e, b);
+    if (j < c->nv)
+      score_row(w, &c->v[j], j, b);
     render_spill(w, b);
   }
   sb_puts(b, "</tbody></table>\n");
@@ -378,6 +436,14 @@ static void html_end(renderer *w, sbuf *b) {
   b->oom |= c->oom;
   sb_printf(b, "</main>\n<section id=\"summary\">\n<h2>%s</h2>\n",
             render_word(l, W_MATRIX));
+  if (c->errs.n) { /* at the top of the page: no reader misses it */
+    char num[24];
+    snprintf(num, sizeof num, "%zu", c->errs.n);
+    const char *f = render_word(l, W_NOT_CHECKED_COUNT);
+    const char *at = strstr(f, "%s");
+    sb_printf(b, "<p class=\"ng not-checked-count\">%.*s%s%s</p>\n",
+              (int)(at - f), f, num, at + 2);
+  }
   if (c->nv == 0)
     sb_printf(b, "<p>%s</p>\n", render_word(l, W_NO_VENDORS));
   else if (w->matrix == MATRIX_VENDORS ||
@@ -385,7 +451,7 @@ static void html_end(renderer *w, sbuf *b) {
     matrix_vendors(w, c, b);
   else
     matrix_rules(w, c, b);
-  if (c->nv)
+  if (c->nv || c->errs.n)
     scores(w, c, b);
   sb_printf(b, "</section>\n<footer id=\"stamp\">\n<h2>%s</h2>\n<dl>\n",
             render_word(l, W_STAMP));
@@ -397,5 +463,5 @@ static void html_free(renderer *w) { cells_free(w->state); }
 
 const render_ops render_html_ops = {"html",     sizeof(cell_store),
                                     html_begin, html_chunk,
-                                    html_place, NULL,
+                                    html_place, html_error,
                                     html_end,   html_free};
