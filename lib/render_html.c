@@ -99,14 +99,14 @@ static void html_begin(renderer *w, sbuf *b) {
   sb_printf(b, "<style>%s</style>\n</head>\n<body>\n<header>\n", css);
   tag_text(b, "<h1>", p->title ? p->title : p->name, "</h1>\n");
   sb_puts(b, "<p class=\"meta\">");
-  x(b, p->name);
+  bdi(b, p->name);
   if (p->version) {
     sb_printf(b, " · %s ", render_word(w->lang, W_VERSION));
-    x(b, p->version);
+    bdi(b, p->version);
   }
   if (p->file) {
     sb_puts(b, " · ");
-    x(b, p->file);
+    bdi(b, p->file);
   }
   sb_puts(b, "</p>\n</header>\n<main>\n");
 }
@@ -133,8 +133,11 @@ static void facts(const report *r, const vendor_result *vr, uint32_t i,
     if (f[k].kind != FR_ABSENT)
       val_print(&v, report_value(&f[k]));
     sb_putc(&v, '\0');
-    tag_text(b, "<div><code>", f[k].path, "</code> = ");
-    tag_text(b, "<code>", v.p, "</code></div>");
+    sb_puts(b, "<div>");
+    bdi_code(b, f[k].path);
+    sb_puts(b, " = ");
+    bdi_code(b, v.p);
+    sb_puts(b, "</div>");
     if (f[k].evidence) {
       sb_puts(b, "<blockquote>");
       out_xml_span(b, f[k].evidence->data, f[k].evidence->len);
@@ -161,29 +164,28 @@ static void notes(const report *r, const vendor_result *vr, uint32_t i,
   const rule_result *rr = &vr->rules[i];
   const char *when = render_skipped(r, vr, i, b);
   if (when) {
-    sb_printf(b, "<div>%s <code>", render_word(l, W_SKIPPED_WHEN));
-    x(b, when);
-    sb_printf(b, "</code> %s</div>", render_word(l, W_IS_FALSE));
+    sb_printf(b, "<div>%s ", render_word(l, W_SKIPPED_WHEN));
+    bdi_code(b, when);
+    sb_printf(b, " %s</div>", render_word(l, W_IS_FALSE));
   }
   const char *m = rr->reason ? rr->reason : report_message(r, vr, i);
   if (m)
     tag_text(b, "<div>", m, "</div>");
   const char *res = render_residual(r, vr, i, b);
   if (res) {
-    sb_printf(b, "<div class=\"residual\">%s <code>",
-              render_word(l, W_RESIDUAL));
-    x(b, res);
-    sb_puts(b, "</code></div>");
+    sb_printf(b, "<div class=\"residual\">%s ", render_word(l, W_RESIDUAL));
+    bdi_code(b, res);
+    sb_puts(b, "</div>");
   }
   if (rr->waiver) {
     sb_printf(b, "<div>%s: ", render_word(l, rr->waiver_expired ? W_EXPIRED
                                                                 : W_WAIVED));
-    x(b, rr->waiver->justification);
+    bdi(b, rr->waiver->justification);
     sb_puts(b, " (");
-    x(b, rr->waiver->owner);
+    bdi(b, rr->waiver->owner);
     if (rr->waiver->ticket) {
       sb_puts(b, ", ");
-      x(b, rr->waiver->ticket);
+      bdi(b, rr->waiver->ticket);
     }
     if (rr->waiver->expires)
       sb_printf(b, ", %s %s", render_word(l, W_EXPIRES),
@@ -223,7 +225,7 @@ static void question_item(const renderer *w, const question *q, sbuf *b) {
   for (uint32_t k = 0; k < q->nrules; k++) {
     const rule *ru = &p->rules[q->rules[k]];
     sb_printf(b, "%s[%s] ", k ? "; " : " ", questions_severity(ru->sev, l));
-    x(b, questions_rule_name(ru, l));
+    bdi(b, questions_rule_name(ru, l));
   }
   sb_puts(b, "</p></li>\n");
 }
@@ -252,10 +254,14 @@ static void vendor_head(const renderer *w, const vendor_result *vr,
   render_document(&doc, w->lang, vr);
   tag_text(b, "<h2>", vr->name, "</h2>\n<p class=\"meta\">");
   if (vr->service)
-    tag_text(b, "", vr->service, " · ");
-  if (doc.len)
-    tag_text(b, "", doc.p, " · ");
-  x(b, vr->source);
+    tag_text(b, "<bdi>", vr->service, "</bdi> · ");
+  if (doc.len) { /* the document's title isolated from our words */
+    size_t n = vr->document ? strlen(vr->document) : 0;
+    if (n)
+      bdi(b, vr->document);
+    tag_text(b, "", doc.p + n, " · ");
+  }
+  bdi(b, vr->source);
   sb_printf(b, "</p>\n<p class=\"%s\">%s</p>\n", vr->compliant ? "ok" : "ng",
             render_word(w->lang, vr->compliant ? W_COMPLIANT
                                                : W_NOT_COMPLIANT));
@@ -319,8 +325,17 @@ static void cell(sbuf *b, lang l, uint8_t c, const char *title) {
     x(b, title);
     sb_putc(b, '"');
   }
-  sb_printf(b, ">%s%s</td>", render_verdict(l, v),
-            (c & CELL_WAIVED) ? "*" : "");
+  sb_printf(b, ">%s", render_verdict(l, v));
+  if (c & CELL_WAIVED) /* a word, not a mark the page never explains */
+    sb_printf(b, " (%s)", render_word(l, W_WAIVED));
+  sb_puts(b, "</td>");
+}
+
+static bool severity_used(const policy *p, severity s) {
+  for (uint32_t i = 0; i < p->nrules; i++)
+    if (p->rules[i].sev == s)
+      return true;
+  return false;
 }
 
 /* Rules as rows, vendors as columns, grouped by severity. */
@@ -332,6 +347,8 @@ static void matrix_rules(const renderer *w, const cell_store *c, sbuf *b) {
     tag_text(b, "<th>", c->v[j].name, "</th>");
   sb_puts(b, "</tr></thead>\n");
   for (int s = SEV_MUST; s <= SEV_MAY; s++) {
+    if (!severity_used(p, (severity)s))
+      continue; /* a heading over no rules reads as rules left out */
     sb_printf(b, "<tbody><tr class=\"sev\"><th colspan=\"%zu\">%s</th></tr>\n",
               c->nv + 2, render_severity(w->lang, (severity)s));
     for (uint32_t i = 0; i < p->nrules; i++) {
