@@ -85,15 +85,21 @@ static void facts_cells(const report *r, const vendor_result *vr,
       piece(miss);
       out_text(&miss->t, f[k].path);
       sb_puts(&miss->t, f[k].withheld ? " (withheld)" : "");
+      if (f[k].evidence) { /* the citation of a refusal */
+        piece(ev);
+        out_para(&ev->t, f[k].evidence->data, 0);
+      }
     }
 }
 
 static void waiver_field(sbuf *b, lang l, const rule_result *rr) {
   sbuf t;
   sb_init(&t, &b->m);
-  if (rr->waiver) {
+  if (rr->waiver) { /* why first: a reader decides by the reason */
     sb_puts(&t, render_word(l, rr->waiver_expired ? W_EXPIRED : W_WAIVED));
-    sb_printf(&t, ": %s", rr->waiver->owner ? rr->waiver->owner : "");
+    sb_printf(&t, ": %s — %s",
+              rr->waiver->justification ? rr->waiver->justification : "",
+              rr->waiver->owner ? rr->waiver->owner : "");
     if (rr->waiver->ticket)
       sb_printf(&t, " (%s)", rr->waiver->ticket);
     if (rr->waiver->expires)

@@ -148,10 +148,15 @@ static void facts(const report *r, const vendor_result *vr, uint32_t i,
   for (uint32_t k = 0; k < n; k++)
     if (render_resolve(r, vr, &f[k], b)) {
       sb_printf(b, "<div>%s: ", render_word(l, W_MISSING));
-      tag_text(b, "<code>", f[k].path, "</code>");
+      bdi_code(b, f[k].path);
       sb_printf(b, " (%s)</div>", render_word(l, f[k].withheld
                                                      ? W_WITHHELD
                                                      : W_NOT_DISCLOSED));
+      if (f[k].evidence) { /* where the vendor declined */
+        sb_puts(b, "<blockquote>");
+        out_xml_span(b, f[k].evidence->data, f[k].evidence->len);
+        sb_puts(b, "</blockquote>");
+      }
     }
   b->oom |= v.oom;
   sb_free(&v);

@@ -48,7 +48,20 @@ static void verdict_cell(sbuf *b, lang l, const rule_result *rr) {
                                                             : W_WAIVED));
 }
 
-/* Values (path = value) and their citations, for rule [i]. */
+/* Citation [e] as a line of the evidence cell [ev]. */
+static void cite(sbuf *ev, const str *e) {
+  sbuf t;
+  sb_init(&t, &ev->m);
+  sb_puts(ev, ev->len ? "<br>" : "");
+  sb_put(&t, e->data, e->len);
+  sb_putc(&t, '\0');
+  md(ev, t.p);
+  ev->oom |= t.oom;
+  sb_free(&t);
+}
+
+/* Values (path = value) and their citations, for rule [i]; the missing
+ * facts, with the citation of a refusal to disclose. */
 static void facts_cells(const report *r, const vendor_result *vr,
                         uint32_t i, sbuf *b, lang l) {
   uint32_t n;
@@ -67,16 +80,8 @@ static void facts_cells(const report *r, const vendor_result *vr,
     md(b, f[k].path);
     sb_puts(b, " = ");
     md(b, v.p);
-    if (f[k].evidence) {
-      sb_puts(&ev, ev.len ? "<br>" : "");
-      sbuf e;
-      sb_init(&e, &b->m);
-      sb_put(&e, f[k].evidence->data, f[k].evidence->len);
-      sb_putc(&e, '\0');
-      md(&ev, e.p);
-      ev.oom |= e.oom;
-      sb_free(&e);
-    }
+    if (f[k].evidence)
+      cite(&ev, f[k].evidence);
   }
   f = report_refs(r, vr, i, true, &n);
   for (uint32_t k = 0; k < n; k++)
@@ -86,6 +91,8 @@ static void facts_cells(const report *r, const vendor_result *vr,
       md(b, f[k].path);
       sb_printf(b, " (%s)", render_word(l, f[k].withheld ? W_WITHHELD
                                                          : W_NOT_DISCLOSED));
+      if (f[k].evidence)
+        cite(&ev, f[k].evidence);
     }
   sb_puts(b, " | ");
   sb_put(b, ev.p, ev.len);

@@ -134,7 +134,8 @@ static void result_text(const report *r, const vendor_result *vr,
   fact_ref *f = report_refs(r, vr, i, true, &n);
   for (uint32_t k = 0; k < n; k++)
     if (render_resolve(r, vr, &f[k], t))
-      sb_printf(t, "%s%s", k ? ", " : "; missing: ", f[k].path);
+      sb_printf(t, "%s%s%s", k ? ", " : "; missing: ", f[k].path,
+                f[k].withheld ? " (withheld)" : "");
   const char *res = render_residual(r, vr, i, t);
   if (res)
     sb_printf(t, "; passes if %s", res);
