@@ -729,8 +729,10 @@ enum { POL_INPUT_FACTS = 0, POL_INPUT_WAIVERS = 1 };
 POL_API int pol_writer_input(pol_writer *w, int kind, const char *name);
 POL_API int pol_writer_input_data(pol_writer *w, const void *data,
                                   size_t len);
-/* Record an input that could not be checked, in the report's place for
- * it (JSON and NDJSON have one; other formats ignore it). */
+/* Record an input that could not be checked ([source] as a result's,
+ * [message] "file:line:col: what"), in input order among the vendors:
+ * every format shows it in its own terms, so that no report looks
+ * complete without it (docs/report-format.md, "Inputs not checked"). */
 POL_API int pol_writer_error(pol_writer *w, const char *source,
                              const char *message);
 /* Write the end. POL_EIO when [write] failed (now or before). Once

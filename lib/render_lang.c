@@ -69,6 +69,20 @@ static const char *const words[NWORDS][2] = {
                              "警告: 未確認の必須要件（--unknown=warn）"},
     [W_SETTLES] = {"Requirements", "対象要件"},
     [W_IS_FALSE] = {"is false", "を満たさない"},
+    /* an input that could not be checked: its vendor is in no count */
+    [W_NOT_CHECKED] = {"NOT CHECKED", "未評価"},
+    [W_NOT_CHECKED_HEAD] = {"Not checked", "評価できなかった入力"},
+    [W_NOT_CHECKED_WHY] = {"This input could not be read as a vendor's "
+                           "fact set: no rule was checked for it, and no "
+                           "count or score of this report includes it.",
+                           "この入力は事業者のファクトセットとして読み取れ"
+                           "なかったため、どの要件も評価していません。"
+                           "この報告書の集計・達成率には含まれていません。"},
+    [W_NOT_CHECKED_COUNT] = {"Inputs not checked: %s. No rule was checked "
+                             "for them; this report does not cover them.",
+                             "評価できなかった入力: %s 件。どの要件も評価"
+                             "しておらず、この報告書には含まれていません。"},
+    [W_ERROR_TEXT] = {"Error", "エラー内容"},
     /* the text report's (render_text*.c); "%s" is where a value goes */
     [W_OPEN] = {" (", "（"},
     [W_CLOSE] = {")", "）"},

@@ -80,14 +80,14 @@ int check_serial(check_run *cr) {
     status = EXIT_INPUT;
   }
   for (int i = 0; status == EXIT_OK && i < cr->o->nfacts; i++) {
-    reader *r = check_open(cr, cr->o->facts[i]);
+    char source[4200], msg[4400];
+    reader *r = check_open(cr, cr->o->facts[i], msg, sizeof msg);
     if (!r) {
-      cr->read_failed = true;
+      check_unreadable(cr, cr->o->facts[i], msg);
       continue;
     }
     record rec;
     int got = 0, n = 0;
-    char source[4200], msg[4400];
     while (status == EXIT_OK && (got = reader_next(r, &rec)) > 0) {
       check_source(source, sizeof source, reader_name(r), &rec,
                    n++ == 0 && rec.last);
@@ -318,9 +318,12 @@ static bool hand(pool *p, const record *rec, const char *name,
 static int feed(pool *p) {
   check_run *cr = p->cr;
   for (int i = 0; i < cr->o->nfacts && !p->failed; i++) {
-    reader *r = check_open(cr, cr->o->facts[i]);
+    char why[4400];
+    reader *r = check_open(cr, cr->o->facts[i], why, sizeof why);
     if (!r) {
-      cr->read_failed = true;
+      while (p->out < p->in) /* in order: write what came before */
+        drain(p, p->in - p->out);
+      check_unreadable(cr, cr->o->facts[i], why);
       continue;
     }
     record rec;
