@@ -150,6 +150,7 @@ typedef enum {
   W_UNKNOWN_MUST_WARN, W_SETTLES, W_IS_FALSE,
   /* an input that could not be checked (pol_writer_error) */
   W_NOT_CHECKED, W_NOT_CHECKED_HEAD, W_NOT_CHECKED_WHY, W_NOT_CHECKED_COUNT,
+  W_NOT_CHECKED_MORE,
   W_ERROR_TEXT,
   /* the text report's; a "%s" in a word is where the value goes */
   W_OPEN, W_CLOSE, W_COMMA, W_VERSION_OF, W_ASSUMED, W_ASSUMED_NOTE,
@@ -164,6 +165,8 @@ typedef enum {
 } word;
 /* The word [wd] in [l]. */
 POL_INTERNAL const char *render_word(lang l, word wd);
+/* Word [wd], whose "%s" is where a count goes, with [n] there. */
+POL_INTERNAL void render_word_count(sbuf *b, lang l, word wd, uint64_t n);
 /* A verdict as a word of [l] (English: "PASS"; Japanese: "適合"). */
 POL_INTERNAL const char *render_verdict(lang l, verdict v);
 /* "must" / "必須" ... */
@@ -193,7 +196,12 @@ POL_INTERNAL void stamp_each(const renderer *w, stamp_put_fn put,
 /* ==== inputs that could not be checked (render_cells.c) ====
  * A format whose end lists vendors (the text matrix's legend, the score
  * tables of Markdown and HTML, SARIF's notifications) keeps each input
- * error for it, in input order: [at] vendors were written before it. */
+ * error for it, in input order: [at] vendors were written before it.
+ * Only the first ERRORS_KEPT are kept, the rest counted: an input that
+ * is not NDJSON at all (a CSV) is an error a line, and the end of the
+ * report lists them and says how many more there were, in memory that
+ * does not grow with the input. */
+enum { ERRORS_KEPT = 100 };
 typedef struct input_error {
   uint64_t at;
   const char *source, *message;
@@ -201,13 +209,14 @@ typedef struct input_error {
 typedef struct error_store {
   arena a;               /* the texts */
   input_error *e;
-  size_t n, cap;
+  size_t n, cap;         /* kept: the first ERRORS_KEPT */
+  uint64_t total;        /* kept or not */
   bool oom;
 } error_store;
 POL_INTERNAL void errors_init(error_store *s, const mem *m);
 POL_INTERNAL void errors_free(error_store *s);
-/* Keep an input error after [at] vendors; false (and s->oom) on out of
- * memory. */
+/* Count an input error after [at] vendors, and keep it if it is one of
+ * the first ERRORS_KEPT; false (and s->oom) on out of memory. */
 POL_INTERNAL bool errors_keep(error_store *s, uint64_t at, const char *source,
                               const char *message);
 /* Where the message [msg] of an input error from [source] ("FILE" or

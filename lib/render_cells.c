@@ -24,6 +24,8 @@ void errors_free(error_store *s) {
 
 bool errors_keep(error_store *s, uint64_t at, const char *src,
                  const char *message) {
+  if (s->total++ >= ERRORS_KEPT)
+    return true;
   if (!mem_grow(&s->a.m, (void **)&s->e, &s->cap, s->n + 1, sizeof *s->e))
     return !(s->oom = true);
   input_error *e = &s->e[s->n];

@@ -458,13 +458,10 @@ static void html_end(renderer *w, sbuf *b) {
   b->oom |= c->oom;
   sb_printf(b, "</main>\n<section id=\"summary\">\n<h2>%s</h2>\n",
             render_word(l, W_MATRIX));
-  if (c->errs.n) { /* at the top of the page: no reader misses it */
-    char num[24];
-    snprintf(num, sizeof num, "%zu", c->errs.n);
-    const char *f = render_word(l, W_NOT_CHECKED_COUNT);
-    const char *at = strstr(f, "%s");
-    sb_printf(b, "<p class=\"ng not-checked-count\">%.*s%s%s</p>\n",
-              (int)(at - f), f, num, at + 2);
+  if (c->errs.total) { /* at the top of the page: no reader misses it */
+    sb_puts(b, "<p class=\"ng not-checked-count\">");
+    render_word_count(b, l, W_NOT_CHECKED_COUNT, c->errs.total);
+    sb_puts(b, "</p>\n");
   }
   if (c->nv == 0)
     sb_printf(b, "<p>%s</p>\n", render_word(l, W_NO_VENDORS));
@@ -475,6 +472,11 @@ static void html_end(renderer *w, sbuf *b) {
     matrix_rules(w, c, b);
   if (c->nv || c->errs.n)
     scores(w, c, b);
+  if (c->errs.total > c->errs.n) {
+    sb_puts(b, "<p class=\"not-checked-more\">");
+    render_word_count(b, l, W_NOT_CHECKED_MORE, c->errs.total - c->errs.n);
+    sb_puts(b, "</p>\n");
+  }
   sb_printf(b, "</section>\n<footer id=\"stamp\">\n<h2>%s</h2>\n<dl>\n",
             render_word(l, W_STAMP));
   stamp_each(w, stamp_item, b);

@@ -82,6 +82,12 @@ static const char *const words[NWORDS][2] = {
                              "for them; this report does not cover them.",
                              "評価できなかった入力: %s 件。どの要件も評価"
                              "しておらず、この報告書には含まれていません。"},
+    [W_NOT_CHECKED_MORE] = {"... and %s more not listed here (standard "
+                            "error gives the first 20; --format ndjson, "
+                            "json or csv lists every one).",
+                            "…ほか %s 件はここに記載していません（標準エ"
+                            "ラー出力に最初の 20 件、--format ndjson・"
+                            "json・csv にはすべてを記載します）。"},
     [W_ERROR_TEXT] = {"Error", "エラー内容"},
     /* the text report's (render_text*.c); "%s" is where a value goes */
     [W_OPEN] = {" (", "（"},
@@ -150,6 +156,16 @@ const char *render_word(lang l, word wd) {
   if ((unsigned)wd >= NWORDS)
     return "";
   return words[wd][col(l)];
+}
+
+void render_word_count(sbuf *b, lang l, word wd, uint64_t n) {
+  const char *f = render_word(l, wd), *at = strstr(f, "%s");
+  if (!at) {
+    sb_puts(b, f);
+    return;
+  }
+  sb_printf(b, "%.*s%llu%s", (int)(at - f), f, (unsigned long long)n,
+            at + 2);
 }
 
 const char *render_verdict(lang l, verdict v) {

@@ -334,12 +334,10 @@ static void md_end(renderer *w, sbuf *b) {
   b->oom |= c->oom;
   sb_printf(b, "\n<a id=\"matrix\"></a>\n\n## %s\n\n",
             render_word(w->lang, W_MATRIX));
-  if (c->errs.n) { /* first: a reader of the summary alone sees it */
-    char num[24];
-    snprintf(num, sizeof num, "%zu", c->errs.n);
-    const char *f = render_word(w->lang, W_NOT_CHECKED_COUNT);
-    const char *at = strstr(f, "%s");
-    sb_printf(b, "**%.*s%s%s**\n\n", (int)(at - f), f, num, at + 2);
+  if (c->errs.total) { /* first: a reader of the summary alone sees it */
+    sb_puts(b, "**");
+    render_word_count(b, w->lang, W_NOT_CHECKED_COUNT, c->errs.total);
+    sb_puts(b, "**\n\n");
   }
   if (c->nv == 0)
     sb_printf(b, "%s\n", render_word(w->lang, W_NO_VENDORS));
@@ -347,6 +345,12 @@ static void md_end(renderer *w, sbuf *b) {
     matrix_rules(w, c, b);
   if (c->nv || c->errs.n)
     scores(w, c, b);
+  if (c->errs.total > c->errs.n) {
+    sb_puts(b, "\n");
+    render_word_count(b, w->lang, W_NOT_CHECKED_MORE,
+                      c->errs.total - c->errs.n);
+    sb_puts(b, "\n");
+  }
   sb_printf(b, "\n<a id=\"stamp\"></a>\n\n## %s\n\n",
             render_word(w->lang, W_STAMP));
   stamp_each(w, stamp_item, b);

@@ -234,7 +234,7 @@ static void error_location(sbuf *b, const input_error *e) {
 static void invocation(const error_store *s, sbuf *b) {
   sb_printf(b, ",\n      \"invocations\": [{\"executionSuccessful\": %s, "
                "\"toolExecutionNotifications\": [",
-            s->n ? "false" : "true");
+            s->total ? "false" : "true");
   for (size_t k = 0; k < s->n; k++) {
     const input_error *e = &s->e[k];
     sb_puts(b, k ? ",\n        {" : "\n        {");
@@ -244,6 +244,17 @@ static void invocation(const error_store *s, sbuf *b) {
     sb_puts(b, ",\"properties\":{");
     member(b, "source", e->source, false);
     sb_puts(b, "}}");
+  }
+  if (s->total > s->n) { /* one notification for the ones not kept */
+    sbuf more;
+    sb_init(&more, &b->m);
+    render_word_count(&more, LANG_EN, W_NOT_CHECKED_MORE, s->total - s->n);
+    sb_puts(b, ",\n        {");
+    member(b, "level", "error", false);
+    message(b, "message", more.p ? more.p : "");
+    sb_puts(b, "}");
+    b->oom |= more.oom;
+    sb_free(&more);
   }
   sb_puts(b, s->n ? "\n      ]}]" : "]}]");
 }

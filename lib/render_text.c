@@ -626,11 +626,21 @@ void text_not_checked(sbuf *out, const text_style *t, const input_error *e,
   sb_free(&b);
 }
 
-void text_not_checked_count(sbuf *out, const text_style *t, size_t n) {
+void text_not_checked_count(sbuf *out, const text_style *t,
+                            const error_store *e) {
   char num[24];
   sbuf b;
   sb_init(&b, &out->m);
-  snprintf(num, sizeof num, "%zu", n);
+  if (e->total > e->n) { /* the ones not kept: counted, not listed */
+    snprintf(num, sizeof num, "%llu",
+             (unsigned long long)(e->total - e->n));
+    text_say(&b, t, W_NOT_CHECKED_MORE, num);
+    text_wrap_line(out, t, nz(b.p), 2, 2);
+    sb_puts(out, "\n\n");
+    out->oom |= b.oom;
+    sb_reset(&b);
+  }
+  snprintf(num, sizeof num, "%llu", (unsigned long long)e->total);
   text_say(&b, t, W_NOT_CHECKED_COUNT, num);
   text_wrap_line(out, t, nz(b.p), 0, 0);
   sb_putc(out, '\n');
@@ -652,7 +662,7 @@ static void not_checked_block(sbuf *out, const text_style *t,
     sb_putc(out, '\n');
   }
   sb_putc(out, '\n');
-  text_not_checked_count(out, t, e->n);
+  text_not_checked_count(out, t, e);
 }
 
 /* ==== the stamp ========================================================= */

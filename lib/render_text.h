@@ -76,9 +76,10 @@ POL_INTERNAL size_t text_must_ids(sbuf *out, const text_style *t,
 POL_INTERNAL void text_not_checked(sbuf *out, const text_style *t,
                                    const input_error *e, size_t col,
                                    size_t hang);
-/* "Inputs not checked: N. ..." as a line of its own, wrapped. */
+/* "Inputs not checked: N. ..." as a line of its own, wrapped; before
+ * it, how many [e] counted but did not keep (ERRORS_KEPT). */
 POL_INTERNAL void text_not_checked_count(sbuf *out, const text_style *t,
-                                         size_t n);
+                                         const error_store *e);
 
 /* The matrix of the vendors kept in [c] (render_text_matrix.c): rules
  * as rows or vendors as rows, as w->matrix and the width say. */

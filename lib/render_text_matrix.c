@@ -629,6 +629,6 @@ void text_matrix(const renderer *w, const cell_store *c, sbuf *out) {
   must_not_met(out, &m);
   waiver_lists(out, &m);
   sb_printf(out, "\n%s\n", word_of(&m, unknown_sentence(w->unknown)));
-  if (c->errs.n)
-    text_not_checked_count(out, &m.t, c->errs.n);
+  if (c->errs.total)
+    text_not_checked_count(out, &m.t, &c->errs);
 }
