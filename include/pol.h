@@ -290,6 +290,17 @@ POL_API int pol_facts_bind_literal(pol_facts *facts, const char *var,
  * past a list's end); the message in pol_facts_errmsg says "ASSIGNMENT:
  * column N: what is wrong", N counting from 1 in [assignment]. */
 POL_API int pol_facts_assume(pol_facts *facts, const char *assignment);
+/* The [n] assignments of [assignments] at once, as n calls of
+ * pol_facts_assume in that order would make them, but in time and memory
+ * that grow with the assignments and the containers they go through, not
+ * with n times the fact set (each call copies the way from the root to
+ * its path, so n calls copy the root n times). All or nothing: on an
+ * error [facts] is as it was, *[failed] (when not NULL) is the index of
+ * the assignment that failed, and pol_facts_errmsg says why as for
+ * pol_facts_assume. POL_EINVAL for a NULL assignment too. */
+POL_API int pol_facts_assume_all(pol_facts *facts,
+                                 const char *const *assignments, size_t n,
+                                 size_t *failed);
 
 /* ==== evaluating ========================================================= */
 

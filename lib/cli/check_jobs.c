@@ -47,11 +47,12 @@ int check_record(const check_opts *o, pol_ctx *ctx, pol_facts *f,
     snprintf(msg, cap, "%s", pol_facts_errmsg(f));
     return rc == POL_ENOMEM ? rc : POL_EFORMAT;
   }
-  for (int i = 0; i < o->nassume; i++)
-    if ((rc = pol_facts_assume(f, o->assume[i])) != POL_OK) {
-      snprintf(msg, cap, "%s: --assume %s", source, pol_facts_errmsg(f));
-      return rc == POL_ENOMEM ? rc : POL_EINVAL;
-    }
+  /* all at once: one copy of the root however many there are */
+  rc = pol_facts_assume_all(f, o->assume, (size_t)o->nassume, NULL);
+  if (rc != POL_OK) {
+    snprintf(msg, cap, "%s: --assume %s", source, pol_facts_errmsg(f));
+    return rc == POL_ENOMEM ? rc : POL_EINVAL;
+  }
   rc = pol_check(ctx, rep, f, source);
   if (rc != POL_OK)
     snprintf(msg, cap, "%s", pol_ctx_errmsg(ctx));
