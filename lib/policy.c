@@ -207,6 +207,24 @@ static void note_module(loader *L, const char *where, const char *text,
   L->tail = &pm->next;
 }
 
+/* The place of the module name of the import [n] in [d]'s source: its
+ * string literal (what a message about the module is about), else the
+ * whole statement. */
+static span module_span(const diag_list *d, const ast *n) {
+  const char *s = d->src;
+  uint32_t i = n->sp.off, end = n->sp.off + n->sp.len;
+  while (i < end && s[i] != '"' && s[i] != '\'')
+    i++;
+  if (i >= end)
+    return n->sp;
+  uint32_t j = i + 1;
+  while (j < end && s[j] != s[i] && s[j] != '\n')
+    j++;
+  if (j >= end || s[j] != s[i])
+    return n->sp;
+  return diag_span_at(d, i, j + 1 - i);
+}
+
 static bool valid_module_name(const char *s) {
   if (!*s || *s == '.' || *s == '/')
     return false;
@@ -230,7 +248,8 @@ static void cycle_error(const loader *L, int from, const ast *n,
     sb_printf(&b, "%s -> ", L->stack[i]);
   sb_puts(&b, L->stack[from]);
   sb_putc(&b, '\0');
-  diag_add(d, DC_IMPORT_CYCLE, n->sp, "import cycle: %s", b.oom ? "?" : b.p);
+  diag_add(d, DC_IMPORT_CYCLE, module_span(d, n), "import cycle: %s",
+           b.oom ? "?" : b.p);
   sb_free(&b);
 }
 
@@ -257,7 +276,8 @@ static void root_cycle(const loader *L, const ast *n, diag_list *d,
     sb_printf(&b, " -> %s", L->stack[i]);
   sb_printf(&b, " -> %s", name);
   sb_putc(&b, '\0');
-  diag_add(d, DC_IMPORT_CYCLE, n->sp, "import cycle: %s", b.oom ? "?" : b.p);
+  diag_add(d, DC_IMPORT_CYCLE, module_span(d, n), "import cycle: %s",
+           b.oom ? "?" : b.p);
   sb_free(&b);
   if (L->depth == 0 && stdlib_find(name))
     diag_hint(d, "'%s.pol' is this policy itself, found before the standard "
@@ -304,7 +324,8 @@ static void not_found(loader *L, diag_list *d, const ast *n,
   sbuf b;
   char dir[1024];
   if (L->paths->no_files) {
-    diag_add(d, DC_MODULE_NOT_FOUND, n->sp, "module '%s' not found (file "
+    diag_add(d, DC_MODULE_NOT_FOUND, module_span(d, n), "module '%s' not "
+             "found (file "
              "imports are disabled: only the standard library is searched)",
              name);
     module_hint(L, d, name);
@@ -318,7 +339,7 @@ static void not_found(loader *L, diag_list *d, const ast *n,
     sb_printf(&b, "%s, ", L->paths->dirs[i]);
   sb_puts(&b, "the standard library");
   sb_putc(&b, '\0');
-  diag_add(d, DC_MODULE_NOT_FOUND, n->sp,
+  diag_add(d, DC_MODULE_NOT_FOUND, module_span(d, n),
            "module '%s' not found (searched: %s)", name, b.oom ? "?" : b.p);
   sb_free(&b);
   module_hint(L, d, name);
@@ -357,7 +378,15 @@ static bool split_lazily(loader *L, diag_list *md, const char *where,
 static void import(loader *L, const ast *n, diag_list *d) {
   const char *name = n->lit.s.p;
   if (!valid_module_name(name)) {
-    diag_add(d, DC_BAD_MODULE_NAME, n->sp, "invalid module name '%s'", name);
+    diag_add(d, DC_BAD_MODULE_NAME, module_span(d, n),
+             "invalid module name '%s'", name);
+    size_t len = strlen(name);
+    if (len > 4 && strcmp(name + len - 4, ".pol") == 0)
+      diag_hint(d, "a module is named without '.pol': import \"%.*s\"",
+                (int)(len - 4), name);
+    else
+      diag_hint(d, "a module is found by its name, not a path: put its "
+                "directory in -I DIR or POLICY_PATH");
     return;
   }
   for (int i = 0; i < L->depth; i++)
