@@ -9,6 +9,7 @@
 #include "parse_impl.h"
 
 #include <string.h>
+#include <strings.h>
 
 #include "suggest.h"
 
@@ -236,6 +237,23 @@ ast *parse_fact_block(pol_parser *p, ast *fact, ast *block, pol_loc at) {
   return fact;
 }
 
+/* The tag (ja, en) that another name of a language stands for: a
+ * country code, the ISO 639-2 code, the language's name. */
+static const char *language_alias(const char *s) {
+  static const char *const alias[][2] = {
+      {"jp", "ja"},       {"jpn", "ja"}, {"japanese", "ja"},
+      {"nihongo", "ja"},  {"eng", "en"}, {"english", "en"},
+      {"us", "en"},       {"uk", "en"},  {"gb", "en"}};
+  for (size_t i = 0; i < POL_COUNTOF(alias); i++)
+    if (strcasecmp(alias[i][0], s) == 0)
+      return alias[i][1];
+  if (strcasecmp(s, "ja") == 0)
+    return "ja";
+  if (strcasecmp(s, "en") == 0)
+    return "en";
+  return NULL;
+}
+
 /* One `LANG "text"` pair of an ask clause: [text] (at [tl]) in the
  * language named [lang] (at [ll]), appended to [ask] (a new clause when
  * NULL), which now spans [at]. The text's node carries the language tag
@@ -247,9 +265,13 @@ ast *parse_ask(pol_parser *p, ast *ask, const pol_tok *lang, pol_loc ll,
   for (size_t i = 0; i < POL_COUNTOF(langs); i++)
     if (strcmp(langs[i], lang->s) == 0)
       tag = langs[i];
-  if (!tag)
+  if (!tag) {
     parse_report(p, DC_BAD_LANGUAGE, parse_span(ll), "unknown language '%s' in 'ask' "
            "(expected ja or en)", lang->s);
+    const char *meant = language_alias(lang->s);
+    if (meant)
+      parse_hint(p, "did you mean '%s'?", meant);
+  }
   if (!ask) {
     ask = parse_node(p, AST_CLAUSE, at);
     ask->name = "ask";
