@@ -57,6 +57,7 @@ struct checker {
   ty *let_type;
   const host_registry *hosts;
   bool lenient;             /* an import failed: unexplained names pass */
+  bool partial;             /* statements were left out: all names pass */
   bool names;               /* a schema exists: names are checked */
   diag_list *d;             /* where errors go now */
   local locals[64];         /* macro variables in scope, innermost last */
@@ -185,6 +186,8 @@ static const char *literal_like(const char *name) {
 static void unknown_path(checker *c, const ast *n, const char *path,
                          const char *root) {
   bool var;
+  if (c->partial && !fact_root(c->p, root))
+    return; /* perhaps defined by a statement with a syntax error */
   const char *lit = n->kind == AST_IDENT ? literal_like(root) : NULL;
   if (lit) {
     diag_add(c->d, DC_UNKNOWN_NAME, n->sp, "unknown name '%s'", root);
@@ -476,7 +479,8 @@ static bool hyphenated(checker *c, const ast *n) {
     first = first->kids[0];
   char buf[512];
   const ast *root;
-  if (all || (c->lenient && path_of(first, buf, sizeof buf, &root) &&
+  if (all || ((c->lenient || c->partial) && path_of(first, buf, sizeof buf,
+                                                     &root) &&
               !fact_root(c->p, root->name)))
     return false; /* names nothing explains pass, as unknown_path says */
   char name[256];
@@ -846,6 +850,8 @@ void chk_let_names(checker *c, const char *const *names, size_t n) {
   c->all_names = names;
   c->nall_names = n;
 }
+
+void chk_partial(checker *c) { c->partial = true; }
 
 void chk_free(checker *c) {
   if (!c)

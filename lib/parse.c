@@ -2525,8 +2525,10 @@ typedef struct range {
  * else as one CEL expression. Returns the root, or NULL when this parse
  * reported any error. */
 static ast *run(arena *a, diag_list *d, bool policy, parse_tokens *toks,
-                range r) {
+                range r, bool *failed) {
   pol_parser p;
+  if (failed)
+    *failed = true; /* until the parse says otherwise */
   memset(&p, 0, sizeof p);
   p.toks = toks;
   p.a = a;
@@ -2560,6 +2562,10 @@ static ast *run(arena *a, diag_list *d, bool policy, parse_tokens *toks,
     oom(&p, start);
   pol_yylex_destroy(p.scanner);
   free_parse_mem(&p);
+  if (failed) {
+    *failed = p.nerr > 0;
+    return p.oom || p.deep ? NULL : p.root;
+  }
   return p.nerr ? NULL : p.root;
 }
 
@@ -2570,27 +2576,31 @@ static range whole(const diag_list *d) {
 /* Parse the whole of [d]'s source as one CEL expression into arena [a].
  * Returns the root, or NULL when this parse reported any error. */
 ast *parse_expr(arena *a, diag_list *d) {
-  return run(a, d, false, NULL, whole(d));
+  return run(a, d, false, NULL, whole(d), NULL);
 }
 
 /* Parse the whole of [d]'s source as a policy file into arena [a].
  * Returns the AST_POLICY root, or NULL when this parse reported any
  * error. */
 ast *parse_policy(arena *a, diag_list *d) {
-  return run(a, d, true, NULL, whole(d));
+  return run(a, d, true, NULL, whole(d), NULL);
+}
+
+ast *parse_policy_partial(arena *a, diag_list *d, bool *failed) {
+  return run(a, d, true, NULL, whole(d), failed);
 }
 
 ast *parse_policy_part(arena *a, diag_list *d, uint32_t off, uint32_t end,
                        uint32_t line) {
-  return run(a, d, true, NULL, (range){off, end, line, false});
+  return run(a, d, true, NULL, (range){off, end, line, false}, NULL);
 }
 
 /* parse_expr with the formatter's record of tokens and comments. */
 ast *parse_expr_tokens(arena *a, diag_list *d, parse_tokens *out) {
-  return run(a, d, false, out, whole(d));
+  return run(a, d, false, out, whole(d), NULL);
 }
 
 /* parse_policy with the formatter's record of tokens and comments. */
 ast *parse_policy_tokens(arena *a, diag_list *d, parse_tokens *out) {
-  return run(a, d, true, out, whole(d));
+  return run(a, d, true, out, whole(d), NULL);
 }

@@ -17,8 +17,33 @@ static pol_loc loc_of(span s) {
   return (pol_loc){s.off, s.off + s.len, s.line, s.col};
 }
 
-/* Record [file], the whole policy, as the result of the parse. */
-void parse_policy_root(pol_parser *p, ast *file) { p->root = file; }
+static bool had_error(const pol_parser *p, span sp);
+
+/* Record [file], the whole policy, as the result of the parse, without
+ * the statements an error was reported in: the tree of a policy with
+ * errors (parse_policy_partial) holds only the statements that are
+ * right, whose names and types can still be checked. */
+void parse_policy_root(pol_parser *p, ast *file) {
+  uint32_t k = 0;
+  for (uint32_t i = 0; file && p->nerr && i < file->nkids; i++)
+    if (!had_error(p, file->kids[i]->sp))
+      file->kids[k++] = file->kids[i];
+  if (file && p->nerr)
+    file->nkids = k;
+  p->root = file;
+}
+
+/* Whether this parse reported an error inside [sp] (a statement's
+ * span); all of them, when the list stopped recording errors. */
+static bool had_error(const pol_parser *p, span sp) {
+  const diag_list *d = p->d;
+  if (d->dropped)
+    return true;
+  for (size_t i = p->diag0; i < d->n; i++)
+    if (d->items[i].sp.off >= sp.off && d->items[i].sp.off <= sp.off + sp.len)
+      return true;
+  return false;
+}
 
 /* Append [stmt] (NULL for one an error replaced) to [file], which is
  * created, spanning the whole source, when NULL. Returns [file]. */

@@ -64,6 +64,8 @@ typedef struct loader {
   stmts imports, overrides;   /* with exclusions; overrides (adapt.c) */
   bool in_prelude;            /* loading the prelude now */
   bool missing;               /* an import was not found */
+  bool partial;               /* the policy had syntax errors: only the
+                                 statements without any are loaded */
   bool oom;
   policy *pol;                /* the policy being built */
   policy_module **tail;       /* where its next module goes */
@@ -1161,6 +1163,8 @@ static void check_rules(const policy *p, loader *L) {
   }
   if (L->nlazy)
     chk_let_names(L->chk, L->let_names, L->nlet_names);
+  if (L->partial)
+    chk_partial(L->chk);
   chk_lets(L->chk);
   for (size_t i = 0; i < L->rules.n; i++) {
     const stmt *s = &L->rules.v[i];
@@ -1286,17 +1290,26 @@ policy *policy_compile(const char *src, size_t len, const char *file,
   p->hosts = paths->hosts;
   L.pol = p;
   L.tail = &p->modules;
-  ast *root = parse_policy(&L.ast, d);
+  /* After a syntax error the statements that are right are still
+   * loaded and checked, so a misspelt fact further down is reported in
+   * the same run; what the bad statements would have defined is not
+   * known, so names nothing explains pass (as after a missing import),
+   * and the adaptations of modules wait for a file that parses. */
+  bool failed;
+  ast *root = parse_policy_partial(&L.ast, d, &failed);
+  L.missing |= failed;
+  L.partial = failed;
   if (root)
     load_prelude(&L, d);
   if (root)
     collect(&L, root, d, NULL);
-  if (root)
+  if (root && !failed)
     adapt(&L);
   if (root)
     materialize(&L);
   /* compiled even after errors, for the compiler's own diagnostics */
-  bool ok = root && build(p, &L, file) && compile_program(p, &L);
+  bool ok = root && build(p, &L, file) && compile_program(p, &L) &&
+            !failed; /* even when memory ran out for its diagnostics */
   /* an arena that failed once goes on with a new chunk: a string of the
    * policy may be missing */
   L.oom |= p->a.failed;

@@ -1031,6 +1031,27 @@ static void test_one_per_mistake_names(void **state) {
       "2:9: expected string literal, found 'Tenant'");
 }
 
+/* The tree of a policy with errors holds the statements without any
+ * (parse_policy_partial), for the checks that still make sense. */
+static void test_partial(void **state) {
+  (void)state;
+  reset();
+  const char *src = "let a = 1\nmust r: (a +\nlet b = \uff12\nmust s: a == 1\n";
+  arena_init(&g_arena, 0, NULL);
+  diag_init(&g_diags, "p.pol", src, strlen(src), NULL);
+  g_live = true;
+  bool failed = false;
+  ast *root = parse_policy_partial(&g_arena, &g_diags, &failed);
+  assert_true(failed);
+  assert_non_null(root);
+  assert_string_equal(ast_dump(&g_arena, root),
+                      "(POLICY (LET a (INT_LIT 1)) (RULE s (CLAUSE severity "
+                      "(IDENT must)) (CLAUSE require (BINARY == (IDENT a) "
+                      "(INT_LIT 1)))))");
+  assert_string_equal(diags_text(), "2:9: '(' is not closed\n"
+                                    "3:9: full-width '\uff12' in code");
+}
+
 /* ==== limits ==== */
 
 static void test_depth(void **state) {
@@ -1220,6 +1241,7 @@ int main(int argc, char **argv) {
       T(test_one_per_mistake_comments),
       T(test_one_per_mistake_blocks),
       T(test_one_per_mistake_names),
+      T(test_partial),
       T(test_depth),
       T(test_many_statements),
       T(test_out_of_memory),

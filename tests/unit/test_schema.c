@@ -108,6 +108,22 @@ static void other_languages_literals(void **state) {
                       "literals are lower case");
 }
 
+/* After a syntax error, the statements that are right are still
+ * checked: a misspelt fact further down is reported in the same run,
+ * and nothing of what the bad statement would have defined. */
+static void checked_after_a_syntax_error(void **state) {
+  (void)state;
+  assert_string_equal(compile_all("let min = ７\n"
+                                  "must a: backup.generations >= min\n"
+                                  "must b: backup.generation >= 7\n"),
+                      "8:11: full-width '７' in code\n"
+                      "10:9: unknown fact 'backup.generation'");
+  assert_string_equal(compile_all("rule r {\n  require backup.enabled &&\n"
+                                  "}\nmust s: backup.enable\n"),
+                      "10:1: unexpected '}'\n"
+                      "11:9: unknown fact 'backup.enable'");
+}
+
 static void comparison_with_the_wrong_type(void **state) {
   (void)state;
   assert_string_equal(compile("must r: backup.generations == \"7\"\n"),
@@ -570,6 +586,7 @@ int main(int argc, char **argv) {
       cmocka_unit_test(unknown_fact_gets_a_suggestion),
       cmocka_unit_test(a_hyphen_in_a_fact_is_one_mistake),
       cmocka_unit_test(other_languages_literals),
+      cmocka_unit_test(checked_after_a_syntax_error),
       cmocka_unit_test(comparison_with_the_wrong_type),
       cmocka_unit_test(prefixes_and_maps_are_known),
       cmocka_unit_test(locals_are_not_facts),
