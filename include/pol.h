@@ -191,7 +191,7 @@ enum { POL_RENDER_EXCERPT = 1, POL_RENDER_COLOR = 2 };
 /* Every diagnostic as text: "file:line:col: error[E0201]: message", then
  * with POL_RENDER_EXCERPT the source line and a caret under the span,
  * then "  hint: ..." where it has a hint. POL_RENDER_COLOR adds ANSI
- * colours. */
+ * colours. Owned by [env] until its next pol_diag_render. */
 POL_API const char *pol_diag_render(pol_env *env, int flags);
 /* The one of the [n] [candidates] that [word] most likely misspells, by
  * the rule of every "did you mean" the library prints (edit distance,
@@ -212,8 +212,8 @@ POL_API int pol_compile_expr(pol_env *env, const char *src, size_t len,
                              const char *name, const pol_facts *decls,
                              pol_program **out);
 POL_API void pol_program_free(pol_program *prog);
-/* A readable listing of the bytecode, owned by [env]; NULL on out of
- * memory. */
+/* A readable listing of the bytecode, owned by [env] until its next
+ * pol_program_disasm; NULL on out of memory. */
 POL_API const char *pol_program_disasm(pol_env *env,
                                        const pol_program *prog);
 
@@ -741,7 +741,7 @@ POL_API int pol_writer_finish(pol_writer *w);
  * fact declarations of [schema] (a policy or module that declares facts).
  * *[count] gets the number of problems and *[problems] one line per
  * problem, "name:line:col: PATH: what is wrong", owned by [env] until its
- * next call. POL_EFORMAT if [text] is not valid JSON (message in
+ * next pol_validate. POL_EFORMAT if [text] is not valid JSON (message in
  * pol_env_errmsg); POL_EINVAL if [schema] declares no facts. */
 POL_API int pol_validate(pol_env *env, const pol_policy *schema,
                          const char *text, size_t len, const char *name,
@@ -865,7 +865,7 @@ POL_API int pol_env_load_plugin(pol_env *env, const char *path);
  * out in the canonical layout (docs/cli.md, "policyc fmt"): only blanks,
  * line breaks and `;` separators change; every token, comment and
  * literal comes out as written. POL_OK: *[out] is the text (*[outlen]
- * bytes, NUL-terminated), owned by [env] until its next call.
+ * bytes, NUL-terminated), owned by [env] until its next pol_format.
  * POL_ESYNTAX: the source does not parse (read the diagnostics).
  * POL_ENOMEM. */
 POL_API int pol_format(pol_env *env, const char *src, size_t len,
@@ -991,7 +991,8 @@ POL_API int pol_policy_save(const pol_policy *pol, void **out, size_t *len);
 POL_API int pol_policy_load(pol_env *env, const void *data, size_t len,
                             const char *name, pol_policy **out);
 /* A readable listing of [pol]'s bytecode, every entry under its rule's
- * id; owned by [env] until its next call. NULL on out of memory. */
+ * id; owned by [env] until its next pol_policy_disasm. NULL on out of
+ * memory. */
 POL_API const char *pol_policy_disasm(pol_env *env, const pol_policy *pol);
 /* Whether [data] starts like a saved policy (the magic bytes). */
 POL_API bool pol_is_saved_policy(const void *data, size_t len);

@@ -94,7 +94,11 @@ int pol_env_new(const pol_config *cfg, pol_env **out) {
   env->cfg = c;
   env->m = m;
   env->diags.m = m;
-  sb_init(&env->text, &m);
+  sb_init(&env->render, &m);
+  sb_init(&env->disasm, &m);
+  sb_init(&env->policy_disasm, &m);
+  sb_init(&env->problems, &m);
+  sb_init(&env->formatted, &m);
   sb_init(&env->errmsg, &m);
   if (!(env->hosts = host_new(&m))) {
     pol_env_free(env);
@@ -112,7 +116,11 @@ void pol_env_free(pol_env *env) {
   for (size_t i = 0; i < env->ndirs; i++)
     mem_free(&m, env->dirs[i]);
   mem_free(&m, env->dirs);
-  sb_free(&env->text);
+  sb_free(&env->render);
+  sb_free(&env->disasm);
+  sb_free(&env->policy_disasm);
+  sb_free(&env->problems);
+  sb_free(&env->formatted);
   sb_free(&env->errmsg);
   host_free(env->hosts);
   mem_free(&m, env);
@@ -186,21 +194,27 @@ int pol_diag_get(const pol_env *env, size_t i, pol_diag *out) {
   return POL_EINVAL;
 }
 
-const char *pol_diag_render(pol_env *env, int flags) {
-  if (!env)
-    return "";
-  sb_reset(&env->text);
+/* Every diagnostic of [env] appended to [out], as pol_diag_render's
+ * [flags] say. */
+static void render_diags(const pol_env *env, int flags, sbuf *out) {
   for (size_t k = 0; k < env->diags.n; k++)
     for (size_t i = 0; i < env->diags.lists[k]->n; i++)
       diag_render(env->diags.lists[k], i,
                   (flags & POL_RENDER_EXCERPT ? DIAG_EXCERPT : 0) |
                       (flags & POL_RENDER_COLOR ? DIAG_COLOR : 0),
-                  &env->text);
-  sb_putc(&env->text, '\0');
-  if (env->text.oom)
+                  out);
+}
+
+const char *pol_diag_render(pol_env *env, int flags) {
+  if (!env)
+    return "";
+  sb_reset(&env->render);
+  render_diags(env, flags, &env->render);
+  sb_putc(&env->render, '\0');
+  if (env->render.oom)
     return "out of memory";
-  env->text.len--;
-  return env->text.p;
+  env->render.len--;
+  return env->render.p;
 }
 
 const char *pol_suggest(const char *written, const char *const *candidates,
@@ -265,10 +279,13 @@ static int compile_failed(pol_env *env) {
     api_msg(&env->errmsg, "out of memory while compiling");
     return POL_ENOMEM;
   }
-  const char *text = pol_diag_render(env, 0);
-  size_t n = strlen(text); /* the message itself ends without a newline */
-  api_msg(&env->errmsg, "%.*s",
-          (int)(n && text[n - 1] == '\n' ? n - 1 : n), text);
+  /* straight into the message: the text pol_diag_render handed out
+   * stays the host's until it renders again */
+  sbuf *m = &env->errmsg;
+  sb_reset(m);
+  render_diags(env, 0, m);
+  if (m->len && m->p[m->len - 1] == '\n') /* the message ends without one */
+    m->p[--m->len] = '\0';
   return POL_ESYNTAX;
 }
 
@@ -292,10 +309,10 @@ void pol_program_free(pol_program *prog) { program_free((program *)prog); }
 const char *pol_program_disasm(pol_env *env, const pol_program *prog) {
   if (!env || !prog)
     return "";
-  sb_reset(&env->text);
-  program_disasm(PROG(prog), &env->text);
-  sb_putc(&env->text, '\0');
-  return env->text.oom ? NULL : env->text.p;
+  sb_reset(&env->disasm);
+  program_disasm(PROG(prog), &env->disasm);
+  sb_putc(&env->disasm, '\0');
+  return env->disasm.oom ? NULL : env->disasm.p;
 }
 
 /* ==== evaluation ========================================================= */

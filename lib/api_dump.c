@@ -86,16 +86,16 @@ const char *pol_policy_disasm(pol_env *env, const pol_policy *pol) {
   sb_init(&all, &env->m);
   program_disasm(p->prog, &all);
   sb_putc(&all, '\0');
-  sb_reset(&env->text);
+  sb_reset(&env->policy_disasm);
   for (const char *s = all.oom ? NULL : all.p; s && *s;) {
     const char *nl = strchr(s, '\n');
     size_t n = nl ? (size_t)(nl - s) + 1 : strlen(s);
-    entry_labels(&env->text, p, (uint32_t)strtoul(s, NULL, 10));
-    sb_put(&env->text, s, n);
+    entry_labels(&env->policy_disasm, p, (uint32_t)strtoul(s, NULL, 10));
+    sb_put(&env->policy_disasm, s, n);
     s += n;
   }
   bool oom = all.oom;
   sb_free(&all);
-  sb_putc(&env->text, '\0');
-  return oom || env->text.oom ? NULL : env->text.p;
+  sb_putc(&env->policy_disasm, '\0');
+  return oom || env->policy_disasm.oom ? NULL : env->policy_disasm.p;
 }

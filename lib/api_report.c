@@ -737,15 +737,15 @@ int pol_validate(pol_env *env, const pol_policy *schema, const char *text,
   val v;
   json_error e;
   int rc = POL_OK;
-  sb_reset(&env->text);
+  sb_reset(&env->problems);
   if (!json_parse(&a, text, len, &v, &e)) {
     api_msg(&env->errmsg, "%s:%u:%u: %s", name, e.line, e.col, e.msg);
     rc = e.oom ? POL_ENOMEM : POL_EFORMAT;
   } else {
-    *count = validate_facts(POLICY(schema), text, len, name, v, &env->text);
+    *count = validate_facts(POLICY(schema), text, len, name, v, &env->problems);
   }
   arena_free(&a);
-  sb_putc(&env->text, '\0');
-  *problems = env->text.oom ? "out of memory" : env->text.p;
-  return env->text.oom ? POL_ENOMEM : rc;
+  sb_putc(&env->problems, '\0');
+  *problems = env->problems.oom ? "out of memory" : env->problems.p;
+  return env->problems.oom ? POL_ENOMEM : rc;
 }

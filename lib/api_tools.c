@@ -30,14 +30,14 @@ int pol_format(pol_env *env, const char *src, size_t len, const char *name,
                               len);
   if (!d)
     return POL_ENOMEM;
-  env->text.len = 0;
-  env->text.oom = false;
-  if (sb_reserve(&env->text, len + 1))
-    env->text.p[0] = '\0';
-  if (!format_policy(d, &env->text) || env->text.oom)
+  env->formatted.len = 0;
+  env->formatted.oom = false;
+  if (sb_reserve(&env->formatted, len + 1))
+    env->formatted.p[0] = '\0';
+  if (!format_policy(d, &env->formatted) || env->formatted.oom)
     return api_compile_failed(env);
-  *out = env->text.p;
-  *outlen = env->text.len;
+  *out = env->formatted.p;
+  *outlen = env->formatted.len;
   return POL_OK;
 }
 

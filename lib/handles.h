@@ -22,7 +22,14 @@ struct pol_env {
   diag_set diags;     /* of the last compile: a list per source file */
   char **dirs;        /* import directories, in search order */
   size_t ndirs;
-  sbuf text;          /* rendered diagnostics, disassembly */
+  /* The texts the env hands out, one buffer per function, so that each
+   * lives until the next call of that function (pol.h: a call changes
+   * only what it says it changes): */
+  sbuf render;        /* pol_diag_render's */
+  sbuf disasm;        /* pol_program_disasm's */
+  sbuf policy_disasm; /* pol_policy_disasm's */
+  sbuf problems;      /* pol_validate's */
+  sbuf formatted;     /* pol_format's */
   sbuf errmsg;
 };
 

@@ -618,6 +618,57 @@ static void test_diag_strings_lifetime(void) {
   pol_env_free(env);
 }
 
+/* Each text an env hands out stays valid until the next call of the same
+ * function (pol.h: "until the next call on that handle that says it
+ * changes them"): rendering the diagnostics, listing a program or a
+ * policy, validating, formatting and a compile that fails leave each
+ * other's texts alone. They shared one buffer, so a host that rendered
+ * the diagnostics and then listed a program read freed memory. */
+static void test_env_texts_apart(void) {
+  pol_env *env = env_default();
+  const char *schema_src = "fact size: int \"the size\"\nmust r: size > 1\n";
+  pol_policy *schema = policy_of(env, schema_src, "s.pol");
+  pol_program *prog = NULL, *none = NULL;
+  const char *vendor = "{\"size\": \"big\"}";
+  const char *render, *listing, *pol_listing, *problems, *formatted;
+  char *want[5];
+  size_t count = 0, len = 0;
+  test_name = "env texts: each until the next call of its own function";
+  CHECK_RC(pol_compile_expr(env, "size * 2 + 1", 12, "e.cel", NULL, &prog),
+           POL_OK);
+  CHECK_RC(pol_compile_expr(env, "1 +", 3, "d.cel", NULL, &none),
+           POL_ESYNTAX);
+  render = pol_diag_render(env, POL_RENDER_EXCERPT);
+  want[0] = dup_str(render);
+  listing = pol_program_disasm(env, prog);
+  want[1] = dup_str(listing ? listing : "");
+  pol_listing = pol_policy_disasm(env, schema);
+  want[2] = dup_str(pol_listing ? pol_listing : "");
+  CHECK_RC(pol_validate(env, schema, vendor, strlen(vendor), "v.json",
+                        &count, &problems), POL_OK);
+  want[3] = dup_str(problems);
+  CHECK_RC(pol_format(env, "rule a{require size>1}", 22, "f.pol", &formatted,
+                      &len), POL_OK);
+  want[4] = dup_str(formatted);
+  /* a compile that fails replaces the diagnostics, not the texts */
+  CHECK_RC(pol_compile_expr(env, "2 *", 3, "e2.cel", NULL, &none),
+           POL_ESYNTAX);
+  CHECK_HAS(want[0], "d.cel:1:");
+  CHECK_HAS(want[3], "size");
+  CHECK_HAS(want[4], "require size > 1");
+  CHECK_STR(render, want[0]);
+  CHECK_STR(listing, want[1]);
+  CHECK_STR(pol_listing, want[2]);
+  CHECK_STR(problems, want[3]);
+  CHECK_STR(formatted, want[4]);
+  CHECK_HAS(pol_env_errmsg(env), "e2.cel:1:");
+  for (int i = 0; i < 5; i++)
+    free(want[i]);
+  pol_program_free(prog);
+  pol_policy_free(schema);
+  pol_env_free(env);
+}
+
 /* Once its report is reset, a fact set may be freed: the report no
  * longer refers to it (ASan would see a read of freed memory). */
 static void test_report_reset_releases_facts(void) {
@@ -708,6 +759,7 @@ void contract_io_tests(void) {
   test_report_reset();
   test_decls_borrowed();
   test_diag_strings_lifetime();
+  test_env_texts_apart();
   test_report_reset_releases_facts();
   test_facts_file();
   test_presence_and_evidence();
