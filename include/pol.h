@@ -270,7 +270,10 @@ POL_API int pol_facts_bind_json(pol_facts *facts, const char *var,
                                 const char *name);
 /* Bind [var] to the value of the constant CEL expression [text] (a
  * literal such as 1u, "s", [1, 2], timestamp("...")). POL_EFORMAT if it
- * does not compile or evaluate. */
+ * does not compile or evaluate, its diagnostics in pol_facts_errmsg. A
+ * call on the fact set, not a compile on its env: the env's diagnostics
+ * and messages stay as they were, and another thread may compile on the
+ * env meanwhile. */
 POL_API int pol_facts_bind_literal(pol_facts *facts, const char *var,
                                    const char *text, size_t len);
 

@@ -239,16 +239,12 @@ static const char **decl_names(const mem *m, const pol_facts *f, size_t *n) {
   return names;
 }
 
-static program *compile_src(pol_env *env, const char *src, size_t len,
-                            const char *name, const pol_facts *decls) {
-  diag_set_free(&env->diags);
-  diag_list *d = diag_set_add(&env->diags, name ? name : "<expr>", src, len);
+program *api_compile(const pol_env *env, diag_list *d,
+                      const pol_facts *decls) {
   size_t nvars;
   const char **vars = decl_names(&env->m, decls, &nvars);
-  if (!d || !vars) {
-    mem_free(&env->m, vars);
-    if (d)
-      d->oom = true;
+  if (!vars) {
+    d->oom = true;
     return NULL;
   }
   arena ast_arena;
@@ -269,6 +265,13 @@ static program *compile_src(pol_env *env, const char *src, size_t len,
   arena_free(&ast_arena);
   mem_free(&env->m, vars);
   return p;
+}
+
+static program *compile_src(pol_env *env, const char *src, size_t len,
+                            const char *name, const pol_facts *decls) {
+  diag_set_free(&env->diags);
+  diag_list *d = diag_set_add(&env->diags, name ? name : "<expr>", src, len);
+  return d ? api_compile(env, d, decls) : NULL;
 }
 
 /* After a failed compile: POL_ESYNTAX with the diagnostics as the

@@ -279,23 +279,44 @@ int pol_facts_bind_value(pol_facts *f, const char *name, const pol_value *v) {
   return bind(f, name, x);
 }
 
+/* The message and status of a literal that does not compile: its
+ * diagnostics, one line each, as pol_env_errmsg would give them. */
+static int literal_failed(pol_facts *f, const char *var, const diag_list *d) {
+  if (d->oom || d->n == 0) {
+    api_msg(&f->errmsg, "--bind %s: out of memory", var);
+    return POL_ENOMEM;
+  }
+  api_msg(&f->errmsg, "--bind %s: ", var);
+  for (size_t i = 0; i < d->n; i++)
+    diag_render(d, i, 0, &f->errmsg);
+  if (f->errmsg.len && f->errmsg.p[f->errmsg.len - 1] == '\n')
+    f->errmsg.p[--f->errmsg.len] = '\0';
+  return POL_EFORMAT;
+}
+
+/* The literal is compiled apart from the env: a bind is a call on the
+ * fact set, so it must leave the env's diagnostics, messages and texts
+ * alone, and may run while another thread compiles on the env. */
 int pol_facts_bind_literal(pol_facts *f, const char *var, const char *text,
                            size_t len) {
   if (!f || !var || !*var || !text)
     return POL_EINVAL;
-  pol_program *p;
-  int rc = pol_compile_expr(f->env, text, len, var, NULL, &p);
-  if (rc != POL_OK) {
-    api_msg(&f->errmsg, "--bind %s: %s", var, pol_env_errmsg(f->env));
-    return rc == POL_ENOMEM ? rc : POL_EFORMAT;
+  diag_list d;
+  diag_init(&d, var, text, len, &f->a.m);
+  program *p = api_compile(f->env, &d, NULL);
+  int rc = POL_OK;
+  if (!p) {
+    rc = literal_failed(f, var, &d);
+    diag_free(&d);
+    return rc;
   }
   vm v;
   vm_init(&v, f->env->cfg.max_steps, f->env->cfg.max_memory, &f->a.m);
-  val r = vm_run(&v, PROG(p), 0, NULL);
+  val r = vm_run(&v, p, 0, NULL);
   if (r.kind == V_ERROR) {
     sbuf m;
     sb_init(&m, &f->a.m);
-    vm_err_describe(&m, r.as.e, PROG(p));
+    vm_err_describe(&m, r.as.e, p);
     api_msg(&f->errmsg, "--bind %s: %s", var, api_text(&m));
     sb_free(&m);
     rc = r.as.e->kind == ERR_NOMEM ? POL_ENOMEM : POL_EFORMAT;
@@ -304,6 +325,7 @@ int pol_facts_bind_literal(pol_facts *f, const char *var, const char *text,
     rc = r.kind == V_ERROR ? POL_ENOMEM : bind(f, var, r);
   }
   vm_free(&v);
-  pol_program_free(p);
+  program_free(p);
+  diag_free(&d);
   return rc;
 }

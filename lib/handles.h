@@ -92,6 +92,15 @@ struct pol_writer {
 POL_INTERNAL void api_msg(sbuf *b, const char *fmt, ...) POL_PRINTF(2, 3);
 /* The text of a handle's message (never NULL). */
 POL_INTERNAL const char *api_text(const sbuf *b);
+/* Compile the expression that is [d]'s source with [env]'s host
+ * functions and flags, [decls] declaring variable names (may be NULL),
+ * every diagnostic into [d]. Reads [env] and changes nothing of it (its
+ * diagnostics, messages and texts stay), so calls on other handles, such
+ * as pol_facts_bind_literal, can compile without being a compile on the
+ * env. NULL when [d] gained an error or memory ran out (d->oom). */
+POL_INTERNAL struct program *api_compile(const pol_env *env,
+                                         struct diag_list *d,
+                                         const pol_facts *decls);
 /* POL_ESYNTAX (diagnostics as [env]'s message) or POL_ENOMEM, after a
  * compile that failed. */
 POL_INTERNAL int api_compile_failed(pol_env *env);

@@ -142,9 +142,46 @@ static void test_load_value_foreign(void) {
   pol_env_free(env);
 }
 
+/* Binding a literal is a call on the fact set: it leaves the env's
+ * diagnostics, message and rendered text alone ("until its next
+ * compile": a bind is none). It compiled the literal through the env,
+ * which freed the diagnostic strings a host still held (ASan: read of
+ * freed memory) and put the literal's in their place. */
+static void test_bind_literal_leaves_env(void) {
+  pol_env *env = env_default();
+  pol_facts *f = facts_of(env, VENDOR_A, "a.json");
+  pol_program *prog = NULL;
+  pol_diag d = POL_DIAG_INIT;
+  const char *render;
+  char *want_msg, *want_env, *want_render;
+  test_name = "facts: bind_literal leaves the env's diagnostics alone";
+  CHECK_RC(pol_compile_expr(env, "1 +", 3, "rule.cel", NULL, &prog),
+           POL_ESYNTAX);
+  CHECK_RC(pol_diag_get(env, 0, &d), POL_OK);
+  render = pol_diag_render(env, 0);
+  want_msg = dup_str(d.message);
+  want_env = dup_str(pol_env_errmsg(env));
+  want_render = dup_str(render);
+  CHECK_RC(pol_facts_bind_literal(f, "limit", "[1, 2u]", 7), POL_OK);
+  CHECK_RC(pol_facts_bind_literal(f, "bad", "2 *", 3), POL_EFORMAT);
+  CHECK_HAS(pol_facts_errmsg(f), "bad:1:4:");
+  CHECK(pol_diag_count(env) == 1);
+  CHECK_STR(d.file, "rule.cel");
+  CHECK_STR(d.message, want_msg);
+  CHECK_STR(pol_env_errmsg(env), want_env);
+  CHECK_STR(render, want_render);
+  CHECK(pol_value_len(pol_facts_get(f, "limit")) == 2);
+  free(want_msg);
+  free(want_env);
+  free(want_render);
+  pol_facts_free(f);
+  pol_env_free(env);
+}
+
 void contract_facts_tests(void) {
   test_load_bad_arguments();
   test_next_past_end();
   test_load_value_not_map();
   test_load_value_foreign();
+  test_bind_literal_leaves_env();
 }
