@@ -614,7 +614,8 @@ POL_API bool pol_report_missing_withheld(const pol_report *rep, size_t i,
  * the citation of its refusal (NULL when not withheld or not cited).
  * All are worked out from the vendor's facts when first read, so read
  * them before the fact set goes, or pol_report_detach first (which works
- * them out). NULL / 0 / false for any other verdict, out of range, or
+ * them out); now() in them is the date the vendor was checked at (the
+ * report's or the ctx's as-of date; without one, the clock's). NULL / 0 / false for any other verdict, out of range, or
  * on out of memory. */
 POL_API const char *pol_report_residual(const pol_report *rep, size_t i,
                                         size_t r);

@@ -875,6 +875,8 @@ static int check_lent(report *r, vm *v, const map *vars, const char *name,
   rule_ctx c = {r, v, vars, &wk->miss, &wk->places, false};
   r->max_steps = v->max_steps; /* for residuals, worked out later */
   r->max_memory = v->max_memory;
+  vr->has_now = v->has_now;     /* and the date they are worked out at */
+  vr->now_sec = v->now_sec;
   metadata(r, vr, vars, name);
   bool tracing = v->tracing;
   v->tracing = true;

@@ -160,6 +160,10 @@ typedef struct vendor_result {
   uint8_t *was;         /* checked with assumptions (pol_facts_assume):
                            per rule 1 + its verdict without them; else
                            NULL */
+  bool has_now;         /* now() in its checks was now_sec (an as-of
+                           date), not the clock: its residuals, worked
+                           out later, take the same date */
+  int64_t now_sec;
   bool compliant;
   uint32_t count[5][3]; /* [verdict][severity], waived or not */
   uint32_t nwaived;     /* rules whose verdict a waiver accepted */

@@ -376,6 +376,47 @@ static void test_ctx_across_reports(void) {
   pol_env_free(env);
 }
 
+/* An UNKNOWN rule's residual and decisive facts are worked out from the
+ * vendor's facts at the date its rules were checked at: the report's
+ * (pol_report_set_as_of) or the ctx's (pol_ctx_set_as_of). In 2019 the
+ * rule below passes if a.x or b.y holds; they were worked out at the
+ * clock's date, where only b.y can, so the report asked the vendor one
+ * question where its verdict needed two. */
+static void check_residual_2019(pol_report *rep, size_t i) {
+  CHECK_STR(pol_report_verdict(rep, i, 0), "UNKNOWN");
+  CHECK_STR(pol_report_residual(rep, i, 0), "a.x || b.y");
+  CHECK(pol_report_decisive_count(rep, i, 0) == 2);
+  CHECK_STR(pol_report_decisive_path(rep, i, 0, 0), "a.x");
+}
+
+static void test_residual_as_of(void) {
+  pol_env *env = env_default();
+  const char *src = "must dated: (now() < timestamp(\"2020-01-01T00:00:00Z\")"
+                    " && a.x) || b.y\n";
+  pol_policy *pol = policy_of(env, src, "dated.pol");
+  pol_facts *f = facts_of(env, "{}", "v.json");
+  pol_ctx *ctx = ctx_of(env);
+  pol_report *rep = report_of(pol, POL_UNKNOWN_FAIL);
+  test_name = "residuals at the as-of date";
+  CHECK_RC(pol_report_set_as_of(rep, "2019-06-01"), POL_OK);
+  CHECK_RC(pol_check(ctx, rep, f, "v.json"), POL_OK);
+  check_residual_2019(rep, 0);
+  pol_report_free(rep);
+  rep = report_of(pol, POL_UNKNOWN_FAIL);
+  CHECK_RC(pol_ctx_set_as_of(ctx, "2019-06-01"), POL_OK);
+  CHECK_RC(pol_check(ctx, rep, f, "v.json"), POL_OK);
+  CHECK_RC(pol_ctx_set_as_of(ctx, NULL), POL_OK);
+  CHECK_RC(pol_check(ctx, rep, f, "v.json"), POL_OK); /* at the clock's */
+  CHECK_RC(pol_report_detach(rep), POL_OK);
+  check_residual_2019(rep, 0);
+  CHECK_STR(pol_report_residual(rep, 1, 0), "b.y");
+  pol_report_free(rep);
+  pol_ctx_free(ctx);
+  pol_facts_free(f);
+  pol_policy_free(pol);
+  pol_env_free(env);
+}
+
 /* }==== */
 
 void contract_report_tests(void) {
@@ -389,4 +430,5 @@ void contract_report_tests(void) {
   test_check_rule();
   test_render();
   test_ctx_across_reports();
+  test_residual_as_of();
 }
