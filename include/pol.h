@@ -967,8 +967,10 @@ POL_API int pol_explain_rule(pol_explain *x, const pol_facts *facts,
  * of [date] "YYYY-MM-DD". Without one, now() reads the clock. POL_EFORMAT
  * for a bad date. Give both the same date, and the verdicts agree. */
 POL_API int pol_explain_set_as_of(pol_explain *x, const char *date);
-/* The rule's verdict, exactly as pol_check gives it, and for a FAIL the
- * sentence (else NULL). */
+/* The rule's verdict, exactly as pol_check gives it on a ctx of the
+ * policy's env (under the env's limits: a rule that runs out of them is
+ * ERROR here too; a ctx whose limits pol_ctx_set_limits changed may
+ * differ), and for a FAIL the sentence (else NULL). */
 POL_API const char *pol_explain_verdict(const pol_explain *x);
 POL_API const char *pol_explain_sentence(const pol_explain *x);
 /* The explanation as POL_FORMAT_TEXT (a tree) or POL_FORMAT_JSON (one

@@ -46,10 +46,9 @@ int pol_policy_load(pol_env *env, const void *data, size_t len,
     api_msg(&env->errmsg, "%s: %s", name ? name : "<saved policy>", msg);
     return rc;
   }
-  env->errmsg.len = 0;
-  if (rc == POL_OK) {
-    sha256_of(data, len, p->sha256);
-  }
+  sha256_of(data, len, p->sha256);
+  p->max_steps = env->cfg.max_steps;
+  p->max_memory = env->cfg.max_memory;
   *out = (pol_policy *)p;
   return POL_OK;
 }

@@ -44,6 +44,8 @@ int pol_policy_compile(pol_env *env, const char *src, size_t len,
   mem_free(&env->m, dirs);
   if (p) {
     sha256_of(src, len, p->sha256);
+    p->max_steps = env->cfg.max_steps;
+    p->max_memory = env->cfg.max_memory;
   }
   *out = (pol_policy *)p;
   return p ? POL_OK : api_compile_failed(env);

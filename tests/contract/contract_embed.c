@@ -230,10 +230,45 @@ static void test_builder_errors(void) {
 
 /* }==== */
 
+/* {==== explanations under the env's limits ============================== */
+
+/* pol_explain_verdict is "exactly as pol_check gives it": also for a
+ * rule that runs out of the env's steps, which a check on a ctx of the
+ * env makes ERROR. The explainer ran under limits of its own (10,000,000
+ * steps) and called such a rule PASS. */
+static void test_explain_limits(void) {
+  pol_env *env = env_with(2000, 0, POL_KEEP_SOURCE);
+  const char *src = "must heavy: xs.all(i, xs.all(j, i + j >= 0))\n"
+                    "must light: size(xs) == 1000\n";
+  pol_policy *pol = policy_of(env, src, "heavy.pol");
+  pol_facts *f = list_facts(env, 1000);
+  pol_ctx *ctx = ctx_of(env);
+  pol_report *rep = report_of(pol, POL_UNKNOWN_FAIL);
+  pol_explain *x = NULL;
+  test_name = "explain: the verdict pol_check gives, limits included";
+  CHECK_RC(pol_check(ctx, rep, f, "v.json"), POL_OK);
+  CHECK_STR(pol_report_verdict(rep, 0, 0), "ERROR");
+  CHECK_RC(pol_report_status(rep, 0, 0), POL_ELIMIT);
+  CHECK_RC(pol_explain_new(pol, &x), POL_OK);
+  for (size_t r = 0; r < 2; r++) {
+    CHECK_RC(pol_explain_rule(x, f, r, "en"), POL_OK);
+    CHECK_STR(pol_explain_verdict(x), pol_report_verdict(rep, 0, r));
+  }
+  pol_explain_free(x);
+  pol_report_free(rep);
+  pol_ctx_free(ctx);
+  pol_facts_free(f);
+  pol_policy_free(pol);
+  pol_env_free(env);
+}
+
+/* }==== */
+
 void contract_embed_tests(void) {
   test_ctx_limits();
   test_report_status();
   test_no_file_imports();
   test_value_json();
   test_builder_errors();
+  test_explain_limits();
 }
