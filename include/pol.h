@@ -37,8 +37,12 @@
  * (not freed, reset or reloaded) until the report is reset or freed, or
  * call pol_report_detach() to give the report its own copies first.
  *
- * Errors: every fallible function returns POL_OK (0) or a POL_E* code and
- * leaves a message in its handle, read with pol_*_errmsg(). A success
+ * Errors: every fallible function returns POL_OK (0) or a POL_E* code. A
+ * failing call on an env, a fact set, a ctx, a writer or a set of waivers
+ * leaves a message about that failure in that handle, read with
+ * pol_*_errmsg() (a NULL handle has nowhere to leave one); the calls on
+ * handles without a message (reports, explainers, lints) and those that
+ * only read a handle (pol_diag_get) say all with the status. A success
  * does not clear the message: read it after a failing status only. The
  * library never prints, never exits and keeps no global mutable state.
  *

@@ -31,6 +31,11 @@ void api_msg(sbuf *b, const char *fmt, ...) {
   va_end(ap);
 }
 
+int api_refused(sbuf *msg, const char *fn, const char *why) {
+  api_msg(msg, "%s: %s", fn, why);
+  return POL_EINVAL;
+}
+
 const char *api_text(const sbuf *b) {
   if (b->oom)
     return "out of memory";
@@ -131,19 +136,22 @@ void pol_free(const pol_env *env, void *p) {
 }
 
 int pol_env_add_import_dir(pol_env *env, const char *dir) {
-  if (!env || !dir)
+  if (!env)
     return POL_EINVAL;
+  if (!dir)
+    return api_refused(&env->errmsg, __func__, "no directory (NULL)");
   if (env->cfg.flags & POL_NO_FILE_IMPORTS) {
     api_msg(&env->errmsg, "%s: file imports are disabled in this "
             "environment (POL_NO_FILE_IMPORTS)", dir);
     return POL_EINVAL;
   }
   char **d = mem_realloc(&env->m, env->dirs, (env->ndirs + 1) * sizeof *d);
-  if (!d)
+  if (d)
+    env->dirs = d;
+  if (!d || !(d[env->ndirs] = mem_strdup(&env->m, dir))) {
+    api_msg(&env->errmsg, "out of memory");
     return POL_ENOMEM;
-  env->dirs = d;
-  if (!(d[env->ndirs] = mem_strdup(&env->m, dir)))
-    return POL_ENOMEM;
+  }
   env->ndirs++;
   return POL_OK;
 }
@@ -297,11 +305,13 @@ int api_compile_failed(pol_env *env) { return compile_failed(env); }
 int pol_compile_expr(pol_env *env, const char *src, size_t len,
                      const char *name, const pol_facts *decls,
                      pol_program **out) {
-  if (!out)
+  if (out)
+    *out = NULL;
+  if (!env)
     return POL_EINVAL;
-  *out = NULL;
-  if (!env || !src)
-    return POL_EINVAL;
+  if (!src || !out)
+    return api_refused(&env->errmsg, __func__,
+                       src ? "no out pointer (NULL)" : "no source (NULL)");
   program *p = compile_src(env, src, len, name, decls);
   *out = (pol_program *)p;
   return p ? POL_OK : compile_failed(env);
@@ -378,8 +388,11 @@ int pol_ctx_set_as_of(pol_ctx *c, const char *date) {
   int64_t sec = 0;
   if (!c)
     return POL_EINVAL;
-  if (date && !tm_parse_date(date, &sec))
+  if (date && !tm_parse_date(date, &sec)) {
+    api_msg(&c->errmsg, "pol_ctx_set_as_of: '%s' is not a date of the "
+            "form YYYY-MM-DD", date);
     return POL_EFORMAT;
+  }
   c->has_as_of = date != NULL;
   c->as_of = sec;
   return POL_OK;
@@ -417,11 +430,13 @@ int api_runtime_error(sbuf *msg, const program *p, const err *e) {
 
 int pol_eval(pol_ctx *c, const pol_program *prog, const pol_facts *facts,
              const pol_value **out) {
-  if (!out)
+  if (out)
+    *out = NULL;
+  if (!c)
     return POL_EINVAL;
-  *out = NULL;
-  if (!c || !prog)
-    return POL_EINVAL;
+  if (!prog || !out)
+    return api_refused(&c->errmsg, __func__,
+                       prog ? "no out pointer (NULL)" : "no program (NULL)");
   const program *p = PROG(prog);
   c->vm.has_now = c->has_as_of; /* else now() reads the clock */
   c->vm.now_sec = c->as_of;

@@ -35,8 +35,11 @@ int pol_policy_load(pol_env *env, const void *data, size_t len,
                     const char *name, pol_policy **out) {
   if (out)
     *out = NULL;
-  if (!env || !data || !out)
+  if (!env)
     return POL_EINVAL;
+  if (!data || !out)
+    return api_refused(&env->errmsg, __func__,
+                       data ? "no out pointer (NULL)" : "no data (NULL)");
   char msg[900];
   policy *p;
   int rc = undump_policy(&env->m, data, len, env->hosts,

@@ -253,10 +253,22 @@ static int bind(pol_facts *f, const char *name, val v) {
   return POL_OK;
 }
 
+/* POL_OK when a bind may go on with the name [var] and [what] (text or
+ * value); else POL_EINVAL, with the message of [fn] in [f] (if any). */
+static int bind_args(pol_facts *f, const char *fn, const char *var,
+                     const void *what) {
+  if (!f)
+    return POL_EINVAL;
+  if (!var || !*var)
+    return api_refused(&f->errmsg, fn, "no variable name");
+  return what ? POL_OK : api_refused(&f->errmsg, fn, "nothing to bind (NULL)");
+}
+
 int pol_facts_bind_json(pol_facts *f, const char *var, const char *text,
                         size_t len, const char *name) {
-  if (!f || !var || !*var || !text)
-    return POL_EINVAL;
+  int rc = bind_args(f, __func__, var, text);
+  if (rc != POL_OK)
+    return rc;
   val v;
   json_error e;
   if (!json_parse(&f->a, text, len, &v, &e)) {
@@ -268,8 +280,9 @@ int pol_facts_bind_json(pol_facts *f, const char *var, const char *text,
 }
 
 int pol_facts_bind_value(pol_facts *f, const char *name, const pol_value *v) {
-  if (!f || !name || !*name || !v)
-    return POL_EINVAL;
+  int rc = bind_args(f, __func__, name, v);
+  if (rc != POL_OK)
+    return rc;
   /* a value from another builder may die first: keep a copy */
   val x = val_deepcopy(&f->a, *VAL(v));
   if (x.kind == V_ERROR && VAL(v)->kind != V_ERROR) {
@@ -299,12 +312,12 @@ static int literal_failed(pol_facts *f, const char *var, const diag_list *d) {
  * alone, and may run while another thread compiles on the env. */
 int pol_facts_bind_literal(pol_facts *f, const char *var, const char *text,
                            size_t len) {
-  if (!f || !var || !*var || !text)
-    return POL_EINVAL;
+  int rc = bind_args(f, __func__, var, text);
+  if (rc != POL_OK)
+    return rc;
   diag_list d;
   diag_init(&d, var, text, len, &f->a.m);
   program *p = api_compile(f->env, &d, NULL);
-  int rc = POL_OK;
   if (!p) {
     rc = literal_failed(f, var, &d);
     diag_free(&d);

@@ -20,11 +20,13 @@
 
 int pol_policy_compile(pol_env *env, const char *src, size_t len,
                        const char *name, pol_policy **out) {
-  if (!out)
+  if (out)
+    *out = NULL;
+  if (!env)
     return POL_EINVAL;
-  *out = NULL;
-  if (!env || !src)
-    return POL_EINVAL;
+  if (!src || !out)
+    return api_refused(&env->errmsg, __func__,
+                       src ? "no out pointer (NULL)" : "no source (NULL)");
   diag_set_free(&env->diags);
   /* the install's module directory comes after the host's own */
   const char **dirs = mem_calloc(&env->m, env->ndirs + 2, sizeof *dirs);
@@ -55,11 +57,13 @@ int pol_policy_compile_file(pol_env *env, const char *path,
                             pol_policy **out) {
   char *text;
   size_t len;
-  if (!out)
+  if (out)
+    *out = NULL;
+  if (!env)
     return POL_EINVAL;
-  *out = NULL;
-  if (!env || !path)
-    return POL_EINVAL;
+  if (!path || !out)
+    return api_refused(&env->errmsg, __func__,
+                       path ? "no out pointer (NULL)" : "no path (NULL)");
   int rc = file_read(&env->m, path, &text, &len);
   if (rc) {
     api_msg(&env->errmsg, "%s: %s", path, strerror(rc));
@@ -188,8 +192,11 @@ void pol_report_free(pol_report *rep) {
 
 static int check(pol_ctx *ctx, pol_report *rep, const pol_facts *facts,
                  const char *name, size_t r, bool one) {
-  if (!ctx || !rep || !facts)
+  if (!ctx)
     return POL_EINVAL;
+  if (!rep || !facts)
+    return api_refused(&ctx->errmsg, one ? "pol_check_rule" : "pol_check",
+                       rep ? "no fact set (NULL)" : "no report (NULL)");
   name = name ? name : "-";
   rep->r.base = facts->base; /* for this check only */
   /* now() in the rules is the report's as-of date, else the ctx's, for
@@ -592,8 +599,13 @@ int pol_writer_new(const pol_policy *pol, int format, int flags, int mode,
 }
 
 int pol_writer_input(pol_writer *w, int kind, const char *name) {
-  if (!w || !name || (kind != POL_INPUT_FACTS && kind != POL_INPUT_WAIVERS))
+  if (!w)
     return POL_EINVAL;
+  if (!name || (kind != POL_INPUT_FACTS && kind != POL_INPUT_WAIVERS))
+    return api_refused(&w->errmsg, __func__,
+                       name ? "kind is not POL_INPUT_FACTS or "
+                              "POL_INPUT_WAIVERS"
+                            : "no name (NULL)");
   if (!stamp_input_begin(&w->w.stamp, kind, name)) {
     api_msg(&w->errmsg, "out of memory");
     return POL_ENOMEM;
@@ -602,8 +614,10 @@ int pol_writer_input(pol_writer *w, int kind, const char *name) {
 }
 
 int pol_writer_input_data(pol_writer *w, const void *data, size_t len) {
-  if (!w || (!data && len))
+  if (!w)
     return POL_EINVAL;
+  if (!data && len)
+    return api_refused(&w->errmsg, __func__, "no data (NULL)");
   stamp_input_data(&w->w.stamp, data, len);
   return POL_OK;
 }
@@ -649,8 +663,10 @@ static int refuse(pol_writer *w, const pol_report *rep) {
 }
 
 int pol_writer_add(pol_writer *w, const pol_report *rep) {
-  if (!w || !rep)
+  if (!w)
     return POL_EINVAL;
+  if (!rep)
+    return api_refused(&w->errmsg, __func__, "no report (NULL)");
   if (!writes(w, rep))
     return refuse(w, rep);
   if (w->finished)
@@ -684,13 +700,17 @@ int pol_report_chunk(pol_report *rep, const pol_writer *w, const char **text,
 
 int pol_writer_add_chunk(pol_writer *w, const pol_report *rep,
                          const char *text, size_t len) {
-  if (!w || !rep)
+  if (!w)
     return POL_EINVAL;
+  if (!rep)
+    return api_refused(&w->errmsg, __func__, "no report (NULL)");
   if (!writes(w, rep))
     return refuse(w, rep);
   if (rep->chunk_for != w || text != rep->text.p ||
       (rep->r.nvendors && len != rep->chunk_end[rep->r.nvendors - 1]))
-    return POL_EINVAL;
+    return api_refused(&w->errmsg, __func__,
+                       "the text is not what pol_report_chunk gave for "
+                       "this report and writer");
   if (w->finished)
     return finished(w);
   size_t at = 0;
@@ -703,8 +723,11 @@ int pol_writer_add_chunk(pol_writer *w, const pol_report *rep,
 }
 
 int pol_writer_error(pol_writer *w, const char *src, const char *msg) {
-  if (!w || !src || !msg)
+  if (!w)
     return POL_EINVAL;
+  if (!src || !msg)
+    return api_refused(&w->errmsg, __func__,
+                       src ? "no message (NULL)" : "no source (NULL)");
   if (w->finished)
     return finished(w);
   render_error(&w->w, src, msg, &w->buf);
@@ -727,8 +750,13 @@ int pol_writer_finish(pol_writer *w) {
 int pol_validate(pol_env *env, const pol_policy *schema, const char *text,
                  size_t len, const char *name, size_t *count,
                  const char **problems) {
-  if (!env || !schema || !text || !count || !problems)
+  if (!env)
     return POL_EINVAL;
+  if (!schema || !text || !count || !problems)
+    return api_refused(&env->errmsg, __func__,
+                       !schema ? "no schema (NULL)"
+                       : !text ? "no text (NULL)"
+                               : "no out pointer (NULL)");
   name = name ? name : "<json>";
   if (POLICY(schema)->nfacts == POLICY(schema)->nquiet) {
     api_msg(&env->errmsg, "the schema declares no facts");

@@ -19,12 +19,15 @@ struct pol_lints {
 
 int pol_format(pol_env *env, const char *src, size_t len, const char *name,
                const char **out, size_t *outlen) {
-  if (!out || !outlen)
+  if (out)
+    *out = NULL;
+  if (outlen)
+    *outlen = 0;
+  if (!env)
     return POL_EINVAL;
-  *out = NULL;
-  *outlen = 0;
-  if (!env || !src)
-    return POL_EINVAL;
+  if (!src || !out || !outlen)
+    return api_refused(&env->errmsg, __func__,
+                       src ? "no out pointer (NULL)" : "no source (NULL)");
   diag_set_free(&env->diags);
   diag_list *d = diag_set_add(&env->diags, name ? name : "<policy>", src,
                               len);

@@ -90,6 +90,10 @@ struct pol_writer {
 
 /* Format a handle's message into [b] (its previous text is dropped). */
 POL_INTERNAL void api_msg(sbuf *b, const char *fmt, ...) POL_PRINTF(2, 3);
+/* POL_EINVAL for a call refused for its arguments, with "[fn]: [why]"
+ * as the message of the handle whose [msg] it is: a failing call leaves
+ * a message of its own, never the previous error's. */
+POL_INTERNAL int api_refused(sbuf *msg, const char *fn, const char *why);
 /* The text of a handle's message (never NULL). */
 POL_INTERNAL const char *api_text(const sbuf *b);
 /* Compile the expression that is [d]'s source with [env]'s host
