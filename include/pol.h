@@ -732,7 +732,8 @@ POL_API int pol_writer_open(const pol_policy *pol,
  * pol_writer_input when it starts one ([kind] POL_INPUT_FACTS, or
  * POL_INPUT_WAIVERS for a waivers file), then pol_writer_input_data with
  * each piece of its bytes, in order, as it reads them (nothing is kept
- * but the digest). */
+ * but the digest). Data before the first pol_writer_input has no input
+ * to go to: POL_EINVAL. */
 enum { POL_INPUT_FACTS = 0, POL_INPUT_WAIVERS = 1 };
 POL_API int pol_writer_input(pol_writer *w, int kind, const char *name);
 POL_API int pol_writer_input_data(pol_writer *w, const void *data,

@@ -598,6 +598,13 @@ int pol_writer_new(const pol_policy *pol, int format, int flags, int mode,
   return pol_writer_open(pol, &o, write, user, out);
 }
 
+/* After pol_writer_finish, a document is closed: adding to it would
+ * break it (a JSON report would no longer parse). */
+static int finished(pol_writer *w) {
+  api_msg(&w->errmsg, "the writer is finished");
+  return POL_EINVAL;
+}
+
 int pol_writer_input(pol_writer *w, int kind, const char *name) {
   if (!w)
     return POL_EINVAL;
@@ -606,6 +613,8 @@ int pol_writer_input(pol_writer *w, int kind, const char *name) {
                        name ? "kind is not POL_INPUT_FACTS or "
                               "POL_INPUT_WAIVERS"
                             : "no name (NULL)");
+  if (w->finished) /* the stamp is written: an input now would be lost */
+    return finished(w);
   if (!stamp_input_begin(&w->w.stamp, kind, name)) {
     api_msg(&w->errmsg, "out of memory");
     return POL_ENOMEM;
@@ -618,6 +627,11 @@ int pol_writer_input_data(pol_writer *w, const void *data, size_t len) {
     return POL_EINVAL;
   if (!data && len)
     return api_refused(&w->errmsg, __func__, "no data (NULL)");
+  if (w->finished)
+    return finished(w);
+  if (!stamp_input_open(&w->w.stamp)) /* its digest would go nowhere */
+    return api_refused(&w->errmsg, __func__,
+                       "no input begun (call pol_writer_input first)");
   stamp_input_data(&w->w.stamp, data, len);
   return POL_OK;
 }
@@ -634,13 +648,6 @@ void pol_writer_free(pol_writer *w) {
 
 const char *pol_writer_errmsg(const pol_writer *w) {
   return w ? api_text(&w->errmsg) : "no writer";
-}
-
-/* After pol_writer_finish, a document is closed: adding to it would
- * break it (a JSON report would no longer parse). */
-static int finished(pol_writer *w) {
-  api_msg(&w->errmsg, "the writer is finished");
-  return POL_EINVAL;
 }
 
 /* Whether [w] may write [rep]'s vendors: a report of its policy, checked

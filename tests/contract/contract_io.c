@@ -138,6 +138,33 @@ static void test_writer_mode_mismatch(void) {
 
 /* }==== */
 
+/* "Once finished, a writer refuses more (POL_EINVAL)": the inputs of
+ * the stamp too, which is written by then (they returned POL_OK and went
+ * nowhere); and data with no input begun has no digest to go to. */
+static void test_writer_finished_inputs(void) {
+  pol_env *env = env_default();
+  pol_policy *pol = policy_of(env, POLICY, "c.pol");
+  pol_writer *w = NULL;
+  sbuf out = {0};
+  test_name = "writer: a finished writer refuses inputs";
+  CHECK_RC(pol_writer_new(pol, POL_FORMAT_JSON, 0, POL_UNKNOWN_FAIL,
+                          sbuf_write, &out, &w), POL_OK);
+  CHECK_RC(pol_writer_input_data(w, "{}", 2), POL_EINVAL);
+  CHECK_HAS(pol_writer_errmsg(w), "pol_writer_input");
+  CHECK_RC(pol_writer_input(w, POL_INPUT_FACTS, "in/a.json"), POL_OK);
+  CHECK_RC(pol_writer_input_data(w, "{}", 2), POL_OK);
+  CHECK_RC(pol_writer_finish(w), POL_OK);
+  CHECK_RC(pol_writer_input(w, POL_INPUT_FACTS, "in/b.json"), POL_EINVAL);
+  CHECK_RC(pol_writer_input_data(w, "{}", 2), POL_EINVAL);
+  CHECK_HAS(pol_writer_errmsg(w), "finished");
+  CHECK_HAS(sbuf_text(&out), "in/a.json");
+  CHECK(strstr(sbuf_text(&out), "in/b.json") == NULL);
+  pol_writer_free(w);
+  free(out.p);
+  pol_policy_free(pol);
+  pol_env_free(env);
+}
+
 /* {==== streaming vendors ================================================== */
 
 /* The loop docs/embedding.md shows: one pol_facts and one pol_report
@@ -748,6 +775,7 @@ void contract_io_tests(void) {
   test_writer_chunk_equal();
   test_writer_failure();
   test_writer_mode_mismatch();
+  test_writer_finished_inputs();
   test_streaming();
   test_saved_round_trip();
   test_saved_damaged();
