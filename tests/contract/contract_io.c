@@ -278,6 +278,47 @@ static void verdict_string(pol_env *env, const pol_policy *pol, char *out) {
   pol_ctx_free(ctx);
 }
 
+/* A loaded policy reports as the compiled one does ("a host need not
+ * ship or compile sources"): the TAP and JUnit lines of a SKIPPED rule
+ * quote its `when`. A loaded policy had no `when` texts, and said
+ * "(when)". */
+static char *render_of(pol_env *env, const pol_policy *pol, int format) {
+  pol_facts *f = facts_of(env, VENDOR_A, "in/a.json");
+  pol_ctx *ctx = ctx_of(env);
+  pol_report *rep = report_of(pol, POL_UNKNOWN_FAIL);
+  char *text = NULL;
+  if (pol_check(ctx, rep, f, "in/a.json") == POL_OK)
+    text = dup_str(pol_report_render(rep, format, 0));
+  pol_report_free(rep);
+  pol_ctx_free(ctx);
+  pol_facts_free(f);
+  return text ? text : dup_str("");
+}
+
+static void test_saved_when_texts(void) {
+  pol_env *env = env_default();
+  pol_policy *pol = policy_of(env, POLICY, "c.pol"), *back = NULL;
+  void *buf = NULL;
+  size_t len = 0;
+  const int formats[] = {POL_FORMAT_JUNIT, POL_FORMAT_TAP};
+  test_name = "saved bytecode: SKIPPED rules quote their when";
+  CHECK_RC(pol_policy_save(pol, &buf, &len), POL_OK);
+  CHECK_RC(pol_policy_load(env, buf, len, "c.polc", &back), POL_OK);
+  for (int i = 0; i < 2; i++) {
+    char *compiled = render_of(env, pol, formats[i]);
+    char *loaded = render_of(env, back, formats[i]);
+    CHECK_HAS(compiled, "when is false: false");
+    CHECK_HAS(loaded, "when is false: false");
+    CHECK(strstr(loaded, "(when)") == NULL);
+    free(compiled);
+    free(loaded);
+  }
+  pol_free(env, buf);
+  pol_policy_free(back);
+  pol_policy_free(pol);
+  pol_env_free(env);
+}
+
 static void test_saved_round_trip(void) {
   pol_env *env = env_default(), *env2 = env_default();
   pol_policy *pol = policy_of(env, POLICY, "c.pol"), *back = NULL;
@@ -778,6 +819,7 @@ void contract_io_tests(void) {
   test_writer_finished_inputs();
   test_streaming();
   test_saved_round_trip();
+  test_saved_when_texts();
   test_saved_damaged();
   test_saved_host_function();
   test_eval_value_lifetime();
