@@ -807,7 +807,9 @@ POL_API const pol_value *pol_new_list(pol_builder *b,
 /* A map from [n] string keys to values; a repeated key gives NULL. */
 POL_API const pol_value *pol_new_map(pol_builder *b, const char *const *keys,
                                      const pol_value *const *vals, size_t n);
-/* An error value with [msg]: what a host function returns to fail. */
+/* An error value with [msg]: what a host function returns to fail. Its
+ * message is text reports write as it is, so bytes of [msg] that are not
+ * UTF-8 become U+FFFD (one per run of them). */
 POL_API const pol_value *pol_new_error(pol_builder *b, const char *msg);
 /* Make the map [obj] the whole fact set: each key a variable. [obj] must
  * have been made by this fact set's builder since its last reset or load

@@ -185,10 +185,41 @@ const pol_value *pol_new_map(pol_builder *b, const char *const *keys,
   return keep(b, m);
 }
 
+/* [msg] made UTF-8 in [b]'s arena: each run of bytes that is not
+ * becomes one U+FFFD. An error's message is text that reports,
+ * pol_report_reason and pol_value_json write as it is, so it must be
+ * UTF-8, as every other string of the engine is. NULL on out of memory. */
+static const char *utf8_message(pol_builder *b, const char *msg) {
+  size_t n = strlen(msg);
+  if (utf8_valid(msg, n))
+    return msg;
+  sbuf t;
+  sb_init(&t, &b->a->m);
+  bool bad = false;
+  for (size_t i = 0, j; i < n; i = j) {
+    j = i;
+    if (utf8_decode(msg, n, &j) >= 0) {
+      sb_put(&t, msg + i, j - i);
+      bad = false;
+      continue;
+    }
+    j = i + 1;
+    if (!bad)
+      sb_puts(&t, "\xef\xbf\xbd");
+    bad = true;
+  }
+  const char *s = t.oom ? NULL : arena_strndup(b->a, t.p, t.len);
+  sb_free(&t);
+  return s;
+}
+
 const pol_value *pol_new_error(pol_builder *b, const char *msg) {
   if (!start(b))
     return NULL;
-  val e = val_err(b->a, ERR_GENERIC, "%s", msg ? msg : "error");
+  msg = utf8_message(b, msg ? msg : "error");
+  if (!msg)
+    return no_memory(b, __func__);
+  val e = val_err(b->a, ERR_GENERIC, "%s", msg);
   val *p = arena_alloc(b->a, sizeof *p);
   if (!p || (e.kind == V_ERROR && e.as.e->kind == ERR_NOMEM))
     return no_memory(b, __func__);

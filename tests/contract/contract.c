@@ -255,6 +255,32 @@ int sbuf_write(void *user, const char *data, size_t len) {
 
 const char *sbuf_text(const sbuf *b) { return b->p ? b->p : ""; }
 
+/* Whether [s] is UTF-8 (RFC 3629: no overlongs, surrogates or code
+ * points past U+10FFFF). */
+int is_utf8(const char *s) {
+  const unsigned char *p = (const unsigned char *)s;
+  if (!p)
+    return 0;
+  while (*p) {
+    int n = *p < 0x80 ? 0 : *p >= 0xc2 && *p <= 0xdf ? 1
+          : *p >= 0xe0 && *p <= 0xef ? 2 : *p >= 0xf0 && *p <= 0xf4 ? 3 : -1;
+    unsigned cp = n == 0 ? *p : n == 1 ? *p & 0x1fu : n == 2 ? *p & 0xfu
+                                                             : *p & 7u;
+    if (n < 0)
+      return 0;
+    for (int k = 1; k <= n; k++) {
+      if ((p[k] & 0xc0) != 0x80)
+        return 0;
+      cp = cp << 6 | (p[k] & 0x3fu);
+    }
+    if ((n == 2 && cp < 0x800) || (n == 3 && (cp < 0x10000 || cp > 0x10ffff)) ||
+        (cp >= 0xd800 && cp <= 0xdfff))
+      return 0;
+    p += n + 1;
+  }
+  return 1;
+}
+
 void write_file(const char *path, const char *text) {
   FILE *fp = fopen(path, "w");
   if (!fp || fputs(text, fp) == EOF || fclose(fp) != 0) {

@@ -230,6 +230,60 @@ static void test_builder_errors(void) {
 
 /* }==== */
 
+/* {==== what a host builds ================================================= */
+
+static const pol_value *fails_in_latin1(pol_builder *b,
+                                        const pol_value *const *args,
+                                        size_t n, void *user) {
+  (void)args, (void)n, (void)user;
+  return pol_new_error(b, "fichier \xe9" "crit \xff\xfe");
+}
+
+/* An error a host function returns is text every report writes as it
+ * is: pol_value_json promises RFC 8259 UTF-8, and the report's reason
+ * and JSON carry the message. A message that is not UTF-8 (a C library's
+ * text in Latin-1) went through byte for byte; its bad bytes are U+FFFD
+ * now, as a string's would be refused. */
+static void test_error_message_utf8(void) {
+  pol_env *env = env_default();
+  pol_facts *f = NULL;
+  pol_ctx *ctx = ctx_of(env);
+  pol_program *prog = NULL;
+  pol_policy *pol;
+  pol_report *rep;
+  const pol_value *v;
+  const char *json;
+  test_name = "an error a host makes is UTF-8";
+  CHECK_RC(pol_facts_new(env, &f), POL_OK);
+  v = pol_new_error(pol_facts_builder(f), "caf\xe9");
+  json = pol_value_json(ctx, v, 0);
+  CHECK(json && is_utf8(json));
+  CHECK_STR(json, "{\"error\":\"caf\xef\xbf\xbd\"}");
+  CHECK_RC(pol_env_register_value_fn(env, "latin1", 0, 0, fails_in_latin1,
+                                     NULL), POL_OK);
+  CHECK_RC(pol_compile_expr(env, "latin1()", 8, "h.cel", NULL, &prog),
+           POL_OK);
+  CHECK_RC(pol_eval(ctx, prog, NULL, &v), POL_ERUNTIME);
+  json = pol_value_json(ctx, v, 0);
+  CHECK(json && is_utf8(json));
+  pol = policy_of(env, "must host: latin1()\n", "h.pol");
+  rep = report_of(pol, POL_UNKNOWN_FAIL);
+  CHECK_RC(pol_check(ctx, rep, f, "v.json"), POL_OK);
+  CHECK_STR(pol_report_verdict(rep, 0, 0), "ERROR");
+  CHECK(is_utf8(pol_report_reason(rep, 0, 0)));
+  CHECK_HAS(pol_report_reason(rep, 0, 0), "fichier \xef\xbf\xbd");
+  for (int format = 0; pol_format_name(format); format++)
+    CHECK(is_utf8(pol_report_render(rep, format, 0)));
+  pol_report_free(rep);
+  pol_policy_free(pol);
+  pol_program_free(prog);
+  pol_ctx_free(ctx);
+  pol_facts_free(f);
+  pol_env_free(env);
+}
+
+/* }==== */
+
 /* {==== explanations under the env's limits ============================== */
 
 /* pol_explain_verdict is "exactly as pol_check gives it": also for a
@@ -271,4 +325,5 @@ void contract_embed_tests(void) {
   test_value_json();
   test_builder_errors();
   test_explain_limits();
+  test_error_message_utf8();
 }
