@@ -7,9 +7,11 @@
 #define _POSIX_C_SOURCE 200809L
 #include "contract.h"
 
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 /* {==== policies: header, rules, refs, ask, find, file ===================== */
 
@@ -376,6 +378,52 @@ static void test_ctx_across_reports(void) {
   pol_env_free(env);
 }
 
+/* Text a host hands in as it is, a file name as the vendor's source or a
+ * waiver's words, need not be UTF-8 (a Latin-1 file name on Linux): every
+ * format still ends, in UTF-8. The CSV formats looped for ever on such a
+ * byte, growing the report until memory ran out; the alarm turns that
+ * into a failure. */
+static void render_stuck(int sig) {
+  (void)sig;
+  static const char msg[] = "FAIL render of non-UTF-8 host text: no end\n";
+  if (write(1, msg, sizeof msg - 1) < 0)
+    _exit(1);
+  _exit(1);
+}
+
+static void test_render_host_bytes(void) {
+  pol_env *env = env_default();
+  pol_policy *pol = policy_of(env, POLICY, "c.pol");
+  pol_facts *f = facts_of(env, VENDOR_C, "in/c.json");
+  pol_ctx *ctx = ctx_of(env);
+  pol_report *rep = report_of(pol, POL_UNKNOWN_FAIL);
+  pol_waivers *wv = NULL;
+  pol_waiver w = POL_WAIVER_INIT;
+  test_name = "every format of host text that is not UTF-8";
+  w.rule = "mfa";
+  w.vendor = "caf\xe9";
+  w.justification = "accept\xe9 \xff";
+  CHECK_RC(pol_waivers_new(pol, &wv), POL_OK);
+  CHECK_RC(pol_waivers_add(wv, &w), POL_OK);
+  CHECK_RC(pol_report_set_waivers(rep, wv), POL_OK);
+  CHECK_RC(pol_check(ctx, rep, f, "in/caf\xe9.json"), POL_OK);
+  CHECK(pol_report_waiver(rep, 0, R_MFA) == POL_WAIVER_ACTIVE);
+  signal(SIGALRM, render_stuck);
+  for (int format = 0; pol_format_name(format); format++) {
+    alarm(20);
+    const char *text = pol_report_render(rep, format, 0);
+    alarm(0);
+    CHECK(text != NULL && is_utf8(text));
+  }
+  signal(SIGALRM, SIG_DFL);
+  pol_report_free(rep);
+  pol_waivers_free(wv);
+  pol_ctx_free(ctx);
+  pol_facts_free(f);
+  pol_policy_free(pol);
+  pol_env_free(env);
+}
+
 /* An UNKNOWN rule's residual and decisive facts are worked out from the
  * vendor's facts at the date its rules were checked at: the report's
  * (pol_report_set_as_of) or the ctx's (pol_ctx_set_as_of). In 2019 the
@@ -431,4 +479,5 @@ void contract_report_tests(void) {
   test_render();
   test_ctx_across_reports();
   test_residual_as_of();
+  test_render_host_bytes();
 }
