@@ -800,7 +800,9 @@ POL_API const pol_value *pol_new_duration(pol_builder *b, int64_t seconds,
 POL_API const pol_value *pol_new_timestamp(pol_builder *b, int64_t seconds,
                                            int32_t nanos);
 /* A list of [n] items (each made by the same builder, or borrowed from
- * values that outlive it). */
+ * values that outlive it). Lists and maps nest at most 512 deep, as JSON
+ * does: an item (or a map's value) nested 512 deep gives NULL
+ * (POL_EINVAL). */
 POL_API const pol_value *pol_new_list(pol_builder *b,
                                       const pol_value *const *items,
                                       size_t n);

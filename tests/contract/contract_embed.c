@@ -239,6 +239,39 @@ static const pol_value *fails_in_latin1(pol_builder *b,
   return pol_new_error(b, "fichier \xe9" "crit \xff\xfe");
 }
 
+/* Values a host builds nest no deeper than JSON facts may (512): every
+ * walk of a value recurses (pol_value_json, pol_value_format, a bind's
+ * copy), and a list built 100,000 deep overflowed the stack in each. */
+static void test_builder_nesting(void) {
+  pol_env *env = env_default();
+  pol_facts *f = NULL;
+  pol_ctx *ctx = ctx_of(env);
+  pol_builder *b;
+  const pol_value *v, *deeper = NULL;
+  const char *key = "k";
+  long depth = 0;
+  test_name = "built values nest at most 512 deep";
+  CHECK_RC(pol_facts_new(env, &f), POL_OK);
+  b = pol_facts_builder(f);
+  v = pol_new_int(b, 1);
+  for (; depth < 100000; depth++) {
+    if (!(deeper = depth % 2 ? pol_new_list(b, &v, 1)
+                             : pol_new_map(b, &key, &v, 1)))
+      break;
+    v = deeper;
+  }
+  CHECK(depth == 512);
+  CHECK_RC(pol_builder_status(b), POL_EINVAL);
+  CHECK_HAS(pol_builder_errmsg(b), "deep");
+  CHECK(pol_value_json(ctx, v, 0) != NULL);
+  CHECK(pol_value_format(ctx, v) != NULL);
+  CHECK_RC(pol_facts_bind_value(f, "deep", v), POL_OK);
+  CHECK(pol_new_list(b, &v, 1) == NULL);
+  pol_ctx_free(ctx);
+  pol_facts_free(f);
+  pol_env_free(env);
+}
+
 /* An error a host function returns is text every report writes as it
  * is: pol_value_json promises RFC 8259 UTF-8, and the report's reason
  * and JSON carry the message. A message that is not UTF-8 (a C library's
@@ -326,4 +359,5 @@ void contract_embed_tests(void) {
   test_builder_errors();
   test_explain_limits();
   test_error_message_utf8();
+  test_builder_nesting();
 }
