@@ -815,9 +815,12 @@ POL_API const pol_value *pol_new_map(pol_builder *b, const char *const *keys,
 POL_API const pol_value *pol_new_error(pol_builder *b, const char *msg);
 /* Make the map [obj] the whole fact set: each key a variable. [obj] must
  * have been made by this fact set's builder since its last reset or load
- * (so it is not copied): reset, build, then load. POL_EINVAL if [obj] is
- * not a map or was made by another builder; the set is then empty, and
- * the values its builder made stay valid. For hosts that hold facts in
+ * (so it is not copied): reset, build, then load. What it holds that
+ * another builder made (values borrowed from another fact set) is copied
+ * into the set, and a value it holds under two names gets a copy for the
+ * second, so that a report names the fact a rule read. POL_EINVAL if [obj]
+ * is not a map or was made by another builder; the set is then empty,
+ * and the values its builder made stay valid. For hosts that hold facts in
  * another form (a database row): no JSON text in between. */
 POL_API int pol_facts_load_value(pol_facts *facts, const pol_value *obj);
 /* Bind [name] to [v] (copied into the fact set). */

@@ -154,9 +154,13 @@ int pol_facts_load_json_next(pol_facts *f, const char *text, size_t len,
 
 /* The map is taken, not copied, so it must live in the set's own arena
  * (pol.h: made by its builder): one from another set's builder would die
- * with that set under this one. On a refusal the set is empty, as after
- * any failing load, but the arena is kept: the values the host built
- * stay valid, so it can load the right map next. */
+ * with that set under this one. The values in it may be borrowed from
+ * another fact set, or be one value under two names: those are copied
+ * (val_adopt_own), since marking where each container sits must write
+ * into this set alone, and give each container one place. On a refusal
+ * the set is empty, as after any failing load, but the arena is kept:
+ * the values the host built stay valid, so it can load the right map
+ * next. */
 int pol_facts_load_value(pol_facts *f, const pol_value *obj) {
   const char *why = NULL;
   if (!f)
@@ -172,9 +176,13 @@ int pol_facts_load_value(pol_facts *f, const pol_value *obj) {
     f->base = NULL;
     return POL_EINVAL;
   }
-  f->vars = VAL(obj)->as.m;
   f->base = NULL;
-  val_adopt(f->vars);
+  if (!val_adopt_own(&f->a, VAL(obj)->as.m)) {
+    api_msg(&f->errmsg, "pol_facts_load_value: out of memory");
+    f->vars = NULL;
+    return POL_ENOMEM;
+  }
+  f->vars = VAL(obj)->as.m;
   return POL_OK;
 }
 
