@@ -466,7 +466,8 @@ POL_API void pol_report_free(pol_report *rep);
 POL_API int pol_check(pol_ctx *ctx, pol_report *rep, const pol_facts *facts,
                       const char *source);
 /* Check only rule [r] (an index, see pol_policy_rule_find): a vendor is
- * added whose other rules read SKIPPED. */
+ * added whose other rules read SKIPPED, not checked: no report says their
+ * `when` was false (TAP and JUnit say "not checked"). */
 POL_API int pol_check_rule(pol_ctx *ctx, pol_report *rep,
                            const pol_facts *facts, const char *source,
                            size_t r);

@@ -894,7 +894,7 @@ static int check_lent(report *r, vm *v, const map *vars, const char *name,
   if (to - first == 1) /* one rule: the others read as SKIPPED */
     for (uint32_t i = 0; i < r->pol->nrules; i++)
       if (i != first)
-        vr->rules[i] = (rule_result){.v = VD_SKIPPED,
+        vr->rules[i] = (rule_result){.v = VD_SKIPPED, .unchecked = true,
                                      .refs = (uint32_t)r->nrefs};
   waivers_apply(r, vr);
   tally(r, vr);

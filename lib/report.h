@@ -124,6 +124,9 @@ typedef struct rule_result {
                            a FAIL, UNKNOWN or ERROR; or NULL */
   bool waiver_expired;  /* ... that had expired at the as-of date, so it
                            did not apply */
+  bool unchecked;       /* SKIPPED because report_check_rule checked
+                           another rule alone: its `when` was never
+                           evaluated, so no report may say it was false */
   bool limit;           /* ERROR: an evaluation limit (ERR_LIMIT), not an
                            error of the policy or the data, so a host can
                            tell them apart without reading [reason] */

@@ -70,7 +70,7 @@ bool report_skipped(const report *r, const vendor_result *vr, uint32_t i,
                     const char **out) {
   const rule *ru = &r->pol->rules[i];
   *out = NULL;
-  if (vr->rules[i].v != VD_SKIPPED || ru->when < 0)
+  if (vr->rules[i].v != VD_SKIPPED || ru->when < 0 || vr->rules[i].unchecked)
     return true;
   if (vr->unknowns && vr->unknowns[i]) {
     *out = vr->unknowns[i]->false_when;

@@ -297,6 +297,38 @@ static void test_check_rule(void) {
   pol_env_free(env);
 }
 
+/* The rules pol_check_rule did not check read SKIPPED; no format may say
+ * their `when` was false, as nobody evaluated it. Every format said "not
+ * applicable: when x > 0 is false" of a rule whose `when` held. */
+static void test_check_rule_unchecked(void) {
+  pol_env *env = env_default();
+  const char *src = "rule gated {\n  when x > 0\n  require x > 10\n}\n"
+                    "must exact: x == 5\n";
+  pol_policy *pol = policy_of(env, src, "g.pol");
+  pol_facts *five = facts_of(env, "{\"x\": 5}", "five.json");
+  pol_facts *neg = facts_of(env, "{\"x\": -1}", "neg.json");
+  pol_ctx *ctx = ctx_of(env);
+  pol_report *rep = report_of(pol, POL_UNKNOWN_FAIL);
+  test_name = "pol_check_rule: the other rules were not checked";
+  CHECK_RC(pol_check_rule(ctx, rep, five, "five.json", 1), POL_OK);
+  CHECK_STR(pol_report_verdict(rep, 0, 0), "SKIPPED");
+  for (int format = 0; pol_format_name(format); format++) {
+    const char *text = pol_report_render(rep, format, 0);
+    CHECK(text && strstr(text, "x > 0") == NULL);
+  }
+  CHECK_HAS(pol_report_render(rep, POL_FORMAT_TAP, 0), "# SKIP not checked");
+  pol_report_reset(rep); /* a rule whose when was false still says so */
+  CHECK_RC(pol_check(ctx, rep, neg, "neg.json"), POL_OK);
+  CHECK_HAS(pol_report_render(rep, POL_FORMAT_JSON, 0),
+            "\"skipped_when\":\"x > 0\"");
+  pol_report_free(rep);
+  pol_ctx_free(ctx);
+  pol_facts_free(neg);
+  pol_facts_free(five);
+  pol_policy_free(pol);
+  pol_env_free(env);
+}
+
 static void test_render(void) {
   pol_env *env = env_default();
   pol_policy *pol = policy_of(env, POLICY, "c.pol");
@@ -476,6 +508,7 @@ void contract_report_tests(void) {
   test_vendor_metadata();
   test_unknown_modes();
   test_check_rule();
+  test_check_rule_unchecked();
   test_render();
   test_ctx_across_reports();
   test_residual_as_of();
