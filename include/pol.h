@@ -330,7 +330,8 @@ POL_API int pol_ctx_set_limits(pol_ctx *ctx, uint64_t max_steps,
 /* The evaluation date of [ctx] from its next evaluation or check on:
  * [date] "YYYY-MM-DD" is what now() returns (midnight UTC) in pol_eval,
  * and in checks into a report that has no date of its own
- * (pol_report_set_as_of wins); NULL: the clock again, the default.
+ * (pol_report_set_as_of wins), where it is the date waivers expire by
+ * too; NULL: the clock again, the default.
  * POL_EFORMAT for a bad date (the ctx keeps its previous one),
  * POL_EINVAL for a NULL [ctx]. */
 POL_API int pol_ctx_set_as_of(pol_ctx *ctx, const char *date);

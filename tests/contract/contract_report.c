@@ -410,6 +410,42 @@ static void test_ctx_across_reports(void) {
   pol_env_free(env);
 }
 
+/* A check at the ctx's as-of date judges waivers by that date too, as a
+ * check at the report's does: the same date gives the same compliance.
+ * With the date on the ctx, waivers expired by the clock. */
+static void test_waiver_as_of(void) {
+  pol_env *env = env_default();
+  pol_policy *pol = policy_of(env, "must small: x > 1\n", "w.pol");
+  pol_facts *f = facts_of(env, "{\"x\": 0}", "v.json");
+  pol_ctx *ctx = ctx_of(env);
+  pol_report *by_ctx = report_of(pol, POL_UNKNOWN_FAIL);
+  pol_report *by_report = report_of(pol, POL_UNKNOWN_FAIL);
+  pol_waivers *wv = NULL;
+  pol_waiver w = POL_WAIVER_INIT;
+  test_name = "waivers expire by the ctx's as-of date";
+  w.rule = "small";
+  w.vendor = "v";
+  w.expires = "2020-01-01";
+  CHECK_RC(pol_waivers_new(pol, &wv), POL_OK);
+  CHECK_RC(pol_waivers_add(wv, &w), POL_OK);
+  CHECK_RC(pol_report_set_waivers(by_ctx, wv), POL_OK);
+  CHECK_RC(pol_report_set_waivers(by_report, wv), POL_OK);
+  CHECK_RC(pol_report_set_as_of(by_report, "2019-06-01"), POL_OK);
+  CHECK_RC(pol_check(ctx, by_report, f, "v.json"), POL_OK);
+  CHECK_RC(pol_ctx_set_as_of(ctx, "2019-06-01"), POL_OK);
+  CHECK_RC(pol_check(ctx, by_ctx, f, "v.json"), POL_OK);
+  CHECK(pol_report_waiver(by_report, 0, 0) == POL_WAIVER_ACTIVE);
+  CHECK(pol_report_waiver(by_ctx, 0, 0) == POL_WAIVER_ACTIVE);
+  CHECK(pol_report_compliant(by_ctx, 0));
+  pol_report_free(by_ctx);
+  pol_report_free(by_report);
+  pol_waivers_free(wv);
+  pol_ctx_free(ctx);
+  pol_facts_free(f);
+  pol_policy_free(pol);
+  pol_env_free(env);
+}
+
 /* Text a host hands in as it is, a file name as the vendor's source or a
  * waiver's words, need not be UTF-8 (a Latin-1 file name on Linux): every
  * format still ends, in UTF-8. The CSV formats looped for ever on such a
@@ -512,5 +548,6 @@ void contract_report_tests(void) {
   test_render();
   test_ctx_across_reports();
   test_residual_as_of();
+  test_waiver_as_of();
   test_render_host_bytes();
 }
