@@ -177,6 +177,8 @@ POL_INTERNAL void stamp_free(stamp *s);
 /* Start input [name] of [kind]: the bytes given next are its. */
 POL_INTERNAL bool stamp_input_begin(stamp *s, int kind, const char *name);
 POL_INTERNAL void stamp_input_data(stamp *s, const void *data, size_t len);
+/* Whether an input is begun and not yet closed (its data is hashed). */
+POL_INTERNAL bool stamp_input_open(const stamp *s);
 /* Finish the digest of the input being read, if any. */
 POL_INTERNAL void stamp_close(stamp *s);
 /* The stamp as (key, value) lines, for the formats that list it: calls
