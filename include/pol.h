@@ -578,8 +578,9 @@ POL_API const char *pol_report_reason(const pol_report *rep, size_t i,
  * max_memory, or pol_ctx_set_limits'), else POL_ERUNTIME (a type error,
  * a division by zero, a `when` that is not a bool, or a fixed limit of
  * the engine that no setting moves, such as a regular expression's
- * match limit: the policy or the data). POL_EINVAL when [i] or [r] is out of range. Never
- * POL_EINTERRUPT: an interrupted check adds no vendor. */
+ * match limit: the policy or the data). POL_EINVAL when [i] or [r] is
+ * out of range. Never POL_EINTERRUPT: an interrupted check adds no
+ * vendor. */
 POL_API int pol_report_status(const pol_report *rep, size_t i, size_t r);
 /* The facts rule [r] read for vendor [i], [k] from 0: each a leaf as a
  * path in CEL syntax (controls["3.2"].status, subprocessors[1].name),
@@ -632,8 +633,8 @@ POL_API bool pol_report_missing_withheld(const pol_report *rep, size_t i,
  * All are worked out from the vendor's facts when first read, so read
  * them before the fact set goes, or pol_report_detach first (which works
  * them out); now() in them is the date the vendor was checked at (the
- * report's or the ctx's as-of date; without one, the clock's). NULL / 0 / false for any other verdict, out of range, or
- * on out of memory. */
+ * report's or the ctx's as-of date; without one, the clock's). NULL / 0
+ * / false for any other verdict, out of range, or on out of memory. */
 POL_API const char *pol_report_residual(const pol_report *rep, size_t i,
                                         size_t r);
 POL_API const char *pol_report_residual_when(const pol_report *rep,
