@@ -485,8 +485,10 @@ POL_API int pol_check_rule(pol_ctx *ctx, pol_report *rep,
                            size_t r);
 /* The evaluation date of the checks on [rep] from now on: [date]
  * "YYYY-MM-DD" is what now() returns in its rules (midnight UTC) and the
- * date waivers expire by. Without one, both read the clock. POL_EFORMAT
- * for a date that is not of that form or does not exist. */
+ * date waivers expire by. Without one, both read the ctx's date
+ * (pol_ctx_set_as_of), else the clock; NULL takes the report's away, as
+ * for a ctx. POL_EFORMAT for a date that is not of that form or does not
+ * exist (the report keeps its previous one). */
 POL_API int pol_report_set_as_of(pol_report *rep, const char *date);
 
 /* Waivers: each accepts one rule's FAIL, UNKNOWN or ERROR for one vendor

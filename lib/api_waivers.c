@@ -73,8 +73,12 @@ int pol_report_set_waivers(pol_report *rep, const pol_waivers *wv) {
 
 int pol_report_set_as_of(pol_report *rep, const char *date) {
   int64_t sec;
-  if (!rep || !date)
+  if (!rep)
     return POL_EINVAL;
+  if (!date) { /* the ctx's date, or the clock, again */
+    rep->r.has_as_of = false;
+    return POL_OK;
+  }
   if (!tm_parse_date(date, &sec))
     return POL_EFORMAT;
   rep->r.has_as_of = true;

@@ -517,6 +517,10 @@ static void test_residual_as_of(void) {
   CHECK_RC(pol_report_set_as_of(rep, "2019-06-01"), POL_OK);
   CHECK_RC(pol_check(ctx, rep, f, "v.json"), POL_OK);
   check_residual_2019(rep, 0);
+  /* NULL takes the report's date away: the clock's again */
+  CHECK_RC(pol_report_set_as_of(rep, NULL), POL_OK);
+  CHECK_RC(pol_check(ctx, rep, f, "v.json"), POL_OK);
+  CHECK_STR(pol_report_residual(rep, 1, 0), "b.y");
   pol_report_free(rep);
   rep = report_of(pol, POL_UNKNOWN_FAIL);
   CHECK_RC(pol_ctx_set_as_of(ctx, "2019-06-01"), POL_OK);
