@@ -166,7 +166,8 @@ def many_assumptions(policyc, d, expect):
                                 "assume.pol", "v.json"], d)
     expect("8,000 --assume: check", st == 0 and '"compliant":true' in out,
            f"status {st}: {err[:300]}")
-    expect("8,000 --assume: memory", kb < 64 * 1024, f"{kb} KB")
+    if not SANITIZED:  # a sanitizer's allocator keeps memory on purpose
+        expect("8,000 --assume: memory", kb < 64 * 1024, f"{kb} KB")
 
 
 def main():
