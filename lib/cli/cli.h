@@ -66,7 +66,8 @@ int cli_write_file(const char *path, const void *data, size_t len);
 /* An output file written as a stream, whole or not at all (check -o,
  * and cli_write_file): cli_outfile_open returns a stream into a
  * temporary file beside [path] (with the permissions of the file it
- * will replace, else what the umask allows), or into [path] itself
+ * will replace, else what the umask allows; beside the file a symbolic
+ * link points to, which is replaced and the link kept), or into [path] itself
  * when that exists and is not a regular file (/dev/stdout, a FIFO, a
  * device), or standard output when [path] is "-"; NULL after
  * "policyc: PATH: reason". cli_outfile_close with
@@ -76,6 +77,8 @@ int cli_write_file(const char *path, const void *data, size_t len);
  * In write.c. */
 typedef struct cli_outfile {
   const char *path; /* borrowed */
+  char *real;       /* malloc'd: the file a symbolic link [path] names,
+                       which is replaced instead of the link; else NULL */
   char *tmp;        /* malloc'd; NULL when written in place */
   FILE *f;
 } cli_outfile;
