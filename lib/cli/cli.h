@@ -30,6 +30,11 @@ typedef struct cli_input {
 /* Read the whole of [path] ("-" is standard input). On failure print
  * "policyc: PATH: reason" and return false. */
 bool cli_read(const char *path, cli_input *in);
+/* Read the fact set in [path] ("-": standard input, named <stdin>) into
+ * [f] as cli_read reads (so a FIFO without a writer is empty, not a
+ * hang); EXIT_OK, or EXIT_INPUT after "policyc: PATH: reason" or
+ * "policyc: PATH:LINE:COL: what is wrong". In io.c. */
+int cli_load_facts(pol_facts *f, const char *path);
 /* Open [path] for reading without waiting for a FIFO's writer (a FIFO
  * nobody has open for writing reads as empty); a directory is refused.
  * On failure print "policyc: PATH: reason" and return -1. */
