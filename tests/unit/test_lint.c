@@ -139,6 +139,64 @@ static void no_false_alarms(void **state) {
   pol_policy_free(pol);
 }
 
+/* The number of warnings [pol] gets (notes aside). */
+static size_t warnings(const pol_policy *pol) {
+  pol_lints *l;
+  assert_int_equal(pol_lint(pol, NULL, 0, 0, &l), POL_OK);
+  size_t n = pol_lints_count(l);
+  for (size_t i = 0; i < pol_lints_count(l); i++) {
+    pol_warning w = POL_WARNING_INIT;
+    pol_lints_get(l, i, &w);
+    print_message("%s:%u: [%s] %s\n", w.file, w.line, w.code, w.message);
+  }
+  pol_lints_free(l);
+  return n;
+}
+
+/* A module's lets are for whoever imports it: not unused in a policy
+ * that uses some of them, nor in the module linted by itself (a file
+ * of lets alone), nor in the prelude's files linted themselves
+ * (stdlib/regions.pol gave 498 warnings, each of its constants unused
+ * and hiding itself). Derived facts are declarations, never unused; a
+ * policy's own declaration of a prelude's derived fact replaces it on
+ * purpose; a let that hides one is named as hiding a derived fact. */
+static void modules_lint_clean(void **state) {
+  fixture *f = *state;
+  const char *files[] = {"stdlib/regions.pol", "stdlib/derived.pol",
+                         "tests/lint/org_consts.pol",
+                         "tests/lint/uses_org_consts.pol"};
+  pol_policy *pol;
+  for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
+    assert_pol_ok(f, pol_policy_compile_file(f->env, files[i], &pol));
+    if (warnings(pol) != 0)
+      fail_msg("%s: warnings", files[i]);
+    pol_policy_free(pol);
+  }
+  /* no rule of its own: a module; JP as the prelude writes it; derived
+   * facts, one replacing the prelude's */
+  pol = compile(f, "let JP = \"JP\"\nlet helper = 1\n"
+                   "fact data_region: string = data.location.countries[0] "
+                   "\"d\"\nfact x.mine: int = x.n + 1 \"m\"\n");
+  assert_int_equal(warnings(pol), 0);
+  pol_policy_free(pol);
+  /* with a rule: the unused let and derived fact; a let hiding the
+   * prelude's derived fact */
+  pol = compile(f, "let data_region = \"JP\"\n"
+                   "fact x.mine: int = x.n + 1 \"m\"\n"
+                   "must r: x.n > 1\n");
+  pol_lints *l;
+  assert_int_equal(pol_lint(pol, NULL, 0, 0, &l), POL_OK);
+  char *got = summary(l);
+  assert_string_equal(got, "1 L101\n1 L102\n3 L103\n");
+  pol_warning w = POL_WARNING_INIT;
+  pol_lints_get(l, 1, &w);
+  assert_string_equal(w.message, "let 'data_region' hides the prelude's "
+                      "derived fact 'data_region' (<stdlib>/derived.pol)");
+  free(got);
+  pol_lints_free(l);
+  pol_policy_free(pol);
+}
+
 /* Classes of values around constants: an int compared with 7.5 is
  * decided at 7 and 8; strings by order; sizes; allowed values. */
 static void classes_are_exact(void **state) {
@@ -350,6 +408,8 @@ int main(int argc, char **argv) {
       cmocka_unit_test_setup_teardown(witnesses_on_every_policy_hold, env_setup_source,
                                       env_teardown),
       cmocka_unit_test_setup_teardown(no_false_alarms, env_setup_source, env_teardown),
+      cmocka_unit_test_setup_teardown(modules_lint_clean, env_setup_source,
+                                      env_teardown),
       cmocka_unit_test_setup_teardown(classes_are_exact, env_setup_source, env_teardown),
       cmocka_unit_test_setup_teardown(unknown_facts_need_vendors, env_setup_source,
                                       env_teardown),
