@@ -112,6 +112,31 @@ static void witnesses_on_every_policy_hold(void **state) {
 
 /* Rules that can pass and fail, and are UNKNOWN when silent, are not
  * flagged; nor are rules outside the fragment, which are not guessed. */
+/* A fact no schema declares may hold a double where the rules compare
+ * it with integers: x.n > 6 and x.n >= 7 differ at 6.5, so they are
+ * not the same verdict for every vendor (L008 said they were), and a
+ * should-rule x.n > 6 is still implied by a must-rule x.n >= 7. With
+ * x.n declared int they are the same. */
+static void undeclared_numbers_may_be_doubles(void **state) {
+  fixture *f = *state;
+  pol_policy *pol = compile(f, "must a: x.n >= 7\nshould b: x.n > 6\n");
+  pol_lints *l;
+  assert_int_equal(pol_lint(pol, NULL, 0, 0, &l), POL_OK);
+  char *got = summary(l);
+  assert_string_equal(got, "1 L103\n2 L007\n2 L103\n");
+  free(got);
+  pol_lints_free(l);
+  pol_policy_free(pol);
+  pol = compile(f, "fact x.n: int \"n\"\n"
+                   "must a: x.n >= 7\nmust b: x.n > 6\n");
+  assert_int_equal(pol_lint(pol, NULL, 0, 0, &l), POL_OK);
+  got = summary(l);
+  assert_string_equal(got, "2 L103\n3 L008\n3 L103\n");
+  free(got);
+  pol_lints_free(l);
+  pol_policy_free(pol);
+}
+
 static void no_false_alarms(void **state) {
   fixture *f = *state;
   pol_policy *pol = compile(
@@ -382,7 +407,7 @@ static void rules_on_other_facts_are_not_paired(void **state) {
                           i % 2 ? "should" : "must", i, i, i);
   n += (size_t)snprintf(src + n, cap - n,
                         "must d1 \"d\": x1 >= 7\nshould d2 \"d\": x1 >= 7\n"
-                        "should d3 \"d\": x1 > 6\nshould d4 \"d\": x2 >= 1\n");
+                        "should d3 \"d\": x1 >= 7.0\nshould d4 \"d\": x2 >= 1\n");
   pol_policy *pol = compile(f, src);
   lint_run L;
   lint_all(&L, pol);
@@ -408,6 +433,8 @@ int main(int argc, char **argv) {
       cmocka_unit_test_setup_teardown(witnesses_on_every_policy_hold, env_setup_source,
                                       env_teardown),
       cmocka_unit_test_setup_teardown(no_false_alarms, env_setup_source, env_teardown),
+      cmocka_unit_test_setup_teardown(undeclared_numbers_may_be_doubles,
+                                      env_setup_source, env_teardown),
       cmocka_unit_test_setup_teardown(modules_lint_clean, env_setup_source,
                                       env_teardown),
       cmocka_unit_test_setup_teardown(classes_are_exact, env_setup_source, env_teardown),
