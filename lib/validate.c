@@ -164,7 +164,9 @@ static void scan_value(scan *sc, size_t plen, bool keyed) {
 }
 
 static void locs_build(locs *L, const char *text, size_t len) {
-  scan sc = {text, len, 0, 0, 1, 1, {0}, L};
+  /* a byte order mark, which the reader skips, takes no column */
+  size_t bom = len >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3) ? 3 : 0;
+  scan sc = {text, len, bom, bom, 1, 1, {0}, L};
   L->built = true;
   sb_init(&sc.path, &L->m);
   sb_init(&L->paths, &L->m);
