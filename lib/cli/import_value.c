@@ -61,6 +61,18 @@ static bool isdigit3(const char *s) {
   return s[3] < '0' || s[3] > '9';
 }
 
+/* An ASCII or full-width digit at [s] (not a kanji numeral). */
+static bool figure(const char *s, int *d, size_t *n) {
+  return digit(s, d, n) && (*n == 1 || (unsigned char)s[0] == 0xEF);
+}
+
+/* The bytes of a decimal point at [s]: '.', or the full-width '．' that
+ * an IME in full-width mode types with full-width digits (「９９．９％」);
+ * 0 if none. */
+static size_t decimal_point(const char *s) {
+  return *s == '.' ? 1 : starts(s, "\xEF\xBC\x8E") ? 3 : 0;
+}
+
 /* A number at [s]: digits with an optional decimal part; with
  * [kanji_ok], also a kanji numeral alone (一度, 二回), which elsewhere is
  * part of words (一部, 一両日). Returns its byte length (0: none). */
@@ -75,7 +87,7 @@ static size_t number_at(const char *s, double *v, bool kanji_ok) {
   }
   double x = 0;
   for (;;) {
-    if (digit(s + len, &d, &n) && (n == 1 || (unsigned char)s[len] == 0xEF)) {
+    if (figure(s + len, &d, &n)) {
       x = x * 10 + d;
       len += n;
     } else if (s[len] == ',' && len && isdigit3(s + len + 1)) {
@@ -84,9 +96,10 @@ static size_t number_at(const char *s, double *v, bool kanji_ok) {
       break;
     }
   }
-  if (s[len] == '.' && digit(s + len + 1, &d, &n) && n == 1) {
+  size_t point = decimal_point(s + len);
+  if (point && figure(s + len + point, &d, &n)) {
     double scale = 0.1;
-    for (len++; digit(s + len, &d, &n) && n == 1; len += n, scale /= 10)
+    for (len += point; figure(s + len, &d, &n); len += n, scale /= 10)
       x += d * scale;
   }
   *v = x;
