@@ -281,6 +281,14 @@ char *value_fragment(imp_pool *p, const char *text, size_t start,
 
 /* ==== dates ============================================================== */
 
+/* The bytes of a separator of a date's numbers at [s]: / or -, also
+ * full-width (／ －, as typed with full-width digits); 0 if none. */
+static size_t date_sep(const char *s) {
+  if (*s == '/' || *s == '-')
+    return 1;
+  return starts(s, "\xEF\xBC\x8F") || starts(s, "\xEF\xBC\x8D") ? 3 : 0;
+}
+
 /* A date at [s]: Y年M月[D日], Y/M/D or Y-M-D; its length, 0 if none. */
 static size_t date_at(const char *s, int *y, int *m, int *d) {
   double a, b, c;
@@ -289,17 +297,17 @@ static size_t date_at(const char *s, int *y, int *m, int *d) {
     return 0;
   const char *sep = s + n;
   bool kanji = starts(sep, "年");
-  if (!kanji && *sep != '/' && *sep != '-')
+  size_t sl = kanji ? strlen("年") : date_sep(sep);
+  if (!sl)
     return 0;
-  size_t sl = kanji ? strlen("年") : 1;
   if (!(k = number_at(sep + sl, &b, false)) || b < 1 || b > 12)
     return 0;
   total = n + sl + k;
   *y = (int)a, *m = (int)b, *d = 0;
   const char *rest = s + total;
-  if (kanji ? !starts(rest, "月") : *rest != *sep)
+  if (kanji ? !starts(rest, "月") : strncmp(rest, sep, sl) != 0)
     return kanji ? 0 : total;
-  size_t rl = kanji ? strlen("月") : 1;
+  size_t rl = kanji ? strlen("月") : sl;
   total += rl;
   if ((k = number_at(rest + rl, &c, false)) && c >= 1 && c <= 31) {
     *d = (int)c;
