@@ -410,8 +410,8 @@ static int measured(finder *f, const char *s, size_t at, size_t n, double v) {
   const char *after = s + n;
   double hi;
   size_t k;
-  if (strchr("~-", *after) || starts(after, "～") || starts(after, "〜") ||
-      starts(after, "−")) {
+  if ((*after && strchr("~-", *after)) || starts(after, "～") ||
+      starts(after, "〜") || starts(after, "−") || starts(after, "－")) {
     const char *next = after + clen(after);
     if ((k = number_at(next, &hi, false))) {
       if (f->range_max)
