@@ -225,6 +225,9 @@ $(B)/tests/test_records: lib/cli/scan_blocks.h
 # The CLI's JSON objects (import, waivers, tests): built from its sources.
 $(B)/tests/test_import_json: lib/cli/import_json.c lib/cli/import_pool.c lib/cli/import.h
 $(B)/tests/test_import_json: private TEST_HELPERS += lib/cli/import_json.c lib/cli/import_pool.c
+# The values of check-sheet answers: built from the CLI's sources.
+$(B)/tests/test_import_value: lib/cli/import_value.c lib/cli/import_pool.c lib/cli/import.h
+$(B)/tests/test_import_value: private TEST_HELPERS += lib/cli/import_value.c lib/cli/import_pool.c
 
 # The jsonb conversion core of the PostgreSQL extension is plain C over
 # pol.h: its unit test runs with the others, and so under ASan and UBSan

@@ -472,8 +472,13 @@ static bool stays_on_head(const fmt *F, size_t s, size_t e, size_t at) {
 }
 
 /* A statement or clause: tokens [s, e), the expression from [w] (e for
- * none) wrapped, the rest on one line. [indent] is the line's. */
-static void unit(fmt *F, size_t s, size_t e, size_t w, size_t indent) {
+ * none) wrapped, the rest on one line. [indent] is the line's. After a
+ * long head the expression may start a line of its own only where a
+ * line break there ends nothing ([own_line]: after a let's `=` or a
+ * one-line rule's `:`, never after a clause keyword, which a line
+ * break would leave without a value). */
+static void unit(fmt *F, size_t s, size_t e, size_t w, size_t indent,
+                 bool own_line) {
   size_t i = s;
   for (; i < w && i < e; i++) {
     put(F, i);
@@ -484,7 +489,7 @@ static void unit(fmt *F, size_t s, size_t e, size_t w, size_t indent) {
     return;
   size_t c0 = F->col + (!F->fresh && F->t[w].space);
   size_t cont = c0 > indent && c0 <= FORMAT_WIDTH / 2 ? c0 : indent + 4;
-  if (c0 > indent + 4 && !fits(F, w, e) && breakable(F, w, e) &&
+  if (own_line && c0 > indent + 4 && !fits(F, w, e) && breakable(F, w, e) &&
       (c0 > cont || !stays_on_head(F, w, e, indent + 4))) {
     cont = indent + 4; /* after a long head: a line of its own */
     break_before(F, w, cont);
@@ -587,7 +592,7 @@ static void clause(fmt *F, size_t s, size_t e, size_t indent, size_t pad) {
     }
     F->fresh = true;
   }
-  unit(F, s + kw, e, expr_clause(F->t[s].tok) ? s + kw : e, indent);
+  unit(F, s + kw, e, expr_clause(F->t[s].tok) ? s + kw : e, indent, false);
 }
 
 /* The clauses of the block after the BLOCK_OPEN at [open], at [indent],
@@ -622,7 +627,7 @@ static size_t statement(fmt *F, size_t s) {
   pre_comments(F, s, 0, BLANKS_ALL);
   open_line(F, 0);
   F->nopen = 0;
-  unit(F, s, e, stmt_expr(F, s, e), 0);
+  unit(F, s, e, stmt_expr(F, s, e), 0, true);
   if (e > s && F->t[e - 1].tok == TOK_BLOCK_OPEN)
     e = block(F, e - 1, 0);
   return e;

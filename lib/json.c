@@ -1313,9 +1313,20 @@ static void parser_init(parser *ps, arena *a, const char *s, size_t n,
   memset(ps->seen, 0, sizeof ps->seen);
 }
 
+/* Whether [s] starts with a UTF-16 byte order mark: a file Windows
+ * saved as "Unicode", which deserves a better word than its first byte
+ * (0xFF or 0xFE) being no UTF-8. */
+static bool has_utf16_bom(const char *s, size_t n) {
+  return n >= 2 && (!memcmp(s, "\xFF\xFE", 2) || !memcmp(s, "\xFE\xFF", 2));
+}
+
 /* Optional whitespace, one value, optional whitespace. A byte order mark
  * is skipped when the cursor is at the very start of the text. */
 static bool parse_text(parser *ps, val *out) {
+  if (ps->p == ps->s && has_utf16_bom(ps->s, (size_t)(ps->end - ps->s)))
+    return fail_at(ps, ps->p, "the text is UTF-16 (it starts with a UTF-16 "
+                   "byte order mark); JSON is read as UTF-8: save it as "
+                   "UTF-8");
   if (ps->p == ps->s && has_bom(ps->s, (size_t)(ps->end - ps->s)))
     ps->p += 3;
   skip_ws(ps);

@@ -19,19 +19,41 @@ static bool fact_root(const policy *p, const char *name) {
   return false;
 }
 
+static bool derived(const policy_stmt *s) {
+  return (s->n->flags & AST_F_DERIVED) != 0;
+}
+
+/* Whether the let [s] may take the name of the prelude's [p]: when it
+ * is written exactly as the prelude writes it (stdlib/regions.pol or
+ * derived.pol linted themselves: nothing changes), or when both are
+ * derived facts (a policy's own declaration of a prelude path replaces
+ * the prelude's on purpose, docs/policies.md). */
+static bool may_hide(const policy_stmt *s, const policy_stmt *p) {
+  span x = s->n->kids[0]->sp, y = p->n->kids[0]->sp;
+  if (derived(s) && derived(p))
+    return true;
+  return x.len == y.len &&
+         !memcmp(s->d->src + x.off, p->d->src + y.off, x.len);
+}
+
 /* The let [i]: does it hide a prelude let, or facts? */
 static void check_let(lint_run *L, const lint_check *self, size_t i) {
   const policy_stmt *s = &L->src->lets[i];
   if (s->prelude)
     return;
   const char *name = s->n->name;
-  for (size_t j = 0; j < i; j++)
-    if (L->src->lets[j].prelude && !strcmp(L->src->lets[j].n->name, name)) {
-      lint_node_warn(L, self, s->n, s->d, "let '%s' hides the prelude's "
-                     "constant '%s' (stdlib/regions.pol)", name, name);
-      return;
-    }
-  if (fact_root(L->pol, name))
+  for (size_t j = 0; j < i; j++) {
+    const policy_stmt *p = &L->src->lets[j];
+    if (!p->prelude || strcmp(p->n->name, name) != 0)
+      continue;
+    if (!may_hide(s, p))
+      lint_node_warn(L, self, s->n, s->d, "%s '%s' hides the prelude's "
+                     "%s '%s' (%s)", derived(s) ? "derived fact" : "let",
+                     name, derived(p) ? "derived fact" : "constant", name,
+                     p->d->file);
+    return;
+  }
+  if (!derived(s) && fact_root(L->pol, name)) /* a derived fact is one */
     lint_node_warn(L, self, s->n, s->d, "let '%s' hides the declared facts "
                    "under '%s.'", name, name);
 }

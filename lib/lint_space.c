@@ -493,7 +493,7 @@ static bool has_val(const val *v, uint32_t n, val x) {
 }
 
 typedef struct reps {
-  val v[4 * MAX_CONSTS + 8];
+  val v[6 * MAX_CONSTS + 8]; /* room for int_reps and double_reps both */
   uint32_t n;
 } reps;
 
@@ -605,9 +605,13 @@ static void allowed_reps(reps *r, val allowed, const val *c, uint32_t n,
 }
 
 /* The representatives of values of [kind] compared with [c] ([n] of
- * them), among the [allowed] values when the schema lists them. */
+ * them), among the [allowed] values when the schema lists them. A kind
+ * not [declared] is only what the constants suggest: a fact compared
+ * with 7 may hold 6.5 in a vendor's file (CEL compares them), so an
+ * undeclared integer fact takes the classes of doubles too. */
 static bool scalar_reps(walker *w, reps *r, int kind, const val *c,
-                        uint32_t n, bool ordered, val allowed) {
+                        uint32_t n, bool ordered, val allowed,
+                        bool declared) {
   r->n = 0;
   if (allowed.kind == V_LIST) {
     allowed_reps(r, allowed, c, n, ordered);
@@ -615,7 +619,11 @@ static bool scalar_reps(walker *w, reps *r, int kind, const val *c,
   }
   switch (kind) {
   case V_BOOL: rep_add(r, val_bool(true)); rep_add(r, val_bool(false)); break;
-  case V_INT: case V_UINT: int_reps(r, c, n, kind); break;
+  case V_INT: case V_UINT:
+    int_reps(r, c, n, kind);
+    if (!declared)
+      double_reps(r, c, n);
+    break;
   case V_DOUBLE: double_reps(r, c, n); break;
   case V_STRING: string_reps(w, r, c, n, ordered); break;
   case K_OBJECT: rep_add(r, val_map_strings(w->a, NULL, NULL, 0)); break;
@@ -652,7 +660,7 @@ static bool list_reps(walker *w, lfact *f) {
   reps it;
   int item = f->item == K_UNSET ? V_STRING : f->item;
   if (!scalar_reps(w, &it, item, f->consts, f->nconsts, f->ordered,
-                   f->allowed))
+                   f->allowed, f->declared && f->item != K_UNSET))
     return out(w, "a list of values other than numbers, strings or "
                   "bools"), false;
   if (it.n > MAX_ITEMS)
@@ -689,7 +697,7 @@ static bool fact_reps(walker *w, lfact *f) {
   else if (f->nsizes)
     sized_string_reps(w, &r, f);
   else if (!scalar_reps(w, &r, kind, f->consts, f->nconsts, f->ordered,
-                        f->allowed))
+                        f->allowed, f->declared))
     return out(w, arena_printf(w->a, "a fact of type %s",
                                val_kind_name(f->kind))), false;
   f->reps = arena_alloc(w->a, (r.n + 1) * sizeof *f->reps);

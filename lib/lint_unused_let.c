@@ -1,7 +1,11 @@
 /*
  * lint_unused_let.c: L101, a let that nothing uses: no rule (`when`,
  * `require`, the {expressions} of `message`) and no let that is used
- * itself. The prelude's lets (the region constants) are exempt.
+ * itself. Only the lets of the file linted, and only when it has rules
+ * of its own: a module's lets are there for whoever imports it (so are
+ * those of a file of lets alone, a module linted by itself), and the
+ * prelude's, the region constants, are such a module's. Derived facts
+ * are declarations of the vocabulary, like plain facts: never unused.
  */
 #include "lint.h"
 
@@ -54,6 +58,14 @@ static void rule_uses(uses *u, uint32_t r) {
   message_uses(u, &u->L->pol->rules[r]);
 }
 
+/* Whether the file linted has rules (not only imported ones). */
+static bool own_rules(const policy_source *src) {
+  for (size_t r = 0; r < src->nrules; r++)
+    if (!src->rules[r].module && !src->rules[r].prelude)
+      return true;
+  return false;
+}
+
 static void run(lint_run *L, const lint_check *self) {
   const policy_source *src = L->src;
   uses u = {L, mem_calloc(&L->a.m, src->nlets + 1, sizeof(bool)), false};
@@ -69,8 +81,9 @@ static void run(lint_run *L, const lint_check *self) {
       if (u.used[i])
         lint_idents(src->lets[i].n->kids[0], src->lets[i].d, mark, &u);
   } while (u.grew);
-  for (size_t i = 0; i < src->nlets; i++)
-    if (!u.used[i] && !src->lets[i].prelude)
+  for (size_t i = 0; own_rules(src) && i < src->nlets; i++)
+    if (!u.used[i] && !src->lets[i].prelude && !src->lets[i].module &&
+        !(src->lets[i].n->flags & AST_F_DERIVED))
       lint_node_warn(L, self, src->lets[i].n, src->lets[i].d,
                      "let '%s' is not used", src->lets[i].n->name);
   mem_free(&L->a.m, u.used);

@@ -164,7 +164,9 @@ static void scan_value(scan *sc, size_t plen, bool keyed) {
 }
 
 static void locs_build(locs *L, const char *text, size_t len) {
-  scan sc = {text, len, 0, 0, 1, 1, {0}, L};
+  /* a byte order mark, which the reader skips, takes no column */
+  size_t bom = len >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3) ? 3 : 0;
+  scan sc = {text, len, bom, bom, 1, 1, {0}, L};
   L->built = true;
   sb_init(&sc.path, &L->m);
   sb_init(&L->paths, &L->m);
@@ -215,16 +217,14 @@ static void locate(vctx *c, const char *path, unsigned *line,
 
 /* ==== problems =========================================================== */
 
-static void problem(vctx *c, const char *path, const char *fmt, ...)
-    POL_PRINTF(3, 4);
-static void problem(vctx *c, const char *path, const char *fmt, ...) {
+/* A problem of [path], at the key of [at] (else of its nearest
+ * ancestor). */
+static void vproblem(vctx *c, const char *at, const char *path,
+                     const char *fmt, va_list ap) {
   unsigned line, col;
-  locate(c, path, &line, &col);
+  locate(c, at, &line, &col);
   char msg[512];
-  va_list ap;
-  va_start(ap, fmt);
   vsnprintf(msg, sizeof msg, fmt, ap);
-  va_end(ap);
   /* path and message hold vendor keys and $withheld entries: sanitised,
    * so a fact set cannot drive the terminal the lines are shown on */
   sb_printf(c->out, "%s:%u:%u: ", c->name, line, col);
@@ -233,6 +233,33 @@ static void problem(vctx *c, const char *path, const char *fmt, ...) {
   out_text(c->out, msg);
   sb_putc(c->out, '\n');
   c->count++;
+}
+
+static void problem(vctx *c, const char *path, const char *fmt, ...)
+    POL_PRINTF(3, 4);
+static void problem(vctx *c, const char *path, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  vproblem(c, path, path, fmt, ap);
+  va_end(ap);
+}
+
+/* A problem of the $evidence entry [key], located at that key. */
+static void evidence_problem(vctx *c, const char *key, const char *fmt, ...)
+    POL_PRINTF(3, 4);
+static void evidence_problem(vctx *c, const char *key, const char *fmt,
+                             ...) {
+  char at[sizeof c->path];
+  snprintf(at, sizeof at, "$evidence.%s", key);
+  va_list ap;
+  va_start(ap, fmt);
+  vproblem(c, at, "$evidence", fmt, ap);
+  va_end(ap);
+}
+
+/* The kind of [v] as a message names it: "null", not CEL's "null_type". */
+static const char *kind_text(val v) {
+  return v.kind == V_NULL ? "null" : val_kind_name(v.kind);
 }
 
 /* ==== types ============================================================== */
@@ -256,25 +283,27 @@ static void type_text(const vctx *c, const fact_type *t, char *buf,
 }
 
 /* Check [v] against type [t]; [what] says which part of the fact's
- * value it is ("" for the value itself, "an item: ", "a value: "). */
-static void check_type(vctx *c, const char *path, const char *what,
+ * value it is ("" for the value itself, "an item: ", "a value: ").
+ * False when [v] itself is not of the type (its allowed values are then
+ * not worth a second problem). */
+static bool check_type(vctx *c, const char *path, const char *what,
                        const fact_type *t, val v) {
   if (!kind_fits(t->kind, v.kind) ||
       (t->kind == V_UINT && v.kind == V_INT && v.as.i < 0)) {
     char want[128];
     type_text(c, t, want, sizeof want);
-    problem(c, path, "%sexpected %s, found %s", what, want,
-            val_kind_name(v.kind));
-    return;
+    problem(c, path, "%sexpected %s, found %s", what, want, kind_text(v));
+    return false;
   }
   if (!t->elem)
-    return;
+    return true;
   if (v.kind == V_LIST)
     for (uint32_t i = 0; i < v.as.l->n; i++)
       check_type(c, path, "an item: ", t->elem, v.as.l->items[i]);
   if (v.kind == V_MAP)
     for (uint32_t i = 0; i < v.as.m->n; i++)
       check_type(c, path, "a value: ", t->elem, v.as.m->vals[i]);
+  return true;
 }
 
 /* Allowed values listed in full in a message; longer lists are cut. */
@@ -345,14 +374,14 @@ static void walk_object(vctx *c, size_t plen, const map *m) {
 static void walk_value(vctx *c, size_t plen, val v) {
   const fact_decl *f = policy_fact(c->p, c->path);
   if (f) {
-    check_type(c, c->path, "", f->type, v);
-    check_allowed(c, c->path, f, v);
+    if (check_type(c, c->path, "", f->type, v))
+      check_allowed(c, c->path, f, v);
   } else if (schema_above(c->p, c->path)) { /* an object on the way */
     if (v.kind == V_MAP)
       walk_object(c, plen, v.as.m);
     else /* the facts declared under it cannot be there */
       problem(c, c->path, "expected an object (facts are declared under "
-              "it), found %s", val_kind_name(v.kind));
+              "it), found %s", kind_text(v));
   } else if (!schema_known(c->p, c->path)) {
     const char *s = NULL;
     if (c->suggested < VALIDATE_SUGGEST_MAX) {
@@ -377,7 +406,7 @@ static void check_meta(vctx *c, const map *facts) {
     if (m->kind != (k == 0 ? V_MAP : V_LIST)) {
       problem(c, keys[k], "expected %s, found %s",
               k == 0 ? "an object of citations" : "a list of fact paths",
-              val_kind_name(m->kind));
+              kind_text(*m));
       continue;
     }
     uint32_t n = m->kind == V_MAP ? m->as.m->n
@@ -385,15 +414,24 @@ static void check_meta(vctx *c, const map *facts) {
     for (uint32_t i = 0; i < n; i++) {
       val p = m->kind == V_MAP ? m->as.m->keys[i] : m->as.l->items[i];
       val e = m->kind == V_MAP ? m->as.m->vals[i] : p;
+      if (e.kind != V_STRING && k == 0) {
+        evidence_problem(c, p.as.s->data, "citation %u is %s, not a string",
+                         i + 1, kind_text(e));
+        continue;
+      }
       if (e.kind != V_STRING) {
-        problem(c, keys[k], "%s %u is %s, not a string",
-                k == 0 ? "citation" : "entry", i + 1, val_kind_name(e.kind));
+        problem(c, keys[k], "entry %u is %s, not a string", i + 1,
+                kind_text(e));
         continue;
       }
       if (schema_known(c->p, p.as.s->data))
         continue;
-      problem(c, keys[k], "names '%s', which is not a declared fact",
-              p.as.s->data);
+      if (k == 0)
+        evidence_problem(c, p.as.s->data, "names '%s', which is not a "
+                         "declared fact", p.as.s->data);
+      else
+        problem(c, keys[k], "names '%s', which is not a declared fact",
+                p.as.s->data);
     }
   }
 }

@@ -2,7 +2,8 @@
 # fmt_write.sh POLICYC: `policyc fmt -w` rewrites the files that change,
 # whole (same permissions, no temporary file left), leaves formatted
 # files alone (same inode), leaves a file that does not parse untouched
-# (exit 2), and when a file cannot be written (exit 3) leaves it as it
+# (exit 2), rewrites the file a symbolic link points to (keeping the
+# link), and when a file cannot be written (exit 3) leaves it as it
 # was. Run by `make check` (policy-tests), from the top directory.
 p=$1
 d=$(mktemp -d) || exit 1
@@ -22,6 +23,15 @@ cmp -s "$d/a.pol" $g/fmt_clean.pol || fail "a.pol not formatted"
 cmp -s "$d/bad.pol" "$d/bad.orig" || fail "bad.pol changed"
 [ "$(ls "$d" | wc -l)" = 4 ] || fail "files left behind: $(ls "$d")"
 "$p" fmt -w "$d/a.pol" || fail "formatting a formatted file failed"
+# A symbolic link: the file it points to is rewritten, the link stays.
+mkdir "$d/real" && cp $g/fmt_messy.pol "$d/real/c.pol" && chmod 604 "$d/real/c.pol"
+ln -s real/c.pol "$d/link.pol"
+"$p" fmt -w "$d/link.pol" || fail "fmt -w through a symbolic link failed"
+[ -L "$d/link.pol" ] || fail "link.pol replaced by a regular file"
+cmp -s "$d/real/c.pol" $g/fmt_clean.pol || fail "real/c.pol not formatted"
+[ "$(stat -c %a "$d/real/c.pol")" = 604 ] || fail "real/c.pol lost its permissions"
+[ "$(ls "$d/real" | wc -l)" = 1 ] || fail "files left in real: $(ls "$d/real")"
+rm -r "$d/real" "$d/link.pol"
 # A directory that cannot be written: exit 3, the file as it was (root
 # writes anywhere, so this part is skipped for root).
 if [ "$(id -u)" != 0 ]; then

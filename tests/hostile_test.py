@@ -4,8 +4,9 @@ case cannot hold (files made at run time), run by `make check`.
 
 1. A file of exactly 64 MiB (CLI_MAX_INPUT) is read; one byte more is
    exit 3 with `input larger than 64 MiB`. The limit is "larger than".
-2. A FIFO that no process writes, given as a policy, as `eval --facts`
-   and as a vendor of `check`, is read as empty (an error: exit 2 or 3)
+2. A FIFO that no process writes, given as a policy, as `eval --facts`,
+   as a vendor of `check`, `diff` and `bench` and as a test case's
+   `facts_file`, is read as empty (an error: exit 2 or 3)
    instead of blocking open() for ever; as a --plugin it is refused
    (exit 2, not a regular file) instead of blocking dlopen().
 3. A vendor file of 10^6 top-level keys (16 MB) loads through
@@ -216,6 +217,21 @@ def main():
             f.write("must ok: true\n")
         st, out, err, _ = run([policyc, "check", "ok.pol", fifo], d)
         expect("FIFO as vendor", st == 3, f"status {st}: {err}")
+        # diff, bench and a test's facts_file read vendors through the
+        # library's file reader, whose open() waited for a writer
+        st, out, err, _ = run([policyc, "diff", "ok.pol", "ok.pol", fifo], d,
+                              wall=10)
+        expect("FIFO as diff's vendor", st == 3, f"status {st}: {err}")
+        st, out, err, _ = run([policyc, "bench", "ok.pol", fifo], d,
+                              wall=10)
+        expect("FIFO as bench's vendor", st == 3, f"status {st}: {err}")
+        with open(os.path.join(d, "fifo_test.json"), "w") as f:
+            f.write('{"policy": "ok.pol", "cases": [{"facts_file": "fifo", '
+                    '"compliant": true}]}\n')
+        st, out, err, _ = run([policyc, "test", "fifo_test.json"], d,
+                              wall=10)
+        expect("FIFO as a test's facts_file", st == 3,
+               f"status {st}: {err}")
         # dlopen waited for a writer for ever (no CPU, so only the
         # wall-clock guard sees it)
         st, out, err, _ = run([policyc, "--plugin", fifo, "eval", "--",

@@ -23,6 +23,7 @@ typedef struct explain_run {
   pol_ctx *ctx;
   bool json;
   unsigned long long vendors, noncompliant, bad;
+  bool assume_failed; /* an --assume could not be set: exit 2 */
 } explain_run;
 
 /* The language of the sentences: --lang when given, else Japanese, the
@@ -74,11 +75,15 @@ static int explain_vendor(explain_run *er, const pol_facts *f,
   return EXIT_OK;
 }
 
-/* Every record of the input [path]. */
+/* Every record of the input [path]. An input that cannot be read or
+ * holds no record is reported and counted, and the next one explained,
+ * as check does. */
 static int explain_input(explain_run *er, const char *path) {
   reader *rd = reader_open(path, er->o->max_record);
-  if (!rd)
-    return EXIT_INPUT;
+  if (!rd) { /* reader_open said why */
+    er->bad++;
+    return EXIT_OK;
+  }
   record rec;
   int got, k = 0, status = EXIT_OK;
   pol_facts *f = NULL;
@@ -95,6 +100,7 @@ static int explain_input(explain_run *er, const char *path) {
     if (rc == POL_EFORMAT || rc == POL_EINVAL) { /* EINVAL: an --assume */
       cli_error("%s", msg);
       er->bad++;
+      er->assume_failed |= rc == POL_EINVAL;
     } else if (rc != POL_OK) {
       cli_error("%s", msg);
       status = EXIT_INPUT;
@@ -103,13 +109,17 @@ static int explain_input(explain_run *er, const char *path) {
     }
   }
   pol_facts_free(f);
+  if (got == 0 && k == 0 && status == EXIT_OK) {
+    cli_error("%s: no fact set (the input is empty)", reader_name(rd));
+    er->bad++;
+  }
   reader_close(rd);
   return got < 0 ? EXIT_INPUT : status;
 }
 
 int check_explain(pol_env *env, const pol_policy *pol, const check_opts *o) {
   explain_run er = {o, env, pol, NULL, NULL, NULL,
-                    o->format == POL_FORMAT_JSON, 0, 0, 0};
+                    o->format == POL_FORMAT_JSON, 0, 0, 0, false};
   char today[11];
   if (!o->as_of && !cli_today(today))
     return EXIT_USAGE;
@@ -138,6 +148,8 @@ int check_explain(pol_env *env, const pol_policy *pol, const check_opts *o) {
   pol_explain_free(er.x);
   if (!cli_flush_stdout())
     return EXIT_INPUT;
+  if (status == EXIT_OK && er.assume_failed)
+    return EXIT_USAGE; /* the command line's fault, as for check */
   if (status != EXIT_OK || er.bad)
     return status != EXIT_OK ? status : EXIT_INPUT;
   if (er.vendors == 0) {

@@ -30,6 +30,11 @@ typedef struct cli_input {
 /* Read the whole of [path] ("-" is standard input). On failure print
  * "policyc: PATH: reason" and return false. */
 bool cli_read(const char *path, cli_input *in);
+/* Read the fact set in [path] ("-": standard input, named <stdin>) into
+ * [f] as cli_read reads (so a FIFO without a writer is empty, not a
+ * hang); EXIT_OK, or EXIT_INPUT after "policyc: PATH: reason" or
+ * "policyc: PATH:LINE:COL: what is wrong". In io.c. */
+int cli_load_facts(pol_facts *f, const char *path);
 /* Open [path] for reading without waiting for a FIFO's writer (a FIFO
  * nobody has open for writing reads as empty); a directory is refused.
  * On failure print "policyc: PATH: reason" and return -1. */
@@ -66,7 +71,8 @@ int cli_write_file(const char *path, const void *data, size_t len);
 /* An output file written as a stream, whole or not at all (check -o,
  * and cli_write_file): cli_outfile_open returns a stream into a
  * temporary file beside [path] (with the permissions of the file it
- * will replace, else what the umask allows), or into [path] itself
+ * will replace, else what the umask allows; beside the file a symbolic
+ * link points to, which is replaced and the link kept), or into [path] itself
  * when that exists and is not a regular file (/dev/stdout, a FIFO, a
  * device), or standard output when [path] is "-"; NULL after
  * "policyc: PATH: reason". cli_outfile_close with
@@ -76,6 +82,8 @@ int cli_write_file(const char *path, const void *data, size_t len);
  * In write.c. */
 typedef struct cli_outfile {
   const char *path; /* borrowed */
+  char *real;       /* malloc'd: the file a symbolic link [path] names,
+                       which is replaced instead of the link; else NULL */
   char *tmp;        /* malloc'd; NULL when written in place */
   FILE *f;
 } cli_outfile;

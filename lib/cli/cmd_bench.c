@@ -105,13 +105,12 @@ static int bench_vendor(pol_env *env, const pol_policy *pol,
   pol_report *rep = NULL;
   if (pol_facts_new(env, &f) != POL_OK)
     return cli_out_of_memory();
-  int rc = pol_facts_load_file(f, path), status = EXIT_OK;
-  if (rc != POL_OK) {
-    status = cli_failed(rc, pol_facts_errmsg(f), EXIT_INPUT);
-  } else if ((rc = pol_ctx_new(env, &ctx)) != POL_OK ||
-             (rc = pol_report_new(pol, POL_UNKNOWN_FAIL, &rep)) != POL_OK) {
+  int rc, status = cli_load_facts(f, path);
+  if (status == EXIT_OK &&
+      ((rc = pol_ctx_new(env, &ctx)) != POL_OK ||
+       (rc = pol_report_new(pol, POL_UNKNOWN_FAIL, &rep)) != POL_OK)) {
     status = cli_out_of_memory();
-  } else {
+  } else if (status == EXIT_OK) {
     check_job j = {ctx, rep, f};
     rc = median_time(check_once, &j, (unsigned)o->rounds, o->ms, t);
     if (rc != POL_OK)

@@ -246,12 +246,11 @@ static int check_vendor(differ *d, pol_env *env, const char *path) {
   pol_facts *f;
   if (pol_facts_new(env, &f) != POL_OK)
     return cli_out_of_memory();
-  int status = EXIT_OK, rc = pol_facts_load_file(f, path);
-  if (rc != POL_OK)
-    status = cli_failed(rc, pol_facts_errmsg(f), EXIT_INPUT);
+  const char *source = strcmp(path, "-") ? path : "<stdin>";
+  int rc, status = cli_load_facts(f, path);
   for (int k = 0; k < 2 && status == EXIT_OK; k++) {
     pol_report_reset(d->rep[k]);
-    if ((rc = pol_check(d->ctx, d->rep[k], f, path)) != POL_OK)
+    if ((rc = pol_check(d->ctx, d->rep[k], f, source)) != POL_OK)
       status = cli_failed(rc, pol_ctx_errmsg(d->ctx), EXIT_INPUT);
   }
   if (status == EXIT_OK)
@@ -264,7 +263,8 @@ static int check_vendor(differ *d, pol_env *env, const char *path) {
 
 /* The end: the counts. [stopped] is the fact set the run stopped at
  * (unreadable or malformed), or NULL: JSON still closes its document,
- * and names it, so a reader of the file alone sees it is cut short. */
+ * and names it, and text says so before its counts, so a reader of the
+ * output alone sees it is cut short. */
 static void put_summary(const differ *d, const char *stopped) {
   if (d->o->json) {
     fputs(d->nvendors ? "\n  ]," : "],", stdout);
@@ -279,6 +279,9 @@ static void put_summary(const differ *d, const char *stopped) {
            d->became[1], d->became[0]);
     return;
   }
+  if (stopped)
+    printf("\nstopped at %s: it and the fact sets after it were not "
+           "compared", stopped);
   printf("\n%zu vendor%s: %zu verdict%s changed, %zu became compliant, "
          "%zu became non-compliant\n",
          d->nvendors, d->nvendors == 1 ? "" : "s", d->nchanged,
@@ -319,7 +322,7 @@ static int run(const diff_opts *o) {
     status = check_vendor(&d, env, o->facts[i]);
   if (status == EXIT_OK)
     put_summary(&d, NULL);
-  else if (d.ctx && o->json) /* stopped at a fact set, after the head */
+  else if (d.ctx) /* stopped at a fact set, after the head */
     put_summary(&d, o->facts[i - 1]);
   if (!cli_flush_stdout() && status == EXIT_OK)
     status = EXIT_INPUT;

@@ -55,10 +55,8 @@ static pol_facts *case_facts(pol_env *env, const pol_policy *pol,
     return NULL;
   }
   if (c->facts_file) {
-    int rc = pol_facts_load_file(f, c->facts_file);
-    if (rc == POL_OK)
+    if (cli_load_facts(f, c->facts_file) == EXIT_OK)
       return f;
-    cli_failed(rc, pol_facts_errmsg(f), EXIT_INPUT);
     pol_facts_free(f);
     return NULL;
   }

@@ -4,7 +4,9 @@
  * (cells may be quoted, with "" for a quote and line breaks inside), in
  * UTF-8 or in Shift_JIS, which Japanese Excel still writes by default:
  * text that is not UTF-8 is converted from CP932 (Microsoft's Shift_JIS,
- * which Excel means by it) with glibc's iconv. Positions are the line and
+ * which Excel means by it) with glibc's iconv, and so is UTF-16 that
+ * starts with a byte-order mark (Excel's "Unicode Text", tab-separated
+ * .txt). Positions are the line and
  * column (in characters) of each cell in the UTF-8 text.
  */
 #include <errno.h>
@@ -54,22 +56,49 @@ static unsigned line_of(const char *s, size_t off) {
   return line;
 }
 
-/* Convert [in] from CP932 to UTF-8 into the pool. False after printing
- * where the text is neither. */
-static bool from_sjis(imp_pool *p, const char *name, const char *in,
-                      size_t n, char **out, size_t *outlen) {
-  iconv_t cd = iconv_open("UTF-8", "CP932");
+/* The line (1-based) of byte [off] of UTF-16 text [s], little-endian
+ * when [le]. */
+static unsigned line_of_utf16(const char *s, size_t off, bool le) {
+  unsigned line = 1;
+  for (size_t i = 0; i + 1 < off; i += 2)
+    line += s[i + !le] == '\n' && s[i + le] == '\0';
+  return line;
+}
+
+/* An encoding policyc converts a sheet from: iconv's name for it, the
+ * name errors give it, and the UTF-8 bytes one input byte can become. */
+typedef struct encoding {
+  const char *iconv, *says;
+  size_t grow;
+} encoding;
+
+static const encoding sjis = {"CP932", "Shift_JIS", 3};
+static const encoding utf16le = {"UTF-16LE", "UTF-16", 2};
+static const encoding utf16be = {"UTF-16BE", "UTF-16", 2};
+
+/* Convert [in] from [enc] to UTF-8 into the pool. False after printing
+ * where the text is not in it. */
+static bool convert(imp_pool *p, const char *name, const encoding *enc,
+                    const char *in, size_t n, char **out, size_t *outlen) {
+  iconv_t cd = iconv_open("UTF-8", enc->iconv);
   if (cd == (iconv_t)-1) {
-    cli_error("%s: cannot convert from Shift_JIS: %s", name, strerror(errno));
+    cli_error("%s: cannot convert from %s: %s", name, enc->says,
+              strerror(errno));
     return false;
   }
-  size_t cap = n * 3 + 1, left = cap, inleft = n;
+  size_t cap = n * enc->grow + 4, left = cap, inleft = n;
   char *buf = imp_alloc(p, cap + 1), *o = buf, *i = (char *)in;
   size_t r = iconv(cd, &i, &inleft, &o, &left);
   iconv_close(cd);
   if (r == (size_t)-1) {
-    fprintf(stderr, "%s:%u:1: neither UTF-8 nor Shift_JIS text\n", name,
-            line_of(in, (size_t)(i - in)));
+    size_t at = (size_t)(i - in);
+    if (enc == &sjis)
+      fprintf(stderr, "%s:%u:1: neither UTF-8 nor Shift_JIS text\n", name,
+              line_of(in, at));
+    else
+      fprintf(stderr, "%s:%u:1: not valid UTF-16 text (it starts with a "
+              "UTF-16 byte-order mark)\n", name,
+              line_of_utf16(in, at, enc == &utf16le));
     return false;
   }
   *o = '\0';
@@ -205,6 +234,30 @@ static char separator(const char *path, const char *text) {
   return tab && (!nl || tab < nl) ? '\t' : ',';
 }
 
+/* The text of [in] as UTF-8, without a byte-order mark: UTF-16 with
+ * one (what Excel writes as "Unicode Text"), UTF-8, else Shift_JIS. */
+static bool decode(imp_pool *p, sheet *out, const cli_input *in,
+                   char **text, size_t *len) {
+  const char *t = in->data;
+  size_t n = in->len;
+  bool le = n >= 2 && memcmp(t, "\xFF\xFE", 2) == 0;
+  if (le || (n >= 2 && memcmp(t, "\xFE\xFF", 2) == 0)) {
+    out->encoding = "UTF-16";
+    return convert(p, out->name, le ? &utf16le : &utf16be, t + 2, n - 2,
+                   text, len);
+  }
+  if (n >= 3 && memcmp(t, "\xEF\xBB\xBF", 3) == 0)
+    t += 3, n -= 3;
+  out->encoding = "UTF-8";
+  if (memchr(t, '\0', n) || is_utf8(t, n)) { /* NUL: refused below */
+    *text = imp_strndup(p, t, n);
+    *len = n;
+    return true;
+  }
+  out->encoding = "SHIFT_JIS";
+  return convert(p, out->name, &sjis, t, n, text, len);
+}
+
 /* The text of [path] as UTF-8 without a byte-order mark and with CRLF
  * line ends made LF. */
 static bool utf8_text(imp_pool *p, const char *path, sheet *out,
@@ -212,26 +265,16 @@ static bool utf8_text(imp_pool *p, const char *path, sheet *out,
   cli_input in;
   if (!cli_read(path, &in))
     return false;
-  char *t = in.data;
-  size_t n = in.len;
-  if (n >= 3 && memcmp(t, "\xEF\xBB\xBF", 3) == 0)
-    t += 3, n -= 3;
-  out->encoding = "UTF-8";
-  bool ok = true;
-  if (memchr(t, '\0', n)) {
-    fprintf(stderr, "%s:%u:1: NUL byte in text\n", path,
-            line_of(t, (size_t)((char *)memchr(t, '\0', n) - t)));
-    ok = false;
-  } else if (is_utf8(t, n)) {
-    *text = imp_strndup(p, t, n);
-    *len = n;
-  } else {
-    out->encoding = "SHIFT_JIS";
-    ok = from_sjis(p, path, t, n, text, len);
-  }
+  bool ok = decode(p, out, &in, text, len);
   free(in.data);
   if (!ok)
     return false;
+  const char *nul = memchr(*text, '\0', *len);
+  if (nul) {
+    fprintf(stderr, "%s:%u:1: NUL byte in text\n", out->name,
+            line_of(*text, (size_t)(nul - *text)));
+    return false;
+  }
   size_t w = 0; /* CRLF and lone CR become LF */
   for (size_t i = 0; i < *len; i++) {
     if ((*text)[i] == '\r' && i + 1 < *len && (*text)[i + 1] == '\n')

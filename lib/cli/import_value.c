@@ -61,6 +61,18 @@ static bool isdigit3(const char *s) {
   return s[3] < '0' || s[3] > '9';
 }
 
+/* An ASCII or full-width digit at [s] (not a kanji numeral). */
+static bool figure(const char *s, int *d, size_t *n) {
+  return digit(s, d, n) && (*n == 1 || (unsigned char)s[0] == 0xEF);
+}
+
+/* The bytes of a decimal point at [s]: '.', or the full-width '．' that
+ * an IME in full-width mode types with full-width digits (「９９．９％」);
+ * 0 if none. */
+static size_t decimal_point(const char *s) {
+  return *s == '.' ? 1 : starts(s, "\xEF\xBC\x8E") ? 3 : 0;
+}
+
 /* A number at [s]: digits with an optional decimal part; with
  * [kanji_ok], also a kanji numeral alone (一度, 二回), which elsewhere is
  * part of words (一部, 一両日). Returns its byte length (0: none). */
@@ -75,7 +87,7 @@ static size_t number_at(const char *s, double *v, bool kanji_ok) {
   }
   double x = 0;
   for (;;) {
-    if (digit(s + len, &d, &n) && (n == 1 || (unsigned char)s[len] == 0xEF)) {
+    if (figure(s + len, &d, &n)) {
       x = x * 10 + d;
       len += n;
     } else if (s[len] == ',' && len && isdigit3(s + len + 1)) {
@@ -84,9 +96,10 @@ static size_t number_at(const char *s, double *v, bool kanji_ok) {
       break;
     }
   }
-  if (s[len] == '.' && digit(s + len + 1, &d, &n) && n == 1) {
+  size_t point = decimal_point(s + len);
+  if (point && figure(s + len + point, &d, &n)) {
     double scale = 0.1;
-    for (len++; digit(s + len, &d, &n) && n == 1; len += n, scale /= 10)
+    for (len += point; figure(s + len, &d, &n); len += n, scale /= 10)
       x += d * scale;
   }
   *v = x;
@@ -268,6 +281,14 @@ char *value_fragment(imp_pool *p, const char *text, size_t start,
 
 /* ==== dates ============================================================== */
 
+/* The bytes of a separator of a date's numbers at [s]: / or -, also
+ * full-width (／ －, as typed with full-width digits); 0 if none. */
+static size_t date_sep(const char *s) {
+  if (*s == '/' || *s == '-')
+    return 1;
+  return starts(s, "\xEF\xBC\x8F") || starts(s, "\xEF\xBC\x8D") ? 3 : 0;
+}
+
 /* A date at [s]: Y年M月[D日], Y/M/D or Y-M-D; its length, 0 if none. */
 static size_t date_at(const char *s, int *y, int *m, int *d) {
   double a, b, c;
@@ -276,17 +297,17 @@ static size_t date_at(const char *s, int *y, int *m, int *d) {
     return 0;
   const char *sep = s + n;
   bool kanji = starts(sep, "年");
-  if (!kanji && *sep != '/' && *sep != '-')
+  size_t sl = kanji ? strlen("年") : date_sep(sep);
+  if (!sl)
     return 0;
-  size_t sl = kanji ? strlen("年") : 1;
   if (!(k = number_at(sep + sl, &b, false)) || b < 1 || b > 12)
     return 0;
   total = n + sl + k;
   *y = (int)a, *m = (int)b, *d = 0;
   const char *rest = s + total;
-  if (kanji ? !starts(rest, "月") : *rest != *sep)
+  if (kanji ? !starts(rest, "月") : strncmp(rest, sep, sl) != 0)
     return kanji ? 0 : total;
-  size_t rl = kanji ? strlen("月") : 1;
+  size_t rl = kanji ? strlen("月") : sl;
   total += rl;
   if ((k = number_at(rest + rl, &c, false)) && c >= 1 && c <= 31) {
     *d = (int)c;
@@ -389,8 +410,8 @@ static int measured(finder *f, const char *s, size_t at, size_t n, double v) {
   const char *after = s + n;
   double hi;
   size_t k;
-  if (strchr("~-", *after) || starts(after, "～") || starts(after, "〜") ||
-      starts(after, "−")) {
+  if ((*after && strchr("~-", *after)) || starts(after, "～") ||
+      starts(after, "〜") || starts(after, "−") || starts(after, "－")) {
     const char *next = after + clen(after);
     if ((k = number_at(next, &hi, false))) {
       if (f->range_max)

@@ -120,6 +120,17 @@ bool cli_read(const char *path, cli_input *in) {
   return ok;
 }
 
+int cli_load_facts(pol_facts *f, const char *path) {
+  cli_input in;
+  if (!cli_read(path, &in))
+    return EXIT_INPUT;
+  int rc = pol_facts_load_json(f, in.data, in.len,
+                               strcmp(path, "-") ? path : "<stdin>");
+  free(in.data);
+  return rc == POL_OK ? EXIT_OK
+                      : cli_failed(rc, pol_facts_errmsg(f), EXIT_INPUT);
+}
+
 bool cli_flush_stdout(void) {
   if (fflush(stdout) == 0 && !ferror(stdout))
     return true;

@@ -35,6 +35,7 @@ struct reader {
   size_t max;                  /* largest record kept */
   unsigned line;               /* the line of buf[pos] */
   bool eof, failed, at_start;  /* at_start: nothing read yet */
+  bool utf16;                  /* it starts with a UTF-16 byte order mark */
   void (*tap)(void *, const void *, size_t); /* sees every byte read */
   void *tap_user;
   char msg[160];
@@ -339,7 +340,7 @@ static bool rest_of_line(reader *r, unsigned *col) {
 }
 
 /* Skip a UTF-8 byte order mark at the very start of the input (the
- * parser skips it too: it stays in the record). */
+ * parser skips it too: it stays in the record); note a UTF-16 one. */
 static void skip_bom(reader *r) {
   if (!r->at_start)
     return;
@@ -348,6 +349,28 @@ static void skip_bom(reader *r) {
   }
   if (r->end >= 3 && memcmp(r->buf, "\xEF\xBB\xBF", 3) == 0)
     r->pos = 3;
+  r->utf16 = r->end >= 2 && (!memcmp(r->buf, "\xFF\xFE", 2) ||
+                             !memcmp(r->buf, "\xFE\xFF", 2));
+}
+
+/* An input in UTF-16 (a file Windows saved as "Unicode") is one bad
+ * record, the whole input: its lines are no JSON, and a message for
+ * each would bury the one that says why. */
+static int utf16_input(reader *r, record *rec) {
+  r->utf16 = false;
+  do
+    r->start = r->pos = r->end;
+  while (fill(r));
+  if (r->failed)
+    return -1;
+  rec->line = rec->err_line = 1;
+  rec->err_col = 1;
+  snprintf(r->msg, sizeof r->msg, "the input is UTF-16 (it starts with a "
+           "UTF-16 byte order mark); fact sets are read as UTF-8: save it "
+           "as UTF-8");
+  rec->error = r->msg;
+  rec->last = true;
+  return 1;
 }
 
 /* The record's brackets were still open when a line starting with '{'
@@ -370,6 +393,8 @@ int reader_next(reader *r, record *rec) {
   memset(rec, 0, sizeof *rec);
   r->hold = NO_HOLD; /* the record handed out before is let go */
   skip_bom(r);
+  if (r->utf16)
+    return utf16_input(r, rec);
   skip_space(r);
   if (peek(r) < 0)
     return r->failed ? -1 : 0;

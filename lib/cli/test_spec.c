@@ -7,9 +7,11 @@
  * mistake is reported at its line and column; any makes the file
  * malformed (exit 3).
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "testing.h"
 
@@ -100,6 +102,20 @@ static const char *relative(imp_pool *p, const test_file *t,
   return imp_printf(p, "%.*s/%s", (int)(slash - t->path), t->path, base);
 }
 
+/* Whether the file [path] ([given] in the test file, at [v]) exists; a
+ * missing one is reported there, with where it was looked for (paths
+ * are relative to the test file). Other failures to read it are the
+ * reader's to report, when it is read. */
+static bool exists(const test_file *t, const jnode *v, const char *what,
+                   const char *given, const char *path) {
+  struct stat st;
+  if (stat(path, &st) == 0 || errno != ENOENT)
+    return true;
+  test_error(t, v->line, v->col, "no such %s '%s' (looked for %s, "
+             "relative to the test file)", what, given, path);
+  return false;
+}
+
 /* ==== cases ============================================================== */
 
 static bool read_expect(imp_pool *p, const test_file *t, const jnode *e,
@@ -137,7 +153,7 @@ static bool read_facts(imp_pool *p, const test_file *t, const jnode *o,
     return false;
   }
   c->facts_file = ff ? relative(p, t, ff->s) : NULL;
-  return ok;
+  return ok && (!ff || exists(t, ff, "facts_file", ff->s, c->facts_file));
 }
 
 static bool read_case(imp_pool *p, const test_file *t, const jnode *o,
@@ -221,6 +237,7 @@ static bool read_top(imp_pool *p, test_file *t, const jnode *doc) {
     return false;
   }
   t->policy = relative(p, t, pol->s);
+  ok &= exists(t, pol, "policy", pol->s, t->policy);
   t->cases = imp_alloc(p, (cases->n + 1) * sizeof *t->cases);
   t->ncases = cases->n;
   for (size_t k = 0; k < cases->n; k++)

@@ -6,6 +6,7 @@
  * and removed on any failure, so the file is either the old one or the
  * whole new one, never a part.
  */
+#define _XOPEN_SOURCE 700 /* realpath */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -52,9 +53,28 @@ static bool is_special(const char *path) {
   return stat(path, &st) == 0 && !S_ISREG(st.st_mode);
 }
 
+/* The file a symbolic link [path] points to (malloc'd), so that the
+ * link is kept and its file replaced, as writing through the link
+ * would; NULL when [path] is no link, or one to nowhere (which is then
+ * replaced by the file). */
+static char *link_target(const char *path) {
+  struct stat st;
+  if (lstat(path, &st) != 0 || !S_ISLNK(st.st_mode))
+    return NULL;
+  return realpath(path, NULL);
+}
+
+/* Release what cli_outfile_open allocated. */
+static void outfile_free(cli_outfile *of) {
+  free(of->tmp);
+  free(of->real);
+  of->tmp = of->real = NULL;
+}
+
 FILE *cli_outfile_open(cli_outfile *of, const char *path) {
   struct stat st;
   of->path = path;
+  of->real = NULL;
   of->tmp = NULL;
   of->f = NULL;
   if (!strcmp(path, "-")) /* -o -: standard output, as without -o */
@@ -69,17 +89,20 @@ FILE *cli_outfile_open(cli_outfile *of, const char *path) {
       cli_error("%s: %s", path, strerror(errno));
     return of->f;
   }
-  size_t n = strlen(path);
+  of->real = link_target(path);
+  const char *file = of->real ? of->real : path;
+  size_t n = strlen(file);
   of->tmp = malloc(n + sizeof ".tmpXXXXXX");
   if (!of->tmp) {
+    outfile_free(of);
     cli_out_of_memory();
     return NULL;
   }
-  memcpy(of->tmp, path, n);
+  memcpy(of->tmp, file, n);
   memcpy(of->tmp + n, ".tmpXXXXXX", sizeof ".tmpXXXXXX");
   int fd = mkstemp(of->tmp);
   of->f = fd >= 0 ? fdopen(fd, "w") : NULL;
-  if (!of->f || fchmod(fd, mode_for(path)) != 0) {
+  if (!of->f || fchmod(fd, mode_for(file)) != 0) {
     cli_error("%s: %s", path, strerror(errno));
     if (of->f)
       fclose(of->f);
@@ -87,8 +110,7 @@ FILE *cli_outfile_open(cli_outfile *of, const char *path) {
       close(fd);
     if (fd >= 0)
       unlink(of->tmp);
-    free(of->tmp);
-    of->tmp = NULL;
+    outfile_free(of);
     of->f = NULL;
   }
   return of->f;
@@ -108,14 +130,14 @@ int cli_outfile_close(cli_outfile *of, bool keep) {
   if (of->f != stdout && fclose(of->f) != 0 && !e)
     e = failure();
   of->f = NULL;
-  if (keep && !e && of->tmp && rename(of->tmp, of->path) != 0)
+  const char *file = of->real ? of->real : of->path;
+  if (keep && !e && of->tmp && rename(of->tmp, file) != 0)
     e = failure();
   if (of->tmp && !(keep && !e))
     unlink(of->tmp);
   else if (of->tmp)
-    sync_dir(of->path);
-  free(of->tmp);
-  of->tmp = NULL;
+    sync_dir(file);
+  outfile_free(of);
   if (keep && e) {
     if (!strcmp(of->path, "-"))
       cli_error("error writing standard output: %s", strerror(e));

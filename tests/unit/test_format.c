@@ -130,6 +130,37 @@ static void long_expressions_wrap_after_operators(void **state) {
          "    backup.generations >= 7 || backup.generations_max >= 7\n");
 }
 
+/* A line break after a clause keyword would end the clause, so its
+ * value stays on the keyword's line even where a one-line rule's would
+ * move to a line of its own: a first line of 71 to 74 columns, or a
+ * comment inside it (both were refused as E0903, "a bug"). */
+static void clause_values_stay_after_their_keyword(void **state) {
+  expect(*state,
+         "rule r {\n  require aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa."
+         "bbbbbbbbbbbbbbbbbb >= 1 || c.d || e.f\n}\n",
+         "rule r {\n"
+         "  require aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa."
+         "bbbbbbbbbbbbbbbbbb >=\n"
+         "          1 ||\n"
+         "          c.d ||\n"
+         "          e.f\n"
+         "}\n");
+  expect(*state, "rule r {\n require (a // c\n    + 7) > 3 }\n",
+         "rule r {\n"
+         "  require (a  // c\n"
+         "           +\n"
+         "           7) >\n"
+         "          3\n"
+         "}\n");
+  expect(*state, "rule r {\n when [a // c\n  ] == []\n require x }\n",
+         "rule r {\n"
+         "  when    [a  // c\n"
+         "           ] ==\n"
+         "          []\n"
+         "  require x\n"
+         "}\n");
+}
+
 static void multiline_input_is_joined(void **state) {
   expect(*state, "must r: a &&\n   b\n", "must r: a && b\n");
   expect(*state, "let a = 1; let b = 2;;\n", "let a = 1\nlet b = 2\n");
@@ -322,6 +353,8 @@ int main(int argc, char **argv) {
       cmocka_unit_test_setup_teardown(comments_and_blank_lines, env_setup,
                                       env_teardown),
       cmocka_unit_test_setup_teardown(long_expressions_wrap_after_operators,
+                                      env_setup, env_teardown),
+      cmocka_unit_test_setup_teardown(clause_values_stay_after_their_keyword,
                                       env_setup, env_teardown),
       cmocka_unit_test_setup_teardown(multiline_input_is_joined, env_setup,
                                       env_teardown),

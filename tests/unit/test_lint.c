@@ -112,6 +112,31 @@ static void witnesses_on_every_policy_hold(void **state) {
 
 /* Rules that can pass and fail, and are UNKNOWN when silent, are not
  * flagged; nor are rules outside the fragment, which are not guessed. */
+/* A fact no schema declares may hold a double where the rules compare
+ * it with integers: x.n > 6 and x.n >= 7 differ at 6.5, so they are
+ * not the same verdict for every vendor (L008 said they were), and a
+ * should-rule x.n > 6 is still implied by a must-rule x.n >= 7. With
+ * x.n declared int they are the same. */
+static void undeclared_numbers_may_be_doubles(void **state) {
+  fixture *f = *state;
+  pol_policy *pol = compile(f, "must a: x.n >= 7\nshould b: x.n > 6\n");
+  pol_lints *l;
+  assert_int_equal(pol_lint(pol, NULL, 0, 0, &l), POL_OK);
+  char *got = summary(l);
+  assert_string_equal(got, "1 L103\n2 L007\n2 L103\n");
+  free(got);
+  pol_lints_free(l);
+  pol_policy_free(pol);
+  pol = compile(f, "fact x.n: int \"n\"\n"
+                   "must a: x.n >= 7\nmust b: x.n > 6\n");
+  assert_int_equal(pol_lint(pol, NULL, 0, 0, &l), POL_OK);
+  got = summary(l);
+  assert_string_equal(got, "2 L103\n3 L008\n3 L103\n");
+  free(got);
+  pol_lints_free(l);
+  pol_policy_free(pol);
+}
+
 static void no_false_alarms(void **state) {
   fixture *f = *state;
   pol_policy *pol = compile(
@@ -135,6 +160,64 @@ static void no_false_alarms(void **state) {
   assert_string_equal(w.code, "L000");
   assert_string_equal(w.rule, "e");
   assert_non_null(strstr(w.message, "startsWith"));
+  pol_lints_free(l);
+  pol_policy_free(pol);
+}
+
+/* The number of warnings [pol] gets (notes aside). */
+static size_t warnings(const pol_policy *pol) {
+  pol_lints *l;
+  assert_int_equal(pol_lint(pol, NULL, 0, 0, &l), POL_OK);
+  size_t n = pol_lints_count(l);
+  for (size_t i = 0; i < pol_lints_count(l); i++) {
+    pol_warning w = POL_WARNING_INIT;
+    pol_lints_get(l, i, &w);
+    print_message("%s:%u: [%s] %s\n", w.file, w.line, w.code, w.message);
+  }
+  pol_lints_free(l);
+  return n;
+}
+
+/* A module's lets are for whoever imports it: not unused in a policy
+ * that uses some of them, nor in the module linted by itself (a file
+ * of lets alone), nor in the prelude's files linted themselves
+ * (stdlib/regions.pol gave 498 warnings, each of its constants unused
+ * and hiding itself). Derived facts are declarations, never unused; a
+ * policy's own declaration of a prelude's derived fact replaces it on
+ * purpose; a let that hides one is named as hiding a derived fact. */
+static void modules_lint_clean(void **state) {
+  fixture *f = *state;
+  const char *files[] = {"stdlib/regions.pol", "stdlib/derived.pol",
+                         "tests/lint/org_consts.pol",
+                         "tests/lint/uses_org_consts.pol"};
+  pol_policy *pol;
+  for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
+    assert_pol_ok(f, pol_policy_compile_file(f->env, files[i], &pol));
+    if (warnings(pol) != 0)
+      fail_msg("%s: warnings", files[i]);
+    pol_policy_free(pol);
+  }
+  /* no rule of its own: a module; JP as the prelude writes it; derived
+   * facts, one replacing the prelude's */
+  pol = compile(f, "let JP = \"JP\"\nlet helper = 1\n"
+                   "fact data_region: string = data.location.countries[0] "
+                   "\"d\"\nfact x.mine: int = x.n + 1 \"m\"\n");
+  assert_int_equal(warnings(pol), 0);
+  pol_policy_free(pol);
+  /* with a rule: the unused let and derived fact; a let hiding the
+   * prelude's derived fact */
+  pol = compile(f, "let data_region = \"JP\"\n"
+                   "fact x.mine: int = x.n + 1 \"m\"\n"
+                   "must r: x.n > 1\n");
+  pol_lints *l;
+  assert_int_equal(pol_lint(pol, NULL, 0, 0, &l), POL_OK);
+  char *got = summary(l);
+  assert_string_equal(got, "1 L101\n1 L102\n3 L103\n");
+  pol_warning w = POL_WARNING_INIT;
+  pol_lints_get(l, 1, &w);
+  assert_string_equal(w.message, "let 'data_region' hides the prelude's "
+                      "derived fact 'data_region' (<stdlib>/derived.pol)");
+  free(got);
   pol_lints_free(l);
   pol_policy_free(pol);
 }
@@ -324,7 +407,7 @@ static void rules_on_other_facts_are_not_paired(void **state) {
                           i % 2 ? "should" : "must", i, i, i);
   n += (size_t)snprintf(src + n, cap - n,
                         "must d1 \"d\": x1 >= 7\nshould d2 \"d\": x1 >= 7\n"
-                        "should d3 \"d\": x1 > 6\nshould d4 \"d\": x2 >= 1\n");
+                        "should d3 \"d\": x1 >= 7.0\nshould d4 \"d\": x2 >= 1\n");
   pol_policy *pol = compile(f, src);
   lint_run L;
   lint_all(&L, pol);
@@ -350,6 +433,10 @@ int main(int argc, char **argv) {
       cmocka_unit_test_setup_teardown(witnesses_on_every_policy_hold, env_setup_source,
                                       env_teardown),
       cmocka_unit_test_setup_teardown(no_false_alarms, env_setup_source, env_teardown),
+      cmocka_unit_test_setup_teardown(undeclared_numbers_may_be_doubles,
+                                      env_setup_source, env_teardown),
+      cmocka_unit_test_setup_teardown(modules_lint_clean, env_setup_source,
+                                      env_teardown),
       cmocka_unit_test_setup_teardown(classes_are_exact, env_setup_source, env_teardown),
       cmocka_unit_test_setup_teardown(unknown_facts_need_vendors, env_setup_source,
                                       env_teardown),

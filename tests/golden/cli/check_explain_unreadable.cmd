@@ -1,0 +1,1 @@
+check --explain --format=json minimal.pol no-such-vendor.json empty-vendor.json vendor-a.json

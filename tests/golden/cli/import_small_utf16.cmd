@@ -1,0 +1,1 @@
+import --map sheets/small.json sheets/small-utf16.txt

@@ -1,0 +1,1 @@
+test missing_files_test.json

@@ -1,0 +1,1 @@
+validate vendor-utf16.json
