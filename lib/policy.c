@@ -1080,6 +1080,9 @@ static void keep_source(policy *p, loader *L) {
   src->rules = L->rules.v, src->nrules = L->rules.n;
   src->facts = L->facts.v, src->nfacts = L->facts.n;
   L->lets.v = L->rules.v = L->facts.v = NULL;
+  if (names_init(&src->let_ids, src->nlets, &m)) /* the last name wins */
+    for (size_t i = 0; i < src->nlets; i++)
+      names_put(&src->let_ids, src->lets[i].n->name, (int)i);
   p->src = src;
 }
 
@@ -1089,6 +1092,7 @@ static void source_free(policy_source *src) {
   const mem m = src->diags.m;
   arena_free(&src->ast);
   diag_set_free(&src->diags);
+  names_free(&src->let_ids);
   mem_free(&m, src->lets);
   mem_free(&m, src->rules);
   mem_free(&m, src->facts);
@@ -1282,15 +1286,17 @@ policy *policy_compile(const char *src, size_t len, const char *file,
     policy_free(p);
     return NULL;
   }
-  policy_index_rules(p);
+  policy_index(p);
   return p;
 }
 
-void policy_index_rules(policy *p) {
-  if (!names_init(&p->rule_ids, p->nrules, &p->a.m))
-    return;
-  for (uint32_t i = p->nrules; i-- > 0;) /* the first of an id wins */
-    names_put(&p->rule_ids, p->rules[i].id, (int)i);
+void policy_index(policy *p) {
+  if (names_init(&p->rule_ids, p->nrules, &p->a.m))
+    for (uint32_t i = p->nrules; i-- > 0;) /* the first of an id wins */
+      names_put(&p->rule_ids, p->rules[i].id, (int)i);
+  if (names_init(&p->let_ids, p->nlets, &p->a.m))
+    for (uint32_t i = 0; i < p->nlets; i++) /* the last of a name wins */
+      names_put(&p->let_ids, p->lets[i].name, (int)i);
 }
 
 int64_t policy_rule_find(const policy *p, const char *id) {
@@ -1302,11 +1308,33 @@ int64_t policy_rule_find(const policy *p, const char *id) {
   return -1;
 }
 
+int64_t policy_let_find(const policy *p, const char *name) {
+  if (p->let_ids.slots)
+    return names_get(&p->let_ids, name);
+  for (uint32_t i = p->nlets; i-- > 0;)
+    if (strcmp(p->lets[i].name, name) == 0)
+      return i;
+  return -1;
+}
+
+const policy_stmt *policy_source_let(const policy_source *src,
+                                     const char *name) {
+  if (src->let_ids.slots) {
+    int i = names_get(&src->let_ids, name);
+    return i < 0 ? NULL : &src->lets[i];
+  }
+  for (size_t i = src->nlets; i-- > 0;)
+    if (!strcmp(src->lets[i].n->name, name))
+      return &src->lets[i];
+  return NULL;
+}
+
 void policy_free(policy *p) {
   if (!p)
     return;
   mem m = p->a.m;
   names_free(&p->rule_ids);
+  names_free(&p->let_ids);
   program_free(p->prog);
   source_free(p->src);
   arena_free(&p->a);

@@ -163,6 +163,51 @@ static void saved(void **state) {
   pol_policy_free(back);
 }
 
+/* Lets are found by name through an index made with the policy (and
+ * with its kept trees), not by a scan per name: a residual of a rule in
+ * a policy of 4,000 lets scanned them all for every name it inlined. The
+ * index answers as the scan did: the last let of a name, the policy's
+ * own over the prelude's. */
+static void lets_found_by_index(void **state) {
+  fixture *f = *state;
+  sbuf src;
+  sb_init(&src, NULL);
+  for (int i = 0; i < 300; i++)
+    sb_printf(&src, "let l%d = x%d + %d\n", i, i, i);
+  sb_printf(&src, "let JP = \"XX\"\nmust a: l250 > 0 && y == JP\n");
+  check(f, src.p, "{}");
+  assert_string_equal(pol_report_residual(f->rep, 0, 0),
+                      "x250 + 250 > 0 && y == \"XX\"");
+  const policy *p = (const policy *)f->pol;
+  assert_int_equal(p->let_ids.n, p->nlets); /* every name, once */
+  int64_t jp = policy_let_find(p, "JP");
+  assert_true(jp >= 0);
+  for (uint32_t i = (uint32_t)jp + 1; i < p->nlets; i++)
+    assert_string_not_equal(p->lets[i].name, "JP");
+  assert_int_equal(policy_let_find(p, "l7"), policy_let_find(p, "l6") + 1);
+  assert_int_equal(policy_let_find(p, "nope"), -1);
+
+  pol_config cfg;
+  pol_config_init(&cfg);
+  cfg.flags = POL_KEEP_SOURCE;
+  pol_env *env;
+  pol_policy *kept;
+  assert_int_equal(pol_env_new(&cfg, &env), POL_OK);
+  assert_int_equal(pol_policy_compile(env, src.p, src.len, "t.pol", &kept),
+                   POL_OK);
+  const policy_source *ps = ((const policy *)kept)->src;
+  assert_non_null(ps);
+  assert_true(ps->let_ids.slots != NULL);
+  const policy_stmt *let = policy_source_let(ps, "JP");
+  assert_non_null(let);
+  assert_false(let->prelude);
+  assert_string_equal(policy_source_let(ps, "l42")->n->name, "l42");
+  assert_null(policy_source_let(ps, "nope"));
+  pol_policy_free(kept);
+  pol_env_free(env);
+  sb_free(&src);
+}
+
 static int sink(void *user, const char *data, size_t len) {
   sbuf *b = user;
   sb_put(b, data, len);
@@ -459,7 +504,7 @@ int main(int argc, char **argv) {
       T(accessors),  T(detached),      T(after_reset), T(damaged_texts),
       T(saved),      T(writer_lang),   T(assume_errors), T(assume_sets),
       T(has_trace),  T(kept_across_vendors), T(paths_remembered_per_vendor),
-      T(reused_same_as_alone),
+      T(reused_same_as_alone), T(lets_found_by_index),
   };
   return RUN_TESTS("residual", tests, argc, argv);
 }
