@@ -40,6 +40,7 @@ typedef struct scope_var {
 struct compiler {
   diag_list *d;          /* where errors go: the current source's list */
   bool no_jit;           /* constant patterns: interpreted (cg_no_jit) */
+  bool no_texts;         /* sources without their texts (cg_no_texts) */
   uint32_t cur_src;      /* index of d in srcs */
   diag_list **srcs;      /* every source code was compiled from */
   uint32_t nsrcs;
@@ -1576,6 +1577,8 @@ uint32_t cg_let_entry(compiler *c, size_t i) {
 
 void cg_no_jit(compiler *c) { c->no_jit = true; }
 
+void cg_no_texts(compiler *c) { c->no_texts = true; }
+
 bool cg_let_inlined(const compiler *c, size_t i) {
   return i < c->o->nlets && c->inlined[i];
 }
@@ -1591,10 +1594,11 @@ static bool copy_sources(compiler *c) {
     p->nsrcs = i + 1; /* so program_free frees a partial copy */
     source *s = &p->srcs[i];
     s->name = mem_strdup(&p->a.m, d->file ? d->file : "<expr>");
-    s->text = mem_strndup(&p->a.m, d->src, d->srclen);
+    size_t len = c->no_texts ? 0 : d->srclen;
+    s->text = mem_strndup(&p->a.m, d->src, len);
     if (!s->name || !s->text)
       return false;
-    s->len = (uint32_t)d->srclen;
+    s->len = (uint32_t)len;
   }
   return true;
 }
