@@ -56,6 +56,10 @@ POL_INTERNAL void cg_no_jit(compiler *c);
  * constant compiled alone would otherwise copy whole (the policy and
  * every module its lets come from), once per constant. */
 POL_INTERNAL void cg_no_texts(compiler *c);
+/* The nodes [c] has looked at to find whether a subtree is constant, so
+ * far: tests show they grow with a tree's size, not with its size times
+ * its depth. */
+POL_INTERNAL uint64_t cg_const_steps(const compiler *c);
 /* The program compiled so far, to run an entry that compiled without
  * error before cg_finish: valid until the next cg_entry (which may move
  * its code) or cg_finish. Residuals (residual.c) compile the pieces of a
