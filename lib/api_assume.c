@@ -6,8 +6,11 @@
  * A fact set is immutable once loaded (reports refer into it), so the
  * assumption is not written into it: the containers on the way from the
  * root to PATH are copied with the new value in place, the rest is
- * shared, and the copy becomes the fact set's variables (adopted again,
- * so paths and citations read as before). The old root stays in the
+ * shared, and the copy becomes the fact set's variables (the copies and
+ * the value adopted, so paths and citations read as before; what the copy
+ * shares already has the origins val_adopt would give it, and walking the
+ * whole fact set for each assumption made N assumptions cost N times the
+ * vendor). The old root stays in the
  * arena: it is the *base*, the facts as the vendor gave them, against
  * which a check works out what each verdict was before (report.h
  * vendor_result.was). PATH leaves $withheld (it is answered now) and joins
@@ -184,13 +187,12 @@ static val map_with(arena *ar, const map *m, val key, val v) {
   val *x = arena_alloc(ar, (n + 1) * sizeof *x);
   if (!k || !x)
     return val_nomem();
-  uint32_t at = n;
-  for (uint32_t i = 0; i < n; i++) {
-    k[i] = m->keys[i];
-    x[i] = m->vals[i];
-    if (val_equal(m->keys[i], key))
-      at = i;
+  if (n) {
+    memcpy(k, m->keys, n * sizeof *k);
+    memcpy(x, m->vals, n * sizeof *x);
   }
+  const val *old = m ? map_get(m, key) : NULL; /* by the map's index */
+  uint32_t at = old ? (uint32_t)(old - m->vals) : n;
   k[at] = key;
   x[at] = v;
   return val_map(ar, k, x, at == n ? n + 1 : n);
@@ -234,6 +236,18 @@ static int set(assume *a, const val *cur, int i, val v, val *out) {
   return out->kind == V_ERROR ? POL_ENOMEM : POL_OK;
 }
 
+/* [root], a map this call made (no report has seen it), with [key] set
+ * to [v]: in place when it has the key, else a copy with it added. */
+static int put(assume *a, val *root, val key, val v) {
+  const val *at = map_get(root->as.m, key);
+  if (at) {
+    root->as.m->vals[at - root->as.m->vals] = v;
+    return POL_OK;
+  }
+  *root = map_with(&a->f->a, root->as.m, key, v);
+  return root->kind == V_ERROR ? POL_ENOMEM : POL_OK;
+}
+
 /* $withheld without [path] and the paths under it; $assumed with it. */
 static int metadata(assume *a, val *root) {
   const char *p = a->path.p;
@@ -255,8 +269,7 @@ static int metadata(assume *a, val *root) {
       if (!gone)
         kept.as.l->items[kept.as.l->n++] = x;
     }
-    *root = map_with(&a->f->a, root->as.m, k, kept);
-    if (root->kind == V_ERROR)
+    if (put(a, root, k, kept) != POL_OK)
       return POL_ENOMEM;
   }
   val ak = val_cstring(&a->f->a, "$assumed");
@@ -270,8 +283,34 @@ static int metadata(assume *a, val *root) {
   all.as.l->items[m] = val_string(&a->f->a, p, n);
   if (all.as.l->items[m].kind == V_ERROR)
     return POL_ENOMEM;
-  *root = map_with(&a->f->a, root->as.m, ak, all);
-  return root->kind == V_ERROR ? POL_ENOMEM : POL_OK;
+  return put(a, root, ak, all);
+}
+
+/* What val_adopt would change in the new [root]: its own entries, the
+ * entries of each container copied on the way to the path and of the
+ * new $withheld and $assumed, and all of the value at the path's end
+ * (its own entry set by its parent's). */
+static void adopt_path(const assume *a, map *root) {
+  val_adopt_root(root);
+  val cur = {.kind = V_MAP, .as.m = root};
+  static const char *const meta[] = {"$withheld", "$assumed"};
+  for (int i = 0; i < 2; i++) {
+    const val *l = map_get_str(root, meta[i], strlen(meta[i]),
+                               val_hash_bytes(meta[i], strlen(meta[i])));
+    if (l)
+      val_adopt_kids(*l, 2);
+  }
+  for (int i = 0; i < a->n; i++) {
+    val_adopt_kids(cur, i + 1);
+    const step *s = &a->steps[i];
+    const val *next = cur.kind == V_MAP ? map_get(cur.as.m, s->key)
+                      : cur.kind == V_LIST && s->index
+                          ? &cur.as.l->items[s->key.as.i] : NULL;
+    if (!next)
+      return;
+    cur = *next;
+  }
+  val_adopt_below(cur, a->n + 1);
 }
 
 /* Where the value starts: after the first '=' outside brackets and
@@ -323,7 +362,7 @@ int pol_facts_assume(pol_facts *f, const char *assignment) {
     if (!f->base)
       f->base = f->vars;
     f->vars = root.as.m;
-    val_adopt(f->vars);
+    adopt_path(&a, f->vars);
   }
   if (rc == POL_ENOMEM)
     api_msg(&f->errmsg, "out of memory");
