@@ -847,11 +847,18 @@ static bool objects(walker *w) {
  * NULL with the reason in *[why]. */
 static lint_space *analyse(lint_run *L, arena *a, const uint32_t *rules,
                            int nrules, const char **why) {
-  walker *w = mem_calloc(&L->a.m, 1, sizeof *w);
+  /* not zeroed whole: its facts (9 KB) are each cleared as they are
+   * added (fact_at), and duplicate analyses a pair of rules for every
+   * two that read the same facts, where clearing them was 40 % of it */
+  walker *w = mem_alloc(&L->a.m, sizeof *w);
   lint_space *s = NULL;
   if (!w)
     return NULL;
   w->L = L;
+  w->nf = 0;
+  w->why = NULL;
+  w->nvars = 0;
+  w->depth = 0;
   w->a = a;
   for (int i = 0; i < nrules; i++)
     walk_rule(w, rules[i]);
