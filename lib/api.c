@@ -292,6 +292,8 @@ void pol_program_free(pol_program *prog) { program_free((program *)prog); }
 const char *pol_program_disasm(pol_env *env, const pol_program *prog) {
   if (!env || !prog)
     return "";
+  if (!program_fused(PROG(prog)))
+    return NULL;
   sb_reset(&env->text);
   program_disasm(PROG(prog), &env->text);
   sb_putc(&env->text, '\0');

@@ -119,6 +119,8 @@ const char *pol_policy_disasm(pol_env *env, const pol_policy *pol) {
   if (!env || !pol)
     return "";
   const policy *p = POLICY(pol);
+  if (!program_fused(p->prog))
+    return NULL;
   sbuf all;
   sb_init(&all, &env->m);
   program_disasm(p->prog, &all);
