@@ -861,9 +861,8 @@ static int missing_operand(pe *e, const ast *n) {
  * run cost, down a chain (lets inlined into ((x + 1) + 1) + ...), the
  * chain's length at each of its levels. */
 static rv eval_missing(pe *e, const ast *n) {
-  val x;
-  if (quick(e, n, &x, 0) >= 0 || n->kind == AST_AND || n->kind == AST_OR)
-    return pe_eval(e, n); /* as cheap, or not run whole anyway */
+  if (n->kind == AST_AND || n->kind == AST_OR)
+    return pe_eval(e, n); /* not run whole anyway */
   if (e->oom || e->depth > PE_DEPTH_MAX) {
     e->opaque = true;
     return res(n);
