@@ -98,7 +98,7 @@ STATIC := $(B)/libpol.a
 SHARED := $(B)/libpol.so.$(VERSION)
 INTERNAL := $(B)/libpol-internal.a
 
-.PHONY: all check demo bench bench-agree clean unit golden stream-test hostile-test oom-test report-tests conformance diagnostics asan valgrind docs-example install uninstall embed-test policy-tests build-test contract-test contract-san pg pg-install pg-uninstall pg-test bench-pg FORCE
+.PHONY: all check demo bench bench-rules bench-agree clean unit golden stream-test hostile-test oom-test report-tests conformance diagnostics asan valgrind docs-example install uninstall embed-test policy-tests build-test contract-test contract-san pg pg-install pg-uninstall pg-test bench-pg FORCE
 all: $(B)/policyc $(STATIC) $(SHARED) $(if $(filter build,$(B)),policyc)
 
 # ---- generated front end -------------------------------------------------
@@ -396,6 +396,10 @@ demo: all
 # make bench: tests/bench/run.sh (workloads T1, T2, T3 and scaling).
 bench: all $(B)/bench $(B)/bench-gen
 	$(Q)sh tests/bench/run.sh $(B)
+# make bench-rules: each rule's instructions beside the C floor's
+# (tests/bench/rules.sh; valgrind, about four minutes).
+bench-rules: all $(B)/bench $(B)/bench-gen
+	$(Q)sh tests/bench/rules.sh $(B)
 # malloc is wrapped at link time so the bench can count heap allocations.
 $(B)/bench: tests/bench/bench.c tests/bench/floor.c tests/bench/floor.h $(INTERNAL)
 	$(call say,CC,$<)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc -o $@ tests/bench/bench.c tests/bench/floor.c $(INTERNAL) $(LIBS)

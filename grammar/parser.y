@@ -99,6 +99,7 @@ typedef struct pol_parser {
   uint32_t pos, line, col; /* scanner position: next byte */
   ast *root;            /* the result */
   uint32_t nerr;        /* errors this parse reported */
+  size_t diag0;         /* the diagnostics this parse added start here */
   bool deep;            /* the depth error was reported */
   bool abort;           /* nesting overflow: report nothing more */
   bool oom;             /* out of memory was reported */
@@ -110,6 +111,15 @@ typedef struct pol_parser {
   uint32_t quiet_end;   /* a lexical error was reported for the run of
                            characters before this offset: the rest of
                            the run gets no second message */
+  uint32_t mute_end;    /* an error already explains the text before
+                           this offset: its lexical errors are counted,
+                           not shown (parse.c, token_error) */
+  uint32_t mq_at;       /* mq: the text at mq_at lost its opening quote */
+  bool mq;              /* (lexer.l, missing_open): scan it as a string */
+  uint32_t note_end;    /* the end of the last line read as a comment
+                           without '//', and whether it was (or came
+                           after) a C comment left open: the lines of */
+  bool note_open;       /* text right after it are its text too */
   uint32_t nest;        /* open brackets */
   uint32_t cond[POL_MAX_PARSE_DEPTH + 2]; /* open '?' per bracket level */
   ast spare;            /* stand-in node when the arena is exhausted */
@@ -133,14 +143,29 @@ typedef struct pol_parser {
   uint32_t forcing;     /* brackets still to close for a resync */
   uint32_t forced;      /* stray closers to drop after a resync */
   uint32_t forced_blocks; /* stray '}' to drop after closing a block */
+  uint32_t stray;       /* 1 + the offset of the last closer that closed
+                           nothing (0: none) */
   int lay_prev;         /* the last token handed over */
   pol_loc not_word, not_prev; /* the name `not` where an operand starts
                            (.end 0: none), at the last token and the
                            one before: "'not' is not an operator" */
+  int clause_kw;        /* the keyword of the clause being read (0:
+                           none), and where its value starts */
+  uint32_t clause_val;
+  uint32_t skip_to;     /* the layout drops raw tokens before this offset
+                           (text a repair has read already) */
+  bool skip_line;       /* ... and up to the line's end (a comment line) */
+  bool block_soft;      /* the innermost block was opened by a repair: it
+                           ends without a message where its '}' is missing */
+  char block_close;     /* a closer that ends it too (')' after 'rule r (') */
+  uint32_t rule_close;  /* 1 + the offset of the '}' that closed the rule
+                           just before (0: none), and whether a clause */
+  bool rule_close_said; /* after it was reported as its mistake */
   int stmt;             /* first token of the statement (0: expression) */
   int stmt_tok2;        /* its second token */
   const char *stmt_word; /* its first token, when a plain name */
   pol_loc stmt_loc;     /* where that is */
+  pol_loc stmt_loc2;    /* where its second token is */
   uint32_t stmt_n;      /* its tokens so far at statement level (max 4) */
   uint32_t nlay;        /* brackets and blocks open */
   uint8_t lay[POL_MAX_PARSE_DEPTH + 1]; /* their kinds, innermost last */
@@ -261,6 +286,9 @@ POL_INTERNAL int lex_scan(POL_YYSTYPE *v, pol_loc *l, void *scanner);
 POL_INTERNAL void lex_fatal(pol_parser *p, const char *msg);
 /* Scan the [n] bytes [s] (copied) next (lexer.l). */
 POL_INTERNAL void lex_scan_source(const char *s, size_t n, void *scanner);
+/* Before the first token: look at the first line, which starts at byte
+ * [off] of the source, as advance() looks at each line (lexer.l). */
+POL_INTERNAL void lex_begin(pol_parser *p, uint32_t off, void *scanner);
 }
 
 %code {

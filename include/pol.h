@@ -37,8 +37,12 @@
  * (not freed, reset or reloaded) until the report is reset or freed, or
  * call pol_report_detach() to give the report its own copies first.
  *
- * Errors: every fallible function returns POL_OK (0) or a POL_E* code and
- * leaves a message in its handle, read with pol_*_errmsg(). A success
+ * Errors: every fallible function returns POL_OK (0) or a POL_E* code. A
+ * failing call on an env, a fact set, a ctx, a writer or a set of waivers
+ * leaves a message about that failure in that handle, read with
+ * pol_*_errmsg() (a NULL handle has nowhere to leave one); the calls on
+ * handles without a message (reports, explainers, lints) and those that
+ * only read a handle (pol_diag_get) say all with the status. A success
  * does not clear the message: read it after a failing status only. The
  * library never prints, never exits and keeps no global mutable state.
  *
@@ -191,7 +195,7 @@ enum { POL_RENDER_EXCERPT = 1, POL_RENDER_COLOR = 2 };
 /* Every diagnostic as text: "file:line:col: error[E0201]: message", then
  * with POL_RENDER_EXCERPT the source line and a caret under the span,
  * then "  hint: ..." where it has a hint. POL_RENDER_COLOR adds ANSI
- * colours. */
+ * colours. Owned by [env] until its next pol_diag_render. */
 POL_API const char *pol_diag_render(pol_env *env, int flags);
 /* The one of the [n] [candidates] that [word] most likely misspells, by
  * the rule of every "did you mean" the library prints (edit distance,
@@ -212,8 +216,8 @@ POL_API int pol_compile_expr(pol_env *env, const char *src, size_t len,
                              const char *name, const pol_facts *decls,
                              pol_program **out);
 POL_API void pol_program_free(pol_program *prog);
-/* A readable listing of the bytecode, owned by [env]; NULL on out of
- * memory. */
+/* A readable listing of the bytecode, owned by [env] until its next
+ * pol_program_disasm; NULL on out of memory. */
 POL_API const char *pol_program_disasm(pol_env *env,
                                        const pol_program *prog);
 
@@ -270,7 +274,10 @@ POL_API int pol_facts_bind_json(pol_facts *facts, const char *var,
                                 const char *name);
 /* Bind [var] to the value of the constant CEL expression [text] (a
  * literal such as 1u, "s", [1, 2], timestamp("...")). POL_EFORMAT if it
- * does not compile or evaluate. */
+ * does not compile or evaluate, its diagnostics in pol_facts_errmsg. A
+ * call on the fact set, not a compile on its env: the env's diagnostics
+ * and messages stay as they were, and another thread may compile on the
+ * env meanwhile. */
 POL_API int pol_facts_bind_literal(pol_facts *facts, const char *var,
                                    const char *text, size_t len);
 
@@ -290,6 +297,17 @@ POL_API int pol_facts_bind_literal(pol_facts *facts, const char *var,
  * past a list's end); the message in pol_facts_errmsg says "ASSIGNMENT:
  * column N: what is wrong", N counting from 1 in [assignment]. */
 POL_API int pol_facts_assume(pol_facts *facts, const char *assignment);
+/* The [n] assignments of [assignments] at once, as n calls of
+ * pol_facts_assume in that order would make them, but in time and memory
+ * that grow with the assignments and the containers they go through, not
+ * with n times the fact set (each call copies the way from the root to
+ * its path, so n calls copy the root n times). All or nothing: on an
+ * error [facts] is as it was, *[failed] (when not NULL) is the index of
+ * the assignment that failed, and pol_facts_errmsg says why as for
+ * pol_facts_assume. POL_EINVAL for a NULL assignment too. */
+POL_API int pol_facts_assume_all(pol_facts *facts,
+                                 const char *const *assignments, size_t n,
+                                 size_t *failed);
 
 /* ==== evaluating ========================================================= */
 
@@ -323,7 +341,8 @@ POL_API int pol_ctx_set_limits(pol_ctx *ctx, uint64_t max_steps,
 /* The evaluation date of [ctx] from its next evaluation or check on:
  * [date] "YYYY-MM-DD" is what now() returns (midnight UTC) in pol_eval,
  * and in checks into a report that has no date of its own
- * (pol_report_set_as_of wins); NULL: the clock again, the default.
+ * (pol_report_set_as_of wins), where it is the date waivers expire by
+ * too; NULL: the clock again, the default.
  * POL_EFORMAT for a bad date (the ctx keeps its previous one),
  * POL_EINVAL for a NULL [ctx]. */
 POL_API int pol_ctx_set_as_of(pol_ctx *ctx, const char *date);
@@ -459,14 +478,17 @@ POL_API void pol_report_free(pol_report *rep);
 POL_API int pol_check(pol_ctx *ctx, pol_report *rep, const pol_facts *facts,
                       const char *source);
 /* Check only rule [r] (an index, see pol_policy_rule_find): a vendor is
- * added whose other rules read SKIPPED. */
+ * added whose other rules read SKIPPED, not checked: no report says their
+ * `when` was false (TAP and JUnit say "not checked"). */
 POL_API int pol_check_rule(pol_ctx *ctx, pol_report *rep,
                            const pol_facts *facts, const char *source,
                            size_t r);
 /* The evaluation date of the checks on [rep] from now on: [date]
  * "YYYY-MM-DD" is what now() returns in its rules (midnight UTC) and the
- * date waivers expire by. Without one, both read the clock. POL_EFORMAT
- * for a date that is not of that form or does not exist. */
+ * date waivers expire by. Without one, both read the ctx's date
+ * (pol_ctx_set_as_of), else the clock; NULL takes the report's away, as
+ * for a ctx. POL_EFORMAT for a date that is not of that form or does not
+ * exist (the report keeps its previous one). */
 POL_API int pol_report_set_as_of(pol_report *rep, const char *date);
 
 /* Waivers: each accepts one rule's FAIL, UNKNOWN or ERROR for one vendor
@@ -558,8 +580,9 @@ POL_API const char *pol_report_reason(const pol_report *rep, size_t i,
  * max_memory, or pol_ctx_set_limits'), else POL_ERUNTIME (a type error,
  * a division by zero, a `when` that is not a bool, or a fixed limit of
  * the engine that no setting moves, such as a regular expression's
- * match limit: the policy or the data). POL_EINVAL when [i] or [r] is out of range. Never
- * POL_EINTERRUPT: an interrupted check adds no vendor. */
+ * match limit: the policy or the data). POL_EINVAL when [i] or [r] is
+ * out of range. Never POL_EINTERRUPT: an interrupted check adds no
+ * vendor. */
 POL_API int pol_report_status(const pol_report *rep, size_t i, size_t r);
 /* The facts rule [r] read for vendor [i], [k] from 0: each a leaf as a
  * path in CEL syntax (controls["3.2"].status, subprocessors[1].name),
@@ -611,8 +634,9 @@ POL_API bool pol_report_missing_withheld(const pol_report *rep, size_t i,
  * the citation of its refusal (NULL when not withheld or not cited).
  * All are worked out from the vendor's facts when first read, so read
  * them before the fact set goes, or pol_report_detach first (which works
- * them out). NULL / 0 / false for any other verdict, out of range, or
- * on out of memory. */
+ * them out); now() in them is the date the vendor was checked at (the
+ * report's or the ctx's as-of date; without one, the clock's). NULL / 0
+ * / false for any other verdict, out of range, or on out of memory. */
 POL_API const char *pol_report_residual(const pol_report *rep, size_t i,
                                         size_t r);
 POL_API const char *pol_report_residual_when(const pol_report *rep,
@@ -724,13 +748,16 @@ POL_API int pol_writer_open(const pol_policy *pol,
  * pol_writer_input when it starts one ([kind] POL_INPUT_FACTS, or
  * POL_INPUT_WAIVERS for a waivers file), then pol_writer_input_data with
  * each piece of its bytes, in order, as it reads them (nothing is kept
- * but the digest). */
+ * but the digest). Data before the first pol_writer_input has no input
+ * to go to: POL_EINVAL. */
 enum { POL_INPUT_FACTS = 0, POL_INPUT_WAIVERS = 1 };
 POL_API int pol_writer_input(pol_writer *w, int kind, const char *name);
 POL_API int pol_writer_input_data(pol_writer *w, const void *data,
                                   size_t len);
-/* Record an input that could not be checked, in the report's place for
- * it (JSON and NDJSON have one; other formats ignore it). */
+/* Record an input that could not be checked ([source] as a result's,
+ * [message] "file:line:col: what"), in input order among the vendors:
+ * every format shows it in its own terms, so that no report looks
+ * complete without it (docs/report-format.md, "Inputs not checked"). */
 POL_API int pol_writer_error(pol_writer *w, const char *source,
                              const char *message);
 /* Write the end. POL_EIO when [write] failed (now or before). Once
@@ -741,7 +768,7 @@ POL_API int pol_writer_finish(pol_writer *w);
  * fact declarations of [schema] (a policy or module that declares facts).
  * *[count] gets the number of problems and *[problems] one line per
  * problem, "name:line:col: PATH: what is wrong", owned by [env] until its
- * next call. POL_EFORMAT if [text] is not valid JSON (message in
+ * next pol_validate. POL_EFORMAT if [text] is not valid JSON (message in
  * pol_env_errmsg); POL_EINVAL if [schema] declares no facts. */
 POL_API int pol_validate(pol_env *env, const pol_policy *schema,
                          const char *text, size_t len, const char *name,
@@ -791,20 +818,27 @@ POL_API const pol_value *pol_new_duration(pol_builder *b, int64_t seconds,
 POL_API const pol_value *pol_new_timestamp(pol_builder *b, int64_t seconds,
                                            int32_t nanos);
 /* A list of [n] items (each made by the same builder, or borrowed from
- * values that outlive it). */
+ * values that outlive it). Lists and maps nest at most 512 deep, as JSON
+ * does: an item (or a map's value) nested 512 deep gives NULL
+ * (POL_EINVAL). */
 POL_API const pol_value *pol_new_list(pol_builder *b,
                                       const pol_value *const *items,
                                       size_t n);
 /* A map from [n] string keys to values; a repeated key gives NULL. */
 POL_API const pol_value *pol_new_map(pol_builder *b, const char *const *keys,
                                      const pol_value *const *vals, size_t n);
-/* An error value with [msg]: what a host function returns to fail. */
+/* An error value with [msg]: what a host function returns to fail. Its
+ * message is text reports write as it is, so bytes of [msg] that are not
+ * UTF-8 become U+FFFD (one per run of them). */
 POL_API const pol_value *pol_new_error(pol_builder *b, const char *msg);
 /* Make the map [obj] the whole fact set: each key a variable. [obj] must
  * have been made by this fact set's builder since its last reset or load
- * (so it is not copied): reset, build, then load. POL_EINVAL if [obj] is
- * not a map or was made by another builder; the set is then empty, and
- * the values its builder made stay valid. For hosts that hold facts in
+ * (so it is not copied): reset, build, then load. What it holds that
+ * another builder made (values borrowed from another fact set) is copied
+ * into the set, and a value it holds under two names gets a copy for the
+ * second, so that a report names the fact a rule read. POL_EINVAL if [obj]
+ * is not a map or was made by another builder; the set is then empty,
+ * and the values its builder made stay valid. For hosts that hold facts in
  * another form (a database row): no JSON text in between. */
 POL_API int pol_facts_load_value(pol_facts *facts, const pol_value *obj);
 /* Bind [name] to [v] (copied into the fact set). */
@@ -871,7 +905,7 @@ POL_API int pol_env_load_plugin(pol_env *env, const char *path);
  * out in the canonical layout (docs/cli.md, "policyc fmt"): only blanks,
  * line breaks and `;` separators change; every token, comment and
  * literal comes out as written. POL_OK: *[out] is the text (*[outlen]
- * bytes, NUL-terminated), owned by [env] until its next call.
+ * bytes, NUL-terminated), owned by [env] until its next pol_format.
  * POL_ESYNTAX: the source does not parse (read the diagnostics).
  * POL_ENOMEM. */
 POL_API int pol_format(pol_env *env, const char *src, size_t len,
@@ -969,8 +1003,10 @@ POL_API int pol_explain_rule(pol_explain *x, const pol_facts *facts,
  * of [date] "YYYY-MM-DD". Without one, now() reads the clock. POL_EFORMAT
  * for a bad date. Give both the same date, and the verdicts agree. */
 POL_API int pol_explain_set_as_of(pol_explain *x, const char *date);
-/* The rule's verdict, exactly as pol_check gives it, and for a FAIL the
- * sentence (else NULL). */
+/* The rule's verdict, exactly as pol_check gives it on a ctx of the
+ * policy's env (under the env's limits: a rule that runs out of them is
+ * ERROR here too; a ctx whose limits pol_ctx_set_limits changed may
+ * differ), and for a FAIL the sentence (else NULL). */
 POL_API const char *pol_explain_verdict(const pol_explain *x);
 POL_API const char *pol_explain_sentence(const pol_explain *x);
 /* The explanation as POL_FORMAT_TEXT (a tree) or POL_FORMAT_JSON (one
@@ -997,7 +1033,8 @@ POL_API int pol_policy_save(const pol_policy *pol, void **out, size_t *len);
 POL_API int pol_policy_load(pol_env *env, const void *data, size_t len,
                             const char *name, pol_policy **out);
 /* A readable listing of [pol]'s bytecode, every entry under its rule's
- * id; owned by [env] until its next call. NULL on out of memory. */
+ * id; owned by [env] until its next pol_policy_disasm. NULL on out of
+ * memory. */
 POL_API const char *pol_policy_disasm(pol_env *env, const pol_policy *pol);
 /* Whether [data] starts like a saved policy (the magic bytes). */
 POL_API bool pol_is_saved_policy(const void *data, size_t len);

@@ -31,6 +31,11 @@ void api_msg(sbuf *b, const char *fmt, ...) {
   va_end(ap);
 }
 
+int api_refused(sbuf *msg, const char *fn, const char *why) {
+  api_msg(msg, "%s: %s", fn, why);
+  return POL_EINVAL;
+}
+
 const char *api_text(const sbuf *b) {
   if (b->oom)
     return "out of memory";
@@ -94,7 +99,11 @@ int pol_env_new(const pol_config *cfg, pol_env **out) {
   env->cfg = c;
   env->m = m;
   env->diags.m = m;
-  sb_init(&env->text, &m);
+  sb_init(&env->render, &m);
+  sb_init(&env->disasm, &m);
+  sb_init(&env->policy_disasm, &m);
+  sb_init(&env->problems, &m);
+  sb_init(&env->formatted, &m);
   sb_init(&env->errmsg, &m);
   if (!(env->hosts = host_new(&m))) {
     pol_env_free(env);
@@ -112,7 +121,11 @@ void pol_env_free(pol_env *env) {
   for (size_t i = 0; i < env->ndirs; i++)
     mem_free(&m, env->dirs[i]);
   mem_free(&m, env->dirs);
-  sb_free(&env->text);
+  sb_free(&env->render);
+  sb_free(&env->disasm);
+  sb_free(&env->policy_disasm);
+  sb_free(&env->problems);
+  sb_free(&env->formatted);
   sb_free(&env->errmsg);
   host_free(env->hosts);
   mem_free(&m, env);
@@ -123,19 +136,22 @@ void pol_free(const pol_env *env, void *p) {
 }
 
 int pol_env_add_import_dir(pol_env *env, const char *dir) {
-  if (!env || !dir)
+  if (!env)
     return POL_EINVAL;
+  if (!dir)
+    return api_refused(&env->errmsg, __func__, "no directory (NULL)");
   if (env->cfg.flags & POL_NO_FILE_IMPORTS) {
     api_msg(&env->errmsg, "%s: file imports are disabled in this "
             "environment (POL_NO_FILE_IMPORTS)", dir);
     return POL_EINVAL;
   }
   char **d = mem_realloc(&env->m, env->dirs, (env->ndirs + 1) * sizeof *d);
-  if (!d)
+  if (d)
+    env->dirs = d;
+  if (!d || !(d[env->ndirs] = mem_strdup(&env->m, dir))) {
+    api_msg(&env->errmsg, "out of memory");
     return POL_ENOMEM;
-  env->dirs = d;
-  if (!(d[env->ndirs] = mem_strdup(&env->m, dir)))
-    return POL_ENOMEM;
+  }
   env->ndirs++;
   return POL_OK;
 }
@@ -186,21 +202,27 @@ int pol_diag_get(const pol_env *env, size_t i, pol_diag *out) {
   return POL_EINVAL;
 }
 
-const char *pol_diag_render(pol_env *env, int flags) {
-  if (!env)
-    return "";
-  sb_reset(&env->text);
+/* Every diagnostic of [env] appended to [out], as pol_diag_render's
+ * [flags] say. */
+static void render_diags(const pol_env *env, int flags, sbuf *out) {
   for (size_t k = 0; k < env->diags.n; k++)
     for (size_t i = 0; i < env->diags.lists[k]->n; i++)
       diag_render(env->diags.lists[k], i,
                   (flags & POL_RENDER_EXCERPT ? DIAG_EXCERPT : 0) |
                       (flags & POL_RENDER_COLOR ? DIAG_COLOR : 0),
-                  &env->text);
-  sb_putc(&env->text, '\0');
-  if (env->text.oom)
+                  out);
+}
+
+const char *pol_diag_render(pol_env *env, int flags) {
+  if (!env)
+    return "";
+  sb_reset(&env->render);
+  render_diags(env, flags, &env->render);
+  sb_putc(&env->render, '\0');
+  if (env->render.oom)
     return "out of memory";
-  env->text.len--;
-  return env->text.p;
+  env->render.len--;
+  return env->render.p;
 }
 
 const char *pol_suggest(const char *written, const char *const *candidates,
@@ -225,16 +247,12 @@ static const char **decl_names(const mem *m, const pol_facts *f, size_t *n) {
   return names;
 }
 
-static program *compile_src(pol_env *env, const char *src, size_t len,
-                            const char *name, const pol_facts *decls) {
-  diag_set_free(&env->diags);
-  diag_list *d = diag_set_add(&env->diags, name ? name : "<expr>", src, len);
+program *api_compile(const pol_env *env, diag_list *d,
+                      const pol_facts *decls) {
   size_t nvars;
   const char **vars = decl_names(&env->m, decls, &nvars);
-  if (!d || !vars) {
-    mem_free(&env->m, vars);
-    if (d)
-      d->oom = true;
+  if (!vars) {
+    d->oom = true;
     return NULL;
   }
   arena ast_arena;
@@ -257,6 +275,13 @@ static program *compile_src(pol_env *env, const char *src, size_t len,
   return p;
 }
 
+static program *compile_src(pol_env *env, const char *src, size_t len,
+                            const char *name, const pol_facts *decls) {
+  diag_set_free(&env->diags);
+  diag_list *d = diag_set_add(&env->diags, name ? name : "<expr>", src, len);
+  return d ? api_compile(env, d, decls) : NULL;
+}
+
 /* After a failed compile: POL_ESYNTAX with the diagnostics as the
  * message, or POL_ENOMEM when there are none or memory ran out (then the
  * diagnostics may be ones that out of memory caused). */
@@ -265,10 +290,13 @@ static int compile_failed(pol_env *env) {
     api_msg(&env->errmsg, "out of memory while compiling");
     return POL_ENOMEM;
   }
-  const char *text = pol_diag_render(env, 0);
-  size_t n = strlen(text); /* the message itself ends without a newline */
-  api_msg(&env->errmsg, "%.*s",
-          (int)(n && text[n - 1] == '\n' ? n - 1 : n), text);
+  /* straight into the message: the text pol_diag_render handed out
+   * stays the host's until it renders again */
+  sbuf *m = &env->errmsg;
+  sb_reset(m);
+  render_diags(env, 0, m);
+  if (m->len && m->p[m->len - 1] == '\n') /* the message ends without one */
+    m->p[--m->len] = '\0';
   return POL_ESYNTAX;
 }
 
@@ -277,11 +305,13 @@ int api_compile_failed(pol_env *env) { return compile_failed(env); }
 int pol_compile_expr(pol_env *env, const char *src, size_t len,
                      const char *name, const pol_facts *decls,
                      pol_program **out) {
-  if (!out)
+  if (out)
+    *out = NULL;
+  if (!env)
     return POL_EINVAL;
-  *out = NULL;
-  if (!env || !src)
-    return POL_EINVAL;
+  if (!src || !out)
+    return api_refused(&env->errmsg, __func__,
+                       src ? "no out pointer (NULL)" : "no source (NULL)");
   program *p = compile_src(env, src, len, name, decls);
   *out = (pol_program *)p;
   return p ? POL_OK : compile_failed(env);
@@ -294,10 +324,10 @@ const char *pol_program_disasm(pol_env *env, const pol_program *prog) {
     return "";
   if (!program_fused(PROG(prog)))
     return NULL;
-  sb_reset(&env->text);
-  program_disasm(PROG(prog), &env->text);
-  sb_putc(&env->text, '\0');
-  return env->text.oom ? NULL : env->text.p;
+  sb_reset(&env->disasm);
+  program_disasm(PROG(prog), &env->disasm);
+  sb_putc(&env->disasm, '\0');
+  return env->disasm.oom ? NULL : env->disasm.p;
 }
 
 /* ==== evaluation ========================================================= */
@@ -360,8 +390,11 @@ int pol_ctx_set_as_of(pol_ctx *c, const char *date) {
   int64_t sec = 0;
   if (!c)
     return POL_EINVAL;
-  if (date && !tm_parse_date(date, &sec))
+  if (date && !tm_parse_date(date, &sec)) {
+    api_msg(&c->errmsg, "pol_ctx_set_as_of: '%s' is not a date of the "
+            "form YYYY-MM-DD", date);
     return POL_EFORMAT;
+  }
   c->has_as_of = date != NULL;
   c->as_of = sec;
   return POL_OK;
@@ -399,11 +432,13 @@ int api_runtime_error(sbuf *msg, const program *p, const err *e) {
 
 int pol_eval(pol_ctx *c, const pol_program *prog, const pol_facts *facts,
              const pol_value **out) {
-  if (!out)
+  if (out)
+    *out = NULL;
+  if (!c)
     return POL_EINVAL;
-  *out = NULL;
-  if (!c || !prog)
-    return POL_EINVAL;
+  if (!prog || !out)
+    return api_refused(&c->errmsg, __func__,
+                       prog ? "no out pointer (NULL)" : "no program (NULL)");
   const program *p = PROG(prog);
   c->vm.has_now = c->has_as_of; /* else now() reads the clock */
   c->vm.now_sec = c->as_of;

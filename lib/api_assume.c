@@ -6,11 +6,8 @@
  * A fact set is immutable once loaded (reports refer into it), so the
  * assumption is not written into it: the containers on the way from the
  * root to PATH are copied with the new value in place, the rest is
- * shared, and the copy becomes the fact set's variables (the copies and
- * the value adopted, so paths and citations read as before; what the copy
- * shares already has the origins val_adopt would give it, and walking the
- * whole fact set for each assumption made N assumptions cost N times the
- * vendor). The old root stays in the
+ * shared, and the copy becomes the fact set's variables (adopted again,
+ * so paths and citations read as before). The old root stays in the
  * arena: it is the *base*, the facts as the vendor gave them, against
  * which a check works out what each verdict was before (report.h
  * vendor_result.was). PATH leaves $withheld (it is answered now) and joins
@@ -180,137 +177,245 @@ static int parse_value(assume *a, const char *s, size_t len, uint32_t base,
 
 /* ==== setting it ========================================================= */
 
-/* [m] with [key] set to [v] (added at the end if new). */
-static val map_with(arena *ar, const map *m, val key, val v) {
-  uint32_t n = m ? m->n : 0;
-  val *k = arena_alloc(ar, (n + 1) * sizeof *k);
-  val *x = arena_alloc(ar, (n + 1) * sizeof *x);
-  if (!k || !x)
-    return val_nomem();
-  if (n) {
-    memcpy(k, m->keys, n * sizeof *k);
-    memcpy(x, m->vals, n * sizeof *x);
+/* A container on the way to an assumed path, copied once and then
+ * changed in place while a batch of assignments is set: each container
+ * is copied at most once per batch, however many assignments go through
+ * it, and the fact set's values are never written. A map's string keys
+ * are found through an index, so that N assignments to new top-level
+ * facts cost N lookups, not N scans of the root. */
+typedef struct draft draft;
+struct draft {
+  bool list;
+  uint32_t n, cap;
+  val *keys;        /* a map's; NULL for a list */
+  val *vals;        /* ABSENT_SLOT: made for a path, not yet set */
+  draft **kids;     /* kids[i]: vals[i], being rebuilt; else NULL */
+  uint32_t *index;  /* a map's string keys: i + 1, open addressing */
+  uint32_t nindex;  /* a power of two over twice cap; 0: no index */
+};
+
+static const val ABSENT_SLOT = {.kind = V_ERROR};
+
+static bool absent_slot(val v) { return v.kind == V_ERROR && !v.as.e; }
+
+/* Room for [need] entries in [d], and an index for them. */
+static bool draft_room(arena *t, draft *d, uint32_t need) {
+  if (need <= d->cap)
+    return true;
+  uint32_t cap = d->cap ? d->cap : 4;
+  while (cap < need)
+    cap *= 2;
+  val *k = d->list ? NULL : arena_alloc(t, cap * sizeof *k);
+  val *v = arena_alloc(t, cap * sizeof *v);
+  draft **c = arena_alloc(t, cap * sizeof *c);
+  if ((!d->list && !k) || !v || !c)
+    return false;
+  if (d->n) {
+    if (k)
+      memcpy(k, d->keys, d->n * sizeof *k);
+    memcpy(v, d->vals, d->n * sizeof *v);
+    memcpy(c, d->kids, d->n * sizeof *c);
   }
-  const val *old = m ? map_get(m, key) : NULL; /* by the map's index */
-  uint32_t at = old ? (uint32_t)(old - m->vals) : n;
-  k[at] = key;
-  x[at] = v;
-  return val_map(ar, k, x, at == n ? n + 1 : n);
+  memset(c + d->n, 0, (cap - d->n) * sizeof *c);
+  d->keys = k;
+  d->vals = v;
+  d->kids = c;
+  d->cap = cap;
+  if (d->list)
+    return true;
+  /* a new index for the new capacity, every string key in it again */
+  d->nindex = 1;
+  while (d->nindex < 2 * cap)
+    d->nindex *= 2;
+  d->index = arena_alloc(t, d->nindex * sizeof *d->index);
+  if (!d->index)
+    return false;
+  memset(d->index, 0, d->nindex * sizeof *d->index);
+  for (uint32_t i = 0; i < d->n; i++)
+    if (d->keys[i].kind == V_STRING) {
+      uint32_t h = str_hash(d->keys[i].as.s) & (d->nindex - 1);
+      while (d->index[h])
+        h = (h + 1) & (d->nindex - 1);
+      d->index[h] = i + 1;
+    }
+  return true;
 }
 
-/* [cur] (NULL: absent) with the steps from [i] on set to [v]. */
-static int set(assume *a, const val *cur, int i, val v, val *out) {
+/* Entry [key] of the map draft [d], or -1. */
+static int64_t draft_find(const draft *d, val key) {
+  if (key.kind == V_STRING) {
+    const str *k = key.as.s;
+    for (uint32_t h = str_hash(k) & (d->nindex - 1); d->index[h];
+         h = (h + 1) & (d->nindex - 1)) {
+      uint32_t i = d->index[h] - 1;
+      const val *x = &d->keys[i];
+      if (x->kind == V_STRING && x->as.s->len == k->len &&
+          memcmp(x->as.s->data, k->data, k->len) == 0)
+        return i;
+    }
+    return -1;
+  }
+  for (uint32_t i = 0; i < d->n; i++) /* an int key: maps from literals */
+    if (val_equal(d->keys[i], key))
+      return i;
+  return -1;
+}
+
+/* A new entry [key] (absent for now) at the end of the map draft [d]. */
+static int64_t draft_add(arena *t, draft *d, val key) {
+  if (!draft_room(t, d, d->n + 1))
+    return -1;
+  uint32_t i = d->n++;
+  d->keys[i] = key;
+  d->vals[i] = ABSENT_SLOT;
+  d->kids[i] = NULL;
+  if (key.kind == V_STRING) {
+    uint32_t h = str_hash(key.as.s) & (d->nindex - 1);
+    while (d->index[h])
+      h = (h + 1) & (d->nindex - 1);
+    d->index[h] = i + 1;
+  }
+  return i;
+}
+
+/* A draft of [cur] (a map or list; NULL: a new, empty map). */
+static draft *draft_of(arena *t, const val *cur) {
+  draft *d = arena_alloc(t, sizeof *d);
+  if (!d)
+    return NULL;
+  memset(d, 0, sizeof *d);
+  d->list = cur && cur->kind == V_LIST;
+  uint32_t n = !cur ? 0 : d->list ? cur->as.l->n : cur->as.m->n;
+  if (!draft_room(t, d, n ? n : 1))
+    return NULL;
+  for (uint32_t i = 0; i < n; i++)
+    if (d->list)
+      d->vals[d->n++] = cur->as.l->items[i];
+    else if (draft_add(t, d, cur->as.m->keys[i]) >= 0)
+      d->vals[i] = cur->as.m->vals[i];
+    else
+      return NULL;
+  return d;
+}
+
+/* Set the steps from [i] on, below the slot *[slot] (its draft *[kid]),
+ * to [v]. The messages are those of a single assignment. */
+static int set(assume *a, arena *t, val *slot, draft **kid, int i, val v) {
   if (i == a->n) {
-    *out = v;
+    *slot = v;
+    *kid = NULL;
     return POL_OK;
   }
   const step *s = &a->steps[i];
-  if (cur && cur->kind == V_LIST && s->index) {
-    const list *l = cur->as.l;
-    if ((uint64_t)s->key.as.i >= l->n) {
+  const val *cur = absent_slot(*slot) ? NULL : slot;
+  bool is_list = *kid ? (*kid)->list : cur && cur->kind == V_LIST;
+  bool is_map = *kid ? !(*kid)->list : !cur || cur->kind == V_MAP;
+  const char *kind = is_list ? "list" : is_map ? "map"
+                                      : val_kind_name(cur->kind);
+  if (is_list && s->index) {
+    if (!*kid && !(*kid = draft_of(t, cur)))
+      return POL_ENOMEM;
+    draft *d = *kid;
+    if ((uint64_t)s->key.as.i >= d->n) {
       char have[64];
-      snprintf(have, sizeof have, "%u item%s", l->n, l->n == 1 ? "" : "s");
+      snprintf(have, sizeof have, "%u item%s", d->n, d->n == 1 ? "" : "s");
       return fail(a, s->col, POL_EINVAL, "no such item: the list has %s",
                   have);
     }
-    val item, copy = val_list(&a->f->a, l->items, l->n);
-    int rc = set(a, &l->items[s->key.as.i], i + 1, v, &item);
-    if (rc != POL_OK || copy.kind == V_ERROR)
-      return rc != POL_OK ? rc : POL_ENOMEM;
-    copy.as.l->items[s->key.as.i] = item;
-    *out = copy;
-    return POL_OK;
+    return set(a, t, &d->vals[s->key.as.i], &d->kids[s->key.as.i], i + 1, v);
   }
+  if (s->index && !cur && !*kid)
+    return fail(a, s->col, POL_EINVAL, "no list to take an item of here: "
+                "the fact is absent%s", NULL);
   if (s->index)
     return fail(a, s->col, POL_EINVAL, "no list to take an item of here: "
-                "%s", cur ? "it is a map" : "the fact is absent");
-  if (cur && cur->kind != V_MAP)
+                "it is a %s", kind);
+  if (!is_map)
     return fail(a, s->col, POL_EINVAL, "cannot go into a value of type %s here",
-                val_kind_name(cur->kind));
-  const map *m = cur ? cur->as.m : NULL;
-  val inner;
-  int rc = set(a, m ? map_get(m, s->key) : NULL, i + 1, v, &inner);
-  if (rc != POL_OK)
-    return rc;
-  *out = map_with(&a->f->a, m, s->key, inner);
-  return out->kind == V_ERROR ? POL_ENOMEM : POL_OK;
-}
-
-/* [root], a map this call made (no report has seen it), with [key] set
- * to [v]: in place when it has the key, else a copy with it added. */
-static int put(assume *a, val *root, val key, val v) {
-  const val *at = map_get(root->as.m, key);
-  if (at) {
-    root->as.m->vals[at - root->as.m->vals] = v;
-    return POL_OK;
-  }
-  *root = map_with(&a->f->a, root->as.m, key, v);
-  return root->kind == V_ERROR ? POL_ENOMEM : POL_OK;
-}
-
-/* $withheld without [path] and the paths under it; $assumed with it. */
-static int metadata(assume *a, val *root) {
-  const char *p = a->path.p;
-  size_t n = a->path.len;
-  val k = val_cstring(&a->f->a, "$withheld");
-  if (k.kind == V_ERROR)
+                kind);
+  if (!*kid && !(*kid = draft_of(t, cur)))
     return POL_ENOMEM;
-  const val *w = map_get(root->as.m, k);
-  if (w && w->kind == V_LIST) {
-    val kept = val_list(&a->f->a, NULL, w->as.l->n);
+  draft *d = *kid;
+  int64_t at = draft_find(d, s->key);
+  if (at < 0 && (at = draft_add(t, d, s->key)) < 0)
+    return POL_ENOMEM;
+  return set(a, t, &d->vals[at], &d->kids[at], i + 1, v);
+}
+
+/* The value of the draft [d], in the fact set's arena [out]. */
+static val draft_value(arena *out, draft *d, int depth) {
+  for (uint32_t i = 0; i < d->n; i++)
+    if (d->kids[i]) {
+      d->vals[i] = draft_value(out, d->kids[i], depth + 1);
+      if (d->vals[i].kind == V_ERROR)
+        return d->vals[i];
+    }
+  return d->list ? val_list(out, d->vals, d->n)
+                 : val_map(out, d->keys, d->vals, d->n);
+}
+
+/* ==== $withheld and $assumed ============================================= */
+
+static int cmp_text(const void *x, const void *y) {
+  const sbuf *a = x, *b = y;
+  size_t n = a->len < b->len ? a->len : b->len;
+  int c = memcmp(a->p, b->p, n);
+  return c ? c : (a->len > b->len) - (a->len < b->len);
+}
+
+/* Whether [w], a withheld path, is one of the sorted [paths] or under
+ * one: a path is cut only where a step starts ('.' or '['). */
+static bool answered(const char *w, size_t n, const sbuf *paths,
+                     size_t npaths) {
+  for (size_t k = 1; k <= n; k++) {
+    if (k < n && w[k] != '.' && w[k] != '[')
+      continue;
+    sbuf key = {.p = (char *)w, .len = k};
+    if (bsearch(&key, paths, npaths, sizeof *paths, cmp_text))
+      return true;
+  }
+  return false;
+}
+
+/* $withheld without the assumed [paths] and what is under them; $assumed
+ * with them, in order, after the ones of earlier calls. */
+static int metadata(arena *t, arena *out, draft *root, const sbuf *paths,
+                    size_t n) {
+  sbuf *sorted = arena_alloc(t, (n ? n : 1) * sizeof *sorted);
+  val wk = val_cstring(out, "$withheld"), ak = val_cstring(out, "$assumed");
+  if (!sorted || wk.kind == V_ERROR || ak.kind == V_ERROR)
+    return POL_ENOMEM;
+  memcpy(sorted, paths, n * sizeof *sorted);
+  qsort(sorted, n, sizeof *sorted, cmp_text);
+  int64_t w = draft_find(root, wk);
+  if (w >= 0 && !root->kids[w] && root->vals[w].kind == V_LIST) {
+    const list *l = root->vals[w].as.l;
+    val kept = val_list(out, NULL, l->n);
     if (kept.kind == V_ERROR)
       return POL_ENOMEM;
     kept.as.l->n = 0;
-    for (uint32_t i = 0; i < w->as.l->n; i++) {
-      val x = w->as.l->items[i];
-      bool gone = x.kind == V_STRING && x.as.s->len >= n &&
-                  memcmp(x.as.s->data, p, n) == 0 &&
-                  strchr(".[", x.as.s->data[n]); /* NUL matches too */
-      if (!gone)
+    for (uint32_t i = 0; i < l->n; i++) {
+      val x = l->items[i];
+      if (x.kind != V_STRING ||
+          !answered(x.as.s->data, x.as.s->len, sorted, n))
         kept.as.l->items[kept.as.l->n++] = x;
     }
-    if (put(a, root, k, kept) != POL_OK)
+    root->vals[w] = kept;
+  }
+  int64_t at = draft_find(root, ak);
+  const val *old = at >= 0 && !root->kids[at] ? &root->vals[at] : NULL;
+  uint32_t m = old && old->kind == V_LIST ? old->as.l->n : 0;
+  val all = val_list(out, m ? old->as.l->items : NULL, m + n);
+  if (all.kind == V_ERROR || (at < 0 && (at = draft_add(t, root, ak)) < 0))
+    return POL_ENOMEM;
+  for (size_t k = 0; k < n; k++) {
+    all.as.l->items[m + k] = val_string(out, paths[k].p, paths[k].len);
+    if (all.as.l->items[m + k].kind == V_ERROR)
       return POL_ENOMEM;
   }
-  val ak = val_cstring(&a->f->a, "$assumed");
-  if (ak.kind == V_ERROR)
-    return POL_ENOMEM;
-  const val *old = map_get(root->as.m, ak);
-  uint32_t m = old && old->kind == V_LIST ? old->as.l->n : 0;
-  val all = val_list(&a->f->a, m ? old->as.l->items : NULL, m + 1);
-  if (all.kind == V_ERROR)
-    return POL_ENOMEM;
-  all.as.l->items[m] = val_string(&a->f->a, p, n);
-  if (all.as.l->items[m].kind == V_ERROR)
-    return POL_ENOMEM;
-  return put(a, root, ak, all);
-}
-
-/* What val_adopt would change in the new [root]: its own entries, the
- * entries of each container copied on the way to the path and of the
- * new $withheld and $assumed, and all of the value at the path's end
- * (its own entry set by its parent's). */
-static void adopt_path(const assume *a, map *root) {
-  val_adopt_root(root);
-  val cur = {.kind = V_MAP, .as.m = root};
-  static const char *const meta[] = {"$withheld", "$assumed"};
-  for (int i = 0; i < 2; i++) {
-    const val *l = map_get_str(root, meta[i], strlen(meta[i]),
-                               val_hash_bytes(meta[i], strlen(meta[i])));
-    if (l)
-      val_adopt_kids(*l, 2);
-  }
-  for (int i = 0; i < a->n; i++) {
-    val_adopt_kids(cur, i + 1);
-    const step *s = &a->steps[i];
-    const val *next = cur.kind == V_MAP ? map_get(cur.as.m, s->key)
-                      : cur.kind == V_LIST && s->index
-                          ? &cur.as.l->items[s->key.as.i] : NULL;
-    if (!next)
-      return;
-    cur = *next;
-  }
-  val_adopt_below(cur, a->n + 1);
+  root->vals[at] = all;
+  root->kids[at] = NULL;
+  return POL_OK;
 }
 
 /* Where the value starts: after the first '=' outside brackets and
@@ -337,35 +442,95 @@ static const char *equals(const char *s) {
   return NULL;
 }
 
-int pol_facts_assume(pol_facts *f, const char *assignment) {
-  if (!f || !assignment)
-    return POL_EINVAL;
-  assume a = {.f = f, .text = assignment};
-  sb_init(&a.path, &f->a.m);
-  const char *eq = equals(assignment);
-  val v, root = {.kind = V_MAP};
-  int rc = POL_OK;
+/* Parse [text] into [a] and its value *[v]. */
+static int parse_one(assume *a, val *v) {
+  const char *eq = equals(a->text);
   if (!eq)
-    rc = fail(&a, (uint32_t)strlen(assignment) + 1, POL_EFORMAT,
-              "expected PATH=VALUE%s", NULL);
+    return fail(a, (uint32_t)strlen(a->text) + 1, POL_EFORMAT,
+                "expected PATH=VALUE%s", NULL);
+  int rc = parse_path(a, a->text, (size_t)(eq - a->text));
   if (rc == POL_OK)
-    rc = parse_path(&a, assignment, (size_t)(eq - assignment));
+    rc = parse_value(a, eq + 1, strlen(eq + 1),
+                     (uint32_t)(eq - a->text) + 2, v);
+  if (rc == POL_OK && a->path.oom)
+    rc = POL_ENOMEM;
+  return rc;
+}
+
+/* The assignments [list] set in the draft of the root [root] (its slot
+ * *[slot]), their paths kept in [paths]; *[failed] the index of the one
+ * that failed. */
+static int set_all(pol_facts *f, arena *t, const char *const *items, size_t n,
+                   val *slot, draft **root, sbuf *paths, size_t *failed) {
+  assume *a = arena_alloc(t, sizeof *a); /* its steps are 12 KB: one */
+  if (!a)
+    return POL_ENOMEM;
+  for (size_t k = 0; k < n; k++) {
+    *failed = k;
+    if (!items[k])
+      return POL_EINVAL;
+    memset(a, 0, sizeof *a);
+    a->f = f;
+    a->text = items[k];
+    sb_init(&a->path, &f->a.m);
+    val v;
+    int rc = parse_one(a, &v);
+    if (rc == POL_OK)
+      rc = set(a, t, slot, root, 0, v);
+    paths[k] = a->path; /* freed by the caller, whatever happened */
+    if (rc != POL_OK)
+      return rc;
+  }
+  return POL_OK;
+}
+
+int pol_facts_assume_all(pol_facts *f, const char *const *items, size_t n,
+                         size_t *failed) {
+  size_t bad = 0;
+  if (failed)
+    *failed = 0;
+  if (!f || (!items && n))
+    return POL_EINVAL;
+  if (n == 0)
+    return POL_OK;
+  arena t;
+  arena_init(&t, 0, &f->a.m);
+  sbuf *paths = arena_alloc(&t, n * sizeof *paths);
+  val slot = ABSENT_SLOT;
+  if (f->vars)
+    slot = (val){.kind = V_MAP, .as.m = f->vars};
+  draft *root = NULL;
+  int rc = POL_ENOMEM;
+  if (paths) {
+    memset(paths, 0, n * sizeof *paths); /* sb_free of a zero one: nothing */
+    rc = set_all(f, &t, items, n, &slot, &root, paths, &bad);
+  }
+  /* a fact set is a map: its root was made a draft by the first step */
   if (rc == POL_OK)
-    rc = parse_value(&a, eq + 1, strlen(eq + 1),
-                     (uint32_t)(eq - assignment) + 2, &v);
-  val vars = {.kind = V_MAP, .as.m = f->vars};
-  if (rc == POL_OK)
-    rc = set(&a, f->vars ? &vars : NULL, 0, v, &root);
-  if (rc == POL_OK)
-    rc = a.path.oom ? POL_ENOMEM : metadata(&a, &root);
+    rc = metadata(&t, &f->a, root, paths, n);
+  val top = rc == POL_OK ? draft_value(&f->a, root, 0) : val_nomem();
+  if (rc == POL_OK && top.kind == V_ERROR)
+    rc = POL_ENOMEM;
   if (rc == POL_OK) {
     if (!f->base)
       f->base = f->vars;
-    f->vars = root.as.m;
-    adopt_path(&a, f->vars);
+    f->vars = top.as.m;
+    val_adopt(f->vars);
   }
   if (rc == POL_ENOMEM)
     api_msg(&f->errmsg, "out of memory");
-  sb_free(&a.path);
+  else if (rc == POL_EINVAL && !items[bad])
+    api_msg(&f->errmsg, "assignment %zu is NULL", bad + 1);
+  for (size_t k = 0; paths && k < n; k++)
+    sb_free(&paths[k]);
+  arena_free(&t);
+  if (failed && rc != POL_OK)
+    *failed = bad;
   return rc;
+}
+
+int pol_facts_assume(pol_facts *f, const char *assignment) {
+  if (!f || !assignment)
+    return POL_EINVAL;
+  return pol_facts_assume_all(f, &assignment, 1, NULL);
 }

@@ -35,8 +35,11 @@ int pol_policy_load(pol_env *env, const void *data, size_t len,
                     const char *name, pol_policy **out) {
   if (out)
     *out = NULL;
-  if (!env || !data || !out)
+  if (!env)
     return POL_EINVAL;
+  if (!data || !out)
+    return api_refused(&env->errmsg, __func__,
+                       data ? "no out pointer (NULL)" : "no data (NULL)");
   char msg[900];
   policy *p;
   int rc = undump_policy(&env->m, data, len, env->hosts,
@@ -46,10 +49,9 @@ int pol_policy_load(pol_env *env, const void *data, size_t len,
     api_msg(&env->errmsg, "%s: %s", name ? name : "<saved policy>", msg);
     return rc;
   }
-  env->errmsg.len = 0;
-  if (rc == POL_OK) {
-    sha256_of(data, len, p->sha256);
-  }
+  sha256_of(data, len, p->sha256);
+  p->max_steps = env->cfg.max_steps;
+  p->max_memory = env->cfg.max_memory;
   *out = (pol_policy *)p;
   return POL_OK;
 }
@@ -125,7 +127,7 @@ const char *pol_policy_disasm(pol_env *env, const pol_policy *pol) {
   sb_init(&all, &env->m);
   program_disasm(p->prog, &all);
   sb_putc(&all, '\0');
-  sb_reset(&env->text);
+  sb_reset(&env->policy_disasm);
   size_t nl = 0, at = 0;
   label *labels = entry_labels(p, &env->m, &nl);
   bool oom = all.oom || (!labels && p->nrules);
@@ -136,12 +138,12 @@ const char *pol_policy_disasm(pol_env *env, const pol_policy *pol) {
     while (at < nl && labels[at].pc < pc) /* an AX's second word */
       at++;
     for (; at < nl && labels[at].pc == pc; at++)
-      put_label(&env->text, p, &labels[at]);
-    sb_put(&env->text, s, n);
+      put_label(&env->policy_disasm, p, &labels[at]);
+    sb_put(&env->policy_disasm, s, n);
     s += n;
   }
   mem_free(&env->m, labels);
   sb_free(&all);
-  sb_putc(&env->text, '\0');
-  return oom || env->text.oom ? NULL : env->text.p;
+  sb_putc(&env->policy_disasm, '\0');
+  return oom || env->policy_disasm.oom ? NULL : env->policy_disasm.p;
 }

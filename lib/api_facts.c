@@ -154,9 +154,13 @@ int pol_facts_load_json_next(pol_facts *f, const char *text, size_t len,
 
 /* The map is taken, not copied, so it must live in the set's own arena
  * (pol.h: made by its builder): one from another set's builder would die
- * with that set under this one. On a refusal the set is empty, as after
- * any failing load, but the arena is kept: the values the host built
- * stay valid, so it can load the right map next. */
+ * with that set under this one. The values in it may be borrowed from
+ * another fact set, or be one value under two names: those are copied
+ * (val_adopt_own), since marking where each container sits must write
+ * into this set alone, and give each container one place. On a refusal
+ * the set is empty, as after any failing load, but the arena is kept:
+ * the values the host built stay valid, so it can load the right map
+ * next. */
 int pol_facts_load_value(pol_facts *f, const pol_value *obj) {
   const char *why = NULL;
   if (!f)
@@ -172,9 +176,13 @@ int pol_facts_load_value(pol_facts *f, const pol_value *obj) {
     f->base = NULL;
     return POL_EINVAL;
   }
-  f->vars = VAL(obj)->as.m;
   f->base = NULL;
-  val_adopt(f->vars);
+  if (!val_adopt_own(&f->a, VAL(obj)->as.m)) {
+    api_msg(&f->errmsg, "pol_facts_load_value: out of memory");
+    f->vars = NULL;
+    return POL_ENOMEM;
+  }
+  f->vars = VAL(obj)->as.m;
   return POL_OK;
 }
 
@@ -261,10 +269,22 @@ static int bind(pol_facts *f, const char *name, val v) {
   return POL_OK;
 }
 
+/* POL_OK when a bind may go on with the name [var] and [what] (text or
+ * value); else POL_EINVAL, with the message of [fn] in [f] (if any). */
+static int bind_args(pol_facts *f, const char *fn, const char *var,
+                     const void *what) {
+  if (!f)
+    return POL_EINVAL;
+  if (!var || !*var)
+    return api_refused(&f->errmsg, fn, "no variable name");
+  return what ? POL_OK : api_refused(&f->errmsg, fn, "nothing to bind (NULL)");
+}
+
 int pol_facts_bind_json(pol_facts *f, const char *var, const char *text,
                         size_t len, const char *name) {
-  if (!f || !var || !*var || !text)
-    return POL_EINVAL;
+  int rc = bind_args(f, __func__, var, text);
+  if (rc != POL_OK)
+    return rc;
   val v;
   json_error e;
   if (!json_parse(&f->a, text, len, &v, &e)) {
@@ -276,8 +296,9 @@ int pol_facts_bind_json(pol_facts *f, const char *var, const char *text,
 }
 
 int pol_facts_bind_value(pol_facts *f, const char *name, const pol_value *v) {
-  if (!f || !name || !*name || !v)
-    return POL_EINVAL;
+  int rc = bind_args(f, __func__, name, v);
+  if (rc != POL_OK)
+    return rc;
   /* a value from another builder may die first: keep a copy */
   val x = val_deepcopy(&f->a, *VAL(v));
   if (x.kind == V_ERROR && VAL(v)->kind != V_ERROR) {
@@ -288,8 +309,10 @@ int pol_facts_bind_value(pol_facts *f, const char *name, const pol_value *v) {
 }
 
 int pol_facts_bind_all(pol_facts *f, const pol_facts *from) {
-  if (!f || !from)
+  if (!f)
     return POL_EINVAL;
+  if (!from)
+    return api_refused(&f->errmsg, __func__, "no fact set to bind (NULL)");
   const map *src = from->vars; /* read before f->vars changes, if same */
   size_t n = f->vars ? f->vars->n : 0, m = src ? src->n : 0, k = n;
   val *keys = arena_alloc(&f->a, 2 * (n + m + 1) * sizeof *keys);
@@ -327,23 +350,44 @@ nomem:
   return POL_ENOMEM;
 }
 
+/* The message and status of a literal that does not compile: its
+ * diagnostics, one line each, as pol_env_errmsg would give them. */
+static int literal_failed(pol_facts *f, const char *var, const diag_list *d) {
+  if (d->oom || d->n == 0) {
+    api_msg(&f->errmsg, "--bind %s: out of memory", var);
+    return POL_ENOMEM;
+  }
+  api_msg(&f->errmsg, "--bind %s: ", var);
+  for (size_t i = 0; i < d->n; i++)
+    diag_render(d, i, 0, &f->errmsg);
+  if (f->errmsg.len && f->errmsg.p[f->errmsg.len - 1] == '\n')
+    f->errmsg.p[--f->errmsg.len] = '\0';
+  return POL_EFORMAT;
+}
+
+/* The literal is compiled apart from the env: a bind is a call on the
+ * fact set, so it must leave the env's diagnostics, messages and texts
+ * alone, and may run while another thread compiles on the env. */
 int pol_facts_bind_literal(pol_facts *f, const char *var, const char *text,
                            size_t len) {
-  if (!f || !var || !*var || !text)
-    return POL_EINVAL;
-  pol_program *p;
-  int rc = pol_compile_expr(f->env, text, len, var, NULL, &p);
-  if (rc != POL_OK) {
-    api_msg(&f->errmsg, "--bind %s: %s", var, pol_env_errmsg(f->env));
-    return rc == POL_ENOMEM ? rc : POL_EFORMAT;
+  int rc = bind_args(f, __func__, var, text);
+  if (rc != POL_OK)
+    return rc;
+  diag_list d;
+  diag_init(&d, var, text, len, &f->a.m);
+  program *p = api_compile(f->env, &d, NULL);
+  if (!p) {
+    rc = literal_failed(f, var, &d);
+    diag_free(&d);
+    return rc;
   }
   vm v;
   vm_init(&v, f->env->cfg.max_steps, f->env->cfg.max_memory, &f->a.m);
-  val r = vm_run(&v, PROG(p), 0, NULL);
+  val r = vm_run(&v, p, 0, NULL);
   if (r.kind == V_ERROR) {
     sbuf m;
     sb_init(&m, &f->a.m);
-    vm_err_describe(&m, r.as.e, PROG(p));
+    vm_err_describe(&m, r.as.e, p);
     api_msg(&f->errmsg, "--bind %s: %s", var, api_text(&m));
     sb_free(&m);
     rc = r.as.e->kind == ERR_NOMEM ? POL_ENOMEM : POL_EFORMAT;
@@ -352,6 +396,7 @@ int pol_facts_bind_literal(pol_facts *f, const char *var, const char *text,
     rc = r.kind == V_ERROR ? POL_ENOMEM : bind(f, var, r);
   }
   vm_free(&v);
-  pol_program_free(p);
+  program_free(p);
+  diag_free(&d);
   return rc;
 }

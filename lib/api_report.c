@@ -20,11 +20,13 @@
 
 int pol_policy_compile(pol_env *env, const char *src, size_t len,
                        const char *name, pol_policy **out) {
-  if (!out)
+  if (out)
+    *out = NULL;
+  if (!env)
     return POL_EINVAL;
-  *out = NULL;
-  if (!env || !src)
-    return POL_EINVAL;
+  if (!src || !out)
+    return api_refused(&env->errmsg, __func__,
+                       src ? "no out pointer (NULL)" : "no source (NULL)");
   diag_set_free(&env->diags);
   /* the install's module directory comes after the host's own */
   const char **dirs = mem_calloc(&env->m, env->ndirs + 2, sizeof *dirs);
@@ -44,6 +46,8 @@ int pol_policy_compile(pol_env *env, const char *src, size_t len,
   mem_free(&env->m, dirs);
   if (p) {
     sha256_of(src, len, p->sha256);
+    p->max_steps = env->cfg.max_steps;
+    p->max_memory = env->cfg.max_memory;
   }
   *out = (pol_policy *)p;
   return p ? POL_OK : api_compile_failed(env);
@@ -53,11 +57,13 @@ int pol_policy_compile_file(pol_env *env, const char *path,
                             pol_policy **out) {
   char *text;
   size_t len;
-  if (!out)
+  if (out)
+    *out = NULL;
+  if (!env)
     return POL_EINVAL;
-  *out = NULL;
-  if (!env || !path)
-    return POL_EINVAL;
+  if (!path || !out)
+    return api_refused(&env->errmsg, __func__,
+                       path ? "no out pointer (NULL)" : "no path (NULL)");
   int rc = file_read(&env->m, path, &text, &len);
   if (rc) {
     api_msg(&env->errmsg, "%s: %s", path, strerror(rc));
@@ -186,8 +192,11 @@ void pol_report_free(pol_report *rep) {
 
 static int check(pol_ctx *ctx, pol_report *rep, const pol_facts *facts,
                  const char *name, size_t r, bool one) {
-  if (!ctx || !rep || !facts)
+  if (!ctx)
     return POL_EINVAL;
+  if (!rep || !facts)
+    return api_refused(&ctx->errmsg, one ? "pol_check_rule" : "pol_check",
+                       rep ? "no fact set (NULL)" : "no report (NULL)");
   name = name ? name : "-";
   rep->r.base = facts->base; /* for this check only */
   /* now() in the rules is the report's as-of date, else the ctx's, for
@@ -589,9 +598,23 @@ int pol_writer_new(const pol_policy *pol, int format, int flags, int mode,
   return pol_writer_open(pol, &o, write, user, out);
 }
 
+/* After pol_writer_finish, a document is closed: adding to it would
+ * break it (a JSON report would no longer parse). */
+static int finished(pol_writer *w) {
+  api_msg(&w->errmsg, "the writer is finished");
+  return POL_EINVAL;
+}
+
 int pol_writer_input(pol_writer *w, int kind, const char *name) {
-  if (!w || !name || (kind != POL_INPUT_FACTS && kind != POL_INPUT_WAIVERS))
+  if (!w)
     return POL_EINVAL;
+  if (!name || (kind != POL_INPUT_FACTS && kind != POL_INPUT_WAIVERS))
+    return api_refused(&w->errmsg, __func__,
+                       name ? "kind is not POL_INPUT_FACTS or "
+                              "POL_INPUT_WAIVERS"
+                            : "no name (NULL)");
+  if (w->finished) /* the stamp is written: an input now would be lost */
+    return finished(w);
   if (!stamp_input_begin(&w->w.stamp, kind, name)) {
     api_msg(&w->errmsg, "out of memory");
     return POL_ENOMEM;
@@ -600,8 +623,15 @@ int pol_writer_input(pol_writer *w, int kind, const char *name) {
 }
 
 int pol_writer_input_data(pol_writer *w, const void *data, size_t len) {
-  if (!w || (!data && len))
+  if (!w)
     return POL_EINVAL;
+  if (!data && len)
+    return api_refused(&w->errmsg, __func__, "no data (NULL)");
+  if (w->finished)
+    return finished(w);
+  if (!stamp_input_open(&w->w.stamp)) /* its digest would go nowhere */
+    return api_refused(&w->errmsg, __func__,
+                       "no input begun (call pol_writer_input first)");
   stamp_input_data(&w->w.stamp, data, len);
   return POL_OK;
 }
@@ -618,13 +648,6 @@ void pol_writer_free(pol_writer *w) {
 
 const char *pol_writer_errmsg(const pol_writer *w) {
   return w ? api_text(&w->errmsg) : "no writer";
-}
-
-/* After pol_writer_finish, a document is closed: adding to it would
- * break it (a JSON report would no longer parse). */
-static int finished(pol_writer *w) {
-  api_msg(&w->errmsg, "the writer is finished");
-  return POL_EINVAL;
 }
 
 /* Whether [w] may write [rep]'s vendors: a report of its policy, checked
@@ -647,8 +670,10 @@ static int refuse(pol_writer *w, const pol_report *rep) {
 }
 
 int pol_writer_add(pol_writer *w, const pol_report *rep) {
-  if (!w || !rep)
+  if (!w)
     return POL_EINVAL;
+  if (!rep)
+    return api_refused(&w->errmsg, __func__, "no report (NULL)");
   if (!writes(w, rep))
     return refuse(w, rep);
   if (w->finished)
@@ -682,13 +707,17 @@ int pol_report_chunk(pol_report *rep, const pol_writer *w, const char **text,
 
 int pol_writer_add_chunk(pol_writer *w, const pol_report *rep,
                          const char *text, size_t len) {
-  if (!w || !rep)
+  if (!w)
     return POL_EINVAL;
+  if (!rep)
+    return api_refused(&w->errmsg, __func__, "no report (NULL)");
   if (!writes(w, rep))
     return refuse(w, rep);
   if (rep->chunk_for != w || text != rep->text.p ||
       (rep->r.nvendors && len != rep->chunk_end[rep->r.nvendors - 1]))
-    return POL_EINVAL;
+    return api_refused(&w->errmsg, __func__,
+                       "the text is not what pol_report_chunk gave for "
+                       "this report and writer");
   if (w->finished)
     return finished(w);
   size_t at = 0;
@@ -701,8 +730,11 @@ int pol_writer_add_chunk(pol_writer *w, const pol_report *rep,
 }
 
 int pol_writer_error(pol_writer *w, const char *src, const char *msg) {
-  if (!w || !src || !msg)
+  if (!w)
     return POL_EINVAL;
+  if (!src || !msg)
+    return api_refused(&w->errmsg, __func__,
+                       src ? "no message (NULL)" : "no source (NULL)");
   if (w->finished)
     return finished(w);
   render_error(&w->w, src, msg, &w->buf);
@@ -725,8 +757,13 @@ int pol_writer_finish(pol_writer *w) {
 int pol_validate(pol_env *env, const pol_policy *schema, const char *text,
                  size_t len, const char *name, size_t *count,
                  const char **problems) {
-  if (!env || !schema || !text || !count || !problems)
+  if (!env)
     return POL_EINVAL;
+  if (!schema || !text || !count || !problems)
+    return api_refused(&env->errmsg, __func__,
+                       !schema ? "no schema (NULL)"
+                       : !text ? "no text (NULL)"
+                               : "no out pointer (NULL)");
   name = name ? name : "<json>";
   if (POLICY(schema)->nfacts == POLICY(schema)->nquiet) {
     api_msg(&env->errmsg, "the schema declares no facts");
@@ -737,15 +774,15 @@ int pol_validate(pol_env *env, const pol_policy *schema, const char *text,
   val v;
   json_error e;
   int rc = POL_OK;
-  sb_reset(&env->text);
+  sb_reset(&env->problems);
   if (!json_parse(&a, text, len, &v, &e)) {
     api_msg(&env->errmsg, "%s:%u:%u: %s", name, e.line, e.col, e.msg);
     rc = e.oom ? POL_ENOMEM : POL_EFORMAT;
   } else {
-    *count = validate_facts(POLICY(schema), text, len, name, v, &env->text);
+    *count = validate_facts(POLICY(schema), text, len, name, v, &env->problems);
   }
   arena_free(&a);
-  sb_putc(&env->text, '\0');
-  *problems = env->text.oom ? "out of memory" : env->text.p;
-  return env->text.oom ? POL_ENOMEM : rc;
+  sb_putc(&env->problems, '\0');
+  *problems = env->problems.oom ? "out of memory" : env->problems.p;
+  return env->problems.oom ? POL_ENOMEM : rc;
 }

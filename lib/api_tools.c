@@ -19,25 +19,28 @@ struct pol_lints {
 
 int pol_format(pol_env *env, const char *src, size_t len, const char *name,
                const char **out, size_t *outlen) {
-  if (!out || !outlen)
+  if (out)
+    *out = NULL;
+  if (outlen)
+    *outlen = 0;
+  if (!env)
     return POL_EINVAL;
-  *out = NULL;
-  *outlen = 0;
-  if (!env || !src)
-    return POL_EINVAL;
+  if (!src || !out || !outlen)
+    return api_refused(&env->errmsg, __func__,
+                       src ? "no out pointer (NULL)" : "no source (NULL)");
   diag_set_free(&env->diags);
   diag_list *d = diag_set_add(&env->diags, name ? name : "<policy>", src,
                               len);
   if (!d)
     return POL_ENOMEM;
-  env->text.len = 0;
-  env->text.oom = false;
-  if (sb_reserve(&env->text, len + 1))
-    env->text.p[0] = '\0';
-  if (!format_policy(d, &env->text) || env->text.oom)
+  env->formatted.len = 0;
+  env->formatted.oom = false;
+  if (sb_reserve(&env->formatted, len + 1))
+    env->formatted.p[0] = '\0';
+  if (!format_policy(d, &env->formatted) || env->formatted.oom)
     return api_compile_failed(env);
-  *out = env->text.p;
-  *outlen = env->text.len;
+  *out = env->formatted.p;
+  *outlen = env->formatted.len;
   return POL_OK;
 }
 

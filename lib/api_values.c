@@ -125,6 +125,48 @@ const pol_value *pol_new_timestamp(pol_builder *b, int64_t sec, int32_t ns) {
   return keep(b, val_timestamp(sec, ns));
 }
 
+/* How many containers deep [v] nests (0 for a scalar), counted up to
+ * [room] + 1 only: enough to tell that it is deeper than [room]. */
+static int nesting(val v, int room) {
+  const val *items;
+  uint32_t n;
+  if (v.kind == V_LIST) {
+    items = v.as.l->items;
+    n = v.as.l->n;
+  } else if (v.kind == V_MAP) {
+    items = v.as.m->vals;
+    n = v.as.m->n;
+  } else if (v.kind == V_OPTIONAL && v.as.opt) {
+    items = v.as.opt;
+    n = 1;
+  } else {
+    return 0;
+  }
+  int deepest = 0;
+  for (uint32_t i = 0; room > 0 && i < n && deepest < room; i++) {
+    int d = nesting(items[i], room - 1);
+    deepest = d > deepest ? d : deepest;
+  }
+  return room > 0 ? deepest + 1 : 1;
+}
+
+/* Whether a container of [n] [items] nests no deeper than JSON may
+ * (POL_MAX_JSON_DEPTH): every part of the engine that walks a value
+ * (JSON and CEL text, copies, equality, reports) recurses, and a value
+ * built a million deep would overflow the stack. Else the reason in [b],
+ * naming the [part] of the new container that is too deep. */
+static bool shallow(pol_builder *b, const char *fn, const char *part,
+                    const pol_value *const *items, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    if (nesting(*VAL(items[i]), POL_MAX_JSON_DEPTH - 1) >=
+        POL_MAX_JSON_DEPTH) {
+      fail(b, POL_EINVAL, "%s: %s %zu nests more than %d levels deep", fn,
+           part, i, POL_MAX_JSON_DEPTH - 1);
+      return false;
+    }
+  return true;
+}
+
 const pol_value *pol_new_list(pol_builder *b, const pol_value *const *items,
                               size_t n) {
   if (!start(b))
@@ -134,6 +176,8 @@ const pol_value *pol_new_list(pol_builder *b, const pol_value *const *items,
   for (size_t i = 0; i < n; i++)
     if (!items[i])
       return fail(b, POL_EINVAL, "pol_new_list: item %zu is NULL", i);
+  if (!shallow(b, __func__, "item", items, n))
+    return NULL;
   list *l = list_alloc(b->a, n);
   if (!l)
     return no_memory(b, __func__);
@@ -170,6 +214,8 @@ const pol_value *pol_new_map(pol_builder *b, const char *const *keys,
   for (size_t i = 0; i < n; i++)
     if (!good_entry(b, keys, vals, i))
       return NULL;
+  if (!shallow(b, __func__, "value", vals, n))
+    return NULL;
   val *kv = arena_alloc(b->a, 2 * n * sizeof(val) + 1);
   if (!kv)
     return no_memory(b, __func__);
@@ -185,10 +231,41 @@ const pol_value *pol_new_map(pol_builder *b, const char *const *keys,
   return keep(b, m);
 }
 
+/* [msg] made UTF-8 in [b]'s arena: each run of bytes that is not
+ * becomes one U+FFFD. An error's message is text that reports,
+ * pol_report_reason and pol_value_json write as it is, so it must be
+ * UTF-8, as every other string of the engine is. NULL on out of memory. */
+static const char *utf8_message(pol_builder *b, const char *msg) {
+  size_t n = strlen(msg);
+  if (utf8_valid(msg, n))
+    return msg;
+  sbuf t;
+  sb_init(&t, &b->a->m);
+  bool bad = false;
+  for (size_t i = 0, j; i < n; i = j) {
+    j = i;
+    if (utf8_decode(msg, n, &j) >= 0) {
+      sb_put(&t, msg + i, j - i);
+      bad = false;
+      continue;
+    }
+    j = i + 1;
+    if (!bad)
+      sb_puts(&t, "\xef\xbf\xbd");
+    bad = true;
+  }
+  const char *s = t.oom ? NULL : arena_strndup(b->a, t.p, t.len);
+  sb_free(&t);
+  return s;
+}
+
 const pol_value *pol_new_error(pol_builder *b, const char *msg) {
   if (!start(b))
     return NULL;
-  val e = val_err(b->a, ERR_GENERIC, "%s", msg ? msg : "error");
+  msg = utf8_message(b, msg ? msg : "error");
+  if (!msg)
+    return no_memory(b, __func__);
+  val e = val_err(b->a, ERR_GENERIC, "%s", msg);
   val *p = arena_alloc(b->a, sizeof *p);
   if (!p || (e.kind == V_ERROR && e.as.e->kind == ERR_NOMEM))
     return no_memory(b, __func__);

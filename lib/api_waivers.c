@@ -44,8 +44,12 @@ const char *pol_waivers_errmsg(const pol_waivers *wv) {
 
 int pol_waivers_add(pol_waivers *wv, const pol_waiver *w) {
   char msg[600];
-  if (!wv || !w || w->size < offsetof(pol_waiver, expires) + sizeof w->expires)
+  if (!wv)
     return POL_EINVAL;
+  if (!w || w->size < offsetof(pol_waiver, expires) + sizeof w->expires)
+    return api_refused(&wv->errmsg, __func__,
+                       w ? "its size member is not set (POL_WAIVER_INIT)"
+                         : "no waiver (NULL)");
   if (!w->rule || !w->vendor || !*w->vendor) {
     api_msg(&wv->errmsg, "a waiver needs a rule and a vendor");
     return POL_EINVAL;
@@ -69,8 +73,12 @@ int pol_report_set_waivers(pol_report *rep, const pol_waivers *wv) {
 
 int pol_report_set_as_of(pol_report *rep, const char *date) {
   int64_t sec;
-  if (!rep || !date)
+  if (!rep)
     return POL_EINVAL;
+  if (!date) { /* the ctx's date, or the clock, again */
+    rep->r.has_as_of = false;
+    return POL_OK;
+  }
   if (!tm_parse_date(date, &sec))
     return POL_EFORMAT;
   rep->r.has_as_of = true;

@@ -25,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "cost.h"
 #include "json.h"
@@ -119,8 +120,8 @@ const char *bi_alias(const char *name) {
       {"round", "math.round"},  {"floor", "math.floor"},
       {"ceil", "math.ceil"},    {"not", "!"},
   };
-  for (size_t i = 0; i < POL_COUNTOF(aliases); i++)
-    if (strcmp(aliases[i].from, name) == 0)
+  for (size_t i = 0; i < POL_COUNTOF(aliases); i++) /* SQL: NOT, LEN */
+    if (strcasecmp(aliases[i].from, name) == 0)
       return aliases[i].to;
   return NULL;
 }

@@ -136,6 +136,11 @@ static const struct {
   const char *ascii;
 } look_alikes[] = {
     {0x3000, " "},  /* ideographic space */
+    {0x00A0, " "},  /* no-break space (web pages, word processors) */
+    {0x2002, " "},  /* en space */
+    {0x2003, " "},  /* em space */
+    {0x2009, " "},  /* thin space */
+    {0x202F, " "},  /* narrow no-break space */
     {0x3001, ","},  /* 、 */
     {0x3002, "."},  /* 。 */
     {0x2212, "-"},  /* − minus sign */

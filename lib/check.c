@@ -17,9 +17,11 @@
  */
 #include "check.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "builtins.h"
 #include "host.h"
@@ -55,6 +57,7 @@ struct checker {
   ty *let_type;
   const host_registry *hosts;
   bool lenient;             /* an import failed: unexplained names pass */
+  bool partial;             /* statements were left out: all names pass */
   bool names;               /* a schema exists: names are checked */
   diag_list *d;             /* where errors go now */
   local locals[64];         /* macro variables in scope, innermost last */
@@ -164,12 +167,37 @@ static const char *name_like(const checker *c, const char *name, bool *var) {
   return suggest_best(&s);
 }
 
+/* The literal that [name], a name nothing defines, is another
+ * language's spelling of (True, FALSE, yes, None, nil), or NULL. */
+static const char *literal_like(const char *name) {
+  static const char *const words[][2] = {
+      {"true", "true"},  {"false", "false"}, {"null", "null"},
+      {"yes", "true"},   {"no", "false"},    {"on", "true"},
+      {"off", "false"},  {"none", "null"},   {"nil", "null"}};
+  for (size_t i = 0; i < POL_COUNTOF(words); i++)
+    if (strcasecmp(words[i][0], name) == 0)
+      return words[i][1];
+  return NULL;
+}
+
 /* The path [path] of node [n], whose root [root] is no variable or let,
  * is not declared: an unknown fact when its root is a declared fact's
  * (a typo further in), else an unknown name. */
 static void unknown_path(checker *c, const ast *n, const char *path,
                          const char *root) {
   bool var;
+  if (c->partial && !fact_root(c->p, root))
+    return; /* perhaps defined by a statement with a syntax error */
+  const char *lit = n->kind == AST_IDENT ? literal_like(root) : NULL;
+  if (lit) {
+    diag_add(c->d, DC_UNKNOWN_NAME, n->sp, "unknown name '%s'", root);
+    if (strcasecmp(lit, root) == 0)
+      diag_hint(c->d, "write %s: CEL's literals are lower case", lit);
+    else
+      diag_hint(c->d, "write %s: CEL's literals are true, false and null",
+                lit);
+    return;
+  }
   const char *like = fact_root(c->p, root) ? NULL : name_like(c, root, &var);
   if (like) {
     diag_add(c->d, DC_UNKNOWN_NAME, n->sp, "unknown name '%s'", root);
@@ -408,7 +436,72 @@ static ty arith(int op, ty a, ty b) {
   return DYN;
 }
 
+/* Whether the name or path [n] means something: a variable, a let, a
+ * declared fact (or a part of one), a type or namespace. */
+static bool known_path(const checker *c, const ast *n) {
+  char buf[512];
+  const ast *root;
+  if (!path_of(n, buf, sizeof buf, &root))
+    return true; /* not a name: arithmetic on something else */
+  return find_local(c, root->name) ||
+         names_get(&c->let_names, root->name) >= 0 ||
+         reserved_root(root->name) || root->name[0] == '$' ||
+         schema_known(c->p, buf);
+}
+
+/* [n], a subtraction written with no blanks between names whose
+ * operands are not all known (backup.retention-days,
+ * operator.data-access-restricted): one name with '-' in it was meant.
+ * One unknown fact for the whole, with the name written with '_'. */
+static bool hyphenated(checker *c, const ast *n) {
+  const char *s = c->d->src + n->sp.off;
+  uint32_t len = n->sp.len;
+  if (!c->names || n->op != AST_OP_SUB || len == 0 || len >= 256 ||
+      !isalpha((unsigned char)s[0]))
+    return false;
+  for (uint32_t i = 0; i < len; i++) {
+    bool ok = isalnum((unsigned char)s[i]) || s[i] == '_' || s[i] == '.' ||
+              (s[i] == '-' && i + 1 < len &&
+               (isalpha((unsigned char)s[i + 1]) || s[i + 1] == '_'));
+    if (!ok)
+      return false;
+  }
+  bool all = true;
+  for (const ast *m = n; all; m = m->kids[0]) {
+    if (m->kind != AST_BINARY || m->op != AST_OP_SUB) {
+      all = known_path(c, m);
+      break;
+    }
+    all = known_path(c, m->kids[1]);
+  }
+  const ast *first = n;
+  while (first->kind == AST_BINARY && first->op == AST_OP_SUB)
+    first = first->kids[0];
+  char buf[512];
+  const ast *root;
+  if (all || ((c->lenient || c->partial) && path_of(first, buf, sizeof buf,
+                                                     &root) &&
+              !fact_root(c->p, root->name)))
+    return false; /* names nothing explains pass, as unknown_path says */
+  char name[256];
+  memcpy(name, s, len);
+  name[len] = '\0';
+  for (char *k = name; *k; k++)
+    *k = *k == '-' ? '_' : *k;
+  const char *meant = schema_known(c->p, name) ? name
+                                               : schema_suggest(c->p, name);
+  diag_add(c->d, DC_UNKNOWN_FACT, n->sp,
+           "unknown fact '%.*s': a name has no '-'", (int)len, s);
+  if (meant)
+    diag_hint(c->d, "did you mean '%s'?", meant);
+  else
+    diag_hint(c->d, "names are written with '_', not '-'");
+  return true;
+}
+
 static ty binary(checker *c, const ast *n) {
+  if (hyphenated(c, n))
+    return DYN;
   ty t[2] = {check(c, n->kids[0]), check(c, n->kids[1])};
   bool said = n->op >= AST_OP_EQ && n->op <= AST_OP_GE && c->names &&
               compare_fact(c, n, t);
@@ -757,6 +850,8 @@ void chk_let_names(checker *c, const char *const *names, size_t n) {
   c->all_names = names;
   c->nall_names = n;
 }
+
+void chk_partial(checker *c) { c->partial = true; }
 
 void chk_free(checker *c) {
   if (!c)

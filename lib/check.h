@@ -35,6 +35,10 @@ POL_INTERNAL checker *chk_new(const policy *p, const compile_let *lets,
                               size_t nlets, const struct host_registry *hosts,
                               bool lenient, const mem *m);
 POL_INTERNAL void chk_free(checker *c);
+/* The policy had syntax errors, and the statements that had them are
+ * left out: a name that no declaration explains may be one of theirs,
+ * so no unknown name is reported, not even one near a known one. */
+POL_INTERNAL void chk_partial(checker *c);
 /* The [n] names [names] (borrowed) of every let in definition order,
  * for "did you mean", when the lets given to chk_new leave some out:
  * the prelude's that were never parsed (prelude.h). */

@@ -1863,34 +1863,43 @@ static uint32_t ins_words(const program *p, uint32_t pc) {
   return op_info[INS_OP(p->code[pc])].fmt == FMT_AX ? 2 : 1;
 }
 
+bool program_fuse_next(const program *p, uint32_t *cursor, uint32_t *pc,
+                       uint32_t *op) {
+  while (*cursor < p->ncode) {
+    uint32_t at = *cursor, next = at + ins_words(p, at);
+    uint32_t f = loop_edge(p, at) ? OP_LOOP : OP__XCOUNT, g;
+    if (next >= p->ncode) {
+      *cursor = p->ncode;
+    } else if ((g = long_op(p, at)) != OP__XCOUNT) {
+      f = g; /* it takes all its words (long_words) */
+      *cursor = at + long_words(g);
+    } else if (long_op(p, next) != OP__XCOUNT) {
+      *cursor = next; /* leave next to start one */
+    } else {
+      g = fused_op(INS_OP(p->code[at]), INS_OP(p->code[next]));
+      if (g != OP__XCOUNT) {
+        f = g;
+        next += ins_words(p, next); /* the pair's second: not a first */
+      }
+      *cursor = next;
+    }
+    if (f != OP__XCOUNT) {
+      *pc = at;
+      *op = f;
+      return true;
+    }
+  }
+  return false;
+}
+
 void program_fuse(program *p) {
   uint32_t *x = p->ncode ? mem_alloc(&p->a.m, p->ncode * sizeof *x) : NULL;
   if (!x)
     return;
   memcpy(x, p->code, p->ncode * sizeof *x);
-  for (uint32_t pc = 0; pc < p->ncode;) {
-    uint32_t next = pc + ins_words(p, pc);
-    if (loop_edge(p, pc))
-      x[pc] = (x[pc] & ~0xffu) | OP_LOOP;
-    if (next >= p->ncode)
-      break;
-    uint32_t f = long_op(p, pc);
-    if (f != OP__XCOUNT) { /* take all its words (long_words) */
-      x[pc] = (x[pc] & ~0xffu) | f;
-      pc += long_words(f);
-      continue;
-    }
-    if (long_op(p, next) != OP__XCOUNT) { /* leave next to start one */
-      pc = next;
-      continue;
-    }
-    f = fused_op(INS_OP(p->code[pc]), INS_OP(p->code[next]));
-    if (f != OP__XCOUNT) {
-      x[pc] = (x[pc] & ~0xffu) | f;
-      next += ins_words(p, next); /* the pair's second: not a first */
-    }
-    pc = next;
-  }
+  uint32_t cursor = 0, pc, op;
+  while (program_fuse_next(p, &cursor, &pc, &op))
+    x[pc] = (x[pc] & ~0xffu) | op;
   p->xcode = x;
 }
 

@@ -25,12 +25,12 @@
   X(BAD_UTF8, "E0001", "source is not valid UTF-8")                          \
   X(SHIFT_JIS, "E0002", "source is Shift_JIS, not UTF-8")                    \
   X(FULLWIDTH, "E0003", "full-width character in code")                      \
-  X(SMART_QUOTE, "E0004", "curly quotes around a string")                    \
+  X(SMART_QUOTE, "E0004", "curly or full-width quotes around a string")      \
   X(STRAY_CHAR, "E0005", "character that starts no token")                   \
-  X(HASH_COMMENT, "E0006", "'#' or '/* */' used for a comment")              \
-  X(UNTERMINATED, "E0007", "string or name not closed")                      \
+  X(HASH_COMMENT, "E0006", "comment not started with '//'")                  \
+  X(UNTERMINATED, "E0007", "string or name with a quote missing")            \
   X(BAD_ESCAPE, "E0008", "invalid escape sequence")                          \
-  X(BAD_NUMBER, "E0009", "invalid or out-of-range number literal")           \
+  X(BAD_NUMBER, "E0009", "invalid number, or a number with a unit")         \
   X(NON_ASCII_NAME, "E0010", "name with non-ASCII characters")               \
   X(JA_QUOTE, "E0011", "Japanese brackets around a string")                  \
   X(BAD_OPERATOR, "E0012", "operator from another language")                 \

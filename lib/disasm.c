@@ -61,14 +61,22 @@ static const char *const fused_names[] = {
 #undef X
 };
 
+/* The superinstructions are shown as program_fuse makes them, worked out
+ * again rather than read from p->xcode: a program whose xcode could not
+ * be made (out of memory: it runs the plain code, slower, the same) has
+ * the same listing. */
 void program_disasm(const program *p, sbuf *b) {
+  uint32_t cursor = 0, fused_pc = 0, fused = OP__XCOUNT;
+  bool more = program_fuse_next(p, &cursor, &fused_pc, &fused);
   for (uint32_t pc = 0; pc < p->ncode; pc++) {
     opcode op = INS_OP(p->code[pc]);
     sb_printf(b, "%04u %3u:%-3u %-10s", pc, p->locs[pc].line, p->locs[pc].col,
               op < OP__COUNT ? info[op].name : "?");
     if (op < OP__COUNT)
       operands(p, pc, b);
-    opcode x = p->xcode ? INS_OP(p->xcode[pc]) : op;
+    while (more && fused_pc < pc)
+      more = program_fuse_next(p, &cursor, &fused_pc, &fused);
+    uint32_t x = more && fused_pc == pc ? fused : op;
     if (x >= OP__COUNT && x < OP__XCOUNT)
       sb_printf(b, "\t[%s]", fused_names[x - OP__COUNT]);
     sb_putc(b, '\n');

@@ -226,7 +226,9 @@ explainer *explain_new(const policy *pol) {
   x->rule = -1;
   arena_init(&x->a, 0, m);
   arena_init(&x->run, 0, m);
-  vm_init(&x->vm, 10000000, (size_t)256 << 20, m);
+  /* the limits of the policy's env, which pol_check has on a ctx of it:
+   * a rule that runs out of steps there is ERROR here too */
+  vm_init(&x->vm, pol->max_steps, pol->max_memory, m);
   sb_init(&x->out, m);
   for (size_t i = 0; i < pol->src->nlets; i++)
     lets[i] = (compile_let){pol->src->lets[i].n->name,

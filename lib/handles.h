@@ -22,7 +22,14 @@ struct pol_env {
   diag_set diags;     /* of the last compile: a list per source file */
   char **dirs;        /* import directories, in search order */
   size_t ndirs;
-  sbuf text;          /* rendered diagnostics, disassembly */
+  /* The texts the env hands out, one buffer per function, so that each
+   * lives until the next call of that function (pol.h: a call changes
+   * only what it says it changes): */
+  sbuf render;        /* pol_diag_render's */
+  sbuf disasm;        /* pol_program_disasm's */
+  sbuf policy_disasm; /* pol_policy_disasm's */
+  sbuf problems;      /* pol_validate's */
+  sbuf formatted;     /* pol_format's */
   sbuf errmsg;
 };
 
@@ -83,8 +90,21 @@ struct pol_writer {
 
 /* Format a handle's message into [b] (its previous text is dropped). */
 POL_INTERNAL void api_msg(sbuf *b, const char *fmt, ...) POL_PRINTF(2, 3);
+/* POL_EINVAL for a call refused for its arguments, with "[fn]: [why]"
+ * as the message of the handle whose [msg] it is: a failing call leaves
+ * a message of its own, never the previous error's. */
+POL_INTERNAL int api_refused(sbuf *msg, const char *fn, const char *why);
 /* The text of a handle's message (never NULL). */
 POL_INTERNAL const char *api_text(const sbuf *b);
+/* Compile the expression that is [d]'s source with [env]'s host
+ * functions and flags, [decls] declaring variable names (may be NULL),
+ * every diagnostic into [d]. Reads [env] and changes nothing of it (its
+ * diagnostics, messages and texts stay), so calls on other handles, such
+ * as pol_facts_bind_literal, can compile without being a compile on the
+ * env. NULL when [d] gained an error or memory ran out (d->oom). */
+POL_INTERNAL struct program *api_compile(const pol_env *env,
+                                         struct diag_list *d,
+                                         const pol_facts *decls);
 /* POL_ESYNTAX (diagnostics as [env]'s message) or POL_ENOMEM, after a
  * compile that failed. */
 POL_INTERNAL int api_compile_failed(pol_env *env);

@@ -454,6 +454,8 @@ void out_csv_field(sbuf *b, const char *s, size_t n, bool first) {
   while (i < n) {
     size_t at = i;
     int32_t cp = utf8_decode(s, n, &i);
+    if (cp < 0) /* a byte that starts no UTF-8: one U+FFFD, and past it */
+      i = at + 1;
     if (cp == '"')
       sb_puts(b, "\"\"");
     else if (cp == '\n')

@@ -10,6 +10,8 @@
  * either of which is wide, except before closing punctuation and small
  * kana (、。）」っ ...) and after an opening bracket (（「 ...), the
  * simple form of the line-start rules (行頭禁則) of Japanese typesetting.
+ * A fact path (a.b.c) too long for a line breaks after a dot, as a path
+ * or URL does after a slash, rather than inside a name.
  * Positions are those of out_next_shown, so a line never ends inside a
  * UTF-8 sequence and every piece is shown as out_span shows it.
  */
@@ -37,16 +39,20 @@ static bool in_set(const char *set, int32_t cp) {
 
 /* How a line may break between [a] (of width [aw]) and [b] (of width
  * [bw]), neither a space: BREAK_CJK where one of them is wide and the
- * rules above allow it, BREAK_SLASH after the slash of a path or URL
- * (taken only when a line has no other break, so a path moves down
- * whole when it can), else not at all; never before a character that
- * takes no room (a combining mark stays with its base). */
-enum { BREAK_NO, BREAK_CJK, BREAK_SLASH };
+ * rules above allow it; BREAK_SLASH after the slash of a path or URL,
+ * taken only when a line has no other break, so a path moves down
+ * whole when it can; BREAK_DOT after the dot of a fact path (not of a
+ * number: 1.5 stays whole), taken only when there is not even a slash
+ * (a file name keeps its extension); else not at all; never before a
+ * character that takes no room (a combining mark stays with its base). */
+enum { BREAK_NO, BREAK_CJK, BREAK_SLASH, BREAK_DOT };
 static int breakable(int32_t a, int aw, int32_t b, int bw) {
   if (a == ' ' || b == ' ' || bw == 0)
     return BREAK_NO;
   if (a == '/')
     return b != '/' ? BREAK_SLASH : BREAK_NO;
+  if (a == '.')
+    return b == '.' || (b >= '0' && b <= '9') ? BREAK_NO : BREAK_DOT;
   if ((aw < 2 && bw < 2) || in_set(no_start, b) || in_set(no_end, a))
     return BREAK_NO;
   return BREAK_CJK;
@@ -76,7 +82,7 @@ static bool fill(sbuf *out, const char *s, size_t *p, size_t e, size_t *col,
   size_t i = *p, w = *col;
   int32_t prev = -1;
   int prevw = 0;
-  brk b = {*p, *p, first}, slash = {0, 0, false};
+  brk b = {*p, *p, first}, slash = {0, 0, false}, dot = {0, 0, false};
   while (i < e) {
     size_t j = i;
     int gw;
@@ -88,6 +94,8 @@ static bool fill(sbuf *out, const char *s, size_t *p, size_t e, size_t *col,
       b = (brk){i, i, true};
     else if (k == BREAK_SLASH)
       slash = (brk){i, i, true};
+    else if (k == BREAK_DOT)
+      dot = (brk){i, i, true};
     if (w + (size_t)gw > width && (i > *p || first))
       break; /* does not fit; a line takes at least one character */
     w += (size_t)gw;
@@ -101,8 +109,8 @@ static bool fill(sbuf *out, const char *s, size_t *p, size_t e, size_t *col,
     *p = e;
     return false;
   }
-  if (!b.set) /* one long word: after its last slash, or where the */
-    b = slash.set ? slash : (brk){i, i, true}; /* width ends */
+  if (!b.set) /* one long word: after its last slash, or dot, or */
+    b = slash.set ? slash : dot.set ? dot : (brk){i, i, true}; /* cut */
   *col += out_span(out, s + *p, b.end - *p, SIZE_MAX, false);
   *p = b.next;
   return *p < e; /* else only spaces were left: no empty line */

@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "chars.h"
 #include "suggest.h"
@@ -88,6 +89,103 @@ static span span_in(const pol_parser *p, const pol_loc *l, uint32_t off,
   return diag_span_advance(p->d, start, off);
 }
 
+/* ==== the source around a token ==== */
+
+/* The end of the line holding byte [off]: its '\n' (or '\r\n'), or the
+ * end of the source. */
+static uint32_t line_end_at(const pol_parser *p, uint32_t off) {
+  const char *s = p->d->src;
+  size_t n = p->d->srclen, i = off;
+  while (i < n && s[i] != '\n')
+    i++;
+  if (i > off && s[i - 1] == '\r')
+    i--;
+  return (uint32_t)i;
+}
+
+/* An error just reported explains the rest of the statement or clause
+ * at [off], to the line's end or a ';' outside quotes and brackets: the
+ * lexical errors there are not shown, nor syntax errors. */
+static void mute_line(pol_parser *p, uint32_t off) {
+  const char *s = p->d->src;
+  uint32_t e = line_end_at(p, off), i;
+  int depth = 0;
+  char q = 0;
+  for (i = off; i < e; i++) {
+    if (q && s[i] == '\\')
+      i++;
+    else if (q && s[i] == q)
+      q = 0;
+    else if (!q && (s[i] == '"' || s[i] == '\''))
+      q = s[i];
+    else if (!q && strchr("([{", s[i]))
+      depth++;
+    else if (!q && strchr(")]}", s[i]))
+      depth--;
+    else if (!q && s[i] == ';' && depth <= 0)
+      break;
+  }
+  if (i > e)
+    i = e;
+  if (p->mute_end < i)
+    p->mute_end = i;
+}
+
+/* The text of the line from [off] to its end or its '//' comment (not
+ * inside quotes), without the blanks around it: [*len] bytes at the
+ * returned offset. */
+static uint32_t rest_of_line(const pol_parser *p, uint32_t off,
+                             uint32_t *len) {
+  const char *s = p->d->src;
+  uint32_t e = line_end_at(p, off), i = off;
+  char q = 0;
+  while (off < e && (s[off] == ' ' || s[off] == '\t'))
+    off++;
+  for (i = off; i < e; i++) {
+    if (q && s[i] == '\\')
+      i++;
+    else if (q && s[i] == q)
+      q = 0;
+    else if (!q && (s[i] == '"' || s[i] == '\''))
+      q = s[i];
+    else if (!q && s[i] == '/' && i + 1 < e && s[i + 1] == '/')
+      break;
+    else if (!q && s[i] == '{' && p->nlay == 0) /* policy p {, import x { */
+      break;
+  }
+  if (i > e)
+    i = e;
+  while (i > off && (s[i - 1] == ' ' || s[i - 1] == '\t'))
+    i--;
+  *len = i - off;
+  return off;
+}
+
+/* [n] bytes of [s] cut to at most [max] code points: the byte count. */
+static int cut(const char *s, uint32_t n, uint32_t max) {
+  uint32_t k = 0, cps = 0;
+  while (k < n) {
+    if (((unsigned char)s[k] & 0xC0) != 0x80 && ++cps > max)
+      break;
+    k++;
+  }
+  return (int)k;
+}
+
+/* The word at [off] and its length: letters, digits and '_'. */
+static uint32_t word_at(const char *s, size_t n, uint32_t off) {
+  uint32_t k = off;
+  while (k < n && (isalnum((unsigned char)s[k]) || s[k] == '_'))
+    k++;
+  return k - off;
+}
+
+/* Whether the byte [c] starts a word or a number (or text beyond
+ * ASCII). */
+static bool word_start(unsigned char c) {
+  return isalnum(c) || c == '_' || c >= 0x80;
+}
+
 /* ==== the scanner wrapper ==== */
 
 static bool is_open(int t) {
@@ -139,8 +237,8 @@ static void token_error(pol_parser *p, const pol_loc *l, const pol_tok *t) {
     oom(p, sp);
     return;
   }
-  if (!t->err[0]) { /* the rest of a run already reported: no message */
-    p->nerr++;
+  if (!t->err[0] || sp.off < p->mute_end) { /* already said: the rest */
+    p->nerr++;               /* of a run, or text an error explains */
     return;
   }
   report(p, t->ecode, sp, "%s", t->err);
@@ -168,7 +266,10 @@ static int synthetic(pol_parser *p, int t, pol_tok *v, pol_loc *l,
                      pol_loc at);
 static int assign(pol_parser *p, pol_tok *v, const pol_loc *l);
 static bool ends_operand(int t);
-static int word_operator(int t, pol_tok *v, const pol_loc *l, int prev);
+static int word_operator(pol_parser *p, int t, pol_tok *v, const pol_loc *l,
+                         int prev);
+static bool percent_sign(pol_parser *p, int t, const pol_loc *l);
+static bool prose_after(const pol_parser *p, uint32_t off);
 
 /* The next raw token: a line break or a word the layout held back, or
  * the scanner's next one. */
@@ -206,7 +307,7 @@ static void track_not(pol_parser *p, int t, const pol_tok *v,
   p->not_prev = p->not_word;
   p->not_word.end = 0;
   if (t == TOK_IDENT && !v->err && !ends_operand(prev) &&
-      strcmp(v->s, "not") == 0)
+      strcasecmp(v->s, "not") == 0)
     p->not_word = *l;
 }
 
@@ -225,10 +326,12 @@ static int next_token(pol_parser *p, POL_YYSTYPE *v, pol_loc *l) {
       record(p, t, l);
       continue;
     }
+    if (percent_sign(p, t, l))
+      continue;
     if (!p->policy) {
       track_not(p, t, &v->tok, l, p->prev);
       return t == TOK_ASSIGN ? assign(p, &v->tok, l)
-                             : word_operator(t, &v->tok, l, p->prev);
+                             : word_operator(p, t, &v->tok, l, p->prev);
     }
     t = layout(p, t, &v->tok, l);
     if (t >= 0)
@@ -402,16 +505,63 @@ static bool ends_operand(int t) {
   }
 }
 
-/* The word [t] (IDENT or RESERVED) with text [v], as a keyword where its
- * position makes it one; a statement keyword ends the dropping of stray
- * closers after a resync. */
-static int classify(pol_parser *p, int t, const pol_tok *v) {
+/* Words of other languages for a statement keyword: const x = 1 is a
+ * let, include "m" an import. */
+static const struct {
+  const char *word, *kw;
+  int tok;
+} stmt_aliases[] = {
+    {"const", "let", TOK_LET},      {"var", "let", TOK_LET},
+    {"val", "let", TOK_LET},        {"set", "let", TOK_LET},
+    {"define", "let", TOK_LET},     {"def", "let", TOK_LET},
+    {"include", "import", TOK_IMPORT}, {"use", "import", TOK_IMPORT},
+    {"using", "import", TOK_IMPORT}, {"require", "import", TOK_IMPORT},
+    {"from", "import", TOK_IMPORT}};
+
+/* The word [v] at [l], first of a statement, when it is another
+ * language's word for let or import and the text after it reads as
+ * one (NAME =, or a string): reported once, as the keyword it stands
+ * for, so the statement is read as that. 0 otherwise. */
+static int stmt_alias(pol_parser *p, const pol_tok *v, const pol_loc *l) {
+  const char *s = p->d->src;
+  size_t n = p->d->srclen;
+  uint32_t i = l->end;
+  while (i < n && (s[i] == ' ' || s[i] == '\t'))
+    i++;
+  for (size_t k = 0; k < POL_COUNTOF(stmt_aliases); k++) {
+    if (strcmp(v->s, stmt_aliases[k].word) != 0 || i == l->end)
+      continue;
+    uint32_t j = i + word_at(s, n, i);
+    while (j < n && (s[j] == ' ' || s[j] == '\t'))
+      j++;
+    bool fits = stmt_aliases[k].tok == TOK_LET
+                    ? j > i && isalpha((unsigned char)s[i]) && j < n &&
+                          s[j] == '=' && (j + 1 >= n || s[j + 1] != '=')
+                    : s[i] == '"' || s[i] == '\'';
+    if (!fits)
+      return 0;
+    report(p, DC_UNKNOWN_STATEMENT, sp_of(*l), "unknown statement '%s'",
+           v->s);
+    hint(p, "did you mean '%s'?", stmt_aliases[k].kw);
+    p->bad_tok = l->off;
+    return stmt_aliases[k].tok;
+  }
+  return 0;
+}
+
+/* The word [t] (IDENT or RESERVED) with text [v] at [l], as a keyword
+ * where its position makes it one; a statement keyword ends the
+ * dropping of stray closers after a resync. */
+static int classify(pol_parser *p, int t, const pol_tok *v,
+                    const pol_loc *l) {
   int top = lay_top(p), kw = 0;
   bool clause = p->at_start || ends_operand(p->lay_prev);
   size_t n;
   const keyword *words = block_words(top, &n);
   if (top == 0 && p->at_start) {
     kw = lookup(stmt_words, POL_COUNTOF(stmt_words), v->s);
+    if (!kw)
+      kw = stmt_alias(p, v, l);
     if (kw)
       p->forced = 0;
   } else if (words && clause) {
@@ -430,28 +580,37 @@ static int assign(pol_parser *p, pol_tok *v, const pol_loc *l) {
   if (p->policy && p->nlay == 0 && !p->at_start &&
       ((p->stmt == TOK_LET && p->stmt_n <= 2) || p->stmt == TOK_FACT))
     return TOK_ASSIGN;
+  bool bang = l->end < p->d->srclen && p->d->src[l->end] == '!' &&
+              (l->end + 1 >= p->d->srclen || p->d->src[l->end + 1] != '=');
   memset(v, 0, sizeof *v);
   v->s = "";
-  v->err = "'=' is not a comparison";
-  v->ehint = "write '==' to compare; '=' only names a let (let x = ...)";
+  v->err = bang ? "'=!' is not an operator" : "'=' is not a comparison";
+  v->ehint = bang ? "write '!=' for \"not equal\""
+                  : "write '==' to compare; '=' only names a let (let x = ...)";
   v->ecode = DC_BAD_OPERATOR;
   v->eoff = l->off;
-  v->elen = l->end - l->off;
+  v->elen = l->end - l->off + bang;
   return TOK_EQ;
 }
 
 /* A closer [t]: pops its opener when that is innermost, as BLOCK_CLOSE
  * when it is a block. Returns -1 when the closer is to be dropped (a
  * stray one after a repair), else the token to hand over. */
-static int lay_close(pol_parser *p, int t) {
+static int lay_close(pol_parser *p, int t, uint32_t off) {
   int top = lay_top(p);
   bool match = t == ')' ? top == LAY_PAREN
                : t == ']' ? top == LAY_BRACKET
                           : top >= LAY_BRACE;
+  if (top >= LAY_HEADER && p->block_close && t == p->block_close)
+    match = true; /* rule r ( ... ): the block opened by a '(' */
   if (match) {
     p->nlay--;
     if (p->resync && expr_open(p) == 0)
       p->resync = false; /* recovery closed what the error left open */
+    if (top >= LAY_HEADER)
+      p->block_soft = false, p->block_close = 0;
+    if (top == LAY_RULE && p->nlay == 0) /* for stray_clause */
+      p->rule_close = off + 1, p->rule_close_said = false;
     return top >= LAY_HEADER ? TOK_BLOCK_CLOSE : t;
   }
   if (p->forced) {
@@ -462,6 +621,7 @@ static int lay_close(pol_parser *p, int t) {
     p->forced_blocks--;
     return -1;
   }
+  p->stray = off + 1; /* closes nothing: stray_closer says so */
   return t;
 }
 
@@ -485,7 +645,29 @@ static void track(pol_parser *p, int t, const pol_tok *v, const pol_loc *l) {
     p->stmt_tok2 = 0;
   } else if (p->stmt_n < 4 && ++p->stmt_n == 2) {
     p->stmt_tok2 = t;
+    p->stmt_loc2 = *l;
   }
+}
+
+/* A '(' or '[' [t] at [off] ending the line of `rule ID` (or override):
+ * meant as its '{'. Reported; the block it opens ends at '}' or at the
+ * closer of [t]. */
+static bool block_paren(pol_parser *p, int t, uint32_t off) {
+  uint32_t n;
+  if (p->stmt_n != 3 || (p->stmt != TOK_RULE && p->stmt != TOK_OVERRIDE) ||
+      (p->stmt_tok2 != TOK_IDENT && p->stmt_tok2 != TOK_RESERVED))
+    return false;
+  rest_of_line(p, off + 1, &n);
+  if (n)
+    return false;
+  const char *s = p->d->src;
+  report(p, DC_SYNTAX, diag_span_at(p->d, off, 1), "expected '{', found '%c'",
+         (char)t);
+  hint(p, "a rule's clauses go in braces: %.*s {",
+       (int)(p->stmt_loc2.end - p->stmt_loc.off), s + p->stmt_loc.off);
+  p->bad_tok = off;
+  p->block_close = t == '(' ? ')' : ']';
+  return true;
 }
 
 /* An opener [t] at [off], with [level0] telling whether it stands at
@@ -506,6 +688,8 @@ static int lay_open(pol_parser *p, int t, bool level0, uint32_t off) {
   }
   if (t == '{' && level0 && p->stmt == TOK_FACT && ends_operand(p->lay_prev))
     k = LAY_FACT;
+  if ((t == '(' || t == '[') && level0 && block_paren(p, t, off))
+    k = LAY_RULE;
   if (p->nlay < POL_COUNTOF(p->lay)) {
     p->lay_off[p->nlay] = off;
     p->lay[p->nlay++] = (uint8_t)k;
@@ -513,32 +697,88 @@ static int lay_open(pol_parser *p, int t, bool level0, uint32_t off) {
   if (k < LAY_HEADER)
     return t;
   p->forced_blocks = 0;
+  if (k != LAY_RULE || t == '{')
+    p->block_close = 0;
   return TOK_BLOCK_OPEN;
 }
 
 /* The operator words of other languages, at [v], as the CEL operator
- * token (TOK_OR, TOK_AND), or 0. */
+ * token (TOK_OR, TOK_AND), or 0; SQL's OR and AND too. */
 static int operator_word(const pol_tok *v) {
-  return !v->err && strcmp(v->s, "or") == 0    ? TOK_OR
-         : !v->err && strcmp(v->s, "and") == 0 ? TOK_AND
-                                                : 0;
+  return !v->err && strcasecmp(v->s, "or") == 0    ? TOK_OR
+         : !v->err && strcasecmp(v->s, "and") == 0 ? TOK_AND
+                                                    : 0;
 }
 
 /* The identifier [t] (value [v]) right after [prev]: when it is `or` or
  * `and` after an operand, where no name can stand, the operator it
  * means, marked with the error that says so; parsing goes on as if
  * `||` or `&&` had been written. Else [t]. */
-static int word_operator(int t, pol_tok *v, const pol_loc *l, int prev) {
+static int word_operator(pol_parser *p, int t, pol_tok *v, const pol_loc *l,
+                         int prev) {
   int op = t == TOK_IDENT && ends_operand(prev) ? operator_word(v) : 0;
   if (!op)
     return t;
   v->eoff = l->off;
   v->elen = l->end - l->off;
   v->ecode = DC_WORD_OPERATOR;
-  v->err = op == TOK_OR ? "'or' is not an operator in CEL"
-                        : "'and' is not an operator in CEL";
+  v->err = arena_printf(p->a, "'%s' is not an operator in CEL", v->s);
+  if (!v->err)
+    v->err = "not an operator in CEL";
   v->ehint = op == TOK_OR ? "write '||' for or" : "write '&&' for and";
   return op;
+}
+
+/* Whether an operand can start at [off] (after blanks, and in a policy
+ * after line breaks and comments, unless the next line starts a
+ * statement or clause of its own). */
+static bool operand_at(const pol_parser *p, uint32_t off) {
+  const char *s = p->d->src;
+  size_t n = p->d->srclen;
+  bool nl = false;
+  for (;;) {
+    while (off < n && (s[off] == ' ' || s[off] == '\t' || s[off] == '\r' ||
+                       (p->policy && s[off] == '\n')))
+      nl |= s[off++] == '\n';
+    if (!p->policy || off + 1 >= n || s[off] != '/' || s[off + 1] != '/')
+      break;
+    while (off < n && s[off] != '\n')
+      off++;
+  }
+  if (off >= n)
+    return false;
+  unsigned char c = (unsigned char)s[off];
+  char word[16];
+  uint32_t w = word_at(s, n, off);
+  snprintf(word, sizeof word, "%.*s", (int)(w < sizeof word ? w : 0),
+           s + off);
+  if (nl && (lookup(stmt_words, POL_COUNTOF(stmt_words), word) ||
+             lookup(rule_words, POL_COUNTOF(rule_words), word) ||
+             lookup(header_words, POL_COUNTOF(header_words), word) ||
+             c == '}'))
+    return false; /* 99.9% at the end of a rule's line */
+  return isalnum(c) || c >= 0x80 || strchr("_([-!\"'.{", c);
+}
+
+/* A '%' [t] at [l] right after a number and before no operand (99.9%):
+ * a percent sign, which numbers do not take. Reported, and dropped. */
+static bool percent_sign(pol_parser *p, int t, const pol_loc *l) {
+  if (t != '%' || (p->prev != TOK_INT && p->prev != TOK_DOUBLE &&
+                   p->prev != TOK_UINT) ||
+      operand_at(p, l->end))
+    return false;
+  const char *s = p->d->src;
+  uint32_t e = l->off, b;
+  while (e > 0 && (s[e - 1] == ' ' || s[e - 1] == '\t'))
+    e--;
+  for (b = e; b > 0 && (isdigit((unsigned char)s[b - 1]) || s[b - 1] == '.');)
+    b--;
+  char *h = arena_printf(p->a, "write %.*s: the number is in percent "
+                         "already", (int)(e - b), s + b);
+  parse_lex_error(p, l->off, 1, l, DC_BAD_NUMBER,
+                  "'%' after a number: a number has no unit", h);
+  p->swallowed = false;
+  return true;
 }
 
 /* Binary operators, which no expression can start with. */
@@ -567,6 +807,8 @@ static bool continued_below(pol_parser *p) {
   } while (t == TOK_NEWLINE);
   int word = t == TOK_IDENT ? operator_word(&v.tok) : 0;
   bool cont = (binary_only(t) || word) && !v.tok.err;
+  if ((t == '/' || t == '*') && prose_after(p, l.end))
+    cont = false; /* a comment without '//': comment_line says so */
   if (cont) {
     size_t n = l.end - l.off;
     const char *op = p->d->src + l.off;
@@ -593,6 +835,76 @@ static bool continued_below(pol_parser *p) {
   return cont;
 }
 
+static bool clause_word(int t);
+
+/* A line break right after a clause's name: when the next line starts
+ * with its value (a string, a name, a number, a bracket) rather than
+ * another clause or the block's end, the value went to the next line.
+ * One error at it, and the line break is dropped so the clause reads
+ * whole. The next line's first token is held either way. */
+static bool value_below(pol_parser *p) {
+  continued_below(p);
+  int t = p->held_t;
+  size_t n;
+  const keyword *k = block_words(lay_top(p), &n);
+  bool word = t == TOK_IDENT || t == TOK_RESERVED;
+  bool value = t == TOK_STRING || t == TOK_BYTES || t == TOK_INT ||
+               t == TOK_DOUBLE || t == TOK_UINT || t == '[' || t == '(' ||
+               t == '!' || t == '-' || t == TOK_TRUE || t == TOK_FALSE ||
+               (word && !(k && lookup(k, n, p->held_tok.s)) &&
+                !lookup(stmt_words, POL_COUNTOF(stmt_words),
+                        p->held_tok.s));
+  if (!value || p->held_tok.err)
+    return false;
+  const char *s = p->d->src;
+  uint32_t len, kw = p->last_loc.off;
+  const char *v = s + rest_of_line(p, p->held_loc.off, &len);
+  int c = cut(v, len, 40);
+  report(p, DC_SYNTAX, sp_of(p->held_loc), "the value of '%.*s' goes on "
+         "its line", (int)(p->last_loc.end - kw), s + kw);
+  hint(p, "move it up: %.*s %.*s%s", (int)(p->last_loc.end - kw), s + kw, c,
+       v, (uint32_t)c < len ? "..." : "");
+  return true;
+}
+
+/* A line break right after `rule ID` (or override ID), the next line's
+ * first token held: when that is the rule's '{', or a clause of it (the
+ * '{' forgotten), the rule reads on as if the '{' ended the line, after
+ * one error. Returns -1 to drop the line break, '{' for one made up at
+ * [l], or 0 when it is no such case. */
+static int rule_brace(pol_parser *p, pol_loc *l) {
+  const char *s = p->d->src;
+  bool rule = (p->stmt == TOK_RULE || p->stmt == TOK_OVERRIDE) &&
+              (p->stmt_tok2 == TOK_IDENT || p->stmt_tok2 == TOK_RESERVED);
+  bool named = (p->stmt == TOK_POLICY || p->stmt == TOK_IMPORT) &&
+               p->stmt_tok2 == TOK_STRING;
+  if (p->nlay != 0 || p->stmt_n != 2 || !p->held || !(rule || named))
+    return 0;
+  int head = (int)(p->stmt_loc2.end - p->stmt_loc.off);
+  const char *what = rule ? "a rule" : p->stmt == TOK_POLICY
+                                           ? "the policy header"
+                                           : "an import";
+  if (p->held_t == '{') {
+    report(p, DC_SYNTAX, sp_of(p->held_loc), "the '{' of %s goes at the "
+           "end of its first line", what);
+    hint(p, "move it up: %.*s {", head, s + p->stmt_loc.off);
+    return -1;
+  }
+  size_t nk;
+  const keyword *k = block_words(rule ? LAY_RULE : LAY_HEADER, &nk);
+  bool word = p->held_t == TOK_IDENT || p->held_t == TOK_RESERVED;
+  if (!word || !p->held_tok.s || !lookup(k, nk, p->held_tok.s) ||
+      p->stmt == TOK_IMPORT) /* its block is optional: exclude[x] reads */
+    return 0;
+  *l = after_last(p);
+  report(p, DC_SYNTAX, sp_of(*l), "expected '{', found end of line");
+  hint(p, "the clauses of %s go in braces: %.*s {", what, head,
+       s + p->stmt_loc.off);
+  p->bad_tok = l->off;
+  p->block_soft = true;
+  return '{';
+}
+
 /* A line break: NEWLINE (located after the last token) where it ends a
  * statement or clause, else -1. After a syntax error inside expression
  * brackets it first has them closed (see force_close). */
@@ -607,8 +919,13 @@ static int lay_newline(pol_parser *p, pol_loc *l) {
   }
   if (!lay_level(p) || p->at_start || continues(p->lay_prev))
     return -1;
+  if (clause_word(p->lay_prev) && value_below(p))
+    return -1;
   if (ends_operand(p->lay_prev) && continued_below(p))
     return -1;
+  int b = rule_brace(p, l);
+  if (b)
+    return b;
   *l = after_last(p);
   return TOK_NEWLINE;
 }
@@ -621,6 +938,10 @@ static int synthetic(pol_parser *p, int t, pol_tok *v, pol_loc *l,
   v->s = "";
   *l = at;
   p->bad_tok = at.off;
+  if (t == TOK_NEWLINE) { /* what follows starts a statement or clause */
+    p->at_start = lay_level(p);
+    p->lay_prev = TOK_NEWLINE;
+  }
   return t;
 }
 
@@ -643,8 +964,12 @@ static int force_close(pol_parser *p, pol_tok *v, pol_loc *l) {
  * again, now at the start of a statement. */
 static void close_block(pol_parser *p, int t, const pol_tok *v,
                         const pol_loc *l) {
-  report(p, DC_MISSING_BRACE, sp_of(*l), "expected '}', found '%s'", v->s);
-  hint(p, "close the block above with '}' before the next statement");
+  if (!p->block_soft) { /* else the repair that opened it said all */
+    report(p, DC_MISSING_BRACE, sp_of(*l), "expected '}', found '%s'", v->s);
+    hint(p, "close the block above with '}' before the next statement");
+  }
+  p->block_soft = false;
+  p->block_close = 0;
   p->nlay--;
   p->forced_blocks++;
   p->pend[0] = TOK_NEWLINE;
@@ -667,13 +992,345 @@ static bool first_on_line(const pol_parser *p, const pol_loc *l) {
   return true;
 }
 
+static bool clause_word(int t) {
+  switch (t) {
+  case TOK_TITLE: case TOK_VERSION: case TOK_DESCRIPTION: case TOK_SEVERITY:
+  case TOK_REFS: case TOK_WHEN: case TOK_REQUIRE: case TOK_MESSAGE:
+  case TOK_ASK: case TOK_EXCLUDE:
+    return true;
+  default:
+    return false;
+  }
+}
+
+/* Note the clause (or let) that the token [t] at [l] starts or is the
+ * value of: its keyword, and where its value starts, for the messages
+ * about its value (bare_list, unquoted_item). */
+static void track_clause(pol_parser *p, int t, const pol_loc *l) {
+  if (clause_word(t)) {
+    p->clause_kw = t;
+    p->clause_val = UINT32_MAX;
+  } else if (clause_word(p->lay_prev) && p->clause_kw == p->lay_prev) {
+    p->clause_val = l->off;
+  } else if (p->lay_prev == TOK_ASSIGN && p->stmt == TOK_LET &&
+             p->nlay == 0) {
+    p->clause_kw = TOK_LET;
+    p->clause_val = l->off;
+  } else if ((p->at_start && !is_sep(t)) || t == TOK_BLOCK_OPEN ||
+             t == TOK_BLOCK_CLOSE) {
+    p->clause_kw = 0; /* the next statement or clause: not a value */
+  }
+}
+
+/* ==== repairs: text the layout reads as what it was meant to be ==== */
+
+/* Whether the raw token [t] at [l] is text a repair has read already
+ * (skip_to), or on a line read as a comment (skip_line). */
+static bool skipped(pol_parser *p, int t, const pol_loc *l) {
+  if (p->skip_line) {
+    if (t != TOK_NEWLINE && t != TOK_END)
+      return true;
+    p->skip_line = false;
+  }
+  return t != TOK_END && l->off < p->skip_to;
+}
+
+/* Whether the line from [off] holds text beyond ASCII outside quotes
+ * (Japanese prose), or nothing. */
+static bool prose_after(const pol_parser *p, uint32_t off) {
+  uint32_t n;
+  const char *s = p->d->src + rest_of_line(p, off, &n);
+  char q = 0;
+  for (uint32_t i = 0; i < n; i++) {
+    if (q && s[i] == q)
+      q = 0;
+    else if (!q && (s[i] == '"' || s[i] == '\''))
+      q = s[i];
+    else if (!q && (unsigned char)s[i] >= 0x80)
+      return true;
+  }
+  return n == 0;
+}
+
+/* Whether the word at [l] (text beyond ASCII that is no name, [v]) starts
+ * a line of prose: what follows it is no operator, bracket or ': CODE',
+ * and it is no severity in Japanese (必須 r: ...). */
+static bool prose_word(const pol_parser *p, const pol_tok *v,
+                       const pol_loc *l) {
+  const char *s = p->d->src;
+  size_t n = p->d->srclen;
+  uint32_t i = l->end;
+  if (v->ecode != DC_NON_ASCII_NAME || parse_japanese_severity(v->s))
+    return false;
+  while (i < n && (s[i] == ' ' || s[i] == '\t'))
+    i++;
+  if (i >= n || s[i] == '\n' || s[i] == '\r')
+    return true;
+  if (strchr("=<>!&|+*/%.([{?,", s[i]))
+    return false;
+  if (s[i] == ':') {
+    for (i++; i < n && (s[i] == ' ' || s[i] == '\t');)
+      i++;
+    return i < n && (unsigned char)s[i] >= 0x80;
+  }
+  return true;
+}
+
+/* Whether only blanks and line breaks lie between [a] and [b]. */
+static bool blank_between(const pol_parser *p, uint32_t a, uint32_t b) {
+  for (uint32_t i = a; i < b; i++)
+    if (!strchr(" \t\r\n", p->d->src[i]))
+      return false;
+  return a <= b;
+}
+
+/* A line at the start of a statement or clause that is a comment
+ * without '//': one starting with '/', '--' or '*', or prose (Japanese
+ * text that is no name). One error for it, and the line is skipped; the
+ * lines after a C comment '/' '*' left open are its text, said with it. */
+static bool comment_line(pol_parser *p, int t, const pol_tok *v,
+                         const pol_loc *l) {
+  const char *s = p->d->src;
+  size_t n = p->d->srclen;
+  bool dashes = t == '-' && l->end < n && s[l->end] == '-' &&
+                (l->end + 1 >= n || !word_start((unsigned char)s[l->end + 1]) ||
+                 (unsigned char)s[l->end + 1] >= 0x80);
+  bool prose = t == TOK_IDENT && prose_word(p, v, l);
+  bool bullet = t == '-' && !dashes && l->end < n &&
+                (s[l->end] == ' ' || s[l->end] == '\t') &&
+                prose_after(p, l->end); /* - バックアップは... */
+  if (!first_on_line(p, l) ||
+      (t != '/' && t != '*' && !dashes && !prose && !bullet))
+    return false;
+  bool chained = p->note_open && blank_between(p, p->note_end, l->off);
+  if (!chained && prose) {
+    uint32_t len;
+    const char *text = s + rest_of_line(p, l->off, &len);
+    int k = cut(text, len, 30);
+    report(p, DC_HASH_COMMENT, sp_of(*l), "a comment must start with '//'");
+    hint(p, "write '//' before it: // %.*s%s", k, text,
+         (uint32_t)k < len ? "..." : "");
+  } else if (!chained) {
+    report(p, DC_HASH_COMMENT, diag_span_at(p->d, l->off, dashes ? 2 : 1),
+           "'%s' does not start a comment",
+           dashes ? "--" : t == '/' ? "/" : t == '-' ? "-" : "*");
+    hint(p, "comments start with '//'");
+  } else {
+    p->nerr++; /* the rest of the C comment, reported at its start */
+  }
+  p->note_end = line_end_at(p, l->off);
+  p->skip_line = true;
+  mute_line(p, l->off);
+  return true;
+}
+
+/* A line at statement level that starts with a clause of a rule and
+ * its value (require x, title "t"): a '}' too early closed the rule
+ * above (said at it, once, and the rule's own '}' further down is
+ * dropped), or a clause was written outside any rule. The line is
+ * skipped. */
+static bool stray_clause(pol_parser *p, const pol_tok *v, const pol_loc *l) {
+  const char *s = p->d->src;
+  size_t n = p->d->srclen;
+  uint32_t i = l->end;
+  if (!v->s || !lookup(rule_words, POL_COUNTOF(rule_words), v->s) ||
+      !first_on_line(p, l) || i >= n || (s[i] != ' ' && s[i] != '\t'))
+    return false;
+  while (i < n && (s[i] == ' ' || s[i] == '\t'))
+    i++;
+  if (i >= n || !(word_start((unsigned char)s[i]) || s[i] == '"' ||
+                  s[i] == '\'' || s[i] == '!'))
+    return false; /* title == "x", refs[0]: a name in an expression */
+  if (p->rule_close && !p->rule_close_said) {
+    report(p, DC_SYNTAX, diag_span_at(p->d, p->rule_close - 1, 1),
+           "this '}' ends the rule before its clauses below");
+    hint(p, "delete it: the '%s' clause after it belongs to the rule", v->s);
+    p->rule_close_said = true;
+    p->forced_blocks = 1;
+  } else if (p->rule_close) {
+    p->nerr++;
+  } else {
+    report(p, DC_UNKNOWN_STATEMENT, sp_of(*l), "'%s' is a clause of a rule, "
+           "not a statement", v->s);
+    if (!strcmp(v->s, "require"))
+      hint(p, "write the expression alone (a line of its own is a must-rule), "
+           "or inside a rule: rule ID { require ... }");
+    else
+      hint(p, "write it inside a rule: rule ID { %s ... }", v->s);
+  }
+  p->skip_line = true;
+  mute_line(p, l->off);
+  return true;
+}
+
+/* A statement keyword starting a line, followed by what that statement
+ * takes (let NAME, import "m", rule ID), while expression brackets are
+ * open: a bracket above was not closed. Said at it; the brackets are
+ * closed at the end of the line above and the word [t] ([v] at [l])
+ * starts a statement, as it was meant to. */
+static bool stmt_below(pol_parser *p, int t, const pol_tok *v,
+                       const pol_loc *l) {
+  const char *s = p->d->src;
+  size_t n = p->d->srclen;
+  uint32_t i = l->end;
+  if (!v->s || !first_on_line(p, l) ||
+      !lookup(stmt_words, POL_COUNTOF(stmt_words), v->s) || i >= n ||
+      (s[i] != ' ' && s[i] != '\t'))
+    return false;
+  while (i < n && (s[i] == ' ' || s[i] == '\t'))
+    i++;
+  if (i >= n || !(isalpha((unsigned char)s[i]) || s[i] == '_' ||
+                  s[i] == '"' || s[i] == '\''))
+    return false;
+  if (p->mute_end <= p->lay_off[p->nlay - 1]) {
+    int k = lay_top(p);
+    char close = k == LAY_PAREN ? ')' : k == LAY_BRACKET ? ']' : '}';
+    report(p, DC_SYNTAX, diag_span_at(p->d, p->lay_off[p->nlay - 1], 1),
+           "'%c' is not closed", s[p->lay_off[p->nlay - 1]]);
+    hint(p, "close it with '%c' before line %u", close, (unsigned)l->line);
+  }
+  p->resync = false;
+  p->forcing = expr_open(p);
+  p->pend[0] = TOK_NEWLINE;
+  p->npend = 1;
+  p->pend_loc = (pol_loc){l->off, l->off, l->line, l->col};
+  p->held = true;
+  p->held_t = t;
+  p->held_tok = *v;
+  p->held_loc = *l;
+  return true;
+}
+
+/* At the end of the input, the block of the last statement is still
+ * open: its '}' is missing at the end of the file. One error at its
+ * '{' (none when a repair opened it), and a '}' made up to end it. */
+static bool unclosed_at_end(pol_parser *p, pol_tok *v, pol_loc *l) {
+  if (p->nlay != 1 || lay_top(p) < LAY_HEADER || p->npend)
+    return false;
+  const char *s = p->d->src;
+  uint32_t o = p->lay_off[0], e = o;
+  while (e > p->stmt_loc.off && (s[e - 1] == ' ' || s[e - 1] == '\t'))
+    e--;
+  bool said = p->block_soft; /* a string left open may hold its '}' */
+  for (size_t i = p->diag0; i < p->d->n; i++)
+    said |= p->d->items[i].code == DC_UNTERMINATED &&
+            p->d->items[i].sp.off > o;
+  if (!said) {
+    int k = cut(s + p->stmt_loc.off, e - p->stmt_loc.off, 40);
+    report(p, DC_MISSING_BRACE, diag_span_at(p->d, o, 1),
+           "the block of '%.*s' is not closed", k, s + p->stmt_loc.off);
+    hint(p, "end it with '}' after its last line");
+  }
+  p->block_soft = false;
+  p->block_close = 0;
+  p->nlay--;
+  p->pend[0] = TOK_BLOCK_CLOSE;
+  p->npend = 1;
+  p->pend_loc = after_last(p);
+  p->held = true;
+  p->held_t = TOK_END;
+  memset(&p->held_tok, 0, sizeof p->held_tok);
+  p->held_tok.s = "";
+  p->held_loc = *l;
+  POL_UNUSED(v);
+  return true;
+}
+
+/* The id of a rule, a one-line rule or a let, the word [v] at [l], goes
+ * on with '-' and more words (tenant-isolation) or with blanks and more
+ * words (tenant isolation) up to where the statement goes on ('{', '=',
+ * '"' or ':'): one error, and the whole read as the id meant, with '_'. */
+static void long_id(pol_parser *p, pol_tok *v, pol_loc *l) {
+  const char *s = p->d->src;
+  size_t n = p->d->srclen;
+  int st = p->stmt;
+  if (st != TOK_RULE && st != TOK_OVERRIDE && st != TOK_LET &&
+      st != TOK_MUST && st != TOK_SHOULD && st != TOK_MAY)
+    return;
+  uint32_t e = l->end, parts = 0;
+  bool dash = false;
+  for (;;) {
+    uint32_t i = e;
+    bool d = i < n && s[i] == '-';
+    if (d)
+      i++;
+    else
+      while (i < n && (s[i] == ' ' || s[i] == '\t'))
+        i++;
+    uint32_t w = word_at(s, n, i);
+    if (i == e || w == 0 || !isalpha((unsigned char)s[i]))
+      break;
+    char word[32];
+    snprintf(word, sizeof word, "%.*s", (int)w, s + i);
+    if (!d && (lookup(stmt_words, POL_COUNTOF(stmt_words), word) ||
+               !strcmp(word, "in")))
+      break;
+    dash |= d;
+    e = i + w;
+    parts++;
+  }
+  uint32_t k = e;
+  while (k < n && (s[k] == ' ' || s[k] == '\t'))
+    k++;
+  bool fits = k < n && (st == TOK_LET ? s[k] == '=' && (k + 1 >= n ||
+                                                        s[k + 1] != '=')
+                        : st == TOK_RULE || st == TOK_OVERRIDE
+                            ? s[k] == '{' || s[k] == '(' || s[k] == '['
+                            : s[k] == '"' || s[k] == ':');
+  if (!parts || !fits)
+    return;
+  char *id = arena_alloc(p->a, e - l->off + 1), *o = id;
+  if (!id)
+    return;
+  for (uint32_t i = l->off; i < e; i++) {
+    bool blank = s[i] == ' ' || s[i] == '\t';
+    if (blank && o > id && o[-1] == '_' && (s[i - 1] == ' ' ||
+                                            s[i - 1] == '\t'))
+      continue; /* blanks in a row: one '_' */
+    *o++ = blank || s[i] == '-' ? '_' : s[i];
+  }
+  *o = '\0';
+  bool let = st == TOK_LET;
+  if (dash)
+    v->err = arena_printf(p->a, "'%.*s' cannot be %s: %s are ASCII "
+                          "letters, digits and '_'", (int)(e - l->off),
+                          s + l->off, let ? "a name" : "an id",
+                          let ? "names" : "ids");
+  else
+    v->err = arena_printf(p->a, "'%.*s' cannot be %s: %s is one word",
+                          (int)(e - l->off), s + l->off,
+                          let ? "a name" : "an id", let ? "a name" : "an id");
+  v->ehint = arena_printf(p->a, "write %s", id);
+  v->ecode = DC_SYNTAX;
+  v->eoff = l->off;
+  v->elen = e - l->off;
+  if (!v->err)
+    v->err = "an id is one word";
+  v->s = id;
+  v->n = strlen(id);
+  l->end = e;
+  p->skip_to = e;
+}
+
 /* The layout proper: the raw token [t] (value [v], location [l]) as the
  * parser is to see it, or -1 to drop it. */
 static int layout(pol_parser *p, int t, pol_tok *v, pol_loc *l) {
   bool level = lay_level(p), word = t == TOK_IDENT || t == TOK_RESERVED;
+  if (skipped(p, t, l))
+    return -1;
   if (t == TOK_END)
-    return t;
+    return unclosed_at_end(p, v, l) ? -1 : t;
   if (t == TOK_NEWLINE && (t = lay_newline(p, l)) < 0)
+    return -1;
+  if (p->at_start && level && comment_line(p, t, v, l))
+    return -1;
+  if (word && p->at_start && lay_top(p) == 0 && stray_clause(p, v, l))
+    return -1;
+  if (p->at_start && lay_top(p) == 0 && !is_sep(t))
+    p->rule_close = 0; /* a statement: the rule before is over */
+  if (word && !v->err && p->nlay == 0 && p->stmt_n == 1)
+    long_id(p, v, l);
+  if (word && expr_open(p) > 0 && stmt_below(p, t, v, l))
     return -1;
   if (t == ';' && level && p->at_start)
     return -1; /* an empty statement */
@@ -686,10 +1343,11 @@ static int layout(pol_parser *p, int t, pol_tok *v, pol_loc *l) {
   p->clause_pos = p->at_start || p->lay_prev == TOK_STRING;
   track_not(p, t, v, l, p->lay_prev);
   if (word)
-    t = word_operator(classify(p, t, v), v, l, p->lay_prev);
+    t = word_operator(p, classify(p, t, v, l), v, l, p->lay_prev);
   else if (t == TOK_ASSIGN)
     t = assign(p, v, l);
-  if (is_close(t) && (t = lay_close(p, t)) < 0)
+  track_clause(p, t, l);
+  if (is_close(t) && (t = lay_close(p, t, l->off)) < 0)
     return -1;
   bool level0 = p->nlay == 0;
   track(p, t, v, l);
@@ -795,6 +1453,11 @@ static void policy_wants(const char *const *want, int nwant, char *out,
  * the block's first clause keyword): "unknown clause 'X' (expected one
  * of: ...)", with the clause names of the block at hand. Returns false
  * when no clause was wanted. */
+static const char *clause_alias(const char *word, const keyword *k,
+                                size_t n);
+static bool expression_line(const pol_parser *p, const pol_loc *l);
+static const char *expression_text(pol_parser *p, const pol_loc *l);
+
 static bool unknown_clause(pol_parser *p, const pol_loc *l,
                            const char *const *want, int nwant) {
   size_t n;
@@ -815,9 +1478,59 @@ static bool unknown_clause(pol_parser *p, const pol_loc *l,
     suggest_offer(&s, k[i].s);
   report(p, DC_UNKNOWN_CLAUSE, sp_of(*l),
          "unknown clause '%s' (expected one of: %s)", word, names);
-  if (suggest_best(&s))
-    hint(p, "did you mean '%s'?", suggest_best(&s));
+  const char *alias = clause_alias(word, k, n);
+  if (alias || suggest_best(&s))
+    hint(p, "did you mean '%s'?", alias ? alias : suggest_best(&s));
+  else if (lay_top(p) == LAY_RULE && expression_line(p, l))
+    hint(p, "a rule states what it requires with 'require': require %s",
+         expression_text(p, l));
+  if (lay_top(p) == LAY_RULE)
+    mute_line(p, l->off);
   return true;
+}
+
+/* Other words for the clauses of a rule: if for when, check for require,
+ * name for title, ... The one among the block's [k] ([n] of them) that
+ * [word] stands for, or NULL. */
+static const char *clause_alias(const char *word, const keyword *k,
+                                size_t n) {
+  static const char *const alias[][2] = {
+      {"if", "when"},          {"where", "when"},
+      {"condition", "when"},   {"applies", "when"},
+      {"check", "require"},    {"assert", "require"},
+      {"expect", "require"},   {"requirement", "require"},
+      {"requires", "require"}, {"must", "require"},
+      {"name", "title"},       {"label", "title"},
+      {"level", "severity"},   {"priority", "severity"},
+      {"reference", "refs"},   {"references", "refs"},
+      {"controls", "refs"},    {"question", "ask"},
+      {"msg", "message"},      {"description", "message"}};
+  for (size_t i = 0; i < POL_COUNTOF(alias); i++)
+    if (strcasecmp(alias[i][0], word) == 0 && lookup(k, n, alias[i][1]))
+      return alias[i][1];
+  return NULL;
+}
+
+/* Whether the line of the word at [l] reads as an expression: the word
+ * goes on with '.', '(' or '[', an operator, or nothing. */
+static bool expression_line(const pol_parser *p, const pol_loc *l) {
+  const char *s = p->d->src;
+  uint32_t i = l->end;
+  if (i < p->d->srclen && strchr(".([", s[i]))
+    return true;
+  while (i < p->d->srclen && (s[i] == ' ' || s[i] == '\t'))
+    i++;
+  return i >= p->d->srclen || strchr("\r\n=<>!&|+-*/%", s[i]);
+}
+
+/* The text of the line from [l], up to 40 characters (arena). */
+static const char *expression_text(pol_parser *p, const pol_loc *l) {
+  uint32_t n;
+  const char *v = p->d->src + rest_of_line(p, l->off, &n);
+  int k = cut(v, n, 40);
+  const char *r = arena_printf(p->a, "%.*s%s", k, v,
+                               (uint32_t)k < n ? "..." : "");
+  return r ? r : "EXPR";
 }
 
 /* A syntax error at the second token of a statement whose first is a
@@ -888,14 +1601,57 @@ static bool unclosed(pol_parser *p, const pol_loc *l, int found) {
   return true;
 }
 
-/* A syntax error at the ':' [l] right after a clause keyword of the
- * block at hand (`title: "..."`, `severity: must`, as YAML and the
- * one-line rules write a colon): the colon is the mistake. */
-static bool clause_colon(pol_parser *p, const pol_loc *l) {
+/* Whether the clause [word] takes a string. */
+static bool string_clause(const char *word) {
+  static const char *const w[] = {"title", "message", "ask", "version",
+                                  "description"};
+  for (size_t i = 0; i < POL_COUNTOF(w); i++)
+    if (strcmp(w[i], word) == 0)
+      return true;
+  return false;
+}
+
+/* The hint for the clause [word] whose value is the text of its line
+ * from [off]: the clause as it should read, with that value (in quotes
+ * for a string clause whose value has none, or only a closing one). */
+static void clause_hint(pol_parser *p, const char *word, uint32_t off) {
+  uint32_t n;
+  const char *v = p->d->src + rest_of_line(p, off, &n);
+  if (n == 0) {
+    hint(p, "write the value right after the name: %s %s", word,
+         !strcmp(word, "severity") ? "must" : !strcmp(word, "refs")
+             ? "[\"...\"]" : string_clause(word) ? "\"...\"" : "EXPR");
+    return;
+  }
+  bool quote = string_clause(word) && v[0] != '"' && v[0] != '\'';
+  if (quote && v[n - 1] == '"') /* title: Backup" */
+    n--;
+  int k = cut(v, n, 40);
+  static const char *const sev[] = {"must", "should", "may"};
+  for (size_t i = 0; i < POL_COUNTOF(sev); i++) /* severity: Must */
+    if (!strcmp(word, "severity") && strlen(sev[i]) == n &&
+        !strncasecmp(v, sev[i], n))
+      v = sev[i];
+  hint(p, "write the value right after the name: %s %s%.*s%s%s", word,
+       quote ? "\"" : "", k, v, (uint32_t)k < n ? "..." : "",
+       quote ? "\"" : "");
+}
+
+/* A syntax error at the ':' [l] (or its full-width form ：) right after
+ * a clause keyword of the block at hand (`title: "..."`, `severity:
+ * must`, as YAML and the one-line rules write a colon): the colon is the
+ * mistake, and the hint shows the clause without it. The rest of the
+ * line is explained by it. When the lexer has reported a full-width
+ * colon ([said]), its hint is replaced instead. */
+static bool clause_colon(pol_parser *p, const pol_loc *l, bool said) {
   const char *src = p->d->src;
   size_t n;
   const keyword *k = block_words(lay_top(p), &n);
-  if (!p->policy || !k || l->end != l->off + 1 || src[l->off] != ':')
+  bool ascii = l->end == l->off + 1 && src[l->off] == ':';
+  bool wide = l->end == l->off + 3 && !memcmp(src + l->off, "\xEF\xBC\x9A", 3);
+  diag *last = p->d->n ? &p->d->items[p->d->n - 1] : NULL;
+  if (!p->policy || !k || !(ascii || wide) ||
+      (said && (!wide || !last || last->sp.off != l->off)))
     return false;
   uint32_t e = l->off, b;
   while (e > 0 && (src[e - 1] == ' ' || src[e - 1] == '\t'))
@@ -910,13 +1666,11 @@ static bool clause_colon(pol_parser *p, const pol_loc *l) {
   word[e - b] = '\0';
   if (!lookup(k, n, word))
     return false;
-  report(p, DC_SYNTAX, sp_of(*l), "no ':' after the clause name '%s'", word);
-  hint(p, "write the value right after the name: %s %s", word,
-       !strcmp(word, "severity") ? "must" : !strcmp(word, "refs")
-           ? "[\"...\"]" : !strcmp(word, "title") ||
-             !strcmp(word, "message") || !strcmp(word, "version") ||
-             !strcmp(word, "description") || !strcmp(word, "ask")
-           ? "\"...\"" : "EXPR");
+  if (!said)
+    report(p, DC_SYNTAX, sp_of(*l), "no ':' after the clause name '%s'",
+           word);
+  clause_hint(p, word, l->end);
+  mute_line(p, l->off);
   return true;
 }
 
@@ -932,6 +1686,253 @@ static bool not_word(pol_parser *p, int found) {
   return true;
 }
 
+/* A word or number at [l] where the parser wants a string (title
+ * Backup policy, import vendor_schema, or Japanese text, which the lexer
+ * has called no name: [said]): one error, whose hint quotes the rest of
+ * the line. */
+static bool unquoted(pol_parser *p, const pol_loc *at, int found,
+                     const char *exp, bool said) {
+  const char *src = p->d->src;
+  diag *last = p->d->n ? &p->d->items[p->d->n - 1] : NULL;
+  char what[128];
+  pol_loc w; /* ask 保管世代数を...: the text was taken for a language */
+  if (!said && p->clause_kw == TOK_ASK && last &&
+      last->code == DC_NON_ASCII_NAME && last->sp.off == p->clause_val) {
+    w = (pol_loc){last->sp.off, last->sp.off + last->sp.len, last->sp.line,
+                  last->sp.col};
+    at = &w;
+    said = true;
+  }
+  const pol_loc *l = at;
+  if (strcmp(exp, "string literal") != 0 || (found != 5 && found != 4) ||
+      !word_start((unsigned char)src[l->off]))
+    return false;
+  if (said && (!last || last->code != DC_NON_ASCII_NAME ||
+               last->sp.off != l->off))
+    return false;
+  if (said)
+    p->d->n--; /* this error says it better */
+  describe(p, l, 5, what, sizeof what);
+  report(p, DC_SYNTAX, sp_of(*l), "expected string literal, found %s", what);
+  uint32_t n;
+  const char *v = src + rest_of_line(p, l->off, &n);
+  if (n > 0 && v[n - 1] == '"')
+    n--;
+  int k = cut(v, n, 40);
+  hint(p, "write it in double quotes: \"%.*s%s\"", k, v,
+       (uint32_t)k < n ? "..." : "");
+  mute_line(p, l->off);
+  return true;
+}
+
+/* `x not in y` at the name `not` [l]: E0102, with the CEL form. */
+static bool not_in(pol_parser *p, const pol_loc *l, int found) {
+  const char *s = p->d->src;
+  size_t n = p->d->srclen;
+  uint32_t w = l->end, a, b;
+  if (found != 5 || l->end - l->off != 3 || strncasecmp(s + l->off, "not", 3))
+    return false;
+  while (w < n && (s[w] == ' ' || s[w] == '\t'))
+    w++;
+  if (word_at(s, n, w) != 2 || strncasecmp(s + w, "in", 2))
+    return false;
+  report(p, DC_WORD_OPERATOR, diag_span_at(p->d, l->off, w + 2 - l->off),
+         "'%.*s' is not an operator in CEL", (int)(w + 2 - l->off),
+         s + l->off);
+  /* the operands: the string or path before, the path after */
+  for (a = l->off; a > 0 && (s[a - 1] == ' ' || s[a - 1] == '\t');)
+    a--;
+  b = a;
+  if (a > 0 && (s[a - 1] == '"' || s[a - 1] == '\'')) {
+    char q = s[--b];
+    while (b > 0 && s[b - 1] != q && s[b - 1] != '\n')
+      b--;
+    b = b > 0 ? b - 1 : b;
+  } else {
+    while (b > 0 && (isalnum((unsigned char)s[b - 1]) || s[b - 1] == '_' ||
+                     s[b - 1] == '.'))
+      b--;
+  }
+  uint32_t c = w + 2, e;
+  while (c < n && (s[c] == ' ' || s[c] == '\t'))
+    c++;
+  for (e = c; e < n && (isalnum((unsigned char)s[e]) || s[e] == '_' ||
+                        s[e] == '.');)
+    e++;
+  if (a > b && e > c && a - b < 80 && e - c < 80)
+    hint(p, "write !(%.*s in %.*s)", (int)(a - b), s + b, (int)(e - c),
+         s + c);
+  else
+    hint(p, "write !(A in B), as in !(\"JP\" in data.location.countries)");
+  mute_line(p, l->off);
+  return true;
+}
+
+/* A name right after a number (90 days, 7 generations): a unit, which
+ * numbers in CEL do not have. */
+static bool unit_word(pol_parser *p, const pol_loc *l, int found) {
+  const char *s = p->d->src;
+  if (found != 5 || (p->prev != TOK_INT && p->prev != TOK_DOUBLE &&
+                     p->prev != TOK_UINT) ||
+      !isalpha((unsigned char)s[l->off]))
+    return false;
+  uint32_t b = l->off, e;
+  while (b > 0 && (s[b - 1] == ' ' || s[b - 1] == '\t'))
+    b--;
+  for (e = b; e > 0 && (isdigit((unsigned char)s[e - 1]) || s[e - 1] == '.');)
+    e--;
+  report(p, DC_BAD_NUMBER, sp_of(*l), "'%.*s' after a number: a number has "
+         "no unit", (int)(l->end - l->off), s + l->off);
+  hint(p, "write %.*s, and say '%.*s' in the rule's title or message",
+       (int)(b - e), s + e, (int)(l->end - l->off), s + l->off);
+  mute_line(p, l->off);
+  return true;
+}
+
+/* A closer at [l] that closes nothing: no bracket of its kind is open
+ * (a ')' too many, a '}' after a rule's own). */
+static bool stray_closer(pol_parser *p, const pol_loc *l) {
+  char c = p->d->src[l->off];
+  if (!p->policy || l->end != l->off + 1 || !strchr(")]}", c) ||
+      p->stray != l->off + 1 || expr_open(p) > 0)
+    return false; /* it closed something, or a bracket of another kind
+                     is open: that one is the mistake */
+  char o = c == ')' ? '(' : c == ']' ? '[' : '{';
+  report(p, DC_SYNTAX, sp_of(*l), "'%c' closes nothing: no '%c' is open",
+         c, o);
+  hint(p, "delete it, or add the '%c' it was meant to close", o);
+  return true;
+}
+
+/* A ',' at the level of a clause or a let (refs "A", "B"): values meant
+ * as a list, without its brackets. Said at the value. */
+static bool bare_list(pol_parser *p, const pol_loc *l) {
+  const char *s = p->d->src;
+  bool lists = p->clause_kw == TOK_REFS || p->clause_kw == TOK_EXCLUDE ||
+               p->clause_kw == TOK_LET;
+  if (!p->policy || !lists || expr_open(p) != 0 ||
+      l->end != l->off + 1 || s[l->off] != ',' || p->clause_val >= l->off)
+    return false;
+  uint32_t n, k = p->clause_val;
+  const char *v = s + rest_of_line(p, k, &n);
+  bool closed = n > 0 && v[n - 1] == ']' && !memchr(v, '[', n);
+  n -= closed;
+  int c = cut(v, n, 40);
+  uint32_t b = k;
+  while (b > 0 && s[b - 1] != '\n' && (s[b - 1] == ' ' || s[b - 1] == '\t'))
+    b--;
+  uint32_t kw = b;
+  while (kw > 0 && (isalnum((unsigned char)s[kw - 1]) || s[kw - 1] == '_'))
+    kw--;
+  report(p, DC_SYNTAX, diag_span_at(p->d, k, 1),
+         "several values need a list: '[' missing");
+  hint(p, "write the list in brackets: %.*s%s[%.*s%s]", (int)(b - kw),
+       s + kw, b > kw ? " " : "", c, v, (uint32_t)c < n ? "..." : "");
+  mute_line(p, l->off);
+  return true;
+}
+
+/* An item of a refs list that is not in quotes ([METI-2013 16.1.2]):
+ * said at the item, with it quoted. */
+static bool unquoted_item(pol_parser *p, const pol_loc *l) {
+  const char *s = p->d->src;
+  if (!p->policy || p->clause_kw != TOK_REFS || expr_open(p) != 1 ||
+      lay_top(p) != LAY_BRACKET)
+    return false;
+  uint32_t b = l->off, e;
+  while (b > 0 && s[b - 1] != '[' && s[b - 1] != ',' && s[b - 1] != '\n' &&
+         s[b - 1] != '"' && s[b - 1] != '\'')
+    b--;
+  if (b == 0 || (s[b - 1] != '[' && s[b - 1] != ','))
+    return false;
+  while (s[b] == ' ' || s[b] == '\t')
+    b++;
+  for (e = b; e < p->d->srclen && !strchr(",]\n\r\"'", s[e]);)
+    e++;
+  while (e > b && (s[e - 1] == ' ' || s[e - 1] == '\t'))
+    e--;
+  if (e == b || !word_start((unsigned char)s[b]) || e - b > 80)
+    return false;
+  report(p, DC_SYNTAX, diag_span_at(p->d, b, e - b),
+         "expected string literal, found '%.*s'", (int)(e - b), s + b);
+  hint(p, "write it in double quotes: \"%.*s\"", (int)(e - b), s + b);
+  mute_line(p, l->off);
+  return true;
+}
+
+/* The '(' innermost at [l] holds no call's arguments: a list written
+ * in parentheses, as SQL does. Its hint, with the brackets. */
+static bool paren_list(pol_parser *p, const pol_loc *l) {
+  const char *s = p->d->src;
+  if (!p->policy || lay_top(p) != LAY_PAREN || s[l->off] != ',')
+    return false;
+  uint32_t o = p->lay_off[p->nlay - 1], b = o, e = l->off;
+  while (b > 0 && (s[b - 1] == ' ' || s[b - 1] == '\t'))
+    b--;
+  uint32_t w = b;
+  while (w > 0 && (isalnum((unsigned char)s[w - 1]) || s[w - 1] == '_'))
+    w--;
+  bool in = b - w == 2 && !memcmp(s + w, "in", 2) &&
+            (w == 0 || !(s[w - 1] == '.' || s[w - 1] == '_'));
+  if (!in && b > 0 && (isalnum((unsigned char)s[b - 1]) ||
+                       s[b - 1] == '_' || s[b - 1] == ')' || s[b - 1] == ']'))
+    return false; /* f(a, b): a call */
+  while (e < p->d->srclen && s[e] != ')' && s[e] != '\n')
+    e++;
+  if (e < p->d->srclen && s[e] == ')' && e - o < 80)
+    hint(p, "a list is written in brackets: [%.*s]", (int)(e - o - 1),
+         s + o + 1);
+  else
+    hint(p, "a list is written in brackets: [\"a\", \"b\"]");
+  return true;
+}
+
+/* Hints for the error just reported at [l] ([found], wanting [exp]):
+ * a ',' missing between items, a bracket closed with the wrong closer,
+ * a list in parentheses, the shape of a one-line rule. */
+static void more_hints(pol_parser *p, const pol_loc *l, int found,
+                       const char *exp) {
+  const char *s = p->d->src;
+  char c = s[l->off];
+  bool closer = l->end == l->off + 1 && strchr(")]}", c);
+  bool sev = p->stmt == TOK_MUST || p->stmt == TOK_SHOULD ||
+             p->stmt == TOK_MAY;
+  uint32_t rest;
+  rest_of_line(p, l->end, &rest);
+  if (c == ',' && p->prev == ',') {
+    hint(p, "delete the second ','");
+  } else if (c == ',' && rest == 0 && expr_open(p) == 0) {
+    hint(p, "delete it: a clause or statement ends at the end of its "
+         "line");
+  } else if (strstr(exp, "','") && (found == 1 || found == 2 || found == 5 ||
+                             word_start((unsigned char)c) || c == '(' ||
+                             c == '[')) {
+    hint(p, "separate the items with ','");
+  } else if (closer && p->policy && p->nlay && lay_top(p) < LAY_HEADER) {
+    int k = lay_top(p);
+    span at = diag_span_at(p->d, p->lay_off[p->nlay - 1], 1);
+    char o = k == LAY_PAREN ? '(' : k == LAY_BRACKET ? '[' : '{';
+    char want = k == LAY_PAREN ? ')' : k == LAY_BRACKET ? ']' : '}';
+    if (want != c)
+      hint(p, "close the '%c' of line %u, column %u with '%c'", o,
+           (unsigned)at.line, (unsigned)at.col, want);
+  } else if (paren_list(p, l)) {
+  } else if (sev && p->nlay == 0 && p->stmt_n == 2 &&
+             !strcmp(exp, "identifier")) {
+    hint(p, "a one-line rule reads: %.*s ID \"TITLE\": EXPR, its id "
+         "being ASCII letters, digits and '_'",
+         (int)(p->stmt_loc.end - p->stmt_loc.off), s + p->stmt_loc.off);
+  } else if (sev && p->nlay == 0 && !strcmp(exp, "':'")) {
+    hint(p, "a one-line rule reads: %.*s ID \"TITLE\": EXPR, with ':' "
+         "before the requirement",
+         (int)(p->stmt_loc.end - p->stmt_loc.off), s + p->stmt_loc.off);
+  } else if (p->stmt == TOK_RULE && p->nlay == 0 && p->stmt_n == 2 &&
+             !strcmp(exp, "identifier")) {
+    hint(p, "a rule reads: rule ID { ... }, its id being ASCII letters, "
+         "digits and '_'");
+  }
+}
+
 /* Report a syntax error at the token [l], unless the lexer has reported
  * that token. [found] is 0 for the end of input, 1 for a string literal,
  * 2 for bytes, 3 for a stray character, 5 for a name (identifier or
@@ -940,32 +1941,46 @@ static bool not_word(pol_parser *p, int found) {
  * or separator was possible the message says which: "expected ',' or
  * ')', found 'x'"; otherwise "unexpected 'x'". In a policy, a name where
  * a clause could start is an unknown clause, and a statement's own
- * tokens are named too: "expected '=', found 'x'". An error inside
- * expression brackets has the layout close them at the line's end. */
+ * tokens are named too: "expected '=', found 'x'". Mistakes of a known
+ * shape (a ':' after a clause name, text without quotes, `not in`, a
+ * unit after a number, a closer too many, a list without brackets) get
+ * their own message, and the rest of their line is taken as explained.
+ * An error inside expression brackets has the layout close them at the
+ * line's end. */
 void parse_syntax_error(pol_parser *p, const pol_loc *l, int found,
                         const char *const *want, int nwant) {
   char what[128], exp[96];
   if (p->policy && expr_open(p) > 0)
     p->resync = true;
-  if (p->abort || found == 3 || p->bad_tok == (int64_t)l->off)
+  if (p->abort || l->off < p->mute_end)
+    return; /* an error has already explained this */
+  closers(p, want, nwant, exp, sizeof exp);
+  if (!exp[0] && p->policy)
+    policy_wants(want, nwant, exp, sizeof exp);
+  if (p->policy && expr_open(p) == 0 && lay_top(p) >= LAY_HEADER &&
+      !strcmp(exp, "'}'"))
+    exp[0] = '\0'; /* a separator or another clause would do as well */
+  if (p->bad_tok == (int64_t)l->off) {
+    if (!clause_colon(p, l, true))
+      unquoted(p, l, found, exp, true);
     return; /* the lexer has already said what is wrong here */
+  }
+  if (found == 3)
+    return;
   if (p->policy && found == 5 && p->clause_pos &&
       unknown_clause(p, l, want, nwant))
     return;
   if (unknown_statement(p) || unclosed(p, l, found) || not_word(p, found) ||
-      clause_colon(p, l))
+      clause_colon(p, l, false) || not_in(p, l, found) ||
+      unit_word(p, l, found) || stray_closer(p, l) || bare_list(p, l) ||
+      unquoted_item(p, l) || unquoted(p, l, found, exp, false))
     return;
   describe(p, l, found, what, sizeof what);
-  closers(p, want, nwant, exp, sizeof exp);
-  if (!exp[0] && p->policy)
-    policy_wants(want, nwant, exp, sizeof exp);
   if (exp[0])
     report(p, DC_SYNTAX, sp_of(*l), "expected %s, found %s", exp, what);
   else
     report(p, DC_SYNTAX, sp_of(*l), "unexpected %s", what);
-  if (strcmp(exp, "string literal") == 0 && found >= 4)
-    hint(p, "write it in double quotes: \"%.*s\"", (int)(l->end - l->off),
-         p->d->src + l->off);
+  more_hints(p, l, found, exp);
 }
 
 /* Bison's own failure (its stack is exhausted, or out of memory): one
@@ -1510,12 +2525,15 @@ typedef struct range {
  * else as one CEL expression. Returns the root, or NULL when this parse
  * reported any error. */
 static ast *run(arena *a, diag_list *d, bool policy, parse_tokens *toks,
-                range r) {
+                range r, bool *failed) {
   pol_parser p;
+  if (failed)
+    *failed = true; /* until the parse says otherwise */
   memset(&p, 0, sizeof p);
   p.toks = toks;
   p.a = a;
   p.d = d;
+  p.diag0 = d->n;
   p.line = r.line;
   p.col = 1;
   p.last_loc = (pol_loc){r.off, r.off, r.line, 1};
@@ -1536,12 +2554,18 @@ static ast *run(arena *a, diag_list *d, bool policy, parse_tokens *toks,
     oom(&p, start);
     return NULL;
   }
-  if (start_scan(&p, r.off, r.end))
+  if (start_scan(&p, r.off, r.end)) {
+    lex_begin(&p, r.off, p.scanner);
     pol_yyparse(&p);
+  }
   else
     oom(&p, start);
   pol_yylex_destroy(p.scanner);
   free_parse_mem(&p);
+  if (failed) {
+    *failed = p.nerr > 0;
+    return p.oom || p.deep ? NULL : p.root;
+  }
   return p.nerr ? NULL : p.root;
 }
 
@@ -1552,27 +2576,31 @@ static range whole(const diag_list *d) {
 /* Parse the whole of [d]'s source as one CEL expression into arena [a].
  * Returns the root, or NULL when this parse reported any error. */
 ast *parse_expr(arena *a, diag_list *d) {
-  return run(a, d, false, NULL, whole(d));
+  return run(a, d, false, NULL, whole(d), NULL);
 }
 
 /* Parse the whole of [d]'s source as a policy file into arena [a].
  * Returns the AST_POLICY root, or NULL when this parse reported any
  * error. */
 ast *parse_policy(arena *a, diag_list *d) {
-  return run(a, d, true, NULL, whole(d));
+  return run(a, d, true, NULL, whole(d), NULL);
+}
+
+ast *parse_policy_partial(arena *a, diag_list *d, bool *failed) {
+  return run(a, d, true, NULL, whole(d), failed);
 }
 
 ast *parse_policy_part(arena *a, diag_list *d, uint32_t off, uint32_t end,
                        uint32_t line) {
-  return run(a, d, true, NULL, (range){off, end, line, false});
+  return run(a, d, true, NULL, (range){off, end, line, false}, NULL);
 }
 
 /* parse_expr with the formatter's record of tokens and comments. */
 ast *parse_expr_tokens(arena *a, diag_list *d, parse_tokens *out) {
-  return run(a, d, false, out, whole(d));
+  return run(a, d, false, out, whole(d), NULL);
 }
 
 /* parse_policy with the formatter's record of tokens and comments. */
 ast *parse_policy_tokens(arena *a, diag_list *d, parse_tokens *out) {
-  return run(a, d, true, out, whole(d));
+  return run(a, d, true, out, whole(d), NULL);
 }

@@ -26,6 +26,13 @@ POL_INTERNAL ast *parse_expr(arena *a, diag_list *d);
  * nesting limit is as for parse_expr. */
 POL_INTERNAL ast *parse_policy(arena *a, diag_list *d);
 
+/* parse_policy, but after errors too the root, holding the statements
+ * that had none (NULL only when nothing could be kept: out of memory,
+ * nesting too deep); *[failed] says whether [d] gained any error. For
+ * the checks of names and types that still make sense after a syntax
+ * error elsewhere in the file. */
+POL_INTERNAL ast *parse_policy_partial(arena *a, diag_list *d, bool *failed);
+
 /* parse_policy over the bytes [off, end) of [d]'s source alone, which
  * start a line, line [line]: the statements there get the spans a parse
  * of the whole source gives them. For a source known to be valid UTF-8

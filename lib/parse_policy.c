@@ -9,6 +9,7 @@
 #include "parse_impl.h"
 
 #include <string.h>
+#include <strings.h>
 
 #include "suggest.h"
 
@@ -16,8 +17,33 @@ static pol_loc loc_of(span s) {
   return (pol_loc){s.off, s.off + s.len, s.line, s.col};
 }
 
-/* Record [file], the whole policy, as the result of the parse. */
-void parse_policy_root(pol_parser *p, ast *file) { p->root = file; }
+static bool had_error(const pol_parser *p, span sp);
+
+/* Record [file], the whole policy, as the result of the parse, without
+ * the statements an error was reported in: the tree of a policy with
+ * errors (parse_policy_partial) holds only the statements that are
+ * right, whose names and types can still be checked. */
+void parse_policy_root(pol_parser *p, ast *file) {
+  uint32_t k = 0;
+  for (uint32_t i = 0; file && p->nerr && i < file->nkids; i++)
+    if (!had_error(p, file->kids[i]->sp))
+      file->kids[k++] = file->kids[i];
+  if (file && p->nerr)
+    file->nkids = k;
+  p->root = file;
+}
+
+/* Whether this parse reported an error inside [sp] (a statement's
+ * span); all of them, when the list stopped recording errors. */
+static bool had_error(const pol_parser *p, span sp) {
+  const diag_list *d = p->d;
+  if (d->dropped)
+    return true;
+  for (size_t i = p->diag0; i < d->n; i++)
+    if (d->items[i].sp.off >= sp.off && d->items[i].sp.off <= sp.off + sp.len)
+      return true;
+  return false;
+}
 
 /* Append [stmt] (NULL for one an error replaced) to [file], which is
  * created, spanning the whole source, when NULL. Returns [file]. */
@@ -236,6 +262,23 @@ ast *parse_fact_block(pol_parser *p, ast *fact, ast *block, pol_loc at) {
   return fact;
 }
 
+/* The tag (ja, en) that another name of a language stands for: a
+ * country code, the ISO 639-2 code, the language's name. */
+static const char *language_alias(const char *s) {
+  static const char *const alias[][2] = {
+      {"jp", "ja"},       {"jpn", "ja"}, {"japanese", "ja"},
+      {"nihongo", "ja"},  {"eng", "en"}, {"english", "en"},
+      {"us", "en"},       {"uk", "en"},  {"gb", "en"}};
+  for (size_t i = 0; i < POL_COUNTOF(alias); i++)
+    if (strcasecmp(alias[i][0], s) == 0)
+      return alias[i][1];
+  if (strcasecmp(s, "ja") == 0)
+    return "ja";
+  if (strcasecmp(s, "en") == 0)
+    return "en";
+  return NULL;
+}
+
 /* One `LANG "text"` pair of an ask clause: [text] (at [tl]) in the
  * language named [lang] (at [ll]), appended to [ask] (a new clause when
  * NULL), which now spans [at]. The text's node carries the language tag
@@ -247,9 +290,13 @@ ast *parse_ask(pol_parser *p, ast *ask, const pol_tok *lang, pol_loc ll,
   for (size_t i = 0; i < POL_COUNTOF(langs); i++)
     if (strcmp(langs[i], lang->s) == 0)
       tag = langs[i];
-  if (!tag)
+  if (!tag) {
     parse_report(p, DC_BAD_LANGUAGE, parse_span(ll), "unknown language '%s' in 'ask' "
            "(expected ja or en)", lang->s);
+    const char *meant = language_alias(lang->s);
+    if (meant)
+      parse_hint(p, "did you mean '%s'?", meant);
+  }
   if (!ask) {
     ask = parse_node(p, AST_CLAUSE, at);
     ask->name = "ask";

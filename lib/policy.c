@@ -65,6 +65,8 @@ typedef struct loader {
   stmts imports, overrides;   /* with exclusions; overrides (adapt.c) */
   bool in_prelude;            /* loading the prelude now */
   bool missing;               /* an import was not found */
+  bool partial;               /* the policy had syntax errors: only the
+                                 statements without any are loaded */
   bool oom;
   policy *pol;                /* the policy being built */
   policy_module **tail;       /* where its next module goes */
@@ -208,6 +210,24 @@ static void note_module(loader *L, const char *where, const char *text,
   L->tail = &pm->next;
 }
 
+/* The place of the module name of the import [n] in [d]'s source: its
+ * string literal (what a message about the module is about), else the
+ * whole statement. */
+static span module_span(const diag_list *d, const ast *n) {
+  const char *s = d->src;
+  uint32_t i = n->sp.off, end = n->sp.off + n->sp.len;
+  while (i < end && s[i] != '"' && s[i] != '\'')
+    i++;
+  if (i >= end)
+    return n->sp;
+  uint32_t j = i + 1;
+  while (j < end && s[j] != s[i] && s[j] != '\n')
+    j++;
+  if (j >= end || s[j] != s[i])
+    return n->sp;
+  return diag_span_at(d, i, j + 1 - i);
+}
+
 static bool valid_module_name(const char *s) {
   if (!*s || *s == '.' || *s == '/')
     return false;
@@ -231,7 +251,8 @@ static void cycle_error(const loader *L, int from, const ast *n,
     sb_printf(&b, "%s -> ", L->stack[i]);
   sb_puts(&b, L->stack[from]);
   sb_putc(&b, '\0');
-  diag_add(d, DC_IMPORT_CYCLE, n->sp, "import cycle: %s", b.oom ? "?" : b.p);
+  diag_add(d, DC_IMPORT_CYCLE, module_span(d, n), "import cycle: %s",
+           b.oom ? "?" : b.p);
   sb_free(&b);
 }
 
@@ -258,7 +279,8 @@ static void root_cycle(const loader *L, const ast *n, diag_list *d,
     sb_printf(&b, " -> %s", L->stack[i]);
   sb_printf(&b, " -> %s", name);
   sb_putc(&b, '\0');
-  diag_add(d, DC_IMPORT_CYCLE, n->sp, "import cycle: %s", b.oom ? "?" : b.p);
+  diag_add(d, DC_IMPORT_CYCLE, module_span(d, n), "import cycle: %s",
+           b.oom ? "?" : b.p);
   sb_free(&b);
   if (L->depth == 0 && stdlib_find(name))
     diag_hint(d, "'%s.pol' is this policy itself, found before the standard "
@@ -305,7 +327,8 @@ static void not_found(loader *L, diag_list *d, const ast *n,
   sbuf b;
   char dir[1024];
   if (L->paths->no_files) {
-    diag_add(d, DC_MODULE_NOT_FOUND, n->sp, "module '%s' not found (file "
+    diag_add(d, DC_MODULE_NOT_FOUND, module_span(d, n), "module '%s' not "
+             "found (file "
              "imports are disabled: only the standard library is searched)",
              name);
     module_hint(L, d, name);
@@ -319,7 +342,7 @@ static void not_found(loader *L, diag_list *d, const ast *n,
     sb_printf(&b, "%s, ", L->paths->dirs[i]);
   sb_puts(&b, "the standard library");
   sb_putc(&b, '\0');
-  diag_add(d, DC_MODULE_NOT_FOUND, n->sp,
+  diag_add(d, DC_MODULE_NOT_FOUND, module_span(d, n),
            "module '%s' not found (searched: %s)", name, b.oom ? "?" : b.p);
   sb_free(&b);
   module_hint(L, d, name);
@@ -357,7 +380,15 @@ static bool split_lazily(loader *L, diag_list *md, const char *where,
 static void import(loader *L, const ast *n, diag_list *d) {
   const char *name = n->lit.s.p;
   if (!valid_module_name(name)) {
-    diag_add(d, DC_BAD_MODULE_NAME, n->sp, "invalid module name '%s'", name);
+    diag_add(d, DC_BAD_MODULE_NAME, module_span(d, n),
+             "invalid module name '%s'", name);
+    size_t len = strlen(name);
+    if (len > 4 && strcmp(name + len - 4, ".pol") == 0)
+      diag_hint(d, "a module is named without '.pol': import \"%.*s\"",
+                (int)(len - 4), name);
+    else
+      diag_hint(d, "a module is found by its name, not a path: put its "
+                "directory in -I DIR or POLICY_PATH");
     return;
   }
   for (int i = 0; i < L->depth; i++)
@@ -1149,6 +1180,8 @@ static void check_rules(const policy *p, loader *L) {
   }
   if (L->nlazy)
     chk_let_names(L->chk, L->let_names, L->nlet_names);
+  if (L->partial)
+    chk_partial(L->chk);
   chk_lets(L->chk);
   for (size_t i = 0; i < L->rules.n; i++) {
     const stmt *s = &L->rules.v[i];
@@ -1274,17 +1307,26 @@ policy *policy_compile(const char *src, size_t len, const char *file,
   p->hosts = paths->hosts;
   L.pol = p;
   L.tail = &p->modules;
-  ast *root = parse_policy(&L.ast, d);
+  /* After a syntax error the statements that are right are still
+   * loaded and checked, so a misspelt fact further down is reported in
+   * the same run; what the bad statements would have defined is not
+   * known, so names nothing explains pass (as after a missing import),
+   * and the adaptations of modules wait for a file that parses. */
+  bool failed;
+  ast *root = parse_policy_partial(&L.ast, d, &failed);
+  L.missing |= failed;
+  L.partial = failed;
   if (root)
     load_prelude(&L, d);
   if (root)
     collect(&L, root, d, NULL);
-  if (root)
+  if (root && !failed)
     adapt(&L);
   if (root)
     materialize(&L);
   /* compiled even after errors, for the compiler's own diagnostics */
-  bool ok = root && build(p, &L, file) && compile_program(p, &L);
+  bool ok = root && build(p, &L, file) && compile_program(p, &L) &&
+            !failed; /* even when memory ran out for its diagnostics */
   /* an arena that failed once goes on with a new chunk: a string of the
    * policy may be missing */
   L.oom |= p->a.failed;

@@ -139,6 +139,8 @@ typedef struct policy {
   policy_source *src;      /* the syntax trees, or NULL (keep_source) */
   const struct host_registry *hosts; /* the env's host functions (borrowed:
                               the env outlives the policy), or NULL */
+  uint64_t max_steps;      /* the env's limits, which a check on a ctx of */
+  size_t max_memory;       /* it has: explanations run under them too */
   arena a;                 /* every string and array above */
   char sha256[65];         /* of the source, or of the saved bytecode it
                               was loaded from (the report's stamp) */

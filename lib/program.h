@@ -53,6 +53,13 @@ POL_INTERNAL void program_free(program *p);
  * finished program, compiled or loaded and verified; p->code must not
  * change after it. Out of memory leaves xcode NULL (slower, the same). */
 POL_INTERNAL void program_fuse(program *p);
+/* The walk program_fuse makes, one word at a time: from *[cursor] (0 to
+ * start), the next word whose opcode it changes, in *[pc], and the
+ * opcode, LOOP or a superinstruction, in *[op]; false at the end. The
+ * listing (disasm.c) takes them from here, so that it does not depend on
+ * whether p->xcode could be made. */
+POL_INTERNAL bool program_fuse_next(const program *p, uint32_t *cursor,
+                                    uint32_t *pc, uint32_t *op);
 /* A listing of the code, one instruction per line, for tests and
  * `policyc compile --list`. */
 POL_INTERNAL void program_disasm(const program *p, sbuf *out);

@@ -30,6 +30,7 @@
  */
 #include "regex.h"
 
+#include "builtins.h"
 #include "cost.h"
 
 #define PCRE2_CODE_UNIT_WIDTH 8
@@ -432,6 +433,9 @@ static int search(arena *a, const pcre2_code *re, uint32_t weight,
 
 struct rx {
   pcre2_code *code;
+  char *text;      /* a pattern that is plain text: that text, which
+                      rx_search looks for as contains does; else NULL */
+  size_t ntext;
   uint32_t weight; /* steps per callout */
   bool jitted;     /* compiled to machine code: matched without
                       pcre2_match's checks (rx_search) */
@@ -443,6 +447,35 @@ struct rx_scratch {
   pcre2_match_data *md;
   const mem *m;   /* the vm's */
 };
+
+/* Whether [pat] is plain text: no operator, and `\` only before a
+ * character that would be one. *[n] gets the length of its text, the
+ * escapes taken out. `x.matches("株式会社")` is a common way to write
+ * contains: such a pattern matches where its text occurs. */
+static bool is_plain(const char *pat, size_t plen, size_t *n) {
+  static const char ops[] = "\\.+*?()|[]{}^$";
+  *n = 0;
+  for (size_t i = 0; i < plen; i++, ++*n)
+    if (pat[i] == '\\') {
+      if (++i == plen || !pat[i] || !strchr(ops, pat[i]))
+        return false;
+    } else if (!pat[i] || strchr(ops, pat[i])) {
+      return false;
+    }
+  return true;
+}
+
+/* [pat]'s text, the escapes taken out, from [m]; NULL on out of memory. */
+static char *plain_text(const mem *m, const char *pat, size_t plen,
+                        size_t n) {
+  char *t = mem_alloc(m, n + 1), *o = t;
+  if (!t)
+    return NULL;
+  for (size_t i = 0; i < plen; i++)
+    *o++ = pat[i] == '\\' ? pat[++i] : pat[i];
+  *o = '\0';
+  return t;
+}
 
 rx *rx_compile(arena *a, const char *pat, size_t plen, val *err_out,
                bool jit) {
@@ -456,6 +489,15 @@ rx *rx_compile(arena *a, const char *pat, size_t plen, val *err_out,
     return NULL;
   }
   re->code = code;
+  re->text = NULL;
+  re->ntext = 0;
+  if (is_plain(pat, plen, &re->ntext) &&
+      !(re->text = plain_text(&a->m, pat, plen, re->ntext))) {
+    *err_out = val_nomem();
+    pcre2_code_free(code);
+    mem_free(&a->m, re);
+    return NULL;
+  }
   re->weight = weight;
   re->m = &a->m;
   /* machine code for the pattern, when asked and the platform has it;
@@ -474,6 +516,7 @@ void rx_free(rx *re) {
   if (!re)
     return;
   pcre2_code_free(re->code);
+  mem_free(re->m, re->text);
   mem_free(re->m, re);
 }
 
@@ -508,12 +551,14 @@ static rx_scratch *scratch_new(const mem *m) {
 
 int rx_search(const rx *re, rx_scratch **scratch, arena *a, const char *s,
               size_t n, val *err_out) {
-  if (!*scratch && !(*scratch = scratch_new(&a->m))) {
-    *err_out = val_nomem();
-    return -1;
-  }
   if (!cost_charge(a, cost_bytes(n))) { /* the scans between callouts */
     *err_out = val_over_budget();
+    return -1;
+  }
+  if (re->text) /* a linear search (bi_find), paid for by the charge */
+    return bi_find(s, n, re->text, re->ntext) != NULL;
+  if (!*scratch && !(*scratch = scratch_new(&a->m))) {
+    *err_out = val_nomem();
     return -1;
   }
   rx_meter m = {a, re->weight};

@@ -133,6 +133,14 @@ void render_document(sbuf *t, lang l, const vendor_result *vr) {
   sb_puts(t, render_word(l, W_CLOSE));
 }
 
+void render_error_text(sbuf *b, const char *src, const char *message) {
+  size_t n;
+  unsigned line, col;
+  if (!render_error_where(src, message, &n, &line, &col))
+    sb_printf(b, "%s: ", src);
+  sb_puts(b, message);
+}
+
 const char *render_verdict_sgr(verdict v) {
   static const char *const sgr[] = {"32", "31", "33", "35", "2"};
   return (unsigned)v < 5 ? sgr[v] : "0";

@@ -130,6 +130,11 @@ POL_INTERNAL const char *unknown_mode_name(unknown_mode m);
 POL_INTERNAL void render_document(sbuf *t, lang l, const vendor_result *vr);
 /* The colour of a verdict ("32" green ...). */
 POL_INTERNAL const char *render_verdict_sgr(verdict v);
+/* An input error as one text: its message, after "[source]: " unless
+ * the message starts with the source's file (render_error_where), as
+ * policyc's messages do ("file:3:25: ..."). */
+POL_INTERNAL void render_error_text(sbuf *b, const char *source,
+                                    const char *message);
 
 /* ==== words in the report's language (render_lang.c) ==== */
 typedef enum {
@@ -143,6 +148,10 @@ typedef enum {
   W_TICKET, W_EXPIRES, W_EXPIRED, W_RESIDUAL, W_SKIPPED_WHEN, W_FACTS,
   W_NO_VENDORS, W_FAILED_MUST, W_ERROR_MUST, W_UNKNOWN_MUST_FAIL,
   W_UNKNOWN_MUST_WARN, W_SETTLES, W_IS_FALSE,
+  /* an input that could not be checked (pol_writer_error) */
+  W_NOT_CHECKED, W_NOT_CHECKED_HEAD, W_NOT_CHECKED_WHY, W_NOT_CHECKED_COUNT,
+  W_NOT_CHECKED_MORE,
+  W_ERROR_TEXT,
   /* the text report's; a "%s" in a word is where the value goes */
   W_OPEN, W_CLOSE, W_COMMA, W_VERSION_OF, W_ASSUMED, W_ASSUMED_NOTE,
   W_NOT_PRESENT, W_ASSUMED_MARK, W_DECIDED_MARK, W_MORE_FACTS,
@@ -156,6 +165,8 @@ typedef enum {
 } word;
 /* The word [wd] in [l]. */
 POL_INTERNAL const char *render_word(lang l, word wd);
+/* Word [wd], whose "%s" is where a count goes, with [n] there. */
+POL_INTERNAL void render_word_count(sbuf *b, lang l, word wd, uint64_t n);
 /* A verdict as a word of [l] (English: "PASS"; Japanese: "適合"). */
 POL_INTERNAL const char *render_verdict(lang l, verdict v);
 /* "must" / "必須" ... */
@@ -166,6 +177,8 @@ POL_INTERNAL void stamp_free(stamp *s);
 /* Start input [name] of [kind]: the bytes given next are its. */
 POL_INTERNAL bool stamp_input_begin(stamp *s, int kind, const char *name);
 POL_INTERNAL void stamp_input_data(stamp *s, const void *data, size_t len);
+/* Whether an input is begun and not yet closed (its data is hashed). */
+POL_INTERNAL bool stamp_input_open(const stamp *s);
 /* Finish the digest of the input being read, if any. */
 POL_INTERNAL void stamp_close(stamp *s);
 /* The stamp as (key, value) lines, for the formats that list it: calls
@@ -181,6 +194,41 @@ typedef void (*stamp_put_fn)(void *user, const char *key,
 /* [put] gets [out] as its user; out of memory in between is [out]'s. */
 POL_INTERNAL void stamp_each(const renderer *w, stamp_put_fn put,
                              sbuf *out);
+
+/* ==== inputs that could not be checked (render_cells.c) ====
+ * A format whose end lists vendors (the text matrix's legend, the score
+ * tables of Markdown and HTML, SARIF's notifications) keeps each input
+ * error for it, in input order: [at] vendors were written before it.
+ * Only the first ERRORS_KEPT are kept, the rest counted: an input that
+ * is not NDJSON at all (a CSV) is an error a line, and the end of the
+ * report lists them and says how many more there were, in memory that
+ * does not grow with the input. */
+enum { ERRORS_KEPT = 100 };
+typedef struct input_error {
+  uint64_t at;
+  const char *source, *message;
+} input_error;
+typedef struct error_store {
+  arena a;               /* the texts */
+  input_error *e;
+  size_t n, cap;         /* kept: the first ERRORS_KEPT */
+  uint64_t total;        /* kept or not */
+  bool oom;
+} error_store;
+POL_INTERNAL void errors_init(error_store *s, const mem *m);
+POL_INTERNAL void errors_free(error_store *s);
+/* Count an input error after [at] vendors, and keep it if it is one of
+ * the first ERRORS_KEPT; false (and s->oom) on out of memory. */
+POL_INTERNAL bool errors_keep(error_store *s, uint64_t at, const char *source,
+                              const char *message);
+/* Where the message [msg] of an input error from [source] ("FILE" or
+ * "FILE:LINE", as pol_writer_error gets it) points: when it starts with
+ * FILE and a colon, *[file_len] gets FILE's length in [source], and
+ * *[line] and *[col] the numbers after it ("FILE:LINE:COL: ..."), 0 when
+ * there are none. false when it names no file. */
+POL_INTERNAL bool render_error_where(const char *source, const char *msg,
+                                     size_t *file_len, unsigned *line,
+                                     unsigned *col);
 
 /* ==== what the formats with an end-of-report matrix keep (render_cells.c)
  * Per vendor only its names, counts and one byte per rule: never its
@@ -199,6 +247,7 @@ typedef struct cell_store {
   size_t nv, cap_v;
   uint8_t *cells;        /* nv rows of nrules bytes: verdict | CELL_* */
   size_t cap_cells;
+  error_store errs;      /* the inputs not checked, among the vendors */
   bool oom;
 } cell_store;
 POL_INTERNAL void cells_init(cell_store *c, const mem *m);
@@ -206,6 +255,10 @@ POL_INTERNAL void cells_free(cell_store *c);
 /* Keep vendor [vr]'s row; false (and c->oom) on out of memory. */
 POL_INTERNAL bool cells_keep(cell_store *c, const report *r,
                              const vendor_result *vr);
+/* Keep an input that could not be checked, after the vendors kept so
+ * far; false (and c->oom) on out of memory. */
+POL_INTERNAL bool cells_error(cell_store *c, const char *source,
+                              const char *message);
 POL_INTERNAL const uint8_t *cells_row(const cell_store *c, const policy *p,
                                       size_t j);
 /* PASS / applicable (not SKIPPED) in per cent, and facts present / facts

@@ -6,6 +6,10 @@
  * vendor comes. Headings and verdict words follow --lang; the stamp comes
  * last, as rows whose first field is "#stamp".
  *
+ * An input that could not be checked is a row of its own, in input
+ * order: its source, the verdict column NOT CHECKED, and the error in
+ * the message column, so that a filter on the verdict finds it.
+ *
  * A field that starts with = + - @ gets a leading apostrophe, so that a
  * fact set cannot put a formula into the reader's spreadsheet (text from
  * vendors' documents is untrusted).
@@ -81,15 +85,21 @@ static void facts_cells(const report *r, const vendor_result *vr,
       piece(miss);
       out_text(&miss->t, f[k].path);
       sb_puts(&miss->t, f[k].withheld ? " (withheld)" : "");
+      if (f[k].evidence) { /* the citation of a refusal */
+        piece(ev);
+        out_para(&ev->t, f[k].evidence->data, 0);
+      }
     }
 }
 
 static void waiver_field(sbuf *b, lang l, const rule_result *rr) {
   sbuf t;
   sb_init(&t, &b->m);
-  if (rr->waiver) {
+  if (rr->waiver) { /* why first: a reader decides by the reason */
     sb_puts(&t, render_word(l, rr->waiver_expired ? W_EXPIRED : W_WAIVED));
-    sb_printf(&t, ": %s", rr->waiver->owner ? rr->waiver->owner : "");
+    sb_printf(&t, ": %s — %s",
+              rr->waiver->justification ? rr->waiver->justification : "",
+              rr->waiver->owner ? rr->waiver->owner : "");
     if (rr->waiver->ticket)
       sb_printf(&t, " (%s)", rr->waiver->ticket);
     if (rr->waiver->expires)
@@ -142,6 +152,17 @@ static void csv_chunk(const renderer *w, const report *r, uint32_t j,
     row(w, r, &r->vendors[j], i, b);
 }
 
+static void csv_error(renderer *w, const char *from, const char *msg,
+                      sbuf *b) {
+  for (int c = 0; c < NCOLS; c++)
+    field_str(b, c == C_SOURCE    ? from
+                 : c == C_VERDICT ? render_word(w->lang, W_NOT_CHECKED)
+                 : c == C_MESSAGE ? msg
+                                  : NULL,
+              c == 0);
+  sb_puts(b, "\r\n");
+}
+
 static void stamp_row(void *user, const char *key, const char *text) {
   sbuf *b = user;
   field_str(b, "#stamp", true);
@@ -156,4 +177,4 @@ static void csv_end(renderer *w, sbuf *b) { stamp_each(w, stamp_row, b); }
 
 const render_ops render_csv_ops = {"csv",     0,       csv_begin,
                                    csv_chunk, render_place_as_is,
-                                   NULL,      csv_end, NULL};
+                                   csv_error, csv_end, NULL};

@@ -8,11 +8,20 @@
  * at the end from the verdict cells kept meanwhile (cell_store), and the
  * page's flex order shows it first. The stamp closes the page.
  *
+ * Text from policies and fact sets that sits inline with other text (a
+ * value after its path, a service beside a file name, a title in a list)
+ * is isolated in <bdi>, so that a name or value in a right-to-left
+ * script (Arabic, Hebrew) cannot reorder the text around it; text alone
+ * in its element needs nothing. An input that could not be checked has
+ * a section of its own where its vendor's would be, a row of the scores
+ * and a warning at the top of the summary.
+ *
  * Every verdict is marked by class for styling and for tests: a matrix
  * cell is <td class="cell v-fail">, a rule row <tr class="rule v-fail">
  * (v-pass, v-fail, v-unknown, v-error, v-skipped; "waived" added when a
  * waiver applies). tests/html_check.py counts them against the JSON.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "out.h"
@@ -58,8 +67,10 @@ static const char css[] =
     "code{font-family:monospace}footer{font-size:.8em;color:#555;"
     "margin-top:24px}footer dd{margin-left:8em;overflow-wrap:anywhere}"
     "footer dt{float:left;width:7em}"
+    ".not-checked h2{color:#c62828}"
     "@media print{@page{size:A4;margin:12mm}body{margin:0}"
-    "tr{break-inside:avoid}section.vendor{break-before:page}}";
+    "tr{break-inside:avoid}section.vendor,section.not-checked{"
+    "break-before:page}}";
 
 static void x(sbuf *b, const char *s) { out_xml(b, s); }
 
@@ -68,6 +79,14 @@ static void tag_text(sbuf *b, const char *open, const char *s,
   sb_puts(b, open);
   x(b, s);
   sb_puts(b, close);
+}
+
+/* [s] isolated from the text around it (its direction its own). */
+static void bdi(sbuf *b, const char *s) { tag_text(b, "<bdi>", s, "</bdi>"); }
+
+/* [s] as code, isolated likewise. */
+static void bdi_code(sbuf *b, const char *s) {
+  tag_text(b, "<bdi><code>", s, "</code></bdi>");
 }
 
 static void html_begin(renderer *w, sbuf *b) {
@@ -80,14 +99,14 @@ static void html_begin(renderer *w, sbuf *b) {
   sb_printf(b, "<style>%s</style>\n</head>\n<body>\n<header>\n", css);
   tag_text(b, "<h1>", p->title ? p->title : p->name, "</h1>\n");
   sb_puts(b, "<p class=\"meta\">");
-  x(b, p->name);
+  bdi(b, p->name);
   if (p->version) {
     sb_printf(b, " · %s ", render_word(w->lang, W_VERSION));
-    x(b, p->version);
+    bdi(b, p->version);
   }
   if (p->file) {
     sb_puts(b, " · ");
-    x(b, p->file);
+    bdi(b, p->file);
   }
   sb_puts(b, "</p>\n</header>\n<main>\n");
 }
@@ -114,8 +133,11 @@ static void facts(const report *r, const vendor_result *vr, uint32_t i,
     if (f[k].kind != FR_ABSENT)
       val_print(&v, report_value(&f[k]));
     sb_putc(&v, '\0');
-    tag_text(b, "<div><code>", f[k].path, "</code> = ");
-    tag_text(b, "<code>", v.p, "</code></div>");
+    sb_puts(b, "<div>");
+    bdi_code(b, f[k].path);
+    sb_puts(b, " = ");
+    bdi_code(b, v.p);
+    sb_puts(b, "</div>");
     if (f[k].evidence) {
       sb_puts(b, "<blockquote>");
       out_xml_span(b, f[k].evidence->data, f[k].evidence->len);
@@ -126,10 +148,15 @@ static void facts(const report *r, const vendor_result *vr, uint32_t i,
   for (uint32_t k = 0; k < n; k++)
     if (render_resolve(r, vr, &f[k], b)) {
       sb_printf(b, "<div>%s: ", render_word(l, W_MISSING));
-      tag_text(b, "<code>", f[k].path, "</code>");
+      bdi_code(b, f[k].path);
       sb_printf(b, " (%s)</div>", render_word(l, f[k].withheld
                                                      ? W_WITHHELD
                                                      : W_NOT_DISCLOSED));
+      if (f[k].evidence) { /* where the vendor declined */
+        sb_puts(b, "<blockquote>");
+        out_xml_span(b, f[k].evidence->data, f[k].evidence->len);
+        sb_puts(b, "</blockquote>");
+      }
     }
   b->oom |= v.oom;
   sb_free(&v);
@@ -142,29 +169,28 @@ static void notes(const report *r, const vendor_result *vr, uint32_t i,
   const rule_result *rr = &vr->rules[i];
   const char *when = render_skipped(r, vr, i, b);
   if (when) {
-    sb_printf(b, "<div>%s <code>", render_word(l, W_SKIPPED_WHEN));
-    x(b, when);
-    sb_printf(b, "</code> %s</div>", render_word(l, W_IS_FALSE));
+    sb_printf(b, "<div>%s ", render_word(l, W_SKIPPED_WHEN));
+    bdi_code(b, when);
+    sb_printf(b, " %s</div>", render_word(l, W_IS_FALSE));
   }
   const char *m = rr->reason ? rr->reason : report_message(r, vr, i);
   if (m)
     tag_text(b, "<div>", m, "</div>");
   const char *res = render_residual(r, vr, i, b);
   if (res) {
-    sb_printf(b, "<div class=\"residual\">%s <code>",
-              render_word(l, W_RESIDUAL));
-    x(b, res);
-    sb_puts(b, "</code></div>");
+    sb_printf(b, "<div class=\"residual\">%s ", render_word(l, W_RESIDUAL));
+    bdi_code(b, res);
+    sb_puts(b, "</div>");
   }
   if (rr->waiver) {
     sb_printf(b, "<div>%s: ", render_word(l, rr->waiver_expired ? W_EXPIRED
                                                                 : W_WAIVED));
-    x(b, rr->waiver->justification);
+    bdi(b, rr->waiver->justification);
     sb_puts(b, " (");
-    x(b, rr->waiver->owner);
+    bdi(b, rr->waiver->owner);
     if (rr->waiver->ticket) {
       sb_puts(b, ", ");
-      x(b, rr->waiver->ticket);
+      bdi(b, rr->waiver->ticket);
     }
     if (rr->waiver->expires)
       sb_printf(b, ", %s %s", render_word(l, W_EXPIRES),
@@ -204,7 +230,7 @@ static void question_item(const renderer *w, const question *q, sbuf *b) {
   for (uint32_t k = 0; k < q->nrules; k++) {
     const rule *ru = &p->rules[q->rules[k]];
     sb_printf(b, "%s[%s] ", k ? "; " : " ", questions_severity(ru->sev, l));
-    x(b, questions_rule_name(ru, l));
+    bdi(b, questions_rule_name(ru, l));
   }
   sb_puts(b, "</p></li>\n");
 }
@@ -233,10 +259,14 @@ static void vendor_head(const renderer *w, const vendor_result *vr,
   render_document(&doc, w->lang, vr);
   tag_text(b, "<h2>", vr->name, "</h2>\n<p class=\"meta\">");
   if (vr->service)
-    tag_text(b, "", vr->service, " · ");
-  if (doc.len)
-    tag_text(b, "", doc.p, " · ");
-  x(b, vr->source);
+    tag_text(b, "<bdi>", vr->service, "</bdi> · ");
+  if (doc.len) { /* the document's title isolated from our words */
+    size_t n = vr->document ? strlen(vr->document) : 0;
+    if (n)
+      bdi(b, vr->document);
+    tag_text(b, "", doc.p + n, " · ");
+  }
+  bdi(b, vr->source);
   sb_printf(b, "</p>\n<p class=\"%s\">%s</p>\n", vr->compliant ? "ok" : "ng",
             render_word(w->lang, vr->compliant ? W_COMPLIANT
                                                : W_NOT_COMPLIANT));
@@ -270,6 +300,25 @@ static void html_place(renderer *w, const report *r, uint32_t i,
   sb_puts(b, "</section>\n");
 }
 
+/* An input that could not be checked: a section where its vendor's
+ * would be, saying so, why and where (the message names the place),
+ * numbered in input order among such inputs. */
+static void html_error(renderer *w, const char *from, const char *msg,
+                       sbuf *b) {
+  lang l = w->lang;
+  cells_error(w->state, from, msg);
+  sb_printf(b, "<section class=\"not-checked\" id=\"not-checked-%llu\">\n"
+               "<h2>%s: ",
+            (unsigned long long)w->nerrors + 1,
+            render_word(l, W_NOT_CHECKED_HEAD));
+  bdi(b, from);
+  sb_printf(b, "</h2>\n<p class=\"ng\">%s</p>\n<p>%s</p>\n<p>%s: ",
+            render_word(l, W_NOT_CHECKED), render_word(l, W_NOT_CHECKED_WHY),
+            render_word(l, W_ERROR_TEXT));
+  bdi_code(b, msg);
+  sb_puts(b, "</p>\n</section>\n");
+}
+
 /* ==== the summary ======================================================== */
 
 static void cell(sbuf *b, lang l, uint8_t c, const char *title) {
@@ -281,8 +330,17 @@ static void cell(sbuf *b, lang l, uint8_t c, const char *title) {
     x(b, title);
     sb_putc(b, '"');
   }
-  sb_printf(b, ">%s%s</td>", render_verdict(l, v),
-            (c & CELL_WAIVED) ? "*" : "");
+  sb_printf(b, ">%s", render_verdict(l, v));
+  if (c & CELL_WAIVED) /* a word, not a mark the page never explains */
+    sb_printf(b, " (%s)", render_word(l, W_WAIVED));
+  sb_puts(b, "</td>");
+}
+
+static bool severity_used(const policy *p, severity s) {
+  for (uint32_t i = 0; i < p->nrules; i++)
+    if (p->rules[i].sev == s)
+      return true;
+  return false;
 }
 
 /* Rules as rows, vendors as columns, grouped by severity. */
@@ -294,6 +352,8 @@ static void matrix_rules(const renderer *w, const cell_store *c, sbuf *b) {
     tag_text(b, "<th>", c->v[j].name, "</th>");
   sb_puts(b, "</tr></thead>\n");
   for (int s = SEV_MUST; s <= SEV_MAY; s++) {
+    if (!severity_used(p, (severity)s))
+      continue; /* a heading over no rules reads as rules left out */
     sb_printf(b, "<tbody><tr class=\"sev\"><th colspan=\"%zu\">%s</th></tr>\n",
               c->nv + 2, render_severity(w->lang, (severity)s));
     for (uint32_t i = 0; i < p->nrules; i++) {
@@ -343,22 +403,42 @@ static void bar(sbuf *b, int pct) {
             BAR_W, BAR_W, BAR_W * pct / 100, pct);
 }
 
+/* The scores' row of input error [k] (from 0), linking its section. */
+static void error_row(const renderer *w, const input_error *e, size_t k,
+                      sbuf *b) {
+  sb_printf(b, "<tr class=\"not-checked\"><td><a href=\"#not-checked-%zu\">",
+            k + 1);
+  x(b, e->source);
+  sb_printf(b, "</a></td><td class=\"ng\">%s</td><td>-</td><td>-</td>"
+               "</tr>\n", render_word(w->lang, W_NOT_CHECKED));
+}
+
+/* The scores' row of vendor [v], the [j]th (from 0). */
+static void score_row(const renderer *w, const cell_vendor *v, size_t j,
+                      sbuf *b) {
+  sb_printf(b, "<tr><td><a href=\"#vendor-%zu\">", j + 1);
+  x(b, v->name);
+  sb_printf(b, "</a></td><td class=\"%s\">%s</td>",
+            v->compliant ? "ok" : "ng",
+            render_word(w->lang, v->compliant ? W_YES : W_NO));
+  bar(b, cells_score(v));
+  bar(b, cells_disclosure(v));
+  sb_puts(b, "</tr>\n");
+}
+
+/* A row per vendor and per input not checked, in input order. */
 static void scores(const renderer *w, const cell_store *c, sbuf *b) {
   lang l = w->lang;
+  size_t e = 0;
   sb_printf(b, "<table class=\"scores\"><thead><tr><th>%s</th><th>%s</th>"
                "<th>%s</th><th>%s</th></tr></thead><tbody>\n",
             render_word(l, W_VENDOR), render_word(l, W_COMPLIANT_COL),
             render_word(l, W_SCORE), render_word(l, W_DISCLOSURE));
-  for (size_t j = 0; j < c->nv; j++) {
-    const cell_vendor *v = &c->v[j];
-    sb_printf(b, "<tr><td><a href=\"#vendor-%zu\">", j + 1);
-    x(b, v->name);
-    sb_printf(b, "</a></td><td class=\"%s\">%s</td>",
-              v->compliant ? "ok" : "ng",
-              render_word(l, v->compliant ? W_YES : W_NO));
-    bar(b, cells_score(v));
-    bar(b, cells_disclosure(v));
-    sb_puts(b, "</tr>\n");
+  for (size_t j = 0; j <= c->nv; j++) {
+    for (; e < c->errs.n && c->errs.e[e].at <= j; e++)
+      error_row(w, &c->errs.e[e], e, b);
+    if (j < c->nv)
+      score_row(w, &c->v[j], j, b);
     render_spill(w, b);
   }
   sb_puts(b, "</tbody></table>\n");
@@ -378,6 +458,11 @@ static void html_end(renderer *w, sbuf *b) {
   b->oom |= c->oom;
   sb_printf(b, "</main>\n<section id=\"summary\">\n<h2>%s</h2>\n",
             render_word(l, W_MATRIX));
+  if (c->errs.total) { /* at the top of the page: no reader misses it */
+    sb_puts(b, "<p class=\"ng not-checked-count\">");
+    render_word_count(b, l, W_NOT_CHECKED_COUNT, c->errs.total);
+    sb_puts(b, "</p>\n");
+  }
   if (c->nv == 0)
     sb_printf(b, "<p>%s</p>\n", render_word(l, W_NO_VENDORS));
   else if (w->matrix == MATRIX_VENDORS ||
@@ -385,8 +470,13 @@ static void html_end(renderer *w, sbuf *b) {
     matrix_vendors(w, c, b);
   else
     matrix_rules(w, c, b);
-  if (c->nv)
+  if (c->nv || c->errs.n)
     scores(w, c, b);
+  if (c->errs.total > c->errs.n) {
+    sb_puts(b, "<p class=\"not-checked-more\">");
+    render_word_count(b, l, W_NOT_CHECKED_MORE, c->errs.total - c->errs.n);
+    sb_puts(b, "</p>\n");
+  }
   sb_printf(b, "</section>\n<footer id=\"stamp\">\n<h2>%s</h2>\n<dl>\n",
             render_word(l, W_STAMP));
   stamp_each(w, stamp_item, b);
@@ -397,5 +487,5 @@ static void html_free(renderer *w) { cells_free(w->state); }
 
 const render_ops render_html_ops = {"html",     sizeof(cell_store),
                                     html_begin, html_chunk,
-                                    html_place, NULL,
+                                    html_place, html_error,
                                     html_end,   html_free};

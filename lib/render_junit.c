@@ -89,6 +89,8 @@ static void skipped(const rule *ru, const rule_result *rr, sbuf *b) {
   if (rule_waived(rr))
     sb_printf(&t, "WAIVED (%s): %s", verdict_name(rr->v),
               rr->waiver->justification ? rr->waiver->justification : "");
+  else if (rr->v == VD_SKIPPED && rr->unchecked)
+    sb_puts(&t, "not checked");
   else if (rr->v == VD_SKIPPED)
     sb_printf(&t, "when is false: %s",
               ru->when_text ? ru->when_text : "(when)");

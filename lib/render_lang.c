@@ -69,6 +69,26 @@ static const char *const words[NWORDS][2] = {
                              "警告: 未確認の必須要件（--unknown=warn）"},
     [W_SETTLES] = {"Requirements", "対象要件"},
     [W_IS_FALSE] = {"is false", "を満たさない"},
+    /* an input that could not be checked: its vendor is in no count */
+    [W_NOT_CHECKED] = {"NOT CHECKED", "未評価"},
+    [W_NOT_CHECKED_HEAD] = {"Not checked", "評価できなかった入力"},
+    [W_NOT_CHECKED_WHY] = {"This input could not be read as a vendor's "
+                           "fact set: no rule was checked for it, and no "
+                           "count or score of this report includes it.",
+                           "この入力は事業者のファクトセットとして読み取れ"
+                           "なかったため、どの要件も評価していません。"
+                           "この報告書の集計・達成率には含まれていません。"},
+    [W_NOT_CHECKED_COUNT] = {"Inputs not checked: %s. No rule was checked "
+                             "for them; this report does not cover them.",
+                             "評価できなかった入力: %s 件。どの要件も評価"
+                             "しておらず、この報告書には含まれていません。"},
+    [W_NOT_CHECKED_MORE] = {"... and %s more not listed here (standard "
+                            "error gives the first 20; --format ndjson, "
+                            "json or csv lists every one).",
+                            "…ほか %s 件はここに記載していません（標準エ"
+                            "ラー出力に最初の 20 件、--format ndjson・"
+                            "json・csv にはすべてを記載します）。"},
+    [W_ERROR_TEXT] = {"Error", "エラー内容"},
     /* the text report's (render_text*.c); "%s" is where a value goes */
     [W_OPEN] = {" (", "（"},
     [W_CLOSE] = {")", "）"},
@@ -136,6 +156,16 @@ const char *render_word(lang l, word wd) {
   if ((unsigned)wd >= NWORDS)
     return "";
   return words[wd][col(l)];
+}
+
+void render_word_count(sbuf *b, lang l, word wd, uint64_t n) {
+  const char *f = render_word(l, wd), *at = strstr(f, "%s");
+  if (!at) {
+    sb_puts(b, f);
+    return;
+  }
+  sb_printf(b, "%.*s%llu%s", (int)(at - f), f, (unsigned long long)n,
+            at + 2);
 }
 
 const char *render_verdict(lang l, verdict v) {

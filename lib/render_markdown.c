@@ -7,6 +7,7 @@
  * (cell_store), and the head links to them. Text from policies and fact
  * sets is escaped so that it cannot make links, HTML or table cells.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "out.h"
@@ -47,7 +48,20 @@ static void verdict_cell(sbuf *b, lang l, const rule_result *rr) {
                                                             : W_WAIVED));
 }
 
-/* Values (path = value) and their citations, for rule [i]. */
+/* Citation [e] as a line of the evidence cell [ev]. */
+static void cite(sbuf *ev, const str *e) {
+  sbuf t;
+  sb_init(&t, &ev->m);
+  sb_puts(ev, ev->len ? "<br>" : "");
+  sb_put(&t, e->data, e->len);
+  sb_putc(&t, '\0');
+  md(ev, t.p);
+  ev->oom |= t.oom;
+  sb_free(&t);
+}
+
+/* Values (path = value) and their citations, for rule [i]; the missing
+ * facts, with the citation of a refusal to disclose. */
 static void facts_cells(const report *r, const vendor_result *vr,
                         uint32_t i, sbuf *b, lang l) {
   uint32_t n;
@@ -66,16 +80,8 @@ static void facts_cells(const report *r, const vendor_result *vr,
     md(b, f[k].path);
     sb_puts(b, " = ");
     md(b, v.p);
-    if (f[k].evidence) {
-      sb_puts(&ev, ev.len ? "<br>" : "");
-      sbuf e;
-      sb_init(&e, &b->m);
-      sb_put(&e, f[k].evidence->data, f[k].evidence->len);
-      sb_putc(&e, '\0');
-      md(&ev, e.p);
-      ev.oom |= e.oom;
-      sb_free(&e);
-    }
+    if (f[k].evidence)
+      cite(&ev, f[k].evidence);
   }
   f = report_refs(r, vr, i, true, &n);
   for (uint32_t k = 0; k < n; k++)
@@ -85,6 +91,8 @@ static void facts_cells(const report *r, const vendor_result *vr,
       md(b, f[k].path);
       sb_printf(b, " (%s)", render_word(l, f[k].withheld ? W_WITHHELD
                                                          : W_NOT_DISCLOSED));
+      if (f[k].evidence)
+        cite(&ev, f[k].evidence);
     }
   sb_puts(b, " | ");
   sb_put(b, ev.p, ev.len);
@@ -197,6 +205,24 @@ static void md_place(renderer *w, const report *r, uint32_t i,
   sb_put(b, text, len);
 }
 
+/* An input that could not be checked: a section of its own where its
+ * vendor's would be, saying so and why, and a row of the scores. */
+static void md_error(renderer *w, const char *from, const char *msg,
+                     sbuf *b) {
+  lang l = w->lang;
+  cells_error(w->state, from, msg);
+  sb_printf(b, "\n## %s: ", render_word(l, W_NOT_CHECKED_HEAD));
+  md(b, from);
+  sb_printf(b, "\n\n- %s: ", render_word(l, W_SOURCE));
+  md(b, from);
+  sb_printf(b, "\n- %s: **%s**\n- %s: ", render_word(l, W_RESULT),
+            render_word(l, W_NOT_CHECKED), render_word(l, W_ERROR_TEXT));
+  md(b, msg);
+  sb_puts(b, "\n\n");
+  md(b, render_word(l, W_NOT_CHECKED_WHY));
+  sb_putc(b, '\n');
+}
+
 static void md_begin(renderer *w, sbuf *b) {
   const policy *p = w->pol;
   cells_init(w->state, &w->m);
@@ -250,8 +276,34 @@ static void matrix_rules(const renderer *w, const cell_store *c, sbuf *b) {
   sb_putc(b, '\n');
 }
 
+/* The scores' row of an input that could not be checked. */
+static void error_row(const renderer *w, const input_error *e, sbuf *b) {
+  sb_puts(b, "| ");
+  md(b, e->source);
+  sb_printf(b, " | **%s** |", render_word(w->lang, W_NOT_CHECKED));
+  for (int k = 0; k < 8; k++) /* score, disclosure, verdicts, waived */
+    sb_puts(b, " - |");
+  sb_putc(b, '\n');
+}
+
+/* The scores' row of vendor [v]. */
+static void score_row(const renderer *w, const cell_vendor *v, sbuf *b) {
+  lang l = w->lang;
+  int s = cells_score(v), d = cells_disclosure(v);
+  sb_puts(b, "| ");
+  md(b, v->name);
+  sb_printf(b, " | %s |", render_word(l, v->compliant ? W_YES : W_NO));
+  sb_printf(b, s < 0 ? " - |" : " %d%% |", s);
+  sb_printf(b, d < 0 ? " - |" : " %d%% |", d);
+  for (int k = VD_PASS; k <= VD_SKIPPED; k++)
+    sb_printf(b, " %u |", v->count[k]);
+  sb_printf(b, " %u |\n", v->nwaived);
+}
+
+/* A row per vendor and per input not checked, in input order. */
 static void scores(const renderer *w, const cell_store *c, sbuf *b) {
   lang l = w->lang;
+  size_t e = 0;
   sb_printf(b, "\n| %s | %s | %s | %s |", render_word(l, W_VENDOR),
             render_word(l, W_COMPLIANT_COL), render_word(l, W_SCORE),
             render_word(l, W_DISCLOSURE));
@@ -259,17 +311,11 @@ static void scores(const renderer *w, const cell_store *c, sbuf *b) {
     sb_printf(b, " %s |", render_verdict(l, (verdict)v));
   sb_printf(b, " %s |\n|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n",
             render_word(l, W_WAIVED));
-  for (size_t j = 0; j < c->nv; j++) {
-    const cell_vendor *v = &c->v[j];
-    int s = cells_score(v), d = cells_disclosure(v);
-    sb_puts(b, "| ");
-    md(b, v->name);
-    sb_printf(b, " | %s |", render_word(l, v->compliant ? W_YES : W_NO));
-    sb_printf(b, s < 0 ? " - |" : " %d%% |", s);
-    sb_printf(b, d < 0 ? " - |" : " %d%% |", d);
-    for (int k = VD_PASS; k <= VD_SKIPPED; k++)
-      sb_printf(b, " %u |", v->count[k]);
-    sb_printf(b, " %u |\n", v->nwaived);
+  for (size_t j = 0; j <= c->nv; j++) {
+    for (; e < c->errs.n && c->errs.e[e].at <= j; e++)
+      error_row(w, &c->errs.e[e], b);
+    if (j < c->nv)
+      score_row(w, &c->v[j], b);
     render_spill(w, b);
   }
 }
@@ -288,12 +334,23 @@ static void md_end(renderer *w, sbuf *b) {
   b->oom |= c->oom;
   sb_printf(b, "\n<a id=\"matrix\"></a>\n\n## %s\n\n",
             render_word(w->lang, W_MATRIX));
+  if (c->errs.total) { /* first: a reader of the summary alone sees it */
+    sb_puts(b, "**");
+    render_word_count(b, w->lang, W_NOT_CHECKED_COUNT, c->errs.total);
+    sb_puts(b, "**\n\n");
+  }
   if (c->nv == 0)
     sb_printf(b, "%s\n", render_word(w->lang, W_NO_VENDORS));
   else if (c->nv <= MATRIX_COLUMNS && w->matrix != MATRIX_VENDORS)
     matrix_rules(w, c, b);
-  if (c->nv)
+  if (c->nv || c->errs.n)
     scores(w, c, b);
+  if (c->errs.total > c->errs.n) {
+    sb_puts(b, "\n");
+    render_word_count(b, w->lang, W_NOT_CHECKED_MORE,
+                      c->errs.total - c->errs.n);
+    sb_puts(b, "\n");
+  }
   sb_printf(b, "\n<a id=\"stamp\"></a>\n\n## %s\n\n",
             render_word(w->lang, W_STAMP));
   stamp_each(w, stamp_item, b);
@@ -303,4 +360,4 @@ static void md_free(renderer *w) { cells_free(w->state); }
 
 const render_ops render_markdown_ops = {
     "markdown", sizeof(cell_store), md_begin, md_chunk,
-    md_place,   NULL,               md_end,   md_free};
+    md_place,   md_error,           md_end,   md_free};

@@ -4,7 +4,9 @@
  * a mail (render.h; the list itself is questions.c's). One language per
  * run (--lang, Japanese by default): every line is in it, except the
  * names the vendor and the policy gave themselves. Each vendor's
- * questions are written as soon as it is checked.
+ * questions are written as soon as it is checked; an input that could
+ * not be checked gets a heading of its own there, saying so and why, so
+ * that nobody takes its vendor for one with nothing to ask.
  */
 #include <stdio.h>
 #include <string.h>
@@ -72,6 +74,20 @@ static void one(sbuf *out, const policy *p, const question *q, uint32_t num,
   settles(out, p, q, l, ind);
 }
 
+/* "■ Not checked: SOURCE", why, and the error. */
+static void questions_error(renderer *w, const char *from, const char *msg,
+                            sbuf *out) {
+  lang l = w->lang;
+  sb_puts(out, w->nvendors + w->nerrors ? "\n" : "");
+  sb_printf(out, "■ %s: ", render_word(l, W_NOT_CHECKED_HEAD));
+  out_text(out, from);
+  sb_puts(out, "\n  ");
+  out_para(out, render_word(l, W_NOT_CHECKED_WHY), 2);
+  sb_printf(out, "\n  %s: ", render_word(l, W_ERROR_TEXT));
+  out_text(out, msg);
+  sb_putc(out, '\n');
+}
+
 static void questions_none(renderer *w, sbuf *out) {
   POL_UNUSED(w);
   POL_UNUSED(out);
@@ -107,10 +123,10 @@ static void questions_place(renderer *w, const report *r, uint32_t j,
                             const char *text, size_t len, sbuf *out) {
   POL_UNUSED(r);
   POL_UNUSED(j);
-  sb_puts(out, w->nvendors ? "\n" : "");
+  sb_puts(out, w->nvendors + w->nerrors ? "\n" : "");
   sb_put(out, text, len);
 }
 
 const render_ops render_questions_ops = {
-    "questions",    0,    questions_none, questions_chunk,
-    questions_place, NULL, questions_none, NULL};
+    "questions",     0,               questions_none, questions_chunk,
+    questions_place, questions_error, questions_none, NULL};

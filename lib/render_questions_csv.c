@@ -5,7 +5,9 @@
  * into a vendor's questionnaire or a spreadsheet (render.h;
  * docs/report-format.md). A header row in the list's language, then one
  * row per question, vendor after vendor as they are checked. The text
- * is UTF-8 without a byte-order mark.
+ * is UTF-8 without a byte-order mark. An input that could not be
+ * checked is a row with no vendor and no number: the question column
+ * says that nothing was asked and why, the note the error.
  *
  * A spreadsheet runs a cell that starts with = + - or @ as a formula, and
  * vendor text reaches these cells (names, citations): such a cell gets a
@@ -101,11 +103,24 @@ static void qcsv_chunk(const renderer *w, const report *r, uint32_t j,
   arena_free(&a);
 }
 
+static void qcsv_error(renderer *w, const char *from, const char *msg,
+                       sbuf *b) {
+  fieldz(b, NULL, true);
+  sb_putc(b, ',');
+  fieldz(b, NULL, false);
+  fieldz(b, render_word(w->lang, W_NOT_CHECKED_WHY), false);
+  fieldz(b, msg, false);
+  for (int c = 0; c < 4; c++) /* requirements, fact, withheld, evidence */
+    fieldz(b, NULL, false);
+  fieldz(b, from, false);
+  sb_puts(b, "\r\n");
+}
+
 static void qcsv_nothing(renderer *w, sbuf *b) {
   POL_UNUSED(w);
   POL_UNUSED(b);
 }
 
 const render_ops render_questions_csv_ops = {
-    "questions-csv",    0,    qcsv_begin, qcsv_chunk,
-    render_place_as_is, NULL, qcsv_nothing, NULL};
+    "questions-csv",    0,          qcsv_begin,   qcsv_chunk,
+    render_place_as_is, qcsv_error, qcsv_nothing, NULL};

@@ -19,6 +19,15 @@
  * A waived result carries a suppression (kind "external", status
  * "accepted", the justification): SARIF's own way to say a result was
  * accepted. The stamp goes in run.properties.stamp.
+ *
+ * An input that could not be checked is not a result of any rule: it is
+ * what SARIF calls a tool execution notification (run.invocations[0].
+ * toolExecutionNotifications, level "error", at the place in the input
+ * the message names), and the invocation's executionSuccessful is then
+ * false, as policyc's exit status 3 says. SARIF 2.1.0 (Appendix I) tells
+ * consumers that such a run's results "cannot be assumed to be
+ * complete". The results stream, so the notifications are kept for the
+ * end, where the invocation is written after them.
  */
 #include <string.h>
 
@@ -77,6 +86,7 @@ static void descriptor(sbuf *b, const rule *ru, uint32_t i) {
 
 static void sarif_begin(renderer *w, sbuf *b) {
   const policy *p = w->pol;
+  errors_init(w->state, &w->m);
   sb_puts(b, "{\n  \"$schema\": \"https://json.schemastore.org/"
              "sarif-2.1.0.json\",\n  \"version\": \"2.1.0\",\n  \"runs\": [\n"
              "    {\n      \"tool\": {\"driver\": {\"name\": \"policyc\", "
@@ -124,7 +134,8 @@ static void result_text(const report *r, const vendor_result *vr,
   fact_ref *f = report_refs(r, vr, i, true, &n);
   for (uint32_t k = 0; k < n; k++)
     if (render_resolve(r, vr, &f[k], t))
-      sb_printf(t, "%s%s", k ? ", " : "; missing: ", f[k].path);
+      sb_printf(t, "%s%s%s", k ? ", " : "; missing: ", f[k].path,
+                f[k].withheld ? " (withheld)" : "");
   const char *res = render_residual(r, vr, i, t);
   if (res)
     sb_printf(t, "; passes if %s", res);
@@ -188,12 +199,78 @@ static void sarif_place(renderer *w, const report *r, uint32_t i,
   sb_put(b, text, len ? len - 1 : 0);
 }
 
+static void sarif_error(renderer *w, const char *from, const char *msg,
+                        sbuf *b) {
+  POL_UNUSED(b);
+  errors_keep(w->state, w->nvendors, from, msg);
+}
+
+/* "locations": where in the input file the message of [e] points. */
+static void error_location(sbuf *b, const input_error *e) {
+  size_t n;
+  unsigned line, col;
+  if (!render_error_where(e->source, e->message, &n, &line, &col) ||
+      e->source[0] == '<') /* <stdin> is no file a consumer can open */
+    return;
+  sbuf file;
+  sb_init(&file, &b->m);
+  sb_put(&file, e->source, n);
+  sb_putc(&file, '\0');
+  sb_puts(b, ",\"locations\":[{\"physicalLocation\":{"
+             "\"artifactLocation\":{");
+  uri(b, file.p);
+  sb_putc(b, '}');
+  if (line)
+    sb_printf(b, ",\"region\":{\"startLine\":%u", line);
+  if (line && col)
+    sb_printf(b, ",\"startColumn\":%u", col);
+  sb_puts(b, line ? "}}}]" : "}}]");
+  b->oom |= file.oom;
+  sb_free(&file);
+}
+
+/* The invocation: whether every input was checked, and a notification
+ * per input that was not, in input order. */
+static void invocation(const error_store *s, sbuf *b) {
+  sb_printf(b, ",\n      \"invocations\": [{\"executionSuccessful\": %s, "
+               "\"toolExecutionNotifications\": [",
+            s->total ? "false" : "true");
+  for (size_t k = 0; k < s->n; k++) {
+    const input_error *e = &s->e[k];
+    sb_puts(b, k ? ",\n        {" : "\n        {");
+    member(b, "level", "error", false);
+    message(b, "message", e->message);
+    error_location(b, e);
+    sb_puts(b, ",\"properties\":{");
+    member(b, "source", e->source, false);
+    sb_puts(b, "}}");
+  }
+  if (s->total > s->n) { /* one notification for the ones not kept */
+    sbuf more;
+    sb_init(&more, &b->m);
+    render_word_count(&more, LANG_EN, W_NOT_CHECKED_MORE, s->total - s->n);
+    sb_puts(b, ",\n        {");
+    member(b, "level", "error", false);
+    message(b, "message", more.p ? more.p : "");
+    sb_puts(b, "}");
+    b->oom |= more.oom;
+    sb_free(&more);
+  }
+  sb_puts(b, s->n ? "\n      ]}]" : "]}]");
+}
+
 static void sarif_end(renderer *w, sbuf *b) {
-  sb_puts(b, "\n      ],\n      \"properties\": {\"stamp\": ");
+  const error_store *s = w->state;
+  b->oom |= s->oom;
+  sb_puts(b, "\n      ]");
+  invocation(s, b);
+  sb_puts(b, ",\n      \"properties\": {\"stamp\": ");
   render_json_stamp(w, b);
   sb_puts(b, "}\n    }\n  ]\n}\n");
 }
 
-const render_ops render_sarif_ops = {"sarif",     0,           sarif_begin,
-                                     sarif_chunk, sarif_place, NULL,
-                                     sarif_end,   NULL};
+static void sarif_free(renderer *w) { errors_free(w->state); }
+
+const render_ops render_sarif_ops = {
+    "sarif",     sizeof(error_store), sarif_begin, sarif_chunk,
+    sarif_place, sarif_error,         sarif_end,   sarif_free};

@@ -60,6 +60,8 @@ void stamp_input_data(stamp *s, const void *data, size_t len) {
     sha256_update(s->hash, len, data);
 }
 
+bool stamp_input_open(const stamp *s) { return s->hash != NULL; }
+
 static const char *kind_name(int kind) {
   return kind == POL_INPUT_WAIVERS ? "waivers" : "facts";
 }

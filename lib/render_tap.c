@@ -53,6 +53,8 @@ static void directive(const renderer *w, const rule *ru,
   if (rule_waived(rr)) {
     sb_puts(b, " # TODO waived: ");
     out_text(b, rr->waiver->justification);
+  } else if (rr->v == VD_SKIPPED && rr->unchecked) {
+    sb_puts(b, " # SKIP not checked");
   } else if (rr->v == VD_SKIPPED) {
     sb_puts(b, " # SKIP when is false: ");
     out_text(b, ru->when_text ? ru->when_text : "(when)");

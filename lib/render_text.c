@@ -274,13 +274,18 @@ static void wrapped(sbuf *out, const text_style *t, const char *text,
 }
 
 /* A detail line, indented by [extra] more than the others: [label]
- * (ours, not sanitised), then [text] wrapped. */
+ * (sanitised already), then [text] wrapped. A label wider than the
+ * line (one with a long fact path) wraps too, two columns in, at its
+ * dots. */
 static void detail(sbuf *out, const text_style *t, size_t extra,
                    const char *label, const char *text) {
-  size_t base = detail_col(t) + extra;
+  size_t base = detail_col(t) + extra, col = base + out_width(label);
   out_spaces(out, base);
-  sb_puts(out, label);
-  wrapped(out, t, text, base + out_width(label), base);
+  if (t->width && col > t->width)
+    col = out_wrap(out, label, base, base + 2, t->width);
+  else
+    sb_puts(out, label);
+  wrapped(out, t, text, col, base);
   sb_putc(out, '\n');
 }
 
@@ -609,6 +614,57 @@ static void render_single(const renderer *w, const report *r, uint32_t j,
   result_lines(out, &t, w, vs, vr->compliant);
 }
 
+/* ==== inputs not checked ================================================ */
+
+void text_not_checked(sbuf *out, const text_style *t, const input_error *e,
+                      size_t col, size_t hang) {
+  sbuf b;
+  sb_init(&b, &out->m);
+  render_error_text(&b, e->source, e->message);
+  text_wrap_line(out, t, nz(b.p), col, hang);
+  out->oom |= b.oom;
+  sb_free(&b);
+}
+
+void text_not_checked_count(sbuf *out, const text_style *t,
+                            const error_store *e) {
+  char num[24];
+  sbuf b;
+  sb_init(&b, &out->m);
+  if (e->total > e->n) { /* the ones not kept: counted, not listed */
+    snprintf(num, sizeof num, "%llu",
+             (unsigned long long)(e->total - e->n));
+    text_say(&b, t, W_NOT_CHECKED_MORE, num);
+    text_wrap_line(out, t, nz(b.p), 2, 2);
+    sb_puts(out, "\n\n");
+    out->oom |= b.oom;
+    sb_reset(&b);
+  }
+  snprintf(num, sizeof num, "%llu", (unsigned long long)e->total);
+  text_say(&b, t, W_NOT_CHECKED_COUNT, num);
+  text_wrap_line(out, t, nz(b.p), 0, 0);
+  sb_putc(out, '\n');
+  out->oom |= b.oom;
+  sb_free(&b);
+}
+
+/* After one vendor's report, or none: "Not checked", a line per input
+ * that could not be checked, in input order, and how many there were;
+ * nothing when there were none. */
+static void not_checked_block(sbuf *out, const text_style *t,
+                              const error_store *e) {
+  if (!e->n)
+    return;
+  sb_printf(out, "\n%s\n", render_word(t->l, W_NOT_CHECKED_HEAD));
+  for (size_t k = 0; k < e->n; k++) {
+    out_spaces(out, 2);
+    text_not_checked(out, t, &e->e[k], 2, 4);
+    sb_putc(out, '\n');
+  }
+  sb_putc(out, '\n');
+  text_not_checked_count(out, t, e);
+}
+
 /* ==== the stamp ========================================================= */
 
 static void stamp_line(void *user, const char *key, const char *text) {
@@ -646,6 +702,15 @@ static void text_chunk(const renderer *w, const report *r, uint32_t i,
   POL_UNUSED(out);
 }
 
+/* Kept for the end: the matrix's legend, or the block after one
+ * vendor's report, lists it in input order. */
+static void text_error(renderer *w, const char *from, const char *msg,
+                       sbuf *out) {
+  text_state *st = w->state;
+  POL_UNUSED(out);
+  cells_error(&st->c, from, msg);
+}
+
 static void text_place(renderer *w, const report *r, uint32_t i,
                        const char *text, size_t len, sbuf *out) {
   text_state *st = w->state;
@@ -660,23 +725,28 @@ static void text_place(renderer *w, const report *r, uint32_t i,
     sb_free(&st->first);
 }
 
+/* One vendor: its per-rule report; several: the matrix; none: the
+ * policy's head. The inputs that could not be checked are in the
+ * matrix's legend, else in a block of their own, so that a report never
+ * looks whole when a vendor is missing from it. */
 static void text_end(renderer *w, sbuf *out) {
   text_state *st = w->state;
+  text_style t;
+  text_style_init(&t, w);
   out->oom |= st->c.oom || st->first.oom;
   if (out->oom) /* a vendor kept in part: the writer fails, no matrix */
     return;
   if (st->c.nv == 1) {
     sb_put(out, st->first.p, st->first.len);
+    not_checked_block(out, &t, &st->c.errs);
   } else if (st->c.nv > 1) {
     text_matrix(w, &st->c, out);
-  } else if (w->nerrors == 0) { /* else stderr said why: no report */
-    text_style t;
-    text_style_init(&t, w);
+  } else {
     text_policy_head(out, &t, w->pol, text_label_width(&t));
     sb_printf(out, "\n%s\n", render_word(t.l, W_NO_VENDORS));
+    not_checked_block(out, &t, &st->c.errs);
   }
-  if (st->c.nv || w->nerrors == 0)
-    stamp_block(w, out);
+  stamp_block(w, out);
 }
 
 static void text_free(renderer *w) {
@@ -687,5 +757,5 @@ static void text_free(renderer *w) {
 
 const render_ops render_text_ops = {"text",     sizeof(text_state),
                                     text_begin, text_chunk,
-                                    text_place, NULL,
+                                    text_place, text_error,
                                     text_end,   text_free};

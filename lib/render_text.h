@@ -71,6 +71,16 @@ POL_INTERNAL size_t text_must_ids(sbuf *out, const text_style *t,
                                   const policy *p, text_row vs, verdict v,
                                   size_t col);
 
+/* Input error [e] as one text (render_error_text), sanitised, from
+ * column [col], wrapped with lines after the first at [hang]. */
+POL_INTERNAL void text_not_checked(sbuf *out, const text_style *t,
+                                   const input_error *e, size_t col,
+                                   size_t hang);
+/* "Inputs not checked: N. ..." as a line of its own, wrapped; before
+ * it, how many [e] counted but did not keep (ERRORS_KEPT). */
+POL_INTERNAL void text_not_checked_count(sbuf *out, const text_style *t,
+                                         const error_store *e);
+
 /* The matrix of the vendors kept in [c] (render_text_matrix.c): rules
  * as rows or vendors as rows, as w->matrix and the width say. */
 POL_INTERNAL void text_matrix(const renderer *w, const cell_store *c,

@@ -439,11 +439,27 @@ static void legend_text(sbuf *b, const matrix *m, const cell_vendor *v) {
  * full names that the heads may shorten; wrapped under the name when
  * there is a width (else written straight out: a long stream's legend
  * is most of the matrix's work). */
+/* "  -  NOT CHECKED: file:3:25: message" for each input that could not
+ * be checked after [j] vendors, *[k] the first not yet listed. */
+static void errors_before(sbuf *out, const matrix *m, size_t j, size_t *k) {
+  const error_store *e = &m->c->errs;
+  for (; *k < e->n && e->e[*k].at <= j; (*k)++) {
+    sb_printf(out, "  -  %s: ", word_of(m, W_NOT_CHECKED));
+    text_not_checked(out, &m->t, &e->e[*k],
+                     7 + out_width(word_of(m, W_NOT_CHECKED)), 5);
+    sb_putc(out, '\n');
+  }
+}
+
+/* ... and among them, where they came, each input that could not be
+ * checked. */
 static void vendor_legend(sbuf *out, const matrix *m) {
   sbuf b;
+  size_t k = 0;
   sb_init(&b, &out->m);
   sb_printf(out, "%s\n", word_of(m, W_VENDORS));
   for (size_t j = 0; j < m->c->nv; j++) {
+    errors_before(out, m, j, &k);
     sb_printf(out, "%3zu  ", j + 1);
     if (m->t.width) {
       clear(&b);
@@ -455,6 +471,7 @@ static void vendor_legend(sbuf *out, const matrix *m) {
     sb_putc(out, '\n');
     render_spill(m->w, out);
   }
+  errors_before(out, m, m->c->nv, &k);
   out->oom |= b.oom;
   sb_free(&b);
 }
@@ -612,4 +629,6 @@ void text_matrix(const renderer *w, const cell_store *c, sbuf *out) {
   must_not_met(out, &m);
   waiver_lists(out, &m);
   sb_printf(out, "\n%s\n", word_of(&m, unknown_sentence(w->unknown)));
+  if (c->errs.total)
+    text_not_checked_count(out, &m.t, &c->errs);
 }

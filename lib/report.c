@@ -875,6 +875,8 @@ static int check_lent(report *r, vm *v, const map *vars, const char *name,
   rule_ctx c = {r, v, vars, &wk->miss, &wk->places, false};
   r->max_steps = v->max_steps; /* for residuals, worked out later */
   r->max_memory = v->max_memory;
+  vr->has_now = v->has_now;     /* and the date they are worked out at */
+  vr->now_sec = v->now_sec;
   metadata(r, vr, vars, name);
   bool tracing = v->tracing;
   v->tracing = true;
@@ -892,7 +894,7 @@ static int check_lent(report *r, vm *v, const map *vars, const char *name,
   if (to - first == 1) /* one rule: the others read as SKIPPED */
     for (uint32_t i = 0; i < r->pol->nrules; i++)
       if (i != first)
-        vr->rules[i] = (rule_result){.v = VD_SKIPPED,
+        vr->rules[i] = (rule_result){.v = VD_SKIPPED, .unchecked = true,
                                      .refs = (uint32_t)r->nrefs};
   waivers_apply(r, vr);
   tally(r, vr);

@@ -124,6 +124,9 @@ typedef struct rule_result {
                            a FAIL, UNKNOWN or ERROR; or NULL */
   bool waiver_expired;  /* ... that had expired at the as-of date, so it
                            did not apply */
+  bool unchecked;       /* SKIPPED because report_check_rule checked
+                           another rule alone: its `when` was never
+                           evaluated, so no report may say it was false */
   bool limit;           /* ERROR: an evaluation limit (ERR_LIMIT), not an
                            error of the policy or the data, so a host can
                            tell them apart without reading [reason] */
@@ -160,6 +163,10 @@ typedef struct vendor_result {
   uint8_t *was;         /* checked with assumptions (pol_facts_assume):
                            per rule 1 + its verdict without them; else
                            NULL */
+  bool has_now;         /* now() in its checks was now_sec (an as-of
+                           date), not the clock: its residuals, worked
+                           out later, take the same date */
+  int64_t now_sec;
   bool compliant;
   uint32_t count[5][3]; /* [verdict][severity], waived or not */
   uint32_t nwaived;     /* rules whose verdict a waiver accepted */

@@ -14,9 +14,21 @@
 
 #include "pol.h"
 
-static residual_ctx *ctx_of(report *r) {
+/* The report's residual VM, set as vendor [vr]'s rules were checked:
+ * now() the same date (a residual worked out at the clock's date would
+ * disagree with a verdict checked at an as-of date), the limits of the
+ * last check. NULL on out of memory. */
+static residual_ctx *ctx_of(report *r, const vendor_result *vr) {
   if (!r->rctx && (r->rctx = mem_alloc(&r->a.m, sizeof *r->rctx)))
     residual_init(r->rctx, r->max_steps, r->max_memory, &r->a.m);
+  if (!r->rctx)
+    return NULL;
+  vm *v = &r->rctx->v;
+  v->has_now = vr->has_now;
+  v->now_sec = vr->now_sec;
+  v->max_steps = r->max_steps;
+  v->max_memory = r->max_memory;
+  v->a.limit = r->max_memory;
   return r->rctx;
 }
 
@@ -58,7 +70,7 @@ bool report_skipped(const report *r, const vendor_result *vr, uint32_t i,
                     const char **out) {
   const rule *ru = &r->pol->rules[i];
   *out = NULL;
-  if (vr->rules[i].v != VD_SKIPPED || ru->when < 0)
+  if (vr->rules[i].v != VD_SKIPPED || ru->when < 0 || vr->rules[i].unchecked)
     return true;
   if (vr->unknowns && vr->unknowns[i]) {
     *out = vr->unknowns[i]->false_when;
@@ -70,7 +82,7 @@ bool report_skipped(const report *r, const vendor_result *vr, uint32_t i,
   report *w = (report *)r;
   rule_unknown **s = slots(r, vr);
   rule_unknown *u = s ? arena_zalloc(&w->a, sizeof *u) : NULL;
-  residual_ctx *c = u ? ctx_of(w) : NULL;
+  residual_ctx *c = u ? ctx_of(w, vr) : NULL;
   if (!c)
     return false;
   u->status = residual_skipped(c, r->pol, i, vr->vars, &w->a,
@@ -100,7 +112,7 @@ const rule_unknown *report_unknown(const report *r, const vendor_result *vr,
   if (!vr->vars) { /* detached before it was worked out */
     u->status = POL_EINVAL;
   } else {
-    residual_ctx *c = ctx_of(w);
+    residual_ctx *c = ctx_of(w, vr);
     if (!c)
       return NULL;
     u->status = residual_rule(c, r->pol, i, vr->vars, &w->a, &u->r);

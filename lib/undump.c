@@ -743,6 +743,24 @@ static bool read_all(reader *r) {
          read_facts(r) && read_lets(r);
 }
 
+/* Each rule's `when` as written, taken from its text in SRCS (which the
+ * verifier has checked lies inside its source): what reports quote for a
+ * SKIPPED rule (TAP, JUnit), as they do for a compiled policy, never
+ * "(when)". false on out of memory. */
+static bool when_texts(policy *p) {
+  for (uint32_t i = 0; i < p->nrules; i++) {
+    rule *ru = &p->rules[i];
+    const expr_src *at = &ru->when_at;
+    if (ru->when < 0 || at->src >= p->prog->nsrcs)
+      continue;
+    ru->when_text = arena_strndup(&p->a, p->prog->srcs[at->src].text + at->off,
+                                  at->len);
+    if (!ru->when_text)
+      return false;
+  }
+  return true;
+}
+
 static policy *new_policy(const mem *m) {
   policy *p = mem_calloc(m, 1, sizeof *p);
   program *prog = mem_calloc(m, 1, sizeof *prog);
@@ -790,6 +808,10 @@ int undump_policy(const mem *m, const void *data, size_t len,
   if (rc == POL_OK) { /* its superinstructions (opcodes.h), never saved */
     program_fuse(r.prog);
     policy_index(r.pol);
+    if (!when_texts(r.pol)) {
+      nomem(&r);
+      rc = POL_ENOMEM;
+    }
   }
   mem_free(&r.m, r.str);
   mem_free(&r.m, r.slen);

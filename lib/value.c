@@ -726,6 +726,75 @@ void val_adopt_below(val v, int depth) {
     adopt_items(v.as.l, depth);
 }
 
+/* The origin of the container [v], or NULL when it is none. */
+static origin *origin_of(val v) {
+  if (v.kind == V_LIST)
+    return &v.as.l->o;
+  return v.kind == V_MAP ? &v.as.m->o : NULL;
+}
+
+/* The values a container holds: a list's items, a map's values. */
+static val *parts_of(val v, uint32_t *n) {
+  *n = v.kind == V_LIST ? v.as.l->n : v.as.m->n;
+  return v.kind == V_LIST ? v.as.l->items : v.as.m->vals;
+}
+
+/* Below the container [v] of [a]: each container of another arena
+ * replaced by a copy in [a], each of [a]'s marked ORIGIN_NONE. */
+static bool own_parts(arena *a, val v, int depth) {
+  uint32_t n;
+  val *p = parts_of(v, &n);
+  for (uint32_t i = 0; i < n && depth <= POL_MAX_JSON_DEPTH; i++) {
+    origin *o = origin_of(p[i]);
+    if (!o)
+      continue;
+    if (!arena_owns(a, o)) {
+      p[i] = val_deepcopy(a, p[i]);
+      if (p[i].kind == V_ERROR)
+        return false;
+      continue;
+    }
+    *o = (origin){NULL, 0, ORIGIN_NONE};
+    if (!own_parts(a, p[i], depth + 1))
+      return false;
+  }
+  return true;
+}
+
+/* adopt() for a tree that own_parts() made [a]'s: a container met a
+ * second time (one value under two names) is copied, so that each
+ * place has its own and a report names the one a rule read. */
+static bool adopt_parts(arena *a, val v, int depth) {
+  uint32_t n;
+  val *p = parts_of(v, &n);
+  uint8_t kind = v.kind == V_LIST ? ORIGIN_LIST : ORIGIN_MAP;
+  const void *parent = v.kind == V_LIST ? (const void *)v.as.l
+                                        : (const void *)v.as.m;
+  for (uint32_t i = 0; i < n && depth <= POL_MAX_JSON_DEPTH; i++) {
+    origin *o = origin_of(p[i]);
+    if (!o)
+      continue;
+    if (o->kind != ORIGIN_NONE) {
+      p[i] = val_deepcopy(a, p[i]);
+      if (p[i].kind == V_ERROR)
+        return false;
+      o = origin_of(p[i]);
+    }
+    *o = (origin){parent, i, kind};
+    if (!adopt_parts(a, p[i], depth + 1))
+      return false;
+  }
+  return true;
+}
+
+bool val_adopt_own(arena *a, map *root) {
+  val r = {.kind = V_MAP, .as.m = root};
+  if (!own_parts(a, r, 1))
+    return false;
+  root->o = (origin){NULL, 0, ORIGIN_ROOT};
+  return adopt_parts(a, r, 1);
+}
+
 /* ==== UTF-8 ============================================================== */
 
 int32_t utf8_decode(const char *s, size_t n, size_t *i) {

@@ -359,6 +359,11 @@ POL_INTERNAL void val_adopt_kids(val v, int depth);
 /* What val_adopt does below the container [v], whose own entries are
  * [depth] levels below the root: every container in it, at any depth. */
 POL_INTERNAL void val_adopt_below(val v, int depth);
+/* val_adopt for a map of the arena [a] built from values that may be
+ * another fact set's or appear twice (pol_facts_load_value): those are
+ * copied into [a] first, so that adopting writes only into [a] and each
+ * container has one place. false on out of memory. */
+POL_INTERNAL bool val_adopt_own(arena *a, map *root);
 /* val_adopt for a map whose containers already carry their origins (the
  * JSON reader of a fact set links them as it reads): marks it the root. */
 static inline void val_adopt_root(map *root) {

@@ -165,9 +165,10 @@ const char *waivers_add(waiver_set *s, const char *rule_id,
   return NULL;
 }
 
-/* The evaluation date of [r]: its as-of date, else now. */
-static int64_t as_of(const report *r) {
-  return r->has_as_of ? r->as_of : (int64_t)time(NULL);
+/* The evaluation date of vendor [vr]'s check: the date now() was in
+ * its rules (the report's as-of date, else the ctx's), else the clock. */
+static int64_t as_of(const vendor_result *vr) {
+  return vr->has_now ? vr->now_sec : (int64_t)time(NULL);
 }
 
 void waivers_apply(const report *r, vendor_result *vr) {
@@ -180,6 +181,6 @@ void waivers_apply(const report *r, vendor_result *vr) {
       continue;
     rr->waiver = w;
     /* valid through its expiry day: expired from the next midnight */
-    rr->waiver_expired = w->expires && as_of(r) >= w->expires_sec + 86400;
+    rr->waiver_expired = w->expires && as_of(vr) >= w->expires_sec + 86400;
   }
 }

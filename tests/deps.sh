@@ -10,7 +10,10 @@
 # The PostgreSQL server (for the extension in pg/), chromium and the CJK
 # fonts are wanted, not needed: installed the same way with the rest, but
 # when they are missing and cannot be installed the build goes on, and the
-# tests that use them say "skipped" and why.
+# tests that use them say "skipped" and why. The server's headers are what
+# tells that postgresql-server-dev-15 is there: Debian 12's
+# postgresql-client-15 ships PGXS's makefiles (pgxs.mk, pg_regress)
+# without them.
 
 # The build's dependencies, the only list of them: how to look for each
 # (a command, a pkg-config module or a directory) and its Debian package.
@@ -34,7 +37,7 @@ dir /usr/share/zoneinfo tzdata
 # glyphs (make report-tests).
 wants='
 file /usr/lib/postgresql/15/bin/postgres postgresql-15
-file /usr/lib/postgresql/15/lib/pgxs/src/makefiles/pgxs.mk postgresql-server-dev-15
+file /usr/include/postgresql/15/server/postgres.h postgresql-server-dev-15
 cmd  chromium            chromium
 dir  /usr/share/fonts/opentype/noto fonts-noto-cjk
 '

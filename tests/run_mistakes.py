@@ -2,10 +2,12 @@
 """run_mistakes.py POLICYC [-v NAME...]: the planted mistakes of
 tests/mistakes/mistakes.txt (the format is in tests/mistakes/README.md).
 
-Each variant must give exactly one diagnostic, with the expected code, on
-the expected line, with the expected hint text when one is listed. Prints
-one line per failure and ends with `mistakes: N passed, M failed`. With
--v NAME..., prints what policyc says for those entries.
+Each variant must give exactly the expected diagnostics, in order: one
+per `expect` line (most entries have one), each with the expected code,
+on the expected line (and column, when given), with the expected hint
+text when one is listed. Prints one line per failure and ends with
+`mistakes: N passed, M failed`. With -v NAME..., prints what policyc
+says for those entries.
 """
 import os, re, subprocess, sys, tempfile
 
@@ -13,6 +15,9 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 LIST = os.path.join(ROOT, "tests/mistakes/mistakes.txt")
 DIAG = re.compile(r"^(\S+):(\d+):(\d+): (?:error|warning)\[(\w+)\]: (.*)$")
 KEYS = {"name", "file", "line", "find", "replace", "encode", "expect", "hint"}
+# Keys an entry may give more than once: a plant per `line` (with its
+# `find` and `replace`), a diagnostic per `expect` (with its `hint`).
+REPEAT = {"line", "find", "replace", "expect", "hint"}
 
 
 def entries():
@@ -27,27 +32,40 @@ def entries():
             block = {}
             continue
         key, sep, value = line.partition(": ")
-        if not sep or key not in KEYS or key in block:
+        if not sep and line.endswith(":"):  # `replace:` with nothing after
+            key, sep, value = line[:-1], ":", ""
+        if not sep or key not in KEYS or (key in block and key not in REPEAT):
             raise SystemExit("%s:%d: bad line: %s" % (LIST, no, line))
-        block[key] = value
+        if key == "hint":  # belongs to the expect above it
+            if not block.get("expect"):
+                raise SystemExit("%s:%d: hint before expect" % (LIST, no))
+            block["hint"] = block.get("hint", []) + [None] * (
+                len(block["expect"]) - len(block.get("hint", [])))
+            block["hint"][-1] = value
+        elif key in REPEAT:
+            block.setdefault(key, []).append(value)
+        else:
+            block[key] = value
         block.setdefault("_at", no)
     if block:
         out.append(block)
     return out
 
 
-def variant(e):
-    """The variant's bytes, or raise ValueError saying why not."""
-    text = open(os.path.join(ROOT, e["file"]), encoding="utf-8").read()
-    enc = e.get("encode")
-    if enc == "bom":
-        return b"\xef\xbb\xbf" + text.encode("utf-8")
-    if enc:
-        return text.encode(enc)
-    find = e["find"].replace("\\n", "\n")
-    repl = e["replace"].replace("\\n", "\n")
+def unescape(s):
+    """[s] with `\\n` (a line break), `\\t` (a tab), `\\uXXXX` (that
+    character) and `\\\\` (a backslash) read."""
+    return re.sub(r"\\(n|t|\\|u[0-9A-Fa-f]{4})",
+                  lambda m: {"n": "\n", "t": "\t", "\\": "\\"}.get(
+                      m.group(1)) or chr(int(m.group(1)[1:], 16)), s)
+
+
+def plant(text, n, find, repl):
+    """[text] with [find] (which must start on line [n] exactly once)
+    replaced by [repl]; both may hold the escapes of unescape()."""
+    find = unescape(find)
+    repl = unescape(repl)
     lines = text.splitlines(True)
-    n = int(e["line"])
     start = sum(len(l) for l in lines[:n - 1])
     end = start + len(lines[n - 1])
     hits = [m.start() for m in re.finditer(re.escape(find), text)
@@ -55,7 +73,30 @@ def variant(e):
     if len(hits) != 1:
         raise ValueError("'find' does not start on line %d exactly once" % n)
     at = hits[0]
-    return (text[:at] + repl + text[at + len(find):]).encode("utf-8")
+    return text[:at] + repl + text[at + len(find):]
+
+
+def variant(e):
+    """The variant's bytes, or raise ValueError saying why not. The plants
+    go in from the last line up, so each `line` is a line of the file as
+    shipped."""
+    text = open(os.path.join(ROOT, e["file"]), encoding="utf-8").read()
+    plants = list(zip(e.get("line", []), e.get("find", []),
+                      e.get("replace", [])))
+    if len(plants) != len(e.get("line", [])) or len(plants) != len(
+            e.get("find", [])) or len(plants) != len(e.get("replace", [])):
+        raise ValueError("every 'line' needs one 'find' and one 'replace'")
+    for n, find, repl in sorted(plants, key=lambda p: -int(p[0])):
+        text = plant(text, int(n), find, repl)
+    data = None
+    for enc in e.get("encode", "").split():
+        if enc == "crlf":
+            text = text.replace("\n", "\r\n")
+        elif enc == "bom":
+            data = b"\xef\xbb\xbf" + (data or text.encode("utf-8"))
+        else:
+            data = text.encode(enc)
+    return data if data is not None else text.encode("utf-8")
 
 
 def run(policyc, e):
@@ -70,23 +111,38 @@ def run(policyc, e):
         return p.returncode, p.stderr.decode("utf-8", "replace")
 
 
+def diagnostics(err):
+    """Each diagnostic of [err] as (match, its hints)."""
+    out = []
+    for l in err.splitlines():
+        m = DIAG.match(l)
+        if m:
+            out.append((m, []))
+        elif l.startswith("  hint: ") and out:
+            out[-1][1].append(l.strip()[len("hint: "):])
+    return out
+
+
 def check(policyc, e):
     """None if [e] passes, else what is wrong."""
     rc, err = run(policyc, e)
-    diags = [m for m in (DIAG.match(l) for l in err.splitlines()) if m]
-    hints = [l.strip()[len("hint: "):] for l in err.splitlines()
-             if l.startswith("  hint: ")]
-    if e["expect"] == "none":
+    diags = diagnostics(err)
+    if e["expect"] == ["none"]:
         return None if rc == 0 and not diags else "expected no diagnostic"
-    code, line = e["expect"].split()
-    if rc != 2 or len(diags) != 1:
-        return "expected one diagnostic, got %d (exit %d)" % (len(diags), rc)
-    d = diags[0]
-    if d.group(4) != code or d.group(2) != line:
-        return "expected %s on line %s, got %s on line %s" % (
-            code, line, d.group(4), d.group(2))
-    if "hint" in e and not any(e["hint"] in h for h in hints):
-        return "expected a hint with %r" % e["hint"]
+    want = e["expect"]
+    if rc != 2 or len(diags) != len(want):
+        return "expected %d diagnostic%s, got %d (exit %d)" % (
+            len(want), "" if len(want) == 1 else "s", len(diags), rc)
+    hints = e.get("hint", []) + [None] * len(want)
+    for i, (w, (d, dh)) in enumerate(zip(want, diags)):
+        code, place = w.split()
+        line, _, col = place.partition(":")
+        if d.group(4) != code or d.group(2) != line or (
+                col and d.group(3) != col):
+            return "expected %s on %s, got %s on %s:%s" % (
+                code, place, d.group(4), d.group(2), d.group(3))
+        if hints[i] and not any(hints[i] in h for h in dh):
+            return "expected a hint with %r" % hints[i]
     return None
 
 

@@ -20,6 +20,10 @@ vendor streams (issue 7's "done when"), run by `make check`.
    (the report keeps compiled pieces of residuals from one vendor to the
    next): records of a stream, checked alone, give the same NDJSON
    result as in the stream, but for their "source".
+5. An input that is no NDJSON at all (200,000 lines of CSV, each a bad
+   record) in the formats that list the inputs not checked at their end
+   (text, markdown, html, sarif): memory stays flat (they keep the first
+   100 and count the rest), and the end says how many more there were.
 
 Time is never asserted.
 """
@@ -53,9 +57,16 @@ def peak_kb(pid, seen):
     return seen
 
 
-def run(build, policy, n, bad_at, args):
-    """Check the stream; returns (status, stderr, lines, sha256, peak KB)."""
-    feed = subprocess.Popen(stream(build, n, bad_at), stdout=subprocess.PIPE)
+def garbage(n):
+    """A shell pipeline writing [n] lines of CSV, none of them JSON."""
+    return ["sh", "-c", f"seq 1 {n} | sed 's/^/x,/; s/$/,2,3/'"]
+
+
+def run(build, policy, n, bad_at, args, feed_cmd=None):
+    """Check the stream; returns (status, stderr, lines, sha256, peak KB).
+    The stream is [feed_cmd]'s output when given."""
+    feed = subprocess.Popen(feed_cmd or stream(build, n, bad_at),
+                            stdout=subprocess.PIPE)
     errf = tempfile.TemporaryFile()  # a pipe could fill while stdout is read
     p = subprocess.Popen([os.path.join(build, "policyc"), "check", *args,
                           policy, "-"], stdin=feed.stdout,
@@ -147,6 +158,25 @@ def main():
                   f"--format {fmt}: --jobs {jobs} output differs from --jobs 1")
             check(one[1] == out[1],
                   f"--format {fmt}: --jobs {jobs} stderr differs from --jobs 1")
+    # not NDJSON at all: a bad record per line
+    many = 5000 if sanitized else 200000
+    want = b"... and %d more not listed here" % (many - 100)
+    for fmt in ("text", "markdown", "html", "sarif"):
+        status, _, _, _, kb = run(build, policy, 0, 0,
+                                  ["--format", fmt, "--color=never"],
+                                  garbage(many))
+        check(status == 3, f"--format {fmt}, {many} lines of CSV: "
+              f"exit status {status}, expected 3")
+        feed = subprocess.run(garbage(many), capture_output=True).stdout
+        out = subprocess.run([os.path.join(build, "policyc"), "check",
+                              "--format", fmt, "--color=never", policy, "-"],
+                             input=feed, capture_output=True).stdout
+        check(want in out, f"--format {fmt}: no {want.decode()!r}")
+        # kb is 0 if the run ended before /proc was read: the bound holds
+        if not sanitized:
+            check(kb <= max(rss[1000], 4096) + 4096,
+                  f"--format {fmt}: peak RSS {kb} KB for {many} lines of "
+                  f"CSV, against {rss[1000]} KB for 1,000 vendors")
     n = 60 if sanitized else 300
     differ = alone_equals_stream(build, policy, n, [0, n // 2, n - 1])
     check(not differ, f"records {differ} of a stream give another result "

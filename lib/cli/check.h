@@ -95,8 +95,12 @@ void check_write_chunk(check_run *cr, pol_report *rep, const char *text,
 /* The progress line (at most once a second; [final]: the last one). */
 void check_progress(check_run *cr, bool final);
 /* Open the input [path] for reading records, its bytes going into the
- * stamp; NULL after saying why it cannot be read. */
-reader *check_open(check_run *cr, const char *path);
+ * stamp; NULL after saying on stderr why it cannot be read, and putting
+ * it ("PATH: reason") into [why] for check_unreadable. */
+reader *check_open(check_run *cr, const char *path, char *why, size_t cap);
+/* An input that could not be opened: in the report, as an input not
+ * checked, in input order (its vendors are missing from it). */
+void check_unreadable(check_run *cr, const char *path, const char *why);
 /* Give a new report of the run its settings: as-of date, waivers. */
 bool check_report_setup(check_run *cr, pol_report *rep);
 /* Read the waivers file [path] for [pol] into *[wf]: EXIT_OK, or the

@@ -47,11 +47,12 @@ int check_record(const check_opts *o, pol_ctx *ctx, pol_facts *f,
     snprintf(msg, cap, "%s", pol_facts_errmsg(f));
     return rc == POL_ENOMEM ? rc : POL_EFORMAT;
   }
-  for (int i = 0; i < o->nassume; i++)
-    if ((rc = pol_facts_assume(f, o->assume[i])) != POL_OK) {
-      snprintf(msg, cap, "%s: --assume %s", source, pol_facts_errmsg(f));
-      return rc == POL_ENOMEM ? rc : POL_EINVAL;
-    }
+  /* all at once: one copy of the root however many there are */
+  rc = pol_facts_assume_all(f, o->assume, (size_t)o->nassume, NULL);
+  if (rc != POL_OK) {
+    snprintf(msg, cap, "%s: --assume %s", source, pol_facts_errmsg(f));
+    return rc == POL_ENOMEM ? rc : POL_EINVAL;
+  }
   rc = pol_check(ctx, rep, f, source);
   if (rc != POL_OK)
     snprintf(msg, cap, "%s", pol_ctx_errmsg(ctx));
@@ -80,14 +81,14 @@ int check_serial(check_run *cr) {
     status = EXIT_INPUT;
   }
   for (int i = 0; status == EXIT_OK && i < cr->o->nfacts; i++) {
-    reader *r = check_open(cr, cr->o->facts[i]);
+    char source[4200], msg[4400];
+    reader *r = check_open(cr, cr->o->facts[i], msg, sizeof msg);
     if (!r) {
-      cr->read_failed = true;
+      check_unreadable(cr, cr->o->facts[i], msg);
       continue;
     }
     record rec;
     int got = 0, n = 0;
-    char source[4200], msg[4400];
     while (status == EXIT_OK && (got = reader_next(r, &rec)) > 0) {
       check_source(source, sizeof source, reader_name(r), &rec,
                    n++ == 0 && rec.last);
@@ -318,9 +319,12 @@ static bool hand(pool *p, const record *rec, const char *name,
 static int feed(pool *p) {
   check_run *cr = p->cr;
   for (int i = 0; i < cr->o->nfacts && !p->failed; i++) {
-    reader *r = check_open(cr, cr->o->facts[i]);
+    char why[4400];
+    reader *r = check_open(cr, cr->o->facts[i], why, sizeof why);
     if (!r) {
-      cr->read_failed = true;
+      while (p->out < p->in) /* in order: write what came before */
+        drain(p, p->in - p->out);
+      check_unreadable(cr, cr->o->facts[i], why);
       continue;
     }
     record rec;

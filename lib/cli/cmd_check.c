@@ -355,6 +355,11 @@ void check_bad_input(check_run *cr, const char *source, const char *msg) {
   writer_status(cr, pol_writer_error(cr->w, source, msg));
 }
 
+void check_unreadable(check_run *cr, const char *path, const char *why) {
+  cr->read_failed = true;
+  writer_status(cr, pol_writer_error(cr->w, path, why));
+}
+
 static void count(check_run *cr, const pol_report *rep) {
   waivers_note(cr->wf, rep);
   for (size_t i = 0; i < pol_report_vendor_count(rep); i++) {
@@ -416,8 +421,14 @@ static void tap(void *user, const void *data, size_t n) {
   pol_writer_input_data(user, data, n);
 }
 
-reader *check_open(check_run *cr, const char *path) {
+reader *check_open(check_run *cr, const char *path, char *why,
+                   size_t cap) {
   reader *r = reader_open(path, cr->o->max_record);
+  if (!r) { /* as cli_open said it on stderr */
+    int e = errno;
+    snprintf(why, cap, "%s: %s", path,
+             e == EISDIR ? "is a directory" : strerror(e));
+  }
   int rc = r ? pol_writer_input(cr->w, POL_INPUT_FACTS, path) : POL_OK;
   if (r && rc == POL_OK)
     reader_tap(r, tap, cr->w);

@@ -84,21 +84,26 @@ static bool read_fd(int fd, const char *path, cli_input *in) {
 int cli_open(const char *path) {
   /* O_NONBLOCK: opening a FIFO waits for a writer, for ever if none
    * comes; without the wait, a FIFO nobody writes reads as empty */
-  int fd = open(path, O_RDONLY | O_NONBLOCK);
+  int fd = open(path, O_RDONLY | O_NONBLOCK), e;
   if (fd < 0) {
-    cli_error("%s: %s", path, strerror(errno));
+    e = errno;
+    cli_error("%s: %s", path, strerror(e));
+    errno = e; /* for a caller that reports it too (check_open) */
     return -1;
   }
   struct stat st;
   if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
     cli_error("%s: is a directory", path);
     close(fd);
+    errno = EISDIR;
     return -1;
   }
   int fl = fcntl(fd, F_GETFL);
   if (fl < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) < 0) {
-    cli_error("%s: %s", path, strerror(errno));
+    e = errno;
+    cli_error("%s: %s", path, strerror(e));
     close(fd);
+    errno = e;
     return -1;
   }
   return fd;

@@ -63,6 +63,7 @@ reader *reader_open(const char *path, size_t max_record) {
       free(r);
     if (!in)
       close(fd);
+    errno = ENOMEM;
     return NULL;
   }
   r->fd = fd;

@@ -39,6 +39,12 @@ cluster_missing() {
     echo "no pg_regress (Debian: apt-get install postgresql-server-dev-15)"
     return
   fi
+  # postgresql-client-15 alone brings pg_config, pgxs.mk and pg_regress
+  # but not the headers the extension is compiled against
+  if [ ! -f "$("$PG_CONFIG" --includedir-server)/postgres.h" ]; then
+    echo "no $("$PG_CONFIG" --includedir-server)/postgres.h (Debian: apt-get install postgresql-server-dev-15)"
+    return
+  fi
   if [ "$(id -u)" = 0 ]; then
     if ! id postgres >/dev/null 2>&1; then
       echo "running as root, and there is no user postgres to run the server as (initdb refuses root)"

@@ -14,6 +14,8 @@
  *   scale POLICY VENDOR.json   ns per rule of pol_check (for the policies
  *      of 10, 100 and 1,000 rules) or per check (fact sets of 1 KB to
  *      1 MB), one line.
+ *   prof WORK POLICY VENDOR.json N [RULE]   N calls of one workload,
+ *      for callgrind (tests/bench/rules.sh); ids POLICY: its rule ids.
  *   run OUT ARG...             run policyc ARG... with stdout to OUT and
  *      print wall time, user+sys time and peak RSS (T2, T3).
  *
@@ -110,6 +112,7 @@ typedef struct bench {
   pol_writer *w;
   pol_facts **facts;   /* one per vendor */
   size_t nfacts, cur;
+  long only;           /* bench prof's rule, or -1 for all */
   floor fl;
   val *parsed;         /* the floor's view of each vendor */
   const char *text;    /* the first vendor's JSON */
@@ -174,7 +177,11 @@ static const pol_facts *next_facts(bench *b) {
 static void w_floor(void *arg) {
   bench *b = arg;
   char out[FLOOR_RULES];
-  floor_check(&b->fl, &b->parsed[b->cur], out);
+  if (b->only >= 0)
+    out[0] = floor_check_rule(&b->fl, &b->parsed[b->cur], (size_t)b->only);
+  else
+    floor_check(&b->fl, &b->parsed[b->cur], out);
+  (void)out;
   b->cur = (b->cur + 1) % b->nfacts;
 }
 
@@ -184,7 +191,9 @@ static void w_eval(void *arg) {
   bench *b = arg;
   const policy *p = POLICY(b->pol);
   const map *vars = next_facts(b)->vars;
-  for (uint32_t i = 0; i < p->nrules; i++) {
+  uint32_t from = b->only >= 0 ? (uint32_t)b->only : 0;
+  uint32_t to = b->only >= 0 ? from + 1 : p->nrules;
+  for (uint32_t i = from; i < to; i++) {
     const rule *ru = &p->rules[i];
     if (ru->when >= 0) {
       val w = vm_run(&b->v, p->prog, (uint32_t)ru->when, vars);
@@ -253,6 +262,7 @@ static void t1_block(bench *b, bool floor_too) {
 static int cmd_t1(int argc, char **argv) {
   bench b;
   memset(&b, 0, sizeof b);
+  b.only = -1;
   open_policy(&b, argv[0]);
   size_t len;
   char *text = slurp(argv[1], &len);
@@ -272,8 +282,10 @@ static int cmd_t1(int argc, char **argv) {
   return 0;
 }
 
-/* `bench prof WORK POLICY VENDOR N`: N calls of one workload (floor, eval,
- * check, write), nothing else, for perf and callgrind. */
+/* `bench prof WORK POLICY VENDOR N [RULE]`: N calls of one workload
+ * (floor, eval, check, write), nothing else, for perf and callgrind.
+ * With RULE (0-based, floor and eval only), that rule alone: how far the
+ * VM is from the floor rule by rule (tests/bench/README.md). */
 static int cmd_prof(int argc, char **argv) {
   static const struct {
     const char *name;
@@ -290,10 +302,26 @@ static int cmd_prof(int argc, char **argv) {
   b.text = text;
   b.len = len;
   long n = atol(argv[3]);
+  b.only = argc > 4 ? atol(argv[4]) : -1;
+  if (b.only >= (long)pol_policy_rule_count(b.pol)) {
+    fprintf(stderr, "bench: no rule %ld\n", b.only);
+    return 2;
+  }
   for (size_t i = 0; i < sizeof works / sizeof works[0]; i++)
     if (!strcmp(works[i].name, argv[0]))
       for (long k = 0; k < n; k++)
         works[i].fn(&b);
+  return 0;
+}
+
+/* `bench ids POLICY`: the policy's rule ids, one a line, in the order
+ * `bench prof`'s RULE counts them. */
+static int cmd_ids(char **argv) {
+  bench b;
+  memset(&b, 0, sizeof b);
+  open_policy(&b, argv[0]);
+  for (size_t i = 0; i < pol_policy_rule_count(b.pol); i++)
+    printf("%s\n", pol_policy_rule_id(b.pol, i));
   return 0;
 }
 
@@ -357,10 +385,15 @@ int main(int argc, char **argv) {
     return cmd_scale(argc - 2, argv + 2);
   if (argc >= 6 && !strcmp(argv[1], "prof"))
     return cmd_prof(argc - 2, argv + 2);
+  if (argc >= 3 && !strcmp(argv[1], "ids"))
+    return cmd_ids(argv + 2);
   if (argc >= 4 && !strcmp(argv[1], "run"))
     return cmd_run(argc - 2, argv + 2);
   fputs("usage: bench t1 POLICY VENDOR.json [VENDORS.ndjson]\n"
         "       bench scale POLICY VENDOR.json\n"
+        "       bench prof floor|eval|check|write|load POLICY VENDOR.json N "
+        "[RULE]\n"
+        "       bench ids POLICY\n"
         "       bench run OUT PROGRAM ARG...\n", stderr);
   return 2;
 }

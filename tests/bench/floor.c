@@ -794,6 +794,13 @@ static char verdict(tv when, tv require) {
   return when == F ? 'S' : when != T ? letter[when] : letter[require];
 }
 
+char floor_check_rule(const floor *f, const val *facts, size_t r) {
+  tv w = rules[r].when ? rules[r].when(f, facts) : T;
+  return verdict(w, w == T ? rules[r].require(f, facts) : w);
+}
+
+/* The loop of floor_check_rule's body, as it was before that function
+ * existed: the floor's figure must not move with the harness. */
 void floor_check(const floor *f, const val *facts, char out[FLOOR_RULES]) {
   for (int r = 0; r < FLOOR_RULES; r++) {
     tv w = rules[r].when ? rules[r].when(f, facts) : T;

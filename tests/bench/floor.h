@@ -34,6 +34,9 @@ void floor_init(floor *f);
  * 'U' UNKNOWN, 'E' ERROR, 'S' SKIPPED, rules in bench40.pol's order. */
 void floor_check(const floor *f, const val *facts, char out[FLOOR_RULES]);
 
+/* Rule [r] alone: its letter, as floor_check would give it. */
+char floor_check_rule(const floor *f, const val *facts, size_t r);
+
 /* Rule [r]'s id in bench40.pol (NULL past the last). */
 const char *floor_rule_id(size_t r);
 

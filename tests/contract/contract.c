@@ -255,6 +255,32 @@ int sbuf_write(void *user, const char *data, size_t len) {
 
 const char *sbuf_text(const sbuf *b) { return b->p ? b->p : ""; }
 
+/* Whether [s] is UTF-8 (RFC 3629: no overlongs, surrogates or code
+ * points past U+10FFFF). */
+int is_utf8(const char *s) {
+  const unsigned char *p = (const unsigned char *)s;
+  if (!p)
+    return 0;
+  while (*p) {
+    int n = *p < 0x80 ? 0 : *p >= 0xc2 && *p <= 0xdf ? 1
+          : *p >= 0xe0 && *p <= 0xef ? 2 : *p >= 0xf0 && *p <= 0xf4 ? 3 : -1;
+    unsigned cp = n == 0 ? *p : n == 1 ? *p & 0x1fu : n == 2 ? *p & 0xfu
+                                                             : *p & 7u;
+    if (n < 0)
+      return 0;
+    for (int k = 1; k <= n; k++) {
+      if ((p[k] & 0xc0) != 0x80)
+        return 0;
+      cp = cp << 6 | (p[k] & 0x3fu);
+    }
+    if ((n == 2 && cp < 0x800) || (n == 3 && (cp < 0x10000 || cp > 0x10ffff)) ||
+        (cp >= 0xd800 && cp <= 0xdfff))
+      return 0;
+    p += n + 1;
+  }
+  return 1;
+}
+
 void write_file(const char *path, const char *text) {
   FILE *fp = fopen(path, "w");
   if (!fp || fputs(text, fp) == EOF || fclose(fp) != 0) {
@@ -721,6 +747,80 @@ static void test_facts_errors(void) {
   CHECK_RC(pol_facts_bind_literal(f, "c", "a", 1), POL_EFORMAT);
   CHECK_RC(pol_facts_bind_literal(f, "", "1", 1), POL_EINVAL);
   CHECK(pol_facts_count(f) == 0);
+  pol_facts_free(f);
+  pol_env_free(env);
+}
+
+/* "Every fallible function ... leaves a message in its handle": a call
+ * refused for its arguments too, and a bad date, each leave their own
+ * (naming the function), not the previous error's, which a host that
+ * logs the message would report as the cause. Each check starts after a
+ * failure with another message. */
+static void test_refusals_leave_messages(void) {
+  pol_env *env = env_default();
+  pol_facts *f = facts_of(env, "{\"a\": 1}", "ok.json");
+  pol_ctx *ctx = ctx_of(env);
+  pol_policy *pol = policy_of(env, POLICY, "c.pol");
+  pol_report *rep = report_of(pol, POL_UNKNOWN_FAIL);
+  pol_program *prog = NULL;
+  pol_policy *none = NULL;
+  pol_waivers *wv = NULL;
+  pol_writer *w = NULL;
+  sbuf out = {0};
+  const pol_value *v;
+  const char *text;
+  size_t n;
+  test_name = "refused calls leave a message of their own";
+#define BAD_JSON(f) pol_facts_bind_json((f), "x", "[", 1, "earlier.json")
+  CHECK_RC(BAD_JSON(f), POL_EFORMAT);
+  CHECK_RC(pol_facts_bind_json(f, "", "1", 1, "v.json"), POL_EINVAL);
+  CHECK_HAS(pol_facts_errmsg(f), "pol_facts_bind_json");
+  CHECK_RC(BAD_JSON(f), POL_EFORMAT);
+  CHECK_RC(pol_facts_bind_value(f, "y", NULL), POL_EINVAL);
+  CHECK_HAS(pol_facts_errmsg(f), "pol_facts_bind_value");
+  CHECK_RC(BAD_JSON(f), POL_EFORMAT);
+  CHECK_RC(pol_facts_bind_literal(f, "", "1", 1), POL_EINVAL);
+  CHECK_HAS(pol_facts_errmsg(f), "pol_facts_bind_literal");
+#undef BAD_JSON
+  CHECK_RC(pol_compile_expr(env, "1 +", 3, "earlier.cel", NULL, &prog),
+           POL_ESYNTAX);
+  CHECK_RC(pol_compile_expr(env, NULL, 1, "e.cel", NULL, &prog), POL_EINVAL);
+  CHECK_HAS(pol_env_errmsg(env), "pol_compile_expr");
+  CHECK_RC(pol_policy_compile(env, "must a: true", 12, "p.pol", NULL),
+           POL_EINVAL);
+  CHECK_HAS(pol_env_errmsg(env), "pol_policy_compile");
+  CHECK_RC(pol_policy_load(env, NULL, 0, "p.polc", &none), POL_EINVAL);
+  CHECK_HAS(pol_env_errmsg(env), "pol_policy_load");
+  CHECK_RC(pol_format(env, NULL, 0, "f.pol", &text, &n), POL_EINVAL);
+  CHECK_HAS(pol_env_errmsg(env), "pol_format");
+  CHECK_RC(pol_validate(env, pol, "{}", 2, "v.json", &n, NULL), POL_EINVAL);
+  CHECK_HAS(pol_env_errmsg(env), "pol_validate");
+  CHECK_RC(pol_eval(ctx, NULL, f, &v), POL_EINVAL);
+  CHECK_HAS(pol_ctx_errmsg(ctx), "pol_eval");
+  CHECK_RC(pol_check(ctx, rep, NULL, "v.json"), POL_EINVAL);
+  CHECK_HAS(pol_ctx_errmsg(ctx), "pol_check");
+  CHECK_RC(pol_ctx_set_as_of(ctx, "2026-02-30"), POL_EFORMAT);
+  CHECK_HAS(pol_ctx_errmsg(ctx), "2026-02-30");
+  CHECK_RC(pol_waivers_new(pol, &wv), POL_OK);
+  CHECK_RC(pol_waivers_add(wv, &(pol_waiver)POL_WAIVER_INIT), POL_EINVAL);
+  CHECK_RC(pol_waivers_add(wv, NULL), POL_EINVAL);
+  CHECK_HAS(pol_waivers_errmsg(wv), "pol_waivers_add");
+  CHECK_RC(pol_writer_new(pol, POL_FORMAT_JSON, 0, POL_UNKNOWN_FAIL,
+                          sbuf_write, &out, &w), POL_OK);
+  CHECK_RC(pol_writer_input(w, 99, "in.json"), POL_EINVAL);
+  CHECK_HAS(pol_writer_errmsg(w), "pol_writer_input");
+  CHECK_RC(pol_check(ctx, rep, f, "v.json"), POL_OK);
+  CHECK_RC(pol_report_chunk(rep, w, &text, &n), POL_OK);
+  CHECK_RC(pol_writer_add_chunk(w, rep, text, n + 1), POL_EINVAL);
+  CHECK_HAS(pol_writer_errmsg(w), "pol_writer_add_chunk");
+  CHECK_RC(pol_writer_error(w, "in.json", NULL), POL_EINVAL);
+  CHECK_HAS(pol_writer_errmsg(w), "pol_writer_error");
+  pol_writer_free(w);
+  free(out.p);
+  pol_waivers_free(wv);
+  pol_report_free(rep);
+  pol_policy_free(pol);
+  pol_ctx_free(ctx);
   pol_facts_free(f);
   pol_env_free(env);
 }
@@ -1245,6 +1345,7 @@ int main(int argc, char **argv) {
   test_many_diagnostics();
   test_eval_errors();
   test_facts_errors();
+  test_refusals_leave_messages();
   test_policy_errors();
   test_never_prints();
   test_limits();

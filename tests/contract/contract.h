@@ -85,6 +85,8 @@ char *dup_str(const char *s);
 extern const char *scratch;
 char *scratch_path(const char *name);
 void write_file(const char *path, const char *text);
+/* Whether the C string [s] is UTF-8 (RFC 3629); false for NULL. */
+int is_utf8(const char *s);
 /* The offset after the line that holds [pos]. */
 size_t skip_line(const char *text, size_t len, size_t pos);
 

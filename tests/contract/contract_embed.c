@@ -230,10 +230,134 @@ static void test_builder_errors(void) {
 
 /* }==== */
 
+/* {==== what a host builds ================================================= */
+
+static const pol_value *fails_in_latin1(pol_builder *b,
+                                        const pol_value *const *args,
+                                        size_t n, void *user) {
+  (void)args, (void)n, (void)user;
+  return pol_new_error(b, "fichier \xe9" "crit \xff\xfe");
+}
+
+/* Values a host builds nest no deeper than JSON facts may (512): every
+ * walk of a value recurses (pol_value_json, pol_value_format, a bind's
+ * copy), and a list built 100,000 deep overflowed the stack in each. */
+static void test_builder_nesting(void) {
+  pol_env *env = env_default();
+  pol_facts *f = NULL;
+  pol_ctx *ctx = ctx_of(env);
+  pol_builder *b;
+  const pol_value *v, *deeper = NULL;
+  const char *key = "k";
+  long depth = 0;
+  test_name = "built values nest at most 512 deep";
+  CHECK_RC(pol_facts_new(env, &f), POL_OK);
+  b = pol_facts_builder(f);
+  v = pol_new_int(b, 1);
+  for (; depth < 100000; depth++) {
+    if (!(deeper = depth % 2 ? pol_new_list(b, &v, 1)
+                             : pol_new_map(b, &key, &v, 1)))
+      break;
+    v = deeper;
+  }
+  CHECK(depth == 512);
+  CHECK_RC(pol_builder_status(b), POL_EINVAL);
+  CHECK_HAS(pol_builder_errmsg(b), "deep");
+  CHECK(pol_value_json(ctx, v, 0) != NULL);
+  CHECK(pol_value_format(ctx, v) != NULL);
+  CHECK_RC(pol_facts_bind_value(f, "deep", v), POL_OK);
+  CHECK(pol_new_list(b, &v, 1) == NULL);
+  pol_ctx_free(ctx);
+  pol_facts_free(f);
+  pol_env_free(env);
+}
+
+/* An error a host function returns is text every report writes as it
+ * is: pol_value_json promises RFC 8259 UTF-8, and the report's reason
+ * and JSON carry the message. A message that is not UTF-8 (a C library's
+ * text in Latin-1) went through byte for byte; its bad bytes are U+FFFD
+ * now, as a string's would be refused. */
+static void test_error_message_utf8(void) {
+  pol_env *env = env_default();
+  pol_facts *f = NULL;
+  pol_ctx *ctx = ctx_of(env);
+  pol_program *prog = NULL;
+  pol_policy *pol;
+  pol_report *rep;
+  const pol_value *v;
+  const char *json;
+  test_name = "an error a host makes is UTF-8";
+  CHECK_RC(pol_facts_new(env, &f), POL_OK);
+  v = pol_new_error(pol_facts_builder(f), "caf\xe9");
+  json = pol_value_json(ctx, v, 0);
+  CHECK(json && is_utf8(json));
+  CHECK_STR(json, "{\"error\":\"caf\xef\xbf\xbd\"}");
+  CHECK_RC(pol_env_register_value_fn(env, "latin1", 0, 0, fails_in_latin1,
+                                     NULL), POL_OK);
+  CHECK_RC(pol_compile_expr(env, "latin1()", 8, "h.cel", NULL, &prog),
+           POL_OK);
+  CHECK_RC(pol_eval(ctx, prog, NULL, &v), POL_ERUNTIME);
+  json = pol_value_json(ctx, v, 0);
+  CHECK(json && is_utf8(json));
+  pol = policy_of(env, "must host: latin1()\n", "h.pol");
+  rep = report_of(pol, POL_UNKNOWN_FAIL);
+  CHECK_RC(pol_check(ctx, rep, f, "v.json"), POL_OK);
+  CHECK_STR(pol_report_verdict(rep, 0, 0), "ERROR");
+  CHECK(is_utf8(pol_report_reason(rep, 0, 0)));
+  CHECK_HAS(pol_report_reason(rep, 0, 0), "fichier \xef\xbf\xbd");
+  for (int format = 0; pol_format_name(format); format++)
+    CHECK(is_utf8(pol_report_render(rep, format, 0)));
+  pol_report_free(rep);
+  pol_policy_free(pol);
+  pol_program_free(prog);
+  pol_ctx_free(ctx);
+  pol_facts_free(f);
+  pol_env_free(env);
+}
+
+/* }==== */
+
+/* {==== explanations under the env's limits ============================== */
+
+/* pol_explain_verdict is "exactly as pol_check gives it": also for a
+ * rule that runs out of the env's steps, which a check on a ctx of the
+ * env makes ERROR. The explainer ran under limits of its own (10,000,000
+ * steps) and called such a rule PASS. */
+static void test_explain_limits(void) {
+  pol_env *env = env_with(2000, 0, POL_KEEP_SOURCE);
+  const char *src = "must heavy: xs.all(i, xs.all(j, i + j >= 0))\n"
+                    "must light: size(xs) == 1000\n";
+  pol_policy *pol = policy_of(env, src, "heavy.pol");
+  pol_facts *f = list_facts(env, 1000);
+  pol_ctx *ctx = ctx_of(env);
+  pol_report *rep = report_of(pol, POL_UNKNOWN_FAIL);
+  pol_explain *x = NULL;
+  test_name = "explain: the verdict pol_check gives, limits included";
+  CHECK_RC(pol_check(ctx, rep, f, "v.json"), POL_OK);
+  CHECK_STR(pol_report_verdict(rep, 0, 0), "ERROR");
+  CHECK_RC(pol_report_status(rep, 0, 0), POL_ELIMIT);
+  CHECK_RC(pol_explain_new(pol, &x), POL_OK);
+  for (size_t r = 0; r < 2; r++) {
+    CHECK_RC(pol_explain_rule(x, f, r, "en"), POL_OK);
+    CHECK_STR(pol_explain_verdict(x), pol_report_verdict(rep, 0, r));
+  }
+  pol_explain_free(x);
+  pol_report_free(rep);
+  pol_ctx_free(ctx);
+  pol_facts_free(f);
+  pol_policy_free(pol);
+  pol_env_free(env);
+}
+
+/* }==== */
+
 void contract_embed_tests(void) {
   test_ctx_limits();
   test_report_status();
   test_no_file_imports();
   test_value_json();
   test_builder_errors();
+  test_explain_limits();
+  test_error_message_utf8();
+  test_builder_nesting();
 }

@@ -156,6 +156,7 @@ static void test_bind_all(void) {
   const char *more = "{\"zz_extra\": [1, 2], \"backup\": {\"offered\": false}}";
   CHECK_RC(pol_facts_load_json(g, more, strlen(more), "more.json"), POL_OK);
   CHECK_RC(pol_facts_bind_all(f, NULL), POL_EINVAL);
+  CHECK_HAS(pol_facts_errmsg(f), "pol_facts_bind_all");
   CHECK(pol_facts_count(f) == before);
   CHECK_RC(pol_facts_bind_all(f, g), POL_OK);
   pol_facts_free(g);
@@ -173,10 +174,102 @@ static void test_bind_all(void) {
   pol_env_free(env);
 }
 
+/* Binding a literal is a call on the fact set: it leaves the env's
+ * diagnostics, message and rendered text alone ("until its next
+ * compile": a bind is none). It compiled the literal through the env,
+ * which freed the diagnostic strings a host still held (ASan: read of
+ * freed memory) and put the literal's in their place. */
+static void test_bind_literal_leaves_env(void) {
+  pol_env *env = env_default();
+  pol_facts *f = facts_of(env, VENDOR_A, "a.json");
+  pol_program *prog = NULL;
+  pol_diag d = POL_DIAG_INIT;
+  const char *render;
+  char *want_msg, *want_env, *want_render;
+  test_name = "facts: bind_literal leaves the env's diagnostics alone";
+  CHECK_RC(pol_compile_expr(env, "1 +", 3, "rule.cel", NULL, &prog),
+           POL_ESYNTAX);
+  CHECK_RC(pol_diag_get(env, 0, &d), POL_OK);
+  render = pol_diag_render(env, 0);
+  want_msg = dup_str(d.message);
+  want_env = dup_str(pol_env_errmsg(env));
+  want_render = dup_str(render);
+  CHECK_RC(pol_facts_bind_literal(f, "limit", "[1, 2u]", 7), POL_OK);
+  CHECK_RC(pol_facts_bind_literal(f, "bad", "2 *", 3), POL_EFORMAT);
+  CHECK_HAS(pol_facts_errmsg(f), "bad:1:4:");
+  CHECK(pol_diag_count(env) == 1);
+  CHECK_STR(d.file, "rule.cel");
+  CHECK_STR(d.message, want_msg);
+  CHECK_STR(pol_env_errmsg(env), want_env);
+  CHECK_STR(render, want_render);
+  CHECK(pol_value_len(pol_facts_get(f, "limit")) == 2);
+  free(want_msg);
+  free(want_env);
+  free(want_render);
+  pol_facts_free(f);
+  pol_env_free(env);
+}
+
+/* The path of the first fact rule [r] read for vendor 0. */
+static const char *first_read(const pol_report *rep, size_t r) {
+  return pol_report_fact_count(rep, 0, r) ? pol_report_fact_path(rep, 0, r, 0)
+                                          : "(none)";
+}
+
+/* A map for pol_facts_load_value may hold values borrowed from another
+ * fact set ("items ... borrowed from values that outlive it") and one
+ * value under two names. Loading it wrote this set's places into the
+ * other set's containers, so the other set's report named
+ * "other.countries[0]" for data.countries[0] and lost its evidence; and
+ * a value under two names was reported under the last, whichever one the
+ * rule read. */
+static void test_load_value_borrowed(void) {
+  pol_env *env = env_default();
+  const char *src = "must a: data.countries.all(c, c == \"JP\")\n"
+                    "must b: primary.countries.all(c, c == \"JP\")\n";
+  pol_policy *pol = policy_of(env, src, "b.pol");
+  pol_facts *g = facts_of(env, VENDOR_A, "in/a.json");
+  pol_facts *f = NULL;
+  pol_ctx *ctx = ctx_of(env);
+  pol_report *rep = report_of(pol, POL_UNKNOWN_FAIL);
+  const char *keys[] = {"other", "primary", "backup_site"};
+  const pol_value *vals[3];
+  pol_builder *b;
+  test_name = "facts: load_value of borrowed and repeated values";
+  CHECK_RC(pol_facts_new(env, &f), POL_OK);
+  b = pol_facts_builder(f);
+  const char *ck[] = {"countries"};
+  const pol_value *jp = pol_new_string(b, "JP", 2);
+  const pol_value *list = pol_new_list(b, &jp, 1);
+  const pol_value *site = pol_new_map(b, ck, &list, 1);
+  vals[0] = pol_facts_get(g, "data"); /* borrowed: g outlives f's use */
+  vals[1] = vals[2] = site;           /* one value, two names */
+  CHECK_RC(pol_facts_load_value(f, pol_new_map(b, keys, vals, 3)), POL_OK);
+  CHECK_RC(pol_check(ctx, rep, g, "in/a.json"), POL_OK);
+  CHECK_STR(first_read(rep, 0), "data.countries[0]");
+  CHECK_STR(pol_report_fact_evidence(rep, 0, 0, 0), "4.1: 「JP」");
+  pol_report_reset(rep);
+  CHECK_RC(pol_check(ctx, rep, f, "row"), POL_OK);
+  CHECK_STR(pol_report_verdict(rep, 0, 1), "PASS");
+  CHECK_STR(first_read(rep, 1), "primary.countries[0]");
+  pol_report_reset(rep);
+  pol_facts_free(g); /* f keeps what it holds */
+  CHECK_RC(pol_check(ctx, rep, f, "row"), POL_OK);
+  CHECK(pol_value_len(pol_value_get(pol_facts_get(f, "other"),
+                                    "countries")) == 2);
+  pol_report_free(rep);
+  pol_ctx_free(ctx);
+  pol_facts_free(f);
+  pol_policy_free(pol);
+  pol_env_free(env);
+}
+
 void contract_facts_tests(void) {
   test_load_bad_arguments();
   test_next_past_end();
   test_load_value_not_map();
   test_load_value_foreign();
   test_bind_all();
+  test_bind_literal_leaves_env();
+  test_load_value_borrowed();
 }

@@ -53,7 +53,7 @@ static void test_writer_chunk_equal(void) {
   pol_env *env = env_default();
   pol_policy *pol = policy_of(env, POLICY, "c.pol");
   test_name = "writer: chunks = add";
-  for (int fmt = POL_FORMAT_TEXT; fmt <= POL_FORMAT_NDJSON; fmt++) {
+  for (int fmt = POL_FORMAT_TEXT; fmt <= POL_FORMAT_QUESTIONS_CSV; fmt++) {
     char *a = write_all(env, pol, fmt, 0), *b = write_all(env, pol, fmt, 1);
     CHECK(a != NULL && b != NULL && a[0] != '\0');
     CHECK_STR(b, a);
@@ -61,8 +61,10 @@ static void test_writer_chunk_equal(void) {
       CHECK_HAS(a, "\"source\": \"in/d.json\"");
       CHECK_HAS(a, "\"vendor\": \"Beta\"");
     }
-    if (a && fmt == POL_FORMAT_TEXT)
-      CHECK(strstr(a, "in/d.json:1:1: bad") == NULL); /* text ignores it */
+    /* pol_writer_error: every format says the input was not checked,
+     * and why (a reader of any one of them must learn it) */
+    if (a)
+      CHECK_HAS(a, "in/d.json:1:1: bad");
     free(a);
     free(b);
   }
@@ -137,6 +139,33 @@ static void test_writer_mode_mismatch(void) {
 }
 
 /* }==== */
+
+/* "Once finished, a writer refuses more (POL_EINVAL)": the inputs of
+ * the stamp too, which is written by then (they returned POL_OK and went
+ * nowhere); and data with no input begun has no digest to go to. */
+static void test_writer_finished_inputs(void) {
+  pol_env *env = env_default();
+  pol_policy *pol = policy_of(env, POLICY, "c.pol");
+  pol_writer *w = NULL;
+  sbuf out = {0};
+  test_name = "writer: a finished writer refuses inputs";
+  CHECK_RC(pol_writer_new(pol, POL_FORMAT_JSON, 0, POL_UNKNOWN_FAIL,
+                          sbuf_write, &out, &w), POL_OK);
+  CHECK_RC(pol_writer_input_data(w, "{}", 2), POL_EINVAL);
+  CHECK_HAS(pol_writer_errmsg(w), "pol_writer_input");
+  CHECK_RC(pol_writer_input(w, POL_INPUT_FACTS, "in/a.json"), POL_OK);
+  CHECK_RC(pol_writer_input_data(w, "{}", 2), POL_OK);
+  CHECK_RC(pol_writer_finish(w), POL_OK);
+  CHECK_RC(pol_writer_input(w, POL_INPUT_FACTS, "in/b.json"), POL_EINVAL);
+  CHECK_RC(pol_writer_input_data(w, "{}", 2), POL_EINVAL);
+  CHECK_HAS(pol_writer_errmsg(w), "finished");
+  CHECK_HAS(sbuf_text(&out), "in/a.json");
+  CHECK(strstr(sbuf_text(&out), "in/b.json") == NULL);
+  pol_writer_free(w);
+  free(out.p);
+  pol_policy_free(pol);
+  pol_env_free(env);
+}
 
 /* {==== streaming vendors ================================================== */
 
@@ -249,6 +278,47 @@ static void verdict_string(pol_env *env, const pol_policy *pol, char *out) {
   pol_report_free(rep);
   pol_facts_free(f);
   pol_ctx_free(ctx);
+}
+
+/* A loaded policy reports as the compiled one does ("a host need not
+ * ship or compile sources"): the TAP and JUnit lines of a SKIPPED rule
+ * quote its `when`. A loaded policy had no `when` texts, and said
+ * "(when)". */
+static char *render_of(pol_env *env, const pol_policy *pol, int format) {
+  pol_facts *f = facts_of(env, VENDOR_A, "in/a.json");
+  pol_ctx *ctx = ctx_of(env);
+  pol_report *rep = report_of(pol, POL_UNKNOWN_FAIL);
+  char *text = NULL;
+  if (pol_check(ctx, rep, f, "in/a.json") == POL_OK)
+    text = dup_str(pol_report_render(rep, format, 0));
+  pol_report_free(rep);
+  pol_ctx_free(ctx);
+  pol_facts_free(f);
+  return text ? text : dup_str("");
+}
+
+static void test_saved_when_texts(void) {
+  pol_env *env = env_default();
+  pol_policy *pol = policy_of(env, POLICY, "c.pol"), *back = NULL;
+  void *buf = NULL;
+  size_t len = 0;
+  const int formats[] = {POL_FORMAT_JUNIT, POL_FORMAT_TAP};
+  test_name = "saved bytecode: SKIPPED rules quote their when";
+  CHECK_RC(pol_policy_save(pol, &buf, &len), POL_OK);
+  CHECK_RC(pol_policy_load(env, buf, len, "c.polc", &back), POL_OK);
+  for (int i = 0; i < 2; i++) {
+    char *compiled = render_of(env, pol, formats[i]);
+    char *loaded = render_of(env, back, formats[i]);
+    CHECK_HAS(compiled, "when is false: false");
+    CHECK_HAS(loaded, "when is false: false");
+    CHECK(strstr(loaded, "(when)") == NULL);
+    free(compiled);
+    free(loaded);
+  }
+  pol_free(env, buf);
+  pol_policy_free(back);
+  pol_policy_free(pol);
+  pol_env_free(env);
 }
 
 static void test_saved_round_trip(void) {
@@ -618,6 +688,57 @@ static void test_diag_strings_lifetime(void) {
   pol_env_free(env);
 }
 
+/* Each text an env hands out stays valid until the next call of the same
+ * function (pol.h: "until the next call on that handle that says it
+ * changes them"): rendering the diagnostics, listing a program or a
+ * policy, validating, formatting and a compile that fails leave each
+ * other's texts alone. They shared one buffer, so a host that rendered
+ * the diagnostics and then listed a program read freed memory. */
+static void test_env_texts_apart(void) {
+  pol_env *env = env_default();
+  const char *schema_src = "fact size: int \"the size\"\nmust r: size > 1\n";
+  pol_policy *schema = policy_of(env, schema_src, "s.pol");
+  pol_program *prog = NULL, *none = NULL;
+  const char *vendor = "{\"size\": \"big\"}";
+  const char *render, *listing, *pol_listing, *problems, *formatted;
+  char *want[5];
+  size_t count = 0, len = 0;
+  test_name = "env texts: each until the next call of its own function";
+  CHECK_RC(pol_compile_expr(env, "size * 2 + 1", 12, "e.cel", NULL, &prog),
+           POL_OK);
+  CHECK_RC(pol_compile_expr(env, "1 +", 3, "d.cel", NULL, &none),
+           POL_ESYNTAX);
+  render = pol_diag_render(env, POL_RENDER_EXCERPT);
+  want[0] = dup_str(render);
+  listing = pol_program_disasm(env, prog);
+  want[1] = dup_str(listing ? listing : "");
+  pol_listing = pol_policy_disasm(env, schema);
+  want[2] = dup_str(pol_listing ? pol_listing : "");
+  CHECK_RC(pol_validate(env, schema, vendor, strlen(vendor), "v.json",
+                        &count, &problems), POL_OK);
+  want[3] = dup_str(problems);
+  CHECK_RC(pol_format(env, "rule a{require size>1}", 22, "f.pol", &formatted,
+                      &len), POL_OK);
+  want[4] = dup_str(formatted);
+  /* a compile that fails replaces the diagnostics, not the texts */
+  CHECK_RC(pol_compile_expr(env, "2 *", 3, "e2.cel", NULL, &none),
+           POL_ESYNTAX);
+  CHECK_HAS(want[0], "d.cel:1:");
+  CHECK_HAS(want[3], "size");
+  CHECK_HAS(want[4], "require size > 1");
+  CHECK_STR(render, want[0]);
+  CHECK_STR(listing, want[1]);
+  CHECK_STR(pol_listing, want[2]);
+  CHECK_STR(problems, want[3]);
+  CHECK_STR(formatted, want[4]);
+  CHECK_HAS(pol_env_errmsg(env), "e2.cel:1:");
+  for (int i = 0; i < 5; i++)
+    free(want[i]);
+  pol_program_free(prog);
+  pol_policy_free(schema);
+  pol_env_free(env);
+}
+
 /* Once its report is reset, a fact set may be freed: the report no
  * longer refers to it (ASan would see a read of freed memory). */
 static void test_report_reset_releases_facts(void) {
@@ -697,8 +818,10 @@ void contract_io_tests(void) {
   test_writer_chunk_equal();
   test_writer_failure();
   test_writer_mode_mismatch();
+  test_writer_finished_inputs();
   test_streaming();
   test_saved_round_trip();
+  test_saved_when_texts();
   test_saved_damaged();
   test_saved_host_function();
   test_eval_value_lifetime();
@@ -708,6 +831,7 @@ void contract_io_tests(void) {
   test_report_reset();
   test_decls_borrowed();
   test_diag_strings_lifetime();
+  test_env_texts_apart();
   test_report_reset_releases_facts();
   test_facts_file();
   test_presence_and_evidence();

@@ -7,9 +7,11 @@
 #define _POSIX_C_SOURCE 200809L
 #include "contract.h"
 
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 /* {==== policies: header, rules, refs, ask, find, file ===================== */
 
@@ -295,6 +297,38 @@ static void test_check_rule(void) {
   pol_env_free(env);
 }
 
+/* The rules pol_check_rule did not check read SKIPPED; no format may say
+ * their `when` was false, as nobody evaluated it. Every format said "not
+ * applicable: when x > 0 is false" of a rule whose `when` held. */
+static void test_check_rule_unchecked(void) {
+  pol_env *env = env_default();
+  const char *src = "rule gated {\n  when x > 0\n  require x > 10\n}\n"
+                    "must exact: x == 5\n";
+  pol_policy *pol = policy_of(env, src, "g.pol");
+  pol_facts *five = facts_of(env, "{\"x\": 5}", "five.json");
+  pol_facts *neg = facts_of(env, "{\"x\": -1}", "neg.json");
+  pol_ctx *ctx = ctx_of(env);
+  pol_report *rep = report_of(pol, POL_UNKNOWN_FAIL);
+  test_name = "pol_check_rule: the other rules were not checked";
+  CHECK_RC(pol_check_rule(ctx, rep, five, "five.json", 1), POL_OK);
+  CHECK_STR(pol_report_verdict(rep, 0, 0), "SKIPPED");
+  for (int format = 0; pol_format_name(format); format++) {
+    const char *text = pol_report_render(rep, format, 0);
+    CHECK(text && strstr(text, "x > 0") == NULL);
+  }
+  CHECK_HAS(pol_report_render(rep, POL_FORMAT_TAP, 0), "# SKIP not checked");
+  pol_report_reset(rep); /* a rule whose when was false still says so */
+  CHECK_RC(pol_check(ctx, rep, neg, "neg.json"), POL_OK);
+  CHECK_HAS(pol_report_render(rep, POL_FORMAT_JSON, 0),
+            "\"skipped_when\":\"x > 0\"");
+  pol_report_free(rep);
+  pol_ctx_free(ctx);
+  pol_facts_free(neg);
+  pol_facts_free(five);
+  pol_policy_free(pol);
+  pol_env_free(env);
+}
+
 static void test_render(void) {
   pol_env *env = env_default();
   pol_policy *pol = policy_of(env, POLICY, "c.pol");
@@ -376,6 +410,133 @@ static void test_ctx_across_reports(void) {
   pol_env_free(env);
 }
 
+/* A check at the ctx's as-of date judges waivers by that date too, as a
+ * check at the report's does: the same date gives the same compliance.
+ * With the date on the ctx, waivers expired by the clock. */
+static void test_waiver_as_of(void) {
+  pol_env *env = env_default();
+  pol_policy *pol = policy_of(env, "must small: x > 1\n", "w.pol");
+  pol_facts *f = facts_of(env, "{\"x\": 0}", "v.json");
+  pol_ctx *ctx = ctx_of(env);
+  pol_report *by_ctx = report_of(pol, POL_UNKNOWN_FAIL);
+  pol_report *by_report = report_of(pol, POL_UNKNOWN_FAIL);
+  pol_waivers *wv = NULL;
+  pol_waiver w = POL_WAIVER_INIT;
+  test_name = "waivers expire by the ctx's as-of date";
+  w.rule = "small";
+  w.vendor = "v";
+  w.expires = "2020-01-01";
+  CHECK_RC(pol_waivers_new(pol, &wv), POL_OK);
+  CHECK_RC(pol_waivers_add(wv, &w), POL_OK);
+  CHECK_RC(pol_report_set_waivers(by_ctx, wv), POL_OK);
+  CHECK_RC(pol_report_set_waivers(by_report, wv), POL_OK);
+  CHECK_RC(pol_report_set_as_of(by_report, "2019-06-01"), POL_OK);
+  CHECK_RC(pol_check(ctx, by_report, f, "v.json"), POL_OK);
+  CHECK_RC(pol_ctx_set_as_of(ctx, "2019-06-01"), POL_OK);
+  CHECK_RC(pol_check(ctx, by_ctx, f, "v.json"), POL_OK);
+  CHECK(pol_report_waiver(by_report, 0, 0) == POL_WAIVER_ACTIVE);
+  CHECK(pol_report_waiver(by_ctx, 0, 0) == POL_WAIVER_ACTIVE);
+  CHECK(pol_report_compliant(by_ctx, 0));
+  pol_report_free(by_ctx);
+  pol_report_free(by_report);
+  pol_waivers_free(wv);
+  pol_ctx_free(ctx);
+  pol_facts_free(f);
+  pol_policy_free(pol);
+  pol_env_free(env);
+}
+
+/* Text a host hands in as it is, a file name as the vendor's source or a
+ * waiver's words, need not be UTF-8 (a Latin-1 file name on Linux): every
+ * format still ends, in UTF-8. The CSV formats looped for ever on such a
+ * byte, growing the report until memory ran out; the alarm turns that
+ * into a failure. */
+static void render_stuck(int sig) {
+  (void)sig;
+  static const char msg[] = "FAIL render of non-UTF-8 host text: no end\n";
+  if (write(1, msg, sizeof msg - 1) < 0)
+    _exit(1);
+  _exit(1);
+}
+
+static void test_render_host_bytes(void) {
+  pol_env *env = env_default();
+  pol_policy *pol = policy_of(env, POLICY, "c.pol");
+  pol_facts *f = facts_of(env, VENDOR_C, "in/c.json");
+  pol_ctx *ctx = ctx_of(env);
+  pol_report *rep = report_of(pol, POL_UNKNOWN_FAIL);
+  pol_waivers *wv = NULL;
+  pol_waiver w = POL_WAIVER_INIT;
+  test_name = "every format of host text that is not UTF-8";
+  w.rule = "mfa";
+  w.vendor = "caf\xe9";
+  w.justification = "accept\xe9 \xff";
+  CHECK_RC(pol_waivers_new(pol, &wv), POL_OK);
+  CHECK_RC(pol_waivers_add(wv, &w), POL_OK);
+  CHECK_RC(pol_report_set_waivers(rep, wv), POL_OK);
+  CHECK_RC(pol_check(ctx, rep, f, "in/caf\xe9.json"), POL_OK);
+  CHECK(pol_report_waiver(rep, 0, R_MFA) == POL_WAIVER_ACTIVE);
+  signal(SIGALRM, render_stuck);
+  for (int format = 0; pol_format_name(format); format++) {
+    alarm(20);
+    const char *text = pol_report_render(rep, format, 0);
+    alarm(0);
+    CHECK(text != NULL && is_utf8(text));
+  }
+  signal(SIGALRM, SIG_DFL);
+  pol_report_free(rep);
+  pol_waivers_free(wv);
+  pol_ctx_free(ctx);
+  pol_facts_free(f);
+  pol_policy_free(pol);
+  pol_env_free(env);
+}
+
+/* An UNKNOWN rule's residual and decisive facts are worked out from the
+ * vendor's facts at the date its rules were checked at: the report's
+ * (pol_report_set_as_of) or the ctx's (pol_ctx_set_as_of). In 2019 the
+ * rule below passes if a.x or b.y holds; they were worked out at the
+ * clock's date, where only b.y can, so the report asked the vendor one
+ * question where its verdict needed two. */
+static void check_residual_2019(pol_report *rep, size_t i) {
+  CHECK_STR(pol_report_verdict(rep, i, 0), "UNKNOWN");
+  CHECK_STR(pol_report_residual(rep, i, 0), "a.x || b.y");
+  CHECK(pol_report_decisive_count(rep, i, 0) == 2);
+  CHECK_STR(pol_report_decisive_path(rep, i, 0, 0), "a.x");
+}
+
+static void test_residual_as_of(void) {
+  pol_env *env = env_default();
+  const char *src = "must dated: (now() < timestamp(\"2020-01-01T00:00:00Z\")"
+                    " && a.x) || b.y\n";
+  pol_policy *pol = policy_of(env, src, "dated.pol");
+  pol_facts *f = facts_of(env, "{}", "v.json");
+  pol_ctx *ctx = ctx_of(env);
+  pol_report *rep = report_of(pol, POL_UNKNOWN_FAIL);
+  test_name = "residuals at the as-of date";
+  CHECK_RC(pol_report_set_as_of(rep, "2019-06-01"), POL_OK);
+  CHECK_RC(pol_check(ctx, rep, f, "v.json"), POL_OK);
+  check_residual_2019(rep, 0);
+  /* NULL takes the report's date away: the clock's again */
+  CHECK_RC(pol_report_set_as_of(rep, NULL), POL_OK);
+  CHECK_RC(pol_check(ctx, rep, f, "v.json"), POL_OK);
+  CHECK_STR(pol_report_residual(rep, 1, 0), "b.y");
+  pol_report_free(rep);
+  rep = report_of(pol, POL_UNKNOWN_FAIL);
+  CHECK_RC(pol_ctx_set_as_of(ctx, "2019-06-01"), POL_OK);
+  CHECK_RC(pol_check(ctx, rep, f, "v.json"), POL_OK);
+  CHECK_RC(pol_ctx_set_as_of(ctx, NULL), POL_OK);
+  CHECK_RC(pol_check(ctx, rep, f, "v.json"), POL_OK); /* at the clock's */
+  CHECK_RC(pol_report_detach(rep), POL_OK);
+  check_residual_2019(rep, 0);
+  CHECK_STR(pol_report_residual(rep, 1, 0), "b.y");
+  pol_report_free(rep);
+  pol_ctx_free(ctx);
+  pol_facts_free(f);
+  pol_policy_free(pol);
+  pol_env_free(env);
+}
+
 /* }==== */
 
 void contract_report_tests(void) {
@@ -387,6 +548,10 @@ void contract_report_tests(void) {
   test_vendor_metadata();
   test_unknown_modes();
   test_check_rule();
+  test_check_rule_unchecked();
   test_render();
   test_ctx_across_reports();
+  test_residual_as_of();
+  test_waiver_as_of();
+  test_render_host_bytes();
 }

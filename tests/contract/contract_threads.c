@@ -331,6 +331,48 @@ static void test_threads_compile_while_checking(void) {
   pol_env_free(env);
 }
 
+/* Fact sets of one env, each used by one thread, bind literals while
+ * another thread compiles on the env: a bind is a call on its fact set,
+ * not a compile on the env (pol.h asks one thread at a time of the env's
+ * compiles only). It compiled through the env (TSan: a data race on the
+ * env's diagnostics). */
+static void *bind_thread(void *arg) {
+  pol_facts *f = arg;
+  for (int i = 0; i < ROUNDS; i++)
+    if (pol_facts_bind_literal(f, "limit", "[7, 'x']", 8) != POL_OK ||
+        pol_facts_bind_literal(f, "bad", "1 +", 3) != POL_EFORMAT)
+      return f;
+  return NULL;
+}
+
+static void test_threads_bind_literals(void) {
+  pol_env *env = env_default();
+  pol_facts *f[4] = {NULL};
+  pthread_t tid[4];
+  int bad = 0, compiled = 0;
+  test_name = "threads: bind literals while compiling";
+  for (int t = 0; t < 4; t++)
+    if (pol_facts_new(env, &f[t]) != POL_OK ||
+        pthread_create(&tid[t], NULL, bind_thread, f[t]) != 0)
+      exit(2);
+  for (int i = 0; i < ROUNDS; i++) {
+    pol_program *p = NULL;
+    compiled += pol_compile_expr(env, "2 *", 3, NULL, NULL, &p) ==
+                POL_ESYNTAX;
+  }
+  for (int t = 0; t < 4; t++) {
+    void *failed_set;
+    pthread_join(tid[t], &failed_set);
+    bad += failed_set != NULL;
+    CHECK(pol_value_len(pol_facts_get(f[t], "limit")) == 2);
+    pol_facts_free(f[t]);
+  }
+  CHECK(compiled == ROUNDS);
+  CHECK(bad == 0);
+  CHECK_HAS(pol_env_errmsg(env), "<expr>:1:4:");
+  pol_env_free(env);
+}
+
 /* }==== */
 
 /* {==== host functions ===================================================== */
@@ -609,6 +651,7 @@ void contract_thread_tests(void) {
   test_threads_chunks();
   test_threads_own_envs();
   test_threads_compile_while_checking();
+  test_threads_bind_literals();
   test_host_functions();
   test_custom_allocator();
   test_allocator_failure();

@@ -4,22 +4,29 @@
 - csv: byte-order mark, RFC 4180 records that Python's csv module reads
   back to the same cells (commas, quotes, line breaks, Japanese), one row
   per vendor x rule plus the #stamp rows, formula-starting cells defused;
-- junit: well-formed XML whose counts agree with its test cases, the
-  elements and attributes the JUnit XML schema (Ant's junit.xsd) allows;
+- junit: well-formed XML whose counts agree with its test cases, and
+  what the JUnit XML schema CI servers read (Jenkins' junit-10.xsd, which
+  GitLab and the xunit plugin follow) requires and allows: the
+  attributes each element must have and may have, and its children;
 - sarif: the SARIF 2.1.0 fields used, with their enumerations and the
   rules the schema states (a result whose kind is not "fail" has level
   "none"; ruleIndex points at its ruleId);
 - tap: TAP version 13 lines and a plan that counts them;
-- html: with Chromium (Debian's `chromium`), the page rendered to PNG and
+- html: every element closed in order (well-formed), text in Arabic and
+  Hebrew (rtl.json) isolated in <bdi> where it sits among other text;
+  with Chromium (Debian's `chromium`), the page rendered to PNG and
   its DOM's cells and rule rows counted per verdict against the JSON
-  report; without it, "skipped: chromium not installed";
+  report, the <bdi> kept; without it, "skipped: chromium not installed";
+- an input not checked (a bad record in the middle of a stream): an
+  entry in every format, in input order (csv, junit, sarif, tap, html,
+  markdown, text, the question lists);
 - every format from a 20,000-vendor stream, peak RSS (the child's
   ru_maxrss) within a bound over a 200-vendor run: memory may grow by the
   verdict cells only.
 
 Usage: check_formats.py POLICYC BENCH_GEN OUTDIR
 """
-import concurrent.futures, csv, html, io, json, os, re, shutil, subprocess, sys, time
+import concurrent.futures, csv, html, html.parser, io, json, os, re, shutil, subprocess, sys, time
 import xml.etree.ElementTree as ET
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -40,7 +47,8 @@ def check(cond, what):
 def run(policyc, fmt, *args, lang="en"):
     cmd = [policyc, "check", "--format=" + fmt, "--lang=" + lang,
            "--waivers", os.path.join(HERE, "waivers.json"),
-           os.path.join(HERE, "tricky.pol"), os.path.join(HERE, "tricky.json")]
+           os.path.join(HERE, "tricky.pol"), os.path.join(HERE, "tricky.json"),
+           os.path.join(HERE, "rtl.json")]
     cmd += [os.path.join(ROOT, "examples/vendors", f)
             for f in sorted(os.listdir(os.path.join(ROOT, "examples/vendors")))
             if f.endswith(".json")]
@@ -96,28 +104,58 @@ def test_csv(policyc, rep):
 
 # ---- junit ---------------------------------------------------------------
 
-JUNIT_SUITE_ATTRS = {"name", "tests", "failures", "errors", "skipped",
-                     "time", "timestamp", "hostname", "id", "package"}
+# What Jenkins' junit-10.xsd (jenkinsci/xunit-plugin, the schema GitLab
+# and most CI servers follow) says of each element: (required attributes,
+# allowed attributes, allowed children). Written from the schema, not
+# copied: it is checked here, element by element, rather than by a
+# validator, so that no third-party file lives in the repository.
+JUNIT_SCHEMA = {
+    "testsuites": (set(), {"name", "time", "tests", "failures", "errors"},
+                   {"testsuite"}),
+    "testsuite": ({"name", "tests", "failures", "errors"},
+                  {"name", "tests", "failures", "errors", "group", "time",
+                   "skipped", "timestamp", "hostname", "id", "package",
+                   "file", "log", "url"},
+                  {"testsuite", "properties", "testcase", "system-out",
+                   "system-err"}),
+    "properties": (set(), set(), {"property"}),
+    "property": ({"name", "value"}, {"name", "value"}, set()),
+    "testcase": ({"name"}, {"name", "time", "classname", "group"},
+                 {"skipped", "error", "failure", "rerunFailure",
+                  "rerunError", "flakyFailure", "flakyError", "system-out",
+                  "system-err"}),
+    "failure": (set(), {"type", "message"}, set()),
+    "error": (set(), {"type", "message"}, set()),
+    "skipped": (set(), {"type", "message"}, set()),
+    "system-out": (set(), set(), set()),
+    "system-err": (set(), set(), set()),
+}
+
+
+def junit_schema(el, where="junit"):
+    """[el] and everything in it as junit-10.xsd has them."""
+    if not check(el.tag in JUNIT_SCHEMA, "%s: element <%s>" % (where, el.tag)):
+        return
+    need, may, kids = JUNIT_SCHEMA[el.tag]
+    check(need <= set(el.attrib), "%s: <%s> lacks %s" %
+          (where, el.tag, sorted(need - set(el.attrib))))
+    check(set(el.attrib) <= may, "%s: <%s> has %s, which the schema does "
+          "not define" % (where, el.tag, sorted(set(el.attrib) - may)))
+    for k in el:
+        check(k.tag in kids, "%s: <%s> inside <%s>" % (where, k.tag, el.tag))
+        junit_schema(k, where)
 
 
 def test_junit(policyc, rep):
     root = ET.fromstring(run(policyc, "junit"))
     check(root.tag == "testsuites", "junit: root is not <testsuites>")
+    junit_schema(root)
     suites = root.findall("testsuite")
     check(len(suites) == len(rep["results"]) + 1,
           "junit: %d suites for %d vendors (+ stamp)" %
           (len(suites), len(rep["results"])))
     for s in suites:
-        check(set(s.attrib) <= JUNIT_SUITE_ATTRS,
-              "junit: testsuite attributes %s" % sorted(s.attrib))
         cases = s.findall("testcase")
-        kids = [k.tag for k in s]
-        check(kids[:1] == ["properties"] and
-              set(kids[1:]) <= {"testcase"},
-              "junit: testsuite children %s" % kids[:3])
-        for p in s.find("properties"):
-            check(p.tag == "property" and set(p.attrib) == {"name", "value"},
-                  "junit: property %s" % p.attrib)
         check(int(s.get("tests")) == len(cases), "junit: tests count")
         check(int(s.get("failures")) ==
               sum(1 for c in cases if c.find("failure") is not None),
@@ -125,9 +163,10 @@ def test_junit(policyc, rep):
         check(int(s.get("skipped")) ==
               sum(1 for c in cases if c.find("skipped") is not None),
               "junit: skipped count of " + s.get("name"))
+        check(int(s.get("errors")) ==
+              sum(1 for c in cases if c.find("error") is not None),
+              "junit: errors count of " + s.get("name"))
         for c in cases:
-            check({"name", "classname"} <= set(c.attrib),
-                  "junit: testcase attributes")
             for f in c.findall("failure"):
                 check(f.get("type") in ("FAIL", "ERROR", "UNKNOWN"),
                       "junit: failure type %s" % f.get("type"))
@@ -226,11 +265,95 @@ def html_questions(policyc, page):
               % (v["vendor"], len(items), len(want)))
 
 
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link",
+        "meta", "source", "track", "wbr"}
+RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
+
+
+class Tree(html.parser.HTMLParser):
+    """The page as nested [tag, children...] lists; what does not nest
+    (an end tag that is not the open element's) in [bad]."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.root = ["#document"]
+        self.stack = [self.root]
+        self.bad = []
+
+    def handle_starttag(self, tag, attrs):
+        el = [tag]
+        self.stack[-1].append(el)
+        if tag not in VOID:
+            self.stack.append(el)
+
+    def handle_startendtag(self, tag, attrs):
+        self.stack[-1].append([tag])
+
+    def handle_endtag(self, tag):
+        if len(self.stack) > 1 and self.stack[-1][0] == tag:
+            self.stack.pop()
+        else:
+            self.bad.append("</%s> inside <%s>" % (tag, self.stack[-1][0]))
+
+    def handle_data(self, data):
+        self.stack[-1].append(data)
+
+
+def html_tree(page, where):
+    """The page's tree, after checking that every element is closed, in
+    order: a page a browser must repair is not what we meant to write."""
+    t = Tree()
+    t.feed(page)
+    t.close()
+    check(not t.bad, "%s: not well-formed: %s" % (where, t.bad[:3]))
+    check(len(t.stack) == 1, "%s: unclosed <%s>" %
+          (where, "> <".join(e[0] for e in t.stack[1:])))
+    return t.root
+
+
+BLOCK = {"html", "body", "header", "main", "footer", "section", "div", "p",
+         "blockquote", "table", "thead", "tbody", "tr", "td", "th", "ol",
+         "ul", "li", "dl", "dt", "dd", "h1", "h2", "h3", "title", "style",
+         "svg", "#document"}
+
+
+def has_rtl(node):
+    if isinstance(node, str):
+        return bool(RTL.search(node))
+    return any(has_rtl(k) for k in node[1:])
+
+
+def rtl_not_isolated(el, inside_bdi=False):
+    """Right-to-left text that shares a line with other text (a text or
+    inline element among others in its element) outside a <bdi>: the
+    bidi algorithm may move the text around it (a path after its value,
+    a separator). Blocks are lines of their own."""
+    bad = []
+    inside_bdi = inside_bdi or el[0] == "bdi"
+    kids = [k for k in el[1:] if not (isinstance(k, str) and not k.strip())]
+    crowded = len(kids) > 1 and not inside_bdi and el[0] not in ("title",
+                                                                 "style")
+    for k in kids:
+        inline = isinstance(k, str) or k[0] not in BLOCK
+        if crowded and inline and has_rtl(k) and \
+                (isinstance(k, str) or k[0] != "bdi"):
+            bad.append("in <%s>: %r" % (el[0], str(k)[:60]))
+        if isinstance(k, list):
+            bad += rtl_not_isolated(k, inside_bdi)
+    return bad
+
+
 def test_html(policyc, rep, outdir):
     page = os.path.join(outdir, "report.html")
     with open(page, "wb") as f:
         f.write(run(policyc, "html", lang="ja"))
-    html_questions(policyc, open(page, encoding="utf-8").read())
+    text = open(page, encoding="utf-8").read()
+    html_questions(policyc, text)
+    tree = html_tree(text, "html")
+    check(not rtl_not_isolated(tree), "html: right-to-left text beside "
+          "other text outside <bdi>: %s" % rtl_not_isolated(tree)[:3])
+    check(text.count("<bdi>") > 10 and "<bdi>ענן מאובטח</bdi>" in text,
+          "html: rtl.json's service is not isolated")
     browser = chromium()
     if not browser:
         print("html: skipped: chromium not installed (Debian package "
@@ -259,7 +382,64 @@ def test_html(policyc, rep, outdir):
               (v, cells, rows, want[v]))
     check(len(re.findall(r'<section class="vendor"', dom)) ==
           len(rep["results"]), "html: vendor sections")
+    check(dom.count("<bdi>") == text.count("<bdi>"),
+          "html: Chromium's DOM has %d <bdi>, the page %d" %
+          (dom.count("<bdi>"), text.count("<bdi>")))
     print("html: rendered in %s to %s" % (os.path.basename(browser), png))
+
+
+# ---- an input not checked ------------------------------------------------
+
+# What says "this input was not checked", per format (--lang=en).
+NOT_CHECKED = {
+    "text": "NOT CHECKED: ", "json": '"error": ', "ndjson": '"error":',
+    "markdown": "## Not checked: ", "html": '<section class="not-checked"',
+    "csv": ",NOT CHECKED,", "junit": '<error type="input"',
+    "sarif": '"toolExecutionNotifications": [\n', "tap": ": input not checked",
+    "questions": "■ Not checked: ", "questions-json": '{"source":',
+    "questions-csv": ',,,"This input could not be read',
+}
+
+
+def test_not_checked(policyc, outdir):
+    """A stream of two vendors with a bad record between them: every
+    format has an entry for the record, between the vendors' (SARIF's is a
+    notification, where it has no order), and stays well-formed."""
+    stream = os.path.join(outdir, "not-checked.ndjson")
+    first = json.load(open(os.path.join(HERE, "rtl.json"), encoding="utf-8"))
+    with open(stream, "w", encoding="utf-8") as f:
+        f.write(json.dumps(first, ensure_ascii=False) + "\n")
+        f.write('{"$vendor": {"name": "bad",}}\n')
+        f.write('{"$vendor": {"name": "Z社"}, "backup": {"offered": false}}\n')
+    for fmt, mark in NOT_CHECKED.items():
+        p = subprocess.run([policyc, "check", "--format=" + fmt, "--lang=en",
+                            os.path.join(HERE, "tricky.pol"), stream],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           env=ENV)
+        out = p.stdout.decode("utf-8")
+        check(p.returncode == 3, "not checked: %s: exit %d" %
+              (fmt, p.returncode))
+        at = out.find(mark)
+        check(at >= 0, "not checked: %s: no entry (%r)" % (fmt, mark))
+        a, z = out.find("شركة"), out.rfind("Z社")
+        if fmt not in ("sarif", "questions-csv"):
+            check(0 <= a < at < z, "not checked: %s: the entry is not "
+                  "between the vendors (%d, %d, %d)" % (fmt, a, at, z))
+        if fmt == "html":
+            html_tree(out, "not checked: html")
+            check('<tr class="not-checked">' in out,
+                  "not checked: html: no row in the scores")
+        if fmt == "junit":
+            junit_schema(ET.fromstring(p.stdout), "not checked: junit")
+        if fmt == "sarif":
+            inv = (json.loads(out)["runs"][0].get("invocations") or [{}])[0]
+            n = inv.get("toolExecutionNotifications", [])
+            loc = n[0]["locations"][0]["physicalLocation"] if n else {}
+            check(inv.get("executionSuccessful") is False and len(n) == 1 and
+                  n[0]["level"] == "error" and
+                  loc["artifactLocation"]["uri"].endswith("not-checked.ndjson")
+                  and loc["region"]["startLine"] == 2,
+                  "not checked: sarif: notification %s" % n)
 
 
 # ---- memory --------------------------------------------------------------
@@ -329,6 +509,7 @@ def main():
     test_sarif(policyc, rep)
     test_tap(policyc, rep)
     test_html(policyc, rep, outdir)
+    test_not_checked(policyc, outdir)
     if os.environ.get("POL_SKIP_MEMORY"):
         print("memory: skipped: POL_SKIP_MEMORY=%s (a sanitizer build's memory is not the program's)" % os.environ["POL_SKIP_MEMORY"])
     else:

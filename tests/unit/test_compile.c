@@ -355,6 +355,54 @@ static void no_jit_env_matches_alike(void **state) {
   }
 }
 
+/* A constant pattern that is plain text is searched as contains does
+ * (regex.c, is_plain); each gives what PCRE2 gives for the same pattern
+ * made at run time (`+ ''`, compiled per call), and what it should. */
+static void plain_patterns_match_as_pcre2_does(void **state) {
+  (void)state;
+  static const struct {
+    const char *subject, *pattern;
+    bool want;
+  } cases[] = {
+      {"'日本マイクロソフト株式会社'", "'株式会社'", true},
+      {"'Stripe, Inc.'", "'株式会社'", false},
+      {"'a.c'", "r'\\.'", true},
+      {"'abc'", "r'\\.'", false},
+      {"'abc'", "'.'", true},           /* an operator: PCRE2 */
+      {"'x(y)'", "r'\\(y\\)'", true},
+      {"'a+b'", "r'a\\+b'", true},
+      {"'aab'", "r'a\\+b'", false},
+      {"''", "''", true},
+      {"'abc'", "''", true},
+      {"''", "'a'", false},
+      {"'ab'", "'abc'", false},
+      {"'c:\\\\x'", "r'\\\\x'", true}, /* an escaped backslash */
+      {"'AbC'", "'abc'", false},        /* case counts */
+      {"'tab\there'", "'\there'", true},
+  };
+  pol_env *env = NULL;
+  assert_int_equal(pol_env_new(NULL, &env), POL_OK);
+  pol_ctx *ctx = NULL;
+  assert_int_equal(pol_ctx_new(env, &ctx), POL_OK);
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+    for (int runtime = 0; runtime < 2; runtime++) {
+      char e[160];
+      snprintf(e, sizeof e, "%s.matches(%s%s)", cases[i].subject,
+               cases[i].pattern, runtime ? " + ''" : "");
+      pol_program *prog = NULL;
+      assert_int_equal(pol_compile_expr(env, e, strlen(e), NULL, NULL, &prog),
+                       POL_OK);
+      const pol_value *v = NULL;
+      assert_int_equal(pol_eval(ctx, prog, NULL, &v), POL_OK);
+      assert_int_equal(pol_value_type(v), POL_T_BOOL);
+      if (pol_value_bool(v) != cases[i].want)
+        fail_msg("%s gave %d", e, !cases[i].want);
+      pol_program_free(prog);
+    }
+  pol_ctx_free(ctx);
+  pol_env_free(env);
+}
+
 int main(int argc, char **argv) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(field_path_is_loadvar_then_select),
@@ -374,6 +422,7 @@ int main(int argc, char **argv) {
       cmocka_unit_test(no_jit_env_matches_alike),
       cmocka_unit_test(throwaway_programs_keep_no_texts),
       cmocka_unit_test(deep_trees_are_not_folded_again_per_level),
+      cmocka_unit_test(plain_patterns_match_as_pcre2_does),
   };
   return RUN_TESTS("compile", tests, argc, argv);
 }

@@ -888,12 +888,14 @@ static void test_diag_render(void **state) {
   parse("1 + foo(\n  a b\n)");
   assert_string_equal(render(&g_diags, false),
                       "<expr>:2:5: error[E0101]: expected ',' or ')', "
-                      "found 'b'\n");
+                      "found 'b'\n"
+                      "  hint: separate the items with ','\n");
   assert_string_equal(render(&g_diags, true),
                       "<expr>:2:5: error[E0101]: expected ',' or ')', "
                       "found 'b'\n"
                       " 2 |   a b\n"
-                      "   |     ^\n");
+                      "   |     ^\n"
+                      "  hint: separate the items with ','\n");
 }
 
 static void test_diag_render_span(void **state) {

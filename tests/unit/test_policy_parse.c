@@ -312,7 +312,7 @@ static void test_japanese(void **state) {
       "(POLICY (HEADER \"調達\" (CLAUSE title (STRING_LIT \"基準\"))))");
   /* Columns count code points. */
   ERR("must r \"日本語\" x", "1:14: expected ':', found 'x'");
-  ERR("rule r {\n  title \"表題\" 5\n}", "2:14: expected '}', found '5'");
+  ERR("rule r {\n  title \"表題\" 5\n}", "2:14: unexpected '5'");
 }
 
 static void test_facts(void **state) {
@@ -583,10 +583,10 @@ static void test_blocks_and_maps(void **state) {
   AST("must r: {}.size() == 0",
       "(POLICY (RULE r (CLAUSE severity (IDENT must)) (CLAUSE require "
       "(BINARY == (CALL (MAP) .size) (INT_LIT 0)))))");
-  /* Only `policy "NAME" {` and `rule ID {` open blocks, on one line. */
+  /* Only `policy "NAME" {` and `rule ID {` open blocks, on one line: a
+   * rule's '{' on the next line is one error, and the rule reads on. */
   ERR("rule r\n{\n  require x\n}",
-      "1:7: expected '{', found end of line\n"
-      "3:11: expected ':', found 'x'");
+      "2:1: the '{' of a rule goes at the end of its first line");
   ERR("let r = 1 {}", "1:9: expected a type name before '{'");
 }
 
@@ -671,8 +671,8 @@ static void test_errors_statements(void **state) {
   ERR("rule 5 {}", "1:6: expected identifier, found '5'");
   ERR("rule r", "1:7: expected '{', found end of input");
   ERR("rule r: x", "1:7: expected '{', found ':'");
-  ERR("rule r {", "1:9: expected '}', found end of input");
-  ERR("rule r {\n  require a\n", "2:12: expected '}', found end of input");
+  ERR("rule r {", "1:8: the block of 'rule r' is not closed");
+  ERR("rule r {\n  require a\n", "1:8: the block of 'rule r' is not closed");
   ERR("must", "1:5: expected identifier, found end of input");
   ERR("must \"t\": a", "1:6: expected identifier, found string literal "
                        "\"t\"");
@@ -684,8 +684,8 @@ static void test_errors_statements(void **state) {
   ERR("may r:", "1:7: unexpected end of input");
   ERR("must r: a b", "1:11: unexpected 'b'");
   ERR("a +", "1:4: unexpected end of input");
-  ERR("a }", "1:3: unexpected '}'");
-  ERR("rule r {}\n}", "2:1: unexpected '}'");
+  ERR("a }", "1:3: '}' closes nothing: no '{' is open");
+  ERR("rule r {}\n}", "2:1: '}' closes nothing: no '{' is open");
 }
 
 static void test_errors_clauses(void **state) {
@@ -712,9 +712,11 @@ static void test_errors_clauses(void **state) {
   ERR("rule r { ask b'?' }",
       "1:14: expected string literal or identifier, found bytes literal "
       "b'?'");
+  /* the value on the next line: one error, and the clause reads whole */
   ERR("rule r {\n  title\n  \"t\"\n}",
-      "2:8: expected string literal, found end of line\n"
-      "3:3: expected '}', found string literal \"t\"");
+      "3:3: the value of 'title' goes on its line");
+  ERR("rule r {\n  title\n  require x\n}",
+      "2:8: expected string literal, found end of line");
   ERR("policy \"p\" { version 2 }",
       "1:22: expected string literal, found '2'");
   ERR("rule r { severity high }", "1:19: severity must be must, should or "
@@ -727,7 +729,7 @@ static void test_errors_clauses(void **state) {
                                     "or may");
   ERR("rule r { severity }", "1:19: unexpected '}'");
   ERR("rule r { when }", "1:15: unexpected '}'");
-  ERR("rule r { require a b }", "1:20: expected '}', found 'b'");
+  ERR("rule r { require a b }", "1:20: unexpected 'b'");
 }
 
 static void test_errors_facts(void **state) {
@@ -779,8 +781,8 @@ static void test_errors_lexical(void **state) {
   (void)state;
   ERR("a @ b", "1:3: unexpected character '@'");
   ERR("must r \"\\q\": a", "1:9: invalid escape sequence '\\q'");
-  ERR("rule r { title 'x }", "1:16: unterminated string literal\n"
-                             "1:20: expected '}', found end of input");
+  /* the string took the '}': no second error for it */
+  ERR("rule r { title 'x }", "1:16: unterminated string literal");
   ERR("let x = 99999999999999999999",
       "1:9: integer literal out of range");
 }
@@ -886,7 +888,7 @@ static void test_recovery_brackets(void **state) {
   /* A statement after a resync may close brackets of its own. */
   ERR("let x = f(a b\nlet y = g(c))\n",
       "1:13: expected ',' or ')', found 'b'\n"
-      "2:13: unexpected ')'");
+      "2:13: ')' closes nothing: no '(' is open");
 }
 
 static void test_recovery_unclosed_block(void **state) {
@@ -911,7 +913,143 @@ static void test_recovery_unclosed_block(void **state) {
       "4:5: expected identifier, found '='");
   ERR("rule r {\n  fact a: int\n}\n}",
       "2:3: expected '}', found 'fact'\n"
-      "4:1: unexpected '}'");
+      "4:1: '}' closes nothing: no '{' is open");
+}
+
+/* One mistake, one diagnostic, at its place; and the text after it is
+ * read as what was meant, so nothing else is said about it. */
+static void test_one_per_mistake_quotes(void **state) {
+  (void)state;
+  /* a string that lost its opening quote */
+  ERR("must r: data.region in [JP\"]",
+      "1:25: missing opening quote before 'JP'");
+  ERR("let a = [JP\", \"US\"]", "1:10: missing opening quote before 'JP'");
+  ERR("rule r {\n  title Backup policy\"\n  require x\n}",
+      "2:9: missing opening quote before 'Backup policy'");
+  ERR("must r \u30d0\u30c3\u30af\u30a2\u30c3\u30d7\": x",
+      "1:8: missing opening quote before '\u30d0\u30c3\u30af\u30a2\u30c3\u30d7'");
+  ERR("rule r {\n  title: Backup\"\n  require x\n}",
+      "2:8: no ':' after the clause name 'title'");
+  /* raw and bytes strings, apostrophes: no quote is missing */
+  AST("must r: x == r\"a\" || y == b\"\"",
+      "(POLICY (RULE r (CLAUSE severity (IDENT must)) (CLAUSE require "
+      "(OR (BINARY == (IDENT x) (STRING_LIT \"a\")) (BINARY == (IDENT y) "
+      "(BYTES_LIT b\"\"))))))");
+  /* a string over two lines; a quote inside one */
+  ERR("rule r {\n  title \"abc\ndef\"\n  require x\n}",
+      "2:9: a string must end on the line where it starts");
+  ERR("must r \"\u5229\u7528\u8005\"\u30c7\u30fc\u30bf\"\u306e\u5206\u96e2\": x",
+      "1:12: a '\"' inside a string ends it");
+}
+
+static void test_one_per_mistake_characters(void **state) {
+  (void)state;
+  ERR("must r: x in \uff3b\"a\", \"b\"\uff3d",
+      "1:14: full-width '\uff3b' and '\uff3d' in code");
+  ERR("must r: x\u3002\nmust s: y", "1:10: '\u3002' at the end of a line");
+  ERR("must r:\u00a0x", "1:8: non-breaking space in code (copied from a "
+                       "web page or a document)");
+  ERR("must r: a.\u200bb", "1:11: invisible character U+200B in code");
+  ERR("must r: a\u200b_b", "1:10: invisible character U+200B in code");
+  ERR("let d = 2026-04-01", "1:9: a date is written in quotes");
+  ERR("must r: x >= 90days", "1:14: 'days' after a number: a number has no "
+                             "unit");
+  ERR("must r: x >= 90 days", "1:17: 'days' after a number: a number has no "
+                              "unit");
+  ERR("must r: x >= 99.9%\nmust s: y", "1:18: '%' after a number: a number "
+                                       "has no unit");
+  ERR("must r: x === 1", "1:11: '===' is not an operator");
+  ERR("must r: x > = 1", "1:11: '>' and '=' apart are no operator");
+  ERR("must r: x =! 1", "1:11: '=!' is not an operator");
+}
+
+static void test_one_per_mistake_comments(void **state) {
+  (void)state;
+  ERR("-- note\nmust r: x", "1:1: '--' does not start a comment");
+  ERR("must r: x\n/ \u6ce8\u610f\nmust s: y",
+      "2:1: '/' does not start a comment");
+  ERR("must r: x\n\u9867\u5ba2\u30c7\u30fc\u30bf\u306f\u56fd\u5185\u306e\u307f\n"
+      "must s: y", "2:1: a comment must start with '//'");
+  ERR("- \u30d0\u30c3\u30af\u30a2\u30c3\u30d7\nmust r: x",
+      "1:1: '-' does not start a comment");
+  /* the text of a C comment left open, said with it */
+  ERR("/* \u6ce8\u610f\n   \u56fd\u5185\u306e\u307f\n\n   \u203b \u59d4\u8a17\u5148\nmust r: x",
+      "1:1: '/*' does not start a comment");
+  /* a Japanese id is no comment */
+  ERR("\u30d0\u30c3\u30af\u30a2\u30c3\u30d7 >= 7",
+      "1:1: '\u30d0\u30c3\u30af\u30a2\u30c3\u30d7' cannot be a name: names "
+      "are ASCII letters, digits and '_'");
+}
+
+static void test_one_per_mistake_blocks(void **state) {
+  (void)state;
+  /* the '{' forgotten, or written '(' */
+  ERR("rule r\n  title \"t\"\n  require x\n\nmust s: y",
+      "1:7: expected '{', found end of line");
+  ERR("rule r (\n  require x\n)\nmust s: y", "1:8: expected '{', found '('");
+  ERR("policy \"p\"\n{\n  title \"t\"\n}\nmust s: y",
+      "2:1: the '{' of the policy header goes at the end of its first line");
+  /* the last '}' missing at the end of the file */
+  ERR("must s: y\nrule r {\n  require x\n",
+      "2:8: the block of 'rule r' is not closed");
+  /* a '}' too early, a clause outside a rule */
+  ERR("rule r {\n  title \"t\"\n}\n  require x\n}\nmust s: y",
+      "3:1: this '}' ends the rule before its clauses below");
+  ERR("require x", "1:1: 'require' is a clause of a rule, not a statement");
+  /* closers that close nothing */
+  ERR("must r: (a))", "1:12: ')' closes nothing: no '(' is open");
+  ERR("must r: [a, b)", "1:14: expected ',' or ']', found ')'");
+  /* a value on the line after its clause */
+  ERR("rule r {\n  require\n    x && y\n}",
+      "3:5: the value of 'require' goes on its line");
+}
+
+static void test_one_per_mistake_names(void **state) {
+  (void)state;
+  ERR("rule tenant-isolation {\n  require x\n}",
+      "1:6: 'tenant-isolation' cannot be an id: ids are ASCII letters, "
+      "digits and '_'");
+  ERR("rule tenant isolation {\n  require x\n}",
+      "1:6: 'tenant isolation' cannot be an id: an id is one word");
+  ERR("must password-hashed \"t\": x",
+      "1:6: 'password-hashed' cannot be an id: ids are ASCII letters, "
+      "digits and '_'");
+  ERR("let min backup = 7\nmust r: x >= min_backup",
+      "1:5: 'min backup' cannot be a name: a name is one word");
+  ERR("const x = 7\nmust r: y >= x", "1:1: unknown statement 'const'");
+  ERR("include \"regions\"", "1:1: unknown statement 'include'");
+  ERR("must r: a OR b", "1:11: 'OR' is not an operator in CEL");
+  ERR("must r: \"a\" not in b", "1:13: 'not in' is not an operator in CEL");
+  ERR("rule r {\n  if x\n  require y\n}",
+      "2:3: unknown clause 'if' (expected one of: title, severity, refs, "
+      "when, require, message, ask)");
+  ERR("rule r {\n  refs \"A\", \"B\"\n  require y\n}",
+      "2:8: several values need a list: '[' missing");
+  ERR("rule r {\n  refs [METI-2013 12.3.1]\n  require y\n}",
+      "2:9: expected string literal, found 'METI-2013 12.3.1'");
+  ERR("rule r {\n  title Tenant data is isolated\n  require y\n}",
+      "2:9: expected string literal, found 'Tenant'");
+}
+
+/* The tree of a policy with errors holds the statements without any
+ * (parse_policy_partial), for the checks that still make sense. */
+static void test_partial(void **state) {
+  (void)state;
+  reset();
+  const char *src = "let a = 1\nmust r: (a +\nlet b = \uff12\nmust s: a == 1\n";
+  arena_init(&g_arena, 0, NULL);
+  diag_init(&g_diags, "p.pol", src, strlen(src), NULL);
+  g_live = true;
+  bool failed = false;
+  ast *root = parse_policy_partial(&g_arena, &g_diags, &failed);
+  assert_true(failed);
+  assert_non_null(root);
+  assert_string_equal(ast_dump(&g_arena, root),
+                      "(POLICY (LET a (INT_LIT 1)) (RULE s (CLAUSE severity "
+                      "(IDENT must)) (CLAUSE require (BINARY == (IDENT a) "
+                      "(INT_LIT 1)))))");
+  assert_string_equal(diags_text(), "2:9: '(' is not closed\n"
+                                    "3:9: full-width '\uff12' in code");
 }
 
 /* ==== limits ==== */
@@ -1098,6 +1236,12 @@ int main(int argc, char **argv) {
       T(test_recovery),
       T(test_recovery_brackets),
       T(test_recovery_unclosed_block),
+      T(test_one_per_mistake_quotes),
+      T(test_one_per_mistake_characters),
+      T(test_one_per_mistake_comments),
+      T(test_one_per_mistake_blocks),
+      T(test_one_per_mistake_names),
+      T(test_partial),
       T(test_depth),
       T(test_many_statements),
       T(test_out_of_memory),

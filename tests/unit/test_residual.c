@@ -13,7 +13,6 @@
 #include <stdlib.h>
 
 #include "pol.h"
-#include "handles.h"
 #include "policy.h"
 #include "report.h"
 #include "verify.h"
@@ -307,6 +306,90 @@ static void assume_errors(void **state) {
   assert_null(pol_facts_get(f->facts, "a"));
 }
 
+/* The JSON of each of [names] in [facts], one after another. */
+static void facts_json(fixture *f, pol_facts *facts, const char *const *names,
+                       sbuf *out) {
+  for (size_t i = 0; names[i]; i++) {
+    const pol_value *v = pol_facts_get(facts, names[i]);
+    const char *j = v ? pol_value_json(f->ctx, v, 0) : "absent";
+    sb_printf(out, "%s=%s\n", names[i], j ? j : "?");
+  }
+}
+
+/* pol_facts_assume_all makes what the same assignments made one by one
+ * make, in order: the last of a path wins, a path goes into a map an
+ * earlier one made, list items change in place, $withheld loses what is
+ * answered and $assumed lists every path in order. */
+static void assume_all_is_assume_in_order(void **state) {
+  fixture *f = *state;
+  static const char *const json =
+      "{\"a\": {\"b\": 1, \"c\": [1, {\"d\": 2}]}, \"k\": 0, "
+      "\"$withheld\": [\"a.b\", \"a.c[1].d\", \"z\", \"zz\", \"a\"]}";
+  static const char *const items[] = {
+      "x.y=7", "x.z=\"JP\"", "a.c[1].d=3", "a.c[0]=[1, 2]", "k=true",
+      "x.y=8", "m[\"a=b\"]={\"p\": 1}", "m[\"a=b\"].q=2", "z=null",
+      "a.b=-1"};
+  static const char *const names[] = {"a", "k", "x", "m", "z", "$withheld",
+                                      "$assumed", NULL};
+  size_t n = sizeof items / sizeof items[0];
+  pol_facts *one = NULL, *all = NULL;
+  assert_pol_ok(f, pol_facts_new(f->env, &one));
+  assert_pol_ok(f, pol_facts_new(f->env, &all));
+  assert_pol_ok(f, pol_facts_load_json(one, json, strlen(json), "v"));
+  assert_pol_ok(f, pol_facts_load_json(all, json, strlen(json), "v"));
+  for (size_t i = 0; i < n; i++)
+    assert_int_equal(pol_facts_assume(one, items[i]), POL_OK);
+  size_t failed = 99;
+  if (pol_facts_assume_all(all, items, n, &failed) != POL_OK)
+    fail_msg("%zu: %s", failed, pol_facts_errmsg(all));
+  assert_int_equal(failed, 0);
+  sbuf a, b;
+  sb_init(&a, NULL);
+  sb_init(&b, NULL);
+  facts_json(f, one, names, &a);
+  facts_json(f, all, names, &b);
+  assert_string_equal(a.p, b.p);
+  assert_non_null(strstr(b.p, "x={\"y\":8,\"z\":\"JP\"}"));
+  if (!strstr(b.p, "$withheld=[\"zz\",\"a\"]")) /* a.b is under a */
+    fail_msg("%s", b.p);
+  sb_free(&a);
+  sb_free(&b);
+  pol_facts_free(one);
+  pol_facts_free(all);
+}
+
+/* All or nothing: the third of three fails, nothing is set, the index
+ * and message are the third's; a NULL one is refused the same way. */
+static void assume_all_fails_whole(void **state) {
+  fixture *f = *state;
+  const char *json = "{\"l\": [1], \"b\": true}";
+  assert_pol_ok(f, pol_facts_load_json(f->facts, json, strlen(json), "v"));
+  const char *todo[] = {"a=1", "c.d=2", "l[3]=1"};
+  size_t failed = 0;
+  assert_int_equal(pol_facts_assume_all(f->facts, todo, 3, &failed),
+                   POL_EINVAL);
+  assert_int_equal(failed, 2);
+  assert_non_null(strstr(pol_facts_errmsg(f->facts),
+                         "l[3]=1: column 3: no such item: the list has 1 "
+                         "item"));
+  assert_null(pol_facts_get(f->facts, "a"));
+  assert_null(pol_facts_get(f->facts, "c"));
+  assert_null(pol_facts_get(f->facts, "$assumed"));
+  todo[1] = NULL;
+  assert_int_equal(pol_facts_assume_all(f->facts, todo, 3, &failed),
+                   POL_EINVAL);
+  assert_int_equal(failed, 1);
+  assert_null(pol_facts_get(f->facts, "a"));
+  assert_int_equal(pol_facts_assume_all(f->facts, NULL, 0, NULL), POL_OK);
+  assert_int_equal(pol_facts_assume_all(NULL, todo, 1, NULL), POL_EINVAL);
+  /* the one that fails on a string is told it is no list */
+  todo[0] = "b[0]=1";
+  assert_int_equal(pol_facts_assume_all(f->facts, todo, 1, NULL),
+                   POL_EINVAL);
+  assert_non_null(strstr(pol_facts_errmsg(f->facts),
+                         "no list to take an item of here: it is a bool"));
+}
+
 static void assume_sets(void **state) {
   fixture *f = *state;
   check(f, POLICY, "{\"x\": {}, \"$withheld\": [\"p\", \"x.y\", \"pq\"]}");
@@ -335,63 +418,6 @@ static void assume_sets(void **state) {
   assert_pol_ok(f, pol_check(f->ctx, f->rep, f->facts, "v"));
   t = pol_report_render(f->rep, POL_FORMAT_JSON, 0);
   assert_null(strstr(t, "\"was\""));
-}
-
-/* Every container's origin under [v], in walk order, into [out]. */
-static size_t origins(val v, origin *out, size_t cap, size_t n) {
-  if (v.kind == V_MAP) {
-    if (n < cap)
-      out[n] = v.as.m->o;
-    n++;
-    for (uint32_t i = 0; i < v.as.m->n; i++)
-      n = origins(v.as.m->vals[i], out, cap, n);
-  } else if (v.kind == V_LIST) {
-    if (n < cap)
-      out[n] = v.as.l->o;
-    n++;
-    for (uint32_t i = 0; i < v.as.l->n; i++)
-      n = origins(v.as.l->items[i], out, cap, n);
-  }
-  return n;
-}
-
-/* An assumption adopts what it copied and the value it put, and no more:
- * every origin is then what val_adopt of the whole fact set gives, and a
- * container off the path is not visited (walking the whole set for each
- * assumption made N of them cost N times the vendor: 1.3 M instructions
- * each over a 1 MB vendor). */
-static void assume_adopts_the_path(void **state) {
-  fixture *f = *state;
-  check(f, POLICY, "{\"x\": {\"y\": [{\"z\": 1}, {\"z\": 2}]}, "
-                   "\"far\": {\"deep\": {\"list\": [[1], {\"k\": 2}]}},"
-                   " \"$withheld\": [\"x.y\", \"w\"]}");
-  list *mark = f->facts->vars->vals[1].as.m->vals[0].as.m->vals[0].as.l;
-  static const char *const sets[] = {
-      "x.y[1].z=5", "x.y[0]={\"n\": [1, {\"m\": 2}]}", "x.q=[[3]]",
-      "w=true", "x.y[0].n[1].m=7", "p.q.r={\"s\": {}}"};
-  origin want[64], got[64];
-  for (size_t i = 0; i < sizeof sets / sizeof *sets; i++) {
-    mark->o.entry = 12345; /* val_adopt would set it back to 0 */
-    assert_pol_ok(f, pol_facts_assume(f->facts, sets[i]));
-    assert_int_equal(mark->o.entry, 12345); /* "far" was not walked */
-    mark->o.entry = 0;
-    val root = {.kind = V_MAP, .as.m = f->facts->vars};
-    size_t n = origins(root, got, 64, 0);
-    assert_true(n <= 64);
-    val_adopt(f->facts->vars);
-    assert_int_equal(origins(root, want, 64, 0), n);
-    for (size_t k = 0; k < n; k++) {
-      assert_ptr_equal(got[k].parent, want[k].parent);
-      assert_int_equal(got[k].entry, want[k].entry);
-      assert_int_equal(got[k].kind, want[k].kind);
-    }
-  }
-  pol_report_reset(f->rep);
-  assert_pol_ok(f, pol_check(f->ctx, f->rep, f->facts, "v"));
-  const char *t = pol_report_render(f->rep, POL_FORMAT_JSON, 0);
-  assert_non_null(strstr(t, "\"assumed\": [\"x.y[1].z\",\"x.y[0]\",\"x.q\","
-                            "\"w\",\"x.y[0].n[1].m\",\"p.q.r\"]"));
-  assert_non_null(strstr(t, "{\"path\":\"w\",\"value\":true,\"assumed\":true}"));
 }
 
 /* has() through a missing fact is a presence test that found nothing:
@@ -601,7 +627,8 @@ int main(int argc, char **argv) {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
   const struct CMUnitTest tests[] = {
       T(accessors),  T(detached),      T(after_reset), T(damaged_texts),
-      T(saved),      T(writer_lang),   T(assume_errors), T(assume_sets), T(assume_adopts_the_path),
+      T(saved),      T(writer_lang),   T(assume_errors), T(assume_sets),
+      T(assume_all_is_assume_in_order), T(assume_all_fails_whole),
       T(has_trace),  T(kept_across_vendors), T(paths_remembered_per_vendor),
       T(reused_same_as_alone), T(lets_found_by_index), T(chains_run_once),
   };

@@ -54,6 +54,76 @@ static void unknown_fact_gets_a_suggestion(void **state) {
                       "a declared fact");
 }
 
+/* All diagnostics of [decls] + [rules], "line:col: message" each, one
+ * per line (hints left out). */
+static char all[2048];
+static const char *compile_all(const char *rules) {
+  char src[4096];
+  snprintf(src, sizeof src, "%s%s", decls, rules);
+  diag_set ds = {0};
+  policy_paths paths = {.dirs = NULL};
+  policy *p = policy_compile(src, strlen(src), "t.pol", &paths, &ds);
+  size_t len = 0;
+  all[0] = '\0';
+  for (size_t i = 0; i < ds.n; i++)
+    for (size_t j = 0; j < ds.lists[i]->n && len < sizeof all; j++) {
+      const diag *d = &ds.lists[i]->items[j];
+      len += (size_t)snprintf(all + len, sizeof all - len, "%s%u:%u: %s",
+                              len ? "\n" : "", d->sp.line, d->sp.col,
+                              d->msg);
+    }
+  policy_free(p);
+  diag_set_free(&ds);
+  return all;
+}
+
+/* backup.retention-days is a subtraction to CEL: one unknown fact for
+ * the whole, with the name meant, not one per part. */
+static void a_hyphen_in_a_fact_is_one_mistake(void **state) {
+  (void)state;
+  assert_string_equal(compile("must r: backup-generations >= 7\n"),
+                      "8:9: unknown fact 'backup-generations': a name has "
+                      "no '-' / did you mean 'backup_generations'?");
+  assert_string_equal(compile("must r: log.time-zone == \"UTC\"\n"),
+                      "8:9: unknown fact 'log.time-zone': a name has no "
+                      "'-' / did you mean 'log.time_zone'?");
+  assert_string_equal(compile_all("must r: availability.per-cent > 1\n"),
+                      "8:9: unknown fact 'availability.per-cent': a name "
+                      "has no '-'");
+  /* arithmetic on known names, or with blanks, is arithmetic */
+  assert_null(compile("let a = 3\nmust r: backup.generations-a > 1\n"));
+  assert_string_equal(compile("must r: backup.generations - gens > 1\n"),
+                      "8:30: unknown name 'gens': not a let, a variable or "
+                      "a declared fact");
+}
+
+/* True, FALSE, yes: the literal meant, not the nearest let. */
+static void other_languages_literals(void **state) {
+  (void)state;
+  assert_string_equal(compile("let ES = 1\nmust r: backup.enabled == yes\n"),
+                      "9:27: unknown name 'yes' / write true: CEL's "
+                      "literals are true, false and null");
+  assert_string_equal(compile("must r: backup.enabled == True\n"),
+                      "8:27: unknown name 'True' / write true: CEL's "
+                      "literals are lower case");
+}
+
+/* After a syntax error, the statements that are right are still
+ * checked: a misspelt fact further down is reported in the same run,
+ * and nothing of what the bad statement would have defined. */
+static void checked_after_a_syntax_error(void **state) {
+  (void)state;
+  assert_string_equal(compile_all("let min = ７\n"
+                                  "must a: backup.generations >= min\n"
+                                  "must b: backup.generation >= 7\n"),
+                      "8:11: full-width '７' in code\n"
+                      "10:9: unknown fact 'backup.generation'");
+  assert_string_equal(compile_all("rule r {\n  require backup.enabled &&\n"
+                                  "}\nmust s: backup.enable\n"),
+                      "10:1: unexpected '}'\n"
+                      "11:9: unknown fact 'backup.enable'");
+}
+
 static void comparison_with_the_wrong_type(void **state) {
   (void)state;
   assert_string_equal(compile("must r: backup.generations == \"7\"\n"),
@@ -289,6 +359,11 @@ static void unknown_calls_are_compile_errors(void **state) {
   (void)state;
   assert_string_equal(compile("must r: len(log.time_zone) > 1\n"),
                       "8:9: unknown function 'len' / did you mean 'size'?");
+  /* SQL writes them in capitals */
+  assert_string_equal(compile("must r: NOT(backup.enabled)\n"),
+                      "8:9: unknown function 'NOT' / did you mean '!'?");
+  assert_string_equal(compile("must r: LEN(log.time_zone) > 1\n"),
+                      "8:9: unknown function 'LEN' / did you mean 'size'?");
   assert_string_equal(compile("must r: log.time_zone.startswith(\"U\")\n"),
                       "8:9: unknown method 'startswith' / did you mean "
                       "'startsWith'?");
@@ -509,6 +584,9 @@ static void baselines_are_traceable_and_ask(void **state) {
 int main(int argc, char **argv) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(unknown_fact_gets_a_suggestion),
+      cmocka_unit_test(a_hyphen_in_a_fact_is_one_mistake),
+      cmocka_unit_test(other_languages_literals),
+      cmocka_unit_test(checked_after_a_syntax_error),
       cmocka_unit_test(comparison_with_the_wrong_type),
       cmocka_unit_test(prefixes_and_maps_are_known),
       cmocka_unit_test(locals_are_not_facts),

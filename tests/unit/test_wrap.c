@@ -3,8 +3,9 @@
  * report: widths counted by display width (a wide character is two
  * columns and never straddles the edge), no line ending inside a UTF-8
  * sequence, the hanging indent, breaks at spaces, after a path's slash
- * and between Japanese characters but not before closing punctuation, a
- * long word cut, the column it returns, no wrapping at width 0; and
+ * or a fact path's dot and between Japanese characters but not before
+ * closing punctuation, a long word cut, the column it returns, no
+ * wrapping at width 0; and
  * out_word_width, the widest piece it never breaks.
  */
 #include "harness.h"
@@ -169,14 +170,27 @@ static void paths_break_after_a_slash(void **state) {
                       "  whitepaper.pdf");
 }
 
+/* A fact path wider than the line breaks after a dot, not inside a
+ * name; a number's dot, a slash's line and a space come first. */
+static void fact_paths_break_after_a_dot(void **state) {
+  (void)state;
+  assert_string_equal(wrap("certifications.information_security.scope."
+                           "primary_region", 0, 2, 24),
+                      "certifications.\n  information_security.\n"
+                      "  scope.primary_region");
+  assert_string_equal(wrap("version 3.14159265358979", 0, 2, 12),
+                      "version\n  3.14159265\n  358979");
+  assert_string_equal(wrap("a.b/cdefghijklmn", 0, 0, 8), "a.b/\ncdefghij\nklmn");
+}
+
 /* The widest piece out_wrap never breaks: a word, a Japanese character
- * with the punctuation it keeps, a path between slashes. */
+ * with the punctuation it keeps, a path between slashes or dots. */
 static void word_width_is_the_widest_unbroken_piece(void **state) {
   (void)state;
   assert_int_equal(out_word_width("the quick brownest fox"), 8);
   assert_int_equal(out_word_width("保管します。"), 4);
   assert_int_equal(out_word_width("「引用」です"), 4);
-  assert_int_equal(out_word_width("https://a.example/b/c"), 10);
+  assert_int_equal(out_word_width("https://a.example/b/c"), 8);
   assert_int_equal(out_word_width("ab\ncdef"), 4);
   assert_int_equal(out_word_width(""), 0);
 }
@@ -234,6 +248,7 @@ int main(int argc, char **argv) {
       cmocka_unit_test(spaces_at_a_break_are_dropped),
       cmocka_unit_test(line_breaks_in_the_text_are_kept),
       cmocka_unit_test(paths_break_after_a_slash),
+      cmocka_unit_test(fact_paths_break_after_a_dot),
       cmocka_unit_test(word_width_is_the_widest_unbroken_piece),
       cmocka_unit_test(width_zero_does_not_wrap),
   };

@@ -1,0 +1,1 @@
+check --format=html --waivers three_waivers.json three.pol three.ndjson

@@ -1,0 +1,1 @@
+check --format=junit --waivers three_waivers.json three.pol three.ndjson

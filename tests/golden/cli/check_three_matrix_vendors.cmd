@@ -1,0 +1,1 @@
+check --matrix=vendors --waivers three_waivers.json three.pol three.ndjson

@@ -1,0 +1,1 @@
+check --format=questions-json --waivers three_waivers.json three.pol three.ndjson

@@ -1,0 +1,1 @@
+check --waivers three_waivers.json three.pol three-one.ndjson

@@ -1,0 +1,1 @@
+check --format=text --waivers three_waivers.json three.pol three.ndjson

@@ -1,0 +1,1 @@
+check --color=never vocab_seed_gaps.pol ../../../examples/vendors/chatwork-secure-samba.json ../../../examples/vendors/crise-cloudbot.json ../../../examples/vendors/synergy-crm.json ../../../examples/vendors/rakus-chatdealer.json

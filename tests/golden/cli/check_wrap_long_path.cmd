@@ -1,0 +1,1 @@
+check --width 60 long_path.pol long_path.json

@@ -1,0 +1,1 @@
+validate vocab-seed-gaps-bad.json
