@@ -844,6 +844,12 @@ POL_API int pol_facts_load_value(pol_facts *facts, const pol_value *obj);
 /* Bind [name] to [v] (copied into the fact set). */
 POL_API int pol_facts_bind_value(pol_facts *facts, const char *name,
                                  const pol_value *v);
+/* Bind every variable of [from] in [facts] (copied), in [from]'s order,
+ * as pol_facts_bind_value of each would: a variable [facts] has keeps
+ * its place with the new value, the others follow. One new map of the
+ * variables, where binding N variables one by one makes N. [from] may be
+ * [facts] itself. POL_ENOMEM (the set as it was). */
+POL_API int pol_facts_bind_all(pol_facts *facts, const pol_facts *from);
 
 /* ==== host functions (libffi) ============================================
  * A host makes its own C functions callable from expressions, by name and

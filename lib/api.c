@@ -322,6 +322,8 @@ void pol_program_free(pol_program *prog) { program_free((program *)prog); }
 const char *pol_program_disasm(pol_env *env, const pol_program *prog) {
   if (!env || !prog)
     return "";
+  if (!program_fused(PROG(prog)))
+    return NULL;
   sb_reset(&env->disasm);
   program_disasm(PROG(prog), &env->disasm);
   sb_putc(&env->disasm, '\0');

@@ -62,18 +62,55 @@ bool pol_is_saved_policy(const void *data, size_t len) {
 }
 
 
-/* "; rule ID: when" lines for every entry of [p] that starts at [pc]. */
-static void entry_labels(sbuf *b, const policy *p, uint32_t pc) {
+/* One "; rule ID: CLAUSE" line of the listing: the entry [pc] starts
+ * clause [sub] of rule [rule] (0 when, 1 require, 2 + k message part k). */
+typedef struct label {
+  uint32_t pc, rule, sub;
+} label;
+
+static int label_cmp(const void *a, const void *b) {
+  const label *x = a, *y = b;
+  if (x->pc != y->pc)
+    return x->pc < y->pc ? -1 : 1;
+  if (x->rule != y->rule)
+    return x->rule < y->rule ? -1 : 1;
+  return x->sub < y->sub ? -1 : x->sub > y->sub;
+}
+
+/* Every entry of [p] as a label, sorted by pc, then rule and clause: the
+ * order the listing names them in. Made once, where a scan of the rules
+ * for each line of the listing cost lines x rules (4,000 one-line rules:
+ * 1.2 G instructions). NULL with *[n] 0 when there is none or no memory. */
+static label *entry_labels(const policy *p, const mem *m, size_t *n) {
+  size_t cap = 0;
+  for (uint32_t i = 0; i < p->nrules; i++)
+    cap += 2 + p->rules[i].nmessage;
+  label *v = cap ? mem_alloc(m, cap * sizeof *v) : NULL;
+  *n = 0;
+  if (!v)
+    return NULL;
   for (uint32_t i = 0; i < p->nrules; i++) {
     const rule *r = &p->rules[i];
-    if (r->when >= 0 && (uint32_t)r->when == pc)
-      sb_printf(b, "; rule %s: when\n", r->id);
-    if (r->require == pc)
-      sb_printf(b, "; rule %s: require\n", r->id);
+    if (r->when >= 0)
+      v[(*n)++] = (label){(uint32_t)r->when, i, 0};
+    v[(*n)++] = (label){r->require, i, 1};
     for (uint32_t k = 0; r->message && k < r->nmessage; k++)
-      if (r->message[k].entry >= 0 && (uint32_t)r->message[k].entry == pc)
-        sb_printf(b, "; rule %s: message {%s}\n", r->id, r->message[k].text);
+      if (r->message[k].entry >= 0)
+        v[(*n)++] = (label){(uint32_t)r->message[k].entry, i, 2 + k};
   }
+  qsort(v, *n, sizeof *v, label_cmp);
+  return v;
+}
+
+static void put_label(sbuf *b, const policy *p, const label *l) {
+  const rule *r = &p->rules[l->rule];
+  if (l->sub == 0)
+    sb_printf(b, "; rule %s: when\n", r->id);
+  else if (l->sub == 1)
+    sb_printf(b, "; rule %s: require\n", r->id);
+  else
+    sb_printf(b, "; rule %s: message {%s}\n", r->id,
+              r->message[l->sub - 2].text);
 }
 
 /* The listing of [pol]'s program (program_disasm: one instruction a
@@ -84,19 +121,28 @@ const char *pol_policy_disasm(pol_env *env, const pol_policy *pol) {
   if (!env || !pol)
     return "";
   const policy *p = POLICY(pol);
+  if (!program_fused(p->prog))
+    return NULL;
   sbuf all;
   sb_init(&all, &env->m);
   program_disasm(p->prog, &all);
   sb_putc(&all, '\0');
   sb_reset(&env->policy_disasm);
-  for (const char *s = all.oom ? NULL : all.p; s && *s;) {
-    const char *nl = strchr(s, '\n');
-    size_t n = nl ? (size_t)(nl - s) + 1 : strlen(s);
-    entry_labels(&env->policy_disasm, p, (uint32_t)strtoul(s, NULL, 10));
+  size_t nl = 0, at = 0;
+  label *labels = entry_labels(p, &env->m, &nl);
+  bool oom = all.oom || (!labels && p->nrules);
+  for (const char *s = oom ? NULL : all.p; s && *s;) {
+    const char *eol = strchr(s, '\n');
+    size_t n = eol ? (size_t)(eol - s) + 1 : strlen(s);
+    uint32_t pc = (uint32_t)strtoul(s, NULL, 10); /* lines go up by pc */
+    while (at < nl && labels[at].pc < pc) /* an AX's second word */
+      at++;
+    for (; at < nl && labels[at].pc == pc; at++)
+      put_label(&env->policy_disasm, p, &labels[at]);
     sb_put(&env->policy_disasm, s, n);
     s += n;
   }
-  bool oom = all.oom;
+  mem_free(&env->m, labels);
   sb_free(&all);
   sb_putc(&env->policy_disasm, '\0');
   return oom || env->policy_disasm.oom ? NULL : env->policy_disasm.p;

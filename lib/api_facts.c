@@ -229,8 +229,9 @@ const pol_value *pol_facts_get(const pol_facts *f, const char *name) {
 
 /* ==== binding ============================================================ */
 
-/* Bind [name] to [v] (a value in the set's arena): a new map of the
- * variables, with [name] replaced or appended. */
+/* Bind [name] to [v] (a value in the set's arena, made for this binding
+ * and shared with nothing): a new map of the variables, with [name]
+ * replaced or appended. */
 static int bind(pol_facts *f, const char *name, val v) {
   size_t n = f->vars ? f->vars->n : 0, len = strlen(name);
   val key = val_string(&f->a, name, len);
@@ -257,7 +258,14 @@ static int bind(pol_facts *f, const char *name, val v) {
     return POL_ENOMEM;
   }
   f->vars = r.as.m;
-  val_adopt(f->vars);
+  /* the new value is a fresh tree: what val_adopt would change is the
+   * root's entries and all of it; the values bound before keep their
+   * origins (walking them for each binding made N bindings after a big
+   * one cost N times its size) */
+  val_adopt_root(f->vars);
+  val root = {.kind = V_MAP, .as.m = f->vars};
+  val_adopt_kids(root, 1);
+  val_adopt_below(v, 2);
   return POL_OK;
 }
 
@@ -298,6 +306,48 @@ int pol_facts_bind_value(pol_facts *f, const char *name, const pol_value *v) {
     return POL_ENOMEM;
   }
   return bind(f, name, x);
+}
+
+int pol_facts_bind_all(pol_facts *f, const pol_facts *from) {
+  if (!f)
+    return POL_EINVAL;
+  if (!from)
+    return api_refused(&f->errmsg, __func__, "no fact set to bind (NULL)");
+  const map *src = from->vars; /* read before f->vars changes, if same */
+  size_t n = f->vars ? f->vars->n : 0, m = src ? src->n : 0, k = n;
+  val *keys = arena_alloc(&f->a, 2 * (n + m + 1) * sizeof *keys);
+  val *vals = keys ? keys + n + m + 1 : NULL;
+  if (!keys)
+    goto nomem;
+  if (n) {
+    memcpy(keys, f->vars->keys, n * sizeof *keys);
+    memcpy(vals, f->vars->vals, n * sizeof *vals);
+  }
+  for (size_t i = 0; i < m; i++) {
+    val v = val_deepcopy(&f->a, src->vals[i]), key = src->keys[i];
+    if (v.kind == V_ERROR && src->vals[i].kind != V_ERROR)
+      goto nomem;
+    val_adopt_below(v, 2); /* a fresh copy: all of it, as in bind() */
+    const val *old = f->vars ? map_get(f->vars, key) : NULL;
+    if (old) {
+      vals[old - f->vars->vals] = v;
+      continue;
+    }
+    keys[k] = val_deepcopy(&f->a, key); /* [from] may go first */
+    if (keys[k].kind == V_ERROR)
+      goto nomem;
+    vals[k++] = v;
+  }
+  val r = val_map(&f->a, keys, vals, k);
+  if (r.kind != V_MAP)
+    goto nomem;
+  f->vars = r.as.m;
+  val_adopt_root(f->vars); /* the values bound before keep their origins */
+  val_adopt_kids(r, 1);
+  return POL_OK;
+nomem:
+  api_msg(&f->errmsg, "out of memory");
+  return POL_ENOMEM;
 }
 
 /* The message and status of a literal that does not compile: its

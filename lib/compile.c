@@ -40,6 +40,7 @@ typedef struct scope_var {
 struct compiler {
   diag_list *d;          /* where errors go: the current source's list */
   bool no_jit;           /* constant patterns: interpreted (cg_no_jit) */
+  bool no_texts;         /* sources without their texts (cg_no_texts) */
   uint32_t cur_src;      /* index of d in srcs */
   diag_list **srcs;      /* every source code was compiled from */
   uint32_t nsrcs;
@@ -74,6 +75,12 @@ struct compiler {
   size_t nerrors;        /* errors reported so far */
   bool failed;           /* some entry had an error */
   bool oom;
+  /* operators deep in a tree found not to be constant (constant()), in
+   * the entry being compiled: slots of (node, entry number) */
+  struct nonconst { const ast *n; uint32_t entry; } *nonconst;
+  size_t nonconst_cap, nonconst_n;
+  uint32_t nentries;
+  uint64_t const_steps;  /* nodes constant() looked at (cg_const_steps) */
 };
 
 static const struct {
@@ -89,6 +96,8 @@ static void expr(compiler *c, const ast *n);
 static void expr_node(compiler *c, const ast *n);
 static uint32_t fn_index(compiler *c, const builtin *b, const ast *n);
 static bool literal_value(compiler *c, const ast *n, val *out);
+static bool constant(compiler *c, const ast *n, val *out, int depth);
+static bool constant_at(compiler *c, const ast *n, val *out, int depth);
 
 /* ==== emission =========================================================== */
 
@@ -459,10 +468,10 @@ static const opcode binary_ops[] = {
 
 /* The value of an operator applied to constant operands, if it is not
  * an error. */
-static bool operator_value(compiler *c, const ast *n, val *out) {
+static bool operator_value(compiler *c, const ast *n, val *out, int depth) {
   val x, y = val_null();
-  if (!literal_value(c, n->kids[0], &x) ||
-      (n->kind == AST_BINARY && !literal_value(c, n->kids[1], &y)))
+  if (!constant(c, n->kids[0], &x, depth + 1) ||
+      (n->kind == AST_BINARY && !constant(c, n->kids[1], &y, depth + 1)))
     return false;
   arena *a = &c->p->a;
   if (n->kind == AST_UNARY)
@@ -476,11 +485,80 @@ static bool operator_value(compiler *c, const ast *n, val *out) {
   return out->kind != V_ERROR;
 }
 
+/* Below this depth of one walk of constant(), an operator, list or map
+ * found not to be constant is remembered for the rest of the entry. Each
+ * operator of a tree is asked whether it is constant before its operands
+ * are compiled, and each asking walked the operands down to their first
+ * name: a chain ((x + 1) + 1) + ... N deep (the residual of a chain of
+ * lets) cost N^2 / 2 steps. Shallower walks are not remembered: they
+ * cost little, and most trees are shallow. */
+#define NONCONST_DEPTH 32
+
+static size_t nonconst_slot(const compiler *c, const ast *n) {
+  size_t mask = c->nonconst_cap - 1;
+  size_t i = (size_t)(((uintptr_t)n >> 3) * 0x9E3779B97F4A7C15u) & mask;
+  while (c->nonconst[i].n && c->nonconst[i].entry == c->nentries &&
+         c->nonconst[i].n != n)
+    i = (i + 1) & mask;
+  return i;
+}
+
+static bool known_nonconst(const compiler *c, const ast *n) {
+  if (!c->nonconst_n)
+    return false;
+  const struct nonconst *s = &c->nonconst[nonconst_slot(c, n)];
+  return s->n == n && s->entry == c->nentries;
+}
+
+/* Remember that [n] is not constant; forgetting (out of memory) costs
+ * only time. */
+static void nonconst_add(compiler *c, const ast *n) {
+  if ((c->nonconst_n + 1) * 2 > c->nonconst_cap) {
+    size_t cap = c->nonconst_cap ? c->nonconst_cap * 2 : 64;
+    struct nonconst *old = c->nonconst,
+                    *v = mem_calloc(&c->p->a.m, cap, sizeof *v);
+    if (!v)
+      return;
+    size_t oldcap = c->nonconst_cap;
+    c->nonconst = v;
+    c->nonconst_cap = cap;
+    c->nonconst_n = 0;
+    for (size_t i = 0; i < oldcap; i++)
+      if (old[i].n && old[i].entry == c->nentries) {
+        c->nonconst[nonconst_slot(c, old[i].n)] = old[i];
+        c->nonconst_n++;
+      }
+    mem_free(&c->p->a.m, old);
+  }
+  struct nonconst *s = &c->nonconst[nonconst_slot(c, n)];
+  c->nonconst_n += !s->n || s->entry != c->nentries;
+  *s = (struct nonconst){n, c->nentries};
+}
+
 /* The value of a constant subtree (literals, lists and maps of them, and
  * operators over them), built in the program's arena, or false if [n] is
  * not constant. */
 static bool literal_value(compiler *c, const ast *n, val *out) {
+  return constant(c, n, out, 0);
+}
+
+/* literal_value() of [n], [depth] steps down the tree it was asked of. */
+static bool constant(compiler *c, const ast *n, val *out, int depth) {
+  bool deep = depth >= NONCONST_DEPTH &&
+              (n->kind == AST_LIST || n->kind == AST_MAP ||
+               n->kind == AST_UNARY || n->kind == AST_BINARY);
+  if (deep && known_nonconst(c, n))
+    return false;
+  if (constant_at(c, n, out, depth))
+    return true;
+  if (deep)
+    nonconst_add(c, n);
+  return false;
+}
+
+static bool constant_at(compiler *c, const ast *n, val *out, int depth) {
   arena *a = &c->p->a;
+  c->const_steps++;
   switch (n->kind) {
   case AST_NULL_LIT: *out = val_null(); return true;
   case AST_BOOL_LIT: *out = val_bool(n->lit.b); return true;
@@ -495,7 +573,7 @@ static bool literal_value(compiler *c, const ast *n, val *out) {
       return false;
     for (uint32_t i = 0; i < n->nkids; i++)
       if ((n->kids[i]->flags & AST_F_OPT_ELEM) ||
-          !literal_value(c, n->kids[i], &l->items[i]))
+          !constant(c, n->kids[i], &l->items[i], depth + 1))
         return false;
     *out = (val){.kind = V_LIST, .as.l = l};
     return true;
@@ -507,15 +585,15 @@ static bool literal_value(compiler *c, const ast *n, val *out) {
     for (uint32_t i = 0; i < n->nkids; i++) {
       const ast *e = n->kids[i];
       if ((e->flags & AST_F_OPTIONAL) ||
-          !literal_value(c, e->kids[0], &kv[i]) ||
-          !literal_value(c, e->kids[1], &kv[n->nkids + i]))
+          !constant(c, e->kids[0], &kv[i], depth + 1) ||
+          !constant(c, e->kids[1], &kv[n->nkids + i], depth + 1))
         return false;
     }
     *out = val_map(a, kv, kv + n->nkids, n->nkids);
     break; /* a repeated key stays a runtime error */
   }
   case AST_UNARY:
-  case AST_BINARY: return operator_value(c, n, out);
+  case AST_BINARY: return operator_value(c, n, out, depth);
   default: return false;
   }
   return out->kind != V_ERROR;
@@ -537,25 +615,35 @@ static void literal(compiler *c, const ast *n) {
 
 /* ==== names and selection ================================================ */
 
-/* The dotted text of a SELECT chain over an IDENT ("a.b.c") in [buf], or
- * false if the chain has other nodes or is too long. */
-static bool qualified_name(const ast *n, char *buf, size_t cap) {
+/* qualified_name() of [n] into [buf], its length in *[len]. */
+static bool dotted_into(const ast *n, char *buf, size_t cap, size_t *len) {
   if (n->kind == AST_IDENT) {
-    size_t len = strlen(n->name);
-    if (len + 1 > cap)
+    *len = strlen(n->name);
+    if (*len + 1 > cap)
       return false;
-    memcpy(buf, n->name, len + 1);
+    memcpy(buf, n->name, *len + 1);
     return true;
   }
   if (n->kind != AST_SELECT || (n->flags & AST_F_OPTIONAL) ||
-      !qualified_name(n->kids[0], buf, cap))
+      !dotted_into(n->kids[0], buf, cap, len))
     return false;
-  size_t len = strlen(buf), fl = strlen(n->name);
-  if (len + 1 + fl + 1 > cap)
+  size_t fl = strlen(n->name);
+  if (*len + 1 + fl + 1 > cap)
     return false;
-  buf[len] = '.';
-  memcpy(buf + len + 1, n->name, fl + 1);
+  buf[*len] = '.';
+  memcpy(buf + *len + 1, n->name, fl + 1);
+  *len += 1 + fl;
   return true;
+}
+
+/* The dotted text of a SELECT chain over an IDENT ("a.b.c") in [buf], or
+ * false if the chain has other nodes or is too long. Asked of each
+ * SELECT of a chain: the text's length is carried up, where a strlen
+ * at each step made a chain d deep cost d^3 (a 240-deep path: 16 M
+ * instructions). */
+static bool qualified_name(const ast *n, char *buf, size_t cap) {
+  size_t len;
+  return dotted_into(n, buf, cap, &len);
 }
 
 static const ast *chain_root(const ast *n) {
@@ -1544,6 +1632,7 @@ static uint32_t entry(compiler *c, const ast *root, diag_list *d, int let) {
   size_t errors = c->nerrors;
   uint32_t at = c->p->ncode;
   c->entry_start = at;
+  c->nentries++; /* forgets the trees of the entries before */
   c->too_big = false;
   c->d = d;
   c->cur_src = source_index(c, d);
@@ -1576,6 +1665,10 @@ uint32_t cg_let_entry(compiler *c, size_t i) {
 
 void cg_no_jit(compiler *c) { c->no_jit = true; }
 
+void cg_no_texts(compiler *c) { c->no_texts = true; }
+
+uint64_t cg_const_steps(const compiler *c) { return c->const_steps; }
+
 bool cg_let_inlined(const compiler *c, size_t i) {
   return i < c->o->nlets && c->inlined[i];
 }
@@ -1591,10 +1684,11 @@ static bool copy_sources(compiler *c) {
     p->nsrcs = i + 1; /* so program_free frees a partial copy */
     source *s = &p->srcs[i];
     s->name = mem_strdup(&p->a.m, d->file ? d->file : "<expr>");
-    s->text = mem_strndup(&p->a.m, d->src, d->srclen);
+    size_t len = c->no_texts ? 0 : d->srclen;
+    s->text = mem_strndup(&p->a.m, d->src, len);
     if (!s->name || !s->text)
       return false;
-    s->len = (uint32_t)d->srclen;
+    s->len = (uint32_t)len;
   }
   return true;
 }
@@ -1833,6 +1927,7 @@ program *cg_finish(compiler *c) {
   mem_free(&m, c->ctab);
   mem_free(&m, c->chash);
   mem_free(&m, c->stab);
+  mem_free(&m, c->nonconst);
   mem_free(&m, c);
   return p;
 }

@@ -51,6 +51,15 @@ POL_INTERNAL bool cg_let_inlined(const compiler *c, size_t i);
  * on PCRE2's interpreter: not JIT-compiled (POL_NO_JIT; a program made
  * to be thrown away). */
 POL_INTERNAL void cg_no_jit(compiler *c);
+/* The program [c] makes is run once and thrown away, its errors never
+ * shown: it keeps its sources' names but not their texts, which a
+ * constant compiled alone would otherwise copy whole (the policy and
+ * every module its lets come from), once per constant. */
+POL_INTERNAL void cg_no_texts(compiler *c);
+/* The nodes [c] has looked at to find whether a subtree is constant, so
+ * far: tests show they grow with a tree's size, not with its size times
+ * its depth. */
+POL_INTERNAL uint64_t cg_const_steps(const compiler *c);
 /* The program compiled so far, to run an entry that compiled without
  * error before cg_finish: valid until the next cg_entry (which may move
  * its code) or cg_finish. Residuals (residual.c) compile the pieces of a

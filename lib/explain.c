@@ -39,16 +39,6 @@ typedef struct builder {
   bool oom;
 } builder;
 
-/* The let a rule sees under [name] (the last: the policy's own shadows
- * the prelude's), or NULL. */
-static const policy_stmt *let_named(const policy_source *src,
-                                    const char *name) {
-  for (size_t i = src->nlets; i-- > 0;)
-    if (!strcmp(src->lets[i].n->name, name))
-      return &src->lets[i];
-  return NULL;
-}
-
 /* The dotted name a.b.c that [n] spells, into [buf]; false if other. */
 static bool dotted(const ast *n, char *buf, size_t cap) {
   if (n->kind == AST_IDENT && !(n->flags & AST_F_ROOTED))
@@ -77,7 +67,7 @@ static bool quantifier(const ast *n) {
 
 static xkind kind_of(builder *B, const ast *n, const policy_stmt **let) {
   char buf[512];
-  *let = dotted(n, buf, sizeof buf) ? let_named(B->src, buf) : NULL;
+  *let = dotted(n, buf, sizeof buf) ? policy_source_let(B->src, buf) : NULL;
   if (*let)
     return XK_LET;
   switch (n->kind) {
@@ -132,12 +122,12 @@ static bool reads_facts(const policy_source *src, const ast *n,
     for (int i = 0; i < nvars; i++)
       if (!strcmp(vars[i], n->name))
         return false;
-    const policy_stmt *let = let_named(src, n->name);
+    const policy_stmt *let = policy_source_let(src, n->name);
     return !let || reads_facts(src, let->n->kids[0], NULL, 0, depth + 1);
   }
   char buf[512];
   const policy_stmt *let = n->kind == AST_SELECT && dotted(n, buf, sizeof buf)
-                               ? let_named(src, buf) : NULL;
+                               ? policy_source_let(src, buf) : NULL;
   if (let)
     return reads_facts(src, let->n->kids[0], NULL, 0, depth + 1);
   const char *v[16];

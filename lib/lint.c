@@ -200,6 +200,7 @@ void lint_free(lint_run *L) {
   mem_free(&m, L->why);
   mem_free(&m, L->tried);
   mem_free(&m, L->paths);
+  mem_free(&m, L->lets);
   vm_free(&L->vm);
   arena_free(&L->pair);
   arena_free(&L->a);

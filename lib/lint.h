@@ -67,6 +67,11 @@ typedef struct lint_run {
                                 (implied, duplicate) compared: tests show
                                 it grows with the rules that share facts,
                                 not with every pair */
+  struct compile_let *lets;  /* the policy's lets for the compiler, made
+                                on first use (lint_space.c) */
+  uint64_t let_walks;        /* lets whose expression unused-let walked:
+                                each used let once, however long the
+                                chains of lets that use each other */
   bool oom;
 } lint_run;
 

@@ -72,10 +72,7 @@ void lint_idents(const ast *e, const diag_list *d,
 }
 
 const policy_stmt *lint_let(const policy_source *src, const char *name) {
-  for (size_t i = src->nlets; i-- > 0;)
-    if (!strcmp(src->lets[i].n->name, name))
-      return &src->lets[i];
-  return NULL;
+  return policy_source_let(src, name);
 }
 
 /* ==== fact paths ========================================================= */

@@ -9,14 +9,13 @@
 
 #include <string.h>
 
-/* Whether [name] is the first part of a declared fact path. */
+#include "schema.h"
+
+/* Whether [name] is the first part of a declared fact path: declared
+ * itself or above a declaration, two binary searches (a scan of the
+ * declarations for every let and macro variable cost lets x facts). */
 static bool fact_root(const policy *p, const char *name) {
-  size_t n = strlen(name);
-  for (uint32_t i = 0; i < p->nfacts; i++)
-    if (!strncmp(p->facts[i].path, name, n) &&
-        (p->facts[i].path[n] == '.' || p->facts[i].path[n] == '\0'))
-      return true;
-  return false;
+  return policy_fact(p, name) || schema_above(p, name);
 }
 
 static bool derived(const policy_stmt *s) {
@@ -36,16 +35,17 @@ static bool may_hide(const policy_stmt *s, const policy_stmt *p) {
          !memcmp(s->d->src + x.off, p->d->src + y.off, x.len);
 }
 
-/* The let [i]: does it hide a prelude let, or facts? */
-static void check_let(lint_run *L, const lint_check *self, size_t i) {
+/* The let [i]: does it hide a prelude let ([prelude]: each prelude let's
+ * name to its first index), or facts? */
+static void check_let(lint_run *L, const lint_check *self,
+                      const name_index *prelude, size_t i) {
   const policy_stmt *s = &L->src->lets[i];
   if (s->prelude)
     return;
   const char *name = s->n->name;
-  for (size_t j = 0; j < i; j++) {
+  int j = names_get(prelude, name);
+  if (j >= 0 && (size_t)j < i) {
     const policy_stmt *p = &L->src->lets[j];
-    if (!p->prelude || strcmp(p->n->name, name) != 0)
-      continue;
     if (!may_hide(s, p))
       lint_node_warn(L, self, s->n, s->d, "%s '%s' hides the prelude's "
                      "%s '%s' (%s)", derived(s) ? "derived fact" : "let",
@@ -77,14 +77,23 @@ static void check_macros(lint_run *L, const lint_check *self, const ast *n,
 
 static void run(lint_run *L, const lint_check *self) {
   const policy_source *src = L->src;
+  name_index prelude;
+  if (!names_init(&prelude, src->nlets, &L->a.m)) {
+    L->oom = true;
+    return;
+  }
+  for (size_t i = src->nlets; i-- > 0;) /* the first of a name wins */
+    if (src->lets[i].prelude)
+      names_put(&prelude, src->lets[i].n->name, (int)i);
   for (size_t i = 0; i < src->nlets; i++) {
-    check_let(L, self, i);
+    check_let(L, self, &prelude, i);
     if (!src->lets[i].prelude)
       check_macros(L, self, src->lets[i].n->kids[0], src->lets[i].d);
   }
   for (uint32_t r = 0; r < L->pol->nrules; r++)
     if (lint_analysed_rule(L, r))
       check_macros(L, self, src->rules[r].n, src->rules[r].d);
+  names_free(&prelude);
 }
 
 const lint_check lint_shadow = {"L102", "shadowed", run};

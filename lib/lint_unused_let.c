@@ -16,18 +16,20 @@
 
 typedef struct uses {
   lint_run *L;
-  bool *used; /* per let of L->src */
-  bool grew;
+  bool *used;     /* per let of L->src */
+  size_t *todo;   /* lets marked used whose own uses are not marked yet */
+  size_t ntodo;
 } uses;
 
-/* An identifier that names a let marks that let used. */
+/* An identifier that names a let marks that let used, and queues it for
+ * the lets it uses in turn. */
 static void mark(void *user, const ast *id, const diag_list *d) {
   uses *u = user;
   POL_UNUSED(d);
   const policy_stmt *let = lint_let(u->L->src, id->name);
   if (let && !u->used[let - u->L->src->lets]) {
     u->used[let - u->L->src->lets] = true;
-    u->grew = true;
+    u->todo[u->ntodo++] = (size_t)(let - u->L->src->lets);
   }
 }
 
@@ -68,25 +70,32 @@ static bool own_rules(const policy_source *src) {
 
 static void run(lint_run *L, const lint_check *self) {
   const policy_source *src = L->src;
-  uses u = {L, mem_calloc(&L->a.m, src->nlets + 1, sizeof(bool)), false};
-  if (!u.used) {
+  uses u = {L, mem_calloc(&L->a.m, src->nlets + 1, sizeof(bool)),
+            mem_calloc(&L->a.m, src->nlets + 1, sizeof(size_t)), 0};
+  if (!u.used || !u.todo) {
     L->oom = true;
+    mem_free(&L->a.m, u.used);
+    mem_free(&L->a.m, u.todo);
     return;
   }
   for (uint32_t r = 0; r < L->pol->nrules; r++)
     rule_uses(&u, r);
-  do { /* a let used by a used let is used */
-    u.grew = false;
-    for (size_t i = 0; i < src->nlets; i++)
-      if (u.used[i])
-        lint_idents(src->lets[i].n->kids[0], src->lets[i].d, mark, &u);
-  } while (u.grew);
-  for (size_t i = 0; own_rules(src) && i < src->nlets; i++)
+  /* a let used by a used let is used: each let's expression is walked
+   * once, when it is first marked (passes over all lets until none was
+   * marked cost a pass per link of a chain of lets: lets x lets) */
+  while (u.ntodo > 0) {
+    const policy_stmt *let = &src->lets[u.todo[--u.ntodo]];
+    lint_idents(let->n->kids[0], let->d, mark, &u);
+    L->let_walks++;
+  }
+  bool own = own_rules(src); /* once: not a scan of the rules per let */
+  for (size_t i = 0; own && i < src->nlets; i++)
     if (!u.used[i] && !src->lets[i].prelude && !src->lets[i].module &&
         !(src->lets[i].n->flags & AST_F_DERIVED))
       lint_node_warn(L, self, src->lets[i].n, src->lets[i].d,
                      "let '%s' is not used", src->lets[i].n->name);
   mem_free(&L->a.m, u.used);
+  mem_free(&L->a.m, u.todo);
 }
 
 const lint_check lint_unused_let = {"L101", "unused-let", run};

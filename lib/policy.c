@@ -56,8 +56,9 @@ typedef struct loader {
   arena ast;                  /* every parsed tree, until compiled */
   const char *stack[MAX_IMPORT_DEPTH]; /* modules being loaded */
   int depth;
-  const char **done;          /* modules loaded already */
-  size_t ndone, cap_done;
+  name_index done;            /* modules loaded already, by name (a scan
+                                 of them for each import cost imports x
+                                 modules) */
   stmts lets, facts, rules, headers;
   compile_let *let_table;     /* the lets, for checker and compiler */
   checker *chk;
@@ -350,12 +351,11 @@ static void not_found(loader *L, diag_list *d, const ast *n,
 
 /* Note module [name] as loaded: importing it again does nothing. */
 static bool done(loader *L, const char *name) {
-  if (!mem_grow(&L->diags->m, (void **)&L->done, &L->cap_done, L->ndone + 1,
-                sizeof *L->done)) {
+  if ((!L->done.slots && !names_init(&L->done, 16, &L->diags->m)) ||
+      names_put(&L->done, name, 1) == -2) {
     L->oom = true;
     return false;
   }
-  L->done[L->ndone++] = name;
   return true;
 }
 
@@ -396,9 +396,8 @@ static void import(loader *L, const ast *n, diag_list *d) {
       cycle_error(L, i, n, d);
       return;
     }
-  for (size_t i = 0; i < L->ndone; i++)
-    if (strcmp(L->done[i], name) == 0)
-      return; /* imported twice: once is enough */
+  if (names_get(&L->done, name) >= 0)
+    return; /* imported twice: once is enough */
   if (L->depth == MAX_IMPORT_DEPTH) {
     diag_add(d, DC_LIMIT, n->sp, "imports nested too deeply (limit is %d)",
              MAX_IMPORT_DEPTH);
@@ -988,12 +987,12 @@ static void compile_rules(policy *p, loader *L, compiler *cg) {
   }
 }
 
-/* The index of the program source named [file], or EXPR_NO_SRC. */
-static uint32_t source_named(const program *prog, const char *file) {
-  for (uint32_t i = 0; i < prog->nsrcs; i++)
-    if (strcmp(prog->srcs[i].name, file) == 0)
-      return i;
-  return EXPR_NO_SRC;
+/* The index of the program source named [file] ([by_name]: the sources'
+ * names, the first of a name), or EXPR_NO_SRC. Asked for every rule and
+ * let: a scan of the sources each time cost rules x modules. */
+static uint32_t source_named(const name_index *by_name, const char *file) {
+  int i = names_get(by_name, file);
+  return i < 0 ? EXPR_NO_SRC : (uint32_t)i;
 }
 
 /* Record let [name] with its text [at] in [p], unless the program does
@@ -1010,8 +1009,9 @@ static bool record_let(policy *p, const char *name, expr_src at) {
 
 /* Record every let of the split module [x], parsed or not, from the
  * split's spans (the same as a parse's: prelude.h). */
-static bool record_split(policy *p, const prelude_mod *x) {
-  uint32_t src = source_named(p->prog, x->d->file);
+static bool record_split(policy *p, const name_index *by_name,
+                         const prelude_mod *x) {
+  uint32_t src = source_named(by_name, x->d->file);
   for (size_t i = 0; src != EXPR_NO_SRC && i < x->n; i++) {
     const prelude_let *l = &x->v[i];
     if (!record_let(p, l->name,
@@ -1024,10 +1024,11 @@ static bool record_split(policy *p, const prelude_mod *x) {
 /* Point each rule's texts at the program's copy of their source, and
  * record the lets whose source the program holds (the others were never
  * inlined, so no residual needs them). */
-static bool record_texts(policy *p, const loader *L) {
+static bool record_texts_by(policy *p, const loader *L,
+                            const name_index *by_name) {
   for (uint32_t i = 0; i < p->nrules; i++) {
     rule *r = &p->rules[i];
-    uint32_t src = source_named(p->prog, L->rules.v[i].d->file);
+    uint32_t src = source_named(by_name, L->rules.v[i].d->file);
     if (r->when >= 0)
       r->when_at.src = src;
     r->require_at.src = src;
@@ -1038,7 +1039,7 @@ static bool record_texts(policy *p, const loader *L) {
     return false;
   for (size_t i = 0, k = 0;; i++) {
     for (; k < L->nlazy && L->lazy_at[k] == i; k++) {
-      if (!record_split(p, &L->lazy[k]))
+      if (!record_split(p, by_name, &L->lazy[k]))
         return false;
       i += L->lazy_parsed[k];
     }
@@ -1046,11 +1047,23 @@ static bool record_texts(policy *p, const loader *L) {
       break;
     const stmt *s = &L->lets.v[i];
     expr_src at = text_of(s->n->kids[0]);
-    at.src = source_named(p->prog, s->d->file);
+    at.src = source_named(by_name, s->d->file);
     if (!record_let(p, s->n->name, at))
       return false;
   }
   return true;
+}
+
+/* record_texts_by, with the index of the program's sources by name. */
+static bool record_texts(policy *p, const loader *L) {
+  name_index by_name;
+  if (!names_init(&by_name, p->prog->nsrcs, &p->a.m))
+    return false;
+  for (uint32_t i = p->prog->nsrcs; i-- > 0;) /* the first of a name */
+    names_put(&by_name, p->prog->srcs[i].name, (int)i);
+  bool ok = record_texts_by(p, L, &by_name);
+  names_free(&by_name);
+  return ok;
 }
 
 /* Lets are compiled where rules use them. Those that no rule uses (as
@@ -1111,6 +1124,9 @@ static void keep_source(policy *p, loader *L) {
   src->rules = L->rules.v, src->nrules = L->rules.n;
   src->facts = L->facts.v, src->nfacts = L->facts.n;
   L->lets.v = L->rules.v = L->facts.v = NULL;
+  if (names_init(&src->let_ids, src->nlets, &m)) /* the last name wins */
+    for (size_t i = 0; i < src->nlets; i++)
+      names_put(&src->let_ids, src->lets[i].n->name, (int)i);
   p->src = src;
 }
 
@@ -1120,6 +1136,7 @@ static void source_free(policy_source *src) {
   const mem m = src->diags.m;
   arena_free(&src->ast);
   diag_set_free(&src->diags);
+  names_free(&src->let_ids);
   mem_free(&m, src->lets);
   mem_free(&m, src->rules);
   mem_free(&m, src->facts);
@@ -1142,7 +1159,7 @@ static void loader_free(loader *L) {
   mem_free(m, L->imports.v);
   mem_free(m, L->overrides.v);
   arena_free(&L->ast);
-  mem_free(m, L->done);
+  names_free(&L->done);
   mem_free(m, L->lets.v);
   mem_free(m, L->facts.v);
   mem_free(m, L->rules.v);
@@ -1324,15 +1341,17 @@ policy *policy_compile(const char *src, size_t len, const char *file,
     policy_free(p);
     return NULL;
   }
-  policy_index_rules(p);
+  policy_index(p);
   return p;
 }
 
-void policy_index_rules(policy *p) {
-  if (!names_init(&p->rule_ids, p->nrules, &p->a.m))
-    return;
-  for (uint32_t i = p->nrules; i-- > 0;) /* the first of an id wins */
-    names_put(&p->rule_ids, p->rules[i].id, (int)i);
+void policy_index(policy *p) {
+  if (names_init(&p->rule_ids, p->nrules, &p->a.m))
+    for (uint32_t i = p->nrules; i-- > 0;) /* the first of an id wins */
+      names_put(&p->rule_ids, p->rules[i].id, (int)i);
+  if (names_init(&p->let_ids, p->nlets, &p->a.m))
+    for (uint32_t i = 0; i < p->nlets; i++) /* the last of a name wins */
+      names_put(&p->let_ids, p->lets[i].name, (int)i);
 }
 
 int64_t policy_rule_find(const policy *p, const char *id) {
@@ -1344,11 +1363,33 @@ int64_t policy_rule_find(const policy *p, const char *id) {
   return -1;
 }
 
+int64_t policy_let_find(const policy *p, const char *name) {
+  if (p->let_ids.slots)
+    return names_get(&p->let_ids, name);
+  for (uint32_t i = p->nlets; i-- > 0;)
+    if (strcmp(p->lets[i].name, name) == 0)
+      return i;
+  return -1;
+}
+
+const policy_stmt *policy_source_let(const policy_source *src,
+                                     const char *name) {
+  if (src->let_ids.slots) {
+    int i = names_get(&src->let_ids, name);
+    return i < 0 ? NULL : &src->lets[i];
+  }
+  for (size_t i = src->nlets; i-- > 0;)
+    if (!strcmp(src->lets[i].n->name, name))
+      return &src->lets[i];
+  return NULL;
+}
+
 void policy_free(policy *p) {
   if (!p)
     return;
   mem m = p->a.m;
   names_free(&p->rule_ids);
+  names_free(&p->let_ids);
   program_free(p->prog);
   source_free(p->src);
   arena_free(&p->a);

@@ -111,6 +111,8 @@ typedef struct policy_source {
   diag_set diags;          /* the source texts (no diagnostics) */
   policy_stmt *lets, *rules, *facts;
   size_t nlets, nrules, nfacts;
+  name_index let_ids;      /* let name -> its last index in lets; empty
+                              when it could not be made */
 } policy_source;
 
 /* A module the policy imported from a file, for the reports' stamp (the
@@ -144,8 +146,10 @@ typedef struct policy {
                               was loaded from (the report's stamp) */
   policy_module *modules;  /* imported from files; none for a saved
                               policy, whose bytecode hash covers them */
-  name_index rule_ids;     /* rule id -> its index (policy_index_rules);
+  name_index rule_ids;     /* rule id -> its index (policy_index);
                               empty when it could not be made */
+  name_index let_ids;      /* let name -> its last index in lets, the
+                              same way */
 } policy;
 
 /* Where imports are looked for, in order: beside the importing file,
@@ -179,11 +183,19 @@ POL_INTERNAL policy *policy_compile(const char *src, size_t len,
                                     const policy_paths *paths,
                                     diag_set *diags);
 POL_INTERNAL void policy_free(policy *p);
-/* Index [p]'s rules by id, for policy_rule_find (out of memory leaves
- * the index empty: the finding is then a scan). */
-POL_INTERNAL void policy_index_rules(policy *p);
+/* Index [p]'s rules by id and its lets by name, for policy_rule_find
+ * and policy_let_find (out of memory leaves an index empty: the finding
+ * is then a scan). Each is asked once per rule, or per name a residual
+ * or an analysis meets: a scan each time costs rules x rules. */
+POL_INTERNAL void policy_index(policy *p);
 /* The index of the first rule of [p] with id [id], or -1. */
 POL_INTERNAL int64_t policy_rule_find(const policy *p, const char *id);
+/* The index of the let of [p] named [name] that rules see (the last of
+ * that name), or -1. */
+POL_INTERNAL int64_t policy_let_find(const policy *p, const char *name);
+/* The same in the syntax trees kept with [src] (policy_paths.keep_source). */
+POL_INTERNAL const policy_stmt *policy_source_let(const policy_source *src,
+                                                  const char *name);
 /* Clauses shared by rules, headers and fact declarations (policy.c):
  * each clause of [n] at most once (`ask` once per language); the
  * `refs` list [v] into *[out] and *[n]; the `ask` texts of [n] by

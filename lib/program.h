@@ -63,5 +63,13 @@ POL_INTERNAL bool program_fuse_next(const program *p, uint32_t *cursor,
 /* A listing of the code, one instruction per line, for tests and
  * `policyc compile --list`. */
 POL_INTERNAL void program_disasm(const program *p, sbuf *out);
+/* Whether [p] has its superinstructions (program_fuse), or has no code.
+ * Without them (memory ran out making them) it runs the same, but its
+ * listing would lack them: the listing functions then say out of
+ * memory rather than list another program than the one that would
+ * have run. */
+static inline bool program_fused(const program *p) {
+  return !p->ncode || p->xcode;
+}
 
 #endif

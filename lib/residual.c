@@ -510,7 +510,9 @@ static bool run(pe *e, const ast *n, val *out) {
                    : made ? made_find(c, n, h) : UNSET_ENTRY;
   if (entry == UNSET_ENTRY) {
     size_t errors = c->d.n;
+    uint32_t at = cg_program(c->cg)->ncode;
     entry = cg_entry(c->cg, n, &c->d);
+    c->words += cg_program(c->cg)->ncode - at;
     if (c->d.oom) { /* the program may be half made: start another */
       c->d.oom = false;
       c->d.n = errors;
@@ -646,12 +648,12 @@ static const ast *pair(pe *e, const ast *n, const ast *a, const ast *b) {
   return c;
 }
 
-/* && and ||: a known side that is the other's identity (true for &&,
- * false for ||) drops out; a known error stays, as the piece that gives
- * it; a known absorbing side cannot be, or the whole would be known. */
-static rv logic(pe *e, const ast *n) {
+/* && and || ending in a missing fact, from its sides [l] and [r]: a
+ * known side that is the other's identity (true for &&, false for ||)
+ * drops out; a known error stays, as the piece that gives it; a known
+ * absorbing side cannot be, or the whole would be known. */
+static rv logic_parts(pe *e, const ast *n, rv l, rv r) {
   bool and = n->kind == AST_AND;
-  rv l = pe_eval(e, n->kids[0]), r = pe_eval(e, n->kids[1]);
   if (is_bool(l, and))
     return r.kind == R_KNOWN ? res(n) : res(r.n);
   if (is_bool(r, and))
@@ -660,6 +662,63 @@ static rv logic(pe *e, const ast *n) {
   if (a == n->kids[0] && b == n->kids[1])
     return res(n);
   return res(pair(e, n, a, b));
+}
+
+static rv logic(pe *e, const ast *n) {
+  rv l = pe_eval(e, n->kids[0]);
+  return logic_parts(e, n, l, pe_eval(e, n->kids[1]));
+}
+
+static bool run(pe *e, const ast *n, val *out);
+
+/* An error that is no missing fact: only its kind is kept (run). */
+static rv known_error(const ast *n) {
+  return known(n, (val){.kind = V_ERROR, .as.e = NULL});
+}
+
+/* The outcome of && or || [n] from its sides, combined as the VM's AND
+ * and OR combine them (vm.c and_, or_: an absorbing side wins, then an
+ * error, the left first; a missing fact is an error), with the right
+ * side not evaluated when the left absorbs, as ANDSC and ORSC skip it.
+ * Running [n] whole first, and each side whole again when it ended in a
+ * missing fact, ran a chain of N conjuncts at each of its N levels: N^2
+ * / 2 pieces compiled and run (a 200-term chain: 85.6 M instructions
+ * for one vendor, and the pieces outgrew RESIDUAL_CODE_MAX, so each
+ * vendor compiled them again). When a side could not be evaluated alone
+ * (it is opaque), [n] is run whole, as before. */
+static rv logic_eval(pe *e, const ast *n) {
+  bool and = n->kind == AST_AND, was_opaque = e->opaque;
+  size_t nknown = e->nknown;
+  e->opaque = false;
+  e->depth++;
+  rv l = pe_eval(e, n->kids[0]), r = l;
+  bool absorbed = is_bool(l, !and);
+  if (!absorbed)
+    r = pe_eval(e, n->kids[1]);
+  e->depth--;
+  bool opaque = e->opaque;
+  e->opaque = was_opaque;
+  rv out = {R_RES, val_null(), NULL};
+  val x;
+  if (absorbed || is_bool(r, !and))
+    out = known(n, val_bool(!and));
+  else if (opaque && !run(e, n, &x))
+    out = res(n);
+  else if (opaque && !missing_fact(x))
+    out = known(n, x);
+  else if (!opaque && l.kind == R_KNOWN && r.kind == R_KNOWN)
+    out = l.v.kind == V_BOOL && r.v.kind == V_BOOL
+              ? known(n, val_bool(and)) /* both the identity */
+              : known_error(n);
+  else if (!opaque && l.kind == R_KNOWN && l.v.kind == V_ERROR)
+    out = known_error(n);
+  if (out.n) { /* known, or not to be taken apart: as if never opened */
+    e->nknown = nknown;
+    e->opaque |= opaque && out.kind != R_KNOWN;
+    return out;
+  }
+  e->opaque |= opaque;
+  return logic_parts(e, n, l, r);
 }
 
 /* c ? a : b: a known condition picks its branch. */
@@ -774,30 +833,74 @@ bool pe_qualified(const pe *e, const ast *n) {
   return s->qualified;
 }
 
+static rv take_apart(pe *e, const ast *n, bool ran);
+static int quick(pe *e, const ast *n, val *out, int depth);
+
+/* Whether [n] is certainly a value, no error: a literal, a list of
+ * literals, a fact that is there. */
+static bool a_value(pe *e, const ast *n) {
+  val x;
+  return quick(e, n, &x, 0) == 1 || own_literal(n, false);
+}
+
+/* Which operand of the operator [n], whose run ended in a missing fact,
+ * is certainly the one that did, or -1. Its error is its first operand's
+ * that is an error (vm.c binop, NEG, NOT: an operator itself makes type
+ * errors, never a missing fact), so with the other operand a value, this
+ * one is it. */
+static int missing_operand(pe *e, const ast *n) {
+  if (n->kind == AST_UNARY)
+    return 0;
+  if (n->kind != AST_BINARY)
+    return -1;
+  return a_value(e, n->kids[1]) ? 0 : a_value(e, n->kids[0]) ? 1 : -1;
+}
+
+/* pe_eval of [n], known to end in a missing fact: taken apart without
+ * running it again. Running each operand whole after its operator had
+ * run cost, down a chain (lets inlined into ((x + 1) + 1) + ...), the
+ * chain's length at each of its levels. */
+static rv eval_missing(pe *e, const ast *n) {
+  if (n->kind == AST_AND || n->kind == AST_OR)
+    return pe_eval(e, n); /* not run whole anyway */
+  if (e->oom || e->depth > PE_DEPTH_MAX) {
+    e->opaque = true;
+    return res(n);
+  }
+  e->depth++;
+  rv r = take_apart(e, n, true);
+  e->depth--;
+  return r;
+}
+
 /* Any other node: its parts, known ones as literals. A node all of whose
- * parts are known and that still ends absent is kept as written. */
-static rv rebuild(pe *e, const ast *n) {
+ * parts are known and that still ends absent is kept as written. [ran]:
+ * [n] itself ran and ended in a missing fact. */
+static rv rebuild(pe *e, const ast *n, bool ran) {
   ast *c = copy_node(e, n);
   bool any = false;
   uint32_t from = n->kind == AST_CALL && (n->flags & AST_F_RECEIVER) &&
                           pe_qualified(e, n)
                       ? 1 : 0;
+  int sure = ran ? missing_operand(e, n) : -1;
   for (uint32_t i = from; c && i < n->nkids; i++) {
     const ast *k = n->kids[i];
     if (k->kind == AST_ENTRY || k->kind == AST_FIELD) {
-      rv r = rebuild(e, k);
+      rv r = rebuild(e, k, false);
       any |= r.n != k;
       c->kids[i] = (ast *)r.n;
       continue;
     }
-    rv r = pe_eval(e, k);
+    rv r = (int)i == sure ? eval_missing(e, k) : pe_eval(e, k);
     any |= r.kind != R_KNOWN;
     c->kids[i] = (ast *)pe_embed(e, r);
   }
   return res(any && c && !same_kids(c, n) ? c : n);
 }
 
-static rv take_apart(pe *e, const ast *n) {
+/* [n], which ends in a missing fact, by its parts; [ran]: as its own run
+ * showed (rebuild). */
+static rv take_apart(pe *e, const ast *n, bool ran) {
   rv r;
   switch (n->kind) {
   case AST_IDENT: return leaf(n);
@@ -809,8 +912,8 @@ static rv take_apart(pe *e, const ast *n) {
   case AST_CALL: /* (has() never ends absent: docs/language.md) */
     if (pe_macro(e, n, &r))
       return r;
-    return rebuild(e, n);
-  default: return rebuild(e, n);
+    return rebuild(e, n, ran);
+  default: return rebuild(e, n, ran);
   }
 }
 
@@ -906,7 +1009,7 @@ bool pe_missing(pe *e, const ast *n) {
 
 rv pe_apart(pe *e, const ast *n) {
   e->depth++;
-  rv r = take_apart(e, n);
+  rv r = take_apart(e, n, false);
   e->depth--;
   return r;
 }
@@ -916,6 +1019,9 @@ rv pe_eval(pe *e, const ast *n) {
   int q = quick(e, n, &x, 0);
   if (q == 1)
     return known(n, x);
+  if ((n->kind == AST_AND || n->kind == AST_OR) && !e->oom &&
+      e->depth <= PE_DEPTH_MAX)
+    return logic_eval(e, n);
   if (q < 0 && (e->oom || e->depth > PE_DEPTH_MAX || !run(e, n, &x))) {
     e->opaque = true;
     return res(n);
@@ -923,7 +1029,7 @@ rv pe_eval(pe *e, const ast *n) {
   if (q < 0 && !missing_fact(x))
     return known(n, x);
   e->depth++;
-  rv r = take_apart(e, n);
+  rv r = take_apart(e, n, q < 0);
   e->depth--;
   return r;
 }

@@ -81,6 +81,9 @@ typedef struct residual_ctx {
    * tests/bench/bench40.pol as JSON: 2,562.2M against 2,561.6M). */
   struct compiler *cg;
   compile_opts opts;  /* cg's options */
+  uint64_t words;     /* words of code compiled for pieces, ever: tests
+                         show they grow with a rule's size, not with its
+                         size times its depth */
   /* What is known of each node of the kept trees that depends on the
    * node alone: cg's entry for it (a piece compiles the same for every
    * vendor: only running it depends on the facts), its text, whether a

@@ -78,15 +78,6 @@ static ast *parse_text(inliner *in, const expr_src *at) {
 
 /* ==== inlining lets ====================================================== */
 
-/* The index of the let [name] that the policy's rules see (the last of
- * that name), or -1. */
-static int let_index(const policy *p, const char *name) {
-  for (uint32_t i = p->nlets; i-- > 0;)
-    if (strcmp(p->lets[i].name, name) == 0)
-      return (int)i;
-  return -1;
-}
-
 static const ast *inline_tree(inliner *in, const ast *n, scope *s, int depth);
 
 /* Kid [i] of [n] becomes [k] in *[c], a copy of [n] made the first time
@@ -152,7 +143,7 @@ static const ast *let_tree(inliner *in, int i) {
 
 static const ast *inline_name(inliner *in, const ast *n, scope *s) {
   int i = (n->flags & AST_F_ROOTED) || in_scope(s, n->name)
-              ? -1 : let_index(in->p, n->name);
+              ? -1 : (int)policy_let_find(in->p, n->name);
   if (i < 0)
     return n;
   const ast *t = let_tree(in, i);

@@ -807,7 +807,7 @@ int undump_policy(const mem *m, const void *data, size_t len,
     rc = verify_policy(r.pol, msg, msglen);
   if (rc == POL_OK) { /* its superinstructions (opcodes.h), never saved */
     program_fuse(r.prog);
-    policy_index_rules(r.pol);
+    policy_index(r.pol);
     if (!when_texts(r.pol)) {
       nomem(&r);
       rc = POL_ENOMEM;

@@ -668,6 +668,15 @@ val val_deepcopy(arena *a, val v) {
 static void adopt(val v, const void *parent, uint32_t entry, uint8_t kind,
                   int depth);
 
+/* The origin of [v], if it is a container: no deeper. */
+static void set_origin(val v, const void *parent, uint32_t entry,
+                       uint8_t kind) {
+  if (v.kind == V_LIST)
+    v.as.l->o = (origin){parent, entry, kind};
+  else if (v.kind == V_MAP)
+    v.as.m->o = (origin){parent, entry, kind};
+}
+
 static void adopt_items(const list *l, int depth) {
   for (uint32_t i = 0; i < l->n; i++)
     adopt(l->items[i], l, i, ORIGIN_LIST, depth);
@@ -697,6 +706,24 @@ static void adopt(val v, const void *parent, uint32_t entry, uint8_t kind,
 void val_adopt(map *root) {
   root->o = (origin){NULL, 0, ORIGIN_ROOT};
   adopt_entries(root, 1);
+}
+
+void val_adopt_kids(val v, int depth) {
+  if (depth > POL_MAX_JSON_DEPTH)
+    return;
+  if (v.kind == V_MAP)
+    for (uint32_t i = 0; i < v.as.m->n; i++)
+      set_origin(v.as.m->vals[i], v.as.m, i, ORIGIN_MAP);
+  else if (v.kind == V_LIST)
+    for (uint32_t i = 0; i < v.as.l->n; i++)
+      set_origin(v.as.l->items[i], v.as.l, i, ORIGIN_LIST);
+}
+
+void val_adopt_below(val v, int depth) {
+  if (v.kind == V_MAP)
+    adopt_entries(v.as.m, depth);
+  else if (v.kind == V_LIST)
+    adopt_items(v.as.l, depth);
 }
 
 /* The origin of the container [v], or NULL when it is none. */

@@ -350,6 +350,15 @@ POL_INTERNAL val val_deepcopy(arena *a, val v);
  * fact reads. Containers nested deeper than POL_MAX_JSON_DEPTH keep
  * theirs (their reads are then not traced). */
 POL_INTERNAL void val_adopt(map *root);
+/* What val_adopt does to the containers directly in the container [v],
+ * [depth] levels below the root (the root's own are at 1): each gets [v]
+ * as its parent. After a fact set's containers on one path were copied
+ * (pol_facts_assume), their children and the new value are all that
+ * val_adopt would change: the rest keeps the origins it has. */
+POL_INTERNAL void val_adopt_kids(val v, int depth);
+/* What val_adopt does below the container [v], whose own entries are
+ * [depth] levels below the root: every container in it, at any depth. */
+POL_INTERNAL void val_adopt_below(val v, int depth);
 /* val_adopt for a map of the arena [a] built from values that may be
  * another fact set's or appear twice (pol_facts_load_value): those are
  * copied into [a] first, so that adopting writes only into [a] and each

@@ -131,7 +131,8 @@ static int bind_one(pol_facts *f, const char *spec) {
 
 /* Read the fact file [path] into [f]: as the whole set when [first],
  * else on top of what [f] holds (loading replaces a set, so the file is
- * loaded apart and its variables bound one by one). */
+ * loaded apart and its variables bound all at once: one by one, each
+ * copied the set's map of variables, a file of N keys N times). */
 static int load_facts(pol_env *env, pol_facts *f, const char *path,
                       bool first) {
   cli_input in;
@@ -149,10 +150,8 @@ static int load_facts(pol_env *env, pol_facts *f, const char *path,
   int status = EXIT_OK;
   if (rc != POL_OK)
     status = cli_failed(rc, pol_facts_errmsg(into), EXIT_INPUT);
-  for (size_t i = 0; t && rc == POL_OK && i < pol_facts_count(t); i++)
-    if ((rc = pol_facts_bind_value(f, pol_facts_name(t, i),
-                                   pol_facts_value(t, i))) != POL_OK)
-      status = cli_failed(rc, pol_facts_errmsg(f), EXIT_INPUT);
+  if (t && rc == POL_OK && (rc = pol_facts_bind_all(f, t)) != POL_OK)
+    status = cli_failed(rc, pol_facts_errmsg(f), EXIT_INPUT);
   pol_facts_free(t);
   return status;
 }

@@ -96,14 +96,16 @@ static pol_facts *case_facts(pol_env *env, const pol_policy *pol,
   return f;
 }
 
-/* Compare case [c]'s expectations with vendor 0 of [rep]; the mismatches
- * go to [why] ("rule r: expected PASS, got UNKNOWN; ..."). */
-static bool compare(const pol_report *rep, const test_case *c, char *why,
-                    size_t cap) {
+/* Compare case [c]'s expectations with [rep]: vendor 0, or with [each],
+ * vendor i for expectation i; the mismatches go to [why] ("rule r:
+ * expected PASS, got UNKNOWN; ..."). */
+static bool compare(const pol_report *rep, const test_case *c, bool each,
+                    char *why, size_t cap) {
   size_t len = 0;
   why[0] = '\0';
   for (size_t i = 0; i < c->nexpect; i++) {
-    const char *got = pol_report_verdict(rep, 0, c->expect[i].index);
+    const char *got = pol_report_verdict(rep, each ? i : 0,
+                                         c->expect[i].index);
     if (got && !strcmp(got, c->expect[i].verdict))
       continue;
     len += (size_t)snprintf(why + len, len < cap ? cap - len : 0,
@@ -133,6 +135,21 @@ static void result(const test_opts *o, tally *t, const test_file *tf,
     printf("ok   %s: %s\n", tf->path, c->name);
 }
 
+/* Check case [c]'s facts [f] into [rep]: every rule when the case expects
+ * the vendor's compliance, else only the rules it names, each as a vendor
+ * of its own (*[each]). Checking every rule for every case cost cases x
+ * rules: 4,000 cases of a 1,000-rule policy, 3.9 G instructions. */
+static int check_case(pol_ctx *ctx, pol_report *rep, const pol_facts *f,
+                      const test_case *c, bool *each) {
+  *each = c->compliant < 0;
+  if (!*each)
+    return pol_check(ctx, rep, f, c->name);
+  int rc = POL_OK;
+  for (size_t i = 0; rc == POL_OK && i < c->nexpect; i++)
+    rc = pol_check_rule(ctx, rep, f, c->name, c->expect[i].index);
+  return rc;
+}
+
 static int run_case(pol_env *env, const pol_policy *pol, const test_opts *o,
                     tally *t, const test_file *tf, const test_case *c,
                     coverage *cov) {
@@ -143,10 +160,11 @@ static int run_case(pol_env *env, const pol_policy *pol, const test_opts *o,
   if (!f)
     return EXIT_INPUT;
   int status = EXIT_INPUT, rc;
+  bool each = false;
   if ((rc = pol_ctx_new(env, &ctx)) == POL_OK &&
       (rc = pol_report_new(pol, POL_UNKNOWN_FAIL, &rep)) == POL_OK &&
-      (rc = pol_check(ctx, rep, f, c->name)) == POL_OK) {
-    compare(rep, c, why, sizeof why);
+      (rc = check_case(ctx, rep, f, c, &each)) == POL_OK) {
+    compare(rep, c, each, why, sizeof why);
     result(o, t, tf, c, why);
     for (size_t i = 0; cov && i < c->nexpect; i++)
       cover_rule(cov, f, c->expect[i].index);

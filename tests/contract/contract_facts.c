@@ -142,6 +142,38 @@ static void test_load_value_foreign(void) {
   pol_env_free(env);
 }
 
+/* pol_facts_bind_all: another set's variables bound as binding each in
+ * turn would, copied (the other set may go first), and a check reads
+ * them; a failing call changes nothing. */
+static void test_bind_all(void) {
+  pol_env *env = env_default();
+  pol_policy *pol = policy_of(env, POLICY, "c.pol");
+  pol_facts *f = facts_of(env, VENDOR_A, "a.json");
+  pol_facts *g = NULL;
+  size_t before = pol_facts_count(f);
+  test_name = "facts: bind_all binds another set's variables, copied";
+  CHECK_RC(pol_facts_new(env, &g), POL_OK);
+  const char *more = "{\"zz_extra\": [1, 2], \"backup\": {\"offered\": false}}";
+  CHECK_RC(pol_facts_load_json(g, more, strlen(more), "more.json"), POL_OK);
+  CHECK_RC(pol_facts_bind_all(f, NULL), POL_EINVAL);
+  CHECK_HAS(pol_facts_errmsg(f), "pol_facts_bind_all");
+  CHECK(pol_facts_count(f) == before);
+  CHECK_RC(pol_facts_bind_all(f, g), POL_OK);
+  pol_facts_free(g);
+  CHECK(pol_facts_count(f) == before + 1); /* backup kept its place */
+  CHECK_STR(pol_facts_name(f, before), "zz_extra");
+  CHECK(pol_value_len(pol_facts_get(f, "zz_extra")) == 2);
+  pol_ctx *ctx = ctx_of(env);
+  pol_report *rep = report_of(pol, POL_UNKNOWN_FAIL);
+  CHECK_RC(pol_check(ctx, rep, f, "a.json"), POL_OK);
+  CHECK_STR(pol_report_verdict(rep, 0, R_BACKUP), "UNKNOWN"); /* g's */
+  pol_report_free(rep);
+  pol_ctx_free(ctx);
+  pol_facts_free(f);
+  pol_policy_free(pol);
+  pol_env_free(env);
+}
+
 /* Binding a literal is a call on the fact set: it leaves the env's
  * diagnostics, message and rendered text alone ("until its next
  * compile": a bind is none). It compiled the literal through the env,
@@ -237,6 +269,7 @@ void contract_facts_tests(void) {
   test_next_past_end();
   test_load_value_not_map();
   test_load_value_foreign();
+  test_bind_all();
   test_bind_literal_leaves_env();
   test_load_value_borrowed();
 }

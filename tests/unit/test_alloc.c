@@ -257,7 +257,7 @@ static void new_acme_facts(pol_env *env, pol_facts **facts) {
 /* The texts a run makes: the report in each format, the value of the
  * expression, the bytes a writer wrote, the validation problems. */
 enum { T_TEXT, T_JSON, T_QUESTIONS, T_NDJSON, T_VALUE, T_WRITER, T_VALID,
-       T_QCSV, T_RESIDUAL, T_ASSUMED, T_COUNT };
+       T_QCSV, T_RESIDUAL, T_ASSUMED, T_LISTING, T_PLISTING, T_COUNT };
 
 /* What one run of the small workload said: each status, and the texts it
  * made (copied: they die with their handles; NULL: not made). */
@@ -350,6 +350,9 @@ static void save_load_validate(outcome *o, pol_env *env,
   if (step(o, pol_policy_save(pol, &saved, &len)) &&
       step(o, pol_policy_load(env, saved, len, "saved", &back))) {
     assert_int_equal(pol_policy_rule_count(back), 4);
+    /* a listing shows the superinstructions (loading makes them), or
+     * says out of memory: never one without them */
+    keep(o, T_LISTING, pol_policy_disasm(env, back));
     if (step(o, pol_validate(env, back, facts_src, strlen(facts_src),
                              "acme.json", &n, &problems)))
       keep(o, T_VALID, problems);
@@ -365,8 +368,10 @@ static void eval_expr(outcome *o, pol_env *env, pol_ctx *ctx,
   const pol_value *v = NULL;
   if (step(o, pol_compile_expr(env, expr_src, strlen(expr_src), NULL, NULL,
                                &prog)) &&
-      step(o, pol_eval(ctx, prog, facts, &v)))
+      step(o, pol_eval(ctx, prog, facts, &v))) {
     keep(o, T_VALUE, pol_value_format(ctx, v));
+    keep(o, T_PLISTING, pol_program_disasm(env, prog));
+  }
   pol_program_free(prog);
 }
 

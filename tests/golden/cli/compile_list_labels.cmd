@@ -1,0 +1,1 @@
+compile --list list_labels.pol -o /dev/null
