@@ -38,14 +38,15 @@ static size_t utf8_len(const unsigned char *s, size_t n) {
   return k;
 }
 
-static bool is_utf8(const char *s, size_t n) {
+/* The offset of the first byte of [s] that is not UTF-8 ([n]: none). */
+static size_t utf8_prefix(const char *s, size_t n) {
   for (size_t i = 0; i < n;) {
     size_t k = utf8_len((const unsigned char *)s + i, n - i);
     if (!k)
-      return false;
+      return i;
     i += k;
   }
-  return true;
+  return n;
 }
 
 /* The line (1-based) of byte [off] of [s]. */
@@ -76,10 +77,23 @@ static const encoding sjis = {"CP932", "Shift_JIS", 3};
 static const encoding utf16le = {"UTF-16LE", "UTF-16", 2};
 static const encoding utf16be = {"UTF-16BE", "UTF-16", 2};
 
+/* Whether [n] bytes of [s] hold a character that is not ASCII. */
+static bool has_non_ascii(const char *s, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    if ((unsigned char)s[i] >= 0x80)
+      return true;
+  return false;
+}
+
 /* Convert [in] from [enc] to UTF-8 into the pool. False after printing
- * where the text is not in it. */
+ * where the text is not in it. For Shift_JIS, [not_utf8] is where the
+ * text stopped being UTF-8: when Japanese UTF-8 text comes before it,
+ * the sheet is UTF-8 with a line from elsewhere (pasted from a
+ * Shift_JIS sheet), and that line is the one to look at, not the first
+ * line Shift_JIS cannot read. */
 static bool convert(imp_pool *p, const char *name, const encoding *enc,
-                    const char *in, size_t n, char **out, size_t *outlen) {
+                    const char *in, size_t n, size_t not_utf8, char **out,
+                    size_t *outlen) {
   iconv_t cd = iconv_open("UTF-8", enc->iconv);
   if (cd == (iconv_t)-1) {
     cli_error("%s: cannot convert from %s: %s", name, enc->says,
@@ -92,7 +106,11 @@ static bool convert(imp_pool *p, const char *name, const encoding *enc,
   iconv_close(cd);
   if (r == (size_t)-1) {
     size_t at = (size_t)(i - in);
-    if (enc == &sjis)
+    if (enc == &sjis && has_non_ascii(in, not_utf8))
+      fprintf(stderr, "%s:%u:1: not UTF-8, though the text above this line "
+              "is (a line from a Shift_JIS sheet?); nor is the sheet "
+              "Shift_JIS\n", name, line_of(in, not_utf8));
+    else if (enc == &sjis)
       fprintf(stderr, "%s:%u:1: neither UTF-8 nor Shift_JIS text\n", name,
               line_of(in, at));
     else
@@ -243,19 +261,20 @@ static bool decode(imp_pool *p, sheet *out, const cli_input *in,
   bool le = n >= 2 && memcmp(t, "\xFF\xFE", 2) == 0;
   if (le || (n >= 2 && memcmp(t, "\xFE\xFF", 2) == 0)) {
     out->encoding = "UTF-16";
-    return convert(p, out->name, le ? &utf16le : &utf16be, t + 2, n - 2,
+    return convert(p, out->name, le ? &utf16le : &utf16be, t + 2, n - 2, 0,
                    text, len);
   }
   if (n >= 3 && memcmp(t, "\xEF\xBB\xBF", 3) == 0)
     t += 3, n -= 3;
   out->encoding = "UTF-8";
-  if (memchr(t, '\0', n) || is_utf8(t, n)) { /* NUL: refused below */
+  size_t bad = utf8_prefix(t, n);
+  if (memchr(t, '\0', n) || bad == n) { /* NUL: refused below */
     *text = imp_strndup(p, t, n);
     *len = n;
     return true;
   }
   out->encoding = "SHIFT_JIS";
-  return convert(p, out->name, &sjis, t, n, text, len);
+  return convert(p, out->name, &sjis, t, n, bad, text, len);
 }
 
 /* The text of [path] as UTF-8 without a byte-order mark and with CRLF
