@@ -64,12 +64,20 @@ void _PG_init(void) {
 
 /* ==== the backend's handles ============================================== */
 
-/* libpol polls this between rules and every 1024 loop iterations. Only
- * an interrupt that CHECK_FOR_INTERRUPTS() can act on now stops the
- * work; anything else would make the retry loop spin. */
+/* libpol polls this between rules and often within loops. Only an
+ * interrupt that ends the statement stops the work: a cancel (a
+ * statement_timeout is one) or a termination, which
+ * CHECK_FOR_INTERRUPTS() turns into an ERROR or FATAL. The others
+ * (client_connection_check_interval's timer, a barrier, a parallel
+ * worker's message) leave the statement running, and a stopped
+ * evaluation starts again from the beginning: stopping for them would
+ * restart a long one at every tick of a periodic one, for ever. They
+ * wait until libpol returns, for the executor's next
+ * CHECK_FOR_INTERRUPTS(). */
 static int interrupted(void *user) {
   (void)user;
-  return InterruptPending && INTERRUPTS_CAN_BE_PROCESSED();
+  return InterruptPending && (QueryCancelPending || ProcDiePending) &&
+         INTERRUPTS_CAN_BE_PROCESSED();
 }
 
 static void state_free(void) {
