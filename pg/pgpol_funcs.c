@@ -68,10 +68,14 @@ Datum pgpol_compile(PG_FUNCTION_ARGS) {
   pol_env *env = pgpol_compile_env(); /* pol.file_imports decides */
   pol_policy *pol = NULL;
   int rc;
+  if (nlen > PGPOL_NAME_MAX)
+    ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+                    errmsg("the name of a policy is at most %d bytes, not %d",
+                           PGPOL_NAME_MAX, nlen)));
   name = (char *)pgpol_to_utf8(name, &nlen);
   rc = pol_policy_compile(env, s, (size_t)len, name, &pol);
   if (rc != POL_OK)
-    pgpol_raise_compile(env, rc);
+    pgpol_raise_compile(env, rc, s, (size_t)len);
   PG_RETURN_BYTEA_P(saved(env, pol));
 }
 

@@ -27,6 +27,34 @@ SELECT rule, verdict, message FROM pol_verdicts(pol_compile(
 SELECT pol_compile('rule a { require x > }');
 SELECT pol_compile(E'x >= 7\ny in [JP', 'mine.pol');
 SELECT pol_compile(E'rule a { require 1 + }\nrule b { require ) }');
+-- A source with a line longer than 4,096 bytes: every diagnostic in the
+-- detail, without its source line (an excerpt is its whole line: 100 of
+-- them made this 50,000-term line a detail of 45 MB). And many errors on
+-- one line take no longer than one: libpol stops reading at its 100th
+-- (the analysis of each looked at the rest of the line: 11 s here).
+CREATE TABLE long_line (took float8, state text, message text, hint text,
+                        detail text);
+DO $$
+DECLARE t0 timestamptz := clock_timestamp(); st text; m text; h text; d text;
+BEGIN
+  PERFORM pol_eval((SELECT string_agg('(1 + )', ' + ')
+                    FROM generate_series(1, 50000)));
+EXCEPTION WHEN OTHERS THEN
+  GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, m = MESSAGE_TEXT,
+    h = PG_EXCEPTION_HINT, d = PG_EXCEPTION_DETAIL;
+  INSERT INTO long_line VALUES
+    (extract(epoch FROM clock_timestamp() - t0), st, m, h, d);
+END $$;
+SELECT took < 3 AS at_once, state, message, hint, length(detail) < 10000
+       AS short_detail, split_part(detail, E'\n', 2) AS second_line
+FROM long_line;
+DROP TABLE long_line;
+-- The name is at most 4,096 bytes: each of the detail's diagnostics
+-- names it (a name of 1 MB made a detail of 100 MB).
+SELECT sqlstate_of(format('SELECT pol_compile(%L, %L)', 'must a: x > ',
+                          repeat('n', 4097)));
+SELECT length(pol_compile('must a: x > 1', repeat('n', 4096))) > 4096
+       AS longest_name;
 -- An unknown module (pol.file_imports is off: imports.sql).
 SELECT sqlstate_of($$SELECT pol_compile('import "none"')$$);
 -- An empty policy is a policy of no rules.
