@@ -55,6 +55,36 @@ SELECT sqlstate_of(format('SELECT pol_compile(%L, %L)', 'must a: x > ',
                           repeat('n', 4097)));
 SELECT length(pol_compile('must a: x > 1', repeat('n', 4096))) > 4096
        AS longest_name;
+-- A let is at most 4,096 deep with the lets it uses written out in
+-- place: each was inlined into the next by recursion, and a chain of
+-- 30,000 overflowed the stack of the backend (a crash: the server
+-- restarted every session). Declared in either order, one error.
+SELECT sqlstate_of(format('SELECT pol_compile(%L)',
+  'let a0 = x' || (SELECT string_agg(format(E'\nlet a%s = a%s + 1', i, i - 1), '')
+                   FROM generate_series(1, 29999) AS i)
+  || E'\nmust r: a29999 > 0')) AS forward;
+SELECT sqlstate_of(format('SELECT pol_compile(%L)',
+  (SELECT string_agg(format(E'let a%s = a%s + 1\n', i, i + 1), '')
+   FROM generate_series(0, 29998) AS i)
+  || E'let a29999 = x\nmust r: a0 > 0')) AS backward;
+-- At the limit, 20 lets of 200 operators each over a missing fact: the
+-- residual of the UNKNOWN verdict inlines them all, in a tree 4,000
+-- deep, and comes at once (no cancel stops its compile; the compiler's
+-- folding of constants used to cost the cube of that depth).
+CREATE TABLE deep_lets AS SELECT pol_compile('let a0 = x' ||
+  (SELECT string_agg(format(E'\nlet a%s = %sa%s', i, repeat('-', 200), i - 1), '')
+   FROM generate_series(1, 19) AS i) || E'\nmust r: a19 > 0') AS p;
+CREATE TABLE deep_took (seconds float8, verdict text);
+DO $$
+DECLARE t0 timestamptz := clock_timestamp(); v text;
+BEGIN
+  SELECT r.verdict INTO v FROM deep_lets, pol_verdicts(p, '{}') AS r;
+  INSERT INTO deep_took VALUES (extract(epoch FROM clock_timestamp() - t0), v);
+END $$;
+SELECT seconds < 20 AS in_time, verdict FROM deep_took;
+SELECT pol_check(p, '{}') #>> '{results,0,rules,0,missing,0,path}'
+       AS missing FROM deep_lets;
+DROP TABLE deep_lets, deep_took;
 -- An unknown module (pol.file_imports is off: imports.sql).
 SELECT sqlstate_of($$SELECT pol_compile('import "none"')$$);
 -- An empty policy is a policy of no rules.
