@@ -101,7 +101,8 @@ typedef struct pol_parser {
   uint32_t nerr;        /* errors this parse reported */
   size_t diag0;         /* the diagnostics this parse added start here */
   bool deep;            /* the depth error was reported */
-  bool abort;           /* nesting overflow: report nothing more */
+  bool abort;           /* nesting overflow, or the diagnostics are
+                           full: read and report nothing more */
   bool oom;             /* out of memory was reported */
   int last;             /* token handed to the parser, not yet committed */
   int prev;             /* the token before it */

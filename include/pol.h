@@ -325,8 +325,9 @@ POL_API const char *pol_ctx_errmsg(const pol_ctx *ctx);
 POL_API int pol_eval(pol_ctx *ctx, const pol_program *prog,
                      const pol_facts *facts, const pol_value **out);
 /* Have evaluations and checks on [ctx] call [fn]([user]) now and then
- * (every 1024 loop iterations, and between the rules of a check); when it
- * returns non-zero they stop with POL_EINTERRUPT. [fn] may be NULL. A
+ * (between the rules of a check, and in loops every 1024 iterations or
+ * 65,536 steps of work, whichever comes first); when it returns non-zero
+ * they stop with POL_EINTERRUPT. [fn] may be NULL. A
  * host sets a flag from another thread or a signal handler and returns
  * it here. */
 POL_API void pol_ctx_set_interrupt(pol_ctx *ctx, int (*fn)(void *user),

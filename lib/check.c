@@ -55,6 +55,15 @@ struct checker {
   size_t nall_names;
   uint8_t *let_state;       /* per let: 0 new, 1 being typed, 2 typed */
   ty *let_type;
+  uint32_t *let_height;     /* per let, once typed: the depth of its
+                               expression with its lets written out */
+  uint32_t depth;           /* of the node being checked, in its tree */
+  uint32_t height;          /* the deepest node of the tree being
+                               checked, lets written out */
+  uint32_t nested;          /* check()s under way, across the lets typed
+                               one inside the other */
+  int cur_let;              /* the innermost let being typed */
+  bool too_deep;            /* some let was nested too deeply */
   const host_registry *hosts;
   bool lenient;             /* an import failed: unexplained names pass */
   bool partial;             /* statements were left out: all names pass */
@@ -65,6 +74,7 @@ struct checker {
 };
 
 static ty check(checker *c, const ast *n);
+static ty check_node(checker *c, const ast *n);
 
 /* ==== types ============================================================== */
 
@@ -222,26 +232,67 @@ static void unknown_path(checker *c, const ast *n, const char *path,
 
 /* ==== lets =============================================================== */
 
+/* Let [i]'s expression, with the lets it uses written out in place of
+ * their names, is more than POL_MAX_INLINED_DEPTH deep: said at its
+ * expression, once. Each use of a let is a copy of it, and the compiler
+ * and the residuals of unknown rules inline the copies by recursion: a
+ * chain of 30,000 lets overflowed the stack. */
+static void too_deep(checker *c, int i) {
+  if (c->too_deep)
+    return; /* once: the chain goes on beyond it, or another one */
+  c->too_deep = true;
+  diag_add(c->lets[i].src, DC_LIMIT, c->lets[i].expr->sp,
+           "let '%s' is nested more than %d deep with the lets it uses "
+           "written out in place (each use of a let is a copy of it)",
+           c->lets[i].name, POL_MAX_INLINED_DEPTH);
+}
+
+/* Type let [i]'s expression in its own source, and its height. */
+static void type_let(checker *c, int i) {
+  diag_list *d = c->d;
+  int nlocals = c->nlocals, cur = c->cur_let;
+  bool names = c->names;
+  uint32_t depth = c->depth, height = c->height;
+  c->let_state[i] = 1;
+  c->d = c->lets[i].src;
+  c->nlocals = 0; /* a let sees no macro variables of its uses */
+  c->names = names && !c->lets[i].prelude;
+  c->depth = c->height = 0;
+  c->cur_let = i;
+  c->let_type[i] = check(c, c->lets[i].expr);
+  if (c->height > POL_MAX_INLINED_DEPTH) {
+    too_deep(c, i);
+    c->height = POL_MAX_INLINED_DEPTH + 1; /* no sum can overflow */
+  }
+  c->let_height[i] = c->height;
+  c->cur_let = cur;
+  c->d = d;
+  c->nlocals = nlocals;
+  c->names = names;
+  c->depth = depth;
+  c->height = height;
+  c->let_state[i] = 2;
+}
+
 /* The type of let [i]'s expression: checked (in its own source) the
  * first time it is asked for; a let defined in terms of itself is dyn
- * here (the compiler reports it). */
+ * here (the compiler reports it). The use of it at c->depth counts with
+ * its height in the tree being checked. Lets typed one inside the other
+ * (each using the next, declared later) stop once the checks under way
+ * are POL_MAX_INLINED_DEPTH deep: this recursion is bounded too. */
 static ty let_type(checker *c, int i) {
   if (c->let_state[i] == 1)
     return DYN;
-  if (c->let_state[i] == 0) {
-    diag_list *d = c->d;
-    int nlocals = c->nlocals;
-    bool names = c->names;
-    c->let_state[i] = 1;
-    c->d = c->lets[i].src;
-    c->nlocals = 0; /* a let sees no macro variables of its uses */
-    c->names = names && !c->lets[i].prelude;
-    c->let_type[i] = check(c, c->lets[i].expr);
-    c->d = d;
-    c->nlocals = nlocals;
-    c->names = names;
-    c->let_state[i] = 2;
+  if (c->let_state[i] == 0 && c->nested >= POL_MAX_INLINED_DEPTH) {
+    too_deep(c, c->cur_let);
+    c->height = POL_MAX_INLINED_DEPTH + 1; /* whatever it is, too deep */
+    return DYN;
   }
+  if (c->let_state[i] == 0)
+    type_let(c, i);
+  uint32_t at = c->depth + c->let_height[i]; /* a level for the name */
+  if (at > c->height)
+    c->height = at;
   return c->let_type[i];
 }
 
@@ -271,28 +322,57 @@ static ty select_from(ty t, const char *name) {
   return t.kind == V_MAP ? element(t) : DYN;
 }
 
+/* path() but for a let: true with the type in *[t] for a fact, a
+ * variable's value with fields selected, or no path; false for the let
+ * *[l] with *[fields] fields selected from it. Apart from path() so that
+ * its buffer is not on the stack while that let is typed: a let used
+ * before it is declared is typed there, and such lets nest. */
+static POL_NOINLINE bool path_known(checker *c, const ast *n, ty *t, int *l,
+                                    size_t *fields) {
+  char buf[512];
+  const ast *root;
+  *t = DYN;
+  if (!path_of(n, buf, sizeof buf, &root))
+    return true;
+  bool rooted = root->flags & AST_F_ROOTED;
+  const local *v = rooted ? NULL : find_local(c, root->name);
+  *l = rooted || v ? -1 : names_get(&c->let_names, root->name);
+  if (v || *l >= 0) {
+    *fields = 0;
+    for (const char *s = strchr(buf, '.'); s; s = strchr(s + 1, '.'))
+      ++*fields;
+    if (!v)
+      return false;
+    for (*t = v->type; (*fields)--;)
+      *t = select_from(*t, NULL);
+    return true;
+  }
+  if (reserved_root(root->name) || root->name[0] == '$')
+    return true; /* $vendor: metadata, the same in every fact set */
+  if (c->names && !schema_known(c->p, buf))
+    unknown_path(c, n, buf, root->name);
+  *t = declared_type(c->p, buf);
+  return true;
+}
+
 /* A path a.b.c (or an identifier) at [n]: a variable's or a let's
  * value with fields selected, or a fact, checked against the schema. */
 static ty path(checker *c, const ast *n) {
+  ty t;
+  int l = -1;
+  size_t fields = 0;
+  if (path_known(c, n, &t, &l, &fields))
+    return t;
+  for (t = let_type(c, l); fields--;)
+    t = select_from(t, NULL);
+  return t;
+}
+
+/* Whether [n] is a path a.b.c (apart from check_node, for its buffer). */
+static POL_NOINLINE bool is_path(const ast *n) {
   char buf[512];
   const ast *root;
-  if (!path_of(n, buf, sizeof buf, &root))
-    return DYN;
-  bool rooted = root->flags & AST_F_ROOTED;
-  const local *v = rooted ? NULL : find_local(c, root->name);
-  int l = rooted || v ? -1 : names_get(&c->let_names, root->name);
-  ty t;
-  if (v || l >= 0) {
-    t = v ? v->type : let_type(c, l);
-    for (const char *s = strchr(buf, '.'); s; s = strchr(s + 1, '.'))
-      t = select_from(t, s + 1);
-    return t;
-  }
-  if (reserved_root(root->name) || root->name[0] == '$')
-    return DYN; /* $vendor: metadata, the same in every fact set */
-  if (c->names && !schema_known(c->p, buf))
-    unknown_path(c, n, buf, root->name);
-  return declared_type(c->p, buf);
+  return path_of(n, buf, sizeof buf, &root);
 }
 
 /* ==== comparisons ======================================================== */
@@ -398,7 +478,7 @@ static void operands(checker *c, const ast *n, const ty t[2]) {
 
 /* Each side of && or || that is known not to be a bool: an error, or
  * a value absorbed, for every vendor (x == "JP" || "US"). */
-static ty logic(checker *c, const ast *n) {
+static POL_NOINLINE ty logic(checker *c, const ast *n) {
   char tt[64];
   for (uint32_t i = 0; i < n->nkids; i++) {
     ty t = check(c, n->kids[i]);
@@ -499,7 +579,7 @@ static bool hyphenated(checker *c, const ast *n) {
   return true;
 }
 
-static ty binary(checker *c, const ast *n) {
+static POL_NOINLINE ty binary(checker *c, const ast *n) {
   if (hyphenated(c, n))
     return DYN;
   ty t[2] = {check(c, n->kids[0]), check(c, n->kids[1])};
@@ -512,7 +592,7 @@ static ty binary(checker *c, const ast *n) {
   return arith(n->op, t[0], t[1]);
 }
 
-static ty cond(checker *c, const ast *n) {
+static POL_NOINLINE ty cond(checker *c, const ast *n) {
   check(c, n->kids[0]);
   ty a = check(c, n->kids[1]), b = check(c, n->kids[2]);
   return a.kind == b.kind ? a : DYN;
@@ -712,7 +792,7 @@ static bool known_function(const checker *c, const ast *n) {
          (!recv && host_find(c->hosts, n->name));
 }
 
-static ty call(checker *c, const ast *n) {
+static POL_NOINLINE ty call(checker *c, const ast *n) {
   ty t;
   if (bind(c, n, &t) || macro(c, n, &t) || opt_map(c, n, &t))
     return t;
@@ -748,7 +828,18 @@ static ty check_kids(checker *c, const ast *n, ty result) {
   return result;
 }
 
+/* The type of [n]: check_node's, with the depths counted. */
 static ty check(checker *c, const ast *n) {
+  if (++c->depth > c->height)
+    c->height = c->depth;
+  c->nested++;
+  ty t = check_node(c, n);
+  c->nested--;
+  c->depth--;
+  return t;
+}
+
+static ty check_node(checker *c, const ast *n) {
   switch ((ast_kind)n->kind) {
   case AST_NULL_LIT: return TY(V_NULL);
   case AST_BOOL_LIT: return TY(V_BOOL);
@@ -758,13 +849,10 @@ static ty check(checker *c, const ast *n) {
   case AST_STRING_LIT: return TY(V_STRING);
   case AST_BYTES_LIT: return TY(V_BYTES);
   case AST_IDENT: return path(c, n);
-  case AST_SELECT: {
-    char buf[512];
-    const ast *root;
-    if (path_of(n, buf, sizeof buf, &root))
+  case AST_SELECT:
+    if (is_path(n))
       return path(c, n);
     return select_from(check(c, n->kids[0]), n->name);
-  }
   case AST_INDEX: {
     ty t = check(c, n->kids[0]);
     check(c, n->kids[1]);
@@ -822,6 +910,8 @@ void chk_lets(checker *c) {
     let_type(c, (int)i);
 }
 
+bool chk_lets_too_deep(const checker *c) { return c->too_deep; }
+
 checker *chk_new(const policy *p, const compile_let *lets, size_t nlets,
                  const host_registry *hosts, bool lenient, const mem *m) {
   checker *c = mem_calloc(m, 1, sizeof *c);
@@ -830,7 +920,8 @@ checker *chk_new(const policy *p, const compile_let *lets, size_t nlets,
   c->m = *m;
   c->let_state = mem_calloc(m, nlets + 1, sizeof *c->let_state);
   c->let_type = mem_calloc(m, nlets + 1, sizeof *c->let_type);
-  if (!c->let_state || !c->let_type ||
+  c->let_height = mem_calloc(m, nlets + 1, sizeof *c->let_height);
+  if (!c->let_state || !c->let_type || !c->let_height ||
       !names_init(&c->let_names, nlets, m)) {
     chk_free(c);
     return NULL;
@@ -860,5 +951,6 @@ void chk_free(checker *c) {
   names_free(&c->let_names);
   mem_free(&m, c->let_state);
   mem_free(&m, c->let_type);
+  mem_free(&m, c->let_height);
   mem_free(&m, c);
 }

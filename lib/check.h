@@ -51,5 +51,9 @@ POL_INTERNAL void chk_expr(checker *c, const ast *e, diag_list *d,
                            const char *clause);
 /* Check every let's expression, once each. */
 POL_INTERNAL void chk_lets(checker *c);
+/* Whether chk_lets found a let nested more than POL_MAX_INLINED_DEPTH
+ * deep with its lets written out (and said so): the compiler, which
+ * inlines them by recursion, must not run. */
+POL_INTERNAL bool chk_lets_too_deep(const checker *c);
 
 #endif

@@ -32,6 +32,11 @@
 #define POL_MAX_PARSE_DEPTH 250      /* nesting of expressions in source */
 #define POL_MAX_ENTRY_CODE (1u << 20) /* instructions of one rule expression
                                          once its lets are inlined */
+#define POL_MAX_INLINED_DEPTH 4096   /* nesting of a let's expression
+                                        with the lets it uses written out
+                                        in place of their names: the
+                                        compiler and the residuals inline
+                                        them by recursion */
 #define POL_MAX_JSON_DEPTH 512       /* nesting of JSON arrays/objects */
 #define POL_MAX_SOURCE (64u << 20)   /* bytes of one source or JSON text */
 #define POL_REGEX_MATCH_LIMIT 100000 /* PCRE2 match() calls per search */

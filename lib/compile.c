@@ -63,6 +63,8 @@ struct compiler {
   uint32_t entry_start;  /* first instruction of the entry being compiled */
   bool too_big;          /* the entry outgrew POL_MAX_ENTRY_CODE: stop */
   int let_depth;         /* lets being inlined, one inside the other */
+  int nest;              /* expr()s under way: the depth of the walk */
+  bool nest_said;        /* that it went too deep was said */
   diag_list *outer_d;    /* the source of the outermost use */
   const ast *outer_use;  /* the outermost one's use, named in errors */
   int outer_let;
@@ -1562,7 +1564,26 @@ static void call(compiler *c, const ast *n) {
 
 /* ==== the walk =========================================================== */
 
-static void expr(compiler *c, const ast *n) { expr_node(c, n); }
+/* The recursion of the walk, through the lets it inlines, is bounded:
+ * the checker refuses a let nested deeper than POL_MAX_INLINED_DEPTH
+ * with its lets written out (check.c), residual.c makes no tree much
+ * deeper, and this bound, twice that (some 2 MB of stack), holds
+ * whoever calls the compiler. */
+#define WALK_MAX (2 * POL_MAX_INLINED_DEPTH)
+
+static void expr(compiler *c, const ast *n) {
+  if (c->nest >= WALK_MAX) {
+    if (!c->nest_said)
+      error(c, DC_LIMIT, n->sp, "expression nested more than %d deep "
+            "with its lets written out in place", WALK_MAX);
+    c->nest_said = true;
+    c->nerrors++;
+    return;
+  }
+  c->nest++;
+  expr_node(c, n);
+  c->nest--;
+}
 
 static void expr_node(compiler *c, const ast *n) {
   if (c->naliases && (n->kind == AST_IDENT || n->kind == AST_SELECT) &&

@@ -76,6 +76,8 @@ void diag_add(diag_list *d, diag_code code, span sp, const char *fmt, ...) {
   va_end(ap);
 }
 
+bool diag_full(const diag_list *d) { return d->n >= DIAG_MAX; }
+
 /* diag_add with the message's arguments in [ap]. */
 void diag_vadd(diag_list *d, diag_code code, span sp, const char *fmt,
                va_list ap) {

@@ -54,6 +54,9 @@ POL_INTERNAL void diag_add(diag_list *d, diag_code code, span sp,
                            const char *fmt, ...) POL_PRINTF(4, 5);
 POL_INTERNAL void diag_vadd(diag_list *d, diag_code code, span sp,
                             const char *fmt, va_list ap);
+/* Whether [d] holds as many diagnostics as it records: later ones are
+ * dropped, so the parser can stop looking for them. */
+POL_INTERNAL bool diag_full(const diag_list *d);
 /* Give the diagnostic just added a hint (replacing any); nothing when
  * diag_add recorded nothing. */
 POL_INTERNAL void diag_hint(diag_list *d, const char *fmt, ...)

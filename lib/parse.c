@@ -55,6 +55,12 @@ static void report(pol_parser *p, diag_code code, span sp, const char *fmt,
   va_end(ap);
   diag_add(p->d, code, sp, "%s", msg);
   p->nerr++;
+  /* The list is full: read no further. Each syntax error's analysis
+   * looks at the rest of its line, so errors that would all be dropped
+   * made a long line with many of them take time quadratic in its
+   * length (50,000 on one line: 17 s). */
+  if (diag_full(p->d))
+    p->abort = true;
 }
 
 /* A hint for the diagnostic just reported. */

@@ -1282,7 +1282,9 @@ static bool build(policy *p, loader *L, const char *file) {
     check_rules(p, L);
   else
     L->oom = true;
-  return !L->oom;
+  /* lets nested too deeply are not compiled: the checker said so, and
+   * the compiler would say it again */
+  return !L->oom && !(L->chk && chk_lets_too_deep(L->chk));
 }
 
 policy *policy_compile(const char *src, size_t len, const char *file,

@@ -29,6 +29,9 @@ typedef struct inliner {
   const ast **done;   /* per let: its inlined tree, once made */
   bool *busy;         /* per let: being inlined (a cycle guard) */
   const char *err;    /* the first parse error */
+  int nest;           /* lets being inlined, one inside the other */
+  uint32_t deep;      /* inline_tree()s under way, across those lets */
+  bool too_deep;      /* too many of either (LETS_MAX, DEEP_MAX) */
 } inliner;
 
 typedef struct scope {
@@ -129,16 +132,32 @@ static const ast *root_names(inliner *in, const ast *n, const scope *s,
   return c ? c : n;
 }
 
+/* Each let inlined one inside another holds two scopes on the stack
+ * (a kilobyte), each level of a tree a frame of inline_tree: past these
+ * there is no residual. The checker bounds the depth of a let with its
+ * lets written out (POL_MAX_INLINED_DEPTH); a saved policy is not
+ * checked again. */
+#define LETS_MAX 2048
+#define DEEP_MAX (POL_MAX_INLINED_DEPTH + POL_MAX_PARSE_DEPTH * 2)
+
 /* Let [i]'s expression with its own lets inlined, once. */
 static const ast *let_tree(inliner *in, int i) {
   if (in->done[i] || in->busy[i])
     return in->done[i];
+  if (in->nest >= LETS_MAX) {
+    in->too_deep = true;
+    return NULL;
+  }
   in->busy[i] = true;
+  in->nest++;
   ast *t = parse_text(in, &in->p->lets[i].at);
   scope none = {{0}, 0};
-  in->done[i] = t ? inline_tree(in, t, &none, 0) : NULL;
+  const ast *r = t ? inline_tree(in, t, &none, 0) : NULL;
+  in->nest--;
   in->busy[i] = false;
-  return in->done[i];
+  if (in->too_deep) /* cut short: kept for no one */
+    return NULL;
+  return in->done[i] = r;
 }
 
 static const ast *inline_name(inliner *in, const ast *n, scope *s) {
@@ -153,10 +172,26 @@ static const ast *inline_name(inliner *in, const ast *n, scope *s) {
   return s->n ? root_names(in, t, s, &inner, 0) : t;
 }
 
+static const ast *inline_node(inliner *in, const ast *n, scope *s,
+                              int depth);
+
+/* [n] with the lets it names inlined; [depth] in its own tree. */
 static const ast *inline_tree(inliner *in, const ast *n, scope *s,
                               int depth) {
   if (depth > POL_MAX_PARSE_DEPTH * 2 || in->e->oom)
     return n;
+  if (in->deep >= DEEP_MAX) {
+    in->too_deep = true;
+    return n;
+  }
+  in->deep++;
+  const ast *r = inline_node(in, n, s, depth);
+  in->deep--;
+  return r;
+}
+
+static const ast *inline_node(inliner *in, const ast *n, scope *s,
+                              int depth) {
   if (n->kind == AST_IDENT)
     return inline_name(in, n, s);
   uint32_t first;
@@ -175,7 +210,8 @@ static const ast *inline_tree(inliner *in, const ast *n, scope *s,
 }
 
 /* The tree of the text [at], lets inlined, made once and kept in
- * *[slot]; NULL (in->err set) when it does not parse. */
+ * *[slot]; NULL (in->err set) when it does not parse, or its lets are
+ * nested too deeply. */
 static const ast *load(inliner *in, const expr_src *at, const ast **slot) {
   if (*slot)
     return *slot;
@@ -185,6 +221,11 @@ static const ast *load(inliner *in, const expr_src *at, const ast **slot) {
   scope s = {{0}, 0};
   *slot = t ? inline_tree(in, t, &s, 0) : NULL;
   in->e->nodes = nodes;
+  if (in->too_deep) { /* its lets are not all in it: no residual */
+    *slot = NULL;
+    if (!in->err)
+      in->err = "its lets are nested too deeply";
+  }
   return *slot;
 }
 
@@ -465,7 +506,7 @@ int residual_rule(residual_ctx *c, const policy *p, uint32_t i,
   pe_begin(&e, c, p->hosts, vars);
   if (!trees_for(c, p))
     return end(&e, POL_ENOMEM);
-  inliner in = {&e, p, c->lets_t, c->busy, NULL};
+  inliner in = {&e, p, c->lets_t, c->busy, NULL, 0, 0, false};
   rv w = {R_KNOWN, val_bool(true), NULL};
   if (ru->when >= 0) {
     const ast *t = load(&in, &ru->when_at, &c->when_t[i]);
@@ -510,7 +551,7 @@ int residual_skipped(residual_ctx *c, const policy *p, uint32_t i,
   pe_begin(&e, c, p->hosts, vars);
   if (!trees_for(c, p))
     return end(&e, POL_ENOMEM);
-  inliner in = {&e, p, c->lets_t, c->busy, NULL};
+  inliner in = {&e, p, c->lets_t, c->busy, NULL, 0, 0, false};
   const ast *t = load(&in, &ru->when_at, &c->when_t[i]);
   if (!t)
     return end(&e, in.err ? POL_ESYNTAX : POL_ENOMEM);

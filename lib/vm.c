@@ -839,14 +839,29 @@ static val branch_error(arena *a, val c) {
   return c.kind == V_ERROR ? c : val_no_overload(a, "_?_:_", &c, 1);
 }
 
+/* The step count at which the next poll is due: VM_POLL_STEPS on from
+ * now (the budget counts down; unlimited is UINT64_MAX). */
+static inline void poll_next(vm *v) {
+  v->poll_at = v->a.steps > VM_POLL_STEPS ? v->a.steps - VM_POLL_STEPS : 0;
+}
+
+/* Ask the host whether to stop. */
+static POL_NOINLINE bool poll_host(vm *v) {
+  poll_next(v);
+  return v->interrupt(v->interrupt_user) != 0;
+}
+
 /* A backward jump over [body] instructions (one more loop iteration):
- * charge the budget by the body's length (cost.h), and every 1024
- * iterations ask the host whether to stop. A non-error value: go on. */
+ * charge the budget by the body's length (cost.h), and every
+ * VM_POLL_ITERS iterations or VM_POLL_STEPS steps ask the host whether
+ * to stop. A non-error value: go on. */
 static inline val back_edge(vm *v, uint32_t body) {
   if (unlikely(!cost_charge(&v->a, cost_loop(body))))
     return val_over_budget();
-  if (unlikely(v->interrupt != NULL) && (++v->polls & 1023) == 0 &&
-      v->interrupt(v->interrupt_user))
+  if (unlikely(v->interrupt != NULL) &&
+      ((++v->polls & (VM_POLL_ITERS - 1)) == 0 ||
+       v->a.steps <= v->poll_at) &&
+      poll_host(v))
     return val_err(&v->a, ERR_INTERRUPTED, "evaluation interrupted");
   return val_null();
 }
@@ -879,6 +894,7 @@ static inline bool begin(vm *v, const program *p) {
   v->limit_err.loc = -1;
   v->nabsent = 0;
   cost_start(&v->a, v->max_steps);
+  poll_next(v);
   return reserve(&v->a.m, &v->stack, &v->stack_cap, p->maxstack + 1) &&
          reserve(&v->a.m, &v->locals, &v->locals_cap, p->nlocals + 1) &&
          reserve_hints(v, p->ncode);

@@ -43,6 +43,13 @@ typedef struct vm_trace {
  * path to the list it walks) notes it once. */
 #define VM_SEEN_SLOTS 256
 
+/* The host's interrupt callback is polled every VM_POLL_ITERS loop
+ * iterations, and whenever the loops since the last poll have spent
+ * VM_POLL_STEPS steps of the budget (cost.h: about a millisecond), so
+ * that a cancel is never left waiting for 1024 heavy iterations. */
+#define VM_POLL_ITERS 1024
+#define VM_POLL_STEPS 65536
+
 typedef struct vm_seen {
   const void *obj;
   uint32_t entry;
@@ -83,6 +90,9 @@ typedef struct vm {
                          run */
   char limit_msg[80]; /* its message, for the step limit */
   uint32_t polls;     /* loop iterations, for polling interrupt */
+  uint64_t poll_at;   /* ... and poll once a.steps falls to this, so
+                         that loops whose iterations are heavy (x in a
+                         long list) poll as often as light ones */
   struct rx_scratch *rx;    /* for MATCH; made on first use */
   bool has_now;       /* now() is now_sec (an as-of date), not the clock */
   int64_t now_sec;

@@ -95,8 +95,16 @@ void pgpol_cache_flush(void);
 /* Errors and text (pgpol_state.c). */
 int pgpol_sqlstate(int rc);
 void pgpol_raise(int rc, const char *msg) pg_attribute_noreturn();
-/* The diagnostics of a failed compile on [env] as an ERROR. */
-void pgpol_raise_compile(pol_env *env, int rc) pg_attribute_noreturn();
+/* The diagnostics of a failed compile of [src] ([len] bytes, UTF-8) on
+ * [env] as an ERROR: the first as the message, all in the detail, with
+ * their source lines unless [src] has a line longer than
+ * PGPOL_EXCERPT_MAX bytes. */
+void pgpol_raise_compile(pol_env *env, int rc, const char *src, size_t len)
+    pg_attribute_noreturn();
+#define PGPOL_EXCERPT_MAX 4096
+/* The longest name pol_compile takes: a diagnostic names it, and a detail
+ * holds up to 100 of them. */
+#define PGPOL_NAME_MAX 4096
 /* Run [fn]([arg]) again after each POL_EINTERRUPT, once
  * CHECK_FOR_INTERRUPTS() has let the interrupt through (it throws for a
  * cancel or a timeout; other interrupts are harmless). */

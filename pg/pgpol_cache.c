@@ -130,7 +130,7 @@ static pgpol_entry *load(pgpol_state *st, bool program, const char *p,
   if (rc != POL_OK) {
     pfree(copy);
     if (program)
-      pgpol_raise_compile(st->env, rc);
+      pgpol_raise_compile(st->env, rc, src, (size_t)n);
     pgpol_raise(rc, pol_env_errmsg(st->env));
   }
   e = victim();

@@ -68,10 +68,14 @@ Datum pgpol_compile(PG_FUNCTION_ARGS) {
   pol_env *env = pgpol_compile_env(); /* pol.file_imports decides */
   pol_policy *pol = NULL;
   int rc;
+  if (nlen > PGPOL_NAME_MAX)
+    ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+                    errmsg("the name of a policy is at most %d bytes, not %d",
+                           PGPOL_NAME_MAX, nlen)));
   name = (char *)pgpol_to_utf8(name, &nlen);
   rc = pol_policy_compile(env, s, (size_t)len, name, &pol);
   if (rc != POL_OK)
-    pgpol_raise_compile(env, rc);
+    pgpol_raise_compile(env, rc, s, (size_t)len);
   PG_RETURN_BYTEA_P(saved(env, pol));
 }
 
@@ -104,14 +108,24 @@ static int unknown_mode(text *t) {
  * says POL_ERUNTIME, and the rule is ERROR, as in policyc check. */
 static void raise_limits(pol_report *rep, const pol_policy *pol) {
   size_t r, n = pol_policy_rule_count(pol);
+  const char *reason, *id;
+  int len, idlen;
   if (pol_report_count(rep, 0, POL_ERROR) == 0)
     return;
-  for (r = 0; r < n; r++)
-    if (pol_report_status(rep, 0, r) == POL_ELIMIT)
-      ereport(ERROR, (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-                      errmsg("%s", pstrdup(pol_report_reason(rep, 0, r))),
-                      errdetail("In rule %s.", pol_policy_rule_id(pol, r)),
-                      errhint(LIMIT_HINT)));
+  for (r = 0; r < n; r++) {
+    if (pol_report_status(rep, 0, r) != POL_ELIMIT)
+      continue;
+    /* in the server's encoding, as every text we raise: the reason
+     * starts with the name pol_compile was given (方針.pol) */
+    reason = pol_report_reason(rep, 0, r);
+    id = pol_policy_rule_id(pol, r);
+    len = (int)strlen(reason);
+    idlen = (int)strlen(id);
+    ereport(ERROR, (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+                    errmsg("%s", pgpol_from_utf8(reason, &len)),
+                    errdetail("In rule %s.", pgpol_from_utf8(id, &idlen)),
+                    errhint(LIMIT_HINT)));
+  }
 }
 
 typedef struct check_call {

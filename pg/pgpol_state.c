@@ -64,12 +64,20 @@ void _PG_init(void) {
 
 /* ==== the backend's handles ============================================== */
 
-/* libpol polls this between rules and every 1024 loop iterations. Only
- * an interrupt that CHECK_FOR_INTERRUPTS() can act on now stops the
- * work; anything else would make the retry loop spin. */
+/* libpol polls this between rules and often within loops. Only an
+ * interrupt that ends the statement stops the work: a cancel (a
+ * statement_timeout is one) or a termination, which
+ * CHECK_FOR_INTERRUPTS() turns into an ERROR or FATAL. The others
+ * (client_connection_check_interval's timer, a barrier, a parallel
+ * worker's message) leave the statement running, and a stopped
+ * evaluation starts again from the beginning: stopping for them would
+ * restart a long one at every tick of a periodic one, for ever. They
+ * wait until libpol returns, for the executor's next
+ * CHECK_FOR_INTERRUPTS(). */
 static int interrupted(void *user) {
   (void)user;
-  return InterruptPending && INTERRUPTS_CAN_BE_PROCESSED();
+  return InterruptPending && (QueryCancelPending || ProcDiePending) &&
+         INTERRUPTS_CAN_BE_PROCESSED();
 }
 
 static void state_free(void) {
@@ -184,17 +192,31 @@ void pgpol_raise(int rc, const char *msg) {
   pg_unreachable();
 }
 
-/* Every diagnostic with its source line and caret, without the last
- * newline, in the server encoding. */
-static const char *diag_detail(pol_env *env) {
-  const char *all = pol_diag_render(env, POL_RENDER_EXCERPT);
+/* Whether no line of [src] is longer than PGPOL_EXCERPT_MAX bytes. */
+static bool short_lines(const char *src, size_t len) {
+  const char *end = src + len, *nl;
+  for (; src < end; src = nl + 1) {
+    nl = memchr(src, '\n', (size_t)(end - src));
+    if (!nl)
+      nl = end;
+    if (nl - src > PGPOL_EXCERPT_MAX)
+      return false;
+  }
+  return true;
+}
+
+/* Every diagnostic, without the last newline, in the server encoding:
+ * with its source line and a caret when [excerpts]. */
+static const char *diag_detail(pol_env *env, bool excerpts) {
+  const char *all = pol_diag_render(env, excerpts ? POL_RENDER_EXCERPT : 0);
   int len = all ? (int)strlen(all) : 0;
   while (len > 0 && all[len - 1] == '\n')
     len--;
   return len ? pgpol_from_utf8(pnstrdup(all, len), &len) : NULL;
 }
 
-void pgpol_raise_compile(pol_env *env, int rc) {
+void pgpol_raise_compile(pol_env *env, int rc, const char *src,
+                         size_t srclen) {
   pol_diag d = POL_DIAG_INIT;
   size_t n = pol_diag_count(env);
   const char *detail;
@@ -204,7 +226,9 @@ void pgpol_raise_compile(pol_env *env, int rc) {
     pgpol_raise(rc, pol_env_errmsg(env));
   first = psprintf("%s:%u:%u: %s", d.file, d.line, d.col, d.message);
   len = (int)strlen(first);
-  detail = diag_detail(env);
+  /* an excerpt is its whole line: 100 of a one-line expression of
+   * megabytes would make a detail 200 times its size */
+  detail = diag_detail(env, short_lines(src, srclen));
   ereport(ERROR,
           (errcode(ERRCODE_SYNTAX_ERROR),
            errmsg("%s", pgpol_from_utf8(first, &len)),

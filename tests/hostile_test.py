@@ -25,6 +25,18 @@ case cannot hold (files made at run time), run by `make check`.
    copied the whole root: 4,000 took 1.9 GB and 7.6 s); peak RSS of that
    process (wait4) below 64 MiB.
 
+6. A one-line policy of 200,000 syntax errors (1.4 MB) fails to
+   compile with its first 100 diagnostics, at once: the parser stops
+   reading at the 100th (reading on, the analysis of each error looked
+   at the rest of the line: time quadratic in its length, 17 s for
+   50,000, some four minutes for these).
+
+7. Chains of 30,000 lets, each built on the next (declared before or
+   after it), fail to compile with one E0901, at the let that is more
+   than 4,096 levels deep once the lets it uses are written out: each
+   level was inlined by recursion, and the compiler (or the checker, or
+   the residual of an unknown rule) overflowed the stack.
+
 No assertion is on time. Each run has a CPU-time limit (RLIMIT_CPU,
 `ulimit -t`) of a generous 20 s and a wall-clock timeout of 120 s: they
 detect a hang (the 10^6 keys took about 40 minutes before issue 13's fix;
@@ -171,6 +183,39 @@ def many_assumptions(policyc, d, expect):
         expect("8,000 --assume: memory", kb < 64 * 1024, f"{kb} KB")
 
 
+def many_errors(policyc, d, expect):
+    """Section 6: 200,000 syntax errors on one line."""
+    with open(os.path.join(d, "errors.pol"), "w") as f:
+        f.write("must a: " + " + ".join(["(1 + )"] * 200000) + "\n")
+    st, out, err, _ = run([policyc, "compile", "errors.pol", "-o",
+                           "errors.polc"], d)
+    lines = err.splitlines()
+    expect("200,000 errors on a line", st == 2 and len(lines) == 100 and
+           lines[0] == "errors.pol:1:14: error[E0101]: unexpected ')'",
+           f"status {st}, {len(lines)} lines: {err[:300]}")
+
+
+def let_chains(policyc, d, expect):
+    """Section 7: 30,000 lets, one built on another."""
+    n = 30000
+    forward = ["let a0 = x"] + [f"let a{i} = a{i - 1} + 1" for i in range(1, n)]
+    backward = [f"let a{i} = a{i + 1} + 1" for i in range(n - 1)]
+    backward.append(f"let a{n - 1} = x")
+    for name, lets, use, at in (
+            ("forward", forward, f"a{n - 1}",
+             "2049:13: error[E0901]: let 'a2048'"),
+            ("backward", backward, "a0",
+             "2048:13: error[E0901]: let 'a2047'")):
+        with open(os.path.join(d, "chain.pol"), "w") as f:
+            f.write("\n".join(lets) + f"\nmust r: {use} > 0\n")
+        st, out, err, _ = run([policyc, "compile", "chain.pol", "-o",
+                               "chain.polc"], d)
+        expect(f"30,000 lets, {name}", st == 2 and
+               err.startswith(f"chain.pol:{at} is nested more than 4096 "
+                              "deep") and err.count("\n") == 1,
+               f"status {st}: {err[:300]}")
+
+
 def main():
     policyc = os.path.abspath(os.path.join(sys.argv[1], "policyc"))
     failures = []
@@ -267,6 +312,12 @@ def main():
 
         # 4. -o to a FIFO, through a link, and a new file's mode
         output_files(policyc, d, expect)
+
+        # 6. many syntax errors on one line
+        many_errors(policyc, d, expect)
+
+        # 7. lets built on lets
+        let_chains(policyc, d, expect)
 
     for f in failures:
         print("hostile-test: FAIL " + f)

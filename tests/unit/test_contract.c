@@ -372,6 +372,46 @@ static void interrupt_stops_work(void **state) {
   pol_policy_free(pol);
 }
 
+static int count_polls(void *user) {
+  ++*(int *)user;
+  return 0;
+}
+
+/* A loop of few iterations, each heavy (x in a list of 20,000 items: a
+ * step per item, cost.h), polls as a loop of many light ones does: by
+ * the steps spent, not only every 1024 iterations. The 100 iterations
+ * here spend some 1.6 million steps; polled every 1024 iterations only,
+ * the callback was never called, and a host's cancel waited for the
+ * whole loop (seconds, over a list of a million). */
+static void interrupt_polls_heavy_loops(void **state) {
+  fixture *f = *state;
+  int calls = 0;
+  size_t n = 20000, i, len = 0, cap = n * 8 + 16;
+  char *json = malloc(cap);
+  char src[600] = "[";
+  pol_program *prog = NULL;
+  const pol_value *v = NULL;
+  assert_non_null(json);
+  len += (size_t)snprintf(json, cap, "{\"l\": [");
+  for (i = 1; i <= n; i++)
+    len += (size_t)snprintf(json + len, cap - len, "%zu%s", i,
+                            i < n ? "," : "]}");
+  load(f, json);
+  free(json);
+  for (i = 1; i <= 100; i++) /* [1, ..., 100]: no loop of its own */
+    snprintf(src + strlen(src), sizeof src - strlen(src), "%zu%s", i,
+             i < 100 ? "," : "].all(x, !(x + 100000 in l))");
+  assert_pol_ok(f, pol_compile_expr(f->env, src, strlen(src), "e", NULL,
+                                    &prog));
+  pol_ctx_set_interrupt(f->ctx, count_polls, &calls);
+  assert_pol_ok(f, pol_eval(f->ctx, prog, f->facts, &v));
+  assert_true(pol_value_bool(v));
+  /* some 1.6 million steps, a poll per 65,536 (25 when written) */
+  assert_in_range(calls, 15, 40);
+  pol_ctx_set_interrupt(f->ctx, NULL, NULL);
+  pol_program_free(prog);
+}
+
 static const char *const detach_policy =
     "must gens: backup.generations >= 7\n"
     "must subs: subprocessors.all(s, s.country in [\"JP\"])\n"
@@ -655,6 +695,8 @@ int main(int argc, char **argv) {
       cmocka_unit_test_setup_teardown(strict_calls, setup_strict, teardown),
       cmocka_unit_test_setup_teardown(lenient_calls, setup, teardown),
       cmocka_unit_test_setup_teardown(interrupt_stops_work, setup, teardown),
+      cmocka_unit_test_setup_teardown(interrupt_polls_heavy_loops, setup,
+                                      teardown),
       cmocka_unit_test_setup_teardown(detach_frees_the_facts, setup, teardown),
       cmocka_unit_test_setup_teardown(check_one_rule, setup, teardown),
       cmocka_unit_test_setup_teardown(writer_and_chunks_agree, setup,

@@ -13,6 +13,45 @@ SELECT pol_check(p, :big) FROM slow;
 SELECT count(*) FROM slow, pol_verdicts(p, :big);
 RESET statement_timeout;
 
+-- A loop of few heavy iterations stops as soon as one of many light
+-- ones: libpol polls by the work done as well, not only every 1,024
+-- iterations. Each iteration here scans a list of 500,000 items eight
+-- times (some 10 ms); polled every 1,024 iterations only, the cancel of
+-- the 300 ms timeout waited for the 1,024th, ten seconds on.
+CREATE TABLE heavy AS
+SELECT jsonb_build_object('l', jsonb_agg(i)) AS j
+FROM generate_series(1, 500000) AS i;
+CREATE TABLE heavy_took (seconds float8);
+SET statement_timeout = '300ms';
+DO $$
+DECLARE t0 timestamptz := clock_timestamp();
+BEGIN
+  PERFORM pol_eval('l.all(x, !(x + 1000000 in l) && !(x + 2000000 in l) && '
+                   '!(x + 3000000 in l) && !(x + 4000000 in l) && '
+                   '!(x + 5000000 in l) && !(x + 6000000 in l) && '
+                   '!(x + 7000000 in l) && !(x + 8000000 in l))', j)
+  FROM heavy;
+EXCEPTION WHEN query_canceled THEN
+  INSERT INTO heavy_took
+  VALUES (extract(epoch FROM clock_timestamp() - t0));
+END $$;
+SELECT seconds < 3 AS heavy_loop_stopped_at_once FROM heavy_took;
+RESET statement_timeout;
+DROP TABLE heavy, heavy_took;
+
+-- Interrupts that do not end the statement do not stop an evaluation
+-- either: client_connection_check_interval's timer ticks every 10 ms
+-- here, and evaluations of a few hundred milliseconds still finish. (A
+-- stopped evaluation starts again: stopped at each tick, they never
+-- finished, until statement_timeout ended them.)
+SET client_connection_check_interval = '10ms';
+SET statement_timeout = '20s';
+SELECT pol_eval('l.all(x, l.all(y, x + y > 0))', :big) AS finishes;
+SELECT pol_compliant(p, :big) AS finishes
+FROM (SELECT pol_compile('must a: l.all(x, l.all(y, x + y > 0))') AS p) s;
+RESET statement_timeout;
+RESET client_connection_check_interval;
+
 -- Still working, same results.
 SELECT pol_eval('l.all(x, x > 0)', :big) AS after_timeout;
 SELECT pol_compliant(p, '{"l": [1, 2]}') AS after_timeout FROM slow;

@@ -19,6 +19,13 @@ SELECT (pol_check(pol_compile('must region: region == "日本"', '方針.pol'),
                   '{"$vendor": {"name": "株式会社"}, "region": "日本"}')
         #> '{results,0}') - 'rules' AS result;
 SELECT pol_compile('rule a { title "規則" require x > }', '方針.pol');
+-- A limit's error names the policy as pol_compile was told, converted
+-- too (it was raised in UTF-8: "invalid byte sequence for encoding
+-- EUC_JP", SQLSTATE 22021 instead of 54000).
+SET pol.max_steps = 5;
+SELECT pol_compliant(pol_compile('must a: [1, 2, 3, 4, 5, 6, 7].all(x, x > 0)',
+                                 '方針.pol'), '{}');
+RESET pol.max_steps;
 SELECT pol_eval('"日本" + 1');
 \c :regress_db
 DROP DATABASE policyc_eucjp;

@@ -1,0 +1,1 @@
+compile --excerpt=never let_chain.pol -o /dev/null
