@@ -115,18 +115,6 @@ static bool ends_operand(int t) {
   }
 }
 
-/* The clause keywords of blocks: a clause starts at one of them. */
-static bool is_clause_kw(int t) {
-  switch (t) {
-  case TOK_TITLE: case TOK_VERSION: case TOK_DESCRIPTION: case TOK_SEVERITY:
-  case TOK_REFS: case TOK_WHEN: case TOK_REQUIRE: case TOK_MESSAGE:
-  case TOK_ASK: case TOK_EXCLUDE:
-    return true;
-  default:
-    return false;
-  }
-}
-
 /* The rank of a break after the binary operator [t]: the loosest
  * operators break first. */
 static int binary_rank(int t) {
@@ -507,7 +495,7 @@ static size_t unit_end(const fmt *F, size_t s, bool in_block) {
   for (size_t i = s; i < F->nt; i++) {
     int t = F->t[i].tok;
     if (depth == 0 && (is_sep(t) || t == TOK_BLOCK_CLOSE ||
-                       (in_block && i > s && is_clause_kw(t))))
+                       (in_block && i > s && parse_clause_kw(t))))
       return i;
     if (depth == 0 && t == TOK_BLOCK_OPEN)
       return i + 1;
@@ -566,7 +554,7 @@ static size_t keyword_pad(const fmt *F, size_t i) {
   size_t pad = 0;
   for (int depth = 0; i < F->nt && F->t[i].tok != TOK_BLOCK_CLOSE; i++) {
     int t = F->t[i].tok;
-    if (depth == 0 && is_clause_kw(t) && keyword_width(F, i) > pad)
+    if (depth == 0 && parse_clause_kw(t) && keyword_width(F, i) > pad)
       pad = keyword_width(F, i);
     depth += is_opener(t) - is_closer(t);
   }

@@ -841,7 +841,6 @@ static bool continued_below(pol_parser *p) {
   return cont;
 }
 
-static bool clause_word(int t);
 
 /* A line break right after a clause's name: when the next line starts
  * with its value (a string, a name, a number, a bracket) rather than
@@ -925,7 +924,7 @@ static int lay_newline(pol_parser *p, pol_loc *l) {
   }
   if (!lay_level(p) || p->at_start || continues(p->lay_prev))
     return -1;
-  if (clause_word(p->lay_prev) && value_below(p))
+  if (parse_clause_kw(p->lay_prev) && value_below(p))
     return -1;
   if (ends_operand(p->lay_prev) && continued_below(p))
     return -1;
@@ -998,7 +997,7 @@ static bool first_on_line(const pol_parser *p, const pol_loc *l) {
   return true;
 }
 
-static bool clause_word(int t) {
+bool parse_clause_kw(int t) {
   switch (t) {
   case TOK_TITLE: case TOK_VERSION: case TOK_DESCRIPTION: case TOK_SEVERITY:
   case TOK_REFS: case TOK_WHEN: case TOK_REQUIRE: case TOK_MESSAGE:
@@ -1013,10 +1012,10 @@ static bool clause_word(int t) {
  * value of: its keyword, and where its value starts, for the messages
  * about its value (bare_list, unquoted_item). */
 static void track_clause(pol_parser *p, int t, const pol_loc *l) {
-  if (clause_word(t)) {
+  if (parse_clause_kw(t)) {
     p->clause_kw = t;
     p->clause_val = UINT32_MAX;
-  } else if (clause_word(p->lay_prev) && p->clause_kw == p->lay_prev) {
+  } else if (parse_clause_kw(p->lay_prev) && p->clause_kw == p->lay_prev) {
     p->clause_val = l->off;
   } else if (p->lay_prev == TOK_ASSIGN && p->stmt == TOK_LET &&
              p->nlay == 0) {

@@ -15,6 +15,10 @@
  * error. Nesting deeper than POL_MAX_PARSE_DEPTH is an error, never a
  * stack overflow. */
 POL_INTERNAL ast *parse_expr(arena *a, diag_list *d);
+/* Whether the token [t] is a clause keyword of a block (title, version,
+ * description, severity, refs, when, require, message, ask, exclude): a
+ * clause starts at one. The parser's layout and fmt share it. */
+POL_INTERNAL bool parse_clause_kw(int t);
 
 /* Parse the whole of [d]'s source as a policy file (docs/policies.md):
  * statements separated by line breaks or ';'. AST nodes are allocated
