@@ -109,6 +109,23 @@ static uint32_t line_end_at(const pol_parser *p, uint32_t off) {
   return (uint32_t)i;
 }
 
+/* Step the quote state *[q] over s[*i]: true when that byte belongs to
+ * quoted text (or opens or closes it), which the line scans below pass
+ * over; an escape inside quotes takes the byte after it too. */
+static bool quoted(const char *s, uint32_t *i, char *q) {
+  if (*q) {
+    if (s[*i] == '\\')
+      ++*i;
+    else if (s[*i] == *q)
+      *q = 0;
+    return true;
+  }
+  if (s[*i] != '"' && s[*i] != '\'')
+    return false;
+  *q = s[*i];
+  return true;
+}
+
 /* An error just reported explains the rest of the statement or clause
  * at [off], to the line's end or a ';' outside quotes and brackets: the
  * lexical errors there are not shown, nor syntax errors. */
@@ -118,17 +135,13 @@ static void mute_line(pol_parser *p, uint32_t off) {
   int depth = 0;
   char q = 0;
   for (i = off; i < e; i++) {
-    if (q && s[i] == '\\')
-      i++;
-    else if (q && s[i] == q)
-      q = 0;
-    else if (!q && (s[i] == '"' || s[i] == '\''))
-      q = s[i];
-    else if (!q && strchr("([{", s[i]))
+    if (quoted(s, &i, &q))
+      continue;
+    if (strchr("([{", s[i]))
       depth++;
-    else if (!q && strchr(")]}", s[i]))
+    else if (strchr(")]}", s[i]))
       depth--;
-    else if (!q && s[i] == ';' && depth <= 0)
+    else if (s[i] == ';' && depth <= 0)
       break;
   }
   if (i > e)
@@ -148,15 +161,11 @@ static uint32_t rest_of_line(const pol_parser *p, uint32_t off,
   while (off < e && (s[off] == ' ' || s[off] == '\t'))
     off++;
   for (i = off; i < e; i++) {
-    if (q && s[i] == '\\')
-      i++;
-    else if (q && s[i] == q)
-      q = 0;
-    else if (!q && (s[i] == '"' || s[i] == '\''))
-      q = s[i];
-    else if (!q && s[i] == '/' && i + 1 < e && s[i + 1] == '/')
+    if (quoted(s, &i, &q))
+      continue;
+    if (s[i] == '/' && i + 1 < e && s[i + 1] == '/')
       break;
-    else if (!q && s[i] == '{' && p->nlay == 0) /* policy p {, import x { */
+    if (s[i] == '{' && p->nlay == 0) /* policy p {, import x { */
       break;
   }
   if (i > e)
