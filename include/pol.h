@@ -774,6 +774,14 @@ POL_API int pol_writer_finish(pol_writer *w);
 POL_API int pol_validate(pol_env *env, const pol_policy *schema,
                          const char *text, size_t len, const char *name,
                          size_t *count, const char **problems);
+/* pol_validate for a record that starts at line [line] (1-based) of the
+ * input [name], such as one line of an NDJSON stream: the positions of
+ * problems and of a JSON error count from there (pol_facts_load_record's
+ * rule). [line] 0 is POL_EINVAL. */
+POL_API int pol_validate_record(pol_env *env, const pol_policy *schema,
+                                const char *text, size_t len,
+                                const char *name, unsigned line,
+                                size_t *count, const char **problems);
 
 /* ==== building values ====================================================
  * Values a host makes: facts built without JSON, and the results of host

@@ -754,16 +754,18 @@ int pol_writer_finish(pol_writer *w) {
 
 /* ==== validating ========================================================= */
 
-int pol_validate(pol_env *env, const pol_policy *schema, const char *text,
-                 size_t len, const char *name, size_t *count,
-                 const char **problems) {
+/* pol_validate_record; [fn] is the function called, for a refusal. */
+static int validate(pol_env *env, const pol_policy *schema, const char *text,
+                    size_t len, const char *name, unsigned line,
+                    size_t *count, const char **problems, const char *fn) {
   if (!env)
     return POL_EINVAL;
-  if (!schema || !text || !count || !problems)
-    return api_refused(&env->errmsg, __func__,
+  if (!schema || !text || !count || !problems || line == 0)
+    return api_refused(&env->errmsg, fn,
                        !schema ? "no schema (NULL)"
                        : !text ? "no text (NULL)"
-                               : "no out pointer (NULL)");
+                       : line == 0 ? "line 0 (lines count from 1)"
+                                   : "no out pointer (NULL)");
   name = name ? name : "<json>";
   if (POLICY(schema)->nfacts == POLICY(schema)->nquiet) {
     api_msg(&env->errmsg, "the schema declares no facts");
@@ -776,13 +778,30 @@ int pol_validate(pol_env *env, const pol_policy *schema, const char *text,
   int rc = POL_OK;
   sb_reset(&env->problems);
   if (!json_parse(&a, text, len, &v, &e)) {
-    api_msg(&env->errmsg, "%s:%u:%u: %s", name, e.line, e.col, e.msg);
+    api_msg(&env->errmsg, "%s:%u:%u: %s", name, e.line + line - 1, e.col,
+            e.msg);
     rc = e.oom ? POL_ENOMEM : POL_EFORMAT;
   } else {
-    *count = validate_facts(POLICY(schema), text, len, name, v, &env->problems);
+    *count = validate_facts(POLICY(schema), text, len, name, line, v,
+                            &env->problems);
   }
   arena_free(&a);
   sb_putc(&env->problems, '\0');
   *problems = env->problems.oom ? "out of memory" : env->problems.p;
   return env->problems.oom ? POL_ENOMEM : rc;
+}
+
+int pol_validate(pol_env *env, const pol_policy *schema, const char *text,
+                 size_t len, const char *name, size_t *count,
+                 const char **problems) {
+  return validate(env, schema, text, len, name, 1, count, problems,
+                  __func__);
+}
+
+int pol_validate_record(pol_env *env, const pol_policy *schema,
+                        const char *text, size_t len, const char *name,
+                        unsigned line, size_t *count,
+                        const char **problems) {
+  return validate(env, schema, text, len, name, line, count, problems,
+                  __func__);
 }

@@ -379,6 +379,11 @@ static bool split_lazily(loader *L, diag_list *md, const char *where,
 /* An import statement: load the module unless already loaded. */
 static void import(loader *L, const ast *n, diag_list *d) {
   const char *name = n->lit.s.p;
+  if (memchr(name, 0, n->lit.s.n)) { /* "regions\u0000x" is not regions */
+    diag_add(d, DC_BAD_MODULE_NAME, module_span(d, n),
+             "invalid module name: it contains a NUL character (\\u0000)");
+    return;
+  }
   if (!valid_module_name(name)) {
     diag_add(d, DC_BAD_MODULE_NAME, module_span(d, n),
              "invalid module name '%s'", name);
@@ -631,6 +636,28 @@ void policy_check_clauses(const ast *n, diag_list *d) {
   }
 }
 
+/* Whether the string literal [v], the value of the clause [name], holds
+ * a NUL ("\u0000"), reported: titles, messages and questions are C
+ * strings in pol.h and in every report, where a NUL would silently cut
+ * them short. */
+static bool has_nul(const ast *v, const char *name, diag_list *d) {
+  if (!memchr(v->lit.s.p, 0, v->lit.s.n))
+    return false;
+  diag_add(d, DC_CLAUSE_VALUE, v->sp,
+           "'%s' contains a NUL character (\\u0000)", name);
+  diag_hint(d, "reports print texts as C strings: remove the \\u0000");
+  return true;
+}
+
+/* The text of the clause [name], [v], copied into the policy; NULL when
+ * it holds a NUL (reported). */
+static const char *clause_text(policy *p, const ast *v, const char *name,
+                               diag_list *d) {
+  if (has_nul(v, name, d))
+    return NULL;
+  return arena_strndup(&p->a, v->lit.s.p, v->lit.s.n);
+}
+
 /* The texts of the `ask` clauses of [n] by language into [out] (NULL
  * where none); a language asked twice is reported. */
 void policy_asks(policy *p, const ast *n, const char *out[NLANGS],
@@ -653,7 +680,7 @@ void policy_asks(policy *p, const ast *n, const char *out[NLANGS],
                  "line %u)", l == LANG_JA ? "ja" : "en", line[l]);
         continue;
       }
-      out[l] = arena_strndup(&p->a, t->lit.s.p, t->lit.s.n);
+      out[l] = clause_text(p, t, "ask", d);
       line[l] = t->sp.line;
     }
   }
@@ -669,7 +696,7 @@ static const char *string_clause(policy *p, const ast *n, const char *name,
              name);
     return NULL;
   }
-  return arena_strndup(&p->a, v->lit.s.p, v->lit.s.n);
+  return clause_text(p, v, name, d);
 }
 
 static void header(policy *p, const loader *L) {
@@ -724,7 +751,9 @@ void policy_refs(policy *p, const ast *v, const char ***out, uint32_t *n,
       diag_add(d, DC_CLAUSE_VALUE, s->sp, "'refs' must be a list of strings");
       return;
     }
-    r[i] = arena_strndup(&p->a, s->lit.s.p, s->lit.s.n);
+    r[i] = clause_text(p, s, "refs", d);
+    if (!r[i])
+      return;
     *out = r;
     *n = i + 1;
   }
@@ -916,6 +945,8 @@ static void message(policy *p, rule *r, const ast *v, diag_list *d,
     diag_add(d, DC_CLAUSE_VALUE, v->sp, "'message' must be a string literal");
     return;
   }
+  if (has_nul(v, "message", d))
+    return;
   const char *s = v->lit.s.p, *end = s + v->lit.s.n;
   r->message = arena_alloc(&p->a, (v->lit.s.n + 1) * sizeof *r->message);
   sbuf lit;

@@ -30,6 +30,7 @@ typedef struct vctx {
   const char *text;
   size_t len;
   const char *name;
+  unsigned line;    /* of text's first byte in its input */
   sbuf *out;
   size_t count;
   size_t suggested; /* undeclared paths given a "did you mean" so far */
@@ -163,10 +164,11 @@ static void scan_value(scan *sc, size_t plen, bool keyed) {
   }
 }
 
-static void locs_build(locs *L, const char *text, size_t len) {
+static void locs_build(locs *L, const char *text, size_t len,
+                       unsigned line) {
   /* a byte order mark, which the reader skips, takes no column */
   size_t bom = len >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3) ? 3 : 0;
-  scan sc = {text, len, bom, bom, 1, 1, {0}, L};
+  scan sc = {text, len, bom, bom, line, 1, {0}, L};
   L->built = true;
   sb_init(&sc.path, &L->m);
   sb_init(&L->paths, &L->m);
@@ -193,8 +195,9 @@ static void locate(vctx *c, const char *path, unsigned *line,
                    unsigned *col) {
   locs *L = c->locs;
   if (!L->built)
-    locs_build(L, c->text, c->len);
-  *line = *col = 1;
+    locs_build(L, c->text, c->len, c->line);
+  *line = c->line;
+  *col = 1;
   if (L->failed) { /* out of memory: the positions would be wrong */
     c->out->oom = true;
     return;
@@ -437,13 +440,15 @@ static void check_meta(vctx *c, const map *facts) {
 }
 
 size_t validate_facts(const policy *p, const char *text, size_t len,
-                      const char *name, val facts, sbuf *out) {
+                      const char *name, unsigned line, val facts,
+                      sbuf *out) {
   locs L;
   memset(&L, 0, sizeof L);
   L.m = out->m;
-  vctx c = {p, text, len, name, out, 0, 0, &L, {0}};
+  vctx c = {p, text, len, name, line, out, 0, 0, &L, {0}};
   if (facts.kind != V_MAP) {
-    sb_printf(out, "%s:1:1: a fact set must be a JSON object\n", name);
+    sb_printf(out, "%s:%u:1: a fact set must be a JSON object\n", name,
+              line);
     return 1;
   }
   walk_object(&c, 0, facts.as.m);

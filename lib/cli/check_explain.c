@@ -7,6 +7,7 @@
  * (docs/cli.md). Vendors are read and explained one at a time;
  * the exit status is the check's.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +24,7 @@ typedef struct explain_run {
   pol_ctx *ctx;
   bool json;
   unsigned long long vendors, noncompliant, bad;
+  unsigned long long entries; /* of the JSON "vendors" array */
   bool assume_failed; /* an --assume could not be set: exit 2 */
 } explain_run;
 
@@ -38,7 +40,7 @@ static const char *explain_lang(const check_opts *o) {
 static void vendor_head(explain_run *er, const char *source) {
   const char *name = pol_report_vendor_name(er->rep, 0);
   if (er->json) {
-    printf("%s\n  {\"vendor\": ", er->vendors ? "," : "");
+    printf("%s\n  {\"vendor\": ", er->entries++ ? "," : "");
     cli_json_str(stdout, name);
     printf(", \"source\": ");
     cli_json_str(stdout, source);
@@ -47,6 +49,21 @@ static void vendor_head(explain_run *er, const char *source) {
   } else {
     printf("%s== %s (%s)\n", er->vendors ? "\n" : "", name, source);
   }
+}
+
+/* An input or record not explained, [why] already said on stderr: in
+ * JSON also an entry of "vendors" as check's JSON report has one, so
+ * that a reader of the document alone sees that something is missing. */
+static void not_explained(explain_run *er, const char *source,
+                          const char *why) {
+  er->bad++;
+  if (!er->json)
+    return;
+  printf("%s\n  {\"source\": ", er->entries++ ? "," : "");
+  cli_json_str(stdout, source);
+  printf(", \"error\": ");
+  cli_json_str(stdout, why);
+  printf("}");
 }
 
 /* Explain every rule for the fact set [f], checked into er->rep. */
@@ -80,8 +97,12 @@ static int explain_vendor(explain_run *er, const pol_facts *f,
  * as check does. */
 static int explain_input(explain_run *er, const char *path) {
   reader *rd = reader_open(path, er->o->max_record);
-  if (!rd) { /* reader_open said why */
-    er->bad++;
+  if (!rd) { /* reader_open said why on stderr */
+    char why[4400];
+    int e = errno;
+    snprintf(why, sizeof why, "%s: %s", path,
+             e == EISDIR ? "is a directory" : strerror(e));
+    not_explained(er, path, why);
     return EXIT_OK;
   }
   record rec;
@@ -99,7 +120,7 @@ static int explain_input(explain_run *er, const char *path) {
                           source, msg, sizeof msg);
     if (rc == POL_EFORMAT || rc == POL_EINVAL) { /* EINVAL: an --assume */
       cli_error("%s", msg);
-      er->bad++;
+      not_explained(er, source, msg);
       er->assume_failed |= rc == POL_EINVAL;
     } else if (rc != POL_OK) {
       cli_error("%s", msg);
@@ -110,8 +131,11 @@ static int explain_input(explain_run *er, const char *path) {
   }
   pol_facts_free(f);
   if (got == 0 && k == 0 && status == EXIT_OK) {
-    cli_error("%s: no fact set (the input is empty)", reader_name(rd));
-    er->bad++;
+    char why[4200];
+    snprintf(why, sizeof why, "%s: no fact set (the input is empty)",
+             reader_name(rd));
+    cli_error("%s", why);
+    not_explained(er, reader_name(rd), why);
   }
   reader_close(rd);
   return got < 0 ? EXIT_INPUT : status;
@@ -119,7 +143,7 @@ static int explain_input(explain_run *er, const char *path) {
 
 int check_explain(pol_env *env, const pol_policy *pol, const check_opts *o) {
   explain_run er = {o, env, pol, NULL, NULL, NULL,
-                    o->format == POL_FORMAT_JSON, 0, 0, 0, false};
+                    o->format == POL_FORMAT_JSON, 0, 0, 0, 0, false};
   char today[11];
   if (!o->as_of && !cli_today(today))
     return EXIT_USAGE;
@@ -142,7 +166,7 @@ int check_explain(pol_env *env, const pol_policy *pol, const check_opts *o) {
   for (int i = 0; status == EXIT_OK && i < o->nfacts; i++)
     status = explain_input(&er, o->facts[i]);
   if (er.json)
-    printf(er.vendors ? "\n]}\n" : "]}\n");
+    printf(er.entries ? "\n]}\n" : "]}\n");
   pol_ctx_free(er.ctx);
   pol_report_free(er.rep);
   pol_explain_free(er.x);

@@ -3,16 +3,19 @@
  * impact of a policy change before it lands. Every vendor is checked
  * against both policies; rules are matched by id, so a rule added,
  * removed or changed shows as the vendor x rule verdicts that move, and
- * the vendors that become compliant or non-compliant. One vendor at a
- * time: the two reports are reset between vendors, so memory does not
- * grow with their number. docs/cli.md ("diff") describes the output.
+ * the vendors that become compliant or non-compliant. Inputs are read
+ * as check reads them (records.h: a file or an NDJSON stream), one
+ * vendor at a time: the two reports are reset between vendors, so
+ * memory does not grow with their number. docs/cli.md ("diff") describes the output.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "check.h"
 #include "cli.h"
 #include "opts.h"
+#include "records.h"
 
 static const char diff_usage[] =
     "usage: policyc diff [options] OLD.pol NEW.pol FACTS...\n"
@@ -44,6 +47,8 @@ typedef struct differ {
   pol_ctx *ctx;
   size_t nvendors, nchanged, became[2]; /* [0] non-compliant, [1] ok */
   size_t nrules_changed; /* rules added, removed or of a new severity */
+  char source[4200];     /* the vendor being compared ("file:LINE" in a
+                            stream): where a failure stopped the run */
 } differ;
 
 /* ==== output helpers ===================================================== */
@@ -241,21 +246,57 @@ static void diff_vendor(differ *d) {
   d->nvendors++;
 }
 
-/* Check the fact set [path] against both policies, then compare. */
-static int check_vendor(differ *d, pol_env *env, const char *path) {
-  pol_facts *f;
-  if (pol_facts_new(env, &f) != POL_OK)
-    return cli_out_of_memory();
-  const char *source = strcmp(path, "-") ? path : "<stdin>";
-  int rc, status = cli_load_facts(f, path);
-  for (int k = 0; k < 2 && status == EXIT_OK; k++) {
-    pol_report_reset(d->rep[k]);
-    if ((rc = pol_check(d->ctx, d->rep[k], f, source)) != POL_OK)
-      status = cli_failed(rc, pol_ctx_errmsg(d->ctx), EXIT_INPUT);
+/* Check the record [rec] of the input [name] against both policies,
+ * then compare. */
+static int diff_record(differ *d, pol_facts *f, const char *name,
+                       const record *rec) {
+  if (rec->error) {
+    if (rec->err_col)
+      cli_error("%s:%u:%u: %s", name, rec->err_line, rec->err_col,
+                rec->error);
+    else
+      cli_error("%s:%u: %s", name, rec->err_line, rec->error);
+    return EXIT_INPUT;
   }
-  if (status == EXIT_OK)
-    diff_vendor(d);
+  int rc = pol_facts_load_record(f, rec->data, rec->len, name, rec->line);
+  if (rc != POL_OK)
+    return cli_failed(rc, pol_facts_errmsg(f), EXIT_INPUT);
+  for (int k = 0; k < 2; k++) {
+    pol_report_reset(d->rep[k]);
+    if ((rc = pol_check(d->ctx, d->rep[k], f, d->source)) != POL_OK)
+      return cli_failed(rc, pol_ctx_errmsg(d->ctx), EXIT_INPUT);
+  }
+  diff_vendor(d);
+  return EXIT_OK;
+}
+
+/* Every vendor of the input [path]: one JSON object, or a stream of
+ * them (NDJSON), read one at a time as check reads them. */
+static int diff_input(differ *d, pol_env *env, const char *path) {
+  snprintf(d->source, sizeof d->source, "%s", path);
+  reader *rd = reader_open(path, CLI_MAX_INPUT);
+  if (!rd) /* it said why */
+    return EXIT_INPUT;
+  pol_facts *f;
+  if (pol_facts_new(env, &f) != POL_OK) {
+    reader_close(rd);
+    return cli_out_of_memory();
+  }
+  record rec;
+  int got, k = 0, status = EXIT_OK;
+  while (status == EXIT_OK && (got = reader_next(rd, &rec)) > 0) {
+    check_source(d->source, sizeof d->source, reader_name(rd), &rec,
+                 k++ == 0 && rec.last);
+    status = diff_record(d, f, reader_name(rd), &rec);
+  }
+  if (status == EXIT_OK && got < 0)
+    status = EXIT_INPUT; /* the reader said why */
+  if (status == EXIT_OK && k == 0) {
+    cli_error("%s: no fact set (the input is empty)", reader_name(rd));
+    status = EXIT_INPUT;
+  }
   pol_facts_free(f);
+  reader_close(rd);
   return status;
 }
 
@@ -319,11 +360,11 @@ static int run(const diff_opts *o) {
   }
   int i = 0;
   for (; status == EXIT_OK && i < o->nfacts; i++)
-    status = check_vendor(&d, env, o->facts[i]);
+    status = diff_input(&d, env, o->facts[i]);
   if (status == EXIT_OK)
     put_summary(&d, NULL);
   else if (d.ctx) /* stopped at a fact set, after the head */
-    put_summary(&d, o->facts[i - 1]);
+    put_summary(&d, d.source);
   if (!cli_flush_stdout() && status == EXIT_OK)
     status = EXIT_INPUT;
   if (status == EXIT_OK &&

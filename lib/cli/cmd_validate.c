@@ -13,11 +13,12 @@
 
 #include "cli.h"
 #include "opts.h"
+#include "records.h"
 
 static const char validate_usage[] =
     "usage: policyc validate [options] FACTS...\n"
-    "  FACTS               vendor fact sets (one JSON object each; - is\n"
-    "                      standard input)\n"
+    "  FACTS               vendor fact sets (a JSON object, or NDJSON:\n"
+    "                      many; - is standard input)\n"
     "  --schema=POLICY     check against the facts POLICY declares (and\n"
     "                      its imports); default: the built-in\n"
     "                      vendor_schema module\n"
@@ -48,16 +49,21 @@ static int schema(pol_env *env, const char *path, int flags,
   return EXIT_USAGE;
 }
 
-/* Validate one file; the worst status so far is returned. */
-static int one_file(pol_env *env, const pol_policy *pol, const char *path) {
-  cli_input in;
-  if (!cli_read(path, &in))
+/* Validate one record of the input [name]: its status. */
+static int one_record(pol_env *env, const pol_policy *pol, const char *name,
+                      const record *rec) {
+  if (rec->error) {
+    if (rec->err_col)
+      cli_error("%s:%u:%u: %s", name, rec->err_line, rec->err_col,
+                rec->error);
+    else
+      cli_error("%s:%u: %s", name, rec->err_line, rec->error);
     return EXIT_INPUT;
+  }
   size_t n = 0;
   const char *problems = "";
-  const char *name = strcmp(path, "-") ? path : "<stdin>";
-  int rc = pol_validate(env, pol, in.data, in.len, name, &n, &problems);
-  free(in.data);
+  int rc = pol_validate_record(env, pol, rec->data, rec->len, name,
+                               rec->line, &n, &problems);
   if (rc == POL_EINVAL) {
     cli_error("%s", pol_env_errmsg(env));
     return EXIT_USAGE;
@@ -66,6 +72,39 @@ static int one_file(pol_env *env, const pol_policy *pol, const char *path) {
     return cli_failed(rc, pol_env_errmsg(env), EXIT_INPUT);
   fputs(problems, stdout);
   return n ? EXIT_FAIL : EXIT_OK;
+}
+
+/* Validate every record of the input [path] (one JSON object, or an
+ * NDJSON stream, read one at a time as check reads it), counting them
+ * into *[nsets]; the worst status is returned. A bad record is
+ * reported and the next one validated. */
+static int one_file(pol_env *env, const pol_policy *pol, const char *path,
+                    size_t *nsets) {
+  reader *rd = reader_open(path, CLI_MAX_INPUT);
+  if (!rd) /* it said why */
+    return EXIT_INPUT;
+  record rec;
+  int got, status = EXIT_OK;
+  size_t k = 0;
+  while ((got = reader_next(rd, &rec)) > 0) {
+    int rc = one_record(env, pol, reader_name(rd), &rec);
+    k++;
+    if (rc == EXIT_USAGE) { /* the schema declares no facts */
+      status = rc;
+      break;
+    }
+    if (rc > status)
+      status = rc;
+  }
+  if (got < 0 && status < EXIT_INPUT)
+    status = EXIT_INPUT; /* the reader said why */
+  if (got == 0 && k == 0) {
+    cli_error("%s: no fact set (the input is empty)", reader_name(rd));
+    status = EXIT_INPUT;
+  }
+  *nsets += k;
+  reader_close(rd);
+  return status;
 }
 
 static int run(const char *schema_path, const char **dirs, int ndirs,
@@ -77,13 +116,14 @@ static int run(const char *schema_path, const char **dirs, int ndirs,
   int status = cli_env_setup(env, dirs, ndirs, NULL, 0);
   if (status == EXIT_OK)
     status = schema(env, schema_path, flags, &pol);
+  size_t nsets = 0;
   for (int i = 0; status != EXIT_USAGE && pol && i < nfiles; i++) {
-    int rc = one_file(env, pol, files[i]);
+    int rc = one_file(env, pol, files[i], &nsets);
     if (rc > status)
       status = rc;
   }
   if (status == EXIT_OK)
-    printf("%d fact set%s valid\n", nfiles, nfiles == 1 ? "" : "s");
+    printf("%zu fact set%s valid\n", nsets, nsets == 1 ? "" : "s");
   if (!cli_flush_stdout())
     status = EXIT_INPUT;
   pol_policy_free(pol);

@@ -31,7 +31,8 @@ static void usage(FILE *out) {
         "commands:\n", out);
   for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
     fprintf(out, "  %-9s %s\n", commands[i].name, commands[i].summary);
-  fputs("\n`policyc COMMAND --help` describes each; see policyc(1).\n", out);
+  fputs("\n`policyc help COMMAND` (or `policyc COMMAND --help`) describes "
+        "each;\nsee policyc(1).\n", out);
 }
 
 /* The global options before the command (--plugin FILE, or
@@ -62,6 +63,43 @@ static char **hoist_plugins(int *argc, char **argv) {
   return out;
 }
 
+/* The command named [name], or -1. */
+static int command_index(const char *name) {
+  for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+    if (strcmp(name, commands[i].name) == 0)
+      return (int)i;
+  return -1;
+}
+
+/* An unknown command [cmd]: said, with the nearest command name when it
+ * looks like a typo of one (chek: check). */
+static int unknown_command(const char *cmd) {
+  enum { NCOMMANDS = sizeof commands / sizeof commands[0] };
+  const char *names[NCOMMANDS];
+  for (size_t i = 0; i < NCOMMANDS; i++)
+    names[i] = commands[i].name;
+  const char *best = pol_suggest(cmd, names, NCOMMANDS);
+  if (best)
+    cli_error("unknown command '%s'; did you mean '%s'?", cmd, best);
+  else
+    cli_error("unknown command '%s'", cmd);
+  fputs("Try 'policyc --help'.\n", stderr);
+  return EXIT_USAGE;
+}
+
+/* `policyc help [COMMAND]`: the overview, or COMMAND's own --help. */
+static int help(int argc, char **argv) {
+  if (argc < 2) {
+    usage(stdout);
+    return cli_flush_stdout() ? EXIT_OK : EXIT_INPUT;
+  }
+  int i = command_index(argv[1]);
+  if (i < 0)
+    return unknown_command(argv[1]);
+  char *args[] = {argv[1], "--help", NULL};
+  return commands[i].run(2, args);
+}
+
 static int run(int argc, char **argv) {
   if (argc < 1) {
     usage(stderr);
@@ -72,7 +110,9 @@ static int run(int argc, char **argv) {
     cli_error("--plugin needs a FILE");
     return EXIT_USAGE;
   }
-  if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help") || !strcmp(cmd, "help")) {
+  if (!strcmp(cmd, "help"))
+    return help(argc, argv);
+  if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help")) {
     usage(stdout);
     return cli_flush_stdout() ? EXIT_OK : EXIT_INPUT;
   }
@@ -80,12 +120,8 @@ static int run(int argc, char **argv) {
     printf("policyc %s\n", POL_VERSION_STRING);
     return cli_flush_stdout() ? EXIT_OK : EXIT_INPUT;
   }
-  for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-    if (strcmp(cmd, commands[i].name) == 0)
-      return commands[i].run(argc, argv);
-  cli_error("unknown command '%s'", cmd);
-  fputs("Try 'policyc --help'.\n", stderr);
-  return EXIT_USAGE;
+  int i = command_index(cmd);
+  return i >= 0 ? commands[i].run(argc, argv) : unknown_command(cmd);
 }
 
 int main(int argc, char **argv) {

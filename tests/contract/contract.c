@@ -794,7 +794,10 @@ static void test_refusals_leave_messages(void) {
   CHECK_RC(pol_format(env, NULL, 0, "f.pol", &text, &n), POL_EINVAL);
   CHECK_HAS(pol_env_errmsg(env), "pol_format");
   CHECK_RC(pol_validate(env, pol, "{}", 2, "v.json", &n, NULL), POL_EINVAL);
-  CHECK_HAS(pol_env_errmsg(env), "pol_validate");
+  CHECK_HAS(pol_env_errmsg(env), "pol_validate:");
+  CHECK_RC(pol_validate_record(env, pol, "{}", 2, "v.json", 0, &n, &text),
+           POL_EINVAL);
+  CHECK_HAS(pol_env_errmsg(env), "pol_validate_record: line 0");
   CHECK_RC(pol_eval(ctx, NULL, f, &v), POL_EINVAL);
   CHECK_HAS(pol_ctx_errmsg(ctx), "pol_eval");
   CHECK_RC(pol_check(ctx, rep, NULL, "v.json"), POL_EINVAL);

@@ -615,6 +615,19 @@ static void test_validate(void) {
   CHECK_RC(pol_validate(env, schema, "{", 1, "x.json", &count, &problems),
            POL_EFORMAT);
   CHECK_PREFIX(pol_env_errmsg(env), "x.json:1:");
+  /* a record of a stream: positions count from its first line, also for
+   * a key on the record's second line and for a JSON error */
+  const char *two = "{\"backup\":\n {\"generations\": \"7\"}}";
+  CHECK_RC(pol_validate_record(env, schema, two, strlen(two), "s.ndjson", 41,
+                               &count, &problems), POL_OK);
+  CHECK(count == 1);
+  CHECK_PREFIX(problems, "s.ndjson:42:3: backup.generations");
+  CHECK_RC(pol_validate_record(env, schema, "{\n,", 3, "s.ndjson", 41,
+                               &count, &problems), POL_EFORMAT);
+  CHECK_PREFIX(pol_env_errmsg(env), "s.ndjson:42:");
+  CHECK_RC(pol_validate_record(env, schema, "[]", 2, "s.ndjson", 7, &count,
+                               &problems), POL_OK);
+  CHECK_PREFIX(problems, "s.ndjson:7:1: a fact set must be");
   CHECK_RC(pol_validate(env, none, good, strlen(good), "g.json", &count,
                         &problems), POL_EINVAL);
   /* the schema also checks the policy's own fact paths */

@@ -1,1 +1,1 @@
-check --explain --format=json minimal.pol no-such-vendor.json empty-vendor.json vendor-a.json
+check --explain --format=json minimal.pol no-such-vendor.json empty-vendor.json bad.json vendor-a.json

@@ -1,0 +1,1 @@
+check --excerpt=never nul_import.pol vendor-a.json

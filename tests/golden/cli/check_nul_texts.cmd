@@ -1,0 +1,1 @@
+check --excerpt=never nul_texts.pol vendor-a.json

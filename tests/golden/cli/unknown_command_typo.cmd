@@ -1,0 +1,1 @@
+chek policy.pol vendor.json

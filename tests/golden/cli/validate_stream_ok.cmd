@@ -1,0 +1,1 @@
+validate validate-stream-ok.ndjson minimal-facts.json
