@@ -35,11 +35,7 @@ int check_record(const check_opts *o, pol_ctx *ctx, pol_facts *f,
                  pol_report *rep, const char *name, const record *rec,
                  const char *source, char *msg, size_t cap) {
   if (rec->error) {
-    if (rec->err_col)
-      snprintf(msg, cap, "%s:%u:%u: %s", name, rec->err_line, rec->err_col,
-               rec->error);
-    else
-      snprintf(msg, cap, "%s:%u: %s", name, rec->err_line, rec->error);
+    record_error(rec, name, msg, cap);
     return POL_EFORMAT;
   }
   int rc = pol_facts_load_record(f, rec->data, rec->len, name, rec->line);

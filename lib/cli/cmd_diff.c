@@ -251,11 +251,9 @@ static void diff_vendor(differ *d) {
 static int diff_record(differ *d, pol_facts *f, const char *name,
                        const record *rec) {
   if (rec->error) {
-    if (rec->err_col)
-      cli_error("%s:%u:%u: %s", name, rec->err_line, rec->err_col,
-                rec->error);
-    else
-      cli_error("%s:%u: %s", name, rec->err_line, rec->error);
+    char msg[4400];
+    record_error(rec, name, msg, sizeof msg);
+    cli_error("%s", msg);
     return EXIT_INPUT;
   }
   int rc = pol_facts_load_record(f, rec->data, rec->len, name, rec->line);

@@ -53,11 +53,9 @@ static int schema(pol_env *env, const char *path, int flags,
 static int one_record(pol_env *env, const pol_policy *pol, const char *name,
                       const record *rec) {
   if (rec->error) {
-    if (rec->err_col)
-      cli_error("%s:%u:%u: %s", name, rec->err_line, rec->err_col,
-                rec->error);
-    else
-      cli_error("%s:%u: %s", name, rec->err_line, rec->error);
+    char msg[4400];
+    record_error(rec, name, msg, sizeof msg);
+    cli_error("%s", msg);
     return EXIT_INPUT;
   }
   size_t n = 0;

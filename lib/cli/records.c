@@ -430,3 +430,12 @@ int reader_next(reader *r, record *rec) {
   rec->len = len;
   return 1;
 }
+
+void record_error(const record *rec, const char *name, char *msg,
+                  size_t cap) {
+  if (rec->err_col)
+    snprintf(msg, cap, "%s:%u:%u: %s", name, rec->err_line, rec->err_col,
+             rec->error);
+  else
+    snprintf(msg, cap, "%s:%u: %s", name, rec->err_line, rec->error);
+}

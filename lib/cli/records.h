@@ -50,5 +50,10 @@ const char *reader_name(const reader *r);
 /* The next record into *[rec]: 1, or 0 at the end of the input, or -1
  * when the input cannot be read any more (after printing why). */
 int reader_next(reader *r, record *rec);
+/* The message of a record the reader found bad ([rec]->error set), read
+ * from the input [name]: "name:line:col: why" (or "name:line: why" for
+ * the record as a whole) into [msg] of [cap] bytes. */
+void record_error(const record *rec, const char *name, char *msg,
+                  size_t cap);
 
 #endif
