@@ -133,12 +133,14 @@ typedef enum {
 
 /* A value found in text: its number (a date as YYYYMMDD, the day 00
  * when not given), where its words start and end in the text (bytes),
- * and whether its clause calls it a target (目標, 目安, 原則, 程度,
- * 通常, 程). */
+ * whether its clause calls it a target (目標, 目安, 原則, 程度,
+ * 通常, 程), and whether it is an upper bound ("up to": 最大 or 上限
+ * before it in its clause, まで right after it). */
 typedef struct vfound {
   double num;
   size_t start, end;
   bool target;
+  bool bound;
 } vfound;
 
 /* Find a value of kind [k] in [text] after the markers [after] (each

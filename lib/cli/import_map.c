@@ -871,6 +871,24 @@ static void text_place(const table *t, const rule *r, const item *it,
   *col = s >= 0 ? it->tcol[s] : 1;
 }
 
+/* The path [v] goes to: PATH_target for a [target], and for an upper
+ * bound (「最大10世代」) PATH_max (docs/facts.md, "Commitment, target,
+ * bounds") where the schema declares it: backup.generations = 10 from
+ * 「最大10世代」 passed `backup.generations >= 7` for a vendor that may
+ * keep 2. A fact with no _max in the schema (a deadline, whose limit is
+ * the commitment) keeps its path. */
+static const char *bound_path(applier *a, const char *path, const jnode *v,
+                              bool bound, bool target) {
+  size_t n = strlen(path);
+  const char *tail = target ? "_target" : "";
+  if (bound && !(n > 4 && strcmp(path + n - 4, "_max") == 0)) {
+    const char *max = imp_printf(a->p, "%s_max%s", path, tail);
+    if (!a->check(a->ctx, fact_json(a->p, max, v)))
+      return max;
+  }
+  return imp_printf(a->p, "%s%s", path, tail);
+}
+
 static int apply_parse(applier *a, const rule *r, item *it) {
   const char *text = rule_text(a->p, a->t, r, it);
   if (!text[0] || mark_sign(a->t->m, it->mark) < 0)
@@ -893,9 +911,11 @@ static int apply_parse(applier *a, const rule *r, item *it) {
   }
   size_t n = strlen(path);
   bool named = n > 7 && strcmp(path + n - 7, "_target") == 0;
-  if (!named && (r->target == 1 || (r->target == -1 && f.target)))
-    path = imp_printf(a->p, "%s_target", path);
-  return set_fact(a, r, it, path, found_value(a->p, r, &f),
+  jnode *v = found_value(a->p, r, &f);
+  if (!named)
+    path = bound_path(a, path, v, f.bound,
+                      r->target == 1 || (r->target == -1 && f.target));
+  return set_fact(a, r, it, path, v,
                   text_evidence(a->p, it, text, f.start, f.end));
 }
 

@@ -222,6 +222,22 @@ static bool is_target(const char *text, size_t at) {
   return false;
 }
 
+/* Whether the value at [at, end) of [text] is an upper bound: 「最大10世代」,
+ * 「上限 10 世代」, 「10世代まで」 (not 「3日前までに」, a deadline: までに).
+ * Only words before the value in its clause count, so the 最大 of
+ * 「7世代、最大30日」 does not make 7 a bound. */
+static bool is_bound(const char *text, size_t at, size_t end) {
+  static const char *const words[] = {"最大", "上限"};
+  size_t from, to;
+  clause(text, at, &from, &to);
+  for (size_t i = 0; i < sizeof words / sizeof *words; i++) {
+    const char *w = strstr(text + from, words[i]);
+    if (w && (size_t)(w - text) < at)
+      return true;
+  }
+  return starts(text + end, "まで") && !starts(text + end, "までに");
+}
+
 /* Whether [s] starts a corner bracket: a quote must not hold one, or the
  * citation's own 「」 would no longer pair. */
 static bool bracket_at(const char *s) {
@@ -449,6 +465,7 @@ static int measured(finder *f, const char *s, size_t at, size_t n, double v) {
   f->out->start = at;
   f->out->end = (size_t)(after - f->text);
   f->out->target = is_target(f->text, at);
+  f->out->bound = is_bound(f->text, at, f->out->end);
   return 0;
 }
 
@@ -485,6 +502,7 @@ static int try_at(finder *f, size_t at) {
   f->out->start = at;
   f->out->end = at + n;
   f->out->target = is_target(f->text, at);
+  f->out->bound = false; /* dates, intervals, rates: no "up to" */
   return 0;
 }
 
