@@ -141,7 +141,13 @@ typedef struct vfound {
   size_t start, end;
   bool target;
   bool bound;
+  bool option;  /* its part of the clause (up to 、) names an option:
+                   オプション, 有償, 個別契約 (import_option_words) */
 } vfound;
+
+/* Whether [text] (between [from] and [to] bytes) names an option, as
+ * docs/facts.md's "Optional and per-contract facts" reads it. */
+bool import_option_words(const char *text, size_t from, size_t to);
 
 /* Find a value of kind [k] in [text] after the markers [after] (each
  * searched after the previous; NULL-ended, may be NULL). [unit] is the
