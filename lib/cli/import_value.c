@@ -6,7 +6,9 @@
  * an error, not a guess. Durations are converted to the unit the fact's
  * name carries (docs/facts.md: a week is 7 days, a month 30, a year 365).
  * Whether a value is a target comes from its clause: 目標, 目安, 原則,
- * 程度, 通常 make it one (docs/facts.md, "Commitment, target, bounds").
+ * 程度, 通常 make it one (docs/facts.md, "Commitment, target, bounds");
+ * so does whether it is an upper bound (最大, 上限, まで) or holds with
+ * an option only (オプション, 有償, 個別契約).
  */
 #include <math.h>
 #include <stdio.h>
