@@ -1064,21 +1064,47 @@ static void bind_macro(compiler *c, const ast *n) {
   c->nlocals--;
 }
 
+/* A derived fact (data_region, data.region) is computed wherever a rule
+ * reads it, so the fact tree says nothing about whether it is known:
+ * has(data.region) was false for a vendor whose countries give "US",
+ * and `!has(data.region) || data.region == "JP"` passed it. Testing one
+ * is an error that names the facts to test instead. */
+static void has_derived(compiler *c, const ast *arg, const char *path) {
+  fail(c, DC_BAD_MACRO, arg, "has() tests a fact or a field: '%s' is a "
+       "derived fact, computed from other facts: test those", path);
+}
+
 /* has(x) of a name: a presence test of the top-level fact x. A macro's
  * variable or a let is no fact, so testing one is an error. */
 static void has_var(compiler *c, const ast *n, const ast *arg) {
   bool rooted = arg->flags & AST_F_ROOTED;
+  int l = rooted ? -1 : let_find(c, arg->name);
   if (!rooted && scope_find(c, arg->name)) {
     fail(c, DC_BAD_MACRO, arg, "has() tests a fact or a field: '%s' is a "
          "macro's variable", arg->name);
     return;
   }
-  if (!rooted && let_find(c, arg->name) >= 0) {
+  if (l >= 0 && c->o->lets[l].derived) {
+    has_derived(c, arg, arg->name);
+    return;
+  }
+  if (l >= 0) {
     fail(c, DC_BAD_MACRO, arg, "has() tests a fact or a field: '%s' is a "
          "let", arg->name);
     return;
   }
   emit(c, OP_HASVAR, name_const(c, arg->name, arg), n);
+}
+
+/* Whether the select chain [arg] names a derived fact (data.region),
+ * as let_chain reads it; its dotted text is then in [buf]. */
+static bool derived_chain(const compiler *c, const ast *arg, char *buf,
+                          size_t cap) {
+  const ast *root = chain_root(arg);
+  int l;
+  return root->kind == AST_IDENT && !(root->flags & AST_F_ROOTED) &&
+         !scope_find(c, root->name) && qualified_name(arg, buf, cap) &&
+         (l = let_find(c, buf)) >= 0 && c->o->lets[l].derived;
 }
 
 static void has_macro(compiler *c, const ast *n) {
@@ -1090,6 +1116,11 @@ static void has_macro(compiler *c, const ast *n) {
   if (arg->kind != AST_SELECT || (arg->flags & AST_F_OPTIONAL)) {
     fail(c, DC_BAD_MACRO, arg,
          "has() needs a field selection argument, as in has(a.b)%s", "");
+    return;
+  }
+  char buf[512];
+  if (derived_chain(c, arg, buf, sizeof buf)) {
+    has_derived(c, arg, buf);
     return;
   }
   expr(c, arg->kids[0]);

@@ -147,7 +147,7 @@ typedef enum {
   W_OPTIONS, W_INPUTS, W_WAIVED, W_WAIVER, W_OWNER, W_JUSTIFICATION,
   W_TICKET, W_EXPIRES, W_EXPIRED, W_RESIDUAL, W_SKIPPED_WHEN, W_FACTS,
   W_NO_VENDORS, W_FAILED_MUST, W_ERROR_MUST, W_UNKNOWN_MUST_FAIL,
-  W_UNKNOWN_MUST_WARN, W_SETTLES, W_IS_FALSE,
+  W_UNKNOWN_MUST_WARN, W_UNCHECKED_MUST, W_SETTLES, W_IS_FALSE,
   /* an input that could not be checked (pol_writer_error) */
   W_NOT_CHECKED, W_NOT_CHECKED_HEAD, W_NOT_CHECKED_WHY, W_NOT_CHECKED_COUNT,
   W_NOT_CHECKED_MORE,
@@ -233,7 +233,9 @@ POL_INTERNAL bool render_error_where(const char *source, const char *msg,
 /* ==== what the formats with an end-of-report matrix keep (render_cells.c)
  * Per vendor only its names, counts and one byte per rule: never its
  * facts, so memory grows by the matrix cells alone. */
-enum { CELL_WAIVED = 0x10, CELL_EXPIRED = 0x20, CELL_VERDICT = 0x0F };
+/* CELL_UNCHECKED: SKIPPED because pol_check_rule checked another rule */
+enum { CELL_WAIVED = 0x10, CELL_EXPIRED = 0x20, CELL_UNCHECKED = 0x40,
+       CELL_VERDICT = 0x0F };
 typedef struct cell_vendor {
   const char *name, *service, *source;
   bool compliant;

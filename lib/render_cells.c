@@ -113,6 +113,8 @@ static uint8_t cell_of(const rule_result *rr) {
   uint8_t b = (uint8_t)rr->v;
   if (rr->waiver)
     b |= rr->waiver_expired ? CELL_EXPIRED : CELL_WAIVED;
+  if (rr->unchecked)
+    b |= CELL_UNCHECKED;
   return b;
 }
 

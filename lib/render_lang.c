@@ -67,6 +67,8 @@ static const char *const words[NWORDS][2] = {
                              "未確認の必須要件（--unknown=fail: 不適合扱い）"},
     [W_UNKNOWN_MUST_WARN] = {"warning: unknown must-rules (--unknown=warn)",
                              "警告: 未確認の必須要件（--unknown=warn）"},
+    [W_UNCHECKED_MUST] = {"must-rules not checked (pol_check_rule)",
+                          "評価していない必須要件（pol_check_rule）"},
     [W_SETTLES] = {"Requirements", "対象要件"},
     [W_IS_FALSE] = {"is false", "を満たさない"},
     /* an input that could not be checked: its vendor is in no count */

@@ -107,11 +107,11 @@ void text_compliant(sbuf *out, const text_style *t, bool ok, word yes,
 
 /* (A waived cell never equals a verdict: it does not count; one whose
  * waiver expired does.) */
-static bool must_is(const policy *p, text_row vs, uint32_t i, verdict v) {
+static bool must_is(const policy *p, text_row vs, uint32_t i, unsigned v) {
   return p->rules[i].sev == SEV_MUST && (vs[i] & ~CELL_EXPIRED) == v;
 }
 
-uint32_t text_must_count(const policy *p, text_row vs, verdict v) {
+uint32_t text_must_count(const policy *p, text_row vs, unsigned v) {
   uint32_t n = 0;
   for (uint32_t i = 0; i < p->nrules; i++)
     n += must_is(p, vs, i, v);
@@ -119,7 +119,7 @@ uint32_t text_must_count(const policy *p, text_row vs, verdict v) {
 }
 
 size_t text_must_ids(sbuf *out, const text_style *t, const policy *p,
-                     text_row vs, verdict v, size_t col) {
+                     text_row vs, unsigned v, size_t col) {
   size_t edge = t->width ? t->width : TEXT_WRAP_W;
   bool first = true;
   for (uint32_t i = 0; i < p->nrules; i++) {
@@ -146,7 +146,7 @@ size_t text_must_ids(sbuf *out, const text_style *t, const policy *p,
 
 /* "  [label]: ids\n" for the must-rules that ended in [v], if any. */
 static void must_line(sbuf *out, const text_style *t, const policy *p,
-                      text_row vs, verdict v, word label) {
+                      text_row vs, unsigned v, word label) {
   if (!text_must_count(p, vs, v))
     return;
   sb_printf(out, "  %s: ", render_word(t->l, label));
@@ -594,6 +594,7 @@ static void result_lines(sbuf *out, const text_style *t, const renderer *w,
     must_line(out, t, p, vs, VD_UNKNOWN, W_UNKNOWN_MUST_FAIL);
   else if (w->unknown == UNKNOWN_WARN)
     must_line(out, t, p, vs, VD_UNKNOWN, W_UNKNOWN_MUST_WARN);
+  must_line(out, t, p, vs, VD_SKIPPED | CELL_UNCHECKED, W_UNCHECKED_MUST);
 }
 
 static void render_single(const renderer *w, const report *r, uint32_t j,

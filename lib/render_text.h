@@ -60,15 +60,16 @@ POL_INTERNAL size_t text_id_width(const policy *p, size_t min);
 
 /* A vendor's verdicts, one byte per rule (cells_row). */
 typedef const uint8_t *text_row;
-/* How many must-rules of [vs] ended in [v]. */
+/* How many must-rules of [vs] ended in [v]: a verdict, or
+ * VD_SKIPPED | CELL_UNCHECKED for the rules pol_check_rule left. */
 POL_INTERNAL uint32_t text_must_count(const policy *p, text_row vs,
-                                      verdict v);
+                                      unsigned v);
 /* Put the ids of the must-rules that ended in [v], separated by ", ",
  * the cursor being at column [col]; a line that would pass the width
  * (or column 100 when there is none) goes on at column 4. Returns the
  * column the cursor ends at. */
 POL_INTERNAL size_t text_must_ids(sbuf *out, const text_style *t,
-                                  const policy *p, text_row vs, verdict v,
+                                  const policy *p, text_row vs, unsigned v,
                                   size_t col);
 
 /* Input error [e] as one text (render_error_text), sanitised, from

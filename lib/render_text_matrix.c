@@ -501,7 +501,7 @@ static void vendor_counts(sbuf *out, const matrix *m) {
 
 /* The display width of the id of the first must-rule of [vs] that ended
  * in [v]. */
-static size_t first_must_width(const policy *p, text_row vs, verdict v) {
+static size_t first_must_width(const policy *p, text_row vs, unsigned v) {
   for (uint32_t i = 0; i < p->nrules; i++)
     if (p->rules[i].sev == SEV_MUST && (vs[i] & ~CELL_EXPIRED) == v)
       return out_width(p->rules[i].id);
@@ -512,11 +512,12 @@ static size_t first_must_width(const policy *p, text_row vs, verdict v) {
  * ";" unless [first]; *[col] tracks the cursor's column. The group goes
  * on a line of its own (at column 4) when its word and first id would
  * pass the edge. Returns whether the next group is still the first. */
-static bool must_group(sbuf *out, const matrix *m, text_row vs, verdict v,
+static bool must_group(sbuf *out, const matrix *m, text_row vs, unsigned v,
                        bool warning, bool first, size_t *col) {
   if (!text_must_count(m->p, vs, v))
     return first;
-  const char *name = render_verdict(m->t.l, v);
+  const char *name = (v & CELL_UNCHECKED) ? word_of(m, W_NOT_CHECKED)
+                                          : render_verdict(m->t.l, (verdict)v);
   size_t edge = m->t.width ? m->t.width : TEXT_WRAP_W;
   size_t need = 1 + out_width(name) + 1 + first_must_width(m->p, vs, v) +
                 (warning ? out_width(word_of(m, W_WARNING_MARK)) : 0);
@@ -539,7 +540,8 @@ static bool must_group(sbuf *out, const matrix *m, text_row vs, verdict v,
 }
 
 /* Per vendor, the must-rules that kept it from compliance (FAIL, ERROR,
- * and UNKNOWN as the unknown mode says). */
+ * UNKNOWN as the unknown mode says, and those pol_check_rule did not
+ * check). */
 static void must_not_met(sbuf *out, const matrix *m) {
   unknown_mode um = m->w->unknown;
   sb_printf(out, "%s\n", word_of(m, W_MUST_NOT_MET));
@@ -554,6 +556,8 @@ static void must_not_met(sbuf *out, const matrix *m) {
     if (um != UNKNOWN_IGNORE)
       first = must_group(out, m, vs, VD_UNKNOWN, um == UNKNOWN_WARN, first,
                          &col);
+    first = must_group(out, m, vs, VD_SKIPPED | CELL_UNCHECKED, false, first,
+                       &col);
     if (first)
       sb_printf(out, " %s", word_of(m, W_NONE));
     sb_putc(out, '\n');

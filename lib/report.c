@@ -844,7 +844,9 @@ static void tally(const report *r, vendor_result *vr) {
     }
     if (s != SEV_MUST)
       continue;
-    if (v == VD_FAIL || v == VD_ERROR ||
+    /* a must-rule pol_check_rule did not check may fail: a report of
+     * one rule passed said COMPLIANT of a vendor the others fail */
+    if (v == VD_FAIL || v == VD_ERROR || vr->rules[i].unchecked ||
         (v == VD_UNKNOWN && r->unknown == UNKNOWN_FAIL))
       vr->compliant = false;
   }

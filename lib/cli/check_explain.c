@@ -26,6 +26,7 @@ typedef struct explain_run {
   unsigned long long vendors, noncompliant, bad;
   unsigned long long entries; /* of the JSON "vendors" array */
   bool assume_failed; /* an --assume could not be set: exit 2 */
+  waiver_file *wf;    /* --waivers, or NULL */
 } explain_run;
 
 /* The language of the sentences: --lang when given, else Japanese, the
@@ -89,6 +90,7 @@ static int explain_vendor(explain_run *er, const pol_facts *f,
     printf(n ? "\n  ]}" : "]}");
   er->vendors++;
   er->noncompliant += !pol_report_compliant(er->rep, 0);
+  waivers_note(er->wf, er->rep);
   return EXIT_OK;
 }
 
@@ -141,9 +143,24 @@ static int explain_input(explain_run *er, const char *path) {
   return got < 0 ? EXIT_INPUT : status;
 }
 
+/* --waivers into [wf] and onto the report, as check applies them: the
+ * vendor's compliance and the exit status are the check's, and without
+ * them an explanation said "compliant": false (exit 1) of a vendor whose
+ * every gap is waived. The rules' verdicts stay: a waiver keeps them. */
+static int explain_waivers(explain_run *er, waiver_file *wf) {
+  if (!er->o->waivers)
+    return EXIT_OK;
+  er->wf = wf;
+  int status = waivers_load(er->o->waivers, er->pol, wf);
+  if (status == EXIT_OK && pol_report_set_waivers(er->rep, wf->set) != POL_OK)
+    status = EXIT_INPUT;
+  return status;
+}
+
 int check_explain(pol_env *env, const pol_policy *pol, const check_opts *o) {
   explain_run er = {o, env, pol, NULL, NULL, NULL,
-                    o->format == POL_FORMAT_JSON, 0, 0, 0, 0, false};
+                    o->format == POL_FORMAT_JSON, 0, 0, 0, 0, false, NULL};
+  waiver_file wf;
   char today[11];
   if (!o->as_of && !cli_today(today))
     return EXIT_USAGE;
@@ -161,15 +178,24 @@ int check_explain(pol_env *env, const pol_policy *pol, const check_opts *o) {
       pol_report_set_as_of(er.rep, as_of) != POL_OK ||
       pol_explain_set_as_of(er.x, as_of) != POL_OK)
     status = EXIT_INPUT;
+  if (status == EXIT_OK)
+    status = explain_waivers(&er, &wf);
+  if (status != EXIT_OK)
+    goto done;
   if (er.json)
     printf("{\"format\": \"policyc-explain\", \"version\": 1, \"vendors\": [");
   for (int i = 0; status == EXIT_OK && i < o->nfacts; i++)
     status = explain_input(&er, o->facts[i]);
   if (er.json)
     printf(er.entries ? "\n]}\n" : "]}\n");
+  if (status == EXIT_OK && !waivers_all_seen(er.wf, o->waivers))
+    status = EXIT_USAGE;
+done:
   pol_ctx_free(er.ctx);
-  pol_report_free(er.rep);
+  pol_report_free(er.rep); /* before the waivers it refers to */
   pol_explain_free(er.x);
+  if (er.wf)
+    waivers_unload(er.wf);
   if (!cli_flush_stdout())
     return EXIT_INPUT;
   if (status == EXIT_OK && er.assume_failed)

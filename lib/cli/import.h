@@ -133,13 +133,21 @@ typedef enum {
 
 /* A value found in text: its number (a date as YYYYMMDD, the day 00
  * when not given), where its words start and end in the text (bytes),
- * and whether its clause calls it a target (目標, 目安, 原則, 程度,
- * 通常, 程). */
+ * whether its clause calls it a target (目標, 目安, 原則, 程度,
+ * 通常, 程), and whether it is an upper bound ("up to": 最大 or 上限
+ * before it in its clause, まで right after it). */
 typedef struct vfound {
   double num;
   size_t start, end;
   bool target;
+  bool bound;
+  bool option;  /* its part of the clause (up to 、) names an option:
+                   オプション, 有償, 個別契約 (import_option_words) */
 } vfound;
+
+/* Whether [text] (between [from] and [to] bytes) names an option, as
+ * docs/facts.md's "Optional and per-contract facts" reads it. */
+bool import_option_words(const char *text, size_t from, size_t to);
 
 /* Find a value of kind [k] in [text] after the markers [after] (each
  * searched after the previous; NULL-ended, may be NULL). [unit] is the

@@ -871,6 +871,46 @@ static void text_place(const table *t, const rule *r, const item *it,
   *col = s >= 0 ? it->tcol[s] : 1;
 }
 
+/* The path [v] goes to: PATH_target for a [target], and for an upper
+ * bound (「最大10世代」) PATH_max (docs/facts.md, "Commitment, target,
+ * bounds") where the schema declares it: backup.generations = 10 from
+ * 「最大10世代」 passed `backup.generations >= 7` for a vendor that may
+ * keep 2. A fact with no _max in the schema (a deadline, whose limit is
+ * the commitment) keeps its path. */
+static const char *bound_path(applier *a, const char *path, const jnode *v,
+                              bool bound, bool target) {
+  size_t n = strlen(path);
+  const char *tail = target ? "_target" : "";
+  if (bound && !(n > 4 && strcmp(path + n - 4, "_max") == 0)) {
+    const char *max = imp_printf(a->p, "%s_max%s", path, tail);
+    if (!a->check(a->ctx, fact_json(a->p, max, v)))
+      return max;
+  }
+  return imp_printf(a->p, "%s%s", path, tail);
+}
+
+/* A fact that holds only with an option (オプション, 有償, 個別契約) is
+ * recorded under `options` at the same path (docs/facts.md, "Optional
+ * and per-contract facts"): a backup of 7 generations sold as an option
+ * made backup.generations 7, and `backup.generations >= 7` passed a
+ * vendor whose standard service keeps fewer. NULL, after a note, when
+ * the schema declares no such option: the default service's fact is
+ * then not known, and is not recorded. */
+static const char *option_path(applier *a, const rule *r, item *it,
+                               const char *path, const jnode *v,
+                               bool option) {
+  if (!option || strncmp(path, "options.", 8) == 0)
+    return path;
+  const char *opt = imp_printf(a->p, "options.%s", path);
+  if (!a->check(a->ctx, fact_json(a->p, opt, v)))
+    return opt;
+  fprintf(stderr, "%s:%u:%u: note: row %s: %s holds with an option "
+          "only, and the schema has no %s: not recorded\n", a->t->m->file,
+          r->at->line, r->at->col, it->id, path, opt);
+  it->derived = true; /* read, not left as a raw row */
+  return NULL;
+}
+
 static int apply_parse(applier *a, const rule *r, item *it) {
   const char *text = rule_text(a->p, a->t, r, it);
   if (!text[0] || mark_sign(a->t->m, it->mark) < 0)
@@ -893,9 +933,13 @@ static int apply_parse(applier *a, const rule *r, item *it) {
   }
   size_t n = strlen(path);
   bool named = n > 7 && strcmp(path + n - 7, "_target") == 0;
-  if (!named && (r->target == 1 || (r->target == -1 && f.target)))
-    path = imp_printf(a->p, "%s_target", path);
-  return set_fact(a, r, it, path, found_value(a->p, r, &f),
+  jnode *v = found_value(a->p, r, &f);
+  if (!named)
+    path = bound_path(a, path, v, f.bound,
+                      r->target == 1 || (r->target == -1 && f.target));
+  if (!(path = option_path(a, r, it, path, v, f.option)))
+    return EXIT_OK;
+  return set_fact(a, r, it, path, v,
                   text_evidence(a->p, it, text, f.start, f.end));
 }
 
@@ -934,7 +978,14 @@ static int apply_rule(applier *a, const rule *r) {
       return EXIT_OK;
     jnode *v = jn_new(a->p, JN_BOOL);
     v->b = (sign > 0) != r->invert;
-    rc = set_fact(a, r, it, r->path, v, mark_evidence(a->p, a->t, it));
+    const char *text = rule_text(a->p, a->t, r, it);
+    /* a yes that holds with an option only ("○ オプションにて対応"), not
+     * one the standard service has ("標準で7世代、オプションで14世代") */
+    bool option = v->b && !strstr(text, "標準") &&
+                  import_option_words(text, 0, strlen(text));
+    const char *path = option_path(a, r, it, r->path, v, option);
+    rc = path ? set_fact(a, r, it, path, v, mark_evidence(a->p, a->t, it))
+              : EXIT_OK;
   } else if (r->kind == R_PARSE) {
     rc = apply_parse(a, r, it);
   } else {

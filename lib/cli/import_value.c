@@ -6,7 +6,9 @@
  * an error, not a guess. Durations are converted to the unit the fact's
  * name carries (docs/facts.md: a week is 7 days, a month 30, a year 365).
  * Whether a value is a target comes from its clause: 目標, 目安, 原則,
- * 程度, 通常 make it one (docs/facts.md, "Commitment, target, bounds").
+ * 程度, 通常 make it one (docs/facts.md, "Commitment, target, bounds");
+ * so does whether it is an upper bound (最大, 上限, まで) or holds with
+ * an option only (オプション, 有償, 個別契約).
  */
 #include <math.h>
 #include <stdio.h>
@@ -220,6 +222,50 @@ static bool is_target(const char *text, size_t at) {
       return true;
   }
   return false;
+}
+
+bool import_option_words(const char *text, size_t from, size_t to) {
+  static const char *const words[] = {"オプション", "有償", "個別契約"};
+  for (size_t i = 0; i < sizeof words / sizeof *words; i++) {
+    const char *w = strstr(text + from, words[i]);
+    if (w && (size_t)(w - text) + strlen(words[i]) <= to)
+      return true;
+  }
+  return false;
+}
+
+/* Whether the value at [at] of [text] is offered as an option: its
+ * clause, cut at 、 as well, names one. 「有償オプションにて7世代」 and
+ * 「7世代（個別契約）」 are options; in 「標準で7世代、オプションで14世代」
+ * the 7 is the default service's. */
+static bool is_option(const char *text, size_t at) {
+  size_t from, to;
+  clause(text, at, &from, &to);
+  for (size_t i = from; i < at; i += clen(text + i))
+    if (starts(text + i, "、") || starts(text + i, "，"))
+      from = i + clen(text + i);
+  for (size_t i = at; i < to; i += clen(text + i))
+    if (starts(text + i, "、") || starts(text + i, "，")) {
+      to = i;
+      break;
+    }
+  return import_option_words(text, from, to);
+}
+
+/* Whether the value at [at, end) of [text] is an upper bound: 「最大10世代」,
+ * 「上限 10 世代」, 「10世代まで」 (not 「3日前までに」, a deadline: までに).
+ * Only words before the value in its clause count, so the 最大 of
+ * 「7世代、最大30日」 does not make 7 a bound. */
+static bool is_bound(const char *text, size_t at, size_t end) {
+  static const char *const words[] = {"最大", "上限"};
+  size_t from, to;
+  clause(text, at, &from, &to);
+  for (size_t i = 0; i < sizeof words / sizeof *words; i++) {
+    const char *w = strstr(text + from, words[i]);
+    if (w && (size_t)(w - text) < at)
+      return true;
+  }
+  return starts(text + end, "まで") && !starts(text + end, "までに");
 }
 
 /* Whether [s] starts a corner bracket: a quote must not hold one, or the
@@ -449,6 +495,8 @@ static int measured(finder *f, const char *s, size_t at, size_t n, double v) {
   f->out->start = at;
   f->out->end = (size_t)(after - f->text);
   f->out->target = is_target(f->text, at);
+  f->out->bound = is_bound(f->text, at, f->out->end);
+  f->out->option = is_option(f->text, at);
   return 0;
 }
 
@@ -485,6 +533,8 @@ static int try_at(finder *f, size_t at) {
   f->out->start = at;
   f->out->end = at + n;
   f->out->target = is_target(f->text, at);
+  f->out->bound = false; /* dates, intervals, rates: no "up to" */
+  f->out->option = is_option(f->text, at);
   return 0;
 }
 

@@ -317,6 +317,17 @@ static void test_check_rule_unchecked(void) {
     CHECK(text && strstr(text, "x > 0") == NULL);
   }
   CHECK_HAS(pol_report_render(rep, POL_FORMAT_TAP, 0), "# SKIP not checked");
+  /* nor may a report call the vendor compliant: `gated` may fail. With
+   * `exact` passed, every format said COMPLIANT. */
+  CHECK(!pol_report_compliant(rep, 0));
+  CHECK_HAS(pol_report_render(rep, POL_FORMAT_TEXT, 0),
+            "Result: NOT COMPLIANT\n  must-rules not checked "
+            "(pol_check_rule): gated\n");
+  CHECK_HAS(pol_report_render(rep, POL_FORMAT_JSON, 0),
+            "\"compliant\": false");
+  CHECK_RC(pol_check_rule(ctx, rep, five, "five2.json", 1), POL_OK);
+  CHECK_HAS(pol_report_render(rep, POL_FORMAT_TEXT, 0),
+            "  five: NOT CHECKED gated\n");
   pol_report_reset(rep); /* a rule whose when was false still says so */
   CHECK_RC(pol_check(ctx, rep, neg, "neg.json"), POL_OK);
   CHECK_HAS(pol_report_render(rep, POL_FORMAT_JSON, 0),

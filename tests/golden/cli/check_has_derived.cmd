@@ -1,0 +1,1 @@
+check --color=never --excerpt=never has_derived.pol has_derived.json
