@@ -151,10 +151,28 @@ static int peek(reader *r) {
 
 static bool blank(int c) { return c == ' ' || c == '\t' || c == '\r'; }
 
-/* Skip whitespace between records, letting go of it. */
+/* Whether a UTF-8 byte order mark starts at the scan position. */
+static bool at_bom(reader *r) {
+  while (r->end - r->pos < 3 && fill(r)) {
+  }
+  return r->end - r->pos >= 3 &&
+         memcmp(r->buf + r->pos, "\xEF\xBB\xBF", 3) == 0;
+}
+
+/* Skip whitespace between records, letting go of it. A byte order mark
+ * at a line's start is skipped too: `cat a.json b.json` of files saved
+ * on Windows puts one at the start of each file's first line. It stays
+ * in the record (which starts at its line's start), and the parser
+ * skips it there as at the start of an input. */
 static void skip_space(reader *r) {
   int c;
-  while ((c = peek(r)) >= 0 && (blank(c) || c == '\n')) {
+  while ((c = peek(r)) >= 0) {
+    if (c == 0xEF && r->pos == r->start && at_bom(r)) {
+      r->pos += 3;
+      continue;
+    }
+    if (!blank(c) && c != '\n')
+      break;
     r->line += c == '\n';
     r->pos++;
     if (c == '\n')
@@ -317,6 +335,8 @@ static unsigned col_at(const reader *r, size_t at) {
   while (from > r->start && r->buf[from - 1] != '\n')
     from--;
   unsigned col = 1;
+  if (at - from >= 3 && !memcmp(r->buf + from, "\xEF\xBB\xBF", 3))
+    from += 3; /* a byte order mark takes no column, as in the parser */
   for (size_t i = from; i < at; i++)
     col += ((unsigned char)r->buf[i] & 0xC0) != 0x80;
   return col;
