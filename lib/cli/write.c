@@ -6,9 +6,10 @@
  * and removed on any failure, so the file is either the old one or the
  * whole new one, never a part.
  */
-#define _XOPEN_SOURCE 700 /* realpath */
+#define _XOPEN_SOURCE 700 /* realpath, sigaction */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,6 +65,50 @@ static char *link_target(const char *path) {
   return realpath(path, NULL);
 }
 
+/* ==== a signal while the temporary file is open ===========================
+ *
+ * SIGINT (^C), SIGTERM and SIGHUP end policyc, as they end any filter;
+ * without more, the temporary file of a report being streamed would stay
+ * behind beside FILE. So while one is open these signals remove it
+ * first, then end the process by the same signal (its status says so).
+ * A signal ignored when policyc started (`nohup`, a background job of a
+ * script) stays ignored. The handler can see only static storage: the
+ * one temporary file open at a time (no command streams two outputs). */
+
+static const int CAUGHT[] = {SIGINT, SIGTERM, SIGHUP};
+enum { NCAUGHT = sizeof CAUGHT / sizeof CAUGHT[0] };
+static const char *volatile open_tmp;
+static struct sigaction before[NCAUGHT];
+
+static void remove_tmp_and_die(int sig) {
+  const char *tmp = open_tmp;
+  if (tmp)
+    unlink(tmp); /* async-signal-safe, as are the calls below */
+  signal(sig, SIG_DFL);
+  raise(sig);
+}
+
+static void catch_signals(const char *tmp) {
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = remove_tmp_and_die;
+  sigemptyset(&sa.sa_mask);
+  for (int i = 0; i < NCAUGHT; i++)
+    sigaddset(&sa.sa_mask, CAUGHT[i]);
+  open_tmp = tmp;
+  for (int i = 0; i < NCAUGHT; i++) {
+    sigaction(CAUGHT[i], NULL, &before[i]);
+    if (before[i].sa_handler != SIG_IGN)
+      sigaction(CAUGHT[i], &sa, NULL);
+  }
+}
+
+static void release_signals(void) {
+  for (int i = 0; i < NCAUGHT; i++)
+    sigaction(CAUGHT[i], &before[i], NULL);
+  open_tmp = NULL;
+}
+
 /* Release what cli_outfile_open allocated. */
 static void outfile_free(cli_outfile *of) {
   free(of->tmp);
@@ -113,6 +158,8 @@ FILE *cli_outfile_open(cli_outfile *of, const char *path) {
     outfile_free(of);
     of->f = NULL;
   }
+  if (of->f && of->tmp)
+    catch_signals(of->tmp);
   return of->f;
 }
 
@@ -137,6 +184,8 @@ int cli_outfile_close(cli_outfile *of, bool keep) {
     unlink(of->tmp);
   else if (of->tmp)
     sync_dir(file);
+  if (of->tmp)
+    release_signals(); /* before the name the handler sees is freed */
   outfile_free(of);
   if (keep && e) {
     if (!strcmp(of->path, "-"))

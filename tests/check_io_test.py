@@ -1,0 +1,121 @@
+#!/usr/bin/env python3
+"""check_io_test.py BUILD_DIR: what `policyc check` does with inputs and
+outputs that a golden case cannot hold (FIFOs written while policyc
+reads them, signals in the middle of a stream), run by `make check`.
+
+1. `check --lint` reads the fact files twice (once for the lint, once
+   for the check), but only regular files: a FIFO (what `<(cmd)` gives)
+   was drained by the lint's read, and the check then found it empty
+   (exit 3, "no fact set"); an input that cannot be opened was reported
+   twice. Now the FIFO's vendors are checked and each error is said once.
+2. SIGINT, SIGTERM and SIGHUP while `check -o FILE` streams its report:
+   FILE keeps its old content, no FILE.tmpXXXXXX is left beside it (it
+   was), and policyc ends by that signal.
+
+No assertion is on time; each run has a wall-clock timeout of 60 s.
+"""
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+GOOD = b'{"$vendor": {"name": "V%d"}, "data": {"countries": ["JP"]}}\n'
+POLICY = "must ok: data.countries.size() > 0\n"
+
+
+def feed_fifo(path, data):
+    """Write [data] into the FIFO [path] from a thread (open blocks until
+    policyc opens it for reading)."""
+    def write():
+        with open(path, "wb") as f:
+            f.write(data)
+    t = threading.Thread(target=write, daemon=True)
+    t.start()
+    return t
+
+
+def lint_reads_regular_files_only(policyc, d, expect):
+    fifo = os.path.join(d, "lint.fifo")
+    os.mkfifo(fifo)
+    writer = feed_fifo(fifo, GOOD % 1 + GOOD % 2)
+    time.sleep(0.2)  # the writer is waiting in open()
+    p = subprocess.run([policyc, "check", "--lint", "--format=tap",
+                        "ok.pol", fifo], cwd=d, capture_output=True,
+                       timeout=60)
+    writer.join(5)
+    out = p.stdout.decode()
+    expect("--lint: a FIFO's vendors are checked",
+           p.returncode == 0 and out.count("\nok - ") == 2,
+           f"status {p.returncode}: {out}{p.stderr.decode()}")
+    p = subprocess.run([policyc, "check", "--lint", "--format=tap",
+                        "ok.pol", "missing.json", "v.json"], cwd=d,
+                       capture_output=True, timeout=60)
+    err = p.stderr.decode()
+    expect("--lint: a missing input is reported once",
+           p.returncode == 3 and
+           err.count("missing.json: No such file or directory") == 1,
+           f"status {p.returncode}: {err}")
+
+
+def signal_leaves_no_temporary(policyc, d, expect, sig):
+    out = os.path.join(d, "report.ndjson")
+    with open(out, "w") as f:
+        f.write("old\n")
+    p = subprocess.Popen([policyc, "check", "--format=ndjson", "-o", out,
+                          "ok.pol", "-"], cwd=d, stdin=subprocess.PIPE,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    p.stdin.write(b"".join(GOOD % i for i in range(200)))
+    p.stdin.flush()
+    time.sleep(0.5)  # the report is being written to the temporary file
+    p.send_signal(sig)
+    try:
+        p.wait(60)
+    except subprocess.TimeoutExpired:
+        p.kill()
+    p.stdin.close()
+    left = [n for n in os.listdir(d) if n.startswith("report.ndjson.tmp")]
+    with open(out) as f:
+        kept = f.read()
+    name = signal.Signals(sig).name
+    expect(f"{name} during -o: ended by the signal", p.returncode == -sig,
+           f"status {p.returncode}")
+    expect(f"{name} during -o: no temporary file left", not left,
+           f"left {left}")
+    expect(f"{name} during -o: FILE untouched", kept == "old\n",
+           f"FILE holds {kept[:60]!r}")
+    for n in left:
+        os.unlink(os.path.join(d, n))
+
+
+def main():
+    policyc = os.path.abspath(os.path.join(sys.argv[1], "policyc"))
+    failures = []
+    passed = 0
+
+    def expect(name, ok, detail=""):
+        nonlocal passed
+        if ok:
+            passed += 1
+        else:
+            failures.append(f"{name}: {detail}")
+
+    with tempfile.TemporaryDirectory() as d:
+        with open(os.path.join(d, "ok.pol"), "w") as f:
+            f.write(POLICY)
+        with open(os.path.join(d, "v.json"), "wb") as f:
+            f.write(GOOD % 0)
+        lint_reads_regular_files_only(policyc, d, expect)
+        for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+            signal_leaves_no_temporary(policyc, d, expect, sig)
+
+    for f in failures:
+        print("FAIL", f)
+    print(f"check-io: {passed} passed, {len(failures)} failed")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
