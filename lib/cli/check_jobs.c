@@ -103,8 +103,8 @@ int check_serial(check_run *cr) {
         status = EXIT_INPUT;
       }
     }
-    if (got < 0)
-      cr->read_failed = true;
+    if (got < 0) /* the vendors read before are in the report */
+      check_unreadable(cr, reader_name(r), reader_error(r));
     else if (n == 0)
       empty_input(cr, reader_name(r));
     reader_close(r);
@@ -336,11 +336,12 @@ static int feed(pool *p) {
       if (!hand(p, &rec, reader_name(r), source))
         p->failed = true;
     }
-    if (got < 0)
-      cr->read_failed = true;
-    while (n == 0 && p->out < p->in) /* in order: write what came before */
+    while ((n == 0 || got < 0) && p->out < p->in) /* in order: write
+                                                      what came before */
       drain(p, p->in - p->out);
-    if (n == 0 && !p->failed)
+    if (got < 0 && !p->failed)
+      check_unreadable(cr, reader_name(r), reader_error(r));
+    else if (n == 0 && !p->failed)
       empty_input(cr, reader_name(r));
     reader_close(r);
   }

@@ -38,7 +38,8 @@ struct reader {
   bool utf16;                  /* it starts with a UTF-16 byte order mark */
   void (*tap)(void *, const void *, size_t); /* sees every byte read */
   void *tap_user;
-  char msg[160];
+  char msg[4400]; /* why a record is bad, or the input unreadable
+                     ("NAME: reason": NAME is a path) */
   /* the bytes the scan stops at, in a string, outside one, and in a
    * scalar record: every other byte is skipped by a table lookup */
   unsigned char stop_str[256], stop_code[256], stop_scalar[256];
@@ -90,6 +91,10 @@ void reader_close(reader *r) {
 
 const char *reader_name(const reader *r) { return r->name; }
 
+const char *reader_error(const reader *r) {
+  return r->failed ? r->msg : NULL;
+}
+
 void reader_tap(reader *r, void (*fn)(void *, const void *, size_t),
                 void *user) {
   r->tap = fn;
@@ -117,7 +122,8 @@ static bool fill(reader *r) {
       cap *= 2;
     char *b = realloc(r->buf, cap);
     if (!b) {
-      cli_error("%s: out of memory", r->name);
+      snprintf(r->msg, sizeof r->msg, "%s: out of memory", r->name);
+      cli_error("%s", r->msg);
       r->failed = true;
       return false;
     }
@@ -129,7 +135,8 @@ static bool fill(reader *r) {
     if (n < 0 && errno == EINTR)
       continue;
     if (n < 0) {
-      cli_error("%s: %s", r->name, strerror(errno));
+      snprintf(r->msg, sizeof r->msg, "%s: %s", r->name, strerror(errno));
+      cli_error("%s", r->msg);
       r->failed = true;
       return false;
     }

@@ -50,5 +50,8 @@ const char *reader_name(const reader *r);
 /* The next record into *[rec]: 1, or 0 at the end of the input, or -1
  * when the input cannot be read any more (after printing why). */
 int reader_next(reader *r, record *rec);
+/* After reader_next returned -1: why, as "NAME: reason" (valid until
+ * reader_close); else NULL. */
+const char *reader_error(const reader *r);
 
 #endif
