@@ -22,6 +22,7 @@ typedef struct explain_run {
   pol_report *rep;
   pol_ctx *ctx;
   bool json;
+  FILE *out; /* standard output, or the -o file being written */
   unsigned long long vendors, noncompliant, bad;
   bool assume_failed; /* an --assume could not be set: exit 2 */
 } explain_run;
@@ -38,14 +39,15 @@ static const char *explain_lang(const check_opts *o) {
 static void vendor_head(explain_run *er, const char *source) {
   const char *name = pol_report_vendor_name(er->rep, 0);
   if (er->json) {
-    printf("%s\n  {\"vendor\": ", er->vendors ? "," : "");
-    cli_json_str(stdout, name);
-    printf(", \"source\": ");
-    cli_json_str(stdout, source);
-    printf(", \"compliant\": %s, \"rules\": [",
+    fprintf(er->out, "%s\n  {\"vendor\": ", er->vendors ? "," : "");
+    cli_json_str(er->out, name);
+    fprintf(er->out, ", \"source\": ");
+    cli_json_str(er->out, source);
+    fprintf(er->out, ", \"compliant\": %s, \"rules\": [",
            pol_report_compliant(er->rep, 0) ? "true" : "false");
   } else {
-    printf("%s== %s (%s)\n", er->vendors ? "\n" : "", name, source);
+    fprintf(er->out, "%s== %s (%s)\n", er->vendors ? "\n" : "", name,
+            source);
   }
 }
 
@@ -64,12 +66,12 @@ static int explain_vendor(explain_run *er, const pol_facts *f,
       return EXIT_INPUT;
     }
     if (er->json)
-      printf("%s\n  %s", r ? "," : "", t);
+      fprintf(er->out, "%s\n  %s", r ? "," : "", t);
     else
-      printf("\n%s", t);
+      fprintf(er->out, "\n%s", t);
   }
   if (er->json)
-    printf(n ? "\n  ]}" : "]}");
+    fprintf(er->out, n ? "\n  ]}" : "]}");
   er->vendors++;
   er->noncompliant += !pol_report_compliant(er->rep, 0);
   return EXIT_OK;
@@ -113,13 +115,16 @@ static int explain_input(explain_run *er, const char *path) {
     cli_error("%s: no fact set (the input is empty)", reader_name(rd));
     er->bad++;
   }
+  er->bad += got < 0; /* a read error (said): the next input goes on */
   reader_close(rd);
-  return got < 0 ? EXIT_INPUT : status;
+  return status;
 }
 
-int check_explain(pol_env *env, const pol_policy *pol, const check_opts *o) {
+/* Explain every input into [out]; the check's exit status. */
+static int explain_all(const check_opts *o, pol_env *env,
+                       const pol_policy *pol, FILE *out) {
   explain_run er = {o, env, pol, NULL, NULL, NULL,
-                    o->format == POL_FORMAT_JSON, 0, 0, 0, false};
+                    o->format == POL_FORMAT_JSON, out, 0, 0, 0, false};
   char today[11];
   if (!o->as_of && !cli_today(today))
     return EXIT_USAGE;
@@ -138,15 +143,16 @@ int check_explain(pol_env *env, const pol_policy *pol, const check_opts *o) {
       pol_explain_set_as_of(er.x, as_of) != POL_OK)
     status = EXIT_INPUT;
   if (er.json)
-    printf("{\"format\": \"policyc-explain\", \"version\": 1, \"vendors\": [");
+    fprintf(out, "{\"format\": \"policyc-explain\", \"version\": 1, "
+            "\"vendors\": [");
   for (int i = 0; status == EXIT_OK && i < o->nfacts; i++)
     status = explain_input(&er, o->facts[i]);
   if (er.json)
-    printf(er.vendors ? "\n]}\n" : "]}\n");
+    fprintf(out, er.vendors ? "\n]}\n" : "]}\n");
   pol_ctx_free(er.ctx);
   pol_report_free(er.rep);
   pol_explain_free(er.x);
-  if (!cli_flush_stdout())
+  if (out == stdout && !cli_flush_stdout())
     return EXIT_INPUT;
   if (status == EXIT_OK && er.assume_failed)
     return EXIT_USAGE; /* the command line's fault, as for check */
@@ -157,4 +163,16 @@ int check_explain(pol_env *env, const pol_policy *pol, const check_opts *o) {
     return EXIT_INPUT;
   }
   return er.noncompliant ? EXIT_FAIL : EXIT_OK;
+}
+
+int check_explain(pol_env *env, const pol_policy *pol, const check_opts *o) {
+  if (!o->output)
+    return explain_all(o, env, pol, stdout);
+  cli_outfile of; /* whole or not at all, as check's report (write.c) */
+  FILE *out = cli_outfile_open(&of, o->output);
+  if (!out)
+    return EXIT_INPUT;
+  int status = explain_all(o, env, pol, out);
+  int closed = cli_outfile_close(&of, status <= EXIT_FAIL);
+  return status <= EXIT_FAIL && closed != EXIT_OK ? closed : status;
 }
