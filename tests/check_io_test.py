@@ -11,6 +11,8 @@ reads them, signals in the middle of a stream), run by `make check`.
 2. SIGINT, SIGTERM and SIGHUP while `check -o FILE` streams its report:
    FILE keeps its old content, no FILE.tmpXXXXXX is left beside it (it
    was), and policyc ends by that signal.
+3. `check --explain -o FILE` writes the explanation to FILE (it went to
+   standard output, and FILE was never made).
 
 No assertion is on time; each run has a wall-clock timeout of 60 s.
 """
@@ -90,6 +92,18 @@ def signal_leaves_no_temporary(policyc, d, expect, sig):
         os.unlink(os.path.join(d, n))
 
 
+def explain_to_file(policyc, d, expect):
+    out = os.path.join(d, "explained.txt")
+    p = subprocess.run([policyc, "check", "--explain", "-o", out, "ok.pol",
+                        "v.json"], cwd=d, capture_output=True, timeout=60)
+    text = open(out).read() if os.path.exists(out) else None
+    expect("--explain -o FILE: written to FILE",
+           p.returncode == 0 and p.stdout == b"" and text is not None and
+           text.startswith("== V0 (v.json)"),
+           f"status {p.returncode}, stdout {p.stdout[:60]!r}, FILE "
+           f"{text and text[:60]!r}")
+
+
 def main():
     policyc = os.path.abspath(os.path.join(sys.argv[1], "policyc"))
     failures = []
@@ -110,6 +124,7 @@ def main():
         lint_reads_regular_files_only(policyc, d, expect)
         for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
             signal_leaves_no_temporary(policyc, d, expect, sig)
+        explain_to_file(policyc, d, expect)
 
     for f in failures:
         print("FAIL", f)
