@@ -13,6 +13,10 @@ reads them, signals in the middle of a stream), run by `make check`.
    was), and policyc ends by that signal.
 3. `check --explain -o FILE` writes the explanation to FILE (it went to
    standard output, and FILE was never made).
+4. `check -o FILE` (and `--explain -o FILE`) with a bad record among
+   good ones: exit 3, and FILE is the whole report, the bad record listed
+   as not checked (FILE was left as it was: the good vendors' results were
+   lost, though on standard output they are reported).
 
 No assertion is on time; each run has a wall-clock timeout of 60 s.
 """
@@ -104,6 +108,23 @@ def explain_to_file(policyc, d, expect):
            f"{text and text[:60]!r}")
 
 
+def bad_record_keeps_report(policyc, d, expect):
+    with open(os.path.join(d, "mixed.ndjson"), "wb") as f:
+        f.write(GOOD % 1 + b'{"data": {"countries": ["JP"],}}\n' + GOOD % 3)
+    for extra, want in (([], b"not ok - mixed.ndjson:2: input not checked"),
+                        (["--explain"], b"== V3 (mixed.ndjson:3)")):
+        out = os.path.join(d, "mixed.out")
+        with open(out, "w") as f:
+            f.write("old\n")
+        p = subprocess.run([policyc, "check", "--format=tap"] + extra +
+                           ["-o", out, "ok.pol", "mixed.ndjson"], cwd=d,
+                           capture_output=True, timeout=60)
+        got = open(out, "rb").read()
+        expect(f"check {' '.join(extra + ['-o'])} FILE with a bad record: "
+               "the whole report", p.returncode == 3 and want in got,
+               f"status {p.returncode}, FILE {got[:80]!r}")
+
+
 def main():
     policyc = os.path.abspath(os.path.join(sys.argv[1], "policyc"))
     failures = []
@@ -125,6 +146,7 @@ def main():
         for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
             signal_leaves_no_temporary(policyc, d, expect, sig)
         explain_to_file(policyc, d, expect)
+        bad_record_keeps_report(policyc, d, expect)
 
     for f in failures:
         print("FAIL", f)

@@ -120,9 +120,11 @@ static int explain_input(explain_run *er, const char *path) {
   return status;
 }
 
-/* Explain every input into [out]; the check's exit status. */
+/* Explain every input into [out]; the check's exit status. *[whole]:
+ * every input was explained or said not to be (a failure did not stop
+ * the run). */
 static int explain_all(const check_opts *o, pol_env *env,
-                       const pol_policy *pol, FILE *out) {
+                       const pol_policy *pol, FILE *out, bool *whole) {
   explain_run er = {o, env, pol, NULL, NULL, NULL,
                     o->format == POL_FORMAT_JSON, out, 0, 0, 0, false};
   char today[11];
@@ -149,6 +151,7 @@ static int explain_all(const check_opts *o, pol_env *env,
     status = explain_input(&er, o->facts[i]);
   if (er.json)
     fprintf(out, er.vendors ? "\n]}\n" : "]}\n");
+  *whole = status == EXIT_OK;
   pol_ctx_free(er.ctx);
   pol_report_free(er.rep);
   pol_explain_free(er.x);
@@ -166,13 +169,14 @@ static int explain_all(const check_opts *o, pol_env *env,
 }
 
 int check_explain(pol_env *env, const pol_policy *pol, const check_opts *o) {
+  bool whole = false;
   if (!o->output)
-    return explain_all(o, env, pol, stdout);
-  cli_outfile of; /* whole or not at all, as check's report (write.c) */
+    return explain_all(o, env, pol, stdout, &whole);
+  cli_outfile of; /* kept when whole, as check's report (write.c) */
   FILE *out = cli_outfile_open(&of, o->output);
   if (!out)
     return EXIT_INPUT;
-  int status = explain_all(o, env, pol, out);
-  int closed = cli_outfile_close(&of, status <= EXIT_FAIL);
-  return status <= EXIT_FAIL && closed != EXIT_OK ? closed : status;
+  int status = explain_all(o, env, pol, out, &whole);
+  int closed = cli_outfile_close(&of, whole);
+  return whole && closed != EXIT_OK ? closed : status;
 }

@@ -541,23 +541,27 @@ static int stream(check_run *cr, FILE *out) {
   pol_writer_free(cr->w);
   cr->write_failed |= out_flush(&ob) != 0;
   cr->write_errno = ob.err;
+  cr->whole = rc == EXIT_OK && !cr->write_failed;
   free(ob.p);
   if (rc == EXIT_OK && !waivers_all_seen(cr->wf, cr->o->waivers))
     rc = EXIT_USAGE;
   return rc == EXIT_OK ? exit_status(cr, out) : rc;
 }
 
-/* Stream into -o FILE: a temporary file beside it, renamed over it only
- * when the run succeeds (exit 0 or 1), removed otherwise (write.c; a
- * FILE that is not a regular file is written in place). */
+/* Stream into -o FILE: a temporary file beside it, renamed over it when
+ * the report is whole, removed otherwise (write.c; a FILE that is not a
+ * regular file is written in place). A whole report of exit 2 or 3 (a
+ * bad record, an input not read, an --assume or waiver that does not
+ * fit) is kept: it lists what was not checked, as on standard output,
+ * and one bad line of a stream does not cost the others' results. */
 static int stream_to_file(check_run *cr) {
   cli_outfile of;
   FILE *out = cli_outfile_open(&of, cr->o->output);
   if (!out)
     return EXIT_INPUT;
   int status = stream(cr, out);
-  int closed = cli_outfile_close(&of, status <= EXIT_FAIL);
-  return status <= EXIT_FAIL && closed != EXIT_OK ? closed : status;
+  int closed = cli_outfile_close(&of, cr->whole);
+  return cr->whole && closed != EXIT_OK ? closed : status;
 }
 
 /* Each --assume, tried on an empty fact set first, so that one that does
