@@ -17,6 +17,9 @@ reads them, signals in the middle of a stream), run by `make check`.
    good ones: exit 3, and FILE is the whole report, the bad record listed
    as not checked (FILE was left as it was: the good vendors' results were
    lost, though on standard output they are reported).
+5. `check -o FILE` where FILE is one of the inputs (a vendor file, the
+   policy, through a symbolic link too): a usage error, and the input is
+   left as it was (the report replaced it).
 
 No assertion is on time; each run has a wall-clock timeout of 60 s.
 """
@@ -125,6 +128,27 @@ def bad_record_keeps_report(policyc, d, expect):
                f"status {p.returncode}, FILE {got[:80]!r}")
 
 
+def output_is_input(policyc, d, expect):
+    with open(os.path.join(d, "w.json"), "wb") as f:
+        f.write(GOOD % 7)
+    if not os.path.lexists(os.path.join(d, "w-link.json")):
+        os.symlink("w.json", os.path.join(d, "w-link.json"))
+    for out, args in (("w.json", ["ok.pol", "v.json", "w.json"]),
+                      ("w-link.json", ["ok.pol", "w.json"]),
+                      ("ok.pol", ["ok.pol", "v.json"])):
+        before = open(os.path.join(d, out), "rb").read()
+        p = subprocess.run([policyc, "check", "-o", out] + args, cwd=d,
+                           capture_output=True, timeout=60)
+        after = open(os.path.join(d, out), "rb").read()
+        expect(f"-o {out} that is an input: a usage error, the input kept",
+               p.returncode == 2 and after == before and
+               b"-o names a file the check reads" in p.stderr,
+               f"status {p.returncode}: {p.stderr[:200]!r}")
+        if after != before:  # an old policyc: put the input back
+            with open(os.path.join(d, out), "wb") as f:
+                f.write(before)
+
+
 def main():
     policyc = os.path.abspath(os.path.join(sys.argv[1], "policyc"))
     failures = []
@@ -147,6 +171,7 @@ def main():
             signal_leaves_no_temporary(policyc, d, expect, sig)
         explain_to_file(policyc, d, expect)
         bad_record_keeps_report(policyc, d, expect)
+        output_is_input(policyc, d, expect)
 
     for f in failures:
         print("FAIL", f)

@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -243,6 +244,32 @@ static int check_opt(int argc, char **argv, int *i, void *o) {
   return one_opt(argc, argv, i, o);
 }
 
+/* Whether the regular file [out] (-o) is also the file [in] reads: the
+ * report would replace a vendor's facts, or the policy, once checked. */
+static bool same_file(const struct stat *out, const char *in) {
+  struct stat st;
+  return strcmp(in, "-") != 0 && stat(in, &st) == 0 &&
+         st.st_dev == out->st_dev && st.st_ino == out->st_ino;
+}
+
+/* A usage error when -o names one of the files the check reads. */
+static int output_not_input(const check_opts *o) {
+  struct stat out;
+  if (!o->output || !strcmp(o->output, "-") || stat(o->output, &out) != 0 ||
+      !S_ISREG(out.st_mode))
+    return EXIT_OK;
+  const char *hit = same_file(&out, o->policy) ? o->policy
+                    : o->waivers && same_file(&out, o->waivers) ? o->waivers
+                                                                : NULL;
+  for (int i = 0; !hit && i < o->nfacts; i++)
+    if (same_file(&out, o->facts[i]))
+      hit = o->facts[i];
+  if (!hit)
+    return EXIT_OK;
+  return usage_error("-o names a file the check reads (the report would "
+                     "replace it): ", hit);
+}
+
 /* Options before or after POLICY and FACTS (cli_scan). */
 static int parse_args(int argc, char **argv, check_opts *o) {
   int n;
@@ -267,7 +294,7 @@ static int parse_args(int argc, char **argv, check_opts *o) {
   if (stdin_named > 1)
     return usage_error("standard input (-) is named more than once; it "
                        "can be read only once", NULL);
-  return EXIT_OK;
+  return output_not_input(o);
 }
 
 /* ==== output ============================================================= */
