@@ -54,15 +54,74 @@ static bool is_special(const char *path) {
   return stat(path, &st) == 0 && !S_ISREG(st.st_mode);
 }
 
+/* "DIR/NAME" (malloc'd) for the name [name] of a link that sits in the
+ * directory of [link]: a relative link is relative to its directory. */
+static char *beside(const char *link, const char *name) {
+  const char *slash = strrchr(link, '/');
+  size_t dir = name[0] == '/' || !slash ? 0 : (size_t)(slash - link) + 1;
+  char *p = malloc(dir + strlen(name) + 1);
+  if (p) {
+    memcpy(p, link, dir);
+    strcpy(p + dir, name);
+  }
+  return p;
+}
+
+/* The file that a chain of symbolic links from [path] ends at, when it
+ * does not exist yet (a dangling link): its directory made absolute
+ * and its name (malloc'd), as writing through the link would create
+ * it. NULL with errno: ELOOP for a loop, ENOENT for a missing
+ * directory. */
+static char *dangling_target(const char *path) {
+  char *cur = strdup(path);
+  for (int hops = 0; cur && hops < 40; hops++) {
+    struct stat st;
+    if (lstat(cur, &st) != 0 || !S_ISLNK(st.st_mode)) {
+      char *slash = strrchr(cur, '/');
+      const char *name = slash ? slash + 1 : cur;
+      if (slash)
+        *slash = '\0';
+      char *dir = realpath(slash ? (slash == cur ? "/" : cur) : ".", NULL);
+      char *file = dir ? malloc(strlen(dir) + strlen(name) + 2) : NULL;
+      if (file)
+        sprintf(file, "%s/%s", strcmp(dir, "/") ? dir : "", name);
+      free(dir);
+      free(cur);
+      return file;
+    }
+    char name[4096];
+    ssize_t n = readlink(cur, name, sizeof name - 1);
+    if (n < 0) {
+      free(cur);
+      return NULL;
+    }
+    name[n] = '\0';
+    char *next = beside(cur, name);
+    free(cur);
+    cur = next;
+  }
+  int e = cur ? ELOOP : ENOMEM;
+  free(cur);
+  errno = e;
+  return NULL;
+}
+
 /* The file a symbolic link [path] points to (malloc'd), so that the
  * link is kept and its file replaced, as writing through the link
- * would; NULL when [path] is no link, or one to nowhere (which is then
- * replaced by the file). */
-static char *link_target(const char *path) {
+ * would; a link to a file not made yet gives that file. *[err] is 0, or
+ * errno when the link cannot be followed (a loop, a missing directory):
+ * then NULL. NULL too when [path] is no link. */
+static char *link_target(const char *path, int *err) {
   struct stat st;
+  *err = 0;
   if (lstat(path, &st) != 0 || !S_ISLNK(st.st_mode))
     return NULL;
-  return realpath(path, NULL);
+  char *real = realpath(path, NULL);
+  if (!real && errno == ENOENT)
+    real = dangling_target(path);
+  if (!real)
+    *err = errno ? errno : ENOENT;
+  return real;
 }
 
 /* ==== a signal while the temporary file is open ===========================
@@ -134,7 +193,12 @@ FILE *cli_outfile_open(cli_outfile *of, const char *path) {
       cli_error("%s: %s", path, strerror(errno));
     return of->f;
   }
-  of->real = link_target(path);
+  int err;
+  of->real = link_target(path, &err);
+  if (err) {
+    cli_error("%s: %s", path, strerror(err));
+    return NULL;
+  }
   const char *file = of->real ? of->real : path;
   size_t n = strlen(file);
   of->tmp = malloc(n + sizeof ".tmpXXXXXX");
