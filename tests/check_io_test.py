@@ -20,6 +20,9 @@ reads them, signals in the middle of a stream), run by `make check`.
 5. `check -o FILE` where FILE is one of the inputs (a vendor file, the
    policy, through a symbolic link too): a usage error, and the input is
    left as it was (the report replaced it).
+6. Standard error closed (`2>&-`) with `check -o FILE` and a bad record:
+   FILE holds the report only (the temporary file took descriptor 2, and
+   the message about the bad record was written into it).
 
 No assertion is on time; each run has a wall-clock timeout of 60 s.
 """
@@ -149,6 +152,20 @@ def output_is_input(policyc, d, expect):
                 f.write(before)
 
 
+def closed_stderr(policyc, d, expect):
+    with open(os.path.join(d, "mixed.ndjson"), "wb") as f:
+        f.write(GOOD % 1 + b"[1]\n")
+    out = os.path.join(d, "closed.ndjson")
+    p = subprocess.run(["sh", "-c", 'exec "$0" check --format=ndjson -o "$1" '
+                        'ok.pol mixed.ndjson 2>&-', policyc, out], cwd=d,
+                       capture_output=True, timeout=60)
+    got = open(out, "rb").read() if os.path.exists(out) else b""
+    expect("stderr closed: no message in the -o FILE",
+           p.returncode == 3 and b"policyc:" not in got and
+           got.startswith(b'{"policy"'),
+           f"status {p.returncode}, FILE {got[:100]!r}")
+
+
 def main():
     policyc = os.path.abspath(os.path.join(sys.argv[1], "policyc"))
     failures = []
@@ -172,6 +189,7 @@ def main():
         explain_to_file(policyc, d, expect)
         bad_record_keeps_report(policyc, d, expect)
         output_is_input(policyc, d, expect)
+        closed_stderr(policyc, d, expect)
 
     for f in failures:
         print("FAIL", f)
