@@ -23,6 +23,10 @@ reads them, signals in the middle of a stream), run by `make check`.
 6. Standard error closed (`2>&-`) with `check -o FILE` and a bad record:
    FILE holds the report only (the temporary file took descriptor 2, and
    the message about the bad record was written into it).
+7. `check -o LINK` through a symbolic link to a file not made yet: the
+   link stays and the file it names is made (the link was replaced by a
+   regular file); through a loop of links: exit 3 before anything runs,
+   the links left alone (one of them was replaced).
 
 No assertion is on time; each run has a wall-clock timeout of 60 s.
 """
@@ -166,6 +170,27 @@ def closed_stderr(policyc, d, expect):
            f"status {p.returncode}, FILE {got[:100]!r}")
 
 
+def output_links(policyc, d, expect):
+    os.makedirs(os.path.join(d, "reports"), exist_ok=True)
+    os.symlink("reports/latest.json", os.path.join(d, "dangling.json"))
+    p = subprocess.run([policyc, "check", "-o", "dangling.json", "ok.pol",
+                        "v.json"], cwd=d, capture_output=True, timeout=60)
+    made = os.path.join(d, "reports", "latest.json")
+    expect("-o through a dangling link: the link stays, its file is made",
+           p.returncode == 0 and
+           os.path.islink(os.path.join(d, "dangling.json")) and
+           os.path.isfile(made),
+           f"status {p.returncode}: {p.stderr[:200]!r}")
+    os.symlink("loop-b", os.path.join(d, "loop-a"))
+    os.symlink("loop-a", os.path.join(d, "loop-b"))
+    p = subprocess.run([policyc, "check", "-o", "loop-a", "ok.pol",
+                        "v.json"], cwd=d, capture_output=True, timeout=60)
+    expect("-o through a loop of links: exit 3, the links left alone",
+           p.returncode == 3 and os.path.islink(os.path.join(d, "loop-a"))
+           and b"Too many levels of symbolic links" in p.stderr,
+           f"status {p.returncode}: {p.stderr[:200]!r}")
+
+
 def main():
     policyc = os.path.abspath(os.path.join(sys.argv[1], "policyc"))
     failures = []
@@ -190,6 +215,7 @@ def main():
         bad_record_keeps_report(policyc, d, expect)
         output_is_input(policyc, d, expect)
         closed_stderr(policyc, d, expect)
+        output_links(policyc, d, expect)
 
     for f in failures:
         print("FAIL", f)
