@@ -119,14 +119,18 @@ static int bad_value(const char *what, const char *name, const char *choices,
 
 static int number_opt(const char *name, const char *v, check_opts *o) {
   unsigned long long x;
+  bool size = !strcmp(name, "--max-memory") || !strcmp(name, "--max-record");
   if (!cli_parse_size(v, &x))
-    return bad_value("number", name, NULL, v);
+    return bad_value("number", name, size ? "bytes, with an optional K, M "
+                                            "or G" : NULL, v);
   if (!strcmp(name, "--max-steps"))
     o->cfg.max_steps = x;
   else if (!strcmp(name, "--max-memory"))
     o->cfg.max_memory = (size_t)x;
   else if (!strcmp(name, "--max-record") && x > 0)
     o->max_record = (size_t)x;
+  else if (!strcmp(name, "--max-record")) /* no record would fit */
+    return usage_error("--max-record is at least 1 byte: ", v);
   else if (!strcmp(name, "--jobs") && x <= 256)
     o->jobs = x ? (int)x : cpus();
   else if (!strcmp(name, "--jobs"))
