@@ -27,6 +27,10 @@ reads them, signals in the middle of a stream), run by `make check`.
    link stays and the file it names is made (the link was replaced by a
    regular file); through a loop of links: exit 3 before anything runs,
    the links left alone (one of them was replaced).
+8. SIGPIPE ignored (as some CI runners and `trap '' PIPE` leave it), an
+   endless stream on standard input, and a reader of the report that
+   goes after one line: policyc stops at the failed write, exit 3 with
+   one message (it went on reading and checking the stream for ever).
 
 No assertion is on time; each run has a wall-clock timeout of 60 s.
 """
@@ -191,6 +195,38 @@ def output_links(policyc, d, expect):
            f"status {p.returncode}: {p.stderr[:200]!r}")
 
 
+def endless_stream_reader_gone(policyc, d, expect):
+    def ignore_sigpipe():
+        signal.signal(signal.SIGPIPE, signal.SIG_IGN)
+    for jobs in ("1", "3"):
+        p = subprocess.Popen([policyc, "check", "--format=ndjson", "--jobs",
+                              jobs, "ok.pol", "-"], cwd=d,
+                             stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE,
+                             preexec_fn=ignore_sigpipe)
+
+        def feed():
+            try:
+                while True:
+                    p.stdin.write(b"".join(GOOD % i for i in range(1000)))
+            except (BrokenPipeError, ValueError, OSError):
+                pass
+        t = threading.Thread(target=feed, daemon=True)
+        t.start()
+        p.stdout.readline()
+        p.stdout.close()  # the reader goes
+        try:
+            rc = p.wait(60)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            rc = "still running after 60 s"
+        err = p.stderr.read().decode()
+        expect(f"SIGPIPE ignored, --jobs {jobs}: the run ends at the failed "
+               "write", rc == 3 and err ==
+               "policyc: error writing standard output: Broken pipe\n",
+               f"status {rc}: {err[:200]}")
+
+
 def main():
     policyc = os.path.abspath(os.path.join(sys.argv[1], "policyc"))
     failures = []
@@ -216,6 +252,7 @@ def main():
         output_is_input(policyc, d, expect)
         closed_stderr(policyc, d, expect)
         output_links(policyc, d, expect)
+        endless_stream_reader_gone(policyc, d, expect)
 
     for f in failures:
         print("FAIL", f)
