@@ -30,7 +30,8 @@ reads them, signals in the middle of a stream), run by `make check`.
 8. SIGPIPE ignored (as some CI runners and `trap '' PIPE` leave it), an
    endless stream on standard input, and a reader of the report that
    goes after one line: policyc stops at the failed write, exit 3 with
-   one message (it went on reading and checking the stream for ever).
+   one message (it went on reading and checking the stream for ever);
+   the same for --explain.
 
 No assertion is on time; each run has a wall-clock timeout of 60 s.
 """
@@ -198,9 +199,9 @@ def output_links(policyc, d, expect):
 def endless_stream_reader_gone(policyc, d, expect):
     def ignore_sigpipe():
         signal.signal(signal.SIGPIPE, signal.SIG_IGN)
-    for jobs in ("1", "3"):
-        p = subprocess.Popen([policyc, "check", "--format=ndjson", "--jobs",
-                              jobs, "ok.pol", "-"], cwd=d,
+    for args in (["--jobs", "1"], ["--jobs", "3"], ["--explain"]):
+        p = subprocess.Popen([policyc, "check", "--format=ndjson"] + args +
+                             ["ok.pol", "-"], cwd=d,
                              stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE,
                              preexec_fn=ignore_sigpipe)
@@ -221,8 +222,8 @@ def endless_stream_reader_gone(policyc, d, expect):
             p.kill()
             rc = "still running after 60 s"
         err = p.stderr.read().decode()
-        expect(f"SIGPIPE ignored, --jobs {jobs}: the run ends at the failed "
-               "write", rc == 3 and err ==
+        expect(f"SIGPIPE ignored, {' '.join(args)}: the run ends at the "
+               "failed write", rc == 3 and err ==
                "policyc: error writing standard output: Broken pipe\n",
                f"status {rc}: {err[:200]}")
 

@@ -87,9 +87,12 @@ static int explain_input(explain_run *er, const char *path) {
     return EXIT_OK;
   }
   record rec;
-  int got, k = 0, status = EXIT_OK;
+  int got = 1, k = 0, status = EXIT_OK;
   pol_facts *f = NULL;
-  while (status == EXIT_OK && (got = reader_next(rd, &rec)) > 0) {
+  /* ferror: an output that can no longer be written ends the reading
+   * (an endless standard input would be read for ever), as for check */
+  while (status == EXIT_OK && !ferror(er->out) &&
+         (got = reader_next(rd, &rec)) > 0) {
     char source[4200], msg[4400];
     check_source(source, sizeof source, reader_name(rd), &rec,
                  k++ == 0 && rec.last);
@@ -147,7 +150,7 @@ static int explain_all(const check_opts *o, pol_env *env,
   if (er.json)
     fprintf(out, "{\"format\": \"policyc-explain\", \"version\": 1, "
             "\"vendors\": [");
-  for (int i = 0; status == EXIT_OK && i < o->nfacts; i++)
+  for (int i = 0; status == EXIT_OK && !ferror(out) && i < o->nfacts; i++)
     status = explain_input(&er, o->facts[i]);
   if (er.json)
     fprintf(out, er.vendors ? "\n]}\n" : "]}\n");
