@@ -98,7 +98,7 @@ STATIC := $(B)/libpol.a
 SHARED := $(B)/libpol.so.$(VERSION)
 INTERNAL := $(B)/libpol-internal.a
 
-.PHONY: all check demo bench bench-rules bench-agree clean unit golden stream-test hostile-test oom-test report-tests conformance diagnostics asan valgrind docs-example install uninstall embed-test policy-tests build-test contract-test contract-san pg pg-install pg-uninstall pg-test bench-pg FORCE
+.PHONY: all check demo bench bench-rules bench-agree clean unit golden stream-test hostile-test check-io-test oom-test report-tests conformance diagnostics asan valgrind docs-example install uninstall embed-test policy-tests build-test contract-test contract-san pg pg-install pg-uninstall pg-test bench-pg FORCE
 all: $(B)/policyc $(STATIC) $(SHARED) $(if $(filter build,$(B)),policyc)
 
 # ---- generated front end -------------------------------------------------
@@ -362,6 +362,7 @@ check: all
 	$(Q)$(MAKE) --no-print-directory bench-agree
 	$(Q)$(MAKE) --no-print-directory oom-test
 	$(Q)$(MAKE) --no-print-directory hostile-test
+	$(Q)$(MAKE) --no-print-directory check-io-test
 	$(Q)$(MAKE) --no-print-directory report-tests
 	$(Q)$(MAKE) --no-print-directory conformance
 	$(Q)$(MAKE) --no-print-directory diagnostics
@@ -377,6 +378,11 @@ stream-test: $(B)/policyc $(B)/bench-gen
 # a FIFO nobody writes, 10^6 top-level keys (tests/hostile_test.py).
 hostile-test: $(B)/policyc
 	$(Q)$(if $(SAN),POL_SANITIZED=1 )python3 tests/hostile_test.py $(B)
+
+# check's inputs and outputs under stress that golden cases cannot hold:
+# FIFOs with --lint, signals while -o streams (tests/check_io_test.py).
+check-io-test: $(B)/policyc
+	$(Q)python3 tests/check_io_test.py $(B)
 
 # Out of memory in every command and report format (issue 13): policyc
 # under an LD_PRELOAD shim that fails the Nth allocation, for N spread

@@ -69,13 +69,27 @@ static int json_fail(pol_facts *f, const char *name, const json_error *e,
   return e->oom ? POL_ENOMEM : POL_EFORMAT;
 }
 
+/* What a JSON text holds, in JSON's words (as the PostgreSQL extension
+ * says it), not CEL's: the input is JSON, and "not null_type" or "not
+ * list" puzzled its writer. */
+static const char *json_kind(int kind) {
+  switch (kind) {
+  case V_NULL: return "null";
+  case V_BOOL: return "a boolean";
+  case V_INT: case V_UINT: case V_DOUBLE: return "a number";
+  case V_STRING: return "a string";
+  case V_LIST: return "an array";
+  default: return val_kind_name(kind);
+  }
+}
+
 /* Make the parsed value [v] the fact set ([linked]: the reader has
- * linked its containers already). */
+ * linked its containers already); [line]:[col] is where it starts. */
 static int take_object(pol_facts *f, val v, const char *name,
-                       unsigned line, bool linked) {
+                       unsigned line, unsigned col, bool linked) {
   if (v.kind != V_MAP) {
-    api_msg(&f->errmsg, "%s:%u:1: a fact set must be a JSON object, not %s",
-            name ? name : "<json>", line, val_kind_name(v.kind));
+    api_msg(&f->errmsg, "%s:%u:%u: a fact set must be a JSON object, not %s",
+            name ? name : "<json>", line, col, json_kind(v.kind));
     pol_facts_reset(f);
     return POL_EFORMAT;
   }
@@ -113,7 +127,8 @@ int pol_facts_load_record(pol_facts *f, const char *text, size_t len,
     f->json = mem_calloc(&f->a.m, 1, sizeof *f->json); /* NULL: without */
   if (!json_parse_with(&f->a, text, len, &v, &e, f->json, true))
     return json_fail(f, name, &e, line);
-  return take_object(f, v, name, line + json_leading_lines(text, len), true);
+  return take_object(f, v, name, line + json_leading_lines(text, len),
+                     json_value_col(text, len, 0), true);
 }
 
 int pol_facts_load_json(pol_facts *f, const char *text, size_t len,
@@ -146,10 +161,11 @@ int pol_facts_load_json_next(pol_facts *f, const char *text, size_t len,
     return json_fail(f, name, &e, 1);
   }
   if (v.kind == V_MAP) /* lines are counted only for a message */
-    return take_object(f, v, name, 0, false);
+    return take_object(f, v, name, 0, 0, false);
   unsigned line = 1 + (unsigned)json_newlines(text, start) +
                   json_leading_lines(text + start, len - start);
-  return take_object(f, v, name, line, false);
+  return take_object(f, v, name, line, json_value_col(text, len, start),
+                     false);
 }
 
 /* The map is taken, not copied, so it must live in the set's own arena

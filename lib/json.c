@@ -1398,6 +1398,23 @@ size_t json_newlines(const char *s, size_t n) {
   return lines;
 }
 
+unsigned json_value_col(const char *s, size_t n, size_t start) {
+  size_t at = start;
+  if (at == 0 && n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0)
+    at = 3;
+  while (at < n && is_ws(s[at]))
+    at++;
+  size_t from = at;
+  while (from > 0 && s[from - 1] != '\n')
+    from--;
+  if (from == 0 && n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0)
+    from = 3; /* a byte order mark takes no column */
+  unsigned col = 1;
+  for (size_t i = from; i < at; i++)
+    col += ((unsigned char)s[i] & 0xC0) != 0x80;
+  return col;
+}
+
 unsigned json_leading_lines(const char *s, size_t n) {
   unsigned lines = 0;
   for (size_t i = 0; i < n && is_ws(s[i]); i++)

@@ -88,6 +88,10 @@ POL_INTERNAL size_t json_newlines(const char *s, size_t n);
 /* Number of '\n' bytes in the whitespace that begins [s]/[n]: how many
  * lines below its first a value there starts. */
 POL_INTERNAL unsigned json_leading_lines(const char *s, size_t n);
+/* The column (code points, from 1, on its line of [s]) of the value
+ * that follows the whitespace at [s] + [start]: for a message about the
+ * value as a whole. */
+POL_INTERNAL unsigned json_value_col(const char *s, size_t n, size_t start);
 
 /* Append [v] to [b] as JSON. Ints and uints are written as integers,
  * doubles in their shortest round-trip form with a '.' or an exponent (so

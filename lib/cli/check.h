@@ -71,6 +71,8 @@ typedef struct check_run {
   bool read_failed, write_failed, write_oom;
   int write_errno;     /* why the output could not be written, or 0 */
   bool assume_failed;  /* an --assume could not be set for some vendor */
+  bool whole;          /* the report was written to its end: every input
+                          in it, checked or listed as not checked */
   bool progress, progress_shown;
   double started, last_progress;
 } check_run;

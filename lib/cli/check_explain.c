@@ -23,6 +23,7 @@ typedef struct explain_run {
   pol_report *rep;
   pol_ctx *ctx;
   bool json;
+  FILE *out; /* standard output, or the -o file being written */
   unsigned long long vendors, noncompliant, bad;
   unsigned long long entries; /* of the JSON "vendors" array */
   bool assume_failed; /* an --assume could not be set: exit 2 */
@@ -41,14 +42,15 @@ static const char *explain_lang(const check_opts *o) {
 static void vendor_head(explain_run *er, const char *source) {
   const char *name = pol_report_vendor_name(er->rep, 0);
   if (er->json) {
-    printf("%s\n  {\"vendor\": ", er->entries++ ? "," : "");
-    cli_json_str(stdout, name);
-    printf(", \"source\": ");
-    cli_json_str(stdout, source);
-    printf(", \"compliant\": %s, \"rules\": [",
+    fprintf(er->out, "%s\n  {\"vendor\": ", er->entries++ ? "," : "");
+    cli_json_str(er->out, name);
+    fprintf(er->out, ", \"source\": ");
+    cli_json_str(er->out, source);
+    fprintf(er->out, ", \"compliant\": %s, \"rules\": [",
            pol_report_compliant(er->rep, 0) ? "true" : "false");
   } else {
-    printf("%s== %s (%s)\n", er->vendors ? "\n" : "", name, source);
+    fprintf(er->out, "%s== %s (%s)\n", er->vendors ? "\n" : "", name,
+            source);
   }
 }
 
@@ -60,11 +62,11 @@ static void not_explained(explain_run *er, const char *source,
   er->bad++;
   if (!er->json)
     return;
-  printf("%s\n  {\"source\": ", er->entries++ ? "," : "");
-  cli_json_str(stdout, source);
-  printf(", \"error\": ");
-  cli_json_str(stdout, why);
-  printf("}");
+  fprintf(er->out, "%s\n  {\"source\": ", er->entries++ ? "," : "");
+  cli_json_str(er->out, source);
+  fprintf(er->out, ", \"error\": ");
+  cli_json_str(er->out, why);
+  fprintf(er->out, "}");
 }
 
 /* Explain every rule for the fact set [f], checked into er->rep. */
@@ -82,12 +84,12 @@ static int explain_vendor(explain_run *er, const pol_facts *f,
       return EXIT_INPUT;
     }
     if (er->json)
-      printf("%s\n  %s", r ? "," : "", t);
+      fprintf(er->out, "%s\n  %s", r ? "," : "", t);
     else
-      printf("\n%s", t);
+      fprintf(er->out, "\n%s", t);
   }
   if (er->json)
-    printf(n ? "\n  ]}" : "]}");
+    fprintf(er->out, n ? "\n  ]}" : "]}");
   er->vendors++;
   er->noncompliant += !pol_report_compliant(er->rep, 0);
   waivers_note(er->wf, er->rep);
@@ -108,9 +110,12 @@ static int explain_input(explain_run *er, const char *path) {
     return EXIT_OK;
   }
   record rec;
-  int got, k = 0, status = EXIT_OK;
+  int got = 1, k = 0, status = EXIT_OK;
   pol_facts *f = NULL;
-  while (status == EXIT_OK && (got = reader_next(rd, &rec)) > 0) {
+  /* ferror: an output that can no longer be written ends the reading
+   * (an endless standard input would be read for ever), as for check */
+  while (status == EXIT_OK && !ferror(er->out) &&
+         (got = reader_next(rd, &rec)) > 0) {
     char source[4200], msg[4400];
     check_source(source, sizeof source, reader_name(rd), &rec,
                  k++ == 0 && rec.last);
@@ -139,8 +144,11 @@ static int explain_input(explain_run *er, const char *path) {
     cli_error("%s", why);
     not_explained(er, reader_name(rd), why);
   }
+  if (got < 0) /* a read error (said): the next input goes on */
+    not_explained(er, reader_name(rd), reader_error(rd) ? reader_error(rd)
+                                                        : "read error");
   reader_close(rd);
-  return got < 0 ? EXIT_INPUT : status;
+  return status;
 }
 
 /* --waivers into [wf] and onto the report, as check applies them: the
@@ -157,9 +165,14 @@ static int explain_waivers(explain_run *er, waiver_file *wf) {
   return status;
 }
 
-int check_explain(pol_env *env, const pol_policy *pol, const check_opts *o) {
+/* Explain every input into [out]; the check's exit status. *[whole]:
+ * every input was explained or said not to be (a failure did not stop
+ * the run). */
+static int explain_all(const check_opts *o, pol_env *env,
+                       const pol_policy *pol, FILE *out, bool *whole) {
   explain_run er = {o, env, pol, NULL, NULL, NULL,
-                    o->format == POL_FORMAT_JSON, 0, 0, 0, 0, false, NULL};
+                    o->format == POL_FORMAT_JSON, out, 0, 0, 0, 0, false,
+                    NULL};
   waiver_file wf;
   char today[11];
   if (!o->as_of && !cli_today(today))
@@ -183,20 +196,22 @@ int check_explain(pol_env *env, const pol_policy *pol, const check_opts *o) {
   if (status != EXIT_OK)
     goto done;
   if (er.json)
-    printf("{\"format\": \"policyc-explain\", \"version\": 1, \"vendors\": [");
-  for (int i = 0; status == EXIT_OK && i < o->nfacts; i++)
+    fprintf(out, "{\"format\": \"policyc-explain\", \"version\": 1, "
+            "\"vendors\": [");
+  for (int i = 0; status == EXIT_OK && !ferror(out) && i < o->nfacts; i++)
     status = explain_input(&er, o->facts[i]);
   if (er.json)
-    printf(er.entries ? "\n]}\n" : "]}\n");
+    fprintf(out, er.entries ? "\n]}\n" : "]}\n");
   if (status == EXIT_OK && !waivers_all_seen(er.wf, o->waivers))
     status = EXIT_USAGE;
 done:
+  *whole = status == EXIT_OK;
   pol_ctx_free(er.ctx);
   pol_report_free(er.rep); /* before the waivers it refers to */
   pol_explain_free(er.x);
   if (er.wf)
     waivers_unload(er.wf);
-  if (!cli_flush_stdout())
+  if (out == stdout && !cli_flush_stdout())
     return EXIT_INPUT;
   if (status == EXIT_OK && er.assume_failed)
     return EXIT_USAGE; /* the command line's fault, as for check */
@@ -207,4 +222,17 @@ done:
     return EXIT_INPUT;
   }
   return er.noncompliant ? EXIT_FAIL : EXIT_OK;
+}
+
+int check_explain(pol_env *env, const pol_policy *pol, const check_opts *o) {
+  bool whole = false;
+  if (!o->output)
+    return explain_all(o, env, pol, stdout, &whole);
+  cli_outfile of; /* kept when whole, as check's report (write.c) */
+  FILE *out = cli_outfile_open(&of, o->output);
+  if (!out)
+    return EXIT_INPUT;
+  int status = explain_all(o, env, pol, out, &whole);
+  int closed = cli_outfile_close(&of, whole);
+  return whole && closed != EXIT_OK ? closed : status;
 }

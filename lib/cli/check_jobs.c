@@ -76,7 +76,11 @@ int check_serial(check_run *cr) {
     cli_error("out of memory");
     status = EXIT_INPUT;
   }
-  for (int i = 0; status == EXIT_OK && i < cr->o->nfacts; i++) {
+  /* a report that can no longer be written ends the run: with SIGPIPE
+   * ignored, `policyc check - | head -1` read an endless stream for ever
+   * after head had gone */
+  for (int i = 0; status == EXIT_OK && !cr->write_failed &&
+                  i < cr->o->nfacts; i++) {
     char source[4200], msg[4400];
     reader *r = check_open(cr, cr->o->facts[i], msg, sizeof msg);
     if (!r) {
@@ -85,7 +89,8 @@ int check_serial(check_run *cr) {
     }
     record rec;
     int got = 0, n = 0;
-    while (status == EXIT_OK && (got = reader_next(r, &rec)) > 0) {
+    while (status == EXIT_OK && !cr->write_failed &&
+           (got = reader_next(r, &rec)) > 0) {
       check_source(source, sizeof source, reader_name(r), &rec,
                    n++ == 0 && rec.last);
       int rc = check_record(cr->o, ctx, f, rep, reader_name(r), &rec, source,
@@ -99,9 +104,9 @@ int check_serial(check_run *cr) {
         status = EXIT_INPUT;
       }
     }
-    if (got < 0)
-      cr->read_failed = true;
-    else if (n == 0)
+    if (got < 0) /* the vendors read before are in the report */
+      check_unreadable(cr, reader_name(r), reader_error(r));
+    else if (n == 0 && !cr->write_failed) /* not: stopped before it */
       empty_input(cr, reader_name(r));
     reader_close(r);
   }
@@ -314,7 +319,8 @@ static bool hand(pool *p, const record *rec, const char *name,
 /* Read every input into the pool. */
 static int feed(pool *p) {
   check_run *cr = p->cr;
-  for (int i = 0; i < cr->o->nfacts && !p->failed; i++) {
+  for (int i = 0; i < cr->o->nfacts && !p->failed && !cr->write_failed;
+       i++) {
     char why[4400];
     reader *r = check_open(cr, cr->o->facts[i], why, sizeof why);
     if (!r) {
@@ -326,17 +332,19 @@ static int feed(pool *p) {
     record rec;
     int got = 0, n = 0;
     char source[4200];
-    while (!p->failed && (got = reader_next(r, &rec)) > 0) {
+    while (!p->failed && !cr->write_failed &&
+           (got = reader_next(r, &rec)) > 0) {
       check_source(source, sizeof source, reader_name(r), &rec,
                    n++ == 0 && rec.last);
       if (!hand(p, &rec, reader_name(r), source))
         p->failed = true;
     }
-    if (got < 0)
-      cr->read_failed = true;
-    while (n == 0 && p->out < p->in) /* in order: write what came before */
+    while ((n == 0 || got < 0) && p->out < p->in) /* in order: write
+                                                      what came before */
       drain(p, p->in - p->out);
-    if (n == 0 && !p->failed)
+    if (got < 0 && !p->failed)
+      check_unreadable(cr, reader_name(r), reader_error(r));
+    else if (n == 0 && !p->failed && !cr->write_failed)
       empty_input(cr, reader_name(r));
     reader_close(r);
   }

@@ -3,13 +3,16 @@
  * on standard error before the report, with one more check that needs
  * the vendors (L104: a fact path that no schema declares and no vendor
  * being checked has). For that the fact files are read once before the
- * check (standard input is left to the check itself), so --lint does not
- * stream. Records that do not load are skipped here: the check reports
- * them.
+ * check, so --lint does not stream. Only regular files are read here:
+ * standard input, a FIFO (`<(cmd)`) or a device can be read only once,
+ * and that read is the check's. Inputs that cannot be opened and records
+ * that do not load are skipped in silence: the check reports them, once.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "check.h"
 #include "cli.h"
@@ -30,6 +33,14 @@ static bool add(vendors *vs, pol_facts *f) {
   }
   vs->v[vs->n++] = f;
   return true;
+}
+
+/* Whether [path] names a regular file, which can be read twice ("-"
+ * never does: it is standard input). */
+static bool regular_file(const char *path) {
+  struct stat st;
+  return strcmp(path, "-") != 0 && stat(path, &st) == 0 &&
+         S_ISREG(st.st_mode) && access(path, R_OK) == 0;
 }
 
 /* Every record of the file [path] that loads, into [vs]. */
@@ -56,7 +67,7 @@ int check_lint(pol_env *env, const pol_policy *pol, const check_opts *o) {
   vendors vs = {NULL, 0, 0};
   bool ok = true;
   for (int i = 0; ok && i < o->nfacts; i++)
-    if (strcmp(o->facts[i], "-") != 0)
+    if (regular_file(o->facts[i]))
       ok = read_file(env, o, o->facts[i], &vs);
   pol_lints *l = NULL;
   int rc = ok ? pol_lint(pol, (const pol_facts *const *)vs.v, vs.n, 0, &l)

@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -118,14 +119,18 @@ static int bad_value(const char *what, const char *name, const char *choices,
 
 static int number_opt(const char *name, const char *v, check_opts *o) {
   unsigned long long x;
+  bool size = !strcmp(name, "--max-memory") || !strcmp(name, "--max-record");
   if (!cli_parse_size(v, &x))
-    return bad_value("number", name, NULL, v);
+    return bad_value("number", name, size ? "bytes, with an optional K, M "
+                                            "or G" : NULL, v);
   if (!strcmp(name, "--max-steps"))
     o->cfg.max_steps = x;
   else if (!strcmp(name, "--max-memory"))
     o->cfg.max_memory = (size_t)x;
   else if (!strcmp(name, "--max-record") && x > 0)
     o->max_record = (size_t)x;
+  else if (!strcmp(name, "--max-record")) /* no record would fit */
+    return usage_error("--max-record is at least 1 byte: ", v);
   else if (!strcmp(name, "--jobs") && x <= 256)
     o->jobs = x ? (int)x : cpus();
   else if (!strcmp(name, "--jobs"))
@@ -243,6 +248,32 @@ static int check_opt(int argc, char **argv, int *i, void *o) {
   return one_opt(argc, argv, i, o);
 }
 
+/* Whether the regular file [out] (-o) is also the file [in] reads: the
+ * report would replace a vendor's facts, or the policy, once checked. */
+static bool same_file(const struct stat *out, const char *in) {
+  struct stat st;
+  return strcmp(in, "-") != 0 && stat(in, &st) == 0 &&
+         st.st_dev == out->st_dev && st.st_ino == out->st_ino;
+}
+
+/* A usage error when -o names one of the files the check reads. */
+static int output_not_input(const check_opts *o) {
+  struct stat out;
+  if (!o->output || !strcmp(o->output, "-") || stat(o->output, &out) != 0 ||
+      !S_ISREG(out.st_mode))
+    return EXIT_OK;
+  const char *hit = same_file(&out, o->policy) ? o->policy
+                    : o->waivers && same_file(&out, o->waivers) ? o->waivers
+                                                                : NULL;
+  for (int i = 0; !hit && i < o->nfacts; i++)
+    if (same_file(&out, o->facts[i]))
+      hit = o->facts[i];
+  if (!hit)
+    return EXIT_OK;
+  return usage_error("-o names a file the check reads (the report would "
+                     "replace it): ", hit);
+}
+
 /* Options before or after POLICY and FACTS (cli_scan). */
 static int parse_args(int argc, char **argv, check_opts *o) {
   int n;
@@ -259,7 +290,15 @@ static int parse_args(int argc, char **argv, check_opts *o) {
   o->policy = argv[1];
   o->facts = argv + 2;
   o->nfacts = n - 1;
-  return EXIT_OK;
+  /* the second reading of standard input would find it empty: say so
+   * before anything is read, not as an input "with no fact set" */
+  int stdin_named = 0;
+  for (int i = 1; i <= n; i++)
+    stdin_named += strcmp(argv[i], "-") == 0;
+  if (stdin_named > 1)
+    return usage_error("standard input (-) is named more than once; it "
+                       "can be read only once", NULL);
+  return output_not_input(o);
 }
 
 /* ==== output ============================================================= */
@@ -541,23 +580,27 @@ static int stream(check_run *cr, FILE *out) {
   pol_writer_free(cr->w);
   cr->write_failed |= out_flush(&ob) != 0;
   cr->write_errno = ob.err;
+  cr->whole = rc == EXIT_OK && !cr->write_failed;
   free(ob.p);
   if (rc == EXIT_OK && !waivers_all_seen(cr->wf, cr->o->waivers))
     rc = EXIT_USAGE;
   return rc == EXIT_OK ? exit_status(cr, out) : rc;
 }
 
-/* Stream into -o FILE: a temporary file beside it, renamed over it only
- * when the run succeeds (exit 0 or 1), removed otherwise (write.c; a
- * FILE that is not a regular file is written in place). */
+/* Stream into -o FILE: a temporary file beside it, renamed over it when
+ * the report is whole, removed otherwise (write.c; a FILE that is not a
+ * regular file is written in place). A whole report of exit 2 or 3 (a
+ * bad record, an input not read, an --assume or waiver that does not
+ * fit) is kept: it lists what was not checked, as on standard output,
+ * and one bad line of a stream does not cost the others' results. */
 static int stream_to_file(check_run *cr) {
   cli_outfile of;
   FILE *out = cli_outfile_open(&of, cr->o->output);
   if (!out)
     return EXIT_INPUT;
   int status = stream(cr, out);
-  int closed = cli_outfile_close(&of, status <= EXIT_FAIL);
-  return status <= EXIT_FAIL && closed != EXIT_OK ? closed : status;
+  int closed = cli_outfile_close(&of, cr->whole);
+  return cr->whole && closed != EXIT_OK ? closed : status;
 }
 
 /* Each --assume, tried on an empty fact set first, so that one that does

@@ -3,9 +3,12 @@
  * table. Each subcommand lives in its own cmd_*.c and returns an exit
  * status (cli.h).
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -124,7 +127,28 @@ static int run(int argc, char **argv) {
   return i >= 0 ? commands[i].run(argc, argv) : unknown_command(cmd);
 }
 
+/* Fill standard streams that were closed (`2>&-`) with /dev/null, the
+ * wrong way round. Left closed, their numbers went to the next files
+ * opened: with stderr closed, the messages about bad records went into
+ * the -o report's temporary file. Opened for the other direction, using
+ * them still fails with EBADF, as on the closed descriptor: a closed
+ * standard input or output is an error (exit 3), a closed standard
+ * error loses only the messages. */
+static void fill_closed_streams(void) {
+  for (int fd = STDIN_FILENO; fd <= STDERR_FILENO; fd++) {
+    if (fcntl(fd, F_GETFD) != -1 || errno != EBADF)
+      continue;
+    /* the lowest free number: this one, as the lower ones are open */
+    int nul = open("/dev/null", fd == STDIN_FILENO ? O_WRONLY : O_RDONLY);
+    if (nul >= 0 && nul != fd) {
+      dup2(nul, fd);
+      close(nul);
+    }
+  }
+}
+
 int main(int argc, char **argv) {
+  fill_closed_streams();
   char **args = hoist_plugins(&argc, argv);
   if (!args) {
     cli_error("out of memory");

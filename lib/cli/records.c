@@ -38,7 +38,8 @@ struct reader {
   bool utf16;                  /* it starts with a UTF-16 byte order mark */
   void (*tap)(void *, const void *, size_t); /* sees every byte read */
   void *tap_user;
-  char msg[160];
+  char msg[4400]; /* why a record is bad, or the input unreadable
+                     ("NAME: reason": NAME is a path) */
   /* the bytes the scan stops at, in a string, outside one, and in a
    * scalar record: every other byte is skipped by a table lookup */
   unsigned char stop_str[256], stop_code[256], stop_scalar[256];
@@ -90,6 +91,10 @@ void reader_close(reader *r) {
 
 const char *reader_name(const reader *r) { return r->name; }
 
+const char *reader_error(const reader *r) {
+  return r->failed ? r->msg : NULL;
+}
+
 void reader_tap(reader *r, void (*fn)(void *, const void *, size_t),
                 void *user) {
   r->tap = fn;
@@ -117,7 +122,8 @@ static bool fill(reader *r) {
       cap *= 2;
     char *b = realloc(r->buf, cap);
     if (!b) {
-      cli_error("%s: out of memory", r->name);
+      snprintf(r->msg, sizeof r->msg, "%s: out of memory", r->name);
+      cli_error("%s", r->msg);
       r->failed = true;
       return false;
     }
@@ -129,7 +135,8 @@ static bool fill(reader *r) {
     if (n < 0 && errno == EINTR)
       continue;
     if (n < 0) {
-      cli_error("%s: %s", r->name, strerror(errno));
+      snprintf(r->msg, sizeof r->msg, "%s: %s", r->name, strerror(errno));
+      cli_error("%s", r->msg);
       r->failed = true;
       return false;
     }
@@ -151,10 +158,28 @@ static int peek(reader *r) {
 
 static bool blank(int c) { return c == ' ' || c == '\t' || c == '\r'; }
 
-/* Skip whitespace between records, letting go of it. */
+/* Whether a UTF-8 byte order mark starts at the scan position. */
+static bool at_bom(reader *r) {
+  while (r->end - r->pos < 3 && fill(r)) {
+  }
+  return r->end - r->pos >= 3 &&
+         memcmp(r->buf + r->pos, "\xEF\xBB\xBF", 3) == 0;
+}
+
+/* Skip whitespace between records, letting go of it. A byte order mark
+ * at a line's start is skipped too: `cat a.json b.json` of files saved
+ * on Windows puts one at the start of each file's first line. It stays
+ * in the record (which starts at its line's start), and the parser
+ * skips it there as at the start of an input. */
 static void skip_space(reader *r) {
   int c;
-  while ((c = peek(r)) >= 0 && (blank(c) || c == '\n')) {
+  while ((c = peek(r)) >= 0) {
+    if (c == 0xEF && r->pos == r->start && at_bom(r)) {
+      r->pos += 3;
+      continue;
+    }
+    if (!blank(c) && c != '\n')
+      break;
     r->line += c == '\n';
     r->pos++;
     if (c == '\n')
@@ -317,6 +342,8 @@ static unsigned col_at(const reader *r, size_t at) {
   while (from > r->start && r->buf[from - 1] != '\n')
     from--;
   unsigned col = 1;
+  if (at - from >= 3 && !memcmp(r->buf + from, "\xEF\xBB\xBF", 3))
+    from += 3; /* a byte order mark takes no column, as in the parser */
   for (size_t i = from; i < at; i++)
     col += ((unsigned char)r->buf[i] & 0xC0) != 0x80;
   return col;

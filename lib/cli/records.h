@@ -55,5 +55,8 @@ int reader_next(reader *r, record *rec);
  * the record as a whole) into [msg] of [cap] bytes. */
 void record_error(const record *rec, const char *name, char *msg,
                   size_t cap);
+/* After reader_next returned -1: why, as "NAME: reason" (valid until
+ * reader_close); else NULL. */
+const char *reader_error(const reader *r);
 
 #endif

@@ -6,9 +6,10 @@
  * and removed on any failure, so the file is either the old one or the
  * whole new one, never a part.
  */
-#define _XOPEN_SOURCE 700 /* realpath */
+#define _XOPEN_SOURCE 700 /* realpath, sigaction */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,15 +54,118 @@ static bool is_special(const char *path) {
   return stat(path, &st) == 0 && !S_ISREG(st.st_mode);
 }
 
+/* "DIR/NAME" (malloc'd) for the name [name] of a link that sits in the
+ * directory of [link]: a relative link is relative to its directory. */
+static char *beside(const char *link, const char *name) {
+  const char *slash = strrchr(link, '/');
+  size_t dir = name[0] == '/' || !slash ? 0 : (size_t)(slash - link) + 1;
+  char *p = malloc(dir + strlen(name) + 1);
+  if (p) {
+    memcpy(p, link, dir);
+    strcpy(p + dir, name);
+  }
+  return p;
+}
+
+/* The file that a chain of symbolic links from [path] ends at, when it
+ * does not exist yet (a dangling link): its directory made absolute
+ * and its name (malloc'd), as writing through the link would create
+ * it. NULL with errno: ELOOP for a loop, ENOENT for a missing
+ * directory. */
+static char *dangling_target(const char *path) {
+  char *cur = strdup(path);
+  for (int hops = 0; cur && hops < 40; hops++) {
+    struct stat st;
+    if (lstat(cur, &st) != 0 || !S_ISLNK(st.st_mode)) {
+      char *slash = strrchr(cur, '/');
+      const char *name = slash ? slash + 1 : cur;
+      if (slash)
+        *slash = '\0';
+      char *dir = realpath(slash ? (slash == cur ? "/" : cur) : ".", NULL);
+      char *file = dir ? malloc(strlen(dir) + strlen(name) + 2) : NULL;
+      if (file)
+        sprintf(file, "%s/%s", strcmp(dir, "/") ? dir : "", name);
+      free(dir);
+      free(cur);
+      return file;
+    }
+    char name[4096];
+    ssize_t n = readlink(cur, name, sizeof name - 1);
+    if (n < 0) {
+      free(cur);
+      return NULL;
+    }
+    name[n] = '\0';
+    char *next = beside(cur, name);
+    free(cur);
+    cur = next;
+  }
+  int e = cur ? ELOOP : ENOMEM;
+  free(cur);
+  errno = e;
+  return NULL;
+}
+
 /* The file a symbolic link [path] points to (malloc'd), so that the
  * link is kept and its file replaced, as writing through the link
- * would; NULL when [path] is no link, or one to nowhere (which is then
- * replaced by the file). */
-static char *link_target(const char *path) {
+ * would; a link to a file not made yet gives that file. *[err] is 0, or
+ * errno when the link cannot be followed (a loop, a missing directory):
+ * then NULL. NULL too when [path] is no link. */
+static char *link_target(const char *path, int *err) {
   struct stat st;
+  *err = 0;
   if (lstat(path, &st) != 0 || !S_ISLNK(st.st_mode))
     return NULL;
-  return realpath(path, NULL);
+  char *real = realpath(path, NULL);
+  if (!real && errno == ENOENT)
+    real = dangling_target(path);
+  if (!real)
+    *err = errno ? errno : ENOENT;
+  return real;
+}
+
+/* ==== a signal while the temporary file is open ===========================
+ *
+ * SIGINT (^C), SIGTERM and SIGHUP end policyc, as they end any filter;
+ * without more, the temporary file of a report being streamed would stay
+ * behind beside FILE. So while one is open these signals remove it
+ * first, then end the process by the same signal (its status says so).
+ * A signal ignored when policyc started (`nohup`, a background job of a
+ * script) stays ignored. The handler can see only static storage: the
+ * one temporary file open at a time (no command streams two outputs). */
+
+static const int CAUGHT[] = {SIGINT, SIGTERM, SIGHUP};
+enum { NCAUGHT = sizeof CAUGHT / sizeof CAUGHT[0] };
+static const char *volatile open_tmp;
+static struct sigaction before[NCAUGHT];
+
+static void remove_tmp_and_die(int sig) {
+  const char *tmp = open_tmp;
+  if (tmp)
+    unlink(tmp); /* async-signal-safe, as are the calls below */
+  signal(sig, SIG_DFL);
+  raise(sig);
+}
+
+static void catch_signals(const char *tmp) {
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = remove_tmp_and_die;
+  sigemptyset(&sa.sa_mask);
+  for (int i = 0; i < NCAUGHT; i++)
+    sigaddset(&sa.sa_mask, CAUGHT[i]);
+  open_tmp = tmp;
+  for (int i = 0; i < NCAUGHT; i++) {
+    sigaction(CAUGHT[i], NULL, &before[i]);
+    if (before[i].sa_handler != SIG_IGN)
+      sigaction(CAUGHT[i], &sa, NULL);
+  }
+}
+
+static void release_signals(void) {
+  for (int i = 0; i < NCAUGHT; i++)
+    sigaction(CAUGHT[i], &before[i], NULL);
+  open_tmp = NULL;
 }
 
 /* Release what cli_outfile_open allocated. */
@@ -89,7 +193,12 @@ FILE *cli_outfile_open(cli_outfile *of, const char *path) {
       cli_error("%s: %s", path, strerror(errno));
     return of->f;
   }
-  of->real = link_target(path);
+  int err;
+  of->real = link_target(path, &err);
+  if (err) {
+    cli_error("%s: %s", path, strerror(err));
+    return NULL;
+  }
   const char *file = of->real ? of->real : path;
   size_t n = strlen(file);
   of->tmp = malloc(n + sizeof ".tmpXXXXXX");
@@ -113,6 +222,8 @@ FILE *cli_outfile_open(cli_outfile *of, const char *path) {
     outfile_free(of);
     of->f = NULL;
   }
+  if (of->f && of->tmp)
+    catch_signals(of->tmp);
   return of->f;
 }
 
@@ -137,6 +248,8 @@ int cli_outfile_close(cli_outfile *of, bool keep) {
     unlink(of->tmp);
   else if (of->tmp)
     sync_dir(file);
+  if (of->tmp)
+    release_signals(); /* before the name the handler sees is freed */
   outfile_free(of);
   if (keep && e) {
     if (!strcmp(of->path, "-"))

@@ -1,0 +1,1 @@
+check --max-record=10GB compliant.pol vendors.ndjson

@@ -1,0 +1,1 @@
+check --max-record 0 compliant.pol vendors.ndjson

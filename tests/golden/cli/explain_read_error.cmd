@@ -1,0 +1,1 @@
+check --explain compliant.pol /proc/self/mem vendors.ndjson

@@ -1,0 +1,1 @@
+check --format=ndjson --jobs 3 compliant.pol stream-not-object-indented.ndjson
