@@ -290,8 +290,12 @@ POL_API int pol_facts_bind_literal(pol_facts *facts, const char *var,
  * item must exist. PATH is then no longer withheld, and $assumed lists
  * it, so reports mark the value as assumed; a check of [facts] also
  * works out each rule's verdict without the assumptions
- * (docs/report-format.md). Call it after loading (loading forgets every
- * assumption); values read from [facts] before stay valid. POL_EFORMAT
+ * (docs/report-format.md); in an empty set too. Call it after loading
+ * (loading forgets every assumption); values read from [facts] before
+ * stay valid. A variable bound after it is the host's fact, not an
+ * assumption: those verdicts see it too; binding a variable an
+ * assumption runs through, or $assumed or $withheld, is POL_EINVAL
+ * (bind it before assuming). POL_EFORMAT
  * when the assignment does not parse, POL_EINVAL when PATH cannot be set
  * in these facts (it runs through a value that is not a map or list, or
  * past a list's end); the message in pol_facts_errmsg says "ASSIGNMENT:
@@ -849,7 +853,10 @@ POL_API int pol_facts_bind_value(pol_facts *facts, const char *name,
  * as pol_facts_bind_value of each would: a variable [facts] has keeps
  * its place with the new value, the others follow. One new map of the
  * variables, where binding N variables one by one makes N. [from] may be
- * [facts] itself. POL_ENOMEM (the set as it was). */
+ * [facts] itself. POL_EINVAL when [from] holds assumptions
+ * (pol_facts_assume: they would come over as the vendor's facts) or a
+ * variable binds as pol_facts_assume says it cannot; POL_ENOMEM; on any
+ * error the set is as it was. */
 POL_API int pol_facts_bind_all(pol_facts *facts, const pol_facts *from);
 
 /* ==== host functions (libffi) ============================================
