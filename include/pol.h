@@ -7,9 +7,14 @@
  * Handles, by lifetime (as in SQLite and Lua):
  *   pol_env      configuration, limits, import directories, host
  *                functions; create one per process or per configuration.
- *                Compiling through it is not thread-safe: compile from one
- *                thread at a time per env. Programs and policies compiled
- *                or loaded through it must be freed before it.
+ *                The calls on it are not thread-safe: compile, load,
+ *                register, add import directories, validate, format, list
+ *                (disasm) and render diagnostics from one thread at a time
+ *                per env, and read its message and diagnostics on that
+ *                thread (each of those calls writes them). Other threads
+ *                may meanwhile make and use the handles of the env.
+ *                Programs and policies compiled or loaded through it must
+ *                be freed before it.
  *   pol_program  a compiled expression. Immutable: evaluate it from any
  *                number of threads at once, each with its own pol_ctx.
  *   pol_policy   a compiled policy. Immutable: check it from any number
