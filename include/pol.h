@@ -1008,7 +1008,9 @@ POL_API void pol_explain_free(pol_explain *x);
 /* Explain rule [r] for the fact set [facts] (NULL: none), the sentence
  * in [lang] ("ja", "en"; NULL: "ja"). What the accessors below return
  * belongs to [x] until its next pol_explain_rule; the values may point
- * into [facts], which must outlive that use. */
+ * into [facts], which must outlive that use. POL_EINVAL (a bad rule or
+ * language), POL_ENOMEM: [x] then holds no explanation (the accessors
+ * answer NULL, 0, POL_EINVAL), not the previous rule's. */
 POL_API int pol_explain_rule(pol_explain *x, const pol_facts *facts,
                              size_t r, const char *lang);
 /* The evaluation date of the explanations from now on, as
