@@ -779,7 +779,8 @@ POL_API int pol_writer_finish(pol_writer *w);
  * *[count] gets the number of problems and *[problems] one line per
  * problem, "name:line:col: PATH: what is wrong", owned by [env] until its
  * next pol_validate. POL_EFORMAT if [text] is not valid JSON (message in
- * pol_env_errmsg); POL_EINVAL if [schema] declares no facts. */
+ * pol_env_errmsg); POL_EINVAL if [schema] declares no facts; on these
+ * errors *[count] is 0 and *[problems] "". */
 POL_API int pol_validate(pol_env *env, const pol_policy *schema,
                          const char *text, size_t len, const char *name,
                          size_t *count, const char **problems);

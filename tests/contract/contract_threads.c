@@ -612,11 +612,16 @@ static void test_validate(void) {
   CHECK(count == 1);
   CHECK_PREFIX(problems, "b.json:1:");
   CHECK_HAS(problems, "backup.generations");
+  /* a failing call leaves no count of the previous text's problems */
   CHECK_RC(pol_validate(env, schema, "{", 1, "x.json", &count, &problems),
            POL_EFORMAT);
   CHECK_PREFIX(pol_env_errmsg(env), "x.json:1:");
+  CHECK(count == 0);
+  CHECK_STR(problems, "");
+  count = 99;
   CHECK_RC(pol_validate(env, none, good, strlen(good), "g.json", &count,
                         &problems), POL_EINVAL);
+  CHECK(count == 0);
   /* the schema also checks the policy's own fact paths */
   CHECK_RC(pol_policy_compile(env, typo_src, strlen(typo_src), "typo.pol",
                               &typo), POL_ESYNTAX);
