@@ -546,6 +546,57 @@ static void test_allocator_failure(void) {
   CHECK(other == 0);
 }
 
+/* Out of memory at any point of pol_lint gives POL_ENOMEM (or, where
+ * the analysis can do without, POL_OK), never a crash: a fact path the
+ * analysis could not print was looked up as a let by a NULL name
+ * (strlen(NULL)). The allocator fails from the [left]th block on. */
+typedef struct {
+  long left; /* blocks to allow; -1: no limit */
+} budget;
+
+static void *budget_alloc(void *user, void *ptr, size_t size) {
+  budget *b = user;
+  if (size == 0) {
+    free(ptr);
+    return NULL;
+  }
+  if (b->left == 0)
+    return NULL;
+  b->left -= b->left > 0;
+  return realloc(ptr, size);
+}
+
+static void test_lint_allocator_failure(void) {
+  const char *src = "must a: backup.generations >= 7 && data.region == \"JP\"\n"
+                    "should b: vendor.name < \"M\" || incident.hours <= 24\n";
+  pol_config cfg;
+  int other = 0, done = 0;
+  test_name = "pol_lint out of memory";
+  pol_config_init(&cfg);
+  cfg.alloc = budget_alloc;
+  cfg.flags = POL_KEEP_SOURCE;
+  for (long n = 0; n < 20000 && !done; n += 1 + n / 64) {
+    budget b = {-1};
+    pol_env *env = NULL;
+    pol_policy *pol = NULL;
+    pol_lints *lints = NULL;
+    cfg.alloc_user = &b;
+    if (pol_env_new(&cfg, &env) == POL_OK &&
+        pol_policy_compile(env, src, strlen(src), "l.pol", &pol) == POL_OK) {
+      b.left = n;
+      int rc = pol_lint(pol, NULL, 0, 0, &lints);
+      done = rc == POL_OK && b.left > 0; /* it needed no more than n */
+      other += rc != POL_OK && rc != POL_ENOMEM;
+      other += rc == POL_ENOMEM && lints != NULL;
+    }
+    pol_lints_free(lints);
+    pol_policy_free(pol);
+    pol_env_free(env);
+  }
+  CHECK(done);
+  CHECK(other == 0);
+}
+
 /* A warm streaming loop (reset, load, check, write, reset) makes no
  * allocation: pol.h says pol_facts_reset and pol_check allocate nothing
  * once warm. Counted through the allocator, which sees every block. */
@@ -660,6 +711,7 @@ void contract_thread_tests(void) {
   test_host_functions();
   test_custom_allocator();
   test_allocator_failure();
+  test_lint_allocator_failure();
   test_warm_loop();
   test_validate();
   test_disasm();
