@@ -546,10 +546,12 @@ static void test_allocator_failure(void) {
   CHECK(other == 0);
 }
 
-/* Out of memory at any point of pol_lint gives POL_ENOMEM (or, where
- * the analysis can do without, POL_OK), never a crash: a fact path the
- * analysis could not print was looked up as a let by a NULL name
- * (strlen(NULL)). The allocator fails from the [left]th block on. */
+/* Out of memory at any point of pol_lint or pol_format gives POL_ENOMEM
+ * (or, where they can do without, POL_OK), never a crash: a fact path
+ * the lint analysis could not print was looked up as a let by a NULL
+ * name (strlen(NULL)), and a line pol_format could not copy was written
+ * out from "" with the line's length (a read past a static string,
+ * ASan). The allocator fails from the [left]th block on. */
 typedef struct {
   long left; /* blocks to allow; -1: no limit */
 } budget;
@@ -566,35 +568,53 @@ static void *budget_alloc(void *user, void *ptr, size_t size) {
   return realloc(ptr, size);
 }
 
-static void test_lint_allocator_failure(void) {
-  const char *src = "must a: backup.generations >= 7 && data.region == \"JP\"\n"
-                    "should b: vendor.name < \"M\" || incident.hours <= 24\n";
+static const char OOM_SRC[] =
+    "must a: backup.generations >= 7 && data.region == \"JP\"  // c\n"
+    "should b: vendor.name < \"M\" || incident.hours <= 24\n";
+
+/* What [what] gives with [n] blocks to allocate: the status, and in
+ * *[done] whether it needed fewer. */
+static int under_budget(int what, long n, int *done) {
   pol_config cfg;
-  int other = 0, done = 0;
-  test_name = "pol_lint out of memory";
+  budget b = {-1};
+  pol_env *env = NULL;
+  pol_policy *pol = NULL;
+  pol_lints *lints = NULL;
+  int rc = POL_OK;
   pol_config_init(&cfg);
   cfg.alloc = budget_alloc;
+  cfg.alloc_user = &b;
   cfg.flags = POL_KEEP_SOURCE;
-  for (long n = 0; n < 20000 && !done; n += 1 + n / 64) {
-    budget b = {-1};
-    pol_env *env = NULL;
-    pol_policy *pol = NULL;
-    pol_lints *lints = NULL;
-    cfg.alloc_user = &b;
-    if (pol_env_new(&cfg, &env) == POL_OK &&
-        pol_policy_compile(env, src, strlen(src), "l.pol", &pol) == POL_OK) {
-      b.left = n;
-      int rc = pol_lint(pol, NULL, 0, 0, &lints);
-      done = rc == POL_OK && b.left > 0; /* it needed no more than n */
-      other += rc != POL_OK && rc != POL_ENOMEM;
-      other += rc == POL_ENOMEM && lints != NULL;
-    }
-    pol_lints_free(lints);
-    pol_policy_free(pol);
-    pol_env_free(env);
+  if (pol_env_new(&cfg, &env) == POL_OK &&
+      pol_policy_compile(env, OOM_SRC, strlen(OOM_SRC), "l.pol", &pol) ==
+          POL_OK) {
+    const char *text;
+    size_t len;
+    b.left = n;
+    rc = what ? pol_format(env, OOM_SRC, strlen(OOM_SRC), "l.pol", &text,
+                           &len)
+              : pol_lint(pol, NULL, 0, 0, &lints);
+    *done = rc == POL_OK && b.left > 0;
+    if (rc == POL_ENOMEM && lints)
+      rc = -1;
   }
-  CHECK(done);
-  CHECK(other == 0);
+  pol_lints_free(lints);
+  pol_policy_free(pol);
+  pol_env_free(env);
+  return rc;
+}
+
+static void test_tools_allocator_failure(void) {
+  test_name = "pol_lint and pol_format out of memory";
+  for (int what = 0; what < 2; what++) {
+    int other = 0, done = 0;
+    for (long n = 0; n < 20000 && !done; n += 1 + n / 64) {
+      int rc = under_budget(what, n, &done);
+      other += rc != POL_OK && rc != POL_ENOMEM;
+    }
+    CHECK(done);
+    CHECK(other == 0);
+  }
 }
 
 /* A warm streaming loop (reset, load, check, write, reset) makes no
@@ -711,7 +731,7 @@ void contract_thread_tests(void) {
   test_host_functions();
   test_custom_allocator();
   test_allocator_failure();
-  test_lint_allocator_failure();
+  test_tools_allocator_failure();
   test_warm_loop();
   test_validate();
   test_disasm();
