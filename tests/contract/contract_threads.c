@@ -241,6 +241,103 @@ static void test_threads_chunks(void) {
   pol_env_free(env);
 }
 
+/* Everything a host reads off a shared policy at once: threads with
+ * their own fact sets (loaded and assumed), ctx and report, the policy,
+ * a fact set and waivers shared, every format rendered, the residuals,
+ * explanations and lints, each the same as a serial run's (TSan in
+ * make contract-san says whether anything shared is written). */
+typedef struct {
+  pol_env *env;
+  const pol_policy *pol;
+  const pol_facts *shared;
+  const pol_waivers *wv;
+  unsigned long want; /* the serial run's digest */
+  unsigned long got;
+} all_run;
+
+static unsigned long digest(unsigned long h, const char *s) {
+  for (h = h * 31 + 7; s && *s; s++)
+    h = h * 131 + (unsigned char)*s;
+  return h;
+}
+
+static unsigned long read_everything(pol_env *env, const pol_policy *pol,
+                                     const pol_facts *shared,
+                                     const pol_waivers *wv) {
+  unsigned long h = 0;
+  pol_ctx *ctx = ctx_of(env);
+  pol_report *rep = report_of(pol, POL_UNKNOWN_WARN);
+  pol_facts *own = facts_of(env, VENDOR_A, "a.json");
+  pol_explain *x = NULL;
+  pol_lints *lints = NULL;
+  const pol_facts *vendors[2] = {own, shared};
+  pol_report_set_waivers(rep, wv);
+  pol_report_set_as_of(rep, "2026-06-01");
+  pol_facts_assume(own, "incident.hours=48");
+  pol_check(ctx, rep, own, "a.json");
+  pol_check(ctx, rep, shared, "c.json");
+  for (int fmt = POL_FORMAT_TEXT; fmt <= POL_FORMAT_QUESTIONS_CSV; fmt++)
+    h = digest(h, pol_report_render(rep, fmt, 0));
+  for (size_t i = 0; i < pol_report_vendor_count(rep); i++)
+    for (size_t r = 0; r < NRULES; r++) {
+      h = digest(h, pol_report_residual(rep, i, r));
+      for (size_t k = 0; k < pol_report_fact_count(rep, i, r); k++)
+        h = digest(h, pol_report_fact_path(rep, i, r, k));
+    }
+  if (pol_explain_new(pol, &x) == POL_OK)
+    for (size_t r = 0; r < NRULES; r++)
+      if (pol_explain_rule(x, vendors[r & 1], r, r & 2 ? "en" : "ja") ==
+          POL_OK)
+        h = digest(h, pol_explain_render(x, POL_FORMAT_JSON));
+  if (pol_lint(pol, vendors, 2, POL_LINT_VERBOSE, &lints) == POL_OK)
+    h += pol_lints_count(lints);
+  pol_lints_free(lints);
+  pol_explain_free(x);
+  pol_report_free(rep);
+  pol_facts_free(own);
+  pol_ctx_free(ctx);
+  return h;
+}
+
+static void *all_thread(void *arg) {
+  all_run *run = arg;
+  run->got = read_everything(run->env, run->pol, run->shared, run->wv);
+  return NULL;
+}
+
+static void test_threads_everything(void) {
+  pol_env *env = env_with(0, 0, POL_KEEP_SOURCE);
+  pol_policy *pol = policy_of(env, POLICY, "c.pol");
+  pol_facts *shared = facts_of(env, VENDOR_C, "c.json");
+  pol_waivers *wv = NULL;
+  pol_waiver w = POL_WAIVER_INIT;
+  all_run runs[4];
+  pthread_t tid[4];
+  int same = 0;
+  test_name = "threads: every reading of one policy at once";
+  CHECK_RC(pol_waivers_new(pol, &wv), POL_OK);
+  w.rule = "region";
+  w.vendor = "ACME株式会社";
+  w.owner = "o";
+  CHECK_RC(pol_waivers_add(wv, &w), POL_OK);
+  unsigned long want = read_everything(env, pol, shared, wv);
+  int started[4];
+  for (int t = 0; t < 4; t++) {
+    runs[t] = (all_run){env, pol, shared, wv, want, 0};
+    started[t] = pthread_create(&tid[t], NULL, all_thread, &runs[t]) == 0;
+  }
+  for (int t = 0; t < 4; t++) {
+    if (started[t])
+      pthread_join(tid[t], NULL);
+    same += started[t] && runs[t].got == want;
+  }
+  CHECK(same == 4);
+  pol_waivers_free(wv);
+  pol_facts_free(shared);
+  pol_policy_free(pol);
+  pol_env_free(env);
+}
+
 /* No global mutable state: envs made and used on threads at once. */
 static void *own_env_thread(void *arg) {
   int *ok = arg;
@@ -725,6 +822,7 @@ void contract_thread_tests(void) {
   test_threads_shared();
   test_threads_handoff();
   test_threads_chunks();
+  test_threads_everything();
   test_threads_own_envs();
   test_threads_compile_while_checking();
   test_threads_bind_literals();
