@@ -7,9 +7,14 @@
  * Handles, by lifetime (as in SQLite and Lua):
  *   pol_env      configuration, limits, import directories, host
  *                functions; create one per process or per configuration.
- *                Compiling through it is not thread-safe: compile from one
- *                thread at a time per env. Programs and policies compiled
- *                or loaded through it must be freed before it.
+ *                The calls on it are not thread-safe: compile, load,
+ *                register, add import directories, validate, format, list
+ *                (disasm) and render diagnostics from one thread at a time
+ *                per env, and read its message and diagnostics on that
+ *                thread (each of those calls writes them). Other threads
+ *                may meanwhile make and use the handles of the env.
+ *                Programs and policies compiled or loaded through it must
+ *                be freed before it.
  *   pol_program  a compiled expression. Immutable: evaluate it from any
  *                number of threads at once, each with its own pol_ctx.
  *   pol_policy   a compiled policy. Immutable: check it from any number
@@ -290,8 +295,12 @@ POL_API int pol_facts_bind_literal(pol_facts *facts, const char *var,
  * item must exist. PATH is then no longer withheld, and $assumed lists
  * it, so reports mark the value as assumed; a check of [facts] also
  * works out each rule's verdict without the assumptions
- * (docs/report-format.md). Call it after loading (loading forgets every
- * assumption); values read from [facts] before stay valid. POL_EFORMAT
+ * (docs/report-format.md); in an empty set too. Call it after loading
+ * (loading forgets every assumption); values read from [facts] before
+ * stay valid. A variable bound after it is the host's fact, not an
+ * assumption: those verdicts see it too; binding a variable an
+ * assumption runs through, or $assumed or $withheld, is POL_EINVAL
+ * (bind it before assuming). POL_EFORMAT
  * when the assignment does not parse, POL_EINVAL when PATH cannot be set
  * in these facts (it runs through a value that is not a map or list, or
  * past a list's end); the message in pol_facts_errmsg says "ASSIGNMENT:
@@ -770,7 +779,8 @@ POL_API int pol_writer_finish(pol_writer *w);
  * *[count] gets the number of problems and *[problems] one line per
  * problem, "name:line:col: PATH: what is wrong", owned by [env] until its
  * next pol_validate. POL_EFORMAT if [text] is not valid JSON (message in
- * pol_env_errmsg); POL_EINVAL if [schema] declares no facts. */
+ * pol_env_errmsg); POL_EINVAL if [schema] declares no facts; on these
+ * errors *[count] is 0 and *[problems] "". */
 POL_API int pol_validate(pol_env *env, const pol_policy *schema,
                          const char *text, size_t len, const char *name,
                          size_t *count, const char **problems);
@@ -857,7 +867,10 @@ POL_API int pol_facts_bind_value(pol_facts *facts, const char *name,
  * as pol_facts_bind_value of each would: a variable [facts] has keeps
  * its place with the new value, the others follow. One new map of the
  * variables, where binding N variables one by one makes N. [from] may be
- * [facts] itself. POL_ENOMEM (the set as it was). */
+ * [facts] itself. POL_EINVAL when [from] holds assumptions
+ * (pol_facts_assume: they would come over as the vendor's facts) or a
+ * variable binds as pol_facts_assume says it cannot; POL_ENOMEM; on any
+ * error the set is as it was. */
 POL_API int pol_facts_bind_all(pol_facts *facts, const pol_facts *from);
 
 /* ==== host functions (libffi) ============================================
@@ -1004,7 +1017,9 @@ POL_API void pol_explain_free(pol_explain *x);
 /* Explain rule [r] for the fact set [facts] (NULL: none), the sentence
  * in [lang] ("ja", "en"; NULL: "ja"). What the accessors below return
  * belongs to [x] until its next pol_explain_rule; the values may point
- * into [facts], which must outlive that use. */
+ * into [facts], which must outlive that use. POL_EINVAL (a bad rule or
+ * language), POL_ENOMEM: [x] then holds no explanation (the accessors
+ * answer NULL, 0, POL_EINVAL), not the previous rule's. */
 POL_API int pol_explain_rule(pol_explain *x, const pol_facts *facts,
                              size_t r, const char *lang);
 /* The evaluation date of the explanations from now on, as

@@ -511,6 +511,18 @@ int pol_facts_assume_all(pol_facts *f, const char *const *items, size_t n,
   val top = rc == POL_OK ? draft_value(&f->a, root, 0) : val_nomem();
   if (rc == POL_OK && top.kind == V_ERROR)
     rc = POL_ENOMEM;
+  /* The base of an empty set is an empty map, not none: without a base
+   * a check takes the set for one without assumptions, and shows the
+   * assumed values as the vendor's. */
+  if (rc == POL_OK && !f->base && !f->vars) {
+    val empty = val_map_strings(&f->a, NULL, NULL, 0);
+    if (empty.kind == V_MAP) {
+      f->base = empty.as.m;
+      val_adopt_root(f->base);
+    } else {
+      rc = POL_ENOMEM;
+    }
+  }
   if (rc == POL_OK) {
     if (!f->base)
       f->base = f->vars;

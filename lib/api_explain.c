@@ -56,7 +56,12 @@ int pol_explain_set_as_of(pol_explain *x, const char *date) {
 
 int pol_explain_rule(pol_explain *x, const pol_facts *facts, size_t r,
                      const char *lang_code) {
-  if (!x || r >= x->x->pol->nrules)
+  if (!x)
+    return POL_EINVAL;
+  /* a failing call leaves no explanation, never the previous rule's (a
+   * host that misses the status would show it as this rule's) */
+  x->x->rule = -1;
+  if (r >= x->x->pol->nrules)
     return POL_EINVAL;
   int l = lang_code ? policy_lang(lang_code) : LANG_JA;
   if (l < 0)

@@ -245,43 +245,84 @@ const pol_value *pol_facts_get(const pol_facts *f, const char *name) {
 
 /* ==== binding ============================================================ */
 
-/* Bind [name] to [v] (a value in the set's arena, made for this binding
- * and shared with nothing): a new map of the variables, with [name]
- * replaced or appended. */
-static int bind(pol_facts *f, const char *name, val v) {
-  size_t n = f->vars ? f->vars->n : 0, len = strlen(name);
+/* The variables [vars] (may be NULL) with [name] bound to [v] (a value
+ * in the set's arena, made for this binding): a new map, with [name]
+ * replaced or appended, adopted; NULL when out of memory. */
+static map *bound(pol_facts *f, const map *vars, const char *name, val v) {
+  size_t n = vars ? vars->n : 0, len = strlen(name);
   val key = val_string(&f->a, name, len);
   val *kv = arena_alloc(&f->a, 2 * (n + 1) * sizeof *kv);
-  if (key.kind == V_ERROR || !kv) {
-    api_msg(&f->errmsg, "out of memory");
-    return POL_ENOMEM;
-  }
-  const val *old = f->vars ? map_get_str(f->vars, name, len, key.as.s->hash)
-                           : NULL;
+  if (key.kind == V_ERROR || !kv)
+    return NULL;
+  const val *old = vars ? map_get_str(vars, name, len, key.as.s->hash) : NULL;
   if (n)
-    memcpy(kv, f->vars->keys, n * sizeof *kv);
+    memcpy(kv, vars->keys, n * sizeof *kv);
   if (n)
-    memcpy(kv + n + 1, f->vars->vals, n * sizeof *kv);
-  size_t at = old ? (size_t)(old - f->vars->vals) : n;
+    memcpy(kv + n + 1, vars->vals, n * sizeof *kv);
+  size_t at = old ? (size_t)(old - vars->vals) : n;
   kv[at] = key;
   kv[n + 1 + at] = v;
   size_t m = old ? n : n + 1;
   if (old) /* close the gap the copy of the values left */
     memmove(kv + n, kv + n + 1, n * sizeof *kv);
   val r = val_map(&f->a, kv, kv + m, m);
-  if (r.kind != V_MAP) {
-    api_msg(&f->errmsg, "out of memory");
-    return POL_ENOMEM;
-  }
-  f->vars = r.as.m;
+  if (r.kind != V_MAP)
+    return NULL;
   /* the new value is a fresh tree: what val_adopt would change is the
    * root's entries and all of it; the values bound before keep their
    * origins (walking them for each binding made N bindings after a big
    * one cost N times its size) */
-  val_adopt_root(f->vars);
-  val root = {.kind = V_MAP, .as.m = f->vars};
-  val_adopt_kids(root, 1);
+  val_adopt_root(r.as.m);
+  val_adopt_kids(r, 1);
   val_adopt_below(v, 2);
+  return r.as.m;
+}
+
+/* Whether an assumption of [f] (a path of its $assumed) runs through the
+ * variable [name], or [name] is the metadata that lists them: a binding
+ * of it would take the assumption's value or its record away. */
+static bool assumed_in(const pol_facts *f, const char *name) {
+  if (!strcmp(name, "$assumed") || !strcmp(name, "$withheld"))
+    return true;
+  const val *as = map_get_str(f->vars, "$assumed", 8,
+                              val_hash_bytes("$assumed", 8));
+  size_t n = strlen(name);
+  for (uint32_t i = 0; as && as->kind == V_LIST && i < as->as.l->n; i++) {
+    const val *p = &as->as.l->items[i];
+    if (p->kind == V_STRING && p->as.s->len >= n &&
+        !memcmp(p->as.s->data, name, n) &&
+        (p->as.s->len == n || p->as.s->data[n] == '.' ||
+         p->as.s->data[n] == '['))
+      return true;
+  }
+  return false;
+}
+
+/* Refuse a binding of [name], in the function [fn], that would undo an
+ * assumption of [f] (assumed_in); POL_OK when there is none. */
+static int bind_assumed(pol_facts *f, const char *fn, const char *name) {
+  if (!f->base || !assumed_in(f, name))
+    return POL_OK;
+  api_msg(&f->errmsg, "%s: '%s' holds an assumption (pol_facts_assume): "
+          "bind it before assuming", fn, name);
+  return POL_EINVAL;
+}
+
+/* Bind [name] to [v] (a value in the set's arena, made for this binding
+ * and shared with nothing). A set with assumptions gets the binding in
+ * its base too: it is the host's fact, not a what-if, so the verdicts
+ * without the assumptions see it (vars last, so that the origins of
+ * what the two share are the variables'). */
+static int bind(pol_facts *f, const char *name, val v) {
+  map *base = f->base ? bound(f, f->base, name, v) : NULL;
+  map *vars = !f->base || base ? bound(f, f->vars, name, v) : NULL;
+  if (!vars) {
+    api_msg(&f->errmsg, "out of memory");
+    return POL_ENOMEM;
+  }
+  if (base)
+    f->base = base;
+  f->vars = vars;
   return POL_OK;
 }
 
@@ -293,7 +334,9 @@ static int bind_args(pol_facts *f, const char *fn, const char *var,
     return POL_EINVAL;
   if (!var || !*var)
     return api_refused(&f->errmsg, fn, "no variable name");
-  return what ? POL_OK : api_refused(&f->errmsg, fn, "nothing to bind (NULL)");
+  if (!what)
+    return api_refused(&f->errmsg, fn, "nothing to bind (NULL)");
+  return bind_assumed(f, fn, var);
 }
 
 int pol_facts_bind_json(pol_facts *f, const char *var, const char *text,
@@ -324,42 +367,79 @@ int pol_facts_bind_value(pol_facts *f, const char *name, const pol_value *v) {
   return bind(f, name, x);
 }
 
+/* [vars] (may be NULL) with the [m] variables [keys]/[vals] (copies in
+ * the set's arena) bound in that order, as bound() of each would: one
+ * new map, adopted; NULL when out of memory. */
+static map *all_bound(pol_facts *f, const map *vars, const val *keys,
+                      const val *vals, size_t m) {
+  size_t n = vars ? vars->n : 0, k = n;
+  val *nk = arena_alloc(&f->a, 2 * (n + m + 1) * sizeof *nk);
+  val *nv = nk ? nk + n + m + 1 : NULL;
+  if (!nk)
+    return NULL;
+  if (n) {
+    memcpy(nk, vars->keys, n * sizeof *nk);
+    memcpy(nv, vars->vals, n * sizeof *nv);
+  }
+  for (size_t i = 0; i < m; i++) {
+    const val *old = vars ? map_get(vars, keys[i]) : NULL;
+    if (old) {
+      nv[old - vars->vals] = vals[i];
+      continue;
+    }
+    nk[k] = keys[i];
+    nv[k++] = vals[i];
+  }
+  val r = val_map(&f->a, nk, nv, k);
+  if (r.kind != V_MAP)
+    return NULL;
+  val_adopt_root(r.as.m); /* the values bound before keep their origins */
+  val_adopt_kids(r, 1);
+  return r.as.m;
+}
+
 int pol_facts_bind_all(pol_facts *f, const pol_facts *from) {
   if (!f)
     return POL_EINVAL;
   if (!from)
     return api_refused(&f->errmsg, __func__, "no fact set to bind (NULL)");
+  /* its assumptions would come over as plain facts (no base, no marks):
+   * a what-if shown as the vendor's word */
+  if (from->base)
+    return api_refused(&f->errmsg, __func__,
+                       "the set to bind holds assumptions "
+                       "(pol_facts_assume): bind before assuming");
   const map *src = from->vars; /* read before f->vars changes, if same */
-  size_t n = f->vars ? f->vars->n : 0, m = src ? src->n : 0, k = n;
-  val *keys = arena_alloc(&f->a, 2 * (n + m + 1) * sizeof *keys);
-  val *vals = keys ? keys + n + m + 1 : NULL;
+  size_t m = src ? src->n : 0;
+  for (size_t i = 0; i < m; i++) {
+    const val *key = &src->keys[i];
+    int rc = key->kind == V_STRING
+                 ? bind_assumed(f, __func__, key->as.s->data)
+                 : POL_OK;
+    if (rc != POL_OK)
+      return rc;
+  }
+  val *keys = arena_alloc(&f->a, 2 * (m + 1) * sizeof *keys);
+  val *vals = keys ? keys + m + 1 : NULL;
   if (!keys)
     goto nomem;
-  if (n) {
-    memcpy(keys, f->vars->keys, n * sizeof *keys);
-    memcpy(vals, f->vars->vals, n * sizeof *vals);
-  }
   for (size_t i = 0; i < m; i++) {
-    val v = val_deepcopy(&f->a, src->vals[i]), key = src->keys[i];
-    if (v.kind == V_ERROR && src->vals[i].kind != V_ERROR)
+    vals[i] = val_deepcopy(&f->a, src->vals[i]);
+    if (vals[i].kind == V_ERROR && src->vals[i].kind != V_ERROR)
       goto nomem;
-    val_adopt_below(v, 2); /* a fresh copy: all of it, as in bind() */
-    const val *old = f->vars ? map_get(f->vars, key) : NULL;
-    if (old) {
-      vals[old - f->vars->vals] = v;
-      continue;
-    }
-    keys[k] = val_deepcopy(&f->a, key); /* [from] may go first */
-    if (keys[k].kind == V_ERROR)
+    val_adopt_below(vals[i], 2); /* a fresh copy: all of it, as bind() */
+    keys[i] = val_deepcopy(&f->a, src->keys[i]); /* [from] may go first */
+    if (keys[i].kind == V_ERROR)
       goto nomem;
-    vals[k++] = v;
   }
-  val r = val_map(&f->a, keys, vals, k);
-  if (r.kind != V_MAP)
+  /* with assumptions, into the base too, the variables last (bind()) */
+  map *base = f->base ? all_bound(f, f->base, keys, vals, m) : NULL;
+  map *vars = !f->base || base ? all_bound(f, f->vars, keys, vals, m) : NULL;
+  if (!vars)
     goto nomem;
-  f->vars = r.as.m;
-  val_adopt_root(f->vars); /* the values bound before keep their origins */
-  val_adopt_kids(r, 1);
+  if (base)
+    f->base = base;
+  f->vars = vars;
   return POL_OK;
 nomem:
   api_msg(&f->errmsg, "out of memory");

@@ -767,6 +767,8 @@ static int validate(pol_env *env, const pol_policy *schema, const char *text,
                        : line == 0 ? "line 0 (lines count from 1)"
                                    : "no out pointer (NULL)");
   name = name ? name : "<json>";
+  *count = 0; /* on an error too: never the previous text's count */
+  *problems = "";
   if (POLICY(schema)->nfacts == POLICY(schema)->nquiet) {
     api_msg(&env->errmsg, "the schema declares no facts");
     return POL_EINVAL;

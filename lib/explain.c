@@ -519,8 +519,10 @@ bool explain_rule(explainer *x, const map *vars, uint32_t r, lang l) {
   uint32_t count;
   const xnode *nodes = explain_nodes(x, &count);
   x->values = arena_zalloc(&x->run, (count + 1) * sizeof *x->values);
-  if (!x->values)
+  if (!x->values) { /* no values: no explanation for the accessors */
+    x->rule = -1;
     return false;
+  }
   for (uint32_t i = 0; i < count; i++)
     evaluate(x, nodes, count, i);
   x->verdict = verdict_of(x, &x->pol->rules[r]);

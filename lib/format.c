@@ -282,8 +282,8 @@ static void flush(fmt *F) {
   }
   char *code = arena_strndup(&F->a, F->line.p ? F->line.p : "", F->line.len);
   F->oom |= code == NULL || F->line.oom;
-  F->lines[F->nlines++] = (fline){code ? code : "", F->line.len, F->col,
-                                  F->trail};
+  F->lines[F->nlines++] = (fline){code ? code : "", code ? F->line.len : 0,
+                                  F->col, F->trail};
   F->block_start = false;
 }
 

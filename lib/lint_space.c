@@ -97,8 +97,8 @@ struct lint_space {
 };
 
 static cls out(walker *w, const char *why) {
-  if (!w->why)
-    w->why = why;
+  if (!w->why) /* NULL: the text of why could not be made */
+    w->why = why ? why : "out of memory";
   return (cls){.k = C_OUT};
 }
 
@@ -287,6 +287,8 @@ static cls select_(walker *w, const ast *n, const diag_list *d) {
   if (strchr(n->name, '.'))
     return out(w, "a field name holding a dot");
   const char *path = arena_printf(w->a, "%s.%s", c.path, n->name);
+  if (!path)
+    return out(w, NULL);
   const policy_stmt *let = lint_let(w->L->src, path);
   if (!let) /* else a derived fact (data.region): its expression */
     return (cls){.k = C_PATH, .path = path};
@@ -587,9 +589,12 @@ static void string_reps(walker *w, reps *r, const val *c, uint32_t n,
                         bool ordered) {
   for (uint32_t i = 0; i < n; i++) {
     rep_add(r, c[i]);
-    if (ordered)
-      rep_add(r, val_cstring(w->a, arena_printf(w->a, "%s\x01",
-                                                c[i].as.s->data)));
+    const char *above =
+        ordered ? arena_printf(w->a, "%s\x01", c[i].as.s->data) : NULL;
+    if (above)
+      rep_add(r, val_cstring(w->a, above));
+    else if (ordered)
+      out(w, NULL);
   }
   if (ordered)
     rep_add(r, val_cstring(w->a, ""));

@@ -349,6 +349,68 @@ static void test_explain_limits(void) {
   pol_env_free(env);
 }
 
+/* A failing pol_explain_rule leaves no explanation: the accessors answer
+ * as before the first call (NULL, 0, POL_EINVAL). A bad language or rule
+ * left the previous rule's verdict and nodes, read as this rule's by a
+ * host that missed the status; out of memory left a verdict of PASS
+ * and nodes without values, which pol_explain_get then read through a
+ * NULL pointer (UBSan; a crash). */
+typedef struct {
+  int fail; /* non-zero: every allocation fails */
+} switched;
+
+static void *switched_alloc(void *user, void *ptr, size_t size) {
+  if (size == 0) {
+    free(ptr);
+    return NULL;
+  }
+  return ((switched *)user)->fail ? NULL : realloc(ptr, size);
+}
+
+static void explained_nothing(const pol_explain *x) {
+  pol_explain_node node = POL_EXPLAIN_NODE_INIT;
+  CHECK(pol_explain_verdict(x) == NULL);
+  CHECK(pol_explain_sentence(x) == NULL);
+  CHECK(pol_explain_node_count(x) == 0);
+  CHECK_RC(pol_explain_get(x, 0, &node), POL_EINVAL);
+}
+
+static void test_explain_failure(void) {
+  switched sw = {0};
+  pol_config cfg;
+  pol_env *env = NULL;
+  pol_explain *x = NULL;
+  test_name = "explain: a failing call leaves no explanation";
+  pol_config_init(&cfg);
+  cfg.alloc = switched_alloc;
+  cfg.alloc_user = &sw;
+  cfg.flags = POL_KEEP_SOURCE;
+  CHECK_RC(pol_env_new(&cfg, &env), POL_OK);
+  if (!env)
+    return;
+  pol_policy *pol = policy_of(env, POLICY, "c.pol");
+  pol_facts *f = facts_of(env, VENDOR_A, "a.json");
+  CHECK_RC(pol_explain_new(pol, &x), POL_OK);
+  CHECK_RC(pol_explain_rule(x, f, R_REGION, "en"), POL_OK);
+  CHECK_STR(pol_explain_verdict(x), "FAIL");
+  CHECK_RC(pol_explain_rule(x, f, R_BACKUP, "EN"), POL_EINVAL);
+  explained_nothing(x);
+  CHECK_RC(pol_explain_rule(x, f, R_REGION, "en"), POL_OK);
+  CHECK_RC(pol_explain_rule(x, f, NRULES, "en"), POL_EINVAL);
+  explained_nothing(x);
+  pol_explain_free(x);
+  CHECK_RC(pol_explain_new(pol, &x), POL_OK); /* nothing warm in it */
+  sw.fail = 1;
+  CHECK_RC(pol_explain_rule(x, f, R_BACKUP, "en"), POL_ENOMEM);
+  sw.fail = 0;
+  explained_nothing(x);
+  CHECK(pol_explain_render(x, POL_FORMAT_TEXT) == NULL);
+  pol_explain_free(x);
+  pol_facts_free(f);
+  pol_policy_free(pol);
+  pol_env_free(env);
+}
+
 /* }==== */
 
 void contract_embed_tests(void) {
@@ -358,6 +420,7 @@ void contract_embed_tests(void) {
   test_value_json();
   test_builder_errors();
   test_explain_limits();
+  test_explain_failure();
   test_error_message_utf8();
   test_builder_nesting();
 }

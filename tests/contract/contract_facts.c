@@ -264,6 +264,136 @@ static void test_load_value_borrowed(void) {
   pol_env_free(env);
 }
 
+/* {==== assumptions, then bindings ========================================
+ * pol_facts_assume: "$assumed lists it, so reports mark the value as
+ * assumed; a check of [facts] also works out each rule's verdict without
+ * the assumptions". Those verdicts ("was" in the JSON report) are of the
+ * facts as the host gave them: its bindings, made before or after the
+ * assumptions, included, and never a previous vendor's. */
+
+/* The JSON of rule [id] of the first vendor of [rep] (up to the next
+ * rule), copied; NULL when absent. */
+static char *rule_json(pol_report *rep, const char *id) {
+  const char *json = pol_report_render(rep, POL_FORMAT_JSON, 0);
+  const char *results = json ? strstr(json, "\"results\"") : NULL;
+  char key[64];
+  snprintf(key, sizeof key, "{\"id\":\"%s\"", id);
+  const char *at = results ? strstr(results, key) : NULL;
+  if (!at)
+    return NULL;
+  const char *end = strstr(at + 1, "{\"id\":");
+  size_t n = end ? (size_t)(end - at) : strlen(at);
+  char *r = malloc(n + 1);
+  if (r) {
+    memcpy(r, at, n);
+    r[n] = '\0';
+  }
+  return r;
+}
+
+/* Whether rule [id]'s JSON in [rep] has [part]. */
+static int rule_has(pol_report *rep, const char *id, const char *part) {
+  char *r = rule_json(rep, id);
+  int has = r && strstr(r, part) != NULL;
+  free(r);
+  return has;
+}
+
+/* An assumption in an empty set (a new one, or one a failing load
+ * emptied) is an assumption too: it was shown as the vendor's own fact,
+ * with no "was" and no "assumed" mark, a false PASS in the report. */
+static void test_assume_in_empty_set(void) {
+  pol_env *env = env_default();
+  pol_policy *pol = policy_of(env, POLICY, "c.pol");
+  pol_ctx *ctx = ctx_of(env);
+  pol_facts *f = facts_of(env, VENDOR_A, "a.json");
+  test_name = "facts: an assumption in an empty set is marked as one";
+  for (int emptied = 0; emptied < 2; emptied++) {
+    if (emptied)
+      CHECK_RC(pol_facts_load_json(f, "{", 1, "bad.json"), POL_EFORMAT);
+    else
+      pol_facts_reset(f);
+    CHECK_RC(pol_facts_assume(f, "backup.generations=9"), POL_OK);
+    pol_report *rep = report_of(pol, POL_UNKNOWN_FAIL);
+    CHECK_RC(pol_check(ctx, rep, f, "next.json"), POL_OK);
+    CHECK_STR(pol_report_verdict(rep, 0, R_BACKUP), "PASS");
+    CHECK(rule_has(rep, "backup_generations", "\"was\":\"UNKNOWN\""));
+    CHECK(rule_has(rep, "backup_generations", "\"assumed\":true"));
+    pol_report_free(rep);
+  }
+  pol_facts_free(f);
+  pol_ctx_free(ctx);
+  pol_policy_free(pol);
+  pol_env_free(env);
+}
+
+/* A binding after an assumption is the host's fact, not a what-if: the
+ * verdicts without the assumptions see it. They read the set as loaded
+ * before it: a variable bound after was missing from them ("was:
+ * UNKNOWN" for a rule only the binding decides), and a variable bound
+ * again kept vendor A's value there (backup.generations 7: "was: PASS"
+ * for a rule that fails on the bound 3). */
+static void test_bind_after_assume(void) {
+  pol_env *env = env_default();
+  pol_policy *pol = policy_of(env, POLICY, "c.pol");
+  pol_ctx *ctx = ctx_of(env);
+  pol_facts *f = facts_of(env, VENDOR_A, "a.json");
+  pol_report *rep = report_of(pol, POL_UNKNOWN_FAIL);
+  test_name = "facts: a binding after an assumption is no assumption";
+  CHECK_RC(pol_facts_assume(f, "data.countries=[\"JP\"]"), POL_OK);
+  const char *mfa = "{\"mfa\": true}", *gens = "{\"generations\": 3}";
+  CHECK_RC(pol_facts_bind_json(f, "auth", mfa, strlen(mfa), "m"), POL_OK);
+  CHECK_RC(pol_facts_bind_json(f, "backup", gens, strlen(gens), "g"), POL_OK);
+  CHECK_RC(pol_check(ctx, rep, f, "a.json"), POL_OK);
+  CHECK_STR(pol_report_verdict(rep, 0, R_MFA), "PASS");
+  CHECK_STR(pol_report_verdict(rep, 0, R_BACKUP), "FAIL");
+  CHECK_STR(pol_report_verdict(rep, 0, R_REGION), "PASS");
+  CHECK(rule_has(rep, "mfa", "\"was\":\"PASS\""));
+  CHECK(rule_has(rep, "backup_generations", "\"was\":\"FAIL\""));
+  CHECK(rule_has(rep, "region", "\"was\":\"FAIL\""));
+  pol_report_free(rep);
+  pol_facts_free(f);
+  pol_ctx_free(ctx);
+  pol_policy_free(pol);
+  pol_env_free(env);
+}
+
+/* What a binding cannot do once there are assumptions: replace the
+ * variable an assumption went through (its value would be the host's,
+ * and still be marked assumed) or the lists of them, and bring another
+ * set's assumptions over as plain facts (bind_all). Each is POL_EINVAL
+ * with a message, the set as it was. */
+static void test_bind_refused_by_assumptions(void) {
+  pol_env *env = env_default();
+  pol_facts *f = facts_of(env, VENDOR_A, "a.json");
+  pol_facts *g = facts_of(env, VENDOR_B, "b.json");
+  test_name = "facts: bindings that would undo an assumption are refused";
+  CHECK_RC(pol_facts_assume(f, "data.countries[1]=\"JP\""), POL_OK);
+  size_t before = pol_facts_count(f);
+  const pol_value *data = pol_facts_get(f, "data");
+  CHECK_RC(pol_facts_bind_json(f, "data", "{}", 2, "d"), POL_EINVAL);
+  CHECK_HAS(pol_facts_errmsg(f), "'data' holds an assumption");
+  CHECK_RC(pol_facts_bind_literal(f, "$assumed", "[]", 2), POL_EINVAL);
+  CHECK_RC(pol_facts_bind_value(f, "$withheld", data), POL_EINVAL);
+  CHECK(pol_facts_count(f) == before && pol_facts_get(f, "data") == data);
+  const char *d = "{\"data\": {\"countries\": [\"US\"]}}";
+  pol_facts *h = facts_of(env, d, "d.json");
+  CHECK_RC(pol_facts_bind_all(f, h), POL_EINVAL);
+  CHECK_HAS(pol_facts_errmsg(f), "pol_facts_bind_all");
+  CHECK(pol_facts_get(f, "data") == data);
+  CHECK_RC(pol_facts_assume(g, "auth.mfa=false"), POL_OK);
+  pol_facts_reset(h);
+  CHECK_RC(pol_facts_bind_all(h, g), POL_EINVAL);
+  CHECK_HAS(pol_facts_errmsg(h), "holds assumptions");
+  CHECK(pol_facts_count(h) == 0);
+  pol_facts_free(h);
+  pol_facts_free(g);
+  pol_facts_free(f);
+  pol_env_free(env);
+}
+
+/* }==== */
+
 void contract_facts_tests(void) {
   test_load_bad_arguments();
   test_next_past_end();
@@ -272,4 +402,7 @@ void contract_facts_tests(void) {
   test_bind_all();
   test_bind_literal_leaves_env();
   test_load_value_borrowed();
+  test_assume_in_empty_set();
+  test_bind_after_assume();
+  test_bind_refused_by_assumptions();
 }

@@ -241,6 +241,103 @@ static void test_threads_chunks(void) {
   pol_env_free(env);
 }
 
+/* Everything a host reads off a shared policy at once: threads with
+ * their own fact sets (loaded and assumed), ctx and report, the policy,
+ * a fact set and waivers shared, every format rendered, the residuals,
+ * explanations and lints, each the same as a serial run's (TSan in
+ * make contract-san says whether anything shared is written). */
+typedef struct {
+  pol_env *env;
+  const pol_policy *pol;
+  const pol_facts *shared;
+  const pol_waivers *wv;
+  unsigned long want; /* the serial run's digest */
+  unsigned long got;
+} all_run;
+
+static unsigned long digest(unsigned long h, const char *s) {
+  for (h = h * 31 + 7; s && *s; s++)
+    h = h * 131 + (unsigned char)*s;
+  return h;
+}
+
+static unsigned long read_everything(pol_env *env, const pol_policy *pol,
+                                     const pol_facts *shared,
+                                     const pol_waivers *wv) {
+  unsigned long h = 0;
+  pol_ctx *ctx = ctx_of(env);
+  pol_report *rep = report_of(pol, POL_UNKNOWN_WARN);
+  pol_facts *own = facts_of(env, VENDOR_A, "a.json");
+  pol_explain *x = NULL;
+  pol_lints *lints = NULL;
+  const pol_facts *vendors[2] = {own, shared};
+  pol_report_set_waivers(rep, wv);
+  pol_report_set_as_of(rep, "2026-06-01");
+  pol_facts_assume(own, "incident.hours=48");
+  pol_check(ctx, rep, own, "a.json");
+  pol_check(ctx, rep, shared, "c.json");
+  for (int fmt = POL_FORMAT_TEXT; fmt <= POL_FORMAT_QUESTIONS_CSV; fmt++)
+    h = digest(h, pol_report_render(rep, fmt, 0));
+  for (size_t i = 0; i < pol_report_vendor_count(rep); i++)
+    for (size_t r = 0; r < NRULES; r++) {
+      h = digest(h, pol_report_residual(rep, i, r));
+      for (size_t k = 0; k < pol_report_fact_count(rep, i, r); k++)
+        h = digest(h, pol_report_fact_path(rep, i, r, k));
+    }
+  if (pol_explain_new(pol, &x) == POL_OK)
+    for (size_t r = 0; r < NRULES; r++)
+      if (pol_explain_rule(x, vendors[r & 1], r, r & 2 ? "en" : "ja") ==
+          POL_OK)
+        h = digest(h, pol_explain_render(x, POL_FORMAT_JSON));
+  if (pol_lint(pol, vendors, 2, POL_LINT_VERBOSE, &lints) == POL_OK)
+    h += pol_lints_count(lints);
+  pol_lints_free(lints);
+  pol_explain_free(x);
+  pol_report_free(rep);
+  pol_facts_free(own);
+  pol_ctx_free(ctx);
+  return h;
+}
+
+static void *all_thread(void *arg) {
+  all_run *run = arg;
+  run->got = read_everything(run->env, run->pol, run->shared, run->wv);
+  return NULL;
+}
+
+static void test_threads_everything(void) {
+  pol_env *env = env_with(0, 0, POL_KEEP_SOURCE);
+  pol_policy *pol = policy_of(env, POLICY, "c.pol");
+  pol_facts *shared = facts_of(env, VENDOR_C, "c.json");
+  pol_waivers *wv = NULL;
+  pol_waiver w = POL_WAIVER_INIT;
+  all_run runs[4];
+  pthread_t tid[4];
+  int same = 0;
+  test_name = "threads: every reading of one policy at once";
+  CHECK_RC(pol_waivers_new(pol, &wv), POL_OK);
+  w.rule = "region";
+  w.vendor = "ACME株式会社";
+  w.owner = "o";
+  CHECK_RC(pol_waivers_add(wv, &w), POL_OK);
+  unsigned long want = read_everything(env, pol, shared, wv);
+  int started[4];
+  for (int t = 0; t < 4; t++) {
+    runs[t] = (all_run){env, pol, shared, wv, want, 0};
+    started[t] = pthread_create(&tid[t], NULL, all_thread, &runs[t]) == 0;
+  }
+  for (int t = 0; t < 4; t++) {
+    if (started[t])
+      pthread_join(tid[t], NULL);
+    same += started[t] && runs[t].got == want;
+  }
+  CHECK(same == 4);
+  pol_waivers_free(wv);
+  pol_facts_free(shared);
+  pol_policy_free(pol);
+  pol_env_free(env);
+}
+
 /* No global mutable state: envs made and used on threads at once. */
 static void *own_env_thread(void *arg) {
   int *ok = arg;
@@ -546,6 +643,77 @@ static void test_allocator_failure(void) {
   CHECK(other == 0);
 }
 
+/* Out of memory at any point of pol_lint or pol_format gives POL_ENOMEM
+ * (or, where they can do without, POL_OK), never a crash: a fact path
+ * the lint analysis could not print was looked up as a let by a NULL
+ * name (strlen(NULL)), and a line pol_format could not copy was written
+ * out from "" with the line's length (a read past a static string,
+ * ASan). The allocator fails from the [left]th block on. */
+typedef struct {
+  long left; /* blocks to allow; -1: no limit */
+} budget;
+
+static void *budget_alloc(void *user, void *ptr, size_t size) {
+  budget *b = user;
+  if (size == 0) {
+    free(ptr);
+    return NULL;
+  }
+  if (b->left == 0)
+    return NULL;
+  b->left -= b->left > 0;
+  return realloc(ptr, size);
+}
+
+static const char OOM_SRC[] =
+    "must a: backup.generations >= 7 && data.region == \"JP\"  // c\n"
+    "should b: vendor.name < \"M\" || incident.hours <= 24\n";
+
+/* What [what] gives with [n] blocks to allocate: the status, and in
+ * *[done] whether it needed fewer. */
+static int under_budget(int what, long n, int *done) {
+  pol_config cfg;
+  budget b = {-1};
+  pol_env *env = NULL;
+  pol_policy *pol = NULL;
+  pol_lints *lints = NULL;
+  int rc = POL_OK;
+  pol_config_init(&cfg);
+  cfg.alloc = budget_alloc;
+  cfg.alloc_user = &b;
+  cfg.flags = POL_KEEP_SOURCE;
+  if (pol_env_new(&cfg, &env) == POL_OK &&
+      pol_policy_compile(env, OOM_SRC, strlen(OOM_SRC), "l.pol", &pol) ==
+          POL_OK) {
+    const char *text;
+    size_t len;
+    b.left = n;
+    rc = what ? pol_format(env, OOM_SRC, strlen(OOM_SRC), "l.pol", &text,
+                           &len)
+              : pol_lint(pol, NULL, 0, 0, &lints);
+    *done = rc == POL_OK && b.left > 0;
+    if (rc == POL_ENOMEM && lints)
+      rc = -1;
+  }
+  pol_lints_free(lints);
+  pol_policy_free(pol);
+  pol_env_free(env);
+  return rc;
+}
+
+static void test_tools_allocator_failure(void) {
+  test_name = "pol_lint and pol_format out of memory";
+  for (int what = 0; what < 2; what++) {
+    int other = 0, done = 0;
+    for (long n = 0; n < 20000 && !done; n += 1 + n / 64) {
+      int rc = under_budget(what, n, &done);
+      other += rc != POL_OK && rc != POL_ENOMEM;
+    }
+    CHECK(done);
+    CHECK(other == 0);
+  }
+}
+
 /* A warm streaming loop (reset, load, check, write, reset) makes no
  * allocation: pol.h says pol_facts_reset and pol_check allocate nothing
  * once warm. Counted through the allocator, which sees every block. */
@@ -612,9 +780,13 @@ static void test_validate(void) {
   CHECK(count == 1);
   CHECK_PREFIX(problems, "b.json:1:");
   CHECK_HAS(problems, "backup.generations");
+  /* a failing call leaves no count of the previous text's problems */
   CHECK_RC(pol_validate(env, schema, "{", 1, "x.json", &count, &problems),
            POL_EFORMAT);
   CHECK_PREFIX(pol_env_errmsg(env), "x.json:1:");
+  CHECK(count == 0);
+  CHECK_STR(problems, "");
+  count = 99;
   /* a record of a stream: positions count from its first line, also for
    * a key on the record's second line and for a JSON error */
   const char *two = "{\"backup\":\n {\"generations\": \"7\"}}";
@@ -630,6 +802,7 @@ static void test_validate(void) {
   CHECK_PREFIX(problems, "s.ndjson:7:1: a fact set must be");
   CHECK_RC(pol_validate(env, none, good, strlen(good), "g.json", &count,
                         &problems), POL_EINVAL);
+  CHECK(count == 0);
   /* the schema also checks the policy's own fact paths */
   CHECK_RC(pol_policy_compile(env, typo_src, strlen(typo_src), "typo.pol",
                               &typo), POL_ESYNTAX);
@@ -662,12 +835,14 @@ void contract_thread_tests(void) {
   test_threads_shared();
   test_threads_handoff();
   test_threads_chunks();
+  test_threads_everything();
   test_threads_own_envs();
   test_threads_compile_while_checking();
   test_threads_bind_literals();
   test_host_functions();
   test_custom_allocator();
   test_allocator_failure();
+  test_tools_allocator_failure();
   test_warm_loop();
   test_validate();
   test_disasm();
