@@ -101,6 +101,8 @@ typedef struct policy_stmt {
   bool prelude;       /* from the implicit prelude: may be shadowed */
   const ast *over;    /* a rule's override (AST_OVERRIDE), or NULL */
   diag_list *over_d;  /* the file the override is in */
+  diag_list *module_d; /* an import's: the module's file, NULL when it
+                          was not loaded (not found, unreadable) */
 } policy_stmt;
 
 /* The syntax trees of a policy and its modules, kept after compiling
@@ -207,11 +209,13 @@ POL_INTERNAL void policy_asks(policy *p, const ast *n,
                               const char *out[NLANGS], diag_list *d);
 /* policy_adapt.c: drop from [rules] (*[n] of them) the rules the
  * import [imp] excludes; attach the override [ov] to its rule. Errors
- * go to the statements' diag lists. */
+ * go to the statements' diag lists; when a module is [missing], an
+ * override of a rule no module has is not one (it may be that
+ * module's), nor are the exclusions of the import that failed. */
 POL_INTERNAL void policy_exclude(policy_stmt *rules, size_t *n,
                                  const policy_stmt *imp);
 POL_INTERNAL void policy_override(policy_stmt *rules, size_t n,
-                                  const policy_stmt *ov);
+                                  const policy_stmt *ov, bool missing);
 /* The declaration of fact [path], or NULL (policy_query.c). */
 POL_INTERNAL const fact_decl *policy_fact(const policy *p, const char *path);
 /* The question to send a vendor about fact [path] in language [l]: the

@@ -57,9 +57,11 @@ static void rule_hint(diag_list *d, const policy_stmt *rules, size_t n,
     diag_hint(d, "did you mean '%s'?", suggest_best(&s));
 }
 
-/* Drop the rules of [module] named by the exclude list [ids]. */
+/* Drop the rules of [module], read from the file [md], named by the
+ * exclude list [ids]. The file tells the module: two directories may
+ * each have a module of that name. */
 static void exclude(policy_stmt *rules, size_t *n, const char *module,
-                    const ast *ids, diag_list *d) {
+                    const diag_list *md, const ast *ids, diag_list *d) {
   if (ids->kind != AST_LIST) {
     diag_add(d, DC_CLAUSE_VALUE, ids->sp,
              "'exclude' takes a list of rule ids");
@@ -71,7 +73,7 @@ static void exclude(policy_stmt *rules, size_t *n, const char *module,
     char buf[512];
     for (size_t i = 0; id && i < *n; i++) {
       const policy_stmt *s = &rules[i];
-      if (!s->module || strcmp(s->module, module) != 0 ||
+      if (!s->module || s->d != md ||
           strcmp(stmt_id(s, buf, sizeof buf), id) != 0)
         continue;
       memmove(&rules[i], &rules[i + 1], (*n - i - 1) * sizeof *rules);
@@ -89,10 +91,13 @@ static void exclude(policy_stmt *rules, size_t *n, const char *module,
 
 void policy_exclude(policy_stmt *rules, size_t *n, const policy_stmt *imp) {
   const ast *i = imp->n;
+  if (!imp->module_d) /* not loaded: that is the one error */
+    return;
   for (uint32_t k = 0; k < i->nkids; k++)
     if (i->kids[k]->kind == AST_CLAUSE &&
         !strcmp(i->kids[k]->name, "exclude"))
-      exclude(rules, n, i->lit.s.p, i->kids[k]->kids[0], imp->d);
+      exclude(rules, n, i->lit.s.p, imp->module_d, i->kids[k]->kids[0],
+              imp->d);
 }
 
 /* Only what a rule is called and how much it weighs may change. */
@@ -115,7 +120,8 @@ static bool may_override(const ast *o, diag_list *d) {
   return ok;
 }
 
-void policy_override(policy_stmt *rules, size_t n, const policy_stmt *ov) {
+void policy_override(policy_stmt *rules, size_t n, const policy_stmt *ov,
+                     bool missing) {
   char buf[512];
   const ast *o = ov->n;
   for (size_t i = 0; i < n; i++) {
@@ -136,6 +142,8 @@ void policy_override(policy_stmt *rules, size_t n, const policy_stmt *ov) {
     }
     return;
   }
+  if (missing) /* perhaps a rule of the module not found */
+    return;
   diag_add(ov->d, DC_UNKNOWN_RULE, o->sp, "no imported rule '%s' to "
            "override (an excluded one cannot be overridden)", o->name);
   rule_hint(ov->d, rules, n, NULL, o->name);
