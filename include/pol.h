@@ -1029,8 +1029,9 @@ POL_API int pol_explain_get(const pol_explain *x, size_t i,
  * the default allocator, free()). *[out] is NULL on failure. */
 POL_API int pol_policy_save(const pol_policy *pol, void **out, size_t *len);
 /* Load a saved policy; host functions it calls must be registered in
- * [env] with the same signatures. [name] names the input in messages.
- * Like a compiled one, a loaded policy must not outlive [env]. */
+ * [env] with the same signatures. [name] names the input in messages
+ * and is the policy file of the reports' stamp (POL_POLICY_FILE stays
+ * the source the policy was compiled from). Like a compiled one, a loaded policy must not outlive [env]. */
 POL_API int pol_policy_load(pol_env *env, const void *data, size_t len,
                             const char *name, pol_policy **out);
 /* A readable listing of [pol]'s bytecode, every entry under its rule's

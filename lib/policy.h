@@ -146,6 +146,10 @@ typedef struct policy {
   arena a;                 /* every string and array above */
   char sha256[65];         /* of the source, or of the saved bytecode it
                               was loaded from (the report's stamp) */
+  const char *saved_file;  /* the saved policy it was loaded from, as
+                              pol_policy_load was told (the stamp's
+                              policy file, which a re-run reads), or
+                              NULL; [file] stays the source's name */
   policy_module *modules;  /* imported from files; none for a saved
                               policy, whose bytecode hash covers them */
   name_index rule_ids;     /* rule id -> its index (policy_index);
