@@ -344,14 +344,17 @@ static void root_cycle(const loader *L, const ast *n, diag_list *d,
     diag_hint(d, "a policy cannot import itself");
 }
 
-/* Offer every NAME.pol in the directory [dir] to [s]; the names are
+/* Offer every NAME.pol in the directory [dir] but the file [self] (the
+ * importing one, which cannot import itself) to [s]; the names are
  * kept in [a]. */
-static void offer_dir(arena *a, const char *dir, suggest *s) {
+static void offer_dir(arena *a, const char *dir, const char *self,
+                      suggest *s) {
   DIR *d = opendir(dir);
   struct dirent *e;
   while (d && (e = readdir(d))) {
     size_t n = strlen(e->d_name);
-    if (n > 4 && strcmp(e->d_name + n - 4, ".pol") == 0)
+    if (n > 4 && strcmp(e->d_name + n - 4, ".pol") == 0 &&
+        (!self || strcmp(e->d_name, self) != 0))
       suggest_offer(s, arena_strndup(a, e->d_name, n - 4));
   }
   if (d)
@@ -366,10 +369,12 @@ static void module_hint(loader *L, diag_list *d, const char *name) {
   suggest s;
   suggest_init(&s, name);
   stdlib_offer(&s);
+  const char *slash = strrchr(d->file, '/');
+  const char *self = slash ? slash + 1 : d->file;
   if (!L->paths->no_files && dir_of(d->file, dir, sizeof dir))
-    offer_dir(&L->ast, dir, &s); /* no_files: not even a listing */
+    offer_dir(&L->ast, dir, self, &s); /* no_files: not even a listing */
   for (size_t i = 0; !L->paths->no_files && i < L->paths->ndirs; i++)
-    offer_dir(&L->ast, L->paths->dirs[i], &s);
+    offer_dir(&L->ast, L->paths->dirs[i], NULL, &s);
   if (suggest_best(&s))
     diag_hint(d, "did you mean '%s'?", suggest_best(&s));
 }
