@@ -128,10 +128,11 @@ void policy_override(policy_stmt *rules, size_t n, const policy_stmt *ov,
     policy_stmt *s = &rules[i];
     if (strcmp(stmt_id(s, buf, sizeof buf), o->name) != 0)
       continue;
-    if (!s->module)
-      diag_add(ov->d, DC_OVERRIDE_OWN, o->sp, "rule '%s' is the policy's "
+    if (!s->module || s->d == ov->d) /* a module's own rule too */
+      diag_add(ov->d, DC_OVERRIDE_OWN, o->sp, "rule '%s' is the %s's "
                "own: change it where it is (%s:%u), not with an override",
-               o->name, s->d->file, s->n->sp.line);
+               o->name, s->module ? "module" : "policy", s->d->file,
+               s->n->sp.line);
     else if (s->over)
       diag_add(ov->d, DC_OVERRIDE_TWICE, o->sp, "rule '%s' is already "
                "overridden at %s:%u", o->name, s->over_d->file,
