@@ -1218,8 +1218,15 @@ static void source_free(policy_source *src) {
 /* Exclusions first (an excluded rule cannot be overridden), then
  * overrides: policy_adapt.c. */
 static void adapt(loader *L) {
+  size_t ngone = 0;
+  stmt *gone = mem_calloc(&L->diags->m, L->rules.n + 1, sizeof *gone);
+  if (!gone) {
+    L->oom = true;
+    return;
+  }
   for (size_t i = 0; i < L->imports.n; i++)
-    policy_exclude(L->rules.v, &L->rules.n, &L->imports.v[i]);
+    policy_exclude(L->rules.v, &L->rules.n, &L->imports.v[i], gone, &ngone);
+  mem_free(&L->diags->m, gone);
   for (size_t i = 0; i < L->overrides.n; i++)
     policy_override(L->rules.v, L->rules.n, &L->overrides.v[i],
                     L->missing);

@@ -213,11 +213,15 @@ POL_INTERNAL void policy_asks(policy *p, const ast *n,
                               const char *out[NLANGS], diag_list *d);
 /* policy_adapt.c: drop from [rules] (*[n] of them) the rules the
  * import [imp] excludes; attach the override [ov] to its rule. Errors
- * go to the statements' diag lists; when a module is [missing], an
+ * go to the statements' diag lists. The rules excluded go to [gone]
+ * (room for all of them), so that excluding one again (a module and the
+ * policy that imports it both exclude it) is no error. When a module is
+ * [missing], an
  * override of a rule no module has is not one (it may be that
  * module's), nor are the exclusions of the import that failed. */
 POL_INTERNAL void policy_exclude(policy_stmt *rules, size_t *n,
-                                 const policy_stmt *imp);
+                                 const policy_stmt *imp,
+                                 policy_stmt *gone, size_t *ngone);
 POL_INTERNAL void policy_override(policy_stmt *rules, size_t n,
                                   const policy_stmt *ov, bool missing);
 /* The declaration of fact [path], or NULL (policy_query.c). */

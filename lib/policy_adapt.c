@@ -57,11 +57,22 @@ static void rule_hint(diag_list *d, const policy_stmt *rules, size_t n,
     diag_hint(d, "did you mean '%s'?", suggest_best(&s));
 }
 
+/* Whether rule [id] of the file [md] is among the [n] rules [gone]. */
+static bool excluded_already(const policy_stmt *gone, size_t n,
+                             const diag_list *md, const char *id) {
+  char buf[512];
+  for (size_t i = 0; i < n; i++)
+    if (gone[i].d == md && !strcmp(stmt_id(&gone[i], buf, sizeof buf), id))
+      return true;
+  return false;
+}
+
 /* Drop the rules of [module], read from the file [md], named by the
- * exclude list [ids]. The file tells the module: two directories may
- * each have a module of that name. */
+ * exclude list [ids], onto [gone]. The file tells the module: two
+ * directories may each have a module of that name. */
 static void exclude(policy_stmt *rules, size_t *n, const char *module,
-                    const diag_list *md, const ast *ids, diag_list *d) {
+                    const diag_list *md, const ast *ids, diag_list *d,
+                    policy_stmt *gone, size_t *ngone) {
   if (ids->kind != AST_LIST) {
     diag_add(d, DC_CLAUSE_VALUE, ids->sp,
              "'exclude' takes a list of rule ids");
@@ -76,12 +87,13 @@ static void exclude(policy_stmt *rules, size_t *n, const char *module,
       if (!s->module || s->d != md ||
           strcmp(stmt_id(s, buf, sizeof buf), id) != 0)
         continue;
+      gone[(*ngone)++] = *s;
       memmove(&rules[i], &rules[i + 1], (*n - i - 1) * sizeof *rules);
       (*n)--;
       found = true;
       break;
     }
-    if (id && !found) {
+    if (id && !found && !excluded_already(gone, *ngone, md, id)) {
       diag_add(d, DC_UNKNOWN_RULE, ids->kids[k]->sp, "module '%s' has no "
                "rule '%s' to exclude", module, id);
       rule_hint(d, rules, *n, module, id);
@@ -89,7 +101,8 @@ static void exclude(policy_stmt *rules, size_t *n, const char *module,
   }
 }
 
-void policy_exclude(policy_stmt *rules, size_t *n, const policy_stmt *imp) {
+void policy_exclude(policy_stmt *rules, size_t *n, const policy_stmt *imp,
+                    policy_stmt *gone, size_t *ngone) {
   const ast *i = imp->n;
   if (!imp->module_d) /* not loaded: that is the one error */
     return;
@@ -97,7 +110,7 @@ void policy_exclude(policy_stmt *rules, size_t *n, const policy_stmt *imp) {
     if (i->kids[k]->kind == AST_CLAUSE &&
         !strcmp(i->kids[k]->name, "exclude"))
       exclude(rules, n, i->lit.s.p, imp->module_d, i->kids[k]->kids[0],
-              imp->d);
+              imp->d, gone, ngone);
 }
 
 /* Only what a rule is called and how much it weighs may change. */
