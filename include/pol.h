@@ -420,7 +420,9 @@ POL_API const char *pol_severity_name(pol_severity s);
 POL_API const char *pol_verdict_name(pol_verdict v);
 
 /* Add [dir] to the directories searched by `import` (copied).
- * POL_EINVAL, with a message, in an env with POL_NO_FILE_IMPORTS. */
+ * POL_EINVAL, with a message, in an env with POL_NO_FILE_IMPORTS, and
+ * for "" (which would search the root directory; "." is the working
+ * directory). */
 POL_API int pol_env_add_import_dir(pol_env *env, const char *dir);
 /* Compile the policy text [src] of [len] bytes named [name]. On
  * POL_ESYNTAX read the diagnostics (they may come from several files).

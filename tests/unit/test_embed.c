@@ -245,6 +245,8 @@ static void unreadable_module(void **state) {
   write_text(big, "must mine: true\n");
   assert_int_equal(truncate(big, (off_t)65 << 20), 0); /* sparse */
   write_text(other, "must other: true\n");
+  /* "" would search "/": refused, "." is the working directory */
+  assert_int_equal(pol_env_add_import_dir(f->env, ""), POL_EINVAL);
   assert_pol_ok(f, pol_env_add_import_dir(f->env, a));
   assert_pol_ok(f, pol_env_add_import_dir(f->env, b));
   const char *src = "import \"m\"\n";
