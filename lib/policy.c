@@ -159,12 +159,14 @@ static bool dir_of(const char *from, char *buf, size_t cap) {
 static span module_span(const diag_list *d, const ast *n);
 
 /* [dir]/[name].pol into [where], without doubling a slash that ends
- * [dir] (`-I lib/`): the name is what reports and stamps show. */
+ * [dir] (`-I lib/`, `-I /`): the name is what reports and stamps show. */
 static bool join(char *where, size_t cap, const char *dir, const char *name) {
   size_t n = strlen(dir);
   while (n > 1 && dir[n - 1] == '/')
     n--;
-  return (size_t)snprintf(where, cap, "%.*s/%s.pol", (int)n, dir, name) < cap;
+  const char *sep = n && dir[n - 1] == '/' ? "" : "/";
+  return (size_t)snprintf(where, cap, "%.*s%s%s.pol", (int)n, dir, sep,
+                          name) < cap;
 }
 
 /* Whether the module file [where] is there: a regular file (or a link
