@@ -13,6 +13,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -411,11 +412,17 @@ static void not_found(loader *L, diag_list *d, const ast *n,
   L->missing = true;
 }
 
-/* Note the module [key] as loaded from the last file of L->diags:
- * importing it again does nothing. */
-static bool done(loader *L, const char *key) {
+/* The value of L->done for a module whose syntax errors were reported:
+ * imported again, it is neither parsed nor reported again. */
+#define BROKEN_MODULE INT_MAX
+
+/* Note the module [key] as loaded from the last file of L->diags (or
+ * as BROKEN_MODULE when [ok] is false): importing it again does
+ * nothing. */
+static bool done(loader *L, const char *key, bool ok) {
+  int v = ok ? (int)L->diags->n - 1 : BROKEN_MODULE;
   if ((!L->done.slots && !names_init(&L->done, 16, &L->diags->m)) ||
-      names_put(&L->done, key, (int)L->diags->n - 1) == -2) {
+      names_put(&L->done, key, v) == -2) {
     L->oom = true;
     return false;
   }
@@ -482,7 +489,7 @@ static diag_list *import(loader *L, const ast *n, diag_list *d) {
   }
   int seen = names_get(&L->done, key);
   if (seen >= 0) /* imported twice: once is enough */
-    return L->diags->lists[seen];
+    return seen == BROKEN_MODULE ? NULL : L->diags->lists[seen];
   if (L->depth == MAX_IMPORT_DEPTH) {
     diag_add(d, DC_LIMIT, module_span(d, n), "imports nested too deeply "
              "(limit is %d)", MAX_IMPORT_DEPTH);
@@ -499,12 +506,12 @@ static diag_list *import(loader *L, const ast *n, diag_list *d) {
     return NULL;
   }
   if (L->in_prelude && split_lazily(L, md, where, name)) {
-    done(L, key);
+    done(L, key, true);
     return md;
   }
   ast *root = parse_policy(&L->ast, md);
   L->missing |= !root; /* its errors are the ones: not its names' */
-  if (!root || !done(L, key))
+  if (!done(L, key, root != NULL) || !root)
     return NULL;
   L->stack_key[L->depth] = key;
   L->stack[L->depth++] = name;
