@@ -42,27 +42,43 @@ static const char *excluded_name(const ast *e, diag_list *d) {
   return NULL;
 }
 
-/* "did you mean" for the rule id [id] that no rule of [rules] (of
- * [module], or of any module when NULL) has: the named rules are
- * offered (an anonymous rule's id is made up, and rarely mistyped). */
+/* "did you mean" for the rule id [id] that no rule of [rules] (of the
+ * module file [md], or of any module when NULL) has: the named rules
+ * are offered (an anonymous rule's id is made up, and rarely mistyped). */
 static void rule_hint(diag_list *d, const policy_stmt *rules, size_t n,
-                      const char *module, const char *id) {
+                      const diag_list *md, const char *id) {
   suggest s;
   suggest_init(&s, id);
   for (size_t i = 0; i < n; i++)
-    if (rules[i].module && rules[i].n->name &&
-        (!module || !strcmp(rules[i].module, module)))
+    if (rules[i].module && rules[i].n->name && (!md || rules[i].d == md))
       suggest_offer(&s, rules[i].n->name);
   if (suggest_best(&s))
     diag_hint(d, "did you mean '%s'?", suggest_best(&s));
 }
 
-/* Whether rule [id] of the file [md] is among the [n] rules [gone]. */
-static bool excluded_already(const policy_stmt *gone, size_t n,
-                             const diag_list *md, const char *id) {
+/* Whether [id], in an exclude on the import of [module] that found
+ * the file [md], names rule [s]: by its id, or, for an anonymous rule,
+ * as [module].rule_N, since a file imported by two names has its
+ * anonymous ids from the one that loaded it first. */
+static bool names_rule(const policy_stmt *s, const diag_list *md,
+                       const char *module, const char *id) {
   char buf[512];
+  if (!s->module || s->d != md)
+    return false;
+  if (!strcmp(stmt_id(s, buf, sizeof buf), id))
+    return true;
+  if (s->n->name)
+    return false;
+  snprintf(buf, sizeof buf, "%s.rule_%u", module, s->index);
+  return !strcmp(buf, id);
+}
+
+/* Whether [id] names one of the [n] rules [gone] (names_rule()). */
+static bool excluded_already(const policy_stmt *gone, size_t n,
+                             const diag_list *md, const char *module,
+                             const char *id) {
   for (size_t i = 0; i < n; i++)
-    if (gone[i].d == md && !strcmp(stmt_id(&gone[i], buf, sizeof buf), id))
+    if (names_rule(&gone[i], md, module, id))
       return true;
   return false;
 }
@@ -81,11 +97,9 @@ static void exclude(policy_stmt *rules, size_t *n, const char *module,
   for (uint32_t k = 0; k < ids->nkids; k++) {
     const char *id = excluded_name(ids->kids[k], d);
     bool found = false;
-    char buf[512];
     for (size_t i = 0; id && i < *n; i++) {
       const policy_stmt *s = &rules[i];
-      if (!s->module || s->d != md ||
-          strcmp(stmt_id(s, buf, sizeof buf), id) != 0)
+      if (!names_rule(s, md, module, id))
         continue;
       gone[(*ngone)++] = *s;
       memmove(&rules[i], &rules[i + 1], (*n - i - 1) * sizeof *rules);
@@ -93,10 +107,10 @@ static void exclude(policy_stmt *rules, size_t *n, const char *module,
       found = true;
       break;
     }
-    if (id && !found && !excluded_already(gone, *ngone, md, id)) {
+    if (id && !found && !excluded_already(gone, *ngone, md, module, id)) {
       diag_add(d, DC_UNKNOWN_RULE, ids->kids[k]->sp, "module '%s' has no "
                "rule '%s' to exclude", module, id);
-      rule_hint(d, rules, *n, module, id);
+      rule_hint(d, rules, *n, md, id);
     }
   }
 }
