@@ -840,9 +840,15 @@ static void presentation(policy *p, rule *r, const stmt *s) {
   r->sev = severity_of(clause(holder(s, "severity", &d), "severity"));
   h = holder(s, "refs", &d);
   policy_refs(p, clause(h, "refs"), &r->refs, &r->nrefs, d);
-  const char *asks[NLANGS];
-  h = holder(s, "ask", &d);
-  policy_asks(p, h, asks, d);
+  /* `ask` is a clause per language: an override's `ask en` leaves the
+   * module's Japanese question as it is */
+  const char *asks[NLANGS], *over[NLANGS];
+  policy_asks(p, s->n, asks, s->d);
+  if (s->over) {
+    policy_asks(p, s->over, over, s->over_d);
+    for (int l = 0; l < NLANGS; l++)
+      asks[l] = over[l] ? over[l] : asks[l];
+  }
   r->ask = asks[LANG_JA];
   r->ask_en = asks[LANG_EN];
   if (s->over) {
