@@ -424,6 +424,7 @@ stmt: POLICY STRING hblock      { $$ = parse_header(p, &$2, $3, @$); }
                                          $3, @$); }
   | RULE gname rblock           { $$ = parse_rule(p, &$2, $3, @$); }
   | OVERRIDE gname rblock       { $$ = parse_override(p, &$2, $3, @$); }
+  | OVERRIDE STRING rblock      { $$ = parse_override(p, &$2, $3, @$); }
   | rhead ':' expr              { $$ = parse_rule_line(p, $1, $3, @$); }
   | expr                        { $$ = parse_rule_bare(p, $1); }
   | error                       { $$ = NULL; }

@@ -429,7 +429,9 @@ POL_API const char *pol_severity_name(pol_severity s);
 POL_API const char *pol_verdict_name(pol_verdict v);
 
 /* Add [dir] to the directories searched by `import` (copied).
- * POL_EINVAL, with a message, in an env with POL_NO_FILE_IMPORTS. */
+ * POL_EINVAL, with a message, in an env with POL_NO_FILE_IMPORTS, and
+ * for "" (which would search the root directory; "." is the working
+ * directory). */
 POL_API int pol_env_add_import_dir(pol_env *env, const char *dir);
 /* Compile the policy text [src] of [len] bytes named [name]. On
  * POL_ESYNTAX read the diagnostics (they may come from several files).
@@ -1052,8 +1054,9 @@ POL_API int pol_explain_get(const pol_explain *x, size_t i,
  * the default allocator, free()). *[out] is NULL on failure. */
 POL_API int pol_policy_save(const pol_policy *pol, void **out, size_t *len);
 /* Load a saved policy; host functions it calls must be registered in
- * [env] with the same signatures. [name] names the input in messages.
- * Like a compiled one, a loaded policy must not outlive [env]. */
+ * [env] with the same signatures. [name] names the input in messages
+ * and is the policy file of the reports' stamp (POL_POLICY_FILE stays
+ * the source the policy was compiled from). Like a compiled one, a loaded policy must not outlive [env]. */
 POL_API int pol_policy_load(pol_env *env, const void *data, size_t len,
                             const char *name, pol_policy **out);
 /* A readable listing of [pol]'s bytecode, every entry under its rule's

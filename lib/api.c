@@ -140,6 +140,11 @@ int pol_env_add_import_dir(pol_env *env, const char *dir) {
     return POL_EINVAL;
   if (!dir)
     return api_refused(&env->errmsg, __func__, "no directory (NULL)");
+  if (!*dir) { /* "" + "/m.pol" would search the root directory */
+    api_msg(&env->errmsg, "an empty import directory (\".\" is the "
+            "working directory)");
+    return POL_EINVAL;
+  }
   if (env->cfg.flags & POL_NO_FILE_IMPORTS) {
     api_msg(&env->errmsg, "%s: file imports are disabled in this "
             "environment (POL_NO_FILE_IMPORTS)", dir);

@@ -50,6 +50,8 @@ int pol_policy_load(pol_env *env, const void *data, size_t len,
     return rc;
   }
   sha256_of(data, len, p->sha256);
+  if (name) /* what the stamp names: the source may not be there */
+    p->saved_file = arena_strndup(&p->a, name, strlen(name));
   p->max_steps = env->cfg.max_steps;
   p->max_memory = env->cfg.max_memory;
   *out = (pol_policy *)p;

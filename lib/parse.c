@@ -700,6 +700,8 @@ static int lay_open(pol_parser *p, int t, bool level0, uint32_t off) {
     else if ((p->stmt == TOK_RULE || p->stmt == TOK_OVERRIDE) &&
              (t2 == TOK_IDENT || t2 == TOK_RESERVED))
       k = LAY_RULE;
+    else if (p->stmt == TOK_OVERRIDE && t2 == TOK_STRING) /* "m.rule_2" */
+      k = LAY_RULE;
   }
   if (t == '{' && level0 && p->stmt == TOK_FACT && ends_operand(p->lay_prev))
     k = LAY_FACT;
@@ -888,8 +890,9 @@ static bool value_below(pol_parser *p) {
  * [l], or 0 when it is no such case. */
 static int rule_brace(pol_parser *p, pol_loc *l) {
   const char *s = p->d->src;
-  bool rule = (p->stmt == TOK_RULE || p->stmt == TOK_OVERRIDE) &&
-              (p->stmt_tok2 == TOK_IDENT || p->stmt_tok2 == TOK_RESERVED);
+  bool rule = ((p->stmt == TOK_RULE || p->stmt == TOK_OVERRIDE) &&
+               (p->stmt_tok2 == TOK_IDENT || p->stmt_tok2 == TOK_RESERVED)) ||
+              (p->stmt == TOK_OVERRIDE && p->stmt_tok2 == TOK_STRING);
   bool named = (p->stmt == TOK_POLICY || p->stmt == TOK_IMPORT) &&
                p->stmt_tok2 == TOK_STRING;
   if (p->nlay != 0 || p->stmt_n != 2 || !p->held || !(rule || named))

@@ -13,6 +13,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,9 +55,11 @@ typedef struct loader {
   diag_set *diags;
   const char *root_file;      /* the policy's own file, never a module */
   arena ast;                  /* every parsed tree, until compiled */
-  const char *stack[MAX_IMPORT_DEPTH]; /* modules being loaded */
+  const char *stack[MAX_IMPORT_DEPTH]; /* modules being loaded: names */
+  const char *stack_key[MAX_IMPORT_DEPTH]; /* and module_key()s */
   int depth;
-  name_index done;            /* modules loaded already, by name (a scan
+  name_index done;            /* modules loaded already, by module_key():
+                                 by file, not by name (a scan
                                  of them for each import cost imports x
                                  modules) */
   stmts lets, facts, rules, headers;
@@ -154,40 +157,94 @@ static bool dir_of(const char *from, char *buf, size_t cap) {
   return true;
 }
 
+static span module_span(const diag_list *d, const ast *n);
+
+/* [dir]/[name].pol into [where], without doubling a slash that ends
+ * [dir] (`-I lib/`, `-I /`): the name is what reports and stamps show. */
+static bool join(char *where, size_t cap, const char *dir, const char *name) {
+  size_t n = strlen(dir);
+  while (n > 1 && dir[n - 1] == '/')
+    n--;
+  const char *sep = n && dir[n - 1] == '/' ? "" : "/";
+  return (size_t)snprintf(where, cap, "%.*s%s%s.pol", (int)n, dir, sep,
+                          name) < cap;
+}
+
+/* Whether the module file [where] is there: a regular file (or a link
+ * to one). A directory named m.pol, a FIFO, a missing file are not, and
+ * the search goes on; *[st] is the file's identity. */
+static bool module_file(const char *where, struct stat *st) {
+  return stat(where, st) == 0 && S_ISREG(st->st_mode);
+}
+
 /* Find module [name], imported by the file [from]: beside that file
- * first, then the dirs in order, then the built-in stdlib. On success
- * *[text] is the loader's to free (mem_free) unless it is a built-in
- * module's own (*[built_in]), and *[where] names the file. A file that
- * exists but cannot be read for want of memory sets L->oom. */
+ * first, then the dirs in order, then the built-in stdlib. The prelude
+ * (L->in_prelude) and the imports of a built-in module, whose "beside"
+ * is the stdlib, are found there only: an organisation's own module
+ * named like one of them (`derived.pol`, `schema_backup.pol`) in a
+ * search directory would otherwise replace it in every policy, or
+ * inside the baselines. *[where] names the file, *[st] is its identity;
+ * a built-in module sets *[built_in] instead. Nothing is read yet:
+ * read_module() does, once per file. */
 static bool find_module(loader *L, const char *from, const char *name,
-                        char **text, size_t *len, char *where, size_t cap,
+                        char *where, size_t cap, struct stat *st,
                         bool *built_in) {
-  const mem *m = &L->diags->m;
   char dir[1024];
-  int rc = ENOENT;
-  if (L->paths->no_files) /* the host forbids reading any file */
+  bool stdlib_only = L->paths->no_files || L->in_prelude ||
+                     (from && !strncmp(from, "<stdlib>/", 9));
+  if (stdlib_only) /* no file is read */
     from = NULL;
-  size_t ndirs = L->paths->no_files ? 0 : L->paths->ndirs;
+  size_t ndirs = stdlib_only ? 0 : L->paths->ndirs;
   /* "m.pol" beside a file of the working directory: no "./" in reports */
   if (dir_of(from, dir, sizeof dir) &&
-      (size_t)(strcmp(dir, ".") ? snprintf(where, cap, "%s/%s.pol", dir, name)
-                                : snprintf(where, cap, "%s.pol", name)) < cap &&
-      (rc = file_read(m, where, text, len)) == 0)
+      (strcmp(dir, ".") ? join(where, cap, dir, name)
+                        : (size_t)snprintf(where, cap, "%s.pol", name) < cap) &&
+      module_file(where, st))
     return true;
-  for (size_t i = 0; i < ndirs && rc != ENOMEM; i++) {
-    snprintf(where, cap, "%s/%s.pol", L->paths->dirs[i], name);
-    if ((rc = file_read(m, where, text, len)) == 0)
+  for (size_t i = 0; i < ndirs; i++)
+    if (join(where, cap, L->paths->dirs[i], name) && module_file(where, st))
       return true;
+  if (!stdlib_find(name))
+    return false;
+  snprintf(where, cap, "<stdlib>/%s.pol", name);
+  *built_in = true;
+  return true;
+}
+
+/* What identifies the module found at [where]: the file itself (device
+ * and inode, so "org/security/base" and "base" from beside it, a
+ * symlinked directory or "lib/" and "lib" are one module), or the
+ * built-in module's name. NULL when out of memory. */
+static const char *module_key(loader *L, const char *where,
+                              const struct stat *st, bool built_in) {
+  if (built_in)
+    return arena_strndup(&L->ast, where, strlen(where));
+  return arena_printf(&L->ast, "%llu:%llu", (unsigned long long)st->st_dev,
+                      (unsigned long long)st->st_ino);
+}
+
+/* The text of module [name] found at [where] into *[text] (the
+ * loader's to free unless [built_in]): false, reported at the import
+ * [n] of [d], when the file is there but cannot be read, for it is
+ * that module that was meant, not one further down the search. */
+static bool read_module(loader *L, const ast *n, diag_list *d,
+                        const char *name, const char *where, bool built_in,
+                        char **text, size_t *len) {
+  if (built_in) { /* no copy: diag_set_add makes the one the loader keeps */
+    *text = (char *)stdlib_find(name)->text;
+    *len = strlen(*text);
+    return true;
   }
-  const stdlib_module *sm = rc == ENOMEM ? NULL : stdlib_find(name);
-  if (sm) { /* no copy: diag_set_add makes the one the loader keeps */
-    snprintf(where, cap, "<stdlib>/%s.pol", name);
-    *len = strlen(sm->text);
-    *text = (char *)sm->text;
-    *built_in = true;
-    rc = 0;
-  }
-  L->oom |= rc == ENOMEM;
+  int rc = file_read(&L->diags->m, where, text, len);
+  if (rc == ENOMEM)
+    L->oom = true;
+  else if (rc == EFBIG)
+    diag_add(d, DC_LIMIT, module_span(d, n), "module '%s': %s is larger "
+             "than %u MiB", name, where, POL_MAX_SOURCE >> 20);
+  else if (rc)
+    diag_add(d, DC_MODULE_NOT_FOUND, module_span(d, n),
+             "module '%s': cannot read %s: %s", name, where, strerror(rc));
+  L->missing |= rc != 0;
   return rc == 0;
 }
 
@@ -242,14 +299,15 @@ static bool valid_module_name(const char *s) {
 static void collect(loader *L, const ast *root, diag_list *d,
                     const char *module);
 
-/* "import cycle: b -> a -> b", from the stack of modules being loaded. */
+/* "import cycle: b -> a -> b", from the stack of modules being loaded
+ * and the import of [name] that leads back to the one at [from]. */
 static void cycle_error(const loader *L, int from, const ast *n,
-                        diag_list *d) {
+                        diag_list *d, const char *name) {
   sbuf b;
   sb_init(&b, &L->diags->m);
   for (int i = from; i < L->depth; i++)
     sb_printf(&b, "%s -> ", L->stack[i]);
-  sb_puts(&b, L->stack[from]);
+  sb_puts(&b, name);
   sb_putc(&b, '\0');
   diag_add(d, DC_IMPORT_CYCLE, module_span(d, n), "import cycle: %s",
            b.oom ? "?" : b.p);
@@ -289,14 +347,17 @@ static void root_cycle(const loader *L, const ast *n, diag_list *d,
     diag_hint(d, "a policy cannot import itself");
 }
 
-/* Offer every NAME.pol in the directory [dir] to [s]; the names are
+/* Offer every NAME.pol in the directory [dir] but the file [self] (the
+ * importing one, which cannot import itself) to [s]; the names are
  * kept in [a]. */
-static void offer_dir(arena *a, const char *dir, suggest *s) {
+static void offer_dir(arena *a, const char *dir, const char *self,
+                      suggest *s) {
   DIR *d = opendir(dir);
   struct dirent *e;
   while (d && (e = readdir(d))) {
     size_t n = strlen(e->d_name);
-    if (n > 4 && strcmp(e->d_name + n - 4, ".pol") == 0)
+    if (n > 4 && strcmp(e->d_name + n - 4, ".pol") == 0 &&
+        (!self || strcmp(e->d_name, self) != 0))
       suggest_offer(s, arena_strndup(a, e->d_name, n - 4));
   }
   if (d)
@@ -311,10 +372,12 @@ static void module_hint(loader *L, diag_list *d, const char *name) {
   suggest s;
   suggest_init(&s, name);
   stdlib_offer(&s);
+  const char *slash = strrchr(d->file, '/');
+  const char *self = slash ? slash + 1 : d->file;
   if (!L->paths->no_files && dir_of(d->file, dir, sizeof dir))
-    offer_dir(&L->ast, dir, &s); /* no_files: not even a listing */
+    offer_dir(&L->ast, dir, self, &s); /* no_files: not even a listing */
   for (size_t i = 0; !L->paths->no_files && i < L->paths->ndirs; i++)
-    offer_dir(&L->ast, L->paths->dirs[i], &s);
+    offer_dir(&L->ast, L->paths->dirs[i], NULL, &s);
   if (suggest_best(&s))
     diag_hint(d, "did you mean '%s'?", suggest_best(&s));
 }
@@ -349,10 +412,17 @@ static void not_found(loader *L, diag_list *d, const ast *n,
   L->missing = true;
 }
 
-/* Note module [name] as loaded: importing it again does nothing. */
-static bool done(loader *L, const char *name) {
+/* The value of L->done for a module whose syntax errors were reported:
+ * imported again, it is neither parsed nor reported again. */
+#define BROKEN_MODULE INT_MAX
+
+/* Note the module [key] as loaded from the last file of L->diags (or
+ * as BROKEN_MODULE when [ok] is false): importing it again does
+ * nothing. */
+static bool done(loader *L, const char *key, bool ok) {
+  int v = ok ? (int)L->diags->n - 1 : BROKEN_MODULE;
   if ((!L->done.slots && !names_init(&L->done, 16, &L->diags->m)) ||
-      names_put(&L->done, name, 1) == -2) {
+      names_put(&L->done, key, v) == -2) {
     L->oom = true;
     return false;
   }
@@ -376,8 +446,12 @@ static bool split_lazily(loader *L, diag_list *md, const char *where,
   return true;
 }
 
-/* An import statement: load the module unless already loaded. */
-static void import(loader *L, const ast *n, diag_list *d) {
+/* An import statement: load the module unless already loaded. Which
+ * module it is depends on where the import is (beside the importing
+ * file first), so modules are told apart by the file found, not by
+ * name: two modules "common" in two directories are two modules, and
+ * one file reached by two names is one. */
+static diag_list *import(loader *L, const ast *n, diag_list *d) {
   const char *name = n->lit.s.p;
   if (memchr(name, 0, n->lit.s.n)) { /* "regions\u0000x" is not regions */
     diag_add(d, DC_BAD_MODULE_NAME, module_span(d, n),
@@ -394,54 +468,61 @@ static void import(loader *L, const ast *n, diag_list *d) {
     else
       diag_hint(d, "a module is found by its name, not a path: put its "
                 "directory in -I DIR or POLICY_PATH");
-    return;
-  }
-  for (int i = 0; i < L->depth; i++)
-    if (strcmp(L->stack[i], name) == 0) {
-      cycle_error(L, i, n, d);
-      return;
-    }
-  if (names_get(&L->done, name) >= 0)
-    return; /* imported twice: once is enough */
-  if (L->depth == MAX_IMPORT_DEPTH) {
-    diag_add(d, DC_LIMIT, n->sp, "imports nested too deeply (limit is %d)",
-             MAX_IMPORT_DEPTH);
-    return;
+    return NULL;
   }
   char where[4096], *text;
   size_t len;
-  /* the implicit prelude is not looked for beside the policy */
-  const char *from = L->in_prelude ? NULL : d->file;
+  struct stat st;
   bool built_in = false;
-  if (!find_module(L, from, name, &text, &len, where, sizeof where,
-                   &built_in)) {
-    if (!L->oom)
-      not_found(L, d, n, name);
-    return;
+  if (!find_module(L, d->file, name, where, sizeof where, &st, &built_in)) {
+    not_found(L, d, n, name);
+    return NULL;
   }
+  const char *key = module_key(L, where, &st, built_in);
+  if (!key) {
+    L->oom = true;
+    return NULL;
+  }
+  for (int i = 0; i < L->depth; i++)
+    if (strcmp(L->stack_key[i], key) == 0) {
+      cycle_error(L, i, n, d, name);
+      return NULL;
+    }
   if (!built_in && is_root(where, L->root_file)) {
-    mem_free(&L->diags->m, text);
     root_cycle(L, n, d, name);
-    return;
+    return NULL;
   }
+  int seen = names_get(&L->done, key);
+  if (seen >= 0) /* imported twice: once is enough */
+    return seen == BROKEN_MODULE ? NULL : L->diags->lists[seen];
+  if (L->depth == MAX_IMPORT_DEPTH) {
+    diag_add(d, DC_LIMIT, module_span(d, n), "imports nested too deeply "
+             "(limit is %d)", MAX_IMPORT_DEPTH);
+    return NULL;
+  }
+  if (!read_module(L, n, d, name, where, built_in, &text, &len))
+    return NULL;
   diag_list *md = diag_set_add(L->diags, where, text, len);
   note_module(L, where, text, len);
   if (!built_in)
     mem_free(&L->diags->m, text);
   if (!md) {
     L->oom = true;
-    return;
+    return NULL;
   }
   if (L->in_prelude && split_lazily(L, md, where, name)) {
-    done(L, name);
-    return;
+    done(L, key, true);
+    return md;
   }
   ast *root = parse_policy(&L->ast, md);
-  if (!root || !done(L, name))
-    return;
+  L->missing |= !root; /* its errors are the ones: not its names' */
+  if (!done(L, key, root != NULL) || !root)
+    return NULL;
+  L->stack_key[L->depth] = key;
   L->stack[L->depth++] = name;
   collect(L, root, md, name);
   L->depth--;
+  return md;
 }
 
 /* A derived fact (`fact PATH: TYPE = EXPR`) is also a let named PATH,
@@ -466,11 +547,11 @@ static void collect(loader *L, const ast *root, diag_list *d,
   uint32_t nrules = 0;
   for (uint32_t i = 0; i < root->nkids; i++) {
     const ast *n = root->kids[i];
-    stmt s = {n, d, module, 0, L->in_prelude, NULL, NULL};
+    stmt s = {n, d, module, 0, L->in_prelude, NULL, NULL, NULL};
     bool ok = true;
     switch (n->kind) {
     case AST_IMPORT:
-      import(L, n, d);
+      s.module_d = import(L, n, d);
       ok = n->nkids == 0 || push(&L->imports, s);
       break;
     case AST_OVERRIDE: ok = push(&L->overrides, s); break;
@@ -555,7 +636,7 @@ static void parse_needed(loader *L, size_t k, stmts *out) {
     if (!x->v[i].needed)
       continue;
     const ast *let = prelude_parse(x, i, &L->ast);
-    stmt s = {let, x->d, L->lazy_module[k], 0, true, NULL, NULL};
+    stmt s = {let, x->d, L->lazy_module[k], 0, true, NULL, NULL, NULL};
     if (let && !push(out, s))
       L->oom = true;
   }
@@ -788,9 +869,15 @@ static void presentation(policy *p, rule *r, const stmt *s) {
   r->sev = severity_of(clause(holder(s, "severity", &d), "severity"));
   h = holder(s, "refs", &d);
   policy_refs(p, clause(h, "refs"), &r->refs, &r->nrefs, d);
-  const char *asks[NLANGS];
-  h = holder(s, "ask", &d);
-  policy_asks(p, h, asks, d);
+  /* `ask` is a clause per language: an override's `ask en` leaves the
+   * module's Japanese question as it is */
+  const char *asks[NLANGS], *over[NLANGS];
+  policy_asks(p, s->n, asks, s->d);
+  if (s->over) {
+    policy_asks(p, s->over, over, s->over_d);
+    for (int l = 0; l < NLANGS; l++)
+      asks[l] = over[l] ? over[l] : asks[l];
+  }
   r->ask = asks[LANG_JA];
   r->ask_en = asks[LANG_EN];
   if (s->over) {
@@ -1177,10 +1264,18 @@ static void source_free(policy_source *src) {
 /* Exclusions first (an excluded rule cannot be overridden), then
  * overrides: policy_adapt.c. */
 static void adapt(loader *L) {
+  size_t ngone = 0;
+  stmt *gone = mem_calloc(&L->diags->m, L->rules.n + 1, sizeof *gone);
+  if (!gone) {
+    L->oom = true;
+    return;
+  }
   for (size_t i = 0; i < L->imports.n; i++)
-    policy_exclude(L->rules.v, &L->rules.n, &L->imports.v[i]);
+    policy_exclude(L->rules.v, &L->rules.n, &L->imports.v[i], gone, &ngone);
+  mem_free(&L->diags->m, gone);
   for (size_t i = 0; i < L->overrides.n; i++)
-    policy_override(L->rules.v, L->rules.n, &L->overrides.v[i]);
+    policy_override(L->rules.v, L->rules.n, &L->overrides.v[i],
+                    L->missing);
 }
 
 static void loader_free(loader *L) {

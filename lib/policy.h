@@ -101,6 +101,8 @@ typedef struct policy_stmt {
   bool prelude;       /* from the implicit prelude: may be shadowed */
   const ast *over;    /* a rule's override (AST_OVERRIDE), or NULL */
   diag_list *over_d;  /* the file the override is in */
+  diag_list *module_d; /* an import's: the module's file, NULL when it
+                          was not loaded (not found, unreadable) */
 } policy_stmt;
 
 /* The syntax trees of a policy and its modules, kept after compiling
@@ -144,6 +146,10 @@ typedef struct policy {
   arena a;                 /* every string and array above */
   char sha256[65];         /* of the source, or of the saved bytecode it
                               was loaded from (the report's stamp) */
+  const char *saved_file;  /* the saved policy it was loaded from, as
+                              pol_policy_load was told (the stamp's
+                              policy file, which a re-run reads), or
+                              NULL; [file] stays the source's name */
   policy_module *modules;  /* imported from files; none for a saved
                               policy, whose bytecode hash covers them */
   name_index rule_ids;     /* rule id -> its index (policy_index);
@@ -207,11 +213,17 @@ POL_INTERNAL void policy_asks(policy *p, const ast *n,
                               const char *out[NLANGS], diag_list *d);
 /* policy_adapt.c: drop from [rules] (*[n] of them) the rules the
  * import [imp] excludes; attach the override [ov] to its rule. Errors
- * go to the statements' diag lists. */
+ * go to the statements' diag lists. The rules excluded go to [gone]
+ * (room for all of them), so that excluding one again (a module and the
+ * policy that imports it both exclude it) is no error. When a module is
+ * [missing], an
+ * override of a rule no module has is not one (it may be that
+ * module's), nor are the exclusions of the import that failed. */
 POL_INTERNAL void policy_exclude(policy_stmt *rules, size_t *n,
-                                 const policy_stmt *imp);
+                                 const policy_stmt *imp,
+                                 policy_stmt *gone, size_t *ngone);
 POL_INTERNAL void policy_override(policy_stmt *rules, size_t n,
-                                  const policy_stmt *ov);
+                                  const policy_stmt *ov, bool missing);
 /* The declaration of fact [path], or NULL (policy_query.c). */
 POL_INTERNAL const fact_decl *policy_fact(const policy *p, const char *path);
 /* The question to send a vendor about fact [path] in language [l]: the

@@ -42,24 +42,53 @@ static const char *excluded_name(const ast *e, diag_list *d) {
   return NULL;
 }
 
-/* "did you mean" for the rule id [id] that no rule of [rules] (of
- * [module], or of any module when NULL) has: the named rules are
- * offered (an anonymous rule's id is made up, and rarely mistyped). */
+/* "did you mean" for the rule id [id] that no rule of [rules] (of the
+ * module file [md], or of any module when NULL) has: the named rules
+ * are offered (an anonymous rule's id is made up, and rarely mistyped). */
 static void rule_hint(diag_list *d, const policy_stmt *rules, size_t n,
-                      const char *module, const char *id) {
+                      const diag_list *md, const char *id) {
   suggest s;
   suggest_init(&s, id);
   for (size_t i = 0; i < n; i++)
-    if (rules[i].module && rules[i].n->name &&
-        (!module || !strcmp(rules[i].module, module)))
+    if (rules[i].module && rules[i].n->name && (!md || rules[i].d == md))
       suggest_offer(&s, rules[i].n->name);
   if (suggest_best(&s))
     diag_hint(d, "did you mean '%s'?", suggest_best(&s));
 }
 
-/* Drop the rules of [module] named by the exclude list [ids]. */
+/* Whether [id], in an exclude on the import of [module] that found
+ * the file [md], names rule [s]: by its id, or, for an anonymous rule,
+ * as [module].rule_N, since a file imported by two names has its
+ * anonymous ids from the one that loaded it first. */
+static bool names_rule(const policy_stmt *s, const diag_list *md,
+                       const char *module, const char *id) {
+  char buf[512];
+  if (!s->module || s->d != md)
+    return false;
+  if (!strcmp(stmt_id(s, buf, sizeof buf), id))
+    return true;
+  if (s->n->name)
+    return false;
+  snprintf(buf, sizeof buf, "%s.rule_%u", module, s->index);
+  return !strcmp(buf, id);
+}
+
+/* Whether [id] names one of the [n] rules [gone] (names_rule()). */
+static bool excluded_already(const policy_stmt *gone, size_t n,
+                             const diag_list *md, const char *module,
+                             const char *id) {
+  for (size_t i = 0; i < n; i++)
+    if (names_rule(&gone[i], md, module, id))
+      return true;
+  return false;
+}
+
+/* Drop the rules of [module], read from the file [md], named by the
+ * exclude list [ids], onto [gone]. The file tells the module: two
+ * directories may each have a module of that name. */
 static void exclude(policy_stmt *rules, size_t *n, const char *module,
-                    const ast *ids, diag_list *d) {
+                    const diag_list *md, const ast *ids, diag_list *d,
+                    policy_stmt *gone, size_t *ngone) {
   if (ids->kind != AST_LIST) {
     diag_add(d, DC_CLAUSE_VALUE, ids->sp,
              "'exclude' takes a list of rule ids");
@@ -68,31 +97,34 @@ static void exclude(policy_stmt *rules, size_t *n, const char *module,
   for (uint32_t k = 0; k < ids->nkids; k++) {
     const char *id = excluded_name(ids->kids[k], d);
     bool found = false;
-    char buf[512];
     for (size_t i = 0; id && i < *n; i++) {
       const policy_stmt *s = &rules[i];
-      if (!s->module || strcmp(s->module, module) != 0 ||
-          strcmp(stmt_id(s, buf, sizeof buf), id) != 0)
+      if (!names_rule(s, md, module, id))
         continue;
+      gone[(*ngone)++] = *s;
       memmove(&rules[i], &rules[i + 1], (*n - i - 1) * sizeof *rules);
       (*n)--;
       found = true;
       break;
     }
-    if (id && !found) {
+    if (id && !found && !excluded_already(gone, *ngone, md, module, id)) {
       diag_add(d, DC_UNKNOWN_RULE, ids->kids[k]->sp, "module '%s' has no "
                "rule '%s' to exclude", module, id);
-      rule_hint(d, rules, *n, module, id);
+      rule_hint(d, rules, *n, md, id);
     }
   }
 }
 
-void policy_exclude(policy_stmt *rules, size_t *n, const policy_stmt *imp) {
+void policy_exclude(policy_stmt *rules, size_t *n, const policy_stmt *imp,
+                    policy_stmt *gone, size_t *ngone) {
   const ast *i = imp->n;
+  if (!imp->module_d) /* not loaded: that is the one error */
+    return;
   for (uint32_t k = 0; k < i->nkids; k++)
     if (i->kids[k]->kind == AST_CLAUSE &&
         !strcmp(i->kids[k]->name, "exclude"))
-      exclude(rules, n, i->lit.s.p, i->kids[k]->kids[0], imp->d);
+      exclude(rules, n, i->lit.s.p, imp->module_d, i->kids[k]->kids[0],
+              imp->d, gone, ngone);
 }
 
 /* Only what a rule is called and how much it weighs may change. */
@@ -115,17 +147,19 @@ static bool may_override(const ast *o, diag_list *d) {
   return ok;
 }
 
-void policy_override(policy_stmt *rules, size_t n, const policy_stmt *ov) {
+void policy_override(policy_stmt *rules, size_t n, const policy_stmt *ov,
+                     bool missing) {
   char buf[512];
   const ast *o = ov->n;
   for (size_t i = 0; i < n; i++) {
     policy_stmt *s = &rules[i];
     if (strcmp(stmt_id(s, buf, sizeof buf), o->name) != 0)
       continue;
-    if (!s->module)
-      diag_add(ov->d, DC_OVERRIDE_OWN, o->sp, "rule '%s' is the policy's "
+    if (!s->module || s->d == ov->d) /* a module's own rule too */
+      diag_add(ov->d, DC_OVERRIDE_OWN, o->sp, "rule '%s' is the %s's "
                "own: change it where it is (%s:%u), not with an override",
-               o->name, s->d->file, s->n->sp.line);
+               o->name, s->module ? "module" : "policy", s->d->file,
+               s->n->sp.line);
     else if (s->over)
       diag_add(ov->d, DC_OVERRIDE_TWICE, o->sp, "rule '%s' is already "
                "overridden at %s:%u", o->name, s->over_d->file,
@@ -136,6 +170,8 @@ void policy_override(policy_stmt *rules, size_t n, const policy_stmt *ov) {
     }
     return;
   }
+  if (missing) /* perhaps a rule of the module not found */
+    return;
   diag_add(ov->d, DC_UNKNOWN_RULE, o->sp, "no imported rule '%s' to "
            "override (an excluded one cannot be overridden)", o->name);
   rule_hint(ov->d, rules, n, NULL, o->name);

@@ -612,7 +612,8 @@ static void jstamp(jout *o, int level, const renderer *w) {
   jkey(o, in, false, "policy");
   sb_putc(o->b, '{');
   jkey1(o, true, "file");
-  out_json_str(o->b, w->pol->file);
+  out_json_str(o->b, w->pol->saved_file ? w->pol->saved_file
+                                         : w->pol->file);
   jmember(o, -1, "sha256", w->pol->sha256);
   sb_putc(o->b, '}');
   jmember(o, in, "as_of", st->as_of);

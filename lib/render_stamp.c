@@ -72,8 +72,8 @@ void stamp_each(const renderer *w, stamp_put_fn put, sbuf *out) {
   sbuf t;
   sb_init(&t, &w->m);
   put(user, "engine", "policyc " POL_VERSION_STRING);
-  sb_printf(&t, "%s sha256:%s", w->pol->file ? w->pol->file : w->pol->name,
-            w->pol->sha256);
+  const char *file = w->pol->saved_file ? w->pol->saved_file : w->pol->file;
+  sb_printf(&t, "%s sha256:%s", file ? file : w->pol->name, w->pol->sha256);
   sb_putc(&t, '\0');
   put(user, "policy", t.oom ? "" : t.p);
   out->oom |= t.oom;

@@ -195,6 +195,10 @@ int cli_env_setup(pol_env *env, const char *const *dirs, int ndirs,
   int rc = POL_OK;
   for (int i = 0; i < ndirs && rc == POL_OK; i++)
     rc = pol_env_add_import_dir(env, dirs[i]);
+  if (rc == POL_EINVAL) { /* -I '' */
+    cli_error("-I: %s", pol_env_errmsg(env));
+    return EXIT_USAGE;
+  }
   const char *path = getenv("POLICY_PATH");
   char *copy = path ? strdup(path) : NULL, *save = NULL;
   for (char *d = copy ? strtok_r(copy, ":", &save) : NULL; d && rc == POL_OK;

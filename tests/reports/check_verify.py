@@ -14,6 +14,8 @@ in the same directory):
 - a verdict edited by hand in the report: exit 1, the first line that
   differs shown;
 - another engine recorded: exit 1, both engines named;
+- a report of a saved .polc, its source and modules gone: the stamp
+  names the .polc, and it verifies;
 - a report without a stamp, or one that read standard input: exit 3;
 - a stamp whose options hold one no stamp records (an -o, a --format):
   exit 3, nothing run; a check that loaded a plugin: exit 3 unless the
@@ -94,6 +96,28 @@ def main():
     verify(exe, d, 0, "identical")
     edit(os.path.join(d, "mods", "limits.pol"), "= 7", "= 2")
     verify(exe, d, 1, "the module mods/limits.pol has changed")
+    # a saved policy whose source and modules are gone: the stamp names
+    # the .polc (not the source it was compiled from), and the re-run
+    # reads it
+    d = fresh(exe, out)
+    os.makedirs(os.path.join(d, "mods"))
+    with open(os.path.join(d, "mods", "limits.pol"), "w") as f:
+        f.write("let min_generations = 7\n")
+    with open(os.path.join(d, "uses.pol"), "w") as f:
+        f.write('import "limits"\nbackup.generations >= min_generations\n')
+    p = policyc(exe, d, "compile", "-I", "mods", "uses.pol", "-o",
+                "uses.polc")
+    check(p.returncode == 0, "compile with a module: %s" % p.stderr)
+    shutil.rmtree(os.path.join(d, "mods"))
+    os.remove(os.path.join(d, "uses.pol"))
+    p = policyc(exe, d, "check", "--format=json", "-o", "report.json",
+                "uses.polc", "tricky.json")
+    check(p.returncode in (0, 1), "report of a .polc: %s" % p.stderr)
+    with open(os.path.join(d, "report.json"), encoding="utf-8") as f:
+        st = json.load(f)["stamp"]
+    check(st["policy"]["file"] == "uses.polc" and "modules" not in st,
+          "stamp of a .polc: %s" % st)
+    verify(exe, d, 0, "identical")
     d = fresh(exe, out)
     edit(os.path.join(d, "report.json"), '"verdict":"FAIL"', '"verdict":"PASS"')
     verify(exe, d, 1, "the re-run differs from here", 'report: ',

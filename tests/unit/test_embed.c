@@ -6,8 +6,10 @@
  */
 #include "harness.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "pol.h"
@@ -224,6 +226,54 @@ static void no_file_imports(void **state) {
                                       &f->pol));
   unlink(mod);
   unlink(main_pol);
+  rmdir(dir);
+}
+
+/* A module file found but not read (larger than 64 MiB; unreadable,
+ * when not run as root) is an error at the import, not a reason to
+ * take the module of the same name from the next directory. */
+static void unreadable_module(void **state) {
+  fixture *f = *state;
+  char dir[] = "/tmp/pol-embed-XXXXXX", a[64], b[64], big[80], other[80];
+  assert_non_null(mkdtemp(dir));
+  snprintf(a, sizeof a, "%s/a", dir);
+  snprintf(b, sizeof b, "%s/b", dir);
+  assert_int_equal(mkdir(a, 0700), 0);
+  assert_int_equal(mkdir(b, 0700), 0);
+  snprintf(big, sizeof big, "%s/m.pol", a);
+  snprintf(other, sizeof other, "%s/m.pol", b);
+  write_text(big, "must mine: true\n");
+  assert_int_equal(truncate(big, (off_t)65 << 20), 0); /* sparse */
+  write_text(other, "must other: true\n");
+  /* "" would search "/": refused, "." is the working directory */
+  assert_int_equal(pol_env_add_import_dir(f->env, ""), POL_EINVAL);
+  assert_pol_ok(f, pol_env_add_import_dir(f->env, a));
+  assert_pol_ok(f, pol_env_add_import_dir(f->env, b));
+  const char *src = "import \"m\"\n";
+  assert_int_equal(pol_policy_compile(f->env, src, strlen(src), "<p>",
+                                      &f->pol), POL_ESYNTAX);
+  pol_diag d = POL_DIAG_INIT;
+  assert_pol_ok(f, pol_diag_get(f->env, 0, &d));
+  assert_string_equal(d.code, "E0901");
+  assert_int_equal(d.col, 8);
+  char want[200];
+  snprintf(want, sizeof want, "module 'm': %s is larger than 64 MiB", big);
+  assert_string_equal(d.message, want);
+  if (geteuid() != 0) { /* root reads any file */
+    write_text(big, "must mine: true\n");
+    assert_int_equal(chmod(big, 0), 0);
+    assert_int_equal(pol_policy_compile(f->env, src, strlen(src), "<p>",
+                                        &f->pol), POL_ESYNTAX);
+    assert_pol_ok(f, pol_diag_get(f->env, 0, &d));
+    assert_string_equal(d.code, "E0206");
+    snprintf(want, sizeof want, "module 'm': cannot read %s: %s", big,
+             strerror(EACCES));
+    assert_string_equal(d.message, want);
+  }
+  unlink(big);
+  unlink(other);
+  rmdir(a);
+  rmdir(b);
   rmdir(dir);
 }
 
@@ -467,6 +517,7 @@ int main(int argc, char **argv) {
                                       teardown),
       cmocka_unit_test_setup_teardown(no_file_imports, setup_no_files,
                                       teardown),
+      cmocka_unit_test_setup_teardown(unreadable_module, setup, teardown),
       cmocka_unit_test(unknown_flags_refused),
       cmocka_unit_test_setup_teardown(value_json, setup, teardown),
       cmocka_unit_test_setup_teardown(builder_errors, setup, teardown),

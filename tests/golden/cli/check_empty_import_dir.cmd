@@ -1,0 +1,1 @@
+check -I '' orglib/same_name.pol orglib/vendor.json

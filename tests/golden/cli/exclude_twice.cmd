@@ -1,0 +1,1 @@
+check --color=never orglib/excl_twice.pol orglib/vendor.json

@@ -1,0 +1,1 @@
+check --excerpt=never orglib/broken_twice.pol orglib/vendor.json

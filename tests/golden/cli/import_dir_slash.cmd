@@ -1,0 +1,1 @@
+check --color=never -I orglib/org/ orglib/slash.pol orglib/vendor.json

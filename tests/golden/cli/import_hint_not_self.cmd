@@ -1,0 +1,1 @@
+check --excerpt=never hintself/checks.pol orglib/vendor.json

@@ -1,0 +1,1 @@
+check --excerpt=never orglib/missing.pol orglib/vendor.json

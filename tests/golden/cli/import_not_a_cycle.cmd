@@ -1,0 +1,1 @@
+check --color=never orglib/not_a_cycle.pol orglib/vendor.json

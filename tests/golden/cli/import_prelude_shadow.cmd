@@ -1,0 +1,1 @@
+check --color=never --unknown=ignore -I orglib/shadow/ orglib/prelude.pol orglib/vendor.json

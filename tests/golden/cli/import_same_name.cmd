@@ -1,0 +1,1 @@
+check --color=never orglib/same_name.pol orglib/vendor.json

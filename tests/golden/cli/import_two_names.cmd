@@ -1,0 +1,1 @@
+check --color=never orglib/two_names.pol orglib/vendor.json

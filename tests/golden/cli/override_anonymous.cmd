@@ -1,0 +1,1 @@
+check --color=never orglib/override_anon.pol orglib/vendor.json

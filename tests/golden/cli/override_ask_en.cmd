@@ -1,0 +1,1 @@
+check --questions --lang ja orglib/override_ask.pol orglib/vendor.json

@@ -1,0 +1,1 @@
+check --excerpt=never orglib/uses_selfover.pol orglib/vendor.json
