@@ -456,7 +456,7 @@ static diag_list *import(loader *L, const ast *n, diag_list *d) {
   if (memchr(name, 0, n->lit.s.n)) { /* "regions\u0000x" is not regions */
     diag_add(d, DC_BAD_MODULE_NAME, module_span(d, n),
              "invalid module name: it contains a NUL character (\\u0000)");
-    return;
+    return NULL;
   }
   if (!valid_module_name(name)) {
     diag_add(d, DC_BAD_MODULE_NAME, module_span(d, n),
