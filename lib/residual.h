@@ -84,6 +84,10 @@ typedef struct residual_ctx {
   uint64_t words;     /* words of code compiled for pieces, ever: tests
                          show they grow with a rule's size, not with its
                          size times its depth */
+  uint64_t fact_probes; /* paths compared while sorting out decisive
+                           facts, ever (residual_text.c): tests show they
+                           grow with the paths a residual names, not with
+                           their square */
   /* What is known of each node of the kept trees that depends on the
    * node alone: cg's entry for it (a piece compiles the same for every
    * vendor: only running it depends on the facts), its text, whether a

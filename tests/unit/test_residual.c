@@ -249,6 +249,48 @@ static void chains_run_once(void **state) {
   sb_free(&json);
 }
 
+/* A residual naming many facts keeps each that lies below no other, in
+ * the order first named, looking each up by hash: before, each path was
+ * compared with every one kept so far, N² for N facts (a nested all()
+ * over 100 x 100 items missing their field: 10,000 decisive facts and
+ * 0.5 s; 200 x 200, 8.7 s). Items 3 and 7 lack their whole list, which
+ * answers for everything below it. */
+static void many_decisive_facts(void **state) {
+  fixture *f = *state;
+  enum { N = 100 };
+  sbuf json;
+  sb_init(&json, NULL);
+  sb_puts(&json, "{\"items\": [");
+  for (int i = 0; i < N; i++) {
+    sb_puts(&json, i ? ", {" : "{");
+    if (i != 3 && i != 7) {
+      sb_puts(&json, "\"subs\": [");
+      for (int j = 0; j < N; j++)
+        sb_printf(&json, "%s{\"y\": %d}", j ? ", " : "", j);
+      sb_puts(&json, "]");
+    }
+    sb_puts(&json, "}");
+  }
+  sb_puts(&json, "]}");
+  check(f, "must a: items.all(i, i.subs.all(s, s.x > 0))\n"
+           "must b: items.all(i, i.subs.all(s, s.x > 0) && i.subs.size() > 0)\n",
+        json.p);
+  for (size_t r = 0; r < 2; r++) {
+    size_t n = pol_report_decisive_count(f->rep, 0, r);
+    assert_int_equal(n, (N - 2) * N + 2);
+    assert_string_equal(pol_report_decisive_path(f->rep, 0, r, 0),
+                        "items[0].subs[0].x");
+    assert_string_equal(pol_report_decisive_path(f->rep, 0, r, 3 * N),
+                        "items[3].subs");
+    assert_string_equal(pol_report_decisive_path(f->rep, 0, r, n - 1),
+                        "items[99].subs[99].x");
+  }
+  const report *rp = (const report *)f->rep;
+  /* 67,940 paths compared for 19,604 named; before, some 96 million */
+  assert_true(rp->rctx->fact_probes < 20 * 2 * N * N);
+  sb_free(&json);
+}
+
 static int sink(void *user, const char *data, size_t len) {
   sbuf *b = user;
   sb_put(b, data, len);
@@ -631,6 +673,7 @@ int main(int argc, char **argv) {
       T(assume_all_is_assume_in_order), T(assume_all_fails_whole),
       T(has_trace),  T(kept_across_vendors), T(paths_remembered_per_vendor),
       T(reused_same_as_alone), T(lets_found_by_index), T(chains_run_once),
+      T(many_decisive_facts),
   };
   return RUN_TESTS("residual", tests, argc, argv);
 }
