@@ -54,6 +54,10 @@ typedef struct residual {
   residual_fact *facts;   /* decisive, in the order the residuals name
                              them, each once */
   uint32_t nfacts;
+  uint32_t whole_ranges;  /* macros over a known range of more than
+                             RESIDUAL_ITEMS_MAX items, kept whole: the
+                             missing facts of their items are not among
+                             facts (report_residual.c adds the rule's) */
 } residual;
 
 /* What working out residuals needs besides the policy and the facts: a
@@ -168,6 +172,7 @@ typedef struct pe {
   int depth;
   bool oom;
   bool opaque;   /* a piece could not be compiled alone */
+  uint32_t whole_ranges; /* residual.whole_ranges, so far */
   const ast **known; /* pieces kept as written whose value is known */
   size_t nknown, cap_known;
   /* The paths quick() has read from the facts, by node: a rule's pieces

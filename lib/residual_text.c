@@ -579,6 +579,7 @@ static int finish(pe *e, rv w, rv q, arena *keep, residual *out) {
   out->passes = whole(e, w, q, keep, out);
   if (!keep_facts(&f, &out->facts, &out->nfacts))
     e->oom = true;
+  out->whole_ranges = e->whole_ranges;
   e->c->path = f.path;
   return e->oom ? POL_ENOMEM : POL_OK;
 }

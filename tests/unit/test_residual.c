@@ -291,6 +291,39 @@ static void many_decisive_facts(void **state) {
   sb_free(&json);
 }
 
+/* A macro over more than RESIDUAL_ITEMS_MAX items stays whole in the
+ * residual, and named none of its items' facts: the rule was UNKNOWN
+ * with no decisive fact, and the questions said that every fact needed
+ * was disclosed. The missing facts the check found are decisive now,
+ * after those the residual names. */
+static void long_range_asks(void **state) {
+  fixture *f = *state;
+  enum { N = RESIDUAL_ITEMS_MAX + 1 };
+  sbuf json;
+  sb_init(&json, NULL);
+  sb_puts(&json, "{\"$withheld\": [\"items[1000].v\"], \"items\": [");
+  for (int i = 0; i < N - 1; i++)
+    sb_printf(&json, "{\"v\": %d}, ", i);
+  sb_puts(&json, "{\"w\": 1}]}");
+  check(f, "must a: items.all(i, i.v >= 0)\n"
+           "must b: x > 1 && items.all(i, i.v >= 0)\n",
+        json.p);
+  assert_string_equal(pol_report_residual(f->rep, 0, 0),
+                      "items.all(i, i.v >= 0)");
+  assert_int_equal(pol_report_decisive_count(f->rep, 0, 0), 1);
+  assert_string_equal(pol_report_decisive_path(f->rep, 0, 0, 0),
+                      "items[1000].v");
+  assert_true(pol_report_decisive_withheld(f->rep, 0, 0, 0));
+  assert_int_equal(pol_report_decisive_count(f->rep, 0, 1), 2);
+  assert_string_equal(pol_report_decisive_path(f->rep, 0, 1, 0), "x");
+  assert_string_equal(pol_report_decisive_path(f->rep, 0, 1, 1),
+                      "items[1000].v");
+  const char *q = pol_report_render(f->rep, pol_format_find("questions"), 0);
+  assert_non_null(q);
+  assert_null(strstr(q, "every fact"));
+  sb_free(&json);
+}
+
 static int sink(void *user, const char *data, size_t len) {
   sbuf *b = user;
   sb_put(b, data, len);
@@ -673,7 +706,7 @@ int main(int argc, char **argv) {
       T(assume_all_is_assume_in_order), T(assume_all_fails_whole),
       T(has_trace),  T(kept_across_vendors), T(paths_remembered_per_vendor),
       T(reused_same_as_alone), T(lets_found_by_index), T(chains_run_once),
-      T(many_decisive_facts),
+      T(many_decisive_facts), T(long_range_asks),
   };
   return RUN_TESTS("residual", tests, argc, argv);
 }
