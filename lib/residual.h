@@ -31,6 +31,10 @@
 /* At most this many items of one macro's range are looked at one by
  * one; a longer range keeps the macro whole in the residual. */
 #define RESIDUAL_ITEMS_MAX 1000
+/* At most this many items over all the macros of one residual: past it
+ * the macros stay whole too, so nested macros (three deep over 100
+ * items: 10^6 items) make a residual of bounded size. */
+#define RESIDUAL_RULE_ITEMS_MAX (16 * RESIDUAL_ITEMS_MAX)
 
 /* A decisive fact: its CEL path (report_path.c's syntax: a.b["c d"][2])
  * and where each step of it ends, for $evidence and $withheld. */
@@ -55,7 +59,8 @@ typedef struct residual {
                              them, each once */
   uint32_t nfacts;
   uint32_t whole_ranges;  /* macros over a known range of more than
-                             RESIDUAL_ITEMS_MAX items, kept whole: the
+                             RESIDUAL_ITEMS_MAX items (or past
+                             RESIDUAL_RULE_ITEMS_MAX), kept whole: the
                              missing facts of their items are not among
                              facts (report_residual.c adds the rule's) */
 } residual;
@@ -173,6 +178,7 @@ typedef struct pe {
   bool oom;
   bool opaque;   /* a piece could not be compiled alone */
   uint32_t whole_ranges; /* residual.whole_ranges, so far */
+  uint32_t items;        /* items looked at one by one, so far */
   const ast **known; /* pieces kept as written whose value is known */
   size_t nknown, cap_known;
   /* The paths quick() has read from the facts, by node: a rule's pieces
