@@ -72,6 +72,9 @@ typedef struct lint_run {
   uint64_t let_walks;        /* lets whose expression unused-let walked:
                                 each used let once, however long the
                                 chains of lets that use each other */
+  uint64_t path_compares;    /* fact paths compared while gathering a
+                                rule's (lint_rule_paths): about one a
+                                path read, not one per pair of them */
   bool oom;
 } lint_run;
 

@@ -81,21 +81,55 @@ typedef struct path_walk {
   lint_run *L;
   const char **paths;
   size_t n, cap;
+  uint32_t *slots;    /* paths by hash: index + 1, 0 for none; a scan
+                         per path made a rule of N paths cost N² */
+  size_t nslots;
   const char *scope[MAX_SCOPE];
   int nscope;
   int depth;
 } path_walk;
 
-static void add_path(path_walk *w, const char *p) {
+/* The slot of the path [p] in w->slots: where it is, or the empty one
+ * where it would go. */
+static uint32_t *slot_of(const path_walk *w, const char *p) {
+  size_t mask = w->nslots - 1;
+  for (size_t i = val_hash_bytes(p, strlen(p)) & mask;; i = (i + 1) & mask) {
+    if (!w->slots[i])
+      return &w->slots[i];
+    w->L->path_compares++;
+    if (!strcmp(w->paths[w->slots[i] - 1], p))
+      return &w->slots[i];
+  }
+}
+
+/* Room in w->slots (at most half full) for one more path. */
+static bool slot_room(path_walk *w) {
+  if (2 * (w->n + 1) <= w->nslots)
+    return true;
+  size_t nslots = w->nslots ? 2 * w->nslots : 32;
+  uint32_t *slots = mem_calloc(&w->L->a.m, nslots, sizeof *slots);
+  if (!slots)
+    return false;
+  mem_free(&w->L->a.m, w->slots);
+  w->slots = slots;
+  w->nslots = nslots;
   for (size_t i = 0; i < w->n; i++)
-    if (!strcmp(w->paths[i], p))
-      return;
-  if (!mem_grow(&w->L->a.m, (void **)&w->paths, &w->cap, w->n + 1,
+    *slot_of(w, w->paths[i]) = (uint32_t)i + 1;
+  return true;
+}
+
+static void add_path(path_walk *w, const char *p) {
+  if (!slot_room(w) ||
+      !mem_grow(&w->L->a.m, (void **)&w->paths, &w->cap, w->n + 1,
                 sizeof *w->paths)) {
     w->L->oom = true;
     return;
   }
+  uint32_t *slot = slot_of(w, p);
+  if (*slot)
+    return;
   w->paths[w->n++] = p;
+  *slot = (uint32_t)w->n;
 }
 
 static void paths(path_walk *w, const ast *n);
@@ -170,6 +204,7 @@ size_t lint_rule_paths(lint_run *L, uint32_t r, const char ***out) {
   if (v && w.n)
     memcpy(v, w.paths, w.n * sizeof *v);
   mem_free(&L->a.m, w.paths);
+  mem_free(&L->a.m, w.slots);
   *made = (lint_paths){v, v ? w.n : 0, v != NULL};
   *out = v;
   return made->n;

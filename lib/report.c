@@ -257,6 +257,8 @@ typedef struct rule_places {
   const cand *all;    /* the records of all its runs: c, or the VM's */
   size_t nall;
   size_t nwhole;      /* of them TR_WHOLE */
+  size_t dropped;     /* facts its runs read past the trace's room for
+                         reads (vm.reads_dropped): left out, counted */
 } rule_places;
 
 static void add_place(report *r, places *ps, const void *p, uint32_t n) {
@@ -284,6 +286,7 @@ static uint32_t items_of(const void *obj, int okind) {
 static bool collect_reads(report *r, const vm *v, rule_places *rp,
                           bool last) {
   bool missing = false;
+  rp->dropped += v->reads_dropped;
   if (!v->ntrace)
     return false;
   cand *c = NULL; /* the copies, when the records are copied */
@@ -496,7 +499,8 @@ static uint32_t finish_reads(report *r, rule_places *rp) {
       absent[nabsent++] = (uint32_t)at;
   }
   r->decider_steps += f.steps;
-  return (uint32_t)more;
+  more += rp->dropped;
+  return more > UINT32_MAX ? UINT32_MAX : (uint32_t)more;
 }
 
 /* ==== missing facts ====================================================== */
@@ -772,6 +776,7 @@ static void check_rule(rule_ctx *c, const rule *ru, rule_result *rr) {
   c->places->nwhole = 0;
   c->places->nc = 0;
   c->places->nall = 0;
+  c->places->dropped = 0;
   rr->v = VD_PASS;
   bool applies = true;
   if (ru->when >= 0) {

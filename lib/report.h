@@ -383,6 +383,11 @@ POL_INTERNAL struct listed_index *report_index_listed(arena *a,
 POL_INTERNAL void report_mark(const vendor_result *vr, fact_ref *f,
                               const uint32_t *ends, uint32_t nends);
 
+/* The ends of the steps of [f]'s path, as report_mark takes them, into
+ * [ends] (at most [cap]); their number. */
+POL_INTERNAL uint32_t report_ref_ends(const report *r, const fact_ref *f,
+                                      uint32_t *ends, uint32_t cap);
+
 /* The facts of rule [i] of vendor [vr]: used ([missing] false) or
  * missing; *[n] gets their number. */
 POL_INTERNAL fact_ref *report_refs(const report *r, const vendor_result *vr,

@@ -294,6 +294,19 @@ void report_mark(const vendor_result *vr, fact_ref *f, const uint32_t *ends,
   f->resolved = true;
 }
 
+uint32_t report_ref_ends(const report *r, const fact_ref *f,
+                         uint32_t *ends, uint32_t cap) {
+  report *w = (report *)r; /* its scratch buffer */
+  size_t e[PATH_DEPTH_MAX + 64];
+  int n = 0;
+  sb_reset(&w->tmp);
+  ref_path(&w->tmp, f, e, &n);
+  uint32_t k = 0;
+  for (; k < (uint32_t)n && k < cap; k++)
+    ends[k] = (uint32_t)e[k];
+  return k;
+}
+
 bool report_resolve(const report *r, const vendor_result *vr, fact_ref *f) {
   if (f->resolved)
     return true;

@@ -56,6 +56,53 @@ static bool mark(report *r, const vendor_result *vr, rule_unknown *u) {
   return true;
 }
 
+/* Whether the path [a] is [b] or above it ([b] goes on with a step). */
+static bool at_or_above(const char *a, const char *b) {
+  size_t n = strlen(a);
+  return strncmp(a, b, n) == 0 && (b[n] == '\0' || b[n] == '.' ||
+                                   b[n] == '[');
+}
+
+/* A residual that kept a macro over a long known range whole names none
+ * of its items' facts (residual.h, whole_ranges): the rule's missing
+ * facts the check found (at most REPORT_MISSING_MAX) join its decisive
+ * facts, after them, unless one of those answers for them already; so
+ * an UNKNOWN rule over 5,000 items is asked about, not left without a
+ * question. */
+static bool add_missing(report *r, const vendor_result *vr, uint32_t i,
+                        rule_unknown *u) {
+  uint32_t nm, n = u->r.nfacts;
+  if (!u->r.whole_ranges)
+    return true;
+  fact_ref *m = report_refs(r, vr, i, true, &nm);
+  if (!nm)
+    return true;
+  residual_fact *v = arena_alloc(&r->a, (n + nm) * sizeof *v);
+  if (!v)
+    return false;
+  if (n)
+    memcpy(v, u->r.facts, n * sizeof *v);
+  for (uint32_t k = 0; k < nm; k++) {
+    if (!report_resolve(r, vr, &m[k]))
+      return false;
+    bool have = false;
+    for (uint32_t j = 0; j < n && !have; j++)
+      have = at_or_above(v[j].path, m[k].path);
+    if (have)
+      continue;
+    uint32_t e[POL_MAX_JSON_DEPTH + 66];
+    uint32_t ne = report_ref_ends(r, &m[k], e, POL_COUNTOF(e));
+    uint32_t *ends = arena_alloc(&r->a, (ne + 1) * sizeof *ends);
+    if (!ends || r->tmp.oom)
+      return false;
+    memcpy(ends, e, ne * sizeof *ends);
+    v[n++] = (residual_fact){m[k].path, ends, ne};
+  }
+  u->r.facts = v;
+  u->r.nfacts = n;
+  return true;
+}
+
 /* vr->unknowns, made when first needed; NULL on out of memory. */
 static rule_unknown **slots(const report *r, const vendor_result *vr) {
   report *w = (report *)r; /* a cache filled on a const read */
@@ -117,7 +164,9 @@ const rule_unknown *report_unknown(const report *r, const vendor_result *vr,
       return NULL;
     u->status = residual_rule(c, r->pol, i, vr->vars, &w->a, &u->r);
   }
-  if (u->status == POL_ENOMEM || (u->status == POL_OK && !mark(w, vr, u)))
+  if (u->status == POL_ENOMEM ||
+      (u->status == POL_OK &&
+       (!add_missing(w, vr, i, u) || !mark(w, vr, u))))
     return NULL;
   wv->unknowns[i] = u;
   return u;

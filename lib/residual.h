@@ -31,6 +31,10 @@
 /* At most this many items of one macro's range are looked at one by
  * one; a longer range keeps the macro whole in the residual. */
 #define RESIDUAL_ITEMS_MAX 1000
+/* At most this many items over all the macros of one residual: past it
+ * the macros stay whole too, so nested macros (three deep over 100
+ * items: 10^6 items) make a residual of bounded size. */
+#define RESIDUAL_RULE_ITEMS_MAX (16 * RESIDUAL_ITEMS_MAX)
 
 /* A decisive fact: its CEL path (report_path.c's syntax: a.b["c d"][2])
  * and where each step of it ends, for $evidence and $withheld. */
@@ -54,6 +58,11 @@ typedef struct residual {
   residual_fact *facts;   /* decisive, in the order the residuals name
                              them, each once */
   uint32_t nfacts;
+  uint32_t whole_ranges;  /* macros over a known range of more than
+                             RESIDUAL_ITEMS_MAX items (or past
+                             RESIDUAL_RULE_ITEMS_MAX), kept whole: the
+                             missing facts of their items are not among
+                             facts (report_residual.c adds the rule's) */
 } residual;
 
 /* What working out residuals needs besides the policy and the facts: a
@@ -84,6 +93,10 @@ typedef struct residual_ctx {
   uint64_t words;     /* words of code compiled for pieces, ever: tests
                          show they grow with a rule's size, not with its
                          size times its depth */
+  uint64_t fact_probes; /* paths compared while sorting out decisive
+                           facts, ever (residual_text.c): tests show they
+                           grow with the paths a residual names, not with
+                           their square */
   /* What is known of each node of the kept trees that depends on the
    * node alone: cg's entry for it (a piece compiles the same for every
    * vendor: only running it depends on the facts), its text, whether a
@@ -164,6 +177,8 @@ typedef struct pe {
   int depth;
   bool oom;
   bool opaque;   /* a piece could not be compiled alone */
+  uint32_t whole_ranges; /* residual.whole_ranges, so far */
+  uint32_t items;        /* items looked at one by one, so far */
   const ast **known; /* pieces kept as written whose value is known */
   size_t nknown, cap_known;
   /* The paths quick() has read from the facts, by node: a rule's pieces

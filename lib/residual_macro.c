@@ -405,9 +405,15 @@ bool pe_macro(pe *e, const ast *n, rv *out) {
   }
   uint32_t cnt = r.v.kind == V_LIST ? r.v.as.l->n
                  : r.v.kind == V_MAP ? r.v.as.m->n : 0;
-  if (macros[m].k == MK_OTHER || (r.v.kind != V_LIST && r.v.kind != V_MAP) ||
-      cnt > RESIDUAL_ITEMS_MAX)
+  if (macros[m].k == MK_OTHER || (r.v.kind != V_LIST && r.v.kind != V_MAP))
     return true;
+  if (cnt > RESIDUAL_ITEMS_MAX ||
+      cnt > RESIDUAL_RULE_ITEMS_MAX - e->items) { /* whole: its items'
+                                                     facts go unnamed */
+    e->whole_ranges++;
+    return true;
+  }
+  e->items += cnt;
   item *its = arena_zalloc(&e->c->a, (cnt + 1) * sizeof *its);
   bool any = false;
   for (uint32_t i = 0; its && i < cnt; i++) {

@@ -251,8 +251,13 @@ static bool trees_for(residual_ctx *c, const policy *p) {
 typedef struct facts {
   pe *e;
   arena *keep;
-  residual_fact *v;
+  residual_fact *v;   /* the paths named, each once, in the order first
+                         named (in keep) */
   uint32_t n, cap;
+  uint32_t *slots;    /* v's paths by hash: index + 1, 0 for none (in
+                         the rule's scratch, e->c->a; none while there
+                         are FACTS_SCAN or fewer) */
+  uint32_t nslots;
   sbuf path;
   uint32_t ends[POL_MAX_JSON_DEPTH + 2];
   uint32_t nends;
@@ -331,6 +336,55 @@ static bool fact_path(facts *f, const ast *n) {
   return true;
 }
 
+/* Up to this many decisive facts are kept by a scan of those kept, each
+ * new path against each: most residuals name one to three, for which
+ * hashing costs more than it saves. Past it the paths are gathered by
+ * hash and sorted out once at the end (keep_facts). */
+#define FACTS_SCAN 8
+
+/* Whether path [k] of f->v is [p]/[len]. */
+static bool path_is(const facts *f, uint32_t k, const char *p, size_t len) {
+  f->e->c->fact_probes++;
+  return strncmp(f->v[k].path, p, len) == 0 && f->v[k].path[len] == '\0';
+}
+
+/* The slot of the path [p]/[len] in f->slots: where it is, or the empty
+ * one where it would go. */
+static uint32_t *slot_of(const facts *f, const char *p, size_t len) {
+  uint32_t mask = f->nslots - 1;
+  for (uint32_t i = val_hash_bytes(p, len) & mask;; i = (i + 1) & mask) {
+    uint32_t k = f->slots[i];
+    if (!k || path_is(f, k - 1, p, len))
+      return &f->slots[i];
+  }
+}
+
+/* Room in f->v for one more path, and in f->slots (at most half full)
+ * once there are more than FACTS_SCAN. */
+static bool room(facts *f) {
+  if (f->n == f->cap) {
+    uint32_t cap = f->cap ? f->cap * 2 : 8;
+    residual_fact *v = arena_alloc(f->keep, cap * sizeof *v);
+    if (!v)
+      return false;
+    if (f->n)
+      memcpy(v, f->v, f->n * sizeof *v);
+    f->v = v;
+    f->cap = cap;
+  }
+  if (f->n + 1 <= FACTS_SCAN || 2 * (f->n + 1) <= f->nslots)
+    return true;
+  uint32_t nslots = f->nslots ? 2 * f->nslots : 4 * FACTS_SCAN;
+  uint32_t *slots = arena_zalloc(&f->e->c->a, nslots * sizeof *slots);
+  if (!slots)
+    return false;
+  f->slots = slots;
+  f->nslots = nslots;
+  for (uint32_t k = 0; k < f->n; k++)
+    *slot_of(f, f->v[k].path, strlen(f->v[k].path)) = k + 1;
+  return true;
+}
+
 /* Whether the path [a] is [b] or above it ([b] goes on with a step). */
 static bool at_or_above(const char *a, const char *b) {
   size_t n = strlen(a);
@@ -338,43 +392,79 @@ static bool at_or_above(const char *a, const char *b) {
                                    b[n] == '[');
 }
 
-/* Add the path [n] to the decisive facts, unless it is one already or
- * lies below one (data.location.countries[0] under a missing
+/* Whether f->path is to be added: by the scan, unless it is a fact kept
+ * already or lies below one (data.location.countries[0] under a missing
  * data.location.countries: the answer to the one is the answer to the
- * other); one below it gives way to it. */
+ * other), a kept one below it giving way to it; by hash, unless it was
+ * named already. */
+static bool is_new(facts *f) {
+  if (f->nslots)
+    return !*slot_of(f, f->path.p, f->path.len);
+  uint32_t kept = 0;
+  for (uint32_t i = 0; i < f->n; i++) {
+    f->e->c->fact_probes++;
+    if (at_or_above(f->v[i].path, f->path.p))
+      return false;
+    if (!at_or_above(f->path.p, f->v[i].path))
+      f->v[kept++] = f->v[i];
+  }
+  f->n = kept;
+  return true;
+}
+
+/* Add the path [n] to the facts named, if it is new (is_new). */
 static void add_fact(facts *f, const ast *n) {
   if (!fact_path(f, n)) {
     f->e->oom = true;
     return;
   }
-  uint32_t kept = 0;
-  for (uint32_t i = 0; i < f->n; i++) {
-    if (at_or_above(f->v[i].path, f->path.p))
-      return;
-    if (!at_or_above(f->path.p, f->v[i].path))
-      f->v[kept++] = f->v[i];
-  }
-  f->n = kept;
-  if (f->n == f->cap) {
-    uint32_t cap = f->cap ? f->cap * 2 : 8;
-    residual_fact *v = arena_alloc(f->keep, cap * sizeof *v);
-    if (!v) {
-      f->e->oom = true;
-      return;
-    }
-    if (f->n)
-      memcpy(v, f->v, f->n * sizeof *v);
-    f->v = v;
-    f->cap = cap;
-  }
+  if (!is_new(f))
+    return;
   uint32_t *ends = arena_alloc(f->keep, (f->nends + 1) * sizeof *ends);
   const char *p = arena_strndup(f->keep, f->path.p, f->path.len);
-  if (!ends || !p || f->path.oom) {
+  if (!ends || !p || f->path.oom || !room(f)) {
     f->e->oom = true;
     return;
   }
   memcpy(ends, f->ends, f->nends * sizeof *ends);
-  f->v[f->n++] = (residual_fact){p, ends, f->nends};
+  f->v[f->n] = (residual_fact){p, ends, f->nends};
+  if (f->nslots)
+    *slot_of(f, p, f->path.len) = f->n + 1;
+  f->n++;
+}
+
+/* Whether a path above the fact [x] was named too: one of its own
+ * beginnings that ends a step (data.location under
+ * data.location.countries[0]); the answer to that one answers [x]. */
+static bool below_another(const facts *f, const residual_fact *x) {
+  for (uint32_t k = 0; k + 1 < x->nends; k++)
+    if (*slot_of(f, x->path, x->ends[k]))
+      return true;
+  return false;
+}
+
+/* The decisive facts: the paths named that lie below no other, in the
+ * order they were first named (f->v, in f->keep, kept in place once
+ * every path is looked at: the lookups read f->v). */
+static bool keep_facts(facts *f, residual_fact **out, uint32_t *nout) {
+  *out = f->n ? f->v : NULL;
+  *nout = f->n;
+  if (!f->nslots) /* the scan kept them so */
+    return true;
+  *out = NULL;
+  *nout = 0;
+  bool *below = f->n ? arena_alloc(&f->e->c->a, f->n) : NULL;
+  if (f->n && !below)
+    return false;
+  for (uint32_t k = 0; k < f->n; k++)
+    below[k] = below_another(f, &f->v[k]);
+  uint32_t kept = 0;
+  for (uint32_t k = 0; k < f->n; k++)
+    if (!below[k])
+      f->v[kept++] = f->v[k];
+  *out = kept ? f->v : NULL;
+  *nout = kept;
+  return true;
 }
 
 /* Every path in [n] that ends in a missing fact, left to right; the
@@ -487,8 +577,9 @@ static int finish(pe *e, rv w, rv q, arena *keep, residual *out) {
     decisive(&f, q.n);
   }
   out->passes = whole(e, w, q, keep, out);
-  out->facts = f.v;
-  out->nfacts = f.n;
+  if (!keep_facts(&f, &out->facts, &out->nfacts))
+    e->oom = true;
+  out->whole_ranges = e->whole_ranges;
   e->c->path = f.path;
   return e->oom ? POL_ENOMEM : POL_OK;
 }

@@ -132,11 +132,11 @@ static inline bool stopped(const vm *v) {
 
 /* ==== fact reads ========================================================= */
 
-/* Note one entry in the trace of a traced run; its index, or -1 when the
- * trace is full (the entry is then only counted). */
-static POL_NOINLINE int32_t note(vm *v, uint8_t what, const void *obj,
-                                 uint8_t okind, uint32_t entry, val key,
-                                 bool konst) {
+/* Note one entry in the trace of a traced run, whatever its kind; its
+ * index, or -1 when the trace is full (the entry is then only counted). */
+static POL_NOINLINE int32_t note_any(vm *v, uint8_t what, const void *obj,
+                                     uint8_t okind, uint32_t entry, val key,
+                                     bool konst) {
   if (v->ntrace == v->trace_cap &&
       (v->ntrace >= VM_TRACE_MAX ||
        !mem_grow(&v->a.m, (void **)&v->trace, &v->trace_cap, v->ntrace + 1,
@@ -145,9 +145,44 @@ static POL_NOINLINE int32_t note(vm *v, uint8_t what, const void *obj,
     v->trace_dropped++;
     return -1;
   }
+  v->read_cap = v->trace_cap < VM_TRACE_READS ? v->trace_cap : VM_TRACE_READS;
   v->trace[v->ntrace] = (vm_trace){obj, key, entry, what, okind, konst};
   v->trace_kinds |= 1u << what;
   return (int32_t)v->ntrace++;
+}
+
+/* Whether a record of kind [what] is one of the facts a rule read (an
+ * entry, a size, a presence test, a use whole), which stop at
+ * VM_TRACE_READS, rather than one that decides the verdict. */
+static inline bool is_read(uint8_t what) {
+  return what == TR_READ || what == TR_SIZE || what == TR_ABSENT ||
+         what == TR_WHOLE;
+}
+
+/* A read past VM_TRACE_READS: not noted, counted when the report would
+ * have shown it. A read of a map or list is mostly a step on the way to
+ * its items (report.c), and sizes and uses whole repeat for the same
+ * container where the seen table does not look: only reads of other
+ * values count. */
+static void drop_read(vm *v, uint8_t what, const void *obj, uint8_t okind,
+                      uint32_t entry) {
+  if (what != TR_READ)
+    return;
+  val x = okind == V_MAP ? ((const map *)obj)->vals[entry]
+                         : ((const list *)obj)->items[entry];
+  v->reads_dropped += x.kind != V_MAP && x.kind != V_LIST;
+}
+
+/* Note one entry in the trace of a traced run; its index, or -1 when it
+ * is not noted (a read past VM_TRACE_READS, or the trace is full). */
+static POL_NOINLINE int32_t note(vm *v, uint8_t what, const void *obj,
+                                 uint8_t okind, uint32_t entry, val key,
+                                 bool konst) {
+  if (v->ntrace >= VM_TRACE_READS && is_read(what)) {
+    drop_read(v, what, obj, okind, entry);
+    return -1;
+  }
+  return note_any(v, what, obj, okind, entry, key, konst);
 }
 
 /* Note a read of entry [entry] of [obj], unless this run noted it
@@ -158,8 +193,8 @@ static POL_NOINLINE void note_read(vm *v, const void *obj, uint8_t okind,
   if (s->run == v->run && s->obj == obj && s->entry == entry)
     return;
   *s = (vm_seen){obj, entry, v->run};
-  if (likely(v->ntrace < v->trace_cap)) { /* note's common case, inline:
-                                             most records are reads */
+  if (likely(v->ntrace < v->read_cap)) { /* note's common case, inline:
+                                           most records are reads */
     v->trace[v->ntrace++] =
         (vm_trace){obj, val_null(), entry, TR_READ, okind, false};
     return;
@@ -719,14 +754,20 @@ static void decided(vm *v, const val *acc) {
   const val *range = acc - ITER_ACC, *count = acc - ITER_ACC + 1;
   uint64_t i = (uint64_t)count->as.i - 1; /* bounds: a loaded program's
                                              loop need not have begun */
+  const void *obj = NULL;
+  uint8_t okind = range->kind;
   if (range->kind == V_LIST && list_is_adopted(range->as.l) &&
       i < range->as.l->n)
-    note(v, TR_DECIDED, range->as.l, V_LIST, (uint32_t)i, val_null(),
-         false);
+    obj = range->as.l;
   else if (range->kind == V_MAP && map_is_adopted(range->as.m) &&
            i < range->as.m->n)
-    note(v, TR_DECIDED, range->as.m, V_MAP, (uint32_t)i, val_null(),
-         false);
+    obj = range->as.m;
+  if (!obj)
+    return;
+  if (v->ntrace >= VM_TRACE_READS) /* the item's own reads may have gone
+                                      unnoted: the item is the fact */
+    note_any(v, TR_READ, obj, okind, (uint32_t)i, val_null(), false);
+  note(v, TR_DECIDED, obj, okind, (uint32_t)i, val_null(), false);
 }
 
 /* The accumulator of a counted loop (COUNT_INIT, opcodes.h): an int
@@ -884,7 +925,7 @@ static inline bool begin(vm *v, const program *p) {
   if (v->a.used || v->a.failed) /* else the last run made nothing: the
                                    arena is rewound already */
     arena_reset(&v->a);
-  v->ntrace = v->trace_dropped = 0;
+  v->ntrace = v->trace_dropped = v->reads_dropped = 0;
   v->trace_kinds = 0;
   v->trace_oom = false;
   if (++v->run == 0) { /* wrapped: forget every run's reads */

@@ -38,6 +38,12 @@ typedef struct vm_trace {
 /* A run notes at most this many trace entries; the rest are counted in
  * vm.trace_dropped. Reports show far fewer per rule (report.h). */
 #define VM_TRACE_MAX 65536
+/* Reads, sizes, presence tests and uses whole are noted only while the
+ * trace holds fewer records than this: the rest of it stays for what
+ * decides a verdict (missing facts, deciding items), which a loop over
+ * a long list notes after all its reads. The facts left out are counted
+ * in vm.reads_dropped (a report shows 8 a rule and counts the rest). */
+#define VM_TRACE_READS 32768
 /* Reads already noted in this run are looked up in a small direct-mapped
  * table first, so a loop that reads the same fact on every item (the
  * path to the list it walks) notes it once. */
@@ -68,6 +74,9 @@ typedef struct vm {
   bool tracing;       /* note fact reads into trace[] */
   vm_trace *trace;    /* heap (a.m); ntrace entries from the last run */
   size_t ntrace, trace_cap, trace_dropped;
+  size_t reads_dropped; /* facts the last run read past VM_TRACE_READS */
+  size_t read_cap;    /* trace_cap, at most VM_TRACE_READS: room for a
+                         read (note_read's one test) */
   uint32_t trace_kinds; /* 1 << what of every record note() made in the
                          last run (not the reads note_read makes itself):
                          0 tells report.c the trace is reads alone */
