@@ -250,12 +250,8 @@ static void diff_vendor(differ *d) {
  * then compare. */
 static int diff_record(differ *d, pol_facts *f, const char *name,
                        const record *rec) {
-  if (rec->error) {
-    char msg[4400];
-    record_error(rec, name, msg, sizeof msg);
-    cli_error("%s", msg);
+  if (record_refused(rec, name))
     return EXIT_INPUT;
-  }
   int rc = pol_facts_load_record(f, rec->data, rec->len, name, rec->line);
   if (rc != POL_OK)
     return cli_failed(rc, pol_facts_errmsg(f), EXIT_INPUT);

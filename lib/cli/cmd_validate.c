@@ -52,12 +52,8 @@ static int schema(pol_env *env, const char *path, int flags,
 /* Validate one record of the input [name]: its status. */
 static int one_record(pol_env *env, const pol_policy *pol, const char *name,
                       const record *rec) {
-  if (rec->error) {
-    char msg[4400];
-    record_error(rec, name, msg, sizeof msg);
-    cli_error("%s", msg);
+  if (record_refused(rec, name))
     return EXIT_INPUT;
-  }
   size_t n = 0;
   const char *problems = "";
   int rc = pol_validate_record(env, pol, rec->data, rec->len, name,

@@ -466,3 +466,12 @@ void record_error(const record *rec, const char *name, char *msg,
   else
     snprintf(msg, cap, "%s:%u: %s", name, rec->err_line, rec->error);
 }
+
+bool record_refused(const record *rec, const char *name) {
+  if (!rec->error)
+    return false;
+  char msg[4400];
+  record_error(rec, name, msg, sizeof msg);
+  cli_error("%s", msg);
+  return true;
+}

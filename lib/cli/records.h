@@ -55,6 +55,10 @@ int reader_next(reader *r, record *rec);
  * the record as a whole) into [msg] of [cap] bytes. */
 void record_error(const record *rec, const char *name, char *msg,
                   size_t cap);
+/* Whether the reader found [rec] bad: then that message is said on
+ * standard error (for commands that stop or go on without a report to
+ * put it in). */
+bool record_refused(const record *rec, const char *name);
 /* After reader_next returned -1: why, as "NAME: reason" (valid until
  * reader_close); else NULL. */
 const char *reader_error(const reader *r);
