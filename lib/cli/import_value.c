@@ -211,12 +211,12 @@ static void clause(const char *text, size_t at, size_t *from, size_t *to) {
   *to = e;
 }
 
-static bool is_target(const char *text, size_t at) {
-  static const char *const words[] = {"目標", "目安", "原則", "程度",
-                                      "程の", "通常", "見込"};
-  size_t from, to;
-  clause(text, at, &from, &to);
-  for (size_t i = 0; i < sizeof words / sizeof *words; i++) {
+/* Whether one of the [n] [words] starts in [from, to) of [text]. A
+ * word holds no delimiter, so one that starts before [to], a clause's
+ * end or its 、, ends before it too. */
+static bool word_in(const char *text, size_t from, size_t to,
+                    const char *const *words, size_t n) {
+  for (size_t i = 0; i < n; i++) {
     const char *w = strstr(text + from, words[i]);
     if (w && (size_t)(w - text) < to)
       return true;
@@ -224,14 +224,17 @@ static bool is_target(const char *text, size_t at) {
   return false;
 }
 
+static bool is_target(const char *text, size_t at) {
+  static const char *const words[] = {"目標", "目安", "原則", "程度",
+                                      "程の", "通常", "見込"};
+  size_t from, to;
+  clause(text, at, &from, &to);
+  return word_in(text, from, to, words, sizeof words / sizeof *words);
+}
+
 bool import_option_words(const char *text, size_t from, size_t to) {
   static const char *const words[] = {"オプション", "有償", "個別契約"};
-  for (size_t i = 0; i < sizeof words / sizeof *words; i++) {
-    const char *w = strstr(text + from, words[i]);
-    if (w && (size_t)(w - text) + strlen(words[i]) <= to)
-      return true;
-  }
-  return false;
+  return word_in(text, from, to, words, sizeof words / sizeof *words);
 }
 
 /* Whether the value at [at] of [text] is offered as an option: its
@@ -260,12 +263,8 @@ static bool is_bound(const char *text, size_t at, size_t end) {
   static const char *const words[] = {"最大", "上限"};
   size_t from, to;
   clause(text, at, &from, &to);
-  for (size_t i = 0; i < sizeof words / sizeof *words; i++) {
-    const char *w = strstr(text + from, words[i]);
-    if (w && (size_t)(w - text) < at)
-      return true;
-  }
-  return starts(text + end, "まで") && !starts(text + end, "までに");
+  return word_in(text, from, at, words, sizeof words / sizeof *words) ||
+         (starts(text + end, "まで") && !starts(text + end, "までに"));
 }
 
 /* Whether [s] starts a corner bracket: a quote must not hold one, or the
