@@ -206,7 +206,9 @@ static bool valid_name(const char *name) {
 
 /* POL_OK if [name] may be registered in [r]; else a message in [msg].
  * Builtins and the macros the compiler expands first (has, cel.*) keep
- * their names. */
+ * their names, and so does now(): the compiler makes it a load of the
+ * evaluation date, not a call, so it is in no builtin table, and a host
+ * function of that name would be called in its place. */
 static int check_name(const host_registry *r, const char *name, char *msg,
                       size_t msglen) {
   bool found = false;
@@ -221,7 +223,8 @@ static int check_name(const host_registry *r, const char *name, char *msg,
                "invalid function name '%s': use identifiers joined by "
                "dots, such as 'acme.score', and no reserved word", name);
   bi_lookup(name, BI_GLOBAL | BI_RECEIVER, 0, &found);
-  if (found || strcmp(name, "has") == 0 || strncmp(name, "cel.", 4) == 0)
+  if (found || strcmp(name, "has") == 0 || strcmp(name, "now") == 0 ||
+      strncmp(name, "cel.", 4) == 0)
     return say(POL_EINVAL, msg, msglen, "'%s' is a built-in function",
                name);
   if (find(r, name))
