@@ -841,7 +841,9 @@ POL_API const pol_value *pol_new_timestamp(pol_builder *b, int64_t seconds,
 /* A list of [n] items (each made by the same builder, or borrowed from
  * values that outlive it). Lists and maps nest at most 512 deep, as JSON
  * does: an item (or a map's value) nested 512 deep gives NULL
- * (POL_EINVAL). */
+ * (POL_EINVAL). An item (or a map's value) that is an error value
+ * (pol_new_error) gives NULL (POL_EINVAL): a CEL list or map never holds
+ * an error, so a host function that fails returns the error itself. */
 POL_API const pol_value *pol_new_list(pol_builder *b,
                                       const pol_value *const *items,
                                       size_t n);
