@@ -330,7 +330,9 @@ POL_API const char *pol_ctx_errmsg(const pol_ctx *ctx);
  * limit was reached. POL_EINTERRUPT: the interrupt callback stopped it.
  * On every status but POL_EINVAL, *[out] is set (to the error value when
  * there is an error); it belongs to [ctx] until its next evaluation and
- * stays valid when [prog] or [facts] is freed. */
+ * stays valid when [prog] or [facts] is freed. POL_EINVAL, too, when a
+ * host function calls it (or pol_check) on the ctx that is running it:
+ * a host function evaluates on a ctx of its own. */
 POL_API int pol_eval(pol_ctx *ctx, const pol_program *prog,
                      const pol_facts *facts, const pol_value **out);
 /* Have evaluations and checks on [ctx] call [fn]([user]) now and then
