@@ -459,7 +459,13 @@ int host_load_plugin(host_registry *r, const char *path, char *msg,
     return say(POL_EINVAL, msg, msglen, "missing plugin path");
   /* dlopen searches the library path for a bare name; a plugin is the
    * file named, so "x.so" means ./x.so. */
-  snprintf(local, sizeof local, "%s%s", strchr(path, '/') ? "" : "./", path);
+  const char *dir = strchr(path, '/') ? "" : "./";
+  int len = snprintf(local, sizeof local, "%s%s", dir, path);
+  /* a cut path names another file (its prefix): load none */
+  if (len < 0 || (size_t)len >= sizeof local)
+    return say(POL_EIO, msg, msglen, "cannot load plugin: %.60s...: file "
+               "name too long (%zu bytes; the limit is %zu)", path,
+               strlen(path), sizeof local - 1 - strlen(dir));
   /* dlopen opens a FIFO and waits for a writer for ever, and reads a
    * device: only a regular file can be a shared object */
   struct stat st;

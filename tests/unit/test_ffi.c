@@ -678,6 +678,19 @@ static void plugin_errors(void **state) {
   assert_contains(pol_env_errmsg(f->env), "cannot load plugin: ");
   assert_contains(pol_env_errmsg(f->env), path);
   unlink(path);
+  /* a path too long for the loader is refused whole: cut to its first
+   * 4095 bytes it named the sample plugin, which was loaded */
+  size_t slashes = 4095 - strlen(POL_SAMPLE_PLUGIN);
+  char *longer = malloc(4200);
+  assert_non_null(longer);
+  memset(longer, '/', slashes);
+  snprintf(longer + slashes, 4200 - slashes, "%sXXXXXXXXXX",
+           POL_SAMPLE_PLUGIN);
+  assert_int_equal(pol_env_load_plugin(f->env, longer), POL_EIO);
+  assert_contains(pol_env_errmsg(f->env), "file name too long (4105 bytes; "
+                  "the limit is 4095)");
+  free(longer);
+  expect_fail(f, "sample.add(1, 2)", POL_ERUNTIME, "unknown method 'add'");
   assert_int_equal(pol_env_load_plugin(f->env, NULL), POL_EINVAL);
   assert_int_equal(pol_env_load_plugin(NULL, POL_SAMPLE_PLUGIN), POL_EINVAL);
 }
