@@ -895,7 +895,12 @@ POL_API int pol_facts_bind_all(pol_facts *facts, const pol_facts *from);
  * e.g. "int64(string, double)" for int64_t f(const char *, double).
  * A string argument holding a NUL byte is an error for `string`, fine
  * for `strlen`. Functions are called with no lock held: a function
- * called from several threads at once must be thread-safe itself. */
+ * called from several threads at once must be thread-safe itself. It
+ * should be pure: calls are not cached, and how often a function is
+ * called is no part of this contract (an UNKNOWN rule is evaluated again
+ * for its residual). A call is charged to max_steps by its arguments'
+ * sizes, not its time, and is never interrupted
+ * (docs/host-functions.md, "What the engine assumes of a function"). */
 POL_API int pol_env_register(pol_env *env, const char *name,
                              const char *signature, void (*fn)(void));
 
