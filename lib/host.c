@@ -204,6 +204,21 @@ static bool valid_name(const char *name) {
   }
 }
 
+/* Whether the dotted [name] ends in a macro the compiler expands as a
+ * method (compile.c, macros[] and macro()): items.all(i, i > 0) on a
+ * fact `items` would call a host function `items.all` instead, with the
+ * macro's variable `i` as an unknown fact. A global all(x) is no macro. */
+static bool macro_method(const char *name) {
+  static const char *const words[] = {
+      "all", "exists", "exists_one", "existsOne", "map", "filter",
+      "transformList", "transformMap", "optMap", "optFlatMap"};
+  const char *last = strrchr(name, '.');
+  for (size_t i = 0; last && i < POL_COUNTOF(words); i++)
+    if (strcmp(last + 1, words[i]) == 0)
+      return true;
+  return false;
+}
+
 /* POL_OK if [name] may be registered in [r]; else a message in [msg].
  * Builtins and the macros the compiler expands first (has, cel.*) keep
  * their names, and so does now(): the compiler makes it a load of the
@@ -227,6 +242,9 @@ static int check_name(const host_registry *r, const char *name, char *msg,
       strncmp(name, "cel.", 4) == 0)
     return say(POL_EINVAL, msg, msglen, "'%s' is a built-in function",
                name);
+  if (macro_method(name))
+    return say(POL_EINVAL, msg, msglen, "'%s' would hide the macro '%s' "
+               "of a fact of that name", name, strrchr(name, '.') + 1);
   if (find(r, name))
     return say(POL_EINVAL, msg, msglen, "'%s' is already registered", name);
   return POL_OK;

@@ -402,6 +402,16 @@ static void bad_names(void **state) {
    * "now" was once registered and then called instead of it */
   expect_register(f, "now", "int64()", POL_EINVAL,
                   "'now' is a built-in function");
+  /* items.all(i, i > 0) over a fact `items` called the host function,
+   * with the macro's variable as an unknown fact */
+  expect_register(f, "items.all", "bool(int64, int64)", POL_EINVAL,
+                  "'items.all' would hide the macro 'all' of a fact of "
+                  "that name");
+  expect_register(f, "acme.exists_one", "bool(int64, int64)", POL_EINVAL,
+                  "'acme.exists_one' would hide the macro 'exists_one' of "
+                  "a fact of that name");
+  assert_pol_ok(f, pol_env_register_value_fn(f->env, "all", 1, 1, pair,
+                                             NULL)); /* a global: no macro */
   const char *bad[] = {"1abc", "a..b", "a.", ".a", "a-b", "a b", "if",
                        "acme.in", "日本"};
   for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
