@@ -221,9 +221,9 @@ static bool macro_method(const char *name) {
 
 /* POL_OK if [name] may be registered in [r]; else a message in [msg].
  * Builtins and the macros the compiler expands first (has, cel.*) keep
- * their names, and so does now(): the compiler makes it a load of the
- * evaluation date, not a call, so it is in no builtin table, and a host
- * function of that name would be called in its place. */
+ * their names. now() is no builtin (the compiler loads the evaluation
+ * date), and a host function `now` replaces it on purpose: policyc test
+ * mocks the date so (cli/test_mock.c). */
 static int check_name(const host_registry *r, const char *name, char *msg,
                       size_t msglen) {
   bool found = false;
@@ -238,8 +238,7 @@ static int check_name(const host_registry *r, const char *name, char *msg,
                "invalid function name '%s': use identifiers joined by "
                "dots, such as 'acme.score', and no reserved word", name);
   bi_lookup(name, BI_GLOBAL | BI_RECEIVER, 0, &found);
-  if (found || strcmp(name, "has") == 0 || strcmp(name, "now") == 0 ||
-      strncmp(name, "cel.", 4) == 0)
+  if (found || strcmp(name, "has") == 0 || strncmp(name, "cel.", 4) == 0)
     return say(POL_EINVAL, msg, msglen, "'%s' is a built-in function",
                name);
   if (macro_method(name))
