@@ -330,7 +330,9 @@ POL_API const char *pol_ctx_errmsg(const pol_ctx *ctx);
  * limit was reached. POL_EINTERRUPT: the interrupt callback stopped it.
  * On every status but POL_EINVAL, *[out] is set (to the error value when
  * there is an error); it belongs to [ctx] until its next evaluation and
- * stays valid when [prog] or [facts] is freed. */
+ * stays valid when [prog] or [facts] is freed. POL_EINVAL, too, when a
+ * host function calls it (or pol_check) on the ctx that is running it:
+ * a host function evaluates on a ctx of its own. */
 POL_API int pol_eval(pol_ctx *ctx, const pol_program *prog,
                      const pol_facts *facts, const pol_value **out);
 /* Have evaluations and checks on [ctx] call [fn]([user]) now and then
@@ -841,7 +843,9 @@ POL_API const pol_value *pol_new_timestamp(pol_builder *b, int64_t seconds,
 /* A list of [n] items (each made by the same builder, or borrowed from
  * values that outlive it). Lists and maps nest at most 512 deep, as JSON
  * does: an item (or a map's value) nested 512 deep gives NULL
- * (POL_EINVAL). */
+ * (POL_EINVAL). An item (or a map's value) that is an error value
+ * (pol_new_error) gives NULL (POL_EINVAL): a CEL list or map never holds
+ * an error, so a host function that fails returns the error itself. */
 POL_API const pol_value *pol_new_list(pol_builder *b,
                                       const pol_value *const *items,
                                       size_t n);
@@ -891,7 +895,12 @@ POL_API int pol_facts_bind_all(pol_facts *facts, const pol_facts *from);
  * e.g. "int64(string, double)" for int64_t f(const char *, double).
  * A string argument holding a NUL byte is an error for `string`, fine
  * for `strlen`. Functions are called with no lock held: a function
- * called from several threads at once must be thread-safe itself. */
+ * called from several threads at once must be thread-safe itself. It
+ * should be pure: calls are not cached, and how often a function is
+ * called is no part of this contract (an UNKNOWN rule is evaluated again
+ * for its residual). A call is charged to max_steps by its arguments'
+ * sizes, not its time, and is never interrupted
+ * (docs/host-functions.md, "What the engine assumes of a function"). */
 POL_API int pol_env_register(pol_env *env, const char *name,
                              const char *signature, void (*fn)(void));
 

@@ -36,6 +36,15 @@ int api_refused(sbuf *msg, const char *fn, const char *why) {
   return POL_EINVAL;
 }
 
+/* A host function called [fn] on the ctx that is running it: the
+ * evaluation under way owns the ctx's VM stack and arena, which a
+ * nested run would grow, move and reset under it. */
+int api_busy(pol_ctx *c, const char *fn) {
+  return api_refused(&c->errmsg, fn, "the ctx is running an evaluation "
+                     "(a host function called back into it): use "
+                     "another ctx");
+}
+
 const char *api_text(const sbuf *b) {
   if (b->oom)
     return "out of memory";
@@ -444,10 +453,14 @@ int pol_eval(pol_ctx *c, const pol_program *prog, const pol_facts *facts,
   if (!prog || !out)
     return api_refused(&c->errmsg, __func__,
                        prog ? "no out pointer (NULL)" : "no program (NULL)");
+  if (c->busy)
+    return api_busy(c, __func__);
   const program *p = PROG(prog);
   c->vm.has_now = c->has_as_of; /* else now() reads the clock */
   c->vm.now_sec = c->as_of;
+  c->busy = true;
   val r = vm_run(&c->vm, p, 0, facts ? facts->vars : NULL);
+  c->busy = false;
   int rc = POL_OK;
   if (r.kind == V_ERROR)
     rc = api_runtime_error(&c->errmsg, p, r.as.e);

@@ -197,17 +197,21 @@ static int check(pol_ctx *ctx, pol_report *rep, const pol_facts *facts,
   if (!rep || !facts)
     return api_refused(&ctx->errmsg, one ? "pol_check_rule" : "pol_check",
                        rep ? "no fact set (NULL)" : "no report (NULL)");
+  if (ctx->busy)
+    return api_busy(ctx, one ? "pol_check_rule" : "pol_check");
   name = name ? name : "-";
   rep->r.base = facts->base; /* for this check only */
   /* now() in the rules is the report's as-of date, else the ctx's, for
    * this check only */
   ctx->vm.has_now = rep->r.has_as_of || ctx->has_as_of;
   ctx->vm.now_sec = rep->r.has_as_of ? rep->r.as_of : ctx->as_of;
+  ctx->busy = true;
   int rc = one ? report_check_rule(&rep->r, &ctx->vm, &ctx->scratch,
                                    facts->vars, name,
                                    (uint32_t)(r > UINT32_MAX ? UINT32_MAX : r))
                : report_check(&rep->r, &ctx->vm, &ctx->scratch, facts->vars,
                               name);
+  ctx->busy = false;
   rep->r.base = NULL;
   if (rc == POL_ENOMEM)
     api_msg(&ctx->errmsg, "out of memory while checking %s", name);

@@ -167,6 +167,18 @@ static bool shallow(pol_builder *b, const char *fn, const char *part,
   return true;
 }
 
+/* NULL, with the reason in [b]: [part] [i] of a new container is the
+ * error [v]. CEL has no list or map holding an error (a list literal
+ * with one evaluates to the error), and the rest of the engine assumes
+ * none: equality compared past it, and reports wrote it as a map
+ * {"error": ...}, which a fact could be. */
+static const pol_value *in_error(pol_builder *b, const char *fn,
+                                 const char *part, size_t i,
+                                 const pol_value *v) {
+  return fail(b, POL_EINVAL, "%s: %s %zu is an error value (%s); return "
+              "the error itself to fail", fn, part, i, VAL(v)->as.e->msg);
+}
+
 const pol_value *pol_new_list(pol_builder *b, const pol_value *const *items,
                               size_t n) {
   if (!start(b))
@@ -176,6 +188,8 @@ const pol_value *pol_new_list(pol_builder *b, const pol_value *const *items,
   for (size_t i = 0; i < n; i++)
     if (!items[i])
       return fail(b, POL_EINVAL, "pol_new_list: item %zu is NULL", i);
+    else if (VAL(items[i])->kind == V_ERROR)
+      return in_error(b, __func__, "item", i, items[i]);
   if (!shallow(b, __func__, "item", items, n))
     return NULL;
   list *l = list_alloc(b->a, n);
@@ -193,6 +207,10 @@ static bool good_entry(pol_builder *b, const char *const *keys,
   if (!keys[i] || !vals[i]) {
     fail(b, POL_EINVAL, "pol_new_map: %s %zu is NULL",
          keys[i] ? "value" : "key", i);
+    return false;
+  }
+  if (VAL(vals[i])->kind == V_ERROR) {
+    in_error(b, "pol_new_map", "value", i, vals[i]);
     return false;
   }
   size_t len = strlen(keys[i]);

@@ -72,6 +72,8 @@ struct pol_ctx {
   val result;
   sbuf text;
   sbuf errmsg;
+  bool busy;            /* in pol_eval or pol_check: a host function
+                           that calls back into this ctx is refused */
   bool has_as_of;       /* now() in pol_eval, and in checks on a report */
   int64_t as_of;        /* without a date of its own (pol_ctx_set_as_of) */
 };
@@ -94,6 +96,8 @@ POL_INTERNAL void api_msg(sbuf *b, const char *fmt, ...) POL_PRINTF(2, 3);
  * as the message of the handle whose [msg] it is: a failing call leaves
  * a message of its own, never the previous error's. */
 POL_INTERNAL int api_refused(sbuf *msg, const char *fn, const char *why);
+/* POL_EINVAL, saying in [c] that [fn] was called on it mid-evaluation. */
+POL_INTERNAL int api_busy(pol_ctx *c, const char *fn);
 /* The text of a handle's message (never NULL). */
 POL_INTERNAL const char *api_text(const sbuf *b);
 /* Compile the expression that is [d]'s source with [env]'s host

@@ -204,9 +204,26 @@ static bool valid_name(const char *name) {
   }
 }
 
+/* Whether the dotted [name] ends in a macro the compiler expands as a
+ * method (compile.c, macros[] and macro()): items.all(i, i > 0) on a
+ * fact `items` would call a host function `items.all` instead, with the
+ * macro's variable `i` as an unknown fact. A global all(x) is no macro. */
+static bool macro_method(const char *name) {
+  static const char *const words[] = {
+      "all", "exists", "exists_one", "existsOne", "map", "filter",
+      "transformList", "transformMap", "optMap", "optFlatMap"};
+  const char *last = strrchr(name, '.');
+  for (size_t i = 0; last && i < POL_COUNTOF(words); i++)
+    if (strcmp(last + 1, words[i]) == 0)
+      return true;
+  return false;
+}
+
 /* POL_OK if [name] may be registered in [r]; else a message in [msg].
  * Builtins and the macros the compiler expands first (has, cel.*) keep
- * their names. */
+ * their names. now() is no builtin (the compiler loads the evaluation
+ * date), and a host function `now` replaces it on purpose: policyc test
+ * mocks the date so (cli/test_mock.c). */
 static int check_name(const host_registry *r, const char *name, char *msg,
                       size_t msglen) {
   bool found = false;
@@ -224,6 +241,9 @@ static int check_name(const host_registry *r, const char *name, char *msg,
   if (found || strcmp(name, "has") == 0 || strncmp(name, "cel.", 4) == 0)
     return say(POL_EINVAL, msg, msglen, "'%s' is a built-in function",
                name);
+  if (macro_method(name))
+    return say(POL_EINVAL, msg, msglen, "'%s' would hide the macro '%s' "
+               "of a fact of that name", name, strrchr(name, '.') + 1);
   if (find(r, name))
     return say(POL_EINVAL, msg, msglen, "'%s' is already registered", name);
   return POL_OK;
@@ -456,7 +476,13 @@ int host_load_plugin(host_registry *r, const char *path, char *msg,
     return say(POL_EINVAL, msg, msglen, "missing plugin path");
   /* dlopen searches the library path for a bare name; a plugin is the
    * file named, so "x.so" means ./x.so. */
-  snprintf(local, sizeof local, "%s%s", strchr(path, '/') ? "" : "./", path);
+  const char *dir = strchr(path, '/') ? "" : "./";
+  int len = snprintf(local, sizeof local, "%s%s", dir, path);
+  /* a cut path names another file (its prefix): load none */
+  if (len < 0 || (size_t)len >= sizeof local)
+    return say(POL_EIO, msg, msglen, "cannot load plugin: %.60s...: file "
+               "name too long (%zu bytes; the limit is %zu)", path,
+               strlen(path), sizeof local - 1 - strlen(dir));
   /* dlopen opens a FIFO and waits for a writer for ever, and reads a
    * device: only a regular file can be a shared object */
   struct stat st;

@@ -12,8 +12,12 @@
 
 #include "pol.h"
 
-/* sample.add(int64, int64) -> int64 */
-static int64_t add(int64_t a, int64_t b) { return a + b; }
+/* sample.add(int64, int64) -> int64, wrapping around: a C function has
+ * no way to fail (a + b would be undefined behaviour on overflow, which
+ * UBSan stops at); one that must fail uses the escape hatch. */
+static int64_t add(int64_t a, int64_t b) {
+  return (int64_t)((uint64_t)a + (uint64_t)b);
+}
 
 /* sample.ratio(double, double) -> double */
 static double ratio(double a, double b) { return b == 0 ? 0 : a / b; }

@@ -390,6 +390,16 @@ static void builder_errors(void **state) {
   const pol_value *items[] = {one, NULL};
   expect_failure(b, pol_new_list(b, items, 2), POL_EINVAL,
                  "pol_new_list: item 1 is NULL");
+  /* an error is no item: it was kept, and a report wrote it as the
+   * map {"error": "inner"} */
+  const pol_value *bad_items[] = {one, pol_new_error(b, "inner")};
+  expect_failure(b, pol_new_list(b, bad_items, 2), POL_EINVAL,
+                 "pol_new_list: item 1 is an error value (inner); return "
+                 "the error itself to fail");
+  const char *keys1[] = {"x"};
+  expect_failure(b, pol_new_map(b, keys1, bad_items + 1, 1), POL_EINVAL,
+                 "pol_new_map: value 0 is an error value (inner); return "
+                 "the error itself to fail");
   const char *dup[] = {"a", "a"}, *bad[] = {"ok", "\xff"};
   const pol_value *vals[] = {one, one};
   expect_failure(b, pol_new_map(b, dup, vals, 2), POL_EINVAL,

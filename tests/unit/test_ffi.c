@@ -398,6 +398,20 @@ static void bad_names(void **state) {
                   "'has' is a built-in function");
   expect_register(f, "cel.thing", "bool(int64)", POL_EINVAL,
                   "'cel.thing' is a built-in function");
+  /* now() is no builtin: a host function "now" replaces the evaluation
+   * date (docs/host-functions.md; policyc test mocks the date so) */
+  assert_pol_ok(f, pol_env_register(f->env, "now", "int64()", FN(answer)));
+  expect(f, "now()", "42");
+  /* items.all(i, i > 0) over a fact `items` called the host function,
+   * with the macro's variable as an unknown fact */
+  expect_register(f, "items.all", "bool(int64, int64)", POL_EINVAL,
+                  "'items.all' would hide the macro 'all' of a fact of "
+                  "that name");
+  expect_register(f, "acme.exists_one", "bool(int64, int64)", POL_EINVAL,
+                  "'acme.exists_one' would hide the macro 'exists_one' of "
+                  "a fact of that name");
+  assert_pol_ok(f, pol_env_register_value_fn(f->env, "all", 1, 1, pair,
+                                             NULL)); /* a global: no macro */
   const char *bad[] = {"1abc", "a..b", "a.", ".a", "a-b", "a b", "if",
                        "acme.in", "日本"};
   for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
@@ -450,6 +464,55 @@ static void escape_hatch(void **state) {
               "host function 't.nothing' returned nothing");
   /* errors among the arguments never reach the function */
   expect_fail(f, "list_of(1, 1 / 0)", POL_ERUNTIME, "division by zero");
+}
+
+/* What a host function that calls back into the ctx running it needs. */
+typedef struct reentry {
+  pol_ctx *ctx;
+  pol_program *prog;
+  pol_report *rep;
+  pol_facts *facts;
+} reentry;
+
+/* Evaluates, then checks, on the ctx that called it: both refused. */
+static const pol_value *again(pol_builder *b, const pol_value *const *args,
+                              size_t n, void *user) {
+  (void)args, (void)n;
+  reentry *r = user;
+  const pol_value *v;
+  int rc = pol_eval(r->ctx, r->prog, NULL, &v);
+  if (rc != POL_EINVAL || v)
+    return pol_new_error(b, "pol_eval was not refused");
+  if (pol_check(r->ctx, r->rep, r->facts, "v") != POL_EINVAL)
+    return pol_new_error(b, "pol_check was not refused");
+  return pol_new_error(b, pol_ctx_errmsg(r->ctx));
+}
+
+/* A nested evaluation on the ctx that is running grew and reset the VM
+ * stack and arena under the one that called it: a use after free. */
+static void calling_back_into_the_ctx(void **state) {
+  fixture *f = *state;
+  const char *inner = "[1, 2, 3].map(x, x * 2)", *rule = "must r: true";
+  pol_policy *pol;
+  reentry r = {.ctx = f->ctx, .facts = f->facts};
+  assert_pol_ok(f, pol_compile_expr(f->env, inner, strlen(inner), "i",
+                                    NULL, &r.prog));
+  assert_pol_ok(f, pol_policy_compile(f->env, rule, strlen(rule), "p.pol",
+                                      &pol));
+  assert_pol_ok(f, pol_report_new(pol, POL_UNKNOWN_FAIL, &r.rep));
+  assert_pol_ok(f, pol_env_register_value_fn(f->env, "t.again", 0, 0, again,
+                                             &r));
+  expect_fail(f, "[10, 20].map(y, t.again())", POL_ERUNTIME,
+              "pol_check: the ctx is running an evaluation (a host "
+              "function called back into it): use another ctx");
+  /* the ctx works again once the evaluation is over */
+  const pol_value *v;
+  assert_int_equal(pol_eval(f->ctx, r.prog, NULL, &v), POL_OK);
+  assert_string_equal(pol_value_format(f->ctx, v), "[2, 4, 6]");
+  assert_int_equal(pol_check(f->ctx, r.rep, f->facts, "v"), POL_OK);
+  pol_report_free(r.rep);
+  pol_policy_free(pol);
+  pol_program_free(r.prog);
 }
 
 /* ==== policies =========================================================== */
@@ -625,6 +688,19 @@ static void plugin_errors(void **state) {
   assert_contains(pol_env_errmsg(f->env), "cannot load plugin: ");
   assert_contains(pol_env_errmsg(f->env), path);
   unlink(path);
+  /* a path too long for the loader is refused whole: cut to its first
+   * 4095 bytes it named the sample plugin, which was loaded */
+  size_t slashes = 4095 - strlen(POL_SAMPLE_PLUGIN);
+  char *longer = malloc(4200);
+  assert_non_null(longer);
+  memset(longer, '/', slashes);
+  snprintf(longer + slashes, 4200 - slashes, "%sXXXXXXXXXX",
+           POL_SAMPLE_PLUGIN);
+  assert_int_equal(pol_env_load_plugin(f->env, longer), POL_EIO);
+  assert_contains(pol_env_errmsg(f->env), "file name too long (4105 bytes; "
+                  "the limit is 4095)");
+  free(longer);
+  expect_fail(f, "sample.add(1, 2)", POL_ERUNTIME, "unknown method 'add'");
   assert_int_equal(pol_env_load_plugin(f->env, NULL), POL_EINVAL);
   assert_int_equal(pol_env_load_plugin(NULL, POL_SAMPLE_PLUGIN), POL_EINVAL);
 }
@@ -660,6 +736,7 @@ int main(int argc, char **argv) {
       T(bad_signatures),
       T(bad_names),
       T(escape_hatch),
+      T(calling_back_into_the_ctx),
       T(called_from_a_policy),
       T(policy_compile_errors),
       T(schema_policy_calls_host),

@@ -1,0 +1,1 @@
+--plugin $BUILD/tests/sample_plugin.so eval -- 'sample.add(9223372036854775807, 1)'
