@@ -135,8 +135,12 @@ static void facts(const report *r, const vendor_result *vr, uint32_t i,
     sb_putc(&v, '\0');
     sb_puts(b, "<div>");
     bdi_code(b, f[k].path);
-    sb_puts(b, " = ");
-    bdi_code(b, v.p);
+    if (f[k].kind == FR_ABSENT) { /* a presence test found nothing: */
+      sb_printf(b, ": %s", render_word(l, W_NOT_PRESENT)); /* not "= " */
+    } else {
+      sb_puts(b, " = ");
+      bdi_code(b, v.p);
+    }
     sb_puts(b, "</div>");
     if (f[k].evidence) {
       sb_puts(b, "<blockquote>");

@@ -73,12 +73,14 @@ static void facts_cells(const report *r, const vendor_result *vr,
     if (!render_resolve(r, vr, &f[k], b))
       continue;
     v.len = 0;
-    if (f[k].kind != FR_ABSENT)
+    if (f[k].kind == FR_ABSENT) /* a presence test found nothing */
+      sb_puts(&v, render_word(l, W_NOT_PRESENT));
+    else
       val_print(&v, report_value(&f[k]));
     sb_putc(&v, '\0');
     sb_puts(b, k ? "<br>" : "");
     md(b, f[k].path);
-    sb_puts(b, " = ");
+    sb_puts(b, f[k].kind == FR_ABSENT ? ": " : " = ");
     md(b, v.p);
     if (f[k].evidence)
       cite(&ev, f[k].evidence);
