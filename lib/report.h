@@ -341,7 +341,8 @@ POL_INTERNAL void report_place(sbuf *b, const void *obj, int okind,
                                uint32_t entry);
 /* The message of rule [i] of vendor [vr], written from its template and
  * the values taken when checking, once (then cached); NULL when the rule
- * has none (or on out of memory). */
+ * has none (or on out of memory). The values read as a person writes
+ * them, in the words of the template's language (report_message.c). */
 POL_INTERNAL const char *report_message(const report *r,
                                         const vendor_result *vr, uint32_t i);
 /* Whether [f]'s citation is of another path than its own (an ancestor's,
