@@ -45,6 +45,8 @@ void report_reset(report *r) {
 }
 
 void report_free(report *r) {
+  if (r->vocab)
+    policy_free(r->vocab);
   report_residual_free(r);
   report_sites_free(r);
   mem_free(&r->a.m, r->vendors);

@@ -216,6 +216,10 @@ typedef struct report {
                            keys report.c looks up ($vendor, ...) */
   arena a;              /* strings, copied keys, detached values */
   sbuf tmp;             /* scratch for rendering messages and paths */
+  struct policy *vocab; /* the standard vocabulary, for questions about
+                           facts the policy does not declare (questions.c);
+                           NULL until needed */
+  bool vocab_tried;     /* vocab was compiled (or failed to be) */
   bool oom;             /* something could not be stored */
 } report;
 
