@@ -129,10 +129,17 @@ static void rule_row(const renderer *w, const report *r,
     md(b, extra);
     sb_puts(b, c.len > 3 ? "<br>" : "");
   }
-  const char *res = render_residual(r, vr, i, b);
-  if (res) {
+  const rule_unknown *u = render_unknown(r, vr, i, b);
+  if (u && !u->r.passes_if && u->r.applies_if && u->r.if_applies >= 0) {
+    /* require decided, `when` not: what the text says, not "passes if
+     * WHEN", which reads as "fails otherwise" */
+    sb_printf(b, "%s: ", render_word(w->lang, W_APPLIES_IF));
+    md(b, u->r.applies_if);
+    sb_printf(b, "<br>%s: %s<br>", render_word(w->lang, W_IF_IT_APPLIES),
+              render_verdict(w->lang, (verdict)u->r.if_applies));
+  } else if (u && u->r.passes) {
     sb_printf(b, "%s: ", render_word(w->lang, W_RESIDUAL));
-    md(b, res);
+    md(b, u->r.passes);
     sb_puts(b, "<br>");
   }
   sb_put(b, c.p, c.len);
