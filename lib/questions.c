@@ -16,7 +16,11 @@
  *      then naming which entry is meant, by its key or its position;
  *   3. the `ask` of any rule that needs it (again not for its `when`
  *      alone);
- *   4. a sentence asking for what the requirement needs, by its title.
+ *   4. when the policy does not declare the fact, the question of the
+ *      standard vocabulary (stdlib vendor_schema, docs/facts.md), as in
+ *      2: a policy of bare expressions over the vocabulary's paths
+ *      still asks the vendor in words, not by its expression;
+ *   5. a sentence asking for what the requirement needs, by its title.
  *
  * Internal descriptions and fact paths never reach the text: schema
  * descriptions are for policy authors and may carry type notes, and a
@@ -295,6 +299,43 @@ static void generic(sbuf *t, const rule *ru, lang l) {
   }
 }
 
+/* The standard vocabulary: a policy that imports vendor_schema alone,
+ * compiled from the built-in modules when first needed and kept with
+ * the report; NULL when it cannot be (out of memory). */
+static const policy *vocabulary(const report *r) {
+  report *w = (report *)r; /* a cache filled on a const read */
+  if (w->vocab_tried)
+    return w->vocab;
+  w->vocab_tried = true;
+  static const char src[] = "import \"vendor_schema\"\n";
+  diag_set diags = {.m = r->a.m};
+  policy_paths paths = {.no_files = true, .no_jit = true};
+  w->vocab = policy_compile(src, sizeof src - 1, "<vocabulary>", &paths,
+                            &diags);
+  diag_set_free(&diags);
+  return w->vocab;
+}
+
+/* The vocabulary's question for [f] (or its nearest declared ancestor,
+ * naming the entry) into [t]; false when it has none. */
+static bool vocab_ask(const report *r, const vendor_result *vr,
+                      const residual_fact *f, lang l, sbuf *t) {
+  const policy *v = vocabulary(r);
+  if (!v)
+    return false;
+  sbuf tmp;
+  sb_init(&tmp, &t->m);
+  uint32_t at = 0;
+  const fact_decl *d = declared(v, f, &tmp, &at);
+  t->oom |= tmp.oom;
+  sb_free(&tmp);
+  if (!d || !d->ask[l])
+    return false;
+  sb_puts(t, d->ask[l]);
+  entry_named(t, vr, f, at, l);
+  return true;
+}
+
 static void text_of(const report *r, const vendor_result *vr, const need *n,
                     lang l, uint32_t *order, sbuf *t) {
   const policy *p = r->pol;
@@ -324,6 +365,8 @@ static void text_of(const report *r, const vendor_result *vr, const need *n,
       return;
     }
   }
+  if (!d && vocab_ask(r, vr, n->f, l, t))
+    return;
   generic(t, &p->rules[order[0]], l);
 }
 

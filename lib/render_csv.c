@@ -56,7 +56,8 @@ static void cell_free(sbuf *b, cell *c, bool first) {
 
 /* The values, citations and missing paths of rule [i]. */
 static void facts_cells(const report *r, const vendor_result *vr,
-                        uint32_t i, cell *vals, cell *ev, cell *miss) {
+                        uint32_t i, lang l, cell *vals, cell *ev,
+                        cell *miss) {
   uint32_t n;
   fact_ref *f = report_refs(r, vr, i, false, &n);
   for (uint32_t k = 0; k < n; k++) {
@@ -64,11 +65,11 @@ static void facts_cells(const report *r, const vendor_result *vr,
       continue;
     piece(vals);
     out_text(&vals->t, f[k].path);
-    sb_puts(&vals->t, " = ");
+    sb_puts(&vals->t, f[k].kind == FR_ABSENT ? ": " : " = ");
     sbuf v;
     sb_init(&v, &vals->t.m);
-    if (f[k].kind == FR_ABSENT)
-      sb_puts(&v, "(not present)");
+    if (f[k].kind == FR_ABSENT) /* the words of every form for people */
+      sb_puts(&v, render_word(l, W_NOT_PRESENT));
     else
       val_print(&v, report_value(&f[k]));
     out_text(&vals->t, v.p);
@@ -84,7 +85,8 @@ static void facts_cells(const report *r, const vendor_result *vr,
     if (render_resolve(r, vr, &f[k], &miss->t)) {
       piece(miss);
       out_text(&miss->t, f[k].path);
-      sb_puts(&miss->t, f[k].withheld ? " (withheld)" : "");
+      if (f[k].withheld) /* in the headings' language */
+        sb_puts(&miss->t, l == LANG_JA ? "（非開示）" : " (withheld)");
       if (f[k].evidence) { /* the citation of a refusal */
         piece(ev);
         out_para(&ev->t, f[k].evidence->data, 0);
@@ -130,7 +132,7 @@ static void row(const renderer *w, const report *r, const vendor_result *vr,
   field_str(b, render_severity(w->lang, ru->sev), false);
   field_str(b, render_verdict(w->lang, rr->v), false);
   waiver_field(b, w->lang, rr);
-  facts_cells(r, vr, i, &vals, &ev, &miss);
+  facts_cells(r, vr, i, w->lang, &vals, &ev, &miss);
   cell_free(b, &vals, false);
   cell_free(b, &ev, false);
   cell_free(b, &miss, false);

@@ -135,8 +135,12 @@ static void facts(const report *r, const vendor_result *vr, uint32_t i,
     sb_putc(&v, '\0');
     sb_puts(b, "<div>");
     bdi_code(b, f[k].path);
-    sb_puts(b, " = ");
-    bdi_code(b, v.p);
+    if (f[k].kind == FR_ABSENT) { /* a presence test found nothing: */
+      sb_printf(b, ": %s", render_word(l, W_NOT_PRESENT)); /* not "= " */
+    } else {
+      sb_puts(b, " = ");
+      bdi_code(b, v.p);
+    }
     sb_puts(b, "</div>");
     if (f[k].evidence) {
       sb_puts(b, "<blockquote>");
@@ -176,10 +180,17 @@ static void notes(const report *r, const vendor_result *vr, uint32_t i,
   const char *m = rr->reason ? rr->reason : report_message(r, vr, i);
   if (m)
     tag_text(b, "<div>", m, "</div>");
-  const char *res = render_residual(r, vr, i, b);
-  if (res) {
+  const rule_unknown *u = render_unknown(r, vr, i, b);
+  if (u && !u->r.passes_if && u->r.applies_if && u->r.if_applies >= 0) {
+    /* require decided, `when` not: "passes if WHEN" would read as "fails
+     * otherwise", when otherwise it does not apply (as the text says) */
+    sb_printf(b, "<div class=\"residual\">%s ", render_word(l, W_APPLIES_IF));
+    bdi_code(b, u->r.applies_if);
+    sb_printf(b, "</div><div>%s: %s</div>", render_word(l, W_IF_IT_APPLIES),
+              render_verdict(l, (verdict)u->r.if_applies));
+  } else if (u && u->r.passes) {
     sb_printf(b, "<div class=\"residual\">%s ", render_word(l, W_RESIDUAL));
-    bdi_code(b, res);
+    bdi_code(b, u->r.passes);
     sb_puts(b, "</div>");
   }
   if (rr->waiver) {

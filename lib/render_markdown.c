@@ -73,12 +73,14 @@ static void facts_cells(const report *r, const vendor_result *vr,
     if (!render_resolve(r, vr, &f[k], b))
       continue;
     v.len = 0;
-    if (f[k].kind != FR_ABSENT)
+    if (f[k].kind == FR_ABSENT) /* a presence test found nothing */
+      sb_puts(&v, render_word(l, W_NOT_PRESENT));
+    else
       val_print(&v, report_value(&f[k]));
     sb_putc(&v, '\0');
     sb_puts(b, k ? "<br>" : "");
     md(b, f[k].path);
-    sb_puts(b, " = ");
+    sb_puts(b, f[k].kind == FR_ABSENT ? ": " : " = ");
     md(b, v.p);
     if (f[k].evidence)
       cite(&ev, f[k].evidence);
@@ -127,10 +129,17 @@ static void rule_row(const renderer *w, const report *r,
     md(b, extra);
     sb_puts(b, c.len > 3 ? "<br>" : "");
   }
-  const char *res = render_residual(r, vr, i, b);
-  if (res) {
+  const rule_unknown *u = render_unknown(r, vr, i, b);
+  if (u && !u->r.passes_if && u->r.applies_if && u->r.if_applies >= 0) {
+    /* require decided, `when` not: what the text says, not "passes if
+     * WHEN", which reads as "fails otherwise" */
+    sb_printf(b, "%s: ", render_word(w->lang, W_APPLIES_IF));
+    md(b, u->r.applies_if);
+    sb_printf(b, "<br>%s: %s<br>", render_word(w->lang, W_IF_IT_APPLIES),
+              render_verdict(w->lang, (verdict)u->r.if_applies));
+  } else if (u && u->r.passes) {
     sb_printf(b, "%s: ", render_word(w->lang, W_RESIDUAL));
-    md(b, res);
+    md(b, u->r.passes);
     sb_puts(b, "<br>");
   }
   sb_put(b, c.p, c.len);

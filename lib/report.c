@@ -45,6 +45,8 @@ void report_reset(report *r) {
 }
 
 void report_free(report *r) {
+  if (r->vocab)
+    policy_free(r->vocab);
   report_residual_free(r);
   report_sites_free(r);
   mem_free(&r->a.m, r->vendors);
@@ -733,38 +735,16 @@ static const val *message_values(rule_ctx *c, const rule *ru) {
       continue;
     val x = vm_run(c->v, r->pol->prog, (uint32_t)t->entry, c->vars);
     r->oom |= x.kind == V_ERROR && x.as.e->kind == ERR_NOMEM;
-    vals[i] = x.kind == V_ERROR ? (val){.kind = V_ERROR} : keep_value(r, x);
+    /* an error keeps only whether it was a fact not given (aux 1): the
+     * message says so in words; any other error is the policy's */
+    vals[i] = x.kind == V_ERROR
+                  ? (val){.kind = V_ERROR,
+                          .aux = x.as.e->kind == ERR_ABSENT &&
+                                 (x.as.e->flags & ERRF_FACT)}
+                  : keep_value(r, x);
   }
   c->v->tracing = tracing;
   return vals;
-}
-
-const char *report_message(const report *r, const vendor_result *vr,
-                           uint32_t i) {
-  rule_result *rr = &vr->rules[i];
-  const rule *ru = &r->pol->rules[i];
-  if (rr->message || !rr->msg_vals)
-    return rr->message;
-  report *w = (report *)r; /* a cache filled on a const read */
-  sbuf *b = &w->tmp;
-  sb_reset(b);
-  for (uint32_t k = 0; k < ru->nmessage; k++) {
-    const tmpl_part *t = &ru->message[k];
-    val x = rr->msg_vals[k];
-    if (t->entry < 0)
-      sb_puts(b, t->text);
-    else if (x.kind == V_STRING)
-      sb_put(b, x.as.s->data, x.as.s->len);
-    else if (x.kind == V_ERROR)
-      sb_printf(b, "{%s: ?}", t->text); /* an undisclosed value */
-    else
-      val_print(b, x);
-  }
-  if (!b->oom)
-    rr->message = arena_strndup(&w->a, b->p ? b->p : "", b->len);
-  w->oom |= !rr->message; /* render.c fails the output: never a report
-                             without its message */
-  return rr->message;
 }
 
 static void check_rule(rule_ctx *c, const rule *ru, rule_result *rr) {

@@ -216,6 +216,10 @@ typedef struct report {
                            keys report.c looks up ($vendor, ...) */
   arena a;              /* strings, copied keys, detached values */
   sbuf tmp;             /* scratch for rendering messages and paths */
+  struct policy *vocab; /* the standard vocabulary, for questions about
+                           facts the policy does not declare (questions.c);
+                           NULL until needed */
+  bool vocab_tried;     /* vocab was compiled (or failed to be) */
   bool oom;             /* something could not be stored */
 } report;
 
@@ -341,7 +345,8 @@ POL_INTERNAL void report_place(sbuf *b, const void *obj, int okind,
                                uint32_t entry);
 /* The message of rule [i] of vendor [vr], written from its template and
  * the values taken when checking, once (then cached); NULL when the rule
- * has none (or on out of memory). */
+ * has none (or on out of memory). The values read as a person writes
+ * them, in the words of the template's language (report_message.c). */
 POL_INTERNAL const char *report_message(const report *r,
                                         const vendor_result *vr, uint32_t i);
 /* Whether [f]'s citation is of another path than its own (an ancestor's,

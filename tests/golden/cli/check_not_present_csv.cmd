@@ -1,0 +1,1 @@
+check --format csv --lang ja ../../../examples/policies/minimal.pol ../../../examples/vendors/crise-cloudbot.json

@@ -1,0 +1,1 @@
+check --format html --lang ja ../../../examples/policies/minimal.pol ../../../examples/vendors/crise-cloudbot.json

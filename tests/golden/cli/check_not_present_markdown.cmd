@@ -1,0 +1,1 @@
+check --format markdown --lang ja ../../../examples/policies/minimal.pol ../../../examples/vendors/crise-cloudbot.json

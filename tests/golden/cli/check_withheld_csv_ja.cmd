@@ -1,0 +1,1 @@
+check --format csv --lang ja verdicts.pol vendor-a.json

@@ -1,0 +1,1 @@
+check --format markdown --lang ja if_applies_pass.pol if_applies_pass.json

@@ -1,0 +1,1 @@
+check --lang en --format csv message_human.pol message_human.json

@@ -1,0 +1,1 @@
+check --lang ja message_human.pol message_human.json
