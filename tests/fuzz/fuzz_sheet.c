@@ -9,6 +9,7 @@
  * places lie in the file; every cell, and the whole text, goes through
  * every kind of value, and a value found must lie in its text.
  */
+#include <stdbool.h>
 #include <string.h>
 
 #include "cli/import.h"
@@ -51,6 +52,21 @@ static void values(imp_pool *p, const char *text, unsigned pick) {
   (void)value_fragment(p, text, len / 2, len);
 }
 
+/* Whether [s] is UTF-8 (as sheet_read's cells always are: it converts
+ * what is not, and the values' scanner steps by lead bytes). Loose: it
+ * checks the continuation bytes, which is what the stepping relies on. */
+static bool utf8(const char *s) {
+  for (const unsigned char *u = (const unsigned char *)s; *u;) {
+    int k = *u >= 0xF0 ? 3 : *u >= 0xE0 ? 2 : *u >= 0xC0 ? 1 : 0;
+    if (*u >= 0x80 && *u < 0xC0)
+      return false;
+    for (u++; k > 0; k--, u++)
+      if ((*u & 0xC0) != 0x80)
+        return false;
+  }
+  return true;
+}
+
 static void cells(imp_pool *p, const sheet *s, unsigned pick) {
   for (size_t r = 0; r < s->n; r++)
     for (size_t c = 0; c < s->rows[r].n; c++) {
@@ -68,7 +84,9 @@ static void run(const uint8_t *data, size_t len) {
   imp_pool *p = imp_pool_new();
   if (!p)
     fuzz_fail("out of memory");
-  values(p, imp_strndup(p, (const char *)data + 1, len - 1), pick);
+  const char *text = imp_strndup(p, (const char *)data + 1, len - 1);
+  if (utf8(text))
+    values(p, text, pick);
   static const char *const names[] = {"sheet.csv", "sheet.tsv", "sheet.txt",
                                       "sheet"};
   const char *path =
