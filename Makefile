@@ -446,7 +446,7 @@ $(B)/tests/test_fuzz: $(FUZZ_SRC) $(FUZZ_HDR) $(B)/libpolicyc-cli.a
 $(B)/tests/test_fuzz: private TEST_HELPERS += $(FUZZ_SRC) $(B)/libpolicyc-cli.a
 $(B)/tests/test_fuzz: private ALL_CFLAGS += -iquote tests/fuzz
 
-FUZZ_TARGETS ?= json policy load eval tzif
+FUZZ_TARGETS ?= json policy load eval tzif records sheet waivers testspec explain
 FUZZ_SECONDS ?= 60
 FUZZ_CC ?= clang
 FZ := build-fuzz

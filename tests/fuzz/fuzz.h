@@ -29,8 +29,7 @@ typedef struct fuzz_target {
 extern const fuzz_target fuzz_json, fuzz_policy, fuzz_load, fuzz_eval,
     fuzz_tzif;
 /* The targets over the CLI's readers (lib/cli, linked into them) and
- * the explainer; not run by `make fuzz` unless FUZZ_TARGETS names them
- * (docs/limits.md). */
+ * the explainer (docs/limits.md). */
 extern const fuzz_target fuzz_records, fuzz_sheet, fuzz_waivers,
     fuzz_testspec, fuzz_explain;
 
