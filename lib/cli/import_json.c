@@ -180,7 +180,9 @@ static jnode *number(jparser *p, jnode *v) {
               !memchr(start, 'e', (size_t)(end - start)) &&
               !memchr(start, 'E', (size_t)(end - start)) &&
               fabs(v->num) < 9e15;
-  v->i = (long long)v->num;
+  /* only an integer has one: a larger number (1e96 written out) is out
+   * of long long's range, and converting it is undefined */
+  v->i = v->is_int ? (long long)v->num : 0;
   while (p->s + p->i < end)
     advance(p);
   return v;
