@@ -101,9 +101,29 @@ static void huge_number_not_int(void **state) {
   imp_pool_free(p);
 }
 
+/* Numbers are JSON's: strtod also took NaN, Infinity, hex and a sign
+ * (found by the testspec fuzz target: `-nan` was a number, and NaN then
+ * went to long long, tests/fuzz/regress/testspec/nan-to-long-long). */
+static void numbers_are_json(void **state) {
+  (void)state;
+  static const char *const bad[] = {"NaN", "-nan", "Infinity", "-inf",
+                                    "0x10", "+1", ".5", "01", "-", "1e999"};
+  imp_pool *p = imp_pool_new();
+  for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
+    assert_null(jn_parse(p, bad[i], strlen(bad[i]), "t.json"));
+  static const char good[] = "[0, -0, 1.5, -2e3, 1E+2, 10.25e-1]";
+  jnode *a = jn_parse(p, good, strlen(good), "t.json");
+  assert_non_null(a);
+  assert_int_equal(a->n, 6);
+  assert_true(a->items[3]->num == -2000.0);
+  assert_true(a->items[5]->num == 1.025);
+  imp_pool_free(p);
+}
+
 int main(int argc, char **argv) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(huge_number_not_int),
+      cmocka_unit_test(numbers_are_json),
       cmocka_unit_test(many_members_by_index),
       cmocka_unit_test(parsed_object_by_index),
   };
