@@ -191,8 +191,8 @@ static void records_inputs(void **state) {
 static void sheet_inputs(void **state) {
   (void)state;
   run_regress(&fuzz_sheet);
-  run_dir(&fuzz_sheet, "tests/golden/cli", ".tsv");
-  run_dir(&fuzz_sheet, "tests/golden/cli", ".csv");
+  run_dir(&fuzz_sheet, "tests/golden/cli/sheets", ".tsv");
+  run_dir(&fuzz_sheet, "tests/golden/cli/sheets", ".csv");
 }
 
 static void waivers_inputs(void **state) {
