@@ -12,7 +12,7 @@
 #include "fuzz.h"
 
 static char dir[3000];
-static char paths[8][4096];
+static char paths[16][4096]; /* every name of every target: 10 */
 static int npaths;
 
 static void remove_all(void) {
@@ -42,7 +42,7 @@ const char *fuzz_write_file(const char *name, const uint8_t *data,
   while (i < npaths && strcmp(paths[i], path) != 0)
     i++;
   if (i == npaths) {
-    if (npaths == 8)
+    if (npaths == 16)
       fuzz_fail("too many input file names");
     memcpy(paths[npaths++], path, sizeof path);
   }
