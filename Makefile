@@ -436,12 +436,17 @@ bench-agree: all $(B)/bench-gen $(B)/bench-agree
 # tests/fuzz/regress/ in `make check`; `make fuzz` builds them for
 # libFuzzer with clang, ASan and UBSan in build-fuzz/ and runs each for
 # FUZZ_SECONDS, then runs the oracle on ORACLE_FUZZ_COUNT expressions.
-FUZZ_SRC := tests/fuzz/common.c $(wildcard tests/fuzz/fuzz_*.c)
-$(B)/tests/test_fuzz: $(FUZZ_SRC) tests/fuzz/fuzz.h
-$(B)/tests/test_fuzz: private TEST_HELPERS += $(FUZZ_SRC)
+# The targets over the CLI's readers (records, sheet, waivers, testspec)
+# link the CLI's objects but its main, from an archive (never installed).
+FUZZ_SRC := tests/fuzz/common.c tests/fuzz/tmpfile.c $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_HDR := $(wildcard tests/fuzz/*.h) $(wildcard lib/cli/*.h)
+$(B)/libpolicyc-cli.a: $(filter-out $(B)/cli/main.o,$(CLI_OBJ))
+	$(call say,AR,$@)rm -f $@ && ar rcs $@ $^
+$(B)/tests/test_fuzz: $(FUZZ_SRC) $(FUZZ_HDR) $(B)/libpolicyc-cli.a
+$(B)/tests/test_fuzz: private TEST_HELPERS += $(FUZZ_SRC) $(B)/libpolicyc-cli.a
 $(B)/tests/test_fuzz: private ALL_CFLAGS += -iquote tests/fuzz
 
-FUZZ_TARGETS ?= json policy load eval tzif
+FUZZ_TARGETS ?= json policy load eval tzif records sheet waivers testspec explain
 FUZZ_SECONDS ?= 60
 FUZZ_CC ?= clang
 FZ := build-fuzz
@@ -451,15 +456,17 @@ FUZZ_FLAGS := -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 # rules as every build (in its own build directory, where this rule is
 # not defined: there the library's own rule makes it).
 ifneq ($(B),$(FZ))
-$(FZ)/libpol-internal.a: FORCE $(FZ)/fuzz-deps.stamp
+$(FZ)/libpol-internal.a $(FZ)/libpolicyc-cli.a &: FORCE $(FZ)/fuzz-deps.stamp
 	+$(Q)$(MAKE) --no-print-directory B=$(FZ) CC=$(FUZZ_CC) SAN=1 \
-	  OPT='-O1 -fsanitize=fuzzer-no-link' $@
+	  OPT='-O1 -fsanitize=fuzzer-no-link' $(FZ)/libpol-internal.a \
+	  $(FZ)/libpolicyc-cli.a
 endif
-$(FZ)/fuzz/%: tests/fuzz/main.c $(FUZZ_SRC) tests/fuzz/fuzz.h $(FZ)/libpol-internal.a
+$(FZ)/fuzz/%: tests/fuzz/main.c $(FUZZ_SRC) $(FUZZ_HDR) $(FZ)/libpol-internal.a $(FZ)/libpolicyc-cli.a
 	$(Q)mkdir -p $(@D)
 	$(call say,FUZZ,$@)$(FUZZ_CC) $(WARN) -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
 	  -Iinclude -iquote lib -iquote tests/fuzz $(FUZZ_FLAGS) -DFUZZ_TARGET=fuzz_$* \
-	  -o $@ tests/fuzz/main.c $(FUZZ_SRC) $(FZ)/libpol-internal.a $(LIBS)
+	  -o $@ tests/fuzz/main.c $(FUZZ_SRC) $(FZ)/libpolicyc-cli.a \
+	  $(FZ)/libpol-internal.a $(LIBS)
 # clang and libFuzzer: tests/deps.sh checks (or installs) them first.
 $(FZ)/fuzz-deps.stamp: tests/deps.sh
 	$(Q)mkdir -p $(FZ) && sh tests/deps.sh fuzz && touch $@

@@ -75,10 +75,14 @@ static bool one(const char *path, const jnode *o, waiver_file *wf) {
   w.ticket = v[M_TICKET];
   w.expires = v[M_EXPIRES];
   if (pol_waivers_add(wf->set, &w) != POL_OK) {
+    /* The date's fault by the message's start only: the rest quotes the
+     * rule's name, which may hold any word ("unknown rule 'cert_expiry'"
+     * put the message at an "expires" not there: a NULL member). */
+    const char *msg = pol_waivers_errmsg(wf->set);
     const jnode *at = jn_get(o, "rule");
-    if (strstr(pol_waivers_errmsg(wf->set), "expiry"))
+    if (strncmp(msg, "bad expiry date", 15) == 0 && jn_get(o, "expires"))
       at = jn_get(o, "expires");
-    problem(path, at, pol_waivers_errmsg(wf->set), NULL);
+    problem(path, at ? at : o, msg, NULL);
     return false;
   }
   size_t i = wf->n++;

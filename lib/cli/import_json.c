@@ -169,19 +169,47 @@ static const char *string(jparser *p) {
 
 static jnode *value(jparser *p, int depth);
 
+/* The digits at [s] (of [n] bytes): how many. */
+static size_t digits(const char *s, size_t n) {
+  size_t k = 0;
+  while (k < n && s[k] >= '0' && s[k] <= '9')
+    k++;
+  return k;
+}
+
+/* The length of the JSON number at [s] (of [n] bytes), 0 if none:
+ * -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?. strtod alone took
+ * more than JSON: NaN, Infinity, hex (0x10), a leading '+' or '.'. */
+static size_t number_len(const char *s, size_t n) {
+  size_t k = s[0] == '-', d = digits(s + k, n - k);
+  if (d == 0 || (s[k] == '0' && d > 1))
+    return 0;
+  k += d;
+  if (k + 1 < n && s[k] == '.' && (d = digits(s + k + 1, n - k - 1)))
+    k += 1 + d;
+  if (k < n && (s[k] == 'e' || s[k] == 'E')) {
+    size_t e = k + 1 + (k + 1 < n && (s[k + 1] == '+' || s[k + 1] == '-'));
+    if ((d = digits(s + e, n - e)))
+      k = e + d;
+  }
+  return k;
+}
+
 static jnode *number(jparser *p, jnode *v) {
   const char *start = p->s + p->i;
-  char *end;
-  v->num = strtod(start, &end);
-  if (end == start)
+  size_t len = number_len(start, p->n - p->i);
+  if (len == 0)
     return fail(p, "unexpected character"), NULL;
+  v->num = strtod(imp_strndup(p->pool, start, len), NULL);
+  if (!isfinite(v->num)) /* as the library's reader says it */
+    return fail(p, "number out of range"), NULL;
   v->kind = JN_NUM;
-  v->is_int = !memchr(start, '.', (size_t)(end - start)) &&
-              !memchr(start, 'e', (size_t)(end - start)) &&
-              !memchr(start, 'E', (size_t)(end - start)) &&
-              fabs(v->num) < 9e15;
-  v->i = (long long)v->num;
-  while (p->s + p->i < end)
+  v->is_int = !memchr(start, '.', len) && !memchr(start, 'e', len) &&
+              !memchr(start, 'E', len) && fabs(v->num) < 9e15;
+  /* only an integer has one: a larger number (1e96 written out) is out
+   * of long long's range, and converting it is undefined */
+  v->i = v->is_int ? (long long)v->num : 0;
+  for (size_t k = 0; k < len; k++)
     advance(p);
   return v;
 }

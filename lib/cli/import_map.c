@@ -856,7 +856,9 @@ static jnode *found_value(imp_pool *p, const rule *r, const vfound *f) {
                        : imp_printf(p, "%04d-%02d", y, mo));
   }
   double x = f->num;
-  if (r->parse != VK_PERCENT && fabs(x - round(x)) < 1e-9)
+  /* a whole number is an int only where an int holds it exactly (as in
+   * the JSON reader): 「99999999999999999999世代」 was -2^63 generations */
+  if (r->parse != VK_PERCENT && fabs(x) < 9e15 && fabs(x - round(x)) < 1e-9)
     return jn_int(p, (long long)round(x));
   jnode *v = jn_new(p, JN_NUM);
   v->num = x;
@@ -926,7 +928,10 @@ static int apply_parse(applier *a, const rule *r, item *it) {
   if (rc == 1)
     snprintf(msg, sizeof msg, "no value of the kind the mapping asks for "
              "(%s:%u:%u)", a->t->m->file, r->at->line, r->at->col);
-  if (rc != 0) {
+  if (rc == 0 && r->parse != VK_DATE && !(fabs(f.num) < 9e15))
+    snprintf(msg, sizeof msg, "the number %g is too large (a fact's number "
+             "is below 9e15)", f.num);
+  if (rc != 0 || !(fabs(f.num) < 9e15)) {
     fprintf(stderr, "%s:%u:%u: row %s: %s\n", a->t->s->name, line, col,
             it->id, msg);
     return EXIT_INPUT;

@@ -28,6 +28,10 @@ typedef struct fuzz_target {
 
 extern const fuzz_target fuzz_json, fuzz_policy, fuzz_load, fuzz_eval,
     fuzz_tzif;
+/* The targets over the CLI's readers (lib/cli, linked into them) and
+ * the explainer (docs/limits.md). */
+extern const fuzz_target fuzz_records, fuzz_sheet, fuzz_waivers,
+    fuzz_testspec, fuzz_explain;
 
 /* Report a broken property of the input being run; does not return. */
 _Noreturn void fuzz_fail(const char *fmt, ...)
@@ -50,5 +54,11 @@ void fuzz_setup(pol_env **env, pol_facts **facts, pol_ctx **ctx);
  * the check stopped). Returns the number of rules. */
 size_t fuzz_check(pol_ctx *ctx, const pol_policy *pol,
                   const pol_facts *facts, int *verdicts, size_t max);
+
+/* Write [len] bytes at [data] to the file [name] of a directory the
+ * process owns (tmpfile.c), for the readers that take a path; returns
+ * its path. The directory goes at exit. */
+const char *fuzz_write_file(const char *name, const uint8_t *data,
+                            size_t len);
 
 #endif

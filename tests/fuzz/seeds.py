@@ -11,6 +11,15 @@ binary is committed for it):
           blocks of docs/*.md, and 500 the oracle generates (ORACLE
           --print), which nest operators and macros deeper
   tzif    a few dozen zone files of the system's zoneinfo
+  records the example vendors, the NDJSON of the golden cases, and
+          streams made of them (concatenated, pretty-printed, with BOMs)
+  sheet   the check sheets of the tests, behind each first byte that
+          picks CSV or TSV
+  waivers the golden waivers files, and one per rule of
+          tests/fuzz/policy_rules.h
+  testspec the policy test files, pointed at that policy and a vendor
+  explain the example policies alone, and each with each example vendor
+          after a line "%%"
 
 Files are named by a hash of their contents, so running it again adds
 nothing twice and leaves what libFuzzer added to DIR alone.
@@ -56,6 +65,39 @@ def policies():
                       "tests/golden/cli/*.pol"))
 
 
+def cli_seeds(out):
+    vendors = [open(p, "rb").read() for p in files("examples/vendors/*.json")]
+    for data in vendors + [open(p, "rb").read() for p in
+                           files("tests/golden/cli/*.ndjson")]:
+        put(os.path.join(out, "records"), data)
+    put(os.path.join(out, "records"), b"".join(vendors))
+    put(os.path.join(out, "records"),
+        b"\xef\xbb\xbf" + b"\n\xef\xbb\xbf".join(vendors))
+    put(os.path.join(out, "records"), b'{"a": 1}\n{"b": [\n{"c": "x"}\n1\n')
+    for path in files("tests/recall/*.tsv", "tests/golden/cli/sheets/*.csv"):
+        data = open(path, "rb").read()
+        for pick in (0x00, 0x10, 0x21, 0x8a, 0x53):
+            put(os.path.join(out, "sheet"), bytes([pick]) + data)
+    for path in files("tests/golden/cli/*waiver*.json"):
+        put(os.path.join(out, "waivers"), open(path, "rb").read())
+    for rule in ("backup_generations", "mfa", "audit", "rule_3"):
+        put(os.path.join(out, "waivers"), (
+            '{"waivers": [{"rule": "%s", "vendor": "Fuzz Co", "owner": '
+            '"情報システム部", "justification": "契約で補う", "ticket": '
+            '"SEC-1", "expires": "2026-12-31"}]}\n' % rule).encode())
+    for path in files("tests/policy/*_test.json"):
+        text = open(path, encoding="utf-8").read()
+        text = re.sub(r'"policy": *"[^"]*"', '"policy": "fuzz.pol"', text)
+        text = re.sub(r'"facts_file": *"[^"]*"', '"facts_file": "vendor.json"',
+                      text)
+        put(os.path.join(out, "testspec"), text.encode("utf-8"))
+    for pol in files("examples/policies/*.pol"):
+        src = open(pol, "rb").read()
+        put(os.path.join(out, "explain"), src)
+        for v in vendors[:3]:
+            put(os.path.join(out, "explain"), src + b"\n%%\n" + v)
+
+
 def main():
     policyc, oracle = os.path.abspath(sys.argv[1]), sys.argv[2]
     out = sys.argv[3]
@@ -85,7 +127,9 @@ def main():
         path = os.path.join(zonedir, zone)
         if os.path.isfile(path):
             put(os.path.join(out, "tzif"), open(path, "rb").read())
-    for t in ("json", "policy", "load", "eval", "tzif"):
+    cli_seeds(out)
+    for t in ("json", "policy", "load", "eval", "tzif", "records", "sheet",
+              "waivers", "testspec", "explain"):
         n = len(os.listdir(os.path.join(out, t)))
         print("  SEEDS   %s: %d inputs" % (t, n))
 

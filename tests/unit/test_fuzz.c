@@ -179,11 +179,47 @@ static void tzif_inputs(void **state) {
   }
 }
 
+/* The targets over the CLI's readers and the explainer: their kept
+ * inputs, then the tree's own files of each kind. */
+static void records_inputs(void **state) {
+  (void)state;
+  run_regress(&fuzz_records);
+  assert_true(run_dir(&fuzz_records, "examples/vendors", ".json") > 0);
+  run_dir(&fuzz_records, "tests/golden/cli", ".ndjson");
+}
+
+static void sheet_inputs(void **state) {
+  (void)state;
+  run_regress(&fuzz_sheet);
+  run_dir(&fuzz_sheet, "tests/golden/cli/sheets", ".tsv");
+  run_dir(&fuzz_sheet, "tests/golden/cli/sheets", ".csv");
+}
+
+static void waivers_inputs(void **state) {
+  (void)state;
+  run_regress(&fuzz_waivers);
+  run_dir(&fuzz_waivers, "tests/golden/cli", ".json");
+}
+
+static void testspec_inputs(void **state) {
+  (void)state;
+  run_regress(&fuzz_testspec);
+  assert_true(run_dir(&fuzz_testspec, "tests/policy", "_test.json") > 0);
+}
+
+static void explain_inputs(void **state) {
+  (void)state;
+  run_regress(&fuzz_explain);
+  assert_true(run_dir(&fuzz_explain, "examples/policies", ".pol") > 0);
+}
+
 int main(int argc, char **argv) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(json_inputs),   cmocka_unit_test(policy_inputs),
       cmocka_unit_test(load_inputs),   cmocka_unit_test(eval_inputs),
-      cmocka_unit_test(tzif_inputs),
+      cmocka_unit_test(tzif_inputs),   cmocka_unit_test(records_inputs),
+      cmocka_unit_test(sheet_inputs),  cmocka_unit_test(waivers_inputs),
+      cmocka_unit_test(testspec_inputs), cmocka_unit_test(explain_inputs),
   };
   return RUN_TESTS("fuzz regressions", tests, argc, argv);
 }

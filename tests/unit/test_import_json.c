@@ -81,8 +81,49 @@ static void parsed_object_by_index(void **state) {
   free(text);
 }
 
+/* A number past long long's range is no int, and has no int value: the
+ * conversion was undefined (found by the waivers fuzz target,
+ * tests/fuzz/regress/waivers/huge-number-to-long-long), and gave -2^63
+ * on x86. */
+static void huge_number_not_int(void **state) {
+  (void)state;
+  static const char text[] = "[888888888888888888888888888888, -1e96, 42]";
+  imp_pool *p = imp_pool_new();
+  jnode *a = jn_parse(p, text, strlen(text), "t.json");
+  assert_non_null(a);
+  assert_int_equal(a->n, 3);
+  for (size_t i = 0; i < 2; i++) {
+    assert_false(a->items[i]->is_int);
+    assert_int_equal(a->items[i]->i, 0);
+  }
+  assert_true(a->items[2]->is_int);
+  assert_int_equal(a->items[2]->i, 42);
+  imp_pool_free(p);
+}
+
+/* Numbers are JSON's: strtod also took NaN, Infinity, hex and a sign
+ * (found by the testspec fuzz target: `-nan` was a number, and NaN then
+ * went to long long, tests/fuzz/regress/testspec/nan-to-long-long). */
+static void numbers_are_json(void **state) {
+  (void)state;
+  static const char *const bad[] = {"NaN", "-nan", "Infinity", "-inf",
+                                    "0x10", "+1", ".5", "01", "-", "1e999"};
+  imp_pool *p = imp_pool_new();
+  for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
+    assert_null(jn_parse(p, bad[i], strlen(bad[i]), "t.json"));
+  static const char good[] = "[0, -0, 1.5, -2e3, 1E+2, 10.25e-1]";
+  jnode *a = jn_parse(p, good, strlen(good), "t.json");
+  assert_non_null(a);
+  assert_int_equal(a->n, 6);
+  assert_true(a->items[3]->num == -2000.0);
+  assert_true(a->items[5]->num == 1.025);
+  imp_pool_free(p);
+}
+
 int main(int argc, char **argv) {
   const struct CMUnitTest tests[] = {
+      cmocka_unit_test(huge_number_not_int),
+      cmocka_unit_test(numbers_are_json),
       cmocka_unit_test(many_members_by_index),
       cmocka_unit_test(parsed_object_by_index),
   };

@@ -1,0 +1,1 @@
+import --map sheets/small.json sheets/huge-count.csv
