@@ -116,12 +116,7 @@ static int emit(imp_pool *p, import_out *out, const import_opts *o) {
 
 static int import_all(imp_pool *p, checker *c, const import_opts *o) {
   import_out out;
-  memset(&out, 0, sizeof out);
-  out.facts = jn_new(p, JN_OBJ);
-  out.evidence = jn_new(p, JN_OBJ);
-  out.withheld = jn_new(p, JN_ARR);
-  out.sheets = jn_new(p, JN_ARR);
-  out.items = jn_new(p, JN_OBJ);
+  import_out_init(p, &out);
   for (int i = 0; i < o->njobs; i++) {
     mapping *m = mapping_load(p, o->jobs[i].map);
     if (!m)

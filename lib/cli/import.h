@@ -189,6 +189,9 @@ typedef struct import_out {
   size_t norigins, cap_origins;
 } import_out;
 
+/* An empty [out], its objects and arrays made in [p]. */
+void import_out_init(imp_pool *p, import_out *out);
+
 /* Load the mapping file [path]. NULL after printing a located message. */
 mapping *mapping_load(imp_pool *p, const char *path);
 /* Apply [m] to [s]: keep every row under checksheet.items, derive the

@@ -1051,3 +1051,12 @@ int mapping_apply(imp_pool *p, const mapping *m, const sheet *s,
     list_raw(&t);
   return rc;
 }
+
+void import_out_init(imp_pool *p, import_out *out) {
+  memset(out, 0, sizeof *out);
+  out->facts = jn_new(p, JN_OBJ);
+  out->evidence = jn_new(p, JN_OBJ);
+  out->withheld = jn_new(p, JN_ARR);
+  out->sheets = jn_new(p, JN_ARR);
+  out->items = jn_new(p, JN_OBJ);
+}

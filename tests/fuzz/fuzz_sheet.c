@@ -82,12 +82,7 @@ static void apply(imp_pool *p, const sheet *s) {
   if (!m)
     fuzz_fail("the fixed mapping does not load");
   import_out out;
-  memset(&out, 0, sizeof out);
-  out.facts = jn_new(p, JN_OBJ);
-  out.evidence = jn_new(p, JN_OBJ);
-  out.withheld = jn_new(p, JN_ARR);
-  out.sheets = jn_new(p, JN_ARR);
-  out.items = jn_new(p, JN_OBJ);
+  import_out_init(p, &out);
   if (mapping_apply(p, m, s, &out, check_fact, NULL) != 0)
     return;
   jn_set(p, out.facts, "$evidence", out.evidence);
