@@ -25,6 +25,8 @@ static const char diff_usage[] =
     "  --as-of DATE          evaluation date YYYY-MM-DD for now()\n"
     "                        (default today, or SOURCE_DATE_EPOCH's date)\n"
     "  -I DIR                look for imported modules in DIR first\n"
+    "  --plugin FILE.so      load host functions the policies call from a\n"
+    "                        shared object (repeatable)\n"
     "exit status: 0 nothing changed, 1 a verdict, a vendor's compliance\n"
     "or the set of rules changed, 2 usage or compile error, 3 bad input\n";
 
@@ -34,6 +36,8 @@ typedef struct diff_opts {
   int nfacts;
   const char **dirs;
   int ndirs;
+  const char **plugins; /* --plugin FILE.so, in order */
+  int nplugins;
   bool json;
   int unknown;
   char as_of[11];
@@ -327,7 +331,8 @@ static int prepare(differ *d, pol_env *env) {
   const char *path[2] = {d->o->old_path, d->o->new_path};
   /* compile errors shown as by the other commands' defaults (auto) */
   const cli_diag_opts shown = CLI_DIAG_OPTS_INIT;
-  int status = cli_env_setup(env, d->o->dirs, d->o->ndirs, NULL, 0);
+  int status = cli_env_setup(env, d->o->dirs, d->o->ndirs, d->o->plugins,
+                             d->o->nplugins);
   for (int k = 0; k < 2 && status == EXIT_OK; k++)
     status = cli_load_policy(env, path[k], cli_diag_flags(&shown),
                              &d->pol[k]);
@@ -407,6 +412,10 @@ static int one_opt(int argc, char **argv, int *i, diff_opts *o) {
     o->dirs[o->ndirs++] = v;
     return EXIT_OK;
   }
+  if ((v = cli_opt_value(argc, argv, i, "--plugin"))) {
+    o->plugins[o->nplugins++] = v;
+    return EXIT_OK;
+  }
   return cli_usage_error("diff", "unknown option or missing value: ", a);
 }
 
@@ -435,13 +444,18 @@ int cmd_diff(int argc, char **argv) {
   memset(&o, 0, sizeof o);
   o.unknown = POL_UNKNOWN_FAIL;
   o.dirs = calloc((size_t)argc, sizeof *o.dirs);
-  if (!o.dirs)
+  o.plugins = calloc((size_t)argc, sizeof *o.plugins);
+  if (!o.dirs || !o.plugins) {
+    free(o.dirs);
+    free(o.plugins);
     return cli_out_of_memory();
+  }
   int status = parse_args(argc, argv, &o);
   if (status == EXIT_OK && !o.as_of[0] && !cli_today(o.as_of))
     status = EXIT_USAGE;
   if (status == EXIT_OK)
     status = run(&o);
   free(o.dirs);
+  free(o.plugins);
   return status < 0 ? EXIT_OK : status;
 }

@@ -18,6 +18,7 @@
 
 typedef struct lint_opts {
   cli_list dirs;
+  cli_list plugins; /* --plugin FILE.so: host functions, in order */
   cli_list allow;   /* --allow CODE: codes or names not to report */
   bool verbose;
   int format;       /* 0 text, 1 json */
@@ -160,7 +161,8 @@ static int run(const lint_opts *o, const cli_list *files) {
       cli_error("out of memory");
       return EXIT_INPUT;
     }
-    int s = cli_env_setup(env, o->dirs.v, o->dirs.n, NULL, 0);
+    int s = cli_env_setup(env, o->dirs.v, o->dirs.n, o->plugins.v,
+                          o->plugins.n);
     if (s == EXIT_OK)
       s = one_policy(env, o, files->v[i], &warnings);
     status = s > status ? s : status;
@@ -178,6 +180,9 @@ int cmd_lint(int argc, char **argv) {
   const cli_opt opts[] = {
       {"-I", OPT_LIST, &o.dirs, "DIR", NULL,
        "look for imported modules in DIR first (repeatable)"},
+      {"--plugin", OPT_LIST, &o.plugins, "FILE.so", NULL,
+       "load host functions the policy calls from a shared object "
+       "(repeatable)"},
       {"--allow", OPT_LIST, &o.allow, "CODE", NULL,
        "do not report check CODE (L002 or never-fail; repeatable)"},
       {"--verbose", OPT_FLAG, &o.verbose, NULL, NULL,
@@ -197,5 +202,6 @@ int cmd_lint(int argc, char **argv) {
   cli_list_free(&files);
   cli_list_free(&o.dirs);
   cli_list_free(&o.allow);
+  cli_list_free(&o.plugins);
   return rc < 0 ? EXIT_OK : rc;
 }

@@ -26,6 +26,7 @@
 
 typedef struct test_opts {
   cli_list dirs;
+  cli_list plugins; /* --plugin FILE.so: host functions, in order */
   bool verbose, coverage;
   double threshold; /* -1: none */
   int format;       /* 0 text, 1 junit */
@@ -196,7 +197,8 @@ static pol_env *file_env(const test_opts *o, imp_pool *p,
     *status = cli_out_of_memory();
     return NULL;
   }
-  *status = cli_env_setup(env, o->dirs.v, o->dirs.n, NULL, 0);
+  *status = cli_env_setup(env, o->dirs.v, o->dirs.n, o->plugins.v,
+                          o->plugins.n);
   *mocks = *status == EXIT_OK ? mock_register(p, env, tf, &ok) : NULL;
   if (*status == EXIT_OK && !ok)
     *status = EXIT_INPUT;
@@ -287,6 +289,9 @@ int cmd_test(int argc, char **argv) {
   const cli_opt opts[] = {
       {"-I", OPT_LIST, &o.dirs, "DIR", NULL,
        "look for imported modules in DIR first (repeatable)"},
+      {"--plugin", OPT_LIST, &o.plugins, "FILE.so", NULL,
+       "load host functions the policy calls from a shared object "
+       "(repeatable)"},
       {"-v", OPT_FLAG, &o.verbose, NULL, NULL, "list every case"},
       {"--coverage", OPT_FLAG, &o.coverage, NULL, NULL,
        "list the rules and branches no case exercised"},
@@ -308,5 +313,6 @@ int cmd_test(int argc, char **argv) {
     rc = run(&o, &files);
   cli_list_free(&files);
   cli_list_free(&o.dirs);
+  cli_list_free(&o.plugins);
   return rc < 0 ? EXIT_OK : rc;
 }

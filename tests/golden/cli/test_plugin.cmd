@@ -1,0 +1,1 @@
+test --plugin $BUILD/tests/sample_plugin.so plugin_test.json
