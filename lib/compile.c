@@ -1447,8 +1447,7 @@ static void unknown_function(compiler *c, const ast *n, const char *name,
   emit(c, OP_ERROR, name_const(c, msg ? msg : name, n), n);
 }
 
-/* The namespaces of the builtin libraries: math.f() names a function. */
-static bool is_namespace(const char *name) {
+bool compile_is_namespace(const char *name) {
   static const char *const names[] = {"math", "strings", "base64",
                                       "optional"};
   for (size_t i = 0; i < POL_COUNTOF(names); i++)
@@ -1483,7 +1482,7 @@ static bool qualified_call(compiler *c, const ast *n) {
   bool found;
   const builtin *b = bi_lookup(buf, BI_GLOBAL, (int)n->nkids - 1, &found);
   const char *ns = chain_root(n->kids[0])->name;
-  if (!b && !found && !is_namespace(ns) &&
+  if (!b && !found && !compile_is_namespace(ns) &&
       !host_namespace(c->o->hosts, ns))
     return false;
   if (!b && !found) { /* math.sqrt, sample.shuot: a function we lack */

@@ -77,4 +77,8 @@ POL_INTERNAL program *cg_finish(compiler *c);
 POL_INTERNAL program *compile_expr(const ast *root, diag_list *d,
                                    const char *const *vars, size_t nvars);
 
+/* Whether [name] is the namespace of a builtin library (math, strings,
+ * base64, optional): math.f() names a function, not a field of a fact. */
+POL_INTERNAL bool compile_is_namespace(const char *name);
+
 #endif

@@ -6,6 +6,9 @@
  */
 #include "lint.h"
 
+#include "compile.h"
+#include "host.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -162,7 +165,32 @@ static void let_paths(path_walk *w, const ast *id) {
   w->nscope = saved;
 }
 
+/* Whether [n] is ns.f(...), a function of a library or of the env's
+ * host functions (math.greatest, sample.add), as the compiler reads it:
+ * its receiver names no fact, so it is no path. */
+static bool namespaced_call(path_walk *w, const ast *n) {
+  if (n->kind != AST_CALL || !(n->flags & AST_F_RECEIVER))
+    return false;
+  const ast *root = n->kids[0];
+  while (root->kind == AST_SELECT && !(root->flags & AST_F_OPTIONAL))
+    root = root->kids[0];
+  if (root->kind != AST_IDENT || (root->flags & AST_F_ROOTED))
+    return false;
+  for (int i = 0; i < w->nscope; i++)
+    if (!strcmp(w->scope[i], root->name))
+      return false;
+  if (lint_let(w->L->src, root->name))
+    return false;
+  return compile_is_namespace(root->name) ||
+         host_namespace(w->L->pol->hosts, root->name);
+}
+
 static void paths(path_walk *w, const ast *n) {
+  if (namespaced_call(w, n)) { /* the arguments only */
+    for (uint32_t i = 1; i < n->nkids; i++)
+      paths(w, n->kids[i]);
+    return;
+  }
   const char *p = spelled(w, n);
   if (p) {
     add_path(w, p);

@@ -1,0 +1,1 @@
+lint --plugin $BUILD/tests/sample_plugin.so lint_namespace.pol
