@@ -18,10 +18,7 @@ static pol_ctx *ctx;
 static pol_policy *pol;
 
 static void init(void) {
-  fuzz_setup(&env, &facts, &ctx);
-  if (pol_policy_compile(env, fuzz_rules, strlen(fuzz_rules), "fuzz.pol",
-                         &pol) != POL_OK)
-    fuzz_fail("the fixed policy does not compile: %s", pol_env_errmsg(env));
+  fuzz_rules_setup(&env, &facts, &ctx, &pol);
   /* what the seeds' "policy" and "facts_file" name, beside the input */
   fuzz_write_file("fuzz.pol", (const uint8_t *)fuzz_rules,
                   strlen(fuzz_rules));

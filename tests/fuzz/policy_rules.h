@@ -7,6 +7,10 @@
 #ifndef POL_FUZZ_POLICY_RULES_H
 #define POL_FUZZ_POLICY_RULES_H
 
+#include <string.h>
+
+#include "fuzz.h"
+
 static const char fuzz_rules[] =
     "policy \"fuzz\" { title \"ファズ\" version \"1\" }\n"
     "rule backup_generations {\n"
@@ -17,5 +21,16 @@ static const char fuzz_rules[] =
     "should mfa: auth.mfa\n"
     "data.region in [\"JP\"]\n"
     "may audit: audit.external == true\n";
+
+/* fuzz_setup, then the fixed policy compiled into *[pol]: the set-up
+ * both targets share; fails the run when the policy does not compile. */
+static inline void fuzz_rules_setup(pol_env **env, pol_facts **facts,
+                                    pol_ctx **ctx, pol_policy **pol) {
+  fuzz_setup(env, facts, ctx);
+  if (pol_policy_compile(*env, fuzz_rules, strlen(fuzz_rules), "fuzz.pol",
+                         pol) != POL_OK)
+    fuzz_fail("the fixed policy does not compile: %s",
+              pol_env_errmsg(*env));
+}
 
 #endif
