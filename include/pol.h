@@ -917,6 +917,16 @@ POL_API int pol_env_register_value_fn(pol_env *env, const char *name,
                                       int min_args, int max_args,
                                       pol_value_fn fn, void *user);
 
+/* Make the host function [name], registered before (by the host or a
+ * plugin), the escape hatch [fn] instead, taking [min_args]..[max_args]
+ * arguments of any type: a test double, as `policyc test` mocks a
+ * plugin's function with. Like registering, do it before compiling
+ * anything with [env]. POL_EINVAL when no host function [name] is
+ * registered (a built-in is not replaced so). */
+POL_API int pol_env_replace_value_fn(pol_env *env, const char *name,
+                                     int min_args, int max_args,
+                                     pol_value_fn fn, void *user);
+
 /* A plugin (a shared object named with `policyc --plugin FILE.so`)
  * exports this table under the symbol name POL_PLUGIN_SYMBOL, ending
  * with an entry whose name is NULL. */

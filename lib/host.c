@@ -419,11 +419,9 @@ int host_add_c(host_registry *r, const char *name, const char *signature,
   return append(r, h, msg, msglen);
 }
 
-int host_add_value(host_registry *r, const char *name, int min, int max,
-                   pol_value_fn fn, void *user, char *msg, size_t msglen) {
-  int rc = check_name(r, name, msg, msglen);
-  if (rc != POL_OK)
-    return rc;
+/* The argument counts and function of an escape hatch named [name]. */
+static int check_value_fn(const char *name, int min, int max,
+                          pol_value_fn fn, char *msg, size_t msglen) {
   if (min < 0 || min > 127 || max < -1 || max > 127 ||
       (max >= 0 && max < min))
     return say(POL_EINVAL, msg, msglen,
@@ -433,15 +431,51 @@ int host_add_value(host_registry *r, const char *name, int min, int max,
   if (!fn)
     return say(POL_EINVAL, msg, msglen, "the function pointer of '%s' is "
                "NULL", name);
-  host_fn *h = fn_new(r, name);
-  if (!h)
-    return say(POL_ENOMEM, msg, msglen, "out of memory");
+  return POL_OK;
+}
+
+/* Make [h] the escape hatch [fn]; [h]'s signature, if any, is dropped. */
+static void set_value_fn(const host_registry *r, host_fn *h, int min,
+                         int max, pol_value_fn fn, void *user) {
+  mem_free(&r->m, h->sig);
+  h->sig = NULL;
+  h->fn = NULL;
   h->vfn = fn;
   h->user = user;
   h->b.min = (int8_t)min;
   h->b.max = (int8_t)max;
   h->b.doc = "host function on engine values";
+}
+
+int host_add_value(host_registry *r, const char *name, int min, int max,
+                   pol_value_fn fn, void *user, char *msg, size_t msglen) {
+  int rc = check_name(r, name, msg, msglen);
+  if (rc == POL_OK)
+    rc = check_value_fn(name, min, max, fn, msg, msglen);
+  if (rc != POL_OK)
+    return rc;
+  host_fn *h = fn_new(r, name);
+  if (!h)
+    return say(POL_ENOMEM, msg, msglen, "out of memory");
+  set_value_fn(r, h, min, max, fn, user);
   return append(r, h, msg, msglen);
+}
+
+/* In place: the entry keeps its address, so the registry's order and
+ * what host_find returns stay as they were; only what a call runs
+ * changes. Nothing compiled yet can hold the old signature (host.h:
+ * the registry does not change once compiling has started). */
+int host_replace_value(host_registry *r, const char *name, int min, int max,
+                       pol_value_fn fn, void *user, char *msg,
+                       size_t msglen) {
+  host_fn *h = name ? find(r, name) : NULL;
+  if (!h)
+    return say(POL_EINVAL, msg, msglen, "'%s' is not a registered host "
+               "function: nothing to replace", name ? name : "(null)");
+  int rc = check_value_fn(name, min, max, fn, msg, msglen);
+  if (rc == POL_OK)
+    set_value_fn(r, h, min, max, fn, user);
+  return rc;
 }
 
 /* ==== plugins ============================================================ */

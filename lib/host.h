@@ -31,6 +31,12 @@ POL_INTERNAL int host_add_c(host_registry *r, const char *name,
 POL_INTERNAL int host_add_value(host_registry *r, const char *name, int min,
                                 int max, pol_value_fn fn, void *user,
                                 char *err, size_t errlen);
+/* Make the host function [name], registered before (by the host or a
+ * plugin), the escape hatch [fn] instead: a test double. POL_EINVAL when
+ * no host function [name] is registered, or for bad counts. */
+POL_INTERNAL int host_replace_value(host_registry *r, const char *name,
+                                    int min, int max, pol_value_fn fn,
+                                    void *user, char *err, size_t errlen);
 /* The builtin entry of host function [name], or NULL. [r] may be NULL. */
 POL_INTERNAL const builtin *host_find(const host_registry *r,
                                       const char *name);
