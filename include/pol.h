@@ -936,9 +936,28 @@ typedef struct pol_plugin_fn {
   void (*fn)(void);
 } pol_plugin_fn;
 #define POL_PLUGIN_SYMBOL "pol_plugin_functions"
-/* dlopen [path] and register every function of its table. Loading is
- * never implicit: only the files a host names are loaded. A [path] that
- * is not a regular file (a FIFO, a device) is POL_EIO, never opened. */
+/* The plugin ABI: the version of this contract (pol_plugin_fn's layout,
+ * the signature syntax, what the engine assumes of a function), raised
+ * whenever a plugin built against an older pol.h would be misread. A
+ * plugin states the one its pol.h describes by writing, once, at file
+ * scope:  POL_PLUGIN_EXPORT_ABI;  and pol_env_load_plugin refuses one
+ * that states another, or none (built before there was one), with
+ * POL_EFORMAT naming the file and both versions (docs/host-functions.md,
+ * "Plugin ABI"). */
+#define POL_PLUGIN_ABI 1
+#define POL_PLUGIN_ABI_SYMBOL "pol_plugin_abi"
+#ifdef __cplusplus
+#define POL_PLUGIN_EXPORT_ABI \
+  extern "C" POL_API const int pol_plugin_abi = POL_PLUGIN_ABI
+#else
+#define POL_PLUGIN_EXPORT_ABI \
+  POL_API const int pol_plugin_abi = POL_PLUGIN_ABI
+#endif
+/* dlopen [path], check its POL_PLUGIN_ABI_SYMBOL and register every
+ * function of its table. Loading is never implicit: only the files a
+ * host names are loaded. A [path] that is not a regular file (a FIFO, a
+ * device) is POL_EIO, never opened; a plugin of another plugin ABI, or
+ * of none, is POL_EFORMAT and registers nothing. */
 POL_API int pol_env_load_plugin(pol_env *env, const char *path);
 
 /* ==== authoring tools ====================================================

@@ -13,7 +13,7 @@
  * while the registry lives, whatever is registered after it.
  *
  * Plugins (host_load_plugin) are shared objects exporting a table of
- * pol_plugin_fn; the registry keeps their handles open until host_free,
+ * pol_plugin_fn and the plugin ABI they were built for; the registry keeps their handles open until host_free,
  * because the programs compiled against it call into their code.
  */
 #include "host.h"
@@ -503,6 +503,25 @@ static int add_table(host_registry *r, const pol_plugin_fn *table,
   return rc;
 }
 
+/* Whether the plugin [lib] was built for this library's plugin ABI. A
+ * table read with another layout than it was written with would call
+ * wrong addresses with wrong arguments, and nothing in the table itself
+ * says so: the plugin states its ABI beside it (pol.h). */
+static int check_abi(void *lib, const char *path, char *msg, size_t msglen) {
+  const int *abi = dlsym(lib, POL_PLUGIN_ABI_SYMBOL);
+  if (!abi)
+    return say(POL_EFORMAT, msg, msglen, "plugin '%s' states no plugin ABI "
+               "(it does not export '%s': built against a pol.h older than "
+               "plugin ABI 1); this library takes plugin ABI %d: rebuild "
+               "it against this pol.h, with POL_PLUGIN_EXPORT_ABI", path,
+               POL_PLUGIN_ABI_SYMBOL, POL_PLUGIN_ABI);
+  if (*abi != POL_PLUGIN_ABI)
+    return say(POL_EFORMAT, msg, msglen, "plugin '%s' was built for plugin "
+               "ABI %d; this library takes plugin ABI %d: rebuild it "
+               "against this library's pol.h", path, *abi, POL_PLUGIN_ABI);
+  return POL_OK;
+}
+
 int host_load_plugin(host_registry *r, const char *path, char *msg,
                      size_t msglen) {
   char local[4096];
@@ -533,6 +552,10 @@ int host_load_plugin(host_registry *r, const char *path, char *msg,
   int rc = table ? POL_OK
                  : say(POL_EFORMAT, msg, msglen, "plugin '%s' does not "
                        "export '%s'", path, POL_PLUGIN_SYMBOL);
+  /* after the table: a shared object that is no plugin at all is told
+   * so, not that its ABI is missing */
+  if (rc == POL_OK)
+    rc = check_abi(lib, path, msg, msglen);
   if (rc == POL_OK && !mem_grow(&r->m, (void **)&r->libs, &r->cap_libs,
                                 r->nlibs + 1, sizeof *r->libs))
     rc = say(POL_ENOMEM, msg, msglen, "out of memory");

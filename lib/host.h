@@ -60,7 +60,8 @@ POL_INTERNAL val host_call(arena *a, const builtin *b, const val *args,
  * path search) and register every entry of its POL_PLUGIN_SYMBOL table,
  * all or none. [r] keeps the handle open until host_free. POL_EIO with
  * the dlerror text when the file cannot be loaded, POL_EFORMAT when it
- * has no table, POL_EINVAL naming the entry that cannot be registered;
+ * has no table or states another plugin ABI than POL_PLUGIN_ABI (or
+ * none), POL_EINVAL naming the entry that cannot be registered;
  * the message goes to [err]. */
 POL_INTERNAL int host_load_plugin(host_registry *r, const char *path,
                                   char *err, size_t errlen);

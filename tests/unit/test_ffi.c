@@ -723,6 +723,28 @@ static void plugin_is_all_or_nothing(void **state) {
   expect(f, "sample.ratio(3)", "1.5");
 }
 
+/* A plugin of another plugin ABI, or of none, is refused whole, with
+ * both versions in the message; the sample plugin states this one. */
+static void plugin_abi(void **state) {
+  fixture *f = *state;
+  char path[512], want[1024];
+  snprintf(path, sizeof path, "%s/abi_future_plugin.so", POL_ABI_PLUGIN_DIR);
+  assert_int_equal(pol_env_load_plugin(f->env, path), POL_EFORMAT);
+  snprintf(want, sizeof want, "plugin '%s' was built for plugin ABI %d; "
+           "this library takes plugin ABI %d: rebuild it against this "
+           "library's pol.h", path, POL_PLUGIN_ABI + 1, POL_PLUGIN_ABI);
+  assert_string_equal(pol_env_errmsg(f->env), want);
+  snprintf(path, sizeof path, "%s/abi_none_plugin.so", POL_ABI_PLUGIN_DIR);
+  assert_int_equal(pol_env_load_plugin(f->env, path), POL_EFORMAT);
+  assert_contains(pol_env_errmsg(f->env), "states no plugin ABI (it does "
+                  "not export 'pol_plugin_abi'");
+  assert_contains(pol_env_errmsg(f->env), path);
+  /* nothing registered */
+  expect_fail(f, "abi.one()", POL_ERUNTIME, "unknown method 'one'");
+  assert_pol_ok(f, pol_env_load_plugin(f->env, POL_SAMPLE_PLUGIN));
+  expect(f, "sample.add(1, 2)", "3");
+}
+
 /* A test double for sample.add: the sum of its arguments' count and 100,
  * whatever they are. */
 static const pol_value *double_add(pol_builder *b,
@@ -793,6 +815,7 @@ int main(int argc, char **argv) {
       T(plugin_loads),
       T(plugin_errors),
       T(plugin_is_all_or_nothing),
+      T(plugin_abi),
       T(replace_with_a_double),
 #undef T
   };
