@@ -293,7 +293,9 @@ POL_API int pol_facts_bind_literal(pol_facts *facts, const char *var,
  * subprocessors[1].legal_seat), VALUE a CEL literal (7, true, "JP",
  * ["JP"], duration("24h")). Maps on the way are made as needed; a list
  * item must exist. PATH is then no longer withheld, and $assumed lists
- * it, so reports mark the value as assumed; a check of [facts] also
+ * it once (a PATH assumed again, or already listed, holds the last value
+ * given, in its first place), so reports mark the value as assumed; a
+ * check of [facts] also
  * works out each rule's verdict without the assumptions
  * (docs/report-format.md); in an empty set too. Call it after loading
  * (loading forgets every assumption); values read from [facts] before
