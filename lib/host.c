@@ -13,8 +13,9 @@
  * while the registry lives, whatever is registered after it.
  *
  * Plugins (host_load_plugin) are shared objects exporting a table of
- * pol_plugin_fn and the plugin ABI they were built for; the registry keeps their handles open until host_free,
- * because the programs compiled against it call into their code.
+ * pol_plugin_fn and the plugin ABI they were built for; the registry
+ * keeps their handles open until host_free, because the programs
+ * compiled against it call into their code.
  */
 #include "host.h"
 
