@@ -144,15 +144,45 @@ static const words *words_of(const rule *ru) {
   return japanese(ru->title) ? &JA : &EN;
 }
 
+/* The fact the let [name] of [p] is bound to when its expression is
+ * just that fact's path (`let own = certifications.vendor`), else NULL;
+ * a let of a let is followed a few steps. */
+static const fact_decl *let_fact(const policy *p, const char *name) {
+  char path[256];
+  for (int step = 0; step < 4; step++) {
+    int64_t i = policy_let_find(p, name);
+    if (i < 0)
+      return NULL;
+    const expr_src *at = &p->lets[i].at;
+    if (at->src >= p->prog->nsrcs || at->len >= sizeof path ||
+        (uint64_t)at->off + at->len > p->prog->srcs[at->src].len)
+      return NULL;
+    const char *t = p->prog->srcs[at->src].text + at->off;
+    size_t n = at->len;
+    while (n && (*t == ' ' || *t == '\t'))
+      t++, n--;
+    while (n && (t[n - 1] == ' ' || t[n - 1] == '\t'))
+      n--;
+    memcpy(path, t, n);
+    path[n] = '\0';
+    const fact_decl *f = policy_fact(p, path);
+    if (f)
+      return f;
+    name = path;
+  }
+  return NULL;
+}
+
 /* The declaration whose labels the value [x] of the placeholder [text]
  * is written with: a string or a list of them in a Japanese message,
- * when the placeholder is a declared fact's path; else NULL (looked up
- * only then: a report writes many messages). */
+ * when the placeholder is a declared fact's path or a let bound to one;
+ * else NULL (looked up only then: a report writes many messages). */
 static const fact_decl *labelled(const policy *p, const char *text, val x,
                                  const words *w) {
   if (w != &JA || (x.kind != V_STRING && x.kind != V_LIST))
     return NULL;
-  return policy_fact(p, text);
+  const fact_decl *f = policy_fact(p, text);
+  return f ? f : let_fact(p, text);
 }
 
 const char *report_message(const report *r, const vendor_result *vr,
