@@ -466,6 +466,7 @@ static void put_facts(writer *w, const policy *p) {
     put_str(w, f->path);
     put_type(w, f->type);
     put_value(w, f->allowed);
+    put_value(w, f->labels);
     put_str(w, f->desc);
     put_u32(w->b, f->nrefs);
     for (uint32_t k = 0; k < f->nrefs; k++)

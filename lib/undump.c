@@ -664,6 +664,10 @@ static bool read_fact(reader *r, fact_decl *f) {
     return false;
   if (f->allowed.kind != V_NULL && f->allowed.kind != V_LIST)
     return bad(r, "fact '%s': allowed values must be a list", f->path);
+  if (!get_value(r, &r->pol->a, 0, &f->labels))
+    return false;
+  if (!policy_labels_ok(f->labels))
+    return bad(r, "fact '%s': labels must be a map of strings", f->path);
   f->desc = get_str(r, "fact description");
   f->nrefs = get_count(r, 4, "fact ref");
   if (!(f->refs = table(r, f->nrefs, sizeof *f->refs)))
@@ -682,7 +686,7 @@ static bool read_facts(reader *r) {
   policy *p = r->pol;
   if (!begin(r, "FACT"))
     return false;
-  uint32_t n = get_count(r, 22, "fact");
+  uint32_t n = get_count(r, 23, "fact");
   if (!(p->facts = table(r, n, sizeof *p->facts)))
     return false;
   for (uint32_t i = 0; i < n; i++) {
