@@ -238,6 +238,7 @@ typedef struct writer {
   char *msg;
   size_t msglen;
   bool failed;   /* something cannot be written: msg says what */
+  uint32_t version; /* the format written */
 } writer;
 
 /* A C string (or NULL) as a reference into the string table. */
@@ -466,7 +467,13 @@ static void put_facts(writer *w, const policy *p) {
     put_str(w, f->path);
     put_type(w, f->type);
     put_value(w, f->allowed);
-    put_value(w, f->labels);
+    if (w->version >= 5)
+      put_value(w, f->labels);
+    else if (f->labels.kind != V_NULL && !w->failed) {
+      snprintf(w->msg, w->msglen, "fact '%s': format %u has no labels",
+               f->path, w->version);
+      w->failed = true;
+    }
     put_str(w, f->desc);
     put_u32(w->b, f->nrefs);
     for (uint32_t k = 0; k < f->nrefs; k++)
@@ -512,9 +519,18 @@ static void put_strings(sbuf *out, const strtab *t) {
 }
 
 int dump_policy(const policy *p, sbuf *out, char *msg, size_t msglen) {
+  return dump_policy_as(p, DUMP_VERSION, out, msg, msglen);
+}
+
+int dump_policy_as(const policy *p, uint32_t version, sbuf *out, char *msg,
+                   size_t msglen) {
+  if (version < DUMP_OLDEST || version > DUMP_VERSION) {
+    snprintf(msg, msglen, "format version %u is not written", version);
+    return POL_EINVAL;
+  }
   sbuf body;
   sb_init(&body, &out->m); /* everything from [out]'s allocator */
-  writer w = {&body, {0}, msg, msglen, false};
+  writer w = {&body, {0}, msg, msglen, false, version};
   w.st.m = out->m;
   const program *prog = p->prog;
   put_consts(&w, prog);
@@ -527,7 +543,7 @@ int dump_policy(const policy *p, sbuf *out, char *msg, size_t msglen) {
   put_lets(&w, p);
   size_t start = out->len;
   sb_put(out, DUMP_MAGIC, DUMP_MAGIC_LEN);
-  put_u32(out, DUMP_VERSION);
+  put_u32(out, version);
   put_u32(out, DUMP_PROBE);
   put_strings(out, &w.st);
   sb_put(out, body.p, body.len);

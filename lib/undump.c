@@ -36,6 +36,7 @@ typedef struct reader {
   bool failed;
   bool oom;
   bool jit;          /* JIT-compile the constant patterns */
+  uint32_t version;  /* the file's format, DUMP_OLDEST..DUMP_VERSION */
   uint32_t nstr;     /* the string table: */
   const unsigned char **str;
   uint32_t *slen;
@@ -664,7 +665,8 @@ static bool read_fact(reader *r, fact_decl *f) {
     return false;
   if (f->allowed.kind != V_NULL && f->allowed.kind != V_LIST)
     return bad(r, "fact '%s': allowed values must be a list", f->path);
-  if (!get_value(r, &r->pol->a, 0, &f->labels))
+  f->labels = val_null(); /* format 4 has none */
+  if (r->version >= 5 && !get_value(r, &r->pol->a, 0, &f->labels))
     return false;
   if (!policy_labels_ok(f->labels))
     return bad(r, "fact '%s': labels must be a map of strings", f->path);
@@ -686,7 +688,7 @@ static bool read_facts(reader *r) {
   policy *p = r->pol;
   if (!begin(r, "FACT"))
     return false;
-  uint32_t n = get_count(r, 23, "fact");
+  uint32_t n = get_count(r, r->version >= 5 ? 23 : 22, "fact");
   if (!(p->facts = table(r, n, sizeof *p->facts)))
     return false;
   for (uint32_t i = 0; i < n; i++) {
@@ -727,9 +729,11 @@ static bool header_ok(reader *r, size_t len) {
     return bad(r, "truncated: %zu bytes, a saved policy has at least %u",
                len, DUMP_HEADER_LEN + DUMP_TRAILER_LEN);
   uint32_t version = le32(r->p + 8), probe = le32(r->p + 12);
-  if (version != DUMP_VERSION)
-    return bad(r, "format version %u; this library reads version %u "
-               "(compile the policy again)", version, DUMP_VERSION);
+  if (version < DUMP_OLDEST || version > DUMP_VERSION)
+    return bad(r, "format version %u; this library reads versions %u to "
+               "%u (compile the policy again)", version, DUMP_OLDEST,
+               DUMP_VERSION);
+  r->version = version;
   if (probe != DUMP_PROBE)
     return bad(r, "byte-order probe reads 0x%08x, not 0x%08x", probe,
                DUMP_PROBE);
