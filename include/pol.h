@@ -943,9 +943,10 @@ typedef struct pol_plugin_fn {
  * whenever a plugin built against an older pol.h would be misread. A
  * plugin states the one its pol.h describes by writing, once, at file
  * scope:  POL_PLUGIN_EXPORT_ABI;  and pol_env_load_plugin refuses one
- * that states another, or none (built before there was one), with
- * POL_EFORMAT naming the file and both versions (docs/host-functions.md,
- * "Plugin ABI"). */
+ * that states another with POL_EFORMAT naming the file and both
+ * versions (docs/host-functions.md, "Plugin ABI"). One that states none
+ * was built before plugins stated theirs, against plugin ABI 1, and is
+ * taken as such: it loads while POL_PLUGIN_ABI is 1. */
 #define POL_PLUGIN_ABI 1
 #define POL_PLUGIN_ABI_SYMBOL "pol_plugin_abi"
 #ifdef __cplusplus
@@ -958,8 +959,8 @@ typedef struct pol_plugin_fn {
 /* dlopen [path], check its POL_PLUGIN_ABI_SYMBOL and register every
  * function of its table. Loading is never implicit: only the files a
  * host names are loaded. A [path] that is not a regular file (a FIFO, a
- * device) is POL_EIO, never opened; a plugin of another plugin ABI, or
- * of none, is POL_EFORMAT and registers nothing. */
+ * device) is POL_EIO, never opened; a plugin of another plugin ABI is
+ * POL_EFORMAT and registers nothing. */
 POL_API int pol_env_load_plugin(pol_env *env, const char *path);
 
 /* ==== authoring tools ====================================================

@@ -504,23 +504,31 @@ static int add_table(host_registry *r, const pol_plugin_fn *table,
   return rc;
 }
 
+/* The plugin ABI of a plugin that states none: it was built before
+ * plugins stated theirs, against the contract of that time, which is
+ * plugin ABI 1. So it loads while POL_PLUGIN_ABI is 1, and is refused
+ * once the ABI moves on. */
+#define UNSTATED_PLUGIN_ABI 1
+
 /* Whether the plugin [lib] was built for this library's plugin ABI. A
  * table read with another layout than it was written with would call
  * wrong addresses with wrong arguments, and nothing in the table itself
  * says so: the plugin states its ABI beside it (pol.h). */
 static int check_abi(void *lib, const char *path, char *msg, size_t msglen) {
   const int *abi = dlsym(lib, POL_PLUGIN_ABI_SYMBOL);
+  int stated = abi ? *abi : UNSTATED_PLUGIN_ABI;
+  if (stated == POL_PLUGIN_ABI)
+    return POL_OK;
   if (!abi)
     return say(POL_EFORMAT, msg, msglen, "plugin '%s' states no plugin ABI "
-               "(it does not export '%s': built against a pol.h older than "
-               "plugin ABI 1); this library takes plugin ABI %d: rebuild "
-               "it against this pol.h, with POL_PLUGIN_EXPORT_ABI", path,
-               POL_PLUGIN_ABI_SYMBOL, POL_PLUGIN_ABI);
-  if (*abi != POL_PLUGIN_ABI)
-    return say(POL_EFORMAT, msg, msglen, "plugin '%s' was built for plugin "
-               "ABI %d; this library takes plugin ABI %d: rebuild it "
-               "against this library's pol.h", path, *abi, POL_PLUGIN_ABI);
-  return POL_OK;
+               "(it does not export '%s': built for plugin ABI %d, before "
+               "plugins stated theirs); this library takes plugin ABI %d: "
+               "rebuild it against this pol.h, with POL_PLUGIN_EXPORT_ABI",
+               path, POL_PLUGIN_ABI_SYMBOL, UNSTATED_PLUGIN_ABI,
+               POL_PLUGIN_ABI);
+  return say(POL_EFORMAT, msg, msglen, "plugin '%s' was built for plugin "
+             "ABI %d; this library takes plugin ABI %d: rebuild it "
+             "against this library's pol.h", path, stated, POL_PLUGIN_ABI);
 }
 
 int host_load_plugin(host_registry *r, const char *path, char *msg,

@@ -1,11 +1,11 @@
 /*
- * abi.c: a plugin that pol_env_load_plugin must refuse for its plugin
- * ABI, for test_ffi and the plugin_abi goldens. Built twice: as
+ * abi.c: plugins that state their plugin ABI otherwise than the sample
+ * does, for test_ffi and the plugin_abi goldens. Built twice: as
  * build/tests/abi_future_plugin.so with ABI_FUTURE, stating the ABI
- * after this pol.h's (a plugin built against a newer pol.h), and as
- * build/tests/abi_none_plugin.so stating none (one built against a
- * pol.h from before plugins stated theirs). Its one function would
- * work: only the ABI is wrong.
+ * after this pol.h's (a plugin built against a newer pol.h), which
+ * pol_env_load_plugin refuses; and as build/tests/abi_none_plugin.so
+ * stating none (one built against a pol.h from before plugins stated
+ * theirs), taken as plugin ABI 1, which loads while the ABI is 1.
  */
 #include <stddef.h>
 #include <stdint.h>

@@ -1,1 +1,1 @@
---plugin $BUILD/tests/abi_none_plugin.so check plugin_rules.pol vendor-a.json
+--plugin $BUILD/tests/abi_none_plugin.so eval -- 'abi.one() + 1'
