@@ -61,6 +61,12 @@ bool cli_small_input(char *const *files, int n);
  * EXIT_OK, or the status to exit with after reporting the problem. */
 int cli_env_setup(pol_env *env, const char *const *dirs, int ndirs,
                   const char *const *plugins, int nplugins);
+/* cli_env_setup on an env of its own, freed at once: for the commands
+ * that make an env per input file (test, lint), so that a bad -I or
+ * --plugin is a usage error reported once, before any file is read,
+ * not once per file after each has been counted. */
+int cli_env_check(const char *const *dirs, int ndirs,
+                  const char *const *plugins, int nplugins);
 /* Write [len] bytes to [path] atomically: through a temporary file
  * beside it, synced and renamed over it, so [path] is either the old file
  * or the whole new one (an existing file keeps its permissions; one that

@@ -198,6 +198,8 @@ int cmd_lint(int argc, char **argv) {
   if (rc == 0 && !allow_valid(&o.allow))
     rc = EXIT_USAGE;
   if (rc == 0)
+    rc = cli_env_check(o.dirs.v, o.dirs.n, o.plugins.v, o.plugins.n);
+  if (rc == 0)
     rc = run(&o, &files);
   cli_list_free(&files);
   cli_list_free(&o.dirs);

@@ -310,6 +310,8 @@ int cmd_test(int argc, char **argv) {
                          NULL);
   o.coverage |= o.threshold >= 0;
   if (rc == 0)
+    rc = cli_env_check(o.dirs.v, o.dirs.n, o.plugins.v, o.plugins.n);
+  if (rc == 0)
     rc = run(&o, &files);
   cli_list_free(&files);
   cli_list_free(&o.dirs);

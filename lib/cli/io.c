@@ -217,6 +217,18 @@ int cli_env_setup(pol_env *env, const char *const *dirs, int ndirs,
   return EXIT_OK;
 }
 
+int cli_env_check(const char *const *dirs, int ndirs,
+                  const char *const *plugins, int nplugins) {
+  pol_config cfg;
+  pol_env *env;
+  pol_config_init(&cfg);
+  if (pol_env_new(&cfg, &env) != POL_OK)
+    return cli_out_of_memory();
+  int status = cli_env_setup(env, dirs, ndirs, plugins, nplugins);
+  pol_env_free(env);
+  return status;
+}
+
 int cli_when(const char *v) {
   if (!strcmp(v, "auto"))
     return -1;
