@@ -100,6 +100,14 @@ int cli_outfile_close(cli_outfile *of, bool keep);
  * -o --format=json ...` would write the report to a file of that name):
  * a file whose name starts with '-' is written as ./-name. In write.c. */
 int cli_output_name(const char *cmd, const char *v);
+/* EXIT_OK unless [out], the -o of command [cmd], is an existing regular
+ * file that one of the [nin] inputs [in] also names, by any name (a
+ * link, another path): then a usage error, since writing the output
+ * would replace what was read (a policy compiled over its own source, a
+ * check sheet imported over itself). NULL entries are skipped. In
+ * write.c. */
+int cli_output_not_input(const char *cmd, const char *out,
+                         const char *const *in, int nin);
 /* Flush stdout; on a write error report it and return false. */
 bool cli_flush_stdout(void);
 /* Parse a non-negative integer option value with an optional K/M/G

@@ -84,7 +84,7 @@ static int parse_args(int argc, char **argv, compile_opts *o) {
   o->policy = argv[1];
   if (!o->out && !o->list)
     return usage_error("missing -o FILE (or --list)", NULL);
-  return EXIT_OK;
+  return cli_output_not_input("compile", o->out, &o->policy, 1);
 }
 
 /* ==== loading ============================================================ */

@@ -173,6 +173,17 @@ static int option(int argc, char **argv, int *i, import_opts *o) {
   return EXIT_OK;
 }
 
+/* A usage error when -o names a sheet, a mapping or the schema: the fact
+ * set would replace the vendor's sheet it was read from. */
+static int output_not_input(const import_opts *o) {
+  int status = cli_output_not_input("import", o->out, &o->schema, 1);
+  for (int k = 0; status == EXIT_OK && k < o->njobs; k++) {
+    const char *in[2] = {o->jobs[k].map, o->jobs[k].sheet};
+    status = cli_output_not_input("import", o->out, in, 2);
+  }
+  return status;
+}
+
 int cmd_import(int argc, char **argv) {
   import_opts o = {calloc((size_t)argc, sizeof(job)), 0, NULL, NULL,
                    calloc((size_t)argc, sizeof(char *)), 0};
@@ -188,6 +199,8 @@ int cmd_import(int argc, char **argv) {
   }
   if (status == EXIT_OK && o.njobs == 0)
     status = usage_error("missing --map MAP SHEET", NULL);
+  if (status == EXIT_OK)
+    status = output_not_input(&o);
   if (status == EXIT_OK)
     status = run(&o);
   free(o.jobs);
