@@ -108,6 +108,11 @@ int cli_output_name(const char *cmd, const char *v);
  * write.c. */
 int cli_output_not_input(const char *cmd, const char *out,
                          const char *const *in, int nin);
+/* EXIT_OK unless "-" is among the [n] inputs [names] more than once: a
+ * usage error then, before anything is read, since standard input can
+ * be read only once (the second reading would find it empty and report
+ * an empty input, or no fact set). In io.c. */
+int cli_stdin_once(const char *cmd, const char *const *names, int n);
 /* Flush stdout; on a write error report it and return false. */
 bool cli_flush_stdout(void);
 /* Parse a non-negative integer option value with an optional K/M/G

@@ -220,7 +220,7 @@ static int parse_args(int argc, char **argv, bench_opts *o) {
   o->policy = argv[1];
   o->facts = argv + 2;
   o->nfacts = n - 1;
-  return EXIT_OK;
+  return cli_stdin_once("bench", (const char *const *)argv + 1, n);
 }
 
 int cmd_bench(int argc, char **argv) {

@@ -290,15 +290,8 @@ static int parse_args(int argc, char **argv, check_opts *o) {
   o->policy = argv[1];
   o->facts = argv + 2;
   o->nfacts = n - 1;
-  /* the second reading of standard input would find it empty: say so
-   * before anything is read, not as an input "with no fact set" */
-  int stdin_named = 0;
-  for (int i = 1; i <= n; i++)
-    stdin_named += strcmp(argv[i], "-") == 0;
-  if (stdin_named > 1)
-    return usage_error("standard input (-) is named more than once; it "
-                       "can be read only once", NULL);
-  return output_not_input(o);
+  rc = cli_stdin_once("check", (const char *const *)argv + 1, n);
+  return rc != EXIT_OK ? rc : output_not_input(o);
 }
 
 /* ==== output ============================================================= */

@@ -99,7 +99,16 @@ static int parse_args(int argc, char **argv, eval_opts *o) {
   if (n != 1)
     return usage_error(n ? "one EXPR expected" : "missing EXPR", NULL);
   o->expr = argv[1];
-  return EXIT_OK;
+  /* --facts - and --bind NAME=@- read standard input: at most once */
+  int seen = 0;
+  for (int i = 0; i < o->ninputs; i++) {
+    const char *eq = o->is_bind[i] ? strchr(o->inputs[i], '=') : NULL;
+    const char *file = !o->is_bind[i] ? o->inputs[i]
+                       : eq && eq[1] == '@' ? eq + 2 : "";
+    seen += strcmp(file, "-") == 0;
+  }
+  return seen > 1 ? cli_stdin_once("eval", (const char *[]){"-", "-"}, 2)
+                  : EXIT_OK;
 }
 
 /* Whether the [n] bytes at [s] are one of [words]. */

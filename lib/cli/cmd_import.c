@@ -175,6 +175,14 @@ static int option(int argc, char **argv, int *i, import_opts *o) {
 
 /* A usage error when -o names a sheet, a mapping or the schema: the fact
  * set would replace the vendor's sheet it was read from. */
+static int stdin_once(const import_opts *o) {
+  int seen = 0;
+  for (int k = 0; k < o->njobs; k++)
+    seen += !strcmp(o->jobs[k].map, "-") + !strcmp(o->jobs[k].sheet, "-");
+  return seen > 1 ? cli_stdin_once("import", (const char *[]){"-", "-"}, 2)
+                  : EXIT_OK;
+}
+
 static int output_not_input(const import_opts *o) {
   int status = cli_output_not_input("import", o->out, &o->schema, 1);
   for (int k = 0; status == EXIT_OK && k < o->njobs; k++) {
@@ -199,6 +207,8 @@ int cmd_import(int argc, char **argv) {
   }
   if (status == EXIT_OK && o.njobs == 0)
     status = usage_error("missing --map MAP SHEET", NULL);
+  if (status == EXIT_OK)
+    status = stdin_once(&o);
   if (status == EXIT_OK)
     status = output_not_input(&o);
   if (status == EXIT_OK)

@@ -305,6 +305,8 @@ int cmd_test(int argc, char **argv) {
                      &files);
   if (rc == 0 && files.n == 0)
     rc = cli_usage_error("test", "missing TESTS", NULL);
+  if (rc == 0)
+    rc = cli_stdin_once("test", files.v, files.n);
   if (rc == 0 && o.threshold > 100)
     rc = cli_usage_error("test", "--threshold is a percentage (0 to 100)",
                          NULL);

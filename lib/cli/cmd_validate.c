@@ -160,6 +160,8 @@ int cmd_validate(int argc, char **argv) {
   if (status == EXIT_OK && n == 0)
     status = usage_error("missing FACTS", NULL);
   if (status == EXIT_OK)
+    status = cli_stdin_once("validate", (const char *const *)argv + 1, n);
+  if (status == EXIT_OK)
     status = run(o.schema_path, o.dirs, o.ndirs, cli_diag_flags(&o.diag),
                  argv + 1, n);
   free(o.dirs);

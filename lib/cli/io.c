@@ -217,6 +217,16 @@ int cli_env_setup(pol_env *env, const char *const *dirs, int ndirs,
   return EXIT_OK;
 }
 
+int cli_stdin_once(const char *cmd, const char *const *names, int n) {
+  int seen = 0;
+  for (int i = 0; i < n; i++)
+    seen += strcmp(names[i], "-") == 0;
+  if (seen < 2)
+    return EXIT_OK;
+  return cli_usage_error(cmd, "standard input (-) is named more than "
+                              "once; it can be read only once", NULL);
+}
+
 int cli_env_check(const char *const *dirs, int ndirs,
                   const char *const *plugins, int nplugins) {
   pol_config cfg;
