@@ -290,8 +290,13 @@ static int parse_args(int argc, char **argv, check_opts *o) {
   o->policy = argv[1];
   o->facts = argv + 2;
   o->nfacts = n - 1;
-  rc = cli_stdin_once("check", (const char *const *)argv + 1, n);
-  return rc != EXIT_OK ? rc : output_not_input(o);
+  /* POLICY, FACTS and the waivers file read standard input at most once */
+  int stdin_named = o->waivers && !strcmp(o->waivers, "-");
+  for (int i = 1; i <= n; i++)
+    stdin_named += strcmp(argv[i], "-") == 0;
+  if (stdin_named > 1)
+    return cli_stdin_once("check", (const char *[]){"-", "-"}, 2);
+  return output_not_input(o);
 }
 
 /* ==== output ============================================================= */
