@@ -176,7 +176,7 @@ static int option(int argc, char **argv, int *i, import_opts *o) {
 /* A usage error when -o names a sheet, a mapping or the schema: the fact
  * set would replace the vendor's sheet it was read from. */
 static int stdin_once(const import_opts *o) {
-  int seen = 0;
+  int seen = o->schema && !strcmp(o->schema, "-");
   for (int k = 0; k < o->njobs; k++)
     seen += !strcmp(o->jobs[k].map, "-") + !strcmp(o->jobs[k].sheet, "-");
   return seen > 1 ? cli_stdin_once("import", (const char *[]){"-", "-"}, 2)

@@ -149,6 +149,16 @@ static int validate_opt(int argc, char **argv, int *i, void *opts) {
   return usage_error("unknown option or missing value: ", a);
 }
 
+/* FACTS (argv[1..n]) and the --schema policy read standard input at most
+ * once. */
+static int stdin_once(const char *schema, char **argv, int n) {
+  int seen = schema && !strcmp(schema, "-");
+  for (int i = 1; i <= n; i++)
+    seen += !strcmp(argv[i], "-");
+  return seen > 1 ? cli_stdin_once("validate", (const char *[]){"-", "-"}, 2)
+                  : EXIT_OK;
+}
+
 int cmd_validate(int argc, char **argv) {
   validate_opts o = {NULL, calloc((size_t)argc, sizeof *o.dirs), 0,
                      CLI_DIAG_OPTS_INIT};
@@ -160,7 +170,7 @@ int cmd_validate(int argc, char **argv) {
   if (status == EXIT_OK && n == 0)
     status = usage_error("missing FACTS", NULL);
   if (status == EXIT_OK)
-    status = cli_stdin_once("validate", (const char *const *)argv + 1, n);
+    status = stdin_once(o.schema_path, argv, n);
   if (status == EXIT_OK)
     status = run(o.schema_path, o.dirs, o.ndirs, cli_diag_flags(&o.diag),
                  argv + 1, n);
