@@ -394,7 +394,15 @@ void check_bad_input(check_run *cr, const char *source, const char *msg) {
 
 void check_unreadable(check_run *cr, const char *path, const char *why) {
   cr->read_failed = true;
-  writer_status(cr, pol_writer_error(cr->w, path, why));
+  if (!cr->write_oom) /* else the run fails whole: no smaller report */
+    writer_status(cr, pol_writer_error(cr->w, path, why));
+}
+
+void check_read_failed(check_run *cr, const reader *r) {
+  if (reader_out_of_memory(r))
+    writer_status(cr, POL_ENOMEM);
+  else
+    check_unreadable(cr, reader_name(r), reader_error(r));
 }
 
 static void count(check_run *cr, const pol_report *rep) {
@@ -465,6 +473,8 @@ reader *check_open(check_run *cr, const char *path, char *why,
     int e = errno;
     snprintf(why, cap, "%s: %s", path,
              e == EISDIR ? "is a directory" : strerror(e));
+    if (e == ENOMEM) /* not the input's fault: the run fails whole */
+      writer_status(cr, POL_ENOMEM);
   }
   int rc = r ? pol_writer_input(cr->w, POL_INPUT_FACTS, path) : POL_OK;
   if (r && rc == POL_OK)
