@@ -118,6 +118,9 @@ bool cli_flush_stdout(void);
 /* Parse a non-negative integer option value with an optional K/M/G
  * suffix; false if malformed. */
 bool cli_parse_size(const char *s, unsigned long long *out);
+/* The same without a suffix: a count (steps, jobs, columns, rounds), where
+ * `10M` would be 10,485,760, not the ten million it looks like. */
+bool cli_parse_count(const char *s, unsigned long long *out);
 
 /* The value of option [name] at argv[*i], given as "--name=V" or
  * "--name V" (then *i moves past V), and for a two-letter [name] such as

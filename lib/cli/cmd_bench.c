@@ -204,7 +204,7 @@ static int bench_opt(int argc, char **argv, int *i, void *opts) {
     o->plugins[o->nplugins++] = v;
   else
     return cli_usage_error("bench", "unknown option or missing value: ", a);
-  if (slot && (!cli_parse_size(v, slot) || *slot == 0 || *slot > 1000000))
+  if (slot && (!cli_parse_count(v, slot) || *slot == 0 || *slot > 1000000))
     return cli_usage_error("bench", "bad number: ", v);
   return EXIT_OK;
 }

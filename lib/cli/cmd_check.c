@@ -120,7 +120,7 @@ static int bad_value(const char *what, const char *name, const char *choices,
 static int number_opt(const char *name, const char *v, check_opts *o) {
   unsigned long long x;
   bool size = !strcmp(name, "--max-memory") || !strcmp(name, "--max-record");
-  if (!cli_parse_size(v, &x))
+  if (!(size ? cli_parse_size(v, &x) : cli_parse_count(v, &x)))
     return bad_value("number", name, size ? "bytes, with an optional K, M "
                                             "or G" : NULL, v);
   if (!strcmp(name, "--max-steps"))

@@ -47,12 +47,13 @@ static int usage_error(const char *msg, const char *arg) {
 
 static int limit_opt(const char *name, const char *v, eval_opts *o) {
   unsigned long long x;
-  if (!cli_parse_size(v, &x)) {
+  bool steps = strcmp(name, "--max-steps") == 0;
+  if (!(steps ? cli_parse_count(v, &x) : cli_parse_size(v, &x))) {
     char msg[64];
     snprintf(msg, sizeof msg, "bad number for %s: ", name);
     return usage_error(msg, v);
   }
-  if (strcmp(name, "--max-steps") == 0)
+  if (steps)
     o->cfg.max_steps = x;
   else
     o->cfg.max_memory = (size_t)x;

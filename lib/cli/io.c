@@ -157,6 +157,10 @@ bool cli_parse_size(const char *s, unsigned long long *out) {
   return true;
 }
 
+bool cli_parse_count(const char *s, unsigned long long *out) {
+  return s[strspn(s, "0123456789")] == '\0' && cli_parse_size(s, out);
+}
+
 const char *cli_opt_value(int argc, char **argv, int *i, const char *name) {
   size_t n = strlen(name);
   const char *a = argv[*i];
