@@ -57,14 +57,19 @@ static int load_schema(pol_env *env, const char *path, pol_policy **out) {
   cli_input in = {(char *)fallback, sizeof fallback - 1};
   if (path && !cli_read(path, &in))
     return EXIT_INPUT;
-  int rc = pol_policy_compile(env, in.data, in.len, path ? path : "<schema>",
-                              out);
+  /* a saved policy (policyc compile) keeps its fact declarations */
+  int rc = path && pol_is_saved_policy(in.data, in.len)
+               ? pol_policy_load(env, in.data, in.len, path, out)
+               : pol_policy_compile(env, in.data, in.len,
+                                    path ? path : "<schema>", out);
   if (path)
     free(in.data);
   if (rc == POL_OK)
     return EXIT_OK;
-  fputs(rc == POL_ESYNTAX ? pol_diag_render(env, 0) : pol_env_errmsg(env),
-        stderr);
+  if (rc == POL_ESYNTAX)
+    fputs(pol_diag_render(env, 0), stderr);
+  else /* a saved policy that does not load: as check says it */
+    cli_error("%s", pol_env_errmsg(env));
   return EXIT_USAGE;
 }
 

@@ -36,16 +36,21 @@ static int schema(pol_env *env, const char *path, int flags,
   cli_input in = {(char *)default_schema, sizeof default_schema - 1};
   if (path && !cli_read(path, &in))
     return EXIT_INPUT;
-  int rc = pol_policy_compile(env, in.data, in.len, path ? path : "<schema>",
-                              out);
+  /* a saved policy (policyc compile) keeps its fact declarations */
+  int rc = path && pol_is_saved_policy(in.data, in.len)
+               ? pol_policy_load(env, in.data, in.len, path, out)
+               : pol_policy_compile(env, in.data, in.len,
+                                    path ? path : "<schema>", out);
   if (path)
     free(in.data);
   if (rc == POL_OK)
     return EXIT_OK;
   if (rc == POL_ENOMEM)
     return cli_out_of_memory();
-  fputs(rc == POL_ESYNTAX ? pol_diag_render(env, flags) : pol_env_errmsg(env),
-        stderr);
+  if (rc == POL_ESYNTAX)
+    fputs(pol_diag_render(env, flags), stderr);
+  else /* a saved policy that does not load: as check says it */
+    cli_error("%s", pol_env_errmsg(env));
   return EXIT_USAGE;
 }
 
