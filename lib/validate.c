@@ -22,6 +22,7 @@
 #include "names.h"
 #include "out.h"
 #include "schema.h"
+#include "time.h"
 
 typedef struct locs locs;
 
@@ -439,6 +440,52 @@ static void check_meta(vctx *c, const map *facts) {
   }
 }
 
+/* The members of $vendor (docs/facts.md, "Metadata keys"). */
+static const char *const vendor_members[] = {"name", "service", "document",
+                                             "version", "date"};
+enum { VM_VERSION = 3, VM_DATE = 4 };
+
+static int vendor_member(const str *k) {
+  for (int j = 0; j < (int)POL_COUNTOF(vendor_members); j++)
+    if (strlen(vendor_members[j]) == k->len &&
+        !memcmp(vendor_members[j], k->data, k->len))
+      return j;
+  return -1;
+}
+
+/* $vendor: an object of those members, each a string (version also
+ * null), date a real YYYY-MM-DD date. Not checked, a misspelt member
+ * (`nmae`) passed, and the report then named the vendor by its file. */
+static void check_vendor(vctx *c, const map *facts) {
+  const val *v = map_get_str(facts, "$vendor", 7,
+                             val_hash_bytes("$vendor", 7));
+  if (!v)
+    return;
+  if (v->kind != V_MAP) {
+    problem(c, "$vendor", "expected an object (name, service, document, "
+            "version, date), found %s", kind_text(*v));
+    return;
+  }
+  for (uint32_t i = 0; i < v->as.m->n; i++) {
+    const str *k = v->as.m->keys[i].as.s;
+    val e = v->as.m->vals[i];
+    int which = vendor_member(k);
+    int64_t sec;
+    char at[sizeof c->path];
+    snprintf(at, sizeof at, "$vendor.%s", k->data);
+    if (which < 0)
+      problem(c, at, "not a member of $vendor (name, service, document, "
+              "version, date)");
+    else if (e.kind == V_NULL && which == VM_VERSION)
+      continue;
+    else if (e.kind != V_STRING)
+      problem(c, at, "expected string%s, found %s",
+              which == VM_VERSION ? " or null" : "", kind_text(e));
+    else if (which == VM_DATE && !tm_parse_date(e.as.s->data, &sec))
+      problem(c, at, "\"%s\" is not a date YYYY-MM-DD", e.as.s->data);
+  }
+}
+
 size_t validate_facts(const policy *p, const char *text, size_t len,
                       const char *name, unsigned line, val facts,
                       sbuf *out) {
@@ -453,6 +500,7 @@ size_t validate_facts(const policy *p, const char *text, size_t len,
   }
   walk_object(&c, 0, facts.as.m);
   check_meta(&c, facts.as.m);
+  check_vendor(&c, facts.as.m);
   locs_free(&L);
   return c.count;
 }

@@ -34,6 +34,9 @@ reads them, signals in the middle of a stream), run by `make check`.
    the same for --explain.
 9. The same signals during `check --verify-stamp`: its re-run's report,
    a temporary file in TMPDIR, is removed (it was left behind).
+10. `compile -o` naming its POLICY (or a link to it), `import -o` naming
+   a sheet or a mapping: a usage error, the input kept (the policy's
+   source, the vendor's sheet was replaced by the output).
 
 No assertion is on time; each run has a wall-clock timeout of 60 s.
 """
@@ -44,6 +47,8 @@ import sys
 import tempfile
 import threading
 import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 GOOD = b'{"$vendor": {"name": "V%d"}, "data": {"countries": ["JP"]}}\n'
 POLICY = "must ok: data.countries.size() > 0\n"
@@ -207,6 +212,36 @@ def output_is_input(policyc, d, expect):
                 f.write(before)
 
 
+def other_outputs_not_inputs(policyc, d, expect):
+    """compile -o and import -o refuse an output that is one of their
+    inputs, as check -o does: compiling a policy over its own source, or
+    importing a vendor's sheet over itself, lost the input."""
+    sheets = os.path.join(ROOT, "tests/golden/cli/sheets")
+    for name in ("bound.csv", "small.json"):
+        with open(os.path.join(sheets, name), "rb") as f:
+            data = f.read()
+        with open(os.path.join(d, name), "wb") as f:
+            f.write(data)
+    if not os.path.lexists(os.path.join(d, "ok-link.pol")):
+        os.symlink("ok.pol", os.path.join(d, "ok-link.pol"))
+    imp = ["import", "--map", "small.json", "bound.csv", "-o"]
+    for out, argv in (("ok.pol", ["compile", "ok.pol", "-o"]),
+                      ("ok-link.pol", ["compile", "ok.pol", "-o"]),
+                      ("bound.csv", imp), ("small.json", imp)):
+        before = open(os.path.join(d, out), "rb").read()
+        p = subprocess.run([policyc] + argv + [out], cwd=d,
+                           capture_output=True, timeout=60)
+        after = open(os.path.join(d, out), "rb").read()
+        expect(f"{argv[0]} -o {out} that is an input: a usage error, the "
+               "input kept",
+               p.returncode == 2 and after == before and
+               b"-o names a file the command reads" in p.stderr,
+               f"status {p.returncode}: {p.stderr[:200]!r}")
+        if after != before:  # an old policyc: put the input back
+            with open(os.path.join(d, out), "wb") as f:
+                f.write(before)
+
+
 def closed_stderr(policyc, d, expect):
     with open(os.path.join(d, "mixed.ndjson"), "wb") as f:
         f.write(GOOD % 1 + b"[1]\n")
@@ -298,6 +333,7 @@ def main():
         explain_to_file(policyc, d, expect)
         bad_record_keeps_report(policyc, d, expect)
         output_is_input(policyc, d, expect)
+        other_outputs_not_inputs(policyc, d, expect)
         closed_stderr(policyc, d, expect)
         output_links(policyc, d, expect)
         endless_stream_reader_gone(policyc, d, expect)

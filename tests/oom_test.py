@@ -69,6 +69,18 @@ CASES = [
     ("check --verify-stamp", ["check", "--verify-stamp", "@TMP@/report.json"]),
 ]
 
+# Small runs whose every allocation is made to fail once, not a spread
+# of them: the spread missed the three of the vendor reader (its record,
+# its name, its buffer), which a check reported as an input not checked,
+# "out of memory" in the report, instead of failing whole.
+EXHAUSTIVE = [
+    ("check, every allocation", ["check", "examples/policies/minimal.pol",
+                                 "tests/golden/cli/minimal-facts.json"]),
+    ("check json, every allocation",
+     ["check", "--format=json", "examples/policies/minimal.pol",
+      "tests/golden/cli/minimal-facts.json"]),
+]
+
 # Run once, without the shim, before the cases: what they read.
 SETUP = [["check", "--format=json", "-o", "@TMP@/report.json",
           "examples/policies/minimal-vocab.pol",
@@ -100,7 +112,7 @@ def verdict(ref, got):
     rc, out, err = got
     if rc < 0 or rc >= 128:
         return "crashed (status %d)" % rc
-    if b"out of memory" in out:
+    if b"out of memory" in out or b"Cannot allocate memory" in out:
         return "'out of memory' on standard output"
     if (rc, out) == ref[:2]:
         return None
@@ -123,13 +135,17 @@ def main():
         count = os.path.join(tmp, "count")
         for args in SETUP:
             run(policyc, args, {}, tmp)
-        for name, args in CASES:
+        cases = [(name, args, ("once", "after"), False)
+                 for name, args in CASES]
+        cases += [(name, args, ("once",), True) for name, args in EXHAUSTIVE]
+        for name, args, modes, every in cases:
             ref = run(policyc, args, {}, tmp)
             run(policyc, args, {"LD_PRELOAD": shim, "POL_FAIL_COUNT": count},
                 tmp)
             total = int(open(count).read())
-            for mode in ("once", "after"):
-                for n in points(total, npoints):
+            for mode in modes:
+                for n in (range(1, total + 1) if every
+                          else points(total, npoints)):
                     got = run(policyc, args, {"LD_PRELOAD": shim,
                                               "POL_FAIL_AT": str(n),
                                               "POL_FAIL_MODE": mode}, tmp)
@@ -142,7 +158,7 @@ def main():
     for f in failures:
         print("FAIL", f)
     print("oom-test: %d runs over %d commands, %d failed"
-          % (runs, len(CASES), len(failures)))
+          % (runs, len(cases), len(failures)))
     sys.exit(1 if failures else 0)
 
 

@@ -103,6 +103,10 @@ reader *check_open(check_run *cr, const char *path, char *why, size_t cap);
 /* An input that could not be opened: in the report, as an input not
  * checked, in input order (its vendors are missing from it). */
 void check_unreadable(check_run *cr, const char *path, const char *why);
+/* After reader_next of [r] returned -1: check_unreadable, or, when memory
+ * ran out, the run fails as a whole (exit 3, `out of memory`), as for
+ * any other allocation of the check. */
+void check_read_failed(check_run *cr, const reader *r);
 /* Give a new report of the run its settings: as-of date, waivers. */
 bool check_report_setup(check_run *cr, pol_report *rep);
 /* Read the waivers file [path] for [pol] into *[wf]: EXIT_OK, or the

@@ -106,6 +106,8 @@ static int explain_input(explain_run *er, const char *path) {
     int e = errno;
     snprintf(why, sizeof why, "%s: %s", path,
              e == EISDIR ? "is a directory" : strerror(e));
+    if (e == ENOMEM) /* not the input's fault: the run fails whole */
+      return EXIT_INPUT;
     not_explained(er, path, why);
     return EXIT_OK;
   }
@@ -144,7 +146,9 @@ static int explain_input(explain_run *er, const char *path) {
     cli_error("%s", why);
     not_explained(er, reader_name(rd), why);
   }
-  if (got < 0) /* a read error (said): the next input goes on */
+  if (got < 0 && reader_out_of_memory(rd)) /* said; the run fails whole */
+    status = EXIT_INPUT;
+  else if (got < 0) /* a read error (said): the next input goes on */
     not_explained(er, reader_name(rd), reader_error(rd) ? reader_error(rd)
                                                         : "read error");
   reader_close(rd);

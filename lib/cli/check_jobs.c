@@ -105,7 +105,7 @@ int check_serial(check_run *cr) {
       }
     }
     if (got < 0) /* the vendors read before are in the report */
-      check_unreadable(cr, reader_name(r), reader_error(r));
+      check_read_failed(cr, r);
     else if (n == 0 && !cr->write_failed) /* not: stopped before it */
       empty_input(cr, reader_name(r));
     reader_close(r);
@@ -343,7 +343,7 @@ static int feed(pool *p) {
                                                       what came before */
       drain(p, p->in - p->out);
     if (got < 0 && !p->failed)
-      check_unreadable(cr, reader_name(r), reader_error(r));
+      check_read_failed(cr, r);
     else if (n == 0 && !p->failed && !cr->write_failed)
       empty_input(cr, reader_name(r));
     reader_close(r);

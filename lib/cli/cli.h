@@ -61,6 +61,12 @@ bool cli_small_input(char *const *files, int n);
  * EXIT_OK, or the status to exit with after reporting the problem. */
 int cli_env_setup(pol_env *env, const char *const *dirs, int ndirs,
                   const char *const *plugins, int nplugins);
+/* cli_env_setup on an env of its own, freed at once: for the commands
+ * that make an env per input file (test, lint), so that a bad -I or
+ * --plugin is a usage error reported once, before any file is read,
+ * not once per file after each has been counted. */
+int cli_env_check(const char *const *dirs, int ndirs,
+                  const char *const *plugins, int nplugins);
 /* Write [len] bytes to [path] atomically: through a temporary file
  * beside it, synced and renamed over it, so [path] is either the old file
  * or the whole new one (an existing file keeps its permissions; one that
@@ -100,11 +106,27 @@ void cli_keep_on_signal(const char *path);
  * -o --format=json ...` would write the report to a file of that name):
  * a file whose name starts with '-' is written as ./-name. In write.c. */
 int cli_output_name(const char *cmd, const char *v);
+/* EXIT_OK unless [out], the -o of command [cmd], is an existing regular
+ * file that one of the [nin] inputs [in] also names, by any name (a
+ * link, another path): then a usage error, since writing the output
+ * would replace what was read (a policy compiled over its own source, a
+ * check sheet imported over itself). NULL entries are skipped. In
+ * write.c. */
+int cli_output_not_input(const char *cmd, const char *out,
+                         const char *const *in, int nin);
+/* EXIT_OK unless "-" is among the [n] inputs [names] more than once: a
+ * usage error then, before anything is read, since standard input can
+ * be read only once (the second reading would find it empty and report
+ * an empty input, or no fact set). In io.c. */
+int cli_stdin_once(const char *cmd, const char *const *names, int n);
 /* Flush stdout; on a write error report it and return false. */
 bool cli_flush_stdout(void);
 /* Parse a non-negative integer option value with an optional K/M/G
  * suffix; false if malformed. */
 bool cli_parse_size(const char *s, unsigned long long *out);
+/* The same without a suffix: a count (steps, jobs, columns, rounds), where
+ * `10M` would be 10,485,760, not the ten million it looks like. */
+bool cli_parse_count(const char *s, unsigned long long *out);
 
 /* The value of option [name] at argv[*i], given as "--name=V" or
  * "--name V" (then *i moves past V), and for a two-letter [name] such as

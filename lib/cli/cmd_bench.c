@@ -204,7 +204,7 @@ static int bench_opt(int argc, char **argv, int *i, void *opts) {
     o->plugins[o->nplugins++] = v;
   else
     return cli_usage_error("bench", "unknown option or missing value: ", a);
-  if (slot && (!cli_parse_size(v, slot) || *slot == 0 || *slot > 1000000))
+  if (slot && (!cli_parse_count(v, slot) || *slot == 0 || *slot > 1000000))
     return cli_usage_error("bench", "bad number: ", v);
   return EXIT_OK;
 }
@@ -220,7 +220,7 @@ static int parse_args(int argc, char **argv, bench_opts *o) {
   o->policy = argv[1];
   o->facts = argv + 2;
   o->nfacts = n - 1;
-  return EXIT_OK;
+  return cli_stdin_once("bench", (const char *const *)argv + 1, n);
 }
 
 int cmd_bench(int argc, char **argv) {

@@ -120,7 +120,7 @@ static int bad_value(const char *what, const char *name, const char *choices,
 static int number_opt(const char *name, const char *v, check_opts *o) {
   unsigned long long x;
   bool size = !strcmp(name, "--max-memory") || !strcmp(name, "--max-record");
-  if (!cli_parse_size(v, &x))
+  if (!(size ? cli_parse_size(v, &x) : cli_parse_count(v, &x)))
     return bad_value("number", name, size ? "bytes, with an optional K, M "
                                             "or G" : NULL, v);
   if (!strcmp(name, "--max-steps"))
@@ -290,14 +290,12 @@ static int parse_args(int argc, char **argv, check_opts *o) {
   o->policy = argv[1];
   o->facts = argv + 2;
   o->nfacts = n - 1;
-  /* the second reading of standard input would find it empty: say so
-   * before anything is read, not as an input "with no fact set" */
-  int stdin_named = 0;
+  /* POLICY, FACTS and the waivers file read standard input at most once */
+  int stdin_named = o->waivers && !strcmp(o->waivers, "-");
   for (int i = 1; i <= n; i++)
     stdin_named += strcmp(argv[i], "-") == 0;
   if (stdin_named > 1)
-    return usage_error("standard input (-) is named more than once; it "
-                       "can be read only once", NULL);
+    return cli_stdin_once("check", (const char *[]){"-", "-"}, 2);
   return output_not_input(o);
 }
 
@@ -396,7 +394,15 @@ void check_bad_input(check_run *cr, const char *source, const char *msg) {
 
 void check_unreadable(check_run *cr, const char *path, const char *why) {
   cr->read_failed = true;
-  writer_status(cr, pol_writer_error(cr->w, path, why));
+  if (!cr->write_oom) /* else the run fails whole: no smaller report */
+    writer_status(cr, pol_writer_error(cr->w, path, why));
+}
+
+void check_read_failed(check_run *cr, const reader *r) {
+  if (reader_out_of_memory(r))
+    writer_status(cr, POL_ENOMEM);
+  else
+    check_unreadable(cr, reader_name(r), reader_error(r));
 }
 
 static void count(check_run *cr, const pol_report *rep) {
@@ -467,6 +473,8 @@ reader *check_open(check_run *cr, const char *path, char *why,
     int e = errno;
     snprintf(why, cap, "%s: %s", path,
              e == EISDIR ? "is a directory" : strerror(e));
+    if (e == ENOMEM) /* not the input's fault: the run fails whole */
+      writer_status(cr, POL_ENOMEM);
   }
   int rc = r ? pol_writer_input(cr->w, POL_INPUT_FACTS, path) : POL_OK;
   if (r && rc == POL_OK)

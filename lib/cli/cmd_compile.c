@@ -84,7 +84,12 @@ static int parse_args(int argc, char **argv, compile_opts *o) {
   o->policy = argv[1];
   if (!o->out && !o->list)
     return usage_error("missing -o FILE (or --list)", NULL);
-  return EXIT_OK;
+  /* both on standard output: the listing would go into the saved
+   * policy's bytes, which then no longer load */
+  if (o->list && o->out && !strcmp(o->out, "-"))
+    return usage_error("--list and -o - both write standard output; "
+                       "write the saved policy to a file", NULL);
+  return cli_output_not_input("compile", o->out, &o->policy, 1);
 }
 
 /* ==== loading ============================================================ */

@@ -436,7 +436,7 @@ static int parse_args(int argc, char **argv, diff_opts *o) {
   o->new_path = argv[2];
   o->facts = argv + 3;
   o->nfacts = n - 2;
-  return EXIT_OK;
+  return cli_stdin_once("diff", (const char *const *)argv + 1, n);
 }
 
 int cmd_diff(int argc, char **argv) {

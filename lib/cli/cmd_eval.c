@@ -6,6 +6,7 @@
  * 1 evaluation error (or a limit), 2 usage or compile error, 3 input
  * unreadable/malformed or output unwritable.
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,12 +47,13 @@ static int usage_error(const char *msg, const char *arg) {
 
 static int limit_opt(const char *name, const char *v, eval_opts *o) {
   unsigned long long x;
-  if (!cli_parse_size(v, &x)) {
+  bool steps = strcmp(name, "--max-steps") == 0;
+  if (!(steps ? cli_parse_count(v, &x) : cli_parse_size(v, &x))) {
     char msg[64];
     snprintf(msg, sizeof msg, "bad number for %s: ", name);
     return usage_error(msg, v);
   }
-  if (strcmp(name, "--max-steps") == 0)
+  if (steps)
     o->cfg.max_steps = x;
   else
     o->cfg.max_memory = (size_t)x;
@@ -98,7 +100,40 @@ static int parse_args(int argc, char **argv, eval_opts *o) {
   if (n != 1)
     return usage_error(n ? "one EXPR expected" : "missing EXPR", NULL);
   o->expr = argv[1];
-  return EXIT_OK;
+  /* --facts - and --bind NAME=@- read standard input: at most once */
+  int seen = 0;
+  for (int i = 0; i < o->ninputs; i++) {
+    const char *eq = o->is_bind[i] ? strchr(o->inputs[i], '=') : NULL;
+    const char *file = !o->is_bind[i] ? o->inputs[i]
+                       : eq && eq[1] == '@' ? eq + 2 : "";
+    seen += strcmp(file, "-") == 0;
+  }
+  return seen > 1 ? cli_stdin_once("eval", (const char *[]){"-", "-"}, 2)
+                  : EXIT_OK;
+}
+
+static bool ident_start(char c) {
+  return c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/* Whether the [n]-byte name at [s] is identifiers joined by single dots
+ * (language.md, "Identifiers and reserved words"). Any other name (`x `,
+ * `1x`, `a..b`) would be bound and never read: a typo that surfaced only
+ * as "no such key or variable" for the name meant. A keyword or reserved
+ * word is bound as CEL's conformance tests bind `false`: the expression
+ * still reads the constant. */
+static bool readable_name(const char *s, size_t n) {
+  const char *end = s + n, *p = s;
+  for (;;) {
+    if (p == end || !ident_start(*p))
+      return false;
+    while (p < end && (ident_start(*p) || (*p >= '0' && *p <= '9')))
+      p++;
+    if (p == end)
+      return true;
+    if (*p++ != '.')
+      return false;
+  }
 }
 
 /* --bind NAME=@FILE or NAME=LITERAL. */
@@ -106,6 +141,10 @@ static int bind_one(pol_facts *f, const char *spec) {
   const char *eq = strchr(spec, '=');
   if (!eq || eq == spec)
     return usage_error("--bind needs NAME=VALUE, got ", spec);
+  if (!readable_name(spec, (size_t)(eq - spec)))
+    return usage_error("--bind needs a NAME an expression can read "
+                       "(identifiers joined by dots), got ",
+                       spec);
   char *name = strndup(spec, (size_t)(eq - spec));
   int rc, status = EXIT_OK;
   if (!name)

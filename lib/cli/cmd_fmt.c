@@ -95,6 +95,8 @@ int cmd_fmt(int argc, char **argv) {
     if (!strcmp(files.v[i], "-"))
       rc = cli_usage_error("fmt", "-w cannot write standard input", NULL);
   if (rc == 0)
+    rc = cli_stdin_once("fmt", files.v, files.n);
+  if (rc == 0)
     rc = run(&o, &files);
   cli_list_free(&files);
   return rc < 0 ? EXIT_OK : rc;

@@ -57,14 +57,19 @@ static int load_schema(pol_env *env, const char *path, pol_policy **out) {
   cli_input in = {(char *)fallback, sizeof fallback - 1};
   if (path && !cli_read(path, &in))
     return EXIT_INPUT;
-  int rc = pol_policy_compile(env, in.data, in.len, path ? path : "<schema>",
-                              out);
+  /* a saved policy (policyc compile) keeps its fact declarations */
+  int rc = path && pol_is_saved_policy(in.data, in.len)
+               ? pol_policy_load(env, in.data, in.len, path, out)
+               : pol_policy_compile(env, in.data, in.len,
+                                    path ? path : "<schema>", out);
   if (path)
     free(in.data);
   if (rc == POL_OK)
     return EXIT_OK;
-  fputs(rc == POL_ESYNTAX ? pol_diag_render(env, 0) : pol_env_errmsg(env),
-        stderr);
+  if (rc == POL_ESYNTAX)
+    fputs(pol_diag_render(env, 0), stderr);
+  else /* a saved policy that does not load: as check says it */
+    cli_error("%s", pol_env_errmsg(env));
   return EXIT_USAGE;
 }
 
@@ -173,6 +178,25 @@ static int option(int argc, char **argv, int *i, import_opts *o) {
   return EXIT_OK;
 }
 
+/* A usage error when -o names a sheet, a mapping or the schema: the fact
+ * set would replace the vendor's sheet it was read from. */
+static int stdin_once(const import_opts *o) {
+  int seen = o->schema && !strcmp(o->schema, "-");
+  for (int k = 0; k < o->njobs; k++)
+    seen += !strcmp(o->jobs[k].map, "-") + !strcmp(o->jobs[k].sheet, "-");
+  return seen > 1 ? cli_stdin_once("import", (const char *[]){"-", "-"}, 2)
+                  : EXIT_OK;
+}
+
+static int output_not_input(const import_opts *o) {
+  int status = cli_output_not_input("import", o->out, &o->schema, 1);
+  for (int k = 0; status == EXIT_OK && k < o->njobs; k++) {
+    const char *in[2] = {o->jobs[k].map, o->jobs[k].sheet};
+    status = cli_output_not_input("import", o->out, in, 2);
+  }
+  return status;
+}
+
 int cmd_import(int argc, char **argv) {
   import_opts o = {calloc((size_t)argc, sizeof(job)), 0, NULL, NULL,
                    calloc((size_t)argc, sizeof(char *)), 0};
@@ -188,6 +212,10 @@ int cmd_import(int argc, char **argv) {
   }
   if (status == EXIT_OK && o.njobs == 0)
     status = usage_error("missing --map MAP SHEET", NULL);
+  if (status == EXIT_OK)
+    status = stdin_once(&o);
+  if (status == EXIT_OK)
+    status = output_not_input(&o);
   if (status == EXIT_OK)
     status = run(&o);
   free(o.jobs);

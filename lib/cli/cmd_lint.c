@@ -195,8 +195,12 @@ int cmd_lint(int argc, char **argv) {
                      &files);
   if (rc == 0 && files.n == 0)
     rc = cli_usage_error("lint", "missing POLICY", NULL);
+  if (rc == 0)
+    rc = cli_stdin_once("lint", files.v, files.n);
   if (rc == 0 && !allow_valid(&o.allow))
     rc = EXIT_USAGE;
+  if (rc == 0)
+    rc = cli_env_check(o.dirs.v, o.dirs.n, o.plugins.v, o.plugins.n);
   if (rc == 0)
     rc = run(&o, &files);
   cli_list_free(&files);

@@ -31,6 +31,7 @@ typedef struct test_opts {
   double threshold; /* -1: none */
   int format;       /* 0 text, 1 junit */
   int excerpt, color; /* compile errors: 0 auto, 1 always, 2 never */
+  char as_of[11];     /* SOURCE_DATE_EPOCH's date, or "": the clock */
 } test_opts;
 
 typedef struct tally {
@@ -163,6 +164,7 @@ static int run_case(pol_env *env, const pol_policy *pol, const test_opts *o,
   int status = EXIT_INPUT, rc;
   bool each = false;
   if ((rc = pol_ctx_new(env, &ctx)) == POL_OK &&
+      (!o->as_of[0] || (rc = pol_ctx_set_as_of(ctx, o->as_of)) == POL_OK) &&
       (rc = pol_report_new(pol, POL_UNKNOWN_FAIL, &rep)) == POL_OK &&
       (rc = check_case(ctx, rep, f, c, &each)) == POL_OK) {
     compare(rep, c, each, why, sizeof why);
@@ -305,10 +307,18 @@ int cmd_test(int argc, char **argv) {
                      &files);
   if (rc == 0 && files.n == 0)
     rc = cli_usage_error("test", "missing TESTS", NULL);
+  if (rc == 0)
+    rc = cli_stdin_once("test", files.v, files.n);
   if (rc == 0 && o.threshold > 100)
     rc = cli_usage_error("test", "--threshold is a percentage (0 to 100)",
                          NULL);
   o.coverage |= o.threshold >= 0;
+  if (rc == 0)
+    rc = cli_env_check(o.dirs.v, o.dirs.n, o.plugins.v, o.plugins.n);
+  /* a reproducible run's date, as check's; a case's mocked date wins */
+  const char *sde = getenv("SOURCE_DATE_EPOCH");
+  if (rc == 0 && sde && *sde && !cli_today(o.as_of))
+    rc = EXIT_USAGE;
   if (rc == 0)
     rc = run(&o, &files);
   cli_list_free(&files);

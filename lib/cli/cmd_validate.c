@@ -38,16 +38,21 @@ static int schema(pol_env *env, const char *path, int flags,
   cli_input in = {(char *)default_schema, sizeof default_schema - 1};
   if (path && !cli_read(path, &in))
     return EXIT_INPUT;
-  int rc = pol_policy_compile(env, in.data, in.len, path ? path : "<schema>",
-                              out);
+  /* a saved policy (policyc compile) keeps its fact declarations */
+  int rc = path && pol_is_saved_policy(in.data, in.len)
+               ? pol_policy_load(env, in.data, in.len, path, out)
+               : pol_policy_compile(env, in.data, in.len,
+                                    path ? path : "<schema>", out);
   if (path)
     free(in.data);
   if (rc == POL_OK)
     return EXIT_OK;
   if (rc == POL_ENOMEM)
     return cli_out_of_memory();
-  fputs(rc == POL_ESYNTAX ? pol_diag_render(env, flags) : pol_env_errmsg(env),
-        stderr);
+  if (rc == POL_ESYNTAX)
+    fputs(pol_diag_render(env, flags), stderr);
+  else /* a saved policy that does not load: as check says it */
+    cli_error("%s", pol_env_errmsg(env));
   return EXIT_USAGE;
 }
 
@@ -159,6 +164,16 @@ static int validate_opt(int argc, char **argv, int *i, void *opts) {
   return usage_error("unknown option or missing value: ", a);
 }
 
+/* FACTS (argv[1..n]) and the --schema policy read standard input at most
+ * once. */
+static int stdin_once(const char *schema, char **argv, int n) {
+  int seen = schema && !strcmp(schema, "-");
+  for (int i = 1; i <= n; i++)
+    seen += !strcmp(argv[i], "-");
+  return seen > 1 ? cli_stdin_once("validate", (const char *[]){"-", "-"}, 2)
+                  : EXIT_OK;
+}
+
 int cmd_validate(int argc, char **argv) {
   validate_opts o = {NULL, calloc((size_t)argc, sizeof *o.dirs), 0,
                      calloc((size_t)argc, sizeof *o.plugins), 0,
@@ -173,6 +188,8 @@ int cmd_validate(int argc, char **argv) {
   status = cli_scan(validate_usage, argc, argv, validate_opt, &o, &n);
   if (status == EXIT_OK && n == 0)
     status = usage_error("missing FACTS", NULL);
+  if (status == EXIT_OK)
+    status = stdin_once(o.schema_path, argv, n);
   if (status == EXIT_OK)
     status = run(&o, argv + 1, n);
   free(o.dirs);

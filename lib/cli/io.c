@@ -157,6 +157,10 @@ bool cli_parse_size(const char *s, unsigned long long *out) {
   return true;
 }
 
+bool cli_parse_count(const char *s, unsigned long long *out) {
+  return s[strspn(s, "0123456789")] == '\0' && cli_parse_size(s, out);
+}
+
 const char *cli_opt_value(int argc, char **argv, int *i, const char *name) {
   size_t n = strlen(name);
   const char *a = argv[*i];
@@ -215,6 +219,28 @@ int cli_env_setup(pol_env *env, const char *const *dirs, int ndirs,
       return EXIT_USAGE;
     }
   return EXIT_OK;
+}
+
+int cli_stdin_once(const char *cmd, const char *const *names, int n) {
+  int seen = 0;
+  for (int i = 0; i < n; i++)
+    seen += strcmp(names[i], "-") == 0;
+  if (seen < 2)
+    return EXIT_OK;
+  return cli_usage_error(cmd, "standard input (-) is named more than "
+                              "once; it can be read only once", NULL);
+}
+
+int cli_env_check(const char *const *dirs, int ndirs,
+                  const char *const *plugins, int nplugins) {
+  pol_config cfg;
+  pol_env *env;
+  pol_config_init(&cfg);
+  if (pol_env_new(&cfg, &env) != POL_OK)
+    return cli_out_of_memory();
+  int status = cli_env_setup(env, dirs, ndirs, plugins, nplugins);
+  pol_env_free(env);
+  return status;
 }
 
 int cli_when(const char *v) {

@@ -90,9 +90,12 @@ static int unknown_command(const char *cmd) {
   return EXIT_USAGE;
 }
 
-/* `policyc help [COMMAND]`: the overview, or COMMAND's own --help. */
+/* `policyc help [COMMAND]`: the overview, or COMMAND's own --help; `help
+ * help` (and `help --help`) is the overview too, help being no command
+ * of the table. */
 static int help(int argc, char **argv) {
-  if (argc < 2) {
+  if (argc < 2 || !strcmp(argv[1], "help") || !strcmp(argv[1], "--help") ||
+      !strcmp(argv[1], "-h")) {
     usage(stdout);
     return cli_flush_stdout() ? EXIT_OK : EXIT_INPUT;
   }

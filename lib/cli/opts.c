@@ -78,10 +78,15 @@ static int store(const char *cmd, const cli_opt *o, const char *value,
     fprintf(stderr, "Try 'policyc %s --help'.\n", cmd);
     return EXIT_USAGE;
   case OPT_NUMBER:
+    /* Digits and a point only: strtod alone would also take "-1" (the
+     * "not given" of --threshold), "nan", "inf", "0x10" and " 5". */
     *(double *)o->dest = strtod(value, &end);
-    if (*value && !*end)
+    if (*value >= '0' && *value <= '9' && !*end &&
+        strspn(value, "0123456789.") == strlen(value))
       return 0;
-    return cli_usage_error(cmd, "not a number: ", value);
+    cli_error("%s: bad number for %s: %s", cmd, o->name, value);
+    fprintf(stderr, "Try 'policyc %s --help'.\n", cmd);
+    return EXIT_USAGE;
   }
   return 0;
 }

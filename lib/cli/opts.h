@@ -16,7 +16,7 @@ typedef enum {
   OPT_STRING, /* *(const char **)dest = the value (the last one given) */
   OPT_LIST,   /* appended to *(cli_list *)dest (repeatable) */
   OPT_CHOICE, /* *(int *)dest = the index of the value in choices */
-  OPT_NUMBER  /* *(double *)dest = the value, a number */
+  OPT_NUMBER  /* *(double *)dest = the value: digits, an optional point */
 } cli_opt_kind;
 
 typedef struct cli_list {

@@ -62,5 +62,9 @@ bool record_refused(const record *rec, const char *name);
 /* After reader_next returned -1: why, as "NAME: reason" (valid until
  * reader_close); else NULL. */
 const char *reader_error(const reader *r);
+/* Whether that error is memory running out (its buffer could not grow),
+ * not the input: a command with a report then fails as a whole, it does
+ * not list the input as unreadable (docs/limits.md, "Out of memory"). */
+bool reader_out_of_memory(const reader *r);
 
 #endif

@@ -295,3 +295,16 @@ int cli_output_name(const char *cmd, const char *v) {
   return cli_usage_error(cmd, "-o needs a file name (./NAME for one that "
                               "starts with '-'), not ", v);
 }
+
+int cli_output_not_input(const char *cmd, const char *out,
+                         const char *const *in, int nin) {
+  struct stat o, st;
+  if (!out || !strcmp(out, "-") || stat(out, &o) != 0 || !S_ISREG(o.st_mode))
+    return EXIT_OK;
+  for (int i = 0; i < nin; i++)
+    if (in[i] && strcmp(in[i], "-") != 0 && stat(in[i], &st) == 0 &&
+        st.st_dev == o.st_dev && st.st_ino == o.st_ino)
+      return cli_usage_error(cmd, "-o names a file the command reads (the "
+                                  "output would replace it): ", in[i]);
+  return EXIT_OK;
+}

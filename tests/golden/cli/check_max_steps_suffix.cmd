@@ -1,0 +1,1 @@
+check --max-steps 10M ../../../examples/policies/minimal.pol minimal-facts.json

@@ -1,0 +1,1 @@
+check --waivers - ../../../examples/policies/minimal.pol -

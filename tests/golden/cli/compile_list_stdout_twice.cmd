@@ -1,0 +1,1 @@
+compile --list -o - ../../../examples/policies/minimal.pol

@@ -1,0 +1,1 @@
+compile schema_saved.pol -o $BUILD/golden-schema.polc

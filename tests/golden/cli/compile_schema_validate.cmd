@@ -1,0 +1,1 @@
+validate --schema=$BUILD/golden-schema.polc bad-types.json

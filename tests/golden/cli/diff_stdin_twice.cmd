@@ -1,0 +1,1 @@
+diff ../../../examples/policies/minimal.pol - -

@@ -1,0 +1,1 @@
+eval --max-steps 1K -- 1

@@ -1,0 +1,1 @@
+eval --facts - --bind x=@- -- x

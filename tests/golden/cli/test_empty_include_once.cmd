@@ -1,0 +1,1 @@
+test -I '' ../../policy/regions_test.json ../../policy/regions_test.json

@@ -1,0 +1,1 @@
+test -v sde_test.json

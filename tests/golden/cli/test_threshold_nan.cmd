@@ -1,0 +1,1 @@
+test --threshold=nan ../../policy/regions_test.json

@@ -1,0 +1,1 @@
+test --threshold=-1 ../../policy/regions_test.json
