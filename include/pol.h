@@ -127,7 +127,9 @@ enum {
                              policies from untrusted users. */
   POL_KEEP_SOURCE = 4,     /* policies compiled through the env keep their
                               syntax trees, for pol_lint, pol_explain_new
-                              and coverage (memory, no speed, is the cost) */
+                              and coverage (memory, no speed, is the cost;
+                              a compile that cannot keep them is
+                              POL_ENOMEM) */
   POL_NO_JIT = 8           /* the constant patterns of `matches` in programs
                               and policies compiled or loaded through the
                               env run on PCRE2's interpreter, without the

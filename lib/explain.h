@@ -82,6 +82,8 @@ typedef struct explainer {
   const char *sentence; /* for a FAIL, or NULL */
   const map *vars;    /* the fact set explained */
   sbuf out;           /* rendered text */
+  bool oom;           /* a part of the explanation was lost to out of
+                         memory (with run.failed): it is none at all */
 } explainer;
 
 /* A new explainer of [pol], which must have kept its source; NULL when it

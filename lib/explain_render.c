@@ -34,6 +34,7 @@ static void value_of(sbuf *b, const xvalue *v) {
   default: sb_printf(&t, "(%s)", v->msg ? v->msg : "not evaluated"); break;
   }
   sb_putc(&t, '\0');
+  b->oom |= t.oom; /* the rendering fails, rather than show "?" */
   out_cell(b, t.oom ? "?" : t.p, VALUE_COLS, false);
   sb_free(&t);
 }
@@ -57,6 +58,12 @@ static void text_node(explainer *x, const xnode *n, const xvalue *v) {
   }
 }
 
+/* Whether the rendering just made lost a part to out of memory: its
+ * own text, or a path worked out as it went (explain_path). */
+static bool lost(const explainer *x) {
+  return x->out.oom || x->oom || x->run.failed;
+}
+
 const char *explain_text(explainer *x) {
   uint32_t count;
   const xnode *nodes = explain_nodes(x, &count);
@@ -75,7 +82,7 @@ const char *explain_text(explainer *x) {
     out_text(b, x->sentence);
     sb_putc(b, '\n');
   }
-  return b->oom ? NULL : (b->p ? b->p : "");
+  return lost(x) ? NULL : (b->p ? b->p : "");
 }
 
 /* ==== JSON =============================================================== */
@@ -134,5 +141,5 @@ const char *explain_json(explainer *x) {
   for (uint32_t i = 0; i < count; i++)
     json_node(b, &nodes[i], &x->values[i], i == 0);
   sb_puts(b, count ? "\n  ]}" : "]}");
-  return b->oom ? NULL : (b->p ? b->p : "");
+  return lost(x) ? NULL : (b->p ? b->p : "");
 }

@@ -228,6 +228,10 @@ static bool membership(explainer *x, const xnode *nodes, uint32_t count,
   const char *path = explain_path(x, (uint32_t)f);
   const char *c = format_oneline(&x->run, nodes[i].d->src + n->kids[0]->sp.off,
                                  n->kids[0]->sp.len);
+  if (!c) { /* out of memory: no explanation (explain_rule) */
+    x->oom = true;
+    return false;
+  }
   fact_name(x, b, path, l);
   if (l == LANG_EN)
     sb_printf(b, " must %sinclude %s, but the vendor states ",
@@ -282,10 +286,13 @@ static bool comparison(explainer *x, const xnode *nodes, uint32_t count,
     sb_putc(&c, ')');
   } else if (k) {
     value_text(&c, &x->values[s[1 - f]]);
-  } else
-    sb_puts(&c, format_oneline(&x->run, nodes[i].d->src +
-                                            n->kids[1 - f]->sp.off,
-                                n->kids[1 - f]->sp.len));
+  } else {
+    const char *t = format_oneline(&x->run, nodes[i].d->src +
+                                                n->kids[1 - f]->sp.off,
+                                   n->kids[1 - f]->sp.len);
+    x->oom |= !t; /* out of memory: no explanation (explain_rule) */
+    sb_puts(&c, t ? t : "?");
+  }
   static const int turned[] = {[AST_OP_LT] = AST_OP_GT, [AST_OP_LE] =
                                    AST_OP_GE, [AST_OP_GT] = AST_OP_LT,
                                [AST_OP_GE] = AST_OP_LE};
@@ -395,6 +402,7 @@ const char *explain_say(explainer *x, lang l) {
   if (!said)
     generic(x, c, sense, &b, l);
   sb_puts(&b, l == LANG_EN ? "." : "。");
+  x->oom |= b.oom;
   const char *t = b.oom ? NULL : arena_strndup(&x->run, b.p, b.len);
   sb_free(&b);
   return t;
@@ -424,6 +432,7 @@ const char *explain_path(explainer *x, uint32_t i) {
     const char *t = format_oneline(&x->run, n->d->src + r->sp.off,
                                    r->sp.len);
     char *p = t ? arena_strndup(&x->run, t, strlen(t)) : NULL;
+    x->oom |= !p; /* out of memory: no explanation (explain_rule) */
     for (char *q = p ? strstr(p, ".?") : NULL; q; q = strstr(q, ".?"))
       memmove(q + 1, q + 2, strlen(q + 2) + 1);
     return p;
@@ -453,6 +462,7 @@ const char *explain_path(explainer *x, uint32_t i) {
         sb_putc(&b, ']');
       }
       sb_puts(&b, at + k + 2);
+      x->oom |= b.oom; /* the render fails: not the text unsubstituted */
       const char *p = b.oom ? t : arena_strndup(&x->run, b.p, b.len);
       sb_free(&b);
       return p;

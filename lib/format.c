@@ -761,7 +761,8 @@ const char *format_oneline(arena *a, const char *src, size_t len) {
   F.m = a->m;
   diag_init(&d, "", src, len, &F.m);
   arena_init(&tree, 0, &F.m);
-  bool ok = parse_expr_tokens(&tree, &d, &r) && !r.oom && read_tokens(&F, &r);
+  bool parsed = parse_expr_tokens(&tree, &d, &r);
+  bool ok = parsed && !r.oom && read_tokens(&F, &r);
   sbuf b;
   sb_init(&b, &F.m);
   for (size_t i = 0; ok && i < F.nt; i++) {
@@ -769,8 +770,14 @@ const char *format_oneline(arena *a, const char *src, size_t len) {
       sb_putc(&b, ' ');
     sb_put(&b, src + F.t[i].off, F.t[i].end - F.t[i].off);
   }
-  const char *out = ok && !b.oom ? arena_strndup(a, b.p ? b.p : "", b.len)
-                                 : arena_strndup(a, src, len);
+  /* out of memory on the way is NULL, never the text as it stands (a
+   * title or an explanation on several lines, unlike the one asked for);
+   * a text that does not parse alone is kept as it stands */
+  bool oom = r.oom || d.oom || tree.failed || b.oom ||
+             (parsed && !r.oom && !ok);
+  const char *out = oom ? NULL
+                    : ok ? arena_strndup(a, b.p ? b.p : "", b.len)
+                         : arena_strndup(a, src, len);
   sb_free(&b);
   mem_free(&F.m, r.v);
   mem_free(&F.m, F.t);

@@ -862,8 +862,11 @@ static void presentation(policy *p, rule *r, const stmt *s) {
   const ast *h = holder(s, "title", &d);
   r->title = string_clause(p, h, "title", d);
   const ast *req = clause(s->n, "require");
-  if (!r->title && !s->n->name && req) /* a bare expression: show it */
+  if (!r->title && !s->n->name && req) { /* a bare expression: show it */
     r->title = format_oneline(&p->a, s->d->src + req->sp.off, req->sp.len);
+    if (!r->title)
+      return; /* out of memory: rules() finds no title */
+  }
   if (!r->title)
     r->title = r->id;
   r->sev = severity_of(clause(holder(s, "severity", &d), "severity"));
@@ -926,7 +929,8 @@ static void rules(policy *p, loader *L) {
   for (size_t i = 0; i < L->rules.n; i++) {
     rule *r = &p->rules[p->nrules++];
     rule_entry(p, r, &L->rules.v[i]);
-    if (!r->id) { /* out of memory: no id to look up */
+    if (!r->id || !r->title) { /* out of memory: no id to look up, or a
+                                  title lost (never the id instead) */
       L->oom = true;
       break;
     }
@@ -1228,11 +1232,13 @@ static bool compile_program(policy *p, loader *L) {
  * compile without errors, when keep_source asks), so that the analyses
  * can walk them while [p] lives. The env's diagnostics are left empty,
  * as a compile without errors leaves them. */
-static void keep_source(policy *p, loader *L) {
+static bool keep_source(policy *p, loader *L) {
   const mem m = L->diags->m;
   policy_source *src = mem_calloc(&m, 1, sizeof *src);
-  if (!src)
-    return; /* the analyses then say they have no source */
+  if (!src) /* out of memory: the compile fails, rather than give a
+               policy the analyses (explain, lint) would find no source
+               of though it was asked for */
+    return false;
   src->ast = L->ast;
   arena_init(&L->ast, 0, &m);
   src->diags = *L->diags;
@@ -1246,6 +1252,7 @@ static void keep_source(policy *p, loader *L) {
     for (size_t i = 0; i < src->nlets; i++)
       names_put(&src->let_ids, src->lets[i].n->name, (int)i);
   p->src = src;
+  return true;
 }
 
 static void source_free(policy_source *src) {
@@ -1460,8 +1467,11 @@ policy *policy_compile(const char *src, size_t len, const char *file,
   L.oom |= p->a.failed;
   ok = ok && !L.oom;
   d->oom |= L.oom; /* the diagnostics may be its consequences */
-  if (ok && !diag_set_count(diags) && paths->keep_source)
-    keep_source(p, &L);
+  if (ok && !diag_set_count(diags) && paths->keep_source &&
+      !keep_source(p, &L)) {
+    ok = false;
+    d->oom = true;
+  }
   loader_free(&L);
   for (size_t i = 0; i < diags->n; i++)
     diag_sort(diags->lists[i]);

@@ -65,6 +65,12 @@ CASES = [
     ("diff json", ["diff", "--format=json", "tests/reports/diff_old.pol",
                    "tests/reports/diff_new.pol",
                    "examples/vendors/chatwork-secure-samba.json"]),
+    ("check --explain", ["check", "--explain",
+                         "examples/policies/procurement.pol",
+                         "examples/vendors/synergy-crm.json"]),
+    ("check --explain json", ["check", "--explain", "--format=json",
+                              "examples/policies/minimal-vocab.pol",
+                              "examples/vendors/cybozu-china.json"]),
     # @TMP@/report.json is made first (SETUP)
     ("check --verify-stamp", ["check", "--verify-stamp", "@TMP@/report.json"]),
 ]
@@ -78,6 +84,9 @@ EXHAUSTIVE = [
                                  "tests/golden/cli/minimal-facts.json"]),
     ("check json, every allocation",
      ["check", "--format=json", "examples/policies/minimal.pol",
+      "tests/golden/cli/minimal-facts.json"]),
+    ("check --explain json, every allocation",
+     ["check", "--explain", "--format=json", "examples/policies/minimal.pol",
       "tests/golden/cli/minimal-facts.json"]),
 ]
 

@@ -123,8 +123,11 @@ static int explain_input(explain_run *er, const char *path) {
                  k++ == 0 && rec.last);
     pol_report_reset(er->rep);
     pol_facts_free(f);
-    if (pol_facts_new(er->env, &f) != POL_OK)
-      return EXIT_INPUT;
+    f = NULL;
+    if (pol_facts_new(er->env, &f) != POL_OK) {
+      reader_close(rd);
+      return cli_out_of_memory();
+    }
     int rc = check_record(er->o, er->ctx, f, er->rep, reader_name(rd), &rec,
                           source, msg, sizeof msg);
     if (rc == POL_EFORMAT || rc == POL_EINVAL) { /* EINVAL: an --assume */
@@ -165,7 +168,7 @@ static int explain_waivers(explain_run *er, waiver_file *wf) {
   er->wf = wf;
   int status = waivers_load(er->o->waivers, er->pol, wf);
   if (status == EXIT_OK && pol_report_set_waivers(er->rep, wf->set) != POL_OK)
-    status = EXIT_INPUT;
+    status = cli_out_of_memory();
   return status;
 }
 
@@ -194,7 +197,7 @@ static int explain_all(const check_opts *o, pol_env *env,
       pol_ctx_new(env, &er.ctx) != POL_OK ||
       pol_report_set_as_of(er.rep, as_of) != POL_OK ||
       pol_explain_set_as_of(er.x, as_of) != POL_OK)
-    status = EXIT_INPUT;
+    status = cli_out_of_memory(); /* the date is checked already */
   if (status == EXIT_OK)
     status = explain_waivers(&er, &wf);
   if (status != EXIT_OK)
