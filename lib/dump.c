@@ -487,13 +487,15 @@ static void put_rules(writer *w, const policy *p) {
   end_section(w->b, at);
 }
 
-/* The lets, by name and text, for residuals (residual.c). */
+/* The lets, by name, text and whether each is a derived fact's, for
+ * residuals (residual_text.c). */
 static void put_lets(writer *w, const policy *p) {
   size_t at = begin_section(w->b, "LETS");
   put_u32(w->b, p->nlets);
   for (uint32_t i = 0; i < p->nlets; i++) {
     put_str(w, p->lets[i].name);
     put_text(w, &p->lets[i].at);
+    put_u8(w->b, p->lets[i].derived ? 1 : 0);
   }
   end_section(w->b, at);
 }

@@ -18,7 +18,7 @@ struct host_registry;
 #define DUMP_MAGIC "POLC\0\r\n\x1a"
 #define DUMP_MAGIC_LEN 8
 /* Bumped whenever the layout or the instruction set changes. */
-#define DUMP_VERSION 4u
+#define DUMP_VERSION 5u
 /* Written as a u32: reads back as 0x01020304 only if the reader decodes
  * little-endian words the way the writer encoded them. */
 #define DUMP_PROBE 0x01020304u

@@ -40,6 +40,8 @@ typedef struct expr_src {
 typedef struct let_src {
   const char *name;
   expr_src at;
+  bool derived; /* a derived fact's (`fact PATH: T = E`): a use is the
+                   vendor's own value at PATH when it has one, else E */
 } let_src;
 
 typedef struct rule {

@@ -703,6 +703,10 @@ static bool read_lets(reader *r) {
   for (uint32_t i = 0; i < n && !r->failed; i++) {
     p->lets[i].name = need_str(r, "let name");
     get_expr_src(r, &p->lets[i].at);
+    uint32_t derived = get_u8(r);
+    if (derived > 1 && !r->failed)
+      return bad(r, "let %u: derived byte %u is neither 0 nor 1", i, derived);
+    p->lets[i].derived = derived == 1;
     p->nlets = i + 1;
   }
   return !r->failed && finish(r);
