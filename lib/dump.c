@@ -475,6 +475,8 @@ static void put_facts(writer *w, const policy *p) {
     put_str(w, f->file);
     put_u32(w->b, f->line);
     put_u32(w->b, f->col);
+    /* which facts turn no schema check on (policy.nquiet) */
+    put_u8(w->b, (f->derived ? 1u : 0u) | (f->prelude ? 2u : 0u));
   }
   end_section(w->b, at);
 }

@@ -1399,9 +1399,13 @@ static bool build(policy *p, loader *L, const char *file) {
   for (size_t i = 0; i < L->facts.n && !L->oom; i++) {
     if (L->facts.v[i].prelude && declared_too(L, L->facts.v[i].n->name))
       continue; /* the policy's own declaration wins, as lets do */
+    uint32_t before = p->nfacts;
     schema_add(p, &seen, L->facts.v[i].n, L->facts.v[i].d);
-    p->nquiet += L->facts.v[i].prelude ||
-                 (L->facts.v[i].n->flags & AST_F_DERIVED);
+    if (p->nfacts == before)
+      continue; /* a duplicate, reported */
+    fact_decl *f = &p->facts[before];
+    f->prelude = L->facts.v[i].prelude;
+    p->nquiet += f->prelude || f->derived;
   }
   names_free(&seen);
   schema_finish(p);

@@ -84,6 +84,7 @@ typedef struct fact_decl {
   const char *file;
   uint32_t line, col;
   bool derived;            /* computed from other facts (`fact p: T = E`) */
+  bool prelude;            /* declared by the prelude (stdlib/derived.pol) */
 } fact_decl;
 
 /* The diagnostics of compiling a policy: one diag_list per source file

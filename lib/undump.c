@@ -675,6 +675,13 @@ static bool read_fact(reader *r, fact_decl *f) {
   f->file = need_str(r, "fact file");
   f->line = get_u32(r);
   f->col = get_u32(r);
+  uint32_t flags = get_u8(r);
+  if (flags > 3 && !r->failed)
+    return bad(r, "fact '%s': flags byte %u is not one of 0 to 3", f->path,
+               flags);
+  f->derived = flags & 1;
+  f->prelude = flags & 2;
+  r->pol->nquiet += f->derived || f->prelude;
   return !r->failed;
 }
 
