@@ -328,6 +328,7 @@ static bool literal_key(const ast *k, val *out) {
   case AST_INT_LIT: *out = val_int(k->lit.i); return true;
   case AST_UINT_LIT: *out = val_uint(k->lit.u); return true;
   case AST_BOOL_LIT: *out = val_bool(k->lit.b); return true;
+  case AST_DOUBLE_LIT: *out = val_double(k->lit.d); return true; /* m[3.0] */
   default: return false;
   }
 }
