@@ -144,7 +144,9 @@ static int explain_input(explain_run *er, const char *path) {
     cli_error("%s", why);
     not_explained(er, reader_name(rd), why);
   }
-  if (got < 0) /* a read error (said): the next input goes on */
+  if (got < 0 && reader_oom(rd)) /* said: the run stops */
+    status = EXIT_INPUT;
+  else if (got < 0) /* a read error (said): the next input goes on */
     not_explained(er, reader_name(rd), reader_error(rd) ? reader_error(rd)
                                                         : "read error");
   reader_close(rd);

@@ -104,7 +104,9 @@ int check_serial(check_run *cr) {
         status = EXIT_INPUT;
       }
     }
-    if (got < 0) /* the vendors read before are in the report */
+    if (got < 0 && reader_oom(r)) /* said: the run stops */
+      status = EXIT_INPUT;
+    else if (got < 0) /* the vendors read before are in the report */
       check_unreadable(cr, reader_name(r), reader_error(r));
     else if (n == 0 && !cr->write_failed) /* not: stopped before it */
       empty_input(cr, reader_name(r));
@@ -342,7 +344,9 @@ static int feed(pool *p) {
     while ((n == 0 || got < 0) && p->out < p->in) /* in order: write
                                                       what came before */
       drain(p, p->in - p->out);
-    if (got < 0 && !p->failed)
+    if (got < 0 && reader_oom(r)) /* said: the run stops */
+      p->failed = true;
+    else if (got < 0 && !p->failed)
       check_unreadable(cr, reader_name(r), reader_error(r));
     else if (n == 0 && !p->failed && !cr->write_failed)
       empty_input(cr, reader_name(r));

@@ -35,6 +35,7 @@ struct reader {
   size_t max;                  /* largest record kept */
   unsigned line;               /* the line of buf[pos] */
   bool eof, failed, at_start;  /* at_start: nothing read yet */
+  bool oom;                    /* failed for lack of memory */
   bool utf16;                  /* it starts with a UTF-16 byte order mark */
   void (*tap)(void *, const void *, size_t); /* sees every byte read */
   void *tap_user;
@@ -95,6 +96,8 @@ const char *reader_error(const reader *r) {
   return r->failed ? r->msg : NULL;
 }
 
+bool reader_oom(const reader *r) { return r->failed && r->oom; }
+
 void reader_tap(reader *r, void (*fn)(void *, const void *, size_t),
                 void *user) {
   r->tap = fn;
@@ -124,7 +127,7 @@ static bool fill(reader *r) {
     if (!b) {
       snprintf(r->msg, sizeof r->msg, "%s: out of memory", r->name);
       cli_error("%s", r->msg);
-      r->failed = true;
+      r->failed = r->oom = true;
       return false;
     }
     r->buf = b;

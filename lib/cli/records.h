@@ -62,5 +62,9 @@ bool record_refused(const record *rec, const char *name);
 /* After reader_next returned -1: why, as "NAME: reason" (valid until
  * reader_close); else NULL. */
 const char *reader_error(const reader *r);
+/* Whether that reason is memory running out (said on standard error):
+ * an out-of-memory run stops, as everywhere, instead of listing the
+ * input as one that could not be read. */
+bool reader_oom(const reader *r);
 
 #endif
