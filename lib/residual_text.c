@@ -211,6 +211,7 @@ static const ast *vendor_or(inliner *in, const ast *n, const ast *t) {
     return t;
   has->name = "has";
   has->kids[0] = (ast *)n;
+  c->flags |= AST_F_DERIVED; /* printed as the path (unparse.c) */
   c->kids[0] = has;
   c->kids[1] = (ast *)n;
   c->kids[2] = (ast *)t;
