@@ -240,8 +240,16 @@ $(B)/tests/test_pg_facts: private ALL_CFLAGS += -iquote pg
 # and docs/host-functions.md; test_ffi gets its absolute path.
 $(B)/tests/sample_plugin.so: tests/plugin/sample.c include/pol.h | $(B)/tests
 	$(call say,CC,$<)$(CC) $(WARN) -Iinclude $(CFLAGS) -fPIC -shared $(LDFLAGS) -o $@ $<
-$(B)/tests/test_ffi: $(B)/tests/sample_plugin.so
-$(B)/tests/test_ffi: private ALL_CFLAGS += -DPOL_SAMPLE_PLUGIN='"$(abspath $(B))/tests/sample_plugin.so"'
+# Two plugins of the wrong plugin ABI (a newer one, and none stated),
+# which the loader must refuse (tests/plugin/abi.c).
+ABI_PLUGINS := $(B)/tests/abi_future_plugin.so $(B)/tests/abi_none_plugin.so
+$(B)/tests/abi_future_plugin.so: tests/plugin/abi.c include/pol.h | $(B)/tests
+	$(call say,CC,$<)$(CC) $(WARN) -Iinclude $(CFLAGS) -DABI_FUTURE -fPIC -shared $(LDFLAGS) -o $@ $<
+$(B)/tests/abi_none_plugin.so: tests/plugin/abi.c include/pol.h | $(B)/tests
+	$(call say,CC,$<)$(CC) $(WARN) -Iinclude $(CFLAGS) -fPIC -shared $(LDFLAGS) -o $@ $<
+$(B)/tests/test_ffi: $(B)/tests/sample_plugin.so $(ABI_PLUGINS)
+$(B)/tests/test_ffi: private ALL_CFLAGS += -DPOL_SAMPLE_PLUGIN='"$(abspath $(B))/tests/sample_plugin.so"' \
+  -DPOL_ABI_PLUGIN_DIR='"$(abspath $(B))/tests"'
 
 # test_alloc proves that with a host allocator the library's objects call
 # no libc allocator directly: the link sends those calls to its __wrap_
@@ -274,7 +282,7 @@ docs-example: $(B)/tests/doc_hello $(B)/tests/doc_alloc $(B)/tests/doc_screen
 
 unit: $(TEST_BIN)
 	$(Q)sh tests/run_unit.sh $(TEST_BIN)
-golden: $(B)/policyc $(B)/tests/sample_plugin.so $(B)/sheets/.made
+golden: $(B)/policyc $(B)/tests/sample_plugin.so $(ABI_PLUGINS) $(B)/sheets/.made
 	$(Q)python3 tests/run_golden.py $(B)/policyc
 # Policy unit tests of the stdlib modules and the example policies, and
 # the question lists of the example vendors (tests/unknowns).

@@ -293,7 +293,9 @@ POL_API int pol_facts_bind_literal(pol_facts *facts, const char *var,
  * subprocessors[1].legal_seat), VALUE a CEL literal (7, true, "JP",
  * ["JP"], duration("24h")). Maps on the way are made as needed; a list
  * item must exist. PATH is then no longer withheld, and $assumed lists
- * it, so reports mark the value as assumed; a check of [facts] also
+ * it once (a PATH assumed again, or already listed, holds the last value
+ * given, in its first place), so reports mark the value as assumed; a
+ * check of [facts] also
  * works out each rule's verdict without the assumptions
  * (docs/report-format.md); in an empty set too. Call it after loading
  * (loading forgets every assumption); values read from [facts] before
@@ -917,6 +919,16 @@ POL_API int pol_env_register_value_fn(pol_env *env, const char *name,
                                       int min_args, int max_args,
                                       pol_value_fn fn, void *user);
 
+/* Make the host function [name], registered before (by the host or a
+ * plugin), the escape hatch [fn] instead, taking [min_args]..[max_args]
+ * arguments of any type: a test double, as `policyc test` mocks a
+ * plugin's function with. Like registering, do it before compiling
+ * anything with [env]. POL_EINVAL when no host function [name] is
+ * registered (a built-in is not replaced so). */
+POL_API int pol_env_replace_value_fn(pol_env *env, const char *name,
+                                     int min_args, int max_args,
+                                     pol_value_fn fn, void *user);
+
 /* A plugin (a shared object named with `policyc --plugin FILE.so`)
  * exports this table under the symbol name POL_PLUGIN_SYMBOL, ending
  * with an entry whose name is NULL. */
@@ -926,9 +938,29 @@ typedef struct pol_plugin_fn {
   void (*fn)(void);
 } pol_plugin_fn;
 #define POL_PLUGIN_SYMBOL "pol_plugin_functions"
-/* dlopen [path] and register every function of its table. Loading is
- * never implicit: only the files a host names are loaded. A [path] that
- * is not a regular file (a FIFO, a device) is POL_EIO, never opened. */
+/* The plugin ABI: the version of this contract (pol_plugin_fn's layout,
+ * the signature syntax, what the engine assumes of a function), raised
+ * whenever a plugin built against an older pol.h would be misread. A
+ * plugin states the one its pol.h describes by writing, once, at file
+ * scope:  POL_PLUGIN_EXPORT_ABI;  and pol_env_load_plugin refuses one
+ * that states another with POL_EFORMAT naming the file and both
+ * versions (docs/host-functions.md, "Plugin ABI"). One that states none
+ * was built before plugins stated theirs, against plugin ABI 1, and is
+ * taken as such: it loads while POL_PLUGIN_ABI is 1. */
+#define POL_PLUGIN_ABI 1
+#define POL_PLUGIN_ABI_SYMBOL "pol_plugin_abi"
+#ifdef __cplusplus
+#define POL_PLUGIN_EXPORT_ABI \
+  extern "C" POL_API const int pol_plugin_abi = POL_PLUGIN_ABI
+#else
+#define POL_PLUGIN_EXPORT_ABI \
+  POL_API const int pol_plugin_abi = POL_PLUGIN_ABI
+#endif
+/* dlopen [path], check its POL_PLUGIN_ABI_SYMBOL and register every
+ * function of its table. Loading is never implicit: only the files a
+ * host names are loaded. A [path] that is not a regular file (a FIFO, a
+ * device) is POL_EIO, never opened; a plugin of another plugin ABI is
+ * POL_EFORMAT and registers nothing. */
 POL_API int pol_env_load_plugin(pol_env *env, const char *path);
 
 /* ==== authoring tools ====================================================

@@ -377,8 +377,55 @@ static bool answered(const char *w, size_t n, const sbuf *paths,
   return false;
 }
 
+/* A path of this call and where it was given, to find repeats. */
+typedef struct given {
+  sbuf path; /* first: cmp_text reads a given as its path */
+  size_t k;
+} given;
+
+static int cmp_given(const void *x, const void *y) {
+  const given *a = x, *b = y;
+  int c = cmp_text(&a->path, &b->path);
+  return c ? c : (a->k > b->k) - (a->k < b->k);
+}
+
+/* Mark in [dup] each of the [n] [paths] that $assumed already lists
+ * ([old], [m] items: a path assumed by an earlier call, or one the fact
+ * file lists) or that an earlier assignment of this call names: a path
+ * assumed twice holds the last value given, and is listed once, where
+ * it was first. Sorting keeps this n log n for a host's long list. */
+static bool repeats(arena *t, const sbuf *paths, size_t n, const val *old,
+                    uint32_t m, bool *dup) {
+  given *g = arena_alloc(t, (n ? n : 1) * sizeof *g);
+  if (!g)
+    return false;
+  for (size_t k = 0; k < n; k++)
+    g[k] = (given){paths[k], k};
+  qsort(g, n, sizeof *g, cmp_given);
+  for (size_t i = 1; i < n; i++)
+    if (!cmp_text(&g[i - 1].path, &g[i].path))
+      dup[g[i].k] = true; /* a later one of the same path */
+  for (uint32_t i = 0; i < m; i++) {
+    if (old[i].kind != V_STRING)
+      continue;
+    sbuf key = {.p = old[i].as.s->data, .len = old[i].as.s->len};
+    const given *hit = bsearch(&key, g, n, sizeof *g, cmp_text);
+    if (!hit)
+      continue;
+    /* bsearch finds one of a run of equal paths: mark them all */
+    size_t at = (size_t)(hit - g), lo = at, hi = at;
+    while (lo > 0 && !cmp_text(&g[lo - 1].path, &key))
+      lo--;
+    while (hi + 1 < n && !cmp_text(&g[hi + 1].path, &key))
+      hi++;
+    for (size_t e = lo; e <= hi; e++)
+      dup[g[e].k] = true;
+  }
+  return true;
+}
+
 /* $withheld without the assumed [paths] and what is under them; $assumed
- * with them, in order, after the ones of earlier calls. */
+ * with them, in order, after the ones of earlier calls, each path once. */
 static int metadata(arena *t, arena *out, draft *root, const sbuf *paths,
                     size_t n) {
   sbuf *sorted = arena_alloc(t, (n ? n : 1) * sizeof *sorted);
@@ -405,13 +452,23 @@ static int metadata(arena *t, arena *out, draft *root, const sbuf *paths,
   int64_t at = draft_find(root, ak);
   const val *old = at >= 0 && !root->kids[at] ? &root->vals[at] : NULL;
   uint32_t m = old && old->kind == V_LIST ? old->as.l->n : 0;
+  bool *dup = arena_alloc(t, n ? n : 1);
+  if (!dup)
+    return POL_ENOMEM;
+  memset(dup, 0, n ? n : 1);
+  if (!repeats(t, paths, n, m ? old->as.l->items : NULL, m, dup))
+    return POL_ENOMEM;
   val all = val_list(out, m ? old->as.l->items : NULL, m + n);
   if (all.kind == V_ERROR || (at < 0 && (at = draft_add(t, root, ak)) < 0))
     return POL_ENOMEM;
+  all.as.l->n = m;
   for (size_t k = 0; k < n; k++) {
-    all.as.l->items[m + k] = val_string(out, paths[k].p, paths[k].len);
-    if (all.as.l->items[m + k].kind == V_ERROR)
+    if (dup[k])
+      continue;
+    val p = val_string(out, paths[k].p, paths[k].len);
+    if (p.kind == V_ERROR)
       return POL_ENOMEM;
+    all.as.l->items[all.as.l->n++] = p;
   }
   root->vals[at] = all;
   root->kids[at] = NULL;

@@ -31,6 +31,16 @@ int pol_env_register_value_fn(pol_env *env, const char *name, int min_args,
                                       fn, user, msg, sizeof msg), msg);
 }
 
+int pol_env_replace_value_fn(pol_env *env, const char *name, int min_args,
+                             int max_args, pol_value_fn fn, void *user) {
+  if (!env)
+    return POL_EINVAL;
+  char msg[1024];
+  return keep_msg(env, host_replace_value(env->hosts, name, min_args,
+                                          max_args, fn, user, msg,
+                                          sizeof msg), msg);
+}
+
 int pol_env_load_plugin(pol_env *env, const char *path) {
   if (!env)
     return POL_EINVAL;

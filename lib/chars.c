@@ -129,6 +129,35 @@ bool chars_check_encoding(diag_list *d, uint32_t *start) {
   return false;
 }
 
+/* A CR alone is whitespace to the lexer, so a file of old Mac OS line
+ * ends read as one line: a `//` comment ran to the end of the file and
+ * hid every rule after it, and every location said line 1. One
+ * diagnostic at the first such CR, as for an encoding, since every
+ * later line shares the cause. */
+bool chars_check_line_ends(diag_list *d, uint32_t start) {
+  const char *s = d->src, *end = s + d->srclen;
+  const char *cr = memchr(s + start, '\r', d->srclen - start);
+  while (cr && cr + 1 < end && cr[1] == '\n')
+    cr = memchr(cr + 2, '\r', (size_t)(end - cr - 2));
+  if (!cr)
+    return true;
+  /* the file's first line ends so: its lines are Mac OS's (a stray CR
+   * in a file of LF lines is told apart, as it needs another remedy) */
+  bool no_lf = !memchr(s + start, '\n', (size_t)(cr - s) - start);
+  diag_add(d, DC_CR_LINE_ENDS, diag_span_at(d, (uint32_t)(cr - s), 1),
+           no_lf ? "this file ends its lines with a carriage return alone "
+                   "(old Mac OS line ends); policy lines end with LF or "
+                   "CRLF"
+                 : "a carriage return without a line feed; policy lines "
+                   "end with LF or CRLF");
+  if (no_lf)
+    diag_hint(d, "convert it with tr '\\r' '\\n' < %s > NEW.pol",
+              shown(d));
+  else
+    diag_hint(d, "delete the carriage return, or put a line feed after it");
+  return false;
+}
+
 /* Characters an input method types for ASCII ones. The full-width forms
  * U+FF01-U+FF5E are ASCII 0x21-0x7E shifted; the rest are listed. */
 static const struct {

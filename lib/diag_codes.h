@@ -34,6 +34,7 @@
   X(NON_ASCII_NAME, "E0010", "name with non-ASCII characters")               \
   X(JA_QUOTE, "E0011", "Japanese brackets around a string")                  \
   X(BAD_OPERATOR, "E0012", "operator from another language")                 \
+  X(CR_LINE_ENDS, "E0013", "lines ended by a carriage return alone")        \
   X(SYNTAX, "E0101", "syntax error")                                         \
   X(WORD_OPERATOR, "E0102", "'or', 'and' or 'not' for an operator")          \
   X(LEADING_OPERATOR, "E0103", "line starting with a binary operator")       \

@@ -238,6 +238,7 @@ typedef struct writer {
   char *msg;
   size_t msglen;
   bool failed;   /* something cannot be written: msg says what */
+  uint32_t version; /* the format written */
 } writer;
 
 /* A C string (or NULL) as a reference into the string table. */
@@ -466,6 +467,13 @@ static void put_facts(writer *w, const policy *p) {
     put_str(w, f->path);
     put_type(w, f->type);
     put_value(w, f->allowed);
+    if (w->version >= 5)
+      put_value(w, f->labels);
+    else if (f->labels.kind != V_NULL && !w->failed) {
+      snprintf(w->msg, w->msglen, "fact '%s': format %u has no labels",
+               f->path, w->version);
+      w->failed = true;
+    }
     put_str(w, f->desc);
     put_u32(w->b, f->nrefs);
     for (uint32_t k = 0; k < f->nrefs; k++)
@@ -476,7 +484,8 @@ static void put_facts(writer *w, const policy *p) {
     put_u32(w->b, f->line);
     put_u32(w->b, f->col);
     /* which facts turn no schema check on (policy.nquiet) */
-    put_u8(w->b, (f->derived ? 1u : 0u) | (f->prelude ? 2u : 0u));
+    if (w->version >= 6)
+      put_u8(w->b, (f->derived ? 1u : 0u) | (f->prelude ? 2u : 0u));
   }
   end_section(w->b, at);
 }
@@ -497,7 +506,8 @@ static void put_lets(writer *w, const policy *p) {
   for (uint32_t i = 0; i < p->nlets; i++) {
     put_str(w, p->lets[i].name);
     put_text(w, &p->lets[i].at);
-    put_u8(w->b, p->lets[i].derived ? 1 : 0);
+    if (w->version >= 6) /* residuals of derived facts (residual_text.c) */
+      put_u8(w->b, p->lets[i].derived ? 1 : 0);
   }
   end_section(w->b, at);
 }
@@ -515,9 +525,18 @@ static void put_strings(sbuf *out, const strtab *t) {
 }
 
 int dump_policy(const policy *p, sbuf *out, char *msg, size_t msglen) {
+  return dump_policy_as(p, DUMP_VERSION, out, msg, msglen);
+}
+
+int dump_policy_as(const policy *p, uint32_t version, sbuf *out, char *msg,
+                   size_t msglen) {
+  if (version < DUMP_OLDEST || version > DUMP_VERSION) {
+    snprintf(msg, msglen, "format version %u is not written", version);
+    return POL_EINVAL;
+  }
   sbuf body;
   sb_init(&body, &out->m); /* everything from [out]'s allocator */
-  writer w = {&body, {0}, msg, msglen, false};
+  writer w = {&body, {0}, msg, msglen, false, version};
   w.st.m = out->m;
   const program *prog = p->prog;
   put_consts(&w, prog);
@@ -530,7 +549,7 @@ int dump_policy(const policy *p, sbuf *out, char *msg, size_t msglen) {
   put_lets(&w, p);
   size_t start = out->len;
   sb_put(out, DUMP_MAGIC, DUMP_MAGIC_LEN);
-  put_u32(out, DUMP_VERSION);
+  put_u32(out, version);
   put_u32(out, DUMP_PROBE);
   put_strings(out, &w.st);
   sb_put(out, body.p, body.len);

@@ -17,8 +17,13 @@ struct host_registry;
  * text-mode transfer or a C string copy damages them visibly). */
 #define DUMP_MAGIC "POLC\0\r\n\x1a"
 #define DUMP_MAGIC_LEN 8
-/* Bumped whenever the layout or the instruction set changes. */
-#define DUMP_VERSION 5u
+/* Bumped whenever the layout or the instruction set changes; the one
+ * written. */
+#define DUMP_VERSION 6u /* 5: fact labels; 6: derived lets, fact flags */
+/* The oldest version still read: 4, the same but for fact labels (a
+ * policy stored as 4, in a PostgreSQL column, loads after an upgrade),
+ * and for 4 and 5 the derived and prelude flags, read as 0. */
+#define DUMP_OLDEST 4u
 /* Written as a u32: reads back as 0x01020304 only if the reader decodes
  * little-endian words the way the writer encoded them. */
 #define DUMP_PROBE 0x01020304u
@@ -36,6 +41,11 @@ struct host_registry;
  * of [msglen] bytes, then says what. */
 POL_INTERNAL int dump_policy(const policy *p, sbuf *out, char *msg,
                              size_t msglen);
+/* dump_policy in the format [version], DUMP_OLDEST..DUMP_VERSION (the
+ * tests of reading an older one); POL_EINVAL when [p] holds what that
+ * version has no place for (labels, in 4). */
+POL_INTERNAL int dump_policy_as(const policy *p, uint32_t version,
+                                sbuf *out, char *msg, size_t msglen);
 
 /* Load the saved policy [data] of [len] bytes, allocating through [m]
  * (the policy keeps a copy of it). Host functions the file

@@ -13,8 +13,9 @@
  * while the registry lives, whatever is registered after it.
  *
  * Plugins (host_load_plugin) are shared objects exporting a table of
- * pol_plugin_fn; the registry keeps their handles open until host_free,
- * because the programs compiled against it call into their code.
+ * pol_plugin_fn and the plugin ABI they were built for; the registry
+ * keeps their handles open until host_free, because the programs
+ * compiled against it call into their code.
  */
 #include "host.h"
 
@@ -419,11 +420,9 @@ int host_add_c(host_registry *r, const char *name, const char *signature,
   return append(r, h, msg, msglen);
 }
 
-int host_add_value(host_registry *r, const char *name, int min, int max,
-                   pol_value_fn fn, void *user, char *msg, size_t msglen) {
-  int rc = check_name(r, name, msg, msglen);
-  if (rc != POL_OK)
-    return rc;
+/* The argument counts and function of an escape hatch named [name]. */
+static int check_value_fn(const char *name, int min, int max,
+                          pol_value_fn fn, char *msg, size_t msglen) {
   if (min < 0 || min > 127 || max < -1 || max > 127 ||
       (max >= 0 && max < min))
     return say(POL_EINVAL, msg, msglen,
@@ -433,15 +432,51 @@ int host_add_value(host_registry *r, const char *name, int min, int max,
   if (!fn)
     return say(POL_EINVAL, msg, msglen, "the function pointer of '%s' is "
                "NULL", name);
-  host_fn *h = fn_new(r, name);
-  if (!h)
-    return say(POL_ENOMEM, msg, msglen, "out of memory");
+  return POL_OK;
+}
+
+/* Make [h] the escape hatch [fn]; [h]'s signature, if any, is dropped. */
+static void set_value_fn(const host_registry *r, host_fn *h, int min,
+                         int max, pol_value_fn fn, void *user) {
+  mem_free(&r->m, h->sig);
+  h->sig = NULL;
+  h->fn = NULL;
   h->vfn = fn;
   h->user = user;
   h->b.min = (int8_t)min;
   h->b.max = (int8_t)max;
   h->b.doc = "host function on engine values";
+}
+
+int host_add_value(host_registry *r, const char *name, int min, int max,
+                   pol_value_fn fn, void *user, char *msg, size_t msglen) {
+  int rc = check_name(r, name, msg, msglen);
+  if (rc == POL_OK)
+    rc = check_value_fn(name, min, max, fn, msg, msglen);
+  if (rc != POL_OK)
+    return rc;
+  host_fn *h = fn_new(r, name);
+  if (!h)
+    return say(POL_ENOMEM, msg, msglen, "out of memory");
+  set_value_fn(r, h, min, max, fn, user);
   return append(r, h, msg, msglen);
+}
+
+/* In place: the entry keeps its address, so the registry's order and
+ * what host_find returns stay as they were; only what a call runs
+ * changes. Nothing compiled yet can hold the old signature (host.h:
+ * the registry does not change once compiling has started). */
+int host_replace_value(host_registry *r, const char *name, int min, int max,
+                       pol_value_fn fn, void *user, char *msg,
+                       size_t msglen) {
+  host_fn *h = name ? find(r, name) : NULL;
+  if (!h)
+    return say(POL_EINVAL, msg, msglen, "'%s' is not a registered host "
+               "function: nothing to replace", name ? name : "(null)");
+  int rc = check_value_fn(name, min, max, fn, msg, msglen);
+  if (rc == POL_OK)
+    set_value_fn(r, h, min, max, fn, user);
+  return rc;
 }
 
 /* ==== plugins ============================================================ */
@@ -467,6 +502,33 @@ static int add_table(host_registry *r, const pol_plugin_fn *table,
     while (r->n > first)
       fn_free(r, r->fns[--r->n]);
   return rc;
+}
+
+/* The plugin ABI of a plugin that states none: it was built before
+ * plugins stated theirs, against the contract of that time, which is
+ * plugin ABI 1. So it loads while POL_PLUGIN_ABI is 1, and is refused
+ * once the ABI moves on. */
+#define UNSTATED_PLUGIN_ABI 1
+
+/* Whether the plugin [lib] was built for this library's plugin ABI. A
+ * table read with another layout than it was written with would call
+ * wrong addresses with wrong arguments, and nothing in the table itself
+ * says so: the plugin states its ABI beside it (pol.h). */
+static int check_abi(void *lib, const char *path, char *msg, size_t msglen) {
+  const int *abi = dlsym(lib, POL_PLUGIN_ABI_SYMBOL);
+  int stated = abi ? *abi : UNSTATED_PLUGIN_ABI;
+  if (stated == POL_PLUGIN_ABI)
+    return POL_OK;
+  if (!abi)
+    return say(POL_EFORMAT, msg, msglen, "plugin '%s' states no plugin ABI "
+               "(it does not export '%s': built for plugin ABI %d, before "
+               "plugins stated theirs); this library takes plugin ABI %d: "
+               "rebuild it against this pol.h, with POL_PLUGIN_EXPORT_ABI",
+               path, POL_PLUGIN_ABI_SYMBOL, UNSTATED_PLUGIN_ABI,
+               POL_PLUGIN_ABI);
+  return say(POL_EFORMAT, msg, msglen, "plugin '%s' was built for plugin "
+             "ABI %d; this library takes plugin ABI %d: rebuild it "
+             "against this library's pol.h", path, stated, POL_PLUGIN_ABI);
 }
 
 int host_load_plugin(host_registry *r, const char *path, char *msg,
@@ -499,6 +561,10 @@ int host_load_plugin(host_registry *r, const char *path, char *msg,
   int rc = table ? POL_OK
                  : say(POL_EFORMAT, msg, msglen, "plugin '%s' does not "
                        "export '%s'", path, POL_PLUGIN_SYMBOL);
+  /* after the table: a shared object that is no plugin at all is told
+   * so, not that its ABI is missing */
+  if (rc == POL_OK)
+    rc = check_abi(lib, path, msg, msglen);
   if (rc == POL_OK && !mem_grow(&r->m, (void **)&r->libs, &r->cap_libs,
                                 r->nlibs + 1, sizeof *r->libs))
     rc = say(POL_ENOMEM, msg, msglen, "out of memory");

@@ -31,6 +31,12 @@ POL_INTERNAL int host_add_c(host_registry *r, const char *name,
 POL_INTERNAL int host_add_value(host_registry *r, const char *name, int min,
                                 int max, pol_value_fn fn, void *user,
                                 char *err, size_t errlen);
+/* Make the host function [name], registered before (by the host or a
+ * plugin), the escape hatch [fn] instead: a test double. POL_EINVAL when
+ * no host function [name] is registered, or for bad counts. */
+POL_INTERNAL int host_replace_value(host_registry *r, const char *name,
+                                    int min, int max, pol_value_fn fn,
+                                    void *user, char *err, size_t errlen);
 /* The builtin entry of host function [name], or NULL. [r] may be NULL. */
 POL_INTERNAL const builtin *host_find(const host_registry *r,
                                       const char *name);
@@ -54,7 +60,8 @@ POL_INTERNAL val host_call(arena *a, const builtin *b, const val *args,
  * path search) and register every entry of its POL_PLUGIN_SYMBOL table,
  * all or none. [r] keeps the handle open until host_free. POL_EIO with
  * the dlerror text when the file cannot be loaded, POL_EFORMAT when it
- * has no table, POL_EINVAL naming the entry that cannot be registered;
+ * has no table or states another plugin ABI than POL_PLUGIN_ABI (or
+ * none), POL_EINVAL naming the entry that cannot be registered;
  * the message goes to [err]. */
 POL_INTERNAL int host_load_plugin(host_registry *r, const char *path,
                                   char *err, size_t errlen);

@@ -18,7 +18,7 @@ static const lint_check *const checks[] = {
     &lint_contradiction, &lint_tautology,     &lint_never_unknown,
     &lint_implied,       &lint_duplicate,     &lint_unused_let,
     &lint_shadow,        &lint_no_question,   &lint_unknown_fact,
-    &lint_not_analysed,
+    &lint_hides_stdlib,  &lint_not_analysed,
 };
 
 const lint_check *lint_check_at(size_t i) {

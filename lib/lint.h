@@ -111,7 +111,8 @@ POL_INTERNAL bool lint_analysed_rule(const lint_run *L, uint32_t r);
 POL_INTERNAL extern const lint_check lint_never_applies, lint_never_pass,
     lint_never_fail, lint_contradiction, lint_tautology, lint_never_unknown,
     lint_implied, lint_duplicate, lint_unused_let, lint_shadow,
-    lint_no_question, lint_unknown_fact, lint_not_analysed;
+    lint_no_question, lint_unknown_fact, lint_hides_stdlib,
+    lint_not_analysed;
 
 /* ==== lint_space.c ==== */
 

@@ -2565,6 +2565,8 @@ static ast *run(arena *a, diag_list *d, bool policy, parse_tokens *toks,
   }
   if (r.whole && !chars_check_encoding(d, &r.off))
     return NULL; /* one diagnostic for the file, none per line */
+  if (r.whole && policy && !chars_check_line_ends(d, r.off))
+    return NULL; /* the same: every line would be line 1 */
   p.utf8_ok = r.whole;
   p.pos = r.off;
   if (pol_yylex_init_extra(&p, (yyscan_t *)&p.scanner) != 0) {

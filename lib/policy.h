@@ -77,6 +77,9 @@ typedef struct fact_decl {
   const char *path;        /* "backup.generations" */
   const fact_type *type;
   val allowed;             /* a list of allowed values, or null */
+  val labels;              /* allowed value -> how a Japanese message
+                              writes it (a map of strings: `in {"detection":
+                              "検知"}`), or null */
   const char *desc;        /* for policy authors; may be NULL */
   const char **refs;       /* controls it serves: "ISO27017 12.3.1" */
   uint32_t nrefs;
@@ -229,6 +232,11 @@ POL_INTERNAL void policy_override(policy_stmt *rules, size_t n,
                                   const policy_stmt *ov, bool missing);
 /* The declaration of fact [path], or NULL (policy_query.c). */
 POL_INTERNAL const fact_decl *policy_fact(const policy *p, const char *path);
+/* Whether [labels] is a fact's labels: null, or a map of strings. */
+POL_INTERNAL bool policy_labels_ok(val labels);
+/* The label `in {...}` gives the string [value] of the fact [f] (NULL
+ * for none): how a message in Japanese writes it (docs/facts.md). */
+POL_INTERNAL const str *policy_label(const fact_decl *f, const str *value);
 /* The question to send a vendor about fact [path] in language [l]: the
  * `ask` of its declaration, or NULL when [path] is not declared or has
  * no question in [l]. Owned by [p] (policy_query.c). */

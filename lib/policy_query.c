@@ -20,6 +20,26 @@ const fact_decl *policy_fact(const policy *p, const char *path) {
                  policy_fact_cmp);
 }
 
+bool policy_labels_ok(val labels) {
+  if (labels.kind == V_NULL)
+    return true;
+  if (labels.kind != V_MAP)
+    return false;
+  for (uint32_t i = 0; i < labels.as.m->n; i++)
+    if (labels.as.m->keys[i].kind != V_STRING ||
+        labels.as.m->vals[i].kind != V_STRING)
+      return false;
+  return true;
+}
+
+const str *policy_label(const fact_decl *f, const str *value) {
+  if (!f || f->labels.kind != V_MAP)
+    return NULL;
+  const val *at = map_get_str(f->labels.as.m, value->data, value->len,
+                              str_hash(value));
+  return at ? at->as.s : NULL;
+}
+
 const char *severity_name(severity s) {
   static const char *const names[] = {"must", "should", "may"};
   return (unsigned)s < 3 ? names[s] : "?";

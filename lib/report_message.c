@@ -37,15 +37,27 @@ static bool japanese(const char *s) {
   return false;
 }
 
-static void human(sbuf *b, val v, const words *w);
+static void human(sbuf *b, val v, const words *w, const fact_decl *f);
 
-static void human_list(sbuf *b, const list *l, const words *w) {
+static void human_list(sbuf *b, const list *l, const words *w,
+                       const fact_decl *f) {
   if (!l->n)
     sb_puts(b, w->none);
   for (uint32_t i = 0; i < l->n; i++) {
     sb_puts(b, i ? w->sep : "");
-    human(b, l->items[i], w);
+    human(b, l->items[i], w, f);
   }
+}
+
+/* The string [s], or its label when [f] declares one (`in {"detection":
+ * "検知"}`) and the words are Japanese: the labels are the vocabulary's
+ * Japanese, and an English message writes the value itself. */
+static void human_string(sbuf *b, const str *s, const words *w,
+                         const fact_decl *f) {
+  const str *label = w == &JA ? policy_label(f, s) : NULL;
+  if (label)
+    s = label;
+  sb_put(b, s->data, s->len);
 }
 
 static void human_map(sbuf *b, const map *m, const words *w) {
@@ -53,9 +65,9 @@ static void human_map(sbuf *b, const map *m, const words *w) {
     sb_puts(b, w->none);
   for (uint32_t i = 0; i < m->n; i++) { /* PMARK（2026-09-04） */
     sb_puts(b, i ? w->sep : "");
-    human(b, m->keys[i], w);
+    human(b, m->keys[i], w, NULL);
     sb_puts(b, w->open);
-    human(b, m->vals[i], w);
+    human(b, m->vals[i], w, NULL);
     sb_puts(b, w->close);
   }
 }
@@ -95,8 +107,9 @@ static void human_duration(sbuf *b, val v, const words *w) {
   sb_put(b, t, tm_format_duration(t, v.as.i, v.aux));
 }
 
-/* [v] as a person writes it in the words [w]. */
-static void human(sbuf *b, val v, const words *w) {
+/* [v] as a person writes it in the words [w]; [f]: the fact it is the
+ * value of, for its labels, or NULL. */
+static void human(sbuf *b, val v, const words *w, const fact_decl *f) {
   switch (v.kind) {
   case V_NULL: sb_puts(b, w->none); break;
   case V_BOOL: sb_puts(b, v.as.b ? w->yes : w->no); break;
@@ -107,14 +120,14 @@ static void human(sbuf *b, val v, const words *w) {
     else
       val_print(b, v);
     break;
-  case V_STRING: sb_put(b, v.as.s->data, v.as.s->len); break;
-  case V_LIST: human_list(b, v.as.l, w); break;
+  case V_STRING: human_string(b, v.as.s, w, f); break;
+  case V_LIST: human_list(b, v.as.l, w, f); break;
   case V_MAP: human_map(b, v.as.m, w); break;
   case V_TIMESTAMP: human_timestamp(b, v); break;
   case V_DURATION: human_duration(b, v, w); break;
   case V_OPTIONAL:
     if (v.as.opt)
-      human(b, *v.as.opt, w);
+      human(b, *v.as.opt, w, f);
     else
       sb_puts(b, w->absent);
     break;
@@ -129,6 +142,47 @@ static const words *words_of(const rule *ru) {
     if (ru->message[k].entry < 0 && japanese(ru->message[k].text))
       return &JA;
   return japanese(ru->title) ? &JA : &EN;
+}
+
+/* The fact the let [name] of [p] is bound to when its expression is
+ * just that fact's path (`let own = certifications.vendor`), else NULL;
+ * a let of a let is followed a few steps. */
+static const fact_decl *let_fact(const policy *p, const char *name) {
+  char path[256];
+  for (int step = 0; step < 4; step++) {
+    int64_t i = policy_let_find(p, name);
+    if (i < 0)
+      return NULL;
+    const expr_src *at = &p->lets[i].at;
+    if (at->src >= p->prog->nsrcs || at->len >= sizeof path ||
+        (uint64_t)at->off + at->len > p->prog->srcs[at->src].len)
+      return NULL;
+    const char *t = p->prog->srcs[at->src].text + at->off;
+    size_t n = at->len;
+    while (n && (*t == ' ' || *t == '\t'))
+      t++, n--;
+    while (n && (t[n - 1] == ' ' || t[n - 1] == '\t'))
+      n--;
+    memcpy(path, t, n);
+    path[n] = '\0';
+    const fact_decl *f = policy_fact(p, path);
+    if (f)
+      return f;
+    name = path;
+  }
+  return NULL;
+}
+
+/* The declaration whose labels the value [x] of the placeholder [text]
+ * is written with: a string or a list of them in a Japanese message,
+ * when the placeholder is a declared fact's path or a let bound to one;
+ * else NULL (looked up only then: a report writes many messages). */
+static const fact_decl *labelled(const policy *p, const char *text, val x,
+                                 const words *w) {
+  if (w != &JA || (x.kind != V_STRING && x.kind != V_LIST))
+    return NULL;
+  const fact_decl *f = policy_fact(p, text);
+  return f ? f : let_fact(p, text);
 }
 
 const char *report_message(const report *r, const vendor_result *vr,
@@ -151,7 +205,7 @@ const char *report_message(const report *r, const vendor_result *vr,
     else if (x.kind == V_ERROR) /* the policy's error: its expression */
       sb_printf(b, "{%s: ?}", t->text);
     else
-      human(b, x, w);
+      human(b, x, w, labelled(r->pol, t->text, x, w));
   }
   if (!b->oom)
     rr->message = arena_strndup(&wr->a, b->p ? b->p : "", b->len);

@@ -68,12 +68,7 @@ static bool literal(policy *p, const ast *n, val *out) {
   return out->kind != V_ERROR;
 }
 
-static val allowed_values(policy *p, const ast *l, diag_list *d) {
-  if (l->kind != AST_LIST) {
-    diag_add(d, DC_BAD_ALLOWED, l->sp,
-             "allowed values must be a list of literals");
-    return val_null();
-  }
+static val allowed_list(policy *p, const ast *l, diag_list *d) {
   val r = val_list(&p->a, NULL, l->nkids);
   for (uint32_t i = 0; r.kind == V_LIST && i < l->nkids; i++)
     if (!literal(p, l->kids[i], &r.as.l->items[i])) {
@@ -82,6 +77,66 @@ static val allowed_values(policy *p, const ast *l, diag_list *d) {
       return val_null();
     }
   return r;
+}
+
+/* The label of one entry of `in {value: label, ...}`: a string literal
+ * without NUL (a message prints it as a C string). */
+static bool label_of(policy *p, const ast *e, val *out, diag_list *d) {
+  const ast *v = e->kids[1];
+  if (v->kind != AST_STRING_LIT || (e->flags & AST_F_OPTIONAL)) {
+    diag_add(d, DC_BAD_ALLOWED, v->sp, "a label must be a string literal");
+    return false;
+  }
+  if (memchr(v->lit.s.p, 0, v->lit.s.n)) {
+    diag_add(d, DC_BAD_ALLOWED, v->sp,
+             "a label contains a NUL character (\\u0000)");
+    return false;
+  }
+  *out = val_string(&p->a, v->lit.s.p, v->lit.s.n);
+  return out->kind == V_STRING;
+}
+
+/* `in {value: label, ...}`: the allowed values are the keys, as CEL's
+ * `in` reads a map, and each one's label is how a message in Japanese
+ * writes it (docs/facts.md); *[labels] gets the map. */
+static val allowed_map(policy *p, const ast *m, val *labels, diag_list *d) {
+  val keys = val_list(&p->a, NULL, m->nkids);
+  val names = val_list(&p->a, NULL, m->nkids);
+  if (keys.kind != V_LIST || names.kind != V_LIST)
+    return val_null();
+  for (uint32_t i = 0; i < m->nkids; i++) {
+    const ast *e = m->kids[i];
+    if (!literal(p, e->kids[0], &keys.as.l->items[i])) {
+      diag_add(d, DC_BAD_ALLOWED, e->kids[0]->sp,
+               "allowed values must be literals");
+      return val_null();
+    }
+    if (keys.as.l->items[i].kind != V_STRING) {
+      diag_add(d, DC_BAD_ALLOWED, e->kids[0]->sp,
+               "only string values take labels: write the allowed values "
+               "as a list");
+      return val_null();
+    }
+    if (!label_of(p, e, &names.as.l->items[i], d))
+      return val_null();
+  }
+  *labels = val_map(&p->a, keys.as.l->items, names.as.l->items, m->nkids);
+  if (labels->kind != V_MAP) /* a key given twice, or out of memory */
+    diag_add(d, DC_BAD_ALLOWED, m->sp, "an allowed value has two labels");
+  return labels->kind == V_MAP ? keys : val_null();
+}
+
+static val allowed_values(policy *p, const ast *l, val *labels,
+                          diag_list *d) {
+  *labels = val_null();
+  if (l->kind == AST_LIST)
+    return allowed_list(p, l, d);
+  if (l->kind == AST_MAP)
+    return allowed_map(p, l, labels, d);
+  diag_add(d, DC_BAD_ALLOWED, l->sp,
+           "allowed values must be a list of literals, or a map of "
+           "values to their labels");
+  return val_null();
 }
 
 void schema_begin(policy *p, size_t n) {
@@ -107,7 +162,9 @@ void schema_add(policy *p, name_index *seen, const ast *n, diag_list *d) {
   f->type = type_of(p, n->kids[0]);
   f->derived = (n->flags & AST_F_DERIVED) != 0;
   bool in = !f->derived && n->nkids > 1 && n->kids[1]->kind != AST_CLAUSE;
-  f->allowed = in ? allowed_values(p, n->kids[1], d) : val_null();
+  f->labels = val_null();
+  f->allowed = in ? allowed_values(p, n->kids[1], &f->labels, d)
+                  : val_null();
   f->desc = n->lit.s.p ? arena_strndup(&p->a, n->lit.s.p, n->lit.s.n) : NULL;
   policy_check_clauses(n, d);
   const ast *refs = NULL;

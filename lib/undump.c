@@ -36,6 +36,7 @@ typedef struct reader {
   bool failed;
   bool oom;
   bool jit;          /* JIT-compile the constant patterns */
+  uint32_t version;  /* the file's format, DUMP_OLDEST..DUMP_VERSION */
   uint32_t nstr;     /* the string table: */
   const unsigned char **str;
   uint32_t *slen;
@@ -664,6 +665,11 @@ static bool read_fact(reader *r, fact_decl *f) {
     return false;
   if (f->allowed.kind != V_NULL && f->allowed.kind != V_LIST)
     return bad(r, "fact '%s': allowed values must be a list", f->path);
+  f->labels = val_null(); /* format 4 has none */
+  if (r->version >= 5 && !get_value(r, &r->pol->a, 0, &f->labels))
+    return false;
+  if (!policy_labels_ok(f->labels))
+    return bad(r, "fact '%s': labels must be a map of strings", f->path);
   f->desc = get_str(r, "fact description");
   f->nrefs = get_count(r, 4, "fact ref");
   if (!(f->refs = table(r, f->nrefs, sizeof *f->refs)))
@@ -675,7 +681,7 @@ static bool read_fact(reader *r, fact_decl *f) {
   f->file = need_str(r, "fact file");
   f->line = get_u32(r);
   f->col = get_u32(r);
-  uint32_t flags = get_u8(r);
+  uint32_t flags = r->version >= 6 ? get_u8(r) : 0; /* 4, 5: none */
   if (flags > 3 && !r->failed)
     return bad(r, "fact '%s': flags byte %u is not one of 0 to 3", f->path,
                flags);
@@ -689,7 +695,8 @@ static bool read_facts(reader *r) {
   policy *p = r->pol;
   if (!begin(r, "FACT"))
     return false;
-  uint32_t n = get_count(r, 22, "fact");
+  uint32_t n = get_count(r, r->version >= 6 ? 24 : r->version >= 5 ? 23 : 22,
+                         "fact");
   if (!(p->facts = table(r, n, sizeof *p->facts)))
     return false;
   for (uint32_t i = 0; i < n; i++) {
@@ -704,13 +711,13 @@ static bool read_lets(reader *r) {
   policy *p = r->pol;
   if (!begin(r, "LETS"))
     return false;
-  uint32_t n = get_count(r, 16, "let");
+  uint32_t n = get_count(r, r->version >= 6 ? 17 : 16, "let");
   if (!(p->lets = table(r, n, sizeof *p->lets)))
     return false;
   for (uint32_t i = 0; i < n && !r->failed; i++) {
     p->lets[i].name = need_str(r, "let name");
     get_expr_src(r, &p->lets[i].at);
-    uint32_t derived = get_u8(r);
+    uint32_t derived = r->version >= 6 ? get_u8(r) : 0; /* 4, 5: none */
     if (derived > 1 && !r->failed)
       return bad(r, "let %u: derived byte %u is neither 0 nor 1", i, derived);
     p->lets[i].derived = derived == 1;
@@ -734,9 +741,11 @@ static bool header_ok(reader *r, size_t len) {
     return bad(r, "truncated: %zu bytes, a saved policy has at least %u",
                len, DUMP_HEADER_LEN + DUMP_TRAILER_LEN);
   uint32_t version = le32(r->p + 8), probe = le32(r->p + 12);
-  if (version != DUMP_VERSION)
-    return bad(r, "format version %u; this library reads version %u "
-               "(compile the policy again)", version, DUMP_VERSION);
+  if (version < DUMP_OLDEST || version > DUMP_VERSION)
+    return bad(r, "format version %u; this library reads versions %u to "
+               "%u (compile the policy again)", version, DUMP_OLDEST,
+               DUMP_VERSION);
+  r->version = version;
   if (probe != DUMP_PROBE)
     return bad(r, "byte-order probe reads 0x%08x, not 0x%08x", probe,
                DUMP_PROBE);

@@ -600,6 +600,9 @@ static int facts_ok(const policy *p, char *msg, size_t msglen) {
     if (f->allowed.kind != V_NULL && f->allowed.kind != V_LIST)
       return pfail(msg, msglen, "fact '%s': allowed values must be a list",
                    f->path);
+    if (!policy_labels_ok(f->labels))
+      return pfail(msg, msglen, "fact '%s': labels must be a map of strings",
+                   f->path);
   }
   return POL_OK;
 }

@@ -32,6 +32,8 @@ reads them, signals in the middle of a stream), run by `make check`.
    goes after one line: policyc stops at the failed write, exit 3 with
    one message (it went on reading and checking the stream for ever);
    the same for --explain.
+9. The same signals during `check --verify-stamp`: its re-run's report,
+   a temporary file in TMPDIR, is removed (it was left behind).
 
 No assertion is on time; each run has a wall-clock timeout of 60 s.
 """
@@ -109,6 +111,50 @@ def signal_leaves_no_temporary(policyc, d, expect, sig):
            f"FILE holds {kept[:60]!r}")
     for n in left:
         os.unlink(os.path.join(d, n))
+
+
+def signal_during_verify_leaves_nothing(policyc, d, expect, sig):
+    """--verify-stamp re-runs the check into a temporary file in TMPDIR:
+    a signal during the re-run (here blocked opening a vendor file that
+    has become a FIFO) removes it, as -o's temporary file is removed."""
+    vd = os.path.join(d, "verify-%d" % sig)
+    tmp = os.path.join(vd, "tmp")
+    os.makedirs(tmp)
+    with open(os.path.join(vd, "ok.pol"), "w") as f:
+        f.write(POLICY)
+    with open(os.path.join(vd, "vv.json"), "wb") as f:
+        f.write(GOOD % 0)
+    subprocess.run([policyc, "check", "--format=json", "-o", "report.json",
+                    "ok.pol", "vv.json"], cwd=vd, capture_output=True,
+                   timeout=60)
+    fifo = os.path.join(vd, "vv.json")
+    os.unlink(fifo)
+    os.mkfifo(fifo)
+    done = threading.Event()
+
+    def hold():  # a writer that writes nothing: the re-run's read waits
+        fd = os.open(fifo, os.O_WRONLY)
+        done.wait(60)
+        os.close(fd)
+    writer = threading.Thread(target=hold, daemon=True)
+    writer.start()
+    p = subprocess.Popen([policyc, "check", "--verify-stamp", "report.json"],
+                         cwd=vd, env=dict(os.environ, TMPDIR=tmp),
+                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    time.sleep(0.5)  # the re-run waits reading the FIFO
+    p.send_signal(sig)
+    try:
+        p.wait(60)
+    except subprocess.TimeoutExpired:
+        p.kill()
+    done.set()
+    writer.join(5)
+    left = os.listdir(tmp)
+    name = signal.Signals(sig).name
+    expect(f"{name} during --verify-stamp: ended by the signal",
+           p.returncode == -sig, f"status {p.returncode}")
+    expect(f"{name} during --verify-stamp: no temporary file left",
+           not left, f"left {left}")
 
 
 def explain_to_file(policyc, d, expect):
@@ -248,6 +294,7 @@ def main():
         lint_reads_regular_files_only(policyc, d, expect)
         for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
             signal_leaves_no_temporary(policyc, d, expect, sig)
+            signal_during_verify_leaves_nothing(policyc, d, expect, sig)
         explain_to_file(policyc, d, expect)
         bad_record_keeps_report(policyc, d, expect)
         output_is_input(policyc, d, expect)

@@ -310,10 +310,12 @@ static int verify(const check_opts *o, pol_env *env, const char *path,
     return EXIT_INPUT;
   }
   close(fd);
+  cli_remove_on_signal(out); /* ^C during the re-run or the comparison */
   int status = rerun(old->stamp, out);
   if (status == EXIT_OK)
     status = compare(env, path, old, out);
   remove(out);
+  cli_keep_on_signal(out);
   if (status == EXIT_OK)
     printf("%s: identical: the check it records gives the same report\n",
            path);

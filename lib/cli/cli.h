@@ -89,6 +89,12 @@ typedef struct cli_outfile {
 } cli_outfile;
 FILE *cli_outfile_open(cli_outfile *of, const char *path);
 int cli_outfile_close(cli_outfile *of, bool keep);
+/* Until cli_keep_on_signal([path]), SIGINT, SIGTERM or SIGHUP removes
+ * the file [path] (kept alive by the caller) before ending policyc by
+ * that signal: a temporary file is not left behind. Two at a time (a
+ * report's temporary file inside --verify-stamp's re-run). In write.c. */
+void cli_remove_on_signal(const char *path);
+void cli_keep_on_signal(const char *path);
 /* EXIT_OK when [v], the value of -o of command [cmd], names a file ("-":
  * standard output); a usage error when it looks like an option (`check
  * -o --format=json ...` would write the report to a file of that name):

@@ -17,6 +17,8 @@ static const char bench_usage[] =
     "  --rounds N            rounds to take the median of (default 5)\n"
     "  --time MS             time to spend per round, at least (default 200)\n"
     "  -I DIR                look for imported modules in DIR first\n"
+    "  --plugin FILE.so      load host functions the policy calls from a\n"
+    "                        shared object (repeatable)\n"
     CLI_DIAG_HELP;
 
 typedef struct bench_opts {
@@ -25,6 +27,8 @@ typedef struct bench_opts {
   int nfacts;
   const char **dirs;
   int ndirs;
+  const char **plugins; /* --plugin FILE.so, in order */
+  int nplugins;
   unsigned long long rounds, ms;
   cli_diag_opts diag; /* --excerpt, --color */
 } bench_opts;
@@ -158,7 +162,8 @@ static int run(const bench_opts *o) {
     free(t);
     return cli_out_of_memory();
   }
-  int status = cli_env_setup(env, o->dirs, o->ndirs, NULL, 0);
+  int status = cli_env_setup(env, o->dirs, o->ndirs, o->plugins,
+                             o->nplugins);
   if (status == EXIT_OK && !cli_read(o->policy, &src))
     status = EXIT_INPUT;
   if (status == EXIT_OK)
@@ -195,6 +200,8 @@ static int bench_opt(int argc, char **argv, int *i, void *opts) {
     slot = &o->ms;
   else if ((v = cli_opt_value(argc, argv, i, "-I")))
     o->dirs[o->ndirs++] = v;
+  else if ((v = cli_opt_value(argc, argv, i, "--plugin")))
+    o->plugins[o->nplugins++] = v;
   else
     return cli_usage_error("bench", "unknown option or missing value: ", a);
   if (slot && (!cli_parse_size(v, slot) || *slot == 0 || *slot > 1000000))
@@ -217,13 +224,19 @@ static int parse_args(int argc, char **argv, bench_opts *o) {
 }
 
 int cmd_bench(int argc, char **argv) {
-  bench_opts o = {NULL, NULL, 0, NULL, 0, 5, 200, CLI_DIAG_OPTS_INIT};
+  bench_opts o = {NULL, NULL, 0, NULL, 0, NULL, 0, 5, 200,
+                  CLI_DIAG_OPTS_INIT};
   o.dirs = calloc((size_t)argc, sizeof *o.dirs);
-  if (!o.dirs)
+  o.plugins = calloc((size_t)argc, sizeof *o.plugins);
+  if (!o.dirs || !o.plugins) {
+    free(o.dirs);
+    free(o.plugins);
     return cli_out_of_memory();
+  }
   int status = parse_args(argc, argv, &o);
   if (status == EXIT_OK)
     status = run(&o);
   free(o.dirs);
+  free(o.plugins);
   return status < 0 ? EXIT_OK : status;
 }

@@ -23,6 +23,8 @@ static const char validate_usage[] =
     "                      its imports); default: the built-in\n"
     "                      vendor_schema module\n"
     "  -I DIR              look for imported modules in DIR first\n"
+    "  --plugin FILE.so    load host functions the schema policy calls\n"
+    "                      from a shared object (repeatable)\n"
     CLI_DIAG_HELP;
 
 static const char default_schema[] = "import \"vendor_schema\"\n";
@@ -101,15 +103,26 @@ static int one_file(pol_env *env, const pol_policy *pol, const char *path,
   return status;
 }
 
-static int run(const char *schema_path, const char **dirs, int ndirs,
-               int flags, char **files, int nfiles) {
+typedef struct validate_opts {
+  const char *schema_path;
+  const char **dirs;
+  int ndirs;
+  const char **plugins; /* --plugin FILE.so, in order */
+  int nplugins;
+  cli_diag_opts diag;
+} validate_opts;
+
+static int run(const validate_opts *o, char **files, int nfiles) {
   pol_env *env;
   pol_policy *pol = NULL;
   if (pol_env_new(NULL, &env) != POL_OK)
     return cli_out_of_memory();
-  int status = cli_env_setup(env, dirs, ndirs, NULL, 0);
+  /* the plugins before the schema: a schema policy may call their
+   * functions in its rules, and does not compile without them */
+  int status = cli_env_setup(env, o->dirs, o->ndirs, o->plugins,
+                             o->nplugins);
   if (status == EXIT_OK)
-    status = schema(env, schema_path, flags, &pol);
+    status = schema(env, o->schema_path, cli_diag_flags(&o->diag), &pol);
   size_t nsets = 0;
   for (int i = 0; status != EXIT_USAGE && pol && i < nfiles; i++) {
     int rc = one_file(env, pol, files[i], &nsets);
@@ -125,13 +138,6 @@ static int run(const char *schema_path, const char **dirs, int ndirs,
   return status;
 }
 
-typedef struct validate_opts {
-  const char *schema_path;
-  const char **dirs;
-  int ndirs;
-  cli_diag_opts diag;
-} validate_opts;
-
 static int validate_opt(int argc, char **argv, int *i, void *opts) {
   validate_opts *o = opts;
   const char *a = argv[*i], *v;
@@ -146,22 +152,30 @@ static int validate_opt(int argc, char **argv, int *i, void *opts) {
     o->dirs[o->ndirs++] = v;
     return EXIT_OK;
   }
+  if ((v = cli_opt_value(argc, argv, i, "--plugin"))) {
+    o->plugins[o->nplugins++] = v;
+    return EXIT_OK;
+  }
   return usage_error("unknown option or missing value: ", a);
 }
 
 int cmd_validate(int argc, char **argv) {
   validate_opts o = {NULL, calloc((size_t)argc, sizeof *o.dirs), 0,
+                     calloc((size_t)argc, sizeof *o.plugins), 0,
                      CLI_DIAG_OPTS_INIT};
   int n, status;
-  if (!o.dirs)
+  if (!o.dirs || !o.plugins) {
+    free(o.dirs);
+    free(o.plugins);
     return cli_out_of_memory();
+  }
   /* options before or after FACTS (cli_scan) */
   status = cli_scan(validate_usage, argc, argv, validate_opt, &o, &n);
   if (status == EXIT_OK && n == 0)
     status = usage_error("missing FACTS", NULL);
   if (status == EXIT_OK)
-    status = run(o.schema_path, o.dirs, o.ndirs, cli_diag_flags(&o.diag),
-                 argv + 1, n);
+    status = run(&o, argv + 1, n);
   free(o.dirs);
+  free(o.plugins);
   return status < 0 ? EXIT_OK : status;
 }

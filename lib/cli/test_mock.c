@@ -12,10 +12,13 @@
  * order (the first whose "args" equal the call's, or that has none). A
  * case's mocks come before the file's. Each mocked name is registered as
  * a host function (pol_env_register_value_fn) before the policy is
- * compiled, and answers from the mocks of the case being run. The date
+ * compiled, or replaces the function of that name a --plugin registered
+ * (pol_env_replace_value_fn), and answers from the mocks of the case
+ * being run. The date
  * is what now() returns: midnight UTC of that day.
  */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -231,6 +234,19 @@ static const pol_value *now(pol_builder *b, const pol_value *const *args,
 
 /* ==== registering ======================================================== */
 
+/* Register the mock [fn]: a new host function, or in place of a
+ * plugin's of that name (registered before the mocks), as `date`
+ * replaces now(): a test of a policy stands in for what it calls. On
+ * failure, [why] says why the name cannot be registered (it is no
+ * plugin's function either). */
+static bool mock_fn_register(pol_env *env, mock_fn *fn, char *why,
+                             size_t n) {
+  if (pol_env_register_value_fn(env, fn->name, 0, -1, call, fn) == POL_OK)
+    return true;
+  snprintf(why, n, "%s", pol_env_errmsg(env));
+  return pol_env_replace_value_fn(env, fn->name, 0, -1, call, fn) == POL_OK;
+}
+
 /* Register every function [m] mocks that is not registered yet. */
 static bool register_from(imp_pool *p, pol_env *env, mock_set *s,
                           const jnode *m) {
@@ -244,10 +260,10 @@ static bool register_from(imp_pool *p, pol_env *env, mock_set *s,
       continue;
     mock_fn *fn = &s->fns[s->n];
     *fn = (mock_fn){f->keys[i], s};
-    if (pol_env_register_value_fn(env, fn->name, 0, -1, call, fn) !=
-        POL_OK) {
+    char why[512];
+    if (!mock_fn_register(env, fn, why, sizeof why)) {
       test_error(s->t, f->items[i]->key_line, f->items[i]->key_col,
-                 "cannot mock '%s': %s", fn->name, pol_env_errmsg(env));
+                 "cannot mock '%s': %s", fn->name, why);
       ok = false;
       continue;
     }

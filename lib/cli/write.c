@@ -124,37 +124,40 @@ static char *link_target(const char *path, int *err) {
   return real;
 }
 
-/* ==== a signal while the temporary file is open ===========================
+/* ==== a signal while a temporary file is open ===========================
  *
  * SIGINT (^C), SIGTERM and SIGHUP end policyc, as they end any filter;
  * without more, the temporary file of a report being streamed would stay
- * behind beside FILE. So while one is open these signals remove it
- * first, then end the process by the same signal (its status says so).
- * A signal ignored when policyc started (`nohup`, a background job of a
- * script) stays ignored. The handler can see only static storage: the
- * one temporary file open at a time (no command streams two outputs). */
+ * behind beside FILE, and so would --verify-stamp's re-run report. So
+ * while one is open these signals remove it first, then end the process
+ * by the same signal (its status says so). A signal ignored when policyc
+ * started (`nohup`, a background job of a script) stays ignored. The
+ * handler can see only static storage: the few files open at once (a
+ * report's temporary file, inside --verify-stamp's re-run). */
 
 static const int CAUGHT[] = {SIGINT, SIGTERM, SIGHUP};
-enum { NCAUGHT = sizeof CAUGHT / sizeof CAUGHT[0] };
-static const char *volatile open_tmp;
+enum { NCAUGHT = sizeof CAUGHT / sizeof CAUGHT[0], NGUARDED = 2 };
+static const char *volatile guarded[NGUARDED];
+static int nguarded;
 static struct sigaction before[NCAUGHT];
 
-static void remove_tmp_and_die(int sig) {
-  const char *tmp = open_tmp;
-  if (tmp)
-    unlink(tmp); /* async-signal-safe, as are the calls below */
+static void remove_guarded_and_die(int sig) {
+  for (int i = 0; i < NGUARDED; i++) {
+    const char *tmp = guarded[i];
+    if (tmp)
+      unlink(tmp); /* async-signal-safe, as are the calls below */
+  }
   signal(sig, SIG_DFL);
   raise(sig);
 }
 
-static void catch_signals(const char *tmp) {
+static void catch_signals(void) {
   struct sigaction sa;
   memset(&sa, 0, sizeof sa);
-  sa.sa_handler = remove_tmp_and_die;
+  sa.sa_handler = remove_guarded_and_die;
   sigemptyset(&sa.sa_mask);
   for (int i = 0; i < NCAUGHT; i++)
     sigaddset(&sa.sa_mask, CAUGHT[i]);
-  open_tmp = tmp;
   for (int i = 0; i < NCAUGHT; i++) {
     sigaction(CAUGHT[i], NULL, &before[i]);
     if (before[i].sa_handler != SIG_IGN)
@@ -162,10 +165,25 @@ static void catch_signals(const char *tmp) {
   }
 }
 
-static void release_signals(void) {
-  for (int i = 0; i < NCAUGHT; i++)
-    sigaction(CAUGHT[i], &before[i], NULL);
-  open_tmp = NULL;
+void cli_remove_on_signal(const char *path) {
+  for (int i = 0; i < NGUARDED; i++)
+    if (!guarded[i]) {
+      if (nguarded++ == 0)
+        catch_signals();
+      guarded[i] = path;
+      return;
+    }
+}
+
+void cli_keep_on_signal(const char *path) {
+  for (int i = 0; i < NGUARDED; i++)
+    if (guarded[i] == path) {
+      guarded[i] = NULL;
+      if (--nguarded == 0)
+        for (int k = 0; k < NCAUGHT; k++)
+          sigaction(CAUGHT[k], &before[k], NULL);
+      return;
+    }
 }
 
 /* Release what cli_outfile_open allocated. */
@@ -223,7 +241,7 @@ FILE *cli_outfile_open(cli_outfile *of, const char *path) {
     of->f = NULL;
   }
   if (of->f && of->tmp)
-    catch_signals(of->tmp);
+    cli_remove_on_signal(of->tmp);
   return of->f;
 }
 
@@ -248,8 +266,8 @@ int cli_outfile_close(cli_outfile *of, bool keep) {
     unlink(of->tmp);
   else if (of->tmp)
     sync_dir(file);
-  if (of->tmp)
-    release_signals(); /* before the name the handler sees is freed */
+  if (of->tmp) /* before the name the handler sees is freed */
+    cli_keep_on_signal(of->tmp);
   outfile_free(of);
   if (keep && e) {
     if (!strcmp(of->path, "-"))

@@ -47,6 +47,9 @@ static uint64_t count_byte(const char *p, size_t n, int64_t c) {
   return k;
 }
 
+/* The plugin ABI this file was built for, which the loader checks. */
+POL_PLUGIN_EXPORT_ABI;
+
 /* The table policyc and pol_env_load_plugin look for. */
 POL_API const pol_plugin_fn pol_plugin_functions[] = {
     {"sample.add", "int64(int64, int64)", (void (*)(void))add},

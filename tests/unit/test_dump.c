@@ -356,6 +356,18 @@ static void derived_and_prelude_facts_survive_loading(void **state) {
                                 &n, &problems), POL_EINVAL);
   assert_int_equal(pol_validate(f->env, back, facts, strlen(facts), "f",
                                 &n, &problems), POL_EINVAL);
+  /* format 5 has neither flag: it loads, with both read as 0 */
+  char msg[256];
+  sbuf v5b;
+  sb_init(&v5b, NULL);
+  assert_int_equal(dump_policy_as(a, 5, &v5b, msg, sizeof msg), POL_OK);
+  pol_policy *v5;
+  assert_pol_ok(f, pol_policy_load(f->env, v5b.p, v5b.len, "v5.polc", &v5));
+  assert_int_equal(POLICY(v5)->nquiet, 0);
+  for (uint32_t i = 0; i < POLICY(v5)->nlets; i++)
+    assert_false(POLICY(v5)->lets[i].derived);
+  pol_policy_free(v5);
+  sb_free(&v5b);
   free(data);
   pol_policy_free(back);
   pol_policy_free(pol);
@@ -392,6 +404,52 @@ static void reseal(unsigned char *p, size_t len) {
   uint32_t crc = dump_crc32(p, len - 4);
   for (int i = 0; i < 4; i++)
     p[len - 4 + (size_t)i] = (unsigned char)(crc >> (8 * i));
+}
+
+/* Format 4 (DUMP_OLDEST: no fact labels) still loads, so a policy
+ * stored as 4 (a PostgreSQL column) survives an upgrade; a policy
+ * with labels cannot be written as 4; 3 is refused. */
+static void format_4_still_loads(void **state) {
+  fixture *f = *state;
+  load_small_facts(f);
+  static const char src[] =
+      "fact tags: list(string) in [\"a\", \"b\"] \"tags\"\n"
+      "fact backup.generations: int \"gens\"\n"
+      "must g \"世代\": backup.generations >= 7\n";
+  pol_policy *pol = NULL;
+  assert_pol_ok(f, pol_policy_compile(f->env, src, strlen(src), "v4.pol",
+                                      &pol));
+  char msg[256];
+  sbuf b;
+  sb_init(&b, NULL);
+  assert_int_equal(dump_policy_as(POLICY(pol), 4, &b, msg, sizeof msg),
+                   POL_OK);
+  assert_int_equal(b.p[8], 4);
+  pol_policy *back;
+  assert_pol_ok(f, pol_policy_load(f->env, b.p, b.len, "v4.polc", &back));
+  char *want = everything(f, pol), *got = everything(f, back);
+  assert_string_equal(comparable(got), comparable(want));
+  free(want);
+  free(got);
+  pol_policy_free(back);
+  unsigned char *old = (unsigned char *)b.p;
+  old[8] = 3; /* a format before the oldest read */
+  reseal(old, b.len);
+  assert_int_equal(try_load(f, old, b.len, true), POL_EFORMAT);
+  assert_non_null(strstr(pol_env_errmsg(f->env), "format version 3"));
+  sb_free(&b);
+  pol_policy_free(pol);
+  static const char labelled[] =
+      "fact x: string in {\"a\": \"エー\"} \"x\"\n"
+      "must r \"r\": x == \"a\"\n";
+  assert_pol_ok(f, pol_policy_compile(f->env, labelled, strlen(labelled),
+                                      "l.pol", &pol));
+  sb_init(&b, NULL);
+  assert_int_equal(dump_policy_as(POLICY(pol), 4, &b, msg, sizeof msg),
+                   POL_EINVAL);
+  assert_non_null(strstr(msg, "no labels"));
+  sb_free(&b);
+  pol_policy_free(pol);
 }
 
 static void every_truncation_is_rejected(void **state) {
@@ -851,6 +909,7 @@ int main(int argc, char **argv) {
       cmocka_unit_test_setup_teardown(small_round_trip, setup, teardown),
       cmocka_unit_test_setup_teardown(
           derived_and_prelude_facts_survive_loading, setup, teardown),
+      cmocka_unit_test_setup_teardown(format_4_still_loads, setup, teardown),
       cmocka_unit_test_setup_teardown(every_truncation_is_rejected, setup,
                                       teardown),
       cmocka_unit_test_setup_teardown(every_byte_change_is_safe, setup,

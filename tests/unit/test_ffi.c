@@ -723,6 +723,78 @@ static void plugin_is_all_or_nothing(void **state) {
   expect(f, "sample.ratio(3)", "1.5");
 }
 
+/* A plugin of another plugin ABI is refused whole, with both versions
+ * in the message; one that states none (built before plugins stated
+ * theirs) is plugin ABI 1, this one, and loads; the sample plugin
+ * states this one. */
+static void plugin_abi(void **state) {
+  fixture *f = *state;
+  char path[512], want[1024];
+  snprintf(path, sizeof path, "%s/abi_future_plugin.so", POL_ABI_PLUGIN_DIR);
+  assert_int_equal(pol_env_load_plugin(f->env, path), POL_EFORMAT);
+  snprintf(want, sizeof want, "plugin '%s' was built for plugin ABI %d; "
+           "this library takes plugin ABI %d: rebuild it against this "
+           "library's pol.h", path, POL_PLUGIN_ABI + 1, POL_PLUGIN_ABI);
+  assert_string_equal(pol_env_errmsg(f->env), want);
+  /* nothing registered */
+  expect_fail(f, "abi.one()", POL_ERUNTIME, "unknown method 'one'");
+  snprintf(path, sizeof path, "%s/abi_none_plugin.so", POL_ABI_PLUGIN_DIR);
+  assert_int_equal(POL_PLUGIN_ABI, 1); /* else: refused, as above */
+  assert_pol_ok(f, pol_env_load_plugin(f->env, path));
+  expect(f, "abi.one()", "1");
+  assert_pol_ok(f, pol_env_load_plugin(f->env, POL_SAMPLE_PLUGIN));
+  expect(f, "sample.add(1, 2)", "3");
+}
+
+/* A test double for sample.add: the sum of its arguments' count and 100,
+ * whatever they are. */
+static const pol_value *double_add(pol_builder *b,
+                                   const pol_value *const *args,
+                                   size_t nargs, void *user) {
+  (void)args;
+  (void)user;
+  return pol_new_int(b, 100 + (int64_t)nargs);
+}
+
+/* pol_env_replace_value_fn: a plugin's function (or a host's) becomes a
+ * test double, checked by counts only; what is not registered, a
+ * built-in included, is refused. */
+static void replace_with_a_double(void **state) {
+  fixture *f = *state;
+  assert_pol_ok(f, pol_env_load_plugin(f->env, POL_SAMPLE_PLUGIN));
+  assert_pol_ok(f, pol_env_replace_value_fn(f->env, "sample.add", 1, 3,
+                                            double_add, NULL));
+  expect(f, "sample.add(40, 2)", "102");
+  expect(f, "sample.add(\"not an int\")", "101");
+  expect_fail(f, "sample.add()", POL_ESYNTAX, "'sample.add' takes");
+  expect(f, "sample.ratio(1, 4)", "0.25"); /* the others stay */
+  assert_pol_ok(f, pol_env_replace_value_fn(f->env, "t.add", 0, -1,
+                                            double_add, NULL));
+  expect(f, "t.add(1, 2)", "102");
+  assert_int_equal(pol_env_replace_value_fn(f->env, "sample.nope", 0, 0,
+                                            double_add, NULL),
+                   POL_EINVAL);
+  assert_string_equal(pol_env_errmsg(f->env),
+                      "'sample.nope' is not a registered host function: "
+                      "nothing to replace");
+  assert_int_equal(pol_env_replace_value_fn(f->env, "size", 0, 1,
+                                            double_add, NULL),
+                   POL_EINVAL);
+  assert_int_equal(pol_env_replace_value_fn(f->env, "sample.add", 2, 1,
+                                            double_add, NULL),
+                   POL_EINVAL);
+  assert_int_equal(pol_env_replace_value_fn(f->env, "sample.add", 0, 0,
+                                            NULL, NULL),
+                   POL_EINVAL);
+  expect(f, "sample.add(1)", "101"); /* the refused calls changed nothing */
+  assert_int_equal(pol_env_replace_value_fn(NULL, "sample.add", 0, 0,
+                                            double_add, NULL),
+                   POL_EINVAL);
+  assert_int_equal(pol_env_replace_value_fn(f->env, NULL, 0, 0, double_add,
+                                            NULL),
+                   POL_EINVAL);
+}
+
 int main(int argc, char **argv) {
   const struct CMUnitTest tests[] = {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
@@ -744,6 +816,8 @@ int main(int argc, char **argv) {
       T(plugin_loads),
       T(plugin_errors),
       T(plugin_is_all_or_nothing),
+      T(plugin_abi),
+      T(replace_with_a_double),
 #undef T
   };
   return RUN_TESTS("ffi", tests, argc, argv);

@@ -1,0 +1,1 @@
+check --excerpt=always --color=never cr_line_ends.pol vendor-a.json

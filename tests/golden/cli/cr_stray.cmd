@@ -1,0 +1,1 @@
+lint --excerpt=always --color=never cr_stray.pol

@@ -1,0 +1,1 @@
+compile labels.pol -o $BUILD/golden-labels.polc

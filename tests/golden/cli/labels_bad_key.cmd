@@ -1,0 +1,1 @@
+compile labels_bad_key.pol -o /dev/null

@@ -1,0 +1,1 @@
+compile labels_bad_value.pol -o /dev/null

@@ -1,0 +1,1 @@
+check --format=json labels.pol labels.json

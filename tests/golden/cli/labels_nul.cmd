@@ -1,0 +1,1 @@
+compile labels_nul.pol -o /dev/null

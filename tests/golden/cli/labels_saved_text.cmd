@@ -1,0 +1,1 @@
+check --color=never $BUILD/golden-labels.polc labels.json

@@ -1,0 +1,1 @@
+compile labels_twice.pol -o /dev/null

@@ -1,0 +1,1 @@
+eval --plugin $BUILD/tests/abi_future_plugin.so -- 1

@@ -1,0 +1,1 @@
+--plugin $BUILD/tests/abi_none_plugin.so eval -- 'abi.one() + 1'

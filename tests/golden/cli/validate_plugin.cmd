@@ -1,0 +1,1 @@
+validate --plugin $BUILD/tests/sample_plugin.so --schema=plugin_schema.pol vendor-a.json

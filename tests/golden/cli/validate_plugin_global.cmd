@@ -1,0 +1,1 @@
+--plugin $BUILD/tests/sample_plugin.so validate --schema=plugin_schema.pol vendor-a.json vendor-b.json
