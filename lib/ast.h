@@ -73,7 +73,9 @@ enum {
   AST_F_OPTIONAL = 4, /* optional syntax: .?f, [?i], {?k: v}, T{?f: v} */
   AST_F_OPT_ELEM = 8, /* [?e]: a list element kept only if e has a value
                          (apart from AST_F_OPTIONAL: [a.?b] is not [?a.b]) */
-  AST_F_DERIVED = 16  /* FACT: computed by the expression kids[1] */
+  AST_F_DERIVED = 16  /* FACT: computed by the expression kids[1]; COND
+                         (made by residuals only): a derived fact's use,
+                         has(P) ? P : EXPR, printed as P */
 };
 
 typedef struct ast ast;

@@ -483,6 +483,9 @@ static void put_facts(writer *w, const policy *p) {
     put_str(w, f->file);
     put_u32(w->b, f->line);
     put_u32(w->b, f->col);
+    /* which facts turn no schema check on (policy.nquiet) */
+    if (w->version >= 6)
+      put_u8(w->b, (f->derived ? 1u : 0u) | (f->prelude ? 2u : 0u));
   }
   end_section(w->b, at);
 }
@@ -495,13 +498,16 @@ static void put_rules(writer *w, const policy *p) {
   end_section(w->b, at);
 }
 
-/* The lets, by name and text, for residuals (residual.c). */
+/* The lets, by name, text and whether each is a derived fact's, for
+ * residuals (residual_text.c). */
 static void put_lets(writer *w, const policy *p) {
   size_t at = begin_section(w->b, "LETS");
   put_u32(w->b, p->nlets);
   for (uint32_t i = 0; i < p->nlets; i++) {
     put_str(w, p->lets[i].name);
     put_text(w, &p->lets[i].at);
+    if (w->version >= 6) /* residuals of derived facts (residual_text.c) */
+      put_u8(w->b, p->lets[i].derived ? 1 : 0);
   }
   end_section(w->b, at);
 }

@@ -188,6 +188,7 @@ static int32_t add(builder *B, const ast *n, const diag_list *d,
     return -1;
   }
   x->name = let ? let->n->name : NULL;
+  x->derived = let && (let->n->flags & AST_F_DERIVED);
   x->var = x->kind == XK_QUANT ? n->kids[1]->name : NULL;
   x->macro = x->kind == XK_QUANT ? n->name : NULL;
   x->depth = depth;
@@ -481,8 +482,26 @@ static const char *uniform_body(explainer *x, const xnode *nodes,
                             qv->nitems);
 }
 
-/* Whether node [i] lies in the arm of a ?: that was not taken (or under
- * a node that was not evaluated): what it would give does not matter. */
+/* Whether the vendor gives a value of its own at the dotted [path] (as
+ * vm.c opt_fact finds it): a derived fact's expression is then not
+ * evaluated (compile.c use_let). */
+static bool stated(const map *vars, const char *path) {
+  const map *m = vars;
+  for (const char *s = path; m;) {
+    const char *dot = strchr(s, '.');
+    size_t n = dot ? (size_t)(dot - s) : strlen(s);
+    const val *v = map_get_str(m, s, n, val_hash_bytes(s, n));
+    if (!v || !dot)
+      return v != NULL;
+    m = v->kind == V_MAP ? v->as.m : NULL;
+    s = dot + 1;
+  }
+  return false;
+}
+
+/* Whether node [i] lies in the arm of a ?: that was not taken, in the
+ * expression of a derived fact the vendor states, or under a node that
+ * was not evaluated: what it would give does not matter. */
 static bool untaken(explainer *x, const xnode *nodes, uint32_t count,
                     uint32_t i) {
   int32_t p = nodes[i].parent;
@@ -491,6 +510,11 @@ static bool untaken(explainer *x, const xnode *nodes, uint32_t count,
   if (x->values[p].state == XS_SKIPPED) {
     const char *u = uniform_body(x, nodes, count, i);
     x->values[i].msg = u ? u : x->values[p].msg;
+    return true;
+  }
+  if (nodes[p].kind == XK_LET && nodes[p].derived &&
+      stated(x->vars, nodes[p].name)) {
+    x->values[i].msg = "not evaluated: the vendor states it";
     return true;
   }
   if (nodes[p].kind != XK_COND)

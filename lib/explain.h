@@ -46,6 +46,7 @@ typedef struct xnode {
   uint8_t kind;       /* xkind */
   uint8_t role;       /* 0 when, 1 require */
   uint8_t op;         /* XK_CMP: ast_op */
+  bool derived;       /* XK_LET: a derived fact's (`fact PATH: T = E`) */
 } xnode;
 
 /* What one node gave for one vendor. */

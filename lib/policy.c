@@ -1119,13 +1119,14 @@ static uint32_t source_named(const name_index *by_name, const char *file) {
 
 /* Record let [name] with its text [at] in [p], unless the program does
  * not hold that text. */
-static bool record_let(policy *p, const char *name, expr_src at) {
+static bool record_let(policy *p, const char *name, expr_src at,
+                       bool derived) {
   if (at.src == EXPR_NO_SRC)
     return true;
   const char *copy = arena_strndup(&p->a, name, strlen(name));
   if (!copy)
     return false;
-  p->lets[p->nlets++] = (let_src){copy, at};
+  p->lets[p->nlets++] = (let_src){copy, at, derived};
   return true;
 }
 
@@ -1137,7 +1138,8 @@ static bool record_split(policy *p, const name_index *by_name,
   for (size_t i = 0; src != EXPR_NO_SRC && i < x->n; i++) {
     const prelude_let *l = &x->v[i];
     if (!record_let(p, l->name,
-                    (expr_src){src, l->eoff, l->elen, l->line, l->ecol}))
+                    (expr_src){src, l->eoff, l->elen, l->line, l->ecol},
+                    false)) /* split modules hold plain lets */
       return false;
   }
   return true;
@@ -1170,7 +1172,8 @@ static bool record_texts_by(policy *p, const loader *L,
     const stmt *s = &L->lets.v[i];
     expr_src at = text_of(s->n->kids[0]);
     at.src = source_named(by_name, s->d->file);
-    if (!record_let(p, s->n->name, at))
+    if (!record_let(p, s->n->name, at,
+                    (s->n->flags & AST_F_DERIVED) != 0))
       return false;
   }
   return true;
@@ -1403,9 +1406,13 @@ static bool build(policy *p, loader *L, const char *file) {
   for (size_t i = 0; i < L->facts.n && !L->oom; i++) {
     if (L->facts.v[i].prelude && declared_too(L, L->facts.v[i].n->name))
       continue; /* the policy's own declaration wins, as lets do */
+    uint32_t before = p->nfacts;
     schema_add(p, &seen, L->facts.v[i].n, L->facts.v[i].d);
-    p->nquiet += L->facts.v[i].prelude ||
-                 (L->facts.v[i].n->flags & AST_F_DERIVED);
+    if (p->nfacts == before)
+      continue; /* a duplicate, reported */
+    fact_decl *f = &p->facts[before];
+    f->prelude = L->facts.v[i].prelude;
+    p->nquiet += f->prelude || f->derived;
   }
   names_free(&seen);
   schema_finish(p);

@@ -40,6 +40,8 @@ typedef struct expr_src {
 typedef struct let_src {
   const char *name;
   expr_src at;
+  bool derived; /* a derived fact's (`fact PATH: T = E`): a use is the
+                   vendor's own value at PATH when it has one, else E */
 } let_src;
 
 typedef struct rule {
@@ -85,6 +87,7 @@ typedef struct fact_decl {
   const char *file;
   uint32_t line, col;
   bool derived;            /* computed from other facts (`fact p: T = E`) */
+  bool prelude;            /* declared by the prelude (stdlib/derived.pol) */
 } fact_decl;
 
 /* The diagnostics of compiling a policy: one diag_list per source file

@@ -160,16 +160,72 @@ static const ast *let_tree(inliner *in, int i) {
   return in->done[i] = r;
 }
 
-static const ast *inline_name(inliner *in, const ast *n, scope *s) {
-  int i = (n->flags & AST_F_ROOTED) || in_scope(s, n->name)
-              ? -1 : (int)policy_let_find(in->p, n->name);
-  if (i < 0)
-    return n;
+/* The dotted text of the select chain [n] over a name ("data.region")
+ * in [buf], or false when it has other nodes or is too long. */
+static bool dotted(const ast *n, char *buf, size_t cap, size_t *len) {
+  if (n->kind == AST_IDENT) {
+    *len = strlen(n->name);
+    if (*len + 1 > cap)
+      return false;
+    memcpy(buf, n->name, *len + 1);
+    return true;
+  }
+  if (n->kind != AST_SELECT || (n->flags & AST_F_OPTIONAL) ||
+      !dotted(n->kids[0], buf, cap, len))
+    return false;
+  size_t fl = strlen(n->name);
+  if (*len + 1 + fl + 1 > cap)
+    return false;
+  buf[*len] = '.';
+  memcpy(buf + *len + 1, n->name, fl + 1);
+  *len += 1 + fl;
+  return true;
+}
+
+/* The let that [n] names, as the compiler finds it (compile.c
+ * let_chain): a name that is no macro variable, or a select chain over
+ * one whose dotted text names a let (a derived fact such as
+ * data.region); -1 for none. */
+static int let_named(inliner *in, const ast *n, const scope *s) {
+  const ast *root = n;
+  while (root->kind == AST_SELECT)
+    root = root->kids[0];
+  char buf[512];
+  size_t len;
+  if (root->kind != AST_IDENT || (root->flags & AST_F_ROOTED) ||
+      in_scope(s, root->name) || !dotted(n, buf, sizeof buf, &len))
+    return -1;
+  return (int)policy_let_find(in->p, buf);
+}
+
+/* A derived fact's use [n] is the vendor's own value at its path when
+ * the vendor gives one, else its expression [t] (compile.c use_let):
+ * has(PATH) ? PATH : EXPR, whose condition the residual decides per
+ * vendor, so that a residual neither asks for the facts of a value the
+ * vendor stated nor names the derived path where a detailed fact is
+ * missing. */
+static const ast *vendor_or(inliner *in, const ast *n, const ast *t) {
+  ast *has = pe_node(in->e, AST_CALL, n->sp, 1),
+      *c = pe_node(in->e, AST_COND, n->sp, 3);
+  if (!has || !c)
+    return t;
+  has->name = "has";
+  has->kids[0] = (ast *)n;
+  c->flags |= AST_F_DERIVED; /* printed as the path (unparse.c) */
+  c->kids[0] = has;
+  c->kids[1] = (ast *)n;
+  c->kids[2] = (ast *)t;
+  return c;
+}
+
+static const ast *inline_name(inliner *in, const ast *n, scope *s, int i) {
   const ast *t = let_tree(in, i);
   if (!t)
     return n;
   scope inner = {{0}, 0};
-  return s->n ? root_names(in, t, s, &inner, 0) : t;
+  if (s->n)
+    t = root_names(in, t, s, &inner, 0);
+  return in->p->lets[i].derived ? vendor_or(in, n, t) : t;
 }
 
 static const ast *inline_node(inliner *in, const ast *n, scope *s,
@@ -192,8 +248,12 @@ static const ast *inline_tree(inliner *in, const ast *n, scope *s,
 
 static const ast *inline_node(inliner *in, const ast *n, scope *s,
                               int depth) {
+  int let = n->kind == AST_IDENT || n->kind == AST_SELECT
+                ? let_named(in, n, s) : -1;
+  if (let >= 0)
+    return inline_name(in, n, s, let);
   if (n->kind == AST_IDENT)
-    return inline_name(in, n, s);
+    return n;
   uint32_t first;
   int nv = pe_binds(n, &first), saved = s->n;
   ast *c = NULL;
@@ -269,6 +329,7 @@ static bool literal_key(const ast *k, val *out) {
   case AST_INT_LIT: *out = val_int(k->lit.i); return true;
   case AST_UINT_LIT: *out = val_uint(k->lit.u); return true;
   case AST_BOOL_LIT: *out = val_bool(k->lit.b); return true;
+  case AST_DOUBLE_LIT: *out = val_double(k->lit.d); return true; /* m[3.0] */
   default: return false;
   }
 }

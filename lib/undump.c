@@ -681,6 +681,13 @@ static bool read_fact(reader *r, fact_decl *f) {
   f->file = need_str(r, "fact file");
   f->line = get_u32(r);
   f->col = get_u32(r);
+  uint32_t flags = r->version >= 6 ? get_u8(r) : 0; /* 4, 5: none */
+  if (flags > 3 && !r->failed)
+    return bad(r, "fact '%s': flags byte %u is not one of 0 to 3", f->path,
+               flags);
+  f->derived = flags & 1;
+  f->prelude = flags & 2;
+  r->pol->nquiet += f->derived || f->prelude;
   return !r->failed;
 }
 
@@ -688,7 +695,8 @@ static bool read_facts(reader *r) {
   policy *p = r->pol;
   if (!begin(r, "FACT"))
     return false;
-  uint32_t n = get_count(r, r->version >= 5 ? 23 : 22, "fact");
+  uint32_t n = get_count(r, r->version >= 6 ? 24 : r->version >= 5 ? 23 : 22,
+                         "fact");
   if (!(p->facts = table(r, n, sizeof *p->facts)))
     return false;
   for (uint32_t i = 0; i < n; i++) {
@@ -703,12 +711,16 @@ static bool read_lets(reader *r) {
   policy *p = r->pol;
   if (!begin(r, "LETS"))
     return false;
-  uint32_t n = get_count(r, 16, "let");
+  uint32_t n = get_count(r, r->version >= 6 ? 17 : 16, "let");
   if (!(p->lets = table(r, n, sizeof *p->lets)))
     return false;
   for (uint32_t i = 0; i < n && !r->failed; i++) {
     p->lets[i].name = need_str(r, "let name");
     get_expr_src(r, &p->lets[i].at);
+    uint32_t derived = r->version >= 6 ? get_u8(r) : 0; /* 4, 5: none */
+    if (derived > 1 && !r->failed)
+      return bad(r, "let %u: derived byte %u is neither 0 nor 1", i, derived);
+    p->lets[i].derived = derived == 1;
     p->nlets = i + 1;
   }
   return !r->failed && finish(r);

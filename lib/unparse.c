@@ -210,6 +210,8 @@ static void unparse(sbuf *b, const ast *n, int ctx, int depth) {
     sb_puts(b, "...");
     return;
   }
+  if (n->kind == AST_COND && (n->flags & AST_F_DERIVED))
+    n = n->kids[1]; /* a derived fact's use (residual_text.c): its path */
   bool paren = prec(n) < ctx;
   if (paren)
     sb_putc(b, '(');

@@ -662,8 +662,7 @@ static POL_NOINLINE val index_(vm *v, val x, val i, uint32_t *hint) {
     }
     if (i.kind == V_STRING && !i.as.s->hash)
       return index_unhashed(v, x.as.m, i);
-    if (i.kind != V_DOUBLE)
-      return missing(v, x.as.m, i, false);
+    return missing(v, x.as.m, i, false); /* 3.0 as 3: no type error */
   } else if (x.kind == V_LIST && ops_list_pos(i, x.as.l->n, &pos)) {
     read_item(v, x.as.l, pos);
     return x.as.l->items[pos];

@@ -88,6 +88,11 @@ EXHAUSTIVE = [
     ("check --explain json, every allocation",
      ["check", "--explain", "--format=json", "examples/policies/minimal.pol",
       "tests/golden/cli/minimal-facts.json"]),
+    ("check of three inputs, every allocation",
+     ["check", "examples/policies/minimal-vocab.pol",
+      "examples/vendors/synergy-crm.json",
+      "examples/vendors/cybozu-china.json",
+      "examples/vendors/rakus-chatdealer.json"]),
 ]
 
 # Run once, without the shim, before the cases: what they read.

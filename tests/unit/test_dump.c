@@ -317,6 +317,62 @@ static void expression_places_survive_loading(void **state) {
   pol_policy_free(pol);
 }
 
+/* Which lets and facts are derived, and which facts the prelude
+ * declared, survive loading: a policy that declares no fact of its own
+ * (only the prelude's derived facts) declares no schema, loaded or not,
+ * so pol_validate (and `policyc test`) check no facts against it; and a
+ * derived fact's residual is its expression (residual_text.c). */
+static void derived_and_prelude_facts_survive_loading(void **state) {
+  fixture *f = *state;
+  static const char src[] = "must r: data.region == \"JP\"\n"
+                            "fact my.level: int = a.level + 1\n"
+                            "must s: my.level > 1\n";
+  pol_policy *pol, *back;
+  assert_pol_ok(f, pol_policy_compile(f->env, src, strlen(src), "p.pol",
+                                      &pol));
+  size_t len;
+  void *data = save(f, pol, &len);
+  assert_pol_ok(f, pol_policy_load(f->env, data, len, "p.polc", &back));
+  const policy *a = POLICY(pol), *b = POLICY(back);
+  assert_true(a->nfacts >= 4); /* the prelude's three, my.level */
+  assert_int_equal(a->nquiet, a->nfacts);
+  assert_int_equal(b->nfacts, a->nfacts);
+  assert_int_equal(b->nquiet, a->nquiet);
+  for (uint32_t i = 0; i < a->nfacts; i++) {
+    assert_int_equal(b->facts[i].derived, a->facts[i].derived);
+    assert_int_equal(b->facts[i].prelude, a->facts[i].prelude);
+  }
+  assert_int_equal(b->nlets, a->nlets);
+  bool some = false;
+  for (uint32_t i = 0; i < a->nlets; i++) {
+    assert_int_equal(b->lets[i].derived, a->lets[i].derived);
+    some |= a->lets[i].derived;
+  }
+  assert_true(some);
+  static const char facts[] = "{\"x\": 1}";
+  size_t n;
+  const char *problems;
+  assert_int_equal(pol_validate(f->env, pol, facts, strlen(facts), "f",
+                                &n, &problems), POL_EINVAL);
+  assert_int_equal(pol_validate(f->env, back, facts, strlen(facts), "f",
+                                &n, &problems), POL_EINVAL);
+  /* format 5 has neither flag: it loads, with both read as 0 */
+  char msg[256];
+  sbuf v5b;
+  sb_init(&v5b, NULL);
+  assert_int_equal(dump_policy_as(a, 5, &v5b, msg, sizeof msg), POL_OK);
+  pol_policy *v5;
+  assert_pol_ok(f, pol_policy_load(f->env, v5b.p, v5b.len, "v5.polc", &v5));
+  assert_int_equal(POLICY(v5)->nquiet, 0);
+  for (uint32_t i = 0; i < POLICY(v5)->nlets; i++)
+    assert_false(POLICY(v5)->lets[i].derived);
+  pol_policy_free(v5);
+  sb_free(&v5b);
+  free(data);
+  pol_policy_free(back);
+  pol_policy_free(pol);
+}
+
 /* ==== damaged files ====================================================== */
 
 /* Load [data]; a file that loads must work: check every fact set with
@@ -851,6 +907,8 @@ int main(int argc, char **argv) {
       cmocka_unit_test_setup_teardown(expression_places_survive_loading,
                                       setup, teardown),
       cmocka_unit_test_setup_teardown(small_round_trip, setup, teardown),
+      cmocka_unit_test_setup_teardown(
+          derived_and_prelude_facts_survive_loading, setup, teardown),
       cmocka_unit_test_setup_teardown(format_4_still_loads, setup, teardown),
       cmocka_unit_test_setup_teardown(every_truncation_is_rejected, setup,
                                       teardown),

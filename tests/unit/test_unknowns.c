@@ -65,6 +65,9 @@ static bool field(tcase *c, const char *key, const char *v) {
   if (!strcmp(key, "let")) {
     size_t n = strlen(c->lets);
     snprintf(c->lets + n, sizeof c->lets - n, "let %s\n", v);
+  } else if (!strcmp(key, "fact")) {
+    size_t n = strlen(c->lets);
+    snprintf(c->lets + n, sizeof c->lets - n, "fact %s\n", v);
   } else if (!strcmp(key, "when")) {
     set(c->when, sizeof c->when, v);
   } else if (!strcmp(key, "expr")) {
