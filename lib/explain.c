@@ -552,6 +552,41 @@ static void evaluate(explainer *x, const xnode *nodes, uint32_t count,
     decide(x, nodes, count, i, vars);
 }
 
+/* Whether the path [long_] goes on from [short_] (`backup` to
+ * `backup.generations` or `items["3.2"]`). */
+static bool extends(const char *long_, const char *short_) {
+  size_t n = strlen(short_);
+  return strncmp(long_, short_, n) == 0 &&
+         (long_[n] == '.' || long_[n] == '[');
+}
+
+/* A missing fact is named by the whole path the rule tried to read, as
+ * the report names it: a run's error names only the first part that is
+ * absent (`backup` of backup.generations). A fact node missing a part of
+ * its own path is missing that path; a node above it missing the same
+ * part, the path of its first child that goes on from it. Children come
+ * after their parent, so from the end each parent ends with its first. */
+static void whole_paths(explainer *x, const xnode *nodes, uint32_t count) {
+  const char **was = arena_alloc(&x->run, (count + 1) * sizeof *was);
+  if (!was)
+    return; /* explain_rule fails: the arena says so */
+  for (uint32_t i = 0; i < count; i++)
+    was[i] = x->values[i].state == XS_MISSING ? x->values[i].msg : NULL;
+  for (uint32_t i = count; i-- > 0;) {
+    xvalue *v = &x->values[i];
+    if (!was[i])
+      continue;
+    if (nodes[i].kind == XK_FACT) {
+      const char *path = explain_path(x, i);
+      if (path && extends(path, was[i]))
+        v->msg = path;
+    }
+    int32_t p = nodes[i].parent;
+    if (p >= 0 && was[p] && extends(v->msg, was[p]))
+      x->values[p].msg = v->msg;
+  }
+}
+
 bool explain_rule(explainer *x, const map *vars, uint32_t r, lang l) {
   arena_reset(&x->run);
   x->oom = false;
@@ -566,6 +601,7 @@ bool explain_rule(explainer *x, const map *vars, uint32_t r, lang l) {
   }
   for (uint32_t i = 0; i < count; i++)
     evaluate(x, nodes, count, i);
+  whole_paths(x, nodes, count);
   x->verdict = verdict_of(x, &x->pol->rules[r]);
   x->sentence = x->verdict == VD_FAIL ? explain_say(x, l) : NULL;
   if (x->oom || x->run.failed) { /* a value, a text or a scope lost: an
