@@ -49,7 +49,11 @@ static const char css[] =
     "text-align:left;overflow-wrap:anywhere}"
     "th{background:#eee}.sev th{background:#ddd;text-align:left}"
     ".matrix th[scope=row]{background:none;font-weight:normal}"
-    ".by-rule th[scope=row]{overflow-wrap:normal}"
+    /* a rule id whole on a screen with room, broken after a '_' on a
+     * phone and on paper (Chromium breaks at a <wbr> even in nowrap:
+     * the <wbr> is hidden instead) */
+    ".by-rule th[scope=row]{overflow-wrap:normal;white-space:nowrap}"
+    ".by-rule wbr{display:none}"
     ".by-rule td:first-of-type{min-width:10em}"
     ".by-vendor th[scope=row]{min-width:9em}.by-vendor thead th{"
     "white-space:nowrap;padding:3px 2px}"
@@ -83,14 +87,17 @@ static const char css[] =
     /* a phone: each rule a block of its own, verdict, severity and id
      * on its first line, rather than five columns 70 px wide */
     "@media screen and (max-width:600px){body{margin:12px}"
+    ".by-rule th[scope=row]{white-space:normal}.by-rule wbr{display:inline}"
     ".rules thead{display:none}.rules,.rules tbody,.rules tr,.rules td{"
     "display:block}.rules tr{border:1px solid #bbb;margin:0 0 8px}"
     ".rules td{border:0;min-width:0!important}"
     ".rules td:nth-child(-n+3){display:inline-block}}"
     "@media print{@page{size:A4;margin:12mm}body{margin:0}"
-    ".wide{overflow:visible}.by-vendor{font-size:.6em}"
+    ".wide{overflow:visible}.by-rule th[scope=row]{white-space:normal}"
+    ".by-rule wbr{display:inline}"
+    ".by-vendor{font-size:.6em}"
     ".by-vendor .cell,.by-vendor thead th{padding:2px 1px}"
-    "tr{break-inside:avoid}section.vendor,section.not-checked{"
+    "tr,li{break-inside:avoid}h2,h3{break-after:avoid}section.vendor,section.not-checked{"
     "break-before:page}}";
 
 static void x(sbuf *b, const char *s) { out_xml(b, s); }
