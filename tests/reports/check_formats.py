@@ -99,6 +99,9 @@ def test_csv(policyc, rep):
     csv.writer(out, lineterminator="\r\n").writerows(rows)
     check(list(csv.reader(io.StringIO(out.getvalue(), newline=""))) == rows,
           "csv: does not round-trip through Python's csv module")
+    check(run(policyc, "questions-csv", lang="ja").startswith(
+        b"\xef\xbb\xbf\xe4\xba\x8b"), "questions-csv: no byte-order mark "
+          "(Excel on a Japanese Windows reads it as Shift_JIS)")
     ja = run(policyc, "csv", lang="ja").decode("utf-8-sig")
     check("適合" in ja and "不適合" in ja, "csv: --lang=ja verdict words")
 
