@@ -165,14 +165,15 @@ size_t out_cell(sbuf *out, const char *s, size_t width, bool pad) {
 
 void out_text(sbuf *out, const char *s) { out_cell(out, s, SIZE_MAX, false); }
 
+/* A line ends at LF, CRLF or CR alone (text from a Windows document or
+ * check sheet): each is one line break, never a U+FFFD before it. */
 void out_para(sbuf *out, const char *s, size_t indent) {
-  const char *nl;
   s = s ? s : "";
-  while ((nl = strchr(s, '\n')) != NULL) {
-    out_span(out, s, (size_t)(nl - s), SIZE_MAX, false);
+  for (size_t n; s[n = strcspn(s, "\r\n")];) {
+    out_span(out, s, n, SIZE_MAX, false);
     sb_putc(out, '\n');
     out_spaces(out, indent);
-    s = nl + 1;
+    s += n + (s[n] == '\r' && s[n + 1] == '\n' ? 2 : 1);
   }
   out_text(out, s);
 }
@@ -406,8 +407,12 @@ void out_xml_span(sbuf *b, const char *s, size_t n) {
     int32_t cp = utf8_decode(s, n, &i);
     if (cp < 0)
       i = start + 1;
-    if (cp < 0 || (out_unsafe_cp(cp) && cp != '\n' && cp != '\t') ||
-        cp == 0xFFFE || cp == 0xFFFF)
+    if (cp == '\r') { /* CRLF or CR alone: a line break, as a parser
+                         normalises it, not a U+FFFD */
+      if (i >= n || s[i] != '\n')
+        sb_putc(b, '\n');
+    } else if (cp < 0 || (out_unsafe_cp(cp) && cp != '\n' && cp != '\t') ||
+               cp == 0xFFFE || cp == 0xFFFF)
       sb_puts(b, "\xef\xbf\xbd"); /* not allowed in XML, or unsafe */
     else if (cp == '&')
       sb_puts(b, "&amp;");
@@ -460,6 +465,12 @@ void out_csv_field(sbuf *b, const char *s, size_t n, bool first) {
       sb_puts(b, "\"\"");
     else if (cp == '\n')
       sb_putc(b, '\n');
+    else if (cp == '\r') { /* CRLF or CR alone: the LF Excel breaks a cell
+                              at, not a U+FFFD in the middle of it */
+      sb_putc(b, '\n');
+      if (i < n && s[i] == '\n')
+        i++;
+    }
     else if (cp < 0 || out_unsafe_cp(cp))
       sb_puts(b, "\xef\xbf\xbd"); /* U+FFFD */
     else

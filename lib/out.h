@@ -38,8 +38,9 @@ POL_INTERNAL size_t out_cell(sbuf *out, const char *s, size_t width,
                              bool pad);
 /* Put [s] whole, sanitised (a line break shows as U+FFFD). */
 POL_INTERNAL void out_text(sbuf *out, const char *s);
-/* Put the lines of [s]; each line after the first starts at column
- * [indent], so a multi-line text stays inside its block. */
+/* Put the lines of [s] (ended by LF, CRLF or CR alone); each line
+ * after the first starts at column [indent], so a multi-line text
+ * stays inside its block. */
 POL_INTERNAL void out_para(sbuf *out, const char *s, size_t indent);
 /* Put [s] sanitised (as out_text), in lines that end by column [width]
  * (out_wrap.c): the cursor is at column [col], and each line after the

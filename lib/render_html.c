@@ -41,14 +41,30 @@ static const char css[] =
     "header{order:0}#summary{order:1}main{order:2}footer{order:3}"
     "h1{font-size:1.5em;margin:0 0 4px}h2{font-size:1.2em;margin:24px 0 8px;"
     "border-bottom:2px solid #888}h3{font-size:1em}"
+    /* a table wider than the screen scrolls in its own box, so that its
+     * columns keep their widths rather than squeeze to a character */
+    ".wide{overflow-x:auto}body>*{min-width:0}" /* flex items may shrink */
     "table{border-collapse:collapse;margin:8px 0;font-size:.85em}"
     "th,td{border:1px solid #bbb;padding:3px 6px;vertical-align:top;"
     "text-align:left;overflow-wrap:anywhere}"
-    ".matrix td:first-child{white-space:nowrap}th{background:#eee}.sev th{background:#ddd;text-align:left}"
+    "th{background:#eee}.sev th{background:#ddd;text-align:left}"
+    ".matrix th[scope=row]{background:none;font-weight:normal}"
+    /* a rule id whole on a screen with room, broken after a '_' on a
+     * phone and on paper (Chromium breaks at a <wbr> even in nowrap:
+     * the <wbr> is hidden instead) */
+    ".by-rule th[scope=row]{overflow-wrap:normal;white-space:nowrap}"
+    ".by-rule wbr{display:none}"
+    ".by-rule td:first-of-type{min-width:10em}"
+    ".by-vendor th[scope=row]{min-width:9em}.by-vendor thead th{"
+    "white-space:nowrap;padding:3px 2px}"
+    ".by-vendor .cell{padding:3px 2px;min-width:1.2em}"
+    ".legend{margin:4px 0;color:#555}"
     /* a long unbreakable value may wrap anywhere, but must not squeeze
-     * the verdict, severity and rule to a character a line */
+     * the verdict, severity and rule to a character a line, nor the
+     * values and evidence, what the reader looks for */
     ".rules th,.rules td:nth-child(-n+3){white-space:nowrap}"
     ".rules td:nth-child(4){min-width:10em}"
+    ".rules td:nth-child(5){min-width:14em}"
     ".cell{text-align:center;white-space:nowrap}"
     ".v-pass .badge,.cell.v-pass{background:#d8f0d8}"
     ".v-fail .badge,.cell.v-fail{background:#f6cccc}"
@@ -68,8 +84,20 @@ static const char css[] =
     "margin-top:24px}footer dd{margin-left:8em;overflow-wrap:anywhere}"
     "footer dt{float:left;width:7em}"
     ".not-checked h2{color:#c62828}"
+    /* a phone: each rule a block of its own, verdict, severity and id
+     * on its first line, rather than five columns 70 px wide */
+    "@media screen and (max-width:600px){body{margin:12px}"
+    ".by-rule th[scope=row]{white-space:normal}.by-rule wbr{display:inline}"
+    ".rules thead{display:none}.rules,.rules tbody,.rules tr,.rules td{"
+    "display:block}.rules tr{border:1px solid #bbb;margin:0 0 8px}"
+    ".rules td{border:0;min-width:0!important}"
+    ".rules td:nth-child(-n+3){display:inline-block}}"
     "@media print{@page{size:A4;margin:12mm}body{margin:0}"
-    "tr{break-inside:avoid}section.vendor,section.not-checked{"
+    ".wide{overflow:visible}.by-rule th[scope=row]{white-space:normal}"
+    ".by-rule wbr{display:inline}"
+    ".by-vendor{font-size:.6em}"
+    ".by-vendor .cell,.by-vendor thead th{padding:2px 1px}"
+    "tr,li{break-inside:avoid}h2,h3{break-after:avoid}section.vendor,section.not-checked{"
     "break-before:page}}";
 
 static void x(sbuf *b, const char *s) { out_xml(b, s); }
@@ -93,7 +121,9 @@ static void html_begin(renderer *w, sbuf *b) {
   const policy *p = w->pol;
   cells_init(w->state, &w->m);
   sb_printf(b, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n"
-               "<meta charset=\"utf-8\">\n",
+               "<meta charset=\"utf-8\">\n"
+               "<meta name=\"viewport\" "
+               "content=\"width=device-width,initial-scale=1\">\n",
             w->lang == LANG_JA ? "ja" : "en");
   tag_text(b, "<title>", p->title ? p->title : p->name, "</title>\n");
   sb_printf(b, "<style>%s</style>\n</head>\n<body>\n<header>\n", css);
@@ -290,14 +320,16 @@ static void html_chunk(const renderer *w, const report *r, uint32_t j,
   const vendor_result *vr = &r->vendors[j];
   lang l = w->lang;
   vendor_head(w, vr, b);
-  sb_printf(b, "<table class=\"rules\"><thead><tr><th>%s</th><th>%s</th>"
-               "<th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>\n",
+  sb_printf(b, "<div class=\"wide\"><table class=\"rules\"><thead><tr>"
+               "<th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
+               "<th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
+               "<th scope=\"col\">%s</th></tr></thead><tbody>\n",
             render_word(l, W_VERDICT), render_word(l, W_SEVERITY),
             render_word(l, W_RULE), render_word(l, W_TITLE),
             render_word(l, W_FACTS));
   for (uint32_t i = 0; i < r->pol->nrules; i++)
     rule_row(w, r, vr, i, b);
-  sb_puts(b, "</tbody></table>\n");
+  sb_puts(b, "</tbody></table></div>\n");
   questions(w, r, vr, b);
 }
 
@@ -332,19 +364,63 @@ static void html_error(renderer *w, const char *from, const char *msg,
 
 /* ==== the summary ======================================================== */
 
-static void cell(sbuf *b, lang l, uint8_t c, const char *title) {
+/* A cell of rules as rows: the verdict as a word. */
+static void cell(sbuf *b, lang l, uint8_t c) {
   verdict v = (verdict)(c & CELL_VERDICT);
-  sb_printf(b, "<td class=\"cell %s%s\"", vclass[v],
-            (c & CELL_WAIVED) ? " waived" : "");
-  if (title) {
-    sb_puts(b, " title=\"");
-    x(b, title);
-    sb_putc(b, '"');
-  }
-  sb_printf(b, ">%s", render_verdict(l, v));
+  sb_printf(b, "<td class=\"cell %s%s\">%s", vclass[v],
+            (c & CELL_WAIVED) ? " waived" : "", render_verdict(l, v));
   if (c & CELL_WAIVED) /* a word, not a mark the page never explains */
     sb_printf(b, " (%s)", render_word(l, W_WAIVED));
   sb_puts(b, "</td>");
+}
+
+/* A narrow cell of vendors as rows: a column per rule, so the verdict
+ * is a mark (the legend above says which), distinct in shape so that
+ * it reads without its colour (a greyscale print); the rule and the
+ * word are its tooltip. 40 words ("UNKNOWN") a row neither fit a screen
+ * nor an A4 page. */
+static const char *const vmark[] = {"\u25CB", "\u00D7", "?", "!",
+                                    "\u2013"};
+#define WAIVED_MARK "*"
+
+static void mark_cell(sbuf *b, lang l, uint8_t c, const char *rule_id) {
+  verdict v = (verdict)(c & CELL_VERDICT);
+  bool waived = c & CELL_WAIVED;
+  sb_printf(b, "<td class=\"cell %s%s\" title=\"", vclass[v],
+            waived ? " waived" : "");
+  x(b, rule_id);
+  sb_printf(b, ": %s%s%s%s\">%s%s</td>", render_verdict(l, v),
+            waived ? " (" : "", waived ? render_word(l, W_WAIVED) : "",
+            waived ? ")" : "", vmark[v], waived ? WAIVED_MARK : "");
+}
+
+/* What the marks stand for, in the report's words. */
+static void mark_legend(sbuf *b, lang l) {
+  sb_puts(b, "<p class=\"legend\">");
+  for (int v = VD_PASS; v <= VD_SKIPPED; v++)
+    sb_printf(b, "%s%s %s", v ? " \u00B7 " : "", vmark[v],
+              render_verdict(l, (verdict)v));
+  sb_printf(b, " \u00B7 %s %s</p>\n", WAIVED_MARK, render_word(l, W_WAIVED));
+}
+
+/* The rules the numbered columns stand for: a tooltip does not print. */
+static void rule_key(const renderer *w, sbuf *b) {
+  const policy *p = w->pol;
+  sb_printf(b, "<h3>%s</h3>\n<ol class=\"key\">\n",
+            render_word(w->lang, W_RULES));
+  for (uint32_t i = 0; i < p->nrules; i++) {
+    const rule *ru = &p->rules[i];
+    sb_puts(b, "<li>");
+    bdi_code(b, ru->id);
+    sb_printf(b, " [%s]", render_severity(w->lang, ru->sev));
+    if (ru->title && strcmp(ru->title, ru->id) != 0) {
+      sb_puts(b, " ");
+      bdi(b, ru->title);
+    }
+    sb_puts(b, "</li>\n");
+    render_spill(w, b);
+  }
+  sb_puts(b, "</ol>\n");
 }
 
 static bool severity_used(const policy *p, severity s) {
@@ -354,51 +430,73 @@ static bool severity_used(const policy *p, severity s) {
   return false;
 }
 
+/* Rule id [id] with a line-break opportunity after each '_': a long
+ * id wraps between its words when the page is narrow (a phone, A4),
+ * rather than take the titles' room or break inside a word. */
+static void id_breakable(sbuf *b, const char *id) {
+  for (const char *u; (u = strchr(id, '_')) != NULL; id = u + 1) {
+    out_xml_span(b, id, (size_t)(u - id) + 1);
+    sb_puts(b, "<wbr>");
+  }
+  x(b, id);
+}
+
 /* Rules as rows, vendors as columns, grouped by severity. */
 static void matrix_rules(const renderer *w, const cell_store *c, sbuf *b) {
   const policy *p = w->pol;
-  sb_printf(b, "<table class=\"matrix\"><thead><tr><th>%s</th><th>%s</th>",
+  sb_printf(b, "<div class=\"wide\"><table class=\"matrix by-rule\"><thead>"
+               "<tr><th scope=\"col\">%s</th><th scope=\"col\">%s</th>",
             render_word(w->lang, W_RULE), render_word(w->lang, W_TITLE));
   for (size_t j = 0; j < c->nv; j++)
-    tag_text(b, "<th>", c->v[j].name, "</th>");
+    tag_text(b, "<th scope=\"col\">", c->v[j].name, "</th>");
   sb_puts(b, "</tr></thead>\n");
   for (int s = SEV_MUST; s <= SEV_MAY; s++) {
     if (!severity_used(p, (severity)s))
       continue; /* a heading over no rules reads as rules left out */
-    sb_printf(b, "<tbody><tr class=\"sev\"><th colspan=\"%zu\">%s</th></tr>\n",
+    sb_printf(b, "<tbody><tr class=\"sev\"><th colspan=\"%zu\" "
+                 "scope=\"rowgroup\">%s</th></tr>\n",
               c->nv + 2, render_severity(w->lang, (severity)s));
     for (uint32_t i = 0; i < p->nrules; i++) {
       if (p->rules[i].sev != (severity)s)
         continue;
-      tag_text(b, "<tr><td><code>", p->rules[i].id, "</code></td>");
+      sb_puts(b, "<tr><th scope=\"row\"><code>");
+      id_breakable(b, p->rules[i].id);
+      sb_puts(b, "</code></th>");
       tag_text(b, "<td>", p->rules[i].title, "</td>");
       for (size_t j = 0; j < c->nv; j++)
-        cell(b, w->lang, cells_row(c, p, j)[i], NULL);
+        cell(b, w->lang, cells_row(c, p, j)[i]);
       sb_puts(b, "</tr>\n");
       render_spill(w, b);
     }
     sb_puts(b, "</tbody>\n");
   }
-  sb_puts(b, "</table>\n");
+  sb_puts(b, "</table></div>\n");
 }
 
-/* Vendors as rows, one narrow cell per rule (its id as the tooltip). */
+/* Vendors as rows, one narrow cell per rule (a mark, the legend
+ * first, the key of the numbered rules after). */
 static void matrix_vendors(const renderer *w, const cell_store *c,
                            sbuf *b) {
   const policy *p = w->pol;
-  sb_printf(b, "<table class=\"matrix\"><thead><tr><th>%s</th>",
+  mark_legend(b, w->lang);
+  sb_printf(b, "<div class=\"wide\"><table class=\"matrix by-vendor\">"
+               "<thead><tr><th scope=\"col\">%s</th>",
             render_word(w->lang, W_VENDOR));
-  for (uint32_t i = 0; i < p->nrules; i++)
-    sb_printf(b, "<th>%u</th>", i + 1);
+  for (uint32_t i = 0; i < p->nrules; i++) {
+    sb_puts(b, "<th scope=\"col\" title=\"");
+    x(b, p->rules[i].id);
+    sb_printf(b, "\">%u</th>", i + 1);
+  }
   sb_puts(b, "</tr></thead><tbody>\n");
   for (size_t j = 0; j < c->nv; j++) {
-    tag_text(b, "<tr><th>", c->v[j].name, "</th>");
+    tag_text(b, "<tr><th scope=\"row\">", c->v[j].name, "</th>");
     for (uint32_t i = 0; i < p->nrules; i++)
-      cell(b, w->lang, cells_row(c, p, j)[i], p->rules[i].id);
+      mark_cell(b, w->lang, cells_row(c, p, j)[i], p->rules[i].id);
     sb_puts(b, "</tr>\n");
     render_spill(w, b);
   }
-  sb_puts(b, "</tbody></table>\n");
+  sb_puts(b, "</tbody></table></div>\n");
+  rule_key(w, b);
 }
 
 /* A bar of [pct] per cent (an inline SVG), and the number. */
@@ -441,8 +539,10 @@ static void score_row(const renderer *w, const cell_vendor *v, size_t j,
 static void scores(const renderer *w, const cell_store *c, sbuf *b) {
   lang l = w->lang;
   size_t e = 0;
-  sb_printf(b, "<table class=\"scores\"><thead><tr><th>%s</th><th>%s</th>"
-               "<th>%s</th><th>%s</th></tr></thead><tbody>\n",
+  sb_printf(b, "<div class=\"wide\"><table class=\"scores\"><thead><tr>"
+               "<th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
+               "<th scope=\"col\">%s</th><th scope=\"col\">%s</th></tr>"
+               "</thead><tbody>\n",
             render_word(l, W_VENDOR), render_word(l, W_COMPLIANT_COL),
             render_word(l, W_SCORE), render_word(l, W_DISCLOSURE));
   for (size_t j = 0; j <= c->nv; j++) {
@@ -452,7 +552,7 @@ static void scores(const renderer *w, const cell_store *c, sbuf *b) {
       score_row(w, &c->v[j], j, b);
     render_spill(w, b);
   }
-  sb_puts(b, "</tbody></table>\n");
+  sb_puts(b, "</tbody></table></div>\n");
 }
 
 static void stamp_item(void *user, const char *key, const char *text) {

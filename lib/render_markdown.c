@@ -30,7 +30,9 @@ static void md(sbuf *b, const char *s) {
     else if (c == '&')
       sb_puts(b, "&amp;");
     else {
-      if (strchr("\\`*_[]|#!", c))
+      /* ~: "09:30~17:00 ... 10:00~15:00" would be struck through,
+       * $: "$100 / $200" would be GitHub's inline math */
+      if (strchr("\\`*_[]|#!~$", c))
         sb_putc(b, '\\');
       sb_putc(b, c);
     }

@@ -5,7 +5,9 @@
  * into a vendor's questionnaire or a spreadsheet (render.h;
  * docs/report-format.md). A header row in the list's language, then one
  * row per question, vendor after vendor as they are checked. The text
- * is UTF-8 without a byte-order mark. An input that could not be
+ * is UTF-8 with a byte-order mark, as --format csv: without one, Excel
+ * on a Japanese Windows reads the file as Shift_JIS, and every question
+ * is mojibake. An input that could not be
  * checked is a row with no vendor and no number: the question column
  * says that nothing was asked and why, the note the error.
  *
@@ -38,6 +40,7 @@ static void fieldz(sbuf *b, const char *s, bool first) {
 static void qcsv_begin(renderer *w, sbuf *b) {
   const char *const *h = w->lang == LANG_EN ? header_en
                                                              : header_ja;
+  sb_puts(b, "\xef\xbb\xbf"); /* the byte-order mark */
   for (size_t i = 0; i < POL_COUNTOF(header_ja); i++)
     fieldz(b, h[i], i == 0);
   sb_puts(b, "\r\n");

@@ -32,6 +32,7 @@ import xml.etree.ElementTree as ET
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 FAILS = []
+GEN = None  # bench-gen, for the generated vendors
 ENV = dict(os.environ, LANG="C.UTF-8", SOURCE_DATE_EPOCH="1768435200")
 ENV.pop("LC_ALL", None)
 ENV.pop("COLUMNS", None)
@@ -98,6 +99,9 @@ def test_csv(policyc, rep):
     csv.writer(out, lineterminator="\r\n").writerows(rows)
     check(list(csv.reader(io.StringIO(out.getvalue(), newline=""))) == rows,
           "csv: does not round-trip through Python's csv module")
+    check(run(policyc, "questions-csv", lang="ja").startswith(
+        b"\xef\xbb\xbf\xe4\xba\x8b"), "questions-csv: no byte-order mark "
+          "(Excel on a Japanese Windows reads it as Shift_JIS)")
     ja = run(policyc, "csv", lang="ja").decode("utf-8-sig")
     check("適合" in ja and "不適合" in ja, "csv: --lang=ja verdict words")
 
@@ -386,6 +390,104 @@ def test_html(policyc, rep, outdir):
           "html: Chromium's DOM has %d <bdi>, the page %d" %
           (dom.count("<bdi>"), text.count("<bdi>")))
     print("html: rendered in %s to %s" % (os.path.basename(browser), png))
+    html_layout(browser, page, outdir)
+    html_vendor_rows(policyc, browser, outdir)
+
+
+# What the page measures of itself once laid out, appended to a copy of
+# it (the report has no script): the page's width, the narrowest title
+# cell of the matrix (rules as rows) and the widest table.
+MEASURE = """<script>
+const w = e => e.getBoundingClientRect().width;
+const titles = [...document.querySelectorAll('.by-rule td:first-of-type')];
+const out = {page: document.documentElement.scrollWidth,
+             title: Math.min(...titles.map(w), 1e9),
+             table: Math.max(...[...document.querySelectorAll('table')].map(w))};
+document.body.insertAdjacentHTML('beforeend',
+  '<pre id="measured">' + JSON.stringify(out) + '</pre>');
+</script>"""
+PRINT_W = 703  # A4 less the page's 12 mm margins, in CSS px
+
+
+def measure(browser, page, outdir, width, media):
+    """The layout of [page] at [width] px; media "print" applies the
+    page's print rules (as the screen's) at the width of an A4 page. A
+    headless window is at least 500 px wide, so a phone's page is laid
+    out in an iframe of its width, whose script writes to its parent."""
+    text = open(page, encoding="utf-8").read()
+    if media == "print":
+        text = text.replace("@media print{@page{size:A4;margin:12mm}",
+                            "@media all{")
+    text = text.replace("</body>", MEASURE + "</body>")
+    if width < 500:
+        text = text.replace("document.body.insertAdjacentHTML",
+                            "parent.document.body.insertAdjacentHTML")
+        text = ('<!DOCTYPE html><html><body style="margin:0"><iframe '
+                'style="width:%dpx;height:900px;border:0" srcdoc="%s">'
+                '</iframe></body></html>' % (width, html.escape(text)))
+    copy = os.path.join(outdir, "measure-%s-%d.html" % (media, width))
+    with open(copy, "w", encoding="utf-8") as f:
+        f.write(text)
+    p = subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu",
+                        "--hide-scrollbars", "--window-size=%d,900" %
+                        max(width, 500),
+                        "--dump-dom", "file://" + os.path.abspath(copy)],
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                       timeout=300)
+    m = re.search(r'<pre id="measured">(\{.*?)</pre>', p.stdout.decode("utf-8"))
+    check(m, "html: no measurement at %d px (%s)" % (width, media))
+    return json.loads(m.group(1)) if m else {}
+
+
+def html_layout(browser, page, outdir):
+    """Read as on a phone (390 px) and printed on A4: the page itself
+    never scrolls sideways (a wide table scrolls in its own box), the
+    matrix keeps its titles readable rather than a character a line, and
+    on paper nothing runs past the page's edge."""
+    text = open(page, encoding="utf-8").read()
+    check(re.search(r'<html lang="(ja|en)">', text), "html: no <html lang>")
+    check('<meta name="viewport" content="width=device-width' in text,
+          "html: no viewport: a phone lays the page out 980 px wide")
+    check(not re.search(r'<script|<link|<img|<iframe|@import|url\(|src=',
+                        text), "html: fetches something (not self-contained)")
+    heads = re.findall(r"<th[ >][^>]*>?", text)
+    check(heads and all("scope=" in h for h in heads),
+          "html: a <th> without scope: %s" %
+          [h for h in heads if "scope=" not in h][:3])
+    phone = measure(browser, page, outdir, 390, "screen")
+    check(phone.get("page", 1e9) <= 390,
+          "html: at 390 px the page is %s px wide" % phone.get("page"))
+    check(phone.get("title", 0) >= 80, "html: at 390 px a matrix title "
+          "is %s px wide" % phone.get("title"))
+    paper = measure(browser, page, outdir, PRINT_W, "print")
+    check(paper.get("table", 1e9) <= PRINT_W and
+          paper.get("title", 0) >= 80,
+          "html: on A4, a table %s px wide (page %d), matrix titles %s px" %
+          (paper.get("table"), PRINT_W, paper.get("title")))
+
+
+def html_vendor_rows(policyc, browser, outdir):
+    """200 generated vendors, vendors as rows: the matrix fits an A4 page,
+    each verdict a mark that reads without its colour, the legend and
+    the numbered rules' key there to say what marks and numbers mean."""
+    gen = os.path.join(outdir, "vendors-200.ndjson")
+    if not os.path.exists(gen):
+        with open(gen, "wb") as f:
+            subprocess.run([GEN, "vendors", "200"], stdout=f, check=True)
+    p = subprocess.run([policyc, "check", "--format=html",
+                        os.path.join(ROOT, "tests/bench/bench40.pol"), gen],
+                       stdout=subprocess.PIPE, env=ENV)
+    page = os.path.join(outdir, "vendors-200.html")
+    with open(page, "wb") as f:
+        f.write(p.stdout)
+    text = p.stdout.decode("utf-8")
+    check('class="matrix by-vendor"' in text and 'class="legend"' in text
+          and text.count('<ol class="key">\n') == 1,
+          "html: 200 vendors: no vendors-as-rows matrix, legend or key")
+    paper = measure(browser, page, outdir, PRINT_W, "print")
+    check(paper.get("table", 1e9) <= PRINT_W,
+          "html: 200 vendors: on A4 the matrix is %s px wide (page %d)" %
+          (paper.get("table"), PRINT_W))
 
 
 # ---- an input not checked ------------------------------------------------
@@ -501,7 +603,9 @@ def test_memory(policyc, gen, outdir):
 
 
 def main():
+    global GEN
     policyc, gen, outdir = sys.argv[1:4]
+    GEN = gen
     os.makedirs(outdir, exist_ok=True)
     rep = json_report(policyc)
     test_csv(policyc, rep)

@@ -1,0 +1,1 @@
+check --format=csv csv_formula.pol csv_crlf.json

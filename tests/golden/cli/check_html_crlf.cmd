@@ -1,0 +1,1 @@
+check --format=html csv_formula.pol csv_crlf.json

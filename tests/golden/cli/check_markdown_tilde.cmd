@@ -1,0 +1,1 @@
+check --format=markdown md_tilde.pol md_tilde.json
