@@ -300,6 +300,15 @@ static const map *bind(explainer *x, const map *vars, const char *name,
   return m.as.m;
 }
 
+/* vm_run, noting a shortage: an explanation made without memory would
+ * show "?" for a path, or a verdict pol_check never gives. */
+static val run(explainer *x, const program *p, uint32_t entry,
+               const map *vars) {
+  val v = vm_run(&x->vm, p, entry, vars);
+  x->oom |= v.kind == V_ERROR && v.as.e->kind == ERR_NOMEM;
+  return v;
+}
+
 /* Fill [out] from the result [v] of a node's entry. */
 static void take(explainer *x, val v, xvalue *out) {
   if (v.kind != V_ERROR) {
@@ -310,8 +319,9 @@ static void take(explainer *x, val v, xvalue *out) {
   sbuf b;
   sb_init(&b, &x->a.m);
   vm_err_describe(&b, v.as.e, x->prog);
-  const char *msg = b.oom ? "?" : arena_strndup(&x->run, b.p, b.len);
+  const char *msg = b.oom ? NULL : arena_strndup(&x->run, b.p, b.len);
   sb_free(&b);
+  x->oom |= !msg;
   bool missing = v.as.e->kind == ERR_ABSENT && (v.as.e->flags & ERRF_FACT);
   out->state = missing ? XS_MISSING : XS_ERROR;
   const char *q = msg ? strchr(msg, '\'') : NULL;
@@ -378,6 +388,7 @@ static const char *item_path(explainer *x, val r, uint32_t k,
   }
   const char *p = b.oom ? NULL : arena_strndup(&x->run, b.p, b.len);
   sb_free(&b);
+  x->oom |= !p;
   return p;
 }
 
@@ -387,16 +398,15 @@ static void decide(explainer *x, const xnode *nodes, uint32_t count,
   int32_t rn = range_node(nodes, count, q), bn = body_node(nodes, count, q);
   if (rn < 0 || bn < 0)
     return;
-  val r = val_deepcopy(&x->run, vm_run(&x->vm, x->prog, nodes[rn].entry,
-                                        vars));
+  val r = val_deepcopy(&x->run, run(x, x->prog, nodes[rn].entry, vars));
   uint32_t n = r.kind == V_LIST ? r.as.l->n : r.kind == V_MAP ? r.as.m->n : 0;
   int best = 0;
   uint32_t at = 0;
   for (uint32_t k = 0; k < n && best < 2; k++) {
     val item = r.kind == V_LIST ? r.as.l->items[k] : r.as.m->keys[k];
     int d = decides(nodes[q].macro,
-                    vm_run(&x->vm, x->prog, nodes[bn].entry,
-                           bind(x, vars, nodes[q].var, item)));
+                    run(x, x->prog, nodes[bn].entry,
+                        bind(x, vars, nodes[q].var, item)));
     if (d > best)
       best = d, at = k;
   }
@@ -407,7 +417,7 @@ static void decide(explainer *x, const xnode *nodes, uint32_t count,
   }
   /* the vendor's own item (a copy keeps no link to the fact set, so a
    * missing field of it would not read as a missing fact) */
-  val orig = vm_run(&x->vm, x->prog, nodes[rn].entry, vars);
+  val orig = run(x, x->prog, nodes[rn].entry, vars);
   bool adopted = (orig.kind == V_LIST && list_is_adopted(orig.as.l)) ||
                  (orig.kind == V_MAP && map_is_adopted(orig.as.m));
   val src = adopted ? orig : r;
@@ -420,7 +430,7 @@ static void decide(explainer *x, const xnode *nodes, uint32_t count,
 /* What entry [entry] of the policy's own program gives for x->vars: 0
  * true, 1 false, 2 a missing fact, 3 another error (report.c's rules). */
 static int outcome_of(explainer *x, uint32_t entry) {
-  val v = vm_run(&x->vm, x->pol->prog, entry, x->vars);
+  val v = run(x, x->pol->prog, entry, x->vars);
   if (v.kind == V_BOOL)
     return v.as.b ? 0 : 1;
   if (v.kind == V_ERROR && v.as.e->kind == ERR_ABSENT &&
@@ -507,13 +517,14 @@ static void evaluate(explainer *x, const xnode *nodes, uint32_t count,
     x->values[i].msg = uniform_body(x, nodes, count, i);
     return;
   }
-  take(x, vm_run(&x->vm, x->prog, nodes[i].entry, vars), &x->values[i]);
+  take(x, run(x, x->prog, nodes[i].entry, vars), &x->values[i]);
   if (nodes[i].kind == XK_QUANT && x->values[i].state == XS_VALUE)
     decide(x, nodes, count, i, vars);
 }
 
 bool explain_rule(explainer *x, const map *vars, uint32_t r, lang l) {
   arena_reset(&x->run);
+  x->oom = false;
   x->rule = (int32_t)r;
   x->vars = vars;
   uint32_t count;
@@ -527,5 +538,9 @@ bool explain_rule(explainer *x, const map *vars, uint32_t r, lang l) {
     evaluate(x, nodes, count, i);
   x->verdict = verdict_of(x, &x->pol->rules[r]);
   x->sentence = x->verdict == VD_FAIL ? explain_say(x, l) : NULL;
+  if (x->oom || x->run.failed) { /* never half an explanation */
+    x->rule = -1;
+    return false;
+  }
   return true;
 }

@@ -81,6 +81,8 @@ typedef struct explainer {
   int verdict;        /* report.h's verdict */
   const char *sentence; /* for a FAIL, or NULL */
   const map *vars;    /* the fact set explained */
+  bool oom;           /* memory ran out explaining it (besides x->run's
+                         own failed mark): the explanation is not given */
   sbuf out;           /* rendered text */
 } explainer;
 

@@ -34,7 +34,9 @@ static void value_of(sbuf *b, const xvalue *v) {
   default: sb_printf(&t, "(%s)", v->msg ? v->msg : "not evaluated"); break;
   }
   sb_putc(&t, '\0');
-  out_cell(b, t.oom ? "?" : t.p, VALUE_COLS, false);
+  b->oom |= t.oom; /* NULL from pol_explain_render, never a "?" cell */
+  if (!t.oom)
+    out_cell(b, t.p, VALUE_COLS, false);
   sb_free(&t);
 }
 
