@@ -716,6 +716,55 @@ static void test_oom_diag_render(void) {
   pol_env_free(env);
 }
 
+/* A report renders questions with the standard vocabulary's ("Can users
+ * log in with multi-factor authentication?"), compiled when first
+ * needed. When memory ran out compiling it, the questions came out
+ * without it (other questions, other grouping) with no sign of failure,
+ * and so did every later rendering of that report. Now such a rendering
+ * is NULL, and the next one whole. */
+static void test_oom_questions(void) {
+  nth s = {0, 0};
+  static const int formats[] = {POL_FORMAT_QUESTIONS, POL_FORMAT_HTML};
+  test_name = "out of memory: questions whole or not at all";
+  pol_env *env = nth_env(&s, 0);
+  pol_policy *pol = policy_of(env, POLICY, "c.pol");
+  pol_facts *a = facts_of(env, VENDOR_A, "a.json");
+  pol_ctx *ctx = ctx_of(env);
+  CHECK_RC(pol_ctx_set_as_of(ctx, "2026-01-01"), POL_OK);
+  for (size_t i = 0; i < sizeof formats / sizeof *formats; i++) {
+    pol_report *rep = report_of(pol, POL_UNKNOWN_FAIL);
+    CHECK_RC(pol_check(ctx, rep, a, SOURCES[0]), POL_OK);
+    const char *text = pol_report_render(rep, formats[i], 0);
+    char *want = text ? strdup(text) : NULL;
+    CHECK_HAS(want, "multi-factor");
+    int bad = 0, failures = 0;
+    for (long n = 1; want && n < MAX_POINTS; n++) {
+      pol_report_free(rep); /* a new one: no vocabulary compiled yet */
+      rep = report_of(pol, POL_UNKNOWN_FAIL);
+      bad += pol_check(ctx, rep, a, SOURCES[0]) != POL_OK;
+      arm(&s, n);
+      text = pol_report_render(rep, formats[i], 0);
+      int hit = disarm(&s);
+      if (!text)
+        failures++;
+      else
+        bad += strcmp(text, want) != 0;
+      text = pol_report_render(rep, formats[i], 0);
+      bad += !text || strcmp(text, want) != 0;
+      if (!hit || bad)
+        break;
+    }
+    CHECK(failures > 0);
+    CHECK(bad == 0);
+    free(want);
+    pol_report_free(rep);
+  }
+  pol_ctx_free(ctx);
+  pol_facts_free(a);
+  pol_policy_free(pol);
+  pol_env_free(env);
+}
+
 /* pol_ctx_set_limits applies from the next evaluation on: a ctx whose
  * first evaluation went over a tiny max_memory (before its arena had
  * any memory) said POL_ELIMIT for every evaluation after it, with any
@@ -756,5 +805,6 @@ void contract_embed_tests(void) {
   test_oom_format();
   test_oom_waivers_add();
   test_oom_diag_render();
+  test_oom_questions();
   test_limit_raised();
 }
