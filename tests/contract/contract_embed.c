@@ -765,6 +765,35 @@ static void test_oom_questions(void) {
   pol_env_free(env);
 }
 
+/* pol_config_init_size wrote through a NULL cfg (a crash), and for a
+ * size below sizeof(size_t) wrote part of the size member;
+ * pol_writer_options_init_size writes nothing in both cases. A size
+ * above the library's struct gets the library's size and the rest is
+ * left alone (pol_env_new then reads only what it knows). */
+static void test_config_init_sizes(void) {
+  union {
+    pol_config cfg;
+    unsigned char bytes[sizeof(pol_config) + 16];
+  } u;
+  int untouched = 1;
+  test_name = "config init: NULL, tiny and larger sizes";
+  pol_config_init_size(NULL, sizeof(pol_config));
+  memset(&u, 0xab, sizeof u);
+  pol_config_init_size(&u.cfg, 4);
+  for (size_t i = 0; i < sizeof u.bytes; i++)
+    untouched &= u.bytes[i] == 0xab;
+  CHECK(untouched);
+  pol_config_init_size(&u.cfg, sizeof u.bytes);
+  CHECK(u.cfg.size == sizeof(pol_config));
+  CHECK(u.cfg.max_steps == 10000000u);
+  for (size_t i = sizeof(pol_config); i < sizeof u.bytes; i++)
+    untouched &= u.bytes[i] == 0xab;
+  CHECK(untouched);
+  pol_env *env = NULL;
+  CHECK_RC(pol_env_new(&u.cfg, &env), POL_OK);
+  pol_env_free(env);
+}
+
 /* pol_ctx_set_limits applies from the next evaluation on: a ctx whose
  * first evaluation went over a tiny max_memory (before its arena had
  * any memory) said POL_ELIMIT for every evaluation after it, with any
@@ -806,5 +835,6 @@ void contract_embed_tests(void) {
   test_oom_waivers_add();
   test_oom_diag_render();
   test_oom_questions();
+  test_config_init_sizes();
   test_limit_raised();
 }
