@@ -716,8 +716,10 @@ POL_API int pol_writer_add(pol_writer *w, const pol_report *rep);
  * on the thread that checked [rep]; it reads [w]'s settings only, so any
  * number of threads may do so at once. Then, on [w]'s thread and in
  * input order, pol_writer_add_chunk puts that text in the output, with
- * what comes between vendors; [rep] must still hold those vendors. The
- * output is the same as pol_writer_add's. */
+ * what comes between vendors; [rep] must still hold those vendors, and
+ * [text] and [len] be what pol_report_chunk gave for [w] (that pointer,
+ * not a copy of the text: anything else is POL_EINVAL). The output is
+ * the same as pol_writer_add's. */
 POL_API int pol_report_chunk(pol_report *rep, const pol_writer *w,
                              const char **text, size_t *len);
 POL_API int pol_writer_add_chunk(pol_writer *w, const pol_report *rep,
