@@ -104,10 +104,12 @@ POL_API const char *pol_version_string(void);
 /* A realloc-style allocator: free [ptr] when [size] is 0 (returning
  * NULL), else resize it (or allocate, when [ptr] is NULL) to [size] bytes
  * aligned for any type, returning NULL on failure (the library then
- * returns POL_ENOMEM; it never asks to free NULL, nor for 0 bytes). Every
- * byte the library allocates for an env and the handles made from it
- * goes through it, with [user] as given in pol_config.alloc_user; the
- * heap of PCRE2 and of flex and bison included. What libc, libffi and
+ * returns POL_ENOMEM and every handle stays usable, so the same call can
+ * be made again; a writer excepted: see pol_writer_finish). It never
+ * asks to free NULL, nor for 0 bytes. Every byte the library allocates
+ * for an env and the handles made from it goes through it, with [user]
+ * as given in pol_config.alloc_user; the heap of PCRE2 and of flex and
+ * bison included. What libc, libffi and
  * dlopen keep for themselves does not: docs/embedding.md, "Custom
  * allocator", lists it. The function must be thread-safe when handles of
  * one env are used from several threads. */
@@ -250,7 +252,7 @@ POL_API int pol_facts_load_json(pol_facts *facts, const char *text,
                                 size_t len, const char *name);
 /* pol_facts_load_json for a record that starts at line [line] (1-based)
  * of the input [name], such as one line of an NDJSON stream: positions in
- * messages count from there. */
+ * messages count from there. [line] 0 is POL_EINVAL (the set empty). */
 POL_API int pol_facts_load_record(pol_facts *facts, const char *text,
                                   size_t len, const char *name,
                                   unsigned line);
@@ -317,7 +319,8 @@ POL_API int pol_facts_assume(pol_facts *facts, const char *assignment);
  * its path, so n calls copy the root n times). All or nothing: on an
  * error [facts] is as it was, *[failed] (when not NULL) is the index of
  * the assignment that failed, and pol_facts_errmsg says why as for
- * pol_facts_assume. POL_EINVAL for a NULL assignment too. */
+ * pol_facts_assume. POL_EINVAL for a NULL assignment too. On success
+ * *[failed] is set to 0, which is also an index: test the status. */
 POL_API int pol_facts_assume_all(pol_facts *facts,
                                  const char *const *assignments, size_t n,
                                  size_t *failed);
@@ -717,8 +720,10 @@ POL_API int pol_writer_add(pol_writer *w, const pol_report *rep);
  * on the thread that checked [rep]; it reads [w]'s settings only, so any
  * number of threads may do so at once. Then, on [w]'s thread and in
  * input order, pol_writer_add_chunk puts that text in the output, with
- * what comes between vendors; [rep] must still hold those vendors. The
- * output is the same as pol_writer_add's. */
+ * what comes between vendors; [rep] must still hold those vendors, and
+ * [text] and [len] be what pol_report_chunk gave for [w] (that pointer,
+ * not a copy of the text: anything else is POL_EINVAL). The output is
+ * the same as pol_writer_add's. */
 POL_API int pol_report_chunk(pol_report *rep, const pol_writer *w,
                              const char **text, size_t *len);
 POL_API int pol_writer_add_chunk(pol_writer *w, const pol_report *rep,
@@ -779,7 +784,10 @@ POL_API int pol_writer_input_data(pol_writer *w, const void *data,
 POL_API int pol_writer_error(pol_writer *w, const char *source,
                              const char *message);
 /* Write the end. POL_EIO when [write] failed (now or before). Once
- * finished, a writer refuses more (POL_EINVAL): free it. */
+ * finished, a writer refuses more (POL_EINVAL): free it. A writer that
+ * ran out of memory has lost output it cannot write again: it stays
+ * failed, the calls after the shortage may say POL_ENOMEM already, and
+ * pol_writer_finish says it; free it and write the output again. */
 POL_API int pol_writer_finish(pol_writer *w);
 
 /* Check the fact set [text] (one JSON object) named [name] against the

@@ -67,6 +67,9 @@ const char *pol_version_string(void) { return POL_VERSION_STRING; }
 /* ==== env ================================================================ */
 
 void pol_config_init_size(pol_config *cfg, size_t size) {
+  if (!cfg || size < sizeof(size_t)) /* as pol_writer_options_init_size:
+                                        not even room for the size */
+    return;
   pol_config d;
   memset(&d, 0, sizeof d);
   d.size = size < sizeof d ? size : sizeof d;

@@ -109,8 +109,13 @@ char *arena_printf(arena *a, const char *fmt, ...) {
  * as large as all of them, so the next round of the same work fits and
  * a steady-state loop (one evaluation, one check) stops allocating. */
 void arena_reset(arena *a) {
-  if (!a->head)
+  if (!a->head) { /* nothing made yet, or even the first chunk was refused
+                     (out of memory, or over the limit): that was the
+                     last round's failure, not the next one's */
+    a->failed = a->over_limit = false;
+    a->used = 0;
     return;
+  }
   if (!a->head->next) { /* one chunk, the common case: rewind it (the
                            loops below would keep it as it is) */
     a->cur = (char *)a->head->data;

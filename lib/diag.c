@@ -265,7 +265,9 @@ void diag_render(const diag_list *d, size_t i, int flags, struct sbuf *out) {
   sb_printf(&loc, "%s:%u:%u:", d->file ? d->file : "<input>",
             (unsigned)g->sp.line, (unsigned)g->sp.col);
   sb_putc(&loc, '\0');
-  paint(out, color, SGR_LOC, loc.oom ? "?" : loc.p);
+  out->oom |= loc.oom; /* "out of memory", never a "?" for the place */
+  if (!loc.oom)
+    paint(out, color, SGR_LOC, loc.p);
   sb_free(&loc);
   sb_putc(out, ' ');
   paint(out, color, code[0] == 'W' ? SGR_WARN : SGR_ERROR, head);

@@ -329,6 +329,7 @@ static void take(explainer *x, val v, xvalue *out) {
   x->oom |= b.oom;
   const char *msg = b.oom ? "?" : arena_strndup(&x->run, b.p, b.len);
   sb_free(&b);
+  x->oom |= !msg;
   bool missing = v.as.e->kind == ERR_ABSENT && (v.as.e->flags & ERRF_FACT);
   out->state = missing ? XS_MISSING : XS_ERROR;
   const char *q = msg ? strchr(msg, '\'') : NULL;
@@ -396,6 +397,7 @@ static const char *item_path(explainer *x, val r, uint32_t k,
   x->oom |= b.oom;
   const char *p = b.oom ? NULL : arena_strndup(&x->run, b.p, b.len);
   sb_free(&b);
+  x->oom |= !p;
   return p;
 }
 

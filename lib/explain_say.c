@@ -306,6 +306,7 @@ static bool comparison(explainer *x, const xnode *nodes, uint32_t count,
     item.v = x->values[q].item_v;
   needs(x, b, q >= 0 ? x->values[q].item : explain_path(x, (uint32_t)s[f]),
         what.p ? what.p : "", q >= 0 ? &item : &x->values[s[f]], l);
+  x->oom |= c.oom || what.oom; /* a sentence with a hole is no sentence */
   sb_free(&what);
   sb_free(&c);
   return true;
@@ -405,6 +406,7 @@ const char *explain_say(explainer *x, lang l) {
   x->oom |= b.oom;
   const char *t = b.oom ? NULL : arena_strndup(&x->run, b.p, b.len);
   sb_free(&b);
+  x->oom |= !t;
   return t;
 }
 

@@ -713,14 +713,16 @@ static bool load(fmt *F, diag_list *d, bool *oom) {
   return ok;
 }
 
-/* Whether [text] parses into the tokens and comments of [F]. */
+/* Whether [text] parses into the tokens and comments of [F]; *[oom]
+ * when memory ran out finding out (then the answer is no answer). */
 static bool check(const fmt *F, const diag_list *d, const char *text,
-                  size_t len) {
+                  size_t len, bool *oom) {
   diag_list d2;
   fmt G;
-  bool oom;
   diag_init(&d2, d->file, text, len, &d->a.m);
-  bool ok = load(&G, &d2, &oom) && same(F, &G);
+  bool ok = load(&G, &d2, oom);
+  *oom |= d2.oom || G.oom;
+  ok = ok && !*oom && same(F, &G);
   fmt_free(&G);
   diag_free(&d2);
   return ok;
@@ -738,11 +740,14 @@ bool format_policy(diag_list *d, sbuf *out) {
   }
   layout(&F);
   join(&F, out);
-  bool ok = !F.oom && !out->oom;
-  if (ok && !check(&F, d, out->p + start, out->len - start)) {
-    diag_add(d, DC_INTERNAL, diag_span_at(d, 0, 0), "the formatter could "
-             "not lay this file out without changing it (a bug: please "
-             "report it)");
+  bool ok = !F.oom && !out->oom, check_oom = false;
+  if (ok && !check(&F, d, out->p + start, out->len - start, &check_oom)) {
+    if (check_oom) /* POL_ENOMEM, never an internal error it is not */
+      F.oom = true;
+    else
+      diag_add(d, DC_INTERNAL, diag_span_at(d, 0, 0), "the formatter "
+               "could not lay this file out without changing it (a bug: "
+               "please report it)");
     ok = false;
   }
   if (!ok && (F.oom || out->oom))

@@ -301,17 +301,22 @@ static void generic(sbuf *t, const rule *ru, lang l) {
 
 /* The standard vocabulary: a policy that imports vendor_schema alone,
  * compiled from the built-in modules when first needed and kept with
- * the report; NULL when it cannot be (out of memory). */
-static const policy *vocabulary(const report *r) {
+ * the report; NULL when it cannot be, with *[oom] when memory ran out:
+ * then the output that needed it fails (questions without the
+ * vocabulary's would be other questions), and the next read tries
+ * again, instead of leaving them out of every later output. */
+static const policy *vocabulary(const report *r, bool *oom) {
   report *w = (report *)r; /* a cache filled on a const read */
+  *oom = false;
   if (w->vocab_tried)
     return w->vocab;
-  w->vocab_tried = true;
   static const char src[] = "import \"vendor_schema\"\n";
   diag_set diags = {.m = r->a.m};
   policy_paths paths = {.no_files = true, .no_jit = true};
   w->vocab = policy_compile(src, sizeof src - 1, "<vocabulary>", &paths,
                             &diags);
+  *oom = !w->vocab && (diag_set_oom(&diags) || !diag_set_count(&diags));
+  w->vocab_tried = !*oom;
   diag_set_free(&diags);
   return w->vocab;
 }
@@ -320,7 +325,9 @@ static const policy *vocabulary(const report *r) {
  * naming the entry) into [t]; false when it has none. */
 static bool vocab_ask(const report *r, const vendor_result *vr,
                       const residual_fact *f, lang l, sbuf *t) {
-  const policy *v = vocabulary(r);
+  bool oom;
+  const policy *v = vocabulary(r, &oom);
+  t->oom |= oom;
   if (!v)
     return false;
   sbuf tmp;

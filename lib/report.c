@@ -850,8 +850,8 @@ static vendor_result *new_vendor(report *r) {
 }
 
 /* Check rules [from, to) of the policy for a new vendor, r->sc lent. */
-static int check_lent(report *r, vm *v, const map *vars, const char *name,
-                      uint32_t first, uint32_t to) {
+static int check_vendor(report *r, vm *v, const map *vars, const char *name,
+                        uint32_t first, uint32_t to) {
   vendor_result *vr = new_vendor(r);
   if (!vr)
     return POL_ENOMEM;
@@ -872,7 +872,7 @@ static int check_lent(report *r, vm *v, const map *vars, const char *name,
     c.interrupted |= v->interrupt && v->interrupt(v->interrupt_user);
   }
   if (r->base && !was_verdicts(r, v, vr, first, to))
-    return POL_ENOMEM;
+    r->oom = true; /* below: the vendor is not added, tracing restored */
   v->tracing = tracing;
   if (c.interrupted || r->oom || r->a.failed) {
     r->nrefs = nrefs; /* the vendor is not added */
@@ -887,6 +887,21 @@ static int check_lent(report *r, vm *v, const map *vars, const char *name,
   tally(r, vr);
   r->nvendors++;
   return POL_OK;
+}
+
+/* check_vendor with this check's own out-of-memory marks: a check that
+ * failed for want of memory adds no vendor, and must not fail every
+ * later one until a reset (pol.h: the same call can be tried again).
+ * r->oom as a read left it (a part it could not make) stays for the
+ * renderers. */
+static int check_lent(report *r, vm *v, const map *vars, const char *name,
+                      uint32_t first, uint32_t to) {
+  bool read_oom = r->oom;
+  r->oom = false;
+  r->a.failed = false;
+  int rc = check_vendor(r, v, vars, name, first, to);
+  r->oom = read_oom;
+  return rc;
 }
 
 static int check_rules(report *r, vm *v, report_scratch *sc,

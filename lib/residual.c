@@ -413,7 +413,7 @@ static const ast *map_literal(pe *e, const map *m, span sp) {
 /* Whether the literal [n] prints in at most LITERAL_MAX bytes. */
 static bool short_text(pe *e, const ast *n) {
   sbuf *t = &e->c->text;
-  t->len = 0;
+  sb_reset(t); /* the context's buffer: an earlier shortage is not this one */
   ast_unparse(t, n);
   return !t->oom && t->len <= LITERAL_MAX;
 }
@@ -552,7 +552,7 @@ const char *pe_unparse(pe *e, const ast *n, size_t *len) {
     return s->text;
   }
   sbuf *t = &c->text;
-  t->len = 0;
+  sb_reset(t); /* else one shortage fails every later residual */
   ast_unparse(t, n);
   if (t->oom)
     return NULL;

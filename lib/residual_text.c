@@ -729,7 +729,7 @@ int residual_expr(residual_ctx *c, const char *src, size_t len,
   diag_init(&d, name, src, len, &c->a.m);
   ast *t = parse_expr(&c->a, &d);
   program *prog = t ? compile_expr(t, &d, NULL, 0) : NULL;
-  c->text.len = 0;
+  sb_reset(&c->text);
   e.oom |= d.oom;
   if (!prog) {
     for (size_t i = 0; i < d.n; i++)

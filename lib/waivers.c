@@ -149,6 +149,8 @@ const char *waivers_add(waiver_set *s, const char *rule_id,
   }
   waiver *w = &s->w[s->n];
   memset(w, 0, sizeof *w);
+  s->a.failed = false; /* the mark is this waiver's: an earlier call that
+                          ran out (and added nothing) must not fail it */
   w->rule = (uint32_t)policy_rule_find(s->pol, rule_id);
   w->vendor = copy(s, vendor);
   w->owner = copy(s, owner);

@@ -413,6 +413,413 @@ static void test_explain_failure(void) {
 
 /* }==== */
 
+/* {==== out of memory: the same call can be tried again ====================
+ * docs/embedding.md, "Custom allocator": when the allocator says NULL the
+ * call returns POL_ENOMEM, "nothing leaks and every handle stays usable,
+ * so the same call can be tried again". Each test fails allocation N of
+ * one call, for every N the call makes, then makes the call again with
+ * memory back and wants what a call that never failed gives. */
+
+typedef struct {
+  long count, fail_at; /* fail_at 0: no allocation fails */
+} nth;
+
+static void *nth_alloc(void *user, void *ptr, size_t size) {
+  nth *s = user;
+  if (size == 0) {
+    free(ptr);
+    return NULL;
+  }
+  if (s->fail_at && ++s->count == s->fail_at)
+    return NULL;
+  return realloc(ptr, size);
+}
+
+static pol_env *nth_env(nth *s, unsigned flags) {
+  pol_config cfg;
+  pol_env *env = NULL;
+  pol_config_init(&cfg);
+  cfg.alloc = nth_alloc;
+  cfg.alloc_user = s;
+  cfg.flags = flags;
+  if (pol_env_new(&cfg, &env) != POL_OK) {
+    fprintf(stderr, "pol_env_new failed\n");
+    exit(2);
+  }
+  return env;
+}
+
+static void arm(nth *s, long n) {
+  s->count = 0;
+  s->fail_at = n;
+}
+
+/* Whether the armed allocation was asked for (else the call is done). */
+static int disarm(nth *s) {
+  int hit = s->count >= s->fail_at;
+  s->fail_at = 0;
+  return hit;
+}
+
+enum { MAX_POINTS = 3000 };
+
+/* A check that ran out of memory failed every later check into the same
+ * report with POL_ENOMEM, until pol_report_reset (the report kept the
+ * mark of its arena's failed allocation); and a ctx whose first
+ * evaluation could not get the first chunk of its arena failed every
+ * evaluation after it (arena_reset kept the mark when there was no
+ * chunk to rewind). */
+static void test_oom_check_again(void) {
+  nth s = {0, 0};
+  test_name = "out of memory: pol_check can be tried again";
+  pol_env *env = nth_env(&s, 0);
+  pol_policy *pol = policy_of(env, POLICY, "c.pol");
+  pol_facts *a = facts_of(env, VENDOR_A, "a.json");
+  pol_facts *b = facts_of(env, VENDOR_B, "b.json");
+  pol_report *rep = report_of(pol, POL_UNKNOWN_FAIL);
+  pol_ctx *warm = ctx_of(env);
+  int bad = 0, failures = 0;
+  for (long n = 1; n < MAX_POINTS; n++) {
+    pol_ctx *ctx = ctx_of(env); /* fresh: its arena has no chunk yet */
+    pol_report_reset(rep);
+    bad += pol_check(warm, rep, a, SOURCES[0]) != POL_OK;
+    arm(&s, n);
+    int rc = pol_check(ctx, rep, b, SOURCES[1]);
+    int hit = disarm(&s);
+    if (rc != POL_OK) {
+      failures++;
+      bad += rc != POL_ENOMEM || pol_report_vendor_count(rep) != 1;
+      rc = pol_check(ctx, rep, b, SOURCES[1]);
+    }
+    bad += rc != POL_OK || pol_report_vendor_count(rep) != 2;
+    for (size_t r = 0; rc == POL_OK && r < NRULES; r++)
+      bad += pol_report_verdict_code(rep, 1, r) != VERDICTS_B[r];
+    pol_ctx_free(ctx);
+    if (!hit || bad)
+      break;
+  }
+  CHECK(failures > 0);
+  CHECK(bad == 0);
+  pol_ctx_free(warm);
+  pol_report_free(rep);
+  pol_facts_free(b);
+  pol_facts_free(a);
+  pol_policy_free(pol);
+  pol_env_free(env);
+}
+
+/* Every residual of vendor A's UNKNOWN rules, and its decisive facts,
+ * as one text. */
+static void residuals_of(const pol_report *rep, char *out, size_t cap) {
+  size_t len = 0;
+  out[0] = '\0';
+  for (size_t r = 0; r < NRULES; r++) {
+    const char *t = pol_report_residual(rep, 0, r);
+    len += (size_t)snprintf(out + len, cap - len, "%zu: %s;", r,
+                            t ? t : "-");
+    for (size_t k = 0; k < pol_report_decisive_count(rep, 0, r); k++)
+      len += (size_t)snprintf(out + len, cap - len, " %s",
+                              pol_report_decisive_path(rep, 0, r, k));
+    if (len >= cap)
+      return;
+  }
+}
+
+/* Residuals are worked out in a buffer of the report's; the first
+ * shortage there marked it for good, so every residual read after it
+ * was NULL and pol_report_detach said POL_ENOMEM for ever: a host that
+ * retried could never free its fact set (freeing it anyway, as after a
+ * detach, made the report read freed memory). */
+static void test_oom_detach_again(void) {
+  nth s = {0, 0};
+  char want[1024], got[1024];
+  test_name = "out of memory: pol_report_detach can be tried again";
+  pol_env *env = nth_env(&s, 0);
+  pol_policy *pol = policy_of(env, POLICY, "c.pol");
+  pol_facts *a = facts_of(env, VENDOR_A, "a.json");
+  pol_ctx *ctx = ctx_of(env);
+  pol_report *rep = report_of(pol, POL_UNKNOWN_FAIL);
+  CHECK_RC(pol_check(ctx, rep, a, SOURCES[0]), POL_OK);
+  residuals_of(rep, want, sizeof want);
+  CHECK_HAS(want, "incident.hours");
+  int bad = 0, failures = 0;
+  for (long n = 1; n < MAX_POINTS; n++) {
+    pol_report_free(rep); /* a new report: nothing worked out yet */
+    rep = report_of(pol, POL_UNKNOWN_FAIL);
+    bad += pol_check(ctx, rep, a, SOURCES[0]) != POL_OK;
+    arm(&s, n);
+    int rc = pol_report_detach(rep);
+    int hit = disarm(&s);
+    if (rc != POL_OK) {
+      failures++;
+      bad += rc != POL_ENOMEM;
+      rc = pol_report_detach(rep);
+    }
+    bad += rc != POL_OK;
+    residuals_of(rep, got, sizeof got);
+    bad += strcmp(got, want) != 0;
+    if (!hit || bad)
+      break;
+  }
+  CHECK(failures > 0);
+  CHECK(bad == 0);
+  pol_report_free(rep);
+  pol_ctx_free(ctx);
+  pol_facts_free(a);
+  pol_policy_free(pol);
+  pol_env_free(env);
+}
+
+/* Out of memory in pol_explain_rule is POL_ENOMEM and no explanation.
+ * It was POL_OK with a "?" where a missing fact's path belongs, a
+ * quantifier's deciding item without its path, and a sentence with a
+ * hole ("data.countries[1] must be , but ..."). */
+static void test_oom_explain(void) {
+  nth s = {0, 0};
+  pol_explain *x = NULL;
+  test_name = "out of memory: pol_explain_rule explains all or nothing";
+  pol_env *env = nth_env(&s, POL_KEEP_SOURCE);
+  pol_policy *pol = policy_of(env, POLICY, "c.pol");
+  pol_facts *a = facts_of(env, VENDOR_A, "a.json");
+  CHECK_RC(pol_explain_new(pol, &x), POL_OK);
+  if (!x)
+    return;
+  static const size_t rules[] = {R_REGION, R_NOTICE, R_MFA};
+  for (size_t i = 0; i < sizeof rules / sizeof *rules; i++) {
+    CHECK_RC(pol_explain_rule(x, a, rules[i], "en"), POL_OK);
+    const char *json = pol_explain_render(x, POL_FORMAT_JSON);
+    char *want = json ? strdup(json) : NULL;
+    CHECK(want != NULL);
+    int bad = 0, failures = 0;
+    for (long n = 1; want && n < MAX_POINTS; n++) {
+      arm(&s, n);
+      int rc = pol_explain_rule(x, a, rules[i], "en");
+      json = rc == POL_OK ? pol_explain_render(x, POL_FORMAT_JSON) : NULL;
+      int same = json && strcmp(json, want) == 0;
+      int hit = disarm(&s);
+      if (rc != POL_OK) {
+        failures++;
+        bad += rc != POL_ENOMEM || pol_explain_verdict(x) != NULL;
+      } else if (json) {
+        bad += !same;
+      }
+      if (!hit || bad)
+        break;
+    }
+    CHECK(failures > 0);
+    CHECK(bad == 0);
+    free(want);
+  }
+  pol_explain_free(x);
+  pol_facts_free(a);
+  pol_policy_free(pol);
+  pol_env_free(env);
+}
+
+/* pol_format out of memory is POL_ENOMEM: it was POL_ESYNTAX with the
+ * diagnostic E0903 "the formatter could not lay this file out without
+ * changing it (a bug: please report it)" when memory ran out while it
+ * checked its own output. */
+static void test_oom_format(void) {
+  nth s = {0, 0};
+  const char *text = NULL;
+  size_t len = 0;
+  test_name = "out of memory: pol_format says so";
+  pol_env *env = nth_env(&s, 0);
+  CHECK_RC(pol_format(env, POLICY, strlen(POLICY), "c.pol", &text, &len),
+           POL_OK);
+  char *want = text ? strdup(text) : NULL;
+  int bad = 0, failures = 0;
+  for (long n = 1; want && n < MAX_POINTS; n++) {
+    arm(&s, n);
+    int rc = pol_format(env, POLICY, strlen(POLICY), "c.pol", &text, &len);
+    int hit = disarm(&s);
+    if (rc != POL_OK) {
+      failures++;
+      bad += rc != POL_ENOMEM;
+      rc = pol_format(env, POLICY, strlen(POLICY), "c.pol", &text, &len);
+    }
+    bad += rc != POL_OK || strcmp(text, want) != 0;
+    if (!hit || bad)
+      break;
+  }
+  CHECK(failures > 0);
+  CHECK(bad == 0);
+  free(want);
+  pol_env_free(env);
+}
+
+/* A waiver set whose allocation failed once refused every later
+ * pol_waivers_add with POL_ENOMEM (its arena kept the mark). */
+static void test_oom_waivers_add(void) {
+  nth s = {0, 0};
+  pol_waiver w = POL_WAIVER_INIT;
+  test_name = "out of memory: pol_waivers_add can be tried again";
+  pol_env *env = nth_env(&s, 0);
+  pol_policy *pol = policy_of(env, POLICY, "c.pol");
+  w.rule = "mfa";
+  w.vendor = "ACME株式会社";
+  w.owner = "CISO";
+  w.justification = "MFA is being rolled out";
+  w.ticket = "RISK-1";
+  w.expires = "2030-01-01";
+  int bad = 0, failures = 0;
+  for (long n = 1; n < MAX_POINTS; n++) {
+    pol_waivers *wv = NULL;
+    bad += pol_waivers_new(pol, &wv) != POL_OK;
+    arm(&s, n);
+    int rc = pol_waivers_add(wv, &w);
+    int hit = disarm(&s);
+    if (rc != POL_OK) {
+      failures++;
+      bad += rc != POL_ENOMEM || pol_waivers_count(wv) != 0;
+      rc = pol_waivers_add(wv, &w);
+    }
+    bad += rc != POL_OK || pol_waivers_count(wv) != 1;
+    pol_waivers_free(wv);
+    if (!hit || bad)
+      break;
+  }
+  CHECK(failures > 0);
+  CHECK(bad == 0);
+  pol_policy_free(pol);
+  pol_env_free(env);
+}
+
+/* pol_diag_render out of memory is the whole text or "out of memory":
+ * it was the text with "?" where a diagnostic's file:line:col belongs. */
+static void test_oom_diag_render(void) {
+  nth s = {0, 0};
+  pol_program *prog = NULL;
+  test_name = "out of memory: pol_diag_render all or nothing";
+  pol_env *env = nth_env(&s, 0);
+  CHECK_RC(pol_compile_expr(env, "a +* b", 6, "x.cel", NULL, &prog),
+           POL_ESYNTAX);
+  const char *text = pol_diag_render(env, POL_RENDER_EXCERPT);
+  char *want = text ? strdup(text) : NULL;
+  CHECK_HAS(want, "x.cel:1:");
+  int bad = 0;
+  for (long n = 1; want && n < MAX_POINTS; n++) {
+    pol_env *fresh = nth_env(&s, 0); /* nothing of its own rendered yet */
+    pol_compile_expr(fresh, "a +* b", 6, "x.cel", NULL, &prog);
+    arm(&s, n);
+    text = pol_diag_render(fresh, POL_RENDER_EXCERPT);
+    int hit = disarm(&s);
+    bad += !text ||
+           (strcmp(text, want) != 0 && strcmp(text, "out of memory") != 0);
+    pol_env_free(fresh);
+    if (!hit || bad)
+      break;
+  }
+  CHECK(bad == 0);
+  free(want);
+  pol_env_free(env);
+}
+
+/* A report renders questions with the standard vocabulary's ("Can users
+ * log in with multi-factor authentication?"), compiled when first
+ * needed. When memory ran out compiling it, the questions came out
+ * without it (other questions, other grouping) with no sign of failure,
+ * and so did every later rendering of that report. Now such a rendering
+ * is NULL, and the next one whole. */
+static void test_oom_questions(void) {
+  nth s = {0, 0};
+  static const int formats[] = {POL_FORMAT_QUESTIONS, POL_FORMAT_HTML};
+  test_name = "out of memory: questions whole or not at all";
+  pol_env *env = nth_env(&s, 0);
+  pol_policy *pol = policy_of(env, POLICY, "c.pol");
+  pol_facts *a = facts_of(env, VENDOR_A, "a.json");
+  pol_ctx *ctx = ctx_of(env);
+  CHECK_RC(pol_ctx_set_as_of(ctx, "2026-01-01"), POL_OK);
+  for (size_t i = 0; i < sizeof formats / sizeof *formats; i++) {
+    pol_report *rep = report_of(pol, POL_UNKNOWN_FAIL);
+    CHECK_RC(pol_check(ctx, rep, a, SOURCES[0]), POL_OK);
+    const char *text = pol_report_render(rep, formats[i], 0);
+    char *want = text ? strdup(text) : NULL;
+    CHECK_HAS(want, "multi-factor");
+    int bad = 0, failures = 0;
+    /* every point of the check and the first of the vocabulary's
+     * compile, then every 16th of its ~800 (valgrind: make contract-san) */
+    for (long n = 1; want && n < MAX_POINTS; n += n < 100 ? 1 : 16) {
+      pol_report_free(rep); /* a new one: no vocabulary compiled yet */
+      rep = report_of(pol, POL_UNKNOWN_FAIL);
+      bad += pol_check(ctx, rep, a, SOURCES[0]) != POL_OK;
+      arm(&s, n);
+      text = pol_report_render(rep, formats[i], 0);
+      int hit = disarm(&s);
+      if (!text)
+        failures++;
+      else
+        bad += strcmp(text, want) != 0;
+      text = pol_report_render(rep, formats[i], 0);
+      bad += !text || strcmp(text, want) != 0;
+      if (!hit || bad)
+        break;
+    }
+    CHECK(failures > 0);
+    CHECK(bad == 0);
+    free(want);
+    pol_report_free(rep);
+  }
+  pol_ctx_free(ctx);
+  pol_facts_free(a);
+  pol_policy_free(pol);
+  pol_env_free(env);
+}
+
+/* pol_config_init_size wrote through a NULL cfg (a crash), and for a
+ * size below sizeof(size_t) wrote part of the size member;
+ * pol_writer_options_init_size writes nothing in both cases. A size
+ * above the library's struct gets the library's size and the rest is
+ * left alone (pol_env_new then reads only what it knows). */
+static void test_config_init_sizes(void) {
+  union {
+    pol_config cfg;
+    unsigned char bytes[sizeof(pol_config) + 16];
+  } u;
+  int untouched = 1;
+  test_name = "config init: NULL, tiny and larger sizes";
+  pol_config_init_size(NULL, sizeof(pol_config));
+  memset(&u, 0xab, sizeof u);
+  pol_config_init_size(&u.cfg, 4);
+  for (size_t i = 0; i < sizeof u.bytes; i++)
+    untouched &= u.bytes[i] == 0xab;
+  CHECK(untouched);
+  pol_config_init_size(&u.cfg, sizeof u.bytes);
+  CHECK(u.cfg.size == sizeof(pol_config));
+  CHECK(u.cfg.max_steps == 10000000u);
+  for (size_t i = sizeof(pol_config); i < sizeof u.bytes; i++)
+    untouched &= u.bytes[i] == 0xab;
+  CHECK(untouched);
+  pol_env *env = NULL;
+  CHECK_RC(pol_env_new(&u.cfg, &env), POL_OK);
+  pol_env_free(env);
+}
+
+/* pol_ctx_set_limits applies from the next evaluation on: a ctx whose
+ * first evaluation went over a tiny max_memory (before its arena had
+ * any memory) said POL_ELIMIT for every evaluation after it, with any
+ * limits. */
+static void test_limit_raised(void) {
+  const char *src = "[1, 2, 3].map(x, string(x) + 'abc')";
+  const pol_value *v = NULL;
+  pol_program *prog = NULL;
+  test_name = "limits: a ctx over its memory limit, the limit raised";
+  pol_env *env = env_with(0, 8, 0);
+  pol_ctx *ctx = ctx_of(env);
+  CHECK_RC(pol_compile_expr(env, src, strlen(src), NULL, NULL, &prog),
+           POL_OK);
+  CHECK_RC(pol_eval(ctx, prog, NULL, &v), POL_ELIMIT);
+  CHECK_RC(pol_ctx_set_limits(ctx, 0, 0), POL_OK);
+  CHECK_RC(pol_eval(ctx, prog, NULL, &v), POL_OK);
+  CHECK_STR(pol_value_format(ctx, v), "[\"1abc\", \"2abc\", \"3abc\"]");
+  pol_program_free(prog);
+  pol_ctx_free(ctx);
+  pol_env_free(env);
+}
+
+/* }==== */
+
 void contract_embed_tests(void) {
   test_ctx_limits();
   test_report_status();
@@ -423,4 +830,13 @@ void contract_embed_tests(void) {
   test_explain_failure();
   test_error_message_utf8();
   test_builder_nesting();
+  test_oom_check_again();
+  test_oom_detach_again();
+  test_oom_explain();
+  test_oom_format();
+  test_oom_waivers_add();
+  test_oom_diag_render();
+  test_oom_questions();
+  test_config_init_sizes();
+  test_limit_raised();
 }
