@@ -309,7 +309,8 @@ POL_API int pol_facts_bind_literal(pol_facts *facts, const char *var,
  * (bind it before assuming). POL_EFORMAT
  * when the assignment does not parse, POL_EINVAL when PATH cannot be set
  * in these facts (it runs through a value that is not a map or list, or
- * past a list's end); the message in pol_facts_errmsg says "ASSIGNMENT:
+ * past a list's end) or is under $vendor (which document the facts come
+ * from, not a fact); the message in pol_facts_errmsg says "ASSIGNMENT:
  * column N: what is wrong", N counting from 1 in [assignment]. */
 POL_API int pol_facts_assume(pol_facts *facts, const char *assignment);
 /* The [n] assignments of [assignments] at once, as n calls of

@@ -110,6 +110,16 @@ static uint32_t where(const ast *n) {
   return n->sp.col;
 }
 
+/* Whether the path starts at $vendor: the document's identity, not a
+ * statement of it. Assumed, it would rename the vendor in every report
+ * and make the waivers of another vendor apply. */
+static bool is_vendor(const assume *a) {
+  if (a->n == 0 || a->steps[0].key.kind != V_STRING)
+    return false;
+  const str *k = a->steps[0].key.as.s;
+  return k->len == 7 && memcmp(k->data, "$vendor", 7) == 0;
+}
+
 static int parse_path(assume *a, const char *s, size_t len) {
   diag_list d;
   diag_init(&d, "path", s, len, &a->f->a.m);
@@ -127,6 +137,10 @@ static int parse_path(assume *a, const char *s, size_t len) {
     rc = a->oom ? POL_ENOMEM : fail(a, where(bad), POL_EFORMAT,
               "not a fact path (a name, then .field, [\"key\"] or [N])%s",
               NULL);
+  if (rc == POL_OK && is_vendor(a))
+    rc = fail(a, a->steps[0].col, POL_EINVAL, "$vendor says which document "
+              "the facts come from (its name, which waivers match, its "
+              "date): it is no fact, and cannot be assumed%s", NULL);
   for (int i = 0; rc == POL_OK && i < a->n; i++)
     report_key_step(&a->path, a->steps[i].key, i == 0);
   diag_free(&d);

@@ -400,6 +400,11 @@ static void assume_errors(void **state) {
   assume_fails(f, "b.c=1", POL_EINVAL, "column 3: cannot go into a value of type bool");
   assume_fails(f, "l[3]=1", POL_EINVAL, "the list has 1 item");
   assume_fails(f, "m[0]=1", POL_EINVAL, "the fact is absent");
+  /* $vendor is the document's identity, which waivers match by name */
+  assume_fails(f, "$vendor.name=\"Evil\"", POL_EINVAL,
+               "column 1: $vendor says which document");
+  assume_fails(f, "$vendor={\"date\": \"2026-01-01\"}", POL_EINVAL,
+               "cannot be assumed");
   assert_int_equal(pol_facts_assume(NULL, "a=1"), POL_EINVAL);
   assert_int_equal(pol_facts_assume(f->facts, NULL), POL_EINVAL);
   /* a failed assumption leaves the set as it was */

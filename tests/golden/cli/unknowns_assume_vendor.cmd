@@ -1,0 +1,1 @@
+check --assume '$vendor.name="Evil"' ../../../examples/policies/minimal.pol minimal-facts.json
