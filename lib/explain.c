@@ -408,7 +408,9 @@ static void decide(explainer *x, const xnode *nodes, uint32_t count,
   if (rn < 0 || bn < 0)
     return;
   val r = val_deepcopy(&x->run, run(x, x->prog, nodes[rn].entry, vars));
-  uint32_t n = r.kind == V_LIST ? r.as.l->n : r.kind == V_MAP ? r.as.m->n : 0;
+  if (r.kind != V_LIST && r.kind != V_MAP)
+    return; /* no range: no item decides it (its range node says why) */
+  uint32_t n = r.kind == V_LIST ? r.as.l->n : r.as.m->n;
   int best = 0;
   uint32_t at = 0;
   for (uint32_t k = 0; k < n && best < 2; k++) {
@@ -550,7 +552,7 @@ static void evaluate(explainer *x, const xnode *nodes, uint32_t count,
     return;
   }
   take(x, run(x, x->prog, nodes[i].entry, vars), &x->values[i]);
-  if (nodes[i].kind == XK_QUANT && x->values[i].state == XS_VALUE)
+  if (nodes[i].kind == XK_QUANT) /* an error too: from which item */
     decide(x, nodes, count, i, vars);
 }
 
@@ -562,11 +564,18 @@ static bool extends(const char *long_, const char *short_) {
          (long_[n] == '.' || long_[n] == '[');
 }
 
+/* Whether [path] is [part] or goes on from it. */
+static bool within(const char *path, const char *part) {
+  return strcmp(path, part) == 0 || extends(path, part);
+}
+
 /* A missing fact is named by the whole path the rule tried to read, as
  * the report names it: a run's error names only the first part that is
- * absent (`backup` of backup.generations). A fact node missing a part of
- * its own path is missing that path; a node above it missing the same
- * part, the path of its first child that goes on from it. Children come
+ * absent (`backup` of backup.generations), and in a quantifier's body
+ * the part in its variable's terms (`s.company`). A fact node missing
+ * (a part of) its own text is missing its path, the item's path for the
+ * variable (subprocessors[0].company); a node above it missing the same,
+ * the path below it, from its first child that has one. Children come
  * after their parent, so from the end each parent ends with its first. */
 static void whole_paths(explainer *x, const xnode *nodes, uint32_t count) {
   const char **was = arena_alloc(&x->run, (count + 1) * sizeof *was);
@@ -578,13 +587,13 @@ static void whole_paths(explainer *x, const xnode *nodes, uint32_t count) {
     xvalue *v = &x->values[i];
     if (!was[i])
       continue;
-    if (nodes[i].kind == XK_FACT) {
+    if (nodes[i].kind == XK_FACT && within(nodes[i].text, was[i])) {
       const char *path = explain_path(x, i);
-      if (path && extends(path, was[i]))
+      if (path)
         v->msg = path;
     }
     int32_t p = nodes[i].parent;
-    if (p >= 0 && was[p] && extends(v->msg, was[p]))
+    if (p >= 0 && was[p] && within(was[i], was[p]))
       x->values[p].msg = v->msg;
   }
 }
