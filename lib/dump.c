@@ -440,6 +440,8 @@ static void put_rule(writer *w, const rule *r) {
   }
   put_str(w, r->ask);
   put_str(w, r->ask_en);
+  if (w->version >= 7) /* which facts the ask is for (questions.c) */
+    put_u8(w->b, r->ask_derived ? 1u : 0u);
   put_str(w, r->file);
   put_u32(w->b, r->line);
   put_u32(w->b, r->col);

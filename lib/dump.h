@@ -19,10 +19,13 @@ struct host_registry;
 #define DUMP_MAGIC_LEN 8
 /* Bumped whenever the layout or the instruction set changes; the one
  * written. */
-#define DUMP_VERSION 6u /* 5: fact labels; 6: derived lets, fact flags */
+#define DUMP_VERSION 7u /* 5: fact labels; 6: derived lets, fact flags;
+                           7: rule flags (an ask borrowed from a
+                           derived fact) */
 /* The oldest version still read: 4, the same but for fact labels (a
  * policy stored as 4, in a PostgreSQL column, loads after an upgrade),
- * and for 4 and 5 the derived and prelude flags, read as 0. */
+ * and for 4 and 5 the derived and prelude flags, for 4 to 6 the rule
+ * flags, read as 0 (a borrowed ask then asks as the rule's own). */
 #define DUMP_OLDEST 4u
 /* Written as a u32: reads back as 0x01020304 only if the reader decodes
  * little-endian words the way the writer encoded them. */

@@ -1374,7 +1374,9 @@ static const fact_decl *derived_read(const policy *p, const ast *n) {
 
 /* A rule without `ask` that reads a derived fact (data_region) asks the
  * vendor that fact's question: the facts it is computed from may be
- * declared nowhere in the policy. */
+ * declared nowhere in the policy. Marked as borrowed: it is asked only
+ * for the facts a derived fact of the rule reads, not for the rule's
+ * other facts (`data_region == "JP" || x` waiting for x). */
 static void derived_asks(policy *p, const loader *L) {
   for (uint32_t i = 0; p->nquiet && i < p->nrules; i++) {
     rule *r = &p->rules[i];
@@ -1386,6 +1388,7 @@ static void derived_asks(policy *p, const loader *L) {
     if (f) {
       r->ask = f->ask[LANG_JA];
       r->ask_en = f->ask[LANG_EN];
+      r->ask_derived = true;
     }
   }
 }

@@ -59,6 +59,10 @@ typedef struct rule {
   uint32_t nmessage;
   const char *ask;     /* the question for the vendor (Japanese), or NULL */
   const char *ask_en;  /* the same question in English, or NULL */
+  bool ask_derived;    /* ask and ask_en are not the rule's own but the
+                          question of a derived fact it reads (policy.c
+                          derived_asks): they ask only for the facts
+                          that derived fact reads (questions.c) */
   const char *file;    /* where the rule is defined */
   uint32_t line, col;
   expr_src when_at, require_at; /* the texts of `when` and `require` */

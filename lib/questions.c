@@ -10,7 +10,9 @@
  *   1. the `ask` of a rule that needs this fact alone (it was written
  *      for exactly this), the most severe such rule first; not of a
  *      rule that waits only for its `when`, whose `ask` is about what
- *      `require` needs (rule_ask);
+ *      `require` needs (rule_ask); a rule without `ask` of its own
+ *      that reads a derived fact asks that fact's question, for the
+ *      facts the derived fact reads only (rule_ask);
  *   2. the question the schema declares for the fact, or for the nearest
  *      declared fact above it (subprocessors for subprocessors[1].name),
  *      then naming which entry is meant, by its key or its position;
@@ -59,6 +61,7 @@ typedef struct need {
   uint32_t first, order;
   uint32_t hash;           /* of the path */
   uint32_t *rules;
+  const fact_decl **via;   /* per rule: residual_fact.derived */
   uint32_t nrules, cap;
 } need;
 
@@ -126,19 +129,26 @@ static need *find_need(gather *g, const char *path) {
   return n;
 }
 
-static void add_rule(gather *g, need *n, uint32_t i) {
+/* Rule [i] needs [n], asking by [via]'s question if its ask is borrowed
+ * (residual_fact.derived). */
+static void add_rule(gather *g, need *n, uint32_t i, const fact_decl *via) {
   if (n->nrules == n->cap) {
     uint32_t cap = n->cap ? n->cap * 2 : 4;
     uint32_t *v = arena_alloc(g->a, cap * sizeof *v);
-    if (!v) {
+    const fact_decl **d = arena_alloc(g->a, cap * sizeof *d);
+    if (!v || !d) {
       g->oom = true;
       return;
     }
-    if (n->nrules)
+    if (n->nrules) {
       memcpy(v, n->rules, n->nrules * sizeof *v);
+      memcpy(d, n->via, n->nrules * sizeof *d);
+    }
     n->rules = v;
+    n->via = d;
     n->cap = cap;
   }
+  n->via[n->nrules] = via;
   n->rules[n->nrules++] = i;
 }
 
@@ -159,7 +169,7 @@ static void need_fact(gather *g, uint32_t i, const rule_unknown *u,
     n->first = i;
     n->order = k;
   }
-  add_rule(g, n, i);
+  add_rule(g, n, i, u->r.facts[k].derived);
 }
 
 static int need_cmp(const void *a, const void *b) {
@@ -177,31 +187,39 @@ static int need_cmp(const void *a, const void *b) {
  * for: the author wrote it for what `require` needs, so a rule whose
  * `require` is decided and which waits only for its `when` (does it
  * apply?) has no `ask` for that fact: asking it would ask the vendor
- * again what its document already said. */
+ * again what its document already said. An `ask` borrowed from a
+ * derived fact is that fact's question, for the facts it reads: [via]
+ * (the fact's residual_fact.derived in this rule), none for another. */
 static const char *rule_ask(const report *r, const vendor_result *vr,
-                            uint32_t i, lang l) {
+                            uint32_t i, const fact_decl *via, lang l) {
   const rule_unknown *u = report_unknown(r, vr, i);
   if (u && u->status == POL_OK && !u->r.passes_if)
     return NULL;
+  if (r->pol->rules[i].ask_derived)
+    return via ? via->ask[l] : NULL;
   return policy_rule_question(&r->pol->rules[i], l);
 }
 
 /* The rule's `ask` in [l] if it waits for [path] alone. */
 static const char *sole_ask(const report *r, const vendor_result *vr,
-                            uint32_t i, lang l) {
+                            uint32_t i, const fact_decl *via, lang l) {
   const rule_unknown *u = report_unknown(r, vr, i);
   return u && u->status == POL_OK && u->r.nfacts == 1
-             ? rule_ask(r, vr, i, l)
+             ? rule_ask(r, vr, i, via, l)
              : NULL;
 }
 
-/* The rules of [n] by severity, then policy order, into [order]. */
-static void by_severity(const report *r, const need *n, uint32_t *order) {
+/* The rules of [n] by severity, then policy order, into [order], and
+ * what each asks by into [via]. */
+static void by_severity(const report *r, const need *n, uint32_t *order,
+                        const fact_decl **via) {
   uint32_t k = 0;
   for (int s = SEV_MUST; s <= SEV_MAY; s++)
     for (uint32_t j = 0; j < n->nrules; j++)
-      if ((int)r->pol->rules[n->rules[j]].sev == s)
+      if ((int)r->pol->rules[n->rules[j]].sev == s) {
+        via[k] = n->via[j];
         order[k++] = n->rules[j];
+      }
 }
 
 /* The declaration of [f] or of the nearest declared fact above it; *[at]
@@ -344,11 +362,12 @@ static bool vocab_ask(const report *r, const vendor_result *vr,
 }
 
 static void text_of(const report *r, const vendor_result *vr, const need *n,
-                    lang l, uint32_t *order, sbuf *t) {
+                    lang l, uint32_t *order, const fact_decl **via,
+                    sbuf *t) {
   const policy *p = r->pol;
-  by_severity(r, n, order);
+  by_severity(r, n, order, via);
   for (uint32_t j = 0; j < n->nrules; j++) {
-    const char *ask = sole_ask(r, vr, order[j], l);
+    const char *ask = sole_ask(r, vr, order[j], via[j], l);
     if (ask) {
       sb_puts(t, ask);
       return;
@@ -366,7 +385,7 @@ static void text_of(const report *r, const vendor_result *vr, const need *n,
     return;
   }
   for (uint32_t j = 0; j < n->nrules; j++) {
-    const char *ask = rule_ask(r, vr, order[j], l);
+    const char *ask = rule_ask(r, vr, order[j], via[j], l);
     if (ask) {
       sb_puts(t, ask);
       return;
@@ -430,11 +449,12 @@ static void reconsider(sbuf *t, const need *n, lang l) {
 static bool fill(const report *r, const vendor_result *vr, const need *n,
                  lang l, arena *a, question *q) {
   uint32_t *order = arena_alloc(a, (n->nrules + 1) * sizeof *order);
+  const fact_decl **via = arena_alloc(a, (n->nrules + 1) * sizeof *via);
   sbuf t;
   sb_init(&t, &a->m);
-  if (!order)
+  if (!order || !via)
     return false;
-  text_of(r, vr, n, l, order, &t);
+  text_of(r, vr, n, l, order, via, &t);
   const char **facts = arena_alloc(a, sizeof *facts);
   if (!facts) {
     sb_free(&t);
@@ -477,7 +497,7 @@ static void fallback(gather *g, uint32_t i) {
       n->first = i;
       n->order = k;
     }
-    add_rule(g, n, i);
+    add_rule(g, n, i, NULL);
   }
 }
 

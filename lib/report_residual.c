@@ -96,7 +96,7 @@ static bool add_missing(report *r, const vendor_result *vr, uint32_t i,
     if (!ends || r->tmp.oom)
       return false;
     memcpy(ends, e, ne * sizeof *ends);
-    v[n++] = (residual_fact){m[k].path, ends, ne};
+    v[n++] = (residual_fact){m[k].path, ends, ne, NULL};
   }
   u->r.facts = v;
   u->r.nfacts = n;

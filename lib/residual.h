@@ -42,6 +42,11 @@ typedef struct residual_fact {
   const char *path;
   const uint32_t *ends;
   uint32_t nends;
+  const fact_decl *derived; /* of a rule whose ask is borrowed (policy.h
+                               rule.ask_derived): the derived fact with a
+                               question that the rule reads and whose
+                               expression reads this fact, whose question
+                               this fact gets; else NULL */
 } residual_fact;
 
 typedef struct residual {

@@ -488,7 +488,7 @@ static void add_fact(facts *f, const ast *n) {
     return;
   }
   memcpy(ends, f->ends, f->nends * sizeof *ends);
-  f->v[f->n] = (residual_fact){p, ends, f->nends};
+  f->v[f->n] = (residual_fact){p, ends, f->nends, NULL};
   if (f->nslots)
     *slot_of(f, p, f->path.len) = f->n + 1;
   f->n++;
@@ -567,6 +567,87 @@ static void decisive(facts *f, const ast *n) {
   scope s = {{0}, 0};
   if (n)
     walk(f, n, &s, 0);
+}
+
+/* ==== whose question ==================================================== */
+
+/* Whether the tree [n] reads the fact [p]: names a path that is [p] or
+ * above or below it (data.location.countries[0] reads
+ * data.location.countries). Paths from a macro's variable are its
+ * items', read through the range's path, which is named too. */
+static bool reads(facts *f, const ast *n, scope *s, const char *p,
+                  int depth) {
+  if (depth > POL_MAX_PARSE_DEPTH * 2 || f->e->oom)
+    return false;
+  if (is_path(n, 0)) {
+    const ast *r = path_root(n);
+    if (!(r->flags & AST_F_ROOTED) && in_scope(s, r->name))
+      return false;
+    if (!fact_path(f, n)) {
+      f->e->oom = true;
+      return false;
+    }
+    return at_or_above(f->path.p, p) || at_or_above(p, f->path.p);
+  }
+  uint32_t first;
+  int nv = pe_binds(n, &first), saved = s->n;
+  bool hit = false, named = n->kind == AST_CALL &&
+                            (n->flags & AST_F_RECEIVER) &&
+                            pe_qualified(f->e, n); /* as walk */
+  for (uint32_t i = named ? 1 : 0; i < n->nkids && !hit; i++) {
+    if (nv && i == first)
+      for (int v = 0; v < nv && s->n < LOCALS_MAX; v++)
+        s->names[s->n++] = n->kids[first + (uint32_t)v]->name;
+    if (!(nv && i >= first && i < first + (uint32_t)nv))
+      hit = reads(f, n->kids[i], s, p, depth + 1);
+  }
+  s->n = saved;
+  return hit;
+}
+
+/* The first derived fact with a question in the inlined tree [n] (its
+ * use, has(PATH) ? PATH : EXPR, made by vendor_or) whose use reads the
+ * fact [p]; NULL for none. In tree order, as policy.c derived_asks
+ * chose the rule's borrowed ask. */
+static const fact_decl *asked_by(facts *f, const policy *pol, const ast *n,
+                                 const char *p, int depth) {
+  if (!n || depth > POL_MAX_PARSE_DEPTH * 2 || f->e->oom)
+    return NULL;
+  char buf[512];
+  size_t len;
+  if (n->kind == AST_COND && (n->flags & AST_F_DERIVED) &&
+      dotted(n->kids[1], buf, sizeof buf, &len)) {
+    const fact_decl *d = policy_fact(pol, buf);
+    scope s = {{0}, 0};
+    if (d && (d->ask[LANG_JA] || d->ask[LANG_EN]) && reads(f, n, &s, p, 0))
+      return d;
+  }
+  const fact_decl *d = NULL;
+  for (uint32_t i = 0; i < n->nkids && !d; i++)
+    d = asked_by(f, pol, n->kids[i], p, depth + 1);
+  return d;
+}
+
+/* For a rule whose ask is a derived fact's (rule.ask_derived), which
+ * derived fact each decisive fact of [out] is asked by: the rule's ask
+ * was chosen for the first derived fact it reads, and a fact that no
+ * derived fact of the rule reads (x in `data_region == "JP" || x`) must
+ * not get that question. [w] and [q] are the inlined `when` (or NULL)
+ * and `require`. */
+static void derived_of(pe *e, const policy *pol, const ast *w, const ast *q,
+                       residual *out) {
+  facts f;
+  memset(&f, 0, sizeof f);
+  f.e = e;
+  f.path = e->c->path; /* the context's buffer, handed back below */
+  f.path.len = 0;
+  f.path.oom = false;
+  for (uint32_t k = 0; k < out->nfacts && !e->oom; k++) {
+    const char *p = out->facts[k].path;
+    const fact_decl *d = asked_by(&f, pol, w, p, 0);
+    out->facts[k].derived = d ? d : asked_by(&f, pol, q, p, 0);
+  }
+  e->c->path = f.path;
 }
 
 /* ==== the residual ======================================================= */
@@ -660,8 +741,9 @@ int residual_rule(residual_ctx *c, const policy *p, uint32_t i,
     return end(&e, POL_ENOMEM);
   inliner in = {&e, p, c->lets_t, c->busy, NULL, 0, 0, false};
   rv w = {R_KNOWN, val_bool(true), NULL};
+  const ast *wt = NULL;
   if (ru->when >= 0) {
-    const ast *t = load(&in, &ru->when_at, &c->when_t[i]);
+    const ast *t = wt = load(&in, &ru->when_at, &c->when_t[i]);
     if (!t)
       return end(&e, in.err ? POL_ESYNTAX : POL_ENOMEM);
     w = pe_eval(&e, t);
@@ -675,7 +757,10 @@ int residual_rule(residual_ctx *c, const policy *p, uint32_t i,
   /* the verdict is UNKNOWN: with `when` known true, `require` is what
    * ended in a missing fact */
   rv q = w.kind == R_KNOWN ? pe_apart(&e, t) : pe_eval(&e, t);
-  return end(&e, finish(&e, w, q, keep, out));
+  int rc = finish(&e, w, q, keep, out);
+  if (rc == POL_OK && ru->ask_derived)
+    derived_of(&e, p, wt, t, out);
+  return end(&e, rc);
 }
 
 /* The part of [n] (known false) that made it false: through && down to

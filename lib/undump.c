@@ -617,6 +617,11 @@ static bool read_rule(reader *r, rule *ru) {
     return false;
   ru->ask = get_str(r, "rule ask");
   ru->ask_en = get_str(r, "rule ask (en)");
+  uint32_t flags = r->version >= 7 ? get_u8(r) : 0; /* 4 to 6: none */
+  if (flags > 1 && !r->failed)
+    return bad(r, "rule '%s': flags byte %u is neither 0 nor 1", ru->id,
+               flags);
+  ru->ask_derived = flags == 1;
   ru->file = need_str(r, "rule file");
   ru->line = get_u32(r);
   ru->col = get_u32(r);
@@ -629,7 +634,7 @@ static bool read_rules(reader *r) {
   policy *p = r->pol;
   if (!begin(r, "RULE"))
     return false;
-  uint32_t n = get_count(r, 41, "rule");
+  uint32_t n = get_count(r, r->version >= 7 ? 42 : 41, "rule");
   if (!(p->rules = table(r, n, sizeof *p->rules)))
     return false;
   for (uint32_t i = 0; i < n; i++) {

@@ -373,6 +373,44 @@ static void derived_and_prelude_facts_survive_loading(void **state) {
   pol_policy_free(pol);
 }
 
+/* A rule's ask borrowed from a derived fact (policy.c derived_asks)
+ * stays marked so when saved: it asks only for the facts that derived
+ * fact reads (questions.c), loaded or not. Format 6 has no rule flags:
+ * it loads with the ask read as the rule's own. */
+static void borrowed_asks_survive_loading(void **state) {
+  fixture *f = *state;
+  static const char src[] = "must r: data_region == \"JP\" || x\n"
+                            "rule own {\n"
+                            "  require data_region == \"JP\"\n"
+                            "  ask \"mine\"\n"
+                            "}\n";
+  pol_policy *pol, *back, *v6;
+  assert_pol_ok(f, pol_policy_compile(f->env, src, strlen(src), "p.pol",
+                                      &pol));
+  const policy *a = POLICY(pol);
+  assert_true(a->rules[0].ask_derived);
+  assert_non_null(a->rules[0].ask);
+  assert_false(a->rules[1].ask_derived);
+  size_t len;
+  void *data = save(f, pol, &len);
+  assert_pol_ok(f, pol_policy_load(f->env, data, len, "p.polc", &back));
+  assert_true(POLICY(back)->rules[0].ask_derived);
+  assert_string_equal(POLICY(back)->rules[0].ask, a->rules[0].ask);
+  assert_false(POLICY(back)->rules[1].ask_derived);
+  char msg[256];
+  sbuf v6b;
+  sb_init(&v6b, NULL);
+  assert_int_equal(dump_policy_as(a, 6, &v6b, msg, sizeof msg), POL_OK);
+  assert_pol_ok(f, pol_policy_load(f->env, v6b.p, v6b.len, "v6.polc", &v6));
+  assert_false(POLICY(v6)->rules[0].ask_derived);
+  assert_string_equal(POLICY(v6)->rules[0].ask, a->rules[0].ask);
+  pol_policy_free(v6);
+  sb_free(&v6b);
+  free(data);
+  pol_policy_free(back);
+  pol_policy_free(pol);
+}
+
 /* ==== damaged files ====================================================== */
 
 /* Load [data]; a file that loads must work: check every fact set with
@@ -909,6 +947,8 @@ int main(int argc, char **argv) {
       cmocka_unit_test_setup_teardown(small_round_trip, setup, teardown),
       cmocka_unit_test_setup_teardown(
           derived_and_prelude_facts_survive_loading, setup, teardown),
+      cmocka_unit_test_setup_teardown(borrowed_asks_survive_loading, setup,
+                                      teardown),
       cmocka_unit_test_setup_teardown(format_4_still_loads, setup, teardown),
       cmocka_unit_test_setup_teardown(every_truncation_is_rejected, setup,
                                       teardown),

@@ -1,0 +1,1 @@
+check --questions --lang en questions_derived.pol questions_derived.json

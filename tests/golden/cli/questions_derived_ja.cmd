@@ -1,0 +1,1 @@
+check --questions --lang ja questions_derived.pol questions_derived.json
