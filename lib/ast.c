@@ -93,6 +93,26 @@ const char *ast_kind_name(ast_kind k) {
 
 /* The operator as written in CEL: "-", "!", "+", "==", "in"; "" for
  * AST_OP_NONE or a value out of range. */
+bool ast_dotted(const ast *n, char *buf, size_t cap, size_t *len) {
+  if (n->kind == AST_IDENT) {
+    *len = strlen(n->name);
+    if (*len + 1 > cap)
+      return false;
+    memcpy(buf, n->name, *len + 1);
+    return true;
+  }
+  if (n->kind != AST_SELECT || (n->flags & AST_F_OPTIONAL) ||
+      !ast_dotted(n->kids[0], buf, cap, len))
+    return false;
+  size_t fl = strlen(n->name);
+  if (*len + 1 + fl + 1 > cap)
+    return false;
+  buf[*len] = '.';
+  memcpy(buf + *len + 1, n->name, fl + 1);
+  *len += 1 + fl;
+  return true;
+}
+
 const char *ast_op_name(ast_op op) {
   static const char *const names[] = {
       [AST_OP_NONE] = "", [AST_OP_NEG] = "-", [AST_OP_NOT] = "!",

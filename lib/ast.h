@@ -104,6 +104,12 @@ POL_INTERNAL ast *ast_new(arena *a, ast_kind k, span sp);
 POL_INTERNAL bool ast_push(arena *a, ast *parent, ast *kid);
 POL_INTERNAL const char *ast_kind_name(ast_kind k);
 POL_INTERNAL const char *ast_op_name(ast_op op); /* "+", "==", "in", "!" */
+/* The dotted text of a SELECT chain over an IDENT ("data.region") into
+ * [buf] of [cap] bytes, its length in *[len]; false when the chain has
+ * other nodes (an index, an optional select) or is too long. The length
+ * is carried up the chain, so a path d deep costs d, not d^2. */
+POL_INTERNAL bool ast_dotted(const ast *n, char *buf, size_t cap,
+                             size_t *len);
 /* An S-expression of the tree for tests: (BINARY + (INT_LIT 1) (IDENT x)).
  * Returns a NUL-terminated string in [a]. */
 POL_INTERNAL char *ast_dump(arena *a, const ast *n);

@@ -617,26 +617,6 @@ static void literal(compiler *c, const ast *n) {
 
 /* ==== names and selection ================================================ */
 
-/* qualified_name() of [n] into [buf], its length in *[len]. */
-static bool dotted_into(const ast *n, char *buf, size_t cap, size_t *len) {
-  if (n->kind == AST_IDENT) {
-    *len = strlen(n->name);
-    if (*len + 1 > cap)
-      return false;
-    memcpy(buf, n->name, *len + 1);
-    return true;
-  }
-  if (n->kind != AST_SELECT || (n->flags & AST_F_OPTIONAL) ||
-      !dotted_into(n->kids[0], buf, cap, len))
-    return false;
-  size_t fl = strlen(n->name);
-  if (*len + 1 + fl + 1 > cap)
-    return false;
-  buf[*len] = '.';
-  memcpy(buf + *len + 1, n->name, fl + 1);
-  *len += 1 + fl;
-  return true;
-}
 
 /* The dotted text of a SELECT chain over an IDENT ("a.b.c") in [buf], or
  * false if the chain has other nodes or is too long. Asked of each
@@ -645,7 +625,7 @@ static bool dotted_into(const ast *n, char *buf, size_t cap, size_t *len) {
  * instructions). */
 static bool qualified_name(const ast *n, char *buf, size_t cap) {
   size_t len;
-  return dotted_into(n, buf, cap, &len);
+  return ast_dotted(n, buf, cap, &len);
 }
 
 static const ast *chain_root(const ast *n) {

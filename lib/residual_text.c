@@ -160,27 +160,6 @@ static const ast *let_tree(inliner *in, int i) {
   return in->done[i] = r;
 }
 
-/* The dotted text of the select chain [n] over a name ("data.region")
- * in [buf], or false when it has other nodes or is too long. */
-static bool dotted(const ast *n, char *buf, size_t cap, size_t *len) {
-  if (n->kind == AST_IDENT) {
-    *len = strlen(n->name);
-    if (*len + 1 > cap)
-      return false;
-    memcpy(buf, n->name, *len + 1);
-    return true;
-  }
-  if (n->kind != AST_SELECT || (n->flags & AST_F_OPTIONAL) ||
-      !dotted(n->kids[0], buf, cap, len))
-    return false;
-  size_t fl = strlen(n->name);
-  if (*len + 1 + fl + 1 > cap)
-    return false;
-  buf[*len] = '.';
-  memcpy(buf + *len + 1, n->name, fl + 1);
-  *len += 1 + fl;
-  return true;
-}
 
 /* The let that [n] names, as the compiler finds it (compile.c
  * let_chain): a name that is no macro variable, or a select chain over
@@ -193,7 +172,7 @@ static int let_named(inliner *in, const ast *n, const scope *s) {
   char buf[512];
   size_t len;
   if (root->kind != AST_IDENT || (root->flags & AST_F_ROOTED) ||
-      in_scope(s, root->name) || !dotted(n, buf, sizeof buf, &len))
+      in_scope(s, root->name) || !ast_dotted(n, buf, sizeof buf, &len))
     return -1;
   return (int)policy_let_find(in->p, buf);
 }
@@ -616,7 +595,7 @@ static const fact_decl *asked_by(facts *f, const policy *pol, const ast *n,
   char buf[512];
   size_t len;
   if (n->kind == AST_COND && (n->flags & AST_F_DERIVED) &&
-      dotted(n->kids[1], buf, sizeof buf, &len)) {
+      ast_dotted(n->kids[1], buf, sizeof buf, &len)) {
     const fact_decl *d = policy_fact(pol, buf);
     scope s = {{0}, 0};
     if (d && (d->ask[LANG_JA] || d->ask[LANG_EN]) && reads(f, n, &s, p, 0))
