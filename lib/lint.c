@@ -18,7 +18,7 @@ static const lint_check *const checks[] = {
     &lint_contradiction, &lint_tautology,     &lint_never_unknown,
     &lint_implied,       &lint_duplicate,     &lint_unused_let,
     &lint_shadow,        &lint_no_question,   &lint_unknown_fact,
-    &lint_hides_stdlib,  &lint_not_analysed,
+    &lint_hides_stdlib,  &lint_unknown_allow, &lint_not_analysed,
 };
 
 const lint_check *lint_check_at(size_t i) {
@@ -47,6 +47,14 @@ void lint_rule_warn(lint_run *L, const lint_check *c, uint32_t r,
   va_list ap;
   va_start(ap, fmt);
   add(L, c, ru->file, ru->line, ru->col, ru->id, witness, verdict, fmt, ap);
+  va_end(ap);
+}
+
+void lint_place_warn(lint_run *L, const lint_check *c, const char *file,
+                     uint32_t line, uint32_t col, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  add(L, c, file, line, col, NULL, NULL, NULL, fmt, ap);
   va_end(ap);
 }
 

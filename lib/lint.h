@@ -101,6 +101,13 @@ POL_INTERNAL void lint_node_warn(lint_run *L, const lint_check *c,
                                  const ast *n, const diag_list *d,
                                  const char *fmt, ...) POL_PRINTF(5, 6);
 
+/* Add a warning of check [c] at [file]:[line]:[col] (a place in a
+ * comment, which has no node). */
+POL_INTERNAL void lint_place_warn(lint_run *L, const lint_check *c,
+                                  const char *file, uint32_t line,
+                                  uint32_t col, const char *fmt, ...)
+    POL_PRINTF(6, 7);
+
 /* Check [i] of the table (in code order), or NULL past the end. */
 POL_INTERNAL const lint_check *lint_check_at(size_t i);
 
@@ -112,7 +119,7 @@ POL_INTERNAL extern const lint_check lint_never_applies, lint_never_pass,
     lint_never_fail, lint_contradiction, lint_tautology, lint_never_unknown,
     lint_implied, lint_duplicate, lint_unused_let, lint_shadow,
     lint_no_question, lint_unknown_fact, lint_hides_stdlib,
-    lint_not_analysed;
+    lint_unknown_allow, lint_not_analysed;
 
 /* ==== lint_space.c ==== */
 

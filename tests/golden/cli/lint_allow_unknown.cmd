@@ -1,0 +1,1 @@
+lint lint_allow_unknown.pol
