@@ -317,6 +317,22 @@ static void expression_places_survive_loading(void **state) {
   pol_policy_free(pol);
 }
 
+/* [pol] saved in the older format [version] and loaded again: what a
+ * policy saved by an earlier release gives after an upgrade. */
+static pol_policy *load_as(fixture *f, const pol_policy *pol,
+                           uint32_t version) {
+  char msg[256];
+  sbuf b;
+  sb_init(&b, NULL);
+  assert_int_equal(dump_policy_as(POLICY(pol), version, &b, msg, sizeof msg),
+                   POL_OK);
+  assert_int_equal((unsigned char)b.p[8], version);
+  pol_policy *back = NULL;
+  assert_pol_ok(f, pol_policy_load(f->env, b.p, b.len, "old.polc", &back));
+  sb_free(&b);
+  return back;
+}
+
 /* Which lets and facts are derived, and which facts the prelude
  * declared, survive loading: a policy that declares no fact of its own
  * (only the prelude's derived facts) declares no schema, loaded or not,
@@ -357,17 +373,11 @@ static void derived_and_prelude_facts_survive_loading(void **state) {
   assert_int_equal(pol_validate(f->env, back, facts, strlen(facts), "f",
                                 &n, &problems), POL_EINVAL);
   /* format 5 has neither flag: it loads, with both read as 0 */
-  char msg[256];
-  sbuf v5b;
-  sb_init(&v5b, NULL);
-  assert_int_equal(dump_policy_as(a, 5, &v5b, msg, sizeof msg), POL_OK);
-  pol_policy *v5;
-  assert_pol_ok(f, pol_policy_load(f->env, v5b.p, v5b.len, "v5.polc", &v5));
+  pol_policy *v5 = load_as(f, pol, 5);
   assert_int_equal(POLICY(v5)->nquiet, 0);
   for (uint32_t i = 0; i < POLICY(v5)->nlets; i++)
     assert_false(POLICY(v5)->lets[i].derived);
   pol_policy_free(v5);
-  sb_free(&v5b);
   free(data);
   pol_policy_free(back);
   pol_policy_free(pol);
@@ -397,15 +407,10 @@ static void borrowed_asks_survive_loading(void **state) {
   assert_true(POLICY(back)->rules[0].ask_derived);
   assert_string_equal(POLICY(back)->rules[0].ask, a->rules[0].ask);
   assert_false(POLICY(back)->rules[1].ask_derived);
-  char msg[256];
-  sbuf v6b;
-  sb_init(&v6b, NULL);
-  assert_int_equal(dump_policy_as(a, 6, &v6b, msg, sizeof msg), POL_OK);
-  assert_pol_ok(f, pol_policy_load(f->env, v6b.p, v6b.len, "v6.polc", &v6));
+  v6 = load_as(f, pol, 6);
   assert_false(POLICY(v6)->rules[0].ask_derived);
   assert_string_equal(POLICY(v6)->rules[0].ask, a->rules[0].ask);
   pol_policy_free(v6);
-  sb_free(&v6b);
   free(data);
   pol_policy_free(back);
   pol_policy_free(pol);
@@ -457,19 +462,17 @@ static void format_4_still_loads(void **state) {
   pol_policy *pol = NULL;
   assert_pol_ok(f, pol_policy_compile(f->env, src, strlen(src), "v4.pol",
                                       &pol));
-  char msg[256];
-  sbuf b;
-  sb_init(&b, NULL);
-  assert_int_equal(dump_policy_as(POLICY(pol), 4, &b, msg, sizeof msg),
-                   POL_OK);
-  assert_int_equal(b.p[8], 4);
-  pol_policy *back;
-  assert_pol_ok(f, pol_policy_load(f->env, b.p, b.len, "v4.polc", &back));
+  pol_policy *back = load_as(f, pol, 4);
   char *want = everything(f, pol), *got = everything(f, back);
   assert_string_equal(comparable(got), comparable(want));
   free(want);
   free(got);
   pol_policy_free(back);
+  char msg[256];
+  sbuf b;
+  sb_init(&b, NULL);
+  assert_int_equal(dump_policy_as(POLICY(pol), 4, &b, msg, sizeof msg),
+                   POL_OK);
   unsigned char *old = (unsigned char *)b.p;
   old[8] = 3; /* a format before the oldest read */
   reseal(old, b.len);
